@@ -1,0 +1,66 @@
+"""Settings: every knob of the bot, read from `DEV_AGENT_*` environment variables (and a few standard ones)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Configuration of the bot, the CLI and the generated workflows."""
+
+    model_config = SettingsConfigDict(env_prefix="DEV_AGENT_", extra="ignore")
+
+    # Understanding
+    anthropic_api_key: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("ANTHROPIC_API_KEY", "DEV_AGENT_ANTHROPIC_API_KEY"),
+        description="Enables the Claude engine; without it the deterministic parser is used.",
+    )
+    anthropic_base_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("ANTHROPIC_BASE_URL", "DEV_AGENT_ANTHROPIC_BASE_URL"),
+        description="Messages API base URL (tests point it at a local server).",
+    )
+    model: str = Field(default="claude-sonnet-4-5", description="Claude model used for understanding.")
+    model_timeout_seconds: float = Field(default=20.0, gt=0, description="Timeout of one model call.")
+
+    # GitHub App
+    github_api_url: str = Field(default="https://api.github.com", description="REST API base (GitHub Enterprise or the sandbox).")
+    github_app_id: int | None = Field(default=None, description="The App's id.")
+    github_private_key: SecretStr | None = Field(default=None, description="The App's private key (PEM).")
+    github_private_key_path: Path | None = Field(default=None, description="File holding the App's private key.")
+    webhook_secret: SecretStr | None = Field(default=None, description="Secret that signs webhook deliveries.")
+    bot_login: str = Field(default="dev-agent[bot]", description="The App's bot login (its own events are ignored).")
+
+    # Queue
+    redis_url: str | None = Field(default=None, validation_alias=AliasChoices("REDIS_URL", "DEV_AGENT_REDIS_URL"),
+                                  description="Redis for the rq queue, dedupe and locks; unset = in-process worker.")
+    queue_name: str = Field(default="dev-agent", description="rq queue name.")
+    lock_ttl_seconds: int = Field(default=900, gt=0, description="Expiry of a per-environment lock.")
+
+    # Terraform state backend written into generated backend.tf
+    state_bucket: str = Field(default="dev-agent-tfstate", description="S3/GCS bucket or Azure container for state.")
+    state_lock_table: str = Field(default="dev-agent-tflock", description="DynamoDB table for S3 state locking.")
+    state_region: str = Field(default="us-east-1", description="Region of the AWS state bucket.")
+    azure_state_resource_group: str = Field(default="dev-agent-state", description="Resource group of the Azure state account.")
+    azure_state_storage_account: str = Field(default="devagentstate", description="Azure storage account for state.")
+
+    # Cloud identities used by the generated workflows (OIDC)
+    aws_role_arn: str = Field(default="arn:aws:iam::123456789012:role/dev-agent-deployer",
+                              description="Role the workflows assume through GitHub OIDC.")
+
+    # Behaviour
+    policy_file: Path | None = Field(default=None, description="Org policy YAML; default is the bundled policies/org-policy.yaml.")
+    revert_on_failure: bool = Field(default=True, description="Open a revert PR when an apply fails.")
+    tool_timeout_seconds: int = Field(default=600, gt=0, description="Limit for one external tool run.")
+    checkov_bin: str = Field(default="checkov", description="checkov executable (it lives in its own virtualenv).")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (read once)."""
+    return Settings()

@@ -1,0 +1,329 @@
+"""EnvironmentSpec: the typed, validated description of one environment (the public contract).
+
+Written by the understanding engines, by hand as `environment.yaml`, and read by every later stage.
+Nothing in it can express a network rule: ingress is decided by the generators, never by a request.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
+
+from bot.regions import is_valid_region
+
+SLUG = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
+Slug = Annotated[str, StringConstraints(pattern=SLUG, min_length=2, max_length=40)]
+Version = Annotated[str, StringConstraints(pattern=r"^[0-9]{1,3}(\.[0-9]{1,3}){0,2}$")]
+
+
+class Cloud(str, Enum):
+    aws = "aws"
+    gcp = "gcp"
+    azure = "azure"
+
+
+class Tier(str, Enum):
+    dev = "dev"
+    staging = "staging"
+    prod = "prod"
+
+
+class Language(str, Enum):
+    python = "python"
+    node = "node"
+    go = "go"
+    java = "java"
+    ruby = "ruby"
+    php = "php"
+    dotnet = "dotnet"
+    rust = "rust"
+
+
+class Framework(str, Enum):
+    fastapi = "fastapi"
+    django = "django"
+    flask = "flask"
+    express = "express"
+    nextjs = "nextjs"
+    nestjs = "nestjs"
+    spring = "spring"
+    gin = "gin"
+    rails = "rails"
+    laravel = "laravel"
+    aspnet = "aspnet"
+
+
+FRAMEWORK_LANGUAGE: dict[Framework, Language] = {
+    Framework.fastapi: Language.python,
+    Framework.django: Language.python,
+    Framework.flask: Language.python,
+    Framework.express: Language.node,
+    Framework.nextjs: Language.node,
+    Framework.nestjs: Language.node,
+    Framework.spring: Language.java,
+    Framework.gin: Language.go,
+    Framework.rails: Language.ruby,
+    Framework.laravel: Language.php,
+    Framework.aspnet: Language.dotnet,
+}
+
+
+class ComputeKind(str, Enum):
+    kubernetes = "kubernetes"
+    containers = "containers"
+    vm = "vm"
+    functions = "functions"
+
+
+class DatabaseEngine(str, Enum):
+    postgres = "postgres"
+    mysql = "mysql"
+    mongodb = "mongodb"
+
+
+class CacheEngine(str, Enum):
+    redis = "redis"
+    memcached = "memcached"
+
+
+class QueueEngine(str, Enum):
+    sqs = "sqs"
+    rabbitmq = "rabbitmq"
+    kafka = "kafka"
+    pubsub = "pubsub"
+    servicebus = "servicebus"
+
+
+class SearchEngine(str, Enum):
+    opensearch = "opensearch"
+
+
+class Monitoring(str, Enum):
+    prometheus = "prometheus"
+    grafana = "grafana"
+    datadog = "datadog"
+    newrelic = "newrelic"
+    cloudwatch = "cloudwatch"
+
+
+# Which managed offers exist on which cloud. Anything absent is refused with a reason.
+OFFERED: dict[tuple[str, str], frozenset[Cloud]] = {
+    ("database", "mongodb"): frozenset({Cloud.aws, Cloud.azure}),
+    ("queue", "sqs"): frozenset({Cloud.aws}),
+    ("queue", "rabbitmq"): frozenset({Cloud.aws}),
+    ("queue", "kafka"): frozenset({Cloud.aws, Cloud.azure}),
+    ("queue", "pubsub"): frozenset({Cloud.gcp}),
+    ("queue", "servicebus"): frozenset({Cloud.azure}),
+    ("search", "opensearch"): frozenset({Cloud.aws}),
+    ("monitoring", "cloudwatch"): frozenset({Cloud.aws}),
+}
+
+DATABASE_VERSIONS: dict[DatabaseEngine, tuple[str, ...]] = {
+    DatabaseEngine.postgres: ("13", "14", "15", "16", "17"),
+    DatabaseEngine.mysql: ("5.7", "8", "8.0", "8.4"),
+    DatabaseEngine.mongodb: ("4", "4.0", "5", "5.0", "6", "6.0", "7", "7.0"),
+}
+DEFAULT_DATABASE_VERSION: dict[DatabaseEngine, str] = {
+    DatabaseEngine.postgres: "16",
+    DatabaseEngine.mysql: "8.0",
+    DatabaseEngine.mongodb: "5.0",
+}
+
+MAX_VM_REPLICAS = 5
+
+
+class StrictModel(BaseModel):
+    """Base for every spec part: unknown fields are rejected, assignments are validated."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, use_enum_values=False)
+
+
+class App(StrictModel):
+    language: Language | None = None
+    framework: Framework | None = None
+    runtime_version: Version | None = None
+    port: int = Field(default=8080, ge=1024, le=65535)
+    health_path: Annotated[str, StringConstraints(pattern=r"^/[A-Za-z0-9._~/-]{0,100}$")] = "/healthz"
+    image: Annotated[
+        str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._/-]{0,200}(:[A-Za-z0-9._-]{1,128}|@sha256:[a-f0-9]{64})$")
+    ] | None = None
+
+    @model_validator(mode="after")
+    def _framework_implies_language(self) -> App:
+        if self.framework is not None:
+            implied = FRAMEWORK_LANGUAGE[self.framework]
+            if self.language is None:
+                object.__setattr__(self, "language", implied)
+            elif self.language != implied:
+                raise ValueError(f"app.framework {self.framework.value} runs on {implied.value}, not {self.language.value}")
+        if self.image is not None and self.image.endswith(":latest"):
+            raise ValueError("app.image must be pinned to a tag or digest, not 'latest'")
+        return self
+
+
+class Compute(StrictModel):
+    kind: ComputeKind = ComputeKind.containers
+    min_replicas: int = Field(default=1, ge=1, le=100)
+    max_replicas: int = Field(default=1, ge=1, le=100)
+    cpu: float = Field(default=0.5, ge=0.25, le=16)
+    memory_gb: float = Field(default=1.0, ge=0.5, le=64)
+
+    @model_validator(mode="after")
+    def _replica_range(self) -> Compute:
+        if self.min_replicas > self.max_replicas:
+            raise ValueError(
+                f"compute.min_replicas ({self.min_replicas}) is above compute.max_replicas ({self.max_replicas})"
+            )
+        if self.kind == ComputeKind.functions and self.max_replicas > 1:
+            raise ValueError("compute.max_replicas: functions scale per request; replicas must stay 1")
+        if self.kind == ComputeKind.vm and self.max_replicas > MAX_VM_REPLICAS:
+            raise ValueError(
+                f"compute.max_replicas: at most {MAX_VM_REPLICAS} VMs; use kind 'containers' or 'kubernetes' to scale further"
+            )
+        return self
+
+
+class Database(StrictModel):
+    engine: DatabaseEngine
+    version: Version | None = None
+    high_availability: bool = False
+    storage_gb: int = Field(default=20, ge=10, le=16384)
+
+    @model_validator(mode="after")
+    def _known_version(self) -> Database:
+        if self.version is None:
+            object.__setattr__(self, "version", DEFAULT_DATABASE_VERSION[self.engine])
+        allowed = DATABASE_VERSIONS[self.engine]
+        if self.version not in allowed:
+            raise ValueError(f"databases.version {self.version} of {self.engine.value} is not offered (use one of {', '.join(allowed)})")
+        return self
+
+
+class Cache(StrictModel):
+    engine: CacheEngine
+    high_availability: bool = False
+
+
+class Queue(StrictModel):
+    engine: QueueEngine
+
+
+class Search(StrictModel):
+    engine: SearchEngine = SearchEngine.opensearch
+
+
+class Bucket(StrictModel):
+    name: Slug
+    versioning: bool = True
+
+
+class EnvironmentSpec(StrictModel):
+    """One environment. `name` is `<service>-<tier>` when a service name is known."""
+
+    schema_version: int = Field(default=1, ge=1, le=1)
+    name: Slug
+    service: Slug | None = None
+    cloud: Cloud
+    region: Annotated[str, StringConstraints(pattern=r"^[a-z0-9-]{2,30}$")]
+    tier: Tier = Tier.dev
+    owner: Slug | None = None
+    app: App = Field(default_factory=App)
+    compute: Compute = Field(default_factory=Compute)
+    databases: list[Database] = Field(default_factory=list, max_length=4)
+    cache: Cache | None = None
+    queue: Queue | None = None
+    search: Search | None = None
+    buckets: list[Bucket] = Field(default_factory=list, max_length=10)
+    monitoring: list[Monitoring] = Field(default_factory=list)
+    budget_monthly_usd: float | None = Field(default=None, gt=0, le=1_000_000)
+    ttl_days: int | None = Field(default=None, ge=1, le=365)
+    expires_on: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> EnvironmentSpec:
+        if not is_valid_region(self.cloud.value, self.region):
+            raise ValueError(f"region {self.region!r} is not a {self.cloud.value} region")
+        offered = [("database", d.engine.value) for d in self.databases]
+        offered += [("queue", self.queue.engine.value)] if self.queue else []
+        offered += [("search", self.search.engine.value)] if self.search else []
+        offered += [("monitoring", m.value) for m in self.monitoring]
+        for kind, engine in offered:
+            clouds = OFFERED.get((kind, engine))
+            if clouds is not None and self.cloud not in clouds:
+                where = ", ".join(sorted(c.value for c in clouds))
+                raise ValueError(f"{kind} {engine} has no managed offer on {self.cloud.value} (available on: {where})")
+        if len(set(self.monitoring)) != len(self.monitoring):
+            raise ValueError("monitoring lists a tool twice")
+        if len({b.name for b in self.buckets}) != len(self.buckets):
+            raise ValueError("buckets: two buckets share a name")
+        return self
+
+    def to_yaml(self) -> str:
+        """The spec as `environment.yaml` text (stable key order, no defaults dropped)."""
+        from generators.yamlemit import dump_yaml
+
+        return dump_yaml(self.model_dump(mode="json", exclude_none=True))
+
+
+class SpecError(ValueError):
+    """A spec that does not validate; `errors` name each field and what is wrong with it."""
+
+    def __init__(self, source: str, errors: list[str]):
+        self.source = source
+        self.errors = errors
+        super().__init__(f"{source}: " + "; ".join(errors))
+
+
+def describe_validation_error(exc: ValidationError) -> list[str]:
+    """Readable `field.path: message` lines from a pydantic error."""
+    lines = []
+    for err in exc.errors():
+        path = ".".join(str(p) for p in err["loc"]) or "spec"
+        msg = err["msg"].removeprefix("Value error, ")
+        lines.append(f"{path}: {msg}")
+    return lines
+
+
+def spec_from_data(data: Any, source: str = "spec") -> EnvironmentSpec:
+    """Validate parsed data into a spec, raising SpecError with field names."""
+    if not isinstance(data, dict):
+        raise SpecError(source, ["spec: expected a mapping of fields"])
+    try:
+        return EnvironmentSpec.model_validate(data)
+    except ValidationError as exc:
+        raise SpecError(source, describe_validation_error(exc)) from None
+
+
+def load_spec(path: Path) -> EnvironmentSpec:
+    """Read `environment.yaml` (or JSON) from disk."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SpecError(str(path), [f"cannot read: {exc}"]) from None
+    try:
+        data = yaml.safe_load(text) if path.suffix in {".yaml", ".yml"} else json.loads(text)
+    except (yaml.YAMLError, json.JSONDecodeError) as exc:
+        raise SpecError(str(path), [f"not valid YAML/JSON: {exc}"]) from None
+    return spec_from_data(data, str(path))
+
+
+def json_schema() -> dict[str, Any]:
+    """The published JSON Schema of EnvironmentSpec."""
+    schema = EnvironmentSpec.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://dev-agent.dev/schemas/environment.schema.json"
+    return schema
+
+
+def slugify(text: str, max_length: int = 40) -> str:
+    """Lowercase `text` into a spec slug (letters, digits, single dashes)."""
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    slug = re.sub(r"^[0-9-]+", "", slug)[:max_length].strip("-")
+    return slug

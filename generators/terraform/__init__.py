@@ -1,0 +1,87 @@
+"""Terraform generation: one package per cloud, each with a table of components (one file each)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from bot.planning import Plan
+from bot.settings import Settings
+from generators.hcl import Block, render
+
+
+@dataclass
+class Context:
+    """What a component builder sees: the plan, the settings, and the names/tags shared by all files."""
+
+    plan: Plan
+    settings: Settings
+    tags: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def spec(self):  # noqa: ANN201 - EnvironmentSpec
+        return self.plan.spec
+
+    @property
+    def name(self) -> str:
+        return self.plan.spec.name
+
+
+@dataclass(frozen=True)
+class Component:
+    """One generated file `<name>.tf`: included when `applies(plan)`, built by `build(ctx)`."""
+
+    name: str
+    applies: Callable[[Plan], bool]
+    build: Callable[[Context], list[Block]]
+
+
+def always(_plan: Plan) -> bool:
+    """Predicate for components every environment has."""
+    return True
+
+
+def standard_tags(plan: Plan) -> dict[str, str]:
+    """Tags/labels put on every resource."""
+    spec = plan.spec
+    tags = {
+        "environment": spec.name,
+        "tier": spec.tier.value,
+        "owner": spec.owner or "unassigned",
+        "managed-by": "dev-agent",
+    }
+    if plan.expires_on:
+        tags["expires-at"] = plan.expires_on.isoformat()
+    return tags
+
+
+def render_components(ctx: Context, components: list[Component]) -> dict[str, str]:
+    """Build every applicable component; variables and outputs are gathered into their own files."""
+    files: dict[str, str] = {}
+    variables: list[Block] = []
+    outputs: list[Block] = []
+    for component in components:
+        if not component.applies(ctx.plan):
+            continue
+        blocks = component.build(ctx)
+        variables += [b for b in blocks if b.type == "variable"]
+        outputs += [b for b in blocks if b.type == "output"]
+        body = [b for b in blocks if b.type not in {"variable", "output"}]
+        if body:
+            files[f"{component.name}.tf"] = render(body)
+    if variables:
+        files["variables.tf"] = render(variables)
+    if outputs:
+        files["outputs.tf"] = render(outputs)
+    return files
+
+
+def generate(plan: Plan, settings: Settings) -> dict[str, str]:
+    """`environments/<name>/terraform/*.tf` for the spec's cloud."""
+    from generators import environment_dir
+    from generators.terraform import aws, azure, gcp
+
+    clouds = {"aws": aws.COMPONENTS, "gcp": gcp.COMPONENTS, "azure": azure.COMPONENTS}
+    ctx = Context(plan=plan, settings=settings, tags=standard_tags(plan))
+    files = render_components(ctx, clouds[plan.spec.cloud.value])
+    return {f"{environment_dir(plan)}/terraform/{name}": text for name, text in files.items()}

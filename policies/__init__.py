@@ -1,0 +1,1 @@
+"""Org policies: the bundled policy file, its evaluation, and checkov custom checks."""

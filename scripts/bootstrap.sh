@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Install what dev-agent needs on a fresh machine (idempotent; fast when already installed).
+#   scripts/bootstrap.sh          the bot, its CLI and the validators (checkov, zizmor, ...)
+#   scripts/bootstrap.sh test     also the servers the tests start (redis-server, chromium)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-python3}
+mode=${1:-run}
+
+log() { printf '[bootstrap] %s\n' "$*" >&2; }
+
+if [ ! -x .venv/bin/python ]; then
+  log "creating .venv"
+  "$PY" -m venv .venv
+fi
+stamp=".venv/.installed-$(cat pyproject.toml | sha256sum | cut -c1-16)"
+if [ ! -f "$stamp" ]; then
+  log "installing dev-agent and its test tools into .venv (first run takes a few minutes)"
+  .venv/bin/pip install -q --disable-pip-version-check --upgrade pip
+  .venv/bin/pip install -q --disable-pip-version-check -e ".[test]"
+  touch "$stamp"
+fi
+
+# checkov pins its own fork of python-hcl2 under the same import name, so it gets its own venv.
+if [ ! -x .venv-checkov/bin/checkov ]; then
+  log "installing checkov into .venv-checkov"
+  "$PY" -m venv .venv-checkov
+  .venv-checkov/bin/pip install -q --disable-pip-version-check checkov
+fi
+
+command -v terraform >/dev/null || { log "terraform is not on PATH; install Terraform >= 1.6"; exit 1; }
+
+apt_install() {
+  if [ "$(id -u)" != 0 ]; then log "need root to apt-get install $*"; exit 1; fi
+  if [ ! -f /tmp/.dev-agent-apt-updated ]; then apt-get update -qq >/dev/null && touch /tmp/.dev-agent-apt-updated; fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+if [ "$mode" = test ]; then
+  command -v redis-server >/dev/null || { log "installing redis-server"; apt_install redis-server; }
+fi
