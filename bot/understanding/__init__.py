@@ -1,0 +1,30 @@
+"""Understanding: plain-language request -> EnvironmentSpec (or questions back).
+
+Two engines behind one interface: the deterministic parser (default, offline) and Claude (when
+ANTHROPIC_API_KEY is set), which falls back to the parser on any failure and says why.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from bot.spec import EnvironmentSpec
+
+
+class Understanding(BaseModel):
+    """Result of understanding one request."""
+
+    spec: EnvironmentSpec | None = None
+    partial: dict[str, Any] = Field(default_factory=dict, description="fields understood so far (when clarifying)")
+    needs_clarification: bool = False
+    questions: list[str] = Field(default_factory=list)
+    refused: list[str] = Field(default_factory=list, description="asks that were refused, each with the reason")
+    notes: list[str] = Field(default_factory=list)
+    engine: str = "deterministic"
+    fallback_reason: str | None = None
+
+
+class RequestError(ValueError):
+    """Request text that cannot be read at all (empty, binary, too long)."""
