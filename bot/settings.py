@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -62,5 +63,5 @@ class Settings(BaseSettings):
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    """The process-wide settings (read once)."""
-    return Settings()
+    """The process-wide settings (read once). `DEV_AGENT_SECRETS_DIR` adds files as a source (one per setting)."""
+    return Settings(_secrets_dir=os.environ.get("DEV_AGENT_SECRETS_DIR") or None)

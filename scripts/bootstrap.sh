@@ -8,6 +8,8 @@ PY=${PYTHON:-python3}
 mode=${1:-run}
 
 log() { printf '[bootstrap] %s\n' "$*" >&2; }
+# pip, quietly: the machine's extra indexes print a warning per missing folder, which hides real errors.
+pip_quiet() { "$@" 2>&1 | { grep -v '^WARNING: Location' || true; }; }
 
 if [ ! -x .venv/bin/python ]; then
   log "creating .venv"
@@ -16,8 +18,8 @@ fi
 stamp=".venv/.installed-$(cat pyproject.toml | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
   log "installing dev-agent and its test tools into .venv (first run takes a few minutes)"
-  .venv/bin/pip install -q --disable-pip-version-check --upgrade pip
-  .venv/bin/pip install -q --disable-pip-version-check -e ".[test]"
+  pip_quiet .venv/bin/pip install -q --disable-pip-version-check --upgrade pip
+  pip_quiet .venv/bin/pip install -q --disable-pip-version-check -e ".[test]"
   touch "$stamp"
 fi
 
@@ -25,7 +27,7 @@ fi
 if [ ! -x .venv-checkov/bin/checkov ]; then
   log "installing checkov into .venv-checkov"
   "$PY" -m venv .venv-checkov
-  .venv-checkov/bin/pip install -q --disable-pip-version-check checkov
+  pip_quiet .venv-checkov/bin/pip install -q --disable-pip-version-check "checkov==3.3.30"
 fi
 
 command -v terraform >/dev/null || { log "terraform is not on PATH; install Terraform >= 1.6"; exit 1; }

@@ -1,0 +1,61 @@
+{{- define "dev-agent.labels" -}}
+app.kubernetes.io/name: dev-agent
+app.kubernetes.io/instance: {{ .Release.Name | quote }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service | quote }}
+{{- end -}}
+
+{{- define "dev-agent.image" -}}
+{{- if .Values.image.digest -}}
+{{ printf "%s@%s" .Values.image.repository .Values.image.digest }}
+{{- else -}}
+{{ printf "%s:%s" .Values.image.repository .Values.image.tag }}
+{{- end -}}
+{{- end -}}
+
+{{- define "dev-agent.podSecurity" -}}
+automountServiceAccountToken: false
+serviceAccountName: {{ .Release.Name }}
+securityContext:
+  runAsNonRoot: true
+  runAsUser: 10001
+  runAsGroup: 10001
+  fsGroup: 10001
+  seccompProfile:
+    type: RuntimeDefault
+{{- end -}}
+
+{{- define "dev-agent.containerSecurity" -}}
+securityContext:
+  allowPrivilegeEscalation: false
+  readOnlyRootFilesystem: true
+  runAsNonRoot: true
+  runAsUser: 10001
+  capabilities:
+    drop: ["ALL"]
+{{- end -}}
+
+{{- define "dev-agent.env" -}}
+- name: DEV_AGENT_GITHUB_API_URL
+  value: {{ .Values.githubApiUrl | quote }}
+- name: DEV_AGENT_SECRETS_DIR
+  value: /var/run/secrets/dev-agent
+{{- end -}}
+
+{{- define "dev-agent.secretVolume" -}}
+- name: github-app
+  secret:
+    secretName: {{ .Values.existingSecret | quote }}
+    items:
+      - {key: app-id, path: dev_agent_github_app_id}
+      - {key: private-key.pem, path: dev_agent_github_private_key}
+      - {key: webhook-secret, path: dev_agent_webhook_secret}
+      - {key: {{ .Values.redisUrlSecretKey | quote }}, path: redis_url}
+{{- end -}}
+
+{{- define "dev-agent.skipDigestCheck" -}}
+{{- if not .Values.image.digest -}}
+annotations:
+  checkov.io/skip1: CKV_K8S_43=Pinned by an immutable release tag; set image.digest to pin by digest
+{{- end }}
+{{- end -}}

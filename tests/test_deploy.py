@@ -1,0 +1,65 @@
+"""The bot's own deployment artefacts pass the same checks as generated output."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import helm_python as helm
+import yaml
+
+from tests.conftest import require_tool
+
+ROOT = Path(__file__).resolve().parents[1]
+CHECKOV_ENV = {**os.environ, "CKV_SKIP_PACKAGE_UPDATE_CHECK": "true", "BC_SKIP_MAPPING": "TRUE"}
+
+
+def _checkov(*args: str) -> dict:
+    checkov = require_tool("checkov")
+    result = subprocess.run([checkov, *args, "--skip-download", "--compact", "-o", "json"], capture_output=True,
+                            text=True, env=CHECKOV_ENV, timeout=300)
+    report = json.loads(result.stdout)
+    return report[0] if isinstance(report, list) else report
+
+
+def test_dockerfile_passes_hadolint_and_checkov() -> None:
+    hadolint = require_tool("hadolint")
+    lint = subprocess.run([hadolint, str(ROOT / "Dockerfile")], capture_output=True, text=True)
+    assert lint.returncode == 0, lint.stdout
+    summary = _checkov("-f", str(ROOT / "Dockerfile"), "--framework", "dockerfile")["summary"]
+    assert summary["failed"] == 0 and summary["passed"] > 0
+
+
+def test_bot_chart_lints_renders_and_passes_checkov(tmp_path: Path) -> None:
+    chart_dir = ROOT / "deploy/helm/dev-agent"
+    assert helm.lint(str(chart_dir))["errors"] == []
+    rendered = helm.Chart.load(str(chart_dir)).render(name="dev-agent", namespace="dev-agent")
+    docs = [d for text in rendered.values() for d in yaml.safe_load_all(text) if d]
+    kinds = sorted(d["kind"] for d in docs)
+    assert kinds.count("Deployment") == 2 and "HorizontalPodAutoscaler" in kinds and "ServiceMonitor" in kinds
+    manifest = yaml.safe_dump_all(docs)
+    assert "BEGIN RSA" not in manifest and "webhook-secret:" not in manifest
+    (tmp_path / "bot.yaml").write_text(manifest)
+    summary = _checkov("-d", str(tmp_path), "--framework", "kubernetes")["summary"]
+    assert summary["failed"] == 0 and summary["resource_count"] > 0
+
+
+def test_bot_chart_refuses_latest_tag() -> None:
+    chart = helm.Chart.load(str(ROOT / "deploy/helm/dev-agent"))
+    try:
+        chart.render({"image": {"repository": "ghcr.io/acme/dev-agent", "tag": "latest"}}, name="x", namespace="x")
+    except helm.HelmValuesError as exc:
+        assert "tag" in str(exc)
+    else:
+        raise AssertionError("a 'latest' image tag was accepted")
+
+
+def test_app_manifest_asks_for_what_the_bot_uses() -> None:
+    manifest = yaml.safe_load((ROOT / "app.yml").read_text())
+    assert manifest["default_permissions"] == {
+        "metadata": "read", "contents": "write", "pull_requests": "write", "issues": "write",
+        "checks": "write", "workflows": "write", "members": "read",
+    }
+    assert set(manifest["default_events"]) == {"issues", "issue_comment", "pull_request", "check_run"}
