@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     aws_role_arn: str = Field(default="arn:aws:iam::123456789012:role/dev-agent-deployer",
                               description="Role the workflows assume through GitHub OIDC.")
 
+    state_dir: Path = Field(default=Path(".dev-agent"),
+                            description="Local state without Redis: audit log, API keys, environment registry.")
+
     # Behaviour
     policy_file: Path | None = Field(default=None, description="Org policy YAML; default is the bundled policies/org-policy.yaml.")
     revert_on_failure: bool = Field(default=True, description="Open a revert PR when an apply fails.")
