@@ -1,0 +1,119 @@
+"""REST API under /api: list and inspect environments, request new ones, follow jobs. API keys with scopes."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, HTTPException, Request
+from pydantic import BaseModel, Field, model_validator
+
+from bot.apikeys import KeyRejected, KeyStore
+from bot.registry import EnvironmentRecord, JobRecord, Registry
+from bot.spec import SpecError, spec_from_data
+
+MAX_API_BODY = 1_000_000
+REPOSITORY = r"^[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}$"
+LOGIN = r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$"
+
+
+class EnvironmentRequest(BaseModel):
+    """POST /api/environments: a spec or plain text, for a repository, on behalf of a GitHub user."""
+
+    repository: Annotated[str, Field(pattern=REPOSITORY)]
+    requested_by: Annotated[str, Field(pattern=LOGIN, description="GitHub login the request is made for")]
+    text: Annotated[str, Field(min_length=1, max_length=20_000)] | None = None
+    spec: dict[str, Any] | None = None
+
+    @model_validator(mode="after")
+    def _one_of(self) -> EnvironmentRequest:
+        if (self.text is None) == (self.spec is None):
+            raise ValueError("give exactly one of 'text' or 'spec'")
+        return self
+
+
+class Accepted(BaseModel):
+    job_id: str
+    status_url: str
+    issue_url: str | None = None
+
+
+# open_request(repository, requested_by, title, body) -> issue URL; raises PermissionError when refused.
+RequestOpener = Callable[[str, str, str, str], str]
+
+
+def build_api_router(keys: KeyStore, registry: Registry, open_request: RequestOpener) -> APIRouter:
+    """The /api routes, bound to a key store, the registry and the function that files request issues."""
+    router = APIRouter(prefix="/api", tags=["api"])
+
+    def scope(required: str) -> Callable[..., None]:
+        def check(authorization: Annotated[str | None, Header()] = None) -> None:
+            token = authorization.removeprefix("Bearer ").strip() if authorization else None
+            try:
+                keys.authenticate(token, required)
+            except KeyRejected as exc:
+                raise HTTPException(exc.status, str(exc)) from None
+
+        return check
+
+    @router.get("/environments", dependencies=[Depends(scope("read"))])
+    def list_environments() -> list[EnvironmentRecord]:
+        """Every managed environment with status, estimate, expiry and PR link."""
+        return [r.model_copy(update={"report": ""}) for r in registry.environments()]
+
+    @router.get("/environments/{name}", dependencies=[Depends(scope("read"))],
+                responses={404: {"description": "unknown environment"}})
+    def get_environment(name: str, repository: str | None = None) -> EnvironmentRecord:
+        """One environment, including its review report."""
+        record = registry.get(name, repository)
+        if record is None:
+            raise HTTPException(404, f"no environment named {name!r}")
+        return record
+
+    @router.post("/environments", status_code=202, dependencies=[Depends(scope("request"))],
+                 responses={403: {"description": "requester not allowed"}, 413: {"description": "body too large"},
+                            422: {"description": "invalid request or spec"}})
+    async def request_environment(request: Request) -> Accepted:
+        """Open a request issue in the repository; the bot answers it with a PR, as for any issue."""
+        body = await request.body()
+        if len(body) > MAX_API_BODY:
+            raise HTTPException(413, f"request body over {MAX_API_BODY} bytes")
+        try:
+            req = EnvironmentRequest.model_validate_json(body or b"{}")
+        except ValueError as exc:
+            raise HTTPException(422, _first_error(exc)) from None
+        if req.spec is not None:
+            try:
+                spec = spec_from_data(req.spec, "spec")
+            except SpecError as exc:
+                raise HTTPException(422, str(exc)) from None
+            title, text = f"Environment request: {spec.name}", "```yaml\n" + spec.to_yaml() + "```\n"
+        else:
+            title, text = "Environment request", req.text or ""
+        job = JobRecord(id=uuid.uuid4().hex, kind="request", repository=req.repository, status="queued")
+        try:
+            issue_url = open_request(req.repository, req.requested_by, title, text)
+        except PermissionError as exc:
+            raise HTTPException(403, str(exc)) from None
+        registry.put_job(job.model_copy(update={"status": "done", "links": {"issue": issue_url}}))
+        return Accepted(job_id=job.id, status_url=f"/api/jobs/{job.id}", issue_url=issue_url)
+
+    @router.get("/jobs/{job_id}", dependencies=[Depends(scope("read"))], responses={404: {"description": "unknown job"}})
+    def get_job(job_id: str) -> JobRecord:
+        """A job's state and links."""
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", job_id) or (job := registry.job(job_id)) is None:
+            raise HTTPException(404, f"no job {job_id!r}")
+        return job
+
+    return router
+
+
+def _first_error(exc: ValueError) -> str:
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        first = errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "body"
+        return f"{where}: {first['msg']}"
+    return str(exc)

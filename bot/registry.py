@@ -1,0 +1,126 @@
+"""The environment registry: what the bot manages, for the API, the dashboard and the metrics.
+
+One record per (repository, environment), updated by the worker (PR opened/updated/merged), by
+`dev-agent apply`/`drift`/`expire` reports, and by the API. Redis hash when configured, else a JSON file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field
+
+from bot.settings import Settings
+
+Status = Literal["requested", "clarifying", "planned", "refused", "merged", "applied", "failed", "drifted", "expiring", "destroyed"]
+HttpUrl = Annotated[str, Field(pattern=r"^https?://[^\s\"'<>]+$")]
+REDIS_KEY = "dev-agent:environments"
+JOBS_KEY = "dev-agent:jobs"
+
+
+class EnvironmentRecord(BaseModel):
+    """One managed environment as the dashboard shows it."""
+
+    name: str
+    repository: str
+    tier: str = "dev"
+    owner: str | None = None
+    cloud: str | None = None
+    region: str | None = None
+    status: Status = "requested"
+    monthly_cost_usd: float | None = None
+    expires_on: dt.date | None = None
+    pr_url: HttpUrl | None = None
+    issue_url: HttpUrl | None = None
+    drift: bool = False
+    report: str = ""
+    updated_at: dt.datetime = Field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
+
+    @property
+    def key(self) -> str:
+        return f"{self.repository}#{self.name}"
+
+
+class JobRecord(BaseModel):
+    """A unit of work the API can report on (GET /api/jobs/{id})."""
+
+    id: str
+    kind: str
+    status: Literal["queued", "running", "done", "failed"] = "queued"
+    environment: str | None = None
+    repository: str | None = None
+    detail: str = ""
+    links: dict[str, str] = Field(default_factory=dict)
+    updated_at: dt.datetime = Field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
+
+
+class Registry:
+    """Environment and job records; Redis hashes or a local JSON file (thread-safe)."""
+
+    _lock = threading.Lock()
+
+    def __init__(self, settings: Settings, redis_client=None):  # noqa: ANN001 - redis.Redis
+        self._redis = redis_client
+        if self._redis is None and settings.redis_url:
+            import redis
+
+            self._redis = redis.Redis.from_url(settings.redis_url)
+        self._file = Path(settings.state_dir) / "registry.json"
+
+    def _read_file(self) -> dict[str, dict[str, dict]]:
+        if not self._file.exists():
+            return {REDIS_KEY: {}, JOBS_KEY: {}}
+        return json.loads(self._file.read_text())
+
+    def _put(self, table: str, key: str, value: BaseModel) -> None:
+        if self._redis is not None:
+            self._redis.hset(table, key, value.model_dump_json())
+            return
+        with self._lock:
+            data = self._read_file()
+            data.setdefault(table, {})[key] = value.model_dump(mode="json")
+            self._file.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self._file.with_suffix(".tmp")
+            tmp.write_text(json.dumps(data, indent=1))
+            tmp.replace(self._file)
+
+    def _all(self, table: str) -> list[str]:
+        if self._redis is not None:
+            return [v.decode() if isinstance(v, bytes) else v for v in self._redis.hvals(table)]
+        with self._lock:
+            return [json.dumps(v) for v in self._read_file().get(table, {}).values()]
+
+    def upsert(self, record: EnvironmentRecord, **changes: object) -> EnvironmentRecord:
+        """Store a record, merged over the existing one for the same repository and name."""
+        current = self.get(record.name, record.repository)
+        base = current.model_copy(update=record.model_dump(exclude_unset=True)) if current else record
+        merged = base.model_copy(update={**changes, "updated_at": dt.datetime.now(dt.timezone.utc)})
+        self._put(REDIS_KEY, merged.key, merged)
+        return merged
+
+    def environments(self) -> list[EnvironmentRecord]:
+        records = [EnvironmentRecord.model_validate_json(v) for v in self._all(REDIS_KEY)]
+        return sorted(records, key=lambda r: (r.repository, r.name))
+
+    def get(self, name: str, repository: str | None = None) -> EnvironmentRecord | None:
+        """The record named `name` (in `repository` when given)."""
+        matches = [r for r in self.environments() if r.name == name and (repository is None or r.repository == repository)]
+        return matches[0] if matches else None
+
+    def put_job(self, job: JobRecord) -> None:
+        self._put(JOBS_KEY, job.id, job.model_copy(update={"updated_at": dt.datetime.now(dt.timezone.utc)}))
+
+    def job(self, job_id: str) -> JobRecord | None:
+        for raw in self._all(JOBS_KEY):
+            job = JobRecord.model_validate_json(raw)
+            if job.id == job_id:
+                return job
+        return None
+
+    def jobs(self, limit: int = 20) -> list[JobRecord]:
+        records = [JobRecord.model_validate_json(v) for v in self._all(JOBS_KEY)]
+        return sorted(records, key=lambda j: j.updated_at, reverse=True)[:limit]

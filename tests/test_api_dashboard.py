@@ -1,0 +1,110 @@
+"""REST API and dashboard: keys and scopes, JSON errors, request flow, escaped pages, TTL countdown."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from bot.api import build_api_router
+from bot.apikeys import KeyStore
+from bot.dashboard import build_dashboard_router, days_left
+from bot.registry import EnvironmentRecord, Registry
+from bot.settings import Settings
+
+
+@pytest.fixture()
+def world(tmp_path: Path):  # noqa: ANN201
+    settings = Settings(state_dir=tmp_path)
+    keys, registry = KeyStore(settings), Registry(settings)
+    opened: list[tuple[str, str, str, str]] = []
+
+    def open_request(repository: str, login: str, title: str, body: str) -> str:
+        if login == "mallory":
+            raise PermissionError("mallory may not request environments (policy: requesters)")
+        opened.append((repository, login, title, body))
+        return f"http://github.local/{repository}/issues/{len(opened)}"
+
+    app = FastAPI()
+    app.include_router(build_api_router(keys, registry, open_request))
+    app.include_router(build_dashboard_router(registry))
+    read, _ = keys.create("reader", ["read"])
+    request, _ = keys.create("requester", ["request", "read"])
+    return TestClient(app), registry, {"read": read, "request": request}, opened
+
+
+def _auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_keys_are_required_and_scoped(world) -> None:  # noqa: ANN001
+    client, _registry, tokens, _opened = world
+    assert client.get("/api/environments").status_code == 401
+    assert client.get("/api/environments", headers=_auth("da_nope_nope")).json() == {"detail": "unknown API key"}
+    response = client.post("/api/environments", headers=_auth(tokens["read"]), json={})
+    assert response.status_code == 403 and "request" in response.json()["detail"]
+
+
+def test_listing_and_unknown_names(world) -> None:  # noqa: ANN001
+    client, registry, tokens, _opened = world
+    registry.upsert(EnvironmentRecord(name="payments-api-staging", repository="acme/infra", tier="staging",
+                                      status="planned", monthly_cost_usd=312.4, report="# report"))
+    listed = client.get("/api/environments", headers=_auth(tokens["read"])).json()
+    assert [(e["name"], e["monthly_cost_usd"], e["report"]) for e in listed] == [("payments-api-staging", 312.4, "")]
+    one = client.get("/api/environments/payments-api-staging", headers=_auth(tokens["read"])).json()
+    assert one["report"] == "# report"
+    missing = client.get("/api/environments/nope", headers=_auth(tokens["read"]))
+    assert missing.status_code == 404 and missing.json()["detail"] == "no environment named 'nope'"
+    assert client.get("/api/jobs/../../etc", headers=_auth(tokens["read"])).status_code == 404
+
+
+def test_request_opens_an_issue_and_reports_the_job(world) -> None:  # noqa: ANN001
+    client, _registry, tokens, opened = world
+    body = {"repository": "acme/infra", "requested_by": "octocat", "text": "dev env for a flask app in us-west-2"}
+    accepted = client.post("/api/environments", headers=_auth(tokens["request"]), json=body)
+    assert accepted.status_code == 202
+    assert opened == [("acme/infra", "octocat", "Environment request", body["text"])]
+    job = client.get(accepted.json()["status_url"], headers=_auth(tokens["request"])).json()
+    assert job["links"]["issue"] == accepted.json()["issue_url"]
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "fragment"),
+    [
+        ({"repository": "acme/infra", "requested_by": "octocat"}, 422, "exactly one"),
+        ({"repository": "not a repo", "requested_by": "octocat", "text": "x"}, 422, "repository"),
+        ({"repository": "acme/infra", "requested_by": "octocat", "spec": {"name": "a-dev", "cloud": "aws", "region": "mars-1"}}, 422, "region"),
+        ({"repository": "acme/infra", "requested_by": "mallory", "text": "a dev env"}, 403, "policy"),
+        ({"repository": "acme/infra", "requested_by": "octocat", "text": "x" * 1_100_000}, 413, "body"),
+    ],
+)
+def test_bad_requests_get_json_errors_and_open_nothing(world, body, status, fragment) -> None:  # noqa: ANN001
+    client, _registry, tokens, opened = world
+    response = client.post("/api/environments", headers=_auth(tokens["request"]), json=body)
+    assert response.status_code == status
+    assert fragment in response.json()["detail"]
+    assert opened == []
+
+
+def test_dashboard_escapes_and_counts_down(world) -> None:  # noqa: ANN001
+    client, registry, _tokens, _opened = world
+    registry.upsert(EnvironmentRecord(name="web-dev", repository="acme/infra", owner="<script>alert(1)</script>",
+                                      status="applied", monthly_cost_usd=40, expires_on=dt.date.today() + dt.timedelta(days=3),
+                                      report="<img src=x onerror=alert(1)>"))
+    page = client.get("/").text
+    assert "&lt;script&gt;" in page and "<script>alert" not in page
+    assert "3 days left" in page and "$40.00/month under management" in page
+    detail = client.get("/environments/acme/infra/web-dev").text
+    assert "&lt;img src=x" in detail
+    assert client.get("/environments/acme/infra/nope").status_code == 404
+
+
+def test_days_left_wording() -> None:
+    today = dt.date(2026, 11, 23)
+    assert days_left(None) == "-"
+    assert days_left(dt.date(2026, 11, 24), today) == "1 day left"
+    assert days_left(today, today) == "expires today"
+    assert days_left(dt.date(2026, 11, 20), today) == "expired 3 days ago"
