@@ -18,6 +18,7 @@ def environment_dir(plan: Plan) -> str:
 def generate_all(plan: Plan, settings: Settings) -> dict[str, str]:
     """Every file of the environment, keyed by path relative to the repository root."""
     from generators import compose, environment_file, helm, readme, terraform, workflows
+    from generators.lockfile import generate_lock
 
     table: list[Generator] = [
         environment_file.generate,
@@ -30,4 +31,5 @@ def generate_all(plan: Plan, settings: Settings) -> dict[str, str]:
     files: dict[str, str] = {}
     for generator in table:
         files.update(generator(plan, settings))
+    files.update(generate_lock(plan, files))
     return files
