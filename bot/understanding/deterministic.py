@@ -77,7 +77,8 @@ TABLES: tuple[Table, ...] = (
 # "Go" the language is only recognised when it is clearly a language, never the verb.
 GO_LANGUAGE = re.compile(
     r"(?<![A-Za-z])(?:Go(?=\s*(?:\d|\(|[a-z]+\s+(?:service|api|app|backend|microservice|worker|server|function|binary)|"
-    r"(?:service|api|app|backend|microservice|worker|server|functions?|binary|lambda)\b))|(?<=in )Go\b|go(?=\s?1\.\d))"
+    r"(?:service|api|app|backend|microservice|worker|server|functions?|binary|lambda)\b))|(?<=in )Go\b|go(?=\s?1\.\d)"
+    r"|(?<=in )go\b(?![ -]?(?:live|ahead))|go(?= (?:service|api|microservice|backend|worker|binary)\b))"
 )
 
 # Which mentions compete with each other when a request corrects itself or negates something.
@@ -101,7 +102,8 @@ NEGATION_AFTER = re.compile(
 REGION_TOKEN = re.compile(r"(?<![a-z0-9-])[a-z]+(?:-[a-z]+)*-?\d{0,2}(?![a-z0-9-])")
 ALL_REGION_CODES = frozenset().union(*REGIONS.values())
 VERSION_AFTER = re.compile(
-    r"\s*(?:v|version\s*)?(\d{1,3}(?:\.\d{1,3}){0,2})(?![\d.]*\s*(?:%|gb|gib|mb|tb|vcpus?|cpus?|cores?|replicas?|pods?|"
+    r"(?:\s+(?:api|app|service|backend|worker))?\s*\(\s*v?(\d{1,3}(?:\.\d{1,3}){0,2})\s*\)"
+    r"|\s*(?:v|version\s*)?(\d{1,3}(?:\.\d{1,3}){0,2})(?![\d.]*\s*(?:%|gb|gib|mb|tb|vcpus?|cpus?|cores?|replicas?|pods?|"
     r"instances?|days?|weeks?|hours?|months?|nodes?|x\b|k\b|/|usd|dollars?|\$))(?![\d])"
 )
 
@@ -152,7 +154,7 @@ PORT = re.compile(r"\b(?:port|listens? on|listening on)\s*[:=]?\s*(?P<port>\d{2,
 HEALTH = re.compile(r"\bhealth(?:\s*check)?(?:\s+(?:path|endpoint|route))?\s*(?:at|on|is|:|=)?\s*(?P<path>/[a-z0-9._~/-]{0,100})")
 IMAGE = re.compile(r"\bimage\s*[:=]?\s*(?P<image>[a-z0-9][a-z0-9._/-]{0,200}(?::[a-z0-9._-]{1,128}|@sha256:[a-f0-9]{64}))")
 OWNER = re.compile(
-    r"\b(?:team|squad|owner|owned by|owner is|belongs to)\s*[:=]?\s*(?:the\s+)?[\"'@]?(?P<o>[a-z][a-z0-9_-]*(?:/[a-z0-9_-]+)?)"
+    r"\b(?:team|squad|owner|owned by|owner is|belongs to)\s*[:=]?\s*(?:the\s+)?(?:team\s+)?[\"'@]?(?P<o>[a-z][a-z0-9_-]*(?:/[a-z0-9_-]+)?)"
     r"|\b(?:for|by)\s+the\s+(?P<o2>[a-z][a-z0-9-]+)\s+team\b"
 )
 NOT_OWNERS = frozenset({"a", "an", "the", "our", "my", "your", "their", "is", "of", "will", "and", "that", "who", "which", "dev", "whole", "lead", "needs"})
@@ -243,8 +245,9 @@ def _read_versions(reading: Reading) -> None:
             continue
         match = VERSION_AFTER.match(reading.work, mention.end)
         if match:
-            mention.version = match.group(1)
-            reading.blank(*match.span(1))
+            group = 1 if match.group(1) else 2
+            mention.version = match.group(group)
+            reading.blank(*match.span(group))
 
 
 def _drop_negated(reading: Reading) -> None:
@@ -363,7 +366,7 @@ def _region(reading: Reading, cloud: str | None) -> str | None:
         owner = cloud_of_region(code)
         if cloud is not None and owner != cloud:
             reading.questions.append(
-                f"{code} is a {CLOUD_NAMES[owner]} region but the request asks for {CLOUD_NAMES[cloud]}. "
+                f"{code} is {'an' if owner == 'aws' else 'a'} {CLOUD_NAMES[owner]} region but the request asks for {CLOUD_NAMES[cloud]}. "
                 f"Which cloud should it run on?" if owner else f"{code} is not a {CLOUD_NAMES[cloud]} region. Which region should it use?"
             )
         return code

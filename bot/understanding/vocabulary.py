@@ -296,7 +296,7 @@ DEFAULT_QUEUE: dict[str, str] = {"aws": "sqs", "gcp": "pubsub", "azure": "servic
 # --- tier, compute -------------------------------------------------------------------------------
 
 TIERS: dict[str, str] = {
-    r"production|prod|live": "prod",
+    r"production|prod": "prod",
     r"staging|stage|stg|qa|uat|pre-?prod(?:uction)?|integration": "staging",
     r"dev|development|sandbox|preview|playground|scratch|test(?:ing)?|demo|ephemeral|feature": "dev",
 }
