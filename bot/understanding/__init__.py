@@ -36,11 +36,13 @@ def understand(text: str, settings: Settings | None = None) -> Understanding:
 
     Raises RequestError when the text cannot be read at all (empty, binary, too long).
     """
-    from bot.understanding import claude, deterministic
+    from bot.understanding import deterministic
     from bot.understanding.guard import check_request
 
     check_request(text)
     settings = settings or get_settings()
     if settings.anthropic_api_key is not None and settings.anthropic_api_key.get_secret_value():
+        from bot.understanding import claude  # the SDK is slow to import; only load it when used
+
         return claude.parse(text, settings)
     return deterministic.parse(text)
