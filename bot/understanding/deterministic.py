@@ -599,7 +599,10 @@ def _cache(reading: Reading, cloud: str) -> dict[str, Any] | None:
 
 def _queue(reading: Reading, cloud: str) -> dict[str, Any] | None:
     engines = [m.value for m in reading.live("queue")] + [m.value.queue for m in reading.live("product") if m.value.queue]
-    if not engines and any(m.value == "queue" for m in reading.live("generic")):
+    redis = reading.live("cache")
+    generic = [m for m in reading.live("generic") if m.value == "queue"
+               and not any(abs(c.start - m.end) < 25 or abs(m.start - c.end) < 25 for c in redis)]  # "redis as the broker"
+    if not engines and generic:
         engines = [vocab.DEFAULT_QUEUE[cloud]]
         reading.notes.append(f"a queue was asked for without an engine; using {engines[0]} on {CLOUD_NAMES[cloud]}")
     if not engines:
@@ -640,6 +643,8 @@ def _buckets(reading: Reading) -> list[dict[str, Any]]:
         for match in pattern.finditer(reading.work):
             words = re.split(r"\s*(?:\band\b|&|,)\s*", match.group("p"))
             purposes += [w for w in words if w and w not in NOT_PURPOSES and w not in vocab.NUMBER_WORDS]
+    vocabulary_words = {reading.work[m.start:m.end] for m in reading.mentions}
+    purposes = [p for p in purposes if p not in vocabulary_words]
     count = 0
     for match in BUCKET_COUNT.finditer(reading.work):
         word = match.group("n")
@@ -673,8 +678,9 @@ def _budget(reading: Reading) -> float | None:
         strong = BUDGET_STRONG.search(before)
         weak = BUDGET_WEAK.search(before)
         score = (3 if cur or unit else 0) + (2 if per else 0) + (2 if strong else 0) + (1 if weak else 0) + (1 if k else 0)
-        money_like = cur or unit or (per and (strong or weak or k)) or (strong and not re.match(r"\s*[a-z]", after))
-        if not money_like and not (weak and per):
+        monthly_or_yearly = bool(per and re.search(r"mo|mth|year|yr|annum|annually|yearly|pm|p/m", per))
+        money_like = cur or unit or monthly_or_yearly or (per and (strong or weak or k)) or (strong and not re.match(r"\s*[a-z]", after))
+        if not money_like:
             continue
         amount = float(match.group("num").replace(",", "")) * (1000 if k else 1)
         if per:
@@ -684,6 +690,7 @@ def _budget(reading: Reading) -> float | None:
             best = (score, amount, match.span())
     if best is None:
         return None
+    foreign = any(sym in reading.work[best[2][0]:best[2][1] + 6] for sym in ("€", "eur", "£", "gbp", "pound"))
     reading.blank(*best[2])
     amount = round(best[1], 2)
     if amount <= 0:
@@ -691,7 +698,7 @@ def _budget(reading: Reading) -> float | None:
     if amount > 1_000_000:
         reading.notes.append("budget above $1,000,000/month is not accepted; no budget set")
         return None
-    if any(sym in reading.work[best[2][0]:best[2][1] + 6] for sym in ("€", "eur", "£", "gbp", "pound")):
+    if foreign:
         reading.notes.append(f"budget read as {amount:g} USD (budgets are kept in US dollars)")
     return int(amount) if amount == int(amount) else amount
 

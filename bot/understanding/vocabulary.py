@@ -82,7 +82,7 @@ PRODUCTS: dict[str, Product] = {
     r"flexible server": Product("azure", database=""),
     r"azure database for postgres(?:ql)?": Product("azure", database="postgres"),
     r"azure database for mysql": Product("azure", database="mysql"),
-    r"cosmos ?db": Product("azure", database="mongodb"),
+    r"cosmos(?: ?db)?": Product("azure", database="mongodb"),
     r"azure cache for redis": Product("azure", cache="redis"),
     r"blob storage|storage account|blob container": Product("azure", bucket=True),
     r"service ?bus": Product("azure", queue="servicebus"),
@@ -322,6 +322,7 @@ NOT_SERVICE_NAMES = frozenset(
     public private sample test demo whole single main existing backend frontend api app service services svc
     microservice python node go golang java ruby php dotnet rust typescript javascript js ts kotlin
     containerized serverless docker kubernetes k8s dev staging prod production preview sandbox stateless
+    celery sidekiq gunicorn uvicorn nginx puma rq resque hangfire bullmq cron graphql websocket static
     stateful lightweight full fullstack full-stack some another second first and or with for on in
     """.split()
 )
