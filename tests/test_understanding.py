@@ -200,3 +200,10 @@ def test_unknown_words_and_odd_unicode_never_crash() -> None:
         result = parse(text)
         assert result.spec is not None or result.questions
 
+
+
+def test_refusing_how_keeps_what() -> None:
+    result = parse("Flask app with a public S3 bucket for assets and a publicly accessible postgres in Ohio")
+    assert [b.name for b in result.spec.buckets] == ["assets"]
+    assert [db.engine.value for db in result.spec.databases] == ["postgres"]
+    assert len(result.refused) == 2
