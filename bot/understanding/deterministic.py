@@ -110,14 +110,14 @@ VERSION_AFTER = re.compile(
 NUM_WORDS = "|".join(sorted((re.escape(w) for w in vocab.NUMBER_WORDS if w not in {"a", "an"}), key=len, reverse=True))
 NUM = rf"(?:\d{{1,3}}|{NUM_WORDS})"
 REPLICA_NOUN = r"(?:replicas?|pods?|instances?|copies|containers?|tasks?|vms?|servers?|machines?)"
-REPLICA_ADJ = r"(?:(?:small|tiny|large|medium|app|web|api|identical|container|always-on|warm|running|application)\s+)?"
+REPLICA_ADJ = r"(?:(?:small|tiny|large|medium|app|web|api|identical|container|pod|always-on|warm|running|application)\s+)?"
 REPLICA_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("range", re.compile(rf"\b(?:min(?:imum)?(?:\s+of)?\s*[:=]?\s*(?P<a>{NUM})\s*(?:{REPLICA_NOUN})?\s*[,;/]?\s*(?:and\s+|to\s+)?"
                          rf"max(?:imum)?(?:\s+of)?\s*[:=]?\s*(?P<b>{NUM}))\b")),
     ("range", re.compile(rf"\b(?:from\s+|between\s+)?(?P<a>{NUM})\s*(?:-|to|\.\.\.?|through|and)\s*(?P<b>{NUM})\s+{REPLICA_ADJ}{REPLICA_NOUN}\b")),
     ("range", re.compile(rf"\b(?:auto-?scal\w*|scal\w*|replicas?|pods?|instances?)\s*[:=]?\s*(?:\w+\s+){{0,2}}?(?:from\s+|between\s+)?"
-                         rf"(?P<a>{NUM})\s*(?:-|to|\.\.\.?|and|through)\s*(?P<b>{NUM})\b")),
-    ("max", re.compile(rf"\b(?:up to|at most|max(?:imum)?(?:\s+of)?|scal\w*\s+(?:up\s+)?to)\s*[:=]?\s*(?P<b>{NUM})\s+{REPLICA_ADJ}{REPLICA_NOUN}\b"
+                         rf"(?P<a>{NUM})\s*(?:-|to|up to|\.\.\.?|and|through)\s*(?P<b>{NUM})\b")),
+    ("max", re.compile(rf"\b(?P<b3>{NUM})\s+{REPLICA_ADJ}{REPLICA_NOUN}\s+(?:max(?:imum)?|at most|tops)\b|\b(?:up to|at most|max(?:imum)?(?:\s+of)?|scal\w*\s+(?:up\s+)?to)\s*[:=]?\s*(?P<b>{NUM})\s+{REPLICA_ADJ}{REPLICA_NOUN}\b"
                        rf"|\bauto-?scal\w*\s+(?:up\s+)?to\s+(?P<b2>{NUM})\b")),
     ("min", re.compile(rf"\b(?:at least|min(?:imum)?(?:\s+of)?)\s*[:=]?\s*(?P<a>{NUM})\s+{REPLICA_ADJ}{REPLICA_NOUN}\b")),
     ("fixed", re.compile(rf"\b(?:a\s+)?(?P<n>{NUM})\s+{REPLICA_ADJ}{REPLICA_NOUN}\b|\b{REPLICA_NOUN}\s*[:=]\s*(?P<n2>\d{{1,3}})\b")),
@@ -483,12 +483,14 @@ def _major(version: str) -> int:
     return int(version.split(".")[0])
 
 
+WEAK_COMPUTE = re.compile(r"pods?|kube|serverless|containers?|containerized|docker")
+
+
 def _compute(reading: Reading, app: dict[str, Any]) -> dict[str, Any]:
-    kinds = [m.value for m in reading.live("compute")]
-    kinds += [m.value.kind for m in reading.live("product") if m.value.kind]
-    has_container_product = any(m.value.kind == "containers" for m in reading.live("product"))
-    if has_container_product and "functions" in kinds and not re.search(r"\b(?:lambda|functions?|faas)\b", reading.work):
-        kinds = [k for k in kinds if k != "functions"]  # "serverless containers" on Cloud Run / Fargate
+    # Products and explicit words ("EKS", "k8s", "Lambda", "VM") outrank hints ("pods", "serverless", "docker").
+    strong = [m.value.kind for m in reading.live("product") if m.value.kind]
+    strong += [m.value for m in reading.live("compute") if not WEAK_COMPUTE.fullmatch(reading.work[m.start:m.end])]
+    kinds = strong or [m.value for m in reading.live("compute")]
     compute: dict[str, Any] = {"kind": "containers"}
     for kind in ("kubernetes", "functions", "vm", "containers"):
         if kind in kinds:
@@ -743,7 +745,7 @@ def _replicas(reading: Reading, compute: dict[str, Any]) -> None:
             if kind == "range" and low is None and high is None:
                 low, high = _number(groups["a"]), _number(groups["b"])
             elif kind == "max" and high is None:
-                high = _number(groups.get("b") or groups["b2"])
+                high = _number(groups.get("b") or groups.get("b2") or groups["b3"])
             elif kind == "min" and low is None:
                 low = _number(groups["a"])
             elif kind == "fixed" and low is None and high is None:

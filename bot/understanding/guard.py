@@ -50,8 +50,8 @@ REFUSALS: tuple[Refusal, ...] = (
     ),
     Refusal(
         _rx(r"\b(?:publicly accessible|public|internet[- ]facing|exposed)(?=\s+(?:postgres(?:ql)?|mysql|mongo(?:db)?|redis|database|db)\b)"
-            r"|\b(?P<blank1>make|expose)\s+(?:the\s+)?(?:database|db|postgres(?:ql)?|mysql|mongo(?:db)?|redis)\s+"
-            r"(?P<blank2>(?:public(?:ly)?|accessible|reachable|open)[^.;,\n]{0,30})"),
+            r"|\b(?:make|expose)\s+(?:the\s+)?(?:database|db|postgres(?:ql)?|mysql|mongo(?:db)?|redis)\s+"
+            r"(?:public(?:ly)?|accessible|reachable|open)[^.;,\n]{0,30}"),
         "a database open to the internet was refused: " + NO_INTERNET,
     ),
     Refusal(
@@ -60,7 +60,7 @@ REFUSALS: tuple[Refusal, ...] = (
         "disabling encryption was refused: storage, databases and traffic are always encrypted",
     ),
     Refusal(
-        _rx(r"\bpublic(?:ly readable|-read| read)?(?=\s+(?:s3\s+|gcs\s+)?buckets?\b)|\b(?P<blank1>make)\s+(?:the\s+|all\s+)?buckets?\s+(?P<blank2>public)\b"
+        _rx(r"\bpublic(?:ly readable|-read| read)?(?=\s+(?:s3\s+|gcs\s+)?buckets?\b)|\bmake\s+(?:the\s+|all\s+)?buckets?\s+public\b"
             r"|\b(?<=bucket )(?:should be|is|are)\s+public\b|\b(?<=buckets )(?:should be|is|are)\s+public\b|\bpublic[- ]read(?:-write)?\b"),
         "a public bucket was refused: buckets always block public access",
     ),
@@ -117,7 +117,7 @@ def check_request(text: object) -> str:
 
 
 def find_refusals(text: str) -> tuple[list[str], list[tuple[int, int]]]:
-    """Refused asks (with reasons) and the text spans to blank out (`blank*` groups, else the whole match)."""
+    """Refused asks (with reasons) and the text spans to blank out (qualifiers only, where a lookahead keeps the noun)."""
     reasons: list[str] = []
     spans: list[tuple[int, int]] = []
     for refusal in REFUSALS:
@@ -130,8 +130,7 @@ def find_refusals(text: str) -> tuple[list[str], list[tuple[int, int]]]:
             reason = refusal.reason.format(what=what)
             if reason not in reasons:
                 reasons.append(reason)
-            parts = [match.span(name) for name in groups if name.startswith("blank") and groups[name] is not None]
-            spans.extend(parts or [match.span()])
+            spans.append(match.span())
     return reasons, spans
 
 
