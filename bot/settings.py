@@ -26,7 +26,7 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("ANTHROPIC_BASE_URL", "DEV_AGENT_ANTHROPIC_BASE_URL"),
         description="Messages API base URL (tests point it at a local server).",
     )
-    model: str = Field(default="claude-sonnet-4-5", description="Claude model used for understanding.")
+    model: str = Field(default="claude-sonnet-4-6", description="Claude model used for understanding.")
     model_timeout_seconds: float = Field(default=20.0, gt=0, description="Timeout of one model call.")
 
     # GitHub App

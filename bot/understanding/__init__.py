@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from bot.settings import Settings, get_settings
 from bot.spec import EnvironmentSpec
 
 
@@ -28,3 +29,20 @@ class Understanding(BaseModel):
 
 class RequestError(ValueError):
     """Request text that cannot be read at all (empty, binary, too long)."""
+
+
+def understand(text: str, settings: Settings | None = None) -> Understanding:
+    """Understand one request: Claude when an API key is configured, else the deterministic parser.
+
+    Raises RequestError when the text cannot be read at all (empty, binary, too long).
+    """
+    from bot.understanding import deterministic
+    from bot.understanding.guard import check_request
+
+    check_request(text)
+    settings = settings or get_settings()
+    if settings.anthropic_api_key is not None and settings.anthropic_api_key.get_secret_value():
+        from bot.understanding import claude  # the SDK is slow to import; only load it when used
+
+        return claude.parse(text, settings)
+    return deterministic.parse(text)

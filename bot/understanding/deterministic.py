@@ -1,0 +1,845 @@
+"""The deterministic engine: rules and the vocabulary tables turn request text into a spec, offline.
+
+Reading order: refused asks are blanked out, region codes and vocabulary words are found with their
+positions, negated ("no database") and corrected ("DynamoDB... actually make that Postgres") mentions
+are dropped, numbers are read in context (versions, budget, lifetime, replicas), then the spec is
+assembled with defaults and checked. Anything a person must decide becomes a question.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.regions import DEFAULT_REGION, REGIONS, cloud_of_region
+from bot.spec import (
+    DATABASE_VERSIONS,
+    FRAMEWORK_LANGUAGE,
+    OFFERED,
+    Cloud,
+    DatabaseEngine,
+    Framework,
+    SpecError,
+    slugify,
+    spec_from_data,
+)
+from bot.understanding import Understanding
+from bot.understanding import vocabulary as vocab
+from bot.understanding.guard import check_request, find_refusals, normalize
+
+ENGINE = "deterministic"
+WB_BEFORE = r"(?<![a-z0-9.#+])"
+WB_AFTER = r"(?![a-z0-9#+])"
+WB_AFTER_VERSIONED = r"(?![a-z#+])"  # "python3.12", "pg16": digits may follow
+
+
+@dataclass
+class Mention:
+    """One vocabulary word found in the text."""
+
+    cat: str
+    value: Any
+    start: int
+    end: int
+    version: str | None = None
+    dropped: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    cat: str
+    patterns: tuple[tuple[re.Pattern[str], Any], ...]
+
+
+def _table(cat: str, entries: dict[str, Any], after: str = WB_AFTER) -> Table:
+    return Table(cat, tuple((re.compile(WB_BEFORE + f"(?:{key})" + after), value) for key, value in entries.items()))
+
+
+TABLES: tuple[Table, ...] = (
+    _table("cloud", vocab.CLOUD_WORDS),
+    _table("product", vocab.PRODUCTS),
+    _table("place", vocab.PLACES),
+    _table("framework", vocab.FRAMEWORKS, WB_AFTER_VERSIONED),
+    _table("other_framework", vocab.OTHER_FRAMEWORKS),
+    _table("language", vocab.LANGUAGES, WB_AFTER_VERSIONED),
+    _table("database", vocab.DATABASES, WB_AFTER_VERSIONED),
+    _table("unsupported_database", vocab.UNSUPPORTED_DATABASES),
+    _table("cache", vocab.CACHES),
+    _table("queue", vocab.QUEUES),
+    _table("search", vocab.SEARCHES),
+    _table("monitoring", vocab.MONITORING),
+    _table("generic", {pattern: kind for kind, pattern in vocab.GENERIC.items()}),
+    _table("tier", vocab.TIERS),
+    _table("compute", vocab.COMPUTE_WORDS),
+)
+# "Go" the language is only recognised when it is clearly a language, never the verb.
+GO_LANGUAGE = re.compile(
+    r"(?<![A-Za-z])(?:Go(?=\s*(?:\d|\(|[a-z]+\s+(?:service|api|app|backend|microservice|worker|server|function|binary)|"
+    r"(?:service|api|app|backend|microservice|worker|server|functions?|binary|lambda)\b))|(?<=in )Go\b|go(?=\s?1\.\d)"
+    r"|(?<=in )go\b(?![ -]?(?:live|ahead))|go(?= (?:service|api|microservice|backend|worker|binary)\b))"
+)
+
+# Which mentions compete with each other when a request corrects itself or negates something.
+CATEGORY_GROUP = {
+    "database": "database", "unsupported_database": "database", "cache": "cache", "queue": "queue",
+    "search": "search", "monitoring": "monitoring", "cloud": "cloud", "place": "place", "region_code": "place",
+    "framework": "framework", "other_framework": "framework", "language": "language", "compute": "compute",
+}
+
+CORRECTION = re.compile(
+    r"\b(?:actually|make (?:that|it)|scratch that|no wait|wait,? no|on second thought|i mean|change (?:that|it) to|correction|rather)\b"
+)
+NEGATION_BEFORE = re.compile(
+    r"(?:\bno|\bnot|\bwithout|\bskip|\bdrop|\bexcluding|\bexcept|\binstead of|\brather than|\bnon|"
+    r"\b(?:don'?t|do not|won'?t|doesn'?t|does not|will not) (?:need|want|use|require)|\bno need for|\bnothing like)"
+    r"\s+(?:(?:a|an|any|the|separate|managed|dedicated|external|real|extra|additional|hosted)\s+)*$"
+)
+NEGATION_AFTER = re.compile(
+    r"^\s*(?:is |are )?(?:not needed|not required|isn'?t needed|aren'?t needed|isn'?t required|unnecessary|not necessary|is not necessary)"
+)
+REGION_TOKEN = re.compile(r"(?<![a-z0-9-])[a-z]+(?:-[a-z]+)*-?\d{0,2}(?![a-z0-9-])")
+ALL_REGION_CODES = frozenset().union(*REGIONS.values())
+VERSION_AFTER = re.compile(
+    r"(?:\s+(?:api|app|service|backend|worker))?\s*\(\s*v?(\d{1,3}(?:\.\d{1,3}){0,2})\s*\)"
+    r"|\s*(?:v|version\s*)?(\d{1,3}(?:\.\d{1,3}){0,2})(?![\d.]*\s*(?:%|gb|gib|mb|tb|vcpus?|cpus?|cores?|replicas?|pods?|"
+    r"instances?|days?|weeks?|hours?|months?|nodes?|x\b|k\b|/|usd|dollars?|\$))(?![\d])"
+)
+
+NUM_WORDS = "|".join(sorted((re.escape(w) for w in vocab.NUMBER_WORDS if w not in {"a", "an"}), key=len, reverse=True))
+NUM = rf"(?:\d{{1,3}}|{NUM_WORDS})"
+REPLICA_NOUN = r"(?:replicas?|pods?|instances?|copies|containers?|tasks?|vms?|servers?|machines?)"
+REPLICA_ADJ = r"(?:(?:small|tiny|large|medium|app|web|api|identical|container|pod|always-on|warm|running|application)\s+)?"
+REPLICA_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("range", re.compile(rf"\b(?:min(?:imum)?(?:\s+of)?\s*[:=]?\s*(?P<a>{NUM})\s*(?:{REPLICA_NOUN})?\s*[,;/]?\s*(?:and\s+|to\s+)?"
+                         rf"max(?:imum)?(?:\s+of)?\s*[:=]?\s*(?P<b>{NUM}))\b")),
+    ("range", re.compile(rf"\b(?:from\s+|between\s+)?(?P<a>{NUM})\s*(?:-|to|\.\.\.?|through|and)\s*(?P<b>{NUM})\s+{REPLICA_ADJ}{REPLICA_NOUN}\b")),
+    ("range", re.compile(rf"\b(?:auto-?scal\w*|scal\w*|replicas?|pods?|instances?)\s*[:=]?\s*(?:\w+\s+){{0,2}}?(?:from\s+|between\s+)?"
+                         rf"(?P<a>{NUM})\s*(?:-|to|up to|\.\.\.?|and|through)\s*(?P<b>{NUM})\b")),
+    ("max", re.compile(rf"\b(?P<b3>{NUM})\s+{REPLICA_ADJ}{REPLICA_NOUN}\s+(?:max(?:imum)?|at most|tops)\b|\b(?:up to|at most|max(?:imum)?(?:\s+of)?|scal\w*\s+(?:up\s+)?to)\s*[:=]?\s*(?P<b>{NUM})\s+{REPLICA_ADJ}{REPLICA_NOUN}\b"
+                       rf"|\bauto-?scal\w*\s+(?:up\s+)?to\s+(?P<b2>{NUM})\b")),
+    ("min", re.compile(rf"\b(?:at least|min(?:imum)?(?:\s+of)?)\s*[:=]?\s*(?P<a>{NUM})\s+{REPLICA_ADJ}{REPLICA_NOUN}\b")),
+    ("fixed", re.compile(rf"\b(?:a\s+)?(?P<n>{NUM})\s+{REPLICA_ADJ}{REPLICA_NOUN}\b|\b{REPLICA_NOUN}\s*[:=]\s*(?P<n2>\d{{1,3}})\b")),
+)
+
+MONEY = re.compile(
+    r"(?<![\w.,/-])(?P<cur>\$|us\$|usd\s?|€|eur\s?|£|gbp\s?)?(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\d.,]\d)"
+    r"\s?(?P<k>k|thousand|grand)?(?![a-z])(?:\s?(?P<unit>usd|dollars?|bucks|eur|euros?|gbp|pounds?)\b)?"
+    r"(?P<per>\s*(?:/|per|a|an|each|every)\s*(?:month|mo|mth|year|yr|annum|week|wk|day|hour|hr)s?\b|\s*(?:monthly|annually|yearly|pm|p/m)\b)?"
+)
+BUDGET_STRONG = re.compile(r"\b(?:budget|cap|capped|spend|spending|cost|costs|limit|max spend|ceiling)\b[^.;\n\d]{0,25}$")
+BUDGET_WEAK = re.compile(r"\b(?:under|below|less than|within|at most|no more than|max(?:imum)?|up to|about|around|roughly)\s*~?$")
+PERIOD_FACTOR = {"month": 1.0, "mo": 1.0, "mth": 1.0, "year": 1 / 12, "yr": 1 / 12, "annum": 1 / 12, "annually": 1 / 12,
+                 "yearly": 1 / 12, "week": 52 / 12, "wk": 52 / 12, "day": 30.0, "hour": 730.0, "hr": 730.0}
+
+DURATION = re.compile(
+    rf"\b(?P<n>\d{{1,4}}|{NUM_WORDS}|a|an)\s*-?\s*(?P<unit>hours?|hrs?|h|days?|d|weeks?|wks?|w|months?|fortnights?)\b"
+    r"|\b(?P<word>overnight|fortnight|the weekend|a weekend)\b"
+)
+DURATION_CONTEXT = re.compile(
+    r"\b(?:for|in|after|lasts?|lasting|ttl|expire[sd]?|expiry|expiring|lifetime|keep|kept|needed|need it|around|delete|deleted|destroy|"
+    r"tear|torn|live|lives|only|within|next|about|up|until|valid|short-lived)\b[^.;\n\d]{0,25}$"
+)
+DURATION_NOT_LIFETIME = re.compile(r"\b(?:retention|retain|retained|backups?|logs?|history|snapshots?|rpo|rto|old)\b[^.;\n]{0,20}$")
+UNIT_DAYS = {"h": 1 / 24, "hr": 1 / 24, "hour": 1 / 24, "d": 1, "day": 1, "w": 7, "wk": 7, "week": 7, "month": 30, "fortnight": 14}
+
+HA = re.compile(r"\b(?:high[- ]availability|highly[- ]available|ha|multi[- ]az|failover|standby|redundan(?:t|cy)|replicated)\b")
+STORAGE = re.compile(r"\b(?P<n>\d{1,5})\s*(?P<u>gb|gib|tb|tib)\s*(?:of\s+)?(?:storage|disk|ssd|database|db|data)\b")
+CPU = re.compile(r"\b(?P<n>\d{1,2}(?:\.\d+)?)\s*(?:v?cpus?|cores?)\b")
+MEMORY = re.compile(r"\b(?P<n>\d{1,2}(?:\.\d+)?)\s*(?:gb|gib|g)\s*(?:of\s+)?(?:ram|memory|mem)\b")
+SIZE_WORDS = {"tiny": (0.25, 0.5), "small": (0.5, 1.0), "medium": (1.0, 2.0), "large": (2.0, 4.0), "beefy": (4.0, 8.0)}
+SIZE = re.compile(r"\b(tiny|small|medium|large|beefy)\b")
+PORT = re.compile(r"\b(?:port|listens? on|listening on)\s*[:=]?\s*(?P<port>\d{2,5})\b")
+HEALTH = re.compile(r"\bhealth(?:\s*check)?(?:\s+(?:path|endpoint|route))?\s*(?:at|on|is|:|=)?\s*(?P<path>/[a-z0-9._~/-]{0,100})")
+IMAGE = re.compile(r"\bimage\s*[:=]?\s*(?P<image>[a-z0-9][a-z0-9._/-]{0,200}(?::[a-z0-9._-]{1,128}|@sha256:[a-f0-9]{64}))")
+OWNER = re.compile(
+    r"\b(?:team|squad|owner|owned by|owner is|belongs to)\s*[:=]?\s*(?:the\s+)?(?:team\s+)?[\"'@]?(?P<o>[a-z][a-z0-9_-]*(?:/[a-z0-9_-]+)?)"
+    r"|\b(?:for|by)\s+the\s+(?P<o2>[a-z][a-z0-9-]+)\s+team\b"
+)
+NOT_OWNERS = frozenset({"a", "an", "the", "our", "my", "your", "their", "is", "of", "will", "and", "that", "who", "which", "dev", "whole", "lead", "needs"})
+SERVICE_NAMED = re.compile(r"\b(?:called|named|name(?:d)? it|service name|app name)\s*[:=]?\s*[\"'`]?(?P<s>[a-z][a-z0-9-]{1,38})")
+SERVICE_HYPHEN_AFTER_FOR = re.compile(r"\b(?:for|of)\s+(?:the\s+|our\s+|my\s+)?[\"'`]?(?P<s>[a-z][a-z0-9]*(?:-[a-z0-9]+)+)(?![a-z0-9-])")
+SERVICE_HYPHEN = re.compile(
+    r"(?<![a-z0-9-])(?P<s>[a-z][a-z0-9]*(?:-[a-z0-9]+)*-(?:api|web|svc|service|app|worker|ui|frontend|backend|server|site|bot|gateway|portal|job|cron))(?![a-z0-9-])"
+)
+SERVICE_NOUN = re.compile(
+    r"(?<![a-z0-9.-])(?P<s>[a-z][a-z0-9]+)\s+(?P<noun>service|svc|microservice|api|app|site|website|backend|frontend|worker|bot|portal|dashboard|gateway)\b"
+)
+NO_WORKLOAD_QUESTION = (
+    "What should run in this environment? Name the app's framework or language (for example FastAPI, "
+    "Express, Spring Boot, Rails) and any database, cache or queue it needs."
+)
+SUPPORTED_FRAMEWORKS = "FastAPI, Django, Flask, Express, Next.js, NestJS, Spring Boot, Gin, Rails, Laravel, ASP.NET Core"
+DB_NAMES = {"postgres": "PostgreSQL", "mysql": "MySQL", "mongodb": "MongoDB"}
+CLOUD_NAMES = {"aws": "AWS", "gcp": "GCP", "azure": "Azure"}
+
+
+@dataclass
+class Reading:
+    """What one pass over the text found, before the spec is assembled."""
+
+    text: str  # normalized original case
+    work: str  # lowercased, with consumed spans blanked
+    mentions: list[Mention] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    questions: list[str] = field(default_factory=list)
+    cache_ha: bool = False
+    unknown_region: str | None = None
+
+    def blank(self, start: int, end: int) -> None:
+        self.work = self.work[:start] + " " * (end - start) + self.work[end:]
+
+    def live(self, *cats: str) -> list[Mention]:
+        return [m for m in self.mentions if m.cat in cats and not m.dropped]
+
+
+def parse(text: str) -> Understanding:
+    """Understand one request with rules and tables (no network)."""
+    check_request(text)
+    text = normalize(text)
+    lowered = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
+    reading = Reading(text=text, work=lowered)
+    reading.refused, spans = find_refusals(text)
+    for start, end in spans:
+        reading.blank(start, end)
+    for match in re.finditer(r"dev-agent", reading.work):
+        reading.blank(*match.span())
+    _find_region_codes(reading)
+    _find_mentions(reading)
+    _read_versions(reading)
+    _drop_negated(reading)
+    _drop_corrected(reading)
+    data = _assemble(reading)
+    return _finish(reading, data)
+
+
+# --- finding -------------------------------------------------------------------------------------
+
+
+def _find_region_codes(reading: Reading) -> None:
+    for match in REGION_TOKEN.finditer(reading.work):
+        if match.group() in ALL_REGION_CODES:
+            reading.mentions.append(Mention("region_code", match.group(), *match.span()))
+            reading.blank(*match.span())
+
+
+def _find_mentions(reading: Reading) -> None:
+    found: list[Mention] = []
+    for table in TABLES:
+        for pattern, value in table.patterns:
+            for match in pattern.finditer(reading.work):
+                found.append(Mention(table.cat, value, *match.span()))
+    for match in GO_LANGUAGE.finditer(reading.text):
+        if reading.work[match.start():match.end()].strip():
+            found.append(Mention("language", "go", *match.span()))
+    # A mention inside a longer one ("redis" in "azure cache for redis") belongs to the longer one.
+    kept = [m for m in found if not any(o.start <= m.start and m.end <= o.end and (o.end - o.start) > (m.end - m.start) for o in found)]
+    reading.mentions.extend(sorted(kept, key=lambda m: (m.start, m.end)))
+
+
+def _read_versions(reading: Reading) -> None:
+    for mention in reading.live("language", "database", "framework", "product"):
+        if mention.cat == "product" and mention.value.database is None:
+            continue
+        match = VERSION_AFTER.match(reading.work, mention.end)
+        if match:
+            group = 1 if match.group(1) else 2
+            mention.version = match.group(group)
+            reading.blank(*match.span(group))
+
+
+def _drop_negated(reading: Reading) -> None:
+    previous_negated: Mention | None = None
+    for mention in reading.mentions:
+        before = reading.work[max(0, mention.start - 45):mention.start]
+        negated = bool(NEGATION_BEFORE.search(before)) or bool(NEGATION_AFTER.match(reading.work[mention.end:mention.end + 30]))
+        if not negated and previous_negated is not None:
+            between = reading.work[previous_negated.end:mention.start]
+            negated = bool(re.fullmatch(r"\s*(?:,|or|nor|and|/)\s*(?:(?:a|an|any)\s+)?", between))
+        if negated and mention.cat not in {"tier", "place", "region_code"}:
+            mention.dropped = True
+            previous_negated = mention
+        else:
+            previous_negated = None
+
+
+def _group(mention: Mention) -> str | None:
+    if mention.cat == "generic":
+        return {"database": "database", "cache": "cache", "queue": "queue", "search": "search"}.get(mention.value)
+    if mention.cat == "product":
+        product: vocab.Product = mention.value
+        return "database" if product.database is not None else "cache" if product.cache else "queue" if product.queue else None
+    return CATEGORY_GROUP.get(mention.cat)
+
+
+def _drop_corrected(reading: Reading) -> None:
+    """`A ... actually make that B`: B replaces A when both are the same kind of thing."""
+    for marker in CORRECTION.finditer(reading.work):
+        before = [m for m in reading.mentions if m.end <= marker.start() and marker.start() - m.end < 80 and not m.dropped]
+        after = [m for m in reading.mentions if m.start >= marker.end() and m.start - marker.end() < 40 and not m.dropped]
+        if not before or not after:
+            continue
+        group = _group(after[0])
+        if group is None:
+            continue
+        for mention in reversed(before):
+            if _group(mention) == group:
+                mention.dropped = True
+                reading.notes.append(f"the request corrected itself: using {reading.text[after[0].start:after[0].end]} "
+                                     f"instead of {reading.text[mention.start:mention.end]}")
+                break
+
+
+# --- assembling ----------------------------------------------------------------------------------
+
+
+def _assemble(reading: Reading) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    cloud = _cloud(reading)
+    region = _region(reading, cloud)
+    if cloud is None:
+        cloud = cloud_of_region(region) if region else "aws"
+    data["cloud"] = cloud
+    if region is None and not reading.unknown_region:
+        region = DEFAULT_REGION[cloud]
+        reading.notes.append(f"no region named; using {region}, the {CLOUD_NAMES[cloud]} default")
+    if region is not None:
+        data["region"] = region
+    data["tier"] = _tier(reading)
+    app = _app(reading)
+    data["app"] = app
+    data["compute"] = _compute(reading, app)
+    data["databases"] = _databases(reading, cloud)
+    for key, reader in (("cache", _cache), ("queue", _queue), ("search", _search)):
+        value = reader(reading, cloud)
+        if value is not None:
+            data[key] = value
+    data["buckets"] = _buckets(reading)
+    data["monitoring"] = _monitoring(reading, cloud)
+    budget = _budget(reading)
+    if budget is not None:
+        data["budget_monthly_usd"] = budget
+    ttl = _ttl(reading)
+    if ttl is not None:
+        data["ttl_days"] = ttl
+    _replicas(reading, data["compute"])
+    owner = _owner(reading)
+    if owner:
+        data["owner"] = owner
+    service = _service(reading)
+    if service:
+        data["service"] = service
+    base = service or (app.get("framework") or app.get("language") or "app")
+    tier = data["tier"]
+    data["name"] = base if base.endswith(f"-{tier}") else slugify(f"{base[:40 - len(tier) - 1]}-{tier}")
+    _check_offers(reading, data)
+    return data
+
+
+def _cloud(reading: Reading) -> str | None:
+    explicit = {m.value for m in reading.live("cloud")}
+    by_product = {m.value.cloud for m in reading.live("product") if m.value.cloud}
+    if len(explicit) > 1:
+        names = " and ".join(CLOUD_NAMES[c] for c in sorted(explicit))
+        reading.questions.append(f"The request names {names}. Which one cloud should this environment run on?")
+        return sorted(explicit)[0]
+    if explicit:
+        cloud = explicit.pop()
+        for mention in reading.live("product"):
+            if mention.value.cloud and mention.value.cloud != cloud:
+                reading.notes.append(f"{reading.text[mention.start:mention.end]} is a {CLOUD_NAMES[mention.value.cloud]} product; "
+                                     f"using the {CLOUD_NAMES[cloud]} equivalent")
+        return cloud
+    if len(by_product) > 1:
+        names = " and ".join(CLOUD_NAMES[c] for c in sorted(by_product))
+        reading.questions.append(f"The request mixes products of {names}. Which one cloud should this environment run on?")
+        return sorted(by_product)[0]
+    return by_product.pop() if by_product else None
+
+
+def _region(reading: Reading, cloud: str | None) -> str | None:
+    codes = reading.live("region_code")
+    if codes:
+        code = codes[0].value
+        owner = cloud_of_region(code)
+        if cloud is not None and owner != cloud:
+            reading.questions.append(
+                f"{code} is {'an' if owner == 'aws' else 'a'} {CLOUD_NAMES[owner]} region but the request asks for {CLOUD_NAMES[cloud]}. "
+                f"Which cloud should it run on?" if owner else f"{code} is not a {CLOUD_NAMES[cloud]} region. Which region should it use?"
+            )
+        return code
+    places = reading.live("place")
+    if places:
+        best = max(places, key=lambda m: (m.value.specificity, -m.start))
+        return getattr(best.value, cloud or "aws")
+    unknown = _unknown_region_name(reading)
+    if unknown:
+        reading.unknown_region = unknown
+        reading.questions.append(
+            f"I don't know the region \"{unknown}\". Which city or region code should it run in "
+            f"(for example us-east-1, Frankfurt, Tokyo or West Europe)?"
+        )
+    return None
+
+
+UNKNOWN_REGION = re.compile(
+    r"\b(?:region|datacenter|data center|located|hosted|host it|deploy(?:ed)? it|run it)\s*(?:in|of|at|:|=)?\s+(?P<a>[A-Z][\w-]{2,}(?: [A-Z][\w-]+)?)"
+    r"|\b(?P<b>[A-Z][\w-]{2,}(?: [A-Z][\w-]+)?) (?:region|datacenter|data center)\b"
+    r"|\b(?:in|near) (?:the )?(?P<c>[A-Z][a-z]{2,}(?: [A-Z][a-z]+)?)\b"
+)
+
+
+def _unknown_region_name(reading: Reading) -> str | None:
+    for match in UNKNOWN_REGION.finditer(reading.text):
+        name = match.group("a") or match.group("b") or match.group("c")
+        start = match.start("a") if match.group("a") else match.start("b") if match.group("b") else match.start("c")
+        if not reading.work[start:start + len(name)].strip():
+            continue
+        if any(m.start <= start < m.end for m in reading.mentions):
+            continue
+        if name.lower() in vocab.NOT_SERVICE_NAMES or name.lower() in {"which", "what", "this", "that", "our", "my", "production", "staging"}:
+            continue
+        return name
+    return None
+
+
+def _tier(reading: Reading) -> str:
+    for mention in reading.live("tier"):
+        before = reading.work[max(0, mention.start - 20):mention.start]
+        after = reading.work[mention.end:mention.end + 8]
+        if re.search(r"\b(?:like|mirror of|copy of|similar to|same as|mimic|mimics|matching|than)\s+(?:the\s+|our\s+)?$", before):
+            continue
+        if re.match(r"-?\s*(?:like|grade|ready|parity|sized|size)\b", after):
+            continue
+        return mention.value
+    return "dev"
+
+
+def _app(reading: Reading) -> dict[str, Any]:
+    app: dict[str, Any] = {}
+    frameworks = reading.live("framework")
+    languages = reading.live("language")
+    others = reading.live("other_framework")
+    if frameworks:
+        chosen = frameworks[0]
+        app["framework"] = chosen.value
+        implied = FRAMEWORK_LANGUAGE[Framework(chosen.value)].value
+        app["language"] = implied
+        extra = sorted({m.value for m in frameworks[1:]} - {chosen.value})
+        if extra:
+            reading.notes.append(f"one app per environment: using {chosen.value}; {', '.join(extra)} not included")
+        if chosen.value == "aspnet" and chosen.version and _major(chosen.version) >= 5:
+            app["runtime_version"] = chosen.version
+        for mention in languages:
+            if mention.value != implied:
+                reading.notes.append(f"{chosen.value} runs on {implied}; ignoring the mention of {mention.value}")
+            elif mention.version and "runtime_version" not in app:
+                app["runtime_version"] = mention.version
+    elif languages:
+        app["language"] = languages[0].value
+        if languages[0].version:
+            app["runtime_version"] = languages[0].version
+        for mention in others:
+            label, language = mention.value
+            if language == app["language"]:
+                reading.notes.append(f"{label} is not templated; treating it as a plain {language} app")
+    elif others:
+        label, language = others[0].value
+        name = reading.text[others[0].start:others[0].end]
+        if language is None:
+            reading.questions.append(
+                f"{name} is not a language or framework dev-agent can build for. Which of {SUPPORTED_FRAMEWORKS} "
+                f"should it use instead?"
+            )
+        else:
+            app["language"] = language
+            reading.notes.append(f"{name} is not templated; treating it as a plain {language} app")
+    for mention in others:
+        label, language = mention.value
+        if language is None and "framework" in app:
+            reading.notes.append(f"{reading.text[mention.start:mention.end]} is not supported; ignored")
+    port = PORT.search(reading.work)
+    if port:
+        number = int(port.group("port"))
+        if 1024 <= number <= 65535:
+            app["port"] = number
+        else:
+            reading.notes.append(f"app port {number} is privileged or invalid; using the default 8080")
+    health = HEALTH.search(reading.work)
+    if health:
+        app["health_path"] = health.group("path")
+    image = IMAGE.search(reading.work)
+    if image:
+        if image.group("image").endswith(":latest"):
+            reading.notes.append("image tag 'latest' is not pinned; set a version tag or digest")
+        else:
+            app["image"] = image.group("image")
+    return app
+
+
+def _major(version: str) -> int:
+    return int(version.split(".")[0])
+
+
+WEAK_COMPUTE = re.compile(r"pods?|kube|serverless|containers?|containerized|docker")
+
+
+def _compute(reading: Reading, app: dict[str, Any]) -> dict[str, Any]:
+    # Products and explicit words ("EKS", "k8s", "Lambda", "VM") outrank hints ("pods", "serverless", "docker").
+    strong = [m.value.kind for m in reading.live("product") if m.value.kind]
+    strong += [m.value for m in reading.live("compute") if not WEAK_COMPUTE.fullmatch(reading.work[m.start:m.end])]
+    kinds = strong or [m.value for m in reading.live("compute")]
+    compute: dict[str, Any] = {"kind": "containers"}
+    for kind in ("kubernetes", "functions", "vm", "containers"):
+        if kind in kinds:
+            compute["kind"] = kind
+            break
+    size = SIZE.search(reading.work)
+    if size:
+        compute["cpu"], compute["memory_gb"] = SIZE_WORDS[size.group(1)]
+    cpu = CPU.search(reading.work)
+    if cpu:
+        compute["cpu"] = min(16.0, max(0.25, float(cpu.group("n"))))
+        reading.blank(*cpu.span())
+    memory = MEMORY.search(reading.work)
+    if memory:
+        compute["memory_gb"] = min(64.0, max(0.5, float(memory.group("n"))))
+        reading.blank(*memory.span())
+    return compute
+
+
+def _databases(reading: Reading, cloud: str) -> list[dict[str, Any]]:
+    databases: list[dict[str, Any]] = []
+    engines_seen: set[str] = set()
+    generic = False
+    for mention in reading.live("database", "product", "generic", "unsupported_database"):
+        if mention.cat == "unsupported_database":
+            name = mention.value
+            if name == "SQLite":
+                reading.notes.append("SQLite lives inside the app; no managed database is created for it")
+            else:
+                reading.questions.append(f"{name} is not offered. Should it use PostgreSQL, MySQL or MongoDB instead?")
+            continue
+        if mention.cat == "generic":
+            generic = generic or mention.value == "database"
+            continue
+        engine = mention.value if mention.cat == "database" else mention.value.database
+        if engine is None:
+            continue
+        if engine == "":
+            generic = True
+            continue
+        if engine in engines_seen:
+            continue
+        engines_seen.add(engine)
+        entry: dict[str, Any] = {"engine": engine}
+        version = _offered_version(reading, engine, mention.version)
+        if version:
+            entry["version"] = version
+        databases.append(entry)
+    sqlite_only = any(m.value == "SQLite" for m in reading.live("unsupported_database"))
+    if generic and not databases and not sqlite_only and not reading.questions:
+        databases.append({"engine": "postgres"})
+        reading.notes.append("a database was asked for without an engine; using PostgreSQL")
+    _high_availability(reading, databases)
+    storage = STORAGE.search(reading.work)
+    if storage and databases:
+        gb = int(storage.group("n")) * (1024 if storage.group("u").startswith("t") else 1)
+        for entry in databases:
+            entry["storage_gb"] = min(16384, max(10, gb))
+    if len(databases) > 4:
+        reading.notes.append("at most 4 databases per environment; keeping the first 4")
+        databases = databases[:4]
+    return databases
+
+
+def _offered_version(reading: Reading, engine: str, version: str | None) -> str | None:
+    if version is None:
+        return None
+    offered = DATABASE_VERSIONS[DatabaseEngine(engine)]
+    for candidate in (version, version.removesuffix(".0"), version.split(".")[0]):
+        if candidate in offered:
+            return candidate
+    reading.notes.append(f"{DB_NAMES[engine]} {version} is not offered (offered: {', '.join(offered)}); using the default version")
+    return None
+
+
+HA_SUBJECT_BEFORE = re.compile(r"^\s*(?:\(|,|-|with|using|in|on|is|should be|set up as|as)?\s*(?:a\s+|an\s+|full\s+)?$")
+HA_SUBJECT_AFTER = re.compile(r"^\s*(?:for\s+(?:the\s+|our\s+)?|on\s+(?:the\s+)?)?$")
+
+
+def _high_availability(reading: Reading, databases: list[dict[str, Any]]) -> None:
+    """`postgres with high availability`, `HA redis`: the flag goes to the service it qualifies."""
+    data_mentions = [m for m in reading.live("database", "cache", "product", "generic") if _group(m) in {"database", "cache"}]
+    for match in HA.finditer(reading.work):
+        before = [m for m in data_mentions if m.end <= match.start() and HA_SUBJECT_BEFORE.match(reading.work[m.end:match.start()])]
+        after = [m for m in data_mentions if m.start >= match.end() and HA_SUBJECT_AFTER.match(reading.work[match.end():m.start])]
+        target = before[-1] if before else after[0] if after else None
+        if target is not None and _group(target) == "cache":
+            reading.cache_ha = True
+            continue
+        engine = target.value if target is not None and target.cat == "database" else None
+        for entry in databases:
+            if engine is None or entry["engine"] == engine:
+                entry["high_availability"] = True
+
+
+def _cache(reading: Reading, cloud: str) -> dict[str, Any] | None:
+    engines = [m.value for m in reading.live("cache")] + [m.value.cache for m in reading.live("product") if m.value.cache]
+    if not engines and any(m.value == "cache" for m in reading.live("generic")):
+        engines = ["redis"]
+        reading.notes.append("a cache was asked for without an engine; using Redis")
+    if not engines:
+        return None
+    cache: dict[str, Any] = {"engine": engines[0]}
+    if reading.cache_ha:
+        cache["high_availability"] = True
+    return cache
+
+
+def _queue(reading: Reading, cloud: str) -> dict[str, Any] | None:
+    engines = [m.value for m in reading.live("queue")] + [m.value.queue for m in reading.live("product") if m.value.queue]
+    redis = reading.live("cache")
+    generic = [m for m in reading.live("generic") if m.value == "queue"
+               and not any(abs(c.start - m.end) < 25 or abs(m.start - c.end) < 25 for c in redis)]  # "redis as the broker"
+    if not engines and generic:
+        engines = [vocab.DEFAULT_QUEUE[cloud]]
+        reading.notes.append(f"a queue was asked for without an engine; using {engines[0]} on {CLOUD_NAMES[cloud]}")
+    if not engines:
+        return None
+    engine = engines[0]
+    offered = OFFERED.get(("queue", engine))
+    if offered is not None and Cloud(cloud) not in offered:
+        substitute = vocab.DEFAULT_QUEUE[cloud]
+        reading.notes.append(f"{engine} has no managed offer on {CLOUD_NAMES[cloud]}; using {substitute} instead")
+        engine = substitute
+    return {"engine": engine}
+
+
+def _search(reading: Reading, cloud: str) -> dict[str, Any] | None:
+    found = reading.live("search") or [m for m in reading.live("generic") if m.value == "search"]
+    if not found:
+        return None
+    if reading.text[found[0].start:found[0].end].lower().startswith("elastic"):
+        reading.notes.append("Elasticsearch is provided as OpenSearch")
+    return {"engine": "opensearch"}
+
+
+BUCKET_PURPOSES = (
+    re.compile(r"\b(?:buckets?|storage)\s+(?:for|to store|to hold|holding|with)\s+(?:the\s+|our\s+|user\s+)?"
+               r"(?P<p>[a-z][a-z0-9-]{1,30}(?:\s*(?:and|&|,)\s*[a-z][a-z0-9-]{1,30})*)"),
+    re.compile(r"\b(?P<p>[a-z][a-z0-9-]{1,30})\s+(?:s3\s+|gcs\s+)?buckets?\b"),
+)
+BUCKET_COUNT = re.compile(rf"\b(?P<n>\d{{1,2}}|{NUM_WORDS}|a|an)\s+(?:\w+\s+){{0,2}}?buckets?\b")
+NOT_PURPOSES = frozenset({"a", "an", "the", "s3", "gcs", "one", "two", "three", "storage", "blob", "object", "some", "and", "with", "private", "new", "single", "separate", "versioned", "encrypted"})
+
+
+def _buckets(reading: Reading) -> list[dict[str, Any]]:
+    mentions = [m for m in reading.live("generic") if m.value == "bucket"] + [m for m in reading.live("product") if m.value.bucket]
+    if not mentions:
+        return []
+    purposes: list[str] = []
+    for pattern in BUCKET_PURPOSES:
+        for match in pattern.finditer(reading.work):
+            words = re.split(r"\s*(?:\band\b|&|,)\s*", match.group("p"))
+            purposes += [w for w in words if w and w not in NOT_PURPOSES and w not in vocab.NUMBER_WORDS]
+    vocabulary_words = {reading.work[m.start:m.end] for m in reading.mentions}
+    purposes = [p for p in purposes if p not in vocabulary_words]
+    count = 0
+    for match in BUCKET_COUNT.finditer(reading.work):
+        word = match.group("n")
+        count += int(word) if word.isdigit() else vocab.NUMBER_WORDS.get(word, 1)
+    count = max(count, len(dict.fromkeys(purposes)), 1)
+    if count > 10:
+        reading.notes.append("at most 10 buckets per environment; creating 10")
+        count = 10
+    names = [slugify(p, 30) or "data" for p in dict.fromkeys(purposes)]
+    names = [n for n in names if len(n) >= 2]
+    while len(names) < count:
+        candidate = "data" if "data" not in names else f"data-{len(names) + 1}"
+        names.append(candidate)
+    return [{"name": name} for name in names[:count]]
+
+
+def _monitoring(reading: Reading, cloud: str) -> list[str]:
+    tools = list(dict.fromkeys([m.value for m in reading.live("monitoring")] + [m.value.monitoring for m in reading.live("product") if m.value.monitoring]))
+    if "cloudwatch" in tools and cloud != "aws":
+        tools.remove("cloudwatch")
+        reading.notes.append(f"CloudWatch is AWS-only; not included on {CLOUD_NAMES[cloud]}")
+    return tools
+
+
+def _budget(reading: Reading) -> float | None:
+    best: tuple[int, float, tuple[int, int]] | None = None
+    for match in MONEY.finditer(reading.work):
+        cur, unit, per, k = match.group("cur"), match.group("unit"), match.group("per"), match.group("k")
+        before = reading.work[max(0, match.start() - 40):match.start()]
+        after = reading.work[match.end():match.end() + 12]
+        strong = BUDGET_STRONG.search(before)
+        weak = BUDGET_WEAK.search(before)
+        score = (3 if cur or unit else 0) + (2 if per else 0) + (2 if strong else 0) + (1 if weak else 0) + (1 if k else 0)
+        monthly_or_yearly = bool(per and re.search(r"mo|mth|year|yr|annum|annually|yearly|pm|p/m", per))
+        money_like = cur or unit or monthly_or_yearly or (per and (strong or weak or k)) or (strong and not re.match(r"\s*[a-z]", after))
+        if not money_like:
+            continue
+        amount = float(match.group("num").replace(",", "")) * (1000 if k else 1)
+        if per:
+            period = re.search(r"(month|mo|mth|year|yr|annum|annually|yearly|week|wk|day|hour|hr|monthly|pm|p/m)", per).group(1)
+            amount *= PERIOD_FACTOR.get(period, 1.0)
+        if best is None or score > best[0]:
+            best = (score, amount, match.span())
+    if best is None:
+        return None
+    foreign = any(sym in reading.work[best[2][0]:best[2][1] + 6] for sym in ("€", "eur", "£", "gbp", "pound"))
+    reading.blank(*best[2])
+    amount = round(best[1], 2)
+    if amount <= 0:
+        return None
+    if amount > 1_000_000:
+        reading.notes.append("budget above $1,000,000/month is not accepted; no budget set")
+        return None
+    if foreign:
+        reading.notes.append(f"budget read as {amount:g} USD (budgets are kept in US dollars)")
+    return int(amount) if amount == int(amount) else amount
+
+
+def _ttl(reading: Reading) -> int | None:
+    best: tuple[int, float, tuple[int, int]] | None = None
+    for match in DURATION.finditer(reading.work):
+        before = reading.work[max(0, match.start() - 40):match.start()]
+        if re.search(r"(?:/|\bper|\beach|\bevery)\s*$", before) or DURATION_NOT_LIFETIME.search(before):
+            continue
+        if match.group("word"):
+            days = {"overnight": 1.0, "fortnight": 14.0}.get(match.group("word"), 3.0)
+        else:
+            word, unit = match.group("n"), match.group("unit").rstrip("s")
+            if unit in {"h", "d", "w"} and not word.isdigit():
+                continue
+            number = int(word) if word.isdigit() else vocab.NUMBER_WORDS.get(word, 1)
+            days = number * UNIT_DAYS.get(unit, UNIT_DAYS.get(unit[:2], 1))
+        score = 2 if DURATION_CONTEXT.search(before) else 0
+        if best is None or score > best[0]:
+            best = (score, days, match.span())
+    if best is None:
+        return None
+    reading.blank(*best[2])
+    days = max(1, math.ceil(best[1] - 1e-9))
+    if days > 365:
+        reading.notes.append("lifetime capped at 365 days")
+        days = 365
+    return days
+
+
+def _number(word: str) -> int:
+    return int(word) if word.isdigit() else vocab.NUMBER_WORDS[word]
+
+
+def _replicas(reading: Reading, compute: dict[str, Any]) -> None:
+    low: int | None = None
+    high: int | None = None
+    for kind, pattern in REPLICA_PATTERNS:
+        for match in pattern.finditer(reading.work):
+            groups = {k: v for k, v in match.groupdict().items() if v}
+            if kind == "range" and low is None and high is None:
+                low, high = _number(groups["a"]), _number(groups["b"])
+            elif kind == "max" and high is None:
+                high = _number(groups.get("b") or groups.get("b2") or groups["b3"])
+            elif kind == "min" and low is None:
+                low = _number(groups["a"])
+            elif kind == "fixed" and low is None and high is None:
+                low = high = _number(groups.get("n") or groups["n2"])
+            else:
+                continue
+            reading.blank(*match.span())
+    if low is None and high is None:
+        return
+    low = low if low is not None else 1
+    high = high if high is not None else max(low, 1)
+    if low > high:
+        low, high = high, low
+    if low < 1 or high > 100:
+        reading.notes.append(f"replicas {low}-{high} clamped to 1-100")
+        low, high = max(1, min(low, 100)), max(1, min(high, 100))
+    if compute["kind"] == "functions":
+        if high > 1:
+            reading.notes.append("functions scale per request; the replica count does not apply and is kept at 1")
+        low = high = 1
+    if compute["kind"] == "vm" and high > 5:
+        reading.notes.append(f"at most 5 VMs; {high} replicas clamped to 5 (containers or kubernetes scale further)")
+        high, low = 5, min(low, 5)
+    compute["min_replicas"], compute["max_replicas"] = low, high
+
+
+def _owner(reading: Reading) -> str | None:
+    for match in OWNER.finditer(reading.work):
+        owner = match.group("o") or match.group("o2")
+        if owner in NOT_OWNERS:
+            continue
+        slug = slugify(owner.split("/")[-1])
+        if len(slug) >= 2:
+            reading.blank(*match.span())
+            return slug
+    return None
+
+
+def _service(reading: Reading) -> str | None:
+    def free(start: int, end: int) -> bool:
+        return not any(m.start < end and start < m.end for m in reading.mentions) and bool(reading.work[start:end].strip())
+
+    for pattern in (SERVICE_NAMED, SERVICE_HYPHEN_AFTER_FOR, SERVICE_HYPHEN):
+        for match in pattern.finditer(reading.work):
+            name = match.group("s")
+            if free(*match.span("s")) and name not in vocab.NOT_SERVICE_NAMES and not name.isdigit():
+                return slugify(name, 30) or None
+    for match in SERVICE_NOUN.finditer(reading.work):
+        word, noun = match.group("s"), match.group("noun")
+        if word in vocab.NOT_SERVICE_NAMES or word in vocab.NUMBER_WORDS or not free(*match.span("s")):
+            continue
+        return slugify(word if noun in {"service", "svc", "microservice"} else f"{word}-{noun}", 30) or None
+    return None
+
+
+def _check_offers(reading: Reading, data: dict[str, Any]) -> None:
+    cloud = Cloud(data["cloud"])
+    for database in data["databases"]:
+        clouds = OFFERED.get(("database", database["engine"]))
+        if clouds is not None and cloud not in clouds:
+            where = " or ".join(CLOUD_NAMES[c.value] for c in sorted(clouds, key=lambda c: c.value))
+            reading.questions.append(
+                f"{DB_NAMES[database['engine']]} has no managed offer on {CLOUD_NAMES[cloud.value]}. "
+                f"Should it run on {where}, or use PostgreSQL or MySQL instead?"
+            )
+    if "search" in data and cloud != Cloud.aws:
+        reading.questions.append(f"OpenSearch is offered on AWS only. Should it run on AWS, or go without search on {CLOUD_NAMES[cloud.value]}?")
+
+
+# --- result --------------------------------------------------------------------------------------
+
+
+def _names_workload(reading: Reading, data: dict[str, Any]) -> bool:
+    if data["app"].get("framework") or data["app"].get("language") or data.get("service"):
+        return True
+    if data["databases"] or data.get("cache") or data.get("queue") or data.get("search") or data["buckets"]:
+        return True
+    if reading.live("compute", "other_framework") or any(m.value.kind for m in reading.live("product")):
+        return True
+    return bool(re.search(rf"\b(?:{vocab.WORKLOAD_NOUNS})\b", reading.work))
+
+
+def _finish(reading: Reading, data: dict[str, Any]) -> Understanding:
+    questions = list(dict.fromkeys(reading.questions))
+    if not _names_workload(reading, data):
+        questions.insert(0, NO_WORKLOAD_QUESTION)
+    notes = list(dict.fromkeys(reading.notes))
+    if not questions:
+        try:
+            spec = spec_from_data(data, "request")
+        except SpecError as exc:
+            questions = [f"{error}. What should it be instead?" for error in exc.errors]
+        else:
+            return Understanding(spec=spec, refused=reading.refused, notes=notes, engine=ENGINE)
+    return Understanding(
+        needs_clarification=True, questions=questions, partial=data, refused=reading.refused, notes=notes, engine=ENGINE
+    )
