@@ -1,0 +1,1 @@
+"""After the merge: apply, drift detection, expiry, destroy and rollback of environments."""
