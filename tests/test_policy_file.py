@@ -59,3 +59,18 @@ def test_broken_yaml_and_duplicate_keys(tmp_path):
         load_policy(write(tmp_path, "required_tags: [a]\nrequired_tags: [b]\n"))
     with pytest.raises(PolicyError, match="cannot read"):
         load_policy(tmp_path / "missing.yaml")
+
+
+def test_cli_reports_a_bad_policy_file_with_file_and_line_and_exit_3(tmp_path):
+    import subprocess
+    import sys
+
+    path = write(tmp_path, "version: 1\nrequired_tags: [owner]\nmax_cots: 3\n")
+    out = subprocess.run([sys.executable, "-m", "bot", "policy", str(path)], capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parent.parent, check=False)
+    assert out.returncode == 3
+    assert out.stderr.strip() == f"error: {path}:3: unknown key 'max_cots'"
+    assert "Traceback" not in out.stderr
+    ok = subprocess.run([sys.executable, "-m", "bot", "policy"], capture_output=True, text=True,
+                        cwd=Path(__file__).resolve().parent.parent, check=False)
+    assert ok.returncode == 0 and "dev: $500/month, 30 days" in ok.stdout
