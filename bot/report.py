@@ -226,12 +226,13 @@ def risks(result: PipelineResult) -> list[str]:
     found = []
     if spec.databases and not plan.sizing.db_multi_az:
         found.append("Single-AZ database: an outage of its zone takes it down.")
-    if spec.databases and plan.sizing.db_backup_retention_days == 0:
+    text = "\n".join(t for p, t in result.files.items() if p.endswith(".tf"))
+    if spec.databases and (plan.sizing.db_backup_retention_days == 0
+                           or re.search(r"^\s*backup_retention_period\s*=\s*0\s*$", text, re.M)):
         found.append("The database has no automated backups: data lost is lost for good.")
     for bucket in spec.buckets:
         if not bucket.versioning:
             found.append(f"Bucket {code_span(bucket.name)} has versioning off: overwritten or deleted objects cannot be recovered.")
-    text = "\n".join(t for p, t in result.files.items() if p.endswith(".tf"))
     if re.search(r'^resource "(aws_lb|aws_alb|google_compute_global_forwarding_rule|azurerm_application_gateway|'
                  r'azurerm_lb|google_cloud_run_v2_service|azurerm_container_app)"', text, re.M):
         found.append("Public ingress: the app is reachable from the internet through its load balancer (HTTPS).")

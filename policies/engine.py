@@ -148,6 +148,8 @@ def instance_types_allowed(policy: OrgPolicy, s: Subject) -> Verdict | None:
     problems, seen = [], []
     for r in s.terraform.of_type(*INSTANCE_ATTRIBUTES):
         value = _attribute(r.body, INSTANCE_ATTRIBUTES[r.type])
+        if r.type == "azurerm_redis_cache":  # sku_name + family + capacity, e.g. Basic_C0
+            value = f"{value}_{r.body.get('family', '')}{r.body.get('capacity', '')}"
         for kind in value if isinstance(value, list) else [value]:
             if not isinstance(kind, str) or kind.startswith("${"):
                 continue

@@ -128,6 +128,16 @@ def test_instance_type_outside_allowed_families_fails(policy):
     assert "db.r6g.16xlarge" in verdict.value and "p4d.24xlarge" in verdict.value and "t3.medium" not in verdict.value
 
 
+def test_azure_redis_class_is_read_from_sku_family_and_capacity(policy):
+    def redis(sku, family, capacity):
+        return {"main.tf": render([block("resource", "azurerm_redis_cache", "c", sku_name=sku, family=family,
+                                         capacity=capacity, tags=TAGS)])}
+
+    azure = spec(cloud="azure", region="westeurope")
+    assert by_rule(evaluate(policy, azure, redis("Basic", "C", 0)))["instance-types-allowed"].value == "Basic_C0"
+    assert by_rule(evaluate(policy, azure, redis("Premium", "P", 5)))["instance-types-allowed"].outcome == "fail"
+
+
 def test_spec_rules_cloud_region_ttl_budget_requester():
     policy = parse_policy(
         "clouds:\n  aws:\n    regions: [us-east-1]\ntiers:\n  dev:\n    max_monthly_usd: 200\n    max_ttl_days: 14\n"

@@ -129,3 +129,15 @@ def test_unlimited_render_is_one_document_for_report_md():
                 for i in range(2000)]
     [body] = render_report(make_result(findings=findings), limit=None)
     assert len(body) > GITHUB_COMMENT_LIMIT and body.count("dev-agent:report") == 1
+
+
+def test_risks_follow_the_plan():
+    result = make_result()
+    result.plan.sizing.db_multi_az = True
+    result.plan.expires_on = None
+    result.files["environments/payments-api-staging/terraform/db.tf"] = render([
+        block("resource", "aws_db_instance", "other", backup_retention_period=0)])
+    [body] = render_report(result)
+    risks = body.split("### Risks", 1)[1].split("###", 1)[0]
+    assert "Single-AZ database" not in risks
+    assert "no automated backups" in risks and "No expiry" in risks
