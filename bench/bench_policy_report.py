@@ -26,9 +26,18 @@ TAGS = {"environment": "bench-dev", "tier": "dev", "owner": "team", "managed-by"
 def terraform(resources: int) -> dict[str, str]:
     blocks = [block("provider", "aws", region="us-east-1", default_tags=block("default_tags", tags=TAGS))]
     for i in range(resources):
-        blocks.append(block("resource", "aws_security_group", f"sg{i}", vpc_id=Ref("aws_vpc.main.id"), ingress=[
-            block("ingress", from_port=443, to_port=443, protocol="tcp", cidr_blocks=["0.0.0.0/0"])]))
-        blocks.append(block("resource", "aws_db_instance", f"db{i}", instance_class="db.t3.micro", storage_encrypted=True))
+        blocks.append(
+            block(
+                "resource",
+                "aws_security_group",
+                f"sg{i}",
+                vpc_id=Ref("aws_vpc.main.id"),
+                ingress=[block("ingress", from_port=443, to_port=443, protocol="tcp", cidr_blocks=["0.0.0.0/0"])],
+            )
+        )
+        blocks.append(
+            block("resource", "aws_db_instance", f"db{i}", instance_class="db.t3.micro", storage_encrypted=True)
+        )
     return {"main.tf": render(blocks)}
 
 
@@ -42,15 +51,38 @@ def rate(label: str, count: int, fn) -> None:  # noqa: ANN001
 
 def main() -> None:
     policy = load_policy()
-    spec = spec_from_data({"name": "bench-dev", "cloud": "aws", "region": "us-east-1", "budget_monthly_usd": 60,
-                           "databases": [{"engine": "postgres"}], "cache": {"engine": "redis"}})
+    spec = spec_from_data(
+        {
+            "name": "bench-dev",
+            "cloud": "aws",
+            "region": "us-east-1",
+            "budget_monthly_usd": 60,
+            "databases": [{"engine": "postgres"}],
+            "cache": {"engine": "redis"},
+        }
+    )
     plan = plan_environment(spec)
     files = terraform(20)
-    cost = {"totalMonthlyCost": "55", "projects": [{"breakdown": {"resources": [
-        {"name": f"aws_db_instance.db{i}", "monthlyCost": "2.75", "costComponents": []} for i in range(20)]}}]}
-    findings = [{"check_id": f"CKV_AWS_{i}", "check_name": "name", "resource": "r", "file": "/main.tf", "line": i}
-                for i in range(50)]
-    result = PipelineResult(plan=plan, files=files, cost=cost, checks=[CheckResult(name="checkov", passed=False, findings=findings)])
+    cost = {
+        "totalMonthlyCost": "55",
+        "projects": [
+            {
+                "breakdown": {
+                    "resources": [
+                        {"name": f"aws_db_instance.db{i}", "monthlyCost": "2.75", "costComponents": []}
+                        for i in range(20)
+                    ]
+                }
+            }
+        ],
+    }
+    findings = [
+        {"check_id": f"CKV_AWS_{i}", "check_name": "name", "resource": "r", "file": "/main.tf", "line": i}
+        for i in range(50)
+    ]
+    result = PipelineResult(
+        plan=plan, files=files, cost=cost, checks=[CheckResult(name="checkov", passed=False, findings=findings)]
+    )
     verdicts = evaluate(policy, plan, files, cost)
     prices = {"db.t3.micro": 12.4, "db.t3.small": 24.8, "cache.t3.micro": 12.4, "cache.t3.small": 24.8}
 

@@ -19,16 +19,34 @@ Estimate = Callable[[Plan], "float | dict[str, Any]"]
 # Machine classes per cloud, cheapest first. A class not on its ladder is never resized.
 LADDERS: dict[tuple[Cloud, str], list[str]] = {
     (Cloud.aws, "node"): ["t3.micro", "t3.small", "t3.medium", "t3.large", "m5.large", "m5.xlarge", "m5.2xlarge"],
-    (Cloud.aws, "db"): ["db.t3.micro", "db.t3.small", "db.t3.medium", "db.t3.large", "db.m5.large", "db.m5.xlarge",
-                        "db.m5.2xlarge"],
+    (Cloud.aws, "db"): [
+        "db.t3.micro",
+        "db.t3.small",
+        "db.t3.medium",
+        "db.t3.large",
+        "db.m5.large",
+        "db.m5.xlarge",
+        "db.m5.2xlarge",
+    ],
     (Cloud.aws, "cache"): ["cache.t3.micro", "cache.t3.small", "cache.t3.medium", "cache.m5.large", "cache.m5.xlarge"],
     (Cloud.gcp, "node"): ["e2-small", "e2-medium", "e2-standard-2", "e2-standard-4", "e2-standard-8"],
     (Cloud.gcp, "db"): ["db-f1-micro", "db-g1-small", "db-custom-1-3840", "db-custom-2-7680", "db-custom-4-15360"],
     (Cloud.gcp, "cache"): ["BASIC", "STANDARD_HA"],
-    (Cloud.azure, "node"): ["Standard_B1ms", "Standard_B2s", "Standard_B2ms", "Standard_D2s_v5", "Standard_D4s_v5",
-                            "Standard_D8s_v5"],
-    (Cloud.azure, "db"): ["B_Standard_B1ms", "B_Standard_B2s", "GP_Standard_D2s_v3", "GP_Standard_D4s_v3",
-                          "GP_Standard_D8s_v3"],
+    (Cloud.azure, "node"): [
+        "Standard_B1ms",
+        "Standard_B2s",
+        "Standard_B2ms",
+        "Standard_D2s_v5",
+        "Standard_D4s_v5",
+        "Standard_D8s_v5",
+    ],
+    (Cloud.azure, "db"): [
+        "B_Standard_B1ms",
+        "B_Standard_B2s",
+        "GP_Standard_D2s_v3",
+        "GP_Standard_D4s_v3",
+        "GP_Standard_D8s_v3",
+    ],
     (Cloud.azure, "cache"): ["Basic_C0", "Basic_C1", "Standard_C1", "Standard_C2", "Premium_P1"],
 }
 
@@ -74,8 +92,13 @@ DRIVER_NOTES: dict[str, str] = {
 class BudgetError(ValueError):
     """Even the cheapest acceptable plan is over budget."""
 
-    def __init__(self, cheapest_estimate: float, drivers: list[tuple[str, float]], message: str,
-                 cheapest_plan: Plan | None = None):
+    def __init__(
+        self,
+        cheapest_estimate: float,
+        drivers: list[tuple[str, float]],
+        message: str,
+        cheapest_plan: Plan | None = None,
+    ):
         self.cheapest_estimate = cheapest_estimate
         self.drivers = drivers
         self.cheapest_plan = cheapest_plan
@@ -98,8 +121,11 @@ def drivers_of(result: float | dict[str, Any], top: int = 3) -> list[tuple[str, 
     """The most expensive resources of an Infracost result, dearest first."""
     if not isinstance(result, dict):
         return []
-    resources = [(r.get("name", "?"), float(r.get("monthlyCost") or 0))
-                 for p in result.get("projects", []) for r in (p.get("breakdown") or {}).get("resources", [])]
+    resources = [
+        (r.get("name", "?"), float(r.get("monthlyCost") or 0))
+        for p in result.get("projects", [])
+        for r in (p.get("breakdown") or {}).get("resources", [])
+    ]
     return sorted((r for r in resources if r[1] > 0), key=lambda r: -r[1])[:top]
 
 
@@ -175,7 +201,9 @@ def _floor(plan: Plan, kind: str) -> str | None:
     if kind == "node" and plan.spec.compute.kind == ComputeKind.kubernetes:
         floors.append(KUBERNETES_NODE_FLOORS[cloud])
     if kind == "db":
-        floors += [ENGINE_DB_FLOORS[(cloud, db.engine)] for db in plan.spec.databases if (cloud, db.engine) in ENGINE_DB_FLOORS]
+        floors += [
+            ENGINE_DB_FLOORS[(cloud, db.engine)] for db in plan.spec.databases if (cloud, db.engine) in ENGINE_DB_FLOORS
+        ]
     if kind == "cache" and plan.spec.cache and plan.spec.cache.high_availability and cloud in HA_CACHE_FLOORS:
         floors.append(HA_CACHE_FLOORS[cloud])
     return max(floors, key=ladder.index)
@@ -199,7 +227,7 @@ def smaller_class(kind: str) -> Move:
         if not _uses(plan, kind) or current not in ladder:
             return None
         floor = ladder.index(_floor(plan, kind))
-        for candidate in reversed(ladder[floor:ladder.index(current)]):
+        for candidate in reversed(ladder[floor : ladder.index(current)]):
             if allowed is None or candidate in allowed:
                 return Step(field, candidate, f"{candidate} instead of {current} to fit the budget")
         return None
@@ -241,8 +269,13 @@ def _steps(plan: Plan, allowed: set[str] | None):  # noqa: ANN202 - generator of
 def _allowed_classes(plan: Plan, policy: Any) -> set[str] | None:
     if policy is None:
         return None
-    return {c for (cloud, _), ladder in LADDERS.items() if cloud == plan.spec.cloud for c in ladder
-            if policy.instance_type_allowed(cloud, c)}
+    return {
+        c
+        for (cloud, _), ladder in LADDERS.items()
+        if cloud == plan.spec.cloud
+        for c in ladder
+        if policy.instance_type_allowed(cloud, c)
+    }
 
 
 def fit_budget(plan: Plan, estimate: Estimate | None = None, *, policy: Any = None) -> Plan:

@@ -61,8 +61,14 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}" + ("" if count == 1 else "s")
 
 
-def _chunked_table(headers: list[str], rows: list[list[str]], align: list[str] | None, fold: str | None,
-                   heading: str = "", always_fold: bool = False) -> list[Block]:
+def _chunked_table(
+    headers: list[str],
+    rows: list[list[str]],
+    align: list[str] | None,
+    fold: str | None,
+    heading: str = "",
+    always_fold: bool = False,
+) -> list[Block]:
     """A table as blocks of complete tables (header repeated), none longer than TABLE_CHUNK."""
     blocks: list[Block] = []
     chunk: list[list[str]] = []
@@ -89,6 +95,7 @@ def _chunked_table(headers: list[str], rows: list[list[str]], align: list[str] |
 
 # --- sections ------------------------------------------------------------------------------------
 
+
 def _checkov(checks: list[CheckResult]) -> CheckResult | None:
     return next((c for c in checks if c.name.startswith("checkov")), None)
 
@@ -113,16 +120,25 @@ def _summary(result: PipelineResult, verdicts: list[Verdict]) -> list[Block]:
     where = f"{spec.cloud.value} {escape_text(spec.region)}, {spec.tier.value} tier"
     lines = [status, "", f"- **Environment**: {code_span(spec.name)} on {where}"]
     compute = spec.compute
-    replicas = (_plural(compute.min_replicas, "replica") if compute.min_replicas == compute.max_replicas
-                else f"{compute.min_replicas}–{compute.max_replicas} replicas")
+    replicas = (
+        _plural(compute.min_replicas, "replica")
+        if compute.min_replicas == compute.max_replicas
+        else f"{compute.min_replicas}–{compute.max_replicas} replicas"
+    )
     lines.append(f"- **Compute**: {compute.kind.value}, {replicas} of {compute.cpu:g} vCPU / {compute.memory_gb:g} GB")
     cost = result.monthly_cost
     if cost is not None:
-        budget = f" of a {_money(spec.budget_monthly_usd)} budget ({cost / spec.budget_monthly_usd:.0%})" if spec.budget_monthly_usd else ""
+        budget = (
+            f" of a {_money(spec.budget_monthly_usd)} budget ({cost / spec.budget_monthly_usd:.0%})"
+            if spec.budget_monthly_usd
+            else ""
+        )
         lines.append(f"- **Monthly estimate**: {_money(cost)}{budget}")
     elif spec.budget_monthly_usd:
         lines.append(f"- **Budget**: {_money(spec.budget_monthly_usd)}/month (no estimate yet)")
-    lines.append(f"- **Expires**: {plan.expires_on.isoformat()}" if plan.expires_on else "- **Expires**: never (no TTL)")
+    lines.append(
+        f"- **Expires**: {plan.expires_on.isoformat()}" if plan.expires_on else "- **Expires**: never (no TTL)"
+    )
     if checkov is not None:
         if checkov.skipped_reason:
             lines.append(f"- **checkov**: not run ({escape_text(checkov.skipped_reason)})")
@@ -130,13 +146,18 @@ def _summary(result: PipelineResult, verdicts: list[Verdict]) -> list[Block]:
             passed = sum(1 for f in checkov.findings if _finding_result(f) == "passed")
             lines.append(f"- **checkov**: {passed} passed, {len(checkov_failed)} failed")
     if verdicts:
-        lines.append(f"- **Policy**: {sum(v.outcome == 'pass' for v in verdicts)} passed, {_plural(len(warned), 'warning')}, "
-                     f"{len(failed)} failed")
+        lines.append(
+            f"- **Policy**: {sum(v.outcome == 'pass' for v in verdicts)} passed, {_plural(len(warned), 'warning')}, "
+            f"{len(failed)} failed"
+        )
     return [Block("### Summary\n\n" + "\n".join(lines))]
 
 
 def _spec_section(plan: Plan) -> list[Block]:
-    return [Block("### Spec"), Block(code_block(plan.spec.to_yaml(), "yaml"), fold="environment.yaml", always_fold=True)]
+    return [
+        Block("### Spec"),
+        Block(code_block(plan.spec.to_yaml(), "yaml"), fold="environment.yaml", always_fold=True),
+    ]
 
 
 def _resources(files: dict[str, str]) -> list[Block]:
@@ -146,12 +167,18 @@ def _resources(files: dict[str, str]) -> list[Block]:
             continue
         for match in _RESOURCE_LINE.finditer(text):
             line = text.count("\n", 0, match.start()) + 1
-            rows.append([code_span(f"{match.group(1)}.{match.group(2)}", True), escape_cell(match.group(1)),
-                         code_span(f"{path}:{line}", True)])
+            rows.append(
+                [
+                    code_span(f"{match.group(1)}.{match.group(2)}", True),
+                    escape_cell(match.group(1)),
+                    code_span(f"{path}:{line}", True),
+                ]
+            )
     if not rows:
         return [Block("### Resources\n\nNo Terraform resources were generated.")]
-    return _chunked_table(["Resource", "Type", "File"], rows, None, fold=f"{len(rows)} resources",
-                          heading=f"### Resources ({len(rows)})")
+    return _chunked_table(
+        ["Resource", "Type", "File"], rows, None, fold=f"{len(rows)} resources", heading=f"### Resources ({len(rows)})"
+    )
 
 
 def _cost(result: PipelineResult) -> list[Block]:
@@ -171,17 +198,35 @@ def _cost(result: PipelineResult) -> list[Block]:
     for r in priced:
         components = list(r.get("costComponents") or [])
         for sub in r.get("subresources") or []:
-            components += [dict(c, name=f"{sub.get('name', '')}: {c.get('name', '')}") for c in sub.get("costComponents") or []]
+            components += [
+                dict(c, name=f"{sub.get('name', '')}: {c.get('name', '')}") for c in sub.get("costComponents") or []
+            ]
         for c in components:
             quantity = c.get("monthlyQuantity")
-            detail.append([code_span(r.get("name", "?"), True), escape_cell(c.get("name", "")),
-                           f"{float(quantity):,.2f}" if quantity not in (None, "") else "-",
-                           escape_cell(c.get("unit", "")), _price(c.get("price")), _money(c.get("monthlyCost"))])
+            detail.append(
+                [
+                    code_span(r.get("name", "?"), True),
+                    escape_cell(c.get("name", "")),
+                    f"{float(quantity):,.2f}" if quantity not in (None, "") else "-",
+                    escape_cell(c.get("unit", "")),
+                    _price(c.get("price")),
+                    _money(c.get("monthlyCost")),
+                ]
+            )
     if detail:
-        blocks += _chunked_table(["Resource", "Component", "Monthly qty", "Unit", "Price", "Monthly cost"], detail,
-                                 ["l", "l", "r", "l", "r", "r"], fold="Estimate details", always_fold=True)
-        blocks.append(Block("<sub>Usage-based charges (requests, data transfer) are priced only where a usage "
-                            "value is known; `-` means not estimated.</sub>"))
+        blocks += _chunked_table(
+            ["Resource", "Component", "Monthly qty", "Unit", "Price", "Monthly cost"],
+            detail,
+            ["l", "l", "r", "l", "r", "r"],
+            fold="Estimate details",
+            always_fold=True,
+        )
+        blocks.append(
+            Block(
+                "<sub>Usage-based charges (requests, data transfer) are priced only where a usage "
+                "value is known; `-` means not estimated.</sub>"
+            )
+        )
     return blocks
 
 
@@ -197,19 +242,34 @@ def _findings(result: PipelineResult) -> list[Block]:
     head = f"### checkov: {passed} passed, {len(failed)} failed" + (f", {skipped} skipped" if skipped else "")
     if not failed:
         return [Block(head + "\n\nNo failed checks.")]
-    rows = [[code_span(f.get("check_id", "?"), True), escape_cell(f.get("check_name", "")),
-             code_span(f.get("resource", "?"), True), code_span(f"{f.get('file', '?')}:{f.get('line', '?')}", True)]
-            for f in failed]
-    return _chunked_table(["Check", "Name", "Resource", "File:line"], rows, None,
-                          fold=f"{len(failed)} failed checks", heading=head)
+    rows = [
+        [
+            code_span(f.get("check_id", "?"), True),
+            escape_cell(f.get("check_name", "")),
+            code_span(f.get("resource", "?"), True),
+            code_span(f"{f.get('file', '?')}:{f.get('line', '?')}", True),
+        ]
+        for f in failed
+    ]
+    return _chunked_table(
+        ["Check", "Name", "Resource", "File:line"], rows, None, fold=f"{len(failed)} failed checks", heading=head
+    )
 
 
 def _verdicts(verdicts: list[Verdict]) -> list[Block]:
     if not verdicts:
         return [Block("### Policy\n\nNo policy was evaluated.")]
     order = {"fail": 0, "warn": 1, "pass": 2}
-    rows = [[OUTCOME_ICONS.get(v.outcome, escape_cell(v.outcome)), code_span(v.rule, True), escape_cell(v.value),
-             escape_cell(v.message), escape_cell(v.fix)] for v in sorted(verdicts, key=lambda v: order.get(v.outcome, 3))]
+    rows = [
+        [
+            OUTCOME_ICONS.get(v.outcome, escape_cell(v.outcome)),
+            code_span(v.rule, True),
+            escape_cell(v.value),
+            escape_cell(v.message),
+            escape_cell(v.fix),
+        ]
+        for v in sorted(verdicts, key=lambda v: order.get(v.outcome, 3))
+    ]
     return _chunked_table(["", "Rule", "Value", "Why", "Fix"], rows, None, fold=None, heading="### Policy")
 
 
@@ -227,15 +287,22 @@ def risks(result: PipelineResult) -> list[str]:
     if spec.databases and not plan.sizing.db_multi_az:
         found.append("Single-AZ database: an outage of its zone takes it down.")
     text = "\n".join(t for p, t in result.files.items() if p.endswith(".tf"))
-    if spec.databases and (plan.sizing.db_backup_retention_days == 0
-                           or re.search(r"^\s*backup_retention_period\s*=\s*0\s*$", text, re.M)):
+    if spec.databases and (
+        plan.sizing.db_backup_retention_days == 0 or re.search(r"^\s*backup_retention_period\s*=\s*0\s*$", text, re.M)
+    ):
         found.append("The database has no automated backups: data lost is lost for good.")
     for bucket in spec.buckets:
         if not bucket.versioning:
-            found.append(f"Bucket {code_span(bucket.name)} has versioning off: overwritten or deleted objects cannot be recovered.")
-    if re.search(r'^resource "(aws_lb|aws_alb|google_compute_global_forwarding_rule|azurerm_application_gateway|'
-                 r'azurerm_lb|google_cloud_run_v2_service|azurerm_container_app)"', text, re.M):
-        found.append("Public ingress: the app is reachable from the internet through its load balancer (HTTPS).")
+            found.append(
+                f"Bucket {code_span(bucket.name)} has versioning off: overwritten or deleted objects cannot be recovered."
+            )
+    if re.search(
+        r'^resource "(aws_lb|aws_alb|google_compute_global_forwarding_rule|azurerm_application_gateway|'
+        r'azurerm_lb|google_cloud_run_v2_service|azurerm_container_app)"',
+        text,
+        re.M,
+    ):
+        found.append("Public ingress: the app is reachable from the internet through its load balancer or public endpoint (HTTPS).")
     if spec.cache and plan.sizing.cache_nodes == 1 and spec.tier != Tier.dev:
         found.append("Single cache node: a node failure empties the cache.")
     if plan.sizing.nat_gateways == 1 and plan.sizing.availability_zones > 1 and spec.tier != Tier.dev:
@@ -259,7 +326,9 @@ def next_steps(result: PipelineResult, verdicts: list[Verdict]) -> list[str]:
     failed = [v for v in verdicts if v.outcome == "fail"]
     if failed:
         rules = ", ".join(code_span(v.rule) for v in failed)
-        steps.append(f"Fix the failed policy rules ({rules}); an org rule can instead be overridden by an authorised person with a reason.")
+        steps.append(
+            f"Fix the failed policy rules ({rules}); an org rule can instead be overridden by an authorised person with a reason."
+        )
     checkov = _checkov(result.checks)
     if checkov and any(_finding_result(f) == "failed" for f in checkov.findings):
         steps.append("Fix or justify each failed checkov check.")
@@ -279,10 +348,19 @@ def _next_steps(result: PipelineResult, verdicts: list[Verdict]) -> list[Block]:
 
 # --- assembly ------------------------------------------------------------------------------------
 
+
 def _sections(result: PipelineResult, verdicts: list[Verdict]) -> list[Block]:
-    return [*_summary(result, verdicts), *_spec_section(result.plan), *_resources(result.files), *_cost(result),
-            *_findings(result), *_verdicts(verdicts), *_choices(result.plan), *_risks(result),
-            *_next_steps(result, verdicts)]
+    return [
+        *_summary(result, verdicts),
+        *_spec_section(result.plan),
+        *_resources(result.files),
+        *_cost(result),
+        *_findings(result),
+        *_verdicts(verdicts),
+        *_choices(result.plan),
+        *_risks(result),
+        *_next_steps(result, verdicts),
+    ]
 
 
 def _pack(texts: list[str], capacity: int) -> list[list[str]]:
@@ -300,8 +378,12 @@ def _pack(texts: list[str], capacity: int) -> list[list[str]]:
 FOOTER = "<sub>Written by dev-agent; this comment is updated when the environment changes.</sub>"
 
 
-def render_report(result: PipelineResult, policy_verdicts: Iterable[Verdict] | None = None, *,
-                  limit: int | None = GITHUB_COMMENT_LIMIT) -> list[str]:
+def render_report(
+    result: PipelineResult,
+    policy_verdicts: Iterable[Verdict] | None = None,
+    *,
+    limit: int | None = GITHUB_COMMENT_LIMIT,
+) -> list[str]:
     """The report as comment bodies of at most `limit` characters (one body when `limit` is None)."""
     verdicts = list(result.verdicts if policy_verdicts is None else policy_verdicts)
     env = result.plan.spec.name

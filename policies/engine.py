@@ -19,8 +19,17 @@ from policies.terraform import Resource, Terraform, blocks, first, parse_terrafo
 
 OPEN_CIDRS = {"0.0.0.0/0", "::/0", "*", "Internet", "Any", "any"}
 ADMIN_PORTS = {22: "SSH", 3389: "RDP"}
-DB_PORTS = {5432: "PostgreSQL", 3306: "MySQL", 27017: "MongoDB", 6379: "Redis", 11211: "Memcached",
-            1433: "SQL Server", 9200: "OpenSearch", 5672: "RabbitMQ", 9092: "Kafka"}
+DB_PORTS = {
+    5432: "PostgreSQL",
+    3306: "MySQL",
+    27017: "MongoDB",
+    6379: "Redis",
+    11211: "Memcached",
+    1433: "SQL Server",
+    9200: "OpenSearch",
+    5672: "RabbitMQ",
+    9092: "Kafka",
+}
 GUARDED_PORTS = {**ADMIN_PORTS, **DB_PORTS}
 
 
@@ -45,19 +54,30 @@ def _money(value: float) -> str:
 
 def _verdict(rule: str, problems: list[str], ok_value: str, message: str, fix: str, outcome: str = "fail") -> Verdict:
     if problems:
-        return Verdict(rule=rule, outcome=outcome, value="; ".join(problems[:10]) + (f" (+{len(problems) - 10} more)" if len(problems) > 10 else ""),
-                       message=message, fix=fix)
+        return Verdict(
+            rule=rule,
+            outcome=outcome,
+            value="; ".join(problems[:10]) + (f" (+{len(problems) - 10} more)" if len(problems) > 10 else ""),
+            message=message,
+            fix=fix,
+        )
     return Verdict(rule=rule, outcome="pass", value=ok_value)
 
 
 # --- rules over the spec -------------------------------------------------------------------------
 
+
 def cloud_allowed(policy: OrgPolicy, s: Subject) -> Verdict:
     allowed = ", ".join(c.value for c in policy.clouds) or "none"
     if s.spec.cloud in policy.clouds:
         return Verdict(rule="cloud-allowed", outcome="pass", value=s.spec.cloud.value)
-    return Verdict(rule="cloud-allowed", outcome="fail", value=s.spec.cloud.value,
-                   message=f"the org does not allow {s.spec.cloud.value}", fix=f"use one of: {allowed}")
+    return Verdict(
+        rule="cloud-allowed",
+        outcome="fail",
+        value=s.spec.cloud.value,
+        message=f"the org does not allow {s.spec.cloud.value}",
+        fix=f"use one of: {allowed}",
+    )
 
 
 def region_allowed(policy: OrgPolicy, s: Subject) -> Verdict | None:
@@ -66,23 +86,44 @@ def region_allowed(policy: OrgPolicy, s: Subject) -> Verdict | None:
         return None
     if not cloud.regions or s.spec.region in cloud.regions:
         return Verdict(rule="region-allowed", outcome="pass", value=s.spec.region)
-    return Verdict(rule="region-allowed", outcome="fail", value=s.spec.region,
-                   message=f"{s.spec.region} is not an allowed {s.spec.cloud.value} region",
-                   fix=f"use one of: {', '.join(cloud.regions)}")
+    return Verdict(
+        rule="region-allowed",
+        outcome="fail",
+        value=s.spec.region,
+        message=f"{s.spec.region} is not an allowed {s.spec.cloud.value} region",
+        fix=f"use one of: {', '.join(cloud.regions)}",
+    )
 
 
 def ttl_within_tier(policy: OrgPolicy, s: Subject) -> Verdict:
     limit = policy.tier(s.spec.tier).max_ttl_days
     tier = s.spec.tier.value
     if limit is None:
-        return Verdict(rule="ttl-within-tier", outcome="pass", value=str(s.spec.ttl_days or "none"), message=f"{tier} has no TTL limit")
+        return Verdict(
+            rule="ttl-within-tier",
+            outcome="pass",
+            value=str(s.spec.ttl_days or "none"),
+            message=f"{tier} has no TTL limit",
+        )
     if s.spec.ttl_days is None and s.spec.expires_on is None:
-        return Verdict(rule="ttl-within-tier", outcome="warn", value="no TTL",
-                       message=f"{tier} environments should expire (at most {limit} days)", fix=f"set ttl_days <= {limit}")
+        return Verdict(
+            rule="ttl-within-tier",
+            outcome="warn",
+            value="no TTL",
+            message=f"{tier} environments should expire (at most {limit} days)",
+            fix=f"set ttl_days <= {limit}",
+        )
     if s.spec.ttl_days is not None and s.spec.ttl_days > limit:
-        return Verdict(rule="ttl-within-tier", outcome="fail", value=f"{s.spec.ttl_days} days",
-                       message=f"{tier} environments live at most {limit} days", fix=f"set ttl_days <= {limit}")
-    return Verdict(rule="ttl-within-tier", outcome="pass", value=f"{s.spec.ttl_days or s.spec.expires_on} (max {limit} days)")
+        return Verdict(
+            rule="ttl-within-tier",
+            outcome="fail",
+            value=f"{s.spec.ttl_days} days",
+            message=f"{tier} environments live at most {limit} days",
+            fix=f"set ttl_days <= {limit}",
+        )
+    return Verdict(
+        rule="ttl-within-tier", outcome="pass", value=f"{s.spec.ttl_days or s.spec.expires_on} (max {limit} days)"
+    )
 
 
 def budget_within_tier(policy: OrgPolicy, s: Subject) -> Verdict | None:
@@ -92,9 +133,13 @@ def budget_within_tier(policy: OrgPolicy, s: Subject) -> Verdict | None:
         return None
     if budget <= cap:
         return Verdict(rule="budget-within-tier", outcome="pass", value=f"{_money(budget)} <= {_money(cap)}")
-    return Verdict(rule="budget-within-tier", outcome="warn", value=_money(budget),
-                   message=f"the budget is above the {s.spec.tier.value} cap of {_money(cap)}/month; the cap applies",
-                   fix=f"lower budget_monthly_usd to {cap:g} or less")
+    return Verdict(
+        rule="budget-within-tier",
+        outcome="warn",
+        value=_money(budget),
+        message=f"the budget is above the {s.spec.tier.value} cap of {_money(cap)}/month; the cap applies",
+        fix=f"lower budget_monthly_usd to {cap:g} or less",
+    )
 
 
 def requester_allowed(policy: OrgPolicy, s: Subject) -> Verdict | None:
@@ -102,9 +147,13 @@ def requester_allowed(policy: OrgPolicy, s: Subject) -> Verdict | None:
         return None
     if policy.may_request(s.requester, s.requester_teams):
         return Verdict(rule="requester-allowed", outcome="pass", value=f"@{s.requester}")
-    return Verdict(rule="requester-allowed", outcome="fail", value=f"@{s.requester}",
-                   message="this user may not request environments",
-                   fix="ask a member of " + ", ".join(policy.request.users + policy.request.teams or ["(nobody)"]))
+    return Verdict(
+        rule="requester-allowed",
+        outcome="fail",
+        value=f"@{s.requester}",
+        message="this user may not request environments",
+        fix="ask a member of " + ", ".join(policy.request.users + policy.request.teams or ["(nobody)"]),
+    )
 
 
 # --- rules over the generated Terraform ----------------------------------------------------------
@@ -157,31 +206,90 @@ def instance_types_allowed(policy: OrgPolicy, s: Subject) -> Verdict | None:
             if not policy.instance_type_allowed(s.spec.cloud, kind):
                 problems.append(f"{r.address} uses {kind} ({r.where})")
     allowed = ", ".join(policy.instance_types.get(s.spec.cloud, []))
-    return _verdict("instance-types-allowed", problems, ", ".join(sorted(set(seen))) or "none",
-                    "machine types outside the allowed families and sizes", f"use one of: {allowed}")
+    return _verdict(
+        "instance-types-allowed",
+        problems,
+        ", ".join(sorted(set(seen))) or "none",
+        "machine types outside the allowed families and sizes",
+        f"use one of: {allowed}",
+    )
 
 
 # Taggable resource types: where their tags/labels live.
 TAGGABLE: dict[str, tuple[str, ...]] = {
-    **{t: ("tags",) for t in (
-        "aws_vpc", "aws_subnet", "aws_security_group", "aws_internet_gateway", "aws_nat_gateway", "aws_eip",
-        "aws_route_table", "aws_instance", "aws_launch_template", "aws_db_instance", "aws_db_subnet_group",
-        "aws_rds_cluster", "aws_docdb_cluster", "aws_eks_cluster", "aws_eks_node_group", "aws_ecs_cluster",
-        "aws_ecs_service", "aws_ecs_task_definition", "aws_lb", "aws_lb_target_group", "aws_s3_bucket",
-        "aws_elasticache_cluster", "aws_elasticache_replication_group", "aws_lambda_function", "aws_sqs_queue",
-        "aws_mq_broker", "aws_msk_cluster", "aws_opensearch_domain", "aws_cloudwatch_log_group", "aws_kms_key",
-        "aws_iam_role", "aws_ecr_repository", "aws_ebs_volume", "aws_efs_file_system", "aws_secretsmanager_secret",
-        "azurerm_resource_group", "azurerm_virtual_network", "azurerm_network_security_group", "azurerm_public_ip",
-        "azurerm_nat_gateway", "azurerm_kubernetes_cluster", "azurerm_linux_virtual_machine",
-        "azurerm_postgresql_flexible_server", "azurerm_mysql_flexible_server", "azurerm_cosmosdb_account",
-        "azurerm_redis_cache", "azurerm_storage_account", "azurerm_container_app", "azurerm_container_app_environment",
-        "azurerm_log_analytics_workspace", "azurerm_key_vault", "azurerm_servicebus_namespace",
-        "azurerm_service_plan", "azurerm_linux_function_app", "azurerm_container_registry", "azurerm_eventhub_namespace",
-    )},
-    **{t: ("labels",) for t in (
-        "google_compute_instance", "google_storage_bucket", "google_redis_instance", "google_cloud_run_v2_service",
-        "google_pubsub_topic", "google_cloudfunctions2_function", "google_compute_address",
-    )},
+    **{
+        t: ("tags",)
+        for t in (
+            "aws_vpc",
+            "aws_subnet",
+            "aws_security_group",
+            "aws_internet_gateway",
+            "aws_nat_gateway",
+            "aws_eip",
+            "aws_route_table",
+            "aws_instance",
+            "aws_launch_template",
+            "aws_db_instance",
+            "aws_db_subnet_group",
+            "aws_rds_cluster",
+            "aws_docdb_cluster",
+            "aws_eks_cluster",
+            "aws_eks_node_group",
+            "aws_ecs_cluster",
+            "aws_ecs_service",
+            "aws_ecs_task_definition",
+            "aws_lb",
+            "aws_lb_target_group",
+            "aws_s3_bucket",
+            "aws_elasticache_cluster",
+            "aws_elasticache_replication_group",
+            "aws_lambda_function",
+            "aws_sqs_queue",
+            "aws_mq_broker",
+            "aws_msk_cluster",
+            "aws_opensearch_domain",
+            "aws_cloudwatch_log_group",
+            "aws_kms_key",
+            "aws_iam_role",
+            "aws_ecr_repository",
+            "aws_ebs_volume",
+            "aws_efs_file_system",
+            "aws_secretsmanager_secret",
+            "azurerm_resource_group",
+            "azurerm_virtual_network",
+            "azurerm_network_security_group",
+            "azurerm_public_ip",
+            "azurerm_nat_gateway",
+            "azurerm_kubernetes_cluster",
+            "azurerm_linux_virtual_machine",
+            "azurerm_postgresql_flexible_server",
+            "azurerm_mysql_flexible_server",
+            "azurerm_cosmosdb_account",
+            "azurerm_redis_cache",
+            "azurerm_storage_account",
+            "azurerm_container_app",
+            "azurerm_container_app_environment",
+            "azurerm_log_analytics_workspace",
+            "azurerm_key_vault",
+            "azurerm_servicebus_namespace",
+            "azurerm_service_plan",
+            "azurerm_linux_function_app",
+            "azurerm_container_registry",
+            "azurerm_eventhub_namespace",
+        )
+    },
+    **{
+        t: ("labels",)
+        for t in (
+            "google_compute_instance",
+            "google_storage_bucket",
+            "google_redis_instance",
+            "google_cloud_run_v2_service",
+            "google_pubsub_topic",
+            "google_cloudfunctions2_function",
+            "google_compute_address",
+        )
+    },
     "google_container_cluster": ("resource_labels",),
     "google_container_node_pool": ("node_config", "resource_labels"),
     "google_sql_database_instance": ("settings", "user_labels"),
@@ -216,16 +324,26 @@ def required_tags(policy: OrgPolicy, s: Subject) -> Verdict | None:
         missing = wanted - defaults - set(tags or {})
         if missing:
             problems.append(f"{r.address} lacks {', '.join(sorted(missing))} ({r.where})")
-    fix = "tag every resource with " + ", ".join(policy.required_tags) + (" (AWS: provider default_tags)" if s.spec.cloud == Cloud.aws else "")
+    fix = (
+        "tag every resource with "
+        + ", ".join(policy.required_tags)
+        + (" (AWS: provider default_tags)" if s.spec.cloud == Cloud.aws else "")
+    )
     if problems:
         return _verdict("required-tags", problems, "", "resources without the required tags", fix)
     if unknown:
-        return Verdict(rule="required-tags", outcome="warn", value=", ".join(unknown[:5]),
-                       message="tags set from an expression that cannot be checked statically", fix=fix)
+        return Verdict(
+            rule="required-tags",
+            outcome="warn",
+            value=", ".join(unknown[:5]),
+            message="tags set from an expression that cannot be checked statically",
+            fix=fix,
+        )
     return Verdict(rule="required-tags", outcome="pass", value=", ".join(policy.required_tags))
 
 
 # --- built-in guards -----------------------------------------------------------------------------
+
 
 def _is_true(value: Any) -> bool:
     return value is True or value == "true"
@@ -234,29 +352,52 @@ def _is_true(value: Any) -> bool:
 def _unencrypted(r: Resource, tf: Terraform) -> str | None:
     """Why this storage resource is not encrypted at rest, or None."""
     b = r.body
-    simple = {"aws_db_instance": "storage_encrypted", "aws_rds_cluster": "storage_encrypted",
-              "aws_docdb_cluster": "storage_encrypted", "aws_ebs_volume": "encrypted",
-              "aws_efs_file_system": "encrypted", "aws_elasticache_replication_group": "at_rest_encryption_enabled"}
+    simple = {
+        "aws_db_instance": "storage_encrypted",
+        "aws_rds_cluster": "storage_encrypted",
+        "aws_docdb_cluster": "storage_encrypted",
+        "aws_ebs_volume": "encrypted",
+        "aws_efs_file_system": "encrypted",
+        "aws_elasticache_replication_group": "at_rest_encryption_enabled",
+    }
     if r.type in simple:
         return None if _is_true(b.get(simple[r.type])) else f"{simple[r.type]} is not true"
     if r.type == "aws_instance":
         root = first(b.get("root_block_device"))
-        return None if isinstance(root, dict) and _is_true(root.get("encrypted")) else "root_block_device.encrypted is not true"
+        return (
+            None
+            if isinstance(root, dict) and _is_true(root.get("encrypted"))
+            else "root_block_device.encrypted is not true"
+        )
     if r.type == "aws_opensearch_domain":
         enc = first(b.get("encrypt_at_rest"))
         return None if isinstance(enc, dict) and _is_true(enc.get("enabled")) else "encrypt_at_rest.enabled is not true"
     if r.type == "aws_s3_bucket":
         configs = tf.of_type("aws_s3_bucket_server_side_encryption_configuration")
         refs = {str(c.body.get("bucket", "")) for c in configs}
-        return None if any(r.address + "." in ref for ref in refs) else "no aws_s3_bucket_server_side_encryption_configuration"
+        return (
+            None
+            if any(r.address + "." in ref for ref in refs)
+            else "no aws_s3_bucket_server_side_encryption_configuration"
+        )
     if r.type == "aws_sqs_queue":
         ok = b.get("kms_master_key_id") or b.get("sqs_managed_sse_enabled") is not False
         return None if ok else "sqs_managed_sse_enabled is false and no kms_master_key_id"
     return None
 
 
-STORAGE_TYPES = ("aws_db_instance", "aws_rds_cluster", "aws_docdb_cluster", "aws_ebs_volume", "aws_efs_file_system",
-                 "aws_elasticache_replication_group", "aws_instance", "aws_opensearch_domain", "aws_s3_bucket", "aws_sqs_queue")
+STORAGE_TYPES = (
+    "aws_db_instance",
+    "aws_rds_cluster",
+    "aws_docdb_cluster",
+    "aws_ebs_volume",
+    "aws_efs_file_system",
+    "aws_elasticache_replication_group",
+    "aws_instance",
+    "aws_opensearch_domain",
+    "aws_s3_bucket",
+    "aws_sqs_queue",
+)
 
 
 def storage_encrypted(policy: OrgPolicy, s: Subject) -> Verdict | None:
@@ -267,9 +408,18 @@ def storage_encrypted(policy: OrgPolicy, s: Subject) -> Verdict | None:
         why = _unencrypted(r, s.terraform)
         if why:
             problems.append(f"{r.address}: {why} ({r.where})")
-    ok = "all storage encrypted at rest" if s.spec.cloud == Cloud.aws else f"{s.spec.cloud.value} encrypts storage at rest"
-    return _verdict("guard:storage-encrypted", problems, ok, "storage that is not encrypted at rest",
-                    "enable encryption at rest on each listed resource")
+    ok = (
+        "all storage encrypted at rest"
+        if s.spec.cloud == Cloud.aws
+        else f"{s.spec.cloud.value} encrypts storage at rest"
+    )
+    return _verdict(
+        "guard:storage-encrypted",
+        problems,
+        ok,
+        "storage that is not encrypted at rest",
+        "enable encryption at rest on each listed resource",
+    )
 
 
 def _public_database(r: Resource) -> str | None:
@@ -282,7 +432,8 @@ def _public_database(r: Resource) -> str | None:
             return "settings.ip_configuration.ipv4_enabled is not false (public IP)"
     if r.type in ("azurerm_postgresql_flexible_server", "azurerm_mysql_flexible_server"):
         if _is_true(b.get("public_network_access_enabled")) or (
-            b.get("public_network_access_enabled") is None and not b.get("delegated_subnet_id")):
+            b.get("public_network_access_enabled") is None and not b.get("delegated_subnet_id")
+        ):
             return "public network access is enabled"
     if r.type == "azurerm_cosmosdb_account" and b.get("public_network_access_enabled") is not False:
         return "public_network_access_enabled is not false"
@@ -300,8 +451,13 @@ def no_public_database(policy: OrgPolicy, s: Subject) -> Verdict | None:
         why = _public_database(r)
         if why:
             problems.append(f"{r.address}: {why} ({r.where})")
-    return _verdict("guard:no-public-database", problems, "databases are private", "a database reachable from the internet",
-                    "keep databases in private subnets with public access disabled")
+    return _verdict(
+        "guard:no-public-database",
+        problems,
+        "databases are private",
+        "a database reachable from the internet",
+        "keep databases in private subnets with public access disabled",
+    )
 
 
 def _ports(from_port: Any, to_port: Any, protocol: Any = "tcp") -> set[int]:
@@ -348,7 +504,10 @@ def _open_ingress(r: Resource) -> set[int]:
             return _ports(b.get("from_port"), b.get("to_port"), b.get("ip_protocol", "tcp"))
         return set()
     if r.type == "google_compute_firewall":
-        if str(b.get("direction", "INGRESS")).upper() != "INGRESS" or not set(b.get("source_ranges") or []) & OPEN_CIDRS:
+        if (
+            str(b.get("direction", "INGRESS")).upper() != "INGRESS"
+            or not set(b.get("source_ranges") or []) & OPEN_CIDRS
+        ):
             return set()
         ports = set()
         for allow in blocks(b.get("allow")):
@@ -363,8 +522,11 @@ def _open_ingress(r: Resource) -> set[int]:
         ports = set()
         for rule in rules:
             sources = {rule.get("source_address_prefix")} | set(rule.get("source_address_prefixes") or [])
-            if (str(rule.get("direction", "")).lower() == "inbound" and str(rule.get("access", "")).lower() == "allow"
-                    and sources & OPEN_CIDRS):
+            if (
+                str(rule.get("direction", "")).lower() == "inbound"
+                and str(rule.get("access", "")).lower() == "allow"
+                and sources & OPEN_CIDRS
+            ):
                 ports |= _azure_ports(rule)
         return ports
     return set()
@@ -379,19 +541,29 @@ def no_open_admin_ports(policy: OrgPolicy, s: Subject) -> Verdict | None:
         if ports:
             names = ", ".join(f"{p} ({GUARDED_PORTS[p]})" for p in sorted(ports))
             problems.append(f"{r.address} opens {names} to 0.0.0.0/0 ({r.where})")
-    return _verdict("guard:no-open-admin-ports", problems, "no SSH/RDP/database port open to the internet",
-                    "SSH, RDP or a database port is open to 0.0.0.0/0",
-                    "allow these ports only from the VPC or a bastion/VPN range (use SSM/IAP for shell access)")
+    return _verdict(
+        "guard:no-open-admin-ports",
+        problems,
+        "no SSH/RDP/database port open to the internet",
+        "SSH, RDP or a database port is open to 0.0.0.0/0",
+        "allow these ports only from the VPC or a bastion/VPN range (use SSM/IAP for shell access)",
+    )
 
 
 def terraform_parses(policy: OrgPolicy, s: Subject) -> Verdict | None:
     if s.terraform is None:
         return None
-    return _verdict("terraform-parses", s.terraform.errors, f"{len(s.terraform.resources)} resources",
-                    "generated Terraform that cannot be read, so the guards cannot be checked", "regenerate the environment")
+    return _verdict(
+        "terraform-parses",
+        s.terraform.errors,
+        f"{len(s.terraform.resources)} resources",
+        "generated Terraform that cannot be read, so the guards cannot be checked",
+        "regenerate the environment",
+    )
 
 
 # --- rules over the estimate ---------------------------------------------------------------------
+
 
 def cost_within_tier(policy: OrgPolicy, s: Subject) -> Verdict | None:
     cap = policy.tier(s.spec.tier).max_monthly_usd
@@ -400,9 +572,13 @@ def cost_within_tier(policy: OrgPolicy, s: Subject) -> Verdict | None:
         return None
     if cost <= cap:
         return Verdict(rule="cost-within-tier", outcome="pass", value=f"{_money(cost)} <= {_money(cap)}")
-    return Verdict(rule="cost-within-tier", outcome="fail", value=f"{_money(cost)}/month",
-                   message=f"above the {s.spec.tier.value} cap of {_money(cap)}/month",
-                   fix="shrink the environment (smaller classes, single-AZ, fewer nodes) or ask for an override")
+    return Verdict(
+        rule="cost-within-tier",
+        outcome="fail",
+        value=f"{_money(cost)}/month",
+        message=f"above the {s.spec.tier.value} cap of {_money(cap)}/month",
+        fix="shrink the environment (smaller classes, single-AZ, fewer nodes) or ask for an override",
+    )
 
 
 def cost_within_budget(policy: OrgPolicy, s: Subject) -> Verdict | None:
@@ -412,9 +588,13 @@ def cost_within_budget(policy: OrgPolicy, s: Subject) -> Verdict | None:
         return None
     if cost <= budget:
         return Verdict(rule="cost-within-budget", outcome="pass", value=f"{_money(cost)} <= {_money(budget)}")
-    return Verdict(rule="cost-within-budget", outcome="fail", value=f"{_money(cost)}/month",
-                   message=f"above the requested budget of {_money(budget)}/month",
-                   fix=f"raise budget_monthly_usd to at least {cost:.0f} or ask for less")
+    return Verdict(
+        rule="cost-within-budget",
+        outcome="fail",
+        value=f"{_money(cost)}/month",
+        message=f"above the requested budget of {_money(budget)}/month",
+        fix=f"raise budget_monthly_usd to at least {cost:.0f} or ask for less",
+    )
 
 
 Rule = Callable[[OrgPolicy, Subject], "Verdict | None"]
@@ -450,11 +630,19 @@ def _apply_override(verdict: Verdict, builtin: bool, overrides: list[Override], 
         if o.rule != verdict.rule:
             continue
         if builtin:
-            return verdict.model_copy(update={"message": f"{verdict.message} (built-in guard: the override by @{o.by} does not apply)"})
+            return verdict.model_copy(
+                update={"message": f"{verdict.message} (built-in guard: the override by @{o.by} does not apply)"}
+            )
         if not policy.may_override(o.by, o.teams):
-            return verdict.model_copy(update={"message": f"{verdict.message} (override by @{o.by} ignored: not authorised)"})
-        return verdict.model_copy(update={"outcome": "warn",
-                                          "message": f"{verdict.message}; overridden by @{o.by} on {o.at:%Y-%m-%d}: {o.reason}"})
+            return verdict.model_copy(
+                update={"message": f"{verdict.message} (override by @{o.by} ignored: not authorised)"}
+            )
+        return verdict.model_copy(
+            update={
+                "outcome": "warn",
+                "message": f"{verdict.message}; overridden by @{o.by} on {o.at:%Y-%m-%d}: {o.reason}",
+            }
+        )
     return verdict
 
 
@@ -470,8 +658,13 @@ def evaluate(
 ) -> list[Verdict]:
     """Every applicable rule's verdict, overrides applied (built-in guards excepted)."""
     spec = plan.spec if isinstance(plan, Plan) else plan
-    subject = Subject(spec=spec, terraform=parse_terraform(files) if files is not None else None, cost=cost,
-                      requester=requester, requester_teams=tuple(requester_teams))
+    subject = Subject(
+        spec=spec,
+        terraform=parse_terraform(files) if files is not None else None,
+        cost=cost,
+        requester=requester,
+        requester_teams=tuple(requester_teams),
+    )
     overrides = list(overrides)
     verdicts = []
     for entry in RULES:
@@ -485,7 +678,6 @@ def worst(verdicts: Iterable[Verdict]) -> str:
     """The overall outcome: fail if any failed, else warn if any warned, else pass."""
     outcomes = {v.outcome for v in verdicts}
     return "fail" if "fail" in outcomes else "warn" if "warn" in outcomes else "pass"
-
 
 
 def may_request(login: str, teams: Iterable[str] = (), policy: OrgPolicy | None = None) -> bool:

@@ -129,7 +129,9 @@ def _describe(err: dict[str, Any], lines: dict[tuple[Any, ...], int], source: st
             break
     field = ".".join(str(p) for p in loc)
     if err["type"] == "extra_forbidden":
-        return f"{source}:{line}: unknown key {str(loc[-1])!r}" + (f" in {'.'.join(map(str, loc[:-1]))}" if len(loc) > 1 else "")
+        return f"{source}:{line}: unknown key {str(loc[-1])!r}" + (
+            f" in {'.'.join(map(str, loc[:-1]))}" if len(loc) > 1 else ""
+        )
     return f"{source}:{line}: {field or 'policy'}: {err['msg'].removeprefix('Value error, ')}"
 
 

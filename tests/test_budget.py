@@ -11,9 +11,20 @@ from policies.schema import parse_policy
 
 HOURS = 730
 PRICES = {  # USD per hour, us-east-1 on-demand, rounded
-    "t3.micro": 0.0104, "t3.small": 0.0208, "t3.medium": 0.0416, "t3.large": 0.0832, "m5.large": 0.096,
-    "m5.xlarge": 0.192, "db.t3.micro": 0.017, "db.t3.small": 0.034, "db.t3.medium": 0.068, "db.t3.large": 0.136,
-    "db.m5.large": 0.171, "cache.t3.micro": 0.017, "cache.t3.small": 0.034, "cache.t3.medium": 0.068,
+    "t3.micro": 0.0104,
+    "t3.small": 0.0208,
+    "t3.medium": 0.0416,
+    "t3.large": 0.0832,
+    "m5.large": 0.096,
+    "m5.xlarge": 0.192,
+    "db.t3.micro": 0.017,
+    "db.t3.small": 0.034,
+    "db.t3.medium": 0.068,
+    "db.t3.large": 0.136,
+    "db.m5.large": 0.171,
+    "cache.t3.micro": 0.017,
+    "cache.t3.small": 0.034,
+    "cache.t3.medium": 0.068,
     "cache.m5.large": 0.156,
 }
 
@@ -21,26 +32,43 @@ PRICES = {  # USD per hour, us-east-1 on-demand, rounded
 def fake_estimate(plan: Plan) -> dict:
     """Infracost-shaped JSON priced from PRICES, so the test knows every number."""
     s, spec = plan.sizing, plan.spec
-    resources = {"aws_lb.main": 16.43, "aws_nat_gateway.main": 32.85 * s.nat_gateways,
-                 "aws_cloudwatch_log_group.app": 0.05 * s.log_retention_days}
+    resources = {
+        "aws_lb.main": 16.43,
+        "aws_nat_gateway.main": 32.85 * s.nat_gateways,
+        "aws_cloudwatch_log_group.app": 0.05 * s.log_retention_days,
+    }
     if spec.compute.kind.value == "kubernetes":
         resources["aws_eks_cluster.main"] = 73.0
         resources["aws_eks_node_group.main"] = PRICES[s.node_instance_type] * HOURS * s.node_count
     else:
-        resources["aws_ecs_service.app"] = spec.compute.min_replicas * (spec.compute.cpu * 29.55 + spec.compute.memory_gb * 3.24)
+        resources["aws_ecs_service.app"] = spec.compute.min_replicas * (
+            spec.compute.cpu * 29.55 + spec.compute.memory_gb * 3.24
+        )
     if spec.databases:
-        resources["aws_db_instance.main"] = PRICES[s.db_instance_class] * HOURS * (2 if s.db_multi_az else 1) + 0.115 * s.db_storage_gb
+        resources["aws_db_instance.main"] = (
+            PRICES[s.db_instance_class] * HOURS * (2 if s.db_multi_az else 1) + 0.115 * s.db_storage_gb
+        )
     if spec.cache:
         resources["aws_elasticache_cluster.main"] = PRICES[s.cache_node_type] * HOURS * s.cache_nodes
     rows = [{"name": n, "monthlyCost": f"{c:.4f}", "costComponents": []} for n, c in resources.items()]
-    return {"version": "0.2", "totalMonthlyCost": f"{sum(resources.values()):.4f}",
-            "projects": [{"name": "env", "breakdown": {"resources": rows}}]}
+    return {
+        "version": "0.2",
+        "totalMonthlyCost": f"{sum(resources.values()):.4f}",
+        "projects": [{"name": "env", "breakdown": {"resources": rows}}],
+    }
 
 
 def plan_for(**over) -> Plan:
-    data = {"name": "payments-api-staging", "cloud": "aws", "region": "us-west-2", "tier": "staging",
-            "databases": [{"engine": "postgres", "version": "16"}], "cache": {"engine": "redis"},
-            "compute": {"min_replicas": 2, "max_replicas": 6}, "ttl_days": 14}
+    data = {
+        "name": "payments-api-staging",
+        "cloud": "aws",
+        "region": "us-west-2",
+        "tier": "staging",
+        "databases": [{"engine": "postgres", "version": "16"}],
+        "cache": {"engine": "redis"},
+        "compute": {"min_replicas": 2, "max_replicas": 6},
+        "ttl_days": 14,
+    }
     data.update(over)
     return plan_environment(spec_from_data(data))
 
@@ -58,8 +86,13 @@ def test_defaults_that_fit_are_kept_and_the_fit_is_recorded():
 
 
 def test_budget_below_the_cheapest_plan_is_refused_with_what_drives_it():
-    plan = plan_for(tier="dev", compute={"kind": "kubernetes", "min_replicas": 1, "max_replicas": 2},
-                    databases=[], cache=None, budget_monthly_usd=50)
+    plan = plan_for(
+        tier="dev",
+        compute={"kind": "kubernetes", "min_replicas": 1, "max_replicas": 2},
+        databases=[],
+        cache=None,
+        budget_monthly_usd=50,
+    )
     with pytest.raises(BudgetError) as err:
         fit_budget(plan, fake_estimate)
     cheapest = err.value.cheapest_estimate
@@ -88,17 +121,22 @@ def test_budget_with_room_gets_a_plan_within_it_and_every_choice_recorded():
 def test_shrinks_only_as_far_as_needed():
     plan = plan_for(budget_monthly_usd=400, compute={"kind": "kubernetes", "min_replicas": 2, "max_replicas": 6})
     default = total_of(fake_estimate(plan))
-    fitted = fit_budget(plan.model_copy(update={"spec": plan.spec.model_copy(update={"budget_monthly_usd": default - 1})}),
-                        fake_estimate)
+    fitted = fit_budget(
+        plan.model_copy(update={"spec": plan.spec.model_copy(update={"budget_monthly_usd": default - 1})}),
+        fake_estimate,
+    )
     assert fitted.sizing.db_instance_class == plan.sizing.db_instance_class
     assert fitted.sizing.node_instance_type == plan.sizing.node_instance_type
     assert fitted.sizing.log_retention_days == 7
 
 
 def test_what_the_request_asked_for_is_never_given_up():
-    plan = plan_for(budget_monthly_usd=150, databases=[{"engine": "postgres", "high_availability": True}],
-                    cache={"engine": "redis", "high_availability": True},
-                    compute={"kind": "kubernetes", "min_replicas": 2, "max_replicas": 6})
+    plan = plan_for(
+        budget_monthly_usd=150,
+        databases=[{"engine": "postgres", "high_availability": True}],
+        cache={"engine": "redis", "high_availability": True},
+        compute={"kind": "kubernetes", "min_replicas": 2, "max_replicas": 6},
+    )
     with pytest.raises(BudgetError) as err:
         fit_budget(plan, fake_estimate)
     cheapest = err.value.cheapest_plan
@@ -116,8 +154,11 @@ def test_prod_keeps_multi_az_nat_per_zone_and_production_floors():
 
 
 def test_policy_cap_applies_without_a_budget_and_disallowed_classes_are_skipped():
-    policy = parse_policy("tiers:\n  staging:\n    max_monthly_usd: 126\n"
-                          "instance_types:\n  aws: [t3.*, db.t3.*, cache.t3.small, cache.t3.medium]\n", "p.yaml")
+    policy = parse_policy(
+        "tiers:\n  staging:\n    max_monthly_usd: 126\n"
+        "instance_types:\n  aws: [t3.*, db.t3.*, cache.t3.small, cache.t3.medium]\n",
+        "p.yaml",
+    )
     fitted = fit_budget(plan_for(budget_monthly_usd=None), fake_estimate, policy=policy)
     assert total_of(fake_estimate(fitted)) <= 126
     assert fitted.sizing.cache_node_type == "cache.t3.small"  # cache.t3.micro would be cheaper but is not allowed

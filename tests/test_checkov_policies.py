@@ -18,25 +18,53 @@ OURS = "CKV_DEVAGENT_1,CKV_DEVAGENT_2,CKV_DEVAGENT_3"
 
 
 def good() -> str:
-    return render([
-        block("provider", "aws", region="us-east-1", default_tags=block("default_tags", tags=TAGS)),
-        block("resource", "aws_db_instance", "main", instance_class="db.t3.micro", storage_encrypted=True),
-        block("resource", "aws_instance", "vm", ami="ami-12345678", instance_type="t3.micro",
-              root_block_device=block("root_block_device", encrypted=True)),
-        block("resource", "azurerm_resource_group", "main", name="shop-dev", location="westeurope", tags=TAGS),
-        block("resource", "google_sql_database_instance", "db", database_version="POSTGRES_16",
-              settings=block("settings", tier="db-f1-micro", user_labels=TAGS)),
-    ])
+    return render(
+        [
+            block("provider", "aws", region="us-east-1", default_tags=block("default_tags", tags=TAGS)),
+            block("resource", "aws_db_instance", "main", instance_class="db.t3.micro", storage_encrypted=True),
+            block(
+                "resource",
+                "aws_instance",
+                "vm",
+                ami="ami-12345678",
+                instance_type="t3.micro",
+                root_block_device=block("root_block_device", encrypted=True),
+            ),
+            block("resource", "azurerm_resource_group", "main", name="shop-dev", location="westeurope", tags=TAGS),
+            block(
+                "resource",
+                "google_sql_database_instance",
+                "db",
+                database_version="POSTGRES_16",
+                settings=block("settings", tier="db-f1-micro", user_labels=TAGS),
+            ),
+        ]
+    )
 
 
 def bad() -> str:
-    return render([
-        block("provider", "aws", region="us-east-1", default_tags=block("default_tags", tags={"owner": "a"})),
-        block("resource", "aws_db_instance", "main", instance_class="db.t3.micro"),
-        block("resource", "aws_elasticache_replication_group", "cache", description="c", at_rest_encryption_enabled=False),
-        block("resource", "azurerm_resource_group", "main", name="shop-dev", location="westeurope", tags={"owner": "a"}),
-        block("resource", "google_storage_bucket", "assets", name="shop-dev-assets", location="EU"),
-    ])
+    return render(
+        [
+            block("provider", "aws", region="us-east-1", default_tags=block("default_tags", tags={"owner": "a"})),
+            block("resource", "aws_db_instance", "main", instance_class="db.t3.micro"),
+            block(
+                "resource",
+                "aws_elasticache_replication_group",
+                "cache",
+                description="c",
+                at_rest_encryption_enabled=False,
+            ),
+            block(
+                "resource",
+                "azurerm_resource_group",
+                "main",
+                name="shop-dev",
+                location="westeurope",
+                tags={"owner": "a"},
+            ),
+            block("resource", "google_storage_bucket", "assets", name="shop-dev-assets", location="EU"),
+        ]
+    )
 
 
 @pytest.fixture(scope="module")
@@ -48,12 +76,32 @@ def results(tmp_path_factory) -> dict[str, dict[str, set[tuple[str, str]]]]:
         (root / name / "main.tf").write_text(text)
     env = dict(os.environ, CKV_SKIP_PACKAGE_UPDATE_CHECK="true", BC_SKIP_MAPPING="TRUE")
     env.pop("DEV_AGENT_POLICY_FILE", None)
-    out = subprocess.run([checkov, "--external-checks-dir", str(CHECKS_DIR), "-d", str(root), "--framework", "terraform",
-                          "--skip-download", "--check", OURS, "-o", "json"],
-                         capture_output=True, text=True, env=env, timeout=300, check=False)
+    out = subprocess.run(
+        [
+            checkov,
+            "--external-checks-dir",
+            str(CHECKS_DIR),
+            "-d",
+            str(root),
+            "--framework",
+            "terraform",
+            "--skip-download",
+            "--check",
+            OURS,
+            "-o",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
     data = json.loads(out.stdout)
-    found: dict[str, dict[str, set[tuple[str, str]]]] = {"good": {"passed": set(), "failed": set()},
-                                                         "bad": {"passed": set(), "failed": set()}}
+    found: dict[str, dict[str, set[tuple[str, str]]]] = {
+        "good": {"passed": set(), "failed": set()},
+        "bad": {"passed": set(), "failed": set()},
+    }
     for outcome in ("passed", "failed"):
         for item in data["results"][f"{outcome}_checks"]:
             found[item["file_path"].strip("/").split("/")[0]][outcome].add((item["check_id"], item["resource"]))
@@ -62,9 +110,13 @@ def results(tmp_path_factory) -> dict[str, dict[str, set[tuple[str, str]]]]:
 
 def test_compliant_terraform_passes_every_org_check(results):
     assert results["good"]["failed"] == set()
-    assert {("CKV_DEVAGENT_1", "aws.default"), ("CKV_DEVAGENT_3", "aws_db_instance.main"),
-            ("CKV_DEVAGENT_3", "aws_instance.vm"), ("CKV_DEVAGENT_2", "azurerm_resource_group.main"),
-            ("CKV_DEVAGENT_2", "google_sql_database_instance.db")} <= results["good"]["passed"]
+    assert {
+        ("CKV_DEVAGENT_1", "aws.default"),
+        ("CKV_DEVAGENT_3", "aws_db_instance.main"),
+        ("CKV_DEVAGENT_3", "aws_instance.vm"),
+        ("CKV_DEVAGENT_2", "azurerm_resource_group.main"),
+        ("CKV_DEVAGENT_2", "google_sql_database_instance.db"),
+    } <= results["good"]["passed"]
 
 
 def test_missing_tags_and_unencrypted_storage_fail(results):

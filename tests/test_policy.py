@@ -43,23 +43,53 @@ def policy():
 
 
 def test_compliant_environment_passes_every_rule(policy):
-    sg = block("resource", "aws_security_group", "alb", vpc_id=Ref("aws_vpc.main.id"),
-               ingress=[block("ingress", from_port=443, to_port=443, protocol="tcp", cidr_blocks=["0.0.0.0/0"])])
-    verdicts = evaluate(policy, spec(budget_monthly_usd=100), aws_files(good_db(), sg),
-                        {"totalMonthlyCost": "42.5"}, requester="alice")
+    sg = block(
+        "resource",
+        "aws_security_group",
+        "alb",
+        vpc_id=Ref("aws_vpc.main.id"),
+        ingress=[block("ingress", from_port=443, to_port=443, protocol="tcp", cidr_blocks=["0.0.0.0/0"])],
+    )
+    verdicts = evaluate(
+        policy, spec(budget_monthly_usd=100), aws_files(good_db(), sg), {"totalMonthlyCost": "42.5"}, requester="alice"
+    )
     assert worst(verdicts) == "pass", [v for v in verdicts if v.outcome != "pass"]
-    assert {"cloud-allowed", "region-allowed", "ttl-within-tier", "requester-allowed", "instance-types-allowed",
-            "required-tags", "guard:no-public-database", "guard:no-open-admin-ports", "guard:storage-encrypted",
-            "cost-within-tier", "cost-within-budget", "budget-within-tier"} <= set(by_rule(verdicts))
+    assert {
+        "cloud-allowed",
+        "region-allowed",
+        "ttl-within-tier",
+        "requester-allowed",
+        "instance-types-allowed",
+        "required-tags",
+        "guard:no-public-database",
+        "guard:no-open-admin-ports",
+        "guard:storage-encrypted",
+        "cost-within-tier",
+        "cost-within-budget",
+        "budget-within-tier",
+    } <= set(by_rule(verdicts))
 
 
 def test_ssh_and_database_ports_open_to_the_internet_fail_with_resource_and_line(policy):
-    sg = block("resource", "aws_security_group", "vm", ingress=[
-        block("ingress", from_port=22, to_port=22, protocol="tcp", cidr_blocks=["0.0.0.0/0"]),
-        block("ingress", from_port=5432, to_port=5432, protocol="tcp", ipv6_cidr_blocks=["::/0"]),
-    ])
-    rdp = block("resource", "aws_vpc_security_group_ingress_rule", "rdp", cidr_ipv4="0.0.0.0/0",
-                from_port=3389, to_port=3389, ip_protocol="tcp", security_group_id=Ref("aws_security_group.vm.id"))
+    sg = block(
+        "resource",
+        "aws_security_group",
+        "vm",
+        ingress=[
+            block("ingress", from_port=22, to_port=22, protocol="tcp", cidr_blocks=["0.0.0.0/0"]),
+            block("ingress", from_port=5432, to_port=5432, protocol="tcp", ipv6_cidr_blocks=["::/0"]),
+        ],
+    )
+    rdp = block(
+        "resource",
+        "aws_vpc_security_group_ingress_rule",
+        "rdp",
+        cidr_ipv4="0.0.0.0/0",
+        from_port=3389,
+        to_port=3389,
+        ip_protocol="tcp",
+        security_group_id=Ref("aws_security_group.vm.id"),
+    )
     verdict = by_rule(evaluate(policy, spec(), aws_files(sg, rdp)))["guard:no-open-admin-ports"]
     assert verdict.outcome == "fail"
     assert "aws_security_group.vm opens 22 (SSH), 5432 (PostgreSQL)" in verdict.value
@@ -68,8 +98,17 @@ def test_ssh_and_database_ports_open_to_the_internet_fail_with_resource_and_line
 
 
 def test_all_traffic_rule_counts_as_open_admin_ports(policy):
-    sg = block("resource", "aws_security_group_rule", "all", type="ingress", from_port=0, to_port=0,
-               protocol="-1", cidr_blocks=["0.0.0.0/0"], security_group_id="sg-1")
+    sg = block(
+        "resource",
+        "aws_security_group_rule",
+        "all",
+        type="ingress",
+        from_port=0,
+        to_port=0,
+        protocol="-1",
+        cidr_blocks=["0.0.0.0/0"],
+        security_group_id="sg-1",
+    )
     assert by_rule(evaluate(policy, spec(), aws_files(sg)))["guard:no-open-admin-ports"].outcome == "fail"
 
 
@@ -85,27 +124,67 @@ def test_s3_bucket_needs_its_encryption_configuration(policy):
     bucket = block("resource", "aws_s3_bucket", "assets", bucket="shop-dev-assets")
     bad = by_rule(evaluate(policy, spec(), aws_files(bucket)))["guard:storage-encrypted"]
     assert bad.outcome == "fail" and "aws_s3_bucket.assets" in bad.value
-    sse = block("resource", "aws_s3_bucket_server_side_encryption_configuration", "assets",
-                bucket=Ref("aws_s3_bucket.assets.id"),
-                rule=block("rule", apply_server_side_encryption_by_default=block(
-                    "apply_server_side_encryption_by_default", sse_algorithm="aws:kms")))
+    sse = block(
+        "resource",
+        "aws_s3_bucket_server_side_encryption_configuration",
+        "assets",
+        bucket=Ref("aws_s3_bucket.assets.id"),
+        rule=block(
+            "rule",
+            apply_server_side_encryption_by_default=block(
+                "apply_server_side_encryption_by_default", sse_algorithm="aws:kms"
+            ),
+        ),
+    )
     assert by_rule(evaluate(policy, spec(), aws_files(bucket, sse)))["guard:storage-encrypted"].outcome == "pass"
 
 
 def test_gcp_and_azure_public_databases_and_firewalls_fail(policy):
-    sql = block("resource", "google_sql_database_instance", "db", database_version="POSTGRES_16",
-                settings=block("settings", tier="db-f1-micro", ip_configuration=block("ip_configuration", ipv4_enabled=True)))
-    fw = block("resource", "google_compute_firewall", "ssh", network="default", source_ranges=["0.0.0.0/0"],
-               allow=block("allow", protocol="tcp", ports=["22", "8000-9000"]))
+    sql = block(
+        "resource",
+        "google_sql_database_instance",
+        "db",
+        database_version="POSTGRES_16",
+        settings=block("settings", tier="db-f1-micro", ip_configuration=block("ip_configuration", ipv4_enabled=True)),
+    )
+    fw = block(
+        "resource",
+        "google_compute_firewall",
+        "ssh",
+        network="default",
+        source_ranges=["0.0.0.0/0"],
+        allow=block("allow", protocol="tcp", ports=["22", "8000-9000"]),
+    )
     verdicts = by_rule(evaluate(policy, spec(cloud="gcp", region="us-central1"), {"main.tf": render([sql, fw])}))
     assert verdicts["guard:no-public-database"].outcome == "fail"
     assert "22 (SSH)" in verdicts["guard:no-open-admin-ports"].value
 
-    nsg = block("resource", "azurerm_network_security_group", "vm", tags=TAGS, security_rule=block(
-        "security_rule", name="rdp", priority=100, direction="Inbound", access="Allow", protocol="Tcp",
-        source_address_prefix="*", destination_port_range="3389", source_port_range="*", destination_address_prefix="*"))
-    pg = block("resource", "azurerm_postgresql_flexible_server", "db", sku_name="B_Standard_B1ms", tags=TAGS,
-               public_network_access_enabled=True)
+    nsg = block(
+        "resource",
+        "azurerm_network_security_group",
+        "vm",
+        tags=TAGS,
+        security_rule=block(
+            "security_rule",
+            name="rdp",
+            priority=100,
+            direction="Inbound",
+            access="Allow",
+            protocol="Tcp",
+            source_address_prefix="*",
+            destination_port_range="3389",
+            source_port_range="*",
+            destination_address_prefix="*",
+        ),
+    )
+    pg = block(
+        "resource",
+        "azurerm_postgresql_flexible_server",
+        "db",
+        sku_name="B_Standard_B1ms",
+        tags=TAGS,
+        public_network_access_enabled=True,
+    )
     verdicts = by_rule(evaluate(policy, spec(cloud="azure", region="westeurope"), {"main.tf": render([nsg, pg])}))
     assert "3389 (RDP)" in verdicts["guard:no-open-admin-ports"].value
     assert verdicts["guard:no-public-database"].outcome == "fail"
@@ -130,8 +209,21 @@ def test_instance_type_outside_allowed_families_fails(policy):
 
 def test_azure_redis_class_is_read_from_sku_family_and_capacity(policy):
     def redis(sku, family, capacity):
-        return {"main.tf": render([block("resource", "azurerm_redis_cache", "c", sku_name=sku, family=family,
-                                         capacity=capacity, tags=TAGS)])}
+        return {
+            "main.tf": render(
+                [
+                    block(
+                        "resource",
+                        "azurerm_redis_cache",
+                        "c",
+                        sku_name=sku,
+                        family=family,
+                        capacity=capacity,
+                        tags=TAGS,
+                    )
+                ]
+            )
+        }
 
     azure = spec(cloud="azure", region="westeurope")
     assert by_rule(evaluate(policy, azure, redis("Basic", "C", 0)))["instance-types-allowed"].value == "Basic_C0"
@@ -141,8 +233,12 @@ def test_azure_redis_class_is_read_from_sku_family_and_capacity(policy):
 def test_spec_rules_cloud_region_ttl_budget_requester():
     policy = parse_policy(
         "clouds:\n  aws:\n    regions: [us-east-1]\ntiers:\n  dev:\n    max_monthly_usd: 200\n    max_ttl_days: 14\n"
-        "request:\n  users: [alice]\n  teams: [acme/devs]\n", "p.yaml")
-    verdicts = by_rule(evaluate(policy, spec(region="eu-west-1", ttl_days=30, budget_monthly_usd=300), requester="mallory"))
+        "request:\n  users: [alice]\n  teams: [acme/devs]\n",
+        "p.yaml",
+    )
+    verdicts = by_rule(
+        evaluate(policy, spec(region="eu-west-1", ttl_days=30, budget_monthly_usd=300), requester="mallory")
+    )
     assert verdicts["region-allowed"].outcome == "fail" and "us-east-1" in verdicts["region-allowed"].fix
     assert verdicts["ttl-within-tier"].outcome == "fail" and verdicts["ttl-within-tier"].fix == "set ttl_days <= 14"
     assert verdicts["budget-within-tier"].outcome == "warn"
@@ -166,7 +262,9 @@ def test_authorised_override_turns_fail_into_warn_with_person_and_reason(policy)
     assert "overridden by @carol on 2026-11-23: load test this week" in verdict.message
 
     stranger = ok.model_copy(update={"by": "dave", "teams": []})
-    verdict = by_rule(evaluate(policy, spec(), {}, {"totalMonthlyCost": "900"}, overrides=[stranger]))["cost-within-tier"]
+    verdict = by_rule(evaluate(policy, spec(), {}, {"totalMonthlyCost": "900"}, overrides=[stranger]))[
+        "cost-within-tier"
+    ]
     assert verdict.outcome == "fail" and "not authorised" in verdict.message
 
 

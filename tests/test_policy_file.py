@@ -66,11 +66,21 @@ def test_cli_reports_a_bad_policy_file_with_file_and_line_and_exit_3(tmp_path):
     import sys
 
     path = write(tmp_path, "version: 1\nrequired_tags: [owner]\nmax_cots: 3\n")
-    out = subprocess.run([sys.executable, "-m", "bot", "policy", str(path)], capture_output=True, text=True,
-                         cwd=Path(__file__).resolve().parent.parent, check=False)
+    out = subprocess.run(
+        [sys.executable, "-m", "bot", "policy", str(path)],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+        check=False,
+    )
     assert out.returncode == 3
     assert out.stderr.strip() == f"error: {path}:3: unknown key 'max_cots'"
     assert "Traceback" not in out.stderr
-    ok = subprocess.run([sys.executable, "-m", "bot", "policy"], capture_output=True, text=True,
-                        cwd=Path(__file__).resolve().parent.parent, check=False)
+    ok = subprocess.run(
+        [sys.executable, "-m", "bot", "policy"],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parent.parent,
+        check=False,
+    )
     assert ok.returncode == 0 and "dev: $500/month, 30 days" in ok.stdout

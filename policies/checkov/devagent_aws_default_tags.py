@@ -9,8 +9,12 @@ from devagent_common import attribute, required_tags
 
 class AwsDefaultTags(BaseProviderCheck):
     def __init__(self) -> None:
-        super().__init__(name="Ensure the AWS provider sets the org's required tags in default_tags",
-                         id="CKV_DEVAGENT_1", categories=[CheckCategories.CONVENTION], supported_provider=["aws"])
+        super().__init__(
+            name="Ensure the AWS provider sets the org's required tags in default_tags",
+            id="CKV_DEVAGENT_1",
+            categories=[CheckCategories.CONVENTION],
+            supported_provider=["aws"],
+        )
 
     def scan_provider_conf(self, conf):  # noqa: ANN001, ANN201 - checkov's signature
         tags = attribute(conf, "default_tags", "tags")

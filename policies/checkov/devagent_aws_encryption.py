@@ -21,8 +21,12 @@ ENCRYPTION_FLAGS: dict[str, tuple[str, ...]] = {
 
 class AwsEncryptedStorage(BaseResourceCheck):
     def __init__(self) -> None:
-        super().__init__(name="Ensure AWS storage is encrypted at rest", id="CKV_DEVAGENT_3",
-                         categories=[CheckCategories.ENCRYPTION], supported_resources=list(ENCRYPTION_FLAGS))
+        super().__init__(
+            name="Ensure AWS storage is encrypted at rest",
+            id="CKV_DEVAGENT_3",
+            categories=[CheckCategories.ENCRYPTION],
+            supported_resources=list(ENCRYPTION_FLAGS),
+        )
 
     def scan_resource_conf(self, conf):  # noqa: ANN001, ANN201 - checkov's signature
         flag = attribute(conf, *ENCRYPTION_FLAGS[self.entity_type])
