@@ -67,45 +67,44 @@ def bad() -> str:
     )
 
 
+def run_checkov(root: Path, policy_file: Path | None = None) -> dict[str, dict[str, set[tuple[str, str]]]]:
+    """Our checks over each sub-directory of `root`: {dir: {"passed"|"failed": {(check id, resource)}}}."""
+    checkov = require_tool("checkov")
+    env = dict(os.environ, CKV_SKIP_PACKAGE_UPDATE_CHECK="true", BC_SKIP_MAPPING="TRUE")
+    env.pop("DEV_AGENT_POLICY_FILE", None)
+    if policy_file is not None:
+        env["DEV_AGENT_POLICY_FILE"] = str(policy_file)
+    command = [
+        checkov,
+        "--external-checks-dir",
+        str(CHECKS_DIR),
+        "-d",
+        str(root),
+        "--framework",
+        "terraform",
+        "--skip-download",
+        "--check",
+        OURS,
+        "-o",
+        "json",
+    ]
+    out = subprocess.run(command, capture_output=True, text=True, env=env, timeout=300, check=False)
+    data = json.loads(out.stdout)
+    found: dict[str, dict[str, set[tuple[str, str]]]] = {}
+    for outcome in ("passed", "failed"):
+        for item in data["results"][f"{outcome}_checks"]:
+            where = found.setdefault(item["file_path"].strip("/").split("/")[0], {"passed": set(), "failed": set()})
+            where[outcome].add((item["check_id"], item["resource"]))
+    return found
+
+
 @pytest.fixture(scope="module")
 def results(tmp_path_factory) -> dict[str, dict[str, set[tuple[str, str]]]]:
-    checkov = require_tool("checkov")
     root = tmp_path_factory.mktemp("checkov")
     for name, text in (("good", good()), ("bad", bad())):
         (root / name).mkdir()
         (root / name / "main.tf").write_text(text)
-    env = dict(os.environ, CKV_SKIP_PACKAGE_UPDATE_CHECK="true", BC_SKIP_MAPPING="TRUE")
-    env.pop("DEV_AGENT_POLICY_FILE", None)
-    out = subprocess.run(
-        [
-            checkov,
-            "--external-checks-dir",
-            str(CHECKS_DIR),
-            "-d",
-            str(root),
-            "--framework",
-            "terraform",
-            "--skip-download",
-            "--check",
-            OURS,
-            "-o",
-            "json",
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-        check=False,
-    )
-    data = json.loads(out.stdout)
-    found: dict[str, dict[str, set[tuple[str, str]]]] = {
-        "good": {"passed": set(), "failed": set()},
-        "bad": {"passed": set(), "failed": set()},
-    }
-    for outcome in ("passed", "failed"):
-        for item in data["results"][f"{outcome}_checks"]:
-            found[item["file_path"].strip("/").split("/")[0]][outcome].add((item["check_id"], item["resource"]))
-    return found
+    return run_checkov(root)
 
 
 def test_compliant_terraform_passes_every_org_check(results):
@@ -127,3 +126,13 @@ def test_missing_tags_and_unencrypted_storage_fail(results):
         ("CKV_DEVAGENT_2", "azurerm_resource_group.main"),
         ("CKV_DEVAGENT_2", "google_storage_bucket.assets"),
     }
+
+
+def test_required_tags_come_from_the_org_policy_file(tmp_path):
+    (tmp_path / "env").mkdir()
+    (tmp_path / "env" / "main.tf").write_text(good())
+    policy = tmp_path / "policy.yaml"
+    policy.write_text("version: 1\nrequired_tags: [owner, cost-center]\n")
+    failed = run_checkov(tmp_path, policy)["env"]["failed"]
+    assert ("CKV_DEVAGENT_1", "aws.default") in failed
+    assert ("CKV_DEVAGENT_2", "azurerm_resource_group.main") in failed
