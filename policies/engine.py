@@ -296,17 +296,20 @@ TAGGABLE: dict[str, tuple[str, ...]] = {
 }
 
 
-def _default_tags(tf: Terraform, cloud: Cloud) -> set[str]:
-    """Tags the provider puts on every resource (AWS default_tags, Google default_labels)."""
+def _default_tags(tf: Terraform, cloud: Cloud) -> set[str] | None:
+    """Tags the provider puts on every resource (AWS default_tags, Google default_labels); None if unreadable."""
     keys: set[str] = set()
     for body in tf.providers.get({Cloud.aws: "aws", Cloud.gcp: "google", Cloud.azure: "azurerm"}[cloud], []):
         if cloud == Cloud.aws:
-            for dt in blocks(body.get("default_tags")):
-                tags = tf.resolve(dt.get("tags"))
-                keys |= set(tags) if isinstance(tags, dict) else set()
+            values = [tf.resolve(dt.get("tags")) for dt in blocks(body.get("default_tags"))]
         elif cloud == Cloud.gcp:
-            labels = tf.resolve(body.get("default_labels"))
-            keys |= set(labels) if isinstance(labels, dict) else set()
+            values = [tf.resolve(body.get("default_labels"))] if "default_labels" in body else []
+        else:
+            values = []
+        for value in values:
+            if not isinstance(value, dict):
+                return None
+            keys |= set(value)
     return keys
 
 
@@ -318,11 +321,12 @@ def required_tags(policy: OrgPolicy, s: Subject) -> Verdict | None:
     problems, unknown = [], []
     for r in s.terraform.of_type(*TAGGABLE):
         tags = s.terraform.resolve(_attribute(r.body, TAGGABLE[r.type]))
-        if isinstance(tags, str):
-            unknown.append(r.address)
+        missing = wanted - set(defaults or ()) - set(tags if isinstance(tags, dict) else ())
+        if not missing:
             continue
-        missing = wanted - defaults - set(tags or {})
-        if missing:
+        if isinstance(tags, str) or defaults is None:
+            unknown.append(r.address)
+        else:
             problems.append(f"{r.address} lacks {', '.join(sorted(missing))} ({r.where})")
     fix = (
         "tag every resource with "

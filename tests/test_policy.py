@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from bot.spec import spec_from_data
-from generators.hcl import Ref, block, render
+from generators.hcl import Call, Ref, block, render
 from policies.engine import evaluate, may_apply, may_request, worst
 from policies.schema import Override, load_policy, parse_policy
 
@@ -197,6 +197,21 @@ def test_required_tags_count_aws_default_tags_and_name_missing_ones(policy):
     verdict = by_rule(evaluate(policy, spec(), aws_files(vpc, default_tags={"owner": "x"})))["required-tags"]
     assert verdict.outcome == "fail"
     assert "aws_vpc.main lacks environment, managed-by, tier" in verdict.value
+
+
+def test_tags_from_an_unreadable_expression_warn_instead_of_failing(policy):
+    vpc = block("resource", "aws_vpc", "main", cidr_block="10.0.0.0/16")
+    provider = block(
+        "provider", "aws", default_tags=block("default_tags", tags=Call("merge", Ref("var.tags"), {"a": "b"}))
+    )
+    verdict = by_rule(evaluate(policy, spec(), {"main.tf": render([provider, vpc])}))["required-tags"]
+    assert verdict.outcome == "warn" and verdict.value == "aws_vpc.main"
+    local = block("locals", tags=dict(TAGS))
+    provider.body["default_tags"] = block("default_tags", tags=Ref("local.tags"))
+    assert (
+        by_rule(evaluate(policy, spec(), {"main.tf": render([local, provider, vpc])}))["required-tags"].outcome
+        == "pass"
+    )
 
 
 def test_instance_type_outside_allowed_families_fails(policy):
