@@ -16,12 +16,12 @@ from bot.markdown import code_block, code_span, escape_cell, escape_text, table
 from bot.pipeline import CheckResult, PipelineResult, Verdict
 from bot.planning import Plan
 from bot.spec import Tier
+from policies.terraform import resource_lines
 
 GITHUB_COMMENT_LIMIT = 65_536
 TABLE_CHUNK = 12_000  # a long table becomes several complete tables of at most about this size
 PART_RESERVE = 400  # room for the marker, the part title and the footer
 OUTCOME_ICONS = {"pass": "✅", "warn": "⚠️", "fail": "❌"}
-_RESOURCE_LINE = re.compile(r'^resource "([A-Za-z0-9_]+)" "([A-Za-z0-9_-]+)"', re.M)
 
 
 def marker(env: str, part: int = 1, parts: int = 1) -> str:
@@ -161,19 +161,12 @@ def _spec_section(plan: Plan) -> list[Block]:
 
 
 def _resources(files: dict[str, str]) -> list[Block]:
-    rows = []
-    for path, text in sorted(files.items()):
-        if not path.endswith(".tf"):
-            continue
-        for match in _RESOURCE_LINE.finditer(text):
-            line = text.count("\n", 0, match.start()) + 1
-            rows.append(
-                [
-                    code_span(f"{match.group(1)}.{match.group(2)}", True),
-                    escape_cell(match.group(1)),
-                    code_span(f"{path}:{line}", True),
-                ]
-            )
+    rows = [
+        [code_span(f"{type_}.{name}", True), escape_cell(type_), code_span(f"{path}:{line}", True)]
+        for path, text in sorted(files.items())
+        if path.endswith(".tf")
+        for type_, name, line in resource_lines(text)
+    ]
     if not rows:
         return [Block("### Resources\n\nNo Terraform resources were generated.")]
     return _chunked_table(
@@ -302,7 +295,9 @@ def risks(result: PipelineResult) -> list[str]:
         text,
         re.M,
     ):
-        found.append("Public ingress: the app is reachable from the internet through its load balancer or public endpoint (HTTPS).")
+        found.append(
+            "Public ingress: the app is reachable from the internet through its load balancer or public endpoint (HTTPS)."
+        )
     if spec.cache and plan.sizing.cache_nodes == 1 and spec.tier != Tier.dev:
         found.append("Single cache node: a node failure empties the cache.")
     if plan.sizing.nat_gateways == 1 and plan.sizing.availability_zones > 1 and spec.tier != Tier.dev:

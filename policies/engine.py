@@ -14,6 +14,7 @@ from typing import Any
 from bot.pipeline import Verdict
 from bot.planning import Plan
 from bot.spec import Cloud, EnvironmentSpec
+from policies.checkov.devagent_tables import ENCRYPTION_FLAGS, TAG_PATHS
 from policies.schema import OrgPolicy, Override
 from policies.terraform import Resource, Terraform, blocks, first, parse_terraform
 
@@ -215,87 +216,6 @@ def instance_types_allowed(policy: OrgPolicy, s: Subject) -> Verdict | None:
     )
 
 
-# Taggable resource types: where their tags/labels live.
-TAGGABLE: dict[str, tuple[str, ...]] = {
-    **{
-        t: ("tags",)
-        for t in (
-            "aws_vpc",
-            "aws_subnet",
-            "aws_security_group",
-            "aws_internet_gateway",
-            "aws_nat_gateway",
-            "aws_eip",
-            "aws_route_table",
-            "aws_instance",
-            "aws_launch_template",
-            "aws_db_instance",
-            "aws_db_subnet_group",
-            "aws_rds_cluster",
-            "aws_docdb_cluster",
-            "aws_eks_cluster",
-            "aws_eks_node_group",
-            "aws_ecs_cluster",
-            "aws_ecs_service",
-            "aws_ecs_task_definition",
-            "aws_lb",
-            "aws_lb_target_group",
-            "aws_s3_bucket",
-            "aws_elasticache_cluster",
-            "aws_elasticache_replication_group",
-            "aws_lambda_function",
-            "aws_sqs_queue",
-            "aws_mq_broker",
-            "aws_msk_cluster",
-            "aws_opensearch_domain",
-            "aws_cloudwatch_log_group",
-            "aws_kms_key",
-            "aws_iam_role",
-            "aws_ecr_repository",
-            "aws_ebs_volume",
-            "aws_efs_file_system",
-            "aws_secretsmanager_secret",
-            "azurerm_resource_group",
-            "azurerm_virtual_network",
-            "azurerm_network_security_group",
-            "azurerm_public_ip",
-            "azurerm_nat_gateway",
-            "azurerm_kubernetes_cluster",
-            "azurerm_linux_virtual_machine",
-            "azurerm_postgresql_flexible_server",
-            "azurerm_mysql_flexible_server",
-            "azurerm_cosmosdb_account",
-            "azurerm_redis_cache",
-            "azurerm_storage_account",
-            "azurerm_container_app",
-            "azurerm_container_app_environment",
-            "azurerm_log_analytics_workspace",
-            "azurerm_key_vault",
-            "azurerm_servicebus_namespace",
-            "azurerm_service_plan",
-            "azurerm_linux_function_app",
-            "azurerm_container_registry",
-            "azurerm_eventhub_namespace",
-        )
-    },
-    **{
-        t: ("labels",)
-        for t in (
-            "google_compute_instance",
-            "google_storage_bucket",
-            "google_redis_instance",
-            "google_cloud_run_v2_service",
-            "google_pubsub_topic",
-            "google_cloudfunctions2_function",
-            "google_compute_address",
-        )
-    },
-    "google_container_cluster": ("resource_labels",),
-    "google_container_node_pool": ("node_config", "resource_labels"),
-    "google_sql_database_instance": ("settings", "user_labels"),
-}
-
-
 def _default_tags(tf: Terraform, cloud: Cloud) -> set[str] | None:
     """Tags the provider puts on every resource (AWS default_tags, Google default_labels); None if unreadable."""
     keys: set[str] = set()
@@ -319,8 +239,8 @@ def required_tags(policy: OrgPolicy, s: Subject) -> Verdict | None:
     wanted = set(policy.required_tags)
     defaults = _default_tags(s.terraform, s.spec.cloud)
     problems, unknown = [], []
-    for r in s.terraform.of_type(*TAGGABLE):
-        tags = s.terraform.resolve(_attribute(r.body, TAGGABLE[r.type]))
+    for r in s.terraform.of_type(*TAG_PATHS):
+        tags = s.terraform.resolve(_attribute(r.body, TAG_PATHS[r.type]))
         missing = wanted - set(defaults or ()) - set(tags if isinstance(tags, dict) else ())
         if not missing:
             continue
@@ -355,53 +275,23 @@ def _is_true(value: Any) -> bool:
 
 def _unencrypted(r: Resource, tf: Terraform) -> str | None:
     """Why this storage resource is not encrypted at rest, or None."""
-    b = r.body
-    simple = {
-        "aws_db_instance": "storage_encrypted",
-        "aws_rds_cluster": "storage_encrypted",
-        "aws_docdb_cluster": "storage_encrypted",
-        "aws_ebs_volume": "encrypted",
-        "aws_efs_file_system": "encrypted",
-        "aws_elasticache_replication_group": "at_rest_encryption_enabled",
-    }
-    if r.type in simple:
-        return None if _is_true(b.get(simple[r.type])) else f"{simple[r.type]} is not true"
-    if r.type == "aws_instance":
-        root = first(b.get("root_block_device"))
-        return (
-            None
-            if isinstance(root, dict) and _is_true(root.get("encrypted"))
-            else "root_block_device.encrypted is not true"
-        )
-    if r.type == "aws_opensearch_domain":
-        enc = first(b.get("encrypt_at_rest"))
-        return None if isinstance(enc, dict) and _is_true(enc.get("enabled")) else "encrypt_at_rest.enabled is not true"
+    if r.type in ENCRYPTION_FLAGS:
+        path = ENCRYPTION_FLAGS[r.type]
+        return None if _is_true(_attribute(r.body, path)) else f"{'.'.join(path)} is not true"
     if r.type == "aws_s3_bucket":
-        configs = tf.of_type("aws_s3_bucket_server_side_encryption_configuration")
-        refs = {str(c.body.get("bucket", "")) for c in configs}
+        refs = [str(c.body.get("bucket", "")) for c in tf.of_type("aws_s3_bucket_server_side_encryption_configuration")]
         return (
             None
             if any(r.address + "." in ref for ref in refs)
             else "no aws_s3_bucket_server_side_encryption_configuration"
         )
     if r.type == "aws_sqs_queue":
-        ok = b.get("kms_master_key_id") or b.get("sqs_managed_sse_enabled") is not False
+        ok = r.body.get("kms_master_key_id") or r.body.get("sqs_managed_sse_enabled") is not False
         return None if ok else "sqs_managed_sse_enabled is false and no kms_master_key_id"
     return None
 
 
-STORAGE_TYPES = (
-    "aws_db_instance",
-    "aws_rds_cluster",
-    "aws_docdb_cluster",
-    "aws_ebs_volume",
-    "aws_efs_file_system",
-    "aws_elasticache_replication_group",
-    "aws_instance",
-    "aws_opensearch_domain",
-    "aws_s3_bucket",
-    "aws_sqs_queue",
-)
+STORAGE_TYPES = (*ENCRYPTION_FLAGS, "aws_s3_bucket", "aws_sqs_queue")
 
 
 def storage_encrypted(policy: OrgPolicy, s: Subject) -> Verdict | None:

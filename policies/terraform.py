@@ -66,9 +66,12 @@ def blocks(value: Any) -> list[dict[str, Any]]:
     return []
 
 
-def _line_of(text: str, type_: str, name: str) -> int:
-    match = re.search(rf'^resource "{re.escape(type_)}" "{re.escape(name)}"', text, re.M)
-    return text.count("\n", 0, match.start()) + 1 if match else 1
+_RESOURCE_HEAD = re.compile(r'^resource "([A-Za-z0-9_-]+)" "([A-Za-z0-9_-]+)"', re.M)
+
+
+def resource_lines(text: str) -> list[tuple[str, str, int]]:
+    """(type, name, line) of each resource block in canonical .tf text (as generators.hcl writes it)."""
+    return [(m.group(1), m.group(2), text.count("\n", 0, m.start()) + 1) for m in _RESOURCE_HEAD.finditer(text)]
 
 
 def parse_terraform(files: dict[str, str]) -> Terraform:
@@ -82,10 +85,11 @@ def parse_terraform(files: dict[str, str]) -> Terraform:
         except Exception as exc:  # noqa: BLE001 - python-hcl2 raises lark errors of many kinds
             tf.errors.append(f"{path}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
             continue
+        lines = {(type_, name): line for type_, name, line in resource_lines(text)}
         for item in data.get("resource", []):
             for type_, named in item.items():
                 for name, body in named.items():
-                    tf.resources.append(Resource(type_, name, body or {}, path, _line_of(text, type_, name)))
+                    tf.resources.append(Resource(type_, name, body or {}, path, lines.get((type_, name), 1)))
         for item in data.get("provider", []):
             for name, body in item.items():
                 tf.providers.setdefault(name, []).append(body or {})

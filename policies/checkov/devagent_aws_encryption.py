@@ -5,18 +5,7 @@ from __future__ import annotations
 from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
 from devagent_common import attribute, is_true
-
-# Resource type -> the attribute that must be true (mirrors policies/engine.py _unencrypted).
-ENCRYPTION_FLAGS: dict[str, tuple[str, ...]] = {
-    "aws_db_instance": ("storage_encrypted",),
-    "aws_rds_cluster": ("storage_encrypted",),
-    "aws_docdb_cluster": ("storage_encrypted",),
-    "aws_ebs_volume": ("encrypted",),
-    "aws_efs_file_system": ("encrypted",),
-    "aws_elasticache_replication_group": ("at_rest_encryption_enabled",),
-    "aws_opensearch_domain": ("encrypt_at_rest", "enabled"),
-    "aws_instance": ("root_block_device", "encrypted"),
-}
+from devagent_tables import ENCRYPTION_FLAGS
 
 
 class AwsEncryptedStorage(BaseResourceCheck):
