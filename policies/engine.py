@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from bot.budget import money
 from bot.pipeline import Verdict
 from bot.planning import Plan
 from bot.spec import Cloud, EnvironmentSpec
@@ -47,10 +48,6 @@ class Subject:
     @property
     def monthly_cost(self) -> float | None:
         return None if self.cost is None else float(self.cost.get("totalMonthlyCost") or 0)
-
-
-def _money(value: float) -> str:
-    return f"${value:,.2f}"
 
 
 def _verdict(rule: str, problems: list[str], ok_value: str, message: str, fix: str, outcome: str = "fail") -> Verdict:
@@ -133,12 +130,12 @@ def budget_within_tier(policy: OrgPolicy, s: Subject) -> Verdict | None:
     if budget is None or cap is None:
         return None
     if budget <= cap:
-        return Verdict(rule="budget-within-tier", outcome="pass", value=f"{_money(budget)} <= {_money(cap)}")
+        return Verdict(rule="budget-within-tier", outcome="pass", value=f"{money(budget)} <= {money(cap)}")
     return Verdict(
         rule="budget-within-tier",
         outcome="warn",
-        value=_money(budget),
-        message=f"the budget is above the {s.spec.tier.value} cap of {_money(cap)}/month; the cap applies",
+        value=money(budget),
+        message=f"the budget is above the {s.spec.tier.value} cap of {money(cap)}/month; the cap applies",
         fix=f"lower budget_monthly_usd to {cap:g} or less",
     )
 
@@ -465,12 +462,12 @@ def cost_within_tier(policy: OrgPolicy, s: Subject) -> Verdict | None:
     if cost is None or cap is None:
         return None
     if cost <= cap:
-        return Verdict(rule="cost-within-tier", outcome="pass", value=f"{_money(cost)} <= {_money(cap)}")
+        return Verdict(rule="cost-within-tier", outcome="pass", value=f"{money(cost)} <= {money(cap)}")
     return Verdict(
         rule="cost-within-tier",
         outcome="fail",
-        value=f"{_money(cost)}/month",
-        message=f"above the {s.spec.tier.value} cap of {_money(cap)}/month",
+        value=f"{money(cost)}/month",
+        message=f"above the {s.spec.tier.value} cap of {money(cap)}/month",
         fix="shrink the environment (smaller classes, single-AZ, fewer nodes) or ask for an override",
     )
 
@@ -481,12 +478,12 @@ def cost_within_budget(policy: OrgPolicy, s: Subject) -> Verdict | None:
     if cost is None or budget is None:
         return None
     if cost <= budget:
-        return Verdict(rule="cost-within-budget", outcome="pass", value=f"{_money(cost)} <= {_money(budget)}")
+        return Verdict(rule="cost-within-budget", outcome="pass", value=f"{money(cost)} <= {money(budget)}")
     return Verdict(
         rule="cost-within-budget",
         outcome="fail",
-        value=f"{_money(cost)}/month",
-        message=f"above the requested budget of {_money(budget)}/month",
+        value=f"{money(cost)}/month",
+        message=f"above the requested budget of {money(budget)}/month",
         fix=f"raise budget_monthly_usd to at least {cost:.0f} or ask for less",
     )
 
