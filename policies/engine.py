@@ -50,11 +50,12 @@ class Subject:
         return None if self.cost is None else float(self.cost.get("totalMonthlyCost") or 0)
 
 
-def _verdict(rule: str, problems: list[str], ok_value: str, message: str, fix: str, outcome: str = "fail") -> Verdict:
+def _verdict(rule: str, problems: list[str], ok_value: str, message: str, fix: str) -> Verdict:
+    """Fail listing the first problems, or pass showing `ok_value`."""
     if problems:
         return Verdict(
             rule=rule,
-            outcome=outcome,
+            outcome="fail",
             value="; ".join(problems[:10]) + (f" (+{len(problems) - 10} more)" if len(problems) > 10 else ""),
             message=message,
             fix=fix,
@@ -352,15 +353,13 @@ def no_public_database(policy: OrgPolicy, s: Subject) -> Verdict | None:
 
 
 def _ports(from_port: Any, to_port: Any, protocol: Any = "tcp") -> set[int]:
-    """Guarded ports inside a port range (all of them for protocol -1 / all)."""
+    """Guarded ports inside a port range: all of them for protocol -1/all or a range that is not a literal."""
     if str(protocol) in {"-1", "all", "*"}:
         return set(GUARDED_PORTS)
     try:
         low, high = int(from_port), int(to_port)
     except (TypeError, ValueError):
-        return set()
-    if low == 0 and high == 0:  # "all ports" as AWS spells it for protocol -1
-        return set(GUARDED_PORTS) if str(protocol) in {"-1", "all"} else set()
+        return set(GUARDED_PORTS)  # fail closed: an expression could open anything
     return {p for p in GUARDED_PORTS if low <= p <= high}
 
 

@@ -112,6 +112,21 @@ def test_all_traffic_rule_counts_as_open_admin_ports(policy):
     assert by_rule(evaluate(policy, spec(), aws_files(sg)))["guard:no-open-admin-ports"].outcome == "fail"
 
 
+def test_a_port_range_that_is_not_a_literal_fails_closed(policy):
+    sg = block(
+        "resource",
+        "aws_security_group_rule",
+        "x",
+        type="ingress",
+        from_port=Ref("var.port"),
+        to_port=Ref("var.port"),
+        protocol="tcp",
+        cidr_blocks=["0.0.0.0/0"],
+        security_group_id="sg-1",
+    )
+    assert by_rule(evaluate(policy, spec(), aws_files(sg)))["guard:no-open-admin-ports"].outcome == "fail"
+
+
 def test_public_or_unencrypted_database_fails(policy):
     verdicts = by_rule(evaluate(policy, spec(), aws_files(good_db(publicly_accessible=True, storage_encrypted=False))))
     assert verdicts["guard:no-public-database"].outcome == "fail"
@@ -266,7 +281,10 @@ def test_spec_rules_cloud_region_ttl_budget_requester():
 def test_estimate_over_budget_and_tier_cap_fails(policy):
     verdicts = by_rule(evaluate(policy, spec(budget_monthly_usd=50), {}, {"totalMonthlyCost": "612.30"}))
     assert verdicts["cost-within-budget"].outcome == "fail" and verdicts["cost-within-budget"].value == "$612.30/month"
-    assert verdicts["cost-within-tier"].outcome == "fail" and verdicts["cost-within-tier"].message == "above the dev cap of $500/month"
+    assert (
+        verdicts["cost-within-tier"].outcome == "fail"
+        and verdicts["cost-within-tier"].message == "above the dev cap of $500/month"
+    )
 
 
 def test_authorised_override_turns_fail_into_warn_with_person_and_reason(policy):
