@@ -1,0 +1,1 @@
+"""checkov custom checks for the org rules about resources (loaded with --external-checks-dir)."""

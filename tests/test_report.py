@@ -1,0 +1,247 @@
+"""The review report: sections, marker, escaping of hostile text, splitting under GitHub's limit."""
+
+from __future__ import annotations
+
+import re
+
+from bot.markdown import code_span, escape_cell, escape_text
+from bot.pipeline import CheckResult, PipelineResult, Verdict
+from bot.planning import plan_environment
+from bot.report import GITHUB_COMMENT_LIMIT, render_report
+from bot.spec import spec_from_data
+from generators.hcl import Ref, block, render
+
+NASTY = "<!-- hide --> <script>x</script> **bold** [link](http://evil) `tick` a|b @octocat/team\n# heading"
+
+
+def make_result(
+    findings=None, component_name="Database instance (on-demand, Single-AZ, db.t3.micro)", verdicts=None
+) -> PipelineResult:
+    spec = spec_from_data(
+        {
+            "name": "payments-api-staging",
+            "cloud": "aws",
+            "region": "us-west-2",
+            "tier": "staging",
+            "databases": [{"engine": "postgres"}],
+            "budget_monthly_usd": 400,
+            "ttl_days": 14,
+        }
+    )
+    plan = plan_environment(spec)
+    files = {
+        "environments/payments-api-staging/terraform/main.tf": render(
+            [
+                block("resource", "aws_db_instance", "main", instance_class="db.t3.small", storage_encrypted=True),
+                block("resource", "aws_lb", "app", internal=False, subnets=[Ref("aws_subnet.public.id")]),
+            ]
+        )
+    }
+    cost = {
+        "version": "0.2",
+        "totalMonthlyCost": "61.07",
+        "projects": [
+            {
+                "name": "env",
+                "breakdown": {
+                    "resources": [
+                        {
+                            "name": "aws_db_instance.main",
+                            "monthlyCost": "44.64",
+                            "costComponents": [
+                                {
+                                    "name": component_name,
+                                    "unit": "hours",
+                                    "monthlyQuantity": "730",
+                                    "price": "0.034",
+                                    "monthlyCost": "24.82",
+                                },
+                                {
+                                    "name": "Storage (general purpose SSD, gp2)",
+                                    "unit": "GB",
+                                    "monthlyQuantity": "20",
+                                    "price": "0.115",
+                                    "monthlyCost": "2.30",
+                                },
+                            ],
+                        },
+                        {
+                            "name": "aws_lb.app",
+                            "monthlyCost": "16.43",
+                            "costComponents": [
+                                {
+                                    "name": "Application load balancer",
+                                    "unit": "hours",
+                                    "monthlyQuantity": "730",
+                                    "price": "0.0225",
+                                    "monthlyCost": "16.43",
+                                },
+                                {
+                                    "name": "Load balancer capacity units",
+                                    "unit": "LCU",
+                                    "monthlyQuantity": None,
+                                    "price": "5.84",
+                                    "monthlyCost": None,
+                                },
+                            ],
+                        },
+                    ]
+                },
+            }
+        ],
+    }
+    findings = (
+        findings
+        if findings is not None
+        else [
+            {
+                "check_id": "CKV_AWS_118",
+                "check_name": "Ensure enhanced monitoring is enabled",
+                "resource": "aws_db_instance.main",
+                "file": "/main.tf",
+                "line": 1,
+                "result": "failed",
+            },
+            {
+                "check_id": "CKV_AWS_16",
+                "check_name": "Ensure RDS is encrypted",
+                "resource": "aws_db_instance.main",
+                "file": "/main.tf",
+                "line": 1,
+                "result": "passed",
+            },
+        ]
+    )
+    checks = [CheckResult(name="checkov", passed=False, findings=findings)]
+    verdicts = (
+        verdicts
+        if verdicts is not None
+        else [
+            Verdict(rule="cost-within-budget", outcome="pass", value="$61.07 <= $400.00"),
+            Verdict(
+                rule="ttl-within-tier",
+                outcome="warn",
+                value="no TTL",
+                message="should expire",
+                fix="set ttl_days <= 90",
+            ),
+        ]
+    )
+    return PipelineResult(plan=plan, files=files, checks=checks, cost=cost, verdicts=verdicts)
+
+
+def test_report_has_every_section_and_the_marker_first():
+    [body] = render_report(make_result())
+    assert body.startswith("<!-- dev-agent:report env=payments-api-staging -->\n")
+    for heading in (
+        "### Summary",
+        "### Spec",
+        "### Resources (2)",
+        "### 💰 Monthly cost: $61.07",
+        "### checkov: 1 passed, 1 failed",
+        "### Policy",
+        "### Plan choices",
+        "### Risks",
+        "### Next steps",
+    ):
+        assert heading in body, heading
+    assert "| `aws_db_instance.main` | $44.64 |" in body and "| **Total** | **$61.07** |" in body
+    assert "| `CKV_AWS_118` | Ensure enhanced monitoring is enabled | `aws_db_instance.main` | `/main.tf:1` |" in body
+    assert "| `aws_lb.app` | aws\\_lb | `environments/payments-api-staging/terraform/main.tf:6` |" in body
+    assert "Single-AZ database" in body and "Public ingress" in body
+    assert "⚠️ | `ttl-within-tier` | no TTL | should expire | set ttl\\_days &lt;= 90 |" in body
+    assert "budget $400.00, within" in body
+    assert "name: payments-api-staging" in body  # the spec as YAML
+
+
+def test_hostile_text_cannot_escape_its_cell_or_hide_the_report():
+    findings = [{"check_id": "CKV_X|1", "check_name": NASTY, "resource": "a`b|c", "file": "/x.tf", "line": 3}]
+    verdicts = [Verdict(rule="required-tags", outcome="fail", value=NASTY, message=NASTY, fix=NASTY)]
+    [body] = render_report(make_result(findings=findings, component_name=NASTY, verdicts=verdicts))
+    assert body.count("<!--") == 1, "only our marker may open an HTML comment"
+    assert "<script>" not in body and "](http" not in body and "**bold**" not in body
+    assert "@octocat" not in body  # mention defused
+    assert "\n# heading" not in body
+    for line in body.splitlines():
+        if line.startswith("| ") and "required-tags" in line:
+            assert len(re.findall(r"(?<!\\)\|", line)) == 6  # 5 cells: pipes inside text are escaped
+    assert "``a`b\\|c``" in body
+
+
+def test_markdown_helpers():
+    assert escape_text("a <b> & c") == "a &lt;b&gt; &amp; c"
+    assert escape_text("x\ny") == "x y"
+    assert escape_cell("") == " "
+    assert code_span("a``b") == "```a``b```"
+    assert code_span("`x") == "`` `x ``"
+    assert code_span("a|b", in_table=True) == "`a\\|b`"
+
+
+def _tables(body: str) -> list[list[str]]:
+    tables, current = [], []
+    for line in body.splitlines():
+        if line.startswith("|"):
+            current.append(line)
+        elif current:
+            tables.append(current)
+            current = []
+    if current:
+        tables.append(current)
+    return tables
+
+
+def test_huge_report_is_split_under_the_limit_without_cutting_a_table():
+    findings = [
+        {
+            "check_id": f"CKV_AWS_{i}",
+            "check_name": "Ensure something reasonably long is configured " * 2,
+            "resource": f"aws_security_group.rule_{i}",
+            "file": "/network.tf",
+            "line": i,
+            "result": "failed",
+        }
+        for i in range(3000)
+    ]
+    bodies = render_report(make_result(findings=findings))
+    assert len(bodies) >= 3
+    assert bodies[0].startswith("<!-- dev-agent:report env=payments-api-staging -->\n")
+    for index, body in enumerate(bodies[1:], 2):
+        assert body.startswith(f"<!-- dev-agent:report env=payments-api-staging part={index}/{len(bodies)} -->\n")
+    rows = 0
+    for body in bodies:
+        assert len(body) <= GITHUB_COMMENT_LIMIT
+        assert body.count("<details>") == body.count("</details>")
+        for rows_of_table in _tables(body):
+            assert re.match(r"^\| (---:?|\s)", rows_of_table[1]) or set(rows_of_table[1]) <= set("|-: "), rows_of_table[
+                :2
+            ]
+            widths = {len(re.findall(r"(?<!\\)\|", line)) for line in rows_of_table}
+            assert len(widths) == 1, "every row of a table has the header's columns"
+            if rows_of_table[0].startswith("| Check |"):
+                rows += len(rows_of_table) - 2
+    assert rows == 3000, "every finding is reported exactly once"
+    assert "<summary>3000 failed checks (1–" in "".join(bodies)
+    joined = "".join(bodies)
+    assert "### Next steps" in joined and "### Summary" in bodies[0]
+
+
+def test_unlimited_render_is_one_document_for_report_md():
+    findings = [
+        {"check_id": f"CKV_{i}", "check_name": "n" * 60, "resource": "r", "file": "/f.tf", "line": i}
+        for i in range(2000)
+    ]
+    [body] = render_report(make_result(findings=findings), limit=None)
+    assert len(body) > GITHUB_COMMENT_LIMIT and body.count("dev-agent:report") == 1
+
+
+def test_risks_follow_the_plan():
+    result = make_result()
+    result.plan.sizing.db_multi_az = True
+    result.plan.expires_on = None
+    result.files["environments/payments-api-staging/terraform/db.tf"] = render(
+        [block("resource", "aws_db_instance", "other", backup_retention_period=0)]
+    )
+    [body] = render_report(result)
+    risks = body.split("### Risks", 1)[1].split("###", 1)[0]
+    assert "Single-AZ database" not in risks
+    assert "no automated backups" in risks and "No expiry" in risks
