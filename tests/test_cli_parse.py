@@ -60,6 +60,7 @@ def test_stdin_dash_reads_the_request() -> None:
      (("-",), bytes(range(256)) * 8, "binary"),
      (("-",), b"\xff\xfe\xfd garbage \xfa" * 30, "not UTF-8"),
      (("-",), b"a" * 100_000, "the limit is 20,000")],
+    ids=["empty", "blank", "binary", "not-utf8", "100kb"],
 )
 def test_bad_input_exits_3_with_a_message_and_no_traceback(args: tuple[str, ...], stdin: bytes | None, message: str) -> None:
     done = run(*args, stdin=stdin)
