@@ -47,7 +47,7 @@ def drift_issue_title(name: str) -> str:
 def drift_issue_body(name: str, drifted: list[DriftedResource]) -> str:
     """The body of the drift issue: a table of resources and changed attributes, and what to do."""
     rows = "\n".join(
-        f"| {code_span(d.address)} | {escape_cell(', '.join(d.actions))} | {escape_cell(', '.join(d.attributes) or '-')} |"
+        f"| {code_span(d.address, in_table=True)} | {escape_cell(', '.join(d.actions))} | {escape_cell(', '.join(d.attributes) or '-')} |"
         for d in drifted
     )
     return (

@@ -29,7 +29,7 @@ def timings_table(timings: dict[str, float]) -> str:
 
 def success_comment(name: str, outputs: dict[str, Any], timings: dict[str, float], helm_note: str) -> str:
     """The comment posted on the merged PR and the request issue after an apply."""
-    rows = "\n".join(f"| {code_span(key)} | {code_span(value)} |" for key, value in sorted(outputs.items()))
+    rows = "\n".join(f"| {code_span(key, in_table=True)} | {code_span(value, in_table=True)} |" for key, value in sorted(outputs.items()))
     outputs_table = "| output | value |\n|---|---|\n" + rows if outputs else "_No outputs._"
     return (
         f"{APPLY_MARKER.format(name=name)}\n### 🚀 `{escape_cell(name)}` applied\n\n{outputs_table}\n\n"

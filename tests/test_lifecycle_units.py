@@ -1,0 +1,58 @@
+"""Lifecycle building blocks: drift from a plan, expiry schedule and extension, apply comments."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.lifecycle.drift import drift_from_plan, drift_issue_body
+from bot.lifecycle.expiry import expiry_action, extended_spec, parse_duration_days
+from bot.lifecycle.outputs import failure_comment, public_outputs, success_comment, trim_error
+from bot.spec import spec_from_data
+
+TODAY = dt.date(2026, 11, 23)
+
+
+def test_drift_lists_resources_and_changed_attributes() -> None:
+    plan = {"resource_drift": [
+        {"address": "aws_security_group.app", "change": {"actions": ["update"],
+         "before": {"ingress": [{"from_port": 443}], "tags": {"owner": "a"}}, "after": {"ingress": [{"from_port": 22}], "tags": {"owner": "a"}}}},
+        {"address": "aws_s3_bucket.uploads", "change": {"actions": ["update"],
+         "before": {"tags": {"owner": "a", "tier": "dev"}}, "after": {"tags": {"owner": "mallory|x", "tier": "dev"}}}},
+    ]}
+    drifted = drift_from_plan(plan)
+    assert [(d.address, d.attributes) for d in drifted] == [
+        ("aws_security_group.app", ["ingress"]), ("aws_s3_bucket.uploads", ["tags.owner"])]
+    body = drift_issue_body("web-dev", drifted)
+    assert "<!-- dev-agent:drift env=web-dev -->" in body and "`aws_s3_bucket.uploads`" in body
+    assert drift_from_plan({}) == []
+
+
+@pytest.mark.parametrize(("days", "action"), [(5, None), (2, "warn-2"), (1, "warn-1"), (0, "destroy"), (-3, "destroy")])
+def test_expiry_schedule(days: int, action: str | None) -> None:
+    assert expiry_action(TODAY + dt.timedelta(days=days), TODAY) == action
+    assert expiry_action(None, TODAY) is None
+
+
+def test_extend_moves_the_date_within_the_tier_maximum() -> None:
+    spec = spec_from_data({"name": "a-dev", "cloud": "aws", "region": "us-west-2", "expires_on": "2026-11-25"})
+    assert extended_spec(spec, parse_duration_days("7d"), TODAY, max_ttl_days=30).expires_on == dt.date(2026, 12, 2)
+    with pytest.raises(ValueError, match="at most 14 days"):
+        extended_spec(spec, parse_duration_days("2w"), TODAY, max_ttl_days=14)
+    for bad in ("soon", "0d", "-3d", "7d; rm -rf /"):
+        with pytest.raises(ValueError):
+            parse_duration_days(bad)
+
+
+def test_outputs_hide_sensitive_values_and_errors_are_redacted() -> None:
+    outputs = public_outputs({"db_host": {"value": "db.internal", "sensitive": False},
+                              "db_password": {"value": "hunter2", "sensitive": True}})
+    assert outputs == {"db_host": "db.internal"}
+    comment = success_comment("web-dev", outputs, {"terraform apply": 12.3}, "Helm: rendered; no cluster configured")
+    assert "hunter2" not in comment and "`db.internal`" in comment
+    error = "x" * 10_000 + "\nError: AccessDenied with token ghs_abcdefghijklmnopqrstuvwxyz0123"
+    trimmed = trim_error(error)
+    assert "ghs_abc" not in trimmed and "AccessDenied" in trimmed and len(trimmed) < 6100
+    failed = failure_comment("web-dev", "terraform apply", "```\nboom", revert_url=None)
+    assert "no earlier applied revision" in failed and "````" in failed
