@@ -169,7 +169,7 @@ class GitRepo:
     def build_tree(self, base_tree: str | None, entries: list[dict]) -> str:
         """Apply GitHub create-tree entries (path, mode, type, sha|None) on ``base_tree`` via a scratch index."""
         with tempfile.TemporaryDirectory() as scratch:
-            env = {"GIT_INDEX_FILE": str(Path(scratch) / "index")}
+            env = {"GIT_INDEX_FILE": str(Path(scratch) / "index"), "GIT_WORK_TREE": scratch}
             if base_tree:
                 self.git("read-tree", base_tree, env=env)
             else:

@@ -95,9 +95,14 @@ class Shapes:
 
     def installation(self, inst: Installation, epoch_dates: bool = False) -> dict:
         created = int(inst.created_at.timestamp()) if epoch_dates else iso(inst.created_at)
+        account = self.user(inst.account)
+        if not epoch_dates:
+            # GitHub's description of GET /app/installations types the account as allOf(simple-user, enterprise).
+            account.update(name=inst.account.name or inst.account.login, slug=inst.account.login,
+                           created_at=iso(inst.account.created_at), updated_at=iso(inst.account.created_at))
         return {
             "id": inst.id,
-            "account": self.user(inst.account),
+            "account": account,
             "repository_selection": "selected",
             "access_tokens_url": f"{self.urls.api}/app/installations/{inst.id}/access_tokens",
             "repositories_url": f"{self.urls.api}/installation/repositories",

@@ -92,7 +92,7 @@ def delete_ref(ctx: Ctx):
     name = _full_ref(ctx.params["ref"])
     with ctx.state.lock:
         if repo.git.ref(name) is None:
-            raise ApiError(422, "Reference does not exist")
+            raise ApiError(422, "Reference does not exist", bodyless=True)
         repo.git.delete_ref(name)
     return 204, None
 
