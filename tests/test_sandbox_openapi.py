@@ -31,7 +31,7 @@ def _nullable_enum(validator, enums, instance, schema):
 # so "valid under one of them" is checked; nullable enums (state_reason, conclusion) allow null; and the
 # contents discriminator maps an *array* to content-directory, so discriminators are left as hints.
 GitHubValidator = validators.extend(
-    OAS30Validator, {"oneOf": OAS30Validator.VALIDATORS["anyOf"], "enum": _nullable_enum, "discriminator": lambda *args: iter(())}
+    OAS30Validator, {"oneOf": validators.Draft4Validator.VALIDATORS["anyOf"], "enum": _nullable_enum, "discriminator": lambda *args: iter(())}
 )
 
 

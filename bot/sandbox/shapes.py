@@ -301,9 +301,9 @@ class Shapes:
             "timeline_url": f"{url}/timeline",
             "performed_via_github_app": self.app(issue.app),
             "state_reason": issue.state_reason,
+            "draft": issue.pull.draft if issue.pull else False,
         }
         if issue.pull:
-            data["draft"] = issue.pull.draft
             data["pull_request"] = {
                 "url": f"{self.urls.repo(repo)}/pulls/{issue.number}",
                 "html_url": f"{web}/pull/{issue.number}",

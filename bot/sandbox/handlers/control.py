@@ -164,7 +164,7 @@ def create_installation(ctx: Ctx):
 
     def build(shapes):
         return {"action": "created", "installation": shapes.installation(inst, epoch_dates=True),
-                "repositories": [shapes.repo_lite(r) for r in repos], "requester": None}
+                "repositories": [shapes.repo_lite(r) for r in repos]}
 
     sender = account if account.type != "Organization" else app.owner
     ctx.core.emit("installation", None, sender, build, installation=inst)
