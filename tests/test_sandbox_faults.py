@@ -11,6 +11,9 @@ from github import Auth, Github, GithubException, GithubRetry
 
 from bot.sandbox import SandboxGitHub
 
+# PyGithub throttles to 4 requests/s and 1 write/s by default; the sandbox needs no politeness.
+NO_THROTTLE = {"seconds_between_requests": 0, "seconds_between_writes": 0}
+
 
 @pytest.fixture(scope="module")
 def sandbox():
@@ -62,7 +65,7 @@ def test_pygithub_retries_through_5xx_and_secondary_limits(sandbox):
     sandbox.inject_fault(r"^/repos/acme/web$", 500, count=1)
     sandbox.inject_fault(r"^/repos/acme/web$", "403-secondary", count=1, retry_after=1)
     retry = GithubRetry(total=4, backoff_factor=0.01)
-    gh = Github(base_url=f"{sandbox.url}/api/v3", auth=Auth.Token(sandbox.token_for("acme")), retry=retry)
+    gh = Github(**NO_THROTTLE, base_url=f"{sandbox.url}/api/v3", auth=Auth.Token(sandbox.token_for("acme")), retry=retry)
     started = time.monotonic()
     assert gh.get_repo("acme/web").full_name == "acme/web"
     assert time.monotonic() - started >= 1  # honoured retry-after
@@ -71,7 +74,7 @@ def test_pygithub_retries_through_5xx_and_secondary_limits(sandbox):
 
 def test_without_retries_pygithub_surfaces_the_error(sandbox):
     sandbox.inject_fault(r"/repos/acme/web$", 503, count=1)
-    gh = Github(base_url=f"{sandbox.url}/api/v3", auth=Auth.Token(sandbox.token_for("acme")), retry=None)
+    gh = Github(**NO_THROTTLE, base_url=f"{sandbox.url}/api/v3", auth=Auth.Token(sandbox.token_for("acme")), retry=None)
     with pytest.raises(GithubException) as caught:
         gh.get_repo("acme/web")
     assert caught.value.status == 503

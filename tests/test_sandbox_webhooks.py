@@ -90,7 +90,6 @@ def world():
         app = sandbox.create_app("dev-agent")
         sandbox.set_webhook(receiver.url, SECRET, app)
         sandbox.install(app, "acme", ["web"])
-        token = sandbox.core.state.user("dev-agent[bot]")  # noqa: F841  (bot exists)
         issue = sandbox.open_issue("acme", "web", "staging for web", "FastAPI, Postgres 16", user="alice")
         n = issue["number"]
         sandbox.request("PATCH", f"/repos/acme/web/issues/{n}", sandbox.token_for("alice"), {"body": "FastAPI only"})
@@ -106,7 +105,7 @@ def world():
         sandbox.request("PATCH", f"/repos/acme/web/pulls/{other['number']}", sandbox.token_for("alice"),
                         {"state": "closed"})
         sandbox.wait_for_deliveries()
-        yield sandbox, receiver
+        yield sandbox, receiver, app
 
 
 def _push_commit(sandbox: SandboxGitHub, branch: str, path: str) -> str:
@@ -131,23 +130,22 @@ def _open_pull(sandbox: SandboxGitHub, branch: str, title: str) -> dict:
 
 
 def test_every_delivery_is_signed_and_carries_github_headers(world):
-    sandbox, receiver = world
+    sandbox, receiver, app = world
     assert len(receiver.received) == len(sandbox.deliveries) >= 12
-    app_id = sandbox.core.state.user("dev-agent[bot]").id
     for headers, body in receiver.received:
         expected = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
         assert hmac.compare_digest(headers["x-hub-signature-256"], expected)
         assert headers["user-agent"].startswith("GitHub-Hookshot/")
         assert uuid.UUID(headers["x-github-delivery"])
         assert headers["x-github-hook-installation-target-type"] == "integration"
-        assert int(headers["x-github-hook-installation-target-id"]) != app_id
+        assert int(headers["x-github-hook-installation-target-id"]) == app["id"]
         assert headers["x-github-hook-id"].isdigit()
         payload = json.loads(body)
         assert payload["installation"]["id"] > 0
 
 
 def test_the_expected_events_arrive_in_order(world):
-    _, receiver = world
+    _, receiver, _ = world
     names = [(e, a) for e, a, _, _ in receiver.events()]
     assert names == [
         ("installation", "created"),
@@ -170,7 +168,7 @@ def test_the_expected_events_arrive_in_order(world):
     ("pull_request", "closed"),
 ])
 def test_payloads_validate_against_octokit_schemas(world, event, action):
-    _, receiver = world
+    _, receiver, _ = world
     payloads = [p for e, a, p, _ in receiver.events() if (e, a) == (event, action)]
     assert payloads
     for payload in payloads:
@@ -184,7 +182,7 @@ def test_payloads_validate_against_octokit_schemas(world, event, action):
     ("pull_request", "synchronize", "pull_request/opened.payload.json"),
 ])
 def test_payloads_without_a_schema_have_the_example_shape(world, event, action, example):
-    _, receiver = world
+    _, receiver, _ = world
     reference = json.loads((EXAMPLES / example).read_text())
     payload = next(p for e, a, p, _ in receiver.events() if (e, a) == (event, action))
     main = "issue" if event == "issues" else "pull_request"
@@ -194,7 +192,7 @@ def test_payloads_without_a_schema_have_the_example_shape(world, event, action, 
 
 
 def test_merge_and_close_report_merged_flag_and_pr_comments_link_the_pr(world):
-    _, receiver = world
+    _, receiver, _ = world
     closed = [p for e, a, p, _ in receiver.events() if (e, a) == ("pull_request", "closed")]
     assert [p["pull_request"]["merged"] for p in closed] == [True, False]
     assert closed[0]["pull_request"]["merge_commit_sha"]
@@ -205,13 +203,13 @@ def test_merge_and_close_report_merged_flag_and_pr_comments_link_the_pr(world):
 
 
 def test_synchronize_reports_the_new_head(world):
-    _, receiver = world
+    _, receiver, _ = world
     sync = next(p for e, a, p, _ in receiver.events() if (e, a) == ("pull_request", "synchronize"))
     assert sync["after"] == sync["pull_request"]["head"]["sha"] != sync["before"]
 
 
 def test_redelivery_resends_the_same_delivery_guid(world):
-    sandbox, receiver = world
+    sandbox, receiver, app = world
     first = sandbox.deliveries[0]
     again = sandbox.request("POST", f"/sandbox/deliveries/{first['id']}/redeliver", expect=(202,))
     sandbox.wait_for_deliveries()
@@ -223,7 +221,7 @@ def test_redelivery_resends_the_same_delivery_guid(world):
 
 
 def test_slow_receivers_do_not_slow_the_api(world):
-    sandbox, receiver = world
+    sandbox, receiver, app = world
     receiver.delay = 1.5
     try:
         started = time.monotonic()
