@@ -45,8 +45,9 @@ def test_server_errors_are_counted_down_then_clear(sandbox):
     sandbox.inject_fault(r"/issues$", 502, method="POST", count=2)
     token = sandbox.token_for("acme")
     statuses = [
-        httpx.post(f"{sandbox.url}/repos/acme/web/issues", json={"title": "t"},
-                   headers={"Authorization": f"token {token}"}).status_code
+        httpx.post(
+            f"{sandbox.url}/repos/acme/web/issues", json={"title": "t"}, headers={"Authorization": f"token {token}"}
+        ).status_code
         for _ in range(3)
     ]
     assert statuses == [502, 502, 201]
@@ -65,7 +66,9 @@ def test_pygithub_retries_through_5xx_and_secondary_limits(sandbox):
     sandbox.inject_fault(r"^/repos/acme/web$", 500, count=1)
     sandbox.inject_fault(r"^/repos/acme/web$", "403-secondary", count=1, retry_after=1)
     retry = GithubRetry(total=4, backoff_factor=0.01)
-    gh = Github(**NO_THROTTLE, base_url=f"{sandbox.url}/api/v3", auth=Auth.Token(sandbox.token_for("acme")), retry=retry)
+    gh = Github(
+        **NO_THROTTLE, base_url=f"{sandbox.url}/api/v3", auth=Auth.Token(sandbox.token_for("acme")), retry=retry
+    )
     started = time.monotonic()
     assert gh.get_repo("acme/web").full_name == "acme/web"
     assert time.monotonic() - started >= 1  # honoured retry-after

@@ -11,9 +11,15 @@ import pytest
 from bot.sandbox import SandboxGitHub
 from tests.conftest import require_tool
 
-ENV = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_CONFIG_NOSYSTEM": "1", "GIT_AUTHOR_NAME": "Alice",
-       "GIT_AUTHOR_EMAIL": "alice@example.com", "GIT_COMMITTER_NAME": "Alice",
-       "GIT_COMMITTER_EMAIL": "alice@example.com"}
+ENV = {
+    **os.environ,
+    "GIT_TERMINAL_PROMPT": "0",
+    "GIT_CONFIG_NOSYSTEM": "1",
+    "GIT_AUTHOR_NAME": "Alice",
+    "GIT_AUTHOR_EMAIL": "alice@example.com",
+    "GIT_COMMITTER_NAME": "Alice",
+    "GIT_COMMITTER_EMAIL": "alice@example.com",
+}
 
 
 def git(*args: str, cwd: Path | None = None, check: bool = True) -> subprocess.CompletedProcess:
@@ -56,8 +62,9 @@ def test_push_to_an_open_pull_request_sends_synchronize(sandbox, tmp_path):
     git("add", "a.txt", cwd=work)
     git("commit", "--quiet", "-m", "a", cwd=work)
     git("push", "--quiet", "origin", "sync-branch", cwd=work)
-    pull = sandbox.request("POST", "/repos/alice/infra/pulls", token,
-                           {"title": "Sync", "head": "sync-branch", "base": "main"})
+    pull = sandbox.request(
+        "POST", "/repos/alice/infra/pulls", token, {"title": "Sync", "head": "sync-branch", "base": "main"}
+    )
     (work / "b.txt").write_text("b\n")
     git("add", "b.txt", cwd=work)
     git("commit", "--quiet", "-m", "b", cwd=work)

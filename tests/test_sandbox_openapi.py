@@ -31,7 +31,12 @@ def _nullable_enum(validator, enums, instance, schema):
 # so "valid under one of them" is checked; nullable enums (state_reason, conclusion) allow null; and the
 # contents discriminator maps an *array* to content-directory, so discriminators are left as hints.
 GitHubValidator = validators.extend(
-    OAS30Validator, {"oneOf": validators.Draft4Validator.VALIDATORS["anyOf"], "enum": _nullable_enum, "discriminator": lambda *args: iter(())}
+    OAS30Validator,
+    {
+        "oneOf": validators.Draft4Validator.VALIDATORS["anyOf"],
+        "enum": _nullable_enum,
+        "discriminator": lambda *args: iter(()),
+    },
 )
 
 
@@ -58,8 +63,9 @@ class Recorder:
 
 def _scenario(sandbox: SandboxGitHub, rec: Recorder) -> None:
     """Drive every operation through success and typical failure answers."""
-    import jwt
     import time
+
+    import jwt
 
     alice = sandbox.create_user("alice")
     sandbox.create_user("bob")
@@ -67,10 +73,11 @@ def _scenario(sandbox: SandboxGitHub, rec: Recorder) -> None:
     sandbox.create_repo("acme", "web", files={"README.md": "# web\n", "app/main.py": "print('hi')\n"})
     sandbox.add_collaborator("acme", "web", "alice", "write")
     app = sandbox.create_app("dev-agent")
-    inst = sandbox.install(app, "acme", ["web"])
+    inst = sandbox.install(app, "acme/web")
     now = int(time.time())
-    app_jwt = jwt.encode({"iat": now - 30, "exp": now + 540, "iss": str(app["id"])}, app["private_key_pem"],
-                         algorithm="RS256")
+    app_jwt = jwt.encode(
+        {"iat": now - 30, "exp": now + 540, "iss": str(app["id"])}, app["private_key_pem"], algorithm="RS256"
+    )
     rec.call("GET", "/app", app_jwt, 200)
     rec.call("GET", "/app/installations", app_jwt, 200)
     rec.call("GET", "/repos/acme/web/installation", app_jwt, 200)
@@ -78,8 +85,7 @@ def _scenario(sandbox: SandboxGitHub, rec: Recorder) -> None:
     token = rec.call("POST", f"/app/installations/{inst['id']}/access_tokens", app_jwt, 201)["token"]
     rec.call("POST", "/app/installations/999999/access_tokens", app_jwt, 404)
     rec.call("POST", f"/app/installations/{inst['id']}/access_tokens", "ghp_wrong", 401)
-    rec.call("POST", f"/app/installations/{inst['id']}/access_tokens", app_jwt, 422,
-             json={"repositories": ["missing"]})
+    rec.call("POST", f"/app/installations/{inst['id']}/access_tokens", app_jwt, 422, json={"repositories": ["missing"]})
     rec.call("GET", "/rate_limit", token, 200)
 
     r = "/repos/acme/web"
@@ -93,24 +99,40 @@ def _scenario(sandbox: SandboxGitHub, rec: Recorder) -> None:
     base_sha = main["object"]["sha"]
     base_commit = rec.call("GET", f"{r}/git/commits/{base_sha}", token, 200)
     rec.call("GET", f"{r}/git/commits/{'0' * 40}", token, 404)
-    blob = rec.call("POST", f"{r}/git/blobs", token, 201,
-                    json={"content": base64.b64encode(b"bin\x00ary").decode(), "encoding": "base64"})
+    blob = rec.call(
+        "POST",
+        f"{r}/git/blobs",
+        token,
+        201,
+        json={"content": base64.b64encode(b"bin\x00ary").decode(), "encoding": "base64"},
+    )
     rec.call("POST", f"{r}/git/blobs", token, 422, json={"content": 5})
     rec.call("GET", f"{r}/git/blobs/{blob['sha']}", token, 200)
     rec.call("GET", f"{r}/git/blobs/{'1' * 40}", token, 404)
-    tree = rec.call("POST", f"{r}/git/trees", token, 201, json={
-        "base_tree": base_commit["tree"]["sha"],
-        "tree": [
-            {"path": "envs/staging/main.tf", "mode": "100644", "type": "blob", "content": "terraform {}\n"},
-            {"path": "data.bin", "mode": "100644", "type": "blob", "sha": blob["sha"]},
-            {"path": "app/main.py", "mode": "100644", "type": "blob", "sha": None},
-        ],
-    })
+    tree = rec.call(
+        "POST",
+        f"{r}/git/trees",
+        token,
+        201,
+        json={
+            "base_tree": base_commit["tree"]["sha"],
+            "tree": [
+                {"path": "envs/staging/main.tf", "mode": "100644", "type": "blob", "content": "terraform {}\n"},
+                {"path": "data.bin", "mode": "100644", "type": "blob", "sha": blob["sha"]},
+                {"path": "app/main.py", "mode": "100644", "type": "blob", "sha": None},
+            ],
+        },
+    )
     rec.call("POST", f"{r}/git/trees", token, 422, json={"tree": [{"path": "x", "mode": "100644", "type": "blob"}]})
     rec.call("GET", f"{r}/git/trees/{tree['sha']}?recursive=1", token, 200)
     rec.call("GET", f"{r}/git/trees/{'2' * 40}", token, 404)
-    commit = rec.call("POST", f"{r}/git/commits", token, 201,
-                      json={"message": "Add staging", "tree": tree["sha"], "parents": [base_sha]})
+    commit = rec.call(
+        "POST",
+        f"{r}/git/commits",
+        token,
+        201,
+        json={"message": "Add staging", "tree": tree["sha"], "parents": [base_sha]},
+    )
     rec.call("POST", f"{r}/git/commits", token, 422, json={"message": "x", "tree": "3" * 40, "parents": []})
     rec.call("POST", f"{r}/git/refs", token, 201, json={"ref": "refs/heads/feature", "sha": base_sha})
     rec.call("POST", f"{r}/git/refs", token, 422, json={"ref": "refs/heads/feature", "sha": base_sha})
@@ -128,8 +150,13 @@ def _scenario(sandbox: SandboxGitHub, rec: Recorder) -> None:
     rec.call("GET", f"{r}/commits/feature", token, 200)
     rec.call("GET", f"{r}/commits/absent-branch", token, 422)
 
-    issue = rec.call("POST", f"{r}/issues", alice["token"], 201,
-                     json={"title": "staging for web", "body": "Postgres 16", "labels": ["env-request"]})
+    issue = rec.call(
+        "POST",
+        f"{r}/issues",
+        alice["token"],
+        201,
+        json={"title": "staging for web", "body": "Postgres 16", "labels": ["env-request"]},
+    )
     rec.call("POST", f"{r}/issues", token, 422, json={"body": "no title"})
     n = issue["number"]
     rec.call("GET", f"{r}/issues?state=all&per_page=1", token, 200)
@@ -158,8 +185,9 @@ def _scenario(sandbox: SandboxGitHub, rec: Recorder) -> None:
     rec.call("POST", f"{r}/issues/comments/{comment['id']}/reactions", token, 201, json={"content": "+1"})
     rec.call("POST", f"{r}/issues/comments/{comment['id']}/reactions", token, 422, json={"content": "x"})
 
-    pull = rec.call("POST", f"{r}/pulls", token, 201,
-                    json={"title": "Staging", "head": "feature", "base": "main", "body": "Report"})
+    pull = rec.call(
+        "POST", f"{r}/pulls", token, 201, json={"title": "Staging", "head": "feature", "base": "main", "body": "Report"}
+    )
     rec.call("POST", f"{r}/pulls", token, 422, json={"title": "Dup", "head": "feature", "base": "main"})
     rec.call("GET", f"{r}/pulls?head=acme:feature&state=open", token, 200)
     rec.call("GET", f"{r}/pulls/{pull['number']}", token, 200)
@@ -167,10 +195,20 @@ def _scenario(sandbox: SandboxGitHub, rec: Recorder) -> None:
     rec.call("PATCH", f"{r}/pulls/{pull['number']}", token, 200, json={"body": "Updated report"})
     rec.call("PATCH", f"{r}/pulls/{pull['number']}", token, 422, json={"base": "absent"})
     rec.call("GET", f"{r}/pulls/{pull['number']}/files", token, 200)
-    run = rec.call("POST", f"{r}/check-runs", token, 201,
-                   json={"name": "dev-agent/checks", "head_sha": commit["sha"], "status": "in_progress"})
-    rec.call("PATCH", f"{r}/check-runs/{run['id']}", token, 200,
-             json={"conclusion": "success", "output": {"title": "Checks passed", "summary": "All good"}})
+    run = rec.call(
+        "POST",
+        f"{r}/check-runs",
+        token,
+        201,
+        json={"name": "dev-agent/checks", "head_sha": commit["sha"], "status": "in_progress"},
+    )
+    rec.call(
+        "PATCH",
+        f"{r}/check-runs/{run['id']}",
+        token,
+        200,
+        json={"conclusion": "success", "output": {"title": "Checks passed", "summary": "All good"}},
+    )
     rec.call("GET", f"{r}/commits/{commit['sha']}/check-runs", token, 200)
     rec.call("PUT", f"{r}/pulls/{pull['number']}/merge", token, 409, json={"sha": base_sha})
     rec.call("PUT", f"{r}/pulls/{pull['number']}/merge", token, 200, json={"merge_method": "squash"})

@@ -22,20 +22,24 @@ def world():
     with SandboxGitHub() as sandbox:
         sandbox.create_org("acme")
         sandbox.create_user("alice")
-        sandbox.create_repo("acme", "payments-api", files={"README.md": "# payments\n", "app/main.py": "x = 1\n",
-                                                                 "app/legacy.py": "y = 2\n"})
+        sandbox.create_repo(
+            "acme",
+            "payments-api",
+            files={"README.md": "# payments\n", "app/main.py": "x = 1\n", "app/legacy.py": "y = 2\n"},
+        )
         sandbox.create_repo("acme", "not-installed")
         sandbox.add_collaborator("acme", "payments-api", "alice", "write")
         app = sandbox.create_app("dev-agent")
-        sandbox.install(app, "acme", ["payments-api"])
+        sandbox.install(app, "acme/payments-api")
         yield sandbox, app
 
 
 @pytest.mark.parametrize("prefix", ["/api/v3", ""])
 def test_app_installation_flow_builds_a_pull_request_and_merges_it(world, prefix):
     sandbox, app = world
-    integration = GithubIntegration(auth=Auth.AppAuth(app["id"], app["private_key_pem"]), **NO_THROTTLE,
-                                    base_url=sandbox.url + (prefix or "/"))
+    integration = GithubIntegration(
+        auth=Auth.AppAuth(app["id"], app["private_key_pem"]), **NO_THROTTLE, base_url=sandbox.url + (prefix or "/")
+    )
     assert integration.get_app().slug == "dev-agent"
     installation = integration.get_repo_installation("acme", "payments-api")
     gh = integration.get_github_for_installation(installation.id)
@@ -47,10 +51,13 @@ def test_app_installation_flow_builds_a_pull_request_and_merges_it(world, prefix
     victim = "app/main.py" if prefix else "app/legacy.py"
     main = repo.get_git_ref("heads/main")
     base = repo.get_git_commit(main.object.sha)
-    tree = repo.create_git_tree([
-        InputGitTreeElement(env_file, "100644", "blob", content='terraform {}\n'),
-        InputGitTreeElement(victim, "100644", "blob", sha=None),
-    ], base.tree)
+    tree = repo.create_git_tree(
+        [
+            InputGitTreeElement(env_file, "100644", "blob", content="terraform {}\n"),
+            InputGitTreeElement(victim, "100644", "blob", sha=None),
+        ],
+        base.tree,
+    )
     commit = repo.create_git_commit("Add staging environment", tree, [base])
     repo.create_git_ref(f"refs/heads/{branch}", commit.sha)
     assert sum(sandbox.calls.values()) <= 6  # one commit costs at most 6 API calls
@@ -71,7 +78,7 @@ def test_app_installation_flow_builds_a_pull_request_and_merges_it(world, prefix
     assert [(r.name, r.conclusion) for r in runs] == [("dev-agent/policy", "success")]
     assert repo.get_contents(env_file, ref=branch).decoded_content == b"terraform {}\n"
 
-    status = pr.merge(merge_method="squash", commit_title="Staging (#%d)" % pr.number)
+    status = pr.merge(merge_method="squash", commit_title=f"Staging (#{pr.number})")
     assert status.merged
     merged = repo.get_commit(status.sha)
     assert [p.sha for p in merged.parents] == [main.object.sha]
@@ -104,15 +111,21 @@ def test_merge_commit_has_both_parents_and_conflicts_are_refused(world):
 
 def test_installation_token_can_push_over_git(world, tmp_path):
     sandbox, app = world
-    integration = GithubIntegration(auth=Auth.AppAuth(app["id"], app["private_key_pem"]), **NO_THROTTLE, base_url=sandbox.url)
+    integration = GithubIntegration(
+        auth=Auth.AppAuth(app["id"], app["private_key_pem"]), **NO_THROTTLE, base_url=sandbox.url
+    )
     token = integration.get_access_token(integration.get_repo_installation("acme", "payments-api").id).token
     env = {"GIT_TERMINAL_PROMPT": "0", "GIT_CONFIG_NOSYSTEM": "1", "HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
     work = tmp_path / "clone"
-    subprocess.run(["git", "clone", "-q", sandbox.clone_url("acme", "payments-api", token), str(work)], check=True,
-                   env=env)
+    subprocess.run(
+        ["git", "clone", "-q", sandbox.clone_url("acme", "payments-api", token), str(work)], check=True, env=env
+    )
     (work / "bot.txt").write_text("from the bot\n")
-    for args in (["add", "bot.txt"], ["-c", "user.name=bot", "-c", "user.email=bot@x", "commit", "-qm", "bot"],
-                 ["push", "-q", "origin", "HEAD:refs/heads/bot-push"]):
+    for args in (
+        ["add", "bot.txt"],
+        ["-c", "user.name=bot", "-c", "user.email=bot@x", "commit", "-qm", "bot"],
+        ["push", "-q", "origin", "HEAD:refs/heads/bot-push"],
+    ):
         subprocess.run(["git", *args], cwd=work, check=True, env=env)
     gh = Github(**NO_THROTTLE, base_url=sandbox.url, auth=Auth.Token(token))
     assert gh.get_repo("acme/payments-api").get_branch("bot-push").commit.commit.message == "bot"
@@ -127,17 +140,23 @@ def test_auth_failures_look_like_github(world):
     forged = jwt.encode({"iat": now, "exp": now + 300, "iss": str(app["id"])}, "x" * 32, algorithm="HS256")
     response = httpx.get(f"{sandbox.url}/app", headers={"Authorization": f"Bearer {forged}"})
     assert response.status_code == 401 and response.json()["message"] == "A JSON web token could not be decoded"
-    integration = GithubIntegration(auth=Auth.AppAuth(app["id"], app["private_key_pem"]), **NO_THROTTLE, base_url=sandbox.url)
+    integration = GithubIntegration(
+        auth=Auth.AppAuth(app["id"], app["private_key_pem"]), **NO_THROTTLE, base_url=sandbox.url
+    )
     token = integration.get_access_token(integration.get_repo_installation("acme", "payments-api").id).token
     gh = Github(**NO_THROTTLE, base_url=sandbox.url, auth=Auth.Token(token), retry=None)
     with pytest.raises(GithubException) as hidden:
         gh.get_repo("acme/not-installed")
     assert hidden.value.status == 404
-    assert hidden.value.data == {"message": "Not Found", "documentation_url": "https://docs.github.com/rest",
-                                 "status": "404"}
+    assert hidden.value.data == {
+        "message": "Not Found",
+        "documentation_url": "https://docs.github.com/rest",
+        "status": "404",
+    }
     with pytest.raises(GithubException) as wrong_user:
         Github(**NO_THROTTLE, base_url=sandbox.url, auth=Auth.Token(sandbox.token_for("alice")), retry=None).get_repo(
-            "acme/payments-api").create_check_run(name="x", head_sha="0" * 40)
+            "acme/payments-api"
+        ).create_check_run(name="x", head_sha="0" * 40)
     assert wrong_user.value.status == 403
 
 

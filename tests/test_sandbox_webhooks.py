@@ -61,7 +61,7 @@ class Receiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802
+            def do_POST(self):
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 time.sleep(receiver.delay)
                 receiver.received.append(({k.lower(): v for k, v in self.headers.items()}, body))
@@ -89,12 +89,13 @@ def world():
         sandbox.add_collaborator("acme", "web", "alice", "write")
         app = sandbox.create_app("dev-agent")
         sandbox.set_webhook(receiver.url, SECRET, app)
-        sandbox.install(app, "acme", ["web"])
+        sandbox.install(app, "acme/web")
         issue = sandbox.open_issue("acme", "web", "staging for web", "FastAPI, Postgres 16", user="alice")
         n = issue["number"]
         sandbox.request("PATCH", f"/repos/acme/web/issues/{n}", sandbox.token_for("alice"), {"body": "FastAPI only"})
-        sandbox.request("POST", f"/repos/acme/web/issues/{n}/labels", sandbox.token_for("alice"),
-                        {"labels": ["env-request"]})
+        sandbox.request(
+            "POST", f"/repos/acme/web/issues/{n}/labels", sandbox.token_for("alice"), {"labels": ["env-request"]}
+        )
         sandbox.comment("acme", "web", n, "/dev-agent plan", user="alice")
         sandbox.close_issue("acme", "web", n, user="alice")
         pr = _open_pull(sandbox, "feature", "Staging")
@@ -102,8 +103,9 @@ def world():
         sandbox.comment("acme", "web", pr["number"], "looks good", user="alice")
         sandbox.merge_pull("acme", "web", pr["number"], user="alice")
         other = _open_pull(sandbox, "abandoned", "Abandoned")
-        sandbox.request("PATCH", f"/repos/acme/web/pulls/{other['number']}", sandbox.token_for("alice"),
-                        {"state": "closed"})
+        sandbox.request(
+            "PATCH", f"/repos/acme/web/pulls/{other['number']}", sandbox.token_for("alice"), {"state": "closed"}
+        )
         sandbox.wait_for_deliveries()
         yield sandbox, receiver, app
 
@@ -113,10 +115,15 @@ def _push_commit(sandbox: SandboxGitHub, branch: str, path: str) -> str:
     ref = f"/repos/acme/web/git/refs/heads/{branch}"
     tip = sandbox.request("GET", f"/repos/acme/web/git/ref/heads/{branch}", token)["object"]["sha"]
     base_tree = sandbox.request("GET", f"/repos/acme/web/git/commits/{tip}", token)["tree"]["sha"]
-    tree = sandbox.request("POST", "/repos/acme/web/git/trees", token, {
-        "base_tree": base_tree, "tree": [{"path": path, "mode": "100644", "type": "blob", "content": path}]})
-    commit = sandbox.request("POST", "/repos/acme/web/git/commits", token,
-                             {"message": f"Add {path}", "tree": tree["sha"], "parents": [tip]})
+    tree = sandbox.request(
+        "POST",
+        "/repos/acme/web/git/trees",
+        token,
+        {"base_tree": base_tree, "tree": [{"path": path, "mode": "100644", "type": "blob", "content": path}]},
+    )
+    commit = sandbox.request(
+        "POST", "/repos/acme/web/git/commits", token, {"message": f"Add {path}", "tree": tree["sha"], "parents": [tip]}
+    )
     sandbox.request("PATCH", ref, token, {"sha": commit["sha"]})
     return commit["sha"]
 
@@ -163,10 +170,16 @@ def test_the_expected_events_arrive_in_order(world):
     ]
 
 
-@pytest.mark.parametrize("event,action", [
-    ("installation", "created"), ("issues", "opened"), ("issues", "edited"), ("issue_comment", "created"),
-    ("pull_request", "closed"),
-])
+@pytest.mark.parametrize(
+    "event,action",
+    [
+        ("installation", "created"),
+        ("issues", "opened"),
+        ("issues", "edited"),
+        ("issue_comment", "created"),
+        ("pull_request", "closed"),
+    ],
+)
 def test_payloads_validate_against_octokit_schemas(world, event, action):
     _, receiver, _ = world
     payloads = [p for e, a, p, _ in receiver.events() if (e, a) == (event, action)]
@@ -175,12 +188,15 @@ def test_payloads_validate_against_octokit_schemas(world, event, action):
         assert schema_errors(event, action, payload) == []
 
 
-@pytest.mark.parametrize("event,action,example", [
-    ("issues", "labeled", "issues/opened.payload.json"),
-    ("issues", "closed", "issues/opened.payload.json"),
-    ("pull_request", "opened", "pull_request/opened.payload.json"),
-    ("pull_request", "synchronize", "pull_request/opened.payload.json"),
-])
+@pytest.mark.parametrize(
+    "event,action,example",
+    [
+        ("issues", "labeled", "issues/opened.payload.json"),
+        ("issues", "closed", "issues/opened.payload.json"),
+        ("pull_request", "opened", "pull_request/opened.payload.json"),
+        ("pull_request", "synchronize", "pull_request/opened.payload.json"),
+    ],
+)
 def test_payloads_without_a_schema_have_the_example_shape(world, event, action, example):
     _, receiver, _ = world
     reference = json.loads((EXAMPLES / example).read_text())
@@ -209,7 +225,7 @@ def test_synchronize_reports_the_new_head(world):
 
 
 def test_redelivery_resends_the_same_delivery_guid(world):
-    sandbox, receiver, app = world
+    sandbox, receiver, _app = world
     first = sandbox.deliveries[0]
     again = sandbox.request("POST", f"/sandbox/deliveries/{first['id']}/redeliver", expect=(202,))
     sandbox.wait_for_deliveries()
@@ -221,7 +237,7 @@ def test_redelivery_resends_the_same_delivery_guid(world):
 
 
 def test_slow_receivers_do_not_slow_the_api(world):
-    sandbox, receiver, app = world
+    sandbox, receiver, _app = world
     receiver.delay = 1.5
     try:
         started = time.monotonic()

@@ -13,8 +13,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from . import handlers  # noqa: F401  (registers the routes)
-from . import smarthttp
+from . import (
+    handlers,  # noqa: F401  (registers the routes)
+    smarthttp,
+)
 from .context import Ctx, Identity, identify
 from .core import SandboxCore
 from .errors import ApiError, not_found
@@ -36,12 +38,11 @@ def create_app(core: SandboxCore) -> Starlette:
         raw_path = request.url.path
         body = await request.body()
         headers = {k.lower(): v for k, v in request.headers.items()}
-        git = await run_in_threadpool(smarthttp.serve, core, request.method, raw_path, request.url.query, headers,
-                                      body)
+        git = await run_in_threadpool(smarthttp.serve, core, request.method, raw_path, request.url.query, headers, body)
         if git is not None:
             return Response(git.body, git.status, headers=dict(git.headers))
         prefix = API_PREFIX if raw_path.startswith(API_PREFIX + "/") or raw_path == API_PREFIX else ""
-        path = raw_path[len(prefix):] or "/"
+        path = raw_path[len(prefix) :] or "/"
         base = f"{request.url.scheme}://{request.url.netloc}"
         urls = Urls(base + prefix, base)
         request_id = uuid.uuid4().hex[:8].upper() + ":" + uuid.uuid4().hex[:12].upper()

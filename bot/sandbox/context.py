@@ -75,11 +75,15 @@ def _identify_jwt(core: SandboxCore, credential: str) -> Identity:
     if app is None:
         raise ApiError(401, "A JSON web token could not be decoded")
     try:
-        verified = jwt.decode(credential, app.public_key_pem, algorithms=["RS256"], leeway=60,
-                              options={"require": ["iat", "exp", "iss"]})
+        verified = jwt.decode(
+            credential, app.public_key_pem, algorithms=["RS256"], leeway=60, options={"require": ["iat", "exp", "iss"]}
+        )
     except jwt.ExpiredSignatureError:
-        raise ApiError(401, "'Expiration time' claim ('exp') must be a numeric value representing the future time "
-                            "at which the assertion expires") from None
+        raise ApiError(
+            401,
+            "'Expiration time' claim ('exp') must be a numeric value representing the future time "
+            "at which the assertion expires",
+        ) from None
     except jwt.PyJWTError:
         raise ApiError(401, "A JSON web token could not be decoded") from None
     if verified["exp"] - verified["iat"] > 660:

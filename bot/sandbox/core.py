@@ -66,8 +66,14 @@ class SandboxCore:
             self.hooks.append(hook)
             return hook
 
-    def emit(self, event: str, repo: Repository | None, sender: User, build: Callable[[Shapes], dict],
-             installation: Installation | None = None) -> None:
+    def emit(
+        self,
+        event: str,
+        repo: Repository | None,
+        sender: User,
+        build: Callable[[Shapes], dict],
+        installation: Installation | None = None,
+    ) -> None:
         """Queue ``event`` for every hook that sees it; ``build`` renders the event-specific fields."""
         shapes = self.shapes()
         for hook in list(self.hooks):

@@ -8,8 +8,9 @@ DOCS = "https://docs.github.com/rest"
 class ApiError(Exception):
     """An error response: status, GitHub ``message`` and optional validation ``errors``."""
 
-    def __init__(self, status: int, message: str, errors: list | None = None, headers: dict | None = None,
-                 bodyless: bool = False):
+    def __init__(
+        self, status: int, message: str, errors: list | None = None, headers: dict | None = None, bodyless: bool = False
+    ):
         super().__init__(message)
         self.status = status
         self.message = message

@@ -26,8 +26,15 @@ class Fault:
     retry_after: int
 
     def describe(self) -> dict:
-        return {"id": self.id, "path_regex": self.path_regex, "method": self.method, "status": self.status,
-                "count": self.count, "delay_seconds": self.delay_seconds, "retry_after": self.retry_after}
+        return {
+            "id": self.id,
+            "path_regex": self.path_regex,
+            "method": self.method,
+            "status": self.status,
+            "count": self.count,
+            "delay_seconds": self.delay_seconds,
+            "retry_after": self.retry_after,
+        }
 
 
 class Faults:

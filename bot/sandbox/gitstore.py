@@ -6,6 +6,7 @@ import os
 import subprocess
 import tempfile
 from dataclasses import dataclass
+from datetime import UTC
 from pathlib import Path
 
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
@@ -69,7 +70,7 @@ class GitRepo:
             if env is None or key not in env:
                 full_env.pop(key, None)
         proc = subprocess.run(
-            ["git", "--git-dir", str(self.path), *args], input=input, capture_output=True, env=full_env
+            ["git", "--git-dir", str(self.path), *args], input=input, capture_output=True, env=full_env, check=False
         )
         if check and proc.returncode != 0:
             raise GitError(proc.stderr.decode(errors="replace").strip() or f"git {args[0]} failed")
@@ -177,9 +178,13 @@ class GitRepo:
             for entry in entries:
                 path = entry["path"].strip("/")
                 existing = self.git("ls-files", "-z", "--", path, env=env).split(b"\0")
-                under = [p.decode() for p in existing if p and (p.decode() == path or p.decode().startswith(path + "/"))]
+                under = [
+                    p.decode() for p in existing if p and (p.decode() == path or p.decode().startswith(path + "/"))
+                ]
                 if under:
-                    self.git("update-index", "--force-remove", "-z", "--stdin", input="\0".join(under).encode(), env=env)
+                    self.git(
+                        "update-index", "--force-remove", "-z", "--stdin", input="\0".join(under).encode(), env=env
+                    )
                 if entry["sha"] is None:
                     continue
                 if entry["type"] == "tree":
@@ -207,6 +212,7 @@ class GitRepo:
         proc = subprocess.run(
             ["git", "--git-dir", str(self.path), "merge-base", "--is-ancestor", ancestor, descendant],
             capture_output=True,
+            check=False,
         )
         return proc.returncode == 0
 
@@ -219,6 +225,7 @@ class GitRepo:
         proc = subprocess.run(
             ["git", "--git-dir", str(self.path), "merge-tree", "--write-tree", "--no-messages", base, head],
             capture_output=True,
+            check=False,
         )
         if proc.returncode != 0:
             return None
@@ -270,10 +277,10 @@ class GitRepo:
 
 
 def _person(value: str) -> Person:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     name, _, rest = value.partition(" <")
     email, _, stamp = rest.partition("> ")
     seconds, _, _offset = stamp.partition(" ")
-    date = datetime.fromtimestamp(int(seconds), tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    date = datetime.fromtimestamp(int(seconds), tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return Person(name, email, date)

@@ -69,10 +69,14 @@ def create_app(ctx: Ctx):
     if owner_login and owner is None:
         raise invalid("App", "owner", "invalid", f"unknown owner {owner_login}")
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
-                                    serialization.NoEncryption()).decode()
-    public_pem = key.public_key().public_bytes(serialization.Encoding.PEM,
-                                               serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    private_pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption()
+    ).decode()
+    public_pem = (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
     bot = _new_user(ctx, f"{slug}[bot]", "Bot", email=None)
     owner = owner or _new_user(ctx, f"{slug}-owner", "User")
     with ctx.state.lock:
@@ -83,9 +87,17 @@ def create_app(ctx: Ctx):
         if body.get("events"):
             app.events = list(body["events"])
         ctx.state.apps[app.id] = app
-    return 201, {"id": app.id, "slug": app.slug, "client_id": app.client_id, "name": app.name,
-                 "private_key_pem": private_pem, "bot_login": bot.login, "bot_id": bot.id,
-                 "permissions": app.permissions, "events": app.events}
+    return 201, {
+        "id": app.id,
+        "slug": app.slug,
+        "client_id": app.client_id,
+        "name": app.name,
+        "private_key_pem": private_pem,
+        "bot_login": bot.login,
+        "bot_id": bot.id,
+        "permissions": app.permissions,
+        "events": app.events,
+    }
 
 
 @route("POST", "/sandbox/repos")
@@ -104,14 +116,23 @@ def create_repo(ctx: Ctx):
             raise invalid("Repository", "name", "already_exists", "name already exists on this account")
         path = ctx.state.root / "repos" / owner.login / f"{name}.git"
         git = GitRepo.init(path, branch)
-        entries = [{"path": p, "mode": "100644", "type": "blob", "sha": git.hash_blob(str(c).encode())}
-                   for p, c in files.items()]
+        entries = [
+            {"path": p, "mode": "100644", "type": "blob", "sha": git.hash_blob(str(c).encode())}
+            for p, c in files.items()
+        ]
         tree = git.build_tree(None, entries)
         person = Person(owner.name or owner.login, owner.email or f"{owner.login}@users.sandbox.test", iso(now()))
         commit = git.commit_tree(tree, [], "Initial commit\n", person, person)
         git.update_ref(f"refs/heads/{branch}", commit)
-        repo = Repository(ctx.state.new_id(), owner, name, git, private=bool(body.get("private")),
-                          description=body.get("description"), default_branch=branch)
+        repo = Repository(
+            ctx.state.new_id(),
+            owner,
+            name,
+            git,
+            private=bool(body.get("private")),
+            description=body.get("description"),
+            default_branch=branch,
+        )
         ctx.state.repos[repo.full_name.lower()] = repo
     return 201, ctx.shapes.repo(repo, full=True)
 
@@ -154,8 +175,9 @@ def create_installation(ctx: Ctx):
             raise invalid("Installation", "repositories", "invalid", f"unknown repository {account.login}/{name}")
         repos.append(repo)
     with ctx.state.lock:
-        existing = next((i for i in ctx.state.installations.values()
-                         if i.app.id == app.id and i.account.id == account.id), None)
+        existing = next(
+            (i for i in ctx.state.installations.values() if i.app.id == app.id and i.account.id == account.id), None
+        )
         if existing:
             existing.repository_ids |= {r.id for r in repos}
             return 200, ctx.shapes.installation(existing)
@@ -163,8 +185,11 @@ def create_installation(ctx: Ctx):
         ctx.state.installations[inst.id] = inst
 
     def build(shapes):
-        return {"action": "created", "installation": shapes.installation(inst, epoch_dates=True),
-                "repositories": [shapes.repo_lite(r) for r in repos]}
+        return {
+            "action": "created",
+            "installation": shapes.installation(inst, epoch_dates=True),
+            "repositories": [shapes.repo_lite(r) for r in repos],
+        }
 
     sender = account if account.type != "Organization" else app.owner
     ctx.core.emit("installation", None, sender, build, installation=inst)
@@ -242,5 +267,3 @@ def reset(ctx: Ctx):
     ctx.core.deliverer.clear()
     ctx.core.reset_counters()
     return 204, None
-
-

@@ -66,7 +66,7 @@ def create_ref(ctx: Ctx):
 
 
 def _valid_ref(name: str) -> bool:
-    return subprocess.run(["git", "check-ref-format", name], capture_output=True).returncode == 0
+    return subprocess.run(["git", "check-ref-format", name], capture_output=True, check=False).returncode == 0
 
 
 @route("PATCH", "/repos/{owner}/{repo}/git/refs/{ref}")
@@ -119,8 +119,9 @@ def create_commit(ctx: Ctx):
     ):
         raise ApiError(422, "Parent SHA does not exist or is not a commit object")
     actor = ctx.actor()
-    default = Person(actor.name or actor.login, actor.email or f"{actor.id}+{actor.login}@users.noreply.github.com",
-                     iso(now()))
+    default = Person(
+        actor.name or actor.login, actor.email or f"{actor.id}+{actor.login}@users.noreply.github.com", iso(now())
+    )
     author = _person(body.get("author"), default, "author")
     committer = _person(body.get("committer"), author if body.get("author") else default, "committer")
     try:

@@ -18,6 +18,7 @@ def issue_event_name(issue: Issue) -> str:
 
 def emit_issue(ctx: Ctx, repo: Repository, issue: Issue, action: str, **extra) -> None:
     """Send ``issues.<action>`` (or ``pull_request.<action>`` for a PR) about ``issue``."""
+
     def build(shapes):
         if issue.pull:
             return {"action": action, "number": issue.number, "pull_request": shapes.pull(repo, issue), **extra}
@@ -72,7 +73,8 @@ def list_issues(ctx: Ctx):
     wanted = {n.strip().lower() for n in ctx.query.get("labels", "").split(",") if n.strip()}
     creator = ctx.query.get("creator", "").lower()
     found = [
-        i for i in repo.issues.values()
+        i
+        for i in repo.issues.values()
         if state in ("all", i.state)
         and wanted <= {n.lower() for n in i.labels}
         and (not creator or i.user.login.lower() == creator)
@@ -100,8 +102,17 @@ def create_issue(ctx: Ctx):
     with ctx.state.lock:
         for name in labels:
             ensure_label(ctx, repo, name)
-        issue = Issue(ctx.state.new_id(), None, repo.next_number(), title, body.get("body"), ctx.actor(),
-                      app=_app(ctx), labels=[repo.labels[n.lower()].name for n in labels], assignees=assignees)
+        issue = Issue(
+            ctx.state.new_id(),
+            None,
+            repo.next_number(),
+            title,
+            body.get("body"),
+            ctx.actor(),
+            app=_app(ctx),
+            labels=[repo.labels[n.lower()].name for n in labels],
+            assignees=assignees,
+        )
         repo.issues[issue.number] = issue
     emit_issue(ctx, repo, issue, "opened")
     ctx.headers["Location"] = f"{ctx.urls.repo(repo)}/issues/{issue.number}"
@@ -234,9 +245,11 @@ def update_comment(ctx: Ctx):
     repo = ctx.repo("issues", "read" if ctx.identity.kind == "user" else "write")
     comment = find_comment(ctx, repo)
     actor = ctx.actor()
-    if actor.id != comment.user.id and ctx.identity.kind == "user" and PERMISSION_RANK[
-        ctx.state.permission(actor, repo)
-    ] < PERMISSION_RANK["write"]:
+    if (
+        actor.id != comment.user.id
+        and ctx.identity.kind == "user"
+        and PERMISSION_RANK[ctx.state.permission(actor, repo)] < PERMISSION_RANK["write"]
+    ):
         raise forbidden("Must have write access to repository.")
     text = ctx.json().get("body")
     if not isinstance(text, str) or not text.strip():
@@ -246,8 +259,12 @@ def update_comment(ctx: Ctx):
     issue = repo.issues[comment.issue_number]
 
     def build(shapes):
-        return {"action": "edited", "changes": {"body": {"from": previous}}, "issue": shapes.issue(repo, issue),
-                "comment": shapes.comment(repo, comment)}
+        return {
+            "action": "edited",
+            "changes": {"body": {"from": previous}},
+            "issue": shapes.issue(repo, issue),
+            "comment": shapes.comment(repo, comment),
+        }
 
     ctx.core.emit("issue_comment", repo, actor, build)
     return 200, ctx.shapes.comment(repo, comment)
