@@ -210,6 +210,7 @@ def _scenario(sandbox: SandboxGitHub, rec: Recorder) -> None:
         json={"conclusion": "success", "output": {"title": "Checks passed", "summary": "All good"}},
     )
     rec.call("GET", f"{r}/commits/{commit['sha']}/check-runs", token, 200)
+    rec.call("GET", f"{r}/check-runs/{run['id']}", token, 200)
     rec.call("PUT", f"{r}/pulls/{pull['number']}/merge", token, 409, json={"sha": base_sha})
     rec.call("PUT", f"{r}/pulls/{pull['number']}/merge", token, 200, json={"merge_method": "squash"})
     rec.call("PUT", f"{r}/pulls/{pull['number']}/merge", token, 405, json={})

@@ -87,6 +87,15 @@ def create_check_run(ctx: Ctx):
     return 201, ctx.shapes.check_run(repo, run)
 
 
+@route("GET", "/repos/{owner}/{repo}/check-runs/{check_run_id}")
+def get_check_run(ctx: Ctx):
+    repo = ctx.repo("checks")
+    run = repo.check_runs.get(ctx.int_param("check_run_id"))
+    if run is None:
+        raise not_found()
+    return 200, ctx.shapes.check_run(repo, run)
+
+
 @route("PATCH", "/repos/{owner}/{repo}/check-runs/{check_run_id}")
 def update_check_run(ctx: Ctx):
     repo = ctx.repo("checks", "write")
