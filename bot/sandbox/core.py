@@ -97,5 +97,10 @@ class SandboxCore:
                 payload["installation"] = {"id": inst.id, "node_id": node_id("Installation", inst.id)}
             self.deliverer.enqueue(hook, event, payload, target)
 
+    def close_repos(self) -> None:
+        for repo in list(self.state.repos.values()):
+            repo.git.close()
+
     def close(self) -> None:
         self.deliverer.stop()
+        self.close_repos()

@@ -259,6 +259,7 @@ def reset(ctx: Ctx):
     """Forget every object, hook, fault, delivery and counter; delete the repositories on disk."""
     state = ctx.state
     with state.lock:
+        ctx.core.close_repos()
         for collection in (state.users, state.apps, state.installations, state.tokens, state.repos, state.comments):
             collection.clear()
         shutil.rmtree(state.root / "repos", ignore_errors=True)
