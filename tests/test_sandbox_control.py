@@ -74,6 +74,8 @@ def test_unknown_paths_and_methods_answer_like_github(sandbox, client):
     assert missing.status_code == 404 and missing.json()["message"] == "Not Found"
     wrong_method = client.put("/repos/acme/web")
     assert wrong_method.status_code == 405
+    head = client.head("/repos/acme/web")
+    assert head.status_code == 200 and head.content == b"" and head.headers["etag"]
     anonymous_write = client.post("/repos/acme/web/issues", json={"title": "x"})
     assert anonymous_write.status_code == 401 and anonymous_write.json()["message"] == "Requires authentication"
 
