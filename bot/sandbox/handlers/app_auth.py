@@ -52,8 +52,7 @@ def create_token(ctx: Ctx):
             raise ApiError(422, f"The permissions requested are not granted to this installation: {scope}")
         permissions[scope] = level
     token = Token(ctx.state.new_token("ghs_"), inst, now() + TOKEN_LIFETIME, repo_ids)
-    with ctx.state.lock:
-        ctx.state.tokens[token.value] = token
+    ctx.state.tokens[token.value] = token
     data = {
         "token": token.value,
         "expires_at": token.expires_at.strftime("%Y-%m-%dT%H:%M:%SZ"),

@@ -76,14 +76,13 @@ def create_check_run(ctx: Ctx):
         raise invalid("CheckRun", "name", "missing_field")
     if not isinstance(head_sha, str) or repo.git.object_type(head_sha) != "commit":
         raise ApiError(422, "No commit found for SHA: " + str(head_sha))
-    with ctx.state.lock:
-        suite = (
-            next((r.suite_id for r in repo.check_runs.values() if r.app.id == app.id and r.head_sha == head_sha), None)
-            or ctx.state.new_id()
-        )
-        run = CheckRun(ctx.state.new_id(), suite, app, head_sha, body["name"])
-        _apply(run, body)
-        repo.check_runs[run.id] = run
+    suite = (
+        next((r.suite_id for r in repo.check_runs.values() if r.app.id == app.id and r.head_sha == head_sha), None)
+        or ctx.state.new_id()
+    )
+    run = CheckRun(ctx.state.new_id(), suite, app, head_sha, body["name"])
+    _apply(run, body)
+    repo.check_runs[run.id] = run
     return 201, ctx.shapes.check_run(repo, run)
 
 
@@ -103,8 +102,7 @@ def update_check_run(ctx: Ctx):
     run = repo.check_runs.get(ctx.int_param("check_run_id"))
     if run is None or run.app.id != app.id:
         raise not_found()
-    with ctx.state.lock:
-        _apply(run, ctx.json())
+    _apply(run, ctx.json())
     return 200, ctx.shapes.check_run(repo, run)
 
 

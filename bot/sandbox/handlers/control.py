@@ -23,12 +23,11 @@ REPO_NAME = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
 def _new_user(ctx: Ctx, login: str, kind: str, name: str | None = None, email: str | None = None) -> User:
     if not isinstance(login, str) or not LOGIN.match(login):
         raise invalid("User", "login", "invalid", "login must be 1-39 letters, digits or hyphens")
-    with ctx.state.lock:
-        if ctx.state.user(login):
-            raise invalid("User", "login", "already_exists")
-        user = User(ctx.state.new_id(), login, kind, name, email or f"{login}@users.sandbox.test")
-        user.token = ctx.state.new_token("ghp_")
-        ctx.state.users[login.lower()] = user
+    if ctx.state.user(login):
+        raise invalid("User", "login", "already_exists")
+    user = User(ctx.state.new_id(), login, kind, name, email or f"{login}@users.sandbox.test")
+    user.token = ctx.state.new_token("ghp_")
+    ctx.state.users[login.lower()] = user
     return user
 
 
@@ -79,14 +78,13 @@ def create_app(ctx: Ctx):
     )
     bot = _new_user(ctx, f"{slug}[bot]", "Bot", email=None)
     owner = owner or _new_user(ctx, f"{slug}-owner", "User")
-    with ctx.state.lock:
-        app = App(ctx.state.new_id(), slug, name, owner, bot, "Iv1." + secrets.token_hex(8), private_pem, public_pem)
-        bot.email = f"{bot.id}+{bot.login}@users.noreply.github.com"
-        if body.get("permissions"):
-            app.permissions = dict(body["permissions"])
-        if body.get("events"):
-            app.events = list(body["events"])
-        ctx.state.apps[app.id] = app
+    app = App(ctx.state.new_id(), slug, name, owner, bot, "Iv1." + secrets.token_hex(8), private_pem, public_pem)
+    bot.email = f"{bot.id}+{bot.login}@users.noreply.github.com"
+    if body.get("permissions"):
+        app.permissions = dict(body["permissions"])
+    if body.get("events"):
+        app.events = list(body["events"])
+    ctx.state.apps[app.id] = app
     return 201, {
         "id": app.id,
         "slug": app.slug,
@@ -111,29 +109,27 @@ def create_repo(ctx: Ctx):
         raise invalid("Repository", "name", "invalid")
     branch = body.get("default_branch", "main")
     files = body.get("files") or {"README.md": f"# {name}\n"}
-    with ctx.state.lock:
-        if ctx.state.repo(owner.login, name):
-            raise invalid("Repository", "name", "already_exists", "name already exists on this account")
-        path = ctx.state.root / "repos" / owner.login / f"{name}.git"
-        git = GitRepo.init(path, branch)
-        entries = [
-            {"path": p, "mode": "100644", "type": "blob", "sha": git.hash_blob(str(c).encode())}
-            for p, c in files.items()
-        ]
-        tree = git.build_tree(None, entries)
-        person = Person(owner.name or owner.login, owner.email or f"{owner.login}@users.sandbox.test", iso(now()))
-        commit = git.commit_tree(tree, [], "Initial commit\n", person, person)
-        git.update_ref(f"refs/heads/{branch}", commit)
-        repo = Repository(
-            ctx.state.new_id(),
-            owner,
-            name,
-            git,
-            private=bool(body.get("private")),
-            description=body.get("description"),
-            default_branch=branch,
-        )
-        ctx.state.repos[repo.full_name.lower()] = repo
+    if ctx.state.repo(owner.login, name):
+        raise invalid("Repository", "name", "already_exists", "name already exists on this account")
+    path = ctx.state.root / "repos" / owner.login / f"{name}.git"
+    git = GitRepo.init(path, branch)
+    entries = [
+        {"path": p, "mode": "100644", "type": "blob", "sha": git.hash_blob(str(c).encode())} for p, c in files.items()
+    ]
+    tree = git.build_tree(None, entries)
+    person = Person(owner.name or owner.login, owner.email or f"{owner.login}@users.sandbox.test", iso(now()))
+    commit = git.commit_tree(tree, [], "Initial commit\n", person, person)
+    git.update_ref(f"refs/heads/{branch}", commit)
+    repo = Repository(
+        ctx.state.new_id(),
+        owner,
+        name,
+        git,
+        private=bool(body.get("private")),
+        description=body.get("description"),
+        default_branch=branch,
+    )
+    ctx.state.repos[repo.full_name.lower()] = repo
     return 201, ctx.shapes.repo(repo, full=True)
 
 
@@ -154,8 +150,7 @@ def add_collaborator(ctx: Ctx):
         raise invalid("Collaborator", "login", "invalid")
     if permission not in ("read", "triage", "write", "maintain", "admin"):
         raise invalid("Collaborator", "permission", "invalid")
-    with ctx.state.lock:
-        repo.collaborators[user.login.lower()] = permission
+    repo.collaborators[user.login.lower()] = permission
     return 201, {"login": user.login, "permission": permission}
 
 
@@ -174,15 +169,14 @@ def create_installation(ctx: Ctx):
         if repo is None:
             raise invalid("Installation", "repositories", "invalid", f"unknown repository {account.login}/{name}")
         repos.append(repo)
-    with ctx.state.lock:
-        existing = next(
-            (i for i in ctx.state.installations.values() if i.app.id == app.id and i.account.id == account.id), None
-        )
-        if existing:
-            existing.repository_ids |= {r.id for r in repos}
-            return 200, ctx.shapes.installation(existing)
-        inst = Installation(ctx.state.new_id(), app, account, {r.id for r in repos})
-        ctx.state.installations[inst.id] = inst
+    existing = next(
+        (i for i in ctx.state.installations.values() if i.app.id == app.id and i.account.id == account.id), None
+    )
+    if existing:
+        existing.repository_ids |= {r.id for r in repos}
+        return 200, ctx.shapes.installation(existing)
+    inst = Installation(ctx.state.new_id(), app, account, {r.id for r in repos})
+    ctx.state.installations[inst.id] = inst
 
     def build(shapes):
         return {
@@ -258,11 +252,10 @@ def reset_stats(ctx: Ctx):
 def reset(ctx: Ctx):
     """Forget every object, hook, fault, delivery and counter; delete the repositories on disk."""
     state = ctx.state
-    with state.lock:
-        ctx.core.close_repos()
-        for collection in (state.users, state.apps, state.installations, state.tokens, state.repos, state.comments):
-            collection.clear()
-        shutil.rmtree(state.root / "repos", ignore_errors=True)
+    ctx.core.close_repos()
+    for collection in (state.users, state.apps, state.installations, state.tokens, state.repos, state.comments):
+        collection.clear()
+    shutil.rmtree(state.root / "repos", ignore_errors=True)
     ctx.core.hooks.clear()
     ctx.core.faults.clear()
     ctx.core.deliverer.clear()

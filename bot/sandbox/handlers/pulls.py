@@ -66,40 +66,39 @@ def create_pull(ctx: Ctx):
             "Validation Failed",
             [{"resource": "PullRequest", "code": "custom", "message": f"No commits between {base_ref} and {head_ref}"}],
         )
-    with ctx.state.lock:
-        if any(
-            i.pull and i.state == "open" and i.pull.head_ref == head_ref and i.pull.base_ref == base_ref
-            for i in repo.issues.values()
-        ):
-            raise ApiError(
-                422,
-                "Validation Failed",
-                [
-                    {
-                        "resource": "PullRequest",
-                        "code": "custom",
-                        "message": f"A pull request already exists for {repo.owner.login}:{head_ref}.",
-                    }
-                ],
-            )
-        issue = Issue(
-            ctx.state.new_id(),
-            ctx.state.new_id(),
-            repo.next_number(),
-            title,
-            body.get("body"),
-            ctx.actor(),
-            app=ctx.identity.app if ctx.identity.kind == "installation" else None,
-            pull=PullData(
-                head_ref,
-                head_sha,
-                base_ref,
-                base_sha,
-                draft=bool(body.get("draft")),
-                maintainer_can_modify=bool(body.get("maintainer_can_modify")),
-            ),
+    if any(
+        i.pull and i.state == "open" and i.pull.head_ref == head_ref and i.pull.base_ref == base_ref
+        for i in repo.issues.values()
+    ):
+        raise ApiError(
+            422,
+            "Validation Failed",
+            [
+                {
+                    "resource": "PullRequest",
+                    "code": "custom",
+                    "message": f"A pull request already exists for {repo.owner.login}:{head_ref}.",
+                }
+            ],
         )
-        repo.issues[issue.number] = issue
+    issue = Issue(
+        ctx.state.new_id(),
+        ctx.state.new_id(),
+        repo.next_number(),
+        title,
+        body.get("body"),
+        ctx.actor(),
+        app=ctx.identity.app if ctx.identity.kind == "installation" else None,
+        pull=PullData(
+            head_ref,
+            head_sha,
+            base_ref,
+            base_sha,
+            draft=bool(body.get("draft")),
+            maintainer_can_modify=bool(body.get("maintainer_can_modify")),
+        ),
+    )
+    repo.issues[issue.number] = issue
     emit_issue(ctx, repo, issue, "opened")
     ctx.headers["Location"] = f"{ctx.urls.repo(repo)}/pulls/{issue.number}"
     return 201, ctx.shapes.pull(repo, issue)
@@ -153,24 +152,23 @@ def merge_pull(ctx: Ctx):
     method = body.get("merge_method", "merge")
     if method not in ("merge", "squash", "rebase"):
         raise invalid("PullRequest", "merge_method", "invalid")
-    with ctx.state.lock:
-        pull = issue.pull
-        if pull.merged or issue.state != "open":
-            raise ApiError(405, "Pull Request is not mergeable")
-        head = repo.git.ref(f"refs/heads/{pull.head_ref}") or pull.head_sha
-        if body.get("sha") and body["sha"] != head:
-            raise ApiError(409, "Head branch was modified. Review and try the merge again.")
-        base_ref = f"refs/heads/{pull.base_ref}"
-        base = repo.git.ref(base_ref)
-        sha = _merge_commit(ctx, repo, issue, method, base, head, body)
-        if sha is None:
-            raise ApiError(405, "Pull Request is not mergeable")
-        repo.git.update_ref(base_ref, sha, base)
-        pull.head_sha = head
-        pull.merged, pull.merged_at, pull.merged_by, pull.merge_commit_sha = True, now(), ctx.actor(), sha
-        issue.state, issue.closed_at, issue.closed_by, issue.updated_at = "closed", now(), ctx.actor(), now()
-        branch_moved(ctx.core, repo, base_ref, base, sha, ctx.actor())
-        emit_issue(ctx, repo, issue, "closed")
+    pull = issue.pull
+    if pull.merged or issue.state != "open":
+        raise ApiError(405, "Pull Request is not mergeable")
+    head = repo.git.ref(f"refs/heads/{pull.head_ref}") or pull.head_sha
+    if body.get("sha") and body["sha"] != head:
+        raise ApiError(409, "Head branch was modified. Review and try the merge again.")
+    base_ref = f"refs/heads/{pull.base_ref}"
+    base = repo.git.ref(base_ref)
+    sha = _merge_commit(ctx, repo, issue, method, base, head, body)
+    if sha is None:
+        raise ApiError(405, "Pull Request is not mergeable")
+    repo.git.update_ref(base_ref, sha, base)
+    pull.head_sha = head
+    pull.merged, pull.merged_at, pull.merged_by, pull.merge_commit_sha = True, now(), ctx.actor(), sha
+    issue.state, issue.closed_at, issue.closed_by, issue.updated_at = "closed", now(), ctx.actor(), now()
+    branch_moved(ctx.core, repo, base_ref, base, sha, ctx.actor())
+    emit_issue(ctx, repo, issue, "closed")
     return 200, {"sha": sha, "merged": True, "message": "Pull Request successfully merged"}
 
 
