@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
-import secrets
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -42,11 +43,9 @@ def identify(core: SandboxCore, authorization: str | None) -> Identity:
     credential = credential.strip()
     scheme = scheme.lower()
     if scheme == "basic":
-        import base64
-
         try:
             user, _, password = base64.b64decode(credential).decode().partition(":")
-        except ValueError:
+        except (binascii.Error, ValueError):
             raise bad_credentials() from None
         credential = password or user
     elif scheme not in ("token", "bearer"):
@@ -186,7 +185,3 @@ class Ctx:
         if links:
             self.headers["Link"] = ", ".join(links)
         return items[(page - 1) * per_page : page * per_page]
-
-
-def new_secret() -> str:
-    return secrets.token_hex(20)

@@ -49,7 +49,3 @@ def invalid(resource: str, field: str, code: str = "invalid", message: str | Non
     if message:
         error["message"] = message
     return ApiError(422, "Validation Failed", [error])
-
-
-def unprocessable(message: str) -> ApiError:
-    return ApiError(422, message)
