@@ -211,6 +211,9 @@ def test_merge_and_close_report_merged_flag_and_pr_comments_link_the_pr(world):
     _, receiver, _ = world
     closed = [p for e, a, p, _ in receiver.events() if (e, a) == ("pull_request", "closed")]
     assert [p["pull_request"]["merged"] for p in closed] == [True, False]
+    merged_example = json.loads((HOOKS / "derived/pull_request.closed.merged.payload.json").read_text())
+    assert set(closed[0]["pull_request"]) == set(merged_example["pull_request"])
+    assert closed[0]["pull_request"]["merged_at"] == closed[0]["pull_request"]["closed_at"]
     assert closed[0]["pull_request"]["merge_commit_sha"]
     assert closed[0]["pull_request"]["merged_by"]["login"] == "alice"
     comments = [p for e, a, p, _ in receiver.events() if e == "issue_comment"]

@@ -165,8 +165,9 @@ def merge_pull(ctx: Ctx):
         raise ApiError(405, "Pull Request is not mergeable")
     repo.git.update_ref(base_ref, sha, base)
     pull.head_sha = head
-    pull.merged, pull.merged_at, pull.merged_by, pull.merge_commit_sha = True, now(), ctx.actor(), sha
-    issue.state, issue.closed_at, issue.closed_by, issue.updated_at = "closed", now(), ctx.actor(), now()
+    moment = now()
+    pull.merged, pull.merged_at, pull.merged_by, pull.merge_commit_sha = True, moment, ctx.actor(), sha
+    issue.state, issue.closed_at, issue.closed_by, issue.updated_at = "closed", moment, ctx.actor(), moment
     branch_moved(ctx.core, repo, base_ref, base, sha, ctx.actor())
     emit_issue(ctx, repo, issue, "closed")
     return 200, {"sha": sha, "merged": True, "message": "Pull Request successfully merged"}
