@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import os
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -92,3 +93,11 @@ def checkov_failures(tf_dir: Path, cloud: str) -> list[str]:
     assert all(r["summary"]["parsing_errors"] == 0 for r in reports), result.stdout[:2000]
     assert sum(r["summary"]["passed"] for r in reports) > 0, "checkov ran no checks"
     return [f"{f['check_id']} {f['resource']}" for r in reports for f in r["results"]["failed_checks"]]
+
+
+def checkov_all(dirs: dict[str, Path], cloud: str) -> dict[str, list[str]]:
+    """checkov_failures for several directories, two at a time (CI has two cores)."""
+    require_tool("checkov")
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = {key: pool.submit(checkov_failures, tf_dir, cloud) for key, tf_dir in dirs.items()}
+        return {key: future.result() for key, future in futures.items()}

@@ -40,7 +40,7 @@ def build(ctx: Context) -> list[Block]:
         private_endpoint(ctx, "mongo", Ref("azurerm_cosmosdb_account.mongo.id"), "MongoDB", "mongo"),
         block("resource", "azurerm_cosmosdb_mongo_database", "app", name="app", resource_group_name=RG,
               account_name=Ref("azurerm_cosmosdb_account.mongo.name")),
-        vault_secret("mongo_connection_string", dashed(ctx.name, "mongo-connection-string", max_length=127),
+        vault_secret(ctx, "mongo_connection_string", dashed(ctx.name, "mongo-connection-string", max_length=127),
                      Ref("azurerm_cosmosdb_account.mongo.primary_mongodb_connection_string")),
         block("output", "mongo_connection_string_secret", value=dashed(ctx.name, "mongo-connection-string", max_length=127),
               description="Key Vault secret holding the MongoDB connection string (the name, not the value)."),

@@ -75,7 +75,7 @@ def _server(ctx: Context, local: str, db: Database) -> list[Block]:
     server = Ref(f"azurerm_{kind}_flexible_server.{local}")
     blocks = [
         block("resource", "random_password", f"{local}_admin", length=32, special=True, override_special="-_=+.~"),
-        vault_secret(f"{local}_admin_password", dashed(ctx.name, local, "admin-password", max_length=127),
+        vault_secret(ctx, f"{local}_admin_password", dashed(ctx.name, local, "admin-password", max_length=127),
                      Ref(f"random_password.{local}_admin.result")),
         block("resource", f"azurerm_{kind}_flexible_server", local, **body),
     ]

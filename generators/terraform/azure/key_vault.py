@@ -15,11 +15,11 @@ from generators.terraform.azure.resource_group import APP_PRINCIPAL, LOCATION, R
 VAULT_ID = Ref("azurerm_key_vault.main.id")
 
 
-def vault_secret(local: str, name: str, value: Ref) -> Block:
+def vault_secret(ctx: Context, local: str, name: str, value: Ref) -> Block:
     """A Key Vault secret holding `value`; it expires a year after creation (rotate before then)."""
     return block(
         "resource", "azurerm_key_vault_secret", local, name=name, value=value, key_vault_id=VAULT_ID,
-        content_type="text/plain",
+        content_type="text/plain", tags=tags(ctx),
         expiration_date=Call("timeadd", Call("timestamp"), "8760h"),
         lifecycle=block("lifecycle", ignore_changes=[Ref("expiration_date")]),
         depends_on=[Ref("azurerm_role_assignment.deployer_secrets"), Ref("azurerm_private_endpoint.key_vault")],

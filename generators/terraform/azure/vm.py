@@ -41,7 +41,7 @@ def build(ctx: Context) -> list[Block]:
     )
     return [
         block("resource", "tls_private_key", "vm", algorithm="ED25519"),
-        vault_secret("vm_ssh_key", dashed(ctx.name, "vm-ssh-key", max_length=127),
+        vault_secret(ctx, "vm_ssh_key", dashed(ctx.name, "vm-ssh-key", max_length=127),
                      Ref("tls_private_key.vm.private_key_openssh")),
         nic,
         vm,
