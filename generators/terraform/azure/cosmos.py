@@ -1,6 +1,6 @@
 """cosmos.tf: Azure Cosmos DB for MongoDB (the requested MongoDB), private endpoint only, continuous
-backup, zone redundant when HA is asked. The API has no Entra ID data-plane auth, so the connection
-string is written into Key Vault and never output."""
+backup; serverless, or provisioned and zone redundant when HA is asked. The API has no Entra ID
+data-plane auth, so the connection string is written into Key Vault and never output."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from generators.terraform.azure.names import dashed, tags, unique
 from generators.terraform.azure.private_dns import private_endpoint
 from generators.terraform.azure.resource_group import LOCATION, RG
 
-SERVER_VERSIONS = {"4": "4.2", "4.0": "4.2", "5": "5.0", "5.0": "5.0", "6": "6.0", "6.0": "6.0", "7": "7.0", "7.0": "7.0"}
+SERVER_VERSIONS = {"4": "4.0", "4.0": "4.0", "5": "5.0", "5.0": "5.0", "6": "6.0", "6.0": "6.0", "7": "7.0", "7.0": "7.0"}
 
 
 def applies(plan: Plan) -> bool:
@@ -22,6 +22,8 @@ def applies(plan: Plan) -> bool:
 
 def build(ctx: Context) -> list[Block]:
     db = next(d for d in ctx.spec.databases if d.engine == DatabaseEngine.mongodb)
+    zone_redundant = ctx.plan.sizing.db_multi_az
+    capabilities = ["EnableMongo"] + ([] if zone_redundant else ["EnableServerless"])
     account = block(
         "resource", "azurerm_cosmosdb_account", "mongo",
         name=unique(ctx, "mongo", max_length=44), resource_group_name=RG, location=LOCATION,
@@ -29,10 +31,10 @@ def build(ctx: Context) -> list[Block]:
         public_network_access_enabled=False, is_virtual_network_filter_enabled=True,
         access_key_metadata_writes_enabled=False, automatic_failover_enabled=False,
         minimal_tls_version="Tls12", tags=tags(ctx),
-        capabilities=[block("capabilities", name="EnableMongo"), block("capabilities", name="EnableServerless")],
+        capabilities=[block("capabilities", name=c) for c in capabilities],
         consistency_policy=block("consistency_policy", consistency_level="Session"),
         geo_location=block("geo_location", location=LOCATION, failover_priority=0,
-                           zone_redundant=ctx.plan.sizing.db_multi_az),
+                           zone_redundant=zone_redundant),
         backup=block("backup", type="Continuous", tier="Continuous7Days"),
     )
     return [

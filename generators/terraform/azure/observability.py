@@ -14,7 +14,6 @@ def build(ctx: Context) -> list[Block]:
     return [
         block("resource", "azurerm_log_analytics_workspace", "main", name=dashed("log", ctx.name, max_length=63),
               resource_group_name=RG, location=LOCATION, sku="PerGB2018",
-              retention_in_days=max(30, ctx.plan.sizing.log_retention_days), local_authentication_enabled=False,
-              tags=tags(ctx)),
+              retention_in_days=max(30, ctx.plan.sizing.log_retention_days), tags=tags(ctx)),
         block("output", "log_analytics_workspace_id", value=WORKSPACE, description="Log Analytics workspace."),
     ]

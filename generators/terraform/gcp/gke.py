@@ -1,19 +1,30 @@
-"""gke.tf: a regional, private GKE cluster (Workload Identity, Shielded nodes, network policy) with one
-autoscaled node pool running as the app's service account."""
+"""gke.tf: a private GKE cluster (Workload Identity, Shielded nodes, Calico network policy), regional in
+prod and zonal otherwise, with one autoscaled node pool running as the app's service account."""
 
 from __future__ import annotations
 
+from bot.spec import Tier
 from generators.hcl import Block, Call, Ref, block
 from generators.terraform import Context
 from generators.terraform.gcp.names import labels, resource_name
 
 
+def location(ctx: Context) -> tuple[Ref | Call, int]:
+    """Prod clusters are regional (nodes in 3 zones); others are zonal, which is cheaper and simpler."""
+    if ctx.spec.tier == Tier.prod:
+        return Ref("var.region"), 3
+    return Call("format", "%s-b", Ref("var.region")), 1
+
+
 def build(ctx: Context) -> list[Block]:
     sizing = ctx.plan.sizing
+    where, zones = location(ctx)
+    per_zone_min = -(-sizing.node_count // zones)
+    per_zone_max = max(per_zone_min, -(-sizing.node_max_count // zones))
     cluster = block(
         "resource", "google_container_cluster", "main",
         name=resource_name(ctx.name, max_length=40),
-        location=Ref("var.region"),
+        location=where,
         network=Ref("google_compute_network.main.id"),
         subnetwork=Ref("google_compute_subnetwork.main.id"),
         remove_default_node_pool=True,
@@ -49,9 +60,9 @@ def build(ctx: Context) -> list[Block]:
         "resource", "google_container_node_pool", "main",
         name="default",
         cluster=Ref("google_container_cluster.main.id"),
-        location=Ref("var.region"),
-        node_count=sizing.node_count,
-        autoscaling=block("autoscaling", min_node_count=sizing.node_count, max_node_count=sizing.node_max_count),
+        location=where,
+        node_count=per_zone_min,
+        autoscaling=block("autoscaling", min_node_count=per_zone_min, max_node_count=per_zone_max),
         management=block("management", auto_repair=True, auto_upgrade=True),
         node_config=_node_config(ctx),
     )
