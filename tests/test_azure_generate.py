@@ -10,10 +10,17 @@ import pytest
 
 from bot.settings import Settings
 from bot.spec import SpecError, spec_from_data
-from generators.terraform.azure.names import dashed, key_vault_name, storage_account_name
 from generators.terraform import Context, standard_tags
+from generators.terraform.azure.names import dashed, key_vault_name, storage_account_name
 from tests.generated_terraform import (
-    blocks, checkov_all, first, fmt_check, parse, plan_for, resources, write,
+    blocks,
+    checkov_all,
+    first,
+    fmt_check,
+    parse,
+    plan_for,
+    resources,
+    write,
 )
 
 STACKS = {
@@ -59,7 +66,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path,
 
 
 @pytest.mark.parametrize("kind", STACKS)
-def test_layout_backend_and_pinned_providers(generated, kind: str) -> None:  # noqa: ANN001
+def test_layout_backend_and_pinned_providers(generated, kind: str) -> None:
     _, parsed = generated[kind]
     assert {"versions.tf", "backend.tf", "variables.tf", "outputs.tf", "resource_group.tf", "key_vault.tf",
             COMPONENT_FILE[kind]} <= set(parsed)
@@ -77,13 +84,13 @@ def test_layout_backend_and_pinned_providers(generated, kind: str) -> None:  # n
 
 
 @pytest.mark.parametrize("kind", STACKS)
-def test_fmt_canonical(generated, kind: str) -> None:  # noqa: ANN001
+def test_fmt_canonical(generated, kind: str) -> None:
     result = fmt_check(generated[kind][0])
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 @pytest.mark.parametrize("kind", STACKS)
-def test_tags_on_every_taggable_resource(generated, kind: str) -> None:  # noqa: ANN001
+def test_tags_on_every_taggable_resource(generated, kind: str) -> None:
     data = STACKS[kind]
     for type_, name, body in resources(generated[kind][1]):
         if type_ in UNTAGGABLE:
@@ -96,7 +103,7 @@ def test_tags_on_every_taggable_resource(generated, kind: str) -> None:  # noqa:
 
 
 @pytest.mark.parametrize("kind", STACKS)
-def test_nothing_public(generated, kind: str) -> None:  # noqa: ANN001
+def test_nothing_public(generated, kind: str) -> None:
     parsed = generated[kind][1]
     assert not resources(parsed, "azurerm_public_ip")
     assert not resources(parsed, "azurerm_network_security_rule")
@@ -118,7 +125,7 @@ def test_nothing_public(generated, kind: str) -> None:  # noqa: ANN001
 
 
 @pytest.mark.parametrize("kind", STACKS)
-def test_secrets_stay_in_key_vault(generated, kind: str) -> None:  # noqa: ANN001
+def test_secrets_stay_in_key_vault(generated, kind: str) -> None:
     parsed = generated[kind][1]
     for name, _, body in blocks(parsed, "output"):
         assert not SENSITIVE.search(str(body["value"])), f"output {name} exposes a secret"
@@ -131,7 +138,7 @@ def test_secrets_stay_in_key_vault(generated, kind: str) -> None:  # noqa: ANN00
         assert body["value"].startswith("${"), f"secret {name} holds a literal"
 
 
-def test_services_and_high_availability(generated) -> None:  # noqa: ANN001
+def test_services_and_high_availability(generated) -> None:
     k8s = generated["kubernetes"][1]
     assert resources(k8s, "azurerm_eventhub_namespace") and resources(k8s, "azurerm_cosmosdb_account")
     mongo = resources(k8s, "azurerm_cosmosdb_account")[0][2]
@@ -187,10 +194,10 @@ def test_functions_refuse_languages_without_a_runtime(tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def checkov_results(generated) -> dict[str, list[str]]:  # noqa: ANN001
+def checkov_results(generated) -> dict[str, list[str]]:
     return checkov_all({kind: tf_dir for kind, (tf_dir, _) in generated.items()}, "azure")
 
 
 @pytest.mark.parametrize("kind", STACKS)
-def test_checkov_passes(checkov_results, kind: str) -> None:  # noqa: ANN001
+def test_checkov_passes(checkov_results, kind: str) -> None:
     assert checkov_results[kind] == []

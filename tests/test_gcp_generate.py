@@ -12,7 +12,14 @@ from bot.settings import Settings
 from bot.spec import SpecError
 from generators.terraform.gcp.names import label_value, resource_name
 from tests.generated_terraform import (
-    blocks, checkov_all, first, fmt_check, parse, plan_for, resources, write,
+    blocks,
+    checkov_all,
+    first,
+    fmt_check,
+    parse,
+    plan_for,
+    resources,
+    write,
 )
 
 STACKS = {
@@ -74,8 +81,8 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path,
 
 
 @pytest.mark.parametrize("kind", STACKS)
-def test_layout_backend_and_pinned_providers(generated, kind: str) -> None:  # noqa: ANN001
-    tf_dir, parsed = generated[kind]
+def test_layout_backend_and_pinned_providers(generated, kind: str) -> None:
+    _tf_dir, parsed = generated[kind]
     assert {"versions.tf", "backend.tf", "variables.tf", "outputs.tf", "network.tf", COMPONENT_FILE[kind]} <= set(parsed)
     terraform = first(parsed["versions.tf"]["terraform"])
     providers = first(terraform["required_providers"])
@@ -88,13 +95,13 @@ def test_layout_backend_and_pinned_providers(generated, kind: str) -> None:  # n
 
 
 @pytest.mark.parametrize("kind", STACKS)
-def test_fmt_canonical(generated, kind: str) -> None:  # noqa: ANN001
+def test_fmt_canonical(generated, kind: str) -> None:
     result = fmt_check(generated[kind][0])
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 @pytest.mark.parametrize("kind", STACKS)
-def test_labels_on_every_labelled_resource(generated, kind: str) -> None:  # noqa: ANN001
+def test_labels_on_every_labelled_resource(generated, kind: str) -> None:
     parsed = generated[kind][1]
     data = STACKS[kind]
     for type_, name, body in resources(parsed):
@@ -115,7 +122,7 @@ def test_labels_on_every_labelled_resource(generated, kind: str) -> None:  # noq
 
 
 @pytest.mark.parametrize("kind", STACKS)
-def test_nothing_public(generated, kind: str) -> None:  # noqa: ANN001
+def test_nothing_public(generated, kind: str) -> None:
     parsed = generated[kind][1]
     for _, _, sql in resources(parsed, "google_sql_database_instance"):
         ip = first(first(sql["settings"])["ip_configuration"])
@@ -134,7 +141,7 @@ def test_nothing_public(generated, kind: str) -> None:  # noqa: ANN001
 
 
 @pytest.mark.parametrize("kind", STACKS)
-def test_secrets_stay_in_secret_manager(generated, kind: str) -> None:  # noqa: ANN001
+def test_secrets_stay_in_secret_manager(generated, kind: str) -> None:
     parsed = generated[kind][1]
     for name, _, body in blocks(parsed, "output"):
         assert not SENSITIVE.search(str(body["value"])), f"output {name} exposes a secret"
@@ -147,7 +154,7 @@ def test_secrets_stay_in_secret_manager(generated, kind: str) -> None:  # noqa: 
     assert len(passwords) == len([d for d in STACKS[kind].get("databases", [])])
 
 
-def test_high_availability_is_regional(generated) -> None:  # noqa: ANN001
+def test_high_availability_is_regional(generated) -> None:
     ha = first(resources(generated["containers"][1], "google_sql_database_instance")[0][2]["settings"])
     single = first(resources(generated["vm"][1], "google_sql_database_instance")[0][2]["settings"])
     assert ha["availability_type"] == "REGIONAL" and single["availability_type"] == "ZONAL"
@@ -155,7 +162,7 @@ def test_high_availability_is_regional(generated) -> None:  # noqa: ANN001
     assert redis["tier"] == "STANDARD_HA"
 
 
-def test_engines_map_to_gcp_services(generated) -> None:  # noqa: ANN001
+def test_engines_map_to_gcp_services(generated) -> None:
     k8s = generated["kubernetes"][1]
     assert {n for _, n, _ in resources(k8s, "google_sql_database_instance")} == {"postgres", "mysql"}
     assert len(resources(k8s, "google_pubsub_topic")) == 2 and len(resources(k8s, "google_storage_bucket")) == 2
@@ -205,10 +212,10 @@ def test_functions_refuse_languages_without_a_runtime(tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def checkov_results(generated) -> dict[str, list[str]]:  # noqa: ANN001
+def checkov_results(generated) -> dict[str, list[str]]:
     return checkov_all({kind: tf_dir for kind, (tf_dir, _) in generated.items()}, "gcp")
 
 
 @pytest.mark.parametrize("kind", STACKS)
-def test_checkov_passes(checkov_results, kind: str) -> None:  # noqa: ANN001
+def test_checkov_passes(checkov_results, kind: str) -> None:
     assert checkov_results[kind] == []

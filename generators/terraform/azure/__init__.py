@@ -5,12 +5,27 @@ from __future__ import annotations
 from bot.spec import ComputeKind
 from generators.terraform import Component, always
 from generators.terraform.azure import (
-    aks, backend, container_apps, cosmos, eventhubs, flexible_server, functions, key_vault, network, observability,
-    private_dns, redis, resource_group, servicebus, storage, versions, vm,
+    aks,
+    backend,
+    container_apps,
+    cosmos,
+    eventhubs,
+    flexible_server,
+    functions,
+    key_vault,
+    network,
+    observability,
+    private_dns,
+    redis,
+    resource_group,
+    servicebus,
+    storage,
+    versions,
+    vm,
 )
 
 
-def compute_is(kind: ComputeKind):  # noqa: ANN201 - predicate
+def compute_is(kind: ComputeKind):
     return lambda plan: plan.spec.compute.kind == kind
 
 

@@ -28,8 +28,8 @@ STACKS: dict[Language, dict] = {
 def application_stack(ctx: Context) -> Block:
     language = ctx.spec.app.language or Language.python
     if language not in STACKS:
-        raise SpecError(ctx.name, [f"app.language: {language.value} has no Azure Functions runtime; "
-                                   "use compute.kind containers"])
+        reason = f"app.language: {language.value} has no Azure Functions runtime; use compute.kind containers"
+        raise SpecError(ctx.name, [reason])
     return block("application_stack", **STACKS[language])
 
 

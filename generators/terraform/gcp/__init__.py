@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
-from bot.planning import Plan
 from bot.spec import ComputeKind
 from generators.terraform import Component, always
 from generators.terraform.gcp import (
-    backend, cloud_run, cloud_sql, functions, gke, identity, memorystore, network, observability, pubsub, secrets,
-    storage, versions, vm,
+    backend,
+    cloud_run,
+    cloud_sql,
+    functions,
+    gke,
+    identity,
+    memorystore,
+    network,
+    observability,
+    pubsub,
+    secrets,
+    storage,
+    versions,
+    vm,
 )
 
 
-def compute_is(kind: ComputeKind):  # noqa: ANN201 - predicate
+def compute_is(kind: ComputeKind):
     return lambda plan: plan.spec.compute.kind == kind
 
 

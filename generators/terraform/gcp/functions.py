@@ -23,8 +23,8 @@ RUNTIMES: dict[Language, str] = {
 def runtime(ctx: Context) -> str:
     language = ctx.spec.app.language or Language.python
     if language not in RUNTIMES:
-        raise SpecError(ctx.name, [f"app.language: {language.value} has no Cloud Functions runtime; "
-                                   "use compute.kind containers"])
+        reason = f"app.language: {language.value} has no Cloud Functions runtime; use compute.kind containers"
+        raise SpecError(ctx.name, [reason])
     return RUNTIMES[language]
 
 
