@@ -201,3 +201,13 @@ def checkov_results(generated) -> dict[str, list[str]]:
 @pytest.mark.parametrize("kind", STACKS)
 def test_checkov_passes(checkov_results, kind: str) -> None:
     assert checkov_results[kind] == []
+
+
+def test_high_availability_upgrades_sizes_without_ha() -> None:
+    base = {"name": "ha-dev", "cloud": "azure", "region": "eastus"}
+    single = plan_for({**base, "databases": [{"engine": "postgres"}], "cache": {"engine": "redis"}})
+    ha = plan_for({**base, "databases": [{"engine": "postgres", "high_availability": True}],
+                   "cache": {"engine": "redis", "high_availability": True}})
+    assert single.sizing.db_instance_class.startswith("B_") and single.sizing.cache_node_type == "Basic_C0"
+    assert ha.sizing.db_instance_class == "GP_Standard_D2ds_v4" and ha.sizing.cache_node_type == "Standard_C0"
+    assert {c.key for c in ha.choices} >= {"db_instance_class", "cache_node_type"}

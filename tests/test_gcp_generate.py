@@ -219,3 +219,18 @@ def checkov_results(generated) -> dict[str, list[str]]:
 @pytest.mark.parametrize("kind", STACKS)
 def test_checkov_passes(checkov_results, kind: str) -> None:
     assert checkov_results[kind] == []
+
+
+@pytest.mark.parametrize("field", ["name", "owner", "service"])
+def test_injection_in_name_like_fields_is_refused(field: str) -> None:
+    data = {"name": "safe-dev", "cloud": "gcp", "region": "us-central1", field: 'x" } resource "evil" {'}
+    with pytest.raises(SpecError, match=field):
+        plan_for(data)
+
+
+def test_cache_high_availability_upgrades_a_basic_tier() -> None:
+    plan = plan_for({"name": "cache-dev", "cloud": "gcp", "region": "us-central1",
+                     "cache": {"engine": "redis", "high_availability": True}})
+    assert plan.sizing.cache_node_type == "STANDARD_HA"
+    assert plan_for({"name": "cache-dev", "cloud": "gcp", "region": "us-central1",
+                     "cache": {"engine": "redis"}}).sizing.cache_node_type == "BASIC"
