@@ -108,10 +108,12 @@ def test_nothing_public(generated, kind: str) -> None:
     assert not resources(parsed, "azurerm_public_ip")
     assert not resources(parsed, "azurerm_network_security_rule")
     assert all("security_rule" not in body for _, _, body in resources(parsed, "azurerm_network_security_group"))
-    for type_ in ("azurerm_postgresql_flexible_server", "azurerm_mysql_flexible_server"):
-        for _, _, server in resources(parsed, type_):
-            assert server["delegated_subnet_id"].startswith("${azurerm_subnet.")
-            assert server.get("public_network_access_enabled", False) is False
+    for _, _, server in resources(parsed, "azurerm_postgresql_flexible_server"):
+        assert server["delegated_subnet_id"].startswith("${azurerm_subnet.")
+        assert server["public_network_access_enabled"] is False
+    for _, _, server in resources(parsed, "azurerm_mysql_flexible_server"):
+        assert server["delegated_subnet_id"].startswith("${azurerm_subnet.")
+        assert server["public_network_access"] == "Disabled"
     for type_ in ("azurerm_redis_cache", "azurerm_storage_account", "azurerm_cosmosdb_account",
                   "azurerm_eventhub_namespace", "azurerm_linux_function_app"):
         for _, name, body in resources(parsed, type_):
@@ -211,3 +213,10 @@ def test_high_availability_upgrades_sizes_without_ha() -> None:
     assert single.sizing.db_instance_class.startswith("B_") and single.sizing.cache_node_type == "Basic_C0"
     assert ha.sizing.db_instance_class == "GP_Standard_D2ds_v4" and ha.sizing.cache_node_type == "Standard_C0"
     assert {c.key for c in ha.choices} >= {"db_instance_class", "cache_node_type"}
+
+
+def test_mysql_versions_azure_does_not_offer_are_refused(tmp_path: Path) -> None:
+    plan = plan_for({"name": "my-dev", "cloud": "azure", "region": "eastus",
+                     "databases": [{"engine": "mysql", "version": "8.4"}]})
+    with pytest.raises(SpecError, match="databases.version"):
+        write(plan, tmp_path)

@@ -5,7 +5,7 @@ password is generated into Key Vault; on PostgreSQL the workload's managed ident
 from __future__ import annotations
 
 from bot.planning import Plan
-from bot.spec import Database, DatabaseEngine
+from bot.spec import Database, DatabaseEngine, SpecError
 from generators.hcl import Block, Ref, block
 from generators.terraform import Context
 from generators.terraform.azure.key_vault import vault_secret
@@ -14,7 +14,7 @@ from generators.terraform.azure.network import subnet_id
 from generators.terraform.azure.private_dns import zone_id
 from generators.terraform.azure.resource_group import APP_PRINCIPAL, LOCATION, RG, TENANT
 
-MYSQL_VERSIONS = {"5.7": "5.7", "8": "8.0.21", "8.0": "8.0.21", "8.4": "8.4"}
+MYSQL_VERSIONS = {"5.7": "5.7", "8": "8.0.21", "8.0": "8.0.21"}  # what azurerm's flexible server accepts
 STORAGE_MB = (32768, 65536, 131072, 262144, 524288, 1048576, 2097152, 4193280, 4194304, 8388608, 16777216)
 
 
@@ -66,7 +66,10 @@ def _server(ctx: Context, local: str, db: Database) -> list[Block]:
                     authentication=block("authentication", active_directory_auth_enabled=True,
                                          password_auth_enabled=True, tenant_id=TENANT))
     else:
-        body.update(version=MYSQL_VERSIONS[db.version],
+        if db.version not in MYSQL_VERSIONS:
+            reason = f"databases.version: mysql {db.version} is not offered on azure (use one of 5.7, 8.0)"
+            raise SpecError(ctx.name, [reason])
+        body.update(version=MYSQL_VERSIONS[db.version], public_network_access="Disabled",
                     storage=block("storage", size_gb=max(20, db.storage_gb), auto_grow_enabled=True))
     if sizing.db_multi_az:
         body["zone"] = "1"
