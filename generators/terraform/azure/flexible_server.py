@@ -74,6 +74,9 @@ def _server(ctx: Context, local: str, db: Database) -> list[Block]:
     if sizing.db_multi_az:
         body["zone"] = "1"
         body["high_availability"] = block("high_availability", mode="ZoneRedundant", standby_availability_zone="2")
+        # after a failover Azure swaps the zones; do not fail back on the next apply
+        body["lifecycle"] = block("lifecycle", ignore_changes=[
+            Ref("zone"), Ref("high_availability[0].standby_availability_zone")])
     body["depends_on"] = [Ref(f"azurerm_private_dns_zone_virtual_network_link.{zone}")]
     server = Ref(f"azurerm_{kind}_flexible_server.{local}")
     blocks = [
