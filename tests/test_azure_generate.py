@@ -50,6 +50,7 @@ UNTAGGABLE = {
     "azurerm_postgresql_flexible_server_active_directory_administrator", "azurerm_mysql_flexible_server_configuration",
     "azurerm_cosmosdb_mongo_database", "azurerm_servicebus_queue", "azurerm_eventhub",
     "azurerm_redis_cache_access_policy_assignment", "azurerm_monitor_diagnostic_setting",
+    "azurerm_federated_identity_credential",
     "random_password", "tls_private_key",
 }
 SENSITIVE = re.compile(r"random_password\.|private_key|\.result\b|connection_string|access_key|administrator_password")
@@ -145,6 +146,8 @@ def test_services_and_high_availability(generated) -> None:
     assert resources(k8s, "azurerm_eventhub_namespace") and resources(k8s, "azurerm_cosmosdb_account")
     mongo = resources(k8s, "azurerm_cosmosdb_account")[0][2]
     assert mongo["kind"] == "MongoDB" and mongo["mongo_server_version"] == "6.0"
+    federated = resources(k8s, "azurerm_federated_identity_credential")[0][2]
+    assert "system:serviceaccount:" in federated["subject"]
     assert "high_availability" not in resources(k8s, "azurerm_postgresql_flexible_server")[0][2]
     assert resources(generated["containers"][1], "azurerm_servicebus_namespace")
     ha = resources(generated["containers"][1], "azurerm_postgresql_flexible_server")[0][2]

@@ -64,7 +64,7 @@ UNLABELLED = {
     "google_compute_firewall", "google_compute_global_address", "google_service_networking_connection",
     "google_vpc_access_connector", "google_service_account", "google_project_iam_member", "google_sql_database",
     "google_sql_user", "google_secret_manager_secret_version", "google_secret_manager_secret_iam_member",
-    "google_storage_bucket_iam_member", "google_pubsub_topic_iam_member", "google_pubsub_subscription_iam_member",
+    "google_storage_bucket_iam_member", "google_service_account_iam_member", "google_pubsub_topic_iam_member", "google_pubsub_subscription_iam_member",
     "google_logging_project_bucket_config", "google_logging_project_sink", "random_id", "random_password",
 }
 SENSITIVE = re.compile(r"random_password\.|\.auth_string|secret_data|private_key|\.result\b|connection_string|access_key")
@@ -170,6 +170,8 @@ def test_engines_map_to_gcp_services(generated) -> None:
     assert resources(generated["vm"][1], "google_sql_database_instance")[0][2]["database_version"] == "MYSQL_8_4"
     function = resources(generated["functions"][1], "google_cloudfunctions2_function")[0][2]
     assert first(function["build_config"])["runtime"] == "nodejs20"
+    binding = resources(k8s, "google_service_account_iam_member")[0][2]
+    assert binding["role"] == "roles/iam.workloadIdentityUser" and "svc.id.goog" in binding["member"]
 
 
 def test_long_names_fit_gcp_limits(tmp_path: Path) -> None:

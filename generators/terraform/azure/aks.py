@@ -1,10 +1,11 @@
 """aks.tf: a private AKS cluster (Entra ID + Azure RBAC, no local accounts, Azure Policy, Calico network
-policy, workload identity) with one autoscaled node pool in the workload subnet, logging to Log Analytics."""
+policy, workload identity) with one autoscaled node pool in the workload subnet, logging to Log Analytics.
+The app's Kubernetes service account is federated with the workload's managed identity."""
 
 from __future__ import annotations
 
 from bot.spec import Tier
-from generators.hcl import Block, Ref, block
+from generators.hcl import Block, Call, Ref, block
 from generators.terraform import Context
 from generators.terraform.azure.names import dashed, tags
 from generators.terraform.azure.network import WORKLOAD, subnet_id
@@ -54,6 +55,15 @@ def build(ctx: Context) -> list[Block]:
     )
     return [
         cluster,
+        block("resource", "azurerm_federated_identity_credential", "app", name="kubernetes", resource_group_name=RG,
+              parent_id=Ref("azurerm_user_assigned_identity.app.id"), audience=["api://AzureADTokenExchange"],
+              issuer=Ref("azurerm_kubernetes_cluster.main.oidc_issuer_url"),
+              subject=Call("format", "system:serviceaccount:%s:%s", Ref("var.k8s_namespace"),
+                           Ref("var.k8s_service_account"))),
+        block("variable", "k8s_namespace", type=Ref("string"), default=ctx.name,
+              description="Namespace of the app's Kubernetes service account (workload identity)."),
+        block("variable", "k8s_service_account", type=Ref("string"), default="app",
+              description="Kubernetes service account the app's pods run as; it signs in as the app's managed identity."),
         block("output", "cluster_name", value=Ref("azurerm_kubernetes_cluster.main.name"),
               description="AKS cluster (private API: deploy with `az aks command invoke` or from the VNet)."),
     ]

@@ -1,5 +1,6 @@
 """gke.tf: a private GKE cluster (Workload Identity, Shielded nodes, Calico network policy), regional in
-prod and zonal otherwise, with one autoscaled node pool running as the app's service account."""
+prod and zonal otherwise, with one autoscaled node pool running as the app's service account; the app's
+Kubernetes service account (var.k8s_namespace/var.k8s_service_account) may impersonate it."""
 
 from __future__ import annotations
 
@@ -69,6 +70,14 @@ def build(ctx: Context) -> list[Block]:
     return [
         cluster,
         pool,
+        block("resource", "google_service_account_iam_member", "workload_identity",
+              service_account_id=Ref("google_service_account.app.name"), role="roles/iam.workloadIdentityUser",
+              member=Call("format", "serviceAccount:%s.svc.id.goog[%s/%s]", Ref("var.project_id"),
+                          Ref("var.k8s_namespace"), Ref("var.k8s_service_account"))),
+        block("variable", "k8s_namespace", type=Ref("string"), default=ctx.name,
+              description="Namespace of the app's Kubernetes service account (Workload Identity)."),
+        block("variable", "k8s_service_account", type=Ref("string"), default="app",
+              description="Kubernetes service account the app's pods run as; it acts as the app's GCP service account."),
         block("variable", "admin_cidrs", type=Call("list", Ref("string")), default=[],
               description="CIDRs allowed to reach the GKE control plane (empty: none outside Google)."),
         block("output", "cluster_name", value=Ref("google_container_cluster.main.name"), description="GKE cluster."),
