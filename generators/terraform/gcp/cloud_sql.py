@@ -96,7 +96,7 @@ def _instance(ctx: Context, local: str, db: Database) -> list[Block]:
         block("resource", "random_id", f"sql_{local}", byte_length=2),
         block(
             "resource", "google_sql_database_instance", local,
-            name=Call("format", "%s-%s", resource_name(ctx.name, local.replace("_", "-"), max_length=90),
+            name=Call("format", "%s-%s", resource_name(ctx.name, local.replace("_", "-"), max_length=60),
                       Ref(f"random_id.sql_{local}.hex")),
             region=Ref("var.region"),
             database_version=database_version(db),
