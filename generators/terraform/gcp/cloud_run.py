@@ -3,6 +3,7 @@ only, with direct VPC egress to reach private data services."""
 
 from __future__ import annotations
 
+from bot.spec import Tier
 from generators.hcl import Block, Ref, block
 from generators.terraform import Context
 from generators.terraform.gcp.image import image_variable
@@ -42,7 +43,7 @@ def build(ctx: Context) -> list[Block]:
         name=resource_name(ctx.name, max_length=49),
         location=Ref("var.region"),
         ingress="INGRESS_TRAFFIC_ALL",
-        deletion_protection=False,
+        deletion_protection=ctx.spec.tier == Tier.prod,
         labels=labels(ctx),
         template=template,
     )

@@ -30,7 +30,7 @@ def build(ctx: Context) -> list[Block]:
         subnetwork=Ref("google_compute_subnetwork.main.id"),
         remove_default_node_pool=True,
         initial_node_count=1,
-        deletion_protection=False,
+        deletion_protection=ctx.spec.tier == Tier.prod,
         enable_intranode_visibility=True,
         enable_shielded_nodes=True,
         enable_legacy_abac=False,
