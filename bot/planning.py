@@ -65,9 +65,14 @@ DEFAULT_SIZING: dict[tuple[Cloud, Tier], dict[str, object]] = {
     (Cloud.gcp, Tier.staging): dict(node_instance_type="e2-standard-2", db_instance_class="db-custom-1-3840", cache_node_type="BASIC", nat_gateways=1),
     (Cloud.gcp, Tier.prod): dict(node_instance_type="e2-standard-4", db_instance_class="db-custom-2-7680", cache_node_type="STANDARD_HA", nat_gateways=1),
     (Cloud.azure, Tier.dev): dict(node_instance_type="Standard_B2s", db_instance_class="B_Standard_B1ms", cache_node_type="Basic_C0", nat_gateways=1),
-    (Cloud.azure, Tier.staging): dict(node_instance_type="Standard_D2s_v5", db_instance_class="GP_Standard_D2s_v3", cache_node_type="Standard_C1", nat_gateways=1),
-    (Cloud.azure, Tier.prod): dict(node_instance_type="Standard_D4s_v5", db_instance_class="GP_Standard_D2s_v3", cache_node_type="Premium_P1", nat_gateways=1),
+    (Cloud.azure, Tier.staging): dict(node_instance_type="Standard_D2s_v5", db_instance_class="GP_Standard_D2ds_v4", cache_node_type="Standard_C1", nat_gateways=1),
+    (Cloud.azure, Tier.prod): dict(node_instance_type="Standard_D4s_v5", db_instance_class="GP_Standard_D4ds_v4", cache_node_type="Premium_P1", nat_gateways=1),
 }
+
+
+# Tier-default sizes that cannot be highly available, and what replaces them when HA is needed.
+HA_DB_CLASS: dict[str, str] = {"B_Standard_B1ms": "GP_Standard_D2ds_v4"}  # Azure burstable: no zone-redundant HA
+HA_CACHE_TYPE: dict[str, str] = {"BASIC": "STANDARD_HA", "Basic_C0": "Standard_C0"}  # single-node tiers
 
 
 def plan_environment(spec: EnvironmentSpec, today: dt.date | None = None) -> Plan:
@@ -91,6 +96,12 @@ def plan_environment(spec: EnvironmentSpec, today: dt.date | None = None) -> Pla
     plan = Plan(spec=spec, sizing=sizing)
     plan.choose("node_instance_type", sizing.node_instance_type, f"default for {spec.tier.value} on {spec.cloud.value}")
     plan.choose("db_multi_az", sizing.db_multi_az, "requested high availability or prod tier" if ha else "single-AZ is enough below prod")
+    if sizing.db_multi_az and sizing.db_instance_class in HA_DB_CLASS:
+        sizing.db_instance_class = HA_DB_CLASS[sizing.db_instance_class]
+        plan.choose("db_instance_class", sizing.db_instance_class, "high availability needs a non-burstable size")
+    if sizing.cache_nodes > 1 and sizing.cache_node_type in HA_CACHE_TYPE:
+        sizing.cache_node_type = HA_CACHE_TYPE[sizing.cache_node_type]
+        plan.choose("cache_node_type", sizing.cache_node_type, "high availability needs a replicated cache tier")
     if spec.ttl_days:
         start = today or dt.date.today()
         plan.expires_on = spec.expires_on or start + dt.timedelta(days=spec.ttl_days)

@@ -116,6 +116,7 @@ class Monitoring(str, Enum):
 # Which managed offers exist on which cloud. Anything absent is refused with a reason.
 OFFERED: dict[tuple[str, str], frozenset[Cloud]] = {
     ("database", "mongodb"): frozenset({Cloud.aws, Cloud.azure}),
+    ("cache", "memcached"): frozenset({Cloud.aws, Cloud.gcp}),  # Azure has no managed Memcached
     ("queue", "sqs"): frozenset({Cloud.aws}),
     ("queue", "rabbitmq"): frozenset({Cloud.aws}),
     ("queue", "kafka"): frozenset({Cloud.aws, Cloud.azure}),
@@ -251,6 +252,7 @@ class EnvironmentSpec(StrictModel):
         if not is_valid_region(self.cloud.value, self.region):
             raise ValueError(f"region {self.region!r} is not a {self.cloud.value} region")
         offered = [("database", d.engine.value) for d in self.databases]
+        offered += [("cache", self.cache.engine.value)] if self.cache else []
         offered += [("queue", self.queue.engine.value)] if self.queue else []
         offered += [("search", self.search.engine.value)] if self.search else []
         offered += [("monitoring", m.value) for m in self.monitoring]

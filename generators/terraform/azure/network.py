@@ -1,0 +1,61 @@
+"""network.tf: a VNet with private subnets (workload, private endpoints, and delegated subnets for the
+services that need one), all behind one NSG that admits nothing from the internet."""
+
+from __future__ import annotations
+
+from bot.planning import Plan
+from bot.spec import ComputeKind, DatabaseEngine
+from generators.hcl import Block, Ref, block
+from generators.terraform import Context
+from generators.terraform.azure.names import dashed, tags
+from generators.terraform.azure.resource_group import LOCATION, RG
+
+# local name -> (address prefix, delegation service or None)
+WORKLOAD = ("workload", "10.20.0.0/22", None)
+PRIVATE_ENDPOINTS = ("private_endpoints", "10.20.8.0/24", None)
+CONTAINER_APPS = ("container_apps", "10.20.4.0/23", "Microsoft.App/environments")
+FUNCTIONS = ("functions", "10.20.6.0/24", "Microsoft.Web/serverFarms")
+POSTGRES = ("postgres", "10.20.9.0/24", "Microsoft.DBforPostgreSQL/flexibleServers")
+MYSQL = ("mysql", "10.20.10.0/24", "Microsoft.DBforMySQL/flexibleServers")
+
+
+def subnets(plan: Plan) -> list[tuple[str, str, str | None]]:
+    """The subnets this plan needs."""
+    engines = {db.engine for db in plan.spec.databases}
+    kind = plan.spec.compute.kind
+    wanted = [WORKLOAD, PRIVATE_ENDPOINTS]
+    wanted += [CONTAINER_APPS] if kind == ComputeKind.containers else []
+    wanted += [FUNCTIONS] if kind == ComputeKind.functions else []
+    wanted += [POSTGRES] if DatabaseEngine.postgres in engines else []
+    wanted += [MYSQL] if DatabaseEngine.mysql in engines else []
+    return wanted
+
+
+def subnet_id(local: str) -> Ref:
+    return Ref(f"azurerm_subnet.{local}.id")
+
+
+def build(ctx: Context) -> list[Block]:
+    blocks = [
+        block("resource", "azurerm_virtual_network", "main", name=dashed("vnet", ctx.name, max_length=64),
+              resource_group_name=RG, location=LOCATION, address_space=["10.20.0.0/16"], tags=tags(ctx)),
+        block("resource", "azurerm_network_security_group", "main", name=dashed("nsg", ctx.name, max_length=80),
+              resource_group_name=RG, location=LOCATION, tags=tags(ctx)),
+    ]
+    for local, prefix, delegation in subnets(ctx.plan):
+        body: dict = {
+            "name": dashed(ctx.name, local, max_length=80),
+            "resource_group_name": RG,
+            "virtual_network_name": Ref("azurerm_virtual_network.main.name"),
+            "address_prefixes": [prefix],
+        }
+        if local == PRIVATE_ENDPOINTS[0]:
+            body["private_endpoint_network_policies"] = "Enabled"
+        if delegation:
+            body["delegation"] = block("delegation", name=local, service_delegation=block(
+                "service_delegation", name=delegation))
+        blocks.append(block("resource", "azurerm_subnet", local, **body))
+        blocks.append(block("resource", "azurerm_subnet_network_security_group_association", local,
+                            subnet_id=subnet_id(local), network_security_group_id=Ref("azurerm_network_security_group.main.id")))
+    blocks.append(block("output", "vnet_id", value=Ref("azurerm_virtual_network.main.id"), description="VNet of the environment."))
+    return blocks

@@ -1,0 +1,110 @@
+"""Helpers for the GCP/Azure generator tests: generate into a directory, parse it, run fmt and checkov."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import hcl2
+import yaml
+from hcl2.utils import SerializationOptions
+
+from bot.planning import Plan, plan_environment
+from bot.settings import Settings
+from bot.spec import spec_from_data
+from generators.terraform import generate
+from tests.conftest import require_tool
+
+REPO = Path(__file__).resolve().parent.parent
+SKIPS_FILE = REPO / "policies" / "checkov-skips-gcp-azure.yaml"
+TODAY = dt.date(2026, 1, 15)
+OPTIONS = SerializationOptions(strip_string_quotes=True, explicit_blocks=False, with_comments=False)
+
+
+def plan_for(data: dict[str, Any]) -> Plan:
+    return plan_environment(spec_from_data(data), today=TODAY)
+
+
+def write(plan: Plan, out: Path, settings: Settings | None = None) -> Path:
+    """Generate the Terraform of `plan` under `out`; returns the terraform directory."""
+    files = generate(plan, settings or Settings())
+    for rel, text in files.items():
+        path = out / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return out / "environments" / plan.spec.name / "terraform"
+
+
+def parse(tf_dir: Path) -> dict[str, dict[str, Any]]:
+    """file name -> parsed HCL (hcl2 raises on anything that is not valid HCL)."""
+    return {p.name: hcl2.loads(p.read_text(encoding="utf-8"), serialization_options=OPTIONS)
+            for p in sorted(tf_dir.glob("*.tf"))}
+
+
+def blocks(parsed: dict[str, dict[str, Any]], kind: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """(type, name, body) of every `resource`/`data` block, or (name, "", body) for variable/output."""
+    for doc in parsed.values():
+        for entry in doc.get(kind, []):
+            for first, inner in entry.items():
+                if kind in {"resource", "data"}:
+                    for name, body in inner.items():
+                        yield first, name, body
+                else:
+                    yield first, "", inner
+
+
+def resources(parsed: dict[str, dict[str, Any]], type_: str | None = None) -> list[tuple[str, str, dict[str, Any]]]:
+    return [r for r in blocks(parsed, "resource") if type_ is None or r[0] == type_]
+
+
+def first(value: Any) -> Any:
+    """Nested blocks parse as lists of one body."""
+    return value[0] if isinstance(value, list) and value else value
+
+
+def fmt_check(tf_dir: Path) -> subprocess.CompletedProcess[str]:
+    terraform = require_tool("terraform")
+    return subprocess.run([terraform, "fmt", "-check", "-list=true", str(tf_dir)], capture_output=True, text=True,
+                          timeout=60, check=False)
+
+
+def skip_ids(cloud: str) -> set[str]:
+    """The documented checkov skips of one cloud."""
+    entries = yaml.safe_load(SKIPS_FILE.read_text(encoding="utf-8"))
+    return {e["id"] for e in entries if e["cloud"] == cloud}
+
+
+def unskipped(failures: list[str], cloud: str) -> list[str]:
+    """Failures that no documented skip covers."""
+    skips = skip_ids(cloud)
+    return [f for f in failures if f.split()[0] not in skips]
+
+
+def checkov_failures(tf_dir: Path) -> list[str]:
+    """`check_id resource` of every failed checkov check (no skips: tests apply the skip list, so they
+    can also tell whether every skip is still needed)."""
+    checkov = require_tool("checkov")
+    env = {**os.environ, "CKV_SKIP_PACKAGE_UPDATE_CHECK": "true", "BC_SKIP_MAPPING": "TRUE"}
+    result = subprocess.run(
+        [checkov, "-d", str(tf_dir), "--framework", "terraform", "--skip-download", "--compact", "-o", "json"],
+        capture_output=True, text=True, timeout=300, env=env, check=False,
+    )
+    reports = json.loads(result.stdout)
+    reports = reports if isinstance(reports, list) else [reports]
+    assert all(r["summary"]["parsing_errors"] == 0 for r in reports), result.stdout[:2000]
+    assert sum(r["summary"]["passed"] for r in reports) > 0, "checkov ran no checks"
+    return [f"{f['check_id']} {f['resource']}" for r in reports for f in r["results"]["failed_checks"]]
+
+
+def checkov_all(dirs: dict[str, Path]) -> dict[str, list[str]]:
+    """checkov_failures for several directories, two at a time (CI has two cores)."""
+    require_tool("checkov")
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = {key: pool.submit(checkov_failures, tf_dir) for key, tf_dir in dirs.items()}
+        return {key: future.result() for key, future in futures.items()}

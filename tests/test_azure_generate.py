@@ -1,0 +1,232 @@
+"""Azure Terraform: every compute kind and a few data stacks parse, are fmt-canonical, tagged, private,
+keep secrets in Key Vault (never files or outputs), and pass checkov (with the documented skips only)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.settings import Settings
+from bot.spec import SpecError, spec_from_data
+from generators.terraform import Context, standard_tags
+from generators.terraform.azure.names import dashed, key_vault_name, storage_account_name
+from tests.generated_terraform import (
+    blocks,
+    checkov_all,
+    first,
+    fmt_check,
+    parse,
+    plan_for,
+    resources,
+    skip_ids,
+    unskipped,
+    write,
+)
+
+STACKS = {
+    "kubernetes": {
+        "name": "payments-api-dev", "owner": "team-pay", "ttl_days": 14,
+        "compute": {"kind": "kubernetes", "min_replicas": 2, "max_replicas": 6},
+        "databases": [{"engine": "postgres"}, {"engine": "mysql"}, {"engine": "mongodb", "version": "6.0"}],
+        "cache": {"engine": "redis"}, "queue": {"engine": "kafka"},
+        "buckets": [{"name": "uploads"}, {"name": "media-files"}],
+    },
+    "containers": {
+        "name": "shop-web-prod", "tier": "prod", "owner": "web",
+        "compute": {"kind": "containers", "min_replicas": 2, "max_replicas": 5, "cpu": 1, "memory_gb": 2},
+        "databases": [{"engine": "postgres", "high_availability": True}], "queue": {"engine": "servicebus"},
+    },
+    "vm": {"name": "legacy-vm-dev", "compute": {"kind": "vm", "min_replicas": 2, "max_replicas": 3},
+           "databases": [{"engine": "mysql", "high_availability": True}]},
+    "functions": {"name": "hooks-staging", "tier": "staging", "app": {"framework": "fastapi"},
+                  "compute": {"kind": "functions"}, "cache": {"engine": "redis", "high_availability": True},
+                  "buckets": [{"name": "events"}]},
+}
+COMPONENT_FILE = {"kubernetes": "aks.tf", "containers": "container_apps.tf", "vm": "vm.tf", "functions": "functions.tf"}
+# Sub-resources and assignments that Azure cannot tag; everything else must carry the standard tags.
+UNTAGGABLE = {
+    "azurerm_subnet", "azurerm_subnet_network_security_group_association", "azurerm_role_assignment",
+    "azurerm_storage_container", "azurerm_postgresql_flexible_server_database", "azurerm_mysql_flexible_database",
+    "azurerm_postgresql_flexible_server_active_directory_administrator", "azurerm_mysql_flexible_server_configuration",
+    "azurerm_cosmosdb_mongo_database", "azurerm_servicebus_queue", "azurerm_eventhub",
+    "azurerm_redis_cache_access_policy_assignment", "azurerm_monitor_diagnostic_setting",
+    "azurerm_federated_identity_credential",
+    "random_password", "tls_private_key",
+}
+SENSITIVE = re.compile(r"random_password\.|private_key|\.result\b|connection_string|access_key|administrator_password")
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, dict]]:
+    out = tmp_path_factory.mktemp("azure")
+    result = {}
+    for kind, data in STACKS.items():
+        tf_dir = write(plan_for({"cloud": "azure", "region": "westeurope", **data}), out / kind)
+        result[kind] = (tf_dir, parse(tf_dir))
+    return result
+
+
+@pytest.mark.parametrize("kind", STACKS)
+def test_layout_backend_and_pinned_providers(generated, kind: str) -> None:
+    _, parsed = generated[kind]
+    assert {"versions.tf", "backend.tf", "variables.tf", "outputs.tf", "resource_group.tf", "key_vault.tf",
+            COMPONENT_FILE[kind]} <= set(parsed)
+    terraform = first(parsed["versions.tf"]["terraform"])
+    providers = first(terraform["required_providers"])
+    assert providers["azurerm"]["version"] == "~> 4.0" and providers["random"]["version"] == "~> 3.6"
+    backend = first(first(parsed["backend.tf"]["terraform"])["backend"])["azurerm"]
+    settings = Settings()
+    assert backend["resource_group_name"] == settings.azure_state_resource_group
+    assert backend["storage_account_name"] == settings.azure_state_storage_account
+    assert backend["container_name"] == "tfstate" and backend["key"] == f"environments/{STACKS[kind]['name']}.tfstate"
+    variables = {name: body for name, _, body in blocks(parsed, "variable")}
+    assert "default" not in variables["subscription_id"]
+    assert len(resources(parsed, "azurerm_resource_group")) == 1
+
+
+@pytest.mark.parametrize("kind", STACKS)
+def test_fmt_canonical(generated, kind: str) -> None:
+    result = fmt_check(generated[kind][0])
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("kind", STACKS)
+def test_tags_on_every_taggable_resource(generated, kind: str) -> None:
+    data = STACKS[kind]
+    for type_, name, body in resources(generated[kind][1]):
+        if type_ in UNTAGGABLE:
+            continue
+        tags = body.get("tags")
+        assert tags, f"{type_}.{name} has no tags"
+        assert tags["environment"] == data["name"] and tags["managed-by"] == "dev-agent"
+        assert tags["owner"] == data.get("owner", "unassigned") and tags["tier"] == data.get("tier", "dev")
+        assert ("expires-at" in tags) == bool(data.get("ttl_days"))
+
+
+@pytest.mark.parametrize("kind", STACKS)
+def test_nothing_public(generated, kind: str) -> None:
+    parsed = generated[kind][1]
+    assert not resources(parsed, "azurerm_public_ip")
+    assert not resources(parsed, "azurerm_network_security_rule")
+    assert all("security_rule" not in body for _, _, body in resources(parsed, "azurerm_network_security_group"))
+    for _, _, server in resources(parsed, "azurerm_postgresql_flexible_server"):
+        assert server["delegated_subnet_id"].startswith("${azurerm_subnet.")
+        assert server["public_network_access_enabled"] is False
+    for _, _, server in resources(parsed, "azurerm_mysql_flexible_server"):
+        assert server["delegated_subnet_id"].startswith("${azurerm_subnet.")
+        assert server["public_network_access"] == "Disabled"
+    for type_ in ("azurerm_redis_cache", "azurerm_storage_account", "azurerm_cosmosdb_account",
+                  "azurerm_eventhub_namespace", "azurerm_linux_function_app"):
+        for _, name, body in resources(parsed, type_):
+            assert body["public_network_access_enabled"] is False, f"{type_}.{name}"
+    for _, _, vm in resources(parsed, "azurerm_linux_virtual_machine"):
+        assert vm["disable_password_authentication"] is True
+    for _, _, cluster in resources(parsed, "azurerm_kubernetes_cluster"):
+        assert cluster["private_cluster_enabled"] is True and cluster["local_account_disabled"] is True
+    for _, _, vault in resources(parsed, "azurerm_key_vault"):
+        assert first(vault["network_acls"])["default_action"] == "Deny"
+
+
+@pytest.mark.parametrize("kind", STACKS)
+def test_secrets_stay_in_key_vault(generated, kind: str) -> None:
+    parsed = generated[kind][1]
+    for name, _, body in blocks(parsed, "output"):
+        assert not SENSITIVE.search(str(body["value"])), f"output {name} exposes a secret"
+    for type_ in ("azurerm_postgresql_flexible_server", "azurerm_mysql_flexible_server"):
+        for _, name, server in resources(parsed, type_):
+            assert server["administrator_password"] == f"${{random_password.{name}_admin.result}}"
+    stored = {body["value"] for _, _, body in resources(parsed, "azurerm_key_vault_secret")}
+    assert {f"${{random_password.{n}.result}}" for _, n, _ in resources(parsed, "random_password")} <= stored
+    for _, name, body in resources(parsed, "azurerm_key_vault_secret"):
+        assert body["value"].startswith("${"), f"secret {name} holds a literal"
+
+
+def test_services_and_high_availability(generated) -> None:
+    k8s = generated["kubernetes"][1]
+    assert resources(k8s, "azurerm_eventhub_namespace") and resources(k8s, "azurerm_cosmosdb_account")
+    mongo = resources(k8s, "azurerm_cosmosdb_account")[0][2]
+    assert mongo["kind"] == "MongoDB" and mongo["mongo_server_version"] == "6.0"
+    federated = resources(k8s, "azurerm_federated_identity_credential")[0][2]
+    assert "system:serviceaccount:" in federated["subject"]
+    assert "high_availability" not in resources(k8s, "azurerm_postgresql_flexible_server")[0][2]
+    assert resources(generated["containers"][1], "azurerm_servicebus_namespace")
+    ha = resources(generated["containers"][1], "azurerm_postgresql_flexible_server")[0][2]
+    assert first(ha["high_availability"])["mode"] == "ZoneRedundant"
+    mysql = resources(generated["vm"][1], "azurerm_mysql_flexible_server")[0][2]
+    assert first(mysql["high_availability"])["mode"] == "ZoneRedundant" and not mysql["sku_name"].startswith("B_")
+    redis = resources(generated["functions"][1], "azurerm_redis_cache")[0][2]
+    assert redis["sku_name"] in {"Standard", "Premium"}
+    assert resources(generated["vm"][1], "azurerm_linux_virtual_machine")[0][2]["count"] == 2
+
+
+def test_memcached_is_refused_with_a_reason() -> None:
+    with pytest.raises(SpecError, match="cache memcached has no managed offer on azure"):
+        spec_from_data({"name": "cache-dev", "cloud": "azure", "region": "eastus", "cache": {"engine": "memcached"}})
+
+
+def test_names_fit_azure_limits(tmp_path: Path) -> None:
+    name = "a-very-long-environment-name-for-testing"
+    plan = plan_for({"name": name, "cloud": "azure", "region": "eastus", "buckets": [{"name": "b" * 40}],
+                     "databases": [{"engine": "postgres"}]})
+    parsed = parse(write(plan, tmp_path))
+    account = resources(parsed, "azurerm_storage_account")[0][2]["name"]
+    assert re.fullmatch(r"[a-z0-9]{3,24}", account)
+    vault = resources(parsed, "azurerm_key_vault")[0][2]["name"]
+    assert re.fullmatch(r"[a-z][a-z0-9-]{1,22}[a-z0-9]", vault) and "--" not in vault
+    server = resources(parsed, "azurerm_postgresql_flexible_server")[0][2]["name"]
+    assert re.fullmatch(r"[a-z0-9][a-z0-9-]{1,61}[a-z0-9]", server)
+    ctx_a = Context(plan=plan, settings=Settings(), tags=standard_tags(plan))
+    other = plan_for({"name": name[:-1] + "z", "cloud": "azure", "region": "eastus"})
+    ctx_b = Context(plan=other, settings=Settings(), tags=standard_tags(other))
+    assert storage_account_name(ctx_a, "x") != storage_account_name(ctx_b, "x")
+    assert key_vault_name(ctx_a) != key_vault_name(ctx_b)
+    assert dashed("9--Lives!!") == "lives"
+
+
+def test_settings_text_stays_quoted(tmp_path: Path) -> None:
+    nasty = 'rg"} backend "local" {\n path = "/tmp/x'
+    plan = plan_for({"name": "quoted-dev", "cloud": "azure", "region": "eastus"})
+    parsed = parse(write(plan, tmp_path, Settings(azure_state_resource_group=nasty)))
+    backend = first(parsed["backend.tf"]["terraform"])["backend"]
+    assert len(backend) == 1 and first(backend)["azurerm"]["resource_group_name"] == nasty
+
+
+def test_functions_refuse_languages_without_a_runtime(tmp_path: Path) -> None:
+    plan = plan_for({"name": "gems-dev", "cloud": "azure", "region": "eastus", "app": {"language": "ruby"},
+                     "compute": {"kind": "functions"}})
+    with pytest.raises(SpecError, match="app.language"):
+        write(plan, tmp_path)
+
+
+@pytest.fixture(scope="module")
+def checkov_results(generated) -> dict[str, list[str]]:
+    return checkov_all({kind: tf_dir for kind, (tf_dir, _) in generated.items()})
+
+
+@pytest.mark.parametrize("kind", STACKS)
+def test_checkov_passes(checkov_results, kind: str) -> None:
+    assert unskipped(checkov_results[kind], "azure") == []
+
+
+def test_every_checkov_skip_is_still_needed(checkov_results) -> None:
+    failed = {f.split()[0] for failures in checkov_results.values() for f in failures}
+    assert skip_ids("azure") - failed == set()
+
+
+def test_high_availability_upgrades_sizes_without_ha() -> None:
+    base = {"name": "ha-dev", "cloud": "azure", "region": "eastus"}
+    single = plan_for({**base, "databases": [{"engine": "postgres"}], "cache": {"engine": "redis"}})
+    ha = plan_for({**base, "databases": [{"engine": "postgres", "high_availability": True}],
+                   "cache": {"engine": "redis", "high_availability": True}})
+    assert single.sizing.db_instance_class.startswith("B_") and single.sizing.cache_node_type == "Basic_C0"
+    assert ha.sizing.db_instance_class == "GP_Standard_D2ds_v4" and ha.sizing.cache_node_type == "Standard_C0"
+    assert {c.key for c in ha.choices} >= {"db_instance_class", "cache_node_type"}
+
+
+def test_mysql_versions_azure_does_not_offer_are_refused(tmp_path: Path) -> None:
+    plan = plan_for({"name": "my-dev", "cloud": "azure", "region": "eastus",
+                     "databases": [{"engine": "mysql", "version": "8.4"}]})
+    with pytest.raises(SpecError, match="databases.version"):
+        write(plan, tmp_path)
