@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 _COST_ROW = re.compile(
@@ -55,8 +56,8 @@ def _fmt_qty(q: float | None) -> str:
         return ""
     if abs(q - round(q)) < 1e-9:
         return f"{round(q):,}"
-    s = f"{q:,.4f}".rstrip("0").rstrip(".")
-    return s
+    truncated = math.floor(q * 10000) / 10000  # Infracost truncates quantities to 4 decimals
+    return f"{truncated:,.4f}".rstrip("0").rstrip(".")
 
 
 def _fmt_money(v: float) -> str:
@@ -82,15 +83,16 @@ def render_table(report: dict) -> str:
             rows.append(("", "", "", ""))
     wn = max(len(r[0]) for r in rows) + 2
     wq = max(len(r[1]) for r in rows) + 2
-    wu = max(len(r[2]) for r in rows) + 2
+    wu = max(len(r[2]) for r in rows if not r[2].startswith("Monthly cost depends")) + 2
+    wc = max(max(len(r[3]) for r in rows), 12)
     lines = []
     for name, qty, unit, cost in rows:
         if qty == "" and unit.startswith("Monthly cost depends"):
             lines.append(f" {name.ljust(wn)}{unit}")
         else:
-            lines.append(f" {name.ljust(wn)}{qty.rjust(wq - 2)}  {unit.ljust(wu)}{cost.rjust(12)}")
+            lines.append(f" {name.ljust(wn)}{qty.rjust(wq - 2)}  {unit.ljust(wu)}{cost.rjust(wc)}")
     total = float(report["totalMonthlyCost"] or 0)
-    lines.append(f" {'OVERALL TOTAL'.ljust(wn + wq + wu)}{_fmt_money(total).rjust(12)}")
+    lines.append(f" {'OVERALL TOTAL'.ljust(wn + wq + wu)}{_fmt_money(total).rjust(wc - 3)}")
     lines.append("")
     lines.append("──────────────────────────────────")
     summary = report["summary"]

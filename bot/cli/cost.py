@@ -1,0 +1,49 @@
+"""`dev-agent cost PATH [--usage-file F] [--json] [--markdown]`: Infracost-compatible monthly cost estimate."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from bot.cli import EXIT_INVALID
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``cost`` command."""
+
+    @app.command("cost")
+    def cost(
+        path: Path = typer.Argument(..., help="Terraform directory or `terraform show -json` plan file"),
+        usage_file: Optional[Path] = typer.Option(None, "--usage-file", help="Infracost usage file (YAML)"),
+        as_json: bool = typer.Option(False, "--json", help="print Infracost's JSON format (version 0.2)"),
+        markdown: bool = typer.Option(False, "--markdown", help="print a PR-comment style markdown table"),
+        offline: bool = typer.Option(False, "--offline", help="never use the infracost binary"),
+    ) -> None:
+        """Estimate monthly cost (730 h/month) offline, or with infracost when it and INFRACOST_API_KEY exist."""
+        from bot.cost import CostInputError, estimate_directory, infracost_cli
+        from bot.cost.table import render_markdown, render_table
+
+        try:
+            if usage_file is not None and not usage_file.is_file():
+                raise CostInputError(f"{usage_file}: usage file not found")
+            if not offline and infracost_cli.available():
+                typer.echo("using infracost (INFRACOST_API_KEY is set)", err=True)
+                report = infracost_cli.breakdown(path, usage_file)
+            else:
+                report = estimate_directory(path, usage_file)
+        except CostInputError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(EXIT_INVALID) from None
+        except RuntimeError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(1) from None
+        if as_json:
+            sys.stdout.write(json.dumps(report, indent=2) + "\n")
+        elif markdown:
+            sys.stdout.write(render_markdown(report))
+        else:
+            sys.stdout.write(render_table(report))
