@@ -288,7 +288,7 @@ def _region_for(inst: ResourceInstance, regions: dict[str, str | None]) -> str |
     if cloud == "google":
         for key in ("region", "location", "zone"):
             val = attrs.get(key)
-            if isinstance(val, str) and val:
+            if isinstance(val, str) and val and not val.isupper():  # "US"/"EU" are multi-regions
                 parts = val.split("-")
                 if len(parts) == 3 and parts[2].isalpha():  # a zone such as us-central1-a
                     return "-".join(parts[:2])
