@@ -32,4 +32,4 @@ def test_golden_summary_counts_free_and_unsupported():
     assert summary["totalSupportedResources"] == 30
     assert summary["noPriceResourceCounts"] == {"aws_launch_template": 1}
     assert summary["unsupportedResourceCounts"] == {"aws_instance": 1}
-    assert "host tenancy" in " ".join(report["projects"][0]["notes"])
+    assert "host tenancy" in " ".join(w["message"] for w in report["projects"][0]["metadata"]["warnings"])

@@ -163,7 +163,7 @@ def test_region_outside_the_catalog_is_listed_with_a_note():
     files = {"main.tf": 'provider "aws" {\n  region = "sa-east-1"\n}\nresource "aws_nat_gateway" "n" {\n  subnet_id = "s"\n}\n'}
     report = estimate_files(files)
     assert report["summary"]["unsupportedResourceCounts"] == {"aws_nat_gateway": 1}
-    assert "sa-east-1" in report["projects"][0]["notes"][0]
+    assert "sa-east-1" in report["projects"][0]["metadata"]["warnings"][0]["message"]
 
 
 def test_regional_prices_differ_from_us_east_1():

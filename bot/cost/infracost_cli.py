@@ -23,6 +23,4 @@ def breakdown(path: str | Path, usage_file: str | Path | None = None, timeout: f
     proc = subprocess.run(args, capture_output=True, text=True, timeout=timeout, check=False)
     if proc.returncode != 0:
         raise RuntimeError(f"infracost failed ({proc.returncode}): {proc.stderr.strip()[-500:]}")
-    report = json.loads(proc.stdout)
-    report.setdefault("metadata", {})["estimator"] = "infracost"
-    return report
+    return json.loads(proc.stdout)

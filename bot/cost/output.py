@@ -66,23 +66,28 @@ def report(priced: list[Priced], free: dict[str, int], unsupported: dict[str, in
     }
     breakdown = {"resources": resources, "totalHourlyCost": dec(total / HOURS_PER_MONTH),
                  "totalMonthlyCost": dec(total), "totalMonthlyUsageCost": dec(usage_total)}
+    warnings = [{"code": 0, "message": note, "data": None, "isError": False} for note in notes]
     project_doc = {"name": project, "displayName": project,
-                   "metadata": {"path": project, "type": kind, "estimator": "dev-agent offline catalog"},
-                   "pastBreakdown": None, "breakdown": breakdown, "diff": None, "summary": summary, "notes": notes}
+                   "metadata": {"path": project, "type": kind, "warnings": warnings},
+                   "pastBreakdown": {"resources": [], "totalHourlyCost": "0", "totalMonthlyCost": "0",
+                                     "totalMonthlyUsageCost": "0"},
+                   "breakdown": breakdown, "diff": breakdown, "summary": summary}
+    vcs = {k: "" for k in ("vcsBranch", "vcsCommitSha", "vcsCommitAuthorName", "vcsCommitAuthorEmail",
+                           "vcsCommitTimestamp", "vcsCommitMessage")}
     return {
         "version": "0.2",
-        "metadata": {"infracostCommand": "breakdown", "estimator": "dev-agent"},
+        "metadata": {"infracostCommand": "breakdown", **vcs},
         "currency": "USD",
         "projects": [project_doc],
         "totalHourlyCost": breakdown["totalHourlyCost"],
         "totalMonthlyCost": breakdown["totalMonthlyCost"],
         "totalMonthlyUsageCost": breakdown["totalMonthlyUsageCost"],
-        "pastTotalHourlyCost": None,
-        "pastTotalMonthlyCost": None,
-        "pastTotalMonthlyUsageCost": None,
-        "diffTotalHourlyCost": None,
-        "diffTotalMonthlyCost": None,
-        "diffTotalMonthlyUsageCost": None,
+        "pastTotalHourlyCost": "0",
+        "pastTotalMonthlyCost": "0",
+        "pastTotalMonthlyUsageCost": "0",
+        "diffTotalHourlyCost": breakdown["totalHourlyCost"],
+        "diffTotalMonthlyCost": breakdown["totalMonthlyCost"],
+        "diffTotalMonthlyUsageCost": breakdown["totalMonthlyUsageCost"],
         "timeGenerated": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "summary": summary,
     }

@@ -107,7 +107,7 @@ def render_table(report: dict) -> str:
         lines.append(f"∙ {n} {'is' if n == 1 else 'are'} not supported yet:")
         for rtype, count in sorted(unsupported.items()):
             lines.append(f"  ∙ {count} x {rtype}")
-    notes = [n for p in report["projects"] for n in p.get("notes", [])]
+    notes = [w["message"] for p in report["projects"] for w in (p.get("metadata") or {}).get("warnings") or []]
     for note in notes:
         lines.append(f"  note: {note}")
     return "\n".join(lines) + "\n"
