@@ -461,7 +461,7 @@ def _get(v: Any, key: Any) -> Any:
             return v[key]
         if isinstance(key, (int, float)) and str(int(key)) in v:
             return v[str(int(key))]
-        return UNKNOWN if v.get("__resource__") else _missing(v, key)
+        return _missing(v, key)
     if isinstance(v, (list, tuple)):
         try:
             return v[int(_num(key))]

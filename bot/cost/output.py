@@ -11,6 +11,8 @@ def dec(value: float | None) -> str | None:
     """A decimal string as Infracost prints them (no exponent, no trailing zeros)."""
     if value is None:
         return None
+    if float(value).is_integer():
+        return str(int(value))
     text = f"{value:.10f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
 
