@@ -58,14 +58,15 @@ def price(ctx: Ctx) -> Priced:
     itype = attr("instance_type", "")
     u = ctx.usage
     if not on_host:
-        os_name = "windows" if str(ctx.get("get_password_data", "")) == "true" else "linux"
+        os_name = "windows" if (u.text("operating_system") or "linux").startswith("windows") else "linux"
         ri_type = u.text("reserved_instance_type")
         if ri_type:
             term = u.text("reserved_instance_term") or "1_year"
             option = u.text("reserved_instance_payment_option") or "no_upfront"
             key = f"ri.{ri_type}.{term.replace('_year', 'yr')}.{option}.{os_name}.{itype}"
             p = 0.0 if option == "all_upfront" else ctx.price("aws_ec2", key)
-            priced.components.append(Component(f"Instance usage (Linux/UNIX, reserved, {itype})", "hours", p,
+            label = "Linux/UNIX" if os_name == "linux" else "Windows"
+            priced.components.append(Component(f"Instance usage ({label}, reserved, {itype})", "hours", p,
                                                _hours(ctx)))
         else:
             tkey = "dedicated" if tenancy == "dedicated" else "shared"
