@@ -223,3 +223,42 @@ resource "aws_nat_gateway" "other" {
 def test_estimate_parsed_matches_estimate_files():
     files = {"main.tf": PROVIDER + 'resource "aws_eks_cluster" "c" {\n  name = "c"\n  role_arn = "r"\n}\n'}
     assert estimate_parsed(parse_hcl_files(files))["totalMonthlyCost"] == estimate_files(files)["totalMonthlyCost"] == "73"
+
+
+def test_local_modules_with_inputs_count_and_outputs():
+    files = {
+        "environments/demo/terraform/main.tf": PROVIDER + '''
+module "db" {
+  source = "./modules/db"
+  class  = "db.t3.large"
+}
+module "nat" {
+  source = "./modules/nat"
+  count  = 2
+}
+resource "aws_db_instance" "copy" {
+  engine         = "postgres"
+  instance_class = module.db.class
+}
+''',
+        "environments/demo/terraform/modules/db/main.tf": '''
+variable "class" {
+  default = "db.t3.micro"
+}
+resource "aws_db_instance" "this" {
+  engine         = "postgres"
+  instance_class = var.class
+}
+output "class" {
+  value = aws_db_instance.this.instance_class
+}
+''',
+        "environments/demo/terraform/modules/nat/main.tf": 'resource "aws_nat_gateway" "this" {\n  subnet_id = "s"\n}\n',
+        "environments/demo/helm/values.yaml": "replicas: 2\n",
+    }
+    res = resources(estimate_files(files))
+    assert "module.db.aws_db_instance.this" in res
+    assert "module.nat[1].aws_nat_gateway.this" in res
+    assert res["aws_db_instance.copy"]["costComponents"][0]["name"].endswith("db.t3.large)")
+    assert float(res["module.db.aws_db_instance.this"]["monthlyCost"]) == pytest.approx(
+        float(res["aws_db_instance.copy"]["monthlyCost"]))

@@ -7,6 +7,7 @@ Public API: :func:`estimate_directory`, :func:`estimate_files`, :func:`estimate_
 from __future__ import annotations
 
 import json
+import posixpath
 from pathlib import Path
 from typing import Any
 
@@ -53,35 +54,60 @@ def parse_hcl_files(files: dict[str, str]) -> dict[str, dict]:
 
 
 def estimate_directory(path: str | Path, usage: UsageFile | str | Path | None = None) -> dict:
-    """Estimate a Terraform directory (``*.tf`` + tfvars) or a ``terraform show -json`` file."""
+    """Estimate a Terraform directory (``*.tf`` + tfvars, local modules below it) or a plan JSON file."""
     p = Path(path)
     if p.is_file():
         return estimate_plan_json(p, usage)
     if not p.is_dir():
         raise CostInputError(f"{path}: no such directory or plan file")
-    files = {f.name: f.read_text(encoding="utf-8") for f in sorted(p.iterdir())
-             if f.is_file() and (f.suffix in (".tf",) or f.name.endswith(".tfvars"))}
-    if not files:
+    files = {}
+    for f in sorted(p.rglob("*")):
+        rel = f.relative_to(p)
+        if f.is_file() and (f.suffix == ".tf" or f.name.endswith(".tfvars")) and not any(
+                part.startswith(".") for part in rel.parts):
+            files[rel.as_posix()] = f.read_text(encoding="utf-8")
+    if not any("/" not in name and name.endswith(".tf") for name in files):
         raise CostInputError(f"{path}: no .tf files")
-    parsed = {}
-    for name, text in files.items():
-        try:
-            parsed.update(parse_hcl_files({name: text}))
-        except CostInputError as exc:
-            raise CostInputError(str(Path(path) / str(exc))) from None
+    try:
+        parsed = parse_hcl_files(files)
+    except CostInputError as exc:
+        raise CostInputError(f"{Path(path) / str(exc)}") from None
     return estimate_parsed(parsed, usage, project=str(path))
 
 
 def estimate_files(files: dict[str, str], usage: UsageFile | str | Path | None = None, project: str = "main") -> dict:
-    """Estimate generated files held in memory (``{relative path: text}``); non-Terraform files are ignored."""
+    """Estimate generated files held in memory (``{relative path: text}``); non-Terraform files are ignored.
+
+    The root module is the shallowest directory holding ``.tf`` files; local module sources resolve
+    relative to it."""
     return estimate_parsed(parse_hcl_files(files), usage, project=project)
 
 
 def estimate_parsed(parsed_hcl_modules: dict[str, dict], usage: UsageFile | str | Path | None = None,
                     project: str = "main", variables: dict | None = None) -> dict:
-    """Estimate already-parsed HCL (``{filename: python-hcl2 dict}``); the fast path for planners."""
-    module = Module(parsed_hcl_modules, variables)
+    """Estimate already-parsed HCL (``{path: python-hcl2 dict}``); the fast path for planners."""
+    dirs = {posixpath.dirname(name) for name in parsed_hcl_modules if name.endswith(".tf")}
+    if not dirs:
+        raise CostInputError(f"{project}: no .tf files")
+    root = min(dirs, key=lambda d: (d.count("/") + bool(d), d))
+    module = Module(_files_in(parsed_hcl_modules, root), variables, _loader(parsed_hcl_modules, root))
     return _estimate(module.evaluate(), _usage(usage), project, "terraform_dir")
+
+
+def _files_in(parsed: dict[str, dict], directory: str) -> dict[str, dict]:
+    return {name: doc for name, doc in parsed.items() if posixpath.dirname(name) == directory}
+
+
+def _loader(parsed: dict[str, dict], base: str):
+    """Resolve local module sources (``./x``, ``../x``) against the parsed files; others are not loaded."""
+    def load(source: str):
+        if not source.startswith(("./", "../")):
+            return None
+        target = posixpath.normpath(posixpath.join(base, source))
+        target = "" if target == "." else target
+        files = _files_in(parsed, target)
+        return (files, _loader(parsed, target)) if files else None
+    return load
 
 
 def estimate_plan_json(path: str | Path, usage: UsageFile | str | Path | None = None) -> dict:

@@ -8,11 +8,13 @@ blocks are evaluated; the result is one :class:`ResourceInstance` per resource i
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from bot.cost.expr import UNKNOWN, ExprError, Unknown, compile_template, needs_eval
 
 META_KEYS = {"count", "for_each", "lifecycle", "depends_on", "provisioner", "connection", "provider", "dynamic"}
+# resolves a module ``source`` to (parsed files of that directory, loader for its own children), or None
+ModuleLoader = Callable[[str], "tuple[dict[str, dict], ModuleLoader] | None"]
 DEFAULT_REGIONS = {"aws": "us-east-1", "google": "us-central1", "azurerm": "eastus"}
 
 
@@ -62,7 +64,13 @@ class _LazyMap(dict):
 class Module:
     """A Terraform root module given as ``{filename: python-hcl2 dict}``."""
 
-    def __init__(self, parsed: dict[str, dict], variables: dict | None = None) -> None:
+    def __init__(self, parsed: dict[str, dict], variables: dict | None = None, loader: ModuleLoader | None = None,
+                 prefix: str = "", inherited_regions: dict[str, str | None] | None = None) -> None:
+        self.loader = loader
+        self.prefix = prefix
+        self.inherited_regions = inherited_regions or {}
+        self.module_blocks: dict[str, dict] = {}
+        self.outputs: dict[str, Any] = {}
         self.variables: dict[str, Any] = {}
         self.local_exprs: dict[str, Any] = {}
         self.resources: dict[tuple[str, str], tuple[dict, str]] = {}
@@ -79,6 +87,11 @@ class Module:
                 for rtype, named in blk.items():
                     for rname, body in named.items():
                         self.resources[(rtype, rname)] = (body, fname)
+            for blk in doc.get("module", []):
+                self.module_blocks.update(blk)
+            for blk in doc.get("output", []):
+                for oname, body in blk.items():
+                    self.outputs[oname] = body.get("value") if isinstance(body, dict) else None
             for blk in doc.get("provider", []):
                 for pname, body in blk.items():
                     self.providers.append({"name": pname, **(body if isinstance(body, dict) else {})})
@@ -95,6 +108,8 @@ class Module:
                            for t, names in self._by_type.items()}
         self._evaluating: set = set()
         self._instances: dict[tuple[str, str], list[ResourceInstance]] = {}
+        self._children: dict[str, list[tuple[str, Module]]] = {}
+        self._module_outputs = _LazyMap(list(self.module_blocks), self._child_outputs)
 
     # -- environment ----------------------------------------------------------------------------
     def _root_env(self, name: str) -> Any:
@@ -108,6 +123,8 @@ class Module:
             return {"module": ".", "root": ".", "cwd": "."}
         if name == "terraform":
             return {"workspace": "default"}
+        if name == "module":
+            return self._module_outputs
         return UNKNOWN  # data sources, modules, unknown resource types without configuration
 
     def _eval_local(self, name: str) -> Any:
@@ -228,8 +245,8 @@ class Module:
 
     def _instance(self, addr, rtype, rname, body, env, provider, fname) -> ResourceInstance:
         attrs = self._eval_body(body, env)
-        attrs["__address__"] = addr
-        return ResourceInstance(addr, rtype, rname, attrs, provider, fname)
+        attrs["__address__"] = self.prefix + addr
+        return ResourceInstance(self.prefix + addr, rtype, rname, attrs, provider, fname)
 
     def _resource_value(self, rtype: str, rname: str) -> Any:
         body, _ = self.resources[(rtype, rname)]
@@ -243,24 +260,65 @@ class Module:
         return insts[0].attrs if insts else Unknown(f"{rtype}.{rname}")
 
     def provider_regions(self) -> dict[str, str | None]:
-        """``{"aws": "us-east-1", "aws.west": ...}`` from provider blocks."""
-        out: dict[str, Any] = {}
+        """``{"aws": "us-east-1", "aws.west": ...}`` from provider blocks (over inherited ones)."""
+        out: dict[str, Any] = dict(self.inherited_regions)
         for p in self.providers:
             name = p["name"]
             alias = self.eval_value(p.get("alias"), self._root_env) if "alias" in p else None
             key = f"{name}.{alias}" if isinstance(alias, str) else name
             region = self.eval_value(p.get("region"), self._root_env) if "region" in p else None
-            out[key] = region if isinstance(region, str) else None
+            out[key] = region if isinstance(region, str) else out.get(key)
         return out
 
+    # -- child modules --------------------------------------------------------------------------
+    def children(self, name: str) -> list[tuple[str, "Module"]]:
+        """(address prefix, evaluated child) per instance of a local ``module`` block."""
+        if name in self._children:
+            return self._children[name]
+        body = self.module_blocks[name]
+        source = body.get("source") if isinstance(body, dict) else None
+        loaded = self.loader(source) if self.loader and isinstance(source, str) else None
+        out: list[tuple[str, Module]] = []
+        if loaded is not None:
+            files, child_loader = loaded
+            regions = self.provider_regions()
+            passed = body.get("providers") if isinstance(body.get("providers"), dict) else {}
+            for key, target in passed.items():
+                regions[key] = regions.get(_provider_name(target, key))
+            kind, rep = self._repetition(body)
+            if kind == "count":
+                keys = [(f"[{i}]", {"count": {"index": i}}) for i in range(rep)]
+            elif kind == "for_each":
+                keys = [(f'["{k}"]', {"each": {"key": k, "value": v}}) for k, v in rep.items()]
+            else:
+                keys = [("", {})]
+            skip = META_KEYS | {"source", "version", "providers"}
+            for suffix, bound in keys:
+                env = _bind(self._root_env, bound)
+                inputs = {k: self.eval_value(v, env) for k, v in body.items() if k not in skip}
+                prefix = f"{self.prefix}module.{name}{suffix}."
+                out.append((prefix, Module(files, inputs, child_loader, prefix, regions)))
+        self._children[name] = out
+        return out
+
+    def _child_outputs(self, name: str) -> Any:
+        kids = self.children(name)
+        if len(kids) != 1:
+            return UNKNOWN
+        child = kids[0][1]
+        return {k: child.eval_value(v, child._root_env) for k, v in child.outputs.items()}
+
     def evaluate(self) -> list[ResourceInstance]:
-        """Every resource instance, in configuration order, with its region resolved."""
+        """Every resource instance (child modules included), in configuration order, with its region."""
         regions = self.provider_regions()
         out: list[ResourceInstance] = []
         for rtype, rname in self.resources:
             for inst in self.instances(rtype, rname):
                 inst.region = _region_for(inst, regions)
                 out.append(inst)
+        for name in self.module_blocks:
+            for _, child in self.children(name):
+                out.extend(child.evaluate())
         return out
 
 
