@@ -47,7 +47,8 @@ def test_json_output_validates_against_infracost_schema():
 def test_markdown_output():
     proc = run(NAT, "--markdown")
     assert proc.returncode == 0
-    assert "| `aws_nat_gateway.nat` | $32.85 |" in proc.stdout
+    assert "<h4>Monthly estimate: $65.70</h4>" in proc.stdout
+    assert "<summary>Estimate details</summary>" in proc.stdout and "aws_nat_gateway.nat" in proc.stdout
 
 
 def test_bad_hcl_exits_3_naming_file_and_line(tmp_path):

@@ -262,3 +262,17 @@ output "class" {
     assert res["aws_db_instance.copy"]["costComponents"][0]["name"].endswith("db.t3.large)")
     assert float(res["module.db.aws_db_instance.this"]["monthlyCost"]) == pytest.approx(
         float(res["aws_db_instance.copy"]["monthlyCost"]))
+
+
+def test_odd_attribute_values_are_reported_not_crashing():
+    files = {"main.tf": PROVIDER + '''
+resource "aws_db_instance" "odd" {
+  engine            = "postgres"
+  instance_class    = ["db.t3.micro"]
+  allocated_storage = "lots"
+}
+'''}
+    report = estimate_files(files)
+    assert report["summary"]["totalDetectedResources"] == 1
+    warnings = report["projects"][0]["metadata"]["warnings"]
+    assert all("Traceback" not in w["message"] for w in warnings)

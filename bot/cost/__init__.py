@@ -65,7 +65,10 @@ def estimate_directory(path: str | Path, usage: UsageFile | str | Path | None = 
         rel = f.relative_to(p)
         if f.is_file() and (f.suffix == ".tf" or f.name.endswith(".tfvars")) and not any(
                 part.startswith(".") for part in rel.parts):
-            files[rel.as_posix()] = f.read_text(encoding="utf-8")
+            try:
+                files[rel.as_posix()] = f.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise CostInputError(f"{f}: cannot read: {exc}") from None
     if not any("/" not in name and name.endswith(".tf") for name in files):
         raise CostInputError(f"{path}: no .tf files")
     try:
@@ -189,6 +192,12 @@ def _estimate(instances: list[ResourceInstance], usage: UsageFile, project: str,
         except Unsupported as exc:
             unsupported[inst.type] = unsupported.get(inst.type, 0) + 1
             notes.append(f"{inst.address}: {exc}")
+            continue
+        except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
+            if isinstance(exc, CostInputError):
+                raise
+            unsupported[inst.type] = unsupported.get(inst.type, 0) + 1
+            notes.append(f"{inst.address} ({inst.file}): attributes could not be priced ({exc})")
             continue
         if result is None:
             free[inst.type] = free.get(inst.type, 0) + 1

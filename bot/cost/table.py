@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import math
 import re
 
@@ -132,10 +133,41 @@ def _rows(node: dict, prefix: str, rows: list) -> None:
 
 
 def render_markdown(report: dict) -> str:
-    """A PR-comment style markdown table (per resource monthly cost), like Infracost's comment."""
-    lines = ["| Resource | Monthly cost |", "|---|---:|"]
+    """A PR comment in the shape of Infracost's: project totals table, then the breakdown in a details block."""
+    rows = []
     for project in report["projects"]:
-        for res in project["breakdown"]["resources"]:
-            lines.append(f"| `{res['name']}` | {_fmt_money(float(res['monthlyCost'] or 0))} |")
-    lines.append(f"| **Total** | **{_fmt_money(float(report['totalMonthlyCost'] or 0))}** |")
-    return "\n".join(lines) + "\n"
+        b = project["breakdown"]
+        total = float(b["totalMonthlyCost"] or 0)
+        usage = float(b["totalMonthlyUsageCost"] or 0)
+        rows.append(f"    <tr>\n      <td>{html.escape(project['name'])}</td>\n"
+                    f"      <td align=\"right\">{_fmt_money(total - usage)}</td>\n"
+                    f"      <td align=\"right\">{_fmt_money(usage) if usage else '-'}</td>\n"
+                    f"      <td align=\"right\">{_fmt_money(total)}</td>\n    </tr>")
+    total = float(report["totalMonthlyCost"] or 0)
+    return "\n".join([
+        "<h4>💰 Cost estimate</h4>",
+        f"<h4>Monthly estimate: {_fmt_money(total)}</h4>",
+        "<table>",
+        "  <thead>",
+        "    <td>Project</td>",
+        "    <td>Baseline cost</td>",
+        "    <td>Usage cost*</td>",
+        "    <td>Monthly cost</td>",
+        "  </thead>",
+        "  <tbody>",
+        *rows,
+        "  </tbody>",
+        "</table>",
+        "",
+        "*Usage costs come from the usage file; usage-based components without usage are listed with their "
+        "unit price only. A month is 730 hours.",
+        "<details>",
+        "",
+        "<summary>Estimate details</summary>",
+        "",
+        "```",
+        render_table(report).rstrip("\n"),
+        "```",
+        "</details>",
+        "",
+    ])

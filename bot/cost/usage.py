@@ -102,7 +102,10 @@ EMPTY = Usage({})
 
 def load_usage_file(path: str | Path) -> UsageFile:
     """Read and validate an Infracost usage file (version 0.1)."""
-    text = Path(path).read_text(encoding="utf-8")
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CostInputError(f"{path}: cannot read usage file: {exc}") from None
     return parse_usage(text, str(path))
 
 
