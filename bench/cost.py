@@ -11,8 +11,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.cost import estimate_directory, estimate_parsed, parse_hcl_files  # noqa: E402
-from bot.cost.compare import compare_with_golden  # noqa: E402
+from bot.cost import estimate_directory, estimate_parsed, parse_hcl_files
+from bot.cost.compare import compare_with_golden
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "fixtures" / "infracost" / "aws-testdata"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import Annotated
 
 import typer
 
@@ -17,11 +17,11 @@ def register(app: typer.Typer) -> None:
 
     @app.command("cost")
     def cost(
-        path: Path = typer.Argument(..., help="Terraform directory or `terraform show -json` plan file"),
-        usage_file: Optional[Path] = typer.Option(None, "--usage-file", help="Infracost usage file (YAML)"),
-        as_json: bool = typer.Option(False, "--json", help="print Infracost's JSON format (version 0.2)"),
-        markdown: bool = typer.Option(False, "--markdown", help="print a PR-comment style markdown table"),
-        offline: bool = typer.Option(False, "--offline", help="never use the infracost binary"),
+        path: Annotated[Path, typer.Argument(help="Terraform directory or `terraform show -json` plan file")],
+        usage_file: Annotated[Path | None, typer.Option("--usage-file", help="Infracost usage file (YAML)")] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="print Infracost's JSON format (version 0.2)")] = False,
+        markdown: Annotated[bool, typer.Option("--markdown", help="print a PR-comment style markdown table")] = False,
+        offline: Annotated[bool, typer.Option("--offline", help="never use the infracost binary")] = False,
     ) -> None:
         """Estimate monthly cost (730 h/month) offline, or with infracost when it and INFRACOST_API_KEY exist."""
         from bot.cost import CostInputError, estimate_directory, infracost_cli

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import posixpath
 from pathlib import Path
-from typing import Any
 
 from bot.cost.catalog import load_catalog
 from bot.cost.hcl_eval import DEFAULT_REGIONS, Module, ResourceInstance
@@ -40,7 +39,7 @@ def parse_hcl_files(files: dict[str, str]) -> dict[str, dict]:
     opts = hcl2.utils.SerializationOptions(strip_string_quotes=True, explicit_blocks=False, with_comments=False)
     parsed: dict[str, dict] = {}
     for name, text in files.items():
-        if not (name.endswith(".tf") or name.endswith(".tfvars")):
+        if not name.endswith((".tf", ".tfvars")):
             continue
         try:
             parsed[name] = hcl2.loads(text if text.endswith("\n") else text + "\n", serialization_options=opts)
@@ -48,7 +47,7 @@ def parse_hcl_files(files: dict[str, str]) -> dict[str, dict]:
             line = getattr(exc, "line", 0) or 0
             col = getattr(exc, "column", 0) or 0
             raise CostInputError(f"{name}:{line}:{col}: HCL does not parse") from None
-        except Exception as exc:  # python-hcl2 raises plain exceptions for some invalid input
+        except Exception as exc:  # noqa: BLE001 - python-hcl2 raises plain exceptions for some invalid input
             raise CostInputError(f"{name}: HCL does not parse: {exc}") from None
     return parsed
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any
 
 
 class Unknown:
@@ -170,7 +171,7 @@ class _Parser:
             return run
         return cond
 
-    _LEVELS = [["||"], ["&&"], ["==", "!="], ["<=", ">=", "<", ">"], ["+", "-"], ["*", "/", "%"]]
+    _LEVELS: tuple[list[str], ...] = (["||"], ["&&"], ["==", "!="], ["<=", ">=", "<", ">"], ["+", "-"], ["*", "/", "%"])
 
     def binary(self, level: int) -> Callable:
         if level == len(self._LEVELS):
@@ -187,12 +188,10 @@ class _Parser:
 
     def unary(self) -> Callable:
         if self.eat("!"):
-            inner = self.unary()
-            return lambda env: (lambda v: v if isinstance(v, Unknown) else not v)(inner(env))
+            return _negate(self.unary(), lambda v: not v)
         if self.peek("-") and not self.peek("->"):
             self.i += 1
-            inner = self.unary()
-            return lambda env: (lambda v: v if isinstance(v, Unknown) else -_num(v))(inner(env))
+            return _negate(self.unary(), lambda v: -_num(v))
         return self.postfix(self.primary())
 
     def postfix(self, base: Callable) -> Callable:
@@ -385,6 +384,14 @@ class _Parser:
             return out_list if close == "]" else out_map
 
         return run
+
+
+def _negate(inner: Callable, op: Callable) -> Callable:
+    """A unary operator that passes unknown values through."""
+    def run(env: Env) -> Any:
+        v = inner(env)
+        return v if isinstance(v, Unknown) else op(v)
+    return run
 
 
 def _num(v: Any) -> float:
@@ -581,7 +588,7 @@ _FUNCTIONS: dict[str, Callable[..., Any]] = {
     "replace": lambda s, a, b: s.replace(a, b),
     "substr": lambda s, o, n: s[int(o):] if int(n) < 0 else s[int(o):int(o) + int(n)],
     "trimspace": lambda s: s.strip(),
-    "trimprefix": lambda s, p: s[len(p):] if s.startswith(p) else s,
+    "trimprefix": lambda s, p: s.removeprefix(p),
     "trimsuffix": lambda s, p: s[:-len(p)] if p and s.endswith(p) else s,
     "startswith": lambda s, p: s.startswith(p),
     "endswith": lambda s, p: s.endswith(p),

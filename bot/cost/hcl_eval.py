@@ -7,8 +7,9 @@ blocks are evaluated; the result is one :class:`ResourceInstance` per resource i
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from bot.cost.expr import UNKNOWN, ExprError, Unknown, compile_template, needs_eval
 
@@ -51,13 +52,13 @@ class _LazyMap(dict):
             dict.__setitem__(self, key, self._compute(key))
         return dict.__getitem__(self, key)
 
-    def keys(self):  # noqa: D102
+    def keys(self):
         return list(self._keys)
 
-    def values(self):  # noqa: D102
+    def values(self):
         return [self[k] for k in self._keys]
 
-    def items(self):  # noqa: D102
+    def items(self):
         return [(k, self[k]) for k in self._keys]
 
 
@@ -76,7 +77,7 @@ class Module:
         self.resources: dict[tuple[str, str], tuple[dict, str]] = {}
         self.providers: list[dict] = []
         for fname, doc in parsed.items():
-            if fname.endswith(".tfvars") or fname.endswith(".tfvars.json"):
+            if fname.endswith((".tfvars", ".tfvars.json")):
                 continue
             for blk in doc.get("variable", []):
                 for vname, body in blk.items():
@@ -271,7 +272,7 @@ class Module:
         return out
 
     # -- child modules --------------------------------------------------------------------------
-    def children(self, name: str) -> list[tuple[str, "Module"]]:
+    def children(self, name: str) -> list[tuple[str, Module]]:
         """(address prefix, evaluated child) per instance of a local ``module`` block."""
         if name in self._children:
             return self._children[name]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from bot.cost.catalog import Catalog
 from bot.cost.expr import Unknown
@@ -35,7 +36,7 @@ class Priced:
 
     name: str
     components: list[Component] = field(default_factory=list)
-    subresources: list["Priced"] = field(default_factory=list)
+    subresources: list[Priced] = field(default_factory=list)
     resource_type: str = ""
 
     def monthly_cost(self) -> float:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from bot.cost.model import HOURS_PER_MONTH, Component, Priced
 
@@ -90,6 +90,6 @@ def report(priced: list[Priced], free: dict[str, int], unsupported: dict[str, in
         "diffTotalHourlyCost": breakdown["totalHourlyCost"],
         "diffTotalMonthlyCost": breakdown["totalMonthlyCost"],
         "diffTotalMonthlyUsageCost": breakdown["totalMonthlyUsageCost"],
-        "timeGenerated": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "timeGenerated": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "summary": summary,
     }

@@ -23,7 +23,7 @@ def parse_table(text: str) -> dict[str, dict[str, dict]]:
             continue
         if "OVERALL TOTAL" in line:
             break
-        body = line[1:] if line.startswith(" ") else line
+        body = line.removeprefix(" ")
         if body and body[0] not in _TREE:
             current = out.setdefault(body.split()[0], {})
             stack = []
@@ -159,8 +159,8 @@ def render_markdown(report: dict) -> str:
         "  </tbody>",
         "</table>",
         "",
-        "*Usage costs come from the usage file; usage-based components without usage are listed with their "
-        "unit price only. A month is 730 hours.",
+        ("*Usage costs come from the usage file; usage-based components without usage are listed with their "
+         "unit price only. A month is 730 hours."),
         "<details>",
         "",
         "<summary>Estimate details</summary>",

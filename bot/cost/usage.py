@@ -23,7 +23,7 @@ class UsageFile:
     type_defaults: dict[str, dict] = field(default_factory=dict)
     lines: dict[tuple[str, ...], int] = field(default_factory=dict)
 
-    def for_resource(self, address: str, rtype: str) -> "Usage":
+    def for_resource(self, address: str, rtype: str) -> Usage:
         """Usage for one resource: type defaults, then wildcard entries, then the exact address."""
         values: dict = {}
         where: dict[str, tuple[str, ...]] = {}
@@ -84,7 +84,7 @@ class Usage:
             raise self._err(key, "a string", val)
         return val
 
-    def sub(self, key: str) -> "Usage":
+    def sub(self, key: str) -> Usage:
         """A nested mapping (for example S3 storage classes)."""
         val = self.values.get(key)
         if val is None:

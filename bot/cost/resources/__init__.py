@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib
-from typing import Callable
+from collections.abc import Callable
 
 from bot.cost.model import Ctx, Priced
 from bot.cost.resources.free import FREE_TYPES

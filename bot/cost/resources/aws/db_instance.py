@@ -17,7 +17,7 @@ STORAGE_NAMES = {"gp2": "Storage (general purpose SSD, gp2)", "gp3": "Storage (g
 
 
 def _price_engine(engine: str, license_model: str | None) -> str:
-    if engine.startswith("oracle") or engine.startswith("sqlserver"):
+    if engine.startswith(("oracle", "sqlserver")):
         if license_model == "bring-your-own-license" or engine not in LICENSED:
             return "byol"
         return engine.replace("-cdb", "")
@@ -78,7 +78,7 @@ def price(ctx: Ctx) -> Priced:
         comps.append(Component("CPU credits", "vCPU-hours", ctx.price("aws_rds", "cpu_credits"),
                                u.num("monthly_cpu_credit_hrs") * vcpu, True))
     version = str(ctx.get("engine_version") or "")
-    major = version.split(".")[0] if engine.endswith("postgres") or engine.endswith("postgresql") else ".".join(version.split(".")[:2])
+    major = version.split(".")[0] if engine.endswith(("postgres", "postgresql")) else ".".join(version.split(".")[:2])
     if version and major in EXTENDED.get(engine, ()):
         comps.append(Component("Extended support (year 1)", "vCPU-hours", ctx.price("aws_rds", "extended_support.year1"),
                                vcpu * 730))

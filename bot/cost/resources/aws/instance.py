@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.cost.expr import Unknown
-from bot.cost.model import Component, Ctx, Priced, Unsupported, num
+from bot.cost.model import Component, Ctx, Priced, Unsupported
 from bot.cost.resources.aws.ebs import block_components
 
 CREDIT_FAMILIES = ("t2", "t3", "t3a", "t4g")
