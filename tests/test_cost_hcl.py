@@ -276,3 +276,11 @@ resource "aws_db_instance" "odd" {
     assert report["summary"]["totalDetectedResources"] == 1
     warnings = report["projects"][0]["metadata"]["warnings"]
     assert all("Traceback" not in w["message"] for w in warnings)
+
+
+def test_missing_catalog_price_is_flagged_not_zero():
+    files = {"main.tf": PROVIDER + 'resource "aws_instance" "x" {\n  ami = "a"\n  instance_type = "x1e.xlarge"\n}\n'}
+    report = estimate_files(files)
+    comp = resources(report)["aws_instance.x"]["costComponents"][0]
+    assert comp["priceNotFound"] is True and comp["monthlyCost"] is None
+    assert "od.linux.shared.x1e.xlarge" in report["projects"][0]["metadata"]["warnings"][0]["message"]

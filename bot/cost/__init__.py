@@ -198,6 +198,8 @@ def _estimate(instances: list[ResourceInstance], usage: UsageFile, project: str,
             unsupported[inst.type] = unsupported.get(inst.type, 0) + 1
             notes.append(f"{inst.address} ({inst.file}): attributes could not be priced ({exc})")
             continue
+        if ctx.missing:
+            notes.append(f"{inst.address}: no catalog price in {region} for {', '.join(sorted(set(ctx.missing)))}")
         if result is None:
             free[inst.type] = free.get(inst.type, 0) + 1
             continue

@@ -66,6 +66,7 @@ class Ctx:
     catalog: Catalog
     usage: Usage = EMPTY
     lookup: Callable[[str, Callable[[dict], bool]], dict | None] = lambda t, f: None
+    missing: list[str] = field(default_factory=list)
 
     def get(self, path: str, default: Any = None) -> Any:
         """Attribute by dotted path; blocks (lists) resolve to their first element. Unknown → default."""
@@ -91,7 +92,11 @@ class Ctx:
         return [b for b in val if isinstance(b, dict)] if isinstance(val, list) else []
 
     def price(self, service: str, key: str) -> float | None:
-        return self.catalog.price(service, self.region, key)
+        """Catalog price in this resource's region; misses are remembered (reported as warnings)."""
+        p = self.catalog.price(service, self.region, key)
+        if p is None:
+            self.missing.append(f"{service}:{key}")
+        return p
 
     def hourly(self, name: str, service: str, key: str, qty: float = 1.0, hours: float | None = None) -> Component:
         """A per-hour component: ``qty`` instances running ``hours`` (usage ``monthly_hrs``) a month."""

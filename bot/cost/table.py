@@ -123,7 +123,10 @@ def _rows(node: dict, prefix: str, rows: list) -> None:
             rows.append((branch + item["name"], "", "", ""))
             _rows(item, prefix + ("   " if last else "│  "), rows)
             continue
-        if item["monthlyQuantity"] is None:
+        if item.get("priceNotFound"):
+            qty = "" if item["monthlyQuantity"] is None else _fmt_qty(float(item["monthlyQuantity"]))
+            rows.append((branch + item["name"], qty, item["unit"], "not found   "))
+        elif item["monthlyQuantity"] is None:
             price = float(item["price"])
             rows.append((branch + item["name"], "", f"Monthly cost depends on usage: {_fmt_price(price)} per {item['unit']}", ""))
         else:

@@ -74,7 +74,7 @@ def price(ctx: Ctx) -> Priced:
             priced.components.append(Component(f"Instance usage ({label}, on-demand, {itype})", "hours",
                                                ctx.price("aws_ec2", f"od.{os_name}.{tkey}.{itype}"), _hours(ctx)))
         if attr("ebs_optimized") is True:
-            p = ctx.price("aws_ec2", f"ebs_optimized.{itype}")
+            p = ctx.catalog.price("aws_ec2", ctx.region, f"ebs_optimized.{itype}")  # optional: absent = none
             if p is not None:
                 priced.components.append(Component("EBS-optimized usage", "hours", p, _hours(ctx)))
         if attr("monitoring") is True:
