@@ -13,6 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.cost import estimate_directory, estimate_parsed, parse_hcl_files
 from bot.cost.compare import compare_with_golden
+from bot.cost.table import parse_table
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "fixtures" / "infracost" / "aws-testdata"
@@ -209,12 +210,19 @@ resource "azurerm_storage_account" "sa" {
 
 
 def accuracy_table() -> None:
-    print(f"{'golden folder':32} {'resources':>9} {'max dev %*':>10} {'problems':>9}")
+    print(f"{'golden folder':32} {'resources':>9} {'raw max dev %':>14} {'max dev %*':>10} {'problems':>9}")
     for folder in sorted(p for p in GOLDEN.iterdir() if p.is_dir()):
         usage = next(folder.glob("*.usage.yml"), None)
         report = estimate_directory(folder, usage)
         problems, worst, count = compare_with_golden(report, next(folder.glob("*.golden")).read_text())
-        print(f"{folder.name:32} {count:>9} {worst * 100:>10.3f} {len(problems):>9}")
+        gold = parse_table(next(folder.glob("*.golden")).read_text())
+        ours = {r["name"]: float(r["monthlyCost"]) for r in report["projects"][0]["breakdown"]["resources"]}
+        raw = 0.0
+        for name, comps in gold.items():
+            want = sum(c["monthly_cost"] or 0.0 for c in comps.values())
+            if want and name in ours:
+                raw = max(raw, abs(ours[name] - want) / want)
+        print(f"{folder.name:32} {count:>9} {raw * 100:>14.3f} {worst * 100:>10.3f} {len(problems):>9}")
     print("* per resource, beyond the cent rounding of the golden table")
 
 
@@ -228,8 +236,16 @@ def throughput(seconds: float = 3.0) -> None:
             estimate_parsed(parsed)
             count += 1
     elapsed = time.perf_counter() - start
+    texts = (AWS_ENV, GCP_ENV, AZURE_ENV)
+    parse_count, parse_start = 0, time.perf_counter()
+    while time.perf_counter() - parse_start < 1.0:
+        for text in texts:
+            estimate_parsed(parse_hcl_files({"main.tf": text}))
+            parse_count += 1
+    parse_rate = parse_count / (time.perf_counter() - parse_start)
     totals = [estimate_parsed(p)["totalMonthlyCost"] for p in envs]
     print(f"\nenvironments estimated per second (HCL pre-parsed, AWS/GCP/Azure mix): {count / elapsed:.0f}/s")
+    print(f"including HCL parsing (python-hcl2): {parse_rate:.0f}/s")
     print(f"monthly totals: aws ${float(totals[0]):.2f}, gcp ${float(totals[1]):.2f}, azure ${float(totals[2]):.2f}")
 
 

@@ -15,10 +15,11 @@ from bot.cost.hcl_eval import DEFAULT_REGIONS, Module, ResourceInstance
 from bot.cost.model import Ctx, Priced, Unsupported
 from bot.cost.output import report
 from bot.cost.resources import is_free, pricer
+from bot.cost.table import render_markdown, render_table
 from bot.cost.usage import CostInputError, UsageFile, load_usage_file
 
 __all__ = ["CostInputError", "estimate_directory", "estimate_files", "estimate_parsed", "estimate_plan_json",
-           "parse_hcl_files"]
+           "parse_hcl_files", "render_markdown", "render_table"]
 
 _CLOUDS = {"aws": "aws", "google": "google", "azurerm": "azurerm"}
 
