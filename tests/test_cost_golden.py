@@ -9,15 +9,16 @@ from bot.cost.compare import compare_with_golden
 
 GOLDEN = Path(__file__).parent / "fixtures" / "infracost" / "aws-testdata"
 FOLDERS = sorted(p.name for p in GOLDEN.iterdir() if p.is_dir())
+EXTRA = Path(__file__).parent / "fixtures" / "infracost" / "aws-extra"
 
 
 def test_all_nine_folders_present():
     assert len(FOLDERS) == 9
 
 
-@pytest.mark.parametrize("folder", FOLDERS)
-def test_golden_folder_within_one_percent(folder):
-    d = GOLDEN / folder
+@pytest.mark.parametrize("d", [GOLDEN / f for f in FOLDERS] + sorted(p for p in EXTRA.iterdir() if p.is_dir()),
+                         ids=lambda p: p.name)
+def test_golden_folder_within_one_percent(d):
     usage = next(d.glob("*.usage.yml"), None)
     report = estimate_directory(d, usage)
     problems, worst, count = compare_with_golden(report, next(d.glob("*.golden")).read_text())

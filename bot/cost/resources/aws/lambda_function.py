@@ -33,10 +33,12 @@ def price(ctx: Ctx) -> Priced:
         comps.append(Component("Ephemeral storage", "GB-seconds", ctx.price("aws_misc", "lambda.storage"),
                                requests * (storage_gb - 0.5) * duration_ms / 1000, True))
     left = gb_seconds
+    threshold = sum(size for _, size, _ in tiers if size)
     for name, size, key in tiers:
         if left <= 0:
             break
-        qty = left if size is None else min(left, size)
+        # Infracost caps the last ("over") tier at the threshold itself; matched here on purpose
+        qty = min(left, threshold) if size is None else min(left, size)
         comps.append(Component(name, "GB-seconds", ctx.price("aws_misc", key), qty, True))
         left -= qty
     return Priced(ctx.address, comps)
