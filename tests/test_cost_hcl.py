@@ -284,3 +284,27 @@ def test_missing_catalog_price_is_flagged_not_zero():
     comp = resources(report)["aws_instance.x"]["costComponents"][0]
     assert comp["priceNotFound"] is True and comp["monthlyCost"] is None
     assert "od.linux.shared.x1e.xlarge" in report["projects"][0]["metadata"]["warnings"][0]["message"]
+
+
+def test_gke_node_pool_takes_zones_from_its_cluster():
+    files = {"main.tf": '''
+provider "google" {
+  region = "us-central1"
+}
+resource "google_container_cluster" "zonal" {
+  name                     = "zonal"
+  location                 = "us-central1-a"
+  remove_default_node_pool = true
+  initial_node_count       = 1
+}
+resource "google_container_node_pool" "pool" {
+  name       = "pool"
+  cluster    = google_container_cluster.zonal.name
+  node_count = 2
+  node_config {
+    machine_type = "e2-medium"
+  }
+}
+'''}
+    pool = resources(estimate_files(files))["google_container_node_pool.pool"]
+    assert pool["costComponents"][0]["monthlyQuantity"] == "1460"  # 2 nodes x 1 zone x 730 h

@@ -39,5 +39,6 @@ def zone_count(ctx: Ctx, attrs: dict) -> int:
     locs = attrs.get("node_locations")
     if isinstance(locs, list) and locs:
         return len(locs)
-    location = str(ctx.get("location") or ctx.region)
+    location = attrs.get("location") if isinstance(attrs.get("location"), str) else ctx.get("location")
+    location = str(location or ctx.region)
     return 1 if location.count("-") >= 2 else 3
