@@ -308,3 +308,29 @@ resource "google_container_node_pool" "pool" {
 '''}
     pool = resources(estimate_files(files))["google_container_node_pool.pool"]
     assert pool["costComponents"][0]["monthlyQuantity"] == "1460"  # 2 nodes x 1 zone x 730 h
+
+
+def test_azure_child_resource_takes_region_of_referenced_parent():
+    files = {"main.tf": '''
+resource "azurerm_kubernetes_cluster" "aks" {
+  name                = "aks"
+  location            = "West Europe"
+  resource_group_name = "rg"
+  dns_prefix          = "aks"
+  default_node_pool {
+    name       = "default"
+    node_count = 1
+    vm_size    = "Standard_D2s_v5"
+  }
+}
+resource "azurerm_kubernetes_cluster_node_pool" "extra" {
+  name                  = "extra"
+  kubernetes_cluster_id = azurerm_kubernetes_cluster.aks.id
+  vm_size               = "Standard_D2s_v5"
+  node_count            = 1
+}
+'''}
+    res = resources(estimate_files(files))
+    cluster_vm = res["azurerm_kubernetes_cluster.aks"]["subresources"][0]["costComponents"][0]["price"]
+    pool_vm = res["azurerm_kubernetes_cluster_node_pool.extra"]["costComponents"][0]["price"]
+    assert pool_vm == cluster_vm  # westeurope price for both, not the eastus default

@@ -320,6 +320,10 @@ class Module:
         for name in self.module_blocks:
             for _, child in self.children(name):
                 out.extend(child.evaluate())
+        by_address = {inst.address: inst.attrs for inst in out}
+        for inst in out:
+            if inst.type.startswith("azurerm_") and not isinstance(inst.attrs.get("location"), str):
+                inst.region = _referenced_location(inst.attrs, by_address) or inst.region
         return out
 
 
@@ -354,6 +358,16 @@ def _region_for(inst: ResourceInstance, regions: dict[str, str | None]) -> str |
                 return val
     region = regions.get(inst.provider) or regions.get(cloud)
     return region or DEFAULT_REGIONS.get(cloud)
+
+
+def _referenced_location(attrs: dict, by_address: dict[str, dict]) -> str | None:
+    """An Azure child resource (node pool, database) lives where the resource it references lives."""
+    for value in attrs.values():
+        if isinstance(value, Unknown) and value.ref:
+            loc = by_address.get(value.ref, {}).get("location")
+            if isinstance(loc, str):
+                return _azure_region(loc)
+    return None
 
 
 def _azure_region(loc: str) -> str:
