@@ -41,6 +41,9 @@ def register(app: typer.Typer) -> None:
         except RuntimeError as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(1) from None
+        except RecursionError:
+            typer.echo(f"error: {path}: configuration nests too deeply to evaluate", err=True)
+            raise typer.Exit(EXIT_INVALID) from None
         if as_json:
             sys.stdout.write(json.dumps(report, indent=2) + "\n")
         elif markdown:

@@ -207,7 +207,9 @@ class Module:
             if isinstance(coll, Unknown) or coll is None:
                 return "single", None
             if isinstance(coll, list):
-                coll = {str(x): x for x in coll}
+                coll = {str(x): x for x in coll if not isinstance(x, (dict, list))}
+            if not isinstance(coll, dict):
+                return "single", None
             return "for_each", coll
         return "single", None
 
