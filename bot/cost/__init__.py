@@ -56,6 +56,8 @@ def parse_hcl_files(files: dict[str, str]) -> dict[str, dict]:
 def estimate_directory(path: str | Path, usage: UsageFile | str | Path | None = None) -> dict:
     """Estimate a Terraform directory (``*.tf`` + tfvars, local modules below it) or a plan JSON file."""
     p = Path(path)
+    if p.is_file() and p.suffix == ".tf":
+        raise CostInputError(f"{path}: give the directory that holds the .tf files, not one file")
     if p.is_file():
         return estimate_plan_json(p, usage)
     if not p.is_dir():
