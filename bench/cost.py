@@ -17,7 +17,7 @@ from bot.cost.table import parse_table
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "fixtures" / "infracost" / "aws-testdata"
-EXTRA = ROOT / "tests" / "fixtures" / "infracost" / "aws-extra"
+EXTRAS = [ROOT / "tests" / "fixtures" / "infracost" / name for name in ("aws-extra", "azure-extra")]
 
 AWS_ENV = '''
 provider "aws" {
@@ -212,7 +212,8 @@ resource "azurerm_storage_account" "sa" {
 
 def accuracy_table() -> None:
     print(f"{'golden folder':32} {'resources':>9} {'raw max dev %':>14} {'max dev %*':>10} {'problems':>9}")
-    folders = sorted(p for p in GOLDEN.iterdir() if p.is_dir()) + sorted(p for p in EXTRA.iterdir() if p.is_dir())
+    folders = sorted(p for p in GOLDEN.iterdir() if p.is_dir()) + sorted(
+        p for extra in EXTRAS for p in extra.iterdir() if p.is_dir())
     for folder in folders:
         usage = next(folder.glob("*.usage.yml"), None)
         report = estimate_directory(folder, usage)

@@ -9,14 +9,14 @@ from bot.cost.compare import compare_with_golden
 
 GOLDEN = Path(__file__).parent / "fixtures" / "infracost" / "aws-testdata"
 FOLDERS = sorted(p.name for p in GOLDEN.iterdir() if p.is_dir())
-EXTRA = Path(__file__).parent / "fixtures" / "infracost" / "aws-extra"
+EXTRAS = [Path(__file__).parent / "fixtures" / "infracost" / name for name in ("aws-extra", "azure-extra")]
 
 
 def test_all_nine_folders_present():
     assert len(FOLDERS) == 9
 
 
-@pytest.mark.parametrize("d", [GOLDEN / f for f in FOLDERS] + sorted(p for p in EXTRA.iterdir() if p.is_dir()),
+@pytest.mark.parametrize("d", [GOLDEN / f for f in FOLDERS] + sorted(p for e in EXTRAS for p in e.iterdir() if p.is_dir()),
                          ids=lambda p: p.name)
 def test_golden_folder_within_one_percent(d):
     usage = next(d.glob("*.usage.yml"), None)

@@ -57,6 +57,7 @@ PRICED: dict[str, str] = {
     "azurerm_service_plan": "azure.service_plan",
     "azurerm_linux_function_app": "azure.linux_function_app",
     "azurerm_container_app": "azure.container_app",
+    "azurerm_log_analytics_workspace": "azure.log_analytics_workspace",
 }
 
 _cache: dict[str, Callable[[Ctx], Priced | None]] = {}
