@@ -17,7 +17,7 @@ from bot.cost.table import parse_table
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "fixtures" / "infracost" / "aws-testdata"
-EXTRAS = [ROOT / "tests" / "fixtures" / "infracost" / name for name in ("aws-extra", "azure-extra")]
+EXTRAS = [ROOT / "tests" / "fixtures" / "infracost" / name for name in ("aws-extra", "azure-extra", "gcp-extra")]
 
 AWS_ENV = '''
 provider "aws" {

@@ -9,7 +9,7 @@ from bot.cost.compare import compare_with_golden
 
 GOLDEN = Path(__file__).parent / "fixtures" / "infracost" / "aws-testdata"
 FOLDERS = sorted(p.name for p in GOLDEN.iterdir() if p.is_dir())
-EXTRAS = [Path(__file__).parent / "fixtures" / "infracost" / name for name in ("aws-extra", "azure-extra")]
+EXTRAS = [Path(__file__).parent / "fixtures" / "infracost" / name for name in ("aws-extra", "azure-extra", "gcp-extra")]
 
 
 def test_all_nine_folders_present():

@@ -21,7 +21,7 @@ def parse_table(text: str) -> dict[str, dict[str, dict]]:
         line = raw.rstrip()
         if not line.strip() or line.lstrip().startswith("Name ") and "Monthly Qty" in line:
             continue
-        if "OVERALL TOTAL" in line:
+        if "OVERALL TOTAL" in line or "PROJECT TOTAL" in line:
             break
         body = line.removeprefix(" ")
         if body and body[0] not in _TREE:
