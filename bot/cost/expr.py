@@ -675,16 +675,6 @@ def compile_template(text: str) -> Callable:
     return fn
 
 
-def compile_expr(text: str) -> Callable:
-    """Compile a bare expression (no ``${}``)."""
-    p = _Parser(text)
-    fn = p.expr()
-    p.ws()
-    if p.i != len(text):
-        raise ExprError(f"unexpected {text[p.i:p.i + 20]!r} in {text!r}")
-    return fn
-
-
 def needs_eval(value: Any) -> bool:
     """True when a python-hcl2 string carries an interpolation or heredoc."""
     return isinstance(value, str) and ("${" in value or value.startswith("<<"))

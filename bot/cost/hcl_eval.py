@@ -8,7 +8,7 @@ blocks are evaluated; the result is one :class:`ResourceInstance` per resource i
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from bot.cost.expr import UNKNOWN, ExprError, Unknown, compile_template, needs_eval
@@ -30,8 +30,6 @@ class ResourceInstance:
     provider: str = ""
     file: str = ""
     region: str | None = None
-    data: bool = False
-    extra: dict = field(default_factory=dict)
 
 
 class _LazyMap(dict):
