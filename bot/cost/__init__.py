@@ -1,0 +1,211 @@
+"""Offline, Infracost-compatible cost estimates for Terraform (HCL directories, in-memory files, plan JSON).
+
+Public API: :func:`estimate_directory`, :func:`estimate_files`, :func:`estimate_parsed`,
+:func:`estimate_plan_json`; each returns Infracost's JSON report (version "0.2").
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from pathlib import Path
+
+from bot.cost.catalog import load_catalog
+from bot.cost.hcl_eval import DEFAULT_REGIONS, Module, ResourceInstance
+from bot.cost.model import Ctx, Priced, Unsupported
+from bot.cost.output import report
+from bot.cost.resources import is_free, pricer
+from bot.cost.table import render_markdown, render_table
+from bot.cost.usage import CostInputError, UsageFile, load_usage_file
+
+__all__ = ["CostInputError", "estimate_directory", "estimate_files", "estimate_parsed", "estimate_plan_json",
+           "parse_hcl_files", "render_markdown", "render_table"]
+
+_CLOUDS = {"aws": "aws", "google": "google", "azurerm": "azurerm"}
+
+
+def _usage(usage: UsageFile | str | Path | None) -> UsageFile:
+    if usage is None:
+        return UsageFile()
+    if isinstance(usage, UsageFile):
+        return usage
+    return load_usage_file(usage)
+
+
+def parse_hcl_files(files: dict[str, str]) -> dict[str, dict]:
+    """python-hcl2 parse of ``{name: text}``; syntax errors raise CostInputError naming file:line."""
+    import hcl2
+    from lark.exceptions import LarkError
+
+    opts = hcl2.utils.SerializationOptions(strip_string_quotes=True, explicit_blocks=False, with_comments=False)
+    parsed: dict[str, dict] = {}
+    for name, text in files.items():
+        if not name.endswith((".tf", ".tfvars")):
+            continue
+        try:
+            parsed[name] = hcl2.loads(text if text.endswith("\n") else text + "\n", serialization_options=opts)
+        except LarkError as exc:
+            line = getattr(exc, "line", 0) or 0
+            col = getattr(exc, "column", 0) or 0
+            raise CostInputError(f"{name}:{line}:{col}: HCL does not parse") from None
+        except Exception as exc:  # noqa: BLE001 - python-hcl2 raises plain exceptions for some invalid input
+            raise CostInputError(f"{name}: HCL does not parse: {exc}") from None
+    return parsed
+
+
+def estimate_directory(path: str | Path, usage: UsageFile | str | Path | None = None) -> dict:
+    """Estimate a Terraform directory (``*.tf`` + tfvars, local modules below it) or a plan JSON file."""
+    p = Path(path)
+    if p.is_file() and p.suffix == ".tf":
+        raise CostInputError(f"{path}: give the directory that holds the .tf files, not one file")
+    if p.is_file():
+        return estimate_plan_json(p, usage)
+    if not p.is_dir():
+        raise CostInputError(f"{path}: no such directory or plan file")
+    files = {}
+    for f in sorted(p.rglob("*")):
+        rel = f.relative_to(p)
+        if f.is_file() and (f.suffix == ".tf" or f.name.endswith(".tfvars")) and not any(
+                part.startswith(".") for part in rel.parts):
+            try:
+                files[rel.as_posix()] = f.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise CostInputError(f"{f}: cannot read: {exc}") from None
+    if not any("/" not in name and name.endswith(".tf") for name in files):
+        raise CostInputError(f"{path}: no .tf files")
+    try:
+        parsed = parse_hcl_files(files)
+    except CostInputError as exc:
+        raise CostInputError(f"{Path(path) / str(exc)}") from None
+    return estimate_parsed(parsed, usage, project=str(path))
+
+
+def estimate_files(files: dict[str, str], usage: UsageFile | str | Path | None = None, project: str = "main") -> dict:
+    """Estimate generated files held in memory (``{relative path: text}``); non-Terraform files are ignored.
+
+    The root module is the shallowest directory holding ``.tf`` files; local module sources resolve
+    relative to it."""
+    return estimate_parsed(parse_hcl_files(files), usage, project=project)
+
+
+def estimate_parsed(parsed_hcl_modules: dict[str, dict], usage: UsageFile | str | Path | None = None,
+                    project: str = "main", variables: dict | None = None) -> dict:
+    """Estimate already-parsed HCL (``{path: python-hcl2 dict}``); the fast path for planners."""
+    dirs = {posixpath.dirname(name) for name in parsed_hcl_modules if name.endswith(".tf")}
+    if not dirs:
+        raise CostInputError(f"{project}: no .tf files")
+    root = min(dirs, key=lambda d: (d.count("/") + bool(d), d))
+    module = Module(_files_in(parsed_hcl_modules, root), variables, _loader(parsed_hcl_modules, root))
+    return _estimate(module.evaluate(), _usage(usage), project, "terraform_dir")
+
+
+def _files_in(parsed: dict[str, dict], directory: str) -> dict[str, dict]:
+    return {name: doc for name, doc in parsed.items() if posixpath.dirname(name) == directory}
+
+
+def _loader(parsed: dict[str, dict], base: str):
+    """Resolve local module sources (``./x``, ``../x``) against the parsed files; others are not loaded."""
+    def load(source: str):
+        if not source.startswith(("./", "../")):
+            return None
+        target = posixpath.normpath(posixpath.join(base, source))
+        target = "" if target == "." else target
+        files = _files_in(parsed, target)
+        return (files, _loader(parsed, target)) if files else None
+    return load
+
+
+def estimate_plan_json(path: str | Path, usage: UsageFile | str | Path | None = None) -> dict:
+    """Estimate a ``terraform show -json`` plan (or state) file."""
+    try:
+        doc = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CostInputError(f"{path}: cannot read: {exc}") from None
+    except json.JSONDecodeError as exc:
+        raise CostInputError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}") from None
+    if not isinstance(doc, dict) or not ("planned_values" in doc or "values" in doc):
+        raise CostInputError(f"{path}:1: not a `terraform show -json` document (no planned_values)")
+    regions = _plan_regions(doc)
+    root = (doc.get("planned_values") or doc.get("values") or {}).get("root_module") or {}
+    out: list[ResourceInstance] = []
+    for res in _plan_resources(root):
+        if res.get("mode", "managed") != "managed":
+            continue
+        attrs = dict(res.get("values") or {})
+        attrs["__address__"] = res["address"]
+        cloud = res["type"].split("_", 1)[0]
+        inst = ResourceInstance(res["address"], res["type"], res.get("name", ""), attrs, cloud)
+        region = attrs.get("region") if cloud == "aws" else None
+        if cloud == "azurerm" and isinstance(attrs.get("location"), str):
+            region = attrs["location"].replace(" ", "").lower()
+        if cloud == "google":
+            region = attrs.get("region") or attrs.get("location")
+        inst.region = region or regions.get(cloud) or DEFAULT_REGIONS.get(cloud)
+        out.append(inst)
+    return _estimate(out, _usage(usage), str(path), "terraform_plan_json")
+
+
+def _plan_resources(module: dict):
+    yield from module.get("resources", []) or []
+    for child in module.get("child_modules", []) or []:
+        yield from _plan_resources(child)
+
+
+def _plan_regions(doc: dict) -> dict[str, str]:
+    out = {}
+    for name, cfg in ((doc.get("configuration") or {}).get("provider_config") or {}).items():
+        region = ((cfg.get("expressions") or {}).get("region") or {}).get("constant_value")
+        if isinstance(region, str) and "." not in name:
+            out[cfg.get("name", name)] = region
+    return out
+
+
+def _estimate(instances: list[ResourceInstance], usage: UsageFile, project: str, kind: str) -> dict:
+    catalog = load_catalog()
+    by_type: dict[str, list[dict]] = {}
+    for inst in instances:
+        by_type.setdefault(inst.type, []).append(inst.attrs)
+
+    def lookup(rtype: str, pred) -> dict | None:
+        return next((a for a in by_type.get(rtype, []) if pred(a)), None)
+
+    priced: list[Priced] = []
+    free: dict[str, int] = {}
+    unsupported: dict[str, int] = {}
+    notes: list[str] = []
+    for inst in instances:
+        fn = pricer(inst.type)
+        if fn is None:
+            if is_free(inst.type):
+                free[inst.type] = free.get(inst.type, 0) + 1
+            elif inst.type.split("_", 1)[0] in _CLOUDS:
+                unsupported[inst.type] = unsupported.get(inst.type, 0) + 1
+            continue
+        cloud = inst.type.split("_", 1)[0]
+        region = inst.region or DEFAULT_REGIONS.get(cloud, "")
+        if not catalog.has_region(cloud, region):
+            unsupported[inst.type] = unsupported.get(inst.type, 0) + 1
+            notes.append(f"{inst.address}: region {region!r} is not in the price catalog; not estimated")
+            continue
+        ctx = Ctx(inst.address, inst.type, inst.attrs, region, catalog,
+                  usage.for_resource(inst.address, inst.type), lookup)
+        try:
+            result = fn(ctx)
+        except Unsupported as exc:
+            unsupported[inst.type] = unsupported.get(inst.type, 0) + 1
+            notes.append(f"{inst.address}: {exc}")
+            continue
+        except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
+            if isinstance(exc, CostInputError):
+                raise
+            unsupported[inst.type] = unsupported.get(inst.type, 0) + 1
+            notes.append(f"{inst.address} ({inst.file}): attributes could not be priced ({exc})")
+            continue
+        if ctx.missing:
+            notes.append(f"{inst.address}: no catalog price in {region} for {', '.join(sorted(set(ctx.missing)))}")
+        if result is None:
+            free[inst.type] = free.get(inst.type, 0) + 1
+            continue
+        result.resource_type = inst.type
+        priced.append(result)
+    return report(priced, free, unsupported, notes, project, kind)

@@ -1,0 +1,26 @@
+"""Use the real ``infracost`` binary when it and ``INFRACOST_API_KEY`` are available."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+
+def available() -> bool:
+    """True when the infracost binary is on PATH and an API key is set."""
+    return bool(shutil.which("infracost")) and bool(os.environ.get("INFRACOST_API_KEY"))
+
+
+def breakdown(path: str | Path, usage_file: str | Path | None = None, timeout: float = 300) -> dict:
+    """``infracost breakdown --format json`` for a directory or plan JSON; raises RuntimeError on failure."""
+    args = [shutil.which("infracost") or "infracost", "breakdown", "--path", str(path), "--format", "json",
+            "--no-color"]
+    if usage_file:
+        args += ["--usage-file", str(usage_file)]
+    proc = subprocess.run(args, capture_output=True, text=True, timeout=timeout, check=False)
+    if proc.returncode != 0:
+        raise RuntimeError(f"infracost failed ({proc.returncode}): {proc.stderr.strip()[-500:]}")
+    return json.loads(proc.stdout)

@@ -1,0 +1,77 @@
+"""Registry of priced resource types (one module per type, as Infracost does) and free types."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+
+from bot.cost.model import Ctx, Priced
+from bot.cost.resources.free import FREE_TYPES
+
+# resource type -> module (under bot.cost.resources) whose ``price(ctx)`` prices it
+PRICED: dict[str, str] = {
+    "aws_instance": "aws.instance",
+    "aws_ec2_host": "aws.ec2_host",
+    "aws_ebs_volume": "aws.ebs_volume",
+    "aws_db_instance": "aws.db_instance",
+    "aws_elasticache_cluster": "aws.elasticache_cluster",
+    "aws_elasticache_replication_group": "aws.elasticache_replication_group",
+    "aws_eks_cluster": "aws.eks_cluster",
+    "aws_eks_node_group": "aws.eks_node_group",
+    "aws_eks_fargate_profile": "aws.eks_fargate_profile",
+    "aws_ecs_service": "aws.ecs_service",
+    "aws_lambda_function": "aws.lambda_function",
+    "aws_nat_gateway": "aws.nat_gateway",
+    "aws_lb": "aws.lb",
+    "aws_alb": "aws.lb",
+    "aws_elb": "aws.elb",
+    "aws_eip": "aws.eip",
+    "aws_vpc_endpoint": "aws.vpc_endpoint",
+    "aws_s3_bucket": "aws.s3_bucket",
+    "aws_cloudwatch_log_group": "aws.cloudwatch_log_group",
+    "aws_mq_broker": "aws.mq_broker",
+    "aws_msk_cluster": "aws.msk_cluster",
+    "aws_opensearch_domain": "aws.opensearch_domain",
+    "aws_docdb_cluster_instance": "aws.docdb_cluster_instance",
+    "aws_sqs_queue": "aws.sqs_queue",
+    "aws_secretsmanager_secret": "aws.secretsmanager_secret",
+    "aws_apigatewayv2_api": "aws.apigatewayv2_api",
+    "google_container_cluster": "gcp.container_cluster",
+    "google_container_node_pool": "gcp.container_node_pool",
+    "google_compute_instance": "gcp.compute_instance",
+    "google_compute_router_nat": "gcp.compute_router_nat",
+    "google_sql_database_instance": "gcp.sql_database_instance",
+    "google_redis_instance": "gcp.redis_instance",
+    "google_pubsub_topic": "gcp.pubsub_topic",
+    "google_storage_bucket": "gcp.storage_bucket",
+    "google_cloud_run_v2_service": "gcp.cloud_run_v2_service",
+    "azurerm_kubernetes_cluster": "azure.kubernetes_cluster",
+    "azurerm_kubernetes_cluster_node_pool": "azure.kubernetes_cluster_node_pool",
+    "azurerm_linux_virtual_machine": "azure.linux_virtual_machine",
+    "azurerm_postgresql_flexible_server": "azure.postgresql_flexible_server",
+    "azurerm_mysql_flexible_server": "azure.mysql_flexible_server",
+    "azurerm_redis_cache": "azure.redis_cache",
+    "azurerm_servicebus_namespace": "azure.servicebus_namespace",
+    "azurerm_storage_account": "azure.storage_account",
+    "azurerm_cosmosdb_account": "azure.cosmosdb_account",
+    "azurerm_service_plan": "azure.service_plan",
+    "azurerm_linux_function_app": "azure.linux_function_app",
+    "azurerm_container_app": "azure.container_app",
+    "azurerm_log_analytics_workspace": "azure.log_analytics_workspace",
+}
+
+_cache: dict[str, Callable[[Ctx], Priced | None]] = {}
+
+
+def pricer(rtype: str) -> Callable[[Ctx], Priced | None] | None:
+    """The ``price`` function for a resource type, or None when the type is not priced."""
+    fn = _cache.get(rtype)
+    if fn is None and rtype in PRICED:
+        fn = importlib.import_module(f"{__name__}.{PRICED[rtype]}").price
+        _cache[rtype] = fn
+    return fn
+
+
+def is_free(rtype: str) -> bool:
+    """True for types Infracost counts as free."""
+    return rtype in FREE_TYPES

@@ -1,0 +1,42 @@
+"""Resource types that cost nothing by themselves (Infracost lists them as free)."""
+
+FREE_TYPES = frozenset({
+    # AWS
+    "aws_vpc", "aws_subnet", "aws_route_table", "aws_route_table_association", "aws_route", "aws_internet_gateway",
+    "aws_security_group", "aws_security_group_rule", "aws_vpc_security_group_ingress_rule",
+    "aws_vpc_security_group_egress_rule", "aws_network_acl", "aws_default_security_group", "aws_default_network_acl",
+    "aws_default_route_table", "aws_iam_role", "aws_iam_policy", "aws_iam_role_policy", "aws_iam_role_policy_attachment",
+    "aws_iam_instance_profile", "aws_iam_openid_connect_provider", "aws_iam_user", "aws_iam_policy_attachment",
+    "aws_launch_template", "aws_launch_configuration", "aws_db_subnet_group", "aws_db_parameter_group",
+    "aws_db_option_group", "aws_elasticache_subnet_group", "aws_elasticache_parameter_group", "aws_lb_listener",
+    "aws_lb_target_group", "aws_lb_listener_rule", "aws_lb_target_group_attachment", "aws_alb_listener",
+    "aws_alb_target_group", "aws_ecs_cluster", "aws_ecs_task_definition", "aws_ecr_lifecycle_policy",
+    "aws_s3_bucket_policy", "aws_s3_bucket_versioning", "aws_s3_bucket_public_access_block",
+    "aws_s3_bucket_server_side_encryption_configuration", "aws_s3_bucket_lifecycle_configuration",
+    "aws_s3_bucket_ownership_controls", "aws_s3_bucket_logging", "aws_s3_bucket_acl", "aws_s3_bucket_notification",
+    "aws_kms_alias", "aws_sqs_queue_policy", "aws_sns_topic_subscription", "aws_secretsmanager_secret_version",
+    "aws_secretsmanager_secret_rotation", "aws_eks_addon", "aws_eks_access_entry", "aws_eks_access_policy_association",
+    "aws_eks_identity_provider_config", "aws_eks_pod_identity_association", "aws_cloudwatch_log_stream",
+    "aws_cloudwatch_log_resource_policy", "aws_cloudwatch_log_subscription_filter", "aws_apigatewayv2_stage",
+    "aws_apigatewayv2_integration", "aws_apigatewayv2_route", "aws_lambda_permission", "aws_mq_configuration",
+    "aws_msk_configuration", "aws_docdb_subnet_group", "aws_docdb_cluster_parameter_group", "aws_docdb_cluster",
+    "aws_rds_cluster_parameter_group", "aws_db_instance_role_association", "aws_key_pair", "aws_placement_group",
+    "aws_vpc_endpoint_route_table_association", "aws_opensearch_domain_policy", "aws_ssm_parameter",
+    "aws_autoscaling_policy", "aws_appautoscaling_target", "aws_appautoscaling_policy", "aws_service_discovery_private_dns_namespace",
+    "aws_flow_log", "aws_ebs_encryption_by_default", "aws_iam_service_linked_role",
+    # GCP
+    "google_compute_network", "google_compute_subnetwork", "google_compute_firewall", "google_compute_router",
+    "google_service_account", "google_project_iam_member", "google_project_service", "google_service_networking_connection",
+    "google_compute_global_address", "google_sql_database", "google_sql_user", "google_storage_bucket_iam_member",
+    "google_pubsub_subscription", "google_cloud_run_v2_service_iam_member", "google_secret_manager_secret_iam_member",
+    "google_service_account_iam_member", "google_artifact_registry_repository_iam_member",
+    # Azure
+    "azurerm_resource_group", "azurerm_virtual_network", "azurerm_subnet", "azurerm_network_security_group",
+    "azurerm_network_security_rule", "azurerm_subnet_network_security_group_association", "azurerm_role_assignment",
+    "azurerm_user_assigned_identity", "azurerm_postgresql_flexible_server_database", "azurerm_mysql_flexible_server_database",
+    "azurerm_postgresql_flexible_server_firewall_rule", "azurerm_mysql_flexible_server_firewall_rule",
+    "azurerm_private_dns_zone_virtual_network_link", "azurerm_servicebus_queue", "azurerm_servicebus_topic",
+    "azurerm_storage_container", "azurerm_container_app_environment", "azurerm_cosmosdb_sql_database",
+    "azurerm_key_vault_secret", "azurerm_postgresql_flexible_server_configuration", "azurerm_mysql_flexible_server_configuration",
+    "azurerm_network_interface", "azurerm_subnet_nat_gateway_association",
+})
