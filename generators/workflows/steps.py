@@ -14,21 +14,27 @@ RUNNER = "ubuntu-24.04"
 DEFAULT_BRANCH = "main"
 
 # Bash run by the `changes` job: which environments a push or PR touched, split into prod and the rest,
-# each with its cloud (read from environment.yaml with yq). Fixed text: no expression is interpolated.
+# each with its cloud (read from environment.yaml, whose top-level keys are plain `key: value` lines).
+# Fixed text: no expression is interpolated; names and values are checked before they reach the matrix.
 CHANGED_ENVIRONMENTS_SCRIPT = """\
 set -euo pipefail
 if [ "$BASE_SHA" = "0000000000000000000000000000000000000000" ]; then BASE_SHA="$(git rev-parse HEAD~1)"; fi
 others='[]'
 production='[]'
 while IFS= read -r name; do
+  [[ "$name" =~ ^[a-z][a-z0-9-]{1,39}$ ]] || { echo "::warning::skipping environments/${name}: not an environment name"; continue; }
   spec="environments/${name}/environment.yaml"
   if [ "$DIFF_FILTER" = "D" ]; then
     git show "${BASE_SHA}:${spec}" > "${RUNNER_TEMP}/spec.yaml" 2>/dev/null || continue
     spec="${RUNNER_TEMP}/spec.yaml"
   fi
   [ -f "$spec" ] || continue
-  entry="$(yq -o=json -I=0 '{"environment": .name, "cloud": .cloud, "tier": .tier}' "$spec")"
-  if [ "$(yq '.tier' "$spec")" = "prod" ]; then
+  cloud="$(sed -n 's/^cloud: *//p' "$spec")"
+  tier="$(sed -n 's/^tier: *//p' "$spec")"
+  case "$cloud" in aws|gcp|azure) ;; *) echo "::error::${spec}: unknown cloud"; exit 1 ;; esac
+  case "${tier:-dev}" in dev|staging|prod) ;; *) echo "::error::${spec}: unknown tier"; exit 1 ;; esac
+  entry="$(jq -cn --arg e "$name" --arg c "$cloud" --arg t "${tier:-dev}" '{environment: $e, cloud: $c, tier: $t}')"
+  if [ "${tier:-dev}" = "prod" ]; then
     production="$(jq -c --argjson e "$entry" '. + [$e]' <<< "$production")"
   else
     others="$(jq -c --argjson e "$entry" '. + [$e]' <<< "$others")"
@@ -37,7 +43,6 @@ done < <(git diff --name-only --diff-filter="$DIFF_FILTER" "$BASE_SHA" "$HEAD_SH
 echo "environments=${others}" >> "$GITHUB_OUTPUT"
 echo "production=${production}" >> "$GITHUB_OUTPUT"
 """
-
 
 def checkout(ref: str | None = None) -> dict[str, Any]:
     """Full-history checkout without leaving the token in .git/config."""
