@@ -28,8 +28,13 @@ def repository_clouds(out: Path) -> set[Cloud]:
 
 def _understand(text: str, settings: Settings, as_json: bool) -> EnvironmentSpec | None:
     """The spec understood from `text`, or None after printing the questions it raised."""
-    from bot.understanding import RequestError, understand
+    from bot.understanding import RequestError
 
+    try:
+        from bot.understanding import understand
+    except ImportError:
+        typer.echo("error: this build cannot understand plain-language requests; use --spec FILE", err=True)
+        raise typer.Exit(EXIT_FAILED) from None
     try:
         understanding = understand(text, settings)
     except RequestError as exc:
