@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.settings import Settings
+from generators.workflows.identities import CloudIdentities
 from generators.workflows.steps import (
     DEFAULT_BRANCH,
     changes_job,
@@ -19,12 +19,12 @@ FILENAME = "dev-agent-apply.yml"
 APPLY_SCRIPT = 'dev-agent apply "environments/${ENVIRONMENT}"\n'
 
 
-def build(clouds: list[str], settings: Settings) -> dict[str, Any]:
+def build(clouds: list[str], ids: CloudIdentities) -> dict[str, Any]:
     """The apply workflow; queued applies of one environment run one after another, never cancelled."""
     steps = [
         checkout(),
         *install_cli(),
-        *matrix_logins(clouds, settings),
+        *matrix_logins(clouds, ids),
         {"name": "Apply", "env": {"ENVIRONMENT": "${{ matrix.environment }}"}, "run": APPLY_SCRIPT},
     ]
     return {

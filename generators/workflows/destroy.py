@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.settings import Settings
+from generators.workflows.identities import CloudIdentities
 from generators.workflows.steps import (
     DEFAULT_BRANCH,
     changes_job,
@@ -20,13 +20,13 @@ DESTROY_LABEL = "dev-agent:destroy"
 DESTROY_SCRIPT = 'dev-agent destroy "environments/${ENVIRONMENT}"\n'
 
 
-def build(clouds: list[str], settings: Settings) -> dict[str, Any]:
+def build(clouds: list[str], ids: CloudIdentities) -> dict[str, Any]:
     """The destroy workflow: runs on the base commit, where the removed environment's files still exist."""
     base = "${{ github.event.pull_request.base.sha }}"
     steps = [
         checkout(base),
         *install_cli(),
-        *matrix_logins(clouds, settings),
+        *matrix_logins(clouds, ids),
         {"name": "Destroy", "env": {"ENVIRONMENT": "${{ matrix.environment }}"}, "run": DESTROY_SCRIPT},
     ]
     changes = changes_job(base, "${{ github.event.pull_request.merge_commit_sha }}", diff_filter="D",

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.settings import Settings
 from generators.workflows.scheduled import scheduled_workflow
 
 FILENAME = "dev-agent-drift.yml"
 
 
-def build(clouds: list[str], settings: Settings) -> dict[str, Any]:
+def build(clouds: list[str], ids: CloudIdentities) -> dict[str, Any]:
     """The drift workflow."""
-    return scheduled_workflow("dev-agent drift", "17 6 * * *", "dev-agent drift --json\n", clouds, settings)
+    return scheduled_workflow("dev-agent drift", "17 6 * * *", "dev-agent drift --json\n", clouds, ids)

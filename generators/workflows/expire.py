@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.settings import Settings
 from generators.workflows.scheduled import scheduled_workflow
 
 FILENAME = "dev-agent-expire.yml"
 
 
-def build(clouds: list[str], settings: Settings) -> dict[str, Any]:
+def build(clouds: list[str], ids: CloudIdentities) -> dict[str, Any]:
     """The expire workflow."""
-    return scheduled_workflow("dev-agent expire", "41 5 * * *", "dev-agent expire --json\n", clouds, settings)
+    return scheduled_workflow("dev-agent expire", "41 5 * * *", "dev-agent expire --json\n", clouds, ids)

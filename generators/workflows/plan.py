@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.settings import Settings
+from generators.workflows.identities import CloudIdentities
 from generators.workflows.steps import changes_job, checkout, install_cli, matrix_logins, per_environment_job
 
 FILENAME = "dev-agent-plan.yml"
@@ -17,12 +17,12 @@ git diff --exit-code -- "environments/${ENVIRONMENT}"
 """
 
 
-def build(clouds: list[str], settings: Settings) -> dict[str, Any]:
+def build(clouds: list[str], ids: CloudIdentities) -> dict[str, Any]:
     """The plan workflow."""
     steps = [
         checkout(),
         *install_cli(),
-        *matrix_logins(clouds, settings),
+        *matrix_logins(clouds, ids),
         {"name": "Plan and check", "env": {"ENVIRONMENT": "${{ matrix.environment }}"}, "run": PLAN_SCRIPT},
     ]
     return {

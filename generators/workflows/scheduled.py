@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.settings import Settings
+from generators.workflows.identities import CloudIdentities
 from generators.workflows.steps import RUNNER, checkout, cloud_login, install_cli
 
 
 def scheduled_workflow(
-    title: str, cron: str, command: str, clouds: list[str], settings: Settings
+    title: str, cron: str, command: str, clouds: list[str], ids: CloudIdentities
 ) -> dict[str, Any]:
     """A workflow running `command` on `cron` (and by hand), one run at a time."""
     return {
@@ -25,7 +25,7 @@ def scheduled_workflow(
                 "steps": [
                     checkout(),
                     *install_cli(),
-                    *(cloud_login(c, settings) for c in clouds),
+                    *(cloud_login(c, ids) for c in clouds),
                     {"name": title, "run": command},
                 ],
             }

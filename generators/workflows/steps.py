@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import bot
-from bot.settings import Settings
 from generators.workflows.actions import uses
+from generators.workflows.identities import CloudIdentities
 
 PYTHON_VERSION = "3.11"
 TERRAFORM_VERSION = "1.11.4"
@@ -64,18 +64,18 @@ def install_cli() -> list[dict[str, Any]]:
     ]
 
 
-def cloud_login(cloud: str, settings: Settings, condition: str | None = None) -> dict[str, Any]:
+def cloud_login(cloud: str, ids: CloudIdentities, condition: str | None = None) -> dict[str, Any]:
     """OIDC login to one cloud (no stored credentials); `condition` limits it to matching matrix entries."""
     steps: dict[str, dict[str, Any]] = {
         "aws": {"name": "Log in to AWS (OIDC)", "uses": uses("aws-actions/configure-aws-credentials"),
-                "with": {"role-to-assume": settings.aws_role_arn, "aws-region": settings.state_region,
+                "with": {"role-to-assume": ids.aws_role_arn, "aws-region": ids.state_region,
                          "role-session-name": "dev-agent"}},
         "gcp": {"name": "Log in to Google Cloud (OIDC)", "uses": uses("google-github-actions/auth"),
-                "with": {"workload_identity_provider": settings.gcp_workload_identity_provider,
-                         "service_account": settings.gcp_service_account}},
+                "with": {"workload_identity_provider": ids.gcp_workload_identity_provider,
+                         "service_account": ids.gcp_service_account}},
         "azure": {"name": "Log in to Azure (OIDC)", "uses": uses("azure/login"),
-                  "with": {"client-id": settings.azure_client_id, "tenant-id": settings.azure_tenant_id,
-                           "subscription-id": settings.azure_subscription_id}},
+                  "with": {"client-id": ids.azure_client_id, "tenant-id": ids.azure_tenant_id,
+                           "subscription-id": ids.azure_subscription_id}},
     }
     step = steps[cloud]
     if condition is not None:
@@ -83,9 +83,9 @@ def cloud_login(cloud: str, settings: Settings, condition: str | None = None) ->
     return step
 
 
-def matrix_logins(clouds: list[str], settings: Settings) -> list[dict[str, Any]]:
+def matrix_logins(clouds: list[str], ids: CloudIdentities) -> list[dict[str, Any]]:
     """One login step per cloud in the repository, each run only for environments on that cloud."""
-    return [cloud_login(c, settings, f"matrix.cloud == '{c}'") for c in clouds]
+    return [cloud_login(c, ids, f"matrix.cloud == '{c}'") for c in clouds]
 
 
 def changes_job(
