@@ -67,7 +67,8 @@ def test_zizmor_check_fails_on_template_injection(tmp_path: Path) -> None:
     files[path] = yaml.safe_dump(data)
     (result,) = zizmor.check(_write(tmp_path, files))
     assert not result.passed
-    assert any(f["check_id"] == "template-injection" for f in result.findings)
+    assert any(f["check_id"] == "template-injection" and f["file"].startswith("dev-agent-plan.yml:")
+               for f in result.findings)
 
 
 def test_actions_are_pinned_to_reviewed_commit_shas() -> None:

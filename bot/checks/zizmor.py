@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from pathlib import Path
 
 from bot.checks.context import CheckContext
 from bot.checks.tools import find_tool, missing, run, trim
@@ -16,7 +17,8 @@ def _finding(item: dict) -> dict:
     locations = item.get("locations") or [{}]
     symbolic = locations[0].get("symbolic") or {}
     concrete = (locations[0].get("concrete") or {}).get("location", {}).get("start_point", {})
-    path = (symbolic.get("key") or {}).get("Local", {}).get("given_path", "")
+    local = (symbolic.get("key") or {}).get("Local") or {}
+    path = Path(local.get("verbatim_path") or local.get("given_path") or "").name
     return {
         "check_id": item.get("ident"),
         "check_name": item.get("desc"),
