@@ -113,7 +113,7 @@ def test_check_fails_on_broken_files(tmp_path: Path) -> None:
     (env / "terraform").mkdir(exist_ok=True)
     (env / "terraform" / "main.tf").write_text('resource "aws_s3_bucket" "b" {\nbucket= "x"\n')
     deployment = env / "helm/payments-api/templates/deployment.yaml"
-    deployment.write_text(deployment.read_text().replace("{{ .Values.replicaCount }}", "{{ .Values.replicaCount"))
+    deployment.write_text(deployment.read_text().replace("{{ .Values.containerPort }}", "{{ .Values.containerPort"))
     with tempfile.TemporaryDirectory() as scratch:
         ctx = CheckContext(env_dir=env, repo_root=tmp_path, workdir=Path(scratch), settings=Settings())
         results = {r.name: r for name, check in CHECKS if name not in {"checkov", "terraform validate"} for r in check(ctx)}

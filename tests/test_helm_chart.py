@@ -83,6 +83,7 @@ def test_hpa_pdb_and_network_policy_follow_the_spec(staging) -> None:
     objects = staging[1]
     assert objects["HorizontalPodAutoscaler"]["spec"]["minReplicas"] == 2
     assert objects["HorizontalPodAutoscaler"]["spec"]["maxReplicas"] == 6
+    assert "replicas" not in objects["Deployment"]["spec"]  # the HPA owns the replica count
     assert objects["PodDisruptionBudget"]["spec"]["minAvailable"] == 1
     policy = objects["NetworkPolicy"]["spec"]
     assert policy["podSelector"]["matchLabels"] == objects["Deployment"]["spec"]["selector"]["matchLabels"]

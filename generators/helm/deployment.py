@@ -11,7 +11,7 @@ metadata:
   labels:
     {{- include "app.labels" . | nindent 4 }}
 spec:
-  replicas: {{ .Values.replicaCount }}
+  # No `replicas`: the HorizontalPodAutoscaler owns the count (an upgrade must not reset it).
   revisionHistoryLimit: 5
   selector:
     matchLabels:

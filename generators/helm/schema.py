@@ -39,7 +39,6 @@ def build_schema() -> dict[str, Any]:
             ),
             "environment": {"type": "string", "pattern": NAME},
             "tier": {"enum": ["dev", "staging", "prod"]},
-            "replicaCount": replicas,
             "containerPort": {"type": "integer", "minimum": 1024, "maximum": 65535},
             "healthPath": {"type": "string", "pattern": r"^/[A-Za-z0-9._~/-]*$"},
             "resources": _resources(),

@@ -50,7 +50,6 @@ def build_values(plan: Plan, settings: Settings) -> dict[str, Any]:
         "image": {**image_values(plan), "pullPolicy": "Always"},
         "environment": spec.name,
         "tier": spec.tier.value,
-        "replicaCount": spec.compute.min_replicas,
         "containerPort": spec.app.port,
         "healthPath": spec.app.health_path,
         "resources": {
