@@ -24,18 +24,23 @@ def _hcl_string(value: str) -> str:
 
 
 def write_cli_config(settings: Settings | None = None) -> Path:
-    """Write (or refresh) the terraform CLI config and return its path."""
+    """Write (or refresh) the terraform CLI config and return its path.
+
+    Providers come only from the filesystem mirror when it exists (offline); without one (e.g. on a CI
+    runner) terraform installs them from the registry as usual.
+    """
     settings = settings or get_settings()
     root = cache_dir()
     root.mkdir(parents=True, exist_ok=True)
-    text = (
-        "disable_checkpoint = true\n\n"
-        "provider_installation {\n"
-        "  filesystem_mirror {\n"
-        f"    path = {_hcl_string(str(settings.terraform_plugin_mirror))}\n"
-        "  }\n"
-        "}\n"
-    )
+    text = "disable_checkpoint = true\n"
+    if settings.terraform_plugin_mirror.is_dir():
+        text += (
+            "\nprovider_installation {\n"
+            "  filesystem_mirror {\n"
+            f"    path = {_hcl_string(str(settings.terraform_plugin_mirror))}\n"
+            "  }\n"
+            "}\n"
+        )
     config = root / "terraformrc"
     if not config.exists() or config.read_text(encoding="utf-8") != text:
         tmp = root / f".terraformrc.{os.getpid()}.{threading.get_ident()}"

@@ -5,7 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from generators.workflows.identities import CloudIdentities
-from generators.workflows.steps import changes_job, checkout, install_cli, matrix_logins, per_environment_job
+from generators.workflows.steps import (
+    changes_job,
+    checkout,
+    install_cli,
+    install_validators,
+    matrix_logins,
+    per_environment_job,
+)
 
 FILENAME = "dev-agent-plan.yml"
 PR_GROUP = "pr-${{ github.event.pull_request.number }}"
@@ -22,6 +29,7 @@ def build(clouds: list[str], ids: CloudIdentities) -> dict[str, Any]:
     steps = [
         checkout(),
         *install_cli(),
+        install_validators(),
         *matrix_logins(clouds, ids),
         {"name": "Plan and check", "env": {"ENVIRONMENT": "${{ matrix.environment }}"}, "run": PLAN_SCRIPT},
     ]

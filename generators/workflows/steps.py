@@ -64,6 +64,22 @@ def install_cli() -> list[dict[str, Any]]:
     ]
 
 
+# Validator versions `dev-agent plan --check` runs on the runner (checkov gets its own venv through pipx:
+# its fork of python-hcl2 clashes with the one dev-agent uses).
+VALIDATORS = {"checkov": "3.3.30", "check-jsonschema": "0.39.0", "zizmor": "1.32.0"}
+
+
+def install_validators() -> dict[str, Any]:
+    """Step installing the validators that `dev-agent check` runs."""
+    return {
+        "name": "Install validators",
+        "env": {f"{name.upper().replace('-', '_')}_VERSION": version for name, version in VALIDATORS.items()},
+        "run": 'pipx install "checkov==${CHECKOV_VERSION}"\n'
+        'python -m pip install --disable-pip-version-check "check-jsonschema==${CHECK_JSONSCHEMA_VERSION}" '
+        '"zizmor==${ZIZMOR_VERSION}"\n',
+    }
+
+
 def cloud_login(cloud: str, ids: CloudIdentities, condition: str | None = None) -> dict[str, Any]:
     """OIDC login to one cloud (no stored credentials); `condition` limits it to matching matrix entries."""
     steps: dict[str, dict[str, Any]] = {
