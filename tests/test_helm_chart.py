@@ -49,6 +49,7 @@ def test_pods_are_hardened(staging) -> None:
     assert pod["securityContext"]["runAsUser"] >= 10000
     assert pod["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
     assert pod["automountServiceAccountToken"] is False
+    assert pod["topologySpreadConstraints"][0]["labelSelector"]["matchLabels"] == staging[1]["Deployment"]["spec"]["selector"]["matchLabels"]
     (container,) = pod["containers"]
     ctx = container["securityContext"]
     assert ctx["readOnlyRootFilesystem"] is True

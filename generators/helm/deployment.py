@@ -1,4 +1,5 @@
-"""templates/deployment.yaml: the app's pods, hardened (non-root, read-only root, no capabilities, seccomp)."""
+"""templates/deployment.yaml: the app's pods, hardened (non-root, read-only root, no capabilities, seccomp),
+spread across zones."""
 
 FILENAME = "deployment.yaml"
 
@@ -24,6 +25,13 @@ spec:
       serviceAccountName: {{ include "app.fullname" . }}
       automountServiceAccountToken: false
       terminationGracePeriodSeconds: {{ .Values.terminationGracePeriodSeconds }}
+      topologySpreadConstraints:
+        - maxSkew: 1
+          topologyKey: topology.kubernetes.io/zone
+          whenUnsatisfiable: ScheduleAnyway
+          labelSelector:
+            matchLabels:
+              {{- include "app.selectorLabels" . | nindent 14 }}
       securityContext:
         runAsNonRoot: true
         runAsUser: {{ .Values.securityContext.runAsUser }}
