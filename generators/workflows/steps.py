@@ -130,7 +130,10 @@ def per_environment_job(
     name: str, output: str, steps: list[dict[str, Any]], *, production: bool, group_suffix: str = "",
     cancel: bool = False,
 ) -> dict[str, Any]:
-    """A job run once per environment listed in `needs.changes.outputs.<output>`."""
+    """A job run once per environment listed in `needs.changes.outputs.<output>`.
+
+    Jobs that change infrastructure never cancel each other: they queue (FIFO) per environment.
+    """
     job: dict[str, Any] = {
         "name": f"{name} ${{{{ matrix.environment }}}}",
         "needs": "changes",
@@ -140,6 +143,8 @@ def per_environment_job(
         "strategy": {"fail-fast": False, "matrix": {"include": f"${{{{ fromJSON(needs.changes.outputs.{output}) }}}}"}},
         "concurrency": {"group": f"dev-agent-${{{{ matrix.environment }}}}{group_suffix}", "cancel-in-progress": cancel},
     }
+    if not cancel:
+        job["concurrency"]["queue"] = "max"  # pending runs wait in order instead of replacing each other
     if production:
         job["environment"] = "production"
     job["steps"] = steps
