@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import hcl2
-import yaml
+
+from bot.checks.skips import load_skips
 from hcl2.utils import SerializationOptions
 
 from bot.planning import Plan, plan_environment
@@ -22,7 +23,6 @@ from generators.terraform import generate
 from tests.conftest import require_tool
 
 REPO = Path(__file__).resolve().parent.parent
-SKIPS_FILE = REPO / "policies" / "checkov-skips-gcp-azure.yaml"
 TODAY = dt.date(2026, 1, 15)
 OPTIONS = SerializationOptions(strip_string_quotes=True, explicit_blocks=False, with_comments=False)
 
@@ -76,8 +76,7 @@ def fmt_check(tf_dir: Path) -> subprocess.CompletedProcess[str]:
 
 def skip_ids(cloud: str) -> set[str]:
     """The documented checkov skips of one cloud."""
-    entries = yaml.safe_load(SKIPS_FILE.read_text(encoding="utf-8"))
-    return {e["id"] for e in entries if e["cloud"] == cloud}
+    return {skip.check_id for skip in load_skips() if skip.clouds == (cloud,)}
 
 
 def unskipped(failures: list[str], cloud: str) -> list[str]:
