@@ -6,8 +6,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.planning import Plan
+from bot.planning import Plan, plan_environment
 from bot.settings import Settings
+from bot.spec import EnvironmentSpec
 
 
 class CheckResult(BaseModel):
@@ -49,14 +50,52 @@ class PipelineResult(BaseModel):
         return float(self.cost.get("totalMonthlyCost") or 0)
 
 
-def run_pipeline(plan: Plan, settings: Settings, *, run_checks: bool = False) -> PipelineResult:
-    """Generate an environment from its plan and evaluate it (checks only when asked: they are slow)."""
-    from generators import environment_dir, generate_all
+class Requester(BaseModel):
+    """Who asked, for the policy's requester rule and overrides."""
 
+    login: str | None = None
+    teams: list[str] = Field(default_factory=list)
+    overrides: list[Any] = Field(default_factory=list)  # policies.schema.Override
+
+
+def prepare_plan(spec: EnvironmentSpec, policy: Any) -> Plan:
+    """Default sizes for the tier, then shrunk to fit the budget and the tier's cap (BudgetError if impossible)."""
+    from bot.budget import fit_budget
+
+    return fit_budget(plan_environment(spec), policy=policy)
+
+
+def run_pipeline(
+    plan: Plan,
+    settings: Settings,
+    *,
+    run_checks: bool = False,
+    policy: Any = None,
+    requester: Requester | None = None,
+) -> PipelineResult:
+    """Generate, check (when asked: it is slow), cost, evaluate policy, and write the review report."""
+    from bot.cost import estimate_files
+    from bot.cost.usage import CostInputError
+    from bot.report import render_report
+    from generators import environment_dir, generate_all
+    from policies.engine import evaluate
+    from policies.schema import load_policy
+
+    policy = policy or load_policy(settings.policy_file)
+    requester = requester or Requester()
     files = generate_all(plan, settings)
     result = PipelineResult(plan=plan, files=files)
     if run_checks:
         from bot.checks import check_files
 
         result.checks = check_files(files, environment_dir(plan), settings)
+    try:
+        result.cost = estimate_files({p: t for p, t in files.items() if "/terraform/" in p})
+    except CostInputError as exc:
+        result.cost = None
+        result.checks.append(CheckResult(name="cost estimate", passed=False, details=str(exc)))
+    result.verdicts = evaluate(policy, plan, files, result.cost, requester=requester.login,
+                               requester_teams=requester.teams, overrides=requester.overrides)
+    result.report = render_report(result, result.verdicts, limit=None)[0]
+    result.files[f"{environment_dir(plan)}/REPORT.md"] = result.report
     return result

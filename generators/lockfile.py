@@ -64,8 +64,9 @@ def verify_environment(env_dir: Path) -> list[str]:
 
 
 def _is_runtime_file(rel: Path) -> bool:
-    """Files terraform itself creates next to the generated ones (never *.tf: an override could hide there)."""
-    return (
+    """The review report and files terraform creates next to the generated ones (never *.tf: an override
+    could hide there)."""
+    return rel == Path("REPORT.md") or (
         rel.parts[0] == "terraform"
         and (".terraform" in rel.parts or rel.name.endswith((".tfstate", ".tfstate.backup", ".tfplan"))
              or rel.name == ".terraform.lock.hcl")

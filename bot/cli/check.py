@@ -51,9 +51,35 @@ def register(app: typer.Typer) -> None:
         started = time.monotonic()
         results = run_checks(directory, repo_root or repo_root_of(directory))
         elapsed = time.monotonic() - started
+        try:
+            verdicts = directory_verdicts(directory)
+        except ValueError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(EXIT_INVALID) from None
+        passed = all(r.passed for r in results) and all(v.outcome != "fail" for v in verdicts)
         if as_json:
-            typer.echo(json.dumps({"dir": str(directory), "passed": all(r.passed for r in results),
-                                   "seconds": round(elapsed, 2), "checks": [r.model_dump() for r in results]}, indent=2))
+            typer.echo(json.dumps({"dir": str(directory), "passed": passed, "seconds": round(elapsed, 2),
+                                   "checks": [r.model_dump() for r in results],
+                                   "verdicts": [v.model_dump() for v in verdicts]}, indent=2))
         else:
             print_results(results, elapsed)
-        raise typer.Exit(EXIT_OK if all(r.passed for r in results) else EXIT_FAILED)
+            for verdict in verdicts:
+                if verdict.outcome != "pass":
+                    typer.echo(f"{verdict.outcome:4}  policy {verdict.rule}: {verdict.message} (fix: {verdict.fix})")
+        raise typer.Exit(EXIT_OK if passed else EXIT_FAILED)
+
+
+def directory_verdicts(directory: Path) -> list:
+    """Policy verdicts on a written environment: its spec, its Terraform and the estimate of it."""
+    from bot.cost import estimate_directory
+    from bot.planning import plan_environment
+    from bot.settings import get_settings
+    from bot.spec import load_spec
+    from policies.engine import evaluate
+    from policies.schema import load_policy
+
+    plan = plan_environment(load_spec(directory / "environment.yaml"))
+    files = {str(p.relative_to(directory.parent.parent)): p.read_text(encoding="utf-8")
+             for p in sorted((directory / "terraform").glob("*.tf"))}
+    cost = estimate_directory(directory / "terraform") if files else None
+    return evaluate(load_policy(get_settings().policy_file), plan, files, cost)

@@ -9,7 +9,6 @@ import typer
 import yaml
 
 from bot.cli import EXIT_ATTENTION, EXIT_FAILED, EXIT_INVALID, EXIT_OK
-from bot.planning import plan_environment
 from bot.settings import Settings, get_settings
 from bot.spec import Cloud, EnvironmentSpec, SpecError, load_spec
 
@@ -69,9 +68,13 @@ def register(app: typer.Typer) -> None:
         Exit 0 on success (or when questions were printed), 1 when --check found failures,
         2 on usage errors, 3 when the spec or request is invalid (nothing is written).
         """
+        from bot.budget import BudgetError
         from bot.checks import run_checks
+        from bot.cost.usage import CostInputError
         from bot.cli.check import print_results
-        from bot.pipeline import run_pipeline
+        from bot.pipeline import prepare_plan, run_pipeline
+        from policies.engine import worst
+        from policies.schema import PolicyError, load_policy
         from generators import environment_dir
         from generators.output import write_tree
         from generators.workflows import workflow_files
@@ -80,6 +83,12 @@ def register(app: typer.Typer) -> None:
             typer.echo("error: give either the request TEXT or --spec FILE (not both)", err=True)
             raise typer.Exit(EXIT_ATTENTION)
         settings = get_settings()
+        try:
+            policy = load_policy(settings.policy_file)
+        except PolicyError as exc:
+            for line in exc.errors:
+                typer.echo(f"error: {line}", err=True)
+            raise typer.Exit(EXIT_INVALID) from None
         if spec_file is not None:
             try:
                 spec = load_spec(spec_file)
@@ -92,8 +101,15 @@ def register(app: typer.Typer) -> None:
             spec = _understand(text or "", settings, as_json)
             if spec is None:
                 raise typer.Exit(EXIT_OK)
-        environment = plan_environment(spec)
-        result = run_pipeline(environment, settings)
+        try:
+            environment = prepare_plan(spec, policy)
+        except BudgetError as exc:
+            typer.echo(f"refused: {exc}", err=True)
+            raise typer.Exit(EXIT_FAILED) from None
+        except CostInputError as exc:
+            typer.echo(f"error: the generated Terraform could not be estimated: {exc}", err=True)
+            raise typer.Exit(EXIT_FAILED) from None
+        result = run_pipeline(environment, settings, policy=policy)
         files = {**result.files, **workflow_files(repository_clouds(out) | {spec.cloud}, settings)}
         env_dir = environment_dir(environment)
         try:
@@ -102,15 +118,18 @@ def register(app: typer.Typer) -> None:
             typer.echo(f"error: cannot write {out}: {exc}", err=True)
             raise typer.Exit(EXIT_FAILED) from None
         checks = run_checks(out / env_dir, out, settings) if check else []
-        failed = any(not c.passed for c in checks)
+        policy_outcome = worst(result.verdicts)
+        failed = any(not c.passed for c in checks) or policy_outcome == "fail"
         if as_json:
             summary = {"name": spec.name, "dir": str(out / env_dir), "files": sorted(files),
-                       "monthly_cost": result.monthly_cost, "checks": [c.model_dump() for c in checks]}
+                       "monthly_cost": result.monthly_cost, "policy": policy_outcome,
+                       "verdicts": [v.model_dump() for v in result.verdicts],
+                       "choices": [c.model_dump() for c in environment.choices],
+                       "checks": [c.model_dump() for c in checks]}
             typer.echo(json.dumps(summary, indent=2))
         else:
-            typer.echo(f"Wrote {len(files)} files for {spec.name} under {out}:")
-            for path in sorted(files):
-                typer.echo(f"  {path}")
+            typer.echo(result.report)
+            typer.echo(f"Wrote {len(files)} files for {spec.name} under {out} (report: {out / env_dir / 'REPORT.md'}).")
             if checks:
                 print_results(checks)
         raise typer.Exit(EXIT_FAILED if failed else EXIT_OK)
