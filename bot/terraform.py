@@ -1,4 +1,4 @@
-"""Runner for the terraform CLI: offline provider mirror, shared plugin cache, timeouts, structured results.
+"""Runner for the terraform CLI: offline provider mirror, timeouts, structured results.
 
 Every command takes an argument list (no shell). The CLI config that points terraform at the local
 filesystem mirror is written by `cli_config()` and passed through TF_CLI_CONFIG_FILE, so `init` never
@@ -7,7 +7,7 @@ reaches a registry. Used by the tests and by `dev-agent check` / `apply`.
 
 from __future__ import annotations
 
-import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from generators.hcl import block, quote, render
+from generators.hcl import block, render
 
 MIRROR_CANDIDATES = ("/opt/tf-plugins", "/usr/share/terraform/plugins", "~/.terraform.d/plugins",
                      "~/.local/share/terraform/plugins")
@@ -69,7 +69,7 @@ def provider_mirror() -> Path | None:
 
 
 def state_home() -> Path:
-    """Directory for the CLI config and the shared plugin cache."""
+    """Directory for the CLI config."""
     base = os.environ.get("DEV_AGENT_TERRAFORM_HOME") or Path.home() / ".cache" / "dev-agent" / "terraform"
     path = Path(base)
     path.mkdir(parents=True, exist_ok=True)
@@ -77,19 +77,20 @@ def state_home() -> Path:
 
 
 def cli_config() -> Path:
-    """Write (idempotently) the CLI config: install providers only from the mirror, share a plugin cache."""
+    """Write (idempotently) the CLI config: install providers only from the mirror.
+
+    An unpacked mirror already is a shared cache: `init` symlinks `.terraform/providers` into it, so no
+    `plugin_cache_dir` is set (terraform re-links cache entries on every init, which races in parallel runs).
+    """
     mirror = provider_mirror()
     if mirror is None:
         raise TerraformError("no terraform provider mirror found (set DEV_AGENT_PROVIDER_MIRROR)")
     home = state_home()
-    cache = home / "plugin-cache"
-    cache.mkdir(exist_ok=True)
     text = render([
         block("provider_installation", filesystem_mirror=block("filesystem_mirror", path=str(mirror),
                                                                include=["registry.terraform.io/*/*"])),
     ])
-    text = f"plugin_cache_dir = {quote(str(cache))}\n\n" + text
-    path = home / "terraformrc"
+    path = home / f"terraformrc-{hashlib.sha256(text.encode()).hexdigest()[:12]}"  # content-addressed
     if not path.exists() or path.read_text() != text:
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(text)
@@ -132,16 +133,11 @@ def fmt_check(directory: Path | str, timeout: float = 60) -> Result:
 
 
 def init(directory: Path | str, backend: bool = False, timeout: float = 300, env: dict[str, str] | None = None) -> Result:
-    """`terraform init` from the mirror; `backend=False` skips the remote state backend.
-
-    The shared plugin cache is not safe for concurrent writers, so inits take a file lock.
-    """
+    """`terraform init` from the mirror; `backend=False` skips the remote state backend."""
     args = ["init", "-input=false", "-no-color"]
     if not backend:
         args.append("-backend=false")
-    with open(state_home() / "init.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        return run(directory, args, timeout, env)
+    return run(directory, args, timeout, env)
 
 
 def validate(directory: Path | str, timeout: float = 120) -> Result:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.spec import ComputeKind
 from generators.terraform import Component, always
-from generators.terraform.aws import (alb, backend, docdb, ec2, ecs, eks, elasticache, kms, lambda_fn, mq, msk,
+from generators.terraform.aws import (alb, backend, docdb, ec2, ecs, eks, elasticache, kms, lambda_fn, logs, mq, msk,
                                       network, opensearch, rds, s3, sqs, versions)
 from generators.terraform.aws.shared import uses_load_balancer
 
@@ -31,5 +31,6 @@ COMPONENTS: list[Component] = [
     Component("msk", msk.applies, msk.build),
     Component("opensearch", opensearch.applies, opensearch.build),
     Component("s3", s3.applies, s3.build),
+    Component("logs", logs.applies, logs.build),
 ]
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from bot.spec import ComputeKind, Tier
 from generators.hcl import Block, Call, Ref, block
 from generators.terraform import Context
-from generators.terraform.aws.shared import NAME, PUBLIC_SUBNETS, VPC_CIDR, VPC_ID
+from generators.terraform.aws.shared import NAME, PUBLIC_SUBNETS, VPC_CIDR, VPC_ID, log_group
 from generators.terraform.names import dns_label
 
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+WAF_RULES = ["AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet"]
 
 
 def _security_group(ctx: Context) -> Block:
@@ -28,6 +29,34 @@ def _security_group(ctx: Context) -> Block:
     )
 
 
+def _managed_rule(name: str, priority: int) -> Block:
+    return block("rule", name=name, priority=priority,
+                 override_action=block("override_action", none=block("none")),
+                 statement=block("statement", managed_rule_group_statement=block(
+                     "managed_rule_group_statement", name=name, vendor_name="AWS")),
+                 visibility_config=_visibility(name))
+
+
+def _visibility(metric: str) -> Block:
+    return block("visibility_config", cloudwatch_metrics_enabled=True, metric_name=metric, sampled_requests_enabled=True)
+
+
+def _waf(ctx: Context) -> list[Block]:
+    """A regional web ACL with AWS managed rules (common + known bad inputs), logged to CloudWatch."""
+    return [
+        block("resource", "aws_wafv2_web_acl", "main", name=NAME, scope="REGIONAL",
+              default_action=block("default_action", allow=block("allow")),
+              rule=[_managed_rule(name, i + 1) for i, name in enumerate(WAF_RULES)],
+              visibility_config=_visibility("web-acl")),
+        block("resource", "aws_wafv2_web_acl_association", "main", resource_arn=Ref("aws_lb.main.arn"),
+              web_acl_arn=Ref("aws_wafv2_web_acl.main.arn")),
+        log_group("waf", Call("format", "aws-waf-logs-%s", NAME), ctx.plan),
+        block("resource", "aws_wafv2_web_acl_logging_configuration", "main",
+              resource_arn=Ref("aws_wafv2_web_acl.main.arn"),
+              log_destination_configs=[Ref("aws_cloudwatch_log_group.waf.arn")]),
+    ]
+
+
 def build(ctx: Context) -> list[Block]:
     spec = ctx.spec
     prod = spec.tier == Tier.prod
@@ -37,7 +66,9 @@ def build(ctx: Context) -> list[Block]:
         block("resource", "aws_lb", "main", name=dns_label(ctx.name, max_length=32), internal=False,
               load_balancer_type="application", subnets=PUBLIC_SUBNETS,
               security_groups=[Ref("aws_security_group.alb.id")], drop_invalid_header_fields=True,
-              enable_deletion_protection=prod),
+              enable_deletion_protection=prod,
+              access_logs=block("access_logs", bucket=Ref("aws_s3_bucket.logs.id"), prefix="alb", enabled=True),
+              depends_on=[Ref("aws_s3_bucket_policy.logs")]),
         block("resource", "aws_lb_target_group", "app", name=dns_label(ctx.name, "app", max_length=32),
               port=spec.app.port, protocol="HTTP", target_type=target_type, vpc_id=VPC_ID,
               deregistration_delay=30,
@@ -50,6 +81,7 @@ def build(ctx: Context) -> list[Block]:
               protocol="HTTPS", ssl_policy=TLS_POLICY, certificate_arn=Ref("var.certificate_arn"),
               default_action=block("default_action", type="forward",
                                    target_group_arn=Ref("aws_lb_target_group.app.arn"))),
+        *_waf(ctx),
         block("variable", "certificate_arn", type=Ref("string"),
               description="ACM certificate ARN for the HTTPS listener of the load balancer."),
         block("output", "app_url", value=Call("format", "https://%s", Ref("aws_lb.main.dns_name")),

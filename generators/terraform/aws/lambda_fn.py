@@ -47,7 +47,7 @@ def build(ctx: Context) -> list[Block]:
                   {"Effect": "Allow", "Action": ["kms:GenerateDataKey", "kms:Decrypt"], "Resource": KMS_ARN}]})),
         block("resource", "aws_lambda_function", "app", function_name=NAME, role=Ref("aws_iam_role.lambda.arn"),
               package_type="Image", image_uri=Ref("var.image"), memory_size=ctx.plan.sizing.function_memory_mb,
-              timeout=30, reserved_concurrent_executions=RESERVED_CONCURRENCY, kms_key_arn=KMS_ARN,
+              timeout=30, reserved_concurrent_executions=RESERVED_CONCURRENCY,
               vpc_config=block("vpc_config", subnet_ids=PRIVATE_SUBNETS, security_group_ids=[APP_SG]),
               tracing_config=block("tracing_config", mode="Active"),
               dead_letter_config=block("dead_letter_config", target_arn=Ref("aws_sqs_queue.lambda_dlq.arn")),

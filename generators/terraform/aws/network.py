@@ -8,6 +8,7 @@ from generators.terraform.aws.shared import NAME, VPC_CIDR, VPC_ID, log_group, u
 
 VPC_CIDR_BLOCK = "10.0.0.0/16"
 HTTPS = 443
+ZONE_LETTERS = ["a", "b", "c"]  # an allowlist: a zone AWS adds later never joins silently
 AZ_NAMES = Ref("data.aws_availability_zones.available.names")
 
 
@@ -29,24 +30,21 @@ def _routes(ctx: Context) -> list[Block]:
         block("resource", "aws_route", "public_internet", route_table_id=Ref("aws_route_table.public.id"),
               destination_cidr_block="0.0.0.0/0", gateway_id=Ref("aws_internet_gateway.main.id")),
         block("resource", "aws_route_table_association", "public", count=azs,
-              subnet_id=Call("element", Ref("aws_subnet.public[*].id"), Ref("count.index")),
-              route_table_id=Ref("aws_route_table.public.id")),
+              subnet_id=Ref("aws_subnet.public[count.index].id"), route_table_id=Ref("aws_route_table.public.id")),
         block("resource", "aws_route_table", "private", count=max(nat, 1), vpc_id=VPC_ID),
         block("resource", "aws_route_table_association", "private", count=azs,
-              subnet_id=Call("element", Ref("aws_subnet.private[*].id"), Ref("count.index")),
+              subnet_id=Ref("aws_subnet.private[count.index].id"),
               route_table_id=Call("element", Ref("aws_route_table.private[*].id"), Ref("count.index"))),
     ]
     if nat:
         blocks += [
             block("resource", "aws_eip", "nat", count=nat, domain="vpc"),
             block("resource", "aws_nat_gateway", "main", count=nat,
-                  allocation_id=Call("element", Ref("aws_eip.nat[*].id"), Ref("count.index")),
-                  subnet_id=Call("element", Ref("aws_subnet.public[*].id"), Ref("count.index")),
+                  allocation_id=Ref("aws_eip.nat[count.index].id"), subnet_id=Ref("aws_subnet.public[count.index].id"),
                   depends_on=[Ref("aws_internet_gateway.main")]),
             block("resource", "aws_route", "private_nat", count=nat,
-                  route_table_id=Call("element", Ref("aws_route_table.private[*].id"), Ref("count.index")),
-                  destination_cidr_block="0.0.0.0/0",
-                  nat_gateway_id=Call("element", Ref("aws_nat_gateway.main[*].id"), Ref("count.index"))),
+                  route_table_id=Ref("aws_route_table.private[count.index].id"), destination_cidr_block="0.0.0.0/0",
+                  nat_gateway_id=Ref("aws_nat_gateway.main[count.index].id")),
         ]
     return blocks
 
@@ -97,7 +95,8 @@ def _app_security_group(ctx: Context) -> Block:
 
 def build(ctx: Context) -> list[Block]:
     return [
-        block("data", "aws_availability_zones", "available", state="available"),
+        block("data", "aws_availability_zones", "available", state="available",
+              filter=block("filter", name="zone-name", values=Call("formatlist", "%s%s", Ref("var.region"), ZONE_LETTERS))),
         block("resource", "aws_vpc", "main", cidr_block=VPC_CIDR_BLOCK, enable_dns_support=True,
               enable_dns_hostnames=True, tags={"Name": NAME}),
         block("resource", "aws_default_security_group", "locked", vpc_id=VPC_ID),

@@ -14,7 +14,7 @@ PORTS = {DatabaseEngine.postgres: 5432, DatabaseEngine.mysql: 3306}
 LOG_EXPORTS = {DatabaseEngine.postgres: ["postgresql", "upgrade"], DatabaseEngine.mysql: ["error", "general", "slowquery"]}
 PARAMETERS = {
     DatabaseEngine.postgres: {"rds.force_ssl": "1", "log_statement": "ddl", "log_min_duration_statement": "1000"},
-    DatabaseEngine.mysql: {"require_secure_transport": "ON", "slow_query_log": "1"},
+    DatabaseEngine.mysql: {"require_secure_transport": "1", "slow_query_log": "1"},
 }
 MASTER_USERNAME = "dbadmin"
 

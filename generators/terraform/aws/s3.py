@@ -1,4 +1,4 @@
-"""s3.tf: the requested buckets plus an access-log bucket: no public access, KMS encryption, versioning, lifecycle, TLS only."""
+"""s3.tf: the requested buckets: no public access, KMS encryption, versioning, lifecycle, TLS only."""
 
 from __future__ import annotations
 
@@ -16,22 +16,19 @@ def applies(plan: Plan) -> bool:
     return bool(plan.spec.buckets)
 
 
-def _policy(label: str, log_target: bool) -> Call:
-    """TLS only; the access-log bucket also admits S3 log delivery from this account."""
+def _policy(label: str, extra: list[dict]) -> Call:
+    """TLS only, plus any `extra` statements."""
     bucket = Ref(f"aws_s3_bucket.{label}.arn")
     statements = [{
         "Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
         "Resource": [bucket, Call("format", "%s/*", bucket)],
         "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]
-    if not log_target:
-        statements.append({
-            "Sid": "S3AccessLogDelivery", "Effect": "Allow", "Principal": {"Service": "logging.s3.amazonaws.com"},
-            "Action": "s3:PutObject", "Resource": Call("format", "%s/*", bucket),
-            "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT_ID}}})
-    return Call("jsonencode", {"Version": "2012-10-17", "Statement": statements})
+    return Call("jsonencode", {"Version": "2012-10-17", "Statement": statements + extra})
 
 
-def _bucket(ctx: Context, label: str, name: str, versioning: bool, kms: bool, log_target: bool) -> list[Block]:
+def bucket_blocks(ctx: Context, label: str, name: str, versioning: bool, kms: bool, log_target: bool,
+                  policy: list[dict] | None = None) -> list[Block]:
+    """One bucket with its access block, ownership, encryption, versioning, lifecycle, policy and logging."""
     ref = Ref(f"aws_s3_bucket.{label}.id")
     sse = ({"sse_algorithm": "aws:kms", "kms_master_key_id": KMS_ARN} if kms else {"sse_algorithm": "AES256"})
     noncurrent = [block("noncurrent_version_expiration", noncurrent_days=30)] if versioning else []
@@ -54,25 +51,24 @@ def _bucket(ctx: Context, label: str, name: str, versioning: bool, kms: bool, lo
                          abort_incomplete_multipart_upload=block("abort_incomplete_multipart_upload",
                                                                  days_after_initiation=7),
                          **({"noncurrent_version_expiration": noncurrent[0]} if noncurrent else {}))),
-        block("resource", "aws_s3_bucket_policy", label, bucket=ref, policy=_policy(label, log_target),
+        block("resource", "aws_s3_bucket_policy", label, bucket=ref, policy=_policy(label, policy or []),
               depends_on=[Ref(f"aws_s3_bucket_public_access_block.{label}")]),
     ]
     if log_target:
         blocks.append(block("resource", "aws_s3_bucket_logging", label, bucket=ref,
-                            target_bucket=Ref("aws_s3_bucket.logs.id"), target_prefix=f"{label}/"))
+                            target_bucket=Ref("aws_s3_bucket.logs.id"), target_prefix=f"s3/{label}/"))
     return blocks
 
 
 def labels(plan: Plan) -> list[str]:
-    """Terraform labels of the requested buckets (`logs` is reserved for the access-log bucket)."""
+    """Terraform labels of the requested buckets (never `logs`, the access-log bucket)."""
     return [identifier("bucket", bucket.name) for bucket in plan.spec.buckets]
 
 
 def build(ctx: Context) -> list[Block]:
-    blocks = _bucket(ctx, "logs", f"{ctx.name}-logs", versioning=True, kms=False, log_target=False)
-    outputs = []
+    blocks, outputs = [], []
     for bucket, label in zip(ctx.spec.buckets, labels(ctx.plan)):
-        blocks += _bucket(ctx, label, f"{ctx.name}-{bucket.name}", bucket.versioning, kms=True, log_target=True)
+        blocks += bucket_blocks(ctx, label, f"{ctx.name}-{bucket.name}", bucket.versioning, kms=True, log_target=True)
         outputs.append(block("output", label, value=Ref(f"aws_s3_bucket.{label}.bucket"),
                              description=f"Name of the {bucket.name} bucket."))
     return blocks + outputs
