@@ -9,7 +9,9 @@ from generators.terraform.aws.shared import NAME, PUBLIC_SUBNETS, VPC_CIDR, VPC_
 from generators.terraform.names import dns_label
 
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
-WAF_RULES = ["AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet"]
+# AWS managed rule groups: blocking ones, and anonymous-IP matching in count mode (visible, never blocks users)
+WAF_RULES = {"AWSManagedRulesCommonRuleSet": "none", "AWSManagedRulesKnownBadInputsRuleSet": "none",
+             "AWSManagedRulesAnonymousIpList": "count"}
 
 
 def _security_group(ctx: Context) -> Block:
@@ -29,9 +31,9 @@ def _security_group(ctx: Context) -> Block:
     )
 
 
-def _managed_rule(name: str, priority: int) -> Block:
+def _managed_rule(name: str, priority: int, action: str) -> Block:
     return block("rule", name=name, priority=priority,
-                 override_action=block("override_action", none=block("none")),
+                 override_action=block("override_action", **{action: block(action)}),
                  statement=block("statement", managed_rule_group_statement=block(
                      "managed_rule_group_statement", name=name, vendor_name="AWS")),
                  visibility_config=_visibility(name))
@@ -46,7 +48,7 @@ def _waf(ctx: Context) -> list[Block]:
     return [
         block("resource", "aws_wafv2_web_acl", "main", name=NAME, scope="REGIONAL",
               default_action=block("default_action", allow=block("allow")),
-              rule=[_managed_rule(name, i + 1) for i, name in enumerate(WAF_RULES)],
+              rule=[_managed_rule(name, i + 1, action) for i, (name, action) in enumerate(WAF_RULES.items())],
               visibility_config=_visibility("web-acl")),
         block("resource", "aws_wafv2_web_acl_association", "main", resource_arn=Ref("aws_lb.main.arn"),
               web_acl_arn=Ref("aws_wafv2_web_acl.main.arn")),
