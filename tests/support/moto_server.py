@@ -9,6 +9,8 @@ Run as `python -m tests.support.moto_server -p PORT`. Patched (see docs/aws.md):
 - S3 PutBucketLogging crashes on a target-bucket policy whose statement has `"Principal": "*"` (our
   TLS-only deny) and accepts only a policy resource of exactly `<bucket>/<prefix>*`; here any Allow of
   s3:PutObject for logging.s3.amazonaws.com under the bucket counts.
+- Application Auto Scaling has no ListTagsForResource/TagResource (HTTP 500, retried for minutes);
+  here scalable targets report and accept tags (kept in memory).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import json
 import os
 import sys
 
+from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
 from moto.core.responses import EmptyResult
 from moto.elasticache import models, responses
 from moto.s3.models import FakeBucket
@@ -84,12 +87,38 @@ def _log_permissions_enabled_policy(target_bucket: FakeBucket, target_prefix: st
     return False
 
 
+_AUTOSCALING_TAGS: dict[str, dict[str, str]] = {}
+
+
+def _autoscaling_list_tags(self: ApplicationAutoScalingResponse) -> str:
+    return json.dumps({"Tags": _AUTOSCALING_TAGS.get(self._get_param("ResourceARN"), {})})
+
+
+def _autoscaling_tag_resource(self: ApplicationAutoScalingResponse) -> str:
+    _AUTOSCALING_TAGS.setdefault(self._get_param("ResourceARN"), {}).update(self._get_param("Tags") or {})
+    return json.dumps({})
+
+
+_original_register_scalable_target = ApplicationAutoScalingResponse.register_scalable_target
+
+
+def _autoscaling_register(self: ApplicationAutoScalingResponse) -> str:
+    result = _original_register_scalable_target(self)
+    arn = json.loads(result).get("ScalableTargetARN")
+    if arn and self._get_param("Tags"):
+        _AUTOSCALING_TAGS.setdefault(arn, {}).update(self._get_param("Tags"))
+    return result
+
+
 def patch() -> None:
     """Apply the ElastiCache fixes to this process's moto."""
     models.ElastiCacheBackend.delete_cache_cluster = _delete_cache_cluster
     models.ElastiCacheBackend.create_replication_group = _create_replication_group
     models.ElastiCacheBackend.delete_replication_group = _delete_replication_group
     responses.ElastiCacheResponse.delete_cache_subnet_group = _delete_cache_subnet_group_response
+    ApplicationAutoScalingResponse.list_tags_for_resource = _autoscaling_list_tags
+    ApplicationAutoScalingResponse.tag_resource = _autoscaling_tag_resource
+    ApplicationAutoScalingResponse.register_scalable_target = _autoscaling_register
     FakeBucket._log_permissions_enabled_policy = staticmethod(_log_permissions_enabled_policy)
 
 
