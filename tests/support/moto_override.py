@@ -36,9 +36,14 @@ TIMEOUTS = {
 # resource type -> attributes moto reports differently from what was sent (never converge)
 IGNORE_CHANGES: dict[str, list[str]] = {
     "aws_ecs_service": ["availability_zone_rebalancing", "desired_count"],
+    "aws_ecs_task_definition": ["container_definitions"],  # moto adds empty defaults to every container
     "aws_eks_node_group": ["remote_access", "scaling_config[0].desired_size"],
-    "aws_elasticache_replication_group": ["security_group_ids"],
+    "aws_elasticache_replication_group": ["security_group_ids", "at_rest_encryption_enabled",
+                                          "transit_encryption_enabled", "auto_minor_version_upgrade"],
     "aws_elasticache_cluster": ["security_group_ids"],
+    "aws_db_instance": ["performance_insights_enabled", "performance_insights_kms_key_id"],
+    "aws_db_parameter_group": ["parameter"],  # moto does not return custom parameters
+    "aws_sqs_queue": ["redrive_policy"],  # moto re-serialises the JSON
 }
 
 
