@@ -45,7 +45,7 @@ class MotoServer:
         env = {**os.environ, "MOTO_IAM_LOAD_MANAGED_POLICIES": "true", "PYTHONPATH": str(ROOT)}
         self.process = subprocess.Popen([sys.executable, "-m", "tests.support.moto_server", "-p", str(self.port)],
                                         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # generous: CI machines may be busy
         while time.monotonic() < deadline:
             try:
                 httpx.get(f"{self.endpoint}/moto-api/", timeout=1)
