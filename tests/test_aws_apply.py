@@ -45,7 +45,7 @@ class MotoServer:
         env = {**os.environ, "MOTO_IAM_LOAD_MANAGED_POLICIES": "true", "PYTHONPATH": str(ROOT)}
         self.process = subprocess.Popen([sys.executable, "-m", "tests.support.moto_server", "-p", str(self.port)],
                                         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # generous: CI machines may be busy
         while time.monotonic() < deadline:
             try:
                 httpx.get(f"{self.endpoint}/moto-api/", timeout=1)
@@ -143,6 +143,8 @@ def lifecycles(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
     root = tmp_path_factory.mktemp("apply")
     with ThreadPoolExecutor(max_workers=len(APPLY_SPECS)) as pool:
         results = list(pool.map(lambda key: _run(key, root), APPLY_SPECS))
+    for result in results:  # timings, shown with -s
+        print({k: v for k, v in result.items() if k.endswith("seconds") or k in {"key", "replan"}})
     return {r["key"]: r for r in results}
 
 
@@ -150,7 +152,7 @@ def lifecycles(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
 def test_apply_creates_tagged_resources_and_destroy_removes_them(lifecycles: dict[str, dict], key: str) -> None:
     seen = lifecycles[key]
     assert "failed" not in seen, seen.get("failed")
-    assert seen["untagged"] == [], "resources without the standard tags"
+    assert seen["untagged"] == [], f"resources without the standard tags: {seen}"
     assert seen["exists"] and all(seen["exists"].values()), seen["exists"]
     plan = make_plan(key)
     assert standard_tags(plan).items() <= seen["vpc_tags"].items()

@@ -11,6 +11,8 @@ Run as `python -m tests.support.moto_server -p PORT`. Patched (see docs/aws.md):
   s3:PutObject for logging.s3.amazonaws.com under the bucket counts.
 - Application Auto Scaling has no ListTagsForResource/TagResource (HTTP 500, retried for minutes);
   here scalable targets report and accept tags (kept in memory).
+- EC2 MonitorInstances/UnmonitorInstances are not implemented (HTTP 500, retried for minutes), which
+  blocks every `aws_instance` with detailed monitoring; here they report the requested state.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import sys
 
 from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
 from moto.core.responses import EmptyResult
+from moto.ec2.responses.monitoring import Monitoring
 from moto.elasticache import models, responses
 from moto.s3.models import FakeBucket
 from moto.elasticache.exceptions import CacheClusterNotFound
@@ -110,12 +113,25 @@ def _autoscaling_register(self: ApplicationAutoScalingResponse) -> str:
     return result
 
 
+def _monitoring(state: str):  # noqa: ANN202 - response method
+    def respond(self: Monitoring) -> str:
+        ids = self._get_param("InstanceIds", [])
+        items = "".join(f"<item><instanceId>{i}</instanceId><monitoring><state>{state}</state></monitoring></item>"
+                        for i in ids)
+        action = "MonitorInstancesResponse" if state == "enabled" else "UnmonitorInstancesResponse"
+        return (f'<{action} xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>moto</requestId>'
+                f"<instancesSet>{items}</instancesSet></{action}>")
+    return respond
+
+
 def patch() -> None:
     """Apply the ElastiCache fixes to this process's moto."""
     models.ElastiCacheBackend.delete_cache_cluster = _delete_cache_cluster
     models.ElastiCacheBackend.create_replication_group = _create_replication_group
     models.ElastiCacheBackend.delete_replication_group = _delete_replication_group
     responses.ElastiCacheResponse.delete_cache_subnet_group = _delete_cache_subnet_group_response
+    Monitoring.monitor_instances = _monitoring("enabled")
+    Monitoring.unmonitor_instances = _monitoring("disabled")
     ApplicationAutoScalingResponse.list_tags_for_resource = _autoscaling_list_tags
     ApplicationAutoScalingResponse.tag_resource = _autoscaling_tag_resource
     ApplicationAutoScalingResponse.register_scalable_target = _autoscaling_register
