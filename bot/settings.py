@@ -74,8 +74,10 @@ class Settings(BaseSettings):
     policy_file: Path | None = Field(default=None, description="Org policy YAML; default is the bundled policies/org-policy.yaml.")
     revert_on_failure: bool = Field(default=True, description="Open a revert PR when an apply fails.")
     tool_timeout_seconds: int = Field(default=600, gt=0, description="Limit for one external tool run.")
-    terraform_plugin_mirror: Path = Field(default=Path("/opt/tf-plugins"),
-                                          description="Provider filesystem mirror `terraform init` installs from (offline).")
+    terraform_plugin_mirror: Path | None = Field(
+        default=None,
+        description="Provider filesystem mirror `terraform init` installs from (offline); unset = look in "
+                    "/opt/tf-plugins and the usual plugin dirs, else use the registry.")
     checkov_bin: str = Field(default="checkov", description="checkov executable (it lives in its own virtualenv).")
 
 

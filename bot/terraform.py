@@ -58,9 +58,11 @@ def terraform_bin() -> str:
 
 
 def provider_mirror() -> Path | None:
-    """The filesystem mirror holding `registry.terraform.io/...` providers, or None."""
-    configured = os.environ.get("DEV_AGENT_PROVIDER_MIRROR")
-    candidates = [configured] if configured else list(MIRROR_CANDIDATES)
+    """The filesystem mirror holding `registry.terraform.io/...` providers, or None (then: the registry)."""
+    from bot.settings import get_settings
+
+    configured = get_settings().terraform_plugin_mirror
+    candidates = [str(configured)] if configured else list(MIRROR_CANDIDATES)
     for candidate in candidates:
         path = Path(candidate).expanduser()
         if (path / "registry.terraform.io").is_dir():
@@ -77,19 +79,21 @@ def state_home() -> Path:
 
 
 def cli_config() -> Path:
-    """Write (idempotently) the CLI config: install providers only from the mirror.
+    """Write (idempotently) the CLI config: install providers only from the mirror when there is one
+    (offline), else from the registry as usual (e.g. on a CI runner).
 
     An unpacked mirror already is a shared cache: `init` symlinks `.terraform/providers` into it, so no
     `plugin_cache_dir` is set (terraform re-links cache entries on every init, which races in parallel runs).
     """
     mirror = provider_mirror()
-    if mirror is None:
-        raise TerraformError("no terraform provider mirror found (set DEV_AGENT_PROVIDER_MIRROR)")
     home = state_home()
-    text = render([
-        block("provider_installation", filesystem_mirror=block("filesystem_mirror", path=str(mirror),
-                                                               include=["registry.terraform.io/*/*"])),
-    ])
+    if mirror is None:
+        text = "disable_checkpoint = true\n"
+    else:
+        text = render([
+            block("provider_installation", filesystem_mirror=block("filesystem_mirror", path=str(mirror),
+                                                                   include=["registry.terraform.io/*/*"])),
+        ])
     path = home / f"terraformrc-{hashlib.sha256(text.encode()).hexdigest()[:12]}"  # content-addressed
     if not path.exists() or path.read_text() != text:
         tmp = path.with_suffix(f".{os.getpid()}.tmp")

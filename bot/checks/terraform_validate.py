@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 
 from bot.checks.context import CheckContext
 from bot.checks.tools import find_tool, missing, trim
 from bot.pipeline import CheckResult
-from bot.tfcli import run_terraform
+from bot import terraform
 
 NAME = "terraform validate"
 CLOUDS_WITH_PROVIDER = {"aws"}
@@ -31,13 +30,12 @@ def check(ctx: CheckContext) -> list[CheckResult]:
     copy = ctx.workdir / "terraform"
     shutil.copytree(ctx.terraform_dir, copy, ignore=shutil.ignore_patterns(".terraform", "*.tfstate*"))
     timeout = ctx.settings.tool_timeout_seconds
-    try:
-        init = run_terraform(["init", "-backend=false", "-no-color"], copy, ctx.settings, timeout)
-        if init.returncode != 0:
-            return [CheckResult(name=NAME, passed=False, details="terraform init failed:\n" + trim(init.stderr + init.stdout))]
-        proc = run_terraform(["validate", "-json", "-no-color"], copy, ctx.settings, timeout)
-    except subprocess.TimeoutExpired:
-        return [CheckResult(name=NAME, passed=False, details="terraform timed out")]
+    init = terraform.init(copy, backend=False, timeout=timeout)
+    if not init.ok:
+        return [CheckResult(name=NAME, passed=False, details="terraform init failed:\n" + trim(init.summary()))]
+    proc = terraform.run(copy, ["validate", "-json", "-no-color"], timeout=timeout)
+    if proc.timed_out:
+        return [CheckResult(name=NAME, passed=False, details="terraform validate timed out")]
     try:
         report = json.loads(proc.stdout)
     except json.JSONDecodeError:
