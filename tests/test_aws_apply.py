@@ -61,7 +61,11 @@ class MotoServer:
 
     def stop(self) -> None:
         self.process.terminate()
-        self.process.wait(timeout=10)
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # a busy werkzeug server can miss SIGTERM
+            self.process.kill()
+            self.process.wait(timeout=10)
 
 
 def _tags(pairs: list[dict]) -> dict[str, str]:
