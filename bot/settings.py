@@ -40,7 +40,10 @@ class Settings(BaseSettings):
     redis_url: str | None = Field(default=None, validation_alias=AliasChoices("REDIS_URL", "DEV_AGENT_REDIS_URL"),
                                   description="Redis for the rq queue, dedupe and locks; unset = in-process worker.")
     queue_name: str = Field(default="dev-agent", description="rq queue name.")
-    lock_ttl_seconds: int = Field(default=900, gt=0, description="Expiry of a per-environment lock.")
+    lock_ttl_seconds: int = Field(default=7 * 24 * 3600, gt=0,
+                                  description="Expiry of a per-environment lock (held until the PR closes).")
+    run_checks: bool = Field(default=True, description="Run the validators (terraform, checkov, helm) in the bot's jobs; "
+                             "when false the PR check run defers to the dev-agent-plan workflow.")
 
     # Terraform state backend written into generated backend.tf
     state_bucket: str = Field(default="dev-agent-tfstate", description="S3/GCS bucket or Azure container for state.")
