@@ -73,8 +73,8 @@ def create_app(secret: bytes, queue: JobQueue, deduper: Deduper) -> FastAPI:
     return app
 
 
-def _answer(status: int, **content: Any) -> JSONResponse:
-    return JSONResponse(content, status_code=status)
+def _answer(http_status: int, **content: Any) -> JSONResponse:
+    return JSONResponse(content, status_code=http_status)
 
 
 def _forget(deduper: Deduper, delivery_id: str) -> None:
