@@ -102,9 +102,7 @@ def build_runtime(settings: Settings, context: Any = None) -> Runtime:
         raise ConfigError("set DEV_AGENT_WEBHOOK_SECRET (the App's webhook secret)")
     secret = settings.webhook_secret.get_secret_value().encode()
     if settings.redis_url:
-        from redis import Redis
-
-        redis = Redis.from_url(settings.redis_url, socket_timeout=2, socket_connect_timeout=2)
+        redis = web_redis(settings.redis_url)
         queue: JobQueue = RQQueue(redis, settings.queue_name)
         return Runtime(create_app(secret, queue, RedisDeduper(redis)), queue)
     from bot.jobs import build_context, process_delivery
@@ -112,6 +110,15 @@ def build_runtime(settings: Settings, context: Any = None) -> Runtime:
     ctx = context or build_context(settings)
     queue = InProcessQueue(lambda delivery_id, event, payload: process_delivery(delivery_id, event, payload, ctx))
     return Runtime(create_app(secret, queue, MemoryDeduper()), queue, ctx)
+
+
+def web_redis(url: str) -> Any:
+    """A Redis client for the endpoint: short timeouts and one quick retry, so an outage is a fast 503."""
+    from redis import Redis
+    from redis.backoff import ConstantBackoff
+    from redis.retry import Retry
+
+    return Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1, retry=Retry(ConstantBackoff(0.01), 1))
 
 
 def app_from_environment() -> FastAPI:

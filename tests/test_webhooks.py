@@ -186,9 +186,9 @@ def test_redis_dedupe_turns_fifty_deliveries_into_one_job(redis_server):  # noqa
 
 
 def test_redis_down_answers_503_and_queues_nothing():
-    from redis import Redis
+    from bot.web import web_redis
 
-    redis = Redis(port=free_port(), socket_connect_timeout=0.2, socket_timeout=0.2)
+    redis = web_redis(f"redis://127.0.0.1:{free_port()}/0")
     client = TestClient(create_app(SECRET, RQQueue(redis, "down"), RedisDeduper(redis)))
     body = json.dumps(PAYLOAD).encode()
     response = post(client, body, headers_for(body))
