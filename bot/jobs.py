@@ -40,9 +40,9 @@ class JobContext:
 
 def build_context(settings: Settings, redis: Any = None) -> JobContext:
     """A context from settings: Redis-backed when `redis` is given, in-memory otherwise."""
-    from bot.github_app import GitHubApp
+    from bot.github_app import GitHubApp, RedisTokens
 
-    app = GitHubApp(settings)
+    app = GitHubApp(settings, tokens=RedisTokens(redis) if redis is not None else None)
     if redis is not None:
         locks: RedisLocks | MemoryLocks = RedisLocks(redis, settings.lock_ttl_seconds)
         installations: InstallationStore = RedisInstallations(redis)
@@ -65,6 +65,17 @@ def worker_context() -> JobContext:
             settings = get_settings()
             _worker_context = build_context(settings, Redis.from_url(settings.redis_url) if settings.redis_url else None)
         return _worker_context
+
+
+def preload() -> JobContext:
+    """Import handlers and build the worker context before forking, so each job starts warm."""
+    from bot.routing import load_handlers
+
+    load_handlers()
+    import generators  # noqa: F401
+    from bot import pipeline  # noqa: F401
+
+    return worker_context()
 
 
 def process_delivery(delivery_id: str, event: str, payload: dict[str, Any], ctx: JobContext | None = None) -> int:

@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     github_private_key: SecretStr | None = Field(default=None, description="The App's private key (PEM).")
     github_private_key_path: Path | None = Field(default=None, description="File holding the App's private key.")
     webhook_secret: SecretStr | None = Field(default=None, description="Secret that signs webhook deliveries.")
+    github_write_interval_seconds: float = Field(
+        default=0.05, ge=0, le=5,
+        description="Pause between write calls of one client (PyGithub throttle); secondary limits are also backed off.")
     bot_login: str = Field(default="dev-agent[bot]", description="The App's bot login (its own events are ignored).")
 
     # Queue

@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 import typer
+from rq import Worker
 
 from bot.cli import EXIT_INVALID
+
+
+class PreloadedWorker(Worker):
+    """An rq worker that loads the bot once; the work horse it forks per job inherits it."""
+
+    def work(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+        from bot.jobs import preload
+
+        preload()
+        return super().work(*args, **kwargs)
 
 
 def register(app: typer.Typer) -> None:
@@ -16,7 +27,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Run rq workers on the dev-agent queue (needs REDIS_URL)."""
         from redis import Redis
-        from rq import Queue, Worker
+        from rq import Queue
 
         from bot.settings import get_settings
 
@@ -26,11 +37,11 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(EXIT_INVALID)
         redis = Redis.from_url(settings.redis_url)
         if processes == 1:
-            rq_worker = Worker([Queue(settings.queue_name, connection=redis)], connection=redis,
-                               maintenance_interval=maintenance_interval)
+            rq_worker = PreloadedWorker([Queue(settings.queue_name, connection=redis)], connection=redis,
+                                        maintenance_interval=maintenance_interval)
             rq_worker.work(burst=burst, with_scheduler=True, logging_level="WARNING")
             return
         from rq.worker_pool import WorkerPool
 
-        pool = WorkerPool([settings.queue_name], connection=redis, num_workers=processes)
+        pool = WorkerPool([settings.queue_name], connection=redis, num_workers=processes, worker_class=PreloadedWorker)
         pool.start(burst=burst, logging_level="WARNING")
