@@ -106,6 +106,7 @@ class BotStack:
         for _ in range(self.worker_count):
             self.start_worker()
         self.sandbox.set_webhook(f"{self.url}/webhooks", SECRET, self.app)
+        self.sandbox.reset_calls()
         return self
 
     def start_worker(self) -> subprocess.Popen:
