@@ -140,7 +140,8 @@ def test_github_5xx_and_secondary_limits_are_backed_off_without_duplicates(sandb
         stack.sandbox.inject_fault(r"/issues/[0-9]+/comments$", status="403-secondary", method="POST", count=2,
                                    retry_after=1)
         stack.sandbox.inject_fault(r"/git/trees$", status=503, method="POST", count=1)
-        stack.sandbox.inject_fault(r"/pulls$", status=500, method="GET", count=2)
+        stack.sandbox.inject_fault(r"/check-runs$", status=500, method="GET", count=2)
+        stack.sandbox.inject_fault(r"/git/ref/heads/main$", status=503, method="GET", count=1)
         issue = stack.open_request("faults-1")
         wait_for(lambda: settled(stack, issue, "faults-1"), 60, what="PR despite faults")
         assert_exactly_one_of_everything(stack, issue, "faults-1")
