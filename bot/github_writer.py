@@ -41,6 +41,7 @@ class RepositoryWriter:
         self.repo = gh.get_repo(full_name)
         self.requester = self.repo.requester
         self.url = self.repo.url
+        self._comments: dict[tuple[int, str], IssueComment] = {}  # found during this job
 
     def _api(self, verb: str, path: str, **kwargs: Any) -> dict[str, Any]:
         _, data = self.requester.requestJsonAndCheck(verb, f"{self.url}{path}", **kwargs)
@@ -150,8 +151,11 @@ class RepositoryWriter:
     # --- comments, check runs, labels, reactions ----------------------------------------------------------
 
     def find_comment(self, number: int, marker: str) -> IssueComment | None:
+        if (number, marker) in self._comments:
+            return self._comments[(number, marker)]
         for comment in self.repo.get_issue(number).get_comments():
             if marker in (comment.body or ""):
+                self._comments[(number, marker)] = comment
                 return comment
         return None
 
@@ -164,7 +168,9 @@ class RepositoryWriter:
                 existing.edit(text)
             return existing
         issue = self.repo.get_issue(number)
-        return create_once(lambda: issue.create_comment(text), lambda: self.find_comment(number, marker))
+        created = create_once(lambda: issue.create_comment(text), lambda: self.find_comment(number, marker))
+        self._comments[(number, marker)] = created
+        return created
 
     def upsert_check_run(self, *, head_sha: str, name: str, conclusion: str, title: str, summary: str) -> Any:
         """A completed check run on `head_sha`; an existing one of the same name is updated."""
@@ -183,11 +189,14 @@ class RepositoryWriter:
             find,
         )
 
-    def set_labels(self, number: int, add: list[str], remove: list[str] = ()) -> None:
+    def set_labels(self, number: int, add: list[str], remove: list[str] = (), present: set[str] | None = None) -> None:
+        """Add labels; remove those in `remove` that are `present` (all of them when unknown)."""
         issue = self.repo.get_issue(number)
         if add:
             issue.add_to_labels(*add)
         for label in remove:
+            if present is not None and label not in present:
+                continue
             try:
                 issue.remove_from_labels(label)
             except GithubException as exc:

@@ -190,11 +190,11 @@ def propose(ctx: Any, target: Target, state: RequestState, derived: Derived) -> 
             summary=_check_summary(result, failures, ctx.settings),
         )
         target.writer.set_labels(pull.number, ["dev-agent", f"cloud:{spec.cloud.value}"] + (["policy-failed"] if failures else []),
-                                 [] if failures else ["policy-failed"])
+                                 [] if failures else ["policy-failed"], present=_label_names(pull.raw_data))
         state.environment, state.pull = spec.name, pull.number
         post_status(target, state, f"Proposed **{escape(spec.name)}** in #{pull.number} "
                     f"({len(result.files)} files, commit `{commit.sha[:7]}`).")
-        target.writer.set_labels(state.issue, [], ["needs-info"])
+        target.writer.set_labels(state.issue, [], ["needs-info"], present=_label_names(target.issue))
         return pull.number
 
 
@@ -214,6 +214,10 @@ def propose_destroy(ctx: Any, target: Target, state: RequestState, environment: 
         )
         target.writer.set_labels(pull.number, ["dev-agent", "destroy"])
         return pull.number
+
+
+def _label_names(issue: dict[str, Any]) -> set[str]:
+    return {label.get("name") for label in issue.get("labels") or [] if isinstance(label, dict)}
 
 
 def _failures(result: Any, overrides: dict[str, str]) -> list[str]:

@@ -24,9 +24,17 @@ class ConfigError(RuntimeError):
     """The bot cannot serve with these settings."""
 
 
-def create_app(secret: bytes, queue: JobQueue, deduper: Deduper) -> FastAPI:
-    """The ASGI app: POST /webhooks, GET /healthz, GET /readyz."""
+def create_app(secret: bytes, queue: JobQueue, deduper: Deduper, bot_login: str = "") -> FastAPI:
+    """The ASGI app: POST /webhooks, GET /healthz, GET /readyz.
+
+    Deliveries nobody handles (no handler for the event/action, or sent by a bot such as this App)
+    are acknowledged with 200 and never queued.
+    """
     from redis.exceptions import RedisError
+
+    from bot.routing import load_handlers, sent_by_bot
+
+    router = load_handlers()
 
     app = FastAPI(title="dev-agent", docs_url=None, redoc_url=None, openapi_url=None)
 
@@ -46,6 +54,8 @@ def create_app(secret: bytes, queue: JobQueue, deduper: Deduper) -> FastAPI:
             return _answer(exc.status, error=exc.message)
         if delivery.event == "ping":
             return _answer(200, msg="pong", zen=str(delivery.payload.get("zen", ""))[:200])
+        if not router.handlers_for(delivery.event, delivery.action) or sent_by_bot(delivery.payload, bot_login):
+            return _answer(200, status="ignored", delivery=delivery.id)
         try:
             if not deduper.first_time(delivery.id):
                 return _answer(200, status="duplicate", delivery=delivery.id)
@@ -104,12 +114,12 @@ def build_runtime(settings: Settings, context: Any = None) -> Runtime:
     if settings.redis_url:
         redis = web_redis(settings.redis_url)
         queue: JobQueue = RQQueue(redis, settings.queue_name)
-        return Runtime(create_app(secret, queue, RedisDeduper(redis)), queue)
+        return Runtime(create_app(secret, queue, RedisDeduper(redis), settings.bot_login), queue)
     from bot.jobs import build_context, process_delivery
 
     ctx = context or build_context(settings)
     queue = InProcessQueue(lambda delivery_id, event, payload: process_delivery(delivery_id, event, payload, ctx))
-    return Runtime(create_app(secret, queue, MemoryDeduper()), queue, ctx)
+    return Runtime(create_app(secret, queue, MemoryDeduper(), settings.bot_login), queue, ctx)
 
 
 def web_redis(url: str) -> Any:

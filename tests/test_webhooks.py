@@ -168,6 +168,19 @@ def test_same_delivery_twice_is_queued_once(client, queue):
     assert len(queue.deliveries) == 1
 
 
+@pytest.mark.parametrize("event,payload", [
+    ("issues", {**PAYLOAD, "action": "labeled"}),
+    ("push", {"ref": "refs/heads/main", "sender": {"login": "alice", "type": "User"}}),
+    ("issues", {**PAYLOAD, "sender": {"login": "dev-agent[bot]", "type": "Bot"}}),
+])
+def test_deliveries_nobody_handles_are_acknowledged_but_not_queued(queue, event, payload):
+    client = TestClient(create_app(SECRET, queue, MemoryDeduper(), "dev-agent[bot]"))
+    body = json.dumps(payload).encode()
+    response = post(client, body, headers_for(body, event=event))
+    assert response.status_code == 200 and response.json()["status"] == "ignored"
+    assert queue.deliveries == []
+
+
 def test_health_and_readiness(client):
     assert client.get("/healthz").json() == {"status": "ok"}
     assert client.get("/readyz").status_code == 200
