@@ -1,4 +1,4 @@
-"""The webhook endpoint: verify, dedupe, enqueue, answer 202 — in milliseconds.
+"""The webhook endpoint: verify, then dedupe + enqueue in one step, answer 202 — in milliseconds.
 
 `build_runtime(settings)` wires the app to its queue: rq when `REDIS_URL` is set, otherwise the embedded
 in-process worker (one process runs everything; the demo uses this).
@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 
 from bot.queue import InProcessQueue, JobQueue, RQQueue
 from bot.settings import Settings
-from bot.webhooks import MAX_BODY_BYTES, Deduper, MemoryDeduper, RedisDeduper, WebhookError, parse_delivery
+from bot.webhooks import MAX_BODY_BYTES, WebhookError, parse_delivery
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +24,7 @@ class ConfigError(RuntimeError):
     """The bot cannot serve with these settings."""
 
 
-def create_app(secret: bytes, queue: JobQueue, deduper: Deduper, bot_login: str = "") -> FastAPI:
+def create_app(secret: bytes, queue: JobQueue, bot_login: str = "") -> FastAPI:
     """The ASGI app: POST /webhooks, GET /healthz, GET /readyz.
 
     Deliveries nobody handles (no handler for the event/action, or sent by a bot such as this App)
@@ -57,15 +57,11 @@ def create_app(secret: bytes, queue: JobQueue, deduper: Deduper, bot_login: str 
         if not router.handlers_for(delivery.event, delivery.action) or sent_by_bot(delivery.payload, bot_login):
             return _answer(200, status="ignored", delivery=delivery.id)
         try:
-            if not deduper.first_time(delivery.id):
-                return _answer(200, status="duplicate", delivery=delivery.id)
+            queued = queue.submit(delivery)
         except RedisError:
             return _answer(503, error="queue unavailable; GitHub will redeliver")
-        try:
-            queue.enqueue(delivery)
-        except RedisError:
-            _forget(deduper, delivery.id)
-            return _answer(503, error="queue unavailable; GitHub will redeliver")
+        if not queued:
+            return _answer(200, status="duplicate", delivery=delivery.id)
         return _answer(202, status="queued", delivery=delivery.id)
 
     @app.get("/healthz")
@@ -87,16 +83,6 @@ def _answer(http_status: int, **content: Any) -> JSONResponse:
     return JSONResponse(content, status_code=http_status)
 
 
-def _forget(deduper: Deduper, delivery_id: str) -> None:
-    """Undo the dedupe mark so GitHub's redelivery is accepted (best effort: Redis may be down)."""
-    from redis.exceptions import RedisError
-
-    try:
-        deduper.forget(delivery_id)
-    except RedisError:
-        log.warning("could not clear the dedupe mark of %s", delivery_id)
-
-
 @dataclass
 class Runtime:
     """The web app and what it enqueues into."""
@@ -114,12 +100,12 @@ def build_runtime(settings: Settings, context: Any = None) -> Runtime:
     if settings.redis_url:
         redis = web_redis(settings.redis_url)
         queue: JobQueue = RQQueue(redis, settings.queue_name)
-        return Runtime(create_app(secret, queue, RedisDeduper(redis), settings.bot_login), queue)
+        return Runtime(create_app(secret, queue, settings.bot_login), queue)
     from bot.jobs import build_context, process_delivery
 
     ctx = context or build_context(settings)
     queue = InProcessQueue(lambda delivery_id, event, payload: process_delivery(delivery_id, event, payload, ctx))
-    return Runtime(create_app(secret, queue, MemoryDeduper(), settings.bot_login), queue, ctx)
+    return Runtime(create_app(secret, queue, settings.bot_login), queue, ctx)
 
 
 def web_redis(url: str) -> Any:
