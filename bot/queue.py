@@ -86,7 +86,7 @@ class InProcessQueue:
         self.run = run
         self.deduper = MemoryDeduper()
         self.retry_intervals = RETRY_INTERVALS if retry_intervals is None else retry_intervals
-        self.jobs: stdlib_queue.Queue[Delivery | None] = stdlib_queue.Queue()
+        self.jobs: stdlib_queue.Queue[Delivery] = stdlib_queue.Queue()
         self.thread = threading.Thread(target=self._work, name="dev-agent-worker", daemon=True)
         self.thread.start()
 
@@ -103,16 +103,10 @@ class InProcessQueue:
         """Wait until every queued job ran (tests and the demo)."""
         self.jobs.join()
 
-    def stop(self) -> None:
-        self.jobs.put(None)
-        self.thread.join(timeout=10)
-
     def _work(self) -> None:
         while True:
             delivery = self.jobs.get()
             try:
-                if delivery is None:
-                    return
                 self._run_with_retries(delivery)
             finally:
                 self.jobs.task_done()
