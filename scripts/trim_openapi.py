@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.sandbox.operations import OPERATIONS  # noqa: E402
+from bot.sandbox.operations import OPERATIONS
 
 DEFAULT_SOURCE = Path("/work/shared/github/openapi/api.github.com.json")
 DEFAULT_DEST = Path(__file__).resolve().parents[1] / "tests/fixtures/github/openapi/api.github.com.trimmed.json"

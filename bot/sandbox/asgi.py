@@ -13,8 +13,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from . import handlers  # noqa: F401  (registers the routes)
-from . import smarthttp
+from . import (
+    handlers,  # noqa: F401  (registers the routes)
+    smarthttp,
+)
 from .context import Ctx, Identity, identify
 from .core import SandboxCore
 from .errors import ApiError, not_found
@@ -36,26 +38,26 @@ def create_app(core: SandboxCore) -> Starlette:
         raw_path = request.url.path
         body = await request.body()
         headers = {k.lower(): v for k, v in request.headers.items()}
-        git = await run_in_threadpool(smarthttp.serve, core, request.method, raw_path, request.url.query, headers,
-                                      body)
+        git = await run_in_threadpool(smarthttp.serve, core, request.method, raw_path, request.url.query, headers, body)
         if git is not None:
             return Response(git.body, git.status, headers=dict(git.headers))
         prefix = API_PREFIX if raw_path.startswith(API_PREFIX + "/") or raw_path == API_PREFIX else ""
-        path = raw_path[len(prefix):] or "/"
+        path = raw_path[len(prefix) :] or "/"
         base = f"{request.url.scheme}://{request.url.netloc}"
         urls = Urls(base + prefix, base)
         request_id = uuid.uuid4().hex[:8].upper() + ":" + uuid.uuid4().hex[:12].upper()
         control = path.startswith("/sandbox/")
+        method = "GET" if request.method == "HEAD" else request.method  # HEAD: a GET without the body
         out_headers = {"X-GitHub-Request-Id": request_id, "X-GitHub-Media-Type": "github.v3; format=json"}
         status, payload = 200, None
         identity = Identity("anonymous")
         try:
-            route, params, exists = match(request.method, path)
+            route, params, exists = match(method, path)
             if not control:
                 identity = identify(core, headers.get("authorization"))
                 if route is not None:
-                    core.count_call(request.method, route.template)
-                fault = core.faults.take(request.method, path)
+                    core.count_call(method, route.template)
+                fault = core.faults.take(method, path)
                 if fault is not None:
                     if fault.delay_seconds:
                         await asyncio.sleep(fault.delay_seconds)
@@ -69,7 +71,7 @@ def create_app(core: SandboxCore) -> Starlette:
                 out_headers.update(_rate_headers(window))
                 if window.used > window.limit:
                     raise ApiError(403, f"API rate limit exceeded for {identity.rate_key}.")
-            ctx = Ctx(core, request.method, path, params, dict(request.query_params), body, identity, urls)
+            ctx = Ctx(core, method, path, params, dict(request.query_params), body, identity, urls)
             status, payload = await run_in_threadpool(_call, route.handler, ctx)
             out_headers.update(ctx.headers)
         except ApiError as error:
@@ -80,7 +82,7 @@ def create_app(core: SandboxCore) -> Starlette:
         if status == 204 or payload is None:
             return Response(status_code=status, headers=out_headers)
         data = json.dumps(payload, indent=None, separators=(",", ":")).encode()
-        if request.method == "GET" and status == 200:
+        if method == "GET" and status == 200:
             tag = _etag(data)
             out_headers["ETag"] = tag
             out_headers["Cache-Control"] = "private, max-age=60, s-maxage=60"

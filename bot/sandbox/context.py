@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
-import secrets
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -42,11 +43,9 @@ def identify(core: SandboxCore, authorization: str | None) -> Identity:
     credential = credential.strip()
     scheme = scheme.lower()
     if scheme == "basic":
-        import base64
-
         try:
             user, _, password = base64.b64decode(credential).decode().partition(":")
-        except ValueError:
+        except (binascii.Error, ValueError):
             raise bad_credentials() from None
         credential = password or user
     elif scheme not in ("token", "bearer"):
@@ -75,11 +74,15 @@ def _identify_jwt(core: SandboxCore, credential: str) -> Identity:
     if app is None:
         raise ApiError(401, "A JSON web token could not be decoded")
     try:
-        verified = jwt.decode(credential, app.public_key_pem, algorithms=["RS256"], leeway=60,
-                              options={"require": ["iat", "exp", "iss"]})
+        verified = jwt.decode(
+            credential, app.public_key_pem, algorithms=["RS256"], leeway=60, options={"require": ["iat", "exp", "iss"]}
+        )
     except jwt.ExpiredSignatureError:
-        raise ApiError(401, "'Expiration time' claim ('exp') must be a numeric value representing the future time "
-                            "at which the assertion expires") from None
+        raise ApiError(
+            401,
+            "'Expiration time' claim ('exp') must be a numeric value representing the future time "
+            "at which the assertion expires",
+        ) from None
     except jwt.PyJWTError:
         raise ApiError(401, "A JSON web token could not be decoded") from None
     if verified["exp"] - verified["iat"] > 660:
@@ -182,7 +185,3 @@ class Ctx:
         if links:
             self.headers["Link"] = ", ".join(links)
         return items[(page - 1) * per_page : page * per_page]
-
-
-def new_secret() -> str:
-    return secrets.token_hex(20)

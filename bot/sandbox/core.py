@@ -66,8 +66,14 @@ class SandboxCore:
             self.hooks.append(hook)
             return hook
 
-    def emit(self, event: str, repo: Repository | None, sender: User, build: Callable[[Shapes], dict],
-             installation: Installation | None = None) -> None:
+    def emit(
+        self,
+        event: str,
+        repo: Repository | None,
+        sender: User,
+        build: Callable[[Shapes], dict],
+        installation: Installation | None = None,
+    ) -> None:
         """Queue ``event`` for every hook that sees it; ``build`` renders the event-specific fields."""
         shapes = self.shapes()
         for hook in list(self.hooks):
@@ -91,5 +97,10 @@ class SandboxCore:
                 payload["installation"] = {"id": inst.id, "node_id": node_id("Installation", inst.id)}
             self.deliverer.enqueue(hook, event, payload, target)
 
+    def close_repos(self) -> None:
+        for repo in list(self.state.repos.values()):
+            repo.git.close()
+
     def close(self) -> None:
         self.deliverer.stop()
+        self.close_repos()

@@ -8,14 +8,19 @@ DOCS = "https://docs.github.com/rest"
 class ApiError(Exception):
     """An error response: status, GitHub ``message`` and optional validation ``errors``."""
 
-    def __init__(self, status: int, message: str, errors: list | None = None, headers: dict | None = None):
+    def __init__(
+        self, status: int, message: str, errors: list | None = None, headers: dict | None = None, bodyless: bool = False
+    ):
         super().__init__(message)
         self.status = status
         self.message = message
         self.errors = errors
         self.headers = headers or {}
+        self.bodyless = bodyless  # some errors are documented without a body
 
-    def body(self) -> dict:
+    def body(self) -> dict | None:
+        if self.bodyless:
+            return None
         body: dict = {"message": self.message, "documentation_url": DOCS, "status": str(self.status)}
         if self.errors is not None:
             body["errors"] = self.errors
@@ -44,7 +49,3 @@ def invalid(resource: str, field: str, code: str = "invalid", message: str | Non
     if message:
         error["message"] = message
     return ApiError(422, "Validation Failed", [error])
-
-
-def unprocessable(message: str) -> ApiError:
-    return ApiError(422, message)

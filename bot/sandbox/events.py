@@ -6,8 +6,9 @@ from .core import SandboxCore
 from .model import Repository, User, now
 
 
-def branch_moved(core: SandboxCore, repo: Repository, ref: str, before: str | None, after: str | None,
-                 sender: User) -> None:
+def branch_moved(
+    core: SandboxCore, repo: Repository, ref: str, before: str | None, after: str | None, sender: User
+) -> None:
     """Track PR head/base SHAs and send ``pull_request.synchronize`` when a PR's head branch gains commits."""
     if not ref.startswith("refs/heads/") or after is None:
         return
@@ -25,7 +26,12 @@ def branch_moved(core: SandboxCore, repo: Repository, ref: str, before: str | No
             issue.updated_at = now()
 
             def build(shapes, issue=issue, previous=previous):
-                return {"action": "synchronize", "number": issue.number, "before": previous, "after": after,
-                        "pull_request": shapes.pull(repo, issue)}
+                return {
+                    "action": "synchronize",
+                    "number": issue.number,
+                    "before": previous,
+                    "after": after,
+                    "pull_request": shapes.pull(repo, issue),
+                }
 
             core.emit("pull_request", repo, sender, build)

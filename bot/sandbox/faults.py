@@ -26,8 +26,15 @@ class Fault:
     retry_after: int
 
     def describe(self) -> dict:
-        return {"id": self.id, "path_regex": self.path_regex, "method": self.method, "status": self.status,
-                "count": self.count, "delay_seconds": self.delay_seconds, "retry_after": self.retry_after}
+        return {
+            "id": self.id,
+            "path_regex": self.path_regex,
+            "method": self.method,
+            "status": self.status,
+            "count": self.count,
+            "delay_seconds": self.delay_seconds,
+            "retry_after": self.retry_after,
+        }
 
 
 class Faults:
@@ -44,12 +51,15 @@ class Faults:
             re.compile(spec.get("path_regex", ".*"))
         except re.error as exc:
             raise invalid("Fault", "path_regex", message=str(exc)) from exc
+        count = spec.get("count", 1)
+        if not isinstance(count, int) or count == 0 or count < -1:
+            raise invalid("Fault", "count", message="count must be a positive number of uses, or -1 for always")
         fault = Fault(
             id=next(self._ids),
             path_regex=spec.get("path_regex", ".*"),
             method=(spec.get("method") or "").upper() or None,
             status=status,
-            count=int(spec.get("count", 1)),
+            count=count,
             delay_seconds=float(spec.get("delay_seconds", 0)),
             retry_after=int(spec.get("retry_after", 1)),
         )

@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import subprocess
 import tempfile
+import threading
 from dataclasses import dataclass
+from datetime import UTC
 from pathlib import Path
 
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
@@ -62,6 +64,38 @@ class GitRepo:
 
     def __init__(self, path: Path):
         self.path = path
+        self._batch: subprocess.Popen | None = None
+        self._batch_lock = threading.Lock()
+
+    def close(self) -> None:
+        """Stop the long-lived ``git cat-file --batch`` reader, if started."""
+        with self._batch_lock:
+            if self._batch is not None:
+                self._batch.stdin.close()
+                self._batch.wait(timeout=5)
+                self._batch = None
+
+    def _lookup(self, rev: str) -> tuple[str, str, bytes] | None:
+        """(sha, type, content) of any revision expression, read by one persistent ``git cat-file --batch``."""
+        if not rev or "\n" in rev or rev.startswith("-"):
+            return None
+        with self._batch_lock:
+            if self._batch is None:
+                self._batch = subprocess.Popen(
+                    ["git", "--git-dir", str(self.path), "cat-file", "--batch"],
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL,
+                )
+            self._batch.stdin.write(rev.encode() + b"\n")
+            self._batch.stdin.flush()
+            header = self._batch.stdout.readline().decode().split()
+            if len(header) != 3:  # "<rev> missing" / "ambiguous"
+                return None
+            sha, kind, size = header
+            content = self._batch.stdout.read(int(size))
+            self._batch.stdout.read(1)  # trailing newline
+            return sha, kind, content
 
     def git(self, *args: str, input: bytes | None = None, env: dict | None = None, check: bool = True) -> bytes:
         full_env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", **(env or {})}
@@ -69,7 +103,7 @@ class GitRepo:
             if env is None or key not in env:
                 full_env.pop(key, None)
         proc = subprocess.run(
-            ["git", "--git-dir", str(self.path), *args], input=input, capture_output=True, env=full_env
+            ["git", "--git-dir", str(self.path), *args], input=input, capture_output=True, env=full_env, check=False
         )
         if check and proc.returncode != 0:
             raise GitError(proc.stderr.decode(errors="replace").strip() or f"git {args[0]} failed")
@@ -92,28 +126,28 @@ class GitRepo:
         return self.git("hash-object", "-w", "-t", "blob", "--stdin", input=content).decode().strip()
 
     def object_type(self, sha: str) -> str | None:
-        out = self.git("cat-file", "-t", sha, check=False).decode().strip()
-        return out or None
+        found = self._lookup(sha)
+        return found[1] if found else None
 
     def read_blob(self, sha: str) -> bytes:
-        if self.object_type(sha) != "blob":
+        found = self._lookup(sha)
+        if found is None or found[1] != "blob":
             raise GitError(f"not a blob: {sha}")
-        return self.git("cat-file", "blob", sha)
+        return found[2]
 
     def resolve_commit(self, rev: str) -> str | None:
-        """Full SHA of the commit a branch name, ref or SHA points at, or None."""
-        if rev.startswith("-"):
-            return None
+        """Full SHA of the commit a branch name, tag, ref or SHA points at, or None."""
         for candidate in (f"refs/heads/{rev}", f"refs/tags/{rev}", rev):
-            out = self.git("rev-parse", "--verify", "--quiet", f"{candidate}^{{commit}}", check=False)
-            if out.strip():
-                return out.decode().strip()
+            found = self._lookup(f"{candidate}^{{commit}}")
+            if found:
+                return found[0]
         return None
 
     def read_commit(self, sha: str) -> CommitInfo:
-        if self.object_type(sha) != "commit":
+        found = self._lookup(sha)
+        if found is None or found[1] != "commit":
             raise GitError(f"not a commit: {sha}")
-        raw = self.git("cat-file", "commit", sha).decode()
+        raw = found[2].decode()
         header, _, message = raw.partition("\n\n")
         tree, parents, people = "", [], {}
         for line in header.splitlines():
@@ -169,7 +203,7 @@ class GitRepo:
     def build_tree(self, base_tree: str | None, entries: list[dict]) -> str:
         """Apply GitHub create-tree entries (path, mode, type, sha|None) on ``base_tree`` via a scratch index."""
         with tempfile.TemporaryDirectory() as scratch:
-            env = {"GIT_INDEX_FILE": str(Path(scratch) / "index")}
+            env = {"GIT_INDEX_FILE": str(Path(scratch) / "index"), "GIT_WORK_TREE": scratch}
             if base_tree:
                 self.git("read-tree", base_tree, env=env)
             else:
@@ -177,9 +211,13 @@ class GitRepo:
             for entry in entries:
                 path = entry["path"].strip("/")
                 existing = self.git("ls-files", "-z", "--", path, env=env).split(b"\0")
-                under = [p.decode() for p in existing if p and (p.decode() == path or p.decode().startswith(path + "/"))]
+                under = [
+                    p.decode() for p in existing if p and (p.decode() == path or p.decode().startswith(path + "/"))
+                ]
                 if under:
-                    self.git("update-index", "--force-remove", "-z", "--stdin", input="\0".join(under).encode(), env=env)
+                    self.git(
+                        "update-index", "--force-remove", "-z", "--stdin", input="\0".join(under).encode(), env=env
+                    )
                 if entry["sha"] is None:
                     continue
                 if entry["type"] == "tree":
@@ -207,6 +245,7 @@ class GitRepo:
         proc = subprocess.run(
             ["git", "--git-dir", str(self.path), "merge-base", "--is-ancestor", ancestor, descendant],
             capture_output=True,
+            check=False,
         )
         return proc.returncode == 0
 
@@ -219,6 +258,7 @@ class GitRepo:
         proc = subprocess.run(
             ["git", "--git-dir", str(self.path), "merge-tree", "--write-tree", "--no-messages", base, head],
             capture_output=True,
+            check=False,
         )
         if proc.returncode != 0:
             return None
@@ -270,10 +310,10 @@ class GitRepo:
 
 
 def _person(value: str) -> Person:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     name, _, rest = value.partition(" <")
     email, _, stamp = rest.partition("> ")
     seconds, _, _offset = stamp.partition(" ")
-    date = datetime.fromtimestamp(int(seconds), tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    date = datetime.fromtimestamp(int(seconds), tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return Person(name, email, date)

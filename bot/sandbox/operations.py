@@ -43,6 +43,7 @@ OPERATIONS: tuple[tuple[str, str], ...] = (
     ("PUT", "/repos/{owner}/{repo}/pulls/{pull_number}/merge"),
     ("GET", "/repos/{owner}/{repo}/pulls/{pull_number}/files"),
     ("POST", "/repos/{owner}/{repo}/check-runs"),
+    ("GET", "/repos/{owner}/{repo}/check-runs/{check_run_id}"),
     ("PATCH", "/repos/{owner}/{repo}/check-runs/{check_run_id}"),
     ("GET", "/repos/{owner}/{repo}/commits/{ref}/check-runs"),
 )

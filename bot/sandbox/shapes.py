@@ -95,9 +95,18 @@ class Shapes:
 
     def installation(self, inst: Installation, epoch_dates: bool = False) -> dict:
         created = int(inst.created_at.timestamp()) if epoch_dates else iso(inst.created_at)
+        account = self.user(inst.account)
+        if not epoch_dates:
+            # GitHub's description of GET /app/installations types the account as allOf(simple-user, enterprise).
+            account.update(
+                name=inst.account.name or inst.account.login,
+                slug=inst.account.login,
+                created_at=iso(inst.account.created_at),
+                updated_at=iso(inst.account.created_at),
+            )
         return {
             "id": inst.id,
-            "account": self.user(inst.account),
+            "account": account,
             "repository_selection": "selected",
             "access_tokens_url": f"{self.urls.api}/app/installations/{inst.id}/access_tokens",
             "repositories_url": f"{self.urls.api}/installation/repositories",
@@ -296,9 +305,9 @@ class Shapes:
             "timeline_url": f"{url}/timeline",
             "performed_via_github_app": self.app(issue.app),
             "state_reason": issue.state_reason,
+            "draft": issue.pull.draft if issue.pull else False,
         }
         if issue.pull:
-            data["draft"] = issue.pull.draft
             data["pull_request"] = {
                 "url": f"{self.urls.repo(repo)}/pulls/{issue.number}",
                 "html_url": f"{web}/pull/{issue.number}",
@@ -337,9 +346,11 @@ class Shapes:
         changes = self._changes(repo, pull)
         head_tip = repo.git.resolve_commit(pull.head_sha) or pull.head_sha
         commits = repo.git.count_commits(pull.base_sha, head_tip) if repo.git.object_type(head_tip) else 0
-        mergeable = None if pull.merged or issue.state == "closed" else repo.git.merge_trees(
-            repo.git.resolve_commit(pull.base_ref) or pull.base_sha, head_tip
-        ) is not None
+        mergeable = (
+            None
+            if pull.merged or issue.state == "closed"
+            else repo.git.merge_trees(repo.git.resolve_commit(pull.base_ref) or pull.base_sha, head_tip) is not None
+        )
         labels = [self.label(repo, repo.labels[name.lower()]) for name in issue.labels]
         return {
             "url": url,
@@ -458,16 +469,26 @@ class Shapes:
                 {"sha": p, "url": f"{base}/git/commits/{p}", "html_url": f"{self.urls.web}/{repo.full_name}/commit/{p}"}
                 for p in info.parents
             ],
-            "verification": {"verified": False, "reason": "unsigned", "signature": None, "payload": None,
-                             "verified_at": None},
+            "verification": {
+                "verified": False,
+                "reason": "unsigned",
+                "signature": None,
+                "payload": None,
+                "verified_at": None,
+            },
         }
 
     def git_tree(self, repo: Repository, sha: str, entries: list[TreeEntry]) -> dict:
         base = self.urls.repo(repo)
 
         def entry(e: TreeEntry) -> dict:
-            data = {"path": e.path, "mode": e.mode, "type": e.type, "sha": e.sha,
-                    "url": f"{base}/git/{e.type}s/{e.sha}"}
+            data = {
+                "path": e.path,
+                "mode": e.mode,
+                "type": e.type,
+                "sha": e.sha,
+                "url": f"{base}/git/{e.type}s/{e.sha}",
+            }
             if e.size is not None:
                 data["size"] = e.size
             return data
@@ -523,12 +544,19 @@ class Shapes:
                 "message": info.message.rstrip("\n"),
                 "tree": {"sha": info.tree, "url": f"{base}/git/trees/{info.tree}"},
                 "comment_count": 0,
-                "verification": {"verified": False, "reason": "unsigned", "signature": None, "payload": None,
-                                 "verified_at": None},
+                "verification": {
+                    "verified": False,
+                    "reason": "unsigned",
+                    "signature": None,
+                    "payload": None,
+                    "verified_at": None,
+                },
             },
             "author": self._user_by_email(info.author.email),
             "committer": self._user_by_email(info.committer.email),
-            "parents": [{"sha": p, "url": f"{base}/commits/{p}", "html_url": f"{web}/commit/{p}"} for p in info.parents],
+            "parents": [
+                {"sha": p, "url": f"{base}/commits/{p}", "html_url": f"{web}/commit/{p}"} for p in info.parents
+            ],
         }
         if files is not None:
             data["files"] = [self.diff_entry(repo, f, info.sha) for f in files]
@@ -548,8 +576,10 @@ class Shapes:
             "commit": self.commit(repo, info),
             "_links": {"self": f"{base}/branches/{name}", "html": f"{self.urls.web}/{repo.full_name}/tree/{name}"},
             "protected": False,
-            "protection": {"enabled": False, "required_status_checks": {"enforcement_level": "off", "contexts": [],
-                                                                         "checks": []}},
+            "protection": {
+                "enabled": False,
+                "required_status_checks": {"enforcement_level": "off", "contexts": [], "checks": []},
+            },
             "protection_url": f"{base}/branches/{name}/protection",
         }
 
@@ -584,10 +614,16 @@ class Shapes:
                     "url": f"{base}/pulls/{i.number}",
                     "id": i.pull_id,
                     "number": i.number,
-                    "head": {"ref": i.pull.head_ref, "sha": i.pull.head_sha,
-                             "repo": {"id": repo.id, "url": base, "name": repo.name}},
-                    "base": {"ref": i.pull.base_ref, "sha": i.pull.base_sha,
-                             "repo": {"id": repo.id, "url": base, "name": repo.name}},
+                    "head": {
+                        "ref": i.pull.head_ref,
+                        "sha": i.pull.head_sha,
+                        "repo": {"id": repo.id, "url": base, "name": repo.name},
+                    },
+                    "base": {
+                        "ref": i.pull.base_ref,
+                        "sha": i.pull.base_sha,
+                        "repo": {"id": repo.id, "url": base, "name": repo.name},
+                    },
                 }
                 for i in repo.issues.values()
                 if i.pull and i.state == "open" and i.pull.head_sha == run.head_sha
@@ -597,5 +633,3 @@ class Shapes:
 
 def _person(person) -> dict:
     return {"name": person.name, "email": person.email, "date": person.date}
-
-

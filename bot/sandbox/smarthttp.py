@@ -13,7 +13,9 @@ from .errors import ApiError
 from .events import branch_moved
 from .model import PERMISSION_RANK
 
-GIT_PATH = re.compile(r"^/(?P<owner>[^/]+)/(?P<repo>[^/]+?)(?:\.git)?(?P<rest>/(?:info/refs|git-upload-pack|git-receive-pack|HEAD))$")
+GIT_PATH = re.compile(
+    r"^/(?P<owner>[^/]+)/(?P<repo>[^/]+?)(?:\.git)?(?P<rest>/(?:info/refs|git-upload-pack|git-receive-pack|HEAD))$"
+)
 
 
 class GitHttpResult:
@@ -22,8 +24,9 @@ class GitHttpResult:
 
 
 def _challenge(message: str = "Authentication failed") -> GitHttpResult:
-    return GitHttpResult(401, [("WWW-Authenticate", 'Basic realm="GitHub"'), ("Content-Type", "text/plain")],
-                         message.encode() + b"\n")
+    return GitHttpResult(
+        401, [("WWW-Authenticate", 'Basic realm="GitHub"'), ("Content-Type", "text/plain")], message.encode() + b"\n"
+    )
 
 
 def _allowed(core: SandboxCore, ident: Identity, repo, write: bool) -> bool:
@@ -74,7 +77,7 @@ def serve(core: SandboxCore, method: str, path: str, query: str, headers: dict[s
     if headers.get("git-protocol"):
         env["GIT_PROTOCOL"] = headers["git-protocol"]
     with core.state.lock if write else contextlib.nullcontext():
-        proc = subprocess.run(["git", "http-backend"], input=body, capture_output=True, env=env)
+        proc = subprocess.run(["git", "http-backend"], input=body, capture_output=True, env=env, check=False)
         if write:
             after = repo.git.refs("refs/heads/")
             for ref in sorted(set(before) | set(after)):

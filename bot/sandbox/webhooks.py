@@ -99,8 +99,15 @@ class Deliverer:
         if original is None:
             return None
         with self._lock:
-            again = Delivery(next(self._ids), original.guid, original.hook, original.event, original.action,
-                             original.body, redelivery=True)
+            again = Delivery(
+                next(self._ids),
+                original.guid,
+                original.hook,
+                original.event,
+                original.action,
+                original.body,
+                redelivery=True,
+            )
             self.log.append(again)
             self._targets[again.id] = self._targets[original.id]
         self._queue.put(again)
@@ -135,8 +142,9 @@ class Deliverer:
         started = time.monotonic()
         delivery.delivered_at = iso(now())
         try:
-            response = client.post(delivery.hook.url, content=delivery.body,
-                                   headers=delivery.headers(target_id, target_type))
+            response = client.post(
+                delivery.hook.url, content=delivery.body, headers=delivery.headers(target_id, target_type)
+            )
             delivery.status_code = response.status_code
             delivery.response_body = response.text[:2000]
         except httpx.HTTPError as exc:

@@ -39,9 +39,12 @@ def create_token(ctx: Ctx):
         by_id = {r.id: r for r in ctx.state.repos.values()}
         selected = [by_id[i] for i in sorted(repo_ids) if by_id[i].name.lower() in names or i in wanted_ids]
         if len(selected) != len(names) + len(wanted_ids):
-            raise invalid("Repository", "repositories", "invalid",
-                          "There is at least one repository that does not exist or is not accessible to the "
-                          "parent installation.")
+            raise invalid(
+                "Repository",
+                "repositories",
+                "invalid",
+                "There is at least one repository that does not exist or is not accessible to the parent installation.",
+            )
         repo_ids = {r.id for r in selected}
     permissions = dict(app.permissions)
     for scope, level in (body.get("permissions") or {}).items():
@@ -49,8 +52,7 @@ def create_token(ctx: Ctx):
             raise ApiError(422, f"The permissions requested are not granted to this installation: {scope}")
         permissions[scope] = level
     token = Token(ctx.state.new_token("ghs_"), inst, now() + TOKEN_LIFETIME, repo_ids)
-    with ctx.state.lock:
-        ctx.state.tokens[token.value] = token
+    ctx.state.tokens[token.value] = token
     data = {
         "token": token.value,
         "expires_at": token.expires_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -75,8 +77,7 @@ def repo_installation(ctx: Ctx):
 @route("GET", "/rate_limit")
 def rate_limit(ctx: Ctx):
     window = ctx.core.rate(ctx.identity.rate_key, ctx.identity.kind, spend=False)
-    core = {"limit": window.limit, "used": window.used, "remaining": window.limit - window.used,
-            "reset": window.reset}
+    core = {"limit": window.limit, "used": window.used, "remaining": window.limit - window.used, "reset": window.reset}
     search = {"limit": 30, "used": 0, "remaining": 30, "reset": window.reset}
     graphql = {**core, "used": 0, "remaining": window.limit}
     return 200, {"resources": {"core": core, "search": search, "graphql": graphql}, "rate": core}

@@ -17,7 +17,7 @@ def _time(value, field: str) -> datetime | None:
     if value is None:
         return None
     try:
-        return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        return datetime.fromisoformat(str(value))
     except ValueError:
         raise invalid("CheckRun", field, "invalid") from None
 
@@ -41,8 +41,11 @@ def _apply(run: CheckRun, body: dict) -> None:
         run.status, run.conclusion = "completed", conclusion
         run.completed_at = _time(body.get("completed_at"), "completed_at") or now()
     elif status == "completed":
-        raise ApiError(422, "Validation Failed", [{"resource": "CheckRun", "code": "custom",
-                                                   "message": "conclusion is required when status is completed"}])
+        raise ApiError(
+            422,
+            "Validation Failed",
+            [{"resource": "CheckRun", "code": "custom", "message": "conclusion is required when status is completed"}],
+        )
     elif status is not None:
         run.status = status
     if "output" in body:
@@ -51,7 +54,10 @@ def _apply(run: CheckRun, body: dict) -> None:
             raise invalid("CheckRun", "output", "missing_field", "output needs title and summary")
         if len(output["summary"]) > 65535 or len(output.get("text") or "") > 65535:
             raise invalid("CheckRun", "output", "invalid", "output summary and text are limited to 65535 characters")
-        run.output = {**output, "annotations": (run.output.get("annotations") or []) + (output.get("annotations") or [])}
+        run.output = {
+            **output,
+            "annotations": (run.output.get("annotations") or []) + (output.get("annotations") or []),
+        }
 
 
 def _installation(ctx: Ctx):
@@ -70,13 +76,23 @@ def create_check_run(ctx: Ctx):
         raise invalid("CheckRun", "name", "missing_field")
     if not isinstance(head_sha, str) or repo.git.object_type(head_sha) != "commit":
         raise ApiError(422, "No commit found for SHA: " + str(head_sha))
-    with ctx.state.lock:
-        suite = next((r.suite_id for r in repo.check_runs.values() if r.app.id == app.id and r.head_sha == head_sha),
-                     None) or ctx.state.new_id()
-        run = CheckRun(ctx.state.new_id(), suite, app, head_sha, body["name"])
-        _apply(run, body)
-        repo.check_runs[run.id] = run
+    suite = (
+        next((r.suite_id for r in repo.check_runs.values() if r.app.id == app.id and r.head_sha == head_sha), None)
+        or ctx.state.new_id()
+    )
+    run = CheckRun(ctx.state.new_id(), suite, app, head_sha, body["name"])
+    _apply(run, body)
+    repo.check_runs[run.id] = run
     return 201, ctx.shapes.check_run(repo, run)
+
+
+@route("GET", "/repos/{owner}/{repo}/check-runs/{check_run_id}")
+def get_check_run(ctx: Ctx):
+    repo = ctx.repo("checks")
+    run = repo.check_runs.get(ctx.int_param("check_run_id"))
+    if run is None:
+        raise not_found()
+    return 200, ctx.shapes.check_run(repo, run)
 
 
 @route("PATCH", "/repos/{owner}/{repo}/check-runs/{check_run_id}")
@@ -86,8 +102,7 @@ def update_check_run(ctx: Ctx):
     run = repo.check_runs.get(ctx.int_param("check_run_id"))
     if run is None or run.app.id != app.id:
         raise not_found()
-    with ctx.state.lock:
-        _apply(run, ctx.json())
+    _apply(run, ctx.json())
     return 200, ctx.shapes.check_run(repo, run)
 
 
@@ -98,8 +113,11 @@ def list_check_runs(ctx: Ctx):
     if sha is None:
         raise ApiError(422, f"No commit found for SHA: {ctx.params['ref']}")
     name, status = ctx.query.get("check_name"), ctx.query.get("status")
-    runs = [r for r in repo.check_runs.values()
-            if r.head_sha == sha and (not name or r.name == name) and (not status or r.status == status)]
+    runs = [
+        r
+        for r in repo.check_runs.values()
+        if r.head_sha == sha and (not name or r.name == name) and (not status or r.status == status)
+    ]
     runs.sort(key=lambda r: r.id, reverse=True)
     page = ctx.paginate(runs)
     return 200, {"total_count": len(runs), "check_runs": [ctx.shapes.check_run(repo, r) for r in page]}

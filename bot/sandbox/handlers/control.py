@@ -23,12 +23,11 @@ REPO_NAME = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
 def _new_user(ctx: Ctx, login: str, kind: str, name: str | None = None, email: str | None = None) -> User:
     if not isinstance(login, str) or not LOGIN.match(login):
         raise invalid("User", "login", "invalid", "login must be 1-39 letters, digits or hyphens")
-    with ctx.state.lock:
-        if ctx.state.user(login):
-            raise invalid("User", "login", "already_exists")
-        user = User(ctx.state.new_id(), login, kind, name, email or f"{login}@users.sandbox.test")
-        user.token = ctx.state.new_token("ghp_")
-        ctx.state.users[login.lower()] = user
+    if ctx.state.user(login):
+        raise invalid("User", "login", "already_exists")
+    user = User(ctx.state.new_id(), login, kind, name, email or f"{login}@users.sandbox.test")
+    user.token = ctx.state.new_token("ghp_")
+    ctx.state.users[login.lower()] = user
     return user
 
 
@@ -69,23 +68,34 @@ def create_app(ctx: Ctx):
     if owner_login and owner is None:
         raise invalid("App", "owner", "invalid", f"unknown owner {owner_login}")
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL,
-                                    serialization.NoEncryption()).decode()
-    public_pem = key.public_key().public_bytes(serialization.Encoding.PEM,
-                                               serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    private_pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption()
+    ).decode()
+    public_pem = (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
     bot = _new_user(ctx, f"{slug}[bot]", "Bot", email=None)
     owner = owner or _new_user(ctx, f"{slug}-owner", "User")
-    with ctx.state.lock:
-        app = App(ctx.state.new_id(), slug, name, owner, bot, "Iv1." + secrets.token_hex(8), private_pem, public_pem)
-        bot.email = f"{bot.id}+{bot.login}@users.noreply.github.com"
-        if body.get("permissions"):
-            app.permissions = dict(body["permissions"])
-        if body.get("events"):
-            app.events = list(body["events"])
-        ctx.state.apps[app.id] = app
-    return 201, {"id": app.id, "slug": app.slug, "client_id": app.client_id, "name": app.name,
-                 "private_key_pem": private_pem, "bot_login": bot.login, "bot_id": bot.id,
-                 "permissions": app.permissions, "events": app.events}
+    app = App(ctx.state.new_id(), slug, name, owner, bot, "Iv1." + secrets.token_hex(8), private_pem, public_pem)
+    bot.email = f"{bot.id}+{bot.login}@users.noreply.github.com"
+    if body.get("permissions"):
+        app.permissions = dict(body["permissions"])
+    if body.get("events"):
+        app.events = list(body["events"])
+    ctx.state.apps[app.id] = app
+    return 201, {
+        "id": app.id,
+        "slug": app.slug,
+        "client_id": app.client_id,
+        "name": app.name,
+        "private_key_pem": private_pem,
+        "bot_login": bot.login,
+        "bot_id": bot.id,
+        "permissions": app.permissions,
+        "events": app.events,
+    }
 
 
 @route("POST", "/sandbox/repos")
@@ -99,20 +109,27 @@ def create_repo(ctx: Ctx):
         raise invalid("Repository", "name", "invalid")
     branch = body.get("default_branch", "main")
     files = body.get("files") or {"README.md": f"# {name}\n"}
-    with ctx.state.lock:
-        if ctx.state.repo(owner.login, name):
-            raise invalid("Repository", "name", "already_exists", "name already exists on this account")
-        path = ctx.state.root / "repos" / owner.login / f"{name}.git"
-        git = GitRepo.init(path, branch)
-        entries = [{"path": p, "mode": "100644", "type": "blob", "sha": git.hash_blob(str(c).encode())}
-                   for p, c in files.items()]
-        tree = git.build_tree(None, entries)
-        person = Person(owner.name or owner.login, owner.email or f"{owner.login}@users.sandbox.test", iso(now()))
-        commit = git.commit_tree(tree, [], "Initial commit\n", person, person)
-        git.update_ref(f"refs/heads/{branch}", commit)
-        repo = Repository(ctx.state.new_id(), owner, name, git, private=bool(body.get("private")),
-                          description=body.get("description"), default_branch=branch)
-        ctx.state.repos[repo.full_name.lower()] = repo
+    if ctx.state.repo(owner.login, name):
+        raise invalid("Repository", "name", "already_exists", "name already exists on this account")
+    path = ctx.state.root / "repos" / owner.login / f"{name}.git"
+    git = GitRepo.init(path, branch)
+    entries = [
+        {"path": p, "mode": "100644", "type": "blob", "sha": git.hash_blob(str(c).encode())} for p, c in files.items()
+    ]
+    tree = git.build_tree(None, entries)
+    person = Person(owner.name or owner.login, owner.email or f"{owner.login}@users.sandbox.test", iso(now()))
+    commit = git.commit_tree(tree, [], "Initial commit\n", person, person)
+    git.update_ref(f"refs/heads/{branch}", commit)
+    repo = Repository(
+        ctx.state.new_id(),
+        owner,
+        name,
+        git,
+        private=bool(body.get("private")),
+        description=body.get("description"),
+        default_branch=branch,
+    )
+    ctx.state.repos[repo.full_name.lower()] = repo
     return 201, ctx.shapes.repo(repo, full=True)
 
 
@@ -133,8 +150,7 @@ def add_collaborator(ctx: Ctx):
         raise invalid("Collaborator", "login", "invalid")
     if permission not in ("read", "triage", "write", "maintain", "admin"):
         raise invalid("Collaborator", "permission", "invalid")
-    with ctx.state.lock:
-        repo.collaborators[user.login.lower()] = permission
+    repo.collaborators[user.login.lower()] = permission
     return 201, {"login": user.login, "permission": permission}
 
 
@@ -153,18 +169,21 @@ def create_installation(ctx: Ctx):
         if repo is None:
             raise invalid("Installation", "repositories", "invalid", f"unknown repository {account.login}/{name}")
         repos.append(repo)
-    with ctx.state.lock:
-        existing = next((i for i in ctx.state.installations.values()
-                         if i.app.id == app.id and i.account.id == account.id), None)
-        if existing:
-            existing.repository_ids |= {r.id for r in repos}
-            return 200, ctx.shapes.installation(existing)
-        inst = Installation(ctx.state.new_id(), app, account, {r.id for r in repos})
-        ctx.state.installations[inst.id] = inst
+    existing = next(
+        (i for i in ctx.state.installations.values() if i.app.id == app.id and i.account.id == account.id), None
+    )
+    if existing:
+        existing.repository_ids |= {r.id for r in repos}
+        return 200, ctx.shapes.installation(existing)
+    inst = Installation(ctx.state.new_id(), app, account, {r.id for r in repos})
+    ctx.state.installations[inst.id] = inst
 
     def build(shapes):
-        return {"action": "created", "installation": shapes.installation(inst, epoch_dates=True),
-                "repositories": [shapes.repo_lite(r) for r in repos], "requester": None}
+        return {
+            "action": "created",
+            "installation": shapes.installation(inst, epoch_dates=True),
+            "repositories": [shapes.repo_lite(r) for r in repos],
+        }
 
     sender = account if account.type != "Organization" else app.owner
     ctx.core.emit("installation", None, sender, build, installation=inst)
@@ -233,14 +252,12 @@ def reset_stats(ctx: Ctx):
 def reset(ctx: Ctx):
     """Forget every object, hook, fault, delivery and counter; delete the repositories on disk."""
     state = ctx.state
-    with state.lock:
-        for collection in (state.users, state.apps, state.installations, state.tokens, state.repos, state.comments):
-            collection.clear()
-        shutil.rmtree(state.root / "repos", ignore_errors=True)
+    ctx.core.close_repos()
+    for collection in (state.users, state.apps, state.installations, state.tokens, state.repos, state.comments):
+        collection.clear()
+    shutil.rmtree(state.root / "repos", ignore_errors=True)
     ctx.core.hooks.clear()
     ctx.core.faults.clear()
     ctx.core.deliverer.clear()
     ctx.core.reset_counters()
     return 204, None
-
-

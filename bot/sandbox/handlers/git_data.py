@@ -56,17 +56,16 @@ def create_ref(ctx: Ctx):
     if not _valid_ref(name):
         raise ApiError(422, "Reference name is invalid")
     sha = _commit_sha(ctx, repo, sha)
-    with ctx.state.lock:
-        if repo.git.ref(name) is not None:
-            raise ApiError(422, "Reference already exists")
-        repo.git.update_ref(name, sha, "0" * 40)
-        branch_moved(ctx.core, repo, name, None, sha, ctx.actor())
+    if repo.git.ref(name) is not None:
+        raise ApiError(422, "Reference already exists")
+    repo.git.update_ref(name, sha, "0" * 40)
+    branch_moved(ctx.core, repo, name, None, sha, ctx.actor())
     ctx.headers["Location"] = f"{ctx.urls.repo(repo)}/git/{name}"
     return 201, ctx.shapes.git_ref(repo, name, sha)
 
 
 def _valid_ref(name: str) -> bool:
-    return subprocess.run(["git", "check-ref-format", name], capture_output=True).returncode == 0
+    return subprocess.run(["git", "check-ref-format", name], capture_output=True, check=False).returncode == 0
 
 
 @route("PATCH", "/repos/{owner}/{repo}/git/refs/{ref}")
@@ -75,14 +74,13 @@ def update_ref(ctx: Ctx):
     name = _full_ref(ctx.params["ref"])
     body = ctx.json()
     sha = _commit_sha(ctx, repo, body.get("sha"))
-    with ctx.state.lock:
-        current = repo.git.ref(name)
-        if current is None:
-            raise ApiError(422, "Reference does not exist")
-        if not body.get("force") and not repo.git.is_ancestor(current, sha):
-            raise ApiError(422, "Update is not a fast forward")
-        repo.git.update_ref(name, sha, current)
-        branch_moved(ctx.core, repo, name, current, sha, ctx.actor())
+    current = repo.git.ref(name)
+    if current is None:
+        raise ApiError(422, "Reference does not exist")
+    if not body.get("force") and not repo.git.is_ancestor(current, sha):
+        raise ApiError(422, "Update is not a fast forward")
+    repo.git.update_ref(name, sha, current)
+    branch_moved(ctx.core, repo, name, current, sha, ctx.actor())
     return 200, ctx.shapes.git_ref(repo, name, sha)
 
 
@@ -90,10 +88,9 @@ def update_ref(ctx: Ctx):
 def delete_ref(ctx: Ctx):
     repo = ctx.repo("contents", "write")
     name = _full_ref(ctx.params["ref"])
-    with ctx.state.lock:
-        if repo.git.ref(name) is None:
-            raise ApiError(422, "Reference does not exist")
-        repo.git.delete_ref(name)
+    if repo.git.ref(name) is None:
+        raise ApiError(422, "Reference does not exist", bodyless=True)
+    repo.git.delete_ref(name)
     return 204, None
 
 
@@ -119,8 +116,9 @@ def create_commit(ctx: Ctx):
     ):
         raise ApiError(422, "Parent SHA does not exist or is not a commit object")
     actor = ctx.actor()
-    default = Person(actor.name or actor.login, actor.email or f"{actor.id}+{actor.login}@users.noreply.github.com",
-                     iso(now()))
+    default = Person(
+        actor.name or actor.login, actor.email or f"{actor.id}+{actor.login}@users.noreply.github.com", iso(now())
+    )
     author = _person(body.get("author"), default, "author")
     committer = _person(body.get("committer"), author if body.get("author") else default, "committer")
     try:

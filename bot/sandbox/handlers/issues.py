@@ -18,6 +18,7 @@ def issue_event_name(issue: Issue) -> str:
 
 def emit_issue(ctx: Ctx, repo: Repository, issue: Issue, action: str, **extra) -> None:
     """Send ``issues.<action>`` (or ``pull_request.<action>`` for a PR) about ``issue``."""
+
     def build(shapes):
         if issue.pull:
             return {"action": action, "number": issue.number, "pull_request": shapes.pull(repo, issue), **extra}
@@ -72,7 +73,8 @@ def list_issues(ctx: Ctx):
     wanted = {n.strip().lower() for n in ctx.query.get("labels", "").split(",") if n.strip()}
     creator = ctx.query.get("creator", "").lower()
     found = [
-        i for i in repo.issues.values()
+        i
+        for i in repo.issues.values()
         if state in ("all", i.state)
         and wanted <= {n.lower() for n in i.labels}
         and (not creator or i.user.login.lower() == creator)
@@ -97,12 +99,20 @@ def create_issue(ctx: Ctx):
         if user is None:
             raise invalid("Issue", "assignees", "invalid", f"{login} is not a valid assignee")
         assignees.append(user)
-    with ctx.state.lock:
-        for name in labels:
-            ensure_label(ctx, repo, name)
-        issue = Issue(ctx.state.new_id(), None, repo.next_number(), title, body.get("body"), ctx.actor(),
-                      app=_app(ctx), labels=[repo.labels[n.lower()].name for n in labels], assignees=assignees)
-        repo.issues[issue.number] = issue
+    for name in labels:
+        ensure_label(ctx, repo, name)
+    issue = Issue(
+        ctx.state.new_id(),
+        None,
+        repo.next_number(),
+        title,
+        body.get("body"),
+        ctx.actor(),
+        app=_app(ctx),
+        labels=[repo.labels[n.lower()].name for n in labels],
+        assignees=assignees,
+    )
+    repo.issues[issue.number] = issue
     emit_issue(ctx, repo, issue, "opened")
     ctx.headers["Location"] = f"{ctx.urls.repo(repo)}/issues/{issue.number}"
     return 201, ctx.shapes.issue(repo, issue)
@@ -145,16 +155,15 @@ def edit_issue(ctx: Ctx, repo: Repository, issue: Issue, body: dict) -> None:
     if state not in (None, "open", "closed"):
         raise invalid("Issue", "state", "invalid")
     new_labels = _label_names(body["labels"], "labels") if "labels" in body else None
-    with ctx.state.lock:
-        for field in changes:
-            setattr(issue, field, body[field])
-        if changes:
-            issue.updated_at = now()
-            emit_issue(ctx, repo, issue, "edited", changes=changes)
-        if new_labels is not None and _may_triage(ctx, repo):
-            set_labels(ctx, repo, issue, new_labels)
-        if state:
-            set_state(ctx, repo, issue, state, body.get("state_reason"))
+    for field in changes:
+        setattr(issue, field, body[field])
+    if changes:
+        issue.updated_at = now()
+        emit_issue(ctx, repo, issue, "edited", changes=changes)
+    if new_labels is not None and _may_triage(ctx, repo):
+        set_labels(ctx, repo, issue, new_labels)
+    if state:
+        set_state(ctx, repo, issue, state, body.get("state_reason"))
 
 
 def set_labels(ctx: Ctx, repo: Repository, issue: Issue, names: list[str]) -> None:
@@ -191,11 +200,10 @@ def list_comments(ctx: Ctx):
 
 
 def add_comment(ctx: Ctx, repo: Repository, issue: Issue, text: str) -> Comment:
-    with ctx.state.lock:
-        comment = Comment(ctx.state.new_id(), issue.number, ctx.actor(), text, app=_app(ctx))
-        ctx.state.comments[comment.id] = (repo, comment)
-        issue.comments.append(comment.id)
-        issue.updated_at = now()
+    comment = Comment(ctx.state.new_id(), issue.number, ctx.actor(), text, app=_app(ctx))
+    ctx.state.comments[comment.id] = (repo, comment)
+    issue.comments.append(comment.id)
+    issue.updated_at = now()
 
     def build(shapes):
         return {"action": "created", "issue": shapes.issue(repo, issue), "comment": shapes.comment(repo, comment)}
@@ -234,20 +242,25 @@ def update_comment(ctx: Ctx):
     repo = ctx.repo("issues", "read" if ctx.identity.kind == "user" else "write")
     comment = find_comment(ctx, repo)
     actor = ctx.actor()
-    if actor.id != comment.user.id and ctx.identity.kind == "user" and PERMISSION_RANK[
-        ctx.state.permission(actor, repo)
-    ] < PERMISSION_RANK["write"]:
+    if (
+        actor.id != comment.user.id
+        and ctx.identity.kind == "user"
+        and PERMISSION_RANK[ctx.state.permission(actor, repo)] < PERMISSION_RANK["write"]
+    ):
         raise forbidden("Must have write access to repository.")
     text = ctx.json().get("body")
     if not isinstance(text, str) or not text.strip():
         raise invalid("IssueComment", "body", "missing_field")
-    with ctx.state.lock:
-        previous, comment.body, comment.updated_at = comment.body, text, now()
+    previous, comment.body, comment.updated_at = comment.body, text, now()
     issue = repo.issues[comment.issue_number]
 
     def build(shapes):
-        return {"action": "edited", "changes": {"body": {"from": previous}}, "issue": shapes.issue(repo, issue),
-                "comment": shapes.comment(repo, comment)}
+        return {
+            "action": "edited",
+            "changes": {"body": {"from": previous}},
+            "issue": shapes.issue(repo, issue),
+            "comment": shapes.comment(repo, comment),
+        }
 
     ctx.core.emit("issue_comment", repo, actor, build)
     return 200, ctx.shapes.comment(repo, comment)
@@ -258,8 +271,7 @@ def add_issue_labels(ctx: Ctx):
     repo = ctx.repo("issues", "triage" if ctx.identity.kind == "user" else "write")
     issue = find_issue(ctx, repo)
     names = _label_names(ctx.json_value(), "labels")
-    with ctx.state.lock:
-        add_labels(ctx, repo, issue, names)
+    add_labels(ctx, repo, issue, names)
     return 200, [ctx.shapes.label(repo, repo.labels[n.lower()]) for n in issue.labels]
 
 
@@ -268,13 +280,12 @@ def remove_issue_label(ctx: Ctx):
     repo = ctx.repo("issues", "triage" if ctx.identity.kind == "user" else "write")
     issue = find_issue(ctx, repo)
     name = ctx.params["name"]
-    with ctx.state.lock:
-        current = next((n for n in issue.labels if n.lower() == name.lower()), None)
-        if current is None:
-            raise ApiError(404, "Label does not exist")
-        issue.labels.remove(current)
-        issue.updated_at = now()
-        emit_issue(ctx, repo, issue, "unlabeled", label=ctx.core.shapes().label(repo, repo.labels[current.lower()]))
+    current = next((n for n in issue.labels if n.lower() == name.lower()), None)
+    if current is None:
+        raise ApiError(404, "Label does not exist")
+    issue.labels.remove(current)
+    issue.updated_at = now()
+    emit_issue(ctx, repo, issue, "unlabeled", label=ctx.core.shapes().label(repo, repo.labels[current.lower()]))
     return 200, [ctx.shapes.label(repo, repo.labels[n.lower()]) for n in issue.labels]
 
 
@@ -293,11 +304,10 @@ def create_label(ctx: Ctx):
         raise invalid("Label", "name", "missing_field")
     if not COLOR.match(color):
         raise invalid("Label", "color", "invalid")
-    with ctx.state.lock:
-        if name.lower() in repo.labels:
-            raise invalid("Label", "name", "already_exists")
-        label = Label(ctx.state.new_id(), name, color.lower(), body.get("description"))
-        repo.labels[name.lower()] = label
+    if name.lower() in repo.labels:
+        raise invalid("Label", "name", "already_exists")
+    label = Label(ctx.state.new_id(), name, color.lower(), body.get("description"))
+    repo.labels[name.lower()] = label
     return 201, ctx.shapes.label(repo, label)
 
 
@@ -306,12 +316,11 @@ def _react(ctx: Ctx, reactions: list[Reaction]):
     if content not in REACTIONS:
         raise invalid("Reaction", "content", "invalid")
     actor = ctx.actor()
-    with ctx.state.lock:
-        existing = next((r for r in reactions if r.user.id == actor.id and r.content == content), None)
-        if existing:
-            return 200, ctx.shapes.reaction(existing)
-        reaction = Reaction(ctx.state.new_id(), actor, content)
-        reactions.append(reaction)
+    existing = next((r for r in reactions if r.user.id == actor.id and r.content == content), None)
+    if existing:
+        return 200, ctx.shapes.reaction(existing)
+    reaction = Reaction(ctx.state.new_id(), actor, content)
+    reactions.append(reaction)
     return 201, ctx.shapes.reaction(reaction)
 
 

@@ -8,7 +8,7 @@ from ..events import branch_moved
 from ..gitstore import Person
 from ..model import Issue, PullData, Repository, iso, now
 from ..routing import route
-from .issues import edit_issue, emit_issue, find_issue
+from .issues import edit_issue, emit_issue
 
 
 def _pull(ctx: Ctx, repo: Repository) -> Issue:
@@ -34,8 +34,10 @@ def list_pulls(ctx: Ctx):
     head = _branch(ctx.query["head"], repo) if ctx.query.get("head") else None
     base = ctx.query.get("base")
     found = [
-        i for i in repo.issues.values()
-        if i.pull and state in ("all", i.state)
+        i
+        for i in repo.issues.values()
+        if i.pull
+        and state in ("all", i.state)
         and (head is None or i.pull.head_ref == head)
         and (base is None or i.pull.base_ref == base)
     ]
@@ -59,19 +61,44 @@ def create_pull(ctx: Ctx):
     if base_sha is None:
         raise invalid("PullRequest", "base", "invalid")
     if repo.git.is_ancestor(head_sha, base_sha):
-        raise ApiError(422, "Validation Failed", [{"resource": "PullRequest", "code": "custom",
-                                                   "message": f"No commits between {base_ref} and {head_ref}"}])
-    with ctx.state.lock:
-        if any(i.pull and i.state == "open" and i.pull.head_ref == head_ref and i.pull.base_ref == base_ref
-               for i in repo.issues.values()):
-            raise ApiError(422, "Validation Failed", [{
-                "resource": "PullRequest", "code": "custom",
-                "message": f"A pull request already exists for {repo.owner.login}:{head_ref}."}])
-        issue = Issue(ctx.state.new_id(), ctx.state.new_id(), repo.next_number(), title, body.get("body"),
-                      ctx.actor(), app=ctx.identity.app if ctx.identity.kind == "installation" else None,
-                      pull=PullData(head_ref, head_sha, base_ref, base_sha, draft=bool(body.get("draft")),
-                                    maintainer_can_modify=bool(body.get("maintainer_can_modify"))))
-        repo.issues[issue.number] = issue
+        raise ApiError(
+            422,
+            "Validation Failed",
+            [{"resource": "PullRequest", "code": "custom", "message": f"No commits between {base_ref} and {head_ref}"}],
+        )
+    if any(
+        i.pull and i.state == "open" and i.pull.head_ref == head_ref and i.pull.base_ref == base_ref
+        for i in repo.issues.values()
+    ):
+        raise ApiError(
+            422,
+            "Validation Failed",
+            [
+                {
+                    "resource": "PullRequest",
+                    "code": "custom",
+                    "message": f"A pull request already exists for {repo.owner.login}:{head_ref}.",
+                }
+            ],
+        )
+    issue = Issue(
+        ctx.state.new_id(),
+        ctx.state.new_id(),
+        repo.next_number(),
+        title,
+        body.get("body"),
+        ctx.actor(),
+        app=ctx.identity.app if ctx.identity.kind == "installation" else None,
+        pull=PullData(
+            head_ref,
+            head_sha,
+            base_ref,
+            base_sha,
+            draft=bool(body.get("draft")),
+            maintainer_can_modify=bool(body.get("maintainer_can_modify")),
+        ),
+    )
+    repo.issues[issue.number] = issue
     emit_issue(ctx, repo, issue, "opened")
     ctx.headers["Location"] = f"{ctx.urls.repo(repo)}/pulls/{issue.number}"
     return 201, ctx.shapes.pull(repo, issue)
@@ -94,8 +121,17 @@ def update_pull(ctx: Ctx):
             raise invalid("PullRequest", "base", "invalid")
         issue.pull.base_ref, issue.pull.base_sha = body["base"], base_sha
     if issue.pull.merged and body.get("state") == "open":
-        raise ApiError(422, "Validation Failed", [{"resource": "PullRequest", "code": "custom",
-                                                   "message": "state cannot be changed. The pull request is merged."}])
+        raise ApiError(
+            422,
+            "Validation Failed",
+            [
+                {
+                    "resource": "PullRequest",
+                    "code": "custom",
+                    "message": "state cannot be changed. The pull request is merged.",
+                }
+            ],
+        )
     edit_issue(ctx, repo, issue, {k: v for k, v in body.items() if k in ("title", "body", "state")})
     return 200, ctx.shapes.pull(repo, issue)
 
@@ -116,29 +152,30 @@ def merge_pull(ctx: Ctx):
     method = body.get("merge_method", "merge")
     if method not in ("merge", "squash", "rebase"):
         raise invalid("PullRequest", "merge_method", "invalid")
-    with ctx.state.lock:
-        pull = issue.pull
-        if pull.merged or issue.state != "open":
-            raise ApiError(405, "Pull Request is not mergeable")
-        head = repo.git.ref(f"refs/heads/{pull.head_ref}") or pull.head_sha
-        if body.get("sha") and body["sha"] != head:
-            raise ApiError(409, "Head branch was modified. Review and try the merge again.")
-        base_ref = f"refs/heads/{pull.base_ref}"
-        base = repo.git.ref(base_ref)
-        sha = _merge_commit(ctx, repo, issue, method, base, head, body)
-        if sha is None:
-            raise ApiError(405, "Pull Request is not mergeable")
-        repo.git.update_ref(base_ref, sha, base)
-        pull.head_sha = head
-        pull.merged, pull.merged_at, pull.merged_by, pull.merge_commit_sha = True, now(), ctx.actor(), sha
-        issue.state, issue.closed_at, issue.closed_by, issue.updated_at = "closed", now(), ctx.actor(), now()
-        branch_moved(ctx.core, repo, base_ref, base, sha, ctx.actor())
-        emit_issue(ctx, repo, issue, "closed")
+    pull = issue.pull
+    if pull.merged or issue.state != "open":
+        raise ApiError(405, "Pull Request is not mergeable")
+    head = repo.git.ref(f"refs/heads/{pull.head_ref}") or pull.head_sha
+    if body.get("sha") and body["sha"] != head:
+        raise ApiError(409, "Head branch was modified. Review and try the merge again.")
+    base_ref = f"refs/heads/{pull.base_ref}"
+    base = repo.git.ref(base_ref)
+    sha = _merge_commit(ctx, repo, issue, method, base, head, body)
+    if sha is None:
+        raise ApiError(405, "Pull Request is not mergeable")
+    repo.git.update_ref(base_ref, sha, base)
+    pull.head_sha = head
+    moment = now()
+    pull.merged, pull.merged_at, pull.merged_by, pull.merge_commit_sha = True, moment, ctx.actor(), sha
+    issue.state, issue.closed_at, issue.closed_by, issue.updated_at = "closed", moment, ctx.actor(), moment
+    branch_moved(ctx.core, repo, base_ref, base, sha, ctx.actor())
+    emit_issue(ctx, repo, issue, "closed")
     return 200, {"sha": sha, "merged": True, "message": "Pull Request successfully merged"}
 
 
-def _merge_commit(ctx: Ctx, repo: Repository, issue: Issue, method: str, base: str, head: str,
-                  body: dict) -> str | None:
+def _merge_commit(
+    ctx: Ctx, repo: Repository, issue: Issue, method: str, base: str, head: str, body: dict
+) -> str | None:
     """Write the merge/squash commit (or fast-forward for rebase); None when it cannot merge cleanly."""
     if method == "rebase":
         return head if repo.git.is_ancestor(base, head) else None
@@ -146,12 +183,15 @@ def _merge_commit(ctx: Ctx, repo: Repository, issue: Issue, method: str, base: s
     if tree is None:
         return None
     actor = ctx.actor()
-    person = Person(actor.name or actor.login, actor.email or f"{actor.id}+{actor.login}@users.noreply.github.com",
-                    iso(now()))
+    person = Person(
+        actor.name or actor.login, actor.email or f"{actor.id}+{actor.login}@users.noreply.github.com", iso(now())
+    )
     if method == "squash":
         title = body.get("commit_title") or f"{issue.title} (#{issue.number})"
         message = f"{title}\n\n{body.get('commit_message') or ''}".rstrip() + "\n"
         return repo.git.commit_tree(tree, [base], message, person, person)
-    title = body.get("commit_title") or f"Merge pull request #{issue.number} from {repo.owner.login}/{issue.pull.head_ref}"
+    title = (
+        body.get("commit_title") or f"Merge pull request #{issue.number} from {repo.owner.login}/{issue.pull.head_ref}"
+    )
     message = f"{title}\n\n{body.get('commit_message') or issue.title}".rstrip() + "\n"
     return repo.git.commit_tree(tree, [base, head], message, person, person)

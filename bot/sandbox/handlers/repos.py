@@ -27,8 +27,13 @@ def collaborator_permission(ctx: Ctx):
     shape = ctx.shapes.user(user)
     level = ["read", "triage", "write", "maintain", "admin"]
     rank = level.index(role) if role in level else -1
-    shape["permissions"] = {"pull": rank >= 0, "triage": rank >= 1, "push": rank >= 2, "maintain": rank >= 3,
-                            "admin": rank >= 4}
+    shape["permissions"] = {
+        "pull": rank >= 0,
+        "triage": rank >= 1,
+        "push": rank >= 2,
+        "maintain": rank >= 3,
+        "admin": rank >= 4,
+    }
     shape["role_name"] = role
     return 200, {"permission": legacy, "role_name": role, "user": shape}
 
