@@ -5,7 +5,7 @@
 2. issue -> PR latency through the sandbox GitHub, `dev-agent serve` and one `dev-agent worker`.
 3. GitHub API calls per PR (the one-commit write and the whole job).
 
-Usage: python bench/webhook.py [--seconds 10] [--concurrency 16] [--web-workers 2] [--requests 5]
+Usage: python bench/webhook.py [--seconds 10] [--concurrency 8] [--web-workers 2] [--requests 5]
 """
 
 from __future__ import annotations
@@ -144,7 +144,7 @@ def _finished(stack: BotStack, issue: dict) -> bool:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10)
-    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--web-workers", type=int, default=2)
     parser.add_argument("--requests", type=int, default=5)
     args = parser.parse_args()

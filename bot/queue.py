@@ -21,9 +21,9 @@ class JobQueue(Protocol):
     """Where verified deliveries go. `submit` dedupes by delivery id and enqueues in one step, quickly:
     True when queued, False for a delivery seen before."""
 
-    def submit(self, delivery: Delivery) -> bool: ...
+    async def submit(self, delivery: Delivery) -> bool: ...
 
-    def ready(self) -> bool: ...
+    async def ready(self) -> bool: ...
 
 
 def _utcnow() -> Any:
@@ -48,19 +48,43 @@ return 1
 """
 
 
-class RQQueue:
-    """rq queue: jobs survive web restarts and are retried (also after a worker is killed)."""
+def redis_options() -> dict[str, Any]:
+    """Client options for the endpoint: short timeouts and one quick retry, so an outage is a fast 503."""
+    from redis.backoff import ConstantBackoff
+    from redis.retry import Retry
 
-    def __init__(self, redis: Any, name: str, dedupe_ttl: int = DEDUPE_TTL_SECONDS,
+    return {"socket_timeout": 1, "socket_connect_timeout": 1, "retry": Retry(ConstantBackoff(0.01), 1)}
+
+
+class RQQueue:
+    """rq queue: jobs survive web restarts and are retried (also after a worker is killed).
+
+    The endpoint talks to Redis through an asyncio client (one per event loop), so waiting on Redis
+    never blocks other deliveries; the job itself is built by rq and stored by one Lua script.
+    """
+
+    def __init__(self, url: str, name: str, dedupe_ttl: int = DEDUPE_TTL_SECONDS,
                  dedupe_prefix: str = "dev-agent:delivery:"):
+        from redis import Redis
         from rq import Queue
 
-        self.redis = redis
-        self.queue = Queue(name, connection=redis)
+        self.url = url
+        self.queue = Queue(name, connection=Redis.from_url(url, **redis_options()))
         self.dedupe_ttl, self.dedupe_prefix = dedupe_ttl, dedupe_prefix
-        self._submit = redis.register_script(_SUBMIT)
+        self._clients: dict[int, tuple[Any, Any]] = {}
 
-    def submit(self, delivery: Delivery) -> bool:
+    def _async_client(self) -> tuple[Any, Any]:
+        import asyncio
+
+        from redis.asyncio import Redis
+
+        loop = id(asyncio.get_running_loop())
+        if loop not in self._clients:
+            client = Redis.from_url(self.url, **redis_options())
+            self._clients = {loop: (client, client.register_script(_SUBMIT))}
+        return self._clients[loop]
+
+    async def submit(self, delivery: Delivery) -> bool:
         from rq import Retry
         from rq.job import JobStatus
 
@@ -73,10 +97,12 @@ class RQQueue:
         fields = [item for key, value in job.to_dict().items() if value is not None
                   for item in (key, value if isinstance(value, (bytes, str)) else str(value))]
         keys = [self.dedupe_prefix + delivery.id, job.key, self.queue.key, self.queue.redis_queues_keys]
-        return bool(self._submit(keys=keys, args=[self.dedupe_ttl, job.id, *fields]))
+        _, script = self._async_client()
+        return bool(await script(keys=keys, args=[self.dedupe_ttl, job.id, *fields]))
 
-    def ready(self) -> bool:
-        return bool(self.redis.ping())
+    async def ready(self) -> bool:
+        client, _ = self._async_client()
+        return bool(await client.ping())
 
 
 class InProcessQueue:
@@ -90,13 +116,13 @@ class InProcessQueue:
         self.thread = threading.Thread(target=self._work, name="dev-agent-worker", daemon=True)
         self.thread.start()
 
-    def submit(self, delivery: Delivery) -> bool:
+    async def submit(self, delivery: Delivery) -> bool:
         if not self.deduper.first_time(delivery.id):
             return False
         self.jobs.put(delivery)
         return True
 
-    def ready(self) -> bool:
+    async def ready(self) -> bool:
         return self.thread.is_alive()
 
     def join(self) -> None:

@@ -57,7 +57,7 @@ def create_app(secret: bytes, queue: JobQueue, bot_login: str = "") -> FastAPI:
         if not router.handlers_for(delivery.event, delivery.action) or sent_by_bot(delivery.payload, bot_login):
             return _answer(200, status="ignored", delivery=delivery.id)
         try:
-            queued = queue.submit(delivery)
+            queued = await queue.submit(delivery)
         except RedisError:
             return _answer(503, error="queue unavailable; GitHub will redeliver")
         if not queued:
@@ -71,7 +71,7 @@ def create_app(secret: bytes, queue: JobQueue, bot_login: str = "") -> FastAPI:
     @app.get("/readyz")
     async def readyz() -> JSONResponse:
         try:
-            ready = queue.ready()
+            ready = await queue.ready()
         except RedisError:
             ready = False
         return _answer(200, status="ready") if ready else _answer(503, status="queue unavailable")
@@ -98,23 +98,13 @@ def build_runtime(settings: Settings, context: Any = None) -> Runtime:
         raise ConfigError("set DEV_AGENT_WEBHOOK_SECRET (the App's webhook secret)")
     secret = settings.webhook_secret.get_secret_value().encode()
     if settings.redis_url:
-        redis = web_redis(settings.redis_url)
-        queue: JobQueue = RQQueue(redis, settings.queue_name)
+        queue: JobQueue = RQQueue(settings.redis_url, settings.queue_name)
         return Runtime(create_app(secret, queue, settings.bot_login), queue)
     from bot.jobs import build_context, process_delivery
 
     ctx = context or build_context(settings)
     queue = InProcessQueue(lambda delivery_id, event, payload: process_delivery(delivery_id, event, payload, ctx))
     return Runtime(create_app(secret, queue, settings.bot_login), queue, ctx)
-
-
-def web_redis(url: str) -> Any:
-    """A Redis client for the endpoint: short timeouts and one quick retry, so an outage is a fast 503."""
-    from redis import Redis
-    from redis.backoff import ConstantBackoff
-    from redis.retry import Retry
-
-    return Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1, retry=Retry(ConstantBackoff(0.01), 1))
 
 
 def app_from_environment() -> FastAPI:

@@ -27,13 +27,13 @@ class RecordingQueue:
         self.deliveries = []
         self.deduper = MemoryDeduper()
 
-    def submit(self, delivery) -> bool:
+    async def submit(self, delivery) -> bool:
         if not self.deduper.first_time(delivery.id):
             return False
         self.deliveries.append(delivery)
         return True
 
-    def ready(self) -> bool:
+    async def ready(self) -> bool:
         return True
 
 
@@ -191,27 +191,23 @@ def test_health_and_readiness(client):
 
 
 def test_redis_dedupe_turns_fifty_deliveries_into_one_job(redis_server):  # noqa: F811
-    redis = redis_server.client()
-    queue = RQQueue(redis, f"test-{uuid.uuid4().hex}", dedupe_prefix=f"t:{uuid.uuid4().hex}:")
-    client = TestClient(create_app(SECRET, queue))
+    queue = RQQueue(redis_server.url, f"test-{uuid.uuid4().hex}", dedupe_prefix=f"t:{uuid.uuid4().hex}:")
     body = json.dumps(PAYLOAD).encode()
     headers = headers_for(body)
-    statuses = [post(client, body, headers).status_code for _ in range(50)]
+    with TestClient(create_app(SECRET, queue)) as client:
+        statuses = [post(client, body, headers).status_code for _ in range(50)]
+        assert client.get("/readyz").status_code == 200
     assert statuses.count(202) == 1 and statuses.count(200) == 49
     assert queue.queue.count == 1
     job = queue.queue.jobs[0]  # a regular rq job: the worker runs bot.jobs.process_delivery with the delivery
     assert job.func_name == "bot.jobs.process_delivery" and job.args[1:] == ("issues", PAYLOAD)
     assert job.retries_left == 3
-    assert client.get("/readyz").status_code == 200
 
 
 def test_redis_down_answers_503_and_queues_nothing():
-    from bot.web import web_redis
-
-    redis = web_redis(f"redis://127.0.0.1:{free_port()}/0")
-    client = TestClient(create_app(SECRET, RQQueue(redis, "down")))
     body = json.dumps(PAYLOAD).encode()
-    response = post(client, body, headers_for(body))
-    assert response.status_code == 503
-    assert client.get("/readyz").status_code == 503
-    assert client.get("/healthz").status_code == 200
+    with TestClient(create_app(SECRET, RQQueue(f"redis://127.0.0.1:{free_port()}/0", "down"))) as client:
+        response = post(client, body, headers_for(body))
+        assert response.status_code == 503
+        assert client.get("/readyz").status_code == 503
+        assert client.get("/healthz").status_code == 200
