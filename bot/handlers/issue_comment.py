@@ -30,7 +30,7 @@ def on_comment(ctx: Any, payload: dict[str, Any]) -> None:
     request_number = request_issue_of(issue.get("body") or "") if issue.get("pull_request") else where
     if request_number is None and command.verb != "help":
         return  # a PR the bot did not open
-    request_issue = issue if request_number == where else writer.repo.get_issue(request_number).raw_data
+    request_issue = issue if request_number in (None, where) else writer.repo.get_issue(request_number).raw_data
     target = target_for(ctx, payload, request_issue, event_time(comment.get("created_at")), writer)
     cc = CommandContext(ctx=ctx, target=target, state=load_state(target), where=where, comment_id=comment["id"])
     writer.react(where, "eyes", comment_id=comment["id"])
