@@ -112,6 +112,14 @@ def test_hostile_text_is_echoed_only_escaped(stack):
     assert "failed" in reply and "region" in reply
     assert "<img" not in reply and "@admins" not in reply
 
+    injected = stack.sandbox.open_issue(
+        stack.owner, stack.repo, "Environment: <b>x</b>",
+        "### Environment name\n\n<img src=x onerror=alert(1)>\n\n### Cloud\n\naws\n\n### Region\n\n"
+        "@admins [x](javascript:alert(1)) <b>bold</b>\n", user="alice", labels=["environment-request"])
+    status = wait_for(lambda: stack.bot_comments(injected["number"], STATUS_MARKER), what="questions")[0]["body"]
+    assert "needs a few answers" in status and "name" in status
+    assert "<img" not in status and "<b>" not in status and "@admins" not in status and "](javascript" not in status
+
     huge = stack.comment(pull["number"], "x" * 1_000_000 + "\n/dev-agent plan")
     reply = wait_for(lambda: stack.bot_comments(pull["number"], f"reply:{huge['id']}"), what="reply")[0]["body"]
     assert "65,536" in reply
