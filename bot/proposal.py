@@ -125,11 +125,16 @@ def derive_spec(issue: dict[str, Any], state: RequestState, settings: Any,
 def _understand(text: str, settings: Any) -> tuple[dict[str, Any], list[str], list[str]]:
     if not text:
         return {}, [], []
+    from bot.understanding import RequestError
+
     try:
         from bot.understanding import understand  # seam: provided by the understanding package
     except ImportError:
         return {}, [], ["no understanding engine is installed: fill in the issue form fields or a ```yaml spec"]
-    result = understand(text, settings)
+    try:
+        result = understand(text, settings)
+    except RequestError as exc:
+        return {}, [f"the request text cannot be read: {exc}"], []
     data = result.spec.model_dump(mode="json", exclude_none=True) if result.spec else dict(result.partial)
     notes = [*result.notes, *(f"refused: {r}" for r in result.refused)]
     return data, list(result.questions), notes

@@ -199,3 +199,27 @@ def test_environment_requests_are_labelled_or_mention_the_bot():
     assert is_environment_request({"labels": [], "body": "hi /dev-agent please"})
     assert not is_environment_request({"labels": [{"name": "bug"}], "body": "crash"})
     assert not is_environment_request({"labels": None, "body": None})
+
+
+def test_request_spec_comes_from_form_fields_state_and_assignments():
+    from bot.proposal import RequestState, derive_spec
+    from bot.settings import Settings
+
+    state = RequestState(issue=1, assignments={"compute.max_replicas": "4"})
+    derived = derive_spec({"body": FORM_BODY}, state, Settings(), {"tier": "dev"})
+    assert derived.spec is not None
+    assert (derived.spec.name, derived.spec.tier.value, derived.spec.compute.max_replicas) == ("payments-staging", "dev", 4)
+
+    renamed = RequestState(issue=1, environment="payments-staging")
+    edited = FORM_BODY.replace("\npayments-staging\n", "\nsomething-else\n")
+    assert derive_spec({"body": edited}, renamed, Settings()).spec.name == "payments-staging"  # names stay stable
+
+
+def test_a_request_without_cloud_or_region_gets_questions_not_a_pr():
+    from bot.proposal import RequestState, derive_spec
+    from bot.settings import Settings
+
+    derived = derive_spec({"body": "/dev-agent please"}, RequestState(issue=1), Settings())
+    assert derived.spec is None and derived.questions
+    broken = derive_spec({"body": "```yaml\nname: [x\n```"}, RequestState(issue=1), Settings())
+    assert broken.spec is None and "not valid" in broken.questions[0]
