@@ -141,7 +141,7 @@ def test_every_verb_has_a_runner_and_every_mutating_verb_needs_authorisation():
     table = runners()
     assert set(table) == {"plan", "set", "amend", "destroy", "extend", "unlock", "override", "help"}
     assert set(ACTIONS) == set(table) - {"help"}
-    assert ACTIONS["override"] == "apply"
+    assert ACTIONS["override"] == "override"
 
 
 FORM_BODY = """### Description
