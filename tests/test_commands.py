@@ -16,7 +16,7 @@ from bot.commands.parser import (
     parse_duration_days,
 )
 from bot.issue_form import FormError, is_environment_request, parse_issue_body
-from bot.markdown import escape
+from bot.echo import echo
 from bot.spec import SpecError, spec_from_data
 
 BASE = {"name": "payments-staging", "cloud": "aws", "region": "us-west-2"}
@@ -114,16 +114,16 @@ def test_shell_metacharacters_are_plain_values_rejected_by_validation():
     with pytest.raises(SpecError) as error:
         spec_from_data(apply_assignments(BASE, assignments))
     assert any(line.startswith("region") for line in error.value.errors)
-    echoed = escape(assignments["region"])
+    echoed = echo(assignments["region"])
     assert "`" not in echoed.replace("\\`", "") and "&gt;" in echoed
 
 
-def test_escape_defuses_html_markdown_and_mentions():
+def test_echo_defuses_html_markdown_and_mentions():
     text = "<img src=x onerror=alert(1)> @org/admins **bold** [x](http://evil) ![i](http://t)\n# heading"
-    out = escape(text)
+    out = echo(text)
     assert "<img" not in out and "@org" not in out and "**" not in out and "](" not in out
     assert "\n" not in out
-    assert len(escape("y" * 5000, limit=100)) < 120
+    assert len(echo("y" * 5000, limit=100)) < 120
 
 
 @pytest.mark.parametrize("args,days", [("7d", 7), ("7", 7), ("2w", 14), (" 30d ", 30)])
