@@ -215,11 +215,11 @@ def test_request_spec_comes_from_form_fields_state_and_assignments():
     assert derive_spec({"body": edited}, renamed, Settings()).spec.name == "payments-staging"  # names stay stable
 
 
-def test_a_request_without_cloud_or_region_gets_questions_not_a_pr():
+def test_an_empty_request_gets_questions_not_a_pr():
     from bot.proposal import RequestState, derive_spec
     from bot.settings import Settings
 
-    derived = derive_spec({"body": "/dev-agent please"}, RequestState(issue=1), Settings())
-    assert derived.spec is None and derived.questions
+    derived = derive_spec({"body": "/dev-agent"}, RequestState(issue=1), Settings())
+    assert derived.spec is None and any(q.startswith("name") for q in derived.questions)
     broken = derive_spec({"body": "```yaml\nname: [x\n```"}, RequestState(issue=1), Settings())
     assert broken.spec is None and "not valid" in broken.questions[0]
