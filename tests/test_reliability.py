@@ -88,7 +88,7 @@ def test_a_hundred_requests_with_two_workers_make_a_hundred_prs(sandbox, redis_s
     with BotStack(sandbox, redis_server.url, workers=2, extra_env={"DEV_AGENT_GITHUB_WRITE_INTERVAL_SECONDS": "0"}) as stack:
         names = [f"load-{i:03d}" for i in range(100)]
         issues = {name: stack.open_request(name) for name in names}
-        wait_for(lambda: stack.sandbox.calls.get(POST_PULLS, 0) >= 100, 300, interval=0.5, what="100 PRs")
+        wait_for(lambda: stack.sandbox.calls.get(POST_PULLS, 0) >= 100, 900, interval=0.5, what="100 PRs")
         wait_for(lambda: settled(stack, issues["load-099"], "load-099"), 30, what="last job")
         stack.sandbox.wait_for_deliveries(30)
         pulls = stack.pulls()

@@ -1,0 +1,212 @@
+"""`dev-agent demo`: the whole product on one machine, with no GitHub, cloud account or API key.
+
+It starts the sandbox GitHub, the bot (web + in-process worker) and a moto server on free ports, opens an
+issue with a sample request, waits for the bot's PR, shows its report, merges it, runs the apply step the
+generated workflow would run (against moto), shows the outputs, and cleans everything up.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bot.settings import Settings
+
+SAMPLE_REQUEST = (
+    "dev environment for payments-api: FastAPI on Python 3.12 in containers on AWS us-west-2, "
+    "an S3 bucket for uploads, 1-2 replicas, $150/month, 7 days"
+)
+OWNER, REPO, USER = "acme", "platform-environments", "octocat"
+WEBHOOK_SECRET = "demo-webhook-secret"
+Progress = Callable[[str], None]
+
+
+@dataclass
+class DemoResult:
+    """What `dev-agent demo --json` prints."""
+
+    pr_url: str | None = None
+    files: list[str] = field(default_factory=list)
+    monthly_cost: float | None = None
+    checkov_failed: int | None = None
+    policy: str | None = None
+    apply: dict[str, Any] = field(default_factory=dict)
+    report: str = ""
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.apply.get("status") == "applied"
+
+    def summary(self) -> dict[str, Any]:
+        return {"pr_url": self.pr_url, "files": self.files, "monthly_cost": self.monthly_cost,
+                "checkov_failed": self.checkov_failed, "policy": self.policy, "apply": self.apply,
+                "error": self.error}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait(predicate: Callable[[], Any], timeout: float, what: str) -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out after {timeout:.0f}s waiting for {what}")
+        time.sleep(0.2)
+
+
+@contextmanager
+def _bot(settings: Settings) -> Iterator[str]:
+    """The bot's web app with its in-process worker, served by uvicorn in a thread; yields its URL."""
+    import uvicorn
+
+    from bot.web import build_runtime
+
+    runtime = build_runtime(settings)
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(runtime.app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    _wait(lambda: server.started, 30, "the bot to start")
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def run_demo(request: str = SAMPLE_REQUEST, progress: Progress = print, workdir: Path | None = None) -> DemoResult:
+    """Run the demo end to end; never raises for a failed step (the result says what failed)."""
+    from bot.sandbox import SandboxGitHub
+    from bot.sandbox.moto import MotoServer
+
+    result = DemoResult()
+    with tempfile.TemporaryDirectory(prefix="dev-agent-demo-", dir=workdir) as tmp, SandboxGitHub() as gh:
+        root = Path(tmp)
+        app = gh.create_app("dev-agent")
+        gh.create_user(USER)
+        gh.create_org(OWNER)
+        gh.create_repo(OWNER, REPO)
+        gh.add_collaborator(OWNER, REPO, USER, "admin")
+        gh.install(app, f"{OWNER}/{REPO}")
+        settings = Settings(
+            github_api_url=gh.url, github_app_id=app["id"], github_private_key=app["private_key_pem"],
+            webhook_secret=WEBHOOK_SECRET, bot_login=app["bot_login"], redis_url=None,
+            state_dir=root / "state", run_checks=True,
+        )
+        progress(f"sandbox GitHub at {gh.url}; repository {OWNER}/{REPO} with the dev-agent App installed")
+        try:
+            with _bot(settings) as bot_url, MotoServer() as moto:
+                gh.set_webhook(f"{bot_url}/webhooks", WEBHOOK_SECRET, app)
+                progress(f"bot at {bot_url}; moto (local AWS) at {moto.url}")
+                issue = gh.open_issue(OWNER, REPO, "Environment request", request, user=USER,
+                                      labels=["environment-request"])
+                progress(f"opened issue #{issue['number']}: {request}")
+                progress("waiting for the bot to plan, generate, check, cost and open the PR (checks take ~30 s)…")
+                pull = _wait(lambda: _bot_pull(gh, app), 600, "the bot's pull request")
+                _report_into(result, gh, app, pull)
+                progress(f"pull request #{pull['number']}: {pull['html_url']}")
+                progress(result.report)
+                gh.merge_pull(OWNER, REPO, pull["number"], user=USER, merge_method="merge")
+                progress(f"merged #{pull['number']}; running the apply step of dev-agent-apply.yml against moto…")
+                result.apply = _apply_merged(gh, app, pull, moto, root, settings, progress)
+        except Exception as exc:  # noqa: BLE001 - the demo reports any failed step instead of a traceback
+            result.error = f"{type(exc).__name__}: {exc}"
+    return result
+
+
+def _bot_pull(gh: Any, app: dict) -> dict | None:
+    """The bot's environment PR once its report comment is there."""
+    token = gh.token_for(USER)
+    pulls = gh.request("GET", f"/repos/{OWNER}/{REPO}/pulls", token, params={"state": "open"})
+    for pull in pulls:
+        if pull["head"]["ref"].startswith("dev-agent/") and _report_comment(gh, app, pull["number"]):
+            return pull
+    return None
+
+
+def _report_comment(gh: Any, app: dict, number: int) -> str | None:
+    comments = gh.request("GET", f"/repos/{OWNER}/{REPO}/issues/{number}/comments", gh.token_for(USER),
+                          params={"per_page": 100})
+    bodies = [c["body"] for c in comments if c["user"]["login"] == app["bot_login"] and "dev-agent:report" in c["body"]]
+    return "\n".join(bodies) or None
+
+
+def _report_into(result: DemoResult, gh: Any, app: dict, pull: dict) -> None:
+    """Fill the summary from the PR: files, the report, and the check run's numbers."""
+    token = gh.token_for(USER)
+    files = gh.request("GET", f"/repos/{OWNER}/{REPO}/pulls/{pull['number']}/files", token, params={"per_page": 100})
+    result.pr_url = pull["html_url"]
+    result.files = sorted(f["filename"] for f in files)
+    result.report = _report_comment(gh, app, pull["number"]) or ""
+    env_dir = next(f for f in result.files if f.endswith("/environment.yaml")).rsplit("/", 1)[0]
+    result.monthly_cost, result.checkov_failed, result.policy = _figures(gh, pull, env_dir)
+
+
+def _figures(gh: Any, pull: dict, env_dir: str) -> tuple[float | None, int | None, str | None]:
+    """Monthly cost, failed checkov checks and the policy outcome, recomputed from the PR's files."""
+    import base64
+
+    from bot.cost import estimate_files
+    from bot.planning import plan_environment
+    from bot.spec import spec_from_data
+    from policies.engine import evaluate, worst
+    from policies.schema import load_policy
+
+    import yaml
+
+    token = gh.token_for(USER)
+    tree = gh.request("GET", f"/repos/{OWNER}/{REPO}/git/trees/{pull['head']['sha']}", token, params={"recursive": "1"})
+    files = {}
+    for entry in tree["tree"]:
+        if entry["type"] == "blob" and entry["path"].startswith(env_dir + "/"):
+            blob = gh.request("GET", f"/repos/{OWNER}/{REPO}/git/blobs/{entry['sha']}", token)
+            files[entry["path"]] = base64.b64decode(blob["content"]).decode()
+    spec = spec_from_data(yaml.safe_load(files[f"{env_dir}/environment.yaml"]))
+    cost = estimate_files({p: t for p, t in files.items() if "/terraform/" in p})
+    verdicts = evaluate(load_policy(None), plan_environment(spec), files, cost)
+    runs = gh.request("GET", f"/repos/{OWNER}/{REPO}/commits/{pull['head']['sha']}/check-runs", token)
+    failed = None
+    for run in runs.get("check_runs", []):
+        summary = (run.get("output") or {}).get("summary") or ""
+        failed = summary.count("CKV")
+    return float(cost["totalMonthlyCost"]), failed, worst(verdicts)
+
+
+def _apply_merged(gh: Any, app: dict, pull: dict, moto: Any, root: Path, settings: Settings,
+                  progress: Progress) -> dict[str, Any]:
+    """Clone the merged default branch and run `dev-agent apply` on the environment, as the workflow does."""
+    from bot.lifecycle.apply import apply_environment
+    from bot.lifecycle.github import connect
+
+    checkout = root / "checkout"
+    token = gh.token_for(USER)
+    subprocess.run(["git", "clone", "--quiet", gh.clone_url(OWNER, REPO, token), str(checkout)], check=True,
+                   capture_output=True, timeout=120)
+    env_path = checkout / "environments" / pull["head"]["ref"].removeprefix("dev-agent/")
+    override = root / "moto_override.tf"
+    override.write_text(moto.override(root / "state" / "terraform.tfstate", env_path / "terraform"))
+    github = connect(token=token, repository=f"{OWNER}/{REPO}", api_url=gh.url)
+    applied = apply_environment(env_path, settings, github=github, overrides=[override],
+                                revision=pull.get("merge_commit_sha") or "", actor=USER, progress=progress)
+    if applied.outputs:
+        progress("outputs:")
+        for key, value in sorted(applied.outputs.items()):
+            progress(f"  {key} = {value}")
+    progress(applied.message)
+    return {"status": applied.status, "exit_code": applied.exit_code, "outputs": applied.outputs,
+            "timings": {k: round(v, 1) for k, v in applied.timings.items()}}
