@@ -60,13 +60,13 @@ class Plan(BaseModel):
 DEFAULT_SIZING: dict[tuple[Cloud, Tier], dict[str, object]] = {
     (Cloud.aws, Tier.dev): dict(node_instance_type="t3.medium", db_instance_class="db.t3.micro", cache_node_type="cache.t3.micro", nat_gateways=1),
     (Cloud.aws, Tier.staging): dict(node_instance_type="t3.large", db_instance_class="db.t3.small", cache_node_type="cache.t3.small", nat_gateways=1),
-    (Cloud.aws, Tier.prod): dict(node_instance_type="m5.large", db_instance_class="db.m5.large", cache_node_type="cache.m5.large", nat_gateways=2),
+    (Cloud.aws, Tier.prod): dict(node_instance_type="m5.large", db_instance_class="db.m5.large", cache_node_type="cache.m5.large", nat_gateways=2, log_retention_days=365),
     (Cloud.gcp, Tier.dev): dict(node_instance_type="e2-medium", db_instance_class="db-custom-1-3840", cache_node_type="BASIC", nat_gateways=1),
     (Cloud.gcp, Tier.staging): dict(node_instance_type="e2-standard-2", db_instance_class="db-custom-1-3840", cache_node_type="BASIC", nat_gateways=1),
-    (Cloud.gcp, Tier.prod): dict(node_instance_type="e2-standard-4", db_instance_class="db-custom-2-7680", cache_node_type="STANDARD_HA", nat_gateways=1),
+    (Cloud.gcp, Tier.prod): dict(node_instance_type="e2-standard-4", db_instance_class="db-custom-2-7680", cache_node_type="STANDARD_HA", nat_gateways=1, log_retention_days=365),
     (Cloud.azure, Tier.dev): dict(node_instance_type="Standard_B2s", db_instance_class="B_Standard_B1ms", cache_node_type="Basic_C0", nat_gateways=1),
     (Cloud.azure, Tier.staging): dict(node_instance_type="Standard_D2s_v5", db_instance_class="GP_Standard_D2s_v3", cache_node_type="Standard_C1", nat_gateways=1),
-    (Cloud.azure, Tier.prod): dict(node_instance_type="Standard_D4s_v5", db_instance_class="GP_Standard_D2s_v3", cache_node_type="Premium_P1", nat_gateways=1),
+    (Cloud.azure, Tier.prod): dict(node_instance_type="Standard_D4s_v5", db_instance_class="GP_Standard_D2s_v3", cache_node_type="Premium_P1", nat_gateways=1, log_retention_days=365),
 }
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Union
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
-_REF = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*|\.\d+|\[\d+\]|\[\*\]|\.\*)*$")
+_REF = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*|\.\d+|\[\d+\]|\[\*\]|\.\*|\[count\.index\])*$")
 
 
 class Ref(str):

@@ -1,0 +1,91 @@
+"""alb.tf: the public Application Load Balancer in front of containers or VMs (HTTPS; HTTP redirects)."""
+
+from __future__ import annotations
+
+from bot.spec import ComputeKind, Tier
+from generators.hcl import Block, Call, Ref, block
+from generators.terraform import Context
+from generators.terraform.aws.shared import NAME, PUBLIC_SUBNETS, VPC_CIDR, VPC_ID, log_group
+from generators.terraform.names import dns_label
+
+TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+# AWS managed rule groups: blocking ones, and anonymous-IP matching in count mode (visible, never blocks users)
+WAF_RULES = {"AWSManagedRulesCommonRuleSet": "none", "AWSManagedRulesKnownBadInputsRuleSet": "none",
+             "AWSManagedRulesAnonymousIpList": "count"}
+
+
+def _security_group(ctx: Context) -> Block:
+    port = ctx.spec.app.port
+    return block(
+        "resource", "aws_security_group", "alb",
+        name_prefix=Call("format", "%s-alb-", NAME), description="Public load balancer", vpc_id=VPC_ID,
+        ingress=[
+            block("ingress", description="HTTPS from the internet", from_port=443, to_port=443, protocol="tcp",
+                  cidr_blocks=["0.0.0.0/0"]),
+            block("ingress", description="HTTP from the internet (redirected to HTTPS)", from_port=80, to_port=80,
+                  protocol="tcp", cidr_blocks=["0.0.0.0/0"]),
+        ],
+        egress=[block("egress", description="App port inside the VPC", from_port=port, to_port=port,
+                      protocol="tcp", cidr_blocks=[VPC_CIDR])],
+        lifecycle=block("lifecycle", create_before_destroy=True),
+    )
+
+
+def _managed_rule(name: str, priority: int, action: str) -> Block:
+    return block("rule", name=name, priority=priority,
+                 override_action=block("override_action", **{action: block(action)}),
+                 statement=block("statement", managed_rule_group_statement=block(
+                     "managed_rule_group_statement", name=name, vendor_name="AWS")),
+                 visibility_config=_visibility(name))
+
+
+def _visibility(metric: str) -> Block:
+    return block("visibility_config", cloudwatch_metrics_enabled=True, metric_name=metric, sampled_requests_enabled=True)
+
+
+def _waf(ctx: Context) -> list[Block]:
+    """A regional web ACL with AWS managed rules (common + known bad inputs), logged to CloudWatch."""
+    return [
+        block("resource", "aws_wafv2_web_acl", "main", name=NAME, scope="REGIONAL",
+              default_action=block("default_action", allow=block("allow")),
+              rule=[_managed_rule(name, i + 1, action) for i, (name, action) in enumerate(WAF_RULES.items())],
+              visibility_config=_visibility("web-acl")),
+        block("resource", "aws_wafv2_web_acl_association", "main", resource_arn=Ref("aws_lb.main.arn"),
+              web_acl_arn=Ref("aws_wafv2_web_acl.main.arn")),
+        log_group("waf", Call("format", "aws-waf-logs-%s", NAME), ctx.plan),
+        block("resource", "aws_wafv2_web_acl_logging_configuration", "main",
+              resource_arn=Ref("aws_wafv2_web_acl.main.arn"),
+              log_destination_configs=[Ref("aws_cloudwatch_log_group.waf.arn")]),
+    ]
+
+
+def build(ctx: Context) -> list[Block]:
+    spec = ctx.spec
+    prod = spec.tier == Tier.prod
+    target_type = "ip" if spec.compute.kind == ComputeKind.containers else "instance"
+    return [
+        _security_group(ctx),
+        block("resource", "aws_lb", "main", name=dns_label(ctx.name, max_length=32), internal=False,
+              load_balancer_type="application", subnets=PUBLIC_SUBNETS,
+              security_groups=[Ref("aws_security_group.alb.id")], drop_invalid_header_fields=True,
+              enable_deletion_protection=prod,
+              access_logs=block("access_logs", bucket=Ref("aws_s3_bucket.logs.id"), prefix="alb", enabled=True),
+              depends_on=[Ref("aws_s3_bucket_policy.logs")]),
+        block("resource", "aws_lb_target_group", "app", name=dns_label(ctx.name, "app", max_length=32),
+              port=spec.app.port, protocol="HTTP", target_type=target_type, vpc_id=VPC_ID,
+              deregistration_delay=30,
+              health_check=block("health_check", path=spec.app.health_path, matcher="200-399")),
+        block("resource", "aws_lb_listener", "http", load_balancer_arn=Ref("aws_lb.main.arn"), port=80,
+              protocol="HTTP",
+              default_action=block("default_action", type="redirect", redirect=block(
+                  "redirect", port="443", protocol="HTTPS", status_code="HTTP_301"))),
+        block("resource", "aws_lb_listener", "https", load_balancer_arn=Ref("aws_lb.main.arn"), port=443,
+              protocol="HTTPS", ssl_policy=TLS_POLICY, certificate_arn=Ref("var.certificate_arn"),
+              default_action=block("default_action", type="forward",
+                                   target_group_arn=Ref("aws_lb_target_group.app.arn"))),
+        *_waf(ctx),
+        block("variable", "certificate_arn", type=Ref("string"),
+              description="ACM certificate ARN for the HTTPS listener of the load balancer."),
+        block("output", "app_url", value=Call("format", "https://%s", Ref("aws_lb.main.dns_name")),
+              description="Public HTTPS endpoint of the app."),
+    ]

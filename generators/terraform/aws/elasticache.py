@@ -1,0 +1,62 @@
+"""elasticache.tf: Redis replication group or Memcached cluster, encrypted at rest and in transit."""
+
+from __future__ import annotations
+
+from bot.planning import Plan
+from bot.spec import CacheEngine
+from generators.hcl import Block, Ref, block
+from generators.terraform import Context
+from generators.terraform.aws.shared import KMS_ARN, PRIVATE_SUBNETS, data_security_group
+from generators.terraform.names import dns_label
+
+PORTS = {CacheEngine.redis: 6379, CacheEngine.memcached: 11211}
+REDIS_VERSION = "7.1"
+MEMCACHED_VERSION = "1.6.22"
+
+
+def applies(plan: Plan) -> bool:
+    return plan.spec.cache is not None
+
+
+def _redis(ctx: Context, identifier: str) -> list[Block]:
+    nodes = ctx.plan.sizing.cache_nodes
+    return [
+        block("resource", "aws_elasticache_replication_group", "main", replication_group_id=identifier,
+              description="App cache", engine="redis", engine_version=REDIS_VERSION,
+              node_type=ctx.plan.sizing.cache_node_type, num_cache_clusters=nodes, port=PORTS[CacheEngine.redis],
+              automatic_failover_enabled=nodes > 1, multi_az_enabled=nodes > 1,
+              subnet_group_name=Ref("aws_elasticache_subnet_group.main.name"),
+              security_group_ids=[Ref("aws_security_group.cache.id")],
+              at_rest_encryption_enabled=True, kms_key_id=KMS_ARN, transit_encryption_enabled=True,
+              auto_minor_version_upgrade=True, snapshot_retention_limit=1, apply_immediately=True),
+        block("output", "cache_host", value=Ref("aws_elasticache_replication_group.main.primary_endpoint_address"),
+              description="Redis primary endpoint (TLS)."),
+    ]
+
+
+def _memcached(ctx: Context, identifier: str) -> list[Block]:
+    nodes = ctx.plan.sizing.cache_nodes
+    return [
+        block("resource", "aws_elasticache_cluster", "main", cluster_id=dns_label(identifier, max_length=40),
+              engine="memcached", engine_version=MEMCACHED_VERSION, node_type=ctx.plan.sizing.cache_node_type,
+              num_cache_nodes=nodes, az_mode="cross-az" if nodes > 1 else "single-az",
+              port=PORTS[CacheEngine.memcached], transit_encryption_enabled=True,
+              subnet_group_name=Ref("aws_elasticache_subnet_group.main.name"),
+              security_group_ids=[Ref("aws_security_group.cache.id")], apply_immediately=True),
+        block("output", "cache_host", value=Ref("aws_elasticache_cluster.main.configuration_endpoint"),
+              description="Memcached configuration endpoint (TLS)."),
+    ]
+
+
+def build(ctx: Context) -> list[Block]:
+    engine = ctx.spec.cache.engine
+    identifier = dns_label(ctx.name, "cache", max_length=40)
+    body = _redis(ctx, identifier) if engine == CacheEngine.redis else _memcached(ctx, identifier)
+    return [
+        data_security_group(ctx.plan, "cache", engine.value, PORTS[engine]),
+        block("resource", "aws_elasticache_subnet_group", "main", name=dns_label(ctx.name, "cache", max_length=255),
+              subnet_ids=PRIVATE_SUBNETS),
+        *body,
+    ]
+
+

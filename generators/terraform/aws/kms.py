@@ -1,0 +1,42 @@
+"""kms.tf: one customer-managed key per environment, rotated, used by every encrypted service and log group."""
+
+from __future__ import annotations
+
+from generators.hcl import Block, Call, Ref, block
+from generators.terraform import Context
+from generators.terraform.aws.shared import ACCOUNT_ID, PARTITION, REGION
+
+
+def key_policy() -> Call:
+    """The account administers the key; CloudWatch Logs in this account and region may use it."""
+    return Call("jsonencode", {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "AccountAdministers",
+                "Effect": "Allow",
+                "Principal": {"AWS": Call("format", "arn:%s:iam::%s:root", PARTITION, ACCOUNT_ID)},
+                "Action": "kms:*",
+                "Resource": "*",
+            },
+            {
+                "Sid": "CloudWatchLogsEncrypt",
+                "Effect": "Allow",
+                "Principal": {"Service": Call("format", "logs.%s.amazonaws.com", REGION)},
+                "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+                "Resource": "*",
+                "Condition": {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": Call(
+                    "format", "arn:%s:logs:%s:%s:*", PARTITION, REGION, ACCOUNT_ID)}},
+            },
+        ],
+    })
+
+
+def build(ctx: Context) -> list[Block]:
+    return [
+        block("resource", "aws_kms_key", "main",
+              description=Call("format", "%s environment data key", Ref("local.name")),
+              enable_key_rotation=True, deletion_window_in_days=7, policy=key_policy()),
+        block("resource", "aws_kms_alias", "main", name=Call("format", "alias/%s", Ref("local.name")),
+              target_key_id=Ref("aws_kms_key.main.key_id")),
+    ]

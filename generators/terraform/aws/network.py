@@ -1,0 +1,108 @@
+"""network.tf: VPC, public and private subnets across AZs, NAT, routes, flow logs, locked default SG, app SG."""
+
+from __future__ import annotations
+
+from generators.hcl import Block, Call, Op, Ref, block
+from generators.terraform import Context
+from generators.terraform.aws.shared import NAME, VPC_CIDR, VPC_ID, log_group, uses_load_balancer
+
+VPC_CIDR_BLOCK = "10.0.0.0/16"
+HTTPS = 443
+ZONE_LETTERS = ["a", "b", "c"]  # an allowlist: a zone AWS adds later never joins silently
+AZ_NAMES = Ref("data.aws_availability_zones.available.names")
+
+
+def _subnets(ctx: Context, label: str, offset: int) -> list[Block]:
+    count = ctx.plan.sizing.availability_zones
+    return [block("resource", "aws_subnet", label, count=count, vpc_id=VPC_ID,
+                  cidr_block=Call("cidrsubnet", VPC_CIDR, 4, Op(Ref("count.index"), "+", offset)),
+                  availability_zone=Call("element", AZ_NAMES, Ref("count.index")),
+                  map_public_ip_on_launch=False,
+                  tags={"Name": Call("format", "%s-" + label + "-%d", NAME, Ref("count.index")), "tier": label})]
+
+
+def _routes(ctx: Context) -> list[Block]:
+    nat = ctx.plan.sizing.nat_gateways
+    azs = ctx.plan.sizing.availability_zones
+    blocks = [
+        block("resource", "aws_internet_gateway", "main", vpc_id=VPC_ID),
+        block("resource", "aws_route_table", "public", vpc_id=VPC_ID),
+        block("resource", "aws_route", "public_internet", route_table_id=Ref("aws_route_table.public.id"),
+              destination_cidr_block="0.0.0.0/0", gateway_id=Ref("aws_internet_gateway.main.id")),
+        block("resource", "aws_route_table_association", "public", count=azs,
+              subnet_id=Ref("aws_subnet.public[count.index].id"), route_table_id=Ref("aws_route_table.public.id")),
+        block("resource", "aws_route_table", "private", count=max(nat, 1), vpc_id=VPC_ID),
+        block("resource", "aws_route_table_association", "private", count=azs,
+              subnet_id=Ref("aws_subnet.private[count.index].id"),
+              route_table_id=Call("element", Ref("aws_route_table.private[*].id"), Ref("count.index"))),
+    ]
+    if nat:
+        blocks += [
+            block("resource", "aws_eip", "nat", count=nat, domain="vpc"),
+            block("resource", "aws_nat_gateway", "main", count=nat,
+                  allocation_id=Ref("aws_eip.nat[count.index].id"), subnet_id=Ref("aws_subnet.public[count.index].id"),
+                  depends_on=[Ref("aws_internet_gateway.main")]),
+            block("resource", "aws_route", "private_nat", count=nat,
+                  route_table_id=Ref("aws_route_table.private[count.index].id"), destination_cidr_block="0.0.0.0/0",
+                  nat_gateway_id=Ref("aws_nat_gateway.main[count.index].id")),
+        ]
+    return blocks
+
+
+def _flow_logs(ctx: Context) -> list[Block]:
+    policy = Call("jsonencode", {
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Allow",
+            "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+            "Resource": Call("format", "%s:*", Ref("aws_cloudwatch_log_group.flow.arn")),
+        }],
+    })
+    return [
+        log_group("flow", Call("format", "/dev-agent/%s/vpc-flow", NAME), ctx.plan),
+        block("resource", "aws_iam_role", "flow",
+              name_prefix=Call("format", "%s-flow-", Call("substr", NAME, 0, 20)),
+              assume_role_policy=Call("jsonencode", {
+                  "Version": "2012-10-17",
+                  "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                 "Principal": {"Service": "vpc-flow-logs.amazonaws.com"}}]})),
+        block("resource", "aws_iam_role_policy", "flow", role=Ref("aws_iam_role.flow.id"), policy=policy),
+        block("resource", "aws_flow_log", "main", vpc_id=VPC_ID, traffic_type="ALL",
+              log_destination=Ref("aws_cloudwatch_log_group.flow.arn"), iam_role_arn=Ref("aws_iam_role.flow.arn")),
+    ]
+
+
+def _app_security_group(ctx: Context) -> Block:
+    """The app's compute: reachable only from the load balancer; egress HTTPS out and anything inside the VPC."""
+    rules = {}
+    if uses_load_balancer(ctx.plan):
+        port = ctx.spec.app.port
+        rules["ingress"] = [block("ingress", description="App port from the load balancer", from_port=port, to_port=port,
+                         protocol="tcp", security_groups=[Ref("aws_security_group.alb.id")])]
+    return block(
+        "resource", "aws_security_group", "app",
+        name_prefix=Call("format", "%s-app-", NAME), description="App compute", vpc_id=VPC_ID,
+        **rules,
+        egress=[
+            block("egress", description="HTTPS to AWS APIs and registries", from_port=HTTPS, to_port=HTTPS,
+                  protocol="tcp", cidr_blocks=["0.0.0.0/0"]),
+            block("egress", description="Data services inside the VPC", from_port=0, to_port=65535,
+                  protocol="tcp", cidr_blocks=[VPC_CIDR]),
+        ],
+        lifecycle=block("lifecycle", create_before_destroy=True),
+    )
+
+
+def build(ctx: Context) -> list[Block]:
+    return [
+        block("data", "aws_availability_zones", "available", state="available",
+              filter=block("filter", name="zone-name", values=Call("formatlist", "%s%s", Ref("var.region"), ZONE_LETTERS))),
+        block("resource", "aws_vpc", "main", cidr_block=VPC_CIDR_BLOCK, enable_dns_support=True,
+              enable_dns_hostnames=True, tags={"Name": NAME}),
+        block("resource", "aws_default_security_group", "locked", vpc_id=VPC_ID),
+        *_subnets(ctx, "private", 0),
+        *_subnets(ctx, "public", 8),
+        *_routes(ctx),
+        *_flow_logs(ctx),
+        _app_security_group(ctx),
+    ]

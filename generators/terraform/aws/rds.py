@@ -1,0 +1,93 @@
+"""rds.tf: PostgreSQL/MySQL on RDS with an AWS-managed master password (Secrets Manager), encryption, backups."""
+
+from __future__ import annotations
+
+from bot.planning import Plan
+from bot.spec import Database, DatabaseEngine, Tier
+from generators.hcl import Block, Call, Ref, block
+from generators.terraform import Context
+from generators.terraform.aws.shared import KMS_ARN, NAME, PRIVATE_SUBNETS, data_security_group, role
+from generators.terraform.names import dns_label
+
+ENGINES = {DatabaseEngine.postgres: "postgres", DatabaseEngine.mysql: "mysql"}
+PORTS = {DatabaseEngine.postgres: 5432, DatabaseEngine.mysql: 3306}
+LOG_EXPORTS = {DatabaseEngine.postgres: ["postgresql", "upgrade"], DatabaseEngine.mysql: ["error", "general", "slowquery"]}
+PARAMETERS = {
+    DatabaseEngine.postgres: {"rds.force_ssl": "1", "log_statement": "ddl", "log_min_duration_statement": "1000"},
+    DatabaseEngine.mysql: {"require_secure_transport": "1", "slow_query_log": "1"},
+}
+MASTER_USERNAME = "dbadmin"
+
+
+def relational(plan: Plan) -> list[Database]:
+    """The spec's databases that RDS serves (MongoDB goes to DocumentDB)."""
+    return [db for db in plan.spec.databases if db.engine in ENGINES]
+
+
+def applies(plan: Plan) -> bool:
+    return bool(relational(plan))
+
+
+def labels(databases: list[Database]) -> list[str]:
+    """Terraform labels: the engine name, numbered when an engine appears twice."""
+    out = []
+    for db in databases:
+        label = db.engine.value
+        count = sum(1 for other in out if other.split("_")[0] == label)
+        out.append(label if count == 0 else f"{label}_{count + 1}")
+    return out
+
+
+def _engine_version(db: Database) -> tuple[str, str]:
+    """(engine_version, parameter group family)."""
+    if db.engine == DatabaseEngine.postgres:
+        return db.version, f"postgres{db.version}"
+    version = {"8": "8.0"}.get(db.version, db.version)
+    return version, f"mysql{version}"
+
+
+def _instance(ctx: Context, db: Database, label: str) -> list[Block]:
+    sizing = ctx.plan.sizing
+    prod = ctx.spec.tier == Tier.prod
+    version, family = _engine_version(db)
+    identifier = dns_label(ctx.name, label.replace("_", "-"), max_length=63)
+    final_snapshot = {"final_snapshot_identifier": dns_label(identifier, "final", max_length=255)} if prod else {}
+    return [
+        data_security_group(ctx.plan, f"db_{label}", f"{ENGINES[db.engine]} database", PORTS[db.engine]),
+        block("resource", "aws_db_parameter_group", label, name_prefix=f"{identifier}-", family=family,
+              parameter=[block("parameter", name=k, value=v, apply_method="pending-reboot")
+                         for k, v in PARAMETERS[db.engine].items()],
+              lifecycle=block("lifecycle", create_before_destroy=True)),
+        block("resource", "aws_db_instance", label, identifier=identifier, engine=ENGINES[db.engine],
+              engine_version=version, instance_class=sizing.db_instance_class, allocated_storage=db.storage_gb,
+              max_allocated_storage=db.storage_gb * 2, storage_type="gp3", storage_encrypted=True, kms_key_id=KMS_ARN,
+              username=MASTER_USERNAME, manage_master_user_password=True, master_user_secret_kms_key_id=KMS_ARN,
+              iam_database_authentication_enabled=True, db_subnet_group_name=Ref("aws_db_subnet_group.main.name"),
+              vpc_security_group_ids=[Ref(f"aws_security_group.db_{label}.id")],
+              parameter_group_name=Ref(f"aws_db_parameter_group.{label}.name"),
+              publicly_accessible=False, multi_az=sizing.db_multi_az,
+              backup_retention_period=sizing.db_backup_retention_days, copy_tags_to_snapshot=True,
+              deletion_protection=prod, skip_final_snapshot=not prod, **final_snapshot,
+              auto_minor_version_upgrade=True, enabled_cloudwatch_logs_exports=LOG_EXPORTS[db.engine],
+              monitoring_interval=60, monitoring_role_arn=Ref("aws_iam_role.rds_monitoring.arn"),
+              performance_insights_enabled=True, performance_insights_kms_key_id=KMS_ARN,
+              apply_immediately=not prod),
+        block("output", f"{label}_host", value=Ref(f"aws_db_instance.{label}.address"),
+              description=f"{ENGINES[db.engine]} host name."),
+        block("output", f"{label}_port", value=Ref(f"aws_db_instance.{label}.port"),
+              description=f"{ENGINES[db.engine]} port."),
+        block("output", f"{label}_secret_arn", value=Ref(f"aws_db_instance.{label}.master_user_secret[0].secret_arn"),
+              description="Secrets Manager secret holding the master credentials (ARN only)."),
+    ]
+
+
+def build(ctx: Context) -> list[Block]:
+    databases = relational(ctx.plan)
+    blocks = [
+        block("resource", "aws_db_subnet_group", "main", name_prefix=Call("format", "%s-", NAME),
+              subnet_ids=PRIVATE_SUBNETS),
+        *role("rds_monitoring", "monitoring.rds.amazonaws.com", ["service-role/AmazonRDSEnhancedMonitoringRole"], "rdsmon"),
+    ]
+    for db, label in zip(databases, labels(databases)):
+        blocks += _instance(ctx, db, label)
+    return blocks
