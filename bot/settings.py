@@ -35,13 +35,19 @@ class Settings(BaseSettings):
     github_private_key: SecretStr | None = Field(default=None, description="The App's private key (PEM).")
     github_private_key_path: Path | None = Field(default=None, description="File holding the App's private key.")
     webhook_secret: SecretStr | None = Field(default=None, description="Secret that signs webhook deliveries.")
+    github_write_interval_seconds: float = Field(
+        default=0.05, ge=0, le=5,
+        description="Pause between write calls of one client (PyGithub throttle); secondary limits are also backed off.")
     bot_login: str = Field(default="dev-agent[bot]", description="The App's bot login (its own events are ignored).")
 
     # Queue
     redis_url: str | None = Field(default=None, validation_alias=AliasChoices("REDIS_URL", "DEV_AGENT_REDIS_URL"),
                                   description="Redis for the rq queue, dedupe and locks; unset = in-process worker.")
     queue_name: str = Field(default="dev-agent", description="rq queue name.")
-    lock_ttl_seconds: int = Field(default=900, gt=0, description="Expiry of a per-environment lock.")
+    lock_ttl_seconds: int = Field(default=7 * 24 * 3600, gt=0,
+                                  description="Expiry of a per-environment lock (held until the PR closes).")
+    run_checks: bool = Field(default=True, description="Run the validators (terraform, checkov, helm) in the bot's jobs; "
+                             "when false the PR check run defers to the dev-agent-plan workflow.")
 
     # Terraform state backend written into generated backend.tf
     state_bucket: str = Field(default="dev-agent-tfstate", description="S3/GCS bucket or Azure container for state.")

@@ -1,0 +1,33 @@
+"""`dev-agent serve`: the GitHub App webhook endpoint."""
+
+from __future__ import annotations
+
+import typer
+
+from bot.cli import EXIT_INVALID
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def serve(
+        host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+        port: int = typer.Option(8000, help="Port to listen on."),
+        workers: int = typer.Option(1, min=1, max=64, help="Web processes (needs REDIS_URL when more than 1)."),
+    ) -> None:
+        """Serve POST /webhooks, GET /healthz and GET /readyz. Without REDIS_URL jobs run in this process."""
+        import uvicorn
+
+        from bot.settings import get_settings
+        from bot.web import ConfigError, build_runtime
+
+        settings = get_settings()
+        if workers > 1 and not settings.redis_url:
+            typer.echo("error: --workers > 1 needs REDIS_URL (the embedded worker lives in one process)", err=True)
+            raise typer.Exit(EXIT_INVALID)
+        try:
+            build_runtime(settings)  # validate the configuration before binding
+        except (ConfigError, ValueError) as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(EXIT_INVALID) from None
+        uvicorn.run("bot.web:app_from_environment", factory=True, host=host, port=port, workers=workers,
+                    log_level="warning", access_log=False)

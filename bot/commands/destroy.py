@@ -1,0 +1,12 @@
+"""`/dev-agent destroy`: a pull request that removes the environment."""
+
+from __future__ import annotations
+
+from bot.commands.context import CommandContext
+from bot.commands.parser import Command
+from bot.proposal import propose_destroy
+
+
+def run(cc: CommandContext, command: Command) -> None:
+    number = propose_destroy(cc.ctx, cc.target, cc.state, cc.environment())
+    cc.reply(f"Opened #{number} to destroy the environment; merge it to tear it down.")

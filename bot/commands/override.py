@@ -1,0 +1,24 @@
+"""`/dev-agent override POLICY reason`: accept a failing policy, with the reason recorded in the report."""
+
+from __future__ import annotations
+
+import re
+
+from bot.commands.context import CommandContext
+from bot.commands.parser import Command, CommandError
+from bot.markdown import escape
+from bot.proposal import derive_spec, propose
+
+_POLICY = re.compile(r"^[A-Za-z0-9_.:-]{1,80}$")
+
+
+def run(cc: CommandContext, command: Command) -> None:
+    policy, _, reason = command.args.strip().partition(" ")
+    if not _POLICY.match(policy) or not reason.strip():
+        raise CommandError("usage: /dev-agent override POLICY reason (the reason is required)")
+    derived = derive_spec(cc.target.issue, cc.state, cc.ctx.settings)
+    if derived.spec is None:
+        raise CommandError("this request has no valid environment yet: run `/dev-agent plan` first")
+    cc.state.overrides[policy] = reason.strip()[:500]
+    number = propose(cc.ctx, cc.target, cc.state, derived)
+    cc.reply(f"Override of `{escape(policy)}` recorded; updated #{number}.")

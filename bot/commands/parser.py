@@ -1,0 +1,155 @@
+"""Reading `/dev-agent ...` commands out of a comment.
+
+Only command lines in the comment's own prose count: fenced or indented code, inline code spans, block
+quotes and HTML comments are skipped, so quoting someone else's command never runs it. One command per
+comment (the first). Parsing is linear in the comment length.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass
+from typing import Any
+
+PREFIX = "/dev-agent"
+MAX_COMMENT_CHARS = 65_536  # GitHub's own limit for a comment body
+MAX_VALUE_CHARS = 200
+VERBS = ("plan", "set", "amend", "destroy", "extend", "unlock", "override", "help")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_INLINE_CODE = re.compile(r"`[^`\n]*`")
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+
+SETTABLE = frozenset({
+    "cloud", "region", "tier", "owner", "service",
+    "app.language", "app.framework", "app.runtime_version", "app.port", "app.health_path", "app.image",
+    "compute.kind", "compute.min_replicas", "compute.max_replicas", "compute.cpu", "compute.memory_gb",
+    "cache", "cache.engine", "cache.high_availability", "queue", "queue.engine", "search", "search.engine",
+    "monitoring", "budget_monthly_usd", "ttl_days",
+})
+_INDEXED = re.compile(r"^(databases\.[0-3]\.(engine|version|high_availability|storage_gb)|buckets\.[0-9]\.(name|versioning))$")
+_REMOVABLE = frozenset({"cache", "queue", "search", "owner", "service", "budget_monthly_usd", "ttl_days"})
+
+
+@dataclass(frozen=True)
+class Command:
+    """One command: its verb and the rest of the line."""
+
+    verb: str
+    args: str = ""
+    problem: str = ""  # why the comment could not be read (answered with help)
+
+
+class CommandError(ValueError):
+    """A command with bad arguments; the message is safe to echo after escaping."""
+
+
+def extract_command(body: str) -> Command | None:
+    """The first command in a comment, or None when the comment has none."""
+    body = body or ""
+    if PREFIX not in body:
+        return None
+    if len(body) > MAX_COMMENT_CHARS:
+        return Command("help", problem=f"the comment is {len(body):,} characters; commands are read from comments "
+                                       f"up to {MAX_COMMENT_CHARS:,}")
+    for line in prose_lines(_HTML_COMMENT.sub("", body)):
+        line = _INLINE_CODE.sub("", line).strip()
+        if line == PREFIX or line.startswith(PREFIX + " ") or line.startswith(PREFIX + "\t"):
+            return _command(line[len(PREFIX):].strip())
+    return None
+
+
+def prose_lines(body: str) -> list[str]:
+    """Lines outside code blocks and block quotes."""
+    lines, fence = [], ""
+    for line in body.splitlines():
+        match = _FENCE.match(line)
+        if fence:
+            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
+                fence = ""
+            continue
+        if match:
+            fence = match.group(1)
+            continue
+        if line.startswith(("    ", "\t")) or line.lstrip(" ").startswith(">"):
+            continue
+        lines.append(line)
+    return lines
+
+
+def _command(rest: str) -> Command:
+    verb, _, args = rest.partition(" ")
+    verb = verb.lower()
+    if verb in VERBS:
+        return Command(verb, args.strip())
+    if len(rest.split()) >= 3:
+        return Command("amend", rest)  # plain language: "/dev-agent also add an S3 bucket for uploads"
+    return Command("help", problem=f"unknown command {verb!r}" if verb else "")
+
+
+def parse_assignments(args: str) -> dict[str, Any]:
+    """`key=value ...` -> {spec path: value}; keys from the allow-list, `none` removes optional parts."""
+    try:
+        tokens = shlex.split(args)
+    except ValueError as exc:
+        raise CommandError(f"cannot read the arguments: {exc}") from None
+    if not tokens:
+        raise CommandError("usage: /dev-agent set key=value [key=value ...]")
+    assignments: dict[str, Any] = {}
+    for token in tokens:
+        key, sep, value = token.partition("=")
+        key = key.strip().lower()
+        if not sep or not key:
+            raise CommandError(f"{token[:60]!r} is not key=value")
+        if key not in SETTABLE and not _INDEXED.match(key):
+            raise CommandError(f"{key[:60]!r} cannot be set; settable keys: {', '.join(sorted(SETTABLE))}, "
+                               "databases.N.(engine|version|high_availability|storage_gb), buckets.N.(name|versioning)")
+        if len(value) > MAX_VALUE_CHARS:
+            raise CommandError(f"{key}: value longer than {MAX_VALUE_CHARS} characters")
+        if value.lower() in ("none", "null"):
+            if key not in _REMOVABLE:
+                raise CommandError(f"{key} cannot be removed")
+            assignments[key] = None
+        elif key == "monitoring":
+            assignments[key] = [item.strip() for item in value.split(",") if item.strip()]
+        else:
+            assignments[key] = value
+    return assignments
+
+
+def apply_assignments(data: dict[str, Any], assignments: dict[str, Any]) -> dict[str, Any]:
+    """A copy of spec data with dotted paths set (validation is left to spec_from_data)."""
+    import copy
+
+    result = copy.deepcopy(data)
+    for path, value in assignments.items():
+        parts = path.split(".")
+        node: Any = result
+        for part, next_part in zip(parts, parts[1:]):
+            if isinstance(node, list):
+                index = int(part)
+                while len(node) <= index:
+                    node.append({})
+                node = node[index]
+                continue
+            if not isinstance(node.get(part), (dict, list)):
+                node[part] = [] if next_part.isdigit() else {}
+            node = node[part]
+        last = parts[-1]
+        if value is None:
+            node.pop(last, None)
+        else:
+            node[last] = value
+    return result
+
+
+def parse_duration_days(args: str) -> int:
+    """`7d`, `7`, `2w` -> days (1..365)."""
+    match = re.fullmatch(r"\s*([0-9]{1,3})\s*([dw]?)\s*", args or "")
+    if not match:
+        raise CommandError("usage: /dev-agent extend 7d (days, or weeks as 2w)")
+    days = int(match.group(1)) * (7 if match.group(2) == "w" else 1)
+    if not 1 <= days <= 365:
+        raise CommandError("extend by 1 to 365 days")
+    return days
+

@@ -1,0 +1,13 @@
+"""`/dev-agent plan`: re-run the request and update its pull request."""
+
+from __future__ import annotations
+
+from bot.commands.context import CommandContext
+from bot.commands.parser import Command
+from bot.proposal import plan_request
+
+
+def run(cc: CommandContext, command: Command) -> None:
+    outcome = plan_request(cc.ctx, cc.target, cc.state)
+    cc.reply(f"Planned again: see #{cc.state.pull}." if outcome == "proposed"
+             else f"More information is needed: see the status comment on #{cc.state.issue}.")

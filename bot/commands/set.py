@@ -1,0 +1,19 @@
+"""`/dev-agent set key=value …`: change allow-listed spec fields, validated before anything is written."""
+
+from __future__ import annotations
+
+from bot.commands.context import CommandContext
+from bot.commands.parser import Command, CommandError, parse_assignments
+from bot.markdown import escape
+from bot.proposal import derive_spec, propose
+
+
+def run(cc: CommandContext, command: Command) -> None:
+    assignments = parse_assignments(command.args)
+    derived = derive_spec(cc.target.issue, cc.state, cc.ctx.settings, assignments)
+    if derived.spec is None:
+        raise CommandError("the result would not be a valid environment: " + "; ".join(derived.questions))
+    cc.state.assignments.update(assignments)
+    number = propose(cc.ctx, cc.target, cc.state, derived)
+    changed = ", ".join(f"`{escape(k)}`" for k in assignments)
+    cc.reply(f"Set {changed}; updated #{number}.")

@@ -1,0 +1,33 @@
+"""Event handlers, one module per webhook event; each registers itself on `bot.routing.router`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from bot.github_writer import RepositoryWriter
+from bot.proposal import Target
+
+
+def event_time(*stamps: Any) -> dt.datetime:
+    """The first parseable ISO timestamp of the event (it fixes the commit date, so retries are no-ops)."""
+    for stamp in stamps:
+        if isinstance(stamp, str):
+            try:
+                return dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+            except ValueError:
+                continue
+    return dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+
+
+def writer_for(ctx: Any, payload: dict[str, Any]) -> RepositoryWriter:
+    installation = (payload.get("installation") or {}).get("id")
+    if not isinstance(installation, int):
+        raise ValueError("delivery has no installation id (is it sent by the App's webhook?)")
+    return RepositoryWriter(ctx.github(installation), payload["repository"]["full_name"])
+
+
+def target_for(ctx: Any, payload: dict[str, Any], issue: dict[str, Any], when: dt.datetime,
+               writer: RepositoryWriter | None = None) -> Target:
+    return Target(writer=writer or writer_for(ctx, payload), repo=payload["repository"], issue=issue,
+                  actor=payload["sender"]["login"], when=when)

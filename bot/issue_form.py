@@ -1,0 +1,99 @@
+"""Reading an environment request issue: the rendered issue form, a fenced YAML/JSON spec, or free text.
+
+GitHub renders `.github/ISSUE_TEMPLATE/environment.yml` as `### Label` sections; empty optional fields
+read `_No response_`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+REQUEST_LABEL = "environment-request"
+MENTION = "/dev-agent"
+NO_RESPONSE = "_No response_"
+
+# form label -> spec field (None: the free-text description)
+FORM_FIELDS: dict[str, str | None] = {
+    "description": None,
+    "environment name": "name",
+    "cloud": "cloud",
+    "region": "region",
+    "tier": "tier",
+    "monthly budget (usd)": "budget_monthly_usd",
+    "time to live (days)": "ttl_days",
+}
+_SECTION = re.compile(r"^###[ \t]+(.+?)[ \t]*$", re.MULTILINE)
+_SPEC_FENCE = re.compile(r"^(```|~~~)[ \t]*(yaml|yml|json)[ \t]*\n(.*?)\n\1[ \t]*$", re.MULTILINE | re.DOTALL)
+_NUMBER = re.compile(r"^\$?\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*(?:usd|\$|/month|per month|days?|d)?$", re.IGNORECASE)
+
+
+class FormError(ValueError):
+    """A spec block that cannot be read (its error names the block)."""
+
+
+@dataclass
+class IssueRequest:
+    """What an issue asks for."""
+
+    text: str
+    fields: dict[str, Any] = field(default_factory=dict)
+    spec_data: dict[str, Any] | None = None
+
+
+def is_environment_request(issue: dict[str, Any]) -> bool:
+    """Labelled `environment-request` (the issue form adds it) or mentioning `/dev-agent`."""
+    labels = {label.get("name") for label in issue.get("labels") or [] if isinstance(label, dict)}
+    return REQUEST_LABEL in labels or MENTION in (issue.get("body") or "")
+
+
+def parse_issue_body(body: str) -> IssueRequest:
+    """Split an issue body into free text, form fields and an optional fenced spec."""
+    body = body or ""
+    spec_data = None
+    fence = _SPEC_FENCE.search(body)
+    if fence:
+        try:
+            spec_data = json.loads(fence.group(3)) if fence.group(2) == "json" else yaml.safe_load(fence.group(3))
+        except (yaml.YAMLError, json.JSONDecodeError) as exc:
+            raise FormError(f"the fenced {fence.group(2)} spec in the issue is not valid: {exc}") from None
+        if not isinstance(spec_data, dict):
+            raise FormError("the fenced spec in the issue must be a mapping of spec fields")
+        body = body[: fence.start()] + body[fence.end():]
+    sections = _form_sections(body)
+    if not sections:
+        return IssueRequest(text=body.replace(MENTION, " ").strip(), spec_data=spec_data)
+    fields: dict[str, Any] = {}
+    text = ""
+    for label, value in sections.items():
+        key = FORM_FIELDS.get(label.lower())
+        if value in ("", NO_RESPONSE) or label.lower() not in FORM_FIELDS:
+            continue
+        if key is None:
+            text = value
+        elif key in ("budget_monthly_usd", "ttl_days"):
+            fields[key] = _number(value)
+        else:
+            fields[key] = value.strip().lower() if key != "name" else value.strip()
+    return IssueRequest(text=text, fields=fields, spec_data=spec_data)
+
+
+def _form_sections(body: str) -> dict[str, str]:
+    matches = list(_SECTION.finditer(body))
+    sections = {}
+    for i, match in enumerate(matches):
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(body)
+        sections[match.group(1)] = body[match.end():end].strip()
+    return sections if any(label.lower() in FORM_FIELDS for label in sections) else {}
+
+
+def _number(value: str) -> Any:
+    match = _NUMBER.match(value.strip())
+    if not match:
+        return value.strip()  # left for spec validation to name the field
+    number = float(match.group(1).replace(",", ""))
+    return int(number) if number.is_integer() else number

@@ -1,0 +1,88 @@
+"""Job functions run by rq workers or the in-process thread: one delivery -> its handlers."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from bot.installations import InstallationStore, MemoryInstallations, RedisInstallations
+from bot.locks import MemoryLocks, RedisLocks
+from bot.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class JobContext:
+    """What handlers need. `pipeline` and `github` are injectable seams (tests, the demo)."""
+
+    settings: Settings
+    locks: RedisLocks | MemoryLocks
+    installations: InstallationStore
+    github: Callable[[int], Any]  # installation id -> PyGithub client
+    pipeline: Callable[..., Any] = field(default=None)  # type: ignore[assignment]
+    org_policy: Callable[[str, str], str | None] = field(default=None)  # type: ignore[assignment]
+    job_id: str = ""
+
+    def __post_init__(self) -> None:
+        if self.pipeline is None:
+            from bot.pipeline import run_pipeline
+
+            self.pipeline = run_pipeline
+        if self.org_policy is None:
+            from bot.authz import org_policy_refusal
+
+            self.org_policy = lambda login, action: org_policy_refusal(self.settings, login, action)
+
+
+def build_context(settings: Settings, redis: Any = None) -> JobContext:
+    """A context from settings: Redis-backed when `redis` is given, in-memory otherwise."""
+    from bot.github_app import GitHubApp, RedisTokens
+
+    app = GitHubApp(settings, tokens=RedisTokens(redis) if redis is not None else None)
+    if redis is not None:
+        locks: RedisLocks | MemoryLocks = RedisLocks(redis, settings.lock_ttl_seconds)
+        installations: InstallationStore = RedisInstallations(redis)
+    else:
+        locks, installations = MemoryLocks(settings.lock_ttl_seconds), MemoryInstallations()
+    return JobContext(settings=settings, locks=locks, installations=installations, github=app.client)
+
+
+_worker_context: JobContext | None = None
+_worker_lock = threading.Lock()
+
+
+def worker_context() -> JobContext:
+    """The per-process context of an rq worker (built once, from the environment)."""
+    global _worker_context
+    with _worker_lock:
+        if _worker_context is None:
+            from redis import Redis
+
+            settings = get_settings()
+            _worker_context = build_context(settings, Redis.from_url(settings.redis_url) if settings.redis_url else None)
+        return _worker_context
+
+
+def preload() -> JobContext:
+    """Import handlers and build the worker context before forking, so each job starts warm."""
+    from bot.routing import load_handlers
+
+    load_handlers()
+    import generators  # noqa: F401
+    from bot import pipeline  # noqa: F401
+
+    return worker_context()
+
+
+def process_delivery(delivery_id: str, event: str, payload: dict[str, Any], ctx: JobContext | None = None) -> int:
+    """The rq job: route one delivery to its handlers. Returns how many handlers ran."""
+    from bot.routing import load_handlers
+
+    base = ctx or worker_context()
+    job_ctx = replace(base, job_id=f"delivery-{delivery_id}")
+    log.info("processing delivery %s (%s.%s)", delivery_id, event, payload.get("action"))
+    return load_handlers().dispatch(job_ctx, event, payload)

@@ -1,0 +1,263 @@
+"""From a request's state to a pull request: derive the spec, take the lock, run the pipeline, write.
+
+A request's state (its overrides, amendments, settings applied by commands) lives in the bot's status
+comment on the request issue, behind a hidden marker, so any worker can pick it up and a retried job
+starts from the same place. PRs point back to their request issue with another marker.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from bot.commands.parser import apply_assignments
+from bot.github_writer import RepositoryWriter
+from bot.issue_form import FormError, parse_issue_body
+from bot.locks import LockBusy, LockInfo
+from bot.markdown import escape
+from bot.spec import EnvironmentSpec, SpecError, spec_from_data
+
+STATUS_MARKER = "<!-- dev-agent:status -->"
+REPORT_MARKER = "<!-- dev-agent:report -->"
+CHECK_NAME = "dev-agent"
+BRANCH_PREFIX = "dev-agent/"
+_STATE = re.compile(r"<!-- dev-agent:state ([A-Za-z0-9_=-]+) -->")
+_REQUEST = re.compile(r"<!-- dev-agent:request #([0-9]+) -->")
+
+
+class RequestState(BaseModel):
+    """Everything that shapes one request besides the issue text."""
+
+    issue: int
+    environment: str | None = None
+    assignments: dict[str, Any] = Field(default_factory=dict)
+    amendments: list[str] = Field(default_factory=list)
+    overrides: dict[str, str] = Field(default_factory=dict)
+    pull: int | None = None
+
+    def encode(self) -> str:
+        raw = base64.urlsafe_b64encode(self.model_dump_json().encode()).decode()
+        return f"<!-- dev-agent:state {raw} -->"
+
+    @classmethod
+    def decode(cls, text: str) -> RequestState | None:
+        match = _STATE.search(text or "")
+        if not match:
+            return None
+        return cls.model_validate_json(base64.urlsafe_b64decode(match.group(1)))
+
+
+@dataclass
+class Target:
+    """Where a job acts: the repository, the request issue and who asked."""
+
+    writer: RepositoryWriter
+    repo: dict[str, Any]
+    issue: dict[str, Any]
+    actor: str
+    when: dt.datetime
+
+    @property
+    def full_name(self) -> str:
+        return self.repo["full_name"]
+
+    def lock_key(self, environment: str) -> str:
+        return f"{self.full_name}:{environment}"
+
+    @property
+    def owner(self) -> str:
+        return f"{self.full_name}#{self.issue['number']}"
+
+
+@dataclass
+class Derived:
+    """A spec, or the questions to ask instead."""
+
+    spec: EnvironmentSpec | None
+    data: dict[str, Any]
+    questions: list[str]
+    notes: list[str]
+
+
+def request_issue_of(pull_body: str) -> int | None:
+    match = _REQUEST.search(pull_body or "")
+    return int(match.group(1)) if match else None
+
+
+def load_state(target: Target) -> RequestState:
+    comment = target.writer.find_comment(target.issue["number"], STATUS_MARKER)
+    state = RequestState.decode(comment.body) if comment else None
+    return state or RequestState(issue=target.issue["number"])
+
+
+def derive_spec(issue: dict[str, Any], state: RequestState, settings: Any,
+                assignments: dict[str, Any] | None = None) -> Derived:
+    """Issue text + form fields + amendments + `set` assignments -> a validated spec or questions."""
+    questions: list[str] = []
+    notes: list[str] = []
+    try:
+        request = parse_issue_body(issue.get("body") or "")
+    except FormError as exc:
+        return Derived(None, {}, [str(exc)], notes)
+    if request.spec_data is not None:
+        data = dict(request.spec_data)
+        if state.amendments:
+            notes.append("this request is a YAML spec: plain-language amendments are not applied; use /dev-agent set")
+    else:
+        data, questions, notes = _understand(" ".join([request.text, *state.amendments]).strip(), settings)
+    data.update(request.fields)
+    if state.environment:
+        data["name"] = state.environment
+    data = apply_assignments(data, {**state.assignments, **(assignments or {})})
+    if questions and not all(k in data for k in ("name", "cloud", "region")):
+        return Derived(None, data, questions, notes)
+    try:
+        return Derived(spec_from_data(data, "request"), data, [], notes)
+    except SpecError as exc:
+        return Derived(None, data, questions or exc.errors, notes)
+
+
+def _understand(text: str, settings: Any) -> tuple[dict[str, Any], list[str], list[str]]:
+    if not text:
+        return {}, [], []
+    try:
+        from bot.understanding import understand  # seam: provided by the understanding package
+    except ImportError:
+        return {}, [], ["no understanding engine is installed: fill in the issue form fields or a ```yaml spec"]
+    result = understand(text, settings)
+    data = result.spec.model_dump(mode="json", exclude_none=True) if result.spec else dict(result.partial)
+    notes = [*result.notes, *(f"refused: {r}" for r in result.refused)]
+    return data, list(result.questions), notes
+
+
+def post_status(target: Target, state: RequestState, text: str) -> None:
+    """The one status comment on the request issue (it also carries the state)."""
+    target.writer.upsert_comment(target.issue["number"], STATUS_MARKER, f"{STATUS_MARKER}\n{text}\n\n{state.encode()}")
+
+
+def clarify(target: Target, state: RequestState, derived: Derived) -> None:
+    lines = ["**dev-agent needs a few answers before it can propose this environment.**", ""]
+    lines += [f"- {escape(q, 300)}" for q in derived.questions]
+    lines += [f"- note: {escape(n, 300)}" for n in derived.notes]
+    lines += ["", "Edit the issue, or answer with `/dev-agent set key=value` (see `/dev-agent help`)."]
+    post_status(target, state, "\n".join(lines))
+    target.writer.set_labels(target.issue["number"], ["needs-info"])
+
+
+def propose(ctx: Any, target: Target, state: RequestState, derived: Derived) -> int:
+    """Lock the environment, run the pipeline and write branch, PR, report, check run and labels.
+
+    Returns the PR number. Raises LockBusy when another request holds the environment.
+    """
+    from bot.planning import plan_environment
+
+    spec = derived.spec
+    assert spec is not None
+    key = target.lock_key(spec.name)
+    with ctx.locks.mutex(key, ctx.job_id):
+        try:
+            lock = ctx.locks.acquire(key, spec.name, target.owner, target.actor)
+        except LockBusy as busy:
+            post_status(target, state, f"**{escape(spec.name)} is locked** by {escape(busy.holder.describe())}. "
+                        "It is released when that pull request closes, or with `/dev-agent unlock`.")
+            raise
+        plan = plan_environment(spec)
+        result = ctx.pipeline(plan, ctx.settings, run_checks=ctx.settings.run_checks)
+        from generators import environment_dir
+
+        branch = BRANCH_PREFIX + spec.name
+        commit = target.writer.commit_files(
+            base_branch=target.repo.get("default_branch") or "main", branch=branch, files=result.files,
+            replace_prefix=environment_dir(plan), when=target.when,
+            message=f"dev-agent: {spec.name} ({spec.cloud.value} {spec.region}, {spec.tier.value})\n\n"
+                    f"Requested in #{state.issue} by @{target.actor}.",
+        )
+        failures = _failures(result, state.overrides)
+        pull, _ = target.writer.upsert_pull(
+            branch=branch, base=target.repo.get("default_branch") or "main",
+            title=f"dev-agent: {spec.name} ({spec.cloud.value} {spec.region}, {spec.tier.value})",
+            body=_pull_body(spec, state, result),
+        )
+        target.writer.upsert_comment(pull.number, REPORT_MARKER, _report(result, lock, state, failures, ctx.settings))
+        target.writer.upsert_check_run(
+            head_sha=commit.sha, name=CHECK_NAME, conclusion="failure" if failures else "success",
+            title=f"{len(failures)} blocking finding(s)" if failures else "policy and checks passed",
+            summary=_check_summary(result, failures, ctx.settings),
+        )
+        target.writer.set_labels(pull.number, ["dev-agent", f"cloud:{spec.cloud.value}"] + (["policy-failed"] if failures else []),
+                                 [] if failures else ["policy-failed"], present=_label_names(pull.raw_data))
+        state.environment, state.pull = spec.name, pull.number
+        post_status(target, state, f"Proposed **{escape(spec.name)}** in #{pull.number} "
+                    f"({len(result.files)} files, commit `{commit.sha[:7]}`).")
+        target.writer.set_labels(state.issue, [], ["needs-info"], present=_label_names(target.issue))
+        return pull.number
+
+
+def propose_destroy(ctx: Any, target: Target, state: RequestState, environment: str) -> int:
+    """A PR that removes the environment's directory (merging it tears the environment down)."""
+    key = target.lock_key(environment)
+    with ctx.locks.mutex(key, ctx.job_id):
+        ctx.locks.acquire(key, environment, target.owner, target.actor)
+        branch = BRANCH_PREFIX + environment
+        base = target.repo.get("default_branch") or "main"
+        target.writer.commit_files(base_branch=base, branch=branch, files={}, replace_prefix=f"environments/{environment}",
+                                   when=target.when, message=f"dev-agent: destroy {environment}\n\nRequested by @{target.actor}.")
+        pull, _ = target.writer.upsert_pull(
+            branch=branch, base=base, title=f"dev-agent: destroy {environment}",
+            body=f"Removes `environments/{environment}`; merging tears the environment down.\n\n"
+                 f"Requested in #{state.issue}.\n<!-- dev-agent:request #{state.issue} -->",
+        )
+        target.writer.set_labels(pull.number, ["dev-agent", "destroy"])
+        return pull.number
+
+
+def _label_names(issue: dict[str, Any]) -> set[str]:
+    return {label.get("name") for label in issue.get("labels") or [] if isinstance(label, dict)}
+
+
+def _failures(result: Any, overrides: dict[str, str]) -> list[str]:
+    failures = [f"policy {v.rule}: {v.message or v.value}" for v in result.verdicts
+                if v.outcome == "fail" and v.rule not in overrides]
+    failures += [f"check {c.name}: {c.details[:200]}" for c in result.checks if not c.passed and not c.skipped_reason]
+    return failures
+
+
+def _pull_body(spec: EnvironmentSpec, state: RequestState, result: Any) -> str:
+    cost = f"${result.monthly_cost:,.2f}/month" if result.monthly_cost is not None else "see the report"
+    return (f"Environment **{spec.name}** on {spec.cloud.value} `{spec.region}` ({spec.tier.value}), estimated {cost}.\n\n"
+            f"Requested in #{state.issue}. The review report is the dev-agent comment below; "
+            "comment `/dev-agent help` for commands.\n\n"
+            f"<!-- dev-agent:request #{state.issue} -->")
+
+
+def _report(result: Any, lock: LockInfo, state: RequestState, failures: list[str], settings: Any) -> str:
+    body = result.report or "\n".join(["## dev-agent plan", "", "Files:", *(f"- `{p}`" for p in sorted(result.files))])
+    extra = ["", "---", f"**Lock:** `{escape(lock.environment)}` held by {escape(lock.describe())}."]
+    extra += [f"**Override:** {escape(rule)} — {escape(reason, 300)}" for rule, reason in sorted(state.overrides.items())]
+    if not settings.run_checks:
+        extra.append("Validators (terraform, checkov, helm) run in the dev-agent-plan workflow on this PR.")
+    if failures:
+        extra += ["", "**Blocking:**", *(f"- {escape(f, 300)}" for f in failures)]
+    return f"{REPORT_MARKER}\n{body}\n" + "\n".join(extra)
+
+
+def _check_summary(result: Any, failures: list[str], settings: Any) -> str:
+    lines = [f"{len(result.files)} files generated."]
+    lines.append("Checks ran in the bot." if settings.run_checks else "Checks run in the dev-agent-plan workflow.")
+    lines += [f"- {f}" for f in failures]
+    return "\n".join(lines)
+
+def plan_request(ctx: Any, target: Target, state: RequestState, assignments: dict[str, Any] | None = None) -> str:
+    """Derive the spec and either ask (returns "clarify") or propose (returns "proposed")."""
+    derived = derive_spec(target.issue, state, ctx.settings, assignments)
+    if derived.spec is None:
+        clarify(target, state, derived)
+        return "clarify"
+    state.assignments.update(assignments or {})
+    propose(ctx, target, state, derived)
+    return "proposed"

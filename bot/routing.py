@@ -1,0 +1,62 @@
+"""Routing in the style of python/bedevere: small handlers registered per (event, action)."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Any, dict[str, Any]], Any]
+
+
+class Router:
+    """Maps (event, action) to handlers; `action=None` matches every action of the event."""
+
+    def __init__(self) -> None:
+        self._handlers: dict[tuple[str, str | None], list[Handler]] = defaultdict(list)
+
+    def register(self, event: str, action: str | None = None) -> Callable[[Handler], Handler]:
+        def decorate(handler: Handler) -> Handler:
+            self._handlers[(event, action)].append(handler)
+            return handler
+
+        return decorate
+
+    def handlers_for(self, event: str, action: str | None) -> list[Handler]:
+        return [*self._handlers.get((event, None), []), *(self._handlers.get((event, action), []) if action else [])]
+
+    def dispatch(self, ctx: Any, event: str, payload: dict[str, Any]) -> int:
+        """Run every matching handler; events sent by bots (this App included) are ignored.
+
+        Returns how many handlers ran.
+        """
+        if sent_by_bot(payload, getattr(getattr(ctx, "settings", None), "bot_login", "")):
+            log.info("ignoring %s sent by a bot", event)
+            return 0
+        action = payload.get("action") if isinstance(payload.get("action"), str) else None
+        handlers = self.handlers_for(event, action)
+        for handler in handlers:
+            handler(ctx, payload)
+        return len(handlers)
+
+
+def sent_by_bot(payload: dict[str, Any], bot_login: str = "") -> bool:
+    """True for events whose sender is a bot account or this App itself."""
+    sender = payload.get("sender") or {}
+    if not isinstance(sender, dict):
+        return False
+    login = str(sender.get("login") or "")
+    return sender.get("type") == "Bot" or login.endswith("[bot]") or (bool(bot_login) and login == bot_login)
+
+
+router = Router()
+
+
+def load_handlers() -> Router:
+    """Import the handler modules (they register themselves) and return the router."""
+    from bot.handlers import installation, issue_comment, issues, pull_request  # noqa: F401
+
+    return router

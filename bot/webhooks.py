@@ -1,0 +1,124 @@
+"""Webhook intake: signature check, header/body validation and delivery dedupe.
+
+Everything here is cheap and synchronous so the endpoint can answer GitHub in milliseconds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import re
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+MAX_BODY_BYTES = 25 * 1024 * 1024  # GitHub caps payloads at 25 MB
+DEDUPE_TTL_SECONDS = 24 * 3600
+_EVENT_NAME = re.compile(r"^[a-z_]{1,64}$")
+_DELIVERY_ID = re.compile(r"^[A-Za-z0-9-]{1,100}$")
+
+
+class WebhookError(Exception):
+    """A delivery that is refused; `status` is the HTTP answer."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One verified webhook delivery."""
+
+    id: str
+    event: str
+    payload: dict[str, Any]
+
+    @property
+    def action(self) -> str | None:
+        action = self.payload.get("action")
+        return action if isinstance(action, str) else None
+
+
+def signature_for(secret: bytes, body: bytes) -> str:
+    """The `X-Hub-Signature-256` value GitHub sends for `body`."""
+    return "sha256=" + hmac.new(secret, body, hashlib.sha256).hexdigest()
+
+
+def verify_signature(secret: bytes, body: bytes, header: str | None) -> bool:
+    """Constant-time check of `X-Hub-Signature-256` against the HMAC-SHA256 of the raw body."""
+    if not header:
+        return False
+    expected = signature_for(secret, body)
+    return hmac.compare_digest(expected.encode(), header.strip().encode("utf-8", "replace"))
+
+
+def parse_delivery(headers: dict[str, str], body: bytes, secret: bytes) -> Delivery:
+    """Validate one delivery (headers are lower-cased names) or raise WebhookError with its status."""
+    if len(body) > MAX_BODY_BYTES:
+        raise WebhookError(413, f"payload is {len(body)} bytes; the limit is {MAX_BODY_BYTES}")
+    if not verify_signature(secret, body, headers.get("x-hub-signature-256")):
+        raise WebhookError(401, "missing or wrong X-Hub-Signature-256")
+    event = headers.get("x-github-event", "")
+    if not _EVENT_NAME.match(event):
+        raise WebhookError(400, "missing or malformed X-GitHub-Event header")
+    delivery_id = headers.get("x-github-delivery", "")
+    if not _DELIVERY_ID.match(delivery_id):
+        raise WebhookError(400, "missing or malformed X-GitHub-Delivery header")
+    content_type = headers.get("content-type", "application/json").split(";")[0].strip().lower()
+    if content_type != "application/json":
+        raise WebhookError(415, "content type must be application/json (set it in the App's webhook settings)")
+    try:
+        payload = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        raise WebhookError(400, "body is not valid JSON") from None
+    if not isinstance(payload, dict):
+        raise WebhookError(400, "body must be a JSON object")
+    return Delivery(id=delivery_id, event=event, payload=payload)
+
+
+class Deduper(Protocol):
+    """Remembers delivery ids; `first_time` is True once per id."""
+
+    def first_time(self, delivery_id: str) -> bool: ...
+
+    def forget(self, delivery_id: str) -> None: ...
+
+
+class RedisDeduper:
+    """`SET NX` with expiry: atomic across any number of web processes."""
+
+    def __init__(self, redis: Any, ttl_seconds: int = DEDUPE_TTL_SECONDS, prefix: str = "dev-agent:delivery:"):
+        self.redis, self.ttl, self.prefix = redis, ttl_seconds, prefix
+
+    def first_time(self, delivery_id: str) -> bool:
+        return bool(self.redis.set(self.prefix + delivery_id, b"1", nx=True, ex=self.ttl))
+
+    def forget(self, delivery_id: str) -> None:
+        self.redis.delete(self.prefix + delivery_id)
+
+
+class MemoryDeduper:
+    """The same for the single-process (embedded) mode."""
+
+    def __init__(self, ttl_seconds: int = DEDUPE_TTL_SECONDS):
+        self.ttl = ttl_seconds
+        self._seen: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def first_time(self, delivery_id: str) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            if len(self._seen) > 100_000:
+                self._seen = {k: v for k, v in self._seen.items() if v > now}
+            if self._seen.get(delivery_id, 0) > now:
+                return False
+            self._seen[delivery_id] = now + self.ttl
+            return True
+
+    def forget(self, delivery_id: str) -> None:
+        with self._lock:
+            self._seen.pop(delivery_id, None)

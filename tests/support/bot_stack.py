@@ -1,0 +1,175 @@
+"""End-to-end stack: the sandbox GitHub (in-process), real Redis, `dev-agent serve` and `dev-agent worker`
+processes, wired together exactly like production (signed webhooks, App JWT, PyGithub)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from tests.support.redis_server import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+SECRET = "e2e-webhook-secret"
+
+FORM = """### Description
+
+{description}
+
+### Environment name
+
+{name}
+
+### Cloud
+
+aws
+
+### Region
+
+us-west-2
+
+### Tier
+
+staging
+
+### Monthly budget (USD)
+
+400
+
+### Time to live (days)
+
+14
+"""
+
+
+def wait_for(predicate: Callable[[], Any], timeout: float = 30.0, interval: float = 0.1, what: str = "condition") -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        time.sleep(interval)
+
+
+class BotStack:
+    """One App installed on one fresh repository, served by real bot processes."""
+
+    def __init__(self, sandbox: Any, redis_url: str, workers: int = 1, extra_env: dict[str, str] | None = None):
+        self.sandbox = sandbox
+        self.redis_url = redis_url
+        self.owner, self.repo = "octo", f"infra-{uuid.uuid4().hex[:8]}"
+        self.full_name = f"{self.owner}/{self.repo}"
+        self.app = sandbox.create_app(f"dev-agent-{uuid.uuid4().hex[:6]}")
+        for login in ("alice", "bob", "eve"):
+            if sandbox.core.state.user(login) is None:
+                sandbox.create_user(login)
+        sandbox.create_repo(self.owner, self.repo)
+        sandbox.add_collaborator(self.owner, self.repo, "alice", "write")
+        sandbox.add_collaborator(self.owner, self.repo, "bob", "write")
+        sandbox.add_collaborator(self.owner, self.repo, "eve", "read")
+        self.installation = sandbox.install(self.app, self.owner, [self.repo])
+        self.queue_name = f"dev-agent-{uuid.uuid4().hex[:8]}"
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {
+            **os.environ,
+            "REDIS_URL": redis_url,
+            "DEV_AGENT_QUEUE_NAME": self.queue_name,
+            "DEV_AGENT_GITHUB_API_URL": sandbox.url,
+            "DEV_AGENT_GITHUB_APP_ID": str(self.app["id"]),
+            "DEV_AGENT_GITHUB_PRIVATE_KEY": self.app["private_key_pem"],
+            "DEV_AGENT_WEBHOOK_SECRET": SECRET,
+            "DEV_AGENT_BOT_LOGIN": self.app["bot_login"],
+            "DEV_AGENT_RUN_CHECKS": "false",
+            "PYTHONPATH": str(ROOT),
+            **(extra_env or {}),
+        }
+        self.web: subprocess.Popen | None = None
+        self.workers: list[subprocess.Popen] = []
+        self.worker_count = workers
+
+    # processes
+    def start(self) -> BotStack:
+        self.web = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--port", str(self.port)], cwd=ROOT,
+                                    env=self.env)
+        wait_for(self._healthy, 20, what="dev-agent serve")
+        for _ in range(self.worker_count):
+            self.start_worker()
+        self.sandbox.set_webhook(f"{self.url}/webhooks", SECRET, self.app)
+        self.sandbox.reset_calls()
+        return self
+
+    def start_worker(self) -> subprocess.Popen:
+        worker = subprocess.Popen([sys.executable, "-m", "bot", "worker", "--maintenance-interval", "5"], cwd=ROOT,
+                                  env=self.env, start_new_session=True)
+        self.workers.append(worker)
+        return worker
+
+    def _healthy(self) -> bool:
+        try:
+            return httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    def stop(self) -> None:
+        for process in [*self.workers, self.web]:
+            if process is not None and process.poll() is None:
+                try:
+                    os.killpg(process.pid, signal.SIGTERM) if process in self.workers else process.terminate()
+                except ProcessLookupError:
+                    pass
+        for process in [*self.workers, self.web]:
+            if process is not None:
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+
+    def __enter__(self) -> BotStack:
+        return self.start()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
+
+    # GitHub views (as alice, through the REST API)
+    def api(self, method: str, path: str, **kwargs: Any) -> Any:
+        return self.sandbox.request(method, f"/repos/{self.full_name}{path}", self.sandbox.token_for("alice"), **kwargs)
+
+    def pulls(self, state: str = "all") -> list[dict]:
+        return self.api("GET", "/pulls", params={"state": state, "per_page": 100})
+
+    def comments(self, number: int) -> list[dict]:
+        return self.api("GET", f"/issues/{number}/comments", params={"per_page": 100})
+
+    def bot_comments(self, number: int, marker: str = "") -> list[dict]:
+        return [c for c in self.comments(number) if c["user"]["login"] == self.app["bot_login"] and marker in c["body"]]
+
+    def open_request(self, name: str, user: str = "alice", description: str = "staging for payments-api") -> dict:
+        return self.sandbox.open_issue(self.owner, self.repo, f"Environment: {name}",
+                                       FORM.format(name=name, description=description), user=user,
+                                       labels=["environment-request"])
+
+    def comment(self, number: int, body: str, user: str = "alice") -> dict:
+        return self.sandbox.comment(self.owner, self.repo, number, body, user=user)
+
+    def wait_for_pull(self, name: str, timeout: float = 30.0) -> dict:
+        def found() -> dict | None:
+            return next((p for p in self.pulls() if p["head"]["ref"] == f"dev-agent/{name}"), None)
+
+        return wait_for(found, timeout, what=f"PR for {name}")
+
+    def file_on(self, ref: str, path: str) -> str:
+        import base64
+
+        data = self.api("GET", f"/contents/{path}", params={"ref": ref})
+        return base64.b64decode(data["content"]).decode()

@@ -1,0 +1,201 @@
+"""Comment commands: parsing, quotes/code ignored, allow-listed `set`, hostile input handled and escaped."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from bot.commands import ACTIONS, runners
+from bot.commands.parser import (
+    MAX_COMMENT_CHARS,
+    CommandError,
+    apply_assignments,
+    extract_command,
+    parse_assignments,
+    parse_duration_days,
+)
+from bot.issue_form import FormError, is_environment_request, parse_issue_body
+from bot.markdown import escape
+from bot.spec import SpecError, spec_from_data
+
+BASE = {"name": "payments-staging", "cloud": "aws", "region": "us-west-2"}
+
+
+@pytest.mark.parametrize("body,verb,args", [
+    ("/dev-agent plan", "plan", ""),
+    ("Thanks!\n\n/dev-agent set compute.max_replicas=3\n", "set", "compute.max_replicas=3"),
+    ("  /dev-agent   extend 7d", "extend", "7d"),
+    ("/dev-agent DESTROY", "destroy", ""),
+    ("/dev-agent override cost-limit approved by finance", "override", "cost-limit approved by finance"),
+    ("/dev-agent also add an S3 bucket for uploads", "amend", "also add an S3 bucket for uploads"),
+    ("/dev-agent", "help", ""),
+])
+def test_commands_are_read_from_prose(body, verb, args):
+    command = extract_command(body)
+    assert command is not None and (command.verb, command.args) == (verb, args)
+
+
+@pytest.mark.parametrize("body", [
+    "```\n/dev-agent destroy\n```",
+    "~~~~\n/dev-agent destroy\n~~~~",
+    "```text\nsome\n/dev-agent destroy\n```\n",
+    "    /dev-agent destroy",
+    "\t/dev-agent destroy",
+    "> /dev-agent destroy",
+    "  > > /dev-agent destroy",
+    "Run `/dev-agent destroy` when done",
+    "<!-- /dev-agent destroy -->",
+    "please don't /dev-agent destroy",
+    "/dev-agentdestroy",
+    "no command here",
+])
+def test_commands_in_code_quotes_or_mid_sentence_are_ignored(body):
+    assert extract_command(body) is None
+
+
+def test_a_command_after_a_closed_code_block_counts():
+    body = "```\n/dev-agent destroy\n```\n/dev-agent plan"
+    assert extract_command(body).verb == "plan"
+
+
+def test_unknown_single_word_command_gets_help_naming_it():
+    command = extract_command("/dev-agent frobnicate")
+    assert command.verb == "help" and "frobnicate" in command.problem
+
+
+def test_one_megabyte_comment_is_answered_quickly_without_reading_commands():
+    body = ("a" * 1023 + "\n") * 1024 + "/dev-agent destroy"
+    started = time.perf_counter()
+    command = extract_command(body)
+    assert time.perf_counter() - started < 0.5
+    assert command.verb == "help" and f"{MAX_COMMENT_CHARS:,}" in command.problem
+    assert extract_command("x" * 1_048_576) is None
+
+
+def test_pathological_markup_parses_in_linear_time():
+    body = "`" * 60_000 + "\n" + "<!--" * 1000 + "\n/dev-agent plan"
+    started = time.perf_counter()
+    extract_command(body)
+    assert time.perf_counter() - started < 0.5
+
+
+def test_set_assignments_become_a_valid_spec():
+    data = apply_assignments(BASE, parse_assignments("compute.max_replicas=3 compute.min_replicas=2 "
+                                                     "databases.0.engine=postgres monitoring=prometheus,grafana"))
+    spec = spec_from_data(data)
+    assert spec.compute.max_replicas == 3 and spec.compute.min_replicas == 2
+    assert spec.databases[0].engine.value == "postgres"
+    assert [m.value for m in spec.monitoring] == ["prometheus", "grafana"]
+
+
+def test_set_none_removes_an_optional_part():
+    data = apply_assignments({**BASE, "cache": {"engine": "redis"}}, parse_assignments("cache=none"))
+    assert "cache" not in data
+
+
+@pytest.mark.parametrize("args,fragment", [
+    ("name=evil", "cannot be set"),
+    ("__class__=x", "cannot be set"),
+    ("compute.max_replicas", "is not key=value"),
+    ("region='us-west-2", "cannot read"),
+    ("", "usage"),
+    ("region=" + "x" * 300, "longer than"),
+    ("cloud=none", "cannot be removed"),
+])
+def test_bad_set_arguments_are_refused_with_a_reason(args, fragment):
+    with pytest.raises(CommandError, match=fragment):
+        parse_assignments(args)
+
+
+def test_shell_metacharacters_are_plain_values_rejected_by_validation():
+    assignments = parse_assignments('region="$(rm -rf /); `id` | cat > /etc/passwd"')
+    assert assignments["region"] == "$(rm -rf /); `id` | cat > /etc/passwd"
+    with pytest.raises(SpecError) as error:
+        spec_from_data(apply_assignments(BASE, assignments))
+    assert any(line.startswith("region") for line in error.value.errors)
+    echoed = escape(assignments["region"])
+    assert "`" not in echoed.replace("\\`", "") and "&gt;" in echoed
+
+
+def test_escape_defuses_html_markdown_and_mentions():
+    text = "<img src=x onerror=alert(1)> @org/admins **bold** [x](http://evil) ![i](http://t)\n# heading"
+    out = escape(text)
+    assert "<img" not in out and "@org" not in out and "**" not in out and "](" not in out
+    assert "\n" not in out
+    assert len(escape("y" * 5000, limit=100)) < 120
+
+
+@pytest.mark.parametrize("args,days", [("7d", 7), ("7", 7), ("2w", 14), (" 30d ", 30)])
+def test_extend_durations(args, days):
+    assert parse_duration_days(args) == days
+
+
+@pytest.mark.parametrize("args", ["", "0d", "7 days; rm -rf", "400d", "-3d"])
+def test_bad_extend_durations(args):
+    with pytest.raises(CommandError):
+        parse_duration_days(args)
+
+
+def test_every_verb_has_a_runner_and_every_mutating_verb_needs_authorisation():
+    table = runners()
+    assert set(table) == {"plan", "set", "amend", "destroy", "extend", "unlock", "override", "help"}
+    assert set(ACTIONS) == set(table) - {"help"}
+    assert ACTIONS["override"] == "apply"
+
+
+FORM_BODY = """### Description
+
+staging for payments-api: FastAPI, Postgres 16 <script>alert(1)</script>
+
+### Environment name
+
+payments-staging
+
+### Cloud
+
+aws
+
+### Region
+
+us-west-2
+
+### Tier
+
+staging
+
+### Monthly budget (USD)
+
+$1,200
+
+### Time to live (days)
+
+_No response_
+"""
+
+
+def test_issue_form_body_becomes_spec_fields():
+    request = parse_issue_body(FORM_BODY)
+    assert request.fields == {"name": "payments-staging", "cloud": "aws", "region": "us-west-2", "tier": "staging",
+                              "budget_monthly_usd": 1200}
+    assert request.text.startswith("staging for payments-api")
+    assert spec_from_data(request.fields).budget_monthly_usd == 1200
+
+
+def test_fenced_yaml_spec_in_an_issue_is_read():
+    body = "Please create this:\n\n```yaml\nname: api-dev\ncloud: gcp\nregion: us-central1\n```\n/dev-agent"
+    request = parse_issue_body(body)
+    assert spec_from_data(request.spec_data).cloud.value == "gcp"
+
+
+@pytest.mark.parametrize("block", ["```yaml\nname: [unclosed\n```", "```yaml\n- a list\n```", "```json\n{bad\n```"])
+def test_unreadable_fenced_spec_is_a_form_error(block):
+    with pytest.raises(FormError):
+        parse_issue_body(block)
+
+
+def test_environment_requests_are_labelled_or_mention_the_bot():
+    assert is_environment_request({"labels": [{"name": "environment-request"}], "body": ""})
+    assert is_environment_request({"labels": [], "body": "hi /dev-agent please"})
+    assert not is_environment_request({"labels": [{"name": "bug"}], "body": "crash"})
+    assert not is_environment_request({"labels": None, "body": None})

@@ -1,0 +1,118 @@
+"""End to end: sandbox GitHub + real Redis + `dev-agent serve` + rq worker processes + PyGithub.
+
+issue -> PR with report comment, check run and labels; `/dev-agent set` -> the same PR updated;
+merge -> lock released and the request issue closed.
+"""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from bot.locks import RedisLocks
+from bot.proposal import REPORT_MARKER, STATUS_MARKER
+from tests.support.bot_stack import BotStack, wait_for
+from tests.support.redis_server import redis_server  # noqa: F401  (fixture)
+
+
+@pytest.fixture(scope="module")
+def sandbox():
+    from bot.sandbox import SandboxGitHub
+
+    with SandboxGitHub() as github:
+        yield github
+
+
+@pytest.fixture(scope="module")
+def stack(sandbox, redis_server):  # noqa: F811
+    with BotStack(sandbox, redis_server.url) as running:
+        yield running
+
+
+def reactions(stack: BotStack, path: str) -> set[str]:
+    """Reaction kinds on an issue or comment (`path` is its API path), from its reactions rollup."""
+    rollup = stack.api("GET", path)["reactions"]
+    return {kind for kind, count in rollup.items() if kind not in ("url", "total_count") and count}
+
+
+def test_request_becomes_a_pr_is_updated_by_set_and_unlocked_by_merge(stack, redis_server):  # noqa: F811
+    issue = stack.open_request("payments-e2e")
+    pull = stack.wait_for_pull("payments-e2e")
+    number = pull["number"]
+    assert pull["base"]["ref"] == "main" and pull["user"]["login"] == stack.app["bot_login"]
+    assert f"#{issue['number']}" in pull["body"]
+
+    report = wait_for(lambda: stack.bot_comments(number, REPORT_MARKER), what="report comment")
+    assert len(report) == 1 and "environments/payments-e2e/environment.yaml" in report[0]["body"]
+    assert "held by" in report[0]["body"]  # the lock is shown
+    runs = wait_for(lambda: stack.api("GET", f"/commits/{pull['head']['sha']}/check-runs")["check_runs"],
+                    what="check run")
+    assert [(r["name"], r["status"], r["conclusion"]) for r in runs] == [("dev-agent", "completed", "success")]
+    labels = wait_for(lambda: {label["name"] for label in stack.api("GET", f"/issues/{number}")["labels"]} or None,
+                      what="labels")
+    assert {"dev-agent", "cloud:aws"} <= labels
+    wait_for(lambda: "rocket" in reactions(stack, f"/issues/{issue['number']}"), what="rocket")
+    assert "eyes" in reactions(stack, f"/issues/{issue['number']}")
+    spec = yaml.safe_load(stack.file_on("dev-agent/payments-e2e", "environments/payments-e2e/environment.yaml"))
+    assert spec["compute"]["max_replicas"] == 1 and spec["budget_monthly_usd"] == 400
+    status = stack.bot_comments(issue["number"], STATUS_MARKER)
+    assert len(status) == 1 and f"#{number}" in status[0]["body"]
+
+    # A second request for the same environment is told who holds it.
+    other = stack.open_request("payments-e2e", user="bob")
+    held = wait_for(lambda: [c for c in stack.bot_comments(other["number"], STATUS_MARKER) if "locked" in c["body"]],
+                    what="lock refusal")
+    assert f"#{issue['number']}" in held[0]["body"] and "alice" in held[0]["body"]
+
+    # /dev-agent set on the PR updates the same PR (force-pushed branch, one report comment).
+    command = stack.comment(number, "/dev-agent set compute.max_replicas=3")
+    wait_for(lambda: "rocket" in reactions(stack, f"/issues/comments/{command['id']}"), what="set done")
+    spec = yaml.safe_load(stack.file_on("dev-agent/payments-e2e", "environments/payments-e2e/environment.yaml"))
+    assert spec["compute"]["max_replicas"] == 3
+    pulls = [p for p in stack.pulls() if p["head"]["ref"] == "dev-agent/payments-e2e"]
+    assert [p["number"] for p in pulls] == [number] and pulls[0]["head"]["sha"] != pull["head"]["sha"]
+    assert len(stack.bot_comments(number, REPORT_MARKER)) == 1
+    head = stack.api("GET", f"/git/commits/{pulls[0]['head']['sha']}")
+    assert [p["sha"] for p in head["parents"]] == [pull["base"]["sha"]]  # re-plans replace the single commit
+
+    # Merge: the lock is released and the request issue closed with a link.
+    locks = RedisLocks(redis_server.client(), 60)
+    assert locks.get(f"{stack.full_name}:payments-e2e").owner == f"{stack.full_name}#{issue['number']}"
+    stack.sandbox.merge_pull(stack.owner, stack.repo, number)
+    wait_for(lambda: stack.api("GET", f"/issues/{issue['number']}")["state"] == "closed", what="issue closed")
+    assert locks.get(f"{stack.full_name}:payments-e2e") is None
+    closing = stack.bot_comments(issue["number"], "dev-agent:closed")
+    assert len(closing) == 1 and f"#{number}" in closing[0]["body"]
+
+
+def test_commands_need_write_access_and_quoted_commands_do_nothing(stack):
+    issue = stack.open_request("auth-e2e")
+    pull = stack.wait_for_pull("auth-e2e")
+    head = pull["head"]["sha"]
+
+    refused = stack.comment(pull["number"], "/dev-agent destroy", user="eve")  # read-only collaborator
+    reply = wait_for(lambda: stack.bot_comments(pull["number"], f"reply:{refused['id']}"), what="refusal")
+    assert "write access" in reply[0]["body"]
+
+    quoted = stack.comment(pull["number"], "> /dev-agent destroy\n\n```\n/dev-agent destroy\n```")
+    unknown = stack.comment(pull["number"], "/dev-agent frobnicate")
+    wait_for(lambda: stack.bot_comments(pull["number"], f"reply:{unknown['id']}"), what="help reply")
+    assert "| Command |" in stack.bot_comments(pull["number"], f"reply:{unknown['id']}")[0]["body"]
+    assert stack.bot_comments(pull["number"], f"reply:{quoted['id']}") == []
+    assert not any(p["title"].startswith("dev-agent: destroy") for p in stack.pulls())
+    assert stack.wait_for_pull("auth-e2e")["head"]["sha"] == head
+    assert issue["number"] != pull["number"]
+
+
+def test_hostile_text_is_echoed_only_escaped(stack):
+    issue = stack.open_request("echo-e2e")
+    pull = stack.wait_for_pull("echo-e2e")
+    hostile = stack.comment(pull["number"], '/dev-agent set region="<img src=x onerror=alert(1)>$(reboot)@admins"')
+    reply = wait_for(lambda: stack.bot_comments(pull["number"], f"reply:{hostile['id']}"), what="reply")[0]["body"]
+    assert "failed" in reply and "region" in reply
+    assert "<img" not in reply and "@admins" not in reply
+
+    huge = stack.comment(pull["number"], "x" * 1_000_000 + "\n/dev-agent plan")
+    reply = wait_for(lambda: stack.bot_comments(pull["number"], f"reply:{huge['id']}"), what="reply")[0]["body"]
+    assert "65,536" in reply
+    assert issue["number"] < pull["number"]
