@@ -51,7 +51,12 @@ class PipelineResult(BaseModel):
 
 def run_pipeline(plan: Plan, settings: Settings, *, run_checks: bool = False) -> PipelineResult:
     """Generate an environment from its plan and evaluate it (checks only when asked: they are slow)."""
-    from generators import generate_all
+    from generators import environment_dir, generate_all
 
     files = generate_all(plan, settings)
-    return PipelineResult(plan=plan, files=files)
+    result = PipelineResult(plan=plan, files=files)
+    if run_checks:
+        from bot.checks import check_files
+
+        result.checks = check_files(files, environment_dir(plan), settings)
+    return result

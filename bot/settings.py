@@ -59,6 +59,19 @@ class Settings(BaseSettings):
     # Cloud identities used by the generated workflows (OIDC)
     aws_role_arn: str = Field(default="arn:aws:iam::123456789012:role/dev-agent-deployer",
                               description="Role the workflows assume through GitHub OIDC.")
+    gcp_workload_identity_provider: str = Field(
+        default="projects/123456789012/locations/global/workloadIdentityPools/github/providers/github",
+        description="GCP workload identity provider the workflows authenticate through (OIDC).")
+    gcp_service_account: str = Field(default="dev-agent-deployer@example-project.iam.gserviceaccount.com",
+                                     description="GCP service account the workflows impersonate.")
+    azure_client_id: str = Field(default="00000000-0000-0000-0000-000000000000",
+                                 description="Client id of the Azure app registration with a GitHub federated credential.")
+    azure_tenant_id: str = Field(default="00000000-0000-0000-0000-000000000000", description="Azure tenant id.")
+    azure_subscription_id: str = Field(default="00000000-0000-0000-0000-000000000000", description="Azure subscription id.")
+
+    # Generated Kubernetes manifests
+    ingress_domain: str = Field(default="dev.example.com", pattern=r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$",
+                                description="DNS zone of generated Ingress hosts (<environment>.<domain>).")
 
     state_dir: Path = Field(default=Path(".dev-agent"),
                             description="Local state without Redis: audit log, API keys, environment registry.")
@@ -67,6 +80,8 @@ class Settings(BaseSettings):
     policy_file: Path | None = Field(default=None, description="Org policy YAML; default is the bundled policies/org-policy.yaml.")
     revert_on_failure: bool = Field(default=True, description="Open a revert PR when an apply fails.")
     tool_timeout_seconds: int = Field(default=600, gt=0, description="Limit for one external tool run.")
+    terraform_plugin_mirror: Path = Field(default=Path("/opt/tf-plugins"),
+                                          description="Provider filesystem mirror `terraform init` installs from (offline).")
     checkov_bin: str = Field(default="checkov", description="checkov executable (it lives in its own virtualenv).")
 
 

@@ -1,0 +1,82 @@
+"""What every check sees: the environment directory, its spec, a scratch dir, and the rendered chart (shared)."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from bot.settings import Settings
+
+
+@dataclass
+class RenderedCharts:
+    """Manifests rendered from every chart of the environment (path -> YAML), or why rendering failed."""
+
+    manifests: dict[str, str] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    directory: Path | None = None
+
+
+@dataclass
+class CheckContext:
+    """Inputs of one `run_checks` call. `rendered()` renders the charts once, for every check that needs them."""
+
+    env_dir: Path
+    repo_root: Path
+    workdir: Path
+    settings: Settings
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _rendered: RenderedCharts | None = field(default=None, repr=False)
+
+    @property
+    def terraform_dir(self) -> Path:
+        return self.env_dir / "terraform"
+
+    @property
+    def environment_name(self) -> str:
+        return self.env_dir.name
+
+    def cloud(self) -> str | None:
+        """`cloud` from environment.yaml (None when the file is missing or unreadable)."""
+        try:
+            data = yaml.safe_load((self.env_dir / "environment.yaml").read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError):
+            return None
+        return data.get("cloud") if isinstance(data, dict) else None
+
+    def tf_files(self) -> list[Path]:
+        return sorted(self.terraform_dir.glob("*.tf")) if self.terraform_dir.is_dir() else []
+
+    def charts(self) -> list[Path]:
+        return sorted(p.parent for p in (self.env_dir / "helm").glob("*/Chart.yaml"))
+
+    def workflow_files(self) -> list[Path]:
+        return sorted((self.repo_root / ".github" / "workflows").glob("dev-agent-*.yml"))
+
+    def rendered(self) -> RenderedCharts:
+        """Render every chart (release = chart name, namespace = environment) into workdir/rendered/."""
+        from bot.checks.helm_tool import render_chart
+
+        with self._lock:
+            if self._rendered is None:
+                result = RenderedCharts(directory=self.workdir / "rendered")
+                result.directory.mkdir(parents=True, exist_ok=True)
+                charts = self.charts()
+                if not charts:
+                    result.errors.append(f"no Helm chart under {self.env_dir / 'helm'}")
+                for chart in charts:
+                    try:
+                        manifests = render_chart(chart, namespace=self.environment_name)
+                    except Exception as exc:  # noqa: BLE001 - any helm failure is reported, not raised
+                        result.errors.append(f"{chart.name}: {exc}")
+                        continue
+                    for name, text in manifests.items():
+                        if text.strip():
+                            target = result.directory / name.replace("/", "__")
+                            target.write_text(text, encoding="utf-8")
+                            result.manifests[name] = text
+                self._rendered = result
+            return self._rendered

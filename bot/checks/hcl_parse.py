@@ -1,0 +1,28 @@
+"""python-hcl2 parses every Terraform file (all clouds)."""
+
+from __future__ import annotations
+
+import hcl2
+from hcl2.utils import SerializationOptions
+
+from bot.checks.context import CheckContext
+from bot.pipeline import CheckResult
+
+NAME = "hcl parse"
+OPTIONS = SerializationOptions(strip_string_quotes=True, explicit_blocks=False, with_comments=False)
+
+
+def check(ctx: CheckContext) -> list[CheckResult]:
+    files = ctx.tf_files()
+    if not files:
+        return [CheckResult(name=NAME, passed=False, details=f"no .tf files in {ctx.terraform_dir}")]
+    errors = []
+    for path in files:
+        try:
+            hcl2.loads(path.read_text(encoding="utf-8"), serialization_options=OPTIONS)
+        except Exception as exc:  # noqa: BLE001 - the parser raises several types; each is a finding
+            errors.append({"file": path.name, "error": str(exc).splitlines()[0] if str(exc) else type(exc).__name__})
+    if errors:
+        return [CheckResult(name=NAME, passed=False, findings=errors,
+                            details="\n".join(f"{e['file']}: {e['error']}" for e in errors))]
+    return [CheckResult(name=NAME, passed=True, details=f"{len(files)} files parsed")]

@@ -1,0 +1,24 @@
+"""`helm lint --strict` on every chart of the environment."""
+
+from __future__ import annotations
+
+from bot.checks.context import CheckContext
+from bot.checks.helm_tool import HelmUnavailable, lint_chart
+from bot.pipeline import CheckResult
+
+NAME = "helm lint"
+
+
+def check(ctx: CheckContext) -> list[CheckResult]:
+    charts = ctx.charts()
+    if not charts:
+        return [CheckResult(name=NAME, passed=False, details=f"no Helm chart under {ctx.env_dir / 'helm'}")]
+    problems: list[str] = []
+    try:
+        for chart in charts:
+            problems += [f"{chart.name}: {p}" for p in lint_chart(chart)]
+    except HelmUnavailable as exc:
+        return [CheckResult(name=NAME, passed=False, details=str(exc))]
+    if problems:
+        return [CheckResult(name=NAME, passed=False, details="\n".join(problems), findings=[{"error": p} for p in problems])]
+    return [CheckResult(name=NAME, passed=True, details=f"{len(charts)} chart(s) lint clean")]

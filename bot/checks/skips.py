@@ -1,0 +1,46 @@
+"""The checkov skip list: `policies/checkov-skips-*.yaml`, every entry with the reason it is accepted."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+import policies
+
+POLICY_DIR = Path(policies.__file__).parent
+CHECK_ID = re.compile(r"^CKV2?_[A-Z0-9]+_[0-9]+$")
+
+
+@dataclass(frozen=True)
+class Skip:
+    """One skipped checkov check, why, and the file that says so."""
+
+    check_id: str
+    reason: str
+    source: str
+
+
+class SkipListError(ValueError):
+    """A skip-list file that is malformed or has an entry without a reason."""
+
+
+def load_skips(directory: Path = POLICY_DIR) -> list[Skip]:
+    """Every skip from every `checkov-skips-*.yaml` in `directory`."""
+    skips: list[Skip] = []
+    for path in sorted(directory.glob("checkov-skips-*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        entries = data.get("skips") if isinstance(data, dict) else None
+        if not isinstance(entries, list):
+            raise SkipListError(f"{path.name}: expected a `skips:` list")
+        for index, entry in enumerate(entries):
+            check_id = entry.get("id") if isinstance(entry, dict) else None
+            reason = entry.get("reason") if isinstance(entry, dict) else None
+            if not isinstance(check_id, str) or not CHECK_ID.match(check_id):
+                raise SkipListError(f"{path.name}: skips[{index}].id must be a checkov check id like CKV_K8S_43")
+            if not isinstance(reason, str) or len(reason.strip()) < 20:
+                raise SkipListError(f"{path.name}: skips[{index}].reason must say why {check_id} is skipped")
+            skips.append(Skip(check_id=check_id, reason=" ".join(reason.split()), source=path.name))
+    return skips

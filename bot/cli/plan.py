@@ -1,0 +1,116 @@
+"""`dev-agent plan`: request text or a spec file -> plan -> generated files written under --out."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+import yaml
+
+from bot.cli import EXIT_ATTENTION, EXIT_FAILED, EXIT_INVALID, EXIT_OK
+from bot.planning import plan_environment
+from bot.settings import Settings, get_settings
+from bot.spec import Cloud, EnvironmentSpec, SpecError, load_spec
+
+
+def repository_clouds(out: Path) -> set[Cloud]:
+    """Clouds of the environments already in the output repository (the workflows log in to each)."""
+    clouds: set[Cloud] = set()
+    for spec_file in out.glob("environments/*/environment.yaml"):
+        try:
+            data = yaml.safe_load(spec_file.read_text(encoding="utf-8"))
+            clouds.add(Cloud(data["cloud"]))
+        except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError):
+            continue
+    return clouds
+
+
+def _understand(text: str, settings: Settings, as_json: bool) -> EnvironmentSpec | None:
+    """The spec understood from `text`, or None after printing the questions it raised."""
+    from bot.understanding import RequestError
+
+    try:
+        from bot.understanding import understand
+    except ImportError:
+        typer.echo("error: this build cannot understand plain-language requests; use --spec FILE", err=True)
+        raise typer.Exit(EXIT_FAILED) from None
+    try:
+        understanding = understand(text, settings)
+    except RequestError as exc:
+        typer.echo(f"error: request: {exc}", err=True)
+        raise typer.Exit(EXIT_INVALID) from None
+    if understanding.needs_clarification or understanding.spec is None:
+        if as_json:
+            typer.echo(understanding.model_dump_json(indent=2))
+        else:
+            typer.echo("More information is needed:")
+            for question in understanding.questions:
+                typer.echo(f"  - {question}")
+            for refused in understanding.refused:
+                typer.echo(f"  refused: {refused}")
+        return None
+    for refused in understanding.refused:
+        typer.echo(f"refused: {refused}", err=True)
+    return understanding.spec
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("plan")
+    def plan(
+        text: str | None = typer.Argument(None, help="The request in plain language."),
+        spec_file: Path | None = typer.Option(None, "--spec", help="environment.yaml (or JSON) instead of text."),
+        out: Path = typer.Option(..., "--out", help="Repository root to write environments/<name>/ and .github/ into."),
+        as_json: bool = typer.Option(False, "--json", help="Print a JSON summary."),
+        check: bool = typer.Option(False, "--check", help="Also run every validator on the written files."),
+    ) -> None:
+        """Understand, plan and generate an environment; write it under --out (atomically).
+
+        Exit 0 on success (or when questions were printed), 1 when --check found failures,
+        2 on usage errors, 3 when the spec or request is invalid (nothing is written).
+        """
+        from bot.checks import run_checks
+        from bot.cli.check import print_results
+        from bot.pipeline import run_pipeline
+        from generators import environment_dir
+        from generators.output import write_tree
+        from generators.workflows import workflow_files
+
+        if (text is None) == (spec_file is None):
+            typer.echo("error: give either the request TEXT or --spec FILE (not both)", err=True)
+            raise typer.Exit(EXIT_ATTENTION)
+        settings = get_settings()
+        if spec_file is not None:
+            try:
+                spec = load_spec(spec_file)
+            except SpecError as exc:
+                typer.echo(f"error: invalid spec {exc.source}:", err=True)
+                for line in exc.errors:
+                    typer.echo(f"  {line}", err=True)
+                raise typer.Exit(EXIT_INVALID) from None
+        else:
+            spec = _understand(text or "", settings, as_json)
+            if spec is None:
+                raise typer.Exit(EXIT_OK)
+        environment = plan_environment(spec)
+        result = run_pipeline(environment, settings)
+        files = {**result.files, **workflow_files(repository_clouds(out) | {spec.cloud}, settings)}
+        env_dir = environment_dir(environment)
+        try:
+            write_tree(files, out, replace_dir=env_dir)
+        except (OSError, ValueError) as exc:
+            typer.echo(f"error: cannot write {out}: {exc}", err=True)
+            raise typer.Exit(EXIT_FAILED) from None
+        checks = run_checks(out / env_dir, out, settings) if check else []
+        failed = any(not c.passed for c in checks)
+        if as_json:
+            summary = {"name": spec.name, "dir": str(out / env_dir), "files": sorted(files),
+                       "monthly_cost": result.monthly_cost, "checks": [c.model_dump() for c in checks]}
+            typer.echo(json.dumps(summary, indent=2))
+        else:
+            typer.echo(f"Wrote {len(files)} files for {spec.name} under {out}:")
+            for path in sorted(files):
+                typer.echo(f"  {path}")
+            if checks:
+                print_results(checks)
+        raise typer.Exit(EXIT_FAILED if failed else EXIT_OK)

@@ -1,0 +1,90 @@
+"""values.schema.json: Helm refuses values that break it (e.g. a `latest` tag or a missing probe path)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+QUANTITY_CPU = r"^[0-9]+m$"
+QUANTITY_MEMORY = r"^[0-9]+Mi$"
+NAME = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
+
+
+def _object(properties: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": required if required is not None else list(properties),
+        "properties": properties,
+    }
+
+
+def _resources() -> dict[str, Any]:
+    amount = _object({"cpu": {"type": "string", "pattern": QUANTITY_CPU}, "memory": {"type": "string", "pattern": QUANTITY_MEMORY}})
+    return _object({"requests": amount, "limits": amount})
+
+
+def build_schema() -> dict[str, Any]:
+    """The JSON Schema of values.yaml (same for every environment)."""
+    port = {"type": "integer", "minimum": 1, "maximum": 65535}
+    replicas = {"type": "integer", "minimum": 1, "maximum": 100}
+    schema = _object(
+        {
+            "image": _object(
+                {
+                    "repository": {"type": "string", "pattern": r"^[a-z0-9][a-z0-9._/-]*$"},
+                    "tag": {"type": "string", "pattern": r"^[A-Za-z0-9._-]{1,128}$", "not": {"const": "latest"}},
+                    "digest": {"type": "string", "pattern": r"^(sha256:[a-f0-9]{64})?$"},
+                    "pullPolicy": {"enum": ["Always"]},
+                }
+            ),
+            "environment": {"type": "string", "pattern": NAME},
+            "tier": {"enum": ["dev", "staging", "prod"]},
+            "containerPort": {"type": "integer", "minimum": 1024, "maximum": 65535},
+            "healthPath": {"type": "string", "pattern": r"^/[A-Za-z0-9._~/-]*$"},
+            "resources": _resources(),
+            "autoscaling": _object(
+                {
+                    "minReplicas": replicas,
+                    "maxReplicas": replicas,
+                    "targetCPUUtilizationPercentage": {"type": "integer", "minimum": 10, "maximum": 95},
+                }
+            ),
+            "podDisruptionBudget": {
+                "type": "object",
+                "additionalProperties": False,
+                "minProperties": 1,
+                "maxProperties": 1,
+                "properties": {"minAvailable": {"type": "integer", "minimum": 1}, "maxUnavailable": {"type": "integer", "minimum": 1}},
+            },
+            "service": _object({"port": port}),
+            "ingress": _object(
+                {
+                    "className": {"type": "string", "pattern": NAME},
+                    "host": {"type": "string", "pattern": r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"},
+                    "tlsSecretName": {"type": "string", "pattern": NAME},
+                }
+            ),
+            "serviceAccount": _object({"annotations": {"type": "object", "additionalProperties": {"type": "string"}}}),
+            "securityContext": _object(
+                {k: {"type": "integer", "minimum": 10000} for k in ("runAsUser", "runAsGroup", "fsGroup")}
+            ),
+            "networkPolicy": _object(
+                {
+                    "ingressControllerNamespace": {"type": "string", "pattern": NAME},
+                    "egressPorts": {"type": "array", "items": port, "uniqueItems": True},
+                }
+            ),
+            "externalSecret": _object(
+                {
+                    "refreshInterval": {"type": "string", "pattern": r"^[0-9]+[smh]$"},
+                    "storeName": {"type": "string", "pattern": NAME},
+                    "remoteKey": {"type": "string", "pattern": r"^[A-Za-z0-9/_.-]+$"},
+                }
+            ),
+            "secretEnv": {"type": "array", "items": {"type": "string", "pattern": r"^[A-Z][A-Z0-9_]*$"}, "uniqueItems": True},
+            "terminationGracePeriodSeconds": {"type": "integer", "minimum": 0, "maximum": 600},
+        }
+    )
+    schema["$schema"] = "http://json-schema.org/draft-07/schema#"
+    schema["title"] = "dev-agent app chart values"
+    return schema

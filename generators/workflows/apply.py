@@ -1,0 +1,40 @@
+"""dev-agent-apply.yml: on push to the default branch, apply each changed environment (prod behind approval)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generators.workflows.identities import CloudIdentities
+from generators.workflows.steps import (
+    DEFAULT_BRANCH,
+    changes_job,
+    checkout,
+    install_cli,
+    matrix_logins,
+    per_environment_job,
+)
+
+FILENAME = "dev-agent-apply.yml"
+
+APPLY_SCRIPT = 'dev-agent apply "environments/${ENVIRONMENT}"\n'
+
+
+def build(clouds: list[str], ids: CloudIdentities) -> dict[str, Any]:
+    """The apply workflow; queued applies of one environment run one after another, never cancelled."""
+    steps = [
+        checkout(),
+        *install_cli(),
+        *matrix_logins(clouds, ids),
+        {"name": "Apply", "env": {"ENVIRONMENT": "${{ matrix.environment }}"}, "run": APPLY_SCRIPT},
+    ]
+    return {
+        "name": "dev-agent apply",
+        "on": {"push": {"branches": [DEFAULT_BRANCH], "paths": ["environments/**"]}},
+        "permissions": {},
+        "jobs": {
+            "changes": changes_job("${{ github.event.before }}", "${{ github.sha }}",
+                                   group="dev-agent-apply-changes-${{ github.sha }}"),
+            "apply": per_environment_job("Apply", "environments", steps, production=False),
+            "apply-production": per_environment_job("Apply", "production", steps, production=True),
+        },
+    }

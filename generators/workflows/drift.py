@@ -1,0 +1,14 @@
+"""dev-agent-drift.yml: daily drift detection over every environment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generators.workflows.scheduled import scheduled_workflow
+
+FILENAME = "dev-agent-drift.yml"
+
+
+def build(clouds: list[str], ids: CloudIdentities) -> dict[str, Any]:
+    """The drift workflow."""
+    return scheduled_workflow("dev-agent drift", "17 6 * * *", "dev-agent drift --json\n", clouds, ids)

@@ -1,0 +1,48 @@
+"""dev-agent-plan.yml: on pull requests touching environments/**, re-plan and check each changed environment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generators.workflows.identities import CloudIdentities
+from generators.workflows.steps import (
+    changes_job,
+    checkout,
+    install_cli,
+    install_validators,
+    matrix_logins,
+    per_environment_job,
+)
+
+FILENAME = "dev-agent-plan.yml"
+PR_GROUP = "pr-${{ github.event.pull_request.number }}"
+
+PLAN_SCRIPT = """\
+set -euo pipefail
+dev-agent plan --spec "environments/${ENVIRONMENT}/environment.yaml" --out . --check
+git diff --exit-code -- "environments/${ENVIRONMENT}"
+"""
+
+
+def build(clouds: list[str], ids: CloudIdentities) -> dict[str, Any]:
+    """The plan workflow."""
+    steps = [
+        checkout(),
+        *install_cli(),
+        install_validators(),
+        *matrix_logins(clouds, ids),
+        {"name": "Plan and check", "env": {"ENVIRONMENT": "${{ matrix.environment }}"}, "run": PLAN_SCRIPT},
+    ]
+    return {
+        "name": "dev-agent plan",
+        "on": {"pull_request": {"paths": ["environments/**"]}},
+        "permissions": {},
+        "jobs": {
+            "changes": changes_job("${{ github.event.pull_request.base.sha }}", "${{ github.sha }}",
+                                   group=f"dev-agent-{PR_GROUP}-changes", cancel=True),
+            "plan": per_environment_job("Plan", "environments", steps, production=False,
+                                        group_suffix=f"-{PR_GROUP}", cancel=True),
+            "plan-production": per_environment_job("Plan", "production", steps, production=False,
+                                                   group_suffix=f"-{PR_GROUP}", cancel=True),
+        },
+    }

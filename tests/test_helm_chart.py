@@ -1,0 +1,153 @@
+"""The app's Helm chart: hardened pods, scaling and disruption limits, secrets only by reference, lint/render clean."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+import helm_python
+import kubernetes_validate
+import pytest
+import yaml
+
+from bot.checks import checkov as checkov_check
+from bot.checks.context import CheckContext
+from bot.planning import plan_environment
+from bot.settings import Settings
+from bot.spec import load_spec
+from generators import helm
+from generators.helm import TEMPLATES, chart_dir
+from generators.output import write_tree
+from tests.conftest import FIXTURES, require_tool
+
+SPECS = sorted((FIXTURES / "specs").glob("*.yaml"))
+
+
+def _chart(spec_path: Path, out: Path) -> tuple[Path, dict[str, dict]]:
+    """Write the chart for a spec and render it; returns the chart dir and rendered objects by kind."""
+    plan = plan_environment(load_spec(spec_path))
+    write_tree(helm.generate(plan, Settings()), out)
+    chart = out / chart_dir(plan)
+    rendered = helm_python.Chart.load(str(chart)).render(name=chart.name, namespace=plan.spec.name, is_install=True)
+    objects = {}
+    for text in rendered.values():
+        for doc in yaml.safe_load_all(text):
+            if doc:
+                objects[doc["kind"]] = doc
+    return chart, objects
+
+
+@pytest.fixture(scope="module")
+def staging(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, dict]]:
+    return _chart(FIXTURES / "specs" / "aws-staging.yaml", tmp_path_factory.mktemp("chart"))
+
+
+def test_pods_are_hardened(staging) -> None:
+    pod = staging[1]["Deployment"]["spec"]["template"]["spec"]
+    assert pod["securityContext"]["runAsNonRoot"] is True
+    assert pod["securityContext"]["runAsUser"] >= 10000
+    assert pod["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
+    assert pod["automountServiceAccountToken"] is False
+    assert pod["topologySpreadConstraints"][0]["labelSelector"]["matchLabels"] == staging[1]["Deployment"]["spec"]["selector"]["matchLabels"]
+    (container,) = pod["containers"]
+    ctx = container["securityContext"]
+    assert ctx["readOnlyRootFilesystem"] is True
+    assert ctx["allowPrivilegeEscalation"] is False
+    assert ctx["capabilities"]["drop"] == ["ALL"]
+    assert ctx["seccompProfile"] == {"type": "RuntimeDefault"}
+    assert container["resources"]["requests"] == {"cpu": "500m", "memory": "1024Mi"}
+    assert container["resources"]["limits"] == {"cpu": "500m", "memory": "1024Mi"}
+    assert container["livenessProbe"]["httpGet"] == {"path": "/healthz", "port": "http"}
+    assert container["readinessProbe"]["httpGet"] == {"path": "/healthz", "port": "http"}
+    assert container["ports"][0]["containerPort"] == 8000
+
+
+def test_image_is_pinned_never_latest(staging, tmp_path: Path) -> None:
+    image = staging[1]["Deployment"]["spec"]["template"]["spec"]["containers"][0]["image"]
+    assert image == "ghcr.io/payments/payments-api:0.1.0"
+    _, gcp = _chart(FIXTURES / "specs" / "gcp-prod.yaml", tmp_path)
+    assert gcp["Deployment"]["spec"]["template"]["spec"]["containers"][0]["image"].startswith(
+        "ghcr.io/commerce/orders@sha256:0123456789abcdef")
+
+
+def test_schema_refuses_a_latest_tag(staging) -> None:
+    chart = helm_python.Chart.load(str(staging[0]))
+    with pytest.raises(helm_python.HelmValuesError):
+        chart.validate_schema({"image": {"tag": "latest"}})
+    with pytest.raises(helm_python.HelmValuesError):
+        chart.validate_schema({"containerPort": 80})
+    chart.validate_schema({"image": {"tag": "1.2.3"}})
+
+
+def test_hpa_pdb_and_network_policy_follow_the_spec(staging) -> None:
+    objects = staging[1]
+    assert objects["HorizontalPodAutoscaler"]["spec"]["minReplicas"] == 2
+    assert objects["HorizontalPodAutoscaler"]["spec"]["maxReplicas"] == 6
+    assert "replicas" not in objects["Deployment"]["spec"]  # the HPA owns the replica count
+    assert objects["PodDisruptionBudget"]["spec"]["minAvailable"] == 1
+    policy = objects["NetworkPolicy"]["spec"]
+    assert policy["podSelector"]["matchLabels"] == objects["Deployment"]["spec"]["selector"]["matchLabels"]
+    assert set(policy["policyTypes"]) == {"Ingress", "Egress"}
+    (ingress_rule,) = policy["ingress"]
+    assert ingress_rule["from"][0]["namespaceSelector"]["matchLabels"] == {"kubernetes.io/metadata.name": "ingress-nginx"}
+    egress_ports = {p["port"] for rule in policy["egress"] for p in rule["ports"]}
+    assert {53, 443, 5432, 6379} == egress_ports
+    assert objects["ServiceAccount"]["automountServiceAccountToken"] is False
+    assert objects["Ingress"]["spec"]["tls"][0]["hosts"] == ["payments-api-staging.dev.example.com"]
+    assert all(o["metadata"]["namespace"] == "payments-api-staging" for o in objects.values())
+
+
+def test_single_replica_pdb_allows_drains(tmp_path: Path) -> None:
+    _, objects = _chart(FIXTURES / "specs" / "azure-dev.yaml", tmp_path)
+    assert objects["PodDisruptionBudget"]["spec"] == {"maxUnavailable": 1, "selector": objects["PodDisruptionBudget"]["spec"]["selector"]}
+
+
+def test_connection_settings_come_from_an_external_secret(staging) -> None:
+    objects = staging[1]
+    env = objects["Deployment"]["spec"]["template"]["spec"]["containers"][0]["env"]
+    secret_env = {e["name"]: e["valueFrom"]["secretKeyRef"] for e in env if "valueFrom" in e}
+    assert set(secret_env) == {"DATABASE_URL", "REDIS_URL"}
+    assert [e["name"] for e in env if "value" in e] == ["PORT"]
+    external = objects["ExternalSecret"]
+    assert external["apiVersion"] == "external-secrets.io/v1beta1"
+    assert external["spec"]["secretStoreRef"] == {"kind": "ClusterSecretStore", "name": "aws-secrets-manager"}
+    assert external["spec"]["target"]["name"] == secret_env["DATABASE_URL"]["name"]
+    assert {d["remoteRef"]["property"] for d in external["spec"]["data"]} == {"DATABASE_URL", "REDIS_URL"}
+
+
+def test_templates_are_fixed_text_and_values_carry_the_request(tmp_path: Path) -> None:
+    generated = [helm.generate(plan_environment(load_spec(s)), Settings()) for s in SPECS]
+    for module in TEMPLATES:
+        texts = {text for files in generated for path, text in files.items() if path.endswith(f"/templates/{module.FILENAME}")}
+        assert texts == {module.TEMPLATE}
+    values = [yaml.safe_load(text) for files in generated for path, text in files.items() if path.endswith("values.yaml")]
+    assert {v["environment"] for v in values} == {"payments-api-staging", "orders-prod", "search-dev"}
+    schema = [json.loads(text) for files in generated for path, text in files.items() if path.endswith("values.schema.json")]
+    assert schema[0]["properties"]["image"]["properties"]["tag"]["not"] == {"const": "latest"}
+
+
+@pytest.mark.parametrize("spec_path", SPECS, ids=[s.stem for s in SPECS])
+def test_chart_lints_and_renders_valid_kubernetes(spec_path: Path, tmp_path: Path) -> None:
+    chart, objects = _chart(spec_path, tmp_path)
+    report = helm_python.lint(str(chart), strict=True)
+    assert report["errors"] == [] and [m for m in report["messages"] if m["severity"] >= 2] == []
+    for kind, doc in objects.items():
+        if kind == "ExternalSecret":
+            continue  # a CRD: kubernetes-validate has no schema for it
+        kubernetes_validate.validate(doc, "1.30", strict=True)
+
+
+@pytest.mark.parametrize("spec_path", SPECS, ids=[s.stem for s in SPECS])
+def test_checkov_kubernetes_finds_nothing(spec_path: Path, tmp_path: Path) -> None:
+    require_tool("checkov")
+    plan = plan_environment(load_spec(spec_path))
+    write_tree(helm.generate(plan, Settings()), tmp_path)
+    with tempfile.TemporaryDirectory() as scratch:
+        ctx = CheckContext(env_dir=tmp_path / f"environments/{plan.spec.name}", repo_root=tmp_path,
+                           workdir=Path(scratch), settings=Settings())
+        results = {r.name: r for r in checkov_check.check(ctx)}
+    kubernetes = results["checkov kubernetes"]
+    assert kubernetes.passed, kubernetes.details
+    assert "0 failed" in kubernetes.details and " 0 resources" not in kubernetes.details
+    assert results["checkov terraform"].details.startswith("0 resources scanned")
