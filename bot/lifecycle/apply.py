@@ -55,7 +55,8 @@ def _timed(timings: dict[str, float], progress: Progress, step: str, action: Cal
     start = time.monotonic()
     result = action()
     timings[step] = time.monotonic() - start
-    progress(f"{step}: {'ok' if result.ok else 'failed'} in {timings[step]:.1f}s")
+    state = "timed out" if result.timed_out else f"exit {result.returncode}"
+    progress(f"{step}: {state} in {timings[step]:.1f}s")
     return result
 
 

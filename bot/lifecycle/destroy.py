@@ -46,11 +46,14 @@ def destroy_environment(path: Path | str, settings: Settings, github: GitHubTarg
                 raise StepFailed("terraform destroy", result.stderr or result.stdout)
     except (StepFailed, terraform.TerraformError) as exc:
         step = getattr(exc, "step", "terraform")
-        if github and issue and LOCK_ERROR not in str(exc):
+        if LOCK_ERROR in str(exc):
+            return ApplyResult(name=name, exit_code=EXIT_FAILED, status="locked", failed_step=step, timings=timings,
+                               message=f"{name}: the state is locked by another run; nothing was destroyed.\n"
+                                       + trim_error(str(exc), 1500))
+        if github and issue:
             github.writer.comment(issue, f"Destroying `{name}` failed at {step}:\n\n{code_block(trim_error(str(exc)))}",
                                   f"<!-- dev-agent:destroy-failed env={name} at={int(time.time())} -->")
-        if LOCK_ERROR not in str(exc):
-            _record(settings, workspace, github, "failed", actor, "", detail=f"destroy failed at {step}", action="destroy")
+        _record(settings, workspace, github, "failed", actor, "", detail=f"destroy failed at {step}", action="destroy")
         return ApplyResult(name=name, exit_code=EXIT_FAILED, status="failed", failed_step=step, timings=timings,
                            message=f"{name}: destroy failed at {step}\n{trim_error(str(exc), 3000)}")
     if github:
