@@ -26,7 +26,8 @@ def _fit(name: str, text: str, max_length: int, separator: str) -> str:
 def _clean(text: str, allowed: str, separator: str, lower: bool = True) -> str:
     value = text.lower() if lower else text
     value = re.sub(f"[^{allowed}]+", separator, value)
-    value = re.sub(f"{re.escape(separator)}+", separator, value).strip(separator)
+    if separator:
+        value = re.sub(f"{re.escape(separator)}+", separator, value).strip(separator)
     return value
 
 

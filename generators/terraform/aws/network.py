@@ -18,7 +18,7 @@ def _subnets(ctx: Context, label: str, offset: int) -> list[Block]:
                   cidr_block=Call("cidrsubnet", VPC_CIDR, 4, Op(Ref("count.index"), "+", offset)),
                   availability_zone=Call("element", AZ_NAMES, Ref("count.index")),
                   map_public_ip_on_launch=False,
-                  tags={"Name": Call("format", "%s-" + label + "-%d", NAME, Ref("count.index")), "tier": label})]
+                  tags={"Name": Call("format", "%s-" + label + "-%d", NAME, Ref("count.index")), "subnet": label})]
 
 
 def _routes(ctx: Context) -> list[Block]:

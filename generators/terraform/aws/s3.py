@@ -56,7 +56,8 @@ def bucket_blocks(ctx: Context, label: str, name: str, versioning: bool, kms: bo
     ]
     if log_target:
         blocks.append(block("resource", "aws_s3_bucket_logging", label, bucket=ref,
-                            target_bucket=Ref("aws_s3_bucket.logs.id"), target_prefix=f"s3/{label}/"))
+                            target_bucket=Ref("aws_s3_bucket.logs.id"), target_prefix=f"s3/{label}/",
+                            depends_on=[Ref("aws_s3_bucket_policy.logs")]))
     return blocks
 
 

@@ -5,25 +5,18 @@ from __future__ import annotations
 from bot.planning import Plan
 from bot.spec import ComputeKind
 from generators.hcl import Block, Call, Ref, block
-from generators.terraform import Context
 
 VPC_ID = Ref("aws_vpc.main.id")
 VPC_CIDR = Ref("aws_vpc.main.cidr_block")
 PRIVATE_SUBNETS = Ref("aws_subnet.private[*].id")
 PUBLIC_SUBNETS = Ref("aws_subnet.public[*].id")
 KMS_ARN = Ref("aws_kms_key.main.arn")
-KMS_ID = Ref("aws_kms_key.main.key_id")
 APP_SG = Ref("aws_security_group.app.id")
 EKS_CLUSTER_SG = Ref("aws_eks_cluster.main.vpc_config[0].cluster_security_group_id")
 ACCOUNT_ID = Ref("data.aws_caller_identity.current.account_id")
 PARTITION = Ref("data.aws_partition.current.partition")
 REGION = Ref("var.region")
 NAME = Ref("local.name")
-
-
-def named(ctx: Context, suffix: str) -> Call:
-    """`"<env>-<suffix>"` built from `local.name` (the environment name is never spliced into syntax)."""
-    return Call("format", "%s-" + suffix.replace("%", ""), NAME)
 
 
 def workload_sources(plan: Plan) -> list[Ref]:

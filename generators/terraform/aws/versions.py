@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from generators.hcl import Block, Ref, block
 from generators.terraform import Context
+from generators.terraform.names import dns_label
 
 REQUIRED_VERSION = ">= 1.6"
 AWS_PROVIDER = {"source": "hashicorp/aws", "version": "~> 5.100"}
@@ -15,7 +16,7 @@ def build(ctx: Context) -> list[Block]:
               required_providers=block("required_providers", aws=AWS_PROVIDER)),
         block("provider", "aws", region=Ref("var.region"),
               default_tags=block("default_tags", tags=Ref("local.tags"))),
-        block("locals", name=ctx.name, tags=dict(ctx.tags)),
+        block("locals", name=dns_label(ctx.name, max_length=40), tags=dict(ctx.tags)),
         block("data", "aws_caller_identity", "current"),
         block("data", "aws_partition", "current"),
         block("variable", "region", type=Ref("string"), default=ctx.spec.region,

@@ -1,0 +1,56 @@
+"""Representative AWS environment specs shared by the generate, checkov and apply tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from bot.planning import Plan, plan_environment
+from bot.settings import Settings
+from bot.spec import spec_from_data
+from generators.terraform import generate
+
+TODAY = dt.date(2026, 1, 5)
+
+SPECS: dict[str, dict] = {
+    "kubernetes": dict(name="shop-dev", cloud="aws", region="us-east-1", owner="team-shop", ttl_days=7,
+                       compute=dict(kind="kubernetes", min_replicas=2, max_replicas=6)),
+    "containers": dict(name="api-dev", cloud="aws", region="us-east-1", owner="team-api",
+                       compute=dict(kind="containers", min_replicas=1, max_replicas=3)),
+    "vm": dict(name="legacy-dev", cloud="aws", region="us-east-1", compute=dict(kind="vm", min_replicas=2, max_replicas=2)),
+    "functions": dict(name="hooks-dev", cloud="aws", region="us-east-1", compute=dict(kind="functions")),
+    "postgres-redis-s3-sqs": dict(name="payments-dev", cloud="aws", region="us-east-1", owner="payments",
+                                  ttl_days=14, compute=dict(kind="containers"),
+                                  databases=[dict(engine="postgres", version="16")], cache=dict(engine="redis"),
+                                  buckets=[dict(name="receipts")], queue=dict(engine="sqs")),
+    "mysql-ha": dict(name="orders-staging", cloud="aws", region="us-east-1", tier="staging",
+                     compute=dict(kind="containers"), databases=[dict(engine="mysql", high_availability=True)]),
+    "mongo-kafka-search": dict(name="catalog-dev", cloud="aws", region="us-east-1", compute=dict(kind="kubernetes"),
+                               databases=[dict(engine="mongodb")], queue=dict(engine="kafka"),
+                               search=dict(engine="opensearch")),
+    "memcached-rabbitmq": dict(name="chat-dev", cloud="aws", region="us-east-1", compute=dict(kind="vm"),
+                               cache=dict(engine="memcached"), queue=dict(engine="rabbitmq")),
+    "prod": dict(name="shop-prod", cloud="aws", region="us-west-2", tier="prod", owner="team-shop",
+                 compute=dict(kind="containers", min_replicas=3, max_replicas=9),
+                 databases=[dict(engine="postgres"), dict(engine="mongodb")], cache=dict(engine="redis"),
+                 queue=dict(engine="rabbitmq"), search=dict(engine="opensearch"), buckets=[dict(name="assets")]),
+}
+
+
+def make_plan(key: str) -> Plan:
+    """The plan of one named spec."""
+    return plan_environment(spec_from_data(SPECS[key]), today=TODAY)
+
+
+def terraform_files(plan: Plan, settings: Settings | None = None) -> dict[str, str]:
+    """Generated Terraform keyed by file name (`versions.tf`, ...)."""
+    files = generate(plan, settings or Settings())
+    return {Path(path).name: text for path, text in files.items()}
+
+
+def write_terraform(plan: Plan, directory: Path, settings: Settings | None = None) -> Path:
+    """Write the generated Terraform into `directory` and return it."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, text in terraform_files(plan, settings).items():
+        (directory / name).write_text(text)
+    return directory
