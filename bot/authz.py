@@ -8,7 +8,7 @@ WRITE_PERMISSIONS = frozenset({"admin", "maintain", "write"})
 
 
 def refusal(ctx: Any, writer: Any, login: str, action: str) -> str | None:
-    """Why `login` may not perform `action` ("request" or "apply"), or None when allowed."""
+    """Why `login` may not perform `action` ("request" or "override"), or None when allowed."""
     permission = writer.permission(login)
     if permission not in WRITE_PERMISSIONS:
         return f"@{login} needs write access to this repository (has: {permission})"
@@ -16,17 +16,17 @@ def refusal(ctx: Any, writer: Any, login: str, action: str) -> str | None:
 
 
 def org_policy_refusal(settings: Any, login: str, action: str) -> str | None:
-    """The org policy's requester (`request`) or applier (`apply`) list.
+    """The org policy's `request` or `override` list (policies/schema.py `OrgPolicy.may_*`).
 
-    Seam: the policy engine (`policies.engine.may_request/may_apply(login, settings) -> bool`) ships on
-    its own branch; without it only the repository permission applies.
+    Team membership is not looked up yet, so only user entries (and `*`) admit people. Without the policy
+    package only the repository permission applies.
     """
     try:
-        from policies import engine
+        from policies.schema import load_policy
     except ImportError:
         return None
-    check = getattr(engine, "may_apply" if action == "apply" else "may_request", None)
-    if check is None or check(login, settings):
+    policy = load_policy(settings.policy_file)
+    check = {"request": policy.may_request, "override": policy.may_override}[action]
+    if check(login, ()):
         return None
-    listing = "appliers" if action == "apply" else "requesters"
-    return f"@{login} is not on the org policy's {listing} list"
+    return f"@{login} is not on the org policy's `{action}` list"

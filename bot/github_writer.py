@@ -105,25 +105,6 @@ class RepositoryWriter:
             self._api("PATCH", f"/git/refs/heads/{quote(branch)}", input={"sha": sha, "force": True})
         return ref
 
-    def delete_branch(self, branch: str) -> None:
-        try:
-            self._api("DELETE", f"/git/refs/heads/{quote(branch)}")
-        except GithubException as exc:
-            if exc.status not in (404, 422):
-                raise
-
-    def read_file(self, path: str, ref: str) -> str | None:
-        """A text file at `ref`, or None when absent."""
-        try:
-            content = self.repo.get_contents(path, ref=ref)
-        except GithubException as exc:
-            if exc.status == 404:
-                return None
-            raise
-        if isinstance(content, list):
-            return None
-        return content.decoded_content.decode("utf-8", "replace")
-
     # --- pull request -----------------------------------------------------------------------------------
 
     def find_pull(self, branch: str, state: str = "open") -> PullRequest | None:

@@ -85,4 +85,29 @@ def process_delivery(delivery_id: str, event: str, payload: dict[str, Any], ctx:
     base = ctx or worker_context()
     job_ctx = replace(base, job_id=f"delivery-{delivery_id}")
     log.info("processing delivery %s (%s.%s)", delivery_id, event, payload.get("action"))
-    return load_handlers().dispatch(job_ctx, event, payload)
+    try:
+        return load_handlers().dispatch(job_ctx, event, payload)
+    except Exception:
+        if _last_rq_attempt():
+            _mark_failed(job_ctx, payload)
+        raise
+
+
+def _last_rq_attempt() -> bool:
+    from rq import get_current_job
+
+    job = get_current_job()
+    return job is not None and not job.retries_left
+
+
+def _mark_failed(ctx: JobContext, payload: dict[str, Any]) -> None:
+    """After the last retry, react 😕 on what triggered the job so nobody waits on 👀 forever."""
+    from bot.handlers import writer_for
+
+    issue, comment = payload.get("issue") or {}, payload.get("comment") or {}
+    if not isinstance(issue.get("number"), int):
+        return
+    try:
+        writer_for(ctx, payload).react(issue["number"], "confused", comment_id=comment.get("id"))
+    except Exception:
+        log.exception("could not mark the failed delivery on #%s", issue["number"])

@@ -6,7 +6,6 @@ emphasis, tables or mentions.
 
 from __future__ import annotations
 
-import html
 import re
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#!|~])")
@@ -58,20 +57,6 @@ def table(headers: list[str], rows: list[list[str]], align: list[str] | None = N
     lines = ["| " + " | ".join(headers) + " |", "| " + " | ".join(rule) + " |"]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines)
-
-
-_ESCAPE_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-
-
-def escape(text: str, limit: int = 200) -> str:
-    """`text` as inert inline markdown: truncated, one line, HTML- and markdown-escaped, mentions defused."""
-    text = str(text)
-    clipped = text[:limit] + ("…" if len(text) > limit else "")
-    clipped = _CONTROL.sub("", clipped).replace("\r", " ").replace("\n", " ")
-    clipped = html.escape(clipped, quote=True)
-    clipped = _ESCAPE_SPECIALS.sub(r"\\\1", clipped)
-    return clipped.replace("@", "&#64;")
 
 
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}

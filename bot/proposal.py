@@ -19,7 +19,7 @@ from bot.commands.parser import apply_assignments
 from bot.github_writer import RepositoryWriter
 from bot.issue_form import FormError, parse_issue_body
 from bot.locks import LockBusy, LockInfo
-from bot.markdown import escape
+from bot.echo import echo
 from bot.spec import EnvironmentSpec, SpecError, spec_from_data
 
 STATUS_MARKER = "<!-- dev-agent:status -->"
@@ -125,11 +125,16 @@ def derive_spec(issue: dict[str, Any], state: RequestState, settings: Any,
 def _understand(text: str, settings: Any) -> tuple[dict[str, Any], list[str], list[str]]:
     if not text:
         return {}, [], []
+    from bot.understanding import RequestError
+
     try:
         from bot.understanding import understand  # seam: provided by the understanding package
     except ImportError:
         return {}, [], ["no understanding engine is installed: fill in the issue form fields or a ```yaml spec"]
-    result = understand(text, settings)
+    try:
+        result = understand(text, settings)
+    except RequestError as exc:
+        return {}, [f"the request text cannot be read: {exc}"], []
     data = result.spec.model_dump(mode="json", exclude_none=True) if result.spec else dict(result.partial)
     notes = [*result.notes, *(f"refused: {r}" for r in result.refused)]
     return data, list(result.questions), notes
@@ -142,8 +147,8 @@ def post_status(target: Target, state: RequestState, text: str) -> None:
 
 def clarify(target: Target, state: RequestState, derived: Derived) -> None:
     lines = ["**dev-agent needs a few answers before it can propose this environment.**", ""]
-    lines += [f"- {escape(q, 300)}" for q in derived.questions]
-    lines += [f"- note: {escape(n, 300)}" for n in derived.notes]
+    lines += [f"- {echo(q, 300)}" for q in derived.questions]
+    lines += [f"- note: {echo(n, 300)}" for n in derived.notes]
     lines += ["", "Edit the issue, or answer with `/dev-agent set key=value` (see `/dev-agent help`)."]
     post_status(target, state, "\n".join(lines))
     target.writer.set_labels(target.issue["number"], ["needs-info"])
@@ -163,7 +168,7 @@ def propose(ctx: Any, target: Target, state: RequestState, derived: Derived) -> 
         try:
             lock = ctx.locks.acquire(key, spec.name, target.owner, target.actor)
         except LockBusy as busy:
-            post_status(target, state, f"**{escape(spec.name)} is locked** by {escape(busy.holder.describe())}. "
+            post_status(target, state, f"**{echo(spec.name)} is locked** by {echo(busy.holder.describe())}. "
                         "It is released when that pull request closes, or with `/dev-agent unlock`.")
             raise
         plan = plan_environment(spec)
@@ -192,7 +197,7 @@ def propose(ctx: Any, target: Target, state: RequestState, derived: Derived) -> 
         target.writer.set_labels(pull.number, ["dev-agent", f"cloud:{spec.cloud.value}"] + (["policy-failed"] if failures else []),
                                  [] if failures else ["policy-failed"], present=_label_names(pull.raw_data))
         state.environment, state.pull = spec.name, pull.number
-        post_status(target, state, f"Proposed **{escape(spec.name)}** in #{pull.number} "
+        post_status(target, state, f"Proposed **{echo(spec.name)}** in #{pull.number} "
                     f"({len(result.files)} files, commit `{commit.sha[:7]}`).")
         target.writer.set_labels(state.issue, [], ["needs-info"], present=_label_names(target.issue))
         return pull.number
@@ -237,12 +242,12 @@ def _pull_body(spec: EnvironmentSpec, state: RequestState, result: Any) -> str:
 
 def _report(result: Any, lock: LockInfo, state: RequestState, failures: list[str], settings: Any) -> str:
     body = result.report or "\n".join(["## dev-agent plan", "", "Files:", *(f"- `{p}`" for p in sorted(result.files))])
-    extra = ["", "---", f"**Lock:** `{escape(lock.environment)}` held by {escape(lock.describe())}."]
-    extra += [f"**Override:** {escape(rule)} — {escape(reason, 300)}" for rule, reason in sorted(state.overrides.items())]
+    extra = ["", "---", f"**Lock:** `{echo(lock.environment)}` held by {echo(lock.describe())}."]
+    extra += [f"**Override:** {echo(rule)} — {echo(reason, 300)}" for rule, reason in sorted(state.overrides.items())]
     if not settings.run_checks:
         extra.append("Validators (terraform, checkov, helm) run in the dev-agent-plan workflow on this PR.")
     if failures:
-        extra += ["", "**Blocking:**", *(f"- {escape(f, 300)}" for f in failures)]
+        extra += ["", "**Blocking:**", *(f"- {echo(f, 300)}" for f in failures)]
     return f"{REPORT_MARKER}\n{body}\n" + "\n".join(extra)
 
 

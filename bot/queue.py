@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from bot.webhooks import Delivery
+from bot.webhooks import DEDUPE_TTL_SECONDS, Delivery, MemoryDeduper
 
 log = logging.getLogger(__name__)
 
@@ -18,11 +18,18 @@ RETRY_INTERVALS = [2, 10, 30]
 
 
 class JobQueue(Protocol):
-    """Where verified deliveries go; `enqueue` must return quickly."""
+    """Where verified deliveries go. `submit` dedupes by delivery id and enqueues in one step, quickly:
+    True when queued, False for a delivery seen before."""
 
-    def enqueue(self, delivery: Delivery) -> None: ...
+    async def submit(self, delivery: Delivery) -> bool: ...
 
-    def ready(self) -> bool: ...
+    async def ready(self) -> bool: ...
+
+
+def _utcnow() -> Any:
+    from datetime import datetime, timezone
+
+    return datetime.now(timezone.utc)
 
 
 def job_id(delivery_id: str) -> str:
@@ -30,32 +37,72 @@ def job_id(delivery_id: str) -> str:
     return f"delivery-{delivery_id}"
 
 
-class RQQueue:
-    """rq queue: jobs survive web restarts and are retried (also after a worker is killed)."""
+# Dedupe mark + rq job hash + queue push in one atomic round trip: a delivery is either fully queued
+# or not at all (a Redis failure leaves nothing behind, so GitHub's redelivery is accepted later).
+_SUBMIT = """
+if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then return 0 end
+redis.call('HSET', KEYS[2], unpack(ARGV, 3))
+redis.call('RPUSH', KEYS[3], ARGV[2])
+redis.call('SADD', KEYS[4], KEYS[3])
+return 1
+"""
 
-    def __init__(self, redis: Any, name: str):
+
+def redis_options() -> dict[str, Any]:
+    """Client options for the endpoint: short timeouts and one quick retry, so an outage is a fast 503."""
+    from redis.backoff import ConstantBackoff
+    from redis.retry import Retry
+
+    return {"socket_timeout": 1, "socket_connect_timeout": 1, "retry": Retry(ConstantBackoff(0.01), 1)}
+
+
+class RQQueue:
+    """rq queue: jobs survive web restarts and are retried (also after a worker is killed).
+
+    The endpoint talks to Redis through an asyncio client (one per event loop), so waiting on Redis
+    never blocks other deliveries; the job itself is built by rq and stored by one Lua script.
+    """
+
+    def __init__(self, url: str, name: str, dedupe_ttl: int = DEDUPE_TTL_SECONDS,
+                 dedupe_prefix: str = "dev-agent:delivery:"):
+        from redis import Redis
         from rq import Queue
 
-        self.redis = redis
-        self.queue = Queue(name, connection=redis)
+        self.url = url
+        self.queue = Queue(name, connection=Redis.from_url(url, **redis_options()))
+        self.dedupe_ttl, self.dedupe_prefix = dedupe_ttl, dedupe_prefix
+        self._clients: dict[int, tuple[Any, Any]] = {}
 
-    def enqueue(self, delivery: Delivery) -> None:
+    def _async_client(self) -> tuple[Any, Any]:
+        import asyncio
+
+        from redis.asyncio import Redis
+
+        loop = id(asyncio.get_running_loop())
+        if loop not in self._clients:
+            client = Redis.from_url(self.url, **redis_options())
+            self._clients = {loop: (client, client.register_script(_SUBMIT))}
+        return self._clients[loop]
+
+    async def submit(self, delivery: Delivery) -> bool:
         from rq import Retry
+        from rq.job import JobStatus
 
-        self.queue.enqueue(
-            JOB_FUNCTION,
-            delivery.id,
-            delivery.event,
-            delivery.payload,
-            job_id=job_id(delivery.id),
-            job_timeout=JOB_TIMEOUT_SECONDS,
-            retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
-            result_ttl=3600,
-            failure_ttl=7 * 24 * 3600,
+        job = self.queue.create_job(
+            JOB_FUNCTION, args=(delivery.id, delivery.event, delivery.payload), job_id=job_id(delivery.id),
+            timeout=JOB_TIMEOUT_SECONDS, retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
+            result_ttl=3600, failure_ttl=7 * 24 * 3600,
         )
+        job.origin, job.enqueued_at, job._status = self.queue.name, _utcnow(), JobStatus.QUEUED
+        fields = [item for key, value in job.to_dict().items() if value is not None
+                  for item in (key, value if isinstance(value, (bytes, str)) else str(value))]
+        keys = [self.dedupe_prefix + delivery.id, job.key, self.queue.key, self.queue.redis_queues_keys]
+        _, script = self._async_client()
+        return bool(await script(keys=keys, args=[self.dedupe_ttl, job.id, *fields]))
 
-    def ready(self) -> bool:
-        return bool(self.redis.ping())
+    async def ready(self) -> bool:
+        client, _ = self._async_client()
+        return bool(await client.ping())
 
 
 class InProcessQueue:
@@ -63,31 +110,29 @@ class InProcessQueue:
 
     def __init__(self, run: Callable[[str, str, dict[str, Any]], Any], retry_intervals: list[float] | None = None):
         self.run = run
+        self.deduper = MemoryDeduper()
         self.retry_intervals = RETRY_INTERVALS if retry_intervals is None else retry_intervals
-        self.jobs: stdlib_queue.Queue[Delivery | None] = stdlib_queue.Queue()
+        self.jobs: stdlib_queue.Queue[Delivery] = stdlib_queue.Queue()
         self.thread = threading.Thread(target=self._work, name="dev-agent-worker", daemon=True)
         self.thread.start()
 
-    def enqueue(self, delivery: Delivery) -> None:
+    async def submit(self, delivery: Delivery) -> bool:
+        if not self.deduper.first_time(delivery.id):
+            return False
         self.jobs.put(delivery)
+        return True
 
-    def ready(self) -> bool:
+    async def ready(self) -> bool:
         return self.thread.is_alive()
 
     def join(self) -> None:
         """Wait until every queued job ran (tests and the demo)."""
         self.jobs.join()
 
-    def stop(self) -> None:
-        self.jobs.put(None)
-        self.thread.join(timeout=10)
-
     def _work(self) -> None:
         while True:
             delivery = self.jobs.get()
             try:
-                if delivery is None:
-                    return
                 self._run_with_retries(delivery)
             finally:
                 self.jobs.task_done()

@@ -1,4 +1,4 @@
-"""The webhook endpoint: verify, dedupe, enqueue, answer 202 — in milliseconds.
+"""The webhook endpoint: verify, then dedupe + enqueue in one step, answer 202 — in milliseconds.
 
 `build_runtime(settings)` wires the app to its queue: rq when `REDIS_URL` is set, otherwise the embedded
 in-process worker (one process runs everything; the demo uses this).
@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 
 from bot.queue import InProcessQueue, JobQueue, RQQueue
 from bot.settings import Settings
-from bot.webhooks import MAX_BODY_BYTES, Deduper, MemoryDeduper, RedisDeduper, WebhookError, parse_delivery
+from bot.webhooks import MAX_BODY_BYTES, WebhookError, parse_delivery
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +24,7 @@ class ConfigError(RuntimeError):
     """The bot cannot serve with these settings."""
 
 
-def create_app(secret: bytes, queue: JobQueue, deduper: Deduper, bot_login: str = "") -> FastAPI:
+def create_app(secret: bytes, queue: JobQueue, bot_login: str = "") -> FastAPI:
     """The ASGI app: POST /webhooks, GET /healthz, GET /readyz.
 
     Deliveries nobody handles (no handler for the event/action, or sent by a bot such as this App)
@@ -57,15 +57,11 @@ def create_app(secret: bytes, queue: JobQueue, deduper: Deduper, bot_login: str 
         if not router.handlers_for(delivery.event, delivery.action) or sent_by_bot(delivery.payload, bot_login):
             return _answer(200, status="ignored", delivery=delivery.id)
         try:
-            if not deduper.first_time(delivery.id):
-                return _answer(200, status="duplicate", delivery=delivery.id)
+            queued = await queue.submit(delivery)
         except RedisError:
             return _answer(503, error="queue unavailable; GitHub will redeliver")
-        try:
-            queue.enqueue(delivery)
-        except RedisError:
-            _forget(deduper, delivery.id)
-            return _answer(503, error="queue unavailable; GitHub will redeliver")
+        if not queued:
+            return _answer(200, status="duplicate", delivery=delivery.id)
         return _answer(202, status="queued", delivery=delivery.id)
 
     @app.get("/healthz")
@@ -75,7 +71,7 @@ def create_app(secret: bytes, queue: JobQueue, deduper: Deduper, bot_login: str 
     @app.get("/readyz")
     async def readyz() -> JSONResponse:
         try:
-            ready = queue.ready()
+            ready = await queue.ready()
         except RedisError:
             ready = False
         return _answer(200, status="ready") if ready else _answer(503, status="queue unavailable")
@@ -85,16 +81,6 @@ def create_app(secret: bytes, queue: JobQueue, deduper: Deduper, bot_login: str 
 
 def _answer(http_status: int, **content: Any) -> JSONResponse:
     return JSONResponse(content, status_code=http_status)
-
-
-def _forget(deduper: Deduper, delivery_id: str) -> None:
-    """Undo the dedupe mark so GitHub's redelivery is accepted (best effort: Redis may be down)."""
-    from redis.exceptions import RedisError
-
-    try:
-        deduper.forget(delivery_id)
-    except RedisError:
-        log.warning("could not clear the dedupe mark of %s", delivery_id)
 
 
 @dataclass
@@ -112,23 +98,13 @@ def build_runtime(settings: Settings, context: Any = None) -> Runtime:
         raise ConfigError("set DEV_AGENT_WEBHOOK_SECRET (the App's webhook secret)")
     secret = settings.webhook_secret.get_secret_value().encode()
     if settings.redis_url:
-        redis = web_redis(settings.redis_url)
-        queue: JobQueue = RQQueue(redis, settings.queue_name)
-        return Runtime(create_app(secret, queue, RedisDeduper(redis), settings.bot_login), queue)
+        queue: JobQueue = RQQueue(settings.redis_url, settings.queue_name)
+        return Runtime(create_app(secret, queue, settings.bot_login), queue)
     from bot.jobs import build_context, process_delivery
 
     ctx = context or build_context(settings)
     queue = InProcessQueue(lambda delivery_id, event, payload: process_delivery(delivery_id, event, payload, ctx))
-    return Runtime(create_app(secret, queue, MemoryDeduper(), settings.bot_login), queue, ctx)
-
-
-def web_redis(url: str) -> Any:
-    """A Redis client for the endpoint: short timeouts and one quick retry, so an outage is a fast 503."""
-    from redis import Redis
-    from redis.backoff import ConstantBackoff
-    from redis.retry import Retry
-
-    return Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1, retry=Retry(ConstantBackoff(0.01), 1))
+    return Runtime(create_app(secret, queue, settings.bot_login), queue, ctx)
 
 
 def app_from_environment() -> FastAPI:

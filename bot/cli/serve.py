@@ -17,6 +17,7 @@ def register(app: typer.Typer) -> None:
         """Serve POST /webhooks, GET /healthz and GET /readyz. Without REDIS_URL jobs run in this process."""
         import uvicorn
 
+        from bot.github_app import GitHubAppError
         from bot.settings import get_settings
         from bot.web import ConfigError, build_runtime
 
@@ -26,7 +27,7 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(EXIT_INVALID)
         try:
             build_runtime(settings)  # validate the configuration before binding
-        except (ConfigError, ValueError) as exc:
+        except (ConfigError, GitHubAppError, ValueError) as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(EXIT_INVALID) from None
         uvicorn.run("bot.web:app_from_environment", factory=True, host=host, port=port, workers=workers,

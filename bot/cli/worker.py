@@ -35,6 +35,13 @@ def register(app: typer.Typer) -> None:
         if not settings.redis_url:
             typer.echo("error: set REDIS_URL; without it `dev-agent serve` runs jobs itself", err=True)
             raise typer.Exit(EXIT_INVALID)
+        from bot.github_app import GitHubApp, GitHubAppError
+
+        try:
+            GitHubApp(settings)  # fail early and clearly on a missing App id or key
+        except GitHubAppError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(EXIT_INVALID) from None
         redis = Redis.from_url(settings.redis_url)
         if processes == 1:
             rq_worker = PreloadedWorker([Queue(settings.queue_name, connection=redis)], connection=redis,

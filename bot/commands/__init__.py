@@ -20,4 +20,4 @@ def runners() -> dict[str, Runner]:
 
 # action each verb needs from the org policy (help needs none)
 ACTIONS = {"plan": "request", "set": "request", "amend": "request", "destroy": "request",
-           "extend": "request", "unlock": "request", "override": "apply"}
+           "extend": "request", "unlock": "request", "override": "override"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.commands.context import CommandContext
 from bot.commands.parser import Command, CommandError
-from bot.markdown import escape
+from bot.echo import echo
 from bot.proposal import derive_spec, propose
 
 MAX_AMENDMENT_CHARS = 2000
@@ -21,5 +21,5 @@ def run(cc: CommandContext, command: Command) -> None:
     if derived.spec is None:
         raise CommandError("the amendment could not be applied: " + "; ".join(derived.questions + derived.notes))
     number = propose(cc.ctx, cc.target, cc.state, derived)
-    notes = "".join(f"\n- {escape(n, 300)}" for n in derived.notes)
+    notes = "".join(f"\n- {echo(n, 300)}" for n in derived.notes)
     cc.reply(f"Amended and updated #{number}.{notes}")

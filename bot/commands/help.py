@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.commands.context import CommandContext
 from bot.commands.parser import Command
-from bot.markdown import escape
+from bot.echo import echo
 
 HELP = """\
 | Command | What it does |
@@ -22,5 +22,5 @@ Commands in quotes or code blocks are ignored. You need write access to the repo
 
 
 def run(cc: CommandContext, command: Command) -> None:
-    note = f"{escape(command.problem, 300)}.\n\n" if command.problem else ""
+    note = f"{echo(command.problem, 300)}.\n\n" if command.problem else ""
     cc.reply(f"{note}{HELP}")

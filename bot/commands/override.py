@@ -6,7 +6,7 @@ import re
 
 from bot.commands.context import CommandContext
 from bot.commands.parser import Command, CommandError
-from bot.markdown import escape
+from bot.echo import echo
 from bot.proposal import derive_spec, propose
 
 _POLICY = re.compile(r"^[A-Za-z0-9_.:-]{1,80}$")
@@ -21,4 +21,4 @@ def run(cc: CommandContext, command: Command) -> None:
         raise CommandError("this request has no valid environment yet: run `/dev-agent plan` first")
     cc.state.overrides[policy] = reason.strip()[:500]
     number = propose(cc.ctx, cc.target, cc.state, derived)
-    cc.reply(f"Override of `{escape(policy)}` recorded; updated #{number}.")
+    cc.reply(f"Override of `{echo(policy)}` recorded; updated #{number}.")

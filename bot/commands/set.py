@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.commands.context import CommandContext
 from bot.commands.parser import Command, CommandError, parse_assignments
-from bot.markdown import escape
+from bot.echo import echo
 from bot.proposal import derive_spec, propose
 
 
@@ -15,5 +15,5 @@ def run(cc: CommandContext, command: Command) -> None:
         raise CommandError("the result would not be a valid environment: " + "; ".join(derived.questions))
     cc.state.assignments.update(assignments)
     number = propose(cc.ctx, cc.target, cc.state, derived)
-    changed = ", ".join(f"`{escape(k)}`" for k in assignments)
+    changed = ", ".join(f"`{echo(k)}`" for k in assignments)
     cc.reply(f"Set {changed}; updated #{number}.")

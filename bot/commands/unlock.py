@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from bot.commands.context import CommandContext
 from bot.commands.parser import Command
-from bot.markdown import escape
+from bot.echo import echo
 
 
 def run(cc: CommandContext, command: Command) -> None:
     environment = cc.environment()
     released = cc.ctx.locks.release(cc.target.lock_key(environment))
-    cc.reply(f"Released the lock on `{escape(environment)}`." if released else f"`{escape(environment)}` was not locked.")
+    cc.reply(f"Released the lock on `{echo(environment)}`." if released else f"`{echo(environment)}` was not locked.")

@@ -12,7 +12,7 @@ from bot.commands.parser import CommandError
 from bot.commands.parser import extract_command
 from bot.handlers import event_time, target_for, writer_for
 from bot.locks import LockBusy
-from bot.markdown import escape
+from bot.echo import echo
 from bot.proposal import load_state, request_issue_of
 from bot.routing import router
 
@@ -30,24 +30,24 @@ def on_comment(ctx: Any, payload: dict[str, Any]) -> None:
     request_number = request_issue_of(issue.get("body") or "") if issue.get("pull_request") else where
     if request_number is None and command.verb != "help":
         return  # a PR the bot did not open
-    request_issue = issue if request_number == where else writer.repo.get_issue(request_number).raw_data
+    request_issue = issue if request_number in (None, where) else writer.repo.get_issue(request_number).raw_data
     target = target_for(ctx, payload, request_issue, event_time(comment.get("created_at")), writer)
     cc = CommandContext(ctx=ctx, target=target, state=load_state(target), where=where, comment_id=comment["id"])
     writer.react(where, "eyes", comment_id=comment["id"])
     action = ACTIONS.get(command.verb)
     refused = authz.refusal(ctx, writer, target.actor, action) if action else None
     if refused:
-        cc.reply(f"Not run: {escape(refused, 300)}.")
+        cc.reply(f"Not run: {echo(refused, 300)}.")
         writer.react(where, "confused", comment_id=comment["id"])
         return
     try:
         runners()[command.verb](cc, command)
     except CommandError as exc:
-        cc.reply(f"`/dev-agent {command.verb}` failed: {escape(str(exc), 1000)}")
+        cc.reply(f"`/dev-agent {command.verb}` failed: {echo(str(exc), 1000)}")
         writer.react(where, "confused", comment_id=comment["id"])
         return
     except LockBusy as busy:
-        cc.reply(f"The environment is locked by {escape(busy.holder.describe())}.")
+        cc.reply(f"The environment is locked by {echo(busy.holder.describe())}.")
         writer.react(where, "confused", comment_id=comment["id"])
         return
     writer.react(where, "rocket", comment_id=comment["id"])

@@ -8,7 +8,7 @@ from bot import authz
 from bot.handlers import event_time, target_for
 from bot.issue_form import is_environment_request
 from bot.locks import LockBusy
-from bot.markdown import escape
+from bot.echo import echo
 from bot.proposal import load_state, plan_request, post_status
 from bot.routing import router
 
@@ -25,7 +25,7 @@ def on_request(ctx: Any, payload: dict[str, Any]) -> None:
     state = load_state(target)
     refused = authz.refusal(ctx, target.writer, target.actor, "request")
     if refused:
-        post_status(target, state, f"dev-agent cannot act on this request: {escape(refused, 300)}.")
+        post_status(target, state, f"dev-agent cannot act on this request: {echo(refused, 300)}.")
         target.writer.react(number, "confused")
         return
     try:

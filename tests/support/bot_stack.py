@@ -77,7 +77,7 @@ class BotStack:
         sandbox.add_collaborator(self.owner, self.repo, "alice", "write")
         sandbox.add_collaborator(self.owner, self.repo, "bob", "write")
         sandbox.add_collaborator(self.owner, self.repo, "eve", "read")
-        self.installation = sandbox.install(self.app, f"{self.owner}/{self.repo}")
+        self.installation = sandbox.install(self.app, self.full_name)
         self.queue_name = f"dev-agent-{uuid.uuid4().hex[:8]}"
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"

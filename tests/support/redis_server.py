@@ -31,6 +31,18 @@ class RedisServer:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> None:
+        """Start on `self.port`; a first start moves to another port if this one was taken meanwhile."""
+        for _ in range(5):
+            if self._start_once():
+                return
+            if self.started_once:
+                break
+            self.port = free_port()
+        raise RuntimeError(f"redis-server did not start on port {self.port}")
+
+    started_once = False
+
+    def _start_once(self) -> bool:
         binary = shutil.which("redis-server") or "/usr/bin/redis-server"
         self.process = subprocess.Popen(
             [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
@@ -38,17 +50,20 @@ class RedisServer:
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline and self.process.poll() is None:
             try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    return
-            except OSError:
+                if self.client().info("server")["process_id"] == self.process.pid:  # ours, not a neighbour's
+                    self.started_once = True
+                    return True
+            except Exception:  # noqa: BLE001 - not up yet
                 time.sleep(0.02)
-        raise RuntimeError("redis-server did not start")
+        self.stop()
+        return False
 
     def stop(self) -> None:
         if self.process is not None:
-            self.process.terminate()
+            if self.process.poll() is None:
+                self.process.terminate()
             self.process.wait(timeout=10)
             self.process = None
 
