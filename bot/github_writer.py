@@ -234,6 +234,16 @@ class RepositoryWriter:
             if exc.status not in (404, 422):
                 raise
 
+    def read_file(self, path: str, ref: str) -> str | None:
+        """A text file at `ref` (branch or sha), or None when absent."""
+        try:
+            content = self.repo.get_contents(path, ref=ref)
+        except GithubException as exc:
+            if exc.status == 404:
+                return None
+            raise
+        return None if isinstance(content, list) else content.decoded_content.decode("utf-8", "replace")
+
     def tree_files(self, sha: str, prefix: str) -> dict[str, str]:
         """Text of every file under `prefix` in commit `sha`."""
         tree = self._api("GET", f"/git/trees/{sha}", parameters={"recursive": "1"})
