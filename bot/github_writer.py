@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -207,3 +208,68 @@ class RepositoryWriter:
             if exc.status == 404:
                 return "none"
             raise
+
+    # --- refs, trees and issues used after the merge (apply, drift, expire, destroy) -----------------------
+
+    def ref_sha(self, ref: str) -> str | None:
+        """The commit a ref (`refs/...` without the leading `refs/`) points at, or None."""
+        try:
+            return self._api("GET", f"/git/ref/{quote(ref)}")["object"]["sha"]
+        except GithubException as exc:
+            if exc.status == 404:
+                return None
+            raise
+
+    def set_ref(self, ref: str, sha: str) -> None:
+        """Point `refs/<ref>` at `sha`, creating it when missing."""
+        if self.ref_sha(ref) is None:
+            create_once(lambda: self._api("POST", "/git/refs", input={"ref": f"refs/{ref}", "sha": sha}),
+                        lambda: self.ref_sha(ref))
+        self._api("PATCH", f"/git/refs/{quote(ref)}", input={"sha": sha, "force": True})
+
+    def delete_ref(self, ref: str) -> None:
+        try:
+            self._api("DELETE", f"/git/refs/{quote(ref)}")
+        except GithubException as exc:
+            if exc.status not in (404, 422):
+                raise
+
+    def read_file(self, path: str, ref: str) -> str | None:
+        """A text file at `ref` (branch or sha), or None when absent."""
+        try:
+            content = self.repo.get_contents(path, ref=ref)
+        except GithubException as exc:
+            if exc.status == 404:
+                return None
+            raise
+        return None if isinstance(content, list) else content.decoded_content.decode("utf-8", "replace")
+
+    def tree_files(self, sha: str, prefix: str) -> dict[str, str]:
+        """Text of every file under `prefix` in commit `sha`."""
+        tree = self._api("GET", f"/git/trees/{sha}", parameters={"recursive": "1"})
+        start = prefix.rstrip("/") + "/"
+        files = {}
+        for item in tree.get("tree", []):
+            if item.get("type") == "blob" and item["path"].startswith(start):
+                blob = self._api("GET", f"/git/blobs/{item['sha']}")
+                files[item["path"]] = base64.b64decode(blob["content"]).decode("utf-8")
+        return files
+
+    def find_issue(self, marker: str, state: str = "open") -> Any:
+        """The issue (not pull request) whose body carries `marker`, or None."""
+        for issue in self.repo.get_issues(state=state):
+            if issue.pull_request is None and marker in (issue.body or ""):
+                return issue
+        return None
+
+    def upsert_issue(self, *, marker: str, title: str, body: str, labels: list[str] = ()) -> tuple[Any, bool]:
+        """One open issue per marker: edited when it exists, created otherwise; True when created."""
+        text = body if marker in body else f"{marker}\n{body}"
+        issue = self.find_issue(marker)
+        if issue is not None:
+            if issue.title != title or issue.body != text:
+                issue.edit(title=title, body=text)
+            return issue, False
+        created = create_once(lambda: self.repo.create_issue(title=title, body=text, labels=list(labels)),
+                              lambda: self.find_issue(marker))
+        return created, True

@@ -21,6 +21,7 @@ from bot.issue_form import FormError, parse_issue_body
 from bot.locks import LockBusy, LockInfo
 from bot.echo import echo
 from bot.spec import EnvironmentSpec, SpecError, spec_from_data
+from generators.workflows.destroy import DESTROY_LABEL
 
 STATUS_MARKER = "<!-- dev-agent:status -->"
 REPORT_MARKER = "<!-- dev-agent:report -->"
@@ -217,7 +218,7 @@ def propose_destroy(ctx: Any, target: Target, state: RequestState, environment: 
             body=f"Removes `environments/{environment}`; merging tears the environment down.\n\n"
                  f"Requested in #{state.issue}.\n<!-- dev-agent:request #{state.issue} -->",
         )
-        target.writer.set_labels(pull.number, ["dev-agent", "destroy"])
+        target.writer.set_labels(pull.number, ["dev-agent", DESTROY_LABEL])  # the destroy workflow runs on it
         return pull.number
 
 

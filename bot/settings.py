@@ -79,6 +79,8 @@ class Settings(BaseSettings):
     # Behaviour
     policy_file: Path | None = Field(default=None, description="Org policy YAML; default is the bundled policies/org-policy.yaml.")
     revert_on_failure: bool = Field(default=True, description="Open a revert PR when an apply fails.")
+    kube_context: str | None = Field(default=None, description="kube context `dev-agent apply` deploys the Helm chart to; "
+                                     "unset = render only, deploy skipped.")
     tool_timeout_seconds: int = Field(default=600, gt=0, description="Limit for one external tool run.")
     terraform_plugin_mirror: Path | None = Field(
         default=None,

@@ -92,7 +92,13 @@ def test_cloud_access_is_oidc_with_least_privilege() -> None:
         assert wf["permissions"] == {}, name
         for job_name, job in _jobs(wf).items():
             logs_in = any("Log in" in step["name"] for step in job["steps"])
+            runs_lifecycle = any(f"dev-agent {c}" in s.get("run", "") for s in job["steps"]
+                                 for c in ("apply", "destroy", "drift", "expire"))
             expected = {"contents": "read", "id-token": "write"} if logs_in else {"contents": "read"}
+            if runs_lifecycle:  # reports back: comments, revert/destroy PRs, applied ref, drift issues
+                expected = {"contents": "write", "issues": "write", "pull-requests": "write", "id-token": "write"}
+                lifecycle_steps = [s for s in job["steps"] if "dev-agent " in s.get("run", "")]
+                assert all(s["env"]["GITHUB_TOKEN"] == "${{ github.token }}" for s in lifecycle_steps), name
             assert job["permissions"] == expected, f"{name}:{job_name}"
         assert "secrets." not in yaml.safe_dump(wf)
 

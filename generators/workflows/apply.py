@@ -7,6 +7,8 @@ from typing import Any
 from generators.workflows.identities import CloudIdentities
 from generators.workflows.steps import (
     DEFAULT_BRANCH,
+    REPORTING_PERMISSIONS,
+    WORKFLOW_TOKEN_ENV,
     changes_job,
     checkout,
     install_cli,
@@ -25,7 +27,7 @@ def build(clouds: list[str], ids: CloudIdentities) -> dict[str, Any]:
         checkout(),
         *install_cli(),
         *matrix_logins(clouds, ids),
-        {"name": "Apply", "env": {"ENVIRONMENT": "${{ matrix.environment }}"}, "run": APPLY_SCRIPT},
+        {"name": "Apply", "env": {"ENVIRONMENT": "${{ matrix.environment }}", **WORKFLOW_TOKEN_ENV}, "run": APPLY_SCRIPT},
     ]
     return {
         "name": "dev-agent apply",
@@ -34,7 +36,7 @@ def build(clouds: list[str], ids: CloudIdentities) -> dict[str, Any]:
         "jobs": {
             "changes": changes_job("${{ github.event.before }}", "${{ github.sha }}",
                                    group="dev-agent-apply-changes-${{ github.sha }}"),
-            "apply": per_environment_job("Apply", "environments", steps, production=False),
-            "apply-production": per_environment_job("Apply", "production", steps, production=True),
+            "apply": per_environment_job("Apply", "environments", steps, production=False, permissions=REPORTING_PERMISSIONS),
+            "apply-production": per_environment_job("Apply", "production", steps, production=True, permissions=REPORTING_PERMISSIONS),
         },
     }

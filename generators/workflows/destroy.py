@@ -7,6 +7,8 @@ from typing import Any
 from generators.workflows.identities import CloudIdentities
 from generators.workflows.steps import (
     DEFAULT_BRANCH,
+    REPORTING_PERMISSIONS,
+    WORKFLOW_TOKEN_ENV,
     changes_job,
     checkout,
     install_cli,
@@ -27,7 +29,7 @@ def build(clouds: list[str], ids: CloudIdentities) -> dict[str, Any]:
         checkout(base),
         *install_cli(),
         *matrix_logins(clouds, ids),
-        {"name": "Destroy", "env": {"ENVIRONMENT": "${{ matrix.environment }}"}, "run": DESTROY_SCRIPT},
+        {"name": "Destroy", "env": {"ENVIRONMENT": "${{ matrix.environment }}", **WORKFLOW_TOKEN_ENV}, "run": DESTROY_SCRIPT},
     ]
     changes = changes_job(base, "${{ github.event.pull_request.merge_commit_sha }}", diff_filter="D",
                           group="dev-agent-destroy-changes-${{ github.sha }}", checkout_ref=base)
@@ -41,7 +43,7 @@ def build(clouds: list[str], ids: CloudIdentities) -> dict[str, Any]:
         "permissions": {},
         "jobs": {
             "changes": changes,
-            "destroy": per_environment_job("Destroy", "environments", steps, production=False),
-            "destroy-production": per_environment_job("Destroy", "production", steps, production=True),
+            "destroy": per_environment_job("Destroy", "environments", steps, production=False, permissions=REPORTING_PERMISSIONS),
+            "destroy-production": per_environment_job("Destroy", "production", steps, production=True, permissions=REPORTING_PERMISSIONS),
         },
     }

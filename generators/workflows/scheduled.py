@@ -5,7 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from generators.workflows.identities import CloudIdentities
-from generators.workflows.steps import RUNNER, checkout, cloud_login, install_cli
+from generators.workflows.steps import (
+    REPORTING_PERMISSIONS,
+    RUNNER,
+    WORKFLOW_TOKEN_ENV,
+    checkout,
+    cloud_login,
+    install_cli,
+)
 
 
 def scheduled_workflow(
@@ -21,12 +28,12 @@ def scheduled_workflow(
             "run": {
                 "name": title,
                 "runs-on": RUNNER,
-                "permissions": {"contents": "read", "id-token": "write"},
+                "permissions": REPORTING_PERMISSIONS,
                 "steps": [
                     checkout(),
                     *install_cli(),
                     *(cloud_login(c, ids) for c in clouds),
-                    {"name": title, "run": command},
+                    {"name": title, "env": WORKFLOW_TOKEN_ENV, "run": command},
                 ],
             }
         },

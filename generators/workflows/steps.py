@@ -126,9 +126,15 @@ def changes_job(
     }
 
 
+# Jobs running `dev-agent apply/destroy/drift/expire` report back with the workflow token: comments,
+# revert/destroy PRs, the applied-revision ref and drift issues.
+REPORTING_PERMISSIONS = {"contents": "write", "issues": "write", "pull-requests": "write", "id-token": "write"}
+WORKFLOW_TOKEN_ENV = {"GITHUB_TOKEN": "${{ github.token }}"}
+
+
 def per_environment_job(
     name: str, output: str, steps: list[dict[str, Any]], *, production: bool, group_suffix: str = "",
-    cancel: bool = False,
+    cancel: bool = False, permissions: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """A job run once per environment listed in `needs.changes.outputs.<output>`.
 
@@ -139,7 +145,7 @@ def per_environment_job(
         "needs": "changes",
         "if": f"needs.changes.outputs.{output} != '[]'",
         "runs-on": RUNNER,
-        "permissions": {"contents": "read", "id-token": "write"},
+        "permissions": permissions or {"contents": "read", "id-token": "write"},
         "strategy": {"fail-fast": False, "matrix": {"include": f"${{{{ fromJSON(needs.changes.outputs.{output}) }}}}"}},
         "concurrency": {"group": f"dev-agent-${{{{ matrix.environment }}}}{group_suffix}", "cancel-in-progress": cancel},
     }

@@ -1,0 +1,42 @@
+"""`dev-agent apply environments/<name>`: apply one environment and report back on its PR and issue."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from bot.lifecycle import cli_support as opts
+from bot.lifecycle.apply import apply_environment
+from bot.settings import get_settings
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("apply")
+    def apply(
+        directory: Path = typer.Argument(..., help="An environment directory: environments/<name>"),
+        overrides: list[Path] = opts.OVERRIDES,
+        as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+        token: str | None = opts.TOKEN,
+        repository: str | None = opts.REPOSITORY,
+        api_url: str | None = opts.API_URL,
+    ) -> None:
+        """Terraform init/plan/apply of exactly the reviewed plan, then the Helm chart.
+
+        Exit codes: 0 applied, 1 failed (or state locked), 2 nothing to do, 3 not an intact environment.
+        """
+        github = opts.github_options(token, repository, api_url)
+        result = apply_environment(directory, get_settings(), github, overrides, opts.current_revision(directory),
+                                   progress=opts.progress)
+        if as_json:
+            typer.echo(json.dumps({"environment": result.name, "status": result.status, "failed_step": result.failed_step,
+                                   "outputs": result.outputs, "timings": result.timings, "revert_pull": result.revert_url,
+                                   "message": result.message}, indent=2, default=str))
+        else:
+            typer.echo(result.message, err=result.exit_code != 0)
+            for step, seconds in result.timings.items():
+                typer.echo(f"  {step:16} {seconds:6.1f}s")
+            if result.revert_url:
+                typer.echo(f"revert PR: {result.revert_url}")
+        raise typer.Exit(result.exit_code)

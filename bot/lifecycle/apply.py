@@ -1,0 +1,162 @@
+"""`dev-agent apply environments/<name>`: init, plan -out, apply exactly that plan, deploy the chart, report.
+
+`apply_environment()` is the whole flow as one function (the CLI and `dev-agent demo` call it). On
+failure it comments the trimmed, redacted error, marks the environment failed and opens a revert PR
+(unless `revert_on_failure` is off). A state lock held by another run is reported without touching
+anything. Exit codes: 0 applied, 1 failed, 2 nothing to do, 3 bad input.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot import terraform
+from bot.audit import AuditEvent, AuditLog
+from bot.lifecycle.github import APPLIED_REF, GitHubTarget
+from bot.lifecycle.helm_deploy import HelmDeployError, deploy_chart
+from bot.lifecycle.outputs import APPLY_MARKER, failure_comment, public_outputs, success_comment, trim_error
+from bot.lifecycle.rollback import open_revert_pull
+from bot.lifecycle.workspace import LOCK_ERROR, EnvironmentInputError, Workspace, open_environment, overrides_applied
+from bot.registry import EnvironmentRecord, Registry
+from bot.settings import Settings
+
+PLAN_FILE = "dev-agent.tfplan"
+EXIT_APPLIED, EXIT_FAILED, EXIT_NOTHING, EXIT_INVALID = 0, 1, 2, 3
+Progress = Callable[[str], None]
+
+
+@dataclass
+class ApplyResult:
+    """What one apply did."""
+
+    name: str
+    exit_code: int
+    status: str  # applied | unchanged | failed | locked | invalid
+    message: str = ""
+    failed_step: str | None = None
+    outputs: dict = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    helm_note: str = ""
+    revert_url: str | None = None
+
+
+class StepFailed(RuntimeError):
+    def __init__(self, step: str, detail: str):
+        super().__init__(detail)
+        self.step = step
+
+
+def _timed(timings: dict[str, float], progress: Progress, step: str, action: Callable[[], terraform.Result]) -> terraform.Result:
+    progress(f"{step}…")
+    start = time.monotonic()
+    result = action()
+    timings[step] = time.monotonic() - start
+    state = "timed out" if result.timed_out else f"exit {result.returncode}"
+    progress(f"{step}: {state} in {timings[step]:.1f}s")
+    return result
+
+
+def _check(result: terraform.Result, step: str) -> terraform.Result:
+    if result.returncode not in (0, 2) or result.timed_out:
+        raise StepFailed(step, result.stderr or result.stdout)
+    return result
+
+
+def run_terraform(workspace: Workspace, timings: dict[str, float], progress: Progress, timeout: float) -> bool:
+    """init, plan -out, apply that plan; False when the plan has no changes."""
+    tf_dir = workspace.terraform_dir
+    _check(_timed(timings, progress, "terraform init", lambda: terraform.run(
+        tf_dir, ["init", "-input=false", "-no-color", "-reconfigure"], timeout)), "terraform init")
+    planned = _check(_timed(timings, progress, "terraform plan", lambda: terraform.run(
+        tf_dir, ["plan", "-input=false", "-no-color", "-lock-timeout=0s", "-detailed-exitcode", f"-out={PLAN_FILE}"],
+        timeout)), "terraform plan")
+    if planned.returncode == 0:
+        return False
+    _check(_timed(timings, progress, "terraform apply", lambda: terraform.run(
+        tf_dir, ["apply", "-input=false", "-no-color", "-lock-timeout=0s", PLAN_FILE], timeout)), "terraform apply")
+    return True
+
+
+def terraform_outputs(workspace: Workspace) -> dict:
+    result = terraform.run(workspace.terraform_dir, ["output", "-json", "-no-color"], 120)
+    return public_outputs(json.loads(result.stdout or "{}")) if result.ok else {}
+
+
+def apply_environment(
+    path: Path | str,
+    settings: Settings,
+    github: GitHubTarget | None = None,
+    overrides: list[Path] = (),
+    revision: str = "",
+    actor: str = "dev-agent",
+    progress: Progress = lambda _line: None,
+) -> ApplyResult:
+    """Apply one environment end to end and report the result to GitHub (when `github` is given)."""
+    try:
+        workspace = open_environment(path, overrides)
+    except EnvironmentInputError as exc:
+        return ApplyResult(name=Path(path).name, exit_code=EXIT_INVALID, status="invalid", message=str(exc))
+    name, timings = workspace.name, {}
+    threads = github.environment_threads(name) if github else (None, None)
+    plan_file = workspace.terraform_dir / PLAN_FILE
+    try:
+        with overrides_applied(workspace, list(overrides)):
+            changed = run_terraform(workspace, timings, progress, settings.tool_timeout_seconds)
+            if not changed:
+                return ApplyResult(name=name, exit_code=EXIT_NOTHING, status="unchanged", timings=timings,
+                                   message=f"{name}: no changes; nothing to apply")
+            outputs = terraform_outputs(workspace)
+            progress("helm deploy…")
+            start = time.monotonic()
+            helm_note = deploy_chart(workspace.chart_dir, name, name, settings.kube_context)
+            timings["helm"] = time.monotonic() - start
+            progress(f"helm: {helm_note}")
+    except (StepFailed, HelmDeployError, terraform.TerraformError) as exc:
+        step = exc.step if isinstance(exc, StepFailed) else "helm" if isinstance(exc, HelmDeployError) else "terraform"
+        if LOCK_ERROR in str(exc):
+            return ApplyResult(name=name, exit_code=EXIT_FAILED, status="locked", failed_step=step, timings=timings,
+                               message=f"{name}: the state is locked by another run; nothing was changed.\n"
+                                       + trim_error(str(exc), 1500))
+        return _failed(workspace, settings, github, threads, revision, actor, step, str(exc), timings)
+    finally:
+        plan_file.unlink(missing_ok=True)
+    if github:
+        body = success_comment(name, outputs, timings, helm_note)
+        for number in filter(None, threads):
+            github.writer.upsert_comment(number, APPLY_MARKER.format(name=name), body)
+        if revision:
+            github.writer.set_ref(APPLIED_REF.format(name=name), revision)
+    _record(settings, workspace, github, "applied", actor, revision)
+    return ApplyResult(name=name, exit_code=EXIT_APPLIED, status="applied", outputs=outputs, timings=timings,
+                       helm_note=helm_note, message=f"{name}: applied")
+
+
+def _failed(workspace: Workspace, settings: Settings, github: GitHubTarget | None, threads: tuple,
+            revision: str, actor: str, step: str, error: str, timings: dict[str, float]) -> ApplyResult:
+    name = workspace.name
+    revert_url = None
+    if github:
+        if settings.revert_on_failure and revision:
+            revert_url = open_revert_pull(github, name, revision, step)
+        body = failure_comment(name, step, error, revert_url)
+        for number in filter(None, threads):
+            github.writer.upsert_comment(number, APPLY_MARKER.format(name=name), body)
+    _record(settings, workspace, github, "failed", actor, revision, detail=f"failed at {step}")
+    return ApplyResult(name=name, exit_code=EXIT_FAILED, status="failed", failed_step=step, timings=timings,
+                       revert_url=revert_url, message=f"{name}: apply failed at {step}\n{trim_error(error, 3000)}")
+
+
+def _record(settings: Settings, workspace: Workspace, github: GitHubTarget | None, status: str, actor: str,
+            revision: str, detail: str = "", action: str = "apply") -> None:
+    """Registry status and audit event for this run."""
+    repository = github.writer.full_name if github else ""
+    spec = workspace.spec
+    Registry(settings).upsert(EnvironmentRecord(
+        name=workspace.name, repository=repository, tier=spec.tier.value, owner=spec.owner, cloud=spec.cloud.value,
+        region=spec.region, expires_on=spec.expires_on, status=status, drift=False))
+    AuditLog(settings).record(AuditEvent(action=action, actor=actor, environment=workspace.name, repository=repository,
+                                         detail=f"{status} {revision[:12]} {detail}".strip()))

@@ -1,0 +1,76 @@
+"""`dev-agent destroy environments/<name>`: after a merged destroy PR, `terraform destroy`, then clean up.
+
+Runs on the destroy PR's base commit (where the files still exist). Every input check happens before
+terraform runs, so bad input never causes a partial destroy. After a successful destroy: the directory
+is removed from the default branch in a follow-up commit if it is still there, the applied ref is
+deleted, the request issue is closed and the registry says `destroyed`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from pathlib import Path
+
+from bot import terraform
+from bot.lifecycle.apply import (EXIT_APPLIED, EXIT_FAILED, EXIT_INVALID, ApplyResult, Progress, StepFailed, _check,
+                                 _record, _timed)
+from bot.lifecycle.drift import DRIFT_MARKER
+from bot.lifecycle.github import APPLIED_REF, GitHubTarget
+from bot.lifecycle.outputs import trim_error
+from bot.lifecycle.workspace import LOCK_ERROR, EnvironmentInputError, open_environment, overrides_applied
+from bot.markdown import code_block
+from bot.settings import Settings
+
+DESTROY_MARKER = "<!-- dev-agent:destroyed env={name} -->"
+
+
+def destroy_environment(path: Path | str, settings: Settings, github: GitHubTarget | None = None,
+                        overrides: list[Path] = (), actor: str = "dev-agent",
+                        progress: Progress = lambda _line: None) -> ApplyResult:
+    """Destroy one environment's resources and report; exit 0 destroyed, 1 failed, 3 bad input."""
+    try:
+        workspace = open_environment(path, overrides)
+    except EnvironmentInputError as exc:
+        return ApplyResult(name=Path(path).name, exit_code=EXIT_INVALID, status="invalid", message=str(exc))
+    name, timings = workspace.name, {}
+    tf_dir, timeout = workspace.terraform_dir, settings.tool_timeout_seconds
+    _, issue = github.environment_threads(name) if github else (None, None)
+    try:
+        with overrides_applied(workspace, list(overrides)):
+            _check(_timed(timings, progress, "terraform init", lambda: terraform.run(
+                tf_dir, ["init", "-input=false", "-no-color", "-reconfigure"], timeout)), "terraform init")
+            result = _timed(timings, progress, "terraform destroy", lambda: terraform.run(
+                tf_dir, ["destroy", "-auto-approve", "-input=false", "-no-color", "-lock-timeout=0s"], timeout))
+            if not result.ok:
+                raise StepFailed("terraform destroy", result.stderr or result.stdout)
+    except (StepFailed, terraform.TerraformError) as exc:
+        step = getattr(exc, "step", "terraform")
+        if LOCK_ERROR in str(exc):
+            return ApplyResult(name=name, exit_code=EXIT_FAILED, status="locked", failed_step=step, timings=timings,
+                               message=f"{name}: the state is locked by another run; nothing was destroyed.\n"
+                                       + trim_error(str(exc), 1500))
+        if github and issue:
+            github.writer.comment(issue, f"Destroying `{name}` failed at {step}:\n\n{code_block(trim_error(str(exc)))}",
+                                  f"<!-- dev-agent:destroy-failed env={name} at={int(time.time())} -->")
+        _record(settings, workspace, github, "failed", actor, "", detail=f"destroy failed at {step}", action="destroy")
+        return ApplyResult(name=name, exit_code=EXIT_FAILED, status="failed", failed_step=step, timings=timings,
+                           message=f"{name}: destroy failed at {step}\n{trim_error(str(exc), 3000)}")
+    if github:
+        _clean_up_github(github, name, issue)
+    _record(settings, workspace, github, "destroyed", actor, "", action="destroy")
+    return ApplyResult(name=name, exit_code=EXIT_APPLIED, status="destroyed", timings=timings, message=f"{name}: destroyed")
+
+
+def _clean_up_github(github: GitHubTarget, name: str, issue: int | None) -> None:
+    prefix = f"environments/{name}"
+    if github.writer.read_file(f"{prefix}/environment.yaml", github.default_branch) is not None:
+        github.writer.commit_files(base_branch=github.default_branch, branch=github.default_branch, files={},
+                                   replace_prefix=prefix, message=f"dev-agent: remove {prefix} after destroy",
+                                   when=dt.datetime.now(dt.timezone.utc))
+    github.writer.delete_ref(APPLIED_REF.format(name=name))
+    drift_issue = github.writer.find_issue(DRIFT_MARKER.format(name=name))
+    if drift_issue is not None:
+        github.writer.close_issue(drift_issue.number, f"`{name}` was destroyed.", DESTROY_MARKER.format(name=name))
+    if issue:
+        github.writer.close_issue(issue, f"`{name}` was destroyed and its directory removed.", DESTROY_MARKER.format(name=name))

@@ -1,0 +1,37 @@
+"""After a failed apply: a PR that puts `environments/<name>/` back to the last applied revision.
+
+The last applied revision is the commit `refs/dev-agent/applied/<name>` points at; apply moves that
+ref after every success, so it survives runners and needs no other storage.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.lifecycle.github import APPLIED_REF, GitHubTarget
+
+REVERT_BRANCH = "dev-agent/revert-{name}"
+
+
+def open_revert_pull(target: GitHubTarget, name: str, failed_revision: str, error_step: str) -> str | None:
+    """The revert PR's URL, or None when the environment was never applied."""
+    applied = target.writer.ref_sha(APPLIED_REF.format(name=name))
+    if applied is None:
+        return None
+    prefix = f"environments/{name}"
+    files = target.writer.tree_files(applied, prefix)
+    if not files:
+        return None
+    branch = REVERT_BRANCH.format(name=name)
+    target.writer.commit_files(
+        base_branch=target.default_branch, branch=branch, files=files, replace_prefix=prefix,
+        message=f"dev-agent: revert {name} to {applied[:7]}\n\nApplying {failed_revision[:7]} failed at {error_step}.",
+        when=dt.datetime.now(dt.timezone.utc),
+    )
+    pull, _ = target.writer.upsert_pull(
+        branch=branch, base=target.default_branch, title=f"dev-agent: revert {name} to the last applied revision",
+        body=(f"Applying `{failed_revision[:7]}` failed at {error_step}. This restores `{prefix}/` as last applied "
+              f"(`{applied[:7]}`); merging it re-applies that revision."),
+    )
+    target.writer.set_labels(pull.number, ["dev-agent", "revert"])
+    return pull.html_url

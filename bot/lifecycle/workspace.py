@@ -1,0 +1,125 @@
+"""An environment directory as apply/drift/destroy see it: validated before any terraform command runs.
+
+Checks, in order: the path is `environments/<name>/` with an `environment.yaml` that parses, the lock
+file matches every generated file (no edited spec, no added `*.tf`), and the Terraform has a complete
+state backend. Test/demo overrides (`--override FILE`) are copied into the Terraform directory only for
+the duration of one run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import hcl2
+
+from bot.spec import EnvironmentSpec, SpecError, load_spec
+from generators.lockfile import verify_environment
+
+# Settings a backend needs before terraform can keep state there (local: a path, defaulted by terraform).
+BACKEND_REQUIRED = {
+    "s3": ("bucket", "key", "region"),
+    "gcs": ("bucket",),
+    "azurerm": ("storage_account_name", "container_name", "key"),
+    "local": (),
+}
+LOCK_ERROR = "Error acquiring the state lock"
+
+
+class EnvironmentInputError(ValueError):
+    """The directory is not an intact environment; nothing was run."""
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """A validated environment directory."""
+
+    name: str
+    env_dir: Path
+    spec: EnvironmentSpec
+
+    @property
+    def terraform_dir(self) -> Path:
+        return self.env_dir / "terraform"
+
+    @property
+    def chart_dir(self) -> Path:
+        return self.env_dir / "helm" / self.name
+
+    @property
+    def rel_dir(self) -> str:
+        return f"environments/{self.name}"
+
+
+def open_environment(path: Path | str, overrides: list[Path] = ()) -> Workspace:
+    """The environment at `path`, or EnvironmentInputError naming what is wrong."""
+    env_dir = Path(path).resolve()
+    if not env_dir.is_dir() or env_dir.parent.name != "environments":
+        raise EnvironmentInputError(f"{path}: not an environment directory (expected environments/<name>/)")
+    spec_file = env_dir / "environment.yaml"
+    if not spec_file.is_file() or not (env_dir / "terraform").is_dir():
+        raise EnvironmentInputError(f"{path}: not an environment directory (no environment.yaml and terraform/)")
+    problems = verify_environment(env_dir)
+    if problems:
+        raise EnvironmentInputError(f"{path}: refusing to run, the environment does not match its lock file:\n  "
+                                    + "\n  ".join(problems))
+    try:
+        spec = load_spec(spec_file)
+    except SpecError as exc:
+        raise EnvironmentInputError(f"{spec_file}: {exc}") from None
+    if spec.name != env_dir.name:
+        raise EnvironmentInputError(f"{spec_file}: name {spec.name!r} does not match the directory {env_dir.name!r}")
+    for override in overrides:
+        if not Path(override).is_file() or not str(override).endswith("_override.tf"):
+            raise EnvironmentInputError(f"{override}: an override must be an existing *_override.tf file")
+    workspace = Workspace(name=spec.name, env_dir=env_dir, spec=spec)
+    check_backend(workspace.terraform_dir, overrides)
+    return workspace
+
+
+def _backends(path: Path) -> list[tuple[str, dict]]:
+    options = hcl2.utils.SerializationOptions(strip_string_quotes=True, explicit_blocks=False, with_comments=False)
+    try:
+        data = hcl2.loads(path.read_text(encoding="utf-8"), serialization_options=options)
+    except Exception as exc:  # noqa: BLE001 - any parse error is bad input
+        raise EnvironmentInputError(f"{path}: cannot parse: {exc}") from None
+    found = []
+    for terraform in data.get("terraform", []):
+        for backend in terraform.get("backend", []) if isinstance(terraform, dict) else []:
+            found += list(backend.items())
+    return found
+
+
+def check_backend(terraform_dir: Path, overrides: list[Path] = ()) -> None:
+    """The state backend (an override's wins) names every setting it needs."""
+    backends = [b for f in sorted(terraform_dir.glob("*.tf")) for b in _backends(f)]
+    for override in overrides:
+        backends = _backends(Path(override)) or backends
+    if not backends:
+        raise EnvironmentInputError(f"{terraform_dir}: no state backend configured (backend.tf is missing)")
+    kind, config = backends[-1]
+    if kind not in BACKEND_REQUIRED:
+        raise EnvironmentInputError(f"{terraform_dir}: unsupported state backend {kind!r}")
+    missing = [key for key in BACKEND_REQUIRED[kind] if not str(config.get(key) or "").strip()]
+    if missing:
+        raise EnvironmentInputError(
+            f"{terraform_dir}: backend {kind!r} is missing {', '.join(missing)} "
+            "(set DEV_AGENT_STATE_BUCKET / DEV_AGENT_STATE_REGION and re-plan the environment)")
+
+
+@contextlib.contextmanager
+def overrides_applied(workspace: Workspace, overrides: list[Path]) -> Iterator[None]:
+    """Copy override files into the Terraform directory for one run and always remove them after."""
+    copied = []
+    try:
+        for override in overrides:
+            target = workspace.terraform_dir / Path(override).name
+            shutil.copyfile(override, target)
+            copied.append(target)
+        yield
+    finally:
+        for target in copied:
+            target.unlink(missing_ok=True)
