@@ -187,6 +187,20 @@ def _figures(gh: Any, pull: dict, env_dir: str) -> tuple[float | None, int | Non
     return float(cost["totalMonthlyCost"]), failed, worst(verdicts)
 
 
+def _deploy_inputs(moto: Any) -> None:
+    """What the apply workflow passes as TF_VAR_*: the app image and an ACM certificate (made in moto)."""
+    import os
+
+    import boto3
+
+    acm = boto3.client("acm", region_name="us-west-2", endpoint_url=moto.url, aws_access_key_id="demo",
+                       aws_secret_access_key="demo")
+    os.environ["TF_VAR_certificate_arn"] = acm.request_certificate(DomainName="payments.demo.internal")["CertificateArn"]
+    os.environ["TF_VAR_image"] = "123456789012.dkr.ecr.us-west-2.amazonaws.com/payments-api:1.0.0"
+    for key, value in {"AWS_ACCESS_KEY_ID": "demo", "AWS_SECRET_ACCESS_KEY": "demo"}.items():
+        os.environ.setdefault(key, value)
+
+
 def _apply_merged(gh: Any, app: dict, pull: dict, moto: Any, root: Path, settings: Settings,
                   progress: Progress) -> dict[str, Any]:
     """Clone the merged default branch and run `dev-agent apply` on the environment, as the workflow does."""
@@ -200,6 +214,7 @@ def _apply_merged(gh: Any, app: dict, pull: dict, moto: Any, root: Path, setting
     env_path = checkout / "environments" / pull["head"]["ref"].removeprefix("dev-agent/")
     override = root / "moto_override.tf"
     override.write_text(moto.override(root / "state" / "terraform.tfstate", env_path / "terraform"))
+    _deploy_inputs(moto)
     github = connect(token=token, repository=f"{OWNER}/{REPO}", api_url=gh.url)
     applied = apply_environment(env_path, settings, github=github, overrides=[override],
                                 revision=pull.get("merge_commit_sha") or "", actor=USER, progress=progress)

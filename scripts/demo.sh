@@ -4,4 +4,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
 source scripts/env.sh
-exec dev-agent parse "staging for payments-api: FastAPI, Postgres 16, Redis, AWS us-west-2, 2-6 replicas, \$400/month, 14 days" "$@"
+exec dev-agent demo "$@"

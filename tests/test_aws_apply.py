@@ -1,30 +1,25 @@
 """Proof by apply: generated AWS Terraform goes through init/plan/apply/re-plan/destroy against moto.
 
-Each spec gets its own patched moto server (tests/support/moto_server.py) and a test-only
-`zz_moto_override.tf` (tests/support/moto_override.py); specs run in parallel threads. After apply,
+Each spec gets its own patched moto server (bot/sandbox/moto_server.py) and a test-only
+`zz_moto_override.tf` (bot/sandbox/moto_override.py); specs run in parallel threads. After apply,
 boto3 finds the resources and their standard tags; a re-plan is clean; an out-of-band change is
 detected (`plan -detailed-exitcode` exits 2); after destroy nothing is left.
 """
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import boto3
-import httpx
 import pytest
 
 from bot import terraform
 from generators.terraform import standard_tags
 from tests.conftest import require_tool
 from tests.support.aws_specs import make_plan, write_terraform
-from tests.support.moto_override import write_override
+from bot.sandbox.moto import MotoServer as PackageMotoServer
+from bot.sandbox.moto_override import write_override
 
 pytestmark = [pytest.mark.slow]
 
@@ -36,38 +31,16 @@ REPLAN_NOT_CONVERGED = {"kubernetes", "vm", "functions"}
 IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1.0"
 
 
-class MotoServer:
-    """A patched moto server on a free port, in its own process."""
+class MotoServer(PackageMotoServer):
+    """The package's patched moto server, started on construction, with boto3 clients."""
 
     def __init__(self) -> None:
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            self.port = sock.getsockname()[1]
-        self.endpoint = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "MOTO_IAM_LOAD_MANAGED_POLICIES": "true", "PYTHONPATH": str(ROOT)}
-        self.process = subprocess.Popen([sys.executable, "-m", "tests.support.moto_server", "-p", str(self.port)],
-                                        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 120  # generous: CI machines may be busy
-        while time.monotonic() < deadline:
-            try:
-                httpx.get(f"{self.endpoint}/moto-api/", timeout=1)
-                return
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        self.stop()
-        raise RuntimeError("moto server did not start")
+        super().__init__()
+        self.start()
 
     def client(self, service: str):  # noqa: ANN201 - boto3 client
         return boto3.client(service, region_name=REGION, endpoint_url=self.endpoint, aws_access_key_id="test",
                             aws_secret_access_key="test")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:  # a busy werkzeug server can miss SIGTERM
-            self.process.kill()
-            self.process.wait(timeout=10)
 
 
 def _tags(pairs: list[dict]) -> dict[str, str]:

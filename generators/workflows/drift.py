@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from generators.workflows.identities import CloudIdentities
 from generators.workflows.scheduled import scheduled_workflow
 
 FILENAME = "dev-agent-drift.yml"

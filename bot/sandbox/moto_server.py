@@ -1,6 +1,6 @@
 """A moto server for the apply tests, with fixes for ElastiCache APIs moto 5 gets wrong or lacks.
 
-Run as `python -m tests.support.moto_server -p PORT`. Patched (see docs/aws.md):
+Run as `python -m bot.sandbox.moto_server -p PORT`. Patched (see docs/aws.md):
 - DeleteCacheCluster and DeleteReplicationGroup only mark the resource "deleting" and never remove it,
   so `terraform destroy` waits until its timeout; here they remove it (the response still says "deleting").
 - DeleteCacheSubnetGroup is not implemented; here it removes the group.

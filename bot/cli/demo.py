@@ -1,0 +1,35 @@
+"""`dev-agent demo`: the whole product on this machine (sandbox GitHub, bot, moto), no accounts needed."""
+
+from __future__ import annotations
+
+import json
+
+import typer
+
+from bot.cli import EXIT_FAILED, EXIT_OK
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("demo")
+    def demo(
+        as_json: bool = typer.Option(False, "--json", help="Print a summary object instead of the progress."),
+        request: str = typer.Option(None, "--request", help="The environment request to open as an issue."),
+    ) -> None:
+        """Open an issue, let the bot answer with a PR, merge it, apply it against moto, print the outputs.
+
+        Exit 0 only when every step succeeded.
+        """
+        from rich.console import Console
+
+        from bot.demo import SAMPLE_REQUEST, run_demo
+
+        console = Console(stderr=as_json, highlight=False)
+        result = run_demo(request or SAMPLE_REQUEST, progress=lambda line: console.print(line, markup=False))
+        if as_json:
+            typer.echo(json.dumps(result.summary(), indent=2))
+        elif not result.ok:
+            console.print(f"demo failed: {result.error or 'apply ' + str(result.apply.get('status'))}", markup=False,
+                          style="red")
+        else:
+            console.print(f"demo finished: {result.pr_url} applied; ${result.monthly_cost:.2f}/month", markup=False)
+        raise typer.Exit(EXIT_OK if result.ok else EXIT_FAILED)

@@ -1,0 +1,68 @@
+"""A local AWS for the demo and the tests: the patched moto server (bot/sandbox/moto_server.py) in its own
+process on a free port, and the provider override that points Terraform at it."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from bot.sandbox import moto_override
+from generators.hcl import block, render
+
+REGION = "us-east-1"
+
+
+class MotoServer:
+    """`with MotoServer() as moto:` starts moto and stops it (kill if it misses SIGTERM)."""
+
+    def __init__(self) -> None:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def endpoint(self) -> str:
+        return self.url
+
+    def start(self) -> MotoServer:
+        env = {**os.environ, "MOTO_IAM_LOAD_MANAGED_POLICIES": "true"}
+        self.process = subprocess.Popen([sys.executable, "-m", "bot.sandbox.moto_server", "-p", str(self.port)],
+                                        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 120  # generous: CI machines may be busy
+        while time.monotonic() < deadline:
+            try:
+                httpx.get(f"{self.url}/moto-api/", timeout=1)
+                return self
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError("moto server did not start")
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # a busy werkzeug server can miss SIGTERM
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+    def __enter__(self) -> MotoServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def override(self, state_file: Path, terraform_dir: Path | None = None) -> str:
+        """A `*_override.tf` for `dev-agent apply --override`: the provider pointed at moto, plus local state."""
+        backend = render([block("terraform", backend=block("backend", "local", path=str(state_file)))])
+        return backend + "\n" + moto_override.override(self.url, terraform_dir or Path("/nonexistent"))
