@@ -13,6 +13,8 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from bot.api import RequestOpener, build_api_router
 from bot.apikeys import KeyStore
@@ -89,6 +91,14 @@ def create_app(secret: bytes, queue: JobQueue, bot_login: str = "", ops: Operati
             log.warning("queue depth unavailable")
         body, content_type = render_metrics()
         return Response(body, media_type=content_type)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:  # Allow lists every method of the path, not just one route's
+            headers["Allow"] = ", ".join(sorted({m for route in app.routes if route.matches(request.scope)[0] != Match.NONE
+                                                 for m in getattr(route, "methods", None) or ()}))
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=headers)
 
     if ops is not None:
         app.include_router(build_api_router(ops.keys, ops.registry, ops.open_request))
