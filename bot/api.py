@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Request
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from bot.apikeys import KeyRejected, KeyStore
 from bot.registry import EnvironmentRecord, JobRecord, Registry
@@ -22,6 +22,8 @@ LOGIN = r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$"
 class EnvironmentRequest(BaseModel):
     """POST /api/environments: a spec or plain text, for a repository, on behalf of a GitHub user."""
 
+    model_config = ConfigDict(json_schema_extra={"oneOf": [{"required": ["text"]}, {"required": ["spec"]}]})
+
     repository: Annotated[str, Field(pattern=REPOSITORY)]
     requested_by: Annotated[str, Field(pattern=LOGIN, description="GitHub login the request is made for")]
     text: Annotated[str, Field(min_length=1, max_length=20_000)] | None = None
@@ -32,6 +34,19 @@ class EnvironmentRequest(BaseModel):
         if (self.text is None) == (self.spec is None):
             raise ValueError("give exactly one of 'text' or 'spec'")
         return self
+
+
+class ErrorBody(BaseModel):
+    """Every error answer: a sentence saying what was wrong."""
+
+    detail: str
+
+
+def _errors(**codes: str) -> dict[int | str, dict[str, Any]]:
+    return {int(code[1:]): {"model": ErrorBody, "description": text} for code, text in codes.items()}
+
+
+AUTH_ERRORS = _errors(e401="missing, unknown, revoked or expired API key", e403="the key lacks the scope")
 
 
 class Accepted(BaseModel):
@@ -46,7 +61,7 @@ RequestOpener = Callable[[str, str, str, str], str]
 
 def build_api_router(keys: KeyStore, registry: Registry, open_request: RequestOpener) -> APIRouter:
     """The /api routes, bound to a key store, the registry and the function that files request issues."""
-    router = APIRouter(prefix="/api", tags=["api"])
+    router = APIRouter(prefix="/api", tags=["api"], responses=AUTH_ERRORS)
 
     def scope(required: str) -> Callable[..., None]:
         def check(authorization: Annotated[str | None, Header()] = None) -> None:
@@ -64,7 +79,7 @@ def build_api_router(keys: KeyStore, registry: Registry, open_request: RequestOp
         return [r.model_copy(update={"report": ""}) for r in registry.environments()]
 
     @router.get("/environments/{name}", dependencies=[Depends(scope("read"))],
-                responses={404: {"description": "unknown environment"}})
+                responses=_errors(e404="unknown environment"))
     def get_environment(name: str, repository: str | None = None) -> EnvironmentRecord:
         """One environment, including its review report."""
         record = registry.get(name, repository)
@@ -73,8 +88,10 @@ def build_api_router(keys: KeyStore, registry: Registry, open_request: RequestOp
         return record
 
     @router.post("/environments", status_code=202, dependencies=[Depends(scope("request"))],
-                 responses={403: {"description": "requester not allowed"}, 413: {"description": "body too large"},
-                            422: {"description": "invalid request or spec"}})
+                 responses=_errors(e403="the key lacks the scope, or the requester may not request",
+                                   e413="body too large", e422="invalid request or spec"),
+                 openapi_extra={"requestBody": {"required": True, "content": {
+                     "application/json": {"schema": EnvironmentRequest.model_json_schema()}}}})
     async def request_environment(request: Request) -> Accepted:
         """Open a request issue in the repository; the bot answers it with a PR, as for any issue."""
         body = await request.body()
@@ -100,7 +117,7 @@ def build_api_router(keys: KeyStore, registry: Registry, open_request: RequestOp
         registry.put_job(job.model_copy(update={"status": "done", "links": {"issue": issue_url}}))
         return Accepted(job_id=job.id, status_url=f"/api/jobs/{job.id}", issue_url=issue_url)
 
-    @router.get("/jobs/{job_id}", dependencies=[Depends(scope("read"))], responses={404: {"description": "unknown job"}})
+    @router.get("/jobs/{job_id}", dependencies=[Depends(scope("read"))], responses=_errors(e404="unknown job"))
     def get_job(job_id: str) -> JobRecord:
         """A job's state and links."""
         if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", job_id) or (job := registry.job(job_id)) is None:

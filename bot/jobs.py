@@ -25,6 +25,8 @@ class JobContext:
     github: Callable[[int], Any]  # installation id -> PyGithub client
     pipeline: Callable[..., Any] = field(default=None)  # type: ignore[assignment]
     org_policy: Callable[[str, str], str | None] = field(default=None)  # type: ignore[assignment]
+    registry: Any = None  # bot.registry.Registry (built from settings when not given)
+    audit: Any = None  # bot.audit.AuditLog (built from settings when not given)
     job_id: str = ""
 
     def __post_init__(self) -> None:
@@ -36,6 +38,14 @@ class JobContext:
             from bot.authz import org_policy_refusal
 
             self.org_policy = lambda login, action: org_policy_refusal(self.settings, login, action)
+        if self.registry is None:
+            from bot.registry import Registry
+
+            self.registry = Registry(self.settings)
+        if self.audit is None:
+            from bot.audit import AuditLog
+
+            self.audit = AuditLog(self.settings)
 
 
 def build_context(settings: Settings, redis: Any = None) -> JobContext:
@@ -48,7 +58,11 @@ def build_context(settings: Settings, redis: Any = None) -> JobContext:
         installations: InstallationStore = RedisInstallations(redis)
     else:
         locks, installations = MemoryLocks(settings.lock_ttl_seconds), MemoryInstallations()
-    return JobContext(settings=settings, locks=locks, installations=installations, github=app.client)
+    from bot.audit import AuditLog
+    from bot.registry import Registry
+
+    return JobContext(settings=settings, locks=locks, installations=installations, github=app.client,
+                      registry=Registry(settings, redis), audit=AuditLog(settings, redis))
 
 
 _worker_context: JobContext | None = None
@@ -82,15 +96,26 @@ def process_delivery(delivery_id: str, event: str, payload: dict[str, Any], ctx:
     """The rq job: route one delivery to its handlers. Returns how many handlers ran."""
     from bot.routing import load_handlers
 
+    from bot.logs import correlated
+    from bot.registry import JobRecord
+
     base = ctx or worker_context()
     job_ctx = replace(base, job_id=f"delivery-{delivery_id}")
-    log.info("processing delivery %s (%s.%s)", delivery_id, event, payload.get("action"))
-    try:
-        return load_handlers().dispatch(job_ctx, event, payload)
-    except Exception:
-        if _last_rq_attempt():
-            _mark_failed(job_ctx, payload)
-        raise
+    repository = (payload.get("repository") or {}).get("full_name")
+    job = JobRecord(id=job_ctx.job_id, kind=f"{event}.{payload.get('action') or ''}".rstrip("."),
+                    repository=repository if isinstance(repository, str) else None, status="running")
+    with correlated(delivery_id):
+        log.info("processing delivery %s (%s.%s)", delivery_id, event, payload.get("action"))
+        job_ctx.registry.put_job(job)
+        try:
+            ran = load_handlers().dispatch(job_ctx, event, payload)
+        except Exception as exc:
+            job_ctx.registry.put_job(job.model_copy(update={"status": "failed", "detail": type(exc).__name__}))
+            if _last_rq_attempt():
+                _mark_failed(job_ctx, payload)
+            raise
+        job_ctx.registry.put_job(job.model_copy(update={"status": "done", "detail": f"{ran} handler(s)"}))
+        return ran
 
 
 def _last_rq_attempt() -> bool:

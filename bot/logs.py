@@ -59,20 +59,38 @@ def _add_correlation_id(_logger: Any, _name: str, event: dict[str, Any]) -> dict
 
 
 def configure_logging(level: str = "INFO", stream: Any = None) -> None:
-    """JSON lines on stderr (or `stream`), for the server, the worker and the CLI."""
-    logging.basicConfig(level=level, stream=stream or sys.stderr, format="%(message)s", force=True)
+    """JSON lines on stderr (or `stream`), for the server, the worker and the CLI.
+
+    structlog loggers and stdlib `logging` (the bot's modules, rq, uvicorn) go through the same chain:
+    correlation id, timestamp, redaction, JSON.
+    """
+    out = stream or sys.stderr
+    shared = [
+        structlog.contextvars.merge_contextvars,
+        structlog.processors.add_log_level,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        _add_correlation_id,
+    ]
+    handler = logging.StreamHandler(out)
+    handler.setFormatter(structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=[structlog.stdlib.add_logger_name, *shared],
+        processors=[
+            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+            structlog.processors.format_exc_info,
+            _redact_processor,
+            structlog.processors.JSONRenderer(sort_keys=True),
+        ],
+    ))
+    logging.basicConfig(level=level, handlers=[handler], force=True)
     structlog.configure(
         processors=[
-            structlog.contextvars.merge_contextvars,
-            structlog.processors.add_log_level,
-            structlog.processors.TimeStamper(fmt="iso", utc=True),
-            _add_correlation_id,
+            *shared,
             structlog.processors.format_exc_info,
             _redact_processor,
             structlog.processors.JSONRenderer(sort_keys=True),
         ],
         wrapper_class=structlog.make_filtering_bound_logger(logging.getLevelName(level)),
-        logger_factory=structlog.WriteLoggerFactory(file=stream or sys.stderr),
+        logger_factory=structlog.WriteLoggerFactory(file=out),
         cache_logger_on_first_use=False,
     )
 

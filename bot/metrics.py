@@ -7,6 +7,8 @@ Counters live in the process that does the work. With rq workers in other proces
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client import multiprocess
@@ -31,6 +33,13 @@ MONTHLY_COST = Gauge(
     "dev_agent_monthly_cost_usd", "Estimated monthly cost of managed environments", ["environment"],
     multiprocess_mode="mostrecent",
 )
+
+
+@contextmanager
+def timed(stage: str) -> Iterator[None]:
+    """Observe the block's duration as job stage `stage` (parse, generate, check, cost, github)."""
+    with JOB_DURATION.labels(stage=stage).time():
+        yield
 
 
 def render_metrics() -> tuple[bytes, str]:

@@ -76,6 +76,7 @@ def run_pipeline(
     """Generate, check (when asked: it is slow), cost, evaluate policy, and write the review report."""
     from bot.cost import estimate_files
     from bot.cost.usage import CostInputError
+    from bot.metrics import timed
     from bot.report import render_report
     from generators import environment_dir, generate_all
     from policies.engine import evaluate
@@ -83,14 +84,17 @@ def run_pipeline(
 
     policy = policy or load_policy(settings.policy_file)
     requester = requester or Requester()
-    files = generate_all(plan, settings)
+    with timed("generate"):
+        files = generate_all(plan, settings)
     result = PipelineResult(plan=plan, files=files)
     if run_checks:
         from bot.checks import check_files
 
-        result.checks = check_files(files, environment_dir(plan), settings)
+        with timed("check"):
+            result.checks = check_files(files, environment_dir(plan), settings)
     try:
-        result.cost = estimate_files({p: t for p, t in files.items() if "/terraform/" in p})
+        with timed("cost"):
+            result.cost = estimate_files({p: t for p, t in files.items() if "/terraform/" in p})
     except CostInputError as exc:
         result.cost = None
         result.checks.append(CheckResult(name="cost estimate", passed=False, details=str(exc)))

@@ -19,6 +19,7 @@ from bot.commands.parser import apply_assignments
 from bot.github_writer import RepositoryWriter
 from bot.issue_form import FormError, parse_issue_body
 from bot.locks import LockBusy, LockInfo
+from bot.metrics import timed
 from bot.echo import echo
 from bot.spec import EnvironmentSpec, SpecError, spec_from_data
 from generators.workflows.destroy import DESTROY_LABEL
@@ -176,32 +177,57 @@ def propose(ctx: Any, target: Target, state: RequestState, derived: Derived) -> 
         result = ctx.pipeline(plan, ctx.settings, run_checks=ctx.settings.run_checks)
         from generators import environment_dir
 
-        branch = BRANCH_PREFIX + spec.name
-        commit = target.writer.commit_files(
-            base_branch=target.repo.get("default_branch") or "main", branch=branch, files=result.files,
-            replace_prefix=environment_dir(plan), when=target.when,
-            message=f"dev-agent: {spec.name} ({spec.cloud.value} {spec.region}, {spec.tier.value})\n\n"
-                    f"Requested in #{state.issue} by @{target.actor}.",
-        )
-        failures = _failures(result, state.overrides)
-        pull, _ = target.writer.upsert_pull(
-            branch=branch, base=target.repo.get("default_branch") or "main",
-            title=f"dev-agent: {spec.name} ({spec.cloud.value} {spec.region}, {spec.tier.value})",
-            body=_pull_body(spec, state, result),
-        )
-        target.writer.upsert_comment(pull.number, REPORT_MARKER, _report(result, lock, state, failures, ctx.settings))
-        target.writer.upsert_check_run(
-            head_sha=commit.sha, name=CHECK_NAME, conclusion="failure" if failures else "success",
-            title=f"{len(failures)} blocking finding(s)" if failures else "policy and checks passed",
-            summary=_check_summary(result, failures, ctx.settings),
-        )
-        target.writer.set_labels(pull.number, ["dev-agent", f"cloud:{spec.cloud.value}"] + (["policy-failed"] if failures else []),
-                                 [] if failures else ["policy-failed"], present=_label_names(pull.raw_data))
+        with timed("github"):
+            branch = BRANCH_PREFIX + spec.name
+            commit = target.writer.commit_files(
+                base_branch=target.repo.get("default_branch") or "main", branch=branch, files=result.files,
+                replace_prefix=environment_dir(plan), when=target.when,
+                message=f"dev-agent: {spec.name} ({spec.cloud.value} {spec.region}, {spec.tier.value})\n\n"
+                        f"Requested in #{state.issue} by @{target.actor}.",
+            )
+            failures = _failures(result, state.overrides)
+            pull, created = target.writer.upsert_pull(
+                branch=branch, base=target.repo.get("default_branch") or "main",
+                title=f"dev-agent: {spec.name} ({spec.cloud.value} {spec.region}, {spec.tier.value})",
+                body=_pull_body(spec, state, result),
+            )
+            target.writer.upsert_comment(pull.number, REPORT_MARKER, _report(result, lock, state, failures, ctx.settings))
+            target.writer.upsert_check_run(
+                head_sha=commit.sha, name=CHECK_NAME, conclusion="failure" if failures else "success",
+                title=f"{len(failures)} blocking finding(s)" if failures else "policy and checks passed",
+                summary=_check_summary(result, failures, ctx.settings),
+            )
+            target.writer.set_labels(pull.number, ["dev-agent", f"cloud:{spec.cloud.value}"] + (["policy-failed"] if failures else []),
+                                     [] if failures else ["policy-failed"], present=_label_names(pull.raw_data))
+        record_proposal(ctx, target, spec, result, pull, created, failures)
         state.environment, state.pull = spec.name, pull.number
         post_status(target, state, f"Proposed **{echo(spec.name)}** in #{pull.number} "
                     f"({len(result.files)} files, commit `{commit.sha[:7]}`).")
         target.writer.set_labels(state.issue, [], ["needs-info"], present=_label_names(target.issue))
         return pull.number
+
+
+def record_proposal(ctx: Any, target: Target, spec: EnvironmentSpec, result: Any, pull: Any, created: bool,
+                    failures: list[str]) -> None:
+    """Registry record, audit event and metrics for a PR just opened or updated."""
+    from bot.audit import AuditEvent
+    from bot.metrics import GITHUB_RATE_LIMIT_REMAINING, MONTHLY_COST, PULL_REQUESTS
+    from bot.registry import EnvironmentRecord
+
+    expires = spec.expires_on or (target.when.date() + dt.timedelta(days=spec.ttl_days) if spec.ttl_days else None)
+    ctx.registry.upsert(EnvironmentRecord(
+        name=spec.name, repository=target.full_name, tier=spec.tier.value, owner=target.actor, cloud=spec.cloud.value,
+        region=spec.region, status="refused" if failures else "planned", monthly_cost_usd=result.monthly_cost,
+        expires_on=expires, pr_url=pull.html_url, issue_url=target.issue.get("html_url") or None, report=result.report,
+    ))
+    ctx.audit.record(AuditEvent(action="plan", actor=target.actor, environment=spec.name, repository=target.full_name,
+                                pull_request=pull.number, detail=f"{len(failures)} blocking finding(s)"))
+    PULL_REQUESTS.labels(action="opened" if created else "updated").inc()
+    remaining, _limit = target.writer.requester.rate_limiting  # from the last response's headers
+    if remaining >= 0:
+        GITHUB_RATE_LIMIT_REMAINING.set(remaining)
+    if result.monthly_cost is not None:
+        MONTHLY_COST.labels(environment=f"{target.full_name}/{spec.name}").set(result.monthly_cost)
 
 
 def propose_destroy(ctx: Any, target: Target, state: RequestState, environment: str) -> int:
@@ -213,7 +239,7 @@ def propose_destroy(ctx: Any, target: Target, state: RequestState, environment: 
         base = target.repo.get("default_branch") or "main"
         target.writer.commit_files(base_branch=base, branch=branch, files={}, replace_prefix=f"environments/{environment}",
                                    when=target.when, message=f"dev-agent: destroy {environment}\n\nRequested by @{target.actor}.")
-        pull, _ = target.writer.upsert_pull(
+        pull, created = target.writer.upsert_pull(
             branch=branch, base=base, title=f"dev-agent: destroy {environment}",
             body=f"Removes `environments/{environment}`; merging tears the environment down.\n\n"
                  f"Requested in #{state.issue}.\n<!-- dev-agent:request #{state.issue} -->",
@@ -260,10 +286,16 @@ def _check_summary(result: Any, failures: list[str], settings: Any) -> str:
 
 def plan_request(ctx: Any, target: Target, state: RequestState, assignments: dict[str, Any] | None = None) -> str:
     """Derive the spec and either ask (returns "clarify") or propose (returns "proposed")."""
-    derived = derive_spec(target.issue, state, ctx.settings, assignments)
+    with timed("parse"):
+        derived = derive_spec(target.issue, state, ctx.settings, assignments)
     if derived.spec is None:
         clarify(target, state, derived)
         return "clarify"
+    if state.pull is None:
+        from bot.audit import AuditEvent
+
+        ctx.audit.record(AuditEvent(action="request", actor=target.actor, environment=derived.spec.name,
+                                    repository=target.full_name, detail=f"issue #{state.issue}"))
     state.assignments.update(assignments or {})
     propose(ctx, target, state, derived)
     return "proposed"

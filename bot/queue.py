@@ -25,6 +25,8 @@ class JobQueue(Protocol):
 
     async def ready(self) -> bool: ...
 
+    def depth(self) -> int: ...
+
 
 def _utcnow() -> Any:
     from datetime import datetime, timezone
@@ -104,6 +106,10 @@ class RQQueue:
         client, _ = self._async_client()
         return bool(await client.ping())
 
+    def depth(self) -> int:
+        """Jobs waiting in the rq queue."""
+        return self.queue.count
+
 
 class InProcessQueue:
     """The embedded default: one daemon thread runs jobs in arrival order, retrying like rq would."""
@@ -124,6 +130,10 @@ class InProcessQueue:
 
     async def ready(self) -> bool:
         return self.thread.is_alive()
+
+    def depth(self) -> int:
+        """Deliveries waiting for the embedded worker."""
+        return self.jobs.qsize()
 
     def join(self) -> None:
         """Wait until every queued job ran (tests and the demo)."""

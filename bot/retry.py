@@ -17,6 +17,8 @@ import requests
 from github import GithubException
 from github.GithubRetry import GithubRetry
 
+from bot.metrics import GITHUB_CALLS
+
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
@@ -43,6 +45,8 @@ class GitHubRetry(GithubRetry):
         return retry
 
     def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
+        """Asked by urllib3 once per response: counted there as a GitHub API call."""
+        GITHUB_CALLS.labels(method=method.upper(), status=str(status_code)).inc()
         if method.upper() not in IDEMPOTENT:
             # A POST answered 5xx may have been carried out (the caller looks first); one refused by a
             # rate limit was not, so it is retried like any other request.

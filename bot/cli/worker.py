@@ -29,8 +29,10 @@ def register(app: typer.Typer) -> None:
         from redis import Redis
         from rq import Queue
 
+        from bot.logs import configure_logging
         from bot.settings import get_settings
 
+        configure_logging()
         settings = get_settings()
         if not settings.redis_url:
             typer.echo("error: set REDIS_URL; without it `dev-agent serve` runs jobs itself", err=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from bot.audit import AuditEvent
 from bot.commands.context import CommandContext
 from bot.commands.parser import Command, CommandError
 from bot.echo import echo
@@ -20,5 +21,8 @@ def run(cc: CommandContext, command: Command) -> None:
     if derived.spec is None:
         raise CommandError("this request has no valid environment yet: run `/dev-agent plan` first")
     cc.state.overrides[policy] = reason.strip()[:500]
+    cc.ctx.audit.record(AuditEvent(action="override", actor=cc.target.actor, environment=derived.spec.name,
+                                   repository=cc.target.full_name, pull_request=cc.state.pull,
+                                   detail=f"{policy}: {cc.state.overrides[policy]}"))
     number = propose(cc.ctx, cc.target, cc.state, derived)
     cc.reply(f"Override of `{echo(policy)}` recorded; updated #{number}.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.handlers import writer_for
+from bot.registry import EnvironmentRecord
 from bot.proposal import BRANCH_PREFIX, request_issue_of
 from bot.routing import router
 
@@ -22,6 +23,9 @@ def on_closed(ctx: Any, payload: dict[str, Any]) -> None:
     request = request_issue_of(pull.get("body") or "")
     owner = f"{full_name}#{request}" if request else None
     ctx.locks.release(f"{full_name}:{environment}", owner=owner)
+    if ctx.registry.get(environment, full_name) is not None:
+        ctx.registry.upsert(EnvironmentRecord(name=environment, repository=full_name),
+                            status="merged" if pull.get("merged") else "refused")
     if request is None:
         return
     writer = writer_for(ctx, payload)

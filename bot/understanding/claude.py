@@ -12,6 +12,7 @@ from typing import Any
 
 import anthropic
 
+from bot.metrics import MODEL_CALLS, MODEL_FALLBACKS
 from bot.settings import Settings
 from bot.spec import SpecError, json_schema, spec_from_data
 from bot.understanding import Understanding, deterministic
@@ -51,20 +52,21 @@ def parse(text: str, settings: Settings) -> Understanding:
     try:
         data = _ask(text, settings)
     except anthropic.APITimeoutError:
-        return _fall_back(fallback, f"model call timed out after {settings.model_timeout_seconds:g}s")
+        return _fall_back(fallback, "timeout", f"model call timed out after {settings.model_timeout_seconds:g}s")
     except anthropic.APIStatusError as exc:
-        return _fall_back(fallback, f"model API error {exc.status_code}: {_api_message(exc)}")
+        return _fall_back(fallback, "api_error", f"model API error {exc.status_code}: {_api_message(exc)}")
     except anthropic.APIConnectionError as exc:
-        return _fall_back(fallback, f"could not reach the model API: {exc.__class__.__name__}")
+        return _fall_back(fallback, "unreachable", f"could not reach the model API: {exc.__class__.__name__}")
     except anthropic.AnthropicError as exc:
-        return _fall_back(fallback, f"model call failed: {exc.__class__.__name__}")
+        return _fall_back(fallback, "error", f"model call failed: {exc.__class__.__name__}")
     except _NoToolCall as exc:
-        return _fall_back(fallback, str(exc))
+        return _fall_back(fallback, "no_tool_call", str(exc))
     try:
         spec = spec_from_data(data, "model reply")
     except SpecError as exc:
-        return _fall_back(fallback, "model reply did not validate: " + "; ".join(exc.errors))
+        return _fall_back(fallback, "invalid_reply", "model reply did not validate: " + "; ".join(exc.errors))
     refused, _ = find_refusals(normalize(text))
+    MODEL_CALLS.labels(outcome="ok").inc()
     return Understanding(spec=spec, refused=refused, notes=[f"understood by {settings.model}"], engine=ENGINE)
 
 
@@ -105,5 +107,7 @@ def _api_message(exc: anthropic.APIStatusError) -> str:
     return str(error.get("message") or exc.message)[:200]
 
 
-def _fall_back(result: Understanding, reason: str) -> Understanding:
+def _fall_back(result: Understanding, kind: str, reason: str) -> Understanding:
+    MODEL_CALLS.labels(outcome=kind).inc()
+    MODEL_FALLBACKS.labels(reason=kind).inc()
     return result.model_copy(update={"engine": deterministic.ENGINE, "fallback_reason": reason})

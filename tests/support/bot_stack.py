@@ -64,7 +64,8 @@ def wait_for(predicate: Callable[[], Any], timeout: float = 30.0, interval: floa
 class BotStack:
     """One App installed on one fresh repository, served by real bot processes."""
 
-    def __init__(self, sandbox: Any, redis_url: str, workers: int = 1, extra_env: dict[str, str] | None = None):
+    def __init__(self, sandbox: Any, redis_url: str, workers: int = 1, extra_env: dict[str, str] | None = None,
+                 log_path: Path | None = None):
         self.sandbox = sandbox
         self.redis_url = redis_url
         self.owner, self.repo = "octo", f"infra-{uuid.uuid4().hex[:8]}"
@@ -97,11 +98,12 @@ class BotStack:
         self.web: subprocess.Popen | None = None
         self.workers: list[subprocess.Popen] = []
         self.worker_count = workers
+        self.log = log_path.open("ab") if log_path else None  # stderr of every bot process, when asked
 
     # processes
     def start(self) -> BotStack:
         self.web = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--port", str(self.port)], cwd=ROOT,
-                                    env=self.env)
+                                    env=self.env, stderr=self.log)
         wait_for(self._healthy, 20, what="dev-agent serve")
         for _ in range(self.worker_count):
             self.start_worker()
@@ -111,7 +113,7 @@ class BotStack:
 
     def start_worker(self) -> subprocess.Popen:
         worker = subprocess.Popen([sys.executable, "-m", "bot", "worker", "--maintenance-interval", "5"], cwd=ROOT,
-                                  env=self.env, start_new_session=True)
+                                  env=self.env, start_new_session=True, stderr=self.log)
         self.workers.append(worker)
         return worker
 
@@ -134,6 +136,8 @@ class BotStack:
                     process.wait(timeout=10)
                 except subprocess.TimeoutExpired:
                     process.kill()
+        if self.log is not None:
+            self.log.close()
 
     def __enter__(self) -> BotStack:
         return self.start()

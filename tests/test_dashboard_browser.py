@@ -1,0 +1,89 @@
+"""The dashboard in headless Chromium with JavaScript disabled: rows, click-through, a non-blank screenshot."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.registry import EnvironmentRecord, JobRecord, Registry
+from bot.settings import Settings
+from tests.conftest import require_tool
+from tests.support.redis_server import free_port
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def dashboard_url(tmp_path_factory):
+    import uvicorn
+
+    from bot.web import build_runtime
+
+    state = tmp_path_factory.mktemp("dashboard")
+    settings = Settings(state_dir=state, webhook_secret="browser-secret", github_app_id=1,
+                        github_private_key=_throwaway_key())
+    registry = Registry(settings)
+    today = dt.date.today()
+    registry.upsert(EnvironmentRecord(name="payments-staging", repository="octo/infra", tier="staging", owner="alice",
+                                      cloud="aws", region="us-west-2", status="planned", monthly_cost_usd=312.5,
+                                      expires_on=today + dt.timedelta(days=12), pr_url="https://github.com/octo/infra/pull/7",
+                                      report="## dev-agent plan\n\naws_db_instance.main  $120.00"))
+    registry.upsert(EnvironmentRecord(name="search-dev", repository="octo/infra", owner="bob", cloud="gcp",
+                                      region="us-central1", status="drifted", drift=True, monthly_cost_usd=88.0,
+                                      expires_on=today - dt.timedelta(days=2)))
+    registry.put_job(JobRecord(id="delivery-42", kind="issues.opened", environment="payments-staging", status="done"))
+    app = build_runtime(settings).app
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(10)
+
+
+def _throwaway_key() -> str:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                             serialization.NoEncryption()).decode()
+
+
+def test_dashboard_works_without_javascript(dashboard_url, tmp_path: Path):
+    if not Path(CHROMIUM).exists():
+        require_tool("chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = browser.new_context(java_script_enabled=False, viewport={"width": 1200, "height": 800}).new_page()
+            page.goto(dashboard_url + "/")
+            rows = page.locator("#environments tbody tr")
+            assert rows.count() == 2
+            assert "$312.50" in rows.nth(0).inner_text() and "12 days left" in rows.nth(0).inner_text()
+            assert "drifted" in rows.nth(1).inner_text() and "expired 2 days ago" in rows.nth(1).inner_text()
+            assert "delivery-42" in page.locator("#jobs").inner_text()
+            shot = page.screenshot()
+
+            page.get_by_role("link", name="payments-staging").click()
+            page.wait_for_url("**/environments/octo/infra/payments-staging")
+            assert "aws_db_instance.main" in page.content() and "us-west-2" in page.inner_text("body")
+            page.goto("about:blank")
+            blank = page.screenshot()
+        finally:
+            browser.close()
+    (tmp_path / "dashboard.png").write_bytes(shot)
+    assert shot.startswith(b"\x89PNG") and len(shot) > 10_000
+    assert len(shot) > 5 * len(blank)  # text, tables and badges compress far worse than an empty page

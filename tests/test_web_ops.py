@@ -1,0 +1,122 @@
+"""Operations on the real stack (sandbox GitHub, Redis, `dev-agent serve` + worker): after an issue -> PR run,
+/metrics, the dashboard and the API show it; the API files request issues; no secret reaches the logs."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+import pytest
+
+from bot.apikeys import KeyStore
+from bot.settings import Settings
+from tests.support.bot_stack import SECRET, BotStack, wait_for
+from tests.support.redis_server import redis_server  # noqa: F401  (fixture)
+
+
+@pytest.fixture(scope="module")
+def sandbox():
+    from bot.sandbox import SandboxGitHub
+
+    with SandboxGitHub() as github:
+        yield github
+
+
+@pytest.fixture(scope="module")
+def run(sandbox, redis_server, tmp_path_factory):  # noqa: F811
+    """One request served to a PR, with every bot process's stderr in `log` and counters shared across processes."""
+    tmp = tmp_path_factory.mktemp("ops")
+    metrics_dir = tmp / "prometheus"
+    metrics_dir.mkdir()
+    log = tmp / "bot.log"
+    with BotStack(sandbox, redis_server.url, extra_env={"PROMETHEUS_MULTIPROC_DIR": str(metrics_dir)},
+                  log_path=log) as stack:
+        keys = KeyStore(Settings(redis_url=redis_server.url))
+        read, _ = keys.create("dashboard", ["read"])
+        request, _ = keys.create("portal", ["request", "read"])
+        stack.open_request("ops-web")
+        pull = stack.wait_for_pull("ops-web")
+        wait_for(lambda: _api(stack, read, "/api/environments").json(), what="registry record")
+        yield stack, pull, {"read": read, "request": request}, log
+
+
+def _api(stack: BotStack, token: str, path: str, **kwargs) -> httpx.Response:
+    return httpx.request(kwargs.pop("method", "GET"), stack.url + path, headers={"Authorization": f"Bearer {token}"},
+                         timeout=15, **kwargs)
+
+
+def _sample(metrics: str, name: str, **labels: str) -> float:
+    """Sum of the samples of `name` whose labels include `labels`."""
+    total = 0.0
+    for line in metrics.splitlines():
+        match = re.match(rf"^{name}(?:\{{(.*)\}})? ([0-9.e+-]+)$", line)
+        if match and all(f'{k}="{v}"' in (match.group(1) or "") for k, v in labels.items()):
+            total += float(match.group(2))
+    return total
+
+
+def test_metrics_count_the_webhooks_the_pr_and_the_job_stages(run):
+    stack, _pull, _tokens, _log = run
+    response = httpx.get(f"{stack.url}/metrics", timeout=15)
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/plain")
+    text = response.text
+    assert _sample(text, "dev_agent_webhooks_total", event="issues", outcome="accepted") >= 1
+    assert _sample(text, "dev_agent_pull_requests_total", action="opened") >= 1
+    for stage in ("parse", "generate", "cost", "github"):
+        assert _sample(text, "dev_agent_job_stage_seconds_count", stage=stage) >= 1, stage
+    assert _sample(text, "dev_agent_github_api_calls_total") > 0
+    assert _sample(text, "dev_agent_github_rate_limit_remaining") > 0
+    assert _sample(text, "dev_agent_monthly_cost_usd", environment=f"{stack.full_name}/ops-web") > 0
+
+
+def test_dashboard_and_api_list_the_environment_with_its_cost(run):
+    stack, pull, tokens, _log = run
+    [record] = [r for r in _api(stack, tokens["read"], "/api/environments").json() if r["name"] == "ops-web"]
+    assert record["repository"] == stack.full_name and record["status"] in {"planned", "refused"}
+    assert record["monthly_cost_usd"] > 0 and record["pr_url"].endswith(f"/pull/{pull['number']}")
+    assert record["expires_on"] and record["report"] == ""  # the list leaves reports out
+    detail = _api(stack, tokens["read"], "/api/environments/ops-web").json()
+    assert "ops-web" in detail["report"]
+
+    page = httpx.get(f"{stack.url}/", timeout=15).text
+    assert "ops-web" in page and f"{record['monthly_cost_usd']:.2f}" in page
+    assert "14 days left" in page or "13 days left" in page
+
+    assert _api(stack, tokens["read"], "/api/environments/nope").status_code == 404
+    assert httpx.get(f"{stack.url}/api/environments", timeout=15).status_code == 401
+    assert httpx.get(f"{stack.url}/openapi.json", timeout=15).json()["paths"]["/api/environments"]
+    assert httpx.get(f"{stack.url}/docs", timeout=15).status_code == 200
+
+
+def test_api_request_opens_an_issue_for_an_allowed_requester_only(run):
+    stack, _pull, tokens, _log = run
+    body = {"repository": stack.full_name, "requested_by": "alice",
+            "text": "dev environment ops-api for a FastAPI app with Postgres on AWS us-west-2, $300/month, 7 days"}
+    assert _api(stack, tokens["read"], "/api/environments", method="POST", json=body).status_code == 403
+    response = _api(stack, tokens["request"], "/api/environments", method="POST", json=body)
+    assert response.status_code == 202, response.text
+    accepted = response.json()
+    number = int(accepted["issue_url"].rsplit("/", 1)[1])
+    issue = stack.api("GET", f"/issues/{number}")
+    assert "ops-api" in issue["body"] and "@alice" in issue["body"]
+    assert {label["name"] for label in issue["labels"]} == {"environment-request"}
+    job = _api(stack, tokens["read"], accepted["status_url"]).json()
+    assert job["status"] == "done" and job["links"]["issue"] == accepted["issue_url"]
+
+    refused = _api(stack, tokens["request"], "/api/environments", method="POST", json={**body, "requested_by": "eve"})
+    assert refused.status_code == 403 and "write access" in refused.json()["detail"]
+
+
+def test_no_secret_reaches_the_logs(run, sandbox):
+    stack, _pull, tokens, log = run
+    httpx.post(f"{stack.url}/webhooks", content=b"{}", timeout=15,
+               headers={"X-GitHub-Event": "issues", "X-Hub-Signature-256": "sha256=" + "0" * 64,
+                        "Authorization": f"Bearer {tokens['request']}"})
+    _api(stack, "da_wrong_" + "x" * 30, "/api/environments")
+    text = log.read_text(errors="replace")
+    assert "correlation_id" in text  # the worker logged in JSON with the delivery id
+    key_lines = stack.app["private_key_pem"].strip().splitlines()[1:3]
+    tokens_issued = list(sandbox.core.state.tokens)  # installation (and user) tokens the sandbox handed out
+    assert tokens_issued
+    for secret in [SECRET, *key_lines, *tokens.values(), *tokens_issued]:
+        assert secret not in text
