@@ -41,6 +41,11 @@ def always(_plan: Plan) -> bool:
     return True
 
 
+def compute_is(kind: object) -> Callable[[Plan], bool]:
+    """Predicate for components of one compute kind (a ComputeKind)."""
+    return lambda plan: plan.spec.compute.kind == kind
+
+
 def standard_tags(plan: Plan) -> dict[str, str]:
     """Tags/labels put on every resource."""
     spec = plan.spec

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from bot.spec import ComputeKind
-from generators.terraform import Component, always
+from generators.terraform import Component, always, compute_is
 from generators.terraform.aws import (alb, backend, docdb, ec2, ecs, eks, elasticache, kms, lambda_fn, logs, mq, msk,
                                       network, opensearch, rds, s3, sqs, versions)
 from generators.terraform.aws.shared import uses_load_balancer
 
-
-def _compute(kind: ComputeKind):  # noqa: ANN202 - predicate
-    return lambda plan: plan.spec.compute.kind == kind
 
 
 COMPONENTS: list[Component] = [
@@ -19,10 +16,10 @@ COMPONENTS: list[Component] = [
     Component("kms", always, kms.build),
     Component("network", always, network.build),
     Component("alb", uses_load_balancer, alb.build),
-    Component("eks", _compute(ComputeKind.kubernetes), eks.build),
-    Component("ecs", _compute(ComputeKind.containers), ecs.build),
-    Component("ec2", _compute(ComputeKind.vm), ec2.build),
-    Component("lambda", _compute(ComputeKind.functions), lambda_fn.build),
+    Component("eks", compute_is(ComputeKind.kubernetes), eks.build),
+    Component("ecs", compute_is(ComputeKind.containers), ecs.build),
+    Component("ec2", compute_is(ComputeKind.vm), ec2.build),
+    Component("lambda", compute_is(ComputeKind.functions), lambda_fn.build),
     Component("rds", rds.applies, rds.build),
     Component("docdb", docdb.applies, docdb.build),
     Component("elasticache", elasticache.applies, elasticache.build),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.spec import ComputeKind
-from generators.terraform import Component, always
+from generators.terraform import Component, always, compute_is
 from generators.terraform.azure import (
     aks,
     backend,
@@ -24,9 +24,6 @@ from generators.terraform.azure import (
     vm,
 )
 
-
-def compute_is(kind: ComputeKind):
-    return lambda plan: plan.spec.compute.kind == kind
 
 
 COMPONENTS: list[Component] = [
