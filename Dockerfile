@@ -3,13 +3,14 @@
 # python-hcl2 under the same import name).
 FROM python:3.11.11-slim-bookworm AS build
 WORKDIR /src
+COPY constraints ./constraints
 RUN python -m venv /opt/dev-agent && python -m venv /opt/checkov \
-    && /opt/checkov/bin/pip install --no-cache-dir checkov==3.3.30
+    && /opt/checkov/bin/pip install --no-cache-dir -c constraints/checkov.txt checkov
 COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY generators ./generators
 COPY policies ./policies
-RUN /opt/dev-agent/bin/pip install --no-cache-dir .
+RUN /opt/dev-agent/bin/pip install --no-cache-dir -c constraints/bot.txt .
 
 # Runtime stage: slim, non-root, terraform from the official release archive copied in at build time.
 FROM python:3.11.11-slim-bookworm

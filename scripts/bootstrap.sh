@@ -15,19 +15,21 @@ if [ ! -x .venv/bin/python ]; then
   log "creating .venv"
   "$PY" -m venv .venv
 fi
-stamp=".venv/.installed-$(cat pyproject.toml | sha256sum | cut -c1-16)"
+stamp=".venv/.installed-$(cat pyproject.toml constraints/bot.txt | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
   log "installing dev-agent and its test tools into .venv (first run takes a few minutes)"
   pip_quiet .venv/bin/pip install -q --disable-pip-version-check --upgrade pip
-  pip_quiet .venv/bin/pip install -q --disable-pip-version-check -e ".[test]"
+  pip_quiet .venv/bin/pip install -q --disable-pip-version-check -c constraints/bot.txt -e ".[test]"
   touch "$stamp"
 fi
 
 # checkov pins its own fork of python-hcl2 under the same import name, so it gets its own venv.
-if [ ! -x .venv-checkov/bin/checkov ]; then
+checkov_stamp=".venv-checkov/.installed-$(sha256sum < constraints/checkov.txt | cut -c1-16)"
+if [ ! -f "$checkov_stamp" ]; then
   log "installing checkov into .venv-checkov"
-  "$PY" -m venv .venv-checkov
-  pip_quiet .venv-checkov/bin/pip install -q --disable-pip-version-check "checkov==3.3.30"
+  [ -x .venv-checkov/bin/python ] || "$PY" -m venv .venv-checkov
+  pip_quiet .venv-checkov/bin/pip install -q --disable-pip-version-check -c constraints/checkov.txt checkov
+  touch "$checkov_stamp"
 fi
 
 command -v terraform >/dev/null || { log "terraform is not on PATH; install Terraform >= 1.6"; exit 1; }
