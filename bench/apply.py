@@ -18,13 +18,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot import terraform  # noqa: E402
-from bot.lifecycle.apply import apply_environment  # noqa: E402
-from bot.lifecycle.github import GitHubTarget  # noqa: E402
-from bot.lifecycle.outputs import APPLY_MARKER, success_comment  # noqa: E402
-from bot.sandbox import SandboxGitHub  # noqa: E402
-from bot.settings import Settings  # noqa: E402
-from tests.support.lifecycle_stack import Moto, environment_files  # noqa: E402
+from bot import terraform
+from bot.lifecycle.apply import apply_environment
+from bot.lifecycle.github import GitHubTarget
+from bot.lifecycle.outputs import APPLY_MARKER, success_comment
+from bot.sandbox import SandboxGitHub
+from bot.settings import Settings
+from tests.support.lifecycle_stack import Moto, environment_files
 
 NAME = "bench-apply"
 

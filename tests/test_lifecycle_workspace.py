@@ -14,8 +14,8 @@ from tests.support.lifecycle_stack import environment_files
 NAME = "lc-unit"
 
 
-def write(root: Path, settings: Settings = Settings()) -> Path:
-    for path, text in environment_files(NAME, dt.date(2030, 1, 1), settings).items():
+def write(root: Path, settings: Settings | None = None) -> Path:
+    for path, text in environment_files(NAME, dt.date(2030, 1, 1), settings or Settings()).items():
         target = root / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text)

@@ -29,7 +29,7 @@ def register(app: typer.Typer) -> None:
         Exit codes: 0 nothing expired, 2 destroy PR(s) opened, 1 an environment.yaml could not be read.
         """
         github = opts.github_options(token, repository, api_url)
-        day = today.date() if today else dt.datetime.now(dt.timezone.utc).date()
+        day = today.date() if today else dt.datetime.now(dt.UTC).date()
         results = [expire_environment(d, day, github) for d in environment_dirs(root)]
         if as_json:
             typer.echo(json.dumps([{"environment": r.name, "expires_on": r.expires_on, "action": r.action,

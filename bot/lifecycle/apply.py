@@ -50,7 +50,7 @@ class StepFailed(RuntimeError):
         self.step = step
 
 
-def _timed(timings: dict[str, float], progress: Progress, step: str, action: Callable[[], terraform.Result]) -> terraform.Result:
+def timed(timings: dict[str, float], progress: Progress, step: str, action: Callable[[], terraform.Result]) -> terraform.Result:
     progress(f"{step}…")
     start = time.monotonic()
     result = action()
@@ -60,7 +60,7 @@ def _timed(timings: dict[str, float], progress: Progress, step: str, action: Cal
     return result
 
 
-def _check(result: terraform.Result, step: str) -> terraform.Result:
+def require_ok(result: terraform.Result, step: str) -> terraform.Result:
     if result.returncode not in (0, 2) or result.timed_out:
         raise StepFailed(step, result.stderr or result.stdout)
     return result
@@ -69,14 +69,14 @@ def _check(result: terraform.Result, step: str) -> terraform.Result:
 def run_terraform(workspace: Workspace, timings: dict[str, float], progress: Progress, timeout: float) -> bool:
     """init, plan -out, apply that plan; False when the plan has no changes."""
     tf_dir = workspace.terraform_dir
-    _check(_timed(timings, progress, "terraform init", lambda: terraform.run(
+    require_ok(timed(timings, progress, "terraform init", lambda: terraform.run(
         tf_dir, ["init", "-input=false", "-no-color", "-reconfigure"], timeout)), "terraform init")
-    planned = _check(_timed(timings, progress, "terraform plan", lambda: terraform.run(
+    planned = require_ok(timed(timings, progress, "terraform plan", lambda: terraform.run(
         tf_dir, ["plan", "-input=false", "-no-color", "-lock-timeout=0s", "-detailed-exitcode", f"-out={PLAN_FILE}"],
         timeout)), "terraform plan")
     if planned.returncode == 0:
         return False
-    _check(_timed(timings, progress, "terraform apply", lambda: terraform.run(
+    require_ok(timed(timings, progress, "terraform apply", lambda: terraform.run(
         tf_dir, ["apply", "-input=false", "-no-color", "-lock-timeout=0s", PLAN_FILE], timeout)), "terraform apply")
     return True
 
@@ -130,7 +130,7 @@ def apply_environment(
             github.writer.upsert_comment(number, APPLY_MARKER.format(name=name), body)
         if revision:
             github.writer.set_ref(APPLIED_REF.format(name=name), revision)
-    _record(settings, workspace, github, "applied", actor, revision)
+    record_status(settings, workspace, github, "applied", actor, revision)
     return ApplyResult(name=name, exit_code=EXIT_APPLIED, status="applied", outputs=outputs, timings=timings,
                        helm_note=helm_note, message=f"{name}: applied")
 
@@ -145,12 +145,12 @@ def _failed(workspace: Workspace, settings: Settings, github: GitHubTarget | Non
         body = failure_comment(name, step, error, revert_url)
         for number in filter(None, threads):
             github.writer.upsert_comment(number, APPLY_MARKER.format(name=name), body)
-    _record(settings, workspace, github, "failed", actor, revision, detail=f"failed at {step}")
+    record_status(settings, workspace, github, "failed", actor, revision, detail=f"failed at {step}")
     return ApplyResult(name=name, exit_code=EXIT_FAILED, status="failed", failed_step=step, timings=timings,
                        revert_url=revert_url, message=f"{name}: apply failed at {step}\n{trim_error(error, 3000)}")
 
 
-def _record(settings: Settings, workspace: Workspace, github: GitHubTarget | None, status: str, actor: str,
+def record_status(settings: Settings, workspace: Workspace, github: GitHubTarget | None, status: str, actor: str,
             revision: str, detail: str = "", action: str = "apply") -> None:
     """Registry status and audit event for this run."""
     repository = github.writer.full_name if github else ""

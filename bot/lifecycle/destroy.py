@@ -13,8 +13,17 @@ import time
 from pathlib import Path
 
 from bot import terraform
-from bot.lifecycle.apply import (EXIT_APPLIED, EXIT_FAILED, EXIT_INVALID, ApplyResult, Progress, StepFailed, _check,
-                                 _record, _timed)
+from bot.lifecycle.apply import (
+    EXIT_APPLIED,
+    EXIT_FAILED,
+    EXIT_INVALID,
+    ApplyResult,
+    Progress,
+    StepFailed,
+    record_status,
+    require_ok,
+    timed,
+)
 from bot.lifecycle.drift import DRIFT_MARKER
 from bot.lifecycle.github import APPLIED_REF, GitHubTarget
 from bot.lifecycle.outputs import trim_error
@@ -38,9 +47,9 @@ def destroy_environment(path: Path | str, settings: Settings, github: GitHubTarg
     _, issue = github.environment_threads(name) if github else (None, None)
     try:
         with overrides_applied(workspace, list(overrides)):
-            _check(_timed(timings, progress, "terraform init", lambda: terraform.run(
+            require_ok(timed(timings, progress, "terraform init", lambda: terraform.run(
                 tf_dir, ["init", "-input=false", "-no-color", "-reconfigure"], timeout)), "terraform init")
-            result = _timed(timings, progress, "terraform destroy", lambda: terraform.run(
+            result = timed(timings, progress, "terraform destroy", lambda: terraform.run(
                 tf_dir, ["destroy", "-auto-approve", "-input=false", "-no-color", "-lock-timeout=0s"], timeout))
             if not result.ok:
                 raise StepFailed("terraform destroy", result.stderr or result.stdout)
@@ -53,12 +62,12 @@ def destroy_environment(path: Path | str, settings: Settings, github: GitHubTarg
         if github and issue:
             github.writer.comment(issue, f"Destroying `{name}` failed at {step}:\n\n{code_block(trim_error(str(exc)))}",
                                   f"<!-- dev-agent:destroy-failed env={name} at={int(time.time())} -->")
-        _record(settings, workspace, github, "failed", actor, "", detail=f"destroy failed at {step}", action="destroy")
+        record_status(settings, workspace, github, "failed", actor, "", detail=f"destroy failed at {step}", action="destroy")
         return ApplyResult(name=name, exit_code=EXIT_FAILED, status="failed", failed_step=step, timings=timings,
                            message=f"{name}: destroy failed at {step}\n{trim_error(str(exc), 3000)}")
     if github:
         _clean_up_github(github, name, issue)
-    _record(settings, workspace, github, "destroyed", actor, "", action="destroy")
+    record_status(settings, workspace, github, "destroyed", actor, "", action="destroy")
     return ApplyResult(name=name, exit_code=EXIT_APPLIED, status="destroyed", timings=timings, message=f"{name}: destroyed")
 
 
@@ -67,7 +76,7 @@ def _clean_up_github(github: GitHubTarget, name: str, issue: int | None) -> None
     if github.writer.read_file(f"{prefix}/environment.yaml", github.default_branch) is not None:
         github.writer.commit_files(base_branch=github.default_branch, branch=github.default_branch, files={},
                                    replace_prefix=prefix, message=f"dev-agent: remove {prefix} after destroy",
-                                   when=dt.datetime.now(dt.timezone.utc))
+                                   when=dt.datetime.now(dt.UTC))
     github.writer.delete_ref(APPLIED_REF.format(name=name))
     drift_issue = github.writer.find_issue(DRIFT_MARKER.format(name=name))
     if drift_issue is not None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot import terraform
-from bot.lifecycle.apply import Progress, StepFailed, _check
+from bot.lifecycle.apply import Progress, StepFailed, require_ok
 from bot.lifecycle.drift import DRIFT_MARKER, DriftedResource, drift_from_plan, drift_issue_body, drift_issue_title
 from bot.lifecycle.github import GitHubTarget
 from bot.lifecycle.outputs import trim_error
@@ -43,9 +43,9 @@ def environment_dirs(root: Path) -> list[Path]:
 def check_drift(workspace: Workspace, timeout: float) -> list[DriftedResource]:
     """Resources changed outside Terraform (empty: none)."""
     tf_dir = workspace.terraform_dir
-    _check(terraform.run(tf_dir, ["init", "-input=false", "-no-color", "-reconfigure"], timeout), "terraform init")
+    require_ok(terraform.run(tf_dir, ["init", "-input=false", "-no-color", "-reconfigure"], timeout), "terraform init")
     try:
-        planned = _check(terraform.run(tf_dir, ["plan", "-input=false", "-no-color", "-lock-timeout=0s",
+        planned = require_ok(terraform.run(tf_dir, ["plan", "-input=false", "-no-color", "-lock-timeout=0s",
                                                 "-detailed-exitcode", f"-out={DRIFT_PLAN}"], timeout), "terraform plan")
         if planned.returncode == 0:
             return []

@@ -35,7 +35,7 @@ def open_destroy_pull(github: GitHubTarget, name: str, reason: str, request_issu
     prefix = f"environments/{name}"
     branch = DESTROY_BRANCH.format(name=name)
     github.writer.commit_files(base_branch=github.default_branch, branch=branch, files={}, replace_prefix=prefix,
-                               message=f"dev-agent: destroy {name}\n\n{reason}", when=dt.datetime.now(dt.timezone.utc))
+                               message=f"dev-agent: destroy {name}\n\n{reason}", when=dt.datetime.now(dt.UTC))
     request = f"\n\nRequested in #{request_issue}.\n<!-- dev-agent:request #{request_issue} -->" if request_issue else ""
     pull, _ = github.writer.upsert_pull(branch=branch, base=github.default_branch, title=f"dev-agent: destroy {name}",
                                         body=f"Removes `{prefix}/`; merging it runs `dev-agent destroy`. {reason}{request}")

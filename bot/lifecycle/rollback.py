@@ -26,7 +26,7 @@ def open_revert_pull(target: GitHubTarget, name: str, failed_revision: str, erro
     target.writer.commit_files(
         base_branch=target.default_branch, branch=branch, files=files, replace_prefix=prefix,
         message=f"dev-agent: revert {name} to {applied[:7]}\n\nApplying {failed_revision[:7]} failed at {error_step}.",
-        when=dt.datetime.now(dt.timezone.utc),
+        when=dt.datetime.now(dt.UTC),
     )
     pull, _ = target.writer.upsert_pull(
         branch=branch, base=target.default_branch, title=f"dev-agent: revert {name} to the last applied revision",

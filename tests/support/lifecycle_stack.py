@@ -125,7 +125,7 @@ class Repo:
         writer = self.writer()
         writer.commit_files(base_branch="main", branch=f"dev-agent/{env_name}", files=files,
                             replace_prefix=f"environments/{env_name}", message=title,
-                            when=dt.datetime.now(dt.timezone.utc))
+                            when=dt.datetime.now(dt.UTC))
         pull, _ = writer.upsert_pull(branch=f"dev-agent/{env_name}", base="main", title=title,
                                      body=f"Environment {env_name}.\n\n<!-- dev-agent:request #{issue} -->")
         self.gh.merge_pull(self.owner, self.name, pull.number, user=self.owner)
