@@ -455,36 +455,26 @@ def terraform_parses(policy: OrgPolicy, s: Subject) -> Verdict | None:
 # --- rules over the estimate ---------------------------------------------------------------------
 
 
-def cost_within_tier(policy: OrgPolicy, s: Subject) -> Verdict | None:
-    cap = policy.tier(s.spec.tier).max_monthly_usd
-    cost = s.monthly_cost
+def _cost_under(rule: str, cost: float | None, cap: float | None, what: str, fix: str) -> Verdict | None:
+    """Pass when the monthly estimate is at most `cap`; nothing to say when either is unknown."""
     if cost is None or cap is None:
         return None
     if cost <= cap:
-        return Verdict(rule="cost-within-tier", outcome="pass", value=f"{money(cost)} <= {money(cap)}")
-    return Verdict(
-        rule="cost-within-tier",
-        outcome="fail",
-        value=f"{money(cost)}/month",
-        message=f"above the {s.spec.tier.value} cap of {money(cap)}/month",
-        fix="shrink the environment (smaller classes, single-AZ, fewer nodes) or ask for an override",
-    )
+        return Verdict(rule=rule, outcome="pass", value=f"{money(cost)} <= {money(cap)}")
+    return Verdict(rule=rule, outcome="fail", value=f"{money(cost)}/month",
+                   message=f"above {what} of {money(cap)}/month", fix=fix)
+
+
+def cost_within_tier(policy: OrgPolicy, s: Subject) -> Verdict | None:
+    return _cost_under("cost-within-tier", s.monthly_cost, policy.tier(s.spec.tier).max_monthly_usd,
+                       f"the {s.spec.tier.value} cap",
+                       "shrink the environment (smaller classes, single-AZ, fewer nodes) or ask for an override")
 
 
 def cost_within_budget(policy: OrgPolicy, s: Subject) -> Verdict | None:
-    budget = s.spec.budget_monthly_usd
     cost = s.monthly_cost
-    if cost is None or budget is None:
-        return None
-    if cost <= budget:
-        return Verdict(rule="cost-within-budget", outcome="pass", value=f"{money(cost)} <= {money(budget)}")
-    return Verdict(
-        rule="cost-within-budget",
-        outcome="fail",
-        value=f"{money(cost)}/month",
-        message=f"above the requested budget of {money(budget)}/month",
-        fix=f"raise budget_monthly_usd to at least {cost:.0f} or ask for less",
-    )
+    return _cost_under("cost-within-budget", cost, s.spec.budget_monthly_usd, "the requested budget",
+                       f"raise budget_monthly_usd to at least {cost or 0:.0f} or ask for less")
 
 
 Rule = Callable[[OrgPolicy, Subject], "Verdict | None"]
