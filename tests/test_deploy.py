@@ -76,3 +76,13 @@ def test_app_manifest_asks_for_what_the_bot_uses() -> None:
         "checks": "write", "workflows": "write", "members": "read",
     }
     assert set(manifest["default_events"]) == {"issues", "issue_comment", "pull_request", "check_run"}
+
+
+def test_compose_gives_each_bot_process_group_a_fresh_metrics_dir() -> None:
+    services = yaml.safe_load((ROOT / "deploy/compose.yaml").read_text())["services"]
+    for name in ("web", "worker"):
+        metrics_dir = services[name]["environment"]["PROMETHEUS_MULTIPROC_DIR"]
+        assert metrics_dir in services[name]["tmpfs"], name  # empty at every start, as prometheus-client needs
+    worker = services["worker"]
+    port = worker["command"][worker["command"].index("--metrics-port") + 1]
+    assert port in worker["expose"] and f"127.0.0.1:{port}/metrics" in " ".join(worker["healthcheck"]["test"])
