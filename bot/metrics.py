@@ -53,6 +53,10 @@ MONTHLY_COST = Gauge(
     "dev_agent_monthly_cost_usd", "Estimated monthly cost of managed environments", ["environment"],
     multiprocess_mode="mostrecent",
 )
+MANAGED_COST = Gauge(
+    "dev_agent_managed_monthly_cost_usd", "Estimated monthly cost of every environment neither destroyed nor refused",
+    multiprocess_mode="mostrecent",
+)
 
 
 @contextmanager

@@ -122,6 +122,10 @@ class Registry:
         matches = [r for r in self.environments() if r.name == name and (repository is None or r.repository == repository)]
         return matches[0] if matches else None
 
+    def monthly_cost_under_management(self) -> float:
+        """Estimated monthly cost of every environment that is neither destroyed nor refused."""
+        return sum(r.monthly_cost_usd or 0 for r in self.environments() if r.status not in {"destroyed", "refused"})
+
     def put_job(self, job: JobRecord) -> None:
         """Store a job record; it expires `job_retention_seconds` after this update."""
         now = dt.datetime.now(dt.timezone.utc)

@@ -11,6 +11,7 @@ from bot.demo import OWNER, REPO, SAMPLE_REQUEST, USER, WEBHOOK_SECRET, _bot, _b
 from bot.lifecycle.apply import apply_environment
 from bot.lifecycle.destroy import destroy_environment
 from bot.settings import Settings
+from tests.conftest import require_tool
 from tests.support.redis_server import free_port
 
 
@@ -50,7 +51,8 @@ def scrapes(tmp_path_factory):
             settings = Settings(
                 github_api_url=gh.url, github_app_id=app["id"], github_private_key=app["private_key_pem"],
                 webhook_secret=WEBHOOK_SECRET, bot_login=app["bot_login"], redis_url=None,
-                state_dir=tmp_path_factory.mktemp("state"), run_checks=True, anthropic_api_key="sk-ant-unused",
+                state_dir=tmp_path_factory.mktemp("state"), run_checks=True, checkov_bin=require_tool("checkov"),
+                anthropic_api_key="sk-ant-unused",
                 anthropic_base_url=f"http://127.0.0.1:{free_port()}",  # nothing listens: the parser falls back
             )
             with _bot(settings) as bot_url:
@@ -90,6 +92,9 @@ def test_the_bot_serves_the_same_counters(scrapes):
     _, after, bot_metrics = scrapes
     served = _samples(bot_metrics)
     assert served["dev_agent_queue_depth"] == 0  # sampled at the scrape: the job has finished
+    [cost] = [v for k, v in after.items() if k.startswith("dev_agent_monthly_cost_usd{") and f"{OWNER}/{REPO}/" in k]
+    # the registry's total at the scrape: the environment is planned (its checks and policy passed)
+    assert served["dev_agent_managed_monthly_cost_usd"] == pytest.approx(cost)
     for name in ('dev_agent_webhooks_total{event="issues",outcome="accepted"}', 'dev_agent_pull_requests_total{action="opened"}',
                  'dev_agent_job_stage_seconds_count{stage="check"}'):
         assert 0 < served[name] <= after[name], name

@@ -70,6 +70,7 @@ def test_metrics_count_the_webhooks_the_pr_and_the_job_stages(run):
     assert _sample(text, "dev_agent_github_api_calls_total") > 0
     assert _sample(text, "dev_agent_github_rate_limit_remaining") > 0
     assert _sample(text, "dev_agent_monthly_cost_usd", environment=f"{stack.full_name}/ops-web") > 0
+    assert _sample(text, "dev_agent_managed_monthly_cost_usd") > 0  # from the Redis registry, at the scrape
 
 
 def test_the_worker_serves_its_jobs_metrics_from_one_file_set_per_worker(run):
