@@ -31,6 +31,7 @@ def name_process(name: str) -> None:
 
 
 if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # before any metric is built
+    os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
     values.ValueClass = values.MultiProcessValue(_process_identity)
 
 WEBHOOKS = Counter("dev_agent_webhooks_total", "Webhook deliveries received", ["event", "outcome"])
