@@ -4,6 +4,7 @@ in-process with its checks) moves every counter the operations runbook lists, se
 from __future__ import annotations
 
 import re
+
 import httpx
 import pytest
 

@@ -14,11 +14,11 @@ from bot.api import build_api_router
 from bot.apikeys import KeyStore
 from bot.registry import JOB_KEY, JOBS_INDEX, JOBS_KEY, JobRecord, Registry
 from bot.settings import Settings
-from tests.support.redis_server import redis_server  # noqa: F401  (fixture)
+from tests.support.redis_server import redis_server
 
 
 @pytest.fixture(params=["file", "redis"])
-def store(request, tmp_path: Path):  # noqa: ANN001, ANN201
+def store(request, tmp_path: Path):
     """Settings keeping jobs for one second, and the Redis client when the store is Redis."""
     if request.param == "file":
         return Settings(state_dir=tmp_path, job_retention_seconds=1), None
@@ -28,7 +28,7 @@ def store(request, tmp_path: Path):  # noqa: ANN001, ANN201
     return Settings(state_dir=tmp_path, redis_url=server.url, job_retention_seconds=1), client
 
 
-def test_expired_jobs_answer_404_with_a_json_body(store) -> None:  # noqa: ANN001
+def test_expired_jobs_answer_404_with_a_json_body(store) -> None:
     settings, _client = store
     registry, keys = Registry(settings), KeyStore(settings)
     app = FastAPI()
@@ -44,7 +44,7 @@ def test_expired_jobs_answer_404_with_a_json_body(store) -> None:  # noqa: ANN00
     assert registry.jobs() == []
 
 
-def test_a_write_trims_what_expired(store) -> None:  # noqa: ANN001
+def test_a_write_trims_what_expired(store) -> None:
     settings, client = store
     registry = Registry(settings)
     for number in range(3):

@@ -40,7 +40,7 @@ def register(app: typer.Typer) -> None:
         raise typer.Exit(EXIT_OK if result.ok else EXIT_FAILED)
 
 
-def _serve_metrics_until_interrupted(console, port: int) -> None:  # noqa: ANN001 - rich Console
+def _serve_metrics_until_interrupted(console, port: int) -> None:
     import time
 
     from bot.demo import serve_metrics
