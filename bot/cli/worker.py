@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import typer
 from rq import Worker
 
@@ -19,8 +21,6 @@ class PreloadedWorker(Worker):
 
     def main_work_horse(self, job, queue):
         """In the forked horse: write metrics to this worker's job files (one horse at a time per worker)."""
-        import os
-
         from bot.metrics import name_process
 
         name_process(f"jobs-{os.getppid()}")
@@ -44,6 +44,10 @@ def register(app: typer.Typer) -> None:
         from bot.settings import get_settings
 
         configure_logging()
+        if metrics_port and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+            typer.echo("error: --metrics-port needs PROMETHEUS_MULTIPROC_DIR (a directory for the values of the "
+                       "worker's processes: jobs run in forked work horses)", err=True)
+            raise typer.Exit(EXIT_INVALID)
         settings = get_settings()
         if not settings.redis_url:
             typer.echo("error: set REDIS_URL; without it `dev-agent serve` runs jobs itself", err=True)
@@ -71,12 +75,6 @@ def register(app: typer.Typer) -> None:
 
 def _serve_metrics(port: int) -> None:
     """/metrics of every process writing to PROMETHEUS_MULTIPROC_DIR (the horses run the jobs, not this one)."""
-    import os
-
-    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        typer.echo("error: --metrics-port needs PROMETHEUS_MULTIPROC_DIR (an empty directory shared by the "
-                   "worker's processes); jobs run in forked processes", err=True)
-        raise typer.Exit(EXIT_INVALID)
     from prometheus_client import start_http_server
 
     from bot.metrics import metrics_registry
