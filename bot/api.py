@@ -69,7 +69,8 @@ def build_api_router(keys: KeyStore, registry: Registry, open_request: RequestOp
             try:
                 keys.authenticate(token, required)
             except KeyRejected as exc:
-                raise HTTPException(exc.status, str(exc)) from None
+                raise HTTPException(exc.status, str(exc),
+                                    headers={"WWW-Authenticate": "Bearer"} if exc.status == 401 else None) from None
 
         return check
 
@@ -94,9 +95,7 @@ def build_api_router(keys: KeyStore, registry: Registry, open_request: RequestOp
                      "application/json": {"schema": EnvironmentRequest.model_json_schema()}}}})
     async def request_environment(request: Request) -> Accepted:
         """Open a request issue in the repository; the bot answers it with a PR, as for any issue."""
-        body = await request.body()
-        if len(body) > MAX_API_BODY:
-            raise HTTPException(413, f"request body over {MAX_API_BODY} bytes")
+        body = await _body_within(request, MAX_API_BODY)
         try:
             req = EnvironmentRequest.model_validate_json(body or b"{}")
         except ValueError as exc:
@@ -134,3 +133,17 @@ def _first_error(exc: ValueError) -> str:
         where = ".".join(str(p) for p in first["loc"]) or "body"
         return f"{where}: {first['msg']}"
     return str(exc)
+
+
+async def _body_within(request: Request, limit: int) -> bytes:
+    """The request body, refused with 413 as soon as its Content-Length or what arrived exceeds `limit` bytes."""
+    too_large = HTTPException(413, f"request body over {limit} bytes")
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > limit:
+        raise too_large
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise too_large
+    return bytes(body)

@@ -40,7 +40,7 @@ def build_dashboard_router(registry: Registry) -> APIRouter:
     @router.get("/", response_class=HTMLResponse)
     def index() -> str:
         environments = registry.environments()
-        total = sum(r.monthly_cost_usd or 0 for r in environments if r.status not in {"destroyed", "refused"})
+        total = registry.monthly_cost_under_management()
         return _templates.get_template("index.html").render(
             environments=environments, jobs=registry.jobs(), total=total, days_left=days_left
         )

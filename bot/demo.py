@@ -225,3 +225,19 @@ def _apply_merged(gh: Any, app: dict, pull: dict, moto: Any, root: Path, setting
     progress(applied.message)
     return {"status": applied.status, "exit_code": applied.exit_code, "outputs": applied.outputs,
             "timings": {k: round(v, 1) for k, v in applied.timings.items()}}
+
+
+def serve_metrics(port: int = 0) -> tuple[str, Callable[[], None]]:
+    """Serve what this process counted (the demo runs the bot in-process) at /metrics; returns URL and stop."""
+    from prometheus_client import start_http_server
+
+    from bot.metrics import metrics_registry
+
+    server, thread = start_http_server(port, addr="127.0.0.1", registry=metrics_registry())
+
+    def stop() -> None:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+    return f"http://127.0.0.1:{server.server_port}/metrics", stop

@@ -1,17 +1,46 @@
 """Prometheus metrics of the bot, served at /metrics.
 
-Counters live in the process that does the work. With rq workers in other processes, set
-`PROMETHEUS_MULTIPROC_DIR` so every process writes to a shared directory that /metrics aggregates.
+Counters live in the process that does the work. With `PROMETHEUS_MULTIPROC_DIR` set, every process writes
+its values to files in that directory and /metrics (web) or `dev-agent worker --metrics-port` (worker)
+aggregates them. rq forks a work horse per job; every horse of one worker process writes the same files
+(`jobs-<worker pid>`), so the directory grows with the number of worker processes, not with the jobs run.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import wraps
+from typing import Any, TypeVar
 
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
-from prometheus_client import multiprocess
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+    multiprocess,
+    values,
+)
+
+_process_name: str | None = None
+
+
+def _process_identity() -> str:
+    return _process_name or str(os.getpid())
+
+
+def name_process(name: str) -> None:
+    """File this process's metric values under `name` (callers make sure no two live processes share one)."""
+    global _process_name
+    _process_name = name
+
+
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # before any metric is built
+    os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
+    values.ValueClass = values.MultiProcessValue(_process_identity)
 
 WEBHOOKS = Counter("dev_agent_webhooks_total", "Webhook deliveries received", ["event", "outcome"])
 QUEUE_DEPTH = Gauge("dev_agent_queue_depth", "Jobs waiting in the queue", multiprocess_mode="livemax")
@@ -28,9 +57,13 @@ GITHUB_RATE_LIMIT_REMAINING = Gauge(
 MODEL_CALLS = Counter("dev_agent_model_calls_total", "Claude calls for understanding", ["outcome"])
 MODEL_FALLBACKS = Counter("dev_agent_model_fallbacks_total", "Understanding fell back to the deterministic parser", ["reason"])
 PULL_REQUESTS = Counter("dev_agent_pull_requests_total", "Environment PRs opened or updated", ["action"])
-APPLIES = Counter("dev_agent_applies_total", "dev-agent apply runs", ["outcome"])
+APPLIES = Counter("dev_agent_applies_total", "dev-agent apply and destroy runs", ["action", "outcome"])
 MONTHLY_COST = Gauge(
     "dev_agent_monthly_cost_usd", "Estimated monthly cost of managed environments", ["environment"],
+    multiprocess_mode="mostrecent",
+)
+MANAGED_COST = Gauge(
+    "dev_agent_managed_monthly_cost_usd", "Estimated monthly cost of every environment neither destroyed nor refused",
     multiprocess_mode="mostrecent",
 )
 
@@ -42,10 +75,32 @@ def timed(stage: str) -> Iterator[None]:
         yield
 
 
-def render_metrics() -> tuple[bytes, str]:
-    """The exposition text and its content type, aggregated across processes when configured."""
+Run = TypeVar("Run", bound=Callable[..., Any])
+
+
+def counts_runs(action: str) -> Callable[[Run], Run]:
+    """Count each finished run of the decorated function in APPLIES by the `status` of its result."""
+    def decorate(run: Run) -> Run:
+        @wraps(run)
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            result = run(*args, **kwargs)
+            APPLIES.labels(action=action, outcome=result.status).inc()
+            return result
+        return counted  # type: ignore[return-value]
+    return decorate
+
+
+def metrics_registry() -> CollectorRegistry:
+    """The registry to expose: every process's values when `PROMETHEUS_MULTIPROC_DIR` is set, else this one's."""
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
-        return generate_latest(registry), CONTENT_TYPE_LATEST
-    return generate_latest(), CONTENT_TYPE_LATEST
+        return registry
+    from prometheus_client import REGISTRY
+
+    return REGISTRY
+
+
+def render_metrics() -> tuple[bytes, str]:
+    """The exposition text and its content type, aggregated across processes when configured."""
+    return generate_latest(metrics_registry()), CONTENT_TYPE_LATEST

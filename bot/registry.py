@@ -2,6 +2,8 @@
 
 One record per (repository, environment), updated by the worker (PR opened/updated/merged), by
 `dev-agent apply`/`drift`/`expire` reports, and by the API. Redis hash when configured, else a JSON file.
+Job records expire `job_retention_seconds` after their last update (Redis: one key per job with that
+expiry plus a time-ordered index trimmed on every write; file: pruned on write, hidden when older).
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -19,7 +22,9 @@ from bot.settings import Settings
 Status = Literal["requested", "clarifying", "planned", "refused", "merged", "applied", "failed", "drifted", "expiring", "destroyed"]
 HttpUrl = Annotated[str, Field(pattern=r"^https?://[^\s\"'<>]+$")]
 REDIS_KEY = "dev-agent:environments"
-JOBS_KEY = "dev-agent:jobs"
+JOBS_KEY = "dev-agent:jobs"  # the file store's table of jobs
+JOB_KEY = "dev-agent:job:{id}"  # Redis: one string per job, with an expiry
+JOBS_INDEX = "dev-agent:jobs:recent"  # Redis: sorted set of job ids by last update (epoch seconds)
 
 
 class EnvironmentRecord(BaseModel):
@@ -70,19 +75,25 @@ class Registry:
 
             self._redis = redis.Redis.from_url(settings.redis_url)
         self._file = Path(settings.state_dir) / "registry.json"
+        self._job_retention = dt.timedelta(seconds=settings.job_retention_seconds)
 
     def _read_file(self) -> dict[str, dict[str, dict]]:
         if not self._file.exists():
             return {REDIS_KEY: {}, JOBS_KEY: {}}
         return json.loads(self._file.read_text())
 
-    def _put(self, table: str, key: str, value: BaseModel) -> None:
+    def _put(self, table: str, key: str, value: BaseModel, prune: Callable[[dict], bool] | None = None) -> None:
+        """Write one record; with `prune`, the file store also drops the table's records it matches."""
         if self._redis is not None:
             self._redis.hset(table, key, value.model_dump_json())
             return
         with self._lock:
             data = self._read_file()
-            data.setdefault(table, {})[key] = value.model_dump(mode="json")
+            rows = data.setdefault(table, {})
+            if prune is not None:
+                for stale in [k for k, row in rows.items() if prune(row)]:
+                    del rows[stale]
+            rows[key] = value.model_dump(mode="json")
             self._file.parent.mkdir(parents=True, exist_ok=True)
             tmp = self._file.with_suffix(".tmp")
             tmp.write_text(json.dumps(data, indent=1))
@@ -111,16 +122,44 @@ class Registry:
         matches = [r for r in self.environments() if r.name == name and (repository is None or r.repository == repository)]
         return matches[0] if matches else None
 
+    def monthly_cost_under_management(self) -> float:
+        """Estimated monthly cost of every environment that is neither destroyed nor refused."""
+        return sum(r.monthly_cost_usd or 0 for r in self.environments() if r.status not in {"destroyed", "refused"})
+
     def put_job(self, job: JobRecord) -> None:
-        self._put(JOBS_KEY, job.id, job.model_copy(update={"updated_at": dt.datetime.now(dt.timezone.utc)}))
+        """Store a job record; it expires `job_retention_seconds` after this update."""
+        now = dt.datetime.now(dt.timezone.utc)
+        job = job.model_copy(update={"updated_at": now})
+        if self._redis is None:
+            self._put(JOBS_KEY, job.id, job, prune=self._expired_job)
+            return
+        cutoff = (now - self._job_retention).timestamp()
+        with self._redis.pipeline() as pipe:  # MULTI/EXEC: record, index and trim together
+            pipe.set(JOB_KEY.format(id=job.id), job.model_dump_json(), ex=self._job_retention)
+            pipe.zadd(JOBS_INDEX, {job.id: now.timestamp()})
+            pipe.zremrangebyscore(JOBS_INDEX, "-inf", cutoff)
+            pipe.execute()
 
     def job(self, job_id: str) -> JobRecord | None:
-        for raw in self._all(JOBS_KEY):
-            job = JobRecord.model_validate_json(raw)
-            if job.id == job_id:
-                return job
-        return None
+        """The job with this id, or None when unknown or expired."""
+        if self._redis is not None:
+            raw = self._redis.get(JOB_KEY.format(id=job_id))
+            return JobRecord.model_validate_json(raw) if raw else None
+        with self._lock:
+            raw_job = self._read_file().get(JOBS_KEY, {}).get(job_id)
+        job = JobRecord.model_validate(raw_job) if raw_job else None
+        return None if job is None or self._expired_job(job.model_dump(mode="json")) else job
 
     def jobs(self, limit: int = 20) -> list[JobRecord]:
+        """The most recently updated jobs that have not expired, newest first."""
+        if self._redis is not None:
+            ids = [i.decode() if isinstance(i, bytes) else i for i in self._redis.zrevrange(JOBS_INDEX, 0, limit - 1)]
+            raws = self._redis.mget([JOB_KEY.format(id=i) for i in ids]) if ids else []
+            return [JobRecord.model_validate_json(raw) for raw in raws if raw]
         records = [JobRecord.model_validate_json(v) for v in self._all(JOBS_KEY)]
-        return sorted(records, key=lambda j: j.updated_at, reverse=True)[:limit]
+        live = [j for j in records if not self._expired_job(j.model_dump(mode="json"))]
+        return sorted(live, key=lambda j: j.updated_at, reverse=True)[:limit]
+
+    def _expired_job(self, record: dict) -> bool:
+        updated = dt.datetime.fromisoformat(record["updated_at"])
+        return dt.datetime.now(dt.timezone.utc) - updated > self._job_retention

@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     queue_name: str = Field(default="dev-agent", description="rq queue name.")
     lock_ttl_seconds: int = Field(default=7 * 24 * 3600, gt=0,
                                   description="Expiry of a per-environment lock (held until the PR closes).")
+    job_retention_seconds: int = Field(default=7 * 24 * 3600, gt=0,
+                                       description="How long a job record (GET /api/jobs/{id}, the dashboard's "
+                                                   "recent jobs) is kept after its last update.")
     run_checks: bool = Field(default=True, description="Run the validators (terraform, checkov, helm) in the bot's jobs; "
                              "when false the PR check run defers to the dev-agent-plan workflow.")
 

@@ -19,7 +19,7 @@ from starlette.routing import Match
 from bot.api import RequestOpener, build_api_router
 from bot.apikeys import KeyStore
 from bot.dashboard import build_dashboard_router
-from bot.metrics import QUEUE_DEPTH, WEBHOOKS, render_metrics
+from bot.metrics import MANAGED_COST, QUEUE_DEPTH, WEBHOOKS, render_metrics
 from bot.queue import InProcessQueue, JobQueue, RQQueue
 from bot.registry import Registry
 from bot.settings import Settings
@@ -87,8 +87,10 @@ def create_app(secret: bytes, queue: JobQueue, bot_login: str = "", ops: Operati
     def metrics() -> Response:
         try:
             QUEUE_DEPTH.set(queue.depth())
+            if ops is not None:
+                MANAGED_COST.set(ops.registry.monthly_cost_under_management())
         except RedisError:
-            log.warning("queue depth unavailable")
+            log.warning("queue depth or registry unavailable")
         body, content_type = render_metrics()
         return Response(body, media_type=content_type)
 

@@ -108,3 +108,60 @@ def test_days_left_wording() -> None:
     assert days_left(dt.date(2026, 11, 24), today) == "1 day left"
     assert days_left(today, today) == "expires today"
     assert days_left(dt.date(2026, 11, 20), today) == "expired 3 days ago"
+
+
+def test_expired_revoked_and_malformed_keys_are_401_with_json(world, tmp_path: Path) -> None:  # noqa: ANN001
+    client, _registry, tokens, _opened = world
+    keys = KeyStore(Settings(state_dir=tmp_path))
+    expired_token, expired = keys.create("old", ["read"], expires_in_days=1)
+    keys._save(expired.model_copy(update={"expires_at": dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)}))
+    revoked_token, revoked = keys.create("gone", ["read"])
+    keys.revoke(revoked.id)
+    for header, fragment in [(_auth(expired_token), "expired"), (_auth(revoked_token), "revoked"),
+                             ({"Authorization": f"Basic {tokens['read']}"}, "malformed"), ({}, "API key")]:
+        response = client.get("/api/environments", headers=header)
+        assert response.status_code == 401 and fragment in response.json()["detail"], (header, response.text)
+        assert response.headers["www-authenticate"] == "Bearer"
+
+
+def test_oversized_streamed_body_is_413_and_opens_nothing(world) -> None:  # noqa: ANN001
+    client, _registry, tokens, opened = world
+
+    def chunks():  # no Content-Length: the limit holds while the body streams in
+        yield b'{"repository": "acme/infra", "requested_by": "octocat", "text": "'
+        for _ in range(20):
+            yield b"x" * 100_000
+        yield b'"}'
+
+    response = client.post("/api/environments", headers={**_auth(tokens["request"]), "Content-Type": "application/json"},
+                           content=chunks())
+    assert response.status_code == 413 and response.json() == {"detail": "request body over 1000000 bytes"}
+    assert opened == []
+    unknown_job = client.get("/api/jobs/nope", headers=_auth(tokens["read"]))
+    assert unknown_job.status_code == 404 and unknown_job.json() == {"detail": "no job 'nope'"}
+
+
+def test_bad_input_leaves_no_secret_in_the_logs(world) -> None:  # noqa: ANN001
+    import io
+    import logging
+
+    from bot.logs import configure_logging
+
+    client, _registry, tokens, _opened = world
+    stream = io.StringIO()
+    configure_logging(level="DEBUG", stream=stream)
+    try:
+        wrong = tokens["read"][:-4] + "zzzz"
+        client.get("/api/environments", headers=_auth(wrong))
+        client.post("/api/environments", headers=_auth(tokens["read"]), json={"text": tokens["request"]})
+        client.post("/api/environments", headers=_auth(tokens["request"]),
+                    json={"repository": "acme/infra", "requested_by": "octocat", "text": tokens["read"] * 40_000})
+        client.post("/api/environments", headers=_auth(tokens["request"]),
+                    json={"repository": "acme/infra", "requested_by": "mallory", "text": f"key {tokens['request']}"})
+        client.get("/api/environments/nope", headers=_auth(tokens["read"]))
+    finally:
+        logging.getLogger().handlers.clear()
+    text = stream.getvalue()
+    assert "401 Unauthorized" in text and "413" in text  # the requests were logged
+    for secret in (*tokens.values(), wrong):
+        assert secret not in text

@@ -39,6 +39,19 @@ def test_bot_chart_lints_renders_and_passes_checkov(tmp_path: Path) -> None:
     docs = [d for text in rendered.values() for d in yaml.safe_load_all(text) if d]
     kinds = sorted(d["kind"] for d in docs)
     assert kinds.count("Deployment") == 2 and "HorizontalPodAutoscaler" in kinds and "ServiceMonitor" in kinds
+    for deployment in (d for d in docs if d["kind"] == "Deployment"):  # each pod aggregates its own processes
+        pod = deployment["spec"]["template"]["spec"]
+        (container,) = pod["containers"]
+        env = {e["name"]: e.get("value") for e in container["env"]}
+        mounts = {m["name"]: m["mountPath"] for m in container["volumeMounts"]}
+        assert env["PROMETHEUS_MULTIPROC_DIR"] == mounts["metrics"]
+        assert {"name": "metrics", "emptyDir": {}} in pod["volumes"]
+    (worker,) = [d for d in docs if d["kind"] == "Deployment" and d["metadata"]["name"].endswith("-worker")]
+    (worker_container,) = worker["spec"]["template"]["spec"]["containers"]
+    assert worker_container["args"] == ["worker", "--metrics-port", "9100"]
+    assert worker_container["livenessProbe"]["httpGet"] == {"path": "/metrics", "port": "metrics"}
+    (pod_monitor,) = [d for d in docs if d["kind"] == "PodMonitor"]
+    assert pod_monitor["spec"]["selector"]["matchLabels"]["app.kubernetes.io/component"] == "worker"
     manifest = yaml.safe_dump_all(docs)
     assert "BEGIN RSA" not in manifest and "webhook-secret:" not in manifest
     (tmp_path / "bot.yaml").write_text(manifest)
@@ -63,3 +76,13 @@ def test_app_manifest_asks_for_what_the_bot_uses() -> None:
         "checks": "write", "workflows": "write", "members": "read",
     }
     assert set(manifest["default_events"]) == {"issues", "issue_comment", "pull_request", "check_run"}
+
+
+def test_compose_gives_each_bot_process_group_a_fresh_metrics_dir() -> None:
+    services = yaml.safe_load((ROOT / "deploy/compose.yaml").read_text())["services"]
+    for name in ("web", "worker"):
+        metrics_dir = services[name]["environment"]["PROMETHEUS_MULTIPROC_DIR"]
+        assert metrics_dir in services[name]["tmpfs"], name  # empty at every start, as prometheus-client needs
+    worker = services["worker"]
+    port = worker["command"][worker["command"].index("--metrics-port") + 1]
+    assert port in worker["expose"] and f"127.0.0.1:{port}/metrics" in " ".join(worker["healthcheck"]["test"])

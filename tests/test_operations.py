@@ -72,3 +72,9 @@ def test_configuration_reference_is_current() -> None:
     from bot.cli.config import configuration_reference
 
     assert (ROOT / "docs/configuration.md").read_text() == configuration_reference(), "run: dev-agent config > docs/configuration.md"
+
+
+def test_worker_metrics_port_needs_a_multiprocess_directory() -> None:
+    out = subprocess.run([sys.executable, "-m", "bot", "worker", "--metrics-port", "9100"], cwd=ROOT, capture_output=True,
+                         text=True, env={"PATH": "/usr/bin:/bin", "REDIS_URL": "redis://127.0.0.1:1/0"}, timeout=120)
+    assert out.returncode == 3 and "PROMETHEUS_MULTIPROC_DIR" in out.stderr and "Traceback" not in out.stderr

@@ -11,7 +11,7 @@ import pytest
 from bot.apikeys import KeyStore
 from bot.settings import Settings
 from tests.support.bot_stack import SECRET, BotStack, wait_for
-from tests.support.redis_server import redis_server  # noqa: F401  (fixture)
+from tests.support.redis_server import free_port, redis_server  # noqa: F401  (fixture)
 
 
 @pytest.fixture(scope="module")
@@ -29,8 +29,11 @@ def run(sandbox, redis_server, tmp_path_factory):  # noqa: F811
     metrics_dir = tmp / "prometheus"
     metrics_dir.mkdir()
     log = tmp / "bot.log"
+    worker_metrics = free_port()
     with BotStack(sandbox, redis_server.url, extra_env={"PROMETHEUS_MULTIPROC_DIR": str(metrics_dir)},
-                  log_path=log) as stack:
+                  log_path=log, worker_args=["--metrics-port", str(worker_metrics)]) as stack:
+        stack.worker_metrics_url = f"http://127.0.0.1:{worker_metrics}/metrics"
+        stack.metrics_dir = metrics_dir
         keys = KeyStore(Settings(redis_url=redis_server.url))
         read, _ = keys.create("dashboard", ["read"])
         request, _ = keys.create("portal", ["request", "read"])
@@ -67,6 +70,26 @@ def test_metrics_count_the_webhooks_the_pr_and_the_job_stages(run):
     assert _sample(text, "dev_agent_github_api_calls_total") > 0
     assert _sample(text, "dev_agent_github_rate_limit_remaining") > 0
     assert _sample(text, "dev_agent_monthly_cost_usd", environment=f"{stack.full_name}/ops-web") > 0
+    assert _sample(text, "dev_agent_managed_monthly_cost_usd") > 0  # from the Redis registry, at the scrape
+
+
+def test_the_worker_serves_its_jobs_metrics_from_one_file_set_per_worker(run):
+    stack, _pull, _tokens, _log = run
+    stack.open_request("ops-second")  # a second job, in a second forked work horse
+    stack.wait_for_pull("ops-second")
+
+    def second_pr_counted() -> str | None:
+        text = httpx.get(stack.worker_metrics_url, timeout=15).text
+        return text if _sample(text, "dev_agent_pull_requests_total", action="opened") >= 2 else None
+
+    text = wait_for(second_pr_counted, what="the second PR in the worker's metrics")
+    assert _sample(text, "dev_agent_job_stage_seconds_count", stage="parse") >= 2
+    (worker,) = stack.workers
+    counter_files = sorted(p.name for p in stack.metrics_dir.glob("counter_*.db"))
+    # rq forks a work horse per job; they all write the worker's `jobs-<pid>` files (the directory does not
+    # grow with the number of jobs)
+    assert f"counter_jobs-{worker.pid}.db" in counter_files
+    assert len(counter_files) <= 3, counter_files  # web, worker, the worker's horses
 
 
 def test_dashboard_and_api_list_the_environment_with_its_cost(run):

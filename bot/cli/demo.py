@@ -14,6 +14,9 @@ def register(app: typer.Typer) -> None:
     def demo(
         as_json: bool = typer.Option(False, "--json", help="Print a summary object instead of the progress."),
         request: str = typer.Option(None, "--request", help="The environment request to open as an issue."),
+        metrics_port: int = typer.Option(None, "--metrics-port", min=0, max=65535,
+                                         help="Afterwards keep serving the demo's Prometheus metrics at "
+                                              "http://127.0.0.1:PORT/metrics until Ctrl-C (0 = any free port)."),
     ) -> None:
         """Open an issue, let the bot answer with a PR, merge it, apply it against moto, print the outputs.
 
@@ -32,4 +35,22 @@ def register(app: typer.Typer) -> None:
                           style="red")
         else:
             console.print(f"demo finished: {result.pr_url} applied; ${result.monthly_cost:.2f}/month", markup=False)
+        if metrics_port is not None:
+            _serve_metrics_until_interrupted(console, metrics_port)
         raise typer.Exit(EXIT_OK if result.ok else EXIT_FAILED)
+
+
+def _serve_metrics_until_interrupted(console, port: int) -> None:
+    import time
+
+    from bot.demo import serve_metrics
+
+    url, stop = serve_metrics(port)
+    console.print(f"the demo's metrics: curl {url}  (Ctrl-C to stop)", markup=False)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop()

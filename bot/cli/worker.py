@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import typer
 from rq import Worker
 
@@ -17,6 +19,13 @@ class PreloadedWorker(Worker):
         preload()
         return super().work(*args, **kwargs)
 
+    def main_work_horse(self, job, queue):
+        """In the forked horse: write metrics to this worker's job files (one horse at a time per worker)."""
+        from bot.metrics import name_process
+
+        name_process(f"jobs-{os.getppid()}")
+        return super().main_work_horse(job, queue)
+
 
 def register(app: typer.Typer) -> None:
     @app.command()
@@ -24,6 +33,8 @@ def register(app: typer.Typer) -> None:
         processes: int = typer.Option(1, min=1, max=64, help="Worker processes on this machine."),
         burst: bool = typer.Option(False, help="Exit when the queue is empty."),
         maintenance_interval: int = typer.Option(60, min=1, help="Seconds between recoveries of abandoned jobs."),
+        metrics_port: int = typer.Option(0, min=0, max=65535, help="Serve the jobs' Prometheus metrics on this "
+                                         "port at /metrics (needs PROMETHEUS_MULTIPROC_DIR); 0 = off."),
     ) -> None:
         """Run rq workers on the dev-agent queue (needs REDIS_URL)."""
         from redis import Redis
@@ -33,6 +44,10 @@ def register(app: typer.Typer) -> None:
         from bot.settings import get_settings
 
         configure_logging()
+        if metrics_port and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+            typer.echo("error: --metrics-port needs PROMETHEUS_MULTIPROC_DIR (a directory for the values of the "
+                       "worker's processes: jobs run in forked work horses)", err=True)
+            raise typer.Exit(EXIT_INVALID)
         settings = get_settings()
         if not settings.redis_url:
             typer.echo("error: set REDIS_URL; without it `dev-agent serve` runs jobs itself", err=True)
@@ -44,6 +59,8 @@ def register(app: typer.Typer) -> None:
         except GitHubAppError as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(EXIT_INVALID) from None
+        if metrics_port:
+            _serve_metrics(metrics_port)
         redis = Redis.from_url(settings.redis_url)
         if processes == 1:
             rq_worker = PreloadedWorker([Queue(settings.queue_name, connection=redis)], connection=redis,
@@ -54,3 +71,12 @@ def register(app: typer.Typer) -> None:
 
         pool = WorkerPool([settings.queue_name], connection=redis, num_workers=processes, worker_class=PreloadedWorker)
         pool.start(burst=burst, logging_level="WARNING")
+
+
+def _serve_metrics(port: int) -> None:
+    """/metrics of every process writing to PROMETHEUS_MULTIPROC_DIR (the horses run the jobs, not this one)."""
+    from prometheus_client import start_http_server
+
+    from bot.metrics import metrics_registry
+
+    start_http_server(port, addr="0.0.0.0", registry=metrics_registry())  # all interfaces: scraped from outside the pod

@@ -21,6 +21,7 @@ from bot.lifecycle.helm_deploy import HelmDeployError, deploy_chart
 from bot.lifecycle.outputs import APPLY_MARKER, failure_comment, public_outputs, success_comment, trim_error
 from bot.lifecycle.rollback import open_revert_pull
 from bot.lifecycle.workspace import LOCK_ERROR, EnvironmentInputError, Workspace, open_environment, overrides_applied
+from bot.metrics import counts_runs
 from bot.registry import EnvironmentRecord, Registry
 from bot.settings import Settings
 
@@ -86,6 +87,7 @@ def terraform_outputs(workspace: Workspace) -> dict:
     return public_outputs(json.loads(result.stdout or "{}")) if result.ok else {}
 
 
+@counts_runs("apply")
 def apply_environment(
     path: Path | str,
     settings: Settings,

@@ -29,11 +29,13 @@ from bot.lifecycle.github import APPLIED_REF, GitHubTarget
 from bot.lifecycle.outputs import trim_error
 from bot.lifecycle.workspace import LOCK_ERROR, EnvironmentInputError, open_environment, overrides_applied
 from bot.markdown import code_block
+from bot.metrics import counts_runs
 from bot.settings import Settings
 
 DESTROY_MARKER = "<!-- dev-agent:destroyed env={name} -->"
 
 
+@counts_runs("destroy")
 def destroy_environment(path: Path | str, settings: Settings, github: GitHubTarget | None = None,
                         overrides: list[Path] = (), actor: str = "dev-agent",
                         progress: Progress = lambda _line: None) -> ApplyResult:

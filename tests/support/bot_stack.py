@@ -65,7 +65,7 @@ class BotStack:
     """One App installed on one fresh repository, served by real bot processes."""
 
     def __init__(self, sandbox: Any, redis_url: str, workers: int = 1, extra_env: dict[str, str] | None = None,
-                 log_path: Path | None = None):
+                 log_path: Path | None = None, worker_args: list[str] | None = None):
         self.sandbox = sandbox
         self.redis_url = redis_url
         self.owner, self.repo = "octo", f"infra-{uuid.uuid4().hex[:8]}"
@@ -98,6 +98,7 @@ class BotStack:
         self.web: subprocess.Popen | None = None
         self.workers: list[subprocess.Popen] = []
         self.worker_count = workers
+        self.worker_args = worker_args or []
         self.log = log_path.open("ab") if log_path else None  # stderr of every bot process, when asked
 
     # processes
@@ -112,7 +113,8 @@ class BotStack:
         return self
 
     def start_worker(self) -> subprocess.Popen:
-        worker = subprocess.Popen([sys.executable, "-m", "bot", "worker", "--maintenance-interval", "5"], cwd=ROOT,
+        worker = subprocess.Popen([sys.executable, "-m", "bot", "worker", "--maintenance-interval", "5", *self.worker_args],
+                                  cwd=ROOT,
                                   env=self.env, start_new_session=True, stderr=self.log)
         self.workers.append(worker)
         return worker

@@ -40,6 +40,8 @@ securityContext:
   value: {{ .Values.githubApiUrl | quote }}
 - name: DEV_AGENT_SECRETS_DIR
   value: /var/run/secrets/dev-agent
+- name: PROMETHEUS_MULTIPROC_DIR
+  value: /var/lib/dev-agent/metrics
 {{- end -}}
 
 {{- define "dev-agent.secretVolume" -}}

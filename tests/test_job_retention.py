@@ -1,0 +1,61 @@
+"""Job records expire after `job_retention_seconds`: GET /api/jobs/{id} then answers 404 with a JSON body,
+the dashboard's recent jobs drop them, and the stores do not grow without bound (file and real Redis)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from bot.api import build_api_router
+from bot.apikeys import KeyStore
+from bot.registry import JOB_KEY, JOBS_INDEX, JOBS_KEY, JobRecord, Registry
+from bot.settings import Settings
+from tests.support.redis_server import redis_server
+
+
+@pytest.fixture(params=["file", "redis"])
+def store(request, tmp_path: Path):
+    """Settings keeping jobs for one second, and the Redis client when the store is Redis."""
+    if request.param == "file":
+        return Settings(state_dir=tmp_path, job_retention_seconds=1), None
+    server = request.getfixturevalue("redis_server")
+    client = server.client()
+    client.flushdb()
+    return Settings(state_dir=tmp_path, redis_url=server.url, job_retention_seconds=1), client
+
+
+def test_expired_jobs_answer_404_with_a_json_body(store) -> None:
+    settings, _client = store
+    registry, keys = Registry(settings), KeyStore(settings)
+    app = FastAPI()
+    app.include_router(build_api_router(keys, registry, lambda *args: "http://github.local/a/b/issues/1"))
+    api, (token, _) = TestClient(app), keys.create("reader", ["read"])
+    registry.put_job(JobRecord(id="delivery-1", kind="issues.opened", status="done"))
+    fresh = api.get("/api/jobs/delivery-1", headers={"Authorization": f"Bearer {token}"})
+    assert fresh.status_code == 200 and fresh.json()["status"] == "done"
+    assert [j.id for j in registry.jobs()] == ["delivery-1"]
+    time.sleep(1.2)
+    gone = api.get("/api/jobs/delivery-1", headers={"Authorization": f"Bearer {token}"})
+    assert gone.status_code == 404 and gone.json() == {"detail": "no job 'delivery-1'"}
+    assert registry.jobs() == []
+
+
+def test_a_write_trims_what_expired(store) -> None:
+    settings, client = store
+    registry = Registry(settings)
+    for number in range(3):
+        registry.put_job(JobRecord(id=f"old-{number}", kind="issues.opened"))
+    time.sleep(1.2)
+    registry.put_job(JobRecord(id="new", kind="issues.opened", status="running"))
+    registry.put_job(JobRecord(id="new", kind="issues.opened", status="done"))  # an update keeps one record
+    assert [(j.id, j.status) for j in registry.jobs()] == [("new", "done")]
+    if client is None:
+        assert list(Registry(settings)._read_file()[JOBS_KEY]) == ["new"]
+    else:
+        assert client.zrange(JOBS_INDEX, 0, -1) == [b"new"]
+        assert client.keys("dev-agent:job:*") == [JOB_KEY.format(id="new").encode()]
+        assert 0 < client.ttl(JOB_KEY.format(id="new")) <= 1
