@@ -28,12 +28,12 @@ def test_demo_opens_a_pr_with_the_report_merges_applies_and_prints_the_outputs()
     out = run.stdout + run.stderr
     assert run.returncode == 0, out[-5000:]
     assert "Traceback" not in out
-    pull = re.search(r"^pull request #(\d+): (http://127\.0\.0\.1:\d+/acme/platform-environments/pull/\d+)$", out, re.M)
+    pull = re.search(r"^pull request #(\d+): (http://127\.0\.0\.1:\d+/acme/platform-environments/pull/\d+)$", out, re.MULTILINE)
     assert pull, out[-5000:]
     assert "## dev-agent review: `thumbs-api-dev`" in out and "**Monthly estimate**: $" in out
     assert f"merged #{pull.group(1)}" in out
-    assert re.search(r"^terraform apply: exit 0 in [0-9.]+s$", out, re.M)
+    assert re.search(r"^terraform apply: exit 0 in [0-9.]+s$", out, re.MULTILINE)
     outputs = out[out.index("\noutputs:\n"):]
-    assert re.search(r"^  app_url = https://\w+\.execute-api\.us-west-2\.amazonaws\.com/$", outputs, re.M), outputs
+    assert re.search(r"^  app_url = https://\w+\.execute-api\.us-west-2\.amazonaws\.com/$", outputs, re.MULTILINE), outputs
     assert "thumbs-api-dev: applied" in outputs
-    assert re.search(rf"^demo finished: {re.escape(pull.group(2))} applied; \$[0-9.]+/month$", out, re.M)
+    assert re.search(rf"^demo finished: {re.escape(pull.group(2))} applied; \$[0-9.]+/month$", out, re.MULTILINE)
