@@ -11,6 +11,7 @@ import datetime as dt
 import pytest
 import yaml
 
+from bot.audit import STREAM, AuditEvent
 from bot.locks import RedisLocks
 from bot.proposal import REPORT_MARKER, STATUS_MARKER
 from tests.support.bot_stack import BotStack, wait_for
@@ -130,7 +131,7 @@ def test_hostile_text_is_echoed_only_escaped(stack):
     assert issue["number"] < pull["number"]
 
 
-def test_extend_moves_the_expiry_through_a_pr_within_the_tier_maximum(stack):
+def test_extend_moves_the_expiry_through_a_pr_within_the_tier_maximum(stack, redis_server):  # noqa: F811
     issue = stack.open_request("extend-e2e")  # staging, 14 days; the bundled policy allows staging 90 days
     pull = stack.wait_for_pull("extend-e2e")
     path = "environments/extend-e2e/environment.yaml"
@@ -163,6 +164,11 @@ def test_extend_moves_the_expiry_through_a_pr_within_the_tier_maximum(stack):
     changed = {f["filename"] for f in stack.api("GET", f"/pulls/{extension['number']}/files")}
     assert path in changed and "environments/extend-e2e/dev-agent.lock.json" in changed
     assert all(name.startswith("environments/extend-e2e/") for name in changed) and len(changed) <= 6, changed
+
+    audit = [AuditEvent.model_validate_json(fields[b"event"]) for _id, fields in redis_server.client().xrange(STREAM)]
+    assert [(e.actor, e.pull_request, e.detail) for e in audit if e.action == "extend" and e.environment == "extend-e2e"] == [
+        ("alice", pull["number"], f"expires_on {planned} -> {planned + dt.timedelta(days=7)}"),
+        ("alice", extension["number"], f"expires_on {planned + dt.timedelta(days=7)} -> {moved}")]
 
     # Past the tier's maximum: refused, naming the limit, and nothing changes.
     refusal = extend("80d", outcome="confused")

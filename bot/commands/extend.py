@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import yaml
 
+from bot.audit import AuditEvent
 from bot.commands.context import CommandContext
 from bot.commands.parser import Command, CommandError, parse_duration_days
 from bot.lifecycle.expiry import extended_spec
@@ -34,6 +35,9 @@ def run(cc: CommandContext, command: Command) -> None:
     cc.state.assignments["expires_on"] = extended.expires_on.isoformat()  # later re-plans keep the date
     number = propose(cc.ctx, cc.target, cc.state, Derived(extended, {}, [], []),
                      title=f"dev-agent: extend {name} to {extended.expires_on}" if merged else None)
+    cc.ctx.audit.record(AuditEvent(action="extend", actor=cc.target.actor, environment=name,
+                                   repository=cc.target.full_name, pull_request=number,
+                                   detail=f"expires_on {spec.expires_on} -> {extended.expires_on}"))
     cc.reply(f"`{name}` would now expire on {extended.expires_on} instead of {spec.expires_on}; "
              f"merge #{number} to keep it.")
 
