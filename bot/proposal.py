@@ -156,10 +156,11 @@ def clarify(target: Target, state: RequestState, derived: Derived) -> None:
     target.writer.set_labels(target.issue["number"], ["needs-info"])
 
 
-def propose(ctx: Any, target: Target, state: RequestState, derived: Derived) -> int:
+def propose(ctx: Any, target: Target, state: RequestState, derived: Derived, title: str | None = None) -> int:
     """Lock the environment, run the pipeline and write branch, PR, report, check run and labels.
 
-    Returns the PR number. Raises LockBusy when another request holds the environment.
+    `title` replaces the PR's default title. Returns the PR number. Raises LockBusy when another request
+    holds the environment.
     """
     from bot.planning import plan_environment
 
@@ -188,7 +189,7 @@ def propose(ctx: Any, target: Target, state: RequestState, derived: Derived) -> 
             failures = _failures(result, state.overrides)
             pull, created = target.writer.upsert_pull(
                 branch=branch, base=target.repo.get("default_branch") or "main",
-                title=f"dev-agent: {spec.name} ({spec.cloud.value} {spec.region}, {spec.tier.value})",
+                title=title or f"dev-agent: {spec.name} ({spec.cloud.value} {spec.region}, {spec.tier.value})",
                 body=_pull_body(spec, state, result),
             )
             target.writer.upsert_comment(pull.number, REPORT_MARKER, _report(result, lock, state, failures, ctx.settings))

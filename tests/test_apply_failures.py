@@ -83,10 +83,11 @@ def test_missing_backend_settings_are_refused(stack, tmp_path):
         target = tmp_path / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text)
-    result = stack["repo"].dev_agent("apply", str(tmp_path / "environments" / "lc-nobackend"), state_dir=stack["state_dir"],
-                                     github=False)
-    assert result.returncode == 3
-    assert "backend 's3' is missing bucket" in result.stderr
+    for command in ("apply", "destroy"):
+        result = stack["repo"].dev_agent(command, str(tmp_path / "environments" / "lc-nobackend"),
+                                         state_dir=stack["state_dir"], github=False)
+        assert result.returncode == 3
+        assert "backend 's3' is missing bucket" in result.stderr
 
 
 def test_state_lock_held_by_another_run(stack):

@@ -6,9 +6,12 @@ merge -> lock released and the request issue closed.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 import yaml
 
+from bot.audit import STREAM, AuditEvent
 from bot.locks import RedisLocks
 from bot.proposal import REPORT_MARKER, STATUS_MARKER
 from tests.support.bot_stack import BotStack, wait_for
@@ -126,3 +129,49 @@ def test_hostile_text_is_echoed_only_escaped(stack):
     reply = wait_for(lambda: stack.bot_comments(pull["number"], f"reply:{huge['id']}"), what="reply")[0]["body"]
     assert "65,536" in reply
     assert issue["number"] < pull["number"]
+
+
+def test_extend_moves_the_expiry_through_a_pr_within_the_tier_maximum(stack, redis_server):  # noqa: F811
+    issue = stack.open_request("extend-e2e")  # staging, 14 days; the bundled policy allows staging 90 days
+    pull = stack.wait_for_pull("extend-e2e")
+    path = "environments/extend-e2e/environment.yaml"
+
+    def expiry(ref: str) -> dt.date:
+        return dt.date.fromisoformat(str(yaml.safe_load(stack.file_on(ref, path))["expires_on"]))
+
+    planned = expiry("dev-agent/extend-e2e")
+
+    def extend(args: str, outcome: str = "rocket") -> str:
+        command = stack.comment(issue["number"], f"/dev-agent extend {args}")
+        wait_for(lambda: outcome in reactions(stack, f"/issues/comments/{command['id']}"), what=f"extend {args}")
+        return stack.bot_comments(issue["number"], f"reply:{command['id']}")[0]["body"]
+
+    # Before the merge the open PR itself is updated.
+    assert f"#{pull['number']}" in extend("1w")
+    assert expiry("dev-agent/extend-e2e") == planned + dt.timedelta(days=7)
+    assert [p["number"] for p in stack.pulls("open") if p["head"]["ref"] == "dev-agent/extend-e2e"] == [pull["number"]]
+    stack.sandbox.merge_pull(stack.owner, stack.repo, pull["number"])
+    wait_for(lambda: stack.api("GET", f"/issues/{issue['number']}")["state"] == "closed", what="issue closed")
+
+    # After the merge: a new, small PR moves the date recorded on main.
+    moved = planned + dt.timedelta(days=14)
+    reply = extend("7d")
+    extension = next(p for p in stack.pulls("open") if p["head"]["ref"] == "dev-agent/extend-e2e")
+    assert extension["number"] != pull["number"] and f"#{extension['number']}" in reply and str(moved) in reply
+    assert extension["title"] == f"dev-agent: extend extend-e2e to {moved}"
+    assert expiry("dev-agent/extend-e2e") == moved
+    assert expiry("main") == planned + dt.timedelta(days=7)
+    changed = {f["filename"] for f in stack.api("GET", f"/pulls/{extension['number']}/files")}
+    assert path in changed and "environments/extend-e2e/dev-agent.lock.json" in changed
+    assert all(name.startswith("environments/extend-e2e/") for name in changed) and len(changed) <= 6, changed
+
+    audit = [AuditEvent.model_validate_json(fields[b"event"]) for _id, fields in redis_server.client().xrange(STREAM)]
+    assert [(e.actor, e.pull_request, e.detail) for e in audit if e.action == "extend" and e.environment == "extend-e2e"] == [
+        ("alice", pull["number"], f"expires_on {planned} -> {planned + dt.timedelta(days=7)}"),
+        ("alice", extension["number"], f"expires_on {planned + dt.timedelta(days=7)} -> {moved}")]
+
+    # Past the tier's maximum: refused, naming the limit, and nothing changes.
+    refusal = extend("80d", outcome="confused")
+    assert "at most 90 days" in refusal and "staging" in refusal
+    assert stack.wait_for_pull("extend-e2e")["head"]["sha"] == extension["head"]["sha"]
+    assert expiry("dev-agent/extend-e2e") == moved

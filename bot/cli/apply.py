@@ -21,6 +21,7 @@ def register(app: typer.Typer) -> None:
         token: str | None = opts.TOKEN,
         repository: str | None = opts.REPOSITORY,
         api_url: str | None = opts.API_URL,
+        actor: str = opts.ACTOR,
     ) -> None:
         """Terraform init/plan/apply of exactly the reviewed plan, then the Helm chart.
 
@@ -28,7 +29,7 @@ def register(app: typer.Typer) -> None:
         """
         github = opts.github_options(token, repository, api_url)
         result = apply_environment(directory, get_settings(), github, overrides, opts.current_revision(directory),
-                                   progress=opts.progress)
+                                   actor=actor, progress=opts.progress)
         if as_json:
             typer.echo(json.dumps({"environment": result.name, "status": result.status, "failed_step": result.failed_step,
                                    "outputs": result.outputs, "timings": result.timings, "revert_pull": result.revert_url,

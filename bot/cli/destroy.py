@@ -19,12 +19,14 @@ def register(app: typer.Typer) -> None:
         token: str | None = opts.TOKEN,
         repository: str | None = opts.REPOSITORY,
         api_url: str | None = opts.API_URL,
+        actor: str = opts.ACTOR,
     ) -> None:
         """terraform destroy, then remove the directory, delete the applied ref and close the request issue.
 
         Exit codes: 0 destroyed, 1 failed (or state locked), 3 not an intact environment (nothing destroyed).
         """
         github = opts.github_options(token, repository, api_url)
-        result = destroy_environment(directory, get_settings(), github, overrides, progress=opts.progress)
+        result = destroy_environment(directory, get_settings(), github, overrides, actor=actor,
+                                     pull_request=opts.event_pull(), progress=opts.progress)
         typer.echo(result.message, err=result.exit_code != 0)
         raise typer.Exit(result.exit_code)

@@ -1,24 +1,57 @@
-"""`/dev-agent extend 7d`: lengthen the environment's time to live."""
+"""`/dev-agent extend 7d`: move the environment's expiry date, within the org policy's maximum TTL for its tier.
+
+The date is `expires_on` in `environments/<name>/environment.yaml`: read from the default branch once the
+environment is merged (else from its open PR), moved, and proposed through the usual pull request, so the
+change is reviewed and merged like any other (the PR changes the date, the `expires-at` tags and the lock).
+"""
 
 from __future__ import annotations
 
+import yaml
+
+from bot.audit import AuditEvent
 from bot.commands.context import CommandContext
 from bot.commands.parser import Command, CommandError, parse_duration_days
-from bot.proposal import derive_spec, propose
-
-MAX_TTL_DAYS = 365
+from bot.lifecycle.expiry import extended_spec
+from bot.proposal import BRANCH_PREFIX, Derived, propose
+from bot.spec import EnvironmentSpec, SpecError, spec_from_data
+from policies.schema import PolicyError, load_policy
 
 
 def run(cc: CommandContext, command: Command) -> None:
     days = parse_duration_days(command.args)
-    current = derive_spec(cc.target.issue, cc.state, cc.ctx.settings)
-    if current.spec is None:
-        raise CommandError("this request has no valid environment yet: run `/dev-agent plan` first")
-    ttl = min(MAX_TTL_DAYS, (current.spec.ttl_days or 0) + days)
-    assignments = {"ttl_days": str(ttl)}
-    derived = derive_spec(cc.target.issue, cc.state, cc.ctx.settings, assignments)
-    if derived.spec is None:
-        raise CommandError("; ".join(derived.questions))
-    cc.state.assignments.update(assignments)
-    number = propose(cc.ctx, cc.target, cc.state, derived)
-    cc.reply(f"Time to live is now {ttl} days; updated #{number}.")
+    name = cc.environment()
+    spec, merged = current_spec(cc, name)
+    if spec.expires_on is None:
+        raise CommandError(f"{name} has no expiry date (no ttl_days): there is nothing to extend")
+    try:
+        limit = load_policy(cc.ctx.settings.policy_file).tier(spec.tier).max_ttl_days
+    except PolicyError as exc:
+        raise CommandError(f"the org policy cannot be read: {exc}") from None
+    try:
+        extended = extended_spec(spec, days, cc.target.when.date(), limit)
+    except ValueError as exc:
+        raise CommandError(str(exc)) from None
+    cc.state.assignments["expires_on"] = extended.expires_on.isoformat()  # later re-plans keep the date
+    number = propose(cc.ctx, cc.target, cc.state, Derived(extended, {}, [], []),
+                     title=f"dev-agent: extend {name} to {extended.expires_on}" if merged else None)
+    cc.ctx.audit.record(AuditEvent(action="extend", actor=cc.target.actor, environment=name,
+                                   repository=cc.target.full_name, pull_request=number,
+                                   detail=f"expires_on {spec.expires_on} -> {extended.expires_on}"))
+    cc.reply(f"`{name}` would now expire on {extended.expires_on} instead of {spec.expires_on}; "
+             f"merge #{number} to keep it.")
+
+
+def current_spec(cc: CommandContext, name: str) -> tuple[EnvironmentSpec, bool]:
+    """The environment's spec as merged on the default branch (True), else as proposed on its open PR (False)."""
+    path = f"environments/{name}/environment.yaml"
+    default_branch = cc.target.repo.get("default_branch") or "main"
+    for ref in (default_branch, BRANCH_PREFIX + name):
+        text = cc.target.writer.read_file(path, ref)
+        if text is None:
+            continue
+        try:
+            return spec_from_data(yaml.safe_load(text), f"{path} on {ref}"), ref == default_branch
+        except (SpecError, yaml.YAMLError) as exc:
+            raise CommandError(f"{path} on {ref} is not a valid environment: {exc}") from None
+    raise CommandError(f"{path} is neither on {default_branch} nor on {BRANCH_PREFIX}{name}: run `/dev-agent plan` first")

@@ -10,6 +10,8 @@ from bot.proposal import derive_spec, propose
 
 def run(cc: CommandContext, command: Command) -> None:
     assignments = parse_assignments(command.args)
+    if "ttl_days" in assignments:
+        cc.state.assignments.pop("expires_on", None)  # a new TTL replaces a date moved by `extend`
     derived = derive_spec(cc.target.issue, cc.state, cc.ctx.settings, assignments)
     if derived.spec is None:
         raise CommandError("the result would not be a valid environment: " + "; ".join(derived.questions))

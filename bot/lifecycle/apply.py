@@ -132,7 +132,7 @@ def apply_environment(
             github.writer.upsert_comment(number, APPLY_MARKER.format(name=name), body)
         if revision:
             github.writer.set_ref(APPLIED_REF.format(name=name), revision)
-    record_status(settings, workspace, github, "applied", actor, revision)
+    record_status(settings, workspace, github, "applied", actor, revision, pull_request=threads[0])
     return ApplyResult(name=name, exit_code=EXIT_APPLIED, status="applied", outputs=outputs, timings=timings,
                        helm_note=helm_note, message=f"{name}: applied")
 
@@ -147,18 +147,19 @@ def _failed(workspace: Workspace, settings: Settings, github: GitHubTarget | Non
         body = failure_comment(name, step, error, revert_url)
         for number in filter(None, threads):
             github.writer.upsert_comment(number, APPLY_MARKER.format(name=name), body)
-    record_status(settings, workspace, github, "failed", actor, revision, detail=f"failed at {step}")
+    record_status(settings, workspace, github, "failed", actor, revision, detail=f"failed at {step}",
+                  pull_request=threads[0])
     return ApplyResult(name=name, exit_code=EXIT_FAILED, status="failed", failed_step=step, timings=timings,
                        revert_url=revert_url, message=f"{name}: apply failed at {step}\n{trim_error(error, 3000)}")
 
 
 def record_status(settings: Settings, workspace: Workspace, github: GitHubTarget | None, status: str, actor: str,
-            revision: str, detail: str = "", action: str = "apply") -> None:
-    """Registry status and audit event for this run."""
+                  revision: str, detail: str = "", action: str = "apply", pull_request: int | None = None) -> None:
+    """Registry status and audit event (who, when, what, which PR) for this run."""
     repository = github.writer.full_name if github else ""
     spec = workspace.spec
     Registry(settings).upsert(EnvironmentRecord(
         name=workspace.name, repository=repository, tier=spec.tier.value, owner=spec.owner, cloud=spec.cloud.value,
         region=spec.region, expires_on=spec.expires_on, status=status, drift=False))
     AuditLog(settings).record(AuditEvent(action=action, actor=actor, environment=workspace.name, repository=repository,
-                                         detail=f"{status} {revision[:12]} {detail}".strip()))
+                                         pull_request=pull_request, detail=f"{status} {revision[:12]} {detail}".strip()))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -31,6 +32,12 @@ def current_revision(env_dir: Path) -> str:
     return proc.stdout.strip() if proc.returncode == 0 else ""
 
 
+def event_pull() -> int | None:
+    """The pull request a `pull_request` workflow run is about (`GITHUB_REF=refs/pull/<n>/merge`), else None."""
+    match = re.fullmatch(r"refs/pull/([0-9]+)/merge", os.environ.get("GITHUB_REF", ""))
+    return int(match.group(1)) if match else None
+
+
 def progress(line: str) -> None:
     """Progress goes to stderr so `--json` output on stdout stays parseable."""
     print(line, file=sys.stderr, flush=True)
@@ -40,3 +47,5 @@ TOKEN = typer.Option(None, "--github-token", envvar="GITHUB_TOKEN", show_envvar=
 REPOSITORY = typer.Option(None, "--repository", help="owner/name (default: GITHUB_REPOSITORY).")
 API_URL = typer.Option(None, "--github-api-url", help="REST API base (default: GITHUB_API_URL).")
 OVERRIDES = typer.Option([], "--override", help=OVERRIDE_HELP)
+ACTOR = typer.Option("dev-agent", "--actor", envvar="GITHUB_ACTOR", show_envvar=False,
+                     help="Who runs this, for the audit trail (default: GITHUB_ACTOR).")

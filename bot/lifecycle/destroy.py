@@ -37,16 +37,20 @@ DESTROY_MARKER = "<!-- dev-agent:destroyed env={name} -->"
 
 @counts_runs("destroy")
 def destroy_environment(path: Path | str, settings: Settings, github: GitHubTarget | None = None,
-                        overrides: list[Path] = (), actor: str = "dev-agent",
+                        overrides: list[Path] = (), actor: str = "dev-agent", pull_request: int | None = None,
                         progress: Progress = lambda _line: None) -> ApplyResult:
-    """Destroy one environment's resources and report; exit 0 destroyed, 1 failed, 3 bad input."""
+    """Destroy one environment's resources and report; exit 0 destroyed, 1 failed, 3 bad input.
+
+    `pull_request` is the merged destroy PR, for the audit event (default: the environment's last merged PR).
+    """
     try:
         workspace = open_environment(path, overrides)
     except EnvironmentInputError as exc:
         return ApplyResult(name=Path(path).name, exit_code=EXIT_INVALID, status="invalid", message=str(exc))
     name, timings = workspace.name, {}
     tf_dir, timeout = workspace.terraform_dir, settings.tool_timeout_seconds
-    _, issue = github.environment_threads(name) if github else (None, None)
+    merged, issue = github.environment_threads(name) if github else (None, None)
+    pull_request = pull_request or merged
     try:
         with overrides_applied(workspace, list(overrides)):
             require_ok(timed(timings, progress, "terraform init", lambda: terraform.run(
@@ -64,12 +68,13 @@ def destroy_environment(path: Path | str, settings: Settings, github: GitHubTarg
         if github and issue:
             github.writer.comment(issue, f"Destroying `{name}` failed at {step}:\n\n{code_block(trim_error(str(exc)))}",
                                   f"<!-- dev-agent:destroy-failed env={name} at={int(time.time())} -->")
-        record_status(settings, workspace, github, "failed", actor, "", detail=f"destroy failed at {step}", action="destroy")
+        record_status(settings, workspace, github, "failed", actor, "", detail=f"destroy failed at {step}", action="destroy",
+                      pull_request=pull_request)
         return ApplyResult(name=name, exit_code=EXIT_FAILED, status="failed", failed_step=step, timings=timings,
                            message=f"{name}: destroy failed at {step}\n{trim_error(str(exc), 3000)}")
     if github:
         _clean_up_github(github, name, issue)
-    record_status(settings, workspace, github, "destroyed", actor, "", action="destroy")
+    record_status(settings, workspace, github, "destroyed", actor, "", action="destroy", pull_request=pull_request)
     return ApplyResult(name=name, exit_code=EXIT_APPLIED, status="destroyed", timings=timings, message=f"{name}: destroyed")
 
 

@@ -80,8 +80,10 @@ def small_network(bad_subnet: bool = False) -> dict[str, str]:
     return {"terraform/network.tf": render(resources), "terraform/outputs.tf": outputs}
 
 
-def environment_files(name: str, expires_on: dt.date, settings: Settings, bad_subnet: bool = False) -> dict[str, str]:
-    """The repository files of a generated environment, Terraform reduced to `small_network`, lock recomputed."""
+def environment_files(name: str, expires_on: dt.date, settings: Settings, bad_subnet: bool = False,
+                      terraform: dict[str, str] | None = None) -> dict[str, str]:
+    """The repository files of a generated environment, lock recomputed, its Terraform reduced to `small_network`
+    (provider and backend kept) or, when `terraform` files are given, to those plus the backend."""
     spec = spec_from_data({
         "name": name, "service": name, "cloud": "aws", "region": REGION, "tier": "dev", "owner": "platform",
         "app": {"framework": "fastapi", "port": 8000}, "compute": {"kind": "vm"}, "budget_monthly_usd": 100,
@@ -90,11 +92,11 @@ def environment_files(name: str, expires_on: dt.date, settings: Settings, bad_su
     plan = plan_environment(spec)
     files = generate_all(plan, settings)
     prefix = f"environments/{name}/"
-    keep = {"terraform/versions.tf", "terraform/backend.tf"}
+    keep = {"terraform/backend.tf"} if terraform else {"terraform/versions.tf", "terraform/backend.tf"}
     env = {path[len(prefix):]: text for path, text in files.items()
            if path.startswith(prefix) and (not path[len(prefix):].startswith("terraform/") or path[len(prefix):] in keep)}
     env.pop(LOCK_NAME)
-    env.update(small_network(bad_subnet))
+    env.update(terraform or small_network(bad_subnet))
     env[LOCK_NAME] = json.dumps(lock_document(plan, env), indent=2, sort_keys=True) + "\n"
     return {prefix + rel: text for rel, text in env.items()}
 
