@@ -4,4 +4,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh test
 source scripts/env.sh
-exec python -m pytest -n "${DEV_AGENT_TEST_WORKERS:-4}" --dist loadgroup "$@"
+exec python -m pytest -n "${DEV_AGENT_TEST_WORKERS:-4}" --dist loadgroup --durations=20 "$@"
