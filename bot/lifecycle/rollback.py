@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from bot.branches import bot_branch
 from bot.lifecycle.github import APPLIED_REF, GitHubTarget
-
-REVERT_BRANCH = "dev-agent/revert-{name}"
+from bot.metrics import count_pull
 
 
 def open_revert_pull(target: GitHubTarget, name: str, failed_revision: str, error_step: str) -> str | None:
@@ -22,16 +22,17 @@ def open_revert_pull(target: GitHubTarget, name: str, failed_revision: str, erro
     files = target.writer.tree_files(applied, prefix)
     if not files:
         return None
-    branch = REVERT_BRANCH.format(name=name)
+    branch = bot_branch("revert", name)
     target.writer.commit_files(
         base_branch=target.default_branch, branch=branch, files=files, replace_prefix=prefix,
         message=f"dev-agent: revert {name} to {applied[:7]}\n\nApplying {failed_revision[:7]} failed at {error_step}.",
         when=dt.datetime.now(dt.UTC),
     )
-    pull, _ = target.writer.upsert_pull(
+    pull, created = target.writer.upsert_pull(
         branch=branch, base=target.default_branch, title=f"dev-agent: revert {name} to the last applied revision",
         body=(f"Applying `{failed_revision[:7]}` failed at {error_step}. This restores `{prefix}/` as last applied "
               f"(`{applied[:7]}`); merging it re-applies that revision."),
     )
     target.writer.set_labels(pull.number, ["dev-agent", "revert"])
+    count_pull("revert", created)
     return pull.html_url
