@@ -86,6 +86,11 @@ class Derived:
     notes: list[str]
 
 
+def request_link(issue: int) -> str:
+    """The end of a PR body naming its request issue, for people and (hidden marker) for `request_issue_of`."""
+    return f"Requested in #{issue}.\n<!-- dev-agent:request #{issue} -->"
+
+
 def request_issue_of(pull_body: str) -> int | None:
     match = _REQUEST.search(pull_body or "")
     return int(match.group(1)) if match else None
@@ -244,7 +249,7 @@ def propose_destroy(ctx: Any, target: Target, state: RequestState, environment: 
         pull, created = target.writer.upsert_pull(
             branch=branch, base=base, title=f"dev-agent: destroy {environment}",
             body=f"Removes `environments/{environment}`; merging tears the environment down.\n\n"
-                 f"Requested in #{state.issue}.\n<!-- dev-agent:request #{state.issue} -->",
+                 + request_link(state.issue),
         )
         target.writer.set_labels(pull.number, ["dev-agent", DESTROY_LABEL])  # the destroy workflow runs on it
         count_pull("destroy", created)

@@ -15,7 +15,7 @@ from bot.lifecycle.expire import open_destroy_pull
 from bot.lifecycle.github import APPLIED_REF, GitHubTarget
 from bot.lifecycle.rollback import open_revert_pull
 from bot.locks import MemoryLocks
-from bot.proposal import Derived, RequestState, Target, propose, propose_destroy
+from bot.proposal import Derived, RequestState, Target, propose, propose_destroy, request_issue_of
 from bot.sandbox import SandboxGitHub
 from bot.settings import Settings
 from bot.spec import load_spec
@@ -59,6 +59,8 @@ def test_extend_destroy_and_revert_prs_are_counted_by_kind(tmp_path):
         assert open_destroy_pull(github, ENV, "It expired.", issue).endswith(f"/{destroy}")  # the same PR, updated
         target.writer.set_ref(APPLIED_REF.format(name=ENV), gh.request(
             "GET", f"/repos/{repo.full_name}/pulls/{merged}", repo.token)["merge_commit_sha"])
-        assert open_revert_pull(github, ENV, "0" * 40, "terraform apply") is not None
+        revert = open_revert_pull(github, ENV, "0" * 40, "terraform apply", issue)
+        body = repo.client().get_repo(repo.full_name).get_pull(int(revert.rsplit("/", 1)[1])).body
+        assert request_issue_of(body) == issue  # closing it releases the lock the request holds
         assert moved() == {("extend", "opened"): 1, ("destroy", "opened"): 1, ("destroy", "updated"): 1,
                            ("revert", "opened"): 1}

@@ -15,6 +15,7 @@ from bot.branches import bot_branch
 from bot.lifecycle.expiry import expiry_action
 from bot.lifecycle.github import GitHubTarget
 from bot.metrics import count_pull
+from bot.proposal import request_link
 from bot.spec import SpecError, load_spec
 from generators.workflows.destroy import DESTROY_LABEL
 
@@ -38,7 +39,7 @@ def open_destroy_pull(github: GitHubTarget, name: str, reason: str, request_issu
     branch = bot_branch("destroy", name)
     github.writer.commit_files(base_branch=github.default_branch, branch=branch, files={}, replace_prefix=prefix,
                                message=f"dev-agent: destroy {name}\n\n{reason}", when=dt.datetime.now(dt.UTC))
-    request = f"\n\nRequested in #{request_issue}.\n<!-- dev-agent:request #{request_issue} -->" if request_issue else ""
+    request = f"\n\n{request_link(request_issue)}" if request_issue else ""
     pull, created = github.writer.upsert_pull(branch=branch, base=github.default_branch, title=f"dev-agent: destroy {name}",
                                               body=f"Removes `{prefix}/`; merging it runs `dev-agent destroy`. {reason}{request}")
     github.writer.set_labels(pull.number, ["dev-agent", DESTROY_LABEL])
