@@ -175,3 +175,10 @@ def test_extend_moves_the_expiry_through_a_pr_within_the_tier_maximum(stack, red
     assert "at most 90 days" in refusal and "staging" in refusal
     assert stack.api("GET", f"/pulls/{extension['number']}")["head"]["sha"] == extension["head"]["sha"]
     assert expiry("dev-agent/extend--extend-e2e") == moved
+
+    # Merging the extension releases the environment's lock (read from its branch, not taken to be the branch).
+    locks = RedisLocks(redis_server.client(), 60)
+    assert locks.get(f"{stack.full_name}:extend-e2e").owner == f"{stack.full_name}#{issue['number']}"
+    stack.sandbox.merge_pull(stack.owner, stack.repo, extension["number"])
+    wait_for(lambda: locks.get(f"{stack.full_name}:extend-e2e") is None, what="lock released")
+    assert expiry("main") == moved
