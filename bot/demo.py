@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.branches import parse_branch
 from bot.settings import Settings
 
 SAMPLE_REQUEST = (
@@ -89,6 +90,22 @@ def _bot(settings: Settings) -> Iterator[str]:
         thread.join(timeout=10)
 
 
+def demo_repository(gh: Any, state_dir: Path, **settings: Any) -> tuple[dict[str, Any], Settings]:
+    """The demo's repository in the sandbox GitHub `gh`, with the dev-agent App installed; returns the App and
+    the bot's settings for it (`settings` adds to or replaces the demo's)."""
+    app = gh.create_app("dev-agent")
+    gh.create_user(USER)
+    gh.create_org(OWNER)
+    gh.create_repo(OWNER, REPO)
+    gh.add_collaborator(OWNER, REPO, USER, "admin")
+    gh.install(app, f"{OWNER}/{REPO}")
+    return app, Settings(**{
+        "github_api_url": gh.url, "github_app_id": app["id"], "github_private_key": app["private_key_pem"],
+        "webhook_secret": WEBHOOK_SECRET, "bot_login": app["bot_login"], "redis_url": None,
+        "state_dir": state_dir, "run_checks": True, **settings,
+    })
+
+
 def run_demo(request: str = SAMPLE_REQUEST, progress: Progress = print, workdir: Path | None = None) -> DemoResult:
     """Run the demo end to end; never raises for a failed step (the result says what failed)."""
     from bot.sandbox import SandboxGitHub
@@ -97,17 +114,7 @@ def run_demo(request: str = SAMPLE_REQUEST, progress: Progress = print, workdir:
     result = DemoResult()
     with tempfile.TemporaryDirectory(prefix="dev-agent-demo-", dir=workdir) as tmp, SandboxGitHub() as gh:
         root = Path(tmp)
-        app = gh.create_app("dev-agent")
-        gh.create_user(USER)
-        gh.create_org(OWNER)
-        gh.create_repo(OWNER, REPO)
-        gh.add_collaborator(OWNER, REPO, USER, "admin")
-        gh.install(app, f"{OWNER}/{REPO}")
-        settings = Settings(
-            github_api_url=gh.url, github_app_id=app["id"], github_private_key=app["private_key_pem"],
-            webhook_secret=WEBHOOK_SECRET, bot_login=app["bot_login"], redis_url=None,
-            state_dir=root / "state", run_checks=True,
-        )
+        app, settings = demo_repository(gh, root / "state")
         progress(f"sandbox GitHub at {gh.url}; repository {OWNER}/{REPO} with the dev-agent App installed")
         try:
             with _bot(settings) as bot_url, MotoServer() as moto:
@@ -134,7 +141,7 @@ def _bot_pull(gh: Any, app: dict) -> dict | None:
     token = gh.token_for(USER)
     pulls = gh.request("GET", f"/repos/{OWNER}/{REPO}/pulls", token, params={"state": "open"})
     for pull in pulls:
-        if pull["head"]["ref"].startswith("dev-agent/") and _report_comment(gh, app, pull["number"]):
+        if parse_branch(pull["head"]["ref"]) is not None and _report_comment(gh, app, pull["number"]):
             return pull
     return None
 
@@ -211,7 +218,7 @@ def _apply_merged(gh: Any, app: dict, pull: dict, moto: Any, root: Path, setting
     token = gh.token_for(USER)
     subprocess.run(["git", "clone", "--quiet", gh.clone_url(OWNER, REPO, token), str(checkout)], check=True,
                    capture_output=True, timeout=120)
-    env_path = checkout / "environments" / pull["head"]["ref"].removeprefix("dev-agent/")
+    env_path = checkout / "environments" / parse_branch(pull["head"]["ref"]).environment
     override = root / "moto_override.tf"
     override.write_text(moto.override(root / "state" / "terraform.tfstate", env_path / "terraform"))
     _deploy_inputs(moto)

@@ -56,7 +56,7 @@ GITHUB_RATE_LIMIT_REMAINING = Gauge(
 )
 MODEL_CALLS = Counter("dev_agent_model_calls_total", "Claude calls for understanding", ["outcome"])
 MODEL_FALLBACKS = Counter("dev_agent_model_fallbacks_total", "Understanding fell back to the deterministic parser", ["reason"])
-PULL_REQUESTS = Counter("dev_agent_pull_requests_total", "Environment PRs opened or updated", ["action"])
+PULL_REQUESTS = Counter("dev_agent_pull_requests_total", "dev-agent PRs opened or updated, by kind", ["action", "kind"])
 APPLIES = Counter("dev_agent_applies_total", "dev-agent apply and destroy runs", ["action", "outcome"])
 MONTHLY_COST = Gauge(
     "dev_agent_monthly_cost_usd", "Estimated monthly cost of managed environments", ["environment"],
@@ -73,6 +73,11 @@ def timed(stage: str) -> Iterator[None]:
     """Observe the block's duration as job stage `stage` (parse, generate, check, cost, github)."""
     with JOB_DURATION.labels(stage=stage).time():
         yield
+
+
+def count_pull(kind: str, created: bool) -> None:
+    """Count a PR dev-agent opened (`created`) or updated; `kind` is its branch kind (request, extend, destroy, revert)."""
+    PULL_REQUESTS.labels(kind=kind, action="opened" if created else "updated").inc()
 
 
 Run = TypeVar("Run", bound=Callable[..., Any])

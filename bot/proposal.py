@@ -15,19 +15,19 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from bot.branches import Kind, bot_branch
 from bot.commands.parser import apply_assignments
+from bot.echo import echo
 from bot.github_writer import RepositoryWriter
 from bot.issue_form import FormError, parse_issue_body
 from bot.locks import LockBusy, LockInfo
-from bot.metrics import timed
-from bot.echo import echo
+from bot.metrics import count_pull, timed
 from bot.spec import EnvironmentSpec, SpecError, spec_from_data
 from generators.workflows.destroy import DESTROY_LABEL
 
 STATUS_MARKER = "<!-- dev-agent:status -->"
 REPORT_MARKER = "<!-- dev-agent:report -->"
 CHECK_NAME = "dev-agent"
-BRANCH_PREFIX = "dev-agent/"
 _STATE = re.compile(r"<!-- dev-agent:state ([A-Za-z0-9_=-]+) -->")
 _REQUEST = re.compile(r"<!-- dev-agent:request #([0-9]+) -->")
 
@@ -84,6 +84,11 @@ class Derived:
     data: dict[str, Any]
     questions: list[str]
     notes: list[str]
+
+
+def request_link(issue: int) -> str:
+    """The end of a PR body naming its request issue, for people and (hidden marker) for `request_issue_of`."""
+    return f"Requested in #{issue}.\n<!-- dev-agent:request #{issue} -->"
 
 
 def request_issue_of(pull_body: str) -> int | None:
@@ -156,11 +161,12 @@ def clarify(target: Target, state: RequestState, derived: Derived) -> None:
     target.writer.set_labels(target.issue["number"], ["needs-info"])
 
 
-def propose(ctx: Any, target: Target, state: RequestState, derived: Derived, title: str | None = None) -> int:
+def propose(ctx: Any, target: Target, state: RequestState, derived: Derived, title: str | None = None,
+            kind: Kind = "request") -> int:
     """Lock the environment, run the pipeline and write branch, PR, report, check run and labels.
 
-    `title` replaces the PR's default title. Returns the PR number. Raises LockBusy when another request
-    holds the environment.
+    `title` replaces the PR's default title; `kind` names the branch (bot/branches.py). Returns the PR number.
+    Raises LockBusy when another request holds the environment.
     """
     from bot.planning import plan_environment
 
@@ -179,7 +185,7 @@ def propose(ctx: Any, target: Target, state: RequestState, derived: Derived, tit
         from generators import environment_dir
 
         with timed("github"):
-            branch = BRANCH_PREFIX + spec.name
+            branch = bot_branch(kind, spec.name)
             commit = target.writer.commit_files(
                 base_branch=target.repo.get("default_branch") or "main", branch=branch, files=result.files,
                 replace_prefix=environment_dir(plan), when=target.when,
@@ -200,7 +206,7 @@ def propose(ctx: Any, target: Target, state: RequestState, derived: Derived, tit
             )
             target.writer.set_labels(pull.number, ["dev-agent", f"cloud:{spec.cloud.value}"] + (["policy-failed"] if failures else []),
                                      [] if failures else ["policy-failed"], present=_label_names(pull.raw_data))
-        record_proposal(ctx, target, spec, result, pull, created, failures)
+        record_proposal(ctx, target, spec, result, pull, created, failures, kind)
         state.environment, state.pull = spec.name, pull.number
         post_status(target, state, f"Proposed **{echo(spec.name)}** in #{pull.number} "
                     f"({len(result.files)} files, commit `{commit.sha[:7]}`).")
@@ -209,10 +215,10 @@ def propose(ctx: Any, target: Target, state: RequestState, derived: Derived, tit
 
 
 def record_proposal(ctx: Any, target: Target, spec: EnvironmentSpec, result: Any, pull: Any, created: bool,
-                    failures: list[str]) -> None:
+                    failures: list[str], kind: Kind = "request") -> None:
     """Registry record, audit event and metrics for a PR just opened or updated."""
     from bot.audit import AuditEvent
-    from bot.metrics import GITHUB_RATE_LIMIT_REMAINING, MONTHLY_COST, PULL_REQUESTS
+    from bot.metrics import GITHUB_RATE_LIMIT_REMAINING, MONTHLY_COST
     from bot.registry import EnvironmentRecord
 
     expires = spec.expires_on or (target.when.date() + dt.timedelta(days=spec.ttl_days) if spec.ttl_days else None)
@@ -223,7 +229,7 @@ def record_proposal(ctx: Any, target: Target, spec: EnvironmentSpec, result: Any
     ))
     ctx.audit.record(AuditEvent(action="plan", actor=target.actor, environment=spec.name, repository=target.full_name,
                                 pull_request=pull.number, detail=f"{len(failures)} blocking finding(s)"))
-    PULL_REQUESTS.labels(action="opened" if created else "updated").inc()
+    count_pull(kind, created)
     remaining, _limit = target.writer.requester.rate_limiting  # from the last response's headers
     if remaining >= 0:
         GITHUB_RATE_LIMIT_REMAINING.set(remaining)
@@ -236,16 +242,17 @@ def propose_destroy(ctx: Any, target: Target, state: RequestState, environment: 
     key = target.lock_key(environment)
     with ctx.locks.mutex(key, ctx.job_id):
         ctx.locks.acquire(key, environment, target.owner, target.actor)
-        branch = BRANCH_PREFIX + environment
+        branch = bot_branch("destroy", environment)
         base = target.repo.get("default_branch") or "main"
         target.writer.commit_files(base_branch=base, branch=branch, files={}, replace_prefix=f"environments/{environment}",
                                    when=target.when, message=f"dev-agent: destroy {environment}\n\nRequested by @{target.actor}.")
         pull, created = target.writer.upsert_pull(
             branch=branch, base=base, title=f"dev-agent: destroy {environment}",
             body=f"Removes `environments/{environment}`; merging tears the environment down.\n\n"
-                 f"Requested in #{state.issue}.\n<!-- dev-agent:request #{state.issue} -->",
+                 + request_link(state.issue),
         )
         target.writer.set_labels(pull.number, ["dev-agent", DESTROY_LABEL])  # the destroy workflow runs on it
+        count_pull("destroy", created)
         return pull.number
 
 

@@ -8,10 +8,20 @@ import re
 import httpx
 import pytest
 
-from bot.demo import OWNER, REPO, SAMPLE_REQUEST, USER, WEBHOOK_SECRET, _bot, _bot_pull, _wait, serve_metrics
+from bot.demo import (
+    OWNER,
+    REPO,
+    SAMPLE_REQUEST,
+    USER,
+    WEBHOOK_SECRET,
+    _bot,
+    _bot_pull,
+    _wait,
+    demo_repository,
+    serve_metrics,
+)
 from bot.lifecycle.apply import apply_environment
 from bot.lifecycle.destroy import destroy_environment
-from bot.settings import Settings
 from tests.conftest import require_tool
 from tests.support.redis_server import free_port
 
@@ -43,16 +53,8 @@ def scrapes(tmp_path_factory):
     try:
         before = _samples(httpx.get(url, timeout=10).text)
         with SandboxGitHub() as gh:
-            app = gh.create_app("dev-agent")
-            gh.create_user(USER)
-            gh.create_org(OWNER)
-            gh.create_repo(OWNER, REPO)
-            gh.add_collaborator(OWNER, REPO, USER, "admin")
-            gh.install(app, f"{OWNER}/{REPO}")
-            settings = Settings(
-                github_api_url=gh.url, github_app_id=app["id"], github_private_key=app["private_key_pem"],
-                webhook_secret=WEBHOOK_SECRET, bot_login=app["bot_login"], redis_url=None,
-                state_dir=tmp_path_factory.mktemp("state"), run_checks=True, checkov_bin=require_tool("checkov"),
+            app, settings = demo_repository(
+                gh, tmp_path_factory.mktemp("state"), checkov_bin=require_tool("checkov"),
                 anthropic_api_key="sk-ant-unused",
                 anthropic_base_url=f"http://127.0.0.1:{free_port()}",  # nothing listens: the parser falls back
             )
@@ -82,7 +84,7 @@ def test_every_listed_counter_moves(scrapes):
     assert after["dev_agent_github_rate_limit_remaining"] > 0
     assert _moved(before, after, "dev_agent_model_calls_total", outcome="unreachable") == 1
     assert _moved(before, after, "dev_agent_model_fallbacks_total", reason="unreachable") == 1
-    assert _moved(before, after, "dev_agent_pull_requests_total", action="opened") == 1
+    assert _moved(before, after, "dev_agent_pull_requests_total", action="opened", kind="request") == 1
     assert _moved(before, after, "dev_agent_applies_total", action="apply", outcome="invalid") == 1
     assert _moved(before, after, "dev_agent_applies_total", action="destroy", outcome="invalid") == 1
     [cost] = [v for k, v in after.items() if k.startswith("dev_agent_monthly_cost_usd{") and f"{OWNER}/{REPO}/" in k]
@@ -96,7 +98,7 @@ def test_the_bot_serves_the_same_counters(scrapes):
     [cost] = [v for k, v in after.items() if k.startswith("dev_agent_monthly_cost_usd{") and f"{OWNER}/{REPO}/" in k]
     # the registry's total at the scrape: the environment is planned (its checks and policy passed)
     assert served["dev_agent_managed_monthly_cost_usd"] == pytest.approx(cost)
-    for name in ('dev_agent_webhooks_total{event="issues",outcome="accepted"}', 'dev_agent_pull_requests_total{action="opened"}',
+    for name in ('dev_agent_webhooks_total{event="issues",outcome="accepted"}', 'dev_agent_pull_requests_total{action="opened",kind="request"}',
                  'dev_agent_job_stage_seconds_count{stage="check"}'):
         assert 0 < served[name] <= after[name], name
 

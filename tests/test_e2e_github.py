@@ -153,13 +153,13 @@ def test_extend_moves_the_expiry_through_a_pr_within_the_tier_maximum(stack, red
     stack.sandbox.merge_pull(stack.owner, stack.repo, pull["number"])
     wait_for(lambda: stack.api("GET", f"/issues/{issue['number']}")["state"] == "closed", what="issue closed")
 
-    # After the merge: a new, small PR moves the date recorded on main.
+    # After the merge: a new, small PR from its own branch moves the date recorded on main.
     moved = planned + dt.timedelta(days=14)
     reply = extend("7d")
-    extension = next(p for p in stack.pulls("open") if p["head"]["ref"] == "dev-agent/extend-e2e")
+    extension = next(p for p in stack.pulls("open") if p["head"]["ref"] == "dev-agent/extend--extend-e2e")
     assert extension["number"] != pull["number"] and f"#{extension['number']}" in reply and str(moved) in reply
     assert extension["title"] == f"dev-agent: extend extend-e2e to {moved}"
-    assert expiry("dev-agent/extend-e2e") == moved
+    assert expiry("dev-agent/extend--extend-e2e") == moved
     assert expiry("main") == planned + dt.timedelta(days=7)
     changed = {f["filename"] for f in stack.api("GET", f"/pulls/{extension['number']}/files")}
     assert path in changed and "environments/extend-e2e/dev-agent.lock.json" in changed
@@ -173,5 +173,12 @@ def test_extend_moves_the_expiry_through_a_pr_within_the_tier_maximum(stack, red
     # Past the tier's maximum: refused, naming the limit, and nothing changes.
     refusal = extend("80d", outcome="confused")
     assert "at most 90 days" in refusal and "staging" in refusal
-    assert stack.wait_for_pull("extend-e2e")["head"]["sha"] == extension["head"]["sha"]
-    assert expiry("dev-agent/extend-e2e") == moved
+    assert stack.api("GET", f"/pulls/{extension['number']}")["head"]["sha"] == extension["head"]["sha"]
+    assert expiry("dev-agent/extend--extend-e2e") == moved
+
+    # Merging the extension releases the environment's lock (read from its branch, not taken to be the branch).
+    locks = RedisLocks(redis_server.client(), 60)
+    assert locks.get(f"{stack.full_name}:extend-e2e").owner == f"{stack.full_name}#{issue['number']}"
+    stack.sandbox.merge_pull(stack.owner, stack.repo, extension["number"])
+    wait_for(lambda: locks.get(f"{stack.full_name}:extend-e2e") is None, what="lock released")
+    assert expiry("main") == moved

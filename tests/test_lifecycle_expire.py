@@ -1,11 +1,16 @@
 """`dev-agent expire` through the CLI against the sandbox GitHub (no terraform): nothing three days before,
-one warning two days and one day before (once each, however often it runs), then a destroy PR."""
+one warning two days and one day before (once each, however often it runs), then a destroy PR, whose merge
+releases the environment's lock and closes its request; an open extend PR holds the destroy PR off."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 
+from bot.branches import bot_branch
+from bot.installations import MemoryInstallations
+from bot.jobs import JobContext, process_delivery
+from bot.locks import MemoryLocks
 from bot.sandbox import SandboxGitHub
 from bot.settings import Settings
 from tests.support.lifecycle_stack import environment_files, make_repo
@@ -47,3 +52,60 @@ def test_expire_warns_two_days_and_one_day_before_then_opens_a_destroy_pr(tmp_pa
         pull = repo.client().get_repo(repo.full_name).get_pull(int(result["destroy_pull"].rsplit("/", 1)[1]))
         assert "dev-agent:destroy" in [label.name for label in pull.labels]
         assert any(result["destroy_pull"] in c.body and "expired" in c.body for c in issue_api.get_comments())
+
+
+def test_merging_the_destroy_pr_releases_the_environment_lock_and_closes_the_request(tmp_path):
+    with SandboxGitHub() as gh:
+        repo = make_repo(gh, "alice", "infra", tmp_path)
+        issue = gh.open_issue("alice", "infra", f"dev env for {ENV}", user="alice")["number"]
+        repo.merge_environment(ENV, environment_files(ENV, EXPIRES, Settings()), issue, f"dev-agent: {ENV}")
+        run = repo.dev_agent("expire", "--json", "--today", str(EXPIRES), state_dir=tmp_path / "state")
+        number = int(json.loads(run.stdout)[0]["destroy_pull"].rsplit("/", 1)[1])
+        gh.merge_pull("alice", "infra", number, user="alice")
+
+        ctx = JobContext(settings=Settings(state_dir=tmp_path / "bot", redis_url=None), locks=MemoryLocks(60),
+                         installations=MemoryInstallations(), github=lambda installation: repo.client())
+        key = f"{repo.full_name}:{ENV}"
+        ctx.locks.acquire(key, ENV, f"{repo.full_name}#{issue}", "alice")
+        pull = gh.request("GET", f"/repos/{repo.full_name}/pulls/{number}", repo.token)
+        process_delivery("d1", "pull_request", {"action": "closed", "pull_request": pull, "installation": {"id": 1},
+                                                "repository": {"full_name": repo.full_name},
+                                                "sender": {"login": "alice", "type": "User"}}, ctx)
+        assert ctx.locks.get(key) is None
+        request = repo.client().get_repo(repo.full_name).get_issue(issue)
+        assert request.state == "closed"
+        assert any(f"#{number}" in c.body and f"`{ENV}`" in c.body for c in request.get_comments())
+
+
+def test_an_open_extend_pr_holds_off_the_destroy_pr_until_it_is_closed(tmp_path):
+    with SandboxGitHub() as gh:
+        repo = make_repo(gh, "alice", "infra", tmp_path)
+        issue = gh.open_issue("alice", "infra", f"dev env for {ENV}", user="alice")["number"]
+        repo.merge_environment(ENV, environment_files(ENV, EXPIRES, Settings()), issue, f"dev-agent: {ENV}")
+        later = environment_files(ENV, EXPIRES + dt.timedelta(days=7), Settings())
+        writer = repo.writer()
+        writer.commit_files(base_branch="main", branch=bot_branch("extend", ENV), files=later,
+                            replace_prefix=f"environments/{ENV}", message="extend", when=dt.datetime.now(dt.UTC))
+        extension, _ = writer.upsert_pull(branch=bot_branch("extend", ENV), base="main", title=f"dev-agent: extend {ENV}",
+                                          body=f"<!-- dev-agent:request #{issue} -->")
+        api = repo.client().get_repo(repo.full_name)
+
+        def expire() -> tuple[int, dict]:
+            run = repo.dev_agent("expire", "--json", "--today", str(EXPIRES), state_dir=tmp_path / "state")
+            return run.returncode, json.loads(run.stdout or "[{}]")[0] | {"stderr": run.stderr}
+
+        def destroy_pulls() -> list:
+            return [p for p in api.get_pulls(state="all") if p.head.ref == bot_branch("destroy", ENV)]
+
+        for _ in range(2):  # the daily workflow may run twice: one note
+            code, result = expire()
+            assert (code, result["action"], result["destroy_pull"]) == (0, "extend-pending", None), result
+            assert result["extend_pull"] == extension.html_url
+        assert destroy_pulls() == []
+        notes = [c.body for c in api.get_issue(issue).get_comments() if f"#{extension.number}" in c.body]
+        assert len(notes) == 1 and "expired" in notes[0] and "no destroy PR" in notes[0]
+
+        extension.edit(state="closed")
+        code, result = expire()
+        assert (code, result["action"]) == (2, "destroy"), result
+        assert [p.html_url for p in destroy_pulls()] == [result["destroy_pull"]]

@@ -26,14 +26,17 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Open a destroy PR for every environment past expires_on; warn two days and one day before.
 
-        Exit codes: 0 nothing expired, 2 destroy PR(s) opened, 1 an environment.yaml could not be read.
+        An expired environment with an open extend PR gets a note on its request issue instead of a destroy PR.
+        Exit codes: 0 no destroy PR opened, 2 destroy PR(s) opened, 1 an environment.yaml could not be read.
         """
         github = opts.github_options(token, repository, api_url)
         day = today.date() if today else dt.datetime.now(dt.UTC).date()
         results = [expire_environment(d, day, github) for d in environment_dirs(root)]
         if as_json:
             typer.echo(json.dumps([{"environment": r.name, "expires_on": r.expires_on, "action": r.action,
-                                    "destroy_pull": r.pull_url, "error": r.error} for r in results], indent=2, default=str))
+                                    "destroy_pull": r.pull_url if r.action == "destroy" else None,
+                                    "extend_pull": r.pull_url if r.action == "extend-pending" else None,
+                                    "error": r.error} for r in results], indent=2, default=str))
         else:
             for r in results:
                 typer.echo(f"{r.name}: expires {r.expires_on or 'never'}" + (f" -> {r.action}" if r.action else "")

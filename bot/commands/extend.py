@@ -1,8 +1,9 @@
 """`/dev-agent extend 7d`: move the environment's expiry date, within the org policy's maximum TTL for its tier.
 
 The date is `expires_on` in `environments/<name>/environment.yaml`: read from the default branch once the
-environment is merged (else from its open PR), moved, and proposed through the usual pull request, so the
-change is reviewed and merged like any other (the PR changes the date, the `expires-at` tags and the lock).
+environment is merged (else from its open PR), moved, and proposed through a pull request reviewed and merged like
+any other (it changes the date, the `expires-at` tags and the lock): before the merge the open request PR is
+updated; after it an extend PR (its own branch, bot/branches.py) is opened, which `dev-agent expire` respects.
 """
 
 from __future__ import annotations
@@ -10,10 +11,11 @@ from __future__ import annotations
 import yaml
 
 from bot.audit import AuditEvent
+from bot.branches import bot_branch
 from bot.commands.context import CommandContext
 from bot.commands.parser import Command, CommandError, parse_duration_days
 from bot.lifecycle.expiry import extended_spec
-from bot.proposal import BRANCH_PREFIX, Derived, propose
+from bot.proposal import Derived, propose
 from bot.spec import EnvironmentSpec, SpecError, spec_from_data
 from policies.schema import PolicyError, load_policy
 
@@ -34,7 +36,8 @@ def run(cc: CommandContext, command: Command) -> None:
         raise CommandError(str(exc)) from None
     cc.state.assignments["expires_on"] = extended.expires_on.isoformat()  # later re-plans keep the date
     number = propose(cc.ctx, cc.target, cc.state, Derived(extended, {}, [], []),
-                     title=f"dev-agent: extend {name} to {extended.expires_on}" if merged else None)
+                     title=f"dev-agent: extend {name} to {extended.expires_on}" if merged else None,
+                     kind="extend" if merged else "request")
     cc.ctx.audit.record(AuditEvent(action="extend", actor=cc.target.actor, environment=name,
                                    repository=cc.target.full_name, pull_request=number,
                                    detail=f"expires_on {spec.expires_on} -> {extended.expires_on}"))
@@ -46,7 +49,8 @@ def current_spec(cc: CommandContext, name: str) -> tuple[EnvironmentSpec, bool]:
     """The environment's spec as merged on the default branch (True), else as proposed on its open PR (False)."""
     path = f"environments/{name}/environment.yaml"
     default_branch = cc.target.repo.get("default_branch") or "main"
-    for ref in (default_branch, BRANCH_PREFIX + name):
+    request_branch = bot_branch("request", name)
+    for ref in (default_branch, request_branch):
         text = cc.target.writer.read_file(path, ref)
         if text is None:
             continue
@@ -54,4 +58,4 @@ def current_spec(cc: CommandContext, name: str) -> tuple[EnvironmentSpec, bool]:
             return spec_from_data(yaml.safe_load(text), f"{path} on {ref}"), ref == default_branch
         except (SpecError, yaml.YAMLError) as exc:
             raise CommandError(f"{path} on {ref} is not a valid environment: {exc}") from None
-    raise CommandError(f"{path} is neither on {default_branch} nor on {BRANCH_PREFIX}{name}: run `/dev-agent plan` first")
+    raise CommandError(f"{path} is neither on {default_branch} nor on {request_branch}: run `/dev-agent plan` first")

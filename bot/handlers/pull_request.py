@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.branches import parse_branch
 from bot.handlers import writer_for
+from bot.proposal import request_issue_of
 from bot.registry import EnvironmentRecord
-from bot.proposal import BRANCH_PREFIX, request_issue_of
 from bot.routing import router
 
 CLOSED_MARKER = "<!-- dev-agent:closed:{pull} -->"
@@ -15,15 +16,15 @@ CLOSED_MARKER = "<!-- dev-agent:closed:{pull} -->"
 @router.register("pull_request", "closed")
 def on_closed(ctx: Any, payload: dict[str, Any]) -> None:
     pull = payload["pull_request"]
-    branch = (pull.get("head") or {}).get("ref") or ""
-    if not branch.startswith(BRANCH_PREFIX):
+    branch = parse_branch((pull.get("head") or {}).get("ref") or "")
+    if branch is None:
         return
-    environment = branch[len(BRANCH_PREFIX):]
+    environment = branch.environment
     full_name = payload["repository"]["full_name"]
     request = request_issue_of(pull.get("body") or "")
     owner = f"{full_name}#{request}" if request else None
     ctx.locks.release(f"{full_name}:{environment}", owner=owner)
-    if ctx.registry.get(environment, full_name) is not None:
+    if branch.kind == "request" and ctx.registry.get(environment, full_name) is not None:
         ctx.registry.upsert(EnvironmentRecord(name=environment, repository=full_name),
                             status="merged" if pull.get("merged") else "refused")
     if request is None:
@@ -33,5 +34,7 @@ def on_closed(ctx: Any, payload: dict[str, Any]) -> None:
     if pull.get("merged"):
         writer.close_issue(request, f"{marker}\nMerged in #{pull['number']}; the lock on `{environment}` is released.", marker)
     else:
+        again = "Comment `/dev-agent plan` to propose it again." if branch.kind == "request" else \
+            f"`{environment}` stays as it is."
         writer.comment(request, f"{marker}\n#{pull['number']} was closed without merging; the lock on "
-                                f"`{environment}` is released. Comment `/dev-agent plan` to propose it again.", marker)
+                                f"`{environment}` is released. {again}", marker)

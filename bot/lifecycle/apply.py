@@ -143,7 +143,7 @@ def _failed(workspace: Workspace, settings: Settings, github: GitHubTarget | Non
     revert_url = None
     if github:
         if settings.revert_on_failure and revision:
-            revert_url = open_revert_pull(github, name, revision, step)
+            revert_url = open_revert_pull(github, name, revision, step, threads[1])
         body = failure_comment(name, step, error, revert_url)
         for number in filter(None, threads):
             github.writer.upsert_comment(number, APPLY_MARKER.format(name=name), body)

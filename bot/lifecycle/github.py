@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 from github import Auth, Github
 
+from bot.branches import bot_branch
 from bot.github_writer import RepositoryWriter
-from bot.proposal import BRANCH_PREFIX, request_issue_of
+from bot.proposal import request_issue_of
 
 APPLIED_REF = "dev-agent/applied/{name}"
 
@@ -26,7 +27,7 @@ class GitHubTarget:
 
     def environment_threads(self, name: str) -> tuple[int | None, int | None]:
         """(merged PR, request issue) of the environment: the last merged `dev-agent/<name>` PR and the issue it names."""
-        for pull in self.writer.repo.get_pulls(state="closed", head=f"{self.writer.full_name.split('/')[0]}:{BRANCH_PREFIX}{name}"):
+        for pull in self.writer.repo.get_pulls(state="closed", head=f"{self.writer.full_name.split('/')[0]}:{bot_branch('request', name)}"):
             if pull.merged:
                 return pull.number, request_issue_of(pull.body or "")
         return None, None
