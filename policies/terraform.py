@@ -6,9 +6,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-import hcl2
+from bot import hclread
 
-_OPTIONS = hcl2.utils.SerializationOptions(strip_string_quotes=True, explicit_blocks=False, with_comments=False)
 _INTERPOLATION = re.compile(r"^\$\{(.*)\}$", re.S)
 
 
@@ -81,7 +80,7 @@ def parse_terraform(files: dict[str, str]) -> Terraform:
         if not path.endswith(".tf"):
             continue
         try:
-            data = hcl2.loads(text, serialization_options=_OPTIONS)
+            data = hclread.loads(text)
         except Exception as exc:  # noqa: BLE001 - python-hcl2 raises lark errors of many kinds
             tf.errors.append(f"{path}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
             continue

@@ -11,11 +11,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-import hcl2
-
+from bot import hclread
 from bot.checks.skips import load_skips
-from hcl2.utils import SerializationOptions
-
 from bot.planning import Plan, plan_environment
 from bot.settings import Settings
 from bot.spec import spec_from_data
@@ -24,7 +21,6 @@ from tests.conftest import require_tool
 
 REPO = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 1, 15)
-OPTIONS = SerializationOptions(strip_string_quotes=True, explicit_blocks=False, with_comments=False)
 
 
 def plan_for(data: dict[str, Any]) -> Plan:
@@ -43,7 +39,7 @@ def write(plan: Plan, out: Path, settings: Settings | None = None) -> Path:
 
 def parse(tf_dir: Path) -> dict[str, dict[str, Any]]:
     """file name -> parsed HCL (hcl2 raises on anything that is not valid HCL)."""
-    return {p.name: hcl2.loads(p.read_text(encoding="utf-8"), serialization_options=OPTIONS)
+    return {p.name: hclread.loads(p.read_text(encoding="utf-8"))
             for p in sorted(tf_dir.glob("*.tf"))}
 
 

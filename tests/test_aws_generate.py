@@ -7,17 +7,14 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import hcl2
 import pytest
-from hcl2.utils import SerializationOptions
 
-from bot import terraform
+from bot import hclread, terraform
 from bot.settings import Settings
 from bot.spec import SpecError, spec_from_data
 from tests.conftest import require_tool
 from tests.support.aws_specs import SPECS, make_plan, terraform_files, write_terraform
 
-OPTIONS = SerializationOptions(strip_string_quotes=True, explicit_blocks=False, with_comments=False)
 NASTY = 'x" ${file("/etc/passwd")} %{ if true }y%{ endif }\n} resource "aws_iam_user" "evil" { &anchor *anchor'
 
 
@@ -25,7 +22,7 @@ def parse(files: dict[str, str]) -> dict[str, dict]:
     """{resource type: {name: body}} across all files, plus data/output/variable/locals/provider sections."""
     out: dict[str, dict] = {"resource": {}, "data": {}, "output": {}, "variable": {}, "locals": {}, "provider": {}}
     for name, text in files.items():
-        parsed = hcl2.loads(text, serialization_options=OPTIONS)
+        parsed = hclread.loads(text)
         for section in ("resource", "data"):
             for entry in parsed.get(section, []):
                 for rtype, named in entry.items():
@@ -63,7 +60,7 @@ def test_file_layout_and_pinned_versions(generated) -> None:
     files = generated["postgres-redis-s3-sqs"]
     assert {"versions.tf", "backend.tf", "variables.tf", "outputs.tf", "network.tf", "rds.tf", "elasticache.tf",
             "s3.tf", "sqs.tf", "ecs.tf", "alb.tf"} <= set(files)
-    terraform_block = hcl2.loads(files["versions.tf"], serialization_options=OPTIONS)["terraform"][0]
+    terraform_block = hclread.loads(files["versions.tf"])["terraform"][0]
     assert terraform_block["required_version"] == ">= 1.6"
     assert terraform_block["required_providers"][0]["aws"]["version"] == "~> 5.100"
 
@@ -71,7 +68,7 @@ def test_file_layout_and_pinned_versions(generated) -> None:
 def test_backend_names_come_from_settings() -> None:
     settings = Settings(state_bucket="acme-state", state_lock_table="acme-locks", state_region="eu-west-1")
     files = terraform_files(make_plan("vm"), settings)
-    backend = hcl2.loads(files["backend.tf"], serialization_options=OPTIONS)["terraform"][0]["backend"][0]["s3"]
+    backend = hclread.loads(files["backend.tf"])["terraform"][0]["backend"][0]["s3"]
     assert backend == {"bucket": "acme-state", "key": "environments/legacy-dev/terraform.tfstate",
                        "region": "eu-west-1", "dynamodb_table": "acme-locks", "encrypt": True}
 

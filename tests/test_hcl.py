@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import subprocess
 
-import hcl2
-from hcl2.utils import SerializationOptions
 import pytest
 
+from bot import hclread
 from generators.hcl import Block, Call, Ref, block, quote, render
 from tests.conftest import require_tool
 
@@ -36,8 +35,7 @@ def _config() -> str:
 
 
 def test_strings_round_trip_literally() -> None:
-    options = SerializationOptions(strip_string_quotes=True, explicit_blocks=False, with_comments=False)
-    parsed = hcl2.loads(_config(), serialization_options=options)
+    parsed = hclread.loads(_config())
     bucket = parsed["resource"][0]["aws_s3_bucket"]["main"]
     assert len(parsed["resource"]) == 2  # the "}\nresource" string opened no block
     assert len(bucket["notes"]) == len(NASTY)

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import hcl2
-from hcl2.utils import SerializationOptions
-
+from bot import hclread
 from bot.checks.context import CheckContext
 from bot.pipeline import CheckResult
 
 NAME = "hcl parse"
-OPTIONS = SerializationOptions(strip_string_quotes=True, explicit_blocks=False, with_comments=False)
 
 
 def check(ctx: CheckContext) -> list[CheckResult]:
@@ -19,7 +16,7 @@ def check(ctx: CheckContext) -> list[CheckResult]:
     errors = []
     for path in files:
         try:
-            hcl2.loads(path.read_text(encoding="utf-8"), serialization_options=OPTIONS)
+            hclread.loads(path.read_text(encoding="utf-8"))
         except Exception as exc:  # noqa: BLE001 - the parser raises several types; each is a finding
             errors.append({"file": path.name, "error": str(exc).splitlines()[0] if str(exc) else type(exc).__name__})
     if errors:

@@ -10,6 +10,7 @@ import json
 import posixpath
 from pathlib import Path
 
+from bot import hclread
 from bot.cost.catalog import load_catalog
 from bot.cost.hcl_eval import DEFAULT_REGIONS, Module, ResourceInstance
 from bot.cost.model import Ctx, Priced, Unsupported
@@ -34,16 +35,14 @@ def _usage(usage: UsageFile | str | Path | None) -> UsageFile:
 
 def parse_hcl_files(files: dict[str, str]) -> dict[str, dict]:
     """python-hcl2 parse of ``{name: text}``; syntax errors raise CostInputError naming file:line."""
-    import hcl2
     from lark.exceptions import LarkError
 
-    opts = hcl2.utils.SerializationOptions(strip_string_quotes=True, explicit_blocks=False, with_comments=False)
     parsed: dict[str, dict] = {}
     for name, text in files.items():
         if not name.endswith((".tf", ".tfvars")):
             continue
         try:
-            parsed[name] = hcl2.loads(text if text.endswith("\n") else text + "\n", serialization_options=opts)
+            parsed[name] = hclread.loads(text if text.endswith("\n") else text + "\n")
         except LarkError as exc:
             line = getattr(exc, "line", 0) or 0
             col = getattr(exc, "column", 0) or 0

@@ -14,8 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import hcl2
-
+from bot import hclread
 from bot.spec import EnvironmentSpec, SpecError, load_spec
 from generators.lockfile import verify_environment
 
@@ -81,9 +80,8 @@ def open_environment(path: Path | str, overrides: list[Path] = ()) -> Workspace:
 
 
 def _backends(path: Path) -> list[tuple[str, dict]]:
-    options = hcl2.utils.SerializationOptions(strip_string_quotes=True, explicit_blocks=False, with_comments=False)
     try:
-        data = hcl2.loads(path.read_text(encoding="utf-8"), serialization_options=options)
+        data = hclread.loads(path.read_text(encoding="utf-8"))
     except Exception as exc:  # noqa: BLE001 - any parse error is bad input
         raise EnvironmentInputError(f"{path}: cannot parse: {exc}") from None
     found = []

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import hcl2
-from hcl2.utils import SerializationOptions
-
+from bot import hclread
 from generators.hcl import Block, Ref, block, render
 
 SERVICES = ["acm", "apigatewayv2", "applicationautoscaling", "cloudwatch", "cloudwatchlogs", "docdb", "ec2", "ecs",
@@ -49,12 +47,11 @@ IGNORE_CHANGES: dict[str, list[str]] = {
 
 def resources(directory: Path) -> list[tuple[str, str]]:
     """(type, name) of every resource in the generated .tf files of a directory."""
-    options = SerializationOptions(strip_string_quotes=True, explicit_blocks=False, with_comments=False)
     found = []
     for path in sorted(directory.glob("*.tf")):
         if path.name.endswith("_override.tf"):
             continue
-        for entry in hcl2.loads(path.read_text(), serialization_options=options).get("resource", []):
+        for entry in hclread.loads(path.read_text()).get("resource", []):
             for rtype, named in entry.items():
                 found += [(rtype, name) for name in named]
     return found
