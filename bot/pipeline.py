@@ -18,6 +18,7 @@ class CheckResult(BaseModel):
     passed: bool
     details: str = ""
     findings: list[dict[str, Any]] = Field(default_factory=list)
+    counts: dict[str, int] = Field(default_factory=dict)  # e.g. checkov's passed/failed/skipped totals
     skipped_reason: str | None = None
 
 

@@ -97,12 +97,14 @@ def _chunked_table(
 
 
 def _checkov(checks: list[CheckResult]) -> CheckResult | None:
-    return next((c for c in checks if c.name.startswith("checkov")), None)
-
-
-def _finding_result(finding: dict[str, Any]) -> str:
-    result = finding.get("result") or (finding.get("check_result") or {}).get("result") or "failed"
-    return str(result).lower()
+    """checkov's frameworks (Terraform, rendered manifests) as one result: all findings, summed counts."""
+    runs = [c for c in checks if c.name.startswith("checkov")]
+    if not runs:
+        return None
+    counts = {key: sum(c.counts.get(key, 0) for c in runs) for key in ("passed", "failed", "skipped")}
+    return CheckResult(name="checkov", passed=all(c.passed for c in runs),
+                       findings=[f for c in runs for f in c.findings], counts=counts,
+                       skipped_reason=next((c.skipped_reason for c in runs if c.skipped_reason), None))
 
 
 def _summary(result: PipelineResult, verdicts: list[Verdict]) -> list[Block]:
@@ -110,7 +112,7 @@ def _summary(result: PipelineResult, verdicts: list[Verdict]) -> list[Block]:
     failed = [v for v in verdicts if v.outcome == "fail"]
     warned = [v for v in verdicts if v.outcome == "warn"]
     checkov = _checkov(result.checks)
-    checkov_failed = [f for f in (checkov.findings if checkov else []) if _finding_result(f) == "failed"]
+    checkov_failed = checkov.findings if checkov else []
     if failed:
         status = f"❌ **Blocked**: {len(failed)} policy rule(s) failed"
     elif checkov_failed or warned or any(not c.passed and not c.skipped_reason for c in result.checks):
@@ -143,8 +145,7 @@ def _summary(result: PipelineResult, verdicts: list[Verdict]) -> list[Block]:
         if checkov.skipped_reason:
             lines.append(f"- **checkov**: not run ({escape_text(checkov.skipped_reason)})")
         else:
-            passed = sum(1 for f in checkov.findings if _finding_result(f) == "passed")
-            lines.append(f"- **checkov**: {passed} passed, {len(checkov_failed)} failed")
+            lines.append(f"- **checkov**: {checkov.counts['passed']} passed, {len(checkov_failed)} failed")
     if verdicts:
         lines.append(
             f"- **Policy**: {sum(v.outcome == 'pass' for v in verdicts)} passed, {_plural(len(warned), 'warning')}, "
@@ -229,10 +230,8 @@ def _findings(result: PipelineResult) -> list[Block]:
         return [Block("### checkov\n\ncheckov was not run for this report.")]
     if checkov.skipped_reason:
         return [Block(f"### checkov\n\nNot run: {escape_text(checkov.skipped_reason)}")]
-    failed = [f for f in checkov.findings if _finding_result(f) == "failed"]
-    passed = sum(1 for f in checkov.findings if _finding_result(f) == "passed")
-    skipped = sum(1 for f in checkov.findings if _finding_result(f) == "skipped")
-    head = f"### checkov: {passed} passed, {len(failed)} failed" + (f", {skipped} skipped" if skipped else "")
+    failed, skipped = checkov.findings, checkov.counts["skipped"]
+    head = f"### checkov: {checkov.counts['passed']} passed, {len(failed)} failed" + (f", {skipped} skipped" if skipped else "")
     if not failed:
         return [Block(head + "\n\nNo failed checks.")]
     rows = [
@@ -240,7 +239,7 @@ def _findings(result: PipelineResult) -> list[Block]:
             code_span(f.get("check_id", "?"), True),
             escape_cell(f.get("check_name", "")),
             code_span(f.get("resource", "?"), True),
-            code_span(f"{f.get('file', '?')}:{f.get('line', '?')}", True),
+            code_span(f.get("file", "?"), True),
         ]
         for f in failed
     ]
@@ -325,7 +324,7 @@ def next_steps(result: PipelineResult, verdicts: list[Verdict]) -> list[str]:
             f"Fix the failed policy rules ({rules}); an org rule can instead be overridden by an authorised person with a reason."
         )
     checkov = _checkov(result.checks)
-    if checkov and any(_finding_result(f) == "failed" for f in checkov.findings):
+    if checkov and checkov.findings:
         steps.append("Fix or justify each failed checkov check.")
     other = [c for c in result.checks if not c.passed and not c.skipped_reason and not c.name.startswith("checkov")]
     if other:

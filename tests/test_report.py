@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+from bot.checks.checkov import framework_result
 from bot.markdown import code_span, escape_cell, escape_text
 from bot.pipeline import CheckResult, PipelineResult, Verdict
 from bot.planning import plan_environment
@@ -90,29 +92,18 @@ def make_result(
             }
         ],
     }
-    findings = (
-        findings
-        if findings is not None
-        else [
-            {
-                "check_id": "CKV_AWS_118",
-                "check_name": "Ensure enhanced monitoring is enabled",
-                "resource": "aws_db_instance.main",
-                "file": "/main.tf",
-                "line": 1,
-                "result": "failed",
-            },
-            {
-                "check_id": "CKV_AWS_16",
-                "check_name": "Ensure RDS is encrypted",
-                "resource": "aws_db_instance.main",
-                "file": "/main.tf",
-                "line": 1,
-                "result": "passed",
-            },
+    if findings is None:  # what bot.checks.checkov makes of checkov's JSON for both frameworks
+        checks = [
+            framework_result("checkov terraform", _checkov_report("terraform", 40, "CKV_AWS_118",
+                             "Ensure enhanced monitoring is enabled", "aws_db_instance.main", "/tf/main.tf"),
+                             Path("/tf"), []),
+            framework_result("checkov kubernetes", _checkov_report("kubernetes", 17, "CKV_K8S_21",
+                             "The default namespace should not be used", "Deployment.default.app", "/k8s/app.yaml"),
+                             Path("/k8s"), []),
         ]
-    )
-    checks = [CheckResult(name="checkov", passed=False, findings=findings)]
+    else:
+        checks = [CheckResult(name="checkov terraform", passed=not findings, findings=findings,
+                              counts={"passed": 0, "failed": len(findings), "skipped": 0})]
     verdicts = (
         verdicts
         if verdicts is not None
@@ -130,6 +121,13 @@ def make_result(
     return PipelineResult(plan=plan, files=files, checks=checks, cost=cost, verdicts=verdicts)
 
 
+def _checkov_report(framework: str, passed: int, check_id: str, check_name: str, resource: str, path: str) -> dict:
+    failed = {"check_id": check_id, "check_name": check_name, "resource": resource, "file_abs_path": path,
+              "file_line_range": [1, 9], "guideline": None}
+    return {"check_type": framework, "results": {"failed_checks": [failed]},
+            "summary": {"resource_count": 5, "passed": passed, "failed": 1, "skipped": 0, "parsing_errors": 0}}
+
+
 def test_report_has_every_section_and_the_marker_first():
     [body] = render_report(make_result())
     assert body.startswith("<!-- dev-agent:report env=payments-api-staging -->\n")
@@ -138,7 +136,7 @@ def test_report_has_every_section_and_the_marker_first():
         "### Spec",
         "### Resources (2)",
         "### 💰 Monthly cost: $61.07",
-        "### checkov: 1 passed, 1 failed",
+        "### checkov: 57 passed, 2 failed",
         "### Policy",
         "### Plan choices",
         "### Risks",
@@ -146,7 +144,9 @@ def test_report_has_every_section_and_the_marker_first():
     ):
         assert heading in body, heading
     assert "| `aws_db_instance.main` | $44.64 |" in body and "| **Total** | **$61.07** |" in body
-    assert "| `CKV_AWS_118` | Ensure enhanced monitoring is enabled | `aws_db_instance.main` | `/main.tf:1` |" in body
+    assert "| `CKV_AWS_118` | Ensure enhanced monitoring is enabled | `aws_db_instance.main` | `main.tf:1` |" in body
+    assert "| `CKV_K8S_21` | The default namespace should not be used | `Deployment.default.app` | `app.yaml:1` |" in body
+    assert "- **checkov**: 57 passed, 2 failed" in body
     assert "| `aws_lb.app` | aws\\_lb | `environments/payments-api-staging/terraform/main.tf:6` |" in body
     assert "Single-AZ database" in body and "Public ingress" in body
     assert "⚠️ | `ttl-within-tier` | no TTL | should expire | set ttl\\_days &lt;= 90 |" in body

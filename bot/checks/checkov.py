@@ -66,7 +66,8 @@ def framework_result(name: str, report: dict[str, Any] | None, base: Path, skips
         lines.append(f"{summary['parsing_errors']} files could not be parsed")
     lines += [f"skipped {s.check_id}: {s.reason}" for s in skips if s.check_id.startswith(_prefix(name))]
     passed = not failed and not summary.get("parsing_errors")
-    return CheckResult(name=name, passed=passed, details=trim("\n".join(lines)), findings=failed)
+    counts = {key: int(summary.get(key) or 0) for key in ("passed", "failed", "skipped")}
+    return CheckResult(name=name, passed=passed, details=trim("\n".join(lines)), findings=failed, counts=counts)
 
 
 def _prefix(name: str) -> str:
