@@ -102,8 +102,10 @@ def process_delivery(delivery_id: str, event: str, payload: dict[str, Any], ctx:
     base = ctx or worker_context()
     job_ctx = replace(base, job_id=f"delivery-{delivery_id}")
     repository = (payload.get("repository") or {}).get("full_name")
+    issue_url = (payload.get("issue") or {}).get("html_url")
     job = JobRecord(id=job_ctx.job_id, kind=f"{event}.{payload.get('action') or ''}".rstrip("."),
-                    repository=repository if isinstance(repository, str) else None, status="running")
+                    repository=repository if isinstance(repository, str) else None, status="running",
+                    links={"issue": issue_url} if isinstance(issue_url, str) else {})
     with correlated(delivery_id):
         log.info("processing delivery %s (%s.%s)", delivery_id, event, payload.get("action"))
         job_ctx.registry.put_job(job)
