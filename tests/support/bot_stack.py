@@ -105,7 +105,7 @@ class BotStack:
     def start(self) -> BotStack:
         self.web = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--port", str(self.port)], cwd=ROOT,
                                     env=self.env, stderr=self.log)
-        wait_for(self._healthy, 20, what="dev-agent serve")
+        wait_for(self._healthy, 60, what="dev-agent serve")
         for _ in range(self.worker_count):
             self.start_worker()
         self.sandbox.set_webhook(f"{self.url}/webhooks", SECRET, self.app)
