@@ -74,6 +74,7 @@ class RQQueue:
         self.queue = Queue(name, connection=Redis.from_url(url, **redis_options()))
         self.dedupe_ttl, self.dedupe_prefix = dedupe_ttl, dedupe_prefix
         self._clients: dict[int, tuple[Any, Any]] = {}
+        self._template = self._job_template()
 
     def _async_client(self) -> tuple[Any, Any]:
         import asyncio
@@ -86,21 +87,40 @@ class RQQueue:
             self._clients = {loop: (client, client.register_script(_SUBMIT))}
         return self._clients[loop]
 
-    async def submit(self, delivery: Delivery) -> bool:
+    def _job_template(self) -> list[str | bytes]:
+        """The rq job hash of one delivery job, built by rq once; per delivery only the id-dependent fields
+        change (`job_fields`), which keeps the ack path free of rq's per-job object building."""
         from rq import Retry
         from rq.job import JobStatus
 
         job = self.queue.create_job(
-            JOB_FUNCTION, args=(delivery.id, delivery.event, delivery.payload), job_id=job_id(delivery.id),
-            timeout=JOB_TIMEOUT_SECONDS, retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
-            result_ttl=3600, failure_ttl=7 * 24 * 3600,
+            JOB_FUNCTION, args=("", "", {}), job_id="template", description="delivery", timeout=JOB_TIMEOUT_SECONDS,
+            retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS), result_ttl=3600, failure_ttl=7 * 24 * 3600,
         )
         job.origin, job.enqueued_at, job._status = self.queue.name, _utcnow(), JobStatus.QUEUED
-        fields = [item for key, value in job.to_dict().items() if value is not None
-                  for item in (key, value if isinstance(value, (bytes, str)) else str(value))]
-        keys = [self.dedupe_prefix + delivery.id, job.key, self.queue.key, self.queue.redis_queues_keys]
+        fields = {key: value for key, value in job.to_dict().items()
+                  if value is not None and key not in ("data", "created_at", "enqueued_at", "description")}
+        return [item for key, value in fields.items()
+                for item in (key, value if isinstance(value, (bytes, str)) else str(value))]
+
+    def job_fields(self, delivery: Delivery) -> list[str | bytes]:
+        """The rq job hash for `delivery`: the template plus its arguments, description and timestamps."""
+        import zlib
+
+        from rq.utils import utcformat
+
+        stamp = utcformat(_utcnow())
+        data = zlib.compress(self.queue.serializer.dumps((JOB_FUNCTION, None, (delivery.id, delivery.event,
+                                                                                delivery.payload), {})))
+        description = f"delivery {delivery.id} ({delivery.event}.{delivery.action or ''})"
+        return [*self._template, "data", data, "created_at", stamp, "enqueued_at", stamp, "description", description]
+
+    async def submit(self, delivery: Delivery) -> bool:
+        job = job_id(delivery.id)
+        keys = [self.dedupe_prefix + delivery.id, self.queue.job_class.key_for(job), self.queue.key,
+                self.queue.redis_queues_keys]
         _, script = self._async_client()
-        return bool(await script(keys=keys, args=[self.dedupe_ttl, job.id, *fields]))
+        return bool(await script(keys=keys, args=[self.dedupe_ttl, job, *self.job_fields(delivery)]))
 
     async def ready(self) -> bool:
         client, _ = self._async_client()
