@@ -121,3 +121,26 @@ def test_days_left_wording() -> None:
     assert days_left(dt.date(2026, 11, 24), today) == "1 day left"
     assert days_left(today, today) == "expires today"
     assert days_left(dt.date(2026, 11, 20), today) == "expired 3 days ago"
+
+
+def test_a_queue_outage_after_the_issue_was_opened_names_the_issue(tmp_path: Path) -> None:
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    settings = Settings(state_dir=tmp_path)
+    keys, registry = KeyStore(settings), Registry(settings)
+
+    def open_request(repository: str, login: str, title: str, body: str) -> OpenedRequest:
+        url = f"http://github.local/{repository}/issues/9"
+        return OpenedRequest(url, plan_delivery({"number": 9, "html_url": url}, {"full_name": repository}, 7, login))
+
+    async def submit(delivery: Delivery) -> bool:
+        raise RedisConnectionError("redis is down")
+
+    app = FastAPI()
+    app.include_router(build_api_router(keys, registry, open_request, submit))
+    token, _ = keys.create("requester", ["request", "read"])
+    answer = TestClient(app).post("/api/environments", headers=_auth(token),
+                                  json={"repository": "acme/infra", "requested_by": "octocat", "text": "a dev env"})
+    assert answer.status_code == 503
+    assert "issues/9" in answer.json()["detail"] and "/dev-agent plan" in answer.json()["detail"]
+    assert [job.status for job in registry.jobs()] == ["failed"]
