@@ -90,7 +90,7 @@ def bench_ack(redis: RedisServer, seconds: float, concurrency: int, web_workers:
     try:
         import httpx
 
-        wait_for(lambda: _up(httpx, port), 30, what="dev-agent serve")
+        wait_for(lambda: _up(httpx, port), 90, what="dev-agent serve")
         asyncio.run(hammer(port, 1.0, concurrency))  # warm-up
         latencies, statuses, elapsed = asyncio.run(hammer(port, seconds, concurrency))
     finally:

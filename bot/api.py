@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Request
@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from bot.apikeys import KeyRejected, KeyStore
 from bot.registry import EnvironmentRecord, JobRecord, Registry
 from bot.spec import SpecError, spec_from_data
+from bot.webhooks import Delivery
 
 MAX_API_BODY = 1_000_000
 REPOSITORY = r"^[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}$"
@@ -55,12 +56,27 @@ class Accepted(BaseModel):
     issue_url: str | None = None
 
 
-# open_request(repository, requested_by, title, body) -> issue URL; raises PermissionError when refused.
-RequestOpener = Callable[[str, str, str, str], str]
+@dataclass(frozen=True)
+class OpenedRequest:
+    """A request issue just filed, and the plan job to run for it on behalf of the requester.
+
+    The issue is opened by the App, so its own `issues.opened` webhook is ignored as a bot event (the bot
+    never answers itself); the API queues this delivery instead.
+    """
+
+    issue_url: str
+    delivery: Delivery
 
 
-def build_api_router(keys: KeyStore, registry: Registry, open_request: RequestOpener) -> APIRouter:
-    """The /api routes, bound to a key store, the registry and the function that files request issues."""
+# open_request(repository, requested_by, title, body) -> OpenedRequest; raises PermissionError when refused.
+RequestOpener = Callable[[str, str, str, str], OpenedRequest]
+# submit(delivery) -> True when queued (the webhook queue: dedupe + enqueue)
+Submit = Callable[[Delivery], Awaitable[bool]]
+
+
+def build_api_router(keys: KeyStore, registry: Registry, open_request: RequestOpener, submit: Submit) -> APIRouter:
+    """The /api routes, bound to a key store, the registry, the function that files request issues and the
+    job queue that plans them."""
     router = APIRouter(prefix="/api", tags=["api"], responses=AUTH_ERRORS)
 
     def scope(required: str) -> Callable[..., None]:
@@ -90,11 +106,12 @@ def build_api_router(keys: KeyStore, registry: Registry, open_request: RequestOp
 
     @router.post("/environments", status_code=202, dependencies=[Depends(scope("request"))],
                  responses=_errors(e403="the key lacks the scope, or the requester may not request",
-                                   e413="body too large", e422="invalid request or spec"),
+                                   e413="body too large", e422="invalid request or spec",
+                                   e503="the issue was opened but its plan could not be queued"),
                  openapi_extra={"requestBody": {"required": True, "content": {
                      "application/json": {"schema": EnvironmentRequest.model_json_schema()}}}})
     async def request_environment(request: Request) -> Accepted:
-        """Open a request issue in the repository; the bot answers it with a PR, as for any issue."""
+        """Open a request issue in the repository and queue its plan; the bot answers it with a PR."""
         body = await _body_within(request, MAX_API_BODY)
         try:
             req = EnvironmentRequest.model_validate_json(body or b"{}")
@@ -108,13 +125,24 @@ def build_api_router(keys: KeyStore, registry: Registry, open_request: RequestOp
             title, text = f"Environment request: {spec.name}", "```yaml\n" + spec.to_yaml() + "```\n"
         else:
             title, text = "Environment request", req.text or ""
-        job = JobRecord(id=uuid.uuid4().hex, kind="request", repository=req.repository, status="queued")
         try:
-            issue_url = open_request(req.repository, req.requested_by, title, text)
+            opened = open_request(req.repository, req.requested_by, title, text)
         except PermissionError as exc:
             raise HTTPException(403, str(exc)) from None
-        registry.put_job(job.model_copy(update={"status": "done", "links": {"issue": issue_url}}))
-        return Accepted(job_id=job.id, status_url=f"/api/jobs/{job.id}", issue_url=issue_url)
+        from redis.exceptions import RedisError
+
+        from bot.queue import job_id
+
+        job = JobRecord(id=job_id(opened.delivery.id), kind="request", repository=req.repository, status="queued",
+                        links={"issue": opened.issue_url})
+        registry.put_job(job)
+        try:
+            await submit(opened.delivery)
+        except RedisError:
+            registry.put_job(job.model_copy(update={"status": "failed", "detail": "queue unavailable"}))
+            raise HTTPException(503, f"opened {opened.issue_url} but could not queue its plan; "
+                                     "comment `/dev-agent plan` on it") from None
+        return Accepted(job_id=job.id, status_url=f"/api/jobs/{job.id}", issue_url=opened.issue_url)
 
     @router.get("/jobs/{job_id}", dependencies=[Depends(scope("read"))], responses=_errors(e404="unknown job"))
     def get_job(job_id: str) -> JobRecord:

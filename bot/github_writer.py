@@ -209,6 +209,18 @@ class RepositoryWriter:
                 return "none"
             raise
 
+    def team_role(self, org: str, team_slug: str, login: str) -> str | None:
+        """The user's active role in an organisation team (`member` or `maintainer`), or None when not a member
+        (or the team is not visible to the App: it needs the *Members: read* organisation permission)."""
+        path = f"/orgs/{quote(org, safe='')}/teams/{quote(team_slug, safe='')}/memberships/{quote(login, safe='')}"
+        try:
+            _, data = self.requester.requestJsonAndCheck("GET", path)
+        except GithubException as exc:
+            if exc.status in (403, 404):
+                return None
+            raise
+        return data.get("role") if data.get("state") == "active" else None
+
     # --- refs, trees and issues used after the merge (apply, drift, expire, destroy) -----------------------
 
     def ref_sha(self, ref: str) -> str | None:

@@ -24,7 +24,8 @@ class JobContext:
     installations: InstallationStore
     github: Callable[[int], Any]  # installation id -> PyGithub client
     pipeline: Callable[..., Any] = field(default=None)  # type: ignore[assignment]
-    org_policy: Callable[[str, str], str | None] = field(default=None)  # type: ignore[assignment]
+    # (login, action, member_of) -> refusal or None; bot.authz.org_policy_refusal by default
+    org_policy: Callable[[str, str, Callable[[str], bool]], str | None] = field(default=None)  # type: ignore[assignment]
     registry: Any = None  # bot.registry.Registry (built from settings when not given)
     audit: Any = None  # bot.audit.AuditLog (built from settings when not given)
     job_id: str = ""
@@ -37,7 +38,7 @@ class JobContext:
         if self.org_policy is None:
             from bot.authz import org_policy_refusal
 
-            self.org_policy = lambda login, action: org_policy_refusal(self.settings, login, action)
+            self.org_policy = lambda login, action, member_of: org_policy_refusal(self.settings, login, action, member_of)
         if self.registry is None:
             from bot.registry import Registry
 
@@ -102,8 +103,10 @@ def process_delivery(delivery_id: str, event: str, payload: dict[str, Any], ctx:
     base = ctx or worker_context()
     job_ctx = replace(base, job_id=f"delivery-{delivery_id}")
     repository = (payload.get("repository") or {}).get("full_name")
+    issue_url = (payload.get("issue") or {}).get("html_url")
     job = JobRecord(id=job_ctx.job_id, kind=f"{event}.{payload.get('action') or ''}".rstrip("."),
-                    repository=repository if isinstance(repository, str) else None, status="running")
+                    repository=repository if isinstance(repository, str) else None, status="running",
+                    links={"issue": issue_url} if isinstance(issue_url, str) else {})
     with correlated(delivery_id):
         log.info("processing delivery %s (%s.%s)", delivery_id, event, payload.get("action"))
         job_ctx.registry.put_job(job)

@@ -24,6 +24,7 @@ from bot.locks import LockBusy, LockInfo
 from bot.metrics import count_pull, timed
 from bot.spec import EnvironmentSpec, SpecError, spec_from_data
 from generators.workflows.destroy import DESTROY_LABEL
+from policies.schema import Override, load_policy
 
 STATUS_MARKER = "<!-- dev-agent:status -->"
 REPORT_MARKER = "<!-- dev-agent:report -->"
@@ -39,7 +40,7 @@ class RequestState(BaseModel):
     environment: str | None = None
     assignments: dict[str, Any] = Field(default_factory=dict)
     amendments: list[str] = Field(default_factory=list)
-    overrides: dict[str, str] = Field(default_factory=dict)
+    overrides: dict[str, Override] = Field(default_factory=dict)  # rule -> who granted it, when and why
     pull: int | None = None
 
     def encode(self) -> str:
@@ -181,7 +182,9 @@ def propose(ctx: Any, target: Target, state: RequestState, derived: Derived, tit
                         "It is released when that pull request closes, or with `/dev-agent unlock`.")
             raise
         plan = plan_environment(spec)
-        result = ctx.pipeline(plan, ctx.settings, run_checks=ctx.settings.run_checks)
+        policy = load_policy(ctx.settings.policy_file)
+        result = ctx.pipeline(plan, ctx.settings, run_checks=ctx.settings.run_checks, policy=policy,
+                              requester=requester(policy, target, state))
         from generators import environment_dir
 
         with timed("github"):
@@ -192,7 +195,7 @@ def propose(ctx: Any, target: Target, state: RequestState, derived: Derived, tit
                 message=f"dev-agent: {spec.name} ({spec.cloud.value} {spec.region}, {spec.tier.value})\n\n"
                         f"Requested in #{state.issue} by @{target.actor}.",
             )
-            failures = _failures(result, state.overrides)
+            failures = _failures(result)
             pull, created = target.writer.upsert_pull(
                 branch=branch, base=target.repo.get("default_branch") or "main",
                 title=title or f"dev-agent: {spec.name} ({spec.cloud.value} {spec.region}, {spec.tier.value})",
@@ -212,6 +215,17 @@ def propose(ctx: Any, target: Target, state: RequestState, derived: Derived, tit
                     f"({len(result.files)} files, commit `{commit.sha[:7]}`).")
         target.writer.set_labels(state.issue, [], ["needs-info"], present=_label_names(target.issue))
         return pull.number
+
+
+def requester(policy: Any, target: Target, state: RequestState) -> Any:
+    """Who the policy sees asking: the job's actor (teams looked up only when no user entry admits them) and
+    the recorded overrides, which the policy applies when their grantor may override."""
+    from bot.authz import member_teams, membership
+    from bot.pipeline import Requester
+
+    teams = [] if policy.request.admits(target.actor) else member_teams(
+        policy.request.teams, membership(target.writer, target.actor))
+    return Requester(login=target.actor, teams=teams, overrides=list(state.overrides.values()))
 
 
 def record_proposal(ctx: Any, target: Target, spec: EnvironmentSpec, result: Any, pull: Any, created: bool,
@@ -260,9 +274,9 @@ def _label_names(issue: dict[str, Any]) -> set[str]:
     return {label.get("name") for label in issue.get("labels") or [] if isinstance(label, dict)}
 
 
-def _failures(result: Any, overrides: dict[str, str]) -> list[str]:
-    failures = [f"policy {v.rule}: {v.message or v.value}" for v in result.verdicts
-                if v.outcome == "fail" and v.rule not in overrides]
+def _failures(result: Any) -> list[str]:
+    """Failed policies (an authorised override turns a verdict into a warning) and failed checks."""
+    failures = [f"policy {v.rule}: {v.message or v.value}" for v in result.verdicts if v.outcome == "fail"]
     failures += [f"check {c.name}: {c.details[:200]}" for c in result.checks if not c.passed and not c.skipped_reason]
     return failures
 
@@ -278,7 +292,8 @@ def _pull_body(spec: EnvironmentSpec, state: RequestState, result: Any) -> str:
 def _report(result: Any, lock: LockInfo, state: RequestState, failures: list[str], settings: Any) -> str:
     body = result.report or "\n".join(["## dev-agent plan", "", "Files:", *(f"- `{p}`" for p in sorted(result.files))])
     extra = ["", "---", f"**Lock:** `{echo(lock.environment)}` held by {echo(lock.describe())}."]
-    extra += [f"**Override:** {echo(rule)} — {echo(reason, 300)}" for rule, reason in sorted(state.overrides.items())]
+    extra += [f"**Override:** {echo(rule)} by {echo('@' + o.by)} on {o.at:%Y-%m-%d} — {echo(o.reason, 300)}"
+              for rule, o in sorted(state.overrides.items())]
     if not settings.run_checks:
         extra.append("Validators (terraform, checkov, helm) run in the dev-agent-plan workflow on this PR.")
     if failures:

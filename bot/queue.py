@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import queue as stdlib_queue
 import threading
@@ -41,8 +42,13 @@ def job_id(delivery_id: str) -> str:
 
 # Dedupe mark + rq job hash + queue push in one atomic round trip: a delivery is either fully queued
 # or not at all (a Redis failure leaves nothing behind, so GitHub's redelivery is accepted later).
+# The job hash is the template hash (KEYS[5], the fields every delivery job shares) plus the delivery's
+# own fields (ARGV[3..]); -1 asks the caller to store the template first (new queue, or Redis was flushed).
 _SUBMIT = """
+local template = redis.call('HGETALL', KEYS[5])
+if #template == 0 then return -1 end
 if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then return 0 end
+redis.call('HSET', KEYS[2], unpack(template))
 redis.call('HSET', KEYS[2], unpack(ARGV, 3))
 redis.call('RPUSH', KEYS[3], ARGV[2])
 redis.call('SADD', KEYS[4], KEYS[3])
@@ -74,6 +80,9 @@ class RQQueue:
         self.queue = Queue(name, connection=Redis.from_url(url, **redis_options()))
         self.dedupe_ttl, self.dedupe_prefix = dedupe_ttl, dedupe_prefix
         self._clients: dict[int, tuple[Any, Any]] = {}
+        self._template = self._job_template()
+        digest = hashlib.sha256(repr(sorted(self._template.items())).encode()).hexdigest()[:16]
+        self._template_key = f"dev-agent:job-template:{name}:{digest}"
 
     def _async_client(self) -> tuple[Any, Any]:
         import asyncio
@@ -86,21 +95,43 @@ class RQQueue:
             self._clients = {loop: (client, client.register_script(_SUBMIT))}
         return self._clients[loop]
 
-    async def submit(self, delivery: Delivery) -> bool:
+    def _job_template(self) -> dict[str, str | bytes]:
+        """The fields every delivery job's rq hash shares, built by rq once: per delivery only its own fields
+        (`delivery_fields`) travel to Redis, and the ack path builds no rq Job object."""
         from rq import Retry
         from rq.job import JobStatus
 
         job = self.queue.create_job(
-            JOB_FUNCTION, args=(delivery.id, delivery.event, delivery.payload), job_id=job_id(delivery.id),
-            timeout=JOB_TIMEOUT_SECONDS, retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
-            result_ttl=3600, failure_ttl=7 * 24 * 3600,
+            JOB_FUNCTION, args=("", "", {}), job_id="template", description="delivery", timeout=JOB_TIMEOUT_SECONDS,
+            retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS), result_ttl=3600, failure_ttl=7 * 24 * 3600,
         )
         job.origin, job.enqueued_at, job._status = self.queue.name, _utcnow(), JobStatus.QUEUED
-        fields = [item for key, value in job.to_dict().items() if value is not None
-                  for item in (key, value if isinstance(value, (bytes, str)) else str(value))]
-        keys = [self.dedupe_prefix + delivery.id, job.key, self.queue.key, self.queue.redis_queues_keys]
-        _, script = self._async_client()
-        return bool(await script(keys=keys, args=[self.dedupe_ttl, job.id, *fields]))
+        return {key: value if isinstance(value, (bytes, str)) else str(value) for key, value in job.to_dict().items()
+                if value is not None and key not in ("data", "created_at", "enqueued_at", "description")}
+
+    def delivery_fields(self, delivery: Delivery) -> list[str | bytes]:
+        """The delivery's own fields of its rq job hash: arguments, description and timestamps."""
+        import zlib
+
+        from rq.utils import utcformat
+
+        stamp = utcformat(_utcnow())
+        data = zlib.compress(self.queue.serializer.dumps((JOB_FUNCTION, None, (delivery.id, delivery.event,
+                                                                                delivery.payload), {})))
+        description = f"delivery {delivery.id} ({delivery.event}.{delivery.action or ''})"
+        return ["data", data, "created_at", stamp, "enqueued_at", stamp, "description", description]
+
+    async def submit(self, delivery: Delivery) -> bool:
+        job = job_id(delivery.id)
+        keys = [self.dedupe_prefix + delivery.id, self.queue.job_class.key_for(job), self.queue.key,
+                self.queue.redis_queues_keys, self._template_key]
+        args = [self.dedupe_ttl, job, *self.delivery_fields(delivery)]
+        client, script = self._async_client()
+        queued = await script(keys=keys, args=args)
+        if queued == -1:
+            await client.hset(self._template_key, mapping=self._template)
+            queued = await script(keys=keys, args=args)
+        return queued == 1
 
     async def ready(self) -> bool:
         client, _ = self._async_client()

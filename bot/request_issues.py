@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
-from bot.api import RequestOpener
+from bot.api import OpenedRequest, RequestOpener
+from bot.issue_form import API_NOTE
+from bot.webhooks import Delivery
 
 REQUEST_LABEL = "environment-request"
 
@@ -12,13 +15,15 @@ REQUEST_LABEL = "environment-request"
 def github_request_opener(ctx: Any, app: Any) -> RequestOpener:
     """open_request for the API: checks `requested_by` like an issue author, then files the issue.
 
-    `ctx` is a JobContext (its org policy), `app` a bot.github_app.GitHubApp.
+    `ctx` is a JobContext (its org policy), `app` a bot.github_app.GitHubApp. The returned delivery is the
+    `issues.opened` event the App's own webhook would have been, sent by the requester, so the usual
+    handler plans it (and checks the requester again) in a worker.
     """
     from bot.authz import refusal
     from bot.github_writer import RepositoryWriter
     from bot.retry import call_with_backoff
 
-    def open_request(repository: str, requested_by: str, title: str, body: str) -> str:
+    def open_request(repository: str, requested_by: str, title: str, body: str) -> OpenedRequest:
         owner, name = repository.split("/", 1)
         try:
             installation = call_with_backoff(lambda: app.integration.get_repo_installation(owner, name))
@@ -29,10 +34,18 @@ def github_request_opener(ctx: Any, app: Any) -> RequestOpener:
         if reason:
             raise PermissionError(reason)
         issue = writer.repo.create_issue(title=title, body=_with_requester(body, requested_by), labels=[REQUEST_LABEL])
-        return issue.html_url
+        return OpenedRequest(issue.html_url, plan_delivery(issue.raw_data, writer.repo.raw_data, installation.id,
+                                                           requested_by))
 
     return open_request
 
 
+def plan_delivery(issue: dict[str, Any], repository: dict[str, Any], installation_id: int, requester: str) -> Delivery:
+    """An `issues.opened` delivery for an issue the App filed, sent by the person it was filed for."""
+    payload = {"action": "opened", "issue": issue, "repository": repository, "installation": {"id": installation_id},
+               "sender": {"login": requester, "type": "User"}}
+    return Delivery(id=f"api-{uuid.uuid4()}", event="issues", payload=payload)
+
+
 def _with_requester(body: str, requested_by: str) -> str:
-    return f"{body}\n\n_Requested through the dev-agent API for @{requested_by}._\n"
+    return f"{API_NOTE.format(login=requested_by)}\n\n{body}"

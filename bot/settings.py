@@ -44,6 +44,15 @@ class Settings(BaseSettings):
     redis_url: str | None = Field(default=None, validation_alias=AliasChoices("REDIS_URL", "DEV_AGENT_REDIS_URL"),
                                   description="Redis for the rq queue, dedupe and locks; unset = in-process worker.")
     queue_name: str = Field(default="dev-agent", description="rq queue name.")
+    job_heartbeat_seconds: int = Field(default=10, ge=1, le=300,
+                                       description="How often a worker confirms it is still running a job.")
+    job_abandon_grace_seconds: int = Field(
+        default=20, ge=1, le=3600,
+        description="A job whose worker missed its heartbeat by this long is treated as abandoned (the worker "
+                    "was killed) and run again at once by the next worker maintenance.")
+    worker_maintenance_seconds: int = Field(default=30, ge=1, le=3600,
+                                            description="Seconds between a worker's maintenance passes "
+                                                        "(recovering abandoned jobs, cleaning registries).")
     lock_ttl_seconds: int = Field(default=7 * 24 * 3600, gt=0,
                                   description="Expiry of a per-environment lock (held until the PR closes).")
     job_retention_seconds: int = Field(default=7 * 24 * 3600, gt=0,

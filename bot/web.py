@@ -103,7 +103,7 @@ def create_app(secret: bytes, queue: JobQueue, bot_login: str = "", ops: Operati
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=headers)
 
     if ops is not None:
-        app.include_router(build_api_router(ops.keys, ops.registry, ops.open_request))
+        app.include_router(build_api_router(ops.keys, ops.registry, ops.open_request, queue.submit))
         app.include_router(build_dashboard_router(ops.registry))
 
     @app.get("/healthz", include_in_schema=False)

@@ -9,11 +9,13 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from bot.api import build_api_router
+from bot.api import OpenedRequest, build_api_router
 from bot.apikeys import KeyStore
 from bot.dashboard import build_dashboard_router, days_left
 from bot.registry import EnvironmentRecord, Registry
+from bot.request_issues import plan_delivery
 from bot.settings import Settings
+from bot.webhooks import Delivery
 
 
 @pytest.fixture()
@@ -21,19 +23,26 @@ def world(tmp_path: Path):  # noqa: ANN201
     settings = Settings(state_dir=tmp_path)
     keys, registry = KeyStore(settings), Registry(settings)
     opened: list[tuple[str, str, str, str]] = []
+    queued: list[Delivery] = []
 
-    def open_request(repository: str, login: str, title: str, body: str) -> str:
+    def open_request(repository: str, login: str, title: str, body: str) -> OpenedRequest:
         if login == "mallory":
             raise PermissionError("mallory may not request environments (policy: requesters)")
         opened.append((repository, login, title, body))
-        return f"http://github.local/{repository}/issues/{len(opened)}"
+        url = f"http://github.local/{repository}/issues/{len(opened)}"
+        issue = {"number": len(opened), "html_url": url, "title": title, "body": body}
+        return OpenedRequest(url, plan_delivery(issue, {"full_name": repository}, 7, login))
+
+    async def submit(delivery: Delivery) -> bool:
+        queued.append(delivery)
+        return True
 
     app = FastAPI()
-    app.include_router(build_api_router(keys, registry, open_request))
+    app.include_router(build_api_router(keys, registry, open_request, submit))
     app.include_router(build_dashboard_router(registry))
     read, _ = keys.create("reader", ["read"])
     request, _ = keys.create("requester", ["request", "read"])
-    return TestClient(app), registry, {"read": read, "request": request}, opened
+    return TestClient(app), registry, {"read": read, "request": request}, opened, queued
 
 
 def _auth(token: str) -> dict[str, str]:
@@ -41,7 +50,7 @@ def _auth(token: str) -> dict[str, str]:
 
 
 def test_keys_are_required_and_scoped(world) -> None:  # noqa: ANN001
-    client, _registry, tokens, _opened = world
+    client, _registry, tokens, _opened, _queued = world
     assert client.get("/api/environments").status_code == 401
     assert client.get("/api/environments", headers=_auth("da_nope_nope")).json() == {"detail": "unknown API key"}
     response = client.post("/api/environments", headers=_auth(tokens["read"]), json={})
@@ -49,7 +58,7 @@ def test_keys_are_required_and_scoped(world) -> None:  # noqa: ANN001
 
 
 def test_listing_and_unknown_names(world) -> None:  # noqa: ANN001
-    client, registry, tokens, _opened = world
+    client, registry, tokens, _opened, _queued = world
     registry.upsert(EnvironmentRecord(name="payments-api-staging", repository="acme/infra", tier="staging",
                                       status="planned", monthly_cost_usd=312.4, report="# report"))
     listed = client.get("/api/environments", headers=_auth(tokens["read"])).json()
@@ -62,12 +71,16 @@ def test_listing_and_unknown_names(world) -> None:  # noqa: ANN001
 
 
 def test_request_opens_an_issue_and_reports_the_job(world) -> None:  # noqa: ANN001
-    client, _registry, tokens, opened = world
+    client, _registry, tokens, opened, queued = world
     body = {"repository": "acme/infra", "requested_by": "octocat", "text": "dev env for a flask app in us-west-2"}
     accepted = client.post("/api/environments", headers=_auth(tokens["request"]), json=body)
     assert accepted.status_code == 202
     assert opened == [("acme/infra", "octocat", "Environment request", body["text"])]
+    # The App opened the issue, so its webhook is a bot event: the API queues the plan for the requester.
+    assert [(d.event, d.action, d.payload["sender"]["login"], d.payload["issue"]["number"]) for d in queued] == [
+        ("issues", "opened", "octocat", 1)]
     job = client.get(accepted.json()["status_url"], headers=_auth(tokens["request"])).json()
+    assert job["id"] == f"delivery-{queued[0].id}" and job["status"] == "queued"
     assert job["links"]["issue"] == accepted.json()["issue_url"]
 
 
@@ -82,15 +95,15 @@ def test_request_opens_an_issue_and_reports_the_job(world) -> None:  # noqa: ANN
     ],
 )
 def test_bad_requests_get_json_errors_and_open_nothing(world, body, status, fragment) -> None:  # noqa: ANN001
-    client, _registry, tokens, opened = world
+    client, _registry, tokens, opened, queued = world
     response = client.post("/api/environments", headers=_auth(tokens["request"]), json=body)
     assert response.status_code == status
     assert fragment in response.json()["detail"]
-    assert opened == []
+    assert opened == [] and queued == []
 
 
 def test_dashboard_escapes_and_counts_down(world) -> None:  # noqa: ANN001
-    client, registry, _tokens, _opened = world
+    client, registry, _tokens, _opened, _queued = world
     registry.upsert(EnvironmentRecord(name="web-dev", repository="acme/infra", owner="<script>alert(1)</script>",
                                       status="applied", monthly_cost_usd=40, expires_on=dt.date.today() + dt.timedelta(days=3),
                                       report="<img src=x onerror=alert(1)>"))
@@ -165,3 +178,26 @@ def test_bad_input_leaves_no_secret_in_the_logs(world) -> None:  # noqa: ANN001
     assert "401 Unauthorized" in text and "413" in text  # the requests were logged
     for secret in (*tokens.values(), wrong):
         assert secret not in text
+
+
+def test_a_queue_outage_after_the_issue_was_opened_names_the_issue(tmp_path: Path) -> None:
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    settings = Settings(state_dir=tmp_path)
+    keys, registry = KeyStore(settings), Registry(settings)
+
+    def open_request(repository: str, login: str, title: str, body: str) -> OpenedRequest:
+        url = f"http://github.local/{repository}/issues/9"
+        return OpenedRequest(url, plan_delivery({"number": 9, "html_url": url}, {"full_name": repository}, 7, login))
+
+    async def submit(delivery: Delivery) -> bool:
+        raise RedisConnectionError("redis is down")
+
+    app = FastAPI()
+    app.include_router(build_api_router(keys, registry, open_request, submit))
+    token, _ = keys.create("requester", ["request", "read"])
+    answer = TestClient(app).post("/api/environments", headers=_auth(token),
+                                  json={"repository": "acme/infra", "requested_by": "octocat", "text": "a dev env"})
+    assert answer.status_code == 503
+    assert "issues/9" in answer.json()["detail"] and "/dev-agent plan" in answer.json()["detail"]
+    assert [job.status for job in registry.jobs()] == ["failed"]

@@ -8,9 +8,11 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
+from bot.api import OpenedRequest
 from bot.apikeys import KeyStore
 from bot.queue import InProcessQueue
 from bot.registry import EnvironmentRecord, JobRecord, Registry
+from bot.request_issues import plan_delivery
 from bot.settings import Settings
 from bot.web import Operations, create_app
 
@@ -27,10 +29,11 @@ def _app(tmp_root):
                                       expires_on=dt.date.today(), pr_url="https://github.com/octo/infra/pull/1"))
     registry.put_job(JobRecord(id="job-1", kind="request", status="done"))
 
-    def open_request(repository: str, requested_by: str, title: str, body: str) -> str:
+    def open_request(repository: str, requested_by: str, title: str, body: str) -> OpenedRequest:
         if requested_by.lower().startswith("x"):
             raise PermissionError(f"@{requested_by} may not request environments")
-        return f"https://github.com/{repository}/issues/1"
+        url = f"https://github.com/{repository}/issues/1"
+        return OpenedRequest(url, plan_delivery({"number": 1, "html_url": url}, {"full_name": repository}, 1, requested_by))
 
     token, _ = keys.create("fuzz", ["read", "request"])
     _world["token"] = token

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+import httpx
 import pytest
 import yaml
 
 from bot.audit import STREAM, AuditEvent
 from bot.locks import RedisLocks
 from bot.proposal import REPORT_MARKER, STATUS_MARKER
-from tests.support.bot_stack import BotStack, wait_for
+from tests.support.bot_stack import FORM, BotStack, wait_for
 from tests.support.redis_server import redis_server  # noqa: F401  (fixture)
 
 
@@ -182,3 +183,38 @@ def test_extend_moves_the_expiry_through_a_pr_within_the_tier_maximum(stack, red
     stack.sandbox.merge_pull(stack.owner, stack.repo, extension["number"])
     wait_for(lambda: locks.get(f"{stack.full_name}:extend-e2e") is None, what="lock released")
     assert expiry("main") == moved
+
+
+def test_an_api_request_becomes_a_pr_without_a_comment(stack, redis_server):  # noqa: F811
+    from bot.apikeys import KeyStore
+    from bot.settings import Settings
+
+    token, _ = KeyStore(Settings(redis_url=redis_server.url)).create("e2e", ["request", "read"])
+    auth = {"Authorization": f"Bearer {token}"}
+    body = {"repository": stack.full_name, "requested_by": "bob",
+            "text": FORM.format(name="api-e2e", description="staging for an API client")}
+    accepted = httpx.post(f"{stack.url}/api/environments", json=body, headers=auth, timeout=30)
+    assert accepted.status_code == 202, accepted.text
+    number = int(accepted.json()["issue_url"].rsplit("/", 1)[1])
+
+    pull = stack.wait_for_pull("api-e2e")  # no `/dev-agent plan` comment needed
+    assert f"#{number}" in pull["body"]
+    job_url = f"{stack.url}{accepted.json()['status_url']}"
+    wait_for(lambda: httpx.get(job_url, headers=auth).json()["status"] == "done", what="plan job done")
+    status = stack.bot_comments(number, STATUS_MARKER)
+    assert len(status) == 1 and f"#{pull['number']}" in status[0]["body"]
+    environment = httpx.get(f"{stack.url}/api/environments/api-e2e", headers=auth).json()
+    assert environment["owner"] == "bob"  # planned on behalf of the requester, not the App
+
+    # The App's own `issues.opened` webhook did arrive and was ignored as a bot event: one PR only.
+    stack.sandbox.wait_for_deliveries(30)
+    opened = [d for d in stack.sandbox.deliveries if d["event"] == "issues"
+              and d["payload"]["repository"]["full_name"] == stack.full_name
+              and d["payload"]["issue"]["number"] == number]
+    assert [(d["action"], d["status_code"], d["payload"]["sender"]["login"]) for d in opened][:1] == [
+        ("opened", 200, stack.app["bot_login"])]
+    assert [p["number"] for p in stack.pulls() if p["head"]["ref"] == "dev-agent/api-e2e"] == [pull["number"]]
+    assert len(stack.bot_comments(pull["number"], REPORT_MARKER)) == 1
+
+    refused = httpx.post(f"{stack.url}/api/environments", json={**body, "requested_by": "eve"}, headers=auth, timeout=30)
+    assert refused.status_code == 403 and "write access" in refused.json()["detail"]

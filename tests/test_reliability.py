@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -110,6 +111,30 @@ def test_a_worker_killed_mid_job_leaves_exactly_one_pr_after_the_retry(sandbox, 
         wait_for(lambda: settled(stack, issue, "killed-9"), 60, what="retried job")
         # The retry found the PR the killed job had asked for (or GitHub's 422 "already exists" for it).
         assert_exactly_one_of_everything(stack, issue, "killed-9")
+
+
+# Abandoned jobs are noticed 1 s (heartbeat) + 2 s (grace) after the worker's last heartbeat, checked every second.
+FAST_RECOVERY = {"DEV_AGENT_JOB_HEARTBEAT_SECONDS": "1", "DEV_AGENT_JOB_ABANDON_GRACE_SECONDS": "2",
+                 "DEV_AGENT_WORKER_MAINTENANCE_SECONDS": "1"}
+
+
+def test_a_whole_worker_killed_mid_job_is_recovered_by_another_with_exactly_one_pr(sandbox, redis_server):  # noqa: F811
+    with BotStack(sandbox, redis_server.url, extra_env=FAST_RECOVERY) as stack:
+        worker = stack.workers[0]
+        wait_for(lambda: children(worker.pid), 10, what="rq scheduler process")
+        stack.sandbox.inject_fault(r"/pulls$", status=None, method="POST", count=1, delay_seconds=2)
+        issue = stack.open_request("killed-worker")
+        wait_for(lambda: stack.sandbox.calls.get(POST_PULLS), 30, interval=0.05, what="POST /pulls in flight")
+        os.killpg(worker.pid, signal.SIGKILL)  # `dev-agent worker`, its scheduler and its work horse: no cleanup
+        worker.wait()
+        killed_at = time.monotonic()
+        assert stack.bot_comments(issue["number"], STATUS_MARKER) == []  # the killed job never finished
+        stack.start_worker()
+        wait_for(lambda: settled(stack, issue, "killed-worker"), 60, what="job recovered by the new worker")
+        recovery = time.monotonic() - killed_at
+        assert_exactly_one_of_everything(stack, issue, "killed-worker")
+        print(f"recovered {recovery:.1f}s after the kill")
+        assert recovery < 20, f"recovery took {recovery:.1f}s"
 
 
 def test_redis_outage_answers_503_and_the_redelivery_completes(sandbox):

@@ -27,7 +27,7 @@ def no_github(installation_id: int):
 @pytest.fixture
 def ctx() -> JobContext:
     return JobContext(settings=Settings(bot_login="dev-agent[bot]"), locks=MemoryLocks(60),
-                      installations=MemoryInstallations(), github=no_github, org_policy=lambda login, action: None)
+                      installations=MemoryInstallations(), github=no_github, org_policy=lambda login, action, member_of: None)
 
 
 def test_handlers_run_for_their_event_and_action_only():

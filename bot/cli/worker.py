@@ -6,12 +6,30 @@ import os
 
 import typer
 from rq import Worker
+from rq.exceptions import AbandonedJobError
+from rq.job import Job
 
 from bot.cli import EXIT_INVALID
 
 
 class PreloadedWorker(Worker):
-    """An rq worker that loads the bot once; the work horse it forks per job inherits it."""
+    """An rq worker that loads the bot once (the work horse it forks per job inherits it) and recovers the
+    jobs of killed workers within seconds (docs/operations.md, "Killed workers").
+
+    rq finds an abandoned job when its heartbeat entry expires (here: heartbeat interval + grace, from
+    settings, instead of rq's fixed 60 s) at a worker's maintenance pass (here: also while idle, not only
+    every ~7 minutes), and then retries it.
+    """
+
+    def __init__(self, *args, **kwargs):  # noqa: ANN002, ANN003
+        from bot.settings import get_settings
+
+        settings = get_settings()
+        kwargs.setdefault("job_monitoring_interval", settings.job_heartbeat_seconds)
+        kwargs.setdefault("maintenance_interval", settings.worker_maintenance_seconds)
+        super().__init__(*args, **kwargs)
+        self.abandon_grace_seconds = settings.job_abandon_grace_seconds
+        self.push_exc_handler(retry_abandoned_at_once)
 
     def work(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
         from bot.jobs import preload
@@ -26,13 +44,38 @@ class PreloadedWorker(Worker):
         name_process(f"jobs-{os.getppid()}")
         return super().main_work_horse(job, queue)
 
+    @property
+    def dequeue_timeout(self) -> int:
+        """An idle worker wakes once per maintenance interval, so it recovers abandoned jobs while idle."""
+        return max(1, min(super().dequeue_timeout, int(self.maintenance_interval)))
+
+    def get_heartbeat_ttl(self, job: Job, working_time: float = 0.0) -> int:
+        """Heartbeat interval (capped by the job's remaining time) + the grace of settings."""
+        interval = self.job_monitoring_interval
+        if job.timeout and job.timeout > 0:
+            interval = max(0, min(job.timeout - working_time, interval))
+        return int(interval) + self.abandon_grace_seconds
+
+
+def retry_abandoned_at_once(job: Job, exc_type: type, exc_value: BaseException, traceback: object) -> bool:
+    """Retry a job abandoned by a killed worker now, not on its retry schedule.
+
+    A scheduled retry waits for rq's scheduler, and the killed worker's scheduler lock blocks a new
+    scheduler for a minute. Only this one retry is immediate; later failures keep their intervals.
+    """
+    if exc_type is AbandonedJobError and job.retries_left and job.retry_intervals:
+        index = max(len(job.retry_intervals) - job.retries_left, 0)
+        job.retry_intervals = [*job.retry_intervals[:index], 0, *job.retry_intervals[index + 1:]]
+    return True
+
 
 def register(app: typer.Typer) -> None:
     @app.command()
     def worker(
         processes: int = typer.Option(1, min=1, max=64, help="Worker processes on this machine."),
         burst: bool = typer.Option(False, help="Exit when the queue is empty."),
-        maintenance_interval: int = typer.Option(60, min=1, help="Seconds between recoveries of abandoned jobs."),
+        maintenance_interval: int | None = typer.Option(
+            None, min=1, help="Seconds between recoveries of abandoned jobs [default: DEV_AGENT_WORKER_MAINTENANCE_SECONDS]."),
         metrics_port: int = typer.Option(0, min=0, max=65535, help="Serve the jobs' Prometheus metrics on this "
                                          "port at /metrics (needs PROMETHEUS_MULTIPROC_DIR); 0 = off."),
     ) -> None:
@@ -43,6 +86,8 @@ def register(app: typer.Typer) -> None:
         from bot.logs import configure_logging
         from bot.settings import get_settings
 
+        if maintenance_interval is not None:  # every worker process reads it from its settings
+            os.environ["DEV_AGENT_WORKER_MAINTENANCE_SECONDS"] = str(maintenance_interval)
         configure_logging()
         if metrics_port and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
             typer.echo("error: --metrics-port needs PROMETHEUS_MULTIPROC_DIR (a directory for the values of the "
@@ -63,8 +108,7 @@ def register(app: typer.Typer) -> None:
             _serve_metrics(metrics_port)
         redis = Redis.from_url(settings.redis_url)
         if processes == 1:
-            rq_worker = PreloadedWorker([Queue(settings.queue_name, connection=redis)], connection=redis,
-                                        maintenance_interval=maintenance_interval)
+            rq_worker = PreloadedWorker([Queue(settings.queue_name, connection=redis)], connection=redis)
             rq_worker.work(burst=burst, with_scheduler=True, logging_level="WARNING")
             return
         from rq.worker_pool import WorkerPool

@@ -1,28 +1,38 @@
-"""`/dev-agent override POLICY reason`: accept a failing policy, with the reason recorded in the report."""
+"""`/dev-agent override POLICY reason`: accept a failing policy, recorded with who, when and why.
+
+The override is kept in the request's state and handed to the policy engine on every plan: an authorised
+override turns the rule's failure into a warning naming the grantor and the reason (built-in guards stay
+failures), and the report lists it.
+"""
 
 from __future__ import annotations
 
 import re
 
 from bot.audit import AuditEvent
+from bot.authz import member_teams, membership
 from bot.commands.context import CommandContext
 from bot.commands.parser import Command, CommandError
 from bot.echo import echo
 from bot.proposal import derive_spec, propose
+from policies.schema import Override, load_policy
 
 _POLICY = re.compile(r"^[A-Za-z0-9_.:-]{1,80}$")
 
 
 def run(cc: CommandContext, command: Command) -> None:
     policy, _, reason = command.args.strip().partition(" ")
-    if not _POLICY.match(policy) or not reason.strip():
-        raise CommandError("usage: /dev-agent override POLICY reason (the reason is required)")
+    reason = reason.strip()[:500]
+    if not _POLICY.match(policy) or len(reason) < 3:
+        raise CommandError("usage: /dev-agent override POLICY reason (a reason of at least 3 characters is required)")
     derived = derive_spec(cc.target.issue, cc.state, cc.ctx.settings)
     if derived.spec is None:
         raise CommandError("this request has no valid environment yet: run `/dev-agent plan` first")
-    cc.state.overrides[policy] = reason.strip()[:500]
-    cc.ctx.audit.record(AuditEvent(action="override", actor=cc.target.actor, environment=derived.spec.name,
+    actor = cc.target.actor
+    teams = member_teams(load_policy(cc.ctx.settings.policy_file).override.teams, membership(cc.target.writer, actor))
+    cc.state.overrides[policy] = Override(rule=policy, by=actor, teams=teams, reason=reason, at=cc.target.when)
+    cc.ctx.audit.record(AuditEvent(action="override", actor=actor, environment=derived.spec.name,
                                    repository=cc.target.full_name, pull_request=cc.state.pull,
-                                   detail=f"{policy}: {cc.state.overrides[policy]}"))
+                                   detail=f"{policy}: {reason}"))
     number = propose(cc.ctx, cc.target, cc.state, derived)
     cc.reply(f"Override of `{echo(policy)}` recorded; updated #{number}.")

@@ -180,6 +180,14 @@ class Repository:
         return max(self.issues, default=0) + 1
 
 
+@dataclass
+class Team:
+    id: int
+    org: User
+    slug: str
+    members: dict[str, str] = field(default_factory=dict)  # lower-case login -> role (member | maintainer)
+
+
 class State:
     """All sandbox objects, guarded by one re-entrant lock (handlers hold it while they run)."""
 
@@ -193,6 +201,7 @@ class State:
         self.tokens: dict[str, Token] = {}
         self.repos: dict[str, Repository] = {}  # lower-case full name -> repo
         self.comments: dict[int, tuple[Repository, Comment]] = {}
+        self.teams: dict[str, Team] = {}  # lower-case "org/slug" -> team
 
     def new_id(self) -> int:
         return next(self._ids)
@@ -203,6 +212,9 @@ class State:
 
     def user(self, login: str) -> User | None:
         return self.users.get(login.lower())
+
+    def team(self, org: str, slug: str) -> Team | None:
+        return self.teams.get(f"{org}/{slug}".lower())
 
     def repo(self, owner: str, name: str) -> Repository | None:
         return self.repos.get(f"{owner}/{name}".lower())

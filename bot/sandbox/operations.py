@@ -8,6 +8,7 @@ OPERATIONS: tuple[tuple[str, str], ...] = (
     ("GET", "/rate_limit"),
     ("GET", "/repos/{owner}/{repo}"),
     ("GET", "/repos/{owner}/{repo}/collaborators/{username}/permission"),
+    ("GET", "/orgs/{org}/teams/{team_slug}/memberships/{username}"),
     ("GET", "/repos/{owner}/{repo}/git/ref/{ref}"),
     ("GET", "/repos/{owner}/{repo}/git/matching-refs/{ref}"),
     ("POST", "/repos/{owner}/{repo}/git/refs"),

@@ -93,6 +93,7 @@ class BotStack:
             "DEV_AGENT_BOT_LOGIN": self.app["bot_login"],
             "DEV_AGENT_RUN_CHECKS": "false",
             "PYTHONPATH": str(ROOT),
+            "DEV_AGENT_WORKER_MAINTENANCE_SECONDS": "5",
             **(extra_env or {}),
         }
         self.web: subprocess.Popen | None = None
@@ -113,8 +114,7 @@ class BotStack:
         return self
 
     def start_worker(self) -> subprocess.Popen:
-        worker = subprocess.Popen([sys.executable, "-m", "bot", "worker", "--maintenance-interval", "5", *self.worker_args],
-                                  cwd=ROOT,
+        worker = subprocess.Popen([sys.executable, "-m", "bot", "worker", *self.worker_args], cwd=ROOT,
                                   env=self.env, start_new_session=True, stderr=self.log)
         self.workers.append(worker)
         return worker

@@ -13,11 +13,12 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from ..context import Ctx
 from ..errors import invalid, not_found
 from ..gitstore import GitRepo, Person
-from ..model import App, Installation, Repository, User, iso, now
+from ..model import App, Installation, Repository, Team, User, iso, now
 from ..routing import route
 
 LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$")
 REPO_NAME = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
+TEAM_SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 
 
 def _new_user(ctx: Ctx, login: str, kind: str, name: str | None = None, email: str | None = None) -> User:
@@ -152,6 +153,29 @@ def add_collaborator(ctx: Ctx):
         raise invalid("Collaborator", "permission", "invalid")
     repo.collaborators[user.login.lower()] = permission
     return 201, {"login": user.login, "permission": permission}
+
+
+@route("POST", "/sandbox/orgs/{org}/teams/{team_slug}/members")
+def add_team_member(ctx: Ctx):
+    """Add a user to an organisation's team (created on first use) as `member` or `maintainer`."""
+    org = ctx.state.user(ctx.params["org"])
+    if org is None or org.type != "Organization":
+        raise not_found()
+    slug = ctx.params["team_slug"]
+    if not TEAM_SLUG.match(slug):
+        raise invalid("Team", "slug", "invalid")
+    body = ctx.json()
+    user = ctx.state.user(str(body.get("login", "")))
+    role = body.get("role", "member")
+    if user is None:
+        raise invalid("TeamMembership", "login", "invalid")
+    if role not in ("member", "maintainer"):
+        raise invalid("TeamMembership", "role", "invalid")
+    team = ctx.state.team(org.login, slug)
+    if team is None:
+        team = ctx.state.teams[f"{org.login}/{slug}".lower()] = Team(ctx.state.new_id(), org, slug.lower())
+    team.members[user.login.lower()] = role
+    return 201, {"org": org.login, "team": team.slug, "login": user.login, "role": role}
 
 
 @route("POST", "/sandbox/installations")
