@@ -124,7 +124,7 @@ def test_days_left_wording() -> None:
 
 
 def test_expired_revoked_and_malformed_keys_are_401_with_json(world, tmp_path: Path) -> None:  # noqa: ANN001
-    client, _registry, tokens, _opened = world
+    client, _registry, tokens, _opened, _queued = world
     keys = KeyStore(Settings(state_dir=tmp_path))
     expired_token, expired = keys.create("old", ["read"], expires_in_days=1)
     keys._save(expired.model_copy(update={"expires_at": dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)}))
@@ -138,7 +138,7 @@ def test_expired_revoked_and_malformed_keys_are_401_with_json(world, tmp_path: P
 
 
 def test_oversized_streamed_body_is_413_and_opens_nothing(world) -> None:  # noqa: ANN001
-    client, _registry, tokens, opened = world
+    client, _registry, tokens, opened, _queued = world
 
     def chunks():  # no Content-Length: the limit holds while the body streams in
         yield b'{"repository": "acme/infra", "requested_by": "octocat", "text": "'
@@ -160,7 +160,7 @@ def test_bad_input_leaves_no_secret_in_the_logs(world) -> None:  # noqa: ANN001
 
     from bot.logs import configure_logging
 
-    client, _registry, tokens, _opened = world
+    client, _registry, tokens, _opened, _queued = world
     stream = io.StringIO()
     configure_logging(level="DEBUG", stream=stream)
     try:

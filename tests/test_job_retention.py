@@ -32,7 +32,7 @@ def test_expired_jobs_answer_404_with_a_json_body(store) -> None:
     settings, _client = store
     registry, keys = Registry(settings), KeyStore(settings)
     app = FastAPI()
-    app.include_router(build_api_router(keys, registry, lambda *args: "http://github.local/a/b/issues/1"))
+    app.include_router(build_api_router(keys, registry, open_request=None, submit=None))  # read-only use
     api, (token, _) = TestClient(app), keys.create("reader", ["read"])
     registry.put_job(JobRecord(id="delivery-1", kind="issues.opened", status="done"))
     fresh = api.get("/api/jobs/delivery-1", headers={"Authorization": f"Bearer {token}"})

@@ -123,8 +123,9 @@ def test_api_request_opens_an_issue_for_an_allowed_requester_only(run):
     issue = stack.api("GET", f"/issues/{number}")
     assert "ops-api" in issue["body"] and "@alice" in issue["body"]
     assert {label["name"] for label in issue["labels"]} == {"environment-request"}
-    job = _api(stack, tokens["read"], accepted["status_url"]).json()
-    assert job["status"] == "done" and job["links"]["issue"] == accepted["issue_url"]
+    job = wait_for(lambda: (j := _api(stack, tokens["read"], accepted["status_url"]).json())["status"] == "done" and j,
+                   60, what="the API request's plan job")  # the API queues the plan: no comment needed
+    assert job["links"]["issue"] == accepted["issue_url"]
 
     refused = _api(stack, tokens["request"], "/api/environments", method="POST", json={**body, "requested_by": "eve"})
     assert refused.status_code == 403 and "write access" in refused.json()["detail"]
