@@ -21,7 +21,9 @@ from tests.support.aws_specs import make_plan, write_terraform
 from bot.sandbox.moto import MotoServer as PackageMotoServer
 from bot.sandbox.moto_override import write_override
 
-pytestmark = [pytest.mark.slow]
+# One group: under `pytest -n N --dist loadgroup` every test of the module runs on one worker, so the
+# module fixture (all six life cycles, in parallel threads) runs once instead of once per worker.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("aws_apply")]
 
 ROOT = Path(__file__).resolve().parents[1]
 REGION = "us-east-1"
