@@ -174,6 +174,13 @@ def one_nat_gateway(plan: Plan, _allowed: set[str] | None) -> Step | None:
     return None
 
 
+def no_nat_for_functions(plan: Plan, _allowed: set[str] | None) -> Step | None:
+    if _non_prod(plan) and plan.spec.compute.kind == ComputeKind.functions and plan.sizing.nat_gateways:
+        return Step("nat_gateways", 0, "no NAT gateway for serverless functions: they reach the AWS services they use "
+                    "through VPC endpoints and have no other internet egress")
+    return None
+
+
 def two_zones(plan: Plan, _allowed: set[str] | None) -> Step | None:
     if _non_prod(plan) and plan.sizing.availability_zones > 2:
         return Step("availability_zones", 2, "two availability zones are enough below prod")
@@ -237,7 +244,8 @@ def smaller_class(kind: str) -> Move:
 
 
 # Least harm first; the class moves are taken round-robin so no single part shrinks alone.
-OPTION_MOVES: list[Move] = [shorter_log_retention, one_nat_gateway, two_zones, single_cache_node, single_az_database]
+OPTION_MOVES: list[Move] = [shorter_log_retention, one_nat_gateway, no_nat_for_functions, two_zones, single_cache_node,
+                            single_az_database]
 CLASS_MOVES: list[Move] = [smaller_class("cache"), smaller_class("node"), smaller_class("db")]
 
 

@@ -163,9 +163,9 @@ class App(StrictModel):
             if self.language is None:
                 object.__setattr__(self, "language", implied)
             elif self.language != implied:
-                raise ValueError(f"app.framework {self.framework.value} runs on {implied.value}, not {self.language.value}")
+                raise ValueError(f"app.language: {self.framework.value} runs on {implied.value}, not {self.language.value}")
         if self.image is not None and self.image.endswith(":latest"):
-            raise ValueError("app.image must be pinned to a tag or digest, not 'latest'")
+            raise ValueError("app.image: must be pinned to a tag or digest, not 'latest'")
         return self
 
 
@@ -180,7 +180,7 @@ class Compute(StrictModel):
     def _replica_range(self) -> Compute:
         if self.min_replicas > self.max_replicas:
             raise ValueError(
-                f"compute.min_replicas ({self.min_replicas}) is above compute.max_replicas ({self.max_replicas})"
+                f"compute.min_replicas: {self.min_replicas} is above compute.max_replicas ({self.max_replicas})"
             )
         if self.kind == ComputeKind.functions and self.max_replicas > 1:
             raise ValueError("compute.max_replicas: functions scale per request; replicas must stay 1")
@@ -250,19 +250,20 @@ class EnvironmentSpec(StrictModel):
     @model_validator(mode="after")
     def _consistent(self) -> EnvironmentSpec:
         if not is_valid_region(self.cloud.value, self.region):
-            raise ValueError(f"region {self.region!r} is not a {self.cloud.value} region")
-        offered = [("database", d.engine.value) for d in self.databases]
-        offered += [("cache", self.cache.engine.value)] if self.cache else []
-        offered += [("queue", self.queue.engine.value)] if self.queue else []
-        offered += [("search", self.search.engine.value)] if self.search else []
-        offered += [("monitoring", m.value) for m in self.monitoring]
-        for kind, engine in offered:
+            article = "an" if self.cloud.value[0] in "aeiou" else "a"
+            raise ValueError(f"region: region {self.region!r} is not {article} {self.cloud.value} region")
+        offered = [(f"databases.{i}.engine", "database", d.engine.value) for i, d in enumerate(self.databases)]
+        offered += [("cache.engine", "cache", self.cache.engine.value)] if self.cache else []
+        offered += [("queue.engine", "queue", self.queue.engine.value)] if self.queue else []
+        offered += [("search.engine", "search", self.search.engine.value)] if self.search else []
+        offered += [(f"monitoring.{i}", "monitoring", m.value) for i, m in enumerate(self.monitoring)]
+        for path, kind, engine in offered:
             clouds = OFFERED.get((kind, engine))
             if clouds is not None and self.cloud not in clouds:
                 where = ", ".join(sorted(c.value for c in clouds))
-                raise ValueError(f"{kind} {engine} has no managed offer on {self.cloud.value} (available on: {where})")
+                raise ValueError(f"{path}: {kind} {engine} has no managed offer on {self.cloud.value} (available on: {where})")
         if len(set(self.monitoring)) != len(self.monitoring):
-            raise ValueError("monitoring lists a tool twice")
+            raise ValueError("monitoring: lists a tool twice")
         if len({b.name for b in self.buckets}) != len(self.buckets):
             raise ValueError("buckets: two buckets share a name")
         return self
@@ -283,13 +284,17 @@ class SpecError(ValueError):
         super().__init__(f"{source}: " + "; ".join(errors))
 
 
+FIELD_PREFIX = re.compile(r"^([a-z_]+(?:\.[a-z_0-9]+)*): ")
+
+
 def describe_validation_error(exc: ValidationError) -> list[str]:
     """Readable `field.path: message` lines from a pydantic error."""
     lines = []
     for err in exc.errors():
         path = ".".join(str(p) for p in err["loc"]) or "spec"
         msg = err["msg"].removeprefix("Value error, ")
-        lines.append(f"{path}: {msg}")
+        named = FIELD_PREFIX.match(msg)  # a model-level check names its own field, e.g. "region: ..."
+        lines.append(msg if named and (path == "spec" or named.group(1).startswith(path)) else f"{path}: {msg}")
     return lines
 
 

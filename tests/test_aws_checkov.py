@@ -25,6 +25,10 @@ def _checkov() -> str:
     return require_tool(name)
 
 
+# Its tests share one checkov run (the module fixture): keep them on one xdist worker (--dist loadgroup).
+pytestmark = pytest.mark.xdist_group("test_aws_checkov")
+
+
 @pytest.fixture(scope="module")
 def failures(tmp_path_factory: pytest.TempPathFactory) -> dict[str, set[str]]:
     """Failed check ids per spec, from checkov runs without any skips (run in parallel)."""

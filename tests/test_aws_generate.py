@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot import hclread, terraform
+from bot.planning import plan_environment
 from bot.settings import Settings
 from bot.spec import SpecError, spec_from_data
 from tests.conftest import require_tool
@@ -209,3 +210,29 @@ def test_generated_terraform_is_canonical_and_valid(tmp_path: Path) -> None:
     with ThreadPoolExecutor(max_workers=4) as pool:
         failures = {key: message for key, message in pool.map(check, keys) if message}
     assert not failures
+
+
+def test_functions_without_nat_reach_their_aws_services_through_endpoints(tmp_path: Path) -> None:
+    """The budget's no-NAT step for functions: no NAT gateway, an endpoint per used service, still valid."""
+    require_tool("terraform")
+    spec = {**SPECS["functions"], "databases": [{"engine": "postgres"}], "queue": {"engine": "sqs"},
+            "buckets": [{"name": "uploads"}]}
+    plan = plan_environment(spec_from_data(spec))
+    plan.sizing.nat_gateways = 0
+    resources = parse(terraform_files(plan))["resource"]
+    assert "aws_nat_gateway" not in resources and "aws_eip" not in resources
+    endpoints = resources["aws_vpc_endpoint"]
+    assert set(endpoints) == {"secretsmanager", "sqs", "s3"}
+    zones = plan.sizing.availability_zones
+    for service in ("secretsmanager", "sqs"):
+        assert endpoints[service]["vpc_endpoint_type"] == "Interface"
+        assert endpoints[service]["private_dns_enabled"] is True
+        assert len(endpoints[service]["subnet_ids"]) == zones, "one endpoint interface per private subnet"
+    assert endpoints["s3"]["vpc_endpoint_type"] == "Gateway"
+    (rule,) = resources["aws_security_group"]["endpoints"]["ingress"]
+    assert (rule["from_port"], rule["to_port"]) == (443, 443) and "cidr_blocks" not in rule
+    with_nat = parse(terraform_files(make_plan("functions")))["resource"]
+    assert "aws_vpc_endpoint" not in with_nat and "aws_nat_gateway" in with_nat
+    directory = write_terraform(plan, tmp_path / "functions-no-nat")
+    assert terraform.init(directory).ok
+    assert terraform.validate(directory).ok

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.budget import BudgetError, fit_budget, total_of
+from bot.budget import BudgetError, fit_budget, no_nat_for_functions, total_of
 from bot.planning import Plan, plan_environment
 from bot.spec import spec_from_data
 from policies.schema import parse_policy
@@ -176,3 +176,13 @@ def test_a_plain_number_estimator_works_and_refusal_then_has_no_drivers():
 def test_no_budget_and_no_policy_leaves_the_plan_alone():
     plan = plan_for()
     assert fit_budget(plan, fake_estimate) is plan
+
+
+def test_functions_below_prod_drop_the_nat_gateway_before_shrinking_anything_else():
+    plan = plan_for(compute={"kind": "functions"}, cache=None, budget_monthly_usd=65)
+    fitted = fit_budget(plan, fake_estimate)
+    assert fitted.sizing.nat_gateways == 0
+    assert "VPC endpoints" in next(c.reason for c in fitted.choices if c.key == "nat_gateways")
+    assert fitted.sizing.db_instance_class == plan.sizing.db_instance_class
+    assert no_nat_for_functions(plan_for(tier="prod", compute={"kind": "functions"}), None) is None
+    assert no_nat_for_functions(plan_for(compute={"kind": "containers"}), None) is None

@@ -98,6 +98,10 @@ def run_checkov(root: Path, policy_file: Path | None = None) -> dict[str, dict[s
     return found
 
 
+# Its tests share one checkov run (the module fixture): keep them on one xdist worker (--dist loadgroup).
+pytestmark = pytest.mark.xdist_group("test_checkov_policies")
+
+
 @pytest.fixture(scope="module")
 def results(tmp_path_factory) -> dict[str, dict[str, set[tuple[str, str]]]]:
     root = tmp_path_factory.mktemp("checkov")

@@ -65,8 +65,14 @@ def test_workflows_cover_every_cloud_in_the_repository(tmp_path: Path) -> None:
         ({"region": "mars-north-1"}, "region"),
         ({"queue": {"engine": "pubsub"}}, "queue pubsub"),
         ({"compute": {"min_replicas": 5, "max_replicas": 2}}, "compute.min_replicas"),
+        ({"compute": {"kind": "functions", "min_replicas": 10, "max_replicas": 10}}, "compute.max_replicas"),
+        ({"compute": {"kind": "vm", "min_replicas": 10, "max_replicas": 10}}, "compute.max_replicas"),
+        ({"cloud": "gcp", "region": "us-central1", "databases": [{"engine": "mongodb"}]}, "mongodb"),
+        ({"cloud": "azure", "region": "us-west-2"}, "region"),
+        ({"app": {"framework": "fastapi", "colour": "blue"}}, "app.colour"),
     ],
-    ids=["unknown-field", "unknown-region", "impossible-combination", "replica-range"],
+    ids=["unknown-field", "unknown-region", "impossible-combination", "replica-range", "functions-10-replicas",
+         "10-vms", "mongodb-without-managed-offer", "region-of-another-cloud", "unknown-nested-field"],
 )
 def test_bad_spec_names_the_field_and_writes_nothing(change: dict, field: str, tmp_path: Path) -> None:
     data = yaml.safe_load((FIXTURES / "specs" / "aws-staging.yaml").read_text())
@@ -79,6 +85,19 @@ def test_bad_spec_names_the_field_and_writes_nothing(change: dict, field: str, t
     assert field in proc.stderr and str(spec_file) in proc.stderr
     assert "Traceback" not in proc.stderr
     assert not out.exists()
+
+
+def test_bad_spec_leaves_the_existing_environment_untouched(tmp_path: Path) -> None:
+    good = FIXTURES / "specs" / "aws-staging.yaml"
+    assert dev_agent("plan", "--spec", str(good), "--out", str(tmp_path)).returncode == EXIT_OK
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    data = yaml.safe_load(good.read_text())
+    data["compute"] = {"kind": "functions", "min_replicas": 10, "max_replicas": 10}
+    bad = tmp_path.parent / "bad-environment.yaml"
+    bad.write_text(yaml.safe_dump(data))
+    proc = dev_agent("plan", "--spec", str(bad), "--out", str(tmp_path))
+    assert proc.returncode == EXIT_INVALID and "compute.max_replicas" in proc.stderr
+    assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before
 
 
 def test_plan_needs_text_or_spec(tmp_path: Path) -> None:

@@ -215,6 +215,10 @@ def test_functions_refuse_languages_without_a_runtime(tmp_path: Path) -> None:
         write(plan, tmp_path)
 
 
+# The checkov tests share one checkov run: keep the module on one xdist worker (--dist loadgroup).
+pytestmark = pytest.mark.xdist_group("test_gcp_generate")
+
+
 @pytest.fixture(scope="module")
 def checkov_results(generated) -> dict[str, list[str]]:
     return checkov_all({kind: tf_dir for kind, (tf_dir, _) in generated.items()})

@@ -61,3 +61,22 @@ def test_published_schema_matches_the_model() -> None:
     assert published["additionalProperties"] is False
     assert "public_ssh" not in json.dumps(published)
     assert set(EnvironmentSpec.model_fields) >= {"name", "cloud", "region", "tier", "owner", "budget_monthly_usd", "ttl_days"}
+
+
+@pytest.mark.parametrize(
+    ("patch", "path"),
+    [
+        ({"region": "westeurope"}, "region"),
+        ({"cloud": "gcp", "region": "us-central1", "databases": [{"engine": "postgres"}, {"engine": "mongodb"}]},
+         "databases.1.engine"),
+        ({"cloud": "azure", "region": "westeurope", "cache": {"engine": "memcached"}}, "cache.engine"),
+        ({"compute": {"kind": "functions", "min_replicas": 1, "max_replicas": 10}}, "compute.max_replicas"),
+        ({"compute": {"min_replicas": 6, "max_replicas": 2}}, "compute.min_replicas"),
+        ({"app": {"framework": "rails", "language": "python"}}, "app.language"),
+        ({"app": {"framework": "fastapi", "colour": "blue"}}, "app.colour"),
+    ],
+)
+def test_each_error_line_starts_with_the_field_path(patch: dict, path: str) -> None:
+    with pytest.raises(SpecError) as info:
+        spec_from_data({**BASE, **patch})
+    assert [line.split(": ", 1)[0] for line in info.value.errors] == [path]

@@ -105,7 +105,7 @@ def test_good_reply_becomes_the_spec(api) -> None:
 
 @pytest.mark.parametrize(
     ("tool_input", "reason"),
-    [({**GOOD_SPEC, "region": "mars-1"}, "region 'mars-1' is not a aws region"),
+    [({**GOOD_SPEC, "region": "mars-1"}, "region: region 'mars-1' is not an aws region"),
      ({**GOOD_SPEC, "ingress": [{"port": 22, "cidr": "0.0.0.0/0"}]}, "ingress: Extra inputs are not permitted"),
      ({**GOOD_SPEC, "compute": {"kind": "functions", "max_replicas": 4}}, "functions scale per request")],
 )

@@ -74,6 +74,33 @@ def _prefix(name: str) -> str:
     return "CKV_K8S" if name.endswith("kubernetes") else "CKV_"
 
 
+class CheckovError(RuntimeError):
+    """checkov timed out or did not print JSON."""
+
+
+def scan(binary: str, directories: list[Path], skips: list[Skip], cwd: Path, timeout: float,
+         quiet: bool = True) -> dict[str, dict[str, Any]]:
+    """One checkov run (terraform + kubernetes) over the directories; its reports keyed by framework.
+
+    `quiet` leaves passed checks out of the reports. To scan many environments in one run (checkov's start-up,
+    ~4 s CPU of imports, dwarfs a small scan) put them under one parent directory: with several `-d` of one
+    framework checkov prints a report per directory, cumulated, instead of one report.
+    """
+    args = [binary, "-o", "json", *(["--quiet"] if quiet else []), "--skip-download", "--framework", *FRAMEWORKS]
+    for directory in directories:
+        args += ["-d", str(directory)]
+    if skips:
+        args += ["--skip-check", ",".join(s.check_id for s in skips)]
+    try:
+        proc = run(args, cwd=cwd, timeout=timeout, env={**os.environ, **OFFLINE_ENV})
+    except subprocess.TimeoutExpired:
+        raise CheckovError("checkov timed out") from None
+    try:
+        return parse_reports(proc.stdout)
+    except json.JSONDecodeError:
+        raise CheckovError("checkov did not produce JSON:\n" + trim(proc.stderr or proc.stdout)) from None
+
+
 def check(ctx: CheckContext) -> list[CheckResult]:
     binary = find_tool(ctx.settings.checkov_bin)
     if binary is None:
@@ -83,19 +110,10 @@ def check(ctx: CheckContext) -> list[CheckResult]:
     except SkipListError as exc:
         return [CheckResult(name=name, passed=False, details=str(exc)) for name in FRAMEWORKS.values()]
     rendered = ctx.rendered()
-    args = [binary, "-o", "json", "--quiet", "--skip-download", "--framework", *FRAMEWORKS]
-    args += ["-d", str(ctx.terraform_dir if ctx.terraform_dir.is_dir() else ctx.workdir / "no-terraform")]
-    args += ["-d", str(rendered.directory)]
-    if skips:
-        args += ["--skip-check", ",".join(s.check_id for s in skips)]
+    terraform_dir = ctx.terraform_dir if ctx.terraform_dir.is_dir() else ctx.workdir / "no-terraform"
     try:
-        proc = run(args, cwd=ctx.workdir, timeout=ctx.settings.tool_timeout_seconds, env={**os.environ, **OFFLINE_ENV})
-    except subprocess.TimeoutExpired:
-        return [CheckResult(name=name, passed=False, details="checkov timed out") for name in FRAMEWORKS.values()]
-    try:
-        reports = parse_reports(proc.stdout)
-    except json.JSONDecodeError:
-        detail = "checkov did not produce JSON:\n" + trim(proc.stderr or proc.stdout)
-        return [CheckResult(name=name, passed=False, details=detail) for name in FRAMEWORKS.values()]
+        reports = scan(binary, [terraform_dir, rendered.directory], skips, ctx.workdir, ctx.settings.tool_timeout_seconds)
+    except CheckovError as exc:
+        return [CheckResult(name=name, passed=False, details=str(exc)) for name in FRAMEWORKS.values()]
     bases = {"terraform": ctx.terraform_dir, "kubernetes": rendered.directory}
     return [framework_result(name, reports.get(fw), bases[fw], skips) for fw, name in FRAMEWORKS.items()]

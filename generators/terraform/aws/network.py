@@ -1,15 +1,28 @@
-"""network.tf: VPC, public and private subnets across AZs, NAT, routes, flow logs, locked default SG, app SG."""
+"""network.tf: VPC, public and private subnets across AZs, NAT, routes, flow logs, locked default SG, app SG.
+
+Without a NAT gateway (serverless functions below prod, to fit a budget) the private subnets reach the AWS
+services the environment uses through VPC endpoints instead.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from bot.spec import EnvironmentSpec, QueueEngine
 from generators.hcl import Block, Call, Op, Ref, block
 from generators.terraform import Context
-from generators.terraform.aws.shared import NAME, VPC_CIDR, VPC_ID, log_group, uses_load_balancer
+from generators.terraform.aws.shared import APP_SG, NAME, VPC_CIDR, VPC_ID, log_group, uses_load_balancer
 
 VPC_CIDR_BLOCK = "10.0.0.0/16"
 HTTPS = 443
 ZONE_LETTERS = ["a", "b", "c"]  # an allowlist: a zone AWS adds later never joins silently
 AZ_NAMES = Ref("data.aws_availability_zones.available.names")
+# AWS service -> (endpoint type, whether the environment uses it); only generated when there is no NAT gateway.
+ENDPOINTS: dict[str, tuple[str, Callable[[EnvironmentSpec], bool]]] = {
+    "secretsmanager": ("Interface", lambda spec: bool(spec.databases)),  # the managed master passwords
+    "sqs": ("Interface", lambda spec: spec.queue is not None and spec.queue.engine == QueueEngine.sqs),
+    "s3": ("Gateway", lambda spec: bool(spec.buckets)),
+}
 
 
 def _subnets(ctx: Context, label: str, offset: int) -> list[Block]:
@@ -46,6 +59,38 @@ def _routes(ctx: Context) -> list[Block]:
                   route_table_id=Ref("aws_route_table.private[count.index].id"), destination_cidr_block="0.0.0.0/0",
                   nat_gateway_id=Ref("aws_nat_gateway.main[count.index].id")),
         ]
+    return blocks
+
+
+def _service_name(service: str) -> Call:
+    return Call("format", "com.amazonaws.%s." + service, Ref("var.region"))
+
+
+def _endpoints(ctx: Context) -> list[Block]:
+    """VPC endpoints for the AWS services the environment uses, when the private subnets have no NAT gateway."""
+    if ctx.plan.sizing.nat_gateways:
+        return []
+    wanted = {service: kind for service, (kind, used) in ENDPOINTS.items() if used(ctx.spec)}
+    if not wanted:
+        return []
+    subnets = [Ref(f"aws_subnet.private[{i}].id") for i in range(ctx.plan.sizing.availability_zones)]
+    blocks: list[Block] = []
+    if "Interface" in wanted.values():
+        blocks.append(block(
+            "resource", "aws_security_group", "endpoints",
+            name_prefix=Call("format", "%s-endpoints-", NAME), description="VPC endpoints of AWS services",
+            vpc_id=VPC_ID,
+            ingress=[block("ingress", description="HTTPS from the app", from_port=HTTPS, to_port=HTTPS,
+                           protocol="tcp", security_groups=[APP_SG])],
+            lifecycle=block("lifecycle", create_before_destroy=True)))
+    for service, kind in wanted.items():
+        if kind == "Gateway":
+            blocks.append(block("resource", "aws_vpc_endpoint", service, vpc_id=VPC_ID, vpc_endpoint_type=kind,
+                                service_name=_service_name(service), route_table_ids=Ref("aws_route_table.private[*].id")))
+        else:
+            blocks.append(block("resource", "aws_vpc_endpoint", service, vpc_id=VPC_ID, vpc_endpoint_type=kind,
+                                service_name=_service_name(service), subnet_ids=subnets, private_dns_enabled=True,
+                                security_group_ids=[Ref("aws_security_group.endpoints.id")]))
     return blocks
 
 
@@ -103,6 +148,7 @@ def build(ctx: Context) -> list[Block]:
         *_subnets(ctx, "private", 0),
         *_subnets(ctx, "public", 8),
         *_routes(ctx),
+        *_endpoints(ctx),
         *_flow_logs(ctx),
         _app_security_group(ctx),
     ]
