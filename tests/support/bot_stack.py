@@ -142,7 +142,11 @@ class BotStack:
             self.log.close()
 
     def __enter__(self) -> BotStack:
-        return self.start()
+        try:
+            return self.start()
+        except BaseException:
+            self.stop()  # a server that never became healthy must not outlive the test
+            raise
 
     def __exit__(self, *exc: Any) -> None:
         self.stop()
