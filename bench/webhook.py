@@ -91,8 +91,11 @@ def bench_ack(redis: RedisServer, seconds: float, concurrency: int, web_workers:
         import httpx
 
         wait_for(lambda: _up(httpx, port), 90, what="dev-agent serve")
-        asyncio.run(hammer(port, 1.0, concurrency))  # warm-up
-        latencies, statuses, elapsed = asyncio.run(hammer(port, seconds, concurrency))
+        with asyncio.Runner(loop_factory=_event_loop_factory()) as runner:
+            runner.run(hammer(port, 1.0, concurrency))  # warm-up
+            cpu_before, client_before = tree_cpu_seconds(web.pid), time.process_time()
+            latencies, statuses, elapsed = runner.run(hammer(port, seconds, concurrency))
+            cpu, client_cpu = tree_cpu_seconds(web.pid) - cpu_before, time.process_time() - client_before
     finally:
         web.terminate()
         web.wait(timeout=10)
@@ -100,10 +103,38 @@ def bench_ack(redis: RedisServer, seconds: float, concurrency: int, web_workers:
     print(f"ack: {len(latencies)} signed deliveries in {elapsed:.1f}s over {concurrency} connections, "
           f"{web_workers} web process(es), Redis + rq enqueue")
     print(f"  deliveries/s: {ok / elapsed:,.0f}   (statuses: {statuses})")
+    print(f"  web CPU per delivery: {cpu / max(1, len(latencies)) * 1e6:,.0f} µs   (the web processes' user+system time;"
+          " steadier than deliveries/s on a shared machine)")
+    print(f"  load generator CPU per delivery: {client_cpu / max(1, len(latencies)) * 1e6:,.0f} µs (same cores)")
     print(f"  ack latency p50: {percentile(latencies, 0.5) * 1000:.1f} ms   p99: {percentile(latencies, 0.99) * 1000:.1f} ms")
     queued = redis.client().llen("rq:queue:bench")
     print(f"  jobs queued in Redis: {queued:,}")
     redis.client().flushdb()
+
+
+def _event_loop_factory():  # noqa: ANN202
+    """uvloop for the load generator when installed: it shares the cores with the server under test."""
+    try:
+        import uvloop
+    except ImportError:
+        return None
+    return uvloop.new_event_loop
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of a process and its descendants so far (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total, pending = 0.0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+        pending.extend(int(child) for child in children)
+    return total
 
 
 def _up(httpx, port: int) -> bool:  # noqa: ANN001

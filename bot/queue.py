@@ -43,13 +43,14 @@ def job_id(delivery_id: str) -> str:
 # Dedupe mark + rq job hash + queue push in one atomic round trip: a delivery is either fully queued
 # or not at all (a Redis failure leaves nothing behind, so GitHub's redelivery is accepted later).
 # The job hash is the template hash (KEYS[5], the fields every delivery job shares) plus the delivery's
-# own fields (ARGV[3..]); -1 asks the caller to store the template first (new queue, or Redis was flushed).
+# own fields (ARGV: dedupe TTL, job id, pickled call, timestamp, description); -1 asks the caller to store
+# the template first (new queue, or Redis was flushed).
 _SUBMIT = """
 local template = redis.call('HGETALL', KEYS[5])
 if #template == 0 then return -1 end
 if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then return 0 end
 redis.call('HSET', KEYS[2], unpack(template))
-redis.call('HSET', KEYS[2], unpack(ARGV, 3))
+redis.call('HSET', KEYS[2], 'data', ARGV[3], 'created_at', ARGV[4], 'enqueued_at', ARGV[4], 'description', ARGV[5])
 redis.call('RPUSH', KEYS[3], ARGV[2])
 redis.call('SADD', KEYS[4], KEYS[3])
 return 1
@@ -110,7 +111,7 @@ class RQQueue:
                 if value is not None and key not in ("data", "created_at", "enqueued_at", "description")}
 
     def delivery_fields(self, delivery: Delivery) -> list[str | bytes]:
-        """The delivery's own fields of its rq job hash: arguments, description and timestamps."""
+        """The delivery's own fields of its rq job hash: the pickled call, the timestamp and the description."""
         import zlib
 
         from rq.utils import utcformat
@@ -119,7 +120,7 @@ class RQQueue:
         data = zlib.compress(self.queue.serializer.dumps((JOB_FUNCTION, None, (delivery.id, delivery.event,
                                                                                 delivery.payload), {})))
         description = f"delivery {delivery.id} ({delivery.event}.{delivery.action or ''})"
-        return ["data", data, "created_at", stamp, "enqueued_at", stamp, "description", description]
+        return [data, stamp, description]
 
     async def submit(self, delivery: Delivery) -> bool:
         job = job_id(delivery.id)

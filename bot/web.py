@@ -19,11 +19,11 @@ from starlette.routing import Match
 from bot.api import RequestOpener, build_api_router
 from bot.apikeys import KeyStore
 from bot.dashboard import build_dashboard_router
-from bot.metrics import MANAGED_COST, QUEUE_DEPTH, WEBHOOKS, render_metrics
+from bot.intake import WebhookIntake
+from bot.metrics import MANAGED_COST, QUEUE_DEPTH, render_metrics
 from bot.queue import InProcessQueue, JobQueue, RQQueue
 from bot.registry import Registry
 from bot.settings import Settings
-from bot.webhooks import MAX_BODY_BYTES, WebhookError, parse_delivery
 
 log = logging.getLogger(__name__)
 
@@ -42,46 +42,14 @@ class Operations:
 
 
 def create_app(secret: bytes, queue: JobQueue, bot_login: str = "", ops: Operations | None = None) -> FastAPI:
-    """The ASGI app: POST /webhooks, GET /healthz, GET /readyz, GET /metrics; with `ops` also /api and /.
-
-    Deliveries nobody handles (no handler for the event/action, or sent by a bot such as this App)
-    are acknowledged with 200 and never queued.
-    """
+    """The ASGI app: POST /webhooks (answered by `bot.intake.WebhookIntake` ahead of the router), GET /healthz,
+    GET /readyz, GET /metrics; with `ops` also /api and /."""
     from redis.exceptions import RedisError
 
-    from bot.routing import load_handlers, sent_by_bot
-
-    router = load_handlers()
+    from bot.routing import load_handlers
 
     app = FastAPI(title="dev-agent", version="1", description="Environments, requests and jobs of the dev-agent bot.",
                   docs_url="/docs", redoc_url=None, openapi_url="/openapi.json")
-
-    @app.post("/webhooks", include_in_schema=False)
-    async def webhooks(request: Request) -> JSONResponse:
-        length = request.headers.get("content-length", "")
-        if length.isdigit() and int(length) > MAX_BODY_BYTES:
-            return _webhook_answer("unverified", "too_large", 413, error=f"payload over {MAX_BODY_BYTES} bytes")
-        body = bytearray()
-        async for chunk in request.stream():
-            body += chunk
-            if len(body) > MAX_BODY_BYTES:
-                return _webhook_answer("unverified", "too_large", 413, error=f"payload over {MAX_BODY_BYTES} bytes")
-        try:
-            delivery = parse_delivery({k.lower(): v for k, v in request.headers.items()}, bytes(body), secret)
-        except WebhookError as exc:
-            outcome = "bad_signature" if exc.status == 401 else "rejected"
-            return _webhook_answer("unverified", outcome, exc.status, error=exc.message)
-        if delivery.event == "ping":
-            return _webhook_answer("ping", "pong", 200, msg="pong", zen=str(delivery.payload.get("zen", ""))[:200])
-        if not router.handlers_for(delivery.event, delivery.action) or sent_by_bot(delivery.payload, bot_login):
-            return _webhook_answer(delivery.event, "ignored", 200, status="ignored", delivery=delivery.id)
-        try:
-            queued = await queue.submit(delivery)
-        except RedisError:
-            return _webhook_answer(delivery.event, "queue_unavailable", 503, error="queue unavailable; GitHub will redeliver")
-        if not queued:
-            return _webhook_answer(delivery.event, "duplicate", 200, status="duplicate", delivery=delivery.id)
-        return _webhook_answer(delivery.event, "accepted", 202, status="queued", delivery=delivery.id)
 
     @app.get("/metrics", include_in_schema=False)
     def metrics() -> Response:
@@ -118,16 +86,12 @@ def create_app(secret: bytes, queue: JobQueue, bot_login: str = "", ops: Operati
             ready = False
         return _answer(200, status="ready") if ready else _answer(503, status="queue unavailable")
 
+    app.add_middleware(WebhookIntake, secret=secret, queue=queue, router=load_handlers(), bot_login=bot_login)
     return app
 
 
 def _answer(http_status: int, **content: Any) -> JSONResponse:
     return JSONResponse(content, status_code=http_status)
-
-
-def _webhook_answer(event: str, outcome: str, http_status: int, **content: Any) -> JSONResponse:
-    WEBHOOKS.labels(event=event, outcome=outcome).inc()
-    return _answer(http_status, **content)
 
 
 @dataclass

@@ -118,6 +118,23 @@ def test_body_over_25_mb_is_413_before_anything_else(client, queue):
     assert queue.deliveries == []
 
 
+def test_streamed_body_over_25_mb_without_a_length_is_413(client, queue):
+    def chunks():
+        for _ in range(MAX_BODY_BYTES // (1024 * 1024) + 1):
+            yield b" " * (1024 * 1024)
+
+    response = post(client, chunks(), {"Content-Type": "application/json"})  # chunked: no Content-Length
+    assert response.status_code == 413
+    assert queue.deliveries == []
+
+
+def test_other_methods_on_the_webhook_path_are_405_naming_post(client, queue):
+    response = client.get("/webhooks")
+    assert response.status_code == 405
+    assert response.headers["allow"] == "POST"
+    assert queue.deliveries == []
+
+
 @pytest.mark.parametrize("body", [b"{not json", b"", b"\xff\xfe\x00", b"[1, 2]", b'"text"', b"[" * 100_000])
 def test_signed_but_malformed_json_is_400(client, queue, body):
     response = post(client, body, headers_for(body))
