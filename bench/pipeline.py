@@ -16,12 +16,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.generate import SPECS  # noqa: E402
-from bot import hclread  # noqa: E402
-from bot.pipeline import run_pipeline  # noqa: E402
-from bot.planning import plan_environment  # noqa: E402
-from bot.settings import Settings  # noqa: E402
-from bot.spec import spec_from_data  # noqa: E402
+from bench.generate import SPECS
+from bot import hclread
+from bot.pipeline import run_pipeline
+from bot.planning import plan_environment
+from bot.settings import Settings
+from bot.spec import spec_from_data
 
 
 def main() -> None:
