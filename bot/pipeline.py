@@ -74,9 +74,12 @@ def run_pipeline(
     policy: Any = None,
     requester: Requester | None = None,
 ) -> PipelineResult:
-    """Generate, check (when asked: it is slow), cost, evaluate policy, and write the review report."""
-    from bot.cost import estimate_files
+    """Generate, check (when asked: it is slow), cost, evaluate policy, and write the review report.
+
+    The generated Terraform is parsed once; the estimate and the policy engine share that parse."""
+    from bot.cost import estimate_parsed, parsed_modules
     from bot.cost.usage import CostInputError
+    from bot.hclread import parse_files
     from bot.metrics import timed
     from bot.report import render_report
     from generators import environment_dir, generate_all
@@ -93,14 +96,15 @@ def run_pipeline(
 
         with timed("check"):
             result.checks = check_files(files, environment_dir(plan), settings)
-    try:
-        with timed("cost"):
-            result.cost = estimate_files({p: t for p, t in files.items() if "/terraform/" in p})
-    except CostInputError as exc:
-        result.cost = None
-        result.checks.append(CheckResult(name="cost estimate", passed=False, details=str(exc)))
+    with timed("cost"):
+        parsed = parse_files(files)  # once, for the estimate and the policy engine
+        try:
+            result.cost = estimate_parsed(parsed_modules(parsed.subset([p for p in files if "/terraform/" in p])))
+        except CostInputError as exc:
+            result.cost = None
+            result.checks.append(CheckResult(name="cost estimate", passed=False, details=str(exc)))
     result.verdicts = evaluate(policy, plan, files, result.cost, requester=requester.login,
-                               requester_teams=requester.teams, overrides=requester.overrides)
+                               requester_teams=requester.teams, overrides=requester.overrides, parsed=parsed)
     result.report = render_report(result, result.verdicts, limit=None)[0]
     result.files[f"{environment_dir(plan)}/REPORT.md"] = result.report
     return result

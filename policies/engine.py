@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.budget import money
+from bot.hclread import ParsedFiles
 from bot.pipeline import Verdict
 from bot.planning import Plan
 from bot.spec import Cloud, EnvironmentSpec
@@ -535,12 +536,15 @@ def evaluate(
     requester: str | None = None,
     requester_teams: Iterable[str] = (),
     overrides: Iterable[Override] = (),
+    parsed: ParsedFiles | None = None,
 ) -> list[Verdict]:
-    """Every applicable rule's verdict, overrides applied (built-in guards excepted)."""
+    """Every applicable rule's verdict, overrides applied (built-in guards excepted).
+
+    `parsed` is the parse of `files` when the caller already has it (the pipeline parses once for cost and policy)."""
     spec = plan.spec if isinstance(plan, Plan) else plan
     subject = Subject(
         spec=spec,
-        terraform=parse_terraform(files) if files is not None else None,
+        terraform=parse_terraform(files, parsed) if files is not None else None,
         cost=cost,
         requester=requester,
         requester_teams=tuple(requester_teams),

@@ -73,17 +73,18 @@ def resource_lines(text: str) -> list[tuple[str, str, int]]:
     return [(m.group(1), m.group(2), text.count("\n", 0, m.start()) + 1) for m in _RESOURCE_HEAD.finditer(text)]
 
 
-def parse_terraform(files: dict[str, str]) -> Terraform:
-    """Parse the `.tf` files of `files` (path -> text)."""
+def parse_terraform(files: dict[str, str], parsed: hclread.ParsedFiles | None = None) -> Terraform:
+    """The `.tf` files of `files` (path -> text) as data; `parsed` is their parse when the caller already has it."""
+    parsed = parsed if parsed is not None else hclread.parse_files(files)
     tf = Terraform()
     for path, text in sorted(files.items()):
         if not path.endswith(".tf"):
             continue
-        try:
-            data = hclread.loads(text)
-        except Exception as exc:  # noqa: BLE001 - python-hcl2 raises lark errors of many kinds
+        if path in parsed.errors:
+            exc = parsed.errors[path]
             tf.errors.append(f"{path}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
             continue
+        data = parsed.modules[path]
         lines = {(type_, name): line for type_, name, line in resource_lines(text)}
         for item in data.get("resource", []):
             for type_, named in item.items():

@@ -32,7 +32,9 @@ def test_demo_opens_a_pr_with_the_report_merges_applies_and_prints_the_outputs()
     assert pull, out[-5000:]
     assert "## dev-agent review: `thumbs-api-dev`" in out and "**Monthly estimate**: $" in out
     assert f"merged #{pull.group(1)}" in out
-    assert re.search(r"^terraform apply: exit 0 in [0-9.]+s$", out, re.MULTILINE)
+    assert re.search(r"^terraform plan: changes to apply in [0-9.]+s$", out, re.MULTILINE)
+    assert re.search(r"^terraform apply: done in [0-9.]+s$", out, re.MULTILINE)
+    assert "helm: skipped (Lambda environment, no Kubernetes cluster)" in out
     outputs = out[out.index("\noutputs:\n"):]
     assert re.search(r"^  app_url = https://\w+\.execute-api\.us-west-2\.amazonaws\.com/$", outputs, re.MULTILINE), outputs
     assert "thumbs-api-dev: applied" in outputs

@@ -20,7 +20,7 @@ from bot.cost.table import render_markdown, render_table
 from bot.cost.usage import CostInputError, UsageFile, load_usage_file
 
 __all__ = ["CostInputError", "estimate_directory", "estimate_files", "estimate_parsed", "estimate_plan_json",
-           "parse_hcl_files", "render_markdown", "render_table"]
+           "parse_hcl_files", "parsed_modules", "render_markdown", "render_table"]
 
 _CLOUDS = {"aws": "aws", "google": "google", "azurerm": "azurerm"}
 
@@ -35,21 +35,21 @@ def _usage(usage: UsageFile | str | Path | None) -> UsageFile:
 
 def parse_hcl_files(files: dict[str, str]) -> dict[str, dict]:
     """python-hcl2 parse of ``{name: text}``; syntax errors raise CostInputError naming file:line."""
+    return parsed_modules(hclread.parse_files(files))
+
+
+def parsed_modules(parsed: hclread.ParsedFiles) -> dict[str, dict]:
+    """The modules of a shared parse (for :func:`estimate_parsed`); the first file that did not parse raises
+    CostInputError naming file:line."""
     from lark.exceptions import LarkError
 
-    parsed: dict[str, dict] = {}
-    for name, text in files.items():
-        if not name.endswith((".tf", ".tfvars")):
-            continue
-        try:
-            parsed[name] = hclread.loads(text if text.endswith("\n") else text + "\n")
-        except LarkError as exc:
+    for name, exc in parsed.errors.items():
+        if isinstance(exc, LarkError):
             line = getattr(exc, "line", 0) or 0
             col = getattr(exc, "column", 0) or 0
-            raise CostInputError(f"{name}:{line}:{col}: HCL does not parse") from None
-        except Exception as exc:  # noqa: BLE001 - python-hcl2 raises plain exceptions for some invalid input
-            raise CostInputError(f"{name}: HCL does not parse: {exc}") from None
-    return parsed
+            raise CostInputError(f"{name}:{line}:{col}: HCL does not parse")
+        raise CostInputError(f"{name}: HCL does not parse: {exc}")
+    return parsed.modules
 
 
 def estimate_directory(path: str | Path, usage: UsageFile | str | Path | None = None) -> dict:

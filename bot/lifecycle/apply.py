@@ -17,7 +17,7 @@ from pathlib import Path
 from bot import terraform
 from bot.audit import AuditEvent, AuditLog
 from bot.lifecycle.github import APPLIED_REF, GitHubTarget
-from bot.lifecycle.helm_deploy import HelmDeployError, deploy_chart
+from bot.lifecycle.helm_deploy import HelmDeployError, deploy_chart, skip_reason
 from bot.lifecycle.outputs import APPLY_MARKER, failure_comment, public_outputs, success_comment, trim_error
 from bot.lifecycle.rollback import open_revert_pull
 from bot.lifecycle.workspace import LOCK_ERROR, EnvironmentInputError, Workspace, open_environment, overrides_applied
@@ -27,6 +27,7 @@ from bot.settings import Settings
 
 PLAN_FILE = "dev-agent.tfplan"
 EXIT_APPLIED, EXIT_FAILED, EXIT_NOTHING, EXIT_INVALID = 0, 1, 2, 3
+PLAN_OUTCOMES = {0: "no changes", 2: "changes to apply"}  # terraform plan -detailed-exitcode
 Progress = Callable[[str], None]
 
 
@@ -51,18 +52,27 @@ class StepFailed(RuntimeError):
         self.step = step
 
 
+def outcome(step: str, result: terraform.Result) -> str:
+    """A finished step in words: `terraform plan -detailed-exitcode` says "no changes" (0) or "changes to apply"
+    (2); any other step succeeds with 0; everything else is a failure with its exit code."""
+    if result.timed_out:
+        return "timed out"
+    if step == "terraform plan" and result.returncode in PLAN_OUTCOMES:
+        return PLAN_OUTCOMES[result.returncode]
+    return "done" if result.returncode == 0 else f"failed (exit {result.returncode})"
+
+
 def timed(timings: dict[str, float], progress: Progress, step: str, action: Callable[[], terraform.Result]) -> terraform.Result:
     progress(f"{step}…")
     start = time.monotonic()
     result = action()
     timings[step] = time.monotonic() - start
-    state = "timed out" if result.timed_out else f"exit {result.returncode}"
-    progress(f"{step}: {state} in {timings[step]:.1f}s")
+    progress(f"{step}: {outcome(step, result)} in {timings[step]:.1f}s")
     return result
 
 
 def require_ok(result: terraform.Result, step: str) -> terraform.Result:
-    if result.returncode not in (0, 2) or result.timed_out:
+    if result.timed_out or outcome(step, result).startswith("failed"):
         raise StepFailed(step, result.stderr or result.stdout)
     return result
 
@@ -80,6 +90,21 @@ def run_terraform(workspace: Workspace, timings: dict[str, float], progress: Pro
     require_ok(timed(timings, progress, "terraform apply", lambda: terraform.run(
         tf_dir, ["apply", "-input=false", "-no-color", "-lock-timeout=0s", PLAN_FILE], timeout)), "terraform apply")
     return True
+
+
+def deploy_helm(workspace: Workspace, settings: Settings, timings: dict[str, float], progress: Progress) -> str:
+    """Deploy (or render) the chart of a Kubernetes environment; other environments skip Helm. The note for the
+    apply comment."""
+    reason = skip_reason(workspace.spec)
+    if reason:
+        progress(f"helm: skipped ({reason})")
+        return f"Helm: skipped ({reason})."
+    progress("helm deploy…")
+    start = time.monotonic()
+    note = deploy_chart(workspace.chart_dir, workspace.name, workspace.name, settings.kube_context)
+    timings["helm"] = time.monotonic() - start
+    progress(f"helm: {note}")
+    return note
 
 
 def terraform_outputs(workspace: Workspace) -> dict:
@@ -112,11 +137,7 @@ def apply_environment(
                 return ApplyResult(name=name, exit_code=EXIT_NOTHING, status="unchanged", timings=timings,
                                    message=f"{name}: no changes; nothing to apply")
             outputs = terraform_outputs(workspace)
-            progress("helm deploy…")
-            start = time.monotonic()
-            helm_note = deploy_chart(workspace.chart_dir, name, name, settings.kube_context)
-            timings["helm"] = time.monotonic() - start
-            progress(f"helm: {helm_note}")
+            helm_note = deploy_helm(workspace, settings, timings, progress)
     except (StepFailed, HelmDeployError, terraform.TerraformError) as exc:
         step = exc.step if isinstance(exc, StepFailed) else "helm" if isinstance(exc, HelmDeployError) else "terraform"
         if LOCK_ERROR in str(exc):

@@ -1,8 +1,9 @@
 """Deploying the environment's Helm chart after Terraform: `helm upgrade --install --atomic`, or render only.
 
-Deploys only when a kube context is configured (`DEV_AGENT_KUBE_CONTEXT`) and the helm binary exists;
-otherwise the chart is rendered (so template errors still fail the apply) and the deploy is skipped.
-`--atomic` rolls a failed release back to the previous one.
+Only Kubernetes environments deploy the chart; the others (ECS, Cloud Run, VMs, functions, ...) have no
+cluster for it and skip Helm. Deploys only when a kube context is configured (`DEV_AGENT_KUBE_CONTEXT`) and
+the helm binary exists; otherwise the chart is rendered (so template errors still fail the apply) and the
+deploy is skipped. `--atomic` rolls a failed release back to the previous one.
 """
 
 from __future__ import annotations
@@ -12,10 +13,31 @@ import subprocess
 from pathlib import Path
 
 from bot.checks.helm_tool import render_chart
+from bot.spec import Cloud, ComputeKind, EnvironmentSpec
+
+# What runs the app when it is not on Kubernetes (the generated compute component), for the skip reason.
+PLATFORMS: dict[tuple[Cloud, ComputeKind], str] = {
+    (Cloud.aws, ComputeKind.containers): "ECS",
+    (Cloud.aws, ComputeKind.vm): "EC2",
+    (Cloud.aws, ComputeKind.functions): "Lambda",
+    (Cloud.gcp, ComputeKind.containers): "Cloud Run",
+    (Cloud.gcp, ComputeKind.vm): "Compute Engine",
+    (Cloud.gcp, ComputeKind.functions): "Cloud Functions",
+    (Cloud.azure, ComputeKind.containers): "Container Apps",
+    (Cloud.azure, ComputeKind.vm): "Azure VM",
+    (Cloud.azure, ComputeKind.functions): "Azure Functions",
+}
 
 
 class HelmDeployError(RuntimeError):
     """The chart did not render or the release failed (and was rolled back)."""
+
+
+def skip_reason(spec: EnvironmentSpec) -> str | None:
+    """Why Helm has nothing to do in this environment ("ECS environment, no Kubernetes cluster"), or None."""
+    if spec.compute.kind == ComputeKind.kubernetes:
+        return None
+    return f"{PLATFORMS[(spec.cloud, spec.compute.kind)]} environment, no Kubernetes cluster"
 
 
 def deploy_chart(chart: Path, release: str, namespace: str, kube_context: str | None, timeout: int = 600) -> str:

@@ -46,7 +46,8 @@ class Workspace:
 
     @property
     def chart_dir(self) -> Path:
-        return self.env_dir / "helm" / self.name
+        """Where generators.helm writes the chart: named after the service."""
+        return self.env_dir / "helm" / (self.spec.service or self.spec.name)
 
     @property
     def rel_dir(self) -> str:

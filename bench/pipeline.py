@@ -1,0 +1,60 @@
+"""Benchmark: median time of `run_pipeline` without checks (generate, parse, cost, policy, report) per environment,
+and how many HCL parses one plan costs.
+
+    python bench/pipeline.py [--iterations 5]
+
+The generated Terraform should be parsed once per plan: parses per plan == Terraform files per plan.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.generate import SPECS
+from bot import hclread
+from bot.pipeline import run_pipeline
+from bot.planning import plan_environment
+from bot.settings import Settings
+from bot.spec import spec_from_data
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--iterations", type=int, default=5)
+    args = parser.parse_args()
+
+    parses = 0
+    real_loads = hclread.loads
+
+    def counting(text: str) -> dict:
+        nonlocal parses
+        parses += 1
+        return real_loads(text)
+
+    hclread.loads = counting
+    settings = Settings()
+    plans = [plan_environment(spec_from_data(s)) for s in SPECS]
+    for plan in plans:  # warm imports and caches
+        run_pipeline(plan, settings)
+    print(f"{'environment':24} {'median ms':>10} {'tf files':>9} {'parses/plan':>12}")
+    medians = []
+    for plan in plans:
+        parses, times = 0, []
+        for _ in range(args.iterations):
+            start = time.perf_counter()
+            result = run_pipeline(plan, settings)
+            times.append(time.perf_counter() - start)
+        tf_files = sum(p.endswith((".tf", ".tfvars")) for p in result.files)
+        medians.append(statistics.median(times))
+        print(f"{plan.spec.name:24} {medians[-1] * 1000:10.0f} {tf_files:9d} {parses / args.iterations:12.1f}")
+    print(f"{'mean of medians':24} {statistics.mean(medians) * 1000:10.0f}")
+
+
+if __name__ == "__main__":
+    main()
