@@ -24,9 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.polling import wait_until  # noqa: E402
 from bot.webhooks import signature_for  # noqa: E402
-from tests.support.bot_stack import BotStack  # noqa: E402
+from tests.support.bot_stack import BotStack, wait_for  # noqa: E402
 from tests.support.redis_server import RedisServer, free_port  # noqa: E402
 
 SECRET = b"bench-secret"
@@ -91,7 +90,7 @@ def bench_ack(redis: RedisServer, seconds: float, concurrency: int, web_workers:
     try:
         import httpx
 
-        wait_until(lambda: _up(httpx, port), 90, what="dev-agent serve")
+        wait_for(lambda: _up(httpx, port), 90, what="dev-agent serve")
         asyncio.run(hammer(port, 1.0, concurrency))  # warm-up
         latencies, statuses, elapsed = asyncio.run(hammer(port, seconds, concurrency))
     finally:
@@ -124,9 +123,9 @@ def bench_issue_to_pr(redis: RedisServer, requests: int) -> None:
             sandbox.reset_calls()
             started = time.perf_counter()
             issue = stack.open_request(name)
-            wait_until(lambda: sandbox.calls.get("POST /repos/{owner}/{repo}/pulls"), 30, interval=0.01, what="PR")
+            wait_for(lambda: sandbox.calls.get("POST /repos/{owner}/{repo}/pulls"), 30, interval=0.01, what="PR")
             durations.append(time.perf_counter() - started)
-            wait_until(lambda: _finished(stack, issue), 30, interval=0.05, what="job end")
+            wait_for(lambda: _finished(stack, issue), 30, interval=0.05, what="job end")
             calls.append(sandbox.calls)
         per_pr = calls[-1]
         git = sum(n for call, n in per_pr.items() if any(part in call for part in GIT_DATA) and "/repos/" in call)
