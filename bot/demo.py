@@ -11,7 +11,6 @@ import socket
 import subprocess
 import tempfile
 import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.branches import parse_branch
+from bot.polling import wait_until
 from bot.settings import Settings
 
 SAMPLE_REQUEST = (
@@ -59,17 +59,6 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _wait(predicate: Callable[[], Any], timeout: float, what: str) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"timed out after {timeout:.0f}s waiting for {what}")
-        time.sleep(0.2)
-
-
 @contextmanager
 def _bot(settings: Settings) -> Iterator[str]:
     """The bot's web app with its in-process worker, served by uvicorn in a thread; yields its URL."""
@@ -82,7 +71,7 @@ def _bot(settings: Settings) -> Iterator[str]:
     server = uvicorn.Server(uvicorn.Config(runtime.app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    _wait(lambda: server.started, 30, "the bot to start")
+    wait_until(lambda: server.started, 30, interval=0.2, what="the bot to start")
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
@@ -124,7 +113,7 @@ def run_demo(request: str = SAMPLE_REQUEST, progress: Progress = print, workdir:
                                       labels=["environment-request"])
                 progress(f"opened issue #{issue['number']}: {request}")
                 progress("waiting for the bot to plan, generate, check, cost and open the PR (checks take ~30 s)…")
-                pull = _wait(lambda: _bot_pull(gh, app), 600, "the bot's pull request")
+                pull = wait_until(lambda: _bot_pull(gh, app), 600, interval=0.2, what="the bot's pull request")
                 _report_into(result, gh, app, pull)
                 progress(f"pull request #{pull['number']}: {pull['html_url']}")
                 progress(result.report)

@@ -15,6 +15,8 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from bot.polling import wait_until
+
 _ACQUIRE = """
 local current = redis.call('GET', KEYS[1])
 if current then
@@ -48,6 +50,10 @@ class LockInfo:
     def describe(self) -> str:
         until = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(self.expires_at))
         return f"{self.owner} (requested by @{self.holder}), until {until}"
+
+
+def _free(key: str) -> str:
+    return f"environment {key} to come free"
 
 
 class LockBusy(Exception):
@@ -86,20 +92,20 @@ class RedisLocks:
     def mutex(self, key: str, token: str, timeout: float = 120.0) -> Iterator[None]:
         """Serialise jobs on one environment. A retried job (same token) takes over its own mutex."""
         name = f"{self.prefix}mutex:{key}"
-        deadline = time.monotonic() + timeout
-        while True:
-            if self.redis.set(name, token, nx=True, ex=int(timeout)):
-                break
-            if self.redis.get(name) == token.encode():
-                self.redis.expire(name, int(timeout))
-                break
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"environment {key} stayed busy for {timeout:.0f}s")
-            time.sleep(0.05)
+        wait_until(lambda: self._take_mutex(name, token, timeout), timeout, interval=0.05,
+                   what=_free(key))
         try:
             yield
         finally:
             self._release_mutex(name, token)
+
+    def _take_mutex(self, name: str, token: str, timeout: float) -> bool:
+        if self.redis.set(name, token, nx=True, ex=int(timeout)):
+            return True
+        if self.redis.get(name) == token.encode():
+            self.redis.expire(name, int(timeout))
+            return True
+        return False
 
     def _release_mutex(self, name: str, token: str) -> None:
         with self.redis.pipeline() as pipe:
@@ -147,7 +153,7 @@ class MemoryLocks:
         with self._guard:
             lock = self._mutexes.setdefault(key, threading.Lock())
         if not lock.acquire(timeout=timeout):
-            raise TimeoutError(f"environment {key} stayed busy for {timeout:.0f}s")
+            raise TimeoutError(f"timed out after {timeout:g}s waiting for {_free(key)}")
         try:
             yield
         finally:

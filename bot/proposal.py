@@ -236,11 +236,15 @@ def record_proposal(ctx: Any, target: Target, spec: EnvironmentSpec, result: Any
     from bot.registry import EnvironmentRecord
 
     expires = spec.expires_on or (target.when.date() + dt.timedelta(days=spec.ttl_days) if spec.ttl_days else None)
-    ctx.registry.upsert(EnvironmentRecord(
-        name=spec.name, repository=target.full_name, tier=spec.tier.value, owner=target.actor, cloud=spec.cloud.value,
-        region=spec.region, status="refused" if failures else "planned", monthly_cost_usd=result.monthly_cost,
-        expires_on=expires, pr_url=pull.html_url, issue_url=target.issue.get("html_url") or None, report=result.report,
-    ))
+    if kind == "extend":  # the environment exists already: only its expiry moves (status, owner and PR stay)
+        ctx.registry.upsert(EnvironmentRecord(name=spec.name, repository=target.full_name, expires_on=expires))
+    else:
+        ctx.registry.upsert(EnvironmentRecord(
+            name=spec.name, repository=target.full_name, tier=spec.tier.value, owner=target.actor,
+            cloud=spec.cloud.value, region=spec.region, status="refused" if failures else "planned",
+            monthly_cost_usd=result.monthly_cost, expires_on=expires, pr_url=pull.html_url,
+            issue_url=target.issue.get("html_url") or None, report=result.report,
+        ))
     ctx.audit.record(AuditEvent(action="plan", actor=target.actor, environment=spec.name, repository=target.full_name,
                                 pull_request=pull.number, detail=f"{len(failures)} blocking finding(s)"))
     count_pull(kind, created)

@@ -1,4 +1,5 @@
-"""Helpers for the GCP/Azure generator tests: generate into a directory, parse it, run fmt and checkov."""
+"""Helpers for the GCP/Azure generator tests: generate into a directory, parse it, run fmt and checkov; the
+`generated` fixture and the fmt/checkov checks both modules run on every stack."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from bot import hclread
 from bot.checks.skips import load_skips
@@ -103,3 +106,48 @@ def checkov_all(dirs: dict[str, Path]) -> dict[str, list[str]]:
     with ThreadPoolExecutor(max_workers=2) as pool:
         futures = {key: pool.submit(checkov_failures, tf_dir) for key, tf_dir in dirs.items()}
         return {key: future.result() for key, future in futures.items()}
+
+
+def stacks_fixture(cloud: str, region: str, stacks: dict[str, dict[str, Any]]):  # noqa: ANN201 - a pytest fixture
+    """The module fixture `generated`: kind -> (terraform dir, parsed files) of every stack, planned on `cloud` in
+    `region` and generated once."""
+
+    @pytest.fixture(scope="module")
+    def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, dict]]:
+        out = tmp_path_factory.mktemp(cloud)
+        result = {}
+        for kind, data in stacks.items():
+            tf_dir = write(plan_for({"cloud": cloud, "region": region, **data}), out / kind)
+            result[kind] = (tf_dir, parse(tf_dir))
+        return result
+
+    return generated
+
+
+class StackChecks:
+    """What every generated stack of a cloud passes: `terraform fmt` and checkov with the documented skips only.
+    A test module subclasses it as `TestStacks`, setting `cloud` and `stacks`, next to its `generated` fixture."""
+
+    cloud: str
+    stacks: dict[str, dict[str, Any]]
+
+    def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
+        if "kind" in metafunc.fixturenames:
+            metafunc.parametrize("kind", list(self.stacks))
+
+    @pytest.fixture(scope="class")
+    @classmethod
+    def checkov_results(cls, generated: dict[str, tuple[Path, dict]]) -> dict[str, list[str]]:
+        """Failed checks per kind, from one checkov run over every stack."""
+        return checkov_all({kind: tf_dir for kind, (tf_dir, _) in generated.items()})
+
+    def test_fmt_canonical(self, generated: dict[str, tuple[Path, dict]], kind: str) -> None:
+        result = fmt_check(generated[kind][0])
+        assert result.returncode == 0, result.stdout + result.stderr
+
+    def test_checkov_passes(self, checkov_results: dict[str, list[str]], kind: str) -> None:
+        assert unskipped(checkov_results[kind], self.cloud) == []
+
+    def test_every_checkov_skip_is_still_needed(self, checkov_results: dict[str, list[str]]) -> None:
+        failed = {f.split()[0] for failures in checkov_results.values() for f in failures}
+        assert skip_ids(self.cloud) - failed == set()

@@ -13,15 +13,13 @@ from bot.spec import SpecError, spec_from_data
 from generators.terraform import Context, standard_tags
 from generators.terraform.azure.names import dashed, key_vault_name, storage_account_name
 from tests.generated_terraform import (
+    StackChecks,
     blocks,
-    checkov_all,
     first,
-    fmt_check,
     parse,
     plan_for,
     resources,
-    skip_ids,
-    unskipped,
+    stacks_fixture,
     write,
 )
 
@@ -58,14 +56,7 @@ UNTAGGABLE = {
 SENSITIVE = re.compile(r"random_password\.|private_key|\.result\b|connection_string|access_key|administrator_password")
 
 
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, dict]]:
-    out = tmp_path_factory.mktemp("azure")
-    result = {}
-    for kind, data in STACKS.items():
-        tf_dir = write(plan_for({"cloud": "azure", "region": "westeurope", **data}), out / kind)
-        result[kind] = (tf_dir, parse(tf_dir))
-    return result
+generated = stacks_fixture("azure", "westeurope", STACKS)
 
 
 @pytest.mark.parametrize("kind", STACKS)
@@ -84,12 +75,6 @@ def test_layout_backend_and_pinned_providers(generated, kind: str) -> None:
     variables = {name: body for name, _, body in blocks(parsed, "variable")}
     assert "default" not in variables["subscription_id"]
     assert len(resources(parsed, "azurerm_resource_group")) == 1
-
-
-@pytest.mark.parametrize("kind", STACKS)
-def test_fmt_canonical(generated, kind: str) -> None:
-    result = fmt_check(generated[kind][0])
-    assert result.returncode == 0, result.stdout + result.stderr
 
 
 @pytest.mark.parametrize("kind", STACKS)
@@ -204,19 +189,9 @@ def test_functions_refuse_languages_without_a_runtime(tmp_path: Path) -> None:
 pytestmark = pytest.mark.xdist_group("test_azure_generate")
 
 
-@pytest.fixture(scope="module")
-def checkov_results(generated) -> dict[str, list[str]]:
-    return checkov_all({kind: tf_dir for kind, (tf_dir, _) in generated.items()})
-
-
-@pytest.mark.parametrize("kind", STACKS)
-def test_checkov_passes(checkov_results, kind: str) -> None:
-    assert unskipped(checkov_results[kind], "azure") == []
-
-
-def test_every_checkov_skip_is_still_needed(checkov_results) -> None:
-    failed = {f.split()[0] for failures in checkov_results.values() for f in failures}
-    assert skip_ids("azure") - failed == set()
+class TestStacks(StackChecks):
+    cloud = "azure"
+    stacks = STACKS
 
 
 def test_high_availability_upgrades_sizes_without_ha() -> None:

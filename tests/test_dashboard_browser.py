@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ import pytest
 from bot.registry import EnvironmentRecord, JobRecord, Registry
 from bot.settings import Settings
 from tests.conftest import require_tool
+from tests.support.bot_stack import wait_for
 from tests.support.redis_server import free_port
 
 CHROMIUM = "/usr/bin/chromium"
@@ -43,9 +43,7 @@ def dashboard_url(tmp_path_factory):
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
+    wait_for(lambda: server.started, 20, interval=0.05, what="the dashboard server")
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(10)

@@ -16,13 +16,13 @@ from bot.demo import (
     WEBHOOK_SECRET,
     _bot,
     _bot_pull,
-    _wait,
     demo_repository,
     serve_metrics,
 )
 from bot.lifecycle.apply import apply_environment
 from bot.lifecycle.destroy import destroy_environment
 from tests.conftest import require_tool
+from tests.support.bot_stack import wait_for
 from tests.support.redis_server import free_port
 
 
@@ -62,9 +62,9 @@ def scrapes(tmp_path_factory):
                 gh.set_webhook(f"{bot_url}/webhooks", WEBHOOK_SECRET, app)
                 gh.open_issue(OWNER, REPO, "Environment request", SAMPLE_REQUEST, user=USER,
                               labels=["environment-request"])
-                _wait(lambda: _bot_pull(gh, app), 300, "the bot's pull request")
-                _wait(lambda: _moved(before, _samples(httpx.get(url, timeout=10).text), "dev_agent_pull_requests_total"),
-                      30, "the job to finish")
+                wait_for(lambda: _bot_pull(gh, app), 300, what="the bot's pull request")
+                wait_for(lambda: _moved(before, _samples(httpx.get(url, timeout=10).text), "dev_agent_pull_requests_total"),
+                         30, what="the job to finish")
                 bot_metrics = httpx.get(f"{bot_url}/metrics", timeout=10).text  # also samples the queue depth
         missing = tmp_path_factory.mktemp("apply") / "environments" / "nope"
         assert apply_environment(missing, settings).status == "invalid"

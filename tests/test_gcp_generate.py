@@ -12,15 +12,13 @@ from bot.settings import Settings
 from bot.spec import SpecError
 from generators.terraform.gcp.names import label_value, resource_name
 from tests.generated_terraform import (
+    StackChecks,
     blocks,
-    checkov_all,
     first,
-    fmt_check,
     parse,
     plan_for,
     resources,
-    skip_ids,
-    unskipped,
+    stacks_fixture,
     write,
 )
 
@@ -72,14 +70,7 @@ UNLABELLED = {
 SENSITIVE = re.compile(r"random_password\.|\.auth_string|secret_data|private_key|\.result\b|connection_string|access_key")
 
 
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, dict]]:
-    out = tmp_path_factory.mktemp("gcp")
-    result = {}
-    for kind, data in STACKS.items():
-        tf_dir = write(plan_for({"cloud": "gcp", "region": "europe-west1", **data}), out / kind)
-        result[kind] = (tf_dir, parse(tf_dir))
-    return result
+generated = stacks_fixture("gcp", "europe-west1", STACKS)
 
 
 @pytest.mark.parametrize("kind", STACKS)
@@ -94,12 +85,6 @@ def test_layout_backend_and_pinned_providers(generated, kind: str) -> None:
     assert backend == {"bucket": Settings().state_bucket, "prefix": f"environments/{STACKS[kind]['name']}"}
     variables = {name: body for name, _, body in blocks(parsed, "variable")}
     assert "default" not in variables["project_id"]
-
-
-@pytest.mark.parametrize("kind", STACKS)
-def test_fmt_canonical(generated, kind: str) -> None:
-    result = fmt_check(generated[kind][0])
-    assert result.returncode == 0, result.stdout + result.stderr
 
 
 @pytest.mark.parametrize("kind", STACKS)
@@ -219,19 +204,9 @@ def test_functions_refuse_languages_without_a_runtime(tmp_path: Path) -> None:
 pytestmark = pytest.mark.xdist_group("test_gcp_generate")
 
 
-@pytest.fixture(scope="module")
-def checkov_results(generated) -> dict[str, list[str]]:
-    return checkov_all({kind: tf_dir for kind, (tf_dir, _) in generated.items()})
-
-
-@pytest.mark.parametrize("kind", STACKS)
-def test_checkov_passes(checkov_results, kind: str) -> None:
-    assert unskipped(checkov_results[kind], "gcp") == []
-
-
-def test_every_checkov_skip_is_still_needed(checkov_results) -> None:
-    failed = {f.split()[0] for failures in checkov_results.values() for f in failures}
-    assert skip_ids("gcp") - failed == set()
+class TestStacks(StackChecks):
+    cloud = "gcp"
+    stacks = STACKS
 
 
 @pytest.mark.parametrize("field", ["name", "owner", "service"])

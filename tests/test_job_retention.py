@@ -10,10 +10,11 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from bot.api import build_api_router
+from bot.api import OpenedRequest, build_api_router
 from bot.apikeys import KeyStore
 from bot.registry import JOB_KEY, JOBS_INDEX, JOBS_KEY, JobRecord, Registry
 from bot.settings import Settings
+from bot.webhooks import Delivery
 from tests.support.redis_server import redis_server
 
 
@@ -28,11 +29,19 @@ def store(request, tmp_path: Path):
     return Settings(state_dir=tmp_path, redis_url=server.url, job_retention_seconds=1), client
 
 
+def _open_no_request(repository: str, login: str, title: str, body: str) -> OpenedRequest:
+    raise AssertionError(f"this test only reads jobs, yet a request was opened on {repository}")
+
+
+async def _queue_no_job(delivery: Delivery) -> bool:
+    raise AssertionError(f"this test only reads jobs, yet job {delivery.id} was queued")
+
+
 def test_expired_jobs_answer_404_with_a_json_body(store) -> None:
     settings, _client = store
     registry, keys = Registry(settings), KeyStore(settings)
     app = FastAPI()
-    app.include_router(build_api_router(keys, registry, open_request=None, submit=None))  # read-only use
+    app.include_router(build_api_router(keys, registry, _open_no_request, _queue_no_job))
     api, (token, _) = TestClient(app), keys.create("reader", ["read"])
     registry.put_job(JobRecord(id="delivery-1", kind="issues.opened", status="done"))
     fresh = api.get("/api/jobs/delivery-1", headers={"Authorization": f"Bearer {token}"})

@@ -13,7 +13,7 @@ from bot.jobs import JobContext, process_delivery
 from bot.locks import MemoryLocks
 from bot.sandbox import SandboxGitHub
 from bot.settings import Settings
-from tests.support.lifecycle_stack import environment_files, make_repo
+from tests.support.lifecycle_stack import environment_files, merged_environment
 
 ENV = "exp-dev"
 EXPIRES = dt.date(2030, 1, 10)
@@ -21,9 +21,7 @@ EXPIRES = dt.date(2030, 1, 10)
 
 def test_expire_warns_two_days_and_one_day_before_then_opens_a_destroy_pr(tmp_path):
     with SandboxGitHub() as gh:
-        repo = make_repo(gh, "alice", "infra", tmp_path)
-        issue = gh.open_issue("alice", "infra", f"dev env for {ENV}", user="alice")["number"]
-        repo.merge_environment(ENV, environment_files(ENV, EXPIRES, Settings()), issue, f"dev-agent: {ENV}")
+        repo, issue, _ = merged_environment(gh, ENV, EXPIRES, tmp_path)
         state_dir = tmp_path / "state"
         issue_api = repo.client().get_repo(repo.full_name).get_issue(issue)
 
@@ -56,9 +54,7 @@ def test_expire_warns_two_days_and_one_day_before_then_opens_a_destroy_pr(tmp_pa
 
 def test_merging_the_destroy_pr_releases_the_environment_lock_and_closes_the_request(tmp_path):
     with SandboxGitHub() as gh:
-        repo = make_repo(gh, "alice", "infra", tmp_path)
-        issue = gh.open_issue("alice", "infra", f"dev env for {ENV}", user="alice")["number"]
-        repo.merge_environment(ENV, environment_files(ENV, EXPIRES, Settings()), issue, f"dev-agent: {ENV}")
+        repo, issue, _ = merged_environment(gh, ENV, EXPIRES, tmp_path)
         run = repo.dev_agent("expire", "--json", "--today", str(EXPIRES), state_dir=tmp_path / "state")
         number = int(json.loads(run.stdout)[0]["destroy_pull"].rsplit("/", 1)[1])
         gh.merge_pull("alice", "infra", number, user="alice")
@@ -79,9 +75,7 @@ def test_merging_the_destroy_pr_releases_the_environment_lock_and_closes_the_req
 
 def test_an_open_extend_pr_holds_off_the_destroy_pr_until_it_is_closed(tmp_path):
     with SandboxGitHub() as gh:
-        repo = make_repo(gh, "alice", "infra", tmp_path)
-        issue = gh.open_issue("alice", "infra", f"dev env for {ENV}", user="alice")["number"]
-        repo.merge_environment(ENV, environment_files(ENV, EXPIRES, Settings()), issue, f"dev-agent: {ENV}")
+        repo, issue, _ = merged_environment(gh, ENV, EXPIRES, tmp_path)
         later = environment_files(ENV, EXPIRES + dt.timedelta(days=7), Settings())
         writer = repo.writer()
         writer.commit_files(base_branch="main", branch=bot_branch("extend", ENV), files=later,

@@ -7,19 +7,13 @@ import datetime as dt
 
 from prometheus_client import REGISTRY
 
-from bot.github_app import GitHubApp
-from bot.github_writer import RepositoryWriter
-from bot.installations import MemoryInstallations
-from bot.jobs import JobContext
 from bot.lifecycle.expire import open_destroy_pull
 from bot.lifecycle.github import APPLIED_REF, GitHubTarget
 from bot.lifecycle.rollback import open_revert_pull
-from bot.locks import MemoryLocks
-from bot.proposal import Derived, RequestState, Target, propose, propose_destroy, request_issue_of
+from bot.proposal import Derived, RequestState, propose, propose_destroy, request_issue_of
 from bot.sandbox import SandboxGitHub
-from bot.settings import Settings
 from bot.spec import load_spec
-from tests.support.lifecycle_stack import environment_files, make_repo
+from tests.support.lifecycle_stack import app_job, merged_environment
 
 ENV = "count-dev"
 EXPIRES = dt.date(2030, 1, 10)
@@ -31,18 +25,8 @@ def counted(kind: str, action: str) -> float:
 
 def test_extend_destroy_and_revert_prs_are_counted_by_kind(tmp_path):
     with SandboxGitHub() as gh:
-        repo = make_repo(gh, "alice", "infra", tmp_path)
-        issue = gh.open_issue("alice", "infra", f"dev env for {ENV}", user="alice")["number"]
-        merged = repo.merge_environment(ENV, environment_files(ENV, EXPIRES, Settings()), issue, f"dev-agent: {ENV}")
-        app = gh.create_app("dev-agent")
-        installation = gh.install(app, repo.full_name)["id"]
-        settings = Settings(state_dir=tmp_path / "bot", redis_url=None, run_checks=False, github_api_url=gh.url,
-                            github_app_id=app["id"], github_private_key=app["private_key_pem"])
-        bot = GitHubApp(settings).client(installation)  # check runs need the App
-        ctx = JobContext(settings=settings, locks=MemoryLocks(60), installations=MemoryInstallations(),
-                         github=lambda installation: bot)
-        target = Target(writer=RepositoryWriter(bot, repo.full_name), repo={"full_name": repo.full_name, "default_branch": "main"},
-                        issue={"number": issue}, actor="alice", when=dt.datetime.now(dt.UTC))
+        repo, issue, merged = merged_environment(gh, ENV, EXPIRES, tmp_path)
+        ctx, target = app_job(gh, repo, issue, tmp_path / "bot")
         spec = load_spec(repo.checkout / "environments" / ENV / "environment.yaml")
         before = {(k, a): counted(k, a) for k in ("request", "extend", "destroy", "revert") for a in ("opened", "updated")}
 

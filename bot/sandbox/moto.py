@@ -7,11 +7,11 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 
+from bot.polling import wait_until
 from bot.sandbox import moto_override
 from generators.hcl import block, render
 
@@ -36,15 +36,19 @@ class MotoServer:
         env = {**os.environ, "MOTO_IAM_LOAD_MANAGED_POLICIES": "true"}
         self.process = subprocess.Popen([sys.executable, "-m", "bot.sandbox.moto_server", "-p", str(self.port)],
                                         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 120  # generous: CI machines may be busy
-        while time.monotonic() < deadline:
-            try:
-                httpx.get(f"{self.url}/moto-api/", timeout=1)
-                return self
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        self.stop()
-        raise RuntimeError("moto server did not start")
+        try:  # generous: CI machines may be busy
+            wait_until(self._answers, 120, interval=0.2, what="the moto server to start", error=RuntimeError)
+        except RuntimeError:
+            self.stop()
+            raise
+        return self
+
+    def _answers(self) -> bool:
+        try:
+            httpx.get(f"{self.url}/moto-api/", timeout=1)
+        except httpx.HTTPError:
+            return False
+        return True
 
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:

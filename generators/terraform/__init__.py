@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import ModuleType
 
 from bot.planning import Plan
 from bot.settings import Settings
+from bot.spec import Database
 from generators.hcl import Block, render
 
 
@@ -36,6 +38,12 @@ class Component:
     build: Callable[[Context], list[Block]]
 
 
+def component(module: ModuleType, applies: Callable[[Plan], bool] | None = None, name: str | None = None) -> Component:
+    """The component a generator module builds with its `build(ctx)`: the file is named after the module (or
+    `name`) and included when `applies` holds, by default the module's own `applies(plan)`."""
+    return Component(name or module.__name__.rpartition(".")[2], applies or module.applies, module.build)
+
+
 def always(_plan: Plan) -> bool:
     """Predicate for components every environment has."""
     return True
@@ -44,6 +52,17 @@ def always(_plan: Plan) -> bool:
 def compute_is(kind: object) -> Callable[[Plan], bool]:
     """Predicate for components of one compute kind (a ComputeKind)."""
     return lambda plan: plan.spec.compute.kind == kind
+
+
+def database_labels(databases: list[Database]) -> list[tuple[str, Database]]:
+    """(Terraform label, database): the engine name, numbered from the second database of an engine."""
+    seen: dict[str, int] = {}
+    out = []
+    for db in databases:
+        seen[db.engine.value] = seen.get(db.engine.value, 0) + 1
+        n = seen[db.engine.value]
+        out.append((db.engine.value if n == 1 else f"{db.engine.value}_{n}", db))
+    return out
 
 
 def standard_tags(plan: Plan) -> dict[str, str]:

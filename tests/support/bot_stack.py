@@ -3,18 +3,18 @@ processes, wired together exactly like production (signed webhooks, App JWT, PyG
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import subprocess
 import sys
-import time
 import uuid
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
 
+from bot.polling import wait_until
 from tests.support.redis_server import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,15 +50,8 @@ staging
 """
 
 
-def wait_for(predicate: Callable[[], Any], timeout: float = 30.0, interval: float = 0.1, what: str = "condition") -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-        time.sleep(interval)
+# Tests fail (AssertionError) rather than error when what they wait for never happens.
+wait_for = functools.partial(wait_until, error=AssertionError)
 
 
 class BotStack:

@@ -22,14 +22,19 @@ from pathlib import Path
 import boto3
 from github import Auth, Github
 
+from bot.github_app import GitHubApp
 from bot.github_writer import RepositoryWriter
+from bot.installations import MemoryInstallations
+from bot.jobs import JobContext
+from bot.locks import MemoryLocks
 from bot.planning import plan_environment
+from bot.proposal import Target
+from bot.sandbox.moto import MotoServer
 from bot.settings import Settings
 from bot.spec import spec_from_data
 from generators import generate_all
 from generators.hcl import Ref, block, render
 from generators.lockfile import LOCK_NAME, lock_document
-from bot.sandbox.moto import MotoServer
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 REGION = "us-east-1"
@@ -148,6 +153,21 @@ class Repo:
                               text=True, timeout=300, check=False)
 
 
+def app_job(gh, repo: Repo, issue: int, state_dir: Path, actor: str = "alice") -> tuple[JobContext, Target]:  # noqa: ANN001
+    """The job context and target `propose()` needs for `issue` on `repo`, acting as an App installed on it
+    (check runs need the App); the registry and locks are local (no Redis)."""
+    app = gh.create_app("dev-agent")
+    installation = gh.install(app, repo.full_name)["id"]
+    settings = Settings(state_dir=state_dir, redis_url=None, run_checks=False, github_api_url=gh.url,
+                        github_app_id=app["id"], github_private_key=app["private_key_pem"])
+    bot = GitHubApp(settings).client(installation)
+    ctx = JobContext(settings=settings, locks=MemoryLocks(60), installations=MemoryInstallations(),
+                     github=lambda installation: bot)
+    target = Target(writer=RepositoryWriter(bot, repo.full_name), repo={"full_name": repo.full_name, "default_branch": "main"},
+                    issue={"number": issue}, actor=actor, when=dt.datetime.now(dt.UTC))
+    return ctx, target
+
+
 def make_repo(gh, owner: str, name: str, workdir: Path) -> Repo:  # noqa: ANN001 - SandboxGitHub
     """A repo owned by a new user (admin), cloned into `workdir`."""
     user = gh.create_user(owner)
@@ -156,3 +176,11 @@ def make_repo(gh, owner: str, name: str, workdir: Path) -> Repo:  # noqa: ANN001
     subprocess.run(["git", "clone", "-q", gh.clone_url(owner, name, user["token"]), str(checkout)], check=True,
                    capture_output=True)
     return Repo(gh=gh, owner=owner, name=name, token=user["token"], checkout=checkout)
+
+
+def merged_environment(gh, env: str, expires_on: dt.date, workdir: Path) -> tuple[Repo, int, int]:  # noqa: ANN001
+    """alice/infra with a request issue for `env` whose environment PR is merged: (repo, issue, pull)."""
+    repo = make_repo(gh, "alice", "infra", workdir)
+    issue = gh.open_issue("alice", "infra", f"dev env for {env}", user="alice")["number"]
+    pull = repo.merge_environment(env, environment_files(env, expires_on, Settings()), issue, f"dev-agent: {env}")
+    return repo, issue, pull

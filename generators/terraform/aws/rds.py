@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.planning import Plan
 from bot.spec import Database, DatabaseEngine, Tier
 from generators.hcl import Block, Call, Ref, block
-from generators.terraform import Context
+from generators.terraform import Context, database_labels
 from generators.terraform.aws.shared import KMS_ARN, NAME, PRIVATE_SUBNETS, data_security_group, role
 from generators.terraform.names import dns_label
 
@@ -26,16 +26,6 @@ def relational(plan: Plan) -> list[Database]:
 
 def applies(plan: Plan) -> bool:
     return bool(relational(plan))
-
-
-def labels(databases: list[Database]) -> list[str]:
-    """Terraform labels: the engine name, numbered when an engine appears twice."""
-    out = []
-    for db in databases:
-        label = db.engine.value
-        count = sum(1 for other in out if other.split("_")[0] == label)
-        out.append(label if count == 0 else f"{label}_{count + 1}")
-    return out
 
 
 def _engine_version(db: Database) -> tuple[str, str]:
@@ -82,12 +72,11 @@ def _instance(ctx: Context, db: Database, label: str) -> list[Block]:
 
 
 def build(ctx: Context) -> list[Block]:
-    databases = relational(ctx.plan)
     blocks = [
         block("resource", "aws_db_subnet_group", "main", name_prefix=Call("format", "%s-", NAME),
               subnet_ids=PRIVATE_SUBNETS),
         *role("rds_monitoring", "monitoring.rds.amazonaws.com", ["service-role/AmazonRDSEnhancedMonitoringRole"], "rdsmon"),
     ]
-    for db, label in zip(databases, labels(databases)):
+    for label, db in database_labels(relational(ctx.plan)):
         blocks += _instance(ctx, db, label)
     return blocks

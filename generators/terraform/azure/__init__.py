@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.spec import ComputeKind
-from generators.terraform import Component, always, compute_is
+from generators.terraform import Component, always, component, compute_is
 from generators.terraform.azure import (
     aks,
     backend,
@@ -24,24 +24,22 @@ from generators.terraform.azure import (
     vm,
 )
 
-
-
 COMPONENTS: list[Component] = [
-    Component("versions", always, versions.build),
-    Component("backend", always, backend.build),
-    Component("resource_group", always, resource_group.build),
-    Component("network", always, network.build),
-    Component("private_dns", always, private_dns.build),
-    Component("observability", always, observability.build),
-    Component("key_vault", always, key_vault.build),
-    Component("aks", compute_is(ComputeKind.kubernetes), aks.build),
-    Component("container_apps", compute_is(ComputeKind.containers), container_apps.build),
-    Component("vm", compute_is(ComputeKind.vm), vm.build),
-    Component("functions", compute_is(ComputeKind.functions), functions.build),
-    Component("flexible_server", flexible_server.applies, flexible_server.build),
-    Component("cosmos", cosmos.applies, cosmos.build),
-    Component("redis", redis.applies, redis.build),
-    Component("servicebus", servicebus.applies, servicebus.build),
-    Component("eventhubs", eventhubs.applies, eventhubs.build),
-    Component("storage", storage.applies, storage.build),
+    component(versions, always),
+    component(backend, always),
+    component(resource_group, always),
+    component(network, always),
+    component(private_dns, always),
+    component(observability, always),
+    component(key_vault, always),
+    component(aks, compute_is(ComputeKind.kubernetes)),
+    component(container_apps, compute_is(ComputeKind.containers)),
+    component(vm, compute_is(ComputeKind.vm)),
+    component(functions, compute_is(ComputeKind.functions)),
+    component(flexible_server),
+    component(cosmos),
+    component(redis),
+    component(servicebus),
+    component(eventhubs),
+    component(storage),
 ]

@@ -7,7 +7,7 @@ from __future__ import annotations
 from bot.planning import Plan
 from bot.spec import Database, DatabaseEngine, SpecError
 from generators.hcl import Block, Ref, block
-from generators.terraform import Context
+from generators.terraform import Context, database_labels
 from generators.terraform.azure.key_vault import vault_secret
 from generators.terraform.azure.names import dashed, tags, unique
 from generators.terraform.azure.network import subnet_id
@@ -19,16 +19,9 @@ STORAGE_MB = (32768, 65536, 131072, 262144, 524288, 1048576, 2097152, 4193280, 4
 
 
 def flexible_databases(plan: Plan) -> list[tuple[str, Database]]:
-    """(local name, database) for postgres/mysql: the engine, numbered from the second of a kind."""
-    seen: dict[str, int] = {}
-    out = []
-    for db in plan.spec.databases:
-        if db.engine not in {DatabaseEngine.postgres, DatabaseEngine.mysql}:
-            continue
-        seen[db.engine.value] = seen.get(db.engine.value, 0) + 1
-        n = seen[db.engine.value]
-        out.append((db.engine.value if n == 1 else f"{db.engine.value}_{n}", db))
-    return out
+    """(Terraform local name, database) for postgres/mysql."""
+    return database_labels([db for db in plan.spec.databases
+                            if db.engine in {DatabaseEngine.postgres, DatabaseEngine.mysql}])
 
 
 def applies(plan: Plan) -> bool:

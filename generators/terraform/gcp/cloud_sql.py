@@ -8,7 +8,7 @@ from __future__ import annotations
 from bot.planning import Plan
 from bot.spec import Database, DatabaseEngine, Tier
 from generators.hcl import Block, Call, Ref, block
-from generators.terraform import Context
+from generators.terraform import Context, database_labels
 from generators.terraform.gcp.names import labels, resource_name
 
 POSTGRES_FLAGS = {
@@ -38,14 +38,8 @@ def sql_databases(plan: Plan) -> list[Database]:
 
 
 def local_names(plan: Plan) -> list[tuple[str, Database]]:
-    """Terraform local names per database: the engine, numbered from the second of a kind."""
-    seen: dict[str, int] = {}
-    out = []
-    for db in sql_databases(plan):
-        seen[db.engine.value] = seen.get(db.engine.value, 0) + 1
-        n = seen[db.engine.value]
-        out.append((db.engine.value if n == 1 else f"{db.engine.value}_{n}", db))
-    return out
+    """(Terraform local name, database) of every Cloud SQL database."""
+    return database_labels(sql_databases(plan))
 
 
 def database_version(db: Database) -> str:
