@@ -5,11 +5,15 @@ at once corrupt each other's output (strings keep their quotes, `false` becomes 
 `${}`). Every parse in dev-agent goes through `loads`, which holds one lock.
 
 `parse_files` parses an environment's Terraform files once, so that the cost estimate and the policy
-engine share one parse per plan (parsing is the slowest step of both).
+engine share one parse per plan (parsing is the slowest step of both). Parses are also remembered by text
+(a bounded cache; each caller gets its own copy), so the budget planner's last estimate and the plan after
+it, or a re-plan of an unchanged environment, do not parse the same file again.
 """
 
 from __future__ import annotations
 
+import copy
+import functools
 import threading
 from dataclasses import dataclass, field
 
@@ -23,6 +27,11 @@ _LOCK = threading.Lock()
 
 def loads(text: str) -> dict:
     """Parse HCL text into python-hcl2's dict form (quotes stripped, references as `${...}`)."""
+    return copy.deepcopy(_parse(text))
+
+
+@functools.lru_cache(maxsize=256)
+def _parse(text: str) -> dict:
     with _LOCK:
         return hcl2.loads(text, serialization_options=OPTIONS)
 
