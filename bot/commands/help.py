@@ -24,8 +24,8 @@ HELP = "\n".join([
     "|---|---|---|",
     *(f"| {usage} | {text} | {f'`{ACTIONS[verb]}`' if verb in ACTIONS else '—'} |" for verb, usage, text in ROWS),
     "",
-    "Commands in quotes or code blocks are ignored. You need write access to the repository and to be on the "
-    "org policy list shown.",
+    ("Commands in quotes or code blocks are ignored. You need write access to the repository and to be on the "
+     "org policy list shown."),
 ])
 
 
