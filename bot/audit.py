@@ -1,4 +1,5 @@
-"""Append-only audit trail: who requested, planned, overrode, applied, destroyed or extended what, and when.
+"""Append-only audit trail: who requested, planned, overrode, applied, destroyed or extended what, and when;
+merges of dev-agent PRs by someone not on the org policy's `apply` list (`merge`).
 
 Kept in a Redis stream when Redis is configured, else in a JSON-lines file under the state dir.
 """
@@ -14,7 +15,7 @@ from pydantic import BaseModel, Field
 
 from bot.settings import Settings
 
-Action = Literal["request", "plan", "override", "apply", "destroy", "extend", "unlock"]
+Action = Literal["request", "plan", "override", "apply", "destroy", "extend", "unlock", "merge"]
 STREAM = "dev-agent:audit"
 
 

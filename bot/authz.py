@@ -15,11 +15,19 @@ WRITE_PERMISSIONS = frozenset({"admin", "maintain", "write"})
 MemberOf = Callable[[str], bool]  # policy team entry -> whether the person is an active member
 
 
+ACTIONS = ("request", "apply", "override")  # the org policy's people lists
+
+
 def refusal(ctx: Any, writer: Any, login: str, action: str) -> str | None:
-    """Why `login` may not perform `action` ("request" or "override"), or None when allowed."""
+    """Why `login` may not perform `action` (one of ACTIONS), or None when allowed."""
     permission = writer.permission(login)
     if permission not in WRITE_PERMISSIONS:
         return f"@{login} needs write access to this repository (has: {permission})"
+    return list_refusal(ctx, writer, login, action)
+
+
+def list_refusal(ctx: Any, writer: Any, login: str, action: str) -> str | None:
+    """Why `login` is not on the org policy's `action` list (teams looked up through `writer`), or None."""
     return ctx.org_policy(login, action, membership(writer, login))
 
 
@@ -39,8 +47,24 @@ def member_teams(entries: Iterable[str], member_of: MemberOf) -> list[str]:
     return [entry for entry in entries if member_of(entry)]
 
 
+def people_of(policy: Any, action: str) -> Any:
+    """The policy's list for `action` (one of ACTIONS)."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown policy action {action!r} (known: {', '.join(ACTIONS)})")
+    return getattr(policy, action)
+
+
+def describe_people(people: Any) -> str:
+    """A list in words: `anyone`, `nobody`, or its users and teams (plain text: escape before showing it)."""
+    if "*" in people.users:
+        return "anyone"
+    parts = [f"users {', '.join(people.users)}"] if people.users else []
+    parts += [f"teams {', '.join(people.teams)}"] if people.teams else []
+    return "; ".join(parts) or "nobody"
+
+
 def org_policy_refusal(settings: Any, login: str, action: str, member_of: MemberOf = lambda entry: False) -> str | None:
-    """The org policy's `request` or `override` list (policies/schema.py `OrgPolicy.may_*`).
+    """The org policy's `request`, `apply` or `override` list (policies/schema.py `People`).
 
     Without the policy package only the repository permission applies.
     """
@@ -48,8 +72,7 @@ def org_policy_refusal(settings: Any, login: str, action: str, member_of: Member
         from policies.schema import load_policy
     except ImportError:
         return None
-    policy = load_policy(settings.policy_file)
-    people = {"request": policy.request, "override": policy.override}[action]
+    people = people_of(load_policy(settings.policy_file), action)
     if people.admits(login) or people.admits(login, member_teams(people.teams, member_of)):
         return None
     teams = f" nor a member of its teams ({', '.join(people.teams)})" if people.teams else ""

@@ -87,6 +87,7 @@ def demo_repository(gh: Any, state_dir: Path, **settings: Any) -> tuple[dict[str
     gh.create_org(OWNER)
     gh.create_repo(OWNER, REPO)
     gh.add_collaborator(OWNER, REPO, USER, "admin")
+    gh.add_team_member(OWNER, "platform", USER)  # the bundled policy's `apply` list: the demo's merge is authorised
     gh.install(app, f"{OWNER}/{REPO}")
     return app, Settings(**{
         "github_api_url": gh.url, "github_app_id": app["id"], "github_private_key": app["private_key_pem"],

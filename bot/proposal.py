@@ -201,11 +201,13 @@ def propose(ctx: Any, target: Target, state: RequestState, derived: Derived, tit
                 title=title or f"dev-agent: {spec.name} ({spec.cloud.value} {spec.region}, {spec.tier.value})",
                 body=_pull_body(spec, state, result),
             )
-            target.writer.upsert_comment(pull.number, REPORT_MARKER, _report(result, lock, state, failures, ctx.settings))
+            appliers = appliers_note(policy)
+            target.writer.upsert_comment(pull.number, REPORT_MARKER,
+                                         _report(result, lock, state, failures, ctx.settings, appliers))
             target.writer.upsert_check_run(
                 head_sha=commit.sha, name=CHECK_NAME, conclusion="failure" if failures else "success",
                 title=f"{len(failures)} blocking finding(s)" if failures else "policy and checks passed",
-                summary=_check_summary(result, failures, ctx.settings),
+                summary=_check_summary(result, failures, ctx.settings, appliers),
             )
             target.writer.set_labels(pull.number, ["dev-agent", f"cloud:{spec.cloud.value}"] + (["policy-failed"] if failures else []),
                                      [] if failures else ["policy-failed"], present=_label_names(pull.raw_data))
@@ -215,6 +217,14 @@ def propose(ctx: Any, target: Target, state: RequestState, derived: Derived, tit
                     f"({len(result.files)} files, commit `{commit.sha[:7]}`).")
         target.writer.set_labels(state.issue, [], ["needs-info"], present=_label_names(target.issue))
         return pull.number
+
+
+def appliers_note(policy: Any, merging: str = "applies") -> str:
+    """Tell reviewers who may merge: the org policy's `apply` list (GitHub enforces it only through branch
+    protection or the production environment's reviewers; the bot flags other merges, docs/policies.md)."""
+    from bot.authz import describe_people
+
+    return f"Merging {merging} this environment. Org policy `apply` list: {echo(describe_people(policy.apply), 300)}."
 
 
 def requester(policy: Any, target: Target, state: RequestState) -> Any:
@@ -267,7 +277,7 @@ def propose_destroy(ctx: Any, target: Target, state: RequestState, environment: 
         pull, created = target.writer.upsert_pull(
             branch=branch, base=base, title=f"dev-agent: destroy {environment}",
             body=f"Removes `environments/{environment}`; merging tears the environment down.\n\n"
-                 + request_link(state.issue),
+                 f"{appliers_note(load_policy(ctx.settings.policy_file), 'destroys')}\n\n" + request_link(state.issue),
         )
         target.writer.set_labels(pull.number, ["dev-agent", DESTROY_LABEL])  # the destroy workflow runs on it
         count_pull("destroy", created)
@@ -293,9 +303,9 @@ def _pull_body(spec: EnvironmentSpec, state: RequestState, result: Any) -> str:
             f"<!-- dev-agent:request #{state.issue} -->")
 
 
-def _report(result: Any, lock: LockInfo, state: RequestState, failures: list[str], settings: Any) -> str:
+def _report(result: Any, lock: LockInfo, state: RequestState, failures: list[str], settings: Any, appliers: str) -> str:
     body = result.report or "\n".join(["## dev-agent plan", "", "Files:", *(f"- `{p}`" for p in sorted(result.files))])
-    extra = ["", "---", f"**Lock:** `{echo(lock.environment)}` held by {echo(lock.describe())}."]
+    extra = ["", "---", f"**Lock:** `{echo(lock.environment)}` held by {echo(lock.describe())}.", f"**Apply:** {appliers}"]
     extra += [f"**Override:** {echo(rule)} by {echo('@' + o.by)} on {o.at:%Y-%m-%d} — {echo(o.reason, 300)}"
               for rule, o in sorted(state.overrides.items())]
     if not settings.run_checks:
@@ -305,8 +315,8 @@ def _report(result: Any, lock: LockInfo, state: RequestState, failures: list[str
     return f"{REPORT_MARKER}\n{body}\n" + "\n".join(extra)
 
 
-def _check_summary(result: Any, failures: list[str], settings: Any) -> str:
-    lines = [f"{len(result.files)} files generated."]
+def _check_summary(result: Any, failures: list[str], settings: Any, appliers: str) -> str:
+    lines = [f"{len(result.files)} files generated.", appliers]
     lines.append("Checks ran in the bot." if settings.run_checks else "Checks run in the dev-agent-plan workflow.")
     lines += [f"- {f}" for f in failures]
     return "\n".join(lines)

@@ -1,5 +1,6 @@
 """Org policy lists that name teams: membership looked up on GitHub (sandbox + PyGithub + real bot processes);
-refusals answered with a comment; `/dev-agent override` reaches the policy engine and the report."""
+refusals answered with a comment; `/dev-agent override` reaches the policy engine and the report; the `apply`
+list is named to reviewers, needed for `/dev-agent destroy`, and a merge by someone off it is flagged and audited."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import re
 
 import pytest
 
+from bot.audit import STREAM, AuditEvent
 from bot.proposal import REPORT_MARKER, STATUS_MARKER
 from tests.support.bot_stack import BotStack, wait_for
 from tests.support.redis_server import redis_server  # noqa: F401  (fixture)
@@ -18,6 +20,9 @@ tiers:
 request:
   users: []
   teams: [octo/developers]
+apply:
+  users: []
+  teams: [platform]
 override:
   users: []
   teams: [platform]
@@ -51,7 +56,7 @@ def blocking(report: str) -> str:
     return report.split("**Blocking:**", 1)[1] if "**Blocking:**" in report else ""
 
 
-def test_team_members_may_request_and_override_and_others_are_told_why_not(stack):
+def test_team_members_may_request_and_override_and_others_are_told_why_not(stack, redis_server):  # noqa: F811
     issue = stack.open_request("teams-e2e")  # alice: on no user list, member of octo/developers
     pull = stack.wait_for_pull("teams-e2e")
     report = wait_for(lambda: stack.bot_comments(pull["number"], REPORT_MARKER), what="report")[0]["body"]
@@ -78,3 +83,23 @@ def test_team_members_may_request_and_override_and_others_are_told_why_not(stack
     runs = stack.api("GET", f"/commits/{stack.wait_for_pull('teams-e2e')['head']['sha']}/check-runs")["check_runs"]
     assert [r["conclusion"] for r in runs] == ["success"]  # the override was the only blocker
     assert issue["number"] < pull["number"]
+    apply_line = "Merging applies this environment. Org policy `apply` list: teams platform."
+    assert f"**Apply:** {apply_line}" in report and apply_line in runs[0]["output"]["summary"]
+
+    # bob (developers, not platform) may not destroy; his merge stands but is flagged on the PR and audited.
+    denied = stack.comment(pull["number"], "/dev-agent destroy", user="bob")
+    text = reply_to(stack, pull["number"], denied)
+    assert text.startswith(f"<!-- dev-agent:reply:{denied['id']} -->\nNot run:") and "apply\\` list" in text
+    assert "platform" in text and not [p for p in stack.pulls() if p["head"]["ref"] == "dev-agent/destroy--teams-e2e"]
+    stack.sandbox.merge_pull(stack.owner, stack.repo, pull["number"], user="bob")
+    flagged = wait_for(lambda: stack.bot_comments(pull["number"], "dev-agent:unlisted-merge"), what="merge flag")
+    assert len(flagged) == 1 and "bob" in flagged[0]["body"] and "apply\\` list" in flagged[0]["body"]
+    audit = [AuditEvent.model_validate_json(fields[b"event"]) for _id, fields in redis_server.client().xrange(STREAM)]
+    assert [(e.actor, e.pull_request) for e in audit if e.action == "merge" and e.environment == "teams-e2e"] == [
+        ("bob", pull["number"])]
+
+    # alice (platform) may: the destroy PR tells reviewers who may merge it.
+    allowed = stack.comment(issue["number"], "/dev-agent destroy", user="alice")
+    assert "Opened #" in reply_to(stack, issue["number"], allowed)
+    destroy = next(p for p in stack.pulls("open") if p["head"]["ref"] == "dev-agent/destroy--teams-e2e")
+    assert "Merging destroys this environment. Org policy `apply` list: teams platform." in destroy["body"]

@@ -144,6 +144,14 @@ def test_every_verb_has_a_runner_and_every_mutating_verb_needs_authorisation():
     assert ACTIONS["override"] == "override"
 
 
+def test_help_lists_every_verb_with_the_org_policy_list_it_needs():
+    from bot.commands.help import HELP, ROWS
+
+    assert sorted(verb for verb, _usage, _text in ROWS) == sorted(runners())
+    assert "| `/dev-agent destroy` | Open a pull request that removes the environment | `apply` |" in HELP
+    assert "| `/dev-agent unlock` | Release the environment's lock | `request` |" in HELP
+
+
 FORM_BODY = """### Description
 
 staging for payments-api: FastAPI, Postgres 16 <script>alert(1)</script>

@@ -24,7 +24,7 @@ def _parse_since(value: str) -> dt.datetime:
 def register(app: typer.Typer) -> None:
     @app.command("audit")
     def audit(since: str = typer.Option("30d", help="ISO date/time or age (7d, 12h)")) -> None:
-        """Export audit events (request, plan, override, apply, destroy, extend) as JSON lines."""
+        """Export audit events (request, plan, override, apply, destroy, extend, merge) as JSON lines."""
         try:
             start = _parse_since(since)
         except ValueError:
