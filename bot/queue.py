@@ -9,6 +9,9 @@ import threading
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from redis.exceptions import NoScriptError
+
+from bot.redis_pipe import PipelinedRedis
 from bot.webhooks import DEDUPE_TTL_SECONDS, Delivery, MemoryDeduper
 
 log = logging.getLogger(__name__)
@@ -56,6 +59,8 @@ redis.call('SADD', KEYS[4], KEYS[3])
 return 1
 """
 
+_SUBMIT_SHA = hashlib.sha1(_SUBMIT.encode()).hexdigest()
+
 
 def redis_options() -> dict[str, Any]:
     """Client options for the endpoint: short timeouts and one quick retry, so an outage is a fast 503."""
@@ -68,8 +73,8 @@ def redis_options() -> dict[str, Any]:
 class RQQueue:
     """rq queue: jobs survive web restarts and are retried (also after a worker is killed).
 
-    The endpoint talks to Redis through an asyncio client (one per event loop), so waiting on Redis
-    never blocks other deliveries; the job itself is built by rq and stored by one Lua script.
+    The endpoint talks to Redis through `bot.redis_pipe` (one auto-pipelined connection per event loop), so
+    waiting on Redis never blocks other deliveries; the job itself is built by rq and stored by one Lua script.
     """
 
     def __init__(self, url: str, name: str, dedupe_ttl: int = DEDUPE_TTL_SECONDS,
@@ -80,21 +85,20 @@ class RQQueue:
         self.url = url
         self.queue = Queue(name, connection=Redis.from_url(url, **redis_options()))
         self.dedupe_ttl, self.dedupe_prefix = dedupe_ttl, dedupe_prefix
-        self._clients: dict[int, tuple[Any, Any]] = {}
+        self._loop: Any = None
+        self._pipe: PipelinedRedis | None = None
         self._template = self._job_template()
         digest = hashlib.sha256(repr(sorted(self._template.items())).encode()).hexdigest()[:16]
         self._template_key = f"dev-agent:job-template:{name}:{digest}"
 
-    def _async_client(self) -> tuple[Any, Any]:
+    def _client(self) -> PipelinedRedis:
+        """The auto-pipelined client of the running event loop (uvicorn runs one loop per process)."""
         import asyncio
 
-        from redis.asyncio import Redis
-
-        loop = id(asyncio.get_running_loop())
-        if loop not in self._clients:
-            client = Redis.from_url(self.url, **redis_options())
-            self._clients = {loop: (client, client.register_script(_SUBMIT))}
-        return self._clients[loop]
+        loop = asyncio.get_running_loop()
+        if self._loop is not loop:
+            self._loop, self._pipe = loop, PipelinedRedis(self.url)
+        return self._pipe
 
     def _job_template(self) -> dict[str, str | bytes]:
         """The fields every delivery job's rq hash shares, built by rq once: per delivery only its own fields
@@ -127,16 +131,21 @@ class RQQueue:
         keys = [self.dedupe_prefix + delivery.id, self.queue.job_class.key_for(job), self.queue.key,
                 self.queue.redis_queues_keys, self._template_key]
         args = [self.dedupe_ttl, job, *self.delivery_fields(delivery)]
-        client, script = self._async_client()
-        queued = await script(keys=keys, args=args)
+        queued = await self._run_submit(keys, args)
         if queued == -1:
-            await client.hset(self._template_key, mapping=self._template)
-            queued = await script(keys=keys, args=args)
+            await self._client().execute("HSET", self._template_key, *(x for item in self._template.items() for x in item))
+            queued = await self._run_submit(keys, args)
         return queued == 1
 
+    async def _run_submit(self, keys: list[str], args: list[Any]) -> Any:
+        client = self._client()
+        try:
+            return await client.execute("EVALSHA", _SUBMIT_SHA, len(keys), *keys, *args)
+        except NoScriptError:  # a new or restarted Redis: EVAL caches the script for the next EVALSHA
+            return await client.execute("EVAL", _SUBMIT, len(keys), *keys, *args)
+
     async def ready(self) -> bool:
-        client, _ = self._async_client()
-        return bool(await client.ping())
+        return await self._client().execute("PING") == b"PONG"
 
     def depth(self) -> int:
         """Jobs waiting in the rq queue."""
