@@ -62,6 +62,9 @@ class _Protocol(asyncio.Protocol):
     def send(self, args: tuple[Any, ...]) -> asyncio.Future:
         loop = asyncio.get_running_loop()
         future = loop.create_future()
+        if self.lost:
+            future.set_exception(RedisConnectionError("connection to Redis lost"))
+            return future
         self.waiting.append(future)
         if not self.outgoing:
             loop.call_soon(self._flush)
