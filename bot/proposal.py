@@ -255,8 +255,10 @@ def record_proposal(ctx: Any, target: Target, spec: EnvironmentSpec, result: Any
             monthly_cost_usd=result.monthly_cost, expires_on=expires, pr_url=pull.html_url,
             issue_url=target.issue.get("html_url") or None, report=result.report,
         ))
-    ctx.audit.record(AuditEvent(action="plan", actor=target.actor, environment=spec.name, repository=target.full_name,
-                                pull_request=pull.number, detail=f"{len(failures)} blocking finding(s)"))
+    if kind != "extend":  # `/dev-agent extend` records its own `extend` event: nothing was re-planned
+        ctx.audit.record(AuditEvent(action="plan", actor=target.actor, environment=spec.name,
+                                    repository=target.full_name, pull_request=pull.number,
+                                    detail=f"{len(failures)} blocking finding(s)"))
     count_pull(kind, created)
     remaining, _limit = target.writer.requester.rate_limiting  # from the last response's headers
     if remaining >= 0:

@@ -25,6 +25,7 @@ def test_extending_an_applied_environment_moves_only_its_expiry(tmp_path):
         spec = load_spec(repo.checkout / "environments" / ENV / "environment.yaml")
 
         extended = spec.model_copy(update={"expires_on": EXPIRES + dt.timedelta(days=7)})
+        started = dt.datetime.now(dt.timezone.utc)
         propose(ctx, target, RequestState(issue=issue), Derived(extended, {}, [], []), kind="extend")
 
         record = ctx.registry.get(ENV, repo.full_name)
@@ -32,3 +33,4 @@ def test_extending_an_applied_environment_moves_only_its_expiry(tmp_path):
         assert record.expires_on == EXPIRES + dt.timedelta(days=7)
         moved = {"expires_on", "updated_at"}
         assert record.model_dump(exclude=moved) == applied.model_dump(exclude=moved)
+        assert [e.action for e in ctx.audit.since(started)] == []  # no `plan` event: nothing was re-planned
