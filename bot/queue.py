@@ -63,7 +63,8 @@ _SUBMIT_SHA = hashlib.sha1(_SUBMIT.encode()).hexdigest()
 
 
 def redis_options() -> dict[str, Any]:
-    """Client options for the endpoint: short timeouts and one quick retry, so an outage is a fast 503."""
+    """Options for the queue's synchronous client (rq, the job template, queue depth for /metrics): short
+    timeouts and one quick retry, so an outage is answered fast. Deliveries go through `bot.redis_pipe`."""
     from redis.backoff import ConstantBackoff
     from redis.retry import Retry
 
