@@ -11,10 +11,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.budget import money
 from bot.hclread import ParsedFiles
-from bot.pipeline import Verdict
-from bot.planning import Plan
+from bot.pipeline.budget import money
+from bot.pipeline.planning import Plan
+from bot.pipeline.run import Verdict
 from bot.spec import Cloud, EnvironmentSpec
 from policies.checkov.devagent_tables import ENCRYPTION_FLAGS, TAG_PATHS
 from policies.schema import OrgPolicy, Override

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from bot.checks.checkov import framework_result
 from bot.markdown import code_span, escape_cell, escape_text
-from bot.pipeline import CheckResult, PipelineResult, Verdict
-from bot.planning import plan_environment
-from bot.report import GITHUB_COMMENT_LIMIT, render_report
+from bot.pipeline.planning import plan_environment
+from bot.pipeline.report import GITHUB_COMMENT_LIMIT, render_report
+from bot.pipeline.run import CheckResult, PipelineResult, Verdict
 from bot.spec import spec_from_data
 from generators.hcl import Ref, block, render
 

@@ -68,16 +68,16 @@ def register(app: typer.Typer) -> None:
         Exit 0 on success (or when questions were printed), 1 when --check found failures,
         2 on usage errors, 3 when the spec or request is invalid (nothing is written).
         """
-        from bot.budget import BudgetError
         from bot.checks import run_checks
-        from bot.cost.usage import CostInputError
         from bot.cli.check import print_results
-        from bot.pipeline import prepare_plan, run_pipeline
-        from policies.engine import worst
-        from policies.schema import PolicyError, load_policy
+        from bot.cost.usage import CostInputError
+        from bot.pipeline.budget import BudgetError
+        from bot.pipeline.run import prepare_plan, run_pipeline
         from generators import environment_dir
         from generators.output import write_tree
         from generators.workflows import workflow_files
+        from policies.engine import worst
+        from policies.schema import PolicyError, load_policy
 
         if (text is None) == (spec_file is None):
             typer.echo("error: give either the request TEXT or --spec FILE (not both)", err=True)

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from types import ModuleType
 
-from bot.planning import Plan
+from bot.pipeline.planning import Plan
 from bot.settings import Settings
 from bot.spec import Cloud
 from generators.workflows import apply, destroy, drift, expire, plan

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.markdown import code_block, code_span, escape_cell, escape_text, table
-from bot.pipeline import CheckResult, PipelineResult, Verdict
-from bot.planning import Plan
+from bot.pipeline.planning import Plan
+from bot.pipeline.run import CheckResult, PipelineResult, Verdict
 from bot.spec import Tier
 from policies.terraform import resource_lines
 
