@@ -8,9 +8,11 @@ assembled with defaults and checked. Anything a person must decide becomes a que
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from dataclasses import dataclass, field
+from collections.abc import Iterator
 from typing import Any
 
 from bot.regions import DEFAULT_REGION, REGIONS, cloud_of_region
@@ -50,11 +52,55 @@ class Mention:
 @dataclass(frozen=True)
 class Table:
     cat: str
-    patterns: tuple[tuple[re.Pattern[str], Any], ...]
+    patterns: tuple[tuple[re.Pattern[str], Any, tuple[str, ...]], ...]  # (pattern, value, literal prefixes)
 
 
 def _table(cat: str, entries: dict[str, Any], after: str = WB_AFTER) -> Table:
-    return Table(cat, tuple((re.compile(WB_BEFORE + f"(?:{key})" + after), value) for key, value in entries.items()))
+    """Patterns start with the word itself (the word boundary before it is checked by `_words`), so the regex
+    engine can skip ahead to the word's first letters: 5x faster over a long request than a leading lookbehind.
+    A pattern none of whose literal prefixes occurs in the text is not run at all."""
+    return Table(cat, tuple((re.compile(f"(?:{key})" + after), value, _prefixes(key)) for key, value in entries.items()))
+
+
+def _prefixes(key: str) -> tuple[str, ...]:
+    """Literal text each top-level alternative of `key` starts with; () when some alternative has none."""
+    alternatives, depth, current = [], 0, ""
+    for ch in key:
+        if ch == "|" and depth == 0:
+            alternatives.append(current)
+            current = ""
+            continue
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        current += ch
+    alternatives.append(current)
+    prefixes = []
+    for alternative in alternatives:
+        literal = ""
+        for i, ch in enumerate(alternative):
+            if not (ch.isalnum() or ch in " ,-'&/"):
+                break
+            if alternative[i + 1:i + 2] in ("?", "*", "{"):
+                break
+            literal += ch
+        if len(literal) < 2:
+            return ()
+        prefixes.append(literal)
+    return tuple(prefixes)
+
+
+_WORD_BEFORE = frozenset("abcdefghijklmnopqrstuvwxyz0123456789.#+")  # what WB_BEFORE refuses before a word
+
+
+def _words(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """`re.finditer(WB_BEFORE + pattern, text)`, checking the lookbehind by hand."""
+    position = 0
+    while (match := pattern.search(text, position)) is not None:
+        start = match.start()
+        if start and text[start - 1] in _WORD_BEFORE:
+            position = start + 1
+            continue
+        yield match
+        position = match.end() if match.end() > start else start + 1
 
 
 TABLES: tuple[Table, ...] = (
@@ -199,7 +245,9 @@ def parse(text: str) -> Understanding:
     """Understand one request with rules and tables (no network)."""
     check_request(text)
     text = normalize(text)
-    lowered = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a letter whose lower case is longer (İ): keep positions aligned
+        lowered = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
     reading = Reading(text=text, work=lowered)
     reading.refused, spans = find_refusals(text)
     for start, end in spans:
@@ -228,15 +276,34 @@ def _find_region_codes(reading: Reading) -> None:
 def _find_mentions(reading: Reading) -> None:
     found: list[Mention] = []
     for table in TABLES:
-        for pattern, value in table.patterns:
-            for match in pattern.finditer(reading.work):
+        for pattern, value, prefixes in table.patterns:
+            if prefixes and not any(prefix in reading.work for prefix in prefixes):
+                continue
+            for match in _words(pattern, reading.work):
                 found.append(Mention(table.cat, value, *match.span()))
     for match in GO_LANGUAGE.finditer(reading.text):
         if reading.work[match.start():match.end()].strip():
             found.append(Mention("language", "go", *match.span()))
-    # A mention inside a longer one ("redis" in "azure cache for redis") belongs to the longer one.
-    kept = [m for m in found if not any(o.start <= m.start and m.end <= o.end and (o.end - o.start) > (m.end - m.start) for o in found)]
-    reading.mentions.extend(sorted(kept, key=lambda m: (m.start, m.end)))
+    reading.mentions.extend(sorted(_outermost(found), key=lambda m: (m.start, m.end)))
+
+
+def _outermost(found: list[Mention]) -> list[Mention]:
+    """Mentions not inside a longer one ("redis" in "azure cache for redis" belongs to the longer one).
+
+    One sort and one sweep: in (start, -end) order a mention is inside a longer one exactly when an earlier
+    mention with a different span ends at or after it (equal spans are neighbours, so they are skipped as a group).
+    """
+    ordered = sorted(found, key=lambda m: (m.start, -m.end))
+    kept: list[Mention] = []
+    reach = -1  # the furthest end of the mentions before the current group of equal spans
+    group_reach, span = -1, None
+    for mention in ordered:
+        if (mention.start, mention.end) != span:
+            reach, span = max(reach, group_reach), (mention.start, mention.end)
+            group_reach = mention.end
+        if reach < mention.end:
+            kept.append(mention)
+    return kept
 
 
 def _read_versions(reading: Reading) -> None:
@@ -276,9 +343,13 @@ def _group(mention: Mention) -> str | None:
 
 def _drop_corrected(reading: Reading) -> None:
     """`A ... actually make that B`: B replaces A when both are the same kind of thing."""
+    starts = [m.start for m in reading.mentions]  # sorted: mentions are kept in (start, end) order
+    longest = max((m.end - m.start for m in reading.mentions), default=0)
     for marker in CORRECTION.finditer(reading.work):
-        before = [m for m in reading.mentions if m.end <= marker.start() and marker.start() - m.end < 80 and not m.dropped]
-        after = [m for m in reading.mentions if m.start >= marker.end() and m.start - marker.end() < 40 and not m.dropped]
+        near = reading.mentions[bisect.bisect_left(starts, marker.start() - 80 - longest):
+                                bisect.bisect_left(starts, marker.end() + 40)]
+        before = [m for m in near if m.end <= marker.start() and marker.start() - m.end < 80 and not m.dropped]
+        after = [m for m in near if m.start >= marker.end() and m.start - marker.end() < 40 and not m.dropped]
         if not before or not after:
             continue
         group = _group(after[0])
