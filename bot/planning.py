@@ -102,9 +102,15 @@ def plan_environment(spec: EnvironmentSpec, today: dt.date | None = None) -> Pla
     if sizing.cache_nodes > 1 and sizing.cache_node_type in HA_CACHE_TYPE:
         sizing.cache_node_type = HA_CACHE_TYPE[sizing.cache_node_type]
         plan.choose("cache_node_type", sizing.cache_node_type, "high availability needs a replicated cache tier")
-    if spec.ttl_days:
-        start = today or dt.date.today()
-        plan.expires_on = spec.expires_on or start + dt.timedelta(days=spec.ttl_days)
-    elif spec.expires_on:
-        plan.expires_on = spec.expires_on
+    plan.expires_on = effective_expiry(spec, today or dt.date.today())
     return plan
+
+
+def effective_expiry(spec: EnvironmentSpec, today: dt.date) -> dt.date | None:
+    """The date the environment will really be destroyed: `expires_on` when set (it wins over `ttl_days`),
+    else today + `ttl_days`; None when neither is set. Policy judges this date, never one field alone."""
+    if spec.expires_on is not None:
+        return spec.expires_on
+    if spec.ttl_days:
+        return today + dt.timedelta(days=spec.ttl_days)
+    return None

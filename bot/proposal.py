@@ -245,7 +245,9 @@ def record_proposal(ctx: Any, target: Target, spec: EnvironmentSpec, result: Any
     from bot.metrics import GITHUB_RATE_LIMIT_REMAINING, MONTHLY_COST
     from bot.registry import EnvironmentRecord
 
-    expires = spec.expires_on or (target.when.date() + dt.timedelta(days=spec.ttl_days) if spec.ttl_days else None)
+    from bot.planning import effective_expiry
+
+    expires = effective_expiry(spec, target.when.date())
     if kind == "extend":  # the environment exists already: only its expiry moves (status, owner and PR stay)
         ctx.registry.upsert(EnvironmentRecord(name=spec.name, repository=target.full_name, expires_on=expires))
     else:

@@ -7,6 +7,8 @@ become warnings when an authorised person overrides them with a reason.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -14,7 +16,7 @@ from typing import Any
 from bot.budget import money
 from bot.hclread import ParsedFiles
 from bot.pipeline import Verdict
-from bot.planning import Plan
+from bot.planning import Plan, effective_expiry
 from bot.spec import Cloud, EnvironmentSpec
 from policies.checkov.devagent_tables import ENCRYPTION_FLAGS, TAG_PATHS
 from policies.schema import OrgPolicy, Override
@@ -45,6 +47,8 @@ class Subject:
     cost: dict[str, Any] | None = None
     requester: str | None = None
     requester_teams: tuple[str, ...] = ()
+    today: dt.date = dataclasses.field(default_factory=dt.date.today)
+    expires_on: dt.date | None = None  # the effective expiry (bot.planning.effective_expiry)
 
     @property
     def monthly_cost(self) -> float | None:
@@ -96,16 +100,15 @@ def region_allowed(policy: OrgPolicy, s: Subject) -> Verdict | None:
 
 
 def ttl_within_tier(policy: OrgPolicy, s: Subject) -> Verdict:
+    """Judges the effective expiry (`expires_on` wins over `ttl_days`), as the lifetime from today."""
     limit = policy.tier(s.spec.tier).max_ttl_days
     tier = s.spec.tier.value
+    expires = s.expires_on
+    lifetime = None if expires is None else (expires - s.today).days
+    shown = "no TTL" if expires is None else f"{lifetime} days (until {expires.isoformat()})"
     if limit is None:
-        return Verdict(
-            rule="ttl-within-tier",
-            outcome="pass",
-            value=str(s.spec.ttl_days or "none"),
-            message=f"{tier} has no TTL limit",
-        )
-    if s.spec.ttl_days is None and s.spec.expires_on is None:
+        return Verdict(rule="ttl-within-tier", outcome="pass", value=shown, message=f"{tier} has no TTL limit")
+    if lifetime is None:
         return Verdict(
             rule="ttl-within-tier",
             outcome="warn",
@@ -113,17 +116,17 @@ def ttl_within_tier(policy: OrgPolicy, s: Subject) -> Verdict:
             message=f"{tier} environments should expire (at most {limit} days)",
             fix=f"set ttl_days <= {limit}",
         )
-    if s.spec.ttl_days is not None and s.spec.ttl_days > limit:
+    if lifetime > limit or lifetime < 1:
+        source = "expires_on" if s.spec.expires_on is not None else "ttl_days"
         return Verdict(
             rule="ttl-within-tier",
             outcome="fail",
-            value=f"{s.spec.ttl_days} days",
-            message=f"{tier} environments live at most {limit} days",
-            fix=f"set ttl_days <= {limit}",
+            value=shown,
+            message=f"{tier} environments live at most {limit} days" if lifetime > limit else
+            "the environment would expire before it is created",
+            fix=f"set ttl_days <= {limit}" + (" and remove expires_on (it wins over ttl_days)" if source == "expires_on" else ""),
         )
-    return Verdict(
-        rule="ttl-within-tier", outcome="pass", value=f"{s.spec.ttl_days or s.spec.expires_on} (max {limit} days)"
-    )
+    return Verdict(rule="ttl-within-tier", outcome="pass", value=f"{shown} (max {limit} days)")
 
 
 def budget_within_tier(policy: OrgPolicy, s: Subject) -> Verdict | None:
@@ -537,13 +540,17 @@ def evaluate(
     requester_teams: Iterable[str] = (),
     overrides: Iterable[Override] = (),
     parsed: ParsedFiles | None = None,
+    today: dt.date | None = None,
 ) -> list[Verdict]:
     """Every applicable rule's verdict, overrides applied (built-in guards excepted).
 
     `parsed` is the parse of `files` when the caller already has it (the pipeline parses once for cost and policy)."""
     spec = plan.spec if isinstance(plan, Plan) else plan
+    today = today or dt.date.today()
     subject = Subject(
         spec=spec,
+        today=today,
+        expires_on=plan.expires_on if isinstance(plan, Plan) else effective_expiry(spec, today),
         terraform=parse_terraform(files, parsed) if files is not None else None,
         cost=cost,
         requester=requester,
