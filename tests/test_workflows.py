@@ -121,8 +121,7 @@ def test_apply_is_serialised_per_environment_and_prod_needs_approval() -> None:
     assert wf["on"]["push"]["paths"] == ["environments/**"]
     for job_name in ("apply", "apply-production"):
         job = wf["jobs"][job_name]
-        assert job["concurrency"] == {"group": "dev-agent-${{ matrix.environment }}", "cancel-in-progress": False,
-                                      "queue": "max"}
+        assert job["concurrency"] == {"group": "dev-agent-${{ matrix.environment }}", "cancel-in-progress": False}
         assert job["needs"] == "changes"
         assert any('dev-agent apply "environments/${ENVIRONMENT}"' in s.get("run", "") for s in job["steps"])
     assert wf["jobs"]["apply-production"]["environment"] == "production"

@@ -171,7 +171,10 @@ def per_environment_job(
 ) -> dict[str, Any]:
     """A job run once per environment listed in `needs.changes.outputs.<output>`.
 
-    Jobs that change infrastructure never cancel each other: they queue (FIFO) per environment.
+    Jobs that change infrastructure never cancel a running one: one runs per environment at a time. A newer
+    pending job of the same environment replaces an older pending one (GitHub's default); it applies the
+    environment at a later commit of the default branch, which holds the older change too. (`queue: max` would
+    keep both, but act 0.2.89 cannot load a workflow using it: nektos/act#6095.)
     """
     job: dict[str, Any] = {
         "name": f"{name} ${{{{ matrix.environment }}}}",
@@ -183,8 +186,6 @@ def per_environment_job(
         "strategy": {"fail-fast": False, "matrix": {"include": f"${{{{ fromJSON(needs.changes.outputs.{output}) }}}}"}},
         "concurrency": {"group": f"dev-agent-${{{{ matrix.environment }}}}{group_suffix}", "cancel-in-progress": cancel},
     }
-    if not cancel:
-        job["concurrency"]["queue"] = "max"  # pending runs wait in order instead of replacing each other
     if production:
         job["environment"] = "production"
     job["steps"] = steps
