@@ -13,6 +13,8 @@ from typing import Any
 
 import yaml
 
+from bot.usertext import readable
+
 REQUEST_LABEL = "environment-request"
 MENTION = "/dev-agent"
 NO_RESPONSE = "_No response_"
@@ -28,7 +30,7 @@ FORM_FIELDS: dict[str, str | None] = {
     "time to live (days)": "ttl_days",
 }
 _SECTION = re.compile(r"^###[ \t]+(.+?)[ \t]*$", re.MULTILINE)
-_SPEC_FENCE = re.compile(r"^(```|~~~)[ \t]*(yaml|yml|json)[ \t]*\n(.*?)\n\1[ \t]*$", re.MULTILINE | re.DOTALL)
+_SPEC_OPEN = re.compile(r"(```|~~~)[ \t]*(yaml|yml|json)[ \t]*")
 # the line bot/request_issues.py adds to issues filed through the API (not part of the request)
 API_NOTE = "_Requested through the dev-agent API for @{login}._"
 _API_NOTE = re.compile(r"^_Requested through the dev-agent API for @[A-Za-z0-9-]{1,39}\._[ \t]*$\n?", re.MULTILINE)
@@ -56,17 +58,18 @@ def is_environment_request(issue: dict[str, Any]) -> bool:
 
 def parse_issue_body(body: str) -> IssueRequest:
     """Split an issue body into free text, form fields and an optional fenced spec."""
-    body = _API_NOTE.sub("", body or "")
+    body = _API_NOTE.sub("", readable(body or ""))
     spec_data = None
-    fence = _SPEC_FENCE.search(body)
+    fence = _spec_fence(body)
     if fence:
+        start, end, language, text = fence
         try:
-            spec_data = json.loads(fence.group(3)) if fence.group(2) == "json" else yaml.safe_load(fence.group(3))
+            spec_data = json.loads(text) if language == "json" else yaml.safe_load(text)
         except (yaml.YAMLError, json.JSONDecodeError) as exc:
-            raise FormError(f"the fenced {fence.group(2)} spec in the issue is not valid: {exc}") from None
+            raise FormError(f"the fenced {language} spec in the issue is not valid: {exc}") from None
         if not isinstance(spec_data, dict):
             raise FormError("the fenced spec in the issue must be a mapping of spec fields")
-        body = body[: fence.start()] + body[fence.end():]
+        body = body[:start] + body[end:]
     sections = _form_sections(body)
     if not sections:
         return IssueRequest(text=body.replace(MENTION, " ").strip(), spec_data=spec_data)
@@ -83,6 +86,23 @@ def parse_issue_body(body: str) -> IssueRequest:
         else:
             fields[key] = value.strip().lower() if key != "name" else value.strip()
     return IssueRequest(text=text, fields=fields, spec_data=spec_data)
+
+
+def _spec_fence(body: str) -> tuple[int, int, str, str] | None:
+    """(start, end, language, text) of the first fenced yaml/yml/json block closed by the same fence; one pass."""
+    opened: tuple[int, int, str, str] | None = None  # (start, text start, fence, language)
+    position = 0
+    for line in body.splitlines(keepends=True):
+        content = line.rstrip("\r\n")
+        if opened is None:
+            match = _SPEC_OPEN.fullmatch(content)
+            if match:
+                opened = (position, position + len(line), match.group(1), match.group(2))
+        elif content.rstrip(" \t") == opened[2]:
+            start, text_start, _, language = opened
+            return start, position + len(content), language, body[text_start:max(text_start, position - 1)]
+        position += len(line)
+    return None
 
 
 def _form_sections(body: str) -> dict[str, str]:

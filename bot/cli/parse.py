@@ -23,10 +23,16 @@ def result_json(result: Understanding) -> dict[str, Any]:
             "fallback_reason": result.fallback_reason,
             "refused": result.refused,
             "notes": result.notes,
+            "requirements": _requirements(result),
         }
     document = result.spec.model_dump(mode="json", exclude_none=True)
-    document.update(engine=result.engine, fallback_reason=result.fallback_reason, refused=result.refused, notes=result.notes)
+    document.update(engine=result.engine, fallback_reason=result.fallback_reason, refused=result.refused, notes=result.notes,
+                    requirements=_requirements(result))
     return document
+
+
+def _requirements(result: Understanding) -> list[dict[str, Any]]:
+    return [row.model_dump(mode="json", exclude_none=True) for row in result.requirements]
 
 
 def summary(result: Understanding) -> str:
@@ -62,6 +68,11 @@ def summary(result: Understanding) -> str:
             lines.append(f"  lifetime:   {spec.ttl_days} days")
         if spec.owner:
             lines.append(f"  owner:      {spec.owner}")
+    if result.requirements:
+        lines.append("  requirements:")
+        lines += [f"    {row.status.value:<11} {row.label} ({row.words!r})"
+                  + (f" -> {row.where}" if row.where else "") + (f": {row.reason}" if row.reason else "")
+                  for row in result.requirements]
     lines += [f"  refused: {r}" for r in result.refused]
     lines += [f"  note: {n}" for n in result.notes]
     engine = result.engine + (f" (fallback: {result.fallback_reason})" if result.fallback_reason else "")
