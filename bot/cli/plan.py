@@ -55,7 +55,7 @@ def _understand(text: str, settings: Settings, as_json: bool) -> EnvironmentSpec
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("plan")
+    @app.command("plan", epilog="Examples:\n\n  dev-agent plan \"dev env for a django app with postgres on GCP, budget 200/month\" --out ./out\n\n  dev-agent plan --spec environment.yaml --out ./out --check")
     def plan(
         text: str | None = typer.Argument(None, help="The request in plain language."),
         spec_file: Path | None = typer.Option(None, "--spec", help="environment.yaml (or JSON) instead of text."),
@@ -70,6 +70,7 @@ def register(app: typer.Typer) -> None:
         """
         from bot.checks import run_checks
         from bot.cli.check import print_results
+        from bot.cost.coverage import UnpricedRegion
         from bot.cost.usage import CostInputError
         from bot.pipeline.budget import BudgetError
         from bot.pipeline.run import prepare_plan, run_pipeline
@@ -103,7 +104,7 @@ def register(app: typer.Typer) -> None:
                 raise typer.Exit(EXIT_OK)
         try:
             environment = prepare_plan(spec, policy)
-        except BudgetError as exc:
+        except (BudgetError, UnpricedRegion) as exc:
             typer.echo(f"refused: {exc}", err=True)
             raise typer.Exit(EXIT_FAILED) from None
         except CostInputError as exc:

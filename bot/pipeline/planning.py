@@ -76,7 +76,13 @@ HA_CACHE_TYPE: dict[str, str] = {"BASIC": "STANDARD_HA", "Basic_C0": "Standard_C
 
 
 def plan_environment(spec: EnvironmentSpec, today: dt.date | None = None) -> Plan:
-    """Default plan for a spec: tier-appropriate sizes, Multi-AZ only where asked or in prod."""
+    """Default plan for a spec: tier-appropriate sizes, Multi-AZ only where asked or in prod.
+
+    Raises UnpricedRegion (a ValueError naming the priced regions) for a region the cost catalog does not
+    cover, or an offer whose resources have no sourced price: they could only be estimated as $0."""
+    from bot.cost.coverage import check_spec
+
+    check_spec(spec)
     defaults = DEFAULT_SIZING[(spec.cloud, spec.tier)]
     replicas_per_node = 4
     node_count = max(1, -(-spec.compute.min_replicas // replicas_per_node))
@@ -102,9 +108,15 @@ def plan_environment(spec: EnvironmentSpec, today: dt.date | None = None) -> Pla
     if sizing.cache_nodes > 1 and sizing.cache_node_type in HA_CACHE_TYPE:
         sizing.cache_node_type = HA_CACHE_TYPE[sizing.cache_node_type]
         plan.choose("cache_node_type", sizing.cache_node_type, "high availability needs a replicated cache tier")
-    if spec.ttl_days:
-        start = today or dt.date.today()
-        plan.expires_on = spec.expires_on or start + dt.timedelta(days=spec.ttl_days)
-    elif spec.expires_on:
-        plan.expires_on = spec.expires_on
+    plan.expires_on = effective_expiry(spec, today or dt.date.today())
     return plan
+
+
+def effective_expiry(spec: EnvironmentSpec, today: dt.date) -> dt.date | None:
+    """The date the environment will really be destroyed: `expires_on` when set (it wins over `ttl_days`),
+    else today + `ttl_days`; None when neither is set. Policy judges this date, never one field alone."""
+    if spec.expires_on is not None:
+        return spec.expires_on
+    if spec.ttl_days:
+        return today + dt.timedelta(days=spec.ttl_days)
+    return None

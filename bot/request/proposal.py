@@ -125,9 +125,13 @@ def derive_spec(issue: dict[str, Any], state: RequestState, settings: Any,
     if questions and not all(k in data for k in ("name", "cloud", "region")):
         return Derived(None, data, questions, notes)
     try:
-        return Derived(spec_from_data(data, "request"), data, [], notes)
+        spec = spec_from_data(data, "request")
     except SpecError as exc:
         return Derived(None, data, questions or exc.errors, notes)
+    from bot.cost.coverage import spec_refusal
+
+    refusal = spec_refusal(spec)
+    return Derived(None, data, [refusal], notes) if refusal else Derived(spec, data, [], notes)
 
 
 def _understand(text: str, settings: Any) -> tuple[dict[str, Any], list[str], list[str]]:
@@ -242,10 +246,11 @@ def record_proposal(ctx: Any, target: Target, spec: EnvironmentSpec, result: Any
                     failures: list[str], kind: Kind = "request") -> None:
     """Registry record, audit event and metrics for a PR just opened or updated."""
     from bot.metrics import GITHUB_RATE_LIMIT_REMAINING, MONTHLY_COST
+    from bot.pipeline.planning import effective_expiry
     from bot.store.audit import AuditEvent
     from bot.store.registry import EnvironmentRecord
 
-    expires = spec.expires_on or (target.when.date() + dt.timedelta(days=spec.ttl_days) if spec.ttl_days else None)
+    expires = effective_expiry(spec, target.when.date())
     if kind == "extend":  # the environment exists already: only its expiry moves (status, owner and PR stay)
         ctx.registry.upsert(EnvironmentRecord(name=spec.name, repository=target.full_name, expires_on=expires))
     else:
