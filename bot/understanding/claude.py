@@ -3,7 +3,8 @@
 Any failure (timeout, API error, no tool call, a reply that does not validate) falls back to the
 deterministic engine, and the result says so in `engine` and `fallback_reason`. The request text is
 sent as quoted data; refusals come from the same text guard as the deterministic engine, and the
-spec model itself cannot express network rules, so a model reply can never open anything.
+spec model itself cannot express network rules, so a model reply can never open anything. A reply that
+validates is still checked against the request text (`bot.understanding.crosscheck`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from bot.metrics import MODEL_CALLS, MODEL_FALLBACKS
 from bot.settings import Settings
 from bot.spec import SpecError, json_schema, spec_from_data
 from bot.understanding import Understanding, deterministic
+from bot.understanding.crosscheck import crosscheck
 from bot.understanding.guard import find_refusals, normalize
 
 ENGINE = "claude"
@@ -66,8 +68,9 @@ def parse(text: str, settings: Settings) -> Understanding:
     except SpecError as exc:
         return _fall_back(fallback, "invalid_reply", "model reply did not validate: " + "; ".join(exc.errors))
     refused, _ = find_refusals(normalize(text))
+    spec, flags = crosscheck(normalize(text), spec, fallback)
     MODEL_CALLS.labels(outcome="ok").inc()
-    return Understanding(spec=spec, refused=refused, notes=[f"understood by {settings.model}"], engine=ENGINE)
+    return Understanding(spec=spec, refused=refused, notes=[f"understood by {settings.model}", *flags], engine=ENGINE)
 
 
 class _NoToolCall(Exception):
