@@ -69,6 +69,7 @@ def register(app: typer.Typer) -> None:
         2 on usage errors, 3 when the spec or request is invalid (nothing is written).
         """
         from bot.budget import BudgetError
+        from bot.cost.coverage import UnpricedRegion
         from bot.checks import run_checks
         from bot.cost.usage import CostInputError
         from bot.cli.check import print_results
@@ -103,7 +104,7 @@ def register(app: typer.Typer) -> None:
                 raise typer.Exit(EXIT_OK)
         try:
             environment = prepare_plan(spec, policy)
-        except BudgetError as exc:
+        except (BudgetError, UnpricedRegion) as exc:
             typer.echo(f"refused: {exc}", err=True)
             raise typer.Exit(EXIT_FAILED) from None
         except CostInputError as exc:
