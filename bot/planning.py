@@ -76,7 +76,13 @@ HA_CACHE_TYPE: dict[str, str] = {"BASIC": "STANDARD_HA", "Basic_C0": "Standard_C
 
 
 def plan_environment(spec: EnvironmentSpec, today: dt.date | None = None) -> Plan:
-    """Default plan for a spec: tier-appropriate sizes, Multi-AZ only where asked or in prod."""
+    """Default plan for a spec: tier-appropriate sizes, Multi-AZ only where asked or in prod.
+
+    Raises UnpricedRegion (a ValueError naming the priced regions) for a region the cost catalog does not
+    cover, or an offer whose resources have no sourced price: they could only be estimated as $0."""
+    from bot.cost.coverage import check_spec
+
+    check_spec(spec)
     defaults = DEFAULT_SIZING[(spec.cloud, spec.tier)]
     replicas_per_node = 4
     node_count = max(1, -(-spec.compute.min_replicas // replicas_per_node))
@@ -102,6 +108,10 @@ def plan_environment(spec: EnvironmentSpec, today: dt.date | None = None) -> Pla
     if sizing.cache_nodes > 1 and sizing.cache_node_type in HA_CACHE_TYPE:
         sizing.cache_node_type = HA_CACHE_TYPE[sizing.cache_node_type]
         plan.choose("cache_node_type", sizing.cache_node_type, "high availability needs a replicated cache tier")
+    if spec.compliance:
+        from policies.profiles import apply
+
+        apply(plan)  # the frameworks' log and backup retention lengths
     plan.expires_on = effective_expiry(spec, today or dt.date.today())
     return plan
 

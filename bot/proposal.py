@@ -138,6 +138,11 @@ def derive_spec(issue: dict[str, Any], state: RequestState, settings: Any,
         spec = spec_from_data(data, "request")
     except SpecError as exc:
         return Derived(None, data, questions or exc.errors, notes, refused)
+    from bot.cost.coverage import spec_refusal
+
+    refusal = spec_refusal(spec)
+    if refusal:
+        return Derived(None, data, [refusal], notes, refused)
     if request.spec_data is None:
         notes += _unwritten(spec, text, {*request.fields, *every}, notes)
     return Derived(spec, data, [], notes, refused)

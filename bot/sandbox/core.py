@@ -24,6 +24,11 @@ class RateWindow:
     reset: int
 
 
+def subscribed(events: list[str], event: str) -> bool:
+    """An App's hook gets the events it subscribes to, and always its own installation events."""
+    return event in events or event.startswith("installation")
+
+
 class SandboxCore:
     def __init__(self, root: Path):
         self.state = State(root)
@@ -84,7 +89,7 @@ class SandboxCore:
             else:
                 candidates = [installation] if installation else self.state.installations_for(repo) if repo else []
                 inst = next((i for i in candidates if i and i.app.id == hook.app_id), None)
-                if inst is None:
+                if inst is None or not subscribed(inst.app.events, event):
                     continue
                 target = (hook.app_id, "integration")
             payload = build(shapes)
