@@ -92,7 +92,7 @@ def demo_repository(gh: Any, state_dir: Path, **settings: Any) -> tuple[dict[str
     return app, Settings(**{
         "github_api_url": gh.url, "github_app_id": app["id"], "github_private_key": app["private_key_pem"],
         "webhook_secret": WEBHOOK_SECRET, "bot_login": app["bot_login"], "redis_url": None,
-        "state_dir": state_dir, "run_checks": True, **settings,
+        "state_dir": state_dir, "run_checks": True, "sandbox": True, **settings,
     })
 
 

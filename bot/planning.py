@@ -76,7 +76,13 @@ HA_CACHE_TYPE: dict[str, str] = {"BASIC": "STANDARD_HA", "Basic_C0": "Standard_C
 
 
 def plan_environment(spec: EnvironmentSpec, today: dt.date | None = None) -> Plan:
-    """Default plan for a spec: tier-appropriate sizes, Multi-AZ only where asked or in prod."""
+    """Default plan for a spec: tier-appropriate sizes, Multi-AZ only where asked or in prod.
+
+    Raises UnpricedRegion (a ValueError naming the priced regions) for a region the cost catalog does not
+    cover, or an offer whose resources have no sourced price: they could only be estimated as $0."""
+    from bot.cost.coverage import check_spec
+
+    check_spec(spec)
     defaults = DEFAULT_SIZING[(spec.cloud, spec.tier)]
     replicas_per_node = 4
     node_count = max(1, -(-spec.compute.min_replicas // replicas_per_node))

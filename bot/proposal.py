@@ -125,9 +125,13 @@ def derive_spec(issue: dict[str, Any], state: RequestState, settings: Any,
     if questions and not all(k in data for k in ("name", "cloud", "region")):
         return Derived(None, data, questions, notes)
     try:
-        return Derived(spec_from_data(data, "request"), data, [], notes)
+        spec = spec_from_data(data, "request")
     except SpecError as exc:
         return Derived(None, data, questions or exc.errors, notes)
+    from bot.cost.coverage import spec_refusal
+
+    refusal = spec_refusal(spec)
+    return Derived(None, data, [refusal], notes) if refusal else Derived(spec, data, [], notes)
 
 
 def _understand(text: str, settings: Any) -> tuple[dict[str, Any], list[str], list[str]]:

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from bot.cost.coverage import unpriced
 from bot.markdown import code_block, code_span, escape_cell, escape_text, table
 from bot.pipeline import CheckResult, PipelineResult, Verdict
 from bot.planning import Plan
@@ -135,7 +136,9 @@ def _summary(result: PipelineResult, verdicts: list[Verdict]) -> list[Block]:
             if spec.budget_monthly_usd
             else ""
         )
-        lines.append(f"- **Monthly estimate**: {_money(cost)}{budget}")
+        missing = unpriced(result.cost or {})
+        partial = f" — **partial**: {len(missing)} item(s) unpriced, see the cost section" if missing else ""
+        lines.append(f"- **Monthly estimate**: {_money(cost)}{budget}{partial}")
     elif spec.budget_monthly_usd:
         lines.append(f"- **Budget**: {_money(spec.budget_monthly_usd)}/month (no estimate yet)")
     lines.append(
@@ -188,6 +191,11 @@ def _cost(result: PipelineResult) -> list[Block]:
     rows = [[code_span(r.get("name", "?"), True), _money(r.get("monthlyCost"))] for r in priced]
     rows.append(["**Total**", f"**{_money(total)}**"])
     blocks = _chunked_table(["Resource", "Monthly cost"], rows, ["l", "r"], fold=None, heading=head)
+    missing = unpriced(result.cost)
+    if missing:
+        blocks.append(Block("> [!WARNING]\n> **The total is a partial sum**: these have no sourced price and are not "
+                            "included, so the cost rules cannot pass:\n"
+                            + "\n".join(f"> - {escape_text(m)}" for m in missing)))
     detail = []
     for r in priced:
         components = list(r.get("costComponents") or [])

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.budget import money
+from bot.cost.coverage import unpriced
 from bot.hclread import ParsedFiles
 from bot.pipeline import Verdict
 from bot.planning import Plan, effective_expiry
-from bot.spec import Cloud, EnvironmentSpec
+from bot.spec import Cloud, EnvironmentSpec, Tier
 from policies.checkov.devagent_tables import ENCRYPTION_FLAGS, TAG_PATHS
 from policies.schema import OrgPolicy, Override
 from policies.terraform import Resource, Terraform, blocks, first, parse_terraform
@@ -459,25 +460,35 @@ def terraform_parses(policy: OrgPolicy, s: Subject) -> Verdict | None:
 # --- rules over the estimate ---------------------------------------------------------------------
 
 
-def _cost_under(rule: str, cost: float | None, cap: float | None, what: str, fix: str) -> Verdict | None:
-    """Pass when the monthly estimate is at most `cap`; nothing to say when either is unknown."""
+def _cost_under(rule: str, s: Subject, cap: float | None, what: str, fix: str) -> Verdict | None:
+    """Pass when the monthly estimate is at most `cap`; nothing to say when either is unknown.
+
+    An estimate with unpriced resources is a partial sum: it never passes (warn, or fail in prod)."""
+    cost = s.monthly_cost
     if cost is None or cap is None:
         return None
-    if cost <= cap:
-        return Verdict(rule=rule, outcome="pass", value=f"{money(cost)} <= {money(cap)}")
-    return Verdict(rule=rule, outcome="fail", value=f"{money(cost)}/month",
-                   message=f"above {what} of {money(cap)}/month", fix=fix)
+    if cost > cap:
+        return Verdict(rule=rule, outcome="fail", value=f"{money(cost)}/month",
+                       message=f"above {what} of {money(cap)}/month", fix=fix)
+    missing = unpriced(s.cost or {})
+    if missing:
+        shown = "; ".join(missing[:5]) + (f" (+{len(missing) - 5} more)" if len(missing) > 5 else "")
+        return Verdict(rule=rule, outcome="fail" if s.spec.tier == Tier.prod else "warn",
+                       value=f"{money(cost)}+ (partial) <= {money(cap)}",
+                       message=f"the estimate is incomplete, so {what} cannot be confirmed: {shown}",
+                       fix="price the missing resources (bot/cost/catalog) or use a priced region/type")
+    return Verdict(rule=rule, outcome="pass", value=f"{money(cost)} <= {money(cap)}")
 
 
 def cost_within_tier(policy: OrgPolicy, s: Subject) -> Verdict | None:
-    return _cost_under("cost-within-tier", s.monthly_cost, policy.tier(s.spec.tier).max_monthly_usd,
+    return _cost_under("cost-within-tier", s, policy.tier(s.spec.tier).max_monthly_usd,
                        f"the {s.spec.tier.value} cap",
                        "shrink the environment (smaller classes, single-AZ, fewer nodes) or ask for an override")
 
 
 def cost_within_budget(policy: OrgPolicy, s: Subject) -> Verdict | None:
     cost = s.monthly_cost
-    return _cost_under("cost-within-budget", cost, s.spec.budget_monthly_usd, "the requested budget",
+    return _cost_under("cost-within-budget", s, s.spec.budget_monthly_usd, "the requested budget",
                        f"raise budget_monthly_usd to at least {cost or 0:.0f} or ask for less")
 
 

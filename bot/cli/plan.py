@@ -55,7 +55,7 @@ def _understand(text: str, settings: Settings, as_json: bool) -> EnvironmentSpec
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("plan")
+    @app.command("plan", epilog="Examples:\n\n  dev-agent plan \"dev env for a django app with postgres on GCP, budget 200/month\" --out ./out\n\n  dev-agent plan --spec environment.yaml --out ./out --check")
     def plan(
         text: str | None = typer.Argument(None, help="The request in plain language."),
         spec_file: Path | None = typer.Option(None, "--spec", help="environment.yaml (or JSON) instead of text."),
@@ -69,6 +69,7 @@ def register(app: typer.Typer) -> None:
         2 on usage errors, 3 when the spec or request is invalid (nothing is written).
         """
         from bot.budget import BudgetError
+        from bot.cost.coverage import UnpricedRegion
         from bot.checks import run_checks
         from bot.cost.usage import CostInputError
         from bot.cli.check import print_results
@@ -103,7 +104,7 @@ def register(app: typer.Typer) -> None:
                 raise typer.Exit(EXIT_OK)
         try:
             environment = prepare_plan(spec, policy)
-        except BudgetError as exc:
+        except (BudgetError, UnpricedRegion) as exc:
             typer.echo(f"refused: {exc}", err=True)
             raise typer.Exit(EXIT_FAILED) from None
         except CostInputError as exc:

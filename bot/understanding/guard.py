@@ -123,20 +123,22 @@ def check_request(text: object) -> str:
 
 def find_refusals(text: str) -> tuple[list[str], list[tuple[int, int]]]:
     """Refused asks (with reasons) and the text spans to blank out (qualifiers only, where a lookahead keeps the noun)."""
-    reasons: list[str] = []
-    spans: list[tuple[int, int]] = []
+    found = refusal_spans(text)
+    return list(dict.fromkeys(reason for _, _, reason in found)), [(start, end) for start, end, _ in found]
+
+
+def refusal_spans(text: str) -> list[tuple[int, int, str]]:
+    """Each refused ask: its span in `text` and the reason."""
+    found: list[tuple[int, int, str]] = []
     for refusal in REFUSALS:
         for match in refusal.pattern.finditer(text):
-            if any(s <= match.start() < e for s, e in spans):
+            if any(s <= match.start() < e for s, e, _ in found):
                 continue
             groups = match.groupdict()
             port = groups.get("port")
             what = f"port {port}" if port else _what(groups.get("what"))
-            reason = refusal.reason.format(what=what)
-            if reason not in reasons:
-                reasons.append(reason)
-            spans.append(match.span())
-    return reasons, spans
+            found.append((match.start(), match.end(), refusal.reason.format(what=what)))
+    return found
 
 
 def _what(word: str | None) -> str:

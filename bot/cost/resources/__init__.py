@@ -36,6 +36,8 @@ PRICED: dict[str, str] = {
     "aws_sqs_queue": "aws.sqs_queue",
     "aws_secretsmanager_secret": "aws.secretsmanager_secret",
     "aws_apigatewayv2_api": "aws.apigatewayv2_api",
+    "aws_kms_key": "aws.kms_key",
+    "aws_wafv2_web_acl": "aws.wafv2_web_acl",
     "google_container_cluster": "gcp.container_cluster",
     "google_container_node_pool": "gcp.container_node_pool",
     "google_compute_instance": "gcp.compute_instance",
@@ -45,6 +47,12 @@ PRICED: dict[str, str] = {
     "google_pubsub_topic": "gcp.pubsub_topic",
     "google_storage_bucket": "gcp.storage_bucket",
     "google_cloud_run_v2_service": "gcp.cloud_run_v2_service",
+    "google_secret_manager_secret": "gcp.secret_manager_secret",
+    "google_secret_manager_secret_version": "gcp.secret_manager_secret_version",
+    "google_logging_project_sink": "gcp.logging",
+    "google_logging_project_bucket_config": "gcp.logging",
+    "google_vpc_access_connector": "gcp.vpc_access_connector",
+    "google_cloudfunctions2_function": "gcp.cloudfunctions2_function",
     "azurerm_kubernetes_cluster": "azure.kubernetes_cluster",
     "azurerm_kubernetes_cluster_node_pool": "azure.kubernetes_cluster_node_pool",
     "azurerm_linux_virtual_machine": "azure.linux_virtual_machine",
@@ -58,6 +66,11 @@ PRICED: dict[str, str] = {
     "azurerm_linux_function_app": "azure.linux_function_app",
     "azurerm_container_app": "azure.container_app",
     "azurerm_log_analytics_workspace": "azure.log_analytics_workspace",
+    "azurerm_private_endpoint": "azure.private_endpoint",
+    "azurerm_private_dns_zone": "azure.private_dns_zone",
+    "azurerm_monitor_diagnostic_setting": "azure.monitor_diagnostic_setting",
+    "azurerm_eventhub_namespace": "azure.eventhub_namespace",
+    "azurerm_cosmosdb_mongo_database": "azure.cosmosdb_mongo_database",
 }
 
 _cache: dict[str, Callable[[Ctx], Priced | None]] = {}

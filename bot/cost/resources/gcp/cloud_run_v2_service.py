@@ -1,5 +1,6 @@
 """google_cloud_run_v2_service: request-based billing (CPU idles between requests) or instance-based
-billing (``cpu_idle = false``), as Infracost computes them."""
+billing (``cpu_idle = false``), as Infracost computes them. Unlike Infracost, request-based services with
+``min_instance_count > 0`` also show their minimum instances at the idle rate (they are billed all month)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,17 @@ def _first(value) -> dict:
     if isinstance(value, list):
         value = value[0] if value else {}
     return value if isinstance(value, dict) else {}
+
+
+def idle_minimum(ctx: Ctx, count: float, cpu: float, mem: float) -> list[Component]:
+    """Request-based billing still charges minimum instances while idle (the idle rate), all month."""
+    if count <= 0:
+        return []
+    seconds = count * 730 * 3600
+    return [Component("Minimum instances idle CPU", "vCPU-seconds", ctx.price("google_ops", "run.idle.vcpu_s"),
+                      seconds * cpu),
+            Component("Minimum instances idle memory", "GiB-seconds", ctx.price("google_ops", "run.idle.gib_s"),
+                      seconds * mem)]
 
 
 def price(ctx: Ctx) -> Priced:
@@ -60,4 +72,5 @@ def price(ctx: Ctx) -> Priced:
         Component(f"Memory allocation time ({tier})", "GiB-seconds", ctx.price("google_misc", "run.request.gib_s"),
                   None if seconds is None else seconds * mem),
         Component("Number of requests", "requests", ctx.price("google_misc", "run.request"), requests),
+        *idle_minimum(ctx, min_instances, cpu, mem),
     ])
