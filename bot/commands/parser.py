@@ -28,7 +28,7 @@ SETTABLE = frozenset({
     "app.language", "app.framework", "app.runtime_version", "app.port", "app.health_path", "app.image",
     "compute.kind", "compute.min_replicas", "compute.max_replicas", "compute.cpu", "compute.memory_gb",
     "cache", "cache.engine", "cache.high_availability", "queue", "queue.engine", "search", "search.engine",
-    "monitoring", "budget_monthly_usd", "ttl_days",
+    "monitoring", "compliance", "budget_monthly_usd", "ttl_days",
 })
 _INDEXED = re.compile(r"^(databases\.[0-3]\.(engine|version|high_availability|storage_gb)|buckets\.[0-9]\.(name|versioning))$")
 _REMOVABLE = frozenset({"cache", "queue", "search", "owner", "service", "budget_monthly_usd", "ttl_days"})
@@ -116,7 +116,7 @@ def parse_assignments(args: str) -> dict[str, Any]:
             if key not in _REMOVABLE:
                 raise CommandError(f"{key} cannot be removed")
             assignments[key] = None
-        elif key == "monitoring":
+        elif key in ("monitoring", "compliance"):
             assignments[key] = [item.strip() for item in value.split(",") if item.strip()]
         else:
             assignments[key] = value

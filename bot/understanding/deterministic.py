@@ -29,8 +29,10 @@ from bot.spec import (
 )
 from bot.understanding import Understanding, judge
 from bot.understanding import vocabulary as vocab
+from bot.understanding.asks import ASKS
 from bot.understanding.guard import check_request, normalize, refusal_spans
 from bot.understanding.ledger import Requirement
+from policies.profiles import region_allowed
 
 ENGINE = "deterministic"
 MAX_REPLICAS = 100
@@ -440,6 +442,16 @@ def _assemble(reading: Reading) -> dict[str, Any]:
     if cloud is None:
         cloud = cloud_of_region(region) if region else "aws"
     data["cloud"] = cloud
+    compliance = _compliance(reading)
+    if compliance:
+        data["compliance"] = compliance
+    if region is None and not reading.unknown_region and "gdpr" in compliance:
+        region = EU_DEFAULT_REGION[cloud]
+        reading.notes.append(f"no region named; using {region} (GDPR: personal data stays in the EU/EEA)")
+    elif region is not None and "gdpr" in compliance and not region_allowed("gdpr", cloud, region):
+        reading.questions.append(
+            f"GDPR asks for personal data to stay in the EU/EEA, but {region} is outside it. Which EU/EEA region should it "
+            f"use (for example {EU_DEFAULT_REGION[cloud]}), or is GDPR not needed?")
     if region is None and not reading.unknown_region:
         region = DEFAULT_REGION[cloud]
         reading.notes.append(f"no region named; using {region}, the {CLOUD_NAMES[cloud]} default")
@@ -474,6 +486,24 @@ def _assemble(reading: Reading) -> dict[str, Any]:
     data["name"] = base if base.endswith(f"-{tier}") else slugify(f"{base[:40 - len(tier) - 1]}-{tier}")
     _check_offers(reading, data)
     return data
+
+
+EU_DEFAULT_REGION = {"aws": "eu-central-1", "gcp": "europe-west3", "azure": "germanywestcentral"}
+COMPLIANCE_ASKS = tuple(
+    (re.compile(WB_BEFORE + f"(?:{ask.pattern})" + WB_AFTER), ask.key.split(":", 1)[1])
+    for ask in ASKS if ask.key.startswith("compliance:") and ask.spec_field == "compliance"
+)
+
+
+def _compliance(reading: Reading) -> list[str]:
+    """Frameworks named in the request (`HIPAA`, `PCI DSS`, `SOC 2`...), in the order they appear."""
+    found: list[tuple[int, str]] = []
+    for pattern, framework in COMPLIANCE_ASKS:
+        for match in pattern.finditer(reading.work):
+            if not NEGATION_BEFORE.search(reading.work[max(0, match.start() - 45):match.start()]):
+                found.append((match.start(), framework))
+                break
+    return list(dict.fromkeys(framework for _, framework in sorted(found)))
 
 
 def _cloud(reading: Reading) -> str | None:
