@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -85,6 +85,7 @@ class Derived:
     data: dict[str, Any]
     questions: list[str]
     notes: list[str]
+    requirements: list[Any] = field(default_factory=list)  # bot.understanding.ledger.Requirement
 
 
 def request_link(issue: int) -> str:
@@ -108,6 +109,7 @@ def derive_spec(issue: dict[str, Any], state: RequestState, settings: Any,
     """Issue text + form fields + amendments + `set` assignments -> a validated spec or questions."""
     questions: list[str] = []
     notes: list[str] = []
+    requirements: list[Any] = []
     try:
         request = parse_issue_body(issue.get("body") or "")
     except FormError as exc:
@@ -117,39 +119,42 @@ def derive_spec(issue: dict[str, Any], state: RequestState, settings: Any,
         if state.amendments:
             notes.append("this request is a YAML spec: plain-language amendments are not applied; use /dev-agent set")
     else:
-        data, questions, notes = _understand(" ".join([request.text, *state.amendments]).strip(), settings)
+        data, questions, notes, requirements = _understand(request.text.strip(), state.amendments, settings)
     data.update(request.fields)
     if state.environment:
         data["name"] = state.environment
     data = apply_assignments(data, {**state.assignments, **(assignments or {})})
-    if questions and not all(k in data for k in ("name", "cloud", "region")):
-        return Derived(None, data, questions, notes)
+    if questions and not (state.assignments or assignments):  # the same questions `dev-agent parse` asks
+        return Derived(None, data, questions, notes, requirements)
     try:
         spec = spec_from_data(data, "request")
     except SpecError as exc:
-        return Derived(None, data, questions or exc.errors, notes)
+        return Derived(None, data, questions or exc.errors, notes, requirements)
     from bot.cost.coverage import spec_refusal
 
     refusal = spec_refusal(spec)
-    return Derived(None, data, [refusal], notes) if refusal else Derived(spec, data, [], notes)
+    return Derived(None, data, [refusal], notes, requirements) if refusal else Derived(spec, data, [], notes, requirements)
 
 
-def _understand(text: str, settings: Any) -> tuple[dict[str, Any], list[str], list[str]]:
+def _understand(text: str, answers: list[str], settings: Any) -> tuple[dict[str, Any], list[str], list[str], list[Any]]:
+    """The request text read with its later answers (newest wins): spec data, questions, notes and the ledger."""
     if not text:
-        return {}, [], []
+        text, answers = " ".join(answers).strip(), []
+    if not text:
+        return {}, [], [], []
     from bot.understanding import RequestError
 
     try:
         from bot.understanding import understand  # seam: provided by the understanding package
     except ImportError:
-        return {}, [], ["no understanding engine is installed: fill in the issue form fields or a ```yaml spec"]
+        return {}, [], ["no understanding engine is installed: fill in the issue form fields or a ```yaml spec"], []
     try:
-        result = understand(text, settings)
+        result = understand(text, settings, answers)
     except RequestError as exc:
-        return {}, [f"the request text cannot be read: {exc}"], []
+        return {}, [f"the request text cannot be read: {exc}"], [], []
     data = result.spec.model_dump(mode="json", exclude_none=True) if result.spec else dict(result.partial)
     notes = [*result.notes, *(f"refused: {r}" for r in result.refused)]
-    return data, list(result.questions), notes
+    return data, list(result.questions), notes, list(result.requirements)
 
 
 def post_status(target: Target, state: RequestState, text: str) -> None:
@@ -161,7 +166,8 @@ def clarify(target: Target, state: RequestState, derived: Derived) -> None:
     lines = ["**dev-agent needs a few answers before it can propose this environment.**", ""]
     lines += [f"- {echo(q, 300)}" for q in derived.questions]
     lines += [f"- note: {echo(n, 300)}" for n in derived.notes]
-    lines += ["", "Edit the issue, or answer with `/dev-agent set key=value` (see `/dev-agent help`)."]
+    lines += ["", "Answer in a comment here in plain words (the requester needs no prefix; others use `/dev-agent amend ...`), "
+              "edit the issue, or set fields with `/dev-agent set key=value` (see `/dev-agent help`)."]
     post_status(target, state, "\n".join(lines))
     target.writer.set_labels(target.issue["number"], ["needs-info"])
 
@@ -188,7 +194,7 @@ def propose(ctx: Any, target: Target, state: RequestState, derived: Derived, tit
         plan = plan_environment(spec)
         policy = load_policy(ctx.settings.policy_file)
         result = ctx.pipeline(plan, ctx.settings, run_checks=ctx.settings.run_checks, policy=policy,
-                              requester=requester(policy, target, state))
+                              requester=requester(policy, target, state), requirements=derived.requirements)
         from generators import environment_dir
 
         with timed("github"):
