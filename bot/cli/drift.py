@@ -37,7 +37,8 @@ def register(app: typer.Typer) -> None:
             for r in results:
                 typer.echo(f"{r.name}: {r.status}" + (f" (issue #{r.issue})" if r.issue else ""))
                 for d in r.resources:
-                    typer.echo(f"  {d.address}: {', '.join(d.attributes)}")
+                    said = "; ".join(d.findings) or ", ".join(d.attributes)
+                    typer.echo(f"  {'SECURITY ' if d.security else ''}{d.address}: {said}")
                 if r.error:
                     typer.echo(f"  {r.error}", err=True)
         if any(r.status == "error" for r in results):

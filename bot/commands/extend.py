@@ -36,7 +36,7 @@ def run(cc: CommandContext, command: Command) -> None:
         raise CommandError(str(exc)) from None
     cc.state.assignments["expires_on"] = extended.expires_on.isoformat()  # later re-plans keep the date
     ledger = derive_spec(cc.target.issue, cc.state, cc.ctx.settings).requirements  # the report keeps the request's asks
-    number = propose(cc.ctx, cc.target, cc.state, Derived(extended, {}, [], [], ledger),
+    number = propose(cc.ctx, cc.target, cc.state, Derived(extended, {}, [], [], requirements=ledger),
                      title=f"dev-agent: extend {name} to {extended.expires_on}" if merged else None,
                      kind="extend" if merged else "request")
     cc.ctx.audit.record(AuditEvent(action="extend", actor=cc.target.actor, environment=name,
