@@ -10,6 +10,7 @@ from bot.commands.context import CommandContext
 from bot.commands.parser import CommandError, extract_command
 from bot.github import authz
 from bot.handlers import event_time, target_for, writer_for
+from bot.handlers.answers import is_answer, on_answer
 from bot.jobs.routing import router
 from bot.request.echo import echo
 from bot.request.proposal import load_state, request_issue_of
@@ -23,6 +24,8 @@ def on_comment(ctx: Any, payload: dict[str, Any]) -> None:
     comment, issue = payload["comment"], payload["issue"]
     command = extract_command(comment.get("body") or "")
     if command is None:
+        if is_answer(payload):
+            on_answer(ctx, payload)  # the requester answering dev-agent's questions in plain words
         return
     writer = writer_for(ctx, payload)
     where = issue["number"]
