@@ -88,6 +88,7 @@ class Derived:
     questions: list[str]
     notes: list[str]
     refused: list[str] = field(default_factory=list)
+    requirements: list[Any] = field(default_factory=list)  # bot.understanding.ledger.Requirement
 
 
 def request_link(issue: int) -> str:
@@ -112,6 +113,7 @@ def derive_spec(issue: dict[str, Any], state: RequestState, settings: Any,
     questions: list[str] = []
     notes: list[str] = []
     refused: list[str] = []
+    requirements: list[Any] = []
     try:
         request = parse_issue_body(issue.get("body") or "")
     except FormError as exc:
@@ -122,30 +124,30 @@ def derive_spec(issue: dict[str, Any], state: RequestState, settings: Any,
         if state.amendments:
             notes.append("this request is a YAML spec: plain-language amendments are not applied; use /dev-agent set")
     else:
-        data, questions, notes, refused = _understand(text, settings)
+        data, questions, notes, refused, requirements = _understand(request.text.strip(), state.amendments, settings)
     data.update(request.fields)
     if state.environment:
         data["name"] = state.environment
     every = {**state.assignments, **(assignments or {})}
     data = apply_assignments(data, every)
-    lookalike = _lookalike_questions(text, request.fields, request.spec_data, every)
+    lookalike = _lookalike_questions(" ".join([issue.get("body") or "", *state.amendments]), every)
     if lookalike:  # never silently read a look-alike identifier as another one
-        return Derived(None, data, lookalike + questions, notes, refused)
-    if questions and not all(k in data for k in ("name", "cloud", "region")):
-        return Derived(None, data, questions, notes, refused)
-    notes += [f"not asked, because the form answered it: {q}" for q in questions]
+        return Derived(None, data, lookalike + questions, notes, refused, requirements)
+    if questions and not every:  # the questions `dev-agent parse` asks; defaults never answer them
+        return Derived(None, data, questions, notes, refused, requirements)
+    notes += [f"not asked, because `/dev-agent set` gave fields: {q}" for q in questions]
     try:
         spec = spec_from_data(data, "request")
     except SpecError as exc:
-        return Derived(None, data, questions or exc.errors, notes, refused)
+        return Derived(None, data, questions or exc.errors, notes, refused, requirements)
     from bot.cost.coverage import spec_refusal
 
     refusal = spec_refusal(spec)
     if refusal:
-        return Derived(None, data, [refusal], notes, refused)
+        return Derived(None, data, [refusal], notes, refused, requirements)
     if request.spec_data is None:
         notes += _unwritten(spec, text, {*request.fields, *every}, notes)
-    return Derived(spec, data, [], notes, refused)
+    return Derived(spec, data, [], notes, refused, requirements)
 
 
 def _unwritten(spec: EnvironmentSpec, text: str, explicit: set[str], known: list[str]) -> list[str]:
@@ -164,40 +166,37 @@ def _unwritten(spec: EnvironmentSpec, text: str, explicit: set[str], known: list
     return notes
 
 
-def _lookalike_questions(text: str, *values: Any) -> list[str]:
-    """A question for every word (request text, form fields, spec, `set` values) written with look-alike letters."""
-    from bot.usertext import lookalikes
+def _lookalike_questions(body: str, assignments: dict[str, Any]) -> list[str]:
+    """A question for every word written with look-alike letters: in the issue body as shown (its text, form
+    fields and spec block) and in `set` values."""
+    from bot.usertext import lookalikes, readable
 
-    words = [text] + [str(v) for group in values if isinstance(group, dict) for v in _leaves(group)]
+    words = [readable(body), *(str(v) for v in assignments.values() if v is not None)]
     found = {x.written: x for chunk in words for x in lookalikes(chunk)}
     return [x.question() for x in found.values()]
 
 
-def _leaves(value: Any) -> list[Any]:
-    if isinstance(value, dict):
-        return [leaf for v in value.values() for leaf in _leaves(v)]
-    if isinstance(value, list):
-        return [leaf for v in value for leaf in _leaves(v)]
-    return [value]
-
-
-def _understand(text: str, settings: Any) -> tuple[dict[str, Any], list[str], list[str], list[str]]:
-    """(spec data, questions, notes, refusals) from the request text."""
+def _understand(text: str, answers: list[str], settings: Any
+                ) -> tuple[dict[str, Any], list[str], list[str], list[str], list[Any]]:
+    """(spec data, questions, notes, refusals, requirements ledger) from the request text read with its later
+    answers (the newest wins)."""
     if not text:
-        return {}, [], [], []
+        text, answers = " ".join(answers).strip(), []
+    if not text:
+        return {}, [], [], [], []
     from bot.understanding import RequestError
 
     try:
         from bot.understanding import understand  # seam: provided by the understanding package
     except ImportError:
-        return {}, [], ["no understanding engine is installed: fill in the issue form fields or a ```yaml spec"], []
+        return {}, [], ["no understanding engine is installed: fill in the issue form fields or a ```yaml spec"], [], []
     try:
-        result = understand(text, settings)
+        result = understand(text, settings, answers)
     except RequestError as exc:
-        return {}, [f"the request text cannot be read: {exc}"], [], []
+        return {}, [f"the request text cannot be read: {exc}"], [], [], []
     data = result.spec.model_dump(mode="json", exclude_none=True) if result.spec else dict(result.partial)
     notes = list(result.notes) + ([f"the model was not used: {result.fallback_reason}"] if result.fallback_reason else [])
-    return data, list(result.questions), notes, list(result.refused)
+    return data, list(result.questions), notes, list(result.refused), list(result.requirements)
 
 
 def post_status(target: Target, state: RequestState, text: str) -> None:
@@ -210,7 +209,8 @@ def clarify(target: Target, state: RequestState, derived: Derived) -> None:
     lines += [f"- {echo(q, 300)}" for q in derived.questions]
     lines += [f"- refused: {echo(r, 300)}" for r in derived.refused]
     lines += [f"- note: {echo(n, 300)}" for n in derived.notes]
-    lines += ["", "Edit the issue, or answer with `/dev-agent set key=value` (see `/dev-agent help`)."]
+    lines += ["", "Answer in a comment here in plain words (the requester needs no prefix; others use `/dev-agent amend ...`), "
+              "edit the issue, or set fields with `/dev-agent set key=value` (see `/dev-agent help`)."]
     post_status(target, state, "\n".join(lines))
     target.writer.set_labels(target.issue["number"], ["needs-info"])
 
@@ -237,7 +237,7 @@ def propose(ctx: Any, target: Target, state: RequestState, derived: Derived, tit
         plan = plan_environment(spec)
         policy = load_policy(ctx.settings.policy_file)
         result = ctx.pipeline(plan, ctx.settings, run_checks=ctx.settings.run_checks, policy=policy,
-                              requester=requester(policy, target, state))
+                              requester=requester(policy, target, state), requirements=derived.requirements)
         from generators import environment_dir
 
         with timed("github"):
