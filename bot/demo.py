@@ -96,8 +96,11 @@ def demo_repository(gh: Any, state_dir: Path, **settings: Any) -> tuple[dict[str
     })
 
 
-def run_demo(request: str = SAMPLE_REQUEST, progress: Progress = print, workdir: Path | None = None) -> DemoResult:
-    """Run the demo end to end; never raises for a failed step (the result says what failed)."""
+def run_demo(request: str = SAMPLE_REQUEST, progress: Progress = print, workdir: Path | None = None,
+             show_report: Progress | None = None) -> DemoResult:
+    """Run the demo end to end; never raises for a failed step (the result says what failed).
+
+    `show_report` gets the PR report's markdown (default: `progress`)."""
     from sandbox import SandboxGitHub
     from sandbox.moto import MotoServer
 
@@ -117,7 +120,7 @@ def run_demo(request: str = SAMPLE_REQUEST, progress: Progress = print, workdir:
                 pull = wait_until(lambda: _bot_pull(gh, app), 600, interval=0.2, what="the bot's pull request")
                 _report_into(result, gh, app, pull)
                 progress(f"pull request #{pull['number']}: {pull['html_url']}")
-                progress(result.report)
+                (show_report or progress)(result.report)
                 gh.merge_pull(OWNER, REPO, pull["number"], user=USER, merge_method="merge")
                 progress(f"merged #{pull['number']}; running the apply step of dev-agent-apply.yml against moto…")
                 result.apply = _apply_merged(gh, app, pull, moto, root, settings, progress)

@@ -24,10 +24,14 @@ def register(app: typer.Typer) -> None:
         """
         from rich.console import Console
 
+        from bot.cli._terminal import terminal_markdown
         from bot.demo import SAMPLE_REQUEST, run_demo
 
         console = Console(stderr=as_json, highlight=False)
-        result = run_demo(request or SAMPLE_REQUEST, progress=lambda line: console.print(line, markup=False))
+        # --json: stdout is the summary alone, stderr only the progress lines (the report stays on the PR)
+        show_report = (lambda _report: None) if as_json else (lambda report: console.print(terminal_markdown(report)))
+        result = run_demo(request or SAMPLE_REQUEST, progress=lambda line: console.print(line, markup=False),
+                          show_report=show_report)
         if as_json:
             typer.echo(json.dumps(result.summary(), indent=2))
         elif not result.ok:

@@ -73,7 +73,7 @@ def parse_delivery(headers: dict[str, str], body: bytes, secret: bytes) -> Deliv
     if content_type != "application/json":
         raise WebhookError(415, "content type must be application/json (set it in the App's webhook settings)")
     try:
-        payload = json.loads(body)
+        payload = json.loads(body.decode("utf-8"))  # GitHub sends UTF-8: no UTF-16 guessing, no BOM
     except (ValueError, RecursionError):  # JSONDecodeError, bad UTF-8, an integer past Python's 4,300 digits
         raise WebhookError(400, "body is not valid JSON") from None
     if not isinstance(payload, dict):

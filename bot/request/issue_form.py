@@ -65,7 +65,7 @@ def parse_issue_body(body: str) -> IssueRequest:
         start, end, language, text = fence
         try:
             spec_data = json.loads(text) if language == "json" else yaml.safe_load(text)
-        except (yaml.YAMLError, json.JSONDecodeError) as exc:
+        except (yaml.YAMLError, ValueError, RecursionError) as exc:  # ValueError: JSON, or a YAML date like 2024-02-30
             raise FormError(f"the fenced {language} spec in the issue is not valid: {exc}") from None
         if not isinstance(spec_data, dict):
             raise FormError("the fenced spec in the issue must be a mapping of spec fields")

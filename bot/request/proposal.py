@@ -130,7 +130,7 @@ def derive_spec(issue: dict[str, Any], state: RequestState, settings: Any,
         data["name"] = state.environment
     every = {**state.assignments, **(assignments or {})}
     data = apply_assignments(data, every)
-    lookalike = _lookalike_questions(text, request.fields, request.spec_data, every)
+    lookalike = _lookalike_questions(" ".join([issue.get("body") or "", *state.amendments]), every)
     if lookalike:  # never silently read a look-alike identifier as another one
         return Derived(None, data, lookalike + questions, notes, refused, requirements)
     if questions and not every:  # the questions `dev-agent parse` asks; defaults never answer them
@@ -166,21 +166,14 @@ def _unwritten(spec: EnvironmentSpec, text: str, explicit: set[str], known: list
     return notes
 
 
-def _lookalike_questions(text: str, *values: Any) -> list[str]:
-    """A question for every word (request text, form fields, spec, `set` values) written with look-alike letters."""
-    from bot.usertext import lookalikes
+def _lookalike_questions(body: str, assignments: dict[str, Any]) -> list[str]:
+    """A question for every word written with look-alike letters: in the issue body as shown (its text, form
+    fields and spec block) and in `set` values."""
+    from bot.usertext import lookalikes, readable
 
-    words = [text] + [str(v) for group in values if isinstance(group, dict) for v in _leaves(group)]
+    words = [readable(body), *(str(v) for v in assignments.values() if v is not None)]
     found = {x.written: x for chunk in words for x in lookalikes(chunk)}
     return [x.question() for x in found.values()]
-
-
-def _leaves(value: Any) -> list[Any]:
-    if isinstance(value, dict):
-        return [leaf for v in value.values() for leaf in _leaves(v)]
-    if isinstance(value, list):
-        return [leaf for v in value for leaf in _leaves(v)]
-    return [value]
 
 
 def _understand(text: str, answers: list[str], settings: Any
