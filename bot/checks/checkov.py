@@ -15,6 +15,7 @@ from typing import Any
 from bot.checks.context import CheckContext
 from bot.checks.skips import Skip, SkipListError, skips_for
 from bot.checks.tools import find_tool, missing, run, trim
+from bot.errors import ToolError
 from bot.pipeline.run import CheckResult
 
 FRAMEWORKS = {"terraform": "checkov terraform", "kubernetes": "checkov kubernetes"}
@@ -74,7 +75,7 @@ def _prefix(name: str) -> str:
     return "CKV_K8S" if name.endswith("kubernetes") else "CKV_"
 
 
-class CheckovError(RuntimeError):
+class CheckovError(ToolError):
     """checkov timed out or did not print JSON."""
 
 
