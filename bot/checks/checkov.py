@@ -16,7 +16,7 @@ from bot.checks.context import CheckContext
 from bot.checks.skips import Skip, SkipListError, skips_for
 from bot.checks.tools import find_tool, missing, run, trim
 from bot.errors import ToolError
-from bot.pipeline.run import CheckResult
+from bot.pipeline.results import CheckResult
 
 FRAMEWORKS = {"terraform": "checkov terraform", "kubernetes": "checkov kubernetes"}
 OFFLINE_ENV = {"CKV_SKIP_PACKAGE_UPDATE_CHECK": "true", "BC_SKIP_MAPPING": "TRUE"}

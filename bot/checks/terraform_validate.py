@@ -11,7 +11,7 @@ import shutil
 from bot.checks.context import CheckContext
 from bot.checks.tools import find_tool, missing, trim
 from bot.pipeline import terraform
-from bot.pipeline.run import CheckResult
+from bot.pipeline.results import CheckResult
 
 NAME = "terraform validate"
 CLOUDS_WITH_PROVIDER = {"aws"}

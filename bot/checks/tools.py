@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.pipeline.run import CheckResult
+from bot.pipeline.results import CheckResult
 
 DETAILS_LIMIT = 4000
 
