@@ -19,7 +19,7 @@ import boto3
 import yaml
 
 from bot.branches import parse_branch
-from bot.demo import OWNER, REPO, USER, WEBHOOK_SECRET, _bot, _bot_pull, demo_repository, state_backend
+from bot.demo import OWNER, REPO, USER, WEBHOOK_SECRET, _bot, _bot_pull, demo_repository
 from bot.polling import wait_until
 from bot.sandbox import SandboxGitHub
 from bot.sandbox.actions import ActionsRunner, WorkflowRun
@@ -90,5 +90,5 @@ def act_stack(workdir: Path, **settings: Any) -> Iterator[ActStack]:
         with _bot(bot_settings) as bot_url, MotoServer() as moto, \
                 ActionsRunner(gh, f"{OWNER}/{REPO}", workdir / "actions", moto_url=moto.url, actor=USER) as actions:
             gh.set_webhook(f"{bot_url}/webhooks", WEBHOOK_SECRET, app)
-            state_backend(moto.url, bot_settings)
+            moto.create_state_bucket(bot_settings.state_bucket, bot_settings.state_region)
             yield ActStack(gh, app, moto, actions)
