@@ -21,7 +21,7 @@ from bot.api import RequestOpener, build_api_router
 from bot.apikeys import KeyStore
 from bot.dashboard import build_dashboard_router
 from bot.intake import WebhookIntake
-from bot.metrics import MANAGED_COST, QUEUE_DEPTH, render_metrics
+from bot.metrics import MANAGED_COST, QUEUE_DEPTH, initialise_series, render_metrics
 from bot.queue import InProcessQueue, JobQueue, RQQueue
 from bot.registry import Registry
 from bot.settings import Settings
@@ -125,6 +125,7 @@ def build_runtime(settings: Settings, context: Any = None) -> Runtime:
     if settings.webhook_secret is None:
         raise ConfigError("set DEV_AGENT_WEBHOOK_SECRET (the App's webhook secret)")
     secret = settings.webhook_secret.get_secret_value().encode()
+    initialise_series()
     from bot.github_app import GitHubApp
     from bot.jobs import build_context, process_delivery
     from bot.request_issues import github_request_opener
