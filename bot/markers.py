@@ -3,7 +3,7 @@
 Markers are HTML comments (`<!-- dev-agent:... -->`) the bot puts in its own comments, issues and pull requests so
 a later job finds them again. Anyone can type the same text into their own comment, so a marker means something
 only in an object the App itself authored (`authored_by`: its bot user, `<app slug>[bot]`, learnt from
-`GET /app`); `bot.github_writer.RepositoryWriter` looks only there and writes only there.
+`GET /app`); `bot.github.writer.RepositoryWriter` looks only there and writes only there.
 
 Request state additionally carries an HMAC-SHA256 (`StateKeyring`, keys from `DEV_AGENT_STATE_KEYS`, separate from
 the webhook secret), because people with maintain/admin access can edit the bot's comments: a state whose MAC is

@@ -2,7 +2,7 @@
 
 The endpoint is the bot's hot path (GitHub gives it 10 s; it aims for milliseconds), so it answers
 before FastAPI's router and request handling run: read the body under the 25 MB cap, verify and parse
-(`bot.webhooks.parse_delivery`), skip what no handler wants, dedupe + enqueue in one step, answer.
+(`bot.intake.webhooks.parse_delivery`), skip what no handler wants, dedupe + enqueue in one step, answer.
 Every other request goes on to the app.
 """
 
@@ -13,10 +13,10 @@ import logging
 import uuid
 from typing import Any
 
+from bot.intake.queue import JobQueue
+from bot.intake.webhooks import DELIVERY_ID, MAX_BODY_BYTES, Delivery, WebhookError, parse_delivery
+from bot.jobs.routing import Router, sent_by_bot
 from bot.metrics import WEBHOOKS
-from bot.queue import JobQueue
-from bot.routing import Router, sent_by_bot
-from bot.webhooks import DELIVERY_ID, MAX_BODY_BYTES, Delivery, WebhookError, parse_delivery
 
 log = logging.getLogger(__name__)
 

@@ -36,8 +36,8 @@ import httpx
 import jwt
 import yaml
 
-from bot.sandbox.runner_site import runner_site_packages
-from bot.sandbox.server import SandboxGitHub
+from sandbox.runner_site import runner_site_packages
+from sandbox.server import SandboxGitHub
 
 PLATFORM = "ubuntu-24.04=-self-hosted"
 APP_NAME = "github-actions"
@@ -129,7 +129,7 @@ class _Receiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's name
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 expected = "sha256=" + hmac.new(receiver.secret, body, hashlib.sha256).hexdigest()
                 if not hmac.compare_digest(self.headers.get("X-Hub-Signature-256", ""), expected):

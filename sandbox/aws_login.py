@@ -1,8 +1,8 @@
 """What the AWS stand-ins do in a job under act (tests/actions/configure-aws-credentials, setup-terraform).
 
-`python -m bot.sandbox.aws_login login --endpoint MOTO --role ARN --region R ...` checks the inputs, assumes the
+`python -m sandbox.aws_login login --endpoint MOTO --role ARN --region R ...` checks the inputs, assumes the
 role in moto's STS and appends the credentials, region and endpoint to `$GITHUB_ENV`.
-`python -m bot.sandbox.aws_login override --endpoint MOTO --dir DIR` prints the test-only `zz_moto_override.tf`
+`python -m sandbox.aws_login override --endpoint MOTO --dir DIR` prints the test-only `zz_moto_override.tf`
 for the Terraform in DIR (provider endpoints and moto gaps from moto_override, the generated S3 backend pointed at
 moto); the setup-terraform stand-in's wrapper adds it to the directory of each terraform call.
 """
@@ -17,8 +17,8 @@ from pathlib import Path
 import boto3
 
 from bot import hclread
-from bot.sandbox import moto_override
 from generators.hcl import block, render
+from sandbox import moto_override
 
 ROLE_ARN = re.compile(r"^arn:aws:iam::\d{12}:role/[\w+=,.@/-]{1,512}$")
 REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")

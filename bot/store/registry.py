@@ -43,7 +43,7 @@ class EnvironmentRecord(BaseModel):
     issue_url: HttpUrl | None = None
     drift: bool = False
     report: str = ""
-    updated_at: dt.datetime = Field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
+    updated_at: dt.datetime = Field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
     @property
     def key(self) -> str:
@@ -60,7 +60,7 @@ class JobRecord(BaseModel):
     repository: str | None = None
     detail: str = ""
     links: dict[str, str] = Field(default_factory=dict)
-    updated_at: dt.datetime = Field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
+    updated_at: dt.datetime = Field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
 
 class Registry:
@@ -68,7 +68,7 @@ class Registry:
 
     _lock = threading.Lock()
 
-    def __init__(self, settings: Settings, redis_client=None):  # noqa: ANN001 - redis.Redis
+    def __init__(self, settings: Settings, redis_client=None):
         self._redis = redis_client
         if self._redis is None and settings.redis_url:
             import redis
@@ -109,7 +109,7 @@ class Registry:
         """Store a record, merged over the existing one for the same repository and name."""
         current = self.get(record.name, record.repository)
         base = current.model_copy(update=record.model_dump(exclude_unset=True)) if current else record
-        merged = base.model_copy(update={**changes, "updated_at": dt.datetime.now(dt.timezone.utc)})
+        merged = base.model_copy(update={**changes, "updated_at": dt.datetime.now(dt.UTC)})
         self._put(REDIS_KEY, merged.key, merged)
         return merged
 
@@ -128,7 +128,7 @@ class Registry:
 
     def put_job(self, job: JobRecord) -> None:
         """Store a job record; it expires `job_retention_seconds` after this update."""
-        now = dt.datetime.now(dt.timezone.utc)
+        now = dt.datetime.now(dt.UTC)
         job = job.model_copy(update={"updated_at": now})
         if self._redis is None:
             self._put(JOBS_KEY, job.id, job, prune=self._expired_job)
@@ -162,4 +162,4 @@ class Registry:
 
     def _expired_job(self, record: dict) -> bool:
         updated = dt.datetime.fromisoformat(record["updated_at"])
-        return dt.datetime.now(dt.timezone.utc) - updated > self._job_retention
+        return dt.datetime.now(dt.UTC) - updated > self._job_retention

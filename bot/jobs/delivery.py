@@ -8,9 +8,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from bot.installations import InstallationStore, MemoryInstallations, RedisInstallations
-from bot.locks import MemoryLocks, RedisLocks
+from bot.github.installations import InstallationStore, MemoryInstallations, RedisInstallations
 from bot.settings import Settings, get_settings
+from bot.store.locks import MemoryLocks, RedisLocks
 
 log = logging.getLogger(__name__)
 
@@ -24,34 +24,34 @@ class JobContext:
     installations: InstallationStore
     github: Callable[[int], Any]  # installation id -> PyGithub client
     pipeline: Callable[..., Any] = field(default=None)  # type: ignore[assignment]
-    # (login, action, member_of) -> refusal or None; bot.authz.org_policy_refusal by default
+    # (login, action, member_of) -> refusal or None; bot.github.authz.org_policy_refusal by default
     org_policy: Callable[[str, str, Callable[[str], bool]], str | None] = field(default=None)  # type: ignore[assignment]
-    registry: Any = None  # bot.registry.Registry (built from settings when not given)
-    audit: Any = None  # bot.audit.AuditLog (built from settings when not given)
+    registry: Any = None  # bot.store.registry.Registry (built from settings when not given)
+    audit: Any = None  # bot.store.audit.AuditLog (built from settings when not given)
     job_id: str = ""
 
     def __post_init__(self) -> None:
         if self.pipeline is None:
-            from bot.pipeline import run_pipeline
+            from bot.pipeline.run import run_pipeline
 
             self.pipeline = run_pipeline
         if self.org_policy is None:
-            from bot.authz import org_policy_refusal
+            from bot.github.authz import org_policy_refusal
 
             self.org_policy = lambda login, action, member_of: org_policy_refusal(self.settings, login, action, member_of)
         if self.registry is None:
-            from bot.registry import Registry
+            from bot.store.registry import Registry
 
             self.registry = Registry(self.settings)
         if self.audit is None:
-            from bot.audit import AuditLog
+            from bot.store.audit import AuditLog
 
             self.audit = AuditLog(self.settings)
 
 
 def build_context(settings: Settings, redis: Any = None) -> JobContext:
     """A context from settings: Redis-backed when `redis` is given, in-memory otherwise."""
-    from bot.github_app import GitHubApp, RedisTokens
+    from bot.github.app import GitHubApp, RedisTokens
 
     app = GitHubApp(settings, tokens=RedisTokens(redis) if redis is not None else None)
     if redis is not None:
@@ -59,8 +59,8 @@ def build_context(settings: Settings, redis: Any = None) -> JobContext:
         installations: InstallationStore = RedisInstallations(redis)
     else:
         locks, installations = MemoryLocks(settings.lock_ttl_seconds), MemoryInstallations()
-    from bot.audit import AuditLog
-    from bot.registry import Registry
+    from bot.store.audit import AuditLog
+    from bot.store.registry import Registry
 
     return JobContext(settings=settings, locks=locks, installations=installations, github=app.client,
                       registry=Registry(settings, redis), audit=AuditLog(settings, redis))
@@ -84,21 +84,20 @@ def worker_context() -> JobContext:
 
 def preload() -> JobContext:
     """Import handlers and build the worker context before forking, so each job starts warm."""
-    from bot.routing import load_handlers
+    from bot.jobs.routing import load_handlers
 
     load_handlers()
     import generators  # noqa: F401
-    from bot import pipeline  # noqa: F401
+    from bot.pipeline import run as pipeline  # noqa: F401
 
     return worker_context()
 
 
 def process_delivery(delivery_id: str, event: str, payload: dict[str, Any], ctx: JobContext | None = None) -> int:
     """The rq job: route one delivery to its handlers. Returns how many handlers ran."""
-    from bot.routing import load_handlers
-
+    from bot.jobs.routing import load_handlers
     from bot.logs import correlated
-    from bot.registry import JobRecord
+    from bot.store.registry import JobRecord
 
     base = ctx or worker_context()
     job_ctx = replace(base, job_id=f"delivery-{delivery_id}")

@@ -1,4 +1,4 @@
-"""A local AWS for the demo and the tests: the patched moto server (bot/sandbox/moto_server.py) in its own
+"""A local AWS for the demo and the tests: the patched moto server (sandbox/moto_server.py) in its own
 process on a free port, and the provider override that points Terraform at it."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from pathlib import Path
 import httpx
 
 from bot.polling import wait_until
-from bot.sandbox import moto_override
 from generators.hcl import block, render
+from sandbox import moto_override
 
 REGION = "us-east-1"
 
@@ -34,7 +34,7 @@ class MotoServer:
 
     def start(self) -> MotoServer:
         env = {**os.environ, "MOTO_IAM_LOAD_MANAGED_POLICIES": "true"}
-        self.process = subprocess.Popen([sys.executable, "-m", "bot.sandbox.moto_server", "-p", str(self.port)],
+        self.process = subprocess.Popen([sys.executable, "-m", "sandbox.moto_server", "-p", str(self.port)],
                                         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:  # generous: CI machines may be busy
             wait_until(self._answers, 120, interval=0.2, what="the moto server to start", error=RuntimeError)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.planning import Plan
+from bot.pipeline.planning import Plan
 from bot.spec import Cloud, ComputeKind, DatabaseEngine, Tier
 
 Estimate = Callable[[Plan], "float | dict[str, Any]"]
@@ -256,7 +256,7 @@ def _apply(plan: Plan, step: Step) -> Plan:
     return new
 
 
-def _steps(plan: Plan, allowed: set[str] | None):  # noqa: ANN202 - generator of (plan, step)
+def _steps(plan: Plan, allowed: set[str] | None):
     """Every step from the plan down to the cheapest acceptable plan, in order of least harm."""
     for move in OPTION_MOVES:
         step = move(plan, allowed)

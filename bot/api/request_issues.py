@@ -5,9 +5,9 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from bot.api import OpenedRequest, RequestOpener
-from bot.issue_form import API_NOTE
-from bot.webhooks import Delivery
+from bot.api.routes import OpenedRequest, RequestOpener
+from bot.intake.webhooks import Delivery
+from bot.request.issue_form import API_NOTE
 
 REQUEST_LABEL = "environment-request"
 
@@ -15,19 +15,19 @@ REQUEST_LABEL = "environment-request"
 def github_request_opener(ctx: Any, app: Any) -> RequestOpener:
     """open_request for the API: checks `requested_by` like an issue author, then files the issue.
 
-    `ctx` is a JobContext (its org policy), `app` a bot.github_app.GitHubApp. The returned delivery is the
+    `ctx` is a JobContext (its org policy), `app` a bot.github.app.GitHubApp. The returned delivery is the
     `issues.opened` event the App's own webhook would have been, sent by the requester, so the usual
     handler plans it (and checks the requester again) in a worker.
     """
-    from bot.authz import refusal
-    from bot.github_writer import RepositoryWriter
-    from bot.retry import call_with_backoff
+    from bot.github.authz import refusal
+    from bot.github.retry import call_with_backoff
+    from bot.github.writer import RepositoryWriter
 
     def open_request(repository: str, requested_by: str, title: str, body: str) -> OpenedRequest:
         owner, name = repository.split("/", 1)
         try:
             installation = call_with_backoff(lambda: app.integration.get_repo_installation(owner, name))
-        except Exception as exc:  # noqa: BLE001 - PyGithub raises UnknownObjectException and friends
+        except Exception as exc:  # PyGithub raises UnknownObjectException and friends
             raise PermissionError(f"the dev-agent App is not installed on {repository}") from exc
         writer = RepositoryWriter(app.client(installation.id), repository)
         reason = refusal(ctx, writer, requested_by, "request")

@@ -1,6 +1,6 @@
 """A moto server for the apply tests, with fixes for ElastiCache APIs moto 5 gets wrong or lacks.
 
-Run as `python -m bot.sandbox.moto_server -p PORT`. Patched (see docs/aws.md):
+Run as `python -m sandbox.moto_server -p PORT`. Patched (see docs/aws.md):
 - DeleteCacheCluster and DeleteReplicationGroup only mark the resource "deleting" and never remove it,
   so `terraform destroy` waits until its timeout; here they remove it (the response still says "deleting").
 - DeleteCacheSubnetGroup is not implemented; here it removes the group.
@@ -26,8 +26,8 @@ from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
 from moto.core.responses import EmptyResult
 from moto.ec2.responses.monitoring import Monitoring
 from moto.elasticache import models, responses
-from moto.s3.models import FakeBucket
 from moto.elasticache.exceptions import CacheClusterNotFound
+from moto.s3.models import FakeBucket
 from moto.server import main
 
 
@@ -43,7 +43,7 @@ _original_create_replication_group = models.ElastiCacheBackend.create_replicatio
 _original_delete_replication_group = models.ElastiCacheBackend.delete_replication_group
 
 
-def _create_replication_group(self: models.ElastiCacheBackend, *args, **kwargs) -> models.ReplicationGroup:  # noqa: ANN002, ANN003
+def _create_replication_group(self: models.ElastiCacheBackend, *args, **kwargs) -> models.ReplicationGroup:
     group = _original_create_replication_group(self, *args, **kwargs)
     params = {name: None for name in inspect.signature(models.CacheCluster.__init__).parameters if name != "self"}
     for member in group.member_clusters:
@@ -113,7 +113,7 @@ def _autoscaling_register(self: ApplicationAutoScalingResponse) -> str:
     return result
 
 
-def _monitoring(state: str):  # noqa: ANN202 - response method
+def _monitoring(state: str):
     def respond(self: Monitoring) -> str:
         ids = self._get_param("InstanceIds", [])
         items = "".join(f"<item><instanceId>{i}</instanceId><monitoring><state>{state}</state></monitoring></item>"

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from github import Auth, Github, GithubIntegration
 
-from bot.retry import GitHubRetry, call_with_backoff
+from bot.github.retry import GitHubRetry, call_with_backoff
 from bot.settings import Settings
 
 TOKEN_REFRESH_MARGIN_SECONDS = 300  # renew tokens this long before GitHub expires them
@@ -84,7 +84,7 @@ class GitHubApp:
         if cached:
             return cached
         grant = call_with_backoff(lambda: self.integration.get_access_token(installation_id))
-        expires = grant.expires_at or datetime.now(timezone.utc)
+        expires = grant.expires_at or datetime.now(UTC)
         self.tokens.put(installation_id, grant.token, expires.timestamp() - TOKEN_REFRESH_MARGIN_SECONDS)
         return grant.token
 

@@ -22,7 +22,7 @@ STREAM = "dev-agent:audit"
 class AuditEvent(BaseModel):
     """One audited action."""
 
-    at: dt.datetime = Field(default_factory=lambda: dt.datetime.now(dt.timezone.utc))
+    at: dt.datetime = Field(default_factory=lambda: dt.datetime.now(dt.UTC))
     action: Action
     actor: str
     environment: str
@@ -34,7 +34,7 @@ class AuditEvent(BaseModel):
 class AuditLog:
     """Write and read audit events; Redis stream or local file, chosen from settings."""
 
-    def __init__(self, settings: Settings, redis_client=None):  # noqa: ANN001 - redis.Redis
+    def __init__(self, settings: Settings, redis_client=None):
         self._redis = redis_client
         if self._redis is None and settings.redis_url:
             import redis

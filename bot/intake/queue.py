@@ -7,16 +7,17 @@ import logging
 import queue as stdlib_queue
 import threading
 from collections.abc import Callable
+from datetime import UTC
 from typing import Any, Protocol
 
 from redis.exceptions import NoScriptError
 
-from bot.redis_pipe import PipelinedRedis
-from bot.webhooks import DEDUPE_TTL_SECONDS, Delivery, MemoryDeduper
+from bot.intake.redis_pipe import PipelinedRedis
+from bot.intake.webhooks import DEDUPE_TTL_SECONDS, Delivery, MemoryDeduper
 
 log = logging.getLogger(__name__)
 
-JOB_FUNCTION = "bot.jobs.process_delivery"
+JOB_FUNCTION = "bot.jobs.delivery.process_delivery"
 JOB_TIMEOUT_SECONDS = 600
 RETRY_INTERVALS = [2, 10, 30]
 
@@ -33,9 +34,9 @@ class JobQueue(Protocol):
 
 
 def _utcnow() -> Any:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def job_id(delivery_id: str) -> str:
@@ -64,7 +65,7 @@ _SUBMIT_SHA = hashlib.sha1(_SUBMIT.encode()).hexdigest()
 
 def redis_options() -> dict[str, Any]:
     """Options for the queue's synchronous client (rq, the job template, queue depth for /metrics): short
-    timeouts and one quick retry, so an outage is answered fast. Deliveries go through `bot.redis_pipe`."""
+    timeouts and one quick retry, so an outage is answered fast. Deliveries go through `bot.intake.redis_pipe`."""
     from redis.backoff import ConstantBackoff
     from redis.retry import Retry
 
@@ -74,7 +75,7 @@ def redis_options() -> dict[str, Any]:
 class RQQueue:
     """rq queue: jobs survive web restarts and are retried (also after a worker is killed).
 
-    The endpoint talks to Redis through `bot.redis_pipe` (one auto-pipelined connection per event loop), so
+    The endpoint talks to Redis through `bot.intake.redis_pipe` (one auto-pipelined connection per event loop), so
     waiting on Redis never blocks other deliveries; the job itself is built by rq and stored by one Lua script.
     """
 

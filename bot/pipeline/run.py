@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.planning import Plan, plan_environment
+from bot.pipeline.planning import Plan, plan_environment
 from bot.settings import Settings
 from bot.spec import EnvironmentSpec
 
@@ -64,7 +64,7 @@ class Requester(BaseModel):
 
 def prepare_plan(spec: EnvironmentSpec, policy: Any) -> Plan:
     """Default sizes for the tier, then shrunk to fit the budget and the tier's cap (BudgetError if impossible)."""
-    from bot.budget import fit_budget
+    from bot.pipeline.budget import fit_budget
 
     return fit_budget(plan_environment(spec), policy=policy)
 
@@ -96,7 +96,7 @@ def run_pipeline(
     from bot.cost.usage import CostInputError
     from bot.hclread import parse_files
     from bot.metrics import timed
-    from bot.report import render_report
+    from bot.pipeline.report import render_report
     from generators import environment_dir, generate_all
     from policies.engine import evaluate
     from policies.schema import load_policy

@@ -31,7 +31,7 @@ FORM_FIELDS: dict[str, str | None] = {
 }
 _SECTION = re.compile(r"^###[ \t]+(.+?)[ \t]*$", re.MULTILINE)
 _SPEC_OPEN = re.compile(r"(```|~~~)[ \t]*(yaml|yml|json)[ \t]*")
-# the line bot/request_issues.py adds to issues filed through the API (not part of the request)
+# the line bot/api/request_issues.py adds to issues filed through the API (not part of the request)
 API_NOTE = "_Requested through the dev-agent API for @{login}._"
 _API_NOTE = re.compile(r"^_Requested through the dev-agent API for @[A-Za-z0-9-]{1,39}\._[ \t]*$\n?", re.MULTILINE)
 _NUMBER = re.compile(r"^\$?\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*(?:usd|\$|/month|per month|days?|d)?$", re.IGNORECASE)

@@ -49,6 +49,6 @@ def parse_branch(ref: str) -> BotBranch | None:
     kind, separator, environment = rest.partition(_SEPARATOR)
     if not separator:
         kind, environment = "request", rest
-    if kind == "request" and separator or kind not in KINDS or not _SLUG.match(environment):
+    if (kind == "request" and separator) or kind not in KINDS or not _SLUG.match(environment):
         return None
     return BotBranch(kind=kind, environment=environment)  # type: ignore[arg-type]

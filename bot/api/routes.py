@@ -10,10 +10,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, HTTPException, Request
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from bot.apikeys import KeyRejected, KeyStore
-from bot.registry import EnvironmentRecord, JobRecord, Registry
+from bot.api.keys import KeyRejected, KeyStore
+from bot.intake.webhooks import Delivery
 from bot.spec import SpecError, spec_from_data
-from bot.webhooks import Delivery
+from bot.store.registry import EnvironmentRecord, JobRecord, Registry
 
 MAX_API_BODY = 1_000_000
 REPOSITORY = r"^[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}$"
@@ -131,7 +131,7 @@ def build_api_router(keys: KeyStore, registry: Registry, open_request: RequestOp
             raise HTTPException(403, str(exc)) from None
         from redis.exceptions import RedisError
 
-        from bot.queue import job_id
+        from bot.intake.queue import job_id
 
         job = JobRecord(id=job_id(opened.delivery.id), kind="request", repository=req.repository, status="queued",
                         links={"issue": opened.issue_url})

@@ -20,7 +20,7 @@ from github import Github, GithubException
 from github.IssueComment import IssueComment
 from github.PullRequest import PullRequest
 
-from bot.retry import call_with_backoff, create_once
+from bot.github.retry import call_with_backoff, create_once
 
 COMMITTER = {"name": "dev-agent[bot]", "email": "dev-agent[bot]@users.noreply.github.com"}
 
@@ -73,7 +73,7 @@ class RepositoryWriter:
         # Trees and commits are content-addressed (and the commit's dates are fixed), so re-sending them
         # after an uncertain failure creates nothing new.
         tree = call_with_backoff(lambda: self._api("POST", "/git/trees", input={"base_tree": base_tree["sha"], "tree": entries}))
-        stamp = when.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        stamp = when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         person = {**(author or COMMITTER), "date": stamp}
         commit = call_with_backoff(lambda: self._api("POST", "/git/commits", input={
             "message": message, "tree": tree["sha"], "parents": [base_sha],

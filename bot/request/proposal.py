@@ -15,14 +15,14 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from bot.branches import Kind, bot_branch
 from bot.commands.parser import apply_assignments
-from bot.echo import echo
-from bot.github_writer import RepositoryWriter
-from bot.issue_form import FormError, parse_issue_body
-from bot.locks import LockBusy, LockInfo
+from bot.github.branches import Kind, bot_branch
+from bot.github.writer import RepositoryWriter
 from bot.metrics import count_pull, timed
+from bot.request.echo import echo
+from bot.request.issue_form import FormError, parse_issue_body
 from bot.spec import EnvironmentSpec, SpecError, spec_from_data
+from bot.store.locks import LockBusy, LockInfo
 from bot.understanding.crosscheck import FLAG
 from generators.workflows.destroy import DESTROY_LABEL
 from policies.schema import Override, load_policy
@@ -219,10 +219,10 @@ def propose(ctx: Any, target: Target, state: RequestState, derived: Derived, tit
             kind: Kind = "request") -> int:
     """Lock the environment, run the pipeline and write branch, PR, report, check run and labels.
 
-    `title` replaces the PR's default title; `kind` names the branch (bot/branches.py). Returns the PR number.
+    `title` replaces the PR's default title; `kind` names the branch (bot/github/branches.py). Returns the PR number.
     Raises LockBusy when another request holds the environment.
     """
-    from bot.planning import plan_environment
+    from bot.pipeline.planning import plan_environment
 
     spec = derived.spec
     assert spec is not None
@@ -275,7 +275,7 @@ def propose(ctx: Any, target: Target, state: RequestState, derived: Derived, tit
 def appliers_note(policy: Any, merging: str = "applies") -> str:
     """Tell reviewers who may merge: the org policy's `apply` list (GitHub enforces it only through branch
     protection or the production environment's reviewers; the bot flags other merges, docs/policies.md)."""
-    from bot.authz import describe_people
+    from bot.github.authz import describe_people
 
     return f"Merging {merging} this environment. Org policy `apply` list: {echo(describe_people(policy.apply), 300)}."
 
@@ -283,8 +283,8 @@ def appliers_note(policy: Any, merging: str = "applies") -> str:
 def requester(policy: Any, target: Target, state: RequestState) -> Any:
     """Who the policy sees asking: the job's actor (teams looked up only when no user entry admits them) and
     the recorded overrides, which the policy applies when their grantor may override."""
-    from bot.authz import member_teams, membership
-    from bot.pipeline import Requester
+    from bot.github.authz import member_teams, membership
+    from bot.pipeline.run import Requester
 
     teams = [] if policy.request.admits(target.actor) else member_teams(
         policy.request.teams, membership(target.writer, target.actor))
@@ -294,11 +294,10 @@ def requester(policy: Any, target: Target, state: RequestState) -> Any:
 def record_proposal(ctx: Any, target: Target, spec: EnvironmentSpec, result: Any, pull: Any, created: bool,
                     failures: list[str], kind: Kind = "request") -> None:
     """Registry record, audit event and metrics for a PR just opened or updated."""
-    from bot.audit import AuditEvent
     from bot.metrics import GITHUB_RATE_LIMIT_REMAINING, MONTHLY_COST
-    from bot.registry import EnvironmentRecord
-
-    from bot.planning import effective_expiry
+    from bot.pipeline.planning import effective_expiry
+    from bot.store.audit import AuditEvent
+    from bot.store.registry import EnvironmentRecord
 
     expires = effective_expiry(spec, target.when.date())
     if kind == "extend":  # the environment exists already: only its expiry moves (status, owner and PR stay)
@@ -398,7 +397,7 @@ def plan_request(ctx: Any, target: Target, state: RequestState, assignments: dic
         clarify(target, state, derived)
         return "clarify"
     if state.pull is None:
-        from bot.audit import AuditEvent
+        from bot.store.audit import AuditEvent
 
         ctx.audit.record(AuditEvent(action="request", actor=target.actor, environment=derived.spec.name,
                                     repository=target.full_name, detail=f"issue #{state.issue}"))

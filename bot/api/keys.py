@@ -47,7 +47,7 @@ def _digest(token: str) -> str:
 class KeyStore:
     """Keys in Redis (a hash) when configured, else in `<state_dir>/api-keys.json`."""
 
-    def __init__(self, settings: Settings, redis_client=None):  # noqa: ANN001 - redis.Redis
+    def __init__(self, settings: Settings, redis_client=None):
         self._redis = redis_client
         if self._redis is None and settings.redis_url:
             import redis
@@ -81,7 +81,7 @@ class KeyStore:
             raise ValueError(f"scopes must be among {', '.join(SCOPES)} (got {', '.join(unknown) or 'none'})")
         key_id = secrets.token_hex(4)
         token = f"{PREFIX}{key_id}_{secrets.token_urlsafe(32)}"
-        now = dt.datetime.now(dt.timezone.utc)
+        now = dt.datetime.now(dt.UTC)
         key = ApiKey(id=key_id, name=name, scopes=sorted(set(scopes)), sha256=_digest(token), created_at=now,
                      expires_at=now + dt.timedelta(days=expires_in_days) if expires_in_days else None)
         self._save(key)
@@ -110,7 +110,7 @@ class KeyStore:
             raise KeyRejected(401, "unknown API key")
         if key.revoked:
             raise KeyRejected(401, "API key revoked")
-        if key.expires_at and key.expires_at <= dt.datetime.now(dt.timezone.utc):
+        if key.expires_at and key.expires_at <= dt.datetime.now(dt.UTC):
             raise KeyRejected(401, "API key expired")
         if scope not in key.scopes:
             raise KeyRejected(403, f"API key lacks the '{scope}' scope")

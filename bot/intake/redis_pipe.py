@@ -94,7 +94,7 @@ class PipelinedRedis:
         connection = await self._connect()
         try:
             return await asyncio.wait_for(connection.send(args), REPLY_TIMEOUT_SECONDS)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             self._drop(connection)
             raise RedisTimeoutError(f"Redis did not answer within {REPLY_TIMEOUT_SECONDS}s") from None
 
@@ -131,7 +131,7 @@ class PipelinedRedis:
                 opening = loop.create_connection(_Protocol, self.host, self.port,
                                                  ssl=ssl.create_default_context() if self.tls else None)
             _, connection = await asyncio.wait_for(opening, CONNECT_TIMEOUT_SECONDS)
-        except (OSError, asyncio.TimeoutError) as exc:
+        except (TimeoutError, OSError) as exc:
             raise RedisConnectionError(f"cannot connect to Redis: {exc or 'timed out'}") from None
         setup = []
         if self.password:
@@ -141,7 +141,7 @@ class PipelinedRedis:
             setup.append(connection.send(("SELECT", self.db)))
         try:
             await asyncio.wait_for(asyncio.gather(*setup), REPLY_TIMEOUT_SECONDS)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             connection.transport.close()
             raise RedisConnectionError("Redis did not answer AUTH/SELECT in time") from None
         except BaseException:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, HTTPException
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from bot.registry import Registry
+from bot.store.registry import Registry
 
 _templates = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),

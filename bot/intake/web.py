@@ -17,14 +17,14 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from bot.api import RequestOpener, build_api_router
-from bot.apikeys import KeyStore
-from bot.dashboard import build_dashboard_router
-from bot.intake import WebhookIntake
+from bot.api.dashboard import build_dashboard_router
+from bot.api.keys import KeyStore
+from bot.api.routes import RequestOpener, build_api_router
+from bot.intake.ack import WebhookIntake
+from bot.intake.queue import InProcessQueue, JobQueue, RQQueue
 from bot.metrics import MANAGED_COST, QUEUE_DEPTH, initialise_series, render_metrics
-from bot.queue import InProcessQueue, JobQueue, RQQueue
-from bot.registry import Registry
 from bot.settings import Settings
+from bot.store.registry import Registry
 
 log = logging.getLogger(__name__)
 
@@ -43,11 +43,11 @@ class Operations:
 
 
 def create_app(secret: bytes, queue: JobQueue, bot_login: str = "", ops: Operations | None = None) -> FastAPI:
-    """The ASGI app: POST /webhooks (answered by `bot.intake.WebhookIntake` ahead of the router), GET /healthz,
+    """The ASGI app: POST /webhooks (answered by `bot.intake.ack.WebhookIntake` ahead of the router), GET /healthz,
     GET /readyz, GET /metrics; with `ops` also /api and /."""
     from redis.exceptions import RedisError
 
-    from bot.routing import load_handlers
+    from bot.jobs.routing import load_handlers
 
     app = FastAPI(title="dev-agent", version="1", description="Environments, requests and jobs of the dev-agent bot.",
                   docs_url="/docs", redoc_url=None, openapi_url="/openapi.json")
@@ -126,9 +126,9 @@ def build_runtime(settings: Settings, context: Any = None) -> Runtime:
         raise ConfigError("set DEV_AGENT_WEBHOOK_SECRET (the App's webhook secret)")
     secret = settings.webhook_secret.get_secret_value().encode()
     initialise_series()
-    from bot.github_app import GitHubApp
-    from bot.jobs import build_context, process_delivery
-    from bot.request_issues import github_request_opener
+    from bot.api.request_issues import github_request_opener
+    from bot.github.app import GitHubApp
+    from bot.jobs.delivery import build_context, process_delivery
 
     ctx = context or build_context(settings)
     ops = Operations(ctx.registry, KeyStore(settings), github_request_opener(ctx, GitHubApp(settings)))
@@ -140,7 +140,7 @@ def build_runtime(settings: Settings, context: Any = None) -> Runtime:
 
 
 def app_from_environment() -> FastAPI:
-    """uvicorn factory (`bot.web:app_from_environment`) for `dev-agent serve`."""
+    """uvicorn factory (`bot.intake.web:app_from_environment`) for `dev-agent serve`."""
     from bot.logs import configure_logging
     from bot.settings import get_settings
 
