@@ -55,7 +55,8 @@ GITHUB_RATE_LIMIT_REMAINING = Gauge(
     "dev_agent_github_rate_limit_remaining", "GitHub rate limit left at the last call", multiprocess_mode="mostrecent"
 )
 MODEL_CALLS = Counter("dev_agent_model_calls_total", "Claude calls for understanding", ["outcome"])
-MODEL_FALLBACKS = Counter("dev_agent_model_fallbacks_total", "Understanding fell back to the deterministic parser", ["reason"])
+MODEL_FALLBACKS = Counter("dev_agent_model_fallbacks_total", "Understanding fell back to the deterministic parser",
+                          ["reason"])
 PULL_REQUESTS = Counter("dev_agent_pull_requests_total", "dev-agent PRs opened or updated, by kind", ["action", "kind"])
 APPLIES = Counter("dev_agent_applies_total", "dev-agent apply and destroy runs", ["action", "outcome"])
 MONTHLY_COST = Gauge(
@@ -109,7 +110,8 @@ def timed(stage: str) -> Iterator[None]:
 
 
 def count_pull(kind: str, created: bool) -> None:
-    """Count a PR dev-agent opened (`created`) or updated; `kind` is its branch kind (request, extend, destroy, revert)."""
+    """Count a PR dev-agent opened (`created`) or updated; `kind` is its branch kind (request, extend, destroy,
+    revert)."""
     PULL_REQUESTS.labels(kind=kind, action="opened" if created else "updated").inc()
 
 
