@@ -1,5 +1,5 @@
 """One environment's life through the generated workflows, run by act: the sandbox GitHub with the bot
-in-process (as `dev-agent demo` runs it), moto, and GitHub Actions (bot/sandbox/actions.py).
+in-process (as `dev-agent demo` runs it), moto, and GitHub Actions (sandbox/actions.py).
 
 request → the bot's PR → merge → `dev-agent-apply.yml` (push) → `dev-agent-drift.yml` (schedule) →
 `dev-agent-expire.yml` (schedule, days later) → merge of the destroy PR → `dev-agent-destroy.yml`
@@ -18,12 +18,12 @@ from typing import Any
 import boto3
 import yaml
 
-from bot.branches import parse_branch
 from bot.demo import OWNER, REPO, USER, WEBHOOK_SECRET, _bot, _bot_pull, demo_repository
+from bot.github.branches import parse_branch
 from bot.polling import wait_until
-from bot.sandbox import SandboxGitHub
-from bot.sandbox.actions import ActionsRunner, WorkflowRun
-from bot.sandbox.moto import MotoServer
+from sandbox import SandboxGitHub
+from sandbox.actions import ActionsRunner, WorkflowRun
+from sandbox.moto import MotoServer
 
 
 @dataclass
