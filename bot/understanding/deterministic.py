@@ -11,12 +11,11 @@ from __future__ import annotations
 import bisect
 import math
 import re
-from dataclasses import dataclass, field
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from bot.regions import DEFAULT_REGION, REGIONS, cloud_of_region
-from policies.profiles import region_allowed
 from bot.spec import (
     DATABASE_VERSIONS,
     FRAMEWORK_LANGUAGE,
@@ -28,12 +27,12 @@ from bot.spec import (
     slugify,
     spec_from_data,
 )
-from bot.understanding import Understanding
+from bot.understanding import Understanding, judge
 from bot.understanding import vocabulary as vocab
-from bot.understanding import judge
 from bot.understanding.asks import ASKS
-from bot.understanding.ledger import Requirement
 from bot.understanding.guard import check_request, normalize, refusal_spans
+from bot.understanding.ledger import Requirement
+from policies.profiles import region_allowed
 
 ENGINE = "deterministic"
 MAX_REPLICAS = 100
@@ -238,6 +237,7 @@ NOT_LABEL_NAMES = frozenset(
 SERVICE_NOUN = re.compile(
     r"(?<![a-z0-9.-])(?P<s>[a-z][a-z0-9]+)\s+(?P<noun>service|svc|microservice|api|app|site|website|backend|frontend|worker|bot|portal|dashboard|gateway)\b"
 )
+VAGUE_WORKLOAD_NOUNS = frozenset({"app", "apps", "application", "applications", "service", "services", "platform", "server"})
 NO_WORKLOAD_QUESTION = (
     "What should run in this environment? Name the app's framework or language (for example FastAPI, "
     "Express, Spring Boot, Rails) and any database, cache or queue it needs."
@@ -1061,9 +1061,10 @@ def _names_workload(reading: Reading, data: dict[str, Any]) -> bool:
         return True
     if reading.live("other_framework"):
         return True
-    # "an app on EKS", "a containerized api": a workload noun with a way to run it; "an env for my app" is too vague
+    # "an app on EKS": a workload noun with a way to run it; "a staging API": a specific one; "my app" alone is too vague
     runs = reading.live("compute") or any(m.value.kind for m in reading.live("product"))
-    return bool(runs and re.search(rf"\b(?:{vocab.WORKLOAD_NOUNS})\b", reading.work))
+    nouns = {m.group().strip() for m in re.finditer(rf"\b(?:{vocab.WORKLOAD_NOUNS})\b", reading.work)}
+    return bool(nouns and (runs or nouns - VAGUE_WORKLOAD_NOUNS))
 
 
 def finish(reading: Reading, data: dict[str, Any]) -> Understanding:
