@@ -5,10 +5,16 @@ from __future__ import annotations
 import yaml
 
 from bot.checks.context import CheckContext
-from bot.checks.helm_tool import documents
+from bot.checks.cache import Input
+from bot.checks.helm_tool import documents, helm_identity
 from bot.pipeline import CheckResult
 
 NAME = "helm render"
+
+
+def reads(ctx: CheckContext) -> list[Input]:
+    """The charts, and the namespace they are rendered into (the environment's name)."""
+    return [helm_identity(), ctx.environment_name, *ctx.chart_inputs()]
 
 
 def check(ctx: CheckContext) -> list[CheckResult]:

@@ -21,6 +21,19 @@ def _sdk():  # noqa: ANN202 - the helm_python module
     return helm_python
 
 
+def helm_identity() -> str:
+    """Which Helm runs the charts: the binary on PATH, else the SDK module (for check result cache keys)."""
+    from bot.checks.cache import tool_identity
+
+    binary = shutil.which("helm")
+    if binary:
+        return tool_identity(binary)
+    try:
+        return tool_identity(_sdk().__file__)
+    except HelmUnavailable:
+        return "missing"
+
+
 def lint_chart(chart: Path) -> list[str]:
     """Problems `helm lint --strict` reports (empty list: clean)."""
     binary = shutil.which("helm")
