@@ -19,8 +19,8 @@ import os
 import statistics
 import subprocess
 import sys
-import time
 import tempfile
+import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +31,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.webhooks import signature_for  # noqa: E402
+from bot.intake.webhooks import signature_for  # noqa: E402
 from tests.support.bot_stack import BotStack, wait_for  # noqa: E402
 from tests.support.redis_server import RedisServer, free_port  # noqa: E402
 
@@ -65,7 +65,8 @@ async def client(port: int, body: bytes, deadline: float, latencies: list[float]
         writer.write(data)
         head = await reader.readuntil(b"\r\n\r\n")
         status = int(head.split(b" ", 2)[1])
-        length = next(int(line.split(b":")[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length"))
+        length = next(int(line.split(b":")[1]) for line in head.split(b"\r\n")
+                      if line.lower().startswith(b"content-length"))
         await reader.readexactly(length)
         latencies.append(time.perf_counter() - started)
         statuses[status] = statuses.get(status, 0) + 1
@@ -110,16 +111,18 @@ def bench_ack(redis: RedisServer, seconds: float, concurrency: int, web_workers:
     print(f"ack: {len(latencies)} signed deliveries in {elapsed:.1f}s over {concurrency} connections, "
           f"{web_workers} web process(es), Redis + rq enqueue")
     print(f"  deliveries/s: {ok / elapsed:,.0f}   (statuses: {statuses})")
-    print(f"  web CPU per delivery: {cpu / max(1, len(latencies)) * 1e6:,.0f} µs   (the web processes' user+system time;"
+    print(f"  web CPU per delivery: {cpu / max(1, len(latencies)) * 1e6:,.0f} µs   "
+          "(the web processes' user+system time;"
           " steadier than deliveries/s on a shared machine)")
     print(f"  load generator CPU per delivery: {client_cpu / max(1, len(latencies)) * 1e6:,.0f} µs (same cores)")
-    print(f"  ack latency p50: {percentile(latencies, 0.5) * 1000:.1f} ms   p99: {percentile(latencies, 0.99) * 1000:.1f} ms")
+    print(f"  ack latency p50: {percentile(latencies, 0.5) * 1000:.1f} ms   "
+          f"p99: {percentile(latencies, 0.99) * 1000:.1f} ms")
     queued = redis.client().llen("rq:queue:bench")
     print(f"  jobs queued in Redis: {queued:,}")
     redis.client().flushdb()
 
 
-def _event_loop_factory():  # noqa: ANN202
+def _event_loop_factory():
     """uvloop for the load generator when installed: it shares the cores with the server under test."""
     try:
         import uvloop
@@ -144,7 +147,7 @@ def tree_cpu_seconds(pid: int) -> float:
     return total
 
 
-def _up(httpx, port: int) -> bool:  # noqa: ANN001
+def _up(httpx, port: int) -> bool:
     try:
         return httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200
     except httpx.HTTPError:
@@ -186,7 +189,7 @@ class Reviews:
 
 def bench_reviews(redis: RedisServer, requests: int, checks: bool, cache_dir: Path) -> Reviews:
     """issue -> PR and comment -> updated PR through the sandbox GitHub, `dev-agent serve` and one worker."""
-    from bot.sandbox import SandboxGitHub
+    from sandbox import SandboxGitHub
 
     out = Reviews(checks=checks)
     env = {"DEV_AGENT_RUN_CHECKS": "true" if checks else "false", "DEV_AGENT_CHECK_CACHE_DIR": str(cache_dir)}
@@ -209,8 +212,9 @@ COMMENT_REACTIONS = "POST /repos/{owner}/{repo}/issues/comments/{comment_id}/rea
 
 
 def _review(stack: BotStack, sandbox: Any, name: str) -> tuple[float, float, dict[str, int], dict]:
-    """(seconds to the PR, seconds to the job's end, the job's API calls, the PR): watched through the sandbox's call counters (in
-    memory: polling the API would take CPU from the bot under test). The job reacts 👀 first and 🚀 last."""
+    """(seconds to the PR, seconds to the job's end, the job's API calls, the PR), watched through the sandbox's
+    call counters (in memory: polling the API would take CPU from the bot under test). The job reacts 👀 first
+    and 🚀 last."""
     sandbox.reset_calls()
     started = time.perf_counter()
     stack.open_request(name)

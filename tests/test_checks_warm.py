@@ -16,7 +16,7 @@ from bot.checks.checkov import arguments
 from bot.checks.progress import CheckEvent, watching
 from bot.checks.tools import find_tool
 from bot.checks.warm import WarmCheckov
-from bot.planning import plan_environment
+from bot.pipeline.planning import plan_environment
 from bot.polling import wait_until
 from bot.settings import Settings
 from bot.spec import load_spec

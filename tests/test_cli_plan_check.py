@@ -14,8 +14,8 @@ import yaml
 from bot.checks import CHECKS, run_checks
 from bot.checks.context import CheckContext
 from bot.cli import EXIT_ATTENTION, EXIT_INVALID, EXIT_OK
-from bot.planning import plan_environment
-from bot.pipeline import run_pipeline
+from bot.pipeline.planning import plan_environment
+from bot.pipeline.run import run_pipeline
 from bot.settings import Settings
 from bot.spec import load_spec
 from tests.conftest import FIXTURES, require_tool
@@ -141,9 +141,11 @@ def test_check_fails_on_broken_files(tmp_path: Path) -> None:
 
 
 def test_missing_tool_is_a_failure_not_a_pass(tmp_path: Path) -> None:
-    results = run_checks(tmp_path, tmp_path, Settings(checkov_bin="no-such-checkov", check_cache_dir=tmp_path / "cache"))
+    settings = Settings(checkov_bin="no-such-checkov", check_cache_dir=tmp_path / "cache")
+    results = run_checks(tmp_path, tmp_path, settings)
     checkov_results = [r for r in results if r.name.startswith("checkov")]
-    assert [(r.name, r.passed) for r in checkov_results] == [("checkov terraform", False), ("checkov kubernetes", False)]
+    assert [(r.name, r.passed) for r in checkov_results] == [("checkov terraform", False),
+                                                             ("checkov kubernetes", False)]
     assert all("checkov is not installed" in r.details for r in checkov_results)
     remembered = [p.read_text() for p in (tmp_path / "cache").glob("*.json")]
     assert remembered and not any("not installed" in text for text in remembered)  # a missing tool is never remembered

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
-from bot.pipeline import CheckResult
+from bot.pipeline.run import CheckResult
 
 MAX_ENTRIES = 2000
 Input = str | bytes | Path | None
@@ -90,7 +90,7 @@ class ResultCache:
             tmp = target.with_suffix(f".{os.getpid()}.tmp")
             tmp.write_text(json.dumps([r.model_dump(mode="json") for r in results]), encoding="utf-8")
             tmp.replace(target)
-            if random.random() < 0.02:  # noqa: S311 - not security: amortised pruning
+            if random.random() < 0.02:
                 self.prune()
         except OSError:
             return  # a cache that cannot be written only costs time

@@ -41,7 +41,7 @@ def _load_checkov() -> Any:
     """Import checkov (not this file's neighbour bot/checks/checkov.py: the script's directory leaves sys.path)."""
     here = str(Path(__file__).resolve().parent)
     sys.path[:] = [p for p in sys.path if p and str(Path(p).resolve()) != here]
-    import checkov.main  # type: ignore[import-not-found]  # noqa: PLC0415 - only in checkov's venv
+    import checkov.main  # type: ignore[import-not-found]
 
     return checkov.main
 
@@ -49,7 +49,11 @@ def _load_checkov() -> Any:
 def _run_scan(main: Any, request: dict[str, Any]) -> dict[str, Any]:
     """One checkov CLI run in this (forked) process, its stdout/stderr captured through temporary files."""
     os.chdir(request.get("cwd") or "/")
-    out, err = tempfile.TemporaryFile(), tempfile.TemporaryFile()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        return _run_captured(main, list(request["argv"]), out, err)
+
+
+def _run_captured(main: Any, argv: list[str], out: Any, err: Any) -> dict[str, Any]:
     sys.stdout.flush()
     sys.stderr.flush()
     os.dup2(out.fileno(), 1)
@@ -58,7 +62,7 @@ def _run_scan(main: Any, request: dict[str, Any]) -> dict[str, Any]:
     sys.stderr = io.TextIOWrapper(os.fdopen(2, "wb", closefd=False), encoding="utf-8", line_buffering=True)
     code: int = 0
     try:
-        result = main.Checkov(list(request["argv"])).run()
+        result = main.Checkov(argv).run()
         code = int(result or 0)
     except SystemExit as exc:  # the CLI's exit paths (parser errors, exit_run)
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from bot.checks.context import CheckContext
 from bot.checks.cache import Input
+from bot.checks.context import CheckContext
 from bot.checks.helm_tool import HelmUnavailable, helm_identity, lint_chart
 from bot.checks.tools import CheckIncomplete
-from bot.pipeline import CheckResult
+from bot.pipeline.run import CheckResult
 
 NAME = "helm lint"
 
@@ -26,5 +26,6 @@ def check(ctx: CheckContext) -> list[CheckResult]:
     except HelmUnavailable as exc:
         raise CheckIncomplete(str(exc)) from None
     if problems:
-        return [CheckResult(name=NAME, passed=False, details="\n".join(problems), findings=[{"error": p} for p in problems])]
+        return [CheckResult(name=NAME, passed=False, details="\n".join(problems),
+                            findings=[{"error": p} for p in problems])]
     return [CheckResult(name=NAME, passed=True, details=f"{len(charts)} chart(s) lint clean")]

@@ -52,5 +52,5 @@ def emit(event: CheckEvent) -> None:
     for listener in listeners:
         try:
             listener(event)
-        except Exception:  # noqa: BLE001 - progress must not break a check run
+        except Exception:
             log.exception("check progress listener failed")

@@ -9,6 +9,7 @@ work horses an rq worker forks (and any horse that has to restart a lost provide
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import logging
@@ -116,10 +117,8 @@ def forget(prepared: Path, owner: int) -> None:
 def _stop(entry: dict[str, Any]) -> None:
     if not _alive(entry):  # never signal a recorded pid that no longer serves the recorded socket
         return
-    try:
+    with contextlib.suppress(ProcessLookupError, ValueError, PermissionError):
         os.kill(int(entry.get("Pid") or 0), 15)
-    except (ProcessLookupError, ValueError, PermissionError):
-        pass
 
 
 def lost(output: str) -> bool:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import subprocess
 
-from bot.checks.context import CheckContext
 from bot.checks.cache import Input, file_inputs, tool_identity
+from bot.checks.context import CheckContext
 from bot.checks.tools import CheckIncomplete, find_tool, missing, run, trim
-from bot.pipeline import CheckResult
+from bot.pipeline.run import CheckResult
 
 NAME = "terraform fmt"
 

@@ -16,8 +16,9 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from bot import hclread, terraform
+from bot import hclread
 from bot.checks.cache import tool_identity
+from bot.pipeline import terraform
 from generators.hcl import block, render
 
 LOCK_FILE = ".terraform.lock.hcl"

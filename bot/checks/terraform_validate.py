@@ -12,13 +12,13 @@ import logging
 import shutil
 from pathlib import Path
 
-from bot import terraform
 from bot.checks import providers, terraform_init
 from bot.checks.cache import Input, file_inputs, tool_identity
 from bot.checks.context import CheckContext
 from bot.checks.tools import CheckIncomplete, find_tool, missing, trim
 from bot.checks.warm import owner
-from bot.pipeline import CheckResult
+from bot.pipeline import terraform
+from bot.pipeline.run import CheckResult
 
 log = logging.getLogger(__name__)
 
@@ -97,9 +97,11 @@ def _result(proc: terraform.Result) -> CheckResult:
         return CheckResult(name=NAME, passed=False, details=trim(proc.stderr + proc.stdout))
     findings = [
         {"severity": d.get("severity"), "summary": d.get("summary"), "detail": d.get("detail", ""),
-         "file": (d.get("range") or {}).get("filename"), "line": ((d.get("range") or {}).get("start") or {}).get("line")}
+         "file": (d.get("range") or {}).get("filename"),
+         "line": ((d.get("range") or {}).get("start") or {}).get("line")}
         for d in report.get("diagnostics", [])
     ]
     passed = bool(report.get("valid"))
-    details = "configuration is valid" if passed else "\n".join(f"{f['file']}:{f['line']}: {f['summary']}" for f in findings)
+    details = "configuration is valid" if passed else "\n".join(
+        f"{f['file']}:{f['line']}: {f['summary']}" for f in findings)
     return CheckResult(name=NAME, passed=passed, details=trim(details), findings=findings)

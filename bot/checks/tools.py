@@ -7,8 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.pipeline import CheckResult
-
 DETAILS_LIMIT = 4000
 
 

@@ -8,6 +8,7 @@ restarted when it is gone (it exits on its own past a memory ceiling), and exits
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import selectors
@@ -71,7 +72,7 @@ class WarmCheckov:
 
     def spawn(self) -> None:
         """Start a server process (without waiting for checkov's imports: see wait_ready)."""
-        self._errors = tempfile.TemporaryFile()
+        self._errors = tempfile.TemporaryFile()  # noqa: SIM115 - wait_ready reads and closes it
         self._proc = subprocess.Popen(
             [self.python, str(SERVER), "--socket", str(self.socket_path), "--owner", str(self.owner),
              "--max-rss-mb", str(self.max_rss_mb)],
@@ -118,10 +119,8 @@ class WarmCheckov:
     def close(self) -> None:
         """Stop the server (if this process started it) and remove its socket."""
         if self.pid is not None:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(self.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
             self.pid = None
         self.socket_path.unlink(missing_ok=True)
 

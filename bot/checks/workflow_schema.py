@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import subprocess
 
-from bot.checks.context import CheckContext
 from bot.checks.cache import Input, tool_identity
+from bot.checks.context import CheckContext
 from bot.checks.tools import CheckIncomplete, find_tool, missing, run, trim
-from bot.pipeline import CheckResult
+from bot.pipeline.run import CheckResult
 
 NAME = "workflow schema"
 
@@ -22,7 +22,8 @@ def check(ctx: CheckContext) -> list[CheckResult]:
         raise missing("check-jsonschema")
     files = ctx.workflow_files()
     if not files:
-        return [CheckResult(name=NAME, passed=False, details=f"no dev-agent workflows in {ctx.repo_root / '.github/workflows'}")]
+        return [CheckResult(name=NAME, passed=False,
+                            details=f"no dev-agent workflows in {ctx.repo_root / '.github/workflows'}")]
     try:
         proc = run([binary, "--builtin-schema", "vendor.github-workflows", "--output-format", "text", *map(str, files)],
                    timeout=ctx.settings.tool_timeout_seconds)

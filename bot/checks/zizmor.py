@@ -1,4 +1,5 @@
-"""`zizmor --offline`: no security finding in the generated workflows (template injection, permissions, ...)."""
+"""`zizmor --offline --persona pedantic`: no finding in the generated workflows, not even a pedantic one
+(template injection, permissions without a stated reason, ...)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,10 @@ import json
 import subprocess
 from pathlib import Path
 
-from bot.checks.context import CheckContext
 from bot.checks.cache import Input, tool_identity
+from bot.checks.context import CheckContext
 from bot.checks.tools import CheckIncomplete, find_tool, missing, run, trim
-from bot.pipeline import CheckResult
+from bot.pipeline.run import CheckResult
 
 NAME = "zizmor"
 
@@ -38,16 +39,19 @@ def check(ctx: CheckContext) -> list[CheckResult]:
         raise missing("zizmor")
     files = ctx.workflow_files()
     if not files:
-        return [CheckResult(name=NAME, passed=False, details=f"no dev-agent workflows in {ctx.repo_root / '.github/workflows'}")]
+        return [CheckResult(name=NAME, passed=False,
+                            details=f"no dev-agent workflows in {ctx.repo_root / '.github/workflows'}")]
     try:
-        proc = run([binary, "--offline", "--no-progress", "--format", "json", *map(str, files)],
+        proc = run([binary, "--offline", "--persona", "pedantic", "--no-progress", "--format", "json",
+                    *map(str, files)],
                    timeout=ctx.settings.tool_timeout_seconds)
     except subprocess.TimeoutExpired:
         raise CheckIncomplete("zizmor timed out") from None
     try:
         findings = [_finding(item) for item in json.loads(proc.stdout or "[]")]
     except (json.JSONDecodeError, AttributeError, TypeError):
-        return [CheckResult(name=NAME, passed=False, details="zizmor did not produce JSON:\n" + trim(proc.stderr or proc.stdout))]
+        return [CheckResult(name=NAME, passed=False,
+                            details="zizmor did not produce JSON:\n" + trim(proc.stderr or proc.stdout))]
     if findings:
         details = "\n".join(f"{f['check_id']} ({f['severity']}) {f['check_name']} at {f['file']}" for f in findings)
         return [CheckResult(name=NAME, passed=False, details=trim(details), findings=findings)]
