@@ -7,7 +7,7 @@
    the CPU per review; then one cold `checkov -d` CLI run on the same environment and the ratio of the two.
 3. GitHub API calls per PR (the one-commit write and the whole job).
 
-Usage: python bench/webhook.py [--seconds 10] [--concurrency 8] [--web-workers 2] [--requests 5]
+Usage: python bench/webhook.py [--seconds 10] [--concurrency 8] [--web-workers 2] [--requests 5] [--reviews-only]
 """
 
 from __future__ import annotations
@@ -193,7 +193,8 @@ def bench_reviews(redis: RedisServer, requests: int, checks: bool, cache_dir: Pa
 
     out = Reviews(checks=checks)
     env = {"DEV_AGENT_RUN_CHECKS": "true" if checks else "false", "DEV_AGENT_CHECK_CACHE_DIR": str(cache_dir)}
-    with SandboxGitHub() as sandbox, BotStack(sandbox, redis.url, extra_env=env) as stack:
+    log = cache_dir / f"bot-{'checks' if checks else 'plain'}.log"  # the bot's own log lines, off the report
+    with SandboxGitHub() as sandbox, BotStack(sandbox, redis.url, extra_env=env, log_path=log) as stack:
         out.first = _review(stack, sandbox, "bench-first")[1]  # the worker warms up before its first job
         pids = [p.pid for p in [stack.web, *stack.workers] if p is not None]
         cpu_before = process_tree_cpu(pids)
@@ -236,8 +237,9 @@ def _amend(stack: BotStack, sandbox: Any, number: int) -> float:
 
 def _environment_files(stack: BotStack, name: str) -> dict[str, str]:
     prefix = f"environments/{name}/"
-    tree = stack.api("GET", f"/git/trees/dev-agent/{name}", params={"recursive": "1"})["tree"]
-    return {entry["path"]: stack.file_on(f"dev-agent/{name}", entry["path"])
+    head = stack.wait_for_pull(name)["head"]["sha"]
+    tree = stack.api("GET", f"/git/trees/{head}", params={"recursive": "1"})["tree"]
+    return {entry["path"]: stack.file_on(head, entry["path"])
             for entry in tree if entry["type"] == "blob" and entry["path"].startswith(prefix)}
 
 
@@ -298,11 +300,13 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--web-workers", type=int, default=2)
     parser.add_argument("--requests", type=int, default=5)
+    parser.add_argument("--reviews-only", action="store_true", help="Skip the ack benchmark (1.).")
     args = parser.parse_args()
     redis = RedisServer()
     redis.start()
     try:
-        bench_ack(redis, args.seconds, args.concurrency, args.web_workers)
+        if not args.reviews_only:
+            bench_ack(redis, args.seconds, args.concurrency, args.web_workers)
         bench_issue_to_pr(redis, args.requests)
     finally:
         redis.stop()

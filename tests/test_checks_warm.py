@@ -175,7 +175,7 @@ def test_the_warm_checkov_exits_with_its_owner(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("cached", [False, True])
 def test_progress_names_every_check_once(tmp_path: Path, cached: bool) -> None:
-    env = environment(tmp_path, "azure-dev.yaml")
+    env = environment(tmp_path, "gcp-prod.yaml")
     settings = Settings(check_cache_dir=tmp_path / "cache", checkov_bin="no-such-checkov")
     if cached:
         run_checks(env, tmp_path, settings)
@@ -189,4 +189,4 @@ def test_progress_names_every_check_once(tmp_path: Path, cached: bool) -> None:
         assert lines["hcl parse"] == "hcl parse: passed (unchanged, from cache)"
     else:
         assert re.fullmatch(r"hcl parse: passed in \d+\.\d s", lines["hcl parse"])
-    assert lines["terraform validate"].startswith("terraform validate: skipped")  # no azure provider offline
+    assert lines["terraform validate"].startswith("terraform validate: skipped")  # no google provider offline
