@@ -23,7 +23,7 @@ from bot.api.keys import KeyStore
 from bot.api.routes import RequestOpener, build_api_router
 from bot.intake.ack import WebhookIntake
 from bot.intake.queue import InProcessQueue, JobQueue, RQQueue
-from bot.metrics import MANAGED_COST, QUEUE_DEPTH, render_metrics
+from bot.metrics import MANAGED_COST, QUEUE_DEPTH, initialise_series, render_metrics
 from bot.settings import Settings
 from bot.store.registry import Registry
 
@@ -126,6 +126,7 @@ def build_runtime(settings: Settings, context: Any = None) -> Runtime:
     if settings.webhook_secret is None:
         raise ConfigError("set DEV_AGENT_WEBHOOK_SECRET (the App's webhook secret)")
     secret = settings.webhook_secret.get_secret_value().encode()
+    initialise_series()
     from bot.api.request_issues import github_request_opener
     from bot.github.app import GitHubApp
     from bot.jobs.delivery import build_context, process_delivery
