@@ -16,7 +16,8 @@ NONE: frozenset[str] = frozenset()
 
 # Regexes over generated files that show an ask was built (matched per line).
 TF_LOGS = r'^resource "(aws_cloudwatch_log_group|google_logging_project_bucket_config|azurerm_log_analytics_workspace)"'
-TF_SECRETS = r'^resource "(aws_secretsmanager_secret|google_secret_manager_secret|azurerm_key_vault)"'
+TF_SECRETS = (r'^resource "(aws_secretsmanager_secret|google_secret_manager_secret|azurerm_key_vault)"'
+              r"|manage_master_user_password\s*=\s*true")
 TF_KMS = r'^resource "(aws_kms_key|azurerm_key_vault)"'
 TF_WAF = r'^resource "aws_wafv2_web_acl"'
 TF_FLOW_LOGS = r'^resource "aws_flow_log"'

@@ -44,12 +44,13 @@ def build(reading: Reading, data: dict[str, Any], questions: list[str]) -> list[
 
 
 def _dedupe(rows: list[Requirement]) -> list[Requirement]:
-    seen: set[tuple[str, int]] = set()
+    """One row per ask: the same words asking for the same thing again add nothing."""
+    seen: set[tuple[str, str]] = set()
     kept = []
     for row in rows:
-        if (row.key, row.start) in seen:
+        if (row.key, row.words.lower()) in seen:
             continue
-        seen.add((row.key, row.start))
+        seen.add((row.key, row.words.lower()))
         kept.append(row)
     return kept
 
@@ -104,7 +105,12 @@ class _Judge:
                 if match.end() > match.start() and not NEGATION_BEFORE.search(work[max(0, match.start() - 45):match.start()]):
                     found.append((match.start(), match.end(), ask))
         # a match inside a longer one ("alarms" in "cloudwatch alarms") belongs to the longer one
-        kept = [f for f in found if not any(o[0] <= f[0] and f[1] <= o[1] and (o[1] - o[0]) > (f[1] - f[0]) for o in found)]
+        kept, reach = [], -1
+        for f in sorted(found, key=lambda f: (f[0], -f[1])):  # a span inside an earlier, longer one is dropped
+            if f[1] <= reach and not (kept and kept[-1][:2] == f[:2]):
+                continue
+            kept.append(f)
+            reach = max(reach, f[1])
         rows = []
         for start, end, ask in kept:
             self.taken.append((start, end))
@@ -134,8 +140,11 @@ class _Judge:
 
     def mentions(self) -> list[Requirement]:
         rows = []
+        taken = bytearray(len(self.reading.work) + 1)
+        for s, e in self.taken:
+            taken[s:e] = b"\x01" * (e - s)
         for mention in self.reading.mentions:
-            if any(s <= mention.start and mention.end <= e for s, e in self.taken) and mention.cat in {
+            if all(taken[mention.start:mention.end]) and mention.cat in {
                     "monitoring", "unsupported_database", "product"} and not self._product_part(mention):
                 continue
             row = self.mention_row(mention)
