@@ -1,4 +1,4 @@
-"""The act harness (bot/sandbox/actions.py) runs workflow files for real: events from the sandbox's webhooks,
+"""The act harness (sandbox/actions.py) runs workflow files for real: events from the sandbox's webhooks,
 checkout over smart HTTP, job outputs feeding a matrix, the workflow token against the sandbox API, stand-ins
 that refuse what they cannot honour, and failures reported per job with their message."""
 
@@ -12,10 +12,10 @@ import jsonschema
 import pytest
 import referencing
 
-from bot.sandbox import SandboxGitHub
-from bot.sandbox.actions import ActionsError, ActionsRunner, act_version
-from bot.sandbox.moto import MotoServer
 from generators.workflows.actions import uses
+from sandbox import SandboxGitHub
+from sandbox.actions import ActionsError, ActionsRunner, act_version
+from sandbox.moto import MotoServer
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("act_runner")]
 

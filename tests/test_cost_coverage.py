@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.budget import LADDERS
 from bot.cost import estimate_files
 from bot.cost.coverage import UnpricedRegion, priced_regions, unpriced
-from bot.planning import DEFAULT_SIZING, HA_CACHE_TYPE, HA_DB_CLASS, plan_environment
+from bot.pipeline.budget import LADDERS
+from bot.pipeline.planning import DEFAULT_SIZING, HA_CACHE_TYPE, HA_DB_CLASS, plan_environment
 from bot.regions import REGIONS
 from bot.settings import Settings
 from bot.spec import Cloud, Tier, spec_from_data
@@ -124,7 +124,7 @@ def test_planner_refuses_an_offer_without_a_sourced_price():
 
 
 def test_request_for_an_unpriced_region_gets_the_refusal_as_a_question():
-    from bot.proposal import RequestState, derive_spec
+    from bot.request.proposal import RequestState, derive_spec
 
     body = "```yaml\nname: shop-dev\ncloud: aws\nregion: sa-east-1\n```"
     derived = derive_spec({"number": 7, "body": body}, RequestState(issue=7), Settings())
@@ -157,8 +157,8 @@ def test_partial_estimate_never_passes_the_cost_rules(tier, outcome):
 
 
 def test_report_says_the_total_is_partial_and_lists_what_is_missing():
-    from bot.pipeline import run_pipeline
-    from bot.report import render_report
+    from bot.pipeline.report import render_report
+    from bot.pipeline.run import run_pipeline
 
     spec = spec_from_data({"name": "shop-dev", "cloud": "aws", "region": "us-east-1", **SMALL})
     result = run_pipeline(plan_environment(spec), Settings())

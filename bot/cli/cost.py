@@ -16,7 +16,10 @@ from bot.cli import EXIT_INVALID
 def register(app: typer.Typer) -> None:
     """Add the ``cost`` command."""
 
-    @app.command("cost", epilog="Examples:\n\n  dev-agent cost out/environments/django-dev/terraform\n\n  dev-agent cost out/environments/django-dev/terraform --json --usage-file usage.yml")
+    @app.command("cost", epilog=(
+        "Examples:\n\n"
+        "  dev-agent cost out/environments/django-dev/terraform\n\n"
+        "  dev-agent cost out/environments/django-dev/terraform --json --usage-file usage.yml"))
     def cost(
         path: Annotated[Path, typer.Argument(help="Terraform directory or `terraform show -json` plan file")],
         usage_file: Annotated[Path | None, typer.Option("--usage-file", help="Infracost usage file (YAML)")] = None,

@@ -35,7 +35,7 @@ def priced_regions(cloud: str) -> tuple[str, ...]:
     """Regions (sorted) where every service of ``cloud`` ("aws", "gcp", "azure") has catalog prices."""
     prefix = CATALOG_CLOUD.get(cloud, cloud)
     catalog = load_catalog()
-    per_service = [set((doc.get("prices") or {})) for name, doc in catalog.services.items()
+    per_service = [set(doc.get("prices") or {}) for name, doc in catalog.services.items()
                    if name.split("_", 1)[0] == prefix]
     if not per_service:
         return ()
