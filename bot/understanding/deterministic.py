@@ -188,7 +188,8 @@ MONEY = re.compile(
 )
 BUDGET_STRONG = re.compile(r"\b(?:budget|cap|capped|spend|spending|cost|costs|limit|max spend|ceiling)\b[^.;\n\d]{0,25}$")
 BUDGET_WEAK = re.compile(r"\b(?:under|below|less than|within|at most|no more than|max(?:imum)?|up to|about|around|roughly)\s*~?$")
-PERIOD_FACTOR = {"month": 1.0, "monat": 1.0, "mois": 1.0, "mes": 1.0, "mo": 1.0, "mth": 1.0, "year": 1 / 12, "yr": 1 / 12, "annum": 1 / 12, "annually": 1 / 12,
+PERIOD_FACTOR = {"month": 1.0, "monat": 1.0, "mois": 1.0, "mes": 1.0, "mo": 1.0, "mth": 1.0,
+                 "year": 1 / 12, "yr": 1 / 12, "annum": 1 / 12, "annually": 1 / 12,
                  "yearly": 1 / 12, "week": 52 / 12, "wk": 52 / 12, "day": 30.0, "hour": 730.0, "hr": 730.0}
 
 DURATION = re.compile(
@@ -201,8 +202,8 @@ DURATION_CONTEXT = re.compile(
     r"tear|torn|live|lives|only|within|next|about|up|until|valid|short-lived|f[uü]r|pour|para|durante|pendant)\b[^.;\n\d]{0,25}$"
 )
 DURATION_NOT_LIFETIME = re.compile(r"\b(?:retention|retain|retained|backups?|logs?|history|snapshots?|rpo|rto|old)\b[^.;\n]{0,20}$")
-FOREIGN_UNITS = {"wochen": "week", "woche": "week", "tagen": "day", "tage": "day", "tag": "day", "monaten": "month", "monate": "month",
-                 "monat": "month", "semaine": "week", "semaines": "week", "jour": "day", "jours": "day", "semana": "week",
+FOREIGN_UNITS = {"wochen": "week", "woche": "week", "tagen": "day", "tage": "day", "tag": "day", "monaten": "month",
+                 "monate": "month", "monat": "month", "semaine": "week", "semaines": "week", "jour": "day", "jours": "day", "semana": "week",
                  "semanas": "week", "dia": "day", "dias": "day", "día": "day", "días": "day", "mois": "month", "meses": "month",
                  "mes": "month"}
 UNIT_DAYS = {"h": 1 / 24, "hr": 1 / 24, "hour": 1 / 24, "d": 1, "day": 1, "w": 7, "wk": 7, "week": 7, "month": 30, "fortnight": 14}
@@ -243,7 +244,9 @@ NOT_LABEL_NAMES = frozenset(
 SERVICE_NOUN = re.compile(
     r"(?<![a-z0-9.-])(?P<s>[a-z][a-z0-9]+)\s+(?P<noun>service|svc|microservice|api|app|site|website|backend|frontend|worker|bot|portal|dashboard|gateway)\b"
 )
-VAGUE_WORKLOAD_NOUNS = frozenset({"app", "apps", "application", "applications", "service", "services", "platform", "server"})
+VAGUE_WORKLOAD_NOUNS = frozenset(
+    {"app", "apps", "application", "applications", "service", "services", "platform", "server"}
+)
 NO_WORKLOAD_QUESTION = (
     "What should run in this environment? Name the app's framework or language (for example FastAPI, "
     "Express, Spring Boot, Rails) and any database, cache or queue it needs."
@@ -361,7 +364,8 @@ def _outermost(found: list[Mention]) -> list[Mention]:
 
 
 HOMONYM_AFTER = re.compile(
-    r"\s*(?:passwords?|passwd|credentials?|creds|user ?names?|users?|connection(?: strings?)?|urls?|hosts?(?:names?)?|secrets?|"
+    r"\s*(?:passwords?|passwd|credentials?|creds|user ?names?|users?|connection(?: strings?)?|urls?|"
+    r"hosts?(?:names?)?|secrets?|"
     r"migrations?|schemas?|dumps?|exports?|seeds?)\b"
 )
 
@@ -519,7 +523,8 @@ def _assemble(reading: Reading) -> dict[str, Any]:
         reading.notes.append(f"no region named; using {region} (GDPR: personal data stays in the EU/EEA)")
     elif region is not None and "gdpr" in compliance and not region_allowed("gdpr", cloud, region):
         reading.questions.append(
-            f"GDPR asks for personal data to stay in the EU/EEA, but {region} is outside it. Which EU/EEA region should it "
+            f"GDPR asks for personal data to stay in the EU/EEA, but {region} is outside it. "
+            f"Which EU/EEA region should it "
             f"use (for example {EU_DEFAULT_REGION[cloud]}), or is GDPR not needed?")
     if region is None and not reading.unknown_region:
         region = DEFAULT_REGION[cloud]
@@ -557,7 +562,8 @@ def _assemble(reading: Reading) -> dict[str, Any]:
     return data
 
 
-EU_DEFAULT_REGION = {"aws": "eu-central-1", "gcp": "europe-west1", "azure": "westeurope"}  # EU regions with sourced prices
+# EU regions with sourced prices
+EU_DEFAULT_REGION = {"aws": "eu-central-1", "gcp": "europe-west1", "azure": "westeurope"}
 COMPLIANCE_ASKS = tuple(
     (re.compile(WB_BEFORE + f"(?:{ask.pattern})" + WB_AFTER), ask.key.split(":", 1)[1])
     for ask in ASKS if ask.key.startswith("compliance:") and ask.spec_field == "compliance"
@@ -807,7 +813,8 @@ def _databases(reading: Reading, cloud: str) -> list[dict[str, Any]]:
         reading.read("databases.storage_gb", storage.span(), max(10, gb))
         if gb > MAX_STORAGE_GB:
             reading.questions.append(
-                f"{storage.group('n')} {unit.upper()} of storage is above the limit of {MAX_STORAGE_GB:,} GB (16 TB) per database. "
+                f"{storage.group('n')} {unit.upper()} of storage is above the limit of {MAX_STORAGE_GB:,} GB (16 TB) "
+                "per database. "
                 "How much storage should the database have (object storage buckets have no size limit)?")
         else:
             if gb < 10:
@@ -826,7 +833,8 @@ def _databases(reading: Reading, cloud: str) -> list[dict[str, Any]]:
             reading.notes.append(f"{wanted} databases asked for: one {DB_NAMES[databases[0]['engine']]} server is created; "
                                  f"create the {wanted} databases inside it")
     if len(databases) > MAX_DATABASES:
-        reading.questions.append(f"The request names {len(databases)} database engines; the limit is {MAX_DATABASES} per "
+        reading.questions.append(f"The request names {len(databases)} database engines; "
+                                 f"the limit is {MAX_DATABASES} per "
                                  "environment. Which should be kept?")
     return databases
 
@@ -970,7 +978,8 @@ def _budget(reading: Reading) -> float | None:
             continue
         amount = float(match.group("num").replace(",", "")) * (1000 if k else 1)
         if per:
-            period = re.search(r"(month|monat|mois|mes|mo|mth|year|yr|annum|annually|yearly|week|wk|day|hour|hr|monthly|pm|p/m)", per).group(1)
+            period = re.search(r"(month|monat|mois|mes|mo|mth|year|yr|annum|annually|yearly|week|wk|day|hour|hr|"
+                               r"monthly|pm|p/m)", per).group(1)
             amount *= PERIOD_FACTOR.get(period, 1.0)
         if best is None or score > best[0]:
             best = (score, amount, match.span())
@@ -1102,7 +1111,8 @@ def _service(reading: Reading) -> str | None:
         word, noun = match.group("s"), match.group("noun")
         if word in vocab.NOT_SERVICE_NAMES or word in vocab.NUMBER_WORDS or not free(*match.span("s")):
             continue
-        reading.read("service", match.span(), slugify(word if noun in {"service", "svc", "microservice"} else f"{word}-{noun}", 30))
+        name = word if noun in {"service", "svc", "microservice"} else f"{word}-{noun}"
+        reading.read("service", match.span(), slugify(name, 30))
         return slugify(word if noun in {"service", "svc", "microservice"} else f"{word}-{noun}", 30) or None
     return None
 

@@ -4,8 +4,8 @@ Comparison rules: `databases.engine` and `monitoring` compare as sorted lists; `
 holds the versions the request names, each of which must be among the spec's databases (a trailing
 `.0` is ignored); `buckets.count` is the number of buckets; `public_ssh: false` holds when nothing in
 the result opens anything to 0.0.0.0/0; `needs_clarification` compares the flag; `requirements.<key>` is the
-ledger status of the first row with that key (it is read even when the request needs clarification). Every other key is a
-dotted path into the spec. A request that should produce a spec but asks questions fails every field.
+ledger status of the first row with that key (it is read even when the request needs clarification).
+Every other key is a dotted path into the spec. A request that should produce a spec but asks questions fails every field.
 """
 
 from __future__ import annotations

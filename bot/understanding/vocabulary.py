@@ -201,7 +201,9 @@ PLACE_ALIASES: dict[str, str] = {
     r"deutschland|allemagne|alemania|francfort|fr[aá]ncfort": r"frankfurt|germany",
     r"niederlanden?|pays-bas|pa[ií]ses bajos|holanda": r"netherlands|amsterdam|holland|eemshaven",
     r"frankreich|francia": r"paris|france",
-    r"londres|vereinigtes k[oö]nigreich|royaume-uni|reino unido": r"london|england|the uk|uk|united kingdom|britain|great britain",
+    r"londres|vereinigtes k[oö]nigreich|royaume-uni|reino unido": (
+        r"london|england|the uk|uk|united kingdom|britain|great britain"
+    ),
     r"belgien|belgique|b[eé]lgica": r"belgium|brussels|st\.? ghislain",
     r"spanien|espagne|espa[nñ]a": r"madrid|spain",
     r"italien|italie|italia|mailand|milano": r"milan|italy",
