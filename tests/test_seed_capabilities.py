@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from bot.pipeline import run_pipeline
-from bot.planning import plan_environment
+from bot.pipeline.planning import plan_environment
+from bot.pipeline.run import run_pipeline
 from bot.settings import Settings
 from bot.understanding.deterministic import parse
 

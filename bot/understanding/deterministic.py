@@ -103,7 +103,7 @@ def _prefixes(key: str) -> tuple[str, ...]:
 _WORD_BEFORE = frozenset("abcdefghijklmnopqrstuvwxyz0123456789.#+")  # what WB_BEFORE refuses before a word
 
 
-def _words(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+def words(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
     """`re.finditer(WB_BEFORE + pattern, text)`, checking the lookbehind by hand."""
     position = 0
     while (match := pattern.search(text, position)) is not None:
@@ -336,7 +336,7 @@ def _find_mentions(reading: Reading) -> None:
         for pattern, value, prefixes in table.patterns:
             if prefixes and not any(prefix in reading.work for prefix in prefixes):
                 continue
-            for match in _words(pattern, reading.work):
+            for match in words(pattern, reading.work):
                 found.append(Mention(table.cat, value, *match.span()))
     for match in GO_LANGUAGE.finditer(reading.text):
         if reading.work[match.start():match.end()].strip():
@@ -564,6 +564,7 @@ def _assemble(reading: Reading) -> dict[str, Any]:
 
 # EU regions with sourced prices
 EU_DEFAULT_REGION = {"aws": "eu-central-1", "gcp": "europe-west1", "azure": "westeurope"}
+ASK_TABLE = _table("ask", {ask.pattern: ask for ask in ASKS})  # the ledger's non-spec asks (judge.py)
 COMPLIANCE_ASKS = tuple(
     (re.compile(WB_BEFORE + f"(?:{ask.pattern})" + WB_AFTER), ask.key.split(":", 1)[1])
     for ask in ASKS if ask.key.startswith("compliance:") and ask.spec_field == "compliance"

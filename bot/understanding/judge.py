@@ -7,7 +7,6 @@ reason), unsupported (with its question) or, for a refusal, refused.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
 
 from bot.understanding import asks as catalog
@@ -123,12 +122,14 @@ class _Judge:
     # --- asks without (only) a spec field -----------------------------------------------------------------------
 
     def asks(self) -> list[Requirement]:
-        from bot.understanding.deterministic import NEGATION_BEFORE, WB_AFTER, WB_BEFORE
+        from bot.understanding.deterministic import ASK_TABLE, NEGATION_BEFORE, words
 
         work = self.reading.work
         found: list[tuple[int, int, catalog.Ask]] = []
-        for ask in catalog.ASKS:
-            for match in re.finditer(WB_BEFORE + f"(?:{ask.pattern})" + WB_AFTER, work):
+        for pattern, ask, prefixes in ASK_TABLE.patterns:
+            if prefixes and not any(prefix in work for prefix in prefixes):
+                continue
+            for match in words(pattern, work):
                 if match.end() > match.start() and not NEGATION_BEFORE.search(
                     work[max(0, match.start() - 45) : match.start()]
                 ):
