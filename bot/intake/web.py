@@ -8,6 +8,7 @@ in-process worker (one process runs everything; the demo uses this).
 from __future__ import annotations
 
 import logging
+import threading
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -136,6 +137,9 @@ def build_runtime(settings: Settings, context: Any = None) -> Runtime:
         queue: JobQueue = RQQueue(settings.redis_url, settings.queue_name)
         return Runtime(create_app(secret, queue, settings.bot_login, ops), queue)
     queue = InProcessQueue(lambda delivery_id, event, payload: process_delivery(delivery_id, event, payload, ctx))
+    from bot.checks import warm_up
+
+    threading.Thread(target=warm_up, args=(settings,), name="dev-agent-warm-up", daemon=True).start()
     return Runtime(create_app(secret, queue, settings.bot_login, ops), queue, ctx)
 
 
