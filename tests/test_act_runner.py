@@ -45,7 +45,8 @@ jobs:
         env:
           BEFORE: ${{{{ github.event.before }}}}
         run: |
-          git diff --name-only "$BEFORE" "$GITHUB_SHA" | sed -n 's|^notes/||p' | jq -Rnc '[inputs | {{note: .}}]' > targets.json
+          git diff --name-only "$BEFORE" "$GITHUB_SHA" | sed -n 's|^notes/||p' \
+            | jq -Rnc '[inputs | {{note: .}}]' > targets.json
           echo "targets=$(cat targets.json)" >> "$GITHUB_OUTPUT"
   comment:
     name: Comment ${{{{ matrix.note }}}}
@@ -77,7 +78,8 @@ jobs:
           GITHUB_TOKEN: ${{{{ github.token }}}}
         run: |
           set -euo pipefail
-          body="$(python -c 'import sys; print(sys.version.split()[0])') $(terraform -version | sed -n 1p) $AWS_REGION: $(cat "notes/$NOTE")"
+          python="$(python -c 'import sys; print(sys.version.split()[0])')"
+          body="$python $(terraform -version | sed -n 1p) $AWS_REGION: $(cat "notes/$NOTE")"
           jq -n --arg body "$body" '{{body: $body}}' | curl -sf -X POST -H "Authorization: token $GITHUB_TOKEN" \\
             -d @- "$GITHUB_API_URL/repos/$GITHUB_REPOSITORY/issues/1/comments" > /dev/null
   scheduled-only:
@@ -102,6 +104,27 @@ jobs:
     runs-on: ubuntu-24.04
     steps:
       - run: echo "::error::the input image is missing" && exit 3
+  other-clouds:
+    runs-on: ubuntu-24.04
+    steps:
+      - uses: {uses("google-github-actions/auth")}
+        with:
+          workload_identity_provider: projects/123456789/locations/global/workloadIdentityPools/github/providers/github
+          service_account: deployer@acme-dev.iam.gserviceaccount.com
+      - uses: {uses("azure/login")}
+        with:
+          client-id: 00000000-0000-0000-0000-000000000001
+          tenant-id: 00000000-0000-0000-0000-000000000002
+          subscription-id: 00000000-0000-0000-0000-000000000003
+      - run: echo "clouds $GOOGLE_CLOUD_PROJECT $ARM_SUBSCRIPTION_ID $ARM_USE_OIDC"
+  bad-azure-login:
+    runs-on: ubuntu-24.04
+    steps:
+      - uses: {uses("azure/login")}
+        with:
+          client-id: 00000000-0000-0000-0000-000000000001
+          tenant-id: my-tenant
+          subscription-id: 00000000-0000-0000-0000-000000000003
 """
 
 CLOCK = """\
@@ -190,6 +213,14 @@ def test_failures_are_reported_per_job_with_their_message(world):
     assert failing.job("broken-step").result == "failure"
     assert "the workflow asks for Python 3.9, the host has 3.11" in failing.log
     assert "the input image is missing" in failing.log
+    assert failing.job("bad-azure-login").result == "failure"
+    assert "azure login stand-in: tenant-id 'my-tenant' is not a GUID" in failing.log
+
+
+def test_the_other_clouds_logins_check_their_inputs_and_export_what_the_real_ones_do(world):
+    failing = world["failing"]
+    assert failing.job("other-clouds").result == "success", failing.log[-3000:]
+    assert "[other-clouds] clouds acme-dev 00000000-0000-0000-0000-000000000003 true" in failing.log
 
 
 def test_an_action_without_a_stand_in_is_refused_by_name(world):

@@ -56,7 +56,10 @@ def _understand(text: str, settings: Settings, as_json: bool) -> tuple[Environme
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("plan", epilog="Examples:\n\n  dev-agent plan \"dev env for a django app with postgres on GCP, budget 200/month\" --out ./out\n\n  dev-agent plan --spec environment.yaml --out ./out --check")
+    @app.command("plan", epilog=(
+        "Examples:\n\n"
+        "  dev-agent plan \"dev env for a django app with postgres on GCP, budget 200/month\" --out ./out\n\n"
+        "  dev-agent plan --spec environment.yaml --out ./out --check"))
     def plan(
         text: str | None = typer.Argument(None, help="The request in plain language."),
         spec_file: Path | None = typer.Option(None, "--spec", help="environment.yaml (or JSON) instead of text."),
@@ -76,8 +79,8 @@ def register(app: typer.Typer) -> None:
         from bot.cost.coverage import UnpricedRegion
         from bot.cost.usage import CostInputError
         from bot.pipeline.budget import BudgetError
-        from bot.pipeline.results import Requester
         from bot.pipeline.run import build_environment
+        from bot.pipeline.run.results import Requester
         from generators import environment_dir
         from generators.output import write_tree
         from generators.workflows import workflow_files

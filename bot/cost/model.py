@@ -111,8 +111,16 @@ class Ctx:
             hours = self.usage.num("monthly_hrs") if "monthly_hrs" in self.usage else HOURS_PER_MONTH
         return Component(name, "hours", self.price(service, key), qty * hours)
 
-    def usage_comp(self, name: str, unit: str, service: str, key: str, usage_key: str | None,
-                   scale: float = 1.0, usage: Usage | None = None) -> Component:
+    def usage_comp(
+        self,
+        name: str,
+        unit: str,
+        service: str,
+        key: str,
+        usage_key: str | None,
+        scale: float = 1.0,
+        usage: Usage | None = None,
+    ) -> Component:
         """A usage-based component: quantity from the usage file (divided by ``scale``) or unknown."""
         u = usage or self.usage
         qty = u.num(usage_key) if usage_key else None

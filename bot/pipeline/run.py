@@ -1,16 +1,67 @@
-"""The pipeline every entry point shares: plan -> fit budget -> generate -> check -> cost -> policy -> report.
-
-`build_environment` is the one entry: `dev-agent plan` and the bot's job path (and through it the REST API and
-the demo, which file request issues) call it with a spec understood from the request (bot.understanding)."""
+"""The pipeline every entry point shares: spec -> plan -> generate -> check -> cost -> policy -> report."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, Field
+
 from bot.pipeline.planning import Plan, plan_environment
-from bot.pipeline.results import CheckResult, PipelineResult, Requester
 from bot.settings import Settings
 from bot.spec import EnvironmentSpec
+
+
+class CheckResult(BaseModel):
+    """One validator run (terraform fmt, checkov, helm lint, ...)."""
+
+    name: str
+    passed: bool
+    details: str = ""
+    findings: list[dict[str, Any]] = Field(default_factory=list)
+    counts: dict[str, int] = Field(default_factory=dict)  # e.g. checkov's passed/failed/skipped totals
+    skipped_reason: str | None = None
+
+
+class Verdict(BaseModel):
+    """One policy rule's outcome."""
+
+    rule: str
+    outcome: str  # pass | warn | fail
+    value: str = ""
+    message: str = ""
+    fix: str = ""
+
+
+class PipelineResult(BaseModel):
+    """Everything a reviewer sees for one environment."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    plan: Plan
+    files: dict[str, str]
+    checks: list[CheckResult] = Field(default_factory=list)
+    cost: dict[str, Any] | None = None  # Infracost JSON (version 0.2), minimum counts, tier default usage
+    cost_max: float | None = None  # the top of the monthly range: autoscaled resources at their maximum
+    previous_cost: dict[str, Any] | None = None  # the estimate before this change (amendments), if known
+    verdicts: list[Verdict] = Field(default_factory=list)
+    requirements: list[Any] = Field(default_factory=list)  # bot.understanding.ledger.Requirement, located in `files`
+    controls: list[Any] = Field(default_factory=list)  # policies.profiles.ControlResult per compliance control
+    accepted: dict[str, Any] = Field(default_factory=dict)  # override rule -> Override (accepted requirements)
+    report: str = ""
+
+    @property
+    def monthly_cost(self) -> float | None:
+        if not self.cost:
+            return None
+        return float(self.cost.get("totalMonthlyCost") or 0)
+
+
+class Requester(BaseModel):
+    """Who asked, for the policy's requester rule and overrides."""
+
+    login: str | None = None
+    teams: list[str] = Field(default_factory=list)
+    overrides: list[Any] = Field(default_factory=list)  # policies.schema.Override
 
 
 def prepare_plan(spec: EnvironmentSpec, policy: Any) -> Plan:
@@ -18,24 +69,6 @@ def prepare_plan(spec: EnvironmentSpec, policy: Any) -> Plan:
     from bot.pipeline.budget import fit_budget
 
     return fit_budget(plan_environment(spec), policy=policy)
-
-
-def build_environment(
-    spec: EnvironmentSpec,
-    settings: Settings,
-    *,
-    policy: Any = None,
-    run_checks: bool = False,
-    requester: Requester | None = None,
-    requirements: list[Any] | None = None,
-) -> PipelineResult:
-    """Plan the spec, shrink the plan to fit its budget and the tier's cap, then generate, check, cost, judge and
-    report. Raises BudgetError (pipeline.budget) when even the cheapest plan is over budget."""
-    from policies.schema import load_policy
-
-    policy = policy or load_policy(settings.policy_file)
-    return run_pipeline(prepare_plan(spec, policy), settings, run_checks=run_checks, policy=policy,
-                        requester=requester, requirements=requirements)
 
 
 def _requirements(result: PipelineResult, requirements: list[Any], requester: Requester) -> None:
@@ -56,12 +89,17 @@ def run_pipeline(
     run_checks: bool = False,
     policy: Any = None,
     requester: Requester | None = None,
+    usage_override: str | None = None,
+    previous_files: dict[str, str] | None = None,
     requirements: list[Any] | None = None,
 ) -> PipelineResult:
     """Generate, check (when asked: it is slow), cost, evaluate policy, and write the review report.
 
-    The generated Terraform is parsed once; the estimate and the policy engine share that parse."""
-    from bot.cost import estimate_parsed, parsed_modules
+    The generated Terraform is parsed once; the estimate and the policy engine share that parse. The estimate
+    prices usage from the tier's default usage file, overridden by `usage_override` (the environment's
+    cost-usage.yml, kept in the output); `previous_files` (the environment as it was) adds the change cost."""
+    from bot.cost import estimate_files, parsed_modules
+    from bot.cost.defaults import OVERRIDE_NAME, estimate_environment
     from bot.cost.usage import CostInputError
     from bot.hclread import parse_files
     from bot.metrics import timed
@@ -83,10 +121,20 @@ def run_pipeline(
     with timed("cost"):
         parsed = parse_files(files)  # once, for the estimate and the policy engine
         try:
-            result.cost = estimate_parsed(parsed_modules(parsed.subset([p for p in files if "/terraform/" in p])))
+            estimate = estimate_environment(parsed_modules(parsed.subset([p for p in files if "/terraform/" in p])),
+                                            plan.spec.tier.value, usage_override)
+            result.cost, result.cost_max = estimate.report, estimate.max_monthly
+            if usage_override is not None:
+                result.files[f"{environment_dir(plan)}/{OVERRIDE_NAME}"] = usage_override
         except CostInputError as exc:
             result.cost = None
             result.checks.append(CheckResult(name="cost estimate", passed=False, details=str(exc)))
+        old_tf = {p: t for p, t in (previous_files or {}).items() if "/terraform/" in p and p.endswith(".tf")}
+        if old_tf and result.cost is not None:
+            try:
+                result.previous_cost = estimate_files(old_tf, estimate.usage)
+            except CostInputError:
+                result.previous_cost = None  # the old files no longer parse: no change cost, never a wrong one
     result.verdicts = evaluate(policy, plan, files, result.cost, requester=requester.login,
                                requester_teams=requester.teams, overrides=requester.overrides, parsed=parsed)
     _requirements(result, requirements or [], requester)
