@@ -192,6 +192,7 @@ def bench_reviews(redis: RedisServer, requests: int, checks: bool, cache_dir: Pa
     from sandbox import SandboxGitHub
 
     out = Reviews(checks=checks)
+    redis.client().flushdb()  # a new sandbox GitHub: no installation token cached for the previous one
     env = {"DEV_AGENT_RUN_CHECKS": "true" if checks else "false", "DEV_AGENT_CHECK_CACHE_DIR": str(cache_dir)}
     log = Path(tempfile.gettempdir()) / f"dev-agent-bench-{'checks' if checks else 'plain'}.log"  # the bot's log
     log.unlink(missing_ok=True)
