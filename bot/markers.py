@@ -113,6 +113,15 @@ def authored_by(obj: dict[str, Any] | Any, authors: Iterable[str]) -> bool:
     return bool(login) and login.endswith("[bot]") and kind in ("Bot", "") and login in set(authors)
 
 
+def state_keyring(settings: Any) -> StateKeyring:
+    """The keyring from `DEV_AGENT_STATE_KEYS`, else one key derived from the App's private key."""
+    if settings.state_keys is not None:
+        return StateKeyring.parse(settings.state_keys.get_secret_value())
+    from bot.github_app import private_key
+
+    return StateKeyring.derived(private_key(settings).encode())
+
+
 # --- signed request state ----------------------------------------------------------------------------------------
 _STATE = re.compile(r"<!-- dev-agent:state ([A-Za-z0-9_-]{1,32})\.([A-Za-z0-9_=-]{1,200000})\.([A-Za-z0-9_=-]{43,44}) -->")
 _UNSIGNED_STATE = re.compile(r"<!-- dev-agent:state [A-Za-z0-9_=-]+ -->")

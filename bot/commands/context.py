@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from bot import markers
 from bot.commands.parser import CommandError
 from bot.proposal import RequestState, Target
 
-REPLY_MARKER = "<!-- dev-agent:reply:{comment_id} -->"
 
 
 @dataclass
@@ -22,7 +22,7 @@ class CommandContext:
     comment_id: int
 
     def reply(self, text: str) -> None:
-        marker = REPLY_MARKER.format(comment_id=self.comment_id)
+        marker = markers.reply(self.comment_id)
         self.target.writer.upsert_comment(self.where, marker, f"{marker}\n{text}")
 
     def environment(self) -> str:

@@ -16,7 +16,7 @@ from bot.echo import echo
 from bot.handlers import event_time, target_for, writer_for
 from bot.issue_form import is_environment_request
 from bot.locks import LockBusy
-from bot.proposal import load_state, plan_request, post_status
+from bot.proposal import BranchTaken, load_state, plan_request, post_status
 from bot.usertext import visible
 
 NEEDS_INFO = "needs-info"
@@ -54,6 +54,6 @@ def on_answer(ctx: Any, payload: dict[str, Any]) -> None:
     state.amendments.append(answer_text(comment.get("body") or "")[:MAX_ANSWER_CHARS])
     try:
         outcome = plan_request(ctx, target, state)
-    except LockBusy:
+    except (LockBusy, BranchTaken):  # said in the status comment
         outcome = "locked"
     writer.react(issue["number"], "rocket" if outcome == "proposed" else "confused", comment_id=comment["id"])

@@ -9,7 +9,7 @@ from bot.handlers import event_time, target_for
 from bot.issue_form import is_environment_request
 from bot.locks import LockBusy
 from bot.echo import echo
-from bot.proposal import load_state, plan_request, post_status
+from bot.proposal import BranchTaken, load_state, plan_request, post_status
 from bot.routing import router
 
 
@@ -30,6 +30,6 @@ def on_request(ctx: Any, payload: dict[str, Any]) -> None:
         return
     try:
         outcome = plan_request(ctx, target, state)
-    except LockBusy:
+    except (LockBusy, BranchTaken):  # said in the status comment
         outcome = "locked"
     target.writer.react(number, "rocket" if outcome == "proposed" else "confused")

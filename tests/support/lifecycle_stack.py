@@ -125,7 +125,8 @@ class Repo:
                       seconds_between_writes=0)
 
     def writer(self) -> RepositoryWriter:
-        return RepositoryWriter(self.client(), self.full_name)
+        # like bot.lifecycle.github.token_authors: the token's own user and the App's bot (app_job's "dev-agent")
+        return RepositoryWriter(self.client(), self.full_name, authors={self.owner, "dev-agent[bot]"})
 
     def merge_environment(self, env_name: str, files: dict[str, str], issue: int, title: str) -> int:
         """Commit `files` on `dev-agent/<env>`, open the PR naming the request issue, merge it, pull the clone."""
@@ -162,9 +163,10 @@ def app_job(gh, repo: Repo, issue: int, state_dir: Path, actor: str = "alice") -
                         github_app_id=app["id"], github_private_key=app["private_key_pem"])
     bot = GitHubApp(settings).client(installation)
     ctx = JobContext(settings=settings, locks=MemoryLocks(60), installations=MemoryInstallations(),
-                     github=lambda installation: bot)
-    target = Target(writer=RepositoryWriter(bot, repo.full_name), repo={"full_name": repo.full_name, "default_branch": "main"},
-                    issue={"number": issue}, actor=actor, when=dt.datetime.now(dt.UTC))
+                     github=lambda installation: bot, identity=lambda: app["bot_login"])
+    target = Target(writer=RepositoryWriter(bot, repo.full_name, authors=ctx.authors()),
+                    repo={"full_name": repo.full_name, "default_branch": "main"},
+                    issue={"number": issue}, actor=actor, when=dt.datetime.now(dt.UTC), keys=ctx.keyring())
     return ctx, target
 
 
