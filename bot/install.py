@@ -70,7 +70,7 @@ class InstallSource(BaseModel):
         raise ValueError("a container install has no requirements line")
 
 
-def effective_install(settings) -> InstallSource | None:  # noqa: ANN001 - bot.settings.Settings (import cycle)
+def effective_install(settings) -> InstallSource | None:
     """The install source the workflows use: the setting, else the org policy's, else (sandbox mode only) a wheel
     of this source; None when nothing is configured (the workflows then stop with an error naming the setting)."""
     if settings.install is not None:

@@ -7,33 +7,29 @@ It prints how many inputs were handled, per category, and fails naming every one
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import pytest
 from fastapi.testclient import TestClient
 
-from bot.api import OpenedRequest
-from bot.apikeys import KeyStore
+from bot.api.keys import KeyStore
+from bot.api.request_issues import plan_delivery
+from bot.api.routes import OpenedRequest
 from bot.commands.parser import CommandError, apply_assignments, extract_command, parse_assignments
-from bot.echo import echo
-from bot.issue_form import FormError
-from bot.markers import StateKeyring, StateRefused
-from bot.proposal import RequestState, derive_spec
-from bot.queue import InProcessQueue
-from bot.registry import Registry
-from bot.request_issues import plan_delivery
+from bot.intake.web import Operations, create_app
+from bot.intake.webhooks import MAX_BODY_BYTES, MemoryDeduper, signature_for
+from bot.request.markers import StateKeyring, StateRefused
+from bot.request.echo import echo
+from bot.request.issue_form import FormError
+from bot.request.proposal import RequestState, derive_spec
 from bot.settings import Settings
 from bot.spec import SpecError, spec_from_data
-from bot.understanding import Understanding
+from bot.store.registry import Registry
 from bot.understanding.crosscheck import FLAG, crosscheck
 from bot.understanding.deterministic import parse
-from bot.web import Operations, create_app
-from bot.webhooks import MAX_BODY_BYTES, MemoryDeduper, signature_for
 
 SECRET = b"attack-suite-secret"
 GOOD = json.dumps({"action": "opened", "issue": {"number": 1}, "repository": {"full_name": "octo/infra"},

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.planning import plan_environment
+from bot.pipeline.planning import plan_environment
 from bot.settings import Settings
 from bot.spec import Compliance, spec_from_data
 from bot.understanding.deterministic import parse

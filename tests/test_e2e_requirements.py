@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.proposal import REPORT_MARKER, STATUS_MARKER
+from bot.request.proposal import REPORT_MARKER, STATUS_MARKER
 from bot.understanding.deterministic import parse
 from tests.support.bot_stack import ROOT, BotStack, wait_for
 from tests.support.redis_server import redis_server  # noqa: F401  (fixture)
@@ -16,7 +16,7 @@ VAGUE = "need an env for my app"
 
 @pytest.fixture(scope="module")
 def sandbox():
-    from bot.sandbox import SandboxGitHub
+    from sandbox import SandboxGitHub
 
     with SandboxGitHub() as github:
         yield github

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from bot import markers
-from bot.markers import StateKeyring, StateRefused
+from bot.request import markers
+from bot.request.markers import StateKeyring, StateRefused
 
 BOT = "dev-agent-test[bot]"
 KEYS = StateKeyring.parse("k2:new-secret-0123456789,k1:old-secret-0123456789")

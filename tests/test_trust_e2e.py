@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import pytest
 
-from bot.proposal import REPORT_MARKER, STATUS_MARKER
+from bot.request.proposal import REPORT_MARKER, STATUS_MARKER
 from tests.support.bot_stack import BotStack, wait_for
 from tests.support.redis_server import redis_server  # noqa: F401  (fixture)
 
 
 @pytest.fixture(scope="module")
 def sandbox():
-    from bot.sandbox import SandboxGitHub
+    from sandbox import SandboxGitHub
 
     with SandboxGitHub() as github:
         yield github
@@ -88,8 +88,8 @@ def test_a_command_after_an_unclosed_html_comment_is_not_run(stack):
 import base64  # noqa: E402
 import json  # noqa: E402
 
-from bot.audit import STREAM, AuditEvent  # noqa: E402
-from bot.markers import request_link, unlisted_merge  # noqa: E402
+from bot.request.markers import request_link, unlisted_merge  # noqa: E402
+from bot.store.audit import STREAM, AuditEvent  # noqa: E402
 
 TOO_LONG = "```yaml\nname: {name}\ncloud: aws\nregion: us-west-2\ntier: dev\nttl_days: 60\n```\n"  # dev allows 30 days
 FORGED = {"rule": "ttl-within-tier", "by": "carol", "teams": ["platform"], "reason": "approved by platform",
@@ -143,7 +143,8 @@ def test_a_writer_editing_the_bots_signed_state_is_refused(stack, redis_server):
                                      user="alice", labels=["environment-request"])
     pull = stack.wait_for_pull("edited-e2e")
     assert wait_for(lambda: check_conclusions(stack, pull["head"]["sha"]), what="check run") == ["failure"]
-    [status] = stack.bot_comments(issue["number"], "<!-- dev-agent:status -->")
+    [status] = wait_for(lambda: [c for c in stack.bot_comments(issue["number"], "<!-- dev-agent:status -->")
+                                 if "Proposed" in c["body"]], what="status")
     marker = status["body"].rsplit("<!-- dev-agent:state ", 1)[1].removesuffix(" -->")
     key_id, body, mac = marker.split(".")
     state = json.loads(base64.urlsafe_b64decode(body))

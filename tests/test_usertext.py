@@ -7,8 +7,8 @@ import time
 import pytest
 
 from bot.commands.parser import MAX_COMMENT_CHARS, extract_command
-from bot.echo import echo
-from bot.issue_form import parse_issue_body
+from bot.request.echo import echo
+from bot.request.issue_form import parse_issue_body
 from bot.understanding.deterministic import parse
 from bot.understanding.guard import MAX_REQUEST_CHARS
 from bot.usertext import clean, lookalikes, visible

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bot.checks.context import CheckContext
 from bot.checks.tools import find_tool, missing, run, trim
-from bot.pipeline import CheckResult
+from bot.pipeline.run import CheckResult
 
 NAME = "zizmor"
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot import markers
 from bot.commands.parser import CommandError
-from bot.proposal import RequestState, Target
-
+from bot.request import markers
+from bot.request.proposal import RequestState, Target
 
 
 @dataclass

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot import authz
 from bot.commands.parser import prose_lines
-from bot.echo import echo
+from bot.github import authz
 from bot.handlers import event_time, target_for, writer_for
-from bot.issue_form import is_environment_request
-from bot.locks import LockBusy
-from bot.proposal import BranchTaken, load_state, plan_request, post_status
+from bot.request.echo import echo
+from bot.request.issue_form import is_environment_request
+from bot.request.proposal import BranchTaken, load_state, plan_request, post_status
+from bot.store.locks import LockBusy
 from bot.usertext import visible
 
 NEEDS_INFO = "needs-info"

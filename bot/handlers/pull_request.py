@@ -2,21 +2,22 @@
 merge by someone the org policy's `apply` list does not name (the merge stands: GitHub already ran it).
 
 Only PRs the App opened, from its own branch in the same repository, whose number is the PR the request's (signed)
-state recorded for that branch, are acted on; any other PR is ignored and logged (bot/markers.py)."""
+state recorded for that branch, are acted on; any other PR is ignored and logged (bot/request/markers.py)."""
 
 from __future__ import annotations
 
 import logging
 from typing import Any
 
-from bot import authz, markers
-from bot.audit import AuditEvent
-from bot.branches import parse_branch
-from bot.echo import echo
+from bot.github import authz
+from bot.github.branches import parse_branch
 from bot.handlers import event_time, target_for, writer_for
-from bot.proposal import load_state
-from bot.registry import EnvironmentRecord
-from bot.routing import router
+from bot.jobs.routing import router
+from bot.request import markers
+from bot.request.echo import echo
+from bot.request.proposal import load_state
+from bot.store.audit import AuditEvent
+from bot.store.registry import EnvironmentRecord
 
 log = logging.getLogger(__name__)
 

@@ -12,8 +12,6 @@ import datetime as dt
 import time
 from pathlib import Path
 
-from bot import markers
-from bot import terraform
 from bot.lifecycle.apply import (
     EXIT_APPLIED,
     EXIT_FAILED,
@@ -30,8 +28,9 @@ from bot.lifecycle.outputs import trim_error
 from bot.lifecycle.workspace import LOCK_ERROR, EnvironmentInputError, open_environment, working_copy
 from bot.markdown import code_block
 from bot.metrics import counts_runs
+from bot.pipeline import terraform
+from bot.request import markers
 from bot.settings import Settings
-
 
 
 @counts_runs("destroy")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot import markers
 from bot.logs import redact
 from bot.markdown import code_block, code_span, escape_cell
+from bot.request import markers
 
 MAX_ERROR_CHARS = 6000
 

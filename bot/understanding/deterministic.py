@@ -11,12 +11,11 @@ from __future__ import annotations
 import bisect
 import math
 import re
-from dataclasses import dataclass, field
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from bot.regions import DEFAULT_REGION, REGIONS, cloud_of_region
-from policies.profiles import region_allowed
 from bot.spec import (
     DATABASE_VERSIONS,
     FRAMEWORK_LANGUAGE,
@@ -28,12 +27,12 @@ from bot.spec import (
     slugify,
     spec_from_data,
 )
-from bot.understanding import Understanding
+from bot.understanding import Understanding, judge
 from bot.understanding import vocabulary as vocab
-from bot.understanding import judge
 from bot.understanding.asks import ASKS
-from bot.understanding.ledger import Requirement
 from bot.understanding.guard import check_request, normalize, refusal_spans
+from bot.understanding.ledger import Requirement
+from policies.profiles import region_allowed
 
 ENGINE = "deterministic"
 MAX_REPLICAS = 100
