@@ -123,7 +123,9 @@ def state_keyring(settings: Any) -> StateKeyring:
 
 
 # --- signed request state ----------------------------------------------------------------------------------------
-_STATE = re.compile(r"<!-- dev-agent:state ([A-Za-z0-9_-]{1,32})\.([A-Za-z0-9_=-]{1,200000})\.([A-Za-z0-9_=-]{43,44}) -->")
+_STATE = re.compile(
+    r"<!-- dev-agent:state ([A-Za-z0-9_-]{1,32})\.([A-Za-z0-9_=-]{1,200000})\.([A-Za-z0-9_=-]{43,44}) -->"
+)
 _UNSIGNED_STATE = re.compile(r"<!-- dev-agent:state [A-Za-z0-9_=-]+ -->")
 
 

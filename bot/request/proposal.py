@@ -213,7 +213,9 @@ def _understand(text: str, answers: list[str], settings: Any
     except RequestError as exc:
         return {}, [f"the request text cannot be read: {exc}"], [], [], []
     data = result.spec.model_dump(mode="json", exclude_none=True) if result.spec else dict(result.partial)
-    notes = list(result.notes) + ([f"the model was not used: {result.fallback_reason}"] if result.fallback_reason else [])
+    notes = list(result.notes)
+    if result.fallback_reason:
+        notes.append(f"the model was not used: {result.fallback_reason}")
     return data, list(result.questions), notes, list(result.refused), list(result.requirements)
 
 
