@@ -31,9 +31,8 @@ def on_closed(ctx: Any, payload: dict[str, Any]) -> None:
         return
     environment = branch.environment
     full_name = payload["repository"]["full_name"]
-    writer = writer_for(ctx, payload)
-    request, why = trusted_request(ctx, payload, writer)
-    if request is None:
+    request, why, writer = trusted_request(ctx, payload)
+    if request is None or writer is None:
         log.warning("ignoring pull_request.closed on %s#%s (%s): %s", full_name, pull.get("number"), ref, why)
         return
     ctx.locks.release(f"{full_name}:{environment}", owner=f"{full_name}#{request}")
@@ -45,23 +44,25 @@ def on_closed(ctx: Any, payload: dict[str, Any]) -> None:
         flag_unlisted_merge(ctx, writer, pull, environment, payload["sender"]["login"])
 
 
-def trusted_request(ctx: Any, payload: dict[str, Any], writer: Any) -> tuple[int | None, str]:
-    """The request issue a closed PR belongs to, or (None, why it is not trusted)."""
+def trusted_request(ctx: Any, payload: dict[str, Any]) -> tuple[int | None, str, Any]:
+    """(request issue, "", writer) for a closed PR the bot may act on, else (None, why not, None)."""
     pull, full_name = payload["pull_request"], payload["repository"]["full_name"]
     head = pull.get("head") or {}
-    if not markers.authored_by(pull, writer.authors):
-        return None, f"opened by @{markers.login_of(pull)[0]}, not by dev-agent"
+    authors = ctx.authors()
+    if not markers.authored_by(pull, authors):
+        return None, f"opened by @{markers.login_of(pull)[0]}, not by dev-agent", None
     if ((head.get("repo") or {}).get("full_name")) != full_name:
-        return None, "its branch is in another repository"
-    request = markers.request_of(pull, writer.authors)
+        return None, "its branch is in another repository", None
+    request = markers.request_of(pull, authors)
     if request is None:
-        return None, "it names no request issue"
+        return None, "it names no request issue", None
+    writer = writer_for(ctx, payload)
     issue = writer.repo.get_issue(request).raw_data
     target = target_for(ctx, payload, issue, event_time(pull.get("closed_at")), writer)
     recorded = load_state(target).pulls.get(head.get("ref") or "")
     if recorded != pull.get("number"):
-        return None, f"request #{request} recorded {'#' + str(recorded) if recorded else 'no PR'} for this branch"
-    return request, ""
+        return None, f"request #{request} recorded {'#' + str(recorded) if recorded else 'no PR'} for this branch", None
+    return request, "", writer
 
 
 def answer_request_issue(writer: Any, pull: dict[str, Any], request: int, environment: str, kind: str) -> None:

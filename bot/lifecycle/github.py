@@ -35,8 +35,8 @@ class GitHubTarget:
 
 def token_authors(gh: Github) -> frozenset[str]:
     """Whose objects the CLI may treat as dev-agent's: the App's bot user (DEV_AGENT_BOT_LOGIN) and whoever the
-    token is: `github-actions[bot]` for a workflow's GITHUB_TOKEN (GET /user answers 403 to it), else the token's
-    user (a person running the CLI by hand)."""
+    token is: the token's user when GET /user answers (a person running the CLI by hand), else
+    `github-actions[bot]` (a workflow's GITHUB_TOKEN, which GET /user refuses)."""
     from github import GithubException
 
     from bot.settings import get_settings

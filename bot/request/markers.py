@@ -108,9 +108,12 @@ def login_of(obj: dict[str, Any] | Any) -> tuple[str, str]:
 
 
 def authored_by(obj: dict[str, Any] | Any, authors: Iterable[str]) -> bool:
-    """Whether one of `authors` (bot logins, always `...[bot]`, which no person can register) created `obj`."""
+    """Whether one of `authors` created `obj`. The bot's authors are its App's bot user (`<slug>[bot]`, a login no
+    person can register, and only with account type Bot); the CLI adds whoever its token is."""
     login, kind = login_of(obj)
-    return bool(login) and login.endswith("[bot]") and kind in ("Bot", "") and login in set(authors)
+    if not login or login not in set(authors):
+        return False
+    return kind in ("Bot", "") if login.endswith("[bot]") else kind != "Bot"
 
 
 def state_keyring(settings: Any) -> StateKeyring:

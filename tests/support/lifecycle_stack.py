@@ -147,7 +147,9 @@ class Repo:
     def dev_agent(self, *args: str, state_dir: Path, github: bool = True, **extra_env: str) -> subprocess.CompletedProcess:
         """`python -m bot <args>` in the checkout, with the workflow's GitHub variables."""
         env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "DEV_AGENT_"))}
-        env.update({"PYTHONPATH": str(REPO_ROOT), "DEV_AGENT_STATE_DIR": str(state_dir), **extra_env})
+        # the repo owner's token stands in for the App here: its objects are dev-agent's (bot/request/markers.py)
+        env.update({"PYTHONPATH": str(REPO_ROOT), "DEV_AGENT_STATE_DIR": str(state_dir),
+                    "DEV_AGENT_BOT_LOGIN": self.owner, **extra_env})
         if github:
             env.update({"GITHUB_TOKEN": self.token, "GITHUB_REPOSITORY": self.full_name, "GITHUB_API_URL": self.gh.url})
         return subprocess.run([sys.executable, "-m", "bot", *args], cwd=self.checkout, env=env, capture_output=True,
