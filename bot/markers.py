@@ -21,6 +21,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from bot.errors import InputError
+
 log = logging.getLogger(__name__)
 
 PREFIX = "<!-- dev-agent:"
@@ -118,7 +120,7 @@ _STATE = re.compile(r"<!-- dev-agent:state ([A-Za-z0-9_-]{1,32})\.([A-Za-z0-9_=-
 _UNSIGNED_STATE = re.compile(r"<!-- dev-agent:state [A-Za-z0-9_=-]+ -->")
 
 
-class StateRefused(ValueError):
+class StateRefused(InputError):
     """A state marker that is present but cannot be trusted (wrong MAC, unknown key, unsigned)."""
 
 

@@ -25,6 +25,11 @@ class CommandContext:
         marker = REPLY_MARKER.format(comment_id=self.comment_id)
         self.target.writer.upsert_comment(self.where, marker, f"{marker}\n{text}")
 
+    def not_proposed(self) -> None:
+        """The answer when no plan fits the budget (the status comment asks how to go on)."""
+        self.reply(f"No plan fits the budget: see the status comment on #{self.state.issue} for the cheapest "
+                   "plan's cost.")
+
     def environment(self) -> str:
         if not self.state.environment:
             raise CommandError("this request has no environment yet: run `/dev-agent plan` first")

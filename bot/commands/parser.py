@@ -14,6 +14,7 @@ import shlex
 from dataclasses import dataclass
 from typing import Any
 
+from bot.errors import InputError
 from bot.usertext import readable
 
 PREFIX = "/dev-agent"
@@ -43,7 +44,7 @@ class Command:
     problem: str = ""  # why the comment could not be read (answered with help)
 
 
-class CommandError(ValueError):
+class CommandError(InputError):
     """A command with bad arguments; the message is safe to echo after escaping."""
 
 

@@ -17,5 +17,8 @@ def run(cc: CommandContext, command: Command) -> None:
         raise CommandError("the result would not be a valid environment: " + "; ".join(derived.questions))
     cc.state.assignments.update(assignments)
     number = propose(cc.ctx, cc.target, cc.state, derived)
+    if number is None:
+        cc.not_proposed()
+        return
     changed = ", ".join(f"`{echo(k)}`" for k in assignments)
     cc.reply(f"Set {changed}; updated #{number}.")

@@ -9,13 +9,14 @@ from typing import Any
 
 from github import Auth, Github, GithubIntegration
 
+from bot.errors import ToolError
 from bot.github.retry import GitHubRetry, call_with_backoff
 from bot.settings import Settings
 
 TOKEN_REFRESH_MARGIN_SECONDS = 300  # renew tokens this long before GitHub expires them
 
 
-class GitHubAppError(RuntimeError):
+class GitHubAppError(ToolError):
     """The App is not configured (id or private key missing)."""
 
 

@@ -32,9 +32,9 @@ class JobContext:
 
     def __post_init__(self) -> None:
         if self.pipeline is None:
-            from bot.pipeline.run import run_pipeline
+            from bot.pipeline.run import build_environment
 
-            self.pipeline = run_pipeline
+            self.pipeline = build_environment
         if self.org_policy is None:
             from bot.github.authz import org_policy_refusal
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.errors import ToolError
 from bot.lifecycle.github import APPLIED_REF, GitHubTarget
 from bot.lifecycle.helm_deploy import HelmDeployError, deploy_chart, skip_reason
 from bot.lifecycle.outputs import APPLY_MARKER, failure_comment, public_outputs, success_comment, trim_error
@@ -46,7 +47,7 @@ class ApplyResult:
     revert_url: str | None = None
 
 
-class StepFailed(RuntimeError):
+class StepFailed(ToolError):
     def __init__(self, step: str, detail: str):
         super().__init__(detail)
         self.step = step
