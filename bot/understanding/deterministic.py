@@ -1064,6 +1064,8 @@ def _replicas(reading: Reading, compute: dict[str, Any]) -> None:
     high = high if high is not None else max(low, 1)
     if low > high:
         low, high = high, low
+    start, end, _ = reading.spans["compute.max_replicas"]
+    reading.spans["compute.max_replicas"] = (start, end, high)
     if high > MAX_REPLICAS:
         reading.questions.append(
             f"{high:,} replicas is above the limit of {MAX_REPLICAS} replicas per environment. "
@@ -1080,7 +1082,6 @@ def _replicas(reading: Reading, compute: dict[str, Any]) -> None:
         reading.notes.append(f"at most 5 VMs; {high} replicas clamped to 5 (containers or kubernetes scale further)")
         high, low = 5, min(low, 5)
     compute["min_replicas"], compute["max_replicas"] = low, high
-    start, end, _ = reading.spans["compute.max_replicas"]
     reading.spans["compute.max_replicas"] = (start, end, high)
 
 
