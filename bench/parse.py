@@ -2,7 +2,8 @@
 deterministic engine). Each case is crafted against one parsing step that used to be quadratic.
 
 Run from the repository root: `python bench/parse.py` (prints the best of 5 runs per case: CPU ms, which is
-what the parse costs, and wall ms, which adds waiting for a core on a shared machine, with the load average). Target: under 50 ms per case.
+what the parse costs, and wall ms, which adds waiting for a core on a shared machine, with the load average).
+Target: under 50 ms per case.
 """
 
 from __future__ import annotations

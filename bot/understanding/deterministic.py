@@ -322,8 +322,8 @@ def read(text: str, answers: Sequence[str] = ()) -> tuple[Reading, dict[str, Any
     _find_region_codes(reading)
     _find_mentions(reading)
     if len(reading.mentions) > MAX_MENTIONS:  # bounds the work of every later step, whatever the text
-        raise TooManyMentions(f"the request names {len(reading.mentions):,} products, places and settings; describe one "
-                           f"environment in a few sentences (at most {MAX_MENTIONS} of them)")
+        raise TooManyMentions(f"the request names {len(reading.mentions):,} products, places and settings; describe "
+                              f"one environment in a few sentences (at most {MAX_MENTIONS} of them)")
     _find_typos(reading)
     _read_versions(reading)
     _drop_homonyms(reading)
