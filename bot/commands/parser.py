@@ -25,7 +25,7 @@ _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _INLINE_CODE = re.compile(r"`[^`\n]*`")
 
 SETTABLE = frozenset({
-    "cloud", "region", "tier", "owner", "service",
+    "name", "cloud", "region", "tier", "owner", "service",
     "app.language", "app.framework", "app.runtime_version", "app.port", "app.health_path", "app.image",
     "compute.kind", "compute.min_replicas", "compute.max_replicas", "compute.cpu", "compute.memory_gb",
     "cache", "cache.engine", "cache.high_availability", "queue", "queue.engine", "search", "search.engine",
