@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from bot.commands.parser import apply_assignments
+from bot.errors import DevAgentError
 from bot.github.branches import Kind, bot_branch
 from bot.github.writer import RepositoryWriter
 from bot.metrics import count_pull, timed
@@ -407,7 +408,7 @@ RENAME_HINT = ("To use another name for this request, comment `/dev-agent set na
                "(possible until its first merge).")
 
 
-class BranchTaken(Exception):
+class BranchTaken(DevAgentError):
     """The branch a request would write belongs to another request's open PR, or to a PR someone else opened."""
 
 
