@@ -6,7 +6,8 @@ Every kind keeps the builtin base callers already catch (`ValueError`, `RuntimeE
     DevAgentError
     ├── InputError (ValueError): bad input from a user, a file or a request; the message is safe to show
     │   (escaped).  FormError (request.issue_form), SpecError (spec), CommandError (commands.parser),
-    │   RequestError (understanding), StateRefused (markers), PolicyError (policies.schema),
+    │   RequestError (understanding; TooManyMentions in understanding.deterministic),
+    │   StateRefused (request.markers), PolicyError (policies.schema),
     │   SkipListError (checks.skips), EnvironmentInputError (lifecycle.workspace), CostInputError
     │   (cost.usage), ExprError (cost.expr)
     ├── RefusedError (ValueError): the request is understood but cannot be met as asked.
