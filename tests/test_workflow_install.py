@@ -122,7 +122,7 @@ def test_unpinned_or_malformed_install_sources_are_refused(bad: dict) -> None:
 
 
 def test_env_setting_reads_json(monkeypatch) -> None:
-    monkeypatch.setenv("DEV_AGENT_INSTALL", '{"kind": "container", "image": "%s"}' % DIGEST)
+    monkeypatch.setenv("DEV_AGENT_INSTALL", f'{{"kind": "container", "image": "{DIGEST}"}}')
     assert Settings().install == FORMS["container"]
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from bot.github import authz
 from bot.github.branches import parse_branch
 from bot.handlers import event_time, target_for, writer_for
-from bot.jobs.routing import router
+from bot.jobs.routing import Router
 from bot.request import markers
 from bot.request.echo import echo
 from bot.request.proposal import load_state
@@ -20,6 +20,8 @@ from bot.store.audit import AuditEvent
 from bot.store.registry import EnvironmentRecord
 
 log = logging.getLogger(__name__)
+router = Router()  # this module's handlers; bot.jobs.handlers combines the routers
+
 
 
 @router.register("pull_request", "closed")
