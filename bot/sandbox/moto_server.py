@@ -11,6 +11,9 @@ Run as `python -m bot.sandbox.moto_server -p PORT`. Patched (see docs/aws.md):
   s3:PutObject for logging.s3.amazonaws.com under the bucket counts.
 - Application Auto Scaling has no ListTagsForResource/TagResource (HTTP 500, retried for minutes);
   here scalable targets report and accept tags (kept in memory).
+- ElastiCache user groups (CreateUserGroup, DescribeUserGroups, ModifyUserGroup, DeleteUserGroup) are not
+  implemented, and tagging rejects their ARNs; here they and their tags are kept in memory.
+- EKS add-ons, access entries and Pod Identity associations are not implemented; bot/sandbox/moto_eks.py.
 - EC2 MonitorInstances/UnmonitorInstances are not implemented (HTTP 500, retried for minutes), which
   blocks every `aws_instance` with detailed monitoring; here they report the requested state.
 """
@@ -23,12 +26,14 @@ import os
 import sys
 
 from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
-from moto.core.responses import EmptyResult
+from moto.core.responses import ActionResult, EmptyResult
 from moto.ec2.responses.monitoring import Monitoring
 from moto.elasticache import models, responses
 from moto.s3.models import FakeBucket
-from moto.elasticache.exceptions import CacheClusterNotFound
+from moto.elasticache.exceptions import CacheClusterNotFound, ElastiCacheException
 from moto.server import main
+
+from bot.sandbox import moto_eks
 
 
 def _delete_cache_cluster(self: models.ElastiCacheBackend, cache_cluster_id: str) -> models.CacheCluster:
@@ -73,6 +78,80 @@ def _delete_replication_group(self: models.ElastiCacheBackend, replication_group
 def _delete_cache_subnet_group_response(self: responses.ElastiCacheResponse) -> EmptyResult:
     self.elasticache_backend.cache_subnet_groups.pop(self._get_param("CacheSubnetGroupName"), None)
     return EmptyResult()
+
+
+class UserGroupNotFound(ElastiCacheException):
+    code = "UserGroupNotFound"
+
+
+_USER_GROUPS: dict[str, dict] = {}
+_TAGS: dict[str, dict[str, str]] = {}  # tags of user groups (moto's tagging rejects their ARNs)
+_original_list_tags = responses.ElastiCacheResponse.list_tags_for_resource
+_original_add_tags = responses.ElastiCacheResponse.add_tags_to_resource
+_original_remove_tags = responses.ElastiCacheResponse.remove_tags_from_resource
+
+
+def _tag_list(arn: str) -> ActionResult:
+    return ActionResult({"TagList": [{"Key": k, "Value": v} for k, v in _TAGS.get(arn, {}).items()]})
+
+
+def _list_tags(self: responses.ElastiCacheResponse) -> ActionResult:
+    arn = self._get_param("ResourceName")
+    return _tag_list(arn) if ":usergroup:" in arn else _original_list_tags(self)
+
+
+def _add_tags(self: responses.ElastiCacheResponse) -> ActionResult:
+    arn = self._get_param("ResourceName")
+    if ":usergroup:" not in arn:
+        return _original_add_tags(self)
+    _TAGS.setdefault(arn, {}).update({t["Key"]: t["Value"] for t in self._get_param("Tags", [])})
+    return _tag_list(arn)
+
+
+def _remove_tags(self: responses.ElastiCacheResponse) -> ActionResult:
+    arn = self._get_param("ResourceName")
+    if ":usergroup:" not in arn:
+        return _original_remove_tags(self)
+    for key in self._get_param("TagKeys", []):
+        _TAGS.get(arn, {}).pop(key, None)
+    return _tag_list(arn)
+
+
+def _create_user_group(self: responses.ElastiCacheResponse) -> ActionResult:
+    group_id = self._get_param("UserGroupId")
+    _TAGS[f"arn:aws:elasticache:{self.region}:{self.current_account}:usergroup:{group_id}"] = {
+        t["Key"]: t["Value"] for t in self._get_param("Tags", [])}
+    group = {"UserGroupId": group_id, "Status": "active", "Engine": self._get_param("Engine"),
+             "UserIds": self._get_param("UserIds", []),
+             "MinimumEngineVersion": "6.0", "ReplicationGroups": [],
+             "ARN": f"arn:aws:elasticache:{self.region}:{self.current_account}:usergroup:{group_id}"}
+    _USER_GROUPS[group_id] = group
+    return ActionResult(group)
+
+
+def _describe_user_groups(self: responses.ElastiCacheResponse) -> ActionResult:
+    group_id = self._get_param("UserGroupId")
+    if group_id and group_id not in _USER_GROUPS:
+        raise UserGroupNotFound(f"User group {group_id} not found.")
+    groups = [_USER_GROUPS[group_id]] if group_id else list(_USER_GROUPS.values())
+    return ActionResult({"UserGroups": groups})
+
+
+def _modify_user_group(self: responses.ElastiCacheResponse) -> ActionResult:
+    group = _USER_GROUPS.get(self._get_param("UserGroupId"))
+    if group is None:
+        raise UserGroupNotFound("User group not found.")
+    add = self._get_param("UserIdsToAdd", [])
+    remove = self._get_param("UserIdsToRemove", [])
+    group["UserIds"] = [u for u in group["UserIds"] if u not in remove] + [u for u in add if u not in group["UserIds"]]
+    return ActionResult(group)
+
+
+def _delete_user_group(self: responses.ElastiCacheResponse) -> ActionResult:
+    group = _USER_GROUPS.pop(self._get_param("UserGroupId"), None)
+    if group is None:
+        raise UserGroupNotFound("User group not found.")
+    return ActionResult({**group, "Status": "deleting"})
 
 
 def _log_permissions_enabled_policy(target_bucket: FakeBucket, target_prefix: str | None) -> bool:
@@ -125,11 +204,19 @@ def _monitoring(state: str):  # noqa: ANN202 - response method
 
 
 def patch() -> None:
-    """Apply the ElastiCache fixes to this process's moto."""
+    """Apply the fixes to this process's moto."""
     models.ElastiCacheBackend.delete_cache_cluster = _delete_cache_cluster
     models.ElastiCacheBackend.create_replication_group = _create_replication_group
     models.ElastiCacheBackend.delete_replication_group = _delete_replication_group
     responses.ElastiCacheResponse.delete_cache_subnet_group = _delete_cache_subnet_group_response
+    responses.ElastiCacheResponse.create_user_group = _create_user_group
+    responses.ElastiCacheResponse.describe_user_groups = _describe_user_groups
+    responses.ElastiCacheResponse.modify_user_group = _modify_user_group
+    responses.ElastiCacheResponse.delete_user_group = _delete_user_group
+    responses.ElastiCacheResponse.list_tags_for_resource = _list_tags
+    responses.ElastiCacheResponse.add_tags_to_resource = _add_tags
+    responses.ElastiCacheResponse.remove_tags_from_resource = _remove_tags
+    moto_eks.patch()
     Monitoring.monitor_instances = _monitoring("enabled")
     Monitoring.unmonitor_instances = _monitoring("disabled")
     ApplicationAutoScalingResponse.list_tags_for_resource = _autoscaling_list_tags

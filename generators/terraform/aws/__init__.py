@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bot.spec import ComputeKind
 from generators.terraform import Component, always, component, compute_is
-from generators.terraform.aws import (alb, backend, docdb, ec2, ecs, eks, elasticache, kms, lambda_fn, logs, mq, msk,
-                                      network, opensearch, rds, s3, sqs, versions)
+from generators.terraform.aws import (access, alb, connection, backend, docdb, ec2, ecs, eks, elasticache, kms, lambda_fn, logs, mq, msk,
+                                      network, opensearch, rds, s3, scheduler, sqs, versions)
 from generators.terraform.aws.shared import uses_load_balancer
 
 
@@ -19,6 +19,7 @@ COMPONENTS: list[Component] = [
     component(ecs, compute_is(ComputeKind.containers)),
     component(ec2, compute_is(ComputeKind.vm)),
     component(lambda_fn, compute_is(ComputeKind.functions), name="lambda"),
+    component(scheduler, name="schedule"),
     component(rds),
     component(docdb),
     component(elasticache),
@@ -28,5 +29,7 @@ COMPONENTS: list[Component] = [
     component(opensearch),
     component(s3),
     component(logs),
+    component(connection, always),
+    component(access, always),
 ]
 

@@ -12,34 +12,27 @@ PRIVATE_SUBNETS = Ref("aws_subnet.private[*].id")
 PUBLIC_SUBNETS = Ref("aws_subnet.public[*].id")
 KMS_ARN = Ref("aws_kms_key.main.arn")
 APP_SG = Ref("aws_security_group.app.id")
-EKS_CLUSTER_SG = Ref("aws_eks_cluster.main.vpc_config[0].cluster_security_group_id")
 ACCOUNT_ID = Ref("data.aws_caller_identity.current.account_id")
 PARTITION = Ref("data.aws_partition.current.partition")
 REGION = Ref("var.region")
 NAME = Ref("local.name")
 
 
-def workload_sources(plan: Plan) -> list[Ref]:
-    """Security groups of the app's compute: the only sources allowed into data services."""
-    if plan.spec.compute.kind == ComputeKind.kubernetes:
-        return [APP_SG, EKS_CLUSTER_SG]
-    return [APP_SG]
-
-
 def uses_load_balancer(plan: Plan) -> bool:
-    """Containers and VMs sit behind a public ALB (HTTPS, HTTP redirects)."""
-    return plan.spec.compute.kind in {ComputeKind.containers, ComputeKind.vm}
+    """Containers and VMs serving requests sit behind an ALB (a scheduled job has no endpoint)."""
+    return plan.spec.compute.kind in {ComputeKind.containers, ComputeKind.vm} and plan.spec.compute.schedule is None
 
 
 def data_security_group(plan: Plan, label: str, description: str, port: int) -> Block:
-    """A security group admitting only the app's compute on one TCP port; no egress."""
+    """A security group admitting only the app's compute on one TCP port; no egress. (EKS nodes carry the app
+    security group through their launch template, so pods are admitted too.)"""
     return block(
         "resource", "aws_security_group", label,
         name_prefix=Call("format", "%s-" + label + "-", NAME),
         description=description,
         vpc_id=VPC_ID,
         ingress=[block("ingress", description=f"{description} from the app", from_port=port, to_port=port,
-                       protocol="tcp", security_groups=workload_sources(plan))],
+                       protocol="tcp", security_groups=[APP_SG])],
         lifecycle=block("lifecycle", create_before_destroy=True),
     )
 
