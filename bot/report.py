@@ -15,7 +15,7 @@ from typing import Any
 from bot.markdown import code_block, code_span, escape_cell, escape_text, table
 from bot.pipeline import CheckResult, PipelineResult, Verdict
 from bot.planning import Plan
-from bot.spec import Tier
+from bot.spec import Exposure, Tier
 from policies.terraform import resource_lines
 
 GITHUB_COMMENT_LIMIT = 65_536
@@ -288,7 +288,7 @@ def risks(result: PipelineResult) -> list[str]:
             found.append(
                 f"Bucket {code_span(bucket.name)} has versioning off: overwritten or deleted objects cannot be recovered."
             )
-    if re.search(
+    if spec.app.exposure == Exposure.public and spec.compute.schedule is None and re.search(
         r'^resource "(aws_lb|aws_alb|google_compute_global_forwarding_rule|azurerm_application_gateway|'
         r'azurerm_lb|google_cloud_run_v2_service|azurerm_container_app)"',
         text,

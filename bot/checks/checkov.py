@@ -116,4 +116,9 @@ def check(ctx: CheckContext) -> list[CheckResult]:
     except CheckovError as exc:
         return [CheckResult(name=name, passed=False, details=str(exc)) for name in FRAMEWORKS.values()]
     bases = {"terraform": ctx.terraform_dir, "kubernetes": rendered.directory}
-    return [framework_result(name, reports.get(fw), bases[fw], skips) for fw, name in FRAMEWORKS.items()]
+    results = [framework_result(name, reports.get(fw), bases[fw], skips) for fw, name in FRAMEWORKS.items()]
+    if not ctx.charts() and not ctx.runs_kubernetes():  # no chart is generated where nothing runs Kubernetes
+        results = [CheckResult(name=r.name, passed=True, details="no chart: nothing runs Kubernetes",
+                               skipped_reason="the environment does not run Kubernetes")
+                   if r.name == FRAMEWORKS["kubernetes"] else r for r in results]
+    return results

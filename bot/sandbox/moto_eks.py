@@ -1,5 +1,7 @@
 """EKS APIs moto 5 lacks, served in memory by the apply tests' moto server (see docs/aws.md, moto gaps):
-managed add-ons, access entries with their access policies, and Pod Identity associations.
+managed add-ons, access entries with their access policies, and Pod Identity associations. CreateCluster also
+creates the cluster security group EKS makes (moto reports an empty `clusterSecurityGroupId`), and DeleteCluster
+removes it.
 
 `patch()` adds their URL paths to moto's EKS routes; each request is answered from module-level dicts
 (one moto server process serves one test environment)."""
@@ -133,9 +135,39 @@ def pod_identity(request: Any, full_url: str, headers: Any) -> Response:
     return _ok({"association": item})
 
 
+def _with_cluster_security_group(create):  # noqa: ANN001, ANN202 - wraps EKSBackend.create_cluster
+    def create_cluster(self, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        from moto.ec2.models import ec2_backends
+
+        cluster = create(self, *args, **kwargs)
+        ec2 = ec2_backends[self.account_id][self.region_name]
+        subnets = cluster.resources_vpc_config.get("subnetIds") or []
+        vpc_id = ec2.get_subnet(subnets[0]).vpc_id if subnets else None
+        group = ec2.create_security_group(name=f"eks-cluster-sg-{cluster.name}", vpc_id=vpc_id,
+                                          description="EKS created security group applied to ENI")
+        cluster.resources_vpc_config["clusterSecurityGroupId"] = group.id
+        return cluster
+    return create_cluster
+
+
+def _without_cluster_security_group(delete):  # noqa: ANN001, ANN202 - wraps EKSBackend.delete_cluster
+    def delete_cluster(self, name):  # noqa: ANN001, ANN202
+        from moto.ec2.models import ec2_backends
+
+        cluster = delete(self, name)
+        group = (cluster.resources_vpc_config or {}).get("clusterSecurityGroupId")
+        if group:
+            ec2_backends[self.account_id][self.region_name].delete_security_group(group_id=group)
+        return cluster
+    return delete_cluster
+
+
 def patch() -> None:
-    """Route the missing EKS APIs to the handlers above."""
-    from moto.eks import urls
+    """Route the missing EKS APIs to the handlers above; give clusters their security group."""
+    from moto.eks import models, urls
+
+    models.EKSBackend.create_cluster = _with_cluster_security_group(models.EKSBackend.create_cluster)
+    models.EKSBackend.delete_cluster = _without_cluster_security_group(models.EKSBackend.delete_cluster)
 
     urls.url_paths.update({
         "{0}/clusters/(?P<name>[^/]+)/addons$": addons,

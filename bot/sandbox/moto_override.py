@@ -36,13 +36,12 @@ TIMEOUTS = {
 IGNORE_CHANGES: dict[str, list[str]] = {
     "aws_ecs_service": ["availability_zone_rebalancing", "desired_count"],
     "aws_ecs_task_definition": ["container_definitions"],  # moto adds empty defaults to every container
-    # moto does not return the access config, the upgrade policy or the self-managed add-ons flag
-    "aws_eks_cluster": ["access_config", "upgrade_policy", "bootstrap_self_managed_addons"],
+    "aws_eks_cluster": ["access_config"],  # moto does not return the access config
     "aws_eks_node_group": ["remote_access", "scaling_config[0].desired_size", "update_config"],
     # moto hands out a public IP in a private subnet, asked or not, and returns no VPC security groups
     "aws_instance": ["associate_public_ip_address", "vpc_security_group_ids"],
     "aws_lambda_function": ["dead_letter_config", "image_config"],  # not returned / returned empty by moto
-    "aws_elasticache_replication_group": ["security_group_ids", "user_group_ids", "at_rest_encryption_enabled",
+    "aws_elasticache_replication_group": ["security_group_ids", "at_rest_encryption_enabled",
                                           "transit_encryption_enabled", "auto_minor_version_upgrade"],
     "aws_elasticache_cluster": ["security_group_ids"],
     "aws_db_instance": ["performance_insights_enabled", "performance_insights_kms_key_id"],

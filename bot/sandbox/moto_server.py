@@ -4,6 +4,8 @@ Run as `python -m bot.sandbox.moto_server -p PORT`. Patched (see docs/aws.md):
 - DeleteCacheCluster and DeleteReplicationGroup only mark the resource "deleting" and never remove it,
   so `terraform destroy` waits until its timeout; here they remove it (the response still says "deleting").
 - DeleteCacheSubnetGroup is not implemented; here it removes the group.
+- CreateReplicationGroup ignores NumCacheClusters (one member unless ReplicasPerNodeGroup is given), so a
+  two-node group re-plans dirty; here NumCacheClusters sets the replicas.
 - CreateReplicationGroup lists member clusters that DescribeCacheClusters does not know, so the provider's
   read fails with CacheClusterNotFound; here the member clusters are created with the group.
 - S3 PutBucketLogging crashes on a target-bucket policy whose statement has `"Principal": "*"` (our
@@ -14,6 +16,8 @@ Run as `python -m bot.sandbox.moto_server -p PORT`. Patched (see docs/aws.md):
 - ElastiCache user groups (CreateUserGroup, DescribeUserGroups, ModifyUserGroup, DeleteUserGroup) are not
   implemented, and tagging rejects their ARNs; here they and their tags are kept in memory.
 - EKS add-ons, access entries and Pod Identity associations are not implemented; bot/sandbox/moto_eks.py.
+- EC2 CreateLaunchTemplate copies the template's own tags into its launch data (a tag specification of
+  type launch-template), which re-plans dirty; here they are kept off the launch data.
 - EC2 MonitorInstances/UnmonitorInstances are not implemented (HTTP 500, retried for minutes), which
   blocks every `aws_instance` with detailed monitoring; here they report the requested state.
 """
@@ -27,6 +31,7 @@ import sys
 
 from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
 from moto.core.responses import ActionResult, EmptyResult
+from moto.ec2.responses.launch_templates import LaunchTemplates
 from moto.ec2.responses.monitoring import Monitoring
 from moto.elasticache import models, responses
 from moto.s3.models import FakeBucket
@@ -62,6 +67,15 @@ def _create_replication_group(self: models.ElastiCacheBackend, *args, **kwargs) 
                       port=kwargs.get("port"))
         self.cache_clusters[member] = models.CacheCluster(**params)
     return group
+
+
+_original_members_disabled = models.ReplicationGroup._set_node_members_clusters_disabled
+
+
+def _members_disabled(self: models.ReplicationGroup, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    if not kwargs.get("replicas_per_node_group") and (kwargs.get("num_cache_clusters") or 1) > 1:
+        kwargs["replicas_per_node_group"] = kwargs["num_cache_clusters"] - 1
+    _original_members_disabled(self, *args, **kwargs)
 
 
 def _delete_replication_group(self: models.ElastiCacheBackend, replication_group_id: str,
@@ -192,6 +206,20 @@ def _autoscaling_register(self: ApplicationAutoScalingResponse) -> str:
     return result
 
 
+_original_create_launch_template = LaunchTemplates.create_launch_template
+
+
+def _create_launch_template(self: LaunchTemplates) -> object:
+    """moto copies the template's own tags (resource type launch-template) into its launch data."""
+    result = _original_create_launch_template(self)
+    for template in self.ec2_backend.describe_launch_templates(template_names=[self._get_param("LaunchTemplateName")]):
+        for version in template.versions:
+            specs = version.data.get("TagSpecifications")
+            if specs:
+                version.data["TagSpecifications"] = [s for s in specs if s.get("ResourceType") != "launch-template"]
+    return result
+
+
 def _monitoring(state: str):  # noqa: ANN202 - response method
     def respond(self: Monitoring) -> str:
         ids = self._get_param("InstanceIds", [])
@@ -207,6 +235,7 @@ def patch() -> None:
     """Apply the fixes to this process's moto."""
     models.ElastiCacheBackend.delete_cache_cluster = _delete_cache_cluster
     models.ElastiCacheBackend.create_replication_group = _create_replication_group
+    models.ReplicationGroup._set_node_members_clusters_disabled = _members_disabled
     models.ElastiCacheBackend.delete_replication_group = _delete_replication_group
     responses.ElastiCacheResponse.delete_cache_subnet_group = _delete_cache_subnet_group_response
     responses.ElastiCacheResponse.create_user_group = _create_user_group
@@ -217,6 +246,7 @@ def patch() -> None:
     responses.ElastiCacheResponse.add_tags_to_resource = _add_tags
     responses.ElastiCacheResponse.remove_tags_from_resource = _remove_tags
     moto_eks.patch()
+    LaunchTemplates.create_launch_template = _create_launch_template
     Monitoring.monitor_instances = _monitoring("enabled")
     Monitoring.unmonitor_instances = _monitoring("disabled")
     ApplicationAutoScalingResponse.list_tags_for_resource = _autoscaling_list_tags

@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot.spec import ComputeKind, Exposure, Tier
 from generators.hcl import Block, Call, Ref, block
 from generators.terraform import Context
-from generators.terraform.aws.shared import NAME, PRIVATE_SUBNETS, PUBLIC_SUBNETS, VPC_CIDR, VPC_ID, log_group
+from generators.terraform.aws.shared import NAME, protected, PRIVATE_SUBNETS, PUBLIC_SUBNETS, VPC_CIDR, VPC_ID, log_group
 from generators.terraform.names import dns_label
 
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
@@ -75,7 +75,7 @@ def build(ctx: Context) -> list[Block]:
         block("resource", "aws_lb", "main", name=dns_label(ctx.name, max_length=32), internal=internal(ctx),
               load_balancer_type="application", subnets=PRIVATE_SUBNETS if internal(ctx) else PUBLIC_SUBNETS,
               security_groups=[Ref("aws_security_group.alb.id")], drop_invalid_header_fields=True,
-              enable_deletion_protection=prod,
+              enable_deletion_protection=protected(ctx.plan),
               access_logs=block("access_logs", bucket=Ref("aws_s3_bucket.logs.id"), prefix="alb", enabled=True),
               depends_on=[Ref("aws_s3_bucket_policy.logs")]),
         block("resource", "aws_lb_target_group", "app", name=dns_label(ctx.name, "app", max_length=32),

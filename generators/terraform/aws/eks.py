@@ -41,13 +41,14 @@ ADMIN_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPoli
 CLUSTER = Ref("aws_eks_cluster.main.name")
 
 
-def _pod_identity(label: str, namespace: str | Ref, service_account: str, grants: list[Grant]) -> list[Block]:
+def _pod_identity(label: str, short: str, namespace: str | Ref, service_account: str,
+                  grants: list[Grant]) -> list[Block]:
     """A role only EKS Pod Identity can assume, its inline policy, and its association with one service account."""
     trust = Call("jsonencode", {"Version": "2012-10-17", "Statement": [{
         "Effect": "Allow", "Action": ["sts:AssumeRole", "sts:TagSession"],
         "Principal": {"Service": "pods.eks.amazonaws.com"}}]})
     blocks = [block("resource", "aws_iam_role", label,
-                    name_prefix=Call("format", "%s-" + label.replace("_", "-") + "-", Call("substr", NAME, 0, 20)),
+                    name_prefix=Call("format", "%s-" + short + "-", Call("substr", NAME, 0, 20)),  # at most 38
                     assume_role_policy=trust)]
     if grants:
         blocks += [policy_document(label, grants),
@@ -67,19 +68,20 @@ def _identities(ctx: Context) -> list[Block]:
         Grant("DescribeScaling", ("autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeAutoScalingInstances",
                                   "autoscaling:DescribeLaunchConfigurations", "autoscaling:DescribeScalingActivities",
                                   "autoscaling:DescribeTags", "ec2:DescribeImages", "ec2:DescribeInstanceTypes",
-                                  "ec2:DescribeLaunchTemplateVersions", "ec2:GetInstanceTypesFromInstanceRequirements",
-                                  "eks:DescribeNodegroup"), ("*",)),
+                                  "ec2:DescribeLaunchTemplateVersions", "ec2:GetInstanceTypesFromInstanceRequirements"),
+              ("*",)),
+        Grant("DescribeThisClustersNodes", ("eks:DescribeNodegroup",), (Ref("aws_eks_node_group.main.arn"),)),
         Grant("ScaleThisClustersNodes", ("autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"),
               (Call("format", "arn:%s:autoscaling:%s:%s:autoScalingGroup:*:autoScalingGroupName/%s", PARTITION, REGION,
                     ACCOUNT_ID, Ref("aws_eks_node_group.main.resources[0].autoscaling_groups[0].name")),)),
     ]
     return [
-        *_pod_identity("app", Ref("var.k8s_namespace"), chart_name(ctx.plan), []),
-        *_pod_identity("external_secrets", ESO_NAMESPACE, ESO_SERVICE_ACCOUNT, [
+        *_pod_identity("app", "app", Ref("var.k8s_namespace"), chart_name(ctx.plan), []),
+        *_pod_identity("external_secrets", "eso", ESO_NAMESPACE, ESO_SERVICE_ACCOUNT, [
             Grant("ReadConnectionSecrets", ("secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"),
                   tuple(secrets)),
             Grant("DecryptConnectionSecrets", ("kms:Decrypt",), (KMS_ARN,))]),
-        *_pod_identity("cluster_autoscaler", AUTOSCALER_NAMESPACE, AUTOSCALER_SERVICE_ACCOUNT, autoscaler),
+        *_pod_identity("cluster_autoscaler", "ca", AUTOSCALER_NAMESPACE, AUTOSCALER_SERVICE_ACCOUNT, autoscaler),
         block("variable", "k8s_namespace", type=Ref("string"), default=ctx.name,
               description="Namespace the app's Helm release is installed in (its service account gets the app role)."),
     ]

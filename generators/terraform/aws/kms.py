@@ -39,6 +39,10 @@ def build(ctx: Context) -> list[Block]:
               description=Call("format", "%s environment data key", Ref("local.name")),
               enable_key_rotation=True,
               deletion_window_in_days=30 if ctx.spec.tier == Tier.prod else 7, policy=key_policy()),
+        *([block("variable", "allow_destroy", type=Ref("bool"), default=False,
+                 description="Step 1 of a prod destroy: turns deletion protection off and lets buckets be emptied "
+                             "(RDS/DocumentDB keep their final snapshots). Apply with true, then destroy.")]
+          if ctx.spec.tier == Tier.prod else []),
         block("resource", "aws_kms_alias", "main", name=Call("format", "alias/%s", Ref("local.name")),
               target_key_id=Ref("aws_kms_key.main.key_id")),
     ]

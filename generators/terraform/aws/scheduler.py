@@ -8,7 +8,7 @@ from bot.spec import ComputeKind
 from generators.hcl import Block, Call, Ref, block
 from generators.terraform import Context
 from generators.terraform.aws.access import Grant, policy_document
-from generators.terraform.aws.shared import APP_SG, NAME, PRIVATE_SUBNETS, assume_role_policy
+from generators.terraform.aws.shared import APP_SG, KMS_ARN, NAME, PRIVATE_SUBNETS, assume_role_policy
 
 DAYS = {"0": "1", "1": "2", "2": "3", "3": "4", "4": "5", "5": "6", "6": "7", "7": "1"}
 
@@ -59,7 +59,7 @@ def build(ctx: Context) -> list[Block]:
         block("resource", "aws_scheduler_schedule", "job", name=NAME, group_name="default",
               description=f"Runs the job on `{ctx.spec.compute.schedule}` (UTC)",
               schedule_expression=aws_cron(ctx.spec.compute.schedule), schedule_expression_timezone="UTC",
-              flexible_time_window=block("flexible_time_window", mode="OFF"), target=target),
+              flexible_time_window=block("flexible_time_window", mode="OFF"), kms_key_arn=KMS_ARN, target=target),
         block("output", "schedule", value=Ref("aws_scheduler_schedule.job.schedule_expression"),
               description="When the job runs (UTC)."),
     ]

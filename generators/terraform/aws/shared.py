@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.planning import Plan
-from bot.spec import ComputeKind
-from generators.hcl import Block, Call, Ref, block
+from bot.spec import ComputeKind, Tier
+from generators.hcl import Block, Call, Cond, Ref, block
 
 VPC_ID = Ref("aws_vpc.main.id")
 VPC_CIDR = Ref("aws_vpc.main.cidr_block")
@@ -35,6 +35,19 @@ def data_security_group(plan: Plan, label: str, description: str, port: int) -> 
                        protocol="tcp", security_groups=[APP_SG])],
         lifecycle=block("lifecycle", create_before_destroy=True),
     )
+
+
+ALLOW_DESTROY = Ref("var.allow_destroy")
+
+
+def protected(plan: Plan) -> bool | Cond:
+    """Deletion protection: on in prod until the destroy's first step sets `allow_destroy` (see docs/aws.md)."""
+    return Cond(ALLOW_DESTROY, False, True) if plan.spec.tier == Tier.prod else False
+
+
+def destroyable(plan: Plan) -> bool | Ref:
+    """force_destroy of a bucket: always below prod; in prod only once `allow_destroy` is set."""
+    return ALLOW_DESTROY if plan.spec.tier == Tier.prod else True
 
 
 def assume_role_policy(service: str) -> Call:
