@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bot.cost import estimate_directory, estimate_parsed, parse_hcl_files
 from bot.cost.compare import compare_with_golden
 from bot.cost.table import parse_table
-from bot.planning import plan_environment
+from bot.pipeline.planning import plan_environment
 from bot.settings import Settings
 from bot.spec import spec_from_data
 from generators import generate_all

@@ -18,12 +18,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.checks import run_checks  # noqa: E402
-from bot.planning import plan_environment  # noqa: E402
-from bot.settings import Settings  # noqa: E402
-from bot.spec import EnvironmentSpec, spec_from_data  # noqa: E402
-from generators import environment_dir, generate_all  # noqa: E402
-from generators.output import write_tree  # noqa: E402
+from bot.checks import run_checks
+from bot.pipeline.planning import plan_environment
+from bot.settings import Settings
+from bot.spec import EnvironmentSpec, spec_from_data
+from generators import environment_dir, generate_all
+from generators.output import write_tree
 
 SPECS: list[dict] = [
     {"name": "payments-api-staging", "service": "payments-api", "cloud": "aws", "region": "us-west-2", "tier": "staging",

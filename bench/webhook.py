@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.webhooks import signature_for  # noqa: E402
+from bot.intake.webhooks import signature_for  # noqa: E402
 from tests.support.bot_stack import BotStack, wait_for  # noqa: E402
 from tests.support.redis_server import RedisServer, free_port  # noqa: E402
 
@@ -112,7 +112,7 @@ def bench_ack(redis: RedisServer, seconds: float, concurrency: int, web_workers:
     redis.client().flushdb()
 
 
-def _event_loop_factory():  # noqa: ANN202
+def _event_loop_factory():
     """uvloop for the load generator when installed: it shares the cores with the server under test."""
     try:
         import uvloop
@@ -137,7 +137,7 @@ def tree_cpu_seconds(pid: int) -> float:
     return total
 
 
-def _up(httpx, port: int) -> bool:  # noqa: ANN001
+def _up(httpx, port: int) -> bool:
     try:
         return httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200
     except httpx.HTTPError:
@@ -145,7 +145,7 @@ def _up(httpx, port: int) -> bool:  # noqa: ANN001
 
 
 def bench_issue_to_pr(redis: RedisServer, requests: int) -> None:
-    from bot.sandbox import SandboxGitHub
+    from sandbox import SandboxGitHub
 
     with SandboxGitHub() as sandbox, BotStack(sandbox, redis.url) as stack:
         durations, calls = [], []

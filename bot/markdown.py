@@ -1,12 +1,14 @@
 """Markdown for GitHub comments: any text that did not come from our code goes through these helpers.
 
-Escaped text cannot open HTML (or a `<!-- -->` comment that hides the rest of the body), links,
+Escaped text carries no invisible or bidi-reordering characters, and cannot open HTML (or a `<!-- -->` comment that hides the rest of the body), links,
 emphasis, tables or mentions.
 """
 
 from __future__ import annotations
 
 import re
+
+from bot.usertext import strip_invisible
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#!|~])")
 _NEWLINES = re.compile(r"[\r\n]+")
@@ -19,7 +21,7 @@ def _html(text: str) -> str:
 
 def escape_text(text: object) -> str:
     """Inline text shown literally: HTML and Markdown syntax escaped, @mentions defused, one line."""
-    value = _NEWLINES.sub(" ", str(text))
+    value = _NEWLINES.sub(" ", strip_invisible(str(text)))
     value = _MARKDOWN_SPECIALS.sub(r"\\\1", _html(value))
     if value[:1] in {"-", "+", "="}:
         value = "\\" + value

@@ -9,6 +9,8 @@ from pathlib import Path
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.install import InstallSource
+
 
 class Settings(BaseSettings):
     """Configuration of the bot, the CLI and the generated workflows."""
@@ -39,6 +41,10 @@ class Settings(BaseSettings):
         default=0.05, ge=0, le=5,
         description="Pause between write calls of one client (PyGithub throttle); secondary limits are also backed off.")
     bot_login: str = Field(default="dev-agent[bot]", description="The App's bot login (its own events are ignored).")
+    http_header_timeout_seconds: float = Field(
+        default=10.0, gt=0, le=300, description="A request's line and headers must arrive within this (else 408).")
+    http_body_timeout_seconds: float = Field(
+        default=30.0, gt=0, le=3600, description="A request's body must arrive within this after its headers (else 408).")
 
     # Queue
     redis_url: str | None = Field(default=None, validation_alias=AliasChoices("REDIS_URL", "DEV_AGENT_REDIS_URL"),
@@ -61,23 +67,42 @@ class Settings(BaseSettings):
     run_checks: bool = Field(default=True, description="Run the validators (terraform, checkov, helm) in the bot's jobs; "
                              "when false the PR check run defers to the dev-agent-plan workflow.")
 
-    # Terraform state backend written into generated backend.tf
+    # Terraform state backend written into generated backend.tf (`dev-agent bootstrap` creates it)
     state_bucket: str = Field(default="dev-agent-tfstate", description="S3/GCS bucket or Azure container for state.")
-    state_lock_table: str = Field(default="dev-agent-tflock", description="DynamoDB table for S3 state locking.")
     state_region: str = Field(default="us-east-1", description="Region of the AWS state bucket.")
+    state_kms_key_id: str = Field(default="", description="ARN of the KMS key that encrypts AWS state objects "
+                                  "(printed by `dev-agent bootstrap --cloud aws`); required outside sandbox mode.")
     azure_state_resource_group: str = Field(default="dev-agent-state", description="Resource group of the Azure state account.")
     azure_state_storage_account: str = Field(default="devagentstate", description="Azure storage account for state.")
 
-    # Cloud identities used by the generated workflows (OIDC)
+    # How the generated workflows install dev-agent and the validators (bot/install.py, docs/install.md)
+    install: InstallSource | None = Field(
+        default=None, description="JSON: {\"kind\": \"index\", \"version\", \"sha256\", \"index_url\"} | "
+        "{\"kind\": \"wheel\", \"url\", \"sha256\"} | {\"kind\": \"container\", \"image\": \"...@sha256:...\"}; "
+        "unset = the org policy's `install`, else (sandbox mode) a hash-pinned wheel of this source.")
+
+    # Cloud identities used by the generated workflows (OIDC). Two per cloud: a read-only one for the pull-request
+    # plan jobs and a deploy one for the default branch / `production` environment. The defaults are placeholders
+    # (`dev-agent check` refuses them outside sandbox mode); `dev-agent bootstrap` prints the real values.
+    sandbox: bool = Field(default=False, description="Sandbox/demo mode: placeholder cloud ids are accepted and the "
+                          "workflows install a locally built, hash-pinned wheel of dev-agent.")
     aws_role_arn: str = Field(default="arn:aws:iam::123456789012:role/dev-agent-deployer",
-                              description="Role the workflows assume through GitHub OIDC.")
+                              description="Deploy role the apply/destroy/drift/expire workflows assume through GitHub OIDC.")
+    aws_plan_role_arn: str = Field(default="arn:aws:iam::123456789012:role/dev-agent-plan",
+                                   description="Read-only role the pull-request plan jobs assume through GitHub OIDC.")
     gcp_workload_identity_provider: str = Field(
         default="projects/123456789012/locations/global/workloadIdentityPools/github/providers/github",
         description="GCP workload identity provider the workflows authenticate through (OIDC).")
     gcp_service_account: str = Field(default="dev-agent-deployer@example-project.iam.gserviceaccount.com",
-                                     description="GCP service account the workflows impersonate.")
+                                     description="GCP service account the deploy jobs impersonate.")
+    gcp_plan_service_account: str = Field(default="dev-agent-plan@example-project.iam.gserviceaccount.com",
+                                          description="Read-only GCP service account the plan jobs impersonate.")
+    gcp_project_id: str = Field(default="example-project", description="GCP project of the state bucket and, "
+                                "unless an environment sets its own, of the environments (TF_VAR_project_id).")
     azure_client_id: str = Field(default="00000000-0000-0000-0000-000000000000",
-                                 description="Client id of the Azure app registration with a GitHub federated credential.")
+                                 description="Client id of the Azure deploy identity (GitHub federated credential).")
+    azure_plan_client_id: str = Field(default="00000000-0000-0000-0000-000000000000",
+                                      description="Client id of the read-only Azure identity the plan jobs use.")
     azure_tenant_id: str = Field(default="00000000-0000-0000-0000-000000000000", description="Azure tenant id.")
     azure_subscription_id: str = Field(default="00000000-0000-0000-0000-000000000000", description="Azure subscription id.")
 

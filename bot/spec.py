@@ -10,7 +10,7 @@ import datetime as dt
 import ipaddress
 import json
 import re
-from enum import Enum
+from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -114,6 +114,16 @@ class Monitoring(str, Enum):
     cloudwatch = "cloudwatch"
 
 
+class Compliance(str, Enum):
+    """Frameworks with a profile under policies/compliance/ (dev-agent helps meet them; it never certifies)."""
+
+    soc2 = "soc2"
+    hipaa = "hipaa"
+    pci_dss = "pci-dss"
+    gdpr = "gdpr"
+    iso27001 = "iso27001"
+
+
 # Which managed offers exist on which cloud. Anything absent is refused with a reason.
 OFFERED: dict[tuple[str, str], frozenset[Cloud]] = {
     ("database", "mongodb"): frozenset({Cloud.aws, Cloud.azure}),
@@ -144,7 +154,7 @@ CRON = r"^[0-9*,/-]{1,20}( [0-9*,/-]{1,20}){4}$"
 CIDR = r"^[0-9]{1,3}(\.[0-9]{1,3}){3}/[0-9]{1,2}$"
 
 
-class Exposure(str, Enum):
+class Exposure(StrEnum):
     public = "public"
     internal = "internal"
 
@@ -202,7 +212,8 @@ class Compute(StrictModel):
         for cidr in self.ssh_from:
             network = ipaddress.ip_network(cidr, strict=False)
             if network.prefixlen < 8 or not network.is_private:
-                raise ValueError(f"compute.ssh_from: {cidr} is not a private network; dev-agent never opens SSH to the internet")
+                raise ValueError(f"compute.ssh_from: {cidr} is not a private network; "
+                                 "dev-agent never opens SSH to the internet")
         if self.ssh_from and self.kind != ComputeKind.vm:
             raise ValueError("compute.ssh_from: only VMs accept SSH (containers, functions and Kubernetes have no SSH)")
         if self.schedule and self.kind not in {ComputeKind.functions, ComputeKind.containers}:
@@ -275,6 +286,7 @@ class EnvironmentSpec(StrictModel):
     buckets: list[Bucket] = Field(default_factory=list, max_length=10)
     workers: list[Worker] = Field(default_factory=list, max_length=5)
     monitoring: list[Monitoring] = Field(default_factory=list)
+    compliance: list[Compliance] = Field(default_factory=list, description="frameworks whose profile the environment follows")
     budget_monthly_usd: float | None = Field(default=None, gt=0, le=1_000_000)
     ttl_days: int | None = Field(default=None, ge=1, le=365)
     expires_on: dt.date | None = None
@@ -300,6 +312,8 @@ class EnvironmentSpec(StrictModel):
             raise ValueError("workers: two workers share a name")
         if self.workers and self.compute.kind not in {ComputeKind.containers, ComputeKind.kubernetes}:
             raise ValueError("workers: background workers run next to containers or Kubernetes pods")
+        if len(set(self.compliance)) != len(self.compliance):
+            raise ValueError("compliance: lists a framework twice")
         if len({b.name for b in self.buckets}) != len(self.buckets):
             raise ValueError("buckets: two buckets share a name")
         return self

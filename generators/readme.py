@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.markdown import code_span, escape_text
-from bot.planning import Plan
+from bot.pipeline.planning import Plan
 from bot.settings import Settings
 from bot.spec import ComputeKind
 from generators.compose.services import local_services
@@ -63,7 +63,8 @@ def render(plan: Plan) -> str:
             f"| `terraform/` | {escape_text(spec.cloud.value)} infrastructure (network, cluster/runtime, data services) |",
             ]
     if spec.compute.kind == ComputeKind.kubernetes:
-        out.append(f"| {code_span(f'helm/{chart_name(plan)}/')} | the app's chart: hardened Deployment, Service, Ingress, HPA, "
+        chart = code_span(f"helm/{chart_name(plan)}/")
+        out.append(f"| {chart} | the app's chart: hardened Deployment, Service, Ingress, HPA, "
                    "PDB, NetworkPolicy, ServiceAccount, SecretStore + ExternalSecret |")
     services, missing = local_services(spec)
     if services:

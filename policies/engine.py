@@ -7,15 +7,18 @@ become warnings when an authorised person overrides them with a reason.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.budget import money
+from bot.cost.coverage import unpriced
 from bot.hclread import ParsedFiles
-from bot.pipeline import Verdict
-from bot.planning import Plan
-from bot.spec import Cloud, EnvironmentSpec
+from bot.pipeline.budget import money
+from bot.pipeline.planning import Plan, effective_expiry
+from bot.pipeline.run import Verdict
+from bot.spec import Cloud, EnvironmentSpec, Tier
 from policies.checkov.devagent_tables import ENCRYPTION_FLAGS, TAG_PATHS
 from policies.schema import OrgPolicy, Override
 from policies.terraform import Resource, Terraform, blocks, first, parse_terraform
@@ -45,6 +48,8 @@ class Subject:
     cost: dict[str, Any] | None = None
     requester: str | None = None
     requester_teams: tuple[str, ...] = ()
+    today: dt.date = dataclasses.field(default_factory=dt.date.today)
+    expires_on: dt.date | None = None  # the effective expiry (bot.pipeline.planning.effective_expiry)
 
     @property
     def monthly_cost(self) -> float | None:
@@ -96,16 +101,15 @@ def region_allowed(policy: OrgPolicy, s: Subject) -> Verdict | None:
 
 
 def ttl_within_tier(policy: OrgPolicy, s: Subject) -> Verdict:
+    """Judges the effective expiry (`expires_on` wins over `ttl_days`), as the lifetime from today."""
     limit = policy.tier(s.spec.tier).max_ttl_days
     tier = s.spec.tier.value
+    expires = s.expires_on
+    lifetime = None if expires is None else (expires - s.today).days
+    shown = "no TTL" if expires is None else f"{lifetime} days (until {expires.isoformat()})"
     if limit is None:
-        return Verdict(
-            rule="ttl-within-tier",
-            outcome="pass",
-            value=str(s.spec.ttl_days or "none"),
-            message=f"{tier} has no TTL limit",
-        )
-    if s.spec.ttl_days is None and s.spec.expires_on is None:
+        return Verdict(rule="ttl-within-tier", outcome="pass", value=shown, message=f"{tier} has no TTL limit")
+    if lifetime is None:
         return Verdict(
             rule="ttl-within-tier",
             outcome="warn",
@@ -113,17 +117,17 @@ def ttl_within_tier(policy: OrgPolicy, s: Subject) -> Verdict:
             message=f"{tier} environments should expire (at most {limit} days)",
             fix=f"set ttl_days <= {limit}",
         )
-    if s.spec.ttl_days is not None and s.spec.ttl_days > limit:
+    if lifetime > limit or lifetime < 1:
+        source = "expires_on" if s.spec.expires_on is not None else "ttl_days"
         return Verdict(
             rule="ttl-within-tier",
             outcome="fail",
-            value=f"{s.spec.ttl_days} days",
-            message=f"{tier} environments live at most {limit} days",
-            fix=f"set ttl_days <= {limit}",
+            value=shown,
+            message=f"{tier} environments live at most {limit} days" if lifetime > limit else
+            "the environment would expire before it is created",
+            fix=f"set ttl_days <= {limit}" + (" and remove expires_on (it wins over ttl_days)" if source == "expires_on" else ""),
         )
-    return Verdict(
-        rule="ttl-within-tier", outcome="pass", value=f"{s.spec.ttl_days or s.spec.expires_on} (max {limit} days)"
-    )
+    return Verdict(rule="ttl-within-tier", outcome="pass", value=f"{shown} (max {limit} days)")
 
 
 def budget_within_tier(policy: OrgPolicy, s: Subject) -> Verdict | None:
@@ -456,25 +460,35 @@ def terraform_parses(policy: OrgPolicy, s: Subject) -> Verdict | None:
 # --- rules over the estimate ---------------------------------------------------------------------
 
 
-def _cost_under(rule: str, cost: float | None, cap: float | None, what: str, fix: str) -> Verdict | None:
-    """Pass when the monthly estimate is at most `cap`; nothing to say when either is unknown."""
+def _cost_under(rule: str, s: Subject, cap: float | None, what: str, fix: str) -> Verdict | None:
+    """Pass when the monthly estimate is at most `cap`; nothing to say when either is unknown.
+
+    An estimate with unpriced resources is a partial sum: it never passes (warn, or fail in prod)."""
+    cost = s.monthly_cost
     if cost is None or cap is None:
         return None
-    if cost <= cap:
-        return Verdict(rule=rule, outcome="pass", value=f"{money(cost)} <= {money(cap)}")
-    return Verdict(rule=rule, outcome="fail", value=f"{money(cost)}/month",
-                   message=f"above {what} of {money(cap)}/month", fix=fix)
+    if cost > cap:
+        return Verdict(rule=rule, outcome="fail", value=f"{money(cost)}/month",
+                       message=f"above {what} of {money(cap)}/month", fix=fix)
+    missing = unpriced(s.cost or {})
+    if missing:
+        shown = "; ".join(missing[:5]) + (f" (+{len(missing) - 5} more)" if len(missing) > 5 else "")
+        return Verdict(rule=rule, outcome="fail" if s.spec.tier == Tier.prod else "warn",
+                       value=f"{money(cost)}+ (partial) <= {money(cap)}",
+                       message=f"the estimate is incomplete, so {what} cannot be confirmed: {shown}",
+                       fix="price the missing resources (bot/cost/catalog) or use a priced region/type")
+    return Verdict(rule=rule, outcome="pass", value=f"{money(cost)} <= {money(cap)}")
 
 
 def cost_within_tier(policy: OrgPolicy, s: Subject) -> Verdict | None:
-    return _cost_under("cost-within-tier", s.monthly_cost, policy.tier(s.spec.tier).max_monthly_usd,
+    return _cost_under("cost-within-tier", s, policy.tier(s.spec.tier).max_monthly_usd,
                        f"the {s.spec.tier.value} cap",
                        "shrink the environment (smaller classes, single-AZ, fewer nodes) or ask for an override")
 
 
 def cost_within_budget(policy: OrgPolicy, s: Subject) -> Verdict | None:
     cost = s.monthly_cost
-    return _cost_under("cost-within-budget", cost, s.spec.budget_monthly_usd, "the requested budget",
+    return _cost_under("cost-within-budget", s, s.spec.budget_monthly_usd, "the requested budget",
                        f"raise budget_monthly_usd to at least {cost or 0:.0f} or ask for less")
 
 
@@ -537,13 +551,17 @@ def evaluate(
     requester_teams: Iterable[str] = (),
     overrides: Iterable[Override] = (),
     parsed: ParsedFiles | None = None,
+    today: dt.date | None = None,
 ) -> list[Verdict]:
     """Every applicable rule's verdict, overrides applied (built-in guards excepted).
 
     `parsed` is the parse of `files` when the caller already has it (the pipeline parses once for cost and policy)."""
     spec = plan.spec if isinstance(plan, Plan) else plan
+    today = today or dt.date.today()
     subject = Subject(
         spec=spec,
+        today=today,
+        expires_on=plan.expires_on if isinstance(plan, Plan) else effective_expiry(spec, today),
         terraform=parse_terraform(files, parsed) if files is not None else None,
         cost=cost,
         requester=requester,

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from bot.install import InstallSource
 from bot.spec import Cloud, Tier
 
 BUNDLED_POLICY = Path(__file__).parent / "org-policy.yaml"
@@ -62,6 +63,8 @@ class OrgPolicy(PolicyModel):
     request: People = Field(default_factory=lambda: People(users=["*"]))
     apply: People = Field(default_factory=People)
     override: People = Field(default_factory=People)
+    install: InstallSource | None = Field(default=None, description="Where the generated workflows install dev-agent "
+                                          "from (bot/install.py); the DEV_AGENT_INSTALL setting wins.")
 
     def tier(self, tier: Tier) -> TierPolicy:
         return self.tiers.get(tier, TierPolicy())

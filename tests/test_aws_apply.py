@@ -1,7 +1,7 @@
 """Proof by apply: generated AWS Terraform goes through init/plan/apply/re-plan/destroy against moto.
 
-Each spec gets its own patched moto server (bot/sandbox/moto_server.py) and a test-only
-`zz_moto_override.tf` (bot/sandbox/moto_override.py); specs run in parallel threads. After apply,
+Each spec gets its own patched moto server (sandbox/moto_server.py) and a test-only
+`zz_moto_override.tf` (sandbox/moto_override.py); specs run in parallel threads. After apply,
 boto3 finds the resources and their standard tags; a re-plan is clean; an out-of-band change is
 detected (`plan -detailed-exitcode` exits 2); after destroy nothing is left.
 """
@@ -14,14 +14,14 @@ from pathlib import Path
 import boto3
 import pytest
 
-from bot import terraform
+from bot.pipeline import terraform
 from bot.spec import Tier
 from generators.terraform import standard_tags
+from sandbox.moto import MotoServer as PackageMotoServer
+from sandbox.moto_override import write_override
 from tests.conftest import require_tool
 from tests.support import iam_lint
 from tests.support.aws_specs import make_plan, write_terraform
-from bot.sandbox.moto import MotoServer as PackageMotoServer
-from bot.sandbox.moto_override import write_override
 
 # One group: under `pytest -n N --dist loadgroup` every test of the module runs on one worker, so the
 # module fixture (all six life cycles, in parallel threads) runs once instead of once per worker.
@@ -40,7 +40,7 @@ class MotoServer(PackageMotoServer):
         super().__init__()
         self.start()
 
-    def client(self, service: str):  # noqa: ANN201 - boto3 client
+    def client(self, service: str):
         return boto3.client(service, region_name=REGION, endpoint_url=self.endpoint, aws_access_key_id="test",
                             aws_secret_access_key="test")
 
@@ -117,13 +117,14 @@ def _run(key: str, root: Path) -> dict:
         if key == "postgres-redis-s3-sqs":  # drift: someone edits a tag outside Terraform
             moto.client("ec2").create_tags(Resources=[vpc["VpcId"]], Tags=[{"Key": "owner", "Value": "someone-else"}])
             seen["drift_replan"] = terraform.plan(directory, detailed_exitcode=True, env=env).returncode
-        if plan.spec.tier == Tier.prod:  # the documented two-step prod destroy: unprotect (reviewed apply), then destroy
+        if plan.spec.tier == Tier.prod:  # the documented two-step prod destroy: unprotect (an apply), then destroy
             env["TF_VAR_allow_destroy"] = "true"
             unprotected = terraform.apply(directory, env=env, timeout=420)
             if not unprotected.ok:
                 seen["failed"] = unprotected.summary()
                 return seen
-            seen["protection_off"] = not moto.client("rds").describe_db_instances()["DBInstances"][0]["DeletionProtection"]
+            instance = moto.client("rds").describe_db_instances()["DBInstances"][0]
+            seen["protection_off"] = not instance["DeletionProtection"]
         destroyed = terraform.destroy(directory, env=env, timeout=420)
         seen["destroy_seconds"] = round(destroyed.seconds, 1)
         if not destroyed.ok:

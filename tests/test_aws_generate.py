@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from bot import hclread, terraform
-from bot.planning import plan_environment
+from bot import hclread
+from bot.pipeline import terraform
+from bot.pipeline.planning import plan_environment
 from bot.settings import Settings
 from bot.spec import SpecError, spec_from_data
 from tests.conftest import require_tool
@@ -62,16 +63,17 @@ def test_file_layout_and_pinned_versions(generated) -> None:
     assert {"versions.tf", "backend.tf", "variables.tf", "outputs.tf", "network.tf", "rds.tf", "elasticache.tf",
             "s3.tf", "sqs.tf", "ecs.tf", "alb.tf"} <= set(files)
     terraform_block = hclread.loads(files["versions.tf"])["terraform"][0]
-    assert terraform_block["required_version"] == ">= 1.6"
+    assert terraform_block["required_version"] == ">= 1.10"
     assert terraform_block["required_providers"][0]["aws"]["version"] == "~> 5.100"
 
 
-def test_backend_names_come_from_settings() -> None:
-    settings = Settings(state_bucket="acme-state", state_lock_table="acme-locks", state_region="eu-west-1")
+def test_backend_names_come_from_settings_and_lock_with_a_lockfile() -> None:
+    key = "arn:aws:kms:eu-west-1:210987654321:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    settings = Settings(state_bucket="acme-state", state_region="eu-west-1", state_kms_key_id=key)
     files = terraform_files(make_plan("vm"), settings)
     backend = hclread.loads(files["backend.tf"])["terraform"][0]["backend"][0]["s3"]
     assert backend == {"bucket": "acme-state", "key": "environments/legacy-dev/terraform.tfstate",
-                       "region": "eu-west-1", "dynamodb_table": "acme-locks", "encrypt": True}
+                       "region": "eu-west-1", "use_lockfile": True, "encrypt": True, "kms_key_id": key}
 
 
 def test_standard_tags_reach_every_resource_through_default_tags(generated) -> None:

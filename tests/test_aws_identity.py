@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from bot import hclread
-from bot.planning import plan_environment
+from bot.pipeline.planning import plan_environment
 from bot.spec import spec_from_data
 from generators.hcl import expr
 from generators.terraform.aws.access import GRANTS, WORKLOAD_ROLE, grants
@@ -20,7 +20,7 @@ from tests.support.aws_specs import SPECS, make_plan, terraform_files
 REF = re.compile(r"(?<![.\w])(aws_[a-z0-9_]+\.[a-z0-9_-]+)\.")
 
 
-def _parsed(plan) -> dict[str, dict]:  # noqa: ANN001 - Plan
+def _parsed(plan) -> dict[str, dict]:
     return {name: hclread.loads(text) for name, text in terraform_files(plan).items()}
 
 
@@ -51,7 +51,7 @@ def test_app_policy_is_the_grant_table_for_the_environments_own_resources(key: s
     expected = grants(plan)
     assert [s["sid"] for s in statements] == [g.sid for g in expected]
     resources = _resources(parsed)
-    for statement, grant in zip(statements, expected):
+    for statement, grant in zip(statements, expected, strict=True):
         assert statement["effect"] == "Allow"
         assert statement["actions"] == list(grant.actions)
         assert all("*" not in action for action in statement["actions"])  # never a wildcard action
@@ -73,7 +73,8 @@ def test_each_data_service_gets_exactly_its_own_actions() -> None:
     assert by_sid["ListBucketReceipts"]["resources"] == ["${aws_s3_bucket.bucket_receipts.arn}"]
     assert by_sid["ReadWriteBucketReceiptsObjects"]["actions"] == ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
     assert "aws_s3_bucket.logs" not in json.dumps(by_sid)  # the access-log bucket is not the app's
-    assert by_sid["ReadPostgresMasterSecret"]["resources"] == ["${aws_db_instance.postgres.master_user_secret[0].secret_arn}"]
+    master_secret = "${aws_db_instance.postgres.master_user_secret[0].secret_arn}"
+    assert by_sid["ReadPostgresMasterSecret"]["resources"] == [master_secret]
     assert "dbuser:%s/app" in by_sid["ConnectPostgresWithIam"]["resources"][0]
     assert by_sid["ConnectRedisWithIam"]["actions"] == ["elasticache:Connect"]
     assert set(GRANTS) >= {"sqs", "buckets (S3)", "postgres/mysql (RDS)", "redis (ElastiCache)", "connection secret"}

@@ -14,7 +14,7 @@ from bot.spec import spec_from_data
 
 ROOT = Path(__file__).resolve().parent.parent
 ENV = {k: v for k, v in os.environ.items() if k not in {"ANTHROPIC_API_KEY", "DEV_AGENT_ANTHROPIC_API_KEY"}}
-META = {"engine", "fallback_reason", "refused", "notes"}
+META = {"engine", "fallback_reason", "refused", "notes", "requirements"}
 
 
 def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
@@ -31,6 +31,8 @@ def test_json_is_the_spec_plus_engine_fields() -> None:
     ]
     spec = spec_from_data({k: v for k, v in document.items() if k not in META})
     assert (spec.name, spec.compute.kind.value, spec.region) == ("checkout-web-prod", "kubernetes", "us-east-1")
+    statuses = {row["key"]: row["status"] for row in document["requirements"]}
+    assert statuses["refused"] == "refused" and statuses["framework:nextjs"] == "honoured"
 
 
 def test_needs_clarification_is_json_with_questions_and_exit_0() -> None:
@@ -49,7 +51,7 @@ def test_summary_is_readable_text() -> None:
 
 
 def test_stdin_dash_reads_the_request() -> None:
-    done = run("-", "--json", stdin="Rails app in Dublin with MySQL".encode())
+    done = run("-", "--json", stdin=b"Rails app in Dublin with MySQL")
     assert done.returncode == 0 and json.loads(done.stdout)["region"] == "eu-west-1"
 
 

@@ -14,8 +14,8 @@ import yaml
 from bot.checks import CHECKS, checkov
 from bot.checks.context import CheckContext
 from bot.cli import EXIT_ATTENTION, EXIT_INVALID, EXIT_OK
-from bot.planning import plan_environment
-from bot.pipeline import run_pipeline
+from bot.pipeline.planning import plan_environment
+from bot.pipeline.run import run_pipeline
 from bot.settings import Settings
 from bot.spec import load_spec
 from tests.conftest import FIXTURES, require_tool

@@ -30,7 +30,9 @@ def test_demo_opens_a_pr_with_the_report_merges_applies_and_prints_the_outputs()
     assert "Traceback" not in out
     pull = re.search(r"^pull request #(\d+): (http://127\.0\.0\.1:\d+/acme/platform-environments/pull/\d+)$", out, re.MULTILINE)
     assert pull, out[-5000:]
-    assert "## dev-agent review: `thumbs-api-dev`" in out and "**Monthly estimate**: $" in out
+    assert "dev-agent review: thumbs-api-dev" in out and "Monthly estimate: $" in out  # rendered, not raw markdown
+    for raw in ("<!--", "dev-agent:report", "&lt;", "&gt;", "\\#", "\\(", "\\_", "<details>", "**Monthly"):
+        assert raw not in out, raw
     assert f"merged #{pull.group(1)}" in out
     assert re.search(r"^terraform plan: changes to apply in [0-9.]+s$", out, re.MULTILINE)
     assert re.search(r"^terraform apply: done in [0-9.]+s$", out, re.MULTILINE)

@@ -24,7 +24,7 @@ from bot.checks import CHECKS, checkov, terraform_validate
 from bot.checks.context import CheckContext
 from bot.checks.skips import skips_for
 from bot.checks.tools import find_tool
-from bot.pipeline import prepare_plan, run_pipeline
+from bot.pipeline.run import prepare_plan, run_pipeline
 from bot.settings import Settings
 from bot.understanding.deterministic import parse
 from generators import environment_dir

@@ -12,16 +12,16 @@ import httpx
 import pytest
 import yaml
 
-from bot.audit import STREAM, AuditEvent
-from bot.locks import RedisLocks
-from bot.proposal import REPORT_MARKER, STATUS_MARKER
+from bot.request.proposal import REPORT_MARKER, STATUS_MARKER
+from bot.store.audit import STREAM, AuditEvent
+from bot.store.locks import RedisLocks
 from tests.support.bot_stack import FORM, BotStack, wait_for
 from tests.support.redis_server import redis_server  # noqa: F401  (fixture)
 
 
 @pytest.fixture(scope="module")
 def sandbox():
-    from bot.sandbox import SandboxGitHub
+    from sandbox import SandboxGitHub
 
     with SandboxGitHub() as github:
         yield github
@@ -186,7 +186,7 @@ def test_extend_moves_the_expiry_through_a_pr_within_the_tier_maximum(stack, red
 
 
 def test_an_api_request_becomes_a_pr_without_a_comment(stack, redis_server):  # noqa: F811
-    from bot.apikeys import KeyStore
+    from bot.api.keys import KeyStore
     from bot.settings import Settings
 
     token, _ = KeyStore(Settings(redis_url=redis_server.url)).create("e2e", ["request", "read"])

@@ -14,7 +14,7 @@ import yaml
 
 from bot.checks import checkov as checkov_check
 from bot.checks.context import CheckContext
-from bot.planning import plan_environment
+from bot.pipeline.planning import plan_environment
 from bot.settings import Settings
 from bot.spec import load_spec, spec_from_data
 from generators import helm
@@ -36,7 +36,7 @@ def eso_errors(docs: list[dict]) -> list[str]:
 
 
 def _chart(spec_path: Path | dict, out: Path) -> tuple[Path, dict[str, dict]]:
-    """Write the chart for a spec (a file or its data) and render it; returns the chart dir and rendered objects by kind."""
+    """Write the chart for a spec (a file or its data) and render it; returns the chart dir and objects by kind."""
     plan = plan_environment(load_spec(spec_path) if isinstance(spec_path, Path) else spec_from_data(spec_path))
     write_tree(helm.generate(plan, Settings()), out)
     chart = out / chart_dir(plan)

@@ -9,8 +9,8 @@ import pytest
 
 from bot import hclread
 from bot.cost import estimate_files
-from bot.pipeline import run_pipeline
-from bot.planning import plan_environment
+from bot.pipeline.planning import plan_environment
+from bot.pipeline.run import run_pipeline
 from bot.settings import Settings
 from bot.spec import load_spec
 from policies.engine import evaluate

@@ -8,7 +8,7 @@ import re
 import httpx
 import pytest
 
-from bot.apikeys import KeyStore
+from bot.api.keys import KeyStore
 from bot.settings import Settings
 from tests.support.bot_stack import SECRET, BotStack, wait_for
 from tests.support.redis_server import free_port, redis_server  # noqa: F401  (fixture)
@@ -16,7 +16,7 @@ from tests.support.redis_server import free_port, redis_server  # noqa: F401  (f
 
 @pytest.fixture(scope="module")
 def sandbox():
-    from bot.sandbox import SandboxGitHub
+    from sandbox import SandboxGitHub
 
     with SandboxGitHub() as github:
         yield github

@@ -13,6 +13,7 @@ import yaml
 
 from bot.checks import workflow_schema, zizmor
 from bot.checks.context import CheckContext
+from bot.install import InstallSource
 from bot.settings import Settings
 from bot.spec import Cloud
 from generators.output import write_tree
@@ -21,10 +22,13 @@ from generators.workflows.actions import PINNED
 from tests.conftest import require_tool
 
 ALL_CLOUDS = list(Cloud)
+WHEEL = InstallSource(kind="wheel", url="https://artifacts.example.com/dev_agent-0.1.0-py3-none-any.whl", sha256="a" * 64)
+SETTINGS = Settings(install=WHEEL)
 
 
 def _workflows(clouds=ALL_CLOUDS) -> dict[str, dict]:
-    return {Path(path).name: yaml.safe_load(text) for path, text in workflow_files(clouds, Settings()).items()}
+    return {Path(path).name: yaml.safe_load(text) for path, text in workflow_files(clouds, SETTINGS).items()
+            if path.startswith(".github/workflows/")}
 
 
 def _jobs(workflow: dict) -> dict[str, dict]:
@@ -53,14 +57,14 @@ def test_every_workflow_is_generated() -> None:
 def test_schema_valid_and_zizmor_clean(clouds, tmp_path: Path) -> None:
     require_tool("check-jsonschema")
     require_tool("zizmor")
-    ctx = _write(tmp_path, workflow_files(clouds, Settings()))
+    ctx = _write(tmp_path, workflow_files(clouds, SETTINGS))
     for result in workflow_schema.check(ctx) + zizmor.check(ctx):
         assert result.passed, f"{result.name}: {result.details}"
 
 
 def test_zizmor_check_fails_on_template_injection(tmp_path: Path) -> None:
     require_tool("zizmor")
-    files = workflow_files([Cloud.aws], Settings())
+    files = workflow_files([Cloud.aws], SETTINGS)
     path = ".github/workflows/dev-agent-plan.yml"
     data = yaml.safe_load(files[path])
     data["jobs"]["changes"]["steps"].append({"name": "echo", "run": "echo ${{ github.event.pull_request.title }}"})
@@ -117,8 +121,7 @@ def test_apply_is_serialised_per_environment_and_prod_needs_approval() -> None:
     assert wf["on"]["push"]["paths"] == ["environments/**"]
     for job_name in ("apply", "apply-production"):
         job = wf["jobs"][job_name]
-        assert job["concurrency"] == {"group": "dev-agent-${{ matrix.environment }}", "cancel-in-progress": False,
-                                      "queue": "max"}
+        assert job["concurrency"] == {"group": "dev-agent-${{ matrix.environment }}", "cancel-in-progress": False}
         assert job["needs"] == "changes"
         assert any('dev-agent apply "environments/${ENVIRONMENT}"' in s.get("run", "") for s in job["steps"])
     assert wf["jobs"]["apply-production"]["environment"] == "production"

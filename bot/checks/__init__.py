@@ -21,7 +21,7 @@ from bot.checks import (
     zizmor,
 )
 from bot.checks.context import CheckContext
-from bot.pipeline import CheckResult
+from bot.pipeline.run import CheckResult
 from bot.settings import Settings, get_settings
 
 Check = Callable[[CheckContext], list[CheckResult]]

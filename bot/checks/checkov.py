@@ -15,7 +15,7 @@ from typing import Any
 from bot.checks.context import CheckContext
 from bot.checks.skips import Skip, SkipListError, skips_for
 from bot.checks.tools import find_tool, missing, run, trim
-from bot.pipeline import CheckResult
+from bot.pipeline.run import CheckResult
 
 FRAMEWORKS = {"terraform": "checkov terraform", "kubernetes": "checkov kubernetes"}
 OFFLINE_ENV = {"CKV_SKIP_PACKAGE_UPDATE_CHECK": "true", "BC_SKIP_MAPPING": "TRUE"}

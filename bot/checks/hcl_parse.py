@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot import hclread
 from bot.checks.context import CheckContext
-from bot.pipeline import CheckResult
+from bot.pipeline.run import CheckResult
 
 NAME = "hcl parse"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.checks.context import CheckContext
 from bot.checks.helm_tool import HelmUnavailable, lint_chart
-from bot.pipeline import CheckResult
+from bot.pipeline.run import CheckResult
 
 NAME = "helm lint"
 

@@ -6,7 +6,7 @@ import yaml
 
 from bot.checks.context import CheckContext
 from bot.checks.helm_tool import documents
-from bot.pipeline import CheckResult
+from bot.pipeline.run import CheckResult
 
 NAME = "helm render"
 

@@ -13,7 +13,7 @@ class HelmUnavailable(RuntimeError):
     """Neither the helm binary nor helm-python-sdk can be used."""
 
 
-def _sdk():  # noqa: ANN202 - the helm_python module
+def _sdk():
     try:
         import helm_python
     except (ImportError, OSError) as exc:

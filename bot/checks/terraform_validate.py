@@ -10,8 +10,8 @@ import shutil
 
 from bot.checks.context import CheckContext
 from bot.checks.tools import find_tool, missing, trim
-from bot.pipeline import CheckResult
-from bot import terraform
+from bot.pipeline import terraform
+from bot.pipeline.run import CheckResult
 
 NAME = "terraform validate"
 CLOUDS_WITH_PROVIDER = {"aws"}

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.pipeline import CheckResult
+from bot.pipeline.run import CheckResult
 
 DETAILS_LIMIT = 4000
 

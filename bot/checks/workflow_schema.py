@@ -6,7 +6,7 @@ import subprocess
 
 from bot.checks.context import CheckContext
 from bot.checks.tools import find_tool, missing, run, trim
-from bot.pipeline import CheckResult
+from bot.pipeline.run import CheckResult
 
 NAME = "workflow schema"
 

@@ -1,4 +1,5 @@
-"""`zizmor --offline`: no security finding in the generated workflows (template injection, permissions, ...)."""
+"""`zizmor --offline --persona pedantic`: no finding in the generated workflows, not even a pedantic one
+(template injection, permissions without a stated reason, ...)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 
 from bot.checks.context import CheckContext
 from bot.checks.tools import find_tool, missing, run, trim
-from bot.pipeline import CheckResult
+from bot.pipeline.run import CheckResult
 
 NAME = "zizmor"
 
@@ -35,7 +36,7 @@ def check(ctx: CheckContext) -> list[CheckResult]:
     if not files:
         return [CheckResult(name=NAME, passed=False, details=f"no dev-agent workflows in {ctx.repo_root / '.github/workflows'}")]
     try:
-        proc = run([binary, "--offline", "--no-progress", "--format", "json", *map(str, files)],
+        proc = run([binary, "--offline", "--persona", "pedantic", "--no-progress", "--format", "json", *map(str, files)],
                    timeout=ctx.settings.tool_timeout_seconds)
     except subprocess.TimeoutExpired:
         return [CheckResult(name=NAME, passed=False, details="zizmor timed out")]

@@ -23,10 +23,16 @@ def result_json(result: Understanding) -> dict[str, Any]:
             "fallback_reason": result.fallback_reason,
             "refused": result.refused,
             "notes": result.notes,
+            "requirements": _requirements(result),
         }
     document = result.spec.model_dump(mode="json", exclude_none=True)
-    document.update(engine=result.engine, fallback_reason=result.fallback_reason, refused=result.refused, notes=result.notes)
+    document.update(engine=result.engine, fallback_reason=result.fallback_reason, refused=result.refused, notes=result.notes,
+                    requirements=_requirements(result))
     return document
+
+
+def _requirements(result: Understanding) -> list[dict[str, Any]]:
+    return [row.model_dump(mode="json", exclude_none=True) for row in result.requirements]
 
 
 def summary(result: Understanding) -> str:
@@ -62,6 +68,11 @@ def summary(result: Understanding) -> str:
             lines.append(f"  lifetime:   {spec.ttl_days} days")
         if spec.owner:
             lines.append(f"  owner:      {spec.owner}")
+    if result.requirements:
+        lines.append("  requirements:")
+        lines += [f"    {row.status.value:<11} {row.label} ({row.words!r})"
+                  + (f" -> {row.where}" if row.where else "") + (f": {row.reason}" if row.reason else "")
+                  for row in result.requirements]
     lines += [f"  refused: {r}" for r in result.refused]
     lines += [f"  note: {n}" for n in result.notes]
     engine = result.engine + (f" (fallback: {result.fallback_reason})" if result.fallback_reason else "")
@@ -85,7 +96,7 @@ def read_text(text: str) -> str:
 def register(app: typer.Typer) -> None:
     from bot.cli import EXIT_INVALID
 
-    @app.command("parse")
+    @app.command("parse", epilog="Examples:\n\n  dev-agent parse \"staging for payments-api: FastAPI, Postgres 16, Redis, AWS us-west-2, $400/month\"\n\n  echo \"django app on GCP in Belgium\" | dev-agent parse - --json")
     def parse(
         text: str = typer.Argument(..., help="The request in plain language, or - to read it from standard input."),
         as_json: bool = typer.Option(False, "--json", help="Print the spec (or the questions) as JSON."),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import typer
 import yaml
@@ -25,8 +26,8 @@ def repository_clouds(out: Path) -> set[Cloud]:
     return clouds
 
 
-def _understand(text: str, settings: Settings, as_json: bool) -> EnvironmentSpec | None:
-    """The spec understood from `text`, or None after printing the questions it raised."""
+def _understand(text: str, settings: Settings, as_json: bool) -> tuple[EnvironmentSpec, list[Any]] | None:
+    """The spec understood from `text` with its requirements ledger, or None after printing the questions it raised."""
     from bot.understanding import RequestError
 
     try:
@@ -51,11 +52,11 @@ def _understand(text: str, settings: Settings, as_json: bool) -> EnvironmentSpec
         return None
     for refused in understanding.refused:
         typer.echo(f"refused: {refused}", err=True)
-    return understanding.spec
+    return understanding.spec, understanding.requirements
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("plan")
+    @app.command("plan", epilog="Examples:\n\n  dev-agent plan \"dev env for a django app with postgres on GCP, budget 200/month\" --out ./out\n\n  dev-agent plan --spec environment.yaml --out ./out --check")
     def plan(
         text: str | None = typer.Argument(None, help="The request in plain language."),
         spec_file: Path | None = typer.Option(None, "--spec", help="environment.yaml (or JSON) instead of text."),
@@ -68,16 +69,17 @@ def register(app: typer.Typer) -> None:
         Exit 0 on success (or when questions were printed), 1 when --check found failures,
         2 on usage errors, 3 when the spec or request is invalid (nothing is written).
         """
-        from bot.budget import BudgetError
         from bot.checks import run_checks
-        from bot.cost.usage import CostInputError
         from bot.cli.check import print_results
-        from bot.pipeline import prepare_plan, run_pipeline
-        from policies.engine import worst
-        from policies.schema import PolicyError, load_policy
+        from bot.cost.coverage import UnpricedRegion
+        from bot.cost.usage import CostInputError
+        from bot.pipeline.budget import BudgetError
+        from bot.pipeline.run import prepare_plan, run_pipeline
         from generators import environment_dir
         from generators.output import write_tree
         from generators.workflows import workflow_files
+        from policies.engine import worst
+        from policies.schema import PolicyError, load_policy
 
         if (text is None) == (spec_file is None):
             typer.echo("error: give either the request TEXT or --spec FILE (not both)", err=True)
@@ -89,6 +91,7 @@ def register(app: typer.Typer) -> None:
             for line in exc.errors:
                 typer.echo(f"error: {line}", err=True)
             raise typer.Exit(EXIT_INVALID) from None
+        requirements: list[Any] = []
         if spec_file is not None:
             try:
                 spec = load_spec(spec_file)
@@ -98,18 +101,19 @@ def register(app: typer.Typer) -> None:
                     typer.echo(f"  {line}", err=True)
                 raise typer.Exit(EXIT_INVALID) from None
         else:
-            spec = _understand(text or "", settings, as_json)
-            if spec is None:
+            understood = _understand(text or "", settings, as_json)
+            if understood is None:
                 raise typer.Exit(EXIT_OK)
+            spec, requirements = understood
         try:
             environment = prepare_plan(spec, policy)
-        except BudgetError as exc:
+        except (BudgetError, UnpricedRegion) as exc:
             typer.echo(f"refused: {exc}", err=True)
             raise typer.Exit(EXIT_FAILED) from None
         except CostInputError as exc:
             typer.echo(f"error: the generated Terraform could not be estimated: {exc}", err=True)
             raise typer.Exit(EXIT_FAILED) from None
-        result = run_pipeline(environment, settings, policy=policy)
+        result = run_pipeline(environment, settings, policy=policy, requirements=requirements)
         files = {**result.files, **workflow_files(repository_clouds(out) | {spec.cloud}, settings)}
         env_dir = environment_dir(environment)
         try:

@@ -1,8 +1,10 @@
 """Reading `/dev-agent ...` commands out of a comment.
 
 Only command lines in the comment's own prose count: fenced or indented code, inline code spans, block
-quotes and HTML comments are skipped, so quoting someone else's command never runs it. One command per
-comment (the first). Parsing is linear in the comment length.
+quotes and HTML comments are skipped, so quoting someone else's command never runs it; an unclosed `<!--`
+hides the rest of the comment on GitHub, so it hides any command there too. The text is read as the page
+shows it (`bot.usertext.readable`: invisible characters removed, NFKC). One command per comment (the
+first). Parsing is linear in the comment length.
 """
 
 from __future__ import annotations
@@ -12,20 +14,21 @@ import shlex
 from dataclasses import dataclass
 from typing import Any
 
+from bot.usertext import readable
+
 PREFIX = "/dev-agent"
 MAX_COMMENT_CHARS = 65_536  # GitHub's own limit for a comment body
 MAX_VALUE_CHARS = 200
 VERBS = ("plan", "set", "amend", "destroy", "extend", "unlock", "override", "help")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _INLINE_CODE = re.compile(r"`[^`\n]*`")
-_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 SETTABLE = frozenset({
     "cloud", "region", "tier", "owner", "service",
     "app.language", "app.framework", "app.runtime_version", "app.port", "app.health_path", "app.image",
     "compute.kind", "compute.min_replicas", "compute.max_replicas", "compute.cpu", "compute.memory_gb",
     "cache", "cache.engine", "cache.high_availability", "queue", "queue.engine", "search", "search.engine",
-    "monitoring", "budget_monthly_usd", "ttl_days",
+    "monitoring", "compliance", "budget_monthly_usd", "ttl_days",
 })
 _INDEXED = re.compile(r"^(databases\.[0-3]\.(engine|version|high_availability|storage_gb)|buckets\.[0-9]\.(name|versioning))$")
 _REMOVABLE = frozenset({"cache", "queue", "search", "owner", "service", "budget_monthly_usd", "ttl_days"})
@@ -47,12 +50,15 @@ class CommandError(ValueError):
 def extract_command(body: str) -> Command | None:
     """The first command in a comment, or None when the comment has none."""
     body = body or ""
-    if PREFIX not in body:
-        return None
     if len(body) > MAX_COMMENT_CHARS:
+        if PREFIX not in body:
+            return None
         return Command("help", problem=f"the comment is {len(body):,} characters; commands are read from comments "
                                        f"up to {MAX_COMMENT_CHARS:,}")
-    for line in prose_lines(_HTML_COMMENT.sub("", body)):
+    text = readable(body)
+    if PREFIX not in text:
+        return None
+    for line in prose_lines(text):
         line = _INLINE_CODE.sub("", line).strip()
         if line == PREFIX or line.startswith(PREFIX + " ") or line.startswith(PREFIX + "\t"):
             return _command(line[len(PREFIX):].strip())
@@ -110,7 +116,7 @@ def parse_assignments(args: str) -> dict[str, Any]:
             if key not in _REMOVABLE:
                 raise CommandError(f"{key} cannot be removed")
             assignments[key] = None
-        elif key == "monitoring":
+        elif key in ("monitoring", "compliance"):
             assignments[key] = [item.strip() for item in value.split(",") if item.strip()]
         else:
             assignments[key] = value

@@ -3,11 +3,13 @@
 Any failure (timeout, API error, no tool call, a reply that does not validate) falls back to the
 deterministic engine, and the result says so in `engine` and `fallback_reason`. The request text is
 sent as quoted data; refusals come from the same text guard as the deterministic engine, and the
-spec model itself cannot express network rules, so a model reply can never open anything.
+spec model itself cannot express network rules, so a model reply can never open anything. A reply that
+validates is still checked against the request text (`bot.understanding.crosscheck`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import anthropic
@@ -15,8 +17,9 @@ import anthropic
 from bot.metrics import MODEL_CALLS, MODEL_FALLBACKS
 from bot.settings import Settings
 from bot.spec import SpecError, json_schema, spec_from_data
-from bot.understanding import Understanding, deterministic
-from bot.understanding.guard import find_refusals, normalize
+from bot.understanding import Understanding, deterministic, judge
+from bot.understanding.crosscheck import crosscheck
+from bot.understanding.guard import normalize
 
 ENGINE = "claude"
 TOOL_NAME = "environment_spec"
@@ -43,14 +46,18 @@ def tool_schema() -> dict[str, Any]:
     return schema
 
 
-def parse(text: str, settings: Settings) -> Understanding:
-    """Understand one request with Claude, falling back to the deterministic engine on any failure."""
-    fallback = deterministic.parse(text)
+def parse(text: str, settings: Settings, answers: Sequence[str] = ()) -> Understanding:
+    """Understand one request with Claude, falling back to the deterministic engine on any failure.
+
+    The model's spec gets the same requirements ledger as the parser's (judged from the same reading), and the
+    ledger's open questions are asked whichever engine produced the spec."""
+    reading, partial = deterministic.read(text, answers)
+    fallback = deterministic.finish(reading, partial)
     if fallback.needs_clarification and deterministic.NO_WORKLOAD_QUESTION in fallback.questions:
         fallback.notes.append("the request names no workload, so the model was not asked")
         return fallback
     try:
-        data = _ask(text, settings)
+        data = _ask(_with_answers(text, answers), settings)
     except anthropic.APITimeoutError:
         return _fall_back(fallback, "timeout", f"model call timed out after {settings.model_timeout_seconds:g}s")
     except anthropic.APIStatusError as exc:
@@ -65,9 +72,22 @@ def parse(text: str, settings: Settings) -> Understanding:
         spec = spec_from_data(data, "model reply")
     except SpecError as exc:
         return _fall_back(fallback, "invalid_reply", "model reply did not validate: " + "; ".join(exc.errors))
-    refused, _ = find_refusals(normalize(text))
     MODEL_CALLS.labels(outcome="ok").inc()
-    return Understanding(spec=spec, refused=refused, notes=[f"understood by {settings.model}"], engine=ENGINE)
+    spec, flags = crosscheck(normalize(text), spec, fallback)
+    rows = judge.build(reading, spec.model_dump(mode="json", exclude_none=True), list(reading.questions))
+    notes = [f"understood by {settings.model}", *flags]
+    questions = deterministic.asked(rows)
+    if questions:
+        return Understanding(needs_clarification=True, questions=questions, partial=data, refused=reading.refused,
+                             notes=notes, requirements=rows, engine=ENGINE)
+    return Understanding(spec=spec, refused=reading.refused, notes=notes, requirements=rows, engine=ENGINE)
+
+
+def _with_answers(text: str, answers: Sequence[str]) -> str:
+    if not answers:
+        return text
+    later = "\n".join(f"- {a}" for a in answers)
+    return f"{text}\n\nLater answers from the requester (these replace what the request said about the same thing):\n{later}"
 
 
 class _NoToolCall(Exception):

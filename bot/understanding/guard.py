@@ -8,10 +8,10 @@ recorded as refusals with a reason and blanked out before any field is read from
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from bot.understanding import RequestError
+from bot.usertext import clean
 
 MAX_REQUEST_CHARS = 20_000
 
@@ -92,9 +92,12 @@ REFUSALS: tuple[Refusal, ...] = (
 
 
 def normalize(text: str) -> str:
-    """NFKC, typographic dashes/quotes made plain; same text otherwise."""
-    text = unicodedata.normalize("NFKC", text)
+    """Invisible characters removed, NFKC, typographic dashes/quotes made plain; same text otherwise."""
+    text = clean(text)
     return text.translate({0x2013: "-", 0x2014: "-", 0x2212: "-", 0x2018: "'", 0x2019: "'", 0x201C: '"', 0x201D: '"', 0x2026: "..."})
+
+
+_LAYOUT = dict.fromkeys(map(ord, "\n\r\t"))
 
 
 def check_request(text: object) -> str:
@@ -110,6 +113,8 @@ def check_request(text: object) -> str:
         raise RequestError('request text is empty: describe the environment, e.g. "FastAPI with Postgres on AWS us-west-2"')
     if "\x00" in text:
         raise RequestError("request text contains NUL bytes: it looks like binary data, not a sentence")
+    if "\ufffd" not in text and text.translate(_LAYOUT).isprintable():
+        return text  # the common case, without a loop over every character
     odd = sum(1 for ch in text if (not ch.isprintable() and ch not in "\n\r\t") or 0xD800 <= ord(ch) <= 0xDFFF or ch == "\ufffd")
     if odd > max(2, len(text) // 20):
         raise RequestError("request text is mostly unprintable characters: it looks like binary data, not a sentence")
@@ -118,20 +123,22 @@ def check_request(text: object) -> str:
 
 def find_refusals(text: str) -> tuple[list[str], list[tuple[int, int]]]:
     """Refused asks (with reasons) and the text spans to blank out (qualifiers only, where a lookahead keeps the noun)."""
-    reasons: list[str] = []
-    spans: list[tuple[int, int]] = []
+    found = refusal_spans(text)
+    return list(dict.fromkeys(reason for _, _, reason in found)), [(start, end) for start, end, _ in found]
+
+
+def refusal_spans(text: str) -> list[tuple[int, int, str]]:
+    """Each refused ask: its span in `text` and the reason."""
+    found: list[tuple[int, int, str]] = []
     for refusal in REFUSALS:
         for match in refusal.pattern.finditer(text):
-            if any(s <= match.start() < e for s, e in spans):
+            if any(s <= match.start() < e for s, e, _ in found):
                 continue
             groups = match.groupdict()
             port = groups.get("port")
             what = f"port {port}" if port else _what(groups.get("what"))
-            reason = refusal.reason.format(what=what)
-            if reason not in reasons:
-                reasons.append(reason)
-            spans.append(match.span())
-    return reasons, spans
+            found.append((match.start(), match.end(), refusal.reason.format(what=what)))
+    return found
 
 
 def _what(word: str | None) -> str:

@@ -9,10 +9,13 @@ from typing import Any
 
 INTERNAL = re.compile(
     r"\binternal(?:[- ]only)?\s+(?:admin\s+)?(?:tool|app|application|service|dashboard|portal|api|site|backoffice)\b"
-    r"|\binternal[- ]only\b|\bonly (?:reachable|accessible) (?:from|inside|within) (?:the |our )?(?:vpc|vnet|network|office|vpn)\b"
-    r"|\bnot (?:exposed|reachable|accessible) (?:to|from) the (?:internet|public)\b|\bno public (?:endpoint|access|ingress)\b"
+    r"|\binternal[- ]only\b"
+    r"|\bonly (?:reachable|accessible) (?:from|inside|within) (?:the |our )?(?:vpc|vnet|network|office|vpn)\b"
+    r"|\bnot (?:exposed|reachable|accessible) (?:to|from) the (?:internet|public)\b"
+    r"|\bno public (?:endpoint|access|ingress)\b"
     r"|\b(?:behind|over) (?:the |our )?vpn\b|\bprivate (?:endpoint|load balancer|alb)\b")
-SSH_FROM = re.compile(r"\bssh\b[^.;\n]{0,40}?\bfrom\s+(?:the\s+)?(?:(?:office|corporate|vpn|internal)\s+)?(?:network\s+|range\s+|cidr\s+)?"
+SSH_FROM = re.compile(r"\bssh\b[^.;\n]{0,40}?\bfrom\s+(?:the\s+)?(?:(?:office|corporate|vpn|internal)\s+)?"
+                      r"(?:network\s+|range\s+|cidr\s+)?"
                       r"(?P<cidrs>\d{1,3}(?:\.\d{1,3}){3}/\d{1,2}(?:\s*(?:,|and|or)\s*\d{1,3}(?:\.\d{1,3}){3}/\d{1,2})*)")
 CIDR = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}/\d{1,2}")
 # schedule words -> cron (UTC)
@@ -21,7 +24,8 @@ SCHEDULES: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\b(?:hourly|every hour|once an hour)\b"), "0 * * * *"),
     (re.compile(r"\b(?:weekly|every week|once a week)\b"), "0 2 * * 1"),
     (re.compile(r"\b(?:daily|every day|once a day)\s+(?:batch|job|run|report|export|import|sync|task)"
-                r"|\b(?:batch|cron|scheduled)\s+(?:job|task)s?\s+(?:that runs?\s+)?(?:daily|every day|once a day)\b"), "0 2 * * *"),
+                r"|\b(?:batch|cron|scheduled)\s+(?:job|task)s?\s+(?:that runs?\s+)?(?:daily|every day|once a day)\b"),
+     "0 2 * * *"),
 ]
 AT_HOUR = re.compile(r"\bat\s+(?P<h>\d{1,2})(?::(?P<m>\d{2}))?\s*(?P<ampm>am|pm)?\s*(?:utc)?\b")
 CRON_TEXT = re.compile(r"\bcron\s*[:=(`\"']\s*(?P<cron>[0-9*,/-]+(?:\s+[0-9*,/-]+){4})")
@@ -59,7 +63,9 @@ def _schedule(text: str) -> tuple[str | None, str | None]:
             continue
         at = AT_HOUR.search(text, match.start() - 40 if match.start() > 40 else 0)
         if at and cron != "0 * * * *":
-            hour = int(at.group("h")) % 12 + (12 if at.group("ampm") == "pm" else 0) if at.group("ampm") else int(at.group("h"))
+            hour = int(at.group("h"))
+            if at.group("ampm"):
+                hour = hour % 12 + (12 if at.group("ampm") == "pm" else 0)
             if hour < 24:
                 fields = cron.split()
                 fields[0], fields[1] = str(int(at.group("m") or 0) % 60), str(hour)

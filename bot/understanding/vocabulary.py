@@ -317,12 +317,5 @@ WORKLOAD_NOUNS = (
 
 # Words that never name a service ("the new service", "a small api").
 NOT_SERVICE_NAMES = frozenset(
-    """
-    a an the our my your their this that new small tiny simple basic big large web rest http https grpc internal
-    public private sample test demo whole single main existing backend frontend api app service services svc
-    microservice python node go golang java ruby php dotnet rust typescript javascript js ts kotlin
-    containerized serverless docker kubernetes k8s dev staging prod production preview sandbox stateless
-    celery sidekiq gunicorn uvicorn nginx puma rq resque hangfire bullmq cron graphql websocket static
-    stateful lightweight full fullstack full-stack some another second first and or with for on in
-    """.split()
+    ["a", "an", "the", "our", "my", "your", "their", "this", "that", "new", "small", "tiny", "simple", "basic", "big", "large", "web", "rest", "http", "https", "grpc", "internal", "public", "private", "sample", "test", "demo", "whole", "single", "main", "existing", "backend", "frontend", "api", "app", "service", "services", "svc", "microservice", "python", "node", "go", "golang", "java", "ruby", "php", "dotnet", "rust", "typescript", "javascript", "js", "ts", "kotlin", "containerized", "serverless", "docker", "kubernetes", "k8s", "dev", "staging", "prod", "production", "preview", "sandbox", "stateless", "celery", "sidekiq", "gunicorn", "uvicorn", "nginx", "puma", "rq", "resque", "hangfire", "bullmq", "cron", "graphql", "websocket", "static", "stateful", "lightweight", "full", "fullstack", "full-stack", "some", "another", "second", "first", "and", "or", "with", "for", "on", "in"]
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.install import InstallSource
 from generators.workflows.identities import CloudIdentities
 from generators.workflows.steps import (
     DEFAULT_BRANCH,
@@ -21,13 +22,14 @@ FILENAME = "dev-agent-apply.yml"
 APPLY_SCRIPT = 'dev-agent apply "environments/${ENVIRONMENT}"\n'
 
 
-def build(clouds: list[str], ids: CloudIdentities) -> dict[str, Any]:
+def build(clouds: list[str], ids: CloudIdentities, install: InstallSource | None) -> dict[str, Any]:
     """The apply workflow; queued applies of one environment run one after another, never cancelled."""
     steps = [
         checkout(),
-        *install_cli(),
-        *matrix_logins(clouds, ids),
-        {"name": "Apply", "env": {"ENVIRONMENT": "${{ matrix.environment }}", **WORKFLOW_TOKEN_ENV}, "run": APPLY_SCRIPT},
+        *install_cli(install),
+        *matrix_logins(clouds, ids, "deploy"),
+        {"name": "Apply", "env": {"ENVIRONMENT": "${{ matrix.environment }}", **WORKFLOW_TOKEN_ENV},
+         "run": APPLY_SCRIPT},
     ]
     return {
         "name": "dev-agent apply",
@@ -36,7 +38,9 @@ def build(clouds: list[str], ids: CloudIdentities) -> dict[str, Any]:
         "jobs": {
             "changes": changes_job("${{ github.event.before }}", "${{ github.sha }}",
                                    group="dev-agent-apply-changes-${{ github.sha }}"),
-            "apply": per_environment_job("Apply", "environments", steps, production=False, permissions=REPORTING_PERMISSIONS),
-            "apply-production": per_environment_job("Apply", "production", steps, production=True, permissions=REPORTING_PERMISSIONS),
+            "apply": per_environment_job("Apply", "environments", steps, production=False,
+                                 permissions=REPORTING_PERMISSIONS, install=install),
+            "apply-production": per_environment_job("Apply", "production", steps, production=True,
+                                 permissions=REPORTING_PERMISSIONS, install=install),
         },
     }

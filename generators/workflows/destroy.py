@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.install import InstallSource
 from generators.workflows.identities import CloudIdentities
 from generators.workflows.steps import (
     DEFAULT_BRANCH,
@@ -22,14 +23,15 @@ DESTROY_LABEL = "dev-agent:destroy"
 DESTROY_SCRIPT = 'dev-agent destroy "environments/${ENVIRONMENT}"\n'
 
 
-def build(clouds: list[str], ids: CloudIdentities) -> dict[str, Any]:
+def build(clouds: list[str], ids: CloudIdentities, install: InstallSource | None) -> dict[str, Any]:
     """The destroy workflow: runs on the base commit, where the removed environment's files still exist."""
     base = "${{ github.event.pull_request.base.sha }}"
     steps = [
         checkout(base),
-        *install_cli(),
-        *matrix_logins(clouds, ids),
-        {"name": "Destroy", "env": {"ENVIRONMENT": "${{ matrix.environment }}", **WORKFLOW_TOKEN_ENV}, "run": DESTROY_SCRIPT},
+        *install_cli(install),
+        *matrix_logins(clouds, ids, "deploy"),
+        {"name": "Destroy", "env": {"ENVIRONMENT": "${{ matrix.environment }}", **WORKFLOW_TOKEN_ENV},
+         "run": DESTROY_SCRIPT},
     ]
     changes = changes_job(base, "${{ github.event.pull_request.merge_commit_sha }}", diff_filter="D",
                           group="dev-agent-destroy-changes-${{ github.sha }}", checkout_ref=base)
@@ -43,7 +45,9 @@ def build(clouds: list[str], ids: CloudIdentities) -> dict[str, Any]:
         "permissions": {},
         "jobs": {
             "changes": changes,
-            "destroy": per_environment_job("Destroy", "environments", steps, production=False, permissions=REPORTING_PERMISSIONS),
-            "destroy-production": per_environment_job("Destroy", "production", steps, production=True, permissions=REPORTING_PERMISSIONS),
+            "destroy": per_environment_job("Destroy", "environments", steps, production=False,
+                                 permissions=REPORTING_PERMISSIONS, install=install),
+            "destroy-production": per_environment_job("Destroy", "production", steps, production=True,
+                                 permissions=REPORTING_PERMISSIONS, install=install),
         },
     }

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.install import InstallSource
 from generators.workflows.identities import CloudIdentities
 from generators.workflows.steps import (
     changes_job,
     checkout,
+    checkov_env,
     install_cli,
     install_validators,
     matrix_logins,
@@ -24,14 +26,16 @@ git diff --exit-code -- "environments/${ENVIRONMENT}"
 """
 
 
-def build(clouds: list[str], ids: CloudIdentities) -> dict[str, Any]:
+def build(clouds: list[str], ids: CloudIdentities, install: InstallSource | None) -> dict[str, Any]:
     """The plan workflow."""
     steps = [
         checkout(),
-        *install_cli(),
-        install_validators(),
-        *matrix_logins(clouds, ids),
-        {"name": "Plan and check", "env": {"ENVIRONMENT": "${{ matrix.environment }}"}, "run": PLAN_SCRIPT},
+        *install_cli(install),
+        *install_validators(install),
+        *matrix_logins(clouds, ids, "plan"),
+        {"name": "Plan and check",
+         "env": {"ENVIRONMENT": "${{ matrix.environment }}", **ids.generation_env(), **checkov_env(install)},
+         "run": PLAN_SCRIPT},
     ]
     return {
         "name": "dev-agent plan",
@@ -41,8 +45,9 @@ def build(clouds: list[str], ids: CloudIdentities) -> dict[str, Any]:
             "changes": changes_job("${{ github.event.pull_request.base.sha }}", "${{ github.sha }}",
                                    group=f"dev-agent-{PR_GROUP}-changes", cancel=True),
             "plan": per_environment_job("Plan", "environments", steps, production=False,
-                                        group_suffix=f"-{PR_GROUP}", cancel=True),
-            "plan-production": per_environment_job("Plan", "production", steps, production=False,
-                                                   group_suffix=f"-{PR_GROUP}", cancel=True),
+                                        group_suffix=f"-{PR_GROUP}", cancel=True, install=install),
+            # The production environment's rules (required reviewers, branch limits) gate its plans too.
+            "plan-production": per_environment_job("Plan", "production", steps, production=True,
+                                                   group_suffix=f"-{PR_GROUP}", cancel=True, install=install),
         },
     }

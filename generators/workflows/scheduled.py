@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.install import InstallSource
 from generators.workflows.identities import CloudIdentities
 from generators.workflows.steps import (
     REPORTING_PERMISSIONS,
@@ -12,11 +13,12 @@ from generators.workflows.steps import (
     checkout,
     cloud_login,
     install_cli,
+    job_container,
 )
 
 
 def scheduled_workflow(
-    title: str, cron: str, command: str, clouds: list[str], ids: CloudIdentities
+    title: str, cron: str, command: str, clouds: list[str], ids: CloudIdentities, install: InstallSource | None
 ) -> dict[str, Any]:
     """A workflow running `command` on `cron` (and by hand), one run at a time."""
     return {
@@ -28,11 +30,12 @@ def scheduled_workflow(
             "run": {
                 "name": title,
                 "runs-on": RUNNER,
+                **job_container(install),
                 "permissions": REPORTING_PERMISSIONS,
                 "steps": [
                     checkout(),
-                    *install_cli(),
-                    *(cloud_login(c, ids) for c in clouds),
+                    *install_cli(install),
+                    *(cloud_login(c, ids, "deploy") for c in clouds),
                     {"name": title, "env": WORKFLOW_TOKEN_ENV, "run": command},
                 ],
             }

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import bot
+from bot.install import InstallSource
 from generators.workflows.actions import uses
-from generators.workflows.identities import CloudIdentities
+from generators.workflows.identities import CloudIdentities, Role
 
 PYTHON_VERSION = "3.11"
 TERRAFORM_VERSION = "1.11.4"
@@ -53,44 +53,77 @@ def checkout(ref: str | None = None) -> dict[str, Any]:
     return step
 
 
-def install_cli() -> list[dict[str, Any]]:
-    """Python, Terraform and the dev-agent CLI."""
-    return [
+# Requirements files generated next to the workflows (hash-pinned; see bot/install.py and locks/).
+REQUIREMENTS_DIR = ".github/dev-agent"
+RUNTIME_REQUIREMENTS = f"{REQUIREMENTS_DIR}/requirements.txt"
+VALIDATOR_REQUIREMENTS = f"{REQUIREMENTS_DIR}/validators.txt"
+CHECKOV_REQUIREMENTS = f"{REQUIREMENTS_DIR}/checkov.txt"
+PIP_INSTALL = 'install --disable-pip-version-check --no-deps --require-hashes --index-url "$DEV_AGENT_INDEX_URL"'
+
+# Validator versions `dev-agent plan --check` runs on the runner (checkov gets its own venv: its fork of
+# python-hcl2 clashes with the one dev-agent uses). Their hashes: generators/workflows/locks/.
+VALIDATORS = {"checkov": "3.3.30", "check-jsonschema": "0.39.0", "zizmor": "1.32.0"}
+CHECKOV_VENV = "${{ runner.temp }}/checkov"
+
+NOT_CONFIGURED_SCRIPT = """\
+echo "::error title=dev-agent install source not configured::Set DEV_AGENT_INSTALL or \
+install: in the org policy file to a pinned source (docs/install.md), then re-plan."
+exit 1
+"""
+
+
+def install_cli(install: InstallSource | None) -> list[dict[str, Any]]:
+    """Python, Terraform and the dev-agent CLI, from the pinned install source (nothing: the image has them)."""
+    if install is not None and install.kind == "container":
+        return []
+    tools: list[dict[str, Any]] = [
         {"name": "Set up Python", "uses": uses("actions/setup-python"), "with": {"python-version": PYTHON_VERSION}},
         {"name": "Set up Terraform", "uses": uses("hashicorp/setup-terraform"),
          "with": {"terraform_version": TERRAFORM_VERSION, "terraform_wrapper": False}},
-        {"name": "Install dev-agent", "env": {"DEV_AGENT_VERSION": bot.__version__},
-         "run": 'python -m pip install --disable-pip-version-check "dev-agent==${DEV_AGENT_VERSION}"'},
     ]
+    if install is None:
+        return [*tools, {"name": "Install dev-agent", "run": NOT_CONFIGURED_SCRIPT}]
+    return [*tools, {"name": "Install dev-agent (hash-pinned)", "env": {"DEV_AGENT_INDEX_URL": install.index_url},
+                     "run": f"python -m pip {PIP_INSTALL} -r {RUNTIME_REQUIREMENTS}\n"}]
 
 
-# Validator versions `dev-agent plan --check` runs on the runner (checkov gets its own venv through pipx:
-# its fork of python-hcl2 clashes with the one dev-agent uses).
-VALIDATORS = {"checkov": "3.3.30", "check-jsonschema": "0.39.0", "zizmor": "1.32.0"}
+def install_validators(install: InstallSource | None) -> list[dict[str, Any]]:
+    """Steps installing the validators `dev-agent check` runs (hash-pinned; the container image has them)."""
+    if install is None or install.kind == "container":
+        return []
+    return [{
+        "name": "Install validators (hash-pinned)",
+        "env": {"DEV_AGENT_INDEX_URL": install.index_url, "CHECKOV_VENV": CHECKOV_VENV},
+        "run": f"python -m pip {PIP_INSTALL} -r {VALIDATOR_REQUIREMENTS}\n"
+               'python -m venv "$CHECKOV_VENV"\n'
+               f'"$CHECKOV_VENV/bin/python" -m pip {PIP_INSTALL} -r {CHECKOV_REQUIREMENTS}\n',
+    }]
 
 
-def install_validators() -> dict[str, Any]:
-    """Step installing the validators that `dev-agent check` runs."""
-    return {
-        "name": "Install validators",
-        "env": {f"{name.upper().replace('-', '_')}_VERSION": version for name, version in VALIDATORS.items()},
-        "run": 'pipx install "checkov==${CHECKOV_VERSION}"\n'
-        'python -m pip install --disable-pip-version-check "check-jsonschema==${CHECK_JSONSCHEMA_VERSION}" '
-        '"zizmor==${ZIZMOR_VERSION}"\n',
-    }
+def checkov_env(install: InstallSource | None) -> dict[str, str]:
+    """Where `dev-agent check` finds checkov on the runner."""
+    if install is None or install.kind == "container":
+        return {}
+    return {"DEV_AGENT_CHECKOV_BIN": f"{CHECKOV_VENV}/bin/checkov"}
 
 
-def cloud_login(cloud: str, ids: CloudIdentities, condition: str | None = None) -> dict[str, Any]:
-    """OIDC login to one cloud (no stored credentials); `condition` limits it to matching matrix entries."""
+def job_container(install: InstallSource | None) -> dict[str, Any]:
+    """`container:` for the jobs when dev-agent comes as an image pinned by digest."""
+    return {"container": {"image": install.image}} if install is not None and install.kind == "container" else {}
+
+
+def cloud_login(cloud: str, ids: CloudIdentities, role: Role, condition: str | None = None) -> dict[str, Any]:
+    """OIDC login to one cloud as its plan (read-only) or deploy identity (no stored credentials);
+    `condition` limits it to matching matrix entries."""
     steps: dict[str, dict[str, Any]] = {
         "aws": {"name": "Log in to AWS (OIDC)", "uses": uses("aws-actions/configure-aws-credentials"),
-                "with": {"role-to-assume": ids.aws_role_arn, "aws-region": ids.state_region,
-                         "role-session-name": "dev-agent"}},
+                "with": {"role-to-assume": ids.aws_role(role), "aws-region": ids.state_region,
+                         "role-session-name": f"dev-agent-{role}"}},
         "gcp": {"name": "Log in to Google Cloud (OIDC)", "uses": uses("google-github-actions/auth"),
                 "with": {"workload_identity_provider": ids.gcp_workload_identity_provider,
-                         "service_account": ids.gcp_service_account}},
+                         "service_account": ids.gcp_account(role)}},
         "azure": {"name": "Log in to Azure (OIDC)", "uses": uses("azure/login"),
-                  "with": {"client-id": ids.azure_client_id, "tenant-id": ids.azure_tenant_id,
+                  "with": {"client-id": ids.azure_client(role), "tenant-id": ids.azure_tenant_id,
                            "subscription-id": ids.azure_subscription_id}},
     }
     step = steps[cloud]
@@ -99,9 +132,9 @@ def cloud_login(cloud: str, ids: CloudIdentities, condition: str | None = None) 
     return step
 
 
-def matrix_logins(clouds: list[str], ids: CloudIdentities) -> list[dict[str, Any]]:
+def matrix_logins(clouds: list[str], ids: CloudIdentities, role: Role) -> list[dict[str, Any]]:
     """One login step per cloud in the repository, each run only for environments on that cloud."""
-    return [cloud_login(c, ids, f"matrix.cloud == '{c}'") for c in clouds]
+    return [cloud_login(c, ids, role, f"matrix.cloud == '{c}'") for c in clouds]
 
 
 def changes_job(
@@ -134,23 +167,25 @@ WORKFLOW_TOKEN_ENV = {"GITHUB_TOKEN": "${{ github.token }}"}
 
 def per_environment_job(
     name: str, output: str, steps: list[dict[str, Any]], *, production: bool, group_suffix: str = "",
-    cancel: bool = False, permissions: dict[str, str] | None = None,
+    cancel: bool = False, permissions: dict[str, str] | None = None, install: InstallSource | None = None,
 ) -> dict[str, Any]:
     """A job run once per environment listed in `needs.changes.outputs.<output>`.
 
-    Jobs that change infrastructure never cancel each other: they queue (FIFO) per environment.
+    Jobs that change infrastructure never cancel a running one: one runs per environment at a time. A newer
+    pending job of the same environment replaces an older pending one (GitHub's default); it applies the
+    environment at a later commit of the default branch, which holds the older change too. (`queue: max` would
+    keep both, but act 0.2.89 cannot load a workflow using it: nektos/act#6095.)
     """
     job: dict[str, Any] = {
         "name": f"{name} ${{{{ matrix.environment }}}}",
         "needs": "changes",
         "if": f"needs.changes.outputs.{output} != '[]'",
         "runs-on": RUNNER,
+        **job_container(install),
         "permissions": permissions or {"contents": "read", "id-token": "write"},
         "strategy": {"fail-fast": False, "matrix": {"include": f"${{{{ fromJSON(needs.changes.outputs.{output}) }}}}"}},
         "concurrency": {"group": f"dev-agent-${{{{ matrix.environment }}}}{group_suffix}", "cancel-in-progress": cancel},
     }
-    if not cancel:
-        job["concurrency"]["queue"] = "max"  # pending runs wait in order instead of replacing each other
     if production:
         job["environment"] = "production"
     job["steps"] = steps

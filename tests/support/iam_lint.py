@@ -7,7 +7,7 @@ from pathlib import Path
 
 from parliament import analyze_policy_string
 
-from bot import terraform
+from bot.pipeline import terraform
 
 POLICY_ATTRIBUTES = {"aws_iam_policy_document": "json", "aws_iam_role_policy": "policy", "aws_iam_policy": "policy",
                      "aws_iam_role": "assume_role_policy"}

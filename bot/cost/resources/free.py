@@ -10,7 +10,7 @@ FREE_TYPES = frozenset({
     "aws_launch_template", "aws_launch_configuration", "aws_db_subnet_group", "aws_db_parameter_group",
     "aws_db_option_group", "aws_elasticache_subnet_group", "aws_elasticache_parameter_group", "aws_lb_listener",
     "aws_lb_target_group", "aws_lb_listener_rule", "aws_lb_target_group_attachment", "aws_alb_listener",
-    "aws_alb_target_group", "aws_ecs_cluster", "aws_ecs_task_definition", "aws_ecr_lifecycle_policy",
+    "aws_alb_target_group", "aws_ecs_cluster", "aws_ecs_task_definition", "aws_ecs_cluster_capacity_providers", "aws_ecr_lifecycle_policy",
     "aws_s3_bucket_policy", "aws_s3_bucket_versioning", "aws_s3_bucket_public_access_block",
     "aws_s3_bucket_server_side_encryption_configuration", "aws_s3_bucket_lifecycle_configuration",
     "aws_s3_bucket_ownership_controls", "aws_s3_bucket_logging", "aws_s3_bucket_acl", "aws_s3_bucket_notification",
@@ -24,12 +24,15 @@ FREE_TYPES = frozenset({
     "aws_vpc_endpoint_route_table_association", "aws_opensearch_domain_policy", "aws_ssm_parameter",
     "aws_autoscaling_policy", "aws_appautoscaling_target", "aws_appautoscaling_policy", "aws_service_discovery_private_dns_namespace",
     "aws_flow_log", "aws_ebs_encryption_by_default", "aws_iam_service_linked_role",
+    "aws_wafv2_web_acl_association", "aws_wafv2_web_acl_logging_configuration", "aws_wafv2_ip_set",
+    "aws_wafv2_regex_pattern_set", "aws_wafv2_rule_group", "aws_elasticache_user", "aws_elasticache_user_group",
     # GCP
     "google_compute_network", "google_compute_subnetwork", "google_compute_firewall", "google_compute_router",
     "google_service_account", "google_project_iam_member", "google_project_service", "google_service_networking_connection",
     "google_compute_global_address", "google_sql_database", "google_sql_user", "google_storage_bucket_iam_member",
-    "google_pubsub_subscription", "google_cloud_run_v2_service_iam_member", "google_secret_manager_secret_iam_member",
+    "google_pubsub_subscription", "google_cloud_run_v2_service_iam_member",
     "google_service_account_iam_member", "google_artifact_registry_repository_iam_member",
+    "google_pubsub_subscription_iam_member", "google_pubsub_topic_iam_member", "google_secret_manager_secret_iam_member",
     # Azure
     "azurerm_resource_group", "azurerm_virtual_network", "azurerm_subnet", "azurerm_network_security_group",
     "azurerm_network_security_rule", "azurerm_subnet_network_security_group_association", "azurerm_role_assignment",
@@ -39,4 +42,7 @@ FREE_TYPES = frozenset({
     "azurerm_storage_container", "azurerm_container_app_environment", "azurerm_cosmosdb_sql_database",
     "azurerm_key_vault_secret", "azurerm_postgresql_flexible_server_configuration", "azurerm_mysql_flexible_server_configuration",
     "azurerm_network_interface", "azurerm_subnet_nat_gateway_association",
+    "azurerm_federated_identity_credential", "azurerm_mysql_flexible_database",
+    "azurerm_postgresql_flexible_server_active_directory_administrator",
+    "azurerm_redis_cache_access_policy_assignment", "azurerm_eventhub", "azurerm_key_vault",
 })

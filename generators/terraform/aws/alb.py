@@ -3,10 +3,18 @@ public subnets, or for an internal app internal in the private subnets, reachabl
 
 from __future__ import annotations
 
-from bot.spec import ComputeKind, Exposure, Tier
+from bot.spec import ComputeKind, Exposure
 from generators.hcl import Block, Call, Ref, block
 from generators.terraform import Context
-from generators.terraform.aws.shared import NAME, protected, PRIVATE_SUBNETS, PUBLIC_SUBNETS, VPC_CIDR, VPC_ID, log_group
+from generators.terraform.aws.shared import (
+    NAME,
+    PRIVATE_SUBNETS,
+    PUBLIC_SUBNETS,
+    VPC_CIDR,
+    VPC_ID,
+    log_group,
+    protected,
+)
 from generators.terraform.names import dns_label
 
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
@@ -68,7 +76,6 @@ def _waf(ctx: Context) -> list[Block]:
 
 def build(ctx: Context) -> list[Block]:
     spec = ctx.spec
-    prod = spec.tier == Tier.prod
     target_type = "ip" if spec.compute.kind == ComputeKind.containers else "instance"
     return [
         _security_group(ctx),

@@ -1,4 +1,7 @@
-"""backend.tf: remote state in S3 with DynamoDB locking; bucket, table and region come from Settings."""
+"""backend.tf: remote state in S3, locked with S3 lock files (`use_lockfile`), encrypted with the state KMS key.
+
+Bucket, region and key come from Settings (`dev-agent bootstrap --cloud aws` creates them and prints the values).
+"""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ def state_key(ctx: Context) -> str:
 
 def build(ctx: Context) -> list[Block]:
     settings = ctx.settings
+    kms = {"kms_key_id": settings.state_kms_key_id} if settings.state_kms_key_id else {}
     return [block("terraform", backend=block(
         "backend", "s3", bucket=settings.state_bucket, key=state_key(ctx), region=settings.state_region,
-        dynamodb_table=settings.state_lock_table, encrypt=True))]
+        use_lockfile=True, encrypt=True, **kms))]

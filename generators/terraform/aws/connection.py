@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.planning import Plan
+from bot.pipeline.planning import Plan
 from bot.spec import DatabaseEngine
 from generators.hcl import Block, Call, Ref, block
 from generators.helm.connections import bucket_env, connection_secret_name, connections
@@ -58,7 +58,7 @@ def settings(plan: Plan) -> dict[str, Any]:
             values[conn.env] = _database_url(conn.engine, next(labels))
         else:
             values[conn.env] = SERVICE_VALUES[conn.engine]
-    for bucket, label in zip(plan.spec.buckets, bucket_labels(plan)):
+    for bucket, label in zip(plan.spec.buckets, bucket_labels(plan), strict=True):
         values[bucket_env(bucket.name)] = Ref(f"aws_s3_bucket.{label}.bucket")
     return values
 

@@ -40,7 +40,8 @@ def user_data(ctx: Context) -> Call:
         "cat > /etc/systemd/system/app.service <<'UNIT'",
         "[Unit]", "Description=the app container", "After=docker.service", "Requires=docker.service",
         "[Service]", "Restart=always", "ExecStartPre=-/usr/bin/docker rm -f app",
-        Call("format", f"ExecStart=/usr/bin/docker run --name app --read-only --tmpfs /tmp --env-file {ENV_FILE} -p {port}:{port} %s",
+        Call("format", "ExecStart=/usr/bin/docker run --name app --read-only --tmpfs /tmp "
+                       f"--env-file {ENV_FILE} -p {port}:{port} %s",
              Ref("var.image")),
         "ExecStop=/usr/bin/docker stop app", "[Install]", "WantedBy=multi-user.target", "UNIT",
         "systemctl daemon-reload", "systemctl enable --now app.service",

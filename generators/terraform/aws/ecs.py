@@ -7,8 +7,8 @@ from generators.hcl import Block, Call, Ref, block
 from generators.terraform import Context
 from generators.terraform.aws import connection
 from generators.terraform.aws.access import Grant, policy_document
-from generators.terraform.names import identifier
 from generators.terraform.aws.shared import APP_SG, KMS_ARN, NAME, PRIVATE_SUBNETS, REGION, log_group, role
+from generators.terraform.names import identifier
 
 CONTAINER = "app"
 

@@ -1,6 +1,7 @@
 """eks.tf: the EKS cluster and its production baseline.
 
-- Kubernetes version from `bot.planning.EKS_VERSIONS` (the plan picks one in standard support), upgrade policy STANDARD
+- Kubernetes version from `bot.pipeline.planning.EKS_VERSIONS` (the plan picks one in standard support), upgrade policy
+  STANDARD
   (no silent extended-support pricing).
 - API authentication by access entries only; the deploy role (`var.deploy_role_arn`, the role the apply workflow
   assumes) gets one. The endpoint is private; `var.api_public_cidrs` opens the public endpoint to named CIDRs
@@ -16,13 +17,22 @@
 
 from __future__ import annotations
 
-from bot.planning import newest_kubernetes_version
+from bot.pipeline.planning import newest_kubernetes_version
 from generators.hcl import Block, Call, Op, Ref, block
 from generators.terraform import Context
 from generators.terraform.aws import connection
 from generators.terraform.aws.access import Grant, policy_document
-from generators.terraform.aws.shared import (ACCOUNT_ID, APP_SG, KMS_ARN, NAME, PARTITION, PRIVATE_SUBNETS, REGION,
-                                             log_group, role)
+from generators.terraform.aws.shared import (
+    ACCOUNT_ID,
+    APP_SG,
+    KMS_ARN,
+    NAME,
+    PARTITION,
+    PRIVATE_SUBNETS,
+    REGION,
+    log_group,
+    role,
+)
 
 LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"]
 NODE_POLICIES = ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly"]
@@ -71,7 +81,8 @@ def _identities(ctx: Context) -> list[Block]:
                                   "ec2:DescribeLaunchTemplateVersions", "ec2:GetInstanceTypesFromInstanceRequirements"),
               ("*",)),
         Grant("DescribeThisClustersNodes", ("eks:DescribeNodegroup",), (Ref("aws_eks_node_group.main.arn"),)),
-        Grant("ScaleThisClustersNodes", ("autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"),
+        Grant("ScaleThisClustersNodes",
+              ("autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"),
               (Call("format", "arn:%s:autoscaling:%s:%s:autoScalingGroup:*:autoScalingGroupName/%s", PARTITION, REGION,
                     ACCOUNT_ID, Ref("aws_eks_node_group.main.resources[0].autoscaling_groups[0].name")),)),
     ]
@@ -89,8 +100,8 @@ def _identities(ctx: Context) -> list[Block]:
 
 def _access(ctx: Context) -> list[Block]:
     return [
-        block("resource", "aws_eks_access_entry", "deploy", cluster_name=CLUSTER, principal_arn=Ref("var.deploy_role_arn"),
-              type="STANDARD"),
+        block("resource", "aws_eks_access_entry", "deploy", cluster_name=CLUSTER,
+              principal_arn=Ref("var.deploy_role_arn"), type="STANDARD"),
         block("resource", "aws_eks_access_policy_association", "deploy", cluster_name=CLUSTER,
               principal_arn=Ref("aws_eks_access_entry.deploy.principal_arn"), policy_arn=ADMIN_POLICY,
               access_scope=block("access_scope", type="cluster")),

@@ -3,7 +3,7 @@ the spec's cron (UTC). Nothing listens for requests: no API Gateway, no load bal
 
 from __future__ import annotations
 
-from bot.planning import Plan
+from bot.pipeline.planning import Plan
 from bot.spec import ComputeKind
 from generators.hcl import Block, Call, Ref, block
 from generators.terraform import Context
@@ -42,8 +42,10 @@ def _target(ctx: Context) -> tuple[Block, list[Grant]]:
                              network_configuration=block("network_configuration", subnets=PRIVATE_SUBNETS,
                                                          security_groups=[APP_SG], assign_public_ip=False)))
     return target, [
-        Grant("RunTheJobTask", ("ecs:RunTask",), (Call("format", "%s:*", Ref("aws_ecs_task_definition.app.arn_without_revision")),)),
-        Grant("PassTheTaskRoles", ("iam:PassRole",), (Ref("aws_iam_role.task.arn"), Ref("aws_iam_role.task_execution.arn"))),
+        Grant("RunTheJobTask", ("ecs:RunTask",),
+              (Call("format", "%s:*", Ref("aws_ecs_task_definition.app.arn_without_revision")),)),
+        Grant("PassTheTaskRoles", ("iam:PassRole",),
+              (Ref("aws_iam_role.task.arn"), Ref("aws_iam_role.task_execution.arn"))),
     ]
 
 

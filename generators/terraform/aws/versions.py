@@ -6,7 +6,7 @@ from generators.hcl import Block, Ref, block
 from generators.terraform import Context
 from generators.terraform.names import dns_label
 
-REQUIRED_VERSION = ">= 1.6"
+REQUIRED_VERSION = ">= 1.10"  # S3 state locking with use_lockfile
 AWS_PROVIDER = {"source": "hashicorp/aws", "version": "~> 5.100"}
 
 

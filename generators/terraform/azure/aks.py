@@ -5,8 +5,8 @@ The app's Kubernetes service account is federated with the workload's managed id
 from __future__ import annotations
 
 from bot.spec import Tier
-from generators.helm.values import chart_name
 from generators.hcl import Block, Call, Ref, block
+from generators.helm.values import chart_name
 from generators.terraform import Context
 from generators.terraform.azure.names import dashed, tags
 from generators.terraform.azure.network import WORKLOAD, subnet_id

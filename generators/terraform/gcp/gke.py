@@ -5,8 +5,8 @@ Kubernetes service account (var.k8s_namespace/var.k8s_service_account) may imper
 from __future__ import annotations
 
 from bot.spec import Tier
-from generators.helm.values import chart_name
 from generators.hcl import Block, Call, Ref, block
+from generators.helm.values import chart_name
 from generators.terraform import Context
 from generators.terraform.gcp.names import labels, resource_name
 

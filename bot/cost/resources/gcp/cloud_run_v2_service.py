@@ -1,5 +1,6 @@
 """google_cloud_run_v2_service: request-based billing (CPU idles between requests) or instance-based
-billing (``cpu_idle = false``), as Infracost computes them."""
+billing (``cpu_idle = false``), as Infracost computes them. Unlike Infracost, request-based services with
+``min_instance_count > 0`` also show their minimum instances at the idle rate (they are billed all month)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,28 @@ def _first(value) -> dict:
     return value if isinstance(value, dict) else {}
 
 
+def idle_minimum(ctx: Ctx, count: float, cpu: float, mem: float) -> list[Component]:
+    """Request-based billing still charges minimum instances while idle (the idle rate), all month."""
+    if count <= 0:
+        return []
+    seconds = count * 730 * 3600
+    return [Component("Minimum instances idle CPU", "vCPU-seconds", ctx.price("google_ops", "run.idle.vcpu_s"),
+                      seconds * cpu),
+            Component("Minimum instances idle memory", "GiB-seconds", ctx.price("google_ops", "run.idle.gib_s"),
+                      seconds * mem)]
+
+
+def busy_maximum(ctx: Ctx, count: float, cpu: float, mem: float) -> list[Component]:
+    """The top of the range: ``count`` (maximum) instances serving requests all month."""
+    if ctx.scenario != "max" or count <= 0:
+        return []
+    seconds = count * 730 * 3600
+    return [Component("CPU allocation time (max instances busy)", "vCPU-seconds",
+                      ctx.price("google_misc", "run.request.vcpu_s"), seconds * cpu),
+            Component("Memory allocation time (max instances busy)", "GiB-seconds",
+                      ctx.price("google_misc", "run.request.gib_s"), seconds * mem)]
+
+
 def price(ctx: Ctx) -> Priced:
     u = ctx.usage
     template = _first(ctx.attrs.get("template"))
@@ -43,7 +66,8 @@ def price(ctx: Ctx) -> Priced:
         hours = u.num("instance_hrs")
         if hours is None and min_instances:
             hours = 730.0  # always-on minimum instances run the whole month
-        seconds = None if hours is None else hours * 3600 * max(min_instances, 1)
+        instances = ctx.scaled(max(min_instances, 1), num(_first(template.get("scaling")).get("max_instance_count")))
+        seconds = None if hours is None else hours * 3600 * instances
         return Priced(ctx.address, [
             Component(f"CPU allocation time ({tier})", "vCPU-seconds", ctx.price("google_misc", "run.instance.vcpu_s"),
                       None if seconds is None else seconds * cpu),
@@ -60,4 +84,6 @@ def price(ctx: Ctx) -> Priced:
         Component(f"Memory allocation time ({tier})", "GiB-seconds", ctx.price("google_misc", "run.request.gib_s"),
                   None if seconds is None else seconds * mem),
         Component("Number of requests", "requests", ctx.price("google_misc", "run.request"), requests),
+        *idle_minimum(ctx, min_instances, cpu, mem),
+        *busy_maximum(ctx, num(_first(template.get("scaling")).get("max_instance_count"), 100) or 0, cpu, mem),
     ])

@@ -1,0 +1,7 @@
+"""azurerm_private_dns_zone: one hosted zone a month (Azure DNS "Zone 1" price)."""
+
+from bot.cost.model import Component, Ctx, Priced
+
+
+def price(ctx: Ctx) -> Priced:
+    return Priced(ctx.address, [Component("Hosted zone", "months", ctx.price("azurerm_network", "private_dns.zone"), 1.0)])

@@ -1,0 +1,157 @@
+"""Planning: from a spec to concrete sizes and options (the Plan) that the generators turn into files.
+
+`plan_environment` picks defaults per cloud and tier; the budget-fitting planner refines them.
+Every decision is recorded as a Choice with its reason, for the review report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from bot.spec import Cloud, ComputeKind, EnvironmentSpec, Tier
+
+
+class Choice(BaseModel):
+    """One planning decision: what was picked and why."""
+
+    key: str
+    value: str
+    reason: str
+
+
+class Sizing(BaseModel):
+    """Concrete, cloud-specific sizes. Instance names are the provider's own."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    node_instance_type: str = Field(description="Kubernetes node / VM machine type")
+    node_count: int = Field(ge=1, le=100, description="Kubernetes nodes (desired)")
+    node_max_count: int = Field(ge=1, le=200)
+    container_cpu: float = Field(description="vCPU per container replica (Fargate/Cloud Run/Container Apps)")
+    container_memory_gb: float
+    function_memory_mb: int = 512
+    db_instance_class: str
+    db_storage_gb: int = 20
+    db_multi_az: bool = False
+    db_backup_retention_days: int = 7
+    cache_node_type: str
+    cache_nodes: int = 1
+    nat_gateways: int = Field(ge=0, le=3, default=1)
+    availability_zones: int = Field(ge=2, le=3, default=2)
+    log_retention_days: int = 30
+    kubernetes_version: str | None = Field(default=None, description="EKS version (in standard support when planned)")
+
+
+class Plan(BaseModel):
+    """The spec plus every decision needed to generate its infrastructure."""
+
+    spec: EnvironmentSpec
+    sizing: Sizing
+    choices: list[Choice] = Field(default_factory=list)
+    expires_on: dt.date | None = None
+
+    def choose(self, key: str, value: object, reason: str) -> None:
+        """Record a decision (replacing an earlier one for the same key)."""
+        self.choices = [c for c in self.choices if c.key != key] + [Choice(key=key, value=str(value), reason=reason)]
+
+
+# Default sizes per (cloud, tier): small and cheap for dev, redundant for prod.
+DEFAULT_SIZING: dict[tuple[Cloud, Tier], dict[str, object]] = {
+    (Cloud.aws, Tier.dev): dict(node_instance_type="t3.medium", db_instance_class="db.t3.micro", cache_node_type="cache.t3.micro", nat_gateways=1),
+    (Cloud.aws, Tier.staging): dict(node_instance_type="t3.large", db_instance_class="db.t3.small", cache_node_type="cache.t3.small", nat_gateways=1),
+    (Cloud.aws, Tier.prod): dict(node_instance_type="m5.large", db_instance_class="db.m5.large",
+                                 cache_node_type="cache.m5.large", nat_gateways=3, log_retention_days=365),
+    (Cloud.gcp, Tier.dev): dict(node_instance_type="e2-medium", db_instance_class="db-custom-1-3840", cache_node_type="BASIC", nat_gateways=1),
+    (Cloud.gcp, Tier.staging): dict(node_instance_type="e2-standard-2", db_instance_class="db-custom-1-3840", cache_node_type="BASIC", nat_gateways=1),
+    (Cloud.gcp, Tier.prod): dict(node_instance_type="e2-standard-4", db_instance_class="db-custom-2-7680", cache_node_type="STANDARD_HA", nat_gateways=1, log_retention_days=365),
+    (Cloud.azure, Tier.dev): dict(node_instance_type="Standard_B2s", db_instance_class="B_Standard_B1ms", cache_node_type="Basic_C0", nat_gateways=1),
+    (Cloud.azure, Tier.staging): dict(node_instance_type="Standard_D2s_v5", db_instance_class="GP_Standard_D2ds_v4", cache_node_type="Standard_C1", nat_gateways=1),
+    (Cloud.azure, Tier.prod): dict(node_instance_type="Standard_D4s_v5", db_instance_class="GP_Standard_D4ds_v4", cache_node_type="Premium_P1", nat_gateways=1, log_retention_days=365),
+}
+
+
+# EKS version -> end of its standard support (https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html).
+EKS_VERSIONS: dict[str, dt.date] = {
+    "1.33": dt.date(2026, 7, 29),
+    "1.34": dt.date(2026, 12, 2),
+    "1.35": dt.date(2027, 3, 27),
+}
+
+
+def newest_kubernetes_version() -> str:
+    """The newest EKS version of the table."""
+    return max(EKS_VERSIONS, key=lambda v: tuple(int(p) for p in v.split(".")))
+
+
+# Tier-default sizes that cannot be highly available, and what replaces them when HA is needed.
+HA_DB_CLASS: dict[str, str] = {"B_Standard_B1ms": "GP_Standard_D2ds_v4"}  # Azure burstable: no zone-redundant HA
+HA_CACHE_TYPE: dict[str, str] = {"BASIC": "STANDARD_HA", "Basic_C0": "Standard_C0"}  # single-node tiers
+
+
+def plan_environment(spec: EnvironmentSpec, today: dt.date | None = None) -> Plan:
+    """Default plan for a spec: tier-appropriate sizes, Multi-AZ only where asked or in prod.
+
+    Raises UnpricedRegion (a ValueError naming the priced regions) for a region the cost catalog does not
+    cover, or an offer whose resources have no sourced price: they could only be estimated as $0."""
+    from bot.cost.coverage import check_spec
+
+    check_spec(spec)
+    defaults = DEFAULT_SIZING[(spec.cloud, spec.tier)]
+    replicas_per_node = 4
+    node_count = max(1, -(-spec.compute.min_replicas // replicas_per_node))
+    node_max = max(node_count, -(-spec.compute.max_replicas // replicas_per_node))
+    ha = any(db.high_availability for db in spec.databases) or spec.tier == Tier.prod
+    sizing = Sizing(
+        node_count=node_count + (1 if spec.tier == Tier.prod else 0),
+        node_max_count=node_max + (1 if spec.tier == Tier.prod else 0),
+        container_cpu=spec.compute.cpu,
+        container_memory_gb=spec.compute.memory_gb,
+        db_storage_gb=max((db.storage_gb for db in spec.databases), default=20),
+        db_multi_az=ha,
+        cache_nodes=2 if (spec.cache and (spec.cache.high_availability or spec.tier == Tier.prod)) else 1,
+        availability_zones=3 if spec.tier == Tier.prod else 2,
+        **defaults,
+    )
+    plan = Plan(spec=spec, sizing=sizing)
+    plan.choose("node_instance_type", sizing.node_instance_type, f"default for {spec.tier.value} on {spec.cloud.value}")
+    if spec.cloud == Cloud.aws:
+        if sizing.nat_gateways >= sizing.availability_zones:
+            plan.choose("nat_gateways", sizing.nat_gateways,
+                        "one NAT gateway per zone: a zone outage cuts no other zone's egress; VPC endpoints "
+                        "(S3, ECR, STS, Secrets Manager, logs) keep AWS traffic off the NAT")
+        else:
+            plan.choose("nat_gateways", sizing.nat_gateways,
+                        "one NAT gateway shared by every zone: about $33/month less per zone, but an outage of its "
+                        "zone cuts the private subnets' outbound traffic")
+    plan.choose("db_multi_az", sizing.db_multi_az, "requested high availability or prod tier" if ha else "single-AZ is enough below prod")
+    if sizing.db_multi_az and sizing.db_instance_class in HA_DB_CLASS:
+        sizing.db_instance_class = HA_DB_CLASS[sizing.db_instance_class]
+        plan.choose("db_instance_class", sizing.db_instance_class, "high availability needs a non-burstable size")
+    if sizing.cache_nodes > 1 and sizing.cache_node_type in HA_CACHE_TYPE:
+        sizing.cache_node_type = HA_CACHE_TYPE[sizing.cache_node_type]
+        plan.choose("cache_node_type", sizing.cache_node_type, "high availability needs a replicated cache tier")
+    if spec.cloud == Cloud.aws and spec.compute.kind == ComputeKind.kubernetes:
+        version = sizing.kubernetes_version = newest_kubernetes_version()
+        until = EKS_VERSIONS[version]
+        in_support = (today or dt.date.today()) <= until
+        status = "in standard support" if in_support else "PAST standard support: update the table"
+        plan.choose("kubernetes_version", version, f"newest EKS version, {status} until {until.isoformat()} "
+                    "(upgrade_policy STANDARD: the cluster is never billed for extended support)")
+    if spec.compliance:
+        from policies.profiles import apply
+
+        apply(plan)  # the frameworks' log and backup retention lengths
+    plan.expires_on = effective_expiry(spec, today or dt.date.today())
+    return plan
+
+
+def effective_expiry(spec: EnvironmentSpec, today: dt.date) -> dt.date | None:
+    """The date the environment will really be destroyed: `expires_on` when set (it wins over `ttl_days`),
+    else today + `ttl_days`; None when neither is set. Policy judges this date, never one field alone."""
+    if spec.expires_on is not None:
+        return spec.expires_on
+    if spec.ttl_days:
+        return today + dt.timedelta(days=spec.ttl_days)
+    return None

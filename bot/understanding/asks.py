@@ -1,0 +1,159 @@
+"""Asks people write that are not (or not only) spec fields: compliance, monitoring wiring, secrets tools,
+platform add-ons, components. Each row says how dev-agent handles the ask on each cloud.
+
+A row is `honoured` on the clouds in `clouds` (the generated files must then show `evidence`, or the ledger
+downgrades it), `adjusted` where `adjusted` explains what is built instead, and otherwise `unsupported`
+with `why`: a risk the reviewer must accept, or, when `ask` is set, a question to the requester. Patterns
+are lowercase regex fragments matched on word boundaries. Extending the vocabulary means adding rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ALL = frozenset({"aws", "gcp", "azure"})
+NONE: frozenset[str] = frozenset()
+
+# Regexes over generated files that show an ask was built (matched per line).
+TF_LOGS = r'^resource "(aws_cloudwatch_log_group|google_logging_project_bucket_config|azurerm_log_analytics_workspace)"'
+TF_SECRETS = r'^resource "(aws_secretsmanager_secret|google_secret_manager_secret|azurerm_key_vault)"'
+TF_KMS = r'^resource "(aws_kms_key|azurerm_key_vault)"'
+TF_WAF = r'^resource "aws_wafv2_web_acl"'
+TF_FLOW_LOGS = r'^resource "aws_flow_log"'
+HELM_NETPOL = r"^kind: NetworkPolicy"
+HELM_EXTERNAL_SECRET = r"^kind: ExternalSecret"
+TF_AUTOSCALING = r'^resource "(aws_appautoscaling_policy)"|^kind: HorizontalPodAutoscaler'
+WORKFLOW = r"^on:|^\"on\":"
+COMPOSE = r"^services:"
+
+
+@dataclass(frozen=True)
+class Ask:
+    """One kind of ask and how dev-agent meets it."""
+
+    key: str
+    label: str
+    pattern: str
+    why: str  # when unsupported: what is missing (a risk the reviewer accepts, or the question's premise)
+    clouds: frozenset[str] = NONE  # where it is built
+    evidence: tuple[str, ...] = ()  # regexes (per line) over generated files that show it built
+    spec_field: str | None = None  # the spec field that records it
+    adjusted: str | None = None  # what is built instead, where not built as asked
+    ask: str | None = None  # a question to the requester instead of a risk
+
+
+def _framework(key: str, name: str, pattern: str) -> Ask:
+    return Ask(
+        f"compliance:{key}", f"{name} profile (helps meet {name})", pattern,
+        f"{name}: the controls dev-agent does not meet are listed under Compliance; the reviewer accepts each gap",
+        clouds=ALL, spec_field="compliance",
+    )
+
+
+ASKS: tuple[Ask, ...] = (
+    # --- compliance frameworks (policies/compliance/<key>.yaml lists the controls) -----------------------------
+    _framework("hipaa", "HIPAA", r"hipaa|phi|protected health information|hitech"),
+    _framework("pci-dss", "PCI DSS", r"pci(?:[- ]?dss)?(?: level \d)?|cardholder data|card data"),
+    _framework("soc2", "SOC 2", r"soc ?2(?: type (?:i{1,2}|1|2))?|soc-2|soc ii"),
+    _framework("gdpr", "GDPR", r"gdpr|dsgvo|rgpd|eu data residency|data residency in the eu"),
+    _framework("iso27001", "ISO 27001", r"iso[ /-]?27001|iso[ /-]?iec[ /-]?27001|iso 27k"),
+    Ask("compliance:fedramp", "FedRAMP", r"fedramp|govcloud|itar",
+        "FedRAMP / GovCloud regions and controls are not offered by dev-agent"),
+    # --- monitoring tools (the spec's `monitoring` list keeps the tool) ------------------------------------------
+    Ask("monitoring:prometheus", "Prometheus metrics", r"prometheus",
+        "no ServiceMonitor or PrometheusRule is generated; the app's metrics are not scraped",
+        evidence=(r"^kind: ServiceMonitor",), spec_field="monitoring"),
+    Ask("monitoring:grafana", "Grafana dashboards", r"grafana",
+        "no Grafana dashboard is generated", evidence=(r"grafana_dashboard",), spec_field="monitoring"),
+    Ask("monitoring:datadog", "Datadog agent", r"data ?dog",
+        "no Datadog agent, annotations or API-key wiring is generated", evidence=(r"DD_API_KEY|ad\.datadoghq\.com",),
+        spec_field="monitoring"),
+    Ask("monitoring:newrelic", "New Relic agent", r"new ?relic",
+        "no New Relic agent or license-key wiring is generated", evidence=(r"NEW_RELIC_LICENSE_KEY",), spec_field="monitoring"),
+    Ask("monitoring:cloudwatch", "CloudWatch alarms", r"cloud ?watch(?: alarms?)?",
+        "logs go to CloudWatch Logs, but no CloudWatch alarms are generated",
+        evidence=(r'^resource "aws_cloudwatch_metric_alarm"',), spec_field="monitoring"),
+    Ask("monitoring:alerts", "Alerts / paging", r"alerts?|alerting|alarms?|pager ?duty|opsgenie|on-?call|paging",
+        "no alarms or alert routing are generated (logs only)",
+        evidence=(r'^resource "(aws_cloudwatch_metric_alarm|google_monitoring_alert_policy|azurerm_monitor_metric_alert)"',
+                  r"^kind: PrometheusRule")),
+    Ask("monitoring:logs", "Centralised logs", r"logging|logs|log aggregation|centrali[sz]ed logs?",
+        "", clouds=ALL, evidence=(TF_LOGS,)),
+    Ask("monitoring:tracing", "Distributed tracing", r"tracing|open ?telemetry|otel|jaeger|x-?ray|zipkin",
+        "no tracing collector or instrumentation is generated"),
+    Ask("monitoring:sentry", "Sentry error tracking", r"sentry", "no Sentry DSN wiring is generated"),
+    # --- secrets and platform add-ons -----------------------------------------------------------------------------
+    Ask("secrets:vault", "HashiCorp Vault", r"(?:hashicorp )?vault(?! ?(?:db|database))",
+        "secrets live in the cloud's secret manager; no Vault integration is generated",
+        adjusted="secrets are kept in the cloud's secret manager (AWS Secrets Manager / GCP Secret Manager / Azure Key Vault), not Vault",
+        ask=None),
+    Ask("secrets:sops", "SOPS-encrypted secrets", r"sops|sealed[- ]secrets?",
+        "no SOPS or sealed-secrets files are generated; secrets live in the cloud's secret manager"),
+    Ask("secrets:manager", "Cloud secret manager", r"secrets? manager|secret store|key ?vault|secret management|managed secrets|secrets",
+        "", clouds=ALL, evidence=(TF_SECRETS,)),
+    Ask("secrets:external-secrets", "External Secrets Operator", r"external[- ]secrets?(?: operator)?|eso",
+        "", clouds=ALL, evidence=(HELM_EXTERNAL_SECRET,)),
+    Ask("encryption:cmk", "Customer-managed keys", r"customer[- ]managed keys?|cmks?|kms|byok|own keys",
+        "customer-managed keys are not generated on this cloud", clouds=frozenset({"aws", "azure"}), evidence=(TF_KMS,)),
+    Ask("k8s:cert-manager", "cert-manager", r"cert[- ]manager|let'?s ?encrypt",
+        "no cert-manager Issuer or Certificate is generated"),
+    Ask("k8s:rbac", "Kubernetes RBAC", r"rbac|role[- ]based access(?: control)?|rolebindings?|cluster ?roles?",
+        "no Kubernetes Role or RoleBinding for people is generated (the workload gets only its own service account)",
+        evidence=(r"^kind: (Role|RoleBinding|ClusterRole)$",)),
+    Ask("k8s:network-policy", "Network policies", r"network ?polic(?:y|ies)",
+        "", clouds=ALL, evidence=(HELM_NETPOL,)),
+    Ask("k8s:istio", "Service mesh", r"istio|linkerd|service mesh|mtls",
+        "no service mesh is installed or configured"),
+    Ask("k8s:argocd", "Argo CD / Flux", r"argo ?cd|argo workflows|flux ?cd",
+        "deployment goes through the generated GitHub Actions workflows, not Argo CD / Flux"),
+    Ask("access:team", "Access for a team", r"(?:give|grant|let)\s+(?:the\s+)?[a-z0-9-]+\s+(?:team|group|squad)(?:\s+members)?\s+(?:read[- ]only\s+|admin\s+|write\s+)?access"
+        r"|(?:access|permissions?)\s+for\s+(?:the\s+)?[a-z0-9-]+\s+(?:team|group|squad)",
+        "dev-agent does not grant people access to the cloud account or cluster; grant it in your identity provider"),
+    Ask("access:ssh", "Shell access to instances", r"ssh(?: in(?:to)?| access)?|shell access|log ?in to the (?:box|server|vm)s?|bastion(?: host)?|jump ?box",
+        "no SSH or bastion is generated (dev-agent never opens SSH); use the cloud's session manager or `kubectl exec`"),
+    Ask("network:vpn", "VPN / private connectivity", r"vpn|direct connect|expressroute|interconnect|transit gateway|vpc peering|peering",
+        "no VPN, peering or private interconnect is generated"),
+    Ask("network:internal", "Internal-only (no public endpoint)",
+        r"internal[- ]only|internal (?:app|api|service|tool|dashboard)|not public(?:ly accessible)?|private (?:endpoint|only|api|app)|"
+        r"no public (?:endpoint|access|ingress)|behind (?:the |our )?vpn|intranet",
+        "the app gets a public HTTPS endpoint; an internal-only load balancer is not generated",
+        evidence=(r"^\s*internal\s*=\s*true", r"ingress = \"INGRESS_TRAFFIC_INTERNAL_ONLY\"")),
+    Ask("network:domain", "Custom domain / DNS", r"custom domain|domain name|dns record|route ?53|cloud dns|\w+\.(?:com|io|dev|net|org)\b",
+        "no DNS records or custom domain are generated; point your domain at the endpoint by hand",
+        evidence=(r'^resource "(aws_route53_record|google_dns_record_set|azurerm_dns_[a-z_]+)"',)),
+    Ask("network:tls-cert", "TLS certificate", r"tls cert(?:ificate)?|ssl cert(?:ificate)?|acm certificate|https certificate",
+        "no certificate is issued for a custom domain", evidence=(r'^resource "(aws_acm_certificate|google_compute_managed_ssl_certificate)"',)),
+    # --- components ---------------------------------------------------------------------------------------------
+    Ask("component:aurora", "Aurora cluster", r"aurora(?: serverless)?(?: (?:postgres(?:ql)?|mysql))?(?: cluster)?",
+        "Aurora is not generated", evidence=(r'^resource "aws_rds_cluster"',),
+        adjusted="provided as a single RDS instance of the same engine, without Aurora readers"),
+    Ask("component:read-replicas", "Read replicas", r"read[- ]replicas?|read[- ]only replicas?|aurora readers?|replicas? for reads",
+        "no database read replicas are generated", evidence=(r"replicate_source_db|aws_rds_cluster_instance",)),
+    Ask("component:redis-cluster", "Redis cluster mode", r"(?:redis )?cluster mode|clustered redis|redis cluster|sharded redis",
+        "Redis runs as a single shard (no cluster mode)", evidence=(r"num_node_groups|cluster_mode",)),
+    Ask("component:dynamodb", "DynamoDB table", r"dynamo ?db|dynamo",
+        "DynamoDB is not generated", evidence=(r'^resource "aws_dynamodb_table"',)),
+    Ask("component:sqlserver", "SQL Server database", r"sql server|mssql|ms sql",
+        "SQL Server is not generated", evidence=(r'engine\s*=\s*"sqlserver',)),
+    Ask("component:cdn", "CDN (CloudFront)", r"cloud ?front|cdn|edge caching|cloud cdn|front ?door",
+        "no CDN is generated in front of the app", evidence=(r'^resource "(aws_cloudfront_distribution|google_compute_backend_bucket|azurerm_cdn_[a-z_]+)"',)),
+    Ask("component:waf", "Web application firewall", r"waf|web application firewall|cloud armor",
+        "no WAF is generated on this cloud", clouds=frozenset({"aws"}), evidence=(TF_WAF,)),
+    Ask("component:notifications", "Notifications (SNS / email / Slack)", r"sns|notifications?|notify|email alerts?|slack",
+        "no notification topic or subscription is generated", evidence=(r'^resource "(aws_sns_topic|google_pubsub_topic|azurerm_monitor_action_group)" "(alerts|notifications)"',)),
+    Ask("component:spot", "Spot / preemptible capacity", r"spot(?: instances?| capacity| nodes?)?|preemptible|fargate spot",
+        "on-demand capacity is generated (no spot / preemptible)", evidence=(r"FARGATE_SPOT|capacity_type\s*=\s*\"SPOT\"|spot\s*=\s*true",)),
+    Ask("component:worker", "Background workers", r"celery|sidekiq|resque|rq workers?|bullmq|hangfire|background (?:jobs?|workers?|tasks?)|workers?|cron ?jobs?|scheduled (?:jobs?|tasks?)",
+        "only the web process is generated; no second process type runs the workers",
+        evidence=(r"^kind: CronJob|name: worker$|\"worker\"",)),
+    Ask("component:backups", "Backups", r"backups?|point[- ]in[- ]time recovery|pitr|snapshots?",
+        "", clouds=ALL, evidence=(r"backup_retention_period\s*=\s*[1-9]|backup_configuration|backup_retention_days|point_in_time_recovery",)),
+    Ask("component:multi-region", "Multi-region / disaster recovery", r"multi[- ]region|cross[- ]region|disaster recovery|\bdr\b|geo[- ]redundan\w*|active[- ]active",
+        "one environment lives in one region; no cross-region replica or failover is generated"),
+    Ask("component:autoscaling", "Autoscaling", r"auto-?scal\w*|scale (?:out|automatically)|hpa",
+        "", clouds=ALL, evidence=(TF_AUTOSCALING, r"^resource \"(google_cloud_run_v2_service|azurerm_container_app)\"")),
+    Ask("delivery:ci", "CI/CD pipeline", r"ci ?/ ?cd|ci pipeline|cd pipeline|github actions|deploy pipeline|pipelines?",
+        "", clouds=ALL, evidence=(WORKFLOW,)),
+    Ask("local:docker", "Local Docker environment", r"docker[- ]compose|compose file|local(?:ly)? (?:docker|dev(?:elopment)?|environment|setup)|run it locally|on my laptop",
+        "", clouds=ALL, evidence=(COMPOSE,)),
+)

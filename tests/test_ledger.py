@@ -1,0 +1,140 @@
+"""The requirements ledger: every ask the request makes is honoured, adjusted, unsupported or refused, never dropped."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.understanding.deterministic import parse
+from bot.understanding.ledger import Requirement, Status, accept, locate, yaml_line
+
+
+def rows_of(text: str, answers: tuple[str, ...] = ()) -> dict[str, Requirement]:
+    return {row.key: row for row in parse(text, answers).requirements}
+
+
+@pytest.mark.parametrize(
+    ("phrase", "key"),
+    [
+        ("HIPAA", "compliance:hipaa"), ("PCI DSS", "compliance:pci-dss"), ("SOC 2", "compliance:soc2"),
+        ("GDPR", "compliance:gdpr"), ("ISO 27001", "compliance:iso27001"),
+        ("Prometheus", "monitoring:prometheus"), ("Grafana", "monitoring:grafana"), ("Datadog", "monitoring:datadog"),
+        ("New Relic", "monitoring:newrelic"), ("Vault", "secrets:vault"), ("SOPS", "secrets:sops"),
+        ("cert-manager", "k8s:cert-manager"), ("Kubernetes RBAC", "k8s:rbac"), ("Aurora", "component:aurora"),
+        ("read replicas", "component:read-replicas"), ("Redis cluster mode", "component:redis-cluster"),
+        ("CloudFront", "component:cdn"), ("SNS notifications", "component:notifications"), ("spot instances", "component:spot"),
+        ("Sidekiq workers", "component:worker"), ("Celery", "component:worker"), ("an internal-only api", "network:internal"),
+        ("SQL Server", "component:sqlserver"), ("DynamoDB", "component:dynamodb"),
+    ],
+)
+def test_every_common_ask_gets_a_row_with_its_words(phrase: str, key: str) -> None:
+    result = parse(f"Rails app with postgres on AWS us-east-1, plus {phrase}")
+    rows = {row.key: row for row in result.requirements}
+    assert key in rows, [r.key for r in result.requirements]
+    row = rows[key]
+    text = f"Rails app with postgres on AWS us-east-1, plus {phrase}"
+    assert text[row.start:row.end] == row.words and row.words.lower() in phrase.lower() + " " + phrase.lower()
+    assert row.status in set(Status)
+    if row.status != Status.honoured:
+        assert row.reason or row.question
+
+
+def test_unsupported_monitoring_is_kept_in_the_spec_but_flagged() -> None:
+    result = parse("Django app on AWS us-west-2 with Prometheus and Grafana")
+    assert result.spec is not None and [m.value for m in result.spec.monitoring] == ["prometheus", "grafana"]
+    rows = {row.key: row for row in result.requirements}
+    assert rows["monitoring:prometheus"].status == Status.unsupported
+    assert "ServiceMonitor" in rows["monitoring:prometheus"].reason
+    assert rows["monitoring:prometheus"].open
+
+
+def test_refusals_are_rows_with_the_guard_reason() -> None:
+    rows = parse("Flask app on AWS us-east-1, open port 22 to the internet").requirements
+    refused = [r for r in rows if r.status == Status.refused]
+    assert len(refused) == 1 and "port 22" in refused[0].words and "0.0.0.0/0" in refused[0].reason
+
+
+@pytest.mark.parametrize(
+    ("text", "limit"),
+    [
+        ("Django app with 10,000 replicas on AWS", "limit of 100 replicas"),
+        ("Rails app with postgres and 1 PB storage on AWS", "limit of 16,384 GB"),
+        ("Django app with 500 databases on AWS", "limit of 4 database servers"),
+        ("Flask app with 40 buckets on AWS", "limit of 10 buckets"),
+        ("Flask app on AWS with 128 vCPUs", "limit of 16 vCPUs"),
+        ("Flask app on AWS with 512 GB of RAM", "limit of 64 GB"),
+        ("Flask app on AWS, budget $5,000,000/month", "limit of $1,000,000/month"),
+        ("Flask app on AWS, expires in 900 days", "limit of 365 days"),
+    ],
+)
+def test_out_of_range_sizes_are_asked_about_with_the_limit_named(text: str, limit: str) -> None:
+    result = parse(text)
+    assert result.needs_clarification and result.spec is None
+    assert any(limit in q for q in result.questions), result.questions
+    assert any(r.status == Status.unsupported and r.question for r in result.requirements)
+
+
+def test_a_plain_answer_replaces_what_the_request_said() -> None:
+    result = parse("Django app with 10,000 replicas on AWS", answers=("make it 10 replicas",))
+    assert result.spec is not None and result.spec.compute.max_replicas == 10
+    result = parse("orders api: FastAPI on AWS eu-west-1 with SQL Server", answers=("use postgres instead",))
+    assert result.spec is not None and [d.engine.value for d in result.spec.databases] == ["postgres"]
+
+
+@pytest.mark.parametrize("text", ["need an env for my app", "I need an environment.", "can you set up an environment for me?"])
+def test_vague_requests_ask_what_should_run(text: str) -> None:
+    result = parse(text)
+    assert result.needs_clarification and "What should run" in result.questions[0]
+    answered = parse(text, answers=("a FastAPI service with postgres on GCP",))
+    assert answered.spec is not None and answered.spec.cloud.value == "gcp"
+
+
+@pytest.mark.parametrize(
+    ("text", "service"),
+    [
+        ("environment for billing: node with redis on AWS", "billing"),
+        ("orders: FastAPI with postgres on AWS", "orders"),
+        ("deploy `ledger-svc` as a FastAPI app on AWS", "ledger-svc"),
+        ("the invoices service, FastAPI with postgres, AWS", "invoices"),
+    ],
+)
+def test_service_names_from_for_colon_backticks_and_service(text: str, service: str) -> None:
+    result = parse(text)
+    assert result.spec is not None and result.spec.service == service
+
+
+def test_homonyms_are_not_resources_or_owners() -> None:
+    ssh = parse("FastAPI app with postgres on AWS, so I can ssh in")
+    assert ssh.spec is not None and ssh.spec.buckets == [] and ssh.spec.owner is None
+    assert {r.key: r for r in ssh.requirements}["access:ssh"].status == Status.unsupported
+    password = parse("flask app on AWS, store the db password in secrets manager")
+    assert password.spec is not None and password.spec.databases == []
+    team = parse("django app on AWS, give the frontend team access")
+    assert team.spec is not None and team.spec.owner is None
+    assert {r.key: r for r in team.requirements}["access:team"].status == Status.unsupported
+
+
+def test_locate_points_honoured_rows_at_files_and_downgrades_missing_evidence() -> None:
+    rows = parse("FastAPI with postgres on AWS us-east-1, behind a WAF").requirements
+    files = {
+        "environments/x/environment.yaml": "name: x\napp:\n  framework: fastapi\ndatabases:\n- engine: postgres\n",
+        "environments/x/terraform/rds.tf": 'locals {}\nresource "aws_db_instance" "main" {\n}\n',
+    }
+    located = {r.key: r for r in locate(rows, files)}
+    assert located["database:postgres"].where == "environments/x/terraform/rds.tf:2"
+    assert located["framework:fastapi"].where == "environments/x/environment.yaml:3"
+    assert located["component:waf"].status == Status.unsupported  # no aws_wafv2_web_acl in these files
+    assert "not found in the generated files" in located["component:waf"].reason
+
+
+def test_accepting_an_unsupported_row_closes_it() -> None:
+    class Grant:
+        by, reason = "lead", "we run Prometheus ourselves"
+
+    rows = parse("Django app on AWS with Prometheus").requirements
+    row = next(r for r in accept(rows, {"requirement:monitoring:prometheus": Grant()}) if r.key == "monitoring:prometheus")
+    assert not row.open and "@lead" in (row.accepted or "")
+
+
+def test_yaml_line_finds_nested_keys() -> None:
+    text = "# c\nname: a\napp:\n  language: python\n  framework: django\ncompute:\n  kind: vm\n"
+    assert yaml_line(text, "app.framework") == 5 and yaml_line(text, "compute.kind") == 7 and yaml_line(text, "nope") is None
