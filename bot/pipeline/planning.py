@@ -80,6 +80,21 @@ EKS_VERSIONS: dict[str, dt.date] = {
 }
 
 
+# Node machine type -> (vCPU, memory GB): what the default node sizes can hold.
+NODE_CAPACITY: dict[str, tuple[float, float]] = {
+    "t3.medium": (2, 4), "t3.large": (2, 8), "m5.large": (2, 8),
+    "e2-medium": (2, 4), "e2-standard-2": (2, 8), "e2-standard-4": (4, 16),
+    "Standard_B2s": (2, 4), "Standard_D2s_v5": (2, 8), "Standard_D4s_v5": (4, 16),
+}
+ALLOCATABLE = 0.75  # share of a node left for pods after the kubelet, system pods and daemon sets
+
+
+def pods_per_node(node_type: str, cpu: float, memory_gb: float) -> int:
+    """How many app replicas (requests = the spec's cpu/memory) fit on one node of `node_type` (at least one)."""
+    vcpu, memory = NODE_CAPACITY.get(node_type, (2, 8))
+    return max(1, min(int(vcpu * ALLOCATABLE // cpu), int(memory * ALLOCATABLE // memory_gb)))
+
+
 def newest_kubernetes_version() -> str:
     """The newest EKS version of the table."""
     return max(EKS_VERSIONS, key=lambda v: tuple(int(p) for p in v.split(".")))
@@ -99,7 +114,7 @@ def plan_environment(spec: EnvironmentSpec, today: dt.date | None = None) -> Pla
 
     check_spec(spec)
     defaults = DEFAULT_SIZING[(spec.cloud, spec.tier)]
-    replicas_per_node = 4
+    replicas_per_node = pods_per_node(str(defaults["node_instance_type"]), spec.compute.cpu, spec.compute.memory_gb)
     node_count = max(1, -(-spec.compute.min_replicas // replicas_per_node))
     node_max = max(node_count, -(-spec.compute.max_replicas // replicas_per_node))
     ha = any(db.high_availability for db in spec.databases) or spec.tier == Tier.prod
@@ -116,6 +131,11 @@ def plan_environment(spec: EnvironmentSpec, today: dt.date | None = None) -> Pla
     )
     plan = Plan(spec=spec, sizing=sizing)
     plan.choose("node_instance_type", sizing.node_instance_type, f"default for {spec.tier.value} on {spec.cloud.value}")
+    if spec.compute.kind == ComputeKind.kubernetes:
+        plan.choose("node_count", f"{sizing.node_count}-{sizing.node_max_count}",
+                    f"{replicas_per_node} replica(s) of {spec.compute.cpu} vCPU / {spec.compute.memory_gb} GB fit on one "
+                    f"{sizing.node_instance_type} node; {spec.compute.min_replicas}-{spec.compute.max_replicas} replicas"
+                    + (" plus one spare node (prod)" if spec.tier == Tier.prod else ""))
     if spec.cloud == Cloud.aws:
         if sizing.nat_gateways >= sizing.availability_zones:
             plan.choose("nat_gateways", sizing.nat_gateways,

@@ -37,10 +37,9 @@ spec:
         key: {{ $.Values.externalSecret.remoteKey | quote }}
         property: {{ . | quote }}
     {{- end }}
-    {{- range $env, $key := .Values.externalSecret.passwordKeys }}
+    {{- range $env, $ref := .Values.externalSecret.passwordKeys }}
     - secretKey: {{ $env | quote }}
       remoteRef:
-        key: {{ $key | quote }}
-        property: password
+        {{- toYaml $ref | nindent 8 }}
     {{- end }}
 """

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.pipeline.planning import Plan
-from bot.spec import DatabaseEngine
+from bot.spec import ComputeKind, DatabaseEngine
 from generators.hcl import Block, Call, Ref, block
 from generators.helm.connections import bucket_env, connection_secret_name, connections
 from generators.terraform import Context, database_labels
@@ -90,4 +90,7 @@ def build(ctx: Context) -> list[Block]:
               secret_string=Call("jsonencode", settings(ctx.plan))),
         block("output", "connection_secret_arn", value=SECRET_ARN,
               description="Secrets Manager secret with the app's connection settings (ARN only)."),
-    ]
+    ] + ([block("output", "helm_values", value={"externalSecret": {"passwordKeys": {
+        env: {"key": arn, "property": "password"} for env, arn in password_sources(ctx.plan).items()}}},
+        description="Deploy-time chart values (helm -f): where external-secrets reads each managed password.")]
+        if ctx.spec.compute.kind == ComputeKind.kubernetes else [])

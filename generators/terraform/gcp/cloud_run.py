@@ -8,6 +8,8 @@ from __future__ import annotations
 from bot.spec import Exposure, Tier
 from generators.hcl import Block, Ref, block
 from generators.terraform import Context
+from generators.terraform.gcp import connection
+from generators.terraform.gcp.cloud_sql import local_names
 from generators.terraform.gcp.image import image_variable
 from generators.terraform.gcp.names import labels, resource_name
 
@@ -36,6 +38,7 @@ def sizing(cpu: float, memory_gb: float) -> tuple[float, dict]:
 
 def build(ctx: Context) -> list[Block]:
     spec, plan_sizing = ctx.spec, ctx.plan.sizing
+    sql = [Ref(f"google_sql_database_instance.{local}.connection_name") for local, _db in local_names(ctx.plan)]
     cpu, cpu_settings = sizing(plan_sizing.container_cpu, plan_sizing.container_memory_gb)
     container = block(
         "containers",
@@ -44,6 +47,11 @@ def build(ctx: Context) -> list[Block]:
         resources=block("resources", limits={"cpu": _cpu(cpu), "memory": _memory(plan_sizing.container_memory_gb)},
                         **cpu_settings),
         startup_probe=block("startup_probe", http_get=block("http_get", path=spec.app.health_path)),
+        env=[block("env", name=env, value=value) for env, value in connection.settings(ctx.plan).items()]
+        + [block("env", name=env, value_source=block("value_source", secret_key_ref=block(
+            "secret_key_ref", secret=secret, version="latest")))
+           for env, secret in connection.password_secrets(ctx.plan).items()],
+        **({"volume_mounts": block("volume_mounts", name="cloudsql", mount_path="/cloudsql")} if sql else {}),
     )
     template = block(
         "template",
@@ -56,6 +64,8 @@ def build(ctx: Context) -> list[Block]:
             "network_interfaces", network=Ref("google_compute_network.main.id"),
             subnetwork=Ref("google_compute_subnetwork.main.id"))),
         containers=container,
+        **({"volumes": block("volumes", name="cloudsql", cloud_sql_instance=block("cloud_sql_instance", instances=sql))}
+           if sql else {}),
     )
     service = block(
         "resource", "google_cloud_run_v2_service", "app",
