@@ -56,7 +56,8 @@ def build(ctx: Context) -> list[Block]:
                 liveness_probe=block("liveness_probe", transport="HTTP", port=spec.app.port, path=spec.app.health_path),
             ),
         ),
-        ingress=block("ingress", external_enabled=spec.app.exposure == Exposure.public, target_port=spec.app.port, allow_insecure_connections=False,
+        ingress=block("ingress", external_enabled=spec.app.exposure == Exposure.public, target_port=spec.app.port,
+                      allow_insecure_connections=False,
                       traffic_weight=block("traffic_weight", latest_revision=True, percentage=100)),
     )
     return [
