@@ -110,7 +110,11 @@ def _run(key: str, root: Path) -> dict:
                 seen["untagged"] = [r["address"] for r in planned if "tags_all" in r.get("values", {})
                                     and not standard_tags(plan).items() <= (r["values"]["tags_all"] or {}).items()]
         seen["exists"] = _exists(moto, key, name)
-        seen["iam_findings"] = iam_lint.findings(directory)
+        try:
+            seen["iam_findings"] = iam_lint.findings(directory)
+        except RuntimeError as exc:
+            seen["failed"] = f"reading the applied IAM policies: {exc}"
+            return seen
         vpc = moto.client("ec2").describe_vpcs(Filters=[{"Name": "tag:environment", "Values": [name]}])["Vpcs"][0]
         seen["vpc_tags"] = _tags(vpc.get("Tags", []))
         seen["replan"] = terraform.plan(directory, detailed_exitcode=True, env=env).returncode

@@ -15,8 +15,9 @@ POLICY_ATTRIBUTES = {"aws_iam_policy_document": "json", "aws_iam_role_policy": "
 
 def policies(directory: Path) -> dict[str, str]:
     """address -> policy JSON of every IAM policy in the state of `directory`."""
-    result = terraform.run(directory, ["show", "-json", "-no-color"], 120)
-    assert result.ok, result.summary()
+    result = terraform.run(directory, ["show", "-json", "-no-color"], 600)
+    if not result.ok:
+        raise RuntimeError(result.summary())
     state = json.loads(result.stdout)
     found = {}
     for resource in state.get("values", {}).get("root_module", {}).get("resources", []):
