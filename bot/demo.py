@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.checks.progress import watching
 from bot.github.branches import parse_branch
 from bot.polling import wait_until
 from bot.settings import Settings
@@ -116,8 +117,9 @@ def run_demo(request: str = SAMPLE_REQUEST, progress: Progress = print, workdir:
                 issue = gh.open_issue(OWNER, REPO, "Environment request", request, user=USER,
                                       labels=["environment-request"])
                 progress(f"opened issue #{issue['number']}: {request}")
-                progress("waiting for the bot to plan, generate, check, cost and open the PR (checks take ~30 s)…")
-                pull = wait_until(lambda: _bot_pull(gh, app), 600, interval=0.2, what="the bot's pull request")
+                progress("waiting for the bot to plan, generate, check, cost and open the PR…")
+                with watching(lambda event: progress(f"  check {event.describe()}")):
+                    pull = wait_until(lambda: _bot_pull(gh, app), 600, interval=0.2, what="the bot's pull request")
                 _report_into(result, gh, app, pull)
                 progress(f"pull request #{pull['number']}: {pull['html_url']}")
                 (show_report or progress)(result.report)
@@ -164,6 +166,7 @@ def _figures(gh: Any, pull: dict, env_dir: str) -> tuple[float | None, int | Non
     import yaml
 
     from bot.cost import estimate_files
+    from bot.cost.defaults import tier_usage
     from bot.pipeline.planning import plan_environment
     from bot.spec import spec_from_data
     from policies.engine import evaluate, worst
@@ -177,7 +180,7 @@ def _figures(gh: Any, pull: dict, env_dir: str) -> tuple[float | None, int | Non
             blob = gh.request("GET", f"/repos/{OWNER}/{REPO}/git/blobs/{entry['sha']}", token)
             files[entry["path"]] = base64.b64decode(blob["content"]).decode()
     spec = spec_from_data(yaml.safe_load(files[f"{env_dir}/environment.yaml"]))
-    cost = estimate_files({p: t for p, t in files.items() if "/terraform/" in p})
+    cost = estimate_files({p: t for p, t in files.items() if "/terraform/" in p}, tier_usage(spec.tier.value))
     verdicts = evaluate(load_policy(None), plan_environment(spec), files, cost)
     runs = gh.request("GET", f"/repos/{OWNER}/{REPO}/commits/{pull['head']['sha']}/check-runs", token)
     failed = None

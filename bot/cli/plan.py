@@ -56,7 +56,10 @@ def _understand(text: str, settings: Settings, as_json: bool) -> tuple[Environme
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("plan", epilog="Examples:\n\n  dev-agent plan \"dev env for a django app with postgres on GCP, budget 200/month\" --out ./out\n\n  dev-agent plan --spec environment.yaml --out ./out --check")
+    @app.command("plan", epilog=(
+        "Examples:\n\n"
+        "  dev-agent plan \"dev env for a django app with postgres on GCP, budget 200/month\" --out ./out\n\n"
+        "  dev-agent plan --spec environment.yaml --out ./out --check"))
     def plan(
         text: str | None = typer.Argument(None, help="The request in plain language."),
         spec_file: Path | None = typer.Option(None, "--spec", help="environment.yaml (or JSON) instead of text."),

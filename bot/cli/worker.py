@@ -121,6 +121,7 @@ def _serve_metrics(port: int) -> None:
     """/metrics of every process writing to PROMETHEUS_MULTIPROC_DIR (the horses run the jobs, not this one)."""
     from prometheus_client import start_http_server
 
-    from bot.metrics import metrics_registry
+    from bot.metrics import initialise_series, metrics_registry
 
+    initialise_series()
     start_http_server(port, addr="0.0.0.0", registry=metrics_registry())  # all interfaces: scraped from outside the pod

@@ -33,10 +33,16 @@ def is_answer(payload: dict[str, Any]) -> bool:
     comment, issue = payload["comment"], payload["issue"]
     author = (issue.get("user") or {}).get("login")
     labels = {label.get("name") for label in issue.get("labels") or [] if isinstance(label, dict)}
-    return (not issue.get("pull_request") and issue.get("state") != "closed" and NEEDS_INFO in labels
-            and bool(author) and (comment.get("user") or {}).get("login") == author
-            and payload["sender"]["login"] == author and is_environment_request(issue)
-            and bool(answer_text(comment.get("body") or "")))
+    return (
+        not issue.get("pull_request")
+        and issue.get("state") != "closed"
+        and NEEDS_INFO in labels
+        and bool(author)
+        and (comment.get("user") or {}).get("login") == author
+        and payload["sender"]["login"] == author
+        and is_environment_request(issue)
+        and bool(answer_text(comment.get("body") or ""))
+    )
 
 
 def on_answer(ctx: Any, payload: dict[str, Any]) -> None:

@@ -8,6 +8,7 @@ in-process worker (one process runs everything; the demo uses this).
 from __future__ import annotations
 
 import logging
+import threading
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -22,7 +23,7 @@ from bot.api.keys import KeyStore
 from bot.api.routes import RequestOpener, build_api_router
 from bot.intake.ack import WebhookIntake
 from bot.intake.queue import InProcessQueue, JobQueue, RQQueue
-from bot.metrics import MANAGED_COST, QUEUE_DEPTH, render_metrics
+from bot.metrics import MANAGED_COST, QUEUE_DEPTH, initialise_series, render_metrics
 from bot.settings import Settings
 from bot.store.registry import Registry
 
@@ -125,6 +126,7 @@ def build_runtime(settings: Settings, context: Any = None) -> Runtime:
     if settings.webhook_secret is None:
         raise ConfigError("set DEV_AGENT_WEBHOOK_SECRET (the App's webhook secret)")
     secret = settings.webhook_secret.get_secret_value().encode()
+    initialise_series()
     from bot.api.request_issues import github_request_opener
     from bot.github.app import GitHubApp
     from bot.jobs.delivery import build_context, process_delivery
@@ -135,6 +137,9 @@ def build_runtime(settings: Settings, context: Any = None) -> Runtime:
         queue: JobQueue = RQQueue(settings.redis_url, settings.queue_name)
         return Runtime(create_app(secret, queue, settings.bot_login, ops), queue)
     queue = InProcessQueue(lambda delivery_id, event, payload: process_delivery(delivery_id, event, payload, ctx))
+    from bot.checks import warm_up
+
+    threading.Thread(target=warm_up, args=(settings,), name="dev-agent-warm-up", daemon=True).start()
     return Runtime(create_app(secret, queue, settings.bot_login, ops), queue, ctx)
 
 

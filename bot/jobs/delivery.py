@@ -83,14 +83,17 @@ def worker_context() -> JobContext:
 
 
 def preload() -> JobContext:
-    """Import handlers and build the worker context before forking, so each job starts warm."""
+    """Import handlers, build the worker context and warm the checks up before forking, so each job starts warm."""
+    from bot.checks import warm_up
     from bot.jobs.routing import load_handlers
 
     load_handlers()
     import generators  # noqa: F401
     from bot.pipeline import run as pipeline  # noqa: F401
 
-    return worker_context()
+    context = worker_context()
+    warm_up(context.settings)  # the warm checkov (one per worker) and Terraform's provider directories
+    return context
 
 
 def process_delivery(delivery_id: str, event: str, payload: dict[str, Any], ctx: JobContext | None = None) -> int:
