@@ -163,8 +163,8 @@ def test_apply_creates_tagged_resources_and_destroy_removes_them(lifecycles: dic
     plan = make_plan(key)
     assert standard_tags(plan).items() <= seen["vpc_tags"].items()
     assert seen["replan"] == 0, "a plan right after apply must be clean"
-    assert seen["iam_findings"] == [], "parliament finds problems in the applied IAM policies"
     assert not any(seen["after_destroy"].values()), seen["after_destroy"]
+    assert seen["iam_findings"] == [], "parliament finds problems in the applied IAM policies"
     if plan.spec.tier == Tier.prod:  # deletion protection held until the unprotect step; the snapshot stays
         assert seen["protection_off"] is True
         assert seen["final_snapshots"] == ["store-prod-postgres-final"]

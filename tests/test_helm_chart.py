@@ -139,7 +139,7 @@ def test_managed_passwords_from_terraform_become_env_vars(tmp_path: Path) -> Non
     arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-1"
     rendered = helm_python.Chart.load(str(chart)).render(
         name=chart.name, namespace="payments-api-staging", is_install=True,
-        values={"externalSecret": {"passwordKeys": {"DATABASE_PASSWORD": {"key": arn, "property": "password"}}}})
+        values={"externalSecret": {"managedSecrets": {"DATABASE_PASSWORD": {"key": arn, "property": "password"}}}})
     docs = {d["kind"]: d for text in rendered.values() for d in yaml.safe_load_all(text) if d}
     data = {d["secretKey"]: d["remoteRef"] for d in docs["ExternalSecret"]["spec"]["data"]}
     assert data["DATABASE_PASSWORD"] == {"key": arn, "property": "password"}

@@ -53,7 +53,7 @@ spec:
           env:
             - name: PORT
               value: {{ .Values.containerPort | quote }}
-            {{- range (concat .Values.secretEnv (keys .Values.externalSecret.passwordKeys | sortAlpha)) }}
+            {{- range (concat .Values.secretEnv (keys .Values.externalSecret.managedSecrets | sortAlpha)) }}
             - name: {{ . | quote }}
               valueFrom:
                 secretKeyRef:

@@ -37,7 +37,7 @@ spec:
         key: {{ $.Values.externalSecret.remoteKey | quote }}
         property: {{ . | quote }}
     {{- end }}
-    {{- range $env, $ref := .Values.externalSecret.passwordKeys }}
+    {{- range $env, $ref := .Values.externalSecret.managedSecrets }}
     - secretKey: {{ $env | quote }}
       remoteRef:
         {{- toYaml $ref | nindent 8 }}

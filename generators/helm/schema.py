@@ -82,7 +82,7 @@ def build_schema() -> dict[str, Any]:
                 {
                     "refreshInterval": {"type": "string", "pattern": r"^[0-9]+[smh]$"},
                     "remoteKey": {"type": "string", "pattern": NAME},
-                    "passwordKeys": {"type": "object", "propertyNames": {"pattern": ENV}, "additionalProperties": {
+                    "managedSecrets": {"type": "object", "propertyNames": {"pattern": ENV}, "additionalProperties": {
                         "type": "object", "additionalProperties": False, "required": ["key"],
                         "properties": {"key": {"type": "string", "minLength": 1}, "property": {"type": "string"}}}},
                     "provider": {"type": "object", "minProperties": 1, "maxProperties": 1,

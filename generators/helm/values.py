@@ -101,7 +101,7 @@ def build_values(plan: Plan, settings: Settings) -> dict[str, Any]:
         "externalSecret": {
             "refreshInterval": "1h",
             "remoteKey": connection_secret_name(spec),
-            "passwordKeys": {},
+            "managedSecrets": {},
             "provider": secret_store_provider(plan),
         },
         "secretEnv": setting_names(spec),

@@ -9,8 +9,8 @@ from parliament import analyze_policy_string
 
 from bot.pipeline import terraform
 
-POLICY_ATTRIBUTES = {"aws_iam_policy_document": "json", "aws_iam_role_policy": "policy", "aws_iam_policy": "policy",
-                     "aws_iam_role": "assume_role_policy"}
+# Identity policies only: parliament reads trust policies (no Resource) as malformed identity policies.
+POLICY_ATTRIBUTES = {"aws_iam_policy_document": "json", "aws_iam_role_policy": "policy", "aws_iam_policy": "policy"}
 
 
 def policies(directory: Path) -> dict[str, str]:
@@ -28,7 +28,7 @@ def policies(directory: Path) -> dict[str, str]:
 
 
 def findings(directory: Path) -> list[str]:
-    """`address: ISSUE detail` for everything parliament finds (trust policies are checked as policies too)."""
+    """`address: ISSUE detail` for everything parliament finds in the environment's identity policies."""
     out = []
     for address, text in policies(directory).items():
         for finding in analyze_policy_string(text, ignore_private_auditors=True).findings:

@@ -90,7 +90,7 @@ def build(ctx: Context) -> list[Block]:
               secret_string=Call("jsonencode", settings(ctx.plan))),
         block("output", "connection_secret_arn", value=SECRET_ARN,
               description="Secrets Manager secret with the app's connection settings (ARN only)."),
-    ] + ([block("output", "helm_values", value={"externalSecret": {"passwordKeys": {
+    ] + ([block("output", "helm_values", value={"externalSecret": {"managedSecrets": {
         env: {"key": arn, "property": "password"} for env, arn in password_sources(ctx.plan).items()}}},
         description="Deploy-time chart values (helm -f): where external-secrets reads each managed password.")]
-        if ctx.spec.compute.kind == ComputeKind.kubernetes else [])
+        if ctx.spec.compute.kind == ComputeKind.kubernetes and password_sources(ctx.plan) else [])

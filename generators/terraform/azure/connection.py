@@ -64,7 +64,7 @@ def _helm_values(ctx: Context) -> dict[str, Any]:
             "azure.workload.identity/client-id": Ref("azurerm_user_assigned_identity.app.client_id")}},
         "externalSecret": {
             "provider": {"azurekv": {"vaultUrl": Ref("azurerm_key_vault.main.vault_uri")}},
-            "passwordKeys": {env: {"key": secret} for env, (_label, secret) in password_secrets(ctx.plan).items()},
+            "managedSecrets": {env: {"key": secret} for env, (_label, secret) in password_secrets(ctx.plan).items()},
         },
     }
 

@@ -66,7 +66,7 @@ def _helm_values(ctx: Context) -> dict[str, Any]:
             "provider": {"gcpsm": {"projectID": Ref("var.project_id"), "auth": {"workloadIdentity": {
                 "clusterLocation": Ref("var.region"), "clusterName": Ref("google_container_cluster.main.name"),
                 "serviceAccountRef": {"name": chart_name(ctx.plan)}}}}},
-            "passwordKeys": {env: {"key": secret} for env, secret in password_secrets(ctx.plan).items()},
+            "managedSecrets": {env: {"key": secret} for env, secret in password_secrets(ctx.plan).items()},
         },
     }
 
