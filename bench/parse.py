@@ -45,8 +45,9 @@ REQUESTS = {
     "capitalised words": _fill("Xyzzy Plugh ", MAX_REQUEST_CHARS),
     "yaml fences": _fill("```yaml\n", MAX_REQUEST_CHARS),
     "form headings": "### Description\n\n" + _fill("### " + "a " * 50 + "\n", MAX_REQUEST_CHARS - 20),
-    "realistic x220": _fill("FastAPI with Postgres and Redis on AWS us-west-2, actually make that MySQL, no cache. ",
-                            MAX_REQUEST_CHARS),
+    "realistic x220": _fill(
+        "FastAPI with Postgres and Redis on AWS us-west-2, actually make that MySQL, no cache. ", MAX_REQUEST_CHARS
+    ),
 }
 
 
@@ -68,8 +69,10 @@ def _request(body: str) -> object:
 def main() -> int:
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     worst = 0.0
-    for title, cases, run in (("64 KB comment -> command", COMMENTS, extract_command),
-                              ("20 KB request -> spec", REQUESTS, _request)):
+    for title, cases, run in (
+        ("64 KB comment -> command", COMMENTS, extract_command),
+        ("20 KB request -> spec", REQUESTS, _request),
+    ):
         print(title)
         for name, text in cases.items():
             ms = _best_ms(lambda: run(text))  # noqa: B023
