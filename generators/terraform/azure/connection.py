@@ -38,9 +38,11 @@ def settings(plan: Plan) -> dict[str, Any]:
         elif conn.engine == "servicebus":
             values[conn.env] = Ref("azurerm_servicebus_namespace.main.endpoint")
         elif conn.engine == "kafka":
-            values[conn.env] = Call("format", "%s.servicebus.windows.net:9093", Ref("azurerm_eventhub_namespace.main.name"))
+            values[conn.env] = Call("format", "%s.servicebus.windows.net:9093",
+                                    Ref("azurerm_eventhub_namespace.main.name"))
     for bucket in plan.spec.buckets:
-        values[bucket_env(bucket.name)] = Ref(f"azurerm_storage_account.{bucket_local(bucket.name)}.primary_blob_endpoint")
+        account = f"azurerm_storage_account.{bucket_local(bucket.name)}"
+        values[bucket_env(bucket.name)] = Ref(f"{account}.primary_blob_endpoint")
     return values
 
 
@@ -52,7 +54,8 @@ def password_secrets(plan: Plan) -> dict[str, tuple[str, str]]:
     for conn in connections(plan.spec):
         if conn.engine in PORTS:
             local, _db = next(servers)
-            found[conn.password_env] = (f"{local}_admin_password", dashed(name, local, "admin-password", max_length=127))
+            found[conn.password_env] = (f"{local}_admin_password",
+                                        dashed(name, local, "admin-password", max_length=127))
         elif conn.engine == "mongodb":
             found[conn.env] = ("mongo_connection_string", dashed(name, "mongo-connection-string", max_length=127))
     return found

@@ -26,10 +26,10 @@ SECRET_ID = Ref("google_secret_manager_secret.connection.secret_id")
 def _database_url(local: str, engine: DatabaseEngine) -> Call:
     instance = Ref(f"google_sql_database_instance.{local}.connection_name")
     if engine == DatabaseEngine.postgres:
-        return Call("format", "postgresql://%s@/app?host=/cloudsql/%s", Call("trimsuffix", APP_SA, ".gserviceaccount.com"),
-                    instance)
-    return Call("format", "mysql://%s@localhost/app?socket=/cloudsql/%s", Call("element", Call("split", "@", APP_SA), 0),
-                instance)
+        user = Call("trimsuffix", APP_SA, ".gserviceaccount.com")
+        return Call("format", "postgresql://%s@/app?host=/cloudsql/%s", user, instance)
+    user = Call("element", Call("split", "@", APP_SA), 0)
+    return Call("format", "mysql://%s@localhost/app?socket=/cloudsql/%s", user, instance)
 
 
 def settings(plan: Plan) -> dict[str, Any]:
@@ -77,7 +77,8 @@ def build(ctx: Context) -> list[Block]:
               labels=labels(ctx), replication=block("replication", user_managed=block("user_managed", replicas=block(
                   "replicas", location=Ref("var.region"))))),
         block("resource", "google_secret_manager_secret_version", "connection",
-              secret=Ref("google_secret_manager_secret.connection.id"), secret_data=Call("jsonencode", settings(ctx.plan))),
+              secret=Ref("google_secret_manager_secret.connection.id"),
+              secret_data=Call("jsonencode", settings(ctx.plan))),
         block("resource", "google_secret_manager_secret_iam_member", "connection_app", secret_id=SECRET_ID,
               role="roles/secretmanager.secretAccessor", member=app_member()),
         block("output", "connection_secret", value=SECRET_ID,
