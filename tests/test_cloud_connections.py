@@ -68,3 +68,13 @@ def test_aks_federates_the_charts_service_account_and_fits_the_replicas(tmp_path
     pool = first(_one(parsed, "azurerm_kubernetes_cluster", "main")["default_node_pool"])
     # Standard_B2s (2 vCPU, 4 GB) holds 3 replicas of 0.5 vCPU / 1 GB: 8 replicas need 3 nodes, not 2
     assert pool["min_count"] >= 3
+
+
+def test_gcp_vm_starts_the_app_from_its_image(tmp_path: Path) -> None:
+    parsed = _generate(tmp_path, dict(cloud="gcp", region="europe-west1", name="legacy-dev",
+                                      compute=dict(kind="vm", min_replicas=2, max_replicas=2)))
+    script = _one(parsed, "google_compute_instance", "app")["metadata_startup_script"]
+    assert "apt-get install -y -q docker.io" in script
+    assert "google_secret_manager_secret.connection.secret_id" in script  # settings from the connection secret
+    assert "docker run --name app" in script and "var.image" in script
+    assert "systemctl enable --now app.service" in script
