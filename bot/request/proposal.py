@@ -232,7 +232,8 @@ def clarify(target: Target, state: RequestState, derived: Derived) -> None:
     lines += [f"- {echo(q, 300)}" for q in derived.questions]
     lines += [f"- refused: {echo(r, 300)}" for r in derived.refused]
     lines += [f"- note: {echo(n, 300)}" for n in derived.notes]
-    lines += ["", "Answer in a comment here in plain words (the requester needs no prefix; others use `/dev-agent amend ...`), "
+    lines += ["", "Answer in a comment here in plain words (the requester needs no prefix; "
+              "others use `/dev-agent amend ...`), "
               "edit the issue, or set fields with `/dev-agent set key=value` (see `/dev-agent help`)."]
     post_status(target, state, "\n".join(lines))
     target.writer.set_labels(target.issue["number"], ["needs-info"])
@@ -293,9 +294,13 @@ def propose(ctx: Any, target: Target, state: RequestState, derived: Derived, tit
             appliers = appliers_note(policy)
             post_report(target.writer, pull.number,
                         _report(result, lock, state, failures, ctx.settings, appliers, derived))
+            pending = _pending(result)
             target.writer.upsert_check_run(
-                head_sha=commit.sha, name=CHECK_NAME, conclusion="failure" if failures else "success",
-                title=f"{len(failures)} blocking finding(s)" if failures else "policy and checks passed",
+                head_sha=commit.sha, name=CHECK_NAME,
+                conclusion="failure" if failures else "neutral" if pending else "success",
+                title=f"{len(failures)} blocking finding(s)" if failures
+                else f"{len(pending)} requirement(s) not supported and not accepted" if pending
+                else "policy and checks passed",
                 summary=_check_summary(result, failures, ctx.settings, appliers),
             )
             target.writer.set_labels(pull.number, ["dev-agent", f"cloud:{spec.cloud.value}"] + (["policy-failed"] if failures else []),
@@ -511,7 +516,18 @@ def _check_summary(result: Any, failures: list[str], settings: Any, appliers: st
     lines = [f"{len(result.files)} files generated.", appliers]
     lines.append("Checks ran in the bot." if settings.run_checks else "Checks run in the dev-agent-plan workflow.")
     lines += [f"- {f}" for f in failures]
+    lines += [f"- not supported: {echo(item, 300)} (accept: `/dev-agent override {key} <reason>`)"
+              for item, key in _pending(result)]
     return "\n".join(lines)
+
+
+def _pending(result: Any) -> list[tuple[str, str]]:
+    """Unsupported asks and compliance gaps nobody accepted (the report is not ready while there are any)."""
+    from bot.pipeline.requirements import open_items
+
+    return open_items(getattr(result, "requirements", []), getattr(result, "controls", []),
+                      getattr(result, "accepted", {}))
+
 
 def plan_request(ctx: Any, target: Target, state: RequestState, assignments: dict[str, Any] | None = None) -> str:
     """Derive the spec and either ask (returns "clarify") or propose (returns "proposed")."""
