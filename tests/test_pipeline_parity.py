@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from bot import markers
 from bot.cli import app
+from bot.request import markers
 from bot.understanding.deterministic import parse
 from tests.conftest import FIXTURES
 from tests.support.bot_stack import BotStack, wait_for
@@ -166,5 +166,7 @@ def test_a_request_no_plan_fits_gets_the_cheapest_plans_cost_instead_of_a_pr(sta
     assert re.search(r"the cheapest plan is \$[0-9,.]+/month, above the \$20 budget", body), body
     assert "/dev-agent set budget_monthly_usd=" in body
     assert not [p for p in api(stack, repo, "/pulls", params={"state": "all"}) if "billing-api" in p["head"]["ref"]]
-    labels = {label["name"] for label in api(stack, repo, f"/issues/{issue['number']}")["labels"]}
-    assert "needs-info" in labels
+    def labelled() -> bool:  # the label is set right after the status comment
+        return "needs-info" in {label["name"] for label in api(stack, repo, f"/issues/{issue['number']}")["labels"]}
+
+    assert wait_for(labelled, 60, what="the needs-info label")
