@@ -25,6 +25,11 @@ class CommandContext:
         marker = REPLY_MARKER.format(comment_id=self.comment_id)
         self.target.writer.upsert_comment(self.where, marker, f"{marker}\n{text}")
 
+    def monthly_cost(self, environment: str) -> float | None:
+        """The environment's last estimated monthly cost in the registry (None before its first PR)."""
+        record = self.ctx.registry.get(environment, self.target.full_name)
+        return record.monthly_cost_usd if record else None
+
     def environment(self) -> str:
         if not self.state.environment:
             raise CommandError("this request has no environment yet: run `/dev-agent plan` first")
