@@ -164,6 +164,7 @@ def _figures(gh: Any, pull: dict, env_dir: str) -> tuple[float | None, int | Non
     import yaml
 
     from bot.cost import estimate_files
+    from bot.cost.defaults import tier_usage
     from bot.pipeline.planning import plan_environment
     from bot.spec import spec_from_data
     from policies.engine import evaluate, worst
@@ -177,7 +178,7 @@ def _figures(gh: Any, pull: dict, env_dir: str) -> tuple[float | None, int | Non
             blob = gh.request("GET", f"/repos/{OWNER}/{REPO}/git/blobs/{entry['sha']}", token)
             files[entry["path"]] = base64.b64decode(blob["content"]).decode()
     spec = spec_from_data(yaml.safe_load(files[f"{env_dir}/environment.yaml"]))
-    cost = estimate_files({p: t for p, t in files.items() if "/terraform/" in p})
+    cost = estimate_files({p: t for p, t in files.items() if "/terraform/" in p}, tier_usage(spec.tier.value))
     verdicts = evaluate(load_policy(None), plan_environment(spec), files, cost)
     runs = gh.request("GET", f"/repos/{OWNER}/{REPO}/commits/{pull['head']['sha']}/check-runs", token)
     failed = None

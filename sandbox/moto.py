@@ -66,6 +66,16 @@ class MotoServer:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
+    def create_state_bucket(self, bucket: str, region: str) -> None:
+        """The versioned state bucket a generated S3 backend names: what an org creates once, before any apply."""
+        import boto3
+
+        s3 = boto3.client("s3", region_name=region, endpoint_url=self.url, aws_access_key_id="test",
+                          aws_secret_access_key="test")
+        where = {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
+        s3.create_bucket(Bucket=bucket, **where)
+        s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+
     def override(self, state_file: Path, terraform_dir: Path | None = None) -> str:
         """A `*_override.tf` for `dev-agent apply --override`: the provider pointed at moto, plus local state."""
         backend = render([block("terraform", backend=block("backend", "local", path=str(state_file)))])

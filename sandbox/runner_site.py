@@ -2,8 +2,9 @@
 
 A fresh runner would download every pinned dependency of `.github/dev-agent/requirements.txt`; under act the
 setup-python stand-in gives the job a fresh venv whose `.pth` adds this directory instead. It holds links to
-the installed distributions of dev-agent's dependency closure (runtime only: no extras, no test tools, not
-dev-agent itself), so pip finds the pins satisfied and installs only the dev-agent wheel.
+the installed distributions of dev-agent's dependency closure (runtime only: no test tools, not dev-agent
+itself), so pip finds the pins satisfied and installs only the dev-agent wheel, and to pip (the venv is made
+without ensurepip, which takes ~20 s on a busy runner).
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ def _top_level(dist: metadata.Distribution) -> set[str]:
 
 def runner_site_packages(cache: Path | None = None) -> Path:
     """A directory of links to the runtime dependencies (built once per set of versions; safe in parallel)."""
-    dists = runtime_closure()
+    dists = [*runtime_closure(), metadata.distribution("pip")]
     key = hashlib.sha256("\n".join(f"{d.metadata['Name']}=={d.version}@{d.locate_file('')}" for d in dists)
                          .encode()).hexdigest()[:16]
     base = cache or Path(os.environ.get("DEV_AGENT_ACT_CACHE") or Path.home() / ".cache" / "dev-agent" / "act")

@@ -45,7 +45,8 @@ jobs:
         env:
           BEFORE: ${{{{ github.event.before }}}}
         run: |
-          git diff --name-only "$BEFORE" "$GITHUB_SHA" | sed -n 's|^notes/||p' | jq -Rnc '[inputs | {{note: .}}]' > targets.json
+          git diff --name-only "$BEFORE" "$GITHUB_SHA" | sed -n 's|^notes/||p' \
+            | jq -Rnc '[inputs | {{note: .}}]' > targets.json
           echo "targets=$(cat targets.json)" >> "$GITHUB_OUTPUT"
   comment:
     name: Comment ${{{{ matrix.note }}}}
@@ -77,7 +78,8 @@ jobs:
           GITHUB_TOKEN: ${{{{ github.token }}}}
         run: |
           set -euo pipefail
-          body="$(python -c 'import sys; print(sys.version.split()[0])') $(terraform -version | sed -n 1p) $AWS_REGION: $(cat "notes/$NOTE")"
+          python="$(python -c 'import sys; print(sys.version.split()[0])')"
+          body="$python $(terraform -version | sed -n 1p) $AWS_REGION: $(cat "notes/$NOTE")"
           jq -n --arg body "$body" '{{body: $body}}' | curl -sf -X POST -H "Authorization: token $GITHUB_TOKEN" \\
             -d @- "$GITHUB_API_URL/repos/$GITHUB_REPOSITORY/issues/1/comments" > /dev/null
   scheduled-only:

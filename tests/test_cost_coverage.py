@@ -70,18 +70,19 @@ def test_small_environment_in_every_accepted_region_is_fully_priced(cloud):
 @pytest.mark.parametrize("cloud", ["aws", "gcp", "azure"])
 def test_every_generated_resource_type_is_priced_in_every_accepted_region(cloud):
     tiers = ["dev", "staging", "prod"]
-    refused = 0
+    flagged = 0
     for region in priced_regions(cloud):
         for i, body in enumerate(VARIANTS[cloud]):
-            try:
-                report = _estimate(cloud, region, body, tiers[i % 3])
-            except UnpricedRegion as exc:  # only offers the catalog prices in some regions, named as such
-                assert "has no sourced price in " + region in str(exc) and "priced in: eastus" in str(exc)
-                refused += 1
-                continue
-            assert unpriced(report) == [], (region, body, unpriced(report))
+            report = _estimate(cloud, region, body, tiers[i % 3])
             assert float(report["totalMonthlyCost"]) > 0
-    assert refused == (len(priced_regions(cloud)) - 1 if cloud == "azure" else 0)
+            missing = unpriced(report)
+            if missing and cloud == "azure" and region != "eastus" and body.get("queue") == {"engine": "kafka"}:
+                # Event Hubs is priced (sourced) in eastus only: elsewhere it is flagged, never $0
+                assert all(m.startswith("azurerm_eventhub_namespace.main: ") for m in missing), missing
+                flagged += 1
+                continue
+            assert missing == [], (region, body, missing)
+    assert flagged == (len(priced_regions(cloud)) - 1 if cloud == "azure" else 0)
 
 
 @pytest.mark.parametrize("cloud", [Cloud.aws, Cloud.gcp, Cloud.azure])
@@ -119,7 +120,7 @@ def test_planner_refuses_an_offer_without_a_sourced_price():
     spec = spec_from_data({"name": "shop-dev", "cloud": "gcp", "region": "us-central1",
                            "cache": {"engine": "memcached"}})
     with pytest.raises(UnpricedRegion, match=r"cache memcached on gcp: Memorystore for Memcached has no sourced price "
-                                             r"in us-central1 \(in no region\)"):
+                                             r"in any region"):
         plan_environment(spec)
 
 
@@ -134,7 +135,8 @@ def test_request_for_an_unpriced_region_gets_the_refusal_as_a_question():
 
 def test_unpriced_lists_unsupported_resources_and_missing_prices():
     files = {"main.tf": 'provider "aws" { region = "us-east-1" }\n'
-                        'resource "aws_elasticache_cluster" "c" {\n  node_type = "cache.x9.huge"\n  engine = "redis"\n}\n'
+                        'resource "aws_elasticache_cluster" "c" {\n  node_type = "cache.x9.huge"\n'
+                        '  engine = "redis"\n}\n'
                         'resource "aws_cloudhsm_v2_hsm" "h" {\n  subnet_id = "s"\n}\n'}
     report = estimate_files(files)
     missing = unpriced(report)

@@ -78,6 +78,8 @@ def test_request_becomes_a_pr_is_updated_by_set_and_unlocked_by_merge(stack, red
     pulls = [p for p in stack.pulls() if p["head"]["ref"] == "dev-agent/payments-e2e"]
     assert [p["number"] for p in pulls] == [number] and pulls[0]["head"]["sha"] != pull["head"]["sha"]
     assert len(stack.bot_comments(number, REPORT_MARKER)) == 1
+    amended = stack.bot_comments(number, REPORT_MARKER)[0]["body"]  # change cost and range after the amendment
+    assert "**Change**: $" in amended and "(minimum to maximum replicas and nodes)" in amended
     head = stack.api("GET", f"/git/commits/{pulls[0]['head']['sha']}")
     assert [p["sha"] for p in head["parents"]] == [pull["base"]["sha"]]  # re-plans replace the single commit
 

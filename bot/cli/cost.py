@@ -27,7 +27,8 @@ def register(app: typer.Typer) -> None:
         markdown: Annotated[bool, typer.Option("--markdown", help="print a PR-comment style markdown table")] = False,
         offline: Annotated[bool, typer.Option("--offline", help="never use the infracost binary")] = False,
         compare: Annotated[Path | None, typer.Option(
-            "--compare", help="the OLD directory or plan file: print the change OLD -> PATH (Infracost's diff)")] = None,
+            "--compare", help="the OLD directory or plan file: print the change OLD -> PATH (Infracost's diff)",
+        )] = None,
     ) -> None:
         """Estimate monthly cost (730 h/month) offline, or with infracost when it and INFRACOST_API_KEY exist."""
         from bot.cost import CostInputError, estimate_directory, infracost_cli

@@ -136,12 +136,13 @@ def describe_driver(name: str, monthly: float) -> str:
 
 
 def default_estimate(plan: Plan) -> dict[str, Any]:
-    """Generate the plan's Terraform and price it (bot.cost)."""
+    """Generate the plan's Terraform and price it (bot.cost) with the tier's default usage, as the pipeline does."""
     from bot.cost import estimate_files
+    from bot.cost.defaults import tier_usage
     from bot.settings import get_settings
     from generators.terraform import generate
 
-    return estimate_files(generate(plan, get_settings()))
+    return estimate_files(generate(plan, get_settings()), tier_usage(plan.spec.tier.value))
 
 
 @dataclass(frozen=True)

@@ -143,7 +143,16 @@ def _summary(result: PipelineResult, verdicts: list[Verdict]) -> list[Block]:
         )
         missing = unpriced(result.cost or {})
         partial = f" — **partial**: {len(missing)} item(s) unpriced, see the cost section" if missing else ""
-        lines.append(f"- **Monthly estimate**: {_money(cost)}{budget}{partial}")
+        top = result.cost_max
+        span = ""
+        if top and top > cost + 0.005:
+            span = f"\N{EN DASH}{_money(top)} (minimum to maximum replicas and nodes)"
+        lines.append(f"- **Monthly estimate**: {_money(cost)}{span}{budget}{partial}")
+        if result.previous_cost is not None:
+            before = float(result.previous_cost.get("totalMonthlyCost") or 0)
+            delta = cost - before
+            lines.append(f"- **Change**: {_money(before)} → {_money(cost)} "
+                         f"({'+' if delta >= 0 else '-'}{_money(abs(delta))}/month)")
     elif spec.budget_monthly_usd:
         lines.append(f"- **Budget**: {_money(spec.budget_monthly_usd)}/month (no estimate yet)")
     lines.append(
@@ -196,6 +205,14 @@ def _cost(result: PipelineResult) -> list[Block]:
     rows = [[code_span(r.get("name", "?"), True), _money(r.get("monthlyCost"))] for r in priced]
     rows.append(["**Total**", f"**{_money(total)}**"])
     blocks = _chunked_table(["Resource", "Monthly cost"], rows, ["l", "r"], fold=None, heading=head)
+    if result.cost_max and result.cost_max > total + 0.005:
+        top = _money(result.cost_max)
+        blocks.append(Block(f"Range: **{_money(total)}\N{EN DASH}{top}** a month, from the minimum to the "
+                            "maximum replicas and autoscaling nodes. Usage-based charges use the "
+                            f"`{escape_text(result.plan.spec.tier.value)}` default usage file "
+                            "(`bot/cost/usage_defaults/`), overridable with the environment's `cost-usage.yml`."))
+    if result.previous_cost is not None:
+        blocks += _change(result)
     missing = unpriced(result.cost)
     if missing:
         blocks.append(Block("> [!WARNING]\n> **The total is a partial sum**: these have no sourced price and are not "
@@ -235,6 +252,21 @@ def _cost(result: PipelineResult) -> list[Block]:
             )
         )
     return blocks
+
+
+def _change(result: PipelineResult) -> list[Block]:
+    """Cost before -> after per changed resource and the delta (bot.cost.diff, Infracost's diff)."""
+    from bot.cost.diff import changes, diff_reports
+
+    diff = diff_reports(result.previous_cost or {}, result.cost or {})
+    rows = [[code_span(c.name, True), _money(c.before) if c.before is not None else "-",
+             _money(c.after) if c.after is not None else "-", ("+" if c.delta >= 0 else "-") + _money(abs(c.delta))]
+            for c in changes(diff)]
+    before, delta = float(diff["pastTotalMonthlyCost"]), float(diff["diffTotalMonthlyCost"])
+    rows.append(["**Total**", f"**{_money(before)}**", f"**{_money(before + delta)}**",
+                 f"**{'+' if delta >= 0 else '-'}{_money(abs(delta))}**"])
+    return _chunked_table(["Resource", "Before", "After", "Change"], rows, ["l", "r", "r", "r"], fold=None,
+                          heading="#### Change in monthly cost")
 
 
 def _findings(result: PipelineResult) -> list[Block]:

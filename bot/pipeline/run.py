@@ -40,7 +40,9 @@ class PipelineResult(BaseModel):
     plan: Plan
     files: dict[str, str]
     checks: list[CheckResult] = Field(default_factory=list)
-    cost: dict[str, Any] | None = None  # Infracost JSON (version 0.2)
+    cost: dict[str, Any] | None = None  # Infracost JSON (version 0.2), minimum counts, tier default usage
+    cost_max: float | None = None  # the top of the monthly range: autoscaled resources at their maximum
+    previous_cost: dict[str, Any] | None = None  # the estimate before this change (amendments), if known
     verdicts: list[Verdict] = Field(default_factory=list)
     requirements: list[Any] = Field(default_factory=list)  # bot.understanding.ledger.Requirement, located in `files`
     controls: list[Any] = Field(default_factory=list)  # policies.profiles.ControlResult per compliance control
@@ -87,12 +89,17 @@ def run_pipeline(
     run_checks: bool = False,
     policy: Any = None,
     requester: Requester | None = None,
+    usage_override: str | None = None,
+    previous_files: dict[str, str] | None = None,
     requirements: list[Any] | None = None,
 ) -> PipelineResult:
     """Generate, check (when asked: it is slow), cost, evaluate policy, and write the review report.
 
-    The generated Terraform is parsed once; the estimate and the policy engine share that parse."""
-    from bot.cost import estimate_parsed, parsed_modules
+    The generated Terraform is parsed once; the estimate and the policy engine share that parse. The estimate
+    prices usage from the tier's default usage file, overridden by `usage_override` (the environment's
+    cost-usage.yml, kept in the output); `previous_files` (the environment as it was) adds the change cost."""
+    from bot.cost import estimate_files, parsed_modules
+    from bot.cost.defaults import OVERRIDE_NAME, estimate_environment
     from bot.cost.usage import CostInputError
     from bot.hclread import parse_files
     from bot.metrics import timed
@@ -114,10 +121,20 @@ def run_pipeline(
     with timed("cost"):
         parsed = parse_files(files)  # once, for the estimate and the policy engine
         try:
-            result.cost = estimate_parsed(parsed_modules(parsed.subset([p for p in files if "/terraform/" in p])))
+            estimate = estimate_environment(parsed_modules(parsed.subset([p for p in files if "/terraform/" in p])),
+                                            plan.spec.tier.value, usage_override)
+            result.cost, result.cost_max = estimate.report, estimate.max_monthly
+            if usage_override is not None:
+                result.files[f"{environment_dir(plan)}/{OVERRIDE_NAME}"] = usage_override
         except CostInputError as exc:
             result.cost = None
             result.checks.append(CheckResult(name="cost estimate", passed=False, details=str(exc)))
+        old_tf = {p: t for p, t in (previous_files or {}).items() if "/terraform/" in p and p.endswith(".tf")}
+        if old_tf and result.cost is not None:
+            try:
+                result.previous_cost = estimate_files(old_tf, estimate.usage)
+            except CostInputError:
+                result.previous_cost = None  # the old files no longer parse: no change cost, never a wrong one
     result.verdicts = evaluate(policy, plan, files, result.cost, requester=requester.login,
                                requester_teams=requester.teams, overrides=requester.overrides, parsed=parsed)
     _requirements(result, requirements or [], requester)

@@ -236,8 +236,10 @@ def propose(ctx: Any, target: Target, state: RequestState, derived: Derived, tit
             raise
         plan = plan_environment(spec)
         policy = load_policy(ctx.settings.policy_file)
+        override, previous = _cost_inputs(target, plan, bot_branch(kind, spec.name))
         result = ctx.pipeline(plan, ctx.settings, run_checks=ctx.settings.run_checks, policy=policy,
-                              requester=requester(policy, target, state), requirements=derived.requirements)
+                              requester=requester(policy, target, state), usage_override=override,
+                              previous_files=previous, requirements=derived.requirements)
         from generators import environment_dir
 
         with timed("github"):
@@ -272,6 +274,21 @@ def propose(ctx: Any, target: Target, state: RequestState, derived: Derived, tit
                     f"({len(result.files)} files, commit `{commit.sha[:7]}`).{blocked}")
         target.writer.set_labels(state.issue, [], ["needs-info"], present=_label_names(target.issue))
         return pull.number
+
+
+def _cost_inputs(target: Target, plan: Any, branch: str) -> tuple[str | None, dict[str, str]]:
+    """The environment's cost-usage.yml override and its Terraform as it stands (on the open PR's branch, else
+    the default branch): the estimate's usage and the "before" of its change cost."""
+    from bot.cost.defaults import OVERRIDE_NAME
+    from generators import environment_dir
+
+    env_dir = environment_dir(plan)
+    base = target.repo.get("default_branch") or "main"
+    sha = target.writer.ref_sha(f"heads/{branch}") or target.writer.ref_sha(f"heads/{base}")
+    if sha is None:
+        return None, {}
+    return (target.writer.read_file(f"{env_dir}/{OVERRIDE_NAME}", sha),
+            target.writer.tree_files(sha, f"{env_dir}/terraform"))
 
 
 def appliers_note(policy: Any, merging: str = "applies") -> str:
