@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.checks.progress import watching
 from bot.github.branches import parse_branch
 from bot.polling import wait_until
 from bot.settings import Settings
@@ -116,8 +117,9 @@ def run_demo(request: str = SAMPLE_REQUEST, progress: Progress = print, workdir:
                 issue = gh.open_issue(OWNER, REPO, "Environment request", request, user=USER,
                                       labels=["environment-request"])
                 progress(f"opened issue #{issue['number']}: {request}")
-                progress("waiting for the bot to plan, generate, check, cost and open the PR (checks take ~30 s)…")
-                pull = wait_until(lambda: _bot_pull(gh, app), 600, interval=0.2, what="the bot's pull request")
+                progress("waiting for the bot to plan, generate, check, cost and open the PR…")
+                with watching(lambda event: progress(f"  check {event.describe()}")):
+                    pull = wait_until(lambda: _bot_pull(gh, app), 600, interval=0.2, what="the bot's pull request")
                 _report_into(result, gh, app, pull)
                 progress(f"pull request #{pull['number']}: {pull['html_url']}")
                 (show_report or progress)(result.report)

@@ -33,6 +33,9 @@ def run(cc: CommandContext, command: Command) -> None:
         return
     cost_before = cc.monthly_cost(derived.spec.name)
     number = propose(cc.ctx, cc.target, cc.state, derived)
+    if number is None:
+        cc.not_proposed()
+        return
     notes = "".join(f"\n- {echo(n, 300)}" for n in derived.notes)
     reply = changes_reply(changes, number, cost_before, cc.monthly_cost(derived.spec.name)) if before else (
         f"Amended; proposed #{number}.")

@@ -14,6 +14,8 @@ from bot.request.proposal import derive_spec, propose
 
 def run(cc: CommandContext, command: Command) -> None:
     assignments = parse_assignments(command.args)
+    if "name" in assignments:
+        check_rename(cc)
     before = derive_spec(cc.target.issue, cc.state, cc.ctx.settings).spec
     if "ttl_days" in assignments:
         cc.state.assignments.pop("expires_on", None)  # a new TTL replaces a date moved by `extend`
@@ -30,6 +32,9 @@ def run(cc: CommandContext, command: Command) -> None:
     cc.state.assignments.update(assignments)
     cost_before = cc.monthly_cost(derived.spec.name)
     number = propose(cc.ctx, cc.target, cc.state, derived)
+    if number is None:
+        cc.not_proposed()
+        return
     if before:
         cc.reply(changes_reply(changes, number, cost_before, cc.monthly_cost(derived.spec.name)))
     else:
@@ -44,3 +49,14 @@ def _problems(cc: CommandContext, assignments: dict[str, object], questions: lis
         alone = derive_spec(cc.target.issue, cc.state, cc.ctx.settings, {key: value})
         found += [q for q in alone.questions if q not in found]
     return found
+
+
+def check_rename(cc: CommandContext) -> None:
+    """A request is renamed only before its first merge and while it has no open PR under the old name."""
+    for number in sorted(set(cc.state.pulls.values()) | ({cc.state.pull} if cc.state.pull else set())):
+        pull = cc.target.writer.repo.get_pull(number)
+        if pull.merged:
+            raise CommandError(f"#{number} is merged: an environment keeps its name once merged")
+        if pull.state == "open":
+            raise CommandError(f"#{number} is open under the name `{echo(cc.state.environment)}`: close it first, "
+                               "then set the new name")

@@ -8,6 +8,7 @@ in-process worker (one process runs everything; the demo uses this).
 from __future__ import annotations
 
 import logging
+import threading
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +21,7 @@ from starlette.routing import Match
 from bot.api.dashboard import build_dashboard_router
 from bot.api.keys import KeyStore
 from bot.api.routes import RequestOpener, build_api_router
+from bot.errors import DevAgentError
 from bot.intake.ack import WebhookIntake
 from bot.intake.queue import InProcessQueue, JobQueue, RQQueue
 from bot.metrics import MANAGED_COST, QUEUE_DEPTH, initialise_series, render_metrics
@@ -29,7 +31,7 @@ from bot.store.registry import Registry
 log = logging.getLogger(__name__)
 
 
-class ConfigError(RuntimeError):
+class ConfigError(DevAgentError, RuntimeError):
     """The bot cannot serve with these settings."""
 
 
@@ -136,6 +138,9 @@ def build_runtime(settings: Settings, context: Any = None) -> Runtime:
         queue: JobQueue = RQQueue(settings.redis_url, settings.queue_name)
         return Runtime(create_app(secret, queue, settings.bot_login, ops), queue)
     queue = InProcessQueue(lambda delivery_id, event, payload: process_delivery(delivery_id, event, payload, ctx))
+    from bot.checks import warm_up
+
+    threading.Thread(target=warm_up, args=(settings,), name="dev-agent-warm-up", daemon=True).start()
     return Runtime(create_app(secret, queue, settings.bot_login, ops), queue, ctx)
 
 

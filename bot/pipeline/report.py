@@ -15,8 +15,9 @@ from typing import Any
 from bot.cost.coverage import unpriced
 from bot.markdown import code_block, code_span, escape_cell, escape_text, table
 from bot.pipeline.planning import Plan
-from bot.pipeline.run import CheckResult, PipelineResult, Verdict
-from bot.requirements_report import compliance_section, open_items, requirements_section
+from bot.pipeline.requirements import compliance_section, open_items, requirements_section
+from bot.pipeline.results import CheckResult, PipelineResult, Verdict
+from bot.request import markers
 from bot.spec import Tier
 from policies.terraform import resource_lines
 
@@ -26,10 +27,7 @@ PART_RESERVE = 400  # room for the marker, the part title and the footer
 OUTCOME_ICONS = {"pass": "✅", "warn": "⚠️", "fail": "❌"}
 
 
-def marker(env: str, part: int = 1, parts: int = 1) -> str:
-    """The hidden first line of each comment (`part=i/n` from the second part on)."""
-    suffix = f" part={part}/{parts}" if part > 1 else ""
-    return f"<!-- dev-agent:report env={env}{suffix} -->"
+marker = markers.report_part  # the hidden first line of each comment (bot/request/markers.py)
 
 
 @dataclass
@@ -377,7 +375,8 @@ def next_steps(result: PipelineResult, verdicts: list[Verdict]) -> list[str]:
         steps.append("Fix the failing checks: " + ", ".join(escape_text(c.name) for c in other) + ".")
     unaccepted = open_items(result.requirements, result.controls, result.accepted)
     if unaccepted:
-        steps.append(f"Settle the {_plural(len(unaccepted), 'unsupported requirement')}: change the request, or accept each "
+        count = _plural(len(unaccepted), "unsupported requirement")
+        steps.append(f"Settle the {count}: change the request, or accept each "
                      "knowingly with `/dev-agent override requirement:<key> <reason>`.")
     if not steps:
         steps.append("Review the files, the cost and the risks, then approve the pull request; merging applies it.")
