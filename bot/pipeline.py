@@ -96,6 +96,10 @@ def run_pipeline(
 
         with timed("check"):
             result.checks = check_files(files, environment_dir(plan), settings)
+    else:  # cheap, and the PR's check run must fail while an input is missing
+        from bot.checks.inputs import check_generated
+
+        result.checks.append(check_generated(files, environment_dir(plan), settings))
     with timed("cost"):
         parsed = parse_files(files)  # once, for the estimate and the policy engine
         try:

@@ -15,7 +15,7 @@ import json
 import re
 import shutil
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -39,6 +39,7 @@ REQUESTS = [json.loads(line) for line in (FIXTURES / "requests" / "dev.jsonl").r
 WITH_CLOUD = [r for r in REQUESTS if r["expect"].get("cloud")]
 SLOW_CHECKS = {"checkov", "terraform validate"}
 WORKFLOW_CHECKS = {"workflow schema", "zizmor"}
+INPUT_CHECKS = {"inputs"}  # deployment values a reviewer supplies: tests/test_inputs.py and the test below
 
 
 @dataclass
@@ -102,7 +103,8 @@ def test_request_plans_within_policy_and_has_a_cost(planned: dict[str, Planned],
 
 def test_quick_checks_pass_on_every_environment(planned: dict[str, Planned]) -> None:
     per_cloud = {e.context.cloud(): e for e in planned.values()}.values()
-    runs = [(e, check) for e in planned.values() for name, check in CHECKS if name not in SLOW_CHECKS | WORKFLOW_CHECKS]
+    runs = [(e, check) for e in planned.values() for name, check in CHECKS
+            if name not in SLOW_CHECKS | WORKFLOW_CHECKS | INPUT_CHECKS]
     runs += [(e, check) for e in per_cloud for name, check in CHECKS if name in WORKFLOW_CHECKS]
 
     def failures(run: tuple) -> list[str]:
@@ -112,6 +114,22 @@ def test_quick_checks_pass_on_every_environment(planned: dict[str, Planned]) -> 
     with ThreadPoolExecutor(max_workers=2) as pool:
         problems = [line for lines in pool.map(failures, runs) for line in lines]
     assert not problems, "\n".join(problems)
+
+
+def test_only_deployment_values_are_missing_and_each_is_named(planned: dict[str, Planned]) -> None:
+    """With the org-wide project/subscription set, what a request can still lack is its image (a Lambda) or its
+    certificate (an AWS load balancer above dev): values nobody can guess."""
+    from bot.checks import inputs
+
+    org_settings = Settings(gcp_project_id="acme-dev-1", azure_subscription_id="3f2a6b1c-0d4e-4f5a-9b8c-7d6e5f4a3b2c")
+    for environment in planned.values():
+        context = environment.context
+        (result,) = inputs.check(replace(context, settings=org_settings))
+        names = {f["input"] for f in result.findings}
+        assert names <= {"image", "certificate_arn"}, environment.request_id
+        assert result.passed == (not names)
+        if "certificate_arn" in names:
+            assert context.tier() != "dev" and context.cloud() == "aws"
 
 
 def test_terraform_validate_passes_on_every_aws_resource_type(planned: dict[str, Planned]) -> None:

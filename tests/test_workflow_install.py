@@ -183,3 +183,15 @@ def test_zizmor_pedantic_and_actionlint_report_nothing(form: str, tmp_path: Path
     assert a.returncode == 0 and not a.stdout, a.stdout + a.stderr
     text = (tmp_path / ".github/workflows/dev-agent-apply.yml").read_text()
     assert "id-token: write  # OIDC token for the cloud login" in text
+
+
+def test_org_wide_inputs_come_from_repository_variables_as_tf_var() -> None:
+    files = _files(FORMS["wheel"])
+    for workflow, name, job in _jobs(files):
+        if name == "changes":
+            continue
+        (step,) = [s for s in job["steps"] if "dev-agent " in s.get("run", "")]
+        assert step["env"]["TF_VAR_project_id"] == "${{ vars.DEV_AGENT_GCP_PROJECT_ID }}", f"{workflow}:{name}"
+        assert step["env"]["TF_VAR_subscription_id"] == "${{ vars.DEV_AGENT_AZURE_SUBSCRIPTION_ID }}"
+    aws_only = _files(FORMS["wheel"], clouds=[Cloud.aws])
+    assert "TF_VAR_" not in "".join(aws_only.values())

@@ -15,6 +15,7 @@ from bot.checks import (
     hcl_parse,
     helm_lint,
     helm_render,
+    inputs,
     terraform_fmt,
     terraform_validate,
     workflow_schema,
@@ -36,6 +37,7 @@ CHECKS: list[tuple[str, Check]] = [
     ("hcl parse", hcl_parse.check),
     ("helm lint", helm_lint.check),
     ("helm render", helm_render.check),
+    ("inputs", inputs.check),
 ]
 
 

@@ -29,9 +29,14 @@ SETTABLE = frozenset({
     "compute.kind", "compute.min_replicas", "compute.max_replicas", "compute.cpu", "compute.memory_gb",
     "cache", "cache.engine", "cache.high_availability", "queue", "queue.engine", "search", "search.engine",
     "monitoring", "budget_monthly_usd", "ttl_days",
+    "inputs.certificate_arn", "inputs.project_id", "inputs.subscription_id",
 })
+# Short names for the deployment inputs the report's "Before you merge" list asks for.
+ALIASES = {"image": "app.image", "certificate_arn": "inputs.certificate_arn", "certificate": "inputs.certificate_arn",
+           "project_id": "inputs.project_id", "subscription_id": "inputs.subscription_id"}
 _INDEXED = re.compile(r"^(databases\.[0-3]\.(engine|version|high_availability|storage_gb)|buckets\.[0-9]\.(name|versioning))$")
-_REMOVABLE = frozenset({"cache", "queue", "search", "owner", "service", "budget_monthly_usd", "ttl_days"})
+_REMOVABLE = frozenset({"cache", "queue", "search", "owner", "service", "budget_monthly_usd", "ttl_days", "app.image",
+                        "inputs.certificate_arn", "inputs.project_id", "inputs.subscription_id"})
 
 
 @dataclass(frozen=True)
@@ -105,6 +110,7 @@ def parse_assignments(args: str) -> dict[str, Any]:
     for token in tokens:
         key, sep, value = token.partition("=")
         key = key.strip().lower()
+        key = ALIASES.get(key, key)
         if not sep or not key:
             raise CommandError(f"{token[:60]!r} is not key=value")
         if key not in SETTABLE and not _INDEXED.match(key):

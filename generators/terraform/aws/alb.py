@@ -1,8 +1,13 @@
-"""alb.tf: the public Application Load Balancer in front of containers or VMs (HTTPS; HTTP redirects)."""
+"""alb.tf: the public Application Load Balancer in front of containers or VMs.
+
+HTTPS with the environment's ACM certificate (`inputs.certificate_arn`, required from staging up); HTTP only
+redirects. A dev environment without a certificate serves plain HTTP on port 80 (a risk line in the report) until
+`/dev-agent set certificate_arn=...`.
+"""
 
 from __future__ import annotations
 
-from bot.spec import ComputeKind, Tier
+from bot.spec import ComputeKind, EnvironmentSpec, Tier
 from generators.hcl import Block, Call, Ref, block
 from generators.terraform import Context
 from generators.terraform.aws.shared import NAME, PUBLIC_SUBNETS, VPC_CIDR, VPC_ID, log_group
@@ -14,17 +19,27 @@ WAF_RULES = {"AWSManagedRulesCommonRuleSet": "none", "AWSManagedRulesKnownBadInp
              "AWSManagedRulesAnonymousIpList": "count"}
 
 
+def serves_https(spec: EnvironmentSpec) -> bool:
+    """HTTPS unless a dev environment has no certificate (staging and prod must supply one)."""
+    return spec.tier != Tier.dev or bool(spec.inputs and spec.inputs.certificate_arn)
+
+
+def forwarding_listener(spec: EnvironmentSpec) -> str:
+    """The listener that forwards to the app (the service waits for it)."""
+    return "aws_lb_listener.https" if serves_https(spec) else "aws_lb_listener.http"
+
+
 def _security_group(ctx: Context) -> Block:
     port = ctx.spec.app.port
+    https = serves_https(ctx.spec)
+    ingress = [block("ingress", description="HTTPS from the internet", from_port=443, to_port=443, protocol="tcp",
+                     cidr_blocks=["0.0.0.0/0"])] if https else []
+    ingress.append(block("ingress", description="HTTP from the internet" + (" (redirected to HTTPS)" if https else ""),
+                         from_port=80, to_port=80, protocol="tcp", cidr_blocks=["0.0.0.0/0"]))
     return block(
         "resource", "aws_security_group", "alb",
         name_prefix=Call("format", "%s-alb-", NAME), description="Public load balancer", vpc_id=VPC_ID,
-        ingress=[
-            block("ingress", description="HTTPS from the internet", from_port=443, to_port=443, protocol="tcp",
-                  cidr_blocks=["0.0.0.0/0"]),
-            block("ingress", description="HTTP from the internet (redirected to HTTPS)", from_port=80, to_port=80,
-                  protocol="tcp", cidr_blocks=["0.0.0.0/0"]),
-        ],
+        ingress=ingress,
         egress=[block("egress", description="App port inside the VPC", from_port=port, to_port=port,
                       protocol="tcp", cidr_blocks=[VPC_CIDR])],
         lifecycle=block("lifecycle", create_before_destroy=True),
@@ -75,17 +90,30 @@ def build(ctx: Context) -> list[Block]:
               port=spec.app.port, protocol="HTTP", target_type=target_type, vpc_id=VPC_ID,
               deregistration_delay=30,
               health_check=block("health_check", path=spec.app.health_path, matcher="200-399")),
+        *_listeners(ctx),
+        *_waf(ctx),
+    ]
+
+
+def _listeners(ctx: Context) -> list[Block]:
+    forward = block("default_action", type="forward", target_group_arn=Ref("aws_lb_target_group.app.arn"))
+    if not serves_https(ctx.spec):
+        return [
+            block("resource", "aws_lb_listener", "http", load_balancer_arn=Ref("aws_lb.main.arn"), port=80,
+                  protocol="HTTP", default_action=forward),
+            block("output", "app_url", value=Call("format", "http://%s", Ref("aws_lb.main.dns_name")),
+                  description="Public HTTP endpoint of the app (no certificate yet: plain HTTP)."),
+        ]
+    return [
         block("resource", "aws_lb_listener", "http", load_balancer_arn=Ref("aws_lb.main.arn"), port=80,
               protocol="HTTP",
               default_action=block("default_action", type="redirect", redirect=block(
                   "redirect", port="443", protocol="HTTPS", status_code="HTTP_301"))),
         block("resource", "aws_lb_listener", "https", load_balancer_arn=Ref("aws_lb.main.arn"), port=443,
               protocol="HTTPS", ssl_policy=TLS_POLICY, certificate_arn=Ref("var.certificate_arn"),
-              default_action=block("default_action", type="forward",
-                                   target_group_arn=Ref("aws_lb_target_group.app.arn"))),
-        *_waf(ctx),
+              default_action=forward),
         block("variable", "certificate_arn", type=Ref("string"),
-              description="ACM certificate ARN for the HTTPS listener of the load balancer."),
+              description="ACM certificate ARN for the HTTPS listener (dev-agent.auto.tfvars.json)."),
         block("output", "app_url", value=Call("format", "https://%s", Ref("aws_lb.main.dns_name")),
               description="Public HTTPS endpoint of the app."),
     ]

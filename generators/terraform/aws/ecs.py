@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from generators.hcl import Block, Call, Ref, block
 from generators.terraform import Context
+from generators.terraform.aws.alb import forwarding_listener
 from generators.terraform.aws.shared import APP_SG, NAME, PRIVATE_SUBNETS, REGION, log_group, role
 
 CONTAINER = "app"
@@ -40,7 +41,6 @@ def _container(ctx: Context) -> Call:
 def build(ctx: Context) -> list[Block]:
     compute = ctx.spec.compute
     cpu, memory = fargate_size(ctx.plan.sizing.container_cpu, ctx.plan.sizing.container_memory_gb)
-    image_default = {"default": ctx.spec.app.image} if ctx.spec.app.image else {}
     return [
         log_group("app", Call("format", "/dev-agent/%s/app", NAME), ctx.plan),
         block("resource", "aws_ecs_cluster", "main", name=NAME,
@@ -58,7 +58,7 @@ def build(ctx: Context) -> list[Block]:
                                           security_groups=[APP_SG], assign_public_ip=False),
               load_balancer=block("load_balancer", target_group_arn=Ref("aws_lb_target_group.app.arn"),
                                   container_name=CONTAINER, container_port=ctx.spec.app.port),
-              depends_on=[Ref("aws_lb_listener.https")],
+              depends_on=[Ref(forwarding_listener(ctx.spec))],
               lifecycle=block("lifecycle", ignore_changes=[Ref("desired_count")])),
         block("resource", "aws_appautoscaling_target", "app", service_namespace="ecs",
               scalable_dimension="ecs:service:DesiredCount",
@@ -73,7 +73,6 @@ def build(ctx: Context) -> list[Block]:
                   "target_tracking_scaling_policy_configuration", target_value=60,
                   predefined_metric_specification=block("predefined_metric_specification",
                                                         predefined_metric_type="ECSServiceAverageCPUUtilization"))),
-        block("variable", "image", type=Ref("string"), description="Container image of the app (pinned tag or digest).",
-              **image_default),
+        block("variable", "image", type=Ref("string"), description="Container image of the app (pinned tag or digest)."),
         block("output", "ecs_cluster", value=Ref("aws_ecs_cluster.main.name"), description="ECS cluster name."),
     ]

@@ -34,7 +34,6 @@ def _api(ctx: Context) -> list[Block]:
 
 
 def build(ctx: Context) -> list[Block]:
-    image_default = {"default": ctx.spec.app.image} if ctx.spec.app.image else {}
     return [
         log_group("lambda", Call("format", "/aws/lambda/%s", NAME), ctx.plan),
         *role("lambda", "lambda.amazonaws.com",
@@ -54,7 +53,7 @@ def build(ctx: Context) -> list[Block]:
               depends_on=[Ref("aws_cloudwatch_log_group.lambda"), Ref("aws_iam_role_policy_attachment.lambda_0")]),
         *_api(ctx),
         block("variable", "image", type=Ref("string"),
-              description="Container image of the app in ECR (pinned tag or digest).", **image_default),
+              description="Container image of the app in ECR (pinned tag or digest)."),
         block("output", "app_url", value=Ref("aws_apigatewayv2_stage.default.invoke_url"),
               description="HTTPS endpoint of the HTTP API."),
     ]
