@@ -9,12 +9,16 @@ Every other request goes on to the app.
 from __future__ import annotations
 
 import json
+import logging
+import uuid
 from typing import Any
 
 from bot.metrics import WEBHOOKS
 from bot.queue import JobQueue
 from bot.routing import Router, sent_by_bot
-from bot.webhooks import MAX_BODY_BYTES, Delivery, WebhookError, parse_delivery
+from bot.webhooks import DELIVERY_ID, MAX_BODY_BYTES, Delivery, WebhookError, parse_delivery
+
+log = logging.getLogger(__name__)
 
 PATH = "/webhooks"
 _TOO_LARGE = f"payload over {MAX_BODY_BYTES} bytes"
@@ -38,7 +42,14 @@ class WebhookIntake:
         if scope["method"] != "POST":
             await _respond(send, 405, {"detail": "Method Not Allowed"}, ((b"allow", b"POST"),))
             return
-        status, event, outcome, content = await self._answer(scope, receive)
+        try:
+            status, event, outcome, content = await self._answer(scope, receive)
+        except Exception:  # a bug or an outage nobody foresaw: a JSON 500 naming the delivery, never a bare 500
+            cid = _correlation_id(scope)
+            log.exception("webhook intake failed (correlation id %s)", cid)
+            status, event, outcome = 500, "unverified", "error"
+            content = {"error": "internal error; GitHub lists the delivery as failed and it can be redelivered",
+                       "correlation_id": cid}
         self._count(event, outcome)
         await _respond(send, status, content)
 
@@ -78,6 +89,14 @@ class WebhookIntake:
         if counter is None:
             counter = self._counters[(event, outcome)] = WEBHOOKS.labels(event=event, outcome=outcome)
         counter.inc()
+
+
+def _correlation_id(scope: dict[str, Any]) -> str:
+    """The delivery's id when the request carries a well-formed one, else a fresh id (both appear in the log)."""
+    for name, value in scope.get("headers") or []:
+        if name == b"x-github-delivery" and DELIVERY_ID.match(value.decode("latin-1")):
+            return value.decode("latin-1")
+    return uuid.uuid4().hex
 
 
 async def _respond(send: Any, status: int, content: dict[str, Any], headers: tuple[tuple[bytes, bytes], ...] = ()) -> None:

@@ -42,6 +42,9 @@ class PipelineResult(BaseModel):
     checks: list[CheckResult] = Field(default_factory=list)
     cost: dict[str, Any] | None = None  # Infracost JSON (version 0.2)
     verdicts: list[Verdict] = Field(default_factory=list)
+    requirements: list[Any] = Field(default_factory=list)  # bot.understanding.ledger.Requirement, located in `files`
+    controls: list[Any] = Field(default_factory=list)  # policies.profiles.ControlResult per compliance control
+    accepted: dict[str, Any] = Field(default_factory=dict)  # override rule -> Override (accepted requirements)
     report: str = ""
 
     @property
@@ -66,6 +69,17 @@ def prepare_plan(spec: EnvironmentSpec, policy: Any) -> Plan:
     return fit_budget(plan_environment(spec), policy=policy)
 
 
+def _requirements(result: PipelineResult, requirements: list[Any], requester: Requester) -> None:
+    """The request's ledger pointed at the generated files, and the compliance controls judged on them."""
+    from bot.understanding.ledger import accept, locate
+    from policies.profiles import evaluate as evaluate_controls
+
+    result.accepted = {o.rule: o for o in requester.overrides if str(o.rule).startswith("requirement:")}
+    result.requirements = accept(locate(requirements, result.files), result.accepted)
+    failed = {str(f.get("check_id")) for c in result.checks if c.name.startswith("checkov") for f in c.findings}
+    result.controls = evaluate_controls(result.plan.spec, result.files, failed)
+
+
 def run_pipeline(
     plan: Plan,
     settings: Settings,
@@ -73,6 +87,7 @@ def run_pipeline(
     run_checks: bool = False,
     policy: Any = None,
     requester: Requester | None = None,
+    requirements: list[Any] | None = None,
 ) -> PipelineResult:
     """Generate, check (when asked: it is slow), cost, evaluate policy, and write the review report.
 
@@ -109,6 +124,7 @@ def run_pipeline(
             result.checks.append(CheckResult(name="cost estimate", passed=False, details=str(exc)))
     result.verdicts = evaluate(policy, plan, files, result.cost, requester=requester.login,
                                requester_teams=requester.teams, overrides=requester.overrides, parsed=parsed)
+    _requirements(result, requirements or [], requester)
     result.report = render_report(result, result.verdicts, limit=None)[0]
     result.files[f"{environment_dir(plan)}/REPORT.md"] = result.report
     return result

@@ -108,6 +108,10 @@ def plan_environment(spec: EnvironmentSpec, today: dt.date | None = None) -> Pla
     if sizing.cache_nodes > 1 and sizing.cache_node_type in HA_CACHE_TYPE:
         sizing.cache_node_type = HA_CACHE_TYPE[sizing.cache_node_type]
         plan.choose("cache_node_type", sizing.cache_node_type, "high availability needs a replicated cache tier")
+    if spec.compliance:
+        from policies.profiles import apply
+
+        apply(plan)  # the frameworks' log and backup retention lengths
     plan.expires_on = effective_expiry(spec, today or dt.date.today())
     return plan
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -23,6 +23,7 @@ from bot.issue_form import FormError, parse_issue_body
 from bot.locks import LockBusy, LockInfo
 from bot.metrics import count_pull, timed
 from bot.spec import EnvironmentSpec, SpecError, spec_from_data
+from bot.understanding.crosscheck import FLAG
 from generators.workflows.destroy import DESTROY_LABEL
 from policies.schema import Override, load_policy
 
@@ -79,12 +80,15 @@ class Target:
 
 @dataclass
 class Derived:
-    """A spec, or the questions to ask instead."""
+    """A spec, or the questions to ask instead; `refused` and `notes` (assumptions, defaults, flags) reach the
+    reviewer in the PR report."""
 
     spec: EnvironmentSpec | None
     data: dict[str, Any]
     questions: list[str]
     notes: list[str]
+    refused: list[str] = field(default_factory=list)
+    requirements: list[Any] = field(default_factory=list)  # bot.understanding.ledger.Requirement
 
 
 def request_link(issue: int) -> str:
@@ -108,48 +112,98 @@ def derive_spec(issue: dict[str, Any], state: RequestState, settings: Any,
     """Issue text + form fields + amendments + `set` assignments -> a validated spec or questions."""
     questions: list[str] = []
     notes: list[str] = []
+    refused: list[str] = []
+    requirements: list[Any] = []
     try:
         request = parse_issue_body(issue.get("body") or "")
     except FormError as exc:
         return Derived(None, {}, [str(exc)], notes)
+    text = " ".join([request.text, *state.amendments]).strip()
     if request.spec_data is not None:
         data = dict(request.spec_data)
         if state.amendments:
             notes.append("this request is a YAML spec: plain-language amendments are not applied; use /dev-agent set")
     else:
-        data, questions, notes = _understand(" ".join([request.text, *state.amendments]).strip(), settings)
+        data, questions, notes, refused, requirements = _understand(request.text.strip(), state.amendments, settings)
     data.update(request.fields)
     if state.environment:
         data["name"] = state.environment
-    data = apply_assignments(data, {**state.assignments, **(assignments or {})})
-    if questions and not all(k in data for k in ("name", "cloud", "region")):
-        return Derived(None, data, questions, notes)
+    every = {**state.assignments, **(assignments or {})}
+    data = apply_assignments(data, every)
+    lookalike = _lookalike_questions(text, request.fields, request.spec_data, every)
+    if lookalike:  # never silently read a look-alike identifier as another one
+        return Derived(None, data, lookalike + questions, notes, refused, requirements)
+    if questions and not every:  # the questions `dev-agent parse` asks; defaults never answer them
+        return Derived(None, data, questions, notes, refused, requirements)
+    notes += [f"not asked, because `/dev-agent set` gave fields: {q}" for q in questions]
     try:
         spec = spec_from_data(data, "request")
     except SpecError as exc:
-        return Derived(None, data, questions or exc.errors, notes)
+        return Derived(None, data, questions or exc.errors, notes, refused, requirements)
     from bot.cost.coverage import spec_refusal
 
     refusal = spec_refusal(spec)
-    return Derived(None, data, [refusal], notes) if refusal else Derived(spec, data, [], notes)
+    if refusal:
+        return Derived(None, data, [refusal], notes, refused, requirements)
+    if request.spec_data is None:
+        notes += _unwritten(spec, text, {*request.fields, *every}, notes)
+    return Derived(spec, data, [], notes, refused, requirements)
 
 
-def _understand(text: str, settings: Any) -> tuple[dict[str, Any], list[str], list[str]]:
+def _unwritten(spec: EnvironmentSpec, text: str, explicit: set[str], known: list[str]) -> list[str]:
+    """Key values the request text does not spell out (defaults and derivations), for the reviewer to check;
+    values an engine note already explains (`known`) are not repeated."""
+    said = text.lower()
+    values = {"name": spec.name, "cloud": spec.cloud.value, "region": spec.region, "tier": spec.tier.value}
+    notes = [f"{key} is {value}: not written in the request (a default or derived value)"
+             for key, value in values.items()
+             if key not in explicit and value.lower() not in said and not any(value in note for note in known)]
+    notes += [f"databases.{i}.version is {db.version}: no version in the request (the default)"
+              for i, db in enumerate(spec.databases) if db.version and db.version not in said
+              and f"databases.{i}.version" not in explicit]
+    if spec.ttl_days is None and spec.expires_on is None and not explicit & {"ttl_days", "expires_on"}:
+        notes.append("no lifetime in the request: the environment does not expire")
+    return notes
+
+
+def _lookalike_questions(text: str, *values: Any) -> list[str]:
+    """A question for every word (request text, form fields, spec, `set` values) written with look-alike letters."""
+    from bot.usertext import lookalikes
+
+    words = [text] + [str(v) for group in values if isinstance(group, dict) for v in _leaves(group)]
+    found = {x.written: x for chunk in words for x in lookalikes(chunk)}
+    return [x.question() for x in found.values()]
+
+
+def _leaves(value: Any) -> list[Any]:
+    if isinstance(value, dict):
+        return [leaf for v in value.values() for leaf in _leaves(v)]
+    if isinstance(value, list):
+        return [leaf for v in value for leaf in _leaves(v)]
+    return [value]
+
+
+def _understand(text: str, answers: list[str], settings: Any
+                ) -> tuple[dict[str, Any], list[str], list[str], list[str], list[Any]]:
+    """(spec data, questions, notes, refusals, requirements ledger) from the request text read with its later
+    answers (the newest wins)."""
     if not text:
-        return {}, [], []
+        text, answers = " ".join(answers).strip(), []
+    if not text:
+        return {}, [], [], [], []
     from bot.understanding import RequestError
 
     try:
         from bot.understanding import understand  # seam: provided by the understanding package
     except ImportError:
-        return {}, [], ["no understanding engine is installed: fill in the issue form fields or a ```yaml spec"]
+        return {}, [], ["no understanding engine is installed: fill in the issue form fields or a ```yaml spec"], [], []
     try:
-        result = understand(text, settings)
+        result = understand(text, settings, answers)
     except RequestError as exc:
-        return {}, [f"the request text cannot be read: {exc}"], []
+        return {}, [f"the request text cannot be read: {exc}"], [], [], []
     data = result.spec.model_dump(mode="json", exclude_none=True) if result.spec else dict(result.partial)
-    notes = [*result.notes, *(f"refused: {r}" for r in result.refused)]
-    return data, list(result.questions), notes
+    notes = list(result.notes) + ([f"the model was not used: {result.fallback_reason}"] if result.fallback_reason else [])
+    return data, list(result.questions), notes, list(result.refused), list(result.requirements)
 
 
 def post_status(target: Target, state: RequestState, text: str) -> None:
@@ -160,8 +214,10 @@ def post_status(target: Target, state: RequestState, text: str) -> None:
 def clarify(target: Target, state: RequestState, derived: Derived) -> None:
     lines = ["**dev-agent needs a few answers before it can propose this environment.**", ""]
     lines += [f"- {echo(q, 300)}" for q in derived.questions]
+    lines += [f"- refused: {echo(r, 300)}" for r in derived.refused]
     lines += [f"- note: {echo(n, 300)}" for n in derived.notes]
-    lines += ["", "Edit the issue, or answer with `/dev-agent set key=value` (see `/dev-agent help`)."]
+    lines += ["", "Answer in a comment here in plain words (the requester needs no prefix; others use `/dev-agent amend ...`), "
+              "edit the issue, or set fields with `/dev-agent set key=value` (see `/dev-agent help`)."]
     post_status(target, state, "\n".join(lines))
     target.writer.set_labels(target.issue["number"], ["needs-info"])
 
@@ -188,7 +244,7 @@ def propose(ctx: Any, target: Target, state: RequestState, derived: Derived, tit
         plan = plan_environment(spec)
         policy = load_policy(ctx.settings.policy_file)
         result = ctx.pipeline(plan, ctx.settings, run_checks=ctx.settings.run_checks, policy=policy,
-                              requester=requester(policy, target, state))
+                              requester=requester(policy, target, state), requirements=derived.requirements)
         from generators import environment_dir
 
         with timed("github"):
@@ -207,7 +263,7 @@ def propose(ctx: Any, target: Target, state: RequestState, derived: Derived, tit
             )
             appliers = appliers_note(policy)
             target.writer.upsert_comment(pull.number, REPORT_MARKER,
-                                         _report(result, lock, state, failures, ctx.settings, appliers))
+                                         _report(result, lock, state, failures, ctx.settings, appliers, derived))
             target.writer.upsert_check_run(
                 head_sha=commit.sha, name=CHECK_NAME, conclusion="failure" if failures else "success",
                 title=f"{len(failures)} blocking finding(s)" if failures else "policy and checks passed",
@@ -311,8 +367,20 @@ def _pull_body(spec: EnvironmentSpec, state: RequestState, result: Any) -> str:
             f"<!-- dev-agent:request #{state.issue} -->")
 
 
-def _report(result: Any, lock: LockInfo, state: RequestState, failures: list[str], settings: Any, appliers: str) -> str:
+def understanding_section(derived: Derived) -> str:
+    """The report section naming every refusal, assumption and default made while reading the request."""
+    lines = [f"- **Refused:** {echo(r, 400)}" for r in derived.refused]
+    lines += [f"- **Flagged:** {echo(n.removeprefix(FLAG), 400)}" for n in derived.notes if n.startswith(FLAG)]
+    lines += [f"- **Assumed:** {echo(n, 400)}" for n in derived.notes if not n.startswith(FLAG)]
+    return "### Refused, assumed and defaulted\n\n" + ("\n".join(lines) if lines else
+                                                        "None.")
+
+
+def _report(result: Any, lock: LockInfo, state: RequestState, failures: list[str], settings: Any, appliers: str,
+            derived: Derived | None = None) -> str:
     body = result.report or "\n".join(["## dev-agent plan", "", "Files:", *(f"- `{p}`" for p in sorted(result.files))])
+    if derived is not None:
+        body += "\n\n" + understanding_section(derived)
     extra = ["", "---", f"**Lock:** `{echo(lock.environment)}` held by {echo(lock.describe())}.", f"**Apply:** {appliers}"]
     extra += [f"**Override:** {echo(rule)} by {echo('@' + o.by)} on {o.at:%Y-%m-%d} — {echo(o.reason, 300)}"
               for rule, o in sorted(state.overrides.items())]

@@ -16,6 +16,7 @@ from bot.cost.coverage import unpriced
 from bot.markdown import code_block, code_span, escape_cell, escape_text, table
 from bot.pipeline import CheckResult, PipelineResult, Verdict
 from bot.planning import Plan
+from bot.requirements_report import compliance_section, open_items, requirements_section
 from bot.spec import Tier
 from generators.terraform.tfvars import SAMPLE_IMAGE
 from policies.terraform import resource_lines
@@ -115,8 +116,12 @@ def _summary(result: PipelineResult, verdicts: list[Verdict]) -> list[Block]:
     warned = [v for v in verdicts if v.outcome == "warn"]
     checkov = _checkov(result.checks)
     checkov_failed = checkov.findings if checkov else []
+    unaccepted = open_items(result.requirements, result.controls, result.accepted)
     if failed:
         status = f"❌ **Blocked**: {len(failed)} policy rule(s) failed"
+    elif unaccepted:
+        status = (f"⚠️ **Needs attention**: {_plural(len(unaccepted), 'requirement')} not supported and not accepted "
+                  "(see Requirements and Risks)")
     elif checkov_failed or warned or any(not c.passed and not c.skipped_reason for c in result.checks):
         status = "⚠️ **Needs attention** before it is applied"
     else:
@@ -305,7 +310,8 @@ def _choices(plan: Plan) -> list[Block]:
 def risks(result: PipelineResult) -> list[str]:
     """Risks a reviewer should accept knowingly, derived from the plan, spec, Terraform and estimate."""
     plan, spec = result.plan, result.plan.spec
-    found = []
+    found = [f"Not met: {escape_text(item)}. A reviewer who accepts it: {code_span(f'/dev-agent override {key} <reason>')}."
+             for item, key in open_items(result.requirements, result.controls, result.accepted)]
     if spec.databases and not plan.sizing.db_multi_az:
         found.append("Single-AZ database: an outage of its zone takes it down.")
     text = "\n".join(t for p, t in result.files.items() if p.endswith(".tf"))
@@ -371,6 +377,10 @@ def next_steps(result: PipelineResult, verdicts: list[Verdict]) -> list[str]:
              and c.name != "inputs"]
     if other:
         steps.append("Fix the failing checks: " + ", ".join(escape_text(c.name) for c in other) + ".")
+    unaccepted = open_items(result.requirements, result.controls, result.accepted)
+    if unaccepted:
+        steps.append(f"Settle the {_plural(len(unaccepted), 'unsupported requirement')}: change the request, or accept each "
+                     "knowingly with `/dev-agent override requirement:<key> <reason>`.")
     if not steps:
         steps.append("Review the files, the cost and the risks, then approve the pull request; merging applies it.")
     if result.plan.expires_on:
@@ -385,8 +395,18 @@ def _next_steps(result: PipelineResult, verdicts: list[Verdict]) -> list[Block]:
 # --- assembly ------------------------------------------------------------------------------------
 
 
+def _requirements(result: PipelineResult) -> list[Block]:
+    return [Block(requirements_section(result.requirements))]
+
+
+def _compliance(result: PipelineResult) -> list[Block]:
+    section = compliance_section(result.controls, result.accepted)
+    return [Block(section)] if section else []
+
+
 def _sections(result: PipelineResult, verdicts: list[Verdict]) -> list[Block]:
     return [
+        *_requirements(result),
         *_summary(result, verdicts),
         *_before_merge(result),
         *_spec_section(result.plan),
@@ -394,6 +414,7 @@ def _sections(result: PipelineResult, verdicts: list[Verdict]) -> list[Block]:
         *_cost(result),
         *_findings(result),
         *_verdicts(verdicts),
+        *_compliance(result),
         *_choices(result.plan),
         *_risks(result),
         *_next_steps(result, verdicts),

@@ -113,6 +113,16 @@ class Monitoring(str, Enum):
     cloudwatch = "cloudwatch"
 
 
+class Compliance(str, Enum):
+    """Frameworks with a profile under policies/compliance/ (dev-agent helps meet them; it never certifies)."""
+
+    soc2 = "soc2"
+    hipaa = "hipaa"
+    pci_dss = "pci-dss"
+    gdpr = "gdpr"
+    iso27001 = "iso27001"
+
+
 # Which managed offers exist on which cloud. Anything absent is refused with a reason.
 OFFERED: dict[tuple[str, str], frozenset[Cloud]] = {
     ("database", "mongodb"): frozenset({Cloud.aws, Cloud.azure}),
@@ -257,6 +267,7 @@ class EnvironmentSpec(StrictModel):
     search: Search | None = None
     buckets: list[Bucket] = Field(default_factory=list, max_length=10)
     monitoring: list[Monitoring] = Field(default_factory=list)
+    compliance: list[Compliance] = Field(default_factory=list, description="frameworks whose profile the environment follows")
     budget_monthly_usd: float | None = Field(default=None, gt=0, le=1_000_000)
     ttl_days: int | None = Field(default=None, ge=1, le=365)
     expires_on: dt.date | None = None
@@ -279,6 +290,8 @@ class EnvironmentSpec(StrictModel):
                 raise ValueError(f"{path}: {kind} {engine} has no managed offer on {self.cloud.value} (available on: {where})")
         if len(set(self.monitoring)) != len(self.monitoring):
             raise ValueError("monitoring: lists a tool twice")
+        if len(set(self.compliance)) != len(self.compliance):
+            raise ValueError("compliance: lists a framework twice")
         if len({b.name for b in self.buckets}) != len(self.buckets):
             raise ValueError("buckets: two buckets share a name")
         for field, cloud in INPUT_CLOUD.items():

@@ -8,6 +8,7 @@ in-process worker (one process runs everything; the demo uses this).
 from __future__ import annotations
 
 import logging
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,6 +70,22 @@ def create_app(secret: bytes, queue: JobQueue, bot_login: str = "", ops: Operati
             headers["Allow"] = ", ".join(sorted({m for route in app.routes if route.matches(request.scope)[0] != Match.NONE
                                                  for m in getattr(route, "methods", None) or ()}))
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=headers)
+
+    @app.exception_handler(RedisError)
+    async def storage_unavailable(request: Request, exc: RedisError) -> JSONResponse:
+        cid = uuid.uuid4().hex
+        log.warning("Redis unavailable answering %s %s (correlation id %s): %s", request.method, request.url.path, cid,
+                    exc.__class__.__name__)
+        return JSONResponse({"error": "storage unavailable; try again shortly", "correlation_id": cid},
+                            status_code=503, headers={"Retry-After": "5", "X-Correlation-Id": cid})
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        cid = uuid.uuid4().hex
+        log.error("unexpected error answering %s %s (correlation id %s)", request.method, request.url.path, cid,
+                  exc_info=exc)
+        return JSONResponse({"error": "internal error", "correlation_id": cid}, status_code=500,
+                            headers={"X-Correlation-Id": cid})
 
     if ops is not None:
         app.include_router(build_api_router(ops.keys, ops.registry, ops.open_request, queue.submit))

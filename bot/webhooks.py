@@ -16,8 +16,9 @@ from typing import Any
 
 MAX_BODY_BYTES = 25 * 1024 * 1024  # GitHub caps payloads at 25 MB
 DEDUPE_TTL_SECONDS = 24 * 3600
+MAX_JSON_DEPTH = 64  # real deliveries nest under 15 levels; rq pickles payloads, which recursion limits
 _EVENT_NAME = re.compile(r"^[a-z_]{1,64}$")
-_DELIVERY_ID = re.compile(r"^[A-Za-z0-9-]{1,100}$")
+DELIVERY_ID = re.compile(r"^[A-Za-z0-9-]{1,100}$")
 
 
 class WebhookError(Exception):
@@ -66,18 +67,33 @@ def parse_delivery(headers: dict[str, str], body: bytes, secret: bytes) -> Deliv
     if not _EVENT_NAME.match(event):
         raise WebhookError(400, "missing or malformed X-GitHub-Event header")
     delivery_id = headers.get("x-github-delivery", "")
-    if not _DELIVERY_ID.match(delivery_id):
+    if not DELIVERY_ID.match(delivery_id):
         raise WebhookError(400, "missing or malformed X-GitHub-Delivery header")
     content_type = headers.get("content-type", "application/json").split(";")[0].strip().lower()
     if content_type != "application/json":
         raise WebhookError(415, "content type must be application/json (set it in the App's webhook settings)")
     try:
         payload = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+    except (ValueError, RecursionError):  # JSONDecodeError, bad UTF-8, an integer past Python's 4,300 digits
         raise WebhookError(400, "body is not valid JSON") from None
     if not isinstance(payload, dict):
         raise WebhookError(400, "body must be a JSON object")
+    if json_depth(payload) > MAX_JSON_DEPTH:
+        raise WebhookError(400, f"body nests deeper than {MAX_JSON_DEPTH} levels (GitHub's payloads nest far less)")
     return Delivery(id=delivery_id, event=event, payload=payload)
+
+
+def json_depth(value: Any) -> int:
+    """How deeply a parsed JSON value nests (a scalar is 0), without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else None
+        if children is None:
+            continue
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return deepest
 
 
 class MemoryDeduper:

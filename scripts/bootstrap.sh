@@ -43,4 +43,5 @@ apt_install() {
 if [ "$mode" = test ]; then
   command -v redis-server >/dev/null || { log "installing redis-server"; apt_install redis-server; }
   command -v chromium >/dev/null || { log "installing chromium (dashboard browser test)"; apt_install chromium; }
+  command -v faketime >/dev/null || { log "installing faketime (scheduled workflow runs days later)"; apt_install faketime; }
 fi

@@ -4,6 +4,7 @@ that refuse what they cannot honour, and failures reported per job with their me
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -103,6 +104,19 @@ jobs:
       - run: echo "::error::the input image is missing" && exit 3
 """
 
+CLOCK = """\
+name: clock
+on:
+  schedule:
+    - cron: "41 5 * * *"
+permissions: {}
+jobs:
+  today:
+    runs-on: ubuntu-24.04
+    steps:
+      - run: python3 -c "import datetime; print('today is', datetime.date.today())"
+"""
+
 UNKNOWN_ACTION = """\
 name: unknown
 on: push
@@ -136,6 +150,7 @@ def world(tmp_path_factory: pytest.TempPathFactory):
         gh.create_repo("alice", "notes", files={".github/workflows/harness.yml": WORKFLOW,
                                                 ".github/workflows/failing.yml": FAILING,
                                                 ".github/workflows/unknown.yml": UNKNOWN_ACTION,
+                                                ".github/workflows/clock.yml": CLOCK,
                                                 "README.md": "notes\n"})
         gh.open_issue("alice", "notes", "Notes", user="alice")
         with ActionsRunner(gh, "alice/notes", workdir, moto_url=moto.url) as runner:
@@ -143,9 +158,10 @@ def world(tmp_path_factory: pytest.TempPathFactory):
             push = runner.push(sha)
             run = runner.run("harness.yml", "push", push)
             failing = runner.run("failing.yml", "push", push)
+            later = runner.run("clock.yml", "schedule", runner.schedule("41 5 * * *"), days_later=9)
             comments = gh.request("GET", "/repos/alice/notes/issues/1/comments", gh.token_for("alice"))
             yield {"gh": gh, "runner": runner, "push": push, "sha": sha, "run": run, "failing": failing,
-                   "comments": comments}
+                   "later": later, "comments": comments}
 
 
 def test_the_workflow_runs_its_jobs_from_the_push_webhook(world):
@@ -194,6 +210,12 @@ def test_push_payload_has_githubs_shape(world):
         validator = jsonschema.Draft7Validator({"$ref": f"common/{schema}.schema.json"}, registry=registry)
         assert [e.message for e in validator.iter_errors(value)] == [], schema
     assert sorted(push["head_commit"]["added"]) == ["notes/one", "notes/two"]
+
+
+def test_a_scheduled_run_can_happen_days_later(world):
+    later = world["later"]
+    assert later.conclusion == "success" and later.job("today").result == "success", later.log[-3000:]
+    assert f"[today] today is {dt.date.today() + dt.timedelta(days=9)}" in later.log
 
 
 def test_act_version_is_the_pinned_release():

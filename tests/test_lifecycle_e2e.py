@@ -52,6 +52,8 @@ def test_apply_drift_expire_destroy(tmp_path):
             assert found["vpcs"][0] in body and "applied" in body
         assert repo.writer().ref_sha(f"dev-agent/applied/{ENV}") is not None
         assert not (repo.checkout / env_path / "terraform" / "moto_override.tf").exists()
+        left = {p.name for p in (repo.checkout / env_path / "terraform").iterdir()}
+        assert not left & {".terraform", ".terraform.lock.hcl", "dev-agent.tfplan"}, left
 
         again = repo.dev_agent("apply", env_path, "--override", str(override), state_dir=state_dir)
         assert again.returncode == 2, again.stderr  # nothing to do
@@ -70,7 +72,9 @@ def test_apply_drift_expire_destroy(tmp_path):
         drift_issue = repo.client().get_repo(repo.full_name).get_issue(report["issue"])
         assert drift_issue.title == f"Drift in {ENV}" and drift_issue.state == "open"
         assert DRIFT_MARKER.format(name=ENV) in drift_issue.body
-        assert "aws_security_group.app" in drift_issue.body and "aws_vpc.main" in drift_issue.body
+        security, rest = drift_issue.body.split("### Security-relevant changes")[1].split("Tags only:")
+        assert "`aws_security_group.app` (update): now allows tcp port 22 from 0.0.0.0/0" in security
+        assert rest.startswith(" 1 resource(s) had their tags or labels changed (`aws_vpc.main`)")
 
         reapplied = repo.dev_agent("apply", env_path, "--override", str(override), state_dir=state_dir)
         assert reapplied.returncode == 0, reapplied.stderr

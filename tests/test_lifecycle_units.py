@@ -30,6 +30,44 @@ def test_drift_lists_resources_and_changed_attributes() -> None:
     assert drift_from_plan({}) == []
 
 
+def _drift(address: str, before: dict, after: dict, actions: tuple[str, ...] = ("update",)) -> dict:
+    return {"address": address, "change": {"actions": list(actions), "before": before, "after": after}}
+
+
+def test_drift_issue_leads_with_security_and_collapses_tag_noise() -> None:
+    """35 buckets with a hand-edited tag, one SSH-from-anywhere rule added by hand, one resized instance."""
+    ssh = {"from_port": 22, "to_port": 22, "protocol": "tcp", "cidr_blocks": ["0.0.0.0/0"]}
+    https = {"from_port": 443, "to_port": 443, "protocol": "tcp", "cidr_blocks": ["10.0.0.0/16"]}
+    plan = {"resource_drift": [
+        *(_drift(f"aws_s3_bucket.b{i}", {"tags": {"team": "a"}, "tags_all": {"team": "a"}},
+                 {"tags": {"team": "b"}, "tags_all": {"team": "b"}}) for i in range(35)),
+        _drift("aws_db_instance.main", {"instance_class": "db.t4g.micro"}, {"instance_class": "db.t4g.large"}),
+        _drift("aws_security_group.app", {"ingress": [https]}, {"ingress": [https, ssh]}),
+        _drift("aws_s3_bucket_public_access_block.uploads", {"block_public_acls": True}, {"block_public_acls": False}),
+    ]}
+    drifted = drift_from_plan(plan)
+    assert [d.address for d in drifted[:2]] == ["aws_security_group.app", "aws_s3_bucket_public_access_block.uploads"]
+    assert drifted[0].findings == ["now allows tcp port 22 from 0.0.0.0/0"]
+    assert drifted[1].findings == ["block_public_acls: true → false"]
+    body = drift_issue_body("web-dev", drifted)
+    security, rest = body.split("### Security-relevant changes")[1].split("### Other changes")
+    assert "found 38 resource(s)" in body and "**2 of them security-relevant**" in body
+    assert "`aws_security_group.app` (update): now allows tcp port 22 from 0.0.0.0/0" in security
+    assert "`aws_db_instance.main`" in rest and "instance\\_class" in rest
+    assert "Tags only: 35 resource(s) had their tags or labels changed (`aws_s3_bucket.b0`" in rest
+    assert "and 30 more" in rest and "aws_s3_bucket.b7" not in body
+    assert body.index("Security-relevant") < body.index("Other changes") < body.index("Tags only")
+
+
+def test_a_narrowed_rule_is_not_reported_as_opened() -> None:
+    wide = {"from_port": 22, "to_port": 22, "protocol": "tcp", "cidr_blocks": ["0.0.0.0/0"]}
+    narrow = {"from_port": 22, "to_port": 22, "protocol": "tcp", "cidr_blocks": ["10.0.0.0/8"]}
+    [drifted] = drift_from_plan({"resource_drift": [_drift("aws_security_group.app", {"ingress": [wide]},
+                                                            {"ingress": [narrow]})]})
+    assert drifted.security and drifted.findings == []
+    assert "aws_security_group.app` (update): ingress" in drift_issue_body("x", [drifted])
+
+
 @pytest.mark.parametrize(("days", "action"), [(5, None), (2, "warn-2"), (1, "warn-1"), (0, "destroy"), (-3, "destroy")])
 def test_expiry_schedule(days: int, action: str | None) -> None:
     assert expiry_action(TODAY + dt.timedelta(days=days), TODAY) == action

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.lifecycle.workspace import EnvironmentInputError, open_environment, overrides_applied
+from bot.lifecycle.workspace import EnvironmentInputError, open_environment, working_copy
 from bot.settings import Settings
 from tests.support.lifecycle_stack import environment_files
 
@@ -65,7 +65,23 @@ def test_overrides_must_be_override_files_and_never_stay(tmp_path):
     override = tmp_path / "moto_override.tf"
     override.write_text("")
     workspace = open_environment(env, [override])
-    with pytest.raises(RuntimeError), overrides_applied(workspace, [override]):
-        assert (env / "terraform" / "moto_override.tf").exists()
+    with pytest.raises(RuntimeError), working_copy(workspace, [override]) as copy:
+        assert (copy.terraform_dir / "moto_override.tf").exists()
+        assert not (env / "terraform" / "moto_override.tf").exists()
         raise RuntimeError("terraform failed")
-    assert not (env / "terraform" / "moto_override.tf").exists()
+    assert not copy.terraform_dir.exists()
+
+
+def test_terraform_working_files_stay_out_of_the_checkout(tmp_path):
+    """init's `.terraform/`, the provider lock file and plan files live in the temporary copy; local state
+    (a `local` backend) is written back."""
+    env = write(tmp_path)
+    workspace = open_environment(env)
+    with working_copy(workspace, []) as copy:
+        assert copy.terraform_dir != env / "terraform" and copy.spec == workspace.spec
+        (copy.terraform_dir / ".terraform").mkdir()
+        (copy.terraform_dir / ".terraform.lock.hcl").write_text("")
+        (copy.terraform_dir / "dev-agent.tfplan").write_text("")
+        (copy.terraform_dir / "terraform.tfstate").write_text("{}")
+    assert sorted(p.name for p in (env / "terraform").iterdir()) == sorted(
+        [*(p.name for p in (env / "terraform").glob("*.tf")), "terraform.tfstate"])

@@ -245,3 +245,48 @@ def test_risks_follow_the_plan():
     risks = body.split("### Risks", 1)[1].split("###", 1)[0]
     assert "Single-AZ database" not in risks
     assert "no automated backups" in risks and "No expiry" in risks
+
+
+def _planned(text: str, overrides: list | None = None) -> str:
+    from bot.pipeline import Requester, run_pipeline
+    from bot.settings import Settings
+    from bot.understanding.deterministic import parse
+
+    understanding = parse(text)
+    assert understanding.spec is not None, understanding.questions
+    result = run_pipeline(plan_environment(understanding.spec), Settings(anthropic_api_key=None),
+                          requester=Requester(overrides=overrides or []), requirements=understanding.requirements)
+    return result.report
+
+
+def test_report_opens_with_requirements_and_is_not_ready_over_unsupported_asks():
+    report = _planned("FastAPI with postgres on AWS us-east-1, Datadog, and open port 22 to the internet")
+    assert report.index("### Requirements") < report.index("### Summary")
+    requirements = report[report.index("### Requirements"):report.index("### Summary")]
+    assert "✅ honoured | PostgreSQL database | `postgres` | `environments/fastapi-dev/terraform/rds.tf:" in requirements
+    assert "⚠️ unsupported | Datadog agent" in requirements and "⛔ refused" in requirements
+    assert "Ready for review" not in report and "not supported and not accepted" in report
+    risks = report[report.index("### Risks"):report.index("### Next steps")]
+    assert "Datadog" in risks and "None identified" not in risks
+    assert "/dev-agent override requirement:monitoring:datadog" in risks
+
+
+def test_an_accepted_requirement_no_longer_blocks_ready():
+    import datetime as dt
+
+    from policies.schema import Override
+
+    grant = Override(rule="requirement:monitoring:datadog", by="lead", teams=[], reason="agent runs as a DaemonSet",
+                     at=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))
+    report = _planned("FastAPI with postgres on AWS us-east-1, Datadog", [grant])
+    assert "not supported and not accepted" not in report
+    assert "(accepted)" in report and "agent runs as a DaemonSet" in report
+
+
+def test_compliance_section_lists_controls_with_evidence_or_gap_and_never_says_compliant():
+    report = _planned("HIPAA FastAPI with postgres and redis on AWS us-east-1")
+    section = report[report.index("### Compliance"):]
+    section = section[:section.index("\n### ", 1)]
+    assert "helps meet" in section and "compliant" not in report.lower().replace("compliance", "")
+    assert "✅ evidence | `hipaa` | Data in transit" in section and "elasticache.tf:" in section
+    assert "⚠️ gap | `hipaa` | API activity" in section and "CloudTrail" in section

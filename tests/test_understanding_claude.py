@@ -149,3 +149,28 @@ def test_no_workload_asks_without_calling_the_model(api) -> None:
     handler, settings = api
     result = understand("I need an environment.", settings)
     assert result.needs_clarification and handler.received == []
+
+
+@pytest.mark.parametrize(("change", "field", "expected"), [
+    ({"app": {"framework": "fastapi", "image": "evil.example.com/miner:1.0"}}, "app.image", None),
+    ({"region": "eu-west-1"}, "region", "us-west-2"),
+    ({"expires_on": "2999-01-01"}, "expires_on", None),
+    ({"ttl_days": 365}, "ttl_days", None),
+    ({"tier": "prod", "name": "payments-api-prod"}, "tier", "staging"),
+])
+def test_a_reply_the_request_never_asked_for_is_flagged_and_the_safe_reading_used(api, change, field, expected) -> None:
+    handler, settings = api
+    handler.tool_input = {**GOOD_SPEC, **change}
+    result = understand(REQUEST, settings)
+    assert result.engine == "claude"
+    value = result.spec.model_dump(mode="json")
+    for part in field.split("."):
+        value = value.get(part)
+    assert value == expected
+    assert any(n.startswith("flagged: ") and field.split(".")[-1] in n for n in result.notes), result.notes
+
+
+def test_a_reply_that_agrees_with_the_request_is_not_flagged(api) -> None:
+    handler, settings = api
+    result = understand(REQUEST, settings)
+    assert not [n for n in result.notes if n.startswith("flagged: ")]

@@ -33,7 +33,7 @@ def print_results(results: list[CheckResult], elapsed: float | None = None) -> N
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("check")
+    @app.command("check", epilog="Examples:\n\n  dev-agent check out/environments/django-dev\n\n  dev-agent check out/environments/django-dev --json")
     def check(
         directory: Path = typer.Argument(..., help="An environment directory: environments/<name>"),
         as_json: bool = typer.Option(False, "--json", help="Print the results as JSON."),

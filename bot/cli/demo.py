@@ -10,7 +10,7 @@ from bot.cli import EXIT_FAILED, EXIT_OK
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("demo")
+    @app.command("demo", epilog="Examples:\n\n  dev-agent demo\n\n  dev-agent demo --json --request \"functions with Postgres on AWS, $50/month\"")
     def demo(
         as_json: bool = typer.Option(False, "--json", help="Print a summary object instead of the progress."),
         request: str = typer.Option(None, "--request", help="The environment request to open as an issue."),

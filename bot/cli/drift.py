@@ -14,7 +14,7 @@ from bot.settings import get_settings
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("drift")
+    @app.command("drift", epilog="Examples:\n\n  dev-agent drift --json                               # every environments/* of the checkout")
     def drift(
         directories: list[Path] = typer.Argument(None, help="Environment directories (default: every environments/*)."),
         overrides: list[Path] = opts.OVERRIDES,
@@ -37,7 +37,8 @@ def register(app: typer.Typer) -> None:
             for r in results:
                 typer.echo(f"{r.name}: {r.status}" + (f" (issue #{r.issue})" if r.issue else ""))
                 for d in r.resources:
-                    typer.echo(f"  {d.address}: {', '.join(d.attributes)}")
+                    said = "; ".join(d.findings) or ", ".join(d.attributes)
+                    typer.echo(f"  {'SECURITY ' if d.security else ''}{d.address}: {said}")
                 if r.error:
                     typer.echo(f"  {r.error}", err=True)
         if any(r.status == "error" for r in results):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import json
 from pathlib import Path
 
@@ -25,8 +27,8 @@ def repository_clouds(out: Path) -> set[Cloud]:
     return clouds
 
 
-def _understand(text: str, settings: Settings, as_json: bool) -> EnvironmentSpec | None:
-    """The spec understood from `text`, or None after printing the questions it raised."""
+def _understand(text: str, settings: Settings, as_json: bool) -> tuple[EnvironmentSpec, list[Any]] | None:
+    """The spec understood from `text` with its requirements ledger, or None after printing the questions it raised."""
     from bot.understanding import RequestError
 
     try:
@@ -51,11 +53,11 @@ def _understand(text: str, settings: Settings, as_json: bool) -> EnvironmentSpec
         return None
     for refused in understanding.refused:
         typer.echo(f"refused: {refused}", err=True)
-    return understanding.spec
+    return understanding.spec, understanding.requirements
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("plan")
+    @app.command("plan", epilog="Examples:\n\n  dev-agent plan \"dev env for a django app with postgres on GCP, budget 200/month\" --out ./out\n\n  dev-agent plan --spec environment.yaml --out ./out --check")
     def plan(
         text: str | None = typer.Argument(None, help="The request in plain language."),
         spec_file: Path | None = typer.Option(None, "--spec", help="environment.yaml (or JSON) instead of text."),
@@ -90,6 +92,7 @@ def register(app: typer.Typer) -> None:
             for line in exc.errors:
                 typer.echo(f"error: {line}", err=True)
             raise typer.Exit(EXIT_INVALID) from None
+        requirements: list[Any] = []
         if spec_file is not None:
             try:
                 spec = load_spec(spec_file)
@@ -99,9 +102,10 @@ def register(app: typer.Typer) -> None:
                     typer.echo(f"  {line}", err=True)
                 raise typer.Exit(EXIT_INVALID) from None
         else:
-            spec = _understand(text or "", settings, as_json)
-            if spec is None:
+            understood = _understand(text or "", settings, as_json)
+            if understood is None:
                 raise typer.Exit(EXIT_OK)
+            spec, requirements = understood
         try:
             environment = prepare_plan(spec, policy)
         except (BudgetError, UnpricedRegion) as exc:
@@ -110,7 +114,7 @@ def register(app: typer.Typer) -> None:
         except CostInputError as exc:
             typer.echo(f"error: the generated Terraform could not be estimated: {exc}", err=True)
             raise typer.Exit(EXIT_FAILED) from None
-        result = run_pipeline(environment, settings, policy=policy)
+        result = run_pipeline(environment, settings, policy=policy, requirements=requirements)
         files = {**result.files, **workflow_files(repository_clouds(out) | {spec.cloud}, settings)}
         env_dir = environment_dir(environment)
         try:

@@ -15,7 +15,7 @@ from bot.branches import bot_branch
 from bot.commands.context import CommandContext
 from bot.commands.parser import Command, CommandError, parse_duration_days
 from bot.lifecycle.expiry import extended_spec
-from bot.proposal import Derived, propose
+from bot.proposal import Derived, derive_spec, propose
 from bot.spec import EnvironmentSpec, SpecError, spec_from_data
 from policies.schema import PolicyError, load_policy
 
@@ -35,7 +35,8 @@ def run(cc: CommandContext, command: Command) -> None:
     except ValueError as exc:
         raise CommandError(str(exc)) from None
     cc.state.assignments["expires_on"] = extended.expires_on.isoformat()  # later re-plans keep the date
-    number = propose(cc.ctx, cc.target, cc.state, Derived(extended, {}, [], []),
+    ledger = derive_spec(cc.target.issue, cc.state, cc.ctx.settings).requirements  # the report keeps the request's asks
+    number = propose(cc.ctx, cc.target, cc.state, Derived(extended, {}, [], [], requirements=ledger),
                      title=f"dev-agent: extend {name} to {extended.expires_on}" if merged else None,
                      kind="extend" if merged else "request")
     cc.ctx.audit.record(AuditEvent(action="extend", actor=cc.target.actor, environment=name,

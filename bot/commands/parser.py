@@ -28,7 +28,7 @@ SETTABLE = frozenset({
     "app.language", "app.framework", "app.runtime_version", "app.port", "app.health_path", "app.image",
     "compute.kind", "compute.min_replicas", "compute.max_replicas", "compute.cpu", "compute.memory_gb",
     "cache", "cache.engine", "cache.high_availability", "queue", "queue.engine", "search", "search.engine",
-    "monitoring", "budget_monthly_usd", "ttl_days",
+    "monitoring", "compliance", "budget_monthly_usd", "ttl_days",
     "inputs.certificate_arn", "inputs.project_id", "inputs.subscription_id",
 })
 # Short names for the deployment inputs the report's "Before you merge" list asks for.
@@ -122,7 +122,7 @@ def parse_assignments(args: str) -> dict[str, Any]:
             if key not in _REMOVABLE:
                 raise CommandError(f"{key} cannot be removed")
             assignments[key] = None
-        elif key == "monitoring":
+        elif key in ("monitoring", "compliance"):
             assignments[key] = [item.strip() for item in value.split(",") if item.strip()]
         else:
             assignments[key] = value

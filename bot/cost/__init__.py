@@ -88,14 +88,17 @@ def estimate_files(files: dict[str, str], usage: UsageFile | str | Path | None =
 
 
 def estimate_parsed(parsed_hcl_modules: dict[str, dict], usage: UsageFile | str | Path | None = None,
-                    project: str = "main", variables: dict | None = None) -> dict:
-    """Estimate already-parsed HCL (``{path: python-hcl2 dict}``); the fast path for planners."""
+                    project: str = "main", variables: dict | None = None, scenario: str = "min") -> dict:
+    """Estimate already-parsed HCL (``{path: python-hcl2 dict}``); the fast path for planners.
+
+    ``scenario="max"`` prices autoscaled resources (node groups and pools, ECS services, Cloud Run, Container
+    Apps, ElastiCache replication groups) at their maximum count: the top of the monthly range."""
     dirs = {posixpath.dirname(name) for name in parsed_hcl_modules if name.endswith(".tf")}
     if not dirs:
         raise CostInputError(f"{project}: no .tf files")
     root = min(dirs, key=lambda d: (d.count("/") + bool(d), d))
     module = Module(_files_in(parsed_hcl_modules, root), variables, _loader(parsed_hcl_modules, root))
-    return _estimate(module.evaluate(), _usage(usage), project, "terraform_dir")
+    return _estimate(module.evaluate(), _usage(usage), project, "terraform_dir", scenario)
 
 
 def _files_in(parsed: dict[str, dict], directory: str) -> dict[str, dict]:
@@ -159,7 +162,8 @@ def _plan_regions(doc: dict) -> dict[str, str]:
     return out
 
 
-def _estimate(instances: list[ResourceInstance], usage: UsageFile, project: str, kind: str) -> dict:
+def _estimate(instances: list[ResourceInstance], usage: UsageFile, project: str, kind: str,
+              scenario: str = "min") -> dict:
     catalog = load_catalog()
     by_type: dict[str, list[dict]] = {}
     for inst in instances:
@@ -187,7 +191,8 @@ def _estimate(instances: list[ResourceInstance], usage: UsageFile, project: str,
             notes.append(f"{inst.address}: region {region!r} is not in the price catalog; not estimated")
             continue
         ctx = Ctx(inst.address, inst.type, inst.attrs, region, catalog,
-                  usage.for_resource(inst.address, inst.type), lookup)
+                  usage.for_resource(inst.address, inst.type), lookup, scenario=scenario,
+                  usage_for=usage.for_resource)
         try:
             result = fn(ctx)
         except Unsupported as exc:

@@ -67,6 +67,12 @@ class Ctx:
     usage: Usage = EMPTY
     lookup: Callable[[str, Callable[[dict], bool]], dict | None] = lambda t, f: None
     missing: list[str] = field(default_factory=list)
+    scenario: str = "min"  # "max": autoscaled resources at their maximum count (the top of the range)
+    usage_for: Callable[[str, str], Usage] = lambda address, rtype: EMPTY  # another resource's usage
+
+    def scaled(self, low: float, high: float | None) -> float:
+        """``low`` (the count Infracost prices), or ``high`` in the "max" scenario when it is known."""
+        return high if self.scenario == "max" and high is not None and high > low else low
 
     def get(self, path: str, default: Any = None) -> Any:
         """Attribute by dotted path; blocks (lists) resolve to their first element. Unknown → default."""

@@ -11,6 +11,7 @@ from bot.commands.context import CommandContext
 from bot.commands.parser import CommandError
 from bot.commands.parser import extract_command
 from bot.handlers import event_time, target_for, writer_for
+from bot.handlers.answers import is_answer, on_answer
 from bot.locks import LockBusy
 from bot.echo import echo
 from bot.proposal import load_state, request_issue_of
@@ -24,6 +25,8 @@ def on_comment(ctx: Any, payload: dict[str, Any]) -> None:
     comment, issue = payload["comment"], payload["issue"]
     command = extract_command(comment.get("body") or "")
     if command is None:
+        if is_answer(payload):
+            on_answer(ctx, payload)  # the requester answering dev-agent's questions in plain words
         return
     writer = writer_for(ctx, payload)
     where = issue["number"]

@@ -20,7 +20,7 @@ from bot.lifecycle.github import APPLIED_REF, GitHubTarget
 from bot.lifecycle.helm_deploy import HelmDeployError, deploy_chart, skip_reason
 from bot.lifecycle.outputs import APPLY_MARKER, failure_comment, public_outputs, success_comment, trim_error
 from bot.lifecycle.rollback import open_revert_pull
-from bot.lifecycle.workspace import LOCK_ERROR, EnvironmentInputError, Workspace, open_environment, overrides_applied
+from bot.lifecycle.workspace import LOCK_ERROR, EnvironmentInputError, Workspace, open_environment, working_copy
 from bot.metrics import counts_runs
 from bot.registry import EnvironmentRecord, Registry
 from bot.settings import Settings
@@ -129,9 +129,8 @@ def apply_environment(
         return ApplyResult(name=Path(path).name, exit_code=EXIT_INVALID, status="invalid", message=str(exc))
     name, timings = workspace.name, {}
     threads = github.environment_threads(name) if github else (None, None)
-    plan_file = workspace.terraform_dir / PLAN_FILE
     try:
-        with overrides_applied(workspace, list(overrides)):
+        with working_copy(workspace, list(overrides)) as workspace:
             changed = run_terraform(workspace, timings, progress, settings.tool_timeout_seconds)
             if not changed:
                 return ApplyResult(name=name, exit_code=EXIT_NOTHING, status="unchanged", timings=timings,
@@ -145,8 +144,6 @@ def apply_environment(
                                message=f"{name}: the state is locked by another run; nothing was changed.\n"
                                        + trim_error(str(exc), 1500))
         return _failed(workspace, settings, github, threads, revision, actor, step, str(exc), timings)
-    finally:
-        plan_file.unlink(missing_ok=True)
     if github:
         body = success_comment(name, outputs, timings, helm_note)
         for number in filter(None, threads):

@@ -27,7 +27,7 @@ from bot.lifecycle.apply import (
 from bot.lifecycle.drift import DRIFT_MARKER
 from bot.lifecycle.github import APPLIED_REF, GitHubTarget
 from bot.lifecycle.outputs import trim_error
-from bot.lifecycle.workspace import LOCK_ERROR, EnvironmentInputError, open_environment, overrides_applied
+from bot.lifecycle.workspace import LOCK_ERROR, EnvironmentInputError, open_environment, working_copy
 from bot.markdown import code_block
 from bot.metrics import counts_runs
 from bot.settings import Settings
@@ -48,11 +48,12 @@ def destroy_environment(path: Path | str, settings: Settings, github: GitHubTarg
     except EnvironmentInputError as exc:
         return ApplyResult(name=Path(path).name, exit_code=EXIT_INVALID, status="invalid", message=str(exc))
     name, timings = workspace.name, {}
-    tf_dir, timeout = workspace.terraform_dir, settings.tool_timeout_seconds
+    timeout = settings.tool_timeout_seconds
     merged, issue = github.environment_threads(name) if github else (None, None)
     pull_request = pull_request or merged
     try:
-        with overrides_applied(workspace, list(overrides)):
+        with working_copy(workspace, list(overrides)) as copy:
+            tf_dir = copy.terraform_dir
             require_ok(timed(timings, progress, "terraform init", lambda: terraform.run(
                 tf_dir, ["init", "-input=false", "-no-color", "-reconfigure"], timeout)), "terraform init")
             result = timed(timings, progress, "terraform destroy", lambda: terraform.run(

@@ -15,7 +15,7 @@ from bot.lifecycle.apply import Progress, StepFailed, require_ok
 from bot.lifecycle.drift import DRIFT_MARKER, DriftedResource, drift_from_plan, drift_issue_body, drift_issue_title
 from bot.lifecycle.github import GitHubTarget
 from bot.lifecycle.outputs import trim_error
-from bot.lifecycle.workspace import EnvironmentInputError, Workspace, open_environment, overrides_applied
+from bot.lifecycle.workspace import EnvironmentInputError, Workspace, open_environment, working_copy
 from bot.registry import EnvironmentRecord, Registry
 from bot.settings import Settings
 
@@ -44,14 +44,11 @@ def check_drift(workspace: Workspace, timeout: float) -> list[DriftedResource]:
     """Resources changed outside Terraform (empty: none)."""
     tf_dir = workspace.terraform_dir
     require_ok(terraform.run(tf_dir, ["init", "-input=false", "-no-color", "-reconfigure"], timeout), "terraform init")
-    try:
-        planned = require_ok(terraform.run(tf_dir, ["plan", "-input=false", "-no-color", "-lock-timeout=0s",
-                                                "-detailed-exitcode", f"-out={DRIFT_PLAN}"], timeout), "terraform plan")
-        if planned.returncode == 0:
-            return []
-        return drift_from_plan(terraform.show_json(tf_dir, DRIFT_PLAN))
-    finally:
-        (tf_dir / DRIFT_PLAN).unlink(missing_ok=True)
+    planned = require_ok(terraform.run(tf_dir, ["plan", "-input=false", "-no-color", "-lock-timeout=0s",
+                                            "-detailed-exitcode", f"-out={DRIFT_PLAN}"], timeout), "terraform plan")
+    if planned.returncode == 0:
+        return []
+    return drift_from_plan(terraform.show_json(tf_dir, DRIFT_PLAN))
 
 
 def report_drift(github: GitHubTarget, name: str, drifted: list[DriftedResource]) -> int | None:
@@ -79,8 +76,8 @@ def drift_environment(path: Path, settings: Settings, github: GitHubTarget | Non
         return DriftResult(name=Path(path).name, status="error", error=str(exc))
     progress(f"{workspace.name}: terraform plan -detailed-exitcode…")
     try:
-        with overrides_applied(workspace, list(overrides)):
-            drifted = check_drift(workspace, settings.tool_timeout_seconds)
+        with working_copy(workspace, list(overrides)) as copy:
+            drifted = check_drift(copy, settings.tool_timeout_seconds)
     except (StepFailed, terraform.TerraformError) as exc:
         return DriftResult(name=workspace.name, status="error", error=trim_error(str(exc), 2000),
                            seconds=time.monotonic() - start)

@@ -2,14 +2,16 @@
 
 Checks, in order: the path is `environments/<name>/` with an `environment.yaml` that parses, the lock
 file matches every generated file (no edited spec, no added `*.tf`), and the Terraform has a complete
-state backend. Test/demo overrides (`--override FILE`) are copied into the Terraform directory only for
-the duration of one run.
+state backend. Terraform runs in a temporary copy of the Terraform directory (`working_copy`), so no
+`.terraform/`, lock file, plan file or test/demo override (`--override FILE`) is ever left in the checkout.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import shutil
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,10 +42,11 @@ class Workspace:
     name: str
     env_dir: Path
     spec: EnvironmentSpec
+    work_dir: Path | None = None  # the temporary copy terraform runs in (see working_copy)
 
     @property
     def terraform_dir(self) -> Path:
-        return self.env_dir / "terraform"
+        return self.work_dir or self.env_dir / "terraform"
 
     @property
     def chart_dir(self) -> Path:
@@ -121,16 +124,24 @@ def check_backend(terraform_dir: Path, overrides: list[Path] = ()) -> None:
             "(set DEV_AGENT_STATE_BUCKET / DEV_AGENT_STATE_REGION and re-plan the environment)")
 
 
+# Terraform's working files: never copied into a run, never left behind.
+WORKING_FILES = (".terraform", ".terraform.lock.hcl", "*.tfplan")
+LOCAL_STATE = ("*.tfstate", "*.tfstate.backup")  # a `local` backend's state is data: it goes back where it was
+
+
 @contextlib.contextmanager
-def overrides_applied(workspace: Workspace, overrides: list[Path]) -> Iterator[None]:
-    """Copy override files into the Terraform directory for one run and always remove them after."""
-    copied = []
-    try:
+def working_copy(workspace: Workspace, overrides: list[Path]) -> Iterator[Workspace]:
+    """The workspace with its Terraform directory copied to a temporary directory (plus the override files) for
+    one run; `.terraform/`, the provider lock file and plan files live there and are removed afterwards."""
+    source = workspace.env_dir / "terraform"
+    with tempfile.TemporaryDirectory(prefix=f"dev-agent-{workspace.name}-") as tmp:
+        work_dir = Path(tmp) / "terraform"
+        shutil.copytree(source, work_dir, ignore=shutil.ignore_patterns(*WORKING_FILES))
         for override in overrides:
-            target = workspace.terraform_dir / Path(override).name
-            shutil.copyfile(override, target)
-            copied.append(target)
-        yield
-    finally:
-        for target in copied:
-            target.unlink(missing_ok=True)
+            shutil.copyfile(override, work_dir / Path(override).name)
+        try:
+            yield dataclasses.replace(workspace, work_dir=work_dir)
+        finally:
+            for pattern in LOCAL_STATE:
+                for state in work_dir.glob(pattern):
+                    shutil.copyfile(state, source / state.name)

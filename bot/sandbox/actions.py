@@ -93,6 +93,7 @@ class JobResult:
     name: str
     result: str  # success | failure | skipped | cancelled
     matrix: dict = field(default_factory=dict)
+    output: dict[str, list[str]] = field(default_factory=dict)  # step name -> the lines it printed
 
 
 @dataclass
@@ -227,8 +228,10 @@ class ActionsRunner:
         return response.json()["token"]
 
     # running
-    def run(self, workflow: str, event: str, payload: dict, sha: str | None = None, timeout: float = 1800) -> WorkflowRun:
-        """Run `.github/workflows/<workflow>` as of `sha` (default: the payload's commit) for `event`."""
+    def run(self, workflow: str, event: str, payload: dict, sha: str | None = None, *, days_later: int = 0,
+            timeout: float = 1800) -> WorkflowRun:
+        """Run `.github/workflows/<workflow>` as of `sha` (default: the payload's commit) for `event`;
+        `days_later` runs it with the runner's clock that many days ahead (libfaketime), as a scheduled run then."""
         number = next(self._runs)
         run_dir = self.workdir / f"run-{number}"
         run_dir.mkdir(parents=True)
@@ -247,6 +250,8 @@ class ActionsRunner:
                    "-s", "GITHUB_TOKEN", *self._local_actions(path), *self._env_flags(),
                    *itertools.chain.from_iterable(("--var", f"{k}={v}") for k, v in sorted(self.variables.items()))]
         env = self._act_environment()
+        if days_later:
+            env.update(faketime(days_later))
         start = time.monotonic()
         try:
             proc = subprocess.run(command, cwd=clone, env=env, capture_output=True, text=True, timeout=timeout,
@@ -311,6 +316,14 @@ class ActionsRunner:
         return env
 
 
+def faketime(days: int) -> dict[str, str]:
+    """Environment that moves the wall clock of every dynamically linked process `days` ahead (not monotonic)."""
+    found = sorted(Path("/usr/lib").glob("*/faketime/libfaketime.so.1"))
+    if not found:
+        raise ActionsError("libfaketime is not installed (apt-get install faketime; scripts/bootstrap.sh test does)")
+    return {"LD_PRELOAD": str(found[0]), "FAKETIME": f"+{days}d", "FAKETIME_DONT_FAKE_MONOTONIC": "1"}
+
+
 def _uses(node: Any) -> set[str]:
     """Every `uses:` value in a workflow document."""
     if isinstance(node, dict):
@@ -331,6 +344,7 @@ def _parse(stdout: str, job_ids: list[str]) -> tuple[list[JobResult], str]:
     """Job results and a readable log from act's `--json` lines; jobs act never started are `skipped`."""
     jobs: list[JobResult] = []
     log: list[str] = []
+    printed: dict[str, dict[str, list[str]]] = {}
     for line in stdout.splitlines():
         try:
             entry = json.loads(line)
@@ -340,10 +354,12 @@ def _parse(stdout: str, job_ids: list[str]) -> tuple[list[JobResult], str]:
         job = str(entry.get("job", "")).split("/", 1)[-1].strip()  # act pads names to align its log
         message = str(entry.get("msg", "")).rstrip("\n")
         log.append(f"[{job}] {message}" if job else message)
+        if entry.get("raw_output"):
+            printed.setdefault(job, {}).setdefault(str(entry.get("step", "")), []).append(message)
         if entry.get("jobResult"):
             matrix = entry.get("matrix") or {}
             name = re.sub(r"-\d+$", "", job) if matrix else job  # act numbers matrix jobs: "Apply web-1"
-            jobs.append(JobResult(entry.get("jobID", ""), name, entry["jobResult"], matrix))
+            jobs.append(JobResult(entry.get("jobID", ""), name, entry["jobResult"], matrix, printed.get(job, {})))
     started = {j.job_id for j in jobs}
     jobs += [JobResult(job_id, job_id, "skipped") for job_id in job_ids if job_id not in started]
     order = {job_id: i for i, job_id in enumerate(job_ids)}

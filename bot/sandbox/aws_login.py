@@ -1,9 +1,10 @@
-"""What the configure-aws-credentials stand-in (tests/actions/configure-aws-credentials) does in a job under act.
+"""What the AWS stand-ins do in a job under act (tests/actions/configure-aws-credentials, setup-terraform).
 
-`python -m bot.sandbox.aws_login --endpoint MOTO --role ARN --region R ...` checks the inputs, assumes the role
-in moto's STS, appends the credentials, region and endpoint to `$GITHUB_ENV`, and writes for every environment
-of the checkout its test-only `zz_moto_override.tf` (provider endpoints and moto gaps from moto_override, state
-in moto's S3) under `--overrides`, where the setup-terraform stand-in's wrapper picks it up per call.
+`python -m bot.sandbox.aws_login login --endpoint MOTO --role ARN --region R ...` checks the inputs, assumes the
+role in moto's STS and appends the credentials, region and endpoint to `$GITHUB_ENV`.
+`python -m bot.sandbox.aws_login override --endpoint MOTO --dir DIR` prints the test-only `zz_moto_override.tf`
+for the Terraform in DIR (provider endpoints and moto gaps from moto_override, the generated S3 backend pointed at
+moto); the setup-terraform stand-in's wrapper adds it to the directory of each terraform call.
 """
 
 from __future__ import annotations
@@ -67,26 +68,12 @@ def backend_override(endpoint: str, terraform_dir: Path) -> str:
     return render([block("terraform", backend=block("backend", "s3", **config))])
 
 
-def write_overrides(endpoint: str, workspace: Path, target: Path) -> list[str]:
-    """One `<env>/zz_moto_override.tf` under `target` per environment in the checkout; their names."""
-    names = []
-    for terraform_dir in sorted(workspace.glob("environments/*/terraform")):
-        if not any(terraform_dir.glob("*.tf")):
-            continue
-        name = terraform_dir.parent.name
-        text = backend_override(endpoint, terraform_dir) + "\n" + moto_override.override(endpoint, terraform_dir)
-        (target / name).mkdir(parents=True, exist_ok=True)
-        (target / name / "zz_moto_override.tf").write_text(text)
-        names.append(name)
-    return names
+def override_text(endpoint: str, terraform_dir: Path) -> str:
+    """The whole `zz_moto_override.tf` for a directory of generated Terraform."""
+    return backend_override(endpoint, terraform_dir) + "\n" + moto_override.override(endpoint, terraform_dir)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="aws_login", description=__doc__)
-    for flag in ("--endpoint", "--role", "--region", "--session", "--workspace", "--overrides", "--env-file",
-                 "--output-file"):
-        parser.add_argument(flag, required=flag not in ("--role", "--region"), default="")
-    args = parser.parse_args(argv)
+def login(args: argparse.Namespace) -> int:
     try:
         check_inputs(args.role, args.region)
     except LoginError as exc:
@@ -94,16 +81,32 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     env = {**assume(args.endpoint, args.role, args.region, args.session or "dev-agent"),
            "AWS_REGION": args.region, "AWS_DEFAULT_REGION": args.region, "AWS_ENDPOINT_URL": args.endpoint,
-           "AWS_EC2_METADATA_DISABLED": "true", "DEV_AGENT_MOTO_OVERRIDES": args.overrides}
+           "AWS_EC2_METADATA_DISABLED": "true", "DEV_AGENT_MOTO_ENDPOINT": args.endpoint}
     for key in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
         print(f"::add-mask::{env[key]}")
     with open(args.env_file, "a", encoding="utf-8") as out:
         out.writelines(f"{key}={value}\n" for key, value in env.items())
     with open(args.output_file, "a", encoding="utf-8") as out:
         out.write(f"aws-account-id={args.role.split(':')[4]}\n")
-    names = write_overrides(args.endpoint, Path(args.workspace), Path(args.overrides))
-    print(f"assumed {args.role} in moto ({args.endpoint}), region {args.region}; "
-          f"moto override for: {', '.join(names) or 'no environments'}")
+    print(f"assumed {args.role} in moto ({args.endpoint}), region {args.region}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="aws_login", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    first = commands.add_parser("login")
+    for flag in ("--endpoint", "--session", "--env-file", "--output-file"):
+        first.add_argument(flag, required=True)
+    first.add_argument("--role", default="")
+    first.add_argument("--region", default="")
+    second = commands.add_parser("override")
+    second.add_argument("--endpoint", required=True)
+    second.add_argument("--dir", required=True, type=Path)
+    args = parser.parse_args(argv)
+    if args.command == "login":
+        return login(args)
+    sys.stdout.write(override_text(args.endpoint, args.dir))
     return 0
 
 

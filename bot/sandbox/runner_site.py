@@ -22,19 +22,23 @@ ROOT_DISTRIBUTION = "dev-agent"
 
 
 def runtime_closure(root: str = ROOT_DISTRIBUTION) -> list[metadata.Distribution]:
-    """Installed distributions `root` needs at run time (markers evaluated, extras not taken), without `root`."""
+    """Installed distributions `root` needs at run time (markers evaluated; extras only where a requirement asks
+    for them, e.g. `pyjwt[crypto]`), without `root`."""
     found: dict[str, metadata.Distribution] = {}
-    todo = [root]
+    extras_seen: dict[str, set[str]] = {}
+    todo: list[tuple[str, frozenset[str]]] = [(root, frozenset())]
     while todo:
-        name = canonicalize_name(todo.pop())
-        if name in found:
+        raw, extras = todo.pop()
+        name = canonicalize_name(raw)
+        if name in found and extras <= extras_seen[name]:
             continue
-        dist = metadata.distribution(name)
+        dist = found.get(name) or metadata.distribution(name)
         found[name] = dist
+        extras_seen[name] = extras_seen.get(name, set()) | extras
         for text in dist.requires or []:
             requirement = Requirement(text)
-            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
-                todo.append(requirement.name)
+            if requirement.marker is None or any(requirement.marker.evaluate({"extra": e}) for e in {"", *extras}):
+                todo.append((requirement.name, frozenset(requirement.extras)))
     found.pop(canonicalize_name(root))
     return sorted(found.values(), key=lambda d: canonicalize_name(d.metadata["Name"]))
 

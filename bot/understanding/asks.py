@@ -44,7 +44,7 @@ class Ask:
 
 def _framework(key: str, name: str, pattern: str) -> Ask:
     return Ask(
-        f"compliance:{key}", f"{name} compliance", pattern,
+        f"compliance:{key}", f"{name} profile (helps meet {name})", pattern,
         f"{name}: the controls dev-agent does not meet are listed under Compliance; the reviewer accepts each gap",
         clouds=ALL, spec_field="compliance",
     )

@@ -3,7 +3,8 @@
 Any failure (timeout, API error, no tool call, a reply that does not validate) falls back to the
 deterministic engine, and the result says so in `engine` and `fallback_reason`. The request text is
 sent as quoted data; refusals come from the same text guard as the deterministic engine, and the
-spec model itself cannot express network rules, so a model reply can never open anything.
+spec model itself cannot express network rules, so a model reply can never open anything. A reply that
+validates is still checked against the request text (`bot.understanding.crosscheck`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from bot.metrics import MODEL_CALLS, MODEL_FALLBACKS
 from bot.settings import Settings
 from bot.spec import SpecError, json_schema, spec_from_data
 from bot.understanding import Understanding, deterministic, judge
+from bot.understanding.crosscheck import crosscheck
+from bot.understanding.guard import normalize
 
 ENGINE = "claude"
 TOOL_NAME = "environment_spec"
@@ -70,8 +73,9 @@ def parse(text: str, settings: Settings, answers: Sequence[str] = ()) -> Underst
     except SpecError as exc:
         return _fall_back(fallback, "invalid_reply", "model reply did not validate: " + "; ".join(exc.errors))
     MODEL_CALLS.labels(outcome="ok").inc()
+    spec, flags = crosscheck(normalize(text), spec, fallback)
     rows = judge.build(reading, spec.model_dump(mode="json", exclude_none=True), list(reading.questions))
-    notes = [f"understood by {settings.model}"]
+    notes = [f"understood by {settings.model}", *flags]
     questions = deterministic.asked(rows)
     if questions:
         return Understanding(needs_clarification=True, questions=questions, partial=data, refused=reading.refused,

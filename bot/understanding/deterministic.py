@@ -16,6 +16,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from bot.regions import DEFAULT_REGION, REGIONS, cloud_of_region
+from policies.profiles import region_allowed
 from bot.spec import (
     DATABASE_VERSIONS,
     FRAMEWORK_LANGUAGE,
@@ -30,6 +31,7 @@ from bot.spec import (
 from bot.understanding import Understanding
 from bot.understanding import vocabulary as vocab
 from bot.understanding import judge
+from bot.understanding.asks import ASKS
 from bot.understanding.ledger import Requirement
 from bot.understanding.guard import check_request, normalize, refusal_spans
 
@@ -236,6 +238,7 @@ NOT_LABEL_NAMES = frozenset(
 SERVICE_NOUN = re.compile(
     r"(?<![a-z0-9.-])(?P<s>[a-z][a-z0-9]+)\s+(?P<noun>service|svc|microservice|api|app|site|website|backend|frontend|worker|bot|portal|dashboard|gateway)\b"
 )
+VAGUE_WORKLOAD_NOUNS = frozenset({"app", "apps", "application", "applications", "service", "services", "platform", "server"})
 NO_WORKLOAD_QUESTION = (
     "What should run in this environment? Name the app's framework or language (for example FastAPI, "
     "Express, Spring Boot, Rails) and any database, cache or queue it needs."
@@ -441,6 +444,16 @@ def _assemble(reading: Reading) -> dict[str, Any]:
     if cloud is None:
         cloud = cloud_of_region(region) if region else "aws"
     data["cloud"] = cloud
+    compliance = _compliance(reading)
+    if compliance:
+        data["compliance"] = compliance
+    if region is None and not reading.unknown_region and "gdpr" in compliance:
+        region = EU_DEFAULT_REGION[cloud]
+        reading.notes.append(f"no region named; using {region} (GDPR: personal data stays in the EU/EEA)")
+    elif region is not None and "gdpr" in compliance and not region_allowed("gdpr", cloud, region):
+        reading.questions.append(
+            f"GDPR asks for personal data to stay in the EU/EEA, but {region} is outside it. Which EU/EEA region should it "
+            f"use (for example {EU_DEFAULT_REGION[cloud]}), or is GDPR not needed?")
     if region is None and not reading.unknown_region:
         region = DEFAULT_REGION[cloud]
         reading.notes.append(f"no region named; using {region}, the {CLOUD_NAMES[cloud]} default")
@@ -475,6 +488,24 @@ def _assemble(reading: Reading) -> dict[str, Any]:
     data["name"] = base if base.endswith(f"-{tier}") else slugify(f"{base[:40 - len(tier) - 1]}-{tier}")
     _check_offers(reading, data)
     return data
+
+
+EU_DEFAULT_REGION = {"aws": "eu-central-1", "gcp": "europe-west3", "azure": "germanywestcentral"}
+COMPLIANCE_ASKS = tuple(
+    (re.compile(WB_BEFORE + f"(?:{ask.pattern})" + WB_AFTER), ask.key.split(":", 1)[1])
+    for ask in ASKS if ask.key.startswith("compliance:") and ask.spec_field == "compliance"
+)
+
+
+def _compliance(reading: Reading) -> list[str]:
+    """Frameworks named in the request (`HIPAA`, `PCI DSS`, `SOC 2`...), in the order they appear."""
+    found: list[tuple[int, str]] = []
+    for pattern, framework in COMPLIANCE_ASKS:
+        for match in pattern.finditer(reading.work):
+            if not NEGATION_BEFORE.search(reading.work[max(0, match.start() - 45):match.start()]):
+                found.append((match.start(), framework))
+                break
+    return list(dict.fromkeys(framework for _, framework in sorted(found)))
 
 
 def _cloud(reading: Reading) -> str | None:
@@ -1031,9 +1062,10 @@ def _names_workload(reading: Reading, data: dict[str, Any]) -> bool:
         return True
     if reading.live("other_framework"):
         return True
-    # "an app on EKS", "a containerized api": a workload noun with a way to run it; "an env for my app" is too vague
+    # "an app on EKS": a workload noun with a way to run it; "a staging API": a specific one; "my app" alone is too vague
     runs = reading.live("compute") or any(m.value.kind for m in reading.live("product"))
-    return bool(runs and re.search(rf"\b(?:{vocab.WORKLOAD_NOUNS})\b", reading.work))
+    nouns = {m.group().strip() for m in re.finditer(rf"\b(?:{vocab.WORKLOAD_NOUNS})\b", reading.work)}
+    return bool(nouns and (runs or nouns - VAGUE_WORKLOAD_NOUNS))
 
 
 def finish(reading: Reading, data: dict[str, Any]) -> Understanding:

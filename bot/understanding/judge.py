@@ -114,6 +114,10 @@ class _Judge:
     def ask_row(self, ask: catalog.Ask, start: int, end: int) -> Requirement:
         value = ask.key.split(":", 1)[1]
         recorded = ask.spec_field is not None and value in (self.data.get(ask.spec_field) or [])
+        question = self.about(self.questions, self.words(start, end))
+        if question:
+            return self.row(ask.key, ask.label, start, end, Status.unsupported, reason="asked of the requester",
+                            question=question)
         if self.cloud in ask.clouds and (ask.spec_field is None or recorded):
             where = f"spec `{ask.spec_field}`" if ask.spec_field else "generated files"
             return self.row(ask.key, ask.label, start, end, Status.honoured, where=where, evidence=ask.evidence,
@@ -123,8 +127,7 @@ class _Judge:
         reason = ask.why
         if recorded:
             reason += f" (kept in the spec's `{ask.spec_field}` list)"
-        question = ask.ask or self.about(self.questions, self.words(start, end))
-        return self.row(ask.key, ask.label, start, end, Status.unsupported, reason=reason, question=question,
+        return self.row(ask.key, ask.label, start, end, Status.unsupported, reason=reason, question=ask.ask,
                         evidence=ask.evidence)
 
     # --- vocabulary mentions (spec fields) ----------------------------------------------------------------------

@@ -20,6 +20,7 @@ PRICED: dict[str, str] = {
     "aws_eks_node_group": "aws.eks_node_group",
     "aws_eks_fargate_profile": "aws.eks_fargate_profile",
     "aws_ecs_service": "aws.ecs_service",
+    "aws_ecs_task_set": "aws.ecs_task_set",
     "aws_lambda_function": "aws.lambda_function",
     "aws_nat_gateway": "aws.nat_gateway",
     "aws_lb": "aws.lb",

@@ -10,7 +10,7 @@ FREE_TYPES = frozenset({
     "aws_launch_template", "aws_launch_configuration", "aws_db_subnet_group", "aws_db_parameter_group",
     "aws_db_option_group", "aws_elasticache_subnet_group", "aws_elasticache_parameter_group", "aws_lb_listener",
     "aws_lb_target_group", "aws_lb_listener_rule", "aws_lb_target_group_attachment", "aws_alb_listener",
-    "aws_alb_target_group", "aws_ecs_cluster", "aws_ecs_task_definition", "aws_ecr_lifecycle_policy",
+    "aws_alb_target_group", "aws_ecs_cluster", "aws_ecs_task_definition", "aws_ecs_cluster_capacity_providers", "aws_ecr_lifecycle_policy",
     "aws_s3_bucket_policy", "aws_s3_bucket_versioning", "aws_s3_bucket_public_access_block",
     "aws_s3_bucket_server_side_encryption_configuration", "aws_s3_bucket_lifecycle_configuration",
     "aws_s3_bucket_ownership_controls", "aws_s3_bucket_logging", "aws_s3_bucket_acl", "aws_s3_bucket_notification",

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# terraform on PATH under act: the host's terraform; with DEV_AGENT_MOTO_OVERRIDES set (by the AWS login
-# stand-in), each call in an environment's terraform/ directory gets that environment's test-only
-# zz_moto_override.tf for the duration of the call.
+# terraform on PATH under act: the host's terraform. With DEV_AGENT_MOTO_ENDPOINT set (by the AWS login stand-in),
+# a call in a directory of Terraform files gets the test-only zz_moto_override.tf there for the duration of the
+# call (bot/sandbox/aws_login.py: provider endpoints, moto gaps, the S3 backend pointed at moto).
 set -euo pipefail
 real="@REAL_TERRAFORM@"
 dir="$PWD"
@@ -9,13 +9,9 @@ for arg in "$@"; do
   case "$arg" in -chdir=*) dir="${arg#-chdir=}" ;; esac
 done
 override=""
-if [ -n "${DEV_AGENT_MOTO_OVERRIDES:-}" ] && [ "$(basename "$dir")" = terraform ]; then
-  env_name="$(basename "$(dirname "$(cd "$dir" && pwd)")")"
-  source_file="${DEV_AGENT_MOTO_OVERRIDES}/${env_name}/zz_moto_override.tf"
-  if [ -f "$source_file" ]; then
-    override="${dir}/zz_moto_override.tf"
-    cp "$source_file" "$override"
-  fi
+if [ -n "${DEV_AGENT_MOTO_ENDPOINT:-}" ] && compgen -G "${dir}/*.tf" >/dev/null && [ ! -e "${dir}/zz_moto_override.tf" ]; then
+  override="${dir}/zz_moto_override.tf"
+  "$DEV_AGENT_ACT_PYTHON" -m bot.sandbox.aws_login override --endpoint "$DEV_AGENT_MOTO_ENDPOINT" --dir "$dir" > "$override"
 fi
 status=0
 "$real" "$@" || status=$?

@@ -10,12 +10,14 @@ from bot.cost.resources.aws.ebs import block_components
 def price(ctx: Ctx) -> Priced:
     u = ctx.usage
     scaling = (ctx.blocks("scaling_config") or [{}])[0]
-    nodes = u.num("instances") if "instances" in u else num(scaling.get("desired_size"), num(scaling.get("min_size"), 1))
+    nodes = u.num("instances") if "instances" in u else ctx.scaled(
+        num(scaling.get("desired_size"), num(scaling.get("min_size"), 1)), num(scaling.get("max_size")))
     types = ctx.get("instance_types")
     itype = types[0] if isinstance(types, list) and types and isinstance(types[0], str) else "t3.medium"
     capacity = ctx.get("capacity_type", "ON_DEMAND")
     ami = str(ctx.get("ami_type", ""))
-    os_name, label = ("windows", "Windows") if "WINDOWS" in ami.upper() else ("linux", "Linux/UNIX")
+    windows = "WINDOWS" in ami.upper() or (u.text("operating_system") or "").lower() == "windows"
+    os_name, label = ("windows", "Windows") if windows else ("linux", "Linux/UNIX")
     hours = 730 * nodes
     lt_ref = (ctx.blocks("launch_template") or [{}])[0]
     template = None
@@ -43,6 +45,15 @@ def price(ctx: Ctx) -> Priced:
         key = f"{'spot' if purchase == 'spot' else 'od'}.{os_name}.shared.{itype}"
         target.components.append(Component(f"Instance usage ({label}, {purchase}, {itype})", "hours",
                                            ctx.price("aws_ec2", key), hours))
+    if template:
+        if template.get("ebs_optimized") is True:
+            p = ctx.catalog.price("aws_ec2", ctx.region, f"ebs_optimized.{itype}")  # optional: absent = none
+            if p is not None:
+                target.components.append(Component("EBS-optimized usage", "hours", p, hours))
+        for acc in template.get("elastic_inference_accelerator") or []:
+            if isinstance(acc, dict) and isinstance(acc.get("type"), str):
+                target.components.append(Component(f"Inference accelerator ({acc['type']})", "hours",
+                                                   ctx.price("aws_ec2", f"eia.{acc['type']}"), hours))
     family = itype.split(".")[0]
     hrs = u.num("monthly_cpu_credit_hrs")
     if family in ("t2", "t3", "t3a", "t4g") and hrs:

@@ -36,6 +36,11 @@ def price(ctx: Ctx) -> Priced:
         idle = min_replicas * SECONDS_PER_MONTH
         add("vCPU (idle)", "vCPU-seconds", "aca.idle.vcpu_s", idle * cpu)
         add("Memory (idle)", "GiB-seconds", "aca.idle.gib_s", idle * mem)
+    max_replicas = num(template.get("max_replicas"), 10)
+    if ctx.scenario == "max" and max_replicas:  # the top of the range: every replica busy all month
+        busy = max_replicas * SECONDS_PER_MONTH
+        add("vCPU (max replicas, active)", "vCPU-seconds", "aca.active.vcpu_s", busy * cpu)
+        add("Memory (max replicas, active)", "GiB-seconds", "aca.active.gib_s", busy * mem)
     if requests is None:
         add("Requests", "1M requests", "aca.requests", None, True)
     elif requests > FREE_REQUESTS:

@@ -42,6 +42,17 @@ def idle_minimum(ctx: Ctx, count: float, cpu: float, mem: float) -> list[Compone
                       seconds * mem)]
 
 
+def busy_maximum(ctx: Ctx, count: float, cpu: float, mem: float) -> list[Component]:
+    """The top of the range: ``count`` (maximum) instances serving requests all month."""
+    if ctx.scenario != "max" or count <= 0:
+        return []
+    seconds = count * 730 * 3600
+    return [Component("CPU allocation time (max instances busy)", "vCPU-seconds",
+                      ctx.price("google_misc", "run.request.vcpu_s"), seconds * cpu),
+            Component("Memory allocation time (max instances busy)", "GiB-seconds",
+                      ctx.price("google_misc", "run.request.gib_s"), seconds * mem)]
+
+
 def price(ctx: Ctx) -> Priced:
     u = ctx.usage
     template = _first(ctx.attrs.get("template"))
@@ -55,7 +66,8 @@ def price(ctx: Ctx) -> Priced:
         hours = u.num("instance_hrs")
         if hours is None and min_instances:
             hours = 730.0  # always-on minimum instances run the whole month
-        seconds = None if hours is None else hours * 3600 * max(min_instances, 1)
+        instances = ctx.scaled(max(min_instances, 1), num(_first(template.get("scaling")).get("max_instance_count")))
+        seconds = None if hours is None else hours * 3600 * instances
         return Priced(ctx.address, [
             Component(f"CPU allocation time ({tier})", "vCPU-seconds", ctx.price("google_misc", "run.instance.vcpu_s"),
                       None if seconds is None else seconds * cpu),
@@ -73,4 +85,5 @@ def price(ctx: Ctx) -> Priced:
                   None if seconds is None else seconds * mem),
         Component("Number of requests", "requests", ctx.price("google_misc", "run.request"), requests),
         *idle_minimum(ctx, min_instances, cpu, mem),
+        *busy_maximum(ctx, num(_first(template.get("scaling")).get("max_instance_count"), 100) or 0, cpu, mem),
     ])

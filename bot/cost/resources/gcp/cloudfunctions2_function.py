@@ -3,7 +3,7 @@ rates: CPU and memory allocated while serving requests, and requests (all from u
 ``average_request_duration_ms``), plus idle minimum instances (``min_instance_count``)."""
 
 from bot.cost.model import Component, Ctx, Priced, num
-from bot.cost.resources.gcp.cloud_run_v2_service import TIER2_REGIONS, _mem_gib, idle_minimum
+from bot.cost.resources.gcp.cloud_run_v2_service import TIER2_REGIONS, _mem_gib, busy_maximum, idle_minimum
 
 # Cloud Functions (2nd gen) default CPU for a memory size (GiB -> vCPU), from its memory/CPU table.
 DEFAULT_CPU = [(0.5, 0.333), (1.0, 0.583), (2.0, 1.0), (4.0, 2.0), (8.0, 2.0), (16.0, 4.0), (32.0, 8.0)]
@@ -25,4 +25,5 @@ def price(ctx: Ctx) -> Priced:
         Component("Number of requests", "requests", ctx.price("google_misc", "run.request"), requests, True),
     ]
     comps += idle_minimum(ctx, num(cfg.get("min_instance_count"), 0) or 0, cpu, mem)
+    comps += busy_maximum(ctx, num(cfg.get("max_instance_count"), 100) or 0, cpu, mem)
     return Priced(ctx.address, comps)
