@@ -63,13 +63,15 @@ class MissingInput:
                 "repository_variable": info.repository_variable if info else "", "setting": setting}
 
 
-def required_variables(tf_files: Mapping[str, str]) -> list[str]:
-    """Names of the variables no file gives a default (path -> text; `*_override.tf` files count too)."""
+def required_variables(tf_files: Mapping[str, str], parsed: Mapping[str, dict] | None = None) -> list[str]:
+    """Names of the variables no file gives a default (path -> text; `*_override.tf` files count too).
+    `parsed` holds files already parsed (path -> HCL dict)."""
     declared, defaulted = set(), set()
     for path, text in tf_files.items():
         if not path.endswith(".tf") or 'variable "' not in text:
             continue
-        for variable in hclread.loads(text).get("variable", []):
+        document = parsed[path] if parsed and path in parsed else hclread.loads(text)
+        for variable in document.get("variable", []):
             for name, body in variable.items():
                 declared.add(name)
                 if "default" in body:
@@ -89,7 +91,7 @@ def _how(name: str) -> str:
 
 
 def missing_inputs(tf_files: Mapping[str, str], settings=None,  # noqa: ANN001 - Settings (import cycle)
-                   env: Mapping[str, str] | None = None) -> list[MissingInput]:
+                   env: Mapping[str, str] | None = None, parsed: Mapping[str, dict] | None = None) -> list[MissingInput]:
     """Required variables with no value in the tfvars file, in `TF_VAR_*` of `env` (the runner) or, for an
     org-wide input, in the bot's setting of the same value."""
     env = os.environ if env is None else env
@@ -98,7 +100,7 @@ def missing_inputs(tf_files: Mapping[str, str], settings=None,  # noqa: ANN001 -
         if path.endswith(TFVARS_FILE):
             tfvars = json.loads(text)
     missing = []
-    for name in required_variables(tf_files):
+    for name in required_variables(tf_files, parsed):
         if str(tfvars.get(name) or "").strip() or str(env.get(f"TF_VAR_{name}") or "").strip():
             continue
         info = INPUTS.get(name)

@@ -39,7 +39,9 @@ REQUESTS = [json.loads(line) for line in (FIXTURES / "requests" / "dev.jsonl").r
 WITH_CLOUD = [r for r in REQUESTS if r["expect"].get("cloud")]
 SLOW_CHECKS = {"checkov", "terraform validate"}
 WORKFLOW_CHECKS = {"workflow schema", "zizmor"}
-INPUT_CHECKS = {"inputs"}  # deployment values a reviewer supplies: tests/test_inputs.py and the test below
+# deployment values a reviewer supplies (tests/test_inputs.py and the test below) and the org's cloud ids, which
+# the test settings leave at their placeholders (tests/test_bootstrap.py)
+INPUT_CHECKS = {"inputs", "settings"}
 
 
 @dataclass

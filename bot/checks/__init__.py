@@ -16,6 +16,7 @@ from bot.checks import (
     helm_lint,
     helm_render,
     inputs,
+    placeholders,
     terraform_fmt,
     terraform_validate,
     workflow_schema,
@@ -38,6 +39,7 @@ CHECKS: list[tuple[str, Check]] = [
     ("helm lint", helm_lint.check),
     ("helm render", helm_render.check),
     ("inputs", inputs.check),
+    ("settings", placeholders.check),
 ]
 
 

@@ -25,8 +25,11 @@ def check(ctx: CheckContext) -> list[CheckResult]:
     return [result(missing_inputs(terraform_files(ctx.terraform_dir), ctx.settings))]
 
 
-def check_generated(files: Mapping[str, str], env_dir: str, settings: Settings) -> CheckResult:
-    """The same check on generated files (repository path -> text) of one environment."""
+def check_generated(files: Mapping[str, str], env_dir: str, settings: Settings,
+                    parsed: Mapping[str, dict] | None = None) -> CheckResult:
+    """The same check on generated files (repository path -> text) of one environment; `parsed` (path -> HCL
+    dict) spares parsing them again."""
     prefix = f"{env_dir}/terraform/"
     tf = {p.removeprefix(prefix): t for p, t in files.items() if p.startswith(prefix)}
-    return result(missing_inputs(tf, settings))
+    done = {p.removeprefix(prefix): d for p, d in (parsed or {}).items() if p.startswith(prefix)}
+    return result(missing_inputs(tf, settings, parsed=done))

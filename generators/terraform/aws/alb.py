@@ -1,7 +1,7 @@
 """alb.tf: the public Application Load Balancer in front of containers or VMs.
 
-HTTPS with the environment's ACM certificate (`inputs.certificate_arn`, required from staging up); HTTP only
-redirects. A dev environment without a certificate serves plain HTTP on port 80 (a risk line in the report) until
+HTTPS with the environment's ACM certificate (`inputs.certificate_arn`, required from staging up and with any
+compliance profile); HTTP only redirects. A dev environment without a certificate serves plain HTTP on port 80 (a risk line in the report) until
 `/dev-agent set certificate_arn=...`.
 """
 
@@ -20,8 +20,9 @@ WAF_RULES = {"AWSManagedRulesCommonRuleSet": "none", "AWSManagedRulesKnownBadInp
 
 
 def serves_https(spec: EnvironmentSpec) -> bool:
-    """HTTPS unless a dev environment has no certificate (staging and prod must supply one)."""
-    return spec.tier != Tier.dev or bool(spec.inputs and spec.inputs.certificate_arn)
+    """HTTPS unless a dev environment has no certificate (staging, prod and any environment following a compliance
+    profile, which forces TLS-only ingress, must supply one)."""
+    return spec.tier != Tier.dev or bool(spec.compliance) or bool(spec.inputs and spec.inputs.certificate_arn)
 
 
 def forwarding_listener(spec: EnvironmentSpec) -> str:
