@@ -18,12 +18,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot import terraform
 from bot.lifecycle.apply import apply_environment
 from bot.lifecycle.github import GitHubTarget
 from bot.lifecycle.outputs import APPLY_MARKER, success_comment
-from bot.sandbox import SandboxGitHub
+from bot.pipeline import terraform
 from bot.settings import Settings
+from sandbox import SandboxGitHub
 from tests.support.lifecycle_stack import Moto, environment_files
 
 NAME = "bench-apply"
@@ -59,7 +59,7 @@ def dev_agent_apply(env_dir: Path, override: Path, settings: Settings) -> float:
 def report_call(gh: SandboxGitHub) -> float:
     from github import Auth, Github
 
-    from bot.github_writer import RepositoryWriter
+    from bot.github.writer import RepositoryWriter
 
     user = gh.create_user("bench")
     gh.create_repo("bench", "svc")

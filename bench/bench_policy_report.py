@@ -11,14 +11,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.budget import fit_budget  # noqa: E402
-from bot.pipeline import CheckResult, PipelineResult  # noqa: E402
-from bot.planning import plan_environment  # noqa: E402
-from bot.report import render_report  # noqa: E402
-from bot.spec import spec_from_data  # noqa: E402
-from generators.hcl import Ref, block, render  # noqa: E402
-from policies.engine import evaluate  # noqa: E402
-from policies.schema import load_policy  # noqa: E402
+from bot.pipeline.budget import fit_budget
+from bot.pipeline.planning import plan_environment
+from bot.pipeline.report import render_report
+from bot.pipeline.run import CheckResult, PipelineResult
+from bot.spec import spec_from_data
+from generators.hcl import Ref, block, render
+from policies.engine import evaluate
+from policies.schema import load_policy
 
 TAGS = {"environment": "bench-dev", "tier": "dev", "owner": "team", "managed-by": "dev-agent"}
 
@@ -41,7 +41,7 @@ def terraform(resources: int) -> dict[str, str]:
     return {"main.tf": render(blocks)}
 
 
-def rate(label: str, count: int, fn) -> None:  # noqa: ANN001
+def rate(label: str, count: int, fn) -> None:
     start = time.perf_counter()
     for _ in range(count):
         fn()
@@ -86,7 +86,7 @@ def main() -> None:
     verdicts = evaluate(policy, plan, files, cost)
     prices = {"db.t3.micro": 12.4, "db.t3.small": 24.8, "cache.t3.micro": 12.4, "cache.t3.small": 24.8}
 
-    def fake(p):  # noqa: ANN001, ANN202
+    def fake(p):
         return 30 + prices[p.sizing.db_instance_class] + prices[p.sizing.cache_node_type]
 
     rate("policy evaluate (40 resources, parsed)", 50, lambda: evaluate(policy, plan, files, cost))

@@ -13,8 +13,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.cost import estimate_directory, estimate_parsed, parse_hcl_files
 from bot.cost.compare import compare_with_golden
+from bot.cost.defaults import estimate_environment
 from bot.cost.table import parse_table
-from bot.planning import plan_environment
+from bot.pipeline.planning import plan_environment
 from bot.settings import Settings
 from bot.spec import spec_from_data
 from generators import generate_all
@@ -45,7 +46,8 @@ def generated_terraform(data: dict) -> dict[str, str]:
 
 
 def accuracy_table() -> None:
-    print(f"{'golden folder':32} {'resources':>9} {'raw max dev %':>14} {'max dev %*':>10} {'problems':>9}")
+    within = total = 0
+    print(f"{'golden folder':40} {'resources':>9} {'raw max dev %':>14} {'max dev %*':>10} {'problems':>9}")
     folders = sorted(p for p in GOLDEN.iterdir() if p.is_dir()) + sorted(
         p for extra in EXTRAS for p in extra.iterdir() if p.is_dir())
     for folder in folders:
@@ -59,8 +61,13 @@ def accuracy_table() -> None:
             want = sum(c["monthly_cost"] or 0.0 for c in comps.values())
             if want and name in ours:
                 raw = max(raw, abs(ours[name] - want) / want)
-        print(f"{folder.name:32} {count:>9} {raw * 100:>14.3f} {worst * 100:>10.3f} {len(problems):>9}")
+        bad = {p.split(":")[0] for p in problems}
+        within += sum(1 for name in gold if name not in bad)
+        total += len(gold)
+        print(f"{folder.parent.name + '/' + folder.name:40} {count:>9} {raw * 100:>14.3f} {worst * 100:>10.3f} "
+              f"{len(problems):>9}")
     print("* per resource, beyond the cent rounding of the golden table")
+    print(f"resources within 1% of Infracost (every component too): {within}/{total} ({within / total:.1%})")
 
 
 def throughput(seconds: float = 3.0) -> None:
@@ -80,9 +87,17 @@ def throughput(seconds: float = 3.0) -> None:
             estimate_parsed(parse_hcl_files(files))
             parse_count += 1
     parse_rate = parse_count / (time.perf_counter() - parse_start)
+    range_count, range_start = 0, time.perf_counter()
+    while time.perf_counter() - range_start < 1.0:
+        for files, data in zip(sources, SPECS.values(), strict=True):
+            estimate_environment(parse_hcl_files(files), data.get("tier", "dev"))
+            range_count += 1
+    range_rate = range_count / (time.perf_counter() - range_start)
     totals = [estimate_parsed(p)["totalMonthlyCost"] for p in envs]
     print(f"\ngenerated environments estimated per second (HCL pre-parsed, AWS/GCP/Azure mix): {count / elapsed:.0f}/s")
-    print(f"including HCL parsing (python-hcl2): {parse_rate:.0f}/s")
+    print(f"including HCL parsing (python-hcl2): {parse_rate:.1f}/s")
+    print(f"as the pipeline estimates them (HCL parsing, tier default usage, min and max scenarios): "
+          f"{range_rate:.1f}/s")
     print(f"monthly totals: aws ${float(totals[0]):.2f}, gcp ${float(totals[1]):.2f}, azure ${float(totals[2]):.2f}")
 
 

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.commands.parser import MAX_COMMENT_CHARS, extract_command  # noqa: E402
-from bot.issue_form import parse_issue_body  # noqa: E402
+from bot.request.issue_form import parse_issue_body  # noqa: E402
 from bot.understanding import deterministic  # noqa: E402
 from bot.understanding.guard import MAX_REQUEST_CHARS  # noqa: E402
 

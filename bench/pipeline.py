@@ -20,8 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.generate import SPECS
 from bot import hclread
-from bot.pipeline import run_pipeline
-from bot.planning import plan_environment
+from bot.pipeline.planning import plan_environment
+from bot.pipeline.run import run_pipeline
 from bot.settings import Settings
 from bot.spec import spec_from_data
 

@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import httpx
 from github import Auth, GithubIntegration, InputGitTreeElement
 
-from bot.sandbox import SandboxGitHub
+from sandbox import SandboxGitHub
 
 ROUNDS = 20
 

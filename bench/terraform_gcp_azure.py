@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from bot.planning import plan_environment
+from bot.pipeline.planning import plan_environment
 from bot.settings import Settings
 from bot.spec import spec_from_data
 from generators.terraform import generate

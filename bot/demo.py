@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.branches import parse_branch
+from bot.checks.progress import watching
+from bot.github.branches import parse_branch
 from bot.polling import wait_until
 from bot.settings import Settings
 
@@ -64,7 +65,7 @@ def _bot(settings: Settings) -> Iterator[str]:
     """The bot's web app with its in-process worker, served by uvicorn in a thread; yields its URL."""
     import uvicorn
 
-    from bot.web import build_runtime
+    from bot.intake.web import build_runtime
 
     runtime = build_runtime(settings)
     port = _free_port()
@@ -96,10 +97,13 @@ def demo_repository(gh: Any, state_dir: Path, **settings: Any) -> tuple[dict[str
     })
 
 
-def run_demo(request: str = SAMPLE_REQUEST, progress: Progress = print, workdir: Path | None = None) -> DemoResult:
-    """Run the demo end to end; never raises for a failed step (the result says what failed)."""
-    from bot.sandbox import SandboxGitHub
-    from bot.sandbox.moto import MotoServer
+def run_demo(request: str = SAMPLE_REQUEST, progress: Progress = print, workdir: Path | None = None,
+             show_report: Progress | None = None) -> DemoResult:
+    """Run the demo end to end; never raises for a failed step (the result says what failed).
+
+    `show_report` gets the PR report's markdown (default: `progress`)."""
+    from sandbox import SandboxGitHub
+    from sandbox.moto import MotoServer
 
     result = DemoResult()
     with tempfile.TemporaryDirectory(prefix="dev-agent-demo-", dir=workdir) as tmp, SandboxGitHub() as gh:
@@ -113,11 +117,12 @@ def run_demo(request: str = SAMPLE_REQUEST, progress: Progress = print, workdir:
                 issue = gh.open_issue(OWNER, REPO, "Environment request", request, user=USER,
                                       labels=["environment-request"])
                 progress(f"opened issue #{issue['number']}: {request}")
-                progress("waiting for the bot to plan, generate, check, cost and open the PR (checks take ~30 s)…")
-                pull = wait_until(lambda: _bot_pull(gh, app), 600, interval=0.2, what="the bot's pull request")
+                progress("waiting for the bot to plan, generate, check, cost and open the PR…")
+                with watching(lambda event: progress(f"  check {event.describe()}")):
+                    pull = wait_until(lambda: _bot_pull(gh, app), 600, interval=0.2, what="the bot's pull request")
                 _report_into(result, gh, app, pull)
                 progress(f"pull request #{pull['number']}: {pull['html_url']}")
-                progress(result.report)
+                (show_report or progress)(result.report)
                 gh.merge_pull(OWNER, REPO, pull["number"], user=USER, merge_method="merge")
                 progress(f"merged #{pull['number']}; running the apply step of dev-agent-apply.yml against moto…")
                 result.apply = _apply_merged(gh, app, pull, moto, root, settings, progress)
@@ -158,13 +163,14 @@ def _figures(gh: Any, pull: dict, env_dir: str) -> tuple[float | None, int | Non
     """Monthly cost, failed checkov checks and the policy outcome, recomputed from the PR's files."""
     import base64
 
+    import yaml
+
     from bot.cost import estimate_files
-    from bot.planning import plan_environment
+    from bot.cost.defaults import tier_usage
+    from bot.pipeline.planning import plan_environment
     from bot.spec import spec_from_data
     from policies.engine import evaluate, worst
     from policies.schema import load_policy
-
-    import yaml
 
     token = gh.token_for(USER)
     tree = gh.request("GET", f"/repos/{OWNER}/{REPO}/git/trees/{pull['head']['sha']}", token, params={"recursive": "1"})
@@ -174,7 +180,7 @@ def _figures(gh: Any, pull: dict, env_dir: str) -> tuple[float | None, int | Non
             blob = gh.request("GET", f"/repos/{OWNER}/{REPO}/git/blobs/{entry['sha']}", token)
             files[entry["path"]] = base64.b64decode(blob["content"]).decode()
     spec = spec_from_data(yaml.safe_load(files[f"{env_dir}/environment.yaml"]))
-    cost = estimate_files({p: t for p, t in files.items() if "/terraform/" in p})
+    cost = estimate_files({p: t for p, t in files.items() if "/terraform/" in p}, tier_usage(spec.tier.value))
     verdicts = evaluate(load_policy(None), plan_environment(spec), files, cost)
     runs = gh.request("GET", f"/repos/{OWNER}/{REPO}/commits/{pull['head']['sha']}/check-runs", token)
     failed = None

@@ -90,8 +90,10 @@ def _how(name: str) -> str:
     return " ".join(ways)
 
 
-def missing_inputs(tf_files: Mapping[str, str], settings=None,  # noqa: ANN001 - Settings (import cycle)
-                   env: Mapping[str, str] | None = None, parsed: Mapping[str, dict] | None = None) -> list[MissingInput]:
+def missing_inputs(
+    tf_files: Mapping[str, str], settings=None, env: Mapping[str, str] | None = None,
+    parsed: Mapping[str, dict] | None = None,
+) -> list[MissingInput]:
     """Required variables with no value in the tfvars file, in `TF_VAR_*` of `env` (the runner) or, for an
     org-wide input, in the bot's setting of the same value."""
     env = os.environ if env is None else env
@@ -114,5 +116,5 @@ def missing_inputs(tf_files: Mapping[str, str], settings=None,  # noqa: ANN001 -
 
 def terraform_files(terraform_dir: Path) -> dict[str, str]:
     """The `*.tf` files and the tfvars file of a Terraform directory, by name."""
-    paths = sorted(terraform_dir.glob("*.tf")) + [terraform_dir / TFVARS_FILE]
+    paths = [*sorted(terraform_dir.glob("*.tf")), terraform_dir / TFVARS_FILE]
     return {p.name: p.read_text(encoding="utf-8") for p in paths if p.is_file()}

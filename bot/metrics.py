@@ -55,7 +55,8 @@ GITHUB_RATE_LIMIT_REMAINING = Gauge(
     "dev_agent_github_rate_limit_remaining", "GitHub rate limit left at the last call", multiprocess_mode="mostrecent"
 )
 MODEL_CALLS = Counter("dev_agent_model_calls_total", "Claude calls for understanding", ["outcome"])
-MODEL_FALLBACKS = Counter("dev_agent_model_fallbacks_total", "Understanding fell back to the deterministic parser", ["reason"])
+MODEL_FALLBACKS = Counter("dev_agent_model_fallbacks_total", "Understanding fell back to the deterministic parser",
+                          ["reason"])
 PULL_REQUESTS = Counter("dev_agent_pull_requests_total", "dev-agent PRs opened or updated, by kind", ["action", "kind"])
 APPLIES = Counter("dev_agent_applies_total", "dev-agent apply and destroy runs", ["action", "outcome"])
 MONTHLY_COST = Gauge(
@@ -68,6 +69,39 @@ MANAGED_COST = Gauge(
 )
 
 
+# Label values known before any event, so a fresh server exposes every series (at 0) for dashboards and alerts.
+WEBHOOK_EVENTS = ("issues", "issue_comment", "pull_request", "installation", "installation_repositories")
+WEBHOOK_OUTCOMES = ("accepted", "duplicate", "ignored", "queue_unavailable")
+UNVERIFIED_OUTCOMES = ("bad_signature", "rejected", "too_large", "error")
+JOB_STAGES = ("parse", "generate", "check", "cost", "github")
+MODEL_FALLBACK_KINDS = ("timeout", "api_error", "unreachable", "error", "no_tool_call", "invalid_reply")
+PULL_KINDS = ("request", "extend", "destroy", "revert")
+RUN_OUTCOMES = {"apply": ("applied", "unchanged", "failed", "locked", "invalid"),
+                "destroy": ("destroyed", "failed", "locked", "invalid")}
+
+
+def initialise_series() -> None:
+    """Create every known labelled series at 0 (call once when a server or worker starts)."""
+    for event in WEBHOOK_EVENTS:
+        for outcome in WEBHOOK_OUTCOMES:
+            WEBHOOKS.labels(event=event, outcome=outcome)
+    for outcome in UNVERIFIED_OUTCOMES:
+        WEBHOOKS.labels(event="unverified", outcome=outcome)
+    WEBHOOKS.labels(event="ping", outcome="pong")
+    for stage in JOB_STAGES:
+        JOB_DURATION.labels(stage=stage)
+    MODEL_CALLS.labels(outcome="ok")
+    for kind in MODEL_FALLBACK_KINDS:
+        MODEL_CALLS.labels(outcome=kind)
+        MODEL_FALLBACKS.labels(reason=kind)
+    for kind in PULL_KINDS:
+        for action in ("opened", "updated"):
+            PULL_REQUESTS.labels(kind=kind, action=action)
+    for action, outcomes in RUN_OUTCOMES.items():
+        for outcome in outcomes:
+            APPLIES.labels(action=action, outcome=outcome)
+
+
 @contextmanager
 def timed(stage: str) -> Iterator[None]:
     """Observe the block's duration as job stage `stage` (parse, generate, check, cost, github)."""
@@ -76,7 +110,8 @@ def timed(stage: str) -> Iterator[None]:
 
 
 def count_pull(kind: str, created: bool) -> None:
-    """Count a PR dev-agent opened (`created`) or updated; `kind` is its branch kind (request, extend, destroy, revert)."""
+    """Count a PR dev-agent opened (`created`) or updated; `kind` is its branch kind (request, extend, destroy,
+    revert)."""
     PULL_REQUESTS.labels(kind=kind, action="opened" if created else "updated").inc()
 
 

@@ -125,6 +125,16 @@ class Settings(BaseSettings):
         description="Provider filesystem mirror `terraform init` installs from (offline); unset = look in "
                     "/opt/tf-plugins and the usual plugin dirs, else use the registry.")
     checkov_bin: str = Field(default="checkov", description="checkov executable (it lives in its own virtualenv).")
+    warm_checks: bool = Field(default=True, description="Keep the checkers warm: checkov scans in a long-lived process "
+                              "per worker (imported once, a fork per scan) and `terraform validate` uses a directory "
+                              "initialised once per provider set; false = a fresh CLI and `terraform init` per check.")
+    checkov_max_rss_mb: float = Field(default=1024.0, gt=0, description="Memory ceiling of the warm checkov process; "
+                                      "past it, the process exits after its scan and the next scan starts a fresh one.")
+    check_cache: bool = Field(default=True, description="Remember check results by the content hash of what each check "
+                              "reads: unchanged inputs are not checked again.")
+    check_cache_dir: Path = Field(default=Path("~/.cache/dev-agent/checks"),
+                                  description="Where remembered check results are kept (bounded, shared by a "
+                                              "machine's workers).")
 
 
 @lru_cache(maxsize=1)

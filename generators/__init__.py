@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.planning import Plan
+from bot.pipeline.planning import Plan
 from bot.settings import Settings
 
 Generator = Callable[[Plan, Settings], dict[str, str]]

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 from bot import __version__
-from bot.planning import Plan
+from bot.pipeline.planning import Plan
 from generators import environment_dir
 
 LOCK_NAME = "dev-agent.lock.json"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.markdown import code_span, escape_text
-from bot.planning import Plan
+from bot.pipeline.planning import Plan
 from bot.settings import Settings
 from generators.compose.services import local_services
 from generators.helm import chart_name

@@ -13,11 +13,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.budget import money
 from bot.cost.coverage import unpriced
 from bot.hclread import ParsedFiles
-from bot.pipeline import Verdict
-from bot.planning import Plan, effective_expiry
+from bot.pipeline.budget import money
+from bot.pipeline.planning import Plan, effective_expiry
+from bot.pipeline.run import Verdict
 from bot.spec import Cloud, EnvironmentSpec, Tier
 from policies.checkov.devagent_tables import ENCRYPTION_FLAGS, TAG_PATHS
 from policies.schema import OrgPolicy, Override
@@ -49,7 +49,7 @@ class Subject:
     requester: str | None = None
     requester_teams: tuple[str, ...] = ()
     today: dt.date = dataclasses.field(default_factory=dt.date.today)
-    expires_on: dt.date | None = None  # the effective expiry (bot.planning.effective_expiry)
+    expires_on: dt.date | None = None  # the effective expiry (bot.pipeline.planning.effective_expiry)
 
     @property
     def monthly_cost(self) -> float | None:

@@ -22,7 +22,30 @@ from bot.spec import Compliance, EnvironmentSpec
 PROFILE_DIR = Path(__file__).parent / "compliance"
 Condition = Literal["database", "cache", "bucket", "queue", "public"]
 # Retention values each cloud accepts (CloudWatch takes fixed steps; Azure Log Analytics stops at 730 days).
-CLOUDWATCH_STEPS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)
+CLOUDWATCH_STEPS = (
+    1,
+    3,
+    5,
+    7,
+    14,
+    30,
+    60,
+    90,
+    120,
+    150,
+    180,
+    365,
+    400,
+    545,
+    731,
+    1096,
+    1827,
+    2192,
+    2557,
+    2922,
+    3288,
+    3653,
+)
 MAX_LOG_DAYS = {"aws": 3653, "gcp": 3650, "azure": 730}
 MAX_BACKUP_DAYS = {"aws": 35, "gcp": 365, "azure": 35}
 
@@ -132,8 +155,11 @@ def apply(plan: Any) -> None:
         plan.choose("db_backup_retention_days", backups, f"{names} profile")
 
 
-PUBLIC = re.compile(r'^resource "(aws_lb|google_cloud_run_v2_service|google_compute_global_forwarding_rule|azurerm_container_app|'
-                    r'azurerm_application_gateway|azurerm_linux_function_app|aws_apigatewayv2_api)"', re.MULTILINE)
+PUBLIC = re.compile(
+    r'^resource "(aws_lb|google_cloud_run_v2_service|google_compute_global_forwarding_rule|azurerm_container_app|'
+    r'azurerm_application_gateway|azurerm_linux_function_app|aws_apigatewayv2_api)"',
+    re.MULTILINE,
+)
 
 
 def _conditions(spec: EnvironmentSpec, files: dict[str, str]) -> set[str]:
@@ -162,7 +188,9 @@ def _locate(files: dict[str, str], pattern: str) -> str | None:
     return None
 
 
-def evaluate(spec: EnvironmentSpec, files: dict[str, str], failed_checks: set[str] | None = None) -> list[ControlResult]:
+def evaluate(
+    spec: EnvironmentSpec, files: dict[str, str], failed_checks: set[str] | None = None
+) -> list[ControlResult]:
     """Each control of each framework of the spec: met with its evidence, or a gap saying what is missing."""
     conditions = _conditions(spec, files)
     failed_checks = failed_checks or set()
@@ -170,8 +198,14 @@ def evaluate(spec: EnvironmentSpec, files: dict[str, str], failed_checks: set[st
     for framework in spec.compliance:
         profile = load(framework.value)
         for control in profile.controls:
-            result = ControlResult(framework=framework.value, control=control.id, requirement=control.requirement,
-                                   reference=control.reference, met=True, checks=list(control.checkov))
+            result = ControlResult(
+                framework=framework.value,
+                control=control.id,
+                requirement=control.requirement,
+                reference=control.reference,
+                met=True,
+                checks=list(control.checkov),
+            )
             if profile.regions is not None and control.id == "data-residency":
                 if region_allowed(framework.value, spec.cloud.value, spec.region):
                     result.evidence.append(f"region {spec.region} is in the EU/EEA: spec `region`")
@@ -194,6 +228,8 @@ def evaluate(spec: EnvironmentSpec, files: dict[str, str], failed_checks: set[st
             result.failed_checks = sorted(set(control.checkov) & failed_checks)
             if result.failed_checks:
                 result.met = False
-                result.gap = "; ".join(x for x in (result.gap, "failed checks: " + ", ".join(result.failed_checks)) if x)
+                result.gap = "; ".join(
+                    x for x in (result.gap, "failed checks: " + ", ".join(result.failed_checks)) if x
+                )
             results.append(result)
     return results

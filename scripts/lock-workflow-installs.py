@@ -47,7 +47,7 @@ def main() -> None:
     if sys.version_info[:2] != (3, 11) or sys.platform != "linux":
         sys.exit("run on Linux x86_64 with Python 3.11 (the runner's platform): pip resolves for the running Python")
     LOCKS.mkdir(parents=True, exist_ok=True)
-    from generators.workflows.steps import VALIDATORS  # noqa: PLC0415 - needs ROOT on sys.path
+    from generators.workflows.steps import VALIDATORS
 
     runtime = resolve([str(ROOT)], "constraints/bot.txt")
     runtime.pop("dev-agent", None)

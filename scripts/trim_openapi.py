@@ -1,7 +1,7 @@
 """Trim GitHub's OpenAPI description to the operations the sandbox implements.
 
 Usage: python scripts/trim_openapi.py [SOURCE] [DEST]
-Keeps only the sandbox's operations (bot.sandbox.operations.OPERATIONS) and every component they reach
+Keeps only the sandbox's operations (sandbox.operations.OPERATIONS) and every component they reach
 through $ref, so tests can validate sandbox responses against a small, committed fixture.
 """
 
@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.sandbox.operations import OPERATIONS
+from sandbox.operations import OPERATIONS
 
 DEFAULT_SOURCE = Path("/work/shared/github/openapi/api.github.com.json")
 DEFAULT_DEST = Path(__file__).resolve().parents[1] / "tests/fixtures/github/openapi/api.github.com.trimmed.json"

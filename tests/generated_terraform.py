@@ -16,7 +16,7 @@ import pytest
 
 from bot import hclread
 from bot.checks.skips import load_skips
-from bot.planning import Plan, plan_environment
+from bot.pipeline.planning import Plan, plan_environment
 from bot.settings import Settings
 from bot.spec import spec_from_data
 from generators.terraform import generate
@@ -108,7 +108,7 @@ def checkov_all(dirs: dict[str, Path]) -> dict[str, list[str]]:
         return {key: future.result() for key, future in futures.items()}
 
 
-def stacks_fixture(cloud: str, region: str, stacks: dict[str, dict[str, Any]]):  # noqa: ANN201 - a pytest fixture
+def stacks_fixture(cloud: str, region: str, stacks: dict[str, dict[str, Any]]):
     """The module fixture `generated`: kind -> (terraform dir, parsed files) of every stack, planned on `cloud` in
     `region` and generated once."""
 

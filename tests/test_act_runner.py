@@ -1,4 +1,4 @@
-"""The act harness (bot/sandbox/actions.py) runs workflow files for real: events from the sandbox's webhooks,
+"""The act harness (sandbox/actions.py) runs workflow files for real: events from the sandbox's webhooks,
 checkout over smart HTTP, job outputs feeding a matrix, the workflow token against the sandbox API, stand-ins
 that refuse what they cannot honour, and failures reported per job with their message."""
 
@@ -12,10 +12,10 @@ import jsonschema
 import pytest
 import referencing
 
-from bot.sandbox import SandboxGitHub
-from bot.sandbox.actions import ActionsError, ActionsRunner, act_version
-from bot.sandbox.moto import MotoServer
 from generators.workflows.actions import uses
+from sandbox import SandboxGitHub
+from sandbox.actions import ActionsError, ActionsRunner, act_version
+from sandbox.moto import MotoServer
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("act_runner")]
 
@@ -45,7 +45,8 @@ jobs:
         env:
           BEFORE: ${{{{ github.event.before }}}}
         run: |
-          git diff --name-only "$BEFORE" "$GITHUB_SHA" | sed -n 's|^notes/||p' | jq -Rnc '[inputs | {{note: .}}]' > targets.json
+          git diff --name-only "$BEFORE" "$GITHUB_SHA" | sed -n 's|^notes/||p' \
+            | jq -Rnc '[inputs | {{note: .}}]' > targets.json
           echo "targets=$(cat targets.json)" >> "$GITHUB_OUTPUT"
   comment:
     name: Comment ${{{{ matrix.note }}}}
@@ -77,7 +78,8 @@ jobs:
           GITHUB_TOKEN: ${{{{ github.token }}}}
         run: |
           set -euo pipefail
-          body="$(python -c 'import sys; print(sys.version.split()[0])') $(terraform -version | sed -n 1p) $AWS_REGION: $(cat "notes/$NOTE")"
+          python="$(python -c 'import sys; print(sys.version.split()[0])')"
+          body="$python $(terraform -version | sed -n 1p) $AWS_REGION: $(cat "notes/$NOTE")"
           jq -n --arg body "$body" '{{body: $body}}' | curl -sf -X POST -H "Authorization: token $GITHUB_TOKEN" \\
             -d @- "$GITHUB_API_URL/repos/$GITHUB_REPOSITORY/issues/1/comments" > /dev/null
   scheduled-only:

@@ -9,17 +9,17 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from bot.api import OpenedRequest, build_api_router
-from bot.apikeys import KeyStore
-from bot.dashboard import build_dashboard_router, days_left
-from bot.registry import EnvironmentRecord, Registry
-from bot.request_issues import plan_delivery
+from bot.api.dashboard import build_dashboard_router, days_left
+from bot.api.keys import KeyStore
+from bot.api.request_issues import plan_delivery
+from bot.api.routes import OpenedRequest, build_api_router
+from bot.intake.webhooks import Delivery
 from bot.settings import Settings
-from bot.webhooks import Delivery
+from bot.store.registry import EnvironmentRecord, Registry
 
 
 @pytest.fixture()
-def world(tmp_path: Path):  # noqa: ANN201
+def world(tmp_path: Path):
     settings = Settings(state_dir=tmp_path)
     keys, registry = KeyStore(settings), Registry(settings)
     opened: list[tuple[str, str, str, str]] = []
@@ -49,7 +49,7 @@ def _auth(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def test_keys_are_required_and_scoped(world) -> None:  # noqa: ANN001
+def test_keys_are_required_and_scoped(world) -> None:
     client, _registry, tokens, _opened, _queued = world
     assert client.get("/api/environments").status_code == 401
     assert client.get("/api/environments", headers=_auth("da_nope_nope")).json() == {"detail": "unknown API key"}
@@ -57,7 +57,7 @@ def test_keys_are_required_and_scoped(world) -> None:  # noqa: ANN001
     assert response.status_code == 403 and "request" in response.json()["detail"]
 
 
-def test_listing_and_unknown_names(world) -> None:  # noqa: ANN001
+def test_listing_and_unknown_names(world) -> None:
     client, registry, tokens, _opened, _queued = world
     registry.upsert(EnvironmentRecord(name="payments-api-staging", repository="acme/infra", tier="staging",
                                       status="planned", monthly_cost_usd=312.4, report="# report"))
@@ -70,7 +70,7 @@ def test_listing_and_unknown_names(world) -> None:  # noqa: ANN001
     assert client.get("/api/jobs/../../etc", headers=_auth(tokens["read"])).status_code == 404
 
 
-def test_request_opens_an_issue_and_reports_the_job(world) -> None:  # noqa: ANN001
+def test_request_opens_an_issue_and_reports_the_job(world) -> None:
     client, _registry, tokens, opened, queued = world
     body = {"repository": "acme/infra", "requested_by": "octocat", "text": "dev env for a flask app in us-west-2"}
     accepted = client.post("/api/environments", headers=_auth(tokens["request"]), json=body)
@@ -94,7 +94,7 @@ def test_request_opens_an_issue_and_reports_the_job(world) -> None:  # noqa: ANN
         ({"repository": "acme/infra", "requested_by": "octocat", "text": "x" * 1_100_000}, 413, "body"),
     ],
 )
-def test_bad_requests_get_json_errors_and_open_nothing(world, body, status, fragment) -> None:  # noqa: ANN001
+def test_bad_requests_get_json_errors_and_open_nothing(world, body, status, fragment) -> None:
     client, _registry, tokens, opened, queued = world
     response = client.post("/api/environments", headers=_auth(tokens["request"]), json=body)
     assert response.status_code == status
@@ -102,7 +102,7 @@ def test_bad_requests_get_json_errors_and_open_nothing(world, body, status, frag
     assert opened == [] and queued == []
 
 
-def test_dashboard_escapes_and_counts_down(world) -> None:  # noqa: ANN001
+def test_dashboard_escapes_and_counts_down(world) -> None:
     client, registry, _tokens, _opened, _queued = world
     registry.upsert(EnvironmentRecord(name="web-dev", repository="acme/infra", owner="<script>alert(1)</script>",
                                       status="applied", monthly_cost_usd=40, expires_on=dt.date.today() + dt.timedelta(days=3),
@@ -123,11 +123,11 @@ def test_days_left_wording() -> None:
     assert days_left(dt.date(2026, 11, 20), today) == "expired 3 days ago"
 
 
-def test_expired_revoked_and_malformed_keys_are_401_with_json(world, tmp_path: Path) -> None:  # noqa: ANN001
+def test_expired_revoked_and_malformed_keys_are_401_with_json(world, tmp_path: Path) -> None:
     client, _registry, tokens, _opened, _queued = world
     keys = KeyStore(Settings(state_dir=tmp_path))
     expired_token, expired = keys.create("old", ["read"], expires_in_days=1)
-    keys._save(expired.model_copy(update={"expires_at": dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)}))
+    keys._save(expired.model_copy(update={"expires_at": dt.datetime(2020, 1, 1, tzinfo=dt.UTC)}))
     revoked_token, revoked = keys.create("gone", ["read"])
     keys.revoke(revoked.id)
     for header, fragment in [(_auth(expired_token), "expired"), (_auth(revoked_token), "revoked"),
@@ -137,7 +137,7 @@ def test_expired_revoked_and_malformed_keys_are_401_with_json(world, tmp_path: P
         assert response.headers["www-authenticate"] == "Bearer"
 
 
-def test_oversized_streamed_body_is_413_and_opens_nothing(world) -> None:  # noqa: ANN001
+def test_oversized_streamed_body_is_413_and_opens_nothing(world) -> None:
     client, _registry, tokens, opened, _queued = world
 
     def chunks():  # no Content-Length: the limit holds while the body streams in
@@ -154,7 +154,7 @@ def test_oversized_streamed_body_is_413_and_opens_nothing(world) -> None:  # noq
     assert unknown_job.status_code == 404 and unknown_job.json() == {"detail": "no job 'nope'"}
 
 
-def test_bad_input_leaves_no_secret_in_the_logs(world) -> None:  # noqa: ANN001
+def test_bad_input_leaves_no_secret_in_the_logs(world) -> None:
     import io
     import logging
 

@@ -8,13 +8,13 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
-from bot.api import OpenedRequest
-from bot.apikeys import KeyStore
-from bot.queue import InProcessQueue
-from bot.registry import EnvironmentRecord, JobRecord, Registry
-from bot.request_issues import plan_delivery
+from bot.api.keys import KeyStore
+from bot.api.request_issues import plan_delivery
+from bot.api.routes import OpenedRequest
+from bot.intake.queue import InProcessQueue
+from bot.intake.web import Operations, create_app
 from bot.settings import Settings
-from bot.web import Operations, create_app
+from bot.store.registry import EnvironmentRecord, JobRecord, Registry
 
 _world: dict[str, object] = {}
 # A schema-valid `spec` object can still break EnvironmentSpec's cross-field rules (answered 422, documented),

@@ -11,8 +11,8 @@ import json
 import pytest
 
 from bot.lifecycle.outputs import APPLY_MARKER
-from bot.sandbox import SandboxGitHub
 from bot.settings import Settings
+from sandbox import SandboxGitHub
 from tests.conftest import require_tool
 from tests.support.lifecycle_stack import Moto, environment_files, make_repo
 

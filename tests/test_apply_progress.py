@@ -8,13 +8,13 @@ import datetime as dt
 
 import pytest
 
-from bot import terraform
-from bot.audit import AuditLog
 from bot.lifecycle.apply import apply_environment, outcome
-from bot.planning import plan_environment
-from bot.registry import Registry
+from bot.pipeline import terraform
+from bot.pipeline.planning import plan_environment
 from bot.settings import Settings
 from bot.spec import spec_from_data
+from bot.store.audit import AuditLog
+from bot.store.registry import Registry
 from generators import generate_all
 from generators.output import write_tree
 

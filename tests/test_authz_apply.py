@@ -8,15 +8,15 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from bot import authz
-from bot.audit import AuditLog
 from bot.commands import ACTIONS
+from bot.github import authz
+from bot.github.installations import MemoryInstallations
 from bot.handlers.pull_request import UNLISTED_MERGE_MARKER, flag_unlisted_merge
-from bot.installations import MemoryInstallations
-from bot.jobs import JobContext
-from bot.locks import MemoryLocks
-from bot.proposal import appliers_note
+from bot.jobs.delivery import JobContext
+from bot.request.proposal import appliers_note
 from bot.settings import Settings
+from bot.store.audit import AuditLog
+from bot.store.locks import MemoryLocks
 from policies.schema import People, parse_policy
 
 POLICY = """version: 1

@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from bot.audit import STREAM, AuditEvent
-from bot.proposal import REPORT_MARKER, STATUS_MARKER
+from bot.request.proposal import REPORT_MARKER, STATUS_MARKER
+from bot.store.audit import STREAM, AuditEvent
 from tests.support.bot_stack import BotStack, wait_for
 from tests.support.redis_server import redis_server  # noqa: F401  (fixture)
 
@@ -32,7 +32,7 @@ MEMBERSHIP = "GET /orgs/{org}/teams/{team_slug}/memberships/{username}"
 
 @pytest.fixture(scope="module")
 def stack(redis_server, tmp_path_factory):  # noqa: F811
-    from bot.sandbox import SandboxGitHub
+    from sandbox import SandboxGitHub
 
     policy = tmp_path_factory.mktemp("policy") / "org-policy.yaml"
     policy.write_text(POLICY)

@@ -1,7 +1,7 @@
 """Proof by apply: generated AWS Terraform goes through init/plan/apply/re-plan/destroy against moto.
 
-Each spec gets its own patched moto server (bot/sandbox/moto_server.py) and a test-only
-`zz_moto_override.tf` (bot/sandbox/moto_override.py); specs run in parallel threads. After apply,
+Each spec gets its own patched moto server (sandbox/moto_server.py) and a test-only
+`zz_moto_override.tf` (sandbox/moto_override.py); specs run in parallel threads. After apply,
 boto3 finds the resources and their standard tags; a re-plan is clean; an out-of-band change is
 detected (`plan -detailed-exitcode` exits 2); after destroy nothing is left.
 """
@@ -14,12 +14,12 @@ from pathlib import Path
 import boto3
 import pytest
 
-from bot import terraform
+from bot.pipeline import terraform
 from generators.terraform import standard_tags
+from sandbox.moto import MotoServer as PackageMotoServer
+from sandbox.moto_override import write_override
 from tests.conftest import require_tool
 from tests.support.aws_specs import make_plan, write_terraform
-from bot.sandbox.moto import MotoServer as PackageMotoServer
-from bot.sandbox.moto_override import write_override
 
 # One group: under `pytest -n N --dist loadgroup` every test of the module runs on one worker, so the
 # module fixture (all six life cycles, in parallel threads) runs once instead of once per worker.
@@ -38,7 +38,7 @@ class MotoServer(PackageMotoServer):
         super().__init__()
         self.start()
 
-    def client(self, service: str):  # noqa: ANN201 - boto3 client
+    def client(self, service: str):
         return boto3.client(service, region_name=REGION, endpoint_url=self.endpoint, aws_access_key_id="test",
                             aws_secret_access_key="test")
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import Settings
 from bot.checks.skips import load_skips, skips_for
+from bot.settings import Settings
 from tests.conftest import require_tool
 from tests.support.aws_specs import SPECS, make_plan, write_terraform
 
@@ -49,7 +49,7 @@ def failures(tmp_path_factory: pytest.TempPathFactory) -> dict[str, set[str]]:
     return found
 
 
-def skip_ids(plan) -> list[str]:  # noqa: ANN001 - Plan
+def skip_ids(plan) -> list[str]:
     """Check ids skipped for this AWS plan."""
     return [s.check_id for s in skips_for("aws", plan.spec.tier.value)]
 

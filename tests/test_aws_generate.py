@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from bot import hclread, terraform
-from bot.planning import plan_environment
+from bot import hclread
+from bot.pipeline import terraform
+from bot.pipeline.planning import plan_environment
 from bot.settings import Settings
 from bot.spec import SpecError, spec_from_data
 from tests.conftest import require_tool

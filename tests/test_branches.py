@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.branches import KINDS, BotBranch, bot_branch, parse_branch
+from bot.github.branches import KINDS, BotBranch, bot_branch, parse_branch
 
 
 @pytest.mark.parametrize("environment", ["payments", "destroy-payments", "extend", "revert-x9", "a1"])

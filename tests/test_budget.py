@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.budget import BudgetError, fit_budget, no_nat_for_functions, total_of
-from bot.planning import Plan, plan_environment
+from bot.pipeline.budget import BudgetError, fit_budget, no_nat_for_functions, total_of
+from bot.pipeline.planning import Plan, plan_environment
 from bot.spec import spec_from_data
 from policies.schema import parse_policy
 

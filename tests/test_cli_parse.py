@@ -51,7 +51,7 @@ def test_summary_is_readable_text() -> None:
 
 
 def test_stdin_dash_reads_the_request() -> None:
-    done = run("-", "--json", stdin="Rails app in Dublin with MySQL".encode())
+    done = run("-", "--json", stdin=b"Rails app in Dublin with MySQL")
     assert done.returncode == 0 and json.loads(done.stdout)["region"] == "eu-west-1"
 
 

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.checks import CHECKS, checkov
+from bot.checks import CHECKS, run_checks
 from bot.checks.context import CheckContext
 from bot.cli import EXIT_ATTENTION, EXIT_INVALID, EXIT_OK
-from bot.planning import plan_environment
-from bot.pipeline import run_pipeline
+from bot.pipeline.planning import plan_environment
+from bot.pipeline.run import run_pipeline
 from bot.settings import Settings
 from bot.spec import load_spec
 from tests.conftest import FIXTURES, require_tool
@@ -135,7 +135,8 @@ def test_check_fails_on_broken_files(tmp_path: Path) -> None:
     deployment.write_text(deployment.read_text().replace("{{ .Values.containerPort }}", "{{ .Values.containerPort"))
     with tempfile.TemporaryDirectory() as scratch:
         ctx = CheckContext(env_dir=env, repo_root=tmp_path, workdir=Path(scratch), settings=Settings())
-        results = {r.name: r for name, check in CHECKS if name not in {"checkov", "terraform validate"} for r in check(ctx)}
+        slow = {"checkov terraform", "checkov kubernetes", "terraform validate"}
+        results = {r.name: r for check in CHECKS if not slow & set(check.names) for r in check.run(ctx)}
     assert not results["terraform fmt"].passed
     assert not results["hcl parse"].passed and results["hcl parse"].findings[0]["file"] == "main.tf"
     assert not results["helm lint"].passed
@@ -143,11 +144,14 @@ def test_check_fails_on_broken_files(tmp_path: Path) -> None:
 
 
 def test_missing_tool_is_a_failure_not_a_pass(tmp_path: Path) -> None:
-    ctx = CheckContext(env_dir=tmp_path, repo_root=tmp_path, workdir=tmp_path,
-                       settings=Settings(checkov_bin="no-such-checkov"))
-    results = checkov.check(ctx)
-    assert [r.passed for r in results] == [False, False]
-    assert all("checkov is not installed" in r.details for r in results)
+    settings = Settings(checkov_bin="no-such-checkov", check_cache_dir=tmp_path / "cache")
+    results = run_checks(tmp_path, tmp_path, settings)
+    checkov_results = [r for r in results if r.name.startswith("checkov")]
+    assert [(r.name, r.passed) for r in checkov_results] == [("checkov terraform", False),
+                                                             ("checkov kubernetes", False)]
+    assert all("checkov is not installed" in r.details for r in checkov_results)
+    remembered = [p.read_text() for p in (tmp_path / "cache").glob("*.json")]
+    assert remembered and not any("not installed" in text for text in remembered)  # a missing tool is never remembered
 
 
 def test_check_refuses_a_directory_without_a_spec(tmp_path: Path) -> None:

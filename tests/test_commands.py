@@ -15,8 +15,8 @@ from bot.commands.parser import (
     parse_assignments,
     parse_duration_days,
 )
-from bot.issue_form import FormError, is_environment_request, parse_issue_body
-from bot.echo import echo
+from bot.request.echo import echo
+from bot.request.issue_form import FormError, is_environment_request, parse_issue_body
 from bot.spec import SpecError, spec_from_data
 
 BASE = {"name": "payments-staging", "cloud": "aws", "region": "us-west-2"}
@@ -210,7 +210,7 @@ def test_environment_requests_are_labelled_or_mention_the_bot():
 
 
 def test_request_spec_comes_from_form_fields_state_and_assignments():
-    from bot.proposal import RequestState, derive_spec
+    from bot.request.proposal import RequestState, derive_spec
     from bot.settings import Settings
 
     state = RequestState(issue=1, assignments={"compute.max_replicas": "4"})
@@ -224,7 +224,7 @@ def test_request_spec_comes_from_form_fields_state_and_assignments():
 
 
 def test_an_empty_request_gets_questions_not_a_pr():
-    from bot.proposal import RequestState, derive_spec
+    from bot.request.proposal import RequestState, derive_spec
     from bot.settings import Settings
 
     derived = derive_spec({"body": "/dev-agent"}, RequestState(issue=1), Settings())

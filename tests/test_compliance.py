@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.planning import plan_environment
+from bot.pipeline.planning import plan_environment
 from bot.settings import Settings
 from bot.spec import Compliance, spec_from_data
 from bot.understanding.deterministic import parse
@@ -24,8 +24,12 @@ def test_every_framework_has_a_profile_with_referenced_controls(framework: str) 
 
 @pytest.mark.parametrize(
     ("text", "frameworks"),
-    [("HIPAA FastAPI app with postgres on AWS", ["hipaa"]), ("flask app, PCI-DSS and SOC 2 type II, AWS", ["pci-dss", "soc2"]),
-     ("Django on GCP in Belgium, GDPR and ISO 27001", ["gdpr", "iso27001"]), ("flask app on AWS, not HIPAA", [])],
+    [
+        ("HIPAA FastAPI app with postgres on AWS", ["hipaa"]),
+        ("flask app, PCI-DSS and SOC 2 type II, AWS", ["pci-dss", "soc2"]),
+        ("Django on GCP in Belgium, GDPR and ISO 27001", ["gdpr", "iso27001"]),
+        ("flask app on AWS, not HIPAA", []),
+    ],
 )
 def test_frameworks_named_in_a_request_land_in_the_spec(text: str, frameworks: list[str]) -> None:
     result = parse(text)
@@ -48,8 +52,18 @@ def test_gdpr_with_a_region_outside_the_eu_is_asked_about() -> None:
 
 def test_profiles_force_retention_within_what_each_cloud_accepts() -> None:
     def plan(cloud: str, region: str, frameworks: list[str]):
-        return plan_environment(spec_from_data({"name": "a-dev", "cloud": cloud, "region": region, "app": {"framework": "flask"},
-                                                "databases": [{"engine": "postgres"}], "compliance": frameworks}))
+        return plan_environment(
+            spec_from_data(
+                {
+                    "name": "a-dev",
+                    "cloud": cloud,
+                    "region": region,
+                    "app": {"framework": "flask"},
+                    "databases": [{"engine": "postgres"}],
+                    "compliance": frameworks,
+                }
+            )
+        )
 
     aws = plan("aws", "us-east-1", ["hipaa"])
     assert (aws.sizing.log_retention_days, aws.sizing.db_backup_retention_days) == (2192, 35)
@@ -60,8 +74,17 @@ def test_profiles_force_retention_within_what_each_cloud_accepts() -> None:
 
 
 def test_controls_show_evidence_or_a_gap_in_the_generated_files() -> None:
-    spec = spec_from_data({"name": "a-dev", "cloud": "aws", "region": "us-east-1", "app": {"framework": "flask"},
-                           "databases": [{"engine": "postgres"}], "cache": {"engine": "redis"}, "compliance": ["hipaa", "gdpr"]})
+    spec = spec_from_data(
+        {
+            "name": "a-dev",
+            "cloud": "aws",
+            "region": "us-east-1",
+            "app": {"framework": "flask"},
+            "databases": [{"engine": "postgres"}],
+            "cache": {"engine": "redis"},
+            "compliance": ["hipaa", "gdpr"],
+        }
+    )
     files = generate_all(plan_environment(spec), Settings(anthropic_api_key=None))
     results = {r.key: r for r in evaluate(spec, files, failed_checks={"CKV_AWS_16"})}
     transit = results["hipaa:encryption-in-transit"]

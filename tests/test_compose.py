@@ -6,7 +6,7 @@ import re
 
 import yaml
 
-from bot.planning import plan_environment
+from bot.pipeline.planning import plan_environment
 from bot.settings import Settings
 from bot.spec import load_spec, spec_from_data
 from generators import compose

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.budget import LADDERS
 from bot.cost import estimate_files
 from bot.cost.coverage import UnpricedRegion, priced_regions, unpriced
-from bot.planning import DEFAULT_SIZING, HA_CACHE_TYPE, HA_DB_CLASS, plan_environment
+from bot.pipeline.budget import LADDERS
+from bot.pipeline.planning import DEFAULT_SIZING, HA_CACHE_TYPE, HA_DB_CLASS, plan_environment
 from bot.regions import REGIONS
 from bot.settings import Settings
 from bot.spec import Cloud, Tier, spec_from_data
@@ -70,18 +70,19 @@ def test_small_environment_in_every_accepted_region_is_fully_priced(cloud):
 @pytest.mark.parametrize("cloud", ["aws", "gcp", "azure"])
 def test_every_generated_resource_type_is_priced_in_every_accepted_region(cloud):
     tiers = ["dev", "staging", "prod"]
-    refused = 0
+    flagged = 0
     for region in priced_regions(cloud):
         for i, body in enumerate(VARIANTS[cloud]):
-            try:
-                report = _estimate(cloud, region, body, tiers[i % 3])
-            except UnpricedRegion as exc:  # only offers the catalog prices in some regions, named as such
-                assert "has no sourced price in " + region in str(exc) and "priced in: eastus" in str(exc)
-                refused += 1
-                continue
-            assert unpriced(report) == [], (region, body, unpriced(report))
+            report = _estimate(cloud, region, body, tiers[i % 3])
             assert float(report["totalMonthlyCost"]) > 0
-    assert refused == (len(priced_regions(cloud)) - 1 if cloud == "azure" else 0)
+            missing = unpriced(report)
+            if missing and cloud == "azure" and region != "eastus" and body.get("queue") == {"engine": "kafka"}:
+                # Event Hubs is priced (sourced) in eastus only: elsewhere it is flagged, never $0
+                assert all(m.startswith("azurerm_eventhub_namespace.main: ") for m in missing), missing
+                flagged += 1
+                continue
+            assert missing == [], (region, body, missing)
+    assert flagged == (len(priced_regions(cloud)) - 1 if cloud == "azure" else 0)
 
 
 @pytest.mark.parametrize("cloud", [Cloud.aws, Cloud.gcp, Cloud.azure])
@@ -119,12 +120,12 @@ def test_planner_refuses_an_offer_without_a_sourced_price():
     spec = spec_from_data({"name": "shop-dev", "cloud": "gcp", "region": "us-central1",
                            "cache": {"engine": "memcached"}})
     with pytest.raises(UnpricedRegion, match=r"cache memcached on gcp: Memorystore for Memcached has no sourced price "
-                                             r"in us-central1 \(in no region\)"):
+                                             r"in any region"):
         plan_environment(spec)
 
 
 def test_request_for_an_unpriced_region_gets_the_refusal_as_a_question():
-    from bot.proposal import RequestState, derive_spec
+    from bot.request.proposal import RequestState, derive_spec
 
     body = "```yaml\nname: shop-dev\ncloud: aws\nregion: sa-east-1\n```"
     derived = derive_spec({"number": 7, "body": body}, RequestState(issue=7), Settings())
@@ -134,7 +135,8 @@ def test_request_for_an_unpriced_region_gets_the_refusal_as_a_question():
 
 def test_unpriced_lists_unsupported_resources_and_missing_prices():
     files = {"main.tf": 'provider "aws" { region = "us-east-1" }\n'
-                        'resource "aws_elasticache_cluster" "c" {\n  node_type = "cache.x9.huge"\n  engine = "redis"\n}\n'
+                        'resource "aws_elasticache_cluster" "c" {\n  node_type = "cache.x9.huge"\n'
+                        '  engine = "redis"\n}\n'
                         'resource "aws_cloudhsm_v2_hsm" "h" {\n  subnet_id = "s"\n}\n'}
     report = estimate_files(files)
     missing = unpriced(report)
@@ -157,8 +159,8 @@ def test_partial_estimate_never_passes_the_cost_rules(tier, outcome):
 
 
 def test_report_says_the_total_is_partial_and_lists_what_is_missing():
-    from bot.pipeline import run_pipeline
-    from bot.report import render_report
+    from bot.pipeline.report import render_report
+    from bot.pipeline.run import run_pipeline
 
     spec = spec_from_data({"name": "shop-dev", "cloud": "aws", "region": "us-east-1", **SMALL})
     result = run_pipeline(plan_environment(spec), Settings())

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.registry import EnvironmentRecord, JobRecord, Registry
 from bot.settings import Settings
+from bot.store.registry import EnvironmentRecord, JobRecord, Registry
 from tests.conftest import require_tool
 from tests.support.bot_stack import wait_for
 from tests.support.redis_server import free_port
@@ -23,7 +23,7 @@ ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background
 def dashboard_url(tmp_path_factory):
     import uvicorn
 
-    from bot.web import build_runtime
+    from bot.intake.web import build_runtime
 
     state = tmp_path_factory.mktemp("dashboard")
     settings = Settings(state_dir=state, webhook_secret="browser-secret", github_app_id=1,

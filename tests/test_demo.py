@@ -28,9 +28,14 @@ def test_demo_opens_a_pr_with_the_report_merges_applies_and_prints_the_outputs()
     out = run.stdout + run.stderr
     assert run.returncode == 0, out[-5000:]
     assert "Traceback" not in out
+    for check in ("checkov terraform", "checkov kubernetes", "terraform validate", "hcl parse", "zizmor"):
+        assert re.search(rf"^  check {check}: (passed|failed|skipped)", out, re.MULTILINE), check
+    assert "~30 s" not in out
     pull = re.search(r"^pull request #(\d+): (http://127\.0\.0\.1:\d+/acme/platform-environments/pull/\d+)$", out, re.MULTILINE)
     assert pull, out[-5000:]
-    assert "## dev-agent review: `thumbs-api-dev`" in out and "**Monthly estimate**: $" in out
+    assert "dev-agent review: thumbs-api-dev" in out and "Monthly estimate: $" in out  # rendered, not raw markdown
+    for raw in ("<!--", "dev-agent:report", "&lt;", "&gt;", "\\#", "\\(", "\\_", "<details>", "**Monthly"):
+        assert raw not in out, raw
     assert f"merged #{pull.group(1)}" in out
     assert re.search(r"^terraform plan: changes to apply in [0-9.]+s$", out, re.MULTILINE)
     assert re.search(r"^terraform apply: done in [0-9.]+s$", out, re.MULTILINE)

@@ -47,7 +47,7 @@ def _moved(before: dict[str, float], after: dict[str, float], name: str, **label
 @pytest.fixture(scope="module")
 def scrapes(tmp_path_factory):
     """/metrics before and after one demo-style request, with the model configured but unreachable."""
-    from bot.sandbox import SandboxGitHub
+    from sandbox import SandboxGitHub
 
     url, stop = serve_metrics()
     try:

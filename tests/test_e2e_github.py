@@ -12,16 +12,16 @@ import httpx
 import pytest
 import yaml
 
-from bot.audit import STREAM, AuditEvent
-from bot.locks import RedisLocks
-from bot.proposal import REPORT_MARKER, STATUS_MARKER
+from bot.request.proposal import REPORT_MARKER, STATUS_MARKER
+from bot.store.audit import STREAM, AuditEvent
+from bot.store.locks import RedisLocks
 from tests.support.bot_stack import FORM, BotStack, wait_for
 from tests.support.redis_server import redis_server  # noqa: F401  (fixture)
 
 
 @pytest.fixture(scope="module")
 def sandbox():
-    from bot.sandbox import SandboxGitHub
+    from sandbox import SandboxGitHub
 
     with SandboxGitHub() as github:
         yield github
@@ -78,6 +78,8 @@ def test_request_becomes_a_pr_is_updated_by_set_and_unlocked_by_merge(stack, red
     pulls = [p for p in stack.pulls() if p["head"]["ref"] == "dev-agent/payments-e2e"]
     assert [p["number"] for p in pulls] == [number] and pulls[0]["head"]["sha"] != pull["head"]["sha"]
     assert len(stack.bot_comments(number, REPORT_MARKER)) == 1
+    amended = stack.bot_comments(number, REPORT_MARKER)[0]["body"]  # change cost and range after the amendment
+    assert "**Change**: $" in amended and "(minimum to maximum replicas and nodes)" in amended
     head = stack.api("GET", f"/git/commits/{pulls[0]['head']['sha']}")
     assert [p["sha"] for p in head["parents"]] == [pull["base"]["sha"]]  # re-plans replace the single commit
 
@@ -186,7 +188,7 @@ def test_extend_moves_the_expiry_through_a_pr_within_the_tier_maximum(stack, red
 
 
 def test_an_api_request_becomes_a_pr_without_a_comment(stack, redis_server):  # noqa: F811
-    from bot.apikeys import KeyStore
+    from bot.api.keys import KeyStore
     from bot.settings import Settings
 
     token, _ = KeyStore(Settings(redis_url=redis_server.url)).create("e2e", ["request", "read"])

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.proposal import REPORT_MARKER, STATUS_MARKER
+from bot.request.proposal import REPORT_MARKER, STATUS_MARKER
 from bot.understanding.deterministic import parse
 from tests.support.bot_stack import ROOT, BotStack, wait_for
 from tests.support.redis_server import redis_server  # noqa: F401  (fixture)
@@ -16,7 +16,7 @@ VAGUE = "need an env for my app"
 
 @pytest.fixture(scope="module")
 def sandbox():
-    from bot.sandbox import SandboxGitHub
+    from sandbox import SandboxGitHub
 
     with SandboxGitHub() as github:
         yield github
@@ -38,30 +38,42 @@ def labels(stack: BotStack, number: int) -> set[str]:
 def test_vague_request_is_asked_and_a_plain_answer_continues(stack: BotStack) -> None:
     issue = stack.open_request("vague-app", description=VAGUE)
     number = issue["number"]
-    status = wait_for(lambda: [c for c in stack.bot_comments(number, STATUS_MARKER) if "needs a few answers" in c["body"]],
-                      what="questions on the request issue")[0]["body"]
+    status = wait_for(
+        lambda: [c for c in stack.bot_comments(number, STATUS_MARKER) if "needs a few answers" in c["body"]],
+        what="questions on the request issue",
+    )[0]["body"]
     for question in parse(VAGUE).questions:  # the bot asks what the CLI asks
         assert question.split("?")[0] in status
     wait_for(lambda: "needs-info" in labels(stack, number) or None, what="needs-info label")
     assert not [p for p in stack.pulls() if p["head"]["ref"] == "dev-agent/vague-app"]
 
     stack.comment(number, "I'd like this", user="bob")  # not the requester: ignored (others use /dev-agent)
-    stack.comment(number, "> What should run in this environment?\n\nIt's a FastAPI service with Postgres and Prometheus")
+    stack.comment(
+        number, "> What should run in this environment?\n\nIt's a FastAPI service with Postgres and Prometheus"
+    )
     pull = stack.wait_for_pull("vague-app", timeout=60)
     report = wait_for(lambda: stack.bot_comments(pull["number"], REPORT_MARKER), what="report")[0]["body"]
     assert report.index("### Requirements") < report.index("### Summary")
     assert "PostgreSQL database" in report and "Framework: FastAPI" in report
     assert "Prometheus metrics" in report and "not supported and not accepted" in report
     assert "Ready for review" not in report
-    risks = report[report.index("### Risks"):]
+    risks = report[report.index("### Risks") :]
     assert "Prometheus" in risks.split("###")[1] and "None identified" not in risks
     wait_for(lambda: "needs-info" not in labels(stack, number) or None, what="needs-info removed")
-    bob_said = [c for c in stack.comments(number) if c["user"]["login"] == stack.app["bot_login"] and "bob" in c["body"]]
+    bob_said = [
+        c for c in stack.comments(number) if c["user"]["login"] == stack.app["bot_login"] and "bob" in c["body"]
+    ]
     assert not bob_said
 
     # A reviewer accepts the unsupported ask: the report no longer counts it as open.
-    stack.comment(pull["number"], "/dev-agent override requirement:monitoring:prometheus we scrape with our own Prometheus",
-                  user="bob")
-    accepted = wait_for(lambda: [c for c in stack.bot_comments(pull["number"], REPORT_MARKER) if "(accepted)" in c["body"]],
-                        what="report with the accepted requirement", timeout=60)[0]["body"]
+    stack.comment(
+        pull["number"],
+        "/dev-agent override requirement:monitoring:prometheus we scrape with our own Prometheus",
+        user="bob",
+    )
+    accepted = wait_for(
+        lambda: [c for c in stack.bot_comments(pull["number"], REPORT_MARKER) if "(accepted)" in c["body"]],
+        what="report with the accepted requirement",
+        timeout=60,
+    )[0]["body"]
     assert "not supported and not accepted" not in accepted and "we scrape with our own Prometheus" in accepted

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.proposal import Derived, RequestState, propose
-from bot.registry import EnvironmentRecord
-from bot.sandbox import SandboxGitHub
+from bot.request.proposal import Derived, RequestState, propose
 from bot.spec import load_spec
+from bot.store.registry import EnvironmentRecord
+from sandbox import SandboxGitHub
 from tests.support.lifecycle_stack import app_job, merged_environment
 
 ENV = "keep-dev"
@@ -25,7 +25,7 @@ def test_extending_an_applied_environment_moves_only_its_expiry(tmp_path):
         spec = load_spec(repo.checkout / "environments" / ENV / "environment.yaml")
 
         extended = spec.model_copy(update={"expires_on": EXPIRES + dt.timedelta(days=7)})
-        started = dt.datetime.now(dt.timezone.utc)
+        started = dt.datetime.now(dt.UTC)
         propose(ctx, target, RequestState(issue=issue), Derived(extended, {}, [], []), kind="extend")
 
         record = ctx.registry.get(ENV, repo.full_name)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.planning import plan_environment
+from bot.pipeline.planning import plan_environment
 from bot.settings import Settings
 from bot.spec import load_spec
 from generators import generate_all

@@ -52,7 +52,7 @@ def test_references_are_validated() -> None:
         Call("file\"); evil(", 1)
 
 
-def test_output_is_terraform_fmt_canonical(tmp_path) -> None:  # noqa: ANN001
+def test_output_is_terraform_fmt_canonical(tmp_path) -> None:
     terraform = require_tool("terraform")
     path = tmp_path / "main.tf"
     path.write_text(_config())

@@ -13,7 +13,7 @@ import yaml
 
 from bot.checks import checkov as checkov_check
 from bot.checks.context import CheckContext
-from bot.planning import plan_environment
+from bot.pipeline.planning import plan_environment
 from bot.settings import Settings
 from bot.spec import load_spec
 from generators import helm

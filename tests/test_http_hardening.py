@@ -13,8 +13,8 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from bot.web import create_app
-from bot.webhooks import json_depth, signature_for
+from bot.intake.web import create_app
+from bot.intake.webhooks import json_depth, signature_for
 from tests.support.bot_stack import SECRET, BotStack
 from tests.support.redis_server import RedisServer
 
@@ -23,7 +23,7 @@ TIMEOUTS = {"DEV_AGENT_HTTP_HEADER_TIMEOUT_SECONDS": "1", "DEV_AGENT_HTTP_BODY_T
 
 @pytest.fixture(scope="module")
 def sandbox():
-    from bot.sandbox import SandboxGitHub
+    from sandbox import SandboxGitHub
 
     with SandboxGitHub() as github:
         yield github

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from bot.proposal import REPORT_MARKER
+from bot.request.proposal import REPORT_MARKER
 from tests.support.bot_stack import BotStack, wait_for
 from tests.support.redis_server import redis_server  # noqa: F401  (fixture)
 
@@ -18,7 +18,7 @@ TFVARS = "environments/inputs-e2e/terraform/dev-agent.auto.tfvars.json"
 
 @pytest.fixture(scope="module")
 def stack(redis_server):  # noqa: F811
-    from bot.sandbox import SandboxGitHub
+    from sandbox import SandboxGitHub
 
     with SandboxGitHub() as sandbox, BotStack(sandbox, redis_server.url) as running:
         yield running

@@ -10,12 +10,12 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from bot.api import OpenedRequest, build_api_router
-from bot.apikeys import KeyStore
-from bot.registry import JOB_KEY, JOBS_INDEX, JOBS_KEY, JobRecord, Registry
+from bot.api.keys import KeyStore
+from bot.api.routes import OpenedRequest, build_api_router
+from bot.intake.webhooks import Delivery
 from bot.settings import Settings
-from bot.webhooks import Delivery
-from tests.support.redis_server import redis_server
+from bot.store.registry import JOB_KEY, JOBS_INDEX, JOBS_KEY, JobRecord, Registry
+from tests.support.redis_server import redis_server  # noqa: F401  (fixture, requested by name)
 
 
 @pytest.fixture(params=["file", "redis"])

@@ -15,15 +15,30 @@ def rows_of(text: str, answers: tuple[str, ...] = ()) -> dict[str, Requirement]:
 @pytest.mark.parametrize(
     ("phrase", "key"),
     [
-        ("HIPAA", "compliance:hipaa"), ("PCI DSS", "compliance:pci-dss"), ("SOC 2", "compliance:soc2"),
-        ("GDPR", "compliance:gdpr"), ("ISO 27001", "compliance:iso27001"),
-        ("Prometheus", "monitoring:prometheus"), ("Grafana", "monitoring:grafana"), ("Datadog", "monitoring:datadog"),
-        ("New Relic", "monitoring:newrelic"), ("Vault", "secrets:vault"), ("SOPS", "secrets:sops"),
-        ("cert-manager", "k8s:cert-manager"), ("Kubernetes RBAC", "k8s:rbac"), ("Aurora", "component:aurora"),
-        ("read replicas", "component:read-replicas"), ("Redis cluster mode", "component:redis-cluster"),
-        ("CloudFront", "component:cdn"), ("SNS notifications", "component:notifications"), ("spot instances", "component:spot"),
-        ("Sidekiq workers", "component:worker"), ("Celery", "component:worker"), ("an internal-only api", "network:internal"),
-        ("SQL Server", "component:sqlserver"), ("DynamoDB", "component:dynamodb"),
+        ("HIPAA", "compliance:hipaa"),
+        ("PCI DSS", "compliance:pci-dss"),
+        ("SOC 2", "compliance:soc2"),
+        ("GDPR", "compliance:gdpr"),
+        ("ISO 27001", "compliance:iso27001"),
+        ("Prometheus", "monitoring:prometheus"),
+        ("Grafana", "monitoring:grafana"),
+        ("Datadog", "monitoring:datadog"),
+        ("New Relic", "monitoring:newrelic"),
+        ("Vault", "secrets:vault"),
+        ("SOPS", "secrets:sops"),
+        ("cert-manager", "k8s:cert-manager"),
+        ("Kubernetes RBAC", "k8s:rbac"),
+        ("Aurora", "component:aurora"),
+        ("read replicas", "component:read-replicas"),
+        ("Redis cluster mode", "component:redis-cluster"),
+        ("CloudFront", "component:cdn"),
+        ("SNS notifications", "component:notifications"),
+        ("spot instances", "component:spot"),
+        ("Sidekiq workers", "component:worker"),
+        ("Celery", "component:worker"),
+        ("an internal-only api", "network:internal"),
+        ("SQL Server", "component:sqlserver"),
+        ("DynamoDB", "component:dynamodb"),
     ],
 )
 def test_every_common_ask_gets_a_row_with_its_words(phrase: str, key: str) -> None:
@@ -32,7 +47,7 @@ def test_every_common_ask_gets_a_row_with_its_words(phrase: str, key: str) -> No
     assert key in rows, [r.key for r in result.requirements]
     row = rows[key]
     text = f"Rails app with postgres on AWS us-east-1, plus {phrase}"
-    assert text[row.start:row.end] == row.words and row.words.lower() in phrase.lower() + " " + phrase.lower()
+    assert text[row.start : row.end] == row.words and row.words.lower() in phrase.lower() + " " + phrase.lower()
     assert row.status in set(Status)
     if row.status != Status.honoured:
         assert row.reason or row.question
@@ -80,7 +95,9 @@ def test_a_plain_answer_replaces_what_the_request_said() -> None:
     assert result.spec is not None and [d.engine.value for d in result.spec.databases] == ["postgres"]
 
 
-@pytest.mark.parametrize("text", ["need an env for my app", "I need an environment.", "can you set up an environment for me?"])
+@pytest.mark.parametrize(
+    "text", ["need an env for my app", "I need an environment.", "can you set up an environment for me?"]
+)
 def test_vague_requests_ask_what_should_run(text: str) -> None:
     result = parse(text)
     assert result.needs_clarification and "What should run" in result.questions[0]
@@ -131,10 +148,16 @@ def test_accepting_an_unsupported_row_closes_it() -> None:
         by, reason = "lead", "we run Prometheus ourselves"
 
     rows = parse("Django app on AWS with Prometheus").requirements
-    row = next(r for r in accept(rows, {"requirement:monitoring:prometheus": Grant()}) if r.key == "monitoring:prometheus")
+    row = next(
+        r for r in accept(rows, {"requirement:monitoring:prometheus": Grant()}) if r.key == "monitoring:prometheus"
+    )
     assert not row.open and "@lead" in (row.accepted or "")
 
 
 def test_yaml_line_finds_nested_keys() -> None:
     text = "# c\nname: a\napp:\n  language: python\n  framework: django\ncompute:\n  kind: vm\n"
-    assert yaml_line(text, "app.framework") == 5 and yaml_line(text, "compute.kind") == 7 and yaml_line(text, "nope") is None
+    assert (
+        yaml_line(text, "app.framework") == 5
+        and yaml_line(text, "compute.kind") == 7
+        and yaml_line(text, "nope") is None
+    )

@@ -8,12 +8,12 @@ import datetime as dt
 import fcntl
 import json
 
-from bot.audit import AuditLog
 from bot.lifecycle.expire import open_destroy_pull
 from bot.lifecycle.github import connect
-from bot.sandbox import SandboxGitHub
 from bot.settings import Settings
+from bot.store.audit import AuditLog
 from generators.hcl import Ref, block, render
+from sandbox import SandboxGitHub
 from tests.conftest import require_tool
 from tests.support.lifecycle_stack import environment_files, make_repo
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from bot.branches import bot_branch
-from bot.installations import MemoryInstallations
-from bot.jobs import JobContext, process_delivery
-from bot.locks import MemoryLocks
-from bot.sandbox import SandboxGitHub
+from bot.github.branches import bot_branch
+from bot.github.installations import MemoryInstallations
+from bot.jobs.delivery import JobContext, process_delivery
 from bot.settings import Settings
+from bot.store.locks import MemoryLocks
+from sandbox import SandboxGitHub
 from tests.support.lifecycle_stack import environment_files, merged_environment
 
 ENV = "exp-dev"

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from bot.locks import LockBusy, MemoryLocks, RedisLocks
+from bot.store.locks import LockBusy, MemoryLocks, RedisLocks
 from tests.support.redis_server import redis_server  # noqa: F401  (fixture)
 
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.apikeys import KeyRejected, KeyStore
-from bot.audit import AuditEvent, AuditLog
+from bot.api.keys import KeyRejected, KeyStore
 from bot.logs import configure_logging, correlated, get_logger
 from bot.settings import Settings
+from bot.store.audit import AuditEvent, AuditLog
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -35,10 +35,10 @@ def test_logs_are_json_with_correlation_id_and_no_secrets() -> None:
 
 def test_audit_trail_is_append_only_and_filtered_by_time(tmp_path: Path) -> None:
     log = AuditLog(Settings(state_dir=tmp_path))
-    old = AuditEvent(action="request", actor="octocat", environment="a-dev", at=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))
+    old = AuditEvent(action="request", actor="octocat", environment="a-dev", at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
     log.record(old)
     log.record(AuditEvent(action="apply", actor="hubot", environment="a-dev", pull_request=7))
-    recent = log.since(dt.datetime(2026, 6, 1, tzinfo=dt.timezone.utc))
+    recent = log.since(dt.datetime(2026, 6, 1, tzinfo=dt.UTC))
     assert [e.action for e in recent] == ["apply"]
     assert len((tmp_path / "audit.jsonl").read_text().splitlines()) == 2
     out = subprocess.run([sys.executable, "-m", "bot", "audit", "--since", "2025-12-31"], cwd=ROOT, capture_output=True,
@@ -60,7 +60,7 @@ def test_api_keys_are_hashed_scoped_and_expire(tmp_path: Path) -> None:
             store.authenticate(bad, "read")
         assert info.value.status == 401
     expired_token, expired = store.create("old", ["read"], expires_in_days=1)
-    store._save(expired.model_copy(update={"expires_at": dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)}))
+    store._save(expired.model_copy(update={"expires_at": dt.datetime(2020, 1, 1, tzinfo=dt.UTC)}))
     with pytest.raises(KeyRejected, match="expired"):
         store.authenticate(expired_token, "read")
     assert store.revoke(key.id)

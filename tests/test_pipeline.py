@@ -9,8 +9,9 @@ import pytest
 
 from bot import hclread
 from bot.cost import estimate_files
-from bot.pipeline import run_pipeline
-from bot.planning import plan_environment
+from bot.cost.defaults import tier_usage
+from bot.pipeline.planning import plan_environment
+from bot.pipeline.run import run_pipeline
 from bot.settings import Settings
 from bot.spec import load_spec
 from policies.engine import evaluate
@@ -54,7 +55,8 @@ def test_each_generated_terraform_file_is_parsed_once_per_plan(plan, monkeypatch
 def test_shared_parse_gives_the_estimate_and_verdicts_of_the_separate_entry_points(plan):
     """`dev-agent cost` and the policy CLI parse on their own; the pipeline's figures must match theirs."""
     result = run_pipeline(plan, Settings())
-    alone = estimate_files({p: t for p, t in result.files.items() if "/terraform/" in p})
+    alone = estimate_files({p: t for p, t in result.files.items() if "/terraform/" in p},
+                           tier_usage(plan.spec.tier.value))  # the tier's default usage file, as the pipeline
     assert {**result.cost, "timeGenerated": None} == {**alone, "timeGenerated": None}
     assert result.verdicts == evaluate(load_policy(Settings().policy_file), plan, result.files, result.cost)
 

@@ -288,7 +288,7 @@ def test_estimate_over_budget_and_tier_cap_fails(policy):
 
 
 def test_authorised_override_turns_fail_into_warn_with_person_and_reason(policy):
-    at = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.timezone.utc)
+    at = dt.datetime(2026, 11, 23, 12, 0, tzinfo=dt.UTC)
     ok = Override(rule="cost-within-tier", by="carol", teams=["acme/platform"], reason="load test this week", at=at)
     verdict = by_rule(evaluate(policy, spec(), {}, {"totalMonthlyCost": "900"}, overrides=[ok]))["cost-within-tier"]
     assert verdict.outcome == "warn"
@@ -302,7 +302,7 @@ def test_authorised_override_turns_fail_into_warn_with_person_and_reason(policy)
 
 
 def test_builtin_guards_cannot_be_overridden(policy):
-    at = dt.datetime(2026, 11, 23, tzinfo=dt.timezone.utc)
+    at = dt.datetime(2026, 11, 23, tzinfo=dt.UTC)
     override = Override(rule="guard:no-public-database", by="carol", teams=["platform"], reason="demo", at=at)
     verdict = by_rule(evaluate(policy, spec(), aws_files(good_db(publicly_accessible=True)), overrides=[override]))
     assert verdict["guard:no-public-database"].outcome == "fail"

@@ -8,7 +8,7 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.planning import effective_expiry, plan_environment
+from bot.pipeline.planning import effective_expiry, plan_environment
 from bot.spec import SpecError, spec_from_data
 from policies.engine import evaluate
 from policies.schema import parse_policy

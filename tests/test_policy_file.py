@@ -24,7 +24,7 @@ def test_bundled_policy_loads_with_every_tier_and_cloud():
 
 
 def test_bundled_policy_allows_every_default_plan_size():
-    from bot.planning import DEFAULT_SIZING
+    from bot.pipeline.planning import DEFAULT_SIZING
 
     policy = load_policy()
     for (cloud, _tier), sizes in DEFAULT_SIZING.items():

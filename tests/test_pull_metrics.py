@@ -10,9 +10,9 @@ from prometheus_client import REGISTRY
 from bot.lifecycle.expire import open_destroy_pull
 from bot.lifecycle.github import APPLIED_REF, GitHubTarget
 from bot.lifecycle.rollback import open_revert_pull
-from bot.proposal import Derived, RequestState, propose, propose_destroy, request_issue_of
-from bot.sandbox import SandboxGitHub
+from bot.request.proposal import Derived, RequestState, propose, propose_destroy, request_issue_of
 from bot.spec import load_spec
+from sandbox import SandboxGitHub
 from tests.support.lifecycle_stack import app_job, merged_environment
 
 ENV = "count-dev"

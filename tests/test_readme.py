@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.markdown import code_span, escape_text
-from bot.planning import plan_environment
+from bot.pipeline.planning import plan_environment
 from bot.spec import load_spec
 from generators import readme
 from tests.conftest import FIXTURES

@@ -10,13 +10,13 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError, ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from bot.queue import RQQueue
-from bot.redis_pipe import PipelinedRedis
-from bot.webhooks import Delivery
+from bot.intake.queue import RQQueue
+from bot.intake.redis_pipe import PipelinedRedis
+from bot.intake.webhooks import Delivery
 from tests.support.redis_server import RedisServer, redis_server  # noqa: F401
 
 
-def run(coroutine):  # noqa: ANN001, ANN201
+def run(coroutine):
     return asyncio.run(coroutine)
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.proposal import REPORT_MARKER, STATUS_MARKER
+from bot.request.proposal import REPORT_MARKER, STATUS_MARKER
 from tests.support.bot_stack import BotStack, wait_for
 from tests.support.redis_server import RedisServer, redis_server  # noqa: F401  (fixture)
 
@@ -22,7 +22,7 @@ POST_PULLS = "POST /repos/{owner}/{repo}/pulls"
 
 @pytest.fixture(scope="module")
 def sandbox():
-    from bot.sandbox import SandboxGitHub
+    from sandbox import SandboxGitHub
 
     with SandboxGitHub() as github:
         yield github

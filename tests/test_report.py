@@ -7,9 +7,9 @@ from pathlib import Path
 
 from bot.checks.checkov import framework_result
 from bot.markdown import code_span, escape_cell, escape_text
-from bot.pipeline import CheckResult, PipelineResult, Verdict
-from bot.planning import plan_environment
-from bot.report import GITHUB_COMMENT_LIMIT, render_report
+from bot.pipeline.planning import plan_environment
+from bot.pipeline.report import GITHUB_COMMENT_LIMIT, render_report
+from bot.pipeline.run import CheckResult, PipelineResult, Verdict
 from bot.spec import spec_from_data
 from generators.hcl import Ref, block, render
 
@@ -248,7 +248,7 @@ def test_risks_follow_the_plan():
 
 
 def _planned(text: str, overrides: list | None = None) -> str:
-    from bot.pipeline import Requester, run_pipeline
+    from bot.pipeline.run import Requester, run_pipeline
     from bot.settings import Settings
     from bot.understanding.deterministic import parse
 
@@ -277,7 +277,7 @@ def test_an_accepted_requirement_no_longer_blocks_ready():
     from policies.schema import Override
 
     grant = Override(rule="requirement:monitoring:datadog", by="lead", teams=[], reason="agent runs as a DaemonSet",
-                     at=dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc))
+                     at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
     report = _planned("FastAPI with postgres on AWS us-east-1, Datadog", [grant])
     assert "not supported and not accepted" not in report
     assert "(accepted)" in report and "agent runs as a DaemonSet" in report

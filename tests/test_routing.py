@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.installations import MemoryInstallations
-from bot.jobs import JobContext, process_delivery
-from bot.locks import MemoryLocks
-from bot.routing import Router, load_handlers, sent_by_bot
+from bot.github.installations import MemoryInstallations
+from bot.jobs.delivery import JobContext, process_delivery
+from bot.jobs.routing import Router, load_handlers, sent_by_bot
 from bot.settings import Settings
+from bot.store.locks import MemoryLocks
 
 PAYLOADS = Path(__file__).parent / "fixtures" / "github" / "webhooks"
 

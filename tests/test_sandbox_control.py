@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from bot.sandbox import SandboxError, SandboxGitHub
+from sandbox import SandboxError, SandboxGitHub
 
 
 @pytest.fixture()

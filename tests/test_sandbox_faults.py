@@ -9,7 +9,7 @@ import httpx
 import pytest
 from github import Auth, Github, GithubException, GithubRetry
 
-from bot.sandbox import SandboxGitHub
+from sandbox import SandboxGitHub
 
 # PyGithub throttles to 4 requests/s and 1 write/s by default; the sandbox needs no politeness.
 NO_THROTTLE = {"seconds_between_requests": 0, "seconds_between_writes": 0}

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.sandbox import SandboxGitHub
+from sandbox import SandboxGitHub
 from tests.conftest import require_tool
 
 ENV = {

@@ -12,9 +12,9 @@ import pytest
 from jsonschema import validators
 from openapi_schema_validator import OAS30Validator, oas30_format_checker
 
-from bot.sandbox import SandboxGitHub
-from bot.sandbox.operations import OPERATIONS
-from bot.sandbox.routing import match
+from sandbox import SandboxGitHub
+from sandbox.operations import OPERATIONS
+from sandbox.routing import match
 
 SPEC = json.loads((Path(__file__).parent / "fixtures/github/openapi/api.github.com.trimmed.json").read_text())
 

@@ -11,7 +11,7 @@ import jwt
 import pytest
 from github import Auth, BadCredentialsException, Github, GithubException, GithubIntegration, InputGitTreeElement
 
-from bot.sandbox import SandboxGitHub
+from sandbox import SandboxGitHub
 
 # PyGithub throttles to 4 requests/s and 1 write/s by default; the sandbox needs no politeness.
 NO_THROTTLE = {"seconds_between_requests": 0, "seconds_between_writes": 0}

@@ -17,7 +17,7 @@ import pytest
 import referencing
 import referencing.jsonschema
 
-from bot.sandbox import SandboxGitHub
+from sandbox import SandboxGitHub
 
 HOOKS = Path(__file__).parent / "fixtures/github/webhooks"
 SCHEMAS = HOOKS / "payload-schemas/api.github.com"

@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from bot import terraform
+from bot.pipeline import terraform
 from bot.settings import get_settings
 from generators.hcl import block, render
 from tests.conftest import require_tool
 
 
 @pytest.fixture()
-def settings_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):  # noqa: ANN201
+def settings_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     monkeypatch.setenv("DEV_AGENT_TERRAFORM_HOME", str(tmp_path / "home"))
 
     def use(mirror: Path | None) -> None:
@@ -28,7 +28,7 @@ def settings_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):  # noqa: ANN2
     get_settings.cache_clear()
 
 
-def test_cli_config_uses_the_mirror_or_the_registry(settings_env, tmp_path: Path) -> None:  # noqa: ANN001
+def test_cli_config_uses_the_mirror_or_the_registry(settings_env, tmp_path: Path) -> None:
     mirror = tmp_path / "mirror"
     (mirror / "registry.terraform.io").mkdir(parents=True)
     settings_env(mirror)

@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import pytest
 
-from bot.proposal import REPORT_MARKER, STATUS_MARKER
+from bot.request.proposal import REPORT_MARKER, STATUS_MARKER
 from tests.support.bot_stack import BotStack, wait_for
 from tests.support.redis_server import redis_server  # noqa: F401  (fixture)
 
 
 @pytest.fixture(scope="module")
 def sandbox():
-    from bot.sandbox import SandboxGitHub
+    from sandbox import SandboxGitHub
 
     with SandboxGitHub() as github:
         yield github

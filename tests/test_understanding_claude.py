@@ -36,7 +36,7 @@ class FakeMessagesAPI(BaseHTTPRequestHandler):
     received: list[dict[str, Any]] = []
     release = threading.Event()
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers["content-length"])))
         type(self).received.append({"path": self.path, "body": body, "headers": dict(self.headers)})
         if self.mode == "timeout":

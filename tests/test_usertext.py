@@ -7,8 +7,8 @@ import time
 import pytest
 
 from bot.commands.parser import MAX_COMMENT_CHARS, extract_command
-from bot.echo import echo
-from bot.issue_form import parse_issue_body
+from bot.request.echo import echo
+from bot.request.issue_form import parse_issue_body
 from bot.understanding.deterministic import parse
 from bot.understanding.guard import MAX_REQUEST_CHARS
 from bot.usertext import clean, lookalikes, visible
@@ -87,4 +87,5 @@ def test_a_hostile_64kb_comment_is_read_in_linear_time(unit):
 @pytest.mark.parametrize("unit", ["postgres ", "postgres actually ", "no redis, ", "Foo region ", "```yaml\n"])
 def test_a_hostile_20kb_request_is_read_in_linear_time(unit):
     text = (unit * MAX_REQUEST_CHARS)[:MAX_REQUEST_CHARS]
+    parse("FastAPI on AWS")  # the first parse compiles the vocabulary
     assert _timed(lambda: parse(parse_issue_body(text).text or "x")) < 1.0  # 2 s before (mention containment)

@@ -8,7 +8,7 @@ import re
 import httpx
 import pytest
 
-from bot.apikeys import KeyStore
+from bot.api.keys import KeyStore
 from bot.settings import Settings
 from tests.support.bot_stack import SECRET, BotStack, wait_for
 from tests.support.redis_server import free_port, redis_server  # noqa: F401  (fixture)
@@ -16,7 +16,7 @@ from tests.support.redis_server import free_port, redis_server  # noqa: F401  (f
 
 @pytest.fixture(scope="module")
 def sandbox():
-    from bot.sandbox import SandboxGitHub
+    from sandbox import SandboxGitHub
 
     with SandboxGitHub() as github:
         yield github
@@ -144,3 +144,17 @@ def test_no_secret_reaches_the_logs(run, sandbox):
     assert tokens_issued
     for secret in [SECRET, *key_lines, *tokens.values(), *tokens_issued]:
         assert secret not in text
+
+
+def test_a_fresh_server_exposes_its_metric_families(sandbox, redis_server, tmp_path):  # noqa: F811
+    """Before any delivery, /metrics already has the labelled series dashboards and alerts bind to (at 0)."""
+    metrics_dir = tmp_path / "prometheus"
+    metrics_dir.mkdir()
+    with BotStack(sandbox, redis_server.url, extra_env={"PROMETHEUS_MULTIPROC_DIR": str(metrics_dir)}) as stack:
+        text = httpx.get(stack.url + "/metrics", timeout=15).text
+    series = {line.split(" ")[0] for line in text.splitlines() if line.startswith("dev_agent_")}
+    assert len(series) >= 10, sorted(series)
+    assert 'dev_agent_webhooks_total{event="issues",outcome="accepted"}' in series
+    assert 'dev_agent_applies_total{action="apply",outcome="failed"}' in series
+    assert 'dev_agent_pull_requests_total{action="opened",kind="request"}' in series
+    assert _sample(text, "dev_agent_job_stage_seconds_count", stage="check") == 0

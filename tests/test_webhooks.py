@@ -9,10 +9,10 @@ import uuid
 import pytest
 from fastapi.testclient import TestClient
 
-from bot import webhooks
-from bot.queue import RQQueue
-from bot.web import create_app
-from bot.webhooks import MAX_BODY_BYTES, MemoryDeduper, signature_for, verify_signature
+from bot.intake import webhooks
+from bot.intake.queue import RQQueue
+from bot.intake.web import create_app
+from bot.intake.webhooks import MAX_BODY_BYTES, MemoryDeduper, signature_for, verify_signature
 from tests.support.redis_server import free_port, redis_server  # noqa: F401  (fixture)
 
 SECRET = b"it's a secret to everybody"
@@ -216,8 +216,8 @@ def test_redis_dedupe_turns_fifty_deliveries_into_one_job(redis_server):  # noqa
         assert client.get("/readyz").status_code == 200
     assert statuses.count(202) == 1 and statuses.count(200) == 49
     assert queue.queue.count == 1
-    job = queue.queue.jobs[0]  # a regular rq job: the worker runs bot.jobs.process_delivery with the delivery
-    assert job.func_name == "bot.jobs.process_delivery" and job.args[1:] == ("issues", PAYLOAD)
+    job = queue.queue.jobs[0]  # a regular rq job: the worker runs bot.jobs.delivery.process_delivery with the delivery
+    assert job.func_name == "bot.jobs.delivery.process_delivery" and job.args[1:] == ("issues", PAYLOAD)
     assert job.retries_left == 3
 
 

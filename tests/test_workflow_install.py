@@ -3,6 +3,7 @@ plan jobs log in read-only, deploy jobs with the deploy identity; zizmor (pedant
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -122,7 +123,7 @@ def test_unpinned_or_malformed_install_sources_are_refused(bad: dict) -> None:
 
 
 def test_env_setting_reads_json(monkeypatch) -> None:
-    monkeypatch.setenv("DEV_AGENT_INSTALL", '{"kind": "container", "image": "%s"}' % DIGEST)
+    monkeypatch.setenv("DEV_AGENT_INSTALL", json.dumps({"kind": "container", "image": DIGEST}))
     assert Settings().install == FORMS["container"]
 
 

@@ -17,7 +17,7 @@ PLAN_APP, DEPLOY_APP = "dev-agent-plan", "dev-agent-deploy"
 
 
 def bootstrap(target: Target, *, bucket: str | None, region: str | None, project: str | None,
-              subscription: str | None, settings, dry_run: bool = False,  # noqa: ANN001 - Settings
+              subscription: str | None, settings, dry_run: bool = False,
               runner: Runner | None = None) -> BootstrapResult:
     """Create or repair the Azure side; `dry_run` lists the az commands instead."""
     subscription = subscription or settings.azure_subscription_id

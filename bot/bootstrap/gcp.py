@@ -19,7 +19,7 @@ DEPLOY_ROLES = ["roles/editor", "roles/iam.securityAdmin", "roles/iam.serviceAcc
 
 
 def bootstrap(target: Target, *, bucket: str | None, region: str | None, project: str | None,
-              subscription: str | None, settings, dry_run: bool = False,  # noqa: ANN001 - Settings
+              subscription: str | None, settings, dry_run: bool = False,
               runner: Runner | None = None) -> BootstrapResult:
     """Create or repair the GCP side; `dry_run` lists the gcloud commands instead."""
     project = project or settings.gcp_project_id

@@ -1,4 +1,5 @@
-"""checkov on the Terraform and on the rendered Helm manifests, in one run (one start-up) with two results.
+"""checkov on the Terraform and on the rendered Helm manifests: two checks, each a scan in the warm checkov
+process of this worker (bot/checks/warm.py), or in the `checkov` CLI when `warm_checks` is off.
 
 Offline: no package update check, no Bridgecrew mapping download. A framework that scanned no resource is an
 error, not a pass. Skips come from policies/checkov-skips-*.yaml, each with its reason.
@@ -7,18 +8,23 @@ error, not a pass. Skips come from policies/checkov-skips-*.yaml, each with its 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 from pathlib import Path
 from typing import Any
 
+from bot.checks.cache import Input, file_inputs, tool_identity
 from bot.checks.context import CheckContext
+from bot.checks.helm_tool import helm_identity
 from bot.checks.skips import Skip, SkipListError, skips_for
-from bot.checks.tools import find_tool, missing, run, trim
-from bot.pipeline import CheckResult
+from bot.checks.tools import CheckIncomplete, find_tool, missing, run, trim
+from bot.checks.warm import OFFLINE_ENV, WarmCheckov, WarmUnavailable, shared
+from bot.pipeline.run import CheckResult
+
+log = logging.getLogger(__name__)
 
 FRAMEWORKS = {"terraform": "checkov terraform", "kubernetes": "checkov kubernetes"}
-OFFLINE_ENV = {"CKV_SKIP_PACKAGE_UPDATE_CHECK": "true", "BC_SKIP_MAPPING": "TRUE"}
 
 
 def parse_reports(stdout: str) -> dict[str, dict[str, Any]]:
@@ -78,42 +84,103 @@ class CheckovError(RuntimeError):
     """checkov timed out or did not print JSON."""
 
 
-def scan(binary: str, directories: list[Path], skips: list[Skip], cwd: Path, timeout: float,
-         quiet: bool = True) -> dict[str, dict[str, Any]]:
-    """One checkov run (terraform + kubernetes) over the directories; its reports keyed by framework.
-
-    `quiet` leaves passed checks out of the reports. To scan many environments in one run (checkov's start-up,
-    ~4 s CPU of imports, dwarfs a small scan) put them under one parent directory: with several `-d` of one
-    framework checkov prints a report per directory, cumulated, instead of one report.
-    """
-    args = [binary, "-o", "json", *(["--quiet"] if quiet else []), "--skip-download", "--framework", *FRAMEWORKS]
+def arguments(directories: list[Path], skips: list[Skip], quiet: bool = True,
+              frameworks: list[str] | None = None) -> list[str]:
+    """checkov's command-line arguments (after the program name) for one scan."""
+    args = ["-o", "json", *(["--quiet"] if quiet else []), "--skip-download",
+            "--framework", *(frameworks or FRAMEWORKS)]
     for directory in directories:
         args += ["-d", str(directory)]
     if skips:
         args += ["--skip-check", ",".join(s.check_id for s in skips)]
+    return args
+
+
+def scan(binary: str, directories: list[Path], skips: list[Skip], cwd: Path, timeout: float,
+         quiet: bool = True, frameworks: list[str] | None = None,
+         warm: WarmCheckov | None = None) -> dict[str, dict[str, Any]]:
+    """One checkov scan of the directories (terraform + kubernetes unless `frameworks` says); reports by framework.
+
+    With `warm`, the scan runs in the warm checkov process (no start-up); when that process cannot answer,
+    in a fresh `checkov` CLI, as without it. `quiet` leaves passed checks out of the reports. To scan many
+    environments with the CLI (its start-up, ~4 s CPU of imports, dwarfs a small scan) put them under one
+    parent directory: with several `-d` of one framework checkov prints a report per directory, cumulated.
+    """
+    args = arguments(directories, skips, quiet, frameworks)
+    stdout = stderr = None
+    if warm is not None:
+        try:
+            _code, stdout, stderr = warm.run(args, cwd, timeout)
+        except TimeoutError:
+            raise CheckovError("checkov timed out") from None
+        except WarmUnavailable as exc:
+            log.warning("warm checkov unavailable (%s); running the checkov CLI", exc)
+    if stdout is None:
+        try:
+            proc = run([binary, *args], cwd=cwd, timeout=timeout, env={**os.environ, **OFFLINE_ENV})
+        except subprocess.TimeoutExpired:
+            raise CheckovError("checkov timed out") from None
+        stdout, stderr = proc.stdout, proc.stderr
     try:
-        proc = run(args, cwd=cwd, timeout=timeout, env={**os.environ, **OFFLINE_ENV})
-    except subprocess.TimeoutExpired:
-        raise CheckovError("checkov timed out") from None
-    try:
-        return parse_reports(proc.stdout)
+        return parse_reports(stdout)
     except json.JSONDecodeError:
-        raise CheckovError("checkov did not produce JSON:\n" + trim(proc.stderr or proc.stdout)) from None
+        raise CheckovError("checkov did not produce JSON:\n" + trim(stderr or stdout)) from None
+
+
+def _skips(ctx: CheckContext) -> list[Skip]:
+    try:
+        return skips_for(ctx.cloud(), ctx.tier())
+    except SkipListError as exc:
+        raise CheckIncomplete(str(exc)) from None
+
+
+def _warm(ctx: CheckContext, binary: str) -> WarmCheckov | None:
+    if not ctx.settings.warm_checks:
+        return None
+    try:
+        return shared(binary, ctx.settings.checkov_max_rss_mb)
+    except WarmUnavailable as exc:
+        log.warning("warm checkov unavailable (%s); running the checkov CLI", exc)
+        return None
+
+
+def _scan_one(ctx: CheckContext, framework: str, directory: Path, base: Path) -> CheckResult:
+    binary = find_tool(ctx.settings.checkov_bin)
+    if binary is None:
+        raise missing("checkov")
+    skips = _skips(ctx)
+    try:
+        reports = scan(binary, [directory], skips, ctx.workdir, ctx.settings.tool_timeout_seconds,
+                       frameworks=[framework], warm=_warm(ctx, binary))
+    except CheckovError as exc:
+        raise CheckIncomplete(str(exc)) from None
+    return framework_result(FRAMEWORKS[framework], reports.get(framework), base, skips)
+
+
+def terraform_reads(ctx: CheckContext) -> list[Input]:
+    """The Terraform files, the skips that apply and checkov itself."""
+    return [tool_identity(find_tool(ctx.settings.checkov_bin)), repr(_skips(ctx)), *file_inputs(ctx.terraform_dir)]
+
+
+def kubernetes_reads(ctx: CheckContext) -> list[Input]:
+    """The charts rendered into the environment's namespace, the skips that apply and checkov itself."""
+    return [tool_identity(find_tool(ctx.settings.checkov_bin)), repr(_skips(ctx)), helm_identity(),
+            ctx.environment_name, *ctx.chart_inputs()]
+
+
+def check_terraform(ctx: CheckContext) -> list[CheckResult]:
+    """checkov on the Terraform directory."""
+    directory = ctx.terraform_dir if ctx.terraform_dir.is_dir() else ctx.workdir / "no-terraform"
+    return [_scan_one(ctx, "terraform", directory, ctx.terraform_dir)]
+
+
+def check_kubernetes(ctx: CheckContext) -> list[CheckResult]:
+    """checkov on the manifests rendered from the environment's charts."""
+    rendered = ctx.rendered()
+    assert rendered.directory is not None
+    return [_scan_one(ctx, "kubernetes", rendered.directory, rendered.directory)]
 
 
 def check(ctx: CheckContext) -> list[CheckResult]:
-    binary = find_tool(ctx.settings.checkov_bin)
-    if binary is None:
-        return [missing(name, "checkov") for name in FRAMEWORKS.values()]
-    try:
-        skips = skips_for(ctx.cloud(), ctx.tier())
-    except SkipListError as exc:
-        return [CheckResult(name=name, passed=False, details=str(exc)) for name in FRAMEWORKS.values()]
-    rendered = ctx.rendered()
-    terraform_dir = ctx.terraform_dir if ctx.terraform_dir.is_dir() else ctx.workdir / "no-terraform"
-    try:
-        reports = scan(binary, [terraform_dir, rendered.directory], skips, ctx.workdir, ctx.settings.tool_timeout_seconds)
-    except CheckovError as exc:
-        return [CheckResult(name=name, passed=False, details=str(exc)) for name in FRAMEWORKS.values()]
-    bases = {"terraform": ctx.terraform_dir, "kubernetes": rendered.directory}
-    return [framework_result(name, reports.get(fw), bases[fw], skips) for fw, name in FRAMEWORKS.items()]
+    """Both frameworks (what `run_checks` runs as two checks, in parallel)."""
+    return check_terraform(ctx) + check_kubernetes(ctx)

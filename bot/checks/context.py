@@ -8,6 +8,7 @@ from pathlib import Path
 
 import yaml
 
+from bot.checks.cache import Input, file_inputs
 from bot.settings import Settings
 
 
@@ -62,6 +63,14 @@ class CheckContext:
 
     def workflow_files(self) -> list[Path]:
         return sorted((self.repo_root / ".github" / "workflows").glob("dev-agent-*.yml"))
+
+    def chart_inputs(self) -> list[Input]:
+        """The environment's chart files (for cache keys)."""
+        return file_inputs(self.env_dir / "helm", include_hidden=True)
+
+    def workflow_inputs(self) -> list[Input]:
+        """The generated workflows' names and contents (for cache keys)."""
+        return [item for path in self.workflow_files() for item in (path.name, path.read_bytes())]
 
     def rendered(self) -> RenderedCharts:
         """Render every chart (release = chart name, namespace = environment) into workdir/rendered/."""

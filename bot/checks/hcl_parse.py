@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 from bot import hclread
+from bot.checks.cache import Input, file_inputs, tool_identity
 from bot.checks.context import CheckContext
-from bot.pipeline import CheckResult
+from bot.pipeline.run import CheckResult
 
 NAME = "hcl parse"
+
+
+def reads(ctx: CheckContext) -> list[Input]:
+    import hcl2
+
+    return [tool_identity(hcl2.__file__), *file_inputs(ctx.terraform_dir)]
 
 
 def check(ctx: CheckContext) -> list[CheckResult]:

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from bot.checks.cache import Input
 from bot.checks.context import CheckContext
-from bot.checks.helm_tool import HelmUnavailable, lint_chart
-from bot.pipeline import CheckResult
+from bot.checks.helm_tool import HelmUnavailable, helm_identity, lint_chart
+from bot.checks.tools import CheckIncomplete
+from bot.pipeline.run import CheckResult
 
 NAME = "helm lint"
+
+
+def reads(ctx: CheckContext) -> list[Input]:
+    return [helm_identity(), *ctx.chart_inputs()]
 
 
 def check(ctx: CheckContext) -> list[CheckResult]:
@@ -18,7 +24,8 @@ def check(ctx: CheckContext) -> list[CheckResult]:
         for chart in charts:
             problems += [f"{chart.name}: {p}" for p in lint_chart(chart)]
     except HelmUnavailable as exc:
-        return [CheckResult(name=NAME, passed=False, details=str(exc))]
+        raise CheckIncomplete(str(exc)) from None
     if problems:
-        return [CheckResult(name=NAME, passed=False, details="\n".join(problems), findings=[{"error": p} for p in problems])]
+        return [CheckResult(name=NAME, passed=False, details="\n".join(problems),
+                            findings=[{"error": p} for p in problems])]
     return [CheckResult(name=NAME, passed=True, details=f"{len(charts)} chart(s) lint clean")]

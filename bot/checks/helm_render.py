@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import yaml
 
+from bot.checks.cache import Input
 from bot.checks.context import CheckContext
-from bot.checks.helm_tool import documents
-from bot.pipeline import CheckResult
+from bot.checks.helm_tool import documents, helm_identity
+from bot.pipeline.run import CheckResult
 
 NAME = "helm render"
+
+
+def reads(ctx: CheckContext) -> list[Input]:
+    """The charts, and the namespace they are rendered into (the environment's name)."""
+    return [helm_identity(), ctx.environment_name, *ctx.chart_inputs()]
 
 
 def check(ctx: CheckContext) -> list[CheckResult]:
@@ -20,9 +26,11 @@ def check(ctx: CheckContext) -> list[CheckResult]:
     except yaml.YAMLError as exc:
         return [CheckResult(name=NAME, passed=False, details=f"rendered YAML does not parse: {exc}")]
     bad = [source for source, doc in docs
-           if not (isinstance(doc, dict) and doc.get("apiVersion") and doc.get("kind") and (doc.get("metadata") or {}).get("name"))]
+           if not (isinstance(doc, dict) and doc.get("apiVersion") and doc.get("kind")
+                   and (doc.get("metadata") or {}).get("name"))]
     if bad or not docs:
         return [CheckResult(name=NAME, passed=False,
-                            details="not Kubernetes objects: " + ", ".join(bad) if bad else "the charts rendered nothing")]
+                            details=("not Kubernetes objects: " + ", ".join(bad)) if bad
+                            else "the charts rendered nothing")]
     kinds = ", ".join(sorted({doc["kind"] for _, doc in docs}))
     return [CheckResult(name=NAME, passed=True, details=f"{len(docs)} objects rendered: {kinds}")]

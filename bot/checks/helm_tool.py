@@ -13,12 +13,25 @@ class HelmUnavailable(RuntimeError):
     """Neither the helm binary nor helm-python-sdk can be used."""
 
 
-def _sdk():  # noqa: ANN202 - the helm_python module
+def _sdk():
     try:
         import helm_python
     except (ImportError, OSError) as exc:
         raise HelmUnavailable(f"helm is not on PATH and helm-python-sdk cannot load: {exc}") from None
     return helm_python
+
+
+def helm_identity() -> str:
+    """Which Helm runs the charts: the binary on PATH, else the SDK module (for check result cache keys)."""
+    from bot.checks.cache import tool_identity
+
+    binary = shutil.which("helm")
+    if binary:
+        return tool_identity(binary)
+    try:
+        return tool_identity(_sdk().__file__)
+    except HelmUnavailable:
+        return "missing"
 
 
 def lint_chart(chart: Path) -> list[str]:
@@ -27,9 +40,12 @@ def lint_chart(chart: Path) -> list[str]:
     if binary:
         proc = subprocess.run([binary, "lint", "--strict", str(chart)], capture_output=True, text=True,
                               timeout=120, check=False)
-        return [] if proc.returncode == 0 else [line for line in proc.stdout.splitlines() if "[" in line] or [proc.stderr]
+        if proc.returncode == 0:
+            return []
+        return [line for line in proc.stdout.splitlines() if "[" in line] or [proc.stderr]
     report = _sdk().lint(str(chart), strict=True)
-    problems = [f"{m.get('path', '')}: {m.get('error', '')}" for m in report.get("messages", []) if m.get("severity", 0) >= 2]
+    problems = [f"{m.get('path', '')}: {m.get('error', '')}"
+                for m in report.get("messages", []) if m.get("severity", 0) >= 2]
     return problems + list(report.get("errors") or [])
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 
+from bot.checks.cache import Input, file_inputs
 from bot.checks.context import CheckContext
 from bot.inputs import MissingInput, missing_inputs, terraform_files
-from bot.pipeline import CheckResult
+from bot.pipeline.run import CheckResult
 from bot.settings import Settings
 
 NAME = "inputs"
@@ -19,6 +21,12 @@ def result(missing: list[MissingInput]) -> CheckResult:
     return CheckResult(name=NAME, passed=False,
                        details="missing before merge: " + "\n".join(m.line() for m in missing),
                        findings=[m.finding() for m in missing])
+
+
+def reads(ctx: CheckContext) -> list[Input]:
+    """The Terraform files, the runner's TF_VAR_* values and the org settings the check looks at."""
+    tf_vars = sorted(f"{k}={v}" for k, v in os.environ.items() if k.startswith("TF_VAR_"))
+    return [*file_inputs(ctx.terraform_dir), *tf_vars, ctx.settings.gcp_project_id, ctx.settings.azure_subscription_id]
 
 
 def check(ctx: CheckContext) -> list[CheckResult]:

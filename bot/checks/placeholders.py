@@ -13,8 +13,9 @@ from typing import Any
 import yaml
 
 from bot import hclread
+from bot.checks.cache import Input
 from bot.checks.context import CheckContext
-from bot.pipeline import CheckResult
+from bot.pipeline.run import CheckResult
 from bot.settings import Settings
 
 NAME = "settings"
@@ -63,6 +64,12 @@ def find_problems(ctx: CheckContext) -> list[str]:
                 if s3 is not None and not s3.get("kms_key_id"):
                     problems.append("DEV_AGENT_STATE_KMS_KEY_ID: the S3 state backend has no KMS key")
     return sorted(set(problems))
+
+
+def reads(ctx: CheckContext) -> list[Input]:
+    """The workflows, the backend and sandbox mode."""
+    backend = ctx.terraform_dir / "backend.tf"
+    return [*ctx.workflow_inputs(), backend.read_bytes() if backend.is_file() else None, str(ctx.settings.sandbox)]
 
 
 def check(ctx: CheckContext) -> list[CheckResult]:

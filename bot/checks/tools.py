@@ -7,8 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.pipeline import CheckResult
-
 DETAILS_LIMIT = 4000
 
 
@@ -21,10 +19,13 @@ def find_tool(name: str) -> str | None:
     return str(sibling) if sibling.is_file() else None
 
 
-def missing(check: str, tool: str) -> CheckResult:
-    """A failed result for a check whose tool is not installed."""
-    return CheckResult(name=check, passed=False,
-                       details=f"{tool} is not installed (scripts/bootstrap.sh installs it); the check did not run")
+class CheckIncomplete(RuntimeError):
+    """The check reached no verdict on the content (tool missing, timed out): reported as failed, never cached."""
+
+
+def missing(tool: str) -> CheckIncomplete:
+    """The error of a check whose tool is not installed."""
+    return CheckIncomplete(f"{tool} is not installed (scripts/bootstrap.sh installs it); the check did not run")
 
 
 def trim(text: str, limit: int = DETAILS_LIMIT) -> str:

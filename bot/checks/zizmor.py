@@ -7,9 +7,10 @@ import json
 import subprocess
 from pathlib import Path
 
+from bot.checks.cache import Input, tool_identity
 from bot.checks.context import CheckContext
-from bot.checks.tools import find_tool, missing, run, trim
-from bot.pipeline import CheckResult
+from bot.checks.tools import CheckIncomplete, find_tool, missing, run, trim
+from bot.pipeline.run import CheckResult
 
 NAME = "zizmor"
 
@@ -28,22 +29,29 @@ def _finding(item: dict) -> dict:
     }
 
 
+def reads(ctx: CheckContext) -> list[Input]:
+    return [tool_identity(find_tool("zizmor")), *ctx.workflow_inputs()]
+
+
 def check(ctx: CheckContext) -> list[CheckResult]:
     binary = find_tool("zizmor")
     if binary is None:
-        return [missing(NAME, "zizmor")]
+        raise missing("zizmor")
     files = ctx.workflow_files()
     if not files:
-        return [CheckResult(name=NAME, passed=False, details=f"no dev-agent workflows in {ctx.repo_root / '.github/workflows'}")]
+        return [CheckResult(name=NAME, passed=False,
+                            details=f"no dev-agent workflows in {ctx.repo_root / '.github/workflows'}")]
     try:
-        proc = run([binary, "--offline", "--persona", "pedantic", "--no-progress", "--format", "json", *map(str, files)],
+        proc = run([binary, "--offline", "--persona", "pedantic", "--no-progress", "--format", "json",
+                    *map(str, files)],
                    timeout=ctx.settings.tool_timeout_seconds)
     except subprocess.TimeoutExpired:
-        return [CheckResult(name=NAME, passed=False, details="zizmor timed out")]
+        raise CheckIncomplete("zizmor timed out") from None
     try:
         findings = [_finding(item) for item in json.loads(proc.stdout or "[]")]
     except (json.JSONDecodeError, AttributeError, TypeError):
-        return [CheckResult(name=NAME, passed=False, details="zizmor did not produce JSON:\n" + trim(proc.stderr or proc.stdout))]
+        return [CheckResult(name=NAME, passed=False,
+                            details="zizmor did not produce JSON:\n" + trim(proc.stderr or proc.stdout))]
     if findings:
         details = "\n".join(f"{f['check_id']} ({f['severity']}) {f['check_name']} at {f['file']}" for f in findings)
         return [CheckResult(name=NAME, passed=False, details=trim(details), findings=findings)]

@@ -1,4 +1,4 @@
-"""The `dev-agent` command line. Each module in this package adds its commands through `register(app)`."""
+"""The `dev-agent` command line. Each public module in this package adds its commands through `register(app)`."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ def _root() -> None:
 
 
 def _register_all() -> None:
-    for module in sorted(m.name for m in pkgutil.iter_modules(__path__)):
+    for module in sorted(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_")):
         importlib.import_module(f"{__name__}.{module}").register(app)
 
 

@@ -13,7 +13,9 @@ from bot.settings import get_settings
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("apply", epilog="Examples:\n\n  dev-agent apply environments/payments-api-staging   # in the apply workflow (GITHUB_TOKEN set)")
+    @app.command("apply", epilog=(
+        "Examples:\n\n"
+        "  dev-agent apply environments/payments-api-staging   # in the apply workflow (GITHUB_TOKEN set)"))
     def apply(
         directory: Path = typer.Argument(..., help="An environment directory: environments/<name>"),
         overrides: list[Path] = opts.OVERRIDES,

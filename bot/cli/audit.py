@@ -6,19 +6,19 @@ import datetime as dt
 
 import typer
 
-from bot.audit import AuditLog, export_lines
 from bot.cli import EXIT_INVALID
 from bot.settings import get_settings
+from bot.store.audit import AuditLog, export_lines
 
 
 def _parse_since(value: str) -> dt.datetime:
     """An ISO date/datetime, or a relative age like 7d / 12h."""
     units = {"d": "days", "h": "hours", "m": "minutes"}
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     if value[:-1].isdigit() and value[-1:] in units:
         return now - dt.timedelta(**{units[value[-1]]: int(value[:-1])})
     parsed = dt.datetime.fromisoformat(value)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
 
 
 def register(app: typer.Typer) -> None:

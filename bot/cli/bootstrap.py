@@ -13,7 +13,7 @@ def register(app: typer.Typer) -> None:
     @app.command("bootstrap")
     def bootstrap(
         cloud: str = typer.Option(..., "--cloud", help="aws, gcp or azure"),
-        repository: str = typer.Option(..., "--repository", help="owner/name of the repository holding the environments"),
+        repository: str = typer.Option(..., "--repository", help="owner/name of the environments' repository"),
         default_branch: str = typer.Option("main", "--default-branch", help="Branch whose pushes apply"),
         bucket: str | None = typer.Option(None, "--bucket", help="State bucket (default: DEV_AGENT_STATE_BUCKET)"),
         region: str | None = typer.Option(None, "--region", help="AWS region / GCP or Azure location of the state"),

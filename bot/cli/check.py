@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from bot.cli import EXIT_FAILED, EXIT_INVALID, EXIT_OK
-from bot.pipeline import CheckResult
+from bot.pipeline.run import CheckResult
 
 
 def repo_root_of(env_dir: Path) -> Path:
@@ -33,7 +33,10 @@ def print_results(results: list[CheckResult], elapsed: float | None = None) -> N
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("check", epilog="Examples:\n\n  dev-agent check out/environments/django-dev\n\n  dev-agent check out/environments/django-dev --json")
+    @app.command("check", epilog=(
+        "Examples:\n\n"
+        "  dev-agent check out/environments/django-dev\n\n"
+        "  dev-agent check out/environments/django-dev --json"))
     def check(
         directory: Path = typer.Argument(..., help="An environment directory: environments/<name>"),
         as_json: bool = typer.Option(False, "--json", help="Print the results as JSON."),
@@ -72,7 +75,7 @@ def register(app: typer.Typer) -> None:
 def directory_verdicts(directory: Path) -> list:
     """Policy verdicts on a written environment: its spec, its Terraform and the estimate of it."""
     from bot.cost import estimate_directory
-    from bot.planning import plan_environment
+    from bot.pipeline.planning import plan_environment
     from bot.settings import get_settings
     from bot.spec import load_spec
     from policies.engine import evaluate

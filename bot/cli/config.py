@@ -8,7 +8,7 @@ from pydantic import AliasChoices
 from bot.settings import Settings
 
 
-def _env_names(name: str, field) -> list[str]:  # noqa: ANN001 - pydantic FieldInfo
+def _env_names(name: str, field) -> list[str]:
     alias = field.validation_alias
     if isinstance(alias, AliasChoices):
         return [str(choice) for choice in alias.choices]

@@ -16,7 +16,10 @@ from bot.cli import EXIT_INVALID
 def register(app: typer.Typer) -> None:
     """Add the ``cost`` command."""
 
-    @app.command("cost", epilog="Examples:\n\n  dev-agent cost out/environments/django-dev/terraform\n\n  dev-agent cost out/environments/django-dev/terraform --json --usage-file usage.yml")
+    @app.command("cost", epilog=(
+        "Examples:\n\n"
+        "  dev-agent cost out/environments/django-dev/terraform\n\n"
+        "  dev-agent cost out/environments/django-dev/terraform --json --usage-file usage.yml"))
     def cost(
         path: Annotated[Path, typer.Argument(help="Terraform directory or `terraform show -json` plan file")],
         usage_file: Annotated[Path | None, typer.Option("--usage-file", help="Infracost usage file (YAML)")] = None,
@@ -24,7 +27,8 @@ def register(app: typer.Typer) -> None:
         markdown: Annotated[bool, typer.Option("--markdown", help="print a PR-comment style markdown table")] = False,
         offline: Annotated[bool, typer.Option("--offline", help="never use the infracost binary")] = False,
         compare: Annotated[Path | None, typer.Option(
-            "--compare", help="the OLD directory or plan file: print the change OLD -> PATH (Infracost's diff)")] = None,
+            "--compare", help="the OLD directory or plan file: print the change OLD -> PATH (Infracost's diff)",
+        )] = None,
     ) -> None:
         """Estimate monthly cost (730 h/month) offline, or with infracost when it and INFRACOST_API_KEY exist."""
         from bot.cost import CostInputError, estimate_directory, infracost_cli

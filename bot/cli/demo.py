@@ -10,7 +10,10 @@ from bot.cli import EXIT_FAILED, EXIT_OK
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("demo", epilog="Examples:\n\n  dev-agent demo\n\n  dev-agent demo --json --request \"functions with Postgres on AWS, $50/month\"")
+    @app.command("demo", epilog=(
+        "Examples:\n\n"
+        "  dev-agent demo\n\n"
+        "  dev-agent demo --json --request \"functions with Postgres on AWS, $50/month\""))
     def demo(
         as_json: bool = typer.Option(False, "--json", help="Print a summary object instead of the progress."),
         request: str = typer.Option(None, "--request", help="The environment request to open as an issue."),
@@ -24,10 +27,14 @@ def register(app: typer.Typer) -> None:
         """
         from rich.console import Console
 
+        from bot.cli._terminal import terminal_markdown
         from bot.demo import SAMPLE_REQUEST, run_demo
 
         console = Console(stderr=as_json, highlight=False)
-        result = run_demo(request or SAMPLE_REQUEST, progress=lambda line: console.print(line, markup=False))
+        # --json: stdout is the summary alone, stderr only the progress lines (the report stays on the PR)
+        show_report = (lambda _report: None) if as_json else (lambda report: console.print(terminal_markdown(report)))
+        result = run_demo(request or SAMPLE_REQUEST, progress=lambda line: console.print(line, markup=False),
+                          show_report=show_report)
         if as_json:
             typer.echo(json.dumps(result.summary(), indent=2))
         elif not result.ok:

@@ -14,7 +14,9 @@ from bot.settings import get_settings
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("drift", epilog="Examples:\n\n  dev-agent drift --json                               # every environments/* of the checkout")
+    @app.command("drift", epilog=(
+        "Examples:\n\n"
+        "  dev-agent drift --json                               # every environments/* of the checkout"))
     def drift(
         directories: list[Path] = typer.Argument(None, help="Environment directories (default: every environments/*)."),
         overrides: list[Path] = opts.OVERRIDES,

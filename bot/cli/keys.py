@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from bot.apikeys import KeyStore
+from bot.api.keys import KeyStore
 from bot.cli import EXIT_FAILED, EXIT_INVALID
 from bot.settings import get_settings
 

@@ -96,7 +96,10 @@ def read_text(text: str) -> str:
 def register(app: typer.Typer) -> None:
     from bot.cli import EXIT_INVALID
 
-    @app.command("parse", epilog="Examples:\n\n  dev-agent parse \"staging for payments-api: FastAPI, Postgres 16, Redis, AWS us-west-2, $400/month\"\n\n  echo \"django app on GCP in Belgium\" | dev-agent parse - --json")
+    @app.command("parse", epilog=(
+        "Examples:\n\n"
+        "  dev-agent parse \"staging for payments-api: FastAPI, Postgres 16, Redis, AWS us-west-2, $400/month\"\n\n"
+        "  echo \"django app on GCP in Belgium\" | dev-agent parse - --json"))
     def parse(
         text: str = typer.Argument(..., help="The request in plain language, or - to read it from standard input."),
         as_json: bool = typer.Option(False, "--json", help="Print the spec (or the questions) as JSON."),

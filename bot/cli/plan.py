@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import json
 from pathlib import Path
+from typing import Any
 
 import typer
 import yaml
@@ -57,7 +56,10 @@ def _understand(text: str, settings: Settings, as_json: bool) -> tuple[Environme
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("plan", epilog="Examples:\n\n  dev-agent plan \"dev env for a django app with postgres on GCP, budget 200/month\" --out ./out\n\n  dev-agent plan --spec environment.yaml --out ./out --check")
+    @app.command("plan", epilog=(
+        "Examples:\n\n"
+        "  dev-agent plan \"dev env for a django app with postgres on GCP, budget 200/month\" --out ./out\n\n"
+        "  dev-agent plan --spec environment.yaml --out ./out --check"))
     def plan(
         text: str | None = typer.Argument(None, help="The request in plain language."),
         spec_file: Path | None = typer.Option(None, "--spec", help="environment.yaml (or JSON) instead of text."),
@@ -70,17 +72,17 @@ def register(app: typer.Typer) -> None:
         Exit 0 on success (or when questions were printed), 1 when --check found failures,
         2 on usage errors, 3 when the spec or request is invalid (nothing is written).
         """
-        from bot.budget import BudgetError
-        from bot.cost.coverage import UnpricedRegion
         from bot.checks import run_checks
-        from bot.cost.usage import CostInputError
         from bot.cli.check import print_results
-        from bot.pipeline import prepare_plan, run_pipeline
-        from policies.engine import worst
-        from policies.schema import PolicyError, load_policy
+        from bot.cost.coverage import UnpricedRegion
+        from bot.cost.usage import CostInputError
+        from bot.pipeline.budget import BudgetError
+        from bot.pipeline.run import prepare_plan, run_pipeline
         from generators import environment_dir
         from generators.output import write_tree
         from generators.workflows import workflow_files
+        from policies.engine import worst
+        from policies.schema import PolicyError, load_policy
 
         if (text is None) == (spec_file is None):
             typer.echo("error: give either the request TEXT or --spec FILE (not both)", err=True)

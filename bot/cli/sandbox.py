@@ -30,7 +30,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Serve the sandbox GitHub until interrupted; print one JSON line with its URL first."""
         from bot.cli import EXIT_INVALID
-        from bot.sandbox import SandboxGitHub
+        from sandbox import SandboxGitHub
 
         secret = os.environ.get("DEV_AGENT_WEBHOOK_SECRET", "")
         if webhook_url and not secret:

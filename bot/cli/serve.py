@@ -17,9 +17,9 @@ def register(app: typer.Typer) -> None:
         """Serve POST /webhooks, GET /healthz and GET /readyz. Without REDIS_URL jobs run in this process."""
         import uvicorn
 
-        from bot.github_app import GitHubAppError
+        from bot.github.app import GitHubAppError
+        from bot.intake.web import ConfigError, build_runtime
         from bot.settings import get_settings
-        from bot.web import ConfigError, build_runtime
 
         settings = get_settings()
         if workers > 1 and not settings.redis_url:
@@ -32,5 +32,5 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(EXIT_INVALID) from None
         from bot.http_limits import DeadlineHttpToolsProtocol
 
-        uvicorn.run("bot.web:app_from_environment", factory=True, host=host, port=port, workers=workers,
+        uvicorn.run("bot.intake.web:app_from_environment", factory=True, host=host, port=port, workers=workers,
                     log_level="warning", access_log=False, http=DeadlineHttpToolsProtocol)

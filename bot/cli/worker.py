@@ -21,7 +21,7 @@ class PreloadedWorker(Worker):
     every ~7 minutes), and then retries it.
     """
 
-    def __init__(self, *args, **kwargs):  # noqa: ANN002, ANN003
+    def __init__(self, *args, **kwargs):
         from bot.settings import get_settings
 
         settings = get_settings()
@@ -31,8 +31,8 @@ class PreloadedWorker(Worker):
         self.abandon_grace_seconds = settings.job_abandon_grace_seconds
         self.push_exc_handler(retry_abandoned_at_once)
 
-    def work(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
-        from bot.jobs import preload
+    def work(self, *args, **kwargs):
+        from bot.jobs.delivery import preload
 
         preload()
         return super().work(*args, **kwargs)
@@ -97,7 +97,7 @@ def register(app: typer.Typer) -> None:
         if not settings.redis_url:
             typer.echo("error: set REDIS_URL; without it `dev-agent serve` runs jobs itself", err=True)
             raise typer.Exit(EXIT_INVALID)
-        from bot.github_app import GitHubApp, GitHubAppError
+        from bot.github.app import GitHubApp, GitHubAppError
 
         try:
             GitHubApp(settings)  # fail early and clearly on a missing App id or key
@@ -121,6 +121,7 @@ def _serve_metrics(port: int) -> None:
     """/metrics of every process writing to PROMETHEUS_MULTIPROC_DIR (the horses run the jobs, not this one)."""
     from prometheus_client import start_http_server
 
-    from bot.metrics import metrics_registry
+    from bot.metrics import initialise_series, metrics_registry
 
+    initialise_series()
     start_http_server(port, addr="0.0.0.0", registry=metrics_registry())  # all interfaces: scraped from outside the pod

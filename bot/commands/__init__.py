@@ -21,6 +21,6 @@ def runners() -> dict[str, Runner]:
 # The org policy list each verb needs (help needs none). `destroy` needs `apply`: its PR is the environment's
 # teardown. `extend` stays on `request`: the tier's max_ttl_days bounds it and its PR is reviewed like a request.
 # `unlock` stays on `request`: the lock only keeps a second request from proposing the same environment
-# (bot/proposal.py); applies are serialised by the workflows' concurrency group and Terraform's state lock.
+# (bot/request/proposal.py); applies are serialised by the workflows' concurrency group and Terraform's state lock.
 ACTIONS = {"plan": "request", "set": "request", "amend": "request", "destroy": "apply",
            "extend": "request", "unlock": "request", "override": "override"}

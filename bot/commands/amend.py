@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bot.commands.context import CommandContext
 from bot.commands.parser import Command, CommandError
-from bot.echo import echo
-from bot.proposal import derive_spec, propose
+from bot.request.echo import echo
+from bot.request.proposal import derive_spec, propose
 
 MAX_AMENDMENT_CHARS = 2000
 

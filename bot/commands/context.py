@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.commands.parser import CommandError
-from bot.proposal import RequestState, Target
+from bot.request.proposal import RequestState, Target
 
 REPLY_MARKER = "<!-- dev-agent:reply:{comment_id} -->"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.commands.context import CommandContext
 from bot.commands.parser import Command
-from bot.proposal import propose_destroy
+from bot.request.proposal import propose_destroy
 
 
 def run(cc: CommandContext, command: Command) -> None:

@@ -3,20 +3,20 @@
 The date is `expires_on` in `environments/<name>/environment.yaml`: read from the default branch once the
 environment is merged (else from its open PR), moved, and proposed through a pull request reviewed and merged like
 any other (it changes the date, the `expires-at` tags and the lock): before the merge the open request PR is
-updated; after it an extend PR (its own branch, bot/branches.py) is opened, which `dev-agent expire` respects.
+updated; after it an extend PR (its own branch, bot/github/branches.py) is opened, which `dev-agent expire` respects.
 """
 
 from __future__ import annotations
 
 import yaml
 
-from bot.audit import AuditEvent
-from bot.branches import bot_branch
 from bot.commands.context import CommandContext
 from bot.commands.parser import Command, CommandError, parse_duration_days
+from bot.github.branches import bot_branch
 from bot.lifecycle.expiry import extended_spec
-from bot.proposal import Derived, derive_spec, propose
+from bot.request.proposal import Derived, derive_spec, propose
 from bot.spec import EnvironmentSpec, SpecError, spec_from_data
+from bot.store.audit import AuditEvent
 from policies.schema import PolicyError, load_policy
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.commands import ACTIONS
 from bot.commands.context import CommandContext
 from bot.commands.parser import Command
-from bot.echo import echo
+from bot.request.echo import echo
 
 ROWS = [  # (verb, usage, what it does)
     ("plan", "`/dev-agent plan`", "Re-run the plan and update the pull request"),

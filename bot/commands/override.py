@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import re
 
-from bot.audit import AuditEvent
-from bot.authz import member_teams, membership
 from bot.commands.context import CommandContext
 from bot.commands.parser import Command, CommandError
-from bot.echo import echo
-from bot.proposal import derive_spec, propose
+from bot.github.authz import member_teams, membership
+from bot.request.echo import echo
+from bot.request.proposal import derive_spec, propose
+from bot.store.audit import AuditEvent
 from policies.schema import Override, load_policy
 
 _POLICY = re.compile(r"^[A-Za-z0-9_.:-]{1,80}$")

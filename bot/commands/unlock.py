@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.commands.context import CommandContext
 from bot.commands.parser import Command
-from bot.echo import echo
+from bot.request.echo import echo
 
 
 def run(cc: CommandContext, command: Command) -> None:

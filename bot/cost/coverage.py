@@ -18,7 +18,8 @@ CATALOG_CLOUD = {"aws": "aws", "gcp": "google", "azure": "azurerm"}
 
 
 # Offers the generators can emit whose prices the catalog holds only in some regions (or none): the catalog
-# keys they need. The planner refuses them where a key is missing rather than showing $0.
+# keys they need. An offer priced nowhere is refused by the planner; one priced only in some regions is
+# flagged in other regions (the estimate lists it as unpriced, the cost rules warn, or fail in prod).
 OFFER_PRICES: dict[tuple[str, str, str], tuple[str, list[tuple[str, str]]]] = {
     ("gcp", "cache", "memcached"): ("Memorystore for Memcached", [("google_memcache", "node.vcpu")]),
     ("azure", "queue", "kafka"): ("Event Hubs", [("azurerm_app", "eventhubs.standard.tu"),
@@ -35,7 +36,7 @@ def priced_regions(cloud: str) -> tuple[str, ...]:
     """Regions (sorted) where every service of ``cloud`` ("aws", "gcp", "azure") has catalog prices."""
     prefix = CATALOG_CLOUD.get(cloud, cloud)
     catalog = load_catalog()
-    per_service = [set((doc.get("prices") or {})) for name, doc in catalog.services.items()
+    per_service = [set(doc.get("prices") or {}) for name, doc in catalog.services.items()
                    if name.split("_", 1)[0] == prefix]
     if not per_service:
         return ()
@@ -62,11 +63,9 @@ def planner_refusal(cloud: str, region: str, offers: list[tuple[str, str]]) -> s
         product, keys = OFFER_PRICES.get((cloud, kind, engine), ("", []))
         if all(catalog.price(service, region, key) is not None for service, key in keys):
             continue
-        where = sorted(r for r in priced_regions(cloud)
-                       if all(catalog.price(service, r, key) is not None for service, key in keys))
-        return (f"{kind} {engine} on {cloud}: {product} has no sourced price in {region} "
-                + (f"(priced in: {', '.join(where)})" if where else "(in no region)")
-                + "; it would be estimated as $0")
+        if any(all(catalog.price(service, r, key) is not None for service, key in keys) for r in priced_regions(cloud)):
+            continue  # priced elsewhere: the estimate flags it here (unpriced), never as $0
+        return f"{kind} {engine} on {cloud}: {product} has no sourced price in any region; it would be estimated as $0"
     return None
 
 

@@ -95,7 +95,8 @@ def _ordered(a: dict, b: dict) -> list[str]:
 
 
 def _resources(report: dict) -> dict[str, dict]:
-    return {r["name"]: r for p in report.get("projects") or [] for r in (p.get("breakdown") or {}).get("resources") or []}
+    projects = report.get("projects") or []
+    return {r["name"]: r for p in projects for r in (p.get("breakdown") or {}).get("resources") or []}
 
 
 def diff_reports(past: dict, current: dict, project: str | None = None) -> dict:

@@ -242,9 +242,9 @@ class _Parser:
         c = s[self.i]
         if c.isdigit():
             j = self.i
-            while j < len(s) and (s[j].isdigit() or s[j] == "." and j + 1 < len(s) and s[j + 1].isdigit()
-                                  or s[j] in "eE" and j + 1 < len(s) and (s[j + 1].isdigit() or s[j + 1] in "+-")
-                                  or s[j] in "+-" and s[j - 1] in "eE"):
+            while j < len(s) and (s[j].isdigit() or (s[j] == "." and j + 1 < len(s) and s[j + 1].isdigit())
+                                  or (s[j] in "eE" and j + 1 < len(s) and (s[j + 1].isdigit() or s[j + 1] in "+-"))
+                                  or (s[j] in "+-" and s[j - 1] in "eE")):
                 j += 1
             text = s[self.i:j]
             self.i = j
@@ -278,7 +278,7 @@ class _Parser:
                 self.ws()
                 save = self.i
                 name = self.ident()
-                if name is not None and (self.peek("=") and not self.peek("==") or self.peek(":")):
+                if name is not None and ((self.peek("=") and not self.peek("==")) or self.peek(":")):
                     key = (lambda env, name=name: name)
                 else:
                     self.i = save
@@ -453,7 +453,7 @@ def _binop(op: str, left: Callable, right: Callable) -> Callable:
 
 
 def _eq(a: Any, b: Any) -> bool:
-    if isinstance(a, (int, float)) and isinstance(b, str) or isinstance(b, (int, float)) and isinstance(a, str):
+    if (isinstance(a, (int, float)) and isinstance(b, str)) or (isinstance(b, (int, float)) and isinstance(a, str)):
         return False
     return a == b
 

@@ -19,7 +19,7 @@ def parse_table(text: str) -> dict[str, dict[str, dict]]:
     stack: list[str] = []
     for raw in text.splitlines():
         line = raw.rstrip()
-        if not line.strip() or line.lstrip().startswith("Name ") and "Monthly Qty" in line:
+        if not line.strip() or (line.lstrip().startswith("Name ") and "Monthly Qty" in line):
             continue
         if "OVERALL TOTAL" in line or "PROJECT TOTAL" in line:
             break

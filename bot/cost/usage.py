@@ -22,6 +22,8 @@ class UsageFile:
     resource_usage: dict[str, dict] = field(default_factory=dict)
     type_defaults: dict[str, dict] = field(default_factory=dict)
     lines: dict[tuple[str, ...], int] = field(default_factory=dict)
+    _nested: dict[tuple[str, ...], list[tuple[str, int]]] | None = field(default=None, repr=False, compare=False)
+    _nested_size: int = field(default=-1, repr=False, compare=False)
 
     def for_resource(self, address: str, rtype: str) -> Usage:
         """Usage for one resource: type defaults, then wildcard entries, then the exact address."""
@@ -39,12 +41,22 @@ class UsageFile:
             values[key] = val
             where[key] = ("resource_usage", address, key)
         lines: dict[str, int] = {}
+        nested = self._nested_lines()
         for key, src in where.items():
             lines[key] = self.lines.get(src, 0)
-            for lkey, line in self.lines.items():
-                if len(lkey) == 4 and lkey[:3] == src:
-                    lines[f"{key}.{lkey[3]}"] = line
+            for sub, line in nested.get(src, ()):
+                lines[f"{key}.{sub}"] = line
         return Usage(values, lines, self.path)
+
+    def _nested_lines(self) -> dict[tuple[str, ...], list[tuple[str, int]]]:
+        """Lines of nested keys (``standard.storage_gb``) by their parent key, computed once."""
+        if self._nested is None or self._nested_size != len(self.lines):
+            nested: dict[tuple[str, ...], list[tuple[str, int]]] = {}
+            for lkey, line in self.lines.items():
+                if len(lkey) == 4:
+                    nested.setdefault(lkey[:3], []).append((lkey[3], line))
+            self._nested, self._nested_size = nested, len(self.lines)
+        return self._nested
 
 
 def _glob(pattern: str) -> str:
@@ -152,9 +164,9 @@ def _values(node: yaml.MappingNode, prefix: tuple[str, ...], lines: dict, path: 
     out: dict = {}
     for knode, vnode in node.value:
         key = knode.value
-        lines[prefix + (key,)] = knode.start_mark.line + 1
+        lines[(*prefix, key)] = knode.start_mark.line + 1
         if isinstance(vnode, yaml.MappingNode):
-            out[key] = _values(vnode, prefix + (key,), lines, path)
+            out[key] = _values(vnode, (*prefix, key), lines, path)
         elif isinstance(vnode, yaml.SequenceNode):
             out[key] = yaml.safe_load(yaml.serialize(vnode))
         else:

@@ -1,12 +1,12 @@
-"""Event handlers, one module per webhook event; each registers itself on `bot.routing.router`."""
+"""Event handlers, one module per webhook event; each registers itself on `bot.jobs.routing.router`."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from bot.github_writer import RepositoryWriter
-from bot.proposal import Target
+from bot.github.writer import RepositoryWriter
+from bot.request.proposal import Target
 
 
 def event_time(*stamps: Any) -> dt.datetime:
@@ -17,7 +17,7 @@ def event_time(*stamps: Any) -> dt.datetime:
                 return dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
             except ValueError:
                 continue
-    return dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+    return dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 
 def writer_for(ctx: Any, payload: dict[str, Any]) -> RepositoryWriter:

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot import authz
 from bot.commands.parser import prose_lines
-from bot.echo import echo
+from bot.github import authz
 from bot.handlers import event_time, target_for, writer_for
-from bot.issue_form import is_environment_request
-from bot.locks import LockBusy
-from bot.proposal import load_state, plan_request, post_status
+from bot.request.echo import echo
+from bot.request.issue_form import is_environment_request
+from bot.request.proposal import load_state, plan_request, post_status
+from bot.store.locks import LockBusy
 from bot.usertext import visible
 
 NEEDS_INFO = "needs-info"
@@ -33,10 +33,16 @@ def is_answer(payload: dict[str, Any]) -> bool:
     comment, issue = payload["comment"], payload["issue"]
     author = (issue.get("user") or {}).get("login")
     labels = {label.get("name") for label in issue.get("labels") or [] if isinstance(label, dict)}
-    return (not issue.get("pull_request") and issue.get("state") != "closed" and NEEDS_INFO in labels
-            and bool(author) and (comment.get("user") or {}).get("login") == author
-            and payload["sender"]["login"] == author and is_environment_request(issue)
-            and bool(answer_text(comment.get("body") or "")))
+    return (
+        not issue.get("pull_request")
+        and issue.get("state") != "closed"
+        and NEEDS_INFO in labels
+        and bool(author)
+        and (comment.get("user") or {}).get("login") == author
+        and payload["sender"]["login"] == author
+        and is_environment_request(issue)
+        and bool(answer_text(comment.get("body") or ""))
+    )
 
 
 def on_answer(ctx: Any, payload: dict[str, Any]) -> None:

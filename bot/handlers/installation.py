@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.routing import router
+from bot.jobs.routing import router
 
 
 def _names(repositories: Any) -> list[str]:

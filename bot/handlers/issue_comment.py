@@ -5,17 +5,16 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from bot import authz
 from bot.commands import ACTIONS, runners
 from bot.commands.context import CommandContext
-from bot.commands.parser import CommandError
-from bot.commands.parser import extract_command
+from bot.commands.parser import CommandError, extract_command
+from bot.github import authz
 from bot.handlers import event_time, target_for, writer_for
 from bot.handlers.answers import is_answer, on_answer
-from bot.locks import LockBusy
-from bot.echo import echo
-from bot.proposal import load_state, request_issue_of
-from bot.routing import router
+from bot.jobs.routing import router
+from bot.request.echo import echo
+from bot.request.proposal import load_state, request_issue_of
+from bot.store.locks import LockBusy
 
 log = logging.getLogger(__name__)
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot import authz
+from bot.github import authz
 from bot.handlers import event_time, target_for
-from bot.issue_form import is_environment_request
-from bot.locks import LockBusy
-from bot.echo import echo
-from bot.proposal import load_state, plan_request, post_status
-from bot.routing import router
+from bot.jobs.routing import router
+from bot.request.echo import echo
+from bot.request.issue_form import is_environment_request
+from bot.request.proposal import load_state, plan_request, post_status
+from bot.store.locks import LockBusy
 
 
 @router.register("issues", "opened")

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot import authz
-from bot.audit import AuditEvent
-from bot.branches import parse_branch
-from bot.echo import echo
+from bot.github import authz
+from bot.github.branches import parse_branch
 from bot.handlers import writer_for
-from bot.proposal import request_issue_of
-from bot.registry import EnvironmentRecord
-from bot.routing import router
+from bot.jobs.routing import router
+from bot.request.echo import echo
+from bot.request.proposal import request_issue_of
+from bot.store.audit import AuditEvent
+from bot.store.registry import EnvironmentRecord
 
 CLOSED_MARKER = "<!-- dev-agent:closed:{pull} -->"
 UNLISTED_MERGE_MARKER = "<!-- dev-agent:unlisted-merge:{pull} -->"

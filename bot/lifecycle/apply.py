@@ -14,16 +14,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot import terraform
-from bot.audit import AuditEvent, AuditLog
 from bot.lifecycle.github import APPLIED_REF, GitHubTarget
 from bot.lifecycle.helm_deploy import HelmDeployError, deploy_chart, skip_reason
 from bot.lifecycle.outputs import APPLY_MARKER, failure_comment, public_outputs, success_comment, trim_error
 from bot.lifecycle.rollback import open_revert_pull
 from bot.lifecycle.workspace import LOCK_ERROR, EnvironmentInputError, Workspace, open_environment, working_copy
 from bot.metrics import counts_runs
-from bot.registry import EnvironmentRecord, Registry
+from bot.pipeline import terraform
 from bot.settings import Settings
+from bot.store.audit import AuditEvent, AuditLog
+from bot.store.registry import EnvironmentRecord, Registry
 
 PLAN_FILE = "dev-agent.tfplan"
 EXIT_APPLIED, EXIT_FAILED, EXIT_NOTHING, EXIT_INVALID = 0, 1, 2, 3

@@ -12,7 +12,6 @@ import datetime as dt
 import time
 from pathlib import Path
 
-from bot import terraform
 from bot.lifecycle.apply import (
     EXIT_APPLIED,
     EXIT_FAILED,
@@ -30,6 +29,7 @@ from bot.lifecycle.outputs import trim_error
 from bot.lifecycle.workspace import LOCK_ERROR, EnvironmentInputError, open_environment, working_copy
 from bot.markdown import code_block
 from bot.metrics import counts_runs
+from bot.pipeline import terraform
 from bot.settings import Settings
 
 DESTROY_MARKER = "<!-- dev-agent:destroyed env={name} -->"

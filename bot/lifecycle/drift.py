@@ -172,7 +172,8 @@ def drift_issue_body(name: str, drifted: list[DriftedResource]) -> str:
         parts.append("### Other changes\n| resource | change | attributes |\n|---|---|---|\n"
                      + "\n".join(_row(d) for d in other))
     if tags:
-        shown = ", ".join(code_span(d.address) for d in tags[:5]) + (f" and {len(tags) - 5} more" if len(tags) > 5 else "")
+        more = f" and {len(tags) - 5} more" if len(tags) > 5 else ""
+        shown = ", ".join(code_span(d.address) for d in tags[:5]) + more
         parts.append(f"Tags only: {len(tags)} resource(s) had their tags or labels changed ({shown}).")
     parts.append("Re-apply the environment to restore the reviewed configuration, or change `environment.yaml` "
                  "through a PR if the change should stay. This issue closes itself when a later drift check is clean.")

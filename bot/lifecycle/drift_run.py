@@ -10,14 +10,14 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot import terraform
 from bot.lifecycle.apply import Progress, StepFailed, require_ok
 from bot.lifecycle.drift import DRIFT_MARKER, DriftedResource, drift_from_plan, drift_issue_body, drift_issue_title
 from bot.lifecycle.github import GitHubTarget
 from bot.lifecycle.outputs import trim_error
 from bot.lifecycle.workspace import EnvironmentInputError, Workspace, open_environment, working_copy
-from bot.registry import EnvironmentRecord, Registry
+from bot.pipeline import terraform
 from bot.settings import Settings
+from bot.store.registry import EnvironmentRecord, Registry
 
 DRIFT_PLAN = "dev-agent-drift.tfplan"
 DRIFT_LABEL = "dev-agent:drift"

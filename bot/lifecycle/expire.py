@@ -11,11 +11,11 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.branches import bot_branch
+from bot.github.branches import bot_branch
 from bot.lifecycle.expiry import expiry_action
 from bot.lifecycle.github import GitHubTarget
 from bot.metrics import count_pull
-from bot.proposal import request_link
+from bot.request.proposal import request_link
 from bot.spec import SpecError, load_spec
 from generators.workflows.destroy import DESTROY_LABEL
 

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 from github import Auth, Github
 
-from bot.branches import bot_branch
-from bot.github_writer import RepositoryWriter
-from bot.proposal import request_issue_of
+from bot.github.branches import bot_branch
+from bot.github.writer import RepositoryWriter
+from bot.request.proposal import request_issue_of
 
 APPLIED_REF = "dev-agent/applied/{name}"
 

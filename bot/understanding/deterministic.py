@@ -9,14 +9,14 @@ assembled with defaults and checked. Anything a person must decide becomes a que
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 import re
-from dataclasses import dataclass, field
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from bot.regions import DEFAULT_REGION, REGIONS, cloud_of_region
-from policies.profiles import region_allowed
 from bot.spec import (
     DATABASE_VERSIONS,
     FRAMEWORK_LANGUAGE,
@@ -28,12 +28,12 @@ from bot.spec import (
     slugify,
     spec_from_data,
 )
-from bot.understanding import Understanding
+from bot.understanding import Understanding, judge
 from bot.understanding import vocabulary as vocab
-from bot.understanding import judge
 from bot.understanding.asks import ASKS
-from bot.understanding.ledger import Requirement
 from bot.understanding.guard import check_request, normalize, refusal_spans
+from bot.understanding.ledger import Requirement
+from policies.profiles import region_allowed
 
 ENGINE = "deterministic"
 MAX_REPLICAS = 100
@@ -103,7 +103,7 @@ def _prefixes(key: str) -> tuple[str, ...]:
 _WORD_BEFORE = frozenset("abcdefghijklmnopqrstuvwxyz0123456789.#+")  # what WB_BEFORE refuses before a word
 
 
-def _words(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+def words(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
     """`re.finditer(WB_BEFORE + pattern, text)`, checking the lookbehind by hand."""
     position = 0
     while (match := pattern.search(text, position)) is not None:
@@ -167,7 +167,7 @@ VERSION_AFTER = re.compile(
 
 NUM_WORDS = "|".join(sorted((re.escape(w) for w in vocab.NUMBER_WORDS if w not in {"a", "an"}), key=len, reverse=True))
 NUM = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d{{1,7}}|{NUM_WORDS})"
-REPLICA_NOUN = r"(?:replicas?|pods?|instances?|copies|containers?|tasks?|vms?|servers?|machines?)"
+REPLICA_NOUN = r"(?:r[eé]plicas?|pods?|instances?|copies|containers?|tasks?|vms?|servers?|machines?)"
 REPLICA_ADJ = r"(?:(?:small|tiny|large|medium|app|web|api|identical|container|pod|always-on|warm|running|application)\s+)?"
 REPLICA_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("range", re.compile(rf"\b(?:min(?:imum)?(?:\s+of)?\s*[:=]?\s*(?P<a>{NUM})\s*(?:{REPLICA_NOUN})?\s*[,;/]?\s*(?:and\s+|to\s+)?"
@@ -184,22 +184,28 @@ REPLICA_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
 MONEY = re.compile(
     r"(?<![\w.,/-])(?P<cur>\$|us\$|usd\s?|€|eur\s?|£|gbp\s?)?(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\d.,]\d)"
     r"\s?(?P<k>k|thousand|grand)?(?![a-z])(?:\s?(?P<unit>usd|dollars?|bucks|eur|euros?|gbp|pounds?)\b)?"
-    r"(?P<per>\s*(?:/|per|a|an|each|every)\s*(?:month|mo|mth|year|yr|annum|week|wk|day|hour|hr)s?\b|\s*(?:monthly|annually|yearly|pm|p/m)\b)?"
+    r"(?P<per>\s*(?:/|per|pro|par|por|al|a|an|each|every)\s*(?:month|monat|mois|mes|mo|mth|year|yr|annum|week|wk|day|hour|hr)s?\b|\s*(?:monthly|annually|yearly|pm|p/m)\b)?"
 )
 BUDGET_STRONG = re.compile(r"\b(?:budget|cap|capped|spend|spending|cost|costs|limit|max spend|ceiling)\b[^.;\n\d]{0,25}$")
 BUDGET_WEAK = re.compile(r"\b(?:under|below|less than|within|at most|no more than|max(?:imum)?|up to|about|around|roughly)\s*~?$")
-PERIOD_FACTOR = {"month": 1.0, "mo": 1.0, "mth": 1.0, "year": 1 / 12, "yr": 1 / 12, "annum": 1 / 12, "annually": 1 / 12,
+PERIOD_FACTOR = {"month": 1.0, "monat": 1.0, "mois": 1.0, "mes": 1.0, "mo": 1.0, "mth": 1.0,
+                 "year": 1 / 12, "yr": 1 / 12, "annum": 1 / 12, "annually": 1 / 12,
                  "yearly": 1 / 12, "week": 52 / 12, "wk": 52 / 12, "day": 30.0, "hour": 730.0, "hr": 730.0}
 
 DURATION = re.compile(
-    rf"\b(?P<n>\d{{1,4}}|{NUM_WORDS}|a|an)\s*-?\s*(?P<unit>hours?|hrs?|h|days?|d|weeks?|wks?|w|months?|fortnights?)\b"
+    rf"\b(?P<n>\d{{1,4}}|{NUM_WORDS}|a|an)\s*-?\s*(?P<unit>hours?|hrs?|h|days?|d|weeks?|wks?|w|months?|fortnights?|"
+    r"wochen|woche|tagen|tage|tag|monaten|monate|monat|semaines?|jours?|semanas?|d[ií]as?|mois|meses|mes)\b"
     r"|\b(?P<word>overnight|fortnight|the weekend|a weekend)\b"
 )
 DURATION_CONTEXT = re.compile(
     r"\b(?:for|in|after|lasts?|lasting|ttl|expire[sd]?|expiry|expiring|lifetime|keep|kept|needed|need it|around|delete|deleted|destroy|"
-    r"tear|torn|live|lives|only|within|next|about|up|until|valid|short-lived)\b[^.;\n\d]{0,25}$"
+    r"tear|torn|live|lives|only|within|next|about|up|until|valid|short-lived|f[uü]r|pour|para|durante|pendant)\b[^.;\n\d]{0,25}$"
 )
 DURATION_NOT_LIFETIME = re.compile(r"\b(?:retention|retain|retained|backups?|logs?|history|snapshots?|rpo|rto|old)\b[^.;\n]{0,20}$")
+FOREIGN_UNITS = {"wochen": "week", "woche": "week", "tagen": "day", "tage": "day", "tag": "day", "monaten": "month",
+                 "monate": "month", "monat": "month", "semaine": "week", "semaines": "week", "jour": "day", "jours": "day", "semana": "week",
+                 "semanas": "week", "dia": "day", "dias": "day", "día": "day", "días": "day", "mois": "month", "meses": "month",
+                 "mes": "month"}
 UNIT_DAYS = {"h": 1 / 24, "hr": 1 / 24, "hour": 1 / 24, "d": 1, "day": 1, "w": 7, "wk": 7, "week": 7, "month": 30, "fortnight": 14}
 
 HA = re.compile(r"\b(?:high[- ]availability|highly[- ]available|ha|multi[- ]az|failover|standby|redundan(?:t|cy)|replicated)\b")
@@ -238,7 +244,9 @@ NOT_LABEL_NAMES = frozenset(
 SERVICE_NOUN = re.compile(
     r"(?<![a-z0-9.-])(?P<s>[a-z][a-z0-9]+)\s+(?P<noun>service|svc|microservice|api|app|site|website|backend|frontend|worker|bot|portal|dashboard|gateway)\b"
 )
-VAGUE_WORKLOAD_NOUNS = frozenset({"app", "apps", "application", "applications", "service", "services", "platform", "server"})
+VAGUE_WORKLOAD_NOUNS = frozenset(
+    {"app", "apps", "application", "applications", "service", "services", "platform", "server"}
+)
 NO_WORKLOAD_QUESTION = (
     "What should run in this environment? Name the app's framework or language (for example FastAPI, "
     "Express, Spring Boot, Rails) and any database, cache or queue it needs."
@@ -303,6 +311,7 @@ def read(text: str, answers: Sequence[str] = ()) -> tuple[Reading, dict[str, Any
         reading.blank(*match.span())
     _find_region_codes(reading)
     _find_mentions(reading)
+    _find_typos(reading)
     _read_versions(reading)
     _drop_homonyms(reading)
     _drop_negated(reading)
@@ -327,7 +336,7 @@ def _find_mentions(reading: Reading) -> None:
         for pattern, value, prefixes in table.patterns:
             if prefixes and not any(prefix in reading.work for prefix in prefixes):
                 continue
-            for match in _words(pattern, reading.work):
+            for match in words(pattern, reading.work):
                 found.append(Mention(table.cat, value, *match.span()))
     for match in GO_LANGUAGE.finditer(reading.text):
         if reading.work[match.start():match.end()].strip():
@@ -355,7 +364,8 @@ def _outermost(found: list[Mention]) -> list[Mention]:
 
 
 HOMONYM_AFTER = re.compile(
-    r"\s*(?:passwords?|passwd|credentials?|creds|user ?names?|users?|connection(?: strings?)?|urls?|hosts?(?:names?)?|secrets?|"
+    r"\s*(?:passwords?|passwd|credentials?|creds|user ?names?|users?|connection(?: strings?)?|urls?|"
+    r"hosts?(?:names?)?|secrets?|"
     r"migrations?|schemas?|dumps?|exports?|seeds?)\b"
 )
 
@@ -365,6 +375,67 @@ def _drop_homonyms(reading: Reading) -> None:
     for mention in reading.mentions:
         if mention.cat == "generic" and mention.value == "database" and HOMONYM_AFTER.match(reading.work, mention.end):
             mention.dropped, mention.dropped_by = True, "homonym"
+
+
+TOKEN = re.compile(r"(?<![a-z0-9.#+-])[a-z]{5,}(?![a-z0-9#+-])")
+
+
+@functools.cache
+def _typo_targets() -> dict[str, tuple[str, Any]]:
+    """Vocabulary words a misspelling may stand for, with the mention each one makes."""
+    targets: dict[str, tuple[str, Any]] = {}
+    for word in vocab.TYPO_WORDS:
+        for table in TABLES:
+            for pattern, value, _ in table.patterns:
+                if pattern.fullmatch(word):
+                    targets.setdefault(word, (table.cat, value))
+    return targets
+
+
+def _find_typos(reading: Reading) -> None:
+    """`djnago`, `postgress`, `belgum`: one letter off a product, framework or place word reads as that word (noted)."""
+    covered = bytearray(len(reading.work) + 1)
+    for mention in reading.mentions:
+        covered[mention.start:mention.end] = b"\x01" * (mention.end - mention.start)
+    for match in TOKEN.finditer(reading.work):
+        word = match.group()
+        if word in vocab.NOT_TYPOS or any(covered[match.start():match.end()]):
+            continue
+        target = _typo_of(word)
+        if target is not None:
+            cat, value = _typo_targets()[target]
+            reading.mentions.append(Mention(cat, value, *match.span()))
+            reading.notes.append(f"read \"{reading.text[match.start():match.end()]}\" as {target}")
+    reading.mentions.sort(key=lambda m: (m.start, m.end))
+
+
+@functools.lru_cache(maxsize=4096)
+def _typo_of(word: str) -> str | None:
+    for target in _typo_targets():
+        if target != word and abs(len(target) - len(word)) <= 1 and (
+                _swapped(word, target) if min(len(word), len(target)) < 6 else _one_edit(word, target)):
+            return target
+    return None
+
+
+def _swapped(a: str, b: str) -> bool:
+    """Two neighbouring letters swapped (`flaks` for `flask`)."""
+    diff = [i for i in range(len(a)) if len(a) == len(b) and a[i] != b[i]]
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """One insertion, deletion, substitution or swap of neighbours apart."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    i = 0
+    while i < len(short) and short[i] == long_[i]:
+        i += 1
+    return short[i:] == long_[i + 1:]
 
 
 def _read_versions(reading: Reading) -> None:
@@ -452,7 +523,8 @@ def _assemble(reading: Reading) -> dict[str, Any]:
         reading.notes.append(f"no region named; using {region} (GDPR: personal data stays in the EU/EEA)")
     elif region is not None and "gdpr" in compliance and not region_allowed("gdpr", cloud, region):
         reading.questions.append(
-            f"GDPR asks for personal data to stay in the EU/EEA, but {region} is outside it. Which EU/EEA region should it "
+            f"GDPR asks for personal data to stay in the EU/EEA, but {region} is outside it. "
+            f"Which EU/EEA region should it "
             f"use (for example {EU_DEFAULT_REGION[cloud]}), or is GDPR not needed?")
     if region is None and not reading.unknown_region:
         region = DEFAULT_REGION[cloud]
@@ -490,7 +562,9 @@ def _assemble(reading: Reading) -> dict[str, Any]:
     return data
 
 
-EU_DEFAULT_REGION = {"aws": "eu-central-1", "gcp": "europe-west3", "azure": "germanywestcentral"}
+# EU regions with sourced prices
+EU_DEFAULT_REGION = {"aws": "eu-central-1", "gcp": "europe-west1", "azure": "westeurope"}
+ASK_TABLE = _table("ask", {ask.pattern: ask for ask in ASKS})  # the ledger's non-spec asks (judge.py)
 COMPLIANCE_ASKS = tuple(
     (re.compile(WB_BEFORE + f"(?:{ask.pattern})" + WB_AFTER), ask.key.split(":", 1)[1])
     for ask in ASKS if ask.key.startswith("compliance:") and ask.spec_field == "compliance"
@@ -740,7 +814,8 @@ def _databases(reading: Reading, cloud: str) -> list[dict[str, Any]]:
         reading.read("databases.storage_gb", storage.span(), max(10, gb))
         if gb > MAX_STORAGE_GB:
             reading.questions.append(
-                f"{storage.group('n')} {unit.upper()} of storage is above the limit of {MAX_STORAGE_GB:,} GB (16 TB) per database. "
+                f"{storage.group('n')} {unit.upper()} of storage is above the limit of {MAX_STORAGE_GB:,} GB (16 TB) "
+                "per database. "
                 "How much storage should the database have (object storage buckets have no size limit)?")
         else:
             if gb < 10:
@@ -759,7 +834,8 @@ def _databases(reading: Reading, cloud: str) -> list[dict[str, Any]]:
             reading.notes.append(f"{wanted} databases asked for: one {DB_NAMES[databases[0]['engine']]} server is created; "
                                  f"create the {wanted} databases inside it")
     if len(databases) > MAX_DATABASES:
-        reading.questions.append(f"The request names {len(databases)} database engines; the limit is {MAX_DATABASES} per "
+        reading.questions.append(f"The request names {len(databases)} database engines; "
+                                 f"the limit is {MAX_DATABASES} per "
                                  "environment. Which should be kept?")
     return databases
 
@@ -855,7 +931,8 @@ def _buckets(reading: Reading) -> list[dict[str, Any]]:
     for pattern in BUCKET_PURPOSES:
         for match in pattern.finditer(reading.work):
             words = re.split(r"\s*(?:\band\b|&|,)\s*", match.group("p"))
-            purposes += [w for w in words if w and w not in NOT_PURPOSES and w not in vocab.NUMBER_WORDS]
+            purposes += [w for w in words if w and w not in NOT_PURPOSES and w not in vocab.NUMBER_WORDS
+                         and w not in vocab.NOT_SERVICE_NAMES]
     vocabulary_words = {reading.work[m.start:m.end] for m in reading.mentions}
     purposes = [p for p in purposes if p not in vocabulary_words]
     count = 0
@@ -902,7 +979,8 @@ def _budget(reading: Reading) -> float | None:
             continue
         amount = float(match.group("num").replace(",", "")) * (1000 if k else 1)
         if per:
-            period = re.search(r"(month|mo|mth|year|yr|annum|annually|yearly|week|wk|day|hour|hr|monthly|pm|p/m)", per).group(1)
+            period = re.search(r"(month|monat|mois|mes|mo|mth|year|yr|annum|annually|yearly|week|wk|day|hour|hr|"
+                               r"monthly|pm|p/m)", per).group(1)
             amount *= PERIOD_FACTOR.get(period, 1.0)
         if best is None or score > best[0]:
             best = (score, amount, match.span())
@@ -932,7 +1010,8 @@ def _ttl(reading: Reading) -> int | None:
         if match.group("word"):
             days = {"overnight": 1.0, "fortnight": 14.0}.get(match.group("word"), 3.0)
         else:
-            word, unit = match.group("n"), match.group("unit").rstrip("s")
+            word, unit = match.group("n"), match.group("unit")
+            unit = FOREIGN_UNITS.get(unit, unit).rstrip("s")
             if unit in {"h", "d", "w"} and not word.isdigit():
                 continue
             number = int(word) if word.isdigit() else vocab.NUMBER_WORDS.get(word, 1)
@@ -1033,7 +1112,8 @@ def _service(reading: Reading) -> str | None:
         word, noun = match.group("s"), match.group("noun")
         if word in vocab.NOT_SERVICE_NAMES or word in vocab.NUMBER_WORDS or not free(*match.span("s")):
             continue
-        reading.read("service", match.span(), slugify(word if noun in {"service", "svc", "microservice"} else f"{word}-{noun}", 30))
+        name = word if noun in {"service", "svc", "microservice"} else f"{word}-{noun}"
+        reading.read("service", match.span(), slugify(name, 30))
         return slugify(word if noun in {"service", "svc", "microservice"} else f"{word}-{noun}", 30) or None
     return None
 

@@ -3,8 +3,9 @@
 Comparison rules: `databases.engine` and `monitoring` compare as sorted lists; `databases.version`
 holds the versions the request names, each of which must be among the spec's databases (a trailing
 `.0` is ignored); `buckets.count` is the number of buckets; `public_ssh: false` holds when nothing in
-the result opens anything to 0.0.0.0/0; `needs_clarification` compares the flag. Every other key is a
-dotted path into the spec. A request that should produce a spec but asks questions fails every field.
+the result opens anything to 0.0.0.0/0; `needs_clarification` compares the flag; `requirements.<key>` is the
+ledger status of the first row with that key (it is read even when the request needs clarification).
+Every other key is a dotted path into the spec. A request that should produce a spec but asks questions fails every field.
 """
 
 from __future__ import annotations
@@ -54,6 +55,14 @@ class Report:
         return [r for r in self.results if not r.ok]
 
     @property
+    def whole_accuracy(self) -> float:
+        """Share of requests whose every expected field is right."""
+        ok: dict[str, bool] = {}
+        for result in self.results:
+            ok[result.request_id] = ok.get(result.request_id, True) and result.ok
+        return sum(ok.values()) / len(ok) if ok else 0.0
+
+    @property
     def median_ms(self) -> float:
         return statistics.median(self.timings_ms) if self.timings_ms else 0.0
 
@@ -84,6 +93,9 @@ def actual_value(understanding: Understanding, path: str) -> Any:
     """The value the scorer compares for `path`."""
     if path == "needs_clarification":
         return understanding.needs_clarification
+    if path.startswith("requirements."):  # the ledger status of the first row with that key
+        key = path.removeprefix("requirements.")
+        return next((row.status.value for row in understanding.requirements if row.key == key), "<no row>")
     spec = understanding.spec
     if spec is None:
         return "<no spec: needs clarification>"

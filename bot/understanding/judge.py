@@ -7,7 +7,6 @@ reason), unsupported (with its question) or, for a refusal, refused.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
 
 from bot.understanding import asks as catalog
@@ -22,11 +21,12 @@ DB_NAMES = {"postgres": "PostgreSQL", "mysql": "MySQL", "mongodb": "MongoDB"}
 # Resource lines that show a spec part was built (per line, any cloud).
 PART_EVIDENCE: dict[str, str] = {
     "database": r'^resource "(aws_db_instance|aws_rds_cluster|aws_docdb_cluster|google_sql_database_instance|'
-                r'azurerm_(postgresql|mysql)_flexible_server|azurerm_cosmosdb_account)"',
+    r'azurerm_(postgresql|mysql)_flexible_server|azurerm_cosmosdb_account)"',
     "cache": r'^resource "(aws_elasticache_replication_group|aws_elasticache_cluster|google_redis_instance|'
-             r'google_memcache_instance|azurerm_redis_cache)"',
-    "queue": r'^resource "(aws_sqs_queue|aws_mq_broker|aws_msk_cluster|google_pubsub_topic|azurerm_servicebus_namespace|'
-             r'azurerm_eventhub_namespace)"',
+    r'google_memcache_instance|azurerm_redis_cache)"',
+    "queue": r'^resource "(aws_sqs_queue|aws_mq_broker|aws_msk_cluster|google_pubsub_topic|'
+    r'azurerm_servicebus_namespace|'
+    r'azurerm_eventhub_namespace)"',
     "search": r'^resource "aws_opensearch_domain"',
     "bucket": r'^resource "(aws_s3_bucket|google_storage_bucket|azurerm_storage_container)"',
     "kubernetes": r'^resource "(aws_eks_cluster|google_container_cluster|azurerm_kubernetes_cluster)"',
@@ -44,12 +44,13 @@ def build(reading: Reading, data: dict[str, Any], questions: list[str]) -> list[
 
 
 def _dedupe(rows: list[Requirement]) -> list[Requirement]:
-    seen: set[tuple[str, int]] = set()
+    """One row per ask: the same words asking for the same thing again add nothing."""
+    seen: set[tuple[str, str]] = set()
     kept = []
     for row in rows:
-        if (row.key, row.start) in seen:
+        if (row.key, row.words.lower()) in seen:
             continue
-        seen.add((row.key, row.start))
+        seen.add((row.key, row.words.lower()))
         kept.append(row)
     return kept
 
@@ -72,39 +73,74 @@ class _Judge:
                 return text
         return None
 
-    def row(self, key: str, label: str, start: int, end: int, status: Status, where: str = "", reason: str = "",
-            question: str | None = None, evidence: tuple[str, ...] | list[str] = (), field: str | None = None) -> Requirement:
-        return Requirement(key=key, label=label, words=self.words(start, end), start=start, end=end, status=status,
-                           where=where, reason=reason, question=question, evidence=list(evidence), field=field)
+    def row(
+        self,
+        key: str,
+        label: str,
+        start: int,
+        end: int,
+        status: Status,
+        where: str = "",
+        reason: str = "",
+        question: str | None = None,
+        evidence: tuple[str, ...] | list[str] = (),
+        field: str | None = None,
+    ) -> Requirement:
+        return Requirement(
+            key=key,
+            label=label,
+            words=self.words(start, end),
+            start=start,
+            end=end,
+            status=status,
+            where=where,
+            reason=reason,
+            question=question,
+            evidence=list(evidence),
+            field=field,
+        )
 
     def missing(self, key: str, label: str, start: int, end: int, *needles: str) -> Requirement:
         """An ask the spec does not carry: unsupported with its question, or adjusted with the parser's note."""
         needles = needles or (self.words(start, end),)
         question = self.about(self.questions, *needles)
         if question:
-            return self.row(key, label, start, end, Status.unsupported, reason="asked of the requester", question=question)
+            return self.row(
+                key, label, start, end, Status.unsupported, reason="asked of the requester", question=question
+            )
         note = self.about(self.reading.notes, *needles)
         return self.row(key, label, start, end, Status.adjusted, reason=note or "not carried into the spec")
 
     # --- refusals --------------------------------------------------------------------------------------------
 
     def refusals(self) -> list[Requirement]:
-        return [self.row("refused", "Refused ask", start, end, Status.refused, reason=reason)
-                for start, end, reason in self.reading.refusal_spans]
+        return [
+            self.row("refused", "Refused ask", start, end, Status.refused, reason=reason)
+            for start, end, reason in self.reading.refusal_spans
+        ]
 
     # --- asks without (only) a spec field -----------------------------------------------------------------------
 
     def asks(self) -> list[Requirement]:
-        from bot.understanding.deterministic import NEGATION_BEFORE, WB_AFTER, WB_BEFORE
+        from bot.understanding.deterministic import ASK_TABLE, NEGATION_BEFORE, words
 
         work = self.reading.work
         found: list[tuple[int, int, catalog.Ask]] = []
-        for ask in catalog.ASKS:
-            for match in re.finditer(WB_BEFORE + f"(?:{ask.pattern})" + WB_AFTER, work):
-                if match.end() > match.start() and not NEGATION_BEFORE.search(work[max(0, match.start() - 45):match.start()]):
+        for pattern, ask, prefixes in ASK_TABLE.patterns:
+            if prefixes and not any(prefix in work for prefix in prefixes):
+                continue
+            for match in words(pattern, work):
+                if match.end() > match.start() and not NEGATION_BEFORE.search(
+                    work[max(0, match.start() - 45) : match.start()]
+                ):
                     found.append((match.start(), match.end(), ask))
         # a match inside a longer one ("alarms" in "cloudwatch alarms") belongs to the longer one
-        kept = [f for f in found if not any(o[0] <= f[0] and f[1] <= o[1] and (o[1] - o[0]) > (f[1] - f[0]) for o in found)]
+        kept, reach = [], -1
+        for f in sorted(found, key=lambda f: (f[0], -f[1])):  # a span inside an earlier, longer one is dropped
+            if f[1] <= reach and not (kept and kept[-1][:2] == f[:2]):
+                continue
+            kept.append(f)
+            reach = max(reach, f[1])
         rows = []
         for start, end, ask in kept:
             self.taken.append((start, end))
@@ -116,27 +152,43 @@ class _Judge:
         recorded = ask.spec_field is not None and value in (self.data.get(ask.spec_field) or [])
         question = self.about(self.questions, self.words(start, end))
         if question:
-            return self.row(ask.key, ask.label, start, end, Status.unsupported, reason="asked of the requester",
-                            question=question)
+            return self.row(
+                ask.key, ask.label, start, end, Status.unsupported, reason="asked of the requester", question=question
+            )
         if self.cloud in ask.clouds and (ask.spec_field is None or recorded):
             where = f"spec `{ask.spec_field}`" if ask.spec_field else "generated files"
-            return self.row(ask.key, ask.label, start, end, Status.honoured, where=where, evidence=ask.evidence,
-                            field=ask.spec_field)
+            return self.row(
+                ask.key,
+                ask.label,
+                start,
+                end,
+                Status.honoured,
+                where=where,
+                evidence=ask.evidence,
+                field=ask.spec_field,
+            )
         if ask.adjusted:
             return self.row(ask.key, ask.label, start, end, Status.adjusted, reason=ask.adjusted)
         reason = ask.why
         if recorded:
             reason += f" (kept in the spec's `{ask.spec_field}` list)"
-        return self.row(ask.key, ask.label, start, end, Status.unsupported, reason=reason, question=ask.ask,
-                        evidence=ask.evidence)
+        return self.row(
+            ask.key, ask.label, start, end, Status.unsupported, reason=reason, question=ask.ask, evidence=ask.evidence
+        )
 
     # --- vocabulary mentions (spec fields) ----------------------------------------------------------------------
 
     def mentions(self) -> list[Requirement]:
         rows = []
+        taken = bytearray(len(self.reading.work) + 1)
+        for s, e in self.taken:
+            taken[s:e] = b"\x01" * (e - s)
         for mention in self.reading.mentions:
-            if any(s <= mention.start and mention.end <= e for s, e in self.taken) and mention.cat in {
-                    "monitoring", "unsupported_database", "product"} and not self._product_part(mention):
+            if (
+                all(taken[mention.start : mention.end])
+                and mention.cat in {"monitoring", "unsupported_database", "product"}
+                and not self._product_part(mention)
+            ):
                 continue
             row = self.mention_row(mention)
             if row is not None:
@@ -147,8 +199,19 @@ class _Judge:
         if mention.cat != "product":
             return None
         product = mention.value
-        return ("kind" if product.kind else "database" if product.database is not None else "cache" if product.cache
-                else "queue" if product.queue else "bucket" if product.bucket else None)
+        return (
+            "kind"
+            if product.kind
+            else "database"
+            if product.database is not None
+            else "cache"
+            if product.cache
+            else "queue"
+            if product.queue
+            else "bucket"
+            if product.bucket
+            else None
+        )
 
     def mention_row(self, m: Mention) -> Requirement | None:
         if m.dropped:
@@ -166,26 +229,54 @@ class _Judge:
             if region == expected:
                 return self.row("region", label, m.start, m.end, Status.honoured, where="spec `region`", field="region")
             if region and m.cat == "place":
-                return self.row("region", label, m.start, m.end, Status.adjusted,
-                                reason=f"{region} was chosen from a more specific place or region code in the request")
+                return self.row(
+                    "region",
+                    label,
+                    m.start,
+                    m.end,
+                    Status.adjusted,
+                    reason=f"{region} was chosen from a more specific place or region code in the request",
+                )
             return self.missing("region", label, m.start, m.end, words)
         if m.cat == "tier":
             if data.get("tier", "dev") == m.value:
-                return self.row("tier", f"Tier: {m.value}", m.start, m.end, Status.honoured, where="spec `tier`", field="tier")
+                return self.row(
+                    "tier", f"Tier: {m.value}", m.start, m.end, Status.honoured, where="spec `tier`", field="tier"
+                )
             return None  # comparisons ("prod-like") and other tier words are not asks
         if m.cat == "framework":
-            return self.ok_or_missing(app.get("framework") == m.value, f"framework:{m.value}", f"Framework: {words}", m,
-                                      "app.framework", words)
+            return self.ok_or_missing(
+                app.get("framework") == m.value,
+                f"framework:{m.value}",
+                f"Framework: {words}",
+                m,
+                "app.framework",
+                words,
+            )
         if m.cat == "other_framework":
             label, language = m.value
             if language is not None and app.get("language") == language and not app.get("framework"):
-                return self.row(f"framework:{words.lower()}", f"Framework: {words}", m.start, m.end, Status.adjusted,
-                                reason=f"{words} is not templated; built as a plain {language} app")
+                return self.row(
+                    f"framework:{words.lower()}",
+                    f"Framework: {words}",
+                    m.start,
+                    m.end,
+                    Status.adjusted,
+                    reason=f"{words} is not templated; built as a plain {language} app",
+                )
             return self.missing(f"framework:{words.lower()}", f"Framework: {words}", m.start, m.end, words)
         if m.cat == "language":
-            ok = app.get("language") == m.value and (not m.version or _same_version(app.get("runtime_version"), m.version))
-            return self.ok_or_missing(ok, f"language:{m.value}", f"Language: {words}" + (f" {m.version}" if m.version else ""),
-                                      m, "app.language", words)
+            ok = app.get("language") == m.value and (
+                not m.version or _same_version(app.get("runtime_version"), m.version)
+            )
+            return self.ok_or_missing(
+                ok,
+                f"language:{m.value}",
+                f"Language: {words}" + (f" {m.version}" if m.version else ""),
+                m,
+                "app.language",
+                words,
+            )
         if m.cat == "database":
             return self.part_row("database", m.value, f"{DB_NAMES[m.value]} database", m, words)
         if m.cat == "unsupported_database":
@@ -194,26 +285,44 @@ class _Judge:
             return self.part_row(m.cat, m.value, f"{m.cat.capitalize()}: {words}", m, words)
         if m.cat == "compute":
             kind = (data.get("compute") or {}).get("kind", "containers")
-            return self.ok_or_missing(kind == m.value, f"compute:{m.value}", f"Runs on {words}", m, "compute.kind", words,
-                                      evidence=(PART_EVIDENCE[m.value],))
+            return self.ok_or_missing(
+                kind == m.value,
+                f"compute:{m.value}",
+                f"Runs on {words}",
+                m,
+                "compute.kind",
+                words,
+                evidence=(PART_EVIDENCE[m.value],),
+            )
         if m.cat == "generic":
             return self.generic_row(m, words)
         if m.cat == "product":
             return self.product_row(m, words)
         return None
 
-    def ok_or_missing(self, ok: bool, key: str, label: str, m: Mention, field: str, words: str,
-                      evidence: tuple[str, ...] = ()) -> Requirement:
+    def ok_or_missing(
+        self, ok: bool, key: str, label: str, m: Mention, field: str, words: str, evidence: tuple[str, ...] = ()
+    ) -> Requirement:
         if ok:
-            return self.row(key, label, m.start, m.end, Status.honoured, where=f"spec `{field}`", field=field, evidence=evidence)
+            return self.row(
+                key, label, m.start, m.end, Status.honoured, where=f"spec `{field}`", field=field, evidence=evidence
+            )
         return self.missing(key, label, m.start, m.end, words)
 
     def part_row(self, part: str, engine: str, label: str, m: Mention, words: str) -> Requirement:
         present = self.engines(part)
         if engine in present:
             field = "databases" if part == "database" else part
-            return self.row(f"{part}:{engine}", label, m.start, m.end, Status.honoured, where=f"spec `{field}`",
-                            field=field, evidence=(PART_EVIDENCE[part],))
+            return self.row(
+                f"{part}:{engine}",
+                label,
+                m.start,
+                m.end,
+                Status.honoured,
+                where=f"spec `{field}`",
+                field=field,
+                evidence=(PART_EVIDENCE[part],),
+            )
         return self.missing(f"{part}:{engine}", label, m.start, m.end, words, engine)
 
     def engines(self, part: str) -> list[str]:
@@ -228,12 +337,26 @@ class _Judge:
         part = m.value
         if part == "monitoring":
             return None  # the catalog's monitoring rows speak for tools; the word alone asks for nothing specific
-        label = {"database": "A database", "cache": "A cache", "queue": "A queue", "search": "Search", "bucket": "Object storage"}[part]
+        label = {
+            "database": "A database",
+            "cache": "A cache",
+            "queue": "A queue",
+            "search": "Search",
+            "bucket": "Object storage",
+        }[part]
         present = self.engines(part)
         if present:
             field = "databases" if part == "database" else "buckets" if part == "bucket" else part
-            return self.row(part, label, m.start, m.end, Status.honoured, where=f"spec `{field}`", field=field,
-                            evidence=(PART_EVIDENCE[part],))
+            return self.row(
+                part,
+                label,
+                m.start,
+                m.end,
+                Status.honoured,
+                where=f"spec `{field}`",
+                field=field,
+                evidence=(PART_EVIDENCE[part],),
+            )
         return self.missing(part, label, m.start, m.end, words)
 
     def product_row(self, m: Mention, words: str) -> Requirement | None:
@@ -243,15 +366,30 @@ class _Judge:
             return None
         if part == "kind":
             kind = (self.data.get("compute") or {}).get("kind")
-            return self.ok_or_missing(kind == product.kind, f"compute:{product.kind}", f"Runs on {words}", m, "compute.kind",
-                                      words, evidence=(PART_EVIDENCE[product.kind],))
+            return self.ok_or_missing(
+                kind == product.kind,
+                f"compute:{product.kind}",
+                f"Runs on {words}",
+                m,
+                "compute.kind",
+                words,
+                evidence=(PART_EVIDENCE[product.kind],),
+            )
         if part == "database":
             engines = self.engines("database")
             ok = bool(engines) if product.database == "" else product.database in engines
             engine = product.database or (engines[0] if engines else "database")
             if ok:
-                return self.row(f"database:{engine}", f"Database: {words}", m.start, m.end, Status.honoured,
-                                where="spec `databases`", field="databases", evidence=(PART_EVIDENCE["database"],))
+                return self.row(
+                    f"database:{engine}",
+                    f"Database: {words}",
+                    m.start,
+                    m.end,
+                    Status.honoured,
+                    where="spec `databases`",
+                    field="databases",
+                    evidence=(PART_EVIDENCE["database"],),
+                )
             return self.missing(f"database:{engine}", f"Database: {words}", m.start, m.end, words)
         engine = {"cache": product.cache, "queue": product.queue, "bucket": "bucket"}[part]
         return self.part_row(part, engine, f"{part.capitalize()}: {words}", m, words)
@@ -261,17 +399,34 @@ class _Judge:
         if m.dropped_by in {"homonym", "answered"}:
             return None
         if m.dropped_by == "corrected":
-            return self.row("corrected", f"{words} (corrected)", m.start, m.end, Status.adjusted,
-                            reason="the request corrected itself; the later choice is used")
+            return self.row(
+                "corrected",
+                f"{words} (corrected)",
+                m.start,
+                m.end,
+                Status.adjusted,
+                reason="the request corrected itself; the later choice is used",
+            )
         if m.cat in {"tier", "place", "region_code", "other_framework"}:
             return None
-        part = {"database": "database", "unsupported_database": "database", "cache": "cache", "queue": "queue",
-                "search": "search"}.get(m.cat) or (m.value if m.cat == "generic" else None)
+        part = {
+            "database": "database",
+            "unsupported_database": "database",
+            "cache": "cache",
+            "queue": "queue",
+            "search": "search",
+        }.get(m.cat) or (m.value if m.cat == "generic" else None)
         if part not in {"database", "cache", "queue", "search", "bucket"}:
             return None
         if self.engines(part):
-            return self.row(f"without:{part}", f"No {words}", m.start, m.end, Status.adjusted,
-                            reason=f"the request says no {words}, but another part of it asks for one")
+            return self.row(
+                f"without:{part}",
+                f"No {words}",
+                m.start,
+                m.end,
+                Status.adjusted,
+                reason=f"the request says no {words}, but another part of it asks for one",
+            )
         return self.row(f"without:{part}", f"No {words}", m.start, m.end, Status.honoured, where=f"spec (no {part})")
 
     # --- sizes, names and numbers -------------------------------------------------------------------------------
@@ -282,24 +437,58 @@ class _Judge:
             actual = _dig(self.data, name)
             label = FIELD_LABELS.get(name, name)
             if actual is not None and _close(actual, value):
-                rows.append(self.row(name, f"{label}: {self.words(start, end)}", start, end, Status.honoured,
-                                     where=f"spec `{name}`", field=name))
+                rows.append(
+                    self.row(
+                        name,
+                        f"{label}: {self.words(start, end)}",
+                        start,
+                        end,
+                        Status.honoured,
+                        where=f"spec `{name}`",
+                        field=name,
+                    )
+                )
             else:
-                rows.append(self.missing(name, f"{label}: {self.words(start, end)}", start, end,
-                                         *FIELD_NEEDLES.get(name, ()), self.words(start, end)))
+                rows.append(
+                    self.missing(
+                        name,
+                        f"{label}: {self.words(start, end)}",
+                        start,
+                        end,
+                        *FIELD_NEEDLES.get(name, ()),
+                        self.words(start, end),
+                    )
+                )
         return rows
 
 
 FIELD_LABELS = {
-    "budget_monthly_usd": "Budget", "ttl_days": "Lifetime", "compute.max_replicas": "Replicas", "owner": "Owner",
-    "service": "Service name", "databases.storage_gb": "Storage", "compute.cpu": "CPU", "compute.memory_gb": "Memory",
-    "app.port": "Port", "app.health_path": "Health check", "app.image": "Image", "databases.count": "Databases",
-    "buckets.count": "Buckets", "high_availability": "High availability",
+    "budget_monthly_usd": "Budget",
+    "ttl_days": "Lifetime",
+    "compute.max_replicas": "Replicas",
+    "owner": "Owner",
+    "service": "Service name",
+    "databases.storage_gb": "Storage",
+    "compute.cpu": "CPU",
+    "compute.memory_gb": "Memory",
+    "app.port": "Port",
+    "app.health_path": "Health check",
+    "app.image": "Image",
+    "databases.count": "Databases",
+    "buckets.count": "Buckets",
+    "high_availability": "High availability",
 }
 FIELD_NEEDLES = {
-    "compute.max_replicas": ("replica", "VMs"), "databases.storage_gb": ("storage",), "budget_monthly_usd": ("budget",),
-    "ttl_days": ("lifetime",), "compute.cpu": ("cpu",), "compute.memory_gb": ("memory",), "app.port": ("port",),
-    "app.image": ("image",), "databases.count": ("databases",), "buckets.count": ("buckets",),
+    "compute.max_replicas": ("replica", "VMs"),
+    "databases.storage_gb": ("storage",),
+    "budget_monthly_usd": ("budget",),
+    "ttl_days": ("lifetime",),
+    "compute.cpu": ("cpu",),
+    "compute.memory_gb": ("memory",),
+    "app.port": ("port",),
+    "app.image": ("image",),
+    "databases.count": ("databases",),
+    "buckets.count": ("buckets",),
 }
 
 

@@ -9,13 +9,13 @@ evidence is missing is downgraded to unsupported, so a ledger can never claim wh
 from __future__ import annotations
 
 import re
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, Field
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     honoured = "honoured"
     adjusted = "adjusted"
     unsupported = "unsupported"
@@ -61,9 +61,15 @@ def locate(rows: list[Requirement], files: dict[str, str]) -> list[Requirement]:
         if found:
             located.append(row.model_copy(update={"where": found}))
         elif row.evidence and row.field is None:
-            located.append(row.model_copy(update={
-                "status": Status.unsupported, "where": "",
-                "reason": (row.reason + "; " if row.reason else "") + "not found in the generated files"}))
+            located.append(
+                row.model_copy(
+                    update={
+                        "status": Status.unsupported,
+                        "where": "",
+                        "reason": (row.reason + "; " if row.reason else "") + "not found in the generated files",
+                    }
+                )
+            )
         elif spec_path and row.field:
             line = yaml_line(files[spec_path], row.field)
             located.append(row.model_copy(update={"where": f"{spec_path}:{line}" if line else row.where}))

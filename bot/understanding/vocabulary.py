@@ -195,6 +195,29 @@ PLACES: dict[str, Place] = {
     r"asia|apac|asia pacific": Place("ap-southeast-1", "asia-southeast1", "southeastasia", 1),
 }
 
+# The same places in German, French and Spanish (requests are not always written in English).
+PLACE_ALIASES: dict[str, str] = {
+    r"irland|irlande|irlanda": r"ireland|dublin",
+    r"deutschland|allemagne|alemania|francfort|fr[aá]ncfort": r"frankfurt|germany",
+    r"niederlanden?|pays-bas|pa[ií]ses bajos|holanda": r"netherlands|amsterdam|holland|eemshaven",
+    r"frankreich|francia": r"paris|france",
+    r"londres|vereinigtes k[oö]nigreich|royaume-uni|reino unido": (
+        r"london|england|the uk|uk|united kingdom|britain|great britain"
+    ),
+    r"belgien|belgique|b[eé]lgica": r"belgium|brussels|st\.? ghislain",
+    r"spanien|espagne|espa[nñ]a": r"madrid|spain",
+    r"italien|italie|italia|mailand|milano": r"milan|italy",
+    r"schweiz|suisse|suiza|z[uü]rich": r"z[uü]rich|switzerland|geneva",
+    r"schweden|su[eè]de|suecia": r"stockholm|sweden",
+    r"tokio|japon|jap[oó]n": r"tokyo|japan",
+    r"singapur|singapour": r"singapore",
+    r"kanada|canad[aá]": r"canada",
+    r"brasilien|br[eé]sil|brasil": r"s[aã]o paulo|brazil",
+    r"estados unidos|[eé]tats-unis|vereinigte staaten|ee\.? ?uu\.?": r"the us|the usa|united states|usa|north america",
+    r"europa": r"europe|the eu|eu",
+}
+PLACES.update({alias: PLACES[canonical] for alias, canonical in PLACE_ALIASES.items()})
+
 # --- application ---------------------------------------------------------------------------------
 
 FRAMEWORKS: dict[str, str] = {
@@ -317,12 +340,20 @@ WORKLOAD_NOUNS = (
 
 # Words that never name a service ("the new service", "a small api").
 NOT_SERVICE_NAMES = frozenset(
-    """
-    a an the our my your their this that new small tiny simple basic big large web rest http https grpc internal
-    public private sample test demo whole single main existing backend frontend api app service services svc
-    microservice python node go golang java ruby php dotnet rust typescript javascript js ts kotlin
-    containerized serverless docker kubernetes k8s dev staging prod production preview sandbox stateless
-    celery sidekiq gunicorn uvicorn nginx puma rq resque hangfire bullmq cron graphql websocket static
-    stateful lightweight full fullstack full-stack some another second first and or with for on in
-    """.split()
+    ["a", "an", "the", "our", "my", "your", "their", "this", "that", "new", "small", "tiny", "simple", "basic", "big", "large", "web", "rest", "http", "https", "grpc", "internal", "public", "private", "sample", "test", "demo", "whole", "single", "main", "existing", "backend", "frontend", "api", "app", "service", "services", "svc", "microservice", "python", "node", "go", "golang", "java", "ruby", "php", "dotnet", "rust", "typescript", "javascript", "js", "ts", "kotlin", "containerized", "serverless", "docker", "kubernetes", "k8s", "dev", "staging", "prod", "production", "preview", "sandbox", "stateless", "celery", "sidekiq", "gunicorn", "uvicorn", "nginx", "puma", "rq", "resque", "hangfire", "bullmq", "cron", "graphql", "websocket", "static", "stateful", "lightweight", "full", "fullstack", "full-stack", "some", "another", "second", "first", "and", "or", "with", "for", "on", "in"]
 )
+
+# Words a one-letter misspelling is read as (six letters or more; five-letter words only by two swapped letters).
+TYPO_WORDS = (
+    "flask", "mysql", "redis", "rails", "kafka", "azure",  # five letters: only two swapped neighbours count
+    "django", "fastapi", "express", "laravel", "postgres", "postgresql", "mongodb", "memcached", "rabbitmq",
+    "kubernetes", "prometheus", "grafana", "datadog", "newrelic", "cloudwatch", "elasticsearch", "opensearch",
+    "belgium", "frankfurt", "ireland", "london", "sydney", "singapore", "virginia", "oregon", "germany", "france",
+    "netherlands", "amsterdam", "stockholm", "mumbai", "toronto", "montreal", "california", "canada", "brazil",
+    "australia", "python", "golang", "typescript", "javascript", "production", "staging",
+)
+# Real words one letter away from a TYPO_WORDS entry: never corrected.
+NOT_TYPOS = frozenset("""
+    expressed expresso pythons stating stacking statin starting stagin landon london's oregano posters postage
+    frankly canadas brazils jython cython python3 goland django's googled
+""".split())

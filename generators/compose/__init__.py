@@ -5,7 +5,7 @@ Passwords are never written: compose reads them from the developer's `.env` and 
 
 from __future__ import annotations
 
-from bot.planning import Plan
+from bot.pipeline.planning import Plan
 from bot.settings import Settings
 from generators.compose.services import local_services
 from generators.yamlemit import dump_yaml

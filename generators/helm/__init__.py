@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from types import ModuleType
 
-from bot.planning import Plan
+from bot.pipeline.planning import Plan
 from bot.settings import Settings
 from generators.helm import (
     deployment,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.planning import Plan
+from bot.pipeline.planning import Plan
 from bot.settings import Settings
 from bot.spec import Tier
 from generators.helm.connections import SECRET_STORE, connections, remote_secret_name

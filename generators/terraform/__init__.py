@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import ModuleType
 
-from bot.planning import Plan
+from bot.pipeline.planning import Plan
 from bot.settings import Settings
 from bot.spec import Database
 from generators.hcl import Block, render
@@ -22,7 +22,7 @@ class Context:
     tags: dict[str, str] = field(default_factory=dict)
 
     @property
-    def spec(self):  # noqa: ANN201 - EnvironmentSpec
+    def spec(self):
         return self.plan.spec
 
     @property

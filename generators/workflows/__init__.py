@@ -14,7 +14,7 @@ from pathlib import Path
 from types import ModuleType
 
 from bot.install import InstallSource, effective_install
-from bot.planning import Plan
+from bot.pipeline.planning import Plan
 from bot.settings import Settings
 from bot.spec import Cloud
 from generators.workflows import apply, destroy, drift, expire, plan

@@ -16,7 +16,7 @@ class AwsDefaultTags(BaseProviderCheck):
             supported_provider=["aws"],
         )
 
-    def scan_provider_conf(self, conf):  # noqa: ANN001, ANN201 - checkov's signature
+    def scan_provider_conf(self, conf):
         tags = attribute(conf, "default_tags", "tags")
         if not isinstance(tags, dict):
             return CheckResult.FAILED

@@ -17,7 +17,7 @@ class AwsEncryptedStorage(BaseResourceCheck):
             supported_resources=list(ENCRYPTION_FLAGS),
         )
 
-    def scan_resource_conf(self, conf):  # noqa: ANN001, ANN201 - checkov's signature
+    def scan_resource_conf(self, conf):
         flag = attribute(conf, *ENCRYPTION_FLAGS[self.entity_type])
         return CheckResult.PASSED if is_true(flag) else CheckResult.FAILED
 

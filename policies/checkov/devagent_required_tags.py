@@ -20,7 +20,7 @@ class RequiredTags(BaseResourceCheck):
             supported_resources=CHECKED,
         )
 
-    def scan_resource_conf(self, conf):  # noqa: ANN001, ANN201 - checkov's signature
+    def scan_resource_conf(self, conf):
         tags = attribute(conf, *TAG_PATHS[self.entity_type])
         if not isinstance(tags, dict):
             return CheckResult.FAILED

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from bot.planning import Plan, plan_environment
+from bot.pipeline.planning import Plan, plan_environment
 from bot.settings import Settings
 from bot.spec import spec_from_data
 from generators.terraform import generate

@@ -38,6 +38,7 @@ PRICED: dict[str, str] = {
     "aws_secretsmanager_secret": "aws.secretsmanager_secret",
     "aws_apigatewayv2_api": "aws.apigatewayv2_api",
     "aws_kms_key": "aws.kms_key",
+    "aws_scheduler_schedule": "aws.scheduler_schedule",
     "aws_wafv2_web_acl": "aws.wafv2_web_acl",
     "google_container_cluster": "gcp.container_cluster",
     "google_container_node_pool": "gcp.container_node_pool",

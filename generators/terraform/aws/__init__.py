@@ -4,10 +4,27 @@ from __future__ import annotations
 
 from bot.spec import ComputeKind
 from generators.terraform import Component, always, component, compute_is
-from generators.terraform.aws import (alb, backend, docdb, ec2, ecs, eks, elasticache, kms, lambda_fn, logs, mq, msk,
-                                      network, opensearch, rds, s3, sqs, versions)
+from generators.terraform.aws import (
+                                      alb,
+                                      backend,
+                                      docdb,
+                                      ec2,
+                                      ecs,
+                                      eks,
+                                      elasticache,
+                                      kms,
+                                      lambda_fn,
+                                      logs,
+                                      mq,
+                                      msk,
+                                      network,
+                                      opensearch,
+                                      rds,
+                                      s3,
+                                      sqs,
+                                      versions,
+)
 from generators.terraform.aws.shared import uses_load_balancer
-
 
 COMPONENTS: list[Component] = [
     component(versions, always),

@@ -1,8 +1,8 @@
 """alb.tf: the public Application Load Balancer in front of containers or VMs.
 
 HTTPS with the environment's ACM certificate (`inputs.certificate_arn`, required from staging up and with any
-compliance profile); HTTP only redirects. A dev environment without a certificate serves plain HTTP on port 80 (a risk line in the report) until
-`/dev-agent set certificate_arn=...`.
+compliance profile); HTTP only redirects. A dev environment without a certificate serves plain HTTP on port 80
+(a risk line in the report) until `/dev-agent set certificate_arn=...`.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ Both log deliveries require SSE-S3 (AES256), so this one bucket is not KMS-encry
 
 from __future__ import annotations
 
-from bot.planning import Plan
+from bot.pipeline.planning import Plan
 from generators.hcl import Block, Call, Ref, block
 from generators.terraform import Context
 from generators.terraform.aws.s3 import bucket_blocks

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from bot.planning import Plan
+from bot.pipeline.planning import Plan
 from bot.spec import Tier
 from generators.hcl import Block, Call, Ref, block
 from generators.terraform import Context
-from generators.terraform.aws.shared import (ACCOUNT_ID, KMS_ARN, NAME, PARTITION, PRIVATE_SUBNETS,
-                                              data_security_group, log_group)
+from generators.terraform.aws.shared import (
+    ACCOUNT_ID,
+    KMS_ARN,
+    NAME,
+    PARTITION,
+    PRIVATE_SUBNETS,
+    data_security_group,
+    log_group,
+)
 from generators.terraform.names import dns_label
 
 ENGINE_VERSION = "OpenSearch_2.13"

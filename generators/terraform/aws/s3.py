@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.planning import Plan
+from bot.pipeline.planning import Plan
 from bot.spec import Tier
 from generators.hcl import Block, Call, Ref, block
 from generators.terraform import Context

@@ -4,7 +4,7 @@ data-plane auth, so the connection string is written into Key Vault and never ou
 
 from __future__ import annotations
 
-from bot.planning import Plan
+from bot.pipeline.planning import Plan
 from bot.spec import DatabaseEngine
 from generators.hcl import Block, Ref, block
 from generators.terraform import Context

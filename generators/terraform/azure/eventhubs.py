@@ -3,7 +3,7 @@ TLS 1.2, private endpoint only) with one event hub (topic); the workload's ident
 
 from __future__ import annotations
 
-from bot.planning import Plan
+from bot.pipeline.planning import Plan
 from bot.spec import QueueEngine
 from generators.hcl import Block, Ref, block
 from generators.terraform import Context

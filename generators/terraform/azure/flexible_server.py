@@ -4,7 +4,7 @@ password is generated into Key Vault; on PostgreSQL the workload's managed ident
 
 from __future__ import annotations
 
-from bot.planning import Plan
+from bot.pipeline.planning import Plan
 from bot.spec import Database, DatabaseEngine, SpecError
 from generators.hcl import Block, Ref, block
 from generators.terraform import Context, database_labels

@@ -3,7 +3,7 @@ services that need one), all behind one NSG that admits nothing from the interne
 
 from __future__ import annotations
 
-from bot.planning import Plan
+from bot.pipeline.planning import Plan
 from bot.spec import ComputeKind, DatabaseEngine
 from generators.hcl import Block, Ref, block
 from generators.terraform import Context

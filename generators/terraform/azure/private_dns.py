@@ -3,7 +3,7 @@ databases resolve through, each linked to the VNet; `private_endpoint()` builds 
 
 from __future__ import annotations
 
-from bot.planning import Plan
+from bot.pipeline.planning import Plan
 from bot.spec import CacheEngine, ComputeKind, DatabaseEngine, QueueEngine
 from generators.hcl import Block, Ref, block
 from generators.terraform import Context

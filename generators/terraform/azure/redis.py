@@ -3,7 +3,7 @@ data access policy), TLS 1.2 only, private endpoint only. Azure has no managed M
 
 from __future__ import annotations
 
-from bot.planning import Plan
+from bot.pipeline.planning import Plan
 from bot.spec import CacheEngine
 from generators.hcl import Block, Ref, block
 from generators.terraform import Context

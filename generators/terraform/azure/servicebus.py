@@ -3,7 +3,7 @@ identity gets Azure Service Bus Data Owner on it."""
 
 from __future__ import annotations
 
-from bot.planning import Plan
+from bot.pipeline.planning import Plan
 from bot.spec import QueueEngine
 from generators.hcl import Block, Ref, block
 from generators.terraform import Context

@@ -4,7 +4,7 @@ soft delete, blob access logs to Log Analytics; the workload's identity gets Sto
 
 from __future__ import annotations
 
-from bot.planning import Plan
+from bot.pipeline.planning import Plan
 from bot.spec import Tier
 from generators.hcl import Block, Call, Ref, block
 from generators.terraform import Context

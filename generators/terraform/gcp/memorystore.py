@@ -3,7 +3,7 @@ Memorystore for Memcached, on the environment's VPC. The Redis AUTH string goes 
 
 from __future__ import annotations
 
-from bot.planning import Plan
+from bot.pipeline.planning import Plan
 from bot.spec import CacheEngine
 from generators.hcl import Block, Ref, block
 from generators.terraform import Context

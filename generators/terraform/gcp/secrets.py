@@ -3,7 +3,7 @@ service account may read them. Values never appear in files or outputs (they do 
 
 from __future__ import annotations
 
-from bot.planning import Plan
+from bot.pipeline.planning import Plan
 from bot.spec import CacheEngine
 from generators.hcl import Block, Ref, block
 from generators.terraform import Context

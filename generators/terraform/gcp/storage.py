@@ -3,7 +3,7 @@ as requested, force_destroy off."""
 
 from __future__ import annotations
 
-from bot.planning import Plan
+from bot.pipeline.planning import Plan
 from generators.hcl import Block, Ref, block
 from generators.terraform import Context
 from generators.terraform.gcp.identity import app_member

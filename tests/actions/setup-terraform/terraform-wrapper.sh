@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # terraform on PATH under act: the host's terraform. With DEV_AGENT_MOTO_ENDPOINT set (by the AWS login stand-in),
 # a call in a directory of Terraform files gets the test-only zz_moto_override.tf there for the duration of the
-# call (bot/sandbox/aws_login.py: provider endpoints, moto gaps, the S3 backend pointed at moto).
+# call (sandbox/aws_login.py: provider endpoints, moto gaps, the S3 backend pointed at moto).
 set -euo pipefail
 real="@REAL_TERRAFORM@"
 dir="$PWD"
@@ -11,7 +11,7 @@ done
 override=""
 if [ -n "${DEV_AGENT_MOTO_ENDPOINT:-}" ] && compgen -G "${dir}/*.tf" >/dev/null && [ ! -e "${dir}/zz_moto_override.tf" ]; then
   override="${dir}/zz_moto_override.tf"
-  "$DEV_AGENT_ACT_PYTHON" -m bot.sandbox.aws_login override --endpoint "$DEV_AGENT_MOTO_ENDPOINT" --dir "$dir" > "$override"
+  "$DEV_AGENT_ACT_PYTHON" -m sandbox.aws_login override --endpoint "$DEV_AGENT_MOTO_ENDPOINT" --dir "$dir" > "$override"
 fi
 status=0
 "$real" "$@" || status=$?

@@ -79,7 +79,8 @@ def desired(ctx: Ctx, attrs: dict) -> float:
     """desired_count, or in the range's "max" scenario the ECS service auto scaling maximum."""
     count = num(attrs.get("desired_count"), 1) or 0
     if ctx.scenario == "max":
-        target = ctx.lookup("aws_appautoscaling_target", lambda a: a.get("scalable_dimension") == "ecs:service:DesiredCount")
+        target = ctx.lookup("aws_appautoscaling_target",
+                            lambda a: a.get("scalable_dimension") == "ecs:service:DesiredCount")
         count = ctx.scaled(count, num((target or {}).get("max_capacity")))
     return count
 

@@ -5,7 +5,8 @@ minimum; the range's top uses their maximum), as Infracost does; otherwise ``num
 from bot.cost.model import Ctx, Priced, num
 from bot.cost.resources.aws.elasticache_cluster import backup_component, node_component
 
-DIMENSIONS = {"elasticache:replication-group:NodeGroups": "groups", "elasticache:replication-group:Replicas": "replicas"}
+DIMENSIONS = {"elasticache:replication-group:NodeGroups": "groups",
+              "elasticache:replication-group:Replicas": "replicas"}
 
 
 def _autoscaled(ctx: Ctx, group_id: str | None) -> dict[str, float]:
@@ -39,4 +40,4 @@ def price(ctx: Ctx) -> Priced:
     if scaled:
         node.name = node.name[:-1] + ", autoscaling)"
         node.usage_based = True
-    return Priced(ctx.address, [node] + backup_component(ctx))
+    return Priced(ctx.address, [node, *backup_component(ctx)])

@@ -4,4 +4,5 @@ from bot.cost.model import Component, Ctx, Priced
 
 
 def price(ctx: Ctx) -> Priced:
-    return Priced(ctx.address, [Component("Hosted zone", "months", ctx.price("azurerm_network", "private_dns.zone"), 1.0)])
+    zone = ctx.price("azurerm_network", "private_dns.zone")
+    return Priced(ctx.address, [Component("Hosted zone", "months", zone, 1.0)])

@@ -17,7 +17,8 @@ def _data(ctx: Ctx, direction: str, usage_key: str) -> list[Component]:
         if left <= 0 and out:
             break
         qty = left if size is None else min(left, size)
-        out.append(Component(f"{direction} data processed ({name})", "GB", ctx.price("azurerm_network", key), qty, True))
+        p = ctx.price("azurerm_network", key)
+        out.append(Component(f"{direction} data processed ({name})", "GB", p, qty, True))
         left -= qty
     return out
 

@@ -5,4 +5,5 @@ from bot.cost.model import Ctx, Priced
 
 
 def price(ctx: Ctx) -> Priced:
-    return Priced(ctx.address, [ctx.usage_comp("Logging data", "GB", "google_ops", "logging.gb", "monthly_logging_data_gb")])
+    data = ctx.usage_comp("Logging data", "GB", "google_ops", "logging.gb", "monthly_logging_data_gb")
+    return Priced(ctx.address, [data])

@@ -1,0 +1,117 @@
+"""API keys for the REST API: random tokens shown once, stored only as hashes, with scopes and expiry."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import secrets
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel
+
+from bot.settings import Settings
+
+Scope = Literal["read", "request"]
+SCOPES: tuple[str, ...] = ("read", "request")
+PREFIX = "da_"
+REDIS_KEY = "dev-agent:api-keys"
+
+
+class ApiKey(BaseModel):
+    """A stored key: never the token itself, only its hash."""
+
+    id: str
+    name: str
+    scopes: list[Scope]
+    sha256: str
+    created_at: dt.datetime
+    expires_at: dt.datetime | None = None
+    revoked: bool = False
+
+
+class KeyRejected(Exception):
+    """The presented key is unknown, revoked, expired or lacks the scope; `status` is 401 or 403."""
+
+    def __init__(self, status: int, message: str):
+        self.status = status
+        super().__init__(message)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class KeyStore:
+    """Keys in Redis (a hash) when configured, else in `<state_dir>/api-keys.json`."""
+
+    def __init__(self, settings: Settings, redis_client=None):
+        self._redis = redis_client
+        if self._redis is None and settings.redis_url:
+            import redis
+
+            self._redis = redis.Redis.from_url(settings.redis_url)
+        self._file = Path(settings.state_dir) / "api-keys.json"
+
+    def _load(self) -> dict[str, ApiKey]:
+        if self._redis is not None:
+            return {k.decode(): ApiKey.model_validate_json(v) for k, v in self._redis.hgetall(REDIS_KEY).items()}
+        if not self._file.exists():
+            return {}
+        return {k: ApiKey.model_validate(v) for k, v in json.loads(self._file.read_text()).items()}
+
+    def _save(self, key: ApiKey) -> None:
+        if self._redis is not None:
+            self._redis.hset(REDIS_KEY, key.id, key.model_dump_json())
+            return
+        keys = self._load()
+        keys[key.id] = key
+        self._file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self._file.with_suffix(".tmp")
+        tmp.write_text(json.dumps({k: v.model_dump(mode="json") for k, v in keys.items()}, indent=2))
+        tmp.chmod(0o600)
+        tmp.replace(self._file)
+
+    def create(self, name: str, scopes: list[str], expires_in_days: int | None = None) -> tuple[str, ApiKey]:
+        """A new key; the returned token is shown once and not stored."""
+        unknown = sorted(set(scopes) - set(SCOPES))
+        if unknown or not scopes:
+            raise ValueError(f"scopes must be among {', '.join(SCOPES)} (got {', '.join(unknown) or 'none'})")
+        key_id = secrets.token_hex(4)
+        token = f"{PREFIX}{key_id}_{secrets.token_urlsafe(32)}"
+        now = dt.datetime.now(dt.UTC)
+        key = ApiKey(id=key_id, name=name, scopes=sorted(set(scopes)), sha256=_digest(token), created_at=now,
+                     expires_at=now + dt.timedelta(days=expires_in_days) if expires_in_days else None)
+        self._save(key)
+        return token, key
+
+    def revoke(self, key_id: str) -> bool:
+        """Revoke a key by id; False when there is no such key."""
+        key = self._load().get(key_id)
+        if key is None:
+            return False
+        self._save(key.model_copy(update={"revoked": True}))
+        return True
+
+    def list(self) -> list[ApiKey]:
+        return sorted(self._load().values(), key=lambda k: k.created_at)
+
+    def authenticate(self, token: str | None, scope: str) -> ApiKey:
+        """The key behind `token` if it may use `scope`; KeyRejected (401/403) otherwise."""
+        if not token:
+            raise KeyRejected(401, "missing API key: send 'Authorization: Bearer da_...'")
+        parts = token.split("_")
+        if not token.startswith(PREFIX) or len(parts) < 3:
+            raise KeyRejected(401, "malformed API key")
+        key = self._load().get(parts[1])
+        if key is None or not hmac.compare_digest(key.sha256, _digest(token)):
+            raise KeyRejected(401, "unknown API key")
+        if key.revoked:
+            raise KeyRejected(401, "API key revoked")
+        if key.expires_at and key.expires_at <= dt.datetime.now(dt.UTC):
+            raise KeyRejected(401, "API key expired")
+        if scope not in key.scopes:
+            raise KeyRejected(403, f"API key lacks the '{scope}' scope")
+        return key

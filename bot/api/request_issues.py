@@ -1,0 +1,51 @@
+"""Open a request issue on behalf of an API caller, as the App installation of the target repository."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from bot.api.routes import OpenedRequest, RequestOpener
+from bot.intake.webhooks import Delivery
+from bot.request.issue_form import API_NOTE
+
+REQUEST_LABEL = "environment-request"
+
+
+def github_request_opener(ctx: Any, app: Any) -> RequestOpener:
+    """open_request for the API: checks `requested_by` like an issue author, then files the issue.
+
+    `ctx` is a JobContext (its org policy), `app` a bot.github.app.GitHubApp. The returned delivery is the
+    `issues.opened` event the App's own webhook would have been, sent by the requester, so the usual
+    handler plans it (and checks the requester again) in a worker.
+    """
+    from bot.github.authz import refusal
+    from bot.github.retry import call_with_backoff
+    from bot.github.writer import RepositoryWriter
+
+    def open_request(repository: str, requested_by: str, title: str, body: str) -> OpenedRequest:
+        owner, name = repository.split("/", 1)
+        try:
+            installation = call_with_backoff(lambda: app.integration.get_repo_installation(owner, name))
+        except Exception as exc:  # PyGithub raises UnknownObjectException and friends
+            raise PermissionError(f"the dev-agent App is not installed on {repository}") from exc
+        writer = RepositoryWriter(app.client(installation.id), repository)
+        reason = refusal(ctx, writer, requested_by, "request")
+        if reason:
+            raise PermissionError(reason)
+        issue = writer.repo.create_issue(title=title, body=_with_requester(body, requested_by), labels=[REQUEST_LABEL])
+        return OpenedRequest(issue.html_url, plan_delivery(issue.raw_data, writer.repo.raw_data, installation.id,
+                                                           requested_by))
+
+    return open_request
+
+
+def plan_delivery(issue: dict[str, Any], repository: dict[str, Any], installation_id: int, requester: str) -> Delivery:
+    """An `issues.opened` delivery for an issue the App filed, sent by the person it was filed for."""
+    payload = {"action": "opened", "issue": issue, "repository": repository, "installation": {"id": installation_id},
+               "sender": {"login": requester, "type": "User"}}
+    return Delivery(id=f"api-{uuid.uuid4()}", event="issues", payload=payload)
+
+
+def _with_requester(body: str, requested_by: str) -> str:
+    return f"{API_NOTE.format(login=requested_by)}\n\n{body}"

@@ -1,0 +1,177 @@
+"""REST API under /api: list and inspect environments, request new ones, follow jobs. API keys with scopes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, HTTPException, Request
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from bot.api.keys import KeyRejected, KeyStore
+from bot.intake.webhooks import Delivery
+from bot.spec import SpecError, spec_from_data
+from bot.store.registry import EnvironmentRecord, JobRecord, Registry
+
+MAX_API_BODY = 1_000_000
+REPOSITORY = r"^[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}$"
+LOGIN = r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$"
+
+
+class EnvironmentRequest(BaseModel):
+    """POST /api/environments: a spec or plain text, for a repository, on behalf of a GitHub user."""
+
+    model_config = ConfigDict(json_schema_extra={"oneOf": [{"required": ["text"]}, {"required": ["spec"]}]})
+
+    repository: Annotated[str, Field(pattern=REPOSITORY)]
+    requested_by: Annotated[str, Field(pattern=LOGIN, description="GitHub login the request is made for")]
+    text: Annotated[str, Field(min_length=1, max_length=20_000)] | None = None
+    spec: dict[str, Any] | None = None
+
+    @model_validator(mode="after")
+    def _one_of(self) -> EnvironmentRequest:
+        if (self.text is None) == (self.spec is None):
+            raise ValueError("give exactly one of 'text' or 'spec'")
+        return self
+
+
+class ErrorBody(BaseModel):
+    """Every error answer: a sentence saying what was wrong."""
+
+    detail: str
+
+
+def _errors(**codes: str) -> dict[int | str, dict[str, Any]]:
+    return {int(code[1:]): {"model": ErrorBody, "description": text} for code, text in codes.items()}
+
+
+AUTH_ERRORS = _errors(e401="missing, unknown, revoked or expired API key", e403="the key lacks the scope")
+
+
+class Accepted(BaseModel):
+    job_id: str
+    status_url: str
+    issue_url: str | None = None
+
+
+@dataclass(frozen=True)
+class OpenedRequest:
+    """A request issue just filed, and the plan job to run for it on behalf of the requester.
+
+    The issue is opened by the App, so its own `issues.opened` webhook is ignored as a bot event (the bot
+    never answers itself); the API queues this delivery instead.
+    """
+
+    issue_url: str
+    delivery: Delivery
+
+
+# open_request(repository, requested_by, title, body) -> OpenedRequest; raises PermissionError when refused.
+RequestOpener = Callable[[str, str, str, str], OpenedRequest]
+# submit(delivery) -> True when queued (the webhook queue: dedupe + enqueue)
+Submit = Callable[[Delivery], Awaitable[bool]]
+
+
+def build_api_router(keys: KeyStore, registry: Registry, open_request: RequestOpener, submit: Submit) -> APIRouter:
+    """The /api routes, bound to a key store, the registry, the function that files request issues and the
+    job queue that plans them."""
+    router = APIRouter(prefix="/api", tags=["api"], responses=AUTH_ERRORS)
+
+    def scope(required: str) -> Callable[..., None]:
+        def check(authorization: Annotated[str | None, Header()] = None) -> None:
+            token = authorization.removeprefix("Bearer ").strip() if authorization else None
+            try:
+                keys.authenticate(token, required)
+            except KeyRejected as exc:
+                raise HTTPException(exc.status, str(exc),
+                                    headers={"WWW-Authenticate": "Bearer"} if exc.status == 401 else None) from None
+
+        return check
+
+    @router.get("/environments", dependencies=[Depends(scope("read"))])
+    def list_environments() -> list[EnvironmentRecord]:
+        """Every managed environment with status, estimate, expiry and PR link."""
+        return [r.model_copy(update={"report": ""}) for r in registry.environments()]
+
+    @router.get("/environments/{name}", dependencies=[Depends(scope("read"))],
+                responses=_errors(e404="unknown environment"))
+    def get_environment(name: str, repository: str | None = None) -> EnvironmentRecord:
+        """One environment, including its review report."""
+        record = registry.get(name, repository)
+        if record is None:
+            raise HTTPException(404, f"no environment named {name!r}")
+        return record
+
+    @router.post("/environments", status_code=202, dependencies=[Depends(scope("request"))],
+                 responses=_errors(e403="the key lacks the scope, or the requester may not request",
+                                   e413="body too large", e422="invalid request or spec",
+                                   e503="the issue was opened but its plan could not be queued"),
+                 openapi_extra={"requestBody": {"required": True, "content": {
+                     "application/json": {"schema": EnvironmentRequest.model_json_schema()}}}})
+    async def request_environment(request: Request) -> Accepted:
+        """Open a request issue in the repository and queue its plan; the bot answers it with a PR."""
+        body = await _body_within(request, MAX_API_BODY)
+        try:
+            req = EnvironmentRequest.model_validate_json(body or b"{}")
+        except ValueError as exc:
+            raise HTTPException(422, _first_error(exc)) from None
+        if req.spec is not None:
+            try:
+                spec = spec_from_data(req.spec, "spec")
+            except SpecError as exc:
+                raise HTTPException(422, str(exc)) from None
+            title, text = f"Environment request: {spec.name}", "```yaml\n" + spec.to_yaml() + "```\n"
+        else:
+            title, text = "Environment request", req.text or ""
+        try:
+            opened = open_request(req.repository, req.requested_by, title, text)
+        except PermissionError as exc:
+            raise HTTPException(403, str(exc)) from None
+        from redis.exceptions import RedisError
+
+        from bot.intake.queue import job_id
+
+        job = JobRecord(id=job_id(opened.delivery.id), kind="request", repository=req.repository, status="queued",
+                        links={"issue": opened.issue_url})
+        registry.put_job(job)
+        try:
+            await submit(opened.delivery)
+        except RedisError:
+            registry.put_job(job.model_copy(update={"status": "failed", "detail": "queue unavailable"}))
+            raise HTTPException(503, f"opened {opened.issue_url} but could not queue its plan; "
+                                     "comment `/dev-agent plan` on it") from None
+        return Accepted(job_id=job.id, status_url=f"/api/jobs/{job.id}", issue_url=opened.issue_url)
+
+    @router.get("/jobs/{job_id}", dependencies=[Depends(scope("read"))], responses=_errors(e404="unknown job"))
+    def get_job(job_id: str) -> JobRecord:
+        """A job's state and links."""
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", job_id) or (job := registry.job(job_id)) is None:
+            raise HTTPException(404, f"no job {job_id!r}")
+        return job
+
+    return router
+
+
+def _first_error(exc: ValueError) -> str:
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        first = errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "body"
+        return f"{where}: {first['msg']}"
+    return str(exc)
+
+
+async def _body_within(request: Request, limit: int) -> bytes:
+    """The request body, refused with 413 as soon as its Content-Length or what arrived exceeds `limit` bytes."""
+    too_large = HTTPException(413, f"request body over {limit} bytes")
+    length = request.headers.get("content-length", "")
+    if length.isdigit() and int(length) > limit:
+        raise too_large
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise too_large
+    return bytes(body)

@@ -1,0 +1,1 @@
+"""GitHub access: the App's authentication, the writer, retries, branch names, installations, authorisation."""

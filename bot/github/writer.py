@@ -1,0 +1,287 @@
+"""Everything the bot writes to a repository, each write idempotent so redeliveries and retries converge.
+
+- `commit_files`: all files in ONE commit through the Git Data API in at most six calls whatever the
+  file count (get base ref, get base tree, create tree with inline contents and `base_tree`, create
+  commit, update ref with force, or create it). The commit's dates come from the triggering event, so
+  the same request produces the same commit SHA and a retry is a no-op.
+- pull request, report comment (found by a hidden marker), check run (found by name on the head SHA),
+  labels and reactions: looked up before they are created.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+from github import Github, GithubException
+from github.IssueComment import IssueComment
+from github.PullRequest import PullRequest
+
+from bot.github.retry import call_with_backoff, create_once
+
+COMMITTER = {"name": "dev-agent[bot]", "email": "dev-agent[bot]@users.noreply.github.com"}
+
+
+@dataclass(frozen=True)
+class CommitResult:
+    """The branch head after a write and how many API calls it took."""
+
+    sha: str
+    api_calls: int
+    changed_paths: int
+
+
+class RepositoryWriter:
+    """Writes to one repository as an installation."""
+
+    def __init__(self, gh: Github, full_name: str):
+        self.full_name = full_name
+        self.repo = gh.get_repo(full_name)
+        self.requester = self.repo.requester
+        self.url = self.repo.url
+        self._comments: dict[tuple[int, str], IssueComment] = {}  # found during this job
+
+    def _api(self, verb: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        _, data = self.requester.requestJsonAndCheck(verb, f"{self.url}{path}", **kwargs)
+        return data
+
+    # --- one commit -------------------------------------------------------------------------------------
+
+    def commit_files(self, *, base_branch: str, branch: str, files: dict[str, str], replace_prefix: str,
+                     message: str, when: dt.datetime, author: dict[str, str] | None = None) -> CommitResult:
+        """Point `branch` at one commit on top of `base_branch` holding `files`.
+
+        Files under `replace_prefix` in the base that are not in `files` are deleted, so the branch
+        always shows exactly the environment as planned. Nothing outside `files`/`replace_prefix` changes.
+        """
+        calls = 0
+        base_sha = self._api("GET", f"/git/ref/heads/{quote(base_branch)}")["object"]["sha"]
+        base_tree = self._api("GET", f"/git/trees/{base_sha}", parameters={"recursive": "1"})
+        calls += 2
+        entries: list[dict[str, Any]] = [
+            {"path": path, "mode": "100644", "type": "blob", "content": text} for path, text in sorted(files.items())
+        ]
+        prefix = replace_prefix.rstrip("/") + "/"
+        entries += [
+            {"path": item["path"], "mode": item["mode"], "type": "blob", "sha": None}
+            for item in base_tree.get("tree", [])
+            if item.get("type") == "blob" and item["path"].startswith(prefix) and item["path"] not in files
+        ]
+        # Trees and commits are content-addressed (and the commit's dates are fixed), so re-sending them
+        # after an uncertain failure creates nothing new.
+        tree = call_with_backoff(lambda: self._api("POST", "/git/trees", input={"base_tree": base_tree["sha"], "tree": entries}))
+        stamp = when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        person = {**(author or COMMITTER), "date": stamp}
+        commit = call_with_backoff(lambda: self._api("POST", "/git/commits", input={
+            "message": message, "tree": tree["sha"], "parents": [base_sha],
+            "author": person, "committer": {**COMMITTER, "date": stamp},
+        }))
+        calls += 2
+        sha = commit["sha"]
+        try:
+            self._api("PATCH", f"/git/refs/heads/{quote(branch)}", input={"sha": sha, "force": True})
+            calls += 1
+        except GithubException as exc:
+            if exc.status not in (404, 422):
+                raise
+            calls += 2
+            create_once(
+                lambda: self._api("POST", "/git/refs", input={"ref": f"refs/heads/{branch}", "sha": sha}),
+                lambda: self._branch_at(branch, sha),
+            )
+        return CommitResult(sha=sha, api_calls=calls, changed_paths=len(entries))
+
+    def _branch_at(self, branch: str, sha: str) -> dict[str, Any] | None:
+        try:
+            ref = self._api("GET", f"/git/ref/heads/{quote(branch)}")
+        except GithubException as exc:
+            if exc.status == 404:
+                return None
+            raise
+        if ref["object"]["sha"] != sha:
+            self._api("PATCH", f"/git/refs/heads/{quote(branch)}", input={"sha": sha, "force": True})
+        return ref
+
+    # --- pull request -----------------------------------------------------------------------------------
+
+    def find_pull(self, branch: str, state: str = "open") -> PullRequest | None:
+        owner = self.full_name.split("/")[0]
+        return next(iter(self.repo.get_pulls(state=state, head=f"{owner}:{branch}")), None)
+
+    def upsert_pull(self, *, branch: str, base: str, title: str, body: str) -> tuple[PullRequest, bool]:
+        """The open PR from `branch` (updated when title/body changed) or a new one; True when created."""
+        pull = self.find_pull(branch)
+        if pull is not None:
+            if pull.title != title or pull.body != body:
+                pull.edit(title=title, body=body)
+            return pull, False
+
+        def create() -> PullRequest:
+            try:
+                return self.repo.create_pull(base=base, head=branch, title=title, body=body)
+            except GithubException as exc:
+                existing = self.find_pull(branch) if exc.status == 422 else None
+                if existing is None:
+                    raise
+                return existing
+
+        return create_once(create, lambda: self.find_pull(branch)), True
+
+    # --- comments, check runs, labels, reactions ----------------------------------------------------------
+
+    def find_comment(self, number: int, marker: str) -> IssueComment | None:
+        if (number, marker) in self._comments:
+            return self._comments[(number, marker)]
+        for comment in self.repo.get_issue(number).get_comments():
+            if marker in (comment.body or ""):
+                self._comments[(number, marker)] = comment
+                return comment
+        return None
+
+    def upsert_comment(self, number: int, marker: str, body: str) -> IssueComment:
+        """One comment per (issue, marker): edited in place on every update."""
+        text = body if marker in body else f"{marker}\n{body}"
+        existing = self.find_comment(number, marker)
+        if existing is not None:
+            if existing.body != text:
+                existing.edit(text)
+            return existing
+        issue = self.repo.get_issue(number)
+        created = create_once(lambda: issue.create_comment(text), lambda: self.find_comment(number, marker))
+        self._comments[(number, marker)] = created
+        return created
+
+    def upsert_check_run(self, *, head_sha: str, name: str, conclusion: str, title: str, summary: str) -> Any:
+        """A completed check run on `head_sha`; an existing one of the same name is updated."""
+        output = {"title": title[:255], "summary": summary[:65000]}
+
+        def find() -> Any:
+            return next(iter(self.repo.get_commit(head_sha).get_check_runs(check_name=name)), None)
+
+        run = find()
+        if run is not None:
+            run.edit(status="completed", conclusion=conclusion, output=output)
+            return run
+        return create_once(
+            lambda: self.repo.create_check_run(name=name, head_sha=head_sha, status="completed",
+                                               conclusion=conclusion, output=output),
+            find,
+        )
+
+    def set_labels(self, number: int, add: list[str], remove: list[str] = (), present: set[str] | None = None) -> None:
+        """Add labels; remove those in `remove` that are `present` (all of them when unknown)."""
+        issue = self.repo.get_issue(number)
+        if add:
+            issue.add_to_labels(*add)
+        for label in remove:
+            if present is not None and label not in present:
+                continue
+            try:
+                issue.remove_from_labels(label)
+            except GithubException as exc:
+                if exc.status != 404:
+                    raise
+
+    def react(self, number: int, content: str, comment_id: int | None = None) -> None:
+        """Add a reaction (GitHub returns the existing one when repeated)."""
+        issue = self.repo.get_issue(number)
+        target = issue.get_comment(comment_id) if comment_id else issue
+        target.create_reaction(content)
+
+    def comment(self, number: int, body: str, marker: str) -> IssueComment:
+        """A reply that is posted once per marker (the marker names the delivery it answers)."""
+        return self.upsert_comment(number, marker, body)
+
+    def close_issue(self, number: int, comment: str, marker: str) -> None:
+        self.comment(number, comment, marker)
+        issue = self.repo.get_issue(number)
+        issue.edit(state="closed", state_reason="completed")
+
+    def permission(self, login: str) -> str:
+        """The user's permission on the repository: admin, maintain, write, triage, read or none."""
+        try:
+            return self.repo.get_collaborator_permission(login)
+        except GithubException as exc:
+            if exc.status == 404:
+                return "none"
+            raise
+
+    def team_role(self, org: str, team_slug: str, login: str) -> str | None:
+        """The user's active role in an organisation team (`member` or `maintainer`), or None when not a member
+        (or the team is not visible to the App: it needs the *Members: read* organisation permission)."""
+        path = f"/orgs/{quote(org, safe='')}/teams/{quote(team_slug, safe='')}/memberships/{quote(login, safe='')}"
+        try:
+            _, data = self.requester.requestJsonAndCheck("GET", path)
+        except GithubException as exc:
+            if exc.status in (403, 404):
+                return None
+            raise
+        return data.get("role") if data.get("state") == "active" else None
+
+    # --- refs, trees and issues used after the merge (apply, drift, expire, destroy) -----------------------
+
+    def ref_sha(self, ref: str) -> str | None:
+        """The commit a ref (`refs/...` without the leading `refs/`) points at, or None."""
+        try:
+            return self._api("GET", f"/git/ref/{quote(ref)}")["object"]["sha"]
+        except GithubException as exc:
+            if exc.status == 404:
+                return None
+            raise
+
+    def set_ref(self, ref: str, sha: str) -> None:
+        """Point `refs/<ref>` at `sha`, creating it when missing."""
+        if self.ref_sha(ref) is None:
+            create_once(lambda: self._api("POST", "/git/refs", input={"ref": f"refs/{ref}", "sha": sha}),
+                        lambda: self.ref_sha(ref))
+        self._api("PATCH", f"/git/refs/{quote(ref)}", input={"sha": sha, "force": True})
+
+    def delete_ref(self, ref: str) -> None:
+        try:
+            self._api("DELETE", f"/git/refs/{quote(ref)}")
+        except GithubException as exc:
+            if exc.status not in (404, 422):
+                raise
+
+    def read_file(self, path: str, ref: str) -> str | None:
+        """A text file at `ref` (branch or sha), or None when absent."""
+        try:
+            content = self.repo.get_contents(path, ref=ref)
+        except GithubException as exc:
+            if exc.status == 404:
+                return None
+            raise
+        return None if isinstance(content, list) else content.decoded_content.decode("utf-8", "replace")
+
+    def tree_files(self, sha: str, prefix: str) -> dict[str, str]:
+        """Text of every file under `prefix` in commit `sha`."""
+        tree = self._api("GET", f"/git/trees/{sha}", parameters={"recursive": "1"})
+        start = prefix.rstrip("/") + "/"
+        files = {}
+        for item in tree.get("tree", []):
+            if item.get("type") == "blob" and item["path"].startswith(start):
+                blob = self._api("GET", f"/git/blobs/{item['sha']}")
+                files[item["path"]] = base64.b64decode(blob["content"]).decode("utf-8")
+        return files
+
+    def find_issue(self, marker: str, state: str = "open") -> Any:
+        """The issue (not pull request) whose body carries `marker`, or None."""
+        for issue in self.repo.get_issues(state=state):
+            if issue.pull_request is None and marker in (issue.body or ""):
+                return issue
+        return None
+
+    def upsert_issue(self, *, marker: str, title: str, body: str, labels: list[str] = ()) -> tuple[Any, bool]:
+        """One open issue per marker: edited when it exists, created otherwise; True when created."""
+        text = body if marker in body else f"{marker}\n{body}"
+        issue = self.find_issue(marker)
+        if issue is not None:
+            if issue.title != title or issue.body != text:
+                issue.edit(title=title, body=text)
+            return issue, False
+        created = create_once(lambda: self.repo.create_issue(title=title, body=text, labels=list(labels)),
+                              lambda: self.find_issue(marker))
+        return created, True

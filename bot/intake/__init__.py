@@ -1,0 +1,1 @@
+"""Intake: the web app, webhook verification, the ack path and the queue submit."""

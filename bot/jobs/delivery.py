@@ -1,0 +1,143 @@
+"""Job functions run by rq workers or the in-process thread: one delivery -> its handlers."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from bot.github.installations import InstallationStore, MemoryInstallations, RedisInstallations
+from bot.settings import Settings, get_settings
+from bot.store.locks import MemoryLocks, RedisLocks
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class JobContext:
+    """What handlers need. `pipeline` and `github` are injectable seams (tests, the demo)."""
+
+    settings: Settings
+    locks: RedisLocks | MemoryLocks
+    installations: InstallationStore
+    github: Callable[[int], Any]  # installation id -> PyGithub client
+    pipeline: Callable[..., Any] = field(default=None)  # type: ignore[assignment]
+    # (login, action, member_of) -> refusal or None; bot.github.authz.org_policy_refusal by default
+    org_policy: Callable[[str, str, Callable[[str], bool]], str | None] = field(default=None)  # type: ignore[assignment]
+    registry: Any = None  # bot.store.registry.Registry (built from settings when not given)
+    audit: Any = None  # bot.store.audit.AuditLog (built from settings when not given)
+    job_id: str = ""
+
+    def __post_init__(self) -> None:
+        if self.pipeline is None:
+            from bot.pipeline.run import run_pipeline
+
+            self.pipeline = run_pipeline
+        if self.org_policy is None:
+            from bot.github.authz import org_policy_refusal
+
+            self.org_policy = lambda login, action, member_of: org_policy_refusal(self.settings, login, action, member_of)
+        if self.registry is None:
+            from bot.store.registry import Registry
+
+            self.registry = Registry(self.settings)
+        if self.audit is None:
+            from bot.store.audit import AuditLog
+
+            self.audit = AuditLog(self.settings)
+
+
+def build_context(settings: Settings, redis: Any = None) -> JobContext:
+    """A context from settings: Redis-backed when `redis` is given, in-memory otherwise."""
+    from bot.github.app import GitHubApp, RedisTokens
+
+    app = GitHubApp(settings, tokens=RedisTokens(redis) if redis is not None else None)
+    if redis is not None:
+        locks: RedisLocks | MemoryLocks = RedisLocks(redis, settings.lock_ttl_seconds)
+        installations: InstallationStore = RedisInstallations(redis)
+    else:
+        locks, installations = MemoryLocks(settings.lock_ttl_seconds), MemoryInstallations()
+    from bot.store.audit import AuditLog
+    from bot.store.registry import Registry
+
+    return JobContext(settings=settings, locks=locks, installations=installations, github=app.client,
+                      registry=Registry(settings, redis), audit=AuditLog(settings, redis))
+
+
+_worker_context: JobContext | None = None
+_worker_lock = threading.Lock()
+
+
+def worker_context() -> JobContext:
+    """The per-process context of an rq worker (built once, from the environment)."""
+    global _worker_context
+    with _worker_lock:
+        if _worker_context is None:
+            from redis import Redis
+
+            settings = get_settings()
+            _worker_context = build_context(settings, Redis.from_url(settings.redis_url) if settings.redis_url else None)
+        return _worker_context
+
+
+def preload() -> JobContext:
+    """Import handlers, build the worker context and warm the checks up before forking, so each job starts warm."""
+    from bot.checks import warm_up
+    from bot.jobs.routing import load_handlers
+
+    load_handlers()
+    import generators  # noqa: F401
+    from bot.pipeline import run as pipeline  # noqa: F401
+
+    context = worker_context()
+    warm_up(context.settings)  # the warm checkov (one per worker) and Terraform's provider directories
+    return context
+
+
+def process_delivery(delivery_id: str, event: str, payload: dict[str, Any], ctx: JobContext | None = None) -> int:
+    """The rq job: route one delivery to its handlers. Returns how many handlers ran."""
+    from bot.jobs.routing import load_handlers
+    from bot.logs import correlated
+    from bot.store.registry import JobRecord
+
+    base = ctx or worker_context()
+    job_ctx = replace(base, job_id=f"delivery-{delivery_id}")
+    repository = (payload.get("repository") or {}).get("full_name")
+    issue_url = (payload.get("issue") or {}).get("html_url")
+    job = JobRecord(id=job_ctx.job_id, kind=f"{event}.{payload.get('action') or ''}".rstrip("."),
+                    repository=repository if isinstance(repository, str) else None, status="running",
+                    links={"issue": issue_url} if isinstance(issue_url, str) else {})
+    with correlated(delivery_id):
+        log.info("processing delivery %s (%s.%s)", delivery_id, event, payload.get("action"))
+        job_ctx.registry.put_job(job)
+        try:
+            ran = load_handlers().dispatch(job_ctx, event, payload)
+        except Exception as exc:
+            job_ctx.registry.put_job(job.model_copy(update={"status": "failed", "detail": type(exc).__name__}))
+            if _last_rq_attempt():
+                _mark_failed(job_ctx, payload)
+            raise
+        job_ctx.registry.put_job(job.model_copy(update={"status": "done", "detail": f"{ran} handler(s)"}))
+        return ran
+
+
+def _last_rq_attempt() -> bool:
+    from rq import get_current_job
+
+    job = get_current_job()
+    return job is not None and not job.retries_left
+
+
+def _mark_failed(ctx: JobContext, payload: dict[str, Any]) -> None:
+    """After the last retry, react 😕 on what triggered the job so nobody waits on 👀 forever."""
+    from bot.handlers import writer_for
+
+    issue, comment = payload.get("issue") or {}, payload.get("comment") or {}
+    if not isinstance(issue.get("number"), int):
+        return
+    try:
+        writer_for(ctx, payload).react(issue["number"], "confused", comment_id=comment.get("id"))
+    except Exception:
+        log.exception("could not mark the failed delivery on #%s", issue["number"])

@@ -1,0 +1,1 @@
+"""The pipeline: understand -> plan -> fit budget -> generate -> check -> cost -> policy -> report."""

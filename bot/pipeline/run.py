@@ -1,0 +1,147 @@
+"""The pipeline every entry point shares: spec -> plan -> generate -> check -> cost -> policy -> report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from bot.pipeline.planning import Plan, plan_environment
+from bot.settings import Settings
+from bot.spec import EnvironmentSpec
+
+
+class CheckResult(BaseModel):
+    """One validator run (terraform fmt, checkov, helm lint, ...)."""
+
+    name: str
+    passed: bool
+    details: str = ""
+    findings: list[dict[str, Any]] = Field(default_factory=list)
+    counts: dict[str, int] = Field(default_factory=dict)  # e.g. checkov's passed/failed/skipped totals
+    skipped_reason: str | None = None
+
+
+class Verdict(BaseModel):
+    """One policy rule's outcome."""
+
+    rule: str
+    outcome: str  # pass | warn | fail
+    value: str = ""
+    message: str = ""
+    fix: str = ""
+
+
+class PipelineResult(BaseModel):
+    """Everything a reviewer sees for one environment."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    plan: Plan
+    files: dict[str, str]
+    checks: list[CheckResult] = Field(default_factory=list)
+    cost: dict[str, Any] | None = None  # Infracost JSON (version 0.2), minimum counts, tier default usage
+    cost_max: float | None = None  # the top of the monthly range: autoscaled resources at their maximum
+    previous_cost: dict[str, Any] | None = None  # the estimate before this change (amendments), if known
+    verdicts: list[Verdict] = Field(default_factory=list)
+    requirements: list[Any] = Field(default_factory=list)  # bot.understanding.ledger.Requirement, located in `files`
+    controls: list[Any] = Field(default_factory=list)  # policies.profiles.ControlResult per compliance control
+    accepted: dict[str, Any] = Field(default_factory=dict)  # override rule -> Override (accepted requirements)
+    report: str = ""
+
+    @property
+    def monthly_cost(self) -> float | None:
+        if not self.cost:
+            return None
+        return float(self.cost.get("totalMonthlyCost") or 0)
+
+
+class Requester(BaseModel):
+    """Who asked, for the policy's requester rule and overrides."""
+
+    login: str | None = None
+    teams: list[str] = Field(default_factory=list)
+    overrides: list[Any] = Field(default_factory=list)  # policies.schema.Override
+
+
+def prepare_plan(spec: EnvironmentSpec, policy: Any) -> Plan:
+    """Default sizes for the tier, then shrunk to fit the budget and the tier's cap (BudgetError if impossible)."""
+    from bot.pipeline.budget import fit_budget
+
+    return fit_budget(plan_environment(spec), policy=policy)
+
+
+def _requirements(result: PipelineResult, requirements: list[Any], requester: Requester) -> None:
+    """The request's ledger pointed at the generated files, and the compliance controls judged on them."""
+    from bot.understanding.ledger import accept, locate
+    from policies.profiles import evaluate as evaluate_controls
+
+    result.accepted = {o.rule: o for o in requester.overrides if str(o.rule).startswith("requirement:")}
+    result.requirements = accept(locate(requirements, result.files), result.accepted)
+    failed = {str(f.get("check_id")) for c in result.checks if c.name.startswith("checkov") for f in c.findings}
+    result.controls = evaluate_controls(result.plan.spec, result.files, failed)
+
+
+def run_pipeline(
+    plan: Plan,
+    settings: Settings,
+    *,
+    run_checks: bool = False,
+    policy: Any = None,
+    requester: Requester | None = None,
+    usage_override: str | None = None,
+    previous_files: dict[str, str] | None = None,
+    requirements: list[Any] | None = None,
+) -> PipelineResult:
+    """Generate, check (when asked: it is slow), cost, evaluate policy, and write the review report.
+
+    The generated Terraform is parsed once; the estimate and the policy engine share that parse. The estimate
+    prices usage from the tier's default usage file, overridden by `usage_override` (the environment's
+    cost-usage.yml, kept in the output); `previous_files` (the environment as it was) adds the change cost."""
+    from bot.cost import estimate_files, parsed_modules
+    from bot.cost.defaults import OVERRIDE_NAME, estimate_environment
+    from bot.cost.usage import CostInputError
+    from bot.hclread import parse_files
+    from bot.metrics import timed
+    from bot.pipeline.report import render_report
+    from generators import environment_dir, generate_all
+    from policies.engine import evaluate
+    from policies.schema import load_policy
+
+    policy = policy or load_policy(settings.policy_file)
+    requester = requester or Requester()
+    with timed("generate"):
+        files = generate_all(plan, settings)
+    result = PipelineResult(plan=plan, files=files)
+    if run_checks:
+        from bot.checks import check_files
+
+        with timed("check"):
+            result.checks = check_files(files, environment_dir(plan), settings)
+    with timed("cost"):
+        parsed = parse_files(files)  # once, for the estimate, the inputs check and the policy engine
+        if not run_checks:  # cheap, and the PR's check run must fail while an input is missing
+            from bot.checks.inputs import check_generated
+
+            result.checks.append(check_generated(files, environment_dir(plan), settings, parsed.modules))
+        try:
+            estimate = estimate_environment(parsed_modules(parsed.subset([p for p in files if "/terraform/" in p])),
+                                            plan.spec.tier.value, usage_override)
+            result.cost, result.cost_max = estimate.report, estimate.max_monthly
+            if usage_override is not None:
+                result.files[f"{environment_dir(plan)}/{OVERRIDE_NAME}"] = usage_override
+        except CostInputError as exc:
+            result.cost = None
+            result.checks.append(CheckResult(name="cost estimate", passed=False, details=str(exc)))
+        old_tf = {p: t for p, t in (previous_files or {}).items() if "/terraform/" in p and p.endswith(".tf")}
+        if old_tf and result.cost is not None:
+            try:
+                result.previous_cost = estimate_files(old_tf, estimate.usage)
+            except CostInputError:
+                result.previous_cost = None  # the old files no longer parse: no change cost, never a wrong one
+    result.verdicts = evaluate(policy, plan, files, result.cost, requester=requester.login,
+                               requester_teams=requester.teams, overrides=requester.overrides, parsed=parsed)
+    _requirements(result, requirements or [], requester)
+    result.report = render_report(result, result.verdicts, limit=None)[0]
+    result.files[f"{environment_dir(plan)}/REPORT.md"] = result.report
+    return result

@@ -1,0 +1,423 @@
+"""From a request's state to a pull request: derive the spec, take the lock, run the pipeline, write.
+
+A request's state (its overrides, amendments, settings applied by commands) lives in the bot's status
+comment on the request issue, behind a hidden marker, so any worker can pick it up and a retried job
+starts from the same place. PRs point back to their request issue with another marker.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from bot.commands.parser import apply_assignments
+from bot.github.branches import Kind, bot_branch
+from bot.github.writer import RepositoryWriter
+from bot.metrics import count_pull, timed
+from bot.request.echo import echo
+from bot.request.issue_form import FormError, parse_issue_body
+from bot.spec import EnvironmentSpec, SpecError, spec_from_data
+from bot.store.locks import LockBusy, LockInfo
+from bot.understanding.crosscheck import FLAG
+from generators.workflows.destroy import DESTROY_LABEL
+from policies.schema import Override, load_policy
+
+STATUS_MARKER = "<!-- dev-agent:status -->"
+REPORT_MARKER = "<!-- dev-agent:report -->"
+CHECK_NAME = "dev-agent"
+_STATE = re.compile(r"<!-- dev-agent:state ([A-Za-z0-9_=-]+) -->")
+_REQUEST = re.compile(r"<!-- dev-agent:request #([0-9]+) -->")
+
+
+class RequestState(BaseModel):
+    """Everything that shapes one request besides the issue text."""
+
+    issue: int
+    environment: str | None = None
+    assignments: dict[str, Any] = Field(default_factory=dict)
+    amendments: list[str] = Field(default_factory=list)
+    overrides: dict[str, Override] = Field(default_factory=dict)  # rule -> who granted it, when and why
+    pull: int | None = None
+
+    def encode(self) -> str:
+        raw = base64.urlsafe_b64encode(self.model_dump_json().encode()).decode()
+        return f"<!-- dev-agent:state {raw} -->"
+
+    @classmethod
+    def decode(cls, text: str) -> RequestState | None:
+        match = _STATE.search(text or "")
+        if not match:
+            return None
+        return cls.model_validate_json(base64.urlsafe_b64decode(match.group(1)))
+
+
+@dataclass
+class Target:
+    """Where a job acts: the repository, the request issue and who asked."""
+
+    writer: RepositoryWriter
+    repo: dict[str, Any]
+    issue: dict[str, Any]
+    actor: str
+    when: dt.datetime
+
+    @property
+    def full_name(self) -> str:
+        return self.repo["full_name"]
+
+    def lock_key(self, environment: str) -> str:
+        return f"{self.full_name}:{environment}"
+
+    @property
+    def owner(self) -> str:
+        return f"{self.full_name}#{self.issue['number']}"
+
+
+@dataclass
+class Derived:
+    """A spec, or the questions to ask instead; `refused` and `notes` (assumptions, defaults, flags) reach the
+    reviewer in the PR report."""
+
+    spec: EnvironmentSpec | None
+    data: dict[str, Any]
+    questions: list[str]
+    notes: list[str]
+    refused: list[str] = field(default_factory=list)
+    requirements: list[Any] = field(default_factory=list)  # bot.understanding.ledger.Requirement
+
+
+def request_link(issue: int) -> str:
+    """The end of a PR body naming its request issue, for people and (hidden marker) for `request_issue_of`."""
+    return f"Requested in #{issue}.\n<!-- dev-agent:request #{issue} -->"
+
+
+def request_issue_of(pull_body: str) -> int | None:
+    match = _REQUEST.search(pull_body or "")
+    return int(match.group(1)) if match else None
+
+
+def load_state(target: Target) -> RequestState:
+    comment = target.writer.find_comment(target.issue["number"], STATUS_MARKER)
+    state = RequestState.decode(comment.body) if comment else None
+    return state or RequestState(issue=target.issue["number"])
+
+
+def derive_spec(issue: dict[str, Any], state: RequestState, settings: Any,
+                assignments: dict[str, Any] | None = None) -> Derived:
+    """Issue text + form fields + amendments + `set` assignments -> a validated spec or questions."""
+    questions: list[str] = []
+    notes: list[str] = []
+    refused: list[str] = []
+    requirements: list[Any] = []
+    try:
+        request = parse_issue_body(issue.get("body") or "")
+    except FormError as exc:
+        return Derived(None, {}, [str(exc)], notes)
+    text = " ".join([request.text, *state.amendments]).strip()
+    if request.spec_data is not None:
+        data = dict(request.spec_data)
+        if state.amendments:
+            notes.append("this request is a YAML spec: plain-language amendments are not applied; use /dev-agent set")
+    else:
+        data, questions, notes, refused, requirements = _understand(request.text.strip(), state.amendments, settings)
+    data.update(request.fields)
+    if state.environment:
+        data["name"] = state.environment
+    every = {**state.assignments, **(assignments or {})}
+    data = apply_assignments(data, every)
+    lookalike = _lookalike_questions(" ".join([issue.get("body") or "", *state.amendments]), every)
+    if lookalike:  # never silently read a look-alike identifier as another one
+        return Derived(None, data, lookalike + questions, notes, refused, requirements)
+    if questions and not every:  # the questions `dev-agent parse` asks; defaults never answer them
+        return Derived(None, data, questions, notes, refused, requirements)
+    notes += [f"not asked, because `/dev-agent set` gave fields: {q}" for q in questions]
+    try:
+        spec = spec_from_data(data, "request")
+    except SpecError as exc:
+        return Derived(None, data, questions or exc.errors, notes, refused, requirements)
+    from bot.cost.coverage import spec_refusal
+
+    refusal = spec_refusal(spec)
+    if refusal:
+        return Derived(None, data, [refusal], notes, refused, requirements)
+    if request.spec_data is None:
+        notes += _unwritten(spec, text, {*request.fields, *every}, notes)
+    return Derived(spec, data, [], notes, refused, requirements)
+
+
+def _unwritten(spec: EnvironmentSpec, text: str, explicit: set[str], known: list[str]) -> list[str]:
+    """Key values the request text does not spell out (defaults and derivations), for the reviewer to check;
+    values an engine note already explains (`known`) are not repeated."""
+    said = text.lower()
+    values = {"name": spec.name, "cloud": spec.cloud.value, "region": spec.region, "tier": spec.tier.value}
+    notes = [f"{key} is {value}: not written in the request (a default or derived value)"
+             for key, value in values.items()
+             if key not in explicit and value.lower() not in said and not any(value in note for note in known)]
+    notes += [f"databases.{i}.version is {db.version}: no version in the request (the default)"
+              for i, db in enumerate(spec.databases) if db.version and db.version not in said
+              and f"databases.{i}.version" not in explicit]
+    if spec.ttl_days is None and spec.expires_on is None and not explicit & {"ttl_days", "expires_on"}:
+        notes.append("no lifetime in the request: the environment does not expire")
+    return notes
+
+
+def _lookalike_questions(body: str, assignments: dict[str, Any]) -> list[str]:
+    """A question for every word written with look-alike letters: in the issue body as shown (its text, form
+    fields and spec block) and in `set` values."""
+    from bot.usertext import lookalikes, readable
+
+    words = [readable(body), *(str(v) for v in assignments.values() if v is not None)]
+    found = {x.written: x for chunk in words for x in lookalikes(chunk)}
+    return [x.question() for x in found.values()]
+
+
+def _understand(text: str, answers: list[str], settings: Any
+                ) -> tuple[dict[str, Any], list[str], list[str], list[str], list[Any]]:
+    """(spec data, questions, notes, refusals, requirements ledger) from the request text read with its later
+    answers (the newest wins)."""
+    if not text:
+        text, answers = " ".join(answers).strip(), []
+    if not text:
+        return {}, [], [], [], []
+    from bot.understanding import RequestError
+
+    try:
+        from bot.understanding import understand  # seam: provided by the understanding package
+    except ImportError:
+        return {}, [], ["no understanding engine is installed: fill in the issue form fields or a ```yaml spec"], [], []
+    try:
+        result = understand(text, settings, answers)
+    except RequestError as exc:
+        return {}, [f"the request text cannot be read: {exc}"], [], [], []
+    data = result.spec.model_dump(mode="json", exclude_none=True) if result.spec else dict(result.partial)
+    notes = list(result.notes) + ([f"the model was not used: {result.fallback_reason}"] if result.fallback_reason else [])
+    return data, list(result.questions), notes, list(result.refused), list(result.requirements)
+
+
+def post_status(target: Target, state: RequestState, text: str) -> None:
+    """The one status comment on the request issue (it also carries the state)."""
+    target.writer.upsert_comment(target.issue["number"], STATUS_MARKER, f"{STATUS_MARKER}\n{text}\n\n{state.encode()}")
+
+
+def clarify(target: Target, state: RequestState, derived: Derived) -> None:
+    lines = ["**dev-agent needs a few answers before it can propose this environment.**", ""]
+    lines += [f"- {echo(q, 300)}" for q in derived.questions]
+    lines += [f"- refused: {echo(r, 300)}" for r in derived.refused]
+    lines += [f"- note: {echo(n, 300)}" for n in derived.notes]
+    lines += ["", "Answer in a comment here in plain words (the requester needs no prefix; others use `/dev-agent amend ...`), "
+              "edit the issue, or set fields with `/dev-agent set key=value` (see `/dev-agent help`)."]
+    post_status(target, state, "\n".join(lines))
+    target.writer.set_labels(target.issue["number"], ["needs-info"])
+
+
+def propose(ctx: Any, target: Target, state: RequestState, derived: Derived, title: str | None = None,
+            kind: Kind = "request") -> int:
+    """Lock the environment, run the pipeline and write branch, PR, report, check run and labels.
+
+    `title` replaces the PR's default title; `kind` names the branch (bot/github/branches.py). Returns the PR number.
+    Raises LockBusy when another request holds the environment.
+    """
+    from bot.pipeline.planning import plan_environment
+
+    spec = derived.spec
+    assert spec is not None
+    key = target.lock_key(spec.name)
+    with ctx.locks.mutex(key, ctx.job_id):
+        try:
+            lock = ctx.locks.acquire(key, spec.name, target.owner, target.actor)
+        except LockBusy as busy:
+            post_status(target, state, f"**{echo(spec.name)} is locked** by {echo(busy.holder.describe())}. "
+                        "It is released when that pull request closes, or with `/dev-agent unlock`.")
+            raise
+        plan = plan_environment(spec)
+        policy = load_policy(ctx.settings.policy_file)
+        override, previous = _cost_inputs(target, plan, bot_branch(kind, spec.name))
+        result = ctx.pipeline(plan, ctx.settings, run_checks=ctx.settings.run_checks, policy=policy,
+                              requester=requester(policy, target, state), usage_override=override,
+                              previous_files=previous, requirements=derived.requirements)
+        from generators import environment_dir
+
+        with timed("github"):
+            branch = bot_branch(kind, spec.name)
+            commit = target.writer.commit_files(
+                base_branch=target.repo.get("default_branch") or "main", branch=branch, files=result.files,
+                replace_prefix=environment_dir(plan), when=target.when,
+                message=f"dev-agent: {spec.name} ({spec.cloud.value} {spec.region}, {spec.tier.value})\n\n"
+                        f"Requested in #{state.issue} by @{target.actor}.",
+            )
+            failures = _failures(result)
+            pull, created = target.writer.upsert_pull(
+                branch=branch, base=target.repo.get("default_branch") or "main",
+                title=title or f"dev-agent: {spec.name} ({spec.cloud.value} {spec.region}, {spec.tier.value})",
+                body=_pull_body(spec, state, result),
+            )
+            appliers = appliers_note(policy)
+            target.writer.upsert_comment(pull.number, REPORT_MARKER,
+                                         _report(result, lock, state, failures, ctx.settings, appliers, derived))
+            target.writer.upsert_check_run(
+                head_sha=commit.sha, name=CHECK_NAME, conclusion="failure" if failures else "success",
+                title=f"{len(failures)} blocking finding(s)" if failures else "policy and checks passed",
+                summary=_check_summary(result, failures, ctx.settings, appliers),
+            )
+            target.writer.set_labels(pull.number, ["dev-agent", f"cloud:{spec.cloud.value}"] + (["policy-failed"] if failures else []),
+                                     [] if failures else ["policy-failed"], present=_label_names(pull.raw_data))
+        record_proposal(ctx, target, spec, result, pull, created, failures, kind)
+        state.environment, state.pull = spec.name, pull.number
+        post_status(target, state, f"Proposed **{echo(spec.name)}** in #{pull.number} "
+                    f"({len(result.files)} files, commit `{commit.sha[:7]}`).")
+        target.writer.set_labels(state.issue, [], ["needs-info"], present=_label_names(target.issue))
+        return pull.number
+
+
+def _cost_inputs(target: Target, plan: Any, branch: str) -> tuple[str | None, dict[str, str]]:
+    """The environment's cost-usage.yml override and its Terraform as it stands (on the open PR's branch, else
+    the default branch): the estimate's usage and the "before" of its change cost."""
+    from bot.cost.defaults import OVERRIDE_NAME
+    from generators import environment_dir
+
+    env_dir = environment_dir(plan)
+    base = target.repo.get("default_branch") or "main"
+    sha = target.writer.ref_sha(f"heads/{branch}") or target.writer.ref_sha(f"heads/{base}")
+    if sha is None:
+        return None, {}
+    return (target.writer.read_file(f"{env_dir}/{OVERRIDE_NAME}", sha),
+            target.writer.tree_files(sha, f"{env_dir}/terraform"))
+
+
+def appliers_note(policy: Any, merging: str = "applies") -> str:
+    """Tell reviewers who may merge: the org policy's `apply` list (GitHub enforces it only through branch
+    protection or the production environment's reviewers; the bot flags other merges, docs/policies.md)."""
+    from bot.github.authz import describe_people
+
+    return f"Merging {merging} this environment. Org policy `apply` list: {echo(describe_people(policy.apply), 300)}."
+
+
+def requester(policy: Any, target: Target, state: RequestState) -> Any:
+    """Who the policy sees asking: the job's actor (teams looked up only when no user entry admits them) and
+    the recorded overrides, which the policy applies when their grantor may override."""
+    from bot.github.authz import member_teams, membership
+    from bot.pipeline.run import Requester
+
+    teams = [] if policy.request.admits(target.actor) else member_teams(
+        policy.request.teams, membership(target.writer, target.actor))
+    return Requester(login=target.actor, teams=teams, overrides=list(state.overrides.values()))
+
+
+def record_proposal(ctx: Any, target: Target, spec: EnvironmentSpec, result: Any, pull: Any, created: bool,
+                    failures: list[str], kind: Kind = "request") -> None:
+    """Registry record, audit event and metrics for a PR just opened or updated."""
+    from bot.metrics import GITHUB_RATE_LIMIT_REMAINING, MONTHLY_COST
+    from bot.pipeline.planning import effective_expiry
+    from bot.store.audit import AuditEvent
+    from bot.store.registry import EnvironmentRecord
+
+    expires = effective_expiry(spec, target.when.date())
+    if kind == "extend":  # the environment exists already: only its expiry moves (status, owner and PR stay)
+        ctx.registry.upsert(EnvironmentRecord(name=spec.name, repository=target.full_name, expires_on=expires))
+    else:
+        ctx.registry.upsert(EnvironmentRecord(
+            name=spec.name, repository=target.full_name, tier=spec.tier.value, owner=target.actor,
+            cloud=spec.cloud.value, region=spec.region, status="refused" if failures else "planned",
+            monthly_cost_usd=result.monthly_cost, expires_on=expires, pr_url=pull.html_url,
+            issue_url=target.issue.get("html_url") or None, report=result.report,
+        ))
+    if kind != "extend":  # `/dev-agent extend` records its own `extend` event: nothing was re-planned
+        ctx.audit.record(AuditEvent(action="plan", actor=target.actor, environment=spec.name,
+                                    repository=target.full_name, pull_request=pull.number,
+                                    detail=f"{len(failures)} blocking finding(s)"))
+    count_pull(kind, created)
+    remaining, _limit = target.writer.requester.rate_limiting  # from the last response's headers
+    if remaining >= 0:
+        GITHUB_RATE_LIMIT_REMAINING.set(remaining)
+    if result.monthly_cost is not None:
+        MONTHLY_COST.labels(environment=f"{target.full_name}/{spec.name}").set(result.monthly_cost)
+
+
+def propose_destroy(ctx: Any, target: Target, state: RequestState, environment: str) -> int:
+    """A PR that removes the environment's directory (merging it tears the environment down)."""
+    key = target.lock_key(environment)
+    with ctx.locks.mutex(key, ctx.job_id):
+        ctx.locks.acquire(key, environment, target.owner, target.actor)
+        branch = bot_branch("destroy", environment)
+        base = target.repo.get("default_branch") or "main"
+        target.writer.commit_files(base_branch=base, branch=branch, files={}, replace_prefix=f"environments/{environment}",
+                                   when=target.when, message=f"dev-agent: destroy {environment}\n\nRequested by @{target.actor}.")
+        pull, created = target.writer.upsert_pull(
+            branch=branch, base=base, title=f"dev-agent: destroy {environment}",
+            body=f"Removes `environments/{environment}`; merging tears the environment down.\n\n"
+                 f"{appliers_note(load_policy(ctx.settings.policy_file), 'destroys')}\n\n" + request_link(state.issue),
+        )
+        target.writer.set_labels(pull.number, ["dev-agent", DESTROY_LABEL])  # the destroy workflow runs on it
+        count_pull("destroy", created)
+        return pull.number
+
+
+def _label_names(issue: dict[str, Any]) -> set[str]:
+    return {label.get("name") for label in issue.get("labels") or [] if isinstance(label, dict)}
+
+
+def _failures(result: Any) -> list[str]:
+    """Failed policies (an authorised override turns a verdict into a warning) and failed checks."""
+    failures = [f"policy {v.rule}: {v.message or v.value}" for v in result.verdicts if v.outcome == "fail"]
+    failures += [f"check {c.name}: {c.details[:200]}" for c in result.checks if not c.passed and not c.skipped_reason]
+    return failures
+
+
+def _pull_body(spec: EnvironmentSpec, state: RequestState, result: Any) -> str:
+    cost = f"${result.monthly_cost:,.2f}/month" if result.monthly_cost is not None else "see the report"
+    return (f"Environment **{spec.name}** on {spec.cloud.value} `{spec.region}` ({spec.tier.value}), estimated {cost}.\n\n"
+            f"Requested in #{state.issue}. The review report is the dev-agent comment below; "
+            "comment `/dev-agent help` for commands.\n\n"
+            f"<!-- dev-agent:request #{state.issue} -->")
+
+
+def understanding_section(derived: Derived) -> str:
+    """The report section naming every refusal, assumption and default made while reading the request."""
+    lines = [f"- **Refused:** {echo(r, 400)}" for r in derived.refused]
+    lines += [f"- **Flagged:** {echo(n.removeprefix(FLAG), 400)}" for n in derived.notes if n.startswith(FLAG)]
+    lines += [f"- **Assumed:** {echo(n, 400)}" for n in derived.notes if not n.startswith(FLAG)]
+    return "### Refused, assumed and defaulted\n\n" + ("\n".join(lines) if lines else
+                                                        "None.")
+
+
+def _report(result: Any, lock: LockInfo, state: RequestState, failures: list[str], settings: Any, appliers: str,
+            derived: Derived | None = None) -> str:
+    body = result.report or "\n".join(["## dev-agent plan", "", "Files:", *(f"- `{p}`" for p in sorted(result.files))])
+    if derived is not None:
+        body += "\n\n" + understanding_section(derived)
+    extra = ["", "---", f"**Lock:** `{echo(lock.environment)}` held by {echo(lock.describe())}.", f"**Apply:** {appliers}"]
+    extra += [f"**Override:** {echo(rule)} by {echo('@' + o.by)} on {o.at:%Y-%m-%d} — {echo(o.reason, 300)}"
+              for rule, o in sorted(state.overrides.items())]
+    if not settings.run_checks:
+        extra.append("Validators (terraform, checkov, helm) run in the dev-agent-plan workflow on this PR.")
+    if failures:
+        extra += ["", "**Blocking:**", *(f"- {echo(f, 300)}" for f in failures)]
+    return f"{REPORT_MARKER}\n{body}\n" + "\n".join(extra)
+
+
+def _check_summary(result: Any, failures: list[str], settings: Any, appliers: str) -> str:
+    lines = [f"{len(result.files)} files generated.", appliers]
+    lines.append("Checks ran in the bot." if settings.run_checks else "Checks run in the dev-agent-plan workflow.")
+    lines += [f"- {f}" for f in failures]
+    return "\n".join(lines)
+
+def plan_request(ctx: Any, target: Target, state: RequestState, assignments: dict[str, Any] | None = None) -> str:
+    """Derive the spec and either ask (returns "clarify") or propose (returns "proposed")."""
+    with timed("parse"):
+        derived = derive_spec(target.issue, state, ctx.settings, assignments)
+    if derived.spec is None:
+        clarify(target, state, derived)
+        return "clarify"
+    if state.pull is None:
+        from bot.store.audit import AuditEvent
+
+        ctx.audit.record(AuditEvent(action="request", actor=target.actor, environment=derived.spec.name,
+                                    repository=target.full_name, detail=f"issue #{state.issue}"))
+    state.assignments.update(assignments or {})
+    propose(ctx, target, state, derived)
+    return "proposed"

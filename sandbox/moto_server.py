@@ -1,0 +1,144 @@
+"""A moto server for the apply tests, with fixes for ElastiCache APIs moto 5 gets wrong or lacks.
+
+Run as `python -m sandbox.moto_server -p PORT`. Patched (see docs/aws.md):
+- DeleteCacheCluster and DeleteReplicationGroup only mark the resource "deleting" and never remove it,
+  so `terraform destroy` waits until its timeout; here they remove it (the response still says "deleting").
+- DeleteCacheSubnetGroup is not implemented; here it removes the group.
+- CreateReplicationGroup lists member clusters that DescribeCacheClusters does not know, so the provider's
+  read fails with CacheClusterNotFound; here the member clusters are created with the group.
+- S3 PutBucketLogging crashes on a target-bucket policy whose statement has `"Principal": "*"` (our
+  TLS-only deny) and accepts only a policy resource of exactly `<bucket>/<prefix>*`; here any Allow of
+  s3:PutObject for logging.s3.amazonaws.com under the bucket counts.
+- Application Auto Scaling has no ListTagsForResource/TagResource (HTTP 500, retried for minutes);
+  here scalable targets report and accept tags (kept in memory).
+- EC2 MonitorInstances/UnmonitorInstances are not implemented (HTTP 500, retried for minutes), which
+  blocks every `aws_instance` with detailed monitoring; here they report the requested state.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import os
+import sys
+
+from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
+from moto.core.responses import EmptyResult
+from moto.ec2.responses.monitoring import Monitoring
+from moto.elasticache import models, responses
+from moto.elasticache.exceptions import CacheClusterNotFound
+from moto.s3.models import FakeBucket
+from moto.server import main
+
+
+def _delete_cache_cluster(self: models.ElastiCacheBackend, cache_cluster_id: str) -> models.CacheCluster:
+    cluster = self.cache_clusters.pop(cache_cluster_id or "", None)
+    if cluster is None:
+        raise CacheClusterNotFound(cache_cluster_id)
+    cluster.cache_cluster_status = "deleting"
+    return cluster
+
+
+_original_create_replication_group = models.ElastiCacheBackend.create_replication_group
+_original_delete_replication_group = models.ElastiCacheBackend.delete_replication_group
+
+
+def _create_replication_group(self: models.ElastiCacheBackend, *args, **kwargs) -> models.ReplicationGroup:
+    group = _original_create_replication_group(self, *args, **kwargs)
+    params = {name: None for name in inspect.signature(models.CacheCluster.__init__).parameters if name != "self"}
+    for member in group.member_clusters:
+        if member in self.cache_clusters:
+            continue
+        params.update(account_id=self.account_id, region_name=self.region_name, cache_cluster_id=member,
+                      cache_node_type=kwargs.get("cache_node_type"), replication_group_id=group.replication_group_id,
+                      engine="redis", engine_version=kwargs.get("engine_version"), num_cache_nodes=1,
+                      cache_subnet_group_name=kwargs.get("cache_subnet_group_name"),
+                      security_group_ids=kwargs.get("security_group_ids"), log_delivery_configurations=[], tags=[],
+                      port=kwargs.get("port"))
+        self.cache_clusters[member] = models.CacheCluster(**params)
+    return group
+
+
+def _delete_replication_group(self: models.ElastiCacheBackend, replication_group_id: str,
+                              retain_primary_cluster: bool | None) -> models.ReplicationGroup:
+    members = list(self.replication_groups[replication_group_id].member_clusters) \
+        if replication_group_id in self.replication_groups else []
+    group = _original_delete_replication_group(self, replication_group_id, retain_primary_cluster)
+    self.replication_groups.pop(replication_group_id, None)
+    for member in members:
+        self.cache_clusters.pop(member, None)
+    return group
+
+
+def _delete_cache_subnet_group_response(self: responses.ElastiCacheResponse) -> EmptyResult:
+    self.elasticache_backend.cache_subnet_groups.pop(self._get_param("CacheSubnetGroupName"), None)
+    return EmptyResult()
+
+
+def _log_permissions_enabled_policy(target_bucket: FakeBucket, target_prefix: str | None) -> bool:
+    policy = json.loads(target_bucket.policy.decode()) if target_bucket.policy else {}
+    bucket_arn = f"arn:{target_bucket.partition}:s3:::{target_bucket.name}"
+    for statement in policy.get("Statement", []):
+        principal = statement.get("Principal")
+        actions = statement.get("Action", [])
+        resources = statement.get("Resource", [])
+        resources = [resources] if isinstance(resources, str) else resources
+        if (isinstance(principal, dict) and principal.get("Service") == "logging.s3.amazonaws.com"
+                and statement.get("Effect") == "Allow" and "s3:PutObject" in actions
+                and any(r == bucket_arn or r.startswith(bucket_arn + "/") for r in resources)):
+            return True
+    return False
+
+
+_AUTOSCALING_TAGS: dict[str, dict[str, str]] = {}
+
+
+def _autoscaling_list_tags(self: ApplicationAutoScalingResponse) -> str:
+    return json.dumps({"Tags": _AUTOSCALING_TAGS.get(self._get_param("ResourceARN"), {})})
+
+
+def _autoscaling_tag_resource(self: ApplicationAutoScalingResponse) -> str:
+    _AUTOSCALING_TAGS.setdefault(self._get_param("ResourceARN"), {}).update(self._get_param("Tags") or {})
+    return json.dumps({})
+
+
+_original_register_scalable_target = ApplicationAutoScalingResponse.register_scalable_target
+
+
+def _autoscaling_register(self: ApplicationAutoScalingResponse) -> str:
+    result = _original_register_scalable_target(self)
+    arn = json.loads(result).get("ScalableTargetARN")
+    if arn and self._get_param("Tags"):
+        _AUTOSCALING_TAGS.setdefault(arn, {}).update(self._get_param("Tags"))
+    return result
+
+
+def _monitoring(state: str):
+    def respond(self: Monitoring) -> str:
+        ids = self._get_param("InstanceIds", [])
+        items = "".join(f"<item><instanceId>{i}</instanceId><monitoring><state>{state}</state></monitoring></item>"
+                        for i in ids)
+        action = "MonitorInstancesResponse" if state == "enabled" else "UnmonitorInstancesResponse"
+        return (f'<{action} xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>moto</requestId>'
+                f"<instancesSet>{items}</instancesSet></{action}>")
+    return respond
+
+
+def patch() -> None:
+    """Apply the ElastiCache fixes to this process's moto."""
+    models.ElastiCacheBackend.delete_cache_cluster = _delete_cache_cluster
+    models.ElastiCacheBackend.create_replication_group = _create_replication_group
+    models.ElastiCacheBackend.delete_replication_group = _delete_replication_group
+    responses.ElastiCacheResponse.delete_cache_subnet_group = _delete_cache_subnet_group_response
+    Monitoring.monitor_instances = _monitoring("enabled")
+    Monitoring.unmonitor_instances = _monitoring("disabled")
+    ApplicationAutoScalingResponse.list_tags_for_resource = _autoscaling_list_tags
+    ApplicationAutoScalingResponse.tag_resource = _autoscaling_tag_resource
+    ApplicationAutoScalingResponse.register_scalable_target = _autoscaling_register
+    FakeBucket._log_permissions_enabled_policy = staticmethod(_log_permissions_enabled_policy)
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+    patch()
+    main(sys.argv[1:])

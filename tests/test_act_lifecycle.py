@@ -1,0 +1,95 @@
+"""An EKS environment lives and dies through the generated workflows, run by act against
+moto and the sandbox GitHub: request → the bot's PR → merge → dev-agent-apply.yml → an out-of-band change →
+dev-agent-drift.yml opens a drift issue → dev-agent-expire.yml (days later) opens the destroy PR → its merge →
+dev-agent-destroy.yml → nothing left in moto. The workflow files are the ones the bot committed, unmodified."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.support.act_stack import ActStack, act_stack
+
+pytestmark = pytest.mark.slow
+
+
+@dataclass(frozen=True)
+class Case:
+    request: str
+    region: str
+
+    def found(self, stack: ActStack, name: str) -> bool:
+        """Whether the environment's compute exists in moto."""
+        raise NotImplementedError
+
+    def drift(self, stack: ActStack, name: str) -> str:
+        """Change something out of band; the Terraform address the drift report must name."""
+        vpc = stack.aws("ec2", self.region).describe_vpcs(
+            Filters=[{"Name": "tag:environment", "Values": [name]}])["Vpcs"][0]
+        stack.aws("ec2", self.region).create_tags(Resources=[vpc["VpcId"]], Tags=[{"Key": "owner", "Value": "mallory"}])
+        return "aws_vpc.main"
+
+
+class Eks(Case):
+    def found(self, stack: ActStack, name: str) -> bool:
+        return name in stack.aws("eks", self.region).list_clusters()["clusters"]
+
+
+CASES = {
+    "eks": Eks("dev environment for shop-web: Node.js on Kubernetes on AWS us-east-1, 2-3 replicas, "
+               "$400/month, 3 days", "us-east-1"),
+}
+
+
+def _life(case: Case, workdir: Path) -> dict[str, Any]:
+    """Everything the assertions need, observed along one life cycle."""
+    seen: dict[str, Any] = {}
+    with act_stack(workdir) as stack:
+        pull = stack.request(case.request)
+        name = seen["name"] = stack.environment(pull)
+        seen["apply"] = stack.apply(stack.merge(pull["number"]))
+        seen["found_after_apply"] = case.found(stack, name)
+        seen["pull_comments"] = stack.comments(pull["number"])
+        if seen["apply"].conclusion != "success":
+            return seen
+        seen["drifted"] = case.drift(stack, name)
+        seen["drift"] = stack.scheduled("dev-agent-drift.yml")
+        seen["issues"] = stack.api("GET", "/issues", params={"state": "open", "per_page": 100})
+        seen["expire"] = stack.scheduled("dev-agent-expire.yml", days_later=5)
+        destroy = [p for p in stack.open_pulls() if "dev-agent:destroy" in [label["name"] for label in p["labels"]]]
+        seen["destroy_pulls"] = destroy
+        if destroy:
+            seen["destroy"] = stack.destroy(destroy[0]["number"])
+            seen["found_after_destroy"] = case.found(stack, name)
+    return seen
+
+
+@pytest.mark.parametrize("key", [pytest.param(k, marks=pytest.mark.xdist_group(f"act_{k}")) for k in CASES])
+def test_environment_lives_and_dies_through_the_generated_workflows(key: str, tmp_path: Path) -> None:
+    case = CASES[key]
+    seen = _life(case, tmp_path)
+    for run in ("apply", "drift", "expire", "destroy"):  # timings, shown with -s
+        if run in seen:
+            print(*seen[run].lines(), sep="\n")
+    name, apply = seen["name"], seen["apply"]
+    assert apply.conclusion == "success", apply.log[-6000:]
+    assert [(j.name, j.result) for j in apply.jobs] == [
+        ("Find changed environments", "success"), (f"Apply {name}", "success"), ("apply-production", "skipped")]
+    assert seen["found_after_apply"]
+    posted = [c for c in seen["pull_comments"] if f"`{name}` applied" in c["body"]]
+    assert posted and posted[-1]["user"]["login"] == "github-actions[bot]"
+
+    drift = seen["drift"]
+    assert drift.job("dev-agent drift").result in ("success", "failure"), drift.log[-4000:]
+    issue = next((i for i in seen["issues"] if i["title"] == f"Drift in {name}"), None)
+    assert issue is not None, drift.log[-4000:]
+    assert seen["drifted"] in issue["body"] and issue["user"]["login"] == "github-actions[bot]"
+
+    assert seen["destroy_pulls"], seen["expire"].log[-4000:]
+    destroy = seen["destroy"]
+    assert destroy.conclusion == "success", destroy.log[-6000:]
+    assert (f"Destroy {name}", "success") in [(j.name, j.result) for j in destroy.jobs]
+    assert not seen["found_after_destroy"]
