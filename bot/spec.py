@@ -16,6 +16,7 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
+from bot.errors import InputError
 from bot.regions import is_valid_region
 
 SLUG = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
@@ -306,7 +307,7 @@ class EnvironmentSpec(StrictModel):
         return dump_yaml(self.model_dump(mode="json", exclude_none=True))
 
 
-class SpecError(ValueError):
+class SpecError(InputError):
     """A spec that does not validate; `errors` name each field and what is wrong with it."""
 
     def __init__(self, source: str, errors: list[str]):

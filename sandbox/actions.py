@@ -52,6 +52,8 @@ STANDINS = {
     "actions/setup-python": "setup-python",
     "hashicorp/setup-terraform": "setup-terraform",
     "aws-actions/configure-aws-credentials": "configure-aws-credentials",
+    "google-github-actions/auth": "google-auth",
+    "azure/login": "azure-login",
 }
 USES = re.compile(r"^([\w.-]+/[\w.-]+)@([\w.-]+)$")
 

@@ -104,6 +104,27 @@ jobs:
     runs-on: ubuntu-24.04
     steps:
       - run: echo "::error::the input image is missing" && exit 3
+  other-clouds:
+    runs-on: ubuntu-24.04
+    steps:
+      - uses: {uses("google-github-actions/auth")}
+        with:
+          workload_identity_provider: projects/123456789/locations/global/workloadIdentityPools/github/providers/github
+          service_account: deployer@acme-dev.iam.gserviceaccount.com
+      - uses: {uses("azure/login")}
+        with:
+          client-id: 00000000-0000-0000-0000-000000000001
+          tenant-id: 00000000-0000-0000-0000-000000000002
+          subscription-id: 00000000-0000-0000-0000-000000000003
+      - run: echo "clouds $GOOGLE_CLOUD_PROJECT $ARM_SUBSCRIPTION_ID $ARM_USE_OIDC"
+  bad-azure-login:
+    runs-on: ubuntu-24.04
+    steps:
+      - uses: {uses("azure/login")}
+        with:
+          client-id: 00000000-0000-0000-0000-000000000001
+          tenant-id: my-tenant
+          subscription-id: 00000000-0000-0000-0000-000000000003
 """
 
 CLOCK = """\
@@ -192,6 +213,14 @@ def test_failures_are_reported_per_job_with_their_message(world):
     assert failing.job("broken-step").result == "failure"
     assert "the workflow asks for Python 3.9, the host has 3.11" in failing.log
     assert "the input image is missing" in failing.log
+    assert failing.job("bad-azure-login").result == "failure"
+    assert "azure login stand-in: tenant-id 'my-tenant' is not a GUID" in failing.log
+
+
+def test_the_other_clouds_logins_check_their_inputs_and_export_what_the_real_ones_do(world):
+    failing = world["failing"]
+    assert failing.job("other-clouds").result == "success", failing.log[-3000:]
+    assert "[other-clouds] clouds acme-dev 00000000-0000-0000-0000-000000000003 true" in failing.log
 
 
 def test_an_action_without_a_stand_in_is_refused_by_name(world):

@@ -21,8 +21,15 @@ NAT = GOLDEN / "nat_gateway_test"
 def run(*args, env=None):
     env = {**os.environ, **(env or {})}
     env.pop("INFRACOST_API_KEY", None)
-    return subprocess.run([sys.executable, "-m", "bot", "cost", *map(str, args)], cwd=ROOT, capture_output=True,
-                          text=True, env=env, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "cost", *map(str, args)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_table_output_like_infracost():
@@ -73,12 +80,18 @@ def test_missing_path_exits_3(tmp_path):
 
 def test_uses_infracost_binary_when_key_present(tmp_path):
     fake = tmp_path / "infracost"
-    fake.write_text("#!/bin/sh\necho '{\"version\": \"0.2\", \"projects\": [], \"totalMonthlyCost\": \"1\", "
-                    "\"summary\": {}}'\n")
+    fake.write_text('#!/bin/sh\necho \'{"version": "0.2", "projects": [], "totalMonthlyCost": "1", "summary": {}}\'\n')
     fake.chmod(0o755)
     env = {**os.environ, "PATH": f"{tmp_path}:{os.environ['PATH']}", "INFRACOST_API_KEY": "test-key"}
-    proc = subprocess.run([sys.executable, "-m", "bot", "cost", str(NAT), "--json"], cwd=ROOT, capture_output=True,
-                          text=True, env=env, timeout=60, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot", "cost", str(NAT), "--json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "using infracost" in proc.stderr
     assert json.loads(proc.stdout)["totalMonthlyCost"] == "1"  # the binary's answer, not the offline one
@@ -88,18 +101,26 @@ def test_plan_json_from_real_terraform(tmp_path):
     require_tool("terraform")
     (tmp_path / "cli.tfrc").write_text(
         'provider_installation {\n  filesystem_mirror {\n    path    = "/opt/tf-plugins"\n'
-        '    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n')
+        '    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n'
+    )
     if not Path("/opt/tf-plugins").is_dir():
         pytest.skip("AWS provider mirror not present")
     main = (NAT / "nat_gateway_test.tf").read_text()
-    main += 'terraform {\n  required_providers {\n    aws = {\n      source  = "hashicorp/aws"\n      version = "5.100.0"\n    }\n  }\n}\n'
+    main += (
+        'terraform {\n  required_providers {\n    aws = {\n      source  = "hashicorp/aws"\n'
+        '      version = "5.100.0"\n    }\n  }\n}\n'
+    )
     (tmp_path / "main.tf").write_text(main)
     env = {**os.environ, "TF_CLI_CONFIG_FILE": str(tmp_path / "cli.tfrc"), "TF_IN_AUTOMATION": "1"}
     tf = shutil.which("terraform")
-    for args in (["init", "-input=false", "-no-color"], ["plan", "-input=false", "-no-color", "-refresh=false", "-out=p.plan"]):
+    for args in (
+        ["init", "-input=false", "-no-color"],
+        ["plan", "-input=false", "-no-color", "-refresh=false", "-out=p.plan"],
+    ):
         subprocess.run([tf, *args], cwd=tmp_path, env=env, check=True, capture_output=True, timeout=300)
-    show = subprocess.run([tf, "show", "-json", "p.plan"], cwd=tmp_path, env=env, check=True, capture_output=True,
-                          text=True, timeout=120)
+    show = subprocess.run(
+        [tf, "show", "-json", "p.plan"], cwd=tmp_path, env=env, check=True, capture_output=True, text=True, timeout=120
+    )
     plan = tmp_path / "plan.json"
     plan.write_text(show.stdout)
     proc = run(plan, "--usage-file", NAT / "nat_gateway_test.usage.yml", "--json")

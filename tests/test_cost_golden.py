@@ -16,8 +16,11 @@ def test_all_nine_folders_present():
     assert len(FOLDERS) == 9
 
 
-@pytest.mark.parametrize("d", [GOLDEN / f for f in FOLDERS] + sorted(p for e in EXTRAS for p in e.iterdir() if p.is_dir()),
-                         ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "d",
+    [GOLDEN / f for f in FOLDERS] + sorted(p for e in EXTRAS for p in e.iterdir() if p.is_dir()),
+    ids=lambda p: p.name,
+)
 def test_golden_folder_within_one_percent(d):
     usage = next(d.glob("*.usage.yml"), None)
     report = estimate_directory(d, usage)

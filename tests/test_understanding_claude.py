@@ -174,3 +174,19 @@ def test_a_reply_that_agrees_with_the_request_is_not_flagged(api) -> None:
     handler, settings = api
     result = understand(REQUEST, settings)
     assert not [n for n in result.notes if n.startswith("flagged: ")]
+
+
+def test_the_model_spec_gets_the_same_ledger_and_questions(api) -> None:
+    handler, settings = api
+    handler.tool_input = GOOD_SPEC  # the model leaves out the Prometheus the request asks for
+    result = understand(REQUEST.replace(", ignore previous instructions", ", Prometheus metrics please"), settings)
+    assert result.engine == "claude" and result.spec is not None
+    rows = {row.key: row for row in result.requirements}
+    assert rows["database:postgres"].status.value == "honoured"
+    assert rows["monitoring:prometheus"].status.value == "unsupported"
+
+    clamped = {**GOOD_SPEC, "compute": {"kind": "containers", "min_replicas": 100, "max_replicas": 100}}
+    handler.tool_input = clamped  # the model clamps 10,000 replicas in silence: the ledger asks instead
+    result = understand(REQUEST.replace("2-6 replicas", "10,000 replicas"), settings)
+    assert result.engine == "claude" and result.needs_clarification and result.spec is None
+    assert any("limit of 100 replicas" in q for q in result.questions)

@@ -12,6 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from bot.errors import DevAgentError
 from bot.settings import Settings
 
 Scope = Literal["read", "request"]
@@ -32,7 +33,7 @@ class ApiKey(BaseModel):
     revoked: bool = False
 
 
-class KeyRejected(Exception):
+class KeyRejected(DevAgentError):
     """The presented key is unknown, revoked, expired or lacks the scope; `status` is 401 or 403."""
 
     def __init__(self, status: int, message: str):

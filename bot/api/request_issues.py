@@ -29,7 +29,7 @@ def github_request_opener(ctx: Any, app: Any) -> RequestOpener:
             installation = call_with_backoff(lambda: app.integration.get_repo_installation(owner, name))
         except Exception as exc:  # PyGithub raises UnknownObjectException and friends
             raise PermissionError(f"the dev-agent App is not installed on {repository}") from exc
-        writer = RepositoryWriter(app.client(installation.id), repository)
+        writer = RepositoryWriter(app.client(installation.id), repository, authors={app.bot_login()})
         reason = refusal(ctx, writer, requested_by, "request")
         if reason:
             raise PermissionError(reason)

@@ -21,5 +21,8 @@ def run(cc: CommandContext, command: Command) -> None:
     if derived.spec is None:
         raise CommandError("the amendment could not be applied: " + "; ".join(derived.questions + derived.notes))
     number = propose(cc.ctx, cc.target, cc.state, derived)
+    if number is None:
+        cc.not_proposed()
+        return
     notes = "".join(f"\n- {echo(n, 300)}" for n in derived.notes)
     cc.reply(f"Amended and updated #{number}.{notes}")

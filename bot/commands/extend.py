@@ -39,6 +39,9 @@ def run(cc: CommandContext, command: Command) -> None:
     number = propose(cc.ctx, cc.target, cc.state, Derived(extended, {}, [], [], requirements=ledger),
                      title=f"dev-agent: extend {name} to {extended.expires_on}" if merged else None,
                      kind="extend" if merged else "request")
+    if number is None:
+        cc.not_proposed()
+        return
     cc.ctx.audit.record(AuditEvent(action="extend", actor=cc.target.actor, environment=name,
                                    repository=cc.target.full_name, pull_request=number,
                                    detail=f"expires_on {spec.expires_on} -> {extended.expires_on}"))

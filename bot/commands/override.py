@@ -35,4 +35,7 @@ def run(cc: CommandContext, command: Command) -> None:
                                    repository=cc.target.full_name, pull_request=cc.state.pull,
                                    detail=f"{policy}: {reason}"))
     number = propose(cc.ctx, cc.target, cc.state, derived)
+    if number is None:
+        cc.not_proposed()
+        return
     cc.reply(f"Override of `{echo(policy)}` recorded; updated #{number}.")

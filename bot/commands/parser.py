@@ -14,6 +14,7 @@ import shlex
 from dataclasses import dataclass
 from typing import Any
 
+from bot.errors import InputError
 from bot.usertext import readable
 
 PREFIX = "/dev-agent"
@@ -24,7 +25,7 @@ _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _INLINE_CODE = re.compile(r"`[^`\n]*`")
 
 SETTABLE = frozenset({
-    "cloud", "region", "tier", "owner", "service",
+    "name", "cloud", "region", "tier", "owner", "service",
     "app.language", "app.framework", "app.runtime_version", "app.port", "app.health_path", "app.image",
     "compute.kind", "compute.min_replicas", "compute.max_replicas", "compute.cpu", "compute.memory_gb",
     "cache", "cache.engine", "cache.high_availability", "queue", "queue.engine", "search", "search.engine",
@@ -48,7 +49,7 @@ class Command:
     problem: str = ""  # why the comment could not be read (answered with help)
 
 
-class CommandError(ValueError):
+class CommandError(InputError):
     """A command with bad arguments; the message is safe to echo after escaping."""
 
 

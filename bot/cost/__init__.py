@@ -19,8 +19,17 @@ from bot.cost.resources import is_free, pricer
 from bot.cost.table import render_markdown, render_table
 from bot.cost.usage import CostInputError, UsageFile, load_usage_file
 
-__all__ = ["CostInputError", "estimate_directory", "estimate_files", "estimate_parsed", "estimate_plan_json",
-           "parse_hcl_files", "parsed_modules", "render_markdown", "render_table"]
+__all__ = [
+    "CostInputError",
+    "estimate_directory",
+    "estimate_files",
+    "estimate_parsed",
+    "estimate_plan_json",
+    "parse_hcl_files",
+    "parsed_modules",
+    "render_markdown",
+    "render_table",
+]
 
 _CLOUDS = {"aws": "aws", "google": "google", "azurerm": "azurerm"}
 
@@ -64,8 +73,11 @@ def estimate_directory(path: str | Path, usage: UsageFile | str | Path | None = 
     files = {}
     for f in sorted(p.rglob("*")):
         rel = f.relative_to(p)
-        if f.is_file() and (f.suffix == ".tf" or f.name.endswith(".tfvars")) and not any(
-                part.startswith(".") for part in rel.parts):
+        if (
+            f.is_file()
+            and (f.suffix == ".tf" or f.name.endswith(".tfvars"))
+            and not any(part.startswith(".") for part in rel.parts)
+        ):
             try:
                 files[rel.as_posix()] = f.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as exc:
@@ -87,8 +99,13 @@ def estimate_files(files: dict[str, str], usage: UsageFile | str | Path | None =
     return estimate_parsed(parse_hcl_files(files), usage, project=project)
 
 
-def estimate_parsed(parsed_hcl_modules: dict[str, dict], usage: UsageFile | str | Path | None = None,
-                    project: str = "main", variables: dict | None = None, scenario: str = "min") -> dict:
+def estimate_parsed(
+    parsed_hcl_modules: dict[str, dict],
+    usage: UsageFile | str | Path | None = None,
+    project: str = "main",
+    variables: dict | None = None,
+    scenario: str = "min",
+) -> dict:
     """Estimate already-parsed HCL (``{path: python-hcl2 dict}``); the fast path for planners.
 
     ``scenario="max"`` prices autoscaled resources (node groups and pools, ECS services, Cloud Run, Container
@@ -107,6 +124,7 @@ def _files_in(parsed: dict[str, dict], directory: str) -> dict[str, dict]:
 
 def _loader(parsed: dict[str, dict], base: str):
     """Resolve local module sources (``./x``, ``../x``) against the parsed files; others are not loaded."""
+
     def load(source: str):
         if not source.startswith(("./", "../")):
             return None
@@ -114,6 +132,7 @@ def _loader(parsed: dict[str, dict], base: str):
         target = "" if target == "." else target
         files = _files_in(parsed, target)
         return (files, _loader(parsed, target)) if files else None
+
     return load
 
 
@@ -162,8 +181,9 @@ def _plan_regions(doc: dict) -> dict[str, str]:
     return out
 
 
-def _estimate(instances: list[ResourceInstance], usage: UsageFile, project: str, kind: str,
-              scenario: str = "min") -> dict:
+def _estimate(
+    instances: list[ResourceInstance], usage: UsageFile, project: str, kind: str, scenario: str = "min"
+) -> dict:
     catalog = load_catalog()
     by_type: dict[str, list[dict]] = {}
     for inst in instances:
@@ -190,9 +210,17 @@ def _estimate(instances: list[ResourceInstance], usage: UsageFile, project: str,
             unsupported[inst.type] = unsupported.get(inst.type, 0) + 1
             notes.append(f"{inst.address}: region {region!r} is not in the price catalog; not estimated")
             continue
-        ctx = Ctx(inst.address, inst.type, inst.attrs, region, catalog,
-                  usage.for_resource(inst.address, inst.type), lookup, scenario=scenario,
-                  usage_for=usage.for_resource)
+        ctx = Ctx(
+            inst.address,
+            inst.type,
+            inst.attrs,
+            region,
+            catalog,
+            usage.for_resource(inst.address, inst.type),
+            lookup,
+            scenario=scenario,
+            usage_for=usage.for_resource,
+        )
         try:
             result = fn(ctx)
         except Unsupported as exc:

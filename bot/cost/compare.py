@@ -52,7 +52,9 @@ def compare_with_golden(report: dict, golden_text: str, tolerance: float = 0.01)
             got_cost = None if got["monthlyCost"] is None else float(got["monthlyCost"])
             if (got_cost is None) != (want["monthly_cost"] is None):
                 problems.append(f"{name}: {cname!r} cost {got_cost} != {want['monthly_cost']}")
-            elif got_cost is not None and abs(got_cost - want["monthly_cost"]) > max(tolerance * want["monthly_cost"], 0.006):
+            elif got_cost is not None and abs(got_cost - want["monthly_cost"]) > max(
+                tolerance * want["monthly_cost"], 0.006
+            ):
                 problems.append(f"{name}: {cname!r} cost {got_cost:.4f} != {want['monthly_cost']}")
             elif got_cost is None and abs(float(got["price"]) - want["price"]) > max(tolerance * want["price"], 0.006):
                 problems.append(f"{name}: {cname!r} price {got['price']} != {want['price']}")

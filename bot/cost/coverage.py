@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from bot.cost.catalog import load_catalog
+from bot.errors import RefusedError
 
 # The spec's cloud names -> the catalog's (Terraform provider) prefixes.
 CATALOG_CLOUD = {"aws": "aws", "gcp": "google", "azure": "azurerm"}
@@ -22,12 +23,14 @@ CATALOG_CLOUD = {"aws": "aws", "gcp": "google", "azure": "azurerm"}
 # flagged in other regions (the estimate lists it as unpriced, the cost rules warn, or fail in prod).
 OFFER_PRICES: dict[tuple[str, str, str], tuple[str, list[tuple[str, str]]]] = {
     ("gcp", "cache", "memcached"): ("Memorystore for Memcached", [("google_memcache", "node.vcpu")]),
-    ("azure", "queue", "kafka"): ("Event Hubs", [("azurerm_app", "eventhubs.standard.tu"),
-                                                  ("azurerm_app", "eventhubs.ingress_1m")]),
+    ("azure", "queue", "kafka"): (
+        "Event Hubs",
+        [("azurerm_app", "eventhubs.standard.tu"), ("azurerm_app", "eventhubs.ingress_1m")],
+    ),
 }
 
 
-class UnpricedRegion(ValueError):
+class UnpricedRegion(RefusedError):
     """The planner refuses a region (or an offer) the price catalog does not cover."""
 
 
@@ -36,8 +39,9 @@ def priced_regions(cloud: str) -> tuple[str, ...]:
     """Regions (sorted) where every service of ``cloud`` ("aws", "gcp", "azure") has catalog prices."""
     prefix = CATALOG_CLOUD.get(cloud, cloud)
     catalog = load_catalog()
-    per_service = [set(doc.get("prices") or {}) for name, doc in catalog.services.items()
-                   if name.split("_", 1)[0] == prefix]
+    per_service = [
+        set(doc.get("prices") or {}) for name, doc in catalog.services.items() if name.split("_", 1)[0] == prefix
+    ]
     if not per_service:
         return ()
     return tuple(sorted(set.intersection(*per_service)))
@@ -48,8 +52,10 @@ def region_refusal(cloud: str, region: str) -> str | None:
     regions = priced_regions(cloud)
     if region in regions:
         return None
-    return (f"region {region!r}: the cost catalog has no sourced {cloud} prices there, so the environment "
-            f"cannot be estimated (it would show $0); priced {cloud} regions: {', '.join(regions)}")
+    return (
+        f"region {region!r}: the cost catalog has no sourced {cloud} prices there, so the environment "
+        f"cannot be estimated (it would show $0); priced {cloud} regions: {', '.join(regions)}"
+    )
 
 
 def planner_refusal(cloud: str, region: str, offers: list[tuple[str, str]]) -> str | None:

@@ -32,8 +32,12 @@ def merged(base: UsageFile, override: UsageFile | None) -> UsageFile:
     types = {t: dict(v) for t, v in base.type_defaults.items()}
     for rtype, values in override.type_defaults.items():
         types.setdefault(rtype, {}).update(values)
-    return UsageFile(path=override.path, resource_usage={**base.resource_usage, **override.resource_usage},
-                     type_defaults=types, lines={**base.lines, **override.lines})
+    return UsageFile(
+        path=override.path,
+        resource_usage={**base.resource_usage, **override.resource_usage},
+        type_defaults=types,
+        lines={**base.lines, **override.lines},
+    )
 
 
 @dataclass
@@ -49,8 +53,9 @@ class EnvironmentCost:
         return float(self.report.get("totalMonthlyCost") or 0)
 
 
-def estimate_environment(modules: dict[str, dict], tier: str, override: str | None = None,
-                         project: str = "main") -> EnvironmentCost:
+def estimate_environment(
+    modules: dict[str, dict], tier: str, override: str | None = None, project: str = "main"
+) -> EnvironmentCost:
     """Estimate parsed Terraform of a generated environment with the tier's default usage (and the
     environment's override text, if any): the minimum-count report and the maximum-count total.
 

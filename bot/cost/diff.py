@@ -66,12 +66,18 @@ def _resource_diff(new: dict | None, old: dict | None, top: bool) -> dict | None
     new, old = new or {}, old or {}
     comps_new = {c["name"]: c for c in new.get("costComponents") or []}
     comps_old = {c["name"]: c for c in old.get("costComponents") or []}
-    comps = [d for name in _ordered(comps_new, comps_old)
-             if (d := _component_diff(comps_new.get(name), comps_old.get(name))) is not None]
+    comps = [
+        d
+        for name in _ordered(comps_new, comps_old)
+        if (d := _component_diff(comps_new.get(name), comps_old.get(name))) is not None
+    ]
     subs_new = {s["name"]: s for s in new.get("subresources") or []}
     subs_old = {s["name"]: s for s in old.get("subresources") or []}
-    subs = [d for name in _ordered(subs_new, subs_old)
-            if (d := _resource_diff(subs_new.get(name), subs_old.get(name), False)) is not None]
+    subs = [
+        d
+        for name in _ordered(subs_new, subs_old)
+        if (d := _resource_diff(subs_new.get(name), subs_old.get(name), False)) is not None
+    ]
     monthly = _f(new.get("monthlyCost")) - _f(old.get("monthlyCost"))
     if not comps and not subs and not monthly and bool(new) == bool(old):
         return None
@@ -102,8 +108,11 @@ def _resources(report: dict) -> dict[str, dict]:
 def diff_reports(past: dict, current: dict, project: str | None = None) -> dict:
     """Infracost's diff JSON (version 0.2) for ``past`` -> ``current`` (both Infracost JSON estimates)."""
     old, new = _resources(past), _resources(current)
-    diff_resources = [d for name in sorted(set(old) | set(new))
-                      if (d := _resource_diff(new.get(name), old.get(name), True)) is not None]
+    diff_resources = [
+        d
+        for name in sorted(set(old) | set(new))
+        if (d := _resource_diff(new.get(name), old.get(name), True)) is not None
+    ]
     diff_resources.sort(key=lambda r: (-abs(_f(r["monthlyCost"])), r["name"]))
 
     def totals(report: dict) -> dict:
@@ -116,9 +125,11 @@ def diff_reports(past: dict, current: dict, project: str | None = None) -> dict:
     breakdown = {"resources": list(new.values()), **after}
     name = project or current_project.get("name", "main")
     project_doc = {
-        "name": name, "displayName": name,
+        "name": name,
+        "displayName": name,
         "metadata": current_project.get("metadata") or {"path": name, "type": "terraform_dir"},
-        "pastBreakdown": past_breakdown, "breakdown": breakdown,
+        "pastBreakdown": past_breakdown,
+        "breakdown": breakdown,
         "diff": {"resources": diff_resources, **diff_totals},
         "summary": current.get("summary") or current_project.get("summary") or {},
     }
@@ -147,8 +158,13 @@ def changes(diff: dict) -> list[Change]:
         new = {r["name"]: r for r in project["breakdown"]["resources"]}
         for r in project["diff"]["resources"]:
             name = r["name"]
-            out.append(Change(name, _f(old[name]["monthlyCost"]) if name in old else None,
-                              _f(new[name]["monthlyCost"]) if name in new else None))
+            out.append(
+                Change(
+                    name,
+                    _f(old[name]["monthlyCost"]) if name in old else None,
+                    _f(new[name]["monthlyCost"]) if name in new else None,
+                )
+            )
     return out
 
 

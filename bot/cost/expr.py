@@ -14,6 +14,8 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
+from bot.errors import InputError
+
 
 class Unknown:
     """A value only known after apply; ``ref`` names the resource it came from, if any."""
@@ -30,7 +32,7 @@ class Unknown:
 UNKNOWN = Unknown()
 
 
-class ExprError(ValueError):
+class ExprError(InputError):
     """An expression that cannot be parsed or evaluated."""
 
 
@@ -70,7 +72,7 @@ class _Parser:
 
     def expect(self, tok: str) -> None:
         if not self.eat(tok):
-            raise ExprError(f"expected {tok!r} at {self.s[self.i:self.i + 30]!r} in {self.s!r}")
+            raise ExprError(f"expected {tok!r} at {self.s[self.i : self.i + 30]!r} in {self.s!r}")
 
     def ident(self) -> str | None:
         self.ws()
@@ -80,7 +82,7 @@ class _Parser:
             j += 1
             while j < len(s) and (s[j].isalnum() or s[j] in "_-"):
                 j += 1
-            name = s[self.i:j]
+            name = s[self.i : j]
             self.i = j
             return name
         return None
@@ -88,7 +90,9 @@ class _Parser:
     def keyword(self, word: str) -> bool:
         self.ws()
         end = self.i + len(word)
-        if self.s.startswith(word, self.i) and (end >= len(self.s) or not (self.s[end].isalnum() or self.s[end] == "_")):
+        if self.s.startswith(word, self.i) and (
+            end >= len(self.s) or not (self.s[end].isalnum() or self.s[end] == "_")
+        ):
             self.i = end
             return True
         return False
@@ -105,12 +109,12 @@ class _Parser:
                 self.i += 1
                 break
             if c == "\\" and terminator:
-                nxt = s[self.i + 1: self.i + 2]
+                nxt = s[self.i + 1 : self.i + 2]
                 buf.append({"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}.get(nxt, "\\" + nxt))
                 self.i += 2
                 continue
             if s.startswith("$${", self.i) or s.startswith("%%{", self.i):
-                buf.append(s[self.i + 1: self.i + 3])
+                buf.append(s[self.i + 1 : self.i + 3])
                 self.i += 3
                 continue
             if s.startswith("${", self.i):
@@ -212,7 +216,7 @@ class _Parser:
                 while j < len(self.s) and self.s[j].isdigit():
                     j += 1
                 if j > self.i:
-                    idx = int(self.s[self.i:j])
+                    idx = int(self.s[self.i : j])
                     self.i = j
                     base = _index(base, lambda env, idx=idx: idx)
                 else:
@@ -242,11 +246,14 @@ class _Parser:
         c = s[self.i]
         if c.isdigit():
             j = self.i
-            while j < len(s) and (s[j].isdigit() or (s[j] == "." and j + 1 < len(s) and s[j + 1].isdigit())
-                                  or (s[j] in "eE" and j + 1 < len(s) and (s[j + 1].isdigit() or s[j + 1] in "+-"))
-                                  or (s[j] in "+-" and s[j - 1] in "eE")):
+            while j < len(s) and (
+                s[j].isdigit()
+                or (s[j] == "." and j + 1 < len(s) and s[j + 1].isdigit())
+                or (s[j] in "eE" and j + 1 < len(s) and (s[j + 1].isdigit() or s[j + 1] in "+-"))
+                or (s[j] in "+-" and s[j - 1] in "eE")
+            ):
                 j += 1
-            text = s[self.i:j]
+            text = s[self.i : j]
             self.i = j
             val = float(text) if any(ch in text for ch in ".eE") else int(text)
             return lambda env: val
@@ -279,7 +286,9 @@ class _Parser:
                 save = self.i
                 name = self.ident()
                 if name is not None and ((self.peek("=") and not self.peek("==")) or self.peek(":")):
-                    key = (lambda env, name=name: name)
+
+                    def key(env, name=name):
+                        return name
                 else:
                     self.i = save
                     key = self.expr()
@@ -290,7 +299,7 @@ class _Parser:
             return lambda env: {_tostring(k(env)): v(env) for k, v in pairs}
         name = self.ident()
         if name is None:
-            raise ExprError(f"unexpected {s[self.i:self.i + 20]!r} in {s!r}")
+            raise ExprError(f"unexpected {s[self.i : self.i + 20]!r} in {s!r}")
         if name == "true":
             return lambda env: True
         if name == "false":
@@ -388,9 +397,11 @@ class _Parser:
 
 def _negate(inner: Callable, op: Callable) -> Callable:
     """A unary operator that passes unknown values through."""
+
     def run(env: Env) -> Any:
         v = inner(env)
         return v if isinstance(v, Unknown) else op(v)
+
     return run
 
 
@@ -495,7 +506,9 @@ def _splat(base: Callable, ops: list[Callable]) -> Callable:
             return v
         if v is None:
             return []
-        seq = list(v.values()) if isinstance(v, dict) and "__address__" not in v else (v if isinstance(v, list) else [v])
+        seq = (
+            list(v.values()) if isinstance(v, dict) and "__address__" not in v else (v if isinstance(v, list) else [v])
+        )
         out = []
         for item in seq:
             for op in ops:
@@ -586,10 +599,10 @@ _FUNCTIONS: dict[str, Callable[..., Any]] = {
     "upper": lambda s: s.upper(),
     "title": lambda s: s.title(),
     "replace": lambda s, a, b: s.replace(a, b),
-    "substr": lambda s, o, n: s[int(o):] if int(n) < 0 else s[int(o):int(o) + int(n)],
+    "substr": lambda s, o, n: s[int(o) :] if int(n) < 0 else s[int(o) : int(o) + int(n)],
     "trimspace": lambda s: s.strip(),
     "trimprefix": lambda s, p: s.removeprefix(p),
-    "trimsuffix": lambda s, p: s[:-len(p)] if p and s.endswith(p) else s,
+    "trimsuffix": lambda s, p: s[: -len(p)] if p and s.endswith(p) else s,
     "startswith": lambda s, p: s.startswith(p),
     "endswith": lambda s, p: s.endswith(p),
     "ceil": lambda x: math.ceil(_num(x)),
@@ -600,11 +613,11 @@ _FUNCTIONS: dict[str, Callable[..., Any]] = {
     "distinct": lambda seq: list(dict.fromkeys(seq)) if all(not isinstance(x, (dict, list)) for x in seq) else seq,
     "compact": lambda seq: [x for x in seq if x not in (None, "")],
     "range": _range,
-    "zipmap": lambda ks, vs: dict(zip(ks, vs)),
+    "zipmap": lambda ks, vs: dict(zip(ks, vs, strict=False)),
     "one": lambda seq: (seq[0] if seq else None) if isinstance(seq, list) else seq,
     "reverse": lambda seq: list(reversed(seq)),
     "sort": lambda seq: sorted(seq),
-    "slice": lambda seq, a, b: seq[int(a):int(b)],
+    "slice": lambda seq, a, b: seq[int(a) : int(b)],
     "index": lambda seq, v: seq.index(v),
     "setunion": lambda *a: list(dict.fromkeys(x for s in a for x in s)),
     "regex": lambda p, s: UNKNOWN,
@@ -635,6 +648,7 @@ def _format(fmt: str, *args: Any) -> str:
 
 def _call(name: str, args: list[Callable], expand: bool) -> Callable:
     if name in ("try", "can"):
+
         def attempt(env: Env) -> Any:
             for a in args:
                 try:
@@ -645,6 +659,7 @@ def _call(name: str, args: list[Callable], expand: bool) -> Callable:
             if name == "can":
                 return False
             raise ExprError("try: no argument could be evaluated")
+
         return attempt
     fn = _FUNCTIONS.get(name)
 

@@ -63,8 +63,14 @@ class _LazyMap(dict):
 class Module:
     """A Terraform root module given as ``{filename: python-hcl2 dict}``."""
 
-    def __init__(self, parsed: dict[str, dict], variables: dict | None = None, loader: ModuleLoader | None = None,
-                 prefix: str = "", inherited_regions: dict[str, str | None] | None = None) -> None:
+    def __init__(
+        self,
+        parsed: dict[str, dict],
+        variables: dict | None = None,
+        loader: ModuleLoader | None = None,
+        prefix: str = "",
+        inherited_regions: dict[str, str | None] | None = None,
+    ) -> None:
         self.loader = loader
         self.prefix = prefix
         self.inherited_regions = inherited_regions or {}
@@ -103,8 +109,9 @@ class Module:
         for rtype, rname in self.resources:
             self._by_type.setdefault(rtype, []).append(rname)
         self._locals = _LazyMap(list(self.local_exprs), self._eval_local)
-        self._type_maps = {t: _LazyMap(names, lambda n, t=t: self._resource_value(t, n))
-                           for t, names in self._by_type.items()}
+        self._type_maps = {
+            t: _LazyMap(names, lambda n, t=t: self._resource_value(t, n)) for t, names in self._by_type.items()
+        }
         self._evaluating: set = set()
         self._instances: dict[tuple[str, str], list[ResourceInstance]] = {}
         self._children: dict[str, list[tuple[str, Module]]] = {}
@@ -330,6 +337,7 @@ class Module:
 def _bind(env, names: dict):
     def inner(n: str) -> Any:
         return names[n] if n in names else env(n)
+
     return inner
 
 

@@ -16,8 +16,15 @@ def available() -> bool:
 
 def breakdown(path: str | Path, usage_file: str | Path | None = None, timeout: float = 300) -> dict:
     """``infracost breakdown --format json`` for a directory or plan JSON; raises RuntimeError on failure."""
-    args = [shutil.which("infracost") or "infracost", "breakdown", "--path", str(path), "--format", "json",
-            "--no-color"]
+    args = [
+        shutil.which("infracost") or "infracost",
+        "breakdown",
+        "--path",
+        str(path),
+        "--format",
+        "json",
+        "--no-color",
+    ]
     if usage_file:
         args += ["--usage-file", str(usage_file)]
     proc = subprocess.run(args, capture_output=True, text=True, timeout=timeout, check=False)

@@ -9,6 +9,7 @@ from typing import Any
 from bot.cost.catalog import Catalog
 from bot.cost.expr import Unknown
 from bot.cost.usage import EMPTY, Usage
+from bot.errors import DevAgentError
 
 HOURS_PER_MONTH = 730
 
@@ -51,7 +52,7 @@ class Priced:
         return any(c.usage_based for c in self.components) or any(s.has_usage() for s in self.subresources)
 
 
-class Unsupported(Exception):
+class Unsupported(DevAgentError):
     """This resource instance cannot be priced (unsupported option or region); the reason is shown."""
 
 
@@ -110,8 +111,16 @@ class Ctx:
             hours = self.usage.num("monthly_hrs") if "monthly_hrs" in self.usage else HOURS_PER_MONTH
         return Component(name, "hours", self.price(service, key), qty * hours)
 
-    def usage_comp(self, name: str, unit: str, service: str, key: str, usage_key: str | None,
-                   scale: float = 1.0, usage: Usage | None = None) -> Component:
+    def usage_comp(
+        self,
+        name: str,
+        unit: str,
+        service: str,
+        key: str,
+        usage_key: str | None,
+        scale: float = 1.0,
+        usage: Usage | None = None,
+    ) -> Component:
         """A usage-based component: quantity from the usage file (divided by ``scale``) or unknown."""
         u = usage or self.usage
         qty = u.num(usage_key) if usage_key else None

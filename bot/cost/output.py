@@ -51,8 +51,9 @@ def _resource(p: Priced, top: bool) -> dict:
     return out
 
 
-def report(priced: list[Priced], free: dict[str, int], unsupported: dict[str, int], notes: list[str],
-           project: str, kind: str) -> dict:
+def report(
+    priced: list[Priced], free: dict[str, int], unsupported: dict[str, int], notes: list[str], project: str, kind: str
+) -> dict:
     """The whole Infracost JSON document for one project."""
     resources = sorted((_resource(p, True) for p in priced), key=lambda r: (-float(r["monthlyCost"]), r["name"]))
     total = sum(p.monthly_cost() for p in priced)
@@ -66,16 +67,38 @@ def report(priced: list[Priced], free: dict[str, int], unsupported: dict[str, in
         "unsupportedResourceCounts": dict(sorted(unsupported.items())),
         "noPriceResourceCounts": dict(sorted(free.items())),
     }
-    breakdown = {"resources": resources, "totalHourlyCost": dec(total / HOURS_PER_MONTH),
-                 "totalMonthlyCost": dec(total), "totalMonthlyUsageCost": dec(usage_total)}
+    breakdown = {
+        "resources": resources,
+        "totalHourlyCost": dec(total / HOURS_PER_MONTH),
+        "totalMonthlyCost": dec(total),
+        "totalMonthlyUsageCost": dec(usage_total),
+    }
     warnings = [{"code": 0, "message": note, "data": None, "isError": False} for note in notes]
-    project_doc = {"name": project, "displayName": project,
-                   "metadata": {"path": project, "type": kind, "warnings": warnings},
-                   "pastBreakdown": {"resources": [], "totalHourlyCost": "0", "totalMonthlyCost": "0",
-                                     "totalMonthlyUsageCost": "0"},
-                   "breakdown": breakdown, "diff": breakdown, "summary": summary}
-    vcs = {k: "" for k in ("vcsBranch", "vcsCommitSha", "vcsCommitAuthorName", "vcsCommitAuthorEmail",
-                           "vcsCommitTimestamp", "vcsCommitMessage")}
+    project_doc = {
+        "name": project,
+        "displayName": project,
+        "metadata": {"path": project, "type": kind, "warnings": warnings},
+        "pastBreakdown": {
+            "resources": [],
+            "totalHourlyCost": "0",
+            "totalMonthlyCost": "0",
+            "totalMonthlyUsageCost": "0",
+        },
+        "breakdown": breakdown,
+        "diff": breakdown,
+        "summary": summary,
+    }
+    vcs = {
+        k: ""
+        for k in (
+            "vcsBranch",
+            "vcsCommitSha",
+            "vcsCommitAuthorName",
+            "vcsCommitAuthorEmail",
+            "vcsCommitTimestamp",
+            "vcsCommitMessage",
+        )
+    }
     return {
         "version": "0.2",
         "metadata": {"infracostCommand": "breakdown", **vcs},

@@ -7,8 +7,11 @@ import math
 import re
 
 _COST_ROW = re.compile(
-    r"^(?P<name>.+?)\s{2,}(?P<qty>-?[\d,]+(?:\.\d+)?)\s{2,}(?P<unit>\S.*?)\s{2,}\$(?P<cost>-?[\d,]+(?:\.\d+)?)(?:\s+\*)?\s*$")
-_USAGE_ROW = re.compile(r"^(?P<name>.+?)\s{2,}Monthly cost depends on usage: \$(?P<price>[\d,.]+) per (?P<unit>.+?)\s*$")
+    r"^(?P<name>.+?)\s{2,}(?P<qty>-?[\d,]+(?:\.\d+)?)\s{2,}(?P<unit>\S.*?)\s{2,}\$(?P<cost>-?[\d,]+(?:\.\d+)?)(?:\s+\*)?\s*$"
+)
+_USAGE_ROW = re.compile(
+    r"^(?P<name>.+?)\s{2,}Monthly cost depends on usage: \$(?P<price>[\d,.]+) per (?P<unit>.+?)\s*$"
+)
 _TREE = "├└│─ "
 
 
@@ -32,16 +35,20 @@ def parse_table(text: str) -> dict[str, dict[str, dict]]:
             continue
         marker = max(body.find("├─"), body.find("└─"))
         depth = marker // 3
-        content = body[marker + 2:].strip()
+        content = body[marker + 2 :].strip()
         stack = stack[:depth]
         m = _COST_ROW.match(content)
         u = _USAGE_ROW.match(content) if not m else None
         if m:
-            key = "/".join(stack + [m["name"].strip()])
-            current[key] = {"qty": _n(m["qty"]), "unit": m["unit"].strip(), "monthly_cost": _n(m["cost"]),
-                            "price": None}
+            key = "/".join([*stack, m["name"].strip()])
+            current[key] = {
+                "qty": _n(m["qty"]),
+                "unit": m["unit"].strip(),
+                "monthly_cost": _n(m["cost"]),
+                "price": None,
+            }
         elif u:
-            key = "/".join(stack + [u["name"].strip()])
+            key = "/".join([*stack, u["name"].strip()])
             current[key] = {"qty": None, "unit": u["unit"].strip(), "monthly_cost": None, "price": _n(u["price"])}
         else:
             stack.append(content)
@@ -128,11 +135,24 @@ def _rows(node: dict, prefix: str, rows: list) -> None:
             rows.append((branch + item["name"], qty, item["unit"], "not found   "))
         elif item["monthlyQuantity"] is None:
             price = float(item["price"])
-            rows.append((branch + item["name"], "", f"Monthly cost depends on usage: {_fmt_price(price)} per {item['unit']}", ""))
+            rows.append(
+                (
+                    branch + item["name"],
+                    "",
+                    f"Monthly cost depends on usage: {_fmt_price(price)} per {item['unit']}",
+                    "",
+                )
+            )
         else:
             star = "  *" if item.get("usageBased") else "   "
-            rows.append((branch + item["name"], _fmt_qty(float(item["monthlyQuantity"])), item["unit"],
-                         _fmt_money(float(item["monthlyCost"] or 0)) + star))
+            rows.append(
+                (
+                    branch + item["name"],
+                    _fmt_qty(float(item["monthlyQuantity"])),
+                    item["unit"],
+                    _fmt_money(float(item["monthlyCost"] or 0)) + star,
+                )
+            )
 
 
 def render_markdown(report: dict) -> str:
@@ -142,35 +162,41 @@ def render_markdown(report: dict) -> str:
         b = project["breakdown"]
         total = float(b["totalMonthlyCost"] or 0)
         usage = float(b["totalMonthlyUsageCost"] or 0)
-        rows.append(f"    <tr>\n      <td>{html.escape(project['name'])}</td>\n"
-                    f"      <td align=\"right\">{_fmt_money(total - usage)}</td>\n"
-                    f"      <td align=\"right\">{_fmt_money(usage) if usage else '-'}</td>\n"
-                    f"      <td align=\"right\">{_fmt_money(total)}</td>\n    </tr>")
+        rows.append(
+            f"    <tr>\n      <td>{html.escape(project['name'])}</td>\n"
+            f'      <td align="right">{_fmt_money(total - usage)}</td>\n'
+            f'      <td align="right">{_fmt_money(usage) if usage else "-"}</td>\n'
+            f'      <td align="right">{_fmt_money(total)}</td>\n    </tr>'
+        )
     total = float(report["totalMonthlyCost"] or 0)
-    return "\n".join([
-        "<h4>💰 Cost estimate</h4>",
-        f"<h4>Monthly estimate: {_fmt_money(total)}</h4>",
-        "<table>",
-        "  <thead>",
-        "    <td>Project</td>",
-        "    <td>Baseline cost</td>",
-        "    <td>Usage cost*</td>",
-        "    <td>Monthly cost</td>",
-        "  </thead>",
-        "  <tbody>",
-        *rows,
-        "  </tbody>",
-        "</table>",
-        "",
-        ("*Usage costs come from the usage file; usage-based components without usage are listed with their "
-         "unit price only. A month is 730 hours."),
-        "<details>",
-        "",
-        "<summary>Estimate details</summary>",
-        "",
-        "```",
-        render_table(report).rstrip("\n"),
-        "```",
-        "</details>",
-        "",
-    ])
+    return "\n".join(
+        [
+            "<h4>💰 Cost estimate</h4>",
+            f"<h4>Monthly estimate: {_fmt_money(total)}</h4>",
+            "<table>",
+            "  <thead>",
+            "    <td>Project</td>",
+            "    <td>Baseline cost</td>",
+            "    <td>Usage cost*</td>",
+            "    <td>Monthly cost</td>",
+            "  </thead>",
+            "  <tbody>",
+            *rows,
+            "  </tbody>",
+            "</table>",
+            "",
+            (
+                "*Usage costs come from the usage file; usage-based components without usage are listed with their "
+                "unit price only. A month is 730 hours."
+            ),
+            "<details>",
+            "",
+            "<summary>Estimate details</summary>",
+            "",
+            "```",
+            render_table(report).rstrip("\n"),
+            "```",
+            "</details>",
+            "",
+        ]
+    )

@@ -9,8 +9,10 @@ from typing import Any
 
 import yaml
 
+from bot.errors import InputError
 
-class CostInputError(ValueError):
+
+class CostInputError(InputError):
     """Bad input to the estimator; the message names the file and line."""
 
 
@@ -104,7 +106,7 @@ class Usage:
         if not isinstance(val, dict):
             raise self._err(key, "a mapping", val)
         prefix = key + "."
-        lines = {k[len(prefix):]: v for k, v in self.lines.items() if k.startswith(prefix)}
+        lines = {k[len(prefix) :]: v for k, v in self.lines.items() if k.startswith(prefix)}
         base = self.lines.get(key, 0)
         return Usage(val, {k: lines.get(k, base) for k in val}, self.path)
 
@@ -155,8 +157,10 @@ def parse_usage(text: str, path: str = "<usage>") -> UsageFile:
                     raise CostInputError(f"{path}:{rline}: usage for {rnode.value!r} must be a mapping of keys")
                 target[rnode.value] = _values(body, (key, rnode.value), out.lines, path)
         else:
-            raise CostInputError(f"{path}:{line}: unknown top-level key {key!r} "
-                                 "(expected version, resource_usage, resource_type_default_usage)")
+            raise CostInputError(
+                f"{path}:{line}: unknown top-level key {key!r} "
+                "(expected version, resource_usage, resource_type_default_usage)"
+            )
     return out
 
 

@@ -21,6 +21,7 @@ from starlette.routing import Match
 from bot.api.dashboard import build_dashboard_router
 from bot.api.keys import KeyStore
 from bot.api.routes import RequestOpener, build_api_router
+from bot.errors import DevAgentError
 from bot.intake.ack import WebhookIntake
 from bot.intake.queue import InProcessQueue, JobQueue, RQQueue
 from bot.metrics import MANAGED_COST, QUEUE_DEPTH, initialise_series, render_metrics
@@ -30,7 +31,7 @@ from bot.store.registry import Registry
 log = logging.getLogger(__name__)
 
 
-class ConfigError(RuntimeError):
+class ConfigError(DevAgentError, RuntimeError):
     """The bot cannot serve with these settings."""
 
 

@@ -11,8 +11,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from bot.markdown import code_span, escape_cell, escape_text
+from bot.request import markers
 
-DRIFT_MARKER = "<!-- dev-agent:drift env={name} -->"
 WORLD = {"0.0.0.0/0", "::/0", "*", "Internet", "any"}
 # Resource types whose every change is security-relevant (prefix match).
 SECURITY_TYPES = (
@@ -47,13 +47,20 @@ class DriftedResource(BaseModel):
 
 
 def _changed_paths(before: Any, after: Any, prefix: str = "") -> list[str]:
-    """Dotted paths where two JSON values differ (maps compared key by key, lists as a whole)."""
+    """Dotted paths where two JSON values differ (maps compared key by key, lists as a whole). Null and an empty
+    map/list/string are the same value: the AWS provider's refresh turns an unset `tags` into `{}` on every
+    resource tagged only through default_tags, which is no change anyone made."""
     if isinstance(before, dict) and isinstance(after, dict):
         paths: list[str] = []
         for key in sorted(set(before) | set(after)):
             paths += _changed_paths(before.get(key), after.get(key), f"{prefix}{key}.")
         return paths
+    if before in EMPTY and after in EMPTY:
+        return []
     return [prefix.rstrip(".")] if before != after else []
+
+
+EMPTY: tuple[Any, ...] = (None, {}, [], "")
 
 
 def _rules(value: Any) -> list[dict[str, Any]]:
@@ -137,6 +144,8 @@ def drift_from_plan(plan_json: dict[str, Any]) -> list[DriftedResource]:
         before, after = detail.get("before") or {}, detail.get("after") or {}
         deleted = detail.get("actions") == ["delete"]
         attributes = ["(deleted outside Terraform)"] if deleted else _changed_paths(before, after)
+        if not attributes:  # only null <-> empty noise from the refresh
+            continue
         security = _security_relevant(change["address"], [] if deleted else attributes) or (
             deleted and change["address"].split(".")[-2].startswith(SECURITY_TYPES))
         findings = _findings(change["address"], before, after, attributes) if security and not deleted else []
@@ -159,7 +168,7 @@ def drift_issue_body(name: str, drifted: list[DriftedResource]) -> str:
     security = [d for d in drifted if d.security]
     tags = [d for d in drifted if not d.security and d.tags_only]
     other = [d for d in drifted if not d.security and not d.tags_only]
-    parts = [f"{DRIFT_MARKER.format(name=name)}\n`dev-agent drift` found {len(drifted)} resource(s) of "
+    parts = [f"{markers.drift(name)}\n`dev-agent drift` found {len(drifted)} resource(s) of "
              f"**{escape_cell(name)}** changed outside Terraform"
              + (f", **{len(security)} of them security-relevant**." if security else ".")]
     if security:

@@ -16,8 +16,9 @@ from typing import Any
 from bot.cost.coverage import unpriced
 from bot.markdown import code_block, code_span, escape_cell, escape_text, table
 from bot.pipeline.planning import Plan
-from bot.pipeline.requirements import compliance_section, open_items, requirements_section
 from bot.pipeline.run import CheckResult, PipelineResult, Verdict
+from bot.pipeline.requirements import compliance_section, open_items, requirements_section
+from bot.request import markers
 from bot.spec import Tier
 from generators.terraform.tfvars import SAMPLE_IMAGE
 from policies.terraform import resource_lines
@@ -28,10 +29,7 @@ PART_RESERVE = 400  # room for the marker, the part title and the footer
 OUTCOME_ICONS = {"pass": "✅", "warn": "⚠️", "fail": "❌"}
 
 
-def marker(env: str, part: int = 1, parts: int = 1) -> str:
-    """The hidden first line of each comment (`part=i/n` from the second part on)."""
-    suffix = f" part={part}/{parts}" if part > 1 else ""
-    return f"<!-- dev-agent:report env={env}{suffix} -->"
+marker = markers.report_part  # the hidden first line of each comment (bot/request/markers.py)
 
 
 @dataclass

@@ -1,15 +1,15 @@
 """From a request's state to a pull request: derive the spec, take the lock, run the pipeline, write.
 
-A request's state (its overrides, amendments, settings applied by commands) lives in the bot's status
-comment on the request issue, behind a hidden marker, so any worker can pick it up and a retried job
-starts from the same place. PRs point back to their request issue with another marker.
+A request's state (its overrides, amendments, settings applied by commands, the PRs it opened) lives in the
+bot's status comment on the request issue, behind a signed hidden marker, so any worker can pick it up and a
+retried job starts from the same place. PRs point back to their request issue with another marker. Markers are
+written, found and trusted by bot/request/markers.py only.
 """
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import re
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +19,7 @@ from bot.commands.parser import apply_assignments
 from bot.github.branches import Kind, bot_branch
 from bot.github.writer import RepositoryWriter
 from bot.metrics import count_pull, timed
+from bot.request import markers
 from bot.request.echo import echo
 from bot.request.issue_form import FormError, parse_issue_body
 from bot.spec import EnvironmentSpec, SpecError, spec_from_data
@@ -27,11 +28,10 @@ from bot.understanding.crosscheck import FLAG
 from generators.workflows.destroy import DESTROY_LABEL
 from policies.schema import Override, load_policy
 
-STATUS_MARKER = "<!-- dev-agent:status -->"
-REPORT_MARKER = "<!-- dev-agent:report -->"
+STATUS_MARKER = markers.STATUS
+REPORT_MARKER = markers.REPORT
 CHECK_NAME = "dev-agent"
-_STATE = re.compile(r"<!-- dev-agent:state ([A-Za-z0-9_=-]+) -->")
-_REQUEST = re.compile(r"<!-- dev-agent:request #([0-9]+) -->")
+log = logging.getLogger(__name__)
 
 
 class RequestState(BaseModel):
@@ -43,17 +43,26 @@ class RequestState(BaseModel):
     amendments: list[str] = Field(default_factory=list)
     overrides: dict[str, Override] = Field(default_factory=dict)  # rule -> who granted it, when and why
     pull: int | None = None
+    pulls: dict[str, int] = Field(default_factory=dict)  # branch -> the PR this request opened from it
 
-    def encode(self) -> str:
-        raw = base64.urlsafe_b64encode(self.model_dump_json().encode()).decode()
-        return f"<!-- dev-agent:state {raw} -->"
+    def encode(self, keys: markers.StateKeyring) -> str:
+        """The signed state marker."""
+        return keys.sign(self.model_dump_json().encode())
 
     @classmethod
-    def decode(cls, text: str) -> RequestState | None:
-        match = _STATE.search(text or "")
-        if not match:
+    def decode(cls, text: str, keys: markers.StateKeyring, issue: int) -> RequestState | None:
+        """The state in `text` when its signature is ours and it belongs to `issue`; None when there is none.
+        Raises markers.StateRefused otherwise."""
+        payload = keys.verify(text)
+        if payload is None:
             return None
-        return cls.model_validate_json(base64.urlsafe_b64decode(match.group(1)))
+        try:
+            state = cls.model_validate_json(payload)
+        except ValueError:
+            raise markers.StateRefused("the request state does not parse") from None
+        if state.issue != issue:
+            raise markers.StateRefused(f"the request state belongs to #{state.issue}, not #{issue}")
+        return state
 
 
 @dataclass
@@ -65,6 +74,7 @@ class Target:
     issue: dict[str, Any]
     actor: str
     when: dt.datetime
+    keys: markers.StateKeyring | None = None  # signs and checks the request state (JobContext.keyring())
 
     @property
     def full_name(self) -> str:
@@ -91,20 +101,28 @@ class Derived:
     requirements: list[Any] = field(default_factory=list)  # bot.understanding.ledger.Requirement
 
 
-def request_link(issue: int) -> str:
-    """The end of a PR body naming its request issue, for people and (hidden marker) for `request_issue_of`."""
-    return f"Requested in #{issue}.\n<!-- dev-agent:request #{issue} -->"
-
-
-def request_issue_of(pull_body: str) -> int | None:
-    match = _REQUEST.search(pull_body or "")
-    return int(match.group(1)) if match else None
+request_link = markers.request_link
 
 
 def load_state(target: Target) -> RequestState:
-    comment = target.writer.find_comment(target.issue["number"], STATUS_MARKER)
-    state = RequestState.decode(comment.body) if comment else None
-    return state or RequestState(issue=target.issue["number"])
+    """The request's state from the bot's own status comment; a state that is not ours is refused (logged) and
+    the request starts afresh from its issue."""
+    number = target.issue["number"]
+    comment = target.writer.find_comment(number, STATUS_MARKER)
+    if comment is None:
+        return RequestState(issue=number)
+    try:
+        state = RequestState.decode(comment.body, _keys(target), number)
+    except markers.StateRefused as exc:
+        log.warning("refusing the request state on %s#%s: %s", target.full_name, number, exc)
+        return RequestState(issue=number)
+    return state or RequestState(issue=number)
+
+
+def _keys(target: Target) -> markers.StateKeyring:
+    if target.keys is None:
+        raise ValueError("Target.keys is not set: build targets with bot.handlers.target_for")
+    return target.keys
 
 
 def derive_spec(issue: dict[str, Any], state: RequestState, settings: Any,
@@ -195,13 +213,16 @@ def _understand(text: str, answers: list[str], settings: Any
     except RequestError as exc:
         return {}, [f"the request text cannot be read: {exc}"], [], [], []
     data = result.spec.model_dump(mode="json", exclude_none=True) if result.spec else dict(result.partial)
-    notes = list(result.notes) + ([f"the model was not used: {result.fallback_reason}"] if result.fallback_reason else [])
+    notes = list(result.notes)
+    if result.fallback_reason:
+        notes.append(f"the model was not used: {result.fallback_reason}")
     return data, list(result.questions), notes, list(result.refused), list(result.requirements)
 
 
 def post_status(target: Target, state: RequestState, text: str) -> None:
     """The one status comment on the request issue (it also carries the state)."""
-    target.writer.upsert_comment(target.issue["number"], STATUS_MARKER, f"{STATUS_MARKER}\n{text}\n\n{state.encode()}")
+    target.writer.upsert_comment(target.issue["number"], STATUS_MARKER,
+                                 f"{STATUS_MARKER}\n{text}\n\n{state.encode(_keys(target))}")
 
 
 def clarify(target: Target, state: RequestState, derived: Derived) -> None:
@@ -220,20 +241,24 @@ def propose(ctx: Any, target: Target, state: RequestState, derived: Derived, tit
     """Lock the environment, run the pipeline and write branch, PR, report, check run and labels.
 
     `title` replaces the PR's default title; `kind` names the branch (bot/github/branches.py). Returns the PR number.
-    Raises LockBusy when another request holds the environment.
+    Raises BranchTaken when the branch's open PR belongs to another request, LockBusy when another request holds
+    the environment's lock.
     """
     from bot.pipeline.planning import plan_environment
 
     spec = derived.spec
     assert spec is not None
     key = target.lock_key(spec.name)
+    branch = bot_branch(kind, spec.name)
     with ctx.locks.mutex(key, ctx.job_id):
         try:
             lock = ctx.locks.acquire(key, spec.name, target.owner, target.actor)
         except LockBusy as busy:
             post_status(target, state, f"**{echo(spec.name)} is locked** by {echo(busy.holder.describe())}. "
-                        "It is released when that pull request closes, or with `/dev-agent unlock`.")
+                        "It is released when that pull request closes, or with `/dev-agent unlock`. "
+                        f"{RENAME_HINT}")
             raise
+        claim_branch(ctx, target, state, spec.name, branch)
         plan = plan_environment(spec)
         policy = load_policy(ctx.settings.policy_file)
         override, previous = _cost_inputs(target, plan, bot_branch(kind, spec.name))
@@ -243,7 +268,6 @@ def propose(ctx: Any, target: Target, state: RequestState, derived: Derived, tit
         from generators import environment_dir
 
         with timed("github"):
-            branch = bot_branch(kind, spec.name)
             commit = target.writer.commit_files(
                 base_branch=target.repo.get("default_branch") or "main", branch=branch, files=result.files,
                 replace_prefix=environment_dir(plan), when=target.when,
@@ -268,6 +292,7 @@ def propose(ctx: Any, target: Target, state: RequestState, derived: Derived, tit
                                      [] if failures else ["policy-failed"], present=_label_names(pull.raw_data))
         record_proposal(ctx, target, spec, result, pull, created, failures, kind)
         state.environment, state.pull = spec.name, pull.number
+        state.pulls[branch] = pull.number
         post_status(target, state, f"Proposed **{echo(spec.name)}** in #{pull.number} "
                     f"({len(result.files)} files, commit `{commit.sha[:7]}`).")
         target.writer.set_labels(state.issue, [], ["needs-info"], present=_label_names(target.issue))
@@ -341,9 +366,10 @@ def record_proposal(ctx: Any, target: Target, spec: EnvironmentSpec, result: Any
 def propose_destroy(ctx: Any, target: Target, state: RequestState, environment: str) -> int:
     """A PR that removes the environment's directory (merging it tears the environment down)."""
     key = target.lock_key(environment)
+    branch = bot_branch("destroy", environment)
     with ctx.locks.mutex(key, ctx.job_id):
         ctx.locks.acquire(key, environment, target.owner, target.actor)
-        branch = bot_branch("destroy", environment)
+        claim_branch(ctx, target, state, environment, branch)
         base = target.repo.get("default_branch") or "main"
         target.writer.commit_files(base_branch=base, branch=branch, files={}, replace_prefix=f"environments/{environment}",
                                    when=target.when, message=f"dev-agent: destroy {environment}\n\nRequested by @{target.actor}.")
@@ -354,7 +380,37 @@ def propose_destroy(ctx: Any, target: Target, state: RequestState, environment: 
         )
         target.writer.set_labels(pull.number, ["dev-agent", DESTROY_LABEL])  # the destroy workflow runs on it
         count_pull("destroy", created)
+        state.pulls[branch] = pull.number
+        post_status(target, state, f"Opened #{pull.number} to destroy **{echo(environment)}**.")
         return pull.number
+
+
+RENAME_HINT = ("To use another name for this request, comment `/dev-agent set name=<new-name>` "
+               "(possible until its first merge).")
+
+
+class BranchTaken(Exception):
+    """The branch a request would write belongs to another request's open PR, or to a PR someone else opened."""
+
+
+def claim_branch(ctx: Any, target: Target, state: RequestState, environment: str, branch: str) -> None:
+    """Refuse (BranchTaken, after saying so in the status comment and dropping the lock just taken) to write a
+    branch whose open PR is not this request's: a PR someone other than the bot opened from it, or the bot's PR for
+    another request. The check holds however the lock went (unlock, expiry, a restart), so a lock effectively
+    lasts as long as its PR is open."""
+    foreign = target.writer.foreign_pull(branch)
+    ours = target.writer.find_pull(branch)
+    owner = markers.request_of(ours, target.writer.authors) if ours is not None else None
+    if foreign is not None:
+        why = f"#{foreign.number}, a pull request dev-agent did not open, comes from its branch `{branch}`"
+    elif ours is not None and owner != state.issue:
+        why = f"it belongs to request #{owner}: its pull request #{ours.number} is open"
+    else:
+        return
+    ctx.locks.release(target.lock_key(environment), owner=target.owner)
+    post_status(target, state, f"**{echo(environment)} is taken**: {why}. dev-agent never rewrites another "
+                               f"request's branch or pull request. {RENAME_HINT}")
+    raise BranchTaken(why)
 
 
 def _label_names(issue: dict[str, Any]) -> set[str]:
@@ -373,7 +429,7 @@ def _pull_body(spec: EnvironmentSpec, state: RequestState, result: Any) -> str:
     return (f"Environment **{spec.name}** on {spec.cloud.value} `{spec.region}` ({spec.tier.value}), estimated {cost}.\n\n"
             f"Requested in #{state.issue}. The review report is the dev-agent comment below; "
             "comment `/dev-agent help` for commands.\n\n"
-            f"<!-- dev-agent:request #{state.issue} -->")
+            f"{markers.request_link(state.issue).splitlines()[-1]}")
 
 
 def understanding_section(derived: Derived) -> str:

@@ -35,7 +35,9 @@ Frankfurt -> eu-central-1, Belgium on GCP -> europe-west1, West Europe on Azure 
 <service>-<tier> when a service name is given, else <framework>-<tier>; tier is dev unless the request says \
 staging or production (sandbox and preview are dev); a framework implies its language; budgets are monthly \
 US dollars; lifetimes become ttl_days (48 hours -> 2); "3 replicas" means min 3 and max 3; functions keep \
-1 replica. Leave out what the request does not say."""
+1 replica; compliance lists the frameworks the request names (hipaa, pci-dss, soc2, gdpr, iso27001). \
+Never shrink a size the request names to fit a limit: leave it out instead. Leave out what the request \
+does not say."""
 
 
 def tool_schema() -> dict[str, Any]:
@@ -87,7 +89,8 @@ def _with_answers(text: str, answers: Sequence[str]) -> str:
     if not answers:
         return text
     later = "\n".join(f"- {a}" for a in answers)
-    return f"{text}\n\nLater answers from the requester (these replace what the request said about the same thing):\n{later}"
+    heading = "Later answers from the requester (these replace what the request said about the same thing):"
+    return f"{text}\n\n{heading}\n{later}"
 
 
 class _NoToolCall(Exception):

@@ -28,7 +28,7 @@ from bot.spec import (
     slugify,
     spec_from_data,
 )
-from bot.understanding import Understanding, judge
+from bot.understanding import RequestError, Understanding, judge
 from bot.understanding import vocabulary as vocab
 from bot.understanding.asks import ASKS
 from bot.understanding.guard import check_request, normalize, refusal_spans
@@ -282,12 +282,22 @@ class Reading:
         return [m for m in self.mentions if m.cat in cats and not m.dropped]
 
 
+MAX_MENTIONS = 300  # real requests name a few dozen things; a crafted one thousands
+
+
+class TooManyMentions(RequestError):
+    """A request naming more things than one environment has (it bounds the work of every later step)."""
+
+
 def parse(text: str, answers: Sequence[str] = ()) -> Understanding:
     """Understand one request with rules and tables (no network).
 
     `answers` are the requester's later answers and amendments, oldest first: what they say replaces what the
     request said about the same thing."""
-    reading, data = read(text, answers)
+    try:
+        reading, data = read(text, answers)
+    except TooManyMentions as exc:
+        return Understanding(needs_clarification=True, questions=[str(exc)], engine=ENGINE)
     return finish(reading, data)
 
 
@@ -311,6 +321,9 @@ def read(text: str, answers: Sequence[str] = ()) -> tuple[Reading, dict[str, Any
         reading.blank(*match.span())
     _find_region_codes(reading)
     _find_mentions(reading)
+    if len(reading.mentions) > MAX_MENTIONS:  # bounds the work of every later step, whatever the text
+        raise TooManyMentions(f"the request names {len(reading.mentions):,} products, places and settings; describe "
+                              f"one environment in a few sentences (at most {MAX_MENTIONS} of them)")
     _find_typos(reading)
     _read_versions(reading)
     _drop_homonyms(reading)
@@ -1064,6 +1077,8 @@ def _replicas(reading: Reading, compute: dict[str, Any]) -> None:
     high = high if high is not None else max(low, 1)
     if low > high:
         low, high = high, low
+    start, end, _ = reading.spans["compute.max_replicas"]
+    reading.spans["compute.max_replicas"] = (start, end, high)
     if high > MAX_REPLICAS:
         reading.questions.append(
             f"{high:,} replicas is above the limit of {MAX_REPLICAS} replicas per environment. "
@@ -1080,7 +1095,6 @@ def _replicas(reading: Reading, compute: dict[str, Any]) -> None:
         reading.notes.append(f"at most 5 VMs; {high} replicas clamped to 5 (containers or kubernetes scale further)")
         high, low = 5, min(low, 5)
     compute["min_replicas"], compute["max_replicas"] = low, high
-    start, end, _ = reading.spans["compute.max_replicas"]
     reading.spans["compute.max_replicas"] = (start, end, high)
 
 

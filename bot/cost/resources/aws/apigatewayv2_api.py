@@ -24,13 +24,32 @@ def price(ctx: Ctx) -> Priced:
     if ctx.get("protocol_type", "HTTP") == "WEBSOCKET":
         msgs = u.num("monthly_messages")
         minutes = u.num("monthly_connection_mins")
-        comps = _tiers(ctx, None if msgs is None else msgs / 1e6,
-                       [("Messages (first 1B)", 1000, "apigw.ws.messages"), ("Messages (over 1B)", None, "apigw.ws.messages.tier2")],
-                       "1M messages")
-        comps.append(Component("Connection duration", "1M minutes", ctx.price("aws_misc", "apigw.ws.minutes"),
-                               None if minutes is None else minutes / 1e6, True))
+        comps = _tiers(
+            ctx,
+            None if msgs is None else msgs / 1e6,
+            [
+                ("Messages (first 1B)", 1000, "apigw.ws.messages"),
+                ("Messages (over 1B)", None, "apigw.ws.messages.tier2"),
+            ],
+            "1M messages",
+        )
+        comps.append(
+            Component(
+                "Connection duration",
+                "1M minutes",
+                ctx.price("aws_misc", "apigw.ws.minutes"),
+                None if minutes is None else minutes / 1e6,
+                True,
+            )
+        )
         return Priced(ctx.address, comps)
     reqs = u.num("monthly_requests")
-    return Priced(ctx.address, _tiers(ctx, None if reqs is None else reqs / 1e6,
-                                      [("Requests (first 300M)", 300, "apigw.http"), ("Requests (over 300M)", None, "apigw.http.tier2")],
-                                      "1M requests"))
+    return Priced(
+        ctx.address,
+        _tiers(
+            ctx,
+            None if reqs is None else reqs / 1e6,
+            [("Requests (first 300M)", 300, "apigw.http"), ("Requests (over 300M)", None, "apigw.http.tier2")],
+            "1M requests",
+        ),
+    )

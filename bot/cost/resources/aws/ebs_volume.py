@@ -5,5 +5,9 @@ from bot.cost.resources.aws.ebs import volume_components
 
 
 def price(ctx: Ctx) -> Priced:
-    return Priced(ctx.address, volume_components(ctx, ctx.get("type"), num(ctx.get("size")), num(ctx.get("iops")),
-                                                 num(ctx.get("throughput")), ctx.usage))
+    return Priced(
+        ctx.address,
+        volume_components(
+            ctx, ctx.get("type"), num(ctx.get("size")), num(ctx.get("iops")), num(ctx.get("throughput")), ctx.usage
+        ),
+    )

@@ -61,8 +61,12 @@ def task_definition(ctx: Ctx, ref) -> dict | None:
     family = ref.split(":")[0] if isinstance(ref, str) else None
     if addr is None and family is None:
         return None
-    return ctx.lookup("aws_ecs_task_definition", lambda a: (addr is not None and a.get("__address__") == addr)
-                      or (family is not None and a.get("family") == family))
+    return ctx.lookup(
+        "aws_ecs_task_definition",
+        lambda a: (
+            (addr is not None and a.get("__address__") == addr) or (family is not None and a.get("family") == family)
+        ),
+    )
 
 
 def tasks_price(ctx: Ctx, task: dict, count: float) -> Priced:
@@ -79,8 +83,9 @@ def desired(ctx: Ctx, attrs: dict) -> float:
     """desired_count, or in the range's "max" scenario the ECS service auto scaling maximum."""
     count = num(attrs.get("desired_count"), 1) or 0
     if ctx.scenario == "max":
-        target = ctx.lookup("aws_appautoscaling_target",
-                            lambda a: a.get("scalable_dimension") == "ecs:service:DesiredCount")
+        target = ctx.lookup(
+            "aws_appautoscaling_target", lambda a: a.get("scalable_dimension") == "ecs:service:DesiredCount"
+        )
         count = ctx.scaled(count, num((target or {}).get("max_capacity")))
     return count
 

@@ -12,11 +12,21 @@ from bot.cost.resources.aws.ecs_service import desired, on_fargate, task_definit
 def price(ctx: Ctx) -> Priced | None:
     ref = ctx.raw("service")
     addr = ref.ref if isinstance(ref, Unknown) else None
-    service = ctx.lookup("aws_ecs_service", lambda a: (addr is not None and a.get("__address__") == addr)
-                         or (isinstance(ref, str) and a.get("name") == ref)) or {}
+    service = (
+        ctx.lookup(
+            "aws_ecs_service",
+            lambda a: (
+                (addr is not None and a.get("__address__") == addr) or (isinstance(ref, str) and a.get("name") == ref)
+            ),
+        )
+        or {}
+    )
     own = {k: v for k, v in ctx.attrs.items() if k in ("launch_type", "capacity_provider_strategy", "cluster")}
-    attrs = own if ("launch_type" in own or "capacity_provider_strategy" in own) else {**own, **{
-        k: v for k, v in service.items() if k in ("launch_type", "capacity_provider_strategy")}}
+    attrs = (
+        own
+        if ("launch_type" in own or "capacity_provider_strategy" in own)
+        else {**own, **{k: v for k, v in service.items() if k in ("launch_type", "capacity_provider_strategy")}}
+    )
     if not on_fargate(ctx, attrs):
         return None
     scale = (ctx.blocks("scale") or [{}])[0]

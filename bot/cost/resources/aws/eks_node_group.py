@@ -10,8 +10,11 @@ from bot.cost.resources.aws.ebs import block_components
 def price(ctx: Ctx) -> Priced:
     u = ctx.usage
     scaling = (ctx.blocks("scaling_config") or [{}])[0]
-    nodes = u.num("instances") if "instances" in u else ctx.scaled(
-        num(scaling.get("desired_size"), num(scaling.get("min_size"), 1)), num(scaling.get("max_size")))
+    nodes = (
+        u.num("instances")
+        if "instances" in u
+        else ctx.scaled(num(scaling.get("desired_size"), num(scaling.get("min_size"), 1)), num(scaling.get("max_size")))
+    )
     types = ctx.get("instance_types")
     itype = types[0] if isinstance(types, list) and types and isinstance(types[0], str) else "t3.medium"
     capacity = ctx.get("capacity_type", "ON_DEMAND")
@@ -25,8 +28,10 @@ def price(ctx: Ctx) -> Priced:
         ref = lt_ref.get("id")
         ref = ref.ref if isinstance(ref, Unknown) else None
         name = lt_ref.get("name")
-        template = ctx.lookup("aws_launch_template", lambda a: (ref and a.get("__address__") == ref)
-                              or (isinstance(name, str) and a.get("name") == name))
+        template = ctx.lookup(
+            "aws_launch_template",
+            lambda a: (ref and a.get("__address__") == ref) or (isinstance(name, str) and a.get("name") == name),
+        )
     priced = Priced(ctx.address)
     target = priced
     if template:
@@ -43,8 +48,9 @@ def price(ctx: Ctx) -> Priced:
         target.components.append(Component(f"Instance usage ({label}, reserved, {itype})", "hours", p, hours))
     else:
         key = f"{'spot' if purchase == 'spot' else 'od'}.{os_name}.shared.{itype}"
-        target.components.append(Component(f"Instance usage ({label}, {purchase}, {itype})", "hours",
-                                           ctx.price("aws_ec2", key), hours))
+        target.components.append(
+            Component(f"Instance usage ({label}, {purchase}, {itype})", "hours", ctx.price("aws_ec2", key), hours)
+        )
     if template:
         if template.get("ebs_optimized") is True:
             p = ctx.catalog.price("aws_ec2", ctx.region, f"ebs_optimized.{itype}")  # optional: absent = none
@@ -52,13 +58,25 @@ def price(ctx: Ctx) -> Priced:
                 target.components.append(Component("EBS-optimized usage", "hours", p, hours))
         for acc in template.get("elastic_inference_accelerator") or []:
             if isinstance(acc, dict) and isinstance(acc.get("type"), str):
-                target.components.append(Component(f"Inference accelerator ({acc['type']})", "hours",
-                                                   ctx.price("aws_ec2", f"eia.{acc['type']}"), hours))
+                target.components.append(
+                    Component(
+                        f"Inference accelerator ({acc['type']})",
+                        "hours",
+                        ctx.price("aws_ec2", f"eia.{acc['type']}"),
+                        hours,
+                    )
+                )
     family = itype.split(".")[0]
     hrs = u.num("monthly_cpu_credit_hrs")
     if family in ("t2", "t3", "t3a", "t4g") and hrs:
-        target.components.append(Component("CPU credits", "vCPU-hours", ctx.price("aws_ec2", f"cpu_credits.{family}"),
-                                           hrs * (u.num("vcpu_count") or 2) * nodes))
+        target.components.append(
+            Component(
+                "CPU credits",
+                "vCPU-hours",
+                ctx.price("aws_ec2", f"cpu_credits.{family}"),
+                hrs * (u.num("vcpu_count") or 2) * nodes,
+            )
+        )
     if template:
         for i, m in enumerate(template.get("block_device_mappings") or []):
             ebs = m.get("ebs") or [{}]
@@ -69,6 +87,7 @@ def price(ctx: Ctx) -> Priced:
             target.subresources.append(Priced(f"block_device_mapping[{i}]", comps))
     else:
         disk = num(ctx.get("disk_size"), 20)
-        target.components.append(Component("Storage (general purpose SSD, gp2)", "GB", ctx.price("aws_ebs", "gp2"),
-                                           disk * nodes))
+        target.components.append(
+            Component("Storage (general purpose SSD, gp2)", "GB", ctx.price("aws_ebs", "gp2"), disk * nodes)
+        )
     return priced

@@ -13,8 +13,9 @@ def node_component(ctx: Ctx, node_type: str, nodes: float) -> Component:
         key = f"ri.{term.replace('_year', 'yr')}.{option}.{node_type}"
         p = 0.0 if option == "all_upfront" else ctx.price("aws_elasticache", key)
         return Component(f"ElastiCache (reserved, {node_type})", "hours", p, 730 * nodes)
-    return Component(f"ElastiCache (on-demand, {node_type})", "hours", ctx.price("aws_elasticache", f"od.{node_type}"),
-                     730 * nodes)
+    return Component(
+        f"ElastiCache (on-demand, {node_type})", "hours", ctx.price("aws_elasticache", f"od.{node_type}"), 730 * nodes
+    )
 
 
 def backup_component(ctx: Ctx) -> list[Component]:

@@ -5,8 +5,10 @@ minimum; the range's top uses their maximum), as Infracost does; otherwise ``num
 from bot.cost.model import Ctx, Priced, num
 from bot.cost.resources.aws.elasticache_cluster import backup_component, node_component
 
-DIMENSIONS = {"elasticache:replication-group:NodeGroups": "groups",
-              "elasticache:replication-group:Replicas": "replicas"}
+DIMENSIONS = {
+    "elasticache:replication-group:NodeGroups": "groups",
+    "elasticache:replication-group:Replicas": "replicas",
+}
 
 
 def _autoscaled(ctx: Ctx, group_id: str | None) -> dict[str, float]:
@@ -15,8 +17,12 @@ def _autoscaled(ctx: Ctx, group_id: str | None) -> dict[str, float]:
     if not group_id:
         return out
     for dimension, key in DIMENSIONS.items():
-        target = ctx.lookup("aws_appautoscaling_target", lambda a, d=dimension: a.get("scalable_dimension") == d
-                            and a.get("resource_id") == f"replication-group/{group_id}")
+        target = ctx.lookup(
+            "aws_appautoscaling_target",
+            lambda a, d=dimension: (
+                a.get("scalable_dimension") == d and a.get("resource_id") == f"replication-group/{group_id}"
+            ),
+        )
         if not target:
             continue
         usage = ctx.usage_for(target["__address__"], "aws_appautoscaling_target")

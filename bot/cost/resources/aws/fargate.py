@@ -10,5 +10,7 @@ def fargate_components(ctx: Ctx, service: str, vcpu: float, gb: float, arm: bool
         p = ctx.price(service, f"{prefix}.{key}")
         return None if p is None else p * HOURS_PER_MONTH
 
-    return [Component("Per GB per hour", "GB", monthly("gb"), gb),
-            Component("Per vCPU per hour", "CPU", monthly("vcpu"), vcpu)]
+    return [
+        Component("Per GB per hour", "GB", monthly("gb"), gb),
+        Component("Per vCPU per hour", "CPU", monthly("vcpu"), vcpu),
+    ]

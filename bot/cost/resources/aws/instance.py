@@ -19,14 +19,22 @@ def launch_template(ctx: Ctx) -> dict:
     ref = lt.get("id")
     ref = ref.ref if isinstance(ref, Unknown) else None
     name = lt.get("name")
-    tpl = ctx.lookup("aws_launch_template", lambda a: (ref and a.get("__address__") == ref)
-                     or (isinstance(name, str) and a.get("name") == name)) or {}
+    tpl = (
+        ctx.lookup(
+            "aws_launch_template",
+            lambda a: (ref and a.get("__address__") == ref) or (isinstance(name, str) and a.get("name") == name),
+        )
+        or {}
+    )
     out: dict = {}
     for key in ("instance_type", "ebs_optimized"):
         if tpl.get(key) is not None:
             out[key] = tpl[key]
-    for block, key, attr in (("monitoring", "enabled", "monitoring"), ("credit_specification", "cpu_credits", None),
-                             ("placement", "tenancy", "tenancy")):
+    for block, key, attr in (
+        ("monitoring", "enabled", "monitoring"),
+        ("credit_specification", "cpu_credits", None),
+        ("placement", "tenancy", "tenancy"),
+    ):
         body = tpl.get(block)
         body = body[0] if isinstance(body, list) and body else body
         if isinstance(body, dict) and body.get(key) is not None:
@@ -36,7 +44,7 @@ def launch_template(ctx: Ctx) -> dict:
                 out["credit_specification"] = [{"cpu_credits": body[key]}]
     devices = []
     for m in tpl.get("block_device_mappings") or []:
-        ebs = (m.get("ebs") or [{}])
+        ebs = m.get("ebs") or [{}]
         ebs = ebs[0] if isinstance(ebs, list) else ebs
         devices.append({"device_name": m.get("device_name"), **ebs})
     out["ebs_block_device"] = devices
@@ -66,23 +74,29 @@ def price(ctx: Ctx) -> Priced:
             key = f"ri.{ri_type}.{term.replace('_year', 'yr')}.{option}.{os_name}.{itype}"
             p = 0.0 if option == "all_upfront" else ctx.price("aws_ec2", key)
             label = "Linux/UNIX" if os_name == "linux" else "Windows"
-            priced.components.append(Component(f"Instance usage ({label}, reserved, {itype})", "hours", p,
-                                               _hours(ctx)))
+            priced.components.append(Component(f"Instance usage ({label}, reserved, {itype})", "hours", p, _hours(ctx)))
         else:
             tkey = "dedicated" if tenancy == "dedicated" else "shared"
             label = "Linux/UNIX" if os_name == "linux" else "Windows"
-            priced.components.append(Component(f"Instance usage ({label}, on-demand, {itype})", "hours",
-                                               ctx.price("aws_ec2", f"od.{os_name}.{tkey}.{itype}"), _hours(ctx)))
+            priced.components.append(
+                Component(
+                    f"Instance usage ({label}, on-demand, {itype})",
+                    "hours",
+                    ctx.price("aws_ec2", f"od.{os_name}.{tkey}.{itype}"),
+                    _hours(ctx),
+                )
+            )
         if attr("ebs_optimized") is True:
             p = ctx.catalog.price("aws_ec2", ctx.region, f"ebs_optimized.{itype}")  # optional: absent = none
             if p is not None:
                 priced.components.append(Component("EBS-optimized usage", "hours", p, _hours(ctx)))
         if attr("monitoring") is True:
-            priced.components.append(Component("EC2 detailed monitoring", "metrics",
-                                               ctx.price("aws_ec2", "detailed_monitoring.metric"), 7))
+            priced.components.append(
+                Component("EC2 detailed monitoring", "metrics", ctx.price("aws_ec2", "detailed_monitoring.metric"), 7)
+            )
         family = itype.split(".")[0]
         if family in CREDIT_FAMILIES:
-            credits = (attr("credit_specification") or [{}])
+            credits = attr("credit_specification") or [{}]
             credits = credits[0] if isinstance(credits, list) and credits else {}
             mode = credits.get("cpu_credits") if isinstance(credits, dict) else None
             hrs = u.num("monthly_cpu_credit_hrs")
@@ -90,8 +104,11 @@ def price(ctx: Ctx) -> Priced:
             # Infracost lists credits only for unlimited mode (explicit, or the family default) with usage
             unlimited = mode == "unlimited" or (mode is None and family in UNLIMITED_BY_DEFAULT)
             if unlimited and hrs:
-                priced.components.append(Component("CPU credits", "vCPU-hours",
-                                                   ctx.price("aws_ec2", f"cpu_credits.{family}"), hrs * (vcpu or 2)))
+                priced.components.append(
+                    Component(
+                        "CPU credits", "vCPU-hours", ctx.price("aws_ec2", f"cpu_credits.{family}"), hrs * (vcpu or 2)
+                    )
+                )
     root = ctx.blocks("root_block_device")
     priced.subresources.append(Priced("root_block_device", block_components(ctx, root[0] if root else {}, u)))
     devices = _merge_devices(ctx.blocks("ebs_block_device"), tpl.get("ebs_block_device") or [])

@@ -11,11 +11,23 @@ def price(ctx: Ctx) -> Priced:
         return ctx.usage_comp(name, "10k requests", "aws_kms", key, "monthly_requests", scale=10_000)
 
     if spec == "SYMMETRIC_DEFAULT":
-        comps += [requests("Requests", "requests"),
-                  Component("ECC GenerateDataKeyPair requests", "10k requests",
-                            ctx.price("aws_kms", "requests.generate_data_key_pair"), None, True),
-                  Component("RSA GenerateDataKeyPair requests", "10k requests",
-                            ctx.price("aws_kms", "requests.generate_data_key_pair"), None, True)]
+        comps += [
+            requests("Requests", "requests"),
+            Component(
+                "ECC GenerateDataKeyPair requests",
+                "10k requests",
+                ctx.price("aws_kms", "requests.generate_data_key_pair"),
+                None,
+                True,
+            ),
+            Component(
+                "RSA GenerateDataKeyPair requests",
+                "10k requests",
+                ctx.price("aws_kms", "requests.generate_data_key_pair"),
+                None,
+                True,
+            ),
+        ]
     elif spec == "RSA_2048":
         comps.append(requests("Requests (RSA 2048)", "requests.rsa_2048"))
     else:

@@ -6,10 +6,16 @@ from bot.cost.model import Component, Ctx, Priced, num
 
 # (tier name, tier size in GB-seconds, price multiplier key) per architecture (AWS Lambda pricing tiers)
 TIERS = {
-    "x86_64": [("Duration (first 6B)", 6e9, "lambda.gb_s"), ("Duration (next 9B)", 9e9, "lambda.gb_s.tier2"),
-               ("Duration (over 15B)", None, "lambda.gb_s.tier3")],
-    "arm64": [("Duration (first 7.5B)", 7.5e9, "lambda.gb_s.arm64"), ("Duration (next 11.25B)", 11.25e9, "lambda.gb_s.arm64.tier2"),
-              ("Duration (over 18.75B)", None, "lambda.gb_s.arm64.tier3")],
+    "x86_64": [
+        ("Duration (first 6B)", 6e9, "lambda.gb_s"),
+        ("Duration (next 9B)", 9e9, "lambda.gb_s.tier2"),
+        ("Duration (over 15B)", None, "lambda.gb_s.tier3"),
+    ],
+    "arm64": [
+        ("Duration (first 7.5B)", 7.5e9, "lambda.gb_s.arm64"),
+        ("Duration (next 11.25B)", 11.25e9, "lambda.gb_s.arm64.tier2"),
+        ("Duration (over 18.75B)", None, "lambda.gb_s.arm64.tier3"),
+    ],
 }
 
 
@@ -21,8 +27,15 @@ def price(ctx: Ctx) -> Priced:
     requests = u.num("monthly_requests")
     duration_ms = u.num("request_duration_ms")
     tiers = TIERS[arch]
-    comps = [Component("Requests", "1M requests", ctx.price("aws_misc", "lambda.requests"),
-                       None if requests is None else requests / 1e6, True)]
+    comps = [
+        Component(
+            "Requests",
+            "1M requests",
+            ctx.price("aws_misc", "lambda.requests"),
+            None if requests is None else requests / 1e6,
+            True,
+        )
+    ]
     if requests is None or duration_ms is None:
         comps.append(Component("Ephemeral storage", "GB-seconds", ctx.price("aws_misc", "lambda.storage"), None, True))
         comps.append(Component(tiers[0][0], "GB-seconds", ctx.price("aws_misc", tiers[0][2]), None, True))
@@ -30,8 +43,15 @@ def price(ctx: Ctx) -> Priced:
     gb_seconds = requests * memory_gb * duration_ms / 1000
     storage_gb = num((ctx.blocks("ephemeral_storage") or [{}])[0].get("size"), 512) / 1024
     if storage_gb > 0.5:
-        comps.append(Component("Ephemeral storage", "GB-seconds", ctx.price("aws_misc", "lambda.storage"),
-                               requests * (storage_gb - 0.5) * duration_ms / 1000, True))
+        comps.append(
+            Component(
+                "Ephemeral storage",
+                "GB-seconds",
+                ctx.price("aws_misc", "lambda.storage"),
+                requests * (storage_gb - 0.5) * duration_ms / 1000,
+                True,
+            )
+        )
     left = gb_seconds
     threshold = sum(size for _, size, _ in tiers if size)
     for name, size, key in tiers:

@@ -18,7 +18,10 @@ def price(ctx: Ctx) -> Priced:
         else:
             lcu = max(per_sec / 800, active / 100000, gb_hour)
     p = ctx.price("aws_elb", f"{key}.lcu")
-    return Priced(ctx.address, [
-        ctx.hourly(f"{label} load balancer", "aws_elb", f"{key}.hour"),
-        Component("Load balancer capacity units", "LCU", None if p is None else p * HOURS_PER_MONTH, lcu, True),
-    ])
+    return Priced(
+        ctx.address,
+        [
+            ctx.hourly(f"{label} load balancer", "aws_elb", f"{key}.hour"),
+            Component("Load balancer capacity units", "LCU", None if p is None else p * HOURS_PER_MONTH, lcu, True),
+        ],
+    )

@@ -12,7 +12,10 @@ def price(ctx: Ctx) -> Priced:
     ebs = storage.get("ebs_storage_info") if isinstance(storage, dict) else None
     ebs = ebs[0] if isinstance(ebs, list) and ebs else (ebs or {})
     size = num(ebs.get("volume_size") if isinstance(ebs, dict) else None, num(info.get("ebs_volume_size"), 1000))
-    return Priced(ctx.address, [
-        Component(f"Instance ({itype})", "hours", ctx.price("aws_msk", itype), 730 * brokers),
-        Component("Storage", "GB", ctx.price("aws_msk", "storage"), size * brokers),
-    ])
+    return Priced(
+        ctx.address,
+        [
+            Component(f"Instance ({itype})", "hours", ctx.price("aws_msk", itype), 730 * brokers),
+            Component("Storage", "GB", ctx.price("aws_msk", "storage"), size * brokers),
+        ],
+    )

@@ -12,10 +12,15 @@ def price(ctx: Ctx) -> Priced:
     if ebs.get("ebs_enabled") is not False and ebs:
         vtype = ebs.get("volume_type", "gp2")
         size = num(ebs.get("volume_size"), 10)
-        comps.append(Component(f"Storage ({vtype})", "GB", ctx.price("aws_opensearch", f"storage.{vtype}"), size * count))
+        comps.append(
+            Component(f"Storage ({vtype})", "GB", ctx.price("aws_opensearch", f"storage.{vtype}"), size * count)
+        )
     if cluster.get("dedicated_master_enabled") is True:
         mtype = cluster.get("dedicated_master_type", itype)
         mcount = num(cluster.get("dedicated_master_count"), 3)
-        comps.append(Component(f"Dedicated master (on-demand, {mtype})", "hours", ctx.price("aws_opensearch", mtype),
-                               730 * mcount))
+        comps.append(
+            Component(
+                f"Dedicated master (on-demand, {mtype})", "hours", ctx.price("aws_opensearch", mtype), 730 * mcount
+            )
+        )
     return Priced(ctx.address, comps)

@@ -5,5 +5,16 @@ from bot.cost.model import Ctx, Priced
 
 
 def price(ctx: Ctx) -> Priced:
-    return Priced(ctx.address, [ctx.usage_comp("Invocations", "1M invocations", "aws_misc", "scheduler.invocations_1m",
-                                               "monthly_invocations", scale=1e6)])
+    return Priced(
+        ctx.address,
+        [
+            ctx.usage_comp(
+                "Invocations",
+                "1M invocations",
+                "aws_misc",
+                "scheduler.invocations_1m",
+                "monthly_invocations",
+                scale=1e6,
+            )
+        ],
+    )

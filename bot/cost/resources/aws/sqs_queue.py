@@ -9,5 +9,11 @@ def price(ctx: Ctx) -> Priced:
     size_kb = ctx.usage.num("request_size_kb") or 64
     chunks = -(-size_kb // 64)
     qty = None if requests is None else requests * chunks / 1e6
-    return Priced(ctx.address, [Component("Requests", "1M requests",
-                                          ctx.price("aws_misc", "sqs.fifo" if fifo else "sqs.standard"), qty, True)])
+    return Priced(
+        ctx.address,
+        [
+            Component(
+                "Requests", "1M requests", ctx.price("aws_misc", "sqs.fifo" if fifo else "sqs.standard"), qty, True
+            )
+        ],
+    )

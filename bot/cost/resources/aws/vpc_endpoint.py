@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from bot.cost.model import Component, Ctx, Priced
 
-TIERS = [("first 1PB", 1_000_000, "endpoint.gb"), ("next 4PB", 4_000_000, "endpoint.gb.tier2"),
-         ("over 5PB", None, "endpoint.gb.tier3")]
+TIERS = [
+    ("first 1PB", 1_000_000, "endpoint.gb"),
+    ("next 4PB", 4_000_000, "endpoint.gb.tier2"),
+    ("over 5PB", None, "endpoint.gb.tier3"),
+]
 
 
 def _interface_data(ctx: Ctx) -> list[Component]:
@@ -31,9 +34,13 @@ def price(ctx: Ctx) -> Priced | None:
     subnets = ctx.raw("subnet_ids")
     count = max(len(subnets), 1) if isinstance(subnets, list) else 1
     if str(kind).lower() == "gatewayloadbalancer":
-        return Priced(ctx.address, [
-            ctx.hourly("Endpoint (GatewayLoadBalancer)", "aws_vpc", "gwlb_endpoint.hour", qty=count),
-            ctx.usage_comp("Data processed", "GB", "aws_vpc", "gwlb_endpoint.gb", "monthly_data_processed_gb"),
-        ])
-    return Priced(ctx.address, [ctx.hourly(f"Endpoint ({kind})", "aws_vpc", "endpoint.hour", qty=count),
-                                *_interface_data(ctx)])
+        return Priced(
+            ctx.address,
+            [
+                ctx.hourly("Endpoint (GatewayLoadBalancer)", "aws_vpc", "gwlb_endpoint.hour", qty=count),
+                ctx.usage_comp("Data processed", "GB", "aws_vpc", "gwlb_endpoint.gb", "monthly_data_processed_gb"),
+            ],
+        )
+    return Priced(
+        ctx.address, [ctx.hourly(f"Endpoint ({kind})", "aws_vpc", "endpoint.hour", qty=count), *_interface_data(ctx)]
+    )

@@ -17,8 +17,16 @@ def price(ctx: Ctx) -> Priced:
     rules = ctx.blocks("rule")
     groups = sum(1 for r in rules if _statement(r).get("rule_group_reference_statement"))
     managed = sum(1 for r in rules if _statement(r).get("managed_rule_group_statement"))
-    plain = len(rules) - groups - managed
-    rule_count = plain + (u.num("rule_group_rules") or 0) + (u.num("managed_rule_group_rules") or 0)
+    if "rule_group_rules" in u and "managed_rule_group_rules" in u:  # Infracost: the rules plus those in groups
+        rule_count = len(rules) + (u.num("rule_group_rules") or 0) + (u.num("managed_rule_group_rules") or 0)
+    else:  # rules that are not rule group references (none in Infracost's view without usage)
+        rule_count = sum(
+            1
+            for r in rules
+            if not (
+                _statement(r).get("rule_group_reference_statement") or _statement(r).get("managed_rule_group_statement")
+            )
+        )
     comps = [Component("Web ACL usage", "months", ctx.price("aws_waf", "web_acl"), 1.0)]
     if rule_count:
         comps.append(Component("Rules", "rules", ctx.price("aws_waf", "rule"), rule_count))

@@ -25,8 +25,11 @@ def price(ctx: Ctx) -> Priced:
     if requests is None:
         add("vCPU (active)", "vCPU-seconds", "aca.active.vcpu_s", None, True)
         add("Memory (active)", "GiB-seconds", "aca.active.gib_s", None, True)
-    active = 0.0 if requests is None else requests * (u.num("execution_time_ms") or 0) / 1000 / (
-        u.num("concurrent_requests") or 1)
+    active = (
+        0.0
+        if requests is None
+        else requests * (u.num("execution_time_ms") or 0) / 1000 / (u.num("concurrent_requests") or 1)
+    )
     vcpu_s, gib_s = active * cpu, active * mem
     if vcpu_s > FREE_VCPU_S:
         add("vCPU (active)", "vCPU-seconds", "aca.active.vcpu_s", vcpu_s - FREE_VCPU_S, True)

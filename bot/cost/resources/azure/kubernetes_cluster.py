@@ -8,10 +8,22 @@ from bot.cost.resources.azure.disks import os_disk
 
 def pool(ctx: Ctx, name: str, body: dict, usage_nodes: float | None) -> Priced:
     size = body.get("vm_size", "Standard_D2_v2")
-    nodes = usage_nodes if usage_nodes is not None else ctx.scaled(
-        num(body.get("node_count"), num(body.get("min_count"), 1)), num(body.get("max_count")))
-    priced = Priced(name, [Component(f"Instance usage (pay as you go, {size})", "hours",
-                                     ctx.price("azurerm_compute", f"vm.{str(size).lower()}"), 730 * nodes)])
+    nodes = (
+        usage_nodes
+        if usage_nodes is not None
+        else ctx.scaled(num(body.get("node_count"), num(body.get("min_count"), 1)), num(body.get("max_count")))
+    )
+    priced = Priced(
+        name,
+        [
+            Component(
+                f"Instance usage (pay as you go, {size})",
+                "hours",
+                ctx.price("azurerm_compute", f"vm.{str(size).lower()}"),
+                730 * nodes,
+            )
+        ],
+    )
     if body.get("os_disk_type", "Managed") != "Ephemeral":
         disk_gb = num(body.get("os_disk_size_gb"), 128)
         # AKS OS disks are priced as premium managed disks, as Infracost does

@@ -12,7 +12,10 @@ def price(ctx: Ctx) -> Priced | None:
     sku = str((plan or {}).get("sku_name", "Y1"))
     if sku != "Y1":
         return None
-    return Priced(ctx.address, [
-        ctx.usage_comp("Execution time", "GB-seconds", "azurerm_app", "func.gb_s", "monthly_execution_gb_seconds"),
-        ctx.usage_comp("Executions", "1M requests", "azurerm_app", "func.executions", "monthly_executions", 1e6),
-    ])
+    return Priced(
+        ctx.address,
+        [
+            ctx.usage_comp("Execution time", "GB-seconds", "azurerm_app", "func.gb_s", "monthly_execution_gb_seconds"),
+            ctx.usage_comp("Executions", "1M requests", "azurerm_app", "func.executions", "monthly_executions", 1e6),
+        ],
+    )

@@ -14,5 +14,6 @@ COMPONENTS = [
 
 
 def price(ctx: Ctx) -> Priced:
-    return Priced(ctx.address, [ctx.usage_comp(name, unit, "azurerm_app", key, ukey)
-                                for name, unit, key, ukey in COMPONENTS])
+    return Priced(
+        ctx.address, [ctx.usage_comp(name, unit, "azurerm_app", key, ukey) for name, unit, key, ukey in COMPONENTS]
+    )

@@ -8,5 +8,11 @@ def price(ctx: Ctx) -> Priced | None:
     targets = ("storage_account_id", "eventhub_authorization_rule_id", "partner_solution_id")
     if not any(ctx.raw(t) is not None for t in targets):
         return None
-    return Priced(ctx.address, [ctx.usage_comp("Platform logs processed", "GB", "azurerm_app", "monitor.platform_logs",
-                                               "monthly_platform_log_gb")])
+    return Priced(
+        ctx.address,
+        [
+            ctx.usage_comp(
+                "Platform logs processed", "GB", "azurerm_app", "monitor.platform_logs", "monthly_platform_log_gb"
+            )
+        ],
+    )

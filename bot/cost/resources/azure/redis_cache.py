@@ -11,5 +11,11 @@ def price(ctx: Ctx) -> Priced:
     nodes = {"Basic": 1, "Standard": 2}.get(sku, 2 * max(int(num(ctx.get("shard_count"), 1)), 1))
     if sku == "Premium":
         nodes = max(int(num(ctx.get("shard_count"), 1)), 1) * (1 + int(num(ctx.get("replicas_per_master"), 1)))
-    return Priced(ctx.address, [Component(f"Cache usage ({name}), {nodes} node", "hours",
-                                          ctx.price("azurerm_db", f"redis.{name}"), 730 * nodes)])
+    return Priced(
+        ctx.address,
+        [
+            Component(
+                f"Cache usage ({name}), {nodes} node", "hours", ctx.price("azurerm_db", f"redis.{name}"), 730 * nodes
+            )
+        ],
+    )

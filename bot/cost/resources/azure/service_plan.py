@@ -11,5 +11,11 @@ def price(ctx: Ctx) -> Priced | None:
         return None
     os_type = "windows" if str(ctx.get("os_type", "Linux")).lower().startswith("windows") else "linux"
     workers = num(ctx.get("worker_count"), 1)
-    return Priced(ctx.address, [Component(f"Instance usage ({sku})", "hours",
-                                          ctx.price("azurerm_app", f"plan.{os_type}.{sku}"), 730 * workers)])
+    return Priced(
+        ctx.address,
+        [
+            Component(
+                f"Instance usage ({sku})", "hours", ctx.price("azurerm_app", f"plan.{os_type}.{sku}"), 730 * workers
+            )
+        ],
+    )

@@ -6,12 +6,16 @@ from __future__ import annotations
 
 from bot.cost.model import Component, Ctx, Priced, num
 
-OPS_TIERS = [("Messaging operations (13M-100M)", 87, "sb.standard.ops"),
-             ("Messaging operations (100M-2,500M)", 2400, "sb.standard.ops.tier2"),
-             ("Messaging operations (over 2,500M)", None, "sb.standard.ops.tier3")]
-CONN_TIERS = [("Brokered connections (1K-100K)", 99_000, "sb.standard.conn"),
-              ("Brokered connections (100K-500K)", 400_000, "sb.standard.conn.tier2"),
-              ("Brokered connections (over 500K)", None, "sb.standard.conn.tier3")]
+OPS_TIERS = [
+    ("Messaging operations (13M-100M)", 87, "sb.standard.ops"),
+    ("Messaging operations (100M-2,500M)", 2400, "sb.standard.ops.tier2"),
+    ("Messaging operations (over 2,500M)", None, "sb.standard.ops.tier3"),
+]
+CONN_TIERS = [
+    ("Brokered connections (1K-100K)", 99_000, "sb.standard.conn"),
+    ("Brokered connections (100K-500K)", 400_000, "sb.standard.conn.tier2"),
+    ("Brokered connections (over 500K)", None, "sb.standard.conn.tier3"),
+]
 
 
 def _tiered(ctx: Ctx, qty: float | None, tiers: list, unit: str) -> list[Component]:
@@ -40,8 +44,23 @@ def price(ctx: Ctx) -> Priced:
         conns = u.num("monthly_brokered_connections")
         billable_ops = None if ops is None else max(ops - 13e6, 0) / 1e6  # first 13M operations included
         billable_conns = None if conns is None else max(conns - 1000, 0)  # first 1K connections included
-        return Priced(ctx.address, [ctx.hourly("Base charge", "azurerm_app", "sb.standard.base")]
-                      + _tiered(ctx, billable_ops, OPS_TIERS, "1M operations")
-                      + _tiered(ctx, billable_conns, CONN_TIERS, "connections"))
-    return Priced(ctx.address, [Component("Messaging operations", "1M operations", ctx.price("azurerm_app", "sb.basic.ops"),
-                                          None if ops is None else ops / 1e6, True)])
+        return Priced(
+            ctx.address,
+            [
+                ctx.hourly("Base charge", "azurerm_app", "sb.standard.base"),
+                *_tiered(ctx, billable_ops, OPS_TIERS, "1M operations"),
+                *_tiered(ctx, billable_conns, CONN_TIERS, "connections"),
+            ],
+        )
+    return Priced(
+        ctx.address,
+        [
+            Component(
+                "Messaging operations",
+                "1M operations",
+                ctx.price("azurerm_app", "sb.basic.ops"),
+                None if ops is None else ops / 1e6,
+                True,
+            )
+        ],
+    )

@@ -7,9 +7,21 @@ from __future__ import annotations
 from bot.cost.model import Component, Ctx, Priced, num
 
 # Cloud Run pricing tier 2 regions (everything else in the catalog is tier 1)
-TIER2_REGIONS = {"europe-west3", "europe-west2", "europe-west6", "asia-east2", "asia-south1", "asia-southeast1",
-                 "asia-southeast2", "australia-southeast1", "northamerica-northeast1", "southamerica-east1",
-                 "us-west2", "us-west3", "us-west4"}
+TIER2_REGIONS = {
+    "europe-west3",
+    "europe-west2",
+    "europe-west6",
+    "asia-east2",
+    "asia-south1",
+    "asia-southeast1",
+    "asia-southeast2",
+    "australia-southeast1",
+    "northamerica-northeast1",
+    "southamerica-east1",
+    "us-west2",
+    "us-west3",
+    "us-west4",
+}
 
 
 def _cpu(value) -> float:
@@ -36,10 +48,14 @@ def idle_minimum(ctx: Ctx, count: float, cpu: float, mem: float) -> list[Compone
     if count <= 0:
         return []
     seconds = count * 730 * 3600
-    return [Component("Minimum instances idle CPU", "vCPU-seconds", ctx.price("google_ops", "run.idle.vcpu_s"),
-                      seconds * cpu),
-            Component("Minimum instances idle memory", "GiB-seconds", ctx.price("google_ops", "run.idle.gib_s"),
-                      seconds * mem)]
+    return [
+        Component(
+            "Minimum instances idle CPU", "vCPU-seconds", ctx.price("google_ops", "run.idle.vcpu_s"), seconds * cpu
+        ),
+        Component(
+            "Minimum instances idle memory", "GiB-seconds", ctx.price("google_ops", "run.idle.gib_s"), seconds * mem
+        ),
+    ]
 
 
 def busy_maximum(ctx: Ctx, count: float, cpu: float, mem: float) -> list[Component]:
@@ -47,10 +63,20 @@ def busy_maximum(ctx: Ctx, count: float, cpu: float, mem: float) -> list[Compone
     if ctx.scenario != "max" or count <= 0:
         return []
     seconds = count * 730 * 3600
-    return [Component("CPU allocation time (max instances busy)", "vCPU-seconds",
-                      ctx.price("google_misc", "run.request.vcpu_s"), seconds * cpu),
-            Component("Memory allocation time (max instances busy)", "GiB-seconds",
-                      ctx.price("google_misc", "run.request.gib_s"), seconds * mem)]
+    return [
+        Component(
+            "CPU allocation time (max instances busy)",
+            "vCPU-seconds",
+            ctx.price("google_misc", "run.request.vcpu_s"),
+            seconds * cpu,
+        ),
+        Component(
+            "Memory allocation time (max instances busy)",
+            "GiB-seconds",
+            ctx.price("google_misc", "run.request.gib_s"),
+            seconds * mem,
+        ),
+    ]
 
 
 def price(ctx: Ctx) -> Priced:
@@ -68,22 +94,44 @@ def price(ctx: Ctx) -> Priced:
             hours = 730.0  # always-on minimum instances run the whole month
         instances = ctx.scaled(max(min_instances, 1), num(_first(template.get("scaling")).get("max_instance_count")))
         seconds = None if hours is None else hours * 3600 * instances
-        return Priced(ctx.address, [
-            Component(f"CPU allocation time ({tier})", "vCPU-seconds", ctx.price("google_misc", "run.instance.vcpu_s"),
-                      None if seconds is None else seconds * cpu),
-            Component(f"Memory allocation time ({tier})", "GiB-seconds", ctx.price("google_misc", "run.instance.gib_s"),
-                      None if seconds is None else seconds * mem),
-        ])
+        return Priced(
+            ctx.address,
+            [
+                Component(
+                    f"CPU allocation time ({tier})",
+                    "vCPU-seconds",
+                    ctx.price("google_misc", "run.instance.vcpu_s"),
+                    None if seconds is None else seconds * cpu,
+                ),
+                Component(
+                    f"Memory allocation time ({tier})",
+                    "GiB-seconds",
+                    ctx.price("google_misc", "run.instance.gib_s"),
+                    None if seconds is None else seconds * mem,
+                ),
+            ],
+        )
     requests = u.num("monthly_requests")
     duration = u.num("average_request_duration_ms")
     concurrency = u.num("concurrent_requests_per_instance") or 1
     seconds = None if requests is None or duration is None else requests * duration / 1000 / concurrency
-    return Priced(ctx.address, [
-        Component(f"CPU allocation time ({tier})", "vCPU-seconds", ctx.price("google_misc", "run.request.vcpu_s"),
-                  None if seconds is None else seconds * cpu),
-        Component(f"Memory allocation time ({tier})", "GiB-seconds", ctx.price("google_misc", "run.request.gib_s"),
-                  None if seconds is None else seconds * mem),
-        Component("Number of requests", "requests", ctx.price("google_misc", "run.request"), requests),
-        *idle_minimum(ctx, min_instances, cpu, mem),
-        *busy_maximum(ctx, num(_first(template.get("scaling")).get("max_instance_count"), 100) or 0, cpu, mem),
-    ])
+    return Priced(
+        ctx.address,
+        [
+            Component(
+                f"CPU allocation time ({tier})",
+                "vCPU-seconds",
+                ctx.price("google_misc", "run.request.vcpu_s"),
+                None if seconds is None else seconds * cpu,
+            ),
+            Component(
+                f"Memory allocation time ({tier})",
+                "GiB-seconds",
+                ctx.price("google_misc", "run.request.gib_s"),
+                None if seconds is None else seconds * mem,
+            ),
+            Component("Number of requests", "requests", ctx.price("google_misc", "run.request"), requests),
+            *idle_minimum(ctx, min_instances, cpu, mem),
+            *busy_maximum(ctx, num(_first(template.get("scaling")).get("max_instance_count"), 100) or 0, cpu, mem),
+        ],
+    )

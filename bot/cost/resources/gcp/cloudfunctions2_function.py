@@ -18,10 +18,20 @@ def price(ctx: Ctx) -> Priced:
     seconds = None if requests is None or duration is None else requests * duration / 1000
     tier = "tier 2" if ctx.region in TIER2_REGIONS else "tier 1"
     comps = [
-        Component(f"CPU allocation time ({tier})", "vCPU-seconds", ctx.price("google_misc", "run.request.vcpu_s"),
-                  None if seconds is None else seconds * cpu, True),
-        Component(f"Memory allocation time ({tier})", "GiB-seconds", ctx.price("google_misc", "run.request.gib_s"),
-                  None if seconds is None else seconds * mem, True),
+        Component(
+            f"CPU allocation time ({tier})",
+            "vCPU-seconds",
+            ctx.price("google_misc", "run.request.vcpu_s"),
+            None if seconds is None else seconds * cpu,
+            True,
+        ),
+        Component(
+            f"Memory allocation time ({tier})",
+            "GiB-seconds",
+            ctx.price("google_misc", "run.request.gib_s"),
+            None if seconds is None else seconds * mem,
+            True,
+        ),
         Component("Number of requests", "requests", ctx.price("google_misc", "run.request"), requests, True),
     ]
     comps += idle_minimum(ctx, num(cfg.get("min_instance_count"), 0) or 0, cpu, mem)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from bot.cost.model import Component, Ctx, num
 
-DISK_NAMES = {"pd-standard": "Standard provisioned storage (pd-standard)", "pd-ssd": "SSD provisioned storage (pd-ssd)",
-              "pd-balanced": "Balanced provisioned storage (pd-balanced)"}
+DISK_NAMES = {
+    "pd-standard": "Standard provisioned storage (pd-standard)",
+    "pd-ssd": "SSD provisioned storage (pd-ssd)",
+    "pd-balanced": "Balanced provisioned storage (pd-balanced)",
+}
 # sustained-use discount at a full month, as Infracost applies it (N1 30%, N2/N2D 20%; E2 has none)
 SUD = {"n1": 0.7, "n2": 0.8, "n2d": 0.8, "f1": 0.7, "g1": 0.7}
 
@@ -30,8 +33,10 @@ def node_pool_components(ctx: Ctx, config: dict, nodes: float) -> list[Component
     machine = config.get("machine_type") or "e2-medium"
     preemptible = config.get("preemptible") is True or config.get("spot") is True
     size = num(config.get("disk_size_gb"), 100)
-    return [machine_component(ctx, machine, 730 * nodes, preemptible),
-            disk_component(ctx, config.get("disk_type"), size * nodes)]
+    return [
+        machine_component(ctx, machine, 730 * nodes, preemptible),
+        disk_component(ctx, config.get("disk_type"), size * nodes),
+    ]
 
 
 def zone_count(ctx: Ctx, attrs: dict) -> int:

@@ -11,5 +11,10 @@ def price(ctx: Ctx) -> Priced:
     boot = (ctx.blocks("boot_disk") or [{}])[0]
     params = boot.get("initialize_params") or [{}]
     params = params[0] if isinstance(params, list) and params else {}
-    return Priced(ctx.address, [machine_component(ctx, ctx.get("machine_type", ""), hours, preemptible),
-                                disk_component(ctx, params.get("type"), num(params.get("size"), 10))])
+    return Priced(
+        ctx.address,
+        [
+            machine_component(ctx, ctx.get("machine_type", ""), hours, preemptible),
+            disk_component(ctx, params.get("type"), num(params.get("size"), 10)),
+        ],
+    )

@@ -7,7 +7,10 @@ def price(ctx: Ctx) -> Priced:
     vms = ctx.usage.num("assigned_vms")
     comps = []
     if vms is not None:
-        comps.append(Component("Assigned VMs (first 32)", "VM-hours", ctx.price("google_compute", "nat.vm"),
-                               min(vms, 32) * 730, True))
+        comps.append(
+            Component(
+                "Assigned VMs (first 32)", "VM-hours", ctx.price("google_compute", "nat.vm"), min(vms, 32) * 730, True
+            )
+        )
     comps.append(ctx.usage_comp("Data processed", "GB", "google_compute", "nat.gb", "monthly_data_processed_gb"))
     return Priced(ctx.address, comps)

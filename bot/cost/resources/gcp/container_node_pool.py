@@ -8,17 +8,24 @@ from bot.cost.resources.gcp.compute import node_pool_components, zone_count
 def _cluster(ctx: Ctx) -> dict:
     ref = ctx.raw("cluster")
     addr = ref.ref if isinstance(ref, Unknown) else None
-    return ctx.lookup("google_container_cluster", lambda a: (addr and a.get("__address__") == addr)
-                      or (isinstance(ref, str) and a.get("name") == ref)) or {}
+    return (
+        ctx.lookup(
+            "google_container_cluster",
+            lambda a: (addr and a.get("__address__") == addr) or (isinstance(ref, str) and a.get("name") == ref),
+        )
+        or {}
+    )
 
 
 def price(ctx: Ctx) -> Priced:
     u = ctx.usage
     config = (ctx.blocks("node_config") or [{}])[0]
     autoscaling = (ctx.blocks("autoscaling") or [{}])[0]
-    per_zone = u.num("nodes") if "nodes" in u else num(ctx.get("node_count"),
-                                                        num(ctx.get("initial_node_count"),
-                                                            num(autoscaling.get("min_node_count"), 1)))
+    per_zone = (
+        u.num("nodes")
+        if "nodes" in u
+        else num(ctx.get("node_count"), num(ctx.get("initial_node_count"), num(autoscaling.get("min_node_count"), 1)))
+    )
     if "nodes" not in u:
         per_zone = ctx.scaled(per_zone, num(autoscaling.get("max_node_count")))
     placement = ctx.attrs

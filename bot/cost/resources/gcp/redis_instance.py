@@ -14,5 +14,7 @@ def price(ctx: Ctx) -> Priced:
     gb = num(ctx.get("memory_size_gb"), 1)
     tier = "standard" if ctx.get("tier") == "STANDARD_HA" else "basic"
     m = _tier(gb)
-    return Priced(ctx.address, [Component(f"Redis instance ({tier}, {m})", "GB-hours",
-                                          ctx.price("google_redis", f"{tier}.{m}"), gb * 730)])
+    return Priced(
+        ctx.address,
+        [Component(f"Redis instance ({tier}, {m})", "GB-hours", ctx.price("google_redis", f"{tier}.{m}"), gb * 730)],
+    )

@@ -18,10 +18,24 @@ def replication_locations(secret: dict) -> int:
 def price(ctx: Ctx) -> Priced:
     versions = ctx.usage.num("active_secret_versions")
     qty = None if versions is None else versions * replication_locations(ctx.attrs)
-    return Priced(ctx.address, [
-        Component("Active secret versions", "versions", ctx.price("google_ops", "secrets.version"), qty, True),
-        ctx.usage_comp("Access operations", "10K requests", "google_ops", "secrets.access_10k",
-                       "monthly_access_operations", scale=10_000),
-        ctx.usage_comp("Rotation notifications", "rotations", "google_ops", "secrets.rotation",
-                       "monthly_rotation_notifications"),
-    ])
+    return Priced(
+        ctx.address,
+        [
+            Component("Active secret versions", "versions", ctx.price("google_ops", "secrets.version"), qty, True),
+            ctx.usage_comp(
+                "Access operations",
+                "10K requests",
+                "google_ops",
+                "secrets.access_10k",
+                "monthly_access_operations",
+                scale=10_000,
+            ),
+            ctx.usage_comp(
+                "Rotation notifications",
+                "rotations",
+                "google_ops",
+                "secrets.rotation",
+                "monthly_rotation_notifications",
+            ),
+        ],
+    )

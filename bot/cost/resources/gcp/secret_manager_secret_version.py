@@ -8,11 +8,25 @@ from bot.cost.resources.gcp.secret_manager_secret import replication_locations
 def price(ctx: Ctx) -> Priced:
     ref = ctx.raw("secret")
     addr = ref.ref if isinstance(ref, Unknown) else None
-    secret = ctx.lookup("google_secret_manager_secret",
-                        lambda a: addr is not None and a.get("__address__") == addr) or {}
-    return Priced(ctx.address, [
-        Component("Active secret versions", "versions", ctx.price("google_ops", "secrets.version"),
-                  float(replication_locations(secret))),
-        ctx.usage_comp("Access operations", "10K requests", "google_ops", "secrets.access_10k",
-                       "monthly_access_operations", scale=10_000),
-    ])
+    secret = (
+        ctx.lookup("google_secret_manager_secret", lambda a: addr is not None and a.get("__address__") == addr) or {}
+    )
+    return Priced(
+        ctx.address,
+        [
+            Component(
+                "Active secret versions",
+                "versions",
+                ctx.price("google_ops", "secrets.version"),
+                float(replication_locations(secret)),
+            ),
+            ctx.usage_comp(
+                "Access operations",
+                "10K requests",
+                "google_ops",
+                "secrets.access_10k",
+                "monthly_access_operations",
+                scale=10_000,
+            ),
+        ],
+    )

@@ -26,16 +26,20 @@ def price(ctx: Ctx) -> Priced:
     shape = _shape(tier)
     if shape:
         vcpu, mem = shape
-        comps.append(Component(f"vCPUs ({vcpu:g}, {avail})", "hours", ctx.price("google_sql", f"vcpu.{avail}"), vcpu * 730))
+        comps.append(
+            Component(f"vCPUs ({vcpu:g}, {avail})", "hours", ctx.price("google_sql", f"vcpu.{avail}"), vcpu * 730)
+        )
         p = ctx.price("google_sql", f"memory.{avail}")
         comps.append(Component(f"Memory ({mem:g} GB, {avail})", "GB", None if p is None else p * 730, mem))
     else:
         comps.append(ctx.hourly(f"SQL instance ({tier}, {avail})", "google_sql", f"shared.{tier}.{avail}"))
     disk = "hdd" if settings.get("disk_type") == "PD_HDD" else "ssd"
     size = num(settings.get("disk_size"), 10)
-    comps.append(Component(f"Storage ({disk.upper()}, {avail})", "GB", ctx.price("google_sql", f"storage.{disk}.{avail}"), size))
+    comps.append(
+        Component(f"Storage ({disk.upper()}, {avail})", "GB", ctx.price("google_sql", f"storage.{disk}.{avail}"), size)
+    )
     comps.append(ctx.usage_comp("Backups", "GB", "google_sql", "backup", "backup_storage_gb"))
-    ip = (settings.get("ip_configuration") or [{}])
+    ip = settings.get("ip_configuration") or [{}]
     ip = ip[0] if isinstance(ip, list) and ip else {}
     if ip.get("ipv4_enabled", True) is not False:
         comps.append(ctx.hourly("IP address (if unused)", "google_sql", "ip"))

@@ -14,9 +14,25 @@ def price(ctx: Ctx) -> Priced:
     ops = cls if cls in ("nearline", "coldline") else "standard"
     comps = [ctx.usage_comp(f"Storage ({cls})", "GiB", "google_misc", key, "storage_gb")]
     if cls in ("nearline", "coldline"):
-        comps.append(ctx.usage_comp("Data retrieval", "GB", "google_misc", f"gcs.retrieval.{cls}", "monthly_data_retrieval_gb"))
-    comps += [ctx.usage_comp("Object adds, bucket/object list (class A)", "10k operations", "google_misc",
-                             f"gcs.class_a.{ops}", "monthly_class_a_operations", 10_000),
-              ctx.usage_comp("Object gets, retrieve bucket/object metadata (class B)", "10k operations", "google_misc",
-                             f"gcs.class_b.{ops}", "monthly_class_b_operations", 10_000)]
+        comps.append(
+            ctx.usage_comp("Data retrieval", "GB", "google_misc", f"gcs.retrieval.{cls}", "monthly_data_retrieval_gb")
+        )
+    comps += [
+        ctx.usage_comp(
+            "Object adds, bucket/object list (class A)",
+            "10k operations",
+            "google_misc",
+            f"gcs.class_a.{ops}",
+            "monthly_class_a_operations",
+            10_000,
+        ),
+        ctx.usage_comp(
+            "Object gets, retrieve bucket/object metadata (class B)",
+            "10k operations",
+            "google_misc",
+            f"gcs.class_b.{ops}",
+            "monthly_class_b_operations",
+            10_000,
+        ),
+    ]
     return Priced(ctx.address, comps)
