@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from bot.checks.cache import Input, file_inputs
 from bot.checks.context import CheckContext
 from bot.inputs import MissingInput, missing_inputs, terraform_files
-from bot.pipeline.run import CheckResult
+from bot.pipeline.results import CheckResult
 from bot.settings import Settings
 
 NAME = "inputs"

@@ -15,7 +15,7 @@ import yaml
 from bot import hclread
 from bot.checks.cache import Input
 from bot.checks.context import CheckContext
-from bot.pipeline.run import CheckResult
+from bot.pipeline.results import CheckResult
 from bot.settings import Settings
 
 NAME = "settings"
