@@ -120,8 +120,9 @@ def test_quick_checks_pass_on_every_environment(planned: dict[str, Planned]) -> 
 
 def test_only_deployment_values_are_missing_and_each_is_named(planned: dict[str, Planned]) -> None:
     """With the org-wide project/subscription set, what a request can still lack is its image (a Lambda) or its
-    certificate (an AWS load balancer above dev): values nobody can guess."""
+    certificate (an AWS load balancer above dev or under a compliance profile): values nobody can guess."""
     from bot.checks import inputs
+    from bot.spec import load_spec
 
     org_settings = Settings(gcp_project_id="acme-dev-1", azure_subscription_id="3f2a6b1c-0d4e-4f5a-9b8c-7d6e5f4a3b2c")
     for environment in planned.values():
@@ -130,8 +131,9 @@ def test_only_deployment_values_are_missing_and_each_is_named(planned: dict[str,
         names = {f["input"] for f in result.findings}
         assert names <= {"image", "certificate_arn"}, environment.request_id
         assert result.passed == (not names)
-        if "certificate_arn" in names:
-            assert context.tier() != "dev" and context.cloud() == "aws"
+        if "certificate_arn" in names:  # HTTPS from staging up, and in dev with a compliance profile
+            spec = load_spec(context.env_dir / "environment.yaml")
+            assert context.cloud() == "aws" and (context.tier() != "dev" or spec.compliance)
 
 
 def test_terraform_validate_passes_on_every_aws_resource_type(planned: dict[str, Planned]) -> None:
