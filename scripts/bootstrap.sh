@@ -44,4 +44,10 @@ if [ "$mode" = test ]; then
   command -v redis-server >/dev/null || { log "installing redis-server"; apt_install redis-server; }
   command -v chromium >/dev/null || { log "installing chromium (dashboard browser test)"; apt_install chromium; }
   command -v faketime >/dev/null || { log "installing faketime (scheduled workflow runs days later)"; apt_install faketime; }
+  command -v node >/dev/null || { log "installing nodejs (external-secrets schema check)"; apt_install nodejs npm; }
+  eso=tests/fixtures/external-secrets
+  if [ ! -f "$eso/node_modules/.package-lock.json" ] || [ "$eso/package-lock.json" -nt "$eso/node_modules/.package-lock.json" ]; then
+    log "installing the external-secrets.io/v1 schemas (npm ci)"
+    npm ci --prefix "$eso" --no-audit --no-fund --silent
+  fi
 fi

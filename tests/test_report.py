@@ -248,8 +248,8 @@ def test_risks_follow_the_plan():
 
 
 def _planned(text: str, overrides: list | None = None) -> str:
-    from bot.pipeline.run import run_pipeline
     from bot.pipeline.results import Requester
+    from bot.pipeline.run import run_pipeline
     from bot.settings import Settings
     from bot.understanding.deterministic import parse
 
