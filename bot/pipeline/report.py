@@ -355,24 +355,24 @@ def risks(result: PipelineResult) -> list[str]:
             found.append(
                 f"Bucket {code_span(bucket.name)} has versioning off: overwritten or deleted objects cannot be recovered."
             )
+    http_only = re.search(r'^resource "aws_lb_listener" "http"', text, re.M) and not re.search(
+        r'^resource "aws_lb_listener" "https"', text, re.M)
     if spec.app.exposure == Exposure.public and spec.compute.schedule is None and re.search(
         r'^resource "(aws_lb|aws_alb|google_compute_global_forwarding_rule|azurerm_application_gateway|'
         r'azurerm_lb|google_cloud_run_v2_service|azurerm_container_app)"',
         text,
         re.M,
     ):
-        http_only = re.search(r'^resource "aws_lb_listener" "http"', text, re.M) and not re.search(
-            r'^resource "aws_lb_listener" "https"', text, re.M)
         found.append(
             "Public ingress: the app is reachable from the internet through its load balancer or public endpoint"
             + (" over plain HTTP." if http_only else " (HTTPS).")
         )
-        if http_only:
-            found.append("No TLS certificate: the load balancer serves plain HTTP (allowed in dev only); comment "
-                         f"{code_span('/dev-agent set certificate_arn=arn:aws:acm:...')} to serve HTTPS.")
+    if http_only:
+        found.append("No TLS certificate: the load balancer serves plain HTTP (allowed in dev only); comment "
+                     f"{code_span('/dev-agent set certificate_arn=arn:aws:acm:...')} to serve HTTPS.")
     if any(p.endswith("/dev-agent.auto.tfvars.json") and SAMPLE_IMAGE in t for p, t in result.files.items()):
-        found.append(f"The app runs a public sample image ({code_span(SAMPLE_IMAGE.split('@')[0])}, pinned by digest) "
-                     f"until you comment {code_span('/dev-agent set image=<registry>/<name>:<tag>')}.")
+        found.append(f"The app runs a public sample image ({code_span(SAMPLE_IMAGE.split('@')[0])}, pinned by "
+                     f"digest) until you comment {code_span('/dev-agent set image=<registry>/<name>:<tag>')}.")
     if spec.cache and plan.sizing.cache_nodes == 1 and spec.tier != Tier.dev:
         found.append("Single cache node: a node failure empties the cache.")
     if plan.sizing.nat_gateways == 1 and plan.sizing.availability_zones > 1 and spec.tier != Tier.dev:
