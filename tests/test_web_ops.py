@@ -103,9 +103,11 @@ def test_dashboard_and_api_list_the_environment_with_its_cost(run):
     detail = _api(stack, tokens["read"], "/api/environments/ops-web").json()
     assert "ops-web" in detail["report"]
 
-    assert httpx.get(f"{stack.url}/", timeout=15).url.path == "/dashboard/login"  # no session: the login form
-    with httpx.Client(base_url=stack.url, timeout=15) as browser:
-        assert browser.post("/dashboard/login", data={"key": tokens["read"]}).status_code == 200
+    for path in ("/", f"/environments/{stack.full_name}/ops-web"):  # no session: the login form, no report
+        answer = httpx.get(f"{stack.url}{path}", timeout=15)
+        assert answer.status_code == 303 and answer.headers["location"] == "/dashboard/login", path
+    with httpx.Client(base_url=stack.url, timeout=15, follow_redirects=True) as browser:
+        assert browser.post("/dashboard/login", data={"key": tokens["read"]}).url.path == "/"
         page = browser.get("/").text
     assert "ops-web" in page and f"{record['monthly_cost_usd']:.2f}" in page
     assert "14 days left" in page or "13 days left" in page
@@ -166,7 +168,7 @@ def test_a_key_for_one_installation_cannot_list_or_file_for_another(run, sandbox
                 json={"repository": stack.full_name, "text": "dev environment"}).status_code == 403
 
     with httpx.Client(base_url=stack.url, timeout=15) as browser:  # the dashboard session has the key's scope
-        browser.post("/dashboard/login", data={"key": globex})
+        assert browser.post("/dashboard/login", data={"key": globex}).status_code == 303
         page = browser.get("/").text
         assert "globex-dev" in page and "ops-web" not in page
         assert browser.get(f"/environments/{stack.full_name}/ops-web").status_code == 404
