@@ -20,7 +20,7 @@ from bot.checks.helm_tool import helm_identity
 from bot.checks.skips import Skip, SkipListError, skips_for
 from bot.checks.tools import CheckIncomplete, find_tool, missing, run, trim
 from bot.checks.warm import OFFLINE_ENV, WarmCheckov, WarmUnavailable, shared
-from bot.pipeline.run import CheckResult
+from bot.pipeline.results import CheckResult
 
 log = logging.getLogger(__name__)
 

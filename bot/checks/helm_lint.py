@@ -6,7 +6,7 @@ from bot.checks.cache import Input
 from bot.checks.context import CheckContext
 from bot.checks.helm_tool import HelmUnavailable, helm_identity, lint_chart
 from bot.checks.tools import CheckIncomplete
-from bot.pipeline.run import CheckResult
+from bot.pipeline.results import CheckResult
 
 NAME = "helm lint"
 

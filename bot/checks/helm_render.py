@@ -7,7 +7,7 @@ import yaml
 from bot.checks.cache import Input
 from bot.checks.context import CheckContext
 from bot.checks.helm_tool import documents, helm_identity
-from bot.pipeline.run import CheckResult
+from bot.pipeline.results import CheckResult
 
 NAME = "helm render"
 
