@@ -6,7 +6,8 @@ Every kind keeps the builtin base callers already catch (`ValueError`, `RuntimeE
     DevAgentError
     ├── InputError (ValueError): bad input from a user, a file or a request; the message is safe to show
     │   (escaped).  FormError (request.issue_form), SpecError (spec), CommandError (commands.parser),
-    │   RequestError (understanding), StateRefused (markers), PolicyError (policies.schema),
+    │   RequestError (understanding; TooManyMentions in understanding.deterministic),
+    │   StateRefused (request.markers), PolicyError (policies.schema),
     │   SkipListError (checks.skips), EnvironmentInputError (lifecycle.workspace), CostInputError
     │   (cost.usage), ExprError (cost.expr)
     ├── RefusedError (ValueError): the request is understood but cannot be met as asked.
@@ -15,11 +16,13 @@ Every kind keeps the builtin base callers already catch (`ValueError`, `RuntimeE
     ├── ToolError (RuntimeError): an external tool or service failed or is missing.
     │   TerraformError (pipeline.terraform), CheckovError (checks.checkov), HelmUnavailable
     │   (checks.helm_tool), HelmDeployError (lifecycle.helm_deploy), StepFailed (lifecycle.apply),
-    │   GitHubAppError (github.app)
+    │   GitHubAppError (github.app), CheckIncomplete (checks.tools), InitFailed (checks.terraform_init),
+    │   ProviderUnavailable (checks.providers), WarmUnavailable (checks.warm)
     ├── ConfigError (RuntimeError): the bot's own settings cannot work (intake.web)
     ├── WebhookError: a delivery that fails verification (intake.webhooks)
     ├── KeyRejected: an API key that is unknown, expired or lacks the scope (api.keys)
     ├── LockBusy: another request holds the environment (store.locks)
+    ├── BranchTaken: the branch's open PR belongs to another request or person (request.proposal)
     └── Unsupported: a resource the cost model cannot price (cost.model; reported, never raised to users)
 
 Private control-flow signals (`_BodyTooLarge`, `_NoToolCall`) never leave their module. The sandbox GitHub

@@ -20,6 +20,7 @@ from bot.checks.helm_tool import helm_identity
 from bot.checks.skips import Skip, SkipListError, skips_for
 from bot.checks.tools import CheckIncomplete, find_tool, missing, run, trim
 from bot.checks.warm import OFFLINE_ENV, WarmCheckov, WarmUnavailable, shared
+from bot.errors import ToolError
 from bot.pipeline.results import CheckResult
 
 log = logging.getLogger(__name__)
@@ -80,7 +81,7 @@ def _prefix(name: str) -> str:
     return "CKV_K8S" if name.endswith("kubernetes") else "CKV_"
 
 
-class CheckovError(RuntimeError):
+class CheckovError(ToolError):
     """checkov timed out or did not print JSON."""
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from bot import hclread
 from bot.checks.cache import tool_identity
+from bot.errors import ToolError
 from bot.pipeline import terraform
 from generators.hcl import block, render
 
@@ -27,7 +28,7 @@ NEEDS_INIT = ("Missing required provider", "Inconsistent dependency lock file", 
               "Missing required provider plugin", "Failed to load plugin schemas")
 
 
-class InitFailed(RuntimeError):
+class InitFailed(ToolError):
     """`terraform init` of a provider set failed (its summary is the message)."""
 
 

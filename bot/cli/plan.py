@@ -79,8 +79,8 @@ def register(app: typer.Typer) -> None:
         from bot.cost.coverage import UnpricedRegion
         from bot.cost.usage import CostInputError
         from bot.pipeline.budget import BudgetError
+        from bot.pipeline.results import Requester
         from bot.pipeline.run import build_environment
-        from bot.pipeline.run.results import Requester
         from generators import environment_dir
         from generators.output import write_tree
         from generators.workflows import workflow_files

@@ -15,8 +15,8 @@ from typing import Any
 from bot.cost.coverage import unpriced
 from bot.markdown import code_block, code_span, escape_cell, escape_text, table
 from bot.pipeline.planning import Plan
-from bot.pipeline.run import CheckResult, PipelineResult, Verdict
 from bot.pipeline.requirements import compliance_section, open_items, requirements_section
+from bot.pipeline.results import CheckResult, PipelineResult, Verdict
 from bot.request import markers
 from bot.spec import Tier
 from policies.terraform import resource_lines

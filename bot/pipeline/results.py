@@ -40,7 +40,9 @@ class PipelineResult(BaseModel):
     plan: Plan
     files: dict[str, str]
     checks: list[CheckResult] = Field(default_factory=list)
-    cost: dict[str, Any] | None = None  # Infracost JSON (version 0.2)
+    cost: dict[str, Any] | None = None  # Infracost JSON (version 0.2), minimum counts, tier default usage
+    cost_max: float | None = None  # the top of the monthly range: autoscaled resources at their maximum
+    previous_cost: dict[str, Any] | None = None  # the estimate before this change (amendments), if known
     verdicts: list[Verdict] = Field(default_factory=list)
     requirements: list[Any] = Field(default_factory=list)  # bot.understanding.ledger.Requirement, located in `files`
     controls: list[Any] = Field(default_factory=list)  # policies.profiles.ControlResult per compliance control

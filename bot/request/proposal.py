@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, Field
 
 from bot.commands.parser import apply_assignments
+from bot.errors import DevAgentError
 from bot.github.branches import Kind, bot_branch
 from bot.github.writer import RepositoryWriter
 from bot.metrics import count_pull, timed
@@ -230,21 +232,24 @@ def clarify(target: Target, state: RequestState, derived: Derived) -> None:
     lines += [f"- {echo(q, 300)}" for q in derived.questions]
     lines += [f"- refused: {echo(r, 300)}" for r in derived.refused]
     lines += [f"- note: {echo(n, 300)}" for n in derived.notes]
-    lines += ["", "Answer in a comment here in plain words (the requester needs no prefix; others use `/dev-agent amend ...`), "
+    lines += ["", "Answer in a comment here in plain words (the requester needs no prefix; "
+              "others use `/dev-agent amend ...`), "
               "edit the issue, or set fields with `/dev-agent set key=value` (see `/dev-agent help`)."]
     post_status(target, state, "\n".join(lines))
     target.writer.set_labels(target.issue["number"], ["needs-info"])
 
 
 def propose(ctx: Any, target: Target, state: RequestState, derived: Derived, title: str | None = None,
-            kind: Kind = "request") -> int:
-    """Lock the environment, run the pipeline and write branch, PR, report, check run and labels.
+            kind: Kind = "request") -> int | None:
+    """Lock the environment, run the pipeline (plan, fit the budget, generate, check, cost, policy, report) and
+    write branch, PR, report, check run and labels.
 
-    `title` replaces the PR's default title; `kind` names the branch (bot/github/branches.py). Returns the PR number.
-    Raises BranchTaken when the branch's open PR belongs to another request, LockBusy when another request holds
-    the environment's lock.
+    `title` replaces the PR's default title; `kind` names the branch (bot/github/branches.py). Returns the PR number,
+    or None when even the cheapest plan is over budget: the status comment then asks for a bigger budget or a
+    smaller request, with the cheapest plan's cost. Raises BranchTaken when the branch's open PR belongs to another
+    request, LockBusy when another request holds the environment's lock.
     """
-    from bot.pipeline.planning import plan_environment
+    from bot.pipeline.budget import BudgetError
 
     spec = derived.spec
     assert spec is not None
@@ -261,12 +266,18 @@ def propose(ctx: Any, target: Target, state: RequestState, derived: Derived, tit
                         f"{RENAME_HINT}")
             raise
         claim_branch(ctx, target, state, spec.name, branch)
-        plan = plan_environment(spec)
         policy = load_policy(ctx.settings.policy_file)
-        override, previous = _cost_inputs(target, plan, bot_branch(kind, spec.name))
-        result = ctx.pipeline(plan, ctx.settings, run_checks=ctx.settings.run_checks, policy=policy,
-                              requester=requester(policy, target, state), usage_override=override,
-                              previous_files=previous, requirements=derived.requirements)
+        override, previous = _cost_inputs(target, spec, branch)
+        try:
+            result = ctx.pipeline(spec, ctx.settings, run_checks=ctx.settings.run_checks, policy=policy,
+                                  requester=requester(policy, target, state), usage_override=override,
+                                  previous_files=previous, requirements=derived.requirements)
+        except BudgetError as exc:
+            if state.pull is None:  # nothing proposed yet: the name stays free for another request
+                ctx.locks.release(key, target.owner)
+            over_budget(target, state, derived, exc)
+            return None
+        plan = result.plan
         from generators import environment_dir
 
         with timed("github"):
@@ -285,9 +296,13 @@ def propose(ctx: Any, target: Target, state: RequestState, derived: Derived, tit
             appliers = appliers_note(policy)
             target.writer.upsert_comment(pull.number, REPORT_MARKER,
                                          _report(result, lock, state, failures, ctx.settings, appliers, derived))
+            pending = _pending(result)
             target.writer.upsert_check_run(
-                head_sha=commit.sha, name=CHECK_NAME, conclusion="failure" if failures else "success",
-                title=f"{len(failures)} blocking finding(s)" if failures else "policy and checks passed",
+                head_sha=commit.sha, name=CHECK_NAME,
+                conclusion="failure" if failures else "neutral" if pending else "success",
+                title=f"{len(failures)} blocking finding(s)" if failures
+                else f"{len(pending)} requirement(s) not supported and not accepted" if pending
+                else "policy and checks passed",
                 summary=_check_summary(result, failures, ctx.settings, appliers),
             )
             target.writer.set_labels(pull.number, ["dev-agent", f"cloud:{spec.cloud.value}"] + (["policy-failed"] if failures else []),
@@ -301,19 +316,28 @@ def propose(ctx: Any, target: Target, state: RequestState, derived: Derived, tit
         return pull.number
 
 
-def _cost_inputs(target: Target, plan: Any, branch: str) -> tuple[str | None, dict[str, str]]:
+def _cost_inputs(target: Target, spec: EnvironmentSpec, branch: str) -> tuple[str | None, dict[str, str]]:
     """The environment's cost-usage.yml override and its Terraform as it stands (on the open PR's branch, else
     the default branch): the estimate's usage and the "before" of its change cost."""
     from bot.cost.defaults import OVERRIDE_NAME
-    from generators import environment_dir
 
-    env_dir = environment_dir(plan)
+    env_dir = f"environments/{spec.name}"  # generators.environment_dir
     base = target.repo.get("default_branch") or "main"
     sha = target.writer.ref_sha(f"heads/{branch}") or target.writer.ref_sha(f"heads/{base}")
     if sha is None:
         return None, {}
     return (target.writer.read_file(f"{env_dir}/{OVERRIDE_NAME}", sha),
             target.writer.tree_files(sha, f"{env_dir}/terraform"))
+
+
+def over_budget(target: Target, state: RequestState, derived: Derived, exc: Any) -> None:
+    """Ask instead of proposing: no plan fits the budget; say what the cheapest one costs and how to go on."""
+    name = derived.spec.name if derived.spec else "this environment"
+    lines = [f"**{echo(name)} does not fit its budget.**", "", f"- {echo(str(exc), 600)}", "",
+             f"Raise the budget (`/dev-agent set budget_monthly_usd={math.ceil(exc.cheapest_estimate)}`) or ask for a "
+             "smaller environment (answer here in plain words, or edit the issue)."]
+    post_status(target, state, "\n".join(lines))
+    target.writer.set_labels(target.issue["number"], ["needs-info"])
 
 
 def appliers_note(policy: Any, merging: str = "applies") -> str:
@@ -328,7 +352,7 @@ def requester(policy: Any, target: Target, state: RequestState) -> Any:
     """Who the policy sees asking: the job's actor (teams looked up only when no user entry admits them) and
     the recorded overrides, which the policy applies when their grantor may override."""
     from bot.github.authz import member_teams, membership
-    from bot.pipeline.run import Requester
+    from bot.pipeline.results import Requester
 
     teams = [] if policy.request.admits(target.actor) else member_teams(
         policy.request.teams, membership(target.writer, target.actor))
@@ -391,7 +415,7 @@ RENAME_HINT = ("To use another name for this request, comment `/dev-agent set na
                "(possible until its first merge).")
 
 
-class BranchTaken(Exception):
+class BranchTaken(DevAgentError):
     """The branch a request would write belongs to another request's open PR, or to a PR someone else opened."""
 
 
@@ -462,7 +486,18 @@ def _check_summary(result: Any, failures: list[str], settings: Any, appliers: st
     lines = [f"{len(result.files)} files generated.", appliers]
     lines.append("Checks ran in the bot." if settings.run_checks else "Checks run in the dev-agent-plan workflow.")
     lines += [f"- {f}" for f in failures]
+    lines += [f"- not supported: {echo(item, 300)} (accept: `/dev-agent override {key} <reason>`)"
+              for item, key in _pending(result)]
     return "\n".join(lines)
+
+
+def _pending(result: Any) -> list[tuple[str, str]]:
+    """Unsupported asks and compliance gaps nobody accepted (the report is not ready while there are any)."""
+    from bot.pipeline.requirements import open_items
+
+    return open_items(getattr(result, "requirements", []), getattr(result, "controls", []),
+                      getattr(result, "accepted", {}))
+
 
 def plan_request(ctx: Any, target: Target, state: RequestState, assignments: dict[str, Any] | None = None) -> str:
     """Derive the spec and either ask (returns "clarify") or propose (returns "proposed")."""
@@ -477,5 +512,4 @@ def plan_request(ctx: Any, target: Target, state: RequestState, assignments: dic
         ctx.audit.record(AuditEvent(action="request", actor=target.actor, environment=derived.spec.name,
                                     repository=target.full_name, detail=f"issue #{state.issue}"))
     state.assignments.update(assignments or {})
-    propose(ctx, target, state, derived)
-    return "proposed"
+    return "clarify" if propose(ctx, target, state, derived) is None else "proposed"
