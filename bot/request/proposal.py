@@ -310,8 +310,10 @@ def propose(ctx: Any, target: Target, state: RequestState, derived: Derived, tit
         record_proposal(ctx, target, spec, result, pull, created, failures, kind)
         state.environment, state.pull = spec.name, pull.number
         state.pulls[branch] = pull.number
+        blocked = (f" It is **blocked**: {len(failures)} blocking finding(s) (policy or checks) must be fixed or "
+                   "overridden before it can merge; the report on the pull request lists them.") if failures else ""
         post_status(target, state, f"Proposed **{echo(spec.name)}** in #{pull.number} "
-                    f"({len(result.files)} files, commit `{commit.sha[:7]}`).")
+                    f"({len(result.files)} files, commit `{commit.sha[:7]}`).{blocked}")
         target.writer.set_labels(state.issue, [], ["needs-info"], present=_label_names(target.issue))
         return pull.number
 
