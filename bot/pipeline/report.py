@@ -18,7 +18,7 @@ from bot.pipeline.planning import Plan
 from bot.pipeline.requirements import compliance_section, open_items, requirements_section
 from bot.pipeline.results import CheckResult, PipelineResult, Verdict
 from bot.request import markers
-from bot.spec import Tier
+from bot.spec import Exposure, Tier
 from policies.terraform import resource_lines
 
 GITHUB_COMMENT_LIMIT = 65_536
@@ -332,7 +332,7 @@ def risks(result: PipelineResult) -> list[str]:
             found.append(
                 f"Bucket {code_span(bucket.name)} has versioning off: overwritten or deleted objects cannot be recovered."
             )
-    if re.search(
+    if spec.app.exposure == Exposure.public and spec.compute.schedule is None and re.search(
         r'^resource "(aws_lb|aws_alb|google_compute_global_forwarding_rule|azurerm_application_gateway|'
         r'azurerm_lb|google_cloud_run_v2_service|azurerm_container_app)"',
         text,
