@@ -114,7 +114,7 @@ class KeyStore:
             raise ValueError(f"scopes must be among {', '.join(SCOPES)} (got {', '.join(unknown) or 'none'})")
         if installation <= 0:
             raise ValueError("--installation must be a positive App installation id")
-        bad = [r for r in repositories if not re.fullmatch(REPOSITORY, r)]
+        bad = [r for r in repositories if not re.fullmatch(REPOSITORY, r) or {".", ".."} & set(r.split("/"))]
         if bad:
             raise ValueError(f"--repository must look like owner/name (got {bad[0]!r})")
         if owner is not None and not re.fullmatch(LOGIN, owner):
