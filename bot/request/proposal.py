@@ -259,8 +259,10 @@ def propose(ctx: Any, target: Target, state: RequestState, derived: Derived, tit
         try:
             lock = ctx.locks.acquire(key, spec.name, target.owner, target.actor)
         except LockBusy as busy:
-            post_status(target, state, f"**{echo(spec.name)} is locked** by {echo(busy.holder.describe())}. "
-                        "It is released when that pull request closes, or with `/dev-agent unlock`. "
+            held = target.writer.find_pull(branch)
+            post_status(target, state, f"**{echo(spec.name)} is locked** by {echo(busy.holder.describe())}"
+                        + (f", whose pull request is #{held.number}" if held is not None else "")
+                        + ". It is released when that pull request closes, or with `/dev-agent unlock`. "
                         f"{RENAME_HINT}")
             raise
         claim_branch(ctx, target, state, spec.name, branch)
