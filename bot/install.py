@@ -124,7 +124,8 @@ def build_wheel(out_dir: Path, root: Path | None = None) -> Path:
     entries.append((f"{dist_info}/RECORD", record.encode()))
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / f"dev_agent-{version}-py3-none-any.whl"
-    with tempfile.NamedTemporaryFile(dir=out_dir, suffix=".part", delete=False) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as wheel:
+    with (tempfile.NamedTemporaryFile(dir=out_dir, suffix=".part", delete=False) as tmp,
+          zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as wheel):
         for name, data in entries:
             info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
             info.external_attr = 0o644 << 16

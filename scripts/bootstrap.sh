@@ -19,7 +19,9 @@ stamp=".venv/.installed-$(cat pyproject.toml constraints/bot.txt | sha256sum | c
 if [ ! -f "$stamp" ]; then
   log "installing dev-agent and its test tools into .venv (first run takes a few minutes)"
   pip_quiet .venv/bin/pip install -q --disable-pip-version-check --upgrade pip
-  pip_quiet .venv/bin/pip install -q --disable-pip-version-check -c constraints/bot.txt -e ".[test]"
+  # setuptools announces every editable install with a BuildBackendWarning (a UserWarning); the
+  # non-editable build stays warning-free (tests/test_install_quiet.py), so only this notice is silenced.
+  PYTHONWARNINGS=ignore::UserWarning pip_quiet .venv/bin/pip install -q --disable-pip-version-check -c constraints/bot.txt -e ".[test]"
   touch "$stamp"
 fi
 

@@ -23,7 +23,9 @@ NASTY = 'x" ${file("/etc/passwd")} %{ if true }y%{ endif }\n} resource "aws_iam_
 def parse(files: dict[str, str]) -> dict[str, dict]:
     """{resource type: {name: body}} across all files, plus data/output/variable/locals/provider sections."""
     out: dict[str, dict] = {"resource": {}, "data": {}, "output": {}, "variable": {}, "locals": {}, "provider": {}}
-    for _name, text in files.items():
+    for name, text in files.items():
+        if not name.endswith(".tf"):
+            continue  # dev-agent.auto.tfvars.json (tests/test_inputs.py)
         parsed = hclread.loads(text)
         for section in ("resource", "data"):
             for entry in parsed.get(section, []):

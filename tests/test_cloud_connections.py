@@ -78,3 +78,13 @@ def test_gcp_vm_starts_the_app_from_its_image(tmp_path: Path) -> None:
     assert "google_secret_manager_secret.connection.secret_id" in script  # settings from the connection secret
     assert "docker run --name app" in script and "var.image" in script
     assert "systemctl enable --now app.service" in script
+
+
+def test_azure_vm_starts_the_app_with_settings_and_password_from_key_vault(tmp_path: Path) -> None:
+    parsed = _generate(tmp_path, dict(cloud="azure", region="westeurope", name="legacy-dev",
+                                      compute=dict(kind="vm"), databases=[dict(engine="postgres")]))
+    script = _one(parsed, "azurerm_linux_virtual_machine", "app")["custom_data"]
+    assert script.startswith("${base64encode(join(")
+    assert "legacy-dev-connection" in script and "DATABASE_PASSWORD=" in script
+    assert "azurerm_user_assigned_identity.app.client_id" in script  # the managed identity reads Key Vault
+    assert "docker run --name app" in script and "systemctl enable --now app.service" in script
