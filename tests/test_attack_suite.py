@@ -93,8 +93,8 @@ class World:
         ops = Operations(Registry(settings), self.keys, open_request)
         self.client = TestClient(create_app(SECRET, self.queue, ops=ops), raise_server_exceptions=False)
         derive_spec({"number": 1, "body": "FastAPI on AWS"}, RequestState(issue=1), SETTINGS)  # warm up the engine
-        self.read_key, _ = self.keys.create("reader", ["read"])
-        self.request_key, _ = self.keys.create("requester", ["request"])
+        self.read_key, _ = self.keys.create("reader", ["read"], installation=1, repositories=["octo/infra"])
+        self.request_key, _ = self.keys.create("requester", ["request"], installation=1, owner="a")
 
 
 WORLD: World | None = None

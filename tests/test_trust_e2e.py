@@ -222,10 +222,11 @@ def test_a_strangers_pr_from_the_bots_branch_releases_no_lock(stack, redis_serve
     )
     as_user(stack, "eve", "PATCH", f"/pulls/{stranger['number']}", {"state": "closed"})
     other = stack.open_request("lock-e2e", user="bob")
-    wait_for(
+    refusal = wait_for(
         lambda: [c for c in stack.bot_comments(other["number"], "<!-- dev-agent:status -->") if "locked" in c["body"]],
         what="lock refusal",
-    )
+    )[0]["body"]
+    assert f"pull request is #{pull['number']}" in refusal and "/dev-agent set name=" in refusal
     assert head_sha(stack, pull["number"]) == sha
     assert stack.bot_comments(owner["number"], "<!-- dev-agent:closed:") == []  # the owner was told nothing false
     assert redis_server.client().exists(f"dev-agent:lock:{stack.full_name}:lock-e2e")

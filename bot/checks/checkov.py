@@ -176,7 +176,10 @@ def check_terraform(ctx: CheckContext) -> list[CheckResult]:
 
 
 def check_kubernetes(ctx: CheckContext) -> list[CheckResult]:
-    """checkov on the manifests rendered from the environment's charts."""
+    """checkov on the manifests rendered from the environment's charts (none where nothing runs Kubernetes)."""
+    if not ctx.charts() and not ctx.runs_kubernetes() and find_tool(ctx.settings.checkov_bin) is not None:
+        return [CheckResult(name=FRAMEWORKS["kubernetes"], passed=True, details="no chart: nothing runs Kubernetes",
+                            skipped_reason="the environment does not run Kubernetes")]
     rendered = ctx.rendered()
     assert rendered.directory is not None
     return [_scan_one(ctx, "kubernetes", rendered.directory, rendered.directory)]

@@ -17,6 +17,9 @@ def reads(ctx: CheckContext) -> list[Input]:
 
 def check(ctx: CheckContext) -> list[CheckResult]:
     charts = ctx.charts()
+    if not charts and not ctx.runs_kubernetes():
+        return [CheckResult(name=NAME, passed=True, details="no chart: nothing runs Kubernetes",
+                            skipped_reason="the environment does not run Kubernetes")]
     if not charts:
         return [CheckResult(name=NAME, passed=False, details=f"no Helm chart under {ctx.env_dir / 'helm'}")]
     problems: list[str] = []

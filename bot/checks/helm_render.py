@@ -18,6 +18,9 @@ def reads(ctx: CheckContext) -> list[Input]:
 
 
 def check(ctx: CheckContext) -> list[CheckResult]:
+    if not ctx.charts() and not ctx.runs_kubernetes():
+        return [CheckResult(name=NAME, passed=True, details="no chart: nothing runs Kubernetes",
+                            skipped_reason="the environment does not run Kubernetes")]
     rendered = ctx.rendered()
     if rendered.errors:
         return [CheckResult(name=NAME, passed=False, details="\n".join(rendered.errors))]

@@ -36,6 +36,8 @@ def provider_requirements(texts: list[str]) -> dict[str, Any] | None:
     """The `required_providers` of every `terraform` block of the files, or None when one does not parse."""
     found: dict[str, Any] = {}
     for text in texts:
+        if "required_providers" not in text:  # parsing is the costly part; only these files can declare any
+            continue
         try:
             parsed = hclread.loads(text if text.endswith("\n") else text + "\n")
         except Exception:  # noqa: BLE001 - an unparsable file: the hcl parse check reports it

@@ -12,6 +12,7 @@ from bot.github import authz
 from bot.handlers import event_time, target_for, writer_for
 from bot.handlers.answers import is_answer, on_answer
 from bot.jobs.routing import router
+from bot.markdown import inert_markdown
 from bot.request import markers
 from bot.request.echo import echo
 from bot.request.proposal import RENAME_HINT, BranchTaken, load_state
@@ -42,13 +43,13 @@ def on_comment(ctx: Any, payload: dict[str, Any]) -> None:
     action = ACTIONS.get(command.verb)
     refused = authz.refusal(ctx, writer, target.actor, action) if action else None
     if refused:
-        cc.reply(f"Not run: {echo(refused, 300)}.")
+        cc.reply(f"Not run: {inert_markdown(refused, 300)}.")
         writer.react(where, "confused", comment_id=comment["id"])
         return
     try:
         runners()[command.verb](cc, command)
     except CommandError as exc:
-        cc.reply(f"`/dev-agent {command.verb}` failed: {echo(str(exc), 1000)}")
+        cc.reply(f"`/dev-agent {command.verb}` failed: {inert_markdown(exc, 1500)}")
         writer.react(where, "confused", comment_id=comment["id"])
         return
     except LockBusy as busy:

@@ -259,8 +259,10 @@ def propose(ctx: Any, target: Target, state: RequestState, derived: Derived, tit
         try:
             lock = ctx.locks.acquire(key, spec.name, target.owner, target.actor)
         except LockBusy as busy:
-            post_status(target, state, f"**{echo(spec.name)} is locked** by {echo(busy.holder.describe())}. "
-                        "It is released when that pull request closes, or with `/dev-agent unlock`. "
+            held = target.writer.find_pull(branch)
+            post_status(target, state, f"**{echo(spec.name)} is locked** by {echo(busy.holder.describe())}"
+                        + (f", whose pull request is #{held.number}" if held is not None else "")
+                        + ". It is released when that pull request closes, or with `/dev-agent unlock`. "
                         f"{RENAME_HINT}")
             raise
         claim_branch(ctx, target, state, spec.name, branch)
@@ -308,8 +310,10 @@ def propose(ctx: Any, target: Target, state: RequestState, derived: Derived, tit
         record_proposal(ctx, target, spec, result, pull, created, failures, kind)
         state.environment, state.pull = spec.name, pull.number
         state.pulls[branch] = pull.number
+        blocked = (f" It is **blocked**: {len(failures)} blocking finding(s) (policy or checks) must be fixed or "
+                   "overridden before it can merge; the report on the pull request lists them.") if failures else ""
         post_status(target, state, f"Proposed **{echo(spec.name)}** in #{pull.number} "
-                    f"({len(result.files)} files, commit `{commit.sha[:7]}`).")
+                    f"({len(result.files)} files, commit `{commit.sha[:7]}`).{blocked}")
         target.writer.set_labels(state.issue, [], ["needs-info"], present=_label_names(target.issue))
         return pull.number
 

@@ -1,11 +1,25 @@
-"""alb.tf: the public Application Load Balancer in front of containers or VMs (HTTPS; HTTP redirects)."""
+"""alb.tf: the Application Load Balancer in front of containers or VMs (HTTPS; HTTP redirects): internet-facing in
+public subnets, or for an internal app internal in the private subnets, reachable from inside the VPC only.
+
+HTTPS with the environment's ACM certificate (`inputs.certificate_arn`, required from staging up and with any
+compliance profile). A dev environment without a certificate serves plain HTTP on port 80 (a risk line in the
+report) until `/dev-agent set certificate_arn=...`.
+"""
 
 from __future__ import annotations
 
-from bot.spec import ComputeKind, Tier
+from bot.spec import ComputeKind, EnvironmentSpec, Exposure, Tier
 from generators.hcl import Block, Call, Ref, block
 from generators.terraform import Context
-from generators.terraform.aws.shared import NAME, PUBLIC_SUBNETS, VPC_CIDR, VPC_ID, log_group
+from generators.terraform.aws.shared import (
+    NAME,
+    PRIVATE_SUBNETS,
+    PUBLIC_SUBNETS,
+    VPC_CIDR,
+    VPC_ID,
+    log_group,
+    protected,
+)
 from generators.terraform.names import dns_label
 
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
@@ -14,16 +28,34 @@ WAF_RULES = {"AWSManagedRulesCommonRuleSet": "none", "AWSManagedRulesKnownBadInp
              "AWSManagedRulesAnonymousIpList": "count"}
 
 
+def internal(ctx: Context) -> bool:
+    return ctx.spec.app.exposure == Exposure.internal
+
+
+def serves_https(spec: EnvironmentSpec) -> bool:
+    """HTTPS unless a dev environment has no certificate (staging, prod and any environment following a compliance
+    profile, which forces TLS-only ingress, must supply one)."""
+    return spec.tier != Tier.dev or bool(spec.compliance) or bool(spec.inputs and spec.inputs.certificate_arn)
+
+
+def forwarding_listener(spec: EnvironmentSpec) -> str:
+    """The listener that forwards to the app (the services wait for it)."""
+    return "aws_lb_listener.https" if serves_https(spec) else "aws_lb_listener.http"
+
+
 def _security_group(ctx: Context) -> Block:
     port = ctx.spec.app.port
+    sources, where = ([VPC_CIDR], "inside the VPC") if internal(ctx) else (["0.0.0.0/0"], "the internet")
     return block(
         "resource", "aws_security_group", "alb",
-        name_prefix=Call("format", "%s-alb-", NAME), description="Public load balancer", vpc_id=VPC_ID,
+        name_prefix=Call("format", "%s-alb-", NAME),
+        description="Internal load balancer" if internal(ctx) else "Public load balancer", vpc_id=VPC_ID,
         ingress=[
-            block("ingress", description="HTTPS from the internet", from_port=443, to_port=443, protocol="tcp",
-                  cidr_blocks=["0.0.0.0/0"]),
-            block("ingress", description="HTTP from the internet (redirected to HTTPS)", from_port=80, to_port=80,
-                  protocol="tcp", cidr_blocks=["0.0.0.0/0"]),
+            *([block("ingress", description=f"HTTPS from {where}", from_port=443, to_port=443, protocol="tcp",
+                     cidr_blocks=sources)] if serves_https(ctx.spec) else []),
+            block("ingress", description=f"HTTP from {where}"
+                  + (" (redirected to HTTPS)" if serves_https(ctx.spec) else ""), from_port=80, to_port=80,
+                  protocol="tcp", cidr_blocks=sources),
         ],
         egress=[block("egress", description="App port inside the VPC", from_port=port, to_port=port,
                       protocol="tcp", cidr_blocks=[VPC_CIDR])],
@@ -61,31 +93,45 @@ def _waf(ctx: Context) -> list[Block]:
 
 def build(ctx: Context) -> list[Block]:
     spec = ctx.spec
-    prod = spec.tier == Tier.prod
     target_type = "ip" if spec.compute.kind == ComputeKind.containers else "instance"
     return [
         _security_group(ctx),
-        block("resource", "aws_lb", "main", name=dns_label(ctx.name, max_length=32), internal=False,
-              load_balancer_type="application", subnets=PUBLIC_SUBNETS,
+        block("resource", "aws_lb", "main", name=dns_label(ctx.name, max_length=32), internal=internal(ctx),
+              load_balancer_type="application", subnets=PRIVATE_SUBNETS if internal(ctx) else PUBLIC_SUBNETS,
               security_groups=[Ref("aws_security_group.alb.id")], drop_invalid_header_fields=True,
-              enable_deletion_protection=prod,
+              enable_deletion_protection=protected(ctx.plan),
               access_logs=block("access_logs", bucket=Ref("aws_s3_bucket.logs.id"), prefix="alb", enabled=True),
               depends_on=[Ref("aws_s3_bucket_policy.logs")]),
         block("resource", "aws_lb_target_group", "app", name=dns_label(ctx.name, "app", max_length=32),
               port=spec.app.port, protocol="HTTP", target_type=target_type, vpc_id=VPC_ID,
               deregistration_delay=30,
               health_check=block("health_check", path=spec.app.health_path, matcher="200-399")),
+        *_listeners(ctx),
+        *_waf(ctx),
+    ]
+
+
+def _listeners(ctx: Context) -> list[Block]:
+    forward = block("default_action", type="forward", target_group_arn=Ref("aws_lb_target_group.app.arn"))
+    where = "Internal" if internal(ctx) else "Public"
+    if not serves_https(ctx.spec):
+        return [
+            block("resource", "aws_lb_listener", "http", load_balancer_arn=Ref("aws_lb.main.arn"), port=80,
+                  protocol="HTTP", default_action=forward),
+            block("output", "app_url", value=Call("format", "http://%s", Ref("aws_lb.main.dns_name")),
+                  description=f"{where} HTTP endpoint of the app (no certificate yet: plain HTTP)."),
+        ]
+    return [
         block("resource", "aws_lb_listener", "http", load_balancer_arn=Ref("aws_lb.main.arn"), port=80,
               protocol="HTTP",
               default_action=block("default_action", type="redirect", redirect=block(
                   "redirect", port="443", protocol="HTTPS", status_code="HTTP_301"))),
         block("resource", "aws_lb_listener", "https", load_balancer_arn=Ref("aws_lb.main.arn"), port=443,
               protocol="HTTPS", ssl_policy=TLS_POLICY, certificate_arn=Ref("var.certificate_arn"),
-              default_action=block("default_action", type="forward",
-                                   target_group_arn=Ref("aws_lb_target_group.app.arn"))),
-        *_waf(ctx),
+              default_action=forward),
         block("variable", "certificate_arn", type=Ref("string"),
-              description="ACM certificate ARN for the HTTPS listener of the load balancer."),
+              description="ACM certificate ARN for the HTTPS listener (dev-agent.auto.tfvars.json)."),
         block("output", "app_url", value=Call("format", "https://%s", Ref("aws_lb.main.dns_name")),
-              description="Public HTTPS endpoint of the app."),
+              description="Internal HTTPS endpoint of the app (inside the VPC)." if internal(ctx)
+              else "Public HTTPS endpoint of the app."),
     ]
