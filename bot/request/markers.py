@@ -53,6 +53,11 @@ def closed(pull: int) -> str:
     return f"<!-- dev-agent:closed:{int(pull)} -->"
 
 
+def superseded(pull: int) -> str:
+    """The note on a destroy PR closed because its environment was extended."""
+    return f"<!-- dev-agent:superseded:{int(pull)} -->"
+
+
 def unlisted_merge(pull: int) -> str:
     """The flag on a PR merged by someone outside the policy's `apply` list."""
     return f"<!-- dev-agent:unlisted-merge:{int(pull)} -->"
