@@ -150,7 +150,7 @@ def test_nothing_is_open_to_the_internet_but_the_load_balancer(generated) -> Non
             if name.startswith(("db_", "cache", "docdb", "mq", "kafka", "search")):
                 for rule in _rules(group, "ingress"):
                     assert "cidr_blocks" not in rule and rule["security_groups"], f"{key}: {name} not app-only"
-        for name, body in parse(files)["resource"].get("aws_instance", {}).items():
+        for body in parse(files)["resource"].get("aws_instance", {}).values():
             assert body["associate_public_ip_address"] is False and "key_name" not in body
 
 

@@ -11,12 +11,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from bot.errors import ToolError
+
 REPOSITORY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$")
 BRANCH = re.compile(r"^[A-Za-z0-9._/-]{1,100}$")
 GITHUB_ISSUER = "https://token.actions.githubusercontent.com"
 
 
-class BootstrapError(RuntimeError):
+class BootstrapError(ToolError):
     """A failed cloud call or tool; the message says which."""
 
 

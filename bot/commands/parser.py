@@ -9,6 +9,7 @@ first). Parsing is linear in the comment length.
 
 from __future__ import annotations
 
+import itertools
 import re
 import shlex
 from dataclasses import dataclass
@@ -170,7 +171,7 @@ def apply_assignments(data: dict[str, Any], assignments: dict[str, Any]) -> dict
     for path, value in assignments.items():
         parts = path.split(".")
         node: Any = result
-        for part, next_part in zip(parts, parts[1:]):
+        for part, next_part in itertools.pairwise(parts):
             if isinstance(node, list):
                 index = int(part)
                 while len(node) <= index:

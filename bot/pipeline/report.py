@@ -19,7 +19,7 @@ from bot.pipeline.planning import Plan
 from bot.pipeline.requirements import compliance_section, open_items, requirements_section
 from bot.pipeline.results import CheckResult, PipelineResult, Verdict
 from bot.request import markers
-from bot.spec import Exposure, Tier
+from bot.spec import ComputeKind, Exposure, Tier
 from generators.terraform.tfvars import SAMPLE_IMAGE
 from policies.terraform import resource_lines
 
@@ -109,6 +109,23 @@ def _checkov(checks: list[CheckResult]) -> CheckResult | None:
                        skipped_reason=next((c.skipped_reason for c in runs if c.skipped_reason), None))
 
 
+def compute_summary(plan: Plan) -> str:
+    """What runs the app, in the unit its kind is sized in (the planned sizes, not the request's)."""
+    compute, sizing = plan.spec.compute, plan.sizing
+    replicas = (_plural(compute.min_replicas, "replica") if compute.min_replicas == compute.max_replicas
+                else f"{compute.min_replicas}–{compute.max_replicas} replicas")
+    nodes = (str(sizing.node_count) if sizing.node_count == sizing.node_max_count
+             else f"{sizing.node_count}–{sizing.node_max_count}")
+    if compute.kind == ComputeKind.functions:
+        return f"functions, {sizing.function_memory_mb} MB memory per instance, scaled per request"
+    if compute.kind == ComputeKind.vm:
+        return f"{_plural(compute.min_replicas, 'VM')} of type {code_span(sizing.node_instance_type)}"
+    size = f"{sizing.container_cpu:g} vCPU / {sizing.container_memory_gb:g} GB"
+    if compute.kind == ComputeKind.kubernetes:
+        return f"kubernetes, {replicas} of {size} on {nodes} {code_span(sizing.node_instance_type)} node(s)"
+    return f"containers, {replicas} of {size}"
+
+
 def _summary(result: PipelineResult, verdicts: list[Verdict]) -> list[Block]:
     spec, plan = result.plan.spec, result.plan
     failed = [v for v in verdicts if v.outcome == "fail"]
@@ -127,13 +144,7 @@ def _summary(result: PipelineResult, verdicts: list[Verdict]) -> list[Block]:
         status = "✅ **Ready for review**"
     where = f"{spec.cloud.value} {escape_text(spec.region)}, {spec.tier.value} tier"
     lines = [status, "", f"- **Environment**: {code_span(spec.name)} on {where}"]
-    compute = spec.compute
-    replicas = (
-        _plural(compute.min_replicas, "replica")
-        if compute.min_replicas == compute.max_replicas
-        else f"{compute.min_replicas}–{compute.max_replicas} replicas"
-    )
-    lines.append(f"- **Compute**: {compute.kind.value}, {replicas} of {compute.cpu:g} vCPU / {compute.memory_gb:g} GB")
+    lines.append(f"- **Compute**: {compute_summary(plan)}")
     cost = result.monthly_cost
     if cost is not None:
         budget = (
