@@ -11,7 +11,7 @@ import json
 import pytest
 
 from bot.lifecycle.drift import DRIFT_MARKER
-from bot.lifecycle.outputs import APPLY_MARKER
+from bot.request import markers
 from bot.settings import Settings
 from sandbox import SandboxGitHub
 from tests.conftest import require_tool
@@ -48,7 +48,7 @@ def test_apply_drift_expire_destroy(tmp_path):
         assert len(found["vpcs"]) == 1 and len(found["security_groups"]) == 1
         assert result["outputs"]["vpc_id"] == found["vpcs"][0]
         for number in (pull, issue):
-            body = next(b for b in comments(repo, number) if APPLY_MARKER.format(name=ENV) in b)
+            body = next(b for b in comments(repo, number) if markers.applied(ENV) in b)
             assert found["vpcs"][0] in body and "applied" in body
         assert repo.writer().ref_sha(f"dev-agent/applied/{ENV}") is not None
         assert not (repo.checkout / env_path / "terraform" / "moto_override.tf").exists()
