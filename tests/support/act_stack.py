@@ -54,6 +54,17 @@ class ActStack:
                           error=AssertionError)
         return answer_inputs(self.gh, self.app, pull, self.moto.url, lambda _line: None) if answer else pull
 
+    def set(self, number: int, assignment: str) -> dict:
+        """Comment `/dev-agent set <assignment>` on the PR; the PR once the bot has pushed the re-plan."""
+        before = self.api("GET", f"/pulls/{number}")["head"]["sha"]
+        self.gh.comment(OWNER, REPO, number, f"/dev-agent set {assignment}", user=USER)
+
+        def replanned() -> dict | None:
+            pull = self.api("GET", f"/pulls/{number}")
+            return pull if pull["head"]["sha"] != before else None
+
+        return wait_until(replanned, 600, interval=0.5, what="the bot's re-plan", error=AssertionError)
+
     def report(self, number: int) -> str:
         return "\n".join(c["body"] for c in self.comments(number)
                          if c["user"]["login"] == self.app["bot_login"] and "dev-agent:report" in c["body"])
