@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bot.pipeline.budget import fit_budget
 from bot.pipeline.planning import plan_environment
 from bot.pipeline.report import render_report
-from bot.pipeline.run import CheckResult, PipelineResult
+from bot.pipeline.results import CheckResult, PipelineResult
 from bot.spec import spec_from_data
 from generators.hcl import Ref, block, render
 from policies.engine import evaluate

@@ -1,8 +1,9 @@
 """Parse time of hostile input: 64 KB comments (command extraction) and 20 KB requests (issue body + the
 deterministic engine). Each case is crafted against one parsing step that used to be quadratic.
 
-Run from the repository root: `python bench/parse.py` (prints the best of 5 runs per case, in ms, and the
-load average, since the machine may be shared). Target: under 50 ms per case.
+Run from the repository root: `python bench/parse.py` (prints the best of 5 runs per case: CPU ms, which is
+what the parse costs, and wall ms, which adds waiting for a core on a shared machine, with the load average).
+Target: under 50 ms per case.
 """
 
 from __future__ import annotations
@@ -45,18 +46,21 @@ REQUESTS = {
     "capitalised words": _fill("Xyzzy Plugh ", MAX_REQUEST_CHARS),
     "yaml fences": _fill("```yaml\n", MAX_REQUEST_CHARS),
     "form headings": "### Description\n\n" + _fill("### " + "a " * 50 + "\n", MAX_REQUEST_CHARS - 20),
-    "realistic x220": _fill("FastAPI with Postgres and Redis on AWS us-west-2, actually make that MySQL, no cache. ",
-                            MAX_REQUEST_CHARS),
+    "realistic x220": _fill(
+        "FastAPI with Postgres and Redis on AWS us-west-2, actually make that MySQL, no cache. ", MAX_REQUEST_CHARS
+    ),
 }
 
 
-def _best_ms(run: Callable[[], object], repeat: int = 5) -> float:
-    best = float("inf")
+def _best_ms(run: Callable[[], object], repeat: int = 5) -> tuple[float, float]:
+    """(CPU ms, wall ms), best of `repeat`: CPU time is what the parse costs; wall time adds waiting for a core."""
+    cpu = wall = float("inf")
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         run()
-        best = min(best, time.perf_counter() - start)
-    return best * 1000
+        cpu = min(cpu, time.process_time() - start_cpu)
+        wall = min(wall, time.perf_counter() - start)
+    return cpu * 1000, wall * 1000
 
 
 def _request(body: str) -> object:
@@ -68,14 +72,16 @@ def _request(body: str) -> object:
 def main() -> int:
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     worst = 0.0
-    for title, cases, run in (("64 KB comment -> command", COMMENTS, extract_command),
-                              ("20 KB request -> spec", REQUESTS, _request)):
-        print(title)
+    for title, cases, run in (
+        ("64 KB comment -> command", COMMENTS, extract_command),
+        ("20 KB request -> spec", REQUESTS, _request),
+    ):
+        print(f"{title:<34} {'chars':>6} {'CPU ms':>9} {'wall ms':>9}")
         for name, text in cases.items():
-            ms = _best_ms(lambda: run(text))  # noqa: B023
-            worst = max(worst, ms)
-            print(f"  {name:<24} {len(text):>6} chars {ms:>8.2f} ms")
-    print(f"worst case {worst:.2f} ms (target < {TARGET_MS:.0f} ms): {'ok' if worst < TARGET_MS else 'OVER'}")
+            cpu, wall = _best_ms(lambda: run(text))  # noqa: B023
+            worst = max(worst, cpu)
+            print(f"  {name:<32} {len(text):>6} {cpu:>9.2f} {wall:>9.2f}")
+    print(f"worst case {worst:.2f} ms of CPU (target < {TARGET_MS:.0f} ms): {'ok' if worst < TARGET_MS else 'OVER'}")
     return 0
 
 

@@ -192,10 +192,12 @@ def bench_reviews(redis: RedisServer, requests: int, checks: bool, cache_dir: Pa
     from sandbox import SandboxGitHub
 
     out = Reviews(checks=checks)
+    redis.client().flushdb()  # a new sandbox GitHub: no installation token cached for the previous one
     env = {"DEV_AGENT_RUN_CHECKS": "true" if checks else "false", "DEV_AGENT_CHECK_CACHE_DIR": str(cache_dir)}
-    log = cache_dir / f"bot-{'checks' if checks else 'plain'}.log"  # the bot's own log lines, off the report
+    log = Path(tempfile.gettempdir()) / f"dev-agent-bench-{'checks' if checks else 'plain'}.log"  # the bot's log
+    log.unlink(missing_ok=True)
     with SandboxGitHub() as sandbox, BotStack(sandbox, redis.url, extra_env=env, log_path=log) as stack:
-        out.first = _review(stack, sandbox, "bench-first")[1]  # the worker warms up before its first job
+        out.first = _review(stack, sandbox, "bench-first", 600)[1]  # the worker warms up before its first job
         pids = [p.pid for p in [stack.web, *stack.workers] if p is not None]
         cpu_before = process_tree_cpu(pids)
         for i in range(requests):
@@ -212,16 +214,18 @@ ISSUE_REACTIONS = "POST /repos/{owner}/{repo}/issues/{issue_number}/reactions"
 COMMENT_REACTIONS = "POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions"
 
 
-def _review(stack: BotStack, sandbox: Any, name: str) -> tuple[float, float, dict[str, int], dict]:
+def _review(stack: BotStack, sandbox: Any, name: str,
+            timeout: float = 300) -> tuple[float, float, dict[str, int], dict]:
     """(seconds to the PR, seconds to the job's end, the job's API calls, the PR), watched through the sandbox's
     call counters (in memory: polling the API would take CPU from the bot under test). The job reacts 👀 first
     and 🚀 last."""
     sandbox.reset_calls()
     started = time.perf_counter()
     stack.open_request(name)
-    wait_for(lambda: sandbox.calls.get("POST /repos/{owner}/{repo}/pulls"), 120, interval=0.005, what="PR")
+    what = f"the PR (bot log: {stack.log.name if stack.log else 'stderr'})"
+    wait_for(lambda: sandbox.calls.get("POST /repos/{owner}/{repo}/pulls"), timeout, interval=0.005, what=what)
     to_pr = time.perf_counter() - started
-    wait_for(lambda: sandbox.calls.get(ISSUE_REACTIONS, 0) >= 2, 120, interval=0.005, what="job end")
+    wait_for(lambda: sandbox.calls.get(ISSUE_REACTIONS, 0) >= 2, timeout, interval=0.005, what="job end")
     reviewed = time.perf_counter() - started
     return to_pr, reviewed, sandbox.calls, stack.wait_for_pull(name)
 
@@ -231,7 +235,7 @@ def _amend(stack: BotStack, sandbox: Any, number: int) -> float:
     sandbox.reset_calls()
     started = time.perf_counter()
     stack.comment(number, "/dev-agent set compute.max_replicas=3")
-    wait_for(lambda: sandbox.calls.get(COMMENT_REACTIONS, 0) >= 2, 120, interval=0.005, what="PR updated")
+    wait_for(lambda: sandbox.calls.get(COMMENT_REACTIONS, 0) >= 2, 300, interval=0.005, what="PR updated")
     return time.perf_counter() - started
 
 

@@ -28,6 +28,14 @@ def escape_text(text: object) -> str:
     return value.replace("@", "@\u200b")
 
 
+def inert_markdown(text: object, limit: int = 1000) -> str:
+    """Markdown that dev-agent wrote (any user value inside already escaped), kept as markdown, but unable to
+    open HTML or an HTML comment, mention anyone or carry invisible characters; at most `limit` characters."""
+    value = strip_invisible(str(text))
+    value = value[:limit] + ("…" if len(value) > limit else "")
+    return _html(value).replace("@", "@\u200b")
+
+
 def escape_cell(text: object) -> str:
     """Text for a table cell (pipes escaped too; never empty so the row keeps its columns)."""
     value = escape_text(text)

@@ -41,6 +41,10 @@ class Settings(BaseSettings):
         default=0.05, ge=0, le=5,
         description="Pause between write calls of one client (PyGithub throttle); secondary limits are also backed off.")
     bot_login: str = Field(default="dev-agent[bot]", description="The App's bot login (its own events are ignored).")
+    state_keys: SecretStr | None = Field(
+        default=None, description="HMAC keys signing request state in the bot's comments: id:secret[,id:secret...], "
+                                  "newest first (rotation); unset = one key derived from the App's private key. "
+                                  "Never the webhook secret.")
     http_header_timeout_seconds: float = Field(
         default=10.0, gt=0, le=300, description="A request's line and headers must arrive within this (else 408).")
     http_body_timeout_seconds: float = Field(

@@ -7,15 +7,17 @@ Nothing in it can express a network rule: ingress is decided by the generators, 
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import json
 import re
-from enum import Enum
+from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
+from bot.errors import InputError
 from bot.regions import is_valid_region
 
 SLUG = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
@@ -148,6 +150,14 @@ DEFAULT_DATABASE_VERSION: dict[DatabaseEngine, str] = {
 }
 
 MAX_VM_REPLICAS = 5
+# A cron expression of five fields (minute hour day-of-month month day-of-week); digits, * , - / only.
+CRON = r"^[0-9*,/-]{1,20}( [0-9*,/-]{1,20}){4}$"
+CIDR = r"^[0-9]{1,3}(\.[0-9]{1,3}){3}/[0-9]{1,2}$"
+
+
+class Exposure(StrEnum):
+    public = "public"
+    internal = "internal"
 
 
 class StrictModel(BaseModel):
@@ -165,6 +175,8 @@ class App(StrictModel):
     image: Annotated[
         str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9._/-]{0,200}(:[A-Za-z0-9._-]{1,128}|@sha256:[a-f0-9]{64})$")
     ] | None = None
+    exposure: Exposure = Field(default=Exposure.public,
+                               description="internal: reachable only inside the private network (no internet ingress)")
 
     @model_validator(mode="after")
     def _framework_implies_language(self) -> App:
@@ -185,6 +197,10 @@ class Compute(StrictModel):
     max_replicas: int = Field(default=1, ge=1, le=100)
     cpu: float = Field(default=0.5, ge=0.25, le=16)
     memory_gb: float = Field(default=1.0, ge=0.5, le=64)
+    schedule: Annotated[str, StringConstraints(pattern=CRON)] | None = Field(
+        default=None, description="cron (UTC): the app is a scheduled job with no endpoint")
+    ssh_from: list[Annotated[str, StringConstraints(pattern=CIDR)]] = Field(
+        default_factory=list, max_length=5, description="networks allowed to SSH to the VMs (never the internet)")
 
     @model_validator(mode="after")
     def _replica_range(self) -> Compute:
@@ -194,6 +210,15 @@ class Compute(StrictModel):
             )
         if self.kind == ComputeKind.functions and self.max_replicas > 1:
             raise ValueError("compute.max_replicas: functions scale per request; replicas must stay 1")
+        for cidr in self.ssh_from:
+            network = ipaddress.ip_network(cidr, strict=False)
+            if network.prefixlen < 8 or not network.is_private:
+                raise ValueError(f"compute.ssh_from: {cidr} is not a private network; "
+                                 "dev-agent never opens SSH to the internet")
+        if self.ssh_from and self.kind != ComputeKind.vm:
+            raise ValueError("compute.ssh_from: only VMs accept SSH (containers, functions and Kubernetes have no SSH)")
+        if self.schedule and self.kind not in {ComputeKind.functions, ComputeKind.containers}:
+            raise ValueError("compute.schedule: scheduled jobs run as functions or containers")
         if self.kind == ComputeKind.vm and self.max_replicas > MAX_VM_REPLICAS:
             raise ValueError(
                 f"compute.max_replicas: at most {MAX_VM_REPLICAS} VMs; use kind 'containers' or 'kubernetes' to scale further"
@@ -230,6 +255,14 @@ class Search(StrictModel):
     engine: SearchEngine = SearchEngine.opensearch
 
 
+class Worker(StrictModel):
+    """A background process of the app (same image, its own command, no endpoint), e.g. Sidekiq or Celery."""
+
+    name: Slug
+    command: list[Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._:/=@-]{1,100}$")]] = Field(
+        default_factory=list, max_length=20)
+
+
 class Bucket(StrictModel):
     name: Slug
     versioning: bool = True
@@ -252,6 +285,7 @@ class EnvironmentSpec(StrictModel):
     queue: Queue | None = None
     search: Search | None = None
     buckets: list[Bucket] = Field(default_factory=list, max_length=10)
+    workers: list[Worker] = Field(default_factory=list, max_length=5)
     monitoring: list[Monitoring] = Field(default_factory=list)
     compliance: list[Compliance] = Field(default_factory=list, description="frameworks whose profile the environment follows")
     budget_monthly_usd: float | None = Field(default=None, gt=0, le=1_000_000)
@@ -275,6 +309,10 @@ class EnvironmentSpec(StrictModel):
                 raise ValueError(f"{path}: {kind} {engine} has no managed offer on {self.cloud.value} (available on: {where})")
         if len(set(self.monitoring)) != len(self.monitoring):
             raise ValueError("monitoring: lists a tool twice")
+        if len({w.name for w in self.workers}) != len(self.workers):
+            raise ValueError("workers: two workers share a name")
+        if self.workers and self.compute.kind not in {ComputeKind.containers, ComputeKind.kubernetes}:
+            raise ValueError("workers: background workers run next to containers or Kubernetes pods")
         if len(set(self.compliance)) != len(self.compliance):
             raise ValueError("compliance: lists a framework twice")
         if len({b.name for b in self.buckets}) != len(self.buckets):
@@ -288,7 +326,7 @@ class EnvironmentSpec(StrictModel):
         return dump_yaml(self.model_dump(mode="json", exclude_none=True))
 
 
-class SpecError(ValueError):
+class SpecError(InputError):
     """A spec that does not validate; `errors` name each field and what is wrong with it."""
 
     def __init__(self, source: str, errors: list[str]):

@@ -5,9 +5,10 @@ from __future__ import annotations
 from bot.markdown import code_span, escape_text
 from bot.pipeline.planning import Plan
 from bot.settings import Settings
+from bot.spec import ComputeKind
 from generators.compose.services import local_services
 from generators.helm import chart_name
-from generators.helm.connections import connections, remote_secret_name
+from generators.helm.connections import connection_secret_name, setting_names
 
 
 def _facts(plan: Plan) -> list[tuple[str, str]]:
@@ -17,13 +18,24 @@ def _facts(plan: Plan) -> list[tuple[str, str]]:
         ("Cloud / region", f"{spec.cloud.value} / {spec.region}"),
         ("Tier", spec.tier.value),
         ("Owner", spec.owner or "unassigned"),
-        ("Replicas", f"{spec.compute.min_replicas}-{spec.compute.max_replicas} ({spec.compute.kind.value})"),
-        ("Per replica", f"{spec.compute.cpu} vCPU, {spec.compute.memory_gb} GB"),
+        *_compute_facts(plan),
     ]
     if spec.budget_monthly_usd is not None:
         facts.append(("Budget", f"${spec.budget_monthly_usd:,.0f}/month"))
     facts.append(("Expires", plan.expires_on.isoformat() if plan.expires_on else "never"))
     return facts
+
+
+def _compute_facts(plan: Plan) -> list[tuple[str, str]]:
+    """What runs the app, in the unit its compute kind is sized in."""
+    compute, sizing = plan.spec.compute, plan.sizing
+    kind = compute.kind.value
+    if compute.kind == ComputeKind.functions:
+        return [("Compute", f"functions, {sizing.function_memory_mb} MB memory, scaled per request")]
+    if compute.kind == ComputeKind.vm:
+        return [("Compute", f"{compute.min_replicas} VM(s) of type {sizing.node_instance_type}")]
+    return [("Replicas", f"{compute.min_replicas}-{compute.max_replicas} ({kind})"),
+            ("Per replica", f"{sizing.container_cpu} vCPU, {sizing.container_memory_gb} GB")]
 
 
 def _data_services(plan: Plan) -> list[str]:
@@ -49,20 +61,23 @@ def render(plan: Plan) -> str:
             "| Path | What it is |", "|---|---|",
             "| `environment.yaml` | the spec: the source of truth |",
             f"| `terraform/` | {escape_text(spec.cloud.value)} infrastructure (network, cluster/runtime, data services) |",
-            f"| {code_span(f'helm/{chart_name(plan)}/')} | the app's chart: hardened Deployment, Service, Ingress, HPA, PDB, NetworkPolicy, "
-            "ServiceAccount, ExternalSecret |"]
+            ]
+    if spec.compute.kind == ComputeKind.kubernetes:
+        chart = code_span(f"helm/{chart_name(plan)}/")
+        out.append(f"| {chart} | the app's chart: hardened Deployment, Service, Ingress, HPA, "
+                   "PDB, NetworkPolicy, ServiceAccount, SecretStore + ExternalSecret |")
     services, missing = local_services(spec)
     if services:
         out.append("| `compose.yaml`, `.env.example` | local twin of the data services |")
     out += ["| `../../.github/workflows/dev-agent-*.yml` | plan on PRs, apply on merge, drift and expiry checks, "
             "destroy after a merged destroy PR |"]
-    conns = connections(spec)
-    if conns:
+    names = setting_names(spec)
+    if names:
         out += ["", "## Connection settings", "",
-                "The app reads these env vars from the Kubernetes Secret that external-secrets fills from the "
-                f"cloud secret {code_span(remote_secret_name(spec))} (one property per variable). "
-                "No value is written in this repository.", ""]
-        out += [f"- `{c.env}`" for c in conns]
+                f"Terraform writes these settings into the cloud secret {code_span(connection_secret_name(spec))} "
+                "(one property per variable; no passwords: those stay in each service's managed secret) and the "
+                "runtime passes them to the app as env vars. No value is written in this repository.", ""]
+        out += [f"- `{name}`" for name in names]
     if services or missing:
         out += ["", "## Run the data services locally", ""]
         if services:

@@ -17,7 +17,7 @@ from bot.cost.coverage import unpriced
 from bot.hclread import ParsedFiles
 from bot.pipeline.budget import money
 from bot.pipeline.planning import Plan, effective_expiry
-from bot.pipeline.run import Verdict
+from bot.pipeline.results import Verdict
 from bot.spec import Cloud, EnvironmentSpec, Tier
 from policies.checkov.devagent_tables import ENCRYPTION_FLAGS, TAG_PATHS
 from policies.schema import OrgPolicy, Override

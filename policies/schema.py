@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
+from bot.errors import InputError
 from bot.install import InstallSource
 from bot.spec import Cloud, Tier
 
@@ -97,7 +98,7 @@ class Override(BaseModel):
     at: dt.datetime
 
 
-class PolicyError(ValueError):
+class PolicyError(InputError):
     """A policy file that cannot be used; each error reads `file:line: problem`."""
 
     def __init__(self, errors: list[str]):

@@ -24,6 +24,7 @@ TIMEOUTS = {
     "aws_elasticache_cluster": [],
     "aws_eks_cluster": ["create", "update", "delete"],
     "aws_eks_node_group": ["create", "update", "delete"],
+    "aws_eks_addon": ["create", "update", "delete"],
     "aws_ecs_service": ["create", "update", "delete"],
     "aws_mq_broker": ["create", "update", "delete"],
     "aws_msk_cluster": ["create", "update", "delete"],
@@ -35,7 +36,7 @@ TIMEOUTS = {
 IGNORE_CHANGES: dict[str, list[str]] = {
     "aws_ecs_service": ["availability_zone_rebalancing", "desired_count"],
     "aws_ecs_task_definition": ["container_definitions"],  # moto adds empty defaults to every container
-    "aws_eks_cluster": ["access_config"],  # moto does not return the access config
+    "aws_eks_cluster": ["access_config", "upgrade_policy"],  # moto returns neither
     "aws_eks_node_group": ["remote_access", "scaling_config[0].desired_size", "update_config"],
     # moto hands out a public IP in a private subnet, asked or not, and returns no VPC security groups
     "aws_instance": ["associate_public_ip_address", "vpc_security_group_ids"],

@@ -4,6 +4,8 @@ Run as `python -m sandbox.moto_server -p PORT`. Patched (see docs/aws.md):
 - DeleteCacheCluster and DeleteReplicationGroup only mark the resource "deleting" and never remove it,
   so `terraform destroy` waits until its timeout; here they remove it (the response still says "deleting").
 - DeleteCacheSubnetGroup is not implemented; here it removes the group.
+- CreateReplicationGroup ignores NumCacheClusters (one member unless ReplicasPerNodeGroup is given), so a
+  two-node group re-plans dirty; here NumCacheClusters sets the replicas.
 - CreateReplicationGroup lists member clusters that DescribeCacheClusters does not know, so the provider's
   read fails with CacheClusterNotFound; here the member clusters are created with the group.
 - S3 PutBucketLogging crashes on a target-bucket policy whose statement has `"Principal": "*"` (our
@@ -11,6 +13,11 @@ Run as `python -m sandbox.moto_server -p PORT`. Patched (see docs/aws.md):
   s3:PutObject for logging.s3.amazonaws.com under the bucket counts.
 - Application Auto Scaling has no ListTagsForResource/TagResource (HTTP 500, retried for minutes);
   here scalable targets report and accept tags (kept in memory).
+- ElastiCache user groups (CreateUserGroup, DescribeUserGroups, ModifyUserGroup, DeleteUserGroup) are not
+  implemented, and tagging rejects their ARNs; here they and their tags are kept in memory.
+- EKS add-ons, access entries and Pod Identity associations are not implemented; sandbox/moto_eks.py.
+- EC2 CreateLaunchTemplate copies the template's own tags into its launch data (a tag specification of
+  type launch-template), which re-plans dirty; here they are kept off the launch data.
 - EC2 MonitorInstances/UnmonitorInstances are not implemented (HTTP 500, retried for minutes), which
   blocks every `aws_instance` with detailed monitoring; here they report the requested state.
 """
@@ -23,12 +30,15 @@ import os
 import sys
 
 from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
-from moto.core.responses import EmptyResult
+from moto.core.responses import ActionResult, EmptyResult
+from moto.ec2.responses.launch_templates import LaunchTemplates
 from moto.ec2.responses.monitoring import Monitoring
 from moto.elasticache import models, responses
-from moto.elasticache.exceptions import CacheClusterNotFound
+from moto.elasticache.exceptions import CacheClusterNotFound, ElastiCacheException
 from moto.s3.models import FakeBucket
 from moto.server import main
+
+from sandbox import moto_eks
 
 
 def _delete_cache_cluster(self: models.ElastiCacheBackend, cache_cluster_id: str) -> models.CacheCluster:
@@ -59,6 +69,15 @@ def _create_replication_group(self: models.ElastiCacheBackend, *args, **kwargs) 
     return group
 
 
+_original_members_disabled = models.ReplicationGroup._set_node_members_clusters_disabled
+
+
+def _members_disabled(self: models.ReplicationGroup, *args, **kwargs) -> None:
+    if not kwargs.get("replicas_per_node_group") and (kwargs.get("num_cache_clusters") or 1) > 1:
+        kwargs["replicas_per_node_group"] = kwargs["num_cache_clusters"] - 1
+    _original_members_disabled(self, *args, **kwargs)
+
+
 def _delete_replication_group(self: models.ElastiCacheBackend, replication_group_id: str,
                               retain_primary_cluster: bool | None) -> models.ReplicationGroup:
     members = list(self.replication_groups[replication_group_id].member_clusters) \
@@ -73,6 +92,80 @@ def _delete_replication_group(self: models.ElastiCacheBackend, replication_group
 def _delete_cache_subnet_group_response(self: responses.ElastiCacheResponse) -> EmptyResult:
     self.elasticache_backend.cache_subnet_groups.pop(self._get_param("CacheSubnetGroupName"), None)
     return EmptyResult()
+
+
+class UserGroupNotFound(ElastiCacheException):
+    code = "UserGroupNotFound"
+
+
+_USER_GROUPS: dict[str, dict] = {}
+_TAGS: dict[str, dict[str, str]] = {}  # tags of user groups (moto's tagging rejects their ARNs)
+_original_list_tags = responses.ElastiCacheResponse.list_tags_for_resource
+_original_add_tags = responses.ElastiCacheResponse.add_tags_to_resource
+_original_remove_tags = responses.ElastiCacheResponse.remove_tags_from_resource
+
+
+def _tag_list(arn: str) -> ActionResult:
+    return ActionResult({"TagList": [{"Key": k, "Value": v} for k, v in _TAGS.get(arn, {}).items()]})
+
+
+def _list_tags(self: responses.ElastiCacheResponse) -> ActionResult:
+    arn = self._get_param("ResourceName")
+    return _tag_list(arn) if ":usergroup:" in arn else _original_list_tags(self)
+
+
+def _add_tags(self: responses.ElastiCacheResponse) -> ActionResult:
+    arn = self._get_param("ResourceName")
+    if ":usergroup:" not in arn:
+        return _original_add_tags(self)
+    _TAGS.setdefault(arn, {}).update({t["Key"]: t["Value"] for t in self._get_param("Tags", [])})
+    return _tag_list(arn)
+
+
+def _remove_tags(self: responses.ElastiCacheResponse) -> ActionResult:
+    arn = self._get_param("ResourceName")
+    if ":usergroup:" not in arn:
+        return _original_remove_tags(self)
+    for key in self._get_param("TagKeys", []):
+        _TAGS.get(arn, {}).pop(key, None)
+    return _tag_list(arn)
+
+
+def _create_user_group(self: responses.ElastiCacheResponse) -> ActionResult:
+    group_id = self._get_param("UserGroupId")
+    _TAGS[f"arn:aws:elasticache:{self.region}:{self.current_account}:usergroup:{group_id}"] = {
+        t["Key"]: t["Value"] for t in self._get_param("Tags", [])}
+    group = {"UserGroupId": group_id, "Status": "active", "Engine": self._get_param("Engine"),
+             "UserIds": self._get_param("UserIds", []),
+             "MinimumEngineVersion": "6.0", "ReplicationGroups": [],
+             "ARN": f"arn:aws:elasticache:{self.region}:{self.current_account}:usergroup:{group_id}"}
+    _USER_GROUPS[group_id] = group
+    return ActionResult(group)
+
+
+def _describe_user_groups(self: responses.ElastiCacheResponse) -> ActionResult:
+    group_id = self._get_param("UserGroupId")
+    if group_id and group_id not in _USER_GROUPS:
+        raise UserGroupNotFound(f"User group {group_id} not found.")
+    groups = [_USER_GROUPS[group_id]] if group_id else list(_USER_GROUPS.values())
+    return ActionResult({"UserGroups": groups})
+
+
+def _modify_user_group(self: responses.ElastiCacheResponse) -> ActionResult:
+    group = _USER_GROUPS.get(self._get_param("UserGroupId"))
+    if group is None:
+        raise UserGroupNotFound("User group not found.")
+    add = self._get_param("UserIdsToAdd", [])
+    remove = self._get_param("UserIdsToRemove", [])
+    group["UserIds"] = [u for u in group["UserIds"] if u not in remove] + [u for u in add if u not in group["UserIds"]]
+    return ActionResult(group)
+
+
+def _delete_user_group(self: responses.ElastiCacheResponse) -> ActionResult:
+    group = _USER_GROUPS.pop(self._get_param("UserGroupId"), None)
+    if group is None:
+        raise UserGroupNotFound("User group not found.")
+    return ActionResult({**group, "Status": "deleting"})
 
 
 def _log_permissions_enabled_policy(target_bucket: FakeBucket, target_prefix: str | None) -> bool:
@@ -113,6 +206,20 @@ def _autoscaling_register(self: ApplicationAutoScalingResponse) -> str:
     return result
 
 
+_original_create_launch_template = LaunchTemplates.create_launch_template
+
+
+def _create_launch_template(self: LaunchTemplates) -> object:
+    """moto copies the template's own tags (resource type launch-template) into its launch data."""
+    result = _original_create_launch_template(self)
+    for template in self.ec2_backend.describe_launch_templates(template_names=[self._get_param("LaunchTemplateName")]):
+        for version in template.versions:
+            specs = version.data.get("TagSpecifications")
+            if specs:
+                version.data["TagSpecifications"] = [s for s in specs if s.get("ResourceType") != "launch-template"]
+    return result
+
+
 def _monitoring(state: str):
     def respond(self: Monitoring) -> str:
         ids = self._get_param("InstanceIds", [])
@@ -125,11 +232,21 @@ def _monitoring(state: str):
 
 
 def patch() -> None:
-    """Apply the ElastiCache fixes to this process's moto."""
+    """Apply the fixes to this process's moto."""
     models.ElastiCacheBackend.delete_cache_cluster = _delete_cache_cluster
     models.ElastiCacheBackend.create_replication_group = _create_replication_group
+    models.ReplicationGroup._set_node_members_clusters_disabled = _members_disabled
     models.ElastiCacheBackend.delete_replication_group = _delete_replication_group
     responses.ElastiCacheResponse.delete_cache_subnet_group = _delete_cache_subnet_group_response
+    responses.ElastiCacheResponse.create_user_group = _create_user_group
+    responses.ElastiCacheResponse.describe_user_groups = _describe_user_groups
+    responses.ElastiCacheResponse.modify_user_group = _modify_user_group
+    responses.ElastiCacheResponse.delete_user_group = _delete_user_group
+    responses.ElastiCacheResponse.list_tags_for_resource = _list_tags
+    responses.ElastiCacheResponse.add_tags_to_resource = _add_tags
+    responses.ElastiCacheResponse.remove_tags_from_resource = _remove_tags
+    moto_eks.patch()
+    LaunchTemplates.create_launch_template = _create_launch_template
     Monitoring.monitor_instances = _monitoring("enabled")
     Monitoring.unmonitor_instances = _monitoring("disabled")
     ApplicationAutoScalingResponse.list_tags_for_resource = _autoscaling_list_tags

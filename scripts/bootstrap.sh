@@ -19,7 +19,9 @@ stamp=".venv/.installed-$(cat pyproject.toml constraints/bot.txt | sha256sum | c
 if [ ! -f "$stamp" ]; then
   log "installing dev-agent and its test tools into .venv (first run takes a few minutes)"
   pip_quiet .venv/bin/pip install -q --disable-pip-version-check --upgrade pip
-  pip_quiet .venv/bin/pip install -q --disable-pip-version-check -c constraints/bot.txt -e ".[test]"
+  # setuptools announces every editable install with a BuildBackendWarning (a UserWarning); the
+  # non-editable build stays warning-free (tests/test_install_quiet.py), so only this notice is silenced.
+  PYTHONWARNINGS=ignore::UserWarning pip_quiet .venv/bin/pip install -q --disable-pip-version-check -c constraints/bot.txt -e ".[test]"
   touch "$stamp"
 fi
 
@@ -44,4 +46,10 @@ if [ "$mode" = test ]; then
   command -v redis-server >/dev/null || { log "installing redis-server"; apt_install redis-server; }
   command -v chromium >/dev/null || { log "installing chromium (dashboard browser test)"; apt_install chromium; }
   command -v faketime >/dev/null || { log "installing faketime (scheduled workflow runs days later)"; apt_install faketime; }
+  command -v node >/dev/null || { log "installing nodejs (external-secrets schema check)"; apt_install nodejs npm; }
+  eso=tests/fixtures/external-secrets
+  if [ ! -f "$eso/node_modules/.package-lock.json" ] || [ "$eso/package-lock.json" -nt "$eso/node_modules/.package-lock.json" ]; then
+    log "installing the external-secrets.io/v1 schemas (npm ci)"
+    npm ci --prefix "$eso" --no-audit --no-fund --silent
+  fi
 fi

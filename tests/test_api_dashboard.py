@@ -1,4 +1,5 @@
-"""REST API and dashboard: keys and scopes, JSON errors, request flow, escaped pages, TTL countdown."""
+"""REST API and dashboard: keys, scopes and installation scopes, requester = key owner, JSON errors, request flow,
+key-backed dashboard sessions, escaped pages, TTL countdown."""
 
 from __future__ import annotations
 
@@ -10,12 +11,18 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from bot.api.dashboard import build_dashboard_router, days_left
-from bot.api.keys import KeyStore
+from bot.api.keys import ApiKey, KeyStore
 from bot.api.request_issues import plan_delivery
 from bot.api.routes import OpenedRequest, build_api_router
 from bot.intake.webhooks import Delivery
 from bot.settings import Settings
 from bot.store.registry import EnvironmentRecord, Registry
+
+INSTALLATIONS = {"acme": 7, "globex": 8}  # account -> App installation id
+
+
+def installation_of(repository: str) -> int | None:
+    return INSTALLATIONS.get(repository.split("/", 1)[0])
 
 
 @pytest.fixture()
@@ -38,11 +45,15 @@ def world(tmp_path: Path):
         return True
 
     app = FastAPI()
-    app.include_router(build_api_router(keys, registry, open_request, submit))
-    app.include_router(build_dashboard_router(registry))
-    read, _ = keys.create("reader", ["read"])
-    request, _ = keys.create("requester", ["request", "read"])
-    return TestClient(app), registry, {"read": read, "request": request}, opened, queued
+    app.include_router(build_api_router(keys, registry, open_request, submit, installation_of))
+    app.include_router(build_dashboard_router(registry, keys, installation_of))
+    read, _ = keys.create("reader", ["read"], installation=7)
+    request, _ = keys.create("requester", ["request", "read"], installation=7, owner="octocat")
+    mallory, _ = keys.create("mallory", ["request", "read"], installation=7, owner="mallory")
+    globex, _ = keys.create("globex", ["request", "read"], installation=8, owner="wile")
+    one_repo, _ = keys.create("one-repo", ["read"], installation=7, repositories=["acme/web"])
+    tokens = {"read": read, "request": request, "mallory": mallory, "globex": globex, "one_repo": one_repo}
+    return TestClient(app), registry, tokens, opened, queued
 
 
 def _auth(token: str) -> dict[str, str]:
@@ -89,8 +100,10 @@ def test_request_opens_an_issue_and_reports_the_job(world) -> None:
     [
         ({"repository": "acme/infra", "requested_by": "octocat"}, 422, "exactly one"),
         ({"repository": "not a repo", "requested_by": "octocat", "text": "x"}, 422, "repository"),
-        ({"repository": "acme/infra", "requested_by": "octocat", "spec": {"name": "a-dev", "cloud": "aws", "region": "mars-1"}}, 422, "region"),
-        ({"repository": "acme/infra", "requested_by": "mallory", "text": "a dev env"}, 403, "policy"),
+        ({"repository": "acme/infra", "requested_by": "octocat",
+          "spec": {"name": "a-dev", "cloud": "aws", "region": "mars-1"}}, 422, "region"),
+        ({"repository": "acme/infra", "requested_by": "mallory", "text": "a dev env"}, 400, "not this key's owner"),
+        ({"repository": "globex/infra", "text": "a dev env"}, 403, "limited to installation 7"),
         ({"repository": "acme/infra", "requested_by": "octocat", "text": "x" * 1_100_000}, 413, "body"),
     ],
 )
@@ -102,10 +115,16 @@ def test_bad_requests_get_json_errors_and_open_nothing(world, body, status, frag
     assert opened == [] and queued == []
 
 
+def _sign_in(client: TestClient, token: str):
+    return client.post("/dashboard/login", data={"key": token}, follow_redirects=False)
+
+
 def test_dashboard_escapes_and_counts_down(world) -> None:
-    client, registry, _tokens, _opened, _queued = world
+    client, registry, tokens, _opened, _queued = world
+    assert _sign_in(client, tokens["read"]).status_code == 303
     registry.upsert(EnvironmentRecord(name="web-dev", repository="acme/infra", owner="<script>alert(1)</script>",
-                                      status="applied", monthly_cost_usd=40, expires_on=dt.date.today() + dt.timedelta(days=3),
+                                      status="applied", monthly_cost_usd=40,
+                                      expires_on=dt.date.today() + dt.timedelta(days=3),
                                       report="<img src=x onerror=alert(1)>"))
     page = client.get("/").text
     assert "&lt;script&gt;" in page and "<script>alert" not in page
@@ -126,9 +145,9 @@ def test_days_left_wording() -> None:
 def test_expired_revoked_and_malformed_keys_are_401_with_json(world, tmp_path: Path) -> None:
     client, _registry, tokens, _opened, _queued = world
     keys = KeyStore(Settings(state_dir=tmp_path))
-    expired_token, expired = keys.create("old", ["read"], expires_in_days=1)
+    expired_token, expired = keys.create("old", ["read"], expires_in_days=1, installation=7)
     keys._save(expired.model_copy(update={"expires_at": dt.datetime(2020, 1, 1, tzinfo=dt.UTC)}))
-    revoked_token, revoked = keys.create("gone", ["read"])
+    revoked_token, revoked = keys.create("gone", ["read"], installation=7)
     keys.revoke(revoked.id)
     for header, fragment in [(_auth(expired_token), "expired"), (_auth(revoked_token), "revoked"),
                              ({"Authorization": f"Basic {tokens['read']}"}, "malformed"), ({}, "API key")]:
@@ -146,7 +165,8 @@ def test_oversized_streamed_body_is_413_and_opens_nothing(world) -> None:
             yield b"x" * 100_000
         yield b'"}'
 
-    response = client.post("/api/environments", headers={**_auth(tokens["request"]), "Content-Type": "application/json"},
+    response = client.post("/api/environments",
+                           headers={**_auth(tokens["request"]), "Content-Type": "application/json"},
                            content=chunks())
     assert response.status_code == 413 and response.json() == {"detail": "request body over 1000000 bytes"}
     assert opened == []
@@ -194,10 +214,124 @@ def test_a_queue_outage_after_the_issue_was_opened_names_the_issue(tmp_path: Pat
         raise RedisConnectionError("redis is down")
 
     app = FastAPI()
-    app.include_router(build_api_router(keys, registry, open_request, submit))
-    token, _ = keys.create("requester", ["request", "read"])
+    app.include_router(build_api_router(keys, registry, open_request, submit, installation_of))
+    token, _ = keys.create("requester", ["request", "read"], installation=7, owner="octocat")
     answer = TestClient(app).post("/api/environments", headers=_auth(token),
-                                  json={"repository": "acme/infra", "requested_by": "octocat", "text": "a dev env"})
+                                  json={"repository": "acme/infra", "text": "a dev env"})
     assert answer.status_code == 503
     assert "issues/9" in answer.json()["detail"] and "/dev-agent plan" in answer.json()["detail"]
     assert [job.status for job in registry.jobs()] == ["failed"]
+
+
+def _seed(registry: Registry) -> None:
+    for name, repository in [("web-dev", "acme/web"), ("infra-dev", "acme/infra"), ("secret-dev", "globex/infra")]:
+        registry.upsert(EnvironmentRecord(name=name, repository=repository, status="planned", monthly_cost_usd=10,
+                                          report=f"# report of {name}"))
+
+
+def test_a_key_sees_and_acts_only_on_its_installation_or_repositories(world) -> None:
+    client, registry, tokens, opened, queued = world
+    _seed(registry)
+
+    def names(token: str) -> list[str]:
+        return sorted(e["name"] for e in client.get("/api/environments", headers=_auth(token)).json())
+
+    assert names(tokens["read"]) == ["infra-dev", "web-dev"]
+    assert names(tokens["globex"]) == ["secret-dev"]
+    assert names(tokens["one_repo"]) == ["web-dev"]
+    assert client.get("/api/environments/secret-dev", headers=_auth(tokens["read"])).status_code == 404
+    other = client.get("/api/environments/secret-dev?repository=globex/infra", headers=_auth(tokens["read"]))
+    assert other.status_code == 403
+    assert other.json() == {"detail": "this API key is limited to installation 7; globex/infra is outside it"}
+    assert client.get("/api/environments/secret-dev", headers=_auth(tokens["globex"])).json()["report"] == \
+        "# report of secret-dev"
+
+    filed = client.post("/api/environments", headers=_auth(tokens["globex"]),
+                        json={"repository": "acme/infra", "text": "a dev env"})
+    assert filed.status_code == 403 and "limited to installation 8" in filed.json()["detail"]
+    assert opened == [] and queued == []
+    accepted = client.post("/api/environments", headers=_auth(tokens["globex"]),
+                           json={"repository": "globex/infra", "text": "a dev env"}).json()
+    # the job belongs to globex: another installation's key cannot read it
+    assert client.get(accepted["status_url"], headers=_auth(tokens["read"])).status_code == 404
+    assert client.get(accepted["status_url"], headers=_auth(tokens["globex"])).json()["status"] == "queued"
+
+
+def test_requests_are_filed_for_the_key_owner_never_the_body(world) -> None:
+    client, _registry, tokens, opened, queued = world
+    accepted = client.post("/api/environments", headers=_auth(tokens["request"]),
+                           json={"repository": "acme/infra", "text": "a dev env"})
+    assert accepted.status_code == 202
+    assert [o[1] for o in opened] == ["octocat"] and queued[0].payload["sender"]["login"] == "octocat"
+    forged = client.post("/api/environments", headers=_auth(tokens["request"]),
+                         json={"repository": "acme/infra", "requested_by": "admin-alice", "text": "a dev env"})
+    assert forged.status_code == 400 and "not this key's owner (octocat)" in forged.json()["detail"]
+    refused = client.post("/api/environments", headers=_auth(tokens["mallory"]),
+                          json={"repository": "acme/infra", "text": "a dev env"})
+    assert refused.status_code == 403 and "policy" in refused.json()["detail"]
+    assert len(opened) == 1 and len(queued) == 1
+
+
+def test_keys_made_before_scopes_are_refused_with_how_to_fix(world, tmp_path: Path) -> None:
+    import datetime as dt
+
+    client, _registry, _tokens, _opened, _queued = world
+    keys = KeyStore(Settings(state_dir=tmp_path))
+    token, key = keys.create("legacy", ["read"], installation=7)
+    legacy = ApiKey.model_validate({k: v for k, v in key.model_dump().items() if k not in {"installation", "owner"}})
+    assert legacy.installation is None and legacy.created_at <= dt.datetime.now(dt.UTC)
+    keys._save(legacy)
+    answer = client.get("/api/environments", headers=_auth(token))
+    assert answer.status_code == 403
+    assert "no installation scope" in answer.json()["detail"] and "--installation ID" in answer.json()["detail"]
+    assert _sign_in(client, token).status_code == 403
+
+
+def test_key_creation_needs_a_valid_scope_and_an_owner_for_requests(tmp_path: Path) -> None:
+    keys = KeyStore(Settings(state_dir=tmp_path))
+    for kwargs, fragment in [({"installation": 7}, "--owner"), ({"installation": 0, "owner": "o"}, "installation"),
+                             ({"installation": 7, "owner": "o", "repositories": ["x"]}, "owner/name"),
+                             ({"installation": 7, "owner": "bad login"}, "GitHub login")]:
+        with pytest.raises(ValueError, match=fragment):
+            keys.create("k", ["request"], **kwargs)
+    assert keys.list() == []
+
+
+def test_the_dashboard_needs_a_session_and_shows_only_its_scope(world, tmp_path: Path) -> None:
+    client, registry, tokens, _opened, _queued = world
+    _seed(registry)
+    for path in ("/", "/environments/acme/web/web-dev", "/environments/globex/infra/secret-dev"):
+        answer = client.get(path, follow_redirects=False)
+        assert answer.status_code == 303 and answer.headers["location"] == "/dashboard/login", path
+    assert 'name="key"' in client.get("/dashboard/login").text
+    wrong = _sign_in(client, "da_nope_nope")
+    assert wrong.status_code == 401 and "unknown API key" in wrong.text
+    assert "dev_agent_session" not in wrong.headers.get("set-cookie", "")
+
+    signed = _sign_in(client, tokens["one_repo"])
+    assert signed.status_code == 303 and signed.headers["location"] == "/"
+    cookie = signed.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie and "max-age=28800" in cookie and "path=/" in cookie
+    page = client.get("/").text
+    assert "web-dev" in page and "infra-dev" not in page and "secret-dev" not in page
+    assert "$10.00/month under management" in page and "installation 7 (acme/web)" in page
+    assert "# report of web-dev" in client.get("/environments/acme/web/web-dev").text
+    assert client.get("/environments/globex/infra/secret-dev").status_code == 404
+    assert client.get("/environments/acme/infra/infra-dev").status_code == 404
+
+    session = client.cookies["dev_agent_session"]
+    key_id, expires, mac = session.split(".")
+    client.cookies.clear()
+    client.cookies.set("dev_agent_session", f"{tokens['globex'].split('_')[1]}.{expires}.{mac}")  # forged key id
+    assert client.get("/", follow_redirects=False).status_code == 303
+    client.cookies.clear()
+    client.cookies.set("dev_agent_session", f"{key_id}.{int(expires) + 3600}.{mac}")  # stretched expiry
+    assert client.get("/", follow_redirects=False).status_code == 303
+    client.cookies.clear()
+    client.cookies.set("dev_agent_session", session)
+    assert client.get("/", follow_redirects=False).status_code == 200
+    KeyStore(Settings(state_dir=tmp_path)).revoke(key_id)  # revoking a key ends its sessions
+    assert client.get("/", follow_redirects=False).status_code == 303
+    out = client.post("/dashboard/logout", follow_redirects=False)
+    assert out.headers["location"] == "/dashboard/login"
+    assert 'dev_agent_session=""' in out.headers["set-cookie"] and "max-age=0" in out.headers["set-cookie"].lower()

@@ -27,17 +27,19 @@ def _app(tmp_root):
     registry, keys = Registry(state), KeyStore(state)
     registry.upsert(EnvironmentRecord(name="pay", repository="octo/infra", status="planned", monthly_cost_usd=10.0,
                                       expires_on=dt.date.today(), pr_url="https://github.com/octo/infra/pull/1"))
-    registry.put_job(JobRecord(id="job-1", kind="request", status="done"))
+    registry.put_job(JobRecord(id="job-1", kind="request", repository="octo/infra", status="done"))
 
     def open_request(repository: str, requested_by: str, title: str, body: str) -> OpenedRequest:
         if requested_by.lower().startswith("x"):
             raise PermissionError(f"@{requested_by} may not request environments")
         url = f"https://github.com/{repository}/issues/1"
-        return OpenedRequest(url, plan_delivery({"number": 1, "html_url": url}, {"full_name": repository}, 1, requested_by))
+        delivery = plan_delivery({"number": 1, "html_url": url}, {"full_name": repository}, 1, requested_by)
+        return OpenedRequest(url, delivery)
 
-    token, _ = keys.create("fuzz", ["read", "request"])
+    token, _ = keys.create("fuzz", ["read", "request"], installation=1, owner="fuzz")
     _world["token"] = token
-    return create_app(b"fuzz-secret", InProcessQueue(lambda *args: None), ops=Operations(registry, keys, open_request))
+    return create_app(b"fuzz-secret", InProcessQueue(lambda *args: None), ops=Operations(registry, keys, open_request,
+                                                                                   lambda repository: 1))
 
 
 @pytest.fixture(scope="module")

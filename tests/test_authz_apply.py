@@ -11,8 +11,9 @@ import pytest
 from bot.commands import ACTIONS
 from bot.github import authz
 from bot.github.installations import MemoryInstallations
-from bot.handlers.pull_request import UNLISTED_MERGE_MARKER, flag_unlisted_merge
+from bot.handlers.pull_request import flag_unlisted_merge
 from bot.jobs.delivery import JobContext
+from bot.request.markers import unlisted_merge
 from bot.request.proposal import appliers_note
 from bot.settings import Settings
 from bot.store.audit import AuditLog
@@ -105,7 +106,7 @@ def test_a_merge_by_someone_off_the_apply_list_is_flagged_once_and_audited(ctx, 
     flag_unlisted_merge(ctx, writer, merged_pull(12, "bob"), "pay", sender="bob")
     flag_unlisted_merge(ctx, writer, merged_pull(12, "bob"), "pay", sender="bob")  # a redelivered webhook
     [comment] = writer.comments[12]
-    assert UNLISTED_MERGE_MARKER.format(pull=12) in comment
+    assert unlisted_merge(12) in comment
     assert "\\`apply\\` list nor a member of its teams \\(platform, other-org/sre\\)" in comment  # escaped
     assert "@\u200bbob" in comment and "@bob" not in comment  # named, not pinged
     [event] = AuditLog(ctx.settings).since(dt.datetime.min.replace(tzinfo=dt.UTC))

@@ -15,10 +15,12 @@ import boto3
 import pytest
 
 from bot.pipeline import terraform
+from bot.spec import Tier
 from generators.terraform import standard_tags
 from sandbox.moto import MotoServer as PackageMotoServer
 from sandbox.moto_override import write_override
 from tests.conftest import require_tool
+from tests.support import iam_lint
 from tests.support.aws_specs import make_plan, write_terraform
 
 # One group: under `pytest -n N --dist loadgroup` every test of the module runs on one worker, so the
@@ -27,7 +29,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("aws_apply")]
 
 ROOT = Path(__file__).resolve().parents[1]
 REGION = "us-east-1"
-APPLY_SPECS = ["kubernetes", "containers", "vm", "functions", "postgres-redis-s3-sqs", "mysql-ha"]
+APPLY_SPECS = ["eks-prod", "containers", "vm", "functions", "postgres-redis-s3-sqs", "worker-staging"]
 IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1.0"
 
 
@@ -49,27 +51,36 @@ def _tags(pairs: list[dict]) -> dict[str, str]:
 
 def _exists(moto: MotoServer, key: str, name: str) -> dict[str, bool]:
     """What boto3 finds of the environment's main resources in moto."""
+    spec = make_plan(key).spec
     ec2, rds = moto.client("ec2"), moto.client("rds")
     vpcs = ec2.describe_vpcs(Filters=[{"Name": "tag:environment", "Values": [name]}])["Vpcs"]
     found = {"vpc": bool(vpcs)}
-    if key == "kubernetes":
+    kind = spec.compute.kind.value
+    if kind == "kubernetes":
         found["eks"] = name in moto.client("eks").list_clusters()["clusters"]
-    if key in {"containers", "postgres-redis-s3-sqs", "mysql-ha"}:
+    if kind == "containers":
         clusters = moto.client("ecs").describe_clusters(clusters=[name])["clusters"]
         found["ecs"] = any(c["status"] == "ACTIVE" for c in clusters)  # moto keeps deleted clusters as INACTIVE
-    if key == "vm":
+        services = moto.client("ecs").list_services(cluster=name)["serviceArns"] if found["ecs"] else []
+        found["workers"] = len(services) == 1 + len(spec.workers)
+    if kind == "vm":
         reservations = ec2.describe_instances(Filters=[{"Name": "tag:environment", "Values": [name]},
                                                        {"Name": "instance-state-name", "Values": ["running"]}])
         found["ec2"] = sum(len(r["Instances"]) for r in reservations["Reservations"]) == 2
-    if key == "functions":
+    if kind == "functions":
         found["lambda"] = name in [f["FunctionName"] for f in moto.client("lambda").list_functions()["Functions"]]
         found["api"] = name in [a["Name"] for a in moto.client("apigatewayv2").get_apis()["Items"]]
-    if key in {"postgres-redis-s3-sqs", "mysql-ha"}:
+    if spec.databases:
         found["rds"] = bool(rds.describe_db_instances()["DBInstances"])
-    if key == "postgres-redis-s3-sqs":
+    if spec.cache:
         found["redis"] = bool(moto.client("elasticache").describe_replication_groups()["ReplicationGroups"])
-        found["s3"] = any(b["Name"].startswith(f"{name}-receipts-") for b in moto.client("s3").list_buckets()["Buckets"])
+    for bucket in spec.buckets:
+        found[f"s3 {bucket.name}"] = any(b["Name"].startswith(f"{name}-{bucket.name}-")
+                                         for b in moto.client("s3").list_buckets()["Buckets"])
+    if spec.queue:
         found["sqs"] = bool(moto.client("sqs").list_queues(QueueNamePrefix=name).get("QueueUrls"))
+    secrets = moto.client("secretsmanager").list_secrets()["SecretList"]
+    found["connection secret"] = f"{name}-connection" in [s["Name"] for s in secrets]
     return found
 
 
@@ -99,18 +110,34 @@ def _run(key: str, root: Path) -> dict:
                 seen["untagged"] = [r["address"] for r in planned if "tags_all" in r.get("values", {})
                                     and not standard_tags(plan).items() <= (r["values"]["tags_all"] or {}).items()]
         seen["exists"] = _exists(moto, key, name)
+        try:
+            seen["iam_findings"] = iam_lint.findings(directory)
+        except RuntimeError as exc:
+            seen["failed"] = f"reading the applied IAM policies: {exc}"
+            return seen
         vpc = moto.client("ec2").describe_vpcs(Filters=[{"Name": "tag:environment", "Values": [name]}])["Vpcs"][0]
         seen["vpc_tags"] = _tags(vpc.get("Tags", []))
         seen["replan"] = terraform.plan(directory, detailed_exitcode=True, env=env).returncode
         if key == "postgres-redis-s3-sqs":  # drift: someone edits a tag outside Terraform
             moto.client("ec2").create_tags(Resources=[vpc["VpcId"]], Tags=[{"Key": "owner", "Value": "someone-else"}])
             seen["drift_replan"] = terraform.plan(directory, detailed_exitcode=True, env=env).returncode
+        if plan.spec.tier == Tier.prod:  # the documented two-step prod destroy: unprotect (an apply), then destroy
+            env["TF_VAR_allow_destroy"] = "true"
+            unprotected = terraform.apply(directory, env=env, timeout=420)
+            if not unprotected.ok:
+                seen["failed"] = unprotected.summary()
+                return seen
+            instance = moto.client("rds").describe_db_instances()["DBInstances"][0]
+            seen["protection_off"] = not instance["DeletionProtection"]
         destroyed = terraform.destroy(directory, env=env, timeout=420)
         seen["destroy_seconds"] = round(destroyed.seconds, 1)
         if not destroyed.ok:
             seen["failed"] = destroyed.summary()
             return seen
         seen["after_destroy"] = _exists(moto, key, name)
+        if plan.spec.tier == Tier.prod:
+            snapshots = moto.client("rds").describe_db_snapshots()["DBSnapshots"]
+            seen["final_snapshots"] = sorted(s["DBSnapshotIdentifier"] for s in snapshots)
         return seen
     finally:
         moto.stop()
@@ -137,6 +164,10 @@ def test_apply_creates_tagged_resources_and_destroy_removes_them(lifecycles: dic
     assert standard_tags(plan).items() <= seen["vpc_tags"].items()
     assert seen["replan"] == 0, "a plan right after apply must be clean"
     assert not any(seen["after_destroy"].values()), seen["after_destroy"]
+    assert seen["iam_findings"] == [], "parliament finds problems in the applied IAM policies"
+    if plan.spec.tier == Tier.prod:  # deletion protection held until the unprotect step; the snapshot stays
+        assert seen["protection_off"] is True
+        assert seen["final_snapshots"] == ["store-prod-postgres-final"]
 
 
 def test_out_of_band_change_is_detected(lifecycles: dict[str, dict]) -> None:

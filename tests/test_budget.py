@@ -149,7 +149,7 @@ def test_prod_keeps_multi_az_nat_per_zone_and_production_floors():
     with pytest.raises(BudgetError) as err:
         fit_budget(plan, fake_estimate)
     s = err.value.cheapest_plan.sizing
-    assert (s.db_multi_az, s.nat_gateways, s.availability_zones) == (True, 2, 3)
+    assert (s.db_multi_az, s.nat_gateways, s.availability_zones) == (True, 3, 3)  # one NAT per zone
     assert s.db_instance_class == "db.t3.medium" and s.cache_node_type == "cache.t3.small"
 
 

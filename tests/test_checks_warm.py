@@ -3,6 +3,7 @@ the cold path gives: the same checks fail, with the same findings."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -11,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.checks import run_checks
+from bot.checks import providers, run_checks, terraform_init
 from bot.checks.checkov import arguments
 from bot.checks.progress import CheckEvent, watching
 from bot.checks.tools import find_tool
-from bot.checks.warm import WarmCheckov
+from bot.checks.warm import WarmCheckov, owner
 from bot.pipeline.planning import plan_environment
 from bot.polling import wait_until
 from bot.settings import Settings
@@ -190,3 +191,19 @@ def test_progress_names_every_check_once(tmp_path: Path, cached: bool) -> None:
     else:
         assert re.fullmatch(r"hcl parse: passed in \d+\.\d s", lines["hcl parse"])
     assert lines["terraform validate"].startswith("terraform validate: skipped")  # no google provider offline
+
+
+def test_validate_starts_a_new_provider_when_the_warm_one_is_gone(tmp_path: Path) -> None:
+    require_tool("terraform")
+    env = environment(tmp_path)
+    prepared = terraform_init.prepared(terraform_init.generator_requirements()[0], 600)
+    before = json.loads(providers.reattach(prepared, owner()) or "{}")
+    (lost,) = [entry["Pid"] for entry in before.values()]
+    os.kill(lost, signal.SIGKILL)
+    wait_until(lambda: not Path(f"/proc/{lost}").exists(), 30, interval=0.1, what="the provider to die",
+               error=AssertionError)
+    settings = Settings(check_cache=False, checkov_bin="no-such-checkov")
+    validate = next(r for r in run_checks(env, tmp_path, settings) if r.name == "terraform validate")
+    assert validate.passed, validate.details
+    after = json.loads(providers.reattach(prepared, owner()) or "{}")
+    assert [entry["Pid"] for entry in after.values()] != [lost]

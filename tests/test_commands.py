@@ -95,7 +95,7 @@ def test_set_none_removes_an_optional_part():
 
 
 @pytest.mark.parametrize("args,fragment", [
-    ("name=evil", "cannot be set"),
+    ("owner.name=evil", "cannot be set"),
     ("__class__=x", "cannot be set"),
     ("compute.max_replicas", "is not key=value"),
     ("region='us-west-2", "cannot read"),

@@ -170,3 +170,17 @@ def test_report_says_the_total_is_partial_and_lists_what_is_missing():
     text = render_report(result, result.verdicts, limit=None)[0]
     assert "**partial**: 1 item(s) unpriced" in text
     assert "The total is a partial sum" in text and r"1 x aws\_cloudhsm\_v2\_hsm \(no price\)" in text
+
+
+def test_cli_plan_refuses_an_unpriced_region_and_writes_nothing(tmp_path):
+    import subprocess
+    import sys
+
+    spec = tmp_path / "environment.yaml"
+    spec.write_text("name: shop-dev\ncloud: aws\nregion: eu-west-3\ncompute: {kind: containers}\n")
+    out = tmp_path / "repo"
+    proc = subprocess.run([sys.executable, "-m", "bot", "plan", "--spec", str(spec), "--out", str(out)],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 1, proc.stderr
+    assert "refused: region 'eu-west-3'" in proc.stderr and "us-east-1" in proc.stderr
+    assert not out.exists() or not any(out.rglob("*"))

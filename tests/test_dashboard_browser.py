@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.api.keys import KeyStore
 from bot.settings import Settings
 from bot.store.registry import EnvironmentRecord, JobRecord, Registry
 from tests.conftest import require_tool
@@ -17,6 +18,9 @@ from tests.support.redis_server import free_port
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
+
+
+_world: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +41,11 @@ def dashboard_url(tmp_path_factory):
     registry.upsert(EnvironmentRecord(name="search-dev", repository="octo/infra", owner="bob", cloud="gcp",
                                       region="us-central1", status="drifted", drift=True, monthly_cost_usd=88.0,
                                       expires_on=today - dt.timedelta(days=2)))
-    registry.put_job(JobRecord(id="delivery-42", kind="issues.opened", environment="payments-staging", status="done"))
+    registry.put_job(JobRecord(id="delivery-42", kind="issues.opened", environment="payments-staging",
+                               repository="octo/infra", status="done"))
+    registry.upsert(EnvironmentRecord(name="elsewhere-dev", repository="globex/infra", status="planned"))
+    token, _ = KeyStore(settings).create("browser", ["read"], installation=1, repositories=["octo/infra"])
+    _world["token"] = token
     app = build_runtime(settings).app
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False))
@@ -67,8 +75,13 @@ def test_dashboard_works_without_javascript(dashboard_url, tmp_path: Path):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
             page = browser.new_context(java_script_enabled=False, viewport={"width": 1200, "height": 800}).new_page()
-            page.goto(dashboard_url + "/")
-            rows = page.locator("#environments tbody tr")
+            page.goto(dashboard_url + "/environments/octo/infra/payments-staging")
+            page.wait_for_url("**/dashboard/login")  # no session: the login form, no report
+            assert "aws_db_instance" not in page.content()
+            page.fill("input[name=key]", _world["token"])
+            page.click("button[type=submit]")
+            page.wait_for_url(dashboard_url + "/")
+            rows = page.locator("#environments tbody tr")  # only the key's repository: not globex/infra
             assert rows.count() == 2
             assert "$312.50" in rows.nth(0).inner_text() and "12 days left" in rows.nth(0).inner_text()
             assert "drifted" in rows.nth(1).inner_text() and "expired 2 days ago" in rows.nth(1).inner_text()

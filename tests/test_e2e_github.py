@@ -169,7 +169,8 @@ def test_extend_moves_the_expiry_through_a_pr_within_the_tier_maximum(stack, red
     assert all(name.startswith("environments/extend-e2e/") for name in changed) and len(changed) <= 6, changed
 
     audit = [AuditEvent.model_validate_json(fields[b"event"]) for _id, fields in redis_server.client().xrange(STREAM)]
-    assert [(e.actor, e.pull_request, e.detail) for e in audit if e.action == "extend" and e.environment == "extend-e2e"] == [
+    assert [(e.actor, e.pull_request, e.detail) for e in audit
+            if e.action == "extend" and e.environment == "extend-e2e"] == [
         ("alice", pull["number"], f"expires_on {planned} -> {planned + dt.timedelta(days=7)}"),
         ("alice", extension["number"], f"expires_on {planned + dt.timedelta(days=7)} -> {moved}")]
 
@@ -191,7 +192,8 @@ def test_an_api_request_becomes_a_pr_without_a_comment(stack, redis_server):  # 
     from bot.api.keys import KeyStore
     from bot.settings import Settings
 
-    token, _ = KeyStore(Settings(redis_url=redis_server.url)).create("e2e", ["request", "read"])
+    token, _ = KeyStore(Settings(redis_url=redis_server.url)).create("e2e", ["request", "read"],
+                                                                installation=stack.installation["id"], owner="bob")
     auth = {"Authorization": f"Bearer {token}"}
     body = {"repository": stack.full_name, "requested_by": "bob",
             "text": FORM.format(name="api-e2e", description="staging for an API client")}
@@ -218,5 +220,11 @@ def test_an_api_request_becomes_a_pr_without_a_comment(stack, redis_server):  # 
     assert [p["number"] for p in stack.pulls() if p["head"]["ref"] == "dev-agent/api-e2e"] == [pull["number"]]
     assert len(stack.bot_comments(pull["number"], REPORT_MARKER)) == 1
 
-    refused = httpx.post(f"{stack.url}/api/environments", json={**body, "requested_by": "eve"}, headers=auth, timeout=30)
+    forged = httpx.post(f"{stack.url}/api/environments", json={**body, "requested_by": "alice"}, headers=auth,
+                        timeout=30)
+    assert forged.status_code == 400 and "key's owner (bob)" in forged.json()["detail"]  # files only as its owner
+    eve, _ = KeyStore(Settings(redis_url=redis_server.url)).create(
+        "eve", ["request"], installation=stack.installation["id"], owner="eve")
+    refused = httpx.post(f"{stack.url}/api/environments", json={k: v for k, v in body.items() if k != "requested_by"},
+                         headers={"Authorization": f"Bearer {eve}"}, timeout=30)
     assert refused.status_code == 403 and "write access" in refused.json()["detail"]

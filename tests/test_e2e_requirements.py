@@ -60,6 +60,9 @@ def test_vague_request_is_asked_and_a_plain_answer_continues(stack: BotStack) ->
     risks = report[report.index("### Risks") :]
     assert "Prometheus" in risks.split("###")[1] and "None identified" not in risks
     wait_for(lambda: "needs-info" not in labels(stack, number) or None, what="needs-info removed")
+    runs = stack.api("GET", f"/commits/{pull['head']['sha']}/check-runs")["check_runs"]
+    assert [(r["name"], r["conclusion"]) for r in runs] == [("dev-agent", "neutral")]
+    assert "requirement(s) not supported" in runs[0]["output"]["title"]
     bob_said = [
         c for c in stack.comments(number) if c["user"]["login"] == stack.app["bot_login"] and "bob" in c["body"]
     ]
@@ -77,3 +80,6 @@ def test_vague_request_is_asked_and_a_plain_answer_continues(stack: BotStack) ->
         timeout=60,
     )[0]["body"]
     assert "not supported and not accepted" not in accepted and "we scrape with our own Prometheus" in accepted
+    head = [p for p in stack.pulls() if p["number"] == pull["number"]][0]["head"]["sha"]
+    runs = stack.api("GET", f"/commits/{head}/check-runs")["check_runs"]
+    assert [(r["name"], r["conclusion"]) for r in runs] == [("dev-agent", "success")]

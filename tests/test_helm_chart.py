@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import tempfile
 from pathlib import Path
 
@@ -15,18 +16,28 @@ from bot.checks import checkov as checkov_check
 from bot.checks.context import CheckContext
 from bot.pipeline.planning import plan_environment
 from bot.settings import Settings
-from bot.spec import load_spec
+from bot.spec import load_spec, spec_from_data
 from generators import helm
 from generators.helm import TEMPLATES, chart_dir
 from generators.output import write_tree
 from tests.conftest import FIXTURES, require_tool
 
-SPECS = sorted((FIXTURES / "specs").glob("*.yaml"))
+SPECS = [s for s in sorted((FIXTURES / "specs").glob("*.yaml")) if load_spec(s).compute.kind.value == "kubernetes"]
+ESO_SCHEMA = FIXTURES / "external-secrets"
 
 
-def _chart(spec_path: Path, out: Path) -> tuple[Path, dict[str, dict]]:
-    """Write the chart for a spec and render it; returns the chart dir and rendered objects by kind."""
-    plan = plan_environment(load_spec(spec_path))
+def eso_errors(docs: list[dict]) -> list[str]:
+    """What the external-secrets.io/v1 schemas find wrong with `docs` (tests/fixtures/external-secrets)."""
+    node = require_tool("node")
+    result = subprocess.run([node, str(ESO_SCHEMA / "validate.mjs")], input=json.dumps(docs), capture_output=True,
+                            text=True, timeout=60, check=False, cwd=ESO_SCHEMA)
+    assert result.stdout.strip(), result.stderr
+    return json.loads(result.stdout)
+
+
+def _chart(spec_path: Path | dict, out: Path) -> tuple[Path, dict[str, dict]]:
+    """Write the chart for a spec (a file or its data) and render it; returns the chart dir and objects by kind."""
+    plan = plan_environment(load_spec(spec_path) if isinstance(spec_path, Path) else spec_from_data(spec_path))
     write_tree(helm.generate(plan, Settings()), out)
     chart = out / chart_dir(plan)
     rendered = helm_python.Chart.load(str(chart)).render(name=chart.name, namespace=plan.spec.name, is_install=True)
@@ -91,15 +102,19 @@ def test_hpa_pdb_and_network_policy_follow_the_spec(staging) -> None:
     assert set(policy["policyTypes"]) == {"Ingress", "Egress"}
     (ingress_rule,) = policy["ingress"]
     assert ingress_rule["from"][0]["namespaceSelector"]["matchLabels"] == {"kubernetes.io/metadata.name": "ingress-nginx"}
-    egress_ports = {p["port"] for rule in policy["egress"] for p in rule["ports"]}
-    assert {53, 443, 5432, 6379} == egress_ports
+    egress = {p["port"]: rule["to"] for rule in policy["egress"] for p in rule["ports"]}
+    assert {53, 443, 5432, 6379} == set(egress)  # every rule names where it may go
+    assert egress[53] == [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "kube-system"}}}]
+    assert egress[5432] == egress[6379] == [{"ipBlock": {"cidr": "10.0.0.0/16"}}]  # the VPC, not the internet
+    assert egress[443] == [{"ipBlock": {"cidr": "0.0.0.0/0"}}]
     assert objects["ServiceAccount"]["automountServiceAccountToken"] is False
     assert objects["Ingress"]["spec"]["tls"][0]["hosts"] == ["payments-api-staging.dev.example.com"]
     assert all(o["metadata"]["namespace"] == "payments-api-staging" for o in objects.values())
 
 
 def test_single_replica_pdb_allows_drains(tmp_path: Path) -> None:
-    _, objects = _chart(FIXTURES / "specs" / "azure-dev.yaml", tmp_path)
+    _, objects = _chart(dict(name="tiny-dev", cloud="azure", region="westeurope", compute=dict(kind="kubernetes")),
+                        tmp_path)
     assert objects["PodDisruptionBudget"]["spec"] == {"maxUnavailable": 1, "selector": objects["PodDisruptionBudget"]["spec"]["selector"]}
 
 
@@ -109,11 +124,41 @@ def test_connection_settings_come_from_an_external_secret(staging) -> None:
     secret_env = {e["name"]: e["valueFrom"]["secretKeyRef"] for e in env if "valueFrom" in e}
     assert set(secret_env) == {"DATABASE_URL", "REDIS_URL"}
     assert [e["name"] for e in env if "value" in e] == ["PORT"]
-    external = objects["ExternalSecret"]
-    assert external["apiVersion"] == "external-secrets.io/v1beta1"
-    assert external["spec"]["secretStoreRef"] == {"kind": "ClusterSecretStore", "name": "aws-secrets-manager"}
+    external, store = objects["ExternalSecret"], objects["SecretStore"]
+    assert external["apiVersion"] == store["apiVersion"] == "external-secrets.io/v1"
+    assert external["spec"]["secretStoreRef"] == {"kind": "SecretStore", "name": store["metadata"]["name"]}
+    assert store["spec"]["provider"] == {"aws": {"service": "SecretsManager", "region": "us-west-2"}}
     assert external["spec"]["target"]["name"] == secret_env["DATABASE_URL"]["name"]
+    assert {d["remoteRef"]["key"] for d in external["spec"]["data"]} == {"payments-api-staging-connection"}
     assert {d["remoteRef"]["property"] for d in external["spec"]["data"]} == {"DATABASE_URL", "REDIS_URL"}
+
+
+def test_managed_passwords_from_terraform_become_env_vars(tmp_path: Path) -> None:
+    """The deploy passes Terraform's `helm_values` output (managed secret ARNs) as a values file."""
+    chart, _ = _chart(FIXTURES / "specs" / "aws-staging.yaml", tmp_path)
+    arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-1"
+    rendered = helm_python.Chart.load(str(chart)).render(
+        name=chart.name, namespace="payments-api-staging", is_install=True,
+        values={"externalSecret": {"managedSecrets": {"DATABASE_PASSWORD": {"key": arn, "property": "password"}}}})
+    docs = {d["kind"]: d for text in rendered.values() for d in yaml.safe_load_all(text) if d}
+    data = {d["secretKey"]: d["remoteRef"] for d in docs["ExternalSecret"]["spec"]["data"]}
+    assert data["DATABASE_PASSWORD"] == {"key": arn, "property": "password"}
+    env = docs["Deployment"]["spec"]["template"]["spec"]["containers"][0]["env"]
+    assert "DATABASE_PASSWORD" in {e["name"] for e in env}
+
+
+def test_no_chart_where_nothing_runs_kubernetes() -> None:
+    for kind in ("containers", "vm", "functions"):
+        plan = plan_environment(spec_from_data(dict(name="api-dev", cloud="aws", region="us-east-1",
+                                                    compute=dict(kind=kind))))
+        assert helm.generate(plan, Settings()) == {}
+
+
+def test_service_account_is_the_one_cloud_identity_is_bound_to(staging) -> None:
+    """EKS Pod Identity / GKE / Azure federation name the chart's service account (= the service)."""
+    objects = staging[1]
+    assert objects["ServiceAccount"]["metadata"]["name"] == "payments-api"
+    assert objects["Deployment"]["spec"]["template"]["spec"]["serviceAccountName"] == "payments-api"
 
 
 def test_templates_are_fixed_text_and_values_carry_the_request(tmp_path: Path) -> None:
@@ -122,7 +167,7 @@ def test_templates_are_fixed_text_and_values_carry_the_request(tmp_path: Path) -
         texts = {text for files in generated for path, text in files.items() if path.endswith(f"/templates/{module.FILENAME}")}
         assert texts == {module.TEMPLATE}
     values = [yaml.safe_load(text) for files in generated for path, text in files.items() if path.endswith("values.yaml")]
-    assert {v["environment"] for v in values} == {"payments-api-staging", "orders-prod", "search-dev"}
+    assert {v["environment"] for v in values} == {"payments-api-staging", "orders-prod"}
     schema = [json.loads(text) for files in generated for path, text in files.items() if path.endswith("values.schema.json")]
     assert schema[0]["properties"]["image"]["properties"]["tag"]["not"] == {"const": "latest"}
 
@@ -132,10 +177,20 @@ def test_chart_lints_and_renders_valid_kubernetes(spec_path: Path, tmp_path: Pat
     chart, objects = _chart(spec_path, tmp_path)
     report = helm_python.lint(str(chart), strict=True)
     assert report["errors"] == [] and [m for m in report["messages"] if m["severity"] >= 2] == []
-    for kind, doc in objects.items():
-        if kind == "ExternalSecret":
-            continue  # a CRD: kubernetes-validate has no schema for it
-        kubernetes_validate.validate(doc, "1.30", strict=True)
+    crds = [doc for doc in objects.values() if doc["apiVersion"].startswith("external-secrets.io/")]
+    assert {doc["kind"] for doc in crds} == {"SecretStore", "ExternalSecret"}
+    assert eso_errors(crds) == []  # kubernetes-validate has no CRD schemas: the ESO v1 ones check these
+    for doc in objects.values():
+        if doc not in crds:
+            kubernetes_validate.validate(doc, "1.30", strict=True)
+
+
+def test_eso_schema_check_rejects_what_external_secrets_would(staging) -> None:
+    external = json.loads(json.dumps(staging[1]["ExternalSecret"]))
+    old = {**external, "apiVersion": "external-secrets.io/v1beta1"}
+    external["spec"]["data"][0]["remoteRef"] = {"property": "DATABASE_URL"}  # no key
+    errors = eso_errors([external, old])
+    assert any("key" in e for e in errors) and any("v1beta1" in e for e in errors), errors
 
 
 @pytest.mark.parametrize("spec_path", SPECS, ids=[s.stem for s in SPECS])

@@ -44,8 +44,12 @@ def stack(sandbox, own_redis):
 
 
 def signed(body: bytes, event: str = "issues") -> dict[str, str]:
-    return {"Content-Type": "application/json", "X-GitHub-Event": event, "X-GitHub-Delivery": str(uuid.uuid4()),
-            "X-Hub-Signature-256": signature_for(SECRET.encode(), body)}
+    return {
+        "Content-Type": "application/json",
+        "X-GitHub-Event": event,
+        "X-GitHub-Delivery": str(uuid.uuid4()),
+        "X-Hub-Signature-256": signature_for(SECRET.encode(), body),
+    }
 
 
 def raw(stack: BotStack, chunks: list[bytes], pause: float) -> tuple[bytes, float]:
@@ -83,11 +87,14 @@ def test_a_body_that_stalls_after_its_headers_is_cut_off_with_408(stack):
     assert httpx.get(f"{stack.url}/healthz").status_code == 200  # the server itself is fine
 
 
-@pytest.mark.parametrize("body", [
-    b'{"a":' * 900 + b"1" + b"}" * 900,  # RecursionError while pickling, before
-    b'{"a":' * 65 + b"1" + b"}" * 65,
-    b'{"n": ' + b"9" * 5000 + b"}",  # past Python's int digit limit: a ValueError json does not wrap
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"a":' * 900 + b"1" + b"}" * 900,  # RecursionError while pickling, before
+        b'{"a":' * 65 + b"1" + b"}" * 65,
+        b'{"n": ' + b"9" * 5000 + b"}",  # past Python's int digit limit: a ValueError json does not wrap
+    ],
+)
 def test_deep_or_oversized_json_is_400_not_500(stack, body):
     response = httpx.post(f"{stack.url}/webhooks", content=body, headers=signed(body))
     assert response.status_code == 400 and response.headers["content-type"] == "application/json"
@@ -119,14 +126,23 @@ def test_an_unexpected_intake_error_is_a_json_500_with_the_delivery_as_correlati
 def test_with_redis_down_every_route_answers_json_503(stack, own_redis):
     own_redis.stop()
     try:
-        body = json.dumps({"action": "opened", "issue": {"number": 1}, "repository": {"full_name": stack.full_name},
-                           "sender": {"login": "alice", "type": "User"}}).encode()
+        body = json.dumps(
+            {
+                "action": "opened",
+                "issue": {"number": 1},
+                "repository": {"full_name": stack.full_name},
+                "sender": {"login": "alice", "type": "User"},
+            }
+        ).encode()
         answers = {
             "/": httpx.get(f"{stack.url}/"),
             "/environments/...": httpx.get(f"{stack.url}/environments/{stack.full_name}/web-dev"),
-            "/api/environments": httpx.get(f"{stack.url}/api/environments",
-                                           headers={"Authorization": "Bearer da_abcdefgh_" + "x" * 32}),
-            "/api/jobs/x": httpx.get(f"{stack.url}/api/jobs/x", headers={"Authorization": "Bearer da_abcdefgh_" + "x" * 32}),
+            "/api/environments": httpx.get(
+                f"{stack.url}/api/environments", headers={"Authorization": "Bearer da_abcdefgh_" + "x" * 32}
+            ),
+            "/api/jobs/x": httpx.get(
+                f"{stack.url}/api/jobs/x", headers={"Authorization": "Bearer da_abcdefgh_" + "x" * 32}
+            ),
             "/webhooks": httpx.post(f"{stack.url}/webhooks", content=body, headers=signed(body)),
             "/readyz": httpx.get(f"{stack.url}/readyz"),
         }

@@ -41,9 +41,9 @@ def test_expired_jobs_answer_404_with_a_json_body(store) -> None:
     settings, _client = store
     registry, keys = Registry(settings), KeyStore(settings)
     app = FastAPI()
-    app.include_router(build_api_router(keys, registry, _open_no_request, _queue_no_job))
-    api, (token, _) = TestClient(app), keys.create("reader", ["read"])
-    registry.put_job(JobRecord(id="delivery-1", kind="issues.opened", status="done"))
+    app.include_router(build_api_router(keys, registry, _open_no_request, _queue_no_job, lambda repository: 1))
+    api, (token, _) = TestClient(app), keys.create("reader", ["read"], installation=1)
+    registry.put_job(JobRecord(id="delivery-1", kind="issues.opened", repository="octo/infra", status="done"))
     fresh = api.get("/api/jobs/delivery-1", headers={"Authorization": f"Bearer {token}"})
     assert fresh.status_code == 200 and fresh.json()["status"] == "done"
     assert [j.id for j in registry.jobs()] == ["delivery-1"]

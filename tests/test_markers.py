@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from bot import markers
-from bot.markers import StateKeyring, StateRefused
+from bot.request import markers
+from bot.request.markers import StateKeyring, StateRefused
 
 BOT = "dev-agent-test[bot]"
 KEYS = StateKeyring.parse("k2:new-secret-0123456789,k1:old-secret-0123456789")
@@ -42,13 +42,16 @@ def test_a_malformed_keyring_is_refused(spec):
         StateKeyring.parse(spec)
 
 
-@pytest.mark.parametrize(("user", "trusted"), [
-    ({"login": BOT, "type": "Bot"}, True),
-    ({"login": "alice", "type": "User"}, False),
-    ({"login": "other-app[bot]", "type": "Bot"}, False),
-    ({"login": BOT, "type": "User"}, False),
-    (None, False),
-])
+@pytest.mark.parametrize(
+    ("user", "trusted"),
+    [
+        ({"login": BOT, "type": "Bot"}, True),
+        ({"login": "alice", "type": "User"}, False),
+        ({"login": "other-app[bot]", "type": "Bot"}, False),
+        ({"login": BOT, "type": "User"}, False),
+        (None, False),
+    ],
+)
 def test_markers_count_only_in_objects_the_app_authored(user, trusted):
     pull = {"user": user, "body": "x\n" + markers.request_link(12)}
     assert markers.authored_by(pull, {BOT}) is trusted
@@ -56,7 +59,18 @@ def test_markers_count_only_in_objects_the_app_authored(user, trusted):
 
 
 def test_every_marker_is_an_html_comment_of_ours():
-    for text in (markers.STATUS, markers.REPORT, markers.report_part("a", 2, 3), markers.reply(5), markers.closed(3),
-                 markers.unlisted_merge(3), markers.expiry("a", "warn-2"), markers.applied("a"), markers.drift("a"),
-                 markers.drift_clean("a"), markers.destroyed("a"), markers.destroy_failed("a", 1)):
+    for text in (
+        markers.STATUS,
+        markers.REPORT,
+        markers.report_part("a", 2, 3),
+        markers.reply(5),
+        markers.closed(3),
+        markers.unlisted_merge(3),
+        markers.expiry("a", "warn-2"),
+        markers.applied("a"),
+        markers.drift("a"),
+        markers.drift_clean("a"),
+        markers.destroyed("a"),
+        markers.destroy_failed("a", 1),
+    ):
         assert text.startswith(markers.PREFIX) and text.endswith(" -->") and text.count("-->") == 1

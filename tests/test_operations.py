@@ -25,7 +25,8 @@ def test_logs_are_json_with_correlation_id_and_no_secrets() -> None:
     pem = "-----BEGIN RSA PRIVATE KEY-----\nMIIEow\n-----END RSA PRIVATE KEY-----"
     with correlated("delivery-123"):
         get_logger("test").info("token minted", token="ghs_abcdefghijklmnopqrstuvwxyz012345",
-                                detail=f"key {pem} and Bearer ghs_abcdefghijklmnopqrstuvwxyz012345", webhook_secret="s3cr3t")
+                                detail=f"key {pem} and Bearer ghs_abcdefghijklmnopqrstuvwxyz012345",
+                                webhook_secret="s3cr3t")
     line = json.loads(stream.getvalue().strip().splitlines()[-1])
     assert line["correlation_id"] == "delivery-123" and line["event"] == "token minted"
     text = stream.getvalue()
@@ -49,7 +50,7 @@ def test_audit_trail_is_append_only_and_filtered_by_time(tmp_path: Path) -> None
 
 def test_api_keys_are_hashed_scoped_and_expire(tmp_path: Path) -> None:
     store = KeyStore(Settings(state_dir=tmp_path))
-    token, key = store.create("ci", ["read"])
+    token, key = store.create("ci", ["read"], installation=1)
     assert token not in (tmp_path / "api-keys.json").read_text()
     assert store.authenticate(token, "read").id == key.id
     with pytest.raises(KeyRejected) as wrong_scope:
@@ -59,7 +60,7 @@ def test_api_keys_are_hashed_scoped_and_expire(tmp_path: Path) -> None:
         with pytest.raises(KeyRejected) as info:
             store.authenticate(bad, "read")
         assert info.value.status == 401
-    expired_token, expired = store.create("old", ["read"], expires_in_days=1)
+    expired_token, expired = store.create("old", ["read"], expires_in_days=1, installation=1)
     store._save(expired.model_copy(update={"expires_at": dt.datetime(2020, 1, 1, tzinfo=dt.UTC)}))
     with pytest.raises(KeyRejected, match="expired"):
         store.authenticate(expired_token, "read")
@@ -71,10 +72,12 @@ def test_api_keys_are_hashed_scoped_and_expire(tmp_path: Path) -> None:
 def test_configuration_reference_is_current() -> None:
     from bot.cli.config import configuration_reference
 
-    assert (ROOT / "docs/configuration.md").read_text() == configuration_reference(), "run: dev-agent config > docs/configuration.md"
+    assert (ROOT / "docs/configuration.md").read_text() == configuration_reference(), \
+        "run: dev-agent config > docs/configuration.md"
 
 
 def test_worker_metrics_port_needs_a_multiprocess_directory() -> None:
-    out = subprocess.run([sys.executable, "-m", "bot", "worker", "--metrics-port", "9100"], cwd=ROOT, capture_output=True,
-                         text=True, env={"PATH": "/usr/bin:/bin", "REDIS_URL": "redis://127.0.0.1:1/0"}, timeout=120)
+    out = subprocess.run([sys.executable, "-m", "bot", "worker", "--metrics-port", "9100"], cwd=ROOT,
+                         capture_output=True, text=True,
+                         env={"PATH": "/usr/bin:/bin", "REDIS_URL": "redis://127.0.0.1:1/0"}, timeout=120)
     assert out.returncode == 3 and "PROMETHEUS_MULTIPROC_DIR" in out.stderr and "Traceback" not in out.stderr

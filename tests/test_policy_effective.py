@@ -14,8 +14,11 @@ from policies.engine import evaluate
 from policies.schema import parse_policy
 
 TODAY = dt.date(2026, 12, 6)
-REGIONS = {"aws": ["us-east-1", "us-west-2", "eu-west-1"], "gcp": ["us-central1", "europe-west1"],
-           "azure": ["westeurope", "eastus"]}
+REGIONS = {
+    "aws": ["us-east-1", "us-west-2", "eu-west-1"],
+    "gcp": ["us-central1", "europe-west1"],
+    "azure": ["westeurope", "eastus"],
+}
 
 
 def _policy(max_ttl: int | None, cap: float | None, allowed: dict[str, list[str]]):
@@ -29,7 +32,9 @@ def _policy(max_ttl: int | None, cap: float | None, allowed: dict[str, list[str]
 def cases(draw):
     cloud = draw(st.sampled_from(sorted(REGIONS)))
     data = {
-        "name": "shop-dev", "cloud": cloud, "region": draw(st.sampled_from(REGIONS[cloud])),
+        "name": "shop-dev",
+        "cloud": cloud,
+        "region": draw(st.sampled_from(REGIONS[cloud])),
         "tier": draw(st.sampled_from(["dev", "staging", "prod"])),
         "ttl_days": draw(st.none() | st.integers(1, 365)),
         "expires_on": draw(st.none() | st.dates(TODAY - dt.timedelta(days=30), TODAY + dt.timedelta(days=2000))),
@@ -50,8 +55,10 @@ def test_no_combination_of_fields_passes_a_rule_its_effective_value_breaks(case)
     except SpecError:
         return
     subject = plan_environment(spec, TODAY) if through_plan else spec
-    verdicts = {v.rule: v for v in evaluate(policy, subject, cost=None if cost is None else {"totalMonthlyCost": cost},
-                                            today=TODAY)}
+    verdicts = {
+        v.rule: v
+        for v in evaluate(policy, subject, cost=None if cost is None else {"totalMonthlyCost": cost}, today=TODAY)
+    }
     tier = policy.tier(spec.tier)
 
     expires = effective_expiry(spec, TODAY)  # what the expiry job will act on
@@ -68,14 +75,25 @@ def test_no_combination_of_fields_passes_a_rule_its_effective_value_breaks(case)
     if cost is not None:
         limits = [x for x in (tier.max_monthly_usd, spec.budget_monthly_usd) if x is not None]
         over = any(cost > limit for limit in limits)
-        assert any(verdicts[r].outcome == "fail" for r in ("cost-within-tier", "cost-within-budget") if r in verdicts) == over
+        assert (
+            any(verdicts[r].outcome == "fail" for r in ("cost-within-tier", "cost-within-budget") if r in verdicts)
+            == over
+        )
 
 
 def test_a_far_expiry_next_to_a_short_ttl_fails_the_tier_limit():
     """The reported bypass: `expires_on: 2999-01-01` next to `ttl_days: 7` passed `ttl-within-tier`."""
     policy = _policy(14, None, REGIONS)
-    spec = spec_from_data({"name": "shop-dev", "cloud": "aws", "region": "us-east-1", "tier": "dev", "ttl_days": 7,
-                           "expires_on": "2999-01-01"})
+    spec = spec_from_data(
+        {
+            "name": "shop-dev",
+            "cloud": "aws",
+            "region": "us-east-1",
+            "tier": "dev",
+            "ttl_days": 7,
+            "expires_on": "2999-01-01",
+        }
+    )
     verdict = {v.rule: v for v in evaluate(policy, plan_environment(spec, TODAY), today=TODAY)}["ttl-within-tier"]
     assert verdict.outcome == "fail"
     assert "until 2999-01-01" in verdict.value and "remove expires_on" in verdict.fix

@@ -9,7 +9,7 @@ from bot.checks.checkov import framework_result
 from bot.markdown import code_span, escape_cell, escape_text
 from bot.pipeline.planning import plan_environment
 from bot.pipeline.report import GITHUB_COMMENT_LIMIT, render_report
-from bot.pipeline.run import CheckResult, PipelineResult, Verdict
+from bot.pipeline.results import CheckResult, PipelineResult, Verdict
 from bot.spec import spec_from_data
 from generators.hcl import Ref, block, render
 
@@ -248,7 +248,8 @@ def test_risks_follow_the_plan():
 
 
 def _planned(text: str, overrides: list | None = None) -> str:
-    from bot.pipeline.run import Requester, run_pipeline
+    from bot.pipeline.results import Requester
+    from bot.pipeline.run import run_pipeline
     from bot.settings import Settings
     from bot.understanding.deterministic import parse
 

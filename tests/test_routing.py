@@ -94,11 +94,12 @@ def test_unrelated_issues_comments_and_prs_touch_nothing(ctx, event, name):
     assert ctx.locks.get("Codertocat/Hello-World:changes") is not None
 
 
-def test_closing_a_dev_agent_pr_releases_its_lock(ctx):
+def test_closing_a_pr_from_a_dev_agent_branch_that_dev_agent_did_not_open_releases_nothing(ctx):
+    """Only the App's own PRs act on locks (bot/request/markers.py); the e2e tests close real ones."""
     closed = payload("pull_request/closed.payload.json")
     closed["pull_request"]["head"]["ref"] = "dev-agent/payments"
-    closed["pull_request"]["body"] = "no request marker"
+    closed["pull_request"]["body"] = "<!-- dev-agent:request #7 -->"  # anyone can paste the marker
     full = closed["repository"]["full_name"]
     ctx.locks.acquire(f"{full}:payments", "payments", f"{full}#7", "alice")
     process_delivery("d", "pull_request", closed, ctx)
-    assert ctx.locks.get(f"{full}:payments") is None
+    assert ctx.locks.get(f"{full}:payments") is not None

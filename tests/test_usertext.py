@@ -14,24 +14,30 @@ from bot.understanding.guard import MAX_REQUEST_CHARS
 from bot.usertext import clean, lookalikes, visible
 
 
-@pytest.mark.parametrize("body", [
-    "looks fine <!-- \n/dev-agent destroy",  # unclosed: GitHub hides the rest of the comment
-    "<!--\n\n/dev-agent plan\n",
-    "a <!-- b --> c <!-- d\n/dev-agent unlock",
-    "<!-- x --><!--\n/dev-agent plan",
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "looks fine <!-- \n/dev-agent destroy",  # unclosed: GitHub hides the rest of the comment
+        "<!--\n\n/dev-agent plan\n",
+        "a <!-- b --> c <!-- d\n/dev-agent unlock",
+        "<!-- x --><!--\n/dev-agent plan",
+    ],
+)
 def test_a_command_hidden_by_an_html_comment_never_runs(body):
     assert extract_command(body) is None
 
 
-@pytest.mark.parametrize("body,verb", [
-    ("<!-- note -->\n/dev-agent plan", "plan"),
-    ("<!-->\n/dev-agent plan", "plan"),  # `<!-->` is an empty comment, closed
-    ("<!--->\n/dev-agent plan", "plan"),
-    ("/dev\u200b-agent plan", "plan"),  # shown as `/dev-agent plan`, so it is one
-    ("\uff0fdev-agent plan", "plan"),  # fullwidth solidus: NFKC makes it `/`
-    ("\u202e/dev-agent plan", "plan"),
-])
+@pytest.mark.parametrize(
+    "body,verb",
+    [
+        ("<!-- note -->\n/dev-agent plan", "plan"),
+        ("<!-->\n/dev-agent plan", "plan"),  # `<!-->` is an empty comment, closed
+        ("<!--->\n/dev-agent plan", "plan"),
+        ("/dev\u200b-agent plan", "plan"),  # shown as `/dev-agent plan`, so it is one
+        ("\uff0fdev-agent plan", "plan"),  # fullwidth solidus: NFKC makes it `/`
+        ("\u202e/dev-agent plan", "plan"),
+    ],
+)
 def test_a_command_is_read_as_the_page_shows_it(body, verb):
     assert extract_command(body).verb == verb
 
@@ -47,7 +53,7 @@ def test_zero_width_and_bidi_controls_are_removed_before_reading():
     assert clean("pay\u200dments-api") == "payments-api"
     assert clean("abc\u202edef\u2066\u2069\ufeff") == "abcdef"
     assert clean("\U000e0041\U000e0042x") == "x"  # tag characters smuggle invisible ASCII
-    assert clean("ｕｓ－ｗｅｓｔ－２") == "us-west-2"
+    assert clean("\uff55\uff53\uff0d\uff57\uff45\uff53\uff54\uff0d\uff12") == "us-west-2"
 
 
 def test_echo_never_carries_bidi_overrides_into_a_reply():
@@ -88,4 +94,9 @@ def test_a_hostile_64kb_comment_is_read_in_linear_time(unit):
 def test_a_hostile_20kb_request_is_read_in_linear_time(unit):
     text = (unit * MAX_REQUEST_CHARS)[:MAX_REQUEST_CHARS]
     parse("FastAPI on AWS")  # the first parse compiles the vocabulary
-    assert _timed(lambda: parse(parse_issue_body(text).text or "x")) < 1.0  # 2 s before (mention containment)
+
+    def read() -> None:
+        result = parse(parse_issue_body(text).text or "x")
+        assert result.spec is not None or result.questions
+
+    assert _timed(read) < 1.0  # 2 s before (mention containment)

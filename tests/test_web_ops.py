@@ -35,12 +35,14 @@ def run(sandbox, redis_server, tmp_path_factory):  # noqa: F811
         stack.worker_metrics_url = f"http://127.0.0.1:{worker_metrics}/metrics"
         stack.metrics_dir = metrics_dir
         keys = KeyStore(Settings(redis_url=redis_server.url))
-        read, _ = keys.create("dashboard", ["read"])
-        request, _ = keys.create("portal", ["request", "read"])
+        installation = stack.installation["id"]
+        read, _ = keys.create("dashboard", ["read"], installation=installation)
+        request, _ = keys.create("portal", ["request", "read"], installation=installation, owner="alice")
+        eve, _ = keys.create("eve-portal", ["request"], installation=installation, owner="eve")
         stack.open_request("ops-web")
         pull = stack.wait_for_pull("ops-web")
         wait_for(lambda: _api(stack, read, "/api/environments").json(), what="registry record")
-        yield stack, pull, {"read": read, "request": request}, log
+        yield stack, pull, {"read": read, "request": request, "eve": eve}, log
 
 
 def _api(stack: BotStack, token: str, path: str, **kwargs) -> httpx.Response:
@@ -101,7 +103,12 @@ def test_dashboard_and_api_list_the_environment_with_its_cost(run):
     detail = _api(stack, tokens["read"], "/api/environments/ops-web").json()
     assert "ops-web" in detail["report"]
 
-    page = httpx.get(f"{stack.url}/", timeout=15).text
+    for path in ("/", f"/environments/{stack.full_name}/ops-web"):  # no session: the login form, no report
+        answer = httpx.get(f"{stack.url}{path}", timeout=15)
+        assert answer.status_code == 303 and answer.headers["location"] == "/dashboard/login", path
+    with httpx.Client(base_url=stack.url, timeout=15, follow_redirects=True) as browser:
+        assert browser.post("/dashboard/login", data={"key": tokens["read"]}).url.path == "/"
+        page = browser.get("/").text
     assert "ops-web" in page and f"{record['monthly_cost_usd']:.2f}" in page
     assert "14 days left" in page or "13 days left" in page
 
@@ -113,7 +120,7 @@ def test_dashboard_and_api_list_the_environment_with_its_cost(run):
 
 def test_api_request_opens_an_issue_for_an_allowed_requester_only(run):
     stack, _pull, tokens, _log = run
-    body = {"repository": stack.full_name, "requested_by": "alice",
+    body = {"repository": stack.full_name,
             "text": "dev environment ops-api for a FastAPI app with Postgres on AWS us-west-2, $300/month, 7 days"}
     assert _api(stack, tokens["read"], "/api/environments", method="POST", json=body).status_code == 403
     response = _api(stack, tokens["request"], "/api/environments", method="POST", json=body)
@@ -127,8 +134,45 @@ def test_api_request_opens_an_issue_for_an_allowed_requester_only(run):
                    60, what="the API request's plan job")  # the API queues the plan: no comment needed
     assert job["links"]["issue"] == accepted["issue_url"]
 
-    refused = _api(stack, tokens["request"], "/api/environments", method="POST", json={**body, "requested_by": "eve"})
+    forged = _api(stack, tokens["request"], "/api/environments", method="POST", json={**body, "requested_by": "bob"})
+    assert forged.status_code == 400 and "key's owner" in forged.json()["detail"]  # requested_by is the key's owner
+    refused = _api(stack, tokens["eve"], "/api/environments", method="POST", json=body)
     assert refused.status_code == 403 and "write access" in refused.json()["detail"]
+
+
+def test_a_key_for_one_installation_cannot_list_or_file_for_another(run, sandbox, redis_server):  # noqa: F811
+    """A second installation of the same App (another account): each key sees and files only for its own."""
+    from bot.store.registry import EnvironmentRecord, Registry
+
+    stack, _pull, tokens, _log = run
+    other = f"globex/infra-{stack.repo[-8:]}"
+    sandbox.create_repo(*other.split("/"))
+    sandbox.add_collaborator(*other.split("/"), "alice", "write")
+    installation = sandbox.install(stack.app, other)["id"]
+    assert installation != stack.installation["id"]
+    Registry(Settings(redis_url=redis_server.url)).upsert(EnvironmentRecord(name="globex-dev", repository=other,
+                                                                            status="planned", report="globex report"))
+    keys = KeyStore(Settings(redis_url=redis_server.url))
+    globex, _ = keys.create("globex", ["read", "request"], installation=installation, owner="alice")
+
+    mine = {e["name"] for e in _api(stack, tokens["read"], "/api/environments").json()}
+    theirs = {e["name"] for e in _api(stack, globex, "/api/environments").json()}
+    assert "ops-web" in mine and "globex-dev" not in mine and theirs == {"globex-dev"}
+    peek = _api(stack, tokens["read"], f"/api/environments/globex-dev?repository={other}")
+    assert peek.status_code == 403 and peek.json()["detail"].endswith(f"{other} is outside it")
+    filed = _api(stack, tokens["request"], "/api/environments", method="POST",
+                 json={"repository": other, "text": "dev environment for a FastAPI app on AWS us-west-2, 7 days"})
+    assert filed.status_code == 403 and "limited to installation" in filed.json()["detail"]
+    assert sandbox.request("GET", f"/repos/{other}/issues", sandbox.token_for("alice")) == []  # nothing filed
+    assert _api(stack, globex, "/api/environments", method="POST",
+                json={"repository": stack.full_name, "text": "dev environment"}).status_code == 403
+
+    with httpx.Client(base_url=stack.url, timeout=15) as browser:  # the dashboard session has the key's scope
+        assert browser.post("/dashboard/login", data={"key": globex}).status_code == 303
+        page = browser.get("/").text
+        assert "globex-dev" in page and "ops-web" not in page
+        assert browser.get(f"/environments/{stack.full_name}/ops-web").status_code == 404
+
 
 
 def test_no_secret_reaches_the_logs(run, sandbox):

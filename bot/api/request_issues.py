@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from bot.api.keys import InstallationOf
 from bot.api.routes import OpenedRequest, RequestOpener
 from bot.intake.webhooks import Delivery
 from bot.request.issue_form import API_NOTE
@@ -29,7 +30,7 @@ def github_request_opener(ctx: Any, app: Any) -> RequestOpener:
             installation = call_with_backoff(lambda: app.integration.get_repo_installation(owner, name))
         except Exception as exc:  # PyGithub raises UnknownObjectException and friends
             raise PermissionError(f"the dev-agent App is not installed on {repository}") from exc
-        writer = RepositoryWriter(app.client(installation.id), repository)
+        writer = RepositoryWriter(app.client(installation.id), repository, authors={app.bot_login()})
         reason = refusal(ctx, writer, requested_by, "request")
         if reason:
             raise PermissionError(reason)
@@ -49,3 +50,25 @@ def plan_delivery(issue: dict[str, Any], repository: dict[str, Any], installatio
 
 def _with_requester(body: str, requested_by: str) -> str:
     return f"{API_NOTE.format(login=requested_by)}\n\n{body}"
+
+
+def github_installation_of(app: Any) -> InstallationOf:
+    """installation_of for key scopes: the App installation serving a repository (GET /repos/{o}/{r}/installation),
+    cached once found; None when the App is not installed there."""
+    from github import GithubException
+
+    from bot.github.retry import call_with_backoff
+
+    found: dict[str, int] = {}
+
+    def installation_of(repository: str) -> int | None:
+        repo = repository.lower()
+        if repo not in found:
+            owner, _, name = repository.partition("/")
+            try:
+                found[repo] = int(call_with_backoff(lambda: app.integration.get_repo_installation(owner, name)).id)
+            except GithubException:  # 404 UnknownObjectException: not installed there
+                return None
+        return found[repo]
+
+    return installation_of

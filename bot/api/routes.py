@@ -1,16 +1,14 @@
 """REST API under /api: list and inspect environments, request new ones, follow jobs. API keys with scopes."""
 
-from __future__ import annotations
-
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Request
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from bot.api.keys import KeyRejected, KeyStore
+from bot.api.keys import ApiKey, InstallationOf, KeyRejected, KeyStore
 from bot.intake.webhooks import Delivery
 from bot.spec import SpecError, spec_from_data
 from bot.store.registry import EnvironmentRecord, JobRecord, Registry
@@ -21,17 +19,19 @@ LOGIN = r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$"
 
 
 class EnvironmentRequest(BaseModel):
-    """POST /api/environments: a spec or plain text, for a repository, on behalf of a GitHub user."""
+    """POST /api/environments: a spec or plain text, for a repository; filed for the key's owner."""
 
     model_config = ConfigDict(json_schema_extra={"oneOf": [{"required": ["text"]}, {"required": ["spec"]}]})
 
     repository: Annotated[str, Field(pattern=REPOSITORY)]
-    requested_by: Annotated[str, Field(pattern=LOGIN, description="GitHub login the request is made for")]
+    requested_by: Annotated[str, Field(pattern=LOGIN, description="optional; must be the key's owner if given "
+                                                                  "(requests are always filed for the owner)")] \
+        | None = None
     text: Annotated[str, Field(min_length=1, max_length=20_000)] | None = None
     spec: dict[str, Any] | None = None
 
     @model_validator(mode="after")
-    def _one_of(self) -> EnvironmentRequest:
+    def _one_of(self) -> Self:
         if (self.text is None) == (self.spec is None):
             raise ValueError("give exactly one of 'text' or 'spec'")
         return self
@@ -47,7 +47,8 @@ def _errors(**codes: str) -> dict[int | str, dict[str, Any]]:
     return {int(code[1:]): {"model": ErrorBody, "description": text} for code, text in codes.items()}
 
 
-AUTH_ERRORS = _errors(e401="missing, unknown, revoked or expired API key", e403="the key lacks the scope")
+AUTH_ERRORS = _errors(e401="missing, unknown, revoked or expired API key",
+                      e403="the key lacks the scope, has no installation scope, or the repository is outside it")
 
 
 class Accepted(BaseModel):
@@ -74,44 +75,57 @@ RequestOpener = Callable[[str, str, str, str], OpenedRequest]
 Submit = Callable[[Delivery], Awaitable[bool]]
 
 
-def build_api_router(keys: KeyStore, registry: Registry, open_request: RequestOpener, submit: Submit) -> APIRouter:
-    """The /api routes, bound to a key store, the registry, the function that files request issues and the
-    job queue that plans them."""
+# No `from __future__ import annotations` here: FastAPI must see the `Depends(scope(...))` annotations of the
+# routes below as objects (they close over the key store), not as strings to evaluate in module globals.
+def build_api_router(keys: KeyStore, registry: Registry, open_request: RequestOpener, submit: Submit,
+                     installation_of: InstallationOf) -> APIRouter:
+    """The /api routes, bound to a key store, the registry, the function that files request issues, the
+    job queue that plans them and the lookup of a repository's App installation (for key scopes)."""
     router = APIRouter(prefix="/api", tags=["api"], responses=AUTH_ERRORS)
 
-    def scope(required: str) -> Callable[..., None]:
-        def check(authorization: Annotated[str | None, Header()] = None) -> None:
+    def scope(required: str) -> Callable[..., ApiKey]:
+        def check(authorization: Annotated[str | None, Header()] = None) -> ApiKey:
             token = authorization.removeprefix("Bearer ").strip() if authorization else None
             try:
-                keys.authenticate(token, required)
+                return keys.authenticate(token, required)
             except KeyRejected as exc:
                 raise HTTPException(exc.status, str(exc),
                                     headers={"WWW-Authenticate": "Bearer"} if exc.status == 401 else None) from None
 
         return check
 
-    @router.get("/environments", dependencies=[Depends(scope("read"))])
-    def list_environments() -> list[EnvironmentRecord]:
-        """Every managed environment with status, estimate, expiry and PR link."""
-        return [r.model_copy(update={"report": ""}) for r in registry.environments()]
+    def outside(key: ApiKey, repository: str) -> HTTPException:
+        return HTTPException(403, f"this API key is limited to {key.describe_scope()}; {repository} is outside it")
 
-    @router.get("/environments/{name}", dependencies=[Depends(scope("read"))],
-                responses=_errors(e404="unknown environment"))
-    def get_environment(name: str, repository: str | None = None) -> EnvironmentRecord:
-        """One environment, including its review report."""
-        record = registry.get(name, repository)
-        if record is None:
-            raise HTTPException(404, f"no environment named {name!r}")
-        return record
+    @router.get("/environments")
+    def list_environments(key: Annotated[ApiKey, Depends(scope("read"))]) -> list[EnvironmentRecord]:
+        """The managed environments of the key's installation (or repositories): status, estimate, expiry, PR."""
+        return [r.model_copy(update={"report": ""}) for r in registry.environments()
+                if key.allows(r.repository, installation_of)]
 
-    @router.post("/environments", status_code=202, dependencies=[Depends(scope("request"))],
-                 responses=_errors(e403="the key lacks the scope, or the requester may not request",
+    @router.get("/environments/{name}", responses=_errors(e404="unknown environment"))
+    def get_environment(key: Annotated[ApiKey, Depends(scope("read"))], name: str,
+                        repository: str | None = None) -> EnvironmentRecord:
+        """One environment of the key's scope, including its review report."""
+        if repository is not None and not key.allows(repository, installation_of):
+            raise outside(key, repository)
+        for record in registry.environments():
+            if record.name == name and (repository is None or record.repository == repository) \
+                    and key.allows(record.repository, installation_of):
+                return record
+        raise HTTPException(404, f"no environment named {name!r}")
+
+    @router.post("/environments", status_code=202,
+                 responses=_errors(e400="requested_by names someone other than the key's owner",
+                                   e403="the key lacks the scope, the repository is outside its scope, "
+                                        "or the owner may not request",
                                    e413="body too large", e422="invalid request or spec",
                                    e503="the issue was opened but its plan could not be queued"),
                  openapi_extra={"requestBody": {"required": True, "content": {
                      "application/json": {"schema": EnvironmentRequest.model_json_schema()}}}})
-    async def request_environment(request: Request) -> Accepted:
-        """Open a request issue in the repository and queue its plan; the bot answers it with a PR."""
+    async def request_environment(key: Annotated[ApiKey, Depends(scope("request"))], request: Request) -> Accepted:
+        """Open a request issue in the repository for the key's owner and queue its plan; the bot answers it
+        with a PR."""
         body = await _body_within(request, MAX_API_BODY)
         try:
             req = EnvironmentRequest.model_validate_json(body or b"{}")
@@ -125,8 +139,14 @@ def build_api_router(keys: KeyStore, registry: Registry, open_request: RequestOp
             title, text = f"Environment request: {spec.name}", "```yaml\n" + spec.to_yaml() + "```\n"
         else:
             title, text = "Environment request", req.text or ""
+        requester = key.owner or ""
+        if req.requested_by is not None and req.requested_by.lower() != requester.lower():
+            raise HTTPException(400, f"requested_by {req.requested_by!r} is not this key's owner ({requester}); "
+                                     "requests are filed for the key's owner: omit requested_by")
+        if not key.allows(req.repository, installation_of) or installation_of(req.repository) != key.installation:
+            raise outside(key, req.repository)
         try:
-            opened = open_request(req.repository, req.requested_by, title, text)
+            opened = open_request(req.repository, requester, title, text)
         except PermissionError as exc:
             raise HTTPException(403, str(exc)) from None
         from redis.exceptions import RedisError
@@ -144,10 +164,11 @@ def build_api_router(keys: KeyStore, registry: Registry, open_request: RequestOp
                                      "comment `/dev-agent plan` on it") from None
         return Accepted(job_id=job.id, status_url=f"/api/jobs/{job.id}", issue_url=opened.issue_url)
 
-    @router.get("/jobs/{job_id}", dependencies=[Depends(scope("read"))], responses=_errors(e404="unknown job"))
-    def get_job(job_id: str) -> JobRecord:
-        """A job's state and links."""
-        if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", job_id) or (job := registry.job(job_id)) is None:
+    @router.get("/jobs/{job_id}", responses=_errors(e404="unknown job, or a job outside the key's scope"))
+    def get_job(key: Annotated[ApiKey, Depends(scope("read"))], job_id: str) -> JobRecord:
+        """A job's state and links (jobs of the key's scope only)."""
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", job_id) or (job := registry.job(job_id)) is None \
+                or not key.allows(job.repository, installation_of):
             raise HTTPException(404, f"no job {job_id!r}")
         return job
 

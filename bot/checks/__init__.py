@@ -32,7 +32,7 @@ from bot.checks.cache import Input, ResultCache, cache_key
 from bot.checks.context import CheckContext
 from bot.checks.progress import CheckEvent, emit
 from bot.checks.tools import CheckIncomplete
-from bot.pipeline.run import CheckResult
+from bot.pipeline.results import CheckResult
 from bot.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)

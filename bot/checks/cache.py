@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
-from bot.pipeline.run import CheckResult
+from bot.pipeline.results import CheckResult
 
 MAX_ENTRIES = 2000
 Input = str | bytes | Path | None

@@ -20,7 +20,8 @@ from bot.checks.helm_tool import helm_identity
 from bot.checks.skips import Skip, SkipListError, skips_for
 from bot.checks.tools import CheckIncomplete, find_tool, missing, run, trim
 from bot.checks.warm import OFFLINE_ENV, WarmCheckov, WarmUnavailable, shared
-from bot.pipeline.run import CheckResult
+from bot.errors import ToolError
+from bot.pipeline.results import CheckResult
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +81,7 @@ def _prefix(name: str) -> str:
     return "CKV_K8S" if name.endswith("kubernetes") else "CKV_"
 
 
-class CheckovError(RuntimeError):
+class CheckovError(ToolError):
     """checkov timed out or did not print JSON."""
 
 
@@ -175,7 +176,10 @@ def check_terraform(ctx: CheckContext) -> list[CheckResult]:
 
 
 def check_kubernetes(ctx: CheckContext) -> list[CheckResult]:
-    """checkov on the manifests rendered from the environment's charts."""
+    """checkov on the manifests rendered from the environment's charts (none where nothing runs Kubernetes)."""
+    if not ctx.charts() and not ctx.runs_kubernetes() and find_tool(ctx.settings.checkov_bin) is not None:
+        return [CheckResult(name=FRAMEWORKS["kubernetes"], passed=True, details="no chart: nothing runs Kubernetes",
+                            skipped_reason="the environment does not run Kubernetes")]
     rendered = ctx.rendered()
     assert rendered.directory is not None
     return [_scan_one(ctx, "kubernetes", rendered.directory, rendered.directory)]

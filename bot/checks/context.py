@@ -55,6 +55,11 @@ class CheckContext:
         """`tier` from environment.yaml (dev when absent, as in the spec)."""
         return self._spec_field("tier") or "dev"
 
+    def runs_kubernetes(self) -> bool:
+        """Whether the environment's compute is Kubernetes (only then is a Helm chart generated)."""
+        compute = self._spec_field("compute")
+        return isinstance(compute, dict) and compute.get("kind") == "kubernetes"
+
     def tf_files(self) -> list[Path]:
         return sorted(self.terraform_dir.glob("*.tf")) if self.terraform_dir.is_dir() else []
 
@@ -81,7 +86,7 @@ class CheckContext:
                 result = RenderedCharts(directory=self.workdir / "rendered")
                 result.directory.mkdir(parents=True, exist_ok=True)
                 charts = self.charts()
-                if not charts:
+                if not charts and self.runs_kubernetes():
                     result.errors.append(f"no Helm chart under {self.env_dir / 'helm'}")
                 for chart in charts:
                     try:

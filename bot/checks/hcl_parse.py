@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot import hclread
 from bot.checks.cache import Input, file_inputs, tool_identity
 from bot.checks.context import CheckContext
-from bot.pipeline.run import CheckResult
+from bot.pipeline.results import CheckResult
 
 NAME = "hcl parse"
 

@@ -6,7 +6,7 @@ from bot.checks.cache import Input
 from bot.checks.context import CheckContext
 from bot.checks.helm_tool import HelmUnavailable, helm_identity, lint_chart
 from bot.checks.tools import CheckIncomplete
-from bot.pipeline.run import CheckResult
+from bot.pipeline.results import CheckResult
 
 NAME = "helm lint"
 
@@ -17,6 +17,9 @@ def reads(ctx: CheckContext) -> list[Input]:
 
 def check(ctx: CheckContext) -> list[CheckResult]:
     charts = ctx.charts()
+    if not charts and not ctx.runs_kubernetes():
+        return [CheckResult(name=NAME, passed=True, details="no chart: nothing runs Kubernetes",
+                            skipped_reason="the environment does not run Kubernetes")]
     if not charts:
         return [CheckResult(name=NAME, passed=False, details=f"no Helm chart under {ctx.env_dir / 'helm'}")]
     problems: list[str] = []

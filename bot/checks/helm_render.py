@@ -7,7 +7,7 @@ import yaml
 from bot.checks.cache import Input
 from bot.checks.context import CheckContext
 from bot.checks.helm_tool import documents, helm_identity
-from bot.pipeline.run import CheckResult
+from bot.pipeline.results import CheckResult
 
 NAME = "helm render"
 
@@ -18,6 +18,9 @@ def reads(ctx: CheckContext) -> list[Input]:
 
 
 def check(ctx: CheckContext) -> list[CheckResult]:
+    if not ctx.charts() and not ctx.runs_kubernetes():
+        return [CheckResult(name=NAME, passed=True, details="no chart: nothing runs Kubernetes",
+                            skipped_reason="the environment does not run Kubernetes")]
     rendered = ctx.rendered()
     if rendered.errors:
         return [CheckResult(name=NAME, passed=False, details="\n".join(rendered.errors))]

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import yaml
 
+from bot.errors import ToolError
 
-class HelmUnavailable(RuntimeError):
+
+class HelmUnavailable(ToolError):
     """Neither the helm binary nor helm-python-sdk can be used."""
 
 

@@ -20,13 +20,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from bot.errors import ToolError
+
 log = logging.getLogger(__name__)
 HOST = Path(__file__).with_name("provider_host.py")
 LOST = ("Failed to load plugin schemas", "connection refused", "transport is closing", "error reading from server",
         "plugin exited", "code = Unavailable")
 
 
-class ProviderUnavailable(RuntimeError):
+class ProviderUnavailable(ToolError):
     """A provider did not start in debug mode."""
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 import policies
+from bot.errors import InputError
 
 POLICY_DIR = Path(policies.__file__).parent
 CHECK_ID = re.compile(r"^CKV2?_[A-Z0-9]+_[0-9]+$")
@@ -34,7 +35,7 @@ class Skip:
         return (not self.clouds or cloud in self.clouds) and (not self.tiers or tier in self.tiers)
 
 
-class SkipListError(ValueError):
+class SkipListError(InputError):
     """A skip-list file that is malformed or has an entry without a reason."""
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from bot import hclread
 from bot.checks.cache import tool_identity
+from bot.errors import ToolError
 from bot.pipeline import terraform
 from generators.hcl import block, render
 
@@ -27,7 +28,7 @@ NEEDS_INIT = ("Missing required provider", "Inconsistent dependency lock file", 
               "Missing required provider plugin", "Failed to load plugin schemas")
 
 
-class InitFailed(RuntimeError):
+class InitFailed(ToolError):
     """`terraform init` of a provider set failed (its summary is the message)."""
 
 
@@ -35,6 +36,8 @@ def provider_requirements(texts: list[str]) -> dict[str, Any] | None:
     """The `required_providers` of every `terraform` block of the files, or None when one does not parse."""
     found: dict[str, Any] = {}
     for text in texts:
+        if "required_providers" not in text:  # parsing is the costly part; only these files can declare any
+            continue
         try:
             parsed = hclread.loads(text if text.endswith("\n") else text + "\n")
         except Exception:  # noqa: BLE001 - an unparsable file: the hcl parse check reports it

@@ -18,7 +18,7 @@ from bot.checks.context import CheckContext
 from bot.checks.tools import CheckIncomplete, find_tool, missing, trim
 from bot.checks.warm import owner
 from bot.pipeline import terraform
-from bot.pipeline.run import CheckResult
+from bot.pipeline.results import CheckResult
 
 log = logging.getLogger(__name__)
 

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bot.errors import ToolError
+
 DETAILS_LIMIT = 4000
 
 
@@ -19,7 +21,7 @@ def find_tool(name: str) -> str | None:
     return str(sibling) if sibling.is_file() else None
 
 
-class CheckIncomplete(RuntimeError):
+class CheckIncomplete(ToolError):
     """The check reached no verdict on the content (tool missing, timed out): reported as failed, never cached."""
 
 

@@ -22,11 +22,13 @@ import uuid
 from pathlib import Path
 from typing import IO
 
+from bot.errors import ToolError
+
 SERVER = Path(__file__).with_name("checkov_server.py")
 OFFLINE_ENV = {"CKV_SKIP_PACKAGE_UPDATE_CHECK": "true", "BC_SKIP_MAPPING": "TRUE"}
 
 
-class WarmUnavailable(RuntimeError):
+class WarmUnavailable(ToolError):
     """The warm process could not be started or did not answer (the caller falls back to the CLI)."""
 
 

@@ -7,7 +7,7 @@ import subprocess
 from bot.checks.cache import Input, tool_identity
 from bot.checks.context import CheckContext
 from bot.checks.tools import CheckIncomplete, find_tool, missing, run, trim
-from bot.pipeline.run import CheckResult
+from bot.pipeline.results import CheckResult
 
 NAME = "workflow schema"
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from bot.checks.cache import Input, tool_identity
 from bot.checks.context import CheckContext
 from bot.checks.tools import CheckIncomplete, find_tool, missing, run, trim
-from bot.pipeline.run import CheckResult
+from bot.pipeline.results import CheckResult
 
 NAME = "zizmor"
 

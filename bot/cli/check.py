@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from bot.cli import EXIT_FAILED, EXIT_INVALID, EXIT_OK
-from bot.pipeline.run import CheckResult
+from bot.pipeline.results import CheckResult
 
 
 def repo_root_of(env_dir: Path) -> Path:

@@ -66,6 +66,8 @@ def register(app: typer.Typer) -> None:
         out: Path = typer.Option(..., "--out", help="Repository root to write environments/<name>/ and .github/ into."),
         as_json: bool = typer.Option(False, "--json", help="Print a JSON summary."),
         check: bool = typer.Option(False, "--check", help="Also run every validator on the written files."),
+        requester: str | None = typer.Option(
+            None, "--requester", help="GitHub login of who asks (the policy's requester rule judges it, as in the bot)."),
     ) -> None:
         """Understand, plan and generate an environment; write it under --out (atomically).
 
@@ -77,7 +79,8 @@ def register(app: typer.Typer) -> None:
         from bot.cost.coverage import UnpricedRegion
         from bot.cost.usage import CostInputError
         from bot.pipeline.budget import BudgetError
-        from bot.pipeline.run import prepare_plan, run_pipeline
+        from bot.pipeline.results import Requester
+        from bot.pipeline.run import build_environment
         from generators import environment_dir
         from generators.output import write_tree
         from generators.workflows import workflow_files
@@ -109,14 +112,15 @@ def register(app: typer.Typer) -> None:
                 raise typer.Exit(EXIT_OK)
             spec, requirements = understood
         try:
-            environment = prepare_plan(spec, policy)
+            result = build_environment(spec, settings, policy=policy, requirements=requirements,
+                                       requester=Requester(login=requester) if requester else None)
         except (BudgetError, UnpricedRegion) as exc:
             typer.echo(f"refused: {exc}", err=True)
             raise typer.Exit(EXIT_FAILED) from None
         except CostInputError as exc:
             typer.echo(f"error: the generated Terraform could not be estimated: {exc}", err=True)
             raise typer.Exit(EXIT_FAILED) from None
-        result = run_pipeline(environment, settings, policy=policy, requirements=requirements)
+        environment = result.plan
         files = {**result.files, **workflow_files(repository_clouds(out) | {spec.cloud}, settings)}
         env_dir = environment_dir(environment)
         try:

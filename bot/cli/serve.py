@@ -30,7 +30,7 @@ def register(app: typer.Typer) -> None:
         except (ConfigError, GitHubAppError, ValueError) as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(EXIT_INVALID) from None
-        from bot.http_limits import DeadlineHttpToolsProtocol
+        from bot.intake.limits import DeadlineHttpToolsProtocol
 
         uvicorn.run("bot.intake.web:app_from_environment", factory=True, host=host, port=port, workers=workers,
                     log_level="warning", access_log=False, http=DeadlineHttpToolsProtocol)

@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.commands.parser import CommandError
+from bot.request import markers
 from bot.request.proposal import RequestState, Target
-
-REPLY_MARKER = "<!-- dev-agent:reply:{comment_id} -->"
 
 
 @dataclass
@@ -22,8 +21,18 @@ class CommandContext:
     comment_id: int
 
     def reply(self, text: str) -> None:
-        marker = REPLY_MARKER.format(comment_id=self.comment_id)
+        marker = markers.reply(self.comment_id)
         self.target.writer.upsert_comment(self.where, marker, f"{marker}\n{text}")
+
+    def monthly_cost(self, environment: str) -> float | None:
+        """The environment's last estimated monthly cost in the registry (None before its first PR)."""
+        record = self.ctx.registry.get(environment, self.target.full_name)
+        return record.monthly_cost_usd if record else None
+
+    def not_proposed(self) -> None:
+        """The answer when no plan fits the budget (the status comment asks how to go on)."""
+        self.reply(f"No plan fits the budget: see the status comment on #{self.state.issue} for the cheapest "
+                   "plan's cost.")
 
     def environment(self) -> str:
         if not self.state.environment:

@@ -14,6 +14,8 @@ from bot.commands.context import CommandContext
 from bot.commands.parser import Command, CommandError, parse_duration_days
 from bot.github.branches import bot_branch
 from bot.lifecycle.expiry import extended_spec
+from bot.markdown import code_span
+from bot.request.echo import echo
 from bot.request.proposal import Derived, derive_spec, propose
 from bot.spec import EnvironmentSpec, SpecError, spec_from_data
 from bot.store.audit import AuditEvent
@@ -25,20 +27,23 @@ def run(cc: CommandContext, command: Command) -> None:
     name = cc.environment()
     spec, merged = current_spec(cc, name)
     if spec.expires_on is None:
-        raise CommandError(f"{name} has no expiry date (no ttl_days): there is nothing to extend")
+        raise CommandError(f"{code_span(name)} has no expiry date (no ttl_days): there is nothing to extend")
     try:
         limit = load_policy(cc.ctx.settings.policy_file).tier(spec.tier).max_ttl_days
     except PolicyError as exc:
-        raise CommandError(f"the org policy cannot be read: {exc}") from None
+        raise CommandError(f"the org policy cannot be read: {echo(exc, 500)}") from None
     try:
         extended = extended_spec(spec, days, cc.target.when.date(), limit)
     except ValueError as exc:
-        raise CommandError(str(exc)) from None
+        raise CommandError(echo(exc, 500)) from None
     cc.state.assignments["expires_on"] = extended.expires_on.isoformat()  # later re-plans keep the date
     ledger = derive_spec(cc.target.issue, cc.state, cc.ctx.settings).requirements  # the report keeps the request's asks
     number = propose(cc.ctx, cc.target, cc.state, Derived(extended, {}, [], [], requirements=ledger),
                      title=f"dev-agent: extend {name} to {extended.expires_on}" if merged else None,
                      kind="extend" if merged else "request")
+    if number is None:
+        cc.not_proposed()
+        return
     cc.ctx.audit.record(AuditEvent(action="extend", actor=cc.target.actor, environment=name,
                                    repository=cc.target.full_name, pull_request=number,
                                    detail=f"expires_on {spec.expires_on} -> {extended.expires_on}"))
@@ -58,5 +63,7 @@ def current_spec(cc: CommandContext, name: str) -> tuple[EnvironmentSpec, bool]:
         try:
             return spec_from_data(yaml.safe_load(text), f"{path} on {ref}"), ref == default_branch
         except (SpecError, yaml.YAMLError) as exc:
-            raise CommandError(f"{path} on {ref} is not a valid environment: {exc}") from None
-    raise CommandError(f"{path} is neither on {default_branch} nor on {request_branch}: run `/dev-agent plan` first")
+            raise CommandError(f"{code_span(path)} on {code_span(ref)} is not a valid environment: "
+                               f"{echo(exc, 500)}") from None
+    raise CommandError(f"{code_span(path)} is neither on {code_span(default_branch)} nor on "
+                       f"{code_span(request_branch)}: run `/dev-agent plan` first")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.commands import ACTIONS
 from bot.commands.context import CommandContext
-from bot.commands.parser import Command
+from bot.commands.parser import SET_EXAMPLES, Command, settable_keys
 from bot.request.echo import echo
 
 ROWS = [  # (verb, usage, what it does)
@@ -26,6 +26,10 @@ HELP = "\n".join([
     "",
     ("Commands in quotes or code blocks are ignored. You need write access to the repository and to be on the "
      "org policy list shown."),
+    "",
+    "**Keys for `set`**, for example " + ", ".join(f"`{k}={v}`" for k, v in SET_EXAMPLES) + ". "
+    "Several at once: `/dev-agent set replicas=2-6 region=eu-west-1`; `none` removes an optional part "
+    "(`cache=none`). All keys: " + settable_keys() + ".",
 ])
 
 

@@ -24,7 +24,8 @@ def run(cc: CommandContext, command: Command) -> None:
     policy, _, reason = command.args.strip().partition(" ")
     reason = reason.strip()[:500]
     if not _POLICY.match(policy) or len(reason) < 3:
-        raise CommandError("usage: /dev-agent override POLICY reason (a reason of at least 3 characters is required)")
+        raise CommandError("usage: `/dev-agent override POLICY reason` (a reason of at least 3 characters is "
+                           "required)")
     derived = derive_spec(cc.target.issue, cc.state, cc.ctx.settings)
     if derived.spec is None:
         raise CommandError("this request has no valid environment yet: run `/dev-agent plan` first")
@@ -35,4 +36,7 @@ def run(cc: CommandContext, command: Command) -> None:
                                    repository=cc.target.full_name, pull_request=cc.state.pull,
                                    detail=f"{policy}: {reason}"))
     number = propose(cc.ctx, cc.target, cc.state, derived)
+    if number is None:
+        cc.not_proposed()
+        return
     cc.reply(f"Override of `{echo(policy)}` recorded; updated #{number}.")

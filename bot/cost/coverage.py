@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from bot.cost.catalog import load_catalog
+from bot.errors import RefusedError
 
 # The spec's cloud names -> the catalog's (Terraform provider) prefixes.
 CATALOG_CLOUD = {"aws": "aws", "gcp": "google", "azure": "azurerm"}
@@ -29,7 +30,7 @@ OFFER_PRICES: dict[tuple[str, str, str], tuple[str, list[tuple[str, str]]]] = {
 }
 
 
-class UnpricedRegion(ValueError):
+class UnpricedRegion(RefusedError):
     """The planner refuses a region (or an offer) the price catalog does not cover."""
 
 

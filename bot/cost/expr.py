@@ -14,6 +14,8 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
+from bot.errors import InputError
+
 
 class Unknown:
     """A value only known after apply; ``ref`` names the resource it came from, if any."""
@@ -30,7 +32,7 @@ class Unknown:
 UNKNOWN = Unknown()
 
 
-class ExprError(ValueError):
+class ExprError(InputError):
     """An expression that cannot be parsed or evaluated."""
 
 

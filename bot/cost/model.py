@@ -9,6 +9,7 @@ from typing import Any
 from bot.cost.catalog import Catalog
 from bot.cost.expr import Unknown
 from bot.cost.usage import EMPTY, Usage
+from bot.errors import DevAgentError
 
 HOURS_PER_MONTH = 730
 
@@ -51,7 +52,7 @@ class Priced:
         return any(c.usage_based for c in self.components) or any(s.has_usage() for s in self.subresources)
 
 
-class Unsupported(Exception):
+class Unsupported(DevAgentError):
     """This resource instance cannot be priced (unsupported option or region); the reason is shown."""
 
 

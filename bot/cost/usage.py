@@ -9,8 +9,10 @@ from typing import Any
 
 import yaml
 
+from bot.errors import InputError
 
-class CostInputError(ValueError):
+
+class CostInputError(InputError):
     """Bad input to the estimator; the message names the file and line."""
 
 

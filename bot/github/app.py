@@ -9,13 +9,14 @@ from typing import Any
 
 from github import Auth, Github, GithubIntegration
 
+from bot.errors import ToolError
 from bot.github.retry import GitHubRetry, call_with_backoff
 from bot.settings import Settings
 
 TOKEN_REFRESH_MARGIN_SECONDS = 300  # renew tokens this long before GitHub expires them
 
 
-class GitHubAppError(RuntimeError):
+class GitHubAppError(ToolError):
     """The App is not configured (id or private key missing)."""
 
 
@@ -77,6 +78,15 @@ class GitHubApp:
         )
         self.tokens = tokens or MemoryTokens()
         self.write_interval = settings.github_write_interval_seconds
+        self._bot_login: str | None = None
+
+    def bot_login(self) -> str:
+        """The App's bot user, `<slug>[bot]`, from `GET /app` (asked once per process): the only author whose
+        markers the bot trusts (bot/request/markers.py)."""
+        if self._bot_login is None:
+            app = call_with_backoff(self.integration.get_app)
+            self._bot_login = f"{app.slug}[bot]"
+        return self._bot_login
 
     def installation_token(self, installation_id: int) -> str:
         """A valid installation token, minted only when the cached one is about to expire."""

@@ -6,12 +6,16 @@
   the same request produces the same commit SHA and a retry is a no-op.
 - pull request, report comment (found by a hidden marker), check run (found by name on the head SHA),
   labels and reactions: looked up before they are created.
+
+Only objects `authors` created count as the bot's own (bot/request/markers.py): a comment, issue or pull request someone
+else wrote is never found, read for a marker, or edited, whatever it contains.
 """
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -21,6 +25,7 @@ from github.IssueComment import IssueComment
 from github.PullRequest import PullRequest
 
 from bot.github.retry import call_with_backoff, create_once
+from bot.request.markers import authored_by
 
 COMMITTER = {"name": "dev-agent[bot]", "email": "dev-agent[bot]@users.noreply.github.com"}
 
@@ -37,8 +42,9 @@ class CommitResult:
 class RepositoryWriter:
     """Writes to one repository as an installation."""
 
-    def __init__(self, gh: Github, full_name: str):
+    def __init__(self, gh: Github, full_name: str, *, authors: Iterable[str]):
         self.full_name = full_name
+        self.authors = frozenset(authors)  # the bot's own logins (bot/request/markers.py)
         self.repo = gh.get_repo(full_name)
         self.requester = self.repo.requester
         self.url = self.repo.url
@@ -108,8 +114,19 @@ class RepositoryWriter:
     # --- pull request -----------------------------------------------------------------------------------
 
     def find_pull(self, branch: str, state: str = "open") -> PullRequest | None:
+        """The bot's own PR from `branch` of this repository (a PR someone else opened from it is not ours)."""
         owner = self.full_name.split("/")[0]
-        return next(iter(self.repo.get_pulls(state=state, head=f"{owner}:{branch}")), None)
+        for pull in self.repo.get_pulls(state=state, head=f"{owner}:{branch}"):
+            head_repo = (pull.raw_data.get("head") or {}).get("repo") or {}
+            if authored_by(pull, self.authors) and head_repo.get("full_name") == self.full_name:
+                return pull
+        return None
+
+    def foreign_pull(self, branch: str) -> PullRequest | None:
+        """An open PR from `branch` that someone other than the bot opened (the bot never writes into it)."""
+        owner = self.full_name.split("/")[0]
+        return next((p for p in self.repo.get_pulls(state="open", head=f"{owner}:{branch}")
+                     if not authored_by(p, self.authors)), None)
 
     def upsert_pull(self, *, branch: str, base: str, title: str, body: str) -> tuple[PullRequest, bool]:
         """The open PR from `branch` (updated when title/body changed) or a new one; True when created."""
@@ -136,7 +153,7 @@ class RepositoryWriter:
         if (number, marker) in self._comments:
             return self._comments[(number, marker)]
         for comment in self.repo.get_issue(number).get_comments():
-            if marker in (comment.body or ""):
+            if marker in (comment.body or "") and authored_by(comment, self.authors):
                 self._comments[(number, marker)] = comment
                 return comment
         return None
@@ -268,9 +285,9 @@ class RepositoryWriter:
         return files
 
     def find_issue(self, marker: str, state: str = "open") -> Any:
-        """The issue (not pull request) whose body carries `marker`, or None."""
+        """The bot's own issue (not pull request) whose body carries `marker`, or None."""
         for issue in self.repo.get_issues(state=state):
-            if issue.pull_request is None and marker in (issue.body or ""):
+            if issue.pull_request is None and marker in (issue.body or "") and authored_by(issue, self.authors):
                 return issue
         return None
 

@@ -24,10 +24,10 @@ def writer_for(ctx: Any, payload: dict[str, Any]) -> RepositoryWriter:
     installation = (payload.get("installation") or {}).get("id")
     if not isinstance(installation, int):
         raise ValueError("delivery has no installation id (is it sent by the App's webhook?)")
-    return RepositoryWriter(ctx.github(installation), payload["repository"]["full_name"])
+    return RepositoryWriter(ctx.github(installation), payload["repository"]["full_name"], authors=ctx.authors())
 
 
 def target_for(ctx: Any, payload: dict[str, Any], issue: dict[str, Any], when: dt.datetime,
                writer: RepositoryWriter | None = None) -> Target:
     return Target(writer=writer or writer_for(ctx, payload), repo=payload["repository"], issue=issue,
-                  actor=payload["sender"]["login"], when=when)
+                  actor=payload["sender"]["login"], when=when, keys=ctx.keyring())

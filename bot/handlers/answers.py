@@ -15,7 +15,7 @@ from bot.github import authz
 from bot.handlers import event_time, target_for, writer_for
 from bot.request.echo import echo
 from bot.request.issue_form import is_environment_request
-from bot.request.proposal import load_state, plan_request, post_status
+from bot.request.proposal import BranchTaken, load_state, plan_request, post_status
 from bot.store.locks import LockBusy
 from bot.usertext import visible
 
@@ -60,6 +60,6 @@ def on_answer(ctx: Any, payload: dict[str, Any]) -> None:
     state.amendments.append(answer_text(comment.get("body") or "")[:MAX_ANSWER_CHARS])
     try:
         outcome = plan_request(ctx, target, state)
-    except LockBusy:
+    except (LockBusy, BranchTaken):  # said in the status comment
         outcome = "locked"
     writer.react(issue["number"], "rocket" if outcome == "proposed" else "confused", comment_id=comment["id"])

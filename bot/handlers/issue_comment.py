@@ -12,8 +12,10 @@ from bot.github import authz
 from bot.handlers import event_time, target_for, writer_for
 from bot.handlers.answers import is_answer, on_answer
 from bot.jobs.routing import router
+from bot.markdown import inert_markdown
+from bot.request import markers
 from bot.request.echo import echo
-from bot.request.proposal import load_state, request_issue_of
+from bot.request.proposal import RENAME_HINT, BranchTaken, load_state
 from bot.store.locks import LockBusy
 
 log = logging.getLogger(__name__)
@@ -29,9 +31,11 @@ def on_comment(ctx: Any, payload: dict[str, Any]) -> None:
         return
     writer = writer_for(ctx, payload)
     where = issue["number"]
-    request_number = request_issue_of(issue.get("body") or "") if issue.get("pull_request") else where
+    # On a PR, the request it belongs to, only when the App opened the PR (anyone can paste the link marker).
+    request_number = markers.request_of(issue, writer.authors) if issue.get("pull_request") else where
     if request_number is None and command.verb != "help":
-        return  # a PR the bot did not open
+        log.info("ignoring /dev-agent %s on #%s: a pull request dev-agent did not open", command.verb, where)
+        return
     request_issue = issue if request_number in (None, where) else writer.repo.get_issue(request_number).raw_data
     target = target_for(ctx, payload, request_issue, event_time(comment.get("created_at")), writer)
     cc = CommandContext(ctx=ctx, target=target, state=load_state(target), where=where, comment_id=comment["id"])
@@ -39,17 +43,21 @@ def on_comment(ctx: Any, payload: dict[str, Any]) -> None:
     action = ACTIONS.get(command.verb)
     refused = authz.refusal(ctx, writer, target.actor, action) if action else None
     if refused:
-        cc.reply(f"Not run: {echo(refused, 300)}.")
+        cc.reply(f"Not run: {inert_markdown(refused, 300)}.")
         writer.react(where, "confused", comment_id=comment["id"])
         return
     try:
         runners()[command.verb](cc, command)
     except CommandError as exc:
-        cc.reply(f"`/dev-agent {command.verb}` failed: {echo(str(exc), 1000)}")
+        cc.reply(f"`/dev-agent {command.verb}` failed: {inert_markdown(exc, 1500)}")
         writer.react(where, "confused", comment_id=comment["id"])
         return
     except LockBusy as busy:
-        cc.reply(f"The environment is locked by {echo(busy.holder.describe())}.")
+        cc.reply(f"The environment is locked by {echo(busy.holder.describe())}. {RENAME_HINT}")
+        writer.react(where, "confused", comment_id=comment["id"])
+        return
+    except BranchTaken as taken:
+        cc.reply(f"Not run: the environment is taken ({echo(str(taken), 300)}). {RENAME_HINT}")
         writer.react(where, "confused", comment_id=comment["id"])
         return
     writer.react(where, "rocket", comment_id=comment["id"])

@@ -9,7 +9,7 @@ from bot.handlers import event_time, target_for
 from bot.jobs.routing import router
 from bot.request.echo import echo
 from bot.request.issue_form import is_environment_request
-from bot.request.proposal import load_state, plan_request, post_status
+from bot.request.proposal import BranchTaken, load_state, plan_request, post_status
 from bot.store.locks import LockBusy
 
 
@@ -30,6 +30,6 @@ def on_request(ctx: Any, payload: dict[str, Any]) -> None:
         return
     try:
         outcome = plan_request(ctx, target, state)
-    except LockBusy:
+    except (LockBusy, BranchTaken):  # said in the status comment
         outcome = "locked"
     target.writer.react(number, "rocket" if outcome == "proposed" else "confused")

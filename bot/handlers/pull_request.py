@@ -1,49 +1,73 @@
 """`pull_request.closed` on a dev-agent branch: release the lock, close or update the request issue, and flag a
-merge by someone the org policy's `apply` list does not name (the merge stands: GitHub already ran it)."""
+merge by someone the org policy's `apply` list does not name (the merge stands: GitHub already ran it).
+
+Only PRs the App opened, from its own branch in the same repository, whose number is the PR the request's (signed)
+state recorded for that branch, are acted on; any other PR is ignored and logged (bot/request/markers.py)."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from bot.github import authz
 from bot.github.branches import parse_branch
-from bot.handlers import writer_for
+from bot.handlers import event_time, target_for, writer_for
 from bot.jobs.routing import router
+from bot.request import markers
 from bot.request.echo import echo
-from bot.request.proposal import request_issue_of
+from bot.request.proposal import load_state
 from bot.store.audit import AuditEvent
 from bot.store.registry import EnvironmentRecord
 
-CLOSED_MARKER = "<!-- dev-agent:closed:{pull} -->"
-UNLISTED_MERGE_MARKER = "<!-- dev-agent:unlisted-merge:{pull} -->"
+log = logging.getLogger(__name__)
 
 
 @router.register("pull_request", "closed")
 def on_closed(ctx: Any, payload: dict[str, Any]) -> None:
     pull = payload["pull_request"]
-    branch = parse_branch((pull.get("head") or {}).get("ref") or "")
+    ref = (pull.get("head") or {}).get("ref") or ""
+    branch = parse_branch(ref)
     if branch is None:
         return
     environment = branch.environment
     full_name = payload["repository"]["full_name"]
-    request = request_issue_of(pull.get("body") or "")
-    owner = f"{full_name}#{request}" if request else None
-    ctx.locks.release(f"{full_name}:{environment}", owner=owner)
+    request, why, writer = trusted_request(ctx, payload)
+    if request is None or writer is None:
+        log.warning("ignoring pull_request.closed on %s#%s (%s): %s", full_name, pull.get("number"), ref, why)
+        return
+    ctx.locks.release(f"{full_name}:{environment}", owner=f"{full_name}#{request}")
     if branch.kind == "request" and ctx.registry.get(environment, full_name) is not None:
         ctx.registry.upsert(EnvironmentRecord(name=environment, repository=full_name),
                             status="merged" if pull.get("merged") else "refused")
-    if request is None and not pull.get("merged"):
-        return
-    writer = writer_for(ctx, payload)
-    if request is not None:
-        answer_request_issue(writer, pull, request, environment, branch.kind)
+    answer_request_issue(writer, pull, request, environment, branch.kind)
     if pull.get("merged"):
         flag_unlisted_merge(ctx, writer, pull, environment, payload["sender"]["login"])
 
 
+def trusted_request(ctx: Any, payload: dict[str, Any]) -> tuple[int | None, str, Any]:
+    """(request issue, "", writer) for a closed PR the bot may act on, else (None, why not, None)."""
+    pull, full_name = payload["pull_request"], payload["repository"]["full_name"]
+    head = pull.get("head") or {}
+    authors = ctx.authors()
+    if not markers.authored_by(pull, authors):
+        return None, f"opened by @{markers.login_of(pull)[0]}, not by dev-agent", None
+    if ((head.get("repo") or {}).get("full_name")) != full_name:
+        return None, "its branch is in another repository", None
+    request = markers.request_of(pull, authors)
+    if request is None:
+        return None, "it names no request issue", None
+    writer = writer_for(ctx, payload)
+    issue = writer.repo.get_issue(request).raw_data
+    target = target_for(ctx, payload, issue, event_time(pull.get("closed_at")), writer)
+    recorded = load_state(target).pulls.get(head.get("ref") or "")
+    if recorded != pull.get("number"):
+        return None, f"request #{request} recorded {'#' + str(recorded) if recorded else 'no PR'} for this branch", None
+    return request, "", writer
+
+
 def answer_request_issue(writer: Any, pull: dict[str, Any], request: int, environment: str, kind: str) -> None:
     """Merged: close the request issue; closed unmerged: say the lock is released and what to do next."""
-    marker = CLOSED_MARKER.format(pull=pull["number"])
+    marker = markers.closed(pull["number"])
     if pull.get("merged"):
         writer.close_issue(request, f"{marker}\nMerged in #{pull['number']}; the lock on `{environment}` is released.", marker)
     else:
@@ -59,7 +83,7 @@ def flag_unlisted_merge(ctx: Any, writer: Any, pull: dict[str, Any], environment
     refused = authz.list_refusal(ctx, writer, merger, "apply")
     if refused is None:
         return
-    marker = UNLISTED_MERGE_MARKER.format(pull=pull["number"])
+    marker = markers.unlisted_merge(pull["number"])
     if writer.find_comment(pull["number"], marker) is not None:
         return  # a redelivery: flagged and audited already
     ctx.audit.record(AuditEvent(action="merge", actor=merger, environment=environment, repository=writer.full_name,

@@ -19,8 +19,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from bot.api.dashboard import build_dashboard_router
-from bot.api.keys import KeyStore
+from bot.api.keys import InstallationOf, KeyStore, no_installation
 from bot.api.routes import RequestOpener, build_api_router
+from bot.errors import DevAgentError
 from bot.intake.ack import WebhookIntake
 from bot.intake.queue import InProcessQueue, JobQueue, RQQueue
 from bot.metrics import MANAGED_COST, QUEUE_DEPTH, initialise_series, render_metrics
@@ -30,7 +31,7 @@ from bot.store.registry import Registry
 log = logging.getLogger(__name__)
 
 
-class ConfigError(RuntimeError):
+class ConfigError(DevAgentError, RuntimeError):
     """The bot cannot serve with these settings."""
 
 
@@ -41,6 +42,7 @@ class Operations:
     registry: Registry
     keys: KeyStore
     open_request: RequestOpener
+    installation_of: InstallationOf = no_installation  # repository -> App installation id, for key scopes
 
 
 def create_app(secret: bytes, queue: JobQueue, bot_login: str = "", ops: Operations | None = None) -> FastAPI:
@@ -68,7 +70,8 @@ def create_app(secret: bytes, queue: JobQueue, bot_login: str = "", ops: Operati
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         headers = dict(exc.headers or {})
         if exc.status_code == 405:  # Allow lists every method of the path, not just one route's
-            headers["Allow"] = ", ".join(sorted({m for route in app.routes if route.matches(request.scope)[0] != Match.NONE
+            headers["Allow"] = ", ".join(sorted({m for route in app.routes
+                                                 if route.matches(request.scope)[0] != Match.NONE
                                                  for m in getattr(route, "methods", None) or ()}))
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=headers)
 
@@ -89,8 +92,9 @@ def create_app(secret: bytes, queue: JobQueue, bot_login: str = "", ops: Operati
                             headers={"X-Correlation-Id": cid})
 
     if ops is not None:
-        app.include_router(build_api_router(ops.keys, ops.registry, ops.open_request, queue.submit))
-        app.include_router(build_dashboard_router(ops.registry))
+        app.include_router(build_api_router(ops.keys, ops.registry, ops.open_request, queue.submit,
+                                            ops.installation_of))
+        app.include_router(build_dashboard_router(ops.registry, ops.keys, ops.installation_of))
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> JSONResponse:
@@ -127,12 +131,14 @@ def build_runtime(settings: Settings, context: Any = None) -> Runtime:
         raise ConfigError("set DEV_AGENT_WEBHOOK_SECRET (the App's webhook secret)")
     secret = settings.webhook_secret.get_secret_value().encode()
     initialise_series()
-    from bot.api.request_issues import github_request_opener
+    from bot.api.request_issues import github_installation_of, github_request_opener
     from bot.github.app import GitHubApp
     from bot.jobs.delivery import build_context, process_delivery
 
     ctx = context or build_context(settings)
-    ops = Operations(ctx.registry, KeyStore(settings), github_request_opener(ctx, GitHubApp(settings)))
+    github = GitHubApp(settings)
+    ops = Operations(ctx.registry, KeyStore(settings), github_request_opener(ctx, github),
+                     github_installation_of(github))
     if settings.redis_url:
         queue: JobQueue = RQQueue(settings.redis_url, settings.queue_name)
         return Runtime(create_app(secret, queue, settings.bot_login, ops), queue)

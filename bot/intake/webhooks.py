@@ -14,6 +14,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from bot.errors import DevAgentError
+
 MAX_BODY_BYTES = 25 * 1024 * 1024  # GitHub caps payloads at 25 MB
 DEDUPE_TTL_SECONDS = 24 * 3600
 MAX_JSON_DEPTH = 64  # real deliveries nest under 15 levels; rq pickles payloads, which recursion limits
@@ -21,7 +23,7 @@ _EVENT_NAME = re.compile(r"^[a-z_]{1,64}$")
 DELIVERY_ID = re.compile(r"^[A-Za-z0-9-]{1,100}$")
 
 
-class WebhookError(Exception):
+class WebhookError(DevAgentError):
     """A delivery that is refused; `status` is the HTTP answer."""
 
     def __init__(self, status: int, message: str):

@@ -29,12 +29,25 @@ class JobContext:
     registry: Any = None  # bot.store.registry.Registry (built from settings when not given)
     audit: Any = None  # bot.store.audit.AuditLog (built from settings when not given)
     job_id: str = ""
+    identity: Callable[[], str] | None = None  # the App's bot login (GET /app); settings.bot_login when not given
+    state_keys: Any = None  # bot.request.markers.StateKeyring (from settings when not given)
+
+    def authors(self) -> frozenset[str]:
+        """Whose comments, issues and PRs count as the bot's own: only the App's bot user (bot/request/markers.py)."""
+        return frozenset({self.identity() if self.identity else self.settings.bot_login})
+
+    def keyring(self) -> Any:
+        if self.state_keys is None:
+            from bot.request.markers import state_keyring
+
+            self.state_keys = state_keyring(self.settings)
+        return self.state_keys
 
     def __post_init__(self) -> None:
         if self.pipeline is None:
-            from bot.pipeline.run import run_pipeline
+            from bot.pipeline.run import build_environment
 
-            self.pipeline = run_pipeline
+            self.pipeline = build_environment
         if self.org_policy is None:
             from bot.github.authz import org_policy_refusal
 
@@ -63,7 +76,7 @@ def build_context(settings: Settings, redis: Any = None) -> JobContext:
     from bot.store.registry import Registry
 
     return JobContext(settings=settings, locks=locks, installations=installations, github=app.client,
-                      registry=Registry(settings, redis), audit=AuditLog(settings, redis))
+                      registry=Registry(settings, redis), audit=AuditLog(settings, redis), identity=app.bot_login)
 
 
 _worker_context: JobContext | None = None

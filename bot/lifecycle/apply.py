@@ -14,13 +14,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.errors import ToolError
 from bot.lifecycle.github import APPLIED_REF, GitHubTarget
 from bot.lifecycle.helm_deploy import HelmDeployError, deploy_chart, skip_reason
-from bot.lifecycle.outputs import APPLY_MARKER, failure_comment, public_outputs, success_comment, trim_error
+from bot.lifecycle.outputs import failure_comment, public_outputs, success_comment, trim_error
 from bot.lifecycle.rollback import open_revert_pull
 from bot.lifecycle.workspace import LOCK_ERROR, EnvironmentInputError, Workspace, open_environment, working_copy
 from bot.metrics import counts_runs
 from bot.pipeline import terraform
+from bot.request import markers
 from bot.settings import Settings
 from bot.store.audit import AuditEvent, AuditLog
 from bot.store.registry import EnvironmentRecord, Registry
@@ -46,7 +48,7 @@ class ApplyResult:
     revert_url: str | None = None
 
 
-class StepFailed(RuntimeError):
+class StepFailed(ToolError):
     def __init__(self, step: str, detail: str):
         super().__init__(detail)
         self.step = step
@@ -147,7 +149,7 @@ def apply_environment(
     if github:
         body = success_comment(name, outputs, timings, helm_note)
         for number in filter(None, threads):
-            github.writer.upsert_comment(number, APPLY_MARKER.format(name=name), body)
+            github.writer.upsert_comment(number, markers.applied(name), body)
         if revision:
             github.writer.set_ref(APPLIED_REF.format(name=name), revision)
     record_status(settings, workspace, github, "applied", actor, revision, pull_request=threads[0])
@@ -164,7 +166,7 @@ def _failed(workspace: Workspace, settings: Settings, github: GitHubTarget | Non
             revert_url = open_revert_pull(github, name, revision, step, threads[1])
         body = failure_comment(name, step, error, revert_url)
         for number in filter(None, threads):
-            github.writer.upsert_comment(number, APPLY_MARKER.format(name=name), body)
+            github.writer.upsert_comment(number, markers.applied(name), body)
     record_status(settings, workspace, github, "failed", actor, revision, detail=f"failed at {step}",
                   pull_request=threads[0])
     return ApplyResult(name=name, exit_code=EXIT_FAILED, status="failed", failed_step=step, timings=timings,

@@ -23,16 +23,14 @@ from bot.lifecycle.apply import (
     require_ok,
     timed,
 )
-from bot.lifecycle.drift import DRIFT_MARKER
 from bot.lifecycle.github import APPLIED_REF, GitHubTarget
 from bot.lifecycle.outputs import trim_error
 from bot.lifecycle.workspace import LOCK_ERROR, EnvironmentInputError, open_environment, working_copy
 from bot.markdown import code_block
 from bot.metrics import counts_runs
 from bot.pipeline import terraform
+from bot.request import markers
 from bot.settings import Settings
-
-DESTROY_MARKER = "<!-- dev-agent:destroyed env={name} -->"
 
 
 @counts_runs("destroy")
@@ -68,7 +66,7 @@ def destroy_environment(path: Path | str, settings: Settings, github: GitHubTarg
                                        + trim_error(str(exc), 1500))
         if github and issue:
             github.writer.comment(issue, f"Destroying `{name}` failed at {step}:\n\n{code_block(trim_error(str(exc)))}",
-                                  f"<!-- dev-agent:destroy-failed env={name} at={int(time.time())} -->")
+                                  markers.destroy_failed(name, int(time.time())))
         record_status(settings, workspace, github, "failed", actor, "", detail=f"destroy failed at {step}", action="destroy",
                       pull_request=pull_request)
         return ApplyResult(name=name, exit_code=EXIT_FAILED, status="failed", failed_step=step, timings=timings,
@@ -86,8 +84,8 @@ def _clean_up_github(github: GitHubTarget, name: str, issue: int | None) -> None
                                    replace_prefix=prefix, message=f"dev-agent: remove {prefix} after destroy",
                                    when=dt.datetime.now(dt.UTC))
     github.writer.delete_ref(APPLIED_REF.format(name=name))
-    drift_issue = github.writer.find_issue(DRIFT_MARKER.format(name=name))
+    drift_issue = github.writer.find_issue(markers.drift(name))
     if drift_issue is not None:
-        github.writer.close_issue(drift_issue.number, f"`{name}` was destroyed.", DESTROY_MARKER.format(name=name))
+        github.writer.close_issue(drift_issue.number, f"`{name}` was destroyed.", markers.destroyed(name))
     if issue:
-        github.writer.close_issue(issue, f"`{name}` was destroyed and its directory removed.", DESTROY_MARKER.format(name=name))
+        github.writer.close_issue(issue, f"`{name}` was destroyed and its directory removed.", markers.destroyed(name))

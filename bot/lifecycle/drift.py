@@ -11,8 +11,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from bot.markdown import code_span, escape_cell, escape_text
+from bot.request import markers
 
-DRIFT_MARKER = "<!-- dev-agent:drift env={name} -->"
 WORLD = {"0.0.0.0/0", "::/0", "*", "Internet", "any"}
 # Resource types whose every change is security-relevant (prefix match).
 SECURITY_TYPES = (
@@ -168,7 +168,7 @@ def drift_issue_body(name: str, drifted: list[DriftedResource]) -> str:
     security = [d for d in drifted if d.security]
     tags = [d for d in drifted if not d.security and d.tags_only]
     other = [d for d in drifted if not d.security and not d.tags_only]
-    parts = [f"{DRIFT_MARKER.format(name=name)}\n`dev-agent drift` found {len(drifted)} resource(s) of "
+    parts = [f"{markers.drift(name)}\n`dev-agent drift` found {len(drifted)} resource(s) of "
              f"**{escape_cell(name)}** changed outside Terraform"
              + (f", **{len(security)} of them security-relevant**." if security else ".")]
     if security:

@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.lifecycle.apply import Progress, StepFailed, require_ok
-from bot.lifecycle.drift import DRIFT_MARKER, DriftedResource, drift_from_plan, drift_issue_body, drift_issue_title
+from bot.lifecycle.drift import DriftedResource, drift_from_plan, drift_issue_body, drift_issue_title
 from bot.lifecycle.github import GitHubTarget
 from bot.lifecycle.outputs import trim_error
 from bot.lifecycle.workspace import EnvironmentInputError, Workspace, open_environment, working_copy
 from bot.pipeline import terraform
+from bot.request import markers
 from bot.settings import Settings
 from bot.store.registry import EnvironmentRecord, Registry
 
@@ -53,7 +54,7 @@ def check_drift(workspace: Workspace, timeout: float) -> list[DriftedResource]:
 
 def report_drift(github: GitHubTarget, name: str, drifted: list[DriftedResource]) -> int | None:
     """Open/update the drift issue, or close it when clean; the issue number."""
-    marker = DRIFT_MARKER.format(name=name)
+    marker = markers.drift(name)
     if drifted:
         issue, _ = github.writer.upsert_issue(marker=marker, title=drift_issue_title(name),
                                               body=drift_issue_body(name, drifted), labels=[DRIFT_LABEL])
@@ -62,7 +63,7 @@ def report_drift(github: GitHubTarget, name: str, drifted: list[DriftedResource]
     if issue is None:
         return None
     github.writer.close_issue(issue.number, "A drift check found no differences any more; closing.",
-                              f"<!-- dev-agent:drift-clean env={name} -->")
+                              markers.drift_clean(name))
     return issue.number
 
 

@@ -15,11 +15,10 @@ from bot.github.branches import bot_branch
 from bot.lifecycle.expiry import expiry_action
 from bot.lifecycle.github import GitHubTarget
 from bot.metrics import count_pull
+from bot.request import markers
 from bot.request.proposal import request_link
 from bot.spec import SpecError, load_spec
 from generators.workflows.destroy import DESTROY_LABEL
-
-WARN_MARKER = "<!-- dev-agent:expiry env={name} {action} -->"
 
 
 @dataclass
@@ -66,16 +65,16 @@ def expire_environment(env_dir: Path, today: dt.date, github: GitHubTarget | Non
             github.writer.comment(
                 issue, f"`{name}` expired on {spec.expires_on}, but #{extension.number} would extend it: no destroy PR "
                        f"while it is open. Merge it to keep `{name}`, or close it and the next run opens the destroy PR.",
-                WARN_MARKER.format(name=name, action=f"extend-pending #{extension.number}"))
+                markers.expiry(name, f"extend-pending #{extension.number}"))
     elif action == "destroy":
         result.pull_url = open_destroy_pull(github, name, f"It expired on {spec.expires_on}.", issue)
         if issue:
             github.writer.comment(issue, f"`{name}` expired on {spec.expires_on}; the destroy PR is {result.pull_url}.",
-                                  WARN_MARKER.format(name=name, action=action))
+                                  markers.expiry(name, action))
     elif issue:
         days = action.removeprefix("warn-")
         github.writer.comment(
             issue, f"`{name}` expires on {spec.expires_on} (in {days} day{'s' if days != '1' else ''}) and will then be "
                    "destroyed. Comment `/dev-agent extend 7d` to keep it longer.",
-            WARN_MARKER.format(name=name, action=action))
+            markers.expiry(name, action))
     return result

@@ -13,7 +13,7 @@ from github import Auth, Github
 
 from bot.github.branches import bot_branch
 from bot.github.writer import RepositoryWriter
-from bot.request.proposal import request_issue_of
+from bot.request.markers import request_of
 
 APPLIED_REF = "dev-agent/applied/{name}"
 
@@ -29,8 +29,23 @@ class GitHubTarget:
         """(merged PR, request issue) of the environment: the last merged `dev-agent/<name>` PR and the issue it names."""
         for pull in self.writer.repo.get_pulls(state="closed", head=f"{self.writer.full_name.split('/')[0]}:{bot_branch('request', name)}"):
             if pull.merged:
-                return pull.number, request_issue_of(pull.body or "")
+                return pull.number, request_of(pull, self.writer.authors)
         return None, None
+
+
+def token_authors(gh: Github) -> frozenset[str]:
+    """Whose objects the CLI may treat as dev-agent's: the App's bot user (DEV_AGENT_BOT_LOGIN) and whoever the
+    token is: the token's user when GET /user answers (a person running the CLI by hand), else
+    `github-actions[bot]` (a workflow's GITHUB_TOKEN, which GET /user refuses)."""
+    from github import GithubException
+
+    from bot.settings import get_settings
+
+    try:
+        me = gh.get_user().login
+    except GithubException:
+        me = "github-actions[bot]"
+    return frozenset({get_settings().bot_login, me})
 
 
 def connect(token: str | None = None, repository: str | None = None, api_url: str | None = None) -> GitHubTarget | None:
@@ -41,5 +56,5 @@ def connect(token: str | None = None, repository: str | None = None, api_url: st
     if not token or not repository:
         return None
     gh = Github(base_url=api_url, auth=Auth.Token(token), seconds_between_requests=0, seconds_between_writes=0)
-    writer = RepositoryWriter(gh, repository)
+    writer = RepositoryWriter(gh, repository, authors=token_authors(gh))
     return GitHubTarget(writer=writer, default_branch=writer.repo.default_branch or "main")

@@ -13,6 +13,7 @@ import subprocess
 from pathlib import Path
 
 from bot.checks.helm_tool import render_chart
+from bot.errors import ToolError
 from bot.spec import Cloud, ComputeKind, EnvironmentSpec
 
 # What runs the app when it is not on Kubernetes (the generated compute component), for the skip reason.
@@ -29,7 +30,7 @@ PLATFORMS: dict[tuple[Cloud, ComputeKind], str] = {
 }
 
 
-class HelmDeployError(RuntimeError):
+class HelmDeployError(ToolError):
     """The chart did not render or the release failed (and was rolled back)."""
 
 

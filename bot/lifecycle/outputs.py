@@ -6,8 +6,8 @@ from typing import Any
 
 from bot.logs import redact
 from bot.markdown import code_block, code_span, escape_cell
+from bot.request import markers
 
-APPLY_MARKER = "<!-- dev-agent:apply env={name} -->"
 MAX_ERROR_CHARS = 6000
 
 
@@ -32,7 +32,7 @@ def success_comment(name: str, outputs: dict[str, Any], timings: dict[str, float
     rows = "\n".join(f"| {code_span(key, in_table=True)} | {code_span(value, in_table=True)} |" for key, value in sorted(outputs.items()))
     outputs_table = "| output | value |\n|---|---|\n" + rows if outputs else "_No outputs._"
     return (
-        f"{APPLY_MARKER.format(name=name)}\n### 🚀 `{escape_cell(name)}` applied\n\n{outputs_table}\n\n"
+        f"{markers.applied(name)}\n### 🚀 `{escape_cell(name)}` applied\n\n{outputs_table}\n\n"
         f"{escape_cell(helm_note)}\n\n<details><summary>Timings</summary>\n\n{timings_table(timings)}\n\n</details>\n"
     )
 
@@ -43,6 +43,6 @@ def failure_comment(name: str, step: str, error: str, revert_url: str | None) ->
         "There is no earlier applied revision to restore; fix the environment with a new PR or `/dev-agent destroy`."
     )
     return (
-        f"{APPLY_MARKER.format(name=name)}\n### 😕 Applying `{escape_cell(name)}` failed at {escape_cell(step)}\n\n"
+        f"{markers.applied(name)}\n### 😕 Applying `{escape_cell(name)}` failed at {escape_cell(step)}\n\n"
         f"{code_block(trim_error(error))}\n\n{revert}\n"
     )

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot import hclread
+from bot.errors import InputError
 from bot.spec import EnvironmentSpec, SpecError, load_spec
 from generators.lockfile import verify_environment
 
@@ -30,7 +31,7 @@ BACKEND_REQUIRED = {
 LOCK_ERROR = "Error acquiring the state lock"
 
 
-class EnvironmentInputError(ValueError):
+class EnvironmentInputError(InputError):
     """The directory is not an intact environment; nothing was run."""
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from bot.errors import RefusedError
 from bot.pipeline.planning import Plan
 from bot.spec import Cloud, ComputeKind, DatabaseEngine, Tier
 
@@ -89,7 +90,7 @@ DRIVER_NOTES: dict[str, str] = {
 }
 
 
-class BudgetError(ValueError):
+class BudgetError(RefusedError):
     """Even the cheapest acceptable plan is over budget."""
 
     def __init__(

@@ -10,7 +10,7 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from bot.spec import Cloud, EnvironmentSpec, Tier
+from bot.spec import Cloud, ComputeKind, EnvironmentSpec, Tier
 
 
 class Choice(BaseModel):
@@ -41,6 +41,7 @@ class Sizing(BaseModel):
     nat_gateways: int = Field(ge=0, le=3, default=1)
     availability_zones: int = Field(ge=2, le=3, default=2)
     log_retention_days: int = 30
+    kubernetes_version: str | None = Field(default=None, description="EKS version (in standard support when planned)")
 
 
 class Plan(BaseModel):
@@ -60,7 +61,8 @@ class Plan(BaseModel):
 DEFAULT_SIZING: dict[tuple[Cloud, Tier], dict[str, object]] = {
     (Cloud.aws, Tier.dev): dict(node_instance_type="t3.medium", db_instance_class="db.t3.micro", cache_node_type="cache.t3.micro", nat_gateways=1),
     (Cloud.aws, Tier.staging): dict(node_instance_type="t3.large", db_instance_class="db.t3.small", cache_node_type="cache.t3.small", nat_gateways=1),
-    (Cloud.aws, Tier.prod): dict(node_instance_type="m5.large", db_instance_class="db.m5.large", cache_node_type="cache.m5.large", nat_gateways=2, log_retention_days=365),
+    (Cloud.aws, Tier.prod): dict(node_instance_type="m5.large", db_instance_class="db.m5.large",
+                                 cache_node_type="cache.m5.large", nat_gateways=3, log_retention_days=365),
     (Cloud.gcp, Tier.dev): dict(node_instance_type="e2-medium", db_instance_class="db-custom-1-3840", cache_node_type="BASIC", nat_gateways=1),
     (Cloud.gcp, Tier.staging): dict(node_instance_type="e2-standard-2", db_instance_class="db-custom-1-3840", cache_node_type="BASIC", nat_gateways=1),
     (Cloud.gcp, Tier.prod): dict(node_instance_type="e2-standard-4", db_instance_class="db-custom-2-7680", cache_node_type="STANDARD_HA", nat_gateways=1, log_retention_days=365),
@@ -68,6 +70,34 @@ DEFAULT_SIZING: dict[tuple[Cloud, Tier], dict[str, object]] = {
     (Cloud.azure, Tier.staging): dict(node_instance_type="Standard_D2s_v5", db_instance_class="GP_Standard_D2ds_v4", cache_node_type="Standard_C1", nat_gateways=1),
     (Cloud.azure, Tier.prod): dict(node_instance_type="Standard_D4s_v5", db_instance_class="GP_Standard_D4ds_v4", cache_node_type="Premium_P1", nat_gateways=1, log_retention_days=365),
 }
+
+
+# EKS version -> end of its standard support (https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html).
+EKS_VERSIONS: dict[str, dt.date] = {
+    "1.33": dt.date(2026, 7, 29),
+    "1.34": dt.date(2026, 12, 2),
+    "1.35": dt.date(2027, 3, 27),
+}
+
+
+# Node machine type -> (vCPU, memory GB): what the default node sizes can hold.
+NODE_CAPACITY: dict[str, tuple[float, float]] = {
+    "t3.medium": (2, 4), "t3.large": (2, 8), "m5.large": (2, 8),
+    "e2-medium": (2, 4), "e2-standard-2": (2, 8), "e2-standard-4": (4, 16),
+    "Standard_B2s": (2, 4), "Standard_D2s_v5": (2, 8), "Standard_D4s_v5": (4, 16),
+}
+ALLOCATABLE = 0.75  # share of a node left for pods after the kubelet, system pods and daemon sets
+
+
+def pods_per_node(node_type: str, cpu: float, memory_gb: float) -> int:
+    """How many app replicas (requests = the spec's cpu/memory) fit on one node of `node_type` (at least one)."""
+    vcpu, memory = NODE_CAPACITY.get(node_type, (2, 8))
+    return max(1, min(int(vcpu * ALLOCATABLE // cpu), int(memory * ALLOCATABLE // memory_gb)))
+
+
+def newest_kubernetes_version() -> str:
+    """The newest EKS version of the table."""
+    return max(EKS_VERSIONS, key=lambda v: tuple(int(p) for p in v.split(".")))
 
 
 # Tier-default sizes that cannot be highly available, and what replaces them when HA is needed.
@@ -84,7 +114,7 @@ def plan_environment(spec: EnvironmentSpec, today: dt.date | None = None) -> Pla
 
     check_spec(spec)
     defaults = DEFAULT_SIZING[(spec.cloud, spec.tier)]
-    replicas_per_node = 4
+    replicas_per_node = pods_per_node(str(defaults["node_instance_type"]), spec.compute.cpu, spec.compute.memory_gb)
     node_count = max(1, -(-spec.compute.min_replicas // replicas_per_node))
     node_max = max(node_count, -(-spec.compute.max_replicas // replicas_per_node))
     ha = any(db.high_availability for db in spec.databases) or spec.tier == Tier.prod
@@ -101,6 +131,21 @@ def plan_environment(spec: EnvironmentSpec, today: dt.date | None = None) -> Pla
     )
     plan = Plan(spec=spec, sizing=sizing)
     plan.choose("node_instance_type", sizing.node_instance_type, f"default for {spec.tier.value} on {spec.cloud.value}")
+    if spec.compute.kind == ComputeKind.kubernetes:
+        plan.choose("node_count", f"{sizing.node_count}-{sizing.node_max_count}",
+                    f"{replicas_per_node} replica(s) of {spec.compute.cpu} vCPU / {spec.compute.memory_gb} GB fit on "
+                    f"one {sizing.node_instance_type} node; "
+                    f"{spec.compute.min_replicas}-{spec.compute.max_replicas} replicas"
+                    + (" plus one spare node (prod)" if spec.tier == Tier.prod else ""))
+    if spec.cloud == Cloud.aws:
+        if sizing.nat_gateways >= sizing.availability_zones:
+            plan.choose("nat_gateways", sizing.nat_gateways,
+                        "one NAT gateway per zone: a zone outage cuts no other zone's egress; VPC endpoints "
+                        "(S3, ECR, STS, Secrets Manager, logs) keep AWS traffic off the NAT")
+        else:
+            plan.choose("nat_gateways", sizing.nat_gateways,
+                        "one NAT gateway shared by every zone: about $33/month less per zone, but an outage of its "
+                        "zone cuts the private subnets' outbound traffic")
     plan.choose("db_multi_az", sizing.db_multi_az, "requested high availability or prod tier" if ha else "single-AZ is enough below prod")
     if sizing.db_multi_az and sizing.db_instance_class in HA_DB_CLASS:
         sizing.db_instance_class = HA_DB_CLASS[sizing.db_instance_class]
@@ -108,6 +153,13 @@ def plan_environment(spec: EnvironmentSpec, today: dt.date | None = None) -> Pla
     if sizing.cache_nodes > 1 and sizing.cache_node_type in HA_CACHE_TYPE:
         sizing.cache_node_type = HA_CACHE_TYPE[sizing.cache_node_type]
         plan.choose("cache_node_type", sizing.cache_node_type, "high availability needs a replicated cache tier")
+    if spec.cloud == Cloud.aws and spec.compute.kind == ComputeKind.kubernetes:
+        version = sizing.kubernetes_version = newest_kubernetes_version()
+        until = EKS_VERSIONS[version]
+        in_support = (today or dt.date.today()) <= until
+        status = "in standard support" if in_support else "PAST standard support: update the table"
+        plan.choose("kubernetes_version", version, f"newest EKS version, {status} until {until.isoformat()} "
+                    "(upgrade_policy STANDARD: the cluster is never billed for extended support)")
     if spec.compliance:
         from policies.profiles import apply
 

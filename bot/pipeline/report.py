@@ -16,8 +16,9 @@ from bot.cost.coverage import unpriced
 from bot.markdown import code_block, code_span, escape_cell, escape_text, table
 from bot.pipeline.planning import Plan
 from bot.pipeline.requirements import compliance_section, open_items, requirements_section
-from bot.pipeline.run import CheckResult, PipelineResult, Verdict
-from bot.spec import Tier
+from bot.pipeline.results import CheckResult, PipelineResult, Verdict
+from bot.request import markers
+from bot.spec import Exposure, Tier
 from policies.terraform import resource_lines
 
 GITHUB_COMMENT_LIMIT = 65_536
@@ -26,10 +27,7 @@ PART_RESERVE = 400  # room for the marker, the part title and the footer
 OUTCOME_ICONS = {"pass": "✅", "warn": "⚠️", "fail": "❌"}
 
 
-def marker(env: str, part: int = 1, parts: int = 1) -> str:
-    """The hidden first line of each comment (`part=i/n` from the second part on)."""
-    suffix = f" part={part}/{parts}" if part > 1 else ""
-    return f"<!-- dev-agent:report env={env}{suffix} -->"
+marker = markers.report_part  # the hidden first line of each comment (bot/request/markers.py)
 
 
 @dataclass
@@ -334,7 +332,7 @@ def risks(result: PipelineResult) -> list[str]:
             found.append(
                 f"Bucket {code_span(bucket.name)} has versioning off: overwritten or deleted objects cannot be recovered."
             )
-    if re.search(
+    if spec.app.exposure == Exposure.public and spec.compute.schedule is None and re.search(
         r'^resource "(aws_lb|aws_alb|google_compute_global_forwarding_rule|azurerm_application_gateway|'
         r'azurerm_lb|google_cloud_run_v2_service|azurerm_container_app)"',
         text,

@@ -1,67 +1,16 @@
-"""The pipeline every entry point shares: spec -> plan -> generate -> check -> cost -> policy -> report."""
+"""The pipeline every entry point shares: plan -> fit budget -> generate -> check -> cost -> policy -> report.
+
+`build_environment` is the one entry: `dev-agent plan` and the bot's job path (and through it the REST API and
+the demo, which file request issues) call it with a spec understood from the request (bot.understanding)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from bot.pipeline.planning import Plan, plan_environment
+from bot.pipeline.results import CheckResult, PipelineResult, Requester
 from bot.settings import Settings
 from bot.spec import EnvironmentSpec
-
-
-class CheckResult(BaseModel):
-    """One validator run (terraform fmt, checkov, helm lint, ...)."""
-
-    name: str
-    passed: bool
-    details: str = ""
-    findings: list[dict[str, Any]] = Field(default_factory=list)
-    counts: dict[str, int] = Field(default_factory=dict)  # e.g. checkov's passed/failed/skipped totals
-    skipped_reason: str | None = None
-
-
-class Verdict(BaseModel):
-    """One policy rule's outcome."""
-
-    rule: str
-    outcome: str  # pass | warn | fail
-    value: str = ""
-    message: str = ""
-    fix: str = ""
-
-
-class PipelineResult(BaseModel):
-    """Everything a reviewer sees for one environment."""
-
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-
-    plan: Plan
-    files: dict[str, str]
-    checks: list[CheckResult] = Field(default_factory=list)
-    cost: dict[str, Any] | None = None  # Infracost JSON (version 0.2), minimum counts, tier default usage
-    cost_max: float | None = None  # the top of the monthly range: autoscaled resources at their maximum
-    previous_cost: dict[str, Any] | None = None  # the estimate before this change (amendments), if known
-    verdicts: list[Verdict] = Field(default_factory=list)
-    requirements: list[Any] = Field(default_factory=list)  # bot.understanding.ledger.Requirement, located in `files`
-    controls: list[Any] = Field(default_factory=list)  # policies.profiles.ControlResult per compliance control
-    accepted: dict[str, Any] = Field(default_factory=dict)  # override rule -> Override (accepted requirements)
-    report: str = ""
-
-    @property
-    def monthly_cost(self) -> float | None:
-        if not self.cost:
-            return None
-        return float(self.cost.get("totalMonthlyCost") or 0)
-
-
-class Requester(BaseModel):
-    """Who asked, for the policy's requester rule and overrides."""
-
-    login: str | None = None
-    teams: list[str] = Field(default_factory=list)
-    overrides: list[Any] = Field(default_factory=list)  # policies.schema.Override
 
 
 def prepare_plan(spec: EnvironmentSpec, policy: Any) -> Plan:
@@ -69,6 +18,28 @@ def prepare_plan(spec: EnvironmentSpec, policy: Any) -> Plan:
     from bot.pipeline.budget import fit_budget
 
     return fit_budget(plan_environment(spec), policy=policy)
+
+
+def build_environment(
+    spec: EnvironmentSpec,
+    settings: Settings,
+    *,
+    policy: Any = None,
+    run_checks: bool = False,
+    requester: Requester | None = None,
+    usage_override: str | None = None,
+    previous_files: dict[str, str] | None = None,
+    requirements: list[Any] | None = None,
+) -> PipelineResult:
+    """Plan the spec, shrink the plan to fit its budget and the tier's cap, then generate, check, cost, judge and
+    report (`run_pipeline` says what the keywords do). Raises BudgetError (pipeline.budget) when even the cheapest
+    plan is over budget."""
+    from policies.schema import load_policy
+
+    policy = policy or load_policy(settings.policy_file)
+    return run_pipeline(prepare_plan(spec, policy), settings, run_checks=run_checks, policy=policy,
+                        requester=requester, usage_override=usage_override, previous_files=previous_files,
+                        requirements=requirements)
 
 
 def _requirements(result: PipelineResult, requirements: list[Any], requester: Requester) -> None:

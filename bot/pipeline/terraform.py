@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.errors import ToolError
 from generators.hcl import block, render
 
 MIRROR_CANDIDATES = ("/opt/tf-plugins", "/usr/share/terraform/plugins", "~/.terraform.d/plugins",
@@ -23,7 +24,7 @@ MIRROR_CANDIDATES = ("/opt/tf-plugins", "/usr/share/terraform/plugins", "~/.terr
 DEFAULT_TIMEOUT = 600.0
 
 
-class TerraformError(RuntimeError):
+class TerraformError(ToolError):
     """terraform is missing or the provider mirror cannot be found."""
 
 

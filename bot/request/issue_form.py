@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from bot.errors import InputError
 from bot.usertext import readable
 
 REQUEST_LABEL = "environment-request"
@@ -37,7 +38,7 @@ _API_NOTE = re.compile(r"^_Requested through the dev-agent API for @[A-Za-z0-9-]
 _NUMBER = re.compile(r"^\$?\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*(?:usd|\$|/month|per month|days?|d)?$", re.IGNORECASE)
 
 
-class FormError(ValueError):
+class FormError(InputError):
     """A spec block that cannot be read (its error names the block)."""
 
 

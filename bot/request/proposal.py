@@ -1,24 +1,27 @@
 """From a request's state to a pull request: derive the spec, take the lock, run the pipeline, write.
 
-A request's state (its overrides, amendments, settings applied by commands) lives in the bot's status
-comment on the request issue, behind a hidden marker, so any worker can pick it up and a retried job
-starts from the same place. PRs point back to their request issue with another marker.
+A request's state (its overrides, amendments, settings applied by commands, the PRs it opened) lives in the
+bot's status comment on the request issue, behind a signed hidden marker, so any worker can pick it up and a
+retried job starts from the same place. PRs point back to their request issue with another marker. Markers are
+written, found and trusted by bot/request/markers.py only.
 """
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import re
+import logging
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, Field
 
 from bot.commands.parser import apply_assignments
+from bot.errors import DevAgentError
 from bot.github.branches import Kind, bot_branch
 from bot.github.writer import RepositoryWriter
 from bot.metrics import count_pull, timed
+from bot.request import markers
 from bot.request.echo import echo
 from bot.request.issue_form import FormError, parse_issue_body
 from bot.spec import EnvironmentSpec, SpecError, spec_from_data
@@ -27,11 +30,10 @@ from bot.understanding.crosscheck import FLAG
 from generators.workflows.destroy import DESTROY_LABEL
 from policies.schema import Override, load_policy
 
-STATUS_MARKER = "<!-- dev-agent:status -->"
-REPORT_MARKER = "<!-- dev-agent:report -->"
+STATUS_MARKER = markers.STATUS
+REPORT_MARKER = markers.REPORT
 CHECK_NAME = "dev-agent"
-_STATE = re.compile(r"<!-- dev-agent:state ([A-Za-z0-9_=-]+) -->")
-_REQUEST = re.compile(r"<!-- dev-agent:request #([0-9]+) -->")
+log = logging.getLogger(__name__)
 
 
 class RequestState(BaseModel):
@@ -43,17 +45,26 @@ class RequestState(BaseModel):
     amendments: list[str] = Field(default_factory=list)
     overrides: dict[str, Override] = Field(default_factory=dict)  # rule -> who granted it, when and why
     pull: int | None = None
+    pulls: dict[str, int] = Field(default_factory=dict)  # branch -> the PR this request opened from it
 
-    def encode(self) -> str:
-        raw = base64.urlsafe_b64encode(self.model_dump_json().encode()).decode()
-        return f"<!-- dev-agent:state {raw} -->"
+    def encode(self, keys: markers.StateKeyring) -> str:
+        """The signed state marker."""
+        return keys.sign(self.model_dump_json().encode())
 
     @classmethod
-    def decode(cls, text: str) -> RequestState | None:
-        match = _STATE.search(text or "")
-        if not match:
+    def decode(cls, text: str, keys: markers.StateKeyring, issue: int) -> RequestState | None:
+        """The state in `text` when its signature is ours and it belongs to `issue`; None when there is none.
+        Raises markers.StateRefused otherwise."""
+        payload = keys.verify(text)
+        if payload is None:
             return None
-        return cls.model_validate_json(base64.urlsafe_b64decode(match.group(1)))
+        try:
+            state = cls.model_validate_json(payload)
+        except ValueError:
+            raise markers.StateRefused("the request state does not parse") from None
+        if state.issue != issue:
+            raise markers.StateRefused(f"the request state belongs to #{state.issue}, not #{issue}")
+        return state
 
 
 @dataclass
@@ -65,6 +76,7 @@ class Target:
     issue: dict[str, Any]
     actor: str
     when: dt.datetime
+    keys: markers.StateKeyring | None = None  # signs and checks the request state (JobContext.keyring())
 
     @property
     def full_name(self) -> str:
@@ -91,20 +103,28 @@ class Derived:
     requirements: list[Any] = field(default_factory=list)  # bot.understanding.ledger.Requirement
 
 
-def request_link(issue: int) -> str:
-    """The end of a PR body naming its request issue, for people and (hidden marker) for `request_issue_of`."""
-    return f"Requested in #{issue}.\n<!-- dev-agent:request #{issue} -->"
-
-
-def request_issue_of(pull_body: str) -> int | None:
-    match = _REQUEST.search(pull_body or "")
-    return int(match.group(1)) if match else None
+request_link = markers.request_link
 
 
 def load_state(target: Target) -> RequestState:
-    comment = target.writer.find_comment(target.issue["number"], STATUS_MARKER)
-    state = RequestState.decode(comment.body) if comment else None
-    return state or RequestState(issue=target.issue["number"])
+    """The request's state from the bot's own status comment; a state that is not ours is refused (logged) and
+    the request starts afresh from its issue."""
+    number = target.issue["number"]
+    comment = target.writer.find_comment(number, STATUS_MARKER)
+    if comment is None:
+        return RequestState(issue=number)
+    try:
+        state = RequestState.decode(comment.body, _keys(target), number)
+    except markers.StateRefused as exc:
+        log.warning("refusing the request state on %s#%s: %s", target.full_name, number, exc)
+        return RequestState(issue=number)
+    return state or RequestState(issue=number)
+
+
+def _keys(target: Target) -> markers.StateKeyring:
+    if target.keys is None:
+        raise ValueError("Target.keys is not set: build targets with bot.handlers.target_for")
+    return target.keys
 
 
 def derive_spec(issue: dict[str, Any], state: RequestState, settings: Any,
@@ -195,13 +215,16 @@ def _understand(text: str, answers: list[str], settings: Any
     except RequestError as exc:
         return {}, [f"the request text cannot be read: {exc}"], [], [], []
     data = result.spec.model_dump(mode="json", exclude_none=True) if result.spec else dict(result.partial)
-    notes = list(result.notes) + ([f"the model was not used: {result.fallback_reason}"] if result.fallback_reason else [])
+    notes = list(result.notes)
+    if result.fallback_reason:
+        notes.append(f"the model was not used: {result.fallback_reason}")
     return data, list(result.questions), notes, list(result.refused), list(result.requirements)
 
 
 def post_status(target: Target, state: RequestState, text: str) -> None:
     """The one status comment on the request issue (it also carries the state)."""
-    target.writer.upsert_comment(target.issue["number"], STATUS_MARKER, f"{STATUS_MARKER}\n{text}\n\n{state.encode()}")
+    target.writer.upsert_comment(target.issue["number"], STATUS_MARKER,
+                                 f"{STATUS_MARKER}\n{text}\n\n{state.encode(_keys(target))}")
 
 
 def clarify(target: Target, state: RequestState, derived: Derived) -> None:
@@ -209,41 +232,55 @@ def clarify(target: Target, state: RequestState, derived: Derived) -> None:
     lines += [f"- {echo(q, 300)}" for q in derived.questions]
     lines += [f"- refused: {echo(r, 300)}" for r in derived.refused]
     lines += [f"- note: {echo(n, 300)}" for n in derived.notes]
-    lines += ["", "Answer in a comment here in plain words (the requester needs no prefix; others use `/dev-agent amend ...`), "
+    lines += ["", "Answer in a comment here in plain words (the requester needs no prefix; "
+              "others use `/dev-agent amend ...`), "
               "edit the issue, or set fields with `/dev-agent set key=value` (see `/dev-agent help`)."]
     post_status(target, state, "\n".join(lines))
     target.writer.set_labels(target.issue["number"], ["needs-info"])
 
 
 def propose(ctx: Any, target: Target, state: RequestState, derived: Derived, title: str | None = None,
-            kind: Kind = "request") -> int:
-    """Lock the environment, run the pipeline and write branch, PR, report, check run and labels.
+            kind: Kind = "request") -> int | None:
+    """Lock the environment, run the pipeline (plan, fit the budget, generate, check, cost, policy, report) and
+    write branch, PR, report, check run and labels.
 
-    `title` replaces the PR's default title; `kind` names the branch (bot/github/branches.py). Returns the PR number.
-    Raises LockBusy when another request holds the environment.
+    `title` replaces the PR's default title; `kind` names the branch (bot/github/branches.py). Returns the PR number,
+    or None when even the cheapest plan is over budget: the status comment then asks for a bigger budget or a
+    smaller request, with the cheapest plan's cost. Raises BranchTaken when the branch's open PR belongs to another
+    request, LockBusy when another request holds the environment's lock.
     """
-    from bot.pipeline.planning import plan_environment
+    from bot.pipeline.budget import BudgetError
 
     spec = derived.spec
     assert spec is not None
     key = target.lock_key(spec.name)
+    branch = bot_branch(kind, spec.name)
     with ctx.locks.mutex(key, ctx.job_id):
         try:
             lock = ctx.locks.acquire(key, spec.name, target.owner, target.actor)
         except LockBusy as busy:
-            post_status(target, state, f"**{echo(spec.name)} is locked** by {echo(busy.holder.describe())}. "
-                        "It is released when that pull request closes, or with `/dev-agent unlock`.")
+            held = target.writer.find_pull(branch)
+            post_status(target, state, f"**{echo(spec.name)} is locked** by {echo(busy.holder.describe())}"
+                        + (f", whose pull request is #{held.number}" if held is not None else "")
+                        + ". It is released when that pull request closes, or with `/dev-agent unlock`. "
+                        f"{RENAME_HINT}")
             raise
-        plan = plan_environment(spec)
+        claim_branch(ctx, target, state, spec.name, branch)
         policy = load_policy(ctx.settings.policy_file)
-        override, previous = _cost_inputs(target, plan, bot_branch(kind, spec.name))
-        result = ctx.pipeline(plan, ctx.settings, run_checks=ctx.settings.run_checks, policy=policy,
-                              requester=requester(policy, target, state), usage_override=override,
-                              previous_files=previous, requirements=derived.requirements)
+        override, previous = _cost_inputs(target, spec, branch)
+        try:
+            result = ctx.pipeline(spec, ctx.settings, run_checks=ctx.settings.run_checks, policy=policy,
+                                  requester=requester(policy, target, state), usage_override=override,
+                                  previous_files=previous, requirements=derived.requirements)
+        except BudgetError as exc:
+            if state.pull is None:  # nothing proposed yet: the name stays free for another request
+                ctx.locks.release(key, target.owner)
+            over_budget(target, state, derived, exc)
+            return None
+        plan = result.plan
         from generators import environment_dir
 
         with timed("github"):
-            branch = bot_branch(kind, spec.name)
             commit = target.writer.commit_files(
                 base_branch=target.repo.get("default_branch") or "main", branch=branch, files=result.files,
                 replace_prefix=environment_dir(plan), when=target.when,
@@ -259,34 +296,50 @@ def propose(ctx: Any, target: Target, state: RequestState, derived: Derived, tit
             appliers = appliers_note(policy)
             target.writer.upsert_comment(pull.number, REPORT_MARKER,
                                          _report(result, lock, state, failures, ctx.settings, appliers, derived))
+            pending = _pending(result)
             target.writer.upsert_check_run(
-                head_sha=commit.sha, name=CHECK_NAME, conclusion="failure" if failures else "success",
-                title=f"{len(failures)} blocking finding(s)" if failures else "policy and checks passed",
+                head_sha=commit.sha, name=CHECK_NAME,
+                conclusion="failure" if failures else "neutral" if pending else "success",
+                title=f"{len(failures)} blocking finding(s)" if failures
+                else f"{len(pending)} requirement(s) not supported and not accepted" if pending
+                else "policy and checks passed",
                 summary=_check_summary(result, failures, ctx.settings, appliers),
             )
             target.writer.set_labels(pull.number, ["dev-agent", f"cloud:{spec.cloud.value}"] + (["policy-failed"] if failures else []),
                                      [] if failures else ["policy-failed"], present=_label_names(pull.raw_data))
         record_proposal(ctx, target, spec, result, pull, created, failures, kind)
         state.environment, state.pull = spec.name, pull.number
+        state.pulls[branch] = pull.number
+        blocked = (f" It is **blocked**: {len(failures)} blocking finding(s) (policy or checks) must be fixed or "
+                   "overridden before it can merge; the report on the pull request lists them.") if failures else ""
         post_status(target, state, f"Proposed **{echo(spec.name)}** in #{pull.number} "
-                    f"({len(result.files)} files, commit `{commit.sha[:7]}`).")
+                    f"({len(result.files)} files, commit `{commit.sha[:7]}`).{blocked}")
         target.writer.set_labels(state.issue, [], ["needs-info"], present=_label_names(target.issue))
         return pull.number
 
 
-def _cost_inputs(target: Target, plan: Any, branch: str) -> tuple[str | None, dict[str, str]]:
+def _cost_inputs(target: Target, spec: EnvironmentSpec, branch: str) -> tuple[str | None, dict[str, str]]:
     """The environment's cost-usage.yml override and its Terraform as it stands (on the open PR's branch, else
     the default branch): the estimate's usage and the "before" of its change cost."""
     from bot.cost.defaults import OVERRIDE_NAME
-    from generators import environment_dir
 
-    env_dir = environment_dir(plan)
+    env_dir = f"environments/{spec.name}"  # generators.environment_dir
     base = target.repo.get("default_branch") or "main"
     sha = target.writer.ref_sha(f"heads/{branch}") or target.writer.ref_sha(f"heads/{base}")
     if sha is None:
         return None, {}
     return (target.writer.read_file(f"{env_dir}/{OVERRIDE_NAME}", sha),
             target.writer.tree_files(sha, f"{env_dir}/terraform"))
+
+
+def over_budget(target: Target, state: RequestState, derived: Derived, exc: Any) -> None:
+    """Ask instead of proposing: no plan fits the budget; say what the cheapest one costs and how to go on."""
+    name = derived.spec.name if derived.spec else "this environment"
+    lines = [f"**{echo(name)} does not fit its budget.**", "", f"- {echo(str(exc), 600)}", "",
+             f"Raise the budget (`/dev-agent set budget_monthly_usd={math.ceil(exc.cheapest_estimate)}`) or ask for a "
+             "smaller environment (answer here in plain words, or edit the issue)."]
+    post_status(target, state, "\n".join(lines))
+    target.writer.set_labels(target.issue["number"], ["needs-info"])
 
 
 def appliers_note(policy: Any, merging: str = "applies") -> str:
@@ -301,7 +354,7 @@ def requester(policy: Any, target: Target, state: RequestState) -> Any:
     """Who the policy sees asking: the job's actor (teams looked up only when no user entry admits them) and
     the recorded overrides, which the policy applies when their grantor may override."""
     from bot.github.authz import member_teams, membership
-    from bot.pipeline.run import Requester
+    from bot.pipeline.results import Requester
 
     teams = [] if policy.request.admits(target.actor) else member_teams(
         policy.request.teams, membership(target.writer, target.actor))
@@ -341,9 +394,10 @@ def record_proposal(ctx: Any, target: Target, spec: EnvironmentSpec, result: Any
 def propose_destroy(ctx: Any, target: Target, state: RequestState, environment: str) -> int:
     """A PR that removes the environment's directory (merging it tears the environment down)."""
     key = target.lock_key(environment)
+    branch = bot_branch("destroy", environment)
     with ctx.locks.mutex(key, ctx.job_id):
         ctx.locks.acquire(key, environment, target.owner, target.actor)
-        branch = bot_branch("destroy", environment)
+        claim_branch(ctx, target, state, environment, branch)
         base = target.repo.get("default_branch") or "main"
         target.writer.commit_files(base_branch=base, branch=branch, files={}, replace_prefix=f"environments/{environment}",
                                    when=target.when, message=f"dev-agent: destroy {environment}\n\nRequested by @{target.actor}.")
@@ -354,7 +408,37 @@ def propose_destroy(ctx: Any, target: Target, state: RequestState, environment: 
         )
         target.writer.set_labels(pull.number, ["dev-agent", DESTROY_LABEL])  # the destroy workflow runs on it
         count_pull("destroy", created)
+        state.pulls[branch] = pull.number
+        post_status(target, state, f"Opened #{pull.number} to destroy **{echo(environment)}**.")
         return pull.number
+
+
+RENAME_HINT = ("To use another name for this request, comment `/dev-agent set name=<new-name>` "
+               "(possible until its first merge).")
+
+
+class BranchTaken(DevAgentError):
+    """The branch a request would write belongs to another request's open PR, or to a PR someone else opened."""
+
+
+def claim_branch(ctx: Any, target: Target, state: RequestState, environment: str, branch: str) -> None:
+    """Refuse (BranchTaken, after saying so in the status comment and dropping the lock just taken) to write a
+    branch whose open PR is not this request's: a PR someone other than the bot opened from it, or the bot's PR for
+    another request. The check holds however the lock went (unlock, expiry, a restart), so a lock effectively
+    lasts as long as its PR is open."""
+    foreign = target.writer.foreign_pull(branch)
+    ours = target.writer.find_pull(branch)
+    owner = markers.request_of(ours, target.writer.authors) if ours is not None else None
+    if foreign is not None:
+        why = f"#{foreign.number}, a pull request dev-agent did not open, comes from its branch `{branch}`"
+    elif ours is not None and owner != state.issue:
+        why = f"it belongs to request #{owner}: its pull request #{ours.number} is open"
+    else:
+        return
+    ctx.locks.release(target.lock_key(environment), owner=target.owner)
+    post_status(target, state, f"**{echo(environment)} is taken**: {why}. dev-agent never rewrites another "
+                               f"request's branch or pull request. {RENAME_HINT}")
+    raise BranchTaken(why)
 
 
 def _label_names(issue: dict[str, Any]) -> set[str]:
@@ -373,7 +457,7 @@ def _pull_body(spec: EnvironmentSpec, state: RequestState, result: Any) -> str:
     return (f"Environment **{spec.name}** on {spec.cloud.value} `{spec.region}` ({spec.tier.value}), estimated {cost}.\n\n"
             f"Requested in #{state.issue}. The review report is the dev-agent comment below; "
             "comment `/dev-agent help` for commands.\n\n"
-            f"<!-- dev-agent:request #{state.issue} -->")
+            f"{markers.request_link(state.issue).splitlines()[-1]}")
 
 
 def understanding_section(derived: Derived) -> str:
@@ -404,7 +488,18 @@ def _check_summary(result: Any, failures: list[str], settings: Any, appliers: st
     lines = [f"{len(result.files)} files generated.", appliers]
     lines.append("Checks ran in the bot." if settings.run_checks else "Checks run in the dev-agent-plan workflow.")
     lines += [f"- {f}" for f in failures]
+    lines += [f"- not supported: {echo(item, 300)} (accept: `/dev-agent override {key} <reason>`)"
+              for item, key in _pending(result)]
     return "\n".join(lines)
+
+
+def _pending(result: Any) -> list[tuple[str, str]]:
+    """Unsupported asks and compliance gaps nobody accepted (the report is not ready while there are any)."""
+    from bot.pipeline.requirements import open_items
+
+    return open_items(getattr(result, "requirements", []), getattr(result, "controls", []),
+                      getattr(result, "accepted", {}))
+
 
 def plan_request(ctx: Any, target: Target, state: RequestState, assignments: dict[str, Any] | None = None) -> str:
     """Derive the spec and either ask (returns "clarify") or propose (returns "proposed")."""
@@ -419,5 +514,4 @@ def plan_request(ctx: Any, target: Target, state: RequestState, assignments: dic
         ctx.audit.record(AuditEvent(action="request", actor=target.actor, environment=derived.spec.name,
                                     repository=target.full_name, detail=f"issue #{state.issue}"))
     state.assignments.update(assignments or {})
-    propose(ctx, target, state, derived)
-    return "proposed"
+    return "clarify" if propose(ctx, target, state, derived) is None else "proposed"

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from bot.errors import DevAgentError
 from bot.polling import wait_until
 
 _ACQUIRE = """
@@ -56,7 +57,7 @@ def _free(key: str) -> str:
     return f"environment {key} to come free"
 
 
-class LockBusy(Exception):
+class LockBusy(DevAgentError):
     """The environment is held by someone else."""
 
     def __init__(self, holder: LockInfo):

@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from bot.errors import InputError
 from bot.settings import Settings, get_settings
 from bot.spec import EnvironmentSpec
 from bot.understanding.ledger import Requirement
@@ -30,7 +31,7 @@ class Understanding(BaseModel):
     fallback_reason: str | None = None
 
 
-class RequestError(ValueError):
+class RequestError(InputError):
     """Request text that cannot be read at all (empty, binary, too long)."""
 
 

@@ -29,13 +29,15 @@ def crosscheck(text: str, reply: EnvironmentSpec, reading: Understanding) -> tup
     """The reply with every field the request does not support replaced or dropped, and a flag per change."""
     said = text.lower()
     data: dict[str, Any] = reply.model_dump(mode="json", exclude_none=True)
-    parsed: dict[str, Any] = (reading.spec.model_dump(mode="json", exclude_none=True) if reading.spec
-                              else dict(reading.partial))
+    parsed: dict[str, Any] = (
+        reading.spec.model_dump(mode="json", exclude_none=True) if reading.spec else dict(reading.partial)
+    )
     named_region = not any(note.startswith("no region named") for note in reading.notes)
     flags: list[str] = []
 
     def use(key: str, value: Any, why: str) -> None:
-        flags.append(f"{FLAG}the model answered {key}={data.get(key)!s} but {why}; using {value if value is not None else 'nothing'}")
+        using = value if value is not None else "nothing"
+        flags.append(f"{FLAG}the model answered {key}={data.get(key)!s} but {why}; using {using}")
         if value is None:
             data.pop(key, None)
         else:
@@ -48,8 +50,9 @@ def crosscheck(text: str, reply: EnvironmentSpec, reading: Understanding) -> tup
     elif not named_region and data.get("region") != parsed.get("region") and data.get("region", "") not in said:
         use("region", parsed.get("region"), "the request names no region (the cloud's default applies)")
     elif not parsed.get("region") and data.get("region", "") not in said:
-        flags.append(f"{FLAG}region {data.get('region')} is the model's reading of a place dev-agent does not know; "
-                     "check it")
+        flags.append(
+            f"{FLAG}region {data.get('region')} is the model's reading of a place dev-agent does not know; check it"
+        )
     if data.get("tier") != parsed.get("tier", "dev"):
         use("tier", parsed.get("tier", "dev"), f"the request reads as tier {parsed.get('tier', 'dev')}")
     image = (data.get("app") or {}).get("image")
@@ -60,14 +63,20 @@ def crosscheck(text: str, reply: EnvironmentSpec, reading: Understanding) -> tup
     if expires and expires not in _dates(text):
         use("expires_on", None, "the request names no such date")
     if data.get("ttl_days") != parsed.get("ttl_days"):
-        use("ttl_days", parsed.get("ttl_days"), "the request reads as "
-            + (f"{parsed['ttl_days']} days" if parsed.get("ttl_days") else "no lifetime"))
+        use(
+            "ttl_days",
+            parsed.get("ttl_days"),
+            "the request reads as " + (f"{parsed['ttl_days']} days" if parsed.get("ttl_days") else "no lifetime"),
+        )
     if not flags:
         return reply, []
     try:
         return spec_from_data(data, "model reply (checked against the request)"), flags
     except SpecError as exc:  # the corrected reply no longer fits together: take the text's own reading
-        return reading.spec or reply, [*flags, f"{FLAG}the corrected reply did not validate ({'; '.join(exc.errors)[:200]})"]
+        return reading.spec or reply, [
+            *flags,
+            f"{FLAG}the corrected reply did not validate ({'; '.join(exc.errors)[:200]})",
+        ]
 
 
 def _dates(text: str) -> set[str]:

@@ -28,11 +28,12 @@ from bot.spec import (
     slugify,
     spec_from_data,
 )
-from bot.understanding import Understanding, judge
+from bot.understanding import RequestError, Understanding, judge
 from bot.understanding import vocabulary as vocab
 from bot.understanding.asks import ASKS
 from bot.understanding.guard import check_request, normalize, refusal_spans
 from bot.understanding.ledger import Requirement
+from bot.understanding.shape import read_shape
 from policies.profiles import region_allowed
 
 ENGINE = "deterministic"
@@ -282,12 +283,22 @@ class Reading:
         return [m for m in self.mentions if m.cat in cats and not m.dropped]
 
 
+MAX_MENTIONS = 300  # real requests name a few dozen things; a crafted one thousands
+
+
+class TooManyMentions(RequestError):
+    """A request naming more things than one environment has (it bounds the work of every later step)."""
+
+
 def parse(text: str, answers: Sequence[str] = ()) -> Understanding:
     """Understand one request with rules and tables (no network).
 
     `answers` are the requester's later answers and amendments, oldest first: what they say replaces what the
     request said about the same thing."""
-    reading, data = read(text, answers)
+    try:
+        reading, data = read(text, answers)
+    except TooManyMentions as exc:
+        return Understanding(needs_clarification=True, questions=[str(exc)], engine=ENGINE)
     return finish(reading, data)
 
 
@@ -311,6 +322,9 @@ def read(text: str, answers: Sequence[str] = ()) -> tuple[Reading, dict[str, Any
         reading.blank(*match.span())
     _find_region_codes(reading)
     _find_mentions(reading)
+    if len(reading.mentions) > MAX_MENTIONS:  # bounds the work of every later step, whatever the text
+        raise TooManyMentions(f"the request names {len(reading.mentions):,} products, places and settings; describe "
+                              f"one environment in a few sentences (at most {MAX_MENTIONS} of them)")
     _find_typos(reading)
     _read_versions(reading)
     _drop_homonyms(reading)
@@ -535,6 +549,7 @@ def _assemble(reading: Reading) -> dict[str, Any]:
     app = _app(reading)
     data["app"] = app
     data["compute"] = _compute(reading, app)
+    _shape(reading, data)
     data["databases"] = _databases(reading, cloud)
     for key, reader in (("cache", _cache), ("queue", _queue), ("search", _search)):
         value = reader(reading, cloud)
@@ -771,6 +786,30 @@ def _compute(reading: Reading, app: dict[str, Any]) -> dict[str, Any]:
             compute["memory_gb"] = max(0.5, value)
         reading.blank(*memory.span())
     return compute
+
+
+def _shape(reading: Reading, data: dict[str, Any]) -> None:
+    """Internal exposure, SSH from named networks, a schedule and workers, where the compute kind has them;
+    a shape word the compute kind cannot honour becomes a note, never a silent drop."""
+    shape = read_shape(reading.work)
+    compute, kind = data["compute"], data["compute"]["kind"]
+    if shape.exposure:
+        data["app"]["exposure"] = shape.exposure
+    if shape.ssh_from and kind != "vm":
+        shape.notes.append(f"SSH from {', '.join(shape.ssh_from)} not applied: {kind} has no SSH (only VMs do)")
+    elif shape.ssh_from:
+        compute["ssh_from"] = shape.ssh_from
+    if shape.schedule and kind in {"functions", "containers"}:
+        compute["schedule"] = shape.schedule
+    elif shape.schedule:
+        shape.notes.append(f"schedule `{shape.schedule}` not applied: scheduled jobs run as functions or containers, "
+                           f"not {kind}")
+    if shape.workers and kind in {"containers", "kubernetes"}:
+        data["workers"] = shape.workers
+    elif shape.workers:
+        shape.notes.append(f"the {shape.workers[0]['name']} worker is not applied: workers run next to containers or "
+                           f"Kubernetes pods, not {kind}")
+    reading.notes.extend(shape.notes)
 
 
 def _databases(reading: Reading, cloud: str) -> list[dict[str, Any]]:

@@ -11,6 +11,7 @@ from types import ModuleType
 
 from bot.pipeline.planning import Plan
 from bot.settings import Settings
+from bot.spec import ComputeKind
 from generators.helm import (
     deployment,
     externalsecret,
@@ -23,7 +24,7 @@ from generators.helm import (
     serviceaccount,
 )
 from generators.helm.schema import build_schema
-from generators.helm.values import build_values
+from generators.helm.values import build_values, chart_name
 from generators.yamlemit import dump_yaml
 
 TEMPLATES: list[ModuleType] = [
@@ -37,11 +38,6 @@ TEMPLATES: list[ModuleType] = [
     networkpolicy,
     externalsecret,
 ]
-
-
-def chart_name(plan: Plan) -> str:
-    """The chart (and its Kubernetes resources) is named after the service."""
-    return plan.spec.service or plan.spec.name
 
 
 def chart_dir(plan: Plan) -> str:
@@ -66,7 +62,9 @@ def chart_metadata(plan: Plan, values: dict) -> dict:
 
 
 def generate(plan: Plan, settings: Settings) -> dict[str, str]:
-    """Chart.yaml, values.yaml, values.schema.json and templates/."""
+    """Chart.yaml, values.yaml, values.schema.json and templates/; nothing when no Kubernetes runs the app."""
+    if plan.spec.compute.kind != ComputeKind.kubernetes:
+        return {}
     base = chart_dir(plan)
     values = build_values(plan, settings)
     files = {

@@ -1,10 +1,17 @@
-"""Connection settings the app receives as env vars: one Secret key per data service, never a literal value."""
+"""Connection settings the app receives as env vars (cloud-neutral): one connection secret per environment.
+
+Terraform writes the settings (host names, URLs without passwords, queue URLs, bucket names) as one JSON
+property per env var into one secret, `connection_secret_name(spec)`. A password never goes into it:
+services whose credentials the cloud manages get a separate `<PREFIX>_PASSWORD` setting that each runtime
+reads from the service's own managed secret.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.spec import Cloud, EnvironmentSpec
+from bot.spec import EnvironmentSpec
+from generators.terraform.names import dns_label
 
 # Env var name and network port per engine (the port opens the NetworkPolicy egress).
 ENGINE_ENV: dict[str, tuple[str, int]] = {
@@ -21,20 +28,20 @@ ENGINE_ENV: dict[str, tuple[str, int]] = {
     "opensearch": ("OPENSEARCH_URL", 443),
 }
 
-# The cluster-wide external-secrets store that reads each cloud's secret manager.
-SECRET_STORE: dict[Cloud, str] = {
-    Cloud.aws: "aws-secrets-manager",
-    Cloud.gcp: "gcp-secret-manager",
-    Cloud.azure: "azure-key-vault",
-}
-
-
 @dataclass(frozen=True)
 class Connection:
-    """One env var: its name (also the Secret key and the remote property) and the port it reaches."""
+    """One env var: its name (also the secret's JSON property), the engine it reaches, and its port."""
 
     env: str
     port: int
+    engine: str = ""
+    index: int = 1
+
+    @property
+    def password_env(self) -> str:
+        """The env var carrying this service's managed password (never stored with the settings)."""
+        base = ENGINE_ENV[self.engine][0].removesuffix("_URL").removesuffix("_URI") + "_PASSWORD"
+        return base if self.index == 1 else f"{base}_{self.index}"
 
 
 def engines(spec: EnvironmentSpec) -> list[str]:
@@ -54,10 +61,21 @@ def connections(spec: EnvironmentSpec) -> list[Connection]:
         env, port = ENGINE_ENV[engine]
         seen[env] = seen.get(env, 0) + 1
         name = env if seen[env] == 1 else f"{env}_{seen[env]}"
-        result.append(Connection(env=name, port=port))
+        result.append(Connection(env=name, port=port, engine=engine, index=seen[env]))
     return result
 
 
-def remote_secret_name(spec: EnvironmentSpec) -> str:
-    """Name of the cloud secret holding the app's connection settings (one JSON property per env var)."""
-    return f"dev-agent/{spec.name}/app"
+def bucket_env(name: str) -> str:
+    """The env var holding the cloud name of a requested bucket, e.g. BUCKET_RECEIPTS."""
+    return "BUCKET_" + name.upper().replace("-", "_")
+
+
+def setting_names(spec: EnvironmentSpec) -> list[str]:
+    """Every JSON property of the connection secret (= env var the app receives from it)."""
+    return [c.env for c in connections(spec)] + [bucket_env(b.name) for b in spec.buckets]
+
+
+def connection_secret_name(spec: EnvironmentSpec) -> str:
+    """The connection secret's name: letters, digits and hyphens, valid in Secrets Manager, Secret Manager
+    and Key Vault alike (no `/`)."""
+    return dns_label(spec.name, "connection", max_length=63)

@@ -21,6 +21,9 @@ spec:
     metadata:
       labels:
         {{- include "app.labels" . | nindent 8 }}
+        {{- range $key, $value := .Values.podLabels }}
+        {{ $key | quote }}: {{ $value | quote }}
+        {{- end }}
     spec:
       serviceAccountName: {{ include "app.fullname" . }}
       automountServiceAccountToken: false
@@ -50,7 +53,7 @@ spec:
           env:
             - name: PORT
               value: {{ .Values.containerPort | quote }}
-            {{- range .Values.secretEnv }}
+            {{- range (concat .Values.secretEnv (keys .Values.externalSecret.managedSecrets | sortAlpha)) }}
             - name: {{ . | quote }}
               valueFrom:
                 secretKeyRef:

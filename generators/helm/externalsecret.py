@@ -1,10 +1,21 @@
-"""templates/externalsecret.yaml: external-secrets copies connection settings from the cloud secret store."""
+"""templates/externalsecret.yaml: external-secrets (`external-secrets.io/v1`) copies the environment's connection
+secret, and each managed password, into the Secret the app reads, through this release's own SecretStore."""
 
 FILENAME = "externalsecret.yaml"
 
 TEMPLATE = """\
-{{- if .Values.secretEnv }}
-apiVersion: external-secrets.io/v1beta1
+apiVersion: external-secrets.io/v1
+kind: SecretStore
+metadata:
+  name: {{ include "app.fullname" . }}
+  namespace: {{ .Release.Namespace | quote }}
+  labels:
+    {{- include "app.labels" . | nindent 4 }}
+spec:
+  provider:
+    {{- toYaml .Values.externalSecret.provider | nindent 4 }}
+---
+apiVersion: external-secrets.io/v1
 kind: ExternalSecret
 metadata:
   name: {{ include "app.secretName" . }}
@@ -14,8 +25,8 @@ metadata:
 spec:
   refreshInterval: {{ .Values.externalSecret.refreshInterval | quote }}
   secretStoreRef:
-    kind: ClusterSecretStore
-    name: {{ .Values.externalSecret.storeName | quote }}
+    kind: SecretStore
+    name: {{ include "app.fullname" . }}
   target:
     name: {{ include "app.secretName" . }}
     creationPolicy: Owner
@@ -26,5 +37,9 @@ spec:
         key: {{ $.Values.externalSecret.remoteKey | quote }}
         property: {{ . | quote }}
     {{- end }}
-{{- end }}
+    {{- range $env, $ref := .Values.externalSecret.managedSecrets }}
+    - secretKey: {{ $env | quote }}
+      remoteRef:
+        {{- toYaml $ref | nindent 8 }}
+    {{- end }}
 """

@@ -1,4 +1,5 @@
-"""templates/networkpolicy.yaml: only the ingress controller may reach the pods; egress is DNS + data-service ports."""
+"""templates/networkpolicy.yaml: only the ingress controller may reach the pods; egress names every destination:
+DNS in kube-system, the data services' network on their ports, and HTTPS to external APIs."""
 
 FILENAME = "networkpolicy.yaml"
 
@@ -35,9 +36,22 @@ spec:
           protocol: UDP
         - port: 53
           protocol: TCP
-    - ports:
-        {{- range .Values.networkPolicy.egressPorts }}
+    {{- if .Values.networkPolicy.dataServicePorts }}
+    - to:
+        {{- range .Values.networkPolicy.dataServiceCidrs }}
+        - ipBlock:
+            cidr: {{ . | quote }}
+        {{- end }}
+      ports:
+        {{- range .Values.networkPolicy.dataServicePorts }}
         - port: {{ . }}
           protocol: TCP
         {{- end }}
+    {{- end }}
+    - to:
+        - ipBlock:
+            cidr: 0.0.0.0/0
+      ports:
+        - port: 443
+          protocol: TCP
 """

@@ -7,6 +7,8 @@ from typing import Any
 QUANTITY_CPU = r"^[0-9]+m$"
 QUANTITY_MEMORY = r"^[0-9]+Mi$"
 NAME = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
+ENV = r"^[A-Z][A-Z0-9_]*$"
+CIDR = r"^[0-9]{1,3}(\.[0-9]{1,3}){3}/[0-9]{1,2}$"
 
 
 def _object(properties: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
@@ -65,23 +67,29 @@ def build_schema() -> dict[str, Any]:
                 }
             ),
             "serviceAccount": _object({"annotations": {"type": "object", "additionalProperties": {"type": "string"}}}),
+            "podLabels": {"type": "object", "additionalProperties": {"type": "string"}},
             "securityContext": _object(
                 {k: {"type": "integer", "minimum": 10000} for k in ("runAsUser", "runAsGroup", "fsGroup")}
             ),
             "networkPolicy": _object(
                 {
                     "ingressControllerNamespace": {"type": "string", "pattern": NAME},
-                    "egressPorts": {"type": "array", "items": port, "uniqueItems": True},
+                    "dataServiceCidrs": {"type": "array", "items": {"type": "string", "pattern": CIDR}},
+                    "dataServicePorts": {"type": "array", "items": port, "uniqueItems": True},
                 }
             ),
             "externalSecret": _object(
                 {
                     "refreshInterval": {"type": "string", "pattern": r"^[0-9]+[smh]$"},
-                    "storeName": {"type": "string", "pattern": NAME},
-                    "remoteKey": {"type": "string", "pattern": r"^[A-Za-z0-9/_.-]+$"},
+                    "remoteKey": {"type": "string", "pattern": NAME},
+                    "managedSecrets": {"type": "object", "propertyNames": {"pattern": ENV}, "additionalProperties": {
+                        "type": "object", "additionalProperties": False, "required": ["key"],
+                        "properties": {"key": {"type": "string", "minLength": 1}, "property": {"type": "string"}}}},
+                    "provider": {"type": "object", "minProperties": 1, "maxProperties": 1,
+                                 "propertyNames": {"enum": ["aws", "gcpsm", "azurekv"]}},
                 }
             ),
-            "secretEnv": {"type": "array", "items": {"type": "string", "pattern": r"^[A-Z][A-Z0-9_]*$"}, "uniqueItems": True},
+            "secretEnv": {"type": "array", "items": {"type": "string", "pattern": ENV}, "uniqueItems": True},
             "terminationGracePeriodSeconds": {"type": "integer", "minimum": 0, "maximum": 600},
         }
     )

@@ -6,11 +6,22 @@ from typing import Any
 
 from bot.pipeline.planning import Plan
 from bot.settings import Settings
-from bot.spec import Tier
-from generators.helm.connections import SECRET_STORE, connections, remote_secret_name
+from bot.spec import Cloud, Tier
+from generators.helm.connections import connection_secret_name, connections, setting_names
 
 DEFAULT_IMAGE_TAG = "0.1.0"
 INGRESS_CONTROLLER_NAMESPACE = "ingress-nginx"
+# The network each cloud's data services live in (the NetworkPolicy egress destination for their ports).
+DATA_SERVICE_CIDRS: dict[Cloud, list[str]] = {
+    Cloud.aws: ["10.0.0.0/16"],
+    Cloud.gcp: ["10.0.0.0/8"],  # the VPC subnet plus the private service ranges of Cloud SQL and Memorystore
+    Cloud.azure: ["10.20.0.0/16"],
+}
+
+
+def chart_name(plan: Plan) -> str:
+    """The chart, its resources and its service account are named after the service."""
+    return plan.spec.service or plan.spec.name
 
 
 def image_values(plan: Plan) -> dict[str, str]:
@@ -41,11 +52,22 @@ def pdb_values(plan: Plan) -> dict[str, int]:
     return {"minAvailable": minimum - 1} if minimum > 1 else {"maxUnavailable": 1}
 
 
+def secret_store_provider(plan: Plan) -> dict[str, Any]:
+    """The SecretStore's provider block; per-apply details (project, vault URL) come from Terraform's `helm_values`."""
+    spec = plan.spec
+    if spec.cloud == Cloud.aws:  # credentials: external-secrets' EKS Pod Identity role (eks.tf)
+        return {"aws": {"service": "SecretsManager", "region": spec.region}}
+    if spec.cloud == Cloud.gcp:
+        return {"gcpsm": {"projectID": "", "auth": {"workloadIdentity": {
+            "clusterLocation": spec.region, "clusterName": "", "serviceAccountRef": {"name": chart_name(plan)}}}}}
+    return {"azurekv": {"authType": "WorkloadIdentity", "vaultUrl": "",
+                        "serviceAccountRef": {"name": chart_name(plan)}}}
+
+
 def build_values(plan: Plan, settings: Settings) -> dict[str, Any]:
     """The chart's values for this plan."""
     spec = plan.spec
-    conns = connections(spec)
-    ports = sorted({c.port for c in conns} | {443})
+    ports = sorted({c.port for c in connections(spec)} - {443})
     return {
         "image": {**image_values(plan), "pullPolicy": "Always"},
         "environment": spec.name,
@@ -69,16 +91,19 @@ def build_values(plan: Plan, settings: Settings) -> dict[str, Any]:
             "tlsSecretName": f"{spec.name}-tls",
         },
         "serviceAccount": {"annotations": {}},
+        "podLabels": {"azure.workload.identity/use": "true"} if spec.cloud == Cloud.azure else {},
         "securityContext": {"runAsUser": 10001, "runAsGroup": 10001, "fsGroup": 10001},
         "networkPolicy": {
             "ingressControllerNamespace": INGRESS_CONTROLLER_NAMESPACE,
-            "egressPorts": ports,
+            "dataServiceCidrs": DATA_SERVICE_CIDRS[spec.cloud],
+            "dataServicePorts": ports,
         },
         "externalSecret": {
             "refreshInterval": "1h",
-            "storeName": SECRET_STORE[spec.cloud],
-            "remoteKey": remote_secret_name(spec),
+            "remoteKey": connection_secret_name(spec),
+            "managedSecrets": {},
+            "provider": secret_store_provider(plan),
         },
-        "secretEnv": [c.env for c in conns],
+        "secretEnv": setting_names(spec),
         "terminationGracePeriodSeconds": 60 if spec.tier == Tier.prod else 30,
     }

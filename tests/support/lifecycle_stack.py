@@ -125,7 +125,8 @@ class Repo:
                       seconds_between_writes=0)
 
     def writer(self) -> RepositoryWriter:
-        return RepositoryWriter(self.client(), self.full_name)
+        # like bot.lifecycle.github.token_authors: the token's own user and the App's bot (app_job's "dev-agent")
+        return RepositoryWriter(self.client(), self.full_name, authors={self.owner, "dev-agent[bot]"})
 
     def merge_environment(self, env_name: str, files: dict[str, str], issue: int, title: str) -> int:
         """Commit `files` on `dev-agent/<env>`, open the PR naming the request issue, merge it, pull the clone."""
@@ -146,7 +147,9 @@ class Repo:
     def dev_agent(self, *args: str, state_dir: Path, github: bool = True, **extra_env: str) -> subprocess.CompletedProcess:
         """`python -m bot <args>` in the checkout, with the workflow's GitHub variables."""
         env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "DEV_AGENT_"))}
-        env.update({"PYTHONPATH": str(REPO_ROOT), "DEV_AGENT_STATE_DIR": str(state_dir), **extra_env})
+        # the repo owner's token stands in for the App here: its objects are dev-agent's (bot/request/markers.py)
+        env.update({"PYTHONPATH": str(REPO_ROOT), "DEV_AGENT_STATE_DIR": str(state_dir),
+                    "DEV_AGENT_BOT_LOGIN": self.owner, **extra_env})
         if github:
             env.update({"GITHUB_TOKEN": self.token, "GITHUB_REPOSITORY": self.full_name, "GITHUB_API_URL": self.gh.url})
         return subprocess.run([sys.executable, "-m", "bot", *args], cwd=self.checkout, env=env, capture_output=True,
@@ -162,9 +165,10 @@ def app_job(gh, repo: Repo, issue: int, state_dir: Path, actor: str = "alice") -
                         github_app_id=app["id"], github_private_key=app["private_key_pem"])
     bot = GitHubApp(settings).client(installation)
     ctx = JobContext(settings=settings, locks=MemoryLocks(60), installations=MemoryInstallations(),
-                     github=lambda installation: bot)
-    target = Target(writer=RepositoryWriter(bot, repo.full_name), repo={"full_name": repo.full_name, "default_branch": "main"},
-                    issue={"number": issue}, actor=actor, when=dt.datetime.now(dt.UTC))
+                     github=lambda installation: bot, identity=lambda: app["bot_login"])
+    target = Target(writer=RepositoryWriter(bot, repo.full_name, authors=ctx.authors()),
+                    repo={"full_name": repo.full_name, "default_branch": "main"},
+                    issue={"number": issue}, actor=actor, when=dt.datetime.now(dt.UTC), keys=ctx.keyring())
     return ctx, target
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from bot.spec import ComputeKind
 from generators.terraform import Component, always, component, compute_is
 from generators.terraform.aws import (
+                                      access,
                                       alb,
                                       backend,
+                                      connection,
                                       docdb,
                                       ec2,
                                       ecs,
@@ -21,6 +23,7 @@ from generators.terraform.aws import (
                                       opensearch,
                                       rds,
                                       s3,
+                                      scheduler,
                                       sqs,
                                       versions,
 )
@@ -36,6 +39,7 @@ COMPONENTS: list[Component] = [
     component(ecs, compute_is(ComputeKind.containers)),
     component(ec2, compute_is(ComputeKind.vm)),
     component(lambda_fn, compute_is(ComputeKind.functions), name="lambda"),
+    component(scheduler, name="schedule"),
     component(rds),
     component(docdb),
     component(elasticache),
@@ -45,5 +49,7 @@ COMPONENTS: list[Component] = [
     component(opensearch),
     component(s3),
     component(logs),
+    component(connection, always),
+    component(access, always),
 ]
 

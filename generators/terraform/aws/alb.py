@@ -1,11 +1,20 @@
-"""alb.tf: the public Application Load Balancer in front of containers or VMs (HTTPS; HTTP redirects)."""
+"""alb.tf: the Application Load Balancer in front of containers or VMs (HTTPS; HTTP redirects): internet-facing in
+public subnets, or for an internal app internal in the private subnets, reachable from inside the VPC only."""
 
 from __future__ import annotations
 
-from bot.spec import ComputeKind, Tier
+from bot.spec import ComputeKind, Exposure
 from generators.hcl import Block, Call, Ref, block
 from generators.terraform import Context
-from generators.terraform.aws.shared import NAME, PUBLIC_SUBNETS, VPC_CIDR, VPC_ID, log_group
+from generators.terraform.aws.shared import (
+    NAME,
+    PRIVATE_SUBNETS,
+    PUBLIC_SUBNETS,
+    VPC_CIDR,
+    VPC_ID,
+    log_group,
+    protected,
+)
 from generators.terraform.names import dns_label
 
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"
@@ -14,16 +23,22 @@ WAF_RULES = {"AWSManagedRulesCommonRuleSet": "none", "AWSManagedRulesKnownBadInp
              "AWSManagedRulesAnonymousIpList": "count"}
 
 
+def internal(ctx: Context) -> bool:
+    return ctx.spec.app.exposure == Exposure.internal
+
+
 def _security_group(ctx: Context) -> Block:
     port = ctx.spec.app.port
+    sources, where = ([VPC_CIDR], "inside the VPC") if internal(ctx) else (["0.0.0.0/0"], "the internet")
     return block(
         "resource", "aws_security_group", "alb",
-        name_prefix=Call("format", "%s-alb-", NAME), description="Public load balancer", vpc_id=VPC_ID,
+        name_prefix=Call("format", "%s-alb-", NAME),
+        description="Internal load balancer" if internal(ctx) else "Public load balancer", vpc_id=VPC_ID,
         ingress=[
-            block("ingress", description="HTTPS from the internet", from_port=443, to_port=443, protocol="tcp",
-                  cidr_blocks=["0.0.0.0/0"]),
-            block("ingress", description="HTTP from the internet (redirected to HTTPS)", from_port=80, to_port=80,
-                  protocol="tcp", cidr_blocks=["0.0.0.0/0"]),
+            block("ingress", description=f"HTTPS from {where}", from_port=443, to_port=443, protocol="tcp",
+                  cidr_blocks=sources),
+            block("ingress", description=f"HTTP from {where} (redirected to HTTPS)", from_port=80, to_port=80,
+                  protocol="tcp", cidr_blocks=sources),
         ],
         egress=[block("egress", description="App port inside the VPC", from_port=port, to_port=port,
                       protocol="tcp", cidr_blocks=[VPC_CIDR])],
@@ -61,14 +76,13 @@ def _waf(ctx: Context) -> list[Block]:
 
 def build(ctx: Context) -> list[Block]:
     spec = ctx.spec
-    prod = spec.tier == Tier.prod
     target_type = "ip" if spec.compute.kind == ComputeKind.containers else "instance"
     return [
         _security_group(ctx),
-        block("resource", "aws_lb", "main", name=dns_label(ctx.name, max_length=32), internal=False,
-              load_balancer_type="application", subnets=PUBLIC_SUBNETS,
+        block("resource", "aws_lb", "main", name=dns_label(ctx.name, max_length=32), internal=internal(ctx),
+              load_balancer_type="application", subnets=PRIVATE_SUBNETS if internal(ctx) else PUBLIC_SUBNETS,
               security_groups=[Ref("aws_security_group.alb.id")], drop_invalid_header_fields=True,
-              enable_deletion_protection=prod,
+              enable_deletion_protection=protected(ctx.plan),
               access_logs=block("access_logs", bucket=Ref("aws_s3_bucket.logs.id"), prefix="alb", enabled=True),
               depends_on=[Ref("aws_s3_bucket_policy.logs")]),
         block("resource", "aws_lb_target_group", "app", name=dns_label(ctx.name, "app", max_length=32),
@@ -87,5 +101,6 @@ def build(ctx: Context) -> list[Block]:
         block("variable", "certificate_arn", type=Ref("string"),
               description="ACM certificate ARN for the HTTPS listener of the load balancer."),
         block("output", "app_url", value=Call("format", "https://%s", Ref("aws_lb.main.dns_name")),
-              description="Public HTTPS endpoint of the app."),
+              description="Internal HTTPS endpoint of the app (inside the VPC)." if internal(ctx)
+              else "Public HTTPS endpoint of the app."),
     ]

@@ -6,7 +6,7 @@ from bot.pipeline.planning import Plan
 from bot.spec import DatabaseEngine, Tier
 from generators.hcl import Block, Call, Ref, block
 from generators.terraform import Context
-from generators.terraform.aws.shared import KMS_ARN, NAME, PRIVATE_SUBNETS, data_security_group
+from generators.terraform.aws.shared import KMS_ARN, NAME, PRIVATE_SUBNETS, data_security_group, protected
 from generators.terraform.names import dns_label
 
 PORT = 27017
@@ -38,7 +38,7 @@ def build(ctx: Context) -> list[Block]:
               db_cluster_parameter_group_name=Ref("aws_docdb_cluster_parameter_group.main.name"),
               vpc_security_group_ids=[Ref("aws_security_group.docdb.id")],
               backup_retention_period=ctx.plan.sizing.db_backup_retention_days,
-              enabled_cloudwatch_logs_exports=["audit", "profiler"], deletion_protection=prod,
+              enabled_cloudwatch_logs_exports=["audit", "profiler"], deletion_protection=protected(ctx.plan),
               skip_final_snapshot=not prod, **final_snapshot, apply_immediately=not prod),
         block("resource", "aws_docdb_cluster_instance", "main", count=instances,
               identifier=Call("format", identifier + "-%d", Ref("count.index")),

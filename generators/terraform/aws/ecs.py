@@ -1,10 +1,14 @@
-"""ecs.tf: ECS Fargate cluster, task definition, service behind the ALB, and CPU target-tracking autoscaling."""
+"""ecs.tf: ECS Fargate cluster, task definition, service behind the ALB with CPU target-tracking autoscaling, one
+service per worker (same image and roles, its own command, no port); a scheduled job has the task definition only."""
 
 from __future__ import annotations
 
 from generators.hcl import Block, Call, Ref, block
 from generators.terraform import Context
-from generators.terraform.aws.shared import APP_SG, NAME, PRIVATE_SUBNETS, REGION, log_group, role
+from generators.terraform.aws import connection
+from generators.terraform.aws.access import Grant, policy_document
+from generators.terraform.aws.shared import APP_SG, KMS_ARN, NAME, PRIVATE_SUBNETS, REGION, log_group, role
+from generators.terraform.names import identifier
 
 CONTAINER = "app"
 
@@ -20,46 +24,69 @@ def fargate_size(cpu: float, memory_gb: float) -> tuple[int, int]:
     return units, memory
 
 
-def _container(ctx: Context) -> Call:
-    port = ctx.spec.app.port
-    return Call("jsonencode", [{
-        "name": CONTAINER,
+def container_secrets(ctx: Context) -> list[dict]:
+    """ECS `secrets`: every connection setting from the connection secret, every password from its managed secret."""
+    settings = [{"name": env, "valueFrom": Call("format", "%s:" + env + "::", connection.SECRET_ARN)}
+                for env in connection.settings(ctx.plan)]
+    passwords = [{"name": env, "valueFrom": Call("format", "%s:password::", arn)}
+                 for env, arn in connection.password_sources(ctx.plan).items()]
+    return settings + passwords
+
+
+def execution_grants(ctx: Context) -> list[Grant]:
+    """What the ECS agent needs to inject `secrets`: read exactly those secrets, decrypt with the environment key."""
+    arns = [connection.SECRET_ARN, *connection.password_sources(ctx.plan).values()]
+    return [Grant("ReadInjectedSecrets", ("secretsmanager:GetSecretValue",), tuple(arns)),
+            Grant("DecryptInjectedSecrets", ("kms:Decrypt",), (KMS_ARN,))]
+
+
+def _container(ctx: Context, name: str = CONTAINER, command: list[str] | None = None, port: bool = True) -> Call:
+    """One container definition: the app, or a worker (its own command, no port)."""
+    definition: dict = {
+        "name": name,
         "image": Ref("var.image"),
         "essential": True,
         "readonlyRootFilesystem": True,
         "privileged": False,
-        "portMappings": [{"containerPort": port, "protocol": "tcp"}],
-        "logConfiguration": {"logDriver": "awslogs", "options": {
-            "awslogs-group": Ref("aws_cloudwatch_log_group.app.name"),
-            "awslogs-region": REGION,
-            "awslogs-stream-prefix": CONTAINER,
-        }},
-    }])
+    }
+    if command:
+        definition["command"] = command
+    if port:
+        definition["portMappings"] = [{"containerPort": ctx.spec.app.port, "protocol": "tcp"}]
+    definition["secrets"] = container_secrets(ctx)
+    definition["logConfiguration"] = {"logDriver": "awslogs", "options": {
+        "awslogs-group": Ref("aws_cloudwatch_log_group.app.name"),
+        "awslogs-region": REGION,
+        "awslogs-stream-prefix": name,
+    }}
+    return Call("jsonencode", [definition])
 
 
-def build(ctx: Context) -> list[Block]:
-    compute = ctx.spec.compute
+def _task(ctx: Context, label: str, family: Call | Ref, container: Call) -> Block:
     cpu, memory = fargate_size(ctx.plan.sizing.container_cpu, ctx.plan.sizing.container_memory_gb)
-    image_default = {"default": ctx.spec.app.image} if ctx.spec.app.image else {}
+    return block("resource", "aws_ecs_task_definition", label, family=family, requires_compatibilities=["FARGATE"],
+                 network_mode="awsvpc", cpu=str(cpu), memory=str(memory),
+                 execution_role_arn=Ref("aws_iam_role.task_execution.arn"), task_role_arn=Ref("aws_iam_role.task.arn"),
+                 container_definitions=container)
+
+
+def _service(ctx: Context, label: str, name: Call | Ref, count: int, load_balanced: bool) -> Block:
+    extra = {}
+    if load_balanced:
+        extra = {"load_balancer": block("load_balancer", target_group_arn=Ref("aws_lb_target_group.app.arn"),
+                                        container_name=CONTAINER, container_port=ctx.spec.app.port),
+                 "depends_on": [Ref("aws_lb_listener.https")]}
+    return block("resource", "aws_ecs_service", label, name=name, cluster=Ref("aws_ecs_cluster.main.id"),
+                 task_definition=Ref(f"aws_ecs_task_definition.{label}.arn"), desired_count=count,
+                 launch_type="FARGATE", propagate_tags="SERVICE",
+                 network_configuration=block("network_configuration", subnets=PRIVATE_SUBNETS,
+                                             security_groups=[APP_SG], assign_public_ip=False),
+                 **extra, lifecycle=block("lifecycle", ignore_changes=[Ref("desired_count")]))
+
+
+def _autoscaling(ctx: Context) -> list[Block]:
+    compute = ctx.spec.compute
     return [
-        log_group("app", Call("format", "/dev-agent/%s/app", NAME), ctx.plan),
-        block("resource", "aws_ecs_cluster", "main", name=NAME,
-              setting=block("setting", name="containerInsights", value="enabled")),
-        *role("task_execution", "ecs-tasks.amazonaws.com", ["service-role/AmazonECSTaskExecutionRolePolicy"], "exec"),
-        *role("task", "ecs-tasks.amazonaws.com", [], "task"),
-        block("resource", "aws_ecs_task_definition", "app", family=NAME, requires_compatibilities=["FARGATE"],
-              network_mode="awsvpc", cpu=str(cpu), memory=str(memory),
-              execution_role_arn=Ref("aws_iam_role.task_execution.arn"), task_role_arn=Ref("aws_iam_role.task.arn"),
-              container_definitions=_container(ctx)),
-        block("resource", "aws_ecs_service", "app", name=NAME, cluster=Ref("aws_ecs_cluster.main.id"),
-              task_definition=Ref("aws_ecs_task_definition.app.arn"), desired_count=compute.min_replicas,
-              launch_type="FARGATE", propagate_tags="SERVICE",
-              network_configuration=block("network_configuration", subnets=PRIVATE_SUBNETS,
-                                          security_groups=[APP_SG], assign_public_ip=False),
-              load_balancer=block("load_balancer", target_group_arn=Ref("aws_lb_target_group.app.arn"),
-                                  container_name=CONTAINER, container_port=ctx.spec.app.port),
-              depends_on=[Ref("aws_lb_listener.https")],
-              lifecycle=block("lifecycle", ignore_changes=[Ref("desired_count")])),
         block("resource", "aws_appautoscaling_target", "app", service_namespace="ecs",
               scalable_dimension="ecs:service:DesiredCount",
               resource_id=Call("format", "service/%s/%s", Ref("aws_ecs_cluster.main.name"),
@@ -73,6 +100,37 @@ def build(ctx: Context) -> list[Block]:
                   "target_tracking_scaling_policy_configuration", target_value=60,
                   predefined_metric_specification=block("predefined_metric_specification",
                                                         predefined_metric_type="ECSServiceAverageCPUUtilization"))),
+    ]
+
+
+def _workers(ctx: Context) -> list[Block]:
+    """One task definition and service per worker: same image, roles and settings as the app, no port."""
+    blocks: list[Block] = []
+    for worker in ctx.spec.workers:
+        label = identifier("worker", worker.name)
+        family = Call("format", "%s-" + worker.name, NAME)
+        blocks += [_task(ctx, label, family, _container(ctx, worker.name, worker.command, port=False)),
+                   _service(ctx, label, family, 1, load_balanced=False)]
+    return blocks
+
+
+def build(ctx: Context) -> list[Block]:
+    image_default = {"default": ctx.spec.app.image} if ctx.spec.app.image else {}
+    scheduled = ctx.spec.compute.schedule is not None  # EventBridge Scheduler runs the task (schedule.tf)
+    serving = [] if scheduled else [_service(ctx, "app", NAME, ctx.spec.compute.min_replicas, load_balanced=True),
+                                    *_autoscaling(ctx)]
+    return [
+        log_group("app", Call("format", "/dev-agent/%s/app", NAME), ctx.plan),
+        block("resource", "aws_ecs_cluster", "main", name=NAME,
+              setting=block("setting", name="containerInsights", value="enabled")),
+        *role("task_execution", "ecs-tasks.amazonaws.com", ["service-role/AmazonECSTaskExecutionRolePolicy"], "exec"),
+        policy_document("task_execution", execution_grants(ctx)),
+        block("resource", "aws_iam_role_policy", "task_execution", role=Ref("aws_iam_role.task_execution.id"),
+              policy=Ref("data.aws_iam_policy_document.task_execution.json")),
+        *role("task", "ecs-tasks.amazonaws.com", [], "task"),
+        _task(ctx, "app", NAME, _container(ctx, port=not scheduled)),
+        *serving,
+        *_workers(ctx),
         block("variable", "image", type=Ref("string"), description="Container image of the app (pinned tag or digest).",
               **image_default),
         block("output", "ecs_cluster", value=Ref("aws_ecs_cluster.main.name"), description="ECS cluster name."),

@@ -18,9 +18,26 @@ def applies(plan: Plan) -> bool:
     return plan.spec.cache is not None
 
 
+def _redis_users(ctx: Context) -> list[Block]:
+    """Redis AUTH through ElastiCache RBAC: the app's user authenticates with IAM (no password anywhere);
+    the mandatory `default` user is switched off."""
+    app_user = dns_label(ctx.name, "app", max_length=40)
+    return [
+        block("resource", "aws_elasticache_user", "default", user_id=dns_label(ctx.name, "default", max_length=40),
+              user_name="default", engine="redis", access_string="off ~* -@all",
+              authentication_mode=block("authentication_mode", type="no-password-required")),
+        block("resource", "aws_elasticache_user", "app", user_id=app_user, user_name=app_user, engine="redis",
+              access_string="on ~* +@all -@dangerous", authentication_mode=block("authentication_mode", type="iam")),
+        block("resource", "aws_elasticache_user_group", "main", engine="redis",
+              user_group_id=dns_label(ctx.name, "users", max_length=40),
+              user_ids=[Ref("aws_elasticache_user.default.user_id"), Ref("aws_elasticache_user.app.user_id")]),
+    ]
+
+
 def _redis(ctx: Context, identifier: str) -> list[Block]:
     nodes = ctx.plan.sizing.cache_nodes
     return [
+        *_redis_users(ctx),
         block("resource", "aws_elasticache_replication_group", "main", replication_group_id=identifier,
               description="App cache", engine="redis", engine_version=REDIS_VERSION,
               node_type=ctx.plan.sizing.cache_node_type, num_cache_clusters=nodes, port=PORTS[CacheEngine.redis],
@@ -28,6 +45,7 @@ def _redis(ctx: Context, identifier: str) -> list[Block]:
               subnet_group_name=Ref("aws_elasticache_subnet_group.main.name"),
               security_group_ids=[Ref("aws_security_group.cache.id")],
               at_rest_encryption_enabled=True, kms_key_id=KMS_ARN, transit_encryption_enabled=True,
+              user_group_ids=[Ref("aws_elasticache_user_group.main.user_group_id")],
               auto_minor_version_upgrade=True, snapshot_retention_limit=1, apply_immediately=True),
         block("output", "cache_host", value=Ref("aws_elasticache_replication_group.main.primary_endpoint_address"),
               description="Redis primary endpoint (TLS)."),

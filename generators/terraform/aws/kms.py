@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.spec import Tier
 from generators.hcl import Block, Call, Ref, block
 from generators.terraform import Context
 from generators.terraform.aws.shared import ACCOUNT_ID, PARTITION, REGION
@@ -36,7 +37,12 @@ def build(ctx: Context) -> list[Block]:
     return [
         block("resource", "aws_kms_key", "main",
               description=Call("format", "%s environment data key", Ref("local.name")),
-              enable_key_rotation=True, deletion_window_in_days=7, policy=key_policy()),
+              enable_key_rotation=True,
+              deletion_window_in_days=30 if ctx.spec.tier == Tier.prod else 7, policy=key_policy()),
+        *([block("variable", "allow_destroy", type=Ref("bool"), default=False,
+                 description="Step 1 of a prod destroy: turns deletion protection off and lets buckets be emptied "
+                             "(RDS/DocumentDB keep their final snapshots). Apply with true, then destroy.")]
+          if ctx.spec.tier == Tier.prod else []),
         block("resource", "aws_kms_alias", "main", name=Call("format", "alias/%s", Ref("local.name")),
               target_key_id=Ref("aws_kms_key.main.key_id")),
     ]

@@ -1,12 +1,15 @@
-"""lambda.tf: the app as a container-image Lambda in the VPC, fronted by an API Gateway v2 HTTP API."""
+"""lambda.tf: the app as a container-image Lambda in the VPC, fronted by an API Gateway v2 HTTP API (a scheduled job
+has no API: EventBridge Scheduler invokes it, schedule.tf)."""
 
 from __future__ import annotations
 
 from generators.hcl import Block, Call, Ref, block
 from generators.terraform import Context
+from generators.terraform.aws import connection
 from generators.terraform.aws.shared import APP_SG, KMS_ARN, NAME, PRIVATE_SUBNETS, log_group, role
 
 RESERVED_CONCURRENCY = 10
+BATCH_TIMEOUT = 900  # a scheduled job gets Lambda's maximum run time
 
 
 def _api(ctx: Context) -> list[Block]:
@@ -33,7 +36,16 @@ def _api(ctx: Context) -> list[Block]:
     ]
 
 
+def environment(ctx: Context) -> dict:
+    """Lambda has no secret injection: settings (no passwords) as env vars, and the ARN of each managed secret
+    a password is read from at start-up (the app's policy allows exactly those)."""
+    variables = {"CONNECTION_SECRET_ARN": connection.SECRET_ARN, **connection.settings(ctx.plan)}
+    variables.update({f"{env}_SECRET_ARN": arn for env, arn in connection.password_sources(ctx.plan).items()})
+    return variables
+
+
 def build(ctx: Context) -> list[Block]:
+    scheduled = ctx.spec.compute.schedule is not None  # EventBridge Scheduler invokes it (schedule.tf): no HTTP API
     image_default = {"default": ctx.spec.app.image} if ctx.spec.app.image else {}
     return [
         log_group("lambda", Call("format", "/aws/lambda/%s", NAME), ctx.plan),
@@ -47,14 +59,14 @@ def build(ctx: Context) -> list[Block]:
                   {"Effect": "Allow", "Action": ["kms:GenerateDataKey", "kms:Decrypt"], "Resource": KMS_ARN}]})),
         block("resource", "aws_lambda_function", "app", function_name=NAME, role=Ref("aws_iam_role.lambda.arn"),
               package_type="Image", image_uri=Ref("var.image"), memory_size=ctx.plan.sizing.function_memory_mb,
-              timeout=30, reserved_concurrent_executions=RESERVED_CONCURRENCY,
+              timeout=BATCH_TIMEOUT if scheduled else 30, reserved_concurrent_executions=RESERVED_CONCURRENCY,
               vpc_config=block("vpc_config", subnet_ids=PRIVATE_SUBNETS, security_group_ids=[APP_SG]),
-              tracing_config=block("tracing_config", mode="Active"),
+              tracing_config=block("tracing_config", mode="Active"), kms_key_arn=KMS_ARN,
+              environment=block("environment", variables=environment(ctx)),
               dead_letter_config=block("dead_letter_config", target_arn=Ref("aws_sqs_queue.lambda_dlq.arn")),
               depends_on=[Ref("aws_cloudwatch_log_group.lambda"), Ref("aws_iam_role_policy_attachment.lambda_0")]),
-        *_api(ctx),
+        *([] if scheduled else _api(ctx)),
         block("variable", "image", type=Ref("string"),
               description="Container image of the app in ECR (pinned tag or digest).", **image_default),
-        block("output", "app_url", value=Ref("aws_apigatewayv2_stage.default.invoke_url"),
-              description="HTTPS endpoint of the HTTP API."),
-    ]
+    ] + ([] if scheduled else [block("output", "app_url", value=Ref("aws_apigatewayv2_stage.default.invoke_url"),
+                                     description="HTTPS endpoint of the HTTP API.")])

@@ -1,14 +1,15 @@
 """network.tf: VPC, public and private subnets across AZs, NAT, routes, flow logs, locked default SG, app SG.
 
-Without a NAT gateway (serverless functions below prod, to fit a budget) the private subnets reach the AWS
-services the environment uses through VPC endpoints instead.
+Prod has one NAT gateway per zone and VPC endpoints for the AWS APIs every workload uses (S3, ECR, STS, Secrets
+Manager, CloudWatch Logs) so that traffic stays off the NAT. Without a NAT gateway (serverless functions below prod,
+to fit a budget) the private subnets reach the AWS services the environment uses through VPC endpoints instead.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.spec import EnvironmentSpec, QueueEngine
+from bot.spec import EnvironmentSpec, QueueEngine, Tier
 from generators.hcl import Block, Call, Op, Ref, block
 from generators.terraform import Context
 from generators.terraform.aws.shared import APP_SG, NAME, VPC_CIDR, VPC_ID, log_group, uses_load_balancer
@@ -19,9 +20,13 @@ ZONE_LETTERS = ["a", "b", "c"]  # an allowlist: a zone AWS adds later never join
 AZ_NAMES = Ref("data.aws_availability_zones.available.names")
 # AWS service -> (endpoint type, whether the environment uses it); only generated when there is no NAT gateway.
 ENDPOINTS: dict[str, tuple[str, Callable[[EnvironmentSpec], bool]]] = {
-    "secretsmanager": ("Interface", lambda spec: bool(spec.databases)),  # the managed master passwords
+    "secretsmanager": ("Interface", lambda spec: True),  # the connection secret and the managed passwords
     "sqs": ("Interface", lambda spec: spec.queue is not None and spec.queue.engine == QueueEngine.sqs),
-    "s3": ("Gateway", lambda spec: bool(spec.buckets)),
+    "s3": ("Gateway", lambda spec: bool(spec.buckets) or spec.tier == Tier.prod),  # ECR image layers live in S3
+    "ecr.api": ("Interface", lambda spec: spec.tier == Tier.prod),
+    "ecr.dkr": ("Interface", lambda spec: spec.tier == Tier.prod),
+    "sts": ("Interface", lambda spec: spec.tier == Tier.prod),
+    "logs": ("Interface", lambda spec: spec.tier == Tier.prod),
 }
 
 
@@ -67,8 +72,8 @@ def _service_name(service: str) -> Call:
 
 
 def _endpoints(ctx: Context) -> list[Block]:
-    """VPC endpoints for the AWS services the environment uses, when the private subnets have no NAT gateway."""
-    if ctx.plan.sizing.nat_gateways:
+    """VPC endpoints for the AWS services the environment uses: in prod, and when the private subnets have no NAT."""
+    if ctx.plan.sizing.nat_gateways and ctx.spec.tier != Tier.prod:
         return []
     wanted = {service: kind for service, (kind, used) in ENDPOINTS.items() if used(ctx.spec)}
     if not wanted:
@@ -84,11 +89,12 @@ def _endpoints(ctx: Context) -> list[Block]:
                            protocol="tcp", security_groups=[APP_SG])],
             lifecycle=block("lifecycle", create_before_destroy=True)))
     for service, kind in wanted.items():
+        label = service.replace(".", "_")
         if kind == "Gateway":
-            blocks.append(block("resource", "aws_vpc_endpoint", service, vpc_id=VPC_ID, vpc_endpoint_type=kind,
+            blocks.append(block("resource", "aws_vpc_endpoint", label, vpc_id=VPC_ID, vpc_endpoint_type=kind,
                                 service_name=_service_name(service), route_table_ids=Ref("aws_route_table.private[*].id")))
         else:
-            blocks.append(block("resource", "aws_vpc_endpoint", service, vpc_id=VPC_ID, vpc_endpoint_type=kind,
+            blocks.append(block("resource", "aws_vpc_endpoint", label, vpc_id=VPC_ID, vpc_endpoint_type=kind,
                                 service_name=_service_name(service), subnet_ids=subnets, private_dns_enabled=True,
                                 security_group_ids=[Ref("aws_security_group.endpoints.id")]))
     return blocks
@@ -119,11 +125,15 @@ def _flow_logs(ctx: Context) -> list[Block]:
 
 def _app_security_group(ctx: Context) -> Block:
     """The app's compute: reachable only from the load balancer; egress HTTPS out and anything inside the VPC."""
-    rules = {}
+    ingress = []
     if uses_load_balancer(ctx.plan):
         port = ctx.spec.app.port
-        rules["ingress"] = [block("ingress", description="App port from the load balancer", from_port=port, to_port=port,
-                         protocol="tcp", security_groups=[Ref("aws_security_group.alb.id")])]
+        ingress.append(block("ingress", description="App port from the load balancer", from_port=port, to_port=port,
+                             protocol="tcp", security_groups=[Ref("aws_security_group.alb.id")]))
+    if ctx.spec.compute.ssh_from:
+        ingress.append(block("ingress", description="SSH from the networks named in the request", from_port=22,
+                             to_port=22, protocol="tcp", cidr_blocks=list(ctx.spec.compute.ssh_from)))
+    rules = {"ingress": ingress} if ingress else {}
     return block(
         "resource", "aws_security_group", "app",
         name_prefix=Call("format", "%s-app-", NAME), description="App compute", vpc_id=VPC_ID,

@@ -6,7 +6,7 @@ from bot.pipeline.planning import Plan
 from bot.spec import Database, DatabaseEngine, Tier
 from generators.hcl import Block, Call, Ref, block
 from generators.terraform import Context, database_labels
-from generators.terraform.aws.shared import KMS_ARN, NAME, PRIVATE_SUBNETS, data_security_group, role
+from generators.terraform.aws.shared import KMS_ARN, NAME, PRIVATE_SUBNETS, data_security_group, protected, role
 from generators.terraform.names import dns_label
 
 ENGINES = {DatabaseEngine.postgres: "postgres", DatabaseEngine.mysql: "mysql"}
@@ -57,7 +57,7 @@ def _instance(ctx: Context, db: Database, label: str) -> list[Block]:
               parameter_group_name=Ref(f"aws_db_parameter_group.{label}.name"),
               publicly_accessible=False, multi_az=sizing.db_multi_az,
               backup_retention_period=sizing.db_backup_retention_days, copy_tags_to_snapshot=True,
-              deletion_protection=prod, skip_final_snapshot=not prod, **final_snapshot,
+              deletion_protection=protected(ctx.plan), skip_final_snapshot=not prod, **final_snapshot,
               auto_minor_version_upgrade=True, enabled_cloudwatch_logs_exports=LOG_EXPORTS[db.engine],
               monitoring_interval=60, monitoring_role_arn=Ref("aws_iam_role.rds_monitoring.arn"),
               performance_insights_enabled=True, performance_insights_kms_key_id=KMS_ARN,

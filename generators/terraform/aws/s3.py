@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from bot.pipeline.planning import Plan
-from bot.spec import Tier
 from generators.hcl import Block, Call, Ref, block
 from generators.terraform import Context
-from generators.terraform.aws.shared import ACCOUNT_ID, KMS_ARN
+from generators.terraform.aws.shared import ACCOUNT_ID, KMS_ARN, destroyable
 from generators.terraform.names import bucket_name, identifier
 
 ACCOUNT_SUFFIX = 13  # "-" + 12-digit account id keeps names globally unique
@@ -35,7 +34,7 @@ def bucket_blocks(ctx: Context, label: str, name: str, versioning: bool, kms: bo
     blocks = [
         block("resource", "aws_s3_bucket", label,
               bucket=Call("format", "%s-%s", bucket_name(name, max_length=63 - ACCOUNT_SUFFIX), ACCOUNT_ID),
-              force_destroy=ctx.spec.tier != Tier.prod),
+              force_destroy=destroyable(ctx.plan)),
         block("resource", "aws_s3_bucket_public_access_block", label, bucket=ref, block_public_acls=True,
               block_public_policy=True, ignore_public_acls=True, restrict_public_buckets=True),
         block("resource", "aws_s3_bucket_ownership_controls", label, bucket=ref,

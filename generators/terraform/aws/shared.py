@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.pipeline.planning import Plan
-from bot.spec import ComputeKind
-from generators.hcl import Block, Call, Ref, block
+from bot.spec import ComputeKind, Tier
+from generators.hcl import Block, Call, Cond, Ref, block
 
 VPC_ID = Ref("aws_vpc.main.id")
 VPC_CIDR = Ref("aws_vpc.main.cidr_block")
@@ -12,36 +12,42 @@ PRIVATE_SUBNETS = Ref("aws_subnet.private[*].id")
 PUBLIC_SUBNETS = Ref("aws_subnet.public[*].id")
 KMS_ARN = Ref("aws_kms_key.main.arn")
 APP_SG = Ref("aws_security_group.app.id")
-EKS_CLUSTER_SG = Ref("aws_eks_cluster.main.vpc_config[0].cluster_security_group_id")
 ACCOUNT_ID = Ref("data.aws_caller_identity.current.account_id")
 PARTITION = Ref("data.aws_partition.current.partition")
 REGION = Ref("var.region")
 NAME = Ref("local.name")
 
 
-def workload_sources(plan: Plan) -> list[Ref]:
-    """Security groups of the app's compute: the only sources allowed into data services."""
-    if plan.spec.compute.kind == ComputeKind.kubernetes:
-        return [APP_SG, EKS_CLUSTER_SG]
-    return [APP_SG]
-
-
 def uses_load_balancer(plan: Plan) -> bool:
-    """Containers and VMs sit behind a public ALB (HTTPS, HTTP redirects)."""
-    return plan.spec.compute.kind in {ComputeKind.containers, ComputeKind.vm}
+    """Containers and VMs serving requests sit behind an ALB (a scheduled job has no endpoint)."""
+    return plan.spec.compute.kind in {ComputeKind.containers, ComputeKind.vm} and plan.spec.compute.schedule is None
 
 
 def data_security_group(plan: Plan, label: str, description: str, port: int) -> Block:
-    """A security group admitting only the app's compute on one TCP port; no egress."""
+    """A security group admitting only the app's compute on one TCP port; no egress. (EKS nodes carry the app
+    security group through their launch template, so pods are admitted too.)"""
     return block(
         "resource", "aws_security_group", label,
         name_prefix=Call("format", "%s-" + label + "-", NAME),
         description=description,
         vpc_id=VPC_ID,
         ingress=[block("ingress", description=f"{description} from the app", from_port=port, to_port=port,
-                       protocol="tcp", security_groups=workload_sources(plan))],
+                       protocol="tcp", security_groups=[APP_SG])],
         lifecycle=block("lifecycle", create_before_destroy=True),
     )
+
+
+ALLOW_DESTROY = Ref("var.allow_destroy")
+
+
+def protected(plan: Plan) -> bool | Cond:
+    """Deletion protection: on in prod until the destroy's first step sets `allow_destroy` (see docs/aws.md)."""
+    return Cond(ALLOW_DESTROY, False, True) if plan.spec.tier == Tier.prod else False
+
+
+def destroyable(plan: Plan) -> bool | Ref:
+    """force_destroy of a bucket: always below prod; in prod only once `allow_destroy` is set."""
+    return ALLOW_DESTROY if plan.spec.tier == Tier.prod else True
 
 
 def assume_role_policy(service: str) -> Call:

@@ -7,6 +7,7 @@ from generators.terraform import Component, always, component, compute_is
 from generators.terraform.azure import (
     aks,
     backend,
+    connection,
     container_apps,
     cosmos,
     eventhubs,
@@ -32,6 +33,7 @@ COMPONENTS: list[Component] = [
     component(private_dns, always),
     component(observability, always),
     component(key_vault, always),
+    component(connection, always),
     component(aks, compute_is(ComputeKind.kubernetes)),
     component(container_apps, compute_is(ComputeKind.containers)),
     component(vm, compute_is(ComputeKind.vm)),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from bot.spec import Tier
 from generators.hcl import Block, Call, Ref, block
+from generators.helm.values import chart_name
 from generators.terraform import Context
 from generators.terraform.azure.names import dashed, tags
 from generators.terraform.azure.network import WORKLOAD, subnet_id
@@ -62,7 +63,7 @@ def build(ctx: Context) -> list[Block]:
                            Ref("var.k8s_service_account"))),
         block("variable", "k8s_namespace", type=Ref("string"), default=ctx.name,
               description="Namespace of the app's Kubernetes service account (workload identity)."),
-        block("variable", "k8s_service_account", type=Ref("string"), default="app",
+        block("variable", "k8s_service_account", type=Ref("string"), default=chart_name(ctx.plan),
               description="Kubernetes service account the app's pods run as; it signs in as the app's managed identity."),
         block("output", "cluster_name", value=Ref("azurerm_kubernetes_cluster.main.name"),
               description="AKS cluster (private API: deploy with `az aks command invoke` or from the VNet)."),

@@ -1,11 +1,12 @@
-"""key_vault.tf: the environment's Key Vault (RBAC, soft delete and purge protection
-(the provider recovers a soft-deleted vault when an environment is re-created), firewall default-deny,
-private endpoint).
+"""key_vault.tf: the environment's Key Vault (RBAC, soft delete, firewall default-deny, private endpoint).
+Purge protection in prod only (re-creating a prod environment recovers its soft-deleted vault); below prod a
+destroy purges the vault so the same name can be used again at once (versions.tf features).
 Generated passwords and keys are written straight into it with `vault_secret()`; the workload's
 identity may read them, Terraform's identity may write them. Values never reach files or outputs."""
 
 from __future__ import annotations
 
+from bot.spec import Tier
 from generators.hcl import Block, Call, Ref, block
 from generators.terraform import Context
 from generators.terraform.azure.names import key_vault_name, tags
@@ -34,7 +35,7 @@ def build(ctx: Context) -> list[Block]:
             sku_name="standard",
             enable_rbac_authorization=True,
             soft_delete_retention_days=7,
-            purge_protection_enabled=True,
+            purge_protection_enabled=ctx.spec.tier == Tier.prod,
             public_network_access_enabled=True,
             network_acls=block("network_acls", default_action="Deny", bypass="AzureServices",
                                ip_rules=Ref("var.admin_cidrs")),

@@ -1,17 +1,55 @@
 """vm.tf: Linux VMs (count = compute.min_replicas, VMs do not autoscale) in the workload subnet with no
 public IP, SSH keys only (the private key is generated into Key Vault), Trusted Launch, no extensions,
-running as the workload's managed identity."""
+running as the workload's managed identity. cloud-init (custom data) installs Docker, writes /etc/app.env from the
+connection secret and the database passwords in Key Vault (the managed identity's token), and runs the app's image
+as a systemd unit."""
 
 from __future__ import annotations
 
 from generators.hcl import Block, Call, Ref, block
+from generators.helm.connections import connection_secret_name
 from generators.terraform import Context
+from generators.terraform.azure.connection import password_secrets
+from generators.terraform.azure.image import image_variable
 from generators.terraform.azure.key_vault import vault_secret
 from generators.terraform.azure.names import dashed, tags
 from generators.terraform.azure.network import WORKLOAD, subnet_id
 from generators.terraform.azure.resource_group import LOCATION, RG
 
 ADMIN_USER = "azureuser"
+IMDS = ("http://169.254.169.254/metadata/identity/oauth2/token?api-version=2018-02-01"
+        "&resource=https://vault.azure.net&client_id=%s")
+VALUE = "python3 -c 'import json,sys; print(json.load(sys.stdin)[\"value\"])'"
+TO_ENV = "python3 -c 'import json,sys; print(\"\\n\".join(f\"{k}={v}\" for k, v in json.load(sys.stdin).items()))'"
+
+
+def custom_data(ctx: Context) -> Call:
+    """The startup script: Docker, /etc/app.env from Key Vault, the app as app.service."""
+    port = ctx.spec.app.port
+    vault = Ref("azurerm_key_vault.main.vault_uri")
+    read = 'curl -sf -H "Authorization: Bearer $token" "%ssecrets/%s?api-version=7.4" | ' + VALUE
+    lines: list[object] = [
+        "#!/bin/bash", "set -euo pipefail",
+        "apt-get update -q && apt-get install -y -q docker.io",
+        Call("format", f'token=$(curl -s -H Metadata:true "{IMDS}" | python3 -c '
+                       "'import json,sys; print(json.load(sys.stdin)[\"access_token\"])')",
+             Ref("azurerm_user_assigned_identity.app.client_id")),
+        "install -m 600 /dev/null /etc/app.env",
+        Call("format", read + " | " + TO_ENV + " > /etc/app.env", vault, connection_secret_name(ctx.spec)),
+    ]
+    for env, (_label, secret) in password_secrets(ctx.plan).items():
+        lines.append(Call("format", f'echo "{env}=$(' + read + ')" >> /etc/app.env', vault, secret))
+    lines += [
+        f"echo PORT={port} >> /etc/app.env",
+        "cat > /etc/systemd/system/app.service <<'UNIT'",
+        "[Unit]", "After=docker.service", "Requires=docker.service", "[Service]", "Restart=always",
+        "ExecStartPre=-/usr/bin/docker rm -f app",
+        Call("format", "ExecStart=/usr/bin/docker run --name app --read-only --tmpfs /tmp "
+                       f"--env-file /etc/app.env -p {port}:{port} %s", Ref("var.image")),
+        "[Install]", "WantedBy=multi-user.target", "UNIT",
+        "systemctl daemon-reload", "systemctl enable --now app.service",
+    ]
+    return Call("base64encode", Call("join", "\n", lines))
 
 
 def build(ctx: Context) -> list[Block]:
@@ -38,6 +76,8 @@ def build(ctx: Context) -> list[Block]:
                                      sku="12-gen2", version="latest"),
         identity=block("identity", type="UserAssigned", identity_ids=[Ref("azurerm_user_assigned_identity.app.id")]),
         boot_diagnostics=block("boot_diagnostics"),
+        custom_data=custom_data(ctx),
+        depends_on=[Ref("azurerm_key_vault_secret.connection")],
     )
     return [
         block("resource", "tls_private_key", "vm", algorithm="ED25519"),
@@ -45,6 +85,7 @@ def build(ctx: Context) -> list[Block]:
                      Ref("tls_private_key.vm.private_key_openssh")),
         nic,
         vm,
+        image_variable(ctx),
         block("output", "vm_private_ips", value=Ref("azurerm_network_interface.app[*].private_ip_address"),
               description="Private IPs of the VMs (SSH key: Key Vault secret vm-ssh-key)."),
     ]

@@ -8,6 +8,7 @@ from generators.terraform.gcp import (
     backend,
     cloud_run,
     cloud_sql,
+    connection,
     functions,
     gke,
     identity,
@@ -35,5 +36,6 @@ COMPONENTS: list[Component] = [
     component(pubsub),
     component(storage),
     component(secrets),
+    component(connection, always),
     component(observability, always),
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from bot.spec import Tier
 from generators.hcl import Block, Call, Ref, block
+from generators.helm.values import chart_name
 from generators.terraform import Context
 from generators.terraform.gcp.names import labels, resource_name
 
@@ -76,7 +77,7 @@ def build(ctx: Context) -> list[Block]:
                           Ref("var.k8s_namespace"), Ref("var.k8s_service_account"))),
         block("variable", "k8s_namespace", type=Ref("string"), default=ctx.name,
               description="Namespace of the app's Kubernetes service account (Workload Identity)."),
-        block("variable", "k8s_service_account", type=Ref("string"), default="app",
+        block("variable", "k8s_service_account", type=Ref("string"), default=chart_name(ctx.plan),
               description="Kubernetes service account the app's pods run as; it acts as the app's GCP service account."),
         block("variable", "admin_cidrs", type=Call("list", Ref("string")), default=[],
               description="CIDRs allowed to reach the GKE control plane (empty: none outside Google)."),

@@ -21,6 +21,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from bot.errors import InputError
+
 log = logging.getLogger(__name__)
 
 PREFIX = "<!-- dev-agent:"
@@ -108,17 +110,31 @@ def login_of(obj: dict[str, Any] | Any) -> tuple[str, str]:
 
 
 def authored_by(obj: dict[str, Any] | Any, authors: Iterable[str]) -> bool:
-    """Whether one of `authors` (bot logins, always `...[bot]`, which no person can register) created `obj`."""
+    """Whether one of `authors` created `obj`. The bot's authors are its App's bot user (`<slug>[bot]`, a login no
+    person can register, and only with account type Bot); the CLI adds whoever its token is."""
     login, kind = login_of(obj)
-    return bool(login) and login.endswith("[bot]") and kind in ("Bot", "") and login in set(authors)
+    if not login or login not in set(authors):
+        return False
+    return kind in ("Bot", "") if login.endswith("[bot]") else kind != "Bot"
+
+
+def state_keyring(settings: Any) -> StateKeyring:
+    """The keyring from `DEV_AGENT_STATE_KEYS`, else one key derived from the App's private key."""
+    if settings.state_keys is not None:
+        return StateKeyring.parse(settings.state_keys.get_secret_value())
+    from bot.github.app import private_key
+
+    return StateKeyring.derived(private_key(settings).encode())
 
 
 # --- signed request state ----------------------------------------------------------------------------------------
-_STATE = re.compile(r"<!-- dev-agent:state ([A-Za-z0-9_-]{1,32})\.([A-Za-z0-9_=-]{1,200000})\.([A-Za-z0-9_=-]{43,44}) -->")
+_STATE = re.compile(
+    r"<!-- dev-agent:state ([A-Za-z0-9_-]{1,32})\.([A-Za-z0-9_=-]{1,200000})\.([A-Za-z0-9_=-]{43,44}) -->"
+)
 _UNSIGNED_STATE = re.compile(r"<!-- dev-agent:state [A-Za-z0-9_=-]+ -->")
 
 
-class StateRefused(ValueError):
+class StateRefused(InputError):
     """A state marker that is present but cannot be trusted (wrong MAC, unknown key, unsigned)."""
 
 

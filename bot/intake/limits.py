@@ -72,6 +72,8 @@ class DeadlineHttpToolsProtocol(HttpToolsProtocol):
             cycle.message_event.set()
         if not started:
             body = json.dumps({"error": f"request {what} not received within {seconds:g}s"}).encode()
-            self.transport.write(b"HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json\r\n"
-                                 b"content-length: " + str(len(body)).encode() + b"\r\nconnection: close\r\n\r\n" + body)
+            self.transport.write(
+                b"HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json\r\n"
+                b"content-length: " + str(len(body)).encode() + b"\r\nconnection: close\r\n\r\n" + body
+            )
         self.transport.close()

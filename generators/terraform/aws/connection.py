@@ -1,0 +1,96 @@
+"""connection.tf: the environment's one connection secret (Secrets Manager), read by every runtime.
+
+One JSON property per env var (generators/helm/connections.py): URLs with the user name but never a
+password, the queue URL, bucket names. Database and broker passwords stay in their managed secrets
+(`manage_master_user_password`); `password_sources` says where each runtime reads them from.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.pipeline.planning import Plan
+from bot.spec import ComputeKind, DatabaseEngine
+from generators.hcl import Block, Call, Ref, block
+from generators.helm.connections import bucket_env, connection_secret_name, connections
+from generators.terraform import Context, database_labels
+from generators.terraform.aws.rds import MASTER_USERNAME
+from generators.terraform.aws.s3 import labels as bucket_labels
+from generators.terraform.aws.shared import KMS_ARN
+
+SECRET_ARN = Ref("aws_secretsmanager_secret.connection.arn")
+
+
+def _database_labels(plan: Plan) -> list[str]:
+    """The Terraform label of each spec database, in spec order (RDS labels; DocumentDB is `main`)."""
+    rds = iter(label for label, _db in database_labels(
+        [db for db in plan.spec.databases if db.engine != DatabaseEngine.mongodb]))
+    return ["main" if db.engine == DatabaseEngine.mongodb else next(rds) for db in plan.spec.databases]
+
+
+def _database_url(engine: str, label: str) -> Call:
+    if engine == "mongodb":
+        return Call("format", f"mongodb://{MASTER_USERNAME}@%s:%d/?tls=true&replicaSet=rs0&retryWrites=false",
+                    Ref("aws_docdb_cluster.main.endpoint"), Ref("aws_docdb_cluster.main.port"))
+    scheme, query = ("postgresql", "sslmode=require") if engine == "postgres" else ("mysql", "ssl-mode=REQUIRED")
+    return Call("format", f"{scheme}://%s@%s:%d/{engine}?{query}", Ref(f"aws_db_instance.{label}.username"),
+                Ref(f"aws_db_instance.{label}.address"), Ref(f"aws_db_instance.{label}.port"))
+
+
+SERVICE_VALUES: dict[str, Any] = {
+    "redis": Call("format", "rediss://%s@%s:%d", Ref("aws_elasticache_user.app.user_name"),
+                  Ref("aws_elasticache_replication_group.main.primary_endpoint_address"),
+                  Ref("aws_elasticache_replication_group.main.port")),
+    "memcached": Ref("aws_elasticache_cluster.main.configuration_endpoint"),
+    "sqs": Ref("aws_sqs_queue.main.url"),
+    "rabbitmq": Ref("aws_mq_broker.main.instances[0].endpoints[0]"),
+    "kafka": Ref("aws_msk_cluster.main.bootstrap_brokers_sasl_iam"),
+    "opensearch": Call("format", "https://%s", Ref("aws_opensearch_domain.main.endpoint")),
+}
+
+
+def settings(plan: Plan) -> dict[str, Any]:
+    """env var -> HCL expression of its value."""
+    labels = iter(_database_labels(plan))
+    values: dict[str, Any] = {}
+    for conn in connections(plan.spec):
+        if conn.engine in {"postgres", "mysql", "mongodb"}:
+            values[conn.env] = _database_url(conn.engine, next(labels))
+        else:
+            values[conn.env] = SERVICE_VALUES[conn.engine]
+    for bucket, label in zip(plan.spec.buckets, bucket_labels(plan), strict=True):
+        values[bucket_env(bucket.name)] = Ref(f"aws_s3_bucket.{label}.bucket")
+    return values
+
+
+def password_sources(plan: Plan) -> dict[str, Any]:
+    """env var -> ARN of the managed secret whose `password` property it carries."""
+    labels = iter(_database_labels(plan))
+    sources: dict[str, Any] = {}
+    for conn in connections(plan.spec):
+        arn = None
+        if conn.engine in {"postgres", "mysql"}:
+            arn = Ref(f"aws_db_instance.{next(labels)}.master_user_secret[0].secret_arn")
+        elif conn.engine == "mongodb":
+            next(labels)
+            arn = Ref("aws_docdb_cluster.main.master_user_secret[0].secret_arn")
+        elif conn.engine == "rabbitmq":
+            arn = Ref("aws_secretsmanager_secret.mq.arn")
+        if arn is not None:
+            sources[conn.password_env] = arn
+    return sources
+
+
+def build(ctx: Context) -> list[Block]:
+    return [
+        block("resource", "aws_secretsmanager_secret", "connection", name=connection_secret_name(ctx.spec),
+              description="Connection settings of the app (no passwords: those stay in the managed secrets)",
+              kms_key_id=KMS_ARN, recovery_window_in_days=0),
+        block("resource", "aws_secretsmanager_secret_version", "connection", secret_id=SECRET_ARN,
+              secret_string=Call("jsonencode", settings(ctx.plan))),
+        block("output", "connection_secret_arn", value=SECRET_ARN,
+              description="Secrets Manager secret with the app's connection settings (ARN only)."),
+    ] + ([block("output", "helm_values", value={"externalSecret": {"managedSecrets": {
+        env: {"key": arn, "property": "password"} for env, arn in password_sources(ctx.plan).items()}}},
+        description="Deploy-time chart values (helm -f): where external-secrets reads each managed password.")]
+        if ctx.spec.compute.kind == ComputeKind.kubernetes and password_sources(ctx.plan) else [])
