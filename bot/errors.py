@@ -17,7 +17,8 @@ Every kind keeps the builtin base callers already catch (`ValueError`, `RuntimeE
     │   TerraformError (pipeline.terraform), CheckovError (checks.checkov), HelmUnavailable
     │   (checks.helm_tool), HelmDeployError (lifecycle.helm_deploy), StepFailed (lifecycle.apply),
     │   GitHubAppError (github.app), CheckIncomplete (checks.tools), InitFailed (checks.terraform_init),
-    │   ProviderUnavailable (checks.providers), WarmUnavailable (checks.warm)
+    │   ProviderUnavailable (checks.providers), WarmUnavailable (checks.warm), BootstrapError (bootstrap;
+    │   BootstrapInputError: bad input, nothing was called)
     ├── ConfigError (RuntimeError): the bot's own settings cannot work (intake.web)
     ├── WebhookError: a delivery that fails verification (intake.webhooks)
     ├── KeyRejected: an API key that is unknown, expired or lacks the scope (api.keys)

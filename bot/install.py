@@ -124,13 +124,13 @@ def build_wheel(out_dir: Path, root: Path | None = None) -> Path:
     entries.append((f"{dist_info}/RECORD", record.encode()))
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / f"dev_agent-{version}-py3-none-any.whl"
-    with tempfile.NamedTemporaryFile(dir=out_dir, suffix=".part", delete=False) as tmp:
-        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as wheel:
-            for name, data in entries:
-                info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-                info.external_attr = 0o644 << 16
-                info.compress_type = zipfile.ZIP_DEFLATED
-                wheel.writestr(info, data)
+    with (tempfile.NamedTemporaryFile(dir=out_dir, suffix=".part", delete=False) as tmp,
+          zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as wheel):
+        for name, data in entries:
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            wheel.writestr(info, data)
     os.replace(tmp.name, target)
     return target
 
@@ -144,7 +144,7 @@ def local_wheel() -> InstallSource:
     """Sandbox default: this source as a wheel under the user cache, pinned by its sha256 (file:// URL)."""
     root = _source_root()
     digest = hashlib.sha256()
-    for path in _source_files(root) + [root / "pyproject.toml"]:
+    for path in [*_source_files(root), root / "pyproject.toml"]:
         digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
     cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "dev-agent" / "wheels"
     out_dir = cache / digest.hexdigest()[:16]

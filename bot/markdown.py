@@ -1,6 +1,7 @@
 """Markdown for GitHub comments: any text that did not come from our code goes through these helpers.
 
-Escaped text carries no invisible or bidi-reordering characters, and cannot open HTML (or a `<!-- -->` comment that hides the rest of the body), links,
+Escaped text carries no invisible or bidi-reordering characters, and cannot open HTML (or a `<!-- -->` comment that hides the rest of the body),
+links,
 emphasis, tables or mentions.
 """
 

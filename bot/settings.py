@@ -101,8 +101,9 @@ class Settings(BaseSettings):
                                      description="GCP service account the deploy jobs impersonate.")
     gcp_plan_service_account: str = Field(default="dev-agent-plan@example-project.iam.gserviceaccount.com",
                                           description="Read-only GCP service account the plan jobs impersonate.")
-    gcp_project_id: str = Field(default="example-project", description="GCP project of the state bucket and, "
-                                "unless an environment sets its own, of the environments (TF_VAR_project_id).")
+    gcp_project_id: str = Field(default="", description="GCP project of the state bucket and, unless an environment "
+                                "sets its own, of the environments (the workflows get it from the repository "
+                                "variable DEV_AGENT_GCP_PROJECT_ID as TF_VAR_project_id; set both).")
     azure_client_id: str = Field(default="00000000-0000-0000-0000-000000000000",
                                  description="Client id of the Azure deploy identity (GitHub federated credential).")
     azure_plan_client_id: str = Field(default="00000000-0000-0000-0000-000000000000",

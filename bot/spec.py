@@ -268,6 +268,20 @@ class Bucket(StrictModel):
     versioning: bool = True
 
 
+class Inputs(StrictModel):
+    """Per-environment deployment values that are not infrastructure choices; generated into
+    `terraform/dev-agent.auto.tfvars.json` and set with `/dev-agent set certificate_arn=...` (docs/install.md)."""
+
+    certificate_arn: Annotated[str, StringConstraints(
+        pattern=r"^arn:aws(-[a-z]+)*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[A-Za-z0-9-]{1,64}$")] | None = None
+    project_id: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")] | None = None
+    subscription_id: Annotated[str, StringConstraints(
+        pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")] | None = None
+
+
+INPUT_CLOUD = {"certificate_arn": "aws", "project_id": "gcp", "subscription_id": "azure"}
+
+
 class EnvironmentSpec(StrictModel):
     """One environment. `name` is `<service>-<tier>` when a service name is known."""
 
@@ -291,6 +305,7 @@ class EnvironmentSpec(StrictModel):
     budget_monthly_usd: float | None = Field(default=None, gt=0, le=1_000_000)
     ttl_days: int | None = Field(default=None, ge=1, le=365)
     expires_on: dt.date | None = None
+    inputs: Inputs | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> EnvironmentSpec:
@@ -317,6 +332,9 @@ class EnvironmentSpec(StrictModel):
             raise ValueError("compliance: lists a framework twice")
         if len({b.name for b in self.buckets}) != len(self.buckets):
             raise ValueError("buckets: two buckets share a name")
+        for field, cloud in INPUT_CLOUD.items():
+            if self.inputs is not None and getattr(self.inputs, field) is not None and self.cloud.value != cloud:
+                raise ValueError(f"inputs.{field}: only {cloud} environments take it (this one is on {self.cloud.value})")
         return self
 
     def to_yaml(self) -> str:

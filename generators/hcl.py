@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 _REF = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*(\.[A-Za-z_][A-Za-z0-9_-]*|\.\d+|\[\d+\]|\[\*\]|\.\*|\[count\.index\])*$")
@@ -106,7 +106,7 @@ def _key(name: str) -> str:
     return name if _IDENT.match(name) else quote(name)
 
 
-Scalar = Union[str, int, float, bool, None]
+Scalar = str | int | float | bool | None
 
 
 def expr(value: Any, indent: int = 0) -> str:

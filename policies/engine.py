@@ -327,16 +327,16 @@ def _public_database(r: Resource) -> str | None:
         ip = first(_attribute(b, ("settings", "ip_configuration")) or {})
         if isinstance(ip, dict) and ip.get("ipv4_enabled") is not False:
             return "settings.ip_configuration.ipv4_enabled is not false (public IP)"
-    if r.type in ("azurerm_postgresql_flexible_server", "azurerm_mysql_flexible_server"):
-        if _is_true(b.get("public_network_access_enabled")) or (
-            b.get("public_network_access_enabled") is None and not b.get("delegated_subnet_id")
-        ):
-            return "public network access is enabled"
+    if r.type in ("azurerm_postgresql_flexible_server", "azurerm_mysql_flexible_server") and (
+        _is_true(b.get("public_network_access_enabled"))
+        or (b.get("public_network_access_enabled") is None and not b.get("delegated_subnet_id"))
+    ):
+        return "public network access is enabled"
     if r.type == "azurerm_cosmosdb_account" and b.get("public_network_access_enabled") is not False:
         return "public_network_access_enabled is not false"
-    if r.type in ("azurerm_postgresql_flexible_server_firewall_rule", "azurerm_mysql_flexible_server_firewall_rule"):
-        if b.get("end_ip_address") == "255.255.255.255":
-            return "firewall rule opens the database to the internet"
+    if (r.type in ("azurerm_postgresql_flexible_server_firewall_rule", "azurerm_mysql_flexible_server_firewall_rule")
+            and b.get("end_ip_address") == "255.255.255.255"):
+        return "firewall rule opens the database to the internet"
     return None
 
 
@@ -369,7 +369,7 @@ def _ports(from_port: Any, to_port: Any, protocol: Any = "tcp") -> set[int]:
 
 
 def _azure_ports(rule: dict[str, Any]) -> set[int]:
-    ranges = [rule.get("destination_port_range")] + list(rule.get("destination_port_ranges") or [])
+    ranges = [rule.get("destination_port_range"), *list(rule.get("destination_port_ranges") or [])]
     found: set[int] = set()
     for item in ranges:
         if item is None:

@@ -115,12 +115,12 @@ def _line_map(node: yaml.Node, path: tuple[Any, ...], lines: dict[tuple[Any, ...
             if key in seen:
                 raise PolicyError([f"{source}:{key_node.start_mark.line + 1}: duplicate key {key!r}"])
             seen.add(key)
-            lines[path + (key,)] = key_node.start_mark.line + 1
-            _line_map(value_node, path + (key,), lines, source)
+            lines[(*path, key)] = key_node.start_mark.line + 1
+            _line_map(value_node, (*path, key), lines, source)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            lines[path + (index,)] = item.start_mark.line + 1
-            _line_map(item, path + (index,), lines, source)
+            lines[(*path, index)] = item.start_mark.line + 1
+            _line_map(item, (*path, index), lines, source)
 
 
 def _describe(err: dict[str, Any], lines: dict[tuple[Any, ...], int], source: str) -> str:

@@ -24,6 +24,8 @@ def parse(files: dict[str, str]) -> dict[str, dict]:
     """{resource type: {name: body}} across all files, plus data/output/variable/locals/provider sections."""
     out: dict[str, dict] = {"resource": {}, "data": {}, "output": {}, "variable": {}, "locals": {}, "provider": {}}
     for name, text in files.items():
+        if not name.endswith(".tf"):
+            continue  # dev-agent.auto.tfvars.json (tests/test_inputs.py)
         parsed = hclread.loads(text)
         for section in ("resource", "data"):
             for entry in parsed.get(section, []):
@@ -148,7 +150,7 @@ def test_nothing_is_open_to_the_internet_but_the_load_balancer(generated) -> Non
             if name.startswith(("db_", "cache", "docdb", "mq", "kafka", "search")):
                 for rule in _rules(group, "ingress"):
                     assert "cidr_blocks" not in rule and rule["security_groups"], f"{key}: {name} not app-only"
-        for name, body in parse(files)["resource"].get("aws_instance", {}).items():
+        for body in parse(files)["resource"].get("aws_instance", {}).values():
             assert body["associate_public_ip_address"] is False and "key_name" not in body
 
 

@@ -181,7 +181,7 @@ def test_settings_text_stays_quoted(tmp_path: Path) -> None:
 def test_functions_refuse_languages_without_a_runtime(tmp_path: Path) -> None:
     plan = plan_for({"name": "gems-dev", "cloud": "azure", "region": "eastus", "app": {"language": "ruby"},
                      "compute": {"kind": "functions"}})
-    with pytest.raises(SpecError, match="app.language"):
+    with pytest.raises(SpecError, match=r"app\.language"):
         write(plan, tmp_path)
 
 
@@ -207,5 +207,5 @@ def test_high_availability_upgrades_sizes_without_ha() -> None:
 def test_mysql_versions_azure_does_not_offer_are_refused(tmp_path: Path) -> None:
     plan = plan_for({"name": "my-dev", "cloud": "azure", "region": "eastus",
                      "databases": [{"engine": "mysql", "version": "8.4"}]})
-    with pytest.raises(SpecError, match="databases.version"):
+    with pytest.raises(SpecError, match=r"databases\.version"):
         write(plan, tmp_path)

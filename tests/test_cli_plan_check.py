@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -22,11 +23,13 @@ from tests.conftest import FIXTURES, require_tool
 
 ROOT = Path(__file__).resolve().parent.parent
 ALL_CHECK_NAMES = {"terraform fmt", "terraform validate", "hcl parse", "helm lint", "helm render",
-                   "checkov terraform", "checkov kubernetes", "workflow schema", "zizmor"}
+                   "checkov terraform", "checkov kubernetes", "workflow schema", "zizmor", "inputs", "settings"}
 
 
 def dev_agent(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    env = {**os.environ, "DEV_AGENT_SANDBOX": "true"}  # placeholder cloud ids: tests/test_bootstrap.py checks those
+    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=ROOT, capture_output=True, text=True, timeout=600,
+                          env=env)
 
 
 def test_plan_writes_the_environment_tree(tmp_path: Path) -> None:

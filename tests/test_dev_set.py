@@ -15,7 +15,7 @@ import json
 import re
 import shutil
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
@@ -39,6 +39,9 @@ REQUESTS = [json.loads(line) for line in (FIXTURES / "requests" / "dev.jsonl").r
 WITH_CLOUD = [r for r in REQUESTS if r["expect"].get("cloud")]
 SLOW_CHECKS = {"checkov terraform", "checkov kubernetes", "terraform validate"}
 WORKFLOW_CHECKS = {"workflow schema", "zizmor"}
+# deployment values a reviewer supplies (tests/test_inputs.py and the test below) and the org's cloud ids, which
+# the test settings leave at their placeholders (tests/test_bootstrap.py)
+INPUT_CHECKS = {"inputs", "settings"}
 
 
 @dataclass
@@ -102,7 +105,7 @@ def test_request_plans_within_policy_and_has_a_cost(planned: dict[str, Planned],
 
 def test_quick_checks_pass_on_every_environment(planned: dict[str, Planned]) -> None:
     per_cloud = {e.context.cloud(): e for e in planned.values()}.values()
-    quick = [check for check in CHECKS if check.name not in SLOW_CHECKS | WORKFLOW_CHECKS]
+    quick = [check for check in CHECKS if check.name not in SLOW_CHECKS | WORKFLOW_CHECKS | INPUT_CHECKS]
     runs = [(e, check.run) for e in planned.values() for check in quick]
     runs += [(e, check.run) for e in per_cloud for check in CHECKS if check.name in WORKFLOW_CHECKS]
 
@@ -113,6 +116,24 @@ def test_quick_checks_pass_on_every_environment(planned: dict[str, Planned]) -> 
     with ThreadPoolExecutor(max_workers=2) as pool:
         problems = [line for lines in pool.map(failures, runs) for line in lines]
     assert not problems, "\n".join(problems)
+
+
+def test_only_deployment_values_are_missing_and_each_is_named(planned: dict[str, Planned]) -> None:
+    """With the org-wide project/subscription set, what a request can still lack is its image (a Lambda) or its
+    certificate (an AWS load balancer above dev or under a compliance profile): values nobody can guess."""
+    from bot.checks import inputs
+    from bot.spec import load_spec
+
+    org_settings = Settings(gcp_project_id="acme-dev-1", azure_subscription_id="3f2a6b1c-0d4e-4f5a-9b8c-7d6e5f4a3b2c")
+    for environment in planned.values():
+        context = environment.context
+        (result,) = inputs.check(replace(context, settings=org_settings))
+        names = {f["input"] for f in result.findings}
+        assert names <= {"image", "certificate_arn"}, environment.request_id
+        assert result.passed == (not names)
+        if "certificate_arn" in names:  # HTTPS from staging up, and in dev with a compliance profile
+            spec = load_spec(context.env_dir / "environment.yaml")
+            assert context.cloud() == "aws" and (context.tier() != "dev" or spec.compliance)
 
 
 def test_terraform_validate_passes_on_every_aws_resource_type(planned: dict[str, Planned]) -> None:

@@ -80,6 +80,6 @@ def test_vague_request_is_asked_and_a_plain_answer_continues(stack: BotStack) ->
         timeout=60,
     )[0]["body"]
     assert "not supported and not accepted" not in accepted and "we scrape with our own Prometheus" in accepted
-    head = [p for p in stack.pulls() if p["number"] == pull["number"]][0]["head"]["sha"]
+    head = next(p for p in stack.pulls() if p["number"] == pull["number"])["head"]["sha"]
     runs = stack.api("GET", f"/commits/{head}/check-runs")["check_runs"]
     assert [(r["name"], r["conclusion"]) for r in runs] == [("dev-agent", "success")]

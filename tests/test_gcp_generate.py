@@ -64,7 +64,8 @@ UNLABELLED = {
     "google_compute_firewall", "google_compute_global_address", "google_service_networking_connection",
     "google_vpc_access_connector", "google_service_account", "google_project_iam_member", "google_sql_database",
     "google_sql_user", "google_secret_manager_secret_version", "google_secret_manager_secret_iam_member",
-    "google_storage_bucket_iam_member", "google_service_account_iam_member", "google_pubsub_topic_iam_member", "google_pubsub_subscription_iam_member",
+    "google_storage_bucket_iam_member", "google_service_account_iam_member", "google_pubsub_topic_iam_member",
+    "google_pubsub_subscription_iam_member",
     "google_logging_project_bucket_config", "google_logging_project_sink", "random_id", "random_password",
 }
 SENSITIVE = re.compile(r"random_password\.|\.auth_string|secret_data|private_key|\.result\b|connection_string|access_key")
@@ -196,7 +197,7 @@ def test_settings_text_stays_quoted(tmp_path: Path) -> None:
 def test_functions_refuse_languages_without_a_runtime(tmp_path: Path) -> None:
     plan = plan_for({"name": "rusty-dev", "cloud": "gcp", "region": "us-central1", "app": {"language": "rust"},
                      "compute": {"kind": "functions"}})
-    with pytest.raises(SpecError, match="app.language"):
+    with pytest.raises(SpecError, match=r"app\.language"):
         write(plan, tmp_path)
 
 

@@ -10,7 +10,8 @@ from bot import hclread
 from generators.hcl import Block, Call, Ref, block, quote, render
 from tests.conftest import require_tool
 
-NASTY = ['say "hi"', "${file(\"/etc/passwd\")}", "%{ if true }x%{ endif }", "line1\nline2", "}\nresource \"x\" \"y\" {", "back\\slash", "&anchor *alias"]
+NASTY = ['say "hi"', "${file(\"/etc/passwd\")}", "%{ if true }x%{ endif }", "line1\nline2",
+         "}\nresource \"x\" \"y\" {", "back\\slash", "&anchor *alias"]
 
 
 def _config() -> str:

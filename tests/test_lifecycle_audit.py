@@ -1,5 +1,6 @@
 """`dev-agent apply` and `dev-agent destroy` through the CLI write audit events (who, when, what, which PR) to
-the real audit store; refused runs (bad input, state locked) change nothing and write none. The environment's Terraform is one `terraform_data` resource (no provider, no cloud) with
+the real audit store; refused runs (bad input, state locked) change nothing and write none.
+The environment's Terraform is one `terraform_data` resource (no provider, no cloud) with
 a local state file, so both runs take seconds."""
 
 from __future__ import annotations

@@ -10,10 +10,12 @@ import json
 from bot.github.branches import bot_branch
 from bot.github.installations import MemoryInstallations
 from bot.jobs.delivery import JobContext, process_delivery
+from bot.request.proposal import Derived, RequestState, propose
 from bot.settings import Settings
+from bot.spec import load_spec
 from bot.store.locks import MemoryLocks
 from sandbox import SandboxGitHub
-from tests.support.lifecycle_stack import environment_files, merged_environment
+from tests.support.lifecycle_stack import app_job, environment_files, merged_environment
 
 ENV = "exp-dev"
 EXPIRES = dt.date(2030, 1, 10)
@@ -106,3 +108,25 @@ def test_an_open_extend_pr_holds_off_the_destroy_pr_until_it_is_closed(tmp_path)
         code, result = expire()
         assert (code, result["action"]) == (2, "destroy"), result
         assert [p.html_url for p in destroy_pulls()] == [result["destroy_pull"]]
+
+
+def test_merging_an_extension_closes_the_stale_destroy_pr(tmp_path):
+    """Expiry opened a destroy PR; the owner extends instead: when the App's extend PR merges, the destroy PR
+    is closed with a note, so nobody merges it by mistake."""
+    with SandboxGitHub() as gh:
+        repo, issue, _ = merged_environment(gh, ENV, EXPIRES, tmp_path)
+        run = repo.dev_agent("expire", "--json", "--today", str(EXPIRES), state_dir=tmp_path / "state")
+        destroy = int(json.loads(run.stdout)[0]["destroy_pull"].rsplit("/", 1)[1])
+        ctx, target = app_job(gh, repo, issue, tmp_path / "bot")
+        spec = load_spec(repo.checkout / "environments" / ENV / "environment.yaml")
+        extended = spec.model_copy(update={"expires_on": EXPIRES + dt.timedelta(days=7)})
+        extension = propose(ctx, target, RequestState(issue=issue), Derived(extended, {}, [], []), kind="extend")
+        gh.merge_pull("alice", "infra", extension, user="alice")
+        pull = gh.request("GET", f"/repos/{repo.full_name}/pulls/{extension}", repo.token)
+        process_delivery("d2", "pull_request", {"action": "closed", "pull_request": pull, "installation": {"id": 1},
+                                                "repository": {"full_name": repo.full_name},
+                                                "sender": {"login": "alice", "type": "User"}}, ctx)
+        stale = repo.client().get_repo(repo.full_name).get_pull(destroy)
+        assert stale.state == "closed" and not stale.merged
+        notes = [c.body for c in stale.get_issue_comments() if "dev-agent:superseded" in c.body]
+        assert len(notes) == 1 and f"was extended in #{extension}" in notes[0]

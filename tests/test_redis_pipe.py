@@ -64,7 +64,7 @@ def test_database_and_password_come_from_the_url() -> None:
         from redis import Redis
 
         assert Redis.from_url(server.url.replace("/0", "/3")).get("pipe:where") == b"db3"
-        with pytest.raises(RedisError, match="(?i)auth|password"):
+        with pytest.raises(RedisError, match=r"(?i)auth|password"):
             run(scenario(server.url.replace(":s3cret@", ":wrong@")))
     finally:
         server.stop()

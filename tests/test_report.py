@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from bot.checks.checkov import framework_result
 from bot.markdown import code_span, escape_cell, escape_text
 from bot.pipeline.planning import plan_environment
-from bot.pipeline.report import GITHUB_COMMENT_LIMIT, render_report
+from bot.pipeline.report import GITHUB_COMMENT_LIMIT, compute_summary, render_report
 from bot.pipeline.results import CheckResult, PipelineResult, Verdict
 from bot.spec import spec_from_data
 from generators.hcl import Ref, block, render
@@ -291,3 +293,19 @@ def test_compliance_section_lists_controls_with_evidence_or_gap_and_never_says_c
     assert "helps meet" in section and "compliant" not in report.lower().replace("compliance", "")
     assert "✅ evidence | `hipaa` | Data in transit" in section and "elasticache.tf:" in section
     assert "⚠️ gap | `hipaa` | API activity" in section and "CloudTrail" in section
+
+
+@pytest.mark.parametrize(("compute", "summary", "node_choice"), [
+    ({"kind": "kubernetes", "min_replicas": 2, "max_replicas": 4},
+     "kubernetes, 2–4 replicas of 0.5 vCPU / 1 GB on 1–2 `t3.medium` node(s)", True),
+    ({"kind": "containers", "min_replicas": 2, "max_replicas": 4}, "containers, 2–4 replicas of 0.5 vCPU / 1 GB", False),
+    ({"kind": "vm", "min_replicas": 2, "max_replicas": 2}, "2 VMs of type `t3.medium`", True),
+    ({"kind": "functions"}, "functions, 512 MB memory per instance, scaled per request", False),
+])
+def test_compute_summary_and_plan_choices_match_the_environment_kind(compute, summary, node_choice) -> None:
+    """No node choices where nothing has nodes; the summary shows the planned size (a VM's type, not 0.5 vCPU)."""
+    plan = plan_environment(spec_from_data({"name": "kinds-dev", "cloud": "aws", "region": "us-west-2",
+                                            "compute": compute}))
+    assert compute_summary(plan) == summary
+    assert ("node_instance_type" in {c.key for c in plan.choices}) is node_choice
+    assert "db_multi_az" not in {c.key for c in plan.choices}  # no database, no database choice

@@ -9,7 +9,8 @@ import pytest
 
 from bot.github.installations import MemoryInstallations
 from bot.jobs.delivery import JobContext, process_delivery
-from bot.jobs.routing import Router, load_handlers, sent_by_bot
+from bot.jobs.handlers import load_handlers
+from bot.jobs.routing import Router, sent_by_bot
 from bot.settings import Settings
 from bot.store.locks import MemoryLocks
 

@@ -6,7 +6,7 @@ import json
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -33,7 +33,7 @@ class FakeMessagesAPI(BaseHTTPRequestHandler):
 
     mode = "good"
     tool_input: dict[str, Any] = GOOD_SPEC
-    received: list[dict[str, Any]] = []
+    received: ClassVar[list[dict[str, Any]]] = []  # every request, across handler instances
     release = threading.Event()
 
     def do_POST(self) -> None:
@@ -171,7 +171,7 @@ def test_a_reply_the_request_never_asked_for_is_flagged_and_the_safe_reading_use
 
 
 def test_a_reply_that_agrees_with_the_request_is_not_flagged(api) -> None:
-    handler, settings = api
+    _handler, settings = api
     result = understand(REQUEST, settings)
     assert not [n for n in result.notes if n.startswith("flagged: ")]
 

@@ -3,6 +3,7 @@ plan jobs log in read-only, deploy jobs with the deploy identity; zizmor (pedant
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -122,7 +123,7 @@ def test_unpinned_or_malformed_install_sources_are_refused(bad: dict) -> None:
 
 
 def test_env_setting_reads_json(monkeypatch) -> None:
-    monkeypatch.setenv("DEV_AGENT_INSTALL", '{"kind": "container", "image": "%s"}' % DIGEST)
+    monkeypatch.setenv("DEV_AGENT_INSTALL", json.dumps({"kind": "container", "image": DIGEST}))
     assert Settings().install == FORMS["container"]
 
 
@@ -183,3 +184,15 @@ def test_zizmor_pedantic_and_actionlint_report_nothing(form: str, tmp_path: Path
     assert a.returncode == 0 and not a.stdout, a.stdout + a.stderr
     text = (tmp_path / ".github/workflows/dev-agent-apply.yml").read_text()
     assert "id-token: write  # OIDC token for the cloud login" in text
+
+
+def test_org_wide_inputs_come_from_repository_variables_as_tf_var() -> None:
+    files = _files(FORMS["wheel"])
+    for workflow, name, job in _jobs(files):
+        if name == "changes":
+            continue
+        (step,) = [s for s in job["steps"] if "dev-agent " in s.get("run", "")]
+        assert step["env"]["TF_VAR_project_id"] == "${{ vars.DEV_AGENT_GCP_PROJECT_ID }}", f"{workflow}:{name}"
+        assert step["env"]["TF_VAR_subscription_id"] == "${{ vars.DEV_AGENT_AZURE_SUBSCRIPTION_ID }}"
+    aws_only = _files(FORMS["wheel"], clouds=[Cloud.aws])
+    assert "TF_VAR_" not in "".join(aws_only.values())

@@ -23,6 +23,8 @@ from bot.checks import (
     hcl_parse,
     helm_lint,
     helm_render,
+    inputs,
+    placeholders,
     terraform_fmt,
     terraform_validate,
     workflow_schema,
@@ -61,6 +63,8 @@ CHECKS: list[Check] = [
     Check(("hcl parse",), hcl_parse.check, hcl_parse.reads),
     Check(("helm lint",), helm_lint.check, helm_lint.reads),
     Check(("helm render",), helm_render.check, helm_render.reads),
+    Check(("inputs",), inputs.check, inputs.reads),
+    Check(("settings",), placeholders.check, placeholders.reads),
 ]
 
 

@@ -9,6 +9,7 @@ first). Parsing is linear in the comment length.
 
 from __future__ import annotations
 
+import itertools
 import re
 import shlex
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ SETTABLE = frozenset({
     "compute.kind", "compute.min_replicas", "compute.max_replicas", "compute.cpu", "compute.memory_gb",
     "cache", "cache.engine", "cache.high_availability", "queue", "queue.engine", "search", "search.engine",
     "monitoring", "compliance", "budget_monthly_usd", "ttl_days",
+    "inputs.certificate_arn", "inputs.project_id", "inputs.subscription_id",
 })
 # Short names people use, and the spec paths they set (`replicas=2-6` sets both bounds).
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -40,6 +42,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "db": ("databases.0.engine",), "database": ("databases.0.engine",), "db_version": ("databases.0.version",),
     "image": ("app.image",), "language": ("app.language",), "framework": ("app.framework",), "port": ("app.port",),
     "budget": ("budget_monthly_usd",), "ttl": ("ttl_days",),
+    # the deployment inputs the report's "Before you merge" list asks for
+    "certificate_arn": ("inputs.certificate_arn",), "certificate": ("inputs.certificate_arn",),
+    "project_id": ("inputs.project_id",), "subscription_id": ("inputs.subscription_id",),
 }
 # What `/dev-agent help` shows for `set` (key, example value).
 SET_EXAMPLES = (("replicas", "2-6"), ("region", "eu-west-1"), ("tier", "staging"), ("db", "postgres"),
@@ -47,7 +52,8 @@ SET_EXAMPLES = (("replicas", "2-6"), ("region", "eu-west-1"), ("tier", "staging"
                 ("budget", "300"), ("ttl", "14"), ("image", "ghcr.io/acme/api@sha256:…"), ("owner", "alice"),
                 ("monitoring", "prometheus,grafana"), ("compliance", "soc2"), ("queue", "none"))
 _INDEXED = re.compile(r"^(databases\.[0-3]\.(engine|version|high_availability|storage_gb)|buckets\.[0-9]\.(name|versioning))$")
-_REMOVABLE = frozenset({"cache", "queue", "search", "owner", "service", "budget_monthly_usd", "ttl_days"})
+_REMOVABLE = frozenset({"cache", "queue", "search", "owner", "service", "budget_monthly_usd", "ttl_days", "app.image",
+                        "inputs.certificate_arn", "inputs.project_id", "inputs.subscription_id"})
 
 
 @dataclass(frozen=True)
@@ -165,7 +171,7 @@ def apply_assignments(data: dict[str, Any], assignments: dict[str, Any]) -> dict
     for path, value in assignments.items():
         parts = path.split(".")
         node: Any = result
-        for part, next_part in zip(parts, parts[1:]):
+        for part, next_part in itertools.pairwise(parts):
             if isinstance(node, list):
                 index = int(part)
                 while len(node) <= index:

@@ -1,4 +1,4 @@
-"""Event handlers, one module per webhook event; each registers itself on `bot.jobs.routing.router`."""
+"""Event handlers, one module per webhook event; each owns a `router` (bot.jobs.routing.Router); bot.jobs.handlers combines them."""
 
 from __future__ import annotations
 

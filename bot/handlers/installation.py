@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.jobs.routing import router
+from bot.jobs.routing import Router
 
+router = Router()  # this module's handlers; bot.jobs.handlers combines the routers
 
 def _names(repositories: Any) -> list[str]:
     return [r["full_name"] for r in repositories or [] if isinstance(r, dict) and "full_name" in r]

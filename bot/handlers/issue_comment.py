@@ -11,7 +11,7 @@ from bot.commands.parser import CommandError, extract_command
 from bot.github import authz
 from bot.handlers import event_time, target_for, writer_for
 from bot.handlers.answers import is_answer, on_answer
-from bot.jobs.routing import router
+from bot.jobs.routing import Router
 from bot.markdown import inert_markdown
 from bot.request import markers
 from bot.request.echo import echo
@@ -19,6 +19,8 @@ from bot.request.proposal import RENAME_HINT, BranchTaken, load_state
 from bot.store.locks import LockBusy
 
 log = logging.getLogger(__name__)
+router = Router()  # this module's handlers; bot.jobs.handlers combines the routers
+
 
 
 @router.register("issue_comment", "created")

@@ -6,12 +6,13 @@ from typing import Any
 
 from bot.github import authz
 from bot.handlers import event_time, target_for
-from bot.jobs.routing import router
+from bot.jobs.routing import Router
 from bot.request.echo import echo
 from bot.request.issue_form import is_environment_request
 from bot.request.proposal import BranchTaken, load_state, plan_request, post_status
 from bot.store.locks import LockBusy
 
+router = Router()  # this module's handlers; bot.jobs.handlers combines the routers
 
 @router.register("issues", "opened")
 @router.register("issues", "edited")

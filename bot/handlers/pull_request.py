@@ -10,9 +10,9 @@ import logging
 from typing import Any
 
 from bot.github import authz
-from bot.github.branches import parse_branch
+from bot.github.branches import bot_branch, parse_branch
 from bot.handlers import event_time, target_for, writer_for
-from bot.jobs.routing import router
+from bot.jobs.routing import Router
 from bot.request import markers
 from bot.request.echo import echo
 from bot.request.proposal import load_state
@@ -20,6 +20,8 @@ from bot.store.audit import AuditEvent
 from bot.store.registry import EnvironmentRecord
 
 log = logging.getLogger(__name__)
+router = Router()  # this module's handlers; bot.jobs.handlers combines the routers
+
 
 
 @router.register("pull_request", "closed")
@@ -42,6 +44,8 @@ def on_closed(ctx: Any, payload: dict[str, Any]) -> None:
     answer_request_issue(writer, pull, request, environment, branch.kind)
     if pull.get("merged"):
         flag_unlisted_merge(ctx, writer, pull, environment, payload["sender"]["login"])
+        if branch.kind == "extend":
+            close_stale_destroy(writer, pull, environment)
 
 
 def trusted_request(ctx: Any, payload: dict[str, Any]) -> tuple[int | None, str, Any]:
@@ -75,6 +79,19 @@ def answer_request_issue(writer: Any, pull: dict[str, Any], request: int, enviro
             f"`{environment}` stays as it is."
         writer.comment(request, f"{marker}\n#{pull['number']} was closed without merging; the lock on "
                                 f"`{environment}` is released. {again}", marker)
+
+
+def close_stale_destroy(writer: Any, pull: dict[str, Any], environment: str) -> None:
+    """An extension merged: a destroy PR opened for the old expiry date (by `dev-agent expire` in the expiry
+    workflow) is stale; close it with a note saying why."""
+    owner = writer.full_name.split("/")[0]
+    for stale in writer.repo.get_pulls(state="open", head=f"{owner}:{bot_branch('destroy', environment)}"):
+        if ((stale.raw_data.get("head") or {}).get("repo") or {}).get("full_name") != writer.full_name:
+            continue
+        marker = markers.superseded(stale.number)
+        writer.comment(stale.number, f"{marker}\nClosed without merging: `{environment}` was extended in "
+                                     f"#{pull['number']}, so it is no longer due to be destroyed.", marker)
+        stale.edit(state="closed")
 
 
 def flag_unlisted_merge(ctx: Any, writer: Any, pull: dict[str, Any], environment: str, sender: str) -> None:

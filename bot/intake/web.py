@@ -50,7 +50,7 @@ def create_app(secret: bytes, queue: JobQueue, bot_login: str = "", ops: Operati
     GET /readyz, GET /metrics; with `ops` also /api and /."""
     from redis.exceptions import RedisError
 
-    from bot.jobs.routing import load_handlers
+    from bot.jobs.handlers import load_handlers
 
     app = FastAPI(title="dev-agent", version="1", description="Environments, requests and jobs of the dev-agent bot.",
                   docs_url="/docs", redoc_url=None, openapi_url="/openapi.json")

@@ -98,7 +98,7 @@ def worker_context() -> JobContext:
 def preload() -> JobContext:
     """Import handlers, build the worker context and warm the checks up before forking, so each job starts warm."""
     from bot.checks import warm_up
-    from bot.jobs.routing import load_handlers
+    from bot.jobs.handlers import load_handlers
 
     load_handlers()
     import generators  # noqa: F401
@@ -111,7 +111,7 @@ def preload() -> JobContext:
 
 def process_delivery(delivery_id: str, event: str, payload: dict[str, Any], ctx: JobContext | None = None) -> int:
     """The rq job: route one delivery to its handlers. Returns how many handlers ran."""
-    from bot.jobs.routing import load_handlers
+    from bot.jobs.handlers import load_handlers
     from bot.logs import correlated
     from bot.store.registry import JobRecord
 

@@ -1,4 +1,5 @@
-"""Routing in the style of python/bedevere: small handlers registered per (event, action)."""
+"""Routing in the style of python/bedevere: each handler module owns a Router of small handlers registered per
+(event, action); bot.jobs.handlers combines them at startup."""
 
 from __future__ import annotations
 
@@ -15,8 +16,11 @@ Handler = Callable[[Any, dict[str, Any]], Any]
 class Router:
     """Maps (event, action) to handlers; `action=None` matches every action of the event."""
 
-    def __init__(self) -> None:
+    def __init__(self, *routers: Router) -> None:
         self._handlers: dict[tuple[str, str | None], list[Handler]] = defaultdict(list)
+        for other in routers:  # combine: every handler of every router, in order
+            for key, handlers in other._handlers.items():
+                self._handlers[key].extend(handlers)
 
     def register(self, event: str, action: str | None = None) -> Callable[[Handler], Handler]:
         def decorate(handler: Handler) -> Handler:
@@ -51,12 +55,3 @@ def sent_by_bot(payload: dict[str, Any], bot_login: str = "") -> bool:
     login = str(sender.get("login") or "")
     return sender.get("type") == "Bot" or login.endswith("[bot]") or (bool(bot_login) and login == bot_login)
 
-
-router = Router()
-
-
-def load_handlers() -> Router:
-    """Import the handler modules (they register themselves) and return the router."""
-    from bot.handlers import installation, issue_comment, issues, pull_request  # noqa: F401
-
-    return router

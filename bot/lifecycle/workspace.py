@@ -18,6 +18,7 @@ from pathlib import Path
 
 from bot import hclread
 from bot.errors import InputError
+from bot.inputs import missing_inputs, terraform_files
 from bot.spec import EnvironmentSpec, SpecError, load_spec
 from generators.lockfile import verify_environment
 
@@ -81,7 +82,18 @@ def open_environment(path: Path | str, overrides: list[Path] = ()) -> Workspace:
             raise EnvironmentInputError(f"{override}: an override must be an existing *_override.tf file")
     workspace = Workspace(name=spec.name, env_dir=env_dir, spec=spec)
     check_backend(workspace.terraform_dir, overrides)
+    check_inputs(workspace.terraform_dir, overrides)
     return workspace
+
+
+def check_inputs(terraform_dir: Path, overrides: list[Path] = ()) -> None:
+    """Every variable without a default has a value (tfvars file or TF_VAR_*), else terraform would stop at it."""
+    files = terraform_files(terraform_dir)
+    files.update({Path(o).name: Path(o).read_text(encoding="utf-8") for o in overrides})
+    missing = missing_inputs(files)
+    if missing:
+        raise EnvironmentInputError(f"{terraform_dir}: missing input(s), nothing was run:\n  "
+                                    + "\n  ".join(m.line() for m in missing))
 
 
 def _backends(path: Path) -> list[tuple[str, dict]]:

@@ -130,7 +130,10 @@ def plan_environment(spec: EnvironmentSpec, today: dt.date | None = None) -> Pla
         **defaults,
     )
     plan = Plan(spec=spec, sizing=sizing)
-    plan.choose("node_instance_type", sizing.node_instance_type, f"default for {spec.tier.value} on {spec.cloud.value}")
+    if spec.compute.kind in (ComputeKind.kubernetes, ComputeKind.vm):  # the other kinds have no nodes
+        what = "node" if spec.compute.kind == ComputeKind.kubernetes else "VM"
+        plan.choose("node_instance_type", sizing.node_instance_type,
+                    f"default {what} type for {spec.tier.value} on {spec.cloud.value}")
     if spec.compute.kind == ComputeKind.kubernetes:
         plan.choose("node_count", f"{sizing.node_count}-{sizing.node_max_count}",
                     f"{replicas_per_node} replica(s) of {spec.compute.cpu} vCPU / {spec.compute.memory_gb} GB fit on "
@@ -146,7 +149,9 @@ def plan_environment(spec: EnvironmentSpec, today: dt.date | None = None) -> Pla
             plan.choose("nat_gateways", sizing.nat_gateways,
                         "one NAT gateway shared by every zone: about $33/month less per zone, but an outage of its "
                         "zone cuts the private subnets' outbound traffic")
-    plan.choose("db_multi_az", sizing.db_multi_az, "requested high availability or prod tier" if ha else "single-AZ is enough below prod")
+    if spec.databases:
+        plan.choose("db_multi_az", sizing.db_multi_az,
+                    "requested high availability or prod tier" if ha else "single-AZ is enough below prod")
     if sizing.db_multi_az and sizing.db_instance_class in HA_DB_CLASS:
         sizing.db_instance_class = HA_DB_CLASS[sizing.db_instance_class]
         plan.choose("db_instance_class", sizing.db_instance_class, "high availability needs a non-burstable size")

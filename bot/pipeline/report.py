@@ -1,7 +1,8 @@
 """The review report: one markdown document per environment, split into GitHub-sized comments.
 
-Sections: summary, spec, resources, cost, checkov findings, policy verdicts, plan choices, risks,
-next steps. The first line is a hidden marker the bot uses to find (and update) its own comments.
+Sections: summary, before you merge (inputs still missing), spec, resources, cost, checkov findings, policy
+verdicts, plan choices, risks, next steps. The first line is a hidden marker the bot uses to find (and update)
+its own comments.
 Every value that did not come from this module is escaped (bot.markdown).
 """
 
@@ -18,7 +19,8 @@ from bot.pipeline.planning import Plan
 from bot.pipeline.requirements import compliance_section, open_items, requirements_section
 from bot.pipeline.results import CheckResult, PipelineResult, Verdict
 from bot.request import markers
-from bot.spec import Exposure, Tier
+from bot.spec import ComputeKind, Exposure, Tier
+from generators.terraform.tfvars import SAMPLE_IMAGE
 from policies.terraform import resource_lines
 
 GITHUB_COMMENT_LIMIT = 65_536
@@ -107,6 +109,23 @@ def _checkov(checks: list[CheckResult]) -> CheckResult | None:
                        skipped_reason=next((c.skipped_reason for c in runs if c.skipped_reason), None))
 
 
+def compute_summary(plan: Plan) -> str:
+    """What runs the app, in the unit its kind is sized in (the planned sizes, not the request's)."""
+    compute, sizing = plan.spec.compute, plan.sizing
+    replicas = (_plural(compute.min_replicas, "replica") if compute.min_replicas == compute.max_replicas
+                else f"{compute.min_replicas}–{compute.max_replicas} replicas")
+    nodes = (str(sizing.node_count) if sizing.node_count == sizing.node_max_count
+             else f"{sizing.node_count}–{sizing.node_max_count}")
+    if compute.kind == ComputeKind.functions:
+        return f"functions, {sizing.function_memory_mb} MB memory per instance, scaled per request"
+    if compute.kind == ComputeKind.vm:
+        return f"{_plural(compute.min_replicas, 'VM')} of type {code_span(sizing.node_instance_type)}"
+    size = f"{sizing.container_cpu:g} vCPU / {sizing.container_memory_gb:g} GB"
+    if compute.kind == ComputeKind.kubernetes:
+        return f"kubernetes, {replicas} of {size} on {nodes} {code_span(sizing.node_instance_type)} node(s)"
+    return f"containers, {replicas} of {size}"
+
+
 def _summary(result: PipelineResult, verdicts: list[Verdict]) -> list[Block]:
     spec, plan = result.plan.spec, result.plan
     failed = [v for v in verdicts if v.outcome == "fail"]
@@ -125,13 +144,7 @@ def _summary(result: PipelineResult, verdicts: list[Verdict]) -> list[Block]:
         status = "✅ **Ready for review**"
     where = f"{spec.cloud.value} {escape_text(spec.region)}, {spec.tier.value} tier"
     lines = [status, "", f"- **Environment**: {code_span(spec.name)} on {where}"]
-    compute = spec.compute
-    replicas = (
-        _plural(compute.min_replicas, "replica")
-        if compute.min_replicas == compute.max_replicas
-        else f"{compute.min_replicas}–{compute.max_replicas} replicas"
-    )
-    lines.append(f"- **Compute**: {compute.kind.value}, {replicas} of {compute.cpu:g} vCPU / {compute.memory_gb:g} GB")
+    lines.append(f"- **Compute**: {compute_summary(plan)}")
     cost = result.monthly_cost
     if cost is not None:
         budget = (
@@ -167,6 +180,27 @@ def _summary(result: PipelineResult, verdicts: list[Verdict]) -> list[Block]:
             f"{len(failed)} failed"
         )
     return [Block("### Summary\n\n" + "\n".join(lines))]
+
+
+def _before_merge(result: PipelineResult) -> list[Block]:
+    """Terraform inputs nothing gives a value yet: the apply would stop at them, so the check fails until set."""
+    missing = [f for c in result.checks if c.name == "inputs" for f in c.findings]
+    if not missing:
+        return []
+    lines = []
+    for m in missing:
+        ways = [f"comment {code_span(m['set_command'])}"] if m.get("set_command") else []
+        ways[:1] = [w[0].upper() + w[1:] for w in ways[:1]]
+        if m.get("repository_variable"):
+            ways.append(f"{'set' if ways else 'Set'} the repository variable {code_span(m['repository_variable'])} "
+                        "for every environment "
+                        f"(and the bot setting {code_span(m['setting'])})")
+        # descriptions are bot.inputs constants (plain text, no markup), not user text
+        lines.append(f"- {code_span(m['input'])}: {m['description']}. "
+                     + (" or ".join(ways) or escape_text(m["how"])) + ".")
+    intro = ("These Terraform inputs have no value yet; the check run fails until each is set "
+             "(the apply would stop at them):")
+    return [Block(f"### ⛔ Before you merge\n\n{intro}\n\n" + "\n".join(lines))]
 
 
 def _spec_section(plan: Plan) -> list[Block]:
@@ -332,6 +366,8 @@ def risks(result: PipelineResult) -> list[str]:
             found.append(
                 f"Bucket {code_span(bucket.name)} has versioning off: overwritten or deleted objects cannot be recovered."
             )
+    http_only = re.search(r'^resource "aws_lb_listener" "http"', text, re.M) and not re.search(
+        r'^resource "aws_lb_listener" "https"', text, re.M)
     if spec.app.exposure == Exposure.public and spec.compute.schedule is None and re.search(
         r'^resource "(aws_lb|aws_alb|google_compute_global_forwarding_rule|azurerm_application_gateway|'
         r'azurerm_lb|google_cloud_run_v2_service|azurerm_container_app)"',
@@ -339,8 +375,15 @@ def risks(result: PipelineResult) -> list[str]:
         re.M,
     ):
         found.append(
-            "Public ingress: the app is reachable from the internet through its load balancer or public endpoint (HTTPS)."
+            "Public ingress: the app is reachable from the internet through its load balancer or public endpoint"
+            + (" over plain HTTP." if http_only else " (HTTPS).")
         )
+    if http_only:
+        found.append("No TLS certificate: the load balancer serves plain HTTP (allowed in dev only); comment "
+                     f"{code_span('/dev-agent set certificate_arn=arn:aws:acm:...')} to serve HTTPS.")
+    if any(p.endswith("/dev-agent.auto.tfvars.json") and SAMPLE_IMAGE in t for p, t in result.files.items()):
+        found.append(f"The app runs a public sample image ({code_span(SAMPLE_IMAGE.split('@')[0])}, pinned by "
+                     f"digest) until you comment {code_span('/dev-agent set image=<registry>/<name>:<tag>')}.")
     if spec.cache and plan.sizing.cache_nodes == 1 and spec.tier != Tier.dev:
         found.append("Single cache node: a node failure empties the cache.")
     if plan.sizing.nat_gateways == 1 and plan.sizing.availability_zones > 1 and spec.tier != Tier.dev:
@@ -370,7 +413,10 @@ def next_steps(result: PipelineResult, verdicts: list[Verdict]) -> list[str]:
     checkov = _checkov(result.checks)
     if checkov and checkov.findings:
         steps.append("Fix or justify each failed checkov check.")
-    other = [c for c in result.checks if not c.passed and not c.skipped_reason and not c.name.startswith("checkov")]
+    if any(c.name == "inputs" and not c.passed for c in result.checks):
+        steps.append("Set the inputs listed under *Before you merge*; the check turns green once each has a value.")
+    other = [c for c in result.checks if not c.passed and not c.skipped_reason and not c.name.startswith("checkov")
+             and c.name != "inputs"]
     if other:
         steps.append("Fix the failing checks: " + ", ".join(escape_text(c.name) for c in other) + ".")
     unaccepted = open_items(result.requirements, result.controls, result.accepted)
@@ -405,6 +451,7 @@ def _sections(result: PipelineResult, verdicts: list[Verdict]) -> list[Block]:
     return [
         *_requirements(result),
         *_summary(result, verdicts),
+        *_before_merge(result),
         *_spec_section(result.plan),
         *_resources(result.files),
         *_cost(result),

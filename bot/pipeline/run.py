@@ -90,7 +90,11 @@ def run_pipeline(
         with timed("check"):
             result.checks = check_files(files, environment_dir(plan), settings)
     with timed("cost"):
-        parsed = parse_files(files)  # once, for the estimate and the policy engine
+        parsed = parse_files(files)  # once, for the estimate, the inputs check and the policy engine
+        if not run_checks:  # cheap, and the PR's check run must fail while an input is missing
+            from bot.checks.inputs import check_generated
+
+            result.checks.append(check_generated(files, environment_dir(plan), settings, parsed.modules))
         try:
             estimate = estimate_environment(parsed_modules(parsed.subset([p for p in files if "/terraform/" in p])),
                                             plan.spec.tier.value, usage_override)

@@ -38,6 +38,11 @@ def report_part(env: str, part: int = 1, parts: int = 1) -> str:
     return f"<!-- dev-agent:report env={env}{suffix} -->"
 
 
+def report_continuation(index: int) -> str:
+    """The key of the report's comment number `index` (2, 3, ...) when the report is split over comments."""
+    return f"<!-- dev-agent:report-part:{int(index)} -->"
+
+
 def reply(comment_id: int) -> str:
     """The bot's answer to one command comment (one reply per command, however often it is redelivered)."""
     return f"<!-- dev-agent:reply:{int(comment_id)} -->"
@@ -46,6 +51,11 @@ def reply(comment_id: int) -> str:
 def closed(pull: int) -> str:
     """The note on a request issue that its PR was merged or closed."""
     return f"<!-- dev-agent:closed:{int(pull)} -->"
+
+
+def superseded(pull: int) -> str:
+    """The note on a destroy PR closed because its environment was extended."""
+    return f"<!-- dev-agent:superseded:{int(pull)} -->"
 
 
 def unlisted_merge(pull: int) -> str:

@@ -294,8 +294,8 @@ def propose(ctx: Any, target: Target, state: RequestState, derived: Derived, tit
                 body=_pull_body(spec, state, result),
             )
             appliers = appliers_note(policy)
-            target.writer.upsert_comment(pull.number, REPORT_MARKER,
-                                         _report(result, lock, state, failures, ctx.settings, appliers, derived))
+            post_report(target.writer, pull.number,
+                        _report(result, lock, state, failures, ctx.settings, appliers, derived))
             pending = _pending(result)
             target.writer.upsert_check_run(
                 head_sha=commit.sha, name=CHECK_NAME,
@@ -470,10 +470,29 @@ def understanding_section(derived: Derived) -> str:
 
 
 def _report(result: Any, lock: LockInfo, state: RequestState, failures: list[str], settings: Any, appliers: str,
-            derived: Derived | None = None) -> str:
-    body = result.report or "\n".join(["## dev-agent plan", "", "Files:", *(f"- `{p}`" for p in sorted(result.files))])
+            derived: Derived | None = None) -> list[str]:
+    """The report comments: one when the report fits GitHub's 65,536-character comment limit, else the report's
+    parts (bot.pipeline.report splits at section boundaries), the lock, apply and blocking notes on the last."""
+    from bot.pipeline.report import GITHUB_COMMENT_LIMIT, render_report
+
+    tail = "\n" + "\n".join(_report_notes(lock, state, failures, settings, appliers))
     if derived is not None:
-        body += "\n\n" + understanding_section(derived)
+        tail = "\n\n" + understanding_section(derived) + "\n" + tail
+    tail = tail[:MAX_NOTES_CHARS]
+    body = result.report or "\n".join(["## dev-agent plan", "", "Files:", *(f"- `{p}`" for p in sorted(result.files))])
+    head = f"{REPORT_MARKER}\n"
+    if len(head) + len(body) + len(tail) <= GITHUB_COMMENT_LIMIT:
+        return [f"{head}{body}{tail}"]
+    room = GITHUB_COMMENT_LIMIT - len(head) - len(markers.report_continuation(99))
+    parts = render_report(result, result.verdicts, limit=room - len(tail) - 1)
+    parts[-1] = parts[-1].rstrip("\n") + tail
+    return [f"{head}{parts[0]}", *(f"{markers.report_continuation(i)}\n{part}" for i, part in enumerate(parts[1:], 2))]
+
+
+MAX_NOTES_CHARS = 16_000  # the lock/apply/blocking notes; the check run lists every blocking finding
+
+
+def _report_notes(lock: LockInfo, state: RequestState, failures: list[str], settings: Any, appliers: str) -> list[str]:
     extra = ["", "---", f"**Lock:** `{echo(lock.environment)}` held by {echo(lock.describe())}.", f"**Apply:** {appliers}"]
     extra += [f"**Override:** {echo(rule)} by {echo('@' + o.by)} on {o.at:%Y-%m-%d} — {echo(o.reason, 300)}"
               for rule, o in sorted(state.overrides.items())]
@@ -481,7 +500,20 @@ def _report(result: Any, lock: LockInfo, state: RequestState, failures: list[str
         extra.append("Validators (terraform, checkov, helm) run in the dev-agent-plan workflow on this PR.")
     if failures:
         extra += ["", "**Blocking:**", *(f"- {echo(f, 300)}" for f in failures)]
-    return f"{REPORT_MARKER}\n{body}\n" + "\n".join(extra)
+    return extra
+
+
+def post_report(writer: Any, pull: int, comments: list[str]) -> None:
+    """Write the report comments in order; parts left over from a longer report say they are no longer used."""
+    writer.upsert_comment(pull, REPORT_MARKER, comments[0])
+    for index, text in enumerate(comments[1:], 2):
+        writer.upsert_comment(pull, markers.report_continuation(index), text)
+    index = len(comments) + 1
+    while writer.find_comment(pull, markers.report_continuation(index)) is not None:
+        writer.upsert_comment(pull, markers.report_continuation(index),
+                              f"{markers.report_continuation(index)}\n_This part of an earlier, longer report is no "
+                              f"longer used: the report now has {len(comments)} part(s)._")
+        index += 1
 
 
 def _check_summary(result: Any, failures: list[str], settings: Any, appliers: str) -> str:

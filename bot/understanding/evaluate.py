@@ -69,7 +69,7 @@ class Report:
     @property
     def p95_ms(self) -> float:
         ordered = sorted(self.timings_ms)
-        return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))] if ordered else 0.0
+        return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))] if ordered else 0.0
 
 
 def load_requests(path: Path) -> list[dict[str, Any]]:

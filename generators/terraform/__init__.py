@@ -10,6 +10,7 @@ from bot.pipeline.planning import Plan
 from bot.settings import Settings
 from bot.spec import Database
 from generators.hcl import Block, render
+from generators.terraform import tfvars
 
 
 @dataclass
@@ -97,7 +98,17 @@ def render_components(ctx: Context, components: list[Component]) -> dict[str, st
         files["variables.tf"] = render(variables)
     if outputs:
         files["outputs.tf"] = render(outputs)
+    required = [b.labels[0] for b in variables if "default" not in b.body]
+    if required:
+        files[tfvars.filename()] = tfvars.render(ctx.spec, required, tfvars.image_value(ctx.spec, public_image_ok(ctx)))
     return files
+
+
+def public_image_ok(ctx: Context) -> bool:
+    """Whether the compute can run a public registry image (a Lambda needs an ECR image of its own account)."""
+    from bot.spec import ComputeKind
+
+    return not (ctx.spec.cloud.value == "aws" and ctx.spec.compute.kind == ComputeKind.functions)
 
 
 def generate(plan: Plan, settings: Settings) -> dict[str, str]:

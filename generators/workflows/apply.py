@@ -15,6 +15,7 @@ from generators.workflows.steps import (
     install_cli,
     matrix_logins,
     per_environment_job,
+    tf_var_env,
 )
 
 FILENAME = "dev-agent-apply.yml"
@@ -28,7 +29,8 @@ def build(clouds: list[str], ids: CloudIdentities, install: InstallSource | None
         checkout(),
         *install_cli(install),
         *matrix_logins(clouds, ids, "deploy"),
-        {"name": "Apply", "env": {"ENVIRONMENT": "${{ matrix.environment }}", **WORKFLOW_TOKEN_ENV},
+        {"name": "Apply",
+         "env": {"ENVIRONMENT": "${{ matrix.environment }}", **WORKFLOW_TOKEN_ENV, **tf_var_env(clouds)},
          "run": APPLY_SCRIPT},
     ]
     return {

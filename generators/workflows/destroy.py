@@ -15,6 +15,7 @@ from generators.workflows.steps import (
     install_cli,
     matrix_logins,
     per_environment_job,
+    tf_var_env,
 )
 
 FILENAME = "dev-agent-destroy.yml"
@@ -30,7 +31,8 @@ def build(clouds: list[str], ids: CloudIdentities, install: InstallSource | None
         checkout(base),
         *install_cli(install),
         *matrix_logins(clouds, ids, "deploy"),
-        {"name": "Destroy", "env": {"ENVIRONMENT": "${{ matrix.environment }}", **WORKFLOW_TOKEN_ENV},
+        {"name": "Destroy",
+         "env": {"ENVIRONMENT": "${{ matrix.environment }}", **WORKFLOW_TOKEN_ENV, **tf_var_env(clouds)},
          "run": DESTROY_SCRIPT},
     ]
     changes = changes_job(base, "${{ github.event.pull_request.merge_commit_sha }}", diff_filter="D",

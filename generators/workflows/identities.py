@@ -34,6 +34,7 @@ class CloudIdentities:
     azure_state_resource_group: str = ""
     azure_state_storage_account: str = ""
     ingress_domain: str = ""
+    sandbox: bool = False
 
     @classmethod
     def from_settings(cls, settings: Settings) -> CloudIdentities:
@@ -53,6 +54,7 @@ class CloudIdentities:
             azure_state_resource_group=settings.azure_state_resource_group,
             azure_state_storage_account=settings.azure_state_storage_account,
             ingress_domain=settings.ingress_domain,
+            sandbox=settings.sandbox,
         )
 
     def generation_env(self) -> dict[str, str]:
@@ -64,6 +66,7 @@ class CloudIdentities:
             "DEV_AGENT_AZURE_STATE_RESOURCE_GROUP": self.azure_state_resource_group,
             "DEV_AGENT_AZURE_STATE_STORAGE_ACCOUNT": self.azure_state_storage_account,
             "DEV_AGENT_INGRESS_DOMAIN": self.ingress_domain,
+            **({"DEV_AGENT_SANDBOX": "true"} if self.sandbox else {}),
         }
 
     def aws_role(self, role: Role) -> str:

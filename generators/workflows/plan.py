@@ -14,6 +14,7 @@ from generators.workflows.steps import (
     install_validators,
     matrix_logins,
     per_environment_job,
+    tf_var_env,
 )
 
 FILENAME = "dev-agent-plan.yml"
@@ -34,7 +35,8 @@ def build(clouds: list[str], ids: CloudIdentities, install: InstallSource | None
         *install_validators(install),
         *matrix_logins(clouds, ids, "plan"),
         {"name": "Plan and check",
-         "env": {"ENVIRONMENT": "${{ matrix.environment }}", **ids.generation_env(), **checkov_env(install)},
+         "env": {"ENVIRONMENT": "${{ matrix.environment }}", **ids.generation_env(), **checkov_env(install),
+                 **tf_var_env(clouds)},
          "run": PLAN_SCRIPT},
     ]
     return {

@@ -14,6 +14,7 @@ from generators.workflows.steps import (
     cloud_login,
     install_cli,
     job_container,
+    tf_var_env,
 )
 
 
@@ -36,7 +37,7 @@ def scheduled_workflow(
                     checkout(),
                     *install_cli(install),
                     *(cloud_login(c, ids, "deploy") for c in clouds),
-                    {"name": title, "env": WORKFLOW_TOKEN_ENV, "run": command},
+                    {"name": title, "env": {**WORKFLOW_TOKEN_ENV, **tf_var_env(clouds)}, "run": command},
                 ],
             }
         },

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.inputs import INPUTS
 from bot.install import InstallSource
 from generators.workflows.actions import uses
 from generators.workflows.identities import CloudIdentities, Role
@@ -105,6 +106,13 @@ def checkov_env(install: InstallSource | None) -> dict[str, str]:
     if install is None or install.kind == "container":
         return {}
     return {"DEV_AGENT_CHECKOV_BIN": f"{CHECKOV_VENV}/bin/checkov"}
+
+
+def tf_var_env(clouds: list[str]) -> dict[str, str]:
+    """Org-wide Terraform inputs from repository variables (bot/inputs.py): `TF_VAR_<name>` per cloud used.
+    A per-environment value in dev-agent.auto.tfvars.json takes precedence (Terraform's own order)."""
+    return {f"TF_VAR_{name}": f"${{{{ vars.{info.repository_variable} }}}}" for name, info in INPUTS.items()
+            if info.repository_variable and info.cloud in clouds}
 
 
 def job_container(install: InstallSource | None) -> dict[str, Any]:

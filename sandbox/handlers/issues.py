@@ -199,6 +199,18 @@ def list_comments(ctx: Ctx):
     return 200, [ctx.shapes.comment(repo, c) for c in ctx.paginate(comments)]
 
 
+MAX_BODY_CHARS = 65_536  # GitHub refuses a longer comment body with 422
+
+
+def comment_body(text: object) -> str:
+    """A comment body as GitHub accepts it: present, not blank, at most 65,536 characters (else 422)."""
+    if not isinstance(text, str) or not text.strip():
+        raise invalid("IssueComment", "body", "missing_field")
+    if len(text) > MAX_BODY_CHARS:
+        raise invalid("IssueComment", "body", "custom", f"body is too long (maximum is {MAX_BODY_CHARS} characters)")
+    return text
+
+
 def add_comment(ctx: Ctx, repo: Repository, issue: Issue, text: str) -> Comment:
     comment = Comment(ctx.state.new_id(), issue.number, ctx.actor(), text, app=_app(ctx))
     ctx.state.comments[comment.id] = (repo, comment)
@@ -216,9 +228,7 @@ def add_comment(ctx: Ctx, repo: Repository, issue: Issue, text: str) -> Comment:
 def create_comment(ctx: Ctx):
     repo = ctx.repo("issues", "read" if ctx.identity.kind == "user" else "write")
     issue = find_issue(ctx, repo)
-    text = ctx.json().get("body")
-    if not isinstance(text, str) or not text.strip():
-        raise invalid("IssueComment", "body", "missing_field")
+    text = comment_body(ctx.json().get("body"))
     comment = add_comment(ctx, repo, issue, text)
     ctx.headers["Location"] = f"{ctx.urls.repo(repo)}/issues/comments/{comment.id}"
     return 201, ctx.shapes.comment(repo, comment)
@@ -248,9 +258,7 @@ def update_comment(ctx: Ctx):
         and PERMISSION_RANK[ctx.state.permission(actor, repo)] < PERMISSION_RANK["write"]
     ):
         raise forbidden("Must have write access to repository.")
-    text = ctx.json().get("body")
-    if not isinstance(text, str) or not text.strip():
-        raise invalid("IssueComment", "body", "missing_field")
+    text = comment_body(ctx.json().get("body"))
     previous, comment.body, comment.updated_at = comment.body, text, now()
     issue = repo.issues[comment.issue_number]
 

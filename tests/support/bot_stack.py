@@ -3,6 +3,7 @@ processes, wired together exactly like production (signed webhooks, App JWT, PyG
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import signal
@@ -121,10 +122,8 @@ class BotStack:
     def stop(self) -> None:
         for process in [*self.workers, self.web]:
             if process is not None and process.poll() is None:
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.killpg(process.pid, signal.SIGTERM) if process in self.workers else process.terminate()
-                except ProcessLookupError:
-                    pass
         for process in [*self.workers, self.web]:
             if process is not None:
                 try:

@@ -1,9 +1,14 @@
 """alb.tf: the Application Load Balancer in front of containers or VMs (HTTPS; HTTP redirects): internet-facing in
-public subnets, or for an internal app internal in the private subnets, reachable from inside the VPC only."""
+public subnets, or for an internal app internal in the private subnets, reachable from inside the VPC only.
+
+HTTPS with the environment's ACM certificate (`inputs.certificate_arn`, required from staging up and with any
+compliance profile). A dev environment without a certificate serves plain HTTP on port 80 (a risk line in the
+report) until `/dev-agent set certificate_arn=...`.
+"""
 
 from __future__ import annotations
 
-from bot.spec import ComputeKind, Exposure
+from bot.spec import ComputeKind, EnvironmentSpec, Exposure, Tier
 from generators.hcl import Block, Call, Ref, block
 from generators.terraform import Context
 from generators.terraform.aws.shared import (
@@ -27,6 +32,17 @@ def internal(ctx: Context) -> bool:
     return ctx.spec.app.exposure == Exposure.internal
 
 
+def serves_https(spec: EnvironmentSpec) -> bool:
+    """HTTPS unless a dev environment has no certificate (staging, prod and any environment following a compliance
+    profile, which forces TLS-only ingress, must supply one)."""
+    return spec.tier != Tier.dev or bool(spec.compliance) or bool(spec.inputs and spec.inputs.certificate_arn)
+
+
+def forwarding_listener(spec: EnvironmentSpec) -> str:
+    """The listener that forwards to the app (the services wait for it)."""
+    return "aws_lb_listener.https" if serves_https(spec) else "aws_lb_listener.http"
+
+
 def _security_group(ctx: Context) -> Block:
     port = ctx.spec.app.port
     sources, where = ([VPC_CIDR], "inside the VPC") if internal(ctx) else (["0.0.0.0/0"], "the internet")
@@ -35,9 +51,10 @@ def _security_group(ctx: Context) -> Block:
         name_prefix=Call("format", "%s-alb-", NAME),
         description="Internal load balancer" if internal(ctx) else "Public load balancer", vpc_id=VPC_ID,
         ingress=[
-            block("ingress", description=f"HTTPS from {where}", from_port=443, to_port=443, protocol="tcp",
-                  cidr_blocks=sources),
-            block("ingress", description=f"HTTP from {where} (redirected to HTTPS)", from_port=80, to_port=80,
+            *([block("ingress", description=f"HTTPS from {where}", from_port=443, to_port=443, protocol="tcp",
+                     cidr_blocks=sources)] if serves_https(ctx.spec) else []),
+            block("ingress", description=f"HTTP from {where}"
+                  + (" (redirected to HTTPS)" if serves_https(ctx.spec) else ""), from_port=80, to_port=80,
                   protocol="tcp", cidr_blocks=sources),
         ],
         egress=[block("egress", description="App port inside the VPC", from_port=port, to_port=port,
@@ -89,17 +106,31 @@ def build(ctx: Context) -> list[Block]:
               port=spec.app.port, protocol="HTTP", target_type=target_type, vpc_id=VPC_ID,
               deregistration_delay=30,
               health_check=block("health_check", path=spec.app.health_path, matcher="200-399")),
+        *_listeners(ctx),
+        *_waf(ctx),
+    ]
+
+
+def _listeners(ctx: Context) -> list[Block]:
+    forward = block("default_action", type="forward", target_group_arn=Ref("aws_lb_target_group.app.arn"))
+    where = "Internal" if internal(ctx) else "Public"
+    if not serves_https(ctx.spec):
+        return [
+            block("resource", "aws_lb_listener", "http", load_balancer_arn=Ref("aws_lb.main.arn"), port=80,
+                  protocol="HTTP", default_action=forward),
+            block("output", "app_url", value=Call("format", "http://%s", Ref("aws_lb.main.dns_name")),
+                  description=f"{where} HTTP endpoint of the app (no certificate yet: plain HTTP)."),
+        ]
+    return [
         block("resource", "aws_lb_listener", "http", load_balancer_arn=Ref("aws_lb.main.arn"), port=80,
               protocol="HTTP",
               default_action=block("default_action", type="redirect", redirect=block(
                   "redirect", port="443", protocol="HTTPS", status_code="HTTP_301"))),
         block("resource", "aws_lb_listener", "https", load_balancer_arn=Ref("aws_lb.main.arn"), port=443,
               protocol="HTTPS", ssl_policy=TLS_POLICY, certificate_arn=Ref("var.certificate_arn"),
-              default_action=block("default_action", type="forward",
-                                   target_group_arn=Ref("aws_lb_target_group.app.arn"))),
-        *_waf(ctx),
+              default_action=forward),
         block("variable", "certificate_arn", type=Ref("string"),
-              description="ACM certificate ARN for the HTTPS listener of the load balancer."),
+              description="ACM certificate ARN for the HTTPS listener (dev-agent.auto.tfvars.json)."),
         block("output", "app_url", value=Call("format", "https://%s", Ref("aws_lb.main.dns_name")),
               description="Internal HTTPS endpoint of the app (inside the VPC)." if internal(ctx)
               else "Public HTTPS endpoint of the app."),

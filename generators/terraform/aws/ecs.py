@@ -7,6 +7,7 @@ from generators.hcl import Block, Call, Ref, block
 from generators.terraform import Context
 from generators.terraform.aws import connection
 from generators.terraform.aws.access import Grant, policy_document
+from generators.terraform.aws.alb import forwarding_listener
 from generators.terraform.aws.shared import APP_SG, KMS_ARN, NAME, PRIVATE_SUBNETS, REGION, log_group, role
 from generators.terraform.names import identifier
 
@@ -75,7 +76,7 @@ def _service(ctx: Context, label: str, name: Call | Ref, count: int, load_balanc
     if load_balanced:
         extra = {"load_balancer": block("load_balancer", target_group_arn=Ref("aws_lb_target_group.app.arn"),
                                         container_name=CONTAINER, container_port=ctx.spec.app.port),
-                 "depends_on": [Ref("aws_lb_listener.https")]}
+                 "depends_on": [Ref(forwarding_listener(ctx.spec))]}
     return block("resource", "aws_ecs_service", label, name=name, cluster=Ref("aws_ecs_cluster.main.id"),
                  task_definition=Ref(f"aws_ecs_task_definition.{label}.arn"), desired_count=count,
                  launch_type="FARGATE", propagate_tags="SERVICE",
@@ -115,7 +116,6 @@ def _workers(ctx: Context) -> list[Block]:
 
 
 def build(ctx: Context) -> list[Block]:
-    image_default = {"default": ctx.spec.app.image} if ctx.spec.app.image else {}
     scheduled = ctx.spec.compute.schedule is not None  # EventBridge Scheduler runs the task (schedule.tf)
     serving = [] if scheduled else [_service(ctx, "app", NAME, ctx.spec.compute.min_replicas, load_balanced=True),
                                     *_autoscaling(ctx)]
@@ -131,7 +131,7 @@ def build(ctx: Context) -> list[Block]:
         _task(ctx, "app", NAME, _container(ctx, port=not scheduled)),
         *serving,
         *_workers(ctx),
-        block("variable", "image", type=Ref("string"), description="Container image of the app (pinned tag or digest).",
-              **image_default),
+        block("variable", "image", type=Ref("string"),
+              description="Container image of the app, pinned by tag or digest (dev-agent.auto.tfvars.json)."),
         block("output", "ecs_cluster", value=Ref("aws_ecs_cluster.main.name"), description="ECS cluster name."),
     ]

@@ -46,7 +46,6 @@ def environment(ctx: Context) -> dict:
 
 def build(ctx: Context) -> list[Block]:
     scheduled = ctx.spec.compute.schedule is not None  # EventBridge Scheduler invokes it (schedule.tf): no HTTP API
-    image_default = {"default": ctx.spec.app.image} if ctx.spec.app.image else {}
     return [
         log_group("lambda", Call("format", "/aws/lambda/%s", NAME), ctx.plan),
         *role("lambda", "lambda.amazonaws.com",
@@ -67,6 +66,6 @@ def build(ctx: Context) -> list[Block]:
               depends_on=[Ref("aws_cloudwatch_log_group.lambda"), Ref("aws_iam_role_policy_attachment.lambda_0")]),
         *([] if scheduled else _api(ctx)),
         block("variable", "image", type=Ref("string"),
-              description="Container image of the app in ECR (pinned tag or digest).", **image_default),
+              description="Container image of the app in ECR, pinned by tag or digest (dev-agent.auto.tfvars.json)."),
     ] + ([] if scheduled else [block("output", "app_url", value=Ref("aws_apigatewayv2_stage.default.invoke_url"),
                                      description="HTTPS endpoint of the HTTP API.")])

@@ -67,7 +67,7 @@ def labels(plan: Plan) -> list[str]:
 
 def build(ctx: Context) -> list[Block]:
     blocks, outputs = [], []
-    for bucket, label in zip(ctx.spec.buckets, labels(ctx.plan)):
+    for bucket, label in zip(ctx.spec.buckets, labels(ctx.plan), strict=False):
         blocks += bucket_blocks(ctx, label, f"{ctx.name}-{bucket.name}", bucket.versioning, kms=True, log_target=True)
         outputs.append(block("output", label, value=Ref(f"aws_s3_bucket.{label}.bucket"),
                              description=f"Name of the {bucket.name} bucket."))

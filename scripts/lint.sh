@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The lint gate .ci/run runs before the tests: ruff (pyproject's rule set), mypy (pyproject's [tool.mypy]) and
+# no import cycles between the project's modules. Exit non-zero on any finding. Run it before landing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+status=0
+echo "[lint] ruff"
+ruff check --output-format concise . || status=1
+echo "[lint] mypy"
+mypy || status=1
+echo "[lint] import cycles"
+python scripts/import_cycles.py || status=1
+exit $status

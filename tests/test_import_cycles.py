@@ -1,0 +1,35 @@
+"""scripts/import_cycles.py: imports inside functions count, a cycle is found, and the project has no new one."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+_spec = importlib.util.spec_from_file_location("import_cycles", ROOT / "scripts" / "import_cycles.py")
+assert _spec and _spec.loader
+import_cycles = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(import_cycles)
+
+
+def test_an_import_inside_a_function_is_an_edge(tmp_path: Path) -> None:
+    module = tmp_path / "a.py"
+    module.write_text("def late():\n    from bot.pipeline import budget\n    import bot.spec\n")
+    known = {"bot.pipeline.budget": module, "bot.spec": module, "bot.pipeline.run": module}
+    assert import_cycles.imports("bot.a", module, known) == {"bot.pipeline.budget", "bot.spec"}
+
+
+def test_a_cycle_is_found_and_only_known_ones_are_allowed() -> None:
+    graph = {"bot.x": {"bot.y"}, "bot.y": {"bot.z"}, "bot.z": {"bot.x"}, "bot.w": {"bot.x"}}
+    assert import_cycles.cycles(graph) == [["bot.x", "bot.y", "bot.z"]]
+    assert import_cycles.allowed(["bot.x", "bot.y", "bot.z"]) is None
+    assert import_cycles.allowed(["generators", "generators.terraform"])
+
+
+def test_the_project_has_no_new_import_cycle() -> None:
+    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "import_cycles.py")], capture_output=True,
+                          text=True, check=False)
+    assert proc.returncode == 0, proc.stdout
+    assert "bot.jobs.routing" not in proc.stdout  # handlers own their routers: routing imports no handler
