@@ -263,7 +263,7 @@ OUTPUT_ROW = re.compile(r"^\| `(?P<key>[^`]+)` \| `(?P<value>[^`]*)` \|$", re.MU
 def _applied(gh: Any, pull: dict, run: Any, progress: Progress) -> dict[str, Any]:
     """Show what the apply workflow did (its Apply step's lines, each job's result, the outputs it posted on the
     PR) and return the demo's apply summary."""
-    from bot.lifecycle.outputs import APPLY_MARKER
+    from bot.request import markers
 
     name = parse_branch(pull["head"]["ref"]).environment
     job = next((j for j in run.jobs if j.name == f"Apply {name}"), None)
@@ -273,7 +273,7 @@ def _applied(gh: Any, pull: dict, run: Any, progress: Progress) -> dict[str, Any
         progress(line)
     comments = gh.request("GET", f"/repos/{OWNER}/{REPO}/issues/{pull['number']}/comments", gh.token_for(USER),
                           params={"per_page": 100})
-    posted = [c["body"] for c in comments if APPLY_MARKER.format(name=name) in c["body"]]
+    posted = [c["body"] for c in comments if markers.applied(name) in c["body"]]
     outputs = {m["key"]: m["value"] for m in OUTPUT_ROW.finditer(posted[-1])} if posted else {}
     succeeded = job is not None and job.result == "success" and bool(posted) and "applied" in posted[-1]
     status = "applied" if succeeded else "failed"
