@@ -10,7 +10,6 @@ import json
 
 import pytest
 
-from bot.lifecycle.drift import DRIFT_MARKER
 from bot.request import markers
 from bot.settings import Settings
 from sandbox import SandboxGitHub
@@ -71,7 +70,7 @@ def test_apply_drift_expire_destroy(tmp_path):
         assert any(a.startswith("tags") for a in changed["aws_vpc.main"])
         drift_issue = repo.client().get_repo(repo.full_name).get_issue(report["issue"])
         assert drift_issue.title == f"Drift in {ENV}" and drift_issue.state == "open"
-        assert DRIFT_MARKER.format(name=ENV) in drift_issue.body
+        assert markers.drift(ENV) in drift_issue.body
         security, rest = drift_issue.body.split("### Security-relevant changes")[1].split("Tags only:")
         assert "`aws_security_group.app` (update): now allows tcp port 22 from 0.0.0.0/0" in security
         assert rest.startswith(" 1 resource(s) had their tags or labels changed (`aws_vpc.main`)")
