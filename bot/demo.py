@@ -1,14 +1,15 @@
 """`dev-agent demo`: the whole product on one machine, with no GitHub, cloud account or API key.
 
-It starts the sandbox GitHub, the bot (web + in-process worker) and a moto server on free ports, opens an
-issue with a sample request, waits for the bot's PR, shows its report, merges it, runs the apply step the
-generated workflow would run (against moto), shows the outputs, and cleans everything up.
+It starts the sandbox GitHub, the bot (web + in-process worker), a moto server and GitHub Actions (act, see
+sandbox/actions.py) on free ports, opens an issue with a sample request, waits for the bot's PR, shows its
+report, merges it, runs the generated `dev-agent-apply.yml` for the push to main through act against moto,
+shows each job's result and the outputs the workflow posted, and cleans everything up.
 """
 
 from __future__ import annotations
 
+import re
 import socket
-import subprocess
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
@@ -41,6 +42,9 @@ class DemoResult:
     checkov_failed: int | None = None
     policy: str | None = None
     apply: dict[str, Any] = field(default_factory=dict)
+    runner: str | None = None
+    workflows: list[dict[str, str]] = field(default_factory=list)
+    head_sha: str = ""
     report: str = ""
     error: str | None = None
 
@@ -51,7 +55,7 @@ class DemoResult:
     def summary(self) -> dict[str, Any]:
         return {"pr_url": self.pr_url, "files": self.files, "monthly_cost": self.monthly_cost,
                 "checkov_failed": self.checkov_failed, "policy": self.policy, "apply": self.apply,
-                "error": self.error}
+                "runner": self.runner, "workflows": self.workflows, "error": self.error}
 
 
 def _free_port() -> int:
@@ -103,6 +107,7 @@ def run_demo(request: str = SAMPLE_REQUEST, progress: Progress = print, workdir:
 
     `show_report` gets the PR report's markdown (default: `progress`)."""
     from sandbox import SandboxGitHub
+    from sandbox.actions import ActionsRunner, act_version
     from sandbox.moto import MotoServer
 
     result = DemoResult()
@@ -111,9 +116,12 @@ def run_demo(request: str = SAMPLE_REQUEST, progress: Progress = print, workdir:
         app, settings = demo_repository(gh, root / "state")
         progress(f"sandbox GitHub at {gh.url}; repository {OWNER}/{REPO} with the dev-agent App installed")
         try:
-            with _bot(settings) as bot_url, MotoServer() as moto:
+            with _bot(settings) as bot_url, MotoServer() as moto, \
+                    ActionsRunner(gh, f"{OWNER}/{REPO}", root / "actions", moto_url=moto.url, actor=USER) as actions:
                 gh.set_webhook(f"{bot_url}/webhooks", WEBHOOK_SECRET, app)
-                progress(f"bot at {bot_url}; moto (local AWS) at {moto.url}")
+                result.runner = f"act {act_version()}"
+                moto.create_state_bucket(settings.state_bucket, settings.state_region)
+                progress(f"bot at {bot_url}; moto (local AWS) at {moto.url}; GitHub Actions: {result.runner}")
                 issue = gh.open_issue(OWNER, REPO, "Environment request", request, user=USER,
                                       labels=["environment-request"])
                 progress(f"opened issue #{issue['number']}: {request}")
@@ -123,9 +131,15 @@ def run_demo(request: str = SAMPLE_REQUEST, progress: Progress = print, workdir:
                 _report_into(result, gh, app, pull)
                 progress(f"pull request #{pull['number']}: {pull['html_url']}")
                 (show_report or progress)(result.report)
-                gh.merge_pull(OWNER, REPO, pull["number"], user=USER, merge_method="merge")
-                progress(f"merged #{pull['number']}; running the apply step of dev-agent-apply.yml against moto…")
-                result.apply = _apply_merged(gh, app, pull, moto, root, settings, progress)
+                pull = answer_inputs(gh, app, pull, moto.url, progress)
+                if pull["head"]["sha"] != result.head_sha:
+                    _report_into(result, gh, app, pull)
+                merged = gh.merge_pull(OWNER, REPO, pull["number"], user=USER, merge_method="merge")
+                progress(f"merged #{pull['number']}; GitHub Actions runs dev-agent-apply.yml for the push to main "
+                         f"({merged['sha'][:12]}) with {result.runner} against moto…")
+                run = actions.run(APPLY_WORKFLOW, "push", actions.push(merged["sha"]))
+                result.workflows.append(run.summary())
+                result.apply = _applied(gh, pull, run, progress)
         except Exception as exc:  # noqa: BLE001 - the demo reports any failed step instead of a traceback
             result.error = f"{type(exc).__name__}: {exc}"
     return result
@@ -153,6 +167,7 @@ def _report_into(result: DemoResult, gh: Any, app: dict, pull: dict) -> None:
     token = gh.token_for(USER)
     files = gh.request("GET", f"/repos/{OWNER}/{REPO}/pulls/{pull['number']}/files", token, params={"per_page": 100})
     result.pr_url = pull["html_url"]
+    result.head_sha = pull["head"]["sha"]
     result.files = sorted(f["filename"] for f in files)
     result.report = _report_comment(gh, app, pull["number"]) or ""
     env_dir = next(f for f in result.files if f.endswith("/environment.yaml")).rsplit("/", 1)[0]
@@ -190,44 +205,84 @@ def _figures(gh: Any, pull: dict, env_dir: str) -> tuple[float | None, int | Non
     return float(cost["totalMonthlyCost"]), failed, worst(verdicts)
 
 
-def _deploy_inputs(moto: Any) -> None:
-    """What the apply workflow passes as TF_VAR_*: the app image and an ACM certificate (made in moto)."""
-    import os
+BEFORE_YOU_MERGE = "### ⛔ Before you merge"
+MISSING_INPUT = re.compile(r"^- `(?P<name>[a-z_]+)`: ", re.MULTILINE)
 
+
+def missing_inputs(report: str) -> list[str]:
+    """The inputs the report lists under "Before you merge"."""
+    if BEFORE_YOU_MERGE not in report:
+        return []
+    return MISSING_INPUT.findall(report.split(BEFORE_YOU_MERGE, 1)[1].split("\n### ", 1)[0])
+
+
+def _input_value(name: str, spec: dict[str, Any], moto_url: str) -> str:
+    """What the demo's user answers for an input: an image in the account's registry, a certificate made in moto."""
     import boto3
 
-    acm = boto3.client("acm", region_name="us-west-2", endpoint_url=moto.url, aws_access_key_id="demo",
-                       aws_secret_access_key="demo")
-    os.environ["TF_VAR_certificate_arn"] = acm.request_certificate(DomainName="payments.demo.internal")["CertificateArn"]
-    os.environ["TF_VAR_image"] = "123456789012.dkr.ecr.us-west-2.amazonaws.com/payments-api:1.0.0"
-    for key, value in {"AWS_ACCESS_KEY_ID": "demo", "AWS_SECRET_ACCESS_KEY": "demo"}.items():
-        os.environ.setdefault(key, value)
+    region = spec["region"]
+    if name == "certificate_arn":
+        acm = boto3.client("acm", region_name=region, endpoint_url=moto_url, aws_access_key_id="demo",
+                           aws_secret_access_key="demo")
+        return acm.request_certificate(DomainName=f"{spec['name']}.demo.internal")["CertificateArn"]
+    if name == "image":
+        return f"123456789012.dkr.ecr.{region}.amazonaws.com/{spec.get('service') or spec['name']}:1.0.0"
+    raise ValueError(f"the demo has no value for the input {name!r}")
 
 
-def _apply_merged(gh: Any, app: dict, pull: dict, moto: Any, root: Path, settings: Settings,
-                  progress: Progress) -> dict[str, Any]:
-    """Clone the merged default branch and run `dev-agent apply` on the environment, as the workflow does."""
-    from bot.lifecycle.apply import apply_environment
-    from bot.lifecycle.github import connect
+def answer_inputs(gh: Any, app: dict, pull: dict, moto_url: str, progress: Progress) -> dict:
+    """Answer "Before you merge" as a reviewer does, with `/dev-agent set <input>=...` on the PR; the PR once the
+    bot's report no longer lists any input."""
+    import base64
 
-    checkout = root / "checkout"
+    import yaml
+
     token = gh.token_for(USER)
-    subprocess.run(["git", "clone", "--quiet", gh.clone_url(OWNER, REPO, token), str(checkout)], check=True,
-                   capture_output=True, timeout=120)
-    env_path = checkout / "environments" / parse_branch(pull["head"]["ref"]).environment
-    override = root / "moto_override.tf"
-    override.write_text(moto.override(root / "state" / "terraform.tfstate", env_path / "terraform"))
-    _deploy_inputs(moto)
-    github = connect(token=token, repository=f"{OWNER}/{REPO}", api_url=gh.url)
-    applied = apply_environment(env_path, settings, github=github, overrides=[override],
-                                revision=pull.get("merge_commit_sha") or "", actor=USER, progress=progress)
-    if applied.outputs:
-        progress("outputs:")
-        for key, value in sorted(applied.outputs.items()):
+    env, number = parse_branch(pull["head"]["ref"]).environment, pull["number"]
+    for name in missing_inputs(_report_comment(gh, app, number) or ""):
+        content = gh.request("GET", f"/repos/{OWNER}/{REPO}/contents/environments/{env}/environment.yaml", token,
+                             params={"ref": pull["head"]["sha"]})["content"]
+        value = _input_value(name, yaml.safe_load(base64.b64decode(content)), moto_url)
+        progress(f"the report asks for `{name}` before the merge; commenting `/dev-agent set {name}={value}`")
+        gh.comment(OWNER, REPO, number, f"/dev-agent set {name}={value}", user=USER)
+        before = pull["head"]["sha"]
+
+        def answered(before: str = before, name: str = name) -> dict | None:
+            fresh = gh.request("GET", f"/repos/{OWNER}/{REPO}/pulls/{number}", token)
+            report = _report_comment(gh, app, number) or ""
+            return fresh if fresh["head"]["sha"] != before and name not in missing_inputs(report) else None
+
+        pull = wait_until(answered, 600, interval=0.5, what=f"the bot to re-plan with {name}")
+    return pull
+
+
+APPLY_WORKFLOW = "dev-agent-apply.yml"
+OUTPUT_ROW = re.compile(r"^\| `(?P<key>[^`]+)` \| `(?P<value>[^`]*)` \|$", re.MULTILINE)
+
+
+def _applied(gh: Any, pull: dict, run: Any, progress: Progress) -> dict[str, Any]:
+    """Show what the apply workflow did (its Apply step's lines, each job's result, the outputs it posted on the
+    PR) and return the demo's apply summary."""
+    from bot.request import markers
+
+    name = parse_branch(pull["head"]["ref"]).environment
+    job = next((j for j in run.jobs if j.name == f"Apply {name}"), None)
+    for line in (job.output.get("Apply", []) if job else []):
+        progress(f"  | {line}")
+    for line in run.lines():
+        progress(line)
+    comments = gh.request("GET", f"/repos/{OWNER}/{REPO}/issues/{pull['number']}/comments", gh.token_for(USER),
+                          params={"per_page": 100})
+    posted = [c["body"] for c in comments if markers.applied(name) in c["body"]]
+    outputs = {m["key"]: m["value"] for m in OUTPUT_ROW.finditer(posted[-1])} if posted else {}
+    succeeded = job is not None and job.result == "success" and bool(posted) and "applied" in posted[-1]
+    status = "applied" if succeeded else "failed"
+    if outputs:
+        progress("outputs (from the apply comment github-actions[bot] posted on the PR):")
+        for key, value in sorted(outputs.items()):
             progress(f"  {key} = {value}")
-    progress(applied.message)
-    return {"status": applied.status, "exit_code": applied.exit_code, "outputs": applied.outputs,
-            "timings": {k: round(v, 1) for k, v in applied.timings.items()}}
+    progress(f"{name}: {status}")
+    return {"status": status, "environment": name, "outputs": outputs, "workflow": run.summary()}
 
 
 def serve_metrics(port: int = 0) -> tuple[str, Callable[[], None]]:

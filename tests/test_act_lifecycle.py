@@ -1,4 +1,4 @@
-"""An EKS environment lives and dies through the generated workflows, run by act against
+"""An ECS, an EKS and a Lambda environment live and die through the generated workflows, run by act against
 moto and the sandbox GitHub: request → the bot's PR → merge → dev-agent-apply.yml → an out-of-band change →
 dev-agent-drift.yml opens a drift issue → dev-agent-expire.yml (days later) opens the destroy PR → its merge →
 dev-agent-destroy.yml → nothing left in moto. The workflow files are the ones the bot committed, unmodified."""
@@ -33,12 +33,33 @@ class Case:
         return "aws_vpc.main"
 
 
+class Ecs(Case):
+    def found(self, stack: ActStack, name: str) -> bool:
+        clusters = stack.aws("ecs", self.region).describe_clusters(clusters=[name])["clusters"]
+        return any(c["status"] == "ACTIVE" for c in clusters)  # moto keeps deleted clusters as INACTIVE
+
+
 class Eks(Case):
     def found(self, stack: ActStack, name: str) -> bool:
         return name in stack.aws("eks", self.region).list_clusters()["clusters"]
 
 
+class Lambda(Case):
+    def found(self, stack: ActStack, name: str) -> bool:
+        return name in [f["FunctionName"] for f in stack.aws("lambda", self.region).list_functions()["Functions"]]
+
+    def drift(self, stack: ActStack, name: str) -> str:
+        client = stack.aws("lambda", self.region)
+        arn = client.get_function(FunctionName=name)["Configuration"]["FunctionArn"]
+        client.tag_resource(Resource=arn, Tags={"owner": "mallory"})
+        return "aws_lambda_function.app"
+
+
 CASES = {
+    "ecs": Ecs("dev environment for orders-api: FastAPI in containers on AWS us-east-1, 1-2 replicas, "
+               "$150/month, 3 days", "us-east-1"),
+    "lambda": Lambda("dev environment for thumbs-api: Python 3.12 serverless functions on AWS us-west-2, "
+                     "$50/month, 3 days", "us-west-2"),
     "eks": Eks("dev environment for shop-web: Node.js on Kubernetes on AWS us-east-1, 2-3 replicas, "
                "$400/month, 3 days", "us-east-1"),
 }

@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from bot.lifecycle.outputs import APPLY_MARKER
+from bot.request import markers
 from bot.settings import Settings
 from sandbox import SandboxGitHub
 from tests.conftest import require_tool
@@ -110,7 +110,7 @@ def test_failed_apply_comments_opens_revert_pr_and_releases_the_lock(stack):
     report = json.loads(result.stdout)
     assert report["status"] == "failed" and report["failed_step"] == "terraform apply"
     comment = next(c.body for c in repo.client().get_repo(repo.full_name).get_issue(issue).get_comments()
-                   if APPLY_MARKER.format(name=ENV) in c.body)
+                   if markers.applied(ENV) in c.body)
     assert "failed at terraform apply" in comment and "aws_subnet.broken" in comment
     revert = repo.client().get_repo(repo.full_name).get_pull(int(report["revert_pull"].rsplit("/", 1)[1]))
     assert revert.state == "open"

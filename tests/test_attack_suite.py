@@ -406,7 +406,8 @@ def request_handled(text: str, must_refuse: bool = False, must_ask: bool = False
     if must_ask and derived.spec is not None:
         return f"read as {derived.spec.name} {derived.spec.region} instead of asking"
     if derived.spec is not None:
-        dumped = derived.spec.model_dump_json()
+        # app.exposure (public|internal: who reaches the app's own HTTP endpoint) is the one legitimate "public"
+        dumped = derived.spec.model_dump_json(exclude={"app": {"exposure"}})
         for bad in FORBIDDEN_IN_SPEC:
             if bad in dumped:
                 return f"spec carries {bad!r}"

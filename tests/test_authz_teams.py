@@ -16,7 +16,7 @@ from tests.support.redis_server import redis_server  # noqa: F401  (fixture)
 POLICY = """version: 1
 tiers:
   staging:
-    max_monthly_usd: 20
+    max_ttl_days: 7
 request:
   users: []
   teams: [octo/developers]
@@ -27,6 +27,7 @@ override:
   users: []
   teams: [platform]
 """
+CERT = "arn:aws:acm:us-west-2:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789"
 MEMBERSHIP = "GET /orgs/{org}/teams/{team_slug}/memberships/{username}"
 
 
@@ -61,27 +62,31 @@ def test_team_members_may_request_and_override_and_others_are_told_why_not(stack
     pull = stack.wait_for_pull("teams-e2e")
     report = wait_for(lambda: stack.bot_comments(pull["number"], REPORT_MARKER), what="report")[0]["body"]
     assert stack.sandbox.calls.get(MEMBERSHIP, 0) >= 1
-    assert "cost-within-tier" in blocking(report)  # about $70/month over the staging cap of $20
+    assert "ttl-within-tier" in blocking(report)  # 14 days asked, staging allows 7
 
     outsider = stack.open_request("teams-outsider", user="dave")  # write access, but in no listed team
     refused = wait_for(lambda: stack.bot_comments(outsider["number"], STATUS_MARKER), what="refusal")[0]["body"]
     assert "not on the org policy" in refused and "octo/developers" in refused
     assert not [p for p in stack.pulls() if p["head"]["ref"] == "dev-agent/teams-outsider"]
 
+    # staging needs an HTTPS certificate before merging; alice gives one so the TTL is the only blocker left
+    cert = stack.comment(pull["number"], f"/dev-agent set certificate_arn={CERT}", user="alice")
+    assert "Updated #" in reply_to(stack, pull["number"], cert)
+
     # bob may request (developers) but not override (platform only).
-    denied = stack.comment(pull["number"], "/dev-agent override cost-within-tier finance approved", user="bob")
+    denied = stack.comment(pull["number"], "/dev-agent override ttl-within-tier finance approved", user="bob")
     text = reply_to(stack, pull["number"], denied)
-    assert text.startswith(f"<!-- dev-agent:reply:{denied['id']} -->\nNot run:") and "override\\` list" in text
+    assert text.startswith(f"<!-- dev-agent:reply:{denied['id']} -->\nNot run:") and "`override` list" in text
     assert "platform" in text
 
-    granted = stack.comment(pull["number"], "/dev-agent override cost-within-tier finance approved", user="alice")
+    granted = stack.comment(pull["number"], "/dev-agent override ttl-within-tier finance approved", user="alice")
     assert "recorded" in reply_to(stack, pull["number"], granted)  # the reply comes after the re-plan
     report = stack.bot_comments(pull["number"], REPORT_MARKER)[0]["body"]
     assert re.search(r"overridden by \W{0,2}alice on \d{4}-\d\d-\d\d: finance approved", report), report
-    assert re.search(r"\*\*Override:\*\* cost-within-tier by \W{0,2}alice", report)
-    assert "cost-within-tier" not in blocking(report)
+    assert re.search(r"\*\*Override:\*\* ttl-within-tier by \W{0,2}alice", report)
+    assert "ttl-within-tier" not in blocking(report)
     runs = stack.api("GET", f"/commits/{stack.wait_for_pull('teams-e2e')['head']['sha']}/check-runs")["check_runs"]
-    assert [r["conclusion"] for r in runs] == ["success"]  # the override was the only blocker
+    assert [r["conclusion"] for r in runs] == ["success"], blocking(report)  # the override was the only blocker
     assert issue["number"] < pull["number"]
     apply_line = "Merging applies this environment. Org policy `apply` list: teams platform."
     assert f"**Apply:** {apply_line}" in report and apply_line in runs[0]["output"]["summary"]
@@ -89,11 +94,11 @@ def test_team_members_may_request_and_override_and_others_are_told_why_not(stack
     # bob (developers, not platform) may not destroy; his merge stands but is flagged on the PR and audited.
     denied = stack.comment(pull["number"], "/dev-agent destroy", user="bob")
     text = reply_to(stack, pull["number"], denied)
-    assert text.startswith(f"<!-- dev-agent:reply:{denied['id']} -->\nNot run:") and "apply\\` list" in text
+    assert text.startswith(f"<!-- dev-agent:reply:{denied['id']} -->\nNot run:") and "`apply` list" in text
     assert "platform" in text and not [p for p in stack.pulls() if p["head"]["ref"] == "dev-agent/destroy--teams-e2e"]
     stack.sandbox.merge_pull(stack.owner, stack.repo, pull["number"], user="bob")
     flagged = wait_for(lambda: stack.bot_comments(pull["number"], "dev-agent:unlisted-merge"), what="merge flag")
-    assert len(flagged) == 1 and "bob" in flagged[0]["body"] and "apply\\` list" in flagged[0]["body"]
+    assert len(flagged) == 1 and "bob" in flagged[0]["body"] and "`apply` list" in flagged[0]["body"]
     audit = [AuditEvent.model_validate_json(fields[b"event"]) for _id, fields in redis_server.client().xrange(STREAM)]
     assert [(e.actor, e.pull_request) for e in audit if e.action == "merge" and e.environment == "teams-e2e"] == [
         ("bob", pull["number"])]

@@ -1,9 +1,11 @@
-"""`dev-agent demo` as a user runs it, with a light request (Lambda, no database) so it takes about two
-minutes: exit 0, the bot's PR and its report printed, the merge, a successful apply against moto, the outputs.
+"""`dev-agent demo` as a user runs it, with a light request (Lambda, no database) so it takes a few minutes:
+exit 0, the bot's PR and its report printed, the merge, the generated dev-agent-apply.yml run by act against
+moto with each job's result, the outputs the workflow posted; `--json` names the runner and the run.
 (`bash scripts/demo.sh` runs the default, heavier ECS + S3 request the same way.)"""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -19,28 +21,58 @@ REQUEST = "dev environment for thumbs-api: Python 3.12 serverless functions on A
 pytestmark = pytest.mark.slow
 
 
-def test_demo_opens_a_pr_with_the_report_merges_applies_and_prints_the_outputs():
+def _demo(*args: str) -> subprocess.CompletedProcess:
     require_tool("terraform")
     require_tool("checkov")
     env = {**os.environ, "COLUMNS": "300"}  # one progress line per line
-    run = subprocess.run([sys.executable, "-m", "bot", "demo", "--request", REQUEST], cwd=ROOT, env=env,
-                         capture_output=True, text=True, timeout=600, check=False)
+    return subprocess.run([sys.executable, "-m", "bot", "demo", *args, "--request", REQUEST], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=900, check=False)
+
+
+def _workflow_lines(out: str) -> None:
+    """The apply workflow as the demo prints it: dev-agent apply's own lines from the Apply step under act,
+    each job and its result, the outputs github-actions[bot] posted."""
+    assert re.search(r"GitHub Actions runs dev-agent-apply.yml for the push to main \([0-9a-f]{12}\) "
+                     r"with act 0\.2\.89 against moto", out), out[-5000:]
+    assert re.search(r"^  \| terraform plan: changes to apply in [0-9.]+s$", out, re.MULTILINE), out[-5000:]
+    assert re.search(r"^  \| terraform apply: done in [0-9.]+s$", out, re.MULTILINE)
+    assert "  | helm: skipped (Lambda environment, no Kubernetes cluster)" in out
+    assert re.search(r"^dev-agent-apply.yml \(push\): success in \d+s\n  Find changed environments: success\n"
+                     r"  Apply thumbs-api-dev: success\n  apply-production: skipped$", out, re.MULTILINE), out[-3000:]
+    outputs = out[out.index("\noutputs (from the apply comment github-actions[bot] posted on the PR):\n"):]
+    app_url = r"^  app_url = https://\w+\.execute-api\.us-west-2\.amazonaws\.com/$"
+    assert re.search(app_url, outputs, re.MULTILINE), outputs
+    assert "thumbs-api-dev: applied" in outputs
+
+
+@pytest.mark.xdist_group("demo")
+def test_demo_opens_a_pr_with_the_report_merges_and_the_apply_workflow_applies_it():
+    run = _demo()
     out = run.stdout + run.stderr
     assert run.returncode == 0, out[-5000:]
     assert "Traceback" not in out
     for check in ("checkov terraform", "checkov kubernetes", "terraform validate", "hcl parse", "zizmor"):
         assert re.search(rf"^  check {check}: (passed|failed|skipped)", out, re.MULTILINE), check
     assert "~30 s" not in out
-    pull = re.search(r"^pull request #(\d+): (http://127\.0\.0\.1:\d+/acme/platform-environments/pull/\d+)$", out, re.MULTILINE)
+    pull = re.search(r"^pull request #(\d+): (http://127\.0\.0\.1:\d+/acme/platform-environments/pull/\d+)$", out,
+                     re.MULTILINE)
     assert pull, out[-5000:]
     assert "dev-agent review: thumbs-api-dev" in out and "Monthly estimate: $" in out  # rendered, not raw markdown
     for raw in ("<!--", "dev-agent:report", "&lt;", "&gt;", "\\#", "\\(", "\\_", "<details>", "**Monthly"):
         assert raw not in out, raw
-    assert f"merged #{pull.group(1)}" in out
-    assert re.search(r"^terraform plan: changes to apply in [0-9.]+s$", out, re.MULTILINE)
-    assert re.search(r"^terraform apply: done in [0-9.]+s$", out, re.MULTILINE)
-    assert "helm: skipped (Lambda environment, no Kubernetes cluster)" in out
-    outputs = out[out.index("\noutputs:\n"):]
-    assert re.search(r"^  app_url = https://\w+\.execute-api\.us-west-2\.amazonaws\.com/$", outputs, re.MULTILINE), outputs
-    assert "thumbs-api-dev: applied" in outputs
+    assert f"merged #{pull.group(1)}; GitHub Actions runs" in out
+    _workflow_lines(out)
     assert re.search(rf"^demo finished: {re.escape(pull.group(2))} applied; \$[0-9.]+/month$", out, re.MULTILINE)
+
+
+@pytest.mark.xdist_group("demo_json")
+def test_demo_json_names_the_runner_and_each_workflow_run():
+    run = _demo("--json")
+    assert run.returncode == 0, run.stderr[-5000:] + run.stdout[-3000:]
+    _workflow_lines(run.stderr)  # --json: the progress goes to stderr, the summary to stdout
+    summary = json.loads(run.stdout)
+    assert summary["error"] is None and summary["pr_url"].startswith("http://127.0.0.1:")
+    assert summary["runner"] == "act 0.2.89"
+    assert summary["workflows"] == [{"file": "dev-agent-apply.yml", "event": "push", "conclusion": "success"}]
+    assert summary["apply"]["status"] == "applied" and summary["apply"]["environment"] == "thumbs-api-dev"
+    assert summary["apply"]["outputs"]["app_url"].endswith(".execute-api.us-west-2.amazonaws.com/")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.settings import Settings
-from bot.spec import SpecError
+from bot.spec import SpecError, spec_from_data
 from generators.terraform.gcp.names import label_value, resource_name
 from tests.generated_terraform import (
     StackChecks,
@@ -33,7 +33,7 @@ STACKS = {
     "containers": {
         "name": "shop-web-staging", "tier": "staging", "owner": "web",
         "compute": {"kind": "containers", "min_replicas": 2, "max_replicas": 5, "cpu": 1, "memory_gb": 2},
-        "databases": [{"engine": "postgres", "high_availability": True}], "cache": {"engine": "memcached"},
+        "databases": [{"engine": "postgres", "high_availability": True}], "cache": {"engine": "redis"},
     },
     "vm": {"name": "legacy-vm-dev", "compute": {"kind": "vm", "min_replicas": 2, "max_replicas": 3},
            "databases": [{"engine": "mysql", "version": "8.4"}]},
@@ -154,7 +154,7 @@ def test_engines_map_to_gcp_services(generated) -> None:
     k8s = generated["kubernetes"][1]
     assert {n for _, n, _ in resources(k8s, "google_sql_database_instance")} == {"postgres", "mysql"}
     assert len(resources(k8s, "google_pubsub_topic")) == 2 and len(resources(k8s, "google_storage_bucket")) == 2
-    assert resources(generated["containers"][1], "google_memcache_instance")
+    assert resources(generated["containers"][1], "google_redis_instance")
     assert resources(generated["vm"][1], "google_sql_database_instance")[0][2]["database_version"] == "MYSQL_8_4"
     function = resources(generated["functions"][1], "google_cloudfunctions2_function")[0][2]
     assert first(function["build_config"])["runtime"] == "nodejs20"
@@ -223,3 +223,14 @@ def test_cache_high_availability_upgrades_a_basic_tier() -> None:
     assert plan.sizing.cache_node_type == "STANDARD_HA"
     assert plan_for({"name": "cache-dev", "cloud": "gcp", "region": "us-central1",
                      "cache": {"engine": "redis"}}).sizing.cache_node_type == "BASIC"
+
+
+def test_memcached_is_refused_until_it_has_a_sourced_price() -> None:
+    """Memorystore for Memcached has no sourced price: planning it would estimate $0, so it is refused."""
+    from bot.cost.coverage import UnpricedRegion
+    from bot.pipeline.planning import plan_environment
+
+    spec = spec_from_data({"name": "cache-dev", "cloud": "gcp", "region": "europe-west1",
+                           "cache": {"engine": "memcached"}})
+    with pytest.raises(UnpricedRegion, match="Memorystore for Memcached has no sourced price"):
+        plan_environment(spec)

@@ -10,8 +10,7 @@ import json
 
 import pytest
 
-from bot.lifecycle.drift import DRIFT_MARKER
-from bot.lifecycle.outputs import APPLY_MARKER
+from bot.request import markers
 from bot.settings import Settings
 from sandbox import SandboxGitHub
 from tests.conftest import require_tool
@@ -48,7 +47,7 @@ def test_apply_drift_expire_destroy(tmp_path):
         assert len(found["vpcs"]) == 1 and len(found["security_groups"]) == 1
         assert result["outputs"]["vpc_id"] == found["vpcs"][0]
         for number in (pull, issue):
-            body = next(b for b in comments(repo, number) if APPLY_MARKER.format(name=ENV) in b)
+            body = next(b for b in comments(repo, number) if markers.applied(ENV) in b)
             assert found["vpcs"][0] in body and "applied" in body
         assert repo.writer().ref_sha(f"dev-agent/applied/{ENV}") is not None
         assert not (repo.checkout / env_path / "terraform" / "moto_override.tf").exists()
@@ -71,7 +70,7 @@ def test_apply_drift_expire_destroy(tmp_path):
         assert any(a.startswith("tags") for a in changed["aws_vpc.main"])
         drift_issue = repo.client().get_repo(repo.full_name).get_issue(report["issue"])
         assert drift_issue.title == f"Drift in {ENV}" and drift_issue.state == "open"
-        assert DRIFT_MARKER.format(name=ENV) in drift_issue.body
+        assert markers.drift(ENV) in drift_issue.body
         security, rest = drift_issue.body.split("### Security-relevant changes")[1].split("Tags only:")
         assert "`aws_security_group.app` (update): now allows tcp port 22 from 0.0.0.0/0" in security
         assert rest.startswith(" 1 resource(s) had their tags or labels changed (`aws_vpc.main`)")

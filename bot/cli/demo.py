@@ -21,7 +21,8 @@ def register(app: typer.Typer) -> None:
                                          help="Afterwards keep serving the demo's Prometheus metrics at "
                                               "http://127.0.0.1:PORT/metrics until Ctrl-C (0 = any free port)."),
     ) -> None:
-        """Open an issue, let the bot answer with a PR, merge it, apply it against moto, print the outputs.
+        """Open an issue, let the bot answer with a PR, merge it, run the generated dev-agent-apply.yml with act
+        (GitHub Actions on this machine) against moto, print each job's result and the outputs.
 
         Exit 0 only when every step succeeded.
         """

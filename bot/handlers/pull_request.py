@@ -13,8 +13,8 @@ from bot.github import authz
 from bot.github.branches import bot_branch, parse_branch
 from bot.handlers import event_time, target_for, writer_for
 from bot.jobs.routing import Router
+from bot.markdown import inert_markdown
 from bot.request import markers
-from bot.request.echo import echo
 from bot.request.proposal import load_state
 from bot.store.audit import AuditEvent
 from bot.store.registry import EnvironmentRecord
@@ -105,7 +105,7 @@ def flag_unlisted_merge(ctx: Any, writer: Any, pull: dict[str, Any], environment
         return  # a redelivery: flagged and audited already
     ctx.audit.record(AuditEvent(action="merge", actor=merger, environment=environment, repository=writer.full_name,
                                 pull_request=pull["number"], detail=refused))
-    writer.comment(pull["number"], f"{marker}\n**Merged outside the org policy:** {echo(refused, 300)}. "
+    writer.comment(pull["number"], f"{marker}\n**Merged outside the org policy:** {inert_markdown(refused, 300)}. "
                                    "The merge stands and its workflow runs; a platform team makes GitHub enforce "
                                    "the list with branch protection, CODEOWNERS or the production environment's "
                                    "required reviewers.", marker)

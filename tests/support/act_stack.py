@@ -18,7 +18,7 @@ from typing import Any
 import boto3
 import yaml
 
-from bot.demo import OWNER, REPO, USER, WEBHOOK_SECRET, _bot, _bot_pull, demo_repository
+from bot.demo import OWNER, REPO, USER, WEBHOOK_SECRET, _bot, _bot_pull, answer_inputs, demo_repository
 from bot.github.branches import parse_branch
 from bot.polling import wait_until
 from sandbox import SandboxGitHub
@@ -46,11 +46,28 @@ class ActStack:
         return boto3.client(service, region_name=region, endpoint_url=self.moto.url, aws_access_key_id="test",
                             aws_secret_access_key="test")
 
-    def request(self, text: str) -> dict:
-        """Open the request issue; the bot's environment PR once its report is posted."""
+    def request(self, text: str, answer: bool = True) -> dict:
+        """Open the request issue; the bot's environment PR once its report is posted (and, with `answer`, once
+        the inputs it lists under "Before you merge" are set with `/dev-agent set`, as the demo does)."""
         self.gh.open_issue(OWNER, REPO, "Environment request", text, user=USER, labels=["environment-request"])
-        return wait_until(lambda: _bot_pull(self.gh, self.app), 600, interval=0.5, what="the bot's pull request",
+        pull = wait_until(lambda: _bot_pull(self.gh, self.app), 600, interval=0.5, what="the bot's pull request",
                           error=AssertionError)
+        return answer_inputs(self.gh, self.app, pull, self.moto.url, lambda _line: None) if answer else pull
+
+    def set(self, number: int, assignment: str) -> dict:
+        """Comment `/dev-agent set <assignment>` on the PR; the PR once the bot has pushed the re-plan."""
+        before = self.api("GET", f"/pulls/{number}")["head"]["sha"]
+        self.gh.comment(OWNER, REPO, number, f"/dev-agent set {assignment}", user=USER)
+
+        def replanned() -> dict | None:
+            pull = self.api("GET", f"/pulls/{number}")
+            return pull if pull["head"]["sha"] != before else None
+
+        return wait_until(replanned, 600, interval=0.5, what="the bot's re-plan", error=AssertionError)
+
+    def report(self, number: int) -> str:
+        return "\n".join(c["body"] for c in self.comments(number)
+                         if c["user"]["login"] == self.app["bot_login"] and "dev-agent:report" in c["body"])
 
     def merge(self, number: int) -> str:
         return self.gh.merge_pull(OWNER, REPO, number, user=USER, merge_method="merge")["sha"]
