@@ -13,6 +13,7 @@ from tests.support.bot_stack import BotStack, wait_for
 from tests.support.redis_server import redis_server  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.xdist_group("replies-e2e")
+CERT = "arn:aws:acm:us-west-2:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789"
 
 
 @pytest.fixture(scope="module")
@@ -65,6 +66,7 @@ def test_help_lists_the_settable_keys_with_examples(pull):
 
 def test_the_issue_status_says_when_the_pr_is_blocked(pull):
     stack, issue, pr = pull
+    reply(stack, pr["number"], f"/dev-agent set certificate_arn={CERT}")  # staging needs one before merging
     assert "blocked" not in stack.bot_comments(issue["number"], STATUS_MARKER)[0]["body"]
     reply(stack, pr["number"], "/dev-agent set ttl=120")  # staging allows at most 90 days
     status = wait_for(lambda: [c["body"] for c in stack.bot_comments(issue["number"], STATUS_MARKER)
