@@ -21,7 +21,7 @@ REF = re.compile(r"(?<![.\w])(aws_[a-z0-9_]+\.[a-z0-9_-]+)\.")
 
 
 def _parsed(plan) -> dict[str, dict]:
-    return {name: hclread.loads(text) for name, text in terraform_files(plan).items()}
+    return {name: hclread.loads(text) for name, text in terraform_files(plan).items() if name.endswith(".tf")}
 
 
 def _document(parsed: dict[str, dict], label: str) -> list[dict[str, Any]]:
