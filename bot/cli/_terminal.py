@@ -12,7 +12,8 @@ import re
 
 from rich.markdown import Markdown
 
-HIDDEN = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)  # an unclosed comment hides the rest, as on GitHub
+from bot.usertext import visible
+
 SUMMARY = re.compile(r"<details>\s*<summary>(.*?)</summary>", re.DOTALL | re.IGNORECASE)
 TAGS = re.compile(r"</?(?:details|sub|sup|br)\s*/?>", re.IGNORECASE)
 EMOJI = {":warning:": "⚠️", ":white_check_mark:": "✅", ":x:": "❌", ":lock:": "🔒"}
@@ -20,7 +21,7 @@ EMOJI = {":warning:": "⚠️", ":white_check_mark:": "✅", ":x:": "❌", ":loc
 
 def plain_markdown(text: str) -> str:
     """The comment's markdown with GitHub-only HTML turned into what it shows."""
-    text = HIDDEN.sub("", text)
+    text = visible(text)  # an unclosed comment hides the rest, as on GitHub
     text = SUMMARY.sub(lambda m: f"\n**{m.group(1).strip()}**\n", text)
     text = TAGS.sub("\n", text)
     for code, emoji in EMOJI.items():
