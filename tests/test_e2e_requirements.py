@@ -12,6 +12,7 @@ from tests.support.bot_stack import ROOT, BotStack, wait_for
 from tests.support.redis_server import redis_server  # noqa: F401  (fixture)
 
 VAGUE = "need an env for my app"
+CERT = "arn:aws:acm:us-west-2:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789"
 
 
 @pytest.fixture(scope="module")
@@ -61,6 +62,16 @@ def test_vague_request_is_asked_and_a_plain_answer_continues(stack: BotStack) ->
     assert "Prometheus" in risks.split("###")[1] and "None identified" not in risks
     wait_for(lambda: "needs-info" not in labels(stack, number) or None, what="needs-info removed")
     runs = stack.api("GET", f"/commits/{pull['head']['sha']}/check-runs")["check_runs"]
+    assert [(r["name"], r["conclusion"]) for r in runs] == [("dev-agent", "failure")]  # no certificate yet
+
+    stack.comment(pull["number"], f"/dev-agent set certificate_arn={CERT}")
+
+    def neutral_run() -> list[dict] | None:
+        head = stack.api("GET", f"/pulls/{pull['number']}")["head"]["sha"]
+        runs = stack.api("GET", f"/commits/{head}/check-runs")["check_runs"]
+        return runs if head != pull["head"]["sha"] and runs and runs[0]["conclusion"] else None
+
+    runs = wait_for(neutral_run, 120, what="check run after the certificate is set")
     assert [(r["name"], r["conclusion"]) for r in runs] == [("dev-agent", "neutral")]
     assert "requirement(s) not supported" in runs[0]["output"]["title"]
     bob_said = [

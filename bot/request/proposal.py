@@ -375,7 +375,7 @@ def record_proposal(ctx: Any, target: Target, spec: EnvironmentSpec, result: Any
     else:
         ctx.registry.upsert(EnvironmentRecord(
             name=spec.name, repository=target.full_name, tier=spec.tier.value, owner=target.actor,
-            cloud=spec.cloud.value, region=spec.region, status="refused" if failures else "planned",
+            cloud=spec.cloud.value, region=spec.region, status="refused" if _policy_failed(result) else "planned",
             monthly_cost_usd=result.monthly_cost, expires_on=expires, pr_url=pull.html_url,
             issue_url=target.issue.get("html_url") or None, report=result.report,
         ))
@@ -443,6 +443,11 @@ def claim_branch(ctx: Any, target: Target, state: RequestState, environment: str
 
 def _label_names(issue: dict[str, Any]) -> set[str]:
     return {label.get("name") for label in issue.get("labels") or [] if isinstance(label, dict)}
+
+
+def _policy_failed(result: Any) -> bool:
+    """Org policy refuses the plan (a missing input or a failed check blocks the merge but refuses nothing)."""
+    return any(v.outcome == "fail" for v in result.verdicts)
 
 
 def _failures(result: Any) -> list[str]:
