@@ -6,15 +6,10 @@ import time
 
 import pytest
 
-from bot.commands import ACTIONS, runners
-from bot.commands.parser import (
-    MAX_COMMENT_CHARS,
-    CommandError,
-    apply_assignments,
-    extract_command,
-    parse_assignments,
-    parse_duration_days,
-)
+from bot.commands.arguments import apply_assignments, parse_assignments, parse_duration_days
+from bot.commands.command import CommandError
+from bot.commands.parser import MAX_COMMENT_CHARS, extract_command
+from bot.commands.table import COMMANDS, help_text
 from bot.request.echo import echo
 from bot.request.issue_form import FormError, is_environment_request, parse_issue_body
 from bot.spec import SpecError, spec_from_data
@@ -138,18 +133,18 @@ def test_bad_extend_durations(args):
 
 
 def test_every_verb_has_a_runner_and_every_mutating_verb_needs_authorisation():
-    table = runners()
-    assert set(table) == {"plan", "set", "amend", "destroy", "extend", "unlock", "override", "help"}
-    assert set(ACTIONS) == set(table) - {"help"}
-    assert ACTIONS["override"] == "override"
+    assert set(COMMANDS) == {"plan", "set", "amend", "destroy", "extend", "unlock", "override", "help"}
+    assert all(callable(c.runner) for c in COMMANDS.values())
+    assert {verb for verb, c in COMMANDS.items() if c.policy is None} == {"help"}
+    assert COMMANDS["override"].policy == "override"
 
 
 def test_help_lists_every_verb_with_the_org_policy_list_it_needs():
-    from bot.commands.help import HELP, ROWS
-
-    assert sorted(verb for verb, _usage, _text in ROWS) == sorted(runners())
-    assert "| `/dev-agent destroy` | Open a pull request that removes the environment | `apply` |" in HELP
-    assert "| `/dev-agent unlock` | Release the environment's lock | `request` |" in HELP
+    text = help_text()
+    assert all(f"| {c.usage} | {c.summary} |" in text for c in COMMANDS.values())
+    assert "| `/dev-agent destroy` | Open a pull request that removes the environment | `apply` |" in text
+    assert "| `/dev-agent unlock` | Release the environment's lock | `request` |" in text
+    assert "| `/dev-agent help` | This help | — |" in text
 
 
 FORM_BODY = """### Description

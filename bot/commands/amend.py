@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.commands.changes import changes_reply, spec_changes
+from bot.commands.command import Command, CommandError
 from bot.commands.context import CommandContext
-from bot.commands.parser import Command, CommandError
 from bot.request.echo import echo
 from bot.request.proposal import derive_spec, propose
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import yaml
 
+from bot.commands.arguments import parse_duration_days
+from bot.commands.command import Command, CommandError
 from bot.commands.context import CommandContext
-from bot.commands.parser import Command, CommandError, parse_duration_days
 from bot.github.branches import bot_branch
 from bot.lifecycle.expiry import extended_spec
 from bot.markdown import code_span

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
+from bot.commands.command import Command, CommandError
 from bot.commands.context import CommandContext
-from bot.commands.parser import Command, CommandError
 from bot.github.authz import member_teams, membership
 from bot.request.echo import echo
 from bot.request.proposal import derive_spec, propose

@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from bot.commands.parser import apply_assignments
+from bot.commands.arguments import apply_assignments
 from bot.errors import DevAgentError
 from bot.github.branches import Kind, bot_branch
 from bot.github.writer import RepositoryWriter
