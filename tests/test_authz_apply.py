@@ -13,8 +13,8 @@ from bot.github import authz
 from bot.github.installations import MemoryInstallations
 from bot.handlers.pull_request import flag_unlisted_merge
 from bot.jobs.delivery import JobContext
+from bot.request.comments import appliers_note
 from bot.request.markers import unlisted_merge
-from bot.request.proposal import appliers_note
 from bot.settings import Settings
 from bot.store.audit import AuditLog
 from bot.store.locks import MemoryLocks

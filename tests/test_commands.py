@@ -205,7 +205,8 @@ def test_environment_requests_are_labelled_or_mention_the_bot():
 
 
 def test_request_spec_comes_from_form_fields_state_and_assignments():
-    from bot.request.proposal import RequestState, derive_spec
+    from bot.request.derive import derive_spec
+    from bot.request.state import RequestState
     from bot.settings import Settings
 
     state = RequestState(issue=1, assignments={"compute.max_replicas": "4"})
@@ -219,7 +220,8 @@ def test_request_spec_comes_from_form_fields_state_and_assignments():
 
 
 def test_an_empty_request_gets_questions_not_a_pr():
-    from bot.request.proposal import RequestState, derive_spec
+    from bot.request.derive import derive_spec
+    from bot.request.state import RequestState
     from bot.settings import Settings
 
     derived = derive_spec({"body": "/dev-agent"}, RequestState(issue=1), Settings())

@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.commands.command import CommandError
 from bot.request import markers
-from bot.request.proposal import RequestState, Target
+from bot.request.state import RequestState, Target
 
 
 @dataclass

@@ -38,7 +38,7 @@ def _help(cc: CommandContext, command: Command) -> None:
 
 # `destroy` needs `apply`: its PR is the environment's teardown. `extend` stays on `request`: the tier's
 # max_ttl_days bounds it and its PR is reviewed like a request. `unlock` stays on `request`: the lock only keeps a
-# second request from proposing the same environment (bot/request/proposal.py); applies are serialised by the
+# second request from proposing the same environment (bot/request/write.py); applies are serialised by the
 # workflows' concurrency group and Terraform's state lock.
 COMMANDS: dict[str, CommandSpec] = {spec.verb: spec for spec in (
     CommandSpec("plan", "`/dev-agent plan`", plan.run, "request", "Re-run the plan and update the pull request"),

@@ -15,8 +15,10 @@ from bot.handlers.answers import is_answer, on_answer
 from bot.jobs.routing import Router
 from bot.markdown import inert_markdown
 from bot.request import markers
+from bot.request.comments import RENAME_HINT
 from bot.request.echo import echo
-from bot.request.proposal import RENAME_HINT, BranchTaken, load_state
+from bot.request.state import load_state
+from bot.request.write import BranchTaken
 from bot.store.locks import LockBusy
 
 log = logging.getLogger(__name__)
