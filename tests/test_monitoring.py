@@ -15,17 +15,18 @@ import pytest
 import yaml
 
 from bot import hclread
+from bot.commands.arguments import apply_assignments, parse_assignments
 from bot.cost import estimate_files
 from bot.pipeline.planning import plan_environment
 from bot.pipeline.run import run_pipeline
 from bot.settings import Settings
-from bot.spec import spec_from_data
+from bot.spec import SpecError, spec_from_data
 from bot.understanding.deterministic import parse
 from generators import helm
 from generators.helm import chart_dir
 from generators.output import write_tree
 from tests.conftest import FIXTURES, require_tool
-from tests.support.aws_specs import make_plan, terraform_files
+from tests.support.aws_specs import SPECS, make_plan, terraform_files
 
 K8S = dict(name="shop-staging", service="shop", cloud="aws", region="us-east-1", tier="staging",
            compute=dict(kind="kubernetes", min_replicas=2, max_replicas=4), monitoring=["prometheus", "grafana"])
@@ -195,3 +196,12 @@ def test_report_points_cloudwatch_alarms_and_paging_at_alarms_tf() -> None:
         assert "✅ honoured" in row and "/terraform/alarms.tf:" in row, row
     assert "not supported" not in table
 
+
+
+def test_set_alert_email_addresses_the_topic_and_bad_addresses_are_refused() -> None:
+    data = apply_assignments(dict(SPECS["alarms"], inputs={}), parse_assignments("alert_email=pager@example.org"))
+    files = terraform_files(plan_environment(spec_from_data(data)))
+    assert 'default     = "pager@example.org"' in files["variables.tf"]
+    bad = apply_assignments(dict(SPECS["alarms"], inputs={}), parse_assignments('alert_email=${jndi}@evil'))
+    with pytest.raises(SpecError, match=r"inputs\.alert_email"):
+        spec_from_data(bad)
