@@ -93,5 +93,8 @@ def test_vague_request_is_asked_and_a_plain_answer_continues(stack: BotStack) ->
     )[0]["body"]
     assert "not supported and not accepted" not in accepted and "we report errors with our own Sentry" in accepted
     head = next(p for p in stack.pulls() if p["number"] == pull["number"])["head"]["sha"]
-    runs = stack.api("GET", f"/commits/{head}/check-runs")["check_runs"]
+    runs = wait_for(  # the check run completes after the report comment is posted
+        lambda: [r for r in stack.api("GET", f"/commits/{head}/check-runs")["check_runs"] if r["conclusion"]] or None,
+        60, what="check run after the acceptance",
+    )
     assert [(r["name"], r["conclusion"]) for r in runs] == [("dev-agent", "success")]
