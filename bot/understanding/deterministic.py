@@ -28,7 +28,7 @@ from bot.spec import (
     slugify,
     spec_from_data,
 )
-from bot.understanding import RequestError, Understanding, judge
+from bot.understanding import RequestError, Understanding, judge, scan
 from bot.understanding import vocabulary as vocab
 from bot.understanding.asks import ASKS
 from bot.understanding.guard import check_request, normalize, refusal_spans
@@ -491,7 +491,7 @@ def _drop_corrected(reading: Reading) -> None:
     """`A ... actually make that B`: B replaces A when both are the same kind of thing."""
     starts = [m.start for m in reading.mentions]  # sorted: mentions are kept in (start, end) order
     longest = max((m.end - m.start for m in reading.mentions), default=0)
-    for marker in CORRECTION.finditer(reading.work):
+    for marker in scan.finditer(CORRECTION, reading.work):
         near = reading.mentions[bisect.bisect_left(starts, marker.start() - 80 - longest):
                                 bisect.bisect_left(starts, marker.end() + 40)]
         before = [m for m in near if m.end <= marker.start() and marker.start() - m.end < 80 and not m.dropped]
@@ -590,7 +590,7 @@ def _compliance(reading: Reading) -> list[str]:
     """Frameworks named in the request (`HIPAA`, `PCI DSS`, `SOC 2`...), in the order they appear."""
     found: list[tuple[int, str]] = []
     for pattern, framework in COMPLIANCE_ASKS:
-        for match in pattern.finditer(reading.work):
+        for match in scan.finditer(pattern, reading.work):
             if not NEGATION_BEFORE.search(reading.work[max(0, match.start() - 45):match.start()]):
                 found.append((match.start(), framework))
                 break
@@ -651,7 +651,7 @@ UNKNOWN_REGION = re.compile(
 
 
 def _unknown_region_name(reading: Reading) -> str | None:
-    for match in UNKNOWN_REGION.finditer(reading.text):
+    for match in scan.finditer(UNKNOWN_REGION, reading.text):
         name = match.group("a") or match.group("b") or match.group("c")
         start = match.start("a") if match.group("a") else match.start("b") if match.group("b") else match.start("c")
         if not reading.work[start:start + len(name)].strip():
@@ -719,7 +719,7 @@ def _app(reading: Reading) -> dict[str, Any]:
         label, language = mention.value
         if language is None and "framework" in app:
             reading.notes.append(f"{reading.text[mention.start:mention.end]} is not supported; ignored")
-    port = PORT.search(reading.work)
+    port = scan.search(PORT, reading.work)
     if port:
         number = int(port.group("port"))
         reading.read("app.port", port.span(), number)
@@ -727,11 +727,11 @@ def _app(reading: Reading) -> dict[str, Any]:
             app["port"] = number
         else:
             reading.notes.append(f"app port {number} is privileged or invalid; using the default 8080")
-    health = HEALTH.search(reading.work)
+    health = scan.search(HEALTH, reading.work)
     if health:
         app["health_path"] = health.group("path")
         reading.read("app.health_path", health.span(), health.group("path"))
-    image = IMAGE.search(reading.work)
+    image = scan.search(IMAGE, reading.work)
     if image:
         reading.read("app.image", image.span(), image.group("image"))
         if image.group("image").endswith(":latest"):
@@ -758,10 +758,10 @@ def _compute(reading: Reading, app: dict[str, Any]) -> dict[str, Any]:
         if kind in kinds:
             compute["kind"] = kind
             break
-    size = SIZE.search(reading.work)
+    size = scan.search(SIZE, reading.work)
     if size:
         compute["cpu"], compute["memory_gb"] = SIZE_WORDS[size.group(1)]
-    cpu = CPU.search(reading.work)
+    cpu = scan.search(CPU, reading.work)
     if cpu:
         value = _amount(cpu.group("n"))
         reading.read("compute.cpu", cpu.span(), max(0.25, value))
@@ -773,7 +773,7 @@ def _compute(reading: Reading, app: dict[str, Any]) -> dict[str, Any]:
                 reading.notes.append(f"{value:g} vCPU is below the minimum; using 0.25 vCPU")
             compute["cpu"] = max(0.25, value)
         reading.blank(*cpu.span())
-    memory = MEMORY.search(reading.work)
+    memory = scan.search(MEMORY, reading.work)
     if memory:
         value = _amount(memory.group("n")) * (1024 if memory.group("u").startswith("t") else 1)
         reading.read("compute.memory_gb", memory.span(), max(0.5, value))
@@ -846,7 +846,7 @@ def _databases(reading: Reading, cloud: str) -> list[dict[str, Any]]:
         databases.append({"engine": "postgres"})
         reading.notes.append("a database was asked for without an engine; using PostgreSQL")
     _high_availability(reading, databases)
-    storage = STORAGE.search(reading.work)
+    storage = scan.search(STORAGE, reading.work)
     if storage and databases:
         unit = storage.group("u")
         gb = math.ceil(_amount(storage.group("n")) * {"t": 1024, "p": 1024 * 1024}.get(unit[0], 1))
@@ -861,7 +861,7 @@ def _databases(reading: Reading, cloud: str) -> list[dict[str, Any]]:
                 reading.notes.append(f"{gb} GB of storage is below the minimum; databases get at least 10 GB")
             for entry in databases:
                 entry["storage_gb"] = max(10, gb)
-    count = DATABASE_COUNT.search(reading.work)
+    count = scan.search(DATABASE_COUNT, reading.work)
     if count and databases:
         wanted = _number(count.group("n"))
         reading.read("databases.count", count.span(), wanted)
@@ -898,7 +898,7 @@ HA_SUBJECT_AFTER = re.compile(r"^\s*(?:for\s+(?:the\s+|our\s+)?|on\s+(?:the\s+)?
 def _high_availability(reading: Reading, databases: list[dict[str, Any]]) -> None:
     """`postgres with high availability`, `HA redis`: the flag goes to the service it qualifies."""
     data_mentions = [m for m in reading.live("database", "cache", "product", "generic") if _group(m) in {"database", "cache"}]
-    for match in HA.finditer(reading.work):
+    for match in scan.finditer(HA, reading.work):
         reading.read("high_availability", match.span(), True)
         before = [m for m in data_mentions if m.end <= match.start() and HA_SUBJECT_BEFORE.match(reading.work[m.end:match.start()])]
         after = [m for m in data_mentions if m.start >= match.end() and HA_SUBJECT_AFTER.match(reading.work[match.end():m.start])]
@@ -968,14 +968,14 @@ def _buckets(reading: Reading) -> list[dict[str, Any]]:
         return []
     purposes: list[str] = []
     for pattern in BUCKET_PURPOSES:
-        for match in pattern.finditer(reading.work):
+        for match in scan.finditer(pattern, reading.work):
             words = re.split(r"\s*(?:\band\b|&|,)\s*", match.group("p"))
             purposes += [w for w in words if w and w not in NOT_PURPOSES and w not in vocab.NUMBER_WORDS
                          and w not in vocab.NOT_SERVICE_NAMES]
     vocabulary_words = {reading.work[m.start:m.end] for m in reading.mentions}
     purposes = [p for p in purposes if p not in vocabulary_words]
     count = 0
-    for match in BUCKET_COUNT.finditer(reading.work):
+    for match in scan.finditer(BUCKET_COUNT, reading.work):
         word = match.group("n")
         count += _number(word) if word.replace(",", "").isdigit() else vocab.NUMBER_WORDS.get(word, 1)
         reading.read("buckets.count", match.span(), None)
@@ -1005,7 +1005,7 @@ def _monitoring(reading: Reading, cloud: str) -> list[str]:
 
 def _budget(reading: Reading) -> float | None:
     best: tuple[int, float, tuple[int, int]] | None = None
-    for match in MONEY.finditer(reading.work):
+    for match in scan.finditer(MONEY, reading.work):
         cur, unit, per, k = match.group("cur"), match.group("unit"), match.group("per"), match.group("k")
         before = reading.work[max(0, match.start() - 40):match.start()]
         after = reading.work[match.end():match.end() + 12]
@@ -1042,7 +1042,7 @@ def _budget(reading: Reading) -> float | None:
 
 def _ttl(reading: Reading) -> int | None:
     best: tuple[int, float, tuple[int, int]] | None = None
-    for match in DURATION.finditer(reading.work):
+    for match in scan.finditer(DURATION, reading.work):
         before = reading.work[max(0, match.start() - 40):match.start()]
         if re.search(r"(?:/|\bper|\beach|\bevery)\s*$", before) or DURATION_NOT_LIFETIME.search(before):
             continue
@@ -1083,7 +1083,7 @@ def _replicas(reading: Reading, compute: dict[str, Any]) -> None:
     low: int | None = None
     high: int | None = None
     for kind, pattern in REPLICA_PATTERNS:
-        for match in pattern.finditer(reading.work):
+        for match in scan.finditer(pattern, reading.work):
             groups = {k: v for k, v in match.groupdict().items() if v}
             if kind == "range" and low is None and high is None:
                 low, high = _number(groups["a"]), _number(groups["b"])
@@ -1125,7 +1125,7 @@ def _replicas(reading: Reading, compute: dict[str, Any]) -> None:
 
 
 def _owner(reading: Reading) -> str | None:
-    for match in OWNER.finditer(reading.work):
+    for match in scan.finditer(OWNER, reading.work):
         owner = match.group("o") or match.group("o2")
         if owner in NOT_OWNERS:
             continue
@@ -1142,13 +1142,13 @@ def _service(reading: Reading) -> str | None:
         return not any(m.start < end and start < m.end for m in reading.mentions) and bool(reading.work[start:end].strip())
 
     for pattern in (SERVICE_NAMED, SERVICE_BACKTICK, SERVICE_HYPHEN_AFTER_FOR, SERVICE_HYPHEN, SERVICE_FOR_ENV, SERVICE_LABEL):
-        for match in pattern.finditer(reading.work):
+        for match in scan.finditer(pattern, reading.work):
             name = match.group("s")
             if (free(*match.span("s")) and name not in vocab.NOT_SERVICE_NAMES and name not in vocab.NUMBER_WORDS
                     and name not in NOT_LABEL_NAMES and not name.isdigit()):
                 reading.read("service", match.span("s"), slugify(name, 30))
                 return slugify(name, 30) or None
-    for match in SERVICE_NOUN.finditer(reading.work):
+    for match in scan.finditer(SERVICE_NOUN, reading.work):
         word, noun = match.group("s"), match.group("noun")
         if word in vocab.NOT_SERVICE_NAMES or word in vocab.NUMBER_WORDS or not free(*match.span("s")):
             continue
