@@ -12,9 +12,9 @@ regex engine compares characters (simple lower case, plus the engine's extra equ
 from __future__ import annotations
 
 import functools
+import importlib
 import re
 from collections.abc import Iterator
-from re import _casefix  # the engine's extra case-insensitive equivalences (stdlib)
 from re import _constants as sre  # the parsed-pattern opcodes (stdlib, CPython 3.11+)
 from re import _parser as sre_parse  # the stdlib's own pattern parser (re.compile uses it)
 from typing import Any
@@ -23,6 +23,8 @@ MIN_NEEDLE = 2  # single characters occur in nearly every text: not worth a test
 MAX_NEEDLES = 24  # more needles cost more substring tests than the scan they would save
 
 _Needles = frozenset[str] | None  # None: no literal text is required by every match
+# The engine's extra case-insensitive equivalences (stdlib re._casefix; typeshed has no stub for it).
+_EXTRA_CASES: dict[int, tuple[int, ...]] = importlib.import_module("re._casefix")._EXTRA_CASES
 
 
 def finditer(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
@@ -57,7 +59,7 @@ def folded(text: str) -> str:
 @functools.cache
 def _fold(ch: str) -> str:
     lower = ch.lower()[0]  # the simple lower case (only U+0130 has a longer full one, "i" + a combining dot)
-    return min(lower, *map(chr, _casefix._EXTRA_CASES.get(ord(lower), ())))
+    return min(lower, *map(chr, _EXTRA_CASES.get(ord(lower), ())))
 
 
 @functools.cache
