@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.understanding import asks, deterministic, guard, judge, ledger, scan, shape
+from bot.understanding import asks, deterministic, guard, judge, ledger, reading, scan, shape
 from tests.conftest import FIXTURES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,7 +34,7 @@ CORPUS = [
 def _engine_patterns() -> dict[str, re.Pattern[str]]:
     """Every module-level pattern of the engine, by name."""
     found: dict[str, re.Pattern[str]] = {}
-    for module in (deterministic, guard, shape, judge, ledger, asks):
+    for module in (deterministic, reading, guard, shape, judge, ledger, asks):
         for name, value in vars(module).items():
             items = value if isinstance(value, (list, tuple)) else (value,)
             for index, item in enumerate(items):

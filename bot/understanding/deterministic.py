@@ -12,8 +12,7 @@ import bisect
 import functools
 import math
 import re
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from typing import Any
 
 from bot.regions import DEFAULT_REGION, REGIONS, cloud_of_region
@@ -28,11 +27,23 @@ from bot.spec import (
     slugify,
     spec_from_data,
 )
-from bot.understanding import RequestError, Understanding, judge, scan
+from bot.understanding import judge, scan
 from bot.understanding import vocabulary as vocab
 from bot.understanding.asks import ASKS
 from bot.understanding.guard import check_request, normalize, refusal_spans
 from bot.understanding.ledger import Requirement
+from bot.understanding.model import RequestError, Understanding
+from bot.understanding.reading import (
+    NEGATION_BEFORE,
+    WB_AFTER,
+    WB_AFTER_VERSIONED,
+    WB_BEFORE,
+    Mention,
+    Reading,
+    Table,
+    vocabulary_table,
+    words,
+)
 from bot.understanding.shape import read_shape
 from policies.profiles import region_allowed
 
@@ -44,94 +55,24 @@ MAX_BUCKETS = 10
 MAX_CPU, MAX_MEMORY_GB = 16.0, 64.0
 MAX_TTL_DAYS = 365
 MAX_BUDGET = 1_000_000
-WB_BEFORE = r"(?<![a-z0-9.#+])"
-WB_AFTER = r"(?![a-z0-9#+])"
-WB_AFTER_VERSIONED = r"(?![a-z#+])"  # "python3.12", "pg16": digits may follow
-
-
-@dataclass
-class Mention:
-    """One vocabulary word found in the text."""
-
-    cat: str
-    value: Any
-    start: int
-    end: int
-    version: str | None = None
-    dropped: bool = False
-    dropped_by: str = ""  # "negated" | "corrected"
-
-
-@dataclass(frozen=True)
-class Table:
-    cat: str
-    patterns: tuple[tuple[re.Pattern[str], Any, tuple[str, ...]], ...]  # (pattern, value, literal prefixes)
-
-
-def _table(cat: str, entries: dict[str, Any], after: str = WB_AFTER) -> Table:
-    """Patterns start with the word itself (the word boundary before it is checked by `_words`), so the regex
-    engine can skip ahead to the word's first letters: 5x faster over a long request than a leading lookbehind.
-    A pattern none of whose literal prefixes occurs in the text is not run at all."""
-    return Table(cat, tuple((re.compile(f"(?:{key})" + after), value, _prefixes(key)) for key, value in entries.items()))
-
-
-def _prefixes(key: str) -> tuple[str, ...]:
-    """Literal text each top-level alternative of `key` starts with; () when some alternative has none."""
-    alternatives, depth, current = [], 0, ""
-    for ch in key:
-        if ch == "|" and depth == 0:
-            alternatives.append(current)
-            current = ""
-            continue
-        depth += {"(": 1, ")": -1}.get(ch, 0)
-        current += ch
-    alternatives.append(current)
-    prefixes = []
-    for alternative in alternatives:
-        literal = ""
-        for i, ch in enumerate(alternative):
-            if not (ch.isalnum() or ch in " ,-'&/"):
-                break
-            if alternative[i + 1:i + 2] in ("?", "*", "{"):
-                break
-            literal += ch
-        if len(literal) < 2:
-            return ()
-        prefixes.append(literal)
-    return tuple(prefixes)
-
-
-_WORD_BEFORE = frozenset("abcdefghijklmnopqrstuvwxyz0123456789.#+")  # what WB_BEFORE refuses before a word
-
-
-def words(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
-    """`re.finditer(WB_BEFORE + pattern, text)`, checking the lookbehind by hand."""
-    position = 0
-    while (match := pattern.search(text, position)) is not None:
-        start = match.start()
-        if start and text[start - 1] in _WORD_BEFORE:
-            position = start + 1
-            continue
-        yield match
-        position = match.end() if match.end() > start else start + 1
 
 
 TABLES: tuple[Table, ...] = (
-    _table("cloud", vocab.CLOUD_WORDS),
-    _table("product", vocab.PRODUCTS),
-    _table("place", vocab.PLACES),
-    _table("framework", vocab.FRAMEWORKS, WB_AFTER_VERSIONED),
-    _table("other_framework", vocab.OTHER_FRAMEWORKS),
-    _table("language", vocab.LANGUAGES, WB_AFTER_VERSIONED),
-    _table("database", vocab.DATABASES, WB_AFTER_VERSIONED),
-    _table("unsupported_database", vocab.UNSUPPORTED_DATABASES),
-    _table("cache", vocab.CACHES),
-    _table("queue", vocab.QUEUES),
-    _table("search", vocab.SEARCHES),
-    _table("monitoring", vocab.MONITORING),
-    _table("generic", {pattern: kind for kind, pattern in vocab.GENERIC.items()}),
-    _table("tier", vocab.TIERS),
-    _table("compute", vocab.COMPUTE_WORDS),
+    vocabulary_table("cloud", vocab.CLOUD_WORDS),
+    vocabulary_table("product", vocab.PRODUCTS),
+    vocabulary_table("place", vocab.PLACES),
+    vocabulary_table("framework", vocab.FRAMEWORKS, WB_AFTER_VERSIONED),
+    vocabulary_table("other_framework", vocab.OTHER_FRAMEWORKS),
+    vocabulary_table("language", vocab.LANGUAGES, WB_AFTER_VERSIONED),
+    vocabulary_table("database", vocab.DATABASES, WB_AFTER_VERSIONED),
+    vocabulary_table("unsupported_database", vocab.UNSUPPORTED_DATABASES),
+    vocabulary_table("cache", vocab.CACHES),
+    vocabulary_table("queue", vocab.QUEUES),
+    vocabulary_table("search", vocab.SEARCHES),
+    vocabulary_table("monitoring", vocab.MONITORING),
+    vocabulary_table("generic", {pattern: kind for kind, pattern in vocab.GENERIC.items()}),
+    vocabulary_table("tier", vocab.TIERS),
+    vocabulary_table("compute", vocab.COMPUTE_WORDS),
 )
 # "Go" the language is only recognised when it is clearly a language, never the verb.
 GO_LANGUAGE = re.compile(
@@ -149,11 +90,6 @@ CATEGORY_GROUP = {
 
 CORRECTION = re.compile(
     r"\b(?:actually|make (?:that|it)|scratch that|no wait|wait,? no|on second thought|i mean|change (?:that|it) to|correction|rather)\b"
-)
-NEGATION_BEFORE = re.compile(
-    r"(?:\bno|\bnot|\bwithout|\bskip|\bdrop|\bexcluding|\bexcept|\binstead of|\brather than|\bnon|"
-    r"\b(?:don'?t|do not|won'?t|doesn'?t|does not|will not) (?:need|want|use|require)|\bno need for|\bnothing like)"
-    r"\s+(?:(?:a|an|any|the|separate|managed|dedicated|external|real|extra|additional|hosted)\s+)*$"
 )
 NEGATION_AFTER = re.compile(
     r"^\s*(?:is |are )?(?:not needed|not required|isn'?t needed|aren'?t needed|isn'?t required|unnecessary|not necessary|is not necessary)"
@@ -255,32 +191,6 @@ NO_WORKLOAD_QUESTION = (
 SUPPORTED_FRAMEWORKS = "FastAPI, Django, Flask, Express, Next.js, NestJS, Spring Boot, Gin, Rails, Laravel, ASP.NET Core"
 DB_NAMES = {"postgres": "PostgreSQL", "mysql": "MySQL", "mongodb": "MongoDB"}
 CLOUD_NAMES = {"aws": "AWS", "gcp": "GCP", "azure": "Azure"}
-
-
-@dataclass
-class Reading:
-    """What one pass over the text found, before the spec is assembled."""
-
-    text: str  # normalized original case
-    work: str  # lowercased, with consumed spans blanked
-    mentions: list[Mention] = field(default_factory=list)
-    refused: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    questions: list[str] = field(default_factory=list)
-    cache_ha: bool = False
-    unknown_region: str | None = None
-    refusal_spans: list[tuple[int, int, str]] = field(default_factory=list)
-    spans: dict[str, tuple[int, int, Any]] = field(default_factory=dict)  # spec field -> words read for it, value
-
-    def read(self, name: str, span: tuple[int, int], value: Any) -> None:
-        """Record the words a field was read from (for the ledger); the first reading wins."""
-        self.spans.setdefault(name, (span[0], span[1], value))
-
-    def blank(self, start: int, end: int) -> None:
-        self.work = self.work[:start] + " " * (end - start) + self.work[end:]
-
-    def live(self, *cats: str) -> list[Mention]:
-        return [m for m in self.mentions if m.cat in cats and not m.dropped]
 
 
 MAX_MENTIONS = 300  # real requests name a few dozen things; a crafted one thousands
@@ -579,7 +489,6 @@ def _assemble(reading: Reading) -> dict[str, Any]:
 
 # EU regions with sourced prices
 EU_DEFAULT_REGION = {"aws": "eu-central-1", "gcp": "europe-west1", "azure": "westeurope"}
-ASK_TABLE = _table("ask", {ask.pattern: ask for ask in ASKS})  # the ledger's non-spec asks (judge.py)
 COMPLIANCE_ASKS = tuple(
     (re.compile(WB_BEFORE + f"(?:{ask.pattern})" + WB_AFTER), ask.key.split(":", 1)[1])
     for ask in ASKS if ask.key.startswith("compliance:") and ask.spec_field == "compliance"

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.understanding import RequestError, scan
+from bot.understanding import scan
+from bot.understanding.model import RequestError
 from bot.usertext import clean
 
 MAX_REQUEST_CHARS = 20_000
