@@ -36,31 +36,5 @@ spec:
           protocol: TCP
     {{- end }}
   egress:
-    - to:
-        - namespaceSelector:
-            matchLabels:
-              kubernetes.io/metadata.name: kube-system
-      ports:
-        - port: 53
-          protocol: UDP
-        - port: 53
-          protocol: TCP
-    {{- if .Values.networkPolicy.dataServicePorts }}
-    - to:
-        {{- range .Values.networkPolicy.dataServiceCidrs }}
-        - ipBlock:
-            cidr: {{ . | quote }}
-        {{- end }}
-      ports:
-        {{- range .Values.networkPolicy.dataServicePorts }}
-        - port: {{ . }}
-          protocol: TCP
-        {{- end }}
-    {{- end }}
-    - to:
-        - ipBlock:
-            cidr: 0.0.0.0/0
-      ports:
-        - port: 443
-          protocol: TCP
+    {{- include "app.egress" . | nindent 4 }}
 """

@@ -116,6 +116,11 @@ def build_schema() -> dict[str, Any]:
             "secretEnv": {"type": "array", "items": {"type": "string", "pattern": ENV}, "uniqueItems": True},
             "terminationGracePeriodSeconds": {"type": "integer", "minimum": 0, "maximum": 600},
             "monitoring": _monitoring(),
+            "workers": {"type": "array", "maxItems": 5, "items": _object({
+                "name": {"type": "string", "pattern": NAME, "maxLength": 40},
+                "command": {"type": "array", "items": {"type": "string", "pattern": r"^[A-Za-z0-9._:/=@-]{1,100}$"}},
+                "replicas": {"type": "integer", "minimum": 1, "maximum": 100},
+            })},
         }
     )
     schema["$schema"] = "http://json-schema.org/draft-07/schema#"

@@ -136,4 +136,5 @@ def build_values(plan: Plan, settings: Settings) -> dict[str, Any]:
         "secretEnv": setting_names(spec),
         "terminationGracePeriodSeconds": 60 if spec.tier == Tier.prod else 30,
         "monitoring": monitoring_values(plan),
+        "workers": [{"name": w.name, "command": list(w.command), "replicas": 1} for w in spec.workers],
     }
