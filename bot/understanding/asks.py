@@ -37,12 +37,26 @@ def on_kubernetes(data: dict[str, Any]) -> bool:
     return (data.get("compute") or {}).get("kind") == "kubernetes"
 
 
+def on_ecs(data: dict[str, Any]) -> bool:
+    """The spec runs as ECS services (AWS containers: generators/terraform/aws/apm.py wires APM agents)."""
+    return data.get("cloud") == "aws" and (data.get("compute") or {}).get("kind", "containers") == "containers"
+
+
 def alerting(data: dict[str, Any]) -> bool:
     """Alarms are generated: CloudWatch alarms (cloudwatch listed, or prod on AWS: generators/terraform/aws/alarms.py)
     or the chart's PrometheusRule (prometheus listed, on Kubernetes)."""
     tools = data.get("monitoring") or []
     aws_alarms = data.get("cloud") == "aws" and ("cloudwatch" in tools or data.get("tier") == "prod")
     return aws_alarms or ("prometheus" in tools and on_kubernetes(data))
+
+
+def background_work(data: dict[str, Any]) -> bool:
+    """Workers or a scheduled job are generated: workers as ECS services (AWS containers) or chart Deployments
+    (Kubernetes, generators/helm/workers.py); a schedule by EventBridge Scheduler (AWS)."""
+    compute = data.get("compute") or {}
+    kind, aws = compute.get("kind"), data.get("cloud") == "aws"
+    workers = bool(data.get("workers")) and (kind == "kubernetes" or (kind == "containers" and aws))
+    return workers or (bool(compute.get("schedule")) and aws)
 
 
 @dataclass(frozen=True)
@@ -111,7 +125,10 @@ ASKS: tuple[Ask, ...] = (
         "monitoring:datadog",
         "Datadog agent",
         r"data ?dog",
-        "no Datadog agent, annotations or API-key wiring is generated",
+        "Datadog wiring (Agent sidecar, unified service tags, API key from Secrets Manager) is generated for ECS "
+        "on AWS only; nothing is generated for this runtime",
+        clouds=frozenset({"aws"}),
+        built=on_ecs,
         evidence=(r"DD_API_KEY|ad\.datadoghq\.com",),
         spec_field="monitoring",
     ),
@@ -119,7 +136,10 @@ ASKS: tuple[Ask, ...] = (
         "monitoring:newrelic",
         "New Relic agent",
         r"new ?relic",
-        "no New Relic agent or license-key wiring is generated",
+        "New Relic wiring (license key from Secrets Manager, app name) is generated for ECS on AWS only; nothing "
+        "is generated for this runtime",
+        clouds=frozenset({"aws"}),
+        built=on_ecs,
         evidence=(r"NEW_RELIC_LICENSE_KEY",),
         spec_field="monitoring",
     ),
@@ -340,8 +360,11 @@ ASKS: tuple[Ask, ...] = (
         "Background workers",
         r"celery|sidekiq|resque|rq workers?|bullmq|hangfire|background (?:jobs?|workers?|tasks?)|workers?|"
         r"cron ?jobs?|scheduled (?:jobs?|tasks?)",
-        "only the web process is generated; no second process type runs the workers",
-        evidence=(r"^kind: CronJob|name: worker$|\"worker\"",),
+        "no second process type runs the workers here: workers run as ECS services (AWS containers) or "
+        "Deployments in the Helm chart (Kubernetes); scheduled jobs are built on AWS",
+        clouds=ALL,
+        built=background_work,
+        evidence=(r'^resource "(aws_ecs_service" "worker_|aws_scheduler_schedule")', r"^\{\{- range \.Values\.workers \}\}"),
     ),
     Ask(
         "component:backups",
