@@ -22,6 +22,7 @@ from generators.helm import (
     pdb,
     service,
     serviceaccount,
+    workers,
 )
 from generators.helm.schema import build_schema
 from generators.helm.values import build_values, chart_name
@@ -37,6 +38,7 @@ TEMPLATES: list[ModuleType] = [
     pdb,
     networkpolicy,
     externalsecret,
+    workers,
 ]
 
 

@@ -1,5 +1,6 @@
 """network.tf: a VNet with private subnets (workload, private endpoints, and delegated subnets for the
-services that need one), all behind one NSG that admits nothing from the internet."""
+services that need one), all behind one NSG that admits nothing from the internet. SSH to VMs is allowed only from
+the networks the request named (compute.ssh_from)."""
 
 from __future__ import annotations
 
@@ -42,6 +43,14 @@ def build(ctx: Context) -> list[Block]:
         block("resource", "azurerm_network_security_group", "main", name=dashed("nsg", ctx.name, max_length=80),
               resource_group_name=RG, location=LOCATION, tags=tags(ctx)),
     ]
+    if ctx.spec.compute.ssh_from:
+        blocks.append(block(
+            "resource", "azurerm_network_security_rule", "ssh", name="allow-ssh-from-named-networks",
+            resource_group_name=RG, network_security_group_name=Ref("azurerm_network_security_group.main.name"),
+            priority=100, direction="Inbound", access="Allow", protocol="Tcp", source_port_range="*",
+            destination_port_range="22", source_address_prefixes=list(ctx.spec.compute.ssh_from),
+            destination_address_prefix=WORKLOAD[1],
+            description="SSH to the VMs from the networks the request named (compute.ssh_from), never the internet."))
     for local, prefix, delegation in subnets(ctx.plan):
         body: dict = {
             "name": dashed(ctx.name, local, max_length=80),
