@@ -23,7 +23,7 @@ Every kind keeps the builtin base callers already catch (`ValueError`, `RuntimeE
     ├── WebhookError: a delivery that fails verification (intake.webhooks)
     ├── KeyRejected: an API key that is unknown, expired or lacks the scope (api.keys)
     ├── LockBusy: another request holds the environment (store.locks)
-    ├── BranchTaken: the branch's open PR belongs to another request or person (request.proposal)
+    ├── BranchTaken: the branch's open PR belongs to another request or person (request.write)
     └── Unsupported: a resource the cost model cannot price (cost.model; reported, never raised to users)
 
 Private control-flow signals (`_BodyTooLarge`, `_NoToolCall`) never leave their module. The sandbox GitHub

@@ -21,8 +21,6 @@ KNOWN: dict[tuple[str, ...], str] = {
                      "generators.terraform, generators.terraform.<cloud>): move the helpers into leaf modules",
     ("bot.understanding",): "Understanding and RequestError live in the package __init__, which imports the "
                             "engines that return them: move them to bot/understanding/model.py",
-    ("bot.commands", "bot.commands.help"): "help reads ACTIONS from bot.commands, whose runners() imports help: "
-                                           "one command table (verb, usage, runner, policy list, help) removes it",
     ("bot.install", "policies.schema"): "effective_install reads the org policy, whose schema types the install "
                                         "source: move InstallSource into its own module",
 }

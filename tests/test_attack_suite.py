@@ -18,13 +18,16 @@ from fastapi.testclient import TestClient
 from bot.api.keys import KeyStore
 from bot.api.request_issues import plan_delivery
 from bot.api.routes import OpenedRequest
-from bot.commands.parser import CommandError, apply_assignments, extract_command, parse_assignments
+from bot.commands.arguments import apply_assignments, parse_assignments
+from bot.commands.command import CommandError
+from bot.commands.parser import extract_command
 from bot.intake.web import Operations, create_app
 from bot.intake.webhooks import MAX_BODY_BYTES, MemoryDeduper, signature_for
+from bot.request.derive import derive_spec
 from bot.request.echo import echo
 from bot.request.issue_form import FormError
 from bot.request.markers import StateKeyring, StateRefused
-from bot.request.proposal import RequestState, derive_spec
+from bot.request.state import RequestState
 from bot.settings import Settings
 from bot.spec import SpecError, spec_from_data
 from bot.store.registry import Registry

@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from bot.commands import ACTIONS
+from bot.commands.table import COMMANDS
 from bot.github import authz
 from bot.github.installations import MemoryInstallations
 from bot.handlers.pull_request import flag_unlisted_merge
 from bot.jobs.delivery import JobContext
+from bot.request.comments import appliers_note
 from bot.request.markers import unlisted_merge
-from bot.request.proposal import appliers_note
 from bot.settings import Settings
 from bot.store.audit import AuditLog
 from bot.store.locks import MemoryLocks
@@ -68,17 +68,17 @@ def writer() -> RecordingWriter:
 
 
 def test_destroy_needs_the_apply_list_while_unlock_and_extend_stay_on_request():
-    assert ACTIONS["destroy"] == "apply"
-    assert ACTIONS["unlock"] == ACTIONS["extend"] == ACTIONS["plan"] == "request"
+    assert COMMANDS["destroy"].policy == "apply"
+    assert COMMANDS["unlock"].policy == COMMANDS["extend"].policy == COMMANDS["plan"].policy == "request"
 
 
 @pytest.mark.parametrize("login", ["alice", "carol", "sam"])  # bare team (owner's org), user entry, org/slug team
 def test_people_on_the_apply_list_may_destroy(ctx, writer, login):
-    assert authz.refusal(ctx, writer, login, ACTIONS["destroy"]) is None
+    assert authz.refusal(ctx, writer, login, COMMANDS["destroy"].policy) is None
 
 
 def test_a_writer_off_the_apply_list_is_refused_naming_the_list_and_its_teams(ctx, writer):
-    refused = authz.refusal(ctx, writer, "bob", ACTIONS["destroy"])
+    refused = authz.refusal(ctx, writer, "bob", COMMANDS["destroy"].policy)
     assert refused == "@bob is not on the org policy's `apply` list nor a member of its teams (platform, other-org/sre)"
     assert ("octo", "platform", "bob") in writer.team_lookups and ("other-org", "sre", "bob") in writer.team_lookups
     assert authz.refusal(ctx, writer, "bob", "request") is None  # the bundled default: anyone may request

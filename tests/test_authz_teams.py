@@ -8,7 +8,8 @@ import re
 
 import pytest
 
-from bot.request.proposal import REPORT_MARKER, STATUS_MARKER
+from bot.request.comments import REPORT_MARKER
+from bot.request.state import STATUS_MARKER
 from bot.store.audit import STREAM, AuditEvent
 from tests.support.bot_stack import BotStack, wait_for
 from tests.support.redis_server import redis_server  # noqa: F401  (fixture)

@@ -6,15 +6,10 @@ import time
 
 import pytest
 
-from bot.commands import ACTIONS, runners
-from bot.commands.parser import (
-    MAX_COMMENT_CHARS,
-    CommandError,
-    apply_assignments,
-    extract_command,
-    parse_assignments,
-    parse_duration_days,
-)
+from bot.commands.arguments import apply_assignments, parse_assignments, parse_duration_days
+from bot.commands.command import CommandError
+from bot.commands.parser import MAX_COMMENT_CHARS, extract_command
+from bot.commands.table import COMMANDS, help_text
 from bot.request.echo import echo
 from bot.request.issue_form import FormError, is_environment_request, parse_issue_body
 from bot.spec import SpecError, spec_from_data
@@ -138,18 +133,18 @@ def test_bad_extend_durations(args):
 
 
 def test_every_verb_has_a_runner_and_every_mutating_verb_needs_authorisation():
-    table = runners()
-    assert set(table) == {"plan", "set", "amend", "destroy", "extend", "unlock", "override", "help"}
-    assert set(ACTIONS) == set(table) - {"help"}
-    assert ACTIONS["override"] == "override"
+    assert set(COMMANDS) == {"plan", "set", "amend", "destroy", "extend", "unlock", "override", "help"}
+    assert all(callable(c.runner) for c in COMMANDS.values())
+    assert {verb for verb, c in COMMANDS.items() if c.policy is None} == {"help"}
+    assert COMMANDS["override"].policy == "override"
 
 
 def test_help_lists_every_verb_with_the_org_policy_list_it_needs():
-    from bot.commands.help import HELP, ROWS
-
-    assert sorted(verb for verb, _usage, _text in ROWS) == sorted(runners())
-    assert "| `/dev-agent destroy` | Open a pull request that removes the environment | `apply` |" in HELP
-    assert "| `/dev-agent unlock` | Release the environment's lock | `request` |" in HELP
+    text = help_text()
+    assert all(f"| {c.usage} | {c.summary} |" in text for c in COMMANDS.values())
+    assert "| `/dev-agent destroy` | Open a pull request that removes the environment | `apply` |" in text
+    assert "| `/dev-agent unlock` | Release the environment's lock | `request` |" in text
+    assert "| `/dev-agent help` | This help | — |" in text
 
 
 FORM_BODY = """### Description
@@ -210,7 +205,8 @@ def test_environment_requests_are_labelled_or_mention_the_bot():
 
 
 def test_request_spec_comes_from_form_fields_state_and_assignments():
-    from bot.request.proposal import RequestState, derive_spec
+    from bot.request.derive import derive_spec
+    from bot.request.state import RequestState
     from bot.settings import Settings
 
     state = RequestState(issue=1, assignments={"compute.max_replicas": "4"})
@@ -224,7 +220,8 @@ def test_request_spec_comes_from_form_fields_state_and_assignments():
 
 
 def test_an_empty_request_gets_questions_not_a_pr():
-    from bot.request.proposal import RequestState, derive_spec
+    from bot.request.derive import derive_spec
+    from bot.request.state import RequestState
     from bot.settings import Settings
 
     derived = derive_spec({"body": "/dev-agent"}, RequestState(issue=1), Settings())

@@ -125,7 +125,8 @@ def test_planner_refuses_an_offer_without_a_sourced_price():
 
 
 def test_request_for_an_unpriced_region_gets_the_refusal_as_a_question():
-    from bot.request.proposal import RequestState, derive_spec
+    from bot.request.derive import derive_spec
+    from bot.request.state import RequestState
 
     body = "```yaml\nname: shop-dev\ncloud: aws\nregion: sa-east-1\n```"
     derived = derive_spec({"number": 7, "body": body}, RequestState(issue=7), Settings())

@@ -12,7 +12,8 @@ import httpx
 import pytest
 import yaml
 
-from bot.request.proposal import REPORT_MARKER, STATUS_MARKER
+from bot.request.comments import REPORT_MARKER
+from bot.request.state import STATUS_MARKER
 from bot.store.audit import STREAM, AuditEvent
 from bot.store.locks import RedisLocks
 from sandbox.server import SandboxError

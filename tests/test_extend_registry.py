@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.request.proposal import Derived, RequestState, propose
+from bot.request.derive import Derived
+from bot.request.state import RequestState
+from bot.request.write import propose
 from bot.spec import load_spec
 from bot.store.registry import EnvironmentRecord
 from sandbox import SandboxGitHub

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from bot import hclread
-from bot.commands.parser import CommandError, apply_assignments, parse_assignments
+from bot.commands.arguments import apply_assignments, parse_assignments
+from bot.commands.command import CommandError
 from bot.inputs import TFVARS_FILE, missing_inputs
 from bot.lifecycle.workspace import EnvironmentInputError, open_environment
 from bot.pipeline.planning import plan_environment

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from bot.request.proposal import REPORT_MARKER
+from bot.request.comments import REPORT_MARKER
 from tests.support.bot_stack import BotStack, wait_for
 from tests.support.redis_server import redis_server  # noqa: F401  (fixture)
 

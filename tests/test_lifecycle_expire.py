@@ -10,7 +10,9 @@ import json
 from bot.github.branches import bot_branch
 from bot.github.installations import MemoryInstallations
 from bot.jobs.delivery import JobContext, process_delivery
-from bot.request.proposal import Derived, RequestState, propose
+from bot.request.derive import Derived
+from bot.request.state import RequestState
+from bot.request.write import propose
 from bot.settings import Settings
 from bot.spec import load_spec
 from bot.store.locks import MemoryLocks

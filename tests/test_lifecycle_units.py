@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from bot.commands.parser import parse_duration_days
+from bot.commands.arguments import parse_duration_days
 from bot.lifecycle.drift import drift_from_plan, drift_issue_body
 from bot.lifecycle.expiry import expiry_action, extended_spec
 from bot.lifecycle.outputs import failure_comment, public_outputs, success_comment, trim_error

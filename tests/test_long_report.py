@@ -9,7 +9,8 @@ from github import Auth, Github, GithubException
 from bot.github.writer import RepositoryWriter
 from bot.pipeline.report import GITHUB_COMMENT_LIMIT, render_report
 from bot.request import markers
-from bot.request.proposal import RequestState, _report, post_report
+from bot.request.comments import post_report, report_comments
+from bot.request.state import RequestState
 from bot.settings import Settings
 from bot.store.locks import LockInfo
 from tests.test_report import make_result
@@ -41,7 +42,7 @@ def comments_for(count: int) -> list[str]:
     failures = [f"check checkov terraform: finding {i}" for i in range(40)]
     result = make_result(findings=findings(count))
     result.report = render_report(result, limit=None)[0]  # as run_pipeline writes REPORT.md
-    return _report(result, lock, RequestState(issue=1), failures, Settings(run_checks=False),
+    return report_comments(result, lock, RequestState(issue=1), failures, Settings(run_checks=False),
                    "Merging applies this environment.")
 
 

@@ -10,7 +10,10 @@ from prometheus_client import REGISTRY
 from bot.lifecycle.expire import open_destroy_pull
 from bot.lifecycle.github import APPLIED_REF, GitHubTarget
 from bot.lifecycle.rollback import open_revert_pull
-from bot.request.proposal import Derived, RequestState, propose, propose_destroy, request_link
+from bot.request.derive import Derived
+from bot.request.markers import request_link
+from bot.request.state import RequestState
+from bot.request.write import propose, propose_destroy
 from bot.spec import load_spec
 from sandbox import SandboxGitHub
 from tests.support.lifecycle_stack import app_job, merged_environment

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from bot.request.proposal import STATUS_MARKER
+from bot.request.state import STATUS_MARKER
 from tests.support.bot_stack import BotStack, wait_for
 from tests.support.redis_server import redis_server  # noqa: F401  (fixture)
 

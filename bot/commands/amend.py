@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from bot.commands.changes import changes_reply, spec_changes
+from bot.commands.command import Command, CommandError
 from bot.commands.context import CommandContext
-from bot.commands.parser import Command, CommandError
+from bot.request.derive import derive_spec
 from bot.request.echo import echo
-from bot.request.proposal import derive_spec, propose
+from bot.request.write import propose
 
 MAX_AMENDMENT_CHARS = 2000
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.commands.parser import CommandError
+from bot.commands.command import CommandError
 from bot.request import markers
-from bot.request.proposal import RequestState, Target
+from bot.request.state import RequestState, Target
 
 
 @dataclass

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from bot.commands.command import Command
 from bot.commands.context import CommandContext
-from bot.commands.parser import Command
-from bot.request.proposal import propose_destroy
+from bot.request.write import propose_destroy
 
 
 def run(cc: CommandContext, command: Command) -> None:

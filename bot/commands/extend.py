@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import yaml
 
+from bot.commands.arguments import parse_duration_days
+from bot.commands.command import Command, CommandError
 from bot.commands.context import CommandContext
-from bot.commands.parser import Command, CommandError, parse_duration_days
 from bot.github.branches import bot_branch
 from bot.lifecycle.expiry import extended_spec
 from bot.markdown import code_span
+from bot.request.derive import Derived, derive_spec
 from bot.request.echo import echo
-from bot.request.proposal import Derived, derive_spec, propose
+from bot.request.write import propose
 from bot.spec import EnvironmentSpec, SpecError, spec_from_data
 from bot.store.audit import AuditEvent
 from policies.schema import PolicyError, load_policy

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 
+from bot.commands.command import Command, CommandError
 from bot.commands.context import CommandContext
-from bot.commands.parser import Command, CommandError
 from bot.github.authz import member_teams, membership
+from bot.request.derive import derive_spec
 from bot.request.echo import echo
-from bot.request.proposal import derive_spec, propose
+from bot.request.write import propose
 from bot.store.audit import AuditEvent
 from policies.schema import Override, load_policy
 

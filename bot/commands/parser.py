@@ -9,66 +9,16 @@ first). Parsing is linear in the comment length.
 
 from __future__ import annotations
 
-import itertools
 import re
-import shlex
-from dataclasses import dataclass
-from typing import Any
 
-from bot.errors import InputError
-from bot.markdown import code_span
+from bot.commands.command import Command
+from bot.commands.table import COMMANDS
 from bot.usertext import readable
 
 PREFIX = "/dev-agent"
 MAX_COMMENT_CHARS = 65_536  # GitHub's own limit for a comment body
-MAX_VALUE_CHARS = 200
-VERBS = ("plan", "set", "amend", "destroy", "extend", "unlock", "override", "help")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _INLINE_CODE = re.compile(r"`[^`\n]*`")
-
-SETTABLE = frozenset({
-    "name", "cloud", "region", "tier", "owner", "service",
-    "app.language", "app.framework", "app.runtime_version", "app.port", "app.health_path", "app.image",
-    "compute.kind", "compute.min_replicas", "compute.max_replicas", "compute.cpu", "compute.memory_gb",
-    "cache", "cache.engine", "cache.high_availability", "queue", "queue.engine", "search", "search.engine",
-    "monitoring", "compliance", "budget_monthly_usd", "ttl_days",
-    "inputs.certificate_arn", "inputs.project_id", "inputs.subscription_id",
-})
-# Short names people use, and the spec paths they set (`replicas=2-6` sets both bounds).
-ALIASES: dict[str, tuple[str, ...]] = {
-    "replicas": ("compute.min_replicas", "compute.max_replicas"),
-    "min_replicas": ("compute.min_replicas",), "max_replicas": ("compute.max_replicas",),
-    "cpu": ("compute.cpu",), "memory": ("compute.memory_gb",), "memory_gb": ("compute.memory_gb",),
-    "db": ("databases.0.engine",), "database": ("databases.0.engine",), "db_version": ("databases.0.version",),
-    "image": ("app.image",), "language": ("app.language",), "framework": ("app.framework",), "port": ("app.port",),
-    "budget": ("budget_monthly_usd",), "ttl": ("ttl_days",),
-    # the deployment inputs the report's "Before you merge" list asks for
-    "certificate_arn": ("inputs.certificate_arn",), "certificate": ("inputs.certificate_arn",),
-    "project_id": ("inputs.project_id",), "subscription_id": ("inputs.subscription_id",),
-}
-# What `/dev-agent help` shows for `set` (key, example value).
-SET_EXAMPLES = (("replicas", "2-6"), ("region", "eu-west-1"), ("tier", "staging"), ("db", "postgres"),
-                ("databases.0.version", "16"), ("cache", "redis"), ("cpu", "1"), ("memory", "2"),
-                ("budget", "300"), ("ttl", "14"), ("image", "ghcr.io/acme/api@sha256:…"), ("owner", "alice"),
-                ("monitoring", "prometheus,grafana"), ("compliance", "soc2"), ("queue", "none"))
-_INDEXED = re.compile(r"^(databases\.[0-3]\.(engine|version|high_availability|storage_gb)|buckets\.[0-9]\.(name|versioning))$")
-_REMOVABLE = frozenset({"cache", "queue", "search", "owner", "service", "budget_monthly_usd", "ttl_days", "app.image",
-                        "inputs.certificate_arn", "inputs.project_id", "inputs.subscription_id"})
-
-
-@dataclass(frozen=True)
-class Command:
-    """One command: its verb and the rest of the line."""
-
-    verb: str
-    args: str = ""
-    problem: str = ""  # why the comment could not be read (answered with help)
-
-
-class CommandError(InputError):
-    """A command that cannot run. The message is markdown written by dev-agent: any user-supplied value in it
-    must already be escaped (`bot.request.echo.echo`, `bot.markdown.code_span`)."""
-
 
 def extract_command(body: str) -> Command | None:
     """The first command in a comment, or None when the comment has none."""
@@ -109,93 +59,10 @@ def prose_lines(body: str) -> list[str]:
 def _command(rest: str) -> Command:
     verb, _, args = rest.partition(" ")
     verb = verb.lower()
-    if verb in VERBS:
+    if verb in COMMANDS:
         return Command(verb, args.strip())
     if len(rest.split()) >= 3:
         return Command("amend", rest)  # plain language: "/dev-agent also add an S3 bucket for uploads"
     return Command("help", problem=f"unknown command {verb!r}" if verb else "")
 
-
-def parse_assignments(args: str) -> dict[str, Any]:
-    """`key=value ...` -> {spec path: value}; keys from the allow-list or ALIASES, `none` removes optional
-    parts. Every bad token is reported at once (CommandError, markdown)."""
-    try:
-        tokens = shlex.split(args)
-    except ValueError as exc:
-        raise CommandError(f"cannot read the arguments: {code_span(str(exc)[:100])}") from None
-    if not tokens:
-        raise CommandError("usage: `/dev-agent set key=value [key=value ...]`; `/dev-agent help` lists the keys")
-    assignments: dict[str, Any] = {}
-    problems: list[str] = []
-    for token in tokens:
-        key, sep, value = token.partition("=")
-        key = key.strip().lower()
-        if not sep or not key:
-            problems.append(f"{code_span(token[:60])} is not key=value")
-            continue
-        paths = ALIASES.get(key, (key,))
-        if not all(path in SETTABLE or _INDEXED.match(path) for path in paths):
-            problems.append(f"{code_span(key[:60])} cannot be set")
-        elif len(value) > MAX_VALUE_CHARS:
-            problems.append(f"{code_span(key)}: value longer than {MAX_VALUE_CHARS} characters")
-        elif value.lower() in ("none", "null"):
-            if all(path in _REMOVABLE for path in paths):
-                assignments.update(dict.fromkeys(paths))
-            else:
-                problems.append(f"{code_span(key)} cannot be removed")
-        elif key in ("monitoring", "compliance"):
-            assignments[key] = [item.strip() for item in value.split(",") if item.strip()]
-        elif key == "replicas":
-            low, _, high = value.partition("-")
-            assignments.update({paths[0]: low.strip(), paths[1]: (high or low).strip()})
-        else:
-            assignments.update(dict.fromkeys(paths, value))
-    if problems:
-        unknown = any("cannot be set" in p for p in problems)
-        raise CommandError("; ".join(problems) + (f". Settable keys: {settable_keys()}" if unknown else ""))
-    return assignments
-
-
-def settable_keys() -> str:
-    """The keys `set` accepts, as markdown."""
-    keys = sorted({*SETTABLE, *ALIASES})
-    return (", ".join(f"`{k}`" for k in keys)
-            + ", `databases.N.(engine|version|high_availability|storage_gb)`, `buckets.N.(name|versioning)`")
-
-
-def apply_assignments(data: dict[str, Any], assignments: dict[str, Any]) -> dict[str, Any]:
-    """A copy of spec data with dotted paths set (validation is left to spec_from_data)."""
-    import copy
-
-    result = copy.deepcopy(data)
-    for path, value in assignments.items():
-        parts = path.split(".")
-        node: Any = result
-        for part, next_part in itertools.pairwise(parts):
-            if isinstance(node, list):
-                index = int(part)
-                while len(node) <= index:
-                    node.append({})
-                node = node[index]
-                continue
-            if not isinstance(node.get(part), (dict, list)):
-                node[part] = [] if next_part.isdigit() else {}
-            node = node[part]
-        last = parts[-1]
-        if value is None:
-            node.pop(last, None)
-        else:
-            node[last] = value
-    return result
-
-
-def parse_duration_days(args: str) -> int:
-    """`7d`, `7`, `2w` -> days (1..365)."""
-    match = re.fullmatch(r"\s*([0-9]{1,3})\s*([dw]?)\s*", args or "")
-    if not match:
-        raise CommandError("usage: `/dev-agent extend 7d` (days, or weeks as 2w)")
-    days = int(match.group(1)) * (7 if match.group(2) == "w" else 1)
-    if not 1 <= days <= 365:
-        raise CommandError("extend by 1 to 365 days")
-    return days
 

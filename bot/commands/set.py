@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import shlex
 
+from bot.commands.arguments import parse_assignments
 from bot.commands.changes import changes_reply, spec_changes
+from bot.commands.command import Command, CommandError
 from bot.commands.context import CommandContext
-from bot.commands.parser import Command, CommandError, parse_assignments
 from bot.markdown import code_span
+from bot.request.derive import derive_spec
 from bot.request.echo import echo
-from bot.request.proposal import derive_spec, propose
+from bot.request.write import propose
 
 
 def run(cc: CommandContext, command: Command) -> None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from bot.commands.command import Command
 from bot.commands.context import CommandContext
-from bot.commands.parser import Command
 from bot.request.echo import echo
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from bot.github.writer import RepositoryWriter
-from bot.request.proposal import Target
+from bot.request.state import Target
 
 
 def event_time(*stamps: Any) -> dt.datetime:

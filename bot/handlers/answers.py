@@ -15,7 +15,8 @@ from bot.github import authz
 from bot.handlers import event_time, target_for, writer_for
 from bot.request.echo import echo
 from bot.request.issue_form import is_environment_request
-from bot.request.proposal import BranchTaken, load_state, plan_request, post_status
+from bot.request.state import load_state, post_status
+from bot.request.write import BranchTaken, plan_request
 from bot.store.locks import LockBusy
 from bot.usertext import visible
 

@@ -5,17 +5,20 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from bot.commands import ACTIONS, runners
+from bot.commands.command import CommandError
 from bot.commands.context import CommandContext
-from bot.commands.parser import CommandError, extract_command
+from bot.commands.parser import extract_command
+from bot.commands.table import COMMANDS
 from bot.github import authz
 from bot.handlers import event_time, target_for, writer_for
 from bot.handlers.answers import is_answer, on_answer
 from bot.jobs.routing import Router
 from bot.markdown import inert_markdown
 from bot.request import markers
+from bot.request.comments import RENAME_HINT
 from bot.request.echo import echo
-from bot.request.proposal import RENAME_HINT, BranchTaken, load_state
+from bot.request.state import load_state
+from bot.request.write import BranchTaken
 from bot.store.locks import LockBusy
 
 log = logging.getLogger(__name__)
@@ -42,14 +45,14 @@ def on_comment(ctx: Any, payload: dict[str, Any]) -> None:
     target = target_for(ctx, payload, request_issue, event_time(comment.get("created_at")), writer)
     cc = CommandContext(ctx=ctx, target=target, state=load_state(target), where=where, comment_id=comment["id"])
     writer.react(where, "eyes", comment_id=comment["id"])
-    action = ACTIONS.get(command.verb)
-    refused = authz.refusal(ctx, writer, target.actor, action) if action else None
+    spec = COMMANDS[command.verb]
+    refused = authz.refusal(ctx, writer, target.actor, spec.policy) if spec.policy else None
     if refused:
         cc.reply(f"Not run: {inert_markdown(refused, 300)}.")
         writer.react(where, "confused", comment_id=comment["id"])
         return
     try:
-        runners()[command.verb](cc, command)
+        spec.runner(cc, command)
     except CommandError as exc:
         cc.reply(f"`/dev-agent {command.verb}` failed: {inert_markdown(exc, 1500)}")
         writer.react(where, "confused", comment_id=comment["id"])

@@ -9,7 +9,8 @@ from bot.handlers import event_time, target_for
 from bot.jobs.routing import Router
 from bot.request.echo import echo
 from bot.request.issue_form import is_environment_request
-from bot.request.proposal import BranchTaken, load_state, plan_request, post_status
+from bot.request.state import load_state, post_status
+from bot.request.write import BranchTaken, plan_request
 from bot.store.locks import LockBusy
 
 router = Router()  # this module's handlers; bot.jobs.handlers combines the routers

@@ -15,7 +15,7 @@ from bot.handlers import event_time, target_for, writer_for
 from bot.jobs.routing import Router
 from bot.markdown import inert_markdown
 from bot.request import markers
-from bot.request.proposal import load_state
+from bot.request.state import load_state
 from bot.store.audit import AuditEvent
 from bot.store.registry import EnvironmentRecord
 

@@ -16,7 +16,7 @@ from bot.lifecycle.expiry import expiry_action
 from bot.lifecycle.github import GitHubTarget
 from bot.metrics import count_pull
 from bot.request import markers
-from bot.request.proposal import request_link
+from bot.request.markers import request_link
 from bot.spec import SpecError, load_spec
 from generators.workflows.destroy import DESTROY_LABEL
 

@@ -11,7 +11,7 @@ import datetime as dt
 from bot.github.branches import bot_branch
 from bot.lifecycle.github import APPLIED_REF, GitHubTarget
 from bot.metrics import count_pull
-from bot.request.proposal import request_link
+from bot.request.markers import request_link
 
 
 def open_revert_pull(target: GitHubTarget, name: str, failed_revision: str, error_step: str,

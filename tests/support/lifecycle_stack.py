@@ -27,7 +27,7 @@ from bot.github.installations import MemoryInstallations
 from bot.github.writer import RepositoryWriter
 from bot.jobs.delivery import JobContext
 from bot.pipeline.planning import plan_environment
-from bot.request.proposal import Target
+from bot.request.state import Target
 from bot.settings import Settings
 from bot.spec import spec_from_data
 from bot.store.locks import MemoryLocks
