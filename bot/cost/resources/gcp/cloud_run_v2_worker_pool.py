@@ -13,7 +13,8 @@ def price(ctx: Ctx) -> Priced:
     limits = limits if isinstance(limits, dict) else {}
     cpu, mem = _cpu(limits.get("cpu")), _mem_gib(limits.get("memory"))
     instances = num(_first(ctx.attrs.get("scaling")).get("manual_instance_count"), 1) or 0
-    hours = ctx.usage.num("monthly_hrs") if "monthly_hrs" in ctx.usage else HOURS_PER_MONTH
+    hours = ctx.usage.num("monthly_hrs")
+    hours = HOURS_PER_MONTH if hours is None else hours
     seconds = instances * hours * 3600
     return Priced(ctx.address, [
         Component("CPU allocation time (always on)", "vCPU-seconds", ctx.price("google_misc", "run.instance.vcpu_s"),
