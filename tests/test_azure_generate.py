@@ -39,8 +39,8 @@ STACKS = {
     },
     "job": {"name": "nightly-report-dev", "compute": {"kind": "containers", "schedule": "0 2 * * *"},
             "databases": [{"engine": "postgres"}]},
-    "vm": {"name": "legacy-vm-dev", "compute": {"kind": "vm", "min_replicas": 2, "max_replicas": 3,
-                                                "ssh_from": ["10.0.0.0/8", "192.168.10.0/24"]},
+    "vm": {"name": "legacy-vm-dev", "app": {"exposure": "internal"},
+           "compute": {"kind": "vm", "min_replicas": 2, "max_replicas": 3, "ssh_from": ["10.0.0.0/8", "192.168.10.0/24"]},
            "databases": [{"engine": "mysql", "high_availability": True}]},
     "functions": {"name": "hooks-staging", "tier": "staging", "app": {"framework": "fastapi"},
                   "compute": {"kind": "functions", "schedule": "30 1 * * 1-5"},
@@ -100,9 +100,13 @@ def test_tags_on_every_taggable_resource(generated, kind: str) -> None:
 def test_nothing_public(generated, kind: str) -> None:
     parsed = generated[kind][1]
     assert not resources(parsed, "azurerm_public_ip")
-    for _, name, rule in resources(parsed, "azurerm_network_security_rule"):  # only SSH from the named networks
-        assert name == "ssh" and rule["destination_port_range"] == "22", name
-        assert rule["source_address_prefixes"] == STACKS[kind]["compute"]["ssh_from"]
+    for _, name, rule in resources(parsed, "azurerm_network_security_rule"):  # SSH from the named networks, app from VNet
+        assert rule["access"] == "Allow" and rule["direction"] == "Inbound"
+        if name == "ssh":
+            assert rule["destination_port_range"] == "22"
+            assert rule["source_address_prefixes"] == STACKS[kind]["compute"]["ssh_from"]
+        else:
+            assert name == "app_internal" and rule["source_address_prefix"] == "VirtualNetwork", name
     assert all("security_rule" not in body for _, _, body in resources(parsed, "azurerm_network_security_group"))
     for _, _, server in resources(parsed, "azurerm_postgresql_flexible_server"):
         assert server["delegated_subnet_id"].startswith("${azurerm_subnet.")

@@ -25,6 +25,7 @@ REQUESTS = {
            "Postgres and Redis, with a Celery worker.",
     "gcp-job": "Nightly batch job on GCP europe-west1 in containers that writes reports to a bucket.",
     "azure-internal": "Internal admin tool on Azure eastus as containers with Postgres and Sidekiq workers.",
+    "lambda-internal": "Internal-only Lambda on AWS us-east-1 in python.",
 }
 
 
@@ -145,7 +146,18 @@ def test_azure_internal_tool_gets_an_internal_environment_and_a_worker_app(built
     assert status == "honoured" and "worker_sidekiq" in _at(result, where)
 
 
-@pytest.mark.parametrize("key", ["ecs", "lambda", "vm", "aks", "gcp-job", "azure-internal"])
+def test_internal_lambda_sits_behind_an_internal_load_balancer_not_a_public_api(built) -> None:
+    result = built["lambda-internal"]
+    assert not any("aws_apigatewayv2" in text for p, text in result.files.items() if p.endswith(".tf"))
+    alb = _file(result, "terraform/alb.tf")
+    assert re.search(r"internal\s+= true", alb) and 'target_type = "lambda"' in alb
+    assert re.search(r'principal\s+= "elasticloadbalancing.amazonaws.com"', alb)
+    status, where = _row(result, "network:internal")
+    assert status == "honoured" and where.endswith("terraform/alb.tf:" + where.rsplit(":", 1)[1])
+    assert re.search(r"internal\s+= true", _at(result, where))
+
+
+@pytest.mark.parametrize("key", ["ecs", "lambda", "vm", "aks", "gcp-job", "azure-internal", "lambda-internal"])
 def test_no_shape_ask_is_left_open(built, key: str) -> None:
     """Every internal / SSH / worker / schedule ask of these requests is honoured, never flagged unsupported."""
     rows = [r for r in built[key].requirements if r.key in {"network:internal", "access:ssh", "component:worker"}]

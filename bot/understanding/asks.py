@@ -33,7 +33,7 @@ TF_INTERNAL = (
     r"^\s*internal\s*=\s*true",
     r"ingress(?:_settings)?\s*=\s*\"(?:INGRESS_TRAFFIC_INTERNAL_ONLY|ALLOW_INTERNAL_ONLY)\"",
     r"^\s*internal_load_balancer_enabled\s*=\s*true",
-    r"Internal app: its port from inside the VPC only",
+    r"Internal app: its port from inside the V(?:PC|Net) only",
     r"load-balancer-internal: 'true'|load-balancer-type: Internal|load-balancer-scheme: internal",
     r'^resource "azurerm_private_endpoint" "function_app"',
 )
@@ -42,7 +42,7 @@ TF_INTERNAL = (
 TF_WORKERS = (
     r'^resource "(aws_ecs_service|azurerm_container_app|google_cloud_run_v2_worker_pool)" "worker_',
     r'^resource "(aws_scheduler_schedule|google_cloud_scheduler_job|azurerm_container_app_job)"',
-    r"^workers:\n- ",
+    r"^workers:\n\s*- name: ",
     r"^\s*SCHEDULE\s*=\s*\"",
 )
 WORKFLOW = r"^on:|^\"on\":"
