@@ -209,6 +209,13 @@ class ActionsRunner:
         """The `push` payload of the commit `sha` (a merge into the default branch, for instance)."""
         return self.event("push", timeout, after=sha)
 
+    def pull_request_head(self, number: int, sha: str, timeout: float = 30) -> dict:
+        """The `pull_request` payload (opened or synchronize) that made `sha` the head of PR `number`: what
+        GitHub would run dev-agent-plan.yml with for that push."""
+        return self._receiver.wait("pull_request", lambda p: p.get("number") == number
+                                   and p.get("action") in ("opened", "synchronize", "reopened")
+                                   and (p.get("pull_request") or {}).get("head", {}).get("sha") == sha, timeout)
+
     def pull_request_closed(self, number: int, timeout: float = 30) -> dict:
         return self.event("pull_request", timeout, action="closed", number=number)
 

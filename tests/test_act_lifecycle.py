@@ -104,12 +104,13 @@ def test_environment_lives_and_dies_through_the_generated_workflows(key: str, tm
     assert posted and posted[-1]["user"]["login"] == "github-actions[bot]"
 
     drift = seen["drift"]
-    assert drift.job("dev-agent drift").result in ("success", "failure"), drift.log[-4000:]
+    assert drift.job("dev-agent drift").result == "success", drift.log[-4000:]  # finding drift is not an error
     issue = next((i for i in seen["issues"] if i["title"] == f"Drift in {name}"), None)
     assert issue is not None, drift.log[-4000:]
     assert seen["drifted"] in issue["body"] and issue["user"]["login"] == "github-actions[bot]"
 
     assert seen["destroy_pulls"], seen["expire"].log[-4000:]
+    assert seen["expire"].conclusion == "success", seen["expire"].log[-4000:]  # opening a destroy PR is routine
     destroy = seen["destroy"]
     assert destroy.conclusion == "success", destroy.log[-6000:]
     assert (f"Destroy {name}", "success") in [(j.name, j.result) for j in destroy.jobs]

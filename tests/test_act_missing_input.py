@@ -1,6 +1,6 @@
 """A reviewer removes the container image of a Lambda environment (`/dev-agent set image=none`) and merges anyway:
 the report lists `image` under "Before you merge" again, and the generated dev-agent-apply.yml, run by act,
-fails naming it and applies nothing."""
+fails naming it, says so on the merged PR and applies nothing."""
 
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ def test_merging_without_an_input_fails_the_apply_workflow_naming_it(tmp_path: P
                    what="the report to list the image again", error=AssertionError)
         run = stack.apply(stack.merge(pull["number"]))
         functions = stack.aws("lambda", "us-west-2").list_functions()["Functions"]
+        comments = stack.comments(pull["number"])
     assert run.conclusion == "failure"
     job = run.job(f"Apply {name}")
     assert job.result == "failure"
@@ -37,3 +38,7 @@ def test_merging_without_an_input_fails_the_apply_workflow_naming_it(tmp_path: P
     assert "missing input(s), nothing was run" in said and "image: container image of the app" in said, said
     assert "terraform init" not in said  # stopped before terraform ran
     assert functions == []
+    # said on the merged PR too (not only in a red run): by the workflow, naming the input
+    refused = [c for c in comments if f"`{name}` was not applied: nothing was run" in c["body"]]
+    assert refused and refused[-1]["user"]["login"] == "github-actions[bot]"
+    assert "image: container image of the app" in refused[-1]["body"]

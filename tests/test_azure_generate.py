@@ -126,6 +126,20 @@ def test_nothing_public(generated, kind: str) -> None:
         assert first(vault["network_acls"])["default_action"] == "Deny"
 
 
+REFERENCE = re.compile(r"(?<![\w.\"])(data\.)?((?:azurerm|azuread|random|tls)_[a-z0-9_]+)\.([a-z0-9_-]+)")
+
+
+@pytest.mark.parametrize("kind", STACKS)
+def test_every_reference_names_a_declared_resource(generated, kind: str) -> None:
+    """`terraform validate` cannot run without the azurerm provider: a reference to a resource the stack does not
+    declare (e.g. `azurerm_postgres_flexible_server` for `azurerm_postgresql_flexible_server`) is caught here."""
+    tf_dir, parsed = generated[kind]
+    declared = {("", t, n) for t, n, _ in blocks(parsed, "resource")} | {("data.", t, n) for t, n, _ in blocks(parsed, "data")}
+    for path in sorted(tf_dir.glob("*.tf")):
+        for match in REFERENCE.finditer(path.read_text(encoding="utf-8")):
+            assert (match.group(1) or "", match.group(2), match.group(3)) in declared, f"{path.name}: {match.group()}"
+
+
 @pytest.mark.parametrize("kind", STACKS)
 def test_secrets_stay_in_key_vault(generated, kind: str) -> None:
     parsed = generated[kind][1]

@@ -138,7 +138,7 @@ def test_plan_runs_on_pull_requests_and_schedules_run_drift_and_expire() -> None
     for name, command in (("dev-agent-drift.yml", "dev-agent drift --json"), ("dev-agent-expire.yml", "dev-agent expire --json")):
         wf = workflows[name]
         assert "schedule" in wf["on"] and "workflow_dispatch" in wf["on"]
-        assert any(s.get("run", "").strip() == command for s in _steps(wf))
+        assert any(command in s.get("run", "").splitlines()[-1] for s in _steps(wf) if "run" in s)
 
 
 def test_changed_environment_script_lists_changed_environments(tmp_path: Path) -> None:
@@ -176,3 +176,25 @@ def test_changed_environment_script_lists_changed_environments(tmp_path: Path) -
     assert changed(before_destroy, "D") == {
         "environments": [], "production": [{"environment": "b-prod", "cloud": "gcp", "tier": "prod"}],
     }
+
+
+@pytest.mark.parametrize(("workflow", "command"), [("dev-agent-drift.yml", "drift"), ("dev-agent-expire.yml", "expire")])
+def test_a_scheduled_run_that_finds_something_succeeds_and_an_error_fails_it(workflow, command, tmp_path: Path) -> None:
+    """Exit 2 (drift found, destroy PRs opened) is reported in issues/PRs: the run stays green; exit 1 turns it red."""
+    step = next(s for s in _steps(_workflows()[workflow]) if "run" in s and f"dev-agent {command}" in s["run"])
+    assert step["env"]["DEV_AGENT_BOT_LOGIN"] == SETTINGS.bot_login  # the CLI trusts the App's own comments
+    fake = tmp_path / "dev-agent"
+    outcomes = {}
+    for code in (0, 1, 2):
+        fake.write_text(f"#!/bin/sh\nexit {code}\n")
+        fake.chmod(0o755)
+        proc = subprocess.run(["bash", "-e", "-c", step["run"]], env={**os.environ, "PATH": f"{tmp_path}:/usr/bin:/bin"},
+                              capture_output=True, text=True, timeout=30)
+        outcomes[code] = proc.returncode
+    assert outcomes == {0: 0, 1: 1, 2: 0}
+
+
+def test_reporting_steps_name_the_bots_login() -> None:
+    for name in ("dev-agent-apply.yml", "dev-agent-destroy.yml"):
+        step = next(s for s in _steps(_workflows()[name]) if "run" in s and "dev-agent " in s["run"])
+        assert step["env"]["DEV_AGENT_BOT_LOGIN"] == SETTINGS.bot_login and step["env"]["GITHUB_TOKEN"]

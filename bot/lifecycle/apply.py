@@ -9,6 +9,7 @@ anything. Exit codes: 0 applied, 1 failed, 2 nothing to do, 3 bad input.
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from pathlib import Path
 from bot.errors import ToolError
 from bot.lifecycle.github import APPLIED_REF, GitHubTarget
 from bot.lifecycle.helm_deploy import HelmDeployError, deploy_chart, skip_reason
-from bot.lifecycle.outputs import failure_comment, public_outputs, success_comment, trim_error
+from bot.lifecycle.outputs import failure_comment, public_outputs, refused_comment, success_comment, trim_error
 from bot.lifecycle.rollback import open_revert_pull
 from bot.lifecycle.workspace import LOCK_ERROR, EnvironmentInputError, Workspace, open_environment, working_copy
 from bot.metrics import counts_runs
@@ -28,6 +29,7 @@ from bot.store.audit import AuditEvent, AuditLog
 from bot.store.registry import EnvironmentRecord, Registry
 
 PLAN_FILE = "dev-agent.tfplan"
+ENVIRONMENT_NAME = re.compile(r"[a-z][a-z0-9-]{1,39}")  # what the workflows' changes job lets through
 EXIT_APPLIED, EXIT_FAILED, EXIT_NOTHING, EXIT_INVALID = 0, 1, 2, 3
 PLAN_OUTCOMES = {0: "no changes", 2: "changes to apply"}  # terraform plan -detailed-exitcode
 Progress = Callable[[str], None]
@@ -128,7 +130,11 @@ def apply_environment(
     try:
         workspace = open_environment(path, overrides)
     except EnvironmentInputError as exc:
-        return ApplyResult(name=Path(path).name, exit_code=EXIT_INVALID, status="invalid", message=str(exc))
+        name = Path(path).name
+        if github and ENVIRONMENT_NAME.fullmatch(name):  # say it where the merge was reviewed, not only in the run
+            for number in filter(None, github.environment_threads(name)):
+                github.writer.upsert_comment(number, markers.applied(name), refused_comment(name, str(exc)))
+        return ApplyResult(name=name, exit_code=EXIT_INVALID, status="invalid", message=str(exc))
     name, timings = workspace.name, {}
     threads = github.environment_threads(name) if github else (None, None)
     try:

@@ -37,6 +37,16 @@ def success_comment(name: str, outputs: dict[str, Any], timings: dict[str, float
     )
 
 
+def refused_comment(name: str, reason: str) -> str:
+    """The comment posted when apply refuses to start (a missing input, files that do not match their lock):
+    nothing was run, so there is nothing to revert."""
+    return (
+        f"{markers.applied(name)}\n### ⛔ `{escape_cell(name)}` was not applied: nothing was run\n\n"
+        f"{code_block(trim_error(reason))}\n\nFix what is named above in a new pull request (the environment's "
+        "request can re-plan it: `/dev-agent set ...`, see `/dev-agent help`); merging it runs the apply again.\n"
+    )
+
+
 def failure_comment(name: str, step: str, error: str, revert_url: str | None) -> str:
     """The comment posted when an apply fails."""
     revert = f"A revert PR restores the last applied revision: {revert_url}" if revert_url else (

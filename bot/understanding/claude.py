@@ -17,9 +17,10 @@ import anthropic
 from bot.metrics import MODEL_CALLS, MODEL_FALLBACKS
 from bot.settings import Settings
 from bot.spec import SpecError, json_schema, spec_from_data
-from bot.understanding import Understanding, deterministic, judge
+from bot.understanding import deterministic, judge
 from bot.understanding.crosscheck import crosscheck
 from bot.understanding.guard import normalize
+from bot.understanding.model import Understanding
 
 ENGINE = "claude"
 TOOL_NAME = "environment_spec"

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.understanding import Understanding
+from bot.understanding.model import Understanding
 
 Engine = Callable[[str], Understanding]
 

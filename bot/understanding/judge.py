@@ -7,14 +7,13 @@ reason), unsupported (with its question) or, for a refusal, refused.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bot.understanding import asks as catalog
 from bot.understanding.ledger import Requirement, Status
+from bot.understanding.reading import NEGATION_BEFORE, Mention, Reading, vocabulary_table, words
 
-if TYPE_CHECKING:
-    from bot.understanding.deterministic import Mention, Reading
-
+ASK_TABLE = vocabulary_table("ask", {ask.pattern: ask for ask in catalog.ASKS})  # the ledger's non-spec asks
 CLOUD_NAMES = {"aws": "AWS", "gcp": "GCP", "azure": "Azure"}
 DB_NAMES = {"postgres": "PostgreSQL", "mysql": "MySQL", "mongodb": "MongoDB"}
 
@@ -122,8 +121,6 @@ class _Judge:
     # --- asks without (only) a spec field -----------------------------------------------------------------------
 
     def asks(self) -> list[Requirement]:
-        from bot.understanding.deterministic import ASK_TABLE, NEGATION_BEFORE, words
-
         work = self.reading.work
         found: list[tuple[int, int, catalog.Ask]] = []
         for pattern, ask, prefixes in ASK_TABLE.patterns:
@@ -155,7 +152,8 @@ class _Judge:
             return self.row(
                 ask.key, ask.label, start, end, Status.unsupported, reason="asked of the requester", question=question
             )
-        if self.cloud in ask.clouds and (ask.spec_field is None or recorded):
+        built_here = self.cloud in ask.clouds and (ask.built is None or ask.built(self.data))
+        if built_here and (ask.spec_field is None or recorded):
             where = f"spec `{field}`" if field else "generated files"
             return self.row(
                 ask.key,

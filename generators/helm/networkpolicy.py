@@ -1,6 +1,6 @@
 """templates/networkpolicy.yaml: only the ingress controller (a public app) or the environment's network through the
-internal load balancer (an internal app) may reach the pods; egress names every destination (`app.egress`): DNS in
-kube-system, the data services' network on their ports, and HTTPS to external APIs."""
+internal load balancer (an internal app) may reach the pods, and Prometheus when it scrapes; egress names every
+destination (`app.egress`): DNS in kube-system, the data services' network on their ports, and HTTPS to external APIs."""
 
 FILENAME = "networkpolicy.yaml"
 
@@ -34,6 +34,15 @@ spec:
       ports:
         - port: http
           protocol: TCP
+    {{- if .Values.monitoring.prometheus.enabled }}
+    - from:
+        - namespaceSelector:
+            matchLabels:
+              kubernetes.io/metadata.name: {{ .Values.monitoring.prometheus.namespace | quote }}
+      ports:
+        - port: http
+          protocol: TCP
+    {{- end }}
   egress:
     {{- include "app.egress" . | nindent 4 }}
 """

@@ -9,12 +9,12 @@ from generators.workflows.identities import CloudIdentities
 from generators.workflows.steps import (
     DEFAULT_BRANCH,
     REPORTING_PERMISSIONS,
-    WORKFLOW_TOKEN_ENV,
     changes_job,
     checkout,
     install_cli,
     matrix_logins,
     per_environment_job,
+    reporting_env,
     tf_var_env,
 )
 
@@ -30,7 +30,7 @@ def build(clouds: list[str], ids: CloudIdentities, install: InstallSource | None
         *install_cli(install),
         *matrix_logins(clouds, ids, "deploy"),
         {"name": "Apply",
-         "env": {"ENVIRONMENT": "${{ matrix.environment }}", **WORKFLOW_TOKEN_ENV, **tf_var_env(clouds)},
+         "env": {"ENVIRONMENT": "${{ matrix.environment }}", **reporting_env(ids), **tf_var_env(clouds)},
          "run": APPLY_SCRIPT},
     ]
     return {

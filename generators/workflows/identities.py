@@ -35,6 +35,7 @@ class CloudIdentities:
     azure_state_storage_account: str = ""
     ingress_domain: str = ""
     sandbox: bool = False
+    bot_login: str = "dev-agent[bot]"
 
     @classmethod
     def from_settings(cls, settings: Settings) -> CloudIdentities:
@@ -55,6 +56,7 @@ class CloudIdentities:
             azure_state_storage_account=settings.azure_state_storage_account,
             ingress_domain=settings.ingress_domain,
             sandbox=settings.sandbox,
+            bot_login=settings.bot_login,
         )
 
     def generation_env(self) -> dict[str, str]:
@@ -66,6 +68,7 @@ class CloudIdentities:
             "DEV_AGENT_AZURE_STATE_RESOURCE_GROUP": self.azure_state_resource_group,
             "DEV_AGENT_AZURE_STATE_STORAGE_ACCOUNT": self.azure_state_storage_account,
             "DEV_AGENT_INGRESS_DOMAIN": self.ingress_domain,
+            "DEV_AGENT_BOT_LOGIN": self.bot_login,
             **({"DEV_AGENT_SANDBOX": "true"} if self.sandbox else {}),
         }
 

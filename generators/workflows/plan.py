@@ -20,11 +20,14 @@ from generators.workflows.steps import (
 FILENAME = "dev-agent-plan.yml"
 PR_GROUP = "pr-${{ github.event.pull_request.number }}"
 
-PLAN_SCRIPT = """\
-set -euo pipefail
-dev-agent plan --spec "environments/${ENVIRONMENT}/environment.yaml" --out . --check
-git diff --exit-code -- "environments/${ENVIRONMENT}"
-"""
+# The files must be what dev-agent generates from environment.yaml (compared with a regeneration and the lock
+# file, not the bot's REPORT.md: bot/review/verify.py), and pass every validator.
+PLAN_SCRIPT = 'dev-agent verify "environments/${ENVIRONMENT}" --check\n'
+
+
+def install_env(install: InstallSource | None) -> dict[str, str]:
+    """The install source the bot generated with, so the runner's regeneration writes the same workflows."""
+    return {"DEV_AGENT_INSTALL": install.model_dump_json(exclude_none=True)} if install is not None else {}
 
 
 def build(clouds: list[str], ids: CloudIdentities, install: InstallSource | None) -> dict[str, Any]:
@@ -34,8 +37,9 @@ def build(clouds: list[str], ids: CloudIdentities, install: InstallSource | None
         *install_cli(install),
         *install_validators(install),
         *matrix_logins(clouds, ids, "plan"),
-        {"name": "Plan and check",
-         "env": {"ENVIRONMENT": "${{ matrix.environment }}", **ids.generation_env(), **checkov_env(install),
+        {"name": "Verify and check",
+         "env": {"ENVIRONMENT": "${{ matrix.environment }}", **ids.generation_env(), **install_env(install),
+                 **checkov_env(install),
                  **tf_var_env(clouds)},
          "run": PLAN_SCRIPT},
     ]

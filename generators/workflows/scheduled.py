@@ -9,11 +9,11 @@ from generators.workflows.identities import CloudIdentities
 from generators.workflows.steps import (
     REPORTING_PERMISSIONS,
     RUNNER,
-    WORKFLOW_TOKEN_ENV,
     checkout,
     cloud_login,
     install_cli,
     job_container,
+    reporting_env,
     tf_var_env,
 )
 
@@ -37,7 +37,7 @@ def scheduled_workflow(
                     checkout(),
                     *install_cli(install),
                     *(cloud_login(c, ids, "deploy") for c in clouds),
-                    {"name": title, "env": {**WORKFLOW_TOKEN_ENV, **tf_var_env(clouds)}, "run": command},
+                    {"name": title, "env": {**reporting_env(ids), **tf_var_env(clouds)}, "run": command},
                 ],
             }
         },

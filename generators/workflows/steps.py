@@ -170,7 +170,12 @@ def changes_job(
 # Jobs running `dev-agent apply/destroy/drift/expire` report back with the workflow token: comments,
 # revert/destroy PRs, the applied-revision ref and drift issues.
 REPORTING_PERMISSIONS = {"contents": "write", "issues": "write", "pull-requests": "write", "id-token": "write"}
-WORKFLOW_TOKEN_ENV = {"GITHUB_TOKEN": "${{ github.token }}"}
+
+
+def reporting_env(ids: CloudIdentities) -> dict[str, str]:
+    """The workflow token, and the App's bot login: the CLI trusts markers only in what that user (or the token's
+    own identity) wrote, e.g. the PR->request link of the bot's PR (bot/request/markers.py)."""
+    return {"GITHUB_TOKEN": "${{ github.token }}", "DEV_AGENT_BOT_LOGIN": ids.bot_login}
 
 
 def per_environment_job(

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import base64
 import contextlib
-from collections.abc import Iterator
+import subprocess
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -68,6 +69,25 @@ class ActStack:
     def report(self, number: int) -> str:
         return "\n".join(c["body"] for c in self.comments(number)
                          if c["user"]["login"] == self.app["bot_login"] and "dev-agent:report" in c["body"])
+
+    def plan(self, number: int) -> WorkflowRun:
+        """dev-agent-plan.yml for the push that made the PR's current head (opened or synchronize)."""
+        head = self.api("GET", f"/pulls/{number}")["head"]["sha"]
+        return self.actions.run("dev-agent-plan.yml", "pull_request", self.actions.pull_request_head(number, head))
+
+    def push_edit(self, number: int, path: str, edit: Callable[[str], str], workdir: Path) -> str:
+        """The user edits one file on the PR's branch and pushes (git over smart HTTP); the new head sha."""
+        branch = self.api("GET", f"/pulls/{number}")["head"]["ref"]
+        clone = workdir / "user-clone"
+        url = self.gh.clone_url(OWNER, REPO, self.token)
+        git = ["git", "-c", f"user.name={USER}", "-c", f"user.email={USER}@example.com"]
+        subprocess.run([*git, "clone", "--quiet", "--branch", branch, url, str(clone)], check=True, timeout=120)
+        target = clone / path
+        target.write_text(edit(target.read_text()))
+        subprocess.run([*git, "-C", str(clone), "commit", "--quiet", "-am", f"edit {path} by hand"], check=True)
+        subprocess.run([*git, "-C", str(clone), "push", "--quiet", "origin", branch], check=True, timeout=120)
+        return subprocess.run(["git", "-C", str(clone), "rev-parse", "HEAD"], check=True, capture_output=True,
+                              text=True).stdout.strip()
 
     def merge(self, number: int) -> str:
         return self.gh.merge_pull(OWNER, REPO, number, user=USER, merge_method="merge")["sha"]
