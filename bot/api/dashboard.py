@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from bot.api.keys import ApiKey, InstallationOf, KeyRejected, KeyStore
-from bot.store.registry import Registry
+from bot.store.protocols import RegistryStore
 
 COOKIE = "dev_agent_session"
 SESSION_SECONDS = 8 * 3600
@@ -61,7 +61,7 @@ def session_key_id(secret: bytes, cookie: str | None, now: float | None = None) 
     return key_id if int(expires) > (now or time.time()) else None
 
 
-def build_dashboard_router(registry: Registry, keys: KeyStore, installation_of: InstallationOf) -> APIRouter:
+def build_dashboard_router(registry: RegistryStore, keys: KeyStore, installation_of: InstallationOf) -> APIRouter:
     """`/dashboard/login` (a form taking an API key), `/` (environments and recent jobs) and
     `/environments/{repository}/{name}` (one report); the pages show only the session key's scope."""
     router = APIRouter(include_in_schema=False)

@@ -26,7 +26,7 @@ from bot.intake.ack import WebhookIntake
 from bot.intake.queue import InProcessQueue, JobQueue, RQQueue
 from bot.metrics import MANAGED_COST, QUEUE_DEPTH, initialise_series, render_metrics
 from bot.settings import Settings
-from bot.store.registry import Registry
+from bot.store.protocols import RegistryStore
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ class ConfigError(DevAgentError, RuntimeError):
 class Operations:
     """What the API and dashboard read and write."""
 
-    registry: Registry
+    registry: RegistryStore
     keys: KeyStore
     open_request: RequestOpener
     installation_of: InstallationOf = no_installation  # repository -> App installation id, for key scopes
