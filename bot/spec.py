@@ -277,9 +277,12 @@ class Inputs(StrictModel):
     project_id: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")] | None = None
     subscription_id: Annotated[str, StringConstraints(
         pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")] | None = None
+    alert_email: Annotated[str, StringConstraints(
+        pattern=r"^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(\.[A-Za-z0-9-]{1,63})+$", max_length=254)] | None = Field(
+        default=None, description="address the CloudWatch alarms' SNS topic emails (the spec owner's)")
 
 
-INPUT_CLOUD = {"certificate_arn": "aws", "project_id": "gcp", "subscription_id": "azure"}
+INPUT_CLOUD = {"certificate_arn": "aws", "project_id": "gcp", "subscription_id": "azure", "alert_email": "aws"}
 
 
 class EnvironmentSpec(StrictModel):

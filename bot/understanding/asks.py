@@ -9,7 +9,9 @@ are lowercase regex fragments matched on word boundaries. Extending the vocabula
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 ALL = frozenset({"aws", "gcp", "azure"})
 NONE: frozenset[str] = frozenset()
@@ -30,6 +32,19 @@ WORKFLOW = r"^on:|^\"on\":"
 COMPOSE = r"^services:"
 
 
+def on_kubernetes(data: dict[str, Any]) -> bool:
+    """The spec runs on Kubernetes (the Helm chart exists)."""
+    return (data.get("compute") or {}).get("kind") == "kubernetes"
+
+
+def alerting(data: dict[str, Any]) -> bool:
+    """Alarms are generated: CloudWatch alarms (cloudwatch listed, or prod on AWS: generators/terraform/aws/alarms.py)
+    or the chart's PrometheusRule (prometheus listed, on Kubernetes)."""
+    tools = data.get("monitoring") or []
+    aws_alarms = data.get("cloud") == "aws" and ("cloudwatch" in tools or data.get("tier") == "prod")
+    return aws_alarms or ("prometheus" in tools and on_kubernetes(data))
+
+
 @dataclass(frozen=True)
 class Ask:
     """One kind of ask and how dev-agent meets it."""
@@ -39,6 +54,7 @@ class Ask:
     pattern: str
     why: str  # when unsupported: what is missing (a risk the reviewer accepts, or the question's premise)
     clouds: frozenset[str] = NONE  # where it is built
+    built: Callable[[dict[str, Any]], bool] | None = None  # when set: built only for specs it holds for
     evidence: tuple[str, ...] = ()  # regexes (per line) over generated files that show it built
     spec_field: str | None = None  # the spec field that records it
     adjusted: str | None = None  # what is built instead, where not built as asked
@@ -74,7 +90,10 @@ ASKS: tuple[Ask, ...] = (
         "monitoring:prometheus",
         "Prometheus metrics",
         r"prometheus",
-        "no ServiceMonitor or PrometheusRule is generated; the app's metrics are not scraped",
+        "the ServiceMonitor and RED-alert PrometheusRule are generated in the Helm chart, which only Kubernetes "
+        "gets; on this compute nothing scrapes the app's metrics",
+        clouds=ALL,
+        built=on_kubernetes,
         evidence=(r"^kind: ServiceMonitor",),
         spec_field="monitoring",
     ),
@@ -82,8 +101,10 @@ ASKS: tuple[Ask, ...] = (
         "monitoring:grafana",
         "Grafana dashboards",
         r"grafana",
-        "no Grafana dashboard is generated",
-        evidence=(r"grafana_dashboard",),
+        "the Grafana dashboard ConfigMap is generated in the Helm chart, which only Kubernetes gets",
+        clouds=ALL,
+        built=on_kubernetes,
+        evidence=(r"grafana\.sidecarLabel",),
         spec_field="monitoring",
     ),
     Ask(
@@ -106,7 +127,8 @@ ASKS: tuple[Ask, ...] = (
         "monitoring:cloudwatch",
         "CloudWatch alarms",
         r"cloud ?watch(?: alarms?)?",
-        "logs go to CloudWatch Logs, but no CloudWatch alarms are generated",
+        "CloudWatch is AWS-only; no alarms are generated on this cloud",
+        clouds=frozenset({"aws"}),
         evidence=(r'^resource "aws_cloudwatch_metric_alarm"',),
         spec_field="monitoring",
     ),
@@ -114,7 +136,10 @@ ASKS: tuple[Ask, ...] = (
         "monitoring:alerts",
         "Alerts / paging",
         r"alerts?|alerting|alarms?|pager ?duty|opsgenie|on-?call|paging",
-        "no alarms or alert routing are generated (logs only)",
+        "no alarms are generated for this environment: list cloudwatch (AWS) or prometheus (Kubernetes) under "
+        "monitoring",
+        clouds=ALL,
+        built=alerting,
         evidence=(
             r'^resource "(aws_cloudwatch_metric_alarm|google_monitoring_alert_policy|azurerm_monitor_metric_alert)"',
             r"^kind: PrometheusRule",
@@ -295,7 +320,10 @@ ASKS: tuple[Ask, ...] = (
         "component:notifications",
         "Notifications (SNS / email / Slack)",
         r"sns|notifications?|notify|email alerts?|slack",
-        "no notification topic or subscription is generated",
+        "no notification topic is generated: the alarms' SNS topic (emailing `alert_email`) comes with cloudwatch "
+        "monitoring on AWS",
+        clouds=frozenset({"aws"}),
+        built=alerting,
         evidence=(
             r'^resource "(aws_sns_topic|google_pubsub_topic|azurerm_monitor_action_group)" "(alerts|notifications)"',
         ),

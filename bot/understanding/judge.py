@@ -153,7 +153,8 @@ class _Judge:
             return self.row(
                 ask.key, ask.label, start, end, Status.unsupported, reason="asked of the requester", question=question
             )
-        if self.cloud in ask.clouds and (ask.spec_field is None or recorded):
+        built_here = self.cloud in ask.clouds and (ask.built is None or ask.built(self.data))
+        if built_here and (ask.spec_field is None or recorded):
             where = f"spec `{ask.spec_field}`" if ask.spec_field else "generated files"
             return self.row(
                 ask.key,

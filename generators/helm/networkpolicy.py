@@ -1,4 +1,4 @@
-"""templates/networkpolicy.yaml: only the ingress controller may reach the pods; egress names every destination:
+"""templates/networkpolicy.yaml: only the ingress controller (and Prometheus, when it scrapes) may reach the pods; egress names every destination:
 DNS in kube-system, the data services' network on their ports, and HTTPS to external APIs."""
 
 FILENAME = "networkpolicy.yaml"
@@ -26,6 +26,15 @@ spec:
       ports:
         - port: http
           protocol: TCP
+    {{- if .Values.monitoring.prometheus.enabled }}
+    - from:
+        - namespaceSelector:
+            matchLabels:
+              kubernetes.io/metadata.name: {{ .Values.monitoring.prometheus.namespace | quote }}
+      ports:
+        - port: http
+          protocol: TCP
+    {{- end }}
   egress:
     - to:
         - namespaceSelector:

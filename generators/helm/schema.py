@@ -25,6 +25,30 @@ def _resources() -> dict[str, Any]:
     return _object({"requests": amount, "limits": amount})
 
 
+def _monitoring() -> dict[str, Any]:
+    metric = {"type": "string", "pattern": r"^[a-zA-Z_:][a-zA-Z0-9_:]*$"}
+    labels = {"type": "object", "propertyNames": {"pattern": r"^[a-z0-9A-Z._/-]{1,63}$"},
+              "additionalProperties": {"type": "string", "pattern": r"^[A-Za-z0-9._-]{0,63}$"}}
+    return _object({
+        "prometheus": _object({
+            "enabled": {"type": "boolean"},
+            "namespace": {"type": "string", "pattern": NAME},
+            "selectorLabels": labels,
+            "metricsPath": {"type": "string", "pattern": r"^/[A-Za-z0-9._~/-]*$"},
+            "interval": {"type": "string", "pattern": r"^[0-9]+[sm]$"},
+            "requestsMetric": metric,
+            "statusLabel": {"type": "string", "pattern": r"^[a-zA-Z_][a-zA-Z0-9_]*$"},
+            "durationMetric": metric,
+            "errorRatio": {"type": "number", "exclusiveMinimum": 0, "maximum": 1},
+            "latencySeconds": {"type": "number", "exclusiveMinimum": 0, "maximum": 60},
+        }),
+        "grafana": _object({
+            "sidecarLabel": {"type": "string", "pattern": r"^[a-z0-9A-Z._/-]{1,63}$"},
+            "sidecarLabelValue": {"type": "string", "pattern": r"^[A-Za-z0-9._-]{0,63}$"},
+        }),
+    })
+
+
 def build_schema() -> dict[str, Any]:
     """The JSON Schema of values.yaml (same for every environment)."""
     port = {"type": "integer", "minimum": 1, "maximum": 65535}
@@ -91,6 +115,7 @@ def build_schema() -> dict[str, Any]:
             ),
             "secretEnv": {"type": "array", "items": {"type": "string", "pattern": ENV}, "uniqueItems": True},
             "terminationGracePeriodSeconds": {"type": "integer", "minimum": 0, "maximum": 600},
+            "monitoring": _monitoring(),
         }
     )
     schema["$schema"] = "http://json-schema.org/draft-07/schema#"

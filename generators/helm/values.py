@@ -6,11 +6,16 @@ from typing import Any
 
 from bot.pipeline.planning import Plan
 from bot.settings import Settings
-from bot.spec import Cloud, Tier
+from bot.spec import Cloud, Monitoring, Tier
 from generators.helm.connections import connection_secret_name, connections, setting_names
 
 DEFAULT_IMAGE_TAG = "0.1.0"
 INGRESS_CONTROLLER_NAMESPACE = "ingress-nginx"
+# kube-prometheus-stack defaults: its namespace (allowed to scrape), the label its Prometheus selects
+# ServiceMonitors/PrometheusRules by, and the label the Grafana sidecar loads dashboards from.
+PROMETHEUS_NAMESPACE = "monitoring"
+PROMETHEUS_SELECTOR = {"release": "kube-prometheus-stack"}
+GRAFANA_SIDECAR_LABEL = ("grafana_dashboard", "1")
 # The network each cloud's data services live in (the NetworkPolicy egress destination for their ports).
 DATA_SERVICE_CIDRS: dict[Cloud, list[str]] = {
     Cloud.aws: ["10.0.0.0/16"],
@@ -64,6 +69,30 @@ def secret_store_provider(plan: Plan) -> dict[str, Any]:
                         "serviceAccountRef": {"name": chart_name(plan)}}}
 
 
+def monitoring_values(plan: Plan) -> dict[str, Any]:
+    """What the metrics scrape, the RED alerts and the dashboard need (metric names follow the Prometheus
+    client conventions most HTTP instrumentations use; change them here if the app's differ)."""
+    tools = set(plan.spec.monitoring)
+    return {
+        "prometheus": {
+            "enabled": bool({Monitoring.prometheus, Monitoring.grafana} & tools),
+            "namespace": PROMETHEUS_NAMESPACE,
+            "selectorLabels": dict(PROMETHEUS_SELECTOR),
+            "metricsPath": "/metrics",
+            "interval": "30s",
+            "requestsMetric": "http_requests_total",
+            "statusLabel": "status",
+            "durationMetric": "http_request_duration_seconds",
+            "errorRatio": 0.05,
+            "latencySeconds": 1 if plan.spec.tier == Tier.dev else 0.5,
+        },
+        "grafana": {
+            "sidecarLabel": GRAFANA_SIDECAR_LABEL[0],
+            "sidecarLabelValue": GRAFANA_SIDECAR_LABEL[1],
+        },
+    }
+
+
 def build_values(plan: Plan, settings: Settings) -> dict[str, Any]:
     """The chart's values for this plan."""
     spec = plan.spec
@@ -106,4 +135,5 @@ def build_values(plan: Plan, settings: Settings) -> dict[str, Any]:
         },
         "secretEnv": setting_names(spec),
         "terminationGracePeriodSeconds": 60 if spec.tier == Tier.prod else 30,
+        "monitoring": monitoring_values(plan),
     }

@@ -40,6 +40,8 @@ PRICED: dict[str, str] = {
     "aws_kms_key": "aws.kms_key",
     "aws_scheduler_schedule": "aws.scheduler_schedule",
     "aws_wafv2_web_acl": "aws.wafv2_web_acl",
+    "aws_cloudwatch_metric_alarm": "aws.cloudwatch_metric_alarm",
+    "aws_sns_topic": "aws.sns_topic",
     "google_container_cluster": "gcp.container_cluster",
     "google_container_node_pool": "gcp.container_node_pool",
     "google_compute_instance": "gcp.compute_instance",

@@ -54,6 +54,7 @@ FREE_TYPES = frozenset(
         "aws_kms_alias",
         "aws_sqs_queue_policy",
         "aws_sns_topic_subscription",
+        "aws_sns_topic_policy",
         "aws_secretsmanager_secret_version",
         "aws_secretsmanager_secret_rotation",
         "aws_eks_addon",
