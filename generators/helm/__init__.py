@@ -26,6 +26,7 @@ from generators.helm import (
     service,
     serviceaccount,
     servicemonitor,
+    workers,
 )
 from generators.helm.schema import build_schema
 from generators.helm.values import build_values, chart_name
@@ -44,6 +45,7 @@ TEMPLATES: list[ModuleType] = [
     servicemonitor,
     prometheusrule,
     dashboard,
+    workers,
 ]
 
 
