@@ -27,6 +27,7 @@ from bot.intake.ack import WebhookIntake
 from bot.intake.queue import InProcessQueue, JobQueue, RQQueue
 from bot.metrics import MANAGED_COST, QUEUE_DEPTH, initialise_series, render_metrics
 from bot.settings import Settings
+from bot.store.db import open_database
 from bot.store.registry import Registry
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,7 @@ class ConfigError(DevAgentError, RuntimeError):
 class Operations:
     """What the API and dashboard read and write."""
 
-    registry: Registry
+    registry: Registry  # the SQL store: the dashboard also reads its history, audit trail and sessions
     keys: KeyStore
     open_request: RequestOpener
     installation_of: InstallationOf = no_installation  # repository -> App installation id, for key scopes
@@ -139,7 +140,8 @@ def build_runtime(settings: Settings, context: Any = None) -> Runtime:
 
     ctx = context or build_context(settings)
     github = GitHubApp(settings)
-    ops = Operations(ctx.registry, KeyStore(settings, ctx.registry.db), github_request_opener(ctx, github),
+    database = open_database(settings)
+    ops = Operations(Registry(settings, database), KeyStore(settings, database), github_request_opener(ctx, github),
                      github_installation_of(github), GitHubSignIn.from_settings(settings))
     if settings.redis_url:
         queue: JobQueue = RQQueue(settings.redis_url, settings.queue_name)
