@@ -28,6 +28,25 @@ TF_FLOW_LOGS = r'^resource "aws_flow_log"'
 HELM_NETPOL = r"^kind: NetworkPolicy"
 HELM_EXTERNAL_SECRET = r"^kind: ExternalSecret"
 TF_AUTOSCALING = r'^resource "(aws_appautoscaling_policy)"|^kind: HorizontalPodAutoscaler'
+# An internal app's entry point: AWS internal ALB, Cloud Run / Cloud Functions internal ingress, an internal Container
+# Apps environment, a GCP VM's VPC-only port rule, the chart's internal load balancer annotation (values.yaml), an
+# Azure function app's private endpoint.
+TF_INTERNAL = (
+    r"^\s*internal\s*=\s*true",
+    r"ingress(?:_settings)?\s*=\s*\"(?:INGRESS_TRAFFIC_INTERNAL_ONLY|ALLOW_INTERNAL_ONLY)\"",
+    r"^\s*internal_load_balancer_enabled\s*=\s*true",
+    r"Internal app: its port from inside the V(?:PC|Net) only",
+    r"load-balancer-internal: 'true'|load-balancer-type: Internal|load-balancer-scheme: internal",
+    r'^resource "azurerm_private_endpoint" "function_app"',
+)
+# Workers and scheduled jobs: ECS / Container Apps worker services, Cloud Run worker pools, the chart's workers list,
+# and the schedulers (EventBridge Scheduler, Cloud Scheduler, Container Apps jobs, an Azure timer's SCHEDULE setting).
+TF_WORKERS = (
+    r'^resource "(aws_ecs_service|azurerm_container_app|google_cloud_run_v2_worker_pool)" "worker_',
+    r'^resource "(aws_scheduler_schedule|google_cloud_scheduler_job|azurerm_container_app_job)"',
+    r"^workers:\n\s*- name: ",
+    r"^\s*SCHEDULE\s*=\s*\"",
+)
 WORKFLOW = r"^on:|^\"on\":"
 COMPOSE = r"^services:"
 
@@ -50,15 +69,6 @@ def alerting(data: dict[str, Any]) -> bool:
     return aws_alarms or ("prometheus" in tools and on_kubernetes(data))
 
 
-def background_work(data: dict[str, Any]) -> bool:
-    """Workers or a scheduled job are generated: workers as ECS services (AWS containers) or chart Deployments
-    (Kubernetes, generators/helm/workers.py); a schedule by EventBridge Scheduler (AWS)."""
-    compute = data.get("compute") or {}
-    kind, aws = compute.get("kind"), data.get("cloud") == "aws"
-    workers = bool(data.get("workers")) and (kind == "kubernetes" or (kind == "containers" and aws))
-    return workers or (bool(compute.get("schedule")) and aws)
-
-
 @dataclass(frozen=True)
 class Ask:
     """One kind of ask and how dev-agent meets it."""
@@ -70,7 +80,9 @@ class Ask:
     clouds: frozenset[str] = NONE  # where it is built
     built: Callable[[dict[str, Any]], bool] | None = None  # when set: built only for specs it holds for
     evidence: tuple[str, ...] = ()  # regexes (per line) over generated files that show it built
-    spec_field: str | None = None  # the spec field that records it
+    # the spec field that records it, a dotted path: `path` a list holding the ask's own name (`compliance: [hipaa]`),
+    # `path=value` holding that value, `path?` set to anything (not empty); `a|b` when either does.
+    spec_field: str | None = None
     adjusted: str | None = None  # what is built instead, where not built as asked
     ask: str | None = None  # a question to the requester instead of a risk
 
@@ -253,7 +265,12 @@ ASKS: tuple[Ask, ...] = (
         "access:ssh",
         "Shell access to instances",
         r"ssh(?: in(?:to)?| access)?|shell access|log ?in to the (?:box|server|vm)s?|bastion(?: host)?|jump ?box",
-        "no SSH or bastion is generated (dev-agent never opens SSH); use the cloud's session manager or `kubectl exec`",
+        "SSH is opened to VMs only, and only from a named private network ('SSH from 10.0.0.0/8'), never the "
+        "internet; otherwise use the cloud's session manager (SSM, IAP, Bastion) or `kubectl exec`",
+        clouds=ALL,
+        spec_field="compute.ssh_from?",
+        evidence=(r"SSH from the networks (?:named in the request|the request named)",
+                  r"allow-ssh-from-named-networks"),
     ),
     Ask(
         "network:vpn",
@@ -264,11 +281,14 @@ ASKS: tuple[Ask, ...] = (
     Ask(
         "network:internal",
         "Internal-only (no public endpoint)",
-        r"internal[- ]only|internal (?:app|api|service|tool|dashboard)|not public(?:ly accessible)?|"
+        r"internal[- ]only|internal (?:admin )?(?:app|api|service|tool|dashboard|vm|site|portal)|"
+        r"not public(?:ly accessible)?|"
         r"private (?:endpoint|only|api|app)|"
         r"no public (?:endpoint|access|ingress)|behind (?:the |our )?vpn|intranet",
-        "the app gets a public HTTPS endpoint; an internal-only load balancer is not generated",
-        evidence=(r"^\s*internal\s*=\s*true", r"ingress = \"INGRESS_TRAFFIC_INTERNAL_ONLY\""),
+        "the app was not marked internal (`app.exposure: internal`), so it gets a public HTTPS endpoint",
+        clouds=ALL,
+        spec_field="app.exposure=internal",
+        evidence=TF_INTERNAL,
     ),
     Ask(
         "network:domain",
@@ -357,14 +377,14 @@ ASKS: tuple[Ask, ...] = (
     ),
     Ask(
         "component:worker",
-        "Background workers",
+        "Background workers / scheduled jobs",
         r"celery|sidekiq|resque|rq workers?|bullmq|hangfire|background (?:jobs?|workers?|tasks?)|workers?|"
-        r"cron ?jobs?|scheduled (?:jobs?|tasks?)",
-        "no second process type runs the workers here: workers run as ECS services (AWS containers) or "
-        "Deployments in the Helm chart (Kubernetes); scheduled jobs are built on AWS",
+        r"cron ?jobs?|scheduled (?:jobs?|tasks?)|(?:nightly|hourly|daily|weekly) (?:batch )?(?:jobs?|tasks?|exports?|runs?)|"
+        r"nightly|every night|batch jobs?",
+        "no worker or schedule was recognised (`workers`, `compute.schedule`); only the web process is generated",
         clouds=ALL,
-        built=background_work,
-        evidence=(r'^resource "(aws_ecs_service" "worker_|aws_scheduler_schedule")', r"^\{\{- range \.Values\.workers \}\}"),
+        spec_field="workers?|compute.schedule?",
+        evidence=TF_WORKERS,
     ),
     Ask(
         "component:backups",

@@ -10,7 +10,7 @@ from typing import Any
 from bot.understanding import scan
 
 INTERNAL = re.compile(
-    r"\binternal(?:[- ]only)?\s+(?:admin\s+)?(?:tool|app|application|service|dashboard|portal|api|site|backoffice)\b"
+    r"\binternal(?:[- ]only)?\s+(?:admin\s+)?(?:tool|app|application|service|dashboard|portal|api|site|backoffice|vm|server)\b"
     r"|\binternal[- ]only\b"
     r"|\bonly (?:reachable|accessible) (?:from|inside|within) (?:the |our )?(?:vpc|vnet|network|office|vpn)\b"
     r"|\bnot (?:exposed|reachable|accessible) (?:to|from) the (?:internet|public)\b"

@@ -23,19 +23,30 @@ dev-agent/environment: {{ .Values.environment | quote }}
 dev-agent/tier: {{ .Values.tier | quote }}
 {{- end -}}
 
-{{/* Labels of a worker's pods: its own name (the app's Deployment and Service never select them). */}}
+{{/* Labels of a worker's resources and pods (list of the root context and the worker's name): not the app's
+selector labels, so the app's Service, PDB and HPA never pick up worker pods. */}}
 {{- define "app.workerLabels" -}}
-app.kubernetes.io/name: {{ .name | quote }}
-app.kubernetes.io/instance: {{ .root.Release.Name | quote }}
-app.kubernetes.io/component: "worker"
-app.kubernetes.io/version: {{ .root.Chart.AppVersion | quote }}
-app.kubernetes.io/managed-by: {{ .root.Release.Service | quote }}
-dev-agent/environment: {{ .root.Values.environment | quote }}
-dev-agent/tier: {{ .root.Values.tier | quote }}
+{{- $root := index . 0 -}}
+app.kubernetes.io/name: {{ index . 1 | quote }}
+app.kubernetes.io/instance: {{ $root.Release.Name | quote }}
+app.kubernetes.io/component: worker
+app.kubernetes.io/part-of: {{ include "app.fullname" $root | quote }}
+app.kubernetes.io/version: {{ $root.Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ $root.Release.Service | quote }}
+dev-agent/environment: {{ $root.Values.environment | quote }}
+dev-agent/tier: {{ $root.Values.tier | quote }}
 {{- end -}}
 
-{{/* Egress of the app's and the workers' pods: DNS in kube-system, the data services' network on their ports,
-HTTPS to external APIs. */}}
+{{/* Image reference: by digest when one is set, otherwise by its fixed tag. */}}
+{{- define "app.image" -}}
+{{- if .Values.image.digest -}}
+{{- printf "%s@%s" .Values.image.repository .Values.image.digest -}}
+{{- else -}}
+{{- printf "%s:%s" .Values.image.repository .Values.image.tag -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Egress of the app's and the workers' pods: every rule names its destination. */}}
 {{- define "app.egress" -}}
 - to:
     - namespaceSelector:
@@ -64,15 +75,6 @@ HTTPS to external APIs. */}}
   ports:
     - port: 443
       protocol: TCP
-{{- end -}}
-
-{{/* Image reference: by digest when one is set, otherwise by its fixed tag. */}}
-{{- define "app.image" -}}
-{{- if .Values.image.digest -}}
-{{- printf "%s@%s" .Values.image.repository .Values.image.digest -}}
-{{- else -}}
-{{- printf "%s:%s" .Values.image.repository .Values.image.tag -}}
-{{- end -}}
 {{- end -}}
 
 {{/* The Secret that external-secrets fills with connection settings. */}}

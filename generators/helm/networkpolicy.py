@@ -1,5 +1,6 @@
-"""templates/networkpolicy.yaml: only the ingress controller (and Prometheus, when it scrapes) may reach the pods; egress names every destination:
-DNS in kube-system, the data services' network on their ports, and HTTPS to external APIs."""
+"""templates/networkpolicy.yaml: only the ingress controller (a public app) or the environment's network through the
+internal load balancer (an internal app) may reach the pods, and Prometheus when it scrapes; egress names every
+destination (`app.egress`): DNS in kube-system, the data services' network on their ports, and HTTPS to external APIs."""
 
 FILENAME = "networkpolicy.yaml"
 
@@ -20,9 +21,16 @@ spec:
     - Egress
   ingress:
     - from:
+        {{- if .Values.ingress.enabled }}
         - namespaceSelector:
             matchLabels:
               kubernetes.io/metadata.name: {{ .Values.networkPolicy.ingressControllerNamespace | quote }}
+        {{- else }}
+        {{- range .Values.service.loadBalancerSourceRanges }}
+        - ipBlock:
+            cidr: {{ . | quote }}
+        {{- end }}
+        {{- end }}
       ports:
         - port: http
           protocol: TCP

@@ -82,9 +82,15 @@ def build_schema() -> dict[str, Any]:
                 "maxProperties": 1,
                 "properties": {"minAvailable": {"type": "integer", "minimum": 1}, "maxUnavailable": {"type": "integer", "minimum": 1}},
             },
-            "service": _object({"port": port}),
+            "service": _object({
+                "port": port,
+                "type": {"enum": ["ClusterIP", "LoadBalancer"]},
+                "annotations": {"type": "object", "additionalProperties": {"type": "string"}},
+                "loadBalancerSourceRanges": {"type": "array", "items": {"type": "string", "pattern": CIDR}},
+            }),
             "ingress": _object(
                 {
+                    "enabled": {"type": "boolean"},
                     "className": {"type": "string", "pattern": NAME},
                     "host": {"type": "string", "pattern": r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"},
                     "tlsSecretName": {"type": "string", "pattern": NAME},
@@ -115,12 +121,11 @@ def build_schema() -> dict[str, Any]:
             ),
             "secretEnv": {"type": "array", "items": {"type": "string", "pattern": ENV}, "uniqueItems": True},
             "terminationGracePeriodSeconds": {"type": "integer", "minimum": 0, "maximum": 600},
-            "monitoring": _monitoring(),
             "workers": {"type": "array", "maxItems": 5, "items": _object({
-                "name": {"type": "string", "pattern": NAME, "maxLength": 40},
+                "name": {"type": "string", "pattern": NAME},
                 "command": {"type": "array", "items": {"type": "string", "pattern": r"^[A-Za-z0-9._:/=@-]{1,100}$"}},
-                "replicas": {"type": "integer", "minimum": 1, "maximum": 100},
             })},
+            "monitoring": _monitoring(),
         }
     )
     schema["$schema"] = "http://json-schema.org/draft-07/schema#"

@@ -1,18 +1,12 @@
-"""templates/workers.yaml: one Deployment per background worker (same image, identity, settings and hardening as
-the app; its own command; no port, so no Service, Ingress or HTTP probes) and one NetworkPolicy for all of them
-(no ingress; the app's egress). Worker pods carry their own `app.kubernetes.io/name`, so neither the app's
-Deployment nor its Service selects them."""
+"""templates/workers.yaml: one Deployment per background worker (`workers`: e.g. Sidekiq or Celery): the app's image
+with the worker's command, the app's service account (so the same cloud identity) and connection settings, hardened
+like the app; no port and no Service. Their own labels keep them out of the app's Service, PDB and HPA; one
+NetworkPolicy admits nothing in and lets them out only to the app's egress destinations.
 
-from __future__ import annotations
-
-from bot.pipeline.planning import Plan
+checkov's liveness/readiness probe checks are skipped on these Deployments only, in their annotations: a worker
+answers no HTTP, and a probe that cannot fail (`exec true`) would only hide that."""
 
 FILENAME = "workers.yaml"
-
-
-def applies(plan: Plan) -> bool:
-    return bool(plan.spec.workers)
-
 
 TEMPLATE = """\
 {{- range .Values.workers }}
@@ -24,12 +18,12 @@ metadata:
   name: {{ $name }}
   namespace: {{ $.Release.Namespace | quote }}
   labels:
-    {{- include "app.workerLabels" (dict "root" $ "name" $name) | nindent 4 }}
+    {{- include "app.workerLabels" (list $ $name) | nindent 4 }}
   annotations:
-    checkov.io/skip1: CKV_K8S_8=a background worker serves no HTTP endpoint to probe; Kubernetes restarts it when it exits
-    checkov.io/skip2: CKV_K8S_9=a background worker takes no traffic, so there is nothing to be ready for
+    checkov.io/skip1: "CKV_K8S_8=a background worker serves no HTTP: no liveness endpoint to probe"
+    checkov.io/skip2: "CKV_K8S_9=a background worker takes no traffic: readiness gates nothing"
 spec:
-  replicas: {{ .replicas }}
+  replicas: 1
   revisionHistoryLimit: 5
   selector:
     matchLabels:
@@ -38,7 +32,7 @@ spec:
   template:
     metadata:
       labels:
-        {{- include "app.workerLabels" (dict "root" $ "name" $name) | nindent 8 }}
+        {{- include "app.workerLabels" (list $ $name) | nindent 8 }}
         {{- range $key, $value := $.Values.podLabels }}
         {{ $key | quote }}: {{ $value | quote }}
         {{- end }}
@@ -54,7 +48,7 @@ spec:
         seccompProfile:
           type: RuntimeDefault
       containers:
-        - name: {{ .name | quote }}
+        - name: worker
           image: {{ include "app.image" $ | quote }}
           imagePullPolicy: {{ $.Values.image.pullPolicy }}
           {{- with .command }}
@@ -96,6 +90,7 @@ spec:
           emptyDir:
             sizeLimit: 256Mi
 {{- end }}
+{{- if .Values.workers }}
 ---
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
@@ -107,11 +102,13 @@ metadata:
 spec:
   podSelector:
     matchLabels:
-      app.kubernetes.io/instance: {{ .Release.Name | quote }}
-      app.kubernetes.io/component: "worker"
+      app.kubernetes.io/component: worker
+      app.kubernetes.io/part-of: {{ include "app.fullname" . | quote }}
   policyTypes:
     - Ingress
     - Egress
+  ingress: []
   egress:
     {{- include "app.egress" . | nindent 4 }}
+{{- end }}
 """

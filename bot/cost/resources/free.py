@@ -110,6 +110,7 @@ FREE_TYPES = frozenset(
         "google_storage_bucket_iam_member",
         "google_pubsub_subscription",
         "google_cloud_run_v2_service_iam_member",
+        "google_cloud_run_v2_job_iam_member",
         "google_service_account_iam_member",
         "google_artifact_registry_repository_iam_member",
         "google_pubsub_subscription_iam_member",
