@@ -174,12 +174,16 @@ def test_alarms_and_topic_are_priced_in_the_cost_table() -> None:
 
 # --- the path users take: request words -> report -------------------------------------------------------------------
 
-def _requirements(text: str) -> str:
+def _report(text: str) -> str:
     understanding = parse(text)
     assert understanding.spec is not None, understanding.questions
-    result = run_pipeline(plan_environment(understanding.spec), Settings(anthropic_api_key=None),
-                          requirements=understanding.requirements)
-    return result.report[result.report.index("### Requirements"):result.report.index("### Summary")]
+    return run_pipeline(plan_environment(understanding.spec), Settings(anthropic_api_key=None),
+                        requirements=understanding.requirements).report
+
+
+def _requirements(text: str) -> str:
+    report = _report(text)
+    return report[report.index("### Requirements"):report.index("### Summary")]
 
 
 def test_report_points_prometheus_and_grafana_at_the_chart() -> None:
@@ -228,7 +232,10 @@ def test_apm_keys_are_inputs_by_secret_arn_and_never_in_files() -> None:
 
 
 def test_report_honours_datadog_on_ecs_and_flags_it_on_eks() -> None:
-    ecs = _requirements("FastAPI with Postgres on AWS us-east-1 on ECS Fargate, Datadog and New Relic")
+    report = _report("FastAPI with Postgres on AWS us-east-1 on ECS Fargate, Datadog and New Relic")
+    ecs = report[report.index("### Requirements"):report.index("### Summary")]
+    before = report[report.index("Before you merge"):report.index("### Spec")]
+    assert "`datadog_secret_arn`" in before and "`newrelic_secret_arn`" in before  # the keys' secrets, by ARN
     for label in ("Datadog agent", "New Relic agent"):
         row = next(line for line in ecs.splitlines() if f"| {label}" in line)
         assert "✅ honoured" in row and "/terraform/ecs.tf:" in row, row
