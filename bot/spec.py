@@ -232,6 +232,8 @@ class Database(StrictModel):
     version: Version | None = None
     high_availability: bool = False
     storage_gb: int = Field(default=20, ge=10, le=16384)
+    read_replicas: int = Field(default=0, ge=0, le=5,
+                               description="read-only replicas the app reads from (RDS PostgreSQL/MySQL on AWS)")
 
     @model_validator(mode="after")
     def _known_version(self) -> Database:
@@ -333,6 +335,10 @@ class EnvironmentSpec(StrictModel):
             if clouds is not None and self.cloud not in clouds:
                 where = ", ".join(sorted(c.value for c in clouds))
                 raise ValueError(f"{path}: {kind} {engine} has no managed offer on {self.cloud.value} (available on: {where})")
+        for i, db in enumerate(self.databases):
+            if db.read_replicas and (self.cloud != Cloud.aws or db.engine == DatabaseEngine.mongodb):
+                raise ValueError(f"databases.{i}.read_replicas: read replicas are generated for PostgreSQL and MySQL "
+                                 "on AWS only")
         if len(set(self.monitoring)) != len(self.monitoring):
             raise ValueError("monitoring: lists a tool twice")
         if len({w.name for w in self.workers}) != len(self.workers):

@@ -20,6 +20,9 @@ Run as `python -m sandbox.moto_server -p PORT`. Patched (see docs/aws.md):
   type launch-template), which re-plans dirty; here they are kept off the launch data.
 - EC2 MonitorInstances/UnmonitorInstances are not implemented (HTTP 500, retried for minutes), which
   blocks every `aws_instance` with detailed monitoring; here they report the requested state.
+- RDS gives every DB instance the same DbiResourceId, and a read replica is a copy of its source, so the
+  provider's read by resource id finds two instances ("couldn't find resource"); here each instance, and
+  each replica, gets its own.
 """
 
 from __future__ import annotations
@@ -35,6 +38,8 @@ from moto.ec2.responses.launch_templates import LaunchTemplates
 from moto.ec2.responses.monitoring import Monitoring
 from moto.elasticache import models, responses
 from moto.elasticache.exceptions import CacheClusterNotFound, ElastiCacheException
+from moto.moto_api._internal import mock_random
+from moto.rds import models as rds_models
 from moto.s3.models import FakeBucket
 from moto.server import main
 
@@ -231,6 +236,25 @@ def _monitoring(state: str):
     return respond
 
 
+def _resource_id() -> str:
+    return "db-" + "".join(mock_random.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ0234567") for _ in range(26))
+
+
+_db_instance_init = rds_models.DBInstance.__init__
+_create_read_replica = rds_models.RDSBackend.create_db_instance_read_replica
+
+
+def _db_instance(self: rds_models.DBInstance, *args, **kwargs) -> None:
+    _db_instance_init(self, *args, **kwargs)
+    self.dbi_resource_id = _resource_id()
+
+
+def _read_replica(self: rds_models.RDSBackend, db_kwargs: dict) -> rds_models.DBInstance:
+    replica = _create_read_replica(self, db_kwargs)
+    replica.dbi_resource_id = _resource_id()
+    return replica
+
+
 def patch() -> None:
     """Apply the fixes to this process's moto."""
     models.ElastiCacheBackend.delete_cache_cluster = _delete_cache_cluster
@@ -253,6 +277,8 @@ def patch() -> None:
     ApplicationAutoScalingResponse.tag_resource = _autoscaling_tag_resource
     ApplicationAutoScalingResponse.register_scalable_target = _autoscaling_register
     FakeBucket._log_permissions_enabled_policy = staticmethod(_log_permissions_enabled_policy)
+    rds_models.DBInstance.__init__ = _db_instance  # type: ignore[method-assign]
+    rds_models.RDSBackend.create_db_instance_read_replica = _read_replica  # type: ignore[method-assign]
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ and boto3 finds what a reviewer was promised."""
 
 from __future__ import annotations
 
+import json
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -57,6 +58,9 @@ def _run(key: str, root: Path) -> dict:
                 return seen
         seen["applied"] = _observe(moto, plan.spec.name)
         seen["env"] = env
+        seen["databases"] = {d["DBInstanceIdentifier"]: d for d in moto.client("rds").describe_db_instances()["DBInstances"]}
+        connection = moto.client("secretsmanager").get_secret_value(SecretId=f"{plan.spec.name}-connection")
+        seen["connection"] = json.loads(connection["SecretString"])
         ecs = moto.client("ecs")
         seen["tasks"] = {arn.rsplit("/", 1)[1].split(":")[0]: ecs.describe_task_definition(taskDefinition=arn)[
             "taskDefinition"] for arn in ecs.list_task_definitions()["taskDefinitionArns"]}
@@ -123,3 +127,14 @@ def test_function_alarms_without_an_address_create_no_subscription(lifecycles: d
     assert seen["applied"]["subscriptions"] == []
     assert seen["replan"] == 0
     assert seen["destroyed"]["alarms"] == {}
+
+
+def test_the_read_replica_is_applied_and_the_app_gets_its_url(lifecycles: dict[str, dict]) -> None:
+    seen = lifecycles["alarms"]
+    assert "failed" not in seen, seen.get("failed")
+    replica = seen["databases"]["alerts-dev-postgres-r0"]
+    assert replica["ReadReplicaSourceDBInstanceIdentifier"] == "alerts-dev-postgres"
+    assert replica["StorageEncrypted"] and not replica["PubliclyAccessible"]
+    urls = seen["connection"]["DATABASE_READ_URLS"].split(",")
+    assert urls == [f"postgresql://dbadmin@{replica['Endpoint']['Address']}:5432/postgres?sslmode=require"]
+    assert seen["connection"]["DATABASE_URL"] != urls[0]

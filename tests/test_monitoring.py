@@ -6,6 +6,7 @@ cost table; the request's words turn into honoured Requirements rows that point 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -242,3 +243,40 @@ def test_report_honours_datadog_on_ecs_and_flags_it_on_eks() -> None:
     eks = _requirements("FastAPI on EKS in us-east-1 with Datadog")
     row = next(line for line in eks.splitlines() if "| Datadog agent" in line)
     assert "⚠️ unsupported" in row and "ECS on AWS only" in row, row
+
+
+# --- RDS read replicas ------------------------------------------------------------------------------------------------
+
+def test_read_replicas_are_rds_replicas_the_app_reads_through_its_own_setting() -> None:
+    spec = {**SPECS["alarms"], "databases": [{"engine": "mysql", "read_replicas": 2}]}
+    files = terraform_files(plan_environment(spec_from_data(spec)))
+    replicas = hclread.loads(files["rds.tf"])["resource"]
+    (replica,) = [named["mysql_replica"] for entry in replicas for rtype, named in entry.items()
+                  if rtype == "aws_db_instance" and "mysql_replica" in named]
+    assert replica["count"] == 2 and replica["storage_encrypted"] is True and replica["publicly_accessible"] is False
+    assert re.search(r"replicate_source_db\s+= aws_db_instance\.mysql\.identifier", files["rds.tf"])
+    assert "DATABASE_READ_URLS = join(\",\", formatlist(\"mysql://" in files["connection.tf"]
+    assert "DATABASE_READ_URLS" in files["ecs.tf"]  # ECS injects it like every connection setting
+
+
+def test_read_replicas_reach_the_chart_and_are_refused_where_not_built() -> None:
+    eks = {**SPECS["eks-prod"], "databases": [{"engine": "postgres", "read_replicas": 1}]}
+    values = yaml.safe_load(next(t for p, t in helm.generate(plan_environment(spec_from_data(eks)), Settings()).items()
+                                 if p.endswith("values.yaml")))
+    assert "DATABASE_READ_URLS" in values["secretEnv"]
+    for bad in ({"engine": "mongodb", "read_replicas": 1}, {"engine": "postgres", "read_replicas": 6}):
+        with pytest.raises(SpecError, match=r"databases\.0\.read_replicas"):
+            spec_from_data({**SPECS["alarms"], "databases": [bad]})
+    with pytest.raises(SpecError, match="AWS only"):
+        spec_from_data({"name": "x-dev", "cloud": "gcp", "region": "us-central1",
+                        "databases": [{"engine": "postgres", "read_replicas": 1}]})
+
+
+def test_report_points_read_replicas_at_rds_tf_and_asks_above_the_limit() -> None:
+    table = _requirements("Django on AWS us-east-1 with Postgres and two read replicas")
+    row = next(line for line in table.splitlines() if "| Read replicas" in line)
+    assert "✅ honoured" in row and "/terraform/rds.tf:" in row, row
+    assert [d.read_replicas for d in parse("Django on AWS us-east-1 with Postgres and two read replicas").spec.databases] == [2]
+    assert "limit of 5" in " ".join(parse("Django on AWS us-east-1 with Postgres and 10 read replicas").questions)
+    gcp = _requirements("Django on GCP us-central1 with Postgres and a read replica")
+    assert "⚠️ unsupported | Read replicas" in gcp

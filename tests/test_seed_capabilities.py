@@ -28,6 +28,7 @@ CASES = [
     ("FastAPI with MySQL", "database:mysql", "honoured"),
     ("FastAPI with MongoDB", "database:mongodb", "honoured"),
     ("FastAPI with Aurora Postgres", "component:aurora", "adjusted"),
+    ("FastAPI with Postgres and a read replica", "component:read-replicas", "honoured"),
     # monitoring tools
     ("FastAPI on EKS with Prometheus", "monitoring:prometheus", "honoured"),
     ("FastAPI with Prometheus", "monitoring:prometheus", "unsupported"),  # ECS: the chart's ServiceMonitor needs k8s
@@ -56,7 +57,8 @@ CASES = [
 # The file a honoured monitoring ask points at (the generated component that meets it).
 WHERE = {"monitoring:prometheus": "/templates/servicemonitor.yaml:", "monitoring:grafana": "/templates/dashboard.yaml:",
          "monitoring:cloudwatch": "/terraform/alarms.tf:", "monitoring:alerts": "/terraform/alarms.tf:",
-         "monitoring:datadog": "/terraform/ecs.tf:", "monitoring:newrelic": "/terraform/ecs.tf:"}
+         "monitoring:datadog": "/terraform/ecs.tf:", "monitoring:newrelic": "/terraform/ecs.tf:",
+         "component:read-replicas": "/terraform/rds.tf:"}
 
 
 def report_for(text: str) -> str:

@@ -61,6 +61,11 @@ def on_ecs(data: dict[str, Any]) -> bool:
     return data.get("cloud") == "aws" and (data.get("compute") or {}).get("kind", "containers") == "containers"
 
 
+def with_replicas(data: dict[str, Any]) -> bool:
+    """A database has read replicas (generators/terraform/aws/rds.py)."""
+    return any((db or {}).get("read_replicas") for db in data.get("databases") or [])
+
+
 def alerting(data: dict[str, Any]) -> bool:
     """Alarms are generated: CloudWatch alarms (cloudwatch listed, or prod on AWS: generators/terraform/aws/alarms.py)
     or the chart's PrometheusRule (prometheus listed, on Kubernetes)."""
@@ -317,7 +322,9 @@ ASKS: tuple[Ask, ...] = (
         "component:read-replicas",
         "Read replicas",
         r"read[- ]replicas?|read[- ]only replicas?|aurora readers?|replicas? for reads",
-        "no database read replicas are generated",
+        "no read replicas are generated here: `databases[].read_replicas` is offered for PostgreSQL and MySQL on AWS",
+        clouds=frozenset({"aws"}),
+        built=with_replicas,
         evidence=(r"replicate_source_db|aws_rds_cluster_instance",),
     ),
     Ask(

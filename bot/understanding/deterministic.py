@@ -755,6 +755,7 @@ def _databases(reading: Reading, cloud: str) -> list[dict[str, Any]]:
         databases.append({"engine": "postgres"})
         reading.notes.append("a database was asked for without an engine; using PostgreSQL")
     _high_availability(reading, databases)
+    _read_replicas(reading, databases, cloud)
     storage = scan.search(STORAGE, reading.work)
     if storage and databases:
         unit = storage.group("u")
@@ -786,6 +787,24 @@ def _databases(reading: Reading, cloud: str) -> list[dict[str, Any]]:
                                  f"the limit is {MAX_DATABASES} per "
                                  "environment. Which should be kept?")
     return databases
+
+
+READ_REPLICAS = re.compile(rf"\b(?:(?:with|and|plus)\s+)?(?:(?P<n>{NUM}|an?)\s+)?read[- ](?:only[- ])?replicas?\b")
+
+
+def _read_replicas(reading: Reading, databases: list[dict[str, Any]], cloud: str) -> None:
+    """`Postgres with a read replica`, `two read replicas`: replicas of the first PostgreSQL/MySQL database (RDS on
+    AWS; elsewhere the ledger flags the ask). More than 5 is asked about."""
+    match = scan.search(READ_REPLICAS, reading.work)
+    relational = [entry for entry in databases if entry["engine"] in {"postgres", "mysql"}]
+    if match is None or cloud != "aws" or not relational:
+        return
+    word = match.group("n")
+    wanted = 1 if word in {None, "a", "an"} else _number(word)
+    if wanted > 5:
+        reading.questions.append(f"{wanted:,} read replicas is above the limit of 5 per database. How many are needed?")
+        return
+    relational[0]["read_replicas"] = wanted  # the ledger's read-replicas row reports it
 
 
 def _offered_version(reading: Reading, engine: str, version: str | None) -> str | None:

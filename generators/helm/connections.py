@@ -70,9 +70,18 @@ def bucket_env(name: str) -> str:
     return "BUCKET_" + name.upper().replace("-", "_")
 
 
+def read_settings(spec: EnvironmentSpec) -> dict[str, int]:
+    """env var -> index in `spec.databases` of each database with read replicas: a comma-separated list of
+    the replicas' URLs, e.g. DATABASE_READ_URLS (DATABASE_READ_URLS_2 for the second database)."""
+    database_connections = connections(spec)[: len(spec.databases)]
+    return {conn.env.replace("_URL", "_READ_URLS", 1): i for i, (conn, db) in
+            enumerate(zip(database_connections, spec.databases, strict=True)) if db.read_replicas}
+
+
 def setting_names(spec: EnvironmentSpec) -> list[str]:
     """Every JSON property of the connection secret (= env var the app receives from it)."""
-    return [c.env for c in connections(spec)] + [bucket_env(b.name) for b in spec.buckets]
+    return ([c.env for c in connections(spec)] + list(read_settings(spec))
+            + [bucket_env(b.name) for b in spec.buckets])
 
 
 def connection_secret_name(spec: EnvironmentSpec) -> str:

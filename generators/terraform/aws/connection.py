@@ -12,7 +12,7 @@ from typing import Any
 from bot.pipeline.planning import Plan
 from bot.spec import ComputeKind, DatabaseEngine
 from generators.hcl import Block, Call, Ref, block
-from generators.helm.connections import bucket_env, connection_secret_name, connections
+from generators.helm.connections import bucket_env, connection_secret_name, connections, read_settings
 from generators.terraform import Context, database_labels
 from generators.terraform.aws.rds import MASTER_USERNAME
 from generators.terraform.aws.s3 import labels as bucket_labels
@@ -28,12 +28,23 @@ def _database_labels(plan: Plan) -> list[str]:
     return ["main" if db.engine == DatabaseEngine.mongodb else next(rds) for db in plan.spec.databases]
 
 
+def _url_format(engine: str) -> str:
+    scheme, query = ("postgresql", "sslmode=require") if engine == "postgres" else ("mysql", "ssl-mode=REQUIRED")
+    return f"{scheme}://%s@%s:%d/{engine}?{query}"
+
+
+def _read_urls(engine: str, label: str) -> Call:
+    """The replicas' URLs, comma-separated (same user and database as the primary; RDS copies both)."""
+    return Call("join", ",", Call("formatlist", _url_format(engine), Ref(f"aws_db_instance.{label}.username"),
+                                  Ref(f"aws_db_instance.{label}_replica[*].address"),
+                                  Ref(f"aws_db_instance.{label}.port")))
+
+
 def _database_url(engine: str, label: str) -> Call:
     if engine == "mongodb":
         return Call("format", f"mongodb://{MASTER_USERNAME}@%s:%d/?tls=true&replicaSet=rs0&retryWrites=false",
                     Ref("aws_docdb_cluster.main.endpoint"), Ref("aws_docdb_cluster.main.port"))
-    scheme, query = ("postgresql", "sslmode=require") if engine == "postgres" else ("mysql", "ssl-mode=REQUIRED")
-    return Call("format", f"{scheme}://%s@%s:%d/{engine}?{query}", Ref(f"aws_db_instance.{label}.username"),
+    return Call("format", _url_format(engine), Ref(f"aws_db_instance.{label}.username"),
                 Ref(f"aws_db_instance.{label}.address"), Ref(f"aws_db_instance.{label}.port"))
 
 
@@ -58,6 +69,9 @@ def settings(plan: Plan) -> dict[str, Any]:
             values[conn.env] = _database_url(conn.engine, next(labels))
         else:
             values[conn.env] = SERVICE_VALUES[conn.engine]
+    db_labels = _database_labels(plan)
+    for env, index in read_settings(plan.spec).items():
+        values[env] = _read_urls(plan.spec.databases[index].engine.value, db_labels[index])
     for bucket, label in zip(plan.spec.buckets, bucket_labels(plan), strict=True):
         values[bucket_env(bucket.name)] = Ref(f"aws_s3_bucket.{label}.bucket")
     return values

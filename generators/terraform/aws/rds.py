@@ -1,4 +1,5 @@
-"""rds.tf: PostgreSQL/MySQL on RDS with an AWS-managed master password (Secrets Manager), encryption, backups."""
+"""rds.tf: PostgreSQL/MySQL on RDS with an AWS-managed master password (Secrets Manager), encryption, backups;
+read replicas when the spec asks for them."""
 
 from __future__ import annotations
 
@@ -71,6 +72,31 @@ def _instance(ctx: Context, db: Database, label: str) -> list[Block]:
     ]
 
 
+def _replicas(ctx: Context, db: Database, label: str) -> list[Block]:
+    """`read_replicas` read-only copies of the instance (same class, key, parameters and network; the app reads
+    them through `*_READ_URLS`, connection.tf). Credentials, engine and version come from the source."""
+    if not db.read_replicas:
+        return []
+    sizing = ctx.plan.sizing
+    base = dns_label(ctx.name, label.replace("_", "-"), "r", max_length=60)
+    return [
+        block("resource", "aws_db_instance", f"{label}_replica", count=db.read_replicas,
+              identifier=Call("format", base + "%d", Ref("count.index")),
+              replicate_source_db=Ref(f"aws_db_instance.{label}.identifier"),
+              instance_class=sizing.db_instance_class, storage_type="gp3", storage_encrypted=True, kms_key_id=KMS_ARN,
+              max_allocated_storage=db.storage_gb * 2,
+              iam_database_authentication_enabled=True, vpc_security_group_ids=[Ref(f"aws_security_group.db_{label}.id")],
+              parameter_group_name=Ref(f"aws_db_parameter_group.{label}.name"), publicly_accessible=False,
+              multi_az=False, backup_retention_period=sizing.db_backup_retention_days, copy_tags_to_snapshot=True,
+              deletion_protection=protected(ctx.plan), skip_final_snapshot=True, auto_minor_version_upgrade=True,
+              enabled_cloudwatch_logs_exports=LOG_EXPORTS[db.engine], monitoring_interval=60,
+              monitoring_role_arn=Ref("aws_iam_role.rds_monitoring.arn"), performance_insights_enabled=True,
+              performance_insights_kms_key_id=KMS_ARN, apply_immediately=ctx.spec.tier != Tier.prod),
+        block("output", f"{label}_replica_hosts", value=Ref(f"aws_db_instance.{label}_replica[*].address"),
+              description=f"{ENGINES[db.engine]} read replica host names."),
+    ]
+
+
 def build(ctx: Context) -> list[Block]:
     blocks = [
         block("resource", "aws_db_subnet_group", "main", name_prefix=Call("format", "%s-", NAME),
@@ -78,5 +104,5 @@ def build(ctx: Context) -> list[Block]:
         *role("rds_monitoring", "monitoring.rds.amazonaws.com", ["service-role/AmazonRDSEnhancedMonitoringRole"], "rdsmon"),
     ]
     for label, db in database_labels(relational(ctx.plan)):
-        blocks += _instance(ctx, db, label)
+        blocks += _instance(ctx, db, label) + _replicas(ctx, db, label)
     return blocks
