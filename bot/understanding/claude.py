@@ -127,7 +127,8 @@ def _ask(text: str, settings: Settings) -> dict[str, Any]:
 
 def _api_message(exc: anthropic.APIStatusError) -> str:
     body = exc.body if isinstance(exc.body, dict) else {}
-    error = body.get("error") if isinstance(body.get("error"), dict) else {}
+    raw = body.get("error")
+    error = raw if isinstance(raw, dict) else {}
     return str(error.get("message") or exc.message)[:200]
 
 

@@ -132,7 +132,8 @@ class _Judge:
                 ):
                     found.append((match.start(), match.end(), ask))
         # a match inside a longer one ("alarms" in "cloudwatch alarms") belongs to the longer one
-        kept, reach = [], -1
+        kept: list[tuple[int, int, catalog.Ask]] = []
+        reach = -1
         for f in sorted(found, key=lambda f: (f[0], -f[1])):  # a span inside an earlier, longer one is dropped
             if f[1] <= reach and not (kept and kept[-1][:2] == f[:2]):
                 continue
