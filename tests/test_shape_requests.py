@@ -67,6 +67,9 @@ def test_eks_prod_pods_get_their_identity_and_the_connection_secret(built) -> No
     assert "kind: ExternalSecret" in _file(result, "templates/externalsecret.yaml")
     values = _file(result, "/values.yaml")
     assert "enabled: true" in values and "type: ClusterIP" in values  # a public app: Ingress, no load balancer
+    network = _file(result, "terraform/network.tf")  # where Kubernetes may put load balancers (ingress controller's)
+    assert re.search(r'"kubernetes.io/role/internal-elb"\s+= "1"', network)
+    assert re.search(r'"kubernetes.io/role/elb"\s+= "1"', network)
 
 
 def test_ecs_sidekiq_worker_runs_with_the_apps_role_and_secrets(built) -> None:
@@ -119,6 +122,7 @@ def test_aks_with_key_vault_is_internal_and_federated_with_the_charts_account(bu
     assert "service.beta.kubernetes.io/azure-load-balancer-internal: 'true'" in values
     assert "type: LoadBalancer" in values and re.search(r"ingress:\n  enabled: false", values)
     assert "- name: celery" in values
+    assert re.search(r'role_definition_name\s+= "Network Contributor"', aks)  # it may create the internal LB
     status, where = _row(result, "network:internal")
     assert status == "honoured" and "azure-load-balancer-internal" in _at(result, where)
     assert _row(result, "component:worker")[0] == "honoured"
