@@ -166,3 +166,17 @@ def test_no_shape_ask_is_left_open(built, key: str) -> None:
     """Every internal / SSH / worker / schedule ask of these requests is honoured, never flagged unsupported."""
     rows = [r for r in built[key].requirements if r.key in {"network:internal", "access:ssh", "component:worker"}]
     assert rows and all(r.status.value == "honoured" and r.where.count(":") == 1 for r in rows), rows
+
+
+def test_worker_pods_are_counted_when_kubernetes_nodes_are_sized() -> None:
+    """Each worker is one more pod of the app's size: a cluster full of app replicas gets a node for it."""
+    from bot.pipeline.planning import DEFAULT_SIZING, plan_environment, pods_per_node
+    from bot.spec import Cloud, Tier, spec_from_data
+
+    per_node = pods_per_node(str(DEFAULT_SIZING[(Cloud.azure, Tier.dev)]["node_instance_type"]), 0.5, 1.0)
+    base = {"name": "shop-dev", "cloud": "azure", "region": "eastus",
+            "compute": {"kind": "kubernetes", "min_replicas": per_node, "max_replicas": per_node}}
+    without = plan_environment(spec_from_data(base)).sizing
+    with_worker = plan_environment(spec_from_data({**base, "workers": [{"name": "sidekiq"}]})).sizing
+    assert with_worker.node_count == without.node_count + 1
+    assert with_worker.node_max_count == without.node_max_count + 1
