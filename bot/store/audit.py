@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 
 from bot.settings import Settings
 
-Action = Literal["request", "plan", "override", "apply", "destroy", "extend", "unlock", "merge"]
+Action = Literal["request", "plan", "override", "allow-replace", "apply", "destroy", "extend", "unlock", "merge"]
 STREAM = "dev-agent:audit"
 
 
