@@ -18,6 +18,7 @@ import pytest
 
 from bot.demo import OWNER, REPO, USER
 from bot.polling import wait_until
+from sandbox.actions import WorkflowRun
 from tests.support.act_stack import ActStack, act_stack
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("act_review")]
@@ -37,6 +38,13 @@ def plan_check(stack: ActStack, sha: str, name: str, conclusion: str | None = No
     return wait_until(found, 120, interval=0.5, what=f"the plan check of {name} ({conclusion})", error=AssertionError)
 
 
+def said(run: WorkflowRun, name: str) -> str:
+    """What the plan job's own steps printed (the failure's cause), for assertion messages."""
+    job = run.job(f"Plan {name}")
+    return "\n".join(f"[{step}] {line}" for step in ("Verify and check", "Terraform plan")
+                     for line in job.output.get(step, []))[:12000]
+
+
 def reply_to(stack: ActStack, number: int, text: str, user: str) -> str:
     """Comment a command as `user`; the bot's reply to it."""
     comment = stack.gh.comment(OWNER, REPO, number, text, user=user)
@@ -54,7 +62,7 @@ def test_the_reviewed_plan_is_posted_gated_and_applied_exactly(tmp_path: Path) -
 
         # 1. the plan on the PR, in the bot's report, and the bot's check
         first_plan = stack.plan(number)
-        assert first_plan.conclusion == "success", first_plan.log[-6000:]
+        assert first_plan.conclusion == "success", said(first_plan, name)
         report = stack.report(number)
         check = plan_check(stack, pull["head"]["sha"], name)
         assert check["app"]["slug"] == "dev-agent" and check["conclusion"] == "success", check["output"]
@@ -71,7 +79,7 @@ def test_the_reviewed_plan_is_posted_gated_and_applied_exactly(tmp_path: Path) -
         amended = wait_until(lambda: next((p for p in stack.open_pulls() if p["number"] != number), None), 600,
                              interval=0.5, what="the amendment's pull request", error=AssertionError)
         second_plan = stack.plan(amended["number"])
-        assert second_plan.conclusion == "success", second_plan.log[-6000:]
+        assert second_plan.conclusion == "success", said(second_plan, name)
         amended_report = stack.report(amended["number"])
         failing = plan_check(stack, amended["head"]["sha"], name, "failure")
         refused = reply_to(stack, amended["number"],
