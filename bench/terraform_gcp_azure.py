@@ -11,7 +11,7 @@ from generators.terraform import generate
 
 STACKS = {
     "gcp": {"cloud": "gcp", "region": "europe-west1", "queue": {"engine": "pubsub"}},
-    "azure": {"cloud": "azure", "region": "westeurope", "queue": {"engine": "kafka"}},
+    "azure": {"cloud": "azure", "region": "eastus", "queue": {"engine": "kafka"}},  # Event Hubs: eastus prices only
 }
 KINDS = ("kubernetes", "containers", "vm", "functions")
 ROUNDS = 50

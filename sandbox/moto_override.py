@@ -13,7 +13,7 @@ from generators.hcl import Block, Ref, block, render
 
 SERVICES = ["acm", "apigatewayv2", "applicationautoscaling", "cloudwatch", "cloudwatchlogs", "docdb", "ec2", "ecs",
             "eks", "elasticache", "elbv2", "iam", "kafka", "kms", "lambda", "mq", "opensearch", "rds", "s3",
-            "secretsmanager", "sqs", "ssm", "sts", "wafv2"]
+            "secretsmanager", "sns", "sqs", "ssm", "sts", "wafv2"]
 TIMEOUT = "3m"
 # resource type -> timeout operations it supports
 TIMEOUTS = {

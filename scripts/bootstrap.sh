@@ -47,9 +47,10 @@ if [ "$mode" = test ]; then
   command -v chromium >/dev/null || { log "installing chromium (dashboard browser test)"; apt_install chromium; }
   command -v faketime >/dev/null || { log "installing faketime (scheduled workflow runs days later)"; apt_install faketime; }
   command -v node >/dev/null || { log "installing nodejs (external-secrets schema check)"; apt_install nodejs npm; }
-  eso=tests/fixtures/external-secrets
-  if [ ! -f "$eso/node_modules/.package-lock.json" ] || [ "$eso/package-lock.json" -nt "$eso/node_modules/.package-lock.json" ]; then
-    log "installing the external-secrets.io/v1 schemas (npm ci)"
-    npm ci --prefix "$eso" --no-audit --no-fund --silent
-  fi
+  for schemas in tests/fixtures/external-secrets tests/fixtures/prometheus-operator; do
+    if [ ! -f "$schemas/node_modules/.package-lock.json" ] || [ "$schemas/package-lock.json" -nt "$schemas/node_modules/.package-lock.json" ]; then
+      log "installing the CRD schemas of $schemas (npm ci)"
+      npm ci --prefix "$schemas" --no-audit --no-fund --silent
+    fi
+  done
 fi

@@ -19,8 +19,6 @@ PACKAGES = ("bot", "generators", "policies", "sandbox")
 KNOWN: dict[tuple[str, ...], str] = {
     ("generators",): "package __init__ modules hold the helpers their submodules import (generators, "
                      "generators.terraform, generators.terraform.<cloud>): move the helpers into leaf modules",
-    ("bot.understanding",): "Understanding and RequestError live in the package __init__, which imports the "
-                            "engines that return them: move them to bot/understanding/model.py",
     ("bot.install", "policies.schema"): "effective_install reads the org policy, whose schema types the install "
                                         "source: move InstallSource into its own module",
 }

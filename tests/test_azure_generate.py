@@ -35,14 +35,20 @@ STACKS = {
         "name": "shop-web-prod", "tier": "prod", "owner": "web",
         "compute": {"kind": "containers", "min_replicas": 2, "max_replicas": 5, "cpu": 1, "memory_gb": 2},
         "databases": [{"engine": "postgres", "high_availability": True}], "queue": {"engine": "servicebus"},
+        "app": {"exposure": "internal"}, "workers": [{"name": "celery", "command": ["celery", "-A", "app", "worker"]}],
     },
-    "vm": {"name": "legacy-vm-dev", "compute": {"kind": "vm", "min_replicas": 2, "max_replicas": 3},
+    "job": {"name": "nightly-report-dev", "compute": {"kind": "containers", "schedule": "0 2 * * *"},
+            "databases": [{"engine": "postgres"}]},
+    "vm": {"name": "legacy-vm-dev", "app": {"exposure": "internal"},
+           "compute": {"kind": "vm", "min_replicas": 2, "max_replicas": 3, "ssh_from": ["10.0.0.0/8", "192.168.10.0/24"]},
            "databases": [{"engine": "mysql", "high_availability": True}]},
     "functions": {"name": "hooks-staging", "tier": "staging", "app": {"framework": "fastapi"},
-                  "compute": {"kind": "functions"}, "cache": {"engine": "redis", "high_availability": True},
+                  "compute": {"kind": "functions", "schedule": "30 1 * * 1-5"},
+                  "cache": {"engine": "redis", "high_availability": True},
                   "buckets": [{"name": "events"}]},
 }
-COMPONENT_FILE = {"kubernetes": "aks.tf", "containers": "container_apps.tf", "vm": "vm.tf", "functions": "functions.tf"}
+COMPONENT_FILE = {"kubernetes": "aks.tf", "containers": "container_apps.tf", "job": "container_apps.tf", "vm": "vm.tf",
+                  "functions": "functions.tf"}
 # Sub-resources and assignments that Azure cannot tag; everything else must carry the standard tags.
 UNTAGGABLE = {
     "azurerm_subnet", "azurerm_subnet_network_security_group_association", "azurerm_role_assignment",
@@ -50,13 +56,13 @@ UNTAGGABLE = {
     "azurerm_postgresql_flexible_server_active_directory_administrator", "azurerm_mysql_flexible_server_configuration",
     "azurerm_cosmosdb_mongo_database", "azurerm_servicebus_queue", "azurerm_eventhub",
     "azurerm_redis_cache_access_policy_assignment", "azurerm_monitor_diagnostic_setting",
-    "azurerm_federated_identity_credential",
+    "azurerm_federated_identity_credential", "azurerm_network_security_rule",
     "random_password", "tls_private_key",
 }
 SENSITIVE = re.compile(r"random_password\.|private_key|\.result\b|connection_string|access_key|administrator_password")
 
 
-generated = stacks_fixture("azure", "westeurope", STACKS)
+generated = stacks_fixture("azure", "eastus", STACKS)  # Event Hubs (kafka) is priced in eastus only
 
 
 @pytest.mark.parametrize("kind", STACKS)
@@ -94,7 +100,13 @@ def test_tags_on_every_taggable_resource(generated, kind: str) -> None:
 def test_nothing_public(generated, kind: str) -> None:
     parsed = generated[kind][1]
     assert not resources(parsed, "azurerm_public_ip")
-    assert not resources(parsed, "azurerm_network_security_rule")
+    for _, name, rule in resources(parsed, "azurerm_network_security_rule"):  # SSH from the named networks, app from VNet
+        assert rule["access"] == "Allow" and rule["direction"] == "Inbound"
+        if name == "ssh":
+            assert rule["destination_port_range"] == "22"
+            assert rule["source_address_prefixes"] == STACKS[kind]["compute"]["ssh_from"]
+        else:
+            assert name == "app_internal" and rule["source_address_prefix"] == "VirtualNetwork", name
     assert all("security_rule" not in body for _, _, body in resources(parsed, "azurerm_network_security_group"))
     for _, _, server in resources(parsed, "azurerm_postgresql_flexible_server"):
         assert server["delegated_subnet_id"].startswith("${azurerm_subnet.")
@@ -114,6 +126,20 @@ def test_nothing_public(generated, kind: str) -> None:
         assert first(vault["network_acls"])["default_action"] == "Deny"
 
 
+REFERENCE = re.compile(r"(?<![\w.\"])(data\.)?((?:azurerm|azuread|random|tls)_[a-z0-9_]+)\.([a-z0-9_-]+)")
+
+
+@pytest.mark.parametrize("kind", STACKS)
+def test_every_reference_names_a_declared_resource(generated, kind: str) -> None:
+    """`terraform validate` cannot run without the azurerm provider: a reference to a resource the stack does not
+    declare (e.g. `azurerm_postgres_flexible_server` for `azurerm_postgresql_flexible_server`) is caught here."""
+    tf_dir, parsed = generated[kind]
+    declared = {("", t, n) for t, n, _ in blocks(parsed, "resource")} | {("data.", t, n) for t, n, _ in blocks(parsed, "data")}
+    for path in sorted(tf_dir.glob("*.tf")):
+        for match in REFERENCE.finditer(path.read_text(encoding="utf-8")):
+            assert (match.group(1) or "", match.group(2), match.group(3)) in declared, f"{path.name}: {match.group()}"
+
+
 @pytest.mark.parametrize("kind", STACKS)
 def test_secrets_stay_in_key_vault(generated, kind: str) -> None:
     parsed = generated[kind][1]
@@ -126,6 +152,47 @@ def test_secrets_stay_in_key_vault(generated, kind: str) -> None:
     assert {f"${{random_password.{n}.result}}" for _, n, _ in resources(parsed, "random_password")} <= stored
     for _, name, body in resources(parsed, "azurerm_key_vault_secret"):
         assert body["value"].startswith("${"), f"secret {name} holds a literal"
+
+
+def test_internal_container_app_is_reachable_from_the_vnet_only(generated) -> None:
+    parsed = generated["containers"][1]
+    environment = resources(parsed, "azurerm_container_app_environment")[0][2]
+    assert environment["internal_load_balancer_enabled"] is True
+    (zone,) = [body for _, _, body in resources(parsed, "azurerm_private_dns_zone")
+               if "container_app_environment" in str(body["name"])]
+    assert zone["name"] == "${azurerm_container_app_environment.main.default_domain}"
+    (record,) = [body for _, _, body in resources(parsed, "azurerm_private_dns_a_record")]
+    assert record["records"] == ["${azurerm_container_app_environment.main.static_ip_address}"]
+    public = generated["job"][1]  # a public app's environment keeps its public load balancer: see test_cloud_connections
+    assert not resources(public, "azurerm_private_dns_a_record")
+
+
+def test_workers_are_container_apps_without_ingress(generated) -> None:
+    apps = {name: body for _, name, body in resources(generated["containers"][1], "azurerm_container_app")}
+    assert set(apps) == {"app", "worker_celery"}
+    worker = apps["worker_celery"]
+    assert "ingress" not in worker
+    container = first(first(worker["template"])["container"])
+    assert container["command"] == ["celery", "-A", "app", "worker"] and "liveness_probe" not in container
+    assert first(worker["identity"])["identity_ids"] == ["${azurerm_user_assigned_identity.app.id}"]
+    assert {e["name"] for e in container["env"]} >= {"DATABASE_URL", "DATABASE_PASSWORD", "AZURE_CLIENT_ID"}
+
+
+def test_nightly_job_is_a_container_apps_job_without_ingress(generated) -> None:
+    parsed = generated["job"][1]
+    assert not resources(parsed, "azurerm_container_app")
+    (job,) = [body for _, _, body in resources(parsed, "azurerm_container_app_job")]
+    assert first(job["schedule_trigger_config"])["cron_expression"] == "0 2 * * *"
+    assert "ingress" not in job and job["replica_timeout_in_seconds"] == 3600
+    assert resources(parsed, "azurerm_container_app_environment")[0][2]["internal_load_balancer_enabled"] is True
+    env = {e["name"] for e in first(first(job["template"])["container"])["env"]}
+    assert {"DATABASE_URL", "DATABASE_PASSWORD"} <= env
+
+
+def test_scheduled_function_reads_its_schedule_from_an_app_setting(generated) -> None:
+    app = resources(generated["functions"][1], "azurerm_linux_function_app")[0][2]
+    assert app["app_settings"]["SCHEDULE"] == "0 30 1 * * 1-5"
+    assert app["public_network_access_enabled"] is False
 
 
 def test_services_and_high_availability(generated) -> None:

@@ -55,7 +55,8 @@ def test_container_apps_read_passwords_from_key_vault_and_stay_internal(tmp_path
     env = {e["name"]: e for e in first(first(app["template"])["container"])["env"]}
     assert env["DATABASE_PASSWORD"]["secret_name"] == secret["name"]
     assert "value" in env["DATABASE_URL"] and "password" not in str(env["DATABASE_URL"]["value"]).lower()
-    assert first(app["ingress"])["external_enabled"] is False
+    environment = _one(parsed, "azurerm_container_app_environment", "main")
+    assert environment["internal_load_balancer_enabled"] is True  # "external" ingress then means the VNet only
     vault = _one(parsed, "azurerm_key_vault", "main")
     assert vault["purge_protection_enabled"] is False  # below prod the name can be re-created at once
 

@@ -51,16 +51,16 @@ def test_vague_request_is_asked_and_a_plain_answer_continues(stack: BotStack) ->
 
     stack.comment(number, "I'd like this", user="bob")  # not the requester: ignored (others use /dev-agent)
     stack.comment(
-        number, "> What should run in this environment?\n\nIt's a FastAPI service with Postgres and Prometheus"
+        number, "> What should run in this environment?\n\nIt's a FastAPI service with Postgres and Sentry"
     )
     pull = stack.wait_for_pull("vague-app", timeout=60)
     report = wait_for(lambda: stack.bot_comments(pull["number"], REPORT_MARKER), what="report")[0]["body"]
     assert report.index("### Requirements") < report.index("### Summary")
     assert "PostgreSQL database" in report and "Framework: FastAPI" in report
-    assert "Prometheus metrics" in report and "not supported and not accepted" in report
+    assert "Sentry error tracking" in report and "not supported and not accepted" in report
     assert "Ready for review" not in report
     risks = report[report.index("### Risks") :]
-    assert "Prometheus" in risks.split("###")[1] and "None identified" not in risks
+    assert "Sentry" in risks.split("###")[1] and "None identified" not in risks
     wait_for(lambda: "needs-info" not in labels(stack, number) or None, what="needs-info removed")
     runs = stack.api("GET", f"/commits/{pull['head']['sha']}/check-runs")["check_runs"]
     assert [(r["name"], r["conclusion"]) for r in runs] == [("dev-agent", "failure")]  # no certificate yet
@@ -83,7 +83,7 @@ def test_vague_request_is_asked_and_a_plain_answer_continues(stack: BotStack) ->
     # A reviewer accepts the unsupported ask: the report no longer counts it as open.
     stack.comment(
         pull["number"],
-        "/dev-agent override requirement:monitoring:prometheus we scrape with our own Prometheus",
+        "/dev-agent override requirement:monitoring:sentry we report errors with our own Sentry",
         user="bob",
     )
     accepted = wait_for(
@@ -91,7 +91,10 @@ def test_vague_request_is_asked_and_a_plain_answer_continues(stack: BotStack) ->
         what="report with the accepted requirement",
         timeout=60,
     )[0]["body"]
-    assert "not supported and not accepted" not in accepted and "we scrape with our own Prometheus" in accepted
+    assert "not supported and not accepted" not in accepted and "we report errors with our own Sentry" in accepted
     head = next(p for p in stack.pulls() if p["number"] == pull["number"])["head"]["sha"]
-    runs = stack.api("GET", f"/commits/{head}/check-runs")["check_runs"]
+    runs = wait_for(  # the check run completes after the report comment is posted
+        lambda: [r for r in stack.api("GET", f"/commits/{head}/check-runs")["check_runs"] if r["conclusion"]] or None,
+        60, what="check run after the acceptance",
+    )
     assert [(r["name"], r["conclusion"]) for r in runs] == [("dev-agent", "success")]

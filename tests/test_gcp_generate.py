@@ -34,14 +34,19 @@ STACKS = {
         "name": "shop-web-staging", "tier": "staging", "owner": "web",
         "compute": {"kind": "containers", "min_replicas": 2, "max_replicas": 5, "cpu": 1, "memory_gb": 2},
         "databases": [{"engine": "postgres", "high_availability": True}], "cache": {"engine": "redis"},
+        "workers": [{"name": "sidekiq", "command": ["bundle", "exec", "sidekiq"]}],
     },
-    "vm": {"name": "legacy-vm-dev", "compute": {"kind": "vm", "min_replicas": 2, "max_replicas": 3},
+    "job": {"name": "nightly-report-dev", "app": {"exposure": "internal"},
+            "compute": {"kind": "containers", "schedule": "0 2 * * *"}, "buckets": [{"name": "reports"}]},
+    "vm": {"name": "legacy-vm-dev", "app": {"exposure": "internal"},
+           "compute": {"kind": "vm", "min_replicas": 2, "max_replicas": 3, "ssh_from": ["10.0.0.0/8"]},
            "databases": [{"engine": "mysql", "version": "8.4"}]},
     "functions": {"name": "hooks-prod", "tier": "prod", "app": {"framework": "express"},
-                  "compute": {"kind": "functions"}, "databases": [{"engine": "postgres"}],
+                  "compute": {"kind": "functions", "schedule": "30 1 * * 1-5"}, "databases": [{"engine": "postgres"}],
                   "cache": {"engine": "redis", "high_availability": True}},
 }
-COMPONENT_FILE = {"kubernetes": "gke.tf", "containers": "cloud_run.tf", "vm": "vm.tf", "functions": "functions.tf"}
+COMPONENT_FILE = {"kubernetes": "gke.tf", "containers": "cloud_run.tf", "job": "cloud_run.tf", "vm": "vm.tf",
+                  "functions": "functions.tf"}
 
 # Resource type -> path to its labels. Types not listed must be in UNLABELLED (the API has no labels;
 # the provider's default_labels still covers anything that gains them).
@@ -49,6 +54,8 @@ LABELLED = {
     "google_container_cluster": ("resource_labels",),
     "google_container_node_pool": ("node_config", "labels"),
     "google_cloud_run_v2_service": ("labels",),
+    "google_cloud_run_v2_job": ("labels",),
+    "google_cloud_run_v2_worker_pool": ("labels",),
     "google_compute_instance": ("labels",),
     "google_cloudfunctions2_function": ("labels",),
     "google_sql_database_instance": ("settings", "user_labels"),
@@ -65,7 +72,8 @@ UNLABELLED = {
     "google_vpc_access_connector", "google_service_account", "google_project_iam_member", "google_sql_database",
     "google_sql_user", "google_secret_manager_secret_version", "google_secret_manager_secret_iam_member",
     "google_storage_bucket_iam_member", "google_service_account_iam_member", "google_pubsub_topic_iam_member",
-    "google_pubsub_subscription_iam_member",
+    "google_pubsub_subscription_iam_member", "google_cloud_scheduler_job", "google_cloud_run_v2_job_iam_member",
+    "google_cloud_run_v2_service_iam_member",
     "google_logging_project_bucket_config", "google_logging_project_sink", "random_id", "random_password",
 }
 SENSITIVE = re.compile(r"random_password\.|\.auth_string|secret_data|private_key|\.result\b|connection_string|access_key")
@@ -80,7 +88,7 @@ def test_layout_backend_and_pinned_providers(generated, kind: str) -> None:
     assert {"versions.tf", "backend.tf", "variables.tf", "outputs.tf", "network.tf", COMPONENT_FILE[kind]} <= set(parsed)
     terraform = first(parsed["versions.tf"]["terraform"])
     providers = first(terraform["required_providers"])
-    assert providers["google"]["version"] == "~> 6.0" and providers["random"]["version"] == "~> 3.6"
+    assert providers["google"]["version"] == "~> 6.38" and providers["random"]["version"] == "~> 3.6"
     assert terraform["required_version"].startswith(">=")
     backend = first(first(parsed["backend.tf"]["terraform"])["backend"])["gcs"]
     assert backend == {"bucket": Settings().state_bucket, "prefix": f"environments/{STACKS[kind]['name']}"}
@@ -126,6 +134,58 @@ def test_nothing_public(generated, kind: str) -> None:
         assert first(cluster["private_cluster_config"])["enable_private_nodes"] is True
     members = [body.get("member", "") for t, _, body in resources(parsed) if t.endswith("_iam_member")]
     assert not [m for m in members if "allUsers" in m or "allAuthenticatedUsers" in m]
+
+
+def test_nightly_job_runs_on_cloud_scheduler_with_no_endpoint(generated) -> None:
+    """A scheduled container app is a Cloud Run job (no service, no URL) that Cloud Scheduler starts as its own
+    service account, allowed to run that one job."""
+    parsed = generated["job"][1]
+    assert not resources(parsed, "google_cloud_run_v2_service")
+    (job,) = [body for _, _, body in resources(parsed, "google_cloud_run_v2_job")]
+    inner = first(first(job["template"])["template"])
+    assert inner["service_account"] == "${google_service_account.app.email}"
+    assert "ports" not in first(inner["containers"])
+    (schedule,) = [body for _, _, body in resources(parsed, "google_cloud_scheduler_job")]
+    assert schedule["schedule"] == "0 2 * * *" and schedule["time_zone"] == "Etc/UTC"
+    target = first(schedule["http_target"])
+    assert "jobs/%s:run" in target["uri"] and "google_cloud_run_v2_job.app.name" in target["uri"]
+    assert first(target["oauth_token"])["service_account_email"] == "${google_service_account.scheduler.email}"
+    (grant,) = [body for _, _, body in resources(parsed, "google_cloud_run_v2_job_iam_member")]
+    assert grant["role"] == "roles/run.invoker" and "google_service_account.scheduler.email" in grant["member"]
+    assert "service_url" not in {name for name, _, _ in blocks(parsed, "output")}
+
+
+def test_scheduled_function_is_called_by_cloud_scheduler_with_an_oidc_token(generated) -> None:
+    parsed = generated["functions"][1]
+    (function,) = [body for _, _, body in resources(parsed, "google_cloudfunctions2_function")]
+    assert first(function["service_config"])["ingress_settings"] == "ALLOW_INTERNAL_ONLY"
+    (schedule,) = [body for _, _, body in resources(parsed, "google_cloud_scheduler_job")]
+    assert schedule["schedule"] == "30 1 * * 1-5"
+    token = first(first(schedule["http_target"])["oidc_token"])
+    assert token["audience"] == "${google_cloudfunctions2_function.app.url}"
+    (grant,) = [body for _, _, body in resources(parsed, "google_cloud_run_v2_service_iam_member")]
+    assert grant["name"] == "${google_cloudfunctions2_function.app.name}" and grant["role"] == "roles/run.invoker"
+
+
+def test_workers_run_as_cloud_run_worker_pools(generated) -> None:
+    parsed = generated["containers"][1]
+    pools = {name: body for _, name, body in resources(parsed, "google_cloud_run_v2_worker_pool")}
+    assert set(pools) == {"worker_sidekiq"}
+    template = first(pools["worker_sidekiq"]["template"])
+    container = first(template["containers"])
+    assert container["command"] == ["bundle", "exec", "sidekiq"] and "ports" not in container
+    assert template["service_account"] == "${google_service_account.app.email}"
+    assert {e["name"] for e in container["env"]} >= {"DATABASE_URL", "REDIS_URL", "REDIS_PASSWORD"}
+
+
+def test_internal_vm_takes_ssh_from_the_named_network_and_its_port_from_the_vpc(generated) -> None:
+    parsed = generated["vm"][1]
+    rules = {name: body for _, name, body in resources(parsed, "google_compute_firewall")}
+    assert rules["ssh"]["source_ranges"] == ["10.0.0.0/8"]
+    assert first(rules["ssh"]["allow"])["ports"] == ["22"]
+    assert rules["app_internal"]["source_ranges"] == ["10.10.0.0/20"]
+    assert first(rules["app_internal"]["allow"])["ports"] == ["8080"]
+    assert "ssh" not in {n for _, n, _ in resources(generated["kubernetes"][1], "google_compute_firewall")}
 
 
 @pytest.mark.parametrize("kind", STACKS)

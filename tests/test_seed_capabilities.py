@@ -29,11 +29,16 @@ CASES = [
     ("FastAPI with MongoDB", "database:mongodb", "honoured"),
     ("FastAPI with Aurora Postgres", "component:aurora", "adjusted"),
     # monitoring tools
-    ("FastAPI with Prometheus", "monitoring:prometheus", "unsupported"),
-    ("FastAPI with Grafana", "monitoring:grafana", "unsupported"),
-    ("FastAPI with Datadog", "monitoring:datadog", "unsupported"),
-    ("FastAPI with New Relic", "monitoring:newrelic", "unsupported"),
-    ("FastAPI with CloudWatch alarms", "monitoring:cloudwatch", "unsupported"),
+    ("FastAPI on EKS with Prometheus", "monitoring:prometheus", "honoured"),
+    ("FastAPI with Prometheus", "monitoring:prometheus", "unsupported"),  # ECS: the chart's ServiceMonitor needs k8s
+    ("FastAPI on EKS with Grafana", "monitoring:grafana", "honoured"),
+    ("FastAPI with Datadog", "monitoring:datadog", "honoured"),  # ECS: Agent sidecar + key from Secrets Manager
+    ("FastAPI on EKS with Datadog", "monitoring:datadog", "unsupported"),
+    ("FastAPI with New Relic", "monitoring:newrelic", "honoured"),
+    ("FastAPI on Lambda with New Relic", "monitoring:newrelic", "unsupported"),
+    ("FastAPI with CloudWatch alarms", "monitoring:cloudwatch", "honoured"),
+    ("FastAPI with alerting", "monitoring:alerts", "unsupported"),  # dev without cloudwatch: no alarms
+    ("prod FastAPI with alerting", "monitoring:alerts", "honoured"),
     # secrets tools
     ("FastAPI with Postgres, secrets in Secrets Manager", "secrets:manager", "honoured"),
     ("FastAPI with Vault", "secrets:vault", "adjusted"),
@@ -48,6 +53,10 @@ CASES = [
     # local Docker
     ("FastAPI with Postgres, and docker compose for local development", "local:docker", "honoured"),
 ]
+# The file a honoured monitoring ask points at (the generated component that meets it).
+WHERE = {"monitoring:prometheus": "/templates/servicemonitor.yaml:", "monitoring:grafana": "/templates/dashboard.yaml:",
+         "monitoring:cloudwatch": "/terraform/alarms.tf:", "monitoring:alerts": "/terraform/alarms.tf:",
+         "monitoring:datadog": "/terraform/ecs.tf:", "monitoring:newrelic": "/terraform/ecs.tf:"}
 
 
 def report_for(text: str) -> str:
@@ -66,7 +75,7 @@ def requirement_row(report: str, key_label: str) -> str:
     return rows[0]
 
 
-@pytest.mark.parametrize(("ask", "key", "status"), CASES, ids=[c[1] for c in CASES])
+@pytest.mark.parametrize(("ask", "key", "status"), CASES, ids=[f"{c[1]}-{c[2]}" for c in CASES])
 def test_seed_capability_is_honoured_or_flagged_in_the_report(ask: str, key: str, status: str) -> None:
     text = BASE.format(ask=ask)
     understanding = parse(text)
@@ -77,6 +86,7 @@ def test_seed_capability_is_honoured_or_flagged_in_the_report(ask: str, key: str
     assert f"| {'✅' if status == 'honoured' else '↪️' if status == 'adjusted' else '⚠️'} {status}" in row
     if status == "honoured":
         assert re.search(r"`[^`]+:\d+`", row), row  # the generated file and line
+        assert WHERE.get(key, "") in row, row
     else:
         assert len(row.split("|")[4].strip()) > 20  # the reason is spelled out
     if status == "unsupported":

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from bot.settings import Settings
-from bot.understanding import RequestError, understand
+from bot.understanding import understand
 from bot.understanding.deterministic import parse
 from bot.understanding.evaluate import evaluate, load_requests
+from bot.understanding.model import RequestError
 from tests.conftest import FIXTURES
 
 REQUESTS = FIXTURES / "requests"

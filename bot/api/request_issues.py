@@ -7,23 +7,23 @@ from typing import Any
 
 from bot.api.keys import InstallationOf
 from bot.api.routes import OpenedRequest, RequestOpener
+from bot.github.app import GitHubApp
+from bot.github.authz import PolicyContext, refusal
+from bot.github.retry import call_with_backoff
+from bot.github.writer import RepositoryWriter
 from bot.intake.webhooks import Delivery
 from bot.request.issue_form import API_NOTE
 
 REQUEST_LABEL = "environment-request"
 
 
-def github_request_opener(ctx: Any, app: Any) -> RequestOpener:
+def github_request_opener(ctx: PolicyContext, app: GitHubApp) -> RequestOpener:
     """open_request for the API: checks `requested_by` like an issue author, then files the issue.
 
-    `ctx` is a JobContext (its org policy), `app` a bot.github.app.GitHubApp. The returned delivery is the
+    `ctx` gives the org policy (a JobContext). The returned delivery is the
     `issues.opened` event the App's own webhook would have been, sent by the requester, so the usual
     handler plans it (and checks the requester again) in a worker.
     """
-    from bot.github.authz import refusal
-    from bot.github.retry import call_with_backoff
-    from bot.github.writer import RepositoryWriter
-
     def open_request(repository: str, requested_by: str, title: str, body: str) -> OpenedRequest:
         owner, name = repository.split("/", 1)
         try:

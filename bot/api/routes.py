@@ -11,7 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from bot.api.keys import ApiKey, InstallationOf, KeyRejected, KeyStore
 from bot.intake.webhooks import Delivery
 from bot.spec import SpecError, spec_from_data
-from bot.store.registry import EnvironmentRecord, JobRecord, Registry
+from bot.store.protocols import RegistryStore
+from bot.store.registry import EnvironmentRecord, JobRecord
 
 MAX_API_BODY = 1_000_000
 REPOSITORY = r"^[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}$"
@@ -77,7 +78,7 @@ Submit = Callable[[Delivery], Awaitable[bool]]
 
 # No `from __future__ import annotations` here: FastAPI must see the `Depends(scope(...))` annotations of the
 # routes below as objects (they close over the key store), not as strings to evaluate in module globals.
-def build_api_router(keys: KeyStore, registry: Registry, open_request: RequestOpener, submit: Submit,
+def build_api_router(keys: KeyStore, registry: RegistryStore, open_request: RequestOpener, submit: Submit,
                      installation_of: InstallationOf) -> APIRouter:
     """The /api routes, bound to a key store, the registry, the function that files request issues, the
     job queue that plans them and the lookup of a repository's App installation (for key scopes)."""

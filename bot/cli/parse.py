@@ -9,7 +9,8 @@ from typing import Any
 import typer
 
 from bot.settings import get_settings
-from bot.understanding import RequestError, Understanding, understand
+from bot.understanding import understand
+from bot.understanding.model import RequestError, Understanding
 
 
 def result_json(result: Understanding) -> dict[str, Any]:

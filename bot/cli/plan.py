@@ -28,7 +28,7 @@ def repository_clouds(out: Path) -> set[Cloud]:
 
 def _understand(text: str, settings: Settings, as_json: bool) -> tuple[EnvironmentSpec, list[Any]] | None:
     """The spec understood from `text` with its requirements ledger, or None after printing the questions it raised."""
-    from bot.understanding import RequestError
+    from bot.understanding.model import RequestError
 
     try:
         from bot.understanding import understand

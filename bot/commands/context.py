@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from bot.commands.command import CommandError
+from bot.jobs.context import HandlerContext
 from bot.request import markers
 from bot.request.state import RequestState, Target
 
@@ -14,7 +14,7 @@ from bot.request.state import RequestState, Target
 class CommandContext:
     """A command being run: the job context, the request it is about, and where to answer."""
 
-    ctx: Any
+    ctx: HandlerContext
     target: Target  # the request issue
     state: RequestState
     where: int  # issue or PR number the comment was posted on

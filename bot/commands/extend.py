@@ -38,6 +38,7 @@ def run(cc: CommandContext, command: Command) -> None:
         extended = extended_spec(spec, days, cc.target.when.date(), limit)
     except ValueError as exc:
         raise CommandError(echo(exc, 500)) from None
+    assert extended.expires_on is not None  # extended_spec always sets the date
     cc.state.assignments["expires_on"] = extended.expires_on.isoformat()  # later re-plans keep the date
     ledger = derive_spec(cc.target.issue, cc.state, cc.ctx.settings).requirements  # the report keeps the request's asks
     number = propose(cc.ctx, cc.target, cc.state, Derived(extended, {}, [], [], requirements=ledger),

@@ -19,8 +19,8 @@ CATALOG_CLOUD = {"aws": "aws", "gcp": "google", "azure": "azurerm"}
 
 
 # Offers the generators can emit whose prices the catalog holds only in some regions (or none): the catalog
-# keys they need. An offer priced nowhere is refused by the planner; one priced only in some regions is
-# flagged in other regions (the estimate lists it as unpriced, the cost rules warn, or fail in prod).
+# keys they need. The planner refuses an offer in a region where these prices are missing, naming the regions where
+# they exist (if any): the estimate would otherwise show it as $0.
 OFFER_PRICES: dict[tuple[str, str, str], tuple[str, list[tuple[str, str]]]] = {
     ("gcp", "cache", "memcached"): ("Memorystore for Memcached", [("google_memcache", "node.vcpu")]),
     ("azure", "queue", "kafka"): (
@@ -69,8 +69,10 @@ def planner_refusal(cloud: str, region: str, offers: list[tuple[str, str]]) -> s
         product, keys = OFFER_PRICES.get((cloud, kind, engine), ("", []))
         if all(catalog.price(service, region, key) is not None for service, key in keys):
             continue
-        if any(all(catalog.price(service, r, key) is not None for service, key in keys) for r in priced_regions(cloud)):
-            continue  # priced elsewhere: the estimate flags it here (unpriced), never as $0
+        where = [r for r in priced_regions(cloud) if all(catalog.price(service, r, key) is not None for service, key in keys)]
+        if where:
+            return (f"{kind} {engine} on {cloud}: {product} has a sourced price only in {', '.join(where)}, not in "
+                    f"{region!r}; it would be estimated as $0 here (choose {', '.join(where)}, or another {kind})")
         return f"{kind} {engine} on {cloud}: {product} has no sourced price in any region; it would be estimated as $0"
     return None
 

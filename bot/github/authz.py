@@ -8,7 +8,9 @@ per team entry (`GET /orgs/{org}/teams/{team_slug}/memberships/{username}`; pend
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, Protocol
+
+from bot.github.protocols import GitHubWriter
 
 WRITE_PERMISSIONS = frozenset({"admin", "maintain", "write"})
 
@@ -18,7 +20,14 @@ MemberOf = Callable[[str], bool]  # policy team entry -> whether the person is a
 ACTIONS = ("request", "apply", "override")  # the org policy's people lists
 
 
-def refusal(ctx: Any, writer: Any, login: str, action: str) -> str | None:
+class PolicyContext(Protocol):
+    """What the checks need from a job's context (bot.jobs.context.HandlerContext has it)."""
+
+    @property
+    def org_policy(self) -> Callable[[str, str, MemberOf], str | None]: ...  # (login, action, member_of) -> refusal
+
+
+def refusal(ctx: PolicyContext, writer: GitHubWriter, login: str, action: str) -> str | None:
     """Why `login` may not perform `action` (one of ACTIONS), or None when allowed."""
     permission = writer.permission(login)
     if permission not in WRITE_PERMISSIONS:
@@ -26,12 +35,12 @@ def refusal(ctx: Any, writer: Any, login: str, action: str) -> str | None:
     return list_refusal(ctx, writer, login, action)
 
 
-def list_refusal(ctx: Any, writer: Any, login: str, action: str) -> str | None:
+def list_refusal(ctx: PolicyContext, writer: GitHubWriter, login: str, action: str) -> str | None:
     """Why `login` is not on the org policy's `action` list (teams looked up through `writer`), or None."""
     return ctx.org_policy(login, action, membership(writer, login))
 
 
-def membership(writer: Any, login: str) -> MemberOf:
+def membership(writer: GitHubWriter, login: str) -> MemberOf:
     """Team membership of `login` through the repository's installation (bare slugs: the owner's org)."""
     owner = writer.full_name.split("/", 1)[0]
 

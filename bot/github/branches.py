@@ -51,4 +51,4 @@ def parse_branch(ref: str) -> BotBranch | None:
         kind, environment = "request", rest
     if (kind == "request" and separator) or kind not in KINDS or not _SLUG.match(environment):
         return None
-    return BotBranch(kind=kind, environment=environment)  # type: ignore[arg-type]
+    return BotBranch(kind=kind, environment=environment)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -52,7 +52,7 @@ class RepositoryWriter:
 
     def _api(self, verb: str, path: str, **kwargs: Any) -> dict[str, Any]:
         _, data = self.requester.requestJsonAndCheck(verb, f"{self.url}{path}", **kwargs)
-        return data
+        return dict(data)
 
     # --- one commit -------------------------------------------------------------------------------------
 
@@ -174,7 +174,9 @@ class RepositoryWriter:
     def upsert_check_run(self, *, head_sha: str, name: str, conclusion: str, title: str, summary: str,
                          text: str | None = None) -> Any:
         """A completed check run on `head_sha`; an existing one of the same name is updated."""
-        output = {"title": title[:255], "summary": summary[:65000], **({"text": text[:65000]} if text else {})}
+        output: dict[str, str | list[dict[str, str | int]]] = {"title": title[:255], "summary": summary[:65000]}
+        if text:
+            output["text"] = text[:65000]
 
         def find() -> Any:
             return next(iter(self.repo.get_commit(head_sha).get_check_runs(check_name=name)), None)
@@ -189,7 +191,8 @@ class RepositoryWriter:
             find,
         )
 
-    def set_labels(self, number: int, add: list[str], remove: list[str] = (), present: set[str] | None = None) -> None:
+    def set_labels(self, number: int, add: Sequence[str], remove: Sequence[str] = (),
+                   present: set[str] | None = None) -> None:
         """Add labels; remove those in `remove` that are `present` (all of them when unknown)."""
         issue = self.repo.get_issue(number)
         if add:
@@ -244,7 +247,7 @@ class RepositoryWriter:
     def ref_sha(self, ref: str) -> str | None:
         """The commit a ref (`refs/...` without the leading `refs/`) points at, or None."""
         try:
-            return self._api("GET", f"/git/ref/{quote(ref)}")["object"]["sha"]
+            return str(self._api("GET", f"/git/ref/{quote(ref)}")["object"]["sha"])
         except GithubException as exc:
             if exc.status == 404:
                 return None
@@ -292,7 +295,7 @@ class RepositoryWriter:
                 return issue
         return None
 
-    def upsert_issue(self, *, marker: str, title: str, body: str, labels: list[str] = ()) -> tuple[Any, bool]:
+    def upsert_issue(self, *, marker: str, title: str, body: str, labels: Sequence[str] = ()) -> tuple[Any, bool]:
         """One open issue per marker: edited when it exists, created otherwise; True when created."""
         text = body if marker in body else f"{marker}\n{body}"
         issue = self.find_issue(marker)

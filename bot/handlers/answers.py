@@ -13,6 +13,7 @@ from typing import Any
 from bot.commands.parser import prose_lines
 from bot.github import authz
 from bot.handlers import event_time, target_for, writer_for
+from bot.jobs.context import HandlerContext
 from bot.request.echo import echo
 from bot.request.issue_form import is_environment_request
 from bot.request.state import load_state, post_status
@@ -46,7 +47,7 @@ def is_answer(payload: dict[str, Any]) -> bool:
     )
 
 
-def on_answer(ctx: Any, payload: dict[str, Any]) -> None:
+def on_answer(ctx: HandlerContext, payload: dict[str, Any]) -> None:
     """Read the answer with the request (newest answer wins) and ask again or propose."""
     comment, issue = payload["comment"], payload["issue"]
     writer = writer_for(ctx, payload)

@@ -12,6 +12,7 @@ from bot.commands.table import COMMANDS
 from bot.github import authz
 from bot.handlers import event_time, target_for, writer_for
 from bot.handlers.answers import is_answer, on_answer
+from bot.jobs.context import HandlerContext
 from bot.jobs.routing import Router
 from bot.markdown import inert_markdown
 from bot.request import markers
@@ -27,7 +28,7 @@ router = Router()  # this module's handlers; bot.jobs.handlers combines the rout
 
 
 @router.register("issue_comment", "created")
-def on_comment(ctx: Any, payload: dict[str, Any]) -> None:
+def on_comment(ctx: HandlerContext, payload: dict[str, Any]) -> None:
     comment, issue = payload["comment"], payload["issue"]
     command = extract_command(comment.get("body") or "")
     if command is None:

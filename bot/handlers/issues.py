@@ -6,6 +6,7 @@ from typing import Any
 
 from bot.github import authz
 from bot.handlers import event_time, target_for
+from bot.jobs.context import HandlerContext
 from bot.jobs.routing import Router
 from bot.request.echo import echo
 from bot.request.issue_form import is_environment_request
@@ -17,7 +18,7 @@ router = Router()  # this module's handlers; bot.jobs.handlers combines the rout
 
 @router.register("issues", "opened")
 @router.register("issues", "edited")
-def on_request(ctx: Any, payload: dict[str, Any]) -> None:
+def on_request(ctx: HandlerContext, payload: dict[str, Any]) -> None:
     issue = payload["issue"]
     if issue.get("pull_request") or issue.get("state") == "closed" or not is_environment_request(issue):
         return

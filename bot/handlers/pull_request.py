@@ -11,7 +11,9 @@ from typing import Any
 
 from bot.github import authz
 from bot.github.branches import bot_branch, parse_branch
+from bot.github.protocols import GitHubWriter
 from bot.handlers import event_time, target_for, writer_for
+from bot.jobs.context import HandlerContext
 from bot.jobs.routing import Router
 from bot.markdown import inert_markdown
 from bot.request import markers
@@ -25,7 +27,7 @@ router = Router()  # this module's handlers; bot.jobs.handlers combines the rout
 
 
 @router.register("pull_request", "closed")
-def on_closed(ctx: Any, payload: dict[str, Any]) -> None:
+def on_closed(ctx: HandlerContext, payload: dict[str, Any]) -> None:
     pull = payload["pull_request"]
     ref = (pull.get("head") or {}).get("ref") or ""
     branch = parse_branch(ref)
@@ -48,7 +50,7 @@ def on_closed(ctx: Any, payload: dict[str, Any]) -> None:
             close_stale_destroy(writer, pull, environment)
 
 
-def trusted_request(ctx: Any, payload: dict[str, Any]) -> tuple[int | None, str, Any]:
+def trusted_request(ctx: HandlerContext, payload: dict[str, Any]) -> tuple[int | None, str, Any]:
     """(request issue, "", writer) for a closed PR the bot may act on, else (None, why not, None)."""
     pull, full_name = payload["pull_request"], payload["repository"]["full_name"]
     head = pull.get("head") or {}
@@ -69,7 +71,7 @@ def trusted_request(ctx: Any, payload: dict[str, Any]) -> tuple[int | None, str,
     return request, "", writer
 
 
-def answer_request_issue(writer: Any, pull: dict[str, Any], request: int, environment: str, kind: str) -> None:
+def answer_request_issue(writer: GitHubWriter, pull: dict[str, Any], request: int, environment: str, kind: str) -> None:
     """Merged: close the request issue; closed unmerged: say the lock is released and what to do next."""
     marker = markers.closed(pull["number"])
     if pull.get("merged"):
@@ -81,7 +83,7 @@ def answer_request_issue(writer: Any, pull: dict[str, Any], request: int, enviro
                                 f"`{environment}` is released. {again}", marker)
 
 
-def close_stale_destroy(writer: Any, pull: dict[str, Any], environment: str) -> None:
+def close_stale_destroy(writer: GitHubWriter, pull: dict[str, Any], environment: str) -> None:
     """An extension merged: a destroy PR opened for the old expiry date (by `dev-agent expire` in the expiry
     workflow) is stale; close it with a note saying why."""
     owner = writer.full_name.split("/")[0]
@@ -94,7 +96,7 @@ def close_stale_destroy(writer: Any, pull: dict[str, Any], environment: str) -> 
         stale.edit(state="closed")
 
 
-def flag_unlisted_merge(ctx: Any, writer: Any, pull: dict[str, Any], environment: str, sender: str) -> None:
+def flag_unlisted_merge(ctx: HandlerContext, writer: GitHubWriter, pull: dict[str, Any], environment: str, sender: str) -> None:
     """One comment on the PR and a `merge` audit event when whoever merged is not on the `apply` list."""
     merger = (pull.get("merged_by") or {}).get("login") or sender
     refused = authz.list_refusal(ctx, writer, merger, "apply")

@@ -95,7 +95,7 @@ def _correlation_id(scope: dict[str, Any]) -> str:
     """The delivery's id when the request carries a well-formed one, else a fresh id (both appear in the log)."""
     for name, value in scope.get("headers") or []:
         if name == b"x-github-delivery" and DELIVERY_ID.match(value.decode("latin-1")):
-            return value.decode("latin-1")
+            return str(value.decode("latin-1"))
     return uuid.uuid4().hex
 
 

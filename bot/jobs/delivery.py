@@ -8,57 +8,52 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from bot.github.installations import InstallationStore, MemoryInstallations, RedisInstallations
+from bot.github.authz import org_policy_refusal
+from bot.github.installations import InstallationStore, SqlInstallations
+from bot.pipeline.run import build_environment
+from bot.request.markers import StateKeyring, state_keyring
 from bot.settings import Settings, get_settings
+from bot.store.audit import AuditLog
 from bot.store.locks import MemoryLocks, RedisLocks
+from bot.store.protocols import AuditStore, RegistryStore
+from bot.store.registry import Registry
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
 class JobContext:
-    """What handlers need. `pipeline` and `github` are injectable seams (tests, the demo)."""
+    """What handlers need (it fits bot.jobs.context.HandlerContext). `pipeline` and `github` are injectable seams
+    (tests, the demo)."""
 
     settings: Settings
     locks: RedisLocks | MemoryLocks
     installations: InstallationStore
     github: Callable[[int], Any]  # installation id -> PyGithub client
-    pipeline: Callable[..., Any] = field(default=None)  # type: ignore[assignment]
+    pipeline: Callable[..., Any] = field(default=build_environment)
     # (login, action, member_of) -> refusal or None; bot.github.authz.org_policy_refusal by default
     org_policy: Callable[[str, str, Callable[[str], bool]], str | None] = field(default=None)  # type: ignore[assignment]
-    registry: Any = None  # bot.store.registry.Registry (built from settings when not given)
-    audit: Any = None  # bot.store.audit.AuditLog (built from settings when not given)
+    registry: RegistryStore = field(default=None)  # type: ignore[assignment]  # Registry(settings) when not given
+    audit: AuditStore = field(default=None)  # type: ignore[assignment]  # AuditLog(settings) when not given
     job_id: str = ""
     identity: Callable[[], str] | None = None  # the App's bot login (GET /app); settings.bot_login when not given
-    state_keys: Any = None  # bot.request.markers.StateKeyring (from settings when not given)
+    state_keys: StateKeyring | None = None  # from settings when not given
 
     def authors(self) -> frozenset[str]:
         """Whose comments, issues and PRs count as the bot's own: only the App's bot user (bot/request/markers.py)."""
         return frozenset({self.identity() if self.identity else self.settings.bot_login})
 
-    def keyring(self) -> Any:
+    def keyring(self) -> StateKeyring:
         if self.state_keys is None:
-            from bot.request.markers import state_keyring
-
             self.state_keys = state_keyring(self.settings)
         return self.state_keys
 
     def __post_init__(self) -> None:
-        if self.pipeline is None:
-            from bot.pipeline.run import build_environment
-
-            self.pipeline = build_environment
         if self.org_policy is None:
-            from bot.github.authz import org_policy_refusal
-
             self.org_policy = lambda login, action, member_of: org_policy_refusal(self.settings, login, action, member_of)
         if self.registry is None:
-            from bot.store.registry import Registry
-
             self.registry = Registry(self.settings)
         if self.audit is None:
-            from bot.store.audit import AuditLog
-
             self.audit = AuditLog(self.settings)
 
 
@@ -67,16 +62,12 @@ def build_context(settings: Settings, redis: Any = None) -> JobContext:
     from bot.github.app import GitHubApp, RedisTokens
 
     app = GitHubApp(settings, tokens=RedisTokens(redis) if redis is not None else None)
-    if redis is not None:
-        locks: RedisLocks | MemoryLocks = RedisLocks(redis, settings.lock_ttl_seconds)
-        installations: InstallationStore = RedisInstallations(redis)
-    else:
-        locks, installations = MemoryLocks(settings.lock_ttl_seconds), MemoryInstallations()
-    from bot.store.audit import AuditLog
-    from bot.store.registry import Registry
+    locks = RedisLocks(redis, settings.lock_ttl_seconds) if redis is not None else MemoryLocks(settings.lock_ttl_seconds)
+    from bot.store.db import open_database
 
-    return JobContext(settings=settings, locks=locks, installations=installations, github=app.client,
-                      registry=Registry(settings, redis), audit=AuditLog(settings, redis), identity=app.bot_login)
+    database = open_database(settings)
+    return JobContext(settings=settings, locks=locks, installations=SqlInstallations(database), github=app.client,
+                      registry=Registry(settings, database), audit=AuditLog(settings, database), identity=app.bot_login)
 
 
 _worker_context: JobContext | None = None
@@ -124,6 +115,7 @@ def process_delivery(delivery_id: str, event: str, payload: dict[str, Any], ctx:
                     links={"issue": issue_url} if isinstance(issue_url, str) else {})
     with correlated(delivery_id):
         log.info("processing delivery %s (%s.%s)", delivery_id, event, payload.get("action"))
+        announced = job_ctx.registry.job(job.id) is not None  # the API recorded it when filing the request
         job_ctx.registry.put_job(job)
         try:
             ran = load_handlers().dispatch(job_ctx, event, payload)
@@ -132,7 +124,10 @@ def process_delivery(delivery_id: str, event: str, payload: dict[str, Any], ctx:
             if _last_rq_attempt():
                 _mark_failed(job_ctx, payload)
             raise
-        job_ctx.registry.put_job(job.model_copy(update={"status": "done", "detail": f"{ran} handler(s)"}))
+        if ran == 0 and not announced:  # nothing to do (a bot's own event, an unrelated label...): not a job
+            job_ctx.registry.drop_job(job.id)
+        else:
+            job_ctx.registry.put_job(job.model_copy(update={"status": "done", "detail": f"{ran} handler(s)"}))
         return ran
 
 

@@ -8,9 +8,11 @@ from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
 
+from bot.jobs.context import HandlerContext
+
 log = logging.getLogger(__name__)
 
-Handler = Callable[[Any, dict[str, Any]], Any]
+Handler = Callable[[HandlerContext, dict[str, Any]], Any]
 
 
 class Router:
@@ -32,7 +34,7 @@ class Router:
     def handlers_for(self, event: str, action: str | None) -> list[Handler]:
         return [*self._handlers.get((event, None), []), *(self._handlers.get((event, action), []) if action else [])]
 
-    def dispatch(self, ctx: Any, event: str, payload: dict[str, Any]) -> int:
+    def dispatch(self, ctx: HandlerContext, event: str, payload: dict[str, Any]) -> int:
         """Run every matching handler; events sent by bots (this App included) are ignored.
 
         Returns how many handlers ran.

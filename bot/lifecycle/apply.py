@@ -209,8 +209,9 @@ def record_status(settings: Settings, workspace: Workspace, github: GitHubTarget
     """Registry status and audit event (who, when, what, which PR) for this run."""
     repository = github.writer.full_name if github else ""
     spec = workspace.spec
+    owner = {"owner": spec.owner} if spec.owner else {}  # else the requester the proposal recorded stays
     Registry(settings).upsert(EnvironmentRecord(
-        name=workspace.name, repository=repository, tier=spec.tier.value, owner=spec.owner, cloud=spec.cloud.value,
-        region=spec.region, expires_on=spec.expires_on, status=status, drift=False))
+        name=workspace.name, repository=repository, tier=spec.tier.value, cloud=spec.cloud.value,
+        region=spec.region, expires_on=spec.expires_on, status=status, drift=False, **owner))
     AuditLog(settings).record(AuditEvent(action=action, actor=actor, environment=workspace.name, repository=repository,
                                          pull_request=pull_request, detail=f"{status} {revision[:12]} {detail}".strip()))

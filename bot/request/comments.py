@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.github.protocols import GitHubWriter
 from bot.request import markers
 from bot.request.derive import Derived
 from bot.request.echo import echo
@@ -85,7 +86,7 @@ def _report_notes(lock: LockInfo, state: RequestState, failures: list[str], sett
 
 
 
-def post_report(writer: Any, pull: int, comments: list[str]) -> None:
+def post_report(writer: GitHubWriter, pull: int, comments: list[str]) -> None:
     """Write the report comments in order; parts left over from a longer report say they are no longer used.
     The plan section dev-agent-plan.yml wrote into the first comment is kept (it names the commit it planned)."""
     from bot.review.section import carry_over

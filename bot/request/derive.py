@@ -7,9 +7,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.commands.arguments import apply_assignments
+from bot.cost.coverage import spec_refusal
 from bot.request.issue_form import FormError, parse_issue_body
 from bot.request.state import RequestState
 from bot.spec import EnvironmentSpec, SpecError, spec_from_data
+from bot.understanding import understand
+from bot.understanding.model import RequestError
+from bot.usertext import lookalikes, readable
 
 
 @dataclass
@@ -59,8 +63,6 @@ def derive_spec(issue: dict[str, Any], state: RequestState, settings: Any,
         spec = spec_from_data(data, "request")
     except SpecError as exc:
         return Derived(None, data, questions or exc.errors, notes, refused, requirements)
-    from bot.cost.coverage import spec_refusal
-
     refusal = spec_refusal(spec)
     if refusal:
         return Derived(None, data, [refusal], notes, refused, requirements)
@@ -90,8 +92,6 @@ def _unwritten(spec: EnvironmentSpec, text: str, explicit: set[str], known: list
 def _lookalike_questions(body: str, assignments: dict[str, Any]) -> list[str]:
     """A question for every word written with look-alike letters: in the issue body as shown (its text, form
     fields and spec block) and in `set` values."""
-    from bot.usertext import lookalikes, readable
-
     words = [readable(body), *(str(v) for v in assignments.values() if v is not None)]
     found = {x.written: x for chunk in words for x in lookalikes(chunk)}
     return [x.question() for x in found.values()]
@@ -106,12 +106,6 @@ def _understand(text: str, answers: list[str], settings: Any
         text, answers = " ".join(answers).strip(), []
     if not text:
         return {}, [], [], [], []
-    from bot.understanding import RequestError
-
-    try:
-        from bot.understanding import understand  # seam: provided by the understanding package
-    except ImportError:
-        return {}, [], ["no understanding engine is installed: fill in the issue form fields or a ```yaml spec"], [], []
     try:
         result = understand(text, settings, answers)
     except RequestError as exc:

@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from bot.github.writer import RepositoryWriter
+from bot.github.protocols import GitHubWriter
 from bot.request import markers
 from policies.schema import Override
 
@@ -62,7 +62,7 @@ class RequestState(BaseModel):
 class Target:
     """Where a job acts: the repository, the request issue and who asked."""
 
-    writer: RepositoryWriter
+    writer: GitHubWriter
     repo: dict[str, Any]
     issue: dict[str, Any]
     actor: str

@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.errors import DevAgentError
 from bot.github.branches import Kind, bot_branch
+from bot.jobs.context import HandlerContext
 from bot.metrics import count_pull, timed
 from bot.request import markers
 from bot.request.comments import (
@@ -45,7 +46,7 @@ def clarify(target: Target, state: RequestState, derived: Derived) -> None:
 
 
 
-def propose(ctx: Any, target: Target, state: RequestState, derived: Derived, title: str | None = None,
+def propose(ctx: HandlerContext, target: Target, state: RequestState, derived: Derived, title: str | None = None,
             kind: Kind = "request") -> int | None:
     """Lock the environment, run the pipeline (plan, fit the budget, generate, check, cost, policy, report) and
     write branch, PR, report, check run and labels.
@@ -163,7 +164,7 @@ def requester(policy: Any, target: Target, state: RequestState) -> Any:
 
 
 
-def record_proposal(ctx: Any, target: Target, spec: EnvironmentSpec, result: Any, pull: Any, created: bool,
+def record_proposal(ctx: HandlerContext, target: Target, spec: EnvironmentSpec, result: Any, pull: Any, created: bool,
                     failures: list[str], kind: Kind = "request") -> None:
     """Registry record, audit event and metrics for a PR just opened or updated."""
     from bot.metrics import GITHUB_RATE_LIMIT_REMAINING, MONTHLY_COST
@@ -176,11 +177,14 @@ def record_proposal(ctx: Any, target: Target, spec: EnvironmentSpec, result: Any
         ctx.registry.upsert(EnvironmentRecord(name=spec.name, repository=target.full_name, expires_on=expires))
     else:
         ctx.registry.upsert(EnvironmentRecord(
-            name=spec.name, repository=target.full_name, tier=spec.tier.value, owner=target.actor,
+            name=spec.name, repository=target.full_name, tier=spec.tier.value, owner=spec.owner or target.actor,
+            requested_by=target.actor,
             cloud=spec.cloud.value, region=spec.region, status="refused" if _policy_failed(result) else "planned",
             monthly_cost_usd=result.monthly_cost, expires_on=expires, pr_url=pull.html_url,
             issue_url=target.issue.get("html_url") or None, report=result.report,
         ))
+    if ctx.job_id:
+        ctx.registry.link_job(ctx.job_id, spec.name, {"pull_request": pull.html_url})
     if kind != "extend":  # `/dev-agent extend` records its own `extend` event: nothing was re-planned
         ctx.audit.record(AuditEvent(action="plan", actor=target.actor, environment=spec.name,
                                     repository=target.full_name, pull_request=pull.number,
@@ -194,7 +198,7 @@ def record_proposal(ctx: Any, target: Target, spec: EnvironmentSpec, result: Any
 
 
 
-def propose_destroy(ctx: Any, target: Target, state: RequestState, environment: str) -> int:
+def propose_destroy(ctx: HandlerContext, target: Target, state: RequestState, environment: str) -> int:
     """A PR that removes the environment's directory (merging it tears the environment down)."""
     key = target.lock_key(environment)
     branch = bot_branch("destroy", environment)
@@ -222,7 +226,7 @@ class BranchTaken(DevAgentError):
 
 
 
-def claim_branch(ctx: Any, target: Target, state: RequestState, environment: str, branch: str) -> None:
+def claim_branch(ctx: HandlerContext, target: Target, state: RequestState, environment: str, branch: str) -> None:
     """Refuse (BranchTaken, after saying so in the status comment and dropping the lock just taken) to write a
     branch whose open PR is not this request's: a PR someone other than the bot opened from it, or the bot's PR for
     another request. The check holds however the lock went (unlock, expiry, a restart), so a lock effectively
@@ -263,7 +267,7 @@ def _failures(result: Any) -> list[str]:
 
 
 
-def plan_request(ctx: Any, target: Target, state: RequestState, assignments: dict[str, Any] | None = None) -> str:
+def plan_request(ctx: HandlerContext, target: Target, state: RequestState, assignments: dict[str, Any] | None = None) -> str:
     """Derive the spec and either ask (returns "clarify") or propose (returns "proposed")."""
     with timed("parse"):
         derived = derive_spec(target.issue, state, ctx.settings, assignments)

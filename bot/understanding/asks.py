@@ -9,7 +9,9 @@ are lowercase regex fragments matched on word boundaries. Extending the vocabula
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 ALL = frozenset({"aws", "gcp", "azure"})
 NONE: frozenset[str] = frozenset()
@@ -26,8 +28,45 @@ TF_FLOW_LOGS = r'^resource "aws_flow_log"'
 HELM_NETPOL = r"^kind: NetworkPolicy"
 HELM_EXTERNAL_SECRET = r"^kind: ExternalSecret"
 TF_AUTOSCALING = r'^resource "(aws_appautoscaling_policy)"|^kind: HorizontalPodAutoscaler'
+# An internal app's entry point: AWS internal ALB, Cloud Run / Cloud Functions internal ingress, an internal Container
+# Apps environment, a GCP VM's VPC-only port rule, the chart's internal load balancer annotation (values.yaml), an
+# Azure function app's private endpoint.
+TF_INTERNAL = (
+    r"^\s*internal\s*=\s*true",
+    r"ingress(?:_settings)?\s*=\s*\"(?:INGRESS_TRAFFIC_INTERNAL_ONLY|ALLOW_INTERNAL_ONLY)\"",
+    r"^\s*internal_load_balancer_enabled\s*=\s*true",
+    r"Internal app: its port from inside the V(?:PC|Net) only",
+    r"load-balancer-internal: 'true'|load-balancer-type: Internal|load-balancer-scheme: internal",
+    r'^resource "azurerm_private_endpoint" "function_app"',
+)
+# Workers and scheduled jobs: ECS / Container Apps worker services, Cloud Run worker pools, the chart's workers list,
+# and the schedulers (EventBridge Scheduler, Cloud Scheduler, Container Apps jobs, an Azure timer's SCHEDULE setting).
+TF_WORKERS = (
+    r'^resource "(aws_ecs_service|azurerm_container_app|google_cloud_run_v2_worker_pool)" "worker_',
+    r'^resource "(aws_scheduler_schedule|google_cloud_scheduler_job|azurerm_container_app_job)"',
+    r"^workers:\n\s*- name: ",
+    r"^\s*SCHEDULE\s*=\s*\"",
+)
 WORKFLOW = r"^on:|^\"on\":"
 COMPOSE = r"^services:"
+
+
+def on_kubernetes(data: dict[str, Any]) -> bool:
+    """The spec runs on Kubernetes (the Helm chart exists)."""
+    return (data.get("compute") or {}).get("kind") == "kubernetes"
+
+
+def on_ecs(data: dict[str, Any]) -> bool:
+    """The spec runs as ECS services (AWS containers: generators/terraform/aws/apm.py wires APM agents)."""
+    return data.get("cloud") == "aws" and (data.get("compute") or {}).get("kind", "containers") == "containers"
+
+
+def alerting(data: dict[str, Any]) -> bool:
+    """Alarms are generated: CloudWatch alarms (cloudwatch listed, or prod on AWS: generators/terraform/aws/alarms.py)
+    or the chart's PrometheusRule (prometheus listed, on Kubernetes)."""
+    tools = data.get("monitoring") or []
+    aws_alarms = data.get("cloud") == "aws" and ("cloudwatch" in tools or data.get("tier") == "prod")
+    return aws_alarms or ("prometheus" in tools and on_kubernetes(data))
 
 
 @dataclass(frozen=True)
@@ -39,8 +78,11 @@ class Ask:
     pattern: str
     why: str  # when unsupported: what is missing (a risk the reviewer accepts, or the question's premise)
     clouds: frozenset[str] = NONE  # where it is built
+    built: Callable[[dict[str, Any]], bool] | None = None  # when set: built only for specs it holds for
     evidence: tuple[str, ...] = ()  # regexes (per line) over generated files that show it built
-    spec_field: str | None = None  # the spec field that records it
+    # the spec field that records it, a dotted path: `path` a list holding the ask's own name (`compliance: [hipaa]`),
+    # `path=value` holding that value, `path?` set to anything (not empty); `a|b` when either does.
+    spec_field: str | None = None
     adjusted: str | None = None  # what is built instead, where not built as asked
     ask: str | None = None  # a question to the requester instead of a risk
 
@@ -74,7 +116,10 @@ ASKS: tuple[Ask, ...] = (
         "monitoring:prometheus",
         "Prometheus metrics",
         r"prometheus",
-        "no ServiceMonitor or PrometheusRule is generated; the app's metrics are not scraped",
+        "the ServiceMonitor and RED-alert PrometheusRule are generated in the Helm chart, which only Kubernetes "
+        "gets; on this compute nothing scrapes the app's metrics",
+        clouds=ALL,
+        built=on_kubernetes,
         evidence=(r"^kind: ServiceMonitor",),
         spec_field="monitoring",
     ),
@@ -82,15 +127,20 @@ ASKS: tuple[Ask, ...] = (
         "monitoring:grafana",
         "Grafana dashboards",
         r"grafana",
-        "no Grafana dashboard is generated",
-        evidence=(r"grafana_dashboard",),
+        "the Grafana dashboard ConfigMap is generated in the Helm chart, which only Kubernetes gets",
+        clouds=ALL,
+        built=on_kubernetes,
+        evidence=(r"grafana\.sidecarLabel",),
         spec_field="monitoring",
     ),
     Ask(
         "monitoring:datadog",
         "Datadog agent",
         r"data ?dog",
-        "no Datadog agent, annotations or API-key wiring is generated",
+        "Datadog wiring (Agent sidecar, unified service tags, API key from Secrets Manager) is generated for ECS "
+        "on AWS only; nothing is generated for this runtime",
+        clouds=frozenset({"aws"}),
+        built=on_ecs,
         evidence=(r"DD_API_KEY|ad\.datadoghq\.com",),
         spec_field="monitoring",
     ),
@@ -98,7 +148,10 @@ ASKS: tuple[Ask, ...] = (
         "monitoring:newrelic",
         "New Relic agent",
         r"new ?relic",
-        "no New Relic agent or license-key wiring is generated",
+        "New Relic wiring (license key from Secrets Manager, app name) is generated for ECS on AWS only; nothing "
+        "is generated for this runtime",
+        clouds=frozenset({"aws"}),
+        built=on_ecs,
         evidence=(r"NEW_RELIC_LICENSE_KEY",),
         spec_field="monitoring",
     ),
@@ -106,7 +159,8 @@ ASKS: tuple[Ask, ...] = (
         "monitoring:cloudwatch",
         "CloudWatch alarms",
         r"cloud ?watch(?: alarms?)?",
-        "logs go to CloudWatch Logs, but no CloudWatch alarms are generated",
+        "CloudWatch is AWS-only; no alarms are generated on this cloud",
+        clouds=frozenset({"aws"}),
         evidence=(r'^resource "aws_cloudwatch_metric_alarm"',),
         spec_field="monitoring",
     ),
@@ -114,7 +168,10 @@ ASKS: tuple[Ask, ...] = (
         "monitoring:alerts",
         "Alerts / paging",
         r"alerts?|alerting|alarms?|pager ?duty|opsgenie|on-?call|paging",
-        "no alarms or alert routing are generated (logs only)",
+        "no alarms are generated for this environment: list cloudwatch (AWS) or prometheus (Kubernetes) under "
+        "monitoring",
+        clouds=ALL,
+        built=alerting,
         evidence=(
             r'^resource "(aws_cloudwatch_metric_alarm|google_monitoring_alert_policy|azurerm_monitor_metric_alert)"',
             r"^kind: PrometheusRule",
@@ -208,7 +265,12 @@ ASKS: tuple[Ask, ...] = (
         "access:ssh",
         "Shell access to instances",
         r"ssh(?: in(?:to)?| access)?|shell access|log ?in to the (?:box|server|vm)s?|bastion(?: host)?|jump ?box",
-        "no SSH or bastion is generated (dev-agent never opens SSH); use the cloud's session manager or `kubectl exec`",
+        "SSH is opened to VMs only, and only from a named private network ('SSH from 10.0.0.0/8'), never the "
+        "internet; otherwise use the cloud's session manager (SSM, IAP, Bastion) or `kubectl exec`",
+        clouds=ALL,
+        spec_field="compute.ssh_from?",
+        evidence=(r"SSH from the networks (?:named in the request|the request named)",
+                  r"allow-ssh-from-named-networks"),
     ),
     Ask(
         "network:vpn",
@@ -219,11 +281,14 @@ ASKS: tuple[Ask, ...] = (
     Ask(
         "network:internal",
         "Internal-only (no public endpoint)",
-        r"internal[- ]only|internal (?:app|api|service|tool|dashboard)|not public(?:ly accessible)?|"
+        r"internal[- ]only|internal (?:admin )?(?:app|api|service|tool|dashboard|vm|site|portal)|"
+        r"not public(?:ly accessible)?|"
         r"private (?:endpoint|only|api|app)|"
         r"no public (?:endpoint|access|ingress)|behind (?:the |our )?vpn|intranet",
-        "the app gets a public HTTPS endpoint; an internal-only load balancer is not generated",
-        evidence=(r"^\s*internal\s*=\s*true", r"ingress = \"INGRESS_TRAFFIC_INTERNAL_ONLY\""),
+        "the app was not marked internal (`app.exposure: internal`), so it gets a public HTTPS endpoint",
+        clouds=ALL,
+        spec_field="app.exposure=internal",
+        evidence=TF_INTERNAL,
     ),
     Ask(
         "network:domain",
@@ -295,7 +360,10 @@ ASKS: tuple[Ask, ...] = (
         "component:notifications",
         "Notifications (SNS / email / Slack)",
         r"sns|notifications?|notify|email alerts?|slack",
-        "no notification topic or subscription is generated",
+        "no notification topic is generated: the alarms' SNS topic (emailing `alert_email`) comes with cloudwatch "
+        "monitoring on AWS",
+        clouds=frozenset({"aws"}),
+        built=alerting,
         evidence=(
             r'^resource "(aws_sns_topic|google_pubsub_topic|azurerm_monitor_action_group)" "(alerts|notifications)"',
         ),
@@ -309,11 +377,14 @@ ASKS: tuple[Ask, ...] = (
     ),
     Ask(
         "component:worker",
-        "Background workers",
+        "Background workers / scheduled jobs",
         r"celery|sidekiq|resque|rq workers?|bullmq|hangfire|background (?:jobs?|workers?|tasks?)|workers?|"
-        r"cron ?jobs?|scheduled (?:jobs?|tasks?)",
-        "only the web process is generated; no second process type runs the workers",
-        evidence=(r"^kind: CronJob|name: worker$|\"worker\"",),
+        r"cron ?jobs?|scheduled (?:jobs?|tasks?)|(?:nightly|hourly|daily|weekly) (?:batch )?(?:jobs?|tasks?|exports?|runs?)|"
+        r"nightly|every night|batch jobs?",
+        "no worker or schedule was recognised (`workers`, `compute.schedule`); only the web process is generated",
+        clouds=ALL,
+        spec_field="workers?|compute.schedule?",
+        evidence=TF_WORKERS,
     ),
     Ask(
         "component:backups",

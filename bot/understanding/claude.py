@@ -17,9 +17,10 @@ import anthropic
 from bot.metrics import MODEL_CALLS, MODEL_FALLBACKS
 from bot.settings import Settings
 from bot.spec import SpecError, json_schema, spec_from_data
-from bot.understanding import Understanding, deterministic, judge
+from bot.understanding import deterministic, judge
 from bot.understanding.crosscheck import crosscheck
 from bot.understanding.guard import normalize
+from bot.understanding.model import Understanding
 
 ENGINE = "claude"
 TOOL_NAME = "environment_spec"
@@ -126,7 +127,8 @@ def _ask(text: str, settings: Settings) -> dict[str, Any]:
 
 def _api_message(exc: anthropic.APIStatusError) -> str:
     body = exc.body if isinstance(exc.body, dict) else {}
-    error = body.get("error") if isinstance(body.get("error"), dict) else {}
+    raw = body.get("error")
+    error = raw if isinstance(raw, dict) else {}
     return str(error.get("message") or exc.message)[:200]
 
 

@@ -19,7 +19,7 @@ import re
 from typing import Any
 
 from bot.spec import EnvironmentSpec, SpecError, spec_from_data
-from bot.understanding import Understanding
+from bot.understanding.model import Understanding
 
 FLAG = "flagged: "
 _DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")

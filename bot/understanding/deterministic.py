@@ -12,8 +12,7 @@ import bisect
 import functools
 import math
 import re
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from typing import Any
 
 from bot.regions import DEFAULT_REGION, REGIONS, cloud_of_region
@@ -28,11 +27,23 @@ from bot.spec import (
     slugify,
     spec_from_data,
 )
-from bot.understanding import RequestError, Understanding, judge
+from bot.understanding import judge, scan
 from bot.understanding import vocabulary as vocab
 from bot.understanding.asks import ASKS
 from bot.understanding.guard import check_request, normalize, refusal_spans
 from bot.understanding.ledger import Requirement
+from bot.understanding.model import RequestError, Understanding
+from bot.understanding.reading import (
+    NEGATION_BEFORE,
+    WB_AFTER,
+    WB_AFTER_VERSIONED,
+    WB_BEFORE,
+    Mention,
+    Reading,
+    Table,
+    vocabulary_table,
+    words,
+)
 from bot.understanding.shape import read_shape
 from policies.profiles import region_allowed
 
@@ -44,94 +55,24 @@ MAX_BUCKETS = 10
 MAX_CPU, MAX_MEMORY_GB = 16.0, 64.0
 MAX_TTL_DAYS = 365
 MAX_BUDGET = 1_000_000
-WB_BEFORE = r"(?<![a-z0-9.#+])"
-WB_AFTER = r"(?![a-z0-9#+])"
-WB_AFTER_VERSIONED = r"(?![a-z#+])"  # "python3.12", "pg16": digits may follow
-
-
-@dataclass
-class Mention:
-    """One vocabulary word found in the text."""
-
-    cat: str
-    value: Any
-    start: int
-    end: int
-    version: str | None = None
-    dropped: bool = False
-    dropped_by: str = ""  # "negated" | "corrected"
-
-
-@dataclass(frozen=True)
-class Table:
-    cat: str
-    patterns: tuple[tuple[re.Pattern[str], Any, tuple[str, ...]], ...]  # (pattern, value, literal prefixes)
-
-
-def _table(cat: str, entries: dict[str, Any], after: str = WB_AFTER) -> Table:
-    """Patterns start with the word itself (the word boundary before it is checked by `_words`), so the regex
-    engine can skip ahead to the word's first letters: 5x faster over a long request than a leading lookbehind.
-    A pattern none of whose literal prefixes occurs in the text is not run at all."""
-    return Table(cat, tuple((re.compile(f"(?:{key})" + after), value, _prefixes(key)) for key, value in entries.items()))
-
-
-def _prefixes(key: str) -> tuple[str, ...]:
-    """Literal text each top-level alternative of `key` starts with; () when some alternative has none."""
-    alternatives, depth, current = [], 0, ""
-    for ch in key:
-        if ch == "|" and depth == 0:
-            alternatives.append(current)
-            current = ""
-            continue
-        depth += {"(": 1, ")": -1}.get(ch, 0)
-        current += ch
-    alternatives.append(current)
-    prefixes = []
-    for alternative in alternatives:
-        literal = ""
-        for i, ch in enumerate(alternative):
-            if not (ch.isalnum() or ch in " ,-'&/"):
-                break
-            if alternative[i + 1:i + 2] in ("?", "*", "{"):
-                break
-            literal += ch
-        if len(literal) < 2:
-            return ()
-        prefixes.append(literal)
-    return tuple(prefixes)
-
-
-_WORD_BEFORE = frozenset("abcdefghijklmnopqrstuvwxyz0123456789.#+")  # what WB_BEFORE refuses before a word
-
-
-def words(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
-    """`re.finditer(WB_BEFORE + pattern, text)`, checking the lookbehind by hand."""
-    position = 0
-    while (match := pattern.search(text, position)) is not None:
-        start = match.start()
-        if start and text[start - 1] in _WORD_BEFORE:
-            position = start + 1
-            continue
-        yield match
-        position = match.end() if match.end() > start else start + 1
 
 
 TABLES: tuple[Table, ...] = (
-    _table("cloud", vocab.CLOUD_WORDS),
-    _table("product", vocab.PRODUCTS),
-    _table("place", vocab.PLACES),
-    _table("framework", vocab.FRAMEWORKS, WB_AFTER_VERSIONED),
-    _table("other_framework", vocab.OTHER_FRAMEWORKS),
-    _table("language", vocab.LANGUAGES, WB_AFTER_VERSIONED),
-    _table("database", vocab.DATABASES, WB_AFTER_VERSIONED),
-    _table("unsupported_database", vocab.UNSUPPORTED_DATABASES),
-    _table("cache", vocab.CACHES),
-    _table("queue", vocab.QUEUES),
-    _table("search", vocab.SEARCHES),
-    _table("monitoring", vocab.MONITORING),
-    _table("generic", {pattern: kind for kind, pattern in vocab.GENERIC.items()}),
-    _table("tier", vocab.TIERS),
-    _table("compute", vocab.COMPUTE_WORDS),
+    vocabulary_table("cloud", vocab.CLOUD_WORDS),
+    vocabulary_table("product", vocab.PRODUCTS),
+    vocabulary_table("place", vocab.PLACES),
+    vocabulary_table("framework", vocab.FRAMEWORKS, WB_AFTER_VERSIONED),
+    vocabulary_table("other_framework", vocab.OTHER_FRAMEWORKS),
+    vocabulary_table("language", vocab.LANGUAGES, WB_AFTER_VERSIONED),
+    vocabulary_table("database", vocab.DATABASES, WB_AFTER_VERSIONED),
+    vocabulary_table("unsupported_database", vocab.UNSUPPORTED_DATABASES),
+    vocabulary_table("cache", vocab.CACHES),
+    vocabulary_table("queue", vocab.QUEUES),
+    vocabulary_table("search", vocab.SEARCHES),
+    vocabulary_table("monitoring", vocab.MONITORING),
+    vocabulary_table("generic", {pattern: kind for kind, pattern in vocab.GENERIC.items()}),
+    vocabulary_table("tier", vocab.TIERS),
+    vocabulary_table("compute", vocab.COMPUTE_WORDS),
 )
 # "Go" the language is only recognised when it is clearly a language, never the verb.
 GO_LANGUAGE = re.compile(
@@ -149,11 +90,6 @@ CATEGORY_GROUP = {
 
 CORRECTION = re.compile(
     r"\b(?:actually|make (?:that|it)|scratch that|no wait|wait,? no|on second thought|i mean|change (?:that|it) to|correction|rather)\b"
-)
-NEGATION_BEFORE = re.compile(
-    r"(?:\bno|\bnot|\bwithout|\bskip|\bdrop|\bexcluding|\bexcept|\binstead of|\brather than|\bnon|"
-    r"\b(?:don'?t|do not|won'?t|doesn'?t|does not|will not) (?:need|want|use|require)|\bno need for|\bnothing like)"
-    r"\s+(?:(?:a|an|any|the|separate|managed|dedicated|external|real|extra|additional|hosted)\s+)*$"
 )
 NEGATION_AFTER = re.compile(
     r"^\s*(?:is |are )?(?:not needed|not required|isn'?t needed|aren'?t needed|isn'?t required|unnecessary|not necessary|is not necessary)"
@@ -255,32 +191,6 @@ NO_WORKLOAD_QUESTION = (
 SUPPORTED_FRAMEWORKS = "FastAPI, Django, Flask, Express, Next.js, NestJS, Spring Boot, Gin, Rails, Laravel, ASP.NET Core"
 DB_NAMES = {"postgres": "PostgreSQL", "mysql": "MySQL", "mongodb": "MongoDB"}
 CLOUD_NAMES = {"aws": "AWS", "gcp": "GCP", "azure": "Azure"}
-
-
-@dataclass
-class Reading:
-    """What one pass over the text found, before the spec is assembled."""
-
-    text: str  # normalized original case
-    work: str  # lowercased, with consumed spans blanked
-    mentions: list[Mention] = field(default_factory=list)
-    refused: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    questions: list[str] = field(default_factory=list)
-    cache_ha: bool = False
-    unknown_region: str | None = None
-    refusal_spans: list[tuple[int, int, str]] = field(default_factory=list)
-    spans: dict[str, tuple[int, int, Any]] = field(default_factory=dict)  # spec field -> words read for it, value
-
-    def read(self, name: str, span: tuple[int, int], value: Any) -> None:
-        """Record the words a field was read from (for the ledger); the first reading wins."""
-        self.spans.setdefault(name, (span[0], span[1], value))
-
-    def blank(self, start: int, end: int) -> None:
-        self.work = self.work[:start] + " " * (end - start) + self.work[end:]
-
-    def live(self, *cats: str) -> list[Mention]:
-        return [m for m in self.mentions if m.cat in cats and not m.dropped]
 
 
 MAX_MENTIONS = 300  # real requests name a few dozen things; a crafted one thousands
@@ -491,7 +401,7 @@ def _drop_corrected(reading: Reading) -> None:
     """`A ... actually make that B`: B replaces A when both are the same kind of thing."""
     starts = [m.start for m in reading.mentions]  # sorted: mentions are kept in (start, end) order
     longest = max((m.end - m.start for m in reading.mentions), default=0)
-    for marker in CORRECTION.finditer(reading.work):
+    for marker in scan.finditer(CORRECTION, reading.work):
         near = reading.mentions[bisect.bisect_left(starts, marker.start() - 80 - longest):
                                 bisect.bisect_left(starts, marker.end() + 40)]
         before = [m for m in near if m.end <= marker.start() and marker.start() - m.end < 80 and not m.dropped]
@@ -579,7 +489,6 @@ def _assemble(reading: Reading) -> dict[str, Any]:
 
 # EU regions with sourced prices
 EU_DEFAULT_REGION = {"aws": "eu-central-1", "gcp": "europe-west1", "azure": "westeurope"}
-ASK_TABLE = _table("ask", {ask.pattern: ask for ask in ASKS})  # the ledger's non-spec asks (judge.py)
 COMPLIANCE_ASKS = tuple(
     (re.compile(WB_BEFORE + f"(?:{ask.pattern})" + WB_AFTER), ask.key.split(":", 1)[1])
     for ask in ASKS if ask.key.startswith("compliance:") and ask.spec_field == "compliance"
@@ -590,7 +499,7 @@ def _compliance(reading: Reading) -> list[str]:
     """Frameworks named in the request (`HIPAA`, `PCI DSS`, `SOC 2`...), in the order they appear."""
     found: list[tuple[int, str]] = []
     for pattern, framework in COMPLIANCE_ASKS:
-        for match in pattern.finditer(reading.work):
+        for match in scan.finditer(pattern, reading.work):
             if not NEGATION_BEFORE.search(reading.work[max(0, match.start() - 45):match.start()]):
                 found.append((match.start(), framework))
                 break
@@ -651,7 +560,7 @@ UNKNOWN_REGION = re.compile(
 
 
 def _unknown_region_name(reading: Reading) -> str | None:
-    for match in UNKNOWN_REGION.finditer(reading.text):
+    for match in scan.finditer(UNKNOWN_REGION, reading.text):
         name = match.group("a") or match.group("b") or match.group("c")
         start = match.start("a") if match.group("a") else match.start("b") if match.group("b") else match.start("c")
         if not reading.work[start:start + len(name)].strip():
@@ -719,7 +628,7 @@ def _app(reading: Reading) -> dict[str, Any]:
         label, language = mention.value
         if language is None and "framework" in app:
             reading.notes.append(f"{reading.text[mention.start:mention.end]} is not supported; ignored")
-    port = PORT.search(reading.work)
+    port = scan.search(PORT, reading.work)
     if port:
         number = int(port.group("port"))
         reading.read("app.port", port.span(), number)
@@ -727,11 +636,11 @@ def _app(reading: Reading) -> dict[str, Any]:
             app["port"] = number
         else:
             reading.notes.append(f"app port {number} is privileged or invalid; using the default 8080")
-    health = HEALTH.search(reading.work)
+    health = scan.search(HEALTH, reading.work)
     if health:
         app["health_path"] = health.group("path")
         reading.read("app.health_path", health.span(), health.group("path"))
-    image = IMAGE.search(reading.work)
+    image = scan.search(IMAGE, reading.work)
     if image:
         reading.read("app.image", image.span(), image.group("image"))
         if image.group("image").endswith(":latest"):
@@ -758,10 +667,10 @@ def _compute(reading: Reading, app: dict[str, Any]) -> dict[str, Any]:
         if kind in kinds:
             compute["kind"] = kind
             break
-    size = SIZE.search(reading.work)
+    size = scan.search(SIZE, reading.work)
     if size:
         compute["cpu"], compute["memory_gb"] = SIZE_WORDS[size.group(1)]
-    cpu = CPU.search(reading.work)
+    cpu = scan.search(CPU, reading.work)
     if cpu:
         value = _amount(cpu.group("n"))
         reading.read("compute.cpu", cpu.span(), max(0.25, value))
@@ -773,7 +682,7 @@ def _compute(reading: Reading, app: dict[str, Any]) -> dict[str, Any]:
                 reading.notes.append(f"{value:g} vCPU is below the minimum; using 0.25 vCPU")
             compute["cpu"] = max(0.25, value)
         reading.blank(*cpu.span())
-    memory = MEMORY.search(reading.work)
+    memory = scan.search(MEMORY, reading.work)
     if memory:
         value = _amount(memory.group("n")) * (1024 if memory.group("u").startswith("t") else 1)
         reading.read("compute.memory_gb", memory.span(), max(0.5, value))
@@ -846,7 +755,7 @@ def _databases(reading: Reading, cloud: str) -> list[dict[str, Any]]:
         databases.append({"engine": "postgres"})
         reading.notes.append("a database was asked for without an engine; using PostgreSQL")
     _high_availability(reading, databases)
-    storage = STORAGE.search(reading.work)
+    storage = scan.search(STORAGE, reading.work)
     if storage and databases:
         unit = storage.group("u")
         gb = math.ceil(_amount(storage.group("n")) * {"t": 1024, "p": 1024 * 1024}.get(unit[0], 1))
@@ -861,7 +770,7 @@ def _databases(reading: Reading, cloud: str) -> list[dict[str, Any]]:
                 reading.notes.append(f"{gb} GB of storage is below the minimum; databases get at least 10 GB")
             for entry in databases:
                 entry["storage_gb"] = max(10, gb)
-    count = DATABASE_COUNT.search(reading.work)
+    count = scan.search(DATABASE_COUNT, reading.work)
     if count and databases:
         wanted = _number(count.group("n"))
         reading.read("databases.count", count.span(), wanted)
@@ -898,7 +807,7 @@ HA_SUBJECT_AFTER = re.compile(r"^\s*(?:for\s+(?:the\s+|our\s+)?|on\s+(?:the\s+)?
 def _high_availability(reading: Reading, databases: list[dict[str, Any]]) -> None:
     """`postgres with high availability`, `HA redis`: the flag goes to the service it qualifies."""
     data_mentions = [m for m in reading.live("database", "cache", "product", "generic") if _group(m) in {"database", "cache"}]
-    for match in HA.finditer(reading.work):
+    for match in scan.finditer(HA, reading.work):
         reading.read("high_availability", match.span(), True)
         before = [m for m in data_mentions if m.end <= match.start() and HA_SUBJECT_BEFORE.match(reading.work[m.end:match.start()])]
         after = [m for m in data_mentions if m.start >= match.end() and HA_SUBJECT_AFTER.match(reading.work[match.end():m.start])]
@@ -968,14 +877,14 @@ def _buckets(reading: Reading) -> list[dict[str, Any]]:
         return []
     purposes: list[str] = []
     for pattern in BUCKET_PURPOSES:
-        for match in pattern.finditer(reading.work):
+        for match in scan.finditer(pattern, reading.work):
             words = re.split(r"\s*(?:\band\b|&|,)\s*", match.group("p"))
             purposes += [w for w in words if w and w not in NOT_PURPOSES and w not in vocab.NUMBER_WORDS
                          and w not in vocab.NOT_SERVICE_NAMES]
     vocabulary_words = {reading.work[m.start:m.end] for m in reading.mentions}
     purposes = [p for p in purposes if p not in vocabulary_words]
     count = 0
-    for match in BUCKET_COUNT.finditer(reading.work):
+    for match in scan.finditer(BUCKET_COUNT, reading.work):
         word = match.group("n")
         count += _number(word) if word.replace(",", "").isdigit() else vocab.NUMBER_WORDS.get(word, 1)
         reading.read("buckets.count", match.span(), None)
@@ -1005,7 +914,7 @@ def _monitoring(reading: Reading, cloud: str) -> list[str]:
 
 def _budget(reading: Reading) -> float | None:
     best: tuple[int, float, tuple[int, int]] | None = None
-    for match in MONEY.finditer(reading.work):
+    for match in scan.finditer(MONEY, reading.work):
         cur, unit, per, k = match.group("cur"), match.group("unit"), match.group("per"), match.group("k")
         before = reading.work[max(0, match.start() - 40):match.start()]
         after = reading.work[match.end():match.end() + 12]
@@ -1042,7 +951,7 @@ def _budget(reading: Reading) -> float | None:
 
 def _ttl(reading: Reading) -> int | None:
     best: tuple[int, float, tuple[int, int]] | None = None
-    for match in DURATION.finditer(reading.work):
+    for match in scan.finditer(DURATION, reading.work):
         before = reading.work[max(0, match.start() - 40):match.start()]
         if re.search(r"(?:/|\bper|\beach|\bevery)\s*$", before) or DURATION_NOT_LIFETIME.search(before):
             continue
@@ -1083,7 +992,7 @@ def _replicas(reading: Reading, compute: dict[str, Any]) -> None:
     low: int | None = None
     high: int | None = None
     for kind, pattern in REPLICA_PATTERNS:
-        for match in pattern.finditer(reading.work):
+        for match in scan.finditer(pattern, reading.work):
             groups = {k: v for k, v in match.groupdict().items() if v}
             if kind == "range" and low is None and high is None:
                 low, high = _number(groups["a"]), _number(groups["b"])
@@ -1125,7 +1034,7 @@ def _replicas(reading: Reading, compute: dict[str, Any]) -> None:
 
 
 def _owner(reading: Reading) -> str | None:
-    for match in OWNER.finditer(reading.work):
+    for match in scan.finditer(OWNER, reading.work):
         owner = match.group("o") or match.group("o2")
         if owner in NOT_OWNERS:
             continue
@@ -1142,13 +1051,13 @@ def _service(reading: Reading) -> str | None:
         return not any(m.start < end and start < m.end for m in reading.mentions) and bool(reading.work[start:end].strip())
 
     for pattern in (SERVICE_NAMED, SERVICE_BACKTICK, SERVICE_HYPHEN_AFTER_FOR, SERVICE_HYPHEN, SERVICE_FOR_ENV, SERVICE_LABEL):
-        for match in pattern.finditer(reading.work):
+        for match in scan.finditer(pattern, reading.work):
             name = match.group("s")
             if (free(*match.span("s")) and name not in vocab.NOT_SERVICE_NAMES and name not in vocab.NUMBER_WORDS
                     and name not in NOT_LABEL_NAMES and not name.isdigit()):
                 reading.read("service", match.span("s"), slugify(name, 30))
                 return slugify(name, 30) or None
-    for match in SERVICE_NOUN.finditer(reading.work):
+    for match in scan.finditer(SERVICE_NOUN, reading.work):
         word, noun = match.group("s"), match.group("noun")
         if word in vocab.NOT_SERVICE_NAMES or word in vocab.NUMBER_WORDS or not free(*match.span("s")):
             continue

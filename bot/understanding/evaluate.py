@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.understanding import Understanding
+from bot.understanding.model import Understanding
 
 Engine = Callable[[str], Understanding]
 
@@ -138,4 +138,4 @@ def _same(path: str, expected: Any, actual: Any) -> bool:
         return expected is actual or expected == actual
     if isinstance(expected, (int, float)) and isinstance(actual, (int, float)):
         return abs(expected - actual) < 1e-6
-    return expected == actual
+    return bool(expected == actual)

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.understanding import RequestError
+from bot.understanding import scan
+from bot.understanding.model import RequestError
 from bot.usertext import clean
 
 MAX_REQUEST_CHARS = 20_000
@@ -131,7 +132,7 @@ def refusal_spans(text: str) -> list[tuple[int, int, str]]:
     """Each refused ask: its span in `text` and the reason."""
     found: list[tuple[int, int, str]] = []
     for refusal in REFUSALS:
-        for match in refusal.pattern.finditer(text):
+        for match in scan.finditer(refusal.pattern, text):
             if any(s <= match.start() < e for s, e, _ in found):
                 continue
             groups = match.groupdict()

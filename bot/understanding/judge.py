@@ -7,14 +7,13 @@ reason), unsupported (with its question) or, for a refusal, refused.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bot.understanding import asks as catalog
 from bot.understanding.ledger import Requirement, Status
+from bot.understanding.reading import NEGATION_BEFORE, Mention, Reading, vocabulary_table, words
 
-if TYPE_CHECKING:
-    from bot.understanding.deterministic import Mention, Reading
-
+ASK_TABLE = vocabulary_table("ask", {ask.pattern: ask for ask in catalog.ASKS})  # the ledger's non-spec asks
 CLOUD_NAMES = {"aws": "AWS", "gcp": "GCP", "azure": "Azure"}
 DB_NAMES = {"postgres": "PostgreSQL", "mysql": "MySQL", "mongodb": "MongoDB"}
 
@@ -122,8 +121,6 @@ class _Judge:
     # --- asks without (only) a spec field -----------------------------------------------------------------------
 
     def asks(self) -> list[Requirement]:
-        from bot.understanding.deterministic import ASK_TABLE, NEGATION_BEFORE, words
-
         work = self.reading.work
         found: list[tuple[int, int, catalog.Ask]] = []
         for pattern, ask, prefixes in ASK_TABLE.patterns:
@@ -135,7 +132,8 @@ class _Judge:
                 ):
                     found.append((match.start(), match.end(), ask))
         # a match inside a longer one ("alarms" in "cloudwatch alarms") belongs to the longer one
-        kept, reach = [], -1
+        kept: list[tuple[int, int, catalog.Ask]] = []
+        reach = -1
         for f in sorted(found, key=lambda f: (f[0], -f[1])):  # a span inside an earlier, longer one is dropped
             if f[1] <= reach and not (kept and kept[-1][:2] == f[:2]):
                 continue
@@ -148,15 +146,16 @@ class _Judge:
         return rows
 
     def ask_row(self, ask: catalog.Ask, start: int, end: int) -> Requirement:
-        value = ask.key.split(":", 1)[1]
-        recorded = ask.spec_field is not None and value in (self.data.get(ask.spec_field) or [])
+        field = recorded_field(ask, self.data)
+        recorded = field is not None
         question = self.about(self.questions, self.words(start, end))
         if question:
             return self.row(
                 ask.key, ask.label, start, end, Status.unsupported, reason="asked of the requester", question=question
             )
-        if self.cloud in ask.clouds and (ask.spec_field is None or recorded):
-            where = f"spec `{ask.spec_field}`" if ask.spec_field else "generated files"
+        built_here = self.cloud in ask.clouds and (ask.built is None or ask.built(self.data))
+        if built_here and (ask.spec_field is None or recorded):
+            where = f"spec `{field}`" if field else "generated files"
             return self.row(
                 ask.key,
                 ask.label,
@@ -165,13 +164,13 @@ class _Judge:
                 Status.honoured,
                 where=where,
                 evidence=ask.evidence,
-                field=ask.spec_field,
+                field=field,
             )
         if ask.adjusted:
             return self.row(ask.key, ask.label, start, end, Status.adjusted, reason=ask.adjusted)
         reason = ask.why
         if recorded:
-            reason += f" (kept in the spec's `{ask.spec_field}` list)"
+            reason += f" (kept in the spec's `{field}` list)"
         return self.row(
             ask.key, ask.label, start, end, Status.unsupported, reason=reason, question=ask.ask, evidence=ask.evidence
         )
@@ -490,6 +489,23 @@ FIELD_NEEDLES = {
     "databases.count": ("databases",),
     "buckets.count": ("buckets",),
 }
+
+
+def recorded_field(ask: catalog.Ask, data: dict[str, Any]) -> str | None:
+    """The spec field (dotted path) that records `ask` in `data`, or None (see `Ask.spec_field`)."""
+    value = ask.key.split(":", 1)[1]
+    for option in (ask.spec_field or "").split("|") if ask.spec_field else []:
+        path, _, wanted = option.partition("=")
+        actual = _dig(data, path.rstrip("?"))
+        if wanted:
+            hit = actual == wanted
+        elif path.endswith("?"):
+            hit = bool(actual)
+        else:
+            hit = isinstance(actual, list) and value in actual
+        if hit:
+            return path.rstrip("?")
+    return None
 
 
 def _dig(data: dict[str, Any], dotted: str) -> Any:

@@ -60,13 +60,15 @@ def locate(rows: list[Requirement], files: dict[str, str]) -> list[Requirement]:
         found = _find(files, row.evidence) if row.evidence else None
         if found:
             located.append(row.model_copy(update={"where": found}))
-        elif row.evidence and row.field is None:
+        elif row.evidence:  # recorded in the spec, but no generated file builds it: flagged, never claimed
             located.append(
                 row.model_copy(
                     update={
                         "status": Status.unsupported,
                         "where": "",
-                        "reason": (row.reason + "; " if row.reason else "") + "not found in the generated files",
+                        "reason": (row.reason + "; " if row.reason else "")
+                        + (f"the spec records it (`{row.field}`) but " if row.field else "")
+                        + "not found in the generated files",
                     }
                 )
             )

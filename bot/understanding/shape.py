@@ -7,8 +7,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.understanding import scan
+
 INTERNAL = re.compile(
-    r"\binternal(?:[- ]only)?\s+(?:admin\s+)?(?:tool|app|application|service|dashboard|portal|api|site|backoffice)\b"
+    r"\binternal(?:[- ]only)?\s+(?:admin\s+)?(?:tool|app|application|service|dashboard|portal|api|site|backoffice|vm|server)\b"
     r"|\binternal[- ]only\b"
     r"|\bonly (?:reachable|accessible) (?:from|inside|within) (?:the |our )?(?:vpc|vnet|network|office|vpn)\b"
     r"|\bnot (?:exposed|reachable|accessible) (?:to|from) the (?:internet|public)\b"
@@ -53,12 +55,12 @@ class Shape:
 
 
 def _schedule(text: str) -> tuple[str | None, str | None]:
-    explicit = CRON_TEXT.search(text)
+    explicit = scan.search(CRON_TEXT, text)
     if explicit:
         cron = " ".join(explicit.group("cron").split())
         return cron, f"runs on the cron schedule `{cron}` (UTC)"
     for pattern, cron in SCHEDULES:
-        match = pattern.search(text)
+        match = scan.search(pattern, text)
         if match is None:
             continue
         at = AT_HOUR.search(text, match.start() - 40 if match.start() > 40 else 0)
@@ -77,11 +79,11 @@ def _schedule(text: str) -> tuple[str | None, str | None]:
 def read_shape(text: str) -> Shape:
     """Shape words of a lowercased request."""
     shape = Shape()
-    internal = INTERNAL.search(text)
+    internal = scan.search(INTERNAL, text)
     if internal:
         shape.exposure = "internal"
         shape.notes.append(f"'{internal.group().strip()}': internal load balancer, no internet ingress")
-    ssh = SSH_FROM.search(text)
+    ssh = scan.search(SSH_FROM, text)
     if ssh:
         shape.ssh_from = CIDR.findall(ssh.group("cidrs"))
         shape.notes.append(f"SSH allowed from {', '.join(shape.ssh_from)} only (port 22, never the internet)")
@@ -89,7 +91,7 @@ def read_shape(text: str) -> Shape:
     if note:
         shape.notes.append(note)
     for pattern, name, command in WORKERS:
-        if pattern.search(text) and not any(w["name"] == name for w in shape.workers):
+        if scan.search(pattern, text) and not any(w["name"] == name for w in shape.workers):
             shape.workers.append({"name": name, "command": command} if command else {"name": name})
             shape.notes.append(f"a '{name}' worker runs next to the app (same image, no endpoint)")
             break

@@ -1,7 +1,8 @@
 """The app's Helm chart: `environments/<name>/helm/<service>/`.
 
-Templates are fixed text (one module per chart component, in TEMPLATES); everything that depends on
-the request is data in values.yaml, checked by values.schema.json.
+Templates are fixed text (one module per chart component, in TEMPLATES; a module with `applies(plan)` is
+included only when it holds, e.g. the ServiceMonitor when the spec lists prometheus); everything that depends
+on the request is data in values.yaml, checked by values.schema.json.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from bot.pipeline.planning import Plan
 from bot.settings import Settings
 from bot.spec import ComputeKind
 from generators.helm import (
+    dashboard,
     deployment,
     externalsecret,
     helpers,
@@ -20,8 +22,11 @@ from generators.helm import (
     ingress,
     networkpolicy,
     pdb,
+    prometheusrule,
     service,
     serviceaccount,
+    servicemonitor,
+    workers,
 )
 from generators.helm.schema import build_schema
 from generators.helm.values import build_values, chart_name
@@ -37,6 +42,10 @@ TEMPLATES: list[ModuleType] = [
     pdb,
     networkpolicy,
     externalsecret,
+    servicemonitor,
+    prometheusrule,
+    dashboard,
+    workers,
 ]
 
 
@@ -73,5 +82,9 @@ def generate(plan: Plan, settings: Settings) -> dict[str, str]:
         f"{base}/values.schema.json": json.dumps(build_schema(), indent=2) + "\n",
     }
     for module in TEMPLATES:
-        files[f"{base}/templates/{module.FILENAME}"] = module.TEMPLATE
+        if getattr(module, "applies", None) is None or module.applies(plan):
+            files[f"{base}/templates/{module.FILENAME}"] = module.TEMPLATE
+    if dashboard.applies(plan):
+        files[f"{base}/{dashboard.DASHBOARD_FILE}"] = dashboard.dashboard_file(
+            chart_name(plan), plan.spec.name, values["monitoring"]["prometheus"])
     return files

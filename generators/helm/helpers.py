@@ -23,6 +23,20 @@ dev-agent/environment: {{ .Values.environment | quote }}
 dev-agent/tier: {{ .Values.tier | quote }}
 {{- end -}}
 
+{{/* Labels of a worker's resources and pods (list of the root context and the worker's name): not the app's
+selector labels, so the app's Service, PDB and HPA never pick up worker pods. */}}
+{{- define "app.workerLabels" -}}
+{{- $root := index . 0 -}}
+app.kubernetes.io/name: {{ index . 1 | quote }}
+app.kubernetes.io/instance: {{ $root.Release.Name | quote }}
+app.kubernetes.io/component: worker
+app.kubernetes.io/part-of: {{ include "app.fullname" $root | quote }}
+app.kubernetes.io/version: {{ $root.Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ $root.Release.Service | quote }}
+dev-agent/environment: {{ $root.Values.environment | quote }}
+dev-agent/tier: {{ $root.Values.tier | quote }}
+{{- end -}}
+
 {{/* Image reference: by digest when one is set, otherwise by its fixed tag. */}}
 {{- define "app.image" -}}
 {{- if .Values.image.digest -}}
@@ -30,6 +44,37 @@ dev-agent/tier: {{ .Values.tier | quote }}
 {{- else -}}
 {{- printf "%s:%s" .Values.image.repository .Values.image.tag -}}
 {{- end -}}
+{{- end -}}
+
+{{/* Egress of the app's and the workers' pods: every rule names its destination. */}}
+{{- define "app.egress" -}}
+- to:
+    - namespaceSelector:
+        matchLabels:
+          kubernetes.io/metadata.name: kube-system
+  ports:
+    - port: 53
+      protocol: UDP
+    - port: 53
+      protocol: TCP
+{{- if .Values.networkPolicy.dataServicePorts }}
+- to:
+    {{- range .Values.networkPolicy.dataServiceCidrs }}
+    - ipBlock:
+        cidr: {{ . | quote }}
+    {{- end }}
+  ports:
+    {{- range .Values.networkPolicy.dataServicePorts }}
+    - port: {{ . }}
+      protocol: TCP
+    {{- end }}
+{{- end }}
+- to:
+    - ipBlock:
+        cidr: 0.0.0.0/0
+  ports:
+    - port: 443
+      protocol: TCP
 {{- end -}}
 
 {{/* The Secret that external-secrets fills with connection settings. */}}

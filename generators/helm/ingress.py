@@ -1,8 +1,9 @@
-"""templates/ingress.yaml: HTTPS entry point through the cluster's ingress controller."""
+"""templates/ingress.yaml: HTTPS entry point through the cluster's ingress controller (public apps only)."""
 
 FILENAME = "ingress.yaml"
 
 TEMPLATE = """\
+{{- if .Values.ingress.enabled }}
 apiVersion: networking.k8s.io/v1
 kind: Ingress
 metadata:
@@ -27,4 +28,5 @@ spec:
                 name: {{ include "app.fullname" . }}
                 port:
                   name: http
+{{- end }}
 """

@@ -1,5 +1,6 @@
-"""templates/networkpolicy.yaml: only the ingress controller may reach the pods; egress names every destination:
-DNS in kube-system, the data services' network on their ports, and HTTPS to external APIs."""
+"""templates/networkpolicy.yaml: only the ingress controller (a public app) or the environment's network through the
+internal load balancer (an internal app) may reach the pods, and Prometheus when it scrapes; egress names every
+destination (`app.egress`): DNS in kube-system, the data services' network on their ports, and HTTPS to external APIs."""
 
 FILENAME = "networkpolicy.yaml"
 
@@ -20,38 +21,28 @@ spec:
     - Egress
   ingress:
     - from:
+        {{- if .Values.ingress.enabled }}
         - namespaceSelector:
             matchLabels:
               kubernetes.io/metadata.name: {{ .Values.networkPolicy.ingressControllerNamespace | quote }}
-      ports:
-        - port: http
-          protocol: TCP
-  egress:
-    - to:
-        - namespaceSelector:
-            matchLabels:
-              kubernetes.io/metadata.name: kube-system
-      ports:
-        - port: 53
-          protocol: UDP
-        - port: 53
-          protocol: TCP
-    {{- if .Values.networkPolicy.dataServicePorts }}
-    - to:
-        {{- range .Values.networkPolicy.dataServiceCidrs }}
+        {{- else }}
+        {{- range .Values.service.loadBalancerSourceRanges }}
         - ipBlock:
             cidr: {{ . | quote }}
         {{- end }}
-      ports:
-        {{- range .Values.networkPolicy.dataServicePorts }}
-        - port: {{ . }}
-          protocol: TCP
         {{- end }}
-    {{- end }}
-    - to:
-        - ipBlock:
-            cidr: 0.0.0.0/0
       ports:
-        - port: 443
+        - port: http
           protocol: TCP
+    {{- if .Values.monitoring.prometheus.enabled }}
+    - from:
+        - namespaceSelector:
+            matchLabels:
+              kubernetes.io/metadata.name: {{ .Values.monitoring.prometheus.namespace | quote }}
+      ports:
+        - port: http
+          protocol: TCP
+    {{- end }}
+  egress:
+    {{- include "app.egress" . | nindent 4 }}
 """

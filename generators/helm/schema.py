@@ -25,6 +25,30 @@ def _resources() -> dict[str, Any]:
     return _object({"requests": amount, "limits": amount})
 
 
+def _monitoring() -> dict[str, Any]:
+    metric = {"type": "string", "pattern": r"^[a-zA-Z_:][a-zA-Z0-9_:]*$"}
+    labels = {"type": "object", "propertyNames": {"pattern": r"^[a-z0-9A-Z._/-]{1,63}$"},
+              "additionalProperties": {"type": "string", "pattern": r"^[A-Za-z0-9._-]{0,63}$"}}
+    return _object({
+        "prometheus": _object({
+            "enabled": {"type": "boolean"},
+            "namespace": {"type": "string", "pattern": NAME},
+            "selectorLabels": labels,
+            "metricsPath": {"type": "string", "pattern": r"^/[A-Za-z0-9._~/-]*$"},
+            "interval": {"type": "string", "pattern": r"^[0-9]+[sm]$"},
+            "requestsMetric": metric,
+            "statusLabel": {"type": "string", "pattern": r"^[a-zA-Z_][a-zA-Z0-9_]*$"},
+            "durationMetric": metric,
+            "errorRatio": {"type": "number", "exclusiveMinimum": 0, "maximum": 1},
+            "latencySeconds": {"type": "number", "exclusiveMinimum": 0, "maximum": 60},
+        }),
+        "grafana": _object({
+            "sidecarLabel": {"type": "string", "pattern": r"^[a-z0-9A-Z._/-]{1,63}$"},
+            "sidecarLabelValue": {"type": "string", "pattern": r"^[A-Za-z0-9._-]{0,63}$"},
+        }),
+    })
+
+
 def build_schema() -> dict[str, Any]:
     """The JSON Schema of values.yaml (same for every environment)."""
     port = {"type": "integer", "minimum": 1, "maximum": 65535}
@@ -58,9 +82,15 @@ def build_schema() -> dict[str, Any]:
                 "maxProperties": 1,
                 "properties": {"minAvailable": {"type": "integer", "minimum": 1}, "maxUnavailable": {"type": "integer", "minimum": 1}},
             },
-            "service": _object({"port": port}),
+            "service": _object({
+                "port": port,
+                "type": {"enum": ["ClusterIP", "LoadBalancer"]},
+                "annotations": {"type": "object", "additionalProperties": {"type": "string"}},
+                "loadBalancerSourceRanges": {"type": "array", "items": {"type": "string", "pattern": CIDR}},
+            }),
             "ingress": _object(
                 {
+                    "enabled": {"type": "boolean"},
                     "className": {"type": "string", "pattern": NAME},
                     "host": {"type": "string", "pattern": r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"},
                     "tlsSecretName": {"type": "string", "pattern": NAME},
@@ -91,6 +121,11 @@ def build_schema() -> dict[str, Any]:
             ),
             "secretEnv": {"type": "array", "items": {"type": "string", "pattern": ENV}, "uniqueItems": True},
             "terminationGracePeriodSeconds": {"type": "integer", "minimum": 0, "maximum": 600},
+            "workers": {"type": "array", "maxItems": 5, "items": _object({
+                "name": {"type": "string", "pattern": NAME},
+                "command": {"type": "array", "items": {"type": "string", "pattern": r"^[A-Za-z0-9._:/=@-]{1,100}$"}},
+            })},
+            "monitoring": _monitoring(),
         }
     )
     schema["$schema"] = "http://json-schema.org/draft-07/schema#"

@@ -6,16 +6,29 @@ from typing import Any
 
 from bot.pipeline.planning import Plan
 from bot.settings import Settings
-from bot.spec import Cloud, Tier
+from bot.spec import Cloud, Exposure, Monitoring, Tier
 from generators.helm.connections import connection_secret_name, connections, setting_names
 
 DEFAULT_IMAGE_TAG = "0.1.0"
 INGRESS_CONTROLLER_NAMESPACE = "ingress-nginx"
+# kube-prometheus-stack defaults: its namespace (allowed to scrape), the label its Prometheus selects
+# ServiceMonitors/PrometheusRules by, and the label the Grafana sidecar loads dashboards from.
+PROMETHEUS_NAMESPACE = "monitoring"
+PROMETHEUS_SELECTOR = {"release": "kube-prometheus-stack"}
+GRAFANA_SIDECAR_LABEL = ("grafana_dashboard", "1")
 # The network each cloud's data services live in (the NetworkPolicy egress destination for their ports).
 DATA_SERVICE_CIDRS: dict[Cloud, list[str]] = {
     Cloud.aws: ["10.0.0.0/16"],
     Cloud.gcp: ["10.0.0.0/8"],  # the VPC subnet plus the private service ranges of Cloud SQL and Memorystore
     Cloud.azure: ["10.20.0.0/16"],
+}
+
+# Annotations that make a LoadBalancer Service the cloud's internal load balancer (an internal app's entry point).
+INTERNAL_LB_ANNOTATIONS: dict[Cloud, dict[str, str]] = {
+    Cloud.aws: {"service.beta.kubernetes.io/aws-load-balancer-internal": "true",
+                "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal"},
+    Cloud.gcp: {"networking.gke.io/load-balancer-type": "Internal"},
+    Cloud.azure: {"service.beta.kubernetes.io/azure-load-balancer-internal": "true"},
 }
 
 
@@ -64,6 +77,40 @@ def secret_store_provider(plan: Plan) -> dict[str, Any]:
                         "serviceAccountRef": {"name": chart_name(plan)}}}
 
 
+def service_values(plan: Plan) -> dict[str, Any]:
+    """A public app: a ClusterIP Service behind the Ingress. An internal app: the cloud's internal load balancer,
+    admitting the environment's network only."""
+    cloud = plan.spec.cloud
+    if plan.spec.app.exposure == Exposure.internal:
+        return {"port": 80, "type": "LoadBalancer", "annotations": INTERNAL_LB_ANNOTATIONS[cloud],
+                "loadBalancerSourceRanges": DATA_SERVICE_CIDRS[cloud]}
+    return {"port": 80, "type": "ClusterIP", "annotations": {}, "loadBalancerSourceRanges": []}
+
+
+def monitoring_values(plan: Plan) -> dict[str, Any]:
+    """What the metrics scrape, the RED alerts and the dashboard need (metric names follow the Prometheus
+    client conventions most HTTP instrumentations use; change them here if the app's differ)."""
+    tools = set(plan.spec.monitoring)
+    return {
+        "prometheus": {
+            "enabled": bool({Monitoring.prometheus, Monitoring.grafana} & tools),
+            "namespace": PROMETHEUS_NAMESPACE,
+            "selectorLabels": dict(PROMETHEUS_SELECTOR),
+            "metricsPath": "/metrics",
+            "interval": "30s",
+            "requestsMetric": "http_requests_total",
+            "statusLabel": "status",
+            "durationMetric": "http_request_duration_seconds",
+            "errorRatio": 0.05,
+            "latencySeconds": 1 if plan.spec.tier == Tier.dev else 0.5,
+        },
+        "grafana": {
+            "sidecarLabel": GRAFANA_SIDECAR_LABEL[0],
+            "sidecarLabelValue": GRAFANA_SIDECAR_LABEL[1],
+        },
+    }
+
+
 def build_values(plan: Plan, settings: Settings) -> dict[str, Any]:
     """The chart's values for this plan."""
     spec = plan.spec
@@ -84,8 +131,9 @@ def build_values(plan: Plan, settings: Settings) -> dict[str, Any]:
             "targetCPUUtilizationPercentage": 70,
         },
         "podDisruptionBudget": pdb_values(plan),
-        "service": {"port": 80},
+        "service": service_values(plan),
         "ingress": {
+            "enabled": spec.app.exposure == Exposure.public,
             "className": "nginx",
             "host": f"{spec.name}.{settings.ingress_domain}",
             "tlsSecretName": f"{spec.name}-tls",
@@ -106,4 +154,6 @@ def build_values(plan: Plan, settings: Settings) -> dict[str, Any]:
         },
         "secretEnv": setting_names(spec),
         "terminationGracePeriodSeconds": 60 if spec.tier == Tier.prod else 30,
+        "workers": [{"name": w.name, "command": list(w.command)} for w in spec.workers],
+        "monitoring": monitoring_values(plan),
     }

@@ -6,6 +6,7 @@ from bot.spec import ComputeKind
 from generators.terraform import Component, always, component, compute_is
 from generators.terraform.aws import (
                                       access,
+                                      alarms,
                                       alb,
                                       backend,
                                       connection,
@@ -51,5 +52,6 @@ COMPONENTS: list[Component] = [
     component(logs),
     component(connection, always),
     component(access, always),
+    component(alarms),
 ]
 

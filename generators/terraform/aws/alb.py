@@ -1,5 +1,6 @@
 """alb.tf: the Application Load Balancer in front of containers or VMs (HTTPS; HTTP redirects): internet-facing in
-public subnets, or for an internal app internal in the private subnets, reachable from inside the VPC only.
+public subnets, or for an internal app internal in the private subnets, reachable from inside the VPC only. An
+internal function is a Lambda target of an internal ALB (a public function has an HTTP API instead, lambda.tf).
 
 HTTPS with the environment's ACM certificate (`inputs.certificate_arn`, required from staging up and with any
 compliance profile). A dev environment without a certificate serves plain HTTP on port 80 (a risk line in the
@@ -92,8 +93,6 @@ def _waf(ctx: Context) -> list[Block]:
 
 
 def build(ctx: Context) -> list[Block]:
-    spec = ctx.spec
-    target_type = "ip" if spec.compute.kind == ComputeKind.containers else "instance"
     return [
         _security_group(ctx),
         block("resource", "aws_lb", "main", name=dns_label(ctx.name, max_length=32), internal=internal(ctx),
@@ -102,12 +101,34 @@ def build(ctx: Context) -> list[Block]:
               enable_deletion_protection=protected(ctx.plan),
               access_logs=block("access_logs", bucket=Ref("aws_s3_bucket.logs.id"), prefix="alb", enabled=True),
               depends_on=[Ref("aws_s3_bucket_policy.logs")]),
-        block("resource", "aws_lb_target_group", "app", name=dns_label(ctx.name, "app", max_length=32),
-              port=spec.app.port, protocol="HTTP", target_type=target_type, vpc_id=VPC_ID,
-              deregistration_delay=30,
-              health_check=block("health_check", path=spec.app.health_path, matcher="200-399")),
+        _target_group(ctx),
+        *_lambda_target(ctx),
         *_listeners(ctx),
         *_waf(ctx),
+    ]
+
+
+def _target_group(ctx: Context) -> Block:
+    spec, name = ctx.spec, dns_label(ctx.name, "app", max_length=32)
+    if spec.compute.kind == ComputeKind.functions:  # the ALB invokes the function (no port, no VPC)
+        return block("resource", "aws_lb_target_group", "app", name=name, target_type="lambda",
+                     health_check=block("health_check", enabled=True, path=spec.app.health_path, matcher="200-399"))
+    return block("resource", "aws_lb_target_group", "app", name=name, port=spec.app.port, protocol="HTTP",
+                 target_type="ip" if spec.compute.kind == ComputeKind.containers else "instance", vpc_id=VPC_ID,
+                 deregistration_delay=30,
+                 health_check=block("health_check", path=spec.app.health_path, matcher="200-399"))
+
+
+def _lambda_target(ctx: Context) -> list[Block]:
+    """An internal function: the load balancer may invoke it (only through this target group)."""
+    if ctx.spec.compute.kind != ComputeKind.functions:
+        return []
+    return [
+        block("resource", "aws_lambda_permission", "alb", statement_id="AllowInternalLoadBalancer",
+              action="lambda:InvokeFunction", function_name=Ref("aws_lambda_function.app.function_name"),
+              principal="elasticloadbalancing.amazonaws.com", source_arn=Ref("aws_lb_target_group.app.arn")),
+        block("resource", "aws_lb_target_group_attachment", "lambda", target_group_arn=Ref("aws_lb_target_group.app.arn"),
+              target_id=Ref("aws_lambda_function.app.arn"), depends_on=[Ref("aws_lambda_permission.alb")]),
     ]
 
 

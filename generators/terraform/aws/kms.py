@@ -5,11 +5,21 @@ from __future__ import annotations
 from bot.spec import Tier
 from generators.hcl import Block, Call, Ref, block
 from generators.terraform import Context
+from generators.terraform.aws import alarms
 from generators.terraform.aws.shared import ACCOUNT_ID, PARTITION, REGION
 
 
-def key_policy() -> Call:
-    """The account administers the key; CloudWatch Logs in this account and region may use it."""
+def key_policy(alarms: bool) -> Call:
+    """The account administers the key; CloudWatch Logs in this account and region may use it; with alarms,
+    CloudWatch may encrypt what it publishes to the encrypted alerts topic (alarms.tf)."""
+    publish = [{
+        "Sid": "CloudWatchAlarmsPublish",
+        "Effect": "Allow",
+        "Principal": {"Service": "cloudwatch.amazonaws.com"},
+        "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
+        "Resource": "*",
+        "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT_ID}},
+    }] if alarms else []
     return Call("jsonencode", {
         "Version": "2012-10-17",
         "Statement": [
@@ -29,6 +39,7 @@ def key_policy() -> Call:
                 "Condition": {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": Call(
                     "format", "arn:%s:logs:%s:%s:*", PARTITION, REGION, ACCOUNT_ID)}},
             },
+            *publish,
         ],
     })
 
@@ -38,7 +49,7 @@ def build(ctx: Context) -> list[Block]:
         block("resource", "aws_kms_key", "main",
               description=Call("format", "%s environment data key", Ref("local.name")),
               enable_key_rotation=True,
-              deletion_window_in_days=30 if ctx.spec.tier == Tier.prod else 7, policy=key_policy()),
+              deletion_window_in_days=30 if ctx.spec.tier == Tier.prod else 7, policy=key_policy(alarms.applies(ctx.plan))),
         *([block("variable", "allow_destroy", type=Ref("bool"), default=False,
                  description="Step 1 of a prod destroy: turns deletion protection off and lets buckets be emptied "
                              "(RDS/DocumentDB keep their final snapshots). Apply with true, then destroy.")]

@@ -1,8 +1,10 @@
 """lambda.tf: the app as a container-image Lambda in the VPC, fronted by an API Gateway v2 HTTP API (a scheduled job
-has no API: EventBridge Scheduler invokes it, schedule.tf)."""
+has no API: EventBridge Scheduler invokes it, schedule.tf; an internal function has none either: an internal ALB
+invokes it, alb.tf)."""
 
 from __future__ import annotations
 
+from bot.spec import Exposure
 from generators.hcl import Block, Call, Ref, block
 from generators.terraform import Context
 from generators.terraform.aws import connection
@@ -46,6 +48,7 @@ def environment(ctx: Context) -> dict:
 
 def build(ctx: Context) -> list[Block]:
     scheduled = ctx.spec.compute.schedule is not None  # EventBridge Scheduler invokes it (schedule.tf): no HTTP API
+    api = not scheduled and ctx.spec.app.exposure == Exposure.public  # an internal ALB invokes an internal one
     return [
         log_group("lambda", Call("format", "/aws/lambda/%s", NAME), ctx.plan),
         *role("lambda", "lambda.amazonaws.com",
@@ -64,8 +67,8 @@ def build(ctx: Context) -> list[Block]:
               environment=block("environment", variables=environment(ctx)),
               dead_letter_config=block("dead_letter_config", target_arn=Ref("aws_sqs_queue.lambda_dlq.arn")),
               depends_on=[Ref("aws_cloudwatch_log_group.lambda"), Ref("aws_iam_role_policy_attachment.lambda_0")]),
-        *([] if scheduled else _api(ctx)),
+        *(_api(ctx) if api else []),
         block("variable", "image", type=Ref("string"),
               description="Container image of the app in ECR, pinned by tag or digest (dev-agent.auto.tfvars.json)."),
-    ] + ([] if scheduled else [block("output", "app_url", value=Ref("aws_apigatewayv2_stage.default.invoke_url"),
-                                     description="HTTPS endpoint of the HTTP API.")])
+    ] + ([block("output", "app_url", value=Ref("aws_apigatewayv2_stage.default.invoke_url"),
+                description="HTTPS endpoint of the HTTP API.")] if api else [])

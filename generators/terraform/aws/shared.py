@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.pipeline.planning import Plan
-from bot.spec import ComputeKind, Tier
+from bot.spec import ComputeKind, Exposure, Tier
 from generators.hcl import Block, Call, Cond, Ref, block
 
 VPC_ID = Ref("aws_vpc.main.id")
@@ -19,8 +19,11 @@ NAME = Ref("local.name")
 
 
 def uses_load_balancer(plan: Plan) -> bool:
-    """Containers and VMs serving requests sit behind an ALB (a scheduled job has no endpoint)."""
-    return plan.spec.compute.kind in {ComputeKind.containers, ComputeKind.vm} and plan.spec.compute.schedule is None
+    """Containers and VMs serving requests sit behind an ALB, and so does an internal function (an internal ALB
+    invokes it; a public function has an HTTP API instead). A scheduled job has no endpoint."""
+    kind, spec = plan.spec.compute.kind, plan.spec
+    internal_function = kind == ComputeKind.functions and spec.app.exposure == Exposure.internal
+    return (kind in {ComputeKind.containers, ComputeKind.vm} or internal_function) and spec.compute.schedule is None
 
 
 def data_security_group(plan: Plan, label: str, description: str, port: int) -> Block:

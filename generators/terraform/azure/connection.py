@@ -15,7 +15,7 @@ from bot.spec import ComputeKind
 from generators.hcl import Block, Call, Ref, block
 from generators.helm.connections import bucket_env, connection_secret_name, connections
 from generators.terraform import Context
-from generators.terraform.azure.flexible_server import flexible_databases
+from generators.terraform.azure.flexible_server import flexible_databases, server
 from generators.terraform.azure.key_vault import vault_secret
 from generators.terraform.azure.names import dashed
 from generators.terraform.azure.storage import local_name as bucket_local
@@ -32,7 +32,7 @@ def settings(plan: Plan) -> dict[str, Any]:
             local, db = next(servers)
             scheme = "postgresql" if conn.engine == "postgres" else "mysql"
             values[conn.env] = Call("format", f"{scheme}://app_admin@%s:{PORTS[conn.engine]}/app?sslmode=require",
-                                    Ref(f"azurerm_{db.engine.value}_flexible_server.{local}.fqdn"))
+                                    Ref(f"{server(local, db)}.fqdn"))
         elif conn.engine == "redis":
             values[conn.env] = Call("format", "rediss://%s:6380", Ref("azurerm_redis_cache.main.hostname"))
         elif conn.engine == "servicebus":

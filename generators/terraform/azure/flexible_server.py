@@ -24,6 +24,12 @@ def flexible_databases(plan: Plan) -> list[tuple[str, Database]]:
                             if db.engine in {DatabaseEngine.postgres, DatabaseEngine.mysql}])
 
 
+def server(local: str, db: Database) -> Ref:
+    """The flexible server of a database (`azurerm_postgresql_flexible_server.<local>` or the mysql one)."""
+    kind = "postgresql" if db.engine == DatabaseEngine.postgres else "mysql"
+    return Ref(f"azurerm_{kind}_flexible_server.{local}")
+
+
 def applies(plan: Plan) -> bool:
     return bool(flexible_databases(plan))
 
@@ -71,7 +77,7 @@ def _server(ctx: Context, local: str, db: Database) -> list[Block]:
         body["lifecycle"] = block("lifecycle", ignore_changes=[
             Ref("zone"), Ref("high_availability[0].standby_availability_zone")])
     body["depends_on"] = [Ref(f"azurerm_private_dns_zone_virtual_network_link.{zone}")]
-    server = Ref(f"azurerm_{kind}_flexible_server.{local}")
+    address = server(local, db)
     blocks = [
         block("resource", "random_password", f"{local}_admin", length=32, special=True, override_special="-_=+.~"),
         vault_secret(ctx, f"{local}_admin_password", dashed(ctx.name, local, "admin-password", max_length=127),
@@ -80,20 +86,20 @@ def _server(ctx: Context, local: str, db: Database) -> list[Block]:
     ]
     if postgres:
         blocks.append(block("resource", "azurerm_postgresql_flexible_server_database", local, name="app",
-                            server_id=Ref(f"{server}.id"), charset="UTF8", collation="en_US.utf8"))
+                            server_id=Ref(f"{address}.id"), charset="UTF8", collation="en_US.utf8"))
     else:
         blocks.append(block("resource", "azurerm_mysql_flexible_database", local, name="app", resource_group_name=RG,
-                            server_name=Ref(f"{server}.name"), charset="utf8mb4", collation="utf8mb4_unicode_ci"))
+                            server_name=Ref(f"{address}.name"), charset="utf8mb4", collation="utf8mb4_unicode_ci"))
     if postgres:
         blocks.append(block(
             "resource", "azurerm_postgresql_flexible_server_active_directory_administrator", local,
-            server_name=Ref(f"{server}.name"), resource_group_name=RG, tenant_id=TENANT, object_id=APP_PRINCIPAL,
+            server_name=Ref(f"{address}.name"), resource_group_name=RG, tenant_id=TENANT, object_id=APP_PRINCIPAL,
             principal_name=Ref("azurerm_user_assigned_identity.app.name"), principal_type="ServicePrincipal"))
     else:
         blocks.append(block("resource", "azurerm_mysql_flexible_server_configuration", f"{local}_tls",
-                            name="tls_version", resource_group_name=RG, server_name=Ref(f"{server}.name"),
+                            name="tls_version", resource_group_name=RG, server_name=Ref(f"{address}.name"),
                             value="TLSv1.2"))
-    blocks.append(block("output", f"{local}_host", value=Ref(f"{server}.fqdn"),
+    blocks.append(block("output", f"{local}_host", value=Ref(f"{address}.fqdn"),
                         description=f"Private host name of the {db.engine.value} server."))
     blocks.append(block("output", f"{local}_admin_password_secret", value=dashed(ctx.name, local, "admin-password", max_length=127),
                         description="Key Vault secret holding the admin password (the name, not the value)."))

@@ -1,6 +1,7 @@
 """functions.tf: a Linux Function App on an App Service plan with VNet integration, no public network
 access (private endpoint), HTTPS/TLS 1.2, running as the workload's managed identity; its storage
-account is reached with that identity (no keys)."""
+account is reached with that identity (no keys). A scheduled app (compute.schedule) gets its cron as the `SCHEDULE`
+app setting in NCRONTAB form: the function's timer trigger reads `%SCHEDULE%` (UTC), and nothing public calls it."""
 
 from __future__ import annotations
 
@@ -25,6 +26,11 @@ STACKS: dict[Language, dict] = {
 }
 
 
+def ncrontab(cron: str) -> str:
+    """A five-field cron as the six-field NCRONTAB a timer trigger reads (seconds first)."""
+    return f"0 {cron}"
+
+
 def application_stack(ctx: Context) -> Block:
     language = ctx.spec.app.language or Language.python
     if language not in STACKS:
@@ -45,7 +51,8 @@ def build(ctx: Context) -> list[Block]:
         virtual_network_subnet_id=subnet_id(FUNCTIONS[0]),
         key_vault_reference_identity_id=IDENTITY,
         app_settings={"AzureWebJobsStorage__clientId": Ref("azurerm_user_assigned_identity.app.client_id"),
-                      "AzureWebJobsStorage__credential": "managedidentity"},
+                      "AzureWebJobsStorage__credential": "managedidentity",
+                      **({"SCHEDULE": ncrontab(ctx.spec.compute.schedule)} if ctx.spec.compute.schedule else {})},
         tags=tags(ctx),
         identity=block("identity", type="UserAssigned", identity_ids=[IDENTITY]),
         site_config=block("site_config", minimum_tls_version="1.2", ftps_state="Disabled", http2_enabled=True,

@@ -16,7 +16,7 @@ from generators.terraform.azure.resource_group import APP_PRINCIPAL, LOCATION, R
 VAULT_ID = Ref("azurerm_key_vault.main.id")
 
 
-def vault_secret(ctx: Context, local: str, name: str, value: Ref) -> Block:
+def vault_secret(ctx: Context, local: str, name: str, value: Ref | Call) -> Block:
     """A Key Vault secret holding `value`; it expires a year after creation (rotate before then)."""
     return block(
         "resource", "azurerm_key_vault_secret", local, name=name, value=value, key_vault_id=VAULT_ID,

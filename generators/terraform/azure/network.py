@@ -1,10 +1,11 @@
 """network.tf: a VNet with private subnets (workload, private endpoints, and delegated subnets for the
-services that need one), all behind one NSG that admits nothing from the internet."""
+services that need one), all behind one NSG that admits nothing from the internet. SSH to VMs is allowed only from
+the networks the request named (compute.ssh_from); an internal VM app's port is allowed from the VNet (explicitly)."""
 
 from __future__ import annotations
 
 from bot.pipeline.planning import Plan
-from bot.spec import ComputeKind, DatabaseEngine
+from bot.spec import ComputeKind, DatabaseEngine, Exposure
 from generators.hcl import Block, Ref, block
 from generators.terraform import Context
 from generators.terraform.azure.names import dashed, tags
@@ -42,6 +43,22 @@ def build(ctx: Context) -> list[Block]:
         block("resource", "azurerm_network_security_group", "main", name=dashed("nsg", ctx.name, max_length=80),
               resource_group_name=RG, location=LOCATION, tags=tags(ctx)),
     ]
+    if ctx.spec.compute.ssh_from:
+        blocks.append(block(
+            "resource", "azurerm_network_security_rule", "ssh", name="allow-ssh-from-named-networks",
+            resource_group_name=RG, network_security_group_name=Ref("azurerm_network_security_group.main.name"),
+            priority=100, direction="Inbound", access="Allow", protocol="Tcp", source_port_range="*",
+            destination_port_range="22", source_address_prefixes=list(ctx.spec.compute.ssh_from),
+            destination_address_prefix=WORKLOAD[1],
+            description="SSH to the VMs from the networks the request named (compute.ssh_from), never the internet."))
+    if ctx.spec.compute.kind == ComputeKind.vm and ctx.spec.app.exposure == Exposure.internal:
+        blocks.append(block(
+            "resource", "azurerm_network_security_rule", "app_internal", name="allow-app-from-vnet",
+            resource_group_name=RG, network_security_group_name=Ref("azurerm_network_security_group.main.name"),
+            priority=110, direction="Inbound", access="Allow", protocol="Tcp", source_port_range="*",
+            destination_port_range=str(ctx.spec.app.port), source_address_prefix="VirtualNetwork",
+            destination_address_prefix=WORKLOAD[1],
+            description="Internal app: its port from inside the VNet only (no public IP, no load balancer)."))
     for local, prefix, delegation in subnets(ctx.plan):
         body: dict = {
             "name": dashed(ctx.name, local, max_length=80),

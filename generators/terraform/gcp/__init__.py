@@ -16,10 +16,12 @@ from generators.terraform.gcp import (
     network,
     observability,
     pubsub,
+    scheduler,
     secrets,
     storage,
     versions,
     vm,
+    workers,
 )
 
 COMPONENTS: list[Component] = [
@@ -31,6 +33,8 @@ COMPONENTS: list[Component] = [
     component(cloud_run, compute_is(ComputeKind.containers)),
     component(vm, compute_is(ComputeKind.vm)),
     component(functions, compute_is(ComputeKind.functions)),
+    component(scheduler, name="schedule"),
+    component(workers),
     component(cloud_sql),
     component(memorystore),
     component(pubsub),

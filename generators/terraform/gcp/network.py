@@ -1,14 +1,16 @@
 """network.tf: a custom VPC with one private subnet, Cloud NAT for egress, and private service access
-(the peering Cloud SQL and Memorystore use, so data services get private IPs only)."""
+(the peering Cloud SQL and Memorystore use, so data services get private IPs only). VMs take SSH through IAP, and
+also from the networks the request named (compute.ssh_from); an internal app's port is open to the VPC only."""
 
 from __future__ import annotations
 
 from bot.pipeline.planning import Plan
-from bot.spec import ComputeKind
+from bot.spec import ComputeKind, Exposure
 from generators.hcl import Block, Ref, block
 from generators.terraform import Context
 from generators.terraform.gcp.names import resource_name
 
+SUBNET_CIDR = "10.10.0.0/20"
 IAP_RANGE = "35.235.240.0/20"  # Google's Identity-Aware Proxy TCP forwarding range
 
 
@@ -24,7 +26,7 @@ def build(ctx: Context) -> list[Block]:
         "name": resource_name(ctx.name, "private"),
         "network": Ref("google_compute_network.main.id"),
         "region": Ref("var.region"),
-        "ip_cidr_range": "10.10.0.0/20",
+        "ip_cidr_range": SUBNET_CIDR,
         "private_ip_google_access": True,
         "log_config": block("log_config", aggregation_interval="INTERVAL_10_MIN", flow_sampling=0.5,
                             metadata="INCLUDE_ALL_METADATA"),
@@ -60,6 +62,24 @@ def build(ctx: Context) -> list[Block]:
             allow=block("allow", protocol="tcp", ports=["22", str(ctx.spec.app.port)]),
             log_config=block("log_config", metadata="INCLUDE_ALL_METADATA"),
             description="SSH and the app port only through Identity-Aware Proxy TCP forwarding.",
+        ))
+    if kind == ComputeKind.vm and ctx.spec.compute.ssh_from:
+        blocks.append(block(
+            "resource", "google_compute_firewall", "ssh", name=resource_name(ctx.name, "allow-ssh"),
+            network=Ref("google_compute_network.main.id"), direction="INGRESS",
+            source_ranges=list(ctx.spec.compute.ssh_from), target_tags=[resource_name(ctx.name, "app")],
+            allow=block("allow", protocol="tcp", ports=["22"]),
+            log_config=block("log_config", metadata="INCLUDE_ALL_METADATA"),
+            description="SSH from the networks the request named (compute.ssh_from), never the internet.",
+        ))
+    if kind == ComputeKind.vm and ctx.spec.app.exposure == Exposure.internal:
+        blocks.append(block(
+            "resource", "google_compute_firewall", "app_internal", name=resource_name(ctx.name, "allow-app"),
+            network=Ref("google_compute_network.main.id"), direction="INGRESS", source_ranges=[SUBNET_CIDR],
+            target_tags=[resource_name(ctx.name, "app")],
+            allow=block("allow", protocol="tcp", ports=[str(ctx.spec.app.port)]),
+            log_config=block("log_config", metadata="INCLUDE_ALL_METADATA"),
+            description="Internal app: its port from inside the VPC only (no public IP, no load balancer).",
         ))
     if kind == ComputeKind.functions:
         blocks.append(block(

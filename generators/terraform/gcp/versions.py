@@ -7,7 +7,7 @@ from generators.terraform import Context
 from generators.terraform.gcp.names import labels
 
 PROVIDERS = {
-    "google": {"source": "hashicorp/google", "version": "~> 6.0"},
+    "google": {"source": "hashicorp/google", "version": "~> 6.38"},  # 6.38: Cloud Run worker pools
     "random": {"source": "hashicorp/random", "version": "~> 3.6"},
 }
 
