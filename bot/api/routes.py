@@ -7,6 +7,7 @@ from typing import Annotated, Any, Self
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Request
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from starlette.concurrency import run_in_threadpool
 
 from bot.api.keys import ApiKey, InstallationOf, KeyRejected, KeyStore
 from bot.intake.webhooks import Delivery
@@ -147,7 +148,9 @@ def build_api_router(keys: KeyStore, registry: RegistryStore, open_request: Requ
         if not key.allows(req.repository, installation_of) or installation_of(req.repository) != key.installation:
             raise outside(key, req.repository)
         try:
-            opened = open_request(req.repository, requester, title, text)
+            # GitHub and database calls block: off the event loop, which the webhook path and the queue's
+            # pipelined Redis client share (blocking it here timed the queue out under concurrent requests).
+            opened = await run_in_threadpool(open_request, req.repository, requester, title, text)
         except PermissionError as exc:
             raise HTTPException(403, str(exc)) from None
         from redis.exceptions import RedisError
@@ -156,11 +159,12 @@ def build_api_router(keys: KeyStore, registry: RegistryStore, open_request: Requ
 
         job = JobRecord(id=job_id(opened.delivery.id), kind="request", repository=req.repository, status="queued",
                         links={"issue": opened.issue_url})
-        registry.put_job(job)
+        await run_in_threadpool(registry.put_job, job)
         try:
             await submit(opened.delivery)
         except RedisError:
-            registry.put_job(job.model_copy(update={"status": "failed", "detail": "queue unavailable"}))
+            await run_in_threadpool(registry.put_job,
+                                    job.model_copy(update={"status": "failed", "detail": "queue unavailable"}))
             raise HTTPException(503, f"opened {opened.issue_url} but could not queue its plan; "
                                      "comment `/dev-agent plan` on it") from None
         return Accepted(job_id=job.id, status_url=f"/api/jobs/{job.id}", issue_url=opened.issue_url)
