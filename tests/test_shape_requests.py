@@ -127,6 +127,7 @@ def test_aks_with_key_vault_is_internal_and_federated_with_the_charts_account(bu
     assert status == "honoured" and "azure-load-balancer-internal" in _at(result, where)
     assert _row(result, "component:worker")[0] == "honoured"
     assert _row(result, "secrets:manager")[0] == "honoured"
+    assert "Internal load balancer (Kubernetes Service): plain HTTP on port 80" in result.report
 
 
 def test_gcp_nightly_job_is_a_cloud_run_job_started_by_cloud_scheduler(built) -> None:
