@@ -188,3 +188,29 @@ def test_a_redis_restart_loses_nothing_durable(settings: Settings, redis_server)
     assert again.registry.get("web", "octo/app").status == "applied"
     assert [e.actor for e in again.audit.of_environment("web", "octo/app")] == ["bob"]
     assert again.installations.get(7) == {"account": "octo", "repositories": ["octo/app"]}
+
+
+def test_an_upgrade_in_place_imports_the_state_dirs_files_with_the_cli(tmp_path: Path) -> None:
+    """An operator upgrading the embedded mode: the old JSON files sit in the state dir; one command imports them
+    into the SQLite database beside them, and a second run adds nothing."""
+    import os
+    import subprocess
+    import sys
+
+    now = dt.datetime.now(dt.UTC).isoformat()
+    (tmp_path / "registry.json").write_text(json.dumps({"dev-agent:environments": {"octo/app#web": {
+        "name": "web", "repository": "octo/app", "status": "merged", "updated_at": now}}}))
+    (tmp_path / "audit.jsonl").write_text(AuditEvent(action="plan", actor="alice", environment="web",
+                                                     repository="octo/app").model_dump_json() + "\n")
+    env = {"PATH": os.environ["PATH"], "DEV_AGENT_STATE_DIR": str(tmp_path), "REDIS_URL": ""}
+    root = Path(__file__).resolve().parents[1]
+
+    def run() -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "bot", "db", "import-legacy"], cwd=root, env=env,
+                              capture_output=True, text=True, timeout=120, check=False)
+
+    first = run()
+    assert first.returncode == 0, first.stderr
+    assert "1 environments, 0 keys, 1 audit events" in first.stdout
+    assert "0 environments, 0 keys, 0 audit events" in run().stdout
+    assert Registry(Settings(state_dir=tmp_path)).get("web", "octo/app").status == "merged"  # type: ignore[union-attr]

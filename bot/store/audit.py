@@ -18,7 +18,7 @@ from bot.settings import Settings
 from bot.store import schema
 from bot.store.db import Database, open_database, utc
 
-Action = Literal["request", "plan", "override", "apply", "destroy", "extend", "unlock", "merge"]
+Action = Literal["request", "plan", "override", "allow-replace", "apply", "destroy", "extend", "unlock", "merge"]
 
 
 class AuditEvent(BaseModel):

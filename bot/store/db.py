@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import logging
 import os
 import secrets
 import threading
@@ -112,6 +113,7 @@ class Database:
 
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS).replace("%", "%%"))
+        logging.getLogger("alembic").setLevel(logging.WARNING)  # not a line per plugin at every process start
         with self._migration_lock(), self.engine.connect() as conn, conn.begin():
             config.attributes["connection"] = conn
             command.upgrade(config, revision)
