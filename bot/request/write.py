@@ -85,7 +85,7 @@ def propose(ctx: HandlerContext, target: Target, state: RequestState, derived: D
             over_budget(target, state, derived, exc)
             return None
         plan = result.plan
-        from generators import environment_dir
+        from generators.paths import environment_dir
 
         with timed("github"):
             commit = target.writer.commit_files(

@@ -4,11 +4,11 @@ service per worker (same image and roles, its own command, no port); a scheduled
 from __future__ import annotations
 
 from generators.hcl import Block, Call, Ref, block
-from generators.terraform import Context
 from generators.terraform.aws import connection
 from generators.terraform.aws.access import Grant, policy_document
 from generators.terraform.aws.alb import forwarding_listener
 from generators.terraform.aws.shared import APP_SG, KMS_ARN, NAME, PRIVATE_SUBNETS, REGION, log_group, role
+from generators.terraform.context import Context
 from generators.terraform.names import identifier
 
 CONTAINER = "app"
