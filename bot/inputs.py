@@ -35,6 +35,11 @@ INPUTS: dict[str, InputInfo] = {
                        "/dev-agent set image=<registry>/<name>:<tag>"),
     "certificate_arn": InputInfo("ACM certificate (same region) for the load balancer's HTTPS listener",
                                  "/dev-agent set certificate_arn=arn:aws:acm:<region>:<account>:certificate/<id>"),
+    "datadog_secret_arn": InputInfo("Secrets Manager secret (ARN) holding the Datadog API key the Agent sidecar "
+                                    "reads; store the key there, never in the repository",
+                                    "/dev-agent set datadog_secret_arn=arn:aws:secretsmanager:<region>:<account>:secret:<name>"),
+    "newrelic_secret_arn": InputInfo("Secrets Manager secret (ARN) holding the New Relic license key",
+                                     "/dev-agent set newrelic_secret_arn=arn:aws:secretsmanager:<region>:<account>:secret:<name>"),
     "project_id": InputInfo("GCP project that holds the environment", "/dev-agent set project_id=<project>",
                             "DEV_AGENT_GCP_PROJECT_ID", "gcp_project_id", "gcp"),
     "subscription_id": InputInfo("Azure subscription that holds the environment",

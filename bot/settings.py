@@ -40,6 +40,13 @@ class Settings(BaseSettings):
     github_write_interval_seconds: float = Field(
         default=0.05, ge=0, le=5,
         description="Pause between write calls of one client (PyGithub throttle); secondary limits are also backed off.")
+    github_client_id: str | None = Field(
+        default=None, description="The App's client id: enables 'Sign in with GitHub' on the dashboard (the App's "
+                                  "user authorisation; its callback URL is <dashboard>/dashboard/oauth/callback).")
+    github_client_secret: SecretStr | None = Field(default=None, description="The App's client secret (sign-in).")
+    github_web_url: str | None = Field(
+        default=None, description="GitHub's web URL for sign-in (/login/oauth/...); unset = https://github.com for "
+                                  "api.github.com, else the API URL without /api/v3 (GitHub Enterprise, the sandbox).")
     bot_login: str = Field(default="dev-agent[bot]", description="The App's bot login (its own events are ignored).")
     state_keys: SecretStr | None = Field(
         default=None, description="HMAC keys signing request state in the bot's comments: id:secret[,id:secret...], "
@@ -116,7 +123,12 @@ class Settings(BaseSettings):
                                 description="DNS zone of generated Ingress hosts (<environment>.<domain>).")
 
     state_dir: Path = Field(default=Path(".dev-agent"),
-                            description="Local state without Redis: audit log, API keys, environment registry.")
+                            description="Local state: the embedded SQLite database (unless DEV_AGENT_DATABASE_URL "
+                                        "is set) and the deploy workspaces.")
+    database_url: SecretStr | None = Field(
+        default=None, description="SQLAlchemy URL of the durable store (environments and their history, audit "
+                                  "trail, API keys, installations, jobs), e.g. postgresql://user:pw@host/dev_agent; "
+                                  "unset = SQLite at <state_dir>/dev-agent.db.")
 
     # Behaviour
     policy_file: Path | None = Field(default=None, description="Org policy YAML; default is the bundled policies/org-policy.yaml.")

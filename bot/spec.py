@@ -152,6 +152,7 @@ DEFAULT_DATABASE_VERSION: dict[DatabaseEngine, str] = {
 MAX_VM_REPLICAS = 5
 # A cron expression of five fields (minute hour day-of-month month day-of-week); digits, * , - / only.
 CRON = r"^[0-9*,/-]{1,20}( [0-9*,/-]{1,20}){4}$"
+SECRET_ARN = r"^arn:aws(-[a-z]+)*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]{1,512}$"
 CIDR = r"^[0-9]{1,3}(\.[0-9]{1,3}){3}/[0-9]{1,2}$"
 
 
@@ -282,7 +283,14 @@ class Inputs(StrictModel):
         default=None, description="address the CloudWatch alarms' SNS topic emails (the spec owner's)")
 
 
-INPUT_CLOUD = {"certificate_arn": "aws", "project_id": "gcp", "subscription_id": "azure", "alert_email": "aws"}
+    datadog_secret_arn: Annotated[str, StringConstraints(pattern=SECRET_ARN)] | None = Field(
+        default=None, description="Secrets Manager secret holding the Datadog API key (the key never goes into a file)")
+    newrelic_secret_arn: Annotated[str, StringConstraints(pattern=SECRET_ARN)] | None = Field(
+        default=None, description="Secrets Manager secret holding the New Relic license key")
+
+
+INPUT_CLOUD = {"certificate_arn": "aws", "project_id": "gcp", "subscription_id": "azure", "alert_email": "aws",
+               "datadog_secret_arn": "aws", "newrelic_secret_arn": "aws"}
 
 
 class EnvironmentSpec(StrictModel):

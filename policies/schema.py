@@ -33,6 +33,8 @@ class CloudPolicy(PolicyModel):
 class TierPolicy(PolicyModel):
     max_monthly_usd: float | None = Field(default=None, gt=0, description="Most an environment of this tier may cost.")
     max_ttl_days: int | None = Field(default=None, ge=1, description="Longest lifetime; null = no limit.")
+    allow_replace: bool = Field(default=True, description="Whether `/dev-agent allow-replace` may accept a plan that "
+                                "destroys or replaces a data-holding resource (false: never, e.g. for prod).")
 
 
 class People(PolicyModel):

@@ -15,6 +15,7 @@ from starlette.routing import Route
 
 from . import (
     handlers,  # noqa: F401  (registers the routes)
+    oauth,
     smarthttp,
 )
 from .context import Ctx, Identity, identify
@@ -93,7 +94,7 @@ def create_app(core: SandboxCore) -> Starlette:
         return Response(data, status, headers=out_headers, media_type=JSON)
 
     methods = ["GET", "POST", "PATCH", "PUT", "DELETE", "HEAD"]
-    return Starlette(routes=[Route("/{path:path}", endpoint, methods=methods)])
+    return Starlette(routes=[*oauth.routes(core), Route("/{path:path}", endpoint, methods=methods)])
 
 
 def _call(handler, ctx: Ctx):

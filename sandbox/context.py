@@ -53,6 +53,11 @@ def identify(core: SandboxCore, authorization: str | None) -> Identity:
     state = core.state
     if credential.count(".") == 2 and scheme == "bearer":
         return _identify_jwt(core, credential)
+    user_token = state.user_tokens.get(credential)
+    if user_token is not None:
+        if user_token.expires_at <= now():
+            raise bad_credentials()
+        return Identity("user", user_token.user, user_token.app)
     token = state.tokens.get(credential)
     if token is not None:
         if token.expires_at <= now():

@@ -52,6 +52,7 @@ class App:
     client_id: str
     private_key_pem: str
     public_key_pem: str
+    client_secret: str = field(default_factory=lambda: secrets.token_hex(20))  # OAuth (user sign-in)
     permissions: dict = field(default_factory=lambda: dict(DEFAULT_APP_PERMISSIONS))
     events: list = field(default_factory=lambda: list(DEFAULT_APP_EVENTS))
     created_at: datetime = field(default_factory=now)
@@ -72,6 +73,26 @@ class Token:
     installation: Installation
     expires_at: datetime
     repository_ids: set[int]
+
+
+@dataclass
+class UserToken:
+    """A user-to-server token from the OAuth web flow: acts as `user`, limited to what `app` may see."""
+
+    value: str
+    user: User
+    app: App
+    expires_at: datetime
+
+
+@dataclass
+class OAuthCode:
+    """A one-time code handed to the App's redirect URI, exchanged for a UserToken."""
+
+    user: User
+    app: App
+    redirect_uri: str
+    expires_at: datetime
 
 
 @dataclass
@@ -199,6 +220,8 @@ class State:
         self.apps: dict[int, App] = {}
         self.installations: dict[int, Installation] = {}
         self.tokens: dict[str, Token] = {}
+        self.user_tokens: dict[str, UserToken] = {}  # OAuth user-to-server tokens (ghu_)
+        self.oauth_codes: dict[str, OAuthCode] = {}
         self.repos: dict[str, Repository] = {}  # lower-case full name -> repo
         self.comments: dict[int, tuple[Repository, Comment]] = {}
         self.teams: dict[str, Team] = {}  # lower-case "org/slug" -> team
@@ -224,6 +247,13 @@ class State:
 
     def installations_for(self, repo: Repository) -> list[Installation]:
         return [i for i in self.installations.values() if repo.id in i.repository_ids]
+
+    def explicit_permission(self, user: User, repo: Repository) -> str | None:
+        """The role a user was given on a repository (owner or collaborator), None without one (public read
+        access is not explicit: GitHub's /user/installations lists only repositories with an explicit role)."""
+        if user.id == repo.owner.id:
+            return "admin"
+        return repo.collaborators.get(user.login.lower())
 
     def permission(self, user: User, repo: Repository) -> str:
         """A user's role on a repository: admin for the owner, the collaborator role, else read/none."""

@@ -130,7 +130,7 @@ def test_dashboard_escapes_and_counts_down(world) -> None:
     assert "&lt;script&gt;" in page and "<script>alert" not in page
     assert "3 days left" in page and "$40.00/month under management" in page
     detail = client.get("/environments/acme/infra/web-dev").text
-    assert "&lt;img src=x" in detail
+    assert "onerror" not in detail and "<script>" not in detail  # the report is rendered, then sanitised
     assert client.get("/environments/acme/infra/nope").status_code == 404
 
 
@@ -225,7 +225,7 @@ def test_a_queue_outage_after_the_issue_was_opened_names_the_issue(tmp_path: Pat
 
 def _seed(registry: Registry) -> None:
     for name, repository in [("web-dev", "acme/web"), ("infra-dev", "acme/infra"), ("secret-dev", "globex/infra")]:
-        registry.upsert(EnvironmentRecord(name=name, repository=repository, status="planned", monthly_cost_usd=10,
+        registry.upsert(EnvironmentRecord(name=name, repository=repository, status="applied", monthly_cost_usd=10,
                                           report=f"# report of {name}"))
 
 
@@ -315,7 +315,7 @@ def test_the_dashboard_needs_a_session_and_shows_only_its_scope(world, tmp_path:
     page = client.get("/").text
     assert "web-dev" in page and "infra-dev" not in page and "secret-dev" not in page
     assert "$10.00/month under management" in page and "installation 7 (acme/web)" in page
-    assert "# report of web-dev" in client.get("/environments/acme/web/web-dev").text
+    assert "<h1>report of web-dev</h1>" in client.get("/environments/acme/web/web-dev").text
     assert client.get("/environments/globex/infra/secret-dev").status_code == 404
     assert client.get("/environments/acme/infra/infra-dev").status_code == 404
 

@@ -12,6 +12,7 @@ import pytest
 
 from bot.request import markers
 from bot.settings import Settings
+from bot.store.registry import Registry
 from sandbox import SandboxGitHub
 from tests.conftest import require_tool
 from tests.support.lifecycle_stack import Moto, environment_files, make_repo
@@ -119,8 +120,8 @@ def test_failed_apply_comments_opens_revert_pr_and_releases_the_lock(stack):
     assert "aws_subnet" not in restored
     assert not (stack["state_file"].parent / ".terraform.tfstate.lock.info").exists()
     assert not (repo.checkout / ENV_PATH / "terraform" / "moto_override.tf").exists()
-    records = json.loads((stack["state_dir"] / "registry.json").read_text())
-    assert any(r["name"] == ENV and r["status"] == "failed" for r in records["dev-agent:environments"].values())
+    record = Registry(Settings(state_dir=stack["state_dir"])).get(ENV)
+    assert record is not None and record.status == "failed"
     # The lock was released: the reverted revision applies (removing nothing but the failed subnet's remains).
     repo.gh.merge_pull("bob", "orders", revert.number, user="bob")
     repo.pull()

@@ -10,7 +10,7 @@ import pytest
 
 from bot.request.comments import REPORT_MARKER
 from bot.request.state import STATUS_MARKER
-from bot.store.audit import STREAM, AuditEvent
+from bot.store.audit import AuditLog
 from tests.support.bot_stack import BotStack, wait_for
 from tests.support.redis_server import redis_server  # noqa: F401  (fixture)
 
@@ -100,7 +100,7 @@ def test_team_members_may_request_and_override_and_others_are_told_why_not(stack
     stack.sandbox.merge_pull(stack.owner, stack.repo, pull["number"], user="bob")
     flagged = wait_for(lambda: stack.bot_comments(pull["number"], "dev-agent:unlisted-merge"), what="merge flag")
     assert len(flagged) == 1 and "bob" in flagged[0]["body"] and "`apply` list" in flagged[0]["body"]
-    audit = [AuditEvent.model_validate_json(fields[b"event"]) for _id, fields in redis_server.client().xrange(STREAM)]
+    audit = AuditLog(stack.settings()).of_environment("teams-e2e", stack.full_name)
     assert [(e.actor, e.pull_request) for e in audit if e.action == "merge" and e.environment == "teams-e2e"] == [
         ("bob", pull["number"])]
 

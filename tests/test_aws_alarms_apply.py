@@ -1,5 +1,6 @@
-"""Proof by apply: the CloudWatch alarms and their KMS-encrypted SNS topic go through init/plan/apply/re-plan/destroy
-against moto (same harness as tests/test_aws_apply.py), and boto3 finds what a reviewer was promised."""
+"""Proof by apply: the CloudWatch alarms and their KMS-encrypted SNS topic, and the Datadog / New Relic wiring of
+the ECS tasks, go through init/plan/apply/re-plan/destroy against moto (same harness as tests/test_aws_apply.py),
+and boto3 finds what a reviewer was promised."""
 
 from __future__ import annotations
 
@@ -43,6 +44,9 @@ def _run(key: str, root: Path) -> dict:
         write_override(moto.endpoint, directory)
         certificate = moto.client("acm").request_certificate(DomainName="app.example.test")["CertificateArn"]
         env = {"TF_VAR_certificate_arn": certificate, "TF_VAR_image": IMAGE, "AWS_EC2_METADATA_DISABLED": "true"}
+        secrets = moto.client("secretsmanager")
+        for tool in ("datadog", "newrelic"):  # the reviewer stores the key; only its ARN is an input
+            env[f"TF_VAR_{tool}_secret_arn"] = secrets.create_secret(Name=f"{tool}-key", SecretString="k")["ARN"]
         seen: dict = {"key": key}
         for step, call in [("init", lambda: terraform.init(directory)),
                            ("plan", lambda: terraform.plan(directory, out="tfplan", env=env)),
@@ -52,6 +56,10 @@ def _run(key: str, root: Path) -> dict:
                 seen["failed"] = f"{step}: {result.summary()}"
                 return seen
         seen["applied"] = _observe(moto, plan.spec.name)
+        seen["env"] = env
+        ecs = moto.client("ecs")
+        seen["tasks"] = {arn.rsplit("/", 1)[1].split(":")[0]: ecs.describe_task_definition(taskDefinition=arn)[
+            "taskDefinition"] for arn in ecs.list_task_definitions()["taskDefinitionArns"]}
         seen["replan"] = terraform.plan(directory, detailed_exitcode=True, env=env).returncode
         destroyed = terraform.destroy(directory, env=env, timeout=420)
         if not destroyed.ok:
@@ -89,6 +97,22 @@ def test_alarms_on_the_service_database_and_queue_notify_the_owner(lifecycles: d
     assert applied["alarms"]["alerts-dev-latency-p95"]["ExtendedStatistic"] == "p95"
     assert seen["replan"] == 0, "a plan right after apply must be clean"
     assert seen["destroyed"]["alarms"] == {} and seen["destroyed"]["topic"] is None
+
+
+def test_ecs_tasks_carry_the_datadog_sidecar_and_new_relic_key_from_secrets_manager(lifecycles: dict[str, dict]) -> None:
+    seen = lifecycles["alarms"]
+    assert "failed" not in seen, seen.get("failed")
+    datadog, newrelic = seen["env"]["TF_VAR_datadog_secret_arn"], seen["env"]["TF_VAR_newrelic_secret_arn"]
+    assert set(seen["tasks"]) == {"alerts-dev", "alerts-dev-jobs"}  # the app and its worker
+    for task in seen["tasks"].values():
+        containers = {c["name"]: c for c in task["containerDefinitions"]}
+        assert set(containers) - {"app", "jobs"} == {"datadog-init", "datadog-agent"}
+        agent = containers["datadog-agent"]
+        assert agent["secrets"] == [{"name": "DD_API_KEY", "valueFrom": datadog}] and agent["readonlyRootFilesystem"]
+        app = containers.get("app") or containers["jobs"]
+        assert {"name": "NEW_RELIC_LICENSE_KEY", "valueFrom": newrelic} in app["secrets"]
+        assert {"name": "DD_SERVICE", "value": "alerts"} in app["environment"]
+        assert {v["name"] for v in task["volumes"]} == {"dd-config", "dd-run", "dd-sockets", "dd-tmp"}
 
 
 def test_function_alarms_without_an_address_create_no_subscription(lifecycles: dict[str, dict]) -> None:

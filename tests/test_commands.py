@@ -133,10 +133,11 @@ def test_bad_extend_durations(args):
 
 
 def test_every_verb_has_a_runner_and_every_mutating_verb_needs_authorisation():
-    assert set(COMMANDS) == {"plan", "set", "amend", "destroy", "extend", "unlock", "override", "help"}
+    assert set(COMMANDS) == {"plan", "set", "amend", "destroy", "extend", "unlock", "override", "allow-replace", "help"}
     assert all(callable(c.runner) for c in COMMANDS.values())
     assert {verb for verb, c in COMMANDS.items() if c.policy is None} == {"help"}
     assert COMMANDS["override"].policy == "override"
+    assert COMMANDS["allow-replace"].policy == "apply"  # accepting data loss is the appliers' call
 
 
 def test_help_lists_every_verb_with_the_org_policy_list_it_needs():

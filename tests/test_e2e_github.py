@@ -14,7 +14,7 @@ import yaml
 
 from bot.request.comments import REPORT_MARKER
 from bot.request.state import STATUS_MARKER
-from bot.store.audit import STREAM, AuditEvent
+from bot.store.audit import AuditLog
 from bot.store.locks import RedisLocks
 from sandbox.server import SandboxError
 from tests.support.bot_stack import FORM, BotStack, wait_for
@@ -169,7 +169,7 @@ def test_extend_moves_the_expiry_through_a_pr_within_the_tier_maximum(stack, red
     assert path in changed and "environments/extend-e2e/dev-agent.lock.json" in changed
     assert all(name.startswith("environments/extend-e2e/") for name in changed) and len(changed) <= 6, changed
 
-    audit = [AuditEvent.model_validate_json(fields[b"event"]) for _id, fields in redis_server.client().xrange(STREAM)]
+    audit = AuditLog(stack.settings()).of_environment("extend-e2e", stack.full_name)
     assert [(e.actor, e.pull_request, e.detail) for e in audit
             if e.action == "extend" and e.environment == "extend-e2e"] == [
         ("alice", pull["number"], f"expires_on {planned} -> {planned + dt.timedelta(days=7)}"),
@@ -191,9 +191,8 @@ def test_extend_moves_the_expiry_through_a_pr_within_the_tier_maximum(stack, red
 
 def test_an_api_request_becomes_a_pr_without_a_comment(stack, redis_server):  # noqa: F811
     from bot.api.keys import KeyStore
-    from bot.settings import Settings
 
-    token, _ = KeyStore(Settings(redis_url=redis_server.url)).create("e2e", ["request", "read"],
+    token, _ = KeyStore(stack.settings()).create("e2e", ["request", "read"],
                                                                 installation=stack.installation["id"], owner="bob")
     auth = {"Authorization": f"Bearer {token}"}
     body = {"repository": stack.full_name, "requested_by": "bob",
@@ -224,7 +223,7 @@ def test_an_api_request_becomes_a_pr_without_a_comment(stack, redis_server):  # 
     forged = httpx.post(f"{stack.url}/api/environments", json={**body, "requested_by": "alice"}, headers=auth,
                         timeout=30)
     assert forged.status_code == 400 and "key's owner (bob)" in forged.json()["detail"]  # files only as its owner
-    eve, _ = KeyStore(Settings(redis_url=redis_server.url)).create(
+    eve, _ = KeyStore(stack.settings()).create(
         "eve", ["request"], installation=stack.installation["id"], owner="eve")
     refused = httpx.post(f"{stack.url}/api/environments", json={k: v for k, v in body.items() if k != "requested_by"},
                          headers={"Authorization": f"Bearer {eve}"}, timeout=30)

@@ -1,5 +1,5 @@
 """Job records expire after `job_retention_seconds`: GET /api/jobs/{id} then answers 404 with a JSON body,
-the dashboard's recent jobs drop them, and the stores do not grow without bound (file and real Redis)."""
+the dashboard's recent jobs drop them, and the store does not grow without bound (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -9,24 +9,21 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 from bot.api.keys import KeyStore
 from bot.api.routes import OpenedRequest, build_api_router
 from bot.intake.webhooks import Delivery
 from bot.settings import Settings
-from bot.store.registry import JOB_KEY, JOBS_INDEX, JOBS_KEY, JobRecord, Registry
-from tests.support.redis_server import redis_server  # noqa: F401  (fixture, requested by name)
+from bot.store.registry import JobRecord, Registry
+from tests.support.postgres_server import postgres_server  # noqa: F401  (fixture, requested by name)
 
 
-@pytest.fixture(params=["file", "redis"])
+@pytest.fixture(params=["sqlite", "postgresql"])
 def store(request, tmp_path: Path):
-    """Settings keeping jobs for one second, and the Redis client when the store is Redis."""
-    if request.param == "file":
-        return Settings(state_dir=tmp_path, job_retention_seconds=1), None
-    server = request.getfixturevalue("redis_server")
-    client = server.client()
-    client.flushdb()
-    return Settings(state_dir=tmp_path, redis_url=server.url, job_retention_seconds=1), client
+    """Settings keeping jobs for one second, on the embedded SQLite or a real PostgreSQL."""
+    url = request.getfixturevalue("postgres_server").create_database() if request.param == "postgresql" else None
+    return Settings(state_dir=tmp_path, database_url=url, job_retention_seconds=1)
 
 
 def _open_no_request(repository: str, login: str, title: str, body: str) -> OpenedRequest:
@@ -38,7 +35,7 @@ async def _queue_no_job(delivery: Delivery) -> bool:
 
 
 def test_expired_jobs_answer_404_with_a_json_body(store) -> None:
-    settings, _client = store
+    settings = store
     registry, keys = Registry(settings), KeyStore(settings)
     app = FastAPI()
     app.include_router(build_api_router(keys, registry, _open_no_request, _queue_no_job, lambda repository: 1))
@@ -54,7 +51,7 @@ def test_expired_jobs_answer_404_with_a_json_body(store) -> None:
 
 
 def test_a_write_trims_what_expired(store) -> None:
-    settings, client = store
+    settings = store
     registry = Registry(settings)
     for number in range(3):
         registry.put_job(JobRecord(id=f"old-{number}", kind="issues.opened"))
@@ -62,9 +59,5 @@ def test_a_write_trims_what_expired(store) -> None:
     registry.put_job(JobRecord(id="new", kind="issues.opened", status="running"))
     registry.put_job(JobRecord(id="new", kind="issues.opened", status="done"))  # an update keeps one record
     assert [(j.id, j.status) for j in registry.jobs()] == [("new", "done")]
-    if client is None:
-        assert list(Registry(settings)._read_file()[JOBS_KEY]) == ["new"]
-    else:
-        assert client.zrange(JOBS_INDEX, 0, -1) == [b"new"]
-        assert client.keys("dev-agent:job:*") == [JOB_KEY.format(id="new").encode()]
-        assert 0 < client.ttl(JOB_KEY.format(id="new")) <= 1
+    with registry.db.read() as conn:  # the expired rows are gone from the table, not just hidden
+        assert [row.id for row in conn.execute(text("SELECT id FROM jobs"))] == ["new"]

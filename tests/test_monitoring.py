@@ -17,6 +17,7 @@ import yaml
 from bot import hclread
 from bot.commands.arguments import apply_assignments, parse_assignments
 from bot.cost import estimate_files
+from bot.inputs import missing_inputs
 from bot.pipeline.planning import plan_environment
 from bot.pipeline.run import run_pipeline
 from bot.settings import Settings
@@ -205,3 +206,32 @@ def test_set_alert_email_addresses_the_topic_and_bad_addresses_are_refused() -> 
     bad = apply_assignments(dict(SPECS["alarms"], inputs={}), parse_assignments('alert_email=${jndi}@evil'))
     with pytest.raises(SpecError, match=r"inputs\.alert_email"):
         spec_from_data(bad)
+
+
+# --- Datadog / New Relic on ECS ---------------------------------------------------------------------------------------
+
+def test_apm_keys_are_inputs_by_secret_arn_and_never_in_files() -> None:
+    plan = make_plan("alarms")
+    files = terraform_files(plan)
+    assert "DD_API_KEY" in files["ecs.tf"] and "valueFrom = var.datadog_secret_arn" in files["ecs.tf"]
+    assert "valueFrom = var.newrelic_secret_arn" in files["ecs.tf"]
+    policy = files["ecs.tf"].split('data "aws_iam_policy_document" "task_execution"')[1].split("\nresource ")[0]
+    assert "var.datadog_secret_arn" in policy and "var.newrelic_secret_arn" in policy  # the execution role reads them
+    missing = {m.name for m in missing_inputs(files)}
+    assert {"datadog_secret_arn", "newrelic_secret_arn"} <= missing  # "Before you merge" names both
+    data = apply_assignments(dict(SPECS["alarms"]), parse_assignments(
+        "datadog_secret_arn=arn:aws:secretsmanager:us-east-1:123456789012:secret:dd-AbCdEf"))
+    tfvars = json.loads(terraform_files(plan_environment(spec_from_data(data)))["dev-agent.auto.tfvars.json"])
+    assert tfvars["datadog_secret_arn"].endswith(":secret:dd-AbCdEf")
+    with pytest.raises(SpecError, match=r"inputs\.datadog_secret_arn"):
+        spec_from_data({**SPECS["alarms"], "inputs": {"datadog_secret_arn": "0123456789abcdef0123456789abcdef"}})
+
+
+def test_report_honours_datadog_on_ecs_and_flags_it_on_eks() -> None:
+    ecs = _requirements("FastAPI with Postgres on AWS us-east-1 on ECS Fargate, Datadog and New Relic")
+    for label in ("Datadog agent", "New Relic agent"):
+        row = next(line for line in ecs.splitlines() if f"| {label}" in line)
+        assert "✅ honoured" in row and "/terraform/ecs.tf:" in row, row
+    eks = _requirements("FastAPI on EKS in us-east-1 with Datadog")
+    row = next(line for line in eks.splitlines() if "| Datadog agent" in line)
+    assert "⚠️ unsupported" in row and "ECS on AWS only" in row, row

@@ -41,7 +41,7 @@ def test_audit_trail_is_append_only_and_filtered_by_time(tmp_path: Path) -> None
     log.record(AuditEvent(action="apply", actor="hubot", environment="a-dev", pull_request=7))
     recent = log.since(dt.datetime(2026, 6, 1, tzinfo=dt.UTC))
     assert [e.action for e in recent] == ["apply"]
-    assert len((tmp_path / "audit.jsonl").read_text().splitlines()) == 2
+    assert len(log.since(dt.datetime.min.replace(tzinfo=dt.UTC))) == 2
     out = subprocess.run([sys.executable, "-m", "bot", "audit", "--since", "2025-12-31"], cwd=ROOT, capture_output=True,
                          text=True, env={"DEV_AGENT_STATE_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"})
     assert out.returncode == 0, out.stderr
@@ -51,7 +51,7 @@ def test_audit_trail_is_append_only_and_filtered_by_time(tmp_path: Path) -> None
 def test_api_keys_are_hashed_scoped_and_expire(tmp_path: Path) -> None:
     store = KeyStore(Settings(state_dir=tmp_path))
     token, key = store.create("ci", ["read"], installation=1)
-    assert token not in (tmp_path / "api-keys.json").read_text()
+    assert token.encode() not in (tmp_path / "dev-agent.db").read_bytes()
     assert store.authenticate(token, "read").id == key.id
     with pytest.raises(KeyRejected) as wrong_scope:
         store.authenticate(token, "request")

@@ -88,6 +88,19 @@ def _scenario(sandbox: SandboxGitHub, rec: Recorder) -> None:
     rec.call("POST", f"/app/installations/{inst['id']}/access_tokens", app_jwt, 422, json={"repositories": ["missing"]})
     rec.call("GET", "/rate_limit", token, 200)
 
+    # A user signs in through the App (OAuth web flow): a user-to-server token sees that user's repositories.
+    signed = rec.client.post("/login/oauth/authorize", data={
+        "client_id": app["client_id"], "redirect_uri": "http://127.0.0.1/cb", "state": "s", "login": "alice"})
+    code = signed.headers["location"].split("code=")[1].split("&")[0]
+    user_token = rec.client.post("/login/oauth/access_token", headers={"Accept": "application/json"}, data={
+        "client_id": app["client_id"], "client_secret": app["client_secret"], "code": code}).json()["access_token"]
+    rec.call("GET", "/user", user_token, 200)
+    rec.call("GET", "/user", None, 401)
+    rec.call("GET", "/user/installations", user_token, 200)
+    rec.call("GET", "/user/installations", sandbox.token_for("alice"), 403)  # a personal token: not an App's
+    rec.call("GET", f"/user/installations/{inst['id']}/repositories", user_token, 200)
+    rec.call("GET", "/user/installations/999999/repositories", user_token, 404)
+
     r = "/repos/acme/web"
     rec.call("GET", r, token, 200)
     rec.call("GET", "/repos/acme/missing", token, 404)

@@ -32,8 +32,10 @@ CASES = [
     ("FastAPI on EKS with Prometheus", "monitoring:prometheus", "honoured"),
     ("FastAPI with Prometheus", "monitoring:prometheus", "unsupported"),  # ECS: the chart's ServiceMonitor needs k8s
     ("FastAPI on EKS with Grafana", "monitoring:grafana", "honoured"),
-    ("FastAPI with Datadog", "monitoring:datadog", "unsupported"),
-    ("FastAPI with New Relic", "monitoring:newrelic", "unsupported"),
+    ("FastAPI with Datadog", "monitoring:datadog", "honoured"),  # ECS: Agent sidecar + key from Secrets Manager
+    ("FastAPI on EKS with Datadog", "monitoring:datadog", "unsupported"),
+    ("FastAPI with New Relic", "monitoring:newrelic", "honoured"),
+    ("FastAPI on Lambda with New Relic", "monitoring:newrelic", "unsupported"),
     ("FastAPI with CloudWatch alarms", "monitoring:cloudwatch", "honoured"),
     ("FastAPI with alerting", "monitoring:alerts", "unsupported"),  # dev without cloudwatch: no alarms
     ("prod FastAPI with alerting", "monitoring:alerts", "honoured"),
@@ -53,7 +55,8 @@ CASES = [
 ]
 # The file a honoured monitoring ask points at (the generated component that meets it).
 WHERE = {"monitoring:prometheus": "/templates/servicemonitor.yaml:", "monitoring:grafana": "/templates/dashboard.yaml:",
-         "monitoring:cloudwatch": "/terraform/alarms.tf:", "monitoring:alerts": "/terraform/alarms.tf:"}
+         "monitoring:cloudwatch": "/terraform/alarms.tf:", "monitoring:alerts": "/terraform/alarms.tf:",
+         "monitoring:datadog": "/terraform/ecs.tf:", "monitoring:newrelic": "/terraform/ecs.tf:"}
 
 
 def report_for(text: str) -> str:

@@ -67,6 +67,9 @@ def test_eks_prod_pods_get_their_identity_and_the_connection_secret(built) -> No
     assert "kind: ExternalSecret" in _file(result, "templates/externalsecret.yaml")
     values = _file(result, "/values.yaml")
     assert "enabled: true" in values and "type: ClusterIP" in values  # a public app: Ingress, no load balancer
+    network = _file(result, "terraform/network.tf")  # where Kubernetes may put load balancers (ingress controller's)
+    assert re.search(r'"kubernetes.io/role/internal-elb"\s+= "1"', network)
+    assert re.search(r'"kubernetes.io/role/elb"\s+= "1"', network)
 
 
 def test_ecs_sidekiq_worker_runs_with_the_apps_role_and_secrets(built) -> None:
@@ -119,10 +122,12 @@ def test_aks_with_key_vault_is_internal_and_federated_with_the_charts_account(bu
     assert "service.beta.kubernetes.io/azure-load-balancer-internal: 'true'" in values
     assert "type: LoadBalancer" in values and re.search(r"ingress:\n  enabled: false", values)
     assert "- name: celery" in values
+    assert re.search(r'role_definition_name\s+= "Network Contributor"', aks)  # it may create the internal LB
     status, where = _row(result, "network:internal")
     assert status == "honoured" and "azure-load-balancer-internal" in _at(result, where)
     assert _row(result, "component:worker")[0] == "honoured"
     assert _row(result, "secrets:manager")[0] == "honoured"
+    assert "Internal load balancer (Kubernetes Service): plain HTTP on port 80" in result.report
 
 
 def test_gcp_nightly_job_is_a_cloud_run_job_started_by_cloud_scheduler(built) -> None:
@@ -162,3 +167,17 @@ def test_no_shape_ask_is_left_open(built, key: str) -> None:
     """Every internal / SSH / worker / schedule ask of these requests is honoured, never flagged unsupported."""
     rows = [r for r in built[key].requirements if r.key in {"network:internal", "access:ssh", "component:worker"}]
     assert rows and all(r.status.value == "honoured" and r.where.count(":") == 1 for r in rows), rows
+
+
+def test_worker_pods_are_counted_when_kubernetes_nodes_are_sized() -> None:
+    """Each worker is one more pod of the app's size: a cluster full of app replicas gets a node for it."""
+    from bot.pipeline.planning import DEFAULT_SIZING, plan_environment, pods_per_node
+    from bot.spec import Cloud, Tier, spec_from_data
+
+    per_node = pods_per_node(str(DEFAULT_SIZING[(Cloud.azure, Tier.dev)]["node_instance_type"]), 0.5, 1.0)
+    base = {"name": "shop-dev", "cloud": "azure", "region": "eastus",
+            "compute": {"kind": "kubernetes", "min_replicas": per_node, "max_replicas": per_node}}
+    without = plan_environment(spec_from_data(base)).sizing
+    with_worker = plan_environment(spec_from_data({**base, "workers": [{"name": "sidekiq"}]})).sizing
+    assert with_worker.node_count == without.node_count + 1
+    assert with_worker.node_max_count == without.node_max_count + 1

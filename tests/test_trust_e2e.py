@@ -94,10 +94,11 @@ def test_a_command_after_an_unclosed_html_comment_is_not_run(stack):
 
 # --- authorship, signed state, PR events, branch ownership (items 1-4) ----------------------------------------------
 import base64  # noqa: E402
+import datetime as dt  # noqa: E402
 import json  # noqa: E402
 
 from bot.request.markers import request_link, unlisted_merge  # noqa: E402
-from bot.store.audit import STREAM, AuditEvent  # noqa: E402
+from bot.store.audit import AuditEvent, AuditLog  # noqa: E402
 
 TOO_LONG = "```yaml\nname: {name}\ncloud: aws\nregion: us-west-2\ntier: dev\nttl_days: 60\n```\n"  # dev allows 30 days
 FORGED = {
@@ -113,8 +114,9 @@ def as_user(stack: BotStack, user: str, method: str, path: str, body: dict | Non
     return stack.sandbox.request(method, f"/repos/{stack.full_name}{path}", stack.sandbox.token_for(user), body)
 
 
-def audit(redis_server) -> list[AuditEvent]:  # noqa: F811
-    return [AuditEvent.model_validate_json(f[b"event"]) for _id, f in redis_server.client().xrange(STREAM)]
+def audit(stack: BotStack) -> list[AuditEvent]:
+    """The bot's audit trail (its database)."""
+    return AuditLog(stack.settings()).since(dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
 
 
 def head_sha(stack: BotStack, number: int) -> str:
@@ -152,7 +154,7 @@ def test_a_planted_status_comment_with_forged_state_changes_nothing(stack, redis
     assert check_conclusions(stack, head_sha(stack, pull["number"])) == ["failure"]
     assert as_user(stack, "alice", "GET", f"/issues/comments/{planted['id']}")["body"].startswith("+1")  # never written
     assert [c for c in stack.bot_comments(issue["number"], "<!-- dev-agent:status -->")]  # the bot keeps its own
-    events = [e for e in audit(redis_server) if e.environment == "forged-e2e"]
+    events = [e for e in audit(stack) if e.environment == "forged-e2e"]
     assert [e.action for e in events].count("plan") == 2 and "override" not in [e.action for e in events]
 
 
@@ -202,7 +204,7 @@ def test_a_planted_merge_marker_does_not_hide_an_unlisted_merge(stack, redis_ser
     stack.sandbox.merge_pull(stack.owner, stack.repo, pull["number"], user="bob")  # bob is not on the apply list
     flag = wait_for(lambda: stack.bot_comments(pull["number"], unlisted_merge(pull["number"])), what="merge flag")
     assert "Merged outside the org policy" in flag[0]["body"]
-    merges = [e for e in audit(redis_server) if e.action == "merge" and e.pull_request == pull["number"]]
+    merges = [e for e in audit(stack) if e.action == "merge" and e.pull_request == pull["number"]]
     assert [(e.actor, e.environment) for e in merges] == [("bob", "merge-e2e")]
 
 

@@ -9,7 +9,6 @@ import httpx
 import pytest
 
 from bot.api.keys import KeyStore
-from bot.settings import Settings
 from tests.support.bot_stack import SECRET, BotStack, wait_for
 from tests.support.redis_server import free_port, redis_server  # noqa: F401  (fixture)
 
@@ -34,7 +33,7 @@ def run(sandbox, redis_server, tmp_path_factory):  # noqa: F811
                   log_path=log, worker_args=["--metrics-port", str(worker_metrics)]) as stack:
         stack.worker_metrics_url = f"http://127.0.0.1:{worker_metrics}/metrics"
         stack.metrics_dir = metrics_dir
-        keys = KeyStore(Settings(redis_url=redis_server.url))
+        keys = KeyStore(stack.settings())
         installation = stack.installation["id"]
         read, _ = keys.create("dashboard", ["read"], installation=installation)
         request, _ = keys.create("portal", ["request", "read"], installation=installation, owner="alice")
@@ -71,8 +70,15 @@ def test_metrics_count_the_webhooks_the_pr_and_the_job_stages(run):
         assert _sample(text, "dev_agent_job_stage_seconds_count", stage=stage) >= 1, stage
     assert _sample(text, "dev_agent_github_api_calls_total") > 0
     assert _sample(text, "dev_agent_github_rate_limit_remaining") > 0
-    assert _sample(text, "dev_agent_monthly_cost_usd", environment=f"{stack.full_name}/ops-web") > 0
-    assert _sample(text, "dev_agent_managed_monthly_cost_usd") > 0  # from the Redis registry, at the scrape
+    planned = _sample(text, "dev_agent_monthly_cost_usd", environment=f"{stack.full_name}/ops-web")
+    assert planned > 0
+    assert _sample(text, "dev_agent_managed_monthly_cost_usd") == 0  # planned, not applied: nothing runs yet
+    from bot.store.registry import EnvironmentRecord, Registry
+
+    Registry(stack.settings()).upsert(EnvironmentRecord(name="ops-live", repository=stack.full_name, status="applied",
+                                                        monthly_cost_usd=42.5))
+    scraped = httpx.get(f"{stack.url}/metrics", timeout=15).text  # read from the database at the scrape
+    assert _sample(scraped, "dev_agent_managed_monthly_cost_usd") == 42.5
 
 
 def test_the_worker_serves_its_jobs_metrics_from_one_file_set_per_worker(run):
@@ -150,9 +156,9 @@ def test_a_key_for_one_installation_cannot_list_or_file_for_another(run, sandbox
     sandbox.add_collaborator(*other.split("/"), "alice", "write")
     installation = sandbox.install(stack.app, other)["id"]
     assert installation != stack.installation["id"]
-    Registry(Settings(redis_url=redis_server.url)).upsert(EnvironmentRecord(name="globex-dev", repository=other,
+    Registry(stack.settings()).upsert(EnvironmentRecord(name="globex-dev", repository=other,
                                                                             status="planned", report="globex report"))
-    keys = KeyStore(Settings(redis_url=redis_server.url))
+    keys = KeyStore(stack.settings())
     globex, _ = keys.create("globex", ["read", "request"], installation=installation, owner="alice")
 
     mine = {e["name"] for e in _api(stack, tokens["read"], "/api/environments").json()}

@@ -99,8 +99,12 @@ def test_cloud_access_is_oidc_with_least_privilege() -> None:
             runs_lifecycle = any(f"dev-agent {c}" in s.get("run", "") for s in job["steps"]
                                  for c in ("apply", "destroy", "drift", "expire"))
             expected = {"contents": "read", "id-token": "write"} if logs_in else {"contents": "read"}
+            if any("dev-agent preview" in s.get("run", "") for s in job["steps"]):  # edits the bot's report comment
+                expected = {**expected, "pull-requests": "write"}
             if runs_lifecycle:  # reports back: comments, revert/destroy PRs, applied ref, drift issues
                 expected = {"contents": "write", "issues": "write", "pull-requests": "write", "id-token": "write"}
+                if any("dev-agent apply" in s.get("run", "") for s in job["steps"]):  # reads the reviewed plan
+                    expected = {**expected, "checks": "read"}
                 lifecycle_steps = [s for s in job["steps"] if "dev-agent " in s.get("run", "")]
                 assert all(s["env"]["GITHUB_TOKEN"] == "${{ github.token }}" for s in lifecycle_steps), name
             assert job["permissions"] == expected, f"{name}:{job_name}"

@@ -6,25 +6,25 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import json
 import re
 import secrets
 from collections.abc import Callable
-from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel
+from sqlalchemy import insert, select, update
 
 from bot.errors import DevAgentError
 from bot.settings import Settings
+from bot.store import schema
+from bot.store.db import Database, open_database, stored_secret, utc
 
 Scope = Literal["read", "request"]
 SCOPES: tuple[str, ...] = ("read", "request")
 PREFIX = "da_"
 REPOSITORY = r"[A-Za-z0-9_.-]{1,100}/[A-Za-z0-9_.-]{1,100}"
 LOGIN = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})"
-REDIS_KEY = "dev-agent:api-keys"
-SESSION_SECRET_KEY = "dev-agent:dashboard-session-secret"
+SESSION_SECRET_NAME = "dashboard-session"
 # installation_of(repository) -> the App installation id serving it, or None (not installed / unknown).
 InstallationOf = Callable[[str], int | None]
 
@@ -76,34 +76,16 @@ def _digest(token: str) -> str:
 
 
 class KeyStore:
-    """Keys in Redis (a hash) when configured, else in `<state_dir>/api-keys.json`."""
+    """Keys in the SQL store's `api_keys` table (bot/store/db.py)."""
 
-    def __init__(self, settings: Settings, redis_client=None):
-        self._redis = redis_client
-        if self._redis is None and settings.redis_url:
-            import redis
-
-            self._redis = redis.Redis.from_url(settings.redis_url)
-        self._file = Path(settings.state_dir) / "api-keys.json"
-
-    def _load(self) -> dict[str, ApiKey]:
-        if self._redis is not None:
-            return {k.decode(): ApiKey.model_validate_json(v) for k, v in self._redis.hgetall(REDIS_KEY).items()}
-        if not self._file.exists():
-            return {}
-        return {k: ApiKey.model_validate(v) for k, v in json.loads(self._file.read_text()).items()}
+    def __init__(self, settings: Settings, database: Database | None = None):
+        self.db = database or open_database(settings)
 
     def _save(self, key: ApiKey) -> None:
-        if self._redis is not None:
-            self._redis.hset(REDIS_KEY, key.id, key.model_dump_json())
-            return
-        keys = self._load()
-        keys[key.id] = key
-        self._file.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self._file.with_suffix(".tmp")
-        tmp.write_text(json.dumps({k: v.model_dump(mode="json") for k, v in keys.items()}, indent=2))
-        tmp.chmod(0o600)
-        tmp.replace(self._file)
+        table = schema.api_keys
+        with self.db.write() as conn:
+            if conn.execute(update(table).where(table.c.id == key.id).values(**key.model_dump())).rowcount == 0:
+                conn.execute(insert(table).values(**key.model_dump()))
 
     def create(self, name: str, scopes: list[str], expires_in_days: int | None = None, *, installation: int,
                repositories: list[str] | tuple[str, ...] = (), owner: str | None = None) -> tuple[str, ApiKey]:
@@ -124,22 +106,23 @@ class KeyStore:
         key_id = secrets.token_hex(4)
         token = f"{PREFIX}{key_id}_{secrets.token_urlsafe(32)}"
         now = dt.datetime.now(dt.UTC)
-        key = ApiKey(id=key_id, name=name, scopes=sorted(set(scopes)), sha256=_digest(token), created_at=now,
+        key = ApiKey.model_validate(dict(
+                     id=key_id, name=name, scopes=sorted(set(scopes)), sha256=_digest(token), created_at=now,
                      expires_at=now + dt.timedelta(days=expires_in_days) if expires_in_days else None,
-                     owner=owner, installation=installation, repositories=sorted(set(repositories)))
+                     owner=owner, installation=installation, repositories=sorted(set(repositories))))
         self._save(key)
         return token, key
 
     def revoke(self, key_id: str) -> bool:
         """Revoke a key by id; False when there is no such key."""
-        key = self._load().get(key_id)
-        if key is None:
-            return False
-        self._save(key.model_copy(update={"revoked": True}))
-        return True
+        table = schema.api_keys
+        with self.db.write() as conn:
+            return bool(conn.execute(update(table).where(table.c.id == key_id).values(revoked=True)).rowcount)
 
     def list(self) -> list[ApiKey]:
-        return sorted(self._load().values(), key=lambda k: k.created_at)
+        with self.db.read() as conn:
+            rows = conn.execute(select(schema.api_keys).order_by(schema.api_keys.c.created_at)).all()
+        return [_key(row) for row in rows]
 
     def authenticate(self, token: str | None, scope: str) -> ApiKey:
         """The key behind `token` if it may use `scope`; KeyRejected (401/403) otherwise."""
@@ -148,13 +131,15 @@ class KeyStore:
         parts = token.split("_")
         if not token.startswith(PREFIX) or len(parts) < 3:
             raise KeyRejected(401, "malformed API key")
-        key = self._load().get(parts[1])
+        key = self.get(parts[1])
         if key is None or not hmac.compare_digest(key.sha256, _digest(token)):
             raise KeyRejected(401, "unknown API key")
         return self.check(key, scope)
 
     def get(self, key_id: str) -> ApiKey | None:
-        return self._load().get(key_id)
+        with self.db.read() as conn:
+            row = conn.execute(select(schema.api_keys).where(schema.api_keys.c.id == key_id)).first()
+        return _key(row) if row is not None else None
 
     @staticmethod
     def check(key: ApiKey, scope: str) -> ApiKey:
@@ -174,15 +159,12 @@ class KeyStore:
         return key
 
     def session_secret(self) -> bytes:
-        """The secret dashboard session cookies are signed with: random, made once, kept beside the keys."""
-        if self._redis is not None:
-            self._redis.setnx(SESSION_SECRET_KEY, secrets.token_hex(32))
-            return bytes(self._redis.get(SESSION_SECRET_KEY))
-        path = self._file.with_name("dashboard-session.secret")
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{secrets.token_hex(4)}.tmp")
-            tmp.write_text(secrets.token_hex(32))
-            tmp.chmod(0o600)
-            tmp.replace(path)
-        return path.read_bytes()
+        """The secret dashboard session cookies are signed with: random, made once, kept in the store."""
+        return stored_secret(self.db, SESSION_SECRET_NAME)
+
+
+def _key(row: Any) -> ApiKey:
+    values = dict(row._mapping)
+    values["created_at"] = utc(values["created_at"])
+    values["expires_at"] = utc(values["expires_at"]) if values["expires_at"] else None
+    return ApiKey.model_validate(values)

@@ -27,7 +27,10 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Terraform init/plan/apply of exactly the reviewed plan, then the Helm chart.
 
-        Exit codes: 0 applied, 1 failed (or state locked), 2 nothing to do, 3 not an intact environment.
+        Before applying, the plan's change set is compared with the one reviewed on the merged PR (docs/review.md):
+        when they differ nothing is applied and the PR says what changed.
+        Exit codes: 0 applied, 1 failed (state locked, or the plan changed since review), 2 nothing to do,
+        3 not an intact environment.
         """
         github = opts.github_options(token, repository, api_url)
         result = apply_environment(directory, get_settings(), github, overrides, opts.current_revision(directory),
@@ -35,7 +38,7 @@ def register(app: typer.Typer) -> None:
         if as_json:
             typer.echo(json.dumps({"environment": result.name, "status": result.status, "failed_step": result.failed_step,
                                    "outputs": result.outputs, "timings": result.timings, "revert_pull": result.revert_url,
-                                   "message": result.message}, indent=2, default=str))
+                                   "matches_review": result.matches_review, "message": result.message}, indent=2, default=str))
         else:
             typer.echo(result.message, err=result.exit_code != 0)
             for step, seconds in result.timings.items():

@@ -20,6 +20,7 @@ def register(app: typer.Typer) -> None:
         from bot.github.app import GitHubAppError
         from bot.intake.web import ConfigError, build_runtime
         from bot.settings import get_settings
+        from bot.store.db import DatabaseError
 
         settings = get_settings()
         if workers > 1 and not settings.redis_url:
@@ -27,7 +28,7 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(EXIT_INVALID)
         try:
             build_runtime(settings)  # validate the configuration before binding
-        except (ConfigError, GitHubAppError, ValueError) as exc:
+        except (ConfigError, GitHubAppError, DatabaseError, ValueError) as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(EXIT_INVALID) from None
         from bot.intake.limits import DeadlineHttpToolsProtocol

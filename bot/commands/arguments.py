@@ -20,6 +20,7 @@ SETTABLE = frozenset({
     "cache", "cache.engine", "cache.high_availability", "queue", "queue.engine", "search", "search.engine",
     "monitoring", "compliance", "budget_monthly_usd", "ttl_days",
     "inputs.certificate_arn", "inputs.project_id", "inputs.subscription_id", "inputs.alert_email",
+    "inputs.datadog_secret_arn", "inputs.newrelic_secret_arn",
 })
 # Short names people use, and the spec paths they set (`replicas=2-6` sets both bounds).
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -33,6 +34,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "certificate_arn": ("inputs.certificate_arn",), "certificate": ("inputs.certificate_arn",),
     "project_id": ("inputs.project_id",), "subscription_id": ("inputs.subscription_id",),
     "alert_email": ("inputs.alert_email",),
+    "datadog_secret_arn": ("inputs.datadog_secret_arn",), "newrelic_secret_arn": ("inputs.newrelic_secret_arn",),
 }
 # What `/dev-agent help` shows for `set` (key, example value).
 SET_EXAMPLES = (("replicas", "2-6"), ("region", "eu-west-1"), ("tier", "staging"), ("db", "postgres"),
@@ -42,7 +44,7 @@ SET_EXAMPLES = (("replicas", "2-6"), ("region", "eu-west-1"), ("tier", "staging"
 _INDEXED = re.compile(r"^(databases\.[0-3]\.(engine|version|high_availability|storage_gb)|buckets\.[0-9]\.(name|versioning))$")
 _REMOVABLE = frozenset({"cache", "queue", "search", "owner", "service", "budget_monthly_usd", "ttl_days", "app.image",
                         "inputs.certificate_arn", "inputs.project_id", "inputs.subscription_id",
-                        "inputs.alert_email"})
+                        "inputs.alert_email", "inputs.datadog_secret_arn", "inputs.newrelic_secret_arn"})
 
 
 

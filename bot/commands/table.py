@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.commands import amend, destroy, extend, override, plan, set, unlock
+from bot.commands import allow_replace, amend, destroy, extend, override, plan, set, unlock
 from bot.commands.arguments import SET_EXAMPLES, settable_keys
 from bot.commands.command import Command
 from bot.commands.context import CommandContext
@@ -52,6 +52,8 @@ COMMANDS: dict[str, CommandSpec] = {spec.verb: spec for spec in (
     CommandSpec("unlock", "`/dev-agent unlock`", unlock.run, "request", "Release the environment's lock"),
     CommandSpec("override", "`/dev-agent override POLICY reason`", override.run, "override",
                 "Accept a failing policy with a recorded reason"),
+    CommandSpec("allow-replace", "`/dev-agent allow-replace ADDRESS [reason]`", allow_replace.run, "apply",
+                "Accept that the PR's plan destroys or replaces a data-holding resource (docs/review.md)"),
     CommandSpec("help", "`/dev-agent help`", _help, None, "This help"),
 )}
 

@@ -1,10 +1,14 @@
-"""Where the App is installed: recorded from `installation*` events."""
+"""Where the App is installed: recorded from `installation*` events (the SQL store; in memory for tests)."""
 
 from __future__ import annotations
 
-import json
 import threading
 from typing import Any, Protocol
+
+from sqlalchemy import Connection, delete, insert, select
+
+from bot.store import schema
+from bot.store.db import Database
 
 
 class InstallationStore(Protocol):
@@ -49,44 +53,49 @@ class MemoryInstallations:
             return dict(entry) if entry else None
 
 
-class RedisInstallations:
-    """One hash field per installation; updates are read-modify-write under WATCH."""
+class SqlInstallations:
+    """Installations and their repositories in the SQL store (one row per installation, one per repository)."""
 
-    KEY = "dev-agent:installations"
-
-    def __init__(self, redis: Any):
-        self.redis = redis
+    def __init__(self, database: Database):
+        self.db = database
 
     def save(self, installation_id: int, account: str, repositories: list[str]) -> None:
-        self.redis.hset(self.KEY, str(installation_id),
-                        json.dumps({"account": account, "repositories": sorted(set(repositories))}))
+        def work(conn: Connection) -> None:
+            conn.execute(delete(schema.installations).where(schema.installations.c.id == installation_id))
+            conn.execute(insert(schema.installations).values(id=installation_id, account=account))
+            self._add(conn, installation_id, repositories)
+
+        self.db.transact(work)
 
     def add_repositories(self, installation_id: int, repositories: list[str]) -> None:
-        self._update(installation_id, lambda repos: repos | set(repositories))
+        def work(conn: Connection) -> None:
+            conn.execute(self.db.insert_ignore(schema.installations).values(id=installation_id, account=""))
+            self._add(conn, installation_id, repositories)
+
+        self.db.transact(work)
 
     def remove_repositories(self, installation_id: int, repositories: list[str]) -> None:
-        self._update(installation_id, lambda repos: repos - set(repositories))
+        table = schema.installation_repositories
+        with self.db.write() as conn:
+            conn.execute(delete(table).where((table.c.installation_id == installation_id)
+                                             & table.c.repository.in_(repositories)))
 
     def delete(self, installation_id: int) -> None:
-        self.redis.hdel(self.KEY, str(installation_id))
+        with self.db.write() as conn:
+            conn.execute(delete(schema.installation_repositories)
+                         .where(schema.installation_repositories.c.installation_id == installation_id))
+            conn.execute(delete(schema.installations).where(schema.installations.c.id == installation_id))
 
     def get(self, installation_id: int) -> dict[str, Any] | None:
-        raw = self.redis.hget(self.KEY, str(installation_id))
-        return json.loads(raw) if raw else None
+        table = schema.installation_repositories
+        with self.db.read() as conn:
+            account = conn.execute(select(schema.installations.c.account)
+                                   .where(schema.installations.c.id == installation_id)).scalar_one_or_none()
+            repositories = conn.execute(select(table.c.repository).where(table.c.installation_id == installation_id)
+                                        .order_by(table.c.repository)).scalars().all()
+        return None if account is None else {"account": account, "repositories": list(repositories)}
 
-    def _update(self, installation_id: int, change: Any) -> None:
-        from redis import WatchError
-
-        while True:
-            with self.redis.pipeline() as pipe:
-                try:
-                    pipe.watch(self.KEY)
-                    raw = pipe.hget(self.KEY, str(installation_id))
-                    entry = json.loads(raw) if raw else {"account": "", "repositories": []}
-                    entry["repositories"] = sorted(change(set(entry["repositories"])))
-                    pipe.multi()
-                    pipe.hset(self.KEY, str(installation_id), json.dumps(entry))
-                    pipe.execute()
-                    return
-                except WatchError:
-                    continue
+    def _add(self, conn: Connection, installation_id: int, repositories: list[str]) -> None:
+        for repository in sorted(set(repositories)):
+            conn.execute(self.db.insert_ignore(schema.installation_repositories)
+                         .values(installation_id=installation_id, repository=repository))

@@ -171,9 +171,12 @@ class RepositoryWriter:
         self._comments[(number, marker)] = created
         return created
 
-    def upsert_check_run(self, *, head_sha: str, name: str, conclusion: str, title: str, summary: str) -> Any:
+    def upsert_check_run(self, *, head_sha: str, name: str, conclusion: str, title: str, summary: str,
+                         text: str | None = None) -> Any:
         """A completed check run on `head_sha`; an existing one of the same name is updated."""
         output: dict[str, str | list[dict[str, str | int]]] = {"title": title[:255], "summary": summary[:65000]}
+        if text:
+            output["text"] = text[:65000]
 
         def find() -> Any:
             return next(iter(self.repo.get_commit(head_sha).get_check_runs(check_name=name)), None)

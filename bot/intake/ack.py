@@ -82,7 +82,7 @@ class WebhookIntake:
     def _wanted(self, delivery: Delivery) -> bool:
         """A handler exists for the event/action and the sender is not a bot (this App included)."""
         return bool(self.router.handlers_for(delivery.event, delivery.action)) and not sent_by_bot(
-            delivery.payload, self.bot_login)
+            delivery.payload, self.bot_login, delivery.event)
 
     def _count(self, event: str, outcome: str) -> None:
         counter = self._counters.get((event, outcome))

@@ -18,15 +18,18 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from bot.api.dashboard import build_dashboard_router
+from bot.api.dashboard import build_dashboard_router, session_reader
 from bot.api.keys import InstallationOf, KeyStore, no_installation
 from bot.api.routes import RequestOpener, build_api_router
+from bot.api.signin import GitHubSignIn
 from bot.errors import DevAgentError
 from bot.intake.ack import WebhookIntake
 from bot.intake.queue import InProcessQueue, JobQueue, RQQueue
 from bot.metrics import MANAGED_COST, QUEUE_DEPTH, initialise_series, render_metrics
 from bot.settings import Settings
-from bot.store.protocols import RegistryStore
+from bot.store.db import open_database
+from bot.store.registry import Registry
+from bot.store.sessions import UserSessions
 
 log = logging.getLogger(__name__)
 
@@ -39,10 +42,11 @@ class ConfigError(DevAgentError, RuntimeError):
 class Operations:
     """What the API and dashboard read and write."""
 
-    registry: RegistryStore
+    registry: Registry  # the SQL store: the dashboard also reads its history, audit trail and sessions
     keys: KeyStore
     open_request: RequestOpener
     installation_of: InstallationOf = no_installation  # repository -> App installation id, for key scopes
+    signin: GitHubSignIn | None = None  # "Sign in with GitHub" on the dashboard, when the App's client is set
 
 
 def create_app(secret: bytes, queue: JobQueue, bot_login: str = "", ops: Operations | None = None) -> FastAPI:
@@ -92,9 +96,10 @@ def create_app(secret: bytes, queue: JobQueue, bot_login: str = "", ops: Operati
                             headers={"X-Correlation-Id": cid})
 
     if ops is not None:
+        session = session_reader(ops.keys, UserSessions(ops.registry.db), ops.installation_of)
         app.include_router(build_api_router(ops.keys, ops.registry, ops.open_request, queue.submit,
-                                            ops.installation_of))
-        app.include_router(build_dashboard_router(ops.registry, ops.keys, ops.installation_of))
+                                            ops.installation_of, session))
+        app.include_router(build_dashboard_router(ops.registry, ops.keys, ops.installation_of, ops.signin))
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> JSONResponse:
@@ -137,8 +142,9 @@ def build_runtime(settings: Settings, context: Any = None) -> Runtime:
 
     ctx = context or build_context(settings)
     github = GitHubApp(settings)
-    ops = Operations(ctx.registry, KeyStore(settings), github_request_opener(ctx, github),
-                     github_installation_of(github))
+    database = open_database(settings)
+    ops = Operations(Registry(settings, database), KeyStore(settings, database), github_request_opener(ctx, github),
+                     github_installation_of(github), GitHubSignIn.from_settings(settings))
     if settings.redis_url:
         queue: JobQueue = RQQueue(settings.redis_url, settings.queue_name)
         return Runtime(create_app(secret, queue, settings.bot_login, ops), queue)

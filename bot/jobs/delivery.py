@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bot.github.authz import org_policy_refusal
-from bot.github.installations import InstallationStore, MemoryInstallations, RedisInstallations
+from bot.github.installations import InstallationStore, SqlInstallations
 from bot.pipeline.run import build_environment
 from bot.request.markers import StateKeyring, state_keyring
 from bot.settings import Settings, get_settings
@@ -62,16 +62,12 @@ def build_context(settings: Settings, redis: Any = None) -> JobContext:
     from bot.github.app import GitHubApp, RedisTokens
 
     app = GitHubApp(settings, tokens=RedisTokens(redis) if redis is not None else None)
-    if redis is not None:
-        locks: RedisLocks | MemoryLocks = RedisLocks(redis, settings.lock_ttl_seconds)
-        installations: InstallationStore = RedisInstallations(redis)
-    else:
-        locks, installations = MemoryLocks(settings.lock_ttl_seconds), MemoryInstallations()
-    from bot.store.audit import AuditLog
-    from bot.store.registry import Registry
+    locks = RedisLocks(redis, settings.lock_ttl_seconds) if redis is not None else MemoryLocks(settings.lock_ttl_seconds)
+    from bot.store.db import open_database
 
-    return JobContext(settings=settings, locks=locks, installations=installations, github=app.client,
-                      registry=Registry(settings, redis), audit=AuditLog(settings, redis), identity=app.bot_login)
+    database = open_database(settings)
+    return JobContext(settings=settings, locks=locks, installations=SqlInstallations(database), github=app.client,
+                      registry=Registry(settings, database), audit=AuditLog(settings, database), identity=app.bot_login)
 
 
 _worker_context: JobContext | None = None
@@ -119,6 +115,7 @@ def process_delivery(delivery_id: str, event: str, payload: dict[str, Any], ctx:
                     links={"issue": issue_url} if isinstance(issue_url, str) else {})
     with correlated(delivery_id):
         log.info("processing delivery %s (%s.%s)", delivery_id, event, payload.get("action"))
+        announced = job_ctx.registry.job(job.id) is not None  # the API recorded it when filing the request
         job_ctx.registry.put_job(job)
         try:
             ran = load_handlers().dispatch(job_ctx, event, payload)
@@ -127,7 +124,10 @@ def process_delivery(delivery_id: str, event: str, payload: dict[str, Any], ctx:
             if _last_rq_attempt():
                 _mark_failed(job_ctx, payload)
             raise
-        job_ctx.registry.put_job(job.model_copy(update={"status": "done", "detail": f"{ran} handler(s)"}))
+        if ran == 0 and not announced:  # nothing to do (a bot's own event, an unrelated label...): not a job
+            job_ctx.registry.drop_job(job.id)
+        else:
+            job_ctx.registry.put_job(job.model_copy(update={"status": "done", "detail": f"{ran} handler(s)"}))
         return ran
 
 

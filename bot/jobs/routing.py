@@ -39,7 +39,7 @@ class Router:
 
         Returns how many handlers ran.
         """
-        if sent_by_bot(payload, getattr(getattr(ctx, "settings", None), "bot_login", "")):
+        if sent_by_bot(payload, getattr(getattr(ctx, "settings", None), "bot_login", ""), event):
             log.info("ignoring %s sent by a bot", event)
             return 0
         action = payload.get("action") if isinstance(payload.get("action"), str) else None
@@ -49,11 +49,18 @@ class Router:
         return len(handlers)
 
 
-def sent_by_bot(payload: dict[str, Any], bot_login: str = "") -> bool:
-    """True for events whose sender is a bot account or this App itself."""
+# Bot senders whose events a handler does want: the workflows' token (GITHUB_TOKEN) editing the bot's report
+# comment is dev-agent-plan.yml posting the plan (bot/handlers/plan_posted.py checks the rest).
+WORKFLOW_EDITS = {("issue_comment", "edited"): "github-actions[bot]"}
+
+
+def sent_by_bot(payload: dict[str, Any], bot_login: str = "", event: str = "") -> bool:
+    """True for events whose sender is a bot account or this App itself (except the workflows' WORKFLOW_EDITS)."""
     sender = payload.get("sender") or {}
     if not isinstance(sender, dict):
         return False
     login = str(sender.get("login") or "")
+    if WORKFLOW_EDITS.get((event, str(payload.get("action") or ""))) == login and sender.get("type") == "Bot":
+        return False
     return sender.get("type") == "Bot" or login.endswith("[bot]") or (bool(bot_login) and login == bot_login)
 

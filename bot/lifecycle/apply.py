@@ -24,6 +24,7 @@ from bot.lifecycle.workspace import LOCK_ERROR, EnvironmentInputError, Workspace
 from bot.metrics import counts_runs
 from bot.pipeline import terraform
 from bot.request import markers
+from bot.review.changeset import ChangedSinceReview, compare, planned_changes, reviewed_plan, stopped_comment
 from bot.settings import Settings
 from bot.store.audit import AuditEvent, AuditLog
 from bot.store.registry import EnvironmentRecord, Registry
@@ -41,13 +42,14 @@ class ApplyResult:
 
     name: str
     exit_code: int
-    status: str  # applied | unchanged | failed | locked | invalid
+    status: str  # applied | unchanged | failed | locked | invalid | stopped (plan changed since review)
     message: str = ""
     failed_step: str | None = None
     outputs: dict = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     helm_note: str = ""
     revert_url: str | None = None
+    matches_review: bool | None = None  # the applied plan was the reviewed one (None: none was recorded)
 
 
 class StepFailed(ToolError):
@@ -81,8 +83,10 @@ def require_ok(result: terraform.Result, step: str) -> terraform.Result:
     return result
 
 
-def run_terraform(workspace: Workspace, timings: dict[str, float], progress: Progress, timeout: float) -> bool:
-    """init, plan -out, apply that plan; False when the plan has no changes."""
+def run_terraform(workspace: Workspace, timings: dict[str, float], progress: Progress, timeout: float,
+                  before_apply: Callable[[Path], None] | None = None) -> bool:
+    """init, plan -out, apply that plan; False when the plan has no changes. `before_apply(terraform_dir)` may
+    stop the run (raising) once the plan file is written."""
     tf_dir = workspace.terraform_dir
     require_ok(timed(timings, progress, "terraform init", lambda: terraform.run(
         tf_dir, ["init", "-input=false", "-no-color", "-reconfigure"], timeout)), "terraform init")
@@ -91,6 +95,8 @@ def run_terraform(workspace: Workspace, timings: dict[str, float], progress: Pro
         timeout)), "terraform plan")
     if planned.returncode == 0:
         return False
+    if before_apply is not None:
+        before_apply(tf_dir)
     require_ok(timed(timings, progress, "terraform apply", lambda: terraform.run(
         tf_dir, ["apply", "-input=false", "-no-color", "-lock-timeout=0s", PLAN_FILE], timeout)), "terraform apply")
     return True
@@ -137,14 +143,32 @@ def apply_environment(
         return ApplyResult(name=name, exit_code=EXIT_INVALID, status="invalid", message=str(exc))
     name, timings = workspace.name, {}
     threads = github.environment_threads(name) if github else (None, None)
+    reviewed = reviewed_plan(github, threads[0], name, settings.bot_login) if github and threads[0] else None
+    if reviewed is None:
+        progress("no plan was recorded on the merged pull request: nothing to compare with")
+
+    def check_reviewed(tf_dir: Path) -> None:
+        if reviewed is not None:
+            compare(reviewed, planned_changes(tf_dir, PLAN_FILE, settings.tool_timeout_seconds))
+            progress("the plan is the one reviewed on the pull request")
+
     try:
         with working_copy(workspace, list(overrides)) as workspace:
-            changed = run_terraform(workspace, timings, progress, settings.tool_timeout_seconds)
+            changed = run_terraform(workspace, timings, progress, settings.tool_timeout_seconds, check_reviewed)
             if not changed:
                 return ApplyResult(name=name, exit_code=EXIT_NOTHING, status="unchanged", timings=timings,
                                    message=f"{name}: no changes; nothing to apply")
             outputs = terraform_outputs(workspace)
             helm_note = deploy_helm(workspace, settings, timings, progress)
+    except ChangedSinceReview as exc:
+        if github:
+            for number in filter(None, threads):
+                github.writer.upsert_comment(number, markers.applied(name), stopped_comment(name, exc))
+        record_status(settings, workspace, github, "failed", actor, revision, detail="plan changed since review",
+                      pull_request=threads[0])
+        return ApplyResult(name=name, exit_code=EXIT_FAILED, status="stopped", timings=timings, matches_review=False,
+                           message=f"{name}: not applied, the plan changed since review:\n" + "\n".join(
+                               f"  {a}: reviewed {r}, planned now {p}" for a, r, p in exc.rows()))
     except (StepFailed, HelmDeployError, terraform.TerraformError) as exc:
         step = exc.step if isinstance(exc, StepFailed) else "helm" if isinstance(exc, HelmDeployError) else "terraform"
         if LOCK_ERROR in str(exc):
@@ -160,7 +184,8 @@ def apply_environment(
             github.writer.set_ref(APPLIED_REF.format(name=name), revision)
     record_status(settings, workspace, github, "applied", actor, revision, pull_request=threads[0])
     return ApplyResult(name=name, exit_code=EXIT_APPLIED, status="applied", outputs=outputs, timings=timings,
-                       helm_note=helm_note, message=f"{name}: applied")
+                       helm_note=helm_note, message=f"{name}: applied",
+                       matches_review=True if reviewed is not None else None)
 
 
 def _failed(workspace: Workspace, settings: Settings, github: GitHubTarget | None, threads: tuple,
@@ -184,8 +209,9 @@ def record_status(settings: Settings, workspace: Workspace, github: GitHubTarget
     """Registry status and audit event (who, when, what, which PR) for this run."""
     repository = github.writer.full_name if github else ""
     spec = workspace.spec
+    owner = {"owner": spec.owner} if spec.owner else {}  # else the requester the proposal recorded stays
     Registry(settings).upsert(EnvironmentRecord(
-        name=workspace.name, repository=repository, tier=spec.tier.value, owner=spec.owner, cloud=spec.cloud.value,
-        region=spec.region, expires_on=spec.expires_on, status=status, drift=False))
+        name=workspace.name, repository=repository, tier=spec.tier.value, cloud=spec.cloud.value,
+        region=spec.region, expires_on=spec.expires_on, status=status, drift=False, **owner))
     AuditLog(settings).record(AuditEvent(action=action, actor=actor, environment=workspace.name, repository=repository,
                                          pull_request=pull_request, detail=f"{status} {revision[:12]} {detail}".strip()))

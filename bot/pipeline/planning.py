@@ -115,8 +115,9 @@ def plan_environment(spec: EnvironmentSpec, today: dt.date | None = None) -> Pla
     check_spec(spec)
     defaults = DEFAULT_SIZING[(spec.cloud, spec.tier)]
     replicas_per_node = pods_per_node(str(defaults["node_instance_type"]), spec.compute.cpu, spec.compute.memory_gb)
-    node_count = max(1, -(-spec.compute.min_replicas // replicas_per_node))
-    node_max = max(node_count, -(-spec.compute.max_replicas // replicas_per_node))
+    workers = len(spec.workers) if spec.compute.kind == ComputeKind.kubernetes else 0  # one pod each, the app's size
+    node_count = max(1, -(-(spec.compute.min_replicas + workers) // replicas_per_node))
+    node_max = max(node_count, -(-(spec.compute.max_replicas + workers) // replicas_per_node))
     ha = any(db.high_availability for db in spec.databases) or spec.tier == Tier.prod
     sizing = Sizing(
         node_count=node_count + (1 if spec.tier == Tier.prod else 0),

@@ -378,6 +378,9 @@ def risks(result: PipelineResult) -> list[str]:
             "Public ingress: the app is reachable from the internet through its load balancer or public endpoint"
             + (" over plain HTTP." if http_only else " (HTTPS).")
         )
+    if spec.app.exposure == Exposure.internal and spec.compute.kind == ComputeKind.kubernetes:
+        found.append("Internal load balancer (Kubernetes Service): plain HTTP on port 80, reachable from the "
+                     "environment's network only; terminate TLS in the app or behind an internal ingress controller.")
     if http_only:
         found.append("No TLS certificate: the load balancer serves plain HTTP (allowed in dev only); comment "
                      f"{code_span('/dev-agent set certificate_arn=arn:aws:acm:...')} to serve HTTPS.")

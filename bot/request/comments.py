@@ -75,6 +75,8 @@ def _report_notes(lock: LockInfo, state: RequestState, failures: list[str], sett
     extra = ["", "---", f"**Lock:** `{echo(lock.environment)}` held by {echo(lock.describe())}.", f"**Apply:** {appliers}"]
     extra += [f"**Override:** {echo(rule)} by {echo('@' + o.by)} on {o.at:%Y-%m-%d} — {echo(o.reason, 300)}"
               for rule, o in sorted(state.overrides.items())]
+    extra += [f"**Allowed replace:** `{echo(address)}` by {echo('@' + o.by)} on {o.at:%Y-%m-%d} — {echo(o.reason, 300)}"
+              for env in sorted(state.allowances) for address, o in sorted(state.allowances[env].items())]
     if not settings.run_checks:
         extra.append("Validators (terraform, checkov, helm) run in the dev-agent-plan workflow on this PR.")
     if failures:
@@ -84,8 +86,12 @@ def _report_notes(lock: LockInfo, state: RequestState, failures: list[str], sett
 
 
 def post_report(writer: GitHubWriter, pull: int, comments: list[str]) -> None:
-    """Write the report comments in order; parts left over from a longer report say they are no longer used."""
-    writer.upsert_comment(pull, REPORT_MARKER, comments[0])
+    """Write the report comments in order; parts left over from a longer report say they are no longer used.
+    The plan section dev-agent-plan.yml wrote into the first comment is kept (it names the commit it planned)."""
+    from bot.review.section import carry_over
+
+    existing = writer.find_comment(pull, REPORT_MARKER)
+    writer.upsert_comment(pull, REPORT_MARKER, carry_over(existing.body if existing is not None else "", comments[0]))
     for index, text in enumerate(comments[1:], 2):
         writer.upsert_comment(pull, markers.report_continuation(index), text)
     index = len(comments) + 1

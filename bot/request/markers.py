@@ -74,6 +74,17 @@ def applied(env: str) -> str:
     return f"<!-- dev-agent:apply env={env} -->"
 
 
+def pr_plan(env: str) -> tuple[str, str]:
+    """The start and end of the terraform plan section dev-agent-plan.yml writes into the bot's report comment."""
+    return f"<!-- dev-agent:pr-plan env={env} -->", f"<!-- dev-agent:pr-plan-end env={env} -->"
+
+
+def plan_check(env: str) -> str:
+    """The name of the bot's check run gating an environment's PR plan (bot/review/gate.py): only the App creates
+    it, so apply trusts the change set recorded there, never a comment."""
+    return f"dev-agent plan: {env}"
+
+
 def drift(env: str) -> str:
     """The one open drift issue of an environment."""
     return f"<!-- dev-agent:drift env={env} -->"

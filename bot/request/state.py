@@ -34,6 +34,8 @@ class RequestState(BaseModel):
     overrides: dict[str, Override] = Field(default_factory=dict)  # rule -> who granted it, when and why
     pull: int | None = None
     pulls: dict[str, int] = Field(default_factory=dict)  # branch -> the PR this request opened from it
+    # environment -> resource address -> who allowed destroying/replacing it, when and why (/dev-agent allow-replace)
+    allowances: dict[str, dict[str, Override]] = Field(default_factory=dict)
 
     def encode(self, keys: markers.StateKeyring) -> str:
         """The signed state marker."""
@@ -101,6 +103,13 @@ def _keys(target: Target) -> markers.StateKeyring:
         raise ValueError("Target.keys is not set: build targets with bot.handlers.target_for")
     return target.keys
 
+
+
+def save_state(target: Target, state: RequestState) -> None:
+    """Re-sign the state into the status comment, keeping the comment's text."""
+    comment = target.writer.find_comment(target.issue["number"], STATUS_MARKER)
+    text = (comment.body if comment is not None else "").removeprefix(STATUS_MARKER).strip()
+    post_status(target, state, text.split("\n\n" + markers.PREFIX + "state ", 1)[0].strip() or "Recorded.")
 
 
 def post_status(target: Target, state: RequestState, text: str) -> None:

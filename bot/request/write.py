@@ -172,11 +172,14 @@ def record_proposal(ctx: HandlerContext, target: Target, spec: EnvironmentSpec, 
         ctx.registry.upsert(EnvironmentRecord(name=spec.name, repository=target.full_name, expires_on=expires))
     else:
         ctx.registry.upsert(EnvironmentRecord(
-            name=spec.name, repository=target.full_name, tier=spec.tier.value, owner=target.actor,
+            name=spec.name, repository=target.full_name, tier=spec.tier.value, owner=spec.owner or target.actor,
+            requested_by=target.actor,
             cloud=spec.cloud.value, region=spec.region, status="refused" if _policy_failed(result) else "planned",
             monthly_cost_usd=result.monthly_cost, expires_on=expires, pr_url=pull.html_url,
             issue_url=target.issue.get("html_url") or None, report=result.report,
         ))
+    if ctx.job_id:
+        ctx.registry.link_job(ctx.job_id, spec.name, {"pull_request": pull.html_url})
     if kind != "extend":  # `/dev-agent extend` records its own `extend` event: nothing was re-planned
         ctx.audit.record(AuditEvent(action="plan", actor=target.actor, environment=spec.name,
                                     repository=target.full_name, pull_request=pull.number,

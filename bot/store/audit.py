@@ -1,22 +1,24 @@
 """Append-only audit trail: who requested, planned, overrode, applied, destroyed or extended what, and when;
 merges of dev-agent PRs by someone not on the org policy's `apply` list (`merge`).
 
-Kept in a Redis stream when Redis is configured, else in a JSON-lines file under the state dir.
+Kept in the SQL store's `audit_events` table, which the database itself keeps append-only (triggers refuse
+UPDATE and DELETE).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, Field
+from sqlalchemy import insert, select
 
 from bot.settings import Settings
+from bot.store import schema
+from bot.store.db import Database, open_database, utc
 
-Action = Literal["request", "plan", "override", "apply", "destroy", "extend", "unlock", "merge"]
-STREAM = "dev-agent:audit"
+Action = Literal["request", "plan", "override", "allow-replace", "apply", "destroy", "extend", "unlock", "merge"]
 
 
 class AuditEvent(BaseModel):
@@ -32,37 +34,39 @@ class AuditEvent(BaseModel):
 
 
 class AuditLog:
-    """Write and read audit events; Redis stream or local file, chosen from settings."""
+    """Write and read audit events."""
 
-    def __init__(self, settings: Settings, redis_client=None):
-        self._redis = redis_client
-        if self._redis is None and settings.redis_url:
-            import redis
-
-            self._redis = redis.Redis.from_url(settings.redis_url)
-        self._file = Path(settings.state_dir) / "audit.jsonl"
+    def __init__(self, settings: Settings | None = None, database: Database | None = None):
+        if database is None:
+            assert settings is not None, "AuditLog needs settings or a database"
+            database = open_database(settings)
+        self.db = database
 
     def record(self, event: AuditEvent) -> None:
         """Append one event (never rewrites earlier ones)."""
-        line = event.model_dump_json()
-        if self._redis is not None:
-            self._redis.xadd(STREAM, {"event": line})
-            return
-        self._file.parent.mkdir(parents=True, exist_ok=True)
-        with self._file.open("a", encoding="utf-8") as handle:
-            handle.write(line + "\n")
+        with self.db.write() as conn:
+            conn.execute(insert(schema.audit_events).values(**event.model_dump()))
 
     def since(self, start: dt.datetime) -> list[AuditEvent]:
         """Events at or after `start`, oldest first."""
-        if self._redis is not None:
-            first_id = f"{int(start.timestamp() * 1000)}-0"
-            rows = self._redis.xrange(STREAM, min=first_id, max="+")
-            events = [AuditEvent.model_validate_json(fields[b"event"]) for _id, fields in rows]
-        elif self._file.exists():
-            events = [AuditEvent.model_validate_json(line) for line in self._file.read_text().splitlines() if line]
-        else:
-            events = []
-        return [e for e in events if e.at >= start]
+        table = schema.audit_events
+        with self.db.read() as conn:
+            rows = conn.execute(select(table).where(table.c.at >= start).order_by(table.c.at, table.c.id)).all()
+        return [_event(row) for row in rows]
+
+    def of_environment(self, name: str, repository: str) -> list[AuditEvent]:
+        """One environment's events, oldest first (its timeline)."""
+        table = schema.audit_events
+        with self.db.read() as conn:
+            rows = conn.execute(select(table).where((table.c.repository == repository) & (table.c.environment == name))
+                                .order_by(table.c.at, table.c.id)).all()
+        return [_event(row) for row in rows]
+
+
+def _event(row: object) -> AuditEvent:
+    mapping = dict(row._mapping)  # type: ignore[attr-defined]
+    mapping.pop("id")
+    return AuditEvent.model_validate({**mapping, "at": utc(mapping["at"])})
 
 
 def export_lines(events: list[AuditEvent]) -> str:

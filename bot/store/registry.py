@@ -1,30 +1,27 @@
 """The environment registry: what the bot manages, for the API, the dashboard and the metrics.
 
 One record per (repository, environment), updated by the worker (PR opened/updated/merged), by
-`dev-agent apply`/`drift`/`expire` reports, and by the API. Redis hash when configured, else a JSON file.
-Job records expire `job_retention_seconds` after their last update (Redis: one key per job with that
-expiry plus a time-ordered index trimmed on every write; file: pruned on write, hidden when older).
+`dev-agent apply`/`drift`/`expire` reports, and by the API; every change also appends a history row.
+Job records (what a delivery or API request did) expire `job_retention_seconds` after their last update.
+Both live in the SQL store (bot/store/db.py): several processes may write at once without losing updates.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-import threading
-from collections.abc import Callable
-from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
+from sqlalchemy import Connection, delete, func, insert, select, update
 
 from bot.settings import Settings
+from bot.store import schema
+from bot.store.db import Database, open_database, utc
 
 Status = Literal["requested", "clarifying", "planned", "refused", "merged", "applied", "failed", "drifted", "expiring", "destroyed"]
 HttpUrl = Annotated[str, Field(pattern=r"^https?://[^\s\"'<>]+$")]
-REDIS_KEY = "dev-agent:environments"
-JOBS_KEY = "dev-agent:jobs"  # the file store's table of jobs
-JOB_KEY = "dev-agent:job:{id}"  # Redis: one string per job, with an expiry
-JOBS_INDEX = "dev-agent:jobs:recent"  # Redis: sorted set of job ids by last update (epoch seconds)
+# Statuses whose environments exist in a cloud account (cost under management counts only these).
+LIVE: frozenset[str] = frozenset({"applied", "drifted", "expiring"})
 
 
 class EnvironmentRecord(BaseModel):
@@ -33,7 +30,8 @@ class EnvironmentRecord(BaseModel):
     name: str
     repository: str
     tier: str = "dev"
-    owner: str | None = None
+    owner: str | None = None  # the spec's owner (who answers for it), else who requested it
+    requested_by: str | None = None
     cloud: str | None = None
     region: str | None = None
     status: Status = "requested"
@@ -50,6 +48,14 @@ class EnvironmentRecord(BaseModel):
         return f"{self.repository}#{self.name}"
 
 
+class HistoryEntry(BaseModel):
+    """One change of an environment record: when, the status after it and the fields it set."""
+
+    at: dt.datetime
+    status: Status
+    changes: dict[str, Any]
+
+
 class JobRecord(BaseModel):
     """A unit of work the API can report on (GET /api/jobs/{id})."""
 
@@ -63,103 +69,159 @@ class JobRecord(BaseModel):
     updated_at: dt.datetime = Field(default_factory=lambda: dt.datetime.now(dt.UTC))
 
 
+_ENV_FIELDS = [c.name for c in schema.environments.columns if c.name != "created_at"]
+
+
+def _environment(row: Any) -> EnvironmentRecord:
+    values = {name: getattr(row, name) for name in _ENV_FIELDS}
+    values["updated_at"] = utc(values["updated_at"])
+    return EnvironmentRecord.model_validate(values)
+
+
+def _job(row: Any) -> JobRecord:
+    return JobRecord(id=row.id, kind=row.kind, status=row.status, environment=row.environment,
+                     repository=row.repository, detail=row.detail, links=dict(row.links or {}),
+                     updated_at=utc(row.updated_at))
+
+
 class Registry:
-    """Environment and job records; Redis hashes or a local JSON file (thread-safe)."""
+    """Environment and job records in the SQL store."""
 
-    _lock = threading.Lock()
-
-    def __init__(self, settings: Settings, redis_client=None):
-        self._redis = redis_client
-        if self._redis is None and settings.redis_url:
-            import redis
-
-            self._redis = redis.Redis.from_url(settings.redis_url)
-        self._file = Path(settings.state_dir) / "registry.json"
+    def __init__(self, settings: Settings, database: Database | None = None):
+        self.db = database or open_database(settings)
         self._job_retention = dt.timedelta(seconds=settings.job_retention_seconds)
 
-    def _read_file(self) -> dict[str, dict[str, dict]]:
-        if not self._file.exists():
-            return {REDIS_KEY: {}, JOBS_KEY: {}}
-        return json.loads(self._file.read_text())
-
-    def _put(self, table: str, key: str, value: BaseModel, prune: Callable[[dict], bool] | None = None) -> None:
-        """Write one record; with `prune`, the file store also drops the table's records it matches."""
-        if self._redis is not None:
-            self._redis.hset(table, key, value.model_dump_json())
-            return
-        with self._lock:
-            data = self._read_file()
-            rows = data.setdefault(table, {})
-            if prune is not None:
-                for stale in [k for k, row in rows.items() if prune(row)]:
-                    del rows[stale]
-            rows[key] = value.model_dump(mode="json")
-            self._file.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self._file.with_suffix(".tmp")
-            tmp.write_text(json.dumps(data, indent=1))
-            tmp.replace(self._file)
-
-    def _all(self, table: str) -> list[str]:
-        if self._redis is not None:
-            return [v.decode() if isinstance(v, bytes) else v for v in self._redis.hvals(table)]
-        with self._lock:
-            return [json.dumps(v) for v in self._read_file().get(table, {}).values()]
-
     def upsert(self, record: EnvironmentRecord, **changes: object) -> EnvironmentRecord:
-        """Store a record, merged over the existing one for the same repository and name."""
-        current = self.get(record.name, record.repository)
-        base = current.model_copy(update=record.model_dump(exclude_unset=True)) if current else record
-        merged = base.model_copy(update={**changes, "updated_at": dt.datetime.now(dt.UTC)})
-        self._put(REDIS_KEY, merged.key, merged)
+        """Store a record, merged over the existing one for the same repository and name: only the fields set
+        on `record` (and `changes`) change. Atomic: concurrent upserts of one environment never lose a field."""
+        table = schema.environments
+        where = (table.c.repository == record.repository) & (table.c.name == record.name)
+
+        def work(conn: Connection) -> EnvironmentRecord:
+            now = dt.datetime.now(dt.UTC)
+            row = conn.execute(select(table).where(where).with_for_update()).first()
+            current = _environment(row) if row is not None else None
+            given = record.model_dump(exclude_unset=True)
+            base = current.model_copy(update=given) if current else record
+            merged = EnvironmentRecord.model_validate(
+                {**base.model_dump(), **changes, "updated_at": now})  # validated: a bad status is refused
+            values = merged.model_dump()
+            if current is None:
+                conn.execute(insert(table).values(**values, created_at=now))
+                changed = {k: v for k, v in values.items() if k != "updated_at" and v not in (None, "", False)}
+            else:
+                old = current.model_dump()
+                changed = {k: v for k, v in values.items() if k != "updated_at" and old.get(k) != v}
+                conn.execute(update(table).where(where).values(**values))
+            if changed:
+                conn.execute(insert(schema.environment_history).values(
+                    repository=merged.repository, name=merged.name, at=now, status=merged.status,
+                    changes=_summarise(changed)))
+            return merged
+
+        merged = self.db.transact(work)
         return merged
 
     def environments(self) -> list[EnvironmentRecord]:
-        records = [EnvironmentRecord.model_validate_json(v) for v in self._all(REDIS_KEY)]
-        return sorted(records, key=lambda r: (r.repository, r.name))
+        with self.db.read() as conn:
+            rows = conn.execute(select(schema.environments).order_by(schema.environments.c.repository,
+                                                                      schema.environments.c.name)).all()
+        return [_environment(row) for row in rows]
 
     def get(self, name: str, repository: str | None = None) -> EnvironmentRecord | None:
         """The record named `name` (in `repository` when given)."""
-        matches = [r for r in self.environments() if r.name == name and (repository is None or r.repository == repository)]
-        return matches[0] if matches else None
+        table = schema.environments
+        query = select(table).where(table.c.name == name)
+        if repository is not None:
+            query = query.where(table.c.repository == repository)
+        with self.db.read() as conn:
+            row = conn.execute(query.order_by(table.c.repository).limit(1)).first()
+        return _environment(row) if row is not None else None
+
+    def history(self, name: str, repository: str) -> list[HistoryEntry]:
+        """Every recorded change of one environment, oldest first."""
+        table = schema.environment_history
+        with self.db.read() as conn:
+            rows = conn.execute(select(table).where((table.c.repository == repository) & (table.c.name == name))
+                                .order_by(table.c.id)).all()
+        return [HistoryEntry(at=utc(r.at), status=r.status, changes=dict(r.changes)) for r in rows]
 
     def monthly_cost_under_management(self) -> float:
-        """Estimated monthly cost of every environment that is neither destroyed nor refused."""
-        return sum(r.monthly_cost_usd or 0 for r in self.environments() if r.status not in {"destroyed", "refused"})
+        """Estimated monthly cost of the environments that exist (applied, drifted or expiring)."""
+        table = schema.environments
+        with self.db.read() as conn:
+            total = conn.execute(select(func.coalesce(func.sum(table.c.monthly_cost_usd), 0.0))
+                                 .where(table.c.status.in_(sorted(LIVE)))).scalar_one()
+        return float(total)
 
     def put_job(self, job: JobRecord) -> None:
-        """Store a job record; it expires `job_retention_seconds` after this update."""
-        now = dt.datetime.now(dt.UTC)
-        job = job.model_copy(update={"updated_at": now})
-        if self._redis is None:
-            self._put(JOBS_KEY, job.id, job, prune=self._expired_job)
-            return
-        cutoff = (now - self._job_retention).timestamp()
-        with self._redis.pipeline() as pipe:  # MULTI/EXEC: record, index and trim together
-            pipe.set(JOB_KEY.format(id=job.id), job.model_dump_json(), ex=self._job_retention)
-            pipe.zadd(JOBS_INDEX, {job.id: now.timestamp()})
-            pipe.zremrangebyscore(JOBS_INDEX, "-inf", cutoff)
-            pipe.execute()
+        """Store a job record (fields not set on `job` keep their stored value; links are merged); it expires
+        `job_retention_seconds` after this update."""
+        table = schema.jobs
+
+        def work(conn: Connection) -> None:
+            now = dt.datetime.now(dt.UTC)
+            row = conn.execute(select(table).where(table.c.id == job.id).with_for_update()).first()
+            if row is None:
+                values = job.model_dump(exclude={"updated_at"})
+                conn.execute(insert(table).values(**values, created_at=now, updated_at=now))
+            else:
+                given = job.model_dump(exclude_unset=True, exclude={"id", "kind", "updated_at"})  # kind: set once
+                given["links"] = {**dict(row.links or {}), **job.links}
+                for field in ("environment", "repository"):  # never forget what an earlier update learnt
+                    if given.get(field) is None:
+                        given.pop(field, None)
+                conn.execute(update(table).where(table.c.id == job.id).values(**given, updated_at=now))
+            conn.execute(delete(table).where(table.c.updated_at < now - self._job_retention))
+
+        self.db.transact(work)
+
+    def link_job(self, job_id: str, environment: str, links: dict[str, str]) -> None:
+        """Note on a recorded job which environment it worked on and what it produced (a PR); no-op when the job
+        is unknown (a CLI run)."""
+        table = schema.jobs
+
+        def work(conn: Connection) -> None:
+            row = conn.execute(select(table).where(table.c.id == job_id).with_for_update()).first()
+            if row is not None:
+                conn.execute(update(table).where(table.c.id == job_id).values(
+                    environment=environment, links={**dict(row.links or {}), **links}))
+
+        self.db.transact(work)
+
+    def drop_job(self, job_id: str) -> None:
+        """Forget a job (a delivery that turned out to need no work)."""
+        with self.db.write() as conn:
+            conn.execute(delete(schema.jobs).where(schema.jobs.c.id == job_id))
 
     def job(self, job_id: str) -> JobRecord | None:
         """The job with this id, or None when unknown or expired."""
-        if self._redis is not None:
-            raw = self._redis.get(JOB_KEY.format(id=job_id))
-            return JobRecord.model_validate_json(raw) if raw else None
-        with self._lock:
-            raw_job = self._read_file().get(JOBS_KEY, {}).get(job_id)
-        job = JobRecord.model_validate(raw_job) if raw_job else None
-        return None if job is None or self._expired_job(job.model_dump(mode="json")) else job
+        with self.db.read() as conn:
+            row = conn.execute(select(schema.jobs).where(schema.jobs.c.id == job_id)).first()
+        job = _job(row) if row is not None else None
+        return None if job is None or self._expired(job) else job
 
     def jobs(self, limit: int = 20) -> list[JobRecord]:
         """The most recently updated jobs that have not expired, newest first."""
-        if self._redis is not None:
-            ids = [i.decode() if isinstance(i, bytes) else i for i in self._redis.zrevrange(JOBS_INDEX, 0, limit - 1)]
-            raws = self._redis.mget([JOB_KEY.format(id=i) for i in ids]) if ids else []
-            return [JobRecord.model_validate_json(raw) for raw in raws if raw]
-        records = [JobRecord.model_validate_json(v) for v in self._all(JOBS_KEY)]
-        live = [j for j in records if not self._expired_job(j.model_dump(mode="json"))]
-        return sorted(live, key=lambda j: j.updated_at, reverse=True)[:limit]
+        cutoff = dt.datetime.now(dt.UTC) - self._job_retention
+        with self.db.read() as conn:
+            rows = conn.execute(select(schema.jobs).where(schema.jobs.c.updated_at >= cutoff)
+                                .order_by(schema.jobs.c.updated_at.desc(), schema.jobs.c.id).limit(limit)).all()
+        return [_job(row) for row in rows]
 
-    def _expired_job(self, record: dict) -> bool:
-        updated = dt.datetime.fromisoformat(record["updated_at"])
-        return dt.datetime.now(dt.UTC) - updated > self._job_retention
+    def _expired(self, job: JobRecord) -> bool:
+        return dt.datetime.now(dt.UTC) - job.updated_at > self._job_retention
+
+
+def _summarise(changed: dict[str, Any]) -> dict[str, Any]:
+    """History rows keep the fields that changed, JSON-ready; the report is long, so only its size is kept."""
+    out: dict[str, Any] = {}
+    for key, value in changed.items():
+        if key == "report":
+            out[key] = f"{len(value)} characters"
+        elif isinstance(value, dt.date | dt.datetime):
+            out[key] = value.isoformat()
+        else:
+            out[key] = value
+    return out
+

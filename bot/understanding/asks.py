@@ -56,6 +56,11 @@ def on_kubernetes(data: dict[str, Any]) -> bool:
     return (data.get("compute") or {}).get("kind") == "kubernetes"
 
 
+def on_ecs(data: dict[str, Any]) -> bool:
+    """The spec runs as ECS services (AWS containers: generators/terraform/aws/apm.py wires APM agents)."""
+    return data.get("cloud") == "aws" and (data.get("compute") or {}).get("kind", "containers") == "containers"
+
+
 def alerting(data: dict[str, Any]) -> bool:
     """Alarms are generated: CloudWatch alarms (cloudwatch listed, or prod on AWS: generators/terraform/aws/alarms.py)
     or the chart's PrometheusRule (prometheus listed, on Kubernetes)."""
@@ -132,7 +137,10 @@ ASKS: tuple[Ask, ...] = (
         "monitoring:datadog",
         "Datadog agent",
         r"data ?dog",
-        "no Datadog agent, annotations or API-key wiring is generated",
+        "Datadog wiring (Agent sidecar, unified service tags, API key from Secrets Manager) is generated for ECS "
+        "on AWS only; nothing is generated for this runtime",
+        clouds=frozenset({"aws"}),
+        built=on_ecs,
         evidence=(r"DD_API_KEY|ad\.datadoghq\.com",),
         spec_field="monitoring",
     ),
@@ -140,7 +148,10 @@ ASKS: tuple[Ask, ...] = (
         "monitoring:newrelic",
         "New Relic agent",
         r"new ?relic",
-        "no New Relic agent or license-key wiring is generated",
+        "New Relic wiring (license key from Secrets Manager, app name) is generated for ECS on AWS only; nothing "
+        "is generated for this runtime",
+        clouds=frozenset({"aws"}),
+        built=on_ecs,
         evidence=(r"NEW_RELIC_LICENSE_KEY",),
         spec_field="monitoring",
     ),

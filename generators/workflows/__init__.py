@@ -34,12 +34,16 @@ PERMISSION_REASONS = {
     "issues": "comment on the request issue and open drift/expiry issues",
     "pull-requests": "comment on the PR and open revert/destroy PRs",
 }
+# Read scopes beyond `contents` a job asks for, and why.
+READ_REASONS = {"checks": "the bot's plan check run holds the reviewed change set apply compares with"}
 _WRITE_PERMISSION = re.compile(r"^(\s+)(" + "|".join(PERMISSION_REASONS) + r"): write$", re.MULTILINE)
+_READ_PERMISSION = re.compile(r"^(\s+)(" + "|".join(READ_REASONS) + r"): read$", re.MULTILINE)
 
 
 def document_permissions(text: str) -> str:
-    """Workflow YAML with a comment after each `<scope>: write` permission saying why it is needed."""
-    return _WRITE_PERMISSION.sub(lambda m: f"{m.group(0)}  # {PERMISSION_REASONS[m.group(2)]}", text)
+    """Workflow YAML with a comment after each `<scope>: write` (and uncommon `read`) permission saying why."""
+    text = _WRITE_PERMISSION.sub(lambda m: f"{m.group(0)}  # {PERMISSION_REASONS[m.group(2)]}", text)
+    return _READ_PERMISSION.sub(lambda m: f"{m.group(0)}  # {READ_REASONS[m.group(2)]}", text)
 
 
 def _lock(name: str) -> str:

@@ -20,6 +20,9 @@ from generators.workflows.steps import (
 
 FILENAME = "dev-agent-apply.yml"
 
+# checks: read — the bot's `dev-agent plan: <env>` check run on the merged PR holds the reviewed change set
+# apply compares its own plan with (bot/review/changeset.py).
+APPLY_PERMISSIONS = {**REPORTING_PERMISSIONS, "checks": "read"}
 APPLY_SCRIPT = 'dev-agent apply "environments/${ENVIRONMENT}"\n'
 
 
@@ -41,8 +44,8 @@ def build(clouds: list[str], ids: CloudIdentities, install: InstallSource | None
             "changes": changes_job("${{ github.event.before }}", "${{ github.sha }}",
                                    group="dev-agent-apply-changes-${{ github.sha }}"),
             "apply": per_environment_job("Apply", "environments", steps, production=False,
-                                 permissions=REPORTING_PERMISSIONS, install=install),
+                                 permissions=APPLY_PERMISSIONS, install=install),
             "apply-production": per_environment_job("Apply", "production", steps, production=True,
-                                 permissions=REPORTING_PERMISSIONS, install=install),
+                                 permissions=APPLY_PERMISSIONS, install=install),
         },
     }

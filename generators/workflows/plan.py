@@ -14,6 +14,7 @@ from generators.workflows.steps import (
     install_validators,
     matrix_logins,
     per_environment_job,
+    reporting_env,
     tf_var_env,
 )
 
@@ -23,6 +24,10 @@ PR_GROUP = "pr-${{ github.event.pull_request.number }}"
 # The files must be what dev-agent generates from environment.yaml (compared with a regeneration and the lock
 # file, not the bot's REPORT.md: bot/review/verify.py), and pass every validator.
 PLAN_SCRIPT = 'dev-agent verify "environments/${ENVIRONMENT}" --check\n'
+
+
+PREVIEW_SCRIPT = 'dev-agent preview "environments/${ENVIRONMENT}"\n'
+PLAN_PERMISSIONS = {"contents": "read", "id-token": "write", "pull-requests": "write"}
 
 
 def install_env(install: InstallSource | None) -> dict[str, str]:
@@ -42,6 +47,11 @@ def build(clouds: list[str], ids: CloudIdentities, install: InstallSource | None
                  **checkov_env(install),
                  **tf_var_env(clouds)},
          "run": PLAN_SCRIPT},
+        # The real plan with the read-only identity, written into the bot's report comment and the job summary;
+        # the bot gates the merge on it (bot/review/gate.py).
+        {"name": "Terraform plan",
+         "env": {"ENVIRONMENT": "${{ matrix.environment }}", **reporting_env(ids), **tf_var_env(clouds)},
+         "run": PREVIEW_SCRIPT},
     ]
     return {
         "name": "dev-agent plan",
@@ -50,10 +60,11 @@ def build(clouds: list[str], ids: CloudIdentities, install: InstallSource | None
         "jobs": {
             "changes": changes_job("${{ github.event.pull_request.base.sha }}", "${{ github.sha }}",
                                    group=f"dev-agent-{PR_GROUP}-changes", cancel=True),
-            "plan": per_environment_job("Plan", "environments", steps, production=False,
+            "plan": per_environment_job("Plan", "environments", steps, production=False, permissions=PLAN_PERMISSIONS,
                                         group_suffix=f"-{PR_GROUP}", cancel=True, install=install),
             # The production environment's rules (required reviewers, branch limits) gate its plans too.
             "plan-production": per_environment_job("Plan", "production", steps, production=True,
-                                                   group_suffix=f"-{PR_GROUP}", cancel=True, install=install),
+                                                   permissions=PLAN_PERMISSIONS, group_suffix=f"-{PR_GROUP}",
+                                                   cancel=True, install=install),
         },
     }

@@ -1,3 +1,3 @@
 """REST handlers; importing this package registers every route."""
 
-from . import app_auth, checks, control, git_data, issues, pulls, repos, teams  # noqa: F401
+from . import app_auth, checks, control, git_data, issues, pulls, repos, teams, users  # noqa: F401

@@ -90,6 +90,7 @@ def create_app(ctx: Ctx):
         "id": app.id,
         "slug": app.slug,
         "client_id": app.client_id,
+        "client_secret": app.client_secret,
         "name": app.name,
         "private_key_pem": private_pem,
         "bot_login": bot.login,

@@ -6,9 +6,11 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import uuid
 from pathlib import Path
 from typing import Any
@@ -76,6 +78,7 @@ class BotStack:
         self.queue_name = f"dev-agent-{uuid.uuid4().hex[:8]}"
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.state_dir = Path(tempfile.mkdtemp(prefix="dev-agent-state-"))  # the bot's own database (SQLite)
         self.env = {
             **os.environ,
             "REDIS_URL": redis_url,
@@ -87,6 +90,7 @@ class BotStack:
             "DEV_AGENT_BOT_LOGIN": self.app["bot_login"],
             "DEV_AGENT_RUN_CHECKS": "false",
             "PYTHONPATH": str(ROOT),
+            "DEV_AGENT_STATE_DIR": str(self.state_dir),
             "DEV_AGENT_WORKER_MAINTENANCE_SECONDS": "5",
             **(extra_env or {}),
         }
@@ -98,14 +102,29 @@ class BotStack:
 
     # processes
     def start(self) -> BotStack:
-        self.web = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--port", str(self.port)], cwd=ROOT,
-                                    env=self.env, stderr=self.log)
-        wait_for(self._healthy, 90, what="dev-agent serve")  # generous: CI machines may be busy
+        self.start_web()
         for _ in range(self.worker_count):
             self.start_worker()
         self.sandbox.set_webhook(f"{self.url}/webhooks", SECRET, self.app)
         self.sandbox.reset_calls()
         return self
+
+    def start_web(self) -> None:
+        self.web = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--port", str(self.port)], cwd=ROOT,
+                                    env=self.env, stderr=self.log)
+        wait_for(self._healthy, 90, what="dev-agent serve")  # generous: CI machines may be busy
+
+    def restart_web(self) -> None:
+        """Stop `dev-agent serve` (SIGTERM) and start a new process on the same port and database."""
+        assert self.web is not None
+        self.web.terminate()
+        self.web.wait(timeout=30)
+        self.start_web()
+
+    def dev_agent(self, *args: str) -> subprocess.CompletedProcess:
+        """Run the `dev-agent` CLI with the bot's settings (database, Redis, App)."""
+        return subprocess.run([sys.executable, "-m", "bot", *args], cwd=ROOT, env=self.env, capture_output=True,
+                              text=True, timeout=120, check=False)
 
     def start_worker(self) -> subprocess.Popen:
         worker = subprocess.Popen([sys.executable, "-m", "bot", "worker", *self.worker_args], cwd=ROOT,
@@ -142,6 +161,14 @@ class BotStack:
 
     def __exit__(self, *exc: Any) -> None:
         self.stop()
+        shutil.rmtree(self.state_dir, ignore_errors=True)
+
+    def settings(self) -> Any:
+        """Settings reaching the same database and Redis as the bot processes (to make keys, read the registry)."""
+        from bot.settings import Settings
+
+        return Settings(state_dir=self.env["DEV_AGENT_STATE_DIR"], database_url=self.env.get("DEV_AGENT_DATABASE_URL"),
+                        redis_url=self.redis_url)
 
     # GitHub views (as alice, through the REST API)
     def api(self, method: str, path: str, **kwargs: Any) -> Any:

@@ -1,10 +1,11 @@
 """ecs.tf: ECS Fargate cluster, task definition, service behind the ALB with CPU target-tracking autoscaling, one
-service per worker (same image and roles, its own command, no port); a scheduled job has the task definition only."""
+service per worker (same image and roles, its own command, no port); a scheduled job has the task definition only.
+With datadog / newrelic monitoring every task carries the agent wiring of apm.py."""
 
 from __future__ import annotations
 
 from generators.hcl import Block, Call, Ref, block
-from generators.terraform.aws import connection
+from generators.terraform.aws import apm, connection
 from generators.terraform.aws.access import Grant, policy_document
 from generators.terraform.aws.alb import forwarding_listener
 from generators.terraform.aws.shared import APP_SG, KMS_ARN, NAME, PRIVATE_SUBNETS, REGION, log_group, role
@@ -31,12 +32,12 @@ def container_secrets(ctx: Context) -> list[dict]:
                 for env in connection.settings(ctx.plan)]
     passwords = [{"name": env, "valueFrom": Call("format", "%s:password::", arn)}
                  for env, arn in connection.password_sources(ctx.plan).items()]
-    return settings + passwords
+    return settings + passwords + apm.app_secrets(ctx.plan)
 
 
 def execution_grants(ctx: Context) -> list[Grant]:
     """What the ECS agent needs to inject `secrets`: read exactly those secrets, decrypt with the environment key."""
-    arns = [connection.SECRET_ARN, *connection.password_sources(ctx.plan).values()]
+    arns = [connection.SECRET_ARN, *connection.password_sources(ctx.plan).values(), *apm.secret_arns(ctx.plan)]
     return [Grant("ReadInjectedSecrets", ("secretsmanager:GetSecretValue",), tuple(arns)),
             Grant("DecryptInjectedSecrets", ("kms:Decrypt",), (KMS_ARN,))]
 
@@ -54,13 +55,14 @@ def _container(ctx: Context, name: str = CONTAINER, command: list[str] | None = 
         definition["command"] = command
     if port:
         definition["portMappings"] = [{"containerPort": ctx.spec.app.port, "protocol": "tcp"}]
+    if apm.app_environment(ctx.plan):
+        definition["environment"] = apm.app_environment(ctx.plan)
     definition["secrets"] = container_secrets(ctx)
-    definition["logConfiguration"] = {"logDriver": "awslogs", "options": {
-        "awslogs-group": Ref("aws_cloudwatch_log_group.app.name"),
-        "awslogs-region": REGION,
-        "awslogs-stream-prefix": name,
-    }}
-    return Call("jsonencode", [definition])
+    if apm.docker_labels(ctx.plan):
+        definition["dockerLabels"] = apm.docker_labels(ctx.plan)
+    logs = {"awslogs-group": Ref("aws_cloudwatch_log_group.app.name"), "awslogs-region": REGION}
+    definition["logConfiguration"] = {"logDriver": "awslogs", "options": {**logs, "awslogs-stream-prefix": name}}
+    return Call("jsonencode", [definition, *apm.sidecars(ctx.plan, logs)])
 
 
 def _task(ctx: Context, label: str, family: Call | Ref, container: Call) -> Block:
@@ -68,7 +70,7 @@ def _task(ctx: Context, label: str, family: Call | Ref, container: Call) -> Bloc
     return block("resource", "aws_ecs_task_definition", label, family=family, requires_compatibilities=["FARGATE"],
                  network_mode="awsvpc", cpu=str(cpu), memory=str(memory),
                  execution_role_arn=Ref("aws_iam_role.task_execution.arn"), task_role_arn=Ref("aws_iam_role.task.arn"),
-                 container_definitions=container)
+                 container_definitions=container, **({"volume": apm.volumes(ctx.plan)} if apm.volumes(ctx.plan) else {}))
 
 
 def _service(ctx: Context, label: str, name: Call | Ref, count: int, load_balanced: bool) -> Block:
@@ -133,5 +135,6 @@ def build(ctx: Context) -> list[Block]:
         *_workers(ctx),
         block("variable", "image", type=Ref("string"),
               description="Container image of the app, pinned by tag or digest (dev-agent.auto.tfvars.json)."),
+        *apm.variables(ctx.plan),
         block("output", "ecs_cluster", value=Ref("aws_ecs_cluster.main.name"), description="ECS cluster name."),
     ]

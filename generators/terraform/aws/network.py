@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.spec import EnvironmentSpec, QueueEngine, Tier
+from bot.spec import ComputeKind, EnvironmentSpec, QueueEngine, Tier
 from generators.hcl import Block, Call, Op, Ref, block
 from generators.terraform.aws.shared import APP_SG, NAME, VPC_CIDR, VPC_ID, log_group, uses_load_balancer
 from generators.terraform.context import Context
@@ -30,13 +30,20 @@ ENDPOINTS: dict[str, tuple[str, Callable[[EnvironmentSpec], bool]]] = {
 }
 
 
+# On EKS, the subnets Kubernetes LoadBalancer Services may use: internal ones (an internal app's Service) in the
+# private subnets, internet-facing ones (the ingress controller's) in the public subnets.
+ELB_ROLE = {"private": "kubernetes.io/role/internal-elb", "public": "kubernetes.io/role/elb"}
+
+
 def _subnets(ctx: Context, label: str, offset: int) -> list[Block]:
     count = ctx.plan.sizing.availability_zones
+    tags: dict = {"Name": Call("format", "%s-" + label + "-%d", NAME, Ref("count.index")), "subnet": label}
+    if ctx.spec.compute.kind == ComputeKind.kubernetes:
+        tags[ELB_ROLE[label]] = "1"
     return [block("resource", "aws_subnet", label, count=count, vpc_id=VPC_ID,
                   cidr_block=Call("cidrsubnet", VPC_CIDR, 4, Op(Ref("count.index"), "+", offset)),
                   availability_zone=Call("element", AZ_NAMES, Ref("count.index")),
-                  map_public_ip_on_launch=False,
-                  tags={"Name": Call("format", "%s-" + label + "-%d", NAME, Ref("count.index")), "subnet": label})]
+                  map_public_ip_on_launch=False, tags=tags)]
 
 
 def _routes(ctx: Context) -> list[Block]:

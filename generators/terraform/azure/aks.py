@@ -56,6 +56,11 @@ def build(ctx: Context) -> list[Block]:
     )
     return [
         cluster,
+        # The cluster's identity creates load balancers in the workload subnet (an internal app's Service, the
+        # ingress controller's frontend): with a subnet of our own VNet it needs Network Contributor there.
+        block("resource", "azurerm_role_assignment", "aks_subnet", scope=subnet_id(WORKLOAD[0]),
+              role_definition_name="Network Contributor",
+              principal_id=Ref("azurerm_kubernetes_cluster.main.identity[0].principal_id")),
         block("resource", "azurerm_federated_identity_credential", "app", name="kubernetes", resource_group_name=RG,
               parent_id=Ref("azurerm_user_assigned_identity.app.id"), audience=["api://AzureADTokenExchange"],
               issuer=Ref("azurerm_kubernetes_cluster.main.oidc_issuer_url"),

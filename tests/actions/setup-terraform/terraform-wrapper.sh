@@ -5,11 +5,20 @@
 set -euo pipefail
 real="@REAL_TERRAFORM@"
 dir="$PWD"
+command=""
 for arg in "$@"; do
-  case "$arg" in -chdir=*) dir="${arg#-chdir=}" ;; esac
+  case "$arg" in
+    -chdir=*) dir="${arg#-chdir=}" ;;
+    -*) ;;
+    *) [ -n "$command" ] || command="$arg" ;;
+  esac
 done
+# Only calls that reach the providers or the backend need it; fmt and validate never do, and a file appearing
+# during them would be seen by checks scanning the same directory at the same time (checkov, hcl parse).
+case "$command" in fmt|validate|version) needs_override="" ;; *) needs_override="yes" ;; esac
 override=""
-if [ -n "${DEV_AGENT_MOTO_ENDPOINT:-}" ] && compgen -G "${dir}/*.tf" >/dev/null && [ ! -e "${dir}/zz_moto_override.tf" ]; then
+if [ -n "$needs_override" ] && [ -n "${DEV_AGENT_MOTO_ENDPOINT:-}" ] && compgen -G "${dir}/*.tf" >/dev/null \
+    && [ ! -e "${dir}/zz_moto_override.tf" ]; then
   override="${dir}/zz_moto_override.tf"
   "$DEV_AGENT_ACT_PYTHON" -m sandbox.aws_login override --endpoint "$DEV_AGENT_MOTO_ENDPOINT" --dir "$dir" > "$override"
 fi

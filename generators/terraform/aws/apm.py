@@ -1,0 +1,122 @@
+"""APM agent wiring for ECS tasks (`monitoring: [datadog]` / `[newrelic]` on AWS containers), used by ecs.tf.
+
+The key never enters a file: the reviewer stores it in Secrets Manager and gives its ARN as a deployment input
+(`/dev-agent set datadog_secret_arn=...` / `newrelic_secret_arn=...`, "Before you merge"); ECS injects it from
+there, and the task execution role may read exactly that secret.
+- Datadog: the Agent runs as a sidecar in every task (ECS_FARGATE, APM on localhost:8126), read-only root
+  filesystem with its writable paths on task volumes filled by an init container (Datadog's ROFS setup);
+  the app gets unified service tags (DD_ENV, DD_SERVICE and the `com.datadoghq.tags.*` docker labels).
+- New Relic: the app's language agent reads NEW_RELIC_LICENSE_KEY (injected) and NEW_RELIC_APP_NAME; the agent
+  itself ships in the app's image (docs/monitoring.md).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.pipeline.planning import Plan
+from bot.spec import ComputeKind, Monitoring
+from generators.hcl import Block, Ref, block
+
+DATADOG_IMAGE = "public.ecr.aws/datadog/agent:7"
+DATADOG_SECRET = Ref("var.datadog_secret_arn")
+NEWRELIC_SECRET = Ref("var.newrelic_secret_arn")
+SECRET_ARN_PATTERN = r"^arn:aws(-[a-z]+)*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]{1,512}$"
+# Agent paths that must be writable (task volumes) when its root filesystem is read-only.
+DATADOG_VOLUMES = {"dd-config": "/etc/datadog-agent", "dd-run": "/opt/datadog-agent/run",
+                   "dd-sockets": "/var/run/datadog", "dd-tmp": "/tmp"}
+
+
+def _tools(plan: Plan) -> set[Monitoring]:
+    if plan.spec.compute.kind != ComputeKind.containers:
+        return set()
+    return {Monitoring.datadog, Monitoring.newrelic} & set(plan.spec.monitoring)
+
+
+def datadog(plan: Plan) -> bool:
+    return Monitoring.datadog in _tools(plan)
+
+
+def newrelic(plan: Plan) -> bool:
+    return Monitoring.newrelic in _tools(plan)
+
+
+def service_name(plan: Plan) -> str:
+    return plan.spec.service or plan.spec.name
+
+
+def secret_arns(plan: Plan) -> list[Ref]:
+    """The key secrets ECS injects (the execution role reads them)."""
+    return ([DATADOG_SECRET] if datadog(plan) else []) + ([NEWRELIC_SECRET] if newrelic(plan) else [])
+
+
+def app_environment(plan: Plan) -> list[dict[str, str]]:
+    """Plain settings of the app's (and workers') containers."""
+    env = []
+    if datadog(plan):
+        env += [{"name": "DD_ENV", "value": plan.spec.name}, {"name": "DD_SERVICE", "value": service_name(plan)}]
+    if newrelic(plan):
+        env += [{"name": "NEW_RELIC_APP_NAME", "value": f"{service_name(plan)} ({plan.spec.name})"},
+                {"name": "NEW_RELIC_DISTRIBUTED_TRACING_ENABLED", "value": "true"}]
+    return env
+
+
+def app_secrets(plan: Plan) -> list[dict[str, Any]]:
+    """Keys the app's containers receive from Secrets Manager."""
+    return [{"name": "NEW_RELIC_LICENSE_KEY", "valueFrom": NEWRELIC_SECRET}] if newrelic(plan) else []
+
+
+def docker_labels(plan: Plan) -> dict[str, str]:
+    if not datadog(plan):
+        return {}
+    return {"com.datadoghq.tags.env": plan.spec.name, "com.datadoghq.tags.service": service_name(plan)}
+
+
+def sidecars(plan: Plan, log_options: dict[str, Any]) -> list[dict[str, Any]]:
+    """The Datadog init and Agent containers of a task (none without datadog)."""
+    if not datadog(plan):
+        return []
+    mounts = [{"sourceVolume": name, "containerPath": path, "readOnly": False} for name, path in DATADOG_VOLUMES.items()]
+    return [
+        {"name": "datadog-init", "image": DATADOG_IMAGE, "essential": False, "readonlyRootFilesystem": True,
+         "privileged": False, "entryPoint": ["sh", "-c"], "command": ["cp -R /etc/datadog-agent/. /dd-config/"],
+         "mountPoints": [{"sourceVolume": "dd-config", "containerPath": "/dd-config", "readOnly": False}],
+         "logConfiguration": {"logDriver": "awslogs", "options": {**log_options, "awslogs-stream-prefix": "datadog-init"}}},
+        {"name": "datadog-agent", "image": DATADOG_IMAGE, "essential": False, "readonlyRootFilesystem": True,
+         "privileged": False, "dependsOn": [{"containerName": "datadog-init", "condition": "SUCCESS"}],
+         "environment": [{"name": "ECS_FARGATE", "value": "true"}, {"name": "DD_APM_ENABLED", "value": "true"},
+                         {"name": "DD_SITE", "value": Ref("var.datadog_site")},
+                         {"name": "DD_ENV", "value": plan.spec.name}],
+         "secrets": [{"name": "DD_API_KEY", "valueFrom": DATADOG_SECRET}],
+         "mountPoints": mounts,
+         "logConfiguration": {"logDriver": "awslogs", "options": {**log_options, "awslogs-stream-prefix": "datadog"}}},
+    ]
+
+
+def volumes(plan: Plan) -> list[Block]:
+    return [block("volume", name=name) for name in DATADOG_VOLUMES] if datadog(plan) else []
+
+
+def variables(plan: Plan) -> list[Block]:
+    blocks = []
+    if datadog(plan):
+        blocks += [
+            block("variable", "datadog_secret_arn", type=Ref("string"),
+                  description="Secrets Manager secret holding the Datadog API key (ARN; the key itself never "
+                              "goes into a file).",
+                  validation=_arn_validation("datadog_secret_arn")),
+            block("variable", "datadog_site", type=Ref("string"), default="datadoghq.com",
+                  description="Datadog site the Agent sends to (datadoghq.com, datadoghq.eu, us5.datadoghq.com ...)."),
+        ]
+    if newrelic(plan):
+        blocks.append(block("variable", "newrelic_secret_arn", type=Ref("string"),
+                            description="Secrets Manager secret holding the New Relic license key (ARN only).",
+                            validation=_arn_validation("newrelic_secret_arn")))
+    return blocks
+
+
+def _arn_validation(name: str) -> Block:
+    from generators.hcl import Call
+
+    return block("validation", condition=Call("can", Call("regex", SECRET_ARN_PATTERN, Ref(f"var.{name}"))),
+                 error_message=f"{name} must be a Secrets Manager secret ARN.")
