@@ -46,3 +46,9 @@ def test_list_flags_keys_made_before_scopes(tmp_path: Path) -> None:
     _token, key = store.create("old", ["read"], installation=1)
     store._save(ApiKey.model_validate({**key.model_dump(), "installation": None}))
     assert "UNSCOPED (refused: re-create it)" in _run(tmp_path, "list").stdout
+
+
+def test_a_name_the_database_cannot_hold_is_refused_before_anything_is_stored(tmp_path: Path) -> None:
+    result = _run(tmp_path, "create", "x" * 101, "--scope", "read", "--installation", "1")
+    assert result.exit_code == EXIT_INVALID and "1-100 printable characters" in result.output
+    assert KeyStore(Settings(state_dir=tmp_path)).list() == []

@@ -1,8 +1,8 @@
 """The path an operator and a user take, against real `dev-agent serve` processes on SQLite (the default) and on
 a real PostgreSQL: `dev-agent keys create` makes a key that works before and after `serve` restarts and lives in
 the database's tables; users sign in with GitHub (the sandbox's OAuth web flow) and see only the environments of
-repositories they can access; their sessions survive the restart too; without a session the dashboard sends
-them to sign in."""
+repositories they can access (on the dashboard and the read API); their sessions survive the restart too;
+without a session the dashboard sends them to sign in."""
 
 from __future__ import annotations
 
@@ -77,6 +77,12 @@ def test_keys_and_github_sessions_survive_a_restart_and_users_see_only_their_rep
         assert alice.get(f"/environments/{hidden}/hidden-dev").status_code == 404
         assert _names(bob.get("/").text) == {"web-dev", "hidden-dev"}
         assert "as alice (GitHub)" in alice.get("/").text
+        # The API's read routes take the same session (a browser, no key); requesting still needs a key.
+        assert {e["name"] for e in alice.get("/api/environments").json()} == {"web-dev"}
+        refused = alice.get(f"/api/environments/hidden-dev?repository={hidden}")
+        assert refused.status_code == 403 and "alice's session is limited" in refused.json()["detail"]
+        assert alice.post("/api/environments", json={"repository": stack.full_name, "text": "a dev env"}
+                          ).status_code == 401
 
         stack.restart_web()
         assert httpx.get(f"{stack.url}/api/environments", headers=auth, timeout=30).status_code == 200

@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
-from bot.api.keys import InstallationOf, KeyRejected, KeyStore
+from bot.api.keys import ApiKey, InstallationOf, KeyRejected, KeyStore
 from bot.api.render import report_html
 from bot.api.signin import GitHubSignIn, SignInFailed
 from bot.store.audit import AuditLog
@@ -107,10 +107,41 @@ def session_key_id(secret: bytes, cookie: str | None, now: float | None = None) 
 
 @dataclass(frozen=True)
 class Viewer:
-    """Who is looking: what they may see and how the page names them."""
+    """Who is looking: what they may see, how the page names them, and what they are limited to (for errors)."""
 
     allows: Callable[[str | None], bool]
     describe: str
+    limit: str
+
+
+def session_reader(keys: KeyStore, users: UserSessions,
+                   installation_of: InstallationOf) -> Callable[[Request], Viewer | None]:
+    """request -> the Viewer of its signed, unexpired session cookie (a GitHub user or an API key), else None."""
+
+    def session(request: Request) -> Viewer | None:
+        session_id = session_key_id(keys.session_secret(), request.cookies.get(COOKIE))
+        if session_id is None:
+            return None
+        if session_id.startswith(USER_SESSION):
+            user = users.get(session_id.removeprefix(USER_SESSION))
+            if user is None:
+                return None
+            return Viewer(user.allows, f"as {user.login} (GitHub)",
+                          f"{user.login}'s session is limited to the repositories {user.login} can access")
+        key = keys.get(session_id)
+        try:
+            checked = KeyStore.check(key, "read") if key else None
+        except KeyRejected:  # revoked, expired or unscoped since sign-in
+            return None
+        return key_viewer(checked, installation_of) if checked else None
+
+    return session
+
+
+def key_viewer(key: ApiKey, installation_of: InstallationOf) -> Viewer:
+    """What an API key may see."""
+    return Viewer(lambda repository: key.allows(repository, installation_of),
+                  f"with a key for {key.describe_scope()}", f"this API key is limited to {key.describe_scope()}")
 
 
 def _callback_url(request: Request) -> str:
@@ -125,23 +156,7 @@ def build_dashboard_router(registry: Registry, keys: KeyStore, installation_of: 
     session may see: the key's installation/repositories, or the repositories the GitHub user can access."""
     router = APIRouter(include_in_schema=False)
     users = UserSessions(registry.db)
-
-    def session(request: Request) -> Viewer | None:
-        session_id = session_key_id(keys.session_secret(), request.cookies.get(COOKIE))
-        if session_id is None:
-            return None
-        if session_id.startswith(USER_SESSION):
-            user = users.get(session_id.removeprefix(USER_SESSION))
-            return Viewer(user.allows, f"as {user.login} (GitHub)") if user else None
-        key = keys.get(session_id)
-        try:
-            checked = KeyStore.check(key, "read") if key else None
-        except KeyRejected:  # revoked, expired or unscoped since sign-in
-            return None
-        if checked is None:
-            return None
-        return Viewer(lambda repository: checked.allows(repository, installation_of),
-                      f"with a key for {checked.describe_scope()}")
+    session = session_reader(keys, users, installation_of)
 
     def to_login() -> RedirectResponse:
         return RedirectResponse(LOGIN_PATH, status_code=303)

@@ -91,6 +91,8 @@ class KeyStore:
                repositories: list[str] | tuple[str, ...] = (), owner: str | None = None) -> tuple[str, ApiKey]:
         """A new key for `installation` (and only `repositories` of it, when given); a `request` key needs an
         `owner`, the GitHub login its requests are filed for. The returned token is shown once and not stored."""
+        if not 1 <= len(name) <= 100 or not name.isprintable():
+            raise ValueError("the key's name must be 1-100 printable characters")
         unknown = sorted(set(scopes) - set(SCOPES))
         if unknown or not scopes:
             raise ValueError(f"scopes must be among {', '.join(SCOPES)} (got {', '.join(unknown) or 'none'})")

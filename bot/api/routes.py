@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Header, HTTPException, Request
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from starlette.concurrency import run_in_threadpool
 
+from bot.api.dashboard import Viewer, key_viewer
 from bot.api.keys import ApiKey, InstallationOf, KeyRejected, KeyStore
 from bot.intake.webhooks import Delivery
 from bot.spec import SpecError, spec_from_data
@@ -71,6 +72,8 @@ class OpenedRequest:
     delivery: Delivery
 
 
+# session(request) -> the dashboard session's Viewer (cookie), or None
+SessionReader = Callable[[Request], Viewer | None]
 # open_request(repository, requested_by, title, body) -> OpenedRequest; raises PermissionError when refused.
 RequestOpener = Callable[[str, str, str, str], OpenedRequest]
 # submit(delivery) -> True when queued (the webhook queue: dedupe + enqueue)
@@ -80,9 +83,11 @@ Submit = Callable[[Delivery], Awaitable[bool]]
 # No `from __future__ import annotations` here: FastAPI must see the `Depends(scope(...))` annotations of the
 # routes below as objects (they close over the key store), not as strings to evaluate in module globals.
 def build_api_router(keys: KeyStore, registry: RegistryStore, open_request: RequestOpener, submit: Submit,
-                     installation_of: InstallationOf) -> APIRouter:
+                     installation_of: InstallationOf, session: SessionReader | None = None) -> APIRouter:
     """The /api routes, bound to a key store, the registry, the function that files request issues, the
-    job queue that plans them and the lookup of a repository's App installation (for key scopes)."""
+    job queue that plans them and the lookup of a repository's App installation (for key scopes). With
+    `session`, the read routes also accept the dashboard's session cookie (a browser signed in with GitHub)
+    when no Authorization header is sent; requesting environments always needs a key."""
     router = APIRouter(prefix="/api", tags=["api"], responses=AUTH_ERRORS)
 
     def scope(required: str) -> Callable[..., ApiKey]:
@@ -96,24 +101,30 @@ def build_api_router(keys: KeyStore, registry: RegistryStore, open_request: Requ
 
         return check
 
-    def outside(key: ApiKey, repository: str) -> HTTPException:
-        return HTTPException(403, f"this API key is limited to {key.describe_scope()}; {repository} is outside it")
+    read_key = scope("read")
+
+    def reader(request: Request, authorization: Annotated[str | None, Header()] = None) -> Viewer:
+        if authorization is None and session is not None and (viewer := session(request)) is not None:
+            return viewer
+        return key_viewer(read_key(authorization), installation_of)
+
+    def outside(limit: str, repository: str) -> HTTPException:
+        return HTTPException(403, f"{limit}; {repository} is outside it")
 
     @router.get("/environments")
-    def list_environments(key: Annotated[ApiKey, Depends(scope("read"))]) -> list[EnvironmentRecord]:
+    def list_environments(viewer: Annotated[Viewer, Depends(reader)]) -> list[EnvironmentRecord]:
         """The managed environments of the key's installation (or repositories): status, estimate, expiry, PR."""
-        return [r.model_copy(update={"report": ""}) for r in registry.environments()
-                if key.allows(r.repository, installation_of)]
+        return [r.model_copy(update={"report": ""}) for r in registry.environments() if viewer.allows(r.repository)]
 
     @router.get("/environments/{name}", responses=_errors(e404="unknown environment"))
-    def get_environment(key: Annotated[ApiKey, Depends(scope("read"))], name: str,
+    def get_environment(viewer: Annotated[Viewer, Depends(reader)], name: str,
                         repository: str | None = None) -> EnvironmentRecord:
         """One environment of the key's scope, including its review report."""
-        if repository is not None and not key.allows(repository, installation_of):
-            raise outside(key, repository)
+        if repository is not None and not viewer.allows(repository):
+            raise outside(viewer.limit, repository)
         for record in registry.environments():
             if record.name == name and (repository is None or record.repository == repository) \
-                    and key.allows(record.repository, installation_of):
+                    and viewer.allows(record.repository):
                 return record
         raise HTTPException(404, f"no environment named {name!r}")
 
@@ -146,7 +157,7 @@ def build_api_router(keys: KeyStore, registry: RegistryStore, open_request: Requ
             raise HTTPException(400, f"requested_by {req.requested_by!r} is not this key's owner ({requester}); "
                                      "requests are filed for the key's owner: omit requested_by")
         if not key.allows(req.repository, installation_of) or installation_of(req.repository) != key.installation:
-            raise outside(key, req.repository)
+            raise outside(f"this API key is limited to {key.describe_scope()}", req.repository)
         try:
             # GitHub and database calls block: off the event loop, which the webhook path and the queue's
             # pipelined Redis client share (blocking it here timed the queue out under concurrent requests).
@@ -170,10 +181,10 @@ def build_api_router(keys: KeyStore, registry: RegistryStore, open_request: Requ
         return Accepted(job_id=job.id, status_url=f"/api/jobs/{job.id}", issue_url=opened.issue_url)
 
     @router.get("/jobs/{job_id}", responses=_errors(e404="unknown job, or a job outside the key's scope"))
-    def get_job(key: Annotated[ApiKey, Depends(scope("read"))], job_id: str) -> JobRecord:
+    def get_job(viewer: Annotated[Viewer, Depends(reader)], job_id: str) -> JobRecord:
         """A job's state and links (jobs of the key's scope only)."""
         if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", job_id) or (job := registry.job(job_id)) is None \
-                or not key.allows(job.repository, installation_of):
+                or not viewer.allows(job.repository):
             raise HTTPException(404, f"no job {job_id!r}")
         return job
 

@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from bot.api.dashboard import build_dashboard_router
+from bot.api.dashboard import build_dashboard_router, session_reader
 from bot.api.keys import InstallationOf, KeyStore, no_installation
 from bot.api.routes import RequestOpener, build_api_router
 from bot.api.signin import GitHubSignIn
@@ -29,6 +29,7 @@ from bot.metrics import MANAGED_COST, QUEUE_DEPTH, initialise_series, render_met
 from bot.settings import Settings
 from bot.store.db import open_database
 from bot.store.registry import Registry
+from bot.store.sessions import UserSessions
 
 log = logging.getLogger(__name__)
 
@@ -95,8 +96,9 @@ def create_app(secret: bytes, queue: JobQueue, bot_login: str = "", ops: Operati
                             headers={"X-Correlation-Id": cid})
 
     if ops is not None:
+        session = session_reader(ops.keys, UserSessions(ops.registry.db), ops.installation_of)
         app.include_router(build_api_router(ops.keys, ops.registry, ops.open_request, queue.submit,
-                                            ops.installation_of))
+                                            ops.installation_of, session))
         app.include_router(build_dashboard_router(ops.registry, ops.keys, ops.installation_of, ops.signin))
 
     @app.get("/healthz", include_in_schema=False)

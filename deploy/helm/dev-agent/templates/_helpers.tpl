@@ -53,7 +53,7 @@ securityContext:
       - {key: private-key.pem, path: dev_agent_github_private_key}
       - {key: webhook-secret, path: dev_agent_webhook_secret}
       - {key: {{ .Values.redisUrlSecretKey | quote }}, path: redis_url}
-      - {key: {{ .Values.databaseUrlSecretKey | quote }}, path: database_url}
+      - {key: {{ .Values.databaseUrlSecretKey | quote }}, path: dev_agent_database_url}
 {{- end -}}
 
 {{- define "dev-agent.skipDigestCheck" -}}
