@@ -7,7 +7,7 @@ import time
 from bot.pipeline.planning import plan_environment
 from bot.settings import Settings
 from bot.spec import spec_from_data
-from generators.terraform import generate
+from generators.terraform.build import generate
 
 STACKS = {
     "gcp": {"cloud": "gcp", "region": "europe-west1", "queue": {"engine": "pubsub"}},

@@ -20,63 +20,19 @@ import tomllib
 import zipfile
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from bot.install_source import InstallSource
+from bot.settings import Settings
+from policies.schema import load_policy
 
-SHA256 = r"^[a-f0-9]{64}$"
-# A URL that can sit on one requirements line: no spaces, quotes, `#` or `;` (those start comments/markers).
-URL = r"^(https://|http://(127\.0\.0\.1|localhost)(:[0-9]{1,5})?/|file:///)[A-Za-z0-9._~:/?&=%+@-]{1,500}$"
-IMAGE_BY_DIGEST = r"^[a-z0-9][a-z0-9._/:-]{0,200}@sha256:[a-f0-9]{64}$"
-VERSION = r"^[0-9]+(\.[0-9]+){0,3}([a-z]+[0-9]*)?(\.post[0-9]+)?(\.dev[0-9]+)?$"
-PUBLIC_INDEX = "https://pypi.org/simple"
 SOURCE_PACKAGES = ("bot", "generators", "policies")
 
 
-class InstallSource(BaseModel):
-    """One pinned install source (see the module docstring)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    kind: Literal["index", "wheel", "container"]
-    index_url: str = Field(default=PUBLIC_INDEX, pattern=URL,
-                           description="Index the hash-pinned dependencies and validators (and, kind index, "
-                                       "dev-agent itself) are installed from.")
-    version: str | None = Field(default=None, pattern=VERSION, description="kind index: the exact version.")
-    url: str | None = Field(default=None, pattern=URL, description="kind wheel: where the wheel is downloaded from.")
-    sha256: str | None = Field(default=None, pattern=SHA256, description="kind index/wheel: sha256 of the dev-agent "
-                                                                         "distribution file.")
-    image: str | None = Field(default=None, pattern=IMAGE_BY_DIGEST, description="kind container: image by digest.")
-
-    @model_validator(mode="after")
-    def _complete(self) -> InstallSource:
-        needed = {"index": ("version", "sha256"), "wheel": ("url", "sha256"), "container": ("image",)}[self.kind]
-        missing = [f for f in needed if getattr(self, f) is None]
-        if missing:
-            raise ValueError(f"install: kind {self.kind} needs {' and '.join(missing)}")
-        extra = [f for f in ("version", "url", "sha256", "image") if f not in needed and getattr(self, f) is not None]
-        if extra:
-            raise ValueError(f"install: {', '.join(extra)} do not apply to kind {self.kind}")
-        if self.kind == "wheel" and not (self.url or "").endswith(".whl"):
-            raise ValueError("install: url must name a .whl file")
-        return self
-
-    def requirement(self) -> str:
-        """The dev-agent line of the generated requirements file (hash-checked by pip)."""
-        if self.kind == "index":
-            return f"dev-agent=={self.version} --hash=sha256:{self.sha256}"
-        if self.kind == "wheel":
-            return f"dev-agent @ {self.url} --hash=sha256:{self.sha256}"
-        raise ValueError("a container install has no requirements line")
-
-
-def effective_install(settings) -> InstallSource | None:
+def effective_install(settings: Settings) -> InstallSource | None:
     """The install source the workflows use: the setting, else the org policy's, else (sandbox mode only) a wheel
     of this source; None when nothing is configured (the workflows then stop with an error naming the setting)."""
     if settings.install is not None:
         return settings.install
-    from policies.schema import load_policy
-
     policy = load_policy(settings.policy_file)
     if policy.install is not None:
         return policy.install

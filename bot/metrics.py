@@ -64,7 +64,7 @@ MONTHLY_COST = Gauge(
     multiprocess_mode="mostrecent",
 )
 MANAGED_COST = Gauge(
-    "dev_agent_managed_monthly_cost_usd", "Estimated monthly cost of every environment neither destroyed nor refused",
+    "dev_agent_managed_monthly_cost_usd", "Estimated monthly cost of the environments that exist (applied, drifted or expiring)",
     multiprocess_mode="mostrecent",
 )
 

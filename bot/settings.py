@@ -9,7 +9,7 @@ from pathlib import Path
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from bot.install import InstallSource
+from bot.install_source import InstallSource
 
 
 class Settings(BaseSettings):

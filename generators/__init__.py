@@ -1,4 +1,5 @@
-"""Generators: turn a Plan into the files of an environment, one module per generated component."""
+"""Generators: turn a Plan into the files of an environment, one module per generated component (where they go:
+generators/paths.py)."""
 
 from __future__ import annotations
 
@@ -6,23 +7,18 @@ from collections.abc import Callable
 
 from bot.pipeline.planning import Plan
 from bot.settings import Settings
+from generators import compose, environment_file, helm, readme, workflows
+from generators.lockfile import generate_lock
+from generators.terraform import build as terraform_build
 
 Generator = Callable[[Plan, Settings], dict[str, str]]
 
 
-def environment_dir(plan: Plan) -> str:
-    """Where an environment's files live in the repository."""
-    return f"environments/{plan.spec.name}"
-
-
 def generate_all(plan: Plan, settings: Settings) -> dict[str, str]:
     """Every file of the environment, keyed by path relative to the repository root."""
-    from generators import compose, environment_file, helm, readme, terraform, workflows
-    from generators.lockfile import generate_lock
-
     table: list[Generator] = [
         environment_file.generate,
-        terraform.generate,
+        terraform_build.generate,
         helm.generate,
         workflows.generate,
         compose.generate,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.pipeline.planning import Plan
 from bot.settings import Settings
-from generators import environment_dir
+from generators.paths import environment_dir
 
 
 def generate(plan: Plan, settings: Settings) -> dict[str, str]:

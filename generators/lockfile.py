@@ -12,7 +12,7 @@ from pathlib import Path
 
 from bot import __version__
 from bot.pipeline.planning import Plan
-from generators import environment_dir
+from generators.paths import environment_dir
 
 LOCK_NAME = "dev-agent.lock.json"
 

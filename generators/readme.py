@@ -92,6 +92,6 @@ def render(plan: Plan) -> str:
 
 def generate(plan: Plan, settings: Settings) -> dict[str, str]:
     """README.md of the environment."""
-    from generators import environment_dir
+    from generators.paths import environment_dir
 
     return {f"{environment_dir(plan)}/README.md": render(plan)}

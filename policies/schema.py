@@ -11,7 +11,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError
 
 from bot.errors import InputError
-from bot.install import InstallSource
+from bot.install_source import InstallSource
 from bot.spec import Cloud, Tier
 
 BUNDLED_POLICY = Path(__file__).parent / "org-policy.yaml"

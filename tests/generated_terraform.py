@@ -19,7 +19,7 @@ from bot.checks.skips import load_skips
 from bot.pipeline.planning import Plan, plan_environment
 from bot.settings import Settings
 from bot.spec import spec_from_data
-from generators.terraform import generate
+from generators.terraform.build import generate
 from tests.conftest import require_tool
 
 REPO = Path(__file__).resolve().parent.parent

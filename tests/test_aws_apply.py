@@ -16,7 +16,7 @@ import pytest
 
 from bot.pipeline import terraform
 from bot.spec import Tier
-from generators.terraform import standard_tags
+from generators.terraform.context import standard_tags
 from sandbox.moto import MotoServer as PackageMotoServer
 from sandbox.moto_override import write_override
 from tests.conftest import require_tool

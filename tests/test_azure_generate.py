@@ -10,8 +10,8 @@ import pytest
 
 from bot.settings import Settings
 from bot.spec import SpecError, spec_from_data
-from generators.terraform import Context, standard_tags
 from generators.terraform.azure.names import dashed, key_vault_name, storage_account_name
+from generators.terraform.context import Context, standard_tags
 from tests.generated_terraform import (
     StackChecks,
     blocks,

@@ -17,13 +17,13 @@ from bot.bootstrap import azure as azure_bootstrap
 from bot.bootstrap import gcp as gcp_bootstrap
 from bot.checks import placeholders
 from bot.checks.context import CheckContext
-from bot.install import InstallSource
+from bot.install_source import InstallSource
 from bot.pipeline.planning import plan_environment
 from bot.pipeline.run import run_pipeline
 from bot.settings import Settings
 from bot.spec import spec_from_data
-from generators import environment_dir
 from generators.output import write_tree
+from generators.paths import environment_dir
 from generators.workflows import workflow_files
 from sandbox.moto import MotoServer
 

@@ -27,8 +27,8 @@ from bot.checks.tools import find_tool
 from bot.pipeline.run import prepare_plan, run_pipeline
 from bot.settings import Settings
 from bot.understanding.deterministic import parse
-from generators import environment_dir
 from generators.output import write_tree
+from generators.paths import environment_dir
 from generators.workflows import workflow_files
 from policies.schema import load_policy
 from tests.conftest import FIXTURES, require_tool

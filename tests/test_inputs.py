@@ -18,8 +18,8 @@ from bot.pipeline.planning import plan_environment
 from bot.pipeline.run import run_pipeline
 from bot.settings import Settings
 from bot.spec import SpecError, spec_from_data
-from generators import environment_dir
 from generators.output import write_tree
+from generators.paths import environment_dir
 from generators.terraform.tfvars import SAMPLE_IMAGE
 
 CERT = "arn:aws:acm:us-east-1:210987654321:certificate/1234abcd-12ab-34cd-56ef-1234567890ab"

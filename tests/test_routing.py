@@ -104,3 +104,16 @@ def test_closing_a_pr_from_a_dev_agent_branch_that_dev_agent_did_not_open_releas
     ctx.locks.acquire(f"{full}:payments", "payments", f"{full}#7", "alice")
     process_delivery("d", "pull_request", closed, ctx)
     assert ctx.locks.get(f"{full}:payments") is not None
+
+
+def test_only_the_workflows_edit_of_a_comment_gets_through_from_a_bot():
+    """dev-agent-plan.yml edits the bot's report with GITHUB_TOKEN (github-actions[bot]); every other bot event,
+    and that bot's other events, stay ignored."""
+    actions = {"login": "github-actions[bot]", "type": "Bot"}
+    assert not sent_by_bot({"action": "edited", "sender": actions}, "dev-agent[bot]", "issue_comment")
+    assert sent_by_bot({"action": "created", "sender": actions}, "dev-agent[bot]", "issue_comment")
+    assert sent_by_bot({"action": "edited", "sender": actions}, "dev-agent[bot]", "issues")
+    other = {"login": "renovate[bot]", "type": "Bot"}
+    assert sent_by_bot({"action": "edited", "sender": other}, "dev-agent[bot]", "issue_comment")
+    own = {"login": "dev-agent[bot]", "type": "Bot"}
+    assert sent_by_bot({"action": "edited", "sender": own}, "dev-agent[bot]", "issue_comment")

@@ -13,7 +13,8 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from bot.install import InstallSource, build_wheel, effective_install, sha256_of
+from bot.install import build_wheel, effective_install, sha256_of
+from bot.install_source import InstallSource
 from bot.settings import Settings
 from bot.spec import Cloud
 from generators.output import write_tree

@@ -13,7 +13,7 @@ import yaml
 
 from bot.checks import workflow_schema, zizmor
 from bot.checks.context import CheckContext
-from bot.install import InstallSource
+from bot.install_source import InstallSource
 from bot.settings import Settings
 from bot.spec import Cloud
 from generators.output import write_tree

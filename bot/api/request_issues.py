@@ -5,6 +5,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from github import GithubException
+
 from bot.api.keys import InstallationOf
 from bot.api.routes import OpenedRequest, RequestOpener
 from bot.github.app import GitHubApp
@@ -55,9 +57,6 @@ def _with_requester(body: str, requested_by: str) -> str:
 def github_installation_of(app: Any) -> InstallationOf:
     """installation_of for key scopes: the App installation serving a repository (GET /repos/{o}/{r}/installation),
     cached once found; None when the App is not installed there."""
-    from github import GithubException
-
-    from bot.github.retry import call_with_backoff
 
     found: dict[str, int] = {}
 

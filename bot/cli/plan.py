@@ -81,8 +81,8 @@ def register(app: typer.Typer) -> None:
         from bot.pipeline.budget import BudgetError
         from bot.pipeline.results import Requester
         from bot.pipeline.run import build_environment
-        from generators import environment_dir
         from generators.output import write_tree
+        from generators.paths import environment_dir
         from generators.workflows import workflow_files
         from policies.engine import worst
         from policies.schema import PolicyError, load_policy

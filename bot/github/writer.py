@@ -52,7 +52,7 @@ class RepositoryWriter:
 
     def _api(self, verb: str, path: str, **kwargs: Any) -> dict[str, Any]:
         _, data = self.requester.requestJsonAndCheck(verb, f"{self.url}{path}", **kwargs)
-        return dict(data)
+        return dict(data) if data else {}  # DELETE answers 204 with no body
 
     # --- one commit -------------------------------------------------------------------------------------
 

@@ -8,15 +8,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from bot.checks import warm_up
+from bot.github.app import GitHubApp, RedisTokens
 from bot.github.authz import org_policy_refusal
 from bot.github.installations import InstallationStore, SqlInstallations
+from bot.handlers import writer_for
+from bot.jobs.handlers import load_handlers
+from bot.logs import correlated
 from bot.pipeline.run import build_environment
 from bot.request.markers import StateKeyring, state_keyring
 from bot.settings import Settings, get_settings
 from bot.store.audit import AuditLog
+from bot.store.db import open_database
 from bot.store.locks import MemoryLocks, RedisLocks
 from bot.store.protocols import AuditStore, RegistryStore
-from bot.store.registry import Registry
+from bot.store.registry import JobRecord, Registry
 
 log = logging.getLogger(__name__)
 
@@ -59,12 +65,8 @@ class JobContext:
 
 def build_context(settings: Settings, redis: Any = None) -> JobContext:
     """A context from settings: Redis-backed when `redis` is given, in-memory otherwise."""
-    from bot.github.app import GitHubApp, RedisTokens
-
     app = GitHubApp(settings, tokens=RedisTokens(redis) if redis is not None else None)
     locks = RedisLocks(redis, settings.lock_ttl_seconds) if redis is not None else MemoryLocks(settings.lock_ttl_seconds)
-    from bot.store.db import open_database
-
     database = open_database(settings)
     return JobContext(settings=settings, locks=locks, installations=SqlInstallations(database), github=app.client,
                       registry=Registry(settings, database), audit=AuditLog(settings, database), identity=app.bot_login)
@@ -79,7 +81,7 @@ def worker_context() -> JobContext:
     global _worker_context
     with _worker_lock:
         if _worker_context is None:
-            from redis import Redis
+            from redis import Redis  # deferred: the redis client is only needed in an rq worker
 
             settings = get_settings()
             _worker_context = build_context(settings, Redis.from_url(settings.redis_url) if settings.redis_url else None)
@@ -88,13 +90,7 @@ def worker_context() -> JobContext:
 
 def preload() -> JobContext:
     """Import handlers, build the worker context and warm the checks up before forking, so each job starts warm."""
-    from bot.checks import warm_up
-    from bot.jobs.handlers import load_handlers
-
     load_handlers()
-    import generators  # noqa: F401
-    from bot.pipeline import run as pipeline  # noqa: F401
-
     context = worker_context()
     warm_up(context.settings)  # the warm checkov (one per worker) and Terraform's provider directories
     return context
@@ -102,10 +98,6 @@ def preload() -> JobContext:
 
 def process_delivery(delivery_id: str, event: str, payload: dict[str, Any], ctx: JobContext | None = None) -> int:
     """The rq job: route one delivery to its handlers. Returns how many handlers ran."""
-    from bot.jobs.handlers import load_handlers
-    from bot.logs import correlated
-    from bot.store.registry import JobRecord
-
     base = ctx or worker_context()
     job_ctx = replace(base, job_id=f"delivery-{delivery_id}")
     repository = (payload.get("repository") or {}).get("full_name")
@@ -132,7 +124,7 @@ def process_delivery(delivery_id: str, event: str, payload: dict[str, Any], ctx:
 
 
 def _last_rq_attempt() -> bool:
-    from rq import get_current_job
+    from rq import get_current_job  # deferred: rq (and its redis client) is only needed inside an rq worker
 
     job = get_current_job()
     return job is not None and not job.retries_left
@@ -140,8 +132,6 @@ def _last_rq_attempt() -> bool:
 
 def _mark_failed(ctx: JobContext, payload: dict[str, Any]) -> None:
     """After the last retry, react 😕 on what triggered the job so nobody waits on 👀 forever."""
-    from bot.handlers import writer_for
-
     issue, comment = payload.get("issue") or {}, payload.get("comment") or {}
     if not isinstance(issue.get("number"), int):
         return

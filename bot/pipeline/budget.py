@@ -141,7 +141,7 @@ def default_estimate(plan: Plan) -> dict[str, Any]:
     from bot.cost import estimate_files
     from bot.cost.defaults import tier_usage
     from bot.settings import get_settings
-    from generators.terraform import generate
+    from generators.terraform.build import generate
 
     return estimate_files(generate(plan, get_settings()), tier_usage(plan.spec.tier.value))
 

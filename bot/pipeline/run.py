@@ -75,7 +75,8 @@ def run_pipeline(
     from bot.hclread import parse_files
     from bot.metrics import timed
     from bot.pipeline.report import render_report
-    from generators import environment_dir, generate_all
+    from generators import generate_all
+    from generators.paths import environment_dir
     from policies.engine import evaluate
     from policies.schema import load_policy
 

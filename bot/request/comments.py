@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.github.authz import describe_people
 from bot.github.protocols import GitHubWriter
+from bot.pipeline.report import GITHUB_COMMENT_LIMIT, render_report
+from bot.pipeline.requirements import open_items
 from bot.request import markers
 from bot.request.derive import Derived
 from bot.request.echo import echo
@@ -26,8 +29,6 @@ MAX_NOTES_CHARS = 16_000  # the lock/apply/blocking notes; the check run lists e
 def appliers_note(policy: Any, merging: str = "applies") -> str:
     """Tell reviewers who may merge: the org policy's `apply` list (GitHub enforces it only through branch
     protection or the production environment's reviewers; the bot flags other merges, docs/policies.md)."""
-    from bot.github.authz import describe_people
-
     return f"Merging {merging} this environment. Org policy `apply` list: {echo(describe_people(policy.apply), 300)}."
 
 
@@ -55,8 +56,6 @@ def report_comments(result: Any, lock: LockInfo, state: RequestState, failures: 
             derived: Derived | None = None) -> list[str]:
     """The report comments: one when the report fits GitHub's 65,536-character comment limit, else the report's
     parts (bot.pipeline.report splits at section boundaries), the lock, apply and blocking notes on the last."""
-    from bot.pipeline.report import GITHUB_COMMENT_LIMIT, render_report
-
     tail = "\n" + "\n".join(_report_notes(lock, state, failures, settings, appliers))
     if derived is not None:
         tail = "\n\n" + understanding_section(derived) + "\n" + tail
@@ -116,7 +115,5 @@ def check_summary(result: Any, failures: list[str], settings: Any, appliers: str
 
 def pending_items(result: Any) -> list[tuple[str, str]]:
     """Unsupported asks and compliance gaps nobody accepted (the report is not ready while there are any)."""
-    from bot.pipeline.requirements import open_items
-
     return open_items(getattr(result, "requirements", []), getattr(result, "controls", []),
                       getattr(result, "accepted", {}))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from bot.markdown import escape_text
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -11,6 +13,4 @@ def echo(text: object, limit: int = 200) -> str:
     """`text` as inert inline markdown, at most `limit` characters of it."""
     value = _CONTROL.sub("", str(text))
     clipped = value[:limit] + ("…" if len(value) > limit else "")
-    from bot.markdown import escape_text
-
     return escape_text(clipped)

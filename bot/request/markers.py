@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.errors import InputError
+from bot.github.app import private_key
 
 log = logging.getLogger(__name__)
 
@@ -143,7 +144,6 @@ def state_keyring(settings: Any) -> StateKeyring:
     """The keyring from `DEV_AGENT_STATE_KEYS`, else one key derived from the App's private key."""
     if settings.state_keys is not None:
         return StateKeyring.parse(settings.state_keys.get_secret_value())
-    from bot.github.app import private_key
 
     return StateKeyring.derived(private_key(settings).encode())
 

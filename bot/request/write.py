@@ -7,10 +7,15 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from bot.cost.defaults import OVERRIDE_NAME
 from bot.errors import DevAgentError
+from bot.github.authz import member_teams, membership
 from bot.github.branches import Kind, bot_branch
 from bot.jobs.context import HandlerContext
-from bot.metrics import count_pull, timed
+from bot.metrics import GITHUB_RATE_LIMIT_REMAINING, MONTHLY_COST, count_pull, timed
+from bot.pipeline.budget import BudgetError
+from bot.pipeline.planning import effective_expiry
+from bot.pipeline.results import Requester
 from bot.request import markers
 from bot.request.comments import (
     RENAME_HINT,
@@ -25,7 +30,10 @@ from bot.request.derive import Derived, derive_spec
 from bot.request.echo import echo
 from bot.request.state import RequestState, Target, post_status
 from bot.spec import EnvironmentSpec
+from bot.store.audit import AuditEvent
 from bot.store.locks import LockBusy
+from bot.store.registry import EnvironmentRecord
+from generators.paths import environment_dir
 from generators.workflows.destroy import DESTROY_LABEL
 from policies.schema import load_policy
 
@@ -56,8 +64,6 @@ def propose(ctx: HandlerContext, target: Target, state: RequestState, derived: D
     smaller request, with the cheapest plan's cost. Raises BranchTaken when the branch's open PR belongs to another
     request, LockBusy when another request holds the environment's lock.
     """
-    from bot.pipeline.budget import BudgetError
-
     spec = derived.spec
     assert spec is not None
     key = target.lock_key(spec.name)
@@ -85,7 +91,6 @@ def propose(ctx: HandlerContext, target: Target, state: RequestState, derived: D
             over_budget(target, state, derived, exc)
             return None
         plan = result.plan
-        from generators import environment_dir
 
         with timed("github"):
             commit = target.writer.commit_files(
@@ -129,8 +134,6 @@ def propose(ctx: HandlerContext, target: Target, state: RequestState, derived: D
 def _cost_inputs(target: Target, spec: EnvironmentSpec, branch: str) -> tuple[str | None, dict[str, str]]:
     """The environment's cost-usage.yml override and its Terraform as it stands (on the open PR's branch, else
     the default branch): the estimate's usage and the "before" of its change cost."""
-    from bot.cost.defaults import OVERRIDE_NAME
-
     env_dir = f"environments/{spec.name}"  # generators.environment_dir
     base = target.repo.get("default_branch") or "main"
     sha = target.writer.ref_sha(f"heads/{branch}") or target.writer.ref_sha(f"heads/{base}")
@@ -155,9 +158,6 @@ def over_budget(target: Target, state: RequestState, derived: Derived, exc: Any)
 def requester(policy: Any, target: Target, state: RequestState) -> Any:
     """Who the policy sees asking: the job's actor (teams looked up only when no user entry admits them) and
     the recorded overrides, which the policy applies when their grantor may override."""
-    from bot.github.authz import member_teams, membership
-    from bot.pipeline.results import Requester
-
     teams = [] if policy.request.admits(target.actor) else member_teams(
         policy.request.teams, membership(target.writer, target.actor))
     return Requester(login=target.actor, teams=teams, overrides=list(state.overrides.values()))
@@ -167,11 +167,6 @@ def requester(policy: Any, target: Target, state: RequestState) -> Any:
 def record_proposal(ctx: HandlerContext, target: Target, spec: EnvironmentSpec, result: Any, pull: Any, created: bool,
                     failures: list[str], kind: Kind = "request") -> None:
     """Registry record, audit event and metrics for a PR just opened or updated."""
-    from bot.metrics import GITHUB_RATE_LIMIT_REMAINING, MONTHLY_COST
-    from bot.pipeline.planning import effective_expiry
-    from bot.store.audit import AuditEvent
-    from bot.store.registry import EnvironmentRecord
-
     expires = effective_expiry(spec, target.when.date())
     if kind == "extend":  # the environment exists already: only its expiry moves (status, owner and PR stay)
         ctx.registry.upsert(EnvironmentRecord(name=spec.name, repository=target.full_name, expires_on=expires))
@@ -275,8 +270,6 @@ def plan_request(ctx: HandlerContext, target: Target, state: RequestState, assig
         clarify(target, state, derived)
         return "clarify"
     if state.pull is None:
-        from bot.store.audit import AuditEvent
-
         ctx.audit.record(AuditEvent(action="request", actor=target.actor, environment=derived.spec.name,
                                     repository=target.full_name, detail=f"issue #{state.issue}"))
     state.assignments.update(assignments or {})

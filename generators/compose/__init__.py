@@ -15,7 +15,7 @@ HEADER = "# Local twin of the data services of this environment. Copy .env.examp
 
 def generate(plan: Plan, settings: Settings) -> dict[str, str]:
     """compose.yaml and .env.example, or nothing when the environment has no data service with a local image."""
-    from generators import environment_dir
+    from generators.paths import environment_dir
 
     services, _ = local_services(plan.spec)
     if not services:

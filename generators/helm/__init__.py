@@ -51,7 +51,7 @@ TEMPLATES: list[ModuleType] = [
 
 def chart_dir(plan: Plan) -> str:
     """Path of the chart relative to the repository root."""
-    from generators import environment_dir
+    from generators.paths import environment_dir
 
     return f"{environment_dir(plan)}/helm/{chart_name(plan)}"
 

@@ -13,7 +13,8 @@ from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
 
-from bot.install import InstallSource, effective_install
+from bot.install import effective_install
+from bot.install_source import InstallSource
 from bot.pipeline.planning import Plan
 from bot.settings import Settings
 from bot.spec import Cloud

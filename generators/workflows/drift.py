@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.install import InstallSource
+from bot.install_source import InstallSource
 from generators.workflows.identities import CloudIdentities
 from generators.workflows.scheduled import scheduled_workflow
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.inputs import INPUTS
-from bot.install import InstallSource
+from bot.install_source import InstallSource
 from generators.workflows.actions import uses
 from generators.workflows.identities import CloudIdentities, Role
 

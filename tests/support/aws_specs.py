@@ -8,7 +8,7 @@ from pathlib import Path
 from bot.pipeline.planning import Plan, plan_environment
 from bot.settings import Settings
 from bot.spec import spec_from_data
-from generators.terraform import generate
+from generators.terraform.build import generate
 
 TODAY = dt.date(2026, 1, 5)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from bot.spec import ComputeKind
-from generators.terraform import Component, always, component, compute_is
 from generators.terraform.aws import (
                                       access,
                                       alarms,
@@ -29,6 +28,7 @@ from generators.terraform.aws import (
                                       versions,
 )
 from generators.terraform.aws.shared import uses_load_balancer
+from generators.terraform.context import Component, always, component, compute_is
 
 COMPONENTS: list[Component] = [
     component(versions, always),

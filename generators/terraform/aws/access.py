@@ -15,8 +15,8 @@ from typing import Any
 from bot.pipeline.planning import Plan
 from bot.spec import CacheEngine, ComputeKind, DatabaseEngine, QueueEngine
 from generators.hcl import Block, Call, Ref, block
-from generators.terraform import Context, database_labels
 from generators.terraform.aws.shared import ACCOUNT_ID, KMS_ARN, NAME, PARTITION, REGION
+from generators.terraform.context import Context, database_labels
 
 # The role each compute kind runs the app as (a Terraform label of aws_iam_role).
 WORKLOAD_ROLE: dict[ComputeKind, str] = {

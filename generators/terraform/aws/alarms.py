@@ -20,10 +20,10 @@ from typing import Any
 from bot.pipeline.planning import Plan
 from bot.spec import ComputeKind, DatabaseEngine, Monitoring, QueueEngine, Tier
 from generators.hcl import Block, Call, Cond, Op, Ref, block
-from generators.terraform import Context, database_labels
 from generators.terraform.aws.lambda_fn import BATCH_TIMEOUT
 from generators.terraform.aws.rds import relational
 from generators.terraform.aws.shared import ACCOUNT_ID, KMS_ARN, NAME, uses_load_balancer
+from generators.terraform.context import Context, database_labels
 
 TOPIC = Ref("aws_sns_topic.alerts.arn")
 PERIOD = 300

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from bot.spec import ComputeKind, EnvironmentSpec, Exposure, Tier
 from generators.hcl import Block, Call, Ref, block
-from generators.terraform import Context
 from generators.terraform.aws.shared import (
     NAME,
     PRIVATE_SUBNETS,
@@ -21,6 +20,7 @@ from generators.terraform.aws.shared import (
     log_group,
     protected,
 )
+from generators.terraform.context import Context
 from generators.terraform.names import dns_label
 
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"

@@ -6,7 +6,7 @@ Bucket, region and key come from Settings (`dev-agent bootstrap --cloud aws` cre
 from __future__ import annotations
 
 from generators.hcl import Block, block
-from generators.terraform import Context
+from generators.terraform.context import Context
 
 
 def state_key(ctx: Context) -> str:

@@ -13,10 +13,10 @@ from bot.pipeline.planning import Plan
 from bot.spec import ComputeKind, DatabaseEngine
 from generators.hcl import Block, Call, Ref, block
 from generators.helm.connections import bucket_env, connection_secret_name, connections, read_settings
-from generators.terraform import Context, database_labels
 from generators.terraform.aws.rds import MASTER_USERNAME
 from generators.terraform.aws.s3 import labels as bucket_labels
 from generators.terraform.aws.shared import KMS_ARN
+from generators.terraform.context import Context, database_labels
 
 SECRET_ARN = Ref("aws_secretsmanager_secret.connection.arn")
 

@@ -5,9 +5,9 @@ Shell access: SSM Session Manager; SSH (port 22, EC2 Instance Connect keys) only
 from __future__ import annotations
 
 from generators.hcl import Block, Call, Ref, block
-from generators.terraform import Context
 from generators.terraform.aws import connection
 from generators.terraform.aws.shared import APP_SG, KMS_ARN, NAME, PRIVATE_SUBNETS, REGION, role
+from generators.terraform.context import Context
 
 AMI_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
 

@@ -5,11 +5,11 @@ With datadog / newrelic monitoring every task carries the agent wiring of apm.py
 from __future__ import annotations
 
 from generators.hcl import Block, Call, Ref, block
-from generators.terraform import Context
 from generators.terraform.aws import apm, connection
 from generators.terraform.aws.access import Grant, policy_document
 from generators.terraform.aws.alb import forwarding_listener
 from generators.terraform.aws.shared import APP_SG, KMS_ARN, NAME, PRIVATE_SUBNETS, REGION, log_group, role
+from generators.terraform.context import Context
 from generators.terraform.names import identifier
 
 CONTAINER = "app"

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from bot.pipeline.planning import newest_kubernetes_version
 from generators.hcl import Block, Call, Op, Ref, block
-from generators.terraform import Context
 from generators.terraform.aws import connection
 from generators.terraform.aws.access import Grant, policy_document
 from generators.terraform.aws.shared import (
@@ -33,6 +32,7 @@ from generators.terraform.aws.shared import (
     log_group,
     role,
 )
+from generators.terraform.context import Context
 
 LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"]
 NODE_POLICIES = ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly"]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from bot.spec import Tier
 from generators.hcl import Block, Call, Ref, block
-from generators.terraform import Context
 from generators.terraform.aws import alarms
 from generators.terraform.aws.shared import ACCOUNT_ID, PARTITION, REGION
+from generators.terraform.context import Context
 
 
 def key_policy(alarms: bool) -> Call:

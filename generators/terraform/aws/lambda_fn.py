@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from bot.spec import Exposure
 from generators.hcl import Block, Call, Ref, block
-from generators.terraform import Context
 from generators.terraform.aws import connection
 from generators.terraform.aws.shared import APP_SG, KMS_ARN, NAME, PRIVATE_SUBNETS, log_group, role
+from generators.terraform.context import Context
 
 RESERVED_CONCURRENCY = 10
 BATCH_TIMEOUT = 900  # a scheduled job gets Lambda's maximum run time

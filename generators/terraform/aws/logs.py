@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from bot.pipeline.planning import Plan
 from generators.hcl import Block, Call, Ref, block
-from generators.terraform import Context
 from generators.terraform.aws.s3 import bucket_blocks
 from generators.terraform.aws.shared import ACCOUNT_ID, uses_load_balancer
+from generators.terraform.context import Context
 
 BUCKET = Ref("aws_s3_bucket.logs.arn")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from bot.pipeline.planning import Plan
 from bot.spec import QueueEngine, Tier
 from generators.hcl import Block, Call, Ref, block
-from generators.terraform import Context
 from generators.terraform.aws.shared import KMS_ARN, NAME, PRIVATE_SUBNETS, data_security_group, log_group
+from generators.terraform.context import Context
 from generators.terraform.names import dns_label
 
 PORT = 9098

@@ -11,8 +11,8 @@ from collections.abc import Callable
 
 from bot.spec import ComputeKind, EnvironmentSpec, QueueEngine, Tier
 from generators.hcl import Block, Call, Op, Ref, block
-from generators.terraform import Context
 from generators.terraform.aws.shared import APP_SG, NAME, VPC_CIDR, VPC_ID, log_group, uses_load_balancer
+from generators.terraform.context import Context
 
 VPC_CIDR_BLOCK = "10.0.0.0/16"
 HTTPS = 443

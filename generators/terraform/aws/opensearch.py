@@ -5,7 +5,6 @@ from __future__ import annotations
 from bot.pipeline.planning import Plan
 from bot.spec import Tier
 from generators.hcl import Block, Call, Ref, block
-from generators.terraform import Context
 from generators.terraform.aws.shared import (
     ACCOUNT_ID,
     KMS_ARN,
@@ -15,6 +14,7 @@ from generators.terraform.aws.shared import (
     data_security_group,
     log_group,
 )
+from generators.terraform.context import Context
 from generators.terraform.names import dns_label
 
 ENGINE_VERSION = "OpenSearch_2.13"

@@ -6,8 +6,8 @@ from __future__ import annotations
 from bot.pipeline.planning import Plan
 from bot.spec import Database, DatabaseEngine, Tier
 from generators.hcl import Block, Call, Ref, block
-from generators.terraform import Context, database_labels
 from generators.terraform.aws.shared import KMS_ARN, NAME, PRIVATE_SUBNETS, data_security_group, protected, role
+from generators.terraform.context import Context, database_labels
 from generators.terraform.names import dns_label
 
 ENGINES = {DatabaseEngine.postgres: "postgres", DatabaseEngine.mysql: "mysql"}

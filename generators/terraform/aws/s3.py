@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bot.pipeline.planning import Plan
 from generators.hcl import Block, Call, Ref, block
-from generators.terraform import Context
 from generators.terraform.aws.shared import ACCOUNT_ID, KMS_ARN, destroyable
+from generators.terraform.context import Context
 from generators.terraform.names import bucket_name, identifier
 
 ACCOUNT_SUFFIX = 13  # "-" + 12-digit account id keeps names globally unique

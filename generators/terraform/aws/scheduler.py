@@ -6,9 +6,9 @@ from __future__ import annotations
 from bot.pipeline.planning import Plan
 from bot.spec import ComputeKind
 from generators.hcl import Block, Call, Ref, block
-from generators.terraform import Context
 from generators.terraform.aws.access import Grant, policy_document
 from generators.terraform.aws.shared import APP_SG, KMS_ARN, NAME, PRIVATE_SUBNETS, assume_role_policy
+from generators.terraform.context import Context
 
 DAYS = {"0": "1", "1": "2", "2": "3", "3": "4", "4": "5", "5": "6", "6": "7", "7": "1"}
 

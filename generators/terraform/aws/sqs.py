@@ -5,8 +5,8 @@ from __future__ import annotations
 from bot.pipeline.planning import Plan
 from bot.spec import QueueEngine
 from generators.hcl import Block, Call, Ref, block
-from generators.terraform import Context
 from generators.terraform.aws.shared import KMS_ARN, NAME
+from generators.terraform.context import Context
 
 MAX_RECEIVES = 5
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from bot.spec import ComputeKind
-from generators.terraform import Component, always, component, compute_is
 from generators.terraform.azure import (
     aks,
     backend,
@@ -24,6 +23,7 @@ from generators.terraform.azure import (
     versions,
     vm,
 )
+from generators.terraform.context import Component, always, component, compute_is
 
 COMPONENTS: list[Component] = [
     component(versions, always),

@@ -7,11 +7,11 @@ from __future__ import annotations
 from bot.spec import Tier
 from generators.hcl import Block, Call, Ref, block
 from generators.helm.values import chart_name
-from generators.terraform import Context
 from generators.terraform.azure.names import dashed, tags
 from generators.terraform.azure.network import WORKLOAD, subnet_id
 from generators.terraform.azure.observability import WORKSPACE
 from generators.terraform.azure.resource_group import LOCATION, RG, TENANT
+from generators.terraform.context import Context
 
 
 def build(ctx: Context) -> list[Block]:

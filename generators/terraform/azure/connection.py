@@ -14,11 +14,11 @@ from bot.pipeline.planning import Plan
 from bot.spec import ComputeKind
 from generators.hcl import Block, Call, Ref, block
 from generators.helm.connections import bucket_env, connection_secret_name, connections
-from generators.terraform import Context
 from generators.terraform.azure.flexible_server import flexible_databases, server
 from generators.terraform.azure.key_vault import vault_secret
 from generators.terraform.azure.names import dashed
 from generators.terraform.azure.storage import local_name as bucket_local
+from generators.terraform.context import Context
 
 PORTS = {"postgres": 5432, "mysql": 3306}
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from bot.spec import Exposure
 from generators.hcl import Block, Ref, block
-from generators.terraform import Context
 from generators.terraform.azure import connection
 from generators.terraform.azure.image import image_variable
 from generators.terraform.azure.names import dashed, tags
 from generators.terraform.azure.network import CONTAINER_APPS, subnet_id
 from generators.terraform.azure.observability import WORKSPACE
 from generators.terraform.azure.resource_group import LOCATION, RG
+from generators.terraform.context import Context
 from generators.terraform.names import identifier
 
 IDENTITY = Ref("azurerm_user_assigned_identity.app.id")

@@ -7,11 +7,11 @@ from __future__ import annotations
 from bot.pipeline.planning import Plan
 from bot.spec import DatabaseEngine
 from generators.hcl import Block, Ref, block
-from generators.terraform import Context
 from generators.terraform.azure.key_vault import vault_secret
 from generators.terraform.azure.names import dashed, tags, unique
 from generators.terraform.azure.private_dns import private_endpoint
 from generators.terraform.azure.resource_group import LOCATION, RG
+from generators.terraform.context import Context
 
 SERVER_VERSIONS = {"4": "4.0", "4.0": "4.0", "5": "5.0", "5.0": "5.0", "6": "6.0", "6.0": "6.0", "7": "7.0", "7.0": "7.0"}
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from bot.pipeline.planning import Plan
 from bot.spec import QueueEngine
 from generators.hcl import Block, Ref, block
-from generators.terraform import Context
 from generators.terraform.azure.names import tags, unique
 from generators.terraform.azure.private_dns import private_endpoint
 from generators.terraform.azure.resource_group import APP_PRINCIPAL, LOCATION, RG
+from generators.terraform.context import Context
 
 
 def applies(plan: Plan) -> bool:

@@ -7,12 +7,12 @@ from __future__ import annotations
 from bot.pipeline.planning import Plan
 from bot.spec import Database, DatabaseEngine, SpecError
 from generators.hcl import Block, Ref, block
-from generators.terraform import Context, database_labels
 from generators.terraform.azure.key_vault import vault_secret
 from generators.terraform.azure.names import dashed, tags, unique
 from generators.terraform.azure.network import subnet_id
 from generators.terraform.azure.private_dns import zone_id
 from generators.terraform.azure.resource_group import APP_PRINCIPAL, LOCATION, RG, TENANT
+from generators.terraform.context import Context, database_labels
 
 MYSQL_VERSIONS = {"5.7": "5.7", "8": "8.0.21", "8.0": "8.0.21"}  # what azurerm's flexible server accepts
 STORAGE_MB = (32768, 65536, 131072, 262144, 524288, 1048576, 2097152, 4193280, 4194304, 8388608, 16777216)

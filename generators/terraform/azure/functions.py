@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from bot.spec import Language, SpecError, Tier
 from generators.hcl import Block, Ref, block
-from generators.terraform import Context
 from generators.terraform.azure.names import dashed, tags, unique
 from generators.terraform.azure.network import FUNCTIONS, subnet_id
 from generators.terraform.azure.private_dns import private_endpoint
 from generators.terraform.azure.resource_group import LOCATION, RG
 from generators.terraform.azure.storage import storage_account
+from generators.terraform.context import Context
 
 IDENTITY = Ref("azurerm_user_assigned_identity.app.id")
 # application_stack settings per language; go and rust run as custom handlers.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from generators.hcl import Block, Ref, block
-from generators.terraform import Context
+from generators.terraform.context import Context
 
 
 def image_variable(ctx: Context) -> Block:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from bot.spec import Tier
 from generators.hcl import Block, Call, Ref, block
-from generators.terraform import Context
 from generators.terraform.azure.names import key_vault_name, tags
 from generators.terraform.azure.private_dns import private_endpoint
 from generators.terraform.azure.resource_group import APP_PRINCIPAL, LOCATION, RG, TENANT
+from generators.terraform.context import Context
 
 VAULT_ID = Ref("azurerm_key_vault.main.id")
 

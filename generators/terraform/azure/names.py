@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from generators.terraform import Context
+from generators.terraform.context import Context
 
 
 def stable_suffix(text: str, length: int = 6) -> str:

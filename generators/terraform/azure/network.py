@@ -7,9 +7,9 @@ from __future__ import annotations
 from bot.pipeline.planning import Plan
 from bot.spec import ComputeKind, DatabaseEngine, Exposure
 from generators.hcl import Block, Ref, block
-from generators.terraform import Context
 from generators.terraform.azure.names import dashed, tags
 from generators.terraform.azure.resource_group import LOCATION, RG
+from generators.terraform.context import Context
 
 # local name -> (address prefix, delegation service or None)
 WORKLOAD = ("workload", "10.20.0.0/22", None)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from generators.hcl import Block, Ref, block
-from generators.terraform import Context
 from generators.terraform.azure.names import dashed, tags
 from generators.terraform.azure.resource_group import LOCATION, RG
+from generators.terraform.context import Context
 
 WORKSPACE = Ref("azurerm_log_analytics_workspace.main.id")
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from bot.pipeline.planning import Plan
 from bot.spec import CacheEngine, ComputeKind, DatabaseEngine, QueueEngine
 from generators.hcl import Block, Ref, block
-from generators.terraform import Context
 from generators.terraform.azure.names import dashed, tags
 from generators.terraform.azure.network import PRIVATE_ENDPOINTS, subnet_id
 from generators.terraform.azure.resource_group import LOCATION, RG
+from generators.terraform.context import Context
 
 ZONES = {
     "vault": "privatelink.vaultcore.azure.net",

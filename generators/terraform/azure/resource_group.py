@@ -4,8 +4,8 @@ and the workload's user-assigned managed identity."""
 from __future__ import annotations
 
 from generators.hcl import Block, Ref, block
-from generators.terraform import Context
 from generators.terraform.azure.names import dashed, tags
+from generators.terraform.context import Context
 
 RG = Ref("azurerm_resource_group.main.name")
 LOCATION = Ref("azurerm_resource_group.main.location")

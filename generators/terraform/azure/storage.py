@@ -7,11 +7,11 @@ from __future__ import annotations
 from bot.pipeline.planning import Plan
 from bot.spec import Tier
 from generators.hcl import Block, Call, Ref, block
-from generators.terraform import Context
 from generators.terraform.azure.names import storage_account_name, tags
 from generators.terraform.azure.observability import WORKSPACE
 from generators.terraform.azure.private_dns import private_endpoint
 from generators.terraform.azure.resource_group import APP_PRINCIPAL, LOCATION, RG
+from generators.terraform.context import Context
 
 
 def local_name(bucket: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.spec import ComputeKind, Tier
 from generators.hcl import Block, Ref, block
-from generators.terraform import Context
+from generators.terraform.context import Context
 
 PROVIDERS = {
     "azurerm": {"source": "hashicorp/azurerm", "version": "~> 4.0"},

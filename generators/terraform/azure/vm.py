@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from generators.hcl import Block, Call, Ref, block
 from generators.helm.connections import connection_secret_name
-from generators.terraform import Context
 from generators.terraform.azure.connection import password_secrets
 from generators.terraform.azure.image import image_variable
 from generators.terraform.azure.key_vault import vault_secret
 from generators.terraform.azure.names import dashed, tags
 from generators.terraform.azure.network import WORKLOAD, subnet_id
 from generators.terraform.azure.resource_group import LOCATION, RG
+from generators.terraform.context import Context
 
 ADMIN_USER = "azureuser"
 IMDS = ("http://169.254.169.254/metadata/identity/oauth2/token?api-version=2018-02-01"

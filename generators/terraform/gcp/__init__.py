@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.spec import ComputeKind
-from generators.terraform import Component, always, component, compute_is
+from generators.terraform.context import Component, always, component, compute_is
 from generators.terraform.gcp import (
     backend,
     cloud_run,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from generators.hcl import Block, block
-from generators.terraform import Context
+from generators.terraform.context import Context
 
 
 def build(ctx: Context) -> list[Block]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from bot.spec import Exposure, Tier
 from generators.hcl import Block, Ref, block
-from generators.terraform import Context
+from generators.terraform.context import Context
 from generators.terraform.gcp import connection
 from generators.terraform.gcp.cloud_sql import local_names
 from generators.terraform.gcp.image import image_variable

@@ -8,7 +8,7 @@ from __future__ import annotations
 from bot.pipeline.planning import Plan
 from bot.spec import Database, DatabaseEngine, Tier
 from generators.hcl import Block, Call, Ref, block
-from generators.terraform import Context, database_labels
+from generators.terraform.context import Context, database_labels
 from generators.terraform.gcp.names import labels, resource_name
 
 POSTGRES_FLAGS = {

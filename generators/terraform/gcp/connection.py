@@ -14,7 +14,7 @@ from bot.spec import CacheEngine, ComputeKind, DatabaseEngine
 from generators.hcl import Block, Call, Ref, block
 from generators.helm.connections import bucket_env, connection_secret_name, connections
 from generators.helm.values import chart_name
-from generators.terraform import Context
+from generators.terraform.context import Context
 from generators.terraform.gcp.cloud_sql import local_names
 from generators.terraform.gcp.identity import APP_SA, app_member
 from generators.terraform.gcp.names import labels

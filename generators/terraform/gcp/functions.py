@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.spec import Language, SpecError
 from generators.hcl import Block, Ref, block
-from generators.terraform import Context
+from generators.terraform.context import Context
 from generators.terraform.gcp.names import labels, resource_name
 from generators.terraform.gcp.storage import bucket_block
 

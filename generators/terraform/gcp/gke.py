@@ -7,7 +7,7 @@ from __future__ import annotations
 from bot.spec import Tier
 from generators.hcl import Block, Call, Ref, block
 from generators.helm.values import chart_name
-from generators.terraform import Context
+from generators.terraform.context import Context
 from generators.terraform.gcp.names import labels, resource_name
 
 

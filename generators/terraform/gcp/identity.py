@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from generators.hcl import Block, Call, Ref, block
-from generators.terraform import Context
+from generators.terraform.context import Context
 from generators.terraform.gcp.names import resource_name, stable_suffix
 
 APP_SA = Ref("google_service_account.app.email")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot.pipeline.planning import Plan
 from bot.spec import CacheEngine
 from generators.hcl import Block, Ref, block
-from generators.terraform import Context
+from generators.terraform.context import Context
 from generators.terraform.gcp.names import labels, resource_name
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from bot.pipeline.planning import Plan
 from bot.spec import ComputeKind, Exposure
 from generators.hcl import Block, Ref, block
-from generators.terraform import Context
+from generators.terraform.context import Context
 from generators.terraform.gcp.names import resource_name
 
 SUBNET_CIDR = "10.10.0.0/20"

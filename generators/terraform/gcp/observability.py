@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.spec import ComputeKind
 from generators.hcl import Block, Call, Ref, block
-from generators.terraform import Context
+from generators.terraform.context import Context
 from generators.terraform.gcp.names import resource_name
 
 

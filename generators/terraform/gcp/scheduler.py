@@ -8,7 +8,7 @@ from __future__ import annotations
 from bot.pipeline.planning import Plan
 from bot.spec import ComputeKind
 from generators.hcl import Block, Call, Ref, block
-from generators.terraform import Context
+from generators.terraform.context import Context
 from generators.terraform.gcp.names import resource_name, stable_suffix
 
 SCHEDULER_SA = Ref("google_service_account.scheduler.email")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.pipeline.planning import Plan
 from generators.hcl import Block, Ref, block
-from generators.terraform import Context
+from generators.terraform.context import Context
 from generators.terraform.gcp.identity import app_member
 from generators.terraform.gcp.names import bucket_name, labels
 

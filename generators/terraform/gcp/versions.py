@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from generators.hcl import Block, Ref, block
-from generators.terraform import Context
+from generators.terraform.context import Context
 from generators.terraform.gcp.names import labels
 
 PROVIDERS = {

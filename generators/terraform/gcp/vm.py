@@ -6,7 +6,7 @@ image as a systemd unit."""
 from __future__ import annotations
 
 from generators.hcl import Block, Call, Ref, block
-from generators.terraform import Context
+from generators.terraform.context import Context
 from generators.terraform.gcp.image import image_variable
 from generators.terraform.gcp.names import labels, resource_name
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from bot.pipeline.planning import Plan
 from bot.spec import ComputeKind, Tier
 from generators.hcl import Block, Ref, block
-from generators.terraform import Context
+from generators.terraform.context import Context
 from generators.terraform.gcp.cloud_run import container, runtime_settings
 from generators.terraform.gcp.names import labels, resource_name
 from generators.terraform.names import identifier
