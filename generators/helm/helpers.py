@@ -77,6 +77,30 @@ dev-agent/tier: {{ $root.Values.tier | quote }}
       protocol: TCP
 {{- end -}}
 
+{{/* Resources, hardened security context and the writable /tmp of the app's and every worker's container. */}}
+{{- define "app.container" -}}
+resources:
+  requests:
+    cpu: {{ .Values.resources.requests.cpu | quote }}
+    memory: {{ .Values.resources.requests.memory | quote }}
+  limits:
+    cpu: {{ .Values.resources.limits.cpu | quote }}
+    memory: {{ .Values.resources.limits.memory | quote }}
+securityContext:
+  runAsNonRoot: true
+  allowPrivilegeEscalation: false
+  privileged: false
+  readOnlyRootFilesystem: true
+  capabilities:
+    drop:
+      - ALL
+  seccompProfile:
+    type: RuntimeDefault
+volumeMounts:
+  - name: tmp
+    mountPath: /tmp
+{{- end -}}
+
 {{/* The Secret that external-secrets fills with connection settings. */}}
 {{- define "app.secretName" -}}
 {{- printf "%s-connections" (include "app.fullname" .) | trunc 63 | trimSuffix "-" -}}

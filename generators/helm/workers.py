@@ -65,26 +65,7 @@ spec:
                   name: {{ include "app.secretName" $ }}
                   key: {{ . | quote }}
             {{- end }}
-          resources:
-            requests:
-              cpu: {{ $.Values.resources.requests.cpu | quote }}
-              memory: {{ $.Values.resources.requests.memory | quote }}
-            limits:
-              cpu: {{ $.Values.resources.limits.cpu | quote }}
-              memory: {{ $.Values.resources.limits.memory | quote }}
-          securityContext:
-            runAsNonRoot: true
-            allowPrivilegeEscalation: false
-            privileged: false
-            readOnlyRootFilesystem: true
-            capabilities:
-              drop:
-                - ALL
-            seccompProfile:
-              type: RuntimeDefault
-          volumeMounts:
-            - name: tmp
-              mountPath: /tmp
+          {{- include "app.container" $ | nindent 10 }}
       volumes:
         - name: tmp
           emptyDir:
