@@ -18,10 +18,14 @@ Every kind keeps the builtin base callers already catch (`ValueError`, `RuntimeE
     │   (checks.helm_tool), HelmDeployError (lifecycle.helm_deploy), StepFailed (lifecycle.apply),
     │   GitHubAppError (github.app), CheckIncomplete (checks.tools), InitFailed (checks.terraform_init),
     │   ProviderUnavailable (checks.providers), WarmUnavailable (checks.warm), BootstrapError (bootstrap;
-    │   BootstrapInputError: bad input, nothing was called)
+    │   BootstrapInputError: bad input, nothing was called), PreviewError (review.preview: terraform plan)
     ├── ConfigError (RuntimeError): the bot's own settings cannot work (intake.web)
     ├── WebhookError: a delivery that fails verification (intake.webhooks)
     ├── KeyRejected: an API key that is unknown, expired or lacks the scope (api.keys)
+    ├── SignInFailed: GitHub refused the sign-in code or token, or could not be reached (api.signin)
+    ├── ChangedSinceReview: the plan apply would run is not the reviewed one; nothing applied (review.changeset)
+    ├── DatabaseError: the database URL is unusable or cannot be migrated (store.db)
+    ├── RestoreError: not a dev-agent export, or the database is not empty (store.backup)
     ├── LockBusy: another request holds the environment (store.locks)
     ├── BranchTaken: the branch's open PR belongs to another request or person (request.write)
     └── Unsupported: a resource the cost model cannot price (cost.model; reported, never raised to users)

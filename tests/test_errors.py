@@ -17,6 +17,8 @@ def _defined_exceptions() -> dict[str, type[BaseException]]:
         for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
             if info.name.startswith("policies.checkov.") or info.name.endswith("__main__"):
                 continue  # checkov's custom checks import checkov (its own virtualenv)
+            if info.name.startswith("bot.store.migrations."):
+                continue  # Alembic's scripts: env.py runs a migration when imported, outside Alembic it fails
             module = importlib.import_module(info.name)
             for name, obj in vars(module).items():
                 if (inspect.isclass(obj) and issubclass(obj, BaseException) and obj.__module__ == info.name

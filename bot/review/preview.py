@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.errors import ToolError
 from bot.lifecycle.github import GitHubTarget
 from bot.lifecycle.workspace import open_environment, working_copy
 from bot.pipeline import terraform
@@ -31,7 +32,7 @@ PLAN_FILE = "dev-agent-review.tfplan"
 Progress = Callable[[str], None]
 
 
-class PreviewError(Exception):
+class PreviewError(ToolError):
     """Terraform could not plan the environment (the message is the trimmed, redacted error)."""
 
 

@@ -73,8 +73,8 @@ def _instance(ctx: Context, db: Database, label: str) -> list[Block]:
 
 
 def _replicas(ctx: Context, db: Database, label: str) -> list[Block]:
-    """`read_replicas` read-only copies of the instance (same class, key, parameters and network; the app reads
-    them through `*_READ_URLS`, connection.tf). Credentials, engine and version come from the source."""
+    """`read_replicas` read-only copies of the instance (same class, key, parameters, network and Multi-AZ; the app
+    reads them through `*_READ_URLS`, connection.tf). Credentials, engine and version come from the source."""
     if not db.read_replicas:
         return []
     sizing = ctx.plan.sizing
@@ -87,8 +87,8 @@ def _replicas(ctx: Context, db: Database, label: str) -> list[Block]:
               max_allocated_storage=db.storage_gb * 2,
               iam_database_authentication_enabled=True, vpc_security_group_ids=[Ref(f"aws_security_group.db_{label}.id")],
               parameter_group_name=Ref(f"aws_db_parameter_group.{label}.name"), publicly_accessible=False,
-              multi_az=False, backup_retention_period=sizing.db_backup_retention_days, copy_tags_to_snapshot=True,
-              deletion_protection=protected(ctx.plan), skip_final_snapshot=True, auto_minor_version_upgrade=True,
+              multi_az=sizing.db_multi_az, backup_retention_period=sizing.db_backup_retention_days,
+              copy_tags_to_snapshot=True, deletion_protection=protected(ctx.plan), skip_final_snapshot=True, auto_minor_version_upgrade=True,
               enabled_cloudwatch_logs_exports=LOG_EXPORTS[db.engine], monitoring_interval=60,
               monitoring_role_arn=Ref("aws_iam_role.rds_monitoring.arn"), performance_insights_enabled=True,
               performance_insights_kms_key_id=KMS_ARN, apply_immediately=ctx.spec.tier != Tier.prod),
