@@ -144,12 +144,17 @@ def run_demo(request: str = SAMPLE_REQUEST, progress: Progress = print, workdir:
                 result.pr_plan = _reviewed(gh, app, pull, plan_run, progress)
                 _report_into(result, gh, app, pull)
                 (show_report or progress)(result.report)
+                if result.pr_plan.get("check") != "success":  # a reviewer would not merge this
+                    raise RuntimeError(f"no passing plan on the pull request ({PLAN_WORKFLOW}: "
+                                       f"{result.pr_plan.get('error') or result.pr_plan.get('check')})")
                 merged = gh.merge_pull(OWNER, REPO, pull["number"], user=USER, merge_method="merge")
                 progress(f"merged #{pull['number']}; GitHub Actions runs dev-agent-apply.yml for the push to main "
                          f"({merged['sha'][:12]}) with {result.runner} against moto…")
                 run = actions.run(APPLY_WORKFLOW, "push", actions.push(merged["sha"]))
                 result.workflows.append(run.summary())
                 result.apply = _applied(gh, pull, run, progress)
+                if result.apply["status"] == "applied" and result.apply["matches_review"] is not True:
+                    result.error = "the apply did not compare its plan with the one reviewed on the pull request"
         except Exception as exc:  # noqa: BLE001 - the demo reports any failed step instead of a traceback
             result.error = f"{type(exc).__name__}: {exc}"
     return result
@@ -300,6 +305,8 @@ def _reviewed(gh: Any, app: dict, pull: dict, run: Any, progress: Progress) -> d
     counts = PlanSummary(changes=data["changes"]).counts if data else {}
     progress(f"  check {check['name']}: {check['conclusion']} ({check['output']['title']})")
     return {**counts, **out, "check": check["conclusion"]}
+
+
 OUTPUT_ROW = re.compile(r"^\| `(?P<key>[^`]+)` \| `(?P<value>[^`]*)` \|$", re.MULTILINE)
 
 
