@@ -16,6 +16,7 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -184,6 +185,9 @@ class Reviews:
     amended: list[float] = field(default_factory=list)  # `/dev-agent set` comment -> PR updated, job done
     cpu: float = 0.0  # bot processes (web, worker, horses, checkers) over every measured review
     calls: dict[str, int] = field(default_factory=dict)
+    # job kind (issues.opened, issue_comment.created) -> stage -> seconds per measured job, from the worker's log
+    stages: dict[str, dict[str, list[float]]] = field(default_factory=dict)
+    check_seconds: dict[str, list[float]] = field(default_factory=dict)  # check -> seconds when it ran (not cached)
     environment: dict[str, str] = field(default_factory=dict)  # the last environment's files (path -> text)
 
 
@@ -207,7 +211,36 @@ def bench_reviews(redis: RedisServer, requests: int, checks: bool, cache_dir: Pa
             out.amended.append(_amend(stack, sandbox, pull["number"]))
         out.cpu = process_tree_cpu(pids) - cpu_before
         out.environment = _environment_files(stack, f"bench-{requests - 1}")
+    out.stages, out.check_seconds = stage_breakdown(log)
     return out
+
+
+STAGE = re.compile(r"^stage (?P<stage>.+): (?P<seconds>[0-9.]+) s$")
+CHECK = re.compile(r"^check (?P<name>.+): \w+ in (?P<seconds>[0-9.]+) s$")
+DELIVERY = re.compile(r"^processing delivery \S+ \((?P<kind>[\w.]+)\)$")
+
+
+def stage_breakdown(log: Path) -> tuple[dict[str, dict[str, list[float]]], dict[str, list[float]]]:
+    """Per job kind, the seconds of each stage (`stage <name>: <s> s` lines of bot.metrics.timed), and the seconds of
+    each check that ran, over every job but the first (the warm-up), matched by the log lines' correlation id."""
+    kinds: dict[str, str] = {}
+    stages: dict[str, dict[str, list[float]]] = {}
+    checks: dict[str, list[float]] = {}
+    first: str | None = None
+    for line in log.read_text(errors="replace").splitlines():
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        cid, event = record.get("correlation_id"), str(record.get("event", ""))
+        if (found := DELIVERY.match(event)) and cid:
+            kinds[cid] = found["kind"]
+            first = first or cid
+        elif cid in kinds and cid != first and (found := STAGE.match(event)):
+            stages.setdefault(kinds[cid], {}).setdefault(found["stage"], []).append(float(found["seconds"]))
+        elif cid in kinds and cid != first and (found := CHECK.match(event)):
+            checks.setdefault(found["name"], []).append(float(found["seconds"]))
+    return stages, checks
 
 
 ISSUE_REACTIONS = "POST /repos/{owner}/{repo}/issues/{issue_number}/reactions"
@@ -277,6 +310,15 @@ def print_reviews(result: Reviews) -> None:
     print(f"  comment -> updated PR (/dev-agent set): p50 {statistics.median(result.amended):.2f}s, "
           f"max {max(result.amended):.2f}s")
     print(f"  CPU per review (bot processes and their tools; issue and comment): {result.cpu / (2 * count):.2f}s")
+    for kind, label in [("issues.opened", "issue -> PR"), ("issue_comment.created", "comment -> updated PR")]:
+        stages = result.stages.get(kind) or {}
+        if stages:
+            parts = ", ".join(f"{stage} {statistics.median(values):.2f}" for stage, values in stages.items())
+            print(f"  {label} job stages, p50 s (the checks overlap cost and policy): {parts}")
+    if result.check_seconds:
+        parts = ", ".join(f"{name} {statistics.median(values):.2f}" for name, values in
+                          sorted(result.check_seconds.items(), key=lambda item: -statistics.median(item[1])))
+        print(f"  checks that ran (not from cache), p50 s: {parts}")
 
 
 def bench_issue_to_pr(redis: RedisServer, requests: int) -> None:

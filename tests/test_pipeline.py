@@ -62,9 +62,9 @@ def test_shared_parse_gives_the_estimate_and_verdicts_of_the_separate_entry_poin
 
 
 def test_terraform_that_does_not_parse_fails_both_the_estimate_and_the_policy(plan, monkeypatch):
-    import generators
+    from bot.pipeline import run
 
-    real = generators.generate_all
+    real = run.generate_all
 
     def broken(plan, settings):
         files = real(plan, settings)
@@ -72,7 +72,7 @@ def test_terraform_that_does_not_parse_fails_both_the_estimate_and_the_policy(pl
         files[path] += 'resource "aws_eip" "x" {\n  domain = = "vpc"\n}\n'
         return files
 
-    monkeypatch.setattr(generators, "generate_all", broken)
+    monkeypatch.setattr(run, "generate_all", broken)
     result = run_pipeline(plan, Settings())
     assert result.cost is None
     cost_check = next(c for c in result.checks if c.name == "cost estimate")
