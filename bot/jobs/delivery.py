@@ -95,10 +95,15 @@ def preload() -> JobContext:
     starts warm."""
     load_handlers()
     context = worker_context()
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    with ThreadPoolExecutor(max_workers=2) as pool:
         checks = pool.submit(warm_up, context.settings)  # the warm checkov (one per worker), Terraform's providers
+        identity = pool.submit(context.authors)  # GET /app once per worker, not once per job
         warm_pipeline(context.settings)  # caches and imports every job uses (bot/pipeline/warm.py)
         checks.result()
+        try:
+            identity.result()
+        except Exception as exc:  # noqa: BLE001 - GitHub unreachable now: each job asks for itself
+            log.warning("the App's identity is not known yet: %s", exc)
     return context
 
 
