@@ -39,7 +39,7 @@ def _exported() -> dict[str, list[dict[str, str]]]:
     return samples
 
 
-LABEL_NAMES = {metric._name: set(metric._labelnames) for metric in vars(metrics).values()  # noqa: SLF001
+LABEL_NAMES = {metric._name: set(metric._labelnames) for metric in vars(metrics).values()
                if isinstance(metric, MetricWrapperBase)}
 
 
