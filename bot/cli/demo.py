@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import time
 
 import typer
+from rich.console import Console
 
 from bot.cli import EXIT_FAILED, EXIT_OK
+from bot.cli._terminal import terminal_markdown
+from bot.demo import SAMPLE_REQUEST, run_demo, serve_metrics
 
 
 def register(app: typer.Typer) -> None:
@@ -26,11 +30,6 @@ def register(app: typer.Typer) -> None:
 
         Exit 0 only when every step succeeded.
         """
-        from rich.console import Console
-
-        from bot.cli._terminal import terminal_markdown
-        from bot.demo import SAMPLE_REQUEST, run_demo
-
         console = Console(stderr=as_json, highlight=False)
         # --json: stdout is the summary alone, stderr only the progress lines (the report stays on the PR)
         show_report = (lambda _report: None) if as_json else (lambda report: console.print(terminal_markdown(report)))
@@ -49,10 +48,6 @@ def register(app: typer.Typer) -> None:
 
 
 def _serve_metrics_until_interrupted(console, port: int) -> None:
-    import time
-
-    from bot.demo import serve_metrics
-
     url, stop = serve_metrics(port)
     console.print(f"the demo's metrics: curl {url}  (Ctrl-C to stop)", markup=False)
     try:

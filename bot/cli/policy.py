@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from bot.cli import EXIT_INVALID
+from bot.settings import get_settings
 from policies.schema import PolicyError, load_policy
 
 
@@ -16,8 +17,6 @@ def register(app: typer.Typer) -> None:
         path: Path = typer.Argument(None, help="Policy YAML (default: DEV_AGENT_POLICY_FILE or the bundled one)."),
     ) -> None:
         """Check an org policy file and print a summary of what it allows."""
-        from bot.settings import get_settings
-
         target = path or get_settings().policy_file
         try:
             loaded = load_policy(target)

@@ -12,6 +12,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from bot.cli import EXIT_INVALID
+
 
 def register(app: typer.Typer) -> None:
     @app.command("sandbox")
@@ -30,8 +32,7 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Serve the sandbox GitHub until interrupted; print one JSON line with its URL first."""
-        from bot.cli import EXIT_INVALID
-        from sandbox import SandboxGitHub
+        from sandbox import SandboxGitHub  # deferred: the sandbox GitHub is not part of the workflows' install
 
         secret = os.environ.get("DEV_AGENT_WEBHOOK_SECRET", "")
         if webhook_url and not secret:
