@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
+    REGISTRY,
     CollectorRegistry,
     Counter,
     Gauge,
@@ -136,7 +137,6 @@ def metrics_registry() -> CollectorRegistry:
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
         return registry
-    from prometheus_client import REGISTRY
 
     return REGISTRY
 

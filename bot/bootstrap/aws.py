@@ -44,6 +44,7 @@ def _kms_key(kms: Any, result: BootstrapResult) -> str:
 
 
 def _bucket(s3: Any, bucket: str, region: str, key_arn: str, result: BootstrapResult) -> None:
+    # deferred: boto3 (~300 ms to import) is only needed when talking to AWS
     from botocore.exceptions import ClientError
 
     try:
@@ -106,6 +107,7 @@ def state_policy(bucket: str, key_arn: str, write: bool) -> dict[str, Any]:
 
 def _role(iam: Any, name: str, trust: dict, managed: list[str], inline: dict[str, dict],
           result: BootstrapResult) -> str:
+    # deferred: boto3 (~300 ms to import) is only needed when talking to AWS
     from botocore.exceptions import ClientError
 
     try:
@@ -129,7 +131,7 @@ def _role(iam: Any, name: str, trust: dict, managed: list[str], inline: dict[str
 def bootstrap(target: Target, bucket: str, region: str, endpoint_url: str | None = None,
               session: Any = None) -> BootstrapResult:
     """Create or repair everything; `endpoint_url` points boto3 at another endpoint (moto in the tests)."""
-    import boto3
+    import boto3  # deferred: boto3 (~300 ms to import) is only needed when talking to AWS
 
     session = session or boto3.session.Session()
     result = BootstrapResult(cloud="aws")
