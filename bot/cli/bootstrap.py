@@ -12,7 +12,10 @@ from bot.settings import get_settings
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("bootstrap")
+    @app.command("bootstrap", epilog=(
+        "Examples:\n\n"
+        "  dev-agent bootstrap --cloud aws --repository acme/platform-environments --bucket acme-tf-state --region us-east-1\n\n"
+        "  dev-agent bootstrap --cloud gcp --repository acme/platform-environments --project acme-infra --dry-run"))
     def bootstrap(
         cloud: str = typer.Option(..., "--cloud", help="aws, gcp or azure"),
         repository: str = typer.Option(..., "--repository", help="owner/name of the environments' repository"),

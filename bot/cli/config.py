@@ -36,7 +36,9 @@ def configuration_reference() -> str:
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("config")
+    @app.command("config", epilog=(
+        "Examples:\n\n"
+        "  dev-agent config > settings.md"))
     def config() -> None:
         """Print the configuration reference (every setting and environment variable) as markdown."""
         typer.echo(configuration_reference(), nl=False)

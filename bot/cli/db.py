@@ -78,7 +78,9 @@ def import_legacy(
         typer.echo(f"{source} -> {where}: " + ", ".join(f"{count} {kind}" for kind, count in added.items()))
 
 
-@db_app.command("export")
+@db_app.command("export", epilog=(
+    "Examples:\n\n"
+    "  dev-agent db export backup.jsonl"))
 def export(
     output: Annotated[Path, typer.Argument(help="file to write (JSON lines; created with mode 0600)")],
 ) -> None:
@@ -95,7 +97,9 @@ def export(
     typer.echo(f"{where} -> {output}: {rows - 1} rows")
 
 
-@db_app.command("import")
+@db_app.command("import", epilog=(
+    "Examples:\n\n"
+    "  DEV_AGENT_DATABASE_URL=postgresql+psycopg://bot@db/dev_agent dev-agent db import backup.jsonl"))
 def import_(
     source: Annotated[Path, typer.Argument(help="a file written by `dev-agent db export`", exists=True,
                                            dir_okay=False, readable=True)],

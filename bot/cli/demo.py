@@ -21,7 +21,7 @@ def register(app: typer.Typer) -> None:
     def demo(
         as_json: bool = typer.Option(False, "--json", help="Print a summary object instead of the progress."),
         request: str = typer.Option(None, "--request", help="The environment request to open as an issue."),
-        metrics_port: int = typer.Option(None, "--metrics-port", min=0, max=65535,
+        metrics_port: int = typer.Option(None, "--metrics-port", min=0, max=65535, metavar="PORT",
                                          help="Afterwards keep serving the demo's Prometheus metrics at "
                                               "http://127.0.0.1:PORT/metrics until Ctrl-C (0 = any free port)."),
     ) -> None:

@@ -12,7 +12,9 @@ from policies.schema import PolicyError, load_policy
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("policy")
+    @app.command("policy", epilog=(
+        "Examples:\n\n"
+        "  dev-agent policy policies/org-policy.yaml"))
     def policy(
         path: Path = typer.Argument(None, help="Policy YAML (default: DEV_AGENT_POLICY_FILE or the bundled one)."),
     ) -> None:

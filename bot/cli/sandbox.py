@@ -16,7 +16,9 @@ from bot.cli import EXIT_INVALID
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("sandbox")
+    @app.command("sandbox", epilog=(
+        "Examples:\n\n"
+        "  dev-agent sandbox --seed --port 9000 --state-dir ./sandbox-state"))
     def sandbox(
         port: Annotated[int, typer.Option(help="TCP port on 127.0.0.1 (0 picks a free one).")] = 0,
         seed: Annotated[

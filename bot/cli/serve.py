@@ -11,11 +11,15 @@ from bot.store.db import DatabaseError
 
 
 def register(app: typer.Typer) -> None:
-    @app.command()
+    @app.command(epilog=(
+        "Examples:\n\n"
+        "  dev-agent serve --host 0.0.0.0 --port 8000   # jobs run in this process\n\n"
+        "  REDIS_URL=redis://localhost:6379/0 dev-agent serve --workers 4   # jobs go to `dev-agent worker`"))
     def serve(
         host: str = typer.Option("127.0.0.1", help="Address to listen on."),
         port: int = typer.Option(8000, help="Port to listen on."),
-        workers: int = typer.Option(1, min=1, max=64, help="Web processes (needs REDIS_URL when more than 1)."),
+        workers: int = typer.Option(1, min=1, max=64, metavar="N",
+                                  help="Web processes, 1-64 (needs REDIS_URL when more than 1)."),
     ) -> None:
         """Serve POST /webhooks, GET /healthz and GET /readyz. Without REDIS_URL jobs run in this process."""
         import uvicorn  # deferred: the ASGI server is only needed to serve

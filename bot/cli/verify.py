@@ -28,6 +28,7 @@ def register(app: typer.Typer) -> None:
         lock file (the bot's REPORT.md is not compared: only the bot knows the request and who asked).
 
         Policy is not judged here: the bot's `dev-agent` check run does, knowing who asked and who overrode.
+
         Exit 0 when the files are what dev-agent generates (and, with --check, every validator passed),
         1 otherwise, 3 when DIR is not an environment directory.
         """

@@ -74,13 +74,17 @@ def retry_abandoned_at_once(job: Job, exc_type: type, exc_value: BaseException, 
 
 
 def register(app: typer.Typer) -> None:
-    @app.command()
+    @app.command(epilog=(
+        "Examples:\n\n"
+        "  REDIS_URL=redis://localhost:6379/0 dev-agent worker --processes 4\n\n"
+        "  PROMETHEUS_MULTIPROC_DIR=/tmp/dev-agent-metrics dev-agent worker --metrics-port 9101"))
     def worker(
-        processes: int = typer.Option(1, min=1, max=64, help="Worker processes on this machine."),
+        processes: int = typer.Option(1, min=1, max=64, metavar="N", help="Worker processes on this machine (1-64)."),
         burst: bool = typer.Option(False, help="Exit when the queue is empty."),
         maintenance_interval: int | None = typer.Option(
-            None, min=1, help="Seconds between recoveries of abandoned jobs [default: DEV_AGENT_WORKER_MAINTENANCE_SECONDS]."),
-        metrics_port: int = typer.Option(0, min=0, max=65535, help="Serve the jobs' Prometheus metrics on this "
+            None, min=1, metavar="SECONDS",
+            help="Seconds between recoveries of abandoned jobs [default: DEV_AGENT_WORKER_MAINTENANCE_SECONDS]."),
+        metrics_port: int = typer.Option(0, min=0, max=65535, metavar="PORT", help="Serve the jobs' Prometheus metrics on this "
                                          "port at /metrics (needs PROMETHEUS_MULTIPROC_DIR); 0 = off."),
     ) -> None:
         """Run rq workers on the dev-agent queue (needs REDIS_URL)."""

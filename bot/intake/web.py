@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -19,8 +19,10 @@ from redis.exceptions import RedisError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
+from bot.api.access import RepositoryAccess, github_is_collaborator, no_access
 from bot.api.dashboard import build_dashboard_router, session_reader
 from bot.api.keys import InstallationOf, KeyStore, no_installation
+from bot.api.oidc import OidcSignIn
 from bot.api.request_issues import github_installation_of, github_request_opener
 from bot.api.routes import RequestOpener, build_api_router
 from bot.api.signin import GitHubSignIn
@@ -54,6 +56,8 @@ class Operations:
     open_request: RequestOpener
     installation_of: InstallationOf = no_installation  # repository -> App installation id, for key scopes
     signin: GitHubSignIn | None = None  # "Sign in with GitHub" on the dashboard, when the App's client is set
+    oidc: OidcSignIn | None = None  # "Sign in with <provider>", when an OIDC issuer and client are set
+    access: RepositoryAccess = field(default_factory=no_access)  # what a signed-in person may see, asked of GitHub
 
 
 def create_app(secret: bytes, queue: JobQueue, bot_login: str = "", ops: Operations | None = None) -> FastAPI:
@@ -99,10 +103,12 @@ def create_app(secret: bytes, queue: JobQueue, bot_login: str = "", ops: Operati
                             headers={"X-Correlation-Id": cid})
 
     if ops is not None:
-        session = session_reader(ops.keys, UserSessions(ops.registry.db), ops.installation_of)
+        session = session_reader(ops.keys, UserSessions(ops.registry.db), ops.installation_of, ops.access,
+                                 ops.oidc.name if ops.oidc else "SSO")
         app.include_router(build_api_router(ops.keys, ops.registry, ops.open_request, queue.submit,
                                             ops.installation_of, session))
-        app.include_router(build_dashboard_router(ops.registry, ops.keys, ops.installation_of, ops.signin))
+        app.include_router(build_dashboard_router(ops.registry, ops.keys, ops.installation_of, ops.access,
+                                                  ops.signin, ops.oidc))
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> JSONResponse:
@@ -143,8 +149,10 @@ def build_runtime(settings: Settings, context: Any = None) -> Runtime:
     ctx = context or build_context(settings)
     github = GitHubApp(settings)
     database = open_database(settings)
+    installation_of = github_installation_of(github)
     ops = Operations(Registry(settings, database), KeyStore(settings, database), github_request_opener(ctx, github),
-                     github_installation_of(github), GitHubSignIn.from_settings(settings))
+                     installation_of, GitHubSignIn.from_settings(settings), OidcSignIn.from_settings(settings),
+                     RepositoryAccess(installation_of, github_is_collaborator(github), settings.access_cache_seconds))
     if settings.redis_url:
         queue: JobQueue = RQQueue(settings.redis_url, settings.queue_name)
         return Runtime(create_app(secret, queue, settings.bot_login, ops), queue)

@@ -103,6 +103,33 @@ def post_report(writer: GitHubWriter, pull: int, comments: list[str]) -> None:
 
 
 
+def proposal_status(name: str, pull: int, result: Any, sha: str) -> str:
+    """The status comment's line for a proposed environment, leading with what stops the merge: the failed policy
+    rules (each with its fix), else the failed checks, else the requirements nobody accepted, else "Proposed"."""
+    made = f"({len(result.files)} files, commit `{sha[:7]}`)"
+    rules = [v for v in result.verdicts if v.outcome == "fail"]
+    checks = [c.name for c in result.checks if not c.passed and not c.skipped_reason]
+    if rules:
+        lines = [f"**Blocked by policy** in #{pull}: " + ", ".join(f"`{echo(v.rule, 80)}`" for v in rules)
+                 + f". **{echo(name)}** is proposed {made} but cannot merge until each rule passes or is overridden:"]
+        lines += [f"- `{echo(v.rule, 80)}`: {echo((v.message or v.value).rstrip('.'), 300)}."
+                  + (f" Fix: {echo(v.fix, 200)}." if v.fix else "") for v in rules]
+        lines.append(f"\nChange the request with `/dev-agent set key=value` on #{pull}, or someone on the org policy "
+                     "`override` list comments `/dev-agent override <rule> <reason>`.")
+        if checks:
+            lines.append("Failing checks too: " + ", ".join(f"`{echo(c, 80)}`" for c in checks) + ".")
+        return "\n".join(lines)
+    if checks:
+        return (f"**Blocked by failing checks** in #{pull}: " + ", ".join(f"`{echo(c, 80)}`" for c in checks)
+                + f". **{echo(name)}** is proposed {made}; the report on the pull request shows each finding.")
+    pending = pending_items(result)
+    if pending:
+        return (f"**Needs attention** in #{pull}: {len(pending)} requirement(s) not supported and not accepted "
+                f"(the report lists them). **{echo(name)}** is proposed {made}.")
+    return f"Proposed **{echo(name)}** in #{pull} {made}."
+
+
+
 def check_summary(result: Any, failures: list[str], settings: Any, appliers: str) -> str:
     lines = [f"{len(result.files)} files generated.", appliers]
     lines.append("Checks ran in the bot." if settings.run_checks else "Checks run in the dev-agent-plan workflow.")
