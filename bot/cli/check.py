@@ -12,7 +12,7 @@ from bot.checks import run_checks
 from bot.cli import EXIT_FAILED, EXIT_INVALID, EXIT_OK
 from bot.cost import estimate_directory
 from bot.pipeline.planning import plan_environment
-from bot.pipeline.results import CheckResult
+from bot.pipeline.results import CheckResult, Verdict
 from bot.settings import get_settings
 from bot.spec import load_spec
 from policies.engine import evaluate
@@ -77,7 +77,7 @@ def register(app: typer.Typer) -> None:
         raise typer.Exit(EXIT_OK if passed else EXIT_FAILED)
 
 
-def directory_verdicts(directory: Path) -> list:
+def directory_verdicts(directory: Path) -> list[Verdict]:
     """Policy verdicts on a written environment: its spec, its Terraform and the estimate of it."""
     plan = plan_environment(load_spec(directory / "environment.yaml"))
     files = {str(p.relative_to(directory.parent.parent)): p.read_text(encoding="utf-8")

@@ -47,7 +47,7 @@ def register(app: typer.Typer) -> None:
         raise typer.Exit(EXIT_OK if result.ok else EXIT_FAILED)
 
 
-def _serve_metrics_until_interrupted(console, port: int) -> None:
+def _serve_metrics_until_interrupted(console: Console, port: int) -> None:
     url, stop = serve_metrics(port)
     console.print(f"the demo's metrics: curl {url}  (Ctrl-C to stop)", markup=False)
     try:

@@ -29,8 +29,8 @@ def register(app: typer.Typer) -> None:
         typer.echo(f"{target or 'policies/org-policy.yaml'}: valid")
         for cloud, rules in loaded.clouds.items():
             typer.echo(f"  {cloud.value}: regions {', '.join(rules.regions) or 'all'}")
-        for tier, rules in loaded.tiers.items():
-            cap = f"${rules.max_monthly_usd:g}/month" if rules.max_monthly_usd else "no cost cap"
-            ttl = f"{rules.max_ttl_days} days" if rules.max_ttl_days else "no TTL limit"
+        for tier, limits in loaded.tiers.items():
+            cap = f"${limits.max_monthly_usd:g}/month" if limits.max_monthly_usd else "no cost cap"
+            ttl = f"{limits.max_ttl_days} days" if limits.max_ttl_days else "no TTL limit"
             typer.echo(f"  {tier.value}: {cap}, {ttl}")
         typer.echo(f"  required tags: {', '.join(loaded.required_tags) or 'none'}")

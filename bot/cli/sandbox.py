@@ -8,7 +8,7 @@ import os
 import signal
 import threading
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
@@ -44,7 +44,7 @@ def register(app: typer.Typer) -> None:
             state_dir.mkdir(parents=True, exist_ok=True)
         server = SandboxGitHub(root=state_dir)
         url = server.start(port=port)
-        info: dict = {"url": url}
+        info: dict[str, Any] = {"url": url}
         try:
             if seed:
                 github_app = server.create_app("dev-agent")

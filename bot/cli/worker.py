@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import typer
 from prometheus_client import start_http_server
@@ -28,25 +29,25 @@ class PreloadedWorker(Worker):
     every ~7 minutes), and then retries it.
     """
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         settings = get_settings()
         kwargs.setdefault("job_monitoring_interval", settings.job_heartbeat_seconds)
         kwargs.setdefault("maintenance_interval", settings.worker_maintenance_seconds)
         super().__init__(*args, **kwargs)
         self.abandon_grace_seconds = settings.job_abandon_grace_seconds
-        self.push_exc_handler(retry_abandoned_at_once)
+        self.push_exc_handler(retry_abandoned_at_once)  # type: ignore[no-untyped-call]  # rq leaves it untyped
 
-    def work(self, *args, **kwargs):
+    def work(self, *args: Any, **kwargs: Any) -> bool:
         # deferred: the job runner loads every handler (~60 ms); only a worker needs it
         from bot.jobs.delivery import preload
 
         preload()
         return super().work(*args, **kwargs)
 
-    def main_work_horse(self, job, queue):
+    def main_work_horse(self, job: Job, queue: Queue) -> None:
         """In the forked horse: write metrics to this worker's job files (one horse at a time per worker)."""
         name_process(f"jobs-{os.getppid()}")
-        return super().main_work_horse(job, queue)
+        super().main_work_horse(job, queue)
 
     @property
     def dequeue_timeout(self) -> int:

@@ -96,9 +96,11 @@ class RQQueue:
     def _client(self) -> PipelinedRedis:
         """The auto-pipelined client of the running event loop (uvicorn runs one loop per process)."""
         loop = asyncio.get_running_loop()
-        if self._loop is not loop:
-            self._loop, self._pipe = loop, PipelinedRedis(self.url)
-        return self._pipe
+        pipe = self._pipe
+        if self._loop is not loop or pipe is None:
+            pipe = PipelinedRedis(self.url)
+            self._loop, self._pipe = loop, pipe
+        return pipe
 
     def _job_template(self) -> dict[str, str | bytes]:
         """The fields every delivery job's rq hash shares, built by rq once: per delivery only its own fields
@@ -133,7 +135,7 @@ class RQQueue:
         if queued == -1:
             await self._client().execute("HSET", self._template_key, *(x for item in self._template.items() for x in item))
             queued = await self._run_submit(keys, args)
-        return queued == 1
+        return bool(queued == 1)
 
     async def _run_submit(self, keys: list[str], args: list[Any]) -> Any:
         client = self._client()
@@ -143,7 +145,7 @@ class RQQueue:
             return await client.execute("EVAL", _SUBMIT, len(keys), *keys, *args)
 
     async def ready(self) -> bool:
-        return await self._client().execute("PING") == b"PONG"
+        return bool(await self._client().execute("PING") == b"PONG")
 
     def depth(self) -> int:
         """Jobs waiting in the rq queue."""
