@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 
 from bot.cli import EXIT_FAILED, EXIT_OK
-from bot.cli._terminal import terminal_markdown
+from bot.cli._terminal import terminal_console, terminal_markdown
 from bot.demo import SAMPLE_REQUEST, run_demo, serve_metrics
 
 
@@ -30,10 +30,11 @@ def register(app: typer.Typer) -> None:
 
         Exit 0 only when every step succeeded.
         """
-        console = Console(stderr=as_json, highlight=False)
-        # --json: stdout is the summary alone, stderr only the progress lines (the report stays on the PR)
+        console = terminal_console(stderr=as_json)
+        # --json: stdout is the summary alone; stderr gets the step lines, not their indented details (checks,
+        # workflow log, outputs: they are in the summary) and not the report (it stays on the PR)
         show_report = (lambda _report: None) if as_json else (lambda report: console.print(terminal_markdown(report)))
-        result = run_demo(request or SAMPLE_REQUEST, progress=lambda line: console.print(line, markup=False),
+        result = run_demo(request or SAMPLE_REQUEST, progress=lambda line: _progress(console, line, as_json),
                           show_report=show_report)
         if as_json:
             typer.echo(json.dumps(result.summary(), indent=2))
@@ -45,6 +46,12 @@ def register(app: typer.Typer) -> None:
         if metrics_port is not None:
             _serve_metrics_until_interrupted(console, metrics_port)
         raise typer.Exit(EXIT_OK if result.ok else EXIT_FAILED)
+
+
+def _progress(console: Console, line: str, brief: bool) -> None:
+    """Print one progress line; `brief` (--json) leaves out details and the headings that introduce them."""
+    if not brief or not (line.startswith(" ") or line.endswith(":")):
+        console.print(line, markup=False, soft_wrap=True)  # the terminal wraps: a URL or ARN stays one string
 
 
 def _serve_metrics_until_interrupted(console: Console, port: int) -> None:
