@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import time
 
 import typer
 from rich.console import Console
 
 from bot.cli import EXIT_FAILED, EXIT_OK
+from bot.cli._terminal import terminal_console, terminal_markdown
+from bot.demo import SAMPLE_REQUEST, run_demo, serve_metrics
 
 
 def register(app: typer.Typer) -> None:
@@ -27,9 +30,6 @@ def register(app: typer.Typer) -> None:
 
         Exit 0 only when every step succeeded.
         """
-        from bot.cli._terminal import terminal_console, terminal_markdown
-        from bot.demo import SAMPLE_REQUEST, run_demo
-
         console = terminal_console(stderr=as_json)
         # --json: stdout is the summary alone; stderr gets the step lines, not their indented details (checks,
         # workflow log, outputs: they are in the summary) and not the report (it stays on the PR)
@@ -55,10 +55,6 @@ def _progress(console: Console, line: str, brief: bool) -> None:
 
 
 def _serve_metrics_until_interrupted(console: Console, port: int) -> None:
-    import time
-
-    from bot.demo import serve_metrics
-
     url, stop = serve_metrics(port)
     console.print(f"the demo's metrics: curl {url}  (Ctrl-C to stop)", markup=False)
     try:
