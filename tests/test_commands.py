@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 
-from bot.commands.arguments import apply_assignments, parse_assignments, parse_duration_days
+from bot.commands.arguments import ALIASES, apply_assignments, parse_assignments, parse_duration_days
 from bot.commands.command import CommandError
 from bot.commands.parser import MAX_COMMENT_CHARS, extract_command
 from bot.commands.table import COMMANDS, help_text
@@ -82,6 +83,22 @@ def test_set_assignments_become_a_valid_spec():
     assert spec.compute.max_replicas == 3 and spec.compute.min_replicas == 2
     assert spec.databases[0].engine.value == "postgres"
     assert [m.value for m in spec.monitoring] == ["prometheus", "grafana"]
+
+
+def test_set_aliases_name_the_fields_people_mean():
+    data = apply_assignments({**BASE, "cache": {"engine": "redis", "high_availability": True}},
+                             parse_assignments("replicas=3 region=eu-west-1 db=postgres cache=memcached queue=sqs"))
+    spec = spec_from_data(data)
+    assert (spec.compute.min_replicas, spec.compute.max_replicas, spec.region) == (3, 3, "eu-west-1")
+    assert spec.databases[0].engine.value == "postgres"
+    assert spec.cache is not None and (spec.cache.engine.value, spec.cache.high_availability) == ("memcached", True)
+    assert spec.queue is not None and spec.queue.engine.value == "sqs"
+
+
+def test_every_set_alias_is_documented():
+    docs = (Path(__file__).parents[1] / "docs" / "commands.md").read_text()
+    section = docs.split("### `set` keys and aliases")[1].split("### ")[0]
+    assert [alias for alias in [*ALIASES, "region", "cache"] if f"`{alias}`" not in section] == []
 
 
 def test_set_none_removes_an_optional_part():

@@ -30,6 +30,7 @@ def register(app: typer.Typer) -> None:
         and the job summary ($GITHUB_STEP_SUMMARY).
 
         The bot gates the merge on it (its `dev-agent plan: <name>` check run, bot/review/gate.py).
+
         Exit 0 when planned (and posted), 1 when terraform failed, 3 when DIR is not an intact environment.
         """
         from bot.lifecycle.workspace import EnvironmentInputError

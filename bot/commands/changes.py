@@ -29,6 +29,8 @@ def _shown(value: Any) -> str:
         return "—"
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # a budget of 400.0 reads as 400
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 

@@ -11,9 +11,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from bot.cost import estimate_files
+from bot.cost.defaults import tier_usage
 from bot.errors import RefusedError
 from bot.pipeline.planning import Plan
+from bot.settings import get_settings
 from bot.spec import Cloud, ComputeKind, DatabaseEngine, Tier
+from generators.terraform.build import generate
 
 Estimate = Callable[[Plan], "float | dict[str, Any]"]
 
@@ -138,11 +142,6 @@ def describe_driver(name: str, monthly: float) -> str:
 
 def default_estimate(plan: Plan) -> dict[str, Any]:
     """Generate the plan's Terraform and price it (bot.cost) with the tier's default usage, as the pipeline does."""
-    from bot.cost import estimate_files
-    from bot.cost.defaults import tier_usage
-    from bot.settings import get_settings
-    from generators.terraform.build import generate
-
     return estimate_files(generate(plan, get_settings()), tier_usage(plan.spec.tier.value))
 
 

@@ -25,7 +25,7 @@ from bot.pipeline.results import CheckResult, PipelineResult, Requester
 from bot.settings import Settings
 from bot.spec import EnvironmentSpec
 from bot.understanding.ledger import accept, locate
-from generators import generate_all
+from generators.build import generate_all
 from generators.paths import environment_dir
 from policies.engine import evaluate
 from policies.profiles import evaluate as evaluate_controls

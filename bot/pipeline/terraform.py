@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.errors import ToolError
+from bot.settings import get_settings
 from generators.hcl import block, render
 
 MIRROR_CANDIDATES = ("/opt/tf-plugins", "/usr/share/terraform/plugins", "~/.terraform.d/plugins",
@@ -60,8 +61,6 @@ def terraform_bin() -> str:
 
 def provider_mirror() -> Path | None:
     """The filesystem mirror holding `registry.terraform.io/...` providers, or None (then: the registry)."""
-    from bot.settings import get_settings
-
     configured = get_settings().terraform_plugin_mirror
     candidates = [str(configured)] if configured else list(MIRROR_CANDIDATES)
     for candidate in candidates:

@@ -23,6 +23,7 @@ from bot.request.comments import (
     check_summary,
     pending_items,
     post_report,
+    proposal_status,
     pull_body,
     report_comments,
 )
@@ -123,10 +124,7 @@ def propose(ctx: HandlerContext, target: Target, state: RequestState, derived: D
         record_proposal(ctx, target, spec, result, pull, created, failures, kind)
         state.environment, state.pull = spec.name, pull.number
         state.pulls[branch] = pull.number
-        blocked = (f" It is **blocked**: {len(failures)} blocking finding(s) (policy or checks) must be fixed or "
-                   "overridden before it can merge; the report on the pull request lists them.") if failures else ""
-        post_status(target, state, f"Proposed **{echo(spec.name)}** in #{pull.number} "
-                    f"({len(result.files)} files, commit `{commit.sha[:7]}`).{blocked}")
+        post_status(target, state, proposal_status(spec.name, pull.number, result, commit.sha))
         target.writer.set_labels(state.issue, [], ["needs-info"], present=_label_names(target.issue))
         return pull.number
 
