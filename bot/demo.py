@@ -32,6 +32,8 @@ from bot.metrics import metrics_registry
 from bot.pipeline.planning import plan_environment
 from bot.polling import wait_until
 from bot.request import markers
+from bot.review import section
+from bot.review.tfplan import PlanSummary
 from bot.settings import Settings
 from bot.spec import spec_from_data
 from policies.engine import evaluate, worst
@@ -279,10 +281,6 @@ CHANGED = "the plan changed since review"
 def _reviewed(gh: Any, app: dict, pull: dict, run: Any, progress: Progress) -> dict[str, Any]:
     """The plan dev-agent-plan.yml posted on the PR, as the bot's report and its plan check show it: the demo's
     `pr_plan` summary (counts, the check's conclusion)."""
-    from bot.request import markers
-    from bot.review import section
-    from bot.review.tfplan import PlanSummary
-
     name, sha = parse_branch(pull["head"]["ref"]).environment, pull["head"]["sha"]
     for line in run.lines():
         progress(line)

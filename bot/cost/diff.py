@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bot.cost import estimate_plan_document
 from bot.cost.output import dec
 from bot.cost.table import _fmt_money
 from bot.cost.usage import UsageFile
@@ -203,8 +204,6 @@ def render_diff(diff: dict) -> str:
 def diff_plan(show_json: dict[str, Any], usage: UsageFile | str | Path | None = None, project: str = "main") -> dict:
     """Infracost's diff JSON of a ``terraform show -json`` plan: its prior state (nothing, for a new environment)
     before, its planned values after. Raises CostInputError like the estimates."""
-    from bot.cost import estimate_plan_document
-
     config = {"configuration": show_json.get("configuration") or {}}
     prior = (show_json.get("prior_state") or {}).get("values")
     past = estimate_plan_document({**config, "values": prior}, usage, project) if prior else {}

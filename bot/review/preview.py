@@ -19,6 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.cost.defaults import OVERRIDE_NAME, merged, tier_usage
+from bot.cost.diff import diff_plan
+from bot.cost.usage import CostInputError, parse_usage
 from bot.errors import ToolError
 from bot.lifecycle.github import GitHubTarget
 from bot.lifecycle.workspace import Workspace, open_environment, working_copy
@@ -51,10 +54,6 @@ class Preview:
 def plan_cost(workspace: Workspace, show_json: dict[str, Any]) -> dict[str, Any] | None:
     """The plan's change in monthly cost (Infracost's diff JSON), priced with the environment's usage (its tier's
     defaults and its cost-usage.yml); None when the plan cannot be priced (the section then says so)."""
-    from bot.cost.defaults import OVERRIDE_NAME, merged, tier_usage
-    from bot.cost.diff import diff_plan
-    from bot.cost.usage import CostInputError, parse_usage
-
     override = workspace.env_dir / OVERRIDE_NAME
     try:
         usage = merged(tier_usage(workspace.spec.tier.value),
