@@ -33,10 +33,16 @@ def reply(stack: BotStack, number: int, body: str) -> str:
 
 def test_set_replies_with_the_fields_it_changed_and_the_cost_delta(pull):
     stack, _, pr = pull
-    text = reply(stack, pr["number"], "/dev-agent set replicas=2-4")
-    assert f"Updated #{pr['number']}:" in text
-    assert "| `compute.max_replicas` | 1 | 4 |" in text and "| `compute.min_replicas` | 1 | 2 |" in text
-    assert re.search(r"Monthly estimate: \$[0-9,.]+ → \$[0-9,.]+ \([+-]\$[0-9,.]+\)\.", text), text
+    text = as_read(reply(stack, pr["number"], "/dev-agent set replicas=2-4"))
+    lines = text.splitlines()
+    assert lines[:4] == [f"Updated #{pr['number']}:", "field | before | after", "compute.max_replicas | 1 | 4",
+                         "compute.min_replicas | 1 | 2"], text
+    # the cost of the change, from the estimates before and after it: one task became two
+    total = re.fullmatch(r"Monthly cost: \$([0-9,.]+) → \$([0-9,.]+) \(\+\$([0-9,.]+), \+[0-9]+%\)\.", lines[4])
+    task = re.fullmatch(r"aws_ecs_service\.app \| \$([0-9,.]+) \| \$([0-9,.]+) \| \+\$([0-9,.]+)", lines[6])
+    assert total and task and lines[5] == "Resource | Before | After | Change", text
+    assert float(task[2]) == 2 * float(task[1]) and task[3] == total[3], text
+    assert lines[7:] == [f"Total | ${total[1]} | ${total[2]} | +${total[3]}"], text
 
     again = reply(stack, pr["number"], "/dev-agent set replicas=2-4")
     assert again.endswith("No change: `replicas` already had those values.")
@@ -114,9 +120,12 @@ def test_make_it_cheaper_refits_the_plan_then_says_when_it_is_the_cheapest(pull)
     assert lines[1] == "field | before | after"
     budget = re.fullmatch(r"budget_monthly_usd \| 400 \| ([0-9]+)", lines[2])
     assert budget and lines[0].startswith(f"Made it cheaper: the budget is now ${int(budget[1]):,},"), text
-    cost = re.fullmatch(r"Monthly estimate: \$([0-9,.]+) → \$([0-9,.]+) \(-\$([0-9,.]+)\)\.", lines[3])
+    cost = re.fullmatch(r"Monthly cost: \$([0-9,.]+) → \$([0-9,.]+) \(-\$([0-9,.]+), -[0-9]+%\)\.", lines[3])
     assert cost and float(cost[2].replace(",", "")) <= int(budget[1]), text
-    assert lines[4:] == ["What the plan gives up:", "db_instance_class: db.t3.small → db.t3.micro",
+    assert lines[4] == "Resource | Before | After | Change"
+    assert re.fullmatch(rf"aws_db_instance\.postgres \| \$[0-9.]+ \| \$[0-9.]+ \| -\${cost[3]}", lines[5]), text
+    assert lines[6:] == [f"Total | ${cost[1]} | ${cost[2]} | -${cost[3]}",
+                         "What the plan gives up:", "db_instance_class: db.t3.small → db.t3.micro",
                          "log_retention_days: 30 → 7 (staging: a week of logs is enough to debug)"], text
     spec = stack.file_on("dev-agent/cheaper-e2e", "environments/cheaper-e2e/environment.yaml")
     assert f"budget_monthly_usd: {budget[1]}" in spec
