@@ -55,6 +55,10 @@ def test_every_bad_key_or_value_is_reported_at_once(pull):
     values = reply(stack, pr["number"], "/dev-agent set region=mars-1 compute.max_replicas=500")
     assert "nothing was changed" in values and "mars-1" in values and "less than or equal to 100" in values
     assert "\\`" not in keys + values  # our own code spans are code, not escaped backticks
+    assert as_read(values) == (
+        "/dev-agent set failed: nothing was changed; the result would not be a valid environment: "
+        "compute.max_replicas: Input should be less than or equal to 100; region: region 'mars-1' is not an aws "
+        "region")
 
 
 def test_words_it_does_not_understand_change_nothing_and_it_says_what_it_can_do(pull):
@@ -77,6 +81,10 @@ def test_help_lists_the_settable_keys_with_examples(pull):
     stack, _, pr = pull
     text = reply(stack, pr["number"], "/dev-agent help")
     assert "**Keys for `set`**" in text and "`replicas=2-6`" in text and "`region=eu-west-1`" in text
+    read = as_read(text).splitlines()
+    assert ("/dev-agent <plain words> or amend <words> | Amend in plain language, e.g. also add an S3 bucket for "
+            "uploads, or make it cheaper to fit the plan to the cheapest one that keeps what was asked | request") in read
+    assert read[-1].startswith("Keys for set, for example replicas=2-6, region=eu-west-1, tier=staging, db=postgres,")
 
 
 def test_aliases_set_the_fields_they_name(pull):
