@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from bot.request.comments import REPORT_MARKER
 from bot.request.state import STATUS_MARKER
 from tests.support.bot_stack import BotStack, wait_for
 from tests.support.reading import as_read
@@ -85,6 +86,20 @@ def test_help_lists_the_settable_keys_with_examples(pull):
     assert ("/dev-agent <plain words> or amend <words> | Amend in plain language, e.g. also add an S3 bucket for "
             "uploads, or make it cheaper to fit the plan to the cheapest one that keeps what was asked | request") in read
     assert read[-1].startswith("Keys for set, for example replicas=2-6, region=eu-west-1, tier=staging, db=postgres,")
+
+
+def test_a_plain_language_amendment_replies_with_what_it_changed(pull):
+    stack, _, pr = pull
+    text = as_read(reply(stack, pr["number"], "/dev-agent also add an S3 bucket for uploads"))
+    lines = text.splitlines()
+    assert lines[:4] == [f"Updated #{pr['number']}:", "field | before | after", "buckets.0.name | — | uploads",
+                         "buckets.0.versioning | — | true"], text
+    cost = re.fullmatch(r"Monthly cost: \$([0-9,.]+) → \$([0-9,.]+) \(\+\$([0-9,.]+), \+[0-9]+%\)\.", lines[4])
+    assert cost and lines[5] == "Resource | Before | After | Change", text
+    assert lines[6:] == [f"aws_s3_bucket.bucket_uploads | - | ${cost[3]} | +${cost[3]}",
+                         f"Total | ${cost[1]} | ${cost[2]} | +${cost[3]}"], text  # no stale notes (the form's region)
+    report = stack.bot_comments(pr["number"], REPORT_MARKER)[0]["body"]
+    assert "us-east-1" not in report and "no region named" not in report  # the form names us-west-2
 
 
 def test_aliases_set_the_fields_they_name(pull):

@@ -22,7 +22,8 @@ def run(cc: CommandContext, command: Command) -> None:
         raise CommandError("usage: `/dev-agent amend <what to change, in plain words>`")
     if len(text) > MAX_AMENDMENT_CHARS:
         raise CommandError(f"an amendment is at most {MAX_AMENDMENT_CHARS} characters")
-    before = derive_spec(cc.target.issue, cc.state, cc.ctx.settings).spec
+    earlier = derive_spec(cc.target.issue, cc.state, cc.ctx.settings)
+    before = earlier.spec
     cc.state.amendments.append(text)
     derived = derive_spec(cc.target.issue, cc.state, cc.ctx.settings)
     if derived.spec is None:
@@ -41,7 +42,8 @@ def run(cc: CommandContext, command: Command) -> None:
     if proposed is None:
         cc.not_proposed()
         return
-    notes = "".join(f"\n- {echo(n, 300)}" for n in derived.notes)
+    notes = "".join(f"\n- {echo(n, 300)}" for n in derived.notes if n not in earlier.notes)  # what this amendment
+    # added: the request's own assumptions are in the report already
     reply = changes_reply(changes, proposed) if before else f"Amended; proposed #{proposed.number}."
     cc.reply(reply + (f"\n\nNotes:{notes}" if notes else ""))
 
