@@ -9,6 +9,7 @@ from bot.spec import ComputeKind
 from generators.compose.services import local_services
 from generators.helm import chart_name
 from generators.helm.connections import connection_secret_name, setting_names
+from generators.paths import environment_dir
 
 
 def _facts(plan: Plan) -> list[tuple[str, str]]:
@@ -99,6 +100,4 @@ def render(plan: Plan) -> str:
 
 def generate(plan: Plan, settings: Settings) -> dict[str, str]:
     """README.md of the environment."""
-    from generators.paths import environment_dir
-
     return {f"{environment_dir(plan)}/README.md": render(plan)}

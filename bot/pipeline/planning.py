@@ -10,7 +10,9 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot.cost.coverage import check_spec
 from bot.spec import Cloud, ComputeKind, EnvironmentSpec, Tier
+from policies.profiles import apply
 
 
 class Choice(BaseModel):
@@ -122,8 +124,6 @@ def plan_environment(spec: EnvironmentSpec, today: dt.date | None = None) -> Pla
 
     Raises UnpricedRegion (a ValueError naming the priced regions) for a region the cost catalog does not
     cover, or an offer whose resources have no sourced price: they could only be estimated as $0."""
-    from bot.cost.coverage import check_spec
-
     check_spec(spec)
     defaults = DEFAULT_SIZING[(spec.cloud, spec.tier)]
     replicas_per_node = pods_per_node(str(defaults["node_instance_type"]), spec.compute.cpu, spec.compute.memory_gb)
@@ -179,8 +179,6 @@ def plan_environment(spec: EnvironmentSpec, today: dt.date | None = None) -> Pla
         plan.choose("kubernetes_version", version, f"newest EKS version, {status} until {until.isoformat()} "
                     "(upgrade_policy STANDARD: the cluster is never billed for extended support)")
     if spec.compliance:
-        from policies.profiles import apply
-
         apply(plan)  # the frameworks' log and backup retention lengths
     plan.expires_on = effective_expiry(spec, today or dt.date.today())
     return plan

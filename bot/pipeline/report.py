@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.cost.coverage import unpriced
+from bot.cost.diff import changes, diff_reports
 from bot.markdown import code_block, code_span, escape_cell, escape_text, table
 from bot.pipeline.planning import Plan, machine_size
 from bot.pipeline.requirements import compliance_section, open_items, requirements_section
@@ -291,8 +292,6 @@ def _cost(result: PipelineResult) -> list[Block]:
 
 def _change(result: PipelineResult) -> list[Block]:
     """Cost before -> after per changed resource and the delta (bot.cost.diff, Infracost's diff)."""
-    from bot.cost.diff import changes, diff_reports
-
     diff = diff_reports(result.previous_cost or {}, result.cost or {})
     rows = [[code_span(c.name, True), _money(c.before) if c.before is not None else "-",
              _money(c.after) if c.after is not None else "-", ("+" if c.delta >= 0 else "-") + _money(abs(c.delta))]
