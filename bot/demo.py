@@ -8,6 +8,7 @@ shows each job's result and the outputs the workflow posted, and cleans everythi
 
 from __future__ import annotations
 
+import base64
 import re
 import socket
 import tempfile
@@ -18,10 +19,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+from prometheus_client import start_http_server
+
 from bot.checks.progress import watching
+from bot.cost import estimate_files
+from bot.cost.defaults import tier_usage
 from bot.github.branches import parse_branch
+from bot.metrics import metrics_registry
+from bot.pipeline.planning import plan_environment
 from bot.polling import wait_until
+from bot.request import markers
 from bot.settings import Settings
+from bot.spec import spec_from_data
+from policies.engine import evaluate, worst
+from policies.schema import load_policy
 
 SAMPLE_REQUEST = (
     "dev environment for payments-api: FastAPI on Python 3.12 in containers on AWS us-west-2, "
@@ -67,9 +79,9 @@ def _free_port() -> int:
 @contextmanager
 def _bot(settings: Settings) -> Iterator[str]:
     """The bot's web app with its in-process worker, served by uvicorn in a thread; yields its URL."""
-    import uvicorn
+    import uvicorn  # deferred: the ASGI server is only needed to serve
 
-    from bot.intake.web import build_runtime
+    from bot.intake.web import build_runtime  # deferred: the FastAPI app (~230 ms to import) is only needed to serve
 
     runtime = build_runtime(settings)
     port = _free_port()
@@ -106,9 +118,11 @@ def run_demo(request: str = SAMPLE_REQUEST, progress: Progress = print, workdir:
     """Run the demo end to end; never raises for a failed step (the result says what failed).
 
     `show_report` gets the PR report's markdown (default: `progress`)."""
-    from sandbox import SandboxGitHub
+    from sandbox import SandboxGitHub  # deferred: the sandbox GitHub is not part of the workflows' install
+
+    # deferred: the sandbox GitHub is not part of the workflows' install
     from sandbox.actions import ActionsRunner, act_version
-    from sandbox.moto import MotoServer
+    from sandbox.moto import MotoServer  # deferred: the sandbox GitHub is not part of the workflows' install
 
     result = DemoResult()
     with tempfile.TemporaryDirectory(prefix="dev-agent-demo-", dir=workdir) as tmp, SandboxGitHub() as gh:
@@ -176,17 +190,6 @@ def _report_into(result: DemoResult, gh: Any, app: dict, pull: dict) -> None:
 
 def _figures(gh: Any, pull: dict, env_dir: str) -> tuple[float | None, int | None, str | None]:
     """Monthly cost, failed checkov checks and the policy outcome, recomputed from the PR's files."""
-    import base64
-
-    import yaml
-
-    from bot.cost import estimate_files
-    from bot.cost.defaults import tier_usage
-    from bot.pipeline.planning import plan_environment
-    from bot.spec import spec_from_data
-    from policies.engine import evaluate, worst
-    from policies.schema import load_policy
-
     token = gh.token_for(USER)
     tree = gh.request("GET", f"/repos/{OWNER}/{REPO}/git/trees/{pull['head']['sha']}", token, params={"recursive": "1"})
     files = {}
@@ -218,7 +221,7 @@ def missing_inputs(report: str) -> list[str]:
 
 def _input_value(name: str, spec: dict[str, Any], moto_url: str) -> str:
     """What the demo's user answers for an input: an image in the account's registry, a certificate made in moto."""
-    import boto3
+    import boto3  # deferred: boto3 (~300 ms to import) is only needed when talking to AWS
 
     region = spec["region"]
     if name == "certificate_arn":
@@ -233,10 +236,6 @@ def _input_value(name: str, spec: dict[str, Any], moto_url: str) -> str:
 def answer_inputs(gh: Any, app: dict, pull: dict, moto_url: str, progress: Progress) -> dict:
     """Answer "Before you merge" as a reviewer does, with `/dev-agent set <input>=...` on the PR; the PR once the
     bot's report no longer lists any input."""
-    import base64
-
-    import yaml
-
     token = gh.token_for(USER)
     env, number = parse_branch(pull["head"]["ref"]).environment, pull["number"]
     for name in missing_inputs(_report_comment(gh, app, number) or ""):
@@ -263,8 +262,6 @@ OUTPUT_ROW = re.compile(r"^\| `(?P<key>[^`]+)` \| `(?P<value>[^`]*)` \|$", re.MU
 def _applied(gh: Any, pull: dict, run: Any, progress: Progress) -> dict[str, Any]:
     """Show what the apply workflow did (its Apply step's lines, each job's result, the outputs it posted on the
     PR) and return the demo's apply summary."""
-    from bot.request import markers
-
     name = parse_branch(pull["head"]["ref"]).environment
     job = next((j for j in run.jobs if j.name == f"Apply {name}"), None)
     for line in (job.output.get("Apply", []) if job else []):
@@ -287,10 +284,6 @@ def _applied(gh: Any, pull: dict, run: Any, progress: Progress) -> dict[str, Any
 
 def serve_metrics(port: int = 0) -> tuple[str, Callable[[], None]]:
     """Serve what this process counted (the demo runs the bot in-process) at /metrics; returns URL and stop."""
-    from prometheus_client import start_http_server
-
-    from bot.metrics import metrics_registry
-
     server, thread = start_http_server(port, addr="127.0.0.1", registry=metrics_registry())
 
     def stop() -> None:

@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
+    REGISTRY,
     CollectorRegistry,
     Counter,
     Gauge,
@@ -40,7 +41,7 @@ def name_process(name: str) -> None:
 
 if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # before any metric is built
     os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
-    values.ValueClass = values.MultiProcessValue(_process_identity)
+    values.ValueClass = values.MultiProcessValue(_process_identity)  # type: ignore[no-untyped-call]  # untyped upstream
 
 WEBHOOKS = Counter("dev_agent_webhooks_total", "Webhook deliveries received", ["event", "outcome"])
 QUEUE_DEPTH = Gauge("dev_agent_queue_depth", "Jobs waiting in the queue", multiprocess_mode="livemax")
@@ -134,9 +135,8 @@ def metrics_registry() -> CollectorRegistry:
     """The registry to expose: every process's values when `PROMETHEUS_MULTIPROC_DIR` is set, else this one's."""
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry)
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]  # untyped upstream
         return registry
-    from prometheus_client import REGISTRY
 
     return REGISTRY
 

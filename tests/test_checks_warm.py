@@ -21,7 +21,7 @@ from bot.pipeline.planning import plan_environment
 from bot.polling import wait_until
 from bot.settings import Settings
 from bot.spec import load_spec
-from generators import generate_all
+from generators.build import generate_all
 from generators.output import write_tree
 from generators.paths import environment_dir
 from tests.conftest import FIXTURES, require_tool

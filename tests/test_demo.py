@@ -69,7 +69,12 @@ def test_demo_opens_a_pr_with_the_report_merges_and_the_apply_workflow_applies_i
 def test_demo_json_names_the_runner_and_each_workflow_run():
     run = _demo("--json")
     assert run.returncode == 0, run.stderr[-5000:] + run.stdout[-3000:]
-    _workflow_lines(run.stderr)  # --json: the progress goes to stderr, the summary to stdout
+    # --json: stdout is the summary; stderr a few step lines (no check, workflow-log or output details, no report)
+    steps = run.stderr.splitlines()
+    assert 6 <= len(steps) <= 12 and not [line for line in steps if line.startswith(" ")], run.stderr
+    assert re.search(r"^merged #\d+; GitHub Actions runs dev-agent-apply.yml", run.stderr, re.MULTILINE), run.stderr
+    assert re.search(r"^dev-agent-apply.yml \(push\): success in \d+s$", run.stderr, re.MULTILINE), run.stderr
+    assert "dev-agent review" not in run.stderr and "thumbs-api-dev: applied" in steps
     summary = json.loads(run.stdout)
     assert summary["error"] is None and summary["pr_url"].startswith("http://127.0.0.1:")
     assert summary["runner"] == "act 0.2.89"

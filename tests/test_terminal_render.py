@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from rich.console import Console
 
-from bot.cli._terminal import terminal_markdown
+from bot.cli._terminal import terminal_console, terminal_markdown
+from bot.cli.demo import _progress
 
 REPORT = """<!-- dev-agent:report env=payments-api-staging -->
 ## dev-agent report for `payments-api-staging`
@@ -54,3 +55,39 @@ def test_width_follows_the_terminal() -> None:
 
 def test_an_unclosed_comment_hides_the_rest_as_on_github() -> None:
     assert "secret" not in rendered("visible\n<!-- hidden\nsecret")
+
+
+def test_line_breaks_mentions_and_long_cells_read_as_on_github() -> None:
+    """GitHub comments keep single line breaks; the zero-width space after @ (no notification) is not shown;
+    a long file path in a table wraps so its file name stays readable."""
+    report = ("Lock: payments-api-dev held by acme/envs#1 (requested by @\u200boctocat)\nApply: merging applies it.\n\n"
+              "| Resource | File |\n|---|---|\n"
+              "| aws_s3_bucket_lifecycle_configuration.logs | environments/payments-api-dev/terraform/logs.tf |\n")
+    out = rendered(report, 60)
+    lines = out.splitlines()
+    assert any(line.startswith("Lock: payments-api-dev") for line in lines)
+    assert any(line.startswith("Apply: merging applies it.") for line in lines), out
+    assert "@octocat" in out and "\u200b" not in out
+    assert "…" not in out and "logs.tf" in out.replace("\n", "").replace(" ", "")
+
+
+def test_the_demo_console_prints_text_as_written() -> None:
+    """rich's emoji codes turned an ARN's `:secret:` into an emoji in the demo's outputs."""
+    console = terminal_console()
+    console.width = 200
+    arn = "connection_secret_arn = arn:aws:secretsmanager:us-west-2:123456789012:secret:payments-api-dev-x1"
+    with console.capture() as capture:
+        console.print(arn, markup=False)
+    assert capture.get().strip() == arn
+
+
+def test_json_mode_prints_steps_not_their_details() -> None:
+    lines = ["opened issue #1: dev env", "  check zizmor: passed in 0.4 s", "pull request #2: http://x/pull/2",
+             "  | terraform apply: done in 85.0s", "outputs (from the apply comment):", "  app_url = http://x",
+             "payments-api-dev: applied"]
+    console = Console(width=200, color_system=None)
+    for brief, expected in ((True, [lines[0], lines[2], lines[6]]), (False, lines)):
+        with console.capture() as capture:
+            for line in lines:
+                _progress(console, line, brief)
+        assert capture.get().splitlines() == expected

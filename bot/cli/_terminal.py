@@ -1,22 +1,26 @@
 """GitHub-flavoured comment markdown rendered for a terminal: what a reviewer reads, without hidden markers.
 
 GitHub hides `<!-- -->` markers and folds `<details>`; a terminal shows neither raw. Hidden comments are
-dropped, a `<details>` summary becomes a bold line, `<sub>` notes become plain paragraphs and the few
-emoji short codes the bot writes become their emoji; rich renders the rest (escapes and entities included)
-at the terminal's width.
+dropped, a `<details>` summary becomes a bold line, `<sub>` notes become plain paragraphs, the few emoji
+short codes the bot writes become their emoji and the zero-width space that keeps `@login` from notifying
+is dropped. rich renders the rest (escapes and entities included) at the terminal's width, with GitHub's
+comment rules: a line break is a line break, and a long cell (a file path) wraps instead of being cut.
 """
 
 from __future__ import annotations
 
 import re
+from typing import ClassVar
 
-from rich.markdown import Markdown
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.markdown import Markdown, MarkdownElement, TableElement
 
 from bot.usertext import visible
 
 SUMMARY = re.compile(r"<details>\s*<summary>(.*?)</summary>", re.DOTALL | re.IGNORECASE)
 TAGS = re.compile(r"</?(?:details|sub|sup|br)\s*/?>", re.IGNORECASE)
 EMOJI = {":warning:": "⚠️", ":white_check_mark:": "✅", ":x:": "❌", ":lock:": "🔒"}
+ZERO_WIDTH_SPACE = "\u200b"
 
 
 def plain_markdown(text: str) -> str:
@@ -26,9 +30,39 @@ def plain_markdown(text: str) -> str:
     text = TAGS.sub("\n", text)
     for code, emoji in EMOJI.items():
         text = text.replace(code, emoji)
+    text = text.replace(ZERO_WIDTH_SPACE, "")
     return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+class _WrappingTable(TableElement):
+    """A markdown table whose cells wrap (a path keeps its file name) instead of ending in an ellipsis."""
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        rows = ([self.header.row] if self.header and self.header.row else []) + (self.body.rows if self.body else [])
+        for row in rows:
+            for cell in row.cells:
+                cell.content.overflow = "fold"
+        yield from super().__rich_console__(console, options)
+
+
+class CommentMarkdown(Markdown):
+    """rich's Markdown with GitHub's comment rules (line breaks kept, long table cells wrapped)."""
+
+    elements: ClassVar[dict[str, type[MarkdownElement]]] = {**Markdown.elements, "table_open": _WrappingTable}
+
+    def __init__(self, markup: str) -> None:
+        super().__init__(markup)
+        for token in self.parsed:
+            for child in token.children or ():
+                if child.type == "softbreak":
+                    child.type = "hardbreak"
 
 
 def terminal_markdown(text: str) -> Markdown:
     """A rich renderable of a GitHub comment (print it with a Console: the width is the terminal's)."""
-    return Markdown(plain_markdown(text))
+    return CommentMarkdown(plain_markdown(text))
+
+
+def terminal_console(*, stderr: bool = False) -> Console:
+    """A console that prints text as written: no emoji codes (an ARN's `:secret:` stays), no highlighting."""
+    return Console(stderr=stderr, highlight=False, emoji=False)

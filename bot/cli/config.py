@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import typer
 from pydantic import AliasChoices
+from pydantic.fields import FieldInfo
 
 from bot.settings import Settings
 
 
-def _env_names(name: str, field) -> list[str]:
+def _env_names(name: str, field: FieldInfo) -> list[str]:
     alias = field.validation_alias
     if isinstance(alias, AliasChoices):
         return [str(choice) for choice in alias.choices]

@@ -9,9 +9,23 @@ from typing import Any
 import typer
 import yaml
 
+from bot.checks import run_checks
 from bot.cli import EXIT_ATTENTION, EXIT_FAILED, EXIT_INVALID, EXIT_OK
+from bot.cli.check import print_results
+from bot.cost.coverage import UnpricedRegion
+from bot.cost.usage import CostInputError
+from bot.pipeline.budget import BudgetError
+from bot.pipeline.results import Requester
+from bot.pipeline.run import build_environment
 from bot.settings import Settings, get_settings
 from bot.spec import Cloud, EnvironmentSpec, SpecError, load_spec
+from bot.understanding import understand
+from bot.understanding.model import RequestError
+from generators.output import write_tree
+from generators.paths import environment_dir
+from generators.workflows import workflow_files
+from policies.engine import worst
+from policies.schema import PolicyError, load_policy
 
 
 def repository_clouds(out: Path) -> set[Cloud]:
@@ -28,13 +42,6 @@ def repository_clouds(out: Path) -> set[Cloud]:
 
 def _understand(text: str, settings: Settings, as_json: bool) -> tuple[EnvironmentSpec, list[Any]] | None:
     """The spec understood from `text` with its requirements ledger, or None after printing the questions it raised."""
-    from bot.understanding.model import RequestError
-
-    try:
-        from bot.understanding import understand
-    except ImportError:
-        typer.echo("error: this build cannot understand plain-language requests; use --spec FILE", err=True)
-        raise typer.Exit(EXIT_FAILED) from None
     try:
         understanding = understand(text, settings)
     except RequestError as exc:
@@ -74,19 +81,6 @@ def register(app: typer.Typer) -> None:
         Exit 0 on success (or when questions were printed), 1 when --check found failures,
         2 on usage errors, 3 when the spec or request is invalid (nothing is written).
         """
-        from bot.checks import run_checks
-        from bot.cli.check import print_results
-        from bot.cost.coverage import UnpricedRegion
-        from bot.cost.usage import CostInputError
-        from bot.pipeline.budget import BudgetError
-        from bot.pipeline.results import Requester
-        from bot.pipeline.run import build_environment
-        from generators.output import write_tree
-        from generators.paths import environment_dir
-        from generators.workflows import workflow_files
-        from policies.engine import worst
-        from policies.schema import PolicyError, load_policy
-
         if (text is None) == (spec_file is None):
             typer.echo("error: give either the request TEXT or --spec FILE (not both)", err=True)
             raise typer.Exit(EXIT_ATTENTION)

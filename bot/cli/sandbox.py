@@ -8,9 +8,11 @@ import os
 import signal
 import threading
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
+
+from bot.cli import EXIT_INVALID
 
 
 def register(app: typer.Typer) -> None:
@@ -32,8 +34,7 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Serve the sandbox GitHub until interrupted; print one JSON line with its URL first."""
-        from bot.cli import EXIT_INVALID
-        from sandbox import SandboxGitHub
+        from sandbox import SandboxGitHub  # deferred: the sandbox GitHub is not part of the workflows' install
 
         secret = os.environ.get("DEV_AGENT_WEBHOOK_SECRET", "")
         if webhook_url and not secret:
@@ -43,7 +44,7 @@ def register(app: typer.Typer) -> None:
             state_dir.mkdir(parents=True, exist_ok=True)
         server = SandboxGitHub(root=state_dir)
         url = server.start(port=port)
-        info: dict = {"url": url}
+        info: dict[str, Any] = {"url": url}
         try:
             if seed:
                 github_app = server.create_app("dev-agent")

@@ -5,6 +5,9 @@ from __future__ import annotations
 import typer
 
 from bot.cli import EXIT_INVALID
+from bot.github.app import GitHubAppError
+from bot.settings import get_settings
+from bot.store.db import DatabaseError
 
 
 def register(app: typer.Typer) -> None:
@@ -19,12 +22,10 @@ def register(app: typer.Typer) -> None:
                                   help="Web processes, 1-64 (needs REDIS_URL when more than 1)."),
     ) -> None:
         """Serve POST /webhooks, GET /healthz and GET /readyz. Without REDIS_URL jobs run in this process."""
-        import uvicorn
+        import uvicorn  # deferred: the ASGI server is only needed to serve
 
-        from bot.github.app import GitHubAppError
+        # deferred: the FastAPI app (~230 ms to import) is only needed to serve
         from bot.intake.web import ConfigError, build_runtime
-        from bot.settings import get_settings
-        from bot.store.db import DatabaseError
 
         settings = get_settings()
         if workers > 1 and not settings.redis_url:
@@ -35,6 +36,7 @@ def register(app: typer.Typer) -> None:
         except (ConfigError, GitHubAppError, DatabaseError, ValueError) as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(EXIT_INVALID) from None
+        # deferred: uvicorn's protocol classes are only needed to serve
         from bot.intake.limits import DeadlineHttpToolsProtocol
 
         uvicorn.run("bot.intake.web:app_from_environment", factory=True, host=host, port=port, workers=workers,

@@ -13,6 +13,8 @@ import logging
 import uuid
 from typing import Any
 
+from redis.exceptions import RedisError
+
 from bot.intake.queue import JobQueue
 from bot.intake.webhooks import DELIVERY_ID, MAX_BODY_BYTES, Delivery, WebhookError, parse_delivery
 from bot.jobs.routing import Router
@@ -55,8 +57,6 @@ class WebhookIntake:
 
     async def _answer(self, scope: dict[str, Any], receive: Any) -> tuple[int, str, str, dict[str, Any]]:
         """(HTTP status, event label, outcome label, JSON body) for one delivery."""
-        from redis.exceptions import RedisError
-
         headers = {name.decode("latin-1"): value.decode("latin-1") for name, value in scope["headers"]}
         length = headers.get("content-length", "")
         try:

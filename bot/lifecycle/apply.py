@@ -12,9 +12,10 @@ import json
 import re
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bot.errors import ToolError
 from bot.lifecycle.github import APPLIED_REF, GitHubTarget
@@ -27,8 +28,8 @@ from bot.pipeline import terraform
 from bot.request import markers
 from bot.review.changeset import ChangedSinceReview, compare, planned_changes, reviewed_plan, stopped_comment
 from bot.settings import Settings
-from bot.store.audit import AuditEvent, AuditLog
-from bot.store.registry import EnvironmentRecord, Registry
+from bot.store.audit import Action, AuditEvent, AuditLog
+from bot.store.registry import EnvironmentRecord, Registry, Status
 
 PLAN_FILE = "dev-agent.tfplan"
 RUN_ACTOR = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,38}(\[bot\])?")  # a GitHub login (GITHUB_ACTOR)
@@ -47,7 +48,7 @@ class ApplyResult:
     status: str  # applied | unchanged | failed | locked | invalid | stopped (plan changed since review)
     message: str = ""
     failed_step: str | None = None
-    outputs: dict = field(default_factory=dict)
+    outputs: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     helm_note: str = ""
     revert_url: str | None = None
@@ -119,7 +120,7 @@ def deploy_helm(workspace: Workspace, settings: Settings, timings: dict[str, flo
     return note
 
 
-def terraform_outputs(workspace: Workspace) -> dict:
+def terraform_outputs(workspace: Workspace) -> dict[str, Any]:
     result = terraform.run(workspace.terraform_dir, ["output", "-json", "-no-color"], 120)
     return public_outputs(json.loads(result.stdout or "{}")) if result.ok else {}
 
@@ -129,7 +130,7 @@ def apply_environment(
     path: Path | str,
     settings: Settings,
     github: GitHubTarget | None = None,
-    overrides: list[Path] = (),
+    overrides: Sequence[Path] = (),
     revision: str = "",
     actor: str = "dev-agent",
     progress: Progress = lambda _line: None,
@@ -143,7 +144,7 @@ def apply_environment(
             for number in filter(None, github.environment_threads(name)):
                 github.writer.upsert_comment(number, markers.applied(name), refused_comment(name, str(exc)))
         return ApplyResult(name=name, exit_code=EXIT_INVALID, status="invalid", message=str(exc))
-    name, timings = workspace.name, {}
+    name, timings = workspace.name, dict[str, float]()
     threads = github.environment_threads(name) if github else (None, None)
     reviewed = reviewed_plan(github, threads[0], name, settings.bot_login) if github and threads[0] else None
     if reviewed is None:
@@ -193,7 +194,7 @@ def apply_environment(
                        matches_review=True if reviewed is not None else None)
 
 
-def _failed(workspace: Workspace, settings: Settings, github: GitHubTarget | None, threads: tuple,
+def _failed(workspace: Workspace, settings: Settings, github: GitHubTarget | None, threads: tuple[int | None, ...],
             revision: str, actor: str, step: str, error: str, timings: dict[str, float]) -> ApplyResult:
     name = workspace.name
     revert_url = None
@@ -217,14 +218,14 @@ def run_outcome(name: str, status: markers.OutcomeStatus, actor: str, pull_reque
     return markers.Outcome(name, status, secrets.token_hex(8), int(time.time() * 1000), by, pull_request or 0)
 
 
-def record_status(settings: Settings, workspace: Workspace, github: GitHubTarget | None, status: str, actor: str,
-                  revision: str, detail: str = "", action: str = "apply", pull_request: int | None = None,
+def record_status(settings: Settings, workspace: Workspace, github: GitHubTarget | None, status: Status, actor: str,
+                  revision: str, detail: str = "", action: Action = "apply", pull_request: int | None = None,
                   outcome: markers.Outcome | None = None) -> None:
     """Registry status and audit event (who, when, what, which PR) for this run. With the `outcome` its comments
     carry, the run is noted as recorded: when this database is the bot's own, the bot does not record it again."""
     repository = github.writer.full_name if github else ""
     spec = workspace.spec
-    owner = {"owner": spec.owner} if spec.owner else {}  # else the requester the proposal recorded stays
+    owner: dict[str, Any] = {"owner": spec.owner} if spec.owner else {}  # else the requester the proposal recorded stays
     registry = Registry(settings)
     registry.upsert(EnvironmentRecord(
         name=workspace.name, repository=repository, tier=spec.tier.value, cloud=spec.cloud.value,

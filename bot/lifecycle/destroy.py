@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from bot.lifecycle.apply import (
@@ -36,7 +37,7 @@ from bot.settings import Settings
 
 @counts_runs("destroy")
 def destroy_environment(path: Path | str, settings: Settings, github: GitHubTarget | None = None,
-                        overrides: list[Path] = (), actor: str = "dev-agent", pull_request: int | None = None,
+                        overrides: Sequence[Path] = (), actor: str = "dev-agent", pull_request: int | None = None,
                         progress: Progress = lambda _line: None) -> ApplyResult:
     """Destroy one environment's resources and report; exit 0 destroyed, 1 failed, 3 bad input.
 
@@ -46,7 +47,7 @@ def destroy_environment(path: Path | str, settings: Settings, github: GitHubTarg
         workspace = open_environment(path, overrides)
     except EnvironmentInputError as exc:
         return ApplyResult(name=Path(path).name, exit_code=EXIT_INVALID, status="invalid", message=str(exc))
-    name, timings = workspace.name, {}
+    name, timings = workspace.name, dict[str, float]()
     timeout = settings.tool_timeout_seconds
     merged, issue = github.environment_threads(name) if github else (None, None)
     pull_request = pull_request or merged

@@ -7,16 +7,29 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.checks import check_files
+from bot.checks.inputs import check_generated
+from bot.cost import estimate_files, parsed_modules
+from bot.cost.defaults import OVERRIDE_NAME, estimate_environment
+from bot.cost.usage import CostInputError
+from bot.hclread import parse_files
+from bot.metrics import timed
+from bot.pipeline.budget import fit_budget
 from bot.pipeline.planning import Plan, plan_environment
+from bot.pipeline.report import render_report
 from bot.pipeline.results import CheckResult, PipelineResult, Requester
 from bot.settings import Settings
 from bot.spec import EnvironmentSpec
+from bot.understanding.ledger import accept, locate
+from generators.build import generate_all
+from generators.paths import environment_dir
+from policies.engine import evaluate
+from policies.profiles import evaluate as evaluate_controls
+from policies.schema import load_policy
 
 
 def prepare_plan(spec: EnvironmentSpec, policy: Any) -> Plan:
     """Default sizes for the tier, then shrunk to fit the budget and the tier's cap (BudgetError if impossible)."""
-    from bot.pipeline.budget import fit_budget
-
     return fit_budget(plan_environment(spec), policy=policy)
 
 
@@ -34,8 +47,6 @@ def build_environment(
     """Plan the spec, shrink the plan to fit its budget and the tier's cap, then generate, check, cost, judge and
     report (`run_pipeline` says what the keywords do). Raises BudgetError (pipeline.budget) when even the cheapest
     plan is over budget."""
-    from policies.schema import load_policy
-
     policy = policy or load_policy(settings.policy_file)
     return run_pipeline(prepare_plan(spec, policy), settings, run_checks=run_checks, policy=policy,
                         requester=requester, usage_override=usage_override, previous_files=previous_files,
@@ -44,9 +55,6 @@ def build_environment(
 
 def _requirements(result: PipelineResult, requirements: list[Any], requester: Requester) -> None:
     """The request's ledger pointed at the generated files, and the compliance controls judged on them."""
-    from bot.understanding.ledger import accept, locate
-    from policies.profiles import evaluate as evaluate_controls
-
     result.accepted = {o.rule: o for o in requester.overrides if str(o.rule).startswith("requirement:")}
     result.requirements = accept(locate(requirements, result.files), result.accepted)
     failed = {str(f.get("check_id")) for c in result.checks if c.name.startswith("checkov") for f in c.findings}
@@ -69,32 +77,17 @@ def run_pipeline(
     The generated Terraform is parsed once; the estimate and the policy engine share that parse. The estimate
     prices usage from the tier's default usage file, overridden by `usage_override` (the environment's
     cost-usage.yml, kept in the output); `previous_files` (the environment as it was) adds the change cost."""
-    from bot.cost import estimate_files, parsed_modules
-    from bot.cost.defaults import OVERRIDE_NAME, estimate_environment
-    from bot.cost.usage import CostInputError
-    from bot.hclread import parse_files
-    from bot.metrics import timed
-    from bot.pipeline.report import render_report
-    from generators import generate_all
-    from generators.paths import environment_dir
-    from policies.engine import evaluate
-    from policies.schema import load_policy
-
     policy = policy or load_policy(settings.policy_file)
     requester = requester or Requester()
     with timed("generate"):
         files = generate_all(plan, settings)
     result = PipelineResult(plan=plan, files=files)
     if run_checks:
-        from bot.checks import check_files
-
         with timed("check"):
             result.checks = check_files(files, environment_dir(plan), settings)
     with timed("cost"):
         parsed = parse_files(files)  # once, for the estimate, the inputs check and the policy engine
         if not run_checks:  # cheap, and the PR's check run must fail while an input is missing
-            from bot.checks.inputs import check_generated
-
             result.checks.append(check_generated(files, environment_dir(plan), settings, parsed.modules))
         try:
             estimate = estimate_environment(parsed_modules(parsed.subset([p for p in files if "/terraform/" in p])),

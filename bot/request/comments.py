@@ -13,6 +13,7 @@ from bot.request import markers
 from bot.request.derive import Derived
 from bot.request.echo import echo
 from bot.request.state import RequestState
+from bot.review.section import carry_over
 from bot.spec import EnvironmentSpec
 from bot.store.locks import LockInfo
 from bot.understanding.crosscheck import FLAG
@@ -88,8 +89,6 @@ def _report_notes(lock: LockInfo, state: RequestState, failures: list[str], sett
 def post_report(writer: GitHubWriter, pull: int, comments: list[str]) -> None:
     """Write the report comments in order; parts left over from a longer report say they are no longer used.
     The plan section dev-agent-plan.yml wrote into the first comment is kept (it names the commit it planned)."""
-    from bot.review.section import carry_over
-
     existing = writer.find_comment(pull, REPORT_MARKER)
     writer.upsert_comment(pull, REPORT_MARKER, carry_over(existing.body if existing is not None else "", comments[0]))
     for index, text in enumerate(comments[1:], 2):

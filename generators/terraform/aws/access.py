@@ -15,6 +15,7 @@ from typing import Any
 from bot.pipeline.planning import Plan
 from bot.spec import CacheEngine, ComputeKind, DatabaseEngine, QueueEngine
 from generators.hcl import Block, Call, Ref, block
+from generators.terraform.aws.s3 import labels
 from generators.terraform.aws.shared import ACCOUNT_ID, KMS_ARN, NAME, PARTITION, REGION
 from generators.terraform.context import Context, database_labels
 
@@ -111,8 +112,6 @@ def _search(plan: Plan) -> list[Grant]:
 
 
 def _buckets(plan: Plan) -> list[Grant]:
-    from generators.terraform.aws.s3 import labels
-
     grants = []
     for label in labels(plan):
         arn = Ref(f"aws_s3_bucket.{label}.arn")
