@@ -8,7 +8,9 @@ aggregates them. rq forks a work horse per job; every horse of one worker proces
 
 from __future__ import annotations
 
+import logging
 import os
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
@@ -26,6 +28,7 @@ from prometheus_client import (
     values,
 )
 
+log = logging.getLogger(__name__)
 _process_name: str | None = None
 
 
@@ -74,7 +77,7 @@ MANAGED_COST = Gauge(
 WEBHOOK_EVENTS = ("issues", "issue_comment", "pull_request", "installation", "installation_repositories")
 WEBHOOK_OUTCOMES = ("accepted", "duplicate", "ignored", "queue_unavailable")
 UNVERIFIED_OUTCOMES = ("bad_signature", "rejected", "too_large", "error")
-JOB_STAGES = ("parse", "generate", "check", "cost", "github")
+JOB_STAGES = ("parse", "reads", "generate", "check", "cost", "policy", "report", "github")
 MODEL_FALLBACK_KINDS = ("timeout", "api_error", "unreachable", "error", "no_tool_call", "invalid_reply")
 PULL_KINDS = ("request", "extend", "destroy", "revert")
 RUN_OUTCOMES = {"apply": ("applied", "unchanged", "failed", "locked", "invalid"),
@@ -105,9 +108,14 @@ def initialise_series() -> None:
 
 @contextmanager
 def timed(stage: str) -> Iterator[None]:
-    """Observe the block's duration as job stage `stage` (parse, generate, check, cost, github)."""
-    with JOB_DURATION.labels(stage=stage).time():
-        yield
+    """Observe the block's duration as job stage `stage` (parse, reads, generate, check, cost, policy, report,
+    github) and log it (`stage check: 1.234 s`: bench/webhook.py prints the breakdown)."""
+    started = time.perf_counter()
+    try:
+        with JOB_DURATION.labels(stage=stage).time():
+            yield
+    finally:
+        log.info("stage %s: %.3f s", stage, time.perf_counter() - started)
 
 
 def count_pull(kind: str, created: bool) -> None:

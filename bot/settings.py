@@ -171,4 +171,5 @@ class Settings(BaseSettings):
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     """The process-wide settings (read once). `DEV_AGENT_SECRETS_DIR` adds files as a source (one per setting)."""
-    return Settings(_secrets_dir=os.environ.get("DEV_AGENT_SECRETS_DIR") or None)
+    # _secrets_dir is pydantic-settings' init keyword, which mypy only knows through pydantic's plugin
+    return Settings(_secrets_dir=os.environ.get("DEV_AGENT_SECRETS_DIR") or None)  # type: ignore[call-arg]

@@ -10,6 +10,7 @@ fails. Every result is announced as it finishes (bot/checks/progress.py).
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import tempfile
 import time
@@ -106,7 +107,7 @@ def run_checks(env_dir: Path, repo_root: Path, settings: Settings | None = None)
         ctx = CheckContext(env_dir=env_dir.resolve(), repo_root=repo_root.resolve(), workdir=Path(scratch),
                            settings=settings)
         with ThreadPoolExecutor(max_workers=len(CHECKS)) as pool:
-            futures = [pool.submit(_run_one, check, ctx, cache) for check in CHECKS]
+            futures = [pool.submit(contextvars.copy_context().run, _run_one, check, ctx, cache) for check in CHECKS]
             return [result for future in futures for result in future.result()]
 
 

@@ -7,6 +7,12 @@
 - pull request, report comment (found by a hidden marker), check run (found by name on the head SHA),
   labels and reactions: looked up before they are created.
 
+A writer serves one job, and remembers what it read during it rather than asking again: a commit's tree
+(immutable), the refs it read or wrote (the commit's base and whether its branch exists), the bot's own comments
+on each issue or PR (listed once; its own writes kept in step; a PR it just opened has none), and the open PRs
+of a branch (listed once for the owner check and the upsert). Every look-up after an uncertain failure (the
+`find` of `create_once`) asks GitHub again.
+
 Only objects `authors` created count as the bot's own (bot/request/markers.py): a comment, issue or pull request someone
 else wrote is never found, read for a marker, or edited, whatever it contains.
 """
@@ -48,7 +54,10 @@ class RepositoryWriter:
         self.repo = gh.get_repo(full_name)
         self.requester = self.repo.requester
         self.url = self.repo.url
-        self._comments: dict[tuple[int, str], IssueComment] = {}  # found during this job
+        self._comments: dict[int, list[IssueComment]] = {}  # the bot's own comments per issue/PR, listed once
+        self._pulls: dict[tuple[str, str], list[PullRequest]] = {}  # (branch, state) -> its PRs, listed once
+        self._refs: dict[str, str | None] = {}  # refs read or written during this job -> sha (None: absent)
+        self._trees: dict[str, dict[str, Any]] = {}  # commit or tree sha -> its recursive tree (immutable)
 
     def _api(self, verb: str, path: str, **kwargs: Any) -> dict[str, Any]:
         _, data = self.requester.requestJsonAndCheck(verb, f"{self.url}{path}", **kwargs)
@@ -64,9 +73,12 @@ class RepositoryWriter:
         always shows exactly the environment as planned. Nothing outside `files`/`replace_prefix` changes.
         """
         calls = 0
-        base_sha = self._api("GET", f"/git/ref/heads/{quote(base_branch)}")["object"]["sha"]
-        base_tree = self._api("GET", f"/git/trees/{base_sha}", parameters={"recursive": "1"})
-        calls += 2
+        base_sha = self._refs.get(f"heads/{base_branch}")
+        if base_sha is None:
+            base_sha = str(self._api("GET", f"/git/ref/heads/{quote(base_branch)}")["object"]["sha"])
+            calls += 1
+        calls += base_sha not in self._trees
+        base_tree = self._tree(base_sha)
         entries: list[dict[str, Any]] = [
             {"path": path, "mode": "100644", "type": "blob", "content": text} for path, text in sorted(files.items())
         ]
@@ -87,18 +99,37 @@ class RepositoryWriter:
         }))
         calls += 2
         sha = commit["sha"]
-        try:
-            self._api("PATCH", f"/git/refs/heads/{quote(branch)}", input={"sha": sha, "force": True})
-            calls += 1
-        except GithubException as exc:
-            if exc.status not in (404, 422):
-                raise
-            calls += 2
+        calls += self._point_branch(branch, sha)
+        self._refs[f"heads/{branch}"] = sha
+        return CommitResult(sha=sha, api_calls=calls, changed_paths=len(entries))
+
+    def _point_branch(self, branch: str, sha: str) -> int:
+        """Point `branch` at `sha`: PATCH it, or create it (first when this job saw it absent); the calls made."""
+        def create() -> None:
             create_once(
                 lambda: self._api("POST", "/git/refs", input={"ref": f"refs/heads/{branch}", "sha": sha}),
                 lambda: self._branch_at(branch, sha),
             )
-        return CommitResult(sha=sha, api_calls=calls, changed_paths=len(entries))
+
+        def patch() -> None:
+            self._api("PATCH", f"/git/refs/heads/{quote(branch)}", input={"sha": sha, "force": True})
+
+        first, second = (create, patch) if f"heads/{branch}" in self._refs and self._refs[f"heads/{branch}"] is None \
+            else (patch, create)
+        try:
+            first()
+            return 1
+        except GithubException as exc:
+            if exc.status not in (404, 422):
+                raise
+        second()
+        return 2
+
+    def _tree(self, sha: str) -> dict[str, Any]:
+        """The recursive tree of a commit (or tree) sha, read once per job: it never changes."""
+        if sha not in self._trees:
+            self._trees[sha] = self._api("GET", f"/git/trees/{sha}", parameters={"recursive": "1"})
+        return self._trees[sha]
 
     def _branch_at(self, branch: str, sha: str) -> dict[str, Any] | None:
         try:
@@ -113,10 +144,15 @@ class RepositoryWriter:
 
     # --- pull request -----------------------------------------------------------------------------------
 
-    def find_pull(self, branch: str, state: str = "open") -> PullRequest | None:
+    def _branch_pulls(self, branch: str, state: str, fresh: bool = False) -> list[PullRequest]:
+        if fresh or (branch, state) not in self._pulls:
+            owner = self.full_name.split("/")[0]
+            self._pulls[(branch, state)] = list(self.repo.get_pulls(state=state, head=f"{owner}:{branch}"))
+        return self._pulls[(branch, state)]
+
+    def find_pull(self, branch: str, state: str = "open", fresh: bool = False) -> PullRequest | None:
         """The bot's own PR from `branch` of this repository (a PR someone else opened from it is not ours)."""
-        owner = self.full_name.split("/")[0]
-        for pull in self.repo.get_pulls(state=state, head=f"{owner}:{branch}"):
+        for pull in self._branch_pulls(branch, state, fresh):
             head_repo = (pull.raw_data.get("head") or {}).get("repo") or {}
             if authored_by(pull, self.authors) and head_repo.get("full_name") == self.full_name:
                 return pull
@@ -124,9 +160,7 @@ class RepositoryWriter:
 
     def foreign_pull(self, branch: str) -> PullRequest | None:
         """An open PR from `branch` that someone other than the bot opened (the bot never writes into it)."""
-        owner = self.full_name.split("/")[0]
-        return next((p for p in self.repo.get_pulls(state="open", head=f"{owner}:{branch}")
-                     if not authored_by(p, self.authors)), None)
+        return next((p for p in self._branch_pulls(branch, "open") if not authored_by(p, self.authors)), None)
 
     def upsert_pull(self, *, branch: str, base: str, title: str, body: str) -> tuple[PullRequest, bool]:
         """The open PR from `branch` (updated when title/body changed) or a new one; True when created."""
@@ -140,23 +174,24 @@ class RepositoryWriter:
             try:
                 return self.repo.create_pull(base=base, head=branch, title=title, body=body)
             except GithubException as exc:
-                existing = self.find_pull(branch) if exc.status == 422 else None
+                existing = self.find_pull(branch, fresh=True) if exc.status == 422 else None
                 if existing is None:
                     raise
                 return existing
 
-        return create_once(create, lambda: self.find_pull(branch)), True
+        pull = create_once(create, lambda: self.find_pull(branch, fresh=True))
+        self._pulls.setdefault((branch, "open"), []).append(pull)
+        self._comments.setdefault(pull.number, [])  # a PR opened just now has no comment of the bot's
+        return pull, True
 
     # --- comments, check runs, labels, reactions ----------------------------------------------------------
 
-    def find_comment(self, number: int, marker: str) -> IssueComment | None:
-        if (number, marker) in self._comments:
-            return self._comments[(number, marker)]
-        for comment in self.repo.get_issue(number).get_comments():
-            if marker in (comment.body or "") and authored_by(comment, self.authors):
-                self._comments[(number, marker)] = comment
-                return comment
-        return None
+    def find_comment(self, number: int, marker: str, fresh: bool = False) -> IssueComment | None:
+        """The bot's own comment on issue/PR `number` whose body carries `marker` (the first), or None."""
+        if fresh or number not in self._comments:
+            self._comments[number] = [c for c in self.repo.get_issue(number).get_comments()
+                                      if authored_by(c, self.authors)]
+        return next((c for c in self._comments[number] if marker in (c.body or "")), None)
 
     def upsert_comment(self, number: int, marker: str, body: str) -> IssueComment:
         """One comment per (issue, marker): edited in place on every update."""
@@ -167,8 +202,9 @@ class RepositoryWriter:
                 existing.edit(text)
             return existing
         issue = self.repo.get_issue(number)
-        created = create_once(lambda: issue.create_comment(text), lambda: self.find_comment(number, marker))
-        self._comments[(number, marker)] = created
+        created = create_once(lambda: issue.create_comment(text), lambda: self.find_comment(number, marker, fresh=True))
+        if created not in self._comments.setdefault(number, []):
+            self._comments[number].append(created)
         return created
 
     def upsert_check_run(self, *, head_sha: str, name: str, conclusion: str, title: str, summary: str,
@@ -245,13 +281,16 @@ class RepositoryWriter:
     # --- refs, trees and issues used after the merge (apply, drift, expire, destroy) -----------------------
 
     def ref_sha(self, ref: str) -> str | None:
-        """The commit a ref (`refs/...` without the leading `refs/`) points at, or None."""
+        """The commit a ref (`refs/...` without the leading `refs/`) points at, or None (asked every time; the
+        answer is remembered for this job's commit)."""
         try:
-            return str(self._api("GET", f"/git/ref/{quote(ref)}")["object"]["sha"])
+            sha: str | None = str(self._api("GET", f"/git/ref/{quote(ref)}")["object"]["sha"])
         except GithubException as exc:
-            if exc.status == 404:
-                return None
-            raise
+            if exc.status != 404:
+                raise
+            sha = None
+        self._refs[ref] = sha
+        return sha
 
     def set_ref(self, ref: str, sha: str) -> None:
         """Point `refs/<ref>` at `sha`, creating it when missing."""
@@ -269,6 +308,9 @@ class RepositoryWriter:
 
     def read_file(self, path: str, ref: str) -> str | None:
         """A text file at `ref` (branch or sha), or None when absent."""
+        tree = self._trees.get(ref)
+        if tree is not None and not tree.get("truncated") and all(item["path"] != path for item in tree.get("tree", [])):
+            return None  # a commit this job listed has no such file
         try:
             content = self.repo.get_contents(path, ref=ref)
         except GithubException as exc:
@@ -279,7 +321,7 @@ class RepositoryWriter:
 
     def tree_files(self, sha: str, prefix: str) -> dict[str, str]:
         """Text of every file under `prefix` in commit `sha`."""
-        tree = self._api("GET", f"/git/trees/{sha}", parameters={"recursive": "1"})
+        tree = self._tree(sha)
         start = prefix.rstrip("/") + "/"
         files = {}
         for item in tree.get("tree", []):

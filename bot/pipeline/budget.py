@@ -7,7 +7,7 @@ floors). When even the cheapest plan is over budget, `BudgetError` says what it 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -201,7 +201,7 @@ def single_az_database(plan: Plan, _allowed: set[str] | None) -> Step | None:
     return None
 
 
-def _floor(plan: Plan, kind: str) -> str | None:
+def _floor(plan: Plan, kind: str) -> str:
     cloud, ladder = plan.spec.cloud, LADDERS[(plan.spec.cloud, kind)]
     floors = [ladder[0]]
     if plan.spec.tier == Tier.prod:
@@ -257,7 +257,7 @@ def _apply(plan: Plan, step: Step) -> Plan:
     return new
 
 
-def _steps(plan: Plan, allowed: set[str] | None):
+def _steps(plan: Plan, allowed: set[str] | None) -> Iterator[tuple[Plan, Step]]:
     """Every step from the plan down to the cheapest acceptable plan, in order of least harm."""
     for move in OPTION_MOVES:
         step = move(plan, allowed)

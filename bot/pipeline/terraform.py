@@ -15,6 +15,7 @@ import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bot.errors import ToolError
 from bot.settings import get_settings
@@ -177,12 +178,13 @@ def destroy(directory: Path | str, timeout: float = DEFAULT_TIMEOUT, env: dict[s
     return run(directory, args, timeout, env)
 
 
-def show_json(directory: Path | str, plan_file: str, timeout: float = 120) -> dict:
+def show_json(directory: Path | str, plan_file: str, timeout: float = 120) -> dict[str, Any]:
     """A saved plan as terraform's JSON representation."""
     result = run(directory, ["show", "-json", "-no-color", plan_file], timeout)
     if not result.ok:
         raise TerraformError(result.summary())
-    return json.loads(result.stdout)
+    document: dict[str, Any] = json.loads(result.stdout)
+    return document
 
 
 def state_resources(directory: Path | str, timeout: float = 60) -> list[str]:

@@ -79,9 +79,10 @@ def propose(ctx: HandlerContext, target: Target, state: RequestState, derived: D
                         + ". It is released when that pull request closes, or with `/dev-agent unlock`. "
                         f"{RENAME_HINT}")
             raise
-        claim_branch(ctx, target, state, spec.name, branch)
-        policy = load_policy(ctx.settings.policy_file)
-        override, previous = _cost_inputs(target, spec, branch)
+        with timed("reads"):
+            claim_branch(ctx, target, state, spec.name, branch)
+            policy = load_policy(ctx.settings.policy_file)
+            override, previous = _cost_inputs(target, spec, branch)
         try:
             result = ctx.pipeline(spec, ctx.settings, run_checks=ctx.settings.run_checks, policy=policy,
                                   requester=requester(policy, target, state), usage_override=override,
