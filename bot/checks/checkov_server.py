@@ -41,7 +41,8 @@ def _load_checkov() -> Any:
     """Import checkov (not this file's neighbour bot/checks/checkov.py: the script's directory leaves sys.path)."""
     here = str(Path(__file__).resolve().parent)
     sys.path[:] = [p for p in sys.path if p and str(Path(p).resolve()) != here]
-    import checkov.main  # type: ignore[import-not-found]
+    # deferred: checkov lives in its own virtualenv (.venv-checkov); only this server process, run there, imports it
+    import checkov.main
 
     return checkov.main
 
