@@ -13,6 +13,7 @@ from bot.checks import run_checks
 from bot.cli import EXIT_ATTENTION, EXIT_FAILED, EXIT_INVALID, EXIT_OK
 from bot.cli.check import print_results
 from bot.cost.coverage import UnpricedRegion
+from bot.cost.diff import diff_reports
 from bot.cost.usage import CostInputError
 from bot.pipeline.budget import BudgetError
 from bot.pipeline.results import Requester
@@ -105,9 +106,11 @@ def register(app: typer.Typer) -> None:
             if understood is None:
                 raise typer.Exit(EXIT_OK)
             spec, requirements = understood
+        previous = _previous_terraform(out, spec.name)  # a re-plan of an environment already under --out
         try:
             result = build_environment(spec, settings, policy=policy, requirements=requirements,
-                                       requester=Requester(login=requester) if requester else None)
+                                       requester=Requester(login=requester) if requester else None,
+                                       previous_files=previous or None)
         except (BudgetError, UnpricedRegion) as exc:
             typer.echo(f"refused: {exc}", err=True)
             raise typer.Exit(EXIT_FAILED) from None
@@ -130,7 +133,10 @@ def register(app: typer.Typer) -> None:
                        "monthly_cost": result.monthly_cost, "policy": policy_outcome,
                        "verdicts": [v.model_dump() for v in result.verdicts],
                        "choices": [c.model_dump() for c in environment.choices],
-                       "checks": [c.model_dump() for c in checks]}
+                       "checks": [c.model_dump() for c in checks],
+                       # before -> after per resource for a re-plan, in Infracost's diff JSON (None for a new one)
+                       "cost_change": None if result.previous_cost is None or result.cost is None
+                       else diff_reports(result.previous_cost, result.cost, project=spec.name)}
             typer.echo(json.dumps(summary, indent=2))
         else:
             typer.echo(result.report)
@@ -138,3 +144,12 @@ def register(app: typer.Typer) -> None:
             if checks:
                 print_results(checks)
         raise typer.Exit(EXIT_FAILED if failed else EXIT_OK)
+
+
+def _previous_terraform(out: Path, name: str) -> dict[str, str]:
+    """The Terraform files of `environments/<name>/terraform/` already under `out` (repository-relative paths)."""
+    base = out / "environments" / name / "terraform"
+    if not base.is_dir():
+        return {}
+    return {path.relative_to(out).as_posix(): path.read_text(encoding="utf-8", errors="replace")
+            for path in sorted(base.rglob("*.tf")) if path.is_file()}
