@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import re
 
 from rich.console import Console
 
-from bot.cli._terminal import terminal_console, terminal_markdown
+from bot.cli._terminal import print_report, terminal_console, terminal_markdown
 from bot.cli.demo import _progress
 
 REPORT = """<!-- dev-agent:report env=payments-api-staging -->
@@ -112,3 +113,15 @@ def test_json_mode_prints_steps_not_their_details() -> None:
             for line in lines:
                 _progress(console, line, brief)
         assert capture.get().splitlines() == expected
+
+
+def test_plan_prints_the_report_rendered_at_a_terminal_and_as_markdown_into_a_pipe() -> None:
+    """`dev-agent plan` at a terminal reads like the demo; `dev-agent plan ... > report.md` stays markdown."""
+    tty = Console(width=100, force_terminal=True, color_system=None, record=True)
+    print_report(REPORT, folded="the whole report is in out/REPORT.md", console=tty)
+    shown = tty.export_text()
+    assert "<!--" not in shown and "\\(" not in shown and "aws_db_instance.main" in shown
+    assert "▶ Files (12) (folded, as on GitHub: the whole report is in out/REPORT.md)" in shown
+    pipe = io.StringIO()
+    print_report(REPORT, folded="unused", console=Console(file=pipe, width=100))
+    assert pipe.getvalue() == REPORT

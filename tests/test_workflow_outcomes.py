@@ -89,3 +89,28 @@ def test_the_workflows_reported_outcomes_set_the_bots_registry(stack) -> None:
     wait_until(lambda: len(audit.of_environment("web-dev", FULL)) == 3, 60, interval=0.2, what="the late report",
                error=AssertionError)
     assert status() == "destroyed" and registry.monthly_cost_under_management() == 0.0
+
+
+def test_a_run_that_writes_the_bots_own_database_is_audited_once(tmp_path: Path) -> None:
+    """`dev-agent apply` where the bot's database is (the demo, an operator's shell): the run and the bot, reading
+    the run's comment, race to record it; the audit trail gets one event either way."""
+    from types import SimpleNamespace
+
+    from bot.lifecycle.apply import record_status
+    from bot.settings import Settings
+    from bot.spec import spec_from_data
+
+    settings = Settings(state_dir=tmp_path)
+    registry, audit = Registry(settings), AuditLog(settings)
+    workspace = SimpleNamespace(name="web-dev", spec=spec_from_data(
+        {"name": "web-dev", "cloud": "aws", "region": "us-east-1", "tier": "dev"}, "spec"))
+    github = SimpleNamespace(writer=SimpleNamespace(full_name=FULL))
+    registry.upsert(EnvironmentRecord(name="web-dev", repository=FULL, status="merged"))
+
+    first = run_outcome("web-dev", "applied", USER, 5)  # the run records first; the bot's webhook comes later
+    record_status(settings, workspace, github, "applied", USER, "abc", pull_request=5, outcome=first)
+    assert not registry.record_outcome("web-dev", FULL, "applied", first.run, first.when)
+    second = run_outcome("web-dev", "failed", USER, 6)  # the bot got there first this time
+    assert registry.record_outcome("web-dev", FULL, "failed", second.run, second.when)
+    record_status(settings, workspace, github, "failed", USER, "def", pull_request=6, outcome=second)
+    assert [e.pull_request for e in audit.of_environment("web-dev", FULL)] == [5]  # run 2's is the bot's to write

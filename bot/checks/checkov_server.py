@@ -43,7 +43,8 @@ def _load_checkov() -> Any:
     """Import checkov (not this file's neighbour bot/checks/checkov.py: the script's directory leaves sys.path)."""
     here = str(Path(__file__).resolve().parent)
     sys.path[:] = [p for p in sys.path if p and str(Path(p).resolve()) != here]
-    import checkov.main  # type: ignore[import-not-found]
+    # deferred: checkov lives in its own virtualenv (.venv-checkov); only this server process, run there, imports it
+    import checkov.main
 
     _build_ply_once()
     return checkov.main
@@ -55,10 +56,11 @@ def _build_ply_once() -> None:
     lexer/parser class, here before the forks, and hand every caller a copy: PLY's own `Lexer.clone(object)` bound
     to the caller, and a copy of the parser on the same tables (the grammar's actions keep no state)."""
     try:
+        # deferred: PLY and bc_jsonpath_ng are checkov's, in its own virtualenv; only this server process imports them
         import ply.lex  # type: ignore[import-not-found]
         import ply.yacc  # type: ignore[import-not-found]
         from bc_jsonpath_ng import parse as parse_path  # type: ignore[import-not-found]
-        from bc_jsonpath_ng.ext import parse as parse_extended_path
+        from bc_jsonpath_ng.ext import parse as parse_extended_path  # type: ignore[import-not-found]
     except ImportError:
         return
     lexers: dict[tuple[type, str], Any] = {}

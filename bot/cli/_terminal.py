@@ -22,7 +22,8 @@ from bot.usertext import visible
 
 DETAILS = re.compile(r"<details>\s*<summary>(.*?)</summary>.*?</details>", re.DOTALL | re.IGNORECASE)
 SUMMARY = re.compile(r"<details>\s*<summary>(.*?)</summary>", re.DOTALL | re.IGNORECASE)  # unclosed: shown open
-FOLDED = "\n▶ **{summary}** (folded, as on GitHub: open the pull request to read it)\n"
+FOLDED = "\n▶ **{summary}** (folded, as on GitHub: {where})\n"
+ON_THE_PR = "open the pull request to read it"
 TAGS = re.compile(r"</?(?:details|sub|sup|br)\s*/?>", re.IGNORECASE)
 EMOJI = {":warning:": "⚠️", ":white_check_mark:": "✅", ":x:": "❌", ":lock:": "🔒"}
 ZERO_WIDTH_SPACE = "\u200b"
@@ -38,10 +39,11 @@ def _relative_table_paths(text: str) -> str:
     return "\n".join(line.replace(prefix, "") if line.startswith("|") else line for line in text.split("\n"))
 
 
-def plain_markdown(text: str) -> str:
-    """The comment's markdown with GitHub-only HTML turned into what it shows."""
+def plain_markdown(text: str, folded: str = ON_THE_PR) -> str:
+    """The comment's markdown with GitHub-only HTML turned into what it shows; `folded` says where a folded
+    section can be read."""
     text = visible(_relative_table_paths(text))  # an unclosed comment hides the rest, as on GitHub
-    text = DETAILS.sub(lambda m: FOLDED.format(summary=m.group(1).strip()), text)
+    text = DETAILS.sub(lambda m: FOLDED.format(summary=m.group(1).strip(), where=folded), text)
     text = SUMMARY.sub(lambda m: f"\n**{m.group(1).strip()}**\n", text)
     text = TAGS.sub("\n", text)
     for code, emoji in EMOJI.items():
@@ -74,9 +76,18 @@ class CommentMarkdown(Markdown):
                     child.type = "hardbreak"
 
 
-def terminal_markdown(text: str) -> Markdown:
+def terminal_markdown(text: str, folded: str = ON_THE_PR) -> Markdown:
     """A rich renderable of a GitHub comment (print it with a Console: the width is the terminal's)."""
-    return CommentMarkdown(plain_markdown(text))
+    return CommentMarkdown(plain_markdown(text, folded))
+
+
+def print_report(report: str, folded: str, console: Console | None = None) -> None:
+    """The report rendered for a person at a terminal; as markdown when the output is a file or a pipe."""
+    console = console or terminal_console()
+    if console.is_terminal:
+        console.print(terminal_markdown(report, folded))
+    else:
+        console.file.write(report.rstrip("\n") + "\n")
 
 
 def terminal_console(*, stderr: bool = False) -> Console:

@@ -222,7 +222,8 @@ def record_status(settings: Settings, workspace: Workspace, github: GitHubTarget
                   revision: str, detail: str = "", action: Action = "apply", pull_request: int | None = None,
                   outcome: markers.Outcome | None = None) -> None:
     """Registry status and audit event (who, when, what, which PR) for this run. With the `outcome` its comments
-    carry, the run is noted as recorded: when this database is the bot's own, the bot does not record it again."""
+    carry, the run is noted as recorded: when this database is the bot's own, the run's audit event is written
+    once, by whichever of the bot and this process gets there first."""
     repository = github.writer.full_name if github else ""
     spec = workspace.spec
     owner: dict[str, Any] = {"owner": spec.owner} if spec.owner else {}  # else the requester the proposal recorded stays
@@ -230,7 +231,8 @@ def record_status(settings: Settings, workspace: Workspace, github: GitHubTarget
     registry.upsert(EnvironmentRecord(
         name=workspace.name, repository=repository, tier=spec.tier.value, cloud=spec.cloud.value,
         region=spec.region, expires_on=spec.expires_on, status=status, drift=False, **owner))
-    if outcome is not None:
-        registry.record_outcome(outcome.env, repository, outcome.status, outcome.run, outcome.when)
+    if outcome is not None and not registry.record_outcome(outcome.env, repository, outcome.status, outcome.run,
+                                                           outcome.when):
+        return  # this database is the bot's, and the bot already recorded the run from its comment
     AuditLog(settings).record(AuditEvent(action=action, actor=actor, environment=workspace.name, repository=repository,
                                          pull_request=pull_request, detail=f"{status} {revision[:12]} {detail}".strip()))
