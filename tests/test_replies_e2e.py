@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from bot.request.comments import REPORT_MARKER
 from bot.request.state import STATUS_MARKER
 from tests.support.bot_stack import BotStack, wait_for
 from tests.support.reading import as_read
@@ -33,10 +34,16 @@ def reply(stack: BotStack, number: int, body: str) -> str:
 
 def test_set_replies_with_the_fields_it_changed_and_the_cost_delta(pull):
     stack, _, pr = pull
-    text = reply(stack, pr["number"], "/dev-agent set replicas=2-4")
-    assert f"Updated #{pr['number']}:" in text
-    assert "| `compute.max_replicas` | 1 | 4 |" in text and "| `compute.min_replicas` | 1 | 2 |" in text
-    assert re.search(r"Monthly estimate: \$[0-9,.]+ → \$[0-9,.]+ \([+-]\$[0-9,.]+\)\.", text), text
+    text = as_read(reply(stack, pr["number"], "/dev-agent set replicas=2-4"))
+    lines = text.splitlines()
+    assert lines[:4] == [f"Updated #{pr['number']}:", "field | before | after", "compute.max_replicas | 1 | 4",
+                         "compute.min_replicas | 1 | 2"], text
+    # the cost of the change, from the estimates before and after it: one task became two
+    total = re.fullmatch(r"Monthly cost: \$([0-9,.]+) → \$([0-9,.]+) \(\+\$([0-9,.]+), \+[0-9]+%\)\.", lines[4])
+    task = re.fullmatch(r"aws_ecs_service\.app \| \$([0-9,.]+) \| \$([0-9,.]+) \| \+\$([0-9,.]+)", lines[6])
+    assert total and task and lines[5] == "Resource | Before | After | Change", text
+    assert float(task[2]) == 2 * float(task[1]) and task[3] == total[3], text
+    assert lines[7:] == [f"Total | ${total[1]} | ${total[2]} | +${total[3]}"], text
 
     again = reply(stack, pr["number"], "/dev-agent set replicas=2-4")
     assert again.endswith("No change: `replicas` already had those values.")
@@ -49,6 +56,10 @@ def test_every_bad_key_or_value_is_reported_at_once(pull):
     values = reply(stack, pr["number"], "/dev-agent set region=mars-1 compute.max_replicas=500")
     assert "nothing was changed" in values and "mars-1" in values and "less than or equal to 100" in values
     assert "\\`" not in keys + values  # our own code spans are code, not escaped backticks
+    assert as_read(values) == (
+        "/dev-agent set failed: nothing was changed; the result would not be a valid environment: "
+        "compute.max_replicas: Input should be less than or equal to 100; region: region 'mars-1' is not an aws "
+        "region")
 
 
 def test_words_it_does_not_understand_change_nothing_and_it_says_what_it_can_do(pull):
@@ -71,6 +82,24 @@ def test_help_lists_the_settable_keys_with_examples(pull):
     stack, _, pr = pull
     text = reply(stack, pr["number"], "/dev-agent help")
     assert "**Keys for `set`**" in text and "`replicas=2-6`" in text and "`region=eu-west-1`" in text
+    read = as_read(text).splitlines()
+    assert ("/dev-agent <plain words> or amend <words> | Amend in plain language, e.g. also add an S3 bucket for "
+            "uploads, or make it cheaper to fit the plan to the cheapest one that keeps what was asked | request") in read
+    assert read[-1].startswith("Keys for set, for example replicas=2-6, region=eu-west-1, tier=staging, db=postgres,")
+
+
+def test_a_plain_language_amendment_replies_with_what_it_changed(pull):
+    stack, _, pr = pull
+    text = as_read(reply(stack, pr["number"], "/dev-agent also add an S3 bucket for uploads"))
+    lines = text.splitlines()
+    assert lines[:4] == [f"Updated #{pr['number']}:", "field | before | after", "buckets.0.name | — | uploads",
+                         "buckets.0.versioning | — | true"], text
+    cost = re.fullmatch(r"Monthly cost: \$([0-9,.]+) → \$([0-9,.]+) \(\+\$([0-9,.]+), \+[0-9]+%\)\.", lines[4])
+    assert cost and lines[5] == "Resource | Before | After | Change", text
+    assert lines[6:] == [f"aws_s3_bucket.bucket_uploads | - | ${cost[3]} | +${cost[3]}",
+                         f"Total | ${cost[1]} | ${cost[2]} | +${cost[3]}"], text  # no stale notes (the form's region)
+    report = stack.bot_comments(pr["number"], REPORT_MARKER)[0]["body"]
+    assert "us-east-1" not in report and "no region named" not in report  # the form names us-west-2
 
 
 def test_aliases_set_the_fields_they_name(pull):
@@ -114,9 +143,12 @@ def test_make_it_cheaper_refits_the_plan_then_says_when_it_is_the_cheapest(pull)
     assert lines[1] == "field | before | after"
     budget = re.fullmatch(r"budget_monthly_usd \| 400 \| ([0-9]+)", lines[2])
     assert budget and lines[0].startswith(f"Made it cheaper: the budget is now ${int(budget[1]):,},"), text
-    cost = re.fullmatch(r"Monthly estimate: \$([0-9,.]+) → \$([0-9,.]+) \(-\$([0-9,.]+)\)\.", lines[3])
+    cost = re.fullmatch(r"Monthly cost: \$([0-9,.]+) → \$([0-9,.]+) \(-\$([0-9,.]+), -[0-9]+%\)\.", lines[3])
     assert cost and float(cost[2].replace(",", "")) <= int(budget[1]), text
-    assert lines[4:] == ["What the plan gives up:", "db_instance_class: db.t3.small → db.t3.micro",
+    assert lines[4] == "Resource | Before | After | Change"
+    assert re.fullmatch(rf"aws_db_instance\.postgres \| \$[0-9.]+ \| \$[0-9.]+ \| -\${cost[3]}", lines[5]), text
+    assert lines[6:] == [f"Total | ${cost[1]} | ${cost[2]} | -${cost[3]}",
+                         "What the plan gives up:", "db_instance_class: db.t3.small → db.t3.micro",
                          "log_retention_days: 30 → 7 (staging: a week of logs is enough to debug)"], text
     spec = stack.file_on("dev-agent/cheaper-e2e", "environments/cheaper-e2e/environment.yaml")
     assert f"budget_monthly_usd: {budget[1]}" in spec

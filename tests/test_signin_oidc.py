@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-from joserfc.jwk import RSAKey
+from joserfc.jwk import OctKey, RSAKey
 
 from bot.api.oidc import Flow, OidcSignIn
 from bot.api.signin import SignInFailed
@@ -88,8 +88,10 @@ def test_id_tokens_not_meant_for_this_client_now_are_refused(idp: OidcProvider, 
         client.identity(code, REDIRECT, flow)
 
 
-def test_an_id_token_signed_with_a_key_the_provider_does_not_publish_is_refused(idp: OidcProvider) -> None:
-    idp.sign_with = RSAKey.generate_key(2048, parameters={"kid": "test-1"})  # same key id, another key
+@pytest.mark.parametrize("key", ["another RSA key", "the client secret (HS256)"])
+def test_an_id_token_signed_with_a_key_the_provider_does_not_publish_is_refused(idp: OidcProvider, key: str) -> None:
+    idp.sign_with = RSAKey.generate_key(2048, parameters={"kid": "test-1"}) if key == "another RSA key" \
+        else OctKey.import_key(idp.client_secret, parameters={"kid": "test-1"})  # same key id, not the published key
     client, code, flow = _sign_in(idp, "alice")
     with pytest.raises(SignInFailed, match="not accepted"):
         client.identity(code, REDIRECT, flow)

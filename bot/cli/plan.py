@@ -11,6 +11,7 @@ import yaml
 
 from bot.checks import run_checks
 from bot.cli import EXIT_ATTENTION, EXIT_FAILED, EXIT_INVALID, EXIT_OK
+from bot.cli._terminal import print_report
 from bot.cli.check import print_results
 from bot.cost.coverage import UnpricedRegion
 from bot.cost.diff import diff_reports
@@ -139,7 +140,7 @@ def register(app: typer.Typer) -> None:
                        else diff_reports(result.previous_cost, result.cost, project=spec.name)}
             typer.echo(json.dumps(summary, indent=2))
         else:
-            typer.echo(result.report)
+            print_report(result.report, folded=f"the whole report is in {out / env_dir / 'REPORT.md'}")
             typer.echo(f"Wrote {len(files)} files for {spec.name} under {out} (report: {out / env_dir / 'REPORT.md'}).")
             if checks:
                 print_results(checks)

@@ -9,7 +9,12 @@ from pathlib import Path
 import typer
 
 from bot.cli import EXIT_FAILED, EXIT_INVALID, EXIT_OK
+from bot.cost.diff import delta_line
 from bot.lifecycle import cli_support as opts
+from bot.lifecycle.workspace import EnvironmentInputError
+from bot.review.preview import Preview, PreviewError, event, plan_cost, plan_environment, post
+from bot.review.tfplan import summarise
+from bot.settings import get_settings
 
 
 def register(app: typer.Typer) -> None:
@@ -34,11 +39,6 @@ def register(app: typer.Typer) -> None:
 
         Exit 0 when planned (and posted), 1 when terraform failed, 3 when DIR is not an intact environment.
         """
-        from bot.lifecycle.workspace import EnvironmentInputError
-        from bot.review.preview import Preview, PreviewError, event, plan_cost, plan_environment, post
-        from bot.review.tfplan import summarise
-        from bot.settings import get_settings
-
         payload = event().get("pull_request") or {}
         pull = pull or payload.get("number") or opts.event_pull()
         revision = revision or (payload.get("head") or {}).get("sha") or opts.current_revision(directory)
@@ -65,8 +65,6 @@ def register(app: typer.Typer) -> None:
         else:
             typer.echo(f"{name}: {result.summary.counts_line()}")
             if result.cost is not None:
-                from bot.cost.diff import delta_line
-
                 typer.echo(f"  {delta_line(result.cost)}")
             for change in result.summary.stateful:
                 forced = f" (forced by {', '.join(change.forced_by)})" if change.forced_by else ""

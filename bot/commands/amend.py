@@ -9,7 +9,7 @@ from bot.commands.command import Command, CommandError
 from bot.commands.context import CommandContext
 from bot.request.derive import derive_spec
 from bot.request.echo import echo
-from bot.request.write import propose
+from bot.request.write import propose_change
 from bot.spec import EnvironmentSpec
 from policies.schema import load_policy
 
@@ -22,7 +22,8 @@ def run(cc: CommandContext, command: Command) -> None:
         raise CommandError("usage: `/dev-agent amend <what to change, in plain words>`")
     if len(text) > MAX_AMENDMENT_CHARS:
         raise CommandError(f"an amendment is at most {MAX_AMENDMENT_CHARS} characters")
-    before = derive_spec(cc.target.issue, cc.state, cc.ctx.settings).spec
+    earlier = derive_spec(cc.target.issue, cc.state, cc.ctx.settings)
+    before = earlier.spec
     cc.state.amendments.append(text)
     derived = derive_spec(cc.target.issue, cc.state, cc.ctx.settings)
     if derived.spec is None:
@@ -37,14 +38,16 @@ def run(cc: CommandContext, command: Command) -> None:
         else:
             cc.reply(not_understood(text, cc.state.pull))
         return
-    cost_before = cc.monthly_cost(derived.spec.name)
-    number = propose(cc.ctx, cc.target, cc.state, derived)
-    if number is None:
+    proposed = propose_change(cc.ctx, cc.target, cc.state, derived)
+    if proposed is None:
         cc.not_proposed()
         return
-    notes = "".join(f"\n- {echo(n, 300)}" for n in derived.notes)
-    reply = changes_reply(changes, number, cost_before, cc.monthly_cost(derived.spec.name)) if before else (
-        f"Amended; proposed #{number}.")
+    notes = "".join(f"\n- {echo(n, 300)}" for n in derived.notes if n not in earlier.notes)  # what this amendment
+    # added: the request's own assumptions are in the report already
+    reply = changes_reply(changes, proposed) if before else f"Amended; proposed #{proposed.number}."
+    if asks_cheaper(text):  # the words changed the spec too: the cheaper re-fit is its own step, never dropped silently
+        reply += ("\n\nNot made cheaper in this step: comment `/dev-agent make it cheaper` on its own to fit the plan "
+                  "to the cheapest one that keeps what was asked.")
     cc.reply(reply + (f"\n\nNotes:{notes}" if notes else ""))
 
 
@@ -79,14 +82,13 @@ def _cheaper(cc: CommandContext, before: EnvironmentSpec) -> None:
         raise CommandError("nothing was changed; a lower budget would not be a valid environment: "
                            + "; ".join(echo(q, 300) for q in derived.questions))
     cc.state.assignments.update(assignments)
-    cost_before = cc.monthly_cost(derived.spec.name)
-    number = propose(cc.ctx, cc.target, cc.state, derived)
-    if number is None:
+    proposed = propose_change(cc.ctx, cc.target, cc.state, derived)
+    if proposed is None:
         cc.not_proposed()
         return
     steps = "\n".join(f"- `{key}`: {echo(old)} → {echo(new)}" + (f" ({echo(why, 200)})" if why else "")
                       for key, old, new, why in found.steps)
     cc.reply(f"Made it cheaper: the budget is now ${found.budget:,}, the cost of the cheapest plan that keeps "
              "everything the request asks for, and the plan was fitted to it. "
-             + changes_reply(spec_changes(before, derived.spec), number, cost_before, cc.monthly_cost(derived.spec.name))
+             + changes_reply(spec_changes(before, derived.spec), proposed)
              + (f"\n\nWhat the plan gives up:\n{steps}" if steps else ""))

@@ -11,6 +11,8 @@ import posixpath
 import re
 from pathlib import Path
 
+from lark.exceptions import LarkError
+
 from bot import hclread
 from bot.cost.catalog import load_catalog
 from bot.cost.expr import Unknown
@@ -53,8 +55,6 @@ def parse_hcl_files(files: dict[str, str]) -> dict[str, dict]:
 def parsed_modules(parsed: hclread.ParsedFiles) -> dict[str, dict]:
     """The modules of a shared parse (for :func:`estimate_parsed`); the first file that did not parse raises
     CostInputError naming file:line."""
-    from lark.exceptions import LarkError
-
     for name, exc in parsed.errors.items():
         if isinstance(exc, LarkError):
             line = getattr(exc, "line", 0) or 0

@@ -17,7 +17,7 @@ from redis.exceptions import RedisError
 
 from bot.intake.queue import JobQueue
 from bot.intake.webhooks import DELIVERY_ID, MAX_BODY_BYTES, Delivery, WebhookError, parse_delivery
-from bot.jobs.routing import Router, sent_by_bot
+from bot.jobs.routing import Router
 from bot.metrics import WEBHOOKS
 
 log = logging.getLogger(__name__)
@@ -80,9 +80,8 @@ class WebhookIntake:
         return 202, delivery.event, "accepted", {"status": "queued", "delivery": delivery.id}
 
     def _wanted(self, delivery: Delivery) -> bool:
-        """A handler exists for the event/action and the sender is not a bot (this App included)."""
-        return bool(self.router.handlers_for(delivery.event, delivery.action)) and not sent_by_bot(
-            delivery.payload, self.bot_login, delivery.event)
+        """A handler exists for the event/action that takes its sender (bots only reach workflow handlers)."""
+        return bool(self.router.handlers_for(delivery.event, delivery.action, delivery.payload, self.bot_login))
 
     def _count(self, event: str, outcome: str) -> None:
         counter = self._counters.get((event, outcome))

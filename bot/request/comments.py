@@ -113,10 +113,10 @@ def proposal_status(name: str, pull: int, result: Any, sha: str) -> str:
                  + f". **{echo(name)}** is proposed {made} but cannot merge until each rule passes or is overridden:"]
         lines += [f"- `{echo(v.rule, 80)}`: {echo((v.message or v.value).rstrip('.'), 300)}."
                   + (f" Fix: {echo(v.fix, 200)}." if v.fix else "") for v in rules]
+        if checks:
+            lines.append("\nFailing checks too: " + ", ".join(f"`{echo(c, 80)}`" for c in checks) + ".")
         lines.append(f"\nChange the request with `/dev-agent set key=value` on #{pull}, or someone on the org policy "
                      "`override` list comments `/dev-agent override <rule> <reason>`.")
-        if checks:
-            lines.append("Failing checks too: " + ", ".join(f"`{echo(c, 80)}`" for c in checks) + ".")
         return "\n".join(lines)
     if checks:
         return (f"**Blocked by failing checks** in #{pull}: " + ", ".join(f"`{echo(c, 80)}`" for c in checks)

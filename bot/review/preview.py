@@ -19,11 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from github import GithubException
+
 from bot.cost.defaults import OVERRIDE_NAME, merged, tier_usage
 from bot.cost.diff import diff_plan
 from bot.cost.usage import CostInputError, parse_usage
 from bot.errors import ToolError
 from bot.lifecycle.github import GitHubTarget
+from bot.lifecycle.outputs import trim_error
 from bot.lifecycle.workspace import Workspace, open_environment, working_copy
 from bot.pipeline import terraform
 from bot.pipeline.report import GITHUB_COMMENT_LIMIT
@@ -66,8 +69,6 @@ def plan_cost(workspace: Workspace, show_json: dict[str, Any]) -> dict[str, Any]
 def plan_environment(path: Path | str, overrides: list[Path], timeout: float,
                      progress: Progress) -> tuple[Workspace, dict[str, Any], str]:
     """(the environment, `terraform show -json`, `terraform show` text) of a fresh plan, read-only (no state lock)."""
-    from bot.lifecycle.outputs import trim_error
-
     workspace = open_environment(path, overrides)
     with working_copy(workspace, list(overrides)) as copy:
         tf_dir = copy.terraform_dir
@@ -87,8 +88,6 @@ def plan_environment(path: Path | str, overrides: list[Path], timeout: float,
 
 def post(github: GitHubTarget, pull: int, preview: Preview, summary_path: Path | None) -> None:
     """The report comment's plan section (edited in place: the comment stays the App's) and the job summary."""
-    from github import GithubException
-
     writer = github.writer
     comment = writer.find_comment(pull, markers.REPORT)
     if comment is not None:

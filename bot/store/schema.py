@@ -118,3 +118,12 @@ user_sessions = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("expires_at", DateTime(timezone=True), nullable=False, index=True),
 )
+
+workflow_outcomes = Table(
+    "workflow_outcomes", metadata,  # what `dev-agent apply`/`destroy` runs in Actions reported (bot/handlers/outcome.py)
+    Column("repository", String(201), primary_key=True),
+    Column("name", String(100), primary_key=True),
+    Column("run", String(32), primary_key=True),  # random per run: its reports on the PR and the issue count once
+    Column("status", String(20), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),  # when the run finished: an older report never wins
+)

@@ -20,7 +20,7 @@ from urllib.parse import parse_qs, urlencode
 
 import uvicorn
 from joserfc import jwt
-from joserfc.jwk import RSAKey
+from joserfc.jwk import OctKey, RSAKey
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
@@ -46,7 +46,7 @@ class OidcProvider:
     client_secret: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     people: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> extra ID token claims
     claims_override: dict[str, Any] = field(default_factory=dict)
-    sign_with: RSAKey | None = None
+    sign_with: RSAKey | OctKey | None = None  # OctKey: HS256 (the client secret as key, the classic confusion)
     issuer: str = ""
     key: RSAKey = field(default_factory=lambda: RSAKey.generate_key(2048, parameters={"kid": "test-1"}))
     grants: dict[str, Grant] = field(default_factory=dict)
@@ -125,6 +125,7 @@ class OidcProvider:
         claims = {"iss": self.issuer, "sub": f"sub-{grant.person}", "aud": self.client_id, "iat": now,
                   "exp": now + 300, "nonce": grant.nonce, **self.people[grant.person], **self.claims_override}
         key = self.sign_with or self.key
-        id_token = jwt.encode({"alg": "RS256", "kid": key.kid or "test-1"}, claims, key)
+        alg = "HS256" if isinstance(key, OctKey) else "RS256"
+        id_token = jwt.encode({"alg": alg, "kid": key.kid or "test-1"}, claims, key, algorithms=[alg])
         return JSONResponse({"access_token": secrets.token_urlsafe(16), "token_type": "Bearer", "expires_in": 300,
                              "id_token": id_token})
