@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from bot.commands.arguments import ALIASES, apply_assignments, parse_assignments, parse_duration_days
-from bot.commands.command import CommandError
+from bot.commands.command import Command, CommandError
 from bot.commands.parser import MAX_COMMENT_CHARS, extract_command
 from bot.commands.table import COMMANDS, help_text
 from bot.request.echo import echo
@@ -274,3 +274,13 @@ def test_an_override_reply_says_what_it_did() -> None:
     assert outcome("ttl-within-teir", 7, result(ttl_fail)) == (
         "Override of `ttl-within-teir` recorded, but no org policy rule of that name is checked on #7, so it changes "
         "nothing. Rules checked: `ttl-within-tier`. #7 is still blocked by policy: `ttl-within-tier`.")
+
+
+@pytest.mark.parametrize("line", ["/dev-agent cheaper", "/dev-agent make it cheaper please", "/dev-agent reduce cost"])
+def test_asking_for_a_cheaper_plan_is_an_amendment(line: str) -> None:
+    command = extract_command(line)
+    assert command is not None and command.verb == "amend" and command.args == line.removeprefix("/dev-agent ")
+
+
+def test_an_unknown_one_word_command_is_still_answered_with_help() -> None:
+    assert extract_command("/dev-agent cheapest-ever") == Command("help", problem="unknown command 'cheapest-ever'")

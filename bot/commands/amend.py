@@ -45,6 +45,9 @@ def run(cc: CommandContext, command: Command) -> None:
     notes = "".join(f"\n- {echo(n, 300)}" for n in derived.notes if n not in earlier.notes)  # what this amendment
     # added: the request's own assumptions are in the report already
     reply = changes_reply(changes, proposed) if before else f"Amended; proposed #{proposed.number}."
+    if asks_cheaper(text):  # the words changed the spec too: the cheaper re-fit is its own step, never dropped silently
+        reply += ("\n\nNot made cheaper in this step: comment `/dev-agent make it cheaper` on its own to fit the plan "
+                  "to the cheapest one that keeps what was asked.")
     cc.reply(reply + (f"\n\nNotes:{notes}" if notes else ""))
 
 

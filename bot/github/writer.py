@@ -11,7 +11,9 @@ A writer serves one job, and remembers what it read during it rather than asking
 (immutable), the refs it read or wrote (the commit's base and whether its branch exists), the bot's own comments
 on each issue or PR (listed once; its own writes kept in step; a PR it just opened has none), and the open PRs
 of a branch (listed once for the owner check and the upsert). Every look-up after an uncertain failure (the
-`find` of `create_once`) asks GitHub again.
+`find` of `create_once`) asks GitHub again. Across jobs, the files the bot committed are kept on disk by their git
+blob sha (`BlobCache`: content-addressed, checked on read), so re-reading its own environment on an amendment
+fetches only the files someone else changed.
 
 Only objects `authors` created count as the bot's own (bot/request/markers.py): a comment, issue or pull request someone
 else wrote is never found, read for a marker, or edited, whatever it contains.
@@ -21,8 +23,12 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import hashlib
+import os
+import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -34,6 +40,54 @@ from bot.github.retry import call_with_backoff, create_once
 from bot.request.markers import authored_by
 
 COMMITTER = {"name": "dev-agent[bot]", "email": "dev-agent[bot]@users.noreply.github.com"}
+BLOB_CACHE = Path("~/.cache/dev-agent/blobs")
+MAX_BLOBS = 5000
+
+
+def blob_sha(data: bytes) -> str:
+    """Git's object id of a blob with this content."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
+
+
+class BlobCache:
+    """File contents by git blob sha, on disk (shared by a worker's work horses); a read is checked against its sha,
+    so a damaged or foreign file is a miss, never a wrong content."""
+
+    def __init__(self, directory: Path | None = BLOB_CACHE):
+        self.directory = directory.expanduser() if directory is not None else None
+
+    def get(self, sha: str) -> str | None:
+        if self.directory is None:
+            return None
+        try:
+            data = (self.directory / sha).read_bytes()
+        except OSError:
+            return None
+        return data.decode("utf-8") if blob_sha(data) == sha else None
+
+    def put(self, texts: Iterable[str]) -> None:
+        if self.directory is None:
+            return
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            for text in texts:
+                data = text.encode("utf-8")
+                target = self.directory / blob_sha(data)
+                if not target.exists():
+                    tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+                    tmp.write_bytes(data)
+                    tmp.replace(target)
+            if random.random() < 0.02:
+                self.prune()
+        except OSError:
+            return  # a cache that cannot be written only costs calls
+
+    def prune(self, keep: int = MAX_BLOBS) -> None:
+        """Drop the oldest entries beyond `keep`."""
+        assert self.directory is not None
+        entries = sorted(self.directory.iterdir(), key=lambda p: p.stat().st_mtime, reverse=True)
+        for path in entries[keep:]:
+            path.unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)
@@ -48,7 +102,7 @@ class CommitResult:
 class RepositoryWriter:
     """Writes to one repository as an installation."""
 
-    def __init__(self, gh: Github, full_name: str, *, authors: Iterable[str]):
+    def __init__(self, gh: Github, full_name: str, *, authors: Iterable[str], blobs: BlobCache | None = None):
         self.full_name = full_name
         self.authors = frozenset(authors)  # the bot's own logins (bot/request/markers.py)
         self.repo = gh.get_repo(full_name)
@@ -58,6 +112,7 @@ class RepositoryWriter:
         self._pulls: dict[tuple[str, str], list[PullRequest]] = {}  # (branch, state) -> its PRs, listed once
         self._refs: dict[str, str | None] = {}  # refs read or written during this job -> sha (None: absent)
         self._trees: dict[str, dict[str, Any]] = {}  # commit or tree sha -> its recursive tree (immutable)
+        self.blobs = blobs or BlobCache()
 
     def _api(self, verb: str, path: str, **kwargs: Any) -> dict[str, Any]:
         _, data = self.requester.requestJsonAndCheck(verb, f"{self.url}{path}", **kwargs)
@@ -101,6 +156,7 @@ class RepositoryWriter:
         sha = commit["sha"]
         calls += self._point_branch(branch, sha)
         self._refs[f"heads/{branch}"] = sha
+        self.blobs.put(files.values())
         return CommitResult(sha=sha, api_calls=calls, changed_paths=len(entries))
 
     def _point_branch(self, branch: str, sha: str) -> int:
@@ -326,8 +382,11 @@ class RepositoryWriter:
         files = {}
         for item in tree.get("tree", []):
             if item.get("type") == "blob" and item["path"].startswith(start):
-                blob = self._api("GET", f"/git/blobs/{item['sha']}")
-                files[item["path"]] = base64.b64decode(blob["content"]).decode("utf-8")
+                text = self.blobs.get(item["sha"])
+                if text is None:
+                    blob = self._api("GET", f"/git/blobs/{item['sha']}")
+                    text = base64.b64decode(blob["content"]).decode("utf-8")
+                files[item["path"]] = text
         return files
 
     def find_issue(self, marker: str, state: str = "open") -> Any:

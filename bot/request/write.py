@@ -154,8 +154,8 @@ def _cost_inputs(target: Target, spec: EnvironmentSpec, branch: str) -> tuple[st
     sha = target.writer.ref_sha(f"heads/{branch}") or target.writer.ref_sha(f"heads/{base}")
     if sha is None:
         return None, {}
-    return (target.writer.read_file(f"{env_dir}/{OVERRIDE_NAME}", sha),
-            target.writer.tree_files(sha, f"{env_dir}/terraform"))
+    previous = target.writer.tree_files(sha, f"{env_dir}/terraform")  # lists the commit: the read below may need no call
+    return target.writer.read_file(f"{env_dir}/{OVERRIDE_NAME}", sha), previous
 
 
 
