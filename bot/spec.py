@@ -149,6 +149,7 @@ DEFAULT_DATABASE_VERSION: dict[DatabaseEngine, str] = {
     DatabaseEngine.mongodb: "5.0",
 }
 
+AURORA_MYSQL_VERSIONS = ("8", "8.0")  # Aurora MySQL 3 is MySQL 8.0-compatible
 MAX_VM_REPLICAS = 5
 # A cron expression of five fields (minute hour day-of-month month day-of-week); digits, * , - / only.
 CRON = r"^[0-9*,/-]{1,20}( [0-9*,/-]{1,20}){4}$"
@@ -233,7 +234,10 @@ class Database(StrictModel):
     high_availability: bool = False
     storage_gb: int = Field(default=20, ge=10, le=16384)
     read_replicas: int = Field(default=0, ge=0, le=5,
-                               description="read-only replicas the app reads from (RDS PostgreSQL/MySQL on AWS)")
+                               description="read-only replicas the app reads from (RDS PostgreSQL/MySQL on AWS; "
+                                           "Aurora reader instances when `aurora` is set)")
+    aurora: bool = Field(default=False, description="an Aurora cluster (AWS, PostgreSQL or MySQL 8.0) instead of one "
+                                                    "RDS instance; `read_replicas` become reader instances")
 
     @model_validator(mode="after")
     def _known_version(self) -> Database:
@@ -248,6 +252,18 @@ class Database(StrictModel):
 class Cache(StrictModel):
     engine: CacheEngine
     high_availability: bool = False
+    shards: int | None = Field(default=None, ge=1, le=20, description="Redis cluster mode (ElastiCache on AWS): the "
+                               "number of shards (node groups); unset = one unsharded replication group")
+    replicas_per_shard: int | None = Field(default=None, ge=0, le=5, description="read replicas in each shard "
+                                           "(cluster mode; default 1 with high availability or in prod, else 0)")
+
+    @model_validator(mode="after")
+    def _cluster_mode(self) -> Cache:
+        if self.replicas_per_shard is not None and self.shards is None:
+            raise ValueError("cache.replicas_per_shard: set cache.shards too (replicas per shard are cluster mode)")
+        if self.shards is not None and self.engine != CacheEngine.redis:
+            raise ValueError("cache.shards: cluster mode (shards) is offered for Redis only")
+        return self
 
 
 class Queue(StrictModel):
@@ -335,10 +351,16 @@ class EnvironmentSpec(StrictModel):
             if clouds is not None and self.cloud not in clouds:
                 where = ", ".join(sorted(c.value for c in clouds))
                 raise ValueError(f"{path}: {kind} {engine} has no managed offer on {self.cloud.value} (available on: {where})")
+        if self.cache is not None and self.cache.shards is not None and self.cloud != Cloud.aws:
+            raise ValueError("cache.shards: Redis cluster mode is generated on AWS (ElastiCache) only")
         for i, db in enumerate(self.databases):
             if db.read_replicas and (self.cloud != Cloud.aws or db.engine == DatabaseEngine.mongodb):
                 raise ValueError(f"databases.{i}.read_replicas: read replicas are generated for PostgreSQL and MySQL "
                                  "on AWS only")
+            if db.aurora and (self.cloud != Cloud.aws or db.engine == DatabaseEngine.mongodb):
+                raise ValueError(f"databases.{i}.aurora: Aurora is an AWS offer for PostgreSQL and MySQL")
+            if db.aurora and db.engine == DatabaseEngine.mysql and db.version not in AURORA_MYSQL_VERSIONS:
+                raise ValueError(f"databases.{i}.aurora: Aurora MySQL is offered for MySQL 8.0 (not {db.version})")
         if len(set(self.monitoring)) != len(self.monitoring):
             raise ValueError("monitoring: lists a tool twice")
         if len({w.name for w in self.workers}) != len(self.workers):

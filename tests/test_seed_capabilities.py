@@ -27,7 +27,8 @@ CASES = [
     ("FastAPI with Postgres", "database:postgres", "honoured"),
     ("FastAPI with MySQL", "database:mysql", "honoured"),
     ("FastAPI with MongoDB", "database:mongodb", "honoured"),
-    ("FastAPI with Aurora Postgres", "component:aurora", "adjusted"),
+    ("FastAPI with Aurora Postgres and two readers", "component:aurora", "honoured"),
+    ("FastAPI with Redis in cluster mode, 3 shards", "component:redis-cluster", "honoured"),
     ("FastAPI with Postgres and a read replica", "component:read-replicas", "honoured"),
     # monitoring tools
     ("FastAPI on EKS with Prometheus", "monitoring:prometheus", "honoured"),
@@ -57,6 +58,7 @@ CASES = [
 # The file a honoured monitoring ask points at (the generated component that meets it).
 WHERE = {"monitoring:prometheus": "/templates/servicemonitor.yaml:", "monitoring:grafana": "/templates/dashboard.yaml:",
          "monitoring:cloudwatch": "/terraform/alarms.tf:", "monitoring:alerts": "/terraform/alarms.tf:",
+         "component:aurora": "/terraform/aurora.tf:", "component:redis-cluster": "/terraform/elasticache.tf:",
          "monitoring:datadog": "/terraform/ecs.tf:", "monitoring:newrelic": "/terraform/ecs.tf:",
          "component:read-replicas": "/terraform/rds.tf:"}
 

@@ -742,14 +742,24 @@ def _databases(reading: Reading, cloud: str) -> list[dict[str, Any]]:
         if engine == "":
             generic = True
             continue
+        aurora = (mention.cat == "product" and cloud == "aws"
+                  and reading.work[mention.start:mention.end].lower().startswith("aurora"))
         if engine in engines_seen:
+            if aurora:  # "Postgres on Aurora": the engine was named first
+                next(entry for entry in databases if entry["engine"] == engine)["aurora"] = True
             continue
         engines_seen.add(engine)
         entry: dict[str, Any] = {"engine": engine}
         version = _offered_version(reading, engine, mention.version)
         if version:
             entry["version"] = version
+        if aurora:
+            entry["aurora"] = True
         databases.append(entry)
+    for entry in databases:
+        if entry.get("aurora") and entry["engine"] == "mysql" and entry.get("version") not in {None, "8", "8.0"}:
+            reading.notes.append(f"Aurora MySQL is MySQL 8.0-compatible; MySQL {entry.pop('version')} is not offered "
+                                 "on Aurora, using 8.0")
     sqlite_only = any(m.value == "SQLite" for m in reading.live("unsupported_database"))
     if generic and not databases and not sqlite_only and not reading.questions:
         databases.append({"engine": "postgres"})
@@ -790,6 +800,9 @@ def _databases(reading: Reading, cloud: str) -> list[dict[str, Any]]:
 
 
 READ_REPLICAS = re.compile(rf"\b(?:(?:with|and|plus)\s+)?(?:(?P<n>{NUM}|an?)\s+)?read[- ](?:only[- ])?replicas?\b")
+# Aurora's own word: "Aurora with two readers", "2 reader instances" (only read when an Aurora database was named)
+AURORA_READERS = re.compile(rf"\b(?:(?P<n>{NUM}|an?)\s+)?(?:aurora\s+)?readers?[- ](?:instances?|nodes?)\b|"
+                            rf"\b(?:(?P<m>{NUM}|an?)\s+)?(?:aurora\s+)?readers\b|\b(?:an?|one)\s+(?:aurora\s+)?reader\b")
 
 
 def _read_replicas(reading: Reading, databases: list[dict[str, Any]], cloud: str) -> None:
@@ -797,9 +810,12 @@ def _read_replicas(reading: Reading, databases: list[dict[str, Any]], cloud: str
     AWS; elsewhere the ledger flags the ask). More than 5 is asked about."""
     match = scan.search(READ_REPLICAS, reading.work)
     relational = [entry for entry in databases if entry["engine"] in {"postgres", "mysql"}]
+    if match is None and any(entry.get("aurora") for entry in relational):
+        match = scan.search(AURORA_READERS, reading.work)
+        relational = sorted(relational, key=lambda entry: not entry.get("aurora"))
     if match is None or cloud != "aws" or not relational:
         return
-    word = match.group("n")
+    word = match.groupdict().get("n") or match.groupdict().get("m")
     wanted = 1 if word in {None, "a", "an"} else _number(word)
     if wanted > 5:
         reading.questions.append(f"{wanted:,} read replicas is above the limit of 5 per database. How many are needed?")
@@ -850,7 +866,39 @@ def _cache(reading: Reading, cloud: str) -> dict[str, Any] | None:
     cache: dict[str, Any] = {"engine": engines[0]}
     if reading.cache_ha:
         cache["high_availability"] = True
+    if cache["engine"] == "redis" and cloud == "aws":
+        _cluster_mode(reading, cache)
     return cache
+
+
+REDIS_CLUSTER = re.compile(r"\b(?:cluster[- ]mode(?: enabled| on)?|sharded|redis cluster|clustered redis|shards?)\b")
+SHARDS = re.compile(rf"\b(?P<n>{NUM})\s+(?:shards?|node groups?)\b")
+SHARD_REPLICAS = re.compile(rf"\b(?P<n>{NUM}|an?|one)\s+replicas?\s+(?:each|per shard|in each shard|per node group)\b")
+MAX_SHARDS, MAX_SHARD_REPLICAS = 20, 5
+
+
+def _cluster_mode(reading: Reading, cache: dict[str, Any]) -> None:
+    """`Redis cluster mode with 3 shards and 2 replicas each`: ElastiCache cluster mode (AWS). Cluster mode without a
+    shard count gets 2 shards (the smallest sharded layout); counts above the limits are asked about."""
+    if scan.search(REDIS_CLUSTER, reading.work) is None:
+        return
+    shards = scan.search(SHARDS, reading.work)
+    wanted = _number(shards.group("n")) if shards else 2
+    if wanted > MAX_SHARDS:
+        reading.questions.append(f"{wanted:,} Redis shards is above the limit of {MAX_SHARDS}. How many are needed?")
+        return
+    cache["shards"] = wanted
+    if shards is None:
+        reading.notes.append("Redis cluster mode without a shard count: using 2 shards")
+    replicas = scan.search(SHARD_REPLICAS, reading.work)
+    if replicas is not None:
+        word = replicas.group("n")
+        count = 1 if word in {"a", "an", "one"} else _number(word)
+        if count > MAX_SHARD_REPLICAS:
+            reading.questions.append(f"{count:,} replicas per Redis shard is above the limit of {MAX_SHARD_REPLICAS}. "
+                                     "How many are needed?")
+            return
+        cache["replicas_per_shard"] = count
 
 
 def _queue(reading: Reading, cloud: str) -> dict[str, Any] | None:

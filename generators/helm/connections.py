@@ -78,9 +78,18 @@ def read_settings(spec: EnvironmentSpec) -> dict[str, int]:
             enumerate(zip(database_connections, spec.databases, strict=True)) if db.read_replicas}
 
 
+REDIS_CLUSTER_ENV = "REDIS_CLUSTER_MODE"
+
+
+def cluster_settings(spec: EnvironmentSpec) -> list[str]:
+    """`REDIS_CLUSTER_MODE` ("true") when Redis is sharded: the app must use a cluster client (it follows MOVED
+    redirects between shards)."""
+    return [REDIS_CLUSTER_ENV] if spec.cache is not None and spec.cache.shards is not None else []
+
+
 def setting_names(spec: EnvironmentSpec) -> list[str]:
     """Every JSON property of the connection secret (= env var the app receives from it)."""
-    return ([c.env for c in connections(spec)] + list(read_settings(spec))
+    return ([c.env for c in connections(spec)] + list(read_settings(spec)) + cluster_settings(spec)
             + [bucket_env(b.name) for b in spec.buckets])
 
 

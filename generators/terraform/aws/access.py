@@ -15,6 +15,7 @@ from typing import Any
 from bot.pipeline.planning import Plan
 from bot.spec import CacheEngine, ComputeKind, DatabaseEngine, QueueEngine
 from generators.hcl import Block, Call, Ref, block
+from generators.terraform.aws.rds import attribute
 from generators.terraform.aws.shared import ACCOUNT_ID, KMS_ARN, NAME, PARTITION, REGION
 from generators.terraform.context import Context, database_labels
 
@@ -53,13 +54,13 @@ def _kms(plan: Plan) -> list[Grant]:
 def _rds(plan: Plan) -> list[Grant]:
     grants = []
     relational = [db for db in plan.spec.databases if db.engine in RDS_ENGINES]
-    for label, _db in database_labels(relational):
+    for label, db in database_labels(relational):
         sid = "".join(part.capitalize() for part in label.split("_"))
         grants.append(Grant(f"Read{sid}MasterSecret", ("secretsmanager:GetSecretValue",),
-                            (Ref(f"aws_db_instance.{label}.master_user_secret[0].secret_arn"),)))
+                            (attribute(label, db, "master_user_secret[0].secret_arn"),)))
         grants.append(Grant(f"Connect{sid}WithIam", ("rds-db:connect",), (Call(
             "format", "arn:%s:rds-db:%s:%s:dbuser:%s/" + IAM_DB_USER, PARTITION, REGION, ACCOUNT_ID,
-            Ref(f"aws_db_instance.{label}.resource_id")),)))
+            attribute(label, db, "resource_id")),)))
     return grants
 
 
