@@ -282,6 +282,21 @@ class Worker(StrictModel):
         default_factory=list, max_length=20)
 
 
+class Table(StrictModel):
+    """A DynamoDB table (AWS): on-demand capacity, encrypted with the environment key, point-in-time recovery on;
+    the app's role may read and write exactly this table."""
+
+    name: Slug
+    partition_key: Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_.-]{0,63}$")] = "pk"
+    sort_key: Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_.-]{0,63}$")] | None = None
+
+    @model_validator(mode="after")
+    def _distinct_keys(self) -> Table:
+        if self.sort_key is not None and self.sort_key == self.partition_key:
+            raise ValueError("tables.sort_key: must differ from the partition key")
+        return self
+
+
 class Bucket(StrictModel):
     name: Slug
     versioning: bool = True
@@ -328,7 +343,10 @@ class EnvironmentSpec(StrictModel):
     queue: Queue | None = None
     search: Search | None = None
     buckets: list[Bucket] = Field(default_factory=list, max_length=10)
+    tables: list[Table] = Field(default_factory=list, max_length=10,
+                                description="DynamoDB tables (AWS); the app may use exactly these tables")
     workers: list[Worker] = Field(default_factory=list, max_length=5)
+    notifications: bool = Field(default=False, description="an SNS topic the app publishes notifications to (AWS)")
     monitoring: list[Monitoring] = Field(default_factory=list)
     compliance: list[Compliance] = Field(default_factory=list, description="frameworks whose profile the environment follows")
     budget_monthly_usd: float | None = Field(default=None, gt=0, le=1_000_000)
@@ -369,6 +387,12 @@ class EnvironmentSpec(StrictModel):
             raise ValueError("workers: background workers run next to containers or Kubernetes pods")
         if len(set(self.compliance)) != len(self.compliance):
             raise ValueError("compliance: lists a framework twice")
+        if self.notifications and self.cloud != Cloud.aws:
+            raise ValueError("notifications: the notifications topic is generated on AWS (SNS) only")
+        if self.tables and self.cloud != Cloud.aws:
+            raise ValueError("tables: DynamoDB tables are an AWS offer (use a database on this cloud)")
+        if len({t.name for t in self.tables}) != len(self.tables):
+            raise ValueError("tables: two tables share a name")
         if len({b.name for b in self.buckets}) != len(self.buckets):
             raise ValueError("buckets: two buckets share a name")
         for field, cloud in INPUT_CLOUD.items():

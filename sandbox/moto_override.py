@@ -11,7 +11,7 @@ from pathlib import Path
 from bot import hclread
 from generators.hcl import Block, Ref, block, render
 
-SERVICES = ["acm", "apigatewayv2", "applicationautoscaling", "cloudwatch", "cloudwatchlogs", "docdb", "ec2", "ecs",
+SERVICES = ["acm", "apigatewayv2", "applicationautoscaling", "cloudwatch", "cloudwatchlogs", "docdb", "dynamodb", "ec2", "ecs",
             "eks", "elasticache", "elbv2", "iam", "kafka", "kms", "lambda", "mq", "opensearch", "rds", "s3",
             "secretsmanager", "sns", "sqs", "ssm", "sts", "wafv2"]
 TIMEOUT = "3m"

@@ -22,7 +22,9 @@ def _observe(moto: MotoServer) -> dict:
     groups = moto.client("elasticache").describe_replication_groups()["ReplicationGroups"]
     return {"clusters": {c["DBClusterIdentifier"]: c for c in rds.describe_db_clusters()["DBClusters"]},
             "instances": {d["DBInstanceIdentifier"]: d for d in rds.describe_db_instances()["DBInstances"]},
-            "redis": {g["ReplicationGroupId"]: g for g in groups}}
+            "redis": {g["ReplicationGroupId"]: g for g in groups},
+            "tables": sorted(moto.client("dynamodb").list_tables()["TableNames"]),
+            "topics": sorted(t["TopicArn"].rsplit(":", 1)[1] for t in moto.client("sns").list_topics()["Topics"])}
 
 
 @pytest.fixture(scope="module")
@@ -49,6 +51,17 @@ def lifecycle(tmp_path_factory: pytest.TempPathFactory) -> dict:
         seen["connection"] = json.loads(connection["SecretString"])
         replan = terraform.plan(directory, detailed_exitcode=True, env=env)
         seen["replan"] = replan.returncode
+        dynamodb = moto.client("dynamodb")
+        seen["table_details"] = {name: {**dynamodb.describe_table(TableName=name)["Table"],
+                                        "backups": dynamodb.describe_continuous_backups(TableName=name)}
+                                 for name in seen["applied"]["tables"]}
+        topic = next(t["TopicArn"] for t in moto.client("sns").list_topics()["Topics"]
+                     if t["TopicArn"].endswith(":ledger-dev-notifications"))
+        seen["notifications"] = moto.client("sns").get_topic_attributes(TopicArn=topic)["Attributes"]
+        iam = moto.client("iam")
+        policy = next(p for p in iam.list_policies(Scope="Local")["Policies"] if p["PolicyName"].startswith("ledger-dev-app-"))
+        seen["app_policy"] = iam.get_policy_version(PolicyArn=policy["Arn"], VersionId=policy["DefaultVersionId"])[
+            "PolicyVersion"]["Document"]
         seen["replan_changes"] = [line for line in replan.stdout.splitlines() if line.strip()[:1] in {"#", "~", "+", "-"}]
         destroyed = terraform.destroy(directory, env=env, timeout=420)
         if not destroyed.ok:
@@ -92,7 +105,7 @@ def test_the_app_writes_to_the_cluster_endpoint_and_reads_from_the_reader_endpoi
 def test_components_replan_clean_and_destroy(lifecycle: dict) -> None:
     assert "failed" not in lifecycle, lifecycle.get("failed")
     assert lifecycle["replan"] == 0, "\n".join(lifecycle["replan_changes"])  # a plan right after apply is clean
-    assert lifecycle["destroyed"] == {"clusters": {}, "instances": {}, "redis": {}}
+    assert lifecycle["destroyed"] == {"clusters": {}, "instances": {}, "redis": {}, "tables": [], "topics": []}
 
 
 def test_redis_cluster_mode_has_the_shards_and_replicas_asked_for_with_tls_and_iam_auth(lifecycle: dict) -> None:
@@ -106,3 +119,34 @@ def test_redis_cluster_mode_has_the_shards_and_replicas_asked_for_with_tls_and_i
     connection = lifecycle["connection"]
     assert connection["REDIS_URL"] == f"rediss://ledger-dev-app@{endpoint['Address']}:{endpoint['Port']}"
     assert connection["REDIS_CLUSTER_MODE"] == "true"
+
+
+def test_dynamodb_tables_are_encrypted_recoverable_and_the_app_may_use_exactly_them(lifecycle: dict) -> None:
+    assert "failed" not in lifecycle, lifecycle.get("failed")
+    assert lifecycle["applied"]["tables"] == ["ledger-dev-ledger-entries", "ledger-dev-sessions"]
+    entries = lifecycle["table_details"]["ledger-dev-ledger-entries"]
+    assert entries["KeySchema"] == [{"AttributeName": "account", "KeyType": "HASH"},
+                                    {"AttributeName": "at", "KeyType": "RANGE"}]
+    for table in lifecycle["table_details"].values():
+        assert table["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
+        assert table["SSEDescription"]["SSEType"] == "KMS" and table["SSEDescription"]["KMSMasterKeyArn"] in lifecycle["keys"]
+        recovery = table["backups"]["ContinuousBackupsDescription"]["PointInTimeRecoveryDescription"]
+        assert recovery["PointInTimeRecoveryStatus"] == "ENABLED"
+    statements = {s["Sid"]: s for s in lifecycle["app_policy"]["Statement"]}
+    sessions = lifecycle["table_details"]["ledger-dev-sessions"]["TableArn"]
+    grant = statements["ReadWriteSessionsTable"]
+    assert sorted(grant["Resource"]) == [sessions, f"{sessions}/index/*"] and "dynamodb:CreateTable" not in grant["Action"]
+    assert lifecycle["connection"]["TABLE_SESSIONS"] == "ledger-dev-sessions"
+    assert lifecycle["connection"]["TABLE_LEDGER_ENTRIES"] == "ledger-dev-ledger-entries"
+
+
+def test_the_app_may_publish_to_its_encrypted_notifications_topic_only(lifecycle: dict) -> None:
+    assert "failed" not in lifecycle, lifecycle.get("failed")
+    assert lifecycle["applied"]["topics"] == ["ledger-dev-alerts", "ledger-dev-notifications"]
+    topic = lifecycle["notifications"]
+    assert topic["KmsMasterKeyId"] in lifecycle["keys"]
+    assert lifecycle["connection"]["NOTIFICATIONS_TOPIC_ARN"] == topic["TopicArn"]
+    grant = {s["Sid"]: s for s in lifecycle["app_policy"]["Statement"]}["PublishNotifications"]
+    assert grant["Action"] == "sns:Publish" and grant["Resource"] == topic["TopicArn"]
+    denies = [s for s in json.loads(topic["Policy"])["Statement"] if s["Effect"] == "Deny"]
+    assert {s["Sid"] for s in denies} == {"AccountOnly", "TlsOnly"}

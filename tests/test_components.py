@@ -78,3 +78,39 @@ def test_aurora_and_cluster_mode_are_priced_per_instance_and_node() -> None:
         "Storage", "I/O requests", "Backup storage"]
     node = priced["aws_elasticache_replication_group.main"]["costComponents"][0]
     assert float(node["monthlyQuantity"]) == 6 * 730  # 3 shards x (primary + replica)
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("FastAPI with DynamoDB on AWS us-east-1", "items"),
+    ("node api on aws with a dynamodb table called sessions", "sessions"),
+    ("go service on aws; carts table in DynamoDB and postgres", "carts"),
+])
+def test_dynamodb_words_become_a_named_table_on_aws(text: str, name: str) -> None:
+    result = parse(text)
+    assert result.spec is not None, result.questions
+    assert [t.name for t in result.spec.tables] == [name]
+    assert _rows(text)["component:dynamodb"][0] == "honoured"
+
+
+def test_dynamodb_elsewhere_is_asked_about_and_refused_in_the_spec() -> None:
+    result = parse("python app on gcp with dynamodb")
+    assert result.spec is None and any("DynamoDB" in q for q in result.questions)
+    with pytest.raises(SpecError, match="AWS offer"):
+        spec_from_data({"name": "x-dev", "cloud": "gcp", "region": "us-central1", "tables": [{"name": "sessions"}]})
+
+
+def test_a_dynamodb_table_is_priced_on_demand_with_pitr() -> None:
+    priced = _priced({"tables": [{"name": "sessions"}]})
+    names = [c["name"] for c in priced["aws_dynamodb_table.sessions"]["costComponents"]]
+    assert names == ["Write request units", "Read request units", "Data storage", "Point-in-time recovery backups"]
+
+
+def test_sns_notifications_become_the_apps_topic_on_aws_and_a_flag_elsewhere() -> None:
+    text = "Django on AWS us-west-2 with SNS notifications to the on-call"
+    result = parse(text)
+    assert result.spec is not None and result.spec.notifications
+    assert next(row for row in result.requirements if row.key == "component:notifications").words == "SNS notifications"
+    assert _rows(text)["component:notifications"][0] == "honoured"
+    assert _rows("python app on gcp with sns")["component:notifications"][0] == "unsupported"
+    with pytest.raises(SpecError, match="AWS"):
+        spec_from_data({"name": "x-dev", "cloud": "gcp", "region": "us-central1", "notifications": True})

@@ -74,6 +74,11 @@ def alerting(data: dict[str, Any]) -> bool:
     return aws_alarms or ("prometheus" in tools and on_kubernetes(data))
 
 
+def notifying(data: dict[str, Any]) -> bool:
+    """An SNS topic exists: the app's notifications topic (generators/terraform/aws/notifications.py) or the alarms'."""
+    return bool(data.get("notifications")) or alerting(data)
+
+
 @dataclass(frozen=True)
 class Ask:
     """One kind of ask and how dev-agent meets it."""
@@ -343,7 +348,9 @@ ASKS: tuple[Ask, ...] = (
         "component:dynamodb",
         "DynamoDB table",
         r"dynamo ?db|dynamo",
-        "DynamoDB is not generated",
+        "DynamoDB is an AWS offer; no table is generated on this cloud",
+        clouds=frozenset({"aws"}),
+        spec_field="tables?",
         evidence=(r'^resource "aws_dynamodb_table"',),
     ),
     Ask(
@@ -371,11 +378,11 @@ ASKS: tuple[Ask, ...] = (
     Ask(
         "component:notifications",
         "Notifications (SNS / email / Slack)",
-        r"sns|notifications?|notify|email alerts?|slack",
-        "no notification topic is generated: the alarms' SNS topic (emailing `alert_email`) comes with cloudwatch "
-        "monitoring on AWS",
+        r"sns(?: notifications?| topics?)?|notifications?(?: topics?)?|notify|email alerts?|slack",
+        "no notification topic is generated: `notifications: true` (an SNS topic the app publishes to) and the "
+        "alarms' SNS topic (emailing `alert_email`, with cloudwatch monitoring or in prod) are AWS only",
         clouds=frozenset({"aws"}),
-        built=alerting,
+        built=notifying,
         evidence=(
             r'^resource "(aws_sns_topic|google_pubsub_topic|azurerm_monitor_action_group)" "(alerts|notifications)"',
         ),

@@ -466,6 +466,11 @@ def _assemble(reading: Reading) -> dict[str, Any]:
         if value is not None:
             data[key] = value
     data["buckets"] = _buckets(reading)
+    tables = _tables(reading, cloud)
+    if tables:
+        data["tables"] = tables
+    if cloud == "aws" and scan.search(NOTIFICATIONS, reading.work):
+        data["notifications"] = True
     data["monitoring"] = _monitoring(reading, cloud)
     budget = _budget(reading)
     if budget is not None:
@@ -728,6 +733,8 @@ def _databases(reading: Reading, cloud: str) -> list[dict[str, Any]]:
     for mention in reading.live("database", "product", "generic", "unsupported_database"):
         if mention.cat == "unsupported_database":
             name = mention.value
+            if name == "DynamoDB" and cloud == "aws":
+                continue  # a table (`_tables`), not a database server
             if name == "SQLite":
                 reading.notes.append("SQLite lives inside the app; no managed database is created for it")
             else:
@@ -936,6 +943,29 @@ BUCKET_PURPOSES = (
 )
 BUCKET_COUNT = re.compile(rf"\b(?P<n>\d{{1,3}}(?:,\d{{3}})+|\d{{1,6}}|{NUM_WORDS}|a|an)\s+(?:\w+\s+){{0,2}}?buckets?\b")
 NOT_PURPOSES = frozenset({"a", "an", "the", "s3", "gcs", "one", "two", "three", "storage", "blob", "object", "some", "and", "with", "private", "new", "single", "separate", "versioned", "encrypted"})
+
+
+# An SNS topic for the app's own notifications (AWS): "SNS notifications", "a notification topic".
+NOTIFICATIONS = re.compile(r"\b(?:sns|simple notification service)\b|\bnotifications? topics?\b")
+TABLE_NAMES = (
+    re.compile(r"\bdynamo ?db tables?\s+(?:called|named|for(?: the| our)?)\s+[`'\"]?(?P<p>[a-z][a-z0-9-]{1,39})"),
+    re.compile(r"\b[`'\"]?(?P<p>[a-z][a-z0-9-]{1,39})[`'\"]?\s+table\s+(?:in|on)\s+dynamo ?db\b"),
+    re.compile(r"\bdynamo ?db\s+(?:table\s+)?for\s+(?:the\s+|our\s+)?(?P<p>[a-z][a-z0-9-]{1,39})\b"),
+)
+NOT_TABLE_NAMES = {"the", "a", "an", "our", "my", "app", "api", "service", "it", "storing", "a-table"}
+
+
+def _tables(reading: Reading, cloud: str) -> list[dict[str, Any]]:
+    """`a DynamoDB table called sessions`, `sessions table in DynamoDB`: one on-demand table (AWS; elsewhere the
+    database reader asks which database to use instead). Unnamed tables are called `items`."""
+    if cloud != "aws" or not any(m.value == "DynamoDB" for m in reading.live("unsupported_database")):
+        return []
+    for pattern in TABLE_NAMES:
+        match = scan.search(pattern, reading.work)
+        if match and match.group("p") not in NOT_TABLE_NAMES | vocab.NOT_SERVICE_NAMES:
+            return [{"name": slugify(match.group("p"), 40)}]
+    reading.notes.append("a DynamoDB table was asked for without a name; calling it `items`")
+    return [{"name": "items"}]
 
 
 def _buckets(reading: Reading) -> list[dict[str, Any]]:

@@ -14,6 +14,7 @@ PRICED: dict[str, str] = {
     "aws_ec2_host": "aws.ec2_host",
     "aws_ebs_volume": "aws.ebs_volume",
     "aws_db_instance": "aws.db_instance",
+    "aws_dynamodb_table": "aws.dynamodb_table",
     "aws_rds_cluster": "aws.rds_cluster",
     "aws_rds_cluster_instance": "aws.rds_cluster_instance",
     "aws_elasticache_cluster": "aws.elasticache_cluster",

@@ -124,6 +124,29 @@ def _buckets(plan: Plan) -> list[Grant]:
     return grants
 
 
+TABLE_ACTIONS = ("dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:PutItem",
+                 "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem",
+                 "dynamodb:ConditionCheckItem", "dynamodb:DescribeTable")
+
+
+def _tables(plan: Plan) -> list[Grant]:
+    """Item reads and writes on each requested table and its indexes (no table management, no other table)."""
+    from generators.terraform.aws.dynamodb import labels  # (as for s3: imported where used)
+
+    grants = []
+    for label, _table in labels(plan):
+        arn = Ref(f"aws_dynamodb_table.{label}.arn")
+        sid = "".join(part.capitalize() for part in label.split("_"))
+        grants.append(Grant(f"ReadWrite{sid}Table", TABLE_ACTIONS, (arn, Call("format", "%s/index/*", arn))))
+    return grants
+
+
+def _notifications(plan: Plan) -> list[Grant]:
+    if not plan.spec.notifications:
+        return []
+    return [Grant("PublishNotifications", ("sns:Publish",), (Ref("aws_sns_topic.notifications.arn"),))]
+
+
 # One entry per data service: what the app may do on that service's resources, and nothing else.
 GRANTS: dict[str, Callable[[Plan], list[Grant]]] = {
     "connection secret": _connection,
@@ -136,6 +159,8 @@ GRANTS: dict[str, Callable[[Plan], list[Grant]]] = {
     "kafka (MSK)": _queue(QueueEngine.kafka),
     "opensearch": _search,
     "buckets (S3)": _buckets,
+    "tables (DynamoDB)": _tables,
+    "notifications (SNS)": _notifications,
 }
 
 

@@ -32,7 +32,7 @@ PERIOD = 300
 # Instance memory (GiB) of the RDS classes the planner picks; the engines' default max_connections follow it.
 DB_CLASS_MEMORY_GIB = {"db.t3.micro": 1, "db.t3.small": 2, "db.t3.medium": 4, "db.t3.large": 8, "db.m5.large": 8,
                        "db.m5.xlarge": 16, "db.m5.2xlarge": 32, "db.r5.large": 16, "db.r5.xlarge": 32,
-                       "db.t4g.medium": 4, "db.t4g.large": 8, "db.r6g.large": 16}
+                       "db.r6g.large": 16}
 # Bytes of instance memory per default connection (RDS parameter-group formulas: LEAST(DBInstanceClassMemory/x, ...)).
 BYTES_PER_CONNECTION = {DatabaseEngine.postgres: 9531392, DatabaseEngine.mysql: 12582880}
 

@@ -19,7 +19,10 @@ from generators.helm.connections import (
     connection_secret_name,
     connections,
     read_settings,
+    table_env,
+    topic_settings,
 )
+from generators.terraform.aws.dynamodb import labels as table_labels
 from generators.terraform.aws.elasticache import cluster_mode
 from generators.terraform.aws.rds import MASTER_USERNAME, attribute
 from generators.terraform.aws.s3 import labels as bucket_labels
@@ -97,6 +100,9 @@ def settings(plan: Plan) -> dict[str, Any]:
         values.update(dict.fromkeys(cluster_settings(plan.spec), "true"))
     for bucket, label in zip(plan.spec.buckets, bucket_labels(plan), strict=True):
         values[bucket_env(bucket.name)] = Ref(f"aws_s3_bucket.{label}.bucket")
+    for label, table in table_labels(plan):
+        values[table_env(table.name)] = Ref(f"aws_dynamodb_table.{label}.name")
+    values.update(dict.fromkeys(topic_settings(plan.spec), Ref("aws_sns_topic.notifications.arn")))
     return values
 
 
