@@ -18,7 +18,7 @@ from bot.cost.table import parse_table
 from bot.pipeline.planning import plan_environment
 from bot.settings import Settings
 from bot.spec import spec_from_data
-from generators import generate_all
+from generators.build import generate_all
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "fixtures" / "infracost" / "aws-testdata"

@@ -25,7 +25,7 @@ from bot.checks import run_checks, warm_up
 from bot.pipeline.planning import plan_environment
 from bot.settings import Settings
 from bot.spec import EnvironmentSpec, spec_from_data
-from generators import generate_all
+from generators.build import generate_all
 from generators.output import write_tree
 from generators.paths import environment_dir
 

@@ -16,6 +16,7 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -156,8 +157,20 @@ def _up(httpx, port: int) -> bool:
 
 def process_tree_cpu(pids: list[int]) -> float:
     """CPU seconds of processes, their descendants and the children they reaped (user + system, Linux /proc)."""
+    return sum(process_tree_cpu_split(pids).values())
+
+
+# what a process of the bot's tree is, by its command line (reaped children count for their parent)
+ROLES = [("checkov_server.py", "warm checkov"), ("provider_host.py", "warm providers"),
+         ("terraform-provider", "warm providers"), ("bot serve", "web"), ("", "worker (jobs, their tools)")]
+
+
+def process_tree_cpu_split(pids: list[int]) -> dict[str, float]:
+    """process_tree_cpu by role (ROLES): the web, the worker with its work horses and the tools they ran, the warm
+    checkov with its scan forks, the warm providers."""
     tick = os.sysconf("SC_CLK_TCK")
-    total, pending, seen = 0.0, list(pids), set()
+    split: dict[str, float] = {}
+    pending, seen = list(pids), set()
     while pending:
         current = pending.pop()
         if current in seen:
@@ -166,11 +179,13 @@ def process_tree_cpu(pids: list[int]) -> float:
         try:
             fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
             children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+            command = Path(f"/proc/{current}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
             continue
-        total += sum(int(value) for value in fields[11:15]) / tick  # utime, stime, cutime, cstime
+        role = next(label for marker, label in ROLES if marker in command)
+        split[role] = split.get(role, 0.0) + sum(int(value) for value in fields[11:15]) / tick  # u, s, cu, cs
         pending.extend(int(child) for child in children)
-    return total
+    return split
 
 
 @dataclass
@@ -183,7 +198,11 @@ class Reviews:
     reviewed: list[float] = field(default_factory=list)  # issue -> report, check run, labels, status: job done
     amended: list[float] = field(default_factory=list)  # `/dev-agent set` comment -> PR updated, job done
     cpu: float = 0.0  # bot processes (web, worker, horses, checkers) over every measured review
+    cpu_split: dict[str, float] = field(default_factory=dict)  # the same by role (process_tree_cpu_split)
     calls: dict[str, int] = field(default_factory=dict)
+    # job kind (issues.opened, issue_comment.created) -> stage -> seconds per measured job, from the worker's log
+    stages: dict[str, dict[str, list[float]]] = field(default_factory=dict)
+    check_seconds: dict[str, list[float]] = field(default_factory=dict)  # check -> seconds when it ran (not cached)
     environment: dict[str, str] = field(default_factory=dict)  # the last environment's files (path -> text)
 
 
@@ -199,15 +218,46 @@ def bench_reviews(redis: RedisServer, requests: int, checks: bool, cache_dir: Pa
     with SandboxGitHub() as sandbox, BotStack(sandbox, redis.url, extra_env=env, log_path=log) as stack:
         out.first = _review(stack, sandbox, "bench-first", 600)[1]  # the worker warms up before its first job
         pids = [p.pid for p in [stack.web, *stack.workers] if p is not None]
-        cpu_before = process_tree_cpu(pids)
+        cpu_before = process_tree_cpu_split(pids)
         for i in range(requests):
             to_pr, reviewed, out.calls, pull = _review(stack, sandbox, f"bench-{i}")
             out.to_pr.append(to_pr)
             out.reviewed.append(reviewed)
             out.amended.append(_amend(stack, sandbox, pull["number"]))
-        out.cpu = process_tree_cpu(pids) - cpu_before
+        cpu_after = process_tree_cpu_split(pids)
+        out.cpu_split = {role: cpu_after[role] - cpu_before.get(role, 0.0) for role in cpu_after}
+        out.cpu = sum(out.cpu_split.values())
         out.environment = _environment_files(stack, f"bench-{requests - 1}")
+    out.stages, out.check_seconds = stage_breakdown(log)
     return out
+
+
+STAGE = re.compile(r"^stage (?P<stage>.+): (?P<seconds>[0-9.]+) s$")
+CHECK = re.compile(r"^check (?P<name>.+): \w+ in (?P<seconds>[0-9.]+) s$")
+DELIVERY = re.compile(r"^processing delivery \S+ \((?P<kind>[\w.]+)\)$")
+
+
+def stage_breakdown(log: Path) -> tuple[dict[str, dict[str, list[float]]], dict[str, list[float]]]:
+    """Per job kind, the seconds of each stage (`stage <name>: <s> s` lines of bot.metrics.timed), and the seconds of
+    each check that ran, over every job but the first (the warm-up), matched by the log lines' correlation id."""
+    kinds: dict[str, str] = {}
+    stages: dict[str, dict[str, list[float]]] = {}
+    checks: dict[str, list[float]] = {}
+    first: str | None = None
+    for line in log.read_text(errors="replace").splitlines():
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        cid, event = record.get("correlation_id"), str(record.get("event", ""))
+        if (found := DELIVERY.match(event)) and cid:
+            kinds[cid] = found["kind"]
+            first = first or cid
+        elif cid in kinds and cid != first and (found := STAGE.match(event)):
+            stages.setdefault(kinds[cid], {}).setdefault(found["stage"], []).append(float(found["seconds"]))
+        elif cid in kinds and cid != first and (found := CHECK.match(event)):
+            checks.setdefault(found["name"], []).append(float(found["seconds"]))
+    return stages, checks
 
 
 ISSUE_REACTIONS = "POST /repos/{owner}/{repo}/issues/{issue_number}/reactions"
@@ -276,7 +326,18 @@ def print_reviews(result: Reviews) -> None:
           f"max {max(result.reviewed):.2f}s")
     print(f"  comment -> updated PR (/dev-agent set): p50 {statistics.median(result.amended):.2f}s, "
           f"max {max(result.amended):.2f}s")
-    print(f"  CPU per review (bot processes and their tools; issue and comment): {result.cpu / (2 * count):.2f}s")
+    print(f"  CPU per review (bot processes and their tools; issue and comment): {result.cpu / (2 * count):.2f}s ("
+          + ", ".join(f"{role} {seconds / (2 * count):.2f}" for role, seconds in sorted(result.cpu_split.items()))
+          + ")")
+    for kind, label in [("issues.opened", "issue -> PR"), ("issue_comment.created", "comment -> updated PR")]:
+        stages = result.stages.get(kind) or {}
+        if stages:
+            parts = ", ".join(f"{stage} {statistics.median(values):.2f}" for stage, values in stages.items())
+            print(f"  {label} job stages, p50 s (the checks overlap cost and policy): {parts}")
+    if result.check_seconds:
+        parts = ", ".join(f"{name} {statistics.median(values):.2f}" for name, values in
+                          sorted(result.check_seconds.items(), key=lambda item: -statistics.median(item[1])))
+        print(f"  checks that ran (not from cache), p50 s: {parts}")
 
 
 def bench_issue_to_pr(redis: RedisServer, requests: int) -> None:

@@ -1,13 +1,16 @@
 """`dev-agent demo`: the whole product on one machine, with no GitHub, cloud account or API key.
 
 It starts the sandbox GitHub, the bot (web + in-process worker), a moto server and GitHub Actions (act, see
-sandbox/actions.py) on free ports, opens an issue with a sample request, waits for the bot's PR, shows its
-report, merges it, runs the generated `dev-agent-apply.yml` for the push to main through act against moto,
-shows each job's result and the outputs the workflow posted, and cleans everything up.
+sandbox/actions.py) on free ports, opens an issue with a sample request, waits for the bot's PR, runs the
+generated `dev-agent-plan.yml` for the PR through act against moto (it posts the real terraform plan into the
+bot's report; the bot sets its plan check), shows the report, merges it, runs the generated `dev-agent-apply.yml`
+for the push to main, which applies the change set reviewed on the PR, shows each job's result and the outputs
+the workflow posted, and cleans everything up.
 """
 
 from __future__ import annotations
 
+import base64
 import re
 import socket
 import tempfile
@@ -18,10 +21,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+from prometheus_client import start_http_server
+
 from bot.checks.progress import watching
+from bot.cost import estimate_files
+from bot.cost.defaults import tier_usage
 from bot.github.branches import parse_branch
+from bot.metrics import metrics_registry
+from bot.pipeline.planning import plan_environment
 from bot.polling import wait_until
+from bot.request import markers
+from bot.review import section
+from bot.review.tfplan import PlanSummary
 from bot.settings import Settings
+from bot.spec import spec_from_data
+from policies.engine import evaluate, worst
+from policies.schema import load_policy
 
 SAMPLE_REQUEST = (
     "dev environment for payments-api: FastAPI on Python 3.12 in containers on AWS us-west-2, "
@@ -41,6 +57,7 @@ class DemoResult:
     monthly_cost: float | None = None
     checkov_failed: int | None = None
     policy: str | None = None
+    pr_plan: dict[str, Any] = field(default_factory=dict)
     apply: dict[str, Any] = field(default_factory=dict)
     runner: str | None = None
     workflows: list[dict[str, str]] = field(default_factory=list)
@@ -50,11 +67,13 @@ class DemoResult:
 
     @property
     def ok(self) -> bool:
-        return self.error is None and self.apply.get("status") == "applied"
+        return (self.error is None and self.apply.get("status") == "applied"
+                and self.apply.get("matches_review") is True)
 
     def summary(self) -> dict[str, Any]:
         return {"pr_url": self.pr_url, "files": self.files, "monthly_cost": self.monthly_cost,
-                "checkov_failed": self.checkov_failed, "policy": self.policy, "apply": self.apply,
+                "checkov_failed": self.checkov_failed, "policy": self.policy, "pr_plan": self.pr_plan,
+                "apply": self.apply,
                 "runner": self.runner, "workflows": self.workflows, "error": self.error}
 
 
@@ -67,9 +86,9 @@ def _free_port() -> int:
 @contextmanager
 def _bot(settings: Settings) -> Iterator[str]:
     """The bot's web app with its in-process worker, served by uvicorn in a thread; yields its URL."""
-    import uvicorn
+    import uvicorn  # deferred: the ASGI server is only needed to serve
 
-    from bot.intake.web import build_runtime
+    from bot.intake.web import build_runtime  # deferred: the FastAPI app (~230 ms to import) is only needed to serve
 
     runtime = build_runtime(settings)
     port = _free_port()
@@ -106,9 +125,11 @@ def run_demo(request: str = SAMPLE_REQUEST, progress: Progress = print, workdir:
     """Run the demo end to end; never raises for a failed step (the result says what failed).
 
     `show_report` gets the PR report's markdown (default: `progress`)."""
-    from sandbox import SandboxGitHub
+    from sandbox import SandboxGitHub  # deferred: the sandbox GitHub is not part of the workflows' install
+
+    # deferred: the sandbox GitHub is not part of the workflows' install
     from sandbox.actions import ActionsRunner, act_version
-    from sandbox.moto import MotoServer
+    from sandbox.moto import MotoServer  # deferred: the sandbox GitHub is not part of the workflows' install
 
     result = DemoResult()
     with tempfile.TemporaryDirectory(prefix="dev-agent-demo-", dir=workdir) as tmp, SandboxGitHub() as gh:
@@ -128,18 +149,28 @@ def run_demo(request: str = SAMPLE_REQUEST, progress: Progress = print, workdir:
                 progress("waiting for the bot to plan, generate, check, cost and open the PR…")
                 with watching(lambda event: progress(f"  check {event.describe()}")):
                     pull = wait_until(lambda: _bot_pull(gh, app), 600, interval=0.2, what="the bot's pull request")
-                _report_into(result, gh, app, pull)
+                result.pr_url = pull["html_url"]
                 progress(f"pull request #{pull['number']}: {pull['html_url']}")
-                (show_report or progress)(result.report)
                 pull = answer_inputs(gh, app, pull, moto.url, progress)
-                if pull["head"]["sha"] != result.head_sha:
-                    _report_into(result, gh, app, pull)
+                progress(f"GitHub Actions runs {PLAN_WORKFLOW} for the pull request's head ({pull['head']['sha'][:12]}) "
+                         f"with {result.runner} against moto: the real terraform plan, posted into the bot's report…")
+                plan_run = actions.run(PLAN_WORKFLOW, "pull_request",
+                                       actions.pull_request_head(pull["number"], pull["head"]["sha"]))
+                result.workflows.append(plan_run.summary())
+                result.pr_plan = _reviewed(gh, app, pull, plan_run, progress)
+                _report_into(result, gh, app, pull)
+                (show_report or progress)(result.report)
+                if result.pr_plan.get("check") != "success":  # a reviewer would not merge this
+                    raise RuntimeError(f"no passing plan on the pull request ({PLAN_WORKFLOW}: "
+                                       f"{result.pr_plan.get('error') or result.pr_plan.get('check')})")
                 merged = gh.merge_pull(OWNER, REPO, pull["number"], user=USER, merge_method="merge")
                 progress(f"merged #{pull['number']}; GitHub Actions runs dev-agent-apply.yml for the push to main "
                          f"({merged['sha'][:12]}) with {result.runner} against moto…")
                 run = actions.run(APPLY_WORKFLOW, "push", actions.push(merged["sha"]))
                 result.workflows.append(run.summary())
                 result.apply = _applied(gh, pull, run, progress)
+                if result.apply["status"] == "applied" and result.apply["matches_review"] is not True:
+                    result.error = "the apply did not compare its plan with the one reviewed on the pull request"
         except Exception as exc:  # noqa: BLE001 - the demo reports any failed step instead of a traceback
             result.error = f"{type(exc).__name__}: {exc}"
     return result
@@ -176,17 +207,6 @@ def _report_into(result: DemoResult, gh: Any, app: dict, pull: dict) -> None:
 
 def _figures(gh: Any, pull: dict, env_dir: str) -> tuple[float | None, int | None, str | None]:
     """Monthly cost, failed checkov checks and the policy outcome, recomputed from the PR's files."""
-    import base64
-
-    import yaml
-
-    from bot.cost import estimate_files
-    from bot.cost.defaults import tier_usage
-    from bot.pipeline.planning import plan_environment
-    from bot.spec import spec_from_data
-    from policies.engine import evaluate, worst
-    from policies.schema import load_policy
-
     token = gh.token_for(USER)
     tree = gh.request("GET", f"/repos/{OWNER}/{REPO}/git/trees/{pull['head']['sha']}", token, params={"recursive": "1"})
     files = {}
@@ -218,7 +238,7 @@ def missing_inputs(report: str) -> list[str]:
 
 def _input_value(name: str, spec: dict[str, Any], moto_url: str) -> str:
     """What the demo's user answers for an input: an image in the account's registry, a certificate made in moto."""
-    import boto3
+    import boto3  # deferred: boto3 (~300 ms to import) is only needed when talking to AWS
 
     region = spec["region"]
     if name == "certificate_arn":
@@ -233,10 +253,6 @@ def _input_value(name: str, spec: dict[str, Any], moto_url: str) -> str:
 def answer_inputs(gh: Any, app: dict, pull: dict, moto_url: str, progress: Progress) -> dict:
     """Answer "Before you merge" as a reviewer does, with `/dev-agent set <input>=...` on the PR; the PR once the
     bot's report no longer lists any input."""
-    import base64
-
-    import yaml
-
     token = gh.token_for(USER)
     env, number = parse_branch(pull["head"]["ref"]).environment, pull["number"]
     for name in missing_inputs(_report_comment(gh, app, number) or ""):
@@ -256,15 +272,44 @@ def answer_inputs(gh: Any, app: dict, pull: dict, moto_url: str, progress: Progr
     return pull
 
 
+PLAN_WORKFLOW = "dev-agent-plan.yml"
 APPLY_WORKFLOW = "dev-agent-apply.yml"
+REVIEWED = "the plan is the one reviewed on the pull request"  # dev-agent apply's line (bot/lifecycle/apply.py)
+CHANGED = "the plan changed since review"
+
+
+def _reviewed(gh: Any, app: dict, pull: dict, run: Any, progress: Progress) -> dict[str, Any]:
+    """The plan dev-agent-plan.yml posted on the PR, as the bot's report and its plan check show it: the demo's
+    `pr_plan` summary (counts, the check's conclusion)."""
+    name, sha = parse_branch(pull["head"]["ref"]).environment, pull["head"]["sha"]
+    for line in run.lines():
+        progress(line)
+    out: dict[str, Any] = {"source": PLAN_WORKFLOW, "workflow": run.summary()}
+    if run.conclusion != "success":
+        job = next((j for j in run.jobs if j.name == f"Plan {name}"), None)
+        for step, lines in (job.output.items() if job else []):
+            for line in lines[-20:]:
+                progress(f"  | [{step}] {line}")
+        return {**out, "error": f"{PLAN_WORKFLOW} failed"}
+
+    def checked() -> dict | None:
+        runs = gh.request("GET", f"/repos/{OWNER}/{REPO}/commits/{sha}/check-runs", gh.token_for(USER),
+                          params={"check_name": markers.plan_check(name)})["check_runs"]
+        return next((r for r in runs if r["conclusion"] and r["app"]["slug"] == app["slug"]), None)
+
+    check = wait_until(checked, 120, interval=0.5, what="the bot's plan check")
+    data = section.decode_data(_report_comment(gh, app, pull["number"]) or "", name)
+    counts = PlanSummary(changes=data["changes"]).counts if data else {}
+    progress(f"  check {check['name']}: {check['conclusion']} ({check['output']['title']})")
+    return {**counts, **out, "check": check["conclusion"]}
+
+
 OUTPUT_ROW = re.compile(r"^\| `(?P<key>[^`]+)` \| `(?P<value>[^`]*)` \|$", re.MULTILINE)
 
 
 def _applied(gh: Any, pull: dict, run: Any, progress: Progress) -> dict[str, Any]:
     """Show what the apply workflow did (its Apply step's lines, each job's result, the outputs it posted on the
     PR) and return the demo's apply summary."""
-    from bot.request import markers
-
     name = parse_branch(pull["head"]["ref"]).environment
     job = next((j for j in run.jobs if j.name == f"Apply {name}"), None)
     for line in (job.output.get("Apply", []) if job else []):
@@ -277,20 +322,19 @@ def _applied(gh: Any, pull: dict, run: Any, progress: Progress) -> dict[str, Any
     outputs = {m["key"]: m["value"] for m in OUTPUT_ROW.finditer(posted[-1])} if posted else {}
     succeeded = job is not None and job.result == "success" and bool(posted) and "applied" in posted[-1]
     status = "applied" if succeeded else "failed"
+    said = "\n".join(job.output.get("Apply", []) if job else [])
+    matches = True if REVIEWED in said else False if CHANGED in said else None
     if outputs:
         progress("outputs (from the apply comment github-actions[bot] posted on the PR):")
         for key, value in sorted(outputs.items()):
             progress(f"  {key} = {value}")
     progress(f"{name}: {status}")
-    return {"status": status, "environment": name, "outputs": outputs, "workflow": run.summary()}
+    return {"status": status, "environment": name, "outputs": outputs, "matches_review": matches,
+            "workflow": run.summary()}
 
 
 def serve_metrics(port: int = 0) -> tuple[str, Callable[[], None]]:
     """Serve what this process counted (the demo runs the bot in-process) at /metrics; returns URL and stop."""
-    from prometheus_client import start_http_server
-
-    from bot.metrics import metrics_registry
-
     server, thread = start_http_server(port, addr="127.0.0.1", registry=metrics_registry())
 
     def stop() -> None:

@@ -16,6 +16,7 @@ import copy
 import functools
 import threading
 from dataclasses import dataclass, field
+from typing import Any
 
 import hcl2
 from hcl2.utils import SerializationOptions
@@ -25,13 +26,13 @@ TERRAFORM_SUFFIXES = (".tf", ".tfvars")
 _LOCK = threading.Lock()
 
 
-def loads(text: str) -> dict:
+def loads(text: str) -> dict[str, Any]:
     """Parse HCL text into python-hcl2's dict form (quotes stripped, references as `${...}`)."""
     return copy.deepcopy(_parse(text))
 
 
 @functools.lru_cache(maxsize=256)
-def _parse(text: str) -> dict:
+def _parse(text: str) -> dict[str, Any]:
     with _LOCK:
         return hcl2.loads(text, serialization_options=OPTIONS)
 
@@ -40,7 +41,7 @@ def _parse(text: str) -> dict:
 class ParsedFiles:
     """The `.tf`/`.tfvars` files of a file set: each one's python-hcl2 dict, or the error it did not parse with."""
 
-    modules: dict[str, dict] = field(default_factory=dict)
+    modules: dict[str, dict[str, Any]] = field(default_factory=dict)
     errors: dict[str, Exception] = field(default_factory=dict)
 
     def subset(self, paths: set[str] | list[str]) -> ParsedFiles:

@@ -13,8 +13,10 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bot import hclread
+from bot.settings import Settings
 
 TFVARS_FILE = "dev-agent.auto.tfvars.json"
 
@@ -68,7 +70,7 @@ class MissingInput:
                 "repository_variable": info.repository_variable if info else "", "setting": setting}
 
 
-def required_variables(tf_files: Mapping[str, str], parsed: Mapping[str, dict] | None = None) -> list[str]:
+def required_variables(tf_files: Mapping[str, str], parsed: Mapping[str, dict[str, Any]] | None = None) -> list[str]:
     """Names of the variables no file gives a default (path -> text; `*_override.tf` files count too).
     `parsed` holds files already parsed (path -> HCL dict)."""
     declared, defaulted = set(), set()
@@ -96,13 +98,13 @@ def _how(name: str) -> str:
 
 
 def missing_inputs(
-    tf_files: Mapping[str, str], settings=None, env: Mapping[str, str] | None = None,
-    parsed: Mapping[str, dict] | None = None,
+    tf_files: Mapping[str, str], settings: Settings | None = None, env: Mapping[str, str] | None = None,
+    parsed: Mapping[str, dict[str, Any]] | None = None,
 ) -> list[MissingInput]:
     """Required variables with no value in the tfvars file, in `TF_VAR_*` of `env` (the runner) or, for an
     org-wide input, in the bot's setting of the same value."""
     env = os.environ if env is None else env
-    tfvars: dict = {}
+    tfvars: dict[str, Any] = {}
     for path, text in tf_files.items():
         if path.endswith(TFVARS_FILE):
             tfvars = json.loads(text)

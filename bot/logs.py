@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import structlog
+from structlog.typing import EventDict, Processor
 
 correlation_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("correlation_id", default=None)
 
@@ -47,11 +48,11 @@ def _redact_value(key: str, value: Any) -> Any:
     return value
 
 
-def _redact_processor(_logger: Any, _name: str, event: dict[str, Any]) -> dict[str, Any]:
+def _redact_processor(_logger: Any, _name: str, event: EventDict) -> EventDict:
     return {k: _redact_value(k, v) for k, v in event.items()}
 
 
-def _add_correlation_id(_logger: Any, _name: str, event: dict[str, Any]) -> dict[str, Any]:
+def _add_correlation_id(_logger: Any, _name: str, event: EventDict) -> EventDict:
     cid = correlation_id.get()
     if cid and "correlation_id" not in event:
         event["correlation_id"] = cid
@@ -65,7 +66,7 @@ def configure_logging(level: str = "INFO", stream: Any = None) -> None:
     correlation id, timestamp, redaction, JSON.
     """
     out = stream or sys.stderr
-    shared = [
+    shared: list[Processor] = [
         structlog.contextvars.merge_contextvars,
         structlog.processors.add_log_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True),

@@ -8,7 +8,9 @@ aggregates them. rq forks a work horse per job; every horse of one worker proces
 
 from __future__ import annotations
 
+import logging
 import os
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
@@ -16,6 +18,7 @@ from typing import Any, TypeVar
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
+    REGISTRY,
     CollectorRegistry,
     Counter,
     Gauge,
@@ -25,6 +28,7 @@ from prometheus_client import (
     values,
 )
 
+log = logging.getLogger(__name__)
 _process_name: str | None = None
 
 
@@ -40,7 +44,7 @@ def name_process(name: str) -> None:
 
 if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):  # before any metric is built
     os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
-    values.ValueClass = values.MultiProcessValue(_process_identity)
+    values.ValueClass = values.MultiProcessValue(_process_identity)  # type: ignore[no-untyped-call]  # untyped upstream
 
 WEBHOOKS = Counter("dev_agent_webhooks_total", "Webhook deliveries received", ["event", "outcome"])
 QUEUE_DEPTH = Gauge("dev_agent_queue_depth", "Jobs waiting in the queue", multiprocess_mode="livemax")
@@ -73,7 +77,7 @@ MANAGED_COST = Gauge(
 WEBHOOK_EVENTS = ("issues", "issue_comment", "pull_request", "installation", "installation_repositories")
 WEBHOOK_OUTCOMES = ("accepted", "duplicate", "ignored", "queue_unavailable")
 UNVERIFIED_OUTCOMES = ("bad_signature", "rejected", "too_large", "error")
-JOB_STAGES = ("parse", "generate", "check", "cost", "github")
+JOB_STAGES = ("parse", "reads", "generate", "check", "cost", "policy", "report", "github")
 MODEL_FALLBACK_KINDS = ("timeout", "api_error", "unreachable", "error", "no_tool_call", "invalid_reply")
 PULL_KINDS = ("request", "extend", "destroy", "revert")
 RUN_OUTCOMES = {"apply": ("applied", "unchanged", "failed", "locked", "invalid"),
@@ -104,9 +108,14 @@ def initialise_series() -> None:
 
 @contextmanager
 def timed(stage: str) -> Iterator[None]:
-    """Observe the block's duration as job stage `stage` (parse, generate, check, cost, github)."""
-    with JOB_DURATION.labels(stage=stage).time():
-        yield
+    """Observe the block's duration as job stage `stage` (parse, reads, generate, check, cost, policy, report,
+    github) and log it (`stage check: 1.234 s`: bench/webhook.py prints the breakdown)."""
+    started = time.perf_counter()
+    try:
+        with JOB_DURATION.labels(stage=stage).time():
+            yield
+    finally:
+        log.info("stage %s: %.3f s", stage, time.perf_counter() - started)
 
 
 def count_pull(kind: str, created: bool) -> None:
@@ -134,9 +143,8 @@ def metrics_registry() -> CollectorRegistry:
     """The registry to expose: every process's values when `PROMETHEUS_MULTIPROC_DIR` is set, else this one's."""
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry)
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]  # untyped upstream
         return registry
-    from prometheus_client import REGISTRY
 
     return REGISTRY
 

@@ -48,6 +48,21 @@ class Settings(BaseSettings):
         default=None, description="GitHub's web URL for sign-in (/login/oauth/...); unset = https://github.com for "
                                   "api.github.com, else the API URL without /api/v3 (GitHub Enterprise, the sandbox).")
     bot_login: str = Field(default="dev-agent[bot]", description="The App's bot login (its own events are ignored).")
+    oidc_issuer: str | None = Field(
+        default=None, description="An OpenID Connect provider's issuer URL: enables 'Sign in with <DEV_AGENT_OIDC_NAME>' "
+                                  "on the dashboard (discovery at <issuer>/.well-known/openid-configuration; register "
+                                  "<dashboard>/dashboard/oidc/callback as the client's redirect URI).")
+    oidc_client_id: str | None = Field(default=None, description="The OIDC client id (the ID token's audience).")
+    oidc_client_secret: SecretStr | None = Field(default=None, description="The OIDC client secret.")
+    oidc_name: str = Field(default="SSO", max_length=40, description="The OIDC provider's name on the sign-in button.")
+    oidc_login_claim: str = Field(
+        default="github_login", pattern=r"^[A-Za-z0-9_.:/-]{1,100}$",
+        description="The ID token claim naming the user's GitHub login, whose repository access applies; a user "
+                    "without it signs in but sees nothing. Use a claim only the provider's admins can set.")
+    access_cache_seconds: float = Field(
+        default=60.0, ge=0, le=3600, description="How long the dashboard and API trust GitHub's answer to 'is this "
+                                                 "user a collaborator of this repository' (access taken away on "
+                                                 "GitHub disappears within this).")
     state_keys: SecretStr | None = Field(
         default=None, description="HMAC keys signing request state in the bot's comments: id:secret[,id:secret...], "
                                   "newest first (rotation); unset = one key derived from the App's private key. "
@@ -156,4 +171,5 @@ class Settings(BaseSettings):
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     """The process-wide settings (read once). `DEV_AGENT_SECRETS_DIR` adds files as a source (one per setting)."""
-    return Settings(_secrets_dir=os.environ.get("DEV_AGENT_SECRETS_DIR") or None)
+    # _secrets_dir is pydantic-settings' init keyword, which mypy only knows through pydantic's plugin
+    return Settings(_secrets_dir=os.environ.get("DEV_AGENT_SECRETS_DIR") or None)  # type: ignore[call-arg]

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 
 from bot.errors import InputError
 from bot.regions import is_valid_region
+from generators.yamlemit import dump_yaml
 
 SLUG = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 Slug = Annotated[str, StringConstraints(pattern=SLUG, min_length=2, max_length=40)]
@@ -402,8 +403,6 @@ class EnvironmentSpec(StrictModel):
 
     def to_yaml(self) -> str:
         """The spec as `environment.yaml` text (stable key order, no defaults dropped)."""
-        from generators.yamlemit import dump_yaml
-
         return dump_yaml(self.model_dump(mode="json", exclude_none=True))
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from bot.markdown import code_span, escape_text
-from bot.pipeline.planning import Plan
+from bot.pipeline.planning import Plan, machine_size
 from bot.settings import Settings
 from bot.spec import ComputeKind
 from generators.compose.services import local_services
 from generators.helm import chart_name
 from generators.helm.connections import connection_secret_name, setting_names
+from generators.paths import environment_dir
 
 
 def _facts(plan: Plan) -> list[tuple[str, str]]:
@@ -32,10 +33,17 @@ def _compute_facts(plan: Plan) -> list[tuple[str, str]]:
     kind = compute.kind.value
     if compute.kind == ComputeKind.functions:
         return [("Compute", f"functions, {sizing.function_memory_mb} MB memory, scaled per request")]
+    machine = machine_size(sizing.node_instance_type)
     if compute.kind == ComputeKind.vm:
-        return [("Compute", f"{compute.min_replicas} VM(s) of type {sizing.node_instance_type}")]
-    return [("Replicas", f"{compute.min_replicas}-{compute.max_replicas} ({kind})"),
-            ("Per replica", f"{sizing.container_cpu} vCPU, {sizing.container_memory_gb} GB")]
+        vms = "1 VM" if compute.min_replicas == 1 else f"{compute.min_replicas} VMs"
+        return [("Compute", f"{vms} of type {sizing.node_instance_type}" + (f" ({machine})" if machine else ""))]
+    facts = [("Replicas", f"{compute.min_replicas}-{compute.max_replicas} ({kind})"),
+             ("Per replica", f"{sizing.container_cpu:g} vCPU, {sizing.container_memory_gb:g} GB")]
+    if compute.kind == ComputeKind.kubernetes:
+        nodes = (str(sizing.node_count) if sizing.node_count == sizing.node_max_count
+                 else f"{sizing.node_count}-{sizing.node_max_count}")
+        facts.append(("Nodes", f"{nodes} x {sizing.node_instance_type}" + (f" ({machine} each)" if machine else "")))
+    return facts
 
 
 def _data_services(plan: Plan) -> list[str]:
@@ -92,6 +100,4 @@ def render(plan: Plan) -> str:
 
 def generate(plan: Plan, settings: Settings) -> dict[str, str]:
     """README.md of the environment."""
-    from generators.paths import environment_dir
-
     return {f"{environment_dir(plan)}/README.md": render(plan)}

@@ -20,7 +20,7 @@ from bot.pipeline.planning import Plan, effective_expiry
 from bot.pipeline.results import Verdict
 from bot.spec import Cloud, EnvironmentSpec, Tier
 from policies.checkov.devagent_tables import ENCRYPTION_FLAGS, TAG_PATHS
-from policies.schema import OrgPolicy, Override
+from policies.schema import OrgPolicy, Override, load_policy
 from policies.terraform import Resource, Terraform, blocks, first, parse_terraform
 
 OPEN_CIDRS = {"0.0.0.0/0", "::/0", "*", "Internet", "Any", "any"}
@@ -584,13 +584,9 @@ def worst(verdicts: Iterable[Verdict]) -> str:
 
 def may_request(login: str, teams: Iterable[str] = (), policy: OrgPolicy | None = None) -> bool:
     """Whether a GitHub user (member of `teams`) may request environments."""
-    from policies.schema import load_policy
-
     return (policy or load_policy()).may_request(login, tuple(teams))
 
 
 def may_apply(login: str, teams: Iterable[str] = (), policy: OrgPolicy | None = None) -> bool:
     """Whether a GitHub user (member of `teams`) may apply (merge/deploy) environments."""
-    from policies.schema import load_policy
-
     return (policy or load_policy()).may_apply(login, tuple(teams))

@@ -213,7 +213,7 @@ def evaluate(
                     result.met, result.gap = False, f"region {spec.region} is outside the EU/EEA"
                 results.append(result)
                 continue
-            items = [e for e in control.evidence.get(spec.cloud.value, []) if e.when is None or e.when in conditions]  # type: ignore[call-overload]
+            items = [e for e in control.evidence.get(spec.cloud.value, []) if e.when is None or e.when in conditions]
             if spec.cloud.value not in control.evidence:
                 result.met, result.gap = False, f"not generated on {spec.cloud.value}"
             missing = []

@@ -153,11 +153,12 @@ def parse_policy(text: str, source: str) -> OrgPolicy:
     if not isinstance(data, dict):
         raise PolicyError([f"{source}:1: expected a mapping of policy keys"])
     lines: dict[tuple[Any, ...], int] = {}
-    _line_map(root, (), lines, source)
+    if root is not None:
+        _line_map(root, (), lines, source)
     try:
         return OrgPolicy.model_validate(data)
     except ValidationError as exc:
-        raise PolicyError([_describe(e, lines, source) for e in exc.errors()]) from None
+        raise PolicyError([_describe(dict(e), lines, source) for e in exc.errors()]) from None
 
 
 def load_policy(path: Path | None = None) -> OrgPolicy:

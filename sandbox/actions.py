@@ -36,7 +36,7 @@ import httpx
 import jwt
 import yaml
 
-from sandbox.runner_site import runner_site_packages
+from sandbox.runner_site import checkov_site, runner_site_packages
 from sandbox.server import SandboxGitHub
 
 PLATFORM = "ubuntu-24.04=-self-hosted"
@@ -308,6 +308,8 @@ class ActionsRunner:
                   "DEV_AGENT_ACT_SITE_PACKAGES": str(runner_site_packages())}
         if self.moto_url:
             values["DEV_AGENT_ACT_MOTO_URL"] = self.moto_url
+        if (checkov := checkov_site()) is not None:  # the setup-python stand-in seeds the jobs' checkov venv
+            values["DEV_AGENT_ACT_CHECKOV_SITE"] = str(checkov)
         return list(itertools.chain.from_iterable(("--env", f"{k}={v}") for k, v in values.items()))
 
     def _act_environment(self) -> dict[str, str]:

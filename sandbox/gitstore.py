@@ -7,7 +7,7 @@ import subprocess
 import tempfile
 import threading
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 from pathlib import Path
 
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
@@ -310,8 +310,6 @@ class GitRepo:
 
 
 def _person(value: str) -> Person:
-    from datetime import datetime
-
     name, _, rest = value.partition(" <")
     email, _, stamp = rest.partition("> ")
     seconds, _, _offset = stamp.partition(" ")

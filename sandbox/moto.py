@@ -68,7 +68,7 @@ class MotoServer:
 
     def create_state_bucket(self, bucket: str, region: str) -> None:
         """The versioned state bucket a generated S3 backend names: what an org creates once, before any apply."""
-        import boto3
+        import boto3  # deferred: boto3 (~300 ms to import) is only needed when talking to AWS
 
         s3 = boto3.client("s3", region_name=region, endpoint_url=self.url, aws_access_key_id="test",
                           aws_secret_access_key="test")

@@ -138,7 +138,7 @@ def pod_identity(request: Any, full_url: str, headers: Any) -> Response:
 
 def _with_cluster_security_group(create):
     def create_cluster(self, *args, **kwargs):
-        from moto.ec2.models import ec2_backends
+        from moto.ec2.models import ec2_backends  # deferred: moto is only needed when the sandbox serves AWS
 
         cluster = create(self, *args, **kwargs)
         ec2 = ec2_backends[self.account_id][self.region_name]
@@ -153,7 +153,7 @@ def _with_cluster_security_group(create):
 
 def _without_cluster_security_group(delete):
     def delete_cluster(self, name):
-        from moto.ec2.models import ec2_backends
+        from moto.ec2.models import ec2_backends  # deferred: moto is only needed when the sandbox serves AWS
 
         cluster = delete(self, name)
         group = (cluster.resources_vpc_config or {}).get("clusterSecurityGroupId")
@@ -165,7 +165,7 @@ def _without_cluster_security_group(delete):
 
 def patch() -> None:
     """Route the missing EKS APIs to the handlers above; give clusters their security group."""
-    from moto.eks import models, urls
+    from moto.eks import models, urls  # deferred: moto is only needed when the sandbox serves AWS
 
     models.EKSBackend.create_cluster = _with_cluster_security_group(models.EKSBackend.create_cluster)
     models.EKSBackend.delete_cluster = _without_cluster_security_group(models.EKSBackend.delete_cluster)

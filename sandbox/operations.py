@@ -10,6 +10,7 @@ OPERATIONS: tuple[tuple[str, str], ...] = (
     ("GET", "/user/installations/{installation_id}/repositories"),
     ("GET", "/rate_limit"),
     ("GET", "/repos/{owner}/{repo}"),
+    ("GET", "/repos/{owner}/{repo}/collaborators/{username}"),
     ("GET", "/repos/{owner}/{repo}/collaborators/{username}/permission"),
     ("GET", "/orgs/{org}/teams/{team_slug}/memberships/{username}"),
     ("GET", "/repos/{owner}/{repo}/git/ref/{ref}"),

@@ -5,6 +5,11 @@ setup-python stand-in gives the job a fresh venv whose `.pth` adds this director
 the installed distributions of dev-agent's dependency closure (runtime only: no test tools, not dev-agent
 itself), so pip finds the pins satisfied and installs only the dev-agent wheel, and to pip (the venv is made
 without ensurepip, which takes ~20 s on a busy runner).
+
+The plan jobs also install checkov (96 pinned packages) into a venv of their own: 3-4 minutes per run. As a
+runner image's warm tool cache would, :func:`checkov_site` hands the stand-in this host's checkov (the same pinned
+version, in `.venv-checkov`), which it seeds that venv with, so the workflow's own hash-pinned install finds the
+pins satisfied.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import hashlib
 import importlib.metadata as metadata
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -76,3 +82,14 @@ def runner_site_packages(cache: Path | None = None) -> Path:
     except OSError:  # another process built it first
         shutil.rmtree(building, ignore_errors=True)
     return target
+
+
+def checkov_site() -> Path | None:
+    """site-packages of the checkov on PATH (`.venv-checkov`, scripts/env.sh) when it is a venv of this Python
+    version; None otherwise (the job then installs checkov itself)."""
+    found = shutil.which("checkov")
+    if found is None:
+        return None
+    site = (Path(found).resolve().parent.parent / "lib" / f"python{sys.version_info.major}.{sys.version_info.minor}"
+            / "site-packages")
+    return site if (site / "checkov").is_dir() else None

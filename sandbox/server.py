@@ -137,6 +137,9 @@ class SandboxGitHub:
     def add_collaborator(self, owner: str, repo: str, login: str, permission: str = "write") -> dict:
         return self._control("POST", f"/repos/{owner}/{repo}/collaborators", {"login": login, "permission": permission})
 
+    def remove_collaborator(self, owner: str, repo: str, login: str) -> None:
+        self._control("DELETE", f"/repos/{owner}/{repo}/collaborators/{login}")
+
     def add_team_member(self, org: str, team_slug: str, login: str, role: str = "member") -> dict:
         """Put a user in an organisation's team (the team is created on first use)."""
         return self._control("POST", f"/orgs/{org}/teams/{team_slug}/members", {"login": login, "role": role})

@@ -1,8 +1,10 @@
 """Import cycles between the project's modules, counting imports inside functions (exit 1 when there is one).
 
 Usage: python scripts/import_cycles.py [--graph]
-An import of `a.b.c` is an edge to the module `a.b.c` (its parent packages are not counted: their
-`__init__` modules only name what they hold). `from a.b import c` is an edge to `a.b.c` when that is a module.
+An import of `a.b.c` is an edge to the module `a.b.c` and to the packages `a` and `a.b` (Python runs their
+`__init__` first, so a package that imports its submodules is part of every cycle through them). `from a.b import c`
+is an edge to `a.b.c` when that is a module. A module's own parent packages are edges only when it imports them
+by name (Python is already running them).
 """
 
 from __future__ import annotations
@@ -47,7 +49,9 @@ def imports(name: str, path: Path, known: dict[str, Path]) -> set[str]:
             for alias in node.names:
                 child = f"{base}.{alias.name}"
                 found.add(child if child in known else base)
-    return {m for m in found if m in known and m != name}
+    parents = {".".join(m.split(".")[:i]) for m in found for i in range(1, m.count(".") + 1)}
+    parents = {p for p in parents if not name.startswith(p + ".")}  # its own packages are already running
+    return {m for m in found | parents if m in known and m != name}
 
 
 def cycles(graph: dict[str, set[str]]) -> list[list[str]]:

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The lint gate .ci/run runs before the tests: ruff (pyproject's rule set), mypy (pyproject's [tool.mypy]) and
-# no import cycles between the project's modules. Exit non-zero on any finding. Run it before landing.
+# The lint gate .ci/run runs before the tests: ruff (pyproject's rule set), mypy (pyproject's [tool.mypy]), no import
+# cycles between the project's modules, and no import inside a function without a `# deferred: <why>` comment.
+# Exit non-zero on any finding. Run it before landing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -11,4 +12,6 @@ echo "[lint] mypy"
 mypy || status=1
 echo "[lint] import cycles"
 python scripts/import_cycles.py || status=1
+echo "[lint] imports inside functions"
+python scripts/function_imports.py || status=1
 exit $status

@@ -1,16 +1,22 @@
 """An ECS, an EKS and a Lambda environment live and die through the generated workflows, run by act against
 moto and the sandbox GitHub: request → the bot's PR → merge → dev-agent-apply.yml → an out-of-band change →
 dev-agent-drift.yml opens a drift issue → dev-agent-expire.yml (days later) opens the destroy PR → its merge →
-dev-agent-destroy.yml → nothing left in moto. The workflow files are the ones the bot committed, unmodified."""
+dev-agent-destroy.yml → nothing left in moto. The workflow files are the ones the bot committed, unmodified.
+The bot's own registry (not the runner's database, which is gone when the job ends) follows: applied after the
+apply workflow, destroyed after the destroy workflow, learnt from the runs' reports (bot/handlers/outcome.py)."""
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from bot.polling import wait_until
+from bot.settings import Settings
+from bot.store.registry import Registry
 from tests.support.act_stack import ActStack, act_stack
 
 pytestmark = pytest.mark.slow
@@ -65,6 +71,20 @@ CASES = {
 }
 
 
+def _bot_status(workdir: Path, name: str, expected: str) -> str:
+    """The environment's status in the bot's database (act_stack gives the bot `<workdir>/state`), once it is
+    `expected` or after a minute."""
+    registry = Registry(Settings(state_dir=workdir / "state"))
+
+    def status() -> str:
+        record = registry.get(name)
+        return record.status if record else "(none)"
+
+    with contextlib.suppress(TimeoutError):  # the assertion names what the registry said instead
+        wait_until(lambda: status() == expected, 60, interval=0.5, what=f"the bot's registry to say {expected}")
+    return status()
+
+
 def _life(case: Case, workdir: Path) -> dict[str, Any]:
     """Everything the assertions need, observed along one life cycle."""
     seen: dict[str, Any] = {}
@@ -74,6 +94,7 @@ def _life(case: Case, workdir: Path) -> dict[str, Any]:
         seen["apply"] = stack.apply(stack.merge(pull["number"]))
         seen["found_after_apply"] = case.found(stack, name)
         seen["pull_comments"] = stack.comments(pull["number"])
+        seen["bot_status_after_apply"] = _bot_status(workdir, name, "applied")
         if seen["apply"].conclusion != "success":
             return seen
         seen["drifted"] = case.drift(stack, name)
@@ -85,6 +106,7 @@ def _life(case: Case, workdir: Path) -> dict[str, Any]:
         if destroy:
             seen["destroy"] = stack.destroy(destroy[0]["number"])
             seen["found_after_destroy"] = case.found(stack, name)
+            seen["bot_status_after_destroy"] = _bot_status(workdir, name, "destroyed")
     return seen
 
 
@@ -102,6 +124,7 @@ def test_environment_lives_and_dies_through_the_generated_workflows(key: str, tm
     assert seen["found_after_apply"]
     posted = [c for c in seen["pull_comments"] if f"`{name}` applied" in c["body"]]
     assert posted and posted[-1]["user"]["login"] == "github-actions[bot]"
+    assert seen["bot_status_after_apply"] == "applied"  # the dashboard and API say what the workflow did
 
     drift = seen["drift"]
     assert drift.job("dev-agent drift").result == "success", drift.log[-4000:]  # finding drift is not an error
@@ -115,3 +138,4 @@ def test_environment_lives_and_dies_through_the_generated_workflows(key: str, tm
     assert destroy.conclusion == "success", destroy.log[-6000:]
     assert (f"Destroy {name}", "success") in [(j.name, j.result) for j in destroy.jobs]
     assert not seen["found_after_destroy"]
+    assert seen["bot_status_after_destroy"] == "destroyed"

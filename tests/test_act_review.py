@@ -2,15 +2,18 @@
 terraform plan on the pull request before merging, a plan destroying data needs a named allowance, and the merge
 applies exactly the change set reviewed.
 
-request → the bot's PR → dev-agent-plan.yml posts the plan into the bot's report → the bot's plan check passes →
-merge → dev-agent-apply.yml applies the same change set. Then `/dev-agent set buckets.0.name=images` → the plan
-destroys the uploads bucket → the check fails → allow-replace by someone off the `apply` list is refused, by
-someone on it turns the check green → the VPC is changed in moto (drift) → merge → apply stops, applies nothing,
-and says what changed since review.
+request → the bot's PR → dev-agent-plan.yml posts the plan (and the cost of the change priced from it) into the
+bot's report → the bot's plan check passes → merge → dev-agent-apply.yml applies the same change set. Then
+`/dev-agent set databases.0.version=17` → the plan names the database and the attribute: AWS upgrades RDS across a
+major version in place (an update, not a replacement, in AWS provider 5.x; only its parameter group is replaced),
+which cannot be undone, so it is gated like a replacement → the check fails → allow-replace by someone off the
+`apply` list is refused, by someone on it turns the check green → the VPC is changed in moto (drift) → merge →
+apply stops, applies nothing, and says what changed since review.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +26,9 @@ from tests.support.act_stack import ActStack, act_stack
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("act_review")]
 
-REQUEST = ("dev environment for thumbs-api: Python 3.12 serverless functions on AWS us-west-2 with an S3 bucket "
-           "for uploads, $50/month, 3 days")
+REQUEST = ("dev environment for thumbs-api: Python 3.12 serverless functions on AWS us-west-2 with a Postgres 16 "
+           "database, $120/month, 3 days")
+DB = "aws_db_instance.postgres"
 REGION = "us-west-2"
 
 
@@ -74,19 +78,17 @@ def test_the_reviewed_plan_is_posted_gated_and_applied_exactly(tmp_path: Path) -
         assert applied.conclusion == "success", applied.log[-6000:]
         apply_log = "\n".join(applied.job(f"Apply {name}").output.get("Apply", []))
 
-        # 3. an amendment destroying the bucket: the check fails until someone on the apply list allows it
-        stack.gh.comment(OWNER, REPO, pull["number"], "/dev-agent set buckets.0.name=images", user=USER)
+        # 3. Postgres 16 -> 17: the check fails until someone on the apply list allows it
+        stack.gh.comment(OWNER, REPO, pull["number"], "/dev-agent set databases.0.version=17", user=USER)
         amended = wait_until(lambda: next((p for p in stack.open_pulls() if p["number"] != number), None), 600,
                              interval=0.5, what="the amendment's pull request", error=AssertionError)
         second_plan = stack.plan(amended["number"])
         assert second_plan.conclusion == "success", said(second_plan, name)
         amended_report = stack.report(amended["number"])
         failing = plan_check(stack, amended["head"]["sha"], name, "failure")
-        refused = reply_to(stack, amended["number"],
-                           "/dev-agent allow-replace aws_s3_bucket.bucket_uploads moving to images", "mallory")
+        refused = reply_to(stack, amended["number"], f"/dev-agent allow-replace {DB} upgrading now", "mallory")
         still = plan_check(stack, amended["head"]["sha"], name)
-        allowed = reply_to(stack, amended["number"],
-                           "/dev-agent allow-replace aws_s3_bucket.bucket_uploads uploads move to images", USER)
+        allowed = reply_to(stack, amended["number"], f"/dev-agent allow-replace {DB} Postgres 17 features", USER)
         green = plan_check(stack, amended["head"]["sha"], name, "success")
         allowed_report = stack.report(amended["number"])
 
@@ -94,26 +96,32 @@ def test_the_reviewed_plan_is_posted_gated_and_applied_exactly(tmp_path: Path) -
         vpc = stack.aws("ec2", REGION).describe_vpcs(Filters=[{"Name": "tag:environment", "Values": [name]}])["Vpcs"][0]
         stack.aws("ec2", REGION).create_tags(Resources=[vpc["VpcId"]], Tags=[{"Key": "owner", "Value": "mallory"}])
         stopped = stack.apply(stack.merge(amended["number"]))
-        buckets = [b["Name"] for b in stack.aws("s3", REGION).list_buckets()["Buckets"]]
+        versions = [d["EngineVersion"] for d in stack.aws("rds", REGION).describe_db_instances()["DBInstances"]]
         amended_comments = stack.comments(amended["number"])
 
     assert "### Terraform plan (dev-agent-plan.yml)" in report
     assert f"**Plan of `{pull['head']['sha'][:12]}`:**" in report and " to add, 0 to change, 0 to destroy, 0 to replace" in report
-    assert "<summary>Full plan</summary>" in report and "aws_s3_bucket.bucket_uploads will be created" in report
+    assert "<summary>Full plan</summary>" in report and f"{DB} will be created" in report
+    # the cost of the change, priced from the plan: a new environment, everything added
+    assert "#### Cost of this change (priced from the plan)" in report
+    assert re.search(r"Monthly cost: \$0\.00 → \$[0-9,.]+ \(\+\$[0-9,.]+\)\.", report), report
+    assert re.search(rf"^\| `{re.escape(DB)}` \| - \| \$[0-9.]+ \| \+\$[0-9.]+ \|$", report, re.MULTILINE)
     assert "the plan is the one reviewed on the pull request" in apply_log, apply_log
 
-    assert "- `aws_s3_bucket.bucket_uploads` (bucket) is **destroyed** (it is no longer in the configuration)" \
-        in amended_report, amended_report
-    assert failing["output"]["title"] == "1 data-holding resource(s) destroyed or replaced without allow-replace"
+    assert (f"- `{DB}` (database) is **upgraded in place to a new major version**, `engine_version` `16` → `17` (it "
+            "cannot be downgraded afterwards, and the data is offline while it upgrades): needs `/dev-agent "
+            f"allow-replace {DB} <reason>`") in amended_report, amended_report
+    assert "0 to add, " in amended_report and " to replace" in amended_report  # the parameter group (`family`)
+    assert "Monthly cost: unchanged at $" in amended_report  # same instance class: the upgrade costs nothing more
+    assert failing["output"]["title"] == "1 data-holding resource(s) destroyed, replaced or upgraded without allow-replace"
     assert "Not run:" in refused and "mallory" in refused
     assert still["conclusion"] == "failure"
-    assert "Allowed: `aws_s3_bucket.bucket_uploads` is destroyed (by @octocat" in allowed
+    assert f"Allowed: `{DB}` is upgraded in place to a new major version (by @octocat" in allowed
     assert green["conclusion"] == "success"
-    assert "allowed by @octocat on " in allowed_report and "uploads move to images" in allowed_report
+    assert "allowed by @octocat on " in allowed_report and "Postgres 17 features" in allowed_report
 
     assert stopped.conclusion == "failure", stopped.log[-6000:]
     notice = next(c for c in amended_comments if "was not applied: the plan changed since review" in c["body"])
     assert notice["user"]["login"] == "github-actions[bot]"
     assert "| `aws_vpc.main` | none | update |" in notice["body"] and "**drift**" in notice["body"]
-    assert any(b.startswith(f"{name}-uploads") for b in buckets)  # nothing was applied: the old bucket is still there
-    assert not any(b.startswith(f"{name}-images") for b in buckets)
+    assert versions and all(v.startswith("16") for v in versions), versions  # nothing was applied: still Postgres 16

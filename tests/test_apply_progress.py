@@ -15,7 +15,7 @@ from bot.settings import Settings
 from bot.spec import spec_from_data
 from bot.store.audit import AuditLog
 from bot.store.registry import Registry
-from generators import generate_all
+from generators.build import generate_all
 from generators.output import write_tree
 
 

@@ -12,6 +12,7 @@ from bot.request.comments import REPORT_MARKER
 from bot.request.state import STATUS_MARKER
 from bot.store.audit import AuditLog
 from tests.support.bot_stack import BotStack, wait_for
+from tests.support.reading import as_read
 from tests.support.redis_server import redis_server  # noqa: F401  (fixture)
 
 POLICY = """version: 1
@@ -81,7 +82,9 @@ def test_team_members_may_request_and_override_and_others_are_told_why_not(stack
     assert "platform" in text
 
     granted = stack.comment(pull["number"], "/dev-agent override ttl-within-tier finance approved", user="alice")
-    assert "recorded" in reply_to(stack, pull["number"], granted)  # the reply comes after the re-plan
+    said = as_read(reply_to(stack, pull["number"], granted))  # the reply comes after the re-plan
+    assert said == (f"Override of ttl-within-tier recorded; updated #{pull['number']}: ttl-within-tier is now a "
+                    f"warning naming you and the reason. #{pull['number']} is not blocked by policy."), said
     report = stack.bot_comments(pull["number"], REPORT_MARKER)[0]["body"]
     assert re.search(r"overridden by \W{0,2}alice on \d{4}-\d\d-\d\d: finance approved", report), report
     assert re.search(r"\*\*Override:\*\* ttl-within-tier by \W{0,2}alice", report)

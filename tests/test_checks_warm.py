@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.checks import providers, run_checks, terraform_init
+from bot.checks import provider_host, providers, run_checks, terraform_init, terraform_validate
 from bot.checks.checkov import arguments
 from bot.checks.progress import CheckEvent, watching
 from bot.checks.tools import find_tool
@@ -21,7 +21,7 @@ from bot.pipeline.planning import plan_environment
 from bot.polling import wait_until
 from bot.settings import Settings
 from bot.spec import load_spec
-from generators import generate_all
+from generators.build import generate_all
 from generators.output import write_tree
 from generators.paths import environment_dir
 from tests.conftest import FIXTURES, require_tool
@@ -97,7 +97,8 @@ def test_warm_and_cold_checks_fail_exactly_alike(tmp_path: Path) -> None:
 def test_a_broken_configuration_fails_validate_warm_and_cold(tmp_path: Path) -> None:
     require_tool("terraform")
     env = environment(tmp_path)
-    (env / "terraform" / "typo.tf").write_text('resource "aws_s3_bucket" "typo" {\n  buckett = "x"\n}\n')
+    (env / "terraform" / "typo.tf").write_text('resource "aws_s3_bucket" "typo" {\n  buckett = "x"\n}\n'
+                                               'resource "aws_s3_buckett" "typo" {\n}\n')
     outcomes = []
     for warm in (False, True):
         settings = Settings(warm_checks=warm, check_cache=False, checkov_bin="no-such-checkov")
@@ -105,7 +106,54 @@ def test_a_broken_configuration_fails_validate_warm_and_cold(tmp_path: Path) -> 
         outcomes.append(next(r for r in results if r.name == "terraform validate"))
     assert outcomes[0] == outcomes[1]
     assert not outcomes[1].passed and 'Unsupported argument' in outcomes[1].details
-    assert outcomes[1].findings[0]["file"] == "typo.tf"
+    assert [(f["file"], f["line"]) for f in outcomes[1].findings] == [("typo.tf", 2), ("typo.tf", 4)]
+    # the suggestion comes from the provider's whole schema: the warm path re-runs a failing narrowed validate
+    assert any('Did you mean "aws_s3_bucket"' in f["detail"] for f in outcomes[1].findings), outcomes[1].findings
+
+
+def _schema_types(directory: Path, prepared: Path, reattach: str) -> set[str]:
+    """The resource types terraform sees through TF_REATTACH_PROVIDERS=`reattach`."""
+    proc = subprocess.run(["terraform", "providers", "schema", "-json"], cwd=directory, capture_output=True,
+                          text=True, timeout=300, check=True,
+                          env={**os.environ, **terraform_init.validate_env(prepared), "TF_REATTACH_PROVIDERS": reattach})
+    schemas = json.loads(proc.stdout)["provider_schemas"]
+    return {name for provider in schemas.values() for name in provider.get("resource_schemas", {})}
+
+
+def test_validate_reads_the_provider_schema_narrowed_to_the_configuration(tmp_path: Path) -> None:
+    """Terraform decodes the schema of every type the provider offers (~1,500 for AWS) on every run; through the
+    warm provider's host it gets only the types the configuration names, and validates the same."""
+    require_tool("terraform")
+    (tmp_path / "main.tf").write_text('resource "aws_s3_bucket" "logs" {\n  bucket = "logs"\n}\n'
+                                      'data "aws_region" "here" {}\n')
+    requirements = terraform_init.generator_requirements()[0]
+    (tmp_path / "versions.tf").write_text(terraform_init.versions_tf(requirements))
+    prepared = terraform_init.prepared(requirements, 600)
+    (tmp_path / terraform_init.LOCK_FILE).write_bytes((prepared / terraform_init.LOCK_FILE).read_bytes())
+    reattach = providers.reattach(prepared, owner())
+    assert reattach is not None
+    whole = _schema_types(tmp_path, prepared, providers.plain(reattach))
+    with providers.narrowed(reattach, terraform_validate._words(tmp_path)) as narrow:
+        narrowed = _schema_types(tmp_path, prepared, narrow)
+    assert len(whole) > 1000 and "aws_instance" in whole
+    assert narrowed == {"aws_s3_bucket"}
+
+
+def test_the_narrowed_schema_keeps_what_is_not_a_type_and_the_named_types() -> None:
+    def field(number: int, payload: bytes) -> bytes:
+        return bytes([number << 3 | 2, len(payload)]) + payload
+
+    def entry(name: str, schema: bytes) -> bytes:
+        return field(1, name.encode()) + field(2, schema)
+
+    provider, meta = field(1, b"\x08\x01"), field(5, b"")
+    resources = [field(2, entry(name, b"\x08\x02")) for name in ("aws_s3_bucket", "aws_instance")]
+    data = field(3, entry("aws_region", b""))
+    function = field(7, entry("arn_parse", b""))
+    response = provider + b"".join(resources) + data + function + meta
+    parts = provider_host.schema_parts(response)
+    assert provider_host.narrowed(parts, {"aws_s3_bucket", "logs"}) == provider + resources[0] + function + meta
+    assert provider_host.narrowed(parts, {"aws_s3_bucket", "aws_instance", "aws_region"}) == response
 
 
 def test_unchanged_inputs_are_not_checked_again(tmp_path: Path) -> None:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
+from typing import Any
 
 import pytest
 
-from bot.commands.arguments import apply_assignments, parse_assignments, parse_duration_days
-from bot.commands.command import CommandError
+from bot.commands.arguments import ALIASES, apply_assignments, parse_assignments, parse_duration_days
+from bot.commands.command import Command, CommandError
 from bot.commands.parser import MAX_COMMENT_CHARS, extract_command
 from bot.commands.table import COMMANDS, help_text
 from bot.request.echo import echo
@@ -82,6 +84,22 @@ def test_set_assignments_become_a_valid_spec():
     assert spec.compute.max_replicas == 3 and spec.compute.min_replicas == 2
     assert spec.databases[0].engine.value == "postgres"
     assert [m.value for m in spec.monitoring] == ["prometheus", "grafana"]
+
+
+def test_set_aliases_name_the_fields_people_mean():
+    data = apply_assignments({**BASE, "cache": {"engine": "redis", "high_availability": True}},
+                             parse_assignments("replicas=3 region=eu-west-1 db=postgres cache=memcached queue=sqs"))
+    spec = spec_from_data(data)
+    assert (spec.compute.min_replicas, spec.compute.max_replicas, spec.region) == (3, 3, "eu-west-1")
+    assert spec.databases[0].engine.value == "postgres"
+    assert spec.cache is not None and (spec.cache.engine.value, spec.cache.high_availability) == ("memcached", True)
+    assert spec.queue is not None and spec.queue.engine.value == "sqs"
+
+
+def test_every_set_alias_is_documented():
+    docs = (Path(__file__).parents[1] / "docs" / "commands.md").read_text()
+    section = docs.split("### `set` keys and aliases")[1].split("### ")[0]
+    assert [alias for alias in [*ALIASES, "region", "cache"] if f"`{alias}`" not in section] == []
 
 
 def test_set_none_removes_an_optional_part():
@@ -229,3 +247,40 @@ def test_an_empty_request_gets_questions_not_a_pr():
     assert derived.spec is None and any(q.startswith("name") for q in derived.questions)
     broken = derive_spec({"body": "```yaml\nname: [x\n```"}, RequestState(issue=1), Settings())
     assert broken.spec is None and "not valid" in broken.questions[0]
+
+
+def test_an_override_reply_says_what_it_did() -> None:
+    """The rule became a warning, still fails (a guard, or a grantor off the list), or no rule has that name."""
+    from types import SimpleNamespace
+
+    from bot.commands.override import outcome
+    from bot.pipeline.results import Verdict
+
+    def result(*verdicts: Verdict) -> Any:
+        return SimpleNamespace(verdicts=list(verdicts), requirements=[], controls=[], accepted={})
+
+    ttl_warn = Verdict(rule="ttl-within-tier", outcome="warn", message="overridden by @alice")
+    ttl_fail = Verdict(rule="ttl-within-tier", outcome="fail", message="staging environments live at most 90 days")
+    cost = Verdict(rule="cost-within-tier", outcome="fail", message="above the cap")
+    assert outcome("ttl-within-tier", 7, result(ttl_warn)) == (
+        "Override of `ttl-within-tier` recorded; updated #7: `ttl-within-tier` is now a warning naming you and the "
+        "reason. #7 is not blocked by policy.")
+    assert outcome("ttl-within-tier", 7, result(ttl_warn, cost)).endswith(
+        " #7 is still blocked by policy: `cost-within-tier`.")
+    assert outcome("ttl-within-tier", 7, result(ttl_fail)) == (
+        "Override of `ttl-within-tier` recorded, but `ttl-within-tier` still fails on #7: staging environments live "
+        "at most 90 days. Built-in guards cannot be overridden, and the override counts only from someone on the org "
+        "policy `override` list.")
+    assert outcome("ttl-within-teir", 7, result(ttl_fail)) == (
+        "Override of `ttl-within-teir` recorded, but no org policy rule of that name is checked on #7, so it changes "
+        "nothing. Rules checked: `ttl-within-tier`. #7 is still blocked by policy: `ttl-within-tier`.")
+
+
+@pytest.mark.parametrize("line", ["/dev-agent cheaper", "/dev-agent make it cheaper please", "/dev-agent reduce cost"])
+def test_asking_for_a_cheaper_plan_is_an_amendment(line: str) -> None:
+    command = extract_command(line)
+    assert command is not None and command.verb == "amend" and command.args == line.removeprefix("/dev-agent ")
+
+
+def test_an_unknown_one_word_command_is_still_answered_with_help() -> None:
+    assert extract_command("/dev-agent cheapest-ever") == Command("help", problem="unknown command 'cheapest-ever'")

@@ -10,7 +10,7 @@ from bot.settings import Settings
 from bot.spec import Compliance, spec_from_data
 from bot.understanding.deterministic import parse
 from bot.understanding.ledger import Status
-from generators import generate_all
+from generators.build import generate_all
 from policies.profiles import PROFILE_DIR, evaluate, load
 
 

@@ -12,7 +12,7 @@ from bot.pipeline.planning import DEFAULT_SIZING, HA_CACHE_TYPE, HA_DB_CLASS, pl
 from bot.regions import REGIONS
 from bot.settings import Settings
 from bot.spec import Cloud, Tier, spec_from_data
-from generators import generate_all
+from generators.build import generate_all
 from policies.engine import evaluate
 from policies.schema import load_policy
 

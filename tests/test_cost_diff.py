@@ -89,3 +89,36 @@ def test_cli_compare_with_a_missing_old_directory_is_a_clear_error(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "bot", "cost", "--compare", str(tmp_path / "nope"), str(new)],
                           cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
     assert proc.returncode == 3 and "no such directory" in proc.stderr
+
+
+def test_a_replan_of_an_existing_environment_shows_and_emits_the_change_in_cost(tmp_path):
+    """`dev-agent plan --spec` into a directory that already holds the environment: the report shows each changed
+    resource before -> after with the delta, and `--json` carries it as Infracost's diff JSON."""
+    import yaml
+
+    spec = {"name": "shop-dev", "cloud": "aws", "region": "us-east-1", "compute": {"kind": "functions"},
+            "databases": [{"engine": "postgres", "storage_gb": 20}]}
+    path = tmp_path / "environment.yaml"
+
+    def plan(*flags: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "bot", "plan", "--spec", str(path), "--out", str(tmp_path / "repo"),
+                               *flags], cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
+
+    path.write_text(yaml.safe_dump(spec))
+    first = plan("--json")
+    assert first.returncode == 0, first.stderr
+    assert json.loads(first.stdout)["cost_change"] is None  # a new environment: nothing to compare with
+    spec["databases"][0]["storage_gb"] = 200
+    path.write_text(yaml.safe_dump(spec))
+    second = plan("--json")
+    assert second.returncode == 0, second.stderr
+    doc = json.loads(second.stdout)["cost_change"]
+    jsonschema.validate(doc, json.loads(SCHEMA.read_text()))
+    assert [r["name"] for r in doc["projects"][0]["diff"]["resources"]] == ["aws_db_instance.postgres"]
+    assert round(float(doc["diffTotalMonthlyCost"]), 2) == round(180 * 0.115, 2)  # RDS gp3 storage, us-east-1: $0.115/GB-month
+    spec["databases"][0]["storage_gb"] = 20
+    path.write_text(yaml.safe_dump(spec))
+    text = plan()
+    assert text.returncode == 0, text.stderr
+    assert "#### Change in monthly cost" in text.stdout
+    assert "| `aws_db_instance.postgres` | $" in text.stdout and "| -$20.70 |" in text.stdout, text.stdout

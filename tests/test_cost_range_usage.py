@@ -13,7 +13,7 @@ from bot.pipeline.planning import plan_environment
 from bot.pipeline.run import run_pipeline
 from bot.settings import Settings
 from bot.spec import spec_from_data
-from generators import generate_all
+from generators.build import generate_all
 
 
 def _modules(data: dict) -> dict:

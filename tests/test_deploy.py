@@ -59,6 +59,29 @@ def test_bot_chart_lints_renders_and_passes_checkov(tmp_path: Path) -> None:
     assert summary["failed"] == 0 and summary["resource_count"] > 0
 
 
+def test_bot_chart_turns_on_dashboard_sign_in_from_values_with_secrets_from_the_existing_secret() -> None:
+    chart = helm.Chart.load(str(ROOT / "deploy/helm/dev-agent"))
+
+    def web(values: dict) -> tuple[dict, dict]:
+        docs = [d for text in chart.render(values, name="dev-agent", namespace="dev-agent").values()
+                for d in yaml.safe_load_all(text) if d]
+        (deployment,) = [d for d in docs if d["kind"] == "Deployment" and d["metadata"]["name"].endswith("-web")]
+        pod = deployment["spec"]["template"]["spec"]
+        (volume,) = [v for v in pod["volumes"] if v["name"] == "github-app"]
+        return ({e["name"]: e.get("value") for e in pod["containers"][0]["env"]},
+                {i["path"]: i["key"] for i in volume["secret"]["items"]})
+
+    env, files = web({})
+    assert not {k for k in env if "CLIENT" in k or "OIDC" in k} and not {f for f in files if "client" in f}
+    env, files = web({"signIn": {"githubClientId": "Iv1.abc", "oidcIssuer": "https://sso.example.com",
+                                 "oidcClientId": "dashboard", "oidcName": "Okta"}})
+    assert (env["DEV_AGENT_GITHUB_CLIENT_ID"], env["DEV_AGENT_OIDC_ISSUER"], env["DEV_AGENT_OIDC_CLIENT_ID"],
+            env["DEV_AGENT_OIDC_NAME"], env["DEV_AGENT_OIDC_LOGIN_CLAIM"]) == (
+        "Iv1.abc", "https://sso.example.com", "dashboard", "Okta", "github_login")
+    assert files["dev_agent_github_client_secret"] == "github-client-secret"  # read by pydantic-settings' secrets dir
+    assert files["dev_agent_oidc_client_secret"] == "oidc-client-secret"
+
+
 def test_bot_chart_refuses_latest_tag() -> None:
     chart = helm.Chart.load(str(ROOT / "deploy/helm/dev-agent"))
     try:

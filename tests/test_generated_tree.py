@@ -10,7 +10,7 @@ import pytest
 from bot.pipeline.planning import plan_environment
 from bot.settings import Settings
 from bot.spec import load_spec
-from generators import generate_all
+from generators.build import generate_all
 from tests.conftest import FIXTURES
 
 SPECS = sorted((FIXTURES / "specs").glob("*.yaml"))

@@ -38,3 +38,19 @@ def test_the_project_has_no_new_import_cycle() -> None:
                           text=True, check=False)
     assert proc.returncode == 0, proc.stdout
     assert "bot.jobs.routing" not in proc.stdout  # handlers own their routers: routing imports no handler
+
+
+def test_a_package_init_that_imports_its_submodules_is_part_of_the_cycle(tmp_path: Path) -> None:
+    # bot.spec -> generators.yamlemit runs generators/__init__ first, which imported every generator (and so
+    # bot.spec again): a real circular import at run time, whatever the leaf module imports.
+    module = tmp_path / "spec.py"
+    module.write_text("def to_yaml():\n    from generators.yamlemit import dump_yaml\n")
+    known = {"bot.spec": module, "generators": module, "generators.yamlemit": module, "bot": module}
+    assert import_cycles.imports("bot.spec", module, known) == {"generators", "generators.yamlemit"}
+    module.write_text("from bot.cost import estimate_parsed\nfrom bot.cost.usage import load\n")
+    known = {"bot": module, "bot.cost": module, "bot.cost.usage": module, "bot.cost.defaults": module}
+    # its own package named in the import is an edge; the packages a module sits in are not (they already run)
+    assert import_cycles.imports("bot.cost.defaults", module, known) == {"bot.cost", "bot.cost.usage"}
+    graph = {"bot.spec": {"generators", "generators.yamlemit"}, "generators": {"generators.helm"},
+             "generators.helm": {"bot.spec"}, "generators.yamlemit": set()}
+    assert import_cycles.cycles(graph) == [["bot.spec", "generators", "generators.helm"]]

@@ -1,12 +1,14 @@
 """The whole lifecycle against moto and the sandbox GitHub, through the CLI as the workflows run it:
-generate → apply → out-of-band change → drift issue → apply → drift clean, issue closed → expire →
-destroy PR → destroy → nothing left in moto.
+generate → apply → preview → out-of-band change → drift issue → apply → drift clean, issue closed → expire →
+destroy PR → destroy → nothing left in moto. After every command the checkout is as git left it: terraform
+works in a temporary copy, so no `.terraform/`, lock, plan or override file appears (ignored files included).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import subprocess
 
 import pytest
 
@@ -22,6 +24,13 @@ pytestmark = pytest.mark.slow
 
 def comments(repo, number: int) -> list[str]:
     return [c.body for c in repo.client().get_repo(repo.full_name).get_issue(number).get_comments()]
+
+
+def untouched(repo) -> None:
+    """`git status` sees nothing new or changed in the checkout, ignored files included."""
+    status = subprocess.run(["git", "-C", str(repo.checkout), "status", "--porcelain", "--ignored"],
+                            capture_output=True, text=True, check=True).stdout
+    assert status == "", status
 
 
 def test_apply_drift_expire_destroy(tmp_path):
@@ -51,11 +60,14 @@ def test_apply_drift_expire_destroy(tmp_path):
             assert found["vpcs"][0] in body and "applied" in body
         assert repo.writer().ref_sha(f"dev-agent/applied/{ENV}") is not None
         assert not (repo.checkout / env_path / "terraform" / "moto_override.tf").exists()
-        left = {p.name for p in (repo.checkout / env_path / "terraform").iterdir()}
-        assert not left & {".terraform", ".terraform.lock.hcl", "dev-agent.tfplan"}, left
+        untouched(repo)
 
         again = repo.dev_agent("apply", env_path, "--override", str(override), state_dir=state_dir)
         assert again.returncode == 2, again.stderr  # nothing to do
+        preview = repo.dev_agent("preview", env_path, "--override", str(override), "--json", state_dir=state_dir)
+        assert preview.returncode == 0, preview.stderr + preview.stdout
+        assert json.loads(preview.stdout)["environment"] == ENV
+        untouched(repo)
 
         ec2 = moto.ec2()
         ec2.authorize_security_group_ingress(GroupId=found["security_groups"][0], IpPermissions=[
@@ -64,6 +76,7 @@ def test_apply_drift_expire_destroy(tmp_path):
 
         drift = repo.dev_agent("drift", "--override", str(override), "--json", state_dir=state_dir)
         assert drift.returncode == 2, drift.stderr + drift.stdout
+        untouched(repo)
         report = json.loads(drift.stdout)[0]
         changed = {r["address"]: r["attributes"] for r in report["resources"]}
         assert any(a.startswith("ingress") for a in changed["aws_security_group.app"])
@@ -97,6 +110,7 @@ def test_apply_drift_expire_destroy(tmp_path):
         gh.merge_pull("alice", "payments", number, user="alice")
         destroyed = repo.dev_agent("destroy", env_path, "--override", str(override), state_dir=state_dir)
         assert destroyed.returncode == 0, destroyed.stderr + destroyed.stdout
+        untouched(repo)
         assert moto.environment_resources(ENV) == {"vpcs": [], "security_groups": []}
         assert repo.client().get_repo(repo.full_name).get_issue(issue).state == "closed"
         assert repo.writer().ref_sha(f"dev-agent/applied/{ENV}") is None

@@ -81,6 +81,24 @@ def test_a_narrowed_rule_is_not_reported_as_opened() -> None:
     assert "aws_security_group.app` (update): ingress" in drift_issue_body("x", [drifted])
 
 
+def test_a_drifted_secret_is_named_never_shown() -> None:
+    """A password reset or an auth token changed by hand is security-relevant: the issue says it changed, and
+    neither value (Terraform's plan JSON carries them in clear, marked in before/after_sensitive)."""
+    change = _drift("aws_elasticache_replication_group.cache",
+                    {"auth_token": "old-token-1", "transit_encryption_enabled": True, "engine_version": "7.1"},
+                    {"auth_token": "new-token-2", "transit_encryption_enabled": False, "engine_version": "7.1"})
+    change["change"] |= {"before_sensitive": {"auth_token": True}, "after_sensitive": {"auth_token": True}}
+    marked = _drift("aws_db_instance.main", {"master_user_pw": "hunter2", "publicly_accessible": False},
+                    {"master_user_pw": "hunter3", "publicly_accessible": False})
+    marked["change"] |= {"after_sensitive": {"master_user_pw": True}}
+    cache, db = drift_from_plan({"resource_drift": [change, marked]})
+    assert cache.findings == ["auth_token changed (sensitive value not shown)",
+                              "transit_encryption_enabled: true → false"]
+    assert db.findings == ["master_user_pw changed (sensitive value not shown)"]
+    body = drift_issue_body("web-dev", [cache, db])
+    assert not {"old-token-1", "new-token-2", "hunter2", "hunter3"} & set(body.replace("`", " ").split()), body
+
+
 @pytest.mark.parametrize(("days", "action"), [(5, None), (2, "warn-2"), (1, "warn-1"), (0, "destroy"), (-3, "destroy")])
 def test_expiry_schedule(days: int, action: str | None) -> None:
     assert expiry_action(TODAY + dt.timedelta(days=days), TODAY) == action

@@ -7,7 +7,7 @@ from pathlib import Path
 from bot.pipeline.planning import plan_environment
 from bot.settings import Settings
 from bot.spec import spec_from_data
-from generators import generate_all
+from generators.build import generate_all
 from generators.lockfile import verify_environment
 from generators.output import write_tree
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 from pathlib import Path
 
 import helm_python
@@ -27,21 +26,11 @@ from bot.understanding.deterministic import parse
 from generators import helm
 from generators.helm import chart_dir
 from generators.output import write_tree
-from tests.conftest import FIXTURES, require_tool
 from tests.support.aws_specs import SPECS, make_plan, terraform_files
+from tests.support.promql import monitoring_errors
 
 K8S = dict(name="shop-staging", service="shop", cloud="aws", region="us-east-1", tier="staging",
            compute=dict(kind="kubernetes", min_replicas=2, max_replicas=4), monitoring=["prometheus", "grafana"])
-
-
-def monitoring_errors(docs: list[dict], promql: list[str]) -> list[str]:
-    """What the Prometheus Operator v1 schemas and Prometheus' PromQL grammar find wrong (tests/fixtures/prometheus-operator)."""
-    node = require_tool("node")
-    here = FIXTURES / "prometheus-operator"
-    result = subprocess.run([node, str(here / "validate.mjs")], input=json.dumps({"docs": docs, "promql": promql}),
-                            capture_output=True, text=True, timeout=60, check=False, cwd=here)
-    assert result.stdout.strip(), result.stderr
-    return json.loads(result.stdout)
 
 
 def render(data: dict, out: Path) -> tuple[Path, dict[str, list[dict]], dict[str, str]]:

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+import bot.pipeline.run
+import generators.build
 from bot import hclread
 from bot.cost import estimate_files
 from bot.cost.defaults import tier_usage
@@ -62,9 +64,7 @@ def test_shared_parse_gives_the_estimate_and_verdicts_of_the_separate_entry_poin
 
 
 def test_terraform_that_does_not_parse_fails_both_the_estimate_and_the_policy(plan, monkeypatch):
-    import generators
-
-    real = generators.generate_all
+    real = generators.build.generate_all
 
     def broken(plan, settings):
         files = real(plan, settings)
@@ -72,7 +72,7 @@ def test_terraform_that_does_not_parse_fails_both_the_estimate_and_the_policy(pl
         files[path] += 'resource "aws_eip" "x" {\n  domain = = "vpc"\n}\n'
         return files
 
-    monkeypatch.setattr(generators, "generate_all", broken)
+    monkeypatch.setattr(bot.pipeline.run, "generate_all", broken)
     result = run_pipeline(plan, Settings())
     assert result.cost is None
     cost_check = next(c for c in result.checks if c.name == "cost estimate")

@@ -28,3 +28,21 @@ def test_readme_explains_the_environment_and_escapes_user_text() -> None:
     assert "docker compose up -d" in text
     assert "<img" not in text and "&lt;img src=x onerror=alert\\(1\\)&gt;" in text
     assert "\\*\\*because\\*\\* \\[link\\]\\(x\\)" in text
+
+
+def test_readme_speaks_of_the_runtime_the_environment_has() -> None:
+    """ECS, Lambda, Container Apps and Cloud Run have no Kubernetes: their README names the cloud secret the runtime
+    reads, never a Kubernetes Secret, external-secrets or a chart; only a Kubernetes environment lists its chart."""
+    from bot.spec import spec_from_data
+
+    base = {"region": "us-west-2", "databases": [{"engine": "postgres"}]}
+    for cloud, region, kind in (("aws", "us-west-2", "containers"), ("aws", "us-west-2", "functions"),
+                                ("azure", "westeurope", "containers"), ("gcp", "europe-west1", "containers"),
+                                ("aws", "us-west-2", "vm"), ("aws", "us-west-2", "kubernetes")):
+        spec = spec_from_data({**base, "name": f"{kind}-{cloud}", "cloud": cloud, "region": region,
+                               "compute": {"kind": kind}})
+        text = readme.render(plan_environment(spec))
+        assert "## Connection settings" in text and "`DATABASE_URL`" in text, (cloud, kind)
+        kubernetes = kind == "kubernetes"
+        assert ("SecretStore + ExternalSecret" in text) is kubernetes, (cloud, kind)
+        assert ("Kubernetes" in text or "external-secrets" in text or "helm/" in text) is kubernetes, (cloud, kind)

@@ -13,6 +13,7 @@ from bot.pipeline.planning import plan_environment
 from bot.pipeline.report import GITHUB_COMMENT_LIMIT, compute_summary, render_report
 from bot.pipeline.results import CheckResult, PipelineResult, Verdict
 from bot.spec import spec_from_data
+from generators import readme
 from generators.hcl import Ref, block, render
 
 NASTY = "<!-- hide --> <script>x</script> **bold** [link](http://evil) `tick` a|b @octocat/team\n# heading"
@@ -296,11 +297,19 @@ def test_compliance_section_lists_controls_with_evidence_or_gap_and_never_says_c
     assert "⚠️ gap | `hipaa` | API activity" in section and "CloudTrail" in section
 
 
+README_FACTS = {
+    "kubernetes": ["| Per replica | 0.5 vCPU, 1 GB |", "| Nodes | 1-2 x t3.medium \\(2 vCPU / 4 GiB each\\) |"],
+    "containers": ["| Per replica | 0.5 vCPU, 1 GB |"],
+    "vm": ["| Compute | 2 VMs of type t3.medium \\(2 vCPU / 4 GiB\\) |"],
+    "functions": ["| Compute | functions, 512 MB memory, scaled per request |"],
+}
+
+
 @pytest.mark.parametrize(("compute", "summary", "node_choice"), [
     ({"kind": "kubernetes", "min_replicas": 2, "max_replicas": 4},
-     "kubernetes, 2–4 replicas of 0.5 vCPU / 1 GB on 1–2 `t3.medium` node(s)", True),
+     "kubernetes, 2–4 replicas of 0.5 vCPU / 1 GB on 1–2 `t3.medium` node(s) (2 vCPU / 4 GiB each)", True),
     ({"kind": "containers", "min_replicas": 2, "max_replicas": 4}, "containers, 2–4 replicas of 0.5 vCPU / 1 GB", False),
-    ({"kind": "vm", "min_replicas": 2, "max_replicas": 2}, "2 VMs of type `t3.medium`", True),
+    ({"kind": "vm", "min_replicas": 2, "max_replicas": 2}, "2 VMs of type `t3.medium` (2 vCPU / 4 GiB)", True),
     ({"kind": "functions"}, "functions, 512 MB memory per instance, scaled per request", False),
 ])
 def test_compute_summary_and_plan_choices_match_the_environment_kind(compute, summary, node_choice) -> None:
@@ -308,5 +317,7 @@ def test_compute_summary_and_plan_choices_match_the_environment_kind(compute, su
     plan = plan_environment(spec_from_data({"name": "kinds-dev", "cloud": "aws", "region": "us-west-2",
                                             "compute": compute}))
     assert compute_summary(plan) == summary
+    facts = [line for line in readme.render(plan).splitlines() if line.startswith(("| Compute", "| Nodes", "| Per"))]
+    assert facts == README_FACTS[compute["kind"]]
     assert ("node_instance_type" in {c.key for c in plan.choices}) is node_choice
     assert "db_multi_az" not in {c.key for c in plan.choices}  # no database, no database choice

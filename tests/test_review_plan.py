@@ -1,14 +1,18 @@
 """The PR plan as reviewers read it: counts, data-holding resources destroyed or replaced with the attribute
-forcing it, the full plan trimmed to GitHub's 65,536-character comment limit (the sandbox answers 422 beyond it),
-and the bot's gate trusting only the workflows' own edit of its report."""
+forcing it (or upgraded in place across a major version), the change's cost priced from the plan, the full plan
+trimmed to GitHub's 65,536-character comment limit (the sandbox answers 422 beyond it), and the bot's gate trusting
+only the workflows' own edit of its report."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import jsonschema
 import pytest
 from github import Auth, Github, GithubException
 
+from bot.cost.diff import diff_plan
 from bot.github.writer import RepositoryWriter
 from bot.lifecycle.github import GitHubTarget
 from bot.pipeline.report import GITHUB_COMMENT_LIMIT
@@ -58,7 +62,7 @@ def test_counts_and_every_data_holding_destroy_or_replace_with_what_forces_it() 
 def test_the_gate_fails_until_each_replacement_is_allowed_and_a_forbidding_policy_keeps_it_failed() -> None:
     data = section.decode_data(section.render("shop-dev", summarise(SHOW), "", SHA), "shop-dev")
     conclusion, title, _ = evaluate(data, {}, None)
-    assert (conclusion, title) == ("failure", "2 data-holding resource(s) destroyed or replaced without allow-replace")
+    assert (conclusion, title) == ("failure", "2 data-holding resource(s) destroyed, replaced or upgraded without allow-replace")
     allowed = {a: Override(rule=f"allow-replace:{a}", by="alice", reason="upgrade", at="2026-12-06T10:00:00Z")
                for a in ("aws_db_instance.main", "aws_s3_bucket.uploads")}
     conclusion, _, summary = evaluate(data, allowed, None)
@@ -138,3 +142,74 @@ def test_apply_stops_when_the_change_set_differs_from_the_reviewed_one_and_says_
     text = stopped_comment("shop-dev", stopped.value)
     assert "### ✋ `shop-dev` was not applied: the plan changed since review" in text
     assert "| `aws_vpc.main` | none | update |" in text and "**drift**" in text
+
+
+UPGRADE = {"format_version": "1.2", "resource_changes": [
+    {"address": "aws_db_instance.postgres", "mode": "managed", "type": "aws_db_instance",
+     "change": {"actions": ["update"], "before": {"engine_version": "16"}, "after": {"engine_version": "17"}}},
+    {"address": "aws_db_parameter_group.postgres", "mode": "managed", "type": "aws_db_parameter_group",
+     "change": {"actions": ["create", "delete"], "replace_paths": [["family"]]},
+     "action_reason": "replace_because_cannot_update"},
+    {"address": "aws_elasticache_replication_group.cache", "mode": "managed",
+     "type": "aws_elasticache_replication_group",  # a minor version: an ordinary update
+     "change": {"actions": ["update"], "before": {"engine_version": "7.0"}, "after": {"engine_version": "7.1"}}},
+]}
+
+
+def test_a_major_engine_upgrade_in_place_needs_an_allowance_like_a_replacement() -> None:
+    """RDS applies `engine_version` 16 -> 17 in place (AWS provider 5.x): not a replacement, but it cannot be
+    undone, so the reviewer is told and the gate fails until someone allows it."""
+    summary = summarise(UPGRADE)
+    assert summary.counts == {"add": 0, "change": 2, "destroy": 0, "replace": 1}
+    assert [(c.address, c.upgrade) for c in summary.stateful] == [("aws_db_instance.postgres", ["engine_version", "16", "17"])]
+    text = section.render("shop-dev", summary, "", SHA)
+    assert ("- `aws_db_instance.postgres` (database) is **upgraded in place to a new major version**, `engine_version` "
+            "`16` → `17` (it cannot be downgraded afterwards, and the data is offline while it upgrades): needs "
+            "`/dev-agent allow-replace aws_db_instance.postgres <reason>`") in text
+    data = section.decode_data(text, "shop-dev")
+    assert evaluate(data, {}, None)[:2] == (
+        "failure", "1 data-holding resource(s) destroyed, replaced or upgraded without allow-replace")
+    allowed = {"aws_db_instance.postgres": Override(rule="allow-replace:aws_db_instance.postgres", by="alice",
+                                                    reason="Postgres 17", at="2026-12-06T10:00:00Z")}
+    assert evaluate(data, allowed, None)[0] == "success"
+
+
+def _db(instance_class: str) -> dict:
+    return {"address": "aws_db_instance.main", "mode": "managed", "type": "aws_db_instance", "name": "main",
+            "values": {"engine": "postgres", "engine_version": "16", "instance_class": instance_class,
+                       "allocated_storage": 20, "storage_type": "gp3", "multi_az": False}}
+
+
+PRICED = {
+    "format_version": "1.2",
+    "configuration": {"provider_config": {"aws": {"name": "aws",
+                                                  "expressions": {"region": {"constant_value": "us-west-2"}}}}},
+    "prior_state": {"values": {"root_module": {"resources": [
+        _db("db.t4g.micro"),
+        {"address": "aws_nat_gateway.old", "mode": "managed", "type": "aws_nat_gateway", "name": "old", "values": {}},
+        {"address": "aws_kms_key.main", "mode": "managed", "type": "aws_kms_key", "name": "main", "values": {}}]}}},
+    "planned_values": {"root_module": {"resources": [
+        _db("db.t4g.small"),
+        {"address": "aws_kms_key.main", "mode": "managed", "type": "aws_kms_key", "name": "main", "values": {}}]}},
+}
+
+
+def test_the_plan_section_shows_the_cost_of_the_change_priced_from_the_plan() -> None:
+    """Before = the plan's prior state, after = its planned values (as `infracost diff --path plan.json`); the
+    JSON is Infracost's diff format and the section shows it per resource with the monthly delta."""
+    diff = diff_plan(PRICED)
+    schema = Path(__file__).parent / "fixtures" / "infracost" / "infracost.schema.json"
+    jsonschema.validate(diff, json.loads(schema.read_text()))
+    assert diff["metadata"]["infracostCommand"] == "diff"
+    assert {r["name"] for r in diff["projects"][0]["diff"]["resources"]} == {"aws_db_instance.main",
+                                                                          "aws_nat_gateway.old"}  # the key is unchanged
+    text = section.render("shop-dev", summarise(SHOW), "", SHA, cost=diff)
+    assert "#### Cost of this change (priced from the plan)" in text
+    assert "Monthly cost: $47.83 → $26.66 (-$21.17, -44%)." in text, text
+    assert "| `aws_nat_gateway.old` | $32.85 | - | -$32.85 |" in text
+    assert "| `aws_db_instance.main` | $13.98 | $25.66 | +$11.68 |" in text
+    assert "| **Total** | **$47.83** | **$26.66** | **-$21.17** |" in text
+    new_environment = diff_plan({**PRICED, "prior_state": None})  # nothing before: every resource is added
+    assert "Monthly cost: $0.00 → $26.66 (+$26.66)" in section.render("shop-dev", summarise(SHOW), "", SHA,
+                                                                      cost=new_environment)
+    assert "The plan could not be priced" in section.render("shop-dev", summarise(SHOW), "", SHA, cost=None)

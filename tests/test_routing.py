@@ -106,14 +106,18 @@ def test_closing_a_pr_from_a_dev_agent_branch_that_dev_agent_did_not_open_releas
     assert ctx.locks.get(f"{full}:payments") is not None
 
 
-def test_only_the_workflows_edit_of_a_comment_gets_through_from_a_bot():
-    """dev-agent-plan.yml edits the bot's report with GITHUB_TOKEN (github-actions[bot]); every other bot event,
-    and that bot's other events, stay ignored."""
+def test_only_workflow_handlers_get_events_from_the_workflows_token():
+    """dev-agent-plan.yml edits the bot's report and `dev-agent apply`/`destroy` report outcomes with GITHUB_TOKEN
+    (github-actions[bot]): those events reach only the handlers registered for workflows (the plan gate, the
+    outcome), never the command handler; every other bot's events, and this App's own, reach nothing."""
+    router = load_handlers()
     actions = {"login": "github-actions[bot]", "type": "Bot"}
-    assert not sent_by_bot({"action": "edited", "sender": actions}, "dev-agent[bot]", "issue_comment")
-    assert sent_by_bot({"action": "created", "sender": actions}, "dev-agent[bot]", "issue_comment")
-    assert sent_by_bot({"action": "edited", "sender": actions}, "dev-agent[bot]", "issues")
-    other = {"login": "renovate[bot]", "type": "Bot"}
-    assert sent_by_bot({"action": "edited", "sender": other}, "dev-agent[bot]", "issue_comment")
-    own = {"login": "dev-agent[bot]", "type": "Bot"}
-    assert sent_by_bot({"action": "edited", "sender": own}, "dev-agent[bot]", "issue_comment")
+    assert {h.__name__ for h in router.handlers_for("issue_comment", "created", {"sender": actions})} == {"on_outcome"}
+    assert {h.__name__ for h in router.handlers_for("issue_comment", "edited", {"sender": actions})} == {
+        "on_outcome", "on_plan_posted"}
+    assert router.handlers_for("issues", "edited", {"sender": actions}) == []
+    for sender in ({"login": "renovate[bot]", "type": "Bot"}, {"login": "dev-agent[bot]", "type": "Bot"},
+                   {"login": "github-actions[bot]", "type": "User"}, {"login": "dev-agent-app", "type": "User"}):
+        assert router.handlers_for("issue_comment", "created", {"sender": sender}, "dev-agent-app") == [], sender
+    person = {"sender": {"login": "alice", "type": "User"}}
+    assert {h.__name__ for h in router.handlers_for("issue_comment", "created", person)} == {"on_comment", "on_outcome"}

@@ -104,6 +104,8 @@ def _scenario(sandbox: SandboxGitHub, rec: Recorder) -> None:
     r = "/repos/acme/web"
     rec.call("GET", r, token, 200)
     rec.call("GET", "/repos/acme/missing", token, 404)
+    rec.call("GET", f"{r}/collaborators/alice", token, 204)
+    rec.call("GET", f"{r}/collaborators/bob", token, 404)
     rec.call("GET", f"{r}/collaborators/alice/permission", token, 200)
     rec.call("GET", f"{r}/collaborators/nobody/permission", token, 404)
     sandbox.add_team_member("acme", "platform", "alice", "maintainer")

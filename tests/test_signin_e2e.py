@@ -1,8 +1,9 @@
 """The path an operator and a user take, against real `dev-agent serve` processes on SQLite (the default) and on
 a real PostgreSQL: `dev-agent keys create` makes a key that works before and after `serve` restarts and lives in
-the database's tables; users sign in with GitHub (the sandbox's OAuth web flow) and see only the environments of
-repositories they can access (on the dashboard and the read API); their sessions survive the restart too;
-without a session the dashboard sends them to sign in."""
+the database's tables; users sign in with GitHub (the sandbox's OAuth web flow) or an OIDC provider (a local one)
+and see only the environments of repositories they are collaborators of (on the dashboard and the read API),
+asked of GitHub on each request: access taken away on GitHub disappears without signing out; sessions survive the
+restart too; without a session the dashboard sends them to sign in."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from bot.store.registry import EnvironmentRecord, Registry
-from tests.support.bot_stack import BotStack
+from tests.support.bot_stack import BotStack, wait_for
+from tests.support.oidc_provider import OidcProvider
 from tests.support.postgres_server import postgres_server  # noqa: F401  (fixture)
 from tests.support.redis_server import redis_server  # noqa: F401  (fixture)
 
@@ -52,7 +54,8 @@ def test_keys_and_github_sessions_survive_a_restart_and_users_see_only_their_rep
     url = request.getfixturevalue("postgres_server").create_database() if backend == "postgresql" else None
     stack = BotStack(sandbox, redis_server.url, workers=0, extra_env={"DEV_AGENT_DATABASE_URL": url} if url else None)
     stack.env.update({"DEV_AGENT_GITHUB_CLIENT_ID": stack.app["client_id"],  # the App's OAuth client
-                      "DEV_AGENT_GITHUB_CLIENT_SECRET": stack.app["client_secret"]})
+                      "DEV_AGENT_GITHUB_CLIENT_SECRET": stack.app["client_secret"],
+                      "DEV_AGENT_ACCESS_CACHE_SECONDS": "1"})  # GitHub's answers are trusted 1 s (default 60)
     hidden = f"{stack.owner}/hidden-{uuid.uuid4().hex[:6]}"  # installed too, but alice is no collaborator
     sandbox.create_repo(*hidden.split("/"))
     sandbox.add_collaborator(*hidden.split("/"), "bob", "write")
@@ -84,6 +87,14 @@ def test_keys_and_github_sessions_survive_a_restart_and_users_see_only_their_rep
         assert alice.post("/api/environments", json={"repository": stack.full_name, "text": "a dev env"}
                           ).status_code == 401
 
+        # An admin removes bob from the hidden repository on GitHub: its environment disappears from his
+        # dashboard and his API reads while he stays signed in.
+        sandbox.remove_collaborator(*hidden.split("/"), "bob")
+        wait_for(lambda: _names(bob.get("/").text) == {"web-dev"}, 30, what="bob's access to end")
+        assert bob.get(f"/environments/{hidden}/hidden-dev").status_code == 404
+        assert {e["name"] for e in bob.get("/api/environments").json()} == {"web-dev"}
+        assert "as bob (GitHub)" in bob.get("/").text  # still signed in
+
         stack.restart_web()
         assert httpx.get(f"{stack.url}/api/environments", headers=auth, timeout=30).status_code == 200
         assert _names(alice.get("/").text) == {"web-dev"}  # the signed session survived the restart
@@ -100,3 +111,45 @@ def test_keys_and_github_sessions_survive_a_restart_and_users_see_only_their_rep
         engine.dispose()
         assert [r.id for r in rows] == [token.split("_")[1]] and token not in str(rows)
         assert logins == {"bob"}
+
+
+def test_people_sign_in_with_an_oidc_provider_and_see_what_their_github_login_may(sandbox, redis_server) -> None:  # noqa: F811
+    with OidcProvider() as idp:
+        idp.add_person("alice", email="alice@example.com", github_login="alice")
+        idp.add_person("carol", email="carol@example.com")  # her account names no GitHub login
+        stack = BotStack(sandbox, redis_server.url, workers=0, extra_env={
+            "DEV_AGENT_OIDC_ISSUER": idp.issuer, "DEV_AGENT_OIDC_CLIENT_ID": idp.client_id,
+            "DEV_AGENT_OIDC_CLIENT_SECRET": idp.client_secret, "DEV_AGENT_OIDC_NAME": "Example SSO"})
+        hidden = f"{stack.owner}/hidden-{uuid.uuid4().hex[:6]}"
+        sandbox.create_repo(*hidden.split("/"))
+        sandbox.install(stack.app, hidden)
+        with stack:
+            registry = Registry(stack.settings())
+            registry.upsert(EnvironmentRecord(name="web-dev", repository=stack.full_name, status="applied"))
+            registry.upsert(EnvironmentRecord(name="hidden-dev", repository=hidden, status="applied"))
+            assert 'href="/dashboard/oidc/start"' in httpx.get(f"{stack.url}/dashboard/login", timeout=30).text
+
+            def sign_in(person: str) -> tuple[httpx.Client, httpx.Response]:
+                browser = httpx.Client(base_url=stack.url, timeout=30)
+                to_idp = browser.get("/dashboard/oidc/start")
+                assert to_idp.status_code == 303 and to_idp.headers["location"].startswith(f"{idp.issuer}/authorize?")
+                back = httpx.get(f"{to_idp.headers['location']}&login_as={person}")  # signs in at the provider
+                assert back.headers["location"].startswith(f"{stack.url}/dashboard/oidc/callback?")
+                return browser, browser.get(back.headers["location"])
+
+            alice, landed = sign_in("alice")
+            assert landed.status_code == 200 and "Signed in as alice@example.com" in landed.text
+            page = alice.get("/").text
+            assert _names(page) == {"web-dev"} and "as alice@example.com (Example SSO, GitHub login alice)" in page
+            assert {e["name"] for e in alice.get("/api/environments").json()} == {"web-dev"}
+
+            carol, landed = sign_in("carol")
+            assert landed.status_code == 200 and 'id="no-login"' in landed.text
+            assert _names(carol.get("/").text) == set() and carol.get("/api/environments").json() == []
+
+            # The provider's answer replayed in another browser (no flow cookie): refused, no session.
+            _, replay = sign_in("alice")
+            stranger = httpx.Client(base_url=stack.url, timeout=30)
+            refused = stranger.get(str(replay.request.url))
+            assert refused.status_code == 400 and "state mismatch" in refused.text
+            assert stranger.get("/").status_code == 303

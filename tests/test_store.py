@@ -22,7 +22,7 @@ from tests.support.postgres_server import postgres_server  # noqa: F401  (fixtur
 from tests.support.redis_server import redis_server  # noqa: F401  (fixture)
 
 TABLES = {"environments", "environment_history", "audit_events", "api_keys", "installations",
-          "installation_repositories", "jobs", "secrets", "alembic_version"}
+          "installation_repositories", "jobs", "secrets", "user_sessions", "workflow_outcomes", "alembic_version"}
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -65,6 +65,20 @@ def test_an_upsert_changes_only_the_fields_it_sets_and_appends_history(settings:
     assert history[0].changes["report"] == "9 characters"
     with pytest.raises(ValueError):
         registry.upsert(EnvironmentRecord(name="web", repository="octo/app"), status="gone")
+
+
+def test_a_workflow_runs_outcome_counts_once_and_never_overrides_a_later_run(settings: Settings) -> None:
+    registry = Registry(settings)
+    registry.upsert(EnvironmentRecord(name="web", repository="octo/app", status="merged"))
+    at = dt.datetime(2026, 12, 6, 12, 0, tzinfo=dt.UTC)
+    assert registry.record_outcome("web", "octo/app", "applied", "run-1", at)
+    assert not registry.record_outcome("web", "octo/app", "applied", "run-1", at)  # the same run, reported twice
+    assert registry.record_outcome("web", "octo/app", "destroyed", "run-3", at + dt.timedelta(minutes=9))
+    assert registry.record_outcome("web", "octo/app", "failed", "run-2", at + dt.timedelta(minutes=5))  # late
+    assert not registry.record_outcome("ghost", "octo/app", "applied", "run-4", at)  # never proposed: not created
+    record = registry.get("web", "octo/app")
+    assert record is not None and record.status == "destroyed" and registry.get("ghost") is None
+    assert [h.status for h in registry.history("web", "octo/app")] == ["merged", "applied", "destroyed"]
 
 
 def test_cost_under_management_counts_only_environments_that_exist(settings: Settings) -> None:

@@ -40,7 +40,7 @@ def _fill(settings: Settings) -> str:
     AuditLog(settings).record(AuditEvent(action="apply", actor="bob", environment="web", repository="octo/app",
                                          pull_request=4, detail="applied abc"))
     SqlInstallations(open_database(settings)).save(7, "octo", ["octo/app"])
-    UserSessions(open_database(settings)).create("alice", ["octo/app"], dt.timedelta(hours=1))
+    UserSessions(open_database(settings)).create("alice", dt.timedelta(hours=1))
     token, _key = KeyStore(settings).create("ops", ["read"], installation=7)
     KeyStore(settings).session_secret()  # made by the first dashboard sign-in
     return token
@@ -102,5 +102,5 @@ def test_a_database_of_the_previous_revision_upgrades_with_its_rows(backend: str
     upgraded = _cli("db", "upgrade", state_dir=tmp_path, url=url)
     assert upgraded.returncode == 0 and f"revision {head_revision()}" in upgraded.stdout, upgraded.stderr
     assert Registry(settings).get("web", "octo/app").status == "applied"  # type: ignore[union-attr]
-    assert UserSessions(open_database(settings)).create("alice", [], dt.timedelta(hours=1)).login == "alice"
+    assert UserSessions(open_database(settings)).create("alice", dt.timedelta(hours=1)).login == "alice"
     assert _cli("db", "status", state_dir=tmp_path, url=url).returncode == 0

@@ -172,7 +172,8 @@ def test_a_writer_editing_the_bots_signed_state_is_refused(stack, redis_server):
     assert wait_for(lambda: check_conclusions(stack, pull["head"]["sha"]), what="check run") == ["failure"]
     [status] = wait_for(
         lambda: [
-            c for c in stack.bot_comments(issue["number"], "<!-- dev-agent:status -->") if "Proposed" in c["body"]
+            c for c in stack.bot_comments(issue["number"], "<!-- dev-agent:status -->")
+            if f"in #{pull['number']}" in c["body"]
         ],
         what="status",
     )

@@ -1,11 +1,14 @@
 """The dashboard: server-rendered pages (no JavaScript needed) listing environments, jobs and reports, behind a
-session: signed in with GitHub (the repositories the user can access) or with an API key (its scope)."""
+session: signed in with GitHub or an OIDC provider (the repositories the person's GitHub login is a collaborator
+of, asked of GitHub on each request: bot/api/access.py) or with an API key (its scope)."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import hmac
+import json
 import secrets
 import time
 from collections.abc import Callable
@@ -18,12 +21,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from bot.api.access import RepositoryAccess, no_access
 from bot.api.keys import ApiKey, InstallationOf, KeyRejected, KeyStore
+from bot.api.oidc import Flow, OidcSignIn
 from bot.api.render import report_html
 from bot.api.signin import GitHubSignIn, SignInFailed
 from bot.store.audit import AuditLog
 from bot.store.registry import LIVE, EnvironmentRecord, Registry
-from bot.store.sessions import UserSessions
+from bot.store.sessions import Provider, UserSessions
 
 COOKIE = "dev_agent_session"
 SESSION_SECONDS = 8 * 3600
@@ -31,7 +36,9 @@ LOGIN_PATH = "/dashboard/login"
 MAX_FORM = 4096
 OAUTH_START, OAUTH_CALLBACK = "/dashboard/oauth/start", "/dashboard/oauth/callback"
 STATE_COOKIE = "dev_agent_oauth_state"
-USER_SESSION = "u-"  # session ids of GitHub users; API key ids are hex
+OIDC_START, OIDC_CALLBACK = "/dashboard/oidc/start", "/dashboard/oidc/callback"
+FLOW_COOKIE, FLOW_PREFIX, FLOW_SECONDS = "dev_agent_oidc_flow", "oidc-", 600
+USER_SESSION = "u-"  # session ids of people (GitHub or OIDC sign-in); API key ids are hex
 JOBS_SHOWN = 20
 
 _templates = Environment(
@@ -114,9 +121,11 @@ class Viewer:
     limit: str
 
 
-def session_reader(keys: KeyStore, users: UserSessions,
-                   installation_of: InstallationOf) -> Callable[[Request], Viewer | None]:
-    """request -> the Viewer of its signed, unexpired session cookie (a GitHub user or an API key), else None."""
+def session_reader(keys: KeyStore, users: UserSessions, installation_of: InstallationOf,
+                   access: RepositoryAccess | None = None, oidc_name: str = "SSO") -> Callable[[Request], Viewer | None]:
+    """request -> the Viewer of its signed, unexpired session cookie (a person or an API key), else None."""
+
+    access = access or no_access()
 
     def session(request: Request) -> Viewer | None:
         session_id = session_key_id(keys.session_secret(), request.cookies.get(COOKIE))
@@ -126,8 +135,13 @@ def session_reader(keys: KeyStore, users: UserSessions,
             user = users.get(session_id.removeprefix(USER_SESSION))
             if user is None:
                 return None
-            return Viewer(user.allows, f"as {user.login} (GitHub)",
-                          f"{user.login}'s session is limited to the repositories {user.login} can access")
+            login = user.login
+            via = "GitHub" if user.provider == "github" else oidc_name
+            shown = f"as {user.name} ({via})" if user.name == login else \
+                f"as {user.name} ({via}, GitHub login {login or 'none'})"
+            return Viewer(lambda repository: access.allows(login, repository), shown,
+                          f"{user.name}'s session is limited to the repositories {login or 'no GitHub login'} "
+                          "is a collaborator of")
         key = keys.get(session_id)
         try:
             checked = KeyStore.check(key, "read") if key else None
@@ -144,26 +158,51 @@ def key_viewer(key: ApiKey, installation_of: InstallationOf) -> Viewer:
                   f"with a key for {key.describe_scope()}", f"this API key is limited to {key.describe_scope()}")
 
 
-def _callback_url(request: Request) -> str:
-    """Where GitHub sends the user back (register it as the App's callback URL)."""
-    return str(request.base_url).rstrip("/") + OAUTH_CALLBACK
+def _callback_url(request: Request, path: str = OAUTH_CALLBACK) -> str:
+    """Where GitHub (or the OIDC provider) sends the user back: register it as the callback/redirect URI."""
+    return str(request.base_url).rstrip("/") + path
+
+
+def seal_flow(secret: bytes, flow: Flow, expires: int) -> str:
+    """The OIDC flow cookie: state, nonce and PKCE verifier, signed like a session and expiring."""
+    payload = base64.urlsafe_b64encode(json.dumps([flow.state, flow.nonce, flow.verifier]).encode()).decode()
+    return sign_session(secret, FLOW_PREFIX + payload.rstrip("="), expires)
+
+
+def open_flow(secret: bytes, cookie: str | None) -> Flow | None:
+    """The flow of a well-signed, unexpired flow cookie, else None."""
+    payload = session_key_id(secret, cookie)
+    if payload is None or not payload.startswith(FLOW_PREFIX):
+        return None
+    raw = payload.removeprefix(FLOW_PREFIX)
+    state, nonce, verifier = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
+    return Flow(str(state), str(nonce), str(verifier))
 
 
 def build_dashboard_router(registry: Registry, keys: KeyStore, installation_of: InstallationOf,
-                           signin: GitHubSignIn | None = None) -> APIRouter:
-    """`/dashboard/login` (Sign in with GitHub when `signin` is configured, or an API key), `/` (environments
-    and recent jobs) and `/environments/{repository}/{name}` (one report); the pages show only what the
-    session may see: the key's installation/repositories, or the repositories the GitHub user can access."""
+                           access: RepositoryAccess | None = None, signin: GitHubSignIn | None = None,
+                           oidc: OidcSignIn | None = None) -> APIRouter:
+    """`/dashboard/login` (Sign in with GitHub when `signin` is configured, with the OIDC provider when `oidc`
+    is, or an API key), `/` (environments and recent jobs) and `/environments/{repository}/{name}` (one
+    report); the pages show only what the session may see: the key's installation/repositories, or the
+    repositories the person's GitHub login is a collaborator of now."""
     router = APIRouter(include_in_schema=False)
     users = UserSessions(registry.db)
-    session = session_reader(keys, users, installation_of)
+    session = session_reader(keys, users, installation_of, access, oidc.name if oidc else "SSO")
 
     def to_login() -> RedirectResponse:
         return RedirectResponse(LOGIN_PATH, status_code=303)
 
     def login_page(error: str = "", status: int = 200) -> HTMLResponse:
-        return HTMLResponse(_templates.get_template("login.html").render(error=error, github=signin is not None),
-                            status_code=status)
+        return HTMLResponse(_templates.get_template("login.html").render(
+            error=error, github=signin is not None, oidc=oidc.name if oidc else ""), status_code=status)
+
+    def person_signed_in(request: Request, login: str, provider: Provider, name: str, via: str) -> Response:
+        created = users.create(login, dt.timedelta(seconds=SESSION_SECONDS), provider, name)
+        # A page, not a redirect: a SameSite=Strict cookie set at the end of a redirect chain that began on
+        # the provider's site would not be sent with the next redirect's request.
+        page = _templates.get_template("signed_in.html").render(name=created.name, login=login, provider=via)
+        return signed_in(request, HTMLResponse(page), USER_SESSION + created.id, int(created.expires_at.timestamp()))
 
     def signed_in(request: Request, answer: Response, session_id: str, expires: int) -> Response:
         now = int(time.time())
@@ -197,12 +236,41 @@ def build_dashboard_router(registry: Registry, keys: KeyStore, installation_of: 
             user = signin.user(code, _callback_url(request))
         except SignInFailed as exc:
             return login_page(str(exc), 401)
-        created = users.create(user.login, user.repositories, dt.timedelta(seconds=SESSION_SECONDS))
-        # A page, not a redirect: a SameSite=Strict cookie set at the end of a redirect chain that began on
-        # GitHub would not be sent with the next redirect's request.
-        page = _templates.get_template("signed_in.html").render(login=user.login, count=len(user.repositories))
-        answer = signed_in(request, HTMLResponse(page), USER_SESSION + created.id, int(created.expires_at.timestamp()))
+        answer = person_signed_in(request, user.login, "github", user.login, "GitHub")
         answer.delete_cookie(STATE_COOKIE, path=OAUTH_CALLBACK)
+        return answer
+
+    @router.get(OIDC_START)
+    def oidc_start(request: Request) -> Response:
+        if oidc is None:
+            raise HTTPException(404, "sign-in with an OIDC provider is not configured")
+        flow = Flow.new()
+        try:
+            url = oidc.authorize_url(_callback_url(request, OIDC_CALLBACK), flow)
+        except SignInFailed as exc:
+            return login_page(str(exc), 502)
+        answer = RedirectResponse(url, status_code=303)
+        expires = int(time.time()) + FLOW_SECONDS
+        # Lax, as for GitHub: the provider's redirect back is a cross-site top-level GET.
+        answer.set_cookie(FLOW_COOKIE, seal_flow(keys.session_secret(), flow, expires), max_age=FLOW_SECONDS,
+                          httponly=True, samesite="lax", secure=request.url.scheme == "https", path=OIDC_CALLBACK)
+        return answer
+
+    @router.get(OIDC_CALLBACK)
+    def oidc_callback(request: Request, code: str = "", state: str = "", error: str = "") -> Response:
+        if oidc is None:
+            raise HTTPException(404, "sign-in with an OIDC provider is not configured")
+        if error:
+            return login_page(f"{oidc.name} did not sign you in ({error[:100]}).", 401)
+        flow = open_flow(keys.session_secret(), request.cookies.get(FLOW_COOKIE))
+        if not code or flow is None or not hmac.compare_digest(flow.state.encode(), state.encode()):
+            return login_page("The sign-in did not come from this browser (state mismatch); try again.", 400)
+        try:
+            person = oidc.identity(code, _callback_url(request, OIDC_CALLBACK), flow)
+        except SignInFailed as exc:
+            return login_page(str(exc), 401)
+        answer = person_signed_in(request, person.login, "oidc", person.name, oidc.name)
+        answer.delete_cookie(FLOW_COOKIE, path=OIDC_CALLBACK)
         return answer
 
     @router.post(LOGIN_PATH)

@@ -7,10 +7,12 @@ from typing import Annotated, Any, Self
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Request
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from redis.exceptions import RedisError
 from starlette.concurrency import run_in_threadpool
 
 from bot.api.dashboard import Viewer, key_viewer
 from bot.api.keys import ApiKey, InstallationOf, KeyRejected, KeyStore
+from bot.intake.queue import job_id
 from bot.intake.webhooks import Delivery
 from bot.spec import SpecError, spec_from_data
 from bot.store.protocols import RegistryStore
@@ -164,9 +166,6 @@ def build_api_router(keys: KeyStore, registry: RegistryStore, open_request: Requ
             opened = await run_in_threadpool(open_request, req.repository, requester, title, text)
         except PermissionError as exc:
             raise HTTPException(403, str(exc)) from None
-        from redis.exceptions import RedisError
-
-        from bot.intake.queue import job_id
 
         job = JobRecord(id=job_id(opened.delivery.id), kind="request", repository=req.repository, status="queued",
                         links={"issue": opened.issue_url})

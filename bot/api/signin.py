@@ -1,20 +1,17 @@
 """Sign in with GitHub: the GitHub App's user authorisation (OAuth web flow). The user authorises the App on
 GitHub, GitHub redirects back with a one-time code, the bot exchanges it (with the App's client secret) for a
-user-to-server token and asks GitHub which repositories that user can access through the App's installations
-(`GET /user/installations`, `GET /user/installations/{id}/repositories`). Only those are shown."""
+user-to-server token and asks GitHub who the user is (`GET /user`). The token is not kept: what the user may see
+is asked of GitHub, as the App, on each request (bot/api/access.py)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import urlencode
 
 import httpx
 
 from bot.errors import DevAgentError
 from bot.settings import Settings
-
-MAX_PAGES = 50  # 100 per page: 5,000 installations or repositories at most per user
 
 
 class SignInFailed(DevAgentError):
@@ -23,10 +20,9 @@ class SignInFailed(DevAgentError):
 
 @dataclass(frozen=True)
 class GitHubUser:
-    """Who signed in and the repositories they can access through the App (full names)."""
+    """Who signed in."""
 
     login: str
-    repositories: list[str]
 
 
 @dataclass(frozen=True)
@@ -54,7 +50,7 @@ class GitHubSignIn:
         return f"{self.web_url}/login/oauth/authorize?{query}"
 
     def user(self, code: str, redirect_uri: str) -> GitHubUser:
-        """Exchange the code and read who the user is and what they can access; SignInFailed otherwise."""
+        """Exchange the code and read who the user is; SignInFailed otherwise."""
         try:
             with httpx.Client(timeout=self.timeout) as client:
                 answer = client.post(f"{self.web_url}/login/oauth/access_token", headers={"Accept": "application/json"},
@@ -64,27 +60,10 @@ class GitHubSignIn:
                 body = answer.json()
                 if "access_token" not in body:
                     raise SignInFailed(f"GitHub refused the sign-in: {body.get('error_description') or body.get('error')}")
-                client.headers.update({"Authorization": f"Bearer {body['access_token']}",
-                                       "Accept": "application/vnd.github+json"})
-                login = self._get(client, "/user")["login"]
-                repositories: list[str] = []
-                for installation in self._pages(client, "/user/installations", "installations"):
-                    repositories += [r["full_name"] for r in self._pages(
-                        client, f"/user/installations/{int(installation['id'])}/repositories", "repositories")]
+                answer = client.get(f"{self.api_url}/user", headers={
+                    "Authorization": f"Bearer {body['access_token']}", "Accept": "application/vnd.github+json"})
+                answer.raise_for_status()
+                login = answer.json()["login"]
         except (httpx.HTTPError, ValueError, KeyError) as exc:
             raise SignInFailed(f"could not sign in with GitHub: {type(exc).__name__}") from None
-        return GitHubUser(login=str(login), repositories=sorted(set(repositories)))
-
-    def _get(self, client: httpx.Client, path: str, **params: Any) -> Any:
-        answer = client.get(f"{self.api_url}{path}", params=params)
-        answer.raise_for_status()
-        return answer.json()
-
-    def _pages(self, client: httpx.Client, path: str, field: str) -> list[dict[str, Any]]:
-        items: list[dict[str, Any]] = []
-        for page in range(1, MAX_PAGES + 1):
-            batch = self._get(client, path, per_page=100, page=page)[field]
-            items += batch
-            if len(batch) < 100:
-                break
-        return items
+        return GitHubUser(login=str(login))

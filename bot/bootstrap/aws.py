@@ -31,12 +31,12 @@ def _client(session: Any, service: str, region: str, endpoint_url: str | None) -
 def _kms_key(kms: Any, result: BootstrapResult) -> str:
     for alias in kms.list_aliases()["Aliases"]:
         if alias["AliasName"] == KMS_ALIAS and alias.get("TargetKeyId"):
-            arn = kms.describe_key(KeyId=alias["TargetKeyId"])["KeyMetadata"]["Arn"]
+            arn = str(kms.describe_key(KeyId=alias["TargetKeyId"])["KeyMetadata"]["Arn"])
             kms.enable_key_rotation(KeyId=arn)
             result.actions.append(f"exists  KMS key {KMS_ALIAS} ({arn})")
             return arn
-    arn = kms.create_key(Description="dev-agent Terraform state", KeyUsage="ENCRYPT_DECRYPT",
-                         Tags=[{"TagKey": "managed-by", "TagValue": "dev-agent"}])["KeyMetadata"]["Arn"]
+    arn = str(kms.create_key(Description="dev-agent Terraform state", KeyUsage="ENCRYPT_DECRYPT",
+                             Tags=[{"TagKey": "managed-by", "TagValue": "dev-agent"}])["KeyMetadata"]["Arn"])
     kms.enable_key_rotation(KeyId=arn)
     kms.create_alias(AliasName=KMS_ALIAS, TargetKeyId=arn)
     result.actions.append(f"created KMS key {KMS_ALIAS} ({arn}), rotation on")
@@ -44,6 +44,7 @@ def _kms_key(kms: Any, result: BootstrapResult) -> str:
 
 
 def _bucket(s3: Any, bucket: str, region: str, key_arn: str, result: BootstrapResult) -> None:
+    # deferred: boto3 (~300 ms to import) is only needed when talking to AWS
     from botocore.exceptions import ClientError
 
     try:
@@ -73,13 +74,13 @@ def _oidc_provider(iam: Any, issuer: str, result: BootstrapResult) -> str:
     host = issuer.removeprefix("https://")
     for provider in iam.list_open_id_connect_providers()["OpenIDConnectProviderList"]:
         if provider["Arn"].endswith(f":oidc-provider/{host}"):
-            arn = provider["Arn"]
+            arn = str(provider["Arn"])
             if AUDIENCE not in iam.get_open_id_connect_provider(OpenIDConnectProviderArn=arn).get("ClientIDList", []):
                 iam.add_client_id_to_open_id_connect_provider(OpenIDConnectProviderArn=arn, ClientID=AUDIENCE)
             result.actions.append(f"exists  OIDC provider {host}")
             return arn
-    arn = iam.create_open_id_connect_provider(Url=issuer, ClientIDList=[AUDIENCE],
-                                              ThumbprintList=[GITHUB_THUMBPRINT])["OpenIDConnectProviderArn"]
+    arn = str(iam.create_open_id_connect_provider(Url=issuer, ClientIDList=[AUDIENCE],
+                                                  ThumbprintList=[GITHUB_THUMBPRINT])["OpenIDConnectProviderArn"])
     result.actions.append(f"created OIDC provider {host}")
     return arn
 
@@ -104,8 +105,9 @@ def state_policy(bucket: str, key_arn: str, write: bool) -> dict[str, Any]:
     return {"Version": "2012-10-17", "Statement": statements}
 
 
-def _role(iam: Any, name: str, trust: dict, managed: list[str], inline: dict[str, dict],
+def _role(iam: Any, name: str, trust: dict[str, Any], managed: list[str], inline: dict[str, dict[str, Any]],
           result: BootstrapResult) -> str:
+    # deferred: boto3 (~300 ms to import) is only needed when talking to AWS
     from botocore.exceptions import ClientError
 
     try:
@@ -123,13 +125,13 @@ def _role(iam: Any, name: str, trust: dict, managed: list[str], inline: dict[str
         iam.attach_role_policy(RoleName=name, PolicyArn=policy)
     for policy_name, document in inline.items():
         iam.put_role_policy(RoleName=name, PolicyName=policy_name, PolicyDocument=json.dumps(document))
-    return arn
+    return str(arn)
 
 
 def bootstrap(target: Target, bucket: str, region: str, endpoint_url: str | None = None,
               session: Any = None) -> BootstrapResult:
     """Create or repair everything; `endpoint_url` points boto3 at another endpoint (moto in the tests)."""
-    import boto3
+    import boto3  # deferred: boto3 (~300 ms to import) is only needed when talking to AWS
 
     session = session or boto3.session.Session()
     result = BootstrapResult(cloud="aws")

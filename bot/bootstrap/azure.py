@@ -9,6 +9,7 @@ import re
 
 from bot.bootstrap import BootstrapInputError, BootstrapResult, Target
 from bot.bootstrap.commands import Cli, Runner, Step
+from bot.settings import Settings
 
 SUBSCRIPTION = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 LOCATION = re.compile(r"^[a-z0-9]{2,30}$")
@@ -17,7 +18,7 @@ PLAN_APP, DEPLOY_APP = "dev-agent-plan", "dev-agent-deploy"
 
 
 def bootstrap(target: Target, *, bucket: str | None, region: str | None, project: str | None,
-              subscription: str | None, settings, dry_run: bool = False,
+              subscription: str | None, settings: Settings, dry_run: bool = False,
               runner: Runner | None = None) -> BootstrapResult:
     """Create or repair the Azure side; `dry_run` lists the az commands instead."""
     subscription = subscription or settings.azure_subscription_id

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 
 from bot.bootstrap import BootstrapError, BootstrapResult
 
-Runner = Callable[[list[str]], subprocess.CompletedProcess]
+Runner = Callable[[list[str]], subprocess.CompletedProcess[str]]
 
 
-def default_runner(args: list[str]) -> subprocess.CompletedProcess:
+def default_runner(args: list[str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(args, capture_output=True, text=True, timeout=300, check=False)
 
 
@@ -62,4 +62,4 @@ class Cli:
         proc = self.runner(args)
         if proc.returncode != 0 or not proc.stdout.strip():
             raise BootstrapError(f"{shlex.join(args)} failed: {(proc.stderr or '').strip()[:500]}")
-        return proc.stdout.strip().splitlines()[0]
+        return str(proc.stdout).strip().splitlines()[0]

@@ -8,6 +8,7 @@ import re
 
 from bot.bootstrap import BootstrapInputError, BootstrapResult, Target
 from bot.bootstrap.commands import Cli, Runner, Step
+from bot.settings import Settings
 
 PROJECT = re.compile(r"^[a-z][a-z0-9-]{4,28}[a-z0-9]$")
 LOCATION = re.compile(r"^[a-z0-9-]{2,30}$")
@@ -19,7 +20,7 @@ DEPLOY_ROLES = ["roles/editor", "roles/iam.securityAdmin", "roles/iam.serviceAcc
 
 
 def bootstrap(target: Target, *, bucket: str | None, region: str | None, project: str | None,
-              subscription: str | None, settings, dry_run: bool = False,
+              subscription: str | None, settings: Settings, dry_run: bool = False,
               runner: Runner | None = None) -> BootstrapResult:
     """Create or repair the GCP side; `dry_run` lists the gcloud commands instead."""
     project = project or settings.gcp_project_id

@@ -10,6 +10,7 @@ fails. Every result is announced as it finishes (bot/checks/progress.py).
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import tempfile
 import time
@@ -25,7 +26,9 @@ from bot.checks import (
     helm_render,
     inputs,
     placeholders,
+    providers,
     terraform_fmt,
+    terraform_init,
     terraform_validate,
     workflow_schema,
     zizmor,
@@ -33,9 +36,11 @@ from bot.checks import (
 from bot.checks.cache import Input, ResultCache, cache_key
 from bot.checks.context import CheckContext
 from bot.checks.progress import CheckEvent, emit
-from bot.checks.tools import CheckIncomplete
+from bot.checks.tools import CheckIncomplete, find_tool
+from bot.checks.warm import adopt_owner, owner, shared
 from bot.pipeline.results import CheckResult
 from bot.settings import Settings, get_settings
+from generators.output import write_tree
 
 log = logging.getLogger(__name__)
 
@@ -106,14 +111,12 @@ def run_checks(env_dir: Path, repo_root: Path, settings: Settings | None = None)
         ctx = CheckContext(env_dir=env_dir.resolve(), repo_root=repo_root.resolve(), workdir=Path(scratch),
                            settings=settings)
         with ThreadPoolExecutor(max_workers=len(CHECKS)) as pool:
-            futures = [pool.submit(_run_one, check, ctx, cache) for check in CHECKS]
+            futures = [pool.submit(contextvars.copy_context().run, _run_one, check, ctx, cache) for check in CHECKS]
             return [result for future in futures for result in future.result()]
 
 
 def check_files(files: dict[str, str], env_dir: str, settings: Settings | None = None) -> list[CheckResult]:
     """Write generated files (repository-relative paths) to a temp repository and check `env_dir` there."""
-    from generators.output import write_tree
-
     with tempfile.TemporaryDirectory(prefix="dev-agent-generated-") as repo:
         write_tree(files, Path(repo))
         return run_checks(Path(repo) / env_dir, Path(repo), settings)
@@ -122,8 +125,6 @@ def check_files(files: dict[str, str], env_dir: str, settings: Settings | None =
 def warm_up(settings: Settings | None = None) -> None:
     """Start this process's warm checkov and initialise Terraform for the generators' provider sets (both at
     once), so the first job pays neither. An rq worker calls it before forking its work horses."""
-    from bot.checks.warm import adopt_owner
-
     settings = settings or get_settings()
     if not settings.run_checks or not settings.warm_checks:
         return
@@ -137,18 +138,12 @@ def warm_up(settings: Settings | None = None) -> None:
 
 
 def _start_checkov(settings: Settings) -> None:
-    from bot.checks.tools import find_tool
-    from bot.checks.warm import shared
-
     binary = find_tool(settings.checkov_bin)
     if binary:
         shared(binary, settings.checkov_max_rss_mb).ensure_started()
 
 
 def _initialise_terraform(settings: Settings) -> None:
-    from bot.checks import providers, terraform_init
-    from bot.checks.warm import owner
-
     for requirements in terraform_init.generator_requirements():
         prepared = terraform_init.prepared(requirements, settings.tool_timeout_seconds)
         providers.reattach(prepared, owner())

@@ -20,6 +20,7 @@ own memory passes --max-rss-mb (the client starts a fresh one).
 from __future__ import annotations
 
 import argparse
+import copy
 import gc
 import io
 import json
@@ -31,6 +32,7 @@ import socket
 import sys
 import tempfile
 import traceback
+import types
 from pathlib import Path
 from typing import Any
 
@@ -41,9 +43,49 @@ def _load_checkov() -> Any:
     """Import checkov (not this file's neighbour bot/checks/checkov.py: the script's directory leaves sys.path)."""
     here = str(Path(__file__).resolve().parent)
     sys.path[:] = [p for p in sys.path if p and str(Path(p).resolve()) != here]
-    import checkov.main  # type: ignore[import-not-found]
+    # deferred: checkov lives in its own virtualenv (.venv-checkov); only this server process, run there, imports it
+    import checkov.main
 
+    _build_ply_once()
     return checkov.main
+
+
+def _build_ply_once() -> None:
+    """checkov's JSONPath library (bc_jsonpath_ng) builds a new PLY lexer and LALR parser for every path it parses
+    (~50 ms of reflection and regex compiling each, about half of a Terraform scan's CPU). Build each once per
+    lexer/parser class, here before the forks, and hand every caller a copy: PLY's own `Lexer.clone(object)` bound
+    to the caller, and a copy of the parser on the same tables (the grammar's actions keep no state)."""
+    try:
+        # deferred: PLY and bc_jsonpath_ng are checkov's, in its own virtualenv; only this server process imports them
+        import ply.lex  # type: ignore[import-not-found]
+        import ply.yacc  # type: ignore[import-not-found]
+        from bc_jsonpath_ng import parse as parse_path  # type: ignore[import-not-found]
+        from bc_jsonpath_ng.ext import parse as parse_extended_path  # type: ignore[import-not-found]
+    except ImportError:
+        return
+    lexers: dict[tuple[type, str], Any] = {}
+    parsers: dict[tuple[type, str], Any] = {}
+    build_lexer, build_parser = ply.lex.lex, ply.yacc.yacc
+
+    def lexer(module: Any = None, **options: Any) -> Any:
+        if module is None or isinstance(module, types.ModuleType):
+            return build_lexer(module=module, **options)
+        key = (type(module), repr(sorted(options.items())))
+        if key not in lexers:
+            lexers[key] = build_lexer(module=module, **options)
+        return lexers[key].clone(module)
+
+    def parser(*args: Any, module: Any = None, **options: Any) -> Any:
+        if args or module is None or isinstance(module, types.ModuleType):
+            return build_parser(*args, module=module, **options)
+        key = (type(module), repr(sorted(options.items())))
+        if key not in parsers:
+            parsers[key] = build_parser(module=module, **options)
+        return copy.copy(parsers[key])
+
+    ply.lex.lex, ply.yacc.yacc = lexer, parser
+    parse_path("$.warm")
+    parse_extended_path("$.warm")
 
 
 def _run_scan(main: Any, request: dict[str, Any]) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from bot.checks.cache import Input, file_inputs
+from bot.checks.helm_tool import render_chart
 from bot.settings import Settings
 
 
@@ -79,12 +80,11 @@ class CheckContext:
 
     def rendered(self) -> RenderedCharts:
         """Render every chart (release = chart name, namespace = environment) into workdir/rendered/."""
-        from bot.checks.helm_tool import render_chart
-
         with self._lock:
             if self._rendered is None:
-                result = RenderedCharts(directory=self.workdir / "rendered")
-                result.directory.mkdir(parents=True, exist_ok=True)
+                directory = self.workdir / "rendered"
+                result = RenderedCharts(directory=directory)
+                directory.mkdir(parents=True, exist_ok=True)
                 charts = self.charts()
                 if not charts and self.runs_kubernetes():
                     result.errors.append(f"no Helm chart under {self.env_dir / 'helm'}")
@@ -96,7 +96,7 @@ class CheckContext:
                         continue
                     for name, text in manifests.items():
                         if text.strip():
-                            target = result.directory / name.replace("/", "__")
+                            target = directory / name.replace("/", "__")
                             target.write_text(text, encoding="utf-8")
                             result.manifests[name] = text
                 self._rendered = result

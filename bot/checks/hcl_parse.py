@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hcl2
+
 from bot import hclread
 from bot.checks.cache import Input, file_inputs, tool_identity
 from bot.checks.context import CheckContext
@@ -11,8 +13,6 @@ NAME = "hcl parse"
 
 
 def reads(ctx: CheckContext) -> list[Input]:
-    import hcl2
-
     return [tool_identity(hcl2.__file__), *file_inputs(ctx.terraform_dir)]
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import yaml
 
+from bot.checks.cache import tool_identity
 from bot.errors import ToolError
 
 
@@ -15,9 +17,9 @@ class HelmUnavailable(ToolError):
     """Neither the helm binary nor helm-python-sdk can be used."""
 
 
-def _sdk():
+def _sdk() -> Any:
     try:
-        import helm_python
+        import helm_python  # deferred: the Helm SDK loads a shared library (~220 ms); unused when helm is on PATH
     except (ImportError, OSError) as exc:
         raise HelmUnavailable(f"helm is not on PATH and helm-python-sdk cannot load: {exc}") from None
     return helm_python
@@ -25,8 +27,6 @@ def _sdk():
 
 def helm_identity() -> str:
     """Which Helm runs the charts: the binary on PATH, else the SDK module (for check result cache keys)."""
-    from bot.checks.cache import tool_identity
-
     binary = shutil.which("helm")
     if binary:
         return tool_identity(binary)
@@ -62,7 +62,8 @@ def render_chart(chart: Path, namespace: str) -> dict[str, str]:
             raise RuntimeError(proc.stderr.strip())
         return _split_template_output(proc.stdout)
     helm = _sdk()
-    return helm.Chart.load(str(chart)).render(name=release, namespace=namespace, is_install=True)
+    rendered: dict[str, str] = helm.Chart.load(str(chart)).render(name=release, namespace=namespace, is_install=True)
+    return rendered
 
 
 def _split_template_output(text: str) -> dict[str, str]:
@@ -76,7 +77,7 @@ def _split_template_output(text: str) -> dict[str, str]:
     return manifests
 
 
-def documents(manifests: dict[str, str]) -> list[tuple[str, dict]]:
+def documents(manifests: dict[str, str]) -> list[tuple[str, dict[str, Any]]]:
     """Every non-empty YAML document of the rendered manifests with its template path."""
     found = []
     for source, text in manifests.items():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from typing import Any
 
 from bot.checks.cache import Input, file_inputs
 from bot.checks.context import CheckContext
@@ -34,7 +35,7 @@ def check(ctx: CheckContext) -> list[CheckResult]:
 
 
 def check_generated(files: Mapping[str, str], env_dir: str, settings: Settings,
-                    parsed: Mapping[str, dict] | None = None) -> CheckResult:
+                    parsed: Mapping[str, dict[str, Any]] | None = None) -> CheckResult:
     """The same check on generated files (repository path -> text) of one environment; `parsed` (path -> HCL
     dict) spares parsing them again."""
     prefix = f"{env_dir}/terraform/"

@@ -5,6 +5,9 @@ providers of a prepared directory (terraform_init) are started once per worker i
 bot/checks/provider_host.py, which stops it when the worker exits; terraform finds them through
 `TF_REATTACH_PROVIDERS`. Their addresses are kept in a small file next to the prepared directory, so the
 work horses an rq worker forks (and any horse that has to restart a lost provider) share them.
+
+`narrowed` gives one run endpoints whose schema answer keeps only the types the configuration names (see
+provider_host.py): terraform then decodes a few dozen types instead of the provider's ~1,500.
 """
 
 from __future__ import annotations
@@ -15,8 +18,10 @@ import json
 import logging
 import os
 import selectors
+import socket
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -126,3 +131,32 @@ def _stop(entry: dict[str, Any]) -> None:
 def lost(output: str) -> bool:
     """Whether terraform's output says a reattached provider did not answer."""
     return any(marker in output for marker in LOST)
+
+
+@contextlib.contextmanager
+def narrowed(reattach: str, names: set[str], timeout: float = 10) -> Iterator[str]:
+    """TF_REATTACH_PROVIDERS for one run whose providers answer the schema narrowed to the types in `names`.
+
+    A provider whose host offers no narrowing (or does not answer) is reattached as it is."""
+    entries: dict[str, dict[str, Any]] = json.loads(reattach)
+    with contextlib.ExitStack() as sessions:
+        for entry in entries.values():
+            control = entry.pop("Narrow", None)
+            if not control:
+                continue
+            try:
+                conn = sessions.enter_context(socket.socket(socket.AF_UNIX, socket.SOCK_STREAM))
+                conn.settimeout(timeout)
+                conn.connect(control)
+                conn.sendall(json.dumps({"names": sorted(names)}).encode() + b"\n")
+                with conn.makefile("rb") as answer:
+                    entry["Addr"] = dict(json.loads(answer.readline()))
+            except (OSError, ValueError) as exc:
+                log.warning("terraform validate with the whole provider schema: %s", exc)
+        yield json.dumps(entries)
+
+
+def plain(reattach: str) -> str:
+    """TF_REATTACH_PROVIDERS of the providers themselves (the whole schema)."""
+    entries: dict[str, dict[str, Any]] = json.loads(reattach)
+    return json.dumps({address: {k: v for k, v in entry.items() if k != "Narrow"} for address, entry in entries.items()})

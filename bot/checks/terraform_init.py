@@ -21,6 +21,7 @@ from bot.checks.cache import tool_identity
 from bot.errors import ToolError
 from bot.pipeline import terraform
 from generators.hcl import block, render
+from generators.terraform.aws.versions import AWS_PROVIDER
 
 LOCK_FILE = ".terraform.lock.hcl"
 NEEDS_INIT = ("Missing required provider", "Inconsistent dependency lock file", "Module not installed",
@@ -51,8 +52,6 @@ def provider_requirements(texts: list[str]) -> dict[str, Any] | None:
 
 def generator_requirements() -> list[dict[str, Any]]:
     """The provider sets of the generated configurations that `terraform validate` checks (AWS)."""
-    from generators.terraform.aws.versions import AWS_PROVIDER
-
     return [{"aws": dict(AWS_PROVIDER)}]
 
 

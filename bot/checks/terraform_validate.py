@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import shutil
 from pathlib import Path
 
@@ -24,6 +25,7 @@ log = logging.getLogger(__name__)
 
 NAME = "terraform validate"
 CLOUDS_WITH_PROVIDER = {"aws"}
+WORD = re.compile(r"[A-Za-z0-9_]+")
 
 
 def reads(ctx: CheckContext) -> list[Input]:
@@ -58,7 +60,13 @@ def check(ctx: CheckContext) -> list[CheckResult]:
         shutil.copy(prepared / terraform_init.LOCK_FILE, copy / terraform_init.LOCK_FILE)
         env = terraform_init.validate_env(prepared)
         reattached = _reattach(prepared)
-        proc = _validate(copy, timeout, {**env, **reattached})
+        proc = None
+        if reattached:  # the schema narrowed to the configuration's types; a failing run again with all of it
+            with providers.narrowed(reattached["TF_REATTACH_PROVIDERS"], _words(copy)) as narrow:
+                proc = _validate(copy, timeout, {**env, "TF_REATTACH_PROVIDERS": narrow})
+            reattached = {"TF_REATTACH_PROVIDERS": providers.plain(reattached["TF_REATTACH_PROVIDERS"])}
+        if proc is None or not _valid(proc):
+            proc = _validate(copy, timeout, {**env, **reattached})
         if reattached and providers.lost(proc.stdout + proc.stderr):  # the warm provider is gone: without it
             providers.forget(prepared, owner())
             proc = _validate(copy, timeout, env)
@@ -83,6 +91,21 @@ def _reattach(prepared: Path) -> dict[str, str]:
     return {"TF_REATTACH_PROVIDERS": value} if value else {}
 
 
+def _words(directory: Path) -> set[str]:
+    """Every word of the configuration: it names each resource, data source and ephemeral type it uses."""
+    words: set[str] = set()
+    for path in [*directory.rglob("*.tf"), *directory.rglob("*.tf.json")]:
+        words.update(WORD.findall(path.read_text(encoding="utf-8", errors="replace")))
+    return words
+
+
+def _valid(proc: terraform.Result) -> bool:
+    try:
+        return json.loads(proc.stdout).get("valid") is True
+    except (json.JSONDecodeError, AttributeError):
+        return False
+
+
 def _validate(directory: Path, timeout: float, env: dict[str, str] | None = None) -> terraform.Result:
     proc = terraform.run(directory, ["validate", "-json", "-no-color"], timeout=timeout, env=env)
     if proc.timed_out:
@@ -101,6 +124,8 @@ def _result(proc: terraform.Result) -> CheckResult:
          "line": ((d.get("range") or {}).get("start") or {}).get("line")}
         for d in report.get("diagnostics", [])
     ]
+    # terraform walks the configuration concurrently: its diagnostics come in any order
+    findings.sort(key=lambda f: (str(f["file"] or ""), f["line"] or 0, str(f["summary"]), str(f["detail"])))
     passed = bool(report.get("valid"))
     details = "configuration is valid" if passed else "\n".join(
         f"{f['file']}:{f['line']}: {f['summary']}" for f in findings)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 from pathlib import Path
+from typing import Any
 
 from bot.checks.cache import Input, tool_identity
 from bot.checks.context import CheckContext
@@ -15,7 +16,7 @@ from bot.pipeline.results import CheckResult
 NAME = "zizmor"
 
 
-def _finding(item: dict) -> dict:
+def _finding(item: dict[str, Any]) -> dict[str, Any]:
     locations = item.get("locations") or [{}]
     symbolic = locations[0].get("symbolic") or {}
     concrete = (locations[0].get("concrete") or {}).get("location", {}).get("start_point", {})

@@ -7,6 +7,8 @@ import pkgutil
 
 import typer
 
+from bot.cli._help import HelpGroup
+
 EXIT_CODES_HELP = """
 Exit codes: 0 success; 1 the operation failed (checks failed, apply failed, policy refused);
 2 attention needed (drift found, nothing to apply) or a usage error; 3 invalid input
@@ -17,6 +19,7 @@ EXIT_OK, EXIT_FAILED, EXIT_ATTENTION, EXIT_INVALID = 0, 1, 2, 3
 
 app = typer.Typer(
     name="dev-agent",
+    cls=HelpGroup,
     help="Turn plain-language environment requests into reviewed, policy-checked, costed infrastructure.\n"
     + EXIT_CODES_HELP,
     no_args_is_help=True,

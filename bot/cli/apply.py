@@ -29,6 +29,7 @@ def register(app: typer.Typer) -> None:
 
         Before applying, the plan's change set is compared with the one reviewed on the merged PR (docs/review.md):
         when they differ nothing is applied and the PR says what changed.
+
         Exit codes: 0 applied, 1 failed (state locked, or the plan changed since review), 2 nothing to do,
         3 not an intact environment.
         """

@@ -22,7 +22,10 @@ def _parse_since(value: str) -> dt.datetime:
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("audit")
+    @app.command("audit", epilog=(
+        "Examples:\n\n"
+        "  dev-agent audit --since 7d\n\n"
+        "  dev-agent audit --since 2026-12-01 > audit.jsonl"))
     def audit(since: str = typer.Option("30d", help="ISO date/time or age (7d, 12h)")) -> None:
         """Export audit events (request, plan, override, apply, destroy, extend, merge) as JSON lines."""
         try:

@@ -6,11 +6,16 @@ import json
 
 import typer
 
+from bot.bootstrap import BootstrapError, BootstrapInputError, Target, aws, azure, gcp
 from bot.cli import EXIT_FAILED, EXIT_INVALID, EXIT_OK
+from bot.settings import get_settings
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("bootstrap")
+    @app.command("bootstrap", epilog=(
+        "Examples:\n\n"
+        "  dev-agent bootstrap --cloud aws --repository acme/platform-environments --bucket acme-tf-state --region us-east-1\n\n"
+        "  dev-agent bootstrap --cloud gcp --repository acme/platform-environments --project acme-infra --dry-run"))
     def bootstrap(
         cloud: str = typer.Option(..., "--cloud", help="aws, gcp or azure"),
         repository: str = typer.Option(..., "--repository", help="owner/name of the environments' repository"),
@@ -29,20 +34,13 @@ def register(app: typer.Typer) -> None:
 
         Exit 0 done, 1 a cloud call failed, 3 bad input.
         """
-        from bot.bootstrap import BootstrapError, BootstrapInputError, Target
-        from bot.settings import get_settings
-
         settings = get_settings()
         try:
             target = Target(repository=repository, default_branch=default_branch)
             if cloud == "aws":
-                from bot.bootstrap import aws
-
                 result = aws.bootstrap(target, bucket or settings.state_bucket, region or settings.state_region,
                                        endpoint_url=endpoint_url)
             elif cloud in ("gcp", "azure"):
-                from bot.bootstrap import azure, gcp
-
                 module = gcp if cloud == "gcp" else azure
                 result = module.bootstrap(target, bucket=bucket, region=region, project=project,
                                           subscription=subscription, settings=settings, dry_run=dry_run)

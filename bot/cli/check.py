@@ -8,8 +8,15 @@ from pathlib import Path
 
 import typer
 
+from bot.checks import run_checks
 from bot.cli import EXIT_FAILED, EXIT_INVALID, EXIT_OK
-from bot.pipeline.results import CheckResult
+from bot.cost import estimate_directory
+from bot.pipeline.planning import plan_environment
+from bot.pipeline.results import CheckResult, Verdict
+from bot.settings import get_settings
+from bot.spec import load_spec
+from policies.engine import evaluate
+from policies.schema import load_policy
 
 
 def repo_root_of(env_dir: Path) -> Path:
@@ -46,8 +53,6 @@ def register(app: typer.Typer) -> None:
 
         Exit 0 when every check passed, 1 when any failed, 3 when DIR is not an environment directory.
         """
-        from bot.checks import run_checks
-
         if not (directory / "environment.yaml").is_file():
             typer.echo(f"error: {directory} is not an environment directory (no environment.yaml)", err=True)
             raise typer.Exit(EXIT_INVALID)
@@ -72,15 +77,8 @@ def register(app: typer.Typer) -> None:
         raise typer.Exit(EXIT_OK if passed else EXIT_FAILED)
 
 
-def directory_verdicts(directory: Path) -> list:
+def directory_verdicts(directory: Path) -> list[Verdict]:
     """Policy verdicts on a written environment: its spec, its Terraform and the estimate of it."""
-    from bot.cost import estimate_directory
-    from bot.pipeline.planning import plan_environment
-    from bot.settings import get_settings
-    from bot.spec import load_spec
-    from policies.engine import evaluate
-    from policies.schema import load_policy
-
     plan = plan_environment(load_spec(directory / "environment.yaml"))
     files = {str(p.relative_to(directory.parent.parent)): p.read_text(encoding="utf-8")
              for p in sorted((directory / "terraform").glob("*.tf"))}

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import typer
 from pydantic import AliasChoices
+from pydantic.fields import FieldInfo
 
 from bot.settings import Settings
 
 
-def _env_names(name: str, field) -> list[str]:
+def _env_names(name: str, field: FieldInfo) -> list[str]:
     alias = field.validation_alias
     if isinstance(alias, AliasChoices):
         return [str(choice) for choice in alias.choices]
@@ -36,7 +37,9 @@ def configuration_reference() -> str:
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("config")
+    @app.command("config", epilog=(
+        "Examples:\n\n"
+        "  dev-agent config > settings.md"))
     def config() -> None:
         """Print the configuration reference (every setting and environment variable) as markdown."""
         typer.echo(configuration_reference(), nl=False)

@@ -11,6 +11,9 @@ from typing import Annotated
 import typer
 
 from bot.cli import EXIT_INVALID
+from bot.cost import CostInputError, estimate_directory, infracost_cli
+from bot.cost.diff import diff_reports, render_diff
+from bot.cost.table import render_markdown, render_table
 
 
 def register(app: typer.Typer) -> None:
@@ -31,15 +34,10 @@ def register(app: typer.Typer) -> None:
         )] = None,
     ) -> None:
         """Estimate monthly cost (730 h/month) offline, or with infracost when it and INFRACOST_API_KEY exist."""
-        from bot.cost import CostInputError, estimate_directory, infracost_cli
-        from bot.cost.table import render_markdown, render_table
-
         try:
             if usage_file is not None and not usage_file.is_file():
                 raise CostInputError(f"{usage_file}: usage file not found")
             if compare is not None:
-                from bot.cost.diff import diff_reports, render_diff
-
                 report = diff_reports(estimate_directory(compare, usage_file), estimate_directory(path, usage_file),
                                       project=str(path))
                 sys.stdout.write(json.dumps(report, indent=2) + "\n" if as_json else render_diff(report))

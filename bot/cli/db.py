@@ -7,10 +7,14 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
+import redis
 import typer
+from sqlalchemy.engine import make_url
 
 from bot.cli import EXIT_FAILED, EXIT_INVALID
 from bot.settings import get_settings
+from bot.store import backup, legacy
+from bot.store.db import Database, DatabaseError, database_url, head_revision, open_database
 
 if TYPE_CHECKING:
     from bot.store.db import Database
@@ -20,10 +24,6 @@ db_app = typer.Typer(help="The database of environments, audit events, API keys,
 
 
 def _database(migrate: bool = True) -> tuple[Database, str]:
-    from sqlalchemy.engine import make_url
-
-    from bot.store.db import Database, DatabaseError, database_url, open_database
-
     try:
         url = database_url(get_settings())
         return (open_database(get_settings()) if migrate else Database(url)), make_url(url).render_as_string()
@@ -42,8 +42,6 @@ def upgrade() -> None:
 @db_app.command("status")
 def status() -> None:
     """Show the database in use and its schema revision (without migrating)."""
-    from bot.store.db import head_revision
-
     database, where = _database(migrate=False)
     current = database.revision()
     database.dispose()
@@ -60,8 +58,6 @@ def import_legacy(
         "--files/--no-files", help="read the previous release's JSON files in the state dir")] = True,
 ) -> None:
     """Import, once, what earlier releases kept in Redis or in JSON files under the state dir."""
-    from bot.store import legacy
-
     settings = get_settings()
     database, where = _database()
     sources: list[tuple[str, legacy.Legacy]] = []
@@ -69,8 +65,6 @@ def import_legacy(
         sources.append((str(settings.state_dir), legacy.read_files(settings.state_dir)))
     url = redis_url or settings.redis_url
     if url:
-        import redis
-
         try:
             sources.append((url.split("@")[-1], legacy.read_redis(redis.Redis.from_url(url))))
         except redis.RedisError as exc:
@@ -84,13 +78,13 @@ def import_legacy(
         typer.echo(f"{source} -> {where}: " + ", ".join(f"{count} {kind}" for kind, count in added.items()))
 
 
-@db_app.command("export")
+@db_app.command("export", epilog=(
+    "Examples:\n\n"
+    "  dev-agent db export backup.jsonl"))
 def export(
     output: Annotated[Path, typer.Argument(help="file to write (JSON lines; created with mode 0600)")],
 ) -> None:
     """Back up every table as JSON lines (works across PostgreSQL and SQLite)."""
-    from bot.store import backup
-
     database, where = _database()
     if output.exists():
         typer.echo(f"error: {output} exists; choose a new file", err=True)
@@ -103,14 +97,14 @@ def export(
     typer.echo(f"{where} -> {output}: {rows - 1} rows")
 
 
-@db_app.command("import")
+@db_app.command("import", epilog=(
+    "Examples:\n\n"
+    "  DEV_AGENT_DATABASE_URL=postgresql+psycopg://bot@db/dev_agent dev-agent db import backup.jsonl"))
 def import_(
     source: Annotated[Path, typer.Argument(help="a file written by `dev-agent db export`", exists=True,
                                            dir_okay=False, readable=True)],
 ) -> None:
     """Restore an export into an empty database (the one DEV_AGENT_DATABASE_URL or the state dir names)."""
-    from bot.store import backup
-
     database, where = _database()
     try:
         with source.open(encoding="utf-8") as handle:

@@ -12,7 +12,9 @@ from bot.settings import get_settings
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("destroy")
+    @app.command("destroy", epilog=(
+        "Examples:\n\n"
+        "  dev-agent destroy environments/payments-api-dev   # in dev-agent-destroy.yml, after the destroy PR merged"))
     def destroy(
         directory: Path = typer.Argument(..., help="An environment directory: environments/<name>"),
         overrides: list[Path] = opts.OVERRIDES,

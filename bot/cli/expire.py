@@ -15,7 +15,10 @@ from bot.lifecycle.expire import expire_environment
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("expire")
+    @app.command("expire", epilog=(
+        "Examples:\n\n"
+        "  dev-agent expire --json   # every environments/* of the checkout (the scheduled workflow)\n\n"
+        "  dev-agent expire --today 2026-12-31   # what would happen on that day"))
     def expire(
         as_json: bool = typer.Option(False, "--json", help="Print the results as JSON."),
         today: dt.datetime | None = typer.Option(None, "--today", formats=["%Y-%m-%d"], help="Evaluate as of this date."),
@@ -27,6 +30,7 @@ def register(app: typer.Typer) -> None:
         """Open a destroy PR for every environment past expires_on; warn two days and one day before.
 
         An expired environment with an open extend PR gets a note on its request issue instead of a destroy PR.
+
         Exit codes: 0 no destroy PR opened, 2 destroy PR(s) opened, 1 an environment.yaml could not be read.
         """
         github = opts.github_options(token, repository, api_url)

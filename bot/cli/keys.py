@@ -13,7 +13,10 @@ from bot.settings import get_settings
 keys_app = typer.Typer(help="Manage API keys for the REST API (stored hashed).", no_args_is_help=True)
 
 
-@keys_app.command("create")
+@keys_app.command("create", epilog=(
+    "Examples:\n\n"
+    "  dev-agent keys create ci-bot --scope read --scope request --installation 42 --owner octocat\n\n"
+    "  dev-agent keys create dashboard --scope read --installation 42 --repository acme/payments-api --expires-in-days 90"))
 def create(
     scope: Annotated[list[str], typer.Option("--scope", help="read and/or request; repeat for both")],
     installation: Annotated[int, typer.Option("--installation", help="the App installation id the key is limited to")],

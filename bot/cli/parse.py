@@ -8,6 +8,7 @@ from typing import Any
 
 import typer
 
+from bot.cli import EXIT_INVALID
 from bot.settings import get_settings
 from bot.understanding import understand
 from bot.understanding.model import RequestError, Understanding
@@ -95,8 +96,6 @@ def read_text(text: str) -> str:
 
 
 def register(app: typer.Typer) -> None:
-    from bot.cli import EXIT_INVALID
-
     @app.command("parse", epilog=(
         "Examples:\n\n"
         "  dev-agent parse \"staging for payments-api: FastAPI, Postgres 16, Redis, AWS us-west-2, $400/month\"\n\n"

@@ -9,9 +9,25 @@ from typing import Any
 import typer
 import yaml
 
+from bot.checks import run_checks
 from bot.cli import EXIT_ATTENTION, EXIT_FAILED, EXIT_INVALID, EXIT_OK
+from bot.cli._terminal import print_report
+from bot.cli.check import print_results
+from bot.cost.coverage import UnpricedRegion
+from bot.cost.diff import diff_reports
+from bot.cost.usage import CostInputError
+from bot.pipeline.budget import BudgetError
+from bot.pipeline.results import Requester
+from bot.pipeline.run import build_environment
 from bot.settings import Settings, get_settings
 from bot.spec import Cloud, EnvironmentSpec, SpecError, load_spec
+from bot.understanding import understand
+from bot.understanding.model import RequestError
+from generators.output import write_tree
+from generators.paths import environment_dir
+from generators.workflows import workflow_files
+from policies.engine import worst
+from policies.schema import PolicyError, load_policy
 
 
 def repository_clouds(out: Path) -> set[Cloud]:
@@ -28,13 +44,6 @@ def repository_clouds(out: Path) -> set[Cloud]:
 
 def _understand(text: str, settings: Settings, as_json: bool) -> tuple[EnvironmentSpec, list[Any]] | None:
     """The spec understood from `text` with its requirements ledger, or None after printing the questions it raised."""
-    from bot.understanding.model import RequestError
-
-    try:
-        from bot.understanding import understand
-    except ImportError:
-        typer.echo("error: this build cannot understand plain-language requests; use --spec FILE", err=True)
-        raise typer.Exit(EXIT_FAILED) from None
     try:
         understanding = understand(text, settings)
     except RequestError as exc:
@@ -74,19 +83,6 @@ def register(app: typer.Typer) -> None:
         Exit 0 on success (or when questions were printed), 1 when --check found failures,
         2 on usage errors, 3 when the spec or request is invalid (nothing is written).
         """
-        from bot.checks import run_checks
-        from bot.cli.check import print_results
-        from bot.cost.coverage import UnpricedRegion
-        from bot.cost.usage import CostInputError
-        from bot.pipeline.budget import BudgetError
-        from bot.pipeline.results import Requester
-        from bot.pipeline.run import build_environment
-        from generators.output import write_tree
-        from generators.paths import environment_dir
-        from generators.workflows import workflow_files
-        from policies.engine import worst
-        from policies.schema import PolicyError, load_policy
-
         if (text is None) == (spec_file is None):
             typer.echo("error: give either the request TEXT or --spec FILE (not both)", err=True)
             raise typer.Exit(EXIT_ATTENTION)
@@ -111,9 +107,11 @@ def register(app: typer.Typer) -> None:
             if understood is None:
                 raise typer.Exit(EXIT_OK)
             spec, requirements = understood
+        previous = _previous_terraform(out, spec.name)  # a re-plan of an environment already under --out
         try:
             result = build_environment(spec, settings, policy=policy, requirements=requirements,
-                                       requester=Requester(login=requester) if requester else None)
+                                       requester=Requester(login=requester) if requester else None,
+                                       previous_files=previous or None)
         except (BudgetError, UnpricedRegion) as exc:
             typer.echo(f"refused: {exc}", err=True)
             raise typer.Exit(EXIT_FAILED) from None
@@ -136,11 +134,23 @@ def register(app: typer.Typer) -> None:
                        "monthly_cost": result.monthly_cost, "policy": policy_outcome,
                        "verdicts": [v.model_dump() for v in result.verdicts],
                        "choices": [c.model_dump() for c in environment.choices],
-                       "checks": [c.model_dump() for c in checks]}
+                       "checks": [c.model_dump() for c in checks],
+                       # before -> after per resource for a re-plan, in Infracost's diff JSON (None for a new one)
+                       "cost_change": None if result.previous_cost is None or result.cost is None
+                       else diff_reports(result.previous_cost, result.cost, project=spec.name)}
             typer.echo(json.dumps(summary, indent=2))
         else:
-            typer.echo(result.report)
+            print_report(result.report, folded=f"the whole report is in {out / env_dir / 'REPORT.md'}")
             typer.echo(f"Wrote {len(files)} files for {spec.name} under {out} (report: {out / env_dir / 'REPORT.md'}).")
             if checks:
                 print_results(checks)
         raise typer.Exit(EXIT_FAILED if failed else EXIT_OK)
+
+
+def _previous_terraform(out: Path, name: str) -> dict[str, str]:
+    """The Terraform files of `environments/<name>/terraform/` already under `out` (repository-relative paths)."""
+    base = out / "environments" / name / "terraform"
+    if not base.is_dir():
+        return {}
+    return {path.relative_to(out).as_posix(): path.read_text(encoding="utf-8", errors="replace")
+            for path in sorted(base.rglob("*.tf")) if path.is_file()}

@@ -7,17 +7,18 @@ from pathlib import Path
 import typer
 
 from bot.cli import EXIT_INVALID
+from bot.settings import get_settings
 from policies.schema import PolicyError, load_policy
 
 
 def register(app: typer.Typer) -> None:
-    @app.command("policy")
+    @app.command("policy", epilog=(
+        "Examples:\n\n"
+        "  dev-agent policy policies/org-policy.yaml"))
     def policy(
         path: Path = typer.Argument(None, help="Policy YAML (default: DEV_AGENT_POLICY_FILE or the bundled one)."),
     ) -> None:
         """Check an org policy file and print a summary of what it allows."""
-        from bot.settings import get_settings
-
         target = path or get_settings().policy_file
         try:
             loaded = load_policy(target)
@@ -28,8 +29,8 @@ def register(app: typer.Typer) -> None:
         typer.echo(f"{target or 'policies/org-policy.yaml'}: valid")
         for cloud, rules in loaded.clouds.items():
             typer.echo(f"  {cloud.value}: regions {', '.join(rules.regions) or 'all'}")
-        for tier, rules in loaded.tiers.items():
-            cap = f"${rules.max_monthly_usd:g}/month" if rules.max_monthly_usd else "no cost cap"
-            ttl = f"{rules.max_ttl_days} days" if rules.max_ttl_days else "no TTL limit"
+        for tier, limits in loaded.tiers.items():
+            cap = f"${limits.max_monthly_usd:g}/month" if limits.max_monthly_usd else "no cost cap"
+            ttl = f"{limits.max_ttl_days} days" if limits.max_ttl_days else "no TTL limit"
             typer.echo(f"  {tier.value}: {cap}, {ttl}")
         typer.echo(f"  required tags: {', '.join(loaded.required_tags) or 'none'}")

@@ -8,13 +8,17 @@ import os
 import signal
 import threading
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
+from bot.cli import EXIT_INVALID
+
 
 def register(app: typer.Typer) -> None:
-    @app.command("sandbox")
+    @app.command("sandbox", epilog=(
+        "Examples:\n\n"
+        "  dev-agent sandbox --seed --port 9000 --state-dir ./sandbox-state"))
     def sandbox(
         port: Annotated[int, typer.Option(help="TCP port on 127.0.0.1 (0 picks a free one).")] = 0,
         seed: Annotated[
@@ -30,8 +34,7 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Serve the sandbox GitHub until interrupted; print one JSON line with its URL first."""
-        from bot.cli import EXIT_INVALID
-        from sandbox import SandboxGitHub
+        from sandbox import SandboxGitHub  # deferred: the sandbox GitHub is not part of the workflows' install
 
         secret = os.environ.get("DEV_AGENT_WEBHOOK_SECRET", "")
         if webhook_url and not secret:
@@ -41,7 +44,7 @@ def register(app: typer.Typer) -> None:
             state_dir.mkdir(parents=True, exist_ok=True)
         server = SandboxGitHub(root=state_dir)
         url = server.start(port=port)
-        info: dict = {"url": url}
+        info: dict[str, Any] = {"url": url}
         try:
             if seed:
                 github_app = server.create_app("dev-agent")

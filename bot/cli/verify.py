@@ -7,7 +7,12 @@ from pathlib import Path
 
 import typer
 
+from bot.checks import run_checks
 from bot.cli import EXIT_FAILED, EXIT_INVALID, EXIT_OK
+from bot.cli.check import print_results, repo_root_of
+from bot.review.verify import describe
+from bot.review.verify import verify as verify_directory
+from bot.settings import get_settings
 
 
 def register(app: typer.Typer) -> None:
@@ -23,15 +28,10 @@ def register(app: typer.Typer) -> None:
         lock file (the bot's REPORT.md is not compared: only the bot knows the request and who asked).
 
         Policy is not judged here: the bot's `dev-agent` check run does, knowing who asked and who overrode.
+
         Exit 0 when the files are what dev-agent generates (and, with --check, every validator passed),
         1 otherwise, 3 when DIR is not an environment directory.
         """
-        from bot.checks import run_checks
-        from bot.cli.check import print_results, repo_root_of
-        from bot.review.verify import describe
-        from bot.review.verify import verify as verify_directory
-        from bot.settings import get_settings
-
         if not (directory / "environment.yaml").is_file():
             typer.echo(f"error: {directory} is not an environment directory (no environment.yaml)", err=True)
             raise typer.Exit(EXIT_INVALID)

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import typer
-from rq import Worker
+from prometheus_client import start_http_server
+from redis import Redis
+from rq import Queue, Worker
 from rq.exceptions import AbandonedJobError
 from rq.job import Job
+from rq.worker_pool import WorkerPool
 
 from bot.cli import EXIT_INVALID
+from bot.github.app import GitHubApp, GitHubAppError
+from bot.logs import configure_logging
+from bot.metrics import initialise_series, metrics_registry, name_process
+from bot.settings import get_settings
 
 
 class PreloadedWorker(Worker):
@@ -21,28 +29,25 @@ class PreloadedWorker(Worker):
     every ~7 minutes), and then retries it.
     """
 
-    def __init__(self, *args, **kwargs):
-        from bot.settings import get_settings
-
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         settings = get_settings()
         kwargs.setdefault("job_monitoring_interval", settings.job_heartbeat_seconds)
         kwargs.setdefault("maintenance_interval", settings.worker_maintenance_seconds)
         super().__init__(*args, **kwargs)
         self.abandon_grace_seconds = settings.job_abandon_grace_seconds
-        self.push_exc_handler(retry_abandoned_at_once)
+        self.push_exc_handler(retry_abandoned_at_once)  # type: ignore[no-untyped-call]  # rq leaves it untyped
 
-    def work(self, *args, **kwargs):
+    def work(self, *args: Any, **kwargs: Any) -> bool:
+        # deferred: the job runner loads every handler (~60 ms); only a worker needs it
         from bot.jobs.delivery import preload
 
         preload()
         return super().work(*args, **kwargs)
 
-    def main_work_horse(self, job, queue):
+    def main_work_horse(self, job: Job, queue: Queue) -> None:
         """In the forked horse: write metrics to this worker's job files (one horse at a time per worker)."""
-        from bot.metrics import name_process
-
         name_process(f"jobs-{os.getppid()}")
-        return super().main_work_horse(job, queue)
+        super().main_work_horse(job, queue)
 
     @property
     def dequeue_timeout(self) -> int:
@@ -70,22 +75,20 @@ def retry_abandoned_at_once(job: Job, exc_type: type, exc_value: BaseException, 
 
 
 def register(app: typer.Typer) -> None:
-    @app.command()
+    @app.command(epilog=(
+        "Examples:\n\n"
+        "  REDIS_URL=redis://localhost:6379/0 dev-agent worker --processes 4\n\n"
+        "  PROMETHEUS_MULTIPROC_DIR=/tmp/dev-agent-metrics dev-agent worker --metrics-port 9101"))
     def worker(
-        processes: int = typer.Option(1, min=1, max=64, help="Worker processes on this machine."),
+        processes: int = typer.Option(1, min=1, max=64, metavar="N", help="Worker processes on this machine (1-64)."),
         burst: bool = typer.Option(False, help="Exit when the queue is empty."),
         maintenance_interval: int | None = typer.Option(
-            None, min=1, help="Seconds between recoveries of abandoned jobs [default: DEV_AGENT_WORKER_MAINTENANCE_SECONDS]."),
-        metrics_port: int = typer.Option(0, min=0, max=65535, help="Serve the jobs' Prometheus metrics on this "
+            None, min=1, metavar="SECONDS",
+            help="Seconds between recoveries of abandoned jobs [default: DEV_AGENT_WORKER_MAINTENANCE_SECONDS]."),
+        metrics_port: int = typer.Option(0, min=0, max=65535, metavar="PORT", help="Serve the jobs' Prometheus metrics on this "
                                          "port at /metrics (needs PROMETHEUS_MULTIPROC_DIR); 0 = off."),
     ) -> None:
         """Run rq workers on the dev-agent queue (needs REDIS_URL)."""
-        from redis import Redis
-        from rq import Queue
-
-        from bot.logs import configure_logging
-        from bot.settings import get_settings
-
         if maintenance_interval is not None:  # every worker process reads it from its settings
             os.environ["DEV_AGENT_WORKER_MAINTENANCE_SECONDS"] = str(maintenance_interval)
         configure_logging()
@@ -97,7 +100,6 @@ def register(app: typer.Typer) -> None:
         if not settings.redis_url:
             typer.echo("error: set REDIS_URL; without it `dev-agent serve` runs jobs itself", err=True)
             raise typer.Exit(EXIT_INVALID)
-        from bot.github.app import GitHubApp, GitHubAppError
 
         try:
             GitHubApp(settings)  # fail early and clearly on a missing App id or key
@@ -111,7 +113,6 @@ def register(app: typer.Typer) -> None:
             rq_worker = PreloadedWorker([Queue(settings.queue_name, connection=redis)], connection=redis)
             rq_worker.work(burst=burst, with_scheduler=True, logging_level="WARNING")
             return
-        from rq.worker_pool import WorkerPool
 
         pool = WorkerPool([settings.queue_name], connection=redis, num_workers=processes, worker_class=PreloadedWorker)
         pool.start(burst=burst, logging_level="WARNING")
@@ -119,9 +120,5 @@ def register(app: typer.Typer) -> None:
 
 def _serve_metrics(port: int) -> None:
     """/metrics of every process writing to PROMETHEUS_MULTIPROC_DIR (the horses run the jobs, not this one)."""
-    from prometheus_client import start_http_server
-
-    from bot.metrics import initialise_series, metrics_registry
-
     initialise_series()
     start_http_server(port, addr="0.0.0.0", registry=metrics_registry())  # all interfaces: scraped from outside the pod

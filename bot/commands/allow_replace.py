@@ -1,5 +1,5 @@
-"""`/dev-agent allow-replace <address> [reason]`: accept that the reviewed plan destroys or replaces one
-data-holding resource (policy `apply` list; the org policy can forbid it per tier).
+"""`/dev-agent allow-replace <address> [reason]`: accept that the reviewed plan destroys, replaces or upgrades
+across a major version one data-holding resource (policy `apply` list; the org policy can forbid it per tier).
 
 The address must be one the bot's plan check names for the pull request's current head. The allowance is kept in
 the request's signed state (later pushes keep it while the plan still replaces that address), recorded in the
@@ -44,8 +44,8 @@ def run(cc: CommandContext, command: Command) -> None:
     changes = {c.address: c for c in PlanSummary(changes=data["changes"]).stateful}
     if address not in changes:
         named = ", ".join(code_span(a) for a in changes) or "none"
-        raise CommandError(f"{code_span(address)} is not a data-holding resource the plan of `{head[:12]}` destroys "
-                           f"or replaces (those are: {named})")
+        raise CommandError(f"{code_span(address)} is not a data-holding resource the plan of `{head[:12]}` destroys, "
+                           f"replaces or upgrades across a major version (those are: {named})")
     policy = load_policy(cc.ctx.settings.policy_file)
     forbidden = forbidden_for(policy, environment_tier(writer, env, head))
     if forbidden:

@@ -41,6 +41,7 @@ SET_EXAMPLES = (("replicas", "2-6"), ("region", "eu-west-1"), ("tier", "staging"
                 ("databases.0.version", "16"), ("cache", "redis"), ("cpu", "1"), ("memory", "2"),
                 ("budget", "300"), ("ttl", "14"), ("image", "ghcr.io/acme/api@sha256:…"), ("owner", "alice"),
                 ("monitoring", "prometheus,grafana"), ("compliance", "soc2"), ("queue", "none"))
+_PARTS = ("cache", "queue", "search")  # optional parts: `key=<engine>` sets key.engine, `key=none` removes it
 _INDEXED = re.compile(r"^(databases\.[0-3]\.(engine|version|high_availability|storage_gb)|buckets\.[0-9]\.(name|versioning))$")
 _REMOVABLE = frozenset({"cache", "queue", "search", "owner", "service", "budget_monthly_usd", "ttl_days", "app.image",
                         "inputs.certificate_arn", "inputs.project_id", "inputs.subscription_id",
@@ -76,6 +77,8 @@ def parse_assignments(args: str) -> dict[str, Any]:
                 assignments.update(dict.fromkeys(paths))
             else:
                 problems.append(f"{code_span(key)} cannot be removed")
+        elif key in _PARTS:  # `cache=redis` adds the part, or switches the engine of the one there
+            assignments[f"{key}.engine"] = value
         elif key in ("monitoring", "compliance"):
             assignments[key] = [item.strip() for item in value.split(",") if item.strip()]
         elif key == "replicas":

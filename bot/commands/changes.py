@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.cost.diff import change_table, changes, delta_line, diff_reports
 from bot.markdown import code_span, escape_cell
+from bot.pipeline.results import PipelineResult
+from bot.request.write import Proposed
 from bot.spec import EnvironmentSpec
 
 MAX_ROWS = 20
+MAX_COST_ROWS = 8
 
 
 def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
@@ -29,6 +33,8 @@ def _shown(value: Any) -> str:
         return "—"
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # a budget of 400.0 reads as 400
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
@@ -39,23 +45,24 @@ def spec_changes(before: EnvironmentSpec, after: EnvironmentSpec) -> list[tuple[
             if _shown(old.get(key)) != _shown(new.get(key))]
 
 
-def cost_line(before: float | None, after: float | None) -> str:
-    """`Monthly estimate: $98.80 → $124.35 (+$25.55)`, or what is known of it."""
-    if after is None:
-        return "Monthly estimate: see the report."
-    if before is None:
-        return f"Monthly estimate: ${after:,.2f}."
-    delta = after - before
-    sign = "+" if delta >= 0 else "-"
-    return f"Monthly estimate: ${before:,.2f} → ${after:,.2f} ({sign}${abs(delta):,.2f})."
+def cost_lines(result: PipelineResult) -> str:
+    """The cost of the change, from the pipeline's estimates before and after it (bot.cost.diff, the same diff the
+    report's cost section shows): the total's before -> after and the resources whose cost moved."""
+    if result.cost is None:
+        return "Monthly cost: see the report."
+    if result.previous_cost is None:  # no earlier estimate to compare with (the old files did not parse)
+        return f"Monthly cost: ${result.monthly_cost or 0:,.2f} (no earlier estimate to compare with)."
+    diff = diff_reports(result.previous_cost, result.cost)
+    moved = changes(diff)
+    return delta_line(diff) + "." + (f"\n\n{change_table(diff, MAX_COST_ROWS)}" if moved else "")
 
 
-def changes_reply(changes: list[tuple[str, str, str]], number: int, before: float | None,
-                  after: float | None) -> str:
-    """The reply after an update: a before → after table of the fields that moved and the cost delta."""
+def changes_reply(changes: list[tuple[str, str, str]], proposed: Proposed) -> str:
+    """The reply after an update: a before → after table of the fields that moved and the cost of the change."""
+    number = proposed.number
     rows = "\n".join(f"| {code_span(key, in_table=True)} | {escape_cell(old)} | {escape_cell(new)} |"
                      for key, old, new in changes[:MAX_ROWS])
     more = f"\n\n…and {len(changes) - MAX_ROWS} more field(s); see the diff in #{number}." if len(
         changes) > MAX_ROWS else ""
     return (f"Updated #{number}:\n\n| field | before | after |\n|---|---|---|\n{rows}{more}\n\n"
-            f"{cost_line(before, after)}")
+            f"{cost_lines(proposed.result)}")

@@ -24,11 +24,6 @@ class CommandContext:
         marker = markers.reply(self.comment_id)
         self.target.writer.upsert_comment(self.where, marker, f"{marker}\n{text}")
 
-    def monthly_cost(self, environment: str) -> float | None:
-        """The environment's last estimated monthly cost in the registry (None before its first PR)."""
-        record = self.ctx.registry.get(environment, self.target.full_name)
-        return record.monthly_cost_usd if record else None
-
     def not_proposed(self) -> None:
         """The answer when no plan fits the budget (the status comment asks how to go on)."""
         self.reply(f"No plan fits the budget: see the status comment on #{self.state.issue} for the cheapest "

@@ -12,9 +12,11 @@ import re
 from bot.commands.command import Command, CommandError
 from bot.commands.context import CommandContext
 from bot.github.authz import member_teams, membership
+from bot.pipeline.results import PipelineResult
+from bot.request.comments import pending_items
 from bot.request.derive import derive_spec
 from bot.request.echo import echo
-from bot.request.write import propose
+from bot.request.write import propose_change
 from bot.store.audit import AuditEvent
 from policies.schema import Override, load_policy
 
@@ -36,8 +38,34 @@ def run(cc: CommandContext, command: Command) -> None:
     cc.ctx.audit.record(AuditEvent(action="override", actor=actor, environment=derived.spec.name,
                                    repository=cc.target.full_name, pull_request=cc.state.pull,
                                    detail=f"{policy}: {reason}"))
-    number = propose(cc.ctx, cc.target, cc.state, derived)
-    if number is None:
+    proposed = propose_change(cc.ctx, cc.target, cc.state, derived)
+    if proposed is None:
         cc.not_proposed()
         return
-    cc.reply(f"Override of `{echo(policy)}` recorded; updated #{number}.")
+    cc.reply(outcome(policy, proposed.number, proposed.result))
+
+
+def outcome(policy: str, number: int, result: PipelineResult) -> str:
+    """What the override did on the re-planned PR: the rule now a warning, still failing, or no rule of that name;
+    and whether the PR is still blocked by policy."""
+    rule = f"`{echo(policy, 80)}`"
+    verdict = next((v for v in result.verdicts if v.rule == policy), None)
+    failing = [v.rule for v in result.verdicts if v.outcome == "fail" and v.rule != policy]
+    if policy.startswith("requirement:"):
+        still = len(pending_items(result))
+        done = f"Override of {rule} recorded; updated #{number}." + (
+            f" {still} requirement(s) are still neither supported nor accepted (the report lists them)." if still else
+            " Every requirement the report lists is now supported or accepted.")
+    elif verdict is None:
+        checked = ", ".join(f"`{echo(v.rule, 80)}`" for v in result.verdicts)
+        done = (f"Override of {rule} recorded, but no org policy rule of that name is checked on #{number}, so it "
+                f"changes nothing. Rules checked: {checked or 'none'}.")
+    elif verdict.outcome == "fail":
+        done = (f"Override of {rule} recorded, but {rule} still fails on #{number}: "
+                f"{echo((verdict.message or verdict.value).rstrip('.'), 300)}. Built-in guards cannot be overridden, "
+                "and the override counts only from someone on the org policy `override` list.")
+    else:
+        done = f"Override of {rule} recorded; updated #{number}: {rule} is now a warning naming you and the reason."
+    if failing:
+        return done + f" #{number} is still blocked by policy: " + ", ".join(f"`{echo(r, 80)}`" for r in failing) + "."
+    return done + (f" #{number} is not blocked by policy." if verdict is not None and verdict.outcome != "fail" else "")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from bot.commands.cheaper import asks_cheaper
 from bot.commands.command import Command
 from bot.commands.table import COMMANDS
 from bot.usertext import readable
@@ -61,8 +62,8 @@ def _command(rest: str) -> Command:
     verb = verb.lower()
     if verb in COMMANDS:
         return Command(verb, args.strip())
-    if len(rest.split()) >= 3:
-        return Command("amend", rest)  # plain language: "/dev-agent also add an S3 bucket for uploads"
+    if len(rest.split()) >= 3 or asks_cheaper(rest):
+        return Command("amend", rest)  # plain language: "/dev-agent also add an S3 bucket for uploads", "cheaper"
     return Command("help", problem=f"unknown command {verb!r}" if verb else "")
 
 

@@ -11,7 +11,7 @@ from bot.commands.context import CommandContext
 from bot.markdown import code_span
 from bot.request.derive import derive_spec
 from bot.request.echo import echo
-from bot.request.write import propose
+from bot.request.write import propose_change
 
 
 def run(cc: CommandContext, command: Command) -> None:
@@ -32,15 +32,14 @@ def run(cc: CommandContext, command: Command) -> None:
         cc.reply(f"No change: {keys} already had those values.")
         return
     cc.state.assignments.update(assignments)
-    cost_before = cc.monthly_cost(derived.spec.name)
-    number = propose(cc.ctx, cc.target, cc.state, derived)
-    if number is None:
+    proposed = propose_change(cc.ctx, cc.target, cc.state, derived)
+    if proposed is None:
         cc.not_proposed()
         return
     if before:
-        cc.reply(changes_reply(changes, number, cost_before, cc.monthly_cost(derived.spec.name)))
+        cc.reply(changes_reply(changes, proposed))
     else:
-        cc.reply(f"Set {keys}; proposed #{number}.")
+        cc.reply(f"Set {keys}; proposed #{proposed.number}.")
 
 
 def _problems(cc: CommandContext, assignments: dict[str, object], questions: list[str]) -> list[str]:

@@ -45,7 +45,8 @@ COMMANDS: dict[str, CommandSpec] = {spec.verb: spec for spec in (
     CommandSpec("set", "`/dev-agent set key=value …`", set.run, "request",
                 "Change spec fields, e.g. `set compute.max_replicas=3 region=us-east-1`"),
     CommandSpec("amend", "`/dev-agent <plain words>` or `amend <words>`", amend.run, "request",
-                "Amend in plain language, e.g. `also add an S3 bucket for uploads`"),
+                "Amend in plain language, e.g. `also add an S3 bucket for uploads`, or `make it cheaper` to fit the "
+                "plan to the cheapest one that keeps what was asked"),
     CommandSpec("extend", "`/dev-agent extend 7d`", extend.run, "request", "Extend the environment's time to live"),
     CommandSpec("destroy", "`/dev-agent destroy`", destroy.run, "apply",
                 "Open a pull request that removes the environment"),

@@ -1,7 +1,7 @@
 """Offline, Infracost-compatible cost estimates for Terraform (HCL directories, in-memory files, plan JSON).
 
 Public API: :func:`estimate_directory`, :func:`estimate_files`, :func:`estimate_parsed`,
-:func:`estimate_plan_json`; each returns Infracost's JSON report (version "0.2").
+:func:`estimate_plan_json` (:func:`estimate_plan_document` for one already read); each returns Infracost's JSON report (version "0.2").
 """
 
 from __future__ import annotations
@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import posixpath
 from pathlib import Path
+
+from lark.exceptions import LarkError
 
 from bot import hclread
 from bot.cost.catalog import load_catalog
@@ -24,6 +26,7 @@ __all__ = [
     "estimate_directory",
     "estimate_files",
     "estimate_parsed",
+    "estimate_plan_document",
     "estimate_plan_json",
     "parse_hcl_files",
     "parsed_modules",
@@ -50,8 +53,6 @@ def parse_hcl_files(files: dict[str, str]) -> dict[str, dict]:
 def parsed_modules(parsed: hclread.ParsedFiles) -> dict[str, dict]:
     """The modules of a shared parse (for :func:`estimate_parsed`); the first file that did not parse raises
     CostInputError naming file:line."""
-    from lark.exceptions import LarkError
-
     for name, exc in parsed.errors.items():
         if isinstance(exc, LarkError):
             line = getattr(exc, "line", 0) or 0
@@ -146,6 +147,11 @@ def estimate_plan_json(path: str | Path, usage: UsageFile | str | Path | None = 
         raise CostInputError(f"{path}:{exc.lineno}: not valid JSON: {exc.msg}") from None
     if not isinstance(doc, dict) or not ("planned_values" in doc or "values" in doc):
         raise CostInputError(f"{path}:1: not a `terraform show -json` document (no planned_values)")
+    return estimate_plan_document(doc, usage, str(path))
+
+
+def estimate_plan_document(doc: dict, usage: UsageFile | str | Path | None = None, project: str = "main") -> dict:
+    """Estimate a parsed ``terraform show -json`` document: its ``planned_values`` (a plan) or ``values`` (state)."""
     regions = _plan_regions(doc)
     root = (doc.get("planned_values") or doc.get("values") or {}).get("root_module") or {}
     out: list[ResourceInstance] = []
@@ -163,7 +169,7 @@ def estimate_plan_json(path: str | Path, usage: UsageFile | str | Path | None = 
             region = attrs.get("region") or attrs.get("location")
         inst.region = region or regions.get(cloud) or DEFAULT_REGIONS.get(cloud)
         out.append(inst)
-    return _estimate(out, _usage(usage), str(path), "terraform_plan_json")
+    return _estimate(out, _usage(usage), project, "terraform_plan_json")
 
 
 def _plan_resources(module: dict):

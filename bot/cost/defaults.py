@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from bot.cost import estimate_parsed
 from bot.cost.usage import UsageFile, parse_usage
 
 DEFAULTS_DIR = Path(__file__).parent / "usage_defaults"
@@ -60,8 +61,6 @@ def estimate_environment(
     environment's override text, if any): the minimum-count report and the maximum-count total.
 
     A malformed override raises CostInputError naming ``cost-usage.yml`` and the line."""
-    from bot.cost import estimate_parsed
-
     usage = merged(tier_usage(tier), parse_usage(override, OVERRIDE_NAME) if override else None)
     report = estimate_parsed(modules, usage, project=project)
     top = estimate_parsed(modules, usage, project=project, scenario="max")

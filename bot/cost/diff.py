@@ -1,17 +1,25 @@
-"""Change cost: two Infracost JSON estimates -> Infracost's diff JSON, and its text.
+"""Change cost: two Infracost JSON estimates (or a terraform plan) -> Infracost's diff JSON, and its text.
 
 :func:`diff_reports` is the one seam the PR report and ``dev-agent cost --compare OLD NEW`` share: the result
 has ``pastBreakdown`` (before), ``breakdown`` (after) and ``diff`` (after - before, per resource and per cost
 component, unchanged resources left out) in each project, and the ``past*`` / ``diff*`` totals, as
-``infracost diff --format json`` writes them.
+``infracost diff --format json`` writes them. :func:`diff_plan` prices a ``terraform show -json`` plan the way
+``infracost diff --path plan.json`` does: its prior state before, its planned values after (what the plan on a
+pull request changes, bot/review/preview.py). :func:`delta_line` and :func:`change_table` are the words and the
+table a reviewer reads, for every place that shows a change's cost (the plan section, replies to amendments).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
+from bot.cost import estimate_plan_document
 from bot.cost.output import dec
 from bot.cost.table import _fmt_money
+from bot.cost.usage import UsageFile
+from bot.markdown import code_span, table
 
 
 @dataclass(frozen=True)
@@ -191,3 +199,39 @@ def render_diff(diff: dict) -> str:
     if not changes(diff):
         lines.insert(0, "No resource cost changed.\n")
     return "\n".join(lines) + "\n"
+
+
+def diff_plan(show_json: dict[str, Any], usage: UsageFile | str | Path | None = None, project: str = "main") -> dict:
+    """Infracost's diff JSON of a ``terraform show -json`` plan: its prior state (nothing, for a new environment)
+    before, its planned values after. Raises CostInputError like the estimates."""
+    config = {"configuration": show_json.get("configuration") or {}}
+    prior = (show_json.get("prior_state") or {}).get("values")
+    past = estimate_plan_document({**config, "values": prior}, usage, project) if prior else {}
+    current = estimate_plan_document({**config, "planned_values": show_json.get("planned_values") or {}}, usage,
+                                     project)
+    return diff_reports(past, current, project)
+
+
+def delta_line(diff: dict) -> str:
+    """"Monthly cost: $52.10 → $60.20 (+$8.10, +16%)", or "... unchanged at $52.10"."""
+    before, after = _f(diff.get("pastTotalMonthlyCost")), _f(diff.get("totalMonthlyCost"))
+    if round(after - before, 2) == 0:
+        return f"Monthly cost: unchanged at {_fmt_money(after)}"
+    percent = f", {'+' if after >= before else '-'}{abs(after - before) / before:.0%}" if before else ""
+    return f"Monthly cost: {_fmt_money(before)} → {_fmt_money(after)} ({_signed(after - before)}{percent})"
+
+
+def change_table(diff: dict, max_rows: int = 25) -> str:
+    """Markdown: each resource whose monthly cost changes, before → after and the change (largest first), then
+    the total; rows past `max_rows` are counted in one line (their change is in the total)."""
+    def money(value: float | None) -> str:
+        return "-" if value is None else _fmt_money(value)
+
+    found = changes(diff)
+    rows = [[code_span(c.name, True), money(c.before), money(c.after), _signed(c.delta)] for c in found[:max_rows]]
+    if len(found) > max_rows:
+        rest = sum(c.delta for c in found[max_rows:])
+        rows.append([f"{len(found) - max_rows} more resource(s)", "", "", _signed(rest)])
+    before, after = _f(diff.get("pastTotalMonthlyCost")), _f(diff.get("totalMonthlyCost"))
+    rows.append(["**Total**", f"**{_fmt_money(before)}**", f"**{_fmt_money(after)}**", f"**{_signed(after - before)}**"])
+    return table(["Resource", "Before", "After", "Change"], rows, ["l", "r", "r", "r"])

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
 from bot.github.protocols import GitHubWriter
+from policies.schema import load_policy
 
 WRITE_PERMISSIONS = frozenset({"admin", "maintain", "write"})
 
@@ -73,14 +74,7 @@ def describe_people(people: Any) -> str:
 
 
 def org_policy_refusal(settings: Any, login: str, action: str, member_of: MemberOf = lambda entry: False) -> str | None:
-    """The org policy's `request`, `apply` or `override` list (policies/schema.py `People`).
-
-    Without the policy package only the repository permission applies.
-    """
-    try:
-        from policies.schema import load_policy
-    except ImportError:
-        return None
+    """The org policy's `request`, `apply` or `override` list (policies/schema.py `People`)."""
     people = people_of(load_policy(settings.policy_file), action)
     if people.admits(login) or people.admits(login, member_teams(people.teams, member_of)):
         return None

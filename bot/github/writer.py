@@ -7,6 +7,14 @@
 - pull request, report comment (found by a hidden marker), check run (found by name on the head SHA),
   labels and reactions: looked up before they are created.
 
+A writer serves one job, and remembers what it read during it rather than asking again: a commit's tree
+(immutable), the refs it read or wrote (the commit's base and whether its branch exists), the bot's own comments
+on each issue or PR (listed once; its own writes kept in step; a PR it just opened has none), and the open PRs
+of a branch (listed once for the owner check and the upsert). Every look-up after an uncertain failure (the
+`find` of `create_once`) asks GitHub again. Across jobs, the files the bot committed are kept on disk by their git
+blob sha (`BlobCache`: content-addressed, checked on read), so re-reading its own environment on an amendment
+fetches only the files someone else changed.
+
 Only objects `authors` created count as the bot's own (bot/request/markers.py): a comment, issue or pull request someone
 else wrote is never found, read for a marker, or edited, whatever it contains.
 """
@@ -15,8 +23,12 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import hashlib
+import os
+import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -28,6 +40,54 @@ from bot.github.retry import call_with_backoff, create_once
 from bot.request.markers import authored_by
 
 COMMITTER = {"name": "dev-agent[bot]", "email": "dev-agent[bot]@users.noreply.github.com"}
+BLOB_CACHE = Path("~/.cache/dev-agent/blobs")
+MAX_BLOBS = 5000
+
+
+def blob_sha(data: bytes) -> str:
+    """Git's object id of a blob with this content."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
+
+
+class BlobCache:
+    """File contents by git blob sha, on disk (shared by a worker's work horses); a read is checked against its sha,
+    so a damaged or foreign file is a miss, never a wrong content."""
+
+    def __init__(self, directory: Path | None = BLOB_CACHE):
+        self.directory = directory.expanduser() if directory is not None else None
+
+    def get(self, sha: str) -> str | None:
+        if self.directory is None:
+            return None
+        try:
+            data = (self.directory / sha).read_bytes()
+        except OSError:
+            return None
+        return data.decode("utf-8") if blob_sha(data) == sha else None
+
+    def put(self, texts: Iterable[str]) -> None:
+        if self.directory is None:
+            return
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            for text in texts:
+                data = text.encode("utf-8")
+                target = self.directory / blob_sha(data)
+                if not target.exists():
+                    tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
+                    tmp.write_bytes(data)
+                    tmp.replace(target)
+            if random.random() < 0.02:
+                self.prune()
+        except OSError:
+            return  # a cache that cannot be written only costs calls
+
+    def prune(self, keep: int = MAX_BLOBS) -> None:
+        """Drop the oldest entries beyond `keep`."""
+        assert self.directory is not None
+        entries = sorted(self.directory.iterdir(), key=lambda p: p.stat().st_mtime, reverse=True)
+        for path in entries[keep:]:
+            path.unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)
@@ -42,13 +102,17 @@ class CommitResult:
 class RepositoryWriter:
     """Writes to one repository as an installation."""
 
-    def __init__(self, gh: Github, full_name: str, *, authors: Iterable[str]):
+    def __init__(self, gh: Github, full_name: str, *, authors: Iterable[str], blobs: BlobCache | None = None):
         self.full_name = full_name
         self.authors = frozenset(authors)  # the bot's own logins (bot/request/markers.py)
         self.repo = gh.get_repo(full_name)
         self.requester = self.repo.requester
         self.url = self.repo.url
-        self._comments: dict[tuple[int, str], IssueComment] = {}  # found during this job
+        self._comments: dict[int, list[IssueComment]] = {}  # the bot's own comments per issue/PR, listed once
+        self._pulls: dict[tuple[str, str], list[PullRequest]] = {}  # (branch, state) -> its PRs, listed once
+        self._refs: dict[str, str | None] = {}  # refs read or written during this job -> sha (None: absent)
+        self._trees: dict[str, dict[str, Any]] = {}  # commit or tree sha -> its recursive tree (immutable)
+        self.blobs = blobs or BlobCache()
 
     def _api(self, verb: str, path: str, **kwargs: Any) -> dict[str, Any]:
         _, data = self.requester.requestJsonAndCheck(verb, f"{self.url}{path}", **kwargs)
@@ -64,9 +128,12 @@ class RepositoryWriter:
         always shows exactly the environment as planned. Nothing outside `files`/`replace_prefix` changes.
         """
         calls = 0
-        base_sha = self._api("GET", f"/git/ref/heads/{quote(base_branch)}")["object"]["sha"]
-        base_tree = self._api("GET", f"/git/trees/{base_sha}", parameters={"recursive": "1"})
-        calls += 2
+        base_sha = self._refs.get(f"heads/{base_branch}")
+        if base_sha is None:
+            base_sha = str(self._api("GET", f"/git/ref/heads/{quote(base_branch)}")["object"]["sha"])
+            calls += 1
+        calls += base_sha not in self._trees
+        base_tree = self._tree(base_sha)
         entries: list[dict[str, Any]] = [
             {"path": path, "mode": "100644", "type": "blob", "content": text} for path, text in sorted(files.items())
         ]
@@ -87,18 +154,38 @@ class RepositoryWriter:
         }))
         calls += 2
         sha = commit["sha"]
-        try:
-            self._api("PATCH", f"/git/refs/heads/{quote(branch)}", input={"sha": sha, "force": True})
-            calls += 1
-        except GithubException as exc:
-            if exc.status not in (404, 422):
-                raise
-            calls += 2
+        calls += self._point_branch(branch, sha)
+        self._refs[f"heads/{branch}"] = sha
+        self.blobs.put(files.values())
+        return CommitResult(sha=sha, api_calls=calls, changed_paths=len(entries))
+
+    def _point_branch(self, branch: str, sha: str) -> int:
+        """Point `branch` at `sha`: PATCH it, or create it (first when this job saw it absent); the calls made."""
+        def create() -> None:
             create_once(
                 lambda: self._api("POST", "/git/refs", input={"ref": f"refs/heads/{branch}", "sha": sha}),
                 lambda: self._branch_at(branch, sha),
             )
-        return CommitResult(sha=sha, api_calls=calls, changed_paths=len(entries))
+
+        def patch() -> None:
+            self._api("PATCH", f"/git/refs/heads/{quote(branch)}", input={"sha": sha, "force": True})
+
+        first, second = (create, patch) if f"heads/{branch}" in self._refs and self._refs[f"heads/{branch}"] is None \
+            else (patch, create)
+        try:
+            first()
+            return 1
+        except GithubException as exc:
+            if exc.status not in (404, 422):
+                raise
+        second()
+        return 2
+
+    def _tree(self, sha: str) -> dict[str, Any]:
+        """The recursive tree of a commit (or tree) sha, read once per job: it never changes."""
+        if sha not in self._trees:
+            self._trees[sha] = self._api("GET", f"/git/trees/{sha}", parameters={"recursive": "1"})
+        return self._trees[sha]
 
     def _branch_at(self, branch: str, sha: str) -> dict[str, Any] | None:
         try:
@@ -113,10 +200,15 @@ class RepositoryWriter:
 
     # --- pull request -----------------------------------------------------------------------------------
 
-    def find_pull(self, branch: str, state: str = "open") -> PullRequest | None:
+    def _branch_pulls(self, branch: str, state: str, fresh: bool = False) -> list[PullRequest]:
+        if fresh or (branch, state) not in self._pulls:
+            owner = self.full_name.split("/")[0]
+            self._pulls[(branch, state)] = list(self.repo.get_pulls(state=state, head=f"{owner}:{branch}"))
+        return self._pulls[(branch, state)]
+
+    def find_pull(self, branch: str, state: str = "open", fresh: bool = False) -> PullRequest | None:
         """The bot's own PR from `branch` of this repository (a PR someone else opened from it is not ours)."""
-        owner = self.full_name.split("/")[0]
-        for pull in self.repo.get_pulls(state=state, head=f"{owner}:{branch}"):
+        for pull in self._branch_pulls(branch, state, fresh):
             head_repo = (pull.raw_data.get("head") or {}).get("repo") or {}
             if authored_by(pull, self.authors) and head_repo.get("full_name") == self.full_name:
                 return pull
@@ -124,9 +216,7 @@ class RepositoryWriter:
 
     def foreign_pull(self, branch: str) -> PullRequest | None:
         """An open PR from `branch` that someone other than the bot opened (the bot never writes into it)."""
-        owner = self.full_name.split("/")[0]
-        return next((p for p in self.repo.get_pulls(state="open", head=f"{owner}:{branch}")
-                     if not authored_by(p, self.authors)), None)
+        return next((p for p in self._branch_pulls(branch, "open") if not authored_by(p, self.authors)), None)
 
     def upsert_pull(self, *, branch: str, base: str, title: str, body: str) -> tuple[PullRequest, bool]:
         """The open PR from `branch` (updated when title/body changed) or a new one; True when created."""
@@ -140,23 +230,24 @@ class RepositoryWriter:
             try:
                 return self.repo.create_pull(base=base, head=branch, title=title, body=body)
             except GithubException as exc:
-                existing = self.find_pull(branch) if exc.status == 422 else None
+                existing = self.find_pull(branch, fresh=True) if exc.status == 422 else None
                 if existing is None:
                     raise
                 return existing
 
-        return create_once(create, lambda: self.find_pull(branch)), True
+        pull = create_once(create, lambda: self.find_pull(branch, fresh=True))
+        self._pulls.setdefault((branch, "open"), []).append(pull)
+        self._comments.setdefault(pull.number, [])  # a PR opened just now has no comment of the bot's
+        return pull, True
 
     # --- comments, check runs, labels, reactions ----------------------------------------------------------
 
-    def find_comment(self, number: int, marker: str) -> IssueComment | None:
-        if (number, marker) in self._comments:
-            return self._comments[(number, marker)]
-        for comment in self.repo.get_issue(number).get_comments():
-            if marker in (comment.body or "") and authored_by(comment, self.authors):
-                self._comments[(number, marker)] = comment
-                return comment
-        return None
+    def find_comment(self, number: int, marker: str, fresh: bool = False) -> IssueComment | None:
+        """The bot's own comment on issue/PR `number` whose body carries `marker` (the first), or None."""
+        if fresh or number not in self._comments:
+            self._comments[number] = [c for c in self.repo.get_issue(number).get_comments()
+                                      if authored_by(c, self.authors)]
+        return next((c for c in self._comments[number] if marker in (c.body or "")), None)
 
     def upsert_comment(self, number: int, marker: str, body: str) -> IssueComment:
         """One comment per (issue, marker): edited in place on every update."""
@@ -167,8 +258,9 @@ class RepositoryWriter:
                 existing.edit(text)
             return existing
         issue = self.repo.get_issue(number)
-        created = create_once(lambda: issue.create_comment(text), lambda: self.find_comment(number, marker))
-        self._comments[(number, marker)] = created
+        created = create_once(lambda: issue.create_comment(text), lambda: self.find_comment(number, marker, fresh=True))
+        if created not in self._comments.setdefault(number, []):
+            self._comments[number].append(created)
         return created
 
     def upsert_check_run(self, *, head_sha: str, name: str, conclusion: str, title: str, summary: str,
@@ -245,13 +337,16 @@ class RepositoryWriter:
     # --- refs, trees and issues used after the merge (apply, drift, expire, destroy) -----------------------
 
     def ref_sha(self, ref: str) -> str | None:
-        """The commit a ref (`refs/...` without the leading `refs/`) points at, or None."""
+        """The commit a ref (`refs/...` without the leading `refs/`) points at, or None (asked every time; the
+        answer is remembered for this job's commit)."""
         try:
-            return str(self._api("GET", f"/git/ref/{quote(ref)}")["object"]["sha"])
+            sha: str | None = str(self._api("GET", f"/git/ref/{quote(ref)}")["object"]["sha"])
         except GithubException as exc:
-            if exc.status == 404:
-                return None
-            raise
+            if exc.status != 404:
+                raise
+            sha = None
+        self._refs[ref] = sha
+        return sha
 
     def set_ref(self, ref: str, sha: str) -> None:
         """Point `refs/<ref>` at `sha`, creating it when missing."""
@@ -269,6 +364,9 @@ class RepositoryWriter:
 
     def read_file(self, path: str, ref: str) -> str | None:
         """A text file at `ref` (branch or sha), or None when absent."""
+        tree = self._trees.get(ref)
+        if tree is not None and not tree.get("truncated") and all(item["path"] != path for item in tree.get("tree", [])):
+            return None  # a commit this job listed has no such file
         try:
             content = self.repo.get_contents(path, ref=ref)
         except GithubException as exc:
@@ -279,13 +377,16 @@ class RepositoryWriter:
 
     def tree_files(self, sha: str, prefix: str) -> dict[str, str]:
         """Text of every file under `prefix` in commit `sha`."""
-        tree = self._api("GET", f"/git/trees/{sha}", parameters={"recursive": "1"})
+        tree = self._tree(sha)
         start = prefix.rstrip("/") + "/"
         files = {}
         for item in tree.get("tree", []):
             if item.get("type") == "blob" and item["path"].startswith(start):
-                blob = self._api("GET", f"/git/blobs/{item['sha']}")
-                files[item["path"]] = base64.b64decode(blob["content"]).decode("utf-8")
+                text = self.blobs.get(item["sha"])
+                if text is None:
+                    blob = self._api("GET", f"/git/blobs/{item['sha']}")
+                    text = base64.b64decode(blob["content"]).decode("utf-8")
+                files[item["path"]] = text
         return files
 
     def find_issue(self, marker: str, state: str = "open") -> Any:

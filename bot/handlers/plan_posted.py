@@ -28,7 +28,7 @@ def environment_tier(writer: Any, env: str, ref: str) -> str:
     return str(data.get("tier") or "dev") if isinstance(data, dict) else "dev"
 
 
-@router.register("issue_comment", "edited")
+@router.register("issue_comment", "edited", workflows=True)
 def on_plan_posted(ctx: Any, payload: dict[str, Any]) -> None:
     issue = payload.get("issue") or {}
     if not issue.get("pull_request"):

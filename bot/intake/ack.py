@@ -13,9 +13,11 @@ import logging
 import uuid
 from typing import Any
 
+from redis.exceptions import RedisError
+
 from bot.intake.queue import JobQueue
 from bot.intake.webhooks import DELIVERY_ID, MAX_BODY_BYTES, Delivery, WebhookError, parse_delivery
-from bot.jobs.routing import Router, sent_by_bot
+from bot.jobs.routing import Router
 from bot.metrics import WEBHOOKS
 
 log = logging.getLogger(__name__)
@@ -55,8 +57,6 @@ class WebhookIntake:
 
     async def _answer(self, scope: dict[str, Any], receive: Any) -> tuple[int, str, str, dict[str, Any]]:
         """(HTTP status, event label, outcome label, JSON body) for one delivery."""
-        from redis.exceptions import RedisError
-
         headers = {name.decode("latin-1"): value.decode("latin-1") for name, value in scope["headers"]}
         length = headers.get("content-length", "")
         try:
@@ -80,9 +80,8 @@ class WebhookIntake:
         return 202, delivery.event, "accepted", {"status": "queued", "delivery": delivery.id}
 
     def _wanted(self, delivery: Delivery) -> bool:
-        """A handler exists for the event/action and the sender is not a bot (this App included)."""
-        return bool(self.router.handlers_for(delivery.event, delivery.action)) and not sent_by_bot(
-            delivery.payload, self.bot_login, delivery.event)
+        """A handler exists for the event/action that takes its sender (bots only reach workflow handlers)."""
+        return bool(self.router.handlers_for(delivery.event, delivery.action, delivery.payload, self.bot_login))
 
     def _count(self, event: str, outcome: str) -> None:
         counter = self._counters.get((event, outcome))

@@ -16,6 +16,8 @@ from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+from bot.settings import get_settings
+
 log = logging.getLogger(__name__)
 
 
@@ -24,7 +26,6 @@ class DeadlineHttpToolsProtocol(HttpToolsProtocol):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from bot.settings import get_settings
 
         settings = get_settings()
         self.header_timeout = settings.http_header_timeout_seconds

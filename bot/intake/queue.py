@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import queue as stdlib_queue
 import threading
+import time
+import zlib
 from collections.abc import Callable
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from redis import Redis
+from redis.backoff import ConstantBackoff
 from redis.exceptions import NoScriptError
+from redis.retry import Retry
 
 from bot.intake.redis_pipe import PipelinedRedis
 from bot.intake.webhooks import DEDUPE_TTL_SECONDS, Delivery, MemoryDeduper
@@ -34,8 +40,6 @@ class JobQueue(Protocol):
 
 
 def _utcnow() -> Any:
-    from datetime import datetime
-
     return datetime.now(UTC)
 
 
@@ -66,9 +70,6 @@ _SUBMIT_SHA = hashlib.sha1(_SUBMIT.encode()).hexdigest()
 def redis_options() -> dict[str, Any]:
     """Options for the queue's synchronous client (rq, the job template, queue depth for /metrics): short
     timeouts and one quick retry, so an outage is answered fast. Deliveries go through `bot.intake.redis_pipe`."""
-    from redis.backoff import ConstantBackoff
-    from redis.retry import Retry
-
     return {"socket_timeout": 1, "socket_connect_timeout": 1, "retry": Retry(ConstantBackoff(0.01), 1)}
 
 
@@ -81,8 +82,7 @@ class RQQueue:
 
     def __init__(self, url: str, name: str, dedupe_ttl: int = DEDUPE_TTL_SECONDS,
                  dedupe_prefix: str = "dev-agent:delivery:"):
-        from redis import Redis
-        from rq import Queue
+        from rq import Queue  # deferred: rq is only needed when jobs go through Redis (REDIS_URL)
 
         self.url = url
         self.queue = Queue(name, connection=Redis.from_url(url, **redis_options()))
@@ -95,18 +95,18 @@ class RQQueue:
 
     def _client(self) -> PipelinedRedis:
         """The auto-pipelined client of the running event loop (uvicorn runs one loop per process)."""
-        import asyncio
-
         loop = asyncio.get_running_loop()
-        if self._loop is not loop:
-            self._loop, self._pipe = loop, PipelinedRedis(self.url)
-        return self._pipe
+        pipe = self._pipe
+        if self._loop is not loop or pipe is None:
+            pipe = PipelinedRedis(self.url)
+            self._loop, self._pipe = loop, pipe
+        return pipe
 
     def _job_template(self) -> dict[str, str | bytes]:
         """The fields every delivery job's rq hash shares, built by rq once: per delivery only its own fields
         (`delivery_fields`) travel to Redis, and the ack path builds no rq Job object."""
-        from rq import Retry
-        from rq.job import JobStatus
+        from rq import Retry  # deferred: rq is only needed when jobs go through Redis (REDIS_URL)
+        from rq.job import JobStatus  # deferred: rq is only needed when jobs go through Redis (REDIS_URL)
 
         job = self.queue.create_job(
             JOB_FUNCTION, args=("", "", {}), job_id="template", description="delivery", timeout=JOB_TIMEOUT_SECONDS,
@@ -118,9 +118,7 @@ class RQQueue:
 
     def delivery_fields(self, delivery: Delivery) -> list[str | bytes]:
         """The delivery's own fields of its rq job hash: the pickled call, the timestamp and the description."""
-        import zlib
-
-        from rq.utils import utcformat
+        from rq.utils import utcformat  # deferred: rq is only needed when jobs go through Redis (REDIS_URL)
 
         stamp = utcformat(_utcnow())
         data = zlib.compress(self.queue.serializer.dumps((JOB_FUNCTION, None, (delivery.id, delivery.event,
@@ -137,7 +135,7 @@ class RQQueue:
         if queued == -1:
             await self._client().execute("HSET", self._template_key, *(x for item in self._template.items() for x in item))
             queued = await self._run_submit(keys, args)
-        return queued == 1
+        return bool(queued == 1)
 
     async def _run_submit(self, keys: list[str], args: list[Any]) -> Any:
         client = self._client()
@@ -147,7 +145,7 @@ class RQQueue:
             return await client.execute("EVAL", _SUBMIT, len(keys), *keys, *args)
 
     async def ready(self) -> bool:
-        return await self._client().execute("PING") == b"PONG"
+        return bool(await self._client().execute("PING") == b"PONG")
 
     def depth(self) -> int:
         """Jobs waiting in the rq queue."""
@@ -191,8 +189,6 @@ class InProcessQueue:
                 self.jobs.task_done()
 
     def _run_with_retries(self, delivery: Delivery) -> None:
-        import time
-
         for attempt, wait in enumerate([0.0, *self.retry_intervals]):
             time.sleep(wait)
             try:

@@ -33,7 +33,7 @@ class _Protocol(asyncio.Protocol):
 
     def __init__(self) -> None:
         self.reader = hiredis.Reader(replyError=ResponseError)
-        self.waiting: collections.deque[asyncio.Future] = collections.deque()
+        self.waiting: collections.deque[asyncio.Future[Any]] = collections.deque()
         self.outgoing: list[bytes] = []
         self.transport: asyncio.Transport | None = None
         self.lost = False
@@ -59,7 +59,7 @@ class _Protocol(asyncio.Protocol):
             if not future.done():
                 future.set_exception(RedisConnectionError(f"connection to Redis lost: {exc or 'closed'}"))
 
-    def send(self, args: tuple[Any, ...]) -> asyncio.Future:
+    def send(self, args: tuple[Any, ...]) -> asyncio.Future[Any]:
         loop = asyncio.get_running_loop()
         future = loop.create_future()
         if self.lost:
@@ -87,7 +87,7 @@ class PipelinedRedis:
         self.tls = "ssl" in getattr(options.get("connection_class"), "__name__", "").lower()
         self.username, self.password, self.db = options.get("username"), options.get("password"), options.get("db", 0)
         self._connection: _Protocol | None = None
-        self._connecting: asyncio.Task | None = None
+        self._connecting: asyncio.Future[_Protocol] | None = None
 
     async def execute(self, *args: Any) -> Any:
         """Send one command; RedisError subclasses on failure (a timeout drops the connection)."""
@@ -142,9 +142,9 @@ class PipelinedRedis:
         try:
             await asyncio.wait_for(asyncio.gather(*setup), REPLY_TIMEOUT_SECONDS)
         except TimeoutError:
-            connection.transport.close()
+            self._drop(connection)
             raise RedisConnectionError("Redis did not answer AUTH/SELECT in time") from None
         except BaseException:
-            connection.transport.close()
+            self._drop(connection)
             raise
         return connection

@@ -10,23 +10,32 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
+from redis.exceptions import RedisError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
+from bot.api.access import RepositoryAccess, github_is_collaborator, no_access
 from bot.api.dashboard import build_dashboard_router, session_reader
 from bot.api.keys import InstallationOf, KeyStore, no_installation
+from bot.api.oidc import OidcSignIn
+from bot.api.request_issues import github_installation_of, github_request_opener
 from bot.api.routes import RequestOpener, build_api_router
 from bot.api.signin import GitHubSignIn
+from bot.checks import warm_up
 from bot.errors import DevAgentError
+from bot.github.app import GitHubApp
 from bot.intake.ack import WebhookIntake
 from bot.intake.queue import InProcessQueue, JobQueue, RQQueue
+from bot.jobs.delivery import build_context, process_delivery
+from bot.jobs.handlers import load_handlers
+from bot.logs import configure_logging
 from bot.metrics import MANAGED_COST, QUEUE_DEPTH, initialise_series, render_metrics
-from bot.settings import Settings
+from bot.settings import Settings, get_settings
 from bot.store.db import open_database
 from bot.store.registry import Registry
 from bot.store.sessions import UserSessions
@@ -47,15 +56,13 @@ class Operations:
     open_request: RequestOpener
     installation_of: InstallationOf = no_installation  # repository -> App installation id, for key scopes
     signin: GitHubSignIn | None = None  # "Sign in with GitHub" on the dashboard, when the App's client is set
+    oidc: OidcSignIn | None = None  # "Sign in with <provider>", when an OIDC issuer and client are set
+    access: RepositoryAccess = field(default_factory=no_access)  # what a signed-in person may see, asked of GitHub
 
 
 def create_app(secret: bytes, queue: JobQueue, bot_login: str = "", ops: Operations | None = None) -> FastAPI:
     """The ASGI app: POST /webhooks (answered by `bot.intake.ack.WebhookIntake` ahead of the router), GET /healthz,
     GET /readyz, GET /metrics; with `ops` also /api and /."""
-    from redis.exceptions import RedisError
-
-    from bot.jobs.handlers import load_handlers
-
     app = FastAPI(title="dev-agent", version="1", description="Environments, requests and jobs of the dev-agent bot.",
                   docs_url="/docs", redoc_url=None, openapi_url="/openapi.json")
 
@@ -96,10 +103,12 @@ def create_app(secret: bytes, queue: JobQueue, bot_login: str = "", ops: Operati
                             headers={"X-Correlation-Id": cid})
 
     if ops is not None:
-        session = session_reader(ops.keys, UserSessions(ops.registry.db), ops.installation_of)
+        session = session_reader(ops.keys, UserSessions(ops.registry.db), ops.installation_of, ops.access,
+                                 ops.oidc.name if ops.oidc else "SSO")
         app.include_router(build_api_router(ops.keys, ops.registry, ops.open_request, queue.submit,
                                             ops.installation_of, session))
-        app.include_router(build_dashboard_router(ops.registry, ops.keys, ops.installation_of, ops.signin))
+        app.include_router(build_dashboard_router(ops.registry, ops.keys, ops.installation_of, ops.access,
+                                                  ops.signin, ops.oidc))
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> JSONResponse:
@@ -136,20 +145,18 @@ def build_runtime(settings: Settings, context: Any = None) -> Runtime:
         raise ConfigError("set DEV_AGENT_WEBHOOK_SECRET (the App's webhook secret)")
     secret = settings.webhook_secret.get_secret_value().encode()
     initialise_series()
-    from bot.api.request_issues import github_installation_of, github_request_opener
-    from bot.github.app import GitHubApp
-    from bot.jobs.delivery import build_context, process_delivery
 
     ctx = context or build_context(settings)
     github = GitHubApp(settings)
     database = open_database(settings)
+    installation_of = github_installation_of(github)
     ops = Operations(Registry(settings, database), KeyStore(settings, database), github_request_opener(ctx, github),
-                     github_installation_of(github), GitHubSignIn.from_settings(settings))
+                     installation_of, GitHubSignIn.from_settings(settings), OidcSignIn.from_settings(settings),
+                     RepositoryAccess(installation_of, github_is_collaborator(github), settings.access_cache_seconds))
     if settings.redis_url:
         queue: JobQueue = RQQueue(settings.redis_url, settings.queue_name)
         return Runtime(create_app(secret, queue, settings.bot_login, ops), queue)
     queue = InProcessQueue(lambda delivery_id, event, payload: process_delivery(delivery_id, event, payload, ctx))
-    from bot.checks import warm_up
 
     threading.Thread(target=warm_up, args=(settings,), name="dev-agent-warm-up", daemon=True).start()
     return Runtime(create_app(secret, queue, settings.bot_login, ops), queue, ctx)
@@ -157,8 +164,5 @@ def build_runtime(settings: Settings, context: Any = None) -> Runtime:
 
 def app_from_environment() -> FastAPI:
     """uvicorn factory (`bot.intake.web:app_from_environment`) for `dev-agent serve`."""
-    from bot.logs import configure_logging
-    from bot.settings import get_settings
-
     configure_logging()
     return build_runtime(get_settings()).app

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -16,6 +17,7 @@ from bot.handlers import writer_for
 from bot.jobs.handlers import load_handlers
 from bot.logs import correlated
 from bot.pipeline.run import build_environment
+from bot.pipeline.warm import warm_up as warm_pipeline
 from bot.request.markers import StateKeyring, state_keyring
 from bot.settings import Settings, get_settings
 from bot.store.audit import AuditLog
@@ -89,10 +91,19 @@ def worker_context() -> JobContext:
 
 
 def preload() -> JobContext:
-    """Import handlers, build the worker context and warm the checks up before forking, so each job starts warm."""
+    """Import handlers, build the worker context, warm the checks and the pipeline up before forking, so each job
+    starts warm."""
     load_handlers()
     context = worker_context()
-    warm_up(context.settings)  # the warm checkov (one per worker) and Terraform's provider directories
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        checks = pool.submit(warm_up, context.settings)  # the warm checkov (one per worker), Terraform's providers
+        identity = pool.submit(context.authors)  # GET /app once per worker, not once per job
+        warm_pipeline(context.settings)  # caches and imports every job uses (bot/pipeline/warm.py)
+        checks.result()
+        try:
+            identity.result()
+        except Exception as exc:  # noqa: BLE001 - GitHub unreachable now: each job asks for itself
+            log.warning("the App's identity is not known yet: %s", exc)
     return context
 
 

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import json
 import re
+import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bot.errors import ToolError
 from bot.lifecycle.github import APPLIED_REF, GitHubTarget
@@ -26,10 +28,11 @@ from bot.pipeline import terraform
 from bot.request import markers
 from bot.review.changeset import ChangedSinceReview, compare, planned_changes, reviewed_plan, stopped_comment
 from bot.settings import Settings
-from bot.store.audit import AuditEvent, AuditLog
-from bot.store.registry import EnvironmentRecord, Registry
+from bot.store.audit import Action, AuditEvent, AuditLog
+from bot.store.registry import EnvironmentRecord, Registry, Status
 
 PLAN_FILE = "dev-agent.tfplan"
+RUN_ACTOR = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,38}(\[bot\])?")  # a GitHub login (GITHUB_ACTOR)
 ENVIRONMENT_NAME = re.compile(r"[a-z][a-z0-9-]{1,39}")  # what the workflows' changes job lets through
 EXIT_APPLIED, EXIT_FAILED, EXIT_NOTHING, EXIT_INVALID = 0, 1, 2, 3
 PLAN_OUTCOMES = {0: "no changes", 2: "changes to apply"}  # terraform plan -detailed-exitcode
@@ -45,7 +48,7 @@ class ApplyResult:
     status: str  # applied | unchanged | failed | locked | invalid | stopped (plan changed since review)
     message: str = ""
     failed_step: str | None = None
-    outputs: dict = field(default_factory=dict)
+    outputs: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     helm_note: str = ""
     revert_url: str | None = None
@@ -117,7 +120,7 @@ def deploy_helm(workspace: Workspace, settings: Settings, timings: dict[str, flo
     return note
 
 
-def terraform_outputs(workspace: Workspace) -> dict:
+def terraform_outputs(workspace: Workspace) -> dict[str, Any]:
     result = terraform.run(workspace.terraform_dir, ["output", "-json", "-no-color"], 120)
     return public_outputs(json.loads(result.stdout or "{}")) if result.ok else {}
 
@@ -127,7 +130,7 @@ def apply_environment(
     path: Path | str,
     settings: Settings,
     github: GitHubTarget | None = None,
-    overrides: list[Path] = (),
+    overrides: Sequence[Path] = (),
     revision: str = "",
     actor: str = "dev-agent",
     progress: Progress = lambda _line: None,
@@ -141,7 +144,7 @@ def apply_environment(
             for number in filter(None, github.environment_threads(name)):
                 github.writer.upsert_comment(number, markers.applied(name), refused_comment(name, str(exc)))
         return ApplyResult(name=name, exit_code=EXIT_INVALID, status="invalid", message=str(exc))
-    name, timings = workspace.name, {}
+    name, timings = workspace.name, dict[str, float]()
     threads = github.environment_threads(name) if github else (None, None)
     reviewed = reviewed_plan(github, threads[0], name, settings.bot_login) if github and threads[0] else None
     if reviewed is None:
@@ -161,11 +164,13 @@ def apply_environment(
             outputs = terraform_outputs(workspace)
             helm_note = deploy_helm(workspace, settings, timings, progress)
     except ChangedSinceReview as exc:
+        reported = run_outcome(name, "failed", actor, threads[0])
         if github:
+            body = f"{stopped_comment(name, exc)}\n{reported.marker()}"
             for number in filter(None, threads):
-                github.writer.upsert_comment(number, markers.applied(name), stopped_comment(name, exc))
+                github.writer.upsert_comment(number, markers.applied(name), body)
         record_status(settings, workspace, github, "failed", actor, revision, detail="plan changed since review",
-                      pull_request=threads[0])
+                      pull_request=threads[0], outcome=reported)
         return ApplyResult(name=name, exit_code=EXIT_FAILED, status="stopped", timings=timings, matches_review=False,
                            message=f"{name}: not applied, the plan changed since review:\n" + "\n".join(
                                f"  {a}: reviewed {r}, planned now {p}" for a, r, p in exc.rows()))
@@ -176,42 +181,58 @@ def apply_environment(
                                message=f"{name}: the state is locked by another run; nothing was changed.\n"
                                        + trim_error(str(exc), 1500))
         return _failed(workspace, settings, github, threads, revision, actor, step, str(exc), timings)
+    reported = run_outcome(name, "applied", actor, threads[0])
     if github:
-        body = success_comment(name, outputs, timings, helm_note)
+        body = f"{success_comment(name, outputs, timings, helm_note)}\n{reported.marker()}"
         for number in filter(None, threads):
             github.writer.upsert_comment(number, markers.applied(name), body)
         if revision:
             github.writer.set_ref(APPLIED_REF.format(name=name), revision)
-    record_status(settings, workspace, github, "applied", actor, revision, pull_request=threads[0])
+    record_status(settings, workspace, github, "applied", actor, revision, pull_request=threads[0], outcome=reported)
     return ApplyResult(name=name, exit_code=EXIT_APPLIED, status="applied", outputs=outputs, timings=timings,
                        helm_note=helm_note, message=f"{name}: applied",
                        matches_review=True if reviewed is not None else None)
 
 
-def _failed(workspace: Workspace, settings: Settings, github: GitHubTarget | None, threads: tuple,
+def _failed(workspace: Workspace, settings: Settings, github: GitHubTarget | None, threads: tuple[int | None, ...],
             revision: str, actor: str, step: str, error: str, timings: dict[str, float]) -> ApplyResult:
     name = workspace.name
     revert_url = None
+    reported = run_outcome(name, "failed", actor, threads[0])
     if github:
         if settings.revert_on_failure and revision:
             revert_url = open_revert_pull(github, name, revision, step, threads[1])
-        body = failure_comment(name, step, error, revert_url)
+        body = f"{failure_comment(name, step, error, revert_url)}\n{reported.marker()}"
         for number in filter(None, threads):
             github.writer.upsert_comment(number, markers.applied(name), body)
     record_status(settings, workspace, github, "failed", actor, revision, detail=f"failed at {step}",
-                  pull_request=threads[0])
+                  pull_request=threads[0], outcome=reported)
     return ApplyResult(name=name, exit_code=EXIT_FAILED, status="failed", failed_step=step, timings=timings,
                        revert_url=revert_url, message=f"{name}: apply failed at {step}\n{trim_error(error, 3000)}")
 
 
-def record_status(settings: Settings, workspace: Workspace, github: GitHubTarget | None, status: str, actor: str,
-                  revision: str, detail: str = "", action: str = "apply", pull_request: int | None = None) -> None:
-    """Registry status and audit event (who, when, what, which PR) for this run."""
+def run_outcome(name: str, status: markers.OutcomeStatus, actor: str, pull_request: int | None) -> markers.Outcome:
+    """What this run did, for the bot's registry: its marker goes into the run's comments (bot/handlers/outcome.py
+    reads it there, since the runner's own database is gone when the workflow's job ends)."""
+    by = actor if RUN_ACTOR.fullmatch(actor) else "dev-agent"
+    return markers.Outcome(name, status, secrets.token_hex(8), int(time.time() * 1000), by, pull_request or 0)
+
+
+def record_status(settings: Settings, workspace: Workspace, github: GitHubTarget | None, status: Status, actor: str,
+                  revision: str, detail: str = "", action: Action = "apply", pull_request: int | None = None,
+                  outcome: markers.Outcome | None = None) -> None:
+    """Registry status and audit event (who, when, what, which PR) for this run. With the `outcome` its comments
+    carry, the run is noted as recorded: when this database is the bot's own, the run's audit event is written
+    once, by whichever of the bot and this process gets there first."""
     repository = github.writer.full_name if github else ""
     spec = workspace.spec
-    owner = {"owner": spec.owner} if spec.owner else {}  # else the requester the proposal recorded stays
-    Registry(settings).upsert(EnvironmentRecord(
+    owner: dict[str, Any] = {"owner": spec.owner} if spec.owner else {}  # else the requester the proposal recorded stays
+    registry = Registry(settings)
+    registry.upsert(EnvironmentRecord(
         name=workspace.name, repository=repository, tier=spec.tier.value, cloud=spec.cloud.value,
         region=spec.region, expires_on=spec.expires_on, status=status, drift=False, **owner))
+    if outcome is not None and not registry.record_outcome(outcome.env, repository, outcome.status, outcome.run,
+                                                           outcome.when):
+        return  # this database is the bot's, and the bot already recorded the run from its comment
     AuditLog(settings).record(AuditEvent(action=action, actor=actor, environment=workspace.name, repository=repository,
                                          pull_request=pull_request, detail=f"{status} {revision[:12]} {detail}".strip()))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from bot.lifecycle.apply import (
@@ -21,6 +22,7 @@ from bot.lifecycle.apply import (
     StepFailed,
     record_status,
     require_ok,
+    run_outcome,
     timed,
 )
 from bot.lifecycle.github import APPLIED_REF, GitHubTarget
@@ -35,7 +37,7 @@ from bot.settings import Settings
 
 @counts_runs("destroy")
 def destroy_environment(path: Path | str, settings: Settings, github: GitHubTarget | None = None,
-                        overrides: list[Path] = (), actor: str = "dev-agent", pull_request: int | None = None,
+                        overrides: Sequence[Path] = (), actor: str = "dev-agent", pull_request: int | None = None,
                         progress: Progress = lambda _line: None) -> ApplyResult:
     """Destroy one environment's resources and report; exit 0 destroyed, 1 failed, 3 bad input.
 
@@ -45,7 +47,7 @@ def destroy_environment(path: Path | str, settings: Settings, github: GitHubTarg
         workspace = open_environment(path, overrides)
     except EnvironmentInputError as exc:
         return ApplyResult(name=Path(path).name, exit_code=EXIT_INVALID, status="invalid", message=str(exc))
-    name, timings = workspace.name, {}
+    name, timings = workspace.name, dict[str, float]()
     timeout = settings.tool_timeout_seconds
     merged, issue = github.environment_threads(name) if github else (None, None)
     pull_request = pull_request or merged
@@ -64,20 +66,23 @@ def destroy_environment(path: Path | str, settings: Settings, github: GitHubTarg
             return ApplyResult(name=name, exit_code=EXIT_FAILED, status="locked", failed_step=step, timings=timings,
                                message=f"{name}: the state is locked by another run; nothing was destroyed.\n"
                                        + trim_error(str(exc), 1500))
+        reported = run_outcome(name, "failed", actor, pull_request)
         if github and issue:
-            github.writer.comment(issue, f"Destroying `{name}` failed at {step}:\n\n{code_block(trim_error(str(exc)))}",
-                                  markers.destroy_failed(name, int(time.time())))
+            github.writer.comment(issue, f"Destroying `{name}` failed at {step}:\n\n{code_block(trim_error(str(exc)))}"
+                                         f"\n{reported.marker()}", markers.destroy_failed(name, int(time.time())))
         record_status(settings, workspace, github, "failed", actor, "", detail=f"destroy failed at {step}", action="destroy",
-                      pull_request=pull_request)
+                      pull_request=pull_request, outcome=reported)
         return ApplyResult(name=name, exit_code=EXIT_FAILED, status="failed", failed_step=step, timings=timings,
                            message=f"{name}: destroy failed at {step}\n{trim_error(str(exc), 3000)}")
+    reported = run_outcome(name, "destroyed", actor, pull_request)
     if github:
-        _clean_up_github(github, name, issue)
-    record_status(settings, workspace, github, "destroyed", actor, "", action="destroy", pull_request=pull_request)
+        _clean_up_github(github, name, issue, reported.marker())
+    record_status(settings, workspace, github, "destroyed", actor, "", action="destroy", pull_request=pull_request,
+                  outcome=reported)
     return ApplyResult(name=name, exit_code=EXIT_APPLIED, status="destroyed", timings=timings, message=f"{name}: destroyed")
 
 
-def _clean_up_github(github: GitHubTarget, name: str, issue: int | None) -> None:
+def _clean_up_github(github: GitHubTarget, name: str, issue: int | None, outcome: str) -> None:
     prefix = f"environments/{name}"
     if github.writer.read_file(f"{prefix}/environment.yaml", github.default_branch) is not None:
         github.writer.commit_files(base_branch=github.default_branch, branch=github.default_branch, files={},
@@ -88,4 +93,5 @@ def _clean_up_github(github: GitHubTarget, name: str, issue: int | None) -> None
     if drift_issue is not None:
         github.writer.close_issue(drift_issue.number, f"`{name}` was destroyed.", markers.destroyed(name))
     if issue:
-        github.writer.close_issue(issue, f"`{name}` was destroyed and its directory removed.", markers.destroyed(name))
+        github.writer.close_issue(issue, f"`{name}` was destroyed and its directory removed.\n{outcome}",
+                                  markers.destroyed(name))

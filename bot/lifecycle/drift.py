@@ -95,8 +95,11 @@ def _is_ingress(address: str, path: str, rule: dict[str, Any]) -> bool:
             and str(rule.get("direction", "Inbound")).lower() in {"inbound", "ingress"})
 
 
-def _findings(address: str, before: Any, after: Any, attributes: list[str]) -> list[str]:
-    """Security-relevant changes in words: new ingress from the internet first, then changed settings."""
+def _findings(address: str, before: Any, after: Any, attributes: list[str], hidden: tuple[Any, Any] = ({}, {})
+              ) -> list[str]:
+    """Security-relevant changes in words: new ingress from the internet first, then changed settings. A value
+    Terraform marks sensitive (`hidden`: the plan's before_sensitive / after_sensitive), or whose name says it is a
+    secret, is never written out: the issue says that it changed, not to what."""
     findings = []
     old_rules = [_canonical(r) for r in _rules(before)]
     for rule in _rules(after):
@@ -104,13 +107,34 @@ def _findings(address: str, before: Any, after: Any, attributes: list[str]) -> l
         if world and _canonical(rule) not in old_rules and _is_ingress(address, "", rule):
             findings.append(f"now allows {_ports(rule)} from {', '.join(sorted(world))}")
     for path in attributes:
-        if any(word in path for word in SECURITY_ATTRIBUTES) and not path.startswith(("ingress", "egress")):
+        if (any(word in path for word in SECURITY_ATTRIBUTES) or _secret(path, hidden)) and not path.startswith(
+                ("ingress", "egress")):
             old, new = _lookup(before, path), _lookup(after, path)
-            if isinstance(new, (str, int, float, bool)) or new is None:
+            if _secret(path, hidden):
+                findings.append(f"{path} changed (sensitive value not shown)")
+            elif isinstance(new, (str, int, float, bool)) or new is None:
                 findings.append(f"{path}: {_short(old)} → {_short(new)}")
             else:
                 findings.append(f"{path} changed")
     return findings
+
+
+SECRET_WORDS = ("password", "secret", "token", "private_key", "auth_string")
+
+
+def _secret(path: str, hidden: tuple[Any, Any]) -> bool:
+    """Whether the value at `path` is sensitive: marked so in the plan (a `true` on the path or above it), or
+    named like a secret."""
+    if any(word in path.lower() for word in SECRET_WORDS):
+        return True
+    for marks in hidden:
+        for key in path.split("."):
+            if marks is True:
+                return True
+            marks = marks.get(key) if isinstance(marks, dict) else None
+        if marks is True:
+            return True
+    return False
 
 
 def _canonical(rule: dict[str, Any]) -> str:
@@ -146,9 +170,11 @@ def drift_from_plan(plan_json: dict[str, Any]) -> list[DriftedResource]:
         attributes = ["(deleted outside Terraform)"] if deleted else _changed_paths(before, after)
         if not attributes:  # only null <-> empty noise from the refresh
             continue
+        hidden = (detail.get("before_sensitive") or {}, detail.get("after_sensitive") or {})
         security = _security_relevant(change["address"], [] if deleted else attributes) or (
-            deleted and change["address"].split(".")[-2].startswith(SECURITY_TYPES))
-        findings = _findings(change["address"], before, after, attributes) if security and not deleted else []
+            deleted and change["address"].split(".")[-2].startswith(SECURITY_TYPES)) or (
+            not deleted and any(_secret(a, hidden) for a in attributes))  # a secret changed by hand
+        findings = _findings(change["address"], before, after, attributes, hidden) if security and not deleted else []
         drifted.append(DriftedResource(address=change["address"], actions=detail.get("actions", []),
                                        attributes=attributes, security=security, findings=findings))
     return sorted(drifted, key=lambda d: (not d.security, d.tags_only))

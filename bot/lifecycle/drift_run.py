@@ -7,6 +7,7 @@ and attributes; it is closed with a comment when a later run is clean.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,16 +59,16 @@ def report_drift(github: GitHubTarget, name: str, drifted: list[DriftedResource]
     if drifted:
         issue, _ = github.writer.upsert_issue(marker=marker, title=drift_issue_title(name),
                                               body=drift_issue_body(name, drifted), labels=[DRIFT_LABEL])
-        return issue.number
+        return int(issue.number)
     issue = github.writer.find_issue(marker)
     if issue is None:
         return None
     github.writer.close_issue(issue.number, "A drift check found no differences any more; closing.",
                               markers.drift_clean(name))
-    return issue.number
+    return int(issue.number)
 
 
-def drift_environment(path: Path, settings: Settings, github: GitHubTarget | None, overrides: list[Path] = (),
+def drift_environment(path: Path, settings: Settings, github: GitHubTarget | None, overrides: Sequence[Path] = (),
                       progress: Progress = lambda _line: None) -> DriftResult:
     """Check one environment and report it."""
     start = time.monotonic()

@@ -9,11 +9,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from github import Auth, Github
+from github import Auth, Github, GithubException
 
 from bot.github.branches import bot_branch
 from bot.github.writer import RepositoryWriter
 from bot.request.markers import request_of
+from bot.settings import get_settings
 
 APPLIED_REF = "dev-agent/applied/{name}"
 
@@ -37,10 +38,6 @@ def token_authors(gh: Github) -> frozenset[str]:
     """Whose objects the CLI may treat as dev-agent's: the App's bot user (DEV_AGENT_BOT_LOGIN) and whoever the
     token is: the token's user when GET /user answers (a person running the CLI by hand), else
     `github-actions[bot]` (a workflow's GITHUB_TOKEN, which GET /user refuses)."""
-    from github import GithubException
-
-    from bot.settings import get_settings
-
     try:
         me = gh.get_user().login
     except GithubException:

@@ -12,9 +12,10 @@ import contextlib
 import dataclasses
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bot import hclread
 from bot.errors import InputError
@@ -59,7 +60,7 @@ class Workspace:
         return f"environments/{self.name}"
 
 
-def open_environment(path: Path | str, overrides: list[Path] = ()) -> Workspace:
+def open_environment(path: Path | str, overrides: Sequence[Path] = ()) -> Workspace:
     """The environment at `path`, or EnvironmentInputError naming what is wrong."""
     env_dir = Path(path).resolve()
     if not env_dir.is_dir() or env_dir.parent.name != "environments":
@@ -86,7 +87,7 @@ def open_environment(path: Path | str, overrides: list[Path] = ()) -> Workspace:
     return workspace
 
 
-def check_inputs(terraform_dir: Path, overrides: list[Path] = ()) -> None:
+def check_inputs(terraform_dir: Path, overrides: Sequence[Path] = ()) -> None:
     """Every variable without a default has a value (tfvars file or TF_VAR_*), else terraform would stop at it."""
     files = terraform_files(terraform_dir)
     files.update({Path(o).name: Path(o).read_text(encoding="utf-8") for o in overrides})
@@ -96,7 +97,7 @@ def check_inputs(terraform_dir: Path, overrides: list[Path] = ()) -> None:
                                     + "\n  ".join(m.line() for m in missing))
 
 
-def _backends(path: Path) -> list[tuple[str, dict]]:
+def _backends(path: Path) -> list[tuple[str, dict[str, Any]]]:
     try:
         data = hclread.loads(path.read_text(encoding="utf-8"))
     except Exception as exc:  # noqa: BLE001 - any parse error is bad input
@@ -108,7 +109,7 @@ def _backends(path: Path) -> list[tuple[str, dict]]:
     return found
 
 
-def check_backend(terraform_dir: Path, overrides: list[Path] = ()) -> None:
+def check_backend(terraform_dir: Path, overrides: Sequence[Path] = ()) -> None:
     """The state backend (an override's wins) names every setting it needs."""
     backends = [b for f in sorted(terraform_dir.glob("*.tf")) for b in _backends(f)]
     for override in overrides:

@@ -7,13 +7,17 @@ floors). When even the cheapest plan is over budget, `BudgetError` says what it 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from bot.cost import estimate_files
+from bot.cost.defaults import tier_usage
 from bot.errors import RefusedError
 from bot.pipeline.planning import Plan
+from bot.settings import get_settings
 from bot.spec import Cloud, ComputeKind, DatabaseEngine, Tier
+from generators.terraform.build import generate
 
 Estimate = Callable[[Plan], "float | dict[str, Any]"]
 
@@ -138,11 +142,6 @@ def describe_driver(name: str, monthly: float) -> str:
 
 def default_estimate(plan: Plan) -> dict[str, Any]:
     """Generate the plan's Terraform and price it (bot.cost) with the tier's default usage, as the pipeline does."""
-    from bot.cost import estimate_files
-    from bot.cost.defaults import tier_usage
-    from bot.settings import get_settings
-    from generators.terraform.build import generate
-
     return estimate_files(generate(plan, get_settings()), tier_usage(plan.spec.tier.value))
 
 
@@ -202,7 +201,7 @@ def single_az_database(plan: Plan, _allowed: set[str] | None) -> Step | None:
     return None
 
 
-def _floor(plan: Plan, kind: str) -> str | None:
+def _floor(plan: Plan, kind: str) -> str:
     cloud, ladder = plan.spec.cloud, LADDERS[(plan.spec.cloud, kind)]
     floors = [ladder[0]]
     if plan.spec.tier == Tier.prod:
@@ -258,7 +257,7 @@ def _apply(plan: Plan, step: Step) -> Plan:
     return new
 
 
-def _steps(plan: Plan, allowed: set[str] | None):
+def _steps(plan: Plan, allowed: set[str] | None) -> Iterator[tuple[Plan, Step]]:
     """Every step from the plan down to the cheapest acceptable plan, in order of least harm."""
     for move in OPTION_MOVES:
         step = move(plan, allowed)

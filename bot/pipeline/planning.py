@@ -10,7 +10,9 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot.cost.coverage import check_spec
 from bot.spec import Cloud, ComputeKind, EnvironmentSpec, Tier
+from policies.profiles import apply
 
 
 class Choice(BaseModel):
@@ -80,13 +82,25 @@ EKS_VERSIONS: dict[str, dt.date] = {
 }
 
 
-# Node machine type -> (vCPU, memory GB): what the default node sizes can hold.
+# Node / VM machine type -> (vCPU, memory GiB), for every type the planner or the budget fitter's ladders pick:
+# what a node can hold, and the size the report and README state.
 NODE_CAPACITY: dict[str, tuple[float, float]] = {
-    "t3.medium": (2, 4), "t3.large": (2, 8), "m5.large": (2, 8),
-    "e2-medium": (2, 4), "e2-standard-2": (2, 8), "e2-standard-4": (4, 16),
-    "Standard_B2s": (2, 4), "Standard_D2s_v5": (2, 8), "Standard_D4s_v5": (4, 16),
+    "t3.micro": (2, 1), "t3.small": (2, 2), "t3.medium": (2, 4), "t3.large": (2, 8),
+    "m5.large": (2, 8), "m5.xlarge": (4, 16), "m5.2xlarge": (8, 32),
+    "e2-small": (2, 2), "e2-medium": (2, 4), "e2-standard-2": (2, 8), "e2-standard-4": (4, 16),
+    "e2-standard-8": (8, 32),
+    "Standard_B1ms": (1, 2), "Standard_B2s": (2, 4), "Standard_B2ms": (2, 8), "Standard_D2s_v5": (2, 8),
+    "Standard_D4s_v5": (4, 16), "Standard_D8s_v5": (8, 32),
 }
 ALLOCATABLE = 0.75  # share of a node left for pods after the kubelet, system pods and daemon sets
+
+
+def machine_size(node_type: str) -> str:
+    """`2 vCPU / 4 GiB` for a known machine type, "" for one the table does not know."""
+    if node_type not in NODE_CAPACITY:
+        return ""
+    vcpu, memory = NODE_CAPACITY[node_type]
+    return f"{vcpu:g} vCPU / {memory:g} GiB"
 
 
 def pods_per_node(node_type: str, cpu: float, memory_gb: float) -> int:
@@ -110,8 +124,6 @@ def plan_environment(spec: EnvironmentSpec, today: dt.date | None = None) -> Pla
 
     Raises UnpricedRegion (a ValueError naming the priced regions) for a region the cost catalog does not
     cover, or an offer whose resources have no sourced price: they could only be estimated as $0."""
-    from bot.cost.coverage import check_spec
-
     check_spec(spec)
     defaults = DEFAULT_SIZING[(spec.cloud, spec.tier)]
     replicas_per_node = pods_per_node(str(defaults["node_instance_type"]), spec.compute.cpu, spec.compute.memory_gb)
@@ -167,8 +179,6 @@ def plan_environment(spec: EnvironmentSpec, today: dt.date | None = None) -> Pla
         plan.choose("kubernetes_version", version, f"newest EKS version, {status} until {until.isoformat()} "
                     "(upgrade_policy STANDARD: the cluster is never billed for extended support)")
     if spec.compliance:
-        from policies.profiles import apply
-
         apply(plan)  # the frameworks' log and backup retention lengths
     plan.expires_on = effective_expiry(spec, today or dt.date.today())
     return plan

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.cost.coverage import unpriced
+from bot.cost.diff import changes, diff_reports
 from bot.markdown import code_block, code_span, escape_cell, escape_text, table
-from bot.pipeline.planning import Plan
+from bot.pipeline.planning import Plan, machine_size
 from bot.pipeline.requirements import compliance_section, open_items, requirements_section
 from bot.pipeline.results import CheckResult, PipelineResult, Verdict
 from bot.request import markers
@@ -118,11 +119,14 @@ def compute_summary(plan: Plan) -> str:
              else f"{sizing.node_count}–{sizing.node_max_count}")
     if compute.kind == ComputeKind.functions:
         return f"functions, {sizing.function_memory_mb} MB memory per instance, scaled per request"
+    machine = machine_size(sizing.node_instance_type)
     if compute.kind == ComputeKind.vm:
-        return f"{_plural(compute.min_replicas, 'VM')} of type {code_span(sizing.node_instance_type)}"
+        return (f"{_plural(compute.min_replicas, 'VM')} of type {code_span(sizing.node_instance_type)}"
+                + (f" ({machine})" if machine else ""))
     size = f"{sizing.container_cpu:g} vCPU / {sizing.container_memory_gb:g} GB"
     if compute.kind == ComputeKind.kubernetes:
-        return f"kubernetes, {replicas} of {size} on {nodes} {code_span(sizing.node_instance_type)} node(s)"
+        return (f"kubernetes, {replicas} of {size} on {nodes} {code_span(sizing.node_instance_type)} node(s)"
+                + (f" ({machine} each)" if machine else ""))
     return f"containers, {replicas} of {size}"
 
 
@@ -288,8 +292,6 @@ def _cost(result: PipelineResult) -> list[Block]:
 
 def _change(result: PipelineResult) -> list[Block]:
     """Cost before -> after per changed resource and the delta (bot.cost.diff, Infracost's diff)."""
-    from bot.cost.diff import changes, diff_reports
-
     diff = diff_reports(result.previous_cost or {}, result.cost or {})
     rows = [[code_span(c.name, True), _money(c.before) if c.before is not None else "-",
              _money(c.after) if c.after is not None else "-", ("+" if c.delta >= 0 else "-") + _money(abs(c.delta))]

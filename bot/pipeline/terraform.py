@@ -15,8 +15,10 @@ import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bot.errors import ToolError
+from bot.settings import get_settings
 from generators.hcl import block, render
 
 MIRROR_CANDIDATES = ("/opt/tf-plugins", "/usr/share/terraform/plugins", "~/.terraform.d/plugins",
@@ -60,8 +62,6 @@ def terraform_bin() -> str:
 
 def provider_mirror() -> Path | None:
     """The filesystem mirror holding `registry.terraform.io/...` providers, or None (then: the registry)."""
-    from bot.settings import get_settings
-
     configured = get_settings().terraform_plugin_mirror
     candidates = [str(configured)] if configured else list(MIRROR_CANDIDATES)
     for candidate in candidates:
@@ -178,12 +178,13 @@ def destroy(directory: Path | str, timeout: float = DEFAULT_TIMEOUT, env: dict[s
     return run(directory, args, timeout, env)
 
 
-def show_json(directory: Path | str, plan_file: str, timeout: float = 120) -> dict:
+def show_json(directory: Path | str, plan_file: str, timeout: float = 120) -> dict[str, Any]:
     """A saved plan as terraform's JSON representation."""
     result = run(directory, ["show", "-json", "-no-color", plan_file], timeout)
     if not result.ok:
         raise TerraformError(result.summary())
-    return json.loads(result.stdout)
+    document: dict[str, Any] = json.loads(result.stdout)
+    return document
 
 
 def state_resources(directory: Path | str, timeout: float = 60) -> list[str]:

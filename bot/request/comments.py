@@ -13,6 +13,7 @@ from bot.request import markers
 from bot.request.derive import Derived
 from bot.request.echo import echo
 from bot.request.state import RequestState
+from bot.review.section import carry_over
 from bot.spec import EnvironmentSpec
 from bot.store.locks import LockInfo
 from bot.understanding.crosscheck import FLAG
@@ -88,8 +89,6 @@ def _report_notes(lock: LockInfo, state: RequestState, failures: list[str], sett
 def post_report(writer: GitHubWriter, pull: int, comments: list[str]) -> None:
     """Write the report comments in order; parts left over from a longer report say they are no longer used.
     The plan section dev-agent-plan.yml wrote into the first comment is kept (it names the commit it planned)."""
-    from bot.review.section import carry_over
-
     existing = writer.find_comment(pull, REPORT_MARKER)
     writer.upsert_comment(pull, REPORT_MARKER, carry_over(existing.body if existing is not None else "", comments[0]))
     for index, text in enumerate(comments[1:], 2):
@@ -100,6 +99,33 @@ def post_report(writer: GitHubWriter, pull: int, comments: list[str]) -> None:
                               f"{markers.report_continuation(index)}\n_This part of an earlier, longer report is no "
                               f"longer used: the report now has {len(comments)} part(s)._")
         index += 1
+
+
+
+def proposal_status(name: str, pull: int, result: Any, sha: str) -> str:
+    """The status comment's line for a proposed environment, leading with what stops the merge: the failed policy
+    rules (each with its fix), else the failed checks, else the requirements nobody accepted, else "Proposed"."""
+    made = f"({len(result.files)} files, commit `{sha[:7]}`)"
+    rules = [v for v in result.verdicts if v.outcome == "fail"]
+    checks = [c.name for c in result.checks if not c.passed and not c.skipped_reason]
+    if rules:
+        lines = [f"**Blocked by policy** in #{pull}: " + ", ".join(f"`{echo(v.rule, 80)}`" for v in rules)
+                 + f". **{echo(name)}** is proposed {made} but cannot merge until each rule passes or is overridden:"]
+        lines += [f"- `{echo(v.rule, 80)}`: {echo((v.message or v.value).rstrip('.'), 300)}."
+                  + (f" Fix: {echo(v.fix, 200)}." if v.fix else "") for v in rules]
+        if checks:
+            lines.append("\nFailing checks too: " + ", ".join(f"`{echo(c, 80)}`" for c in checks) + ".")
+        lines.append(f"\nChange the request with `/dev-agent set key=value` on #{pull}, or someone on the org policy "
+                     "`override` list comments `/dev-agent override <rule> <reason>`.")
+        return "\n".join(lines)
+    if checks:
+        return (f"**Blocked by failing checks** in #{pull}: " + ", ".join(f"`{echo(c, 80)}`" for c in checks)
+                + f". **{echo(name)}** is proposed {made}; the report on the pull request shows each finding.")
+    pending = pending_items(result)
+    if pending:
+        return (f"**Needs attention** in #{pull}: {len(pending)} requirement(s) not supported and not accepted "
+                f"(the report lists them). **{echo(name)}** is proposed {made}.")
+    return f"Proposed **{echo(name)}** in #{pull} {made}."
 
 
 

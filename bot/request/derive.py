@@ -48,11 +48,13 @@ def derive_spec(issue: dict[str, Any], state: RequestState, settings: Any,
             notes.append("this request is a YAML spec: plain-language amendments are not applied; use /dev-agent set")
     else:
         data, questions, notes, refused, requirements = _understand(request.text.strip(), state.amendments, settings)
+    engine_read = dict(data)
     data.update(request.fields)
     if state.environment:
         data["name"] = state.environment
     every = {**state.assignments, **(assignments or {})}
     data = apply_assignments(data, every)
+    notes = _still_true(notes, engine_read, data, {*request.fields, *every})
     lookalike = _lookalike_questions(" ".join([issue.get("body") or "", *state.amendments]), every)
     if lookalike:  # never silently read a look-alike identifier as another one
         return Derived(None, data, lookalike + questions, notes, refused, requirements)
@@ -69,6 +71,15 @@ def derive_spec(issue: dict[str, Any], state: RequestState, settings: Any,
     if request.spec_data is None:
         notes += _unwritten(spec, text, {*request.fields, *every}, notes)
     return Derived(spec, data, [], notes, refused, requirements)
+
+
+
+def _still_true(notes: list[str], engine_read: dict[str, Any], final: dict[str, Any], given: set[str]) -> list[str]:
+    """The engine's notes without those about a value the form or `set` replaced: a form naming us-west-2 must not
+    leave "no region named; using us-east-1" in the report."""
+    replaced = {str(engine_read[key]) for key in given if "." not in key and isinstance(engine_read.get(key), str)
+                and len(engine_read[key]) >= 3 and engine_read[key] != final.get(key)}
+    return [note for note in notes if not any(value in note for value in replaced)]
 
 
 

@@ -13,13 +13,14 @@ wrong, or made with an unknown key, is refused with a logged warning.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import hmac
 import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, cast
 
 from bot.errors import InputError
 from bot.github.app import private_key
@@ -100,6 +101,42 @@ def destroyed(env: str) -> str:
 
 def destroy_failed(env: str, at: int) -> str:
     return f"<!-- dev-agent:destroy-failed env={env} at={int(at)} -->"
+
+
+# --- a workflow run's outcome, for the bot's registry (bot/handlers/outcome.py) ------------------------------------
+_OUTCOME = re.compile(r"<!-- dev-agent:outcome env=([a-z][a-z0-9-]{1,39}) status=(applied|failed|destroyed) "
+                      r"run=([0-9a-f]{16}) at=([0-9]{1,15}) by=([A-Za-z0-9][A-Za-z0-9-]{0,38}(?:\[bot\])?) pr=([0-9]{1,9}) -->")
+
+
+OutcomeStatus = Literal["applied", "failed", "destroyed"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one `dev-agent apply`/`destroy` run did to one environment: `run` is random per run (both threads it
+    reports to carry the same one), `at` when it finished (epoch milliseconds), `by` who ran it, `pr` the merged PR
+    (0: none)."""
+
+    env: str
+    status: OutcomeStatus
+    run: str
+    at: int
+    by: str
+    pr: int
+
+    @property
+    def when(self) -> dt.datetime:
+        return dt.datetime.fromtimestamp(self.at / 1000, dt.UTC)
+
+    def marker(self) -> str:
+        return (f"<!-- dev-agent:outcome env={self.env} status={self.status} run={self.run} at={int(self.at)} "
+                f"by={self.by} pr={int(self.pr)} -->")
+
+
+def outcomes(body: str) -> list[Outcome]:
+    """The outcome markers in a comment (only well-formed ones: every field is checked by the pattern)."""
+    return [Outcome(env, cast(OutcomeStatus, status), run, int(at), by, int(pr))
+            for env, status, run, at, by, pr in _OUTCOME.findall(body or "")]
 
 
 # --- the link from a PR to its request issue ---------------------------------------------------------------------

@@ -5,6 +5,7 @@ registry record and audit event; or ask in the status comment instead (clarify, 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
 from bot.cost.defaults import OVERRIDE_NAME
@@ -15,7 +16,7 @@ from bot.jobs.context import HandlerContext
 from bot.metrics import GITHUB_RATE_LIMIT_REMAINING, MONTHLY_COST, count_pull, timed
 from bot.pipeline.budget import BudgetError
 from bot.pipeline.planning import effective_expiry
-from bot.pipeline.results import Requester
+from bot.pipeline.results import PipelineResult, Requester
 from bot.request import markers
 from bot.request.comments import (
     RENAME_HINT,
@@ -23,6 +24,7 @@ from bot.request.comments import (
     check_summary,
     pending_items,
     post_report,
+    proposal_status,
     pull_body,
     report_comments,
 )
@@ -54,13 +56,28 @@ def clarify(target: Target, state: RequestState, derived: Derived) -> None:
 
 
 
+@dataclass(frozen=True)
+class Proposed:
+    """A pull request written by `propose_change`, and the pipeline result behind it (its cost before and after)."""
+
+    number: int
+    result: PipelineResult
+
+
 def propose(ctx: HandlerContext, target: Target, state: RequestState, derived: Derived, title: str | None = None,
             kind: Kind = "request") -> int | None:
+    """`propose_change`'s pull request number (None when no plan fits the budget)."""
+    proposed = propose_change(ctx, target, state, derived, title, kind)
+    return proposed.number if proposed is not None else None
+
+
+def propose_change(ctx: HandlerContext, target: Target, state: RequestState, derived: Derived,
+                   title: str | None = None, kind: Kind = "request") -> Proposed | None:
     """Lock the environment, run the pipeline (plan, fit the budget, generate, check, cost, policy, report) and
     write branch, PR, report, check run and labels.
 
-    `title` replaces the PR's default title; `kind` names the branch (bot/github/branches.py). Returns the PR number,
-    or None when even the cheapest plan is over budget: the status comment then asks for a bigger budget or a
+    `title` replaces the PR's default title; `kind` names the branch (bot/github/branches.py). Returns the PR number
+    and the pipeline's result, or None when even the cheapest plan is over budget: the status comment then asks for a bigger budget or a
     smaller request, with the cheapest plan's cost. Raises BranchTaken when the branch's open PR belongs to another
     request, LockBusy when another request holds the environment's lock.
     """
@@ -78,9 +95,10 @@ def propose(ctx: HandlerContext, target: Target, state: RequestState, derived: D
                         + ". It is released when that pull request closes, or with `/dev-agent unlock`. "
                         f"{RENAME_HINT}")
             raise
-        claim_branch(ctx, target, state, spec.name, branch)
-        policy = load_policy(ctx.settings.policy_file)
-        override, previous = _cost_inputs(target, spec, branch)
+        with timed("reads"):
+            claim_branch(ctx, target, state, spec.name, branch)
+            policy = load_policy(ctx.settings.policy_file)
+            override, previous = _cost_inputs(target, spec, branch)
         try:
             result = ctx.pipeline(spec, ctx.settings, run_checks=ctx.settings.run_checks, policy=policy,
                                   requester=requester(policy, target, state), usage_override=override,
@@ -122,12 +140,9 @@ def propose(ctx: HandlerContext, target: Target, state: RequestState, derived: D
         record_proposal(ctx, target, spec, result, pull, created, failures, kind)
         state.environment, state.pull = spec.name, pull.number
         state.pulls[branch] = pull.number
-        blocked = (f" It is **blocked**: {len(failures)} blocking finding(s) (policy or checks) must be fixed or "
-                   "overridden before it can merge; the report on the pull request lists them.") if failures else ""
-        post_status(target, state, f"Proposed **{echo(spec.name)}** in #{pull.number} "
-                    f"({len(result.files)} files, commit `{commit.sha[:7]}`).{blocked}")
+        post_status(target, state, proposal_status(spec.name, pull.number, result, commit.sha))
         target.writer.set_labels(state.issue, [], ["needs-info"], present=_label_names(target.issue))
-        return pull.number
+        return Proposed(pull.number, result)
 
 
 
@@ -139,8 +154,8 @@ def _cost_inputs(target: Target, spec: EnvironmentSpec, branch: str) -> tuple[st
     sha = target.writer.ref_sha(f"heads/{branch}") or target.writer.ref_sha(f"heads/{base}")
     if sha is None:
         return None, {}
-    return (target.writer.read_file(f"{env_dir}/{OVERRIDE_NAME}", sha),
-            target.writer.tree_files(sha, f"{env_dir}/terraform"))
+    previous = target.writer.tree_files(sha, f"{env_dir}/terraform")  # lists the commit: the read below may need no call
+    return target.writer.read_file(f"{env_dir}/{OVERRIDE_NAME}", sha), previous
 
 
 

@@ -3,8 +3,8 @@
 dev-agent-plan.yml writes the plan section (with its change-set record) into the bot's report comment. GitHub tells
 the bot with a signed `issue_comment.edited` whose sender is the workflows' token (`github-actions[bot]`); an edit
 by anyone else is ignored, so a section a person forged or changed is never believed. The bot then sets its check
-run: failing while a data-holding resource is destroyed or replaced without `/dev-agent allow-replace` (or when
-the org policy forbids allowing it for the tier), passing otherwise. Only the App creates that check run, so it
+run: failing while a data-holding resource is destroyed, replaced or upgraded across a major version without
+`/dev-agent allow-replace` (or when the org policy forbids allowing it for the tier), passing otherwise. Only the App creates that check run, so it
 is the record apply compares its own plan with (bot/review/changeset.py).
 """
 
@@ -53,10 +53,10 @@ def evaluate(data: dict[str, Any], allowances: dict[str, Override], forbidden: s
              *(section.stateful_line(c, given) for c in summary.stateful)]
     if forbidden and summary.stateful:
         lines += ["", f"Allowing this is forbidden here: {escape_text(forbidden)}. Change the request so nothing "
-                      "that holds data is destroyed or replaced."]
+                      "that holds data is destroyed, replaced or upgraded across a major version."]
     if blocking:
-        return ("failure", f"{len(blocking)} data-holding resource(s) destroyed or replaced without allow-replace",
-                "\n".join(lines))
+        return ("failure", f"{len(blocking)} data-holding resource(s) destroyed, replaced or upgraded without "
+                "allow-replace", "\n".join(lines))
     return "success", summary.counts_line(), "\n".join(lines)
 
 

@@ -19,9 +19,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from github import GithubException
+
+from bot.cost.defaults import OVERRIDE_NAME, merged, tier_usage
+from bot.cost.diff import diff_plan
+from bot.cost.usage import CostInputError, parse_usage
 from bot.errors import ToolError
 from bot.lifecycle.github import GitHubTarget
-from bot.lifecycle.workspace import open_environment, working_copy
+from bot.lifecycle.outputs import trim_error
+from bot.lifecycle.workspace import Workspace, open_environment, working_copy
 from bot.pipeline import terraform
 from bot.pipeline.report import GITHUB_COMMENT_LIMIT
 from bot.request import markers
@@ -44,13 +50,25 @@ class Preview:
     summary: PlanSummary
     text: str
     revision: str
+    cost: dict[str, Any] | None = None  # Infracost's diff JSON of the plan (bot.cost.diff.diff_plan)
     posted: list[str] = field(default_factory=list)  # what was written to GitHub, for the log
 
 
-def plan_environment(path: Path | str, overrides: list[Path], timeout: float, progress: Progress) -> tuple[str, dict[str, Any], str]:
-    """(name, `terraform show -json`, `terraform show` text) of a fresh plan, read-only (no state lock)."""
-    from bot.lifecycle.outputs import trim_error
+def plan_cost(workspace: Workspace, show_json: dict[str, Any]) -> dict[str, Any] | None:
+    """The plan's change in monthly cost (Infracost's diff JSON), priced with the environment's usage (its tier's
+    defaults and its cost-usage.yml); None when the plan cannot be priced (the section then says so)."""
+    override = workspace.env_dir / OVERRIDE_NAME
+    try:
+        usage = merged(tier_usage(workspace.spec.tier.value),
+                       parse_usage(override.read_text(encoding="utf-8"), OVERRIDE_NAME) if override.is_file() else None)
+        return diff_plan(show_json, usage, project=workspace.name)
+    except (CostInputError, OSError):
+        return None
 
+
+def plan_environment(path: Path | str, overrides: list[Path], timeout: float,
+                     progress: Progress) -> tuple[Workspace, dict[str, Any], str]:
+    """(the environment, `terraform show -json`, `terraform show` text) of a fresh plan, read-only (no state lock)."""
     workspace = open_environment(path, overrides)
     with working_copy(workspace, list(overrides)) as copy:
         tf_dir = copy.terraform_dir
@@ -65,20 +83,18 @@ def plan_environment(path: Path | str, overrides: list[Path], timeout: float, pr
         text = terraform.run(tf_dir, ["show", "-no-color", PLAN_FILE], timeout)
         if not (shown.ok and text.ok):
             raise PreviewError("terraform show failed:\n" + trim_error(shown.stderr or text.stderr, 4000))
-    return workspace.name, json.loads(shown.stdout), text.stdout
+    return workspace, json.loads(shown.stdout), text.stdout
 
 
 def post(github: GitHubTarget, pull: int, preview: Preview, summary_path: Path | None) -> None:
     """The report comment's plan section (edited in place: the comment stays the App's) and the job summary."""
-    from github import GithubException
-
     writer = github.writer
     comment = writer.find_comment(pull, markers.REPORT)
     if comment is not None:
         body = section.without_section(comment.body or "", preview.name)
         room = GITHUB_COMMENT_LIMIT - len(body.rstrip("\n")) - 3
         text = section.with_section(body, preview.name, section.render(
-            preview.name, preview.summary, preview.text, preview.revision, room=room))
+            preview.name, preview.summary, preview.text, preview.revision, room=room, cost=preview.cost))
         try:
             comment.edit(text)
             preview.posted.append(f"plan section in the report comment on #{pull} ({len(text)} characters)")
@@ -88,7 +104,8 @@ def post(github: GitHubTarget, pull: int, preview: Preview, summary_path: Path |
         preview.posted.append(f"no dev-agent report comment on #{pull}: the plan is in the job summary only")
     if summary_path is not None:
         with summary_path.open("a", encoding="utf-8") as out:
-            out.write(section.job_summary(preview.name, preview.summary, preview.text, preview.revision))
+            out.write(section.job_summary(preview.name, preview.summary, preview.text, preview.revision,
+                                          cost=preview.cost))
         preview.posted.append("the whole plan in the job summary")
 
 

@@ -1,8 +1,9 @@
 """The terraform plan section of the bot's report comment, written by dev-agent-plan.yml, and the job summary.
 
 The section sits between two markers (bot.request.markers.pr_plan) in the first report comment, so a later plan
-replaces it and the bot's own re-render keeps it. Counts and every stateful destroy/replace always fit; the full
-plan text is cut to what the comment's 65,536 characters leave (the job summary has all of it).
+replaces it and the bot's own re-render keeps it. Counts, every stateful destroy/replace and the cost of the change
+(before → after per resource, priced from the plan: bot.cost.diff.diff_plan) always fit; the full plan text is cut
+to what the comment's 65,536 characters leave (the job summary has all of it).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import json
 import re
 from typing import Any
 
+from bot.cost.diff import change_table, changes, delta_line
 from bot.markdown import code_block, code_span, escape_text
 from bot.pipeline.report import GITHUB_COMMENT_LIMIT
 from bot.request import markers
@@ -19,7 +21,7 @@ from bot.review.tfplan import PlanSummary, ResourceChange
 
 DATA = "<!-- dev-agent:plan-data {} -->"
 MIN_PLAN_ROOM = 200  # below this the collapsed block only says where the full plan is
-VERBS = {"delete": "destroyed", "replace": "replaced"}
+VERBS = {"delete": "destroyed", "replace": "replaced", "update": "upgraded in place to a new major version"}
 
 
 def stateful_line(change: ResourceChange, allowed: dict[str, str] | None = None) -> str:
@@ -27,6 +29,10 @@ def stateful_line(change: ResourceChange, allowed: dict[str, str] | None = None)
     to allow it. `allowed` maps addresses to who allowed them and why (already escaped)."""
     forced = (", forced by " + ", ".join(code_span(p) for p in change.forced_by)) if change.forced_by else ""
     why = f" ({escape_text(change.reason)})" if change.reason else ""
+    if change.upgrade:
+        attribute, old, new = change.upgrade
+        forced = f", {code_span(attribute)} {code_span(old)} → {code_span(new)}"
+        why = " (it cannot be downgraded afterwards, and the data is offline while it upgrades)"
     given = (allowed or {}).get(change.address)
     state = f"allowed {given}" if given else ("needs `/dev-agent allow-replace "
                                               f"{change.address} <reason>` by someone on the policy's apply list")
@@ -37,16 +43,28 @@ def stateful_line(change: ResourceChange, allowed: dict[str, str] | None = None)
 def headline(summary: PlanSummary, revision: str) -> list[str]:
     lines = [f"**Plan of `{revision[:12]}`:** {summary.counts_line()}."]
     if summary.stateful:
-        lines += ["", "⛔ **Data-holding resources destroyed or replaced:**"]
+        lines += ["", "⛔ **Data-holding resources destroyed, replaced or upgraded across a major version:**"]
     return lines
 
 
-def render(env: str, summary: PlanSummary, plan_text: str, revision: str, room: int = GITHUB_COMMENT_LIMIT) -> str:
+def cost_lines(cost: dict[str, Any] | None) -> list[str]:
+    """The change's cost from the plan: the monthly delta and, when a resource's cost changes, the table."""
+    lines = ["", "#### Cost of this change (priced from the plan)", ""]
+    if cost is None:
+        return [*lines, "The plan could not be priced; the report's estimate above is from the generated files."]
+    lines.append(delta_line(cost) + ".")
+    if changes(cost):
+        lines += ["", change_table(cost)]
+    return lines
+
+
+def render(env: str, summary: PlanSummary, plan_text: str, revision: str, room: int = GITHUB_COMMENT_LIMIT,
+           cost: dict[str, Any] | None = None) -> str:
     """The section (markers and the change-set record included) in at most `room` characters when possible: the
     plan text is cut first."""
     start, end = markers.pr_plan(env)
     head = [start, encode_data(env, summary, revision), "### Terraform plan (dev-agent-plan.yml)", "",
-            *headline(summary, revision), *(stateful_line(c) for c in summary.stateful)]
+            *headline(summary, revision), *(stateful_line(c) for c in summary.stateful), *cost_lines(cost)]
     tail = "\n".join(["", end])
 
     def build(block: str) -> str:
@@ -110,10 +128,11 @@ def with_section(body: str, env: str, section: str) -> str:
     return without_section(body, env).rstrip("\n") + "\n\n" + section + "\n"
 
 
-def job_summary(env: str, summary: PlanSummary, plan_text: str, revision: str) -> str:
-    """Markdown for $GITHUB_STEP_SUMMARY: the counts, the stateful changes and the whole plan."""
+def job_summary(env: str, summary: PlanSummary, plan_text: str, revision: str,
+                cost: dict[str, Any] | None = None) -> str:
+    """Markdown for $GITHUB_STEP_SUMMARY: the counts, the stateful changes, the cost and the whole plan."""
     lines = [f"## Terraform plan: {escape_text(env)}", "", *headline(summary, revision),
-             *(stateful_line(c) for c in summary.stateful), "", code_block(plan_text), ""]
+             *(stateful_line(c) for c in summary.stateful), *cost_lines(cost), "", code_block(plan_text), ""]
     return "\n".join(lines)
 
 

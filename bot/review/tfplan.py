@@ -1,12 +1,14 @@
 """A Terraform plan as the reviewer reads it: counts, stateful resources destroyed or replaced (with the attribute
-forcing it), and the normalised change set apply compares with what was reviewed.
+forcing it) or upgraded in place across a major engine version, and the normalised change set apply compares with
+what was reviewed.
 
-Input is `terraform show -json <planfile>` (format 1.x): `resource_changes[].change.actions`, `.replace_paths` and
-`.action_reason`.
+Input is `terraform show -json <planfile>` (format 1.x): `resource_changes[].change.actions`, `.replace_paths`,
+`.before`/`.after` and `.action_reason`.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -33,6 +35,11 @@ STATEFUL_TYPES: dict[str, str] = {
     **dict.fromkeys(["aws_ebs_volume", "google_compute_disk", "azurerm_managed_disk"], "volume"),
 }
 ACTIONS = ("create", "update", "delete", "replace")
+# Engine versions of data-holding resources: a new major version is applied in place by the providers (RDS
+# `engine_version` 16 -> 17 is an update, not a replacement), but it cannot be undone and takes the data offline
+# while it runs, so it needs the same named approval as a replacement.
+VERSION_ATTRIBUTES = ("engine_version", "database_version", "version", "kafka_version")
+UPGRADABLE_KINDS = ("database", "cache", "queue", "cluster")
 REASONS = {
     "replace_because_cannot_update": "an attribute that cannot be changed in place",
     "replace_because_tainted": "the resource is tainted",
@@ -55,6 +62,7 @@ class ResourceChange(BaseModel):
     action: str  # create | update | delete | replace
     forced_by: list[str] = Field(default_factory=list)  # attribute paths forcing a replacement (replace_paths)
     reason: str = ""  # action_reason, in words
+    upgrade: list[str] = Field(default_factory=list)  # [attribute, from, to] of a major-version upgrade in place
 
     @property
     def kind(self) -> str | None:
@@ -64,6 +72,11 @@ class ResourceChange(BaseModel):
     @property
     def loses_data(self) -> bool:
         return self.kind is not None and self.action in ("delete", "replace")
+
+    @property
+    def needs_allowance(self) -> bool:
+        """Destroyed, replaced, or upgraded in place across a major version: data at risk, needs allow-replace."""
+        return self.loses_data or (self.kind is not None and self.action == "update" and bool(self.upgrade))
 
 
 class PlanSummary(BaseModel):
@@ -82,8 +95,8 @@ class PlanSummary(BaseModel):
 
     @property
     def stateful(self) -> list[ResourceChange]:
-        """Every destroy or replace of a resource holding data."""
-        return [c for c in self.changes if c.loses_data]
+        """Every destroy, replace or major-version upgrade of a resource holding data."""
+        return [c for c in self.changes if c.needs_allowance]
 
     def change_set(self) -> list[tuple[str, str]]:
         """(address, action) pairs, sorted: what apply compares with the plan the reviewers saw."""
@@ -112,6 +125,23 @@ def _path(path: Any) -> str:
     return out
 
 
+def _major(value: Any) -> str | None:
+    found = re.search(r"\d+", str(value)) if value not in (None, "") else None
+    return found.group(0) if found else None
+
+
+def _upgrade(rtype: str, change: dict[str, Any]) -> list[str]:
+    """[attribute, from, to] when a data-holding resource's engine moves to another major version."""
+    if STATEFUL_TYPES.get(rtype) not in UPGRADABLE_KINDS:
+        return []
+    before, after = change.get("before") or {}, change.get("after") or {}
+    for attribute in VERSION_ATTRIBUTES:
+        old, new = _major(before.get(attribute)), _major(after.get(attribute))
+        if old and new and old != new:
+            return [attribute, str(before[attribute]), str(after[attribute])]
+    return []
+
+
 def summarise(show_json: dict[str, Any]) -> PlanSummary:
     """The summary of `terraform show -json` output."""
     changes = []
@@ -126,5 +156,6 @@ def summarise(show_json: dict[str, Any]) -> PlanSummary:
         changes.append(ResourceChange(
             address=str(item.get("address")), type=str(item.get("type")), action=action,
             forced_by=sorted({_path(p) for p in change.get("replace_paths") or []}),
-            reason=REASONS.get(reason, reason.replace("_", " "))))
+            reason=REASONS.get(reason, reason.replace("_", " ")),
+            upgrade=_upgrade(str(item.get("type")), change) if action == "update" else []))
     return PlanSummary(changes=sorted(changes, key=lambda c: c.address))

@@ -12,8 +12,13 @@ import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.cost.defaults import OVERRIDE_NAME
+from bot.errors import DevAgentError
+from bot.pipeline.run import build_environment
 from bot.settings import Settings
+from bot.spec import load_spec
 from generators.lockfile import LOCK_NAME, verify_environment
+from policies.schema import load_policy
 
 REPORT = "REPORT.md"  # the bot's review report: not reproducible on the runner, and not part of the lock
 MAX_DIFF_LINES = 40
@@ -46,11 +51,6 @@ def _committed(env_dir: Path) -> dict[str, str]:
 def regenerate(env_dir: Path, settings: Settings) -> dict[str, str]:
     """What dev-agent generates for the environment.yaml in `env_dir` (paths relative to it). Raises SpecError,
     PolicyError, BudgetError like `dev-agent plan --spec`."""
-    from bot.cost.defaults import OVERRIDE_NAME
-    from bot.pipeline.run import build_environment
-    from bot.spec import load_spec
-    from policies.schema import load_policy
-
     spec = load_spec(env_dir / "environment.yaml")
     usage = env_dir / OVERRIDE_NAME
     result = build_environment(spec, settings, policy=load_policy(settings.policy_file),
@@ -61,8 +61,6 @@ def regenerate(env_dir: Path, settings: Settings) -> dict[str, str]:
 
 def verify(env_dir: Path, settings: Settings) -> Verification:
     """Compare the committed environment with its regeneration and with its lock file."""
-    from bot.errors import DevAgentError
-
     result = Verification(environment=env_dir.name)
     committed = _committed(env_dir)
     try:

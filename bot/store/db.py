@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.errors import DevAgentError
 from bot.settings import Settings
+from bot.store.schema import secrets as table
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 SQLITE_FILE = "dev-agent.db"
@@ -99,17 +100,19 @@ class Database:
     def insert_ignore(self, table: Table) -> Any:
         """INSERT ... ON CONFLICT DO NOTHING for this dialect."""
         if self.dialect == "sqlite":
+            # deferred: only the database in use needs its dialect (postgresql's loads in ~150 ms)
             from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
             return sqlite_insert(table).on_conflict_do_nothing()
+        # deferred: only the database in use needs its dialect (postgresql's loads in ~150 ms)
         from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 
         return postgresql_insert(table).on_conflict_do_nothing()
 
     def upgrade(self, revision: str = "head") -> None:
         """Apply the migrations up to `revision` (one process at a time)."""
-        from alembic import command
-        from alembic.config import Config
+        from alembic import command  # deferred: Alembic is only needed to run migrations
+        from alembic.config import Config  # deferred: Alembic is only needed to run migrations
 
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS).replace("%", "%%"))
@@ -120,7 +123,7 @@ class Database:
 
     def revision(self) -> str | None:
         """The schema revision the database is at (None: empty database)."""
-        from alembic.runtime.migration import MigrationContext
+        from alembic.runtime.migration import MigrationContext  # deferred: Alembic is only needed to run migrations
 
         with self.engine.connect() as conn:
             return MigrationContext.configure(conn).get_current_revision()
@@ -197,8 +200,6 @@ os.register_at_fork(after_in_child=_after_fork)
 
 def stored_secret(database: Database, name: str) -> bytes:
     """A random secret kept in the store under `name`: made by the first caller, the same for every process after."""
-    from bot.store.schema import secrets as table
-
     with database.write() as conn:
         conn.execute(database.insert_ignore(table).values(name=name, value=secrets.token_hex(32)))
         value = conn.execute(select(table.c.value).where(table.c.name == name)).scalar_one()
@@ -207,8 +208,8 @@ def stored_secret(database: Database, name: str) -> bytes:
 
 def head_revision() -> str:
     """The latest migration's revision."""
-    from alembic.config import Config
-    from alembic.script import ScriptDirectory
+    from alembic.config import Config  # deferred: Alembic is only needed to run migrations
+    from alembic.script import ScriptDirectory  # deferred: Alembic is only needed to run migrations
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS).replace("%", "%%"))

@@ -12,7 +12,7 @@ from typing import Protocol
 
 from bot.store.audit import AuditEvent
 from bot.store.locks import LockInfo
-from bot.store.registry import EnvironmentRecord, JobRecord
+from bot.store.registry import EnvironmentRecord, JobRecord, Status
 
 
 class LockStore(Protocol):
@@ -37,6 +37,8 @@ class RegistryStore(Protocol):
     def get(self, name: str, repository: str | None = None) -> EnvironmentRecord | None: ...
 
     def monthly_cost_under_management(self) -> float: ...
+
+    def record_outcome(self, name: str, repository: str, status: Status, run: str, at: dt.datetime) -> bool: ...
 
     def put_job(self, job: JobRecord) -> None: ...
 

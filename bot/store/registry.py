@@ -94,33 +94,30 @@ class Registry:
     def upsert(self, record: EnvironmentRecord, **changes: object) -> EnvironmentRecord:
         """Store a record, merged over the existing one for the same repository and name: only the fields set
         on `record` (and `changes`) change. Atomic: concurrent upserts of one environment never lose a field."""
-        table = schema.environments
-        where = (table.c.repository == record.repository) & (table.c.name == record.name)
+        return self.db.transact(lambda conn: _merge(conn, record, changes))
 
-        def work(conn: Connection) -> EnvironmentRecord:
-            now = dt.datetime.now(dt.UTC)
-            row = conn.execute(select(table).where(where).with_for_update()).first()
-            current = _environment(row) if row is not None else None
-            given = record.model_dump(exclude_unset=True)
-            base = current.model_copy(update=given) if current else record
-            merged = EnvironmentRecord.model_validate(
-                {**base.model_dump(), **changes, "updated_at": now})  # validated: a bad status is refused
-            values = merged.model_dump()
-            if current is None:
-                conn.execute(insert(table).values(**values, created_at=now))
-                changed = {k: v for k, v in values.items() if k != "updated_at" and v not in (None, "", False)}
-            else:
-                old = current.model_dump()
-                changed = {k: v for k, v in values.items() if k != "updated_at" and old.get(k) != v}
-                conn.execute(update(table).where(where).values(**values))
-            if changed:
-                conn.execute(insert(schema.environment_history).values(
-                    repository=merged.repository, name=merged.name, at=now, status=merged.status,
-                    changes=_summarise(changed)))
-            return merged
+    def record_outcome(self, name: str, repository: str, status: Status, run: str, at: dt.datetime) -> bool:
+        """A workflow run's reported outcome: True the first time this run is reported for a known environment
+        (False for a repeat, or an environment the bot never proposed). The status is set only when no later run
+        has been reported (reports can arrive out of order)."""
+        table, outcomes = schema.environments, schema.workflow_outcomes
+        mine = (outcomes.c.repository == repository) & (outcomes.c.name == name)
 
-        merged = self.db.transact(work)
-        return merged
+        def work(conn: Connection) -> bool:
+            row = conn.execute(select(table).where((table.c.repository == repository) & (table.c.name == name))
+                               .with_for_update()).first()
+            if row is None:
+                return False
+            if conn.execute(select(outcomes.c.run).where(mine & (outcomes.c.run == run))).first() is not None:
+                return False
+            conn.execute(insert(outcomes).values(repository=repository, name=name, run=run, status=status, at=at))
+            if conn.execute(select(func.count()).select_from(outcomes).where(mine & (outcomes.c.at > at))).scalar_one():
+                return True  # a later run already reported: keep its status
+            _merge(conn, EnvironmentRecord(name=name, repository=repository, status=status),
+                   {"drift": False} if status != "failed" else {})
+            return True
+
+        return self.db.transact(work)
 
     def environments(self) -> list[EnvironmentRecord]:
         with self.db.read() as conn:
@@ -211,6 +208,32 @@ class Registry:
 
     def _expired(self, job: JobRecord) -> bool:
         return dt.datetime.now(dt.UTC) - job.updated_at > self._job_retention
+
+
+def _merge(conn: Connection, record: EnvironmentRecord, changes: dict[str, object]) -> EnvironmentRecord:
+    """Merge `record` (its set fields) and `changes` over the stored row, in the caller's write transaction."""
+    table = schema.environments
+    where = (table.c.repository == record.repository) & (table.c.name == record.name)
+    now = dt.datetime.now(dt.UTC)
+    row = conn.execute(select(table).where(where).with_for_update()).first()
+    current = _environment(row) if row is not None else None
+    given = record.model_dump(exclude_unset=True)
+    base = current.model_copy(update=given) if current else record
+    merged = EnvironmentRecord.model_validate(
+        {**base.model_dump(), **changes, "updated_at": now})  # validated: a bad status is refused
+    values = merged.model_dump()
+    if current is None:
+        conn.execute(insert(table).values(**values, created_at=now))
+        changed = {k: v for k, v in values.items() if k != "updated_at" and v not in (None, "", False)}
+    else:
+        old = current.model_dump()
+        changed = {k: v for k, v in values.items() if k != "updated_at" and old.get(k) != v}
+        conn.execute(update(table).where(where).values(**values))
+    if changed:
+        conn.execute(insert(schema.environment_history).values(
+            repository=merged.repository, name=merged.name, at=now, status=merged.status,
+            changes=_summarise(changed)))
+    return merged
 
 
 def _summarise(changed: dict[str, Any]) -> dict[str, Any]:

@@ -112,8 +112,18 @@ secrets = Table(
 user_sessions = Table(
     "user_sessions", metadata,
     Column("id", String(64), primary_key=True),
-    Column("login", String(100), nullable=False),
-    Column("repositories", JSON, nullable=False),  # full names the user could access through the App at sign-in
+    Column("login", String(100), nullable=False),  # the GitHub login whose access applies ("": none, sees nothing)
+    Column("provider", String(20), nullable=False, server_default="github"),  # github | oidc
+    Column("name", String(200), nullable=False, server_default=""),  # who signed in, as the provider names them
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("expires_at", DateTime(timezone=True), nullable=False, index=True),
+)
+
+workflow_outcomes = Table(
+    "workflow_outcomes", metadata,  # what `dev-agent apply`/`destroy` runs in Actions reported (bot/handlers/outcome.py)
+    Column("repository", String(201), primary_key=True),
+    Column("name", String(100), primary_key=True),
+    Column("run", String(32), primary_key=True),  # random per run: its reports on the PR and the issue count once
+    Column("status", String(20), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),  # when the run finished: an older report never wins
 )

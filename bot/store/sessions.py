@@ -1,10 +1,12 @@
-"""Dashboard sessions of users who signed in with GitHub, kept in the database (they survive a restart and are
-shared by every web process). A session lists the repositories the user could access when signing in."""
+"""Dashboard sessions of people who signed in with GitHub or an OIDC provider, kept in the database (they survive a
+restart and are shared by every web process). A session names the GitHub login whose repository access applies;
+that access is checked on each request (bot/api/access.py), not stored here."""
 
 from __future__ import annotations
 
 import datetime as dt
 import secrets
+from typing import Literal
 
 from pydantic import BaseModel
 from sqlalchemy import delete, insert, select
@@ -12,17 +14,17 @@ from sqlalchemy import delete, insert, select
 from bot.store import schema
 from bot.store.db import Database, utc
 
+Provider = Literal["github", "oidc"]
+
 
 class UserSession(BaseModel):
-    """One signed-in user."""
+    """One signed-in person: `login` is the GitHub login they act as ("" when their OIDC identity names none)."""
 
     id: str
     login: str
-    repositories: list[str]
+    provider: Provider
+    name: str
     expires_at: dt.datetime
-
-    def allows(self, repository: str | None) -> bool:
-        return repository is not None and repository.lower() in {r.lower() for r in self.repositories}
 
 
 class UserSessions:
@@ -31,9 +33,10 @@ class UserSessions:
     def __init__(self, database: Database):
         self.db = database
 
-    def create(self, login: str, repositories: list[str], lifetime: dt.timedelta) -> UserSession:
+    def create(self, login: str, lifetime: dt.timedelta, provider: Provider = "github",
+               name: str = "") -> UserSession:
         now = dt.datetime.now(dt.UTC)
-        session = UserSession(id=secrets.token_hex(16), login=login, repositories=sorted(set(repositories)),
+        session = UserSession(id=secrets.token_hex(16), login=login, provider=provider, name=name or login,
                               expires_at=now + lifetime)
         with self.db.write() as conn:
             conn.execute(delete(schema.user_sessions).where(schema.user_sessions.c.expires_at < now))
@@ -46,7 +49,7 @@ class UserSessions:
             row = conn.execute(select(schema.user_sessions).where(schema.user_sessions.c.id == session_id)).first()
         if row is None or utc(row.expires_at) <= dt.datetime.now(dt.UTC):
             return None
-        return UserSession(id=row.id, login=row.login, repositories=list(row.repositories),
+        return UserSession(id=row.id, login=row.login, provider=row.provider, name=row.name,
                            expires_at=utc(row.expires_at))
 
     def end(self, session_id: str) -> None:

@@ -436,8 +436,8 @@ def _assemble(reading: Reading) -> dict[str, Any]:
     data: dict[str, Any] = {}
     cloud = _cloud(reading)
     region = _region(reading, cloud)
-    if cloud is None:
-        cloud = cloud_of_region(region) if region else "aws"
+    if cloud is None:  # every region code the reading finds belongs to exactly one cloud
+        cloud = (cloud_of_region(region) if region else None) or "aws"
     data["cloud"] = cloud
     compliance = _compliance(reading)
     if compliance:
@@ -517,9 +517,9 @@ def _cloud(reading: Reading) -> str | None:
     if len(explicit) > 1:
         names = " and ".join(CLOUD_NAMES[c] for c in sorted(explicit))
         reading.questions.append(f"The request names {names}. Which one cloud should this environment run on?")
-        return sorted(explicit)[0]
+        return str(sorted(explicit)[0])
     if explicit:
-        cloud = explicit.pop()
+        cloud = str(explicit.pop())
         for mention in reading.live("product"):
             if mention.value.cloud and mention.value.cloud != cloud:
                 reading.notes.append(f"{reading.text[mention.start:mention.end]} is a {CLOUD_NAMES[mention.value.cloud]} product; "
@@ -528,14 +528,14 @@ def _cloud(reading: Reading) -> str | None:
     if len(by_product) > 1:
         names = " and ".join(CLOUD_NAMES[c] for c in sorted(by_product))
         reading.questions.append(f"The request mixes products of {names}. Which one cloud should this environment run on?")
-        return sorted(by_product)[0]
-    return by_product.pop() if by_product else None
+        return str(sorted(by_product)[0])
+    return str(by_product.pop()) if by_product else None
 
 
 def _region(reading: Reading, cloud: str | None) -> str | None:
     codes = reading.live("region_code")
     if codes:
-        code = codes[0].value
+        code = str(codes[0].value)
         owner = cloud_of_region(code)
         if cloud is not None and owner != cloud:
             reading.questions.append(
@@ -546,7 +546,7 @@ def _region(reading: Reading, cloud: str | None) -> str | None:
     places = reading.live("place")
     if places:
         best = max(places, key=lambda m: (m.value.specificity, -m.start))
-        return getattr(best.value, cloud or "aws")
+        return str(getattr(best.value, cloud or "aws"))
     unknown = _unknown_region_name(reading)
     if unknown:
         reading.unknown_region = unknown
@@ -586,7 +586,7 @@ def _tier(reading: Reading) -> str:
             continue
         if re.match(r"-?\s*(?:like|grade|ready|parity|sized|size)\b", after):
             continue
-        return mention.value
+        return str(mention.value)
     return "dev"
 
 
@@ -1024,8 +1024,9 @@ def _budget(reading: Reading) -> float | None:
             continue
         amount = float(match.group("num").replace(",", "")) * (1000 if k else 1)
         if per:
-            period = re.search(r"(month|monat|mois|mes|mo|mth|year|yr|annum|annually|yearly|week|wk|day|hour|hr|"
-                               r"monthly|pm|p/m)", per).group(1)
+            unit_of_time = re.search(r"(month|monat|mois|mes|mo|mth|year|yr|annum|annually|yearly|week|wk|day|hour|hr|"
+                                     r"monthly|pm|p/m)", per)
+            period = unit_of_time.group(1) if unit_of_time else "month"
             amount *= PERIOD_FACTOR.get(period, 1.0)
         if best is None or score > best[0]:
             best = (score, amount, match.span())

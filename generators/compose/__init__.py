@@ -8,6 +8,7 @@ from __future__ import annotations
 from bot.pipeline.planning import Plan
 from bot.settings import Settings
 from generators.compose.services import local_services
+from generators.paths import environment_dir
 from generators.yamlemit import dump_yaml
 
 HEADER = "# Local twin of the data services of this environment. Copy .env.example to .env and set passwords.\n"
@@ -15,8 +16,6 @@ HEADER = "# Local twin of the data services of this environment. Copy .env.examp
 
 def generate(plan: Plan, settings: Settings) -> dict[str, str]:
     """compose.yaml and .env.example, or nothing when the environment has no data service with a local image."""
-    from generators.paths import environment_dir
-
     services, _ = local_services(plan.spec)
     if not services:
         return {}

@@ -30,6 +30,7 @@ from generators.helm import (
 )
 from generators.helm.schema import build_schema
 from generators.helm.values import build_values, chart_name
+from generators.paths import environment_dir
 from generators.yamlemit import dump_yaml
 
 TEMPLATES: list[ModuleType] = [
@@ -51,8 +52,6 @@ TEMPLATES: list[ModuleType] = [
 
 def chart_dir(plan: Plan) -> str:
     """Path of the chart relative to the repository root."""
-    from generators.paths import environment_dir
-
     return f"{environment_dir(plan)}/helm/{chart_name(plan)}"
 
 

@@ -156,6 +156,14 @@ def add_collaborator(ctx: Ctx):
     return 201, {"login": user.login, "permission": permission}
 
 
+@route("DELETE", "/sandbox/repos/{owner}/{repo}/collaborators/{login}")
+def remove_collaborator(ctx: Ctx):
+    """Take a collaborator's role away (as an admin removing them in the repository's settings)."""
+    if _repo(ctx).collaborators.pop(ctx.params["login"].lower(), None) is None:
+        raise not_found()
+    return 204, None
+
+
 @route("POST", "/sandbox/orgs/{org}/teams/{team_slug}/members")
 def add_team_member(ctx: Ctx):
     """Add a user to an organisation's team (created on first use) as `member` or `maintainer`."""

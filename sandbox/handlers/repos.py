@@ -1,4 +1,4 @@
-"""Repository metadata, collaborator permission, contents, branches and commits."""
+"""Repository metadata, collaborators and their permission, contents, branches and commits."""
 
 from __future__ import annotations
 
@@ -14,6 +14,17 @@ def get_repo(ctx: Ctx):
     if ctx.identity.kind == "user":
         permission = ctx.state.permission(ctx.identity.user, repo)
     return 200, ctx.shapes.repo(repo, full=True, permission=permission)
+
+
+@route("GET", "/repos/{owner}/{repo}/collaborators/{username}")
+def is_collaborator(ctx: Ctx):
+    """204 when the user has an explicit role on the repository (owner or collaborator), else 404 (no body, as
+    GitHub's description says)."""
+    repo = ctx.repo()
+    user = ctx.state.user(ctx.params["username"])
+    if user is None or ctx.state.explicit_permission(user, repo) is None:
+        return 404, None
+    return 204, None
 
 
 @route("GET", "/repos/{owner}/{repo}/collaborators/{username}/permission")

@@ -31,7 +31,7 @@ from bot.request.state import Target
 from bot.settings import Settings
 from bot.spec import spec_from_data
 from bot.store.locks import MemoryLocks
-from generators import generate_all
+from generators.build import generate_all
 from generators.hcl import Ref, block, render
 from generators.lockfile import LOCK_NAME, lock_document
 from sandbox.moto import MotoServer

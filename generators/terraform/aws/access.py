@@ -15,7 +15,9 @@ from typing import Any
 from bot.pipeline.planning import Plan
 from bot.spec import CacheEngine, ComputeKind, DatabaseEngine, QueueEngine
 from generators.hcl import Block, Call, Ref, block
+from generators.terraform.aws.dynamodb import labels as table_labels
 from generators.terraform.aws.rds import attribute
+from generators.terraform.aws.s3 import labels
 from generators.terraform.aws.shared import ACCOUNT_ID, KMS_ARN, NAME, PARTITION, REGION
 from generators.terraform.context import Context, database_labels
 
@@ -112,8 +114,6 @@ def _search(plan: Plan) -> list[Grant]:
 
 
 def _buckets(plan: Plan) -> list[Grant]:
-    from generators.terraform.aws.s3 import labels
-
     grants = []
     for label in labels(plan):
         arn = Ref(f"aws_s3_bucket.{label}.arn")
@@ -131,10 +131,8 @@ TABLE_ACTIONS = ("dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", 
 
 def _tables(plan: Plan) -> list[Grant]:
     """Item reads and writes on each requested table and its indexes (no table management, no other table)."""
-    from generators.terraform.aws.dynamodb import labels  # (as for s3: imported where used)
-
     grants = []
-    for label, _table in labels(plan):
+    for label, _table in table_labels(plan):
         arn = Ref(f"aws_dynamodb_table.{label}.arn")
         sid = "".join(part.capitalize() for part in label.split("_"))
         grants.append(Grant(f"ReadWrite{sid}Table", TABLE_ACTIONS, (arn, Call("format", "%s/index/*", arn))))

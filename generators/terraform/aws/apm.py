@@ -16,7 +16,7 @@ from typing import Any
 
 from bot.pipeline.planning import Plan
 from bot.spec import ComputeKind, Monitoring
-from generators.hcl import Block, Ref, block
+from generators.hcl import Block, Call, Ref, block
 
 DATADOG_IMAGE = "public.ecr.aws/datadog/agent:7"
 DATADOG_SECRET = Ref("var.datadog_secret_arn")
@@ -116,7 +116,5 @@ def variables(plan: Plan) -> list[Block]:
 
 
 def _arn_validation(name: str) -> Block:
-    from generators.hcl import Call
-
     return block("validation", condition=Call("can", Call("regex", SECRET_ARN_PATTERN, Ref(f"var.{name}"))),
                  error_message=f"{name} must be a Secrets Manager secret ARN.")

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from bot.pipeline.planning import newest_kubernetes_version
 from generators.hcl import Block, Call, Op, Ref, block
+from generators.helm import chart_name
 from generators.terraform.aws import connection
 from generators.terraform.aws.access import Grant, policy_document
 from generators.terraform.aws.shared import (
@@ -71,8 +72,6 @@ def _pod_identity(label: str, short: str, namespace: str | Ref, service_account:
 
 
 def _identities(ctx: Context) -> list[Block]:
-    from generators.helm import chart_name
-
     secrets = [connection.SECRET_ARN, *connection.password_sources(ctx.plan).values()]
     autoscaler = [
         Grant("DescribeScaling", ("autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeAutoScalingInstances",

@@ -40,6 +40,22 @@ securityContext:
   value: {{ .Values.githubApiUrl | quote }}
 - name: DEV_AGENT_SECRETS_DIR
   value: /var/run/secrets/dev-agent
+{{- with .Values.signIn }}
+{{- if .githubClientId }}
+- name: DEV_AGENT_GITHUB_CLIENT_ID
+  value: {{ .githubClientId | quote }}
+{{- end }}
+{{- if .oidcIssuer }}
+- name: DEV_AGENT_OIDC_ISSUER
+  value: {{ .oidcIssuer | quote }}
+- name: DEV_AGENT_OIDC_CLIENT_ID
+  value: {{ required "signIn.oidcClientId is required with signIn.oidcIssuer" .oidcClientId | quote }}
+- name: DEV_AGENT_OIDC_NAME
+  value: {{ .oidcName | quote }}
+- name: DEV_AGENT_OIDC_LOGIN_CLAIM
+  value: {{ .oidcLoginClaim | quote }}
+{{- end }}
+{{- end }}
 - name: PROMETHEUS_MULTIPROC_DIR
   value: /var/lib/dev-agent/metrics
 {{- end -}}
@@ -54,6 +70,12 @@ securityContext:
       - {key: webhook-secret, path: dev_agent_webhook_secret}
       - {key: {{ .Values.redisUrlSecretKey | quote }}, path: redis_url}
       - {key: {{ .Values.databaseUrlSecretKey | quote }}, path: dev_agent_database_url}
+      {{- if .Values.signIn.githubClientId }}
+      - {key: {{ .Values.signIn.githubClientSecretKey | quote }}, path: dev_agent_github_client_secret}
+      {{- end }}
+      {{- if .Values.signIn.oidcIssuer }}
+      - {key: {{ .Values.signIn.oidcClientSecretKey | quote }}, path: dev_agent_oidc_client_secret}
+      {{- end }}
 {{- end -}}
 
 {{- define "dev-agent.skipDigestCheck" -}}
