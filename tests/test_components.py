@@ -10,7 +10,7 @@ from bot.pipeline.planning import plan_environment
 from bot.settings import Settings
 from bot.spec import SpecError, spec_from_data
 from bot.understanding.deterministic import parse
-from generators import generate_all
+from generators.build import generate_all
 
 
 def _rows(text: str) -> dict[str, tuple[str, str]]:
