@@ -14,6 +14,7 @@ from bot.pipeline.planning import Plan
 from bot.settings import Settings
 from bot.spec import ComputeKind
 from generators.helm import (
+    apm,
     dashboard,
     deployment,
     externalsecret,
@@ -35,6 +36,7 @@ from generators.yamlemit import dump_yaml
 
 TEMPLATES: list[ModuleType] = [
     helpers,
+    apm,
     serviceaccount,
     deployment,
     service,
