@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from bot.pipeline.planning import newest_kubernetes_version
 from generators.hcl import Block, Call, Op, Ref, block
-from generators.helm import chart_name
+from generators.helm.values import chart_name
 from generators.terraform.aws import apm, connection
 from generators.terraform.aws.access import Grant, policy_document
 from generators.terraform.aws.shared import (
