@@ -82,7 +82,7 @@ def _compute(ctx: Context) -> list[Block]:
         ]
     if kind == ComputeKind.vm:
         vms, ns = Ref("azurerm_linux_virtual_machine.app[*].id"), "Microsoft.Compute/virtualMachines"
-        where = {"target_resource_type": ns, "target_resource_location": LOCATION}
+        where: dict[str, Any] = {"target_resource_type": ns, "target_resource_location": LOCATION}
         return [
             _alert(ctx, "cpu", "VM CPU above 80% for 10 minutes", vms, ns, "Percentage CPU", 80, **where),
             _alert(ctx, "memory", "VM available memory under 10% of its size for 10 minutes", vms, ns,
