@@ -314,7 +314,8 @@ class Inputs(StrictModel):
         pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")] | None = None
     alert_email: Annotated[str, StringConstraints(
         pattern=r"^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(\.[A-Za-z0-9-]{1,63})+$", max_length=254)] | None = Field(
-        default=None, description="address the CloudWatch alarms' SNS topic emails (the spec owner's)")
+        default=None, description="address the alarms email (the spec owner's): CloudWatch's SNS topic, the Cloud Monitoring "
+                                 "channel or the Azure Monitor action group")
 
 
     datadog_secret_arn: Annotated[str, StringConstraints(pattern=SECRET_ARN)] | None = Field(
@@ -323,7 +324,7 @@ class Inputs(StrictModel):
         default=None, description="Secrets Manager secret holding the New Relic license key")
 
 
-INPUT_CLOUD = {"certificate_arn": "aws", "project_id": "gcp", "subscription_id": "azure", "alert_email": "aws",
+INPUT_CLOUD = {"certificate_arn": "aws", "project_id": "gcp", "subscription_id": "azure",
                "datadog_secret_arn": "aws", "newrelic_secret_arn": "aws"}
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import Any
 
 from bot import __version__
 from bot.pipeline.planning import Plan
@@ -22,7 +23,7 @@ def file_digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def lock_document(plan: Plan, env_files: dict[str, str]) -> dict:
+def lock_document(plan: Plan, env_files: dict[str, str]) -> dict[str, Any]:
     """The lock's content for files relative to the environment directory."""
     return {
         "environment": plan.spec.name,

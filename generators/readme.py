@@ -7,8 +7,8 @@ from bot.pipeline.planning import Plan, machine_size
 from bot.settings import Settings
 from bot.spec import ComputeKind
 from generators.compose.services import local_services
-from generators.helm import chart_name
 from generators.helm.connections import connection_secret_name, setting_names
+from generators.helm.values import chart_name
 from generators.paths import environment_dir
 
 

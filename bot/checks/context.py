@@ -5,12 +5,15 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from bot.checks.cache import Input, file_inputs
 from bot.checks.helm_tool import render_chart
 from bot.settings import Settings
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass
@@ -32,6 +35,8 @@ class CheckContext:
     settings: Settings
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _rendered: RenderedCharts | None = field(default=None, repr=False)
+    _spec: dict[str, Any] | None = field(default=None, repr=False)
+    _spec_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)  # rendered() holds _lock
 
     @property
     def terraform_dir(self) -> Path:
@@ -41,16 +46,20 @@ class CheckContext:
     def environment_name(self) -> str:
         return self.env_dir.name
 
-    def _spec_field(self, name: str) -> str | None:
-        try:
-            data = yaml.safe_load((self.env_dir / "environment.yaml").read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError):
-            return None
-        return data.get(name) if isinstance(data, dict) else None
+    def _spec_field(self, name: str) -> Any:
+        with self._spec_lock:
+            if self._spec is None:  # read once per run: every check asks for the cloud, the tier or the compute
+                try:
+                    data = yaml.load((self.env_dir / "environment.yaml").read_text(encoding="utf-8"), Loader=_LOADER)
+                except (OSError, yaml.YAMLError):
+                    data = None
+                self._spec = data if isinstance(data, dict) else {}
+            return self._spec.get(name)
 
     def cloud(self) -> str | None:
         """`cloud` from environment.yaml (None when the file is missing or unreadable)."""
-        return self._spec_field("cloud")
+        cloud: str | None = self._spec_field("cloud")
+        return cloud
 
     def tier(self) -> str:
         """`tier` from environment.yaml (dev when absent, as in the spec)."""

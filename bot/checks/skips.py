@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -18,6 +19,7 @@ from bot.errors import InputError
 
 POLICY_DIR = Path(policies.__file__).parent
 CHECK_ID = re.compile(r"^CKV2?_[A-Z0-9]+_[0-9]+$")
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: the lists are read on every check
 
 
 @dataclass(frozen=True)
@@ -40,26 +42,33 @@ class SkipListError(InputError):
 
 
 def load_skips(directory: Path = POLICY_DIR) -> list[Skip]:
-    """Every skip from every `checkov-skips-*.yaml` in `directory`."""
+    """Every skip from every `checkov-skips-*.yaml` in `directory` (read each time; parsed once per content)."""
+    files = tuple((path.name, path.read_text(encoding="utf-8"))
+                  for path in sorted(directory.glob("checkov-skips-*.yaml")))
+    return list(_parse(files))
+
+
+@lru_cache(maxsize=16)
+def _parse(files: tuple[tuple[str, str], ...]) -> tuple[Skip, ...]:
     skips: list[Skip] = []
-    for path in sorted(directory.glob("checkov-skips-*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    for name, text in files:
+        data = yaml.load(text, Loader=_LOADER) or {}
         entries = data.get("skips") if isinstance(data, dict) else None
         if not isinstance(entries, list):
-            raise SkipListError(f"{path.name}: expected a `skips:` list")
+            raise SkipListError(f"{name}: expected a `skips:` list")
         file_cloud = data.get("cloud")
         for index, entry in enumerate(entries):
             check_id = entry.get("id") if isinstance(entry, dict) else None
             reason = entry.get("reason") if isinstance(entry, dict) else None
             if not isinstance(check_id, str) or not CHECK_ID.match(check_id):
-                raise SkipListError(f"{path.name}: skips[{index}].id must be a checkov check id like CKV_K8S_43")
+                raise SkipListError(f"{name}: skips[{index}].id must be a checkov check id like CKV_K8S_43")
             if not isinstance(reason, str) or len(reason.strip()) < 20:
-                raise SkipListError(f"{path.name}: skips[{index}].reason must say why {check_id} is skipped")
+                raise SkipListError(f"{name}: skips[{index}].reason must say why {check_id} is skipped")
             cloud = entry.get("cloud", file_cloud)
             tiers = (entry.get("applies_to") or {}).get("tier", []) if isinstance(entry.get("applies_to"), dict) else []
-            skips.append(Skip(check_id=check_id, reason=" ".join(reason.split()), source=path.name,
+            skips.append(Skip(check_id=check_id, reason=" ".join(reason.split()), source=name,
                               clouds=(cloud,) if cloud else (), tiers=tuple(tiers)))
-    return skips
+    return tuple(skips)
 
 
 def skips_for(cloud: str | None, tier: str | None, directory: Path = POLICY_DIR) -> list[Skip]:

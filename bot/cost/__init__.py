@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import json
 import posixpath
+import re
 from pathlib import Path
+from typing import Any
 
 from lark.exceptions import LarkError
 
 from bot import hclread
 from bot.cost.catalog import load_catalog
+from bot.cost.expr import Unknown
 from bot.cost.hcl_eval import DEFAULT_REGIONS, Module, ResourceInstance
 from bot.cost.model import Ctx, Priced, Unsupported
 from bot.cost.output import report
@@ -45,12 +48,12 @@ def _usage(usage: UsageFile | str | Path | None) -> UsageFile:
     return load_usage_file(usage)
 
 
-def parse_hcl_files(files: dict[str, str]) -> dict[str, dict]:
+def parse_hcl_files(files: dict[str, str]) -> dict[str, dict[str, Any]]:
     """python-hcl2 parse of ``{name: text}``; syntax errors raise CostInputError naming file:line."""
     return parsed_modules(hclread.parse_files(files))
 
 
-def parsed_modules(parsed: hclread.ParsedFiles) -> dict[str, dict]:
+def parsed_modules(parsed: hclread.ParsedFiles) -> dict[str, dict[str, Any]]:
     """The modules of a shared parse (for :func:`estimate_parsed`); the first file that did not parse raises
     CostInputError naming file:line."""
     for name, exc in parsed.errors.items():
@@ -62,7 +65,7 @@ def parsed_modules(parsed: hclread.ParsedFiles) -> dict[str, dict]:
     return parsed.modules
 
 
-def estimate_directory(path: str | Path, usage: UsageFile | str | Path | None = None) -> dict:
+def estimate_directory(path: str | Path, usage: UsageFile | str | Path | None = None) -> dict[str, Any]:
     """Estimate a Terraform directory (``*.tf`` + tfvars, local modules below it) or a plan JSON file."""
     p = Path(path)
     if p.is_file() and p.suffix == ".tf":
@@ -92,7 +95,7 @@ def estimate_directory(path: str | Path, usage: UsageFile | str | Path | None = 
     return estimate_parsed(parsed, usage, project=str(path))
 
 
-def estimate_files(files: dict[str, str], usage: UsageFile | str | Path | None = None, project: str = "main") -> dict:
+def estimate_files(files: dict[str, str], usage: UsageFile | str | Path | None = None, project: str = "main") -> dict[str, Any]:
     """Estimate generated files held in memory (``{relative path: text}``); non-Terraform files are ignored.
 
     The root module is the shallowest directory holding ``.tf`` files; local module sources resolve
@@ -101,12 +104,12 @@ def estimate_files(files: dict[str, str], usage: UsageFile | str | Path | None =
 
 
 def estimate_parsed(
-    parsed_hcl_modules: dict[str, dict],
+    parsed_hcl_modules: dict[str, dict[str, Any]],
     usage: UsageFile | str | Path | None = None,
     project: str = "main",
-    variables: dict | None = None,
+    variables: dict[str, Any] | None = None,
     scenario: str = "min",
-) -> dict:
+) -> dict[str, Any]:
     """Estimate already-parsed HCL (``{path: python-hcl2 dict}``); the fast path for planners.
 
     ``scenario="max"`` prices autoscaled resources (node groups and pools, ECS services, Cloud Run, Container
@@ -119,11 +122,11 @@ def estimate_parsed(
     return _estimate(module.evaluate(), _usage(usage), project, "terraform_dir", scenario)
 
 
-def _files_in(parsed: dict[str, dict], directory: str) -> dict[str, dict]:
+def _files_in(parsed: dict[str, dict[str, Any]], directory: str) -> dict[str, dict[str, Any]]:
     return {name: doc for name, doc in parsed.items() if posixpath.dirname(name) == directory}
 
 
-def _loader(parsed: dict[str, dict], base: str):
+def _loader(parsed: dict[str, dict[str, Any]], base: str):
     """Resolve local module sources (``./x``, ``../x``) against the parsed files; others are not loaded."""
 
     def load(source: str):
@@ -137,7 +140,7 @@ def _loader(parsed: dict[str, dict], base: str):
     return load
 
 
-def estimate_plan_json(path: str | Path, usage: UsageFile | str | Path | None = None) -> dict:
+def estimate_plan_json(path: str | Path, usage: UsageFile | str | Path | None = None) -> dict[str, Any]:
     """Estimate a ``terraform show -json`` plan (or state) file."""
     try:
         doc = json.loads(Path(path).read_text(encoding="utf-8"))
@@ -150,15 +153,21 @@ def estimate_plan_json(path: str | Path, usage: UsageFile | str | Path | None = 
     return estimate_plan_document(doc, usage, str(path))
 
 
-def estimate_plan_document(doc: dict, usage: UsageFile | str | Path | None = None, project: str = "main") -> dict:
+def estimate_plan_document(doc: dict[str, Any], usage: UsageFile | str | Path | None = None, project: str = "main") -> dict[str, Any]:
     """Estimate a parsed ``terraform show -json`` document: its ``planned_values`` (a plan) or ``values`` (state)."""
     regions = _plan_regions(doc)
+    references = _plan_references((doc.get("configuration") or {}).get("root_module") or {})
     root = (doc.get("planned_values") or doc.get("values") or {}).get("root_module") or {}
     out: list[ResourceInstance] = []
     for res in _plan_resources(root):
         if res.get("mode", "managed") != "managed":
             continue
         attrs = dict(res.get("values") or {})
+        # known after apply (absent from planned values): the resource it refers to, as the HCL evaluator gives it
+        # (an ECS service's `task_definition` is how its Fargate tasks are priced)
+        for key, target in references.get(re.sub(r"\[[^\]]*\]", "", res["address"]), {}).items():
+            if attrs.get(key) is None:
+                attrs[key] = Unknown(target)
         attrs["__address__"] = res["address"]
         cloud = res["type"].split("_", 1)[0]
         inst = ResourceInstance(res["address"], res["type"], res.get("name", ""), attrs, cloud)
@@ -172,13 +181,33 @@ def estimate_plan_document(doc: dict, usage: UsageFile | str | Path | None = Non
     return _estimate(out, _usage(usage), project, "terraform_plan_json")
 
 
-def _plan_resources(module: dict):
+def _plan_references(module: dict[str, Any], prefix: str = "") -> dict[str, dict[str, str]]:
+    """{resource address: {attribute: the managed resource its configured expression refers to}}, from the plan's
+    `configuration` (references such as ``["aws_ecs_task_definition.app.arn", "aws_ecs_task_definition.app"]``)."""
+    out: dict[str, dict[str, str]] = {}
+    for res in module.get("resources") or []:
+        found: dict[str, str] = {}
+        for key, expression in (res.get("expressions") or {}).items():
+            refs = expression.get("references") if isinstance(expression, dict) else None
+            target = next((r for r in refs or [] if re.fullmatch(r"[a-z][a-z0-9_]*\.[A-Za-z_][\w-]*", r)
+                           and r.split(".", 1)[0] not in ("var", "local", "data", "module", "each", "count", "path")),
+                          None)
+            if target:
+                found[key] = prefix + target
+        if found:
+            out[prefix + res["address"]] = found
+    for name, call in (module.get("module_calls") or {}).items():
+        out.update(_plan_references(call.get("module") or {}, f"{prefix}module.{name}."))
+    return out
+
+
+def _plan_resources(module: dict[str, Any]):
     yield from module.get("resources", []) or []
     for child in module.get("child_modules", []) or []:
         yield from _plan_resources(child)
 
 
-def _plan_regions(doc: dict) -> dict[str, str]:
+def _plan_regions(doc: dict[str, Any]) -> dict[str, str]:
     out = {}
     for name, cfg in ((doc.get("configuration") or {}).get("provider_config") or {}).items():
         region = ((cfg.get("expressions") or {}).get("region") or {}).get("constant_value")
@@ -189,13 +218,13 @@ def _plan_regions(doc: dict) -> dict[str, str]:
 
 def _estimate(
     instances: list[ResourceInstance], usage: UsageFile, project: str, kind: str, scenario: str = "min"
-) -> dict:
+) -> dict[str, Any]:
     catalog = load_catalog()
     by_type: dict[str, list[dict]] = {}
     for inst in instances:
         by_type.setdefault(inst.type, []).append(inst.attrs)
 
-    def lookup(rtype: str, pred) -> dict | None:
+    def lookup(rtype: str, pred) -> dict[str, Any] | None:
         return next((a for a in by_type.get(rtype, []) if pred(a)), None)
 
     priced: list[Priced] = []

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.cost.table import parse_table
 
 
-def flatten(report: dict) -> dict[str, dict[str, dict]]:
+def flatten(report: dict[str, Any]) -> dict[str, dict[str, dict[str, Any]]]:
     """``{resource: {"sub/component": component JSON}}`` from an Infracost JSON report."""
-    out: dict[str, dict[str, dict]] = {}
+    out: dict[str, dict[str, dict[str, Any]]] = {}
 
-    def walk(node: dict, prefix: str, acc: dict) -> None:
+    def walk(node: dict[str, Any], prefix: str, acc: dict[str, Any]) -> None:
         for c in node.get("costComponents", []):
             acc[prefix + c["name"]] = c
         for s in node.get("subresources", []):
@@ -17,13 +19,13 @@ def flatten(report: dict) -> dict[str, dict[str, dict]]:
 
     for project in report["projects"]:
         for res in project["breakdown"]["resources"]:
-            acc: dict = {}
+            acc: dict[str, Any] = {}
             walk(res, "", acc)
             out[res["name"]] = acc
     return out
 
 
-def compare_with_golden(report: dict, golden_text: str, tolerance: float = 0.01) -> tuple[list[str], float, int]:
+def compare_with_golden(report: dict[str, Any], golden_text: str, tolerance: float = 0.01) -> tuple[list[str], float, int]:
     """(problems, max relative deviation of resource monthly cost, resources compared)."""
     gold = parse_table(golden_text)
     ours = flatten(report)

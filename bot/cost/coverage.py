@@ -93,14 +93,14 @@ def check_spec(spec: Any) -> None:
         raise UnpricedRegion(message)
 
 
-def unpriced(report: dict) -> list[str]:
+def unpriced(report: dict[str, Any]) -> list[str]:
     """What an Infracost JSON estimate could not price: unsupported resources and components whose price
     was not found (``address: component``). Empty when the total is complete."""
     out: list[str] = []
     for rtype, count in sorted((report.get("summary") or {}).get("unsupportedResourceCounts", {}).items()):
         out.append(f"{count} x {rtype} (no price)")
 
-    def walk(node: dict, prefix: str) -> None:
+    def walk(node: dict[str, Any], prefix: str) -> None:
         for c in node.get("costComponents") or []:
             if c.get("priceNotFound"):
                 out.append(f"{prefix}: {c.get('name', '?')} (price not found)")

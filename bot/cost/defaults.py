@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from bot.cost import estimate_parsed
 from bot.cost.usage import UsageFile, parse_usage
@@ -45,7 +46,7 @@ def merged(base: UsageFile, override: UsageFile | None) -> UsageFile:
 class EnvironmentCost:
     """An environment's estimate (Infracost JSON, minimum counts) and the top of its monthly range."""
 
-    report: dict
+    report: dict[str, Any]
     max_monthly: float
     usage: UsageFile
 
@@ -55,7 +56,7 @@ class EnvironmentCost:
 
 
 def estimate_environment(
-    modules: dict[str, dict], tier: str, override: str | None = None, project: str = "main"
+    modules: dict[str, dict[str, Any]], tier: str, override: str | None = None, project: str = "main"
 ) -> EnvironmentCost:
     """Estimate parsed Terraform of a generated environment with the tier's default usage (and the
     environment's override text, if any): the minimum-count report and the maximum-count total.

@@ -50,7 +50,7 @@ def _sub(a: str | None, b: str | None) -> str | None:
     return dec(_f(a) - _f(b))
 
 
-def _component_diff(new: dict | None, old: dict | None) -> dict | None:
+def _component_diff(new: dict[str, Any] | None, old: dict[str, Any] | None) -> dict[str, Any] | None:
     base = dict(new or old or {})
     new, old = new or {}, old or {}
     out = {
@@ -69,7 +69,7 @@ def _component_diff(new: dict | None, old: dict | None) -> dict | None:
     return out if changed else None
 
 
-def _resource_diff(new: dict | None, old: dict | None, top: bool) -> dict | None:
+def _resource_diff(new: dict[str, Any] | None, old: dict[str, Any] | None, top: bool) -> dict[str, Any] | None:
     base = new or old or {}
     new, old = new or {}, old or {}
     comps_new = {c["name"]: c for c in new.get("costComponents") or []}
@@ -89,7 +89,7 @@ def _resource_diff(new: dict | None, old: dict | None, top: bool) -> dict | None
     monthly = _f(new.get("monthlyCost")) - _f(old.get("monthlyCost"))
     if not comps and not subs and not monthly and bool(new) == bool(old):
         return None
-    out: dict = {"name": base["name"]}
+    out: dict[str, Any] = {"name": base["name"]}
     if top:
         out.update({"resourceType": base.get("resourceType", ""), "tags": base.get("tags", {})})
     out["metadata"] = {}
@@ -104,16 +104,16 @@ def _resource_diff(new: dict | None, old: dict | None, top: bool) -> dict | None
     return out
 
 
-def _ordered(a: dict, b: dict) -> list[str]:
+def _ordered(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
     return list(a) + [k for k in b if k not in a]
 
 
-def _resources(report: dict) -> dict[str, dict]:
+def _resources(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
     projects = report.get("projects") or []
     return {r["name"]: r for p in projects for r in (p.get("breakdown") or {}).get("resources") or []}
 
 
-def diff_reports(past: dict, current: dict, project: str | None = None) -> dict:
+def diff_reports(past: dict[str, Any], current: dict[str, Any], project: str | None = None) -> dict[str, Any]:
     """Infracost's diff JSON (version 0.2) for ``past`` -> ``current`` (both Infracost JSON estimates)."""
     old, new = _resources(past), _resources(current)
     diff_resources = [
@@ -123,7 +123,7 @@ def diff_reports(past: dict, current: dict, project: str | None = None) -> dict:
     ]
     diff_resources.sort(key=lambda r: (-abs(_f(r["monthlyCost"])), r["name"]))
 
-    def totals(report: dict) -> dict:
+    def totals(report: dict[str, Any]) -> dict[str, Any]:
         return {k: report.get(k) or "0" for k in ("totalHourlyCost", "totalMonthlyCost", "totalMonthlyUsageCost")}
 
     before, after = totals(past), totals(current)
@@ -158,7 +158,7 @@ def diff_reports(past: dict, current: dict, project: str | None = None) -> dict:
     }
 
 
-def changes(diff: dict) -> list[Change]:
+def changes(diff: dict[str, Any]) -> list[Change]:
     """Per-resource before/after from a diff report (changed resources only, largest change first)."""
     out = []
     for project in diff.get("projects") or []:
@@ -180,7 +180,7 @@ def _signed(value: float) -> str:
     return ("+" if value >= 0 else "-") + _fmt_money(abs(value))
 
 
-def render_diff(diff: dict) -> str:
+def render_diff(diff: dict[str, Any]) -> str:
     """Infracost's diff text: each changed resource with ``+``/``-``/``~``, then the monthly change."""
     lines = []
     for c in changes(diff):
@@ -201,7 +201,7 @@ def render_diff(diff: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def diff_plan(show_json: dict[str, Any], usage: UsageFile | str | Path | None = None, project: str = "main") -> dict:
+def diff_plan(show_json: dict[str, Any], usage: UsageFile | str | Path | None = None, project: str = "main") -> dict[str, Any]:
     """Infracost's diff JSON of a ``terraform show -json`` plan: its prior state (nothing, for a new environment)
     before, its planned values after. Raises CostInputError like the estimates."""
     config = {"configuration": show_json.get("configuration") or {}}
@@ -212,7 +212,7 @@ def diff_plan(show_json: dict[str, Any], usage: UsageFile | str | Path | None = 
     return diff_reports(past, current, project)
 
 
-def delta_line(diff: dict) -> str:
+def delta_line(diff: dict[str, Any]) -> str:
     """"Monthly cost: $52.10 → $60.20 (+$8.10, +16%)", or "... unchanged at $52.10"."""
     before, after = _f(diff.get("pastTotalMonthlyCost")), _f(diff.get("totalMonthlyCost"))
     if round(after - before, 2) == 0:
@@ -221,7 +221,7 @@ def delta_line(diff: dict) -> str:
     return f"Monthly cost: {_fmt_money(before)} → {_fmt_money(after)} ({_signed(after - before)}{percent})"
 
 
-def change_table(diff: dict, max_rows: int = 25) -> str:
+def change_table(diff: dict[str, Any], max_rows: int = 25) -> str:
     """Markdown: each resource whose monthly cost changes, before → after and the change (largest first), then
     the total; rows past `max_rows` are counted in one line (their change is in the total)."""
     def money(value: float | None) -> str:

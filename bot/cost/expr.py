@@ -367,8 +367,8 @@ class _Parser:
             if isinstance(c, Unknown) or c is None:
                 return UNKNOWN if c is not None else ([] if close == "]" else {})
             items = c.items() if isinstance(c, dict) else enumerate(c)
-            out_list: list = []
-            out_map: dict = {}
+            out_list: list[Any] = []
+            out_map: dict[str, Any] = {}
             for k, v in items:
                 local = {vname: v}
                 if kname:
@@ -488,7 +488,7 @@ def _get(v: Any, key: Any) -> Any:
     raise ExprError(f"cannot index {type(v).__name__} with {key!r}")
 
 
-def _missing(v: dict, key: Any) -> Any:
+def _missing(v: dict[str, Any], key: Any) -> Any:
     ref = v.get("__address__")
     if ref:
         return Unknown(ref)
@@ -519,8 +519,8 @@ def _splat(base: Callable, ops: list[Callable]) -> Callable:
     return run
 
 
-def _flatten(v: Any) -> list:
-    out: list = []
+def _flatten(v: Any) -> list[Any]:
+    out: list[Any] = []
     for x in v:
         if isinstance(x, list):
             out.extend(_flatten(x))
@@ -544,8 +544,8 @@ def _coalesce(*args: Any) -> Any:
     raise ExprError("coalesce: no non-null argument")
 
 
-def _merge(*ms: Any) -> dict:
-    out: dict = {}
+def _merge(*ms: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
     for m in ms:
         if m:
             out.update(m)
@@ -556,7 +556,7 @@ def _tonumber(v: Any) -> Any:
     return None if v is None else _num(v)
 
 
-def _range(*a: Any) -> list:
+def _range(*a: Any) -> list[Any]:
     nums = [_num(x) for x in a]
     if len(nums) == 1:
         return list(range(int(nums[0])))

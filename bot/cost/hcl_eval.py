@@ -15,7 +15,7 @@ from bot.cost.expr import UNKNOWN, ExprError, Unknown, compile_template, needs_e
 
 META_KEYS = {"count", "for_each", "lifecycle", "depends_on", "provisioner", "connection", "provider", "dynamic"}
 # resolves a module ``source`` to (parsed files of that directory, loader for its own children), or None
-ModuleLoader = Callable[[str], "tuple[dict[str, dict], ModuleLoader] | None"]
+ModuleLoader = Callable[[str], "tuple[dict[str, dict[str, Any]], ModuleLoader] | None"]
 DEFAULT_REGIONS = {"aws": "us-east-1", "google": "us-central1", "azurerm": "eastus"}
 
 
@@ -26,13 +26,13 @@ class ResourceInstance:
     address: str
     type: str
     name: str
-    attrs: dict
+    attrs: dict[str, Any]
     provider: str = ""
     file: str = ""
     region: str | None = None
 
 
-class _LazyMap(dict):
+class _LazyMap(dict[str, Any]):
     """A dict whose values are computed on first access (locals, resources of one type)."""
 
     def __init__(self, keys: list[str], compute) -> None:
@@ -65,8 +65,8 @@ class Module:
 
     def __init__(
         self,
-        parsed: dict[str, dict],
-        variables: dict | None = None,
+        parsed: dict[str, dict[str, Any]],
+        variables: dict[str, Any] | None = None,
         loader: ModuleLoader | None = None,
         prefix: str = "",
         inherited_regions: dict[str, str | None] | None = None,
@@ -74,7 +74,7 @@ class Module:
         self.loader = loader
         self.prefix = prefix
         self.inherited_regions = inherited_regions or {}
-        self.module_blocks: dict[str, dict] = {}
+        self.module_blocks: dict[str, dict[str, Any]] = {}
         self.outputs: dict[str, Any] = {}
         self.variables: dict[str, Any] = {}
         self.local_exprs: dict[str, Any] = {}
@@ -160,8 +160,8 @@ class Module:
             return [self.eval_value(v, env) for v in value]
         return value
 
-    def _eval_body(self, body: dict, env) -> dict:
-        out: dict = {}
+    def _eval_body(self, body: dict[str, Any], env) -> dict[str, Any]:
+        out: dict[str, Any] = {}
         for key, value in body.items():
             if key in META_KEYS:
                 continue
@@ -177,7 +177,7 @@ class Module:
                 out[label].extend(self._expand_dynamic(label, spec, env))
         return out
 
-    def _expand_dynamic(self, label: str, spec: dict, env) -> list[dict]:
+    def _expand_dynamic(self, label: str, spec: dict[str, Any], env) -> list[dict]:
         coll = self.eval_value(spec.get("for_each"), env)
         iterator = spec.get("iterator") or label
         if isinstance(iterator, str) and iterator.startswith("${"):
@@ -198,7 +198,7 @@ class Module:
         return out
 
     # -- resources ------------------------------------------------------------------------------
-    def _repetition(self, body: dict) -> tuple[str, Any]:
+    def _repetition(self, body: dict[str, Any]) -> tuple[str, Any]:
         if "count" in body:
             n = self.eval_value(body["count"], self._root_env)
             if isinstance(n, Unknown) or n is None:
@@ -334,7 +334,7 @@ class Module:
         return out
 
 
-def _bind(env, names: dict):
+def _bind(env, names: dict[str, Any]):
     def inner(n: str) -> Any:
         return names[n] if n in names else env(n)
 
@@ -368,7 +368,7 @@ def _region_for(inst: ResourceInstance, regions: dict[str, str | None]) -> str |
     return region or DEFAULT_REGIONS.get(cloud)
 
 
-def _referenced_location(attrs: dict, by_address: dict[str, dict]) -> str | None:
+def _referenced_location(attrs: dict[str, Any], by_address: dict[str, dict[str, Any]]) -> str | None:
     """An Azure child resource (node pool, database) lives where the resource it references lives."""
     for value in attrs.values():
         if isinstance(value, Unknown) and value.ref:

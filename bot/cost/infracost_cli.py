@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 
 def available() -> bool:
@@ -14,7 +15,7 @@ def available() -> bool:
     return bool(shutil.which("infracost")) and bool(os.environ.get("INFRACOST_API_KEY"))
 
 
-def breakdown(path: str | Path, usage_file: str | Path | None = None, timeout: float = 300) -> dict:
+def breakdown(path: str | Path, usage_file: str | Path | None = None, timeout: float = 300) -> dict[str, Any]:
     """``infracost breakdown --format json`` for a directory or plan JSON; raises RuntimeError on failure."""
     args = [
         shutil.which("infracost") or "infracost",

@@ -62,11 +62,11 @@ class Ctx:
 
     address: str
     type: str
-    attrs: dict
+    attrs: dict[str, Any]
     region: str
     catalog: Catalog
     usage: Usage = EMPTY
-    lookup: Callable[[str, Callable[[dict], bool]], dict | None] = lambda t, f: None
+    lookup: Callable[[str, Callable[[dict], bool]], dict[str, Any] | None] = lambda t, f: None
     missing: list[str] = field(default_factory=list)
     scenario: str = "min"  # "max": autoscaled resources at their maximum count (the top of the range)
     usage_for: Callable[[str, str], Usage] = lambda address, rtype: EMPTY  # another resource's usage

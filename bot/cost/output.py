@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from bot.cost.model import HOURS_PER_MONTH, Component, Priced
 
@@ -17,7 +18,7 @@ def dec(value: float | None) -> str | None:
     return "0" if text in ("-0", "") else text
 
 
-def _component(c: Component) -> dict:
+def _component(c: Component) -> dict[str, Any]:
     cost = c.monthly_cost
     out = {
         "name": c.name,
@@ -34,9 +35,9 @@ def _component(c: Component) -> dict:
     return out
 
 
-def _resource(p: Priced, top: bool) -> dict:
+def _resource(p: Priced, top: bool) -> dict[str, Any]:
     monthly = p.monthly_cost()
-    out: dict = {"name": p.name}
+    out: dict[str, Any] = {"name": p.name}
     if top:
         out.update({"resourceType": p.resource_type, "tags": {}})
     out["metadata"] = {}
@@ -53,7 +54,7 @@ def _resource(p: Priced, top: bool) -> dict:
 
 def report(
     priced: list[Priced], free: dict[str, int], unsupported: dict[str, int], notes: list[str], project: str, kind: str
-) -> dict:
+) -> dict[str, Any]:
     """The whole Infracost JSON document for one project."""
     resources = sorted((_resource(p, True) for p in priced), key=lambda r: (-float(r["monthlyCost"]), r["name"]))
     total = sum(p.monthly_cost() for p in priced)

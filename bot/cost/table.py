@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import math
 import re
+from typing import Any
 
 _COST_ROW = re.compile(
     r"^(?P<name>.+?)\s{2,}(?P<qty>-?[\d,]+(?:\.\d+)?)\s{2,}(?P<unit>\S.*?)\s{2,}\$(?P<cost>-?[\d,]+(?:\.\d+)?)(?:\s+\*)?\s*$"
@@ -15,10 +16,10 @@ _USAGE_ROW = re.compile(
 _TREE = "├└│─ "
 
 
-def parse_table(text: str) -> dict[str, dict[str, dict]]:
+def parse_table(text: str) -> dict[str, dict[str, dict[str, Any]]]:
     """``{resource: {"sub/…/component": {"qty", "unit", "monthly_cost", "price"}}}`` from a table."""
-    out: dict[str, dict[str, dict]] = {}
-    current: dict[str, dict] | None = None
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    current: dict[str, dict[str, Any]] | None = None
     stack: list[str] = []
     for raw in text.splitlines():
         line = raw.rstrip()
@@ -81,7 +82,7 @@ def _fmt_price(p: float) -> str:
     return "$" + f"{p:.10f}".rstrip("0")
 
 
-def render_table(report: dict) -> str:
+def render_table(report: dict[str, Any]) -> str:
     """Infracost's ``breakdown`` table for an Infracost JSON (version 0.2) report."""
     rows: list[tuple[str, str, str, str]] = [("Name", "Monthly Qty", "Unit", "Monthly Cost"), ("", "", "", "")]
     for project in report["projects"]:
@@ -121,7 +122,7 @@ def render_table(report: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _rows(node: dict, prefix: str, rows: list) -> None:
+def _rows(node: dict[str, Any], prefix: str, rows: list[Any]) -> None:
     items = [("c", c) for c in node.get("costComponents", [])] + [("s", s) for s in node.get("subresources", [])]
     for i, (kind, item) in enumerate(items):
         last = i == len(items) - 1
@@ -155,7 +156,7 @@ def _rows(node: dict, prefix: str, rows: list) -> None:
             )
 
 
-def render_markdown(report: dict) -> str:
+def render_markdown(report: dict[str, Any]) -> str:
     """A PR comment in the shape of Infracost's: project totals table, then the breakdown in a details block."""
     rows = []
     for project in report["projects"]:

@@ -21,15 +21,15 @@ class UsageFile:
     """A parsed usage file: values plus the line each key was written on."""
 
     path: str = "<usage>"
-    resource_usage: dict[str, dict] = field(default_factory=dict)
-    type_defaults: dict[str, dict] = field(default_factory=dict)
+    resource_usage: dict[str, dict[str, Any]] = field(default_factory=dict)
+    type_defaults: dict[str, dict[str, Any]] = field(default_factory=dict)
     lines: dict[tuple[str, ...], int] = field(default_factory=dict)
     _nested: dict[tuple[str, ...], list[tuple[str, int]]] | None = field(default=None, repr=False, compare=False)
     _nested_size: int = field(default=-1, repr=False, compare=False)
 
     def for_resource(self, address: str, rtype: str) -> Usage:
         """Usage for one resource: type defaults, then wildcard entries, then the exact address."""
-        values: dict = {}
+        values: dict[str, Any] = {}
         where: dict[str, tuple[str, ...]] = {}
         for key, val in self.type_defaults.get(rtype, {}).items():
             values[key] = val
@@ -68,7 +68,7 @@ def _glob(pattern: str) -> str:
 class Usage:
     """Usage values of one resource with typed accessors that report file:line on bad types."""
 
-    def __init__(self, values: dict, lines: dict[str, int] | None = None, path: str = "<usage>") -> None:
+    def __init__(self, values: dict[str, Any], lines: dict[str, int] | None = None, path: str = "<usage>") -> None:
         self.values = values
         self.lines = lines or {}
         self.path = path
@@ -164,8 +164,8 @@ def parse_usage(text: str, path: str = "<usage>") -> UsageFile:
     return out
 
 
-def _values(node: yaml.MappingNode, prefix: tuple[str, ...], lines: dict, path: str) -> dict:
-    out: dict = {}
+def _values(node: yaml.MappingNode, prefix: tuple[str, ...], lines: dict[str, Any], path: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
     for knode, vnode in node.value:
         key = knode.value
         lines[(*prefix, key)] = knode.start_mark.line + 1

@@ -67,11 +67,13 @@ def with_replicas(data: dict[str, Any]) -> bool:
 
 
 def alerting(data: dict[str, Any]) -> bool:
-    """Alarms are generated: CloudWatch alarms (cloudwatch listed, or prod on AWS: generators/terraform/aws/alarms.py)
-    or the chart's PrometheusRule (prometheus listed, on Kubernetes)."""
+    """Alarms are generated: CloudWatch alarms (cloudwatch listed, or prod on AWS: generators/terraform/aws/alarms.py),
+    Cloud Monitoring alert policies / Azure Monitor metric alerts (prod on GCP / Azure: generators/terraform/{gcp,azure}/
+    alarms.py) or the chart's PrometheusRule (prometheus listed, on Kubernetes)."""
     tools = data.get("monitoring") or []
     aws_alarms = data.get("cloud") == "aws" and ("cloudwatch" in tools or data.get("tier") == "prod")
-    return aws_alarms or ("prometheus" in tools and on_kubernetes(data))
+    cloud_alarms = data.get("cloud") in {"gcp", "azure"} and data.get("tier") == "prod"
+    return aws_alarms or cloud_alarms or ("prometheus" in tools and on_kubernetes(data))
 
 
 def notifying(data: dict[str, Any]) -> bool:
@@ -147,21 +149,21 @@ ASKS: tuple[Ask, ...] = (
         "monitoring:datadog",
         "Datadog agent",
         r"data ?dog",
-        "Datadog wiring (Agent sidecar, unified service tags, API key from Secrets Manager) is generated for ECS "
-        "on AWS only; nothing is generated for this runtime",
-        clouds=frozenset({"aws"}),
-        built=on_ecs,
-        evidence=(r"DD_API_KEY|ad\.datadoghq\.com",),
+        "Datadog wiring is generated for containers on ECS (Agent sidecar) and for Kubernetes (unified service tags, "
+        "node-local Agent) only; nothing is generated for this runtime",
+        clouds=ALL,
+        built=lambda data: on_ecs(data) or on_kubernetes(data),
+        evidence=(r"DD_API_KEY", r"^\s*datadog:\n\s*enabled: true"),
         spec_field="monitoring",
     ),
     Ask(
         "monitoring:newrelic",
         "New Relic agent",
         r"new ?relic",
-        "New Relic wiring (license key from Secrets Manager, app name) is generated for ECS on AWS only; nothing "
-        "is generated for this runtime",
+        "New Relic wiring (license key from Secrets Manager, app name) is generated for ECS and EKS on AWS only; "
+        "nothing is generated for this runtime",
         clouds=frozenset({"aws"}),
-        built=on_ecs,
+        built=lambda data: on_ecs(data) or on_kubernetes(data),
         evidence=(r"NEW_RELIC_LICENSE_KEY",),
         spec_field="monitoring",
     ),
@@ -179,7 +181,7 @@ ASKS: tuple[Ask, ...] = (
         "Alerts / paging",
         r"alerts?|alerting|alarms?|pager ?duty|opsgenie|on-?call|paging",
         "no alarms are generated for this environment: list cloudwatch (AWS) or prometheus (Kubernetes) under "
-        "monitoring",
+        "monitoring; prod environments get the cloud's alarms on every cloud",
         clouds=ALL,
         built=alerting,
         evidence=(

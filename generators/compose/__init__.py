@@ -5,6 +5,8 @@ Passwords are never written: compose reads them from the developer's `.env` and 
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.pipeline.planning import Plan
 from bot.settings import Settings
 from generators.compose.services import local_services
@@ -20,7 +22,7 @@ def generate(plan: Plan, settings: Settings) -> dict[str, str]:
     if not services:
         return {}
     volumes = sorted({v.split(":", 1)[0] for s in services for v in s.definition.get("volumes", [])})
-    compose: dict = {"name": plan.spec.name, "services": {s.name: {**s.definition, "restart": "unless-stopped"} for s in services}}
+    compose: dict[str, Any] = {"name": plan.spec.name, "services": {s.name: {**s.definition, "restart": "unless-stopped"} for s in services}}
     if volumes:
         compose["volumes"] = {v: {} for v in volumes}
     env_lines = ["# Local-only passwords for compose.yaml. Fill in; never commit .env."]

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import json
 from types import ModuleType
+from typing import Any
 
 from bot.pipeline.planning import Plan
 from bot.settings import Settings
 from bot.spec import ComputeKind
 from generators.helm import (
+    apm,
     dashboard,
     deployment,
     externalsecret,
@@ -35,6 +37,7 @@ from generators.yamlemit import dump_yaml
 
 TEMPLATES: list[ModuleType] = [
     helpers,
+    apm,
     serviceaccount,
     deployment,
     service,
@@ -55,7 +58,7 @@ def chart_dir(plan: Plan) -> str:
     return f"{environment_dir(plan)}/helm/{chart_name(plan)}"
 
 
-def chart_metadata(plan: Plan, values: dict) -> dict:
+def chart_metadata(plan: Plan, values: dict[str, Any]) -> dict[str, Any]:
     """Chart.yaml data."""
     return {
         "apiVersion": "v2",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -23,7 +24,7 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 class Catalog:
     """Prices by service, region and key; ``None`` when the catalog has no entry."""
 
-    def __init__(self, services: dict[str, dict]) -> None:
+    def __init__(self, services: dict[str, dict[str, Any]]) -> None:
         self.services = services
         self._flat: dict[tuple[str, str, str], float] = {}
         self.regions: dict[str, set[str]] = {}
@@ -38,7 +39,7 @@ class Catalog:
         """The unit price, or None when the catalog has no such entry."""
         return self._flat.get((service, region, key))
 
-    def entry(self, service: str, region: str, key: str) -> dict | None:
+    def entry(self, service: str, region: str, key: str) -> dict[str, Any] | None:
         """The full entry (usd, source text, date)."""
         doc = self.services.get(service) or {}
         entry = (doc.get("prices") or {}).get(region, {}).get(key)

@@ -63,6 +63,7 @@ PRICED: dict[str, str] = {
     "google_cloud_run_v2_job": "gcp.cloud_run_v2_job",
     "google_cloud_run_v2_worker_pool": "gcp.cloud_run_v2_worker_pool",
     "google_cloud_scheduler_job": "gcp.cloud_scheduler_job",
+    "google_monitoring_alert_policy": "gcp.monitoring_alert_policy",
     "azurerm_kubernetes_cluster": "azure.kubernetes_cluster",
     "azurerm_kubernetes_cluster_node_pool": "azure.kubernetes_cluster_node_pool",
     "azurerm_linux_virtual_machine": "azure.linux_virtual_machine",
@@ -81,6 +82,7 @@ PRICED: dict[str, str] = {
     "azurerm_private_endpoint": "azure.private_endpoint",
     "azurerm_private_dns_zone": "azure.private_dns_zone",
     "azurerm_monitor_diagnostic_setting": "azure.monitor_diagnostic_setting",
+    "azurerm_monitor_metric_alert": "azure.monitor_metric_alert",
     "azurerm_eventhub_namespace": "azure.eventhub_namespace",
     "azurerm_cosmosdb_mongo_database": "azure.cosmosdb_mongo_database",
 }

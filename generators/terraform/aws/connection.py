@@ -22,6 +22,7 @@ from generators.helm.connections import (
     table_env,
     topic_settings,
 )
+from generators.terraform.aws import apm
 from generators.terraform.aws.dynamodb import labels as table_labels
 from generators.terraform.aws.elasticache import cluster_mode
 from generators.terraform.aws.rds import MASTER_USERNAME, attribute
@@ -125,6 +126,9 @@ def password_sources(plan: Plan) -> dict[str, Any]:
 
 
 def build(ctx: Context) -> list[Block]:
+    managed: dict[str, dict[str, Any]] = {
+        env: {"key": arn, "property": "password"} for env, arn in password_sources(ctx.plan).items()}
+    managed.update(apm.eks_managed_secrets(ctx.plan))
     return [
         block("resource", "aws_secretsmanager_secret", "connection", name=connection_secret_name(ctx.spec),
               description="Connection settings of the app (no passwords: those stay in the managed secrets)",
@@ -133,7 +137,6 @@ def build(ctx: Context) -> list[Block]:
               secret_string=Call("jsonencode", settings(ctx.plan))),
         block("output", "connection_secret_arn", value=SECRET_ARN,
               description="Secrets Manager secret with the app's connection settings (ARN only)."),
-    ] + ([block("output", "helm_values", value={"externalSecret": {"managedSecrets": {
-        env: {"key": arn, "property": "password"} for env, arn in password_sources(ctx.plan).items()}}},
+    ] + ([block("output", "helm_values", value={"externalSecret": {"managedSecrets": managed}},
         description="Deploy-time chart values (helm -f): where external-secrets reads each managed password.")]
-        if ctx.spec.compute.kind == ComputeKind.kubernetes and password_sources(ctx.plan) else [])
+        if ctx.spec.compute.kind == ComputeKind.kubernetes and managed else [])

@@ -4,6 +4,8 @@ With datadog / newrelic monitoring every task carries the agent wiring of apm.py
 
 from __future__ import annotations
 
+from typing import Any
+
 from generators.hcl import Block, Call, Ref, block
 from generators.terraform.aws import apm, connection
 from generators.terraform.aws.access import Grant, policy_document
@@ -44,7 +46,7 @@ def execution_grants(ctx: Context) -> list[Grant]:
 
 def _container(ctx: Context, name: str = CONTAINER, command: list[str] | None = None, port: bool = True) -> Call:
     """One container definition: the app, or a worker (its own command, no port)."""
-    definition: dict = {
+    definition: dict[str, Any] = {
         "name": name,
         "image": Ref("var.image"),
         "essential": True,

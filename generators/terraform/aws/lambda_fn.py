@@ -4,6 +4,8 @@ invokes it, alb.tf)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.spec import Exposure
 from generators.hcl import Block, Call, Ref, block
 from generators.terraform.aws import connection
@@ -38,7 +40,7 @@ def _api(ctx: Context) -> list[Block]:
     ]
 
 
-def environment(ctx: Context) -> dict:
+def environment(ctx: Context) -> dict[str, Any]:
     """Lambda has no secret injection: settings (no passwords) as env vars, and the ARN of each managed secret
     a password is read from at start-up (the app's policy allows exactly those)."""
     variables = {"CONNECTION_SECRET_ARN": connection.SECRET_ARN, **connection.settings(ctx.plan)}

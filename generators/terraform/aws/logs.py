@@ -5,6 +5,8 @@ Both log deliveries require SSE-S3 (AES256), so this one bucket is not KMS-encry
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.pipeline.planning import Plan
 from generators.hcl import Block, Call, Ref, block
 from generators.terraform.aws.s3 import bucket_blocks
@@ -18,7 +20,7 @@ def applies(plan: Plan) -> bool:
     return bool(plan.spec.buckets) or uses_load_balancer(plan)
 
 
-def _delivery(sid: str, principal: dict, prefix: str) -> dict:
+def _delivery(sid: str, principal: dict[str, Any], prefix: str) -> dict[str, Any]:
     return {"Sid": sid, "Effect": "Allow", "Principal": principal, "Action": "s3:PutObject",
             "Resource": Call("format", "%s/" + prefix + "/*", BUCKET)}
 

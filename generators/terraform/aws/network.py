@@ -8,6 +8,7 @@ to fit a budget) the private subnets reach the AWS services the environment uses
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from bot.spec import ComputeKind, EnvironmentSpec, QueueEngine, Tier
 from generators.hcl import Block, Call, Op, Ref, block
@@ -37,7 +38,7 @@ ELB_ROLE = {"private": "kubernetes.io/role/internal-elb", "public": "kubernetes.
 
 def _subnets(ctx: Context, label: str, offset: int) -> list[Block]:
     count = ctx.plan.sizing.availability_zones
-    tags: dict = {"Name": Call("format", "%s-" + label + "-%d", NAME, Ref("count.index")), "subnet": label}
+    tags: dict[str, Any] = {"Name": Call("format", "%s-" + label + "-%d", NAME, Ref("count.index")), "subnet": label}
     if ctx.spec.compute.kind == ComputeKind.kubernetes:
         tags[ELB_ROLE[label]] = "1"
     return [block("resource", "aws_subnet", label, count=count, vpc_id=VPC_ID,

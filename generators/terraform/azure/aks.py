@@ -4,6 +4,8 @@ The app's Kubernetes service account is federated with the workload's managed id
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.spec import Tier
 from generators.hcl import Block, Call, Ref, block
 from generators.helm.values import chart_name
@@ -17,7 +19,7 @@ from generators.terraform.context import Context
 def build(ctx: Context) -> list[Block]:
     sizing = ctx.plan.sizing
     prod = ctx.spec.tier == Tier.prod
-    pool: dict = {
+    pool: dict[str, Any] = {
         "name": "system",
         "vm_size": sizing.node_instance_type,
         "auto_scaling_enabled": True,

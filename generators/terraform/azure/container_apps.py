@@ -8,6 +8,8 @@ ingress at all; each background worker (`workers`) is a Container App with the w
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.spec import Exposure
 from generators.hcl import Block, Ref, block
 from generators.terraform.azure import connection
@@ -40,7 +42,7 @@ def internal(ctx: Context) -> bool:
     return ctx.spec.app.exposure == Exposure.internal or ctx.spec.compute.schedule is not None
 
 
-def _secrets(ctx: Context) -> dict:
+def _secrets(ctx: Context) -> dict[str, Any]:
     """The database passwords, read from Key Vault with the app's identity."""
     passwords = connection.password_secrets(ctx.plan)
     return {"secret": [block("secret", name=secret_name(env), identity=IDENTITY,

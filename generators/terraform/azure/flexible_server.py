@@ -4,6 +4,8 @@ password is generated into Key Vault; on PostgreSQL the workload's managed ident
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.pipeline.planning import Plan
 from bot.spec import Database, DatabaseEngine, SpecError
 from generators.hcl import Block, Ref, block
@@ -46,7 +48,7 @@ def _server(ctx: Context, local: str, db: Database) -> list[Block]:
     postgres = db.engine == DatabaseEngine.postgres
     kind = "postgresql" if postgres else "mysql"
     zone = db.engine.value
-    body: dict = {
+    body: dict[str, Any] = {
         "name": unique(ctx, local, max_length=63),
         "resource_group_name": RG,
         "location": LOCATION,

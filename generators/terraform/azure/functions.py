@@ -5,6 +5,8 @@ app setting in NCRONTAB form: the function's timer trigger reads `%SCHEDULE%` (U
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.spec import Language, SpecError, Tier
 from generators.hcl import Block, Ref, block
 from generators.terraform.azure.names import dashed, tags, unique
@@ -16,7 +18,7 @@ from generators.terraform.context import Context
 
 IDENTITY = Ref("azurerm_user_assigned_identity.app.id")
 # application_stack settings per language; go and rust run as custom handlers.
-STACKS: dict[Language, dict] = {
+STACKS: dict[Language, dict[str, Any]] = {
     Language.python: {"python_version": "3.12"},
     Language.node: {"node_version": "20"},
     Language.java: {"java_version": "17"},

@@ -4,6 +4,8 @@ the networks the request named (compute.ssh_from); an internal VM app's port is 
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.pipeline.planning import Plan
 from bot.spec import ComputeKind, DatabaseEngine, Exposure
 from generators.hcl import Block, Ref, block
@@ -60,7 +62,7 @@ def build(ctx: Context) -> list[Block]:
             destination_address_prefix=WORKLOAD[1],
             description="Internal app: its port from inside the VNet only (no public IP, no load balancer)."))
     for local, prefix, delegation in subnets(ctx.plan):
-        body: dict = {
+        body: dict[str, Any] = {
             "name": dashed(ctx.name, local, max_length=80),
             "resource_group_name": RG,
             "virtual_network_name": Ref("azurerm_virtual_network.main.name"),

@@ -5,6 +5,8 @@ instance scales to zero. A scheduled app (compute.schedule) is a Cloud Run job i
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.spec import Exposure, Tier
 from generators.hcl import Block, Ref, block
 from generators.terraform.context import Context
@@ -28,7 +30,7 @@ def min_instances(ctx: Context) -> int:
     return 0 if minimum == 1 and ctx.spec.tier != Tier.prod else minimum
 
 
-def sizing(cpu: float, memory_gb: float) -> tuple[float, dict]:
+def sizing(cpu: float, memory_gb: float) -> tuple[float, dict[str, Any]]:
     """(vCPU, extra container settings) Cloud Run accepts: under 1 vCPU needs request-time CPU and concurrency 1,
     and at most 1 GiB; more memory takes a whole vCPU."""
     if cpu < 1 and memory_gb > 1:
@@ -62,7 +64,7 @@ def container(ctx: Context, *, command: list[str] | None = None, serving: bool =
     )
 
 
-def runtime_settings(ctx: Context) -> dict:
+def runtime_settings(ctx: Context) -> dict[str, Any]:
     """What every Cloud Run template shares: the app's service account, direct VPC egress to the private data
     services, and the Cloud SQL socket volume."""
     sql = [Ref(f"google_sql_database_instance.{local}.connection_name") for local, _db in local_names(ctx.plan)]

@@ -5,6 +5,8 @@ and stored in Secret Manager (secrets.tf), never output."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.pipeline.planning import Plan
 from bot.spec import Database, DatabaseEngine, Tier
 from generators.hcl import Block, Call, Ref, block
@@ -63,7 +65,7 @@ def _instance(ctx: Context, local: str, db: Database) -> list[Block]:
     sizing = ctx.plan.sizing
     postgres = db.engine == DatabaseEngine.postgres
     flags = POSTGRES_FLAGS if postgres else MYSQL_FLAGS
-    backup: dict = {"enabled": True, "start_time": "03:00",
+    backup: dict[str, Any] = {"enabled": True, "start_time": "03:00",
                     "backup_retention_settings": block("backup_retention_settings",
                                                        retained_backups=sizing.db_backup_retention_days)}
     backup["point_in_time_recovery_enabled" if postgres else "binary_log_enabled"] = True

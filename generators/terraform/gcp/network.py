@@ -4,6 +4,8 @@ also from the networks the request named (compute.ssh_from); an internal app's p
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.pipeline.planning import Plan
 from bot.spec import ComputeKind, Exposure
 from generators.hcl import Block, Ref, block
@@ -22,7 +24,7 @@ def needs_private_services(plan: Plan) -> bool:
 def build(ctx: Context) -> list[Block]:
     name = resource_name(ctx.name)
     kind = ctx.spec.compute.kind
-    subnet: dict = {
+    subnet: dict[str, Any] = {
         "name": resource_name(ctx.name, "private"),
         "network": Ref("google_compute_network.main.id"),
         "region": Ref("var.region"),

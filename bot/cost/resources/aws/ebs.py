@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.cost.model import Component, Ctx, num
 from bot.cost.usage import Usage
 
@@ -46,7 +48,7 @@ def volume_components(
     return out
 
 
-def block_components(ctx: Ctx, block: dict, usage: Usage) -> list[Component]:
+def block_components(ctx: Ctx, block: dict[str, Any], usage: Usage) -> list[Component]:
     """Components for a root_block_device / ebs_block_device block."""
     return volume_components(
         ctx,

@@ -6,6 +6,8 @@ A service without a task definition (``deployment_controller EXTERNAL``) is pric
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.cost.expr import Unknown
 from bot.cost.model import Ctx, Priced, num
 from bot.cost.resources.aws.fargate import fargate_components
@@ -31,7 +33,7 @@ def _names_fargate(strategies: list[dict]) -> bool:
     return any(str(s.get("capacity_provider", "")).startswith("FARGATE") for s in strategies)
 
 
-def on_fargate(ctx: Ctx, attrs: dict) -> bool:
+def on_fargate(ctx: Ctx, attrs: dict[str, Any]) -> bool:
     """Whether a service (or task set) with these attributes runs on Fargate."""
     launch = attrs.get("launch_type")
     if isinstance(launch, str):
@@ -55,9 +57,11 @@ def on_fargate(ctx: Ctx, attrs: dict) -> bool:
     return any(str(p).startswith("FARGATE") for p in names)
 
 
-def task_definition(ctx: Ctx, ref) -> dict | None:
-    """The task definition an attribute points at (by reference, or family[:revision])."""
+def task_definition(ctx: Ctx, ref) -> dict[str, Any] | None:
+    """The task definition an attribute points at (by reference, family[:revision], or its ARN as state has it)."""
     addr = _ref(ref)
+    if isinstance(ref, str) and "task-definition/" in ref:
+        ref = ref.split("task-definition/", 1)[1]
     family = ref.split(":")[0] if isinstance(ref, str) else None
     if addr is None and family is None:
         return None
@@ -69,7 +73,7 @@ def task_definition(ctx: Ctx, ref) -> dict | None:
     )
 
 
-def tasks_price(ctx: Ctx, task: dict, count: float) -> Priced:
+def tasks_price(ctx: Ctx, task: dict[str, Any], count: float) -> Priced:
     """Fargate vCPU and GB of ``count`` copies of ``task``."""
     cpu = _size(task.get("cpu"), 256) / 1024
     mem = _size(task.get("memory"), 512) / 1024
@@ -79,7 +83,7 @@ def tasks_price(ctx: Ctx, task: dict, count: float) -> Priced:
     return Priced(ctx.address, fargate_components(ctx, "aws_ecs", cpu * count, mem * count, arm))
 
 
-def desired(ctx: Ctx, attrs: dict) -> float:
+def desired(ctx: Ctx, attrs: dict[str, Any]) -> float:
     """desired_count, or in the range's "max" scenario the ECS service auto scaling maximum."""
     count = num(attrs.get("desired_count"), 1) or 0
     if ctx.scenario == "max":

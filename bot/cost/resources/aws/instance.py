@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.cost.expr import Unknown
 from bot.cost.model import Component, Ctx, Priced, Unsupported
 from bot.cost.resources.aws.ebs import block_components
@@ -10,7 +12,7 @@ CREDIT_FAMILIES = ("t2", "t3", "t3a", "t4g")
 UNLIMITED_BY_DEFAULT = ("t3", "t3a", "t4g")
 
 
-def launch_template(ctx: Ctx) -> dict:
+def launch_template(ctx: Ctx) -> dict[str, Any]:
     """The aws_launch_template referenced by id (reference) or by name, flattened to instance attributes."""
     blocks = ctx.blocks("launch_template")
     if not blocks:
@@ -26,7 +28,7 @@ def launch_template(ctx: Ctx) -> dict:
         )
         or {}
     )
-    out: dict = {}
+    out: dict[str, Any] = {}
     for key in ("instance_type", "ebs_optimized"):
         if tpl.get(key) is not None:
             out[key] = tpl[key]

@@ -3,10 +3,12 @@
 Rules inside rule groups are counted from usage (``rule_group_rules``, ``managed_rule_group_rules``), as
 Infracost does; each rule group or managed rule group is billed like one rule."""
 
+from typing import Any
+
 from bot.cost.model import Component, Ctx, Priced
 
 
-def _statement(rule: dict) -> dict:
+def _statement(rule: dict[str, Any]) -> dict[str, Any]:
     stmt = rule.get("statement")
     stmt = stmt[0] if isinstance(stmt, list) and stmt else stmt
     return stmt if isinstance(stmt, dict) else {}

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.cost.model import Component, Ctx, Priced, num
 from bot.cost.resources.azure.disks import os_disk
 
 
-def pool(ctx: Ctx, name: str, body: dict, usage_nodes: float | None) -> Priced:
+def pool(ctx: Ctx, name: str, body: dict[str, Any], usage_nodes: float | None) -> Priced:
     size = body.get("vm_size", "Standard_D2_v2")
     nodes = (
         usage_nodes

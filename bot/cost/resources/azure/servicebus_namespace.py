@@ -4,6 +4,8 @@ catalog's regions."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.cost.model import Component, Ctx, Priced, num
 
 OPS_TIERS = [
@@ -18,7 +20,7 @@ CONN_TIERS = [
 ]
 
 
-def _tiered(ctx: Ctx, qty: float | None, tiers: list, unit: str) -> list[Component]:
+def _tiered(ctx: Ctx, qty: float | None, tiers: list[Any], unit: str) -> list[Component]:
     if qty is None:
         name, _, key = tiers[0]
         return [Component(name, unit, ctx.price("azurerm_app", key), None, True)]

@@ -4,6 +4,8 @@ billing (``cpu_idle = false``), as Infracost computes them. Unlike Infracost, re
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.cost.model import Component, Ctx, Priced, num
 
 # Cloud Run pricing tier 2 regions (everything else in the catalog is tier 1)
@@ -37,7 +39,7 @@ def _mem_gib(value) -> float:
     return num(text, 2**29) / 2**30
 
 
-def _first(value) -> dict:
+def _first(value) -> dict[str, Any]:
     if isinstance(value, list):
         value = value[0] if value else {}
     return value if isinstance(value, dict) else {}

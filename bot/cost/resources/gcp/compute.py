@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.cost.model import Component, Ctx, num
 
 DISK_NAMES = {
@@ -29,7 +31,7 @@ def disk_component(ctx: Ctx, disk_type: str | None, size_gb: float) -> Component
     return Component(DISK_NAMES[dtype], "GB", ctx.price("google_compute", f"disk.{dtype}"), size_gb)
 
 
-def node_pool_components(ctx: Ctx, config: dict, nodes: float) -> list[Component]:
+def node_pool_components(ctx: Ctx, config: dict[str, Any], nodes: float) -> list[Component]:
     machine = config.get("machine_type") or "e2-medium"
     preemptible = config.get("preemptible") is True or config.get("spot") is True
     size = num(config.get("disk_size_gb"), 100)
@@ -39,7 +41,7 @@ def node_pool_components(ctx: Ctx, config: dict, nodes: float) -> list[Component
     ]
 
 
-def zone_count(ctx: Ctx, attrs: dict) -> int:
+def zone_count(ctx: Ctx, attrs: dict[str, Any]) -> int:
     """Zones a GKE pool spans: node_locations, else 3 for a regional location, 1 for a zone."""
     locs = attrs.get("node_locations")
     if isinstance(locs, list) and locs:

@@ -1,11 +1,13 @@
 """google_container_node_pool: nodes per zone x zones of the pool's (or its cluster's) location."""
 
+from typing import Any
+
 from bot.cost.expr import Unknown
 from bot.cost.model import Ctx, Priced, num
 from bot.cost.resources.gcp.compute import node_pool_components, zone_count
 
 
-def _cluster(ctx: Ctx) -> dict:
+def _cluster(ctx: Ctx) -> dict[str, Any]:
     ref = ctx.raw("cluster")
     addr = ref.ref if isinstance(ref, Unknown) else None
     return (

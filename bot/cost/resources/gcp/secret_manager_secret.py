@@ -1,9 +1,11 @@
 """google_secret_manager_secret: active versions, access operations and rotations, all from usage."""
 
+from typing import Any
+
 from bot.cost.model import Component, Ctx, Priced
 
 
-def replication_locations(secret: dict) -> int:
+def replication_locations(secret: dict[str, Any]) -> int:
     """Locations a secret's versions are stored in: user-managed replicas, else 1 (automatic)."""
     rep = secret.get("replication")
     rep = rep[0] if isinstance(rep, list) and rep else rep
