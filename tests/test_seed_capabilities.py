@@ -27,7 +27,10 @@ CASES = [
     ("FastAPI with Postgres", "database:postgres", "honoured"),
     ("FastAPI with MySQL", "database:mysql", "honoured"),
     ("FastAPI with MongoDB", "database:mongodb", "honoured"),
-    ("FastAPI with Aurora Postgres", "component:aurora", "adjusted"),
+    ("FastAPI with Aurora Postgres and two readers", "component:aurora", "honoured"),
+    ("FastAPI with Redis in cluster mode, 3 shards", "component:redis-cluster", "honoured"),
+    ("FastAPI with a DynamoDB table called sessions", "component:dynamodb", "honoured"),
+    ("FastAPI with SNS notifications", "component:notifications", "honoured"),
     ("FastAPI with Postgres and a read replica", "component:read-replicas", "honoured"),
     # monitoring tools
     ("FastAPI on EKS with Prometheus", "monitoring:prometheus", "honoured"),
@@ -59,6 +62,8 @@ CASES = [
 # The file a honoured monitoring ask points at (the generated component that meets it; a regex).
 WHERE = {"monitoring:prometheus": "/templates/servicemonitor.yaml:", "monitoring:grafana": "/templates/dashboard.yaml:",
          "monitoring:cloudwatch": "/terraform/alarms.tf:", "monitoring:alerts": "/terraform/alarms.tf:",
+         "component:aurora": "/terraform/aurora.tf:", "component:dynamodb": "/terraform/dynamodb.tf:",
+         "component:redis-cluster": "/terraform/elasticache.tf:", "component:notifications": "/terraform/notifications.tf:",
          "monitoring:datadog": r"/terraform/ecs\.tf:|/helm/[^/]+/values\.yaml:", "monitoring:newrelic": "/terraform/ecs.tf:",
          "component:read-replicas": "/terraform/rds.tf:"}
 
@@ -110,7 +115,6 @@ def test_each_cloud_is_honoured_with_its_spec_line(cloud: str, words: str, regio
 @pytest.mark.parametrize(
     ("ask", "key"),
     [
-        ("FastAPI with DynamoDB", "component:dynamodb"),
         ("ASP.NET Core app with SQL Server", "component:sqlserver"),
         ("GDPR FastAPI app", "compliance:gdpr"),
     ],
