@@ -139,3 +139,12 @@ def test_report_honours_datadog_on_gke_and_aks_and_flags_newrelic(cloud: str) ->
     assert "✅ honoured" in _row(report, "Datadog agent")
     row = _row(report, "New Relic agent")
     assert "⚠️ unsupported" in row and "ECS and EKS on AWS only" in row, row
+
+
+def test_a_long_image_tag_still_makes_a_valid_version_label(tmp_path: Path) -> None:
+    tag = "release-" + "1" * 80 + "-x"
+    _, objects = render({**K8S, "app": {"image": f"ghcr.io/acme/shop:{tag}"}}, tmp_path)
+    for deployment in objects["Deployment"]:
+        label = deployment["spec"]["template"]["metadata"]["labels"]["tags.datadoghq.com/version"]
+        assert tag.startswith(label) and len(label) <= 63
+        kubernetes_validate.validate(deployment, "1.30", strict=True)
