@@ -95,6 +95,8 @@ def test_databases_use_managed_passwords_and_encryption(generated, key: str, eng
     assert db["manage_master_user_password"] is True and "password" not in db
     assert db["storage_encrypted"] is True and db["publicly_accessible"] is False
     assert db["backup_retention_period"] >= 7 and db["deletion_protection"] is False
+    # RDS refuses `set databases.0.version=17` without it; the review gate asks for allow-replace first
+    assert db["allow_major_version_upgrade"] is True
 
 
 def test_prod_protects_data(generated) -> None:
