@@ -12,7 +12,7 @@ import jsonschema
 import pytest
 from github import Auth, Github, GithubException
 
-from bot.cost.diff import diff_plan
+from bot.cost.diff import changes, diff_plan
 from bot.github.writer import RepositoryWriter
 from bot.lifecycle.github import GitHubTarget
 from bot.pipeline.report import GITHUB_COMMENT_LIMIT
@@ -213,3 +213,30 @@ def test_the_plan_section_shows_the_cost_of_the_change_priced_from_the_plan() ->
     assert "Monthly cost: $0.00 → $26.66 (+$26.66)" in section.render("shop-dev", summarise(SHOW), "", SHA,
                                                                       cost=new_environment)
     assert "The plan could not be priced" in section.render("shop-dev", summarise(SHOW), "", SHA, cost=None)
+
+
+def _ecs(task_definition: str | None) -> list[dict]:
+    service = {"launch_type": "FARGATE", "desired_count": 2}
+    if task_definition is not None:
+        service["task_definition"] = task_definition
+    return [{"address": "aws_ecs_task_definition.app", "mode": "managed", "type": "aws_ecs_task_definition",
+             "name": "app", "values": {"family": "shop-dev", "cpu": "1024", "memory": "2048"}},
+            {"address": "aws_ecs_service.app", "mode": "managed", "type": "aws_ecs_service", "name": "app",
+             "values": service}]
+
+
+def test_a_plan_prices_what_is_known_only_after_apply_through_its_configuration() -> None:
+    """A new ECS service's `task_definition` is unknown in the plan: the configuration's reference says which task
+    definition sizes its Fargate tasks (as the estimate of the files does), and the state's ARN of it after apply
+    is the same one, so a re-plan shows no change."""
+    config = {"provider_config": PRICED["configuration"]["provider_config"], "root_module": {"resources": [
+        {"address": "aws_ecs_service.app", "mode": "managed", "type": "aws_ecs_service", "name": "app",
+         "expressions": {"task_definition": {"references": ["aws_ecs_task_definition.app.arn",
+                                                            "aws_ecs_task_definition.app"]}}}]}}
+    new = diff_plan({"configuration": config, "planned_values": {"root_module": {"resources": _ecs(None)}}})
+    service = next(c for c in changes(new) if c.name == "aws_ecs_service.app")
+    assert round(service.after, 2) == round(2 * 730 * (1 * 0.04048 + 2 * 0.004445), 2)  # 2 tasks of 1 vCPU / 2 GB
+    arn = "arn:aws:ecs:us-west-2:123456789012:task-definition/shop-dev:3"
+    again = diff_plan({"configuration": config, "planned_values": {"root_module": {"resources": _ecs(None)}},
+                       "prior_state": {"values": {"root_module": {"resources": _ecs(arn)}}}})
+    assert changes(again) == [] and "Monthly cost: unchanged at $" in section.cost_lines(again)[3]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+import re
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from lark.exceptions import LarkError
 
 from bot import hclread
 from bot.cost.catalog import load_catalog
+from bot.cost.expr import Unknown
 from bot.cost.hcl_eval import DEFAULT_REGIONS, Module, ResourceInstance
 from bot.cost.model import Ctx, Priced, Unsupported
 from bot.cost.output import report
@@ -154,12 +156,18 @@ def estimate_plan_json(path: str | Path, usage: UsageFile | str | Path | None = 
 def estimate_plan_document(doc: dict[str, Any], usage: UsageFile | str | Path | None = None, project: str = "main") -> dict[str, Any]:
     """Estimate a parsed ``terraform show -json`` document: its ``planned_values`` (a plan) or ``values`` (state)."""
     regions = _plan_regions(doc)
+    references = _plan_references((doc.get("configuration") or {}).get("root_module") or {})
     root = (doc.get("planned_values") or doc.get("values") or {}).get("root_module") or {}
     out: list[ResourceInstance] = []
     for res in _plan_resources(root):
         if res.get("mode", "managed") != "managed":
             continue
         attrs = dict(res.get("values") or {})
+        # known after apply (absent from planned values): the resource it refers to, as the HCL evaluator gives it
+        # (an ECS service's `task_definition` is how its Fargate tasks are priced)
+        for key, target in references.get(re.sub(r"\[[^\]]*\]", "", res["address"]), {}).items():
+            if attrs.get(key) is None:
+                attrs[key] = Unknown(target)
         attrs["__address__"] = res["address"]
         cloud = res["type"].split("_", 1)[0]
         inst = ResourceInstance(res["address"], res["type"], res.get("name", ""), attrs, cloud)
@@ -171,6 +179,26 @@ def estimate_plan_document(doc: dict[str, Any], usage: UsageFile | str | Path | 
         inst.region = region or regions.get(cloud) or DEFAULT_REGIONS.get(cloud)
         out.append(inst)
     return _estimate(out, _usage(usage), project, "terraform_plan_json")
+
+
+def _plan_references(module: dict[str, Any], prefix: str = "") -> dict[str, dict[str, str]]:
+    """{resource address: {attribute: the managed resource its configured expression refers to}}, from the plan's
+    `configuration` (references such as ``["aws_ecs_task_definition.app.arn", "aws_ecs_task_definition.app"]``)."""
+    out: dict[str, dict[str, str]] = {}
+    for res in module.get("resources") or []:
+        found: dict[str, str] = {}
+        for key, expression in (res.get("expressions") or {}).items():
+            refs = expression.get("references") if isinstance(expression, dict) else None
+            target = next((r for r in refs or [] if re.fullmatch(r"[a-z][a-z0-9_]*\.[A-Za-z_][\w-]*", r)
+                           and r.split(".", 1)[0] not in ("var", "local", "data", "module", "each", "count", "path")),
+                          None)
+            if target:
+                found[key] = prefix + target
+        if found:
+            out[prefix + res["address"]] = found
+    for name, call in (module.get("module_calls") or {}).items():
+        out.update(_plan_references(call.get("module") or {}, f"{prefix}module.{name}."))
+    return out
 
 
 def _plan_resources(module: dict[str, Any]):

@@ -58,8 +58,10 @@ def on_fargate(ctx: Ctx, attrs: dict[str, Any]) -> bool:
 
 
 def task_definition(ctx: Ctx, ref) -> dict[str, Any] | None:
-    """The task definition an attribute points at (by reference, or family[:revision])."""
+    """The task definition an attribute points at (by reference, family[:revision], or its ARN as state has it)."""
     addr = _ref(ref)
+    if isinstance(ref, str) and "task-definition/" in ref:
+        ref = ref.split("task-definition/", 1)[1]
     family = ref.split(":")[0] if isinstance(ref, str) else None
     if addr is None and family is None:
         return None
