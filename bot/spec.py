@@ -150,6 +150,7 @@ DEFAULT_DATABASE_VERSION: dict[DatabaseEngine, str] = {
     DatabaseEngine.mongodb: "5.0",
 }
 
+AURORA_MYSQL_VERSIONS = ("8", "8.0")  # Aurora MySQL 3 is MySQL 8.0-compatible
 MAX_VM_REPLICAS = 5
 # A cron expression of five fields (minute hour day-of-month month day-of-week); digits, * , - / only.
 CRON = r"^[0-9*,/-]{1,20}( [0-9*,/-]{1,20}){4}$"
@@ -234,7 +235,10 @@ class Database(StrictModel):
     high_availability: bool = False
     storage_gb: int = Field(default=20, ge=10, le=16384)
     read_replicas: int = Field(default=0, ge=0, le=5,
-                               description="read-only replicas the app reads from (RDS PostgreSQL/MySQL on AWS)")
+                               description="read-only replicas the app reads from (RDS PostgreSQL/MySQL on AWS; "
+                                           "Aurora reader instances when `aurora` is set)")
+    aurora: bool = Field(default=False, description="an Aurora cluster (AWS, PostgreSQL or MySQL 8.0) instead of one "
+                                                    "RDS instance; `read_replicas` become reader instances")
 
     @model_validator(mode="after")
     def _known_version(self) -> Database:
@@ -249,6 +253,18 @@ class Database(StrictModel):
 class Cache(StrictModel):
     engine: CacheEngine
     high_availability: bool = False
+    shards: int | None = Field(default=None, ge=1, le=20, description="Redis cluster mode (ElastiCache on AWS): the "
+                               "number of shards (node groups); unset = one unsharded replication group")
+    replicas_per_shard: int | None = Field(default=None, ge=0, le=5, description="read replicas in each shard "
+                                           "(cluster mode; default 1 with high availability or in prod, else 0)")
+
+    @model_validator(mode="after")
+    def _cluster_mode(self) -> Cache:
+        if self.replicas_per_shard is not None and self.shards is None:
+            raise ValueError("cache.replicas_per_shard: set cache.shards too (replicas per shard are cluster mode)")
+        if self.shards is not None and self.engine != CacheEngine.redis:
+            raise ValueError("cache.shards: cluster mode (shards) is offered for Redis only")
+        return self
 
 
 class Queue(StrictModel):
@@ -267,6 +283,21 @@ class Worker(StrictModel):
         default_factory=list, max_length=20)
 
 
+class Table(StrictModel):
+    """A DynamoDB table (AWS): on-demand capacity, encrypted with the environment key, point-in-time recovery on;
+    the app's role may read and write exactly this table."""
+
+    name: Slug
+    partition_key: Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_.-]{0,63}$")] = "pk"
+    sort_key: Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_.-]{0,63}$")] | None = None
+
+    @model_validator(mode="after")
+    def _distinct_keys(self) -> Table:
+        if self.sort_key is not None and self.sort_key == self.partition_key:
+            raise ValueError("tables.sort_key: must differ from the partition key")
+        return self
+
+
 class Bucket(StrictModel):
     name: Slug
     versioning: bool = True
@@ -283,7 +314,8 @@ class Inputs(StrictModel):
         pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")] | None = None
     alert_email: Annotated[str, StringConstraints(
         pattern=r"^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(\.[A-Za-z0-9-]{1,63})+$", max_length=254)] | None = Field(
-        default=None, description="address the CloudWatch alarms' SNS topic emails (the spec owner's)")
+        default=None, description="address the alarms email (the spec owner's): CloudWatch's SNS topic, the Cloud Monitoring "
+                                 "channel or the Azure Monitor action group")
 
 
     datadog_secret_arn: Annotated[str, StringConstraints(pattern=SECRET_ARN)] | None = Field(
@@ -292,7 +324,7 @@ class Inputs(StrictModel):
         default=None, description="Secrets Manager secret holding the New Relic license key")
 
 
-INPUT_CLOUD = {"certificate_arn": "aws", "project_id": "gcp", "subscription_id": "azure", "alert_email": "aws",
+INPUT_CLOUD = {"certificate_arn": "aws", "project_id": "gcp", "subscription_id": "azure",
                "datadog_secret_arn": "aws", "newrelic_secret_arn": "aws"}
 
 
@@ -313,7 +345,10 @@ class EnvironmentSpec(StrictModel):
     queue: Queue | None = None
     search: Search | None = None
     buckets: list[Bucket] = Field(default_factory=list, max_length=10)
+    tables: list[Table] = Field(default_factory=list, max_length=10,
+                                description="DynamoDB tables (AWS); the app may use exactly these tables")
     workers: list[Worker] = Field(default_factory=list, max_length=5)
+    notifications: bool = Field(default=False, description="an SNS topic the app publishes notifications to (AWS)")
     monitoring: list[Monitoring] = Field(default_factory=list)
     compliance: list[Compliance] = Field(default_factory=list, description="frameworks whose profile the environment follows")
     budget_monthly_usd: float | None = Field(default=None, gt=0, le=1_000_000)
@@ -336,10 +371,16 @@ class EnvironmentSpec(StrictModel):
             if clouds is not None and self.cloud not in clouds:
                 where = ", ".join(sorted(c.value for c in clouds))
                 raise ValueError(f"{path}: {kind} {engine} has no managed offer on {self.cloud.value} (available on: {where})")
+        if self.cache is not None and self.cache.shards is not None and self.cloud != Cloud.aws:
+            raise ValueError("cache.shards: Redis cluster mode is generated on AWS (ElastiCache) only")
         for i, db in enumerate(self.databases):
             if db.read_replicas and (self.cloud != Cloud.aws or db.engine == DatabaseEngine.mongodb):
                 raise ValueError(f"databases.{i}.read_replicas: read replicas are generated for PostgreSQL and MySQL "
                                  "on AWS only")
+            if db.aurora and (self.cloud != Cloud.aws or db.engine == DatabaseEngine.mongodb):
+                raise ValueError(f"databases.{i}.aurora: Aurora is an AWS offer for PostgreSQL and MySQL")
+            if db.aurora and db.engine == DatabaseEngine.mysql and db.version not in AURORA_MYSQL_VERSIONS:
+                raise ValueError(f"databases.{i}.aurora: Aurora MySQL is offered for MySQL 8.0 (not {db.version})")
         if len(set(self.monitoring)) != len(self.monitoring):
             raise ValueError("monitoring: lists a tool twice")
         if len({w.name for w in self.workers}) != len(self.workers):
@@ -348,6 +389,12 @@ class EnvironmentSpec(StrictModel):
             raise ValueError("workers: background workers run next to containers or Kubernetes pods")
         if len(set(self.compliance)) != len(self.compliance):
             raise ValueError("compliance: lists a framework twice")
+        if self.notifications and self.cloud != Cloud.aws:
+            raise ValueError("notifications: the notifications topic is generated on AWS (SNS) only")
+        if self.tables and self.cloud != Cloud.aws:
+            raise ValueError("tables: DynamoDB tables are an AWS offer (use a database on this cloud)")
+        if len({t.name for t in self.tables}) != len(self.tables):
+            raise ValueError("tables: two tables share a name")
         if len({b.name for b in self.buckets}) != len(self.buckets):
             raise ValueError("buckets: two buckets share a name")
         for field, cloud in INPUT_CLOUD.items():

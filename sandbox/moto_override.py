@@ -11,7 +11,7 @@ from pathlib import Path
 from bot import hclread
 from generators.hcl import Block, Ref, block, render
 
-SERVICES = ["acm", "apigatewayv2", "applicationautoscaling", "cloudwatch", "cloudwatchlogs", "docdb", "ec2", "ecs",
+SERVICES = ["acm", "apigatewayv2", "applicationautoscaling", "cloudwatch", "cloudwatchlogs", "docdb", "dynamodb", "ec2", "ecs",
             "eks", "elasticache", "elbv2", "iam", "kafka", "kms", "lambda", "mq", "opensearch", "rds", "s3",
             "secretsmanager", "sns", "sqs", "ssm", "sts", "wafv2"]
 TIMEOUT = "3m"
@@ -19,6 +19,8 @@ TIMEOUT = "3m"
 TIMEOUTS = {
     "aws_db_instance": ["create", "update", "delete"],
     "aws_docdb_cluster": ["create", "update", "delete"],
+    "aws_rds_cluster": ["create", "update", "delete"],
+    "aws_rds_cluster_instance": ["create", "update", "delete"],
     "aws_docdb_cluster_instance": ["create", "update", "delete"],
     "aws_elasticache_replication_group": ["create", "update", "delete"],
     "aws_elasticache_cluster": [],
@@ -46,6 +48,9 @@ IGNORE_CHANGES: dict[str, list[str]] = {
     "aws_elasticache_cluster": ["security_group_ids"],
     "aws_db_instance": ["performance_insights_enabled", "performance_insights_kms_key_id"],
     "aws_db_parameter_group": ["parameter"],  # moto does not return custom parameters
+    "aws_rds_cluster": ["scaling_configuration"],  # moto reports Serverless v1 scaling on provisioned clusters
+    "aws_rds_cluster_instance": ["performance_insights_enabled", "performance_insights_kms_key_id"],
+    "aws_rds_cluster_parameter_group": ["parameter"],
     "aws_sqs_queue": ["redrive_policy"],  # moto re-serialises the JSON
 }
 

@@ -30,6 +30,10 @@ VARIANTS: dict[str, list[dict]] = {
          "queue": {"engine": "rabbitmq"}},
         {"compute": {"kind": "vm"}, "databases": [{"engine": "mongodb"}], "queue": {"engine": "kafka"}},
         {"compute": {"kind": "functions"}, "databases": [{"engine": "postgres"}]},
+        # components: Aurora PostgreSQL with a reader, Aurora MySQL (backtrack), Redis cluster mode, DynamoDB
+        {"compute": {"kind": "containers"}, "databases": [{"engine": "postgres", "aurora": True, "read_replicas": 1},
+                                                          {"engine": "mysql", "aurora": True}],
+         "cache": {"engine": "redis", "shards": 2}, "tables": [{"name": "sessions"}], "notifications": True},
     ],
     "gcp": [
         {"compute": {"kind": "kubernetes"}, "databases": [{"engine": "postgres"}], "cache": {"engine": "redis"},

@@ -69,7 +69,8 @@ def test_demo_opens_a_pr_with_the_report_merges_and_the_apply_workflow_applies_i
     assert pull, out[-5000:]
     assert "dev-agent review: thumbs-api-dev" in out and "Monthly estimate: $" in out  # rendered, not raw markdown
     assert "Terraform plan (dev-agent-plan.yml)" in out and "Cost of this change (priced from the plan)" in out
-    for raw in ("<!--", "dev-agent:report", "&lt;", "&gt;", "\\#", "\\(", "\\_", "<details>", "**Monthly"):
+    for raw in ("<!--", "dev-agent:report", "&lt;", "&gt;", "&amp;", "\\#", "\\(", "\\_", "\\`", "<details>",
+                "<summary>", "```", "**Monthly"):
         assert raw not in out, raw
     assert f"merged #{pull.group(1)}; GitHub Actions runs" in out
     _workflow_lines(out)

@@ -65,6 +65,8 @@ LABELLED = {
     "google_pubsub_subscription": ("labels",),
     "google_storage_bucket": ("labels",),
     "google_secret_manager_secret": ("labels",),
+    "google_monitoring_alert_policy": ("user_labels",),
+    "google_monitoring_notification_channel": ("user_labels",),
 }
 UNLABELLED = {
     "google_compute_network", "google_compute_subnetwork", "google_compute_router", "google_compute_router_nat",

@@ -264,8 +264,8 @@ def _planned(text: str, overrides: list | None = None) -> str:
 
 
 def test_report_opens_with_requirements_and_is_not_ready_over_unsupported_asks():
-    # Datadog on EKS: only the ECS wiring is generated, so the ask stays open
-    report = _planned("FastAPI with postgres on EKS in AWS us-east-1, Datadog, and open port 22 to the internet")
+    # Datadog on a VM: only ECS and Kubernetes wiring is generated, so the ask stays open
+    report = _planned("FastAPI with postgres on an EC2 VM in AWS us-east-1, Datadog, and open port 22 to the internet")
     assert report.index("### Requirements") < report.index("### Summary")
     requirements = report[report.index("### Requirements"):report.index("### Summary")]
     assert "✅ honoured | PostgreSQL database | `postgres` | `environments/fastapi-dev/terraform/rds.tf:" in requirements
@@ -281,11 +281,11 @@ def test_an_accepted_requirement_no_longer_blocks_ready():
 
     from policies.schema import Override
 
-    grant = Override(rule="requirement:monitoring:datadog", by="lead", teams=[], reason="agent runs as a DaemonSet",
+    grant = Override(rule="requirement:monitoring:datadog", by="lead", teams=[], reason="agent baked into the VM image",
                      at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
-    report = _planned("FastAPI with postgres on EKS in AWS us-east-1, Datadog", [grant])
+    report = _planned("FastAPI with postgres on an EC2 VM in AWS us-east-1, Datadog", [grant])
     assert "not supported and not accepted" not in report
-    assert "(accepted)" in report and "agent runs as a DaemonSet" in report
+    assert "(accepted)" in report and "agent baked into the VM image" in report
 
 
 def test_compliance_section_lists_controls_with_evidence_or_gap_and_never_says_compliant():

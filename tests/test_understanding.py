@@ -179,7 +179,7 @@ def test_a_refused_ask_does_not_leak_numbers_into_fields() -> None:
     [("I need an environment.", "What should run"), ("staging please, in us-east-1", "What should run"),
      ("Phoenix app with Postgres in Oregon", "Phoenix"), ("Flask app in Atlantis region", "Atlantis"),
      ("Express with MongoDB on GCP", "MongoDB has no managed offer on GCP"),
-     ("Flask with DynamoDB in us-east-1", "DynamoDB is not offered")],
+     ("Flask with DynamoDB on GCP us-central1", "DynamoDB is not offered")],
 )
 def test_clarification_questions_name_what_is_missing(text: str, needle: str) -> None:
     result = parse(text)

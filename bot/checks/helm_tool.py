@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 import subprocess
 from pathlib import Path
@@ -30,10 +31,8 @@ def helm_identity() -> str:
     binary = shutil.which("helm")
     if binary:
         return tool_identity(binary)
-    try:
-        return tool_identity(_sdk().__file__)
-    except HelmUnavailable:
-        return "missing"
+    spec = importlib.util.find_spec("helm_python")  # where it is, without loading its shared library
+    return tool_identity(spec.origin) if spec is not None and spec.origin else "missing"
 
 
 def lint_chart(chart: Path) -> list[str]:

@@ -20,7 +20,7 @@ from bot.pipeline.planning import Plan, machine_size
 from bot.pipeline.requirements import compliance_section, open_items, requirements_section
 from bot.pipeline.results import CheckResult, PipelineResult, Verdict
 from bot.request import markers
-from bot.spec import ComputeKind, Exposure, Tier
+from bot.spec import ComputeKind, Exposure, Monitoring, Tier
 from generators.terraform.tfvars import SAMPLE_IMAGE
 from policies.terraform import resource_lines
 
@@ -383,6 +383,10 @@ def risks(result: PipelineResult) -> list[str]:
     if spec.app.exposure == Exposure.internal and spec.compute.kind == ComputeKind.kubernetes:
         found.append("Internal load balancer (Kubernetes Service): plain HTTP on port 80, reachable from the "
                      "environment's network only; terminate TLS in the app or behind an internal ingress controller.")
+    if Monitoring.datadog in spec.monitoring and spec.compute.kind == ComputeKind.kubernetes:
+        found.append("Datadog on Kubernetes: the pods send to the Datadog Agent DaemonSet on their node (DD_AGENT_HOST "
+                     "= the node's IP, ports 8126/8125); the cluster operator installs that Agent with the API key, "
+                     "the chart does not.")
     if http_only:
         found.append("No TLS certificate: the load balancer serves plain HTTP (allowed in dev only); comment "
                      f"{code_span('/dev-agent set certificate_arn=arn:aws:acm:...')} to serve HTTPS.")

@@ -67,11 +67,18 @@ def with_replicas(data: dict[str, Any]) -> bool:
 
 
 def alerting(data: dict[str, Any]) -> bool:
-    """Alarms are generated: CloudWatch alarms (cloudwatch listed, or prod on AWS: generators/terraform/aws/alarms.py)
-    or the chart's PrometheusRule (prometheus listed, on Kubernetes)."""
+    """Alarms are generated: CloudWatch alarms (cloudwatch listed, or prod on AWS: generators/terraform/aws/alarms.py),
+    Cloud Monitoring alert policies / Azure Monitor metric alerts (prod on GCP / Azure: generators/terraform/{gcp,azure}/
+    alarms.py) or the chart's PrometheusRule (prometheus listed, on Kubernetes)."""
     tools = data.get("monitoring") or []
     aws_alarms = data.get("cloud") == "aws" and ("cloudwatch" in tools or data.get("tier") == "prod")
-    return aws_alarms or ("prometheus" in tools and on_kubernetes(data))
+    cloud_alarms = data.get("cloud") in {"gcp", "azure"} and data.get("tier") == "prod"
+    return aws_alarms or cloud_alarms or ("prometheus" in tools and on_kubernetes(data))
+
+
+def notifying(data: dict[str, Any]) -> bool:
+    """An SNS topic exists: the app's notifications topic (generators/terraform/aws/notifications.py) or the alarms'."""
+    return bool(data.get("notifications")) or alerting(data)
 
 
 @dataclass(frozen=True)
@@ -142,21 +149,21 @@ ASKS: tuple[Ask, ...] = (
         "monitoring:datadog",
         "Datadog agent",
         r"data ?dog",
-        "Datadog wiring (Agent sidecar, unified service tags, API key from Secrets Manager) is generated for ECS "
-        "on AWS only; nothing is generated for this runtime",
-        clouds=frozenset({"aws"}),
-        built=on_ecs,
-        evidence=(r"DD_API_KEY|ad\.datadoghq\.com",),
+        "Datadog wiring is generated for containers on ECS (Agent sidecar) and for Kubernetes (unified service tags, "
+        "node-local Agent) only; nothing is generated for this runtime",
+        clouds=ALL,
+        built=lambda data: on_ecs(data) or on_kubernetes(data),
+        evidence=(r"DD_API_KEY", r"^\s*datadog:\n\s*enabled: true"),
         spec_field="monitoring",
     ),
     Ask(
         "monitoring:newrelic",
         "New Relic agent",
         r"new ?relic",
-        "New Relic wiring (license key from Secrets Manager, app name) is generated for ECS on AWS only; nothing "
-        "is generated for this runtime",
+        "New Relic wiring (license key from Secrets Manager, app name) is generated for ECS and EKS on AWS only; "
+        "nothing is generated for this runtime",
         clouds=frozenset({"aws"}),
-        built=on_ecs,
+        built=lambda data: on_ecs(data) or on_kubernetes(data),
         evidence=(r"NEW_RELIC_LICENSE_KEY",),
         spec_field="monitoring",
     ),
@@ -174,7 +181,7 @@ ASKS: tuple[Ask, ...] = (
         "Alerts / paging",
         r"alerts?|alerting|alarms?|pager ?duty|opsgenie|on-?call|paging",
         "no alarms are generated for this environment: list cloudwatch (AWS) or prometheus (Kubernetes) under "
-        "monitoring",
+        "monitoring; prod environments get the cloud's alarms on every cloud",
         clouds=ALL,
         built=alerting,
         evidence=(
@@ -314,14 +321,17 @@ ASKS: tuple[Ask, ...] = (
         "component:aurora",
         "Aurora cluster",
         r"aurora(?: serverless)?(?: (?:postgres(?:ql)?|mysql))?(?: cluster)?",
-        "Aurora is not generated",
-        evidence=(r'^resource "aws_rds_cluster"',),
-        adjusted="provided as a single RDS instance of the same engine, without Aurora readers",
+        "Aurora is generated on AWS only",
+        clouds=frozenset({"aws"}),
+        spec_field="databases.aurora?",
+        evidence=(r'^resource "aws_rds_cluster" ',),
+        adjusted="Aurora is an AWS offer: provided as the cloud's managed database of the same engine, without "
+        "Aurora readers",
     ),
     Ask(
         "component:read-replicas",
         "Read replicas",
-        r"read[- ]replicas?|read[- ]only replicas?|aurora readers?|replicas? for reads",
+        r"read[- ]replicas?|read[- ]only replicas?|aurora readers?|replicas? for reads|readers? (?:instances?|nodes?)",
         "no read replicas are generated here: `databases[].read_replicas` is offered for PostgreSQL and MySQL on AWS",
         clouds=frozenset({"aws"}),
         built=with_replicas,
@@ -331,14 +341,18 @@ ASKS: tuple[Ask, ...] = (
         "component:redis-cluster",
         "Redis cluster mode",
         r"(?:redis )?cluster mode|clustered redis|redis cluster|sharded redis",
-        "Redis runs as a single shard (no cluster mode)",
-        evidence=(r"num_node_groups|cluster_mode",),
+        "Redis cluster mode is generated on AWS (ElastiCache) only; here Redis runs as a single shard",
+        clouds=frozenset({"aws"}),
+        spec_field="cache.shards?",
+        evidence=(r'^\s*cluster_mode\s*=\s*"enabled"',),
     ),
     Ask(
         "component:dynamodb",
         "DynamoDB table",
         r"dynamo ?db|dynamo",
-        "DynamoDB is not generated",
+        "DynamoDB is an AWS offer; no table is generated on this cloud",
+        clouds=frozenset({"aws"}),
+        spec_field="tables?",
         evidence=(r'^resource "aws_dynamodb_table"',),
     ),
     Ask(
@@ -366,11 +380,11 @@ ASKS: tuple[Ask, ...] = (
     Ask(
         "component:notifications",
         "Notifications (SNS / email / Slack)",
-        r"sns|notifications?|notify|email alerts?|slack",
-        "no notification topic is generated: the alarms' SNS topic (emailing `alert_email`) comes with cloudwatch "
-        "monitoring on AWS",
+        r"sns(?: notifications?| topics?)?|notifications?(?: topics?)?|notify|email alerts?|slack",
+        "no notification topic is generated: `notifications: true` (an SNS topic the app publishes to) and the "
+        "alarms' SNS topic (emailing `alert_email`, with cloudwatch monitoring or in prod) are AWS only",
         clouds=frozenset({"aws"}),
-        built=alerting,
+        built=notifying,
         evidence=(
             r'^resource "(aws_sns_topic|google_pubsub_topic|azurerm_monitor_action_group)" "(alerts|notifications)"',
         ),

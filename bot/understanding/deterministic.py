@@ -466,6 +466,11 @@ def _assemble(reading: Reading) -> dict[str, Any]:
         if value is not None:
             data[key] = value
     data["buckets"] = _buckets(reading)
+    tables = _tables(reading, cloud)
+    if tables:
+        data["tables"] = tables
+    if cloud == "aws" and scan.search(NOTIFICATIONS, reading.work):
+        data["notifications"] = True
     data["monitoring"] = _monitoring(reading, cloud)
     budget = _budget(reading)
     if budget is not None:
@@ -728,6 +733,8 @@ def _databases(reading: Reading, cloud: str) -> list[dict[str, Any]]:
     for mention in reading.live("database", "product", "generic", "unsupported_database"):
         if mention.cat == "unsupported_database":
             name = mention.value
+            if name == "DynamoDB" and cloud == "aws":
+                continue  # a table (`_tables`), not a database server
             if name == "SQLite":
                 reading.notes.append("SQLite lives inside the app; no managed database is created for it")
             else:
@@ -742,14 +749,24 @@ def _databases(reading: Reading, cloud: str) -> list[dict[str, Any]]:
         if engine == "":
             generic = True
             continue
+        aurora = (mention.cat == "product" and cloud == "aws"
+                  and reading.work[mention.start:mention.end].lower().startswith("aurora"))
         if engine in engines_seen:
+            if aurora:  # "Postgres on Aurora": the engine was named first
+                next(entry for entry in databases if entry["engine"] == engine)["aurora"] = True
             continue
         engines_seen.add(engine)
         entry: dict[str, Any] = {"engine": engine}
         version = _offered_version(reading, engine, mention.version)
         if version:
             entry["version"] = version
+        if aurora:
+            entry["aurora"] = True
         databases.append(entry)
+    for entry in databases:
+        if entry.get("aurora") and entry["engine"] == "mysql" and entry.get("version") not in {None, "8", "8.0"}:
+            reading.notes.append(f"Aurora MySQL is MySQL 8.0-compatible; MySQL {entry.pop('version')} is not offered "
+                                 "on Aurora, using 8.0")
     sqlite_only = any(m.value == "SQLite" for m in reading.live("unsupported_database"))
     if generic and not databases and not sqlite_only and not reading.questions:
         databases.append({"engine": "postgres"})
@@ -790,6 +807,9 @@ def _databases(reading: Reading, cloud: str) -> list[dict[str, Any]]:
 
 
 READ_REPLICAS = re.compile(rf"\b(?:(?:with|and|plus)\s+)?(?:(?P<n>{NUM}|an?)\s+)?read[- ](?:only[- ])?replicas?\b")
+# Aurora's own word: "Aurora with two readers", "2 reader instances" (only read when an Aurora database was named)
+AURORA_READERS = re.compile(rf"\b(?:(?P<n>{NUM}|an?)\s+)?(?:aurora\s+)?readers?[- ](?:instances?|nodes?)\b|"
+                            rf"\b(?:(?P<m>{NUM}|an?)\s+)?(?:aurora\s+)?readers\b|\b(?:an?|one)\s+(?:aurora\s+)?reader\b")
 
 
 def _read_replicas(reading: Reading, databases: list[dict[str, Any]], cloud: str) -> None:
@@ -797,9 +817,12 @@ def _read_replicas(reading: Reading, databases: list[dict[str, Any]], cloud: str
     AWS; elsewhere the ledger flags the ask). More than 5 is asked about."""
     match = scan.search(READ_REPLICAS, reading.work)
     relational = [entry for entry in databases if entry["engine"] in {"postgres", "mysql"}]
+    if match is None and any(entry.get("aurora") for entry in relational):
+        match = scan.search(AURORA_READERS, reading.work)
+        relational = sorted(relational, key=lambda entry: not entry.get("aurora"))
     if match is None or cloud != "aws" or not relational:
         return
-    word = match.group("n")
+    word = match.groupdict().get("n") or match.groupdict().get("m")
     wanted = 1 if word in {None, "a", "an"} else _number(word)
     if wanted > 5:
         reading.questions.append(f"{wanted:,} read replicas is above the limit of 5 per database. How many are needed?")
@@ -850,7 +873,39 @@ def _cache(reading: Reading, cloud: str) -> dict[str, Any] | None:
     cache: dict[str, Any] = {"engine": engines[0]}
     if reading.cache_ha:
         cache["high_availability"] = True
+    if cache["engine"] == "redis" and cloud == "aws":
+        _cluster_mode(reading, cache)
     return cache
+
+
+REDIS_CLUSTER = re.compile(r"\b(?:cluster[- ]mode(?: enabled| on)?|sharded|redis cluster|clustered redis|shards?)\b")
+SHARDS = re.compile(rf"\b(?P<n>{NUM})\s+(?:shards?|node groups?)\b")
+SHARD_REPLICAS = re.compile(rf"\b(?P<n>{NUM}|an?|one)\s+replicas?\s+(?:each|per shard|in each shard|per node group)\b")
+MAX_SHARDS, MAX_SHARD_REPLICAS = 20, 5
+
+
+def _cluster_mode(reading: Reading, cache: dict[str, Any]) -> None:
+    """`Redis cluster mode with 3 shards and 2 replicas each`: ElastiCache cluster mode (AWS). Cluster mode without a
+    shard count gets 2 shards (the smallest sharded layout); counts above the limits are asked about."""
+    if scan.search(REDIS_CLUSTER, reading.work) is None:
+        return
+    shards = scan.search(SHARDS, reading.work)
+    wanted = _number(shards.group("n")) if shards else 2
+    if wanted > MAX_SHARDS:
+        reading.questions.append(f"{wanted:,} Redis shards is above the limit of {MAX_SHARDS}. How many are needed?")
+        return
+    cache["shards"] = wanted
+    if shards is None:
+        reading.notes.append("Redis cluster mode without a shard count: using 2 shards")
+    replicas = scan.search(SHARD_REPLICAS, reading.work)
+    if replicas is not None:
+        word = replicas.group("n")
+        count = 1 if word in {"a", "an", "one"} else _number(word)
+        if count > MAX_SHARD_REPLICAS:
+            reading.questions.append(f"{count:,} replicas per Redis shard is above the limit of {MAX_SHARD_REPLICAS}. "
+                                     "How many are needed?")
+            return
+        cache["replicas_per_shard"] = count
 
 
 def _queue(reading: Reading, cloud: str) -> dict[str, Any] | None:
@@ -888,6 +943,29 @@ BUCKET_PURPOSES = (
 )
 BUCKET_COUNT = re.compile(rf"\b(?P<n>\d{{1,3}}(?:,\d{{3}})+|\d{{1,6}}|{NUM_WORDS}|a|an)\s+(?:\w+\s+){{0,2}}?buckets?\b")
 NOT_PURPOSES = frozenset({"a", "an", "the", "s3", "gcs", "one", "two", "three", "storage", "blob", "object", "some", "and", "with", "private", "new", "single", "separate", "versioned", "encrypted"})
+
+
+# An SNS topic for the app's own notifications (AWS): "SNS notifications", "a notification topic".
+NOTIFICATIONS = re.compile(r"\b(?:sns|simple notification service)\b|\bnotifications? topics?\b")
+TABLE_NAMES = (
+    re.compile(r"\bdynamo ?db tables?\s+(?:called|named|for(?: the| our)?)\s+[`'\"]?(?P<p>[a-z][a-z0-9-]{1,39})"),
+    re.compile(r"\b[`'\"]?(?P<p>[a-z][a-z0-9-]{1,39})[`'\"]?\s+table\s+(?:in|on)\s+dynamo ?db\b"),
+    re.compile(r"\bdynamo ?db\s+(?:table\s+)?for\s+(?:the\s+|our\s+)?(?P<p>[a-z][a-z0-9-]{1,39})\b"),
+)
+NOT_TABLE_NAMES = {"the", "a", "an", "our", "my", "app", "api", "service", "it", "storing", "a-table"}
+
+
+def _tables(reading: Reading, cloud: str) -> list[dict[str, Any]]:
+    """`a DynamoDB table called sessions`, `sessions table in DynamoDB`: one on-demand table (AWS; elsewhere the
+    database reader asks which database to use instead). Unnamed tables are called `items`."""
+    if cloud != "aws" or not any(m.value == "DynamoDB" for m in reading.live("unsupported_database")):
+        return []
+    for pattern in TABLE_NAMES:
+        match = scan.search(pattern, reading.work)
+        if match and match.group("p") not in NOT_TABLE_NAMES | vocab.NOT_SERVICE_NAMES:
+            return [{"name": slugify(match.group("p"), 40)}]
+    reading.notes.append("a DynamoDB table was asked for without a name; calling it `items`")
+    return [{"name": "items"}]
 
 
 def _buckets(reading: Reading) -> list[dict[str, Any]]:

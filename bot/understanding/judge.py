@@ -521,7 +521,10 @@ def _dig(data: dict[str, Any], dotted: str) -> Any:
         return True if any(flags) else None
     value: Any = data
     for part in dotted.split("."):
-        value = value.get(part) if isinstance(value, dict) else None
+        if isinstance(value, list):  # a list of parts (`databases.aurora`): the values that are set, or None
+            value = [item.get(part) for item in value if isinstance(item, dict) and item.get(part)] or None
+        else:
+            value = value.get(part) if isinstance(value, dict) else None
     return value
 
 

@@ -15,6 +15,7 @@ from bot.pipeline.planning import Plan
 from bot.settings import Settings
 from bot.spec import ComputeKind
 from generators.helm import (
+    apm,
     dashboard,
     deployment,
     externalsecret,
@@ -36,6 +37,7 @@ from generators.yamlemit import dump_yaml
 
 TEMPLATES: list[ModuleType] = [
     helpers,
+    apm,
     serviceaccount,
     deployment,
     service,

@@ -70,6 +70,11 @@ def bucket_env(name: str) -> str:
     return "BUCKET_" + name.upper().replace("-", "_")
 
 
+def table_env(name: str) -> str:
+    """The env var holding the cloud name of a requested DynamoDB table, e.g. TABLE_SESSIONS."""
+    return "TABLE_" + name.upper().replace("-", "_")
+
+
 def read_settings(spec: EnvironmentSpec) -> dict[str, int]:
     """env var -> index in `spec.databases` of each database with read replicas: a comma-separated list of
     the replicas' URLs, e.g. DATABASE_READ_URLS (DATABASE_READ_URLS_2 for the second database)."""
@@ -78,10 +83,28 @@ def read_settings(spec: EnvironmentSpec) -> dict[str, int]:
             enumerate(zip(database_connections, spec.databases, strict=True)) if db.read_replicas}
 
 
+REDIS_CLUSTER_ENV = "REDIS_CLUSTER_MODE"
+
+
+def cluster_settings(spec: EnvironmentSpec) -> list[str]:
+    """`REDIS_CLUSTER_MODE` ("true") when Redis is sharded: the app must use a cluster client (it follows MOVED
+    redirects between shards)."""
+    return [REDIS_CLUSTER_ENV] if spec.cache is not None and spec.cache.shards is not None else []
+
+
+NOTIFICATIONS_ENV = "NOTIFICATIONS_TOPIC_ARN"
+
+
+def topic_settings(spec: EnvironmentSpec) -> list[str]:
+    """`NOTIFICATIONS_TOPIC_ARN` when the spec has a notifications topic (the app publishes to it)."""
+    return [NOTIFICATIONS_ENV] if spec.notifications else []
+
+
 def setting_names(spec: EnvironmentSpec) -> list[str]:
     """Every JSON property of the connection secret (= env var the app receives from it)."""
-    return ([c.env for c in connections(spec)] + list(read_settings(spec))
-            + [bucket_env(b.name) for b in spec.buckets])
+    return ([c.env for c in connections(spec)] + list(read_settings(spec)) + cluster_settings(spec)
+            + [bucket_env(b.name) for b in spec.buckets] + [table_env(t.name) for t in spec.tables]
+            + topic_settings(spec))
 
 
 def connection_secret_name(spec: EnvironmentSpec) -> str:

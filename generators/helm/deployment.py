@@ -21,6 +21,7 @@ spec:
     metadata:
       labels:
         {{- include "app.labels" . | nindent 8 }}
+        {{- include "app.apmLabels" (list . (include "app.fullname" .)) | nindent 8 }}
         {{- range $key, $value := .Values.podLabels }}
         {{ $key | quote }}: {{ $value | quote }}
         {{- end }}
@@ -53,6 +54,7 @@ spec:
           env:
             - name: PORT
               value: {{ .Values.containerPort | quote }}
+            {{- include "app.apmEnv" . | nindent 12 }}
             {{- range (concat .Values.secretEnv (keys .Values.externalSecret.managedSecrets | sortAlpha)) }}
             - name: {{ . | quote }}
               valueFrom:

@@ -75,6 +75,7 @@ dev-agent/tier: {{ $root.Values.tier | quote }}
   ports:
     - port: 443
       protocol: TCP
+{{- include "app.apmEgress" . }}
 {{- end -}}
 
 {{/* Resources, hardened security context and the writable /tmp of the app's and every worker's container. */}}

@@ -46,6 +46,9 @@ def _monitoring() -> dict[str, Any]:
             "sidecarLabel": {"type": "string", "pattern": r"^[a-z0-9A-Z._/-]{1,63}$"},
             "sidecarLabelValue": {"type": "string", "pattern": r"^[A-Za-z0-9._-]{0,63}$"},
         }),
+        "datadog": _object({"enabled": {"type": "boolean"}}),
+        "newrelic": _object({"enabled": {"type": "boolean"},
+                             "appName": {"type": "string", "pattern": r"^[a-z0-9][a-z0-9 ()-]{0,200}$"}}),
     })
 
 
@@ -106,6 +109,7 @@ def build_schema() -> dict[str, Any]:
                     "ingressControllerNamespace": {"type": "string", "pattern": NAME},
                     "dataServiceCidrs": {"type": "array", "items": {"type": "string", "pattern": CIDR}},
                     "dataServicePorts": {"type": "array", "items": port, "uniqueItems": True},
+                    "nodeCidrs": {"type": "array", "items": {"type": "string", "pattern": CIDR}},
                 }
             ),
             "externalSecret": _object(

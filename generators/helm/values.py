@@ -108,6 +108,10 @@ def monitoring_values(plan: Plan) -> dict[str, Any]:
             "sidecarLabel": GRAFANA_SIDECAR_LABEL[0],
             "sidecarLabelValue": GRAFANA_SIDECAR_LABEL[1],
         },
+        # generators/helm/apm.py: the node-local Datadog Agent; New Relic's key arrives through managedSecrets.
+        "datadog": {"enabled": Monitoring.datadog in tools},
+        "newrelic": {"enabled": Monitoring.newrelic in tools,
+                     "appName": f"{chart_name(plan)} ({plan.spec.name})"},
     }
 
 
@@ -145,6 +149,7 @@ def build_values(plan: Plan, settings: Settings) -> dict[str, Any]:
             "ingressControllerNamespace": INGRESS_CONTROLLER_NAMESPACE,
             "dataServiceCidrs": DATA_SERVICE_CIDRS[spec.cloud],
             "dataServicePorts": ports,
+            "nodeCidrs": DATA_SERVICE_CIDRS[spec.cloud],  # the nodes (a node-local agent's host IP) live there
         },
         "externalSecret": {
             "refreshInterval": "1h",

@@ -33,6 +33,7 @@ spec:
     metadata:
       labels:
         {{- include "app.workerLabels" (list $ $name) | nindent 8 }}
+        {{- include "app.apmLabels" (list $ $name) | nindent 8 }}
         {{- range $key, $value := $.Values.podLabels }}
         {{ $key | quote }}: {{ $value | quote }}
         {{- end }}
@@ -58,6 +59,7 @@ spec:
             {{- end }}
           {{- end }}
           env:
+            {{- include "app.apmEnv" $ | nindent 12 }}
             {{- range (concat $.Values.secretEnv (keys $.Values.externalSecret.managedSecrets | sortAlpha)) }}
             - name: {{ . | quote }}
               valueFrom:

@@ -96,6 +96,7 @@ FREE_TYPES = frozenset(
         "aws_elasticache_user",
         "aws_elasticache_user_group",
         # GCP
+        "google_monitoring_notification_channel",  # email channels are not charged
         "google_compute_network",
         "google_compute_subnetwork",
         "google_compute_firewall",
@@ -117,6 +118,7 @@ FREE_TYPES = frozenset(
         "google_pubsub_topic_iam_member",
         "google_secret_manager_secret_iam_member",
         # Azure
+        "azurerm_monitor_action_group",  # emails: the first 1,000 a month are free; one owner's alerts stay below
         "azurerm_resource_group",
         "azurerm_virtual_network",
         "azurerm_subnet",

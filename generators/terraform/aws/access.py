@@ -15,6 +15,8 @@ from typing import Any
 from bot.pipeline.planning import Plan
 from bot.spec import CacheEngine, ComputeKind, DatabaseEngine, QueueEngine
 from generators.hcl import Block, Call, Ref, block
+from generators.terraform.aws.dynamodb import labels as table_labels
+from generators.terraform.aws.rds import attribute
 from generators.terraform.aws.s3 import labels
 from generators.terraform.aws.shared import ACCOUNT_ID, KMS_ARN, NAME, PARTITION, REGION
 from generators.terraform.context import Context, database_labels
@@ -54,13 +56,13 @@ def _kms(plan: Plan) -> list[Grant]:
 def _rds(plan: Plan) -> list[Grant]:
     grants = []
     relational = [db for db in plan.spec.databases if db.engine in RDS_ENGINES]
-    for label, _db in database_labels(relational):
+    for label, db in database_labels(relational):
         sid = "".join(part.capitalize() for part in label.split("_"))
         grants.append(Grant(f"Read{sid}MasterSecret", ("secretsmanager:GetSecretValue",),
-                            (Ref(f"aws_db_instance.{label}.master_user_secret[0].secret_arn"),)))
+                            (attribute(label, db, "master_user_secret[0].secret_arn"),)))
         grants.append(Grant(f"Connect{sid}WithIam", ("rds-db:connect",), (Call(
             "format", "arn:%s:rds-db:%s:%s:dbuser:%s/" + IAM_DB_USER, PARTITION, REGION, ACCOUNT_ID,
-            Ref(f"aws_db_instance.{label}.resource_id")),)))
+            attribute(label, db, "resource_id")),)))
     return grants
 
 
@@ -122,6 +124,27 @@ def _buckets(plan: Plan) -> list[Grant]:
     return grants
 
 
+TABLE_ACTIONS = ("dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan", "dynamodb:PutItem",
+                 "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem",
+                 "dynamodb:ConditionCheckItem", "dynamodb:DescribeTable")
+
+
+def _tables(plan: Plan) -> list[Grant]:
+    """Item reads and writes on each requested table and its indexes (no table management, no other table)."""
+    grants = []
+    for label, _table in table_labels(plan):
+        arn = Ref(f"aws_dynamodb_table.{label}.arn")
+        sid = "".join(part.capitalize() for part in label.split("_"))
+        grants.append(Grant(f"ReadWrite{sid}Table", TABLE_ACTIONS, (arn, Call("format", "%s/index/*", arn))))
+    return grants
+
+
+def _notifications(plan: Plan) -> list[Grant]:
+    if not plan.spec.notifications:
+        return []
+    return [Grant("PublishNotifications", ("sns:Publish",), (Ref("aws_sns_topic.notifications.arn"),))]
+
+
 # One entry per data service: what the app may do on that service's resources, and nothing else.
 GRANTS: dict[str, Callable[[Plan], list[Grant]]] = {
     "connection secret": _connection,
@@ -134,6 +157,8 @@ GRANTS: dict[str, Callable[[Plan], list[Grant]]] = {
     "kafka (MSK)": _queue(QueueEngine.kafka),
     "opensearch": _search,
     "buckets (S3)": _buckets,
+    "tables (DynamoDB)": _tables,
+    "notifications (SNS)": _notifications,
 }
 
 

@@ -8,6 +8,7 @@ address. Alarms (each also notifies when it clears):
 - ECS service CPU and memory; EKS node-group CPU; VM CPU (memory needs the CloudWatch agent: not generated);
 - Lambda errors, throttles and p95 duration; HTTP API 5xx;
 - each RDS database: CPU, free storage under 10%, connections above 80% of the instance class's default limit;
+  an Aurora cluster: CPU and connections per cluster (its storage grows by itself: no storage alarm);
 - SQS: age of the oldest message, anything in the dead-letter queue.
 Memory on EKS/VMs and HTTP errors behind the EKS ingress controller are not covered here (the chart's
 PrometheusRule covers them when the spec lists prometheus).
@@ -20,6 +21,7 @@ from typing import Any
 from bot.pipeline.planning import Plan
 from bot.spec import ComputeKind, DatabaseEngine, Monitoring, QueueEngine, Tier
 from generators.hcl import Block, Call, Cond, Op, Ref, block
+from generators.terraform.aws.aurora import instance_class as aurora_class
 from generators.terraform.aws.lambda_fn import BATCH_TIMEOUT
 from generators.terraform.aws.rds import relational
 from generators.terraform.aws.shared import ACCOUNT_ID, KMS_ARN, NAME, uses_load_balancer
@@ -29,7 +31,8 @@ TOPIC = Ref("aws_sns_topic.alerts.arn")
 PERIOD = 300
 # Instance memory (GiB) of the RDS classes the planner picks; the engines' default max_connections follow it.
 DB_CLASS_MEMORY_GIB = {"db.t3.micro": 1, "db.t3.small": 2, "db.t3.medium": 4, "db.t3.large": 8, "db.m5.large": 8,
-                       "db.m5.xlarge": 16, "db.m5.2xlarge": 32, "db.r5.large": 16, "db.r5.xlarge": 32}
+                       "db.m5.xlarge": 16, "db.m5.2xlarge": 32, "db.r5.large": 16, "db.r5.xlarge": 32,
+                       "db.r6g.large": 16}
 # Bytes of instance memory per default connection (RDS parameter-group formulas: LEAST(DBInstanceClassMemory/x, ...)).
 BYTES_PER_CONNECTION = {DatabaseEngine.postgres: 9531392, DatabaseEngine.mysql: 12582880}
 
@@ -105,20 +108,22 @@ def _compute(ctx: Context) -> list[Block]:
 
 
 def _databases(ctx: Context) -> list[Block]:
-    blocks = []
-    instance_class = ctx.plan.sizing.db_instance_class
+    blocks: list[Block] = []
     for label, db in database_labels(relational(ctx.plan)):
-        instance = {"DBInstanceIdentifier": Ref(f"aws_db_instance.{label}.identifier")}
-        limit = max_connections(db.engine, instance_class)
-        blocks += [
-            _alarm(f"db_{label}_cpu", f"{label} database CPU above 80% for 10 minutes", "AWS/RDS", "CPUUtilization",
-                   instance, 80),
-            _alarm(f"db_{label}_storage", f"{label} database has less than 10% of its {db.storage_gb} GB free",
-                   "AWS/RDS", "FreeStorageSpace", instance, int(db.storage_gb * 1024**3 * 0.1),
-                   comparison="LessThanThreshold", periods=1),
-            _alarm(f"db_{label}_connections", f"{label} database above 80% of its {limit} connections", "AWS/RDS",
-                   "DatabaseConnections", instance, int(limit * 0.8)),
-        ]
+        if db.aurora:
+            instance = {"DBClusterIdentifier": Ref(f"aws_rds_cluster.{label}.cluster_identifier")}
+            limit = max_connections(db.engine, aurora_class(ctx.plan))
+        else:
+            instance = {"DBInstanceIdentifier": Ref(f"aws_db_instance.{label}.identifier")}
+            limit = max_connections(db.engine, ctx.plan.sizing.db_instance_class)
+        blocks.append(_alarm(f"db_{label}_cpu", f"{label} database CPU above 80% for 10 minutes", "AWS/RDS",
+                             "CPUUtilization", instance, 80))
+        if not db.aurora:
+            blocks.append(_alarm(f"db_{label}_storage", f"{label} database has less than 10% of its {db.storage_gb} GB "
+                                 "free", "AWS/RDS", "FreeStorageSpace", instance, int(db.storage_gb * 1024**3 * 0.1),
+                                 comparison="LessThanThreshold", periods=1))
+        blocks.append(_alarm(f"db_{label}_connections", f"{label} database above 80% of its {limit} connections",
+                             "AWS/RDS", "DatabaseConnections", instance, int(limit * 0.8)))
     return blocks
 
 

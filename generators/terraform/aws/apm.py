@@ -8,6 +8,8 @@ there, and the task execution role may read exactly that secret.
   the app gets unified service tags (DD_ENV, DD_SERVICE and the `com.datadoghq.tags.*` docker labels).
 - New Relic: the app's language agent reads NEW_RELIC_LICENSE_KEY (injected) and NEW_RELIC_APP_NAME; the agent
   itself ships in the app's image (docs/monitoring.md).
+On EKS the chart wires the agents (generators/helm/apm.py); here only New Relic's key: external-secrets may read
+the `newrelic_secret_arn` secret and `helm_values` maps it to NEW_RELIC_LICENSE_KEY.
 """
 
 from __future__ import annotations
@@ -39,6 +41,21 @@ def datadog(plan: Plan) -> bool:
 
 def newrelic(plan: Plan) -> bool:
     return Monitoring.newrelic in _tools(plan)
+
+
+def eks_newrelic(plan: Plan) -> bool:
+    """New Relic on EKS: the chart's ExternalSecret copies the license key from `var.newrelic_secret_arn`."""
+    return plan.spec.compute.kind == ComputeKind.kubernetes and Monitoring.newrelic in plan.spec.monitoring
+
+
+def eks_managed_secrets(plan: Plan) -> dict[str, dict[str, Any]]:
+    """managedSecrets entries of the chart's `helm_values` (the key is the secret's ARN, the whole string)."""
+    return {"NEW_RELIC_LICENSE_KEY": {"key": NEWRELIC_SECRET}} if eks_newrelic(plan) else {}
+
+
+def eks_secret_arns(plan: Plan) -> list[Ref]:
+    """Secrets external-secrets reads on EKS besides the connection secrets."""
+    return [NEWRELIC_SECRET] if eks_newrelic(plan) else []
 
 
 def service_name(plan: Plan) -> str:
@@ -108,7 +125,7 @@ def variables(plan: Plan) -> list[Block]:
             block("variable", "datadog_site", type=Ref("string"), default="datadoghq.com",
                   description="Datadog site the Agent sends to (datadoghq.com, datadoghq.eu, us5.datadoghq.com ...)."),
         ]
-    if newrelic(plan):
+    if newrelic(plan) or eks_newrelic(plan):
         blocks.append(block("variable", "newrelic_secret_arn", type=Ref("string"),
                             description="Secrets Manager secret holding the New Relic license key (ARN only).",
                             validation=_arn_validation("newrelic_secret_arn")))

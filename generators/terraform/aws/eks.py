@@ -20,7 +20,7 @@ from __future__ import annotations
 from bot.pipeline.planning import newest_kubernetes_version
 from generators.hcl import Block, Call, Op, Ref, block
 from generators.helm.values import chart_name
-from generators.terraform.aws import connection
+from generators.terraform.aws import apm, connection
 from generators.terraform.aws.access import Grant, policy_document
 from generators.terraform.aws.shared import (
     ACCOUNT_ID,
@@ -72,7 +72,7 @@ def _pod_identity(label: str, short: str, namespace: str | Ref, service_account:
 
 
 def _identities(ctx: Context) -> list[Block]:
-    secrets = [connection.SECRET_ARN, *connection.password_sources(ctx.plan).values()]
+    secrets = [connection.SECRET_ARN, *connection.password_sources(ctx.plan).values(), *apm.eks_secret_arns(ctx.plan)]
     autoscaler = [
         Grant("DescribeScaling", ("autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeAutoScalingInstances",
                                   "autoscaling:DescribeLaunchConfigurations", "autoscaling:DescribeScalingActivities",
@@ -92,6 +92,7 @@ def _identities(ctx: Context) -> list[Block]:
                   tuple(secrets)),
             Grant("DecryptConnectionSecrets", ("kms:Decrypt",), (KMS_ARN,))]),
         *_pod_identity("cluster_autoscaler", "ca", AUTOSCALER_NAMESPACE, AUTOSCALER_SERVICE_ACCOUNT, autoscaler),
+        *apm.variables(ctx.plan),
         block("variable", "k8s_namespace", type=Ref("string"), default=ctx.name,
               description="Namespace the app's Helm release is installed in (its service account gets the app role)."),
     ]

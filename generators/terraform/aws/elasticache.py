@@ -1,4 +1,9 @@
-"""elasticache.tf: Redis replication group or Memcached cluster, encrypted at rest and in transit."""
+"""elasticache.tf: Redis replication group or Memcached cluster, encrypted at rest and in transit.
+
+With `cache.shards` Redis runs in cluster mode: that many node groups of one primary and `replicas_per_shard`
+replicas each (default: 1 with high availability or in prod, else 0), automatic failover always on (cluster
+mode requires it), the same TLS, KMS key and IAM-authenticated RBAC user; the app reaches it through the
+configuration endpoint and is told to use a cluster client (`REDIS_CLUSTER_MODE`, connection.tf)."""
 
 from __future__ import annotations
 
@@ -34,21 +39,42 @@ def _redis_users(ctx: Context) -> list[Block]:
     ]
 
 
+def cluster_mode(plan: Plan) -> bool:
+    """Redis runs sharded (cluster mode enabled)."""
+    return plan.spec.cache is not None and plan.spec.cache.shards is not None
+
+
+def replicas_per_shard(plan: Plan) -> int:
+    """Replicas in each shard: as asked, else one when the plan has more than one cache node (HA or prod)."""
+    asked = plan.spec.cache.replicas_per_shard if plan.spec.cache else None
+    return asked if asked is not None else plan.sizing.cache_nodes - 1
+
+
+def _layout(plan: Plan) -> dict[str, object]:
+    """Node-count arguments: shards x (1 + replicas) in cluster mode, else `cache_nodes` nodes in one group."""
+    if cluster_mode(plan):
+        replicas = replicas_per_shard(plan)
+        return dict(cluster_mode="enabled", num_node_groups=plan.spec.cache.shards, replicas_per_node_group=replicas,
+                    parameter_group_name=f"default.redis{REDIS_VERSION.split('.')[0]}.cluster.on",
+                    automatic_failover_enabled=True, multi_az_enabled=replicas > 0)
+    nodes = plan.sizing.cache_nodes
+    return dict(num_cache_clusters=nodes, automatic_failover_enabled=nodes > 1, multi_az_enabled=nodes > 1)
+
+
 def _redis(ctx: Context, identifier: str) -> list[Block]:
-    nodes = ctx.plan.sizing.cache_nodes
+    endpoint = "configuration_endpoint_address" if cluster_mode(ctx.plan) else "primary_endpoint_address"
     return [
         *_redis_users(ctx),
         block("resource", "aws_elasticache_replication_group", "main", replication_group_id=identifier,
               description="App cache", engine="redis", engine_version=REDIS_VERSION,
-              node_type=ctx.plan.sizing.cache_node_type, num_cache_clusters=nodes, port=PORTS[CacheEngine.redis],
-              automatic_failover_enabled=nodes > 1, multi_az_enabled=nodes > 1,
+              node_type=ctx.plan.sizing.cache_node_type, port=PORTS[CacheEngine.redis], **_layout(ctx.plan),
               subnet_group_name=Ref("aws_elasticache_subnet_group.main.name"),
               security_group_ids=[Ref("aws_security_group.cache.id")],
               at_rest_encryption_enabled=True, kms_key_id=KMS_ARN, transit_encryption_enabled=True,
               user_group_ids=[Ref("aws_elasticache_user_group.main.user_group_id")],
               auto_minor_version_upgrade=True, snapshot_retention_limit=1, apply_immediately=True),
-        block("output", "cache_host", value=Ref("aws_elasticache_replication_group.main.primary_endpoint_address"),
-              description="Redis primary endpoint (TLS)."),
+        block("output", "cache_host", value=Ref(f"aws_elasticache_replication_group.main.{endpoint}"),
+              description="Redis primary endpoint, or configuration endpoint in cluster mode (TLS)."),
     ]
 
 

@@ -1,5 +1,6 @@
 """rds.tf: PostgreSQL/MySQL on RDS with an AWS-managed master password (Secrets Manager), encryption, backups;
-read replicas when the spec asks for them."""
+read replicas when the spec asks for them. The subnet group and monitoring role serve Aurora clusters too
+(aurora.tf); `attribute` names the resource attribute the app's connection reads for either kind."""
 
 from __future__ import annotations
 
@@ -27,6 +28,18 @@ def relational(plan: Plan) -> list[Database]:
 
 def applies(plan: Plan) -> bool:
     return bool(relational(plan))
+
+
+# attribute of an RDS instance -> the same on an Aurora cluster
+AURORA_ATTRIBUTES = {"address": "endpoint", "username": "master_username", "resource_id": "cluster_resource_id",
+                     "identifier": "cluster_identifier"}
+
+
+def attribute(label: str, db: Database, name: str) -> Ref:
+    """`aws_db_instance.<label>.<name>`, or the Aurora cluster's equivalent when the database is Aurora."""
+    if db.aurora:
+        return Ref(f"aws_rds_cluster.{label}.{AURORA_ATTRIBUTES.get(name, name)}")
+    return Ref(f"aws_db_instance.{label}.{name}")
 
 
 def _engine_version(db: Database) -> tuple[str, str]:
@@ -104,5 +117,6 @@ def build(ctx: Context) -> list[Block]:
         *role("rds_monitoring", "monitoring.rds.amazonaws.com", ["service-role/AmazonRDSEnhancedMonitoringRole"], "rdsmon"),
     ]
     for label, db in database_labels(relational(ctx.plan)):
-        blocks += _instance(ctx, db, label) + _replicas(ctx, db, label)
+        if not db.aurora:
+            blocks += _instance(ctx, db, label) + _replicas(ctx, db, label)
     return blocks

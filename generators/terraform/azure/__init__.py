@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.spec import ComputeKind
 from generators.terraform.azure import (
     aks,
+    alarms,
     backend,
     connection,
     container_apps,
@@ -44,4 +45,5 @@ COMPONENTS: list[Component] = [
     component(servicebus),
     component(eventhubs),
     component(storage),
+    component(alarms),
 ]

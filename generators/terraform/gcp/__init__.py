@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.spec import ComputeKind
 from generators.terraform.context import Component, always, component, compute_is
 from generators.terraform.gcp import (
+    alarms,
     backend,
     cloud_run,
     cloud_sql,
@@ -42,4 +43,5 @@ COMPONENTS: list[Component] = [
     component(secrets),
     component(connection, always),
     component(observability, always),
+    component(alarms),
 ]
