@@ -80,7 +80,7 @@ class DemoResult:
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        return int(sock.getsockname()[1])
 
 
 @contextmanager
@@ -176,24 +176,33 @@ def run_demo(request: str = SAMPLE_REQUEST, progress: Progress = print, workdir:
     return result
 
 
-def _bot_pull(gh: Any, app: dict) -> dict | None:
+def _bot_pull(gh: Any, app: dict[str, Any]) -> dict[str, Any] | None:
     """The bot's environment PR once its report comment is there."""
     token = gh.token_for(USER)
     pulls = gh.request("GET", f"/repos/{OWNER}/{REPO}/pulls", token, params={"state": "open"})
     for pull in pulls:
         if parse_branch(pull["head"]["ref"]) is not None and _report_comment(gh, app, pull["number"]):
-            return pull
+            found: dict[str, Any] = pull
+            return found
     return None
 
 
-def _report_comment(gh: Any, app: dict, number: int) -> str | None:
+def _environment(pull: dict[str, Any]) -> str:
+    """The environment of the bot's PR (`_bot_pull` only returns a PR whose head branch is the bot's)."""
+    branch = parse_branch(pull["head"]["ref"])
+    if branch is None:
+        raise ValueError(f"{pull['head']['ref']!r} is not a dev-agent branch")
+    return branch.environment
+
+
+def _report_comment(gh: Any, app: dict[str, Any], number: int) -> str | None:
     comments = gh.request("GET", f"/repos/{OWNER}/{REPO}/issues/{number}/comments", gh.token_for(USER),
                           params={"per_page": 100})
     bodies = [c["body"] for c in comments if c["user"]["login"] == app["bot_login"] and "dev-agent:report" in c["body"]]
     return "\n".join(bodies) or None
 
 
-def _report_into(result: DemoResult, gh: Any, app: dict, pull: dict) -> None:
+def _report_into(result: DemoResult, gh: Any, app: dict[str, Any], pull: dict[str, Any]) -> None:
     """Fill the summary from the PR: files, the report, and the check run's numbers."""
     token = gh.token_for(USER)
     files = gh.request("GET", f"/repos/{OWNER}/{REPO}/pulls/{pull['number']}/files", token, params={"per_page": 100})
@@ -205,7 +214,7 @@ def _report_into(result: DemoResult, gh: Any, app: dict, pull: dict) -> None:
     result.monthly_cost, result.checkov_failed, result.policy = _figures(gh, pull, env_dir)
 
 
-def _figures(gh: Any, pull: dict, env_dir: str) -> tuple[float | None, int | None, str | None]:
+def _figures(gh: Any, pull: dict[str, Any], env_dir: str) -> tuple[float | None, int | None, str | None]:
     """Monthly cost, failed checkov checks and the policy outcome, recomputed from the PR's files."""
     token = gh.token_for(USER)
     tree = gh.request("GET", f"/repos/{OWNER}/{REPO}/git/trees/{pull['head']['sha']}", token, params={"recursive": "1"})
@@ -244,17 +253,17 @@ def _input_value(name: str, spec: dict[str, Any], moto_url: str) -> str:
     if name == "certificate_arn":
         acm = boto3.client("acm", region_name=region, endpoint_url=moto_url, aws_access_key_id="demo",
                            aws_secret_access_key="demo")
-        return acm.request_certificate(DomainName=f"{spec['name']}.demo.internal")["CertificateArn"]
+        return str(acm.request_certificate(DomainName=f"{spec['name']}.demo.internal")["CertificateArn"])
     if name == "image":
         return f"123456789012.dkr.ecr.{region}.amazonaws.com/{spec.get('service') or spec['name']}:1.0.0"
     raise ValueError(f"the demo has no value for the input {name!r}")
 
 
-def answer_inputs(gh: Any, app: dict, pull: dict, moto_url: str, progress: Progress) -> dict:
+def answer_inputs(gh: Any, app: dict[str, Any], pull: dict[str, Any], moto_url: str, progress: Progress) -> dict[str, Any]:
     """Answer "Before you merge" as a reviewer does, with `/dev-agent set <input>=...` on the PR; the PR once the
     bot's report no longer lists any input."""
     token = gh.token_for(USER)
-    env, number = parse_branch(pull["head"]["ref"]).environment, pull["number"]
+    env, number = _environment(pull), pull["number"]
     for name in missing_inputs(_report_comment(gh, app, number) or ""):
         content = gh.request("GET", f"/repos/{OWNER}/{REPO}/contents/environments/{env}/environment.yaml", token,
                              params={"ref": pull["head"]["sha"]})["content"]
@@ -263,7 +272,7 @@ def answer_inputs(gh: Any, app: dict, pull: dict, moto_url: str, progress: Progr
         gh.comment(OWNER, REPO, number, f"/dev-agent set {name}={value}", user=USER)
         before = pull["head"]["sha"]
 
-        def answered(before: str = before, name: str = name) -> dict | None:
+        def answered(before: str = before, name: str = name) -> dict[str, Any] | None:
             fresh = gh.request("GET", f"/repos/{OWNER}/{REPO}/pulls/{number}", token)
             report = _report_comment(gh, app, number) or ""
             return fresh if fresh["head"]["sha"] != before and name not in missing_inputs(report) else None
@@ -278,10 +287,10 @@ REVIEWED = "the plan is the one reviewed on the pull request"  # dev-agent apply
 CHANGED = "the plan changed since review"
 
 
-def _reviewed(gh: Any, app: dict, pull: dict, run: Any, progress: Progress) -> dict[str, Any]:
+def _reviewed(gh: Any, app: dict[str, Any], pull: dict[str, Any], run: Any, progress: Progress) -> dict[str, Any]:
     """The plan dev-agent-plan.yml posted on the PR, as the bot's report and its plan check show it: the demo's
     `pr_plan` summary (counts, the check's conclusion)."""
-    name, sha = parse_branch(pull["head"]["ref"]).environment, pull["head"]["sha"]
+    name, sha = _environment(pull), pull["head"]["sha"]
     for line in run.lines():
         progress(line)
     out: dict[str, Any] = {"source": PLAN_WORKFLOW, "workflow": run.summary()}
@@ -292,7 +301,7 @@ def _reviewed(gh: Any, app: dict, pull: dict, run: Any, progress: Progress) -> d
                 progress(f"  | [{step}] {line}")
         return {**out, "error": f"{PLAN_WORKFLOW} failed"}
 
-    def checked() -> dict | None:
+    def checked() -> dict[str, Any] | None:
         runs = gh.request("GET", f"/repos/{OWNER}/{REPO}/commits/{sha}/check-runs", gh.token_for(USER),
                           params={"check_name": markers.plan_check(name)})["check_runs"]
         return next((r for r in runs if r["conclusion"] and r["app"]["slug"] == app["slug"]), None)
@@ -307,10 +316,10 @@ def _reviewed(gh: Any, app: dict, pull: dict, run: Any, progress: Progress) -> d
 OUTPUT_ROW = re.compile(r"^\| `(?P<key>[^`]+)` \| `(?P<value>[^`]*)` \|$", re.MULTILINE)
 
 
-def _applied(gh: Any, pull: dict, run: Any, progress: Progress) -> dict[str, Any]:
+def _applied(gh: Any, pull: dict[str, Any], run: Any, progress: Progress) -> dict[str, Any]:
     """Show what the apply workflow did (its Apply step's lines, each job's result, the outputs it posted on the
     PR) and return the demo's apply summary."""
-    name = parse_branch(pull["head"]["ref"]).environment
+    name = _environment(pull)
     job = next((j for j in run.jobs if j.name == f"Apply {name}"), None)
     for line in (job.output.get("Apply", []) if job else []):
         progress(f"  | {line}")

@@ -4,6 +4,7 @@ key-backed dashboard sessions, escaped pages, TTL countdown."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -335,3 +336,24 @@ def test_the_dashboard_needs_a_session_and_shows_only_its_scope(world, tmp_path:
     out = client.post("/dashboard/logout", follow_redirects=False)
     assert out.headers["location"] == "/dashboard/login"
     assert 'dev_agent_session=""' in out.headers["set-cookie"] and "max-age=0" in out.headers["set-cookie"].lower()
+
+
+def test_the_dashboard_filters_by_repository_state_and_owner_within_the_scope(world) -> None:
+    client, registry, tokens, _opened, _queued = world
+    _seed(registry)
+    registry.upsert(EnvironmentRecord(name="old-dev", repository="acme/infra", status="destroyed", owner="carol",
+                                      monthly_cost_usd=99))
+    registry.upsert(EnvironmentRecord(name="web-dev", repository="acme/web", owner="alice"))
+    assert _sign_in(client, tokens["read"]).status_code == 303  # installation 7: acme/web and acme/infra
+
+    def shown(query: str) -> list[str]:
+        page = client.get("/" + query).text
+        return sorted(set(re.findall(r'<td><a href="/environments/[^/"]+/[^/"]+/([^"]+)">', page)))
+
+    assert shown("") == ["infra-dev", "old-dev", "web-dev"]
+    assert shown("?repository=acme/infra") == ["infra-dev", "old-dev"]
+    assert shown("?state=applied") == ["infra-dev", "web-dev"]
+    assert shown("?repository=acme/infra&state=destroyed") == ["old-dev"]
+    assert shown("?owner=alice") == ["web-dev"]
+    assert shown("?repository=globex/infra") == []  # outside the key's scope: a filter cannot reach it
+    assert "$10.00/month under management" in client.get("/?repository=acme/infra").text  # destroyed not counted

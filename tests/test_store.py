@@ -18,6 +18,7 @@ from bot.store import legacy
 from bot.store.audit import AuditEvent, AuditLog
 from bot.store.db import Database, database_url, head_revision, open_database
 from bot.store.registry import EnvironmentRecord, JobRecord, Registry
+from bot.store.sessions import UserSessions
 from tests.support.postgres_server import postgres_server  # noqa: F401  (fixture)
 from tests.support.redis_server import redis_server  # noqa: F401  (fixture)
 
@@ -115,6 +116,19 @@ def test_api_keys_are_stored_hashed_and_survive_a_new_process_view(settings: Set
     with pytest.raises(KeyRejected, match="revoked"):
         KeyStore(settings).authenticate(token, "read")
     assert keys.session_secret() == KeyStore(settings).session_secret() and len(keys.session_secret()) == 64
+
+
+def test_sign_in_sessions_expire_and_expired_ones_are_deleted(settings: Settings) -> None:
+    sessions = UserSessions(open_database(settings))
+    lapsed = sessions.create("alice", dt.timedelta(seconds=-1))
+    assert sessions.get(lapsed.id) is None  # past its lifetime: signed out, whatever the cookie says
+    live = sessions.create("bob", dt.timedelta(hours=1), provider="oidc", name="Bob B")
+    found = UserSessions(open_database(settings)).get(live.id)  # another process sees it
+    assert found is not None and (found.login, found.provider, found.name) == ("bob", "oidc", "Bob B")
+    with sessions.db.read() as conn:  # making bob's session deleted alice's expired row
+        assert [r.login for r in conn.execute(text("SELECT login FROM user_sessions"))] == ["bob"]
+    sessions.end(live.id)
+    assert sessions.get(live.id) is None
 
 
 def test_installations_keep_their_repositories(settings: Settings) -> None:

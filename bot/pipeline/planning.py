@@ -7,6 +7,7 @@ Every decision is recorded as a Choice with its reason, for the review report.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -60,7 +61,7 @@ class Plan(BaseModel):
 
 
 # Default sizes per (cloud, tier): small and cheap for dev, redundant for prod.
-DEFAULT_SIZING: dict[tuple[Cloud, Tier], dict[str, object]] = {
+DEFAULT_SIZING: dict[tuple[Cloud, Tier], dict[str, Any]] = {
     (Cloud.aws, Tier.dev): dict(node_instance_type="t3.medium", db_instance_class="db.t3.micro", cache_node_type="cache.t3.micro", nat_gateways=1),
     (Cloud.aws, Tier.staging): dict(node_instance_type="t3.large", db_instance_class="db.t3.small", cache_node_type="cache.t3.small", nat_gateways=1),
     (Cloud.aws, Tier.prod): dict(node_instance_type="m5.large", db_instance_class="db.m5.large",
