@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import random
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
+from bot.diskcache import prune_sometimes, write_atomic
 from bot.pipeline.results import CheckResult
 
 MAX_ENTRIES = 2000
@@ -86,19 +85,9 @@ class ResultCache:
             return
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
-            target = self.directory / f"{key}.json"
-            tmp = target.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps([r.model_dump(mode="json") for r in results]), encoding="utf-8")
-            tmp.replace(target)
-            if random.random() < 0.02:
-                self.prune()
+            data = json.dumps([r.model_dump(mode="json") for r in results]).encode("utf-8")
+            write_atomic(self.directory / f"{key}.json", data)
+            directory = self.directory
+            prune_sometimes(lambda: directory.glob("*.json"), MAX_ENTRIES)
         except OSError:
             return  # a cache that cannot be written only costs time
-
-    def prune(self, keep: int = MAX_ENTRIES) -> None:
-        """Drop the oldest entries beyond `keep`."""
-        if self.directory is None:
-            return
-        entries = sorted(self.directory.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
-        for path in entries[keep:]:
-            path.unlink(missing_ok=True)

@@ -24,8 +24,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
-import os
-import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +34,7 @@ from github import Github, GithubException
 from github.IssueComment import IssueComment
 from github.PullRequest import PullRequest
 
+from bot.diskcache import prune_sometimes, write_atomic
 from bot.github.retry import call_with_backoff, create_once
 from bot.request.markers import authored_by
 
@@ -74,20 +73,10 @@ class BlobCache:
                 data = text.encode("utf-8")
                 target = self.directory / blob_sha(data)
                 if not target.exists():
-                    tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
-                    tmp.write_bytes(data)
-                    tmp.replace(target)
-            if random.random() < 0.02:
-                self.prune()
+                    write_atomic(target, data)
+            prune_sometimes(self.directory.iterdir, MAX_BLOBS)
         except OSError:
             return  # a cache that cannot be written only costs calls
-
-    def prune(self, keep: int = MAX_BLOBS) -> None:
-        """Drop the oldest entries beyond `keep`."""
-        assert self.directory is not None
-        entries = sorted(self.directory.iterdir(), key=lambda p: p.stat().st_mtime, reverse=True)
-        for path in entries[keep:]:
-            path.unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)
