@@ -14,7 +14,7 @@ from __future__ import annotations
 from bot.pipeline.planning import Plan
 from bot.spec import Database, DatabaseEngine, Tier
 from generators.hcl import Block, Call, Ref, block
-from generators.terraform.aws.rds import PORTS, relational
+from generators.terraform.aws.rds import INSTANCE_MONITORING, PORTS, relational
 from generators.terraform.aws.shared import KMS_ARN, data_security_group, protected
 from generators.terraform.context import Context, database_labels
 from generators.terraform.names import dns_label
@@ -91,9 +91,7 @@ def _cluster(ctx: Context, label: str, db: Database) -> list[Block]:
               engine_version=Ref(f"aws_rds_cluster.{label}.engine_version"),
               instance_class=instance_class(ctx.plan), db_subnet_group_name=Ref("aws_db_subnet_group.main.name"),
               publicly_accessible=False, auto_minor_version_upgrade=True, copy_tags_to_snapshot=True,
-              monitoring_interval=60, monitoring_role_arn=Ref("aws_iam_role.rds_monitoring.arn"),
-              performance_insights_enabled=True, performance_insights_kms_key_id=KMS_ARN,
-              apply_immediately=not prod),
+              **INSTANCE_MONITORING, apply_immediately=not prod),
         block("output", f"{label}_host", value=Ref(f"aws_rds_cluster.{label}.endpoint"),
               description=f"{engine} writer endpoint."),
         block("output", f"{label}_reader_host", value=Ref(f"aws_rds_cluster.{label}.reader_endpoint"),

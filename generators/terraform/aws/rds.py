@@ -14,6 +14,11 @@ from generators.terraform.names import dns_label
 ENGINES = {DatabaseEngine.postgres: "postgres", DatabaseEngine.mysql: "mysql"}
 PORTS = {DatabaseEngine.postgres: 5432, DatabaseEngine.mysql: 3306}
 LOG_EXPORTS = {DatabaseEngine.postgres: ["postgresql", "upgrade"], DatabaseEngine.mysql: ["error", "general", "slowquery"]}
+# Enhanced Monitoring and Performance Insights (environment key) on every instance: primary, replica, Aurora member
+INSTANCE_MONITORING: dict[str, object] = {
+    "monitoring_interval": 60, "monitoring_role_arn": Ref("aws_iam_role.rds_monitoring.arn"),
+    "performance_insights_enabled": True, "performance_insights_kms_key_id": KMS_ARN,
+}
 PARAMETERS = {
     DatabaseEngine.postgres: {"rds.force_ssl": "1", "log_statement": "ddl", "log_min_duration_statement": "1000"},
     DatabaseEngine.mysql: {"require_secure_transport": "1", "slow_query_log": "1"},
@@ -73,9 +78,7 @@ def _instance(ctx: Context, db: Database, label: str) -> list[Block]:
               backup_retention_period=sizing.db_backup_retention_days, copy_tags_to_snapshot=True,
               deletion_protection=protected(ctx.plan), skip_final_snapshot=not prod, **final_snapshot,
               auto_minor_version_upgrade=True, allow_major_version_upgrade=True,
-              enabled_cloudwatch_logs_exports=LOG_EXPORTS[db.engine],
-              monitoring_interval=60, monitoring_role_arn=Ref("aws_iam_role.rds_monitoring.arn"),
-              performance_insights_enabled=True, performance_insights_kms_key_id=KMS_ARN,
+              enabled_cloudwatch_logs_exports=LOG_EXPORTS[db.engine], **INSTANCE_MONITORING,
               apply_immediately=not prod),
         block("output", f"{label}_host", value=Ref(f"aws_db_instance.{label}.address"),
               description=f"{ENGINES[db.engine]} host name."),
@@ -103,9 +106,8 @@ def _replicas(ctx: Context, db: Database, label: str) -> list[Block]:
               parameter_group_name=Ref(f"aws_db_parameter_group.{label}.name"), publicly_accessible=False,
               multi_az=sizing.db_multi_az, backup_retention_period=sizing.db_backup_retention_days,
               copy_tags_to_snapshot=True, deletion_protection=protected(ctx.plan), skip_final_snapshot=True, auto_minor_version_upgrade=True,
-              enabled_cloudwatch_logs_exports=LOG_EXPORTS[db.engine], monitoring_interval=60,
-              monitoring_role_arn=Ref("aws_iam_role.rds_monitoring.arn"), performance_insights_enabled=True,
-              performance_insights_kms_key_id=KMS_ARN, apply_immediately=ctx.spec.tier != Tier.prod),
+              enabled_cloudwatch_logs_exports=LOG_EXPORTS[db.engine], **INSTANCE_MONITORING,
+              apply_immediately=ctx.spec.tier != Tier.prod),
         block("output", f"{label}_replica_hosts", value=Ref(f"aws_db_instance.{label}_replica[*].address"),
               description=f"{ENGINES[db.engine]} read replica host names."),
     ]
