@@ -15,12 +15,12 @@ from bot.markdown import code_span
 MAX_VALUE_CHARS = 200
 SETTABLE = frozenset({
     "name", "cloud", "region", "tier", "owner", "service",
-    "app.language", "app.framework", "app.runtime_version", "app.port", "app.health_path", "app.image",
+    "app.language", "app.framework", "app.runtime_version", "app.port", "app.health_path", "app.image", "app.cdn",
     "compute.kind", "compute.min_replicas", "compute.max_replicas", "compute.cpu", "compute.memory_gb",
     "cache", "cache.engine", "cache.high_availability", "queue", "queue.engine", "search", "search.engine",
     "monitoring", "compliance", "budget_monthly_usd", "ttl_days",
     "inputs.certificate_arn", "inputs.project_id", "inputs.subscription_id", "inputs.alert_email",
-    "inputs.datadog_secret_arn", "inputs.newrelic_secret_arn",
+    "inputs.datadog_secret_arn", "inputs.newrelic_secret_arn", "inputs.cdn_domain", "inputs.cdn_certificate_arn",
 })
 # Short names people use, and the spec paths they set (`replicas=2-6` sets both bounds).
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -33,7 +33,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     # the deployment inputs the report's "Before you merge" list asks for
     "certificate_arn": ("inputs.certificate_arn",), "certificate": ("inputs.certificate_arn",),
     "project_id": ("inputs.project_id",), "subscription_id": ("inputs.subscription_id",),
-    "alert_email": ("inputs.alert_email",),
+    "alert_email": ("inputs.alert_email",), "cdn": ("app.cdn",),
+    "cdn_domain": ("inputs.cdn_domain",), "cdn_certificate_arn": ("inputs.cdn_certificate_arn",),
     "datadog_secret_arn": ("inputs.datadog_secret_arn",), "newrelic_secret_arn": ("inputs.newrelic_secret_arn",),
 }
 # What `/dev-agent help` shows for `set` (key, example value).
@@ -45,7 +46,8 @@ _PARTS = ("cache", "queue", "search")  # optional parts: `key=<engine>` sets key
 _INDEXED = re.compile(r"^(databases\.[0-3]\.(engine|version|high_availability|storage_gb)|buckets\.[0-9]\.(name|versioning))$")
 _REMOVABLE = frozenset({"cache", "queue", "search", "owner", "service", "budget_monthly_usd", "ttl_days", "app.image",
                         "inputs.certificate_arn", "inputs.project_id", "inputs.subscription_id",
-                        "inputs.alert_email", "inputs.datadog_secret_arn", "inputs.newrelic_secret_arn"})
+                        "inputs.alert_email", "inputs.datadog_secret_arn", "inputs.newrelic_secret_arn",
+                        "inputs.cdn_domain", "inputs.cdn_certificate_arn"})
 
 
 
