@@ -8,7 +8,7 @@ from bot.pipeline.planning import Plan
 from bot.spec import Database, DatabaseEngine, Tier
 from generators.hcl import Block, Call, Ref, block
 from generators.terraform.aws.shared import KMS_ARN, NAME, PRIVATE_SUBNETS, data_security_group, protected, role
-from generators.terraform.context import Context, database_labels
+from generators.terraform.context import Context, database_labels, version_of
 from generators.terraform.names import dns_label
 
 ENGINES = {DatabaseEngine.postgres: "postgres", DatabaseEngine.mysql: "mysql"}
@@ -49,9 +49,10 @@ def attribute(label: str, db: Database, name: str) -> Ref:
 
 def _engine_version(db: Database) -> tuple[str, str]:
     """(engine_version, parameter group family)."""
+    version = version_of(db)
     if db.engine == DatabaseEngine.postgres:
-        return db.version, f"postgres{db.version}"
-    version = {"8": "8.0"}.get(db.version, db.version)
+        return version, f"postgres{version}"
+    version = {"8": "8.0"}.get(version, version)
     return version, f"mysql{version}"
 
 
