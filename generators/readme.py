@@ -94,7 +94,7 @@ def render(plan: Plan) -> str:
             out += ["", "No local image for: " + ", ".join(escape_text(m) for m in missing) + "."]
     if plan.choices:
         out += ["", "## Why", ""]
-        out += [f"- **{escape_text(c.key)}** = {escape_text(c.value)}: {escape_text(c.reason)}" for c in plan.choices]
+        out += [f"- **{escape_text(plan.label(c.key))}** = {escape_text(c.value)}: {escape_text(c.reason)}" for c in plan.choices]
     return "\n".join(out) + "\n"
 
 

@@ -321,3 +321,22 @@ def test_compute_summary_and_plan_choices_match_the_environment_kind(compute, su
     assert facts == README_FACTS[compute["kind"]]
     assert ("node_instance_type" in {c.key for c in plan.choices}) is node_choice
     assert "db_multi_az" not in {c.key for c in plan.choices}  # no database, no database choice
+
+
+@pytest.mark.parametrize(("request_text", "machine_row", "absent"), [
+    ("flask app with postgres on a single VM on GCP us-central1",
+     "| `vm_instance_type` | e2-medium | default VM type for dev on gcp |", "node_instance_type"),
+    ("flask app with postgres on an Azure VM in westeurope",
+     "| `vm_instance_type` | Standard\\_B2s | default VM type for dev on azure |", "node_instance_type"),
+    ("flask app with postgres on EKS in us-east-1",
+     "| `node_instance_type` | t3.medium | default node type for dev on aws |", "vm_instance_type"),
+    ("flask app with postgres on ECS Fargate in us-east-1", None, "_instance_type"),
+])
+def test_plan_choices_name_the_machine_by_what_it_is(request_text, machine_row, absent):
+    """A VM's machine type is a VM type in the report and the README (VMs have no nodes); containers choose none."""
+    report = _planned(request_text)
+    choices = report[report.index("### Plan choices"):]
+    choices = choices[:choices.index("\n### ", 1)]
+    if machine_row:
+        assert machine_row in choices, choices
+    assert absent not in choices, choices

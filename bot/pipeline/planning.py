@@ -59,6 +59,13 @@ class Plan(BaseModel):
         """Record a decision (replacing an earlier one for the same key)."""
         self.choices = [c for c in self.choices if c.key != key] + [Choice(key=key, value=str(value), reason=reason)]
 
+    def label(self, key: str) -> str:
+        """What a decision (a `Sizing` field) is called in text people read: the machine type is a VM's on VMs, a
+        node's on Kubernetes (the other kinds have no machine to choose)."""
+        if key == "node_instance_type" and self.spec.compute.kind == ComputeKind.vm:
+            return "vm_instance_type"
+        return key
+
 
 # Default sizes per (cloud, tier): small and cheap for dev, redundant for prod.
 DEFAULT_SIZING: dict[tuple[Cloud, Tier], dict[str, Any]] = {

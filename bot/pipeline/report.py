@@ -347,7 +347,7 @@ def _verdicts(verdicts: list[Verdict]) -> list[Block]:
 def _choices(plan: Plan) -> list[Block]:
     if not plan.choices:
         return []
-    rows = [[code_span(c.key, True), escape_cell(c.value), escape_cell(c.reason)] for c in plan.choices]
+    rows = [[code_span(plan.label(c.key), True), escape_cell(c.value), escape_cell(c.reason)] for c in plan.choices]
     return _chunked_table(["Decision", "Value", "Why"], rows, None, fold=None, heading="### Plan choices")
 
 
