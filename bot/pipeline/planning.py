@@ -157,7 +157,7 @@ def plan_environment(spec: EnvironmentSpec, today: dt.date | None = None) -> Pla
                     f"default {what} type for {spec.tier.value} on {spec.cloud.value}")
     if spec.compute.kind == ComputeKind.kubernetes:
         plan.choose("node_count", f"{sizing.node_count}-{sizing.node_max_count}",
-                    f"{replicas_per_node} replica(s) of {spec.compute.cpu} vCPU / {spec.compute.memory_gb} GB fit on "
+                    f"{replicas_per_node} replica(s) of {spec.compute.cpu} vCPU / {spec.compute.memory_gb:g} GiB fit on "
                     f"one {sizing.node_instance_type} node; "
                     f"{spec.compute.min_replicas}-{spec.compute.max_replicas} replicas"
                     + (" plus one spare node (prod)" if spec.tier == Tier.prod else ""))
