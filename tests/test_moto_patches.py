@@ -31,5 +31,5 @@ def test_revoking_any_other_absent_rule_is_still_not_found(ec2) -> None:
     vpc = ec2.create_vpc(CidrBlock="10.1.0.0/16")["Vpc"]["VpcId"]
     group = ec2.create_security_group(GroupName="app", Description="app", VpcId=vpc)["GroupId"]
     absent = [{"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432, "IpRanges": [{"CidrIp": "10.1.0.0/16"}]}]
-    with pytest.raises(ClientError, match="InvalidPermission.NotFound"):
+    with pytest.raises(ClientError, match=r"InvalidPermission\.NotFound"):
         ec2.revoke_security_group_egress(GroupId=group, IpPermissions=absent)
