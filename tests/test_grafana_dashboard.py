@@ -26,8 +26,7 @@ def _queries() -> list[tuple[str, str]]:
 
 
 def _exported() -> dict[str, list[dict[str, str]]]:
-    """Sample name -> the label sets a fresh server exports under it. A counter answers to `<name>_total`; a family
-    whose label values are only known at its first event (GitHub calls: method, status) has no label sets yet."""
+    """Sample name -> the label sets a fresh server exports under it. A counter answers to `<name>_total`."""
     initialise_series()
     samples: dict[str, list[dict[str, str]]] = {}
     for family in REGISTRY.collect():
