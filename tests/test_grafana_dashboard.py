@@ -1,5 +1,5 @@
-"""deploy/grafana/dev-agent-dashboard.json queries only series the bot exports (family, label names and label
-values), every query parses as PromQL, and every family is shown."""
+"""deploy/helm/dev-agent/dashboards/dev-agent.json (the bot chart ships it as a ConfigMap) queries only series the
+bot exports (family, label names and label values), every query parses as PromQL, and every family is shown."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from bot import metrics
 from bot.metrics import initialise_series
 from tests.support.promql import monitoring_errors
 
-DASHBOARD = Path(__file__).resolve().parents[1] / "deploy" / "grafana" / "dev-agent-dashboard.json"
+DASHBOARD = Path(__file__).resolve().parents[1] / "deploy" / "helm" / "dev-agent" / "dashboards" / "dev-agent.json"
 NAME = re.compile(r"\bdev_agent_\w+")
 BY = re.compile(r"\bby \(([^)]*)\)")
 MATCHER = re.compile(r'(\w+)="([^"]*)"')
