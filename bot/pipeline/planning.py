@@ -68,6 +68,13 @@ class Plan(BaseModel):
         """Record a decision (replacing an earlier one for the same key)."""
         self.choices = [c for c in self.choices if c.key != key] + [Choice(key=key, value=str(value), reason=reason)]
 
+    def label(self, key: str) -> str:
+        """What a decision (a `Sizing` field) is called in text people read: the machine type is a VM's on VMs, a
+        node's on Kubernetes (the other kinds have no machine to choose)."""
+        if key == "node_instance_type" and self.spec.compute.kind == ComputeKind.vm:
+            return "vm_instance_type"
+        return key
+
 
 # Default sizes per (cloud, tier): small and cheap for dev, redundant for prod.
 DEFAULT_SIZING: dict[tuple[Cloud, Tier], dict[str, Any]] = {
@@ -199,7 +206,7 @@ def plan_environment(spec: EnvironmentSpec, today: dt.date | None = None) -> Pla
                     f"default {what} type for {spec.tier.value} on {spec.cloud.value}")
     if spec.compute.kind == ComputeKind.kubernetes:
         plan.choose("node_count", f"{sizing.node_count}-{sizing.node_max_count}",
-                    f"{replicas_per_node} replica(s) of {spec.compute.cpu} vCPU / {spec.compute.memory_gb} GB fit on "
+                    f"{replicas_per_node} replica(s) of {spec.compute.cpu} vCPU / {spec.compute.memory_gb:g} GiB fit on "
                     f"one {sizing.node_instance_type} node; "
                     f"{spec.compute.min_replicas}-{spec.compute.max_replicas} replicas"
                     + (" plus one spare node (prod)" if spec.tier == Tier.prod else ""))
