@@ -123,7 +123,7 @@ def compute_summary(plan: Plan) -> str:
     if compute.kind == ComputeKind.vm:
         return (f"{_plural(compute.min_replicas, 'VM')} of type {code_span(sizing.node_instance_type)}"
                 + (f" ({machine})" if machine else ""))
-    size = f"{sizing.container_cpu:g} vCPU / {sizing.container_memory_gb:g} GB"
+    size = f"{sizing.container_cpu:g} vCPU / {sizing.container_memory_gb:g} GiB"
     if compute.kind == ComputeKind.kubernetes:
         return (f"kubernetes, {replicas} of {size} on {nodes} {code_span(sizing.node_instance_type)} node(s)"
                 + (f" ({machine} each)" if machine else ""))
@@ -347,7 +347,7 @@ def _verdicts(verdicts: list[Verdict]) -> list[Block]:
 def _choices(plan: Plan) -> list[Block]:
     if not plan.choices:
         return []
-    rows = [[code_span(c.key, True), escape_cell(c.value), escape_cell(c.reason)] for c in plan.choices]
+    rows = [[code_span(plan.label(c.key), True), escape_cell(c.value), escape_cell(c.reason)] for c in plan.choices]
     return _chunked_table(["Decision", "Value", "Why"], rows, None, fold=None, heading="### Plan choices")
 
 
