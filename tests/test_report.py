@@ -342,3 +342,24 @@ def test_plan_choices_name_the_machine_by_what_it_is(request_text, machine_row, 
         assert machine_row in choices, choices
     assert absent not in choices, choices
     assert re.search(r"\d GB\b", report.split("### Spec")[0].split("### Summary")[1]) is None  # summary: GiB, never GB
+
+
+@pytest.mark.parametrize(("request_text", "says"), [
+    ("flask app on a single VM on GCP us-central1", "its GCP VMs get no public IP"),
+    ("flask app on an Azure VM in westeurope", "its Azure VMs get no public IP"),
+    ("internal-only flask app on a single VM on GCP us-central1", None),  # asked to be private: nothing to warn about
+    ("flask app on an EC2 VM in AWS us-east-1", None),  # behind its public ALB
+])
+def test_a_public_app_on_gcp_or_azure_vms_is_said_to_be_unreachable(request_text, says):
+    """GCP/Azure VMs get no public IP or load balancer: the report says the 'public' app is private, and how to
+    reach it or get a public endpoint, instead of letting the reviewer assume an endpoint."""
+    report = _planned(request_text)
+    risks = report[report.index("### Risks"):]
+    risks = risks[:risks.index("\n### ", 1)]
+    if says:
+        assert "No public entry point" in risks and says in risks, risks
+        assert "`/dev-agent set compute.kind=containers`" in risks
+    else:
+        assert "No public entry point" not in risks, risks
+    if "EC2" in request_text:
+        assert "Public ingress" in risks
