@@ -27,6 +27,7 @@ CASES = [
     ("FastAPI with Postgres", "database:postgres", "honoured"),
     ("FastAPI with MySQL", "database:mysql", "honoured"),
     ("FastAPI with MongoDB", "database:mongodb", "honoured"),
+    ("ASP.NET Core app with SQL Server 2022", "database:sqlserver", "honoured"),
     ("FastAPI with Aurora Postgres and two readers", "component:aurora", "honoured"),
     ("FastAPI with Redis in cluster mode, 3 shards", "component:redis-cluster", "honoured"),
     ("FastAPI with a DynamoDB table called sessions", "component:dynamodb", "honoured"),
@@ -40,10 +41,11 @@ CASES = [
     ("FastAPI on EKS with Grafana", "monitoring:grafana", "honoured"),
     ("FastAPI with Datadog", "monitoring:datadog", "honoured"),  # ECS: Agent sidecar + key from Secrets Manager
     ("FastAPI on EKS with Datadog", "monitoring:datadog", "honoured"),  # chart: service tags + node-local Agent
-    ("FastAPI on an EC2 VM with Datadog", "monitoring:datadog", "unsupported"),
-    ("FastAPI on an EC2 VM with New Relic", "monitoring:newrelic", "unsupported"),
+    ("FastAPI on an EC2 VM with Datadog", "monitoring:datadog", "honoured"),  # the Agent in the user data
+    ("FastAPI on an EC2 VM with New Relic", "monitoring:newrelic", "honoured"),
     ("FastAPI with New Relic", "monitoring:newrelic", "honoured"),
-    ("FastAPI on Lambda with New Relic", "monitoring:newrelic", "unsupported"),
+    ("FastAPI on Lambda with New Relic", "monitoring:newrelic", "honoured"),  # the extension's settings
+    ("FastAPI on Lambda with Datadog", "monitoring:datadog", "honoured"),
     ("FastAPI with CloudWatch alarms", "monitoring:cloudwatch", "honoured"),
     ("FastAPI with alerting", "monitoring:alerts", "unsupported"),  # dev without cloudwatch: no alarms
     ("prod FastAPI with alerting", "monitoring:alerts", "honoured"),
@@ -66,7 +68,8 @@ WHERE = {"monitoring:prometheus": "/templates/servicemonitor.yaml:", "monitoring
          "monitoring:cloudwatch": "/terraform/alarms.tf:", "monitoring:alerts": "/terraform/alarms.tf:",
          "component:aurora": "/terraform/aurora.tf:", "component:dynamodb": "/terraform/dynamodb.tf:",
          "component:redis-cluster": "/terraform/elasticache.tf:", "component:notifications": "/terraform/notifications.tf:",
-         "monitoring:datadog": r"/terraform/ecs\.tf:|/helm/[^/]+/values\.yaml:", "monitoring:newrelic": "/terraform/ecs.tf:",
+         "monitoring:datadog": r"/terraform/(ecs|ec2|lambda)\.tf:|/helm/[^/]+/values\.yaml:",
+         "monitoring:newrelic": r"/terraform/(ecs|ec2|lambda)\.tf:",
          "component:read-replicas": "/terraform/rds.tf:", "component:cdn": "/terraform/cloudfront.tf:"}
 
 
@@ -117,7 +120,7 @@ def test_each_cloud_is_honoured_with_its_spec_line(cloud: str, words: str, regio
 @pytest.mark.parametrize(
     ("ask", "key"),
     [
-        ("ASP.NET Core app with SQL Server", "component:sqlserver"),
+        ("ASP.NET Core app with Oracle", "database:oracle"),
         ("GDPR FastAPI app", "compliance:gdpr"),
     ],
 )

@@ -20,7 +20,7 @@ from bot.pipeline.planning import Plan, machine_size
 from bot.pipeline.requirements import compliance_section, open_items, requirements_section
 from bot.pipeline.results import CheckResult, PipelineResult, Verdict
 from bot.request import markers
-from bot.spec import ComputeKind, Exposure, Monitoring, Tier
+from bot.spec import Cloud, ComputeKind, Exposure, Monitoring, Tier
 from generators.terraform.tfvars import SAMPLE_IMAGE
 from policies.terraform import resource_lines
 
@@ -31,6 +31,7 @@ OUTCOME_ICONS = {"pass": "✅", "warn": "⚠️", "fail": "❌"}
 
 
 marker = markers.report_part  # the hidden first line of each comment (bot/request/markers.py)
+APM_NAMES = {Monitoring.datadog: "Datadog", Monitoring.newrelic: "New Relic"}
 
 
 @dataclass
@@ -123,7 +124,7 @@ def compute_summary(plan: Plan) -> str:
     if compute.kind == ComputeKind.vm:
         return (f"{_plural(compute.min_replicas, 'VM')} of type {code_span(sizing.node_instance_type)}"
                 + (f" ({machine})" if machine else ""))
-    size = f"{sizing.container_cpu:g} vCPU / {sizing.container_memory_gb:g} GB"
+    size = f"{sizing.container_cpu:g} vCPU / {sizing.container_memory_gb:g} GiB"
     if compute.kind == ComputeKind.kubernetes:
         return (f"kubernetes, {replicas} of {size} on {nodes} {code_span(sizing.node_instance_type)} node(s)"
                 + (f" ({machine} each)" if machine else ""))
@@ -347,8 +348,25 @@ def _verdicts(verdicts: list[Verdict]) -> list[Block]:
 def _choices(plan: Plan) -> list[Block]:
     if not plan.choices:
         return []
-    rows = [[code_span(c.key, True), escape_cell(c.value), escape_cell(c.reason)] for c in plan.choices]
+    rows = [[code_span(plan.label(c.key), True), escape_cell(c.value), escape_cell(c.reason)] for c in plan.choices]
     return _chunked_table(["Decision", "Value", "Why"], rows, None, fold=None, heading="### Plan choices")
+
+
+# A public app on GCP/Azure VMs gets no entry point from the internet (no public IP, no load balancer is generated
+# for VMs there; AWS VMs sit behind an ALB): said as a risk while the Terraform has none of these.
+PUBLIC_ENTRY = (r'^resource "(google_compute_global_forwarding_rule|google_compute_forwarding_rule|google_compute_address|'
+                r'azurerm_public_ip|azurerm_lb|azurerm_application_gateway|azurerm_cdn_frontdoor_endpoint)"')
+PRIVATE_VM = {
+    Cloud.gcp: "No public entry point: the app is public in the spec, but its GCP VMs get no public IP and dev-agent "
+               "generates no load balancer for VMs on GCP, so nobody on the internet can reach it. It is reachable "
+               f"through Identity-Aware Proxy TCP forwarding only ({code_span('gcloud compute start-iap-tunnel <vm> <port>')}). "
+               "For a public HTTPS endpoint run it as containers (Cloud Run): "
+               f"{code_span('/dev-agent set compute.kind=containers')}.",
+    Cloud.azure: "No public entry point: the app is public in the spec, but its Azure VMs get no public IP and "
+                 "dev-agent generates no load balancer (nor Bastion) for VMs on Azure, so it is reachable from inside "
+                 "the VNet only. For a public HTTPS endpoint run it as containers (Container Apps): "
+                 f"{code_span('/dev-agent set compute.kind=containers')}.",
+}
 
 
 def risks(result: PipelineResult) -> list[str]:
@@ -380,6 +398,9 @@ def risks(result: PipelineResult) -> list[str]:
             "Public ingress: the app is reachable from the internet through its load balancer or public endpoint"
             + (" over plain HTTP." if http_only else " (HTTPS).")
         )
+    if (spec.app.exposure == Exposure.public and spec.compute.kind == ComputeKind.vm and spec.cloud in PRIVATE_VM
+            and not re.search(PUBLIC_ENTRY, text, re.M)):
+        found.append(PRIVATE_VM[spec.cloud])
     if spec.app.exposure == Exposure.internal and spec.compute.kind == ComputeKind.kubernetes:
         found.append("Internal load balancer (Kubernetes Service): plain HTTP on port 80, reachable from the "
                      "environment's network only; terminate TLS in the app or behind an internal ingress controller.")
@@ -387,6 +408,14 @@ def risks(result: PipelineResult) -> list[str]:
         found.append("Datadog on Kubernetes: the pods send to the Datadog Agent DaemonSet on their node (DD_AGENT_HOST "
                      "= the node's IP, ports 8126/8125); the cluster operator installs that Agent with the API key, "
                      "the chart does not.")
+    apm = [tool for tool in (Monitoring.datadog, Monitoring.newrelic) if tool in spec.monitoring]
+    if apm and spec.cloud == Cloud.aws and spec.compute.kind == ComputeKind.functions:
+        found.append("APM on Lambda: the function is a container image, which takes no layers; the image must carry "
+                     f"the {' and '.join(APM_NAMES[t] for t in apm)} Lambda extension and wrap its handler "
+                     "(docs/monitoring.md). The function gets the key's secret ARN, never the key.")
+    if apm and spec.cloud in {Cloud.aws, Cloud.gcp} and spec.compute.kind == ComputeKind.vm:
+        found.append(f"APM on VMs: the boot script installs the {' and '.join(APM_NAMES[t] for t in apm)} agent from "
+                     "the vendor's download site (outbound HTTPS); if that fails the app starts without it.")
     if http_only:
         found.append("No TLS certificate: the load balancer serves plain HTTP (allowed in dev only); comment "
                      f"{code_span('/dev-agent set certificate_arn=arn:aws:acm:...')} to serve HTTPS.")

@@ -15,6 +15,7 @@ from typing import Any
 from bot.pipeline.planning import Plan
 from bot.spec import CacheEngine, ComputeKind, DatabaseEngine, QueueEngine
 from generators.hcl import Block, Call, Ref, block
+from generators.terraform.aws import apm
 from generators.terraform.aws.dynamodb import labels as table_labels
 from generators.terraform.aws.rds import attribute
 from generators.terraform.aws.s3 import labels
@@ -31,7 +32,8 @@ WORKLOAD_ROLE: dict[ComputeKind, str] = {
 CONNECTION_SECRET_ARN = Ref("aws_secretsmanager_secret.connection.arn")
 # The database user the app logs in as with an IAM token (created once: CREATE USER app; GRANT rds_iam TO app).
 IAM_DB_USER = "app"
-RDS_ENGINES = {DatabaseEngine.postgres, DatabaseEngine.mysql}
+RDS_ENGINES = {DatabaseEngine.postgres, DatabaseEngine.mysql, DatabaseEngine.sqlserver}
+IAM_AUTH_ENGINES = {DatabaseEngine.postgres, DatabaseEngine.mysql}  # SQL Server has no IAM database authentication
 
 
 @dataclass(frozen=True)
@@ -60,9 +62,10 @@ def _rds(plan: Plan) -> list[Grant]:
         sid = "".join(part.capitalize() for part in label.split("_"))
         grants.append(Grant(f"Read{sid}MasterSecret", ("secretsmanager:GetSecretValue",),
                             (attribute(label, db, "master_user_secret[0].secret_arn"),)))
-        grants.append(Grant(f"Connect{sid}WithIam", ("rds-db:connect",), (Call(
-            "format", "arn:%s:rds-db:%s:%s:dbuser:%s/" + IAM_DB_USER, PARTITION, REGION, ACCOUNT_ID,
-            attribute(label, db, "resource_id")),)))
+        if db.engine in IAM_AUTH_ENGINES:
+            grants.append(Grant(f"Connect{sid}WithIam", ("rds-db:connect",), (Call(
+                "format", "arn:%s:rds-db:%s:%s:dbuser:%s/" + IAM_DB_USER, PARTITION, REGION, ACCOUNT_ID,
+                attribute(label, db, "resource_id")),)))
     return grants
 
 
@@ -145,6 +148,12 @@ def _notifications(plan: Plan) -> list[Grant]:
     return [Grant("PublishNotifications", ("sns:Publish",), (Ref("aws_sns_topic.notifications.arn"),))]
 
 
+def _monitoring_keys(plan: Plan) -> list[Grant]:
+    """Lambda and VMs read their Datadog / New Relic key themselves (ECS injects it: ecs.tf's execution role)."""
+    arns = apm.workload_secret_arns(plan)
+    return [Grant("ReadMonitoringKeys", ("secretsmanager:GetSecretValue",), tuple(arns))] if arns else []
+
+
 # One entry per data service: what the app may do on that service's resources, and nothing else.
 GRANTS: dict[str, Callable[[Plan], list[Grant]]] = {
     "connection secret": _connection,
@@ -159,6 +168,7 @@ GRANTS: dict[str, Callable[[Plan], list[Grant]]] = {
     "buckets (S3)": _buckets,
     "tables (DynamoDB)": _tables,
     "notifications (SNS)": _notifications,
+    "monitoring keys (Datadog / New Relic)": _monitoring_keys,
 }
 
 

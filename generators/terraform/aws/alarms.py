@@ -20,12 +20,12 @@ from typing import Any
 
 from bot.pipeline.planning import Plan
 from bot.spec import ComputeKind, DatabaseEngine, Monitoring, QueueEngine, Tier
-from generators.hcl import Block, Call, Cond, Op, Ref, block
+from generators.hcl import Block, Call, Ref, block
 from generators.terraform.aws.aurora import instance_class as aurora_class
 from generators.terraform.aws.lambda_fn import BATCH_TIMEOUT
-from generators.terraform.aws.rds import relational
+from generators.terraform.aws.rds import instance_class, relational
 from generators.terraform.aws.shared import ACCOUNT_ID, KMS_ARN, NAME, uses_load_balancer
-from generators.terraform.context import Context, database_labels
+from generators.terraform.context import ALERT_EMAIL, ALERT_EMAIL_COUNT, Context, alert_email_variable, database_labels
 
 TOPIC = Ref("aws_sns_topic.alerts.arn")
 PERIOD = 300
@@ -35,6 +35,7 @@ DB_CLASS_MEMORY_GIB = {"db.t3.micro": 1, "db.t3.small": 2, "db.t3.medium": 4, "d
                        "db.r6g.large": 16}
 # Bytes of instance memory per default connection (RDS parameter-group formulas: LEAST(DBInstanceClassMemory/x, ...)).
 BYTES_PER_CONNECTION = {DatabaseEngine.postgres: 9531392, DatabaseEngine.mysql: 12582880}
+SQLSERVER_MAX_CONNECTIONS = 32767  # SQL Server's user connection limit (RDS leaves "user connections" at 0 = maximum)
 
 
 def applies(plan: Plan) -> bool:
@@ -43,6 +44,8 @@ def applies(plan: Plan) -> bool:
 
 def max_connections(engine: DatabaseEngine, instance_class: str) -> int:
     """The engine's default connection limit on an instance class (RDS caps Postgres at 5000)."""
+    if engine == DatabaseEngine.sqlserver:
+        return SQLSERVER_MAX_CONNECTIONS
     memory = DB_CLASS_MEMORY_GIB.get(instance_class, 1) * 1024**3
     return min(memory // BYTES_PER_CONNECTION[engine], 5000)
 
@@ -115,7 +118,7 @@ def _databases(ctx: Context) -> list[Block]:
             limit = max_connections(db.engine, aurora_class(ctx.plan))
         else:
             instance = {"DBInstanceIdentifier": Ref(f"aws_db_instance.{label}.identifier")}
-            limit = max_connections(db.engine, ctx.plan.sizing.db_instance_class)
+            limit = max_connections(db.engine, instance_class(ctx.plan, db))
         blocks.append(_alarm(f"db_{label}_cpu", f"{label} database CPU above 80% for 10 minutes", "AWS/RDS",
                              "CPUUtilization", instance, 80))
         if not db.aurora:
@@ -144,16 +147,13 @@ def _topic(ctx: Context) -> list[Block]:
         "Sid": "CloudWatchAlarmsPublish", "Effect": "Allow", "Principal": {"Service": "cloudwatch.amazonaws.com"},
         "Action": "sns:Publish", "Resource": TOPIC,
         "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT_ID}}}]})
-    owner = ctx.spec.owner or "the environment owner"
-    default = ctx.spec.inputs.alert_email if ctx.spec.inputs and ctx.spec.inputs.alert_email else None
     return [
         block("resource", "aws_sns_topic", "alerts", name=Call("format", "%s-alerts", NAME),
               display_name=f"dev-agent alarms for {ctx.name}", kms_master_key_id=KMS_ARN),
         block("resource", "aws_sns_topic_policy", "alerts", arn=TOPIC, policy=policy),
-        block("resource", "aws_sns_topic_subscription", "owner", count=Cond(Op(Ref("var.alert_email"), "==", None), 0, 1),
-              topic_arn=TOPIC, protocol="email", endpoint=Ref("var.alert_email")),
-        block("variable", "alert_email", type=Ref("string"), default=default,
-              description=f"Address of {owner} that receives the alarms (SNS asks it to confirm once)."),
+        block("resource", "aws_sns_topic_subscription", "owner", count=ALERT_EMAIL_COUNT,
+              topic_arn=TOPIC, protocol="email", endpoint=ALERT_EMAIL),
+        alert_email_variable(ctx, "the alarms (SNS asks it to confirm once)"),
         block("output", "alerts_topic_arn", value=TOPIC, description="SNS topic the CloudWatch alarms notify."),
     ]
 
