@@ -82,6 +82,11 @@ MODEL_FALLBACK_KINDS = ("timeout", "api_error", "unreachable", "error", "no_tool
 PULL_KINDS = ("request", "extend", "destroy", "revert")
 RUN_OUTCOMES = {"apply": ("applied", "unchanged", "failed", "locked", "invalid"),
                 "destroy": ("destroyed", "failed", "locked", "invalid")}
+# GitHub's answers to the bot's calls that dashboards and alerts watch: success, not modified, the refusals the
+# bot handles (401 token, 403/429 rate limits, 404, 409/422 conflicts) and GitHub-side errors. Any other status
+# still gets its series at its first response.
+GITHUB_METHODS = ("GET", "POST", "PATCH", "PUT", "DELETE")
+GITHUB_STATUSES = ("200", "201", "204", "304", "401", "403", "404", "409", "422", "429", "500", "502", "503")
 
 
 def initialise_series() -> None:
@@ -104,6 +109,9 @@ def initialise_series() -> None:
     for action, outcomes in RUN_OUTCOMES.items():
         for outcome in outcomes:
             APPLIES.labels(action=action, outcome=outcome)
+    for method in GITHUB_METHODS:
+        for status in GITHUB_STATUSES:
+            GITHUB_CALLS.labels(method=method, status=status)
 
 
 @contextmanager

@@ -24,6 +24,7 @@ from generators.yamlemit import dump_yaml
 SLUG = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 Slug = Annotated[str, StringConstraints(pattern=SLUG, min_length=2, max_length=40)]
 Version = Annotated[str, StringConstraints(pattern=r"^[0-9]{1,3}(\.[0-9]{1,3}){0,2}$")]
+DatabaseVersion = Annotated[str, StringConstraints(pattern=r"^[0-9]{1,4}(\.[0-9]{1,3}){0,2}$")]  # SQL Server: 2022
 
 
 class Cloud(str, Enum):
@@ -89,6 +90,16 @@ class DatabaseEngine(str, Enum):
     postgres = "postgres"
     mysql = "mysql"
     mongodb = "mongodb"
+    sqlserver = "sqlserver"
+
+
+class SqlServerEdition(str, Enum):
+    """Microsoft SQL Server editions (license included); unset = the tier's cheapest fit (planning)."""
+
+    express = "express"
+    web = "web"
+    standard = "standard"
+    enterprise = "enterprise"
 
 
 class CacheEngine(str, Enum):
@@ -129,6 +140,7 @@ class Compliance(str, Enum):
 # Which managed offers exist on which cloud. Anything absent is refused with a reason.
 OFFERED: dict[tuple[str, str], frozenset[Cloud]] = {
     ("database", "mongodb"): frozenset({Cloud.aws, Cloud.azure}),
+    ("database", "sqlserver"): frozenset({Cloud.aws}),
     ("cache", "memcached"): frozenset({Cloud.aws, Cloud.gcp}),  # Azure has no managed Memcached
     ("queue", "sqs"): frozenset({Cloud.aws}),
     ("queue", "rabbitmq"): frozenset({Cloud.aws}),
@@ -143,14 +155,17 @@ DATABASE_VERSIONS: dict[DatabaseEngine, tuple[str, ...]] = {
     DatabaseEngine.postgres: ("13", "14", "15", "16", "17"),
     DatabaseEngine.mysql: ("5.7", "8", "8.0", "8.4"),
     DatabaseEngine.mongodb: ("4", "4.0", "5", "5.0", "6", "6.0", "7", "7.0"),
+    DatabaseEngine.sqlserver: ("2019", "2022"),
 }
 DEFAULT_DATABASE_VERSION: dict[DatabaseEngine, str] = {
     DatabaseEngine.postgres: "16",
     DatabaseEngine.mysql: "8.0",
     DatabaseEngine.mongodb: "5.0",
+    DatabaseEngine.sqlserver: "2022",
 }
 
 AURORA_MYSQL_VERSIONS = ("8", "8.0")  # Aurora MySQL 3 is MySQL 8.0-compatible
+NO_RDS_REPLICAS = frozenset({DatabaseEngine.mongodb, DatabaseEngine.sqlserver})  # neither read replicas nor Aurora
 MAX_VM_REPLICAS = 5
 # A cron expression of five fields (minute hour day-of-month month day-of-week); digits, * , - / only.
 CRON = r"^[0-9*,/-]{1,20}( [0-9*,/-]{1,20}){4}$"
@@ -231,7 +246,7 @@ class Compute(StrictModel):
 
 class Database(StrictModel):
     engine: DatabaseEngine
-    version: Version | None = None
+    version: DatabaseVersion | None = None
     high_availability: bool = False
     storage_gb: int = Field(default=20, ge=10, le=16384)
     read_replicas: int = Field(default=0, ge=0, le=5,
@@ -239,6 +254,9 @@ class Database(StrictModel):
                                            "Aurora reader instances when `aurora` is set)")
     aurora: bool = Field(default=False, description="an Aurora cluster (AWS, PostgreSQL or MySQL 8.0) instead of one "
                                                     "RDS instance; `read_replicas` become reader instances")
+    edition: SqlServerEdition | None = Field(default=None, description="SQL Server only: express, web, standard or "
+                                             "enterprise (license included); unset = express in dev, web in staging, "
+                                             "standard in prod or with high availability")
 
     @model_validator(mode="after")
     def _known_version(self) -> Database:
@@ -247,7 +265,22 @@ class Database(StrictModel):
         allowed = DATABASE_VERSIONS[self.engine]
         if self.version not in allowed:
             raise ValueError(f"databases.version {self.version} of {self.engine.value} is not offered (use one of {', '.join(allowed)})")
+        if self.edition is not None and self.engine != DatabaseEngine.sqlserver:
+            raise ValueError(f"databases.edition: only SQL Server has editions (not {self.engine.value})")
+        if self.high_availability and self.edition in {SqlServerEdition.express, SqlServerEdition.web}:
+            raise ValueError(f"databases.edition: SQL Server {self.edition.value} has no high availability "
+                             "(Multi-AZ / zone-redundant HA needs standard or enterprise)")
         return self
+
+
+def sqlserver_edition(db: Database, tier: Tier) -> SqlServerEdition:
+    """The SQL Server edition an environment runs: the spec's, else the cheapest that fits the tier (Express in dev,
+    Web in staging, Standard in prod or when high availability is asked: only Standard/Enterprise fail over)."""
+    if db.edition is not None:
+        return db.edition
+    if db.high_availability or tier == Tier.prod:
+        return SqlServerEdition.standard
+    return SqlServerEdition.express if tier == Tier.dev else SqlServerEdition.web
 
 
 class Cache(StrictModel):
@@ -376,10 +409,10 @@ class EnvironmentSpec(StrictModel):
         if self.cache is not None and self.cache.shards is not None and self.cloud != Cloud.aws:
             raise ValueError("cache.shards: Redis cluster mode is generated on AWS (ElastiCache) only")
         for i, db in enumerate(self.databases):
-            if db.read_replicas and (self.cloud != Cloud.aws or db.engine == DatabaseEngine.mongodb):
+            if db.read_replicas and (self.cloud != Cloud.aws or db.engine in NO_RDS_REPLICAS):
                 raise ValueError(f"databases.{i}.read_replicas: read replicas are generated for PostgreSQL and MySQL "
                                  "on AWS only")
-            if db.aurora and (self.cloud != Cloud.aws or db.engine == DatabaseEngine.mongodb):
+            if db.aurora and (self.cloud != Cloud.aws or db.engine in NO_RDS_REPLICAS):
                 raise ValueError(f"databases.{i}.aurora: Aurora is an AWS offer for PostgreSQL and MySQL")
             if db.aurora and db.engine == DatabaseEngine.mysql and db.version not in AURORA_MYSQL_VERSIONS:
                 raise ValueError(f"databases.{i}.aurora: Aurora MySQL is offered for MySQL 8.0 (not {db.version})")

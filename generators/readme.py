@@ -38,7 +38,7 @@ def _compute_facts(plan: Plan) -> list[tuple[str, str]]:
         vms = "1 VM" if compute.min_replicas == 1 else f"{compute.min_replicas} VMs"
         return [("Compute", f"{vms} of type {sizing.node_instance_type}" + (f" ({machine})" if machine else ""))]
     facts = [("Replicas", f"{compute.min_replicas}-{compute.max_replicas} ({kind})"),
-             ("Per replica", f"{sizing.container_cpu:g} vCPU, {sizing.container_memory_gb:g} GB")]
+             ("Per replica", f"{sizing.container_cpu:g} vCPU, {sizing.container_memory_gb:g} GiB")]
     if compute.kind == ComputeKind.kubernetes:
         nodes = (str(sizing.node_count) if sizing.node_count == sizing.node_max_count
                  else f"{sizing.node_count}-{sizing.node_max_count}")
@@ -94,7 +94,7 @@ def render(plan: Plan) -> str:
             out += ["", "No local image for: " + ", ".join(escape_text(m) for m in missing) + "."]
     if plan.choices:
         out += ["", "## Why", ""]
-        out += [f"- **{escape_text(c.key)}** = {escape_text(c.value)}: {escape_text(c.reason)}" for c in plan.choices]
+        out += [f"- **{escape_text(plan.label(c.key))}** = {escape_text(c.value)}: {escape_text(c.reason)}" for c in plan.choices]
     return "\n".join(out) + "\n"
 
 

@@ -20,6 +20,10 @@ Run as `python -m sandbox.moto_server -p PORT`. Patched (see docs/aws.md):
   type launch-template), which re-plans dirty; here they are kept off the launch data.
 - EC2 MonitorInstances/UnmonitorInstances are not implemented (HTTP 500, retried for minutes), which
   blocks every `aws_instance` with detailed monitoring; here they report the requested state.
+- The provider revokes a new security group's default allow-all egress rule; when that call is retried (a
+  connection dropped by the busy server after moto had already removed the rule) moto answers
+  InvalidPermission.NotFound and the apply fails (seen once in CI under load); here revoking an absent
+  default rule is done, as the first attempt was.
 - RDS gives every DB instance the same DbiResourceId, and a read replica is a copy of its source, so the
   provider's read by resource id finds two instances ("couldn't find resource"); here each instance, and
   each replica, gets its own.
@@ -34,6 +38,8 @@ import sys
 
 from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
 from moto.core.responses import ActionResult, EmptyResult
+from moto.ec2.exceptions import InvalidPermissionNotFoundError
+from moto.ec2.models.security_groups import SecurityGroupBackend
 from moto.ec2.responses.launch_templates import LaunchTemplates
 from moto.ec2.responses.monitoring import Monitoring
 from moto.elasticache import models, responses
@@ -236,6 +242,21 @@ def _monitoring(state: str):
     return respond
 
 
+_original_revoke_egress = SecurityGroupBackend.revoke_security_group_egress
+
+
+def _revoke_egress(self: SecurityGroupBackend, group_name_or_id: str, ip_protocol: str, from_port: str, to_port: str,
+                   ip_ranges: list, *args, **kwargs) -> None:
+    """A retried revoke of the default allow-all egress rule finds it gone: that is success, not NotFound."""
+    try:
+        _original_revoke_egress(self, group_name_or_id, ip_protocol, from_port, to_port, ip_ranges, *args, **kwargs)
+    except InvalidPermissionNotFoundError:
+        default = ip_protocol == "-1" and [r.get("CidrIp") for r in ip_ranges] == ["0.0.0.0/0"] and not any(args) \
+            and not any(kwargs.get(k) for k in ("source_groups", "prefix_list_ids", "security_rule_ids"))
+        if not default:
+            raise
+
+
 def _resource_id() -> str:
     return "db-" + "".join(mock_random.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ0234567") for _ in range(26))
 
@@ -277,6 +298,7 @@ def patch() -> None:
     ApplicationAutoScalingResponse.tag_resource = _autoscaling_tag_resource
     ApplicationAutoScalingResponse.register_scalable_target = _autoscaling_register
     FakeBucket._log_permissions_enabled_policy = staticmethod(_log_permissions_enabled_policy)
+    SecurityGroupBackend.revoke_security_group_egress = _revoke_egress  # type: ignore[method-assign]
     rds_models.DBInstance.__init__ = _db_instance  # type: ignore[method-assign]
     rds_models.RDSBackend.create_db_instance_read_replica = _read_replica  # type: ignore[method-assign]
 

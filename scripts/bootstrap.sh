@@ -2,6 +2,7 @@
 # Install what dev-agent needs on a fresh machine (idempotent; fast when already installed).
 #   scripts/bootstrap.sh          the bot, its CLI and the validators (checkov, zizmor, ...)
 #   scripts/bootstrap.sh test     also the servers the tests start (redis-server, chromium)
+#   scripts/bootstrap.sh lint     only .venv (the bot with ruff and mypy): what scripts/lint.sh needs
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
@@ -26,6 +27,7 @@ if [ ! -f "$stamp" ]; then
   PYTHONWARNINGS="$EDITABLE_NOTICE" pip_quiet .venv/bin/pip install -q --disable-pip-version-check -c constraints/bot.txt -e ".[test]"
   touch "$stamp"
 fi
+[ "$mode" = lint ] && exit 0
 
 # checkov pins its own fork of python-hcl2 under the same import name, so it gets its own venv.
 checkov_stamp=".venv-checkov/.installed-$(sha256sum < constraints/checkov.txt | cut -c1-16)"

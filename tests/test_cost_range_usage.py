@@ -97,3 +97,24 @@ def test_change_cost_is_in_the_report_for_an_amendment():
     assert "#### Change in monthly cost" in result.report
     assert f"**Change**: ${before_total:,.2f} → ${result.monthly_cost:,.2f} (+$" in result.report
     assert "| `aws_elasticache_replication_group.main` | - | $12.49 | +$12.49 |" in result.report  # added: - -> after
+
+
+@pytest.mark.parametrize("tier", ["dev", "prod"])
+def test_an_azure_worker_container_app_is_priced_running_all_month(tier):
+    """A background worker polls its queue around the clock: its replica is billed at the active rate for every second
+    of the month (never idle, no requests), while the app's idle replicas stay at the idle rate."""
+    modules = _modules({"name": "shop-dev", "cloud": "azure", "region": "westeurope", "tier": tier,
+                        "compute": {"kind": "containers", "cpu": 0.5, "memory_gb": 1},
+                        "workers": [{"name": "sidekiq", "command": ["bundle", "exec", "sidekiq"]}]})
+    estimate = estimate_environment(modules, tier)
+    (worker,) = [r for r in estimate.report["projects"][0]["breakdown"]["resources"]
+                 if r["name"] == "azurerm_container_app.worker_sidekiq"]
+    names = {c["name"]: c for c in worker["costComponents"]}
+    month = 730 * 3600
+    assert float(names["vCPU (active, always running)"]["monthlyQuantity"]) == 0.5 * month
+    assert float(names["Memory (active, always running)"]["monthlyQuantity"]) == 1.0 * month
+    assert not {n for n in names if "idle" in n or "Requests" in n}, sorted(names)
+    vcpu_s = float(names["vCPU (active, always running)"]["price"])
+    assert float(worker["monthlyCost"]) >= 0.5 * month * vcpu_s > 40  # ~$45 of vCPU alone, not ~$5 idle
+    app = _component(estimate.report, "azurerm_container_app.app", "vCPU (idle)")  # the app itself unchanged
+    assert float(app["monthlyQuantity"]) > 0

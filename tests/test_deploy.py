@@ -82,6 +82,29 @@ def test_bot_chart_turns_on_dashboard_sign_in_from_values_with_secrets_from_the_
     assert files["dev_agent_oidc_client_secret"] == "oidc-client-secret"
 
 
+def test_bot_chart_ships_its_grafana_dashboard_for_the_sidecar() -> None:
+    """The chart's ConfigMap carries the one dashboard file (the one tests/test_grafana_dashboard.py checks) under the
+    Grafana sidecar's default label; it can be turned off or put where the sidecar looks."""
+    chart = helm.Chart.load(str(ROOT / "deploy/helm/dev-agent"))
+
+    def config_maps(values: dict) -> list[dict]:
+        docs = [d for text in chart.render(values, name="dev-agent", namespace="dev-agent").values()
+                for d in yaml.safe_load_all(text) if d]
+        return [d for d in docs if d["kind"] == "ConfigMap"]
+
+    (dashboard,) = config_maps({})
+    assert dashboard["metadata"]["labels"]["grafana_dashboard"] == "1"
+    assert dashboard["metadata"]["namespace"] == "dev-agent"
+    source = (ROOT / "deploy/helm/dev-agent/dashboards/dev-agent.json").read_text()
+    assert dashboard["data"]["dev-agent.json"] == source.rstrip("\n")
+    assert json.loads(dashboard["data"]["dev-agent.json"])["title"]
+    dashboards = [p for p in (ROOT / "deploy").rglob("*.json") if p.name != "values.schema.json"]
+    assert dashboards == [ROOT / "deploy/helm/dev-agent/dashboards/dev-agent.json"]  # one copy of the dashboard
+    (moved,) = config_maps({"grafanaDashboard": {"namespace": "monitoring"}})
+    assert moved["metadata"]["namespace"] == "monitoring"
+    assert config_maps({"grafanaDashboard": {"enabled": False}}) == []
+
+
 def test_bot_chart_refuses_latest_tag() -> None:
     chart = helm.Chart.load(str(ROOT / "deploy/helm/dev-agent"))
     try:

@@ -1,5 +1,5 @@
-"""deploy/grafana/dev-agent-dashboard.json queries only series the bot exports (family, label names and label
-values), every query parses as PromQL, and every family is shown."""
+"""deploy/helm/dev-agent/dashboards/dev-agent.json (the bot chart ships it as a ConfigMap) queries only series the
+bot exports (family, label names and label values), every query parses as PromQL, and every family is shown."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from bot import metrics
 from bot.metrics import initialise_series
 from tests.support.promql import monitoring_errors
 
-DASHBOARD = Path(__file__).resolve().parents[1] / "deploy" / "grafana" / "dev-agent-dashboard.json"
+DASHBOARD = Path(__file__).resolve().parents[1] / "deploy" / "helm" / "dev-agent" / "dashboards" / "dev-agent.json"
 NAME = re.compile(r"\bdev_agent_\w+")
 BY = re.compile(r"\bby \(([^)]*)\)")
 MATCHER = re.compile(r'(\w+)="([^"]*)"')
@@ -26,8 +26,7 @@ def _queries() -> list[tuple[str, str]]:
 
 
 def _exported() -> dict[str, list[dict[str, str]]]:
-    """Sample name -> the label sets a fresh server exports under it. A counter answers to `<name>_total`; a family
-    whose label values are only known at its first event (GitHub calls: method, status) has no label sets yet."""
+    """Sample name -> the label sets a fresh server exports under it. A counter answers to `<name>_total`."""
     initialise_series()
     samples: dict[str, list[dict[str, str]]] = {}
     for family in REGISTRY.collect():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import tempfile
 from pathlib import Path
@@ -285,3 +286,29 @@ def test_shaped_charts_lint_validate_and_pass_checkov(cloud: str, tmp_path: Path
     kubernetes = results["checkov kubernetes"]
     assert kubernetes.passed, kubernetes.details
     assert "0 failed" in kubernetes.details
+
+
+LABEL_VALUE = r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"  # Kubernetes' rule for a label value (at most 63)
+
+
+def test_a_100_character_image_tag_still_makes_valid_labels(tmp_path: Path) -> None:
+    """The version labels carry the image tag cut to 63 characters and ending in a letter or digit; the 100-character
+    tag is still what runs (the API server would refuse the whole install over one label value over 63)."""
+    tag = "a" * 61 + "_." + "b" * 37
+    assert len(tag) == 100
+    chart, docs = _rendered({"name": "shop-dev", "service": "shop", "cloud": "aws", "region": "us-east-1",
+                             "app": {"image": f"ghcr.io/acme/shop:{tag}"}, "monitoring": ["datadog"],
+                             "compute": {"kind": "kubernetes"},
+                             "workers": [{"name": "sidekiq", "command": ["bundle", "exec", "sidekiq"]}]}, tmp_path)
+    assert helm_python.lint(str(chart))["errors"] == []
+    labelled = [d["metadata"] for d in docs] + [d["spec"]["template"]["metadata"] for d in docs
+                                                if d["kind"] == "Deployment"]
+    versions = set()
+    for metadata in labelled:
+        for key, value in (metadata.get("labels") or {}).items():
+            assert len(value) <= 63 and re.match(LABEL_VALUE, value), (metadata.get("name"), key, value)
+            if key in ("app.kubernetes.io/version", "tags.datadoghq.com/version"):
+                versions.add(value)
+    assert versions == {"a" * 61}
+    images = {c["image"] for d in docs if d["kind"] == "Deployment" for c in d["spec"]["template"]["spec"]["containers"]}
+    assert images == {f"ghcr.io/acme/shop:{tag}"}

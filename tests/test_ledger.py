@@ -37,7 +37,7 @@ def rows_of(text: str, answers: tuple[str, ...] = ()) -> dict[str, Requirement]:
         ("Sidekiq workers", "component:worker"),
         ("Celery", "component:worker"),
         ("an internal-only api", "network:internal"),
-        ("SQL Server", "component:sqlserver"),
+        ("SQL Server", "database:sqlserver"),
         ("DynamoDB", "component:dynamodb"),
     ],
 )
@@ -91,7 +91,7 @@ def test_out_of_range_sizes_are_asked_about_with_the_limit_named(text: str, limi
 def test_a_plain_answer_replaces_what_the_request_said() -> None:
     result = parse("Django app with 10,000 replicas on AWS", answers=("make it 10 replicas",))
     assert result.spec is not None and result.spec.compute.max_replicas == 10
-    result = parse("orders api: FastAPI on AWS eu-west-1 with SQL Server", answers=("use postgres instead",))
+    result = parse("orders api: FastAPI on AWS eu-west-1 with Oracle", answers=("use postgres instead",))
     assert result.spec is not None and [d.engine.value for d in result.spec.databases] == ["postgres"]
 
 

@@ -12,6 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
+from redis import Redis
+from rq import Queue, Worker
 
 from bot.request.comments import REPORT_MARKER
 from bot.request.state import STATUS_MARKER
@@ -71,14 +73,20 @@ def children(pid: int) -> set[int]:
     return found
 
 
+def registered(stack: BotStack, pid: int) -> bool:
+    """The rq worker process `pid` has finished its preload and registered itself on the stack's queue."""
+    queue = Queue(stack.queue_name, connection=Redis.from_url(stack.redis_url))
+    return any(worker.pid == pid for worker in Worker.all(queue=queue))
+
+
 def test_the_same_delivery_fifty_times_makes_one_pr(sandbox, redis_server):  # noqa: F811
     with BotStack(sandbox, redis_server.url) as stack:
         issue = stack.open_request("redeliver-50")
-        wait_for(lambda: settled(stack, issue, "redeliver-50"), 30, what="first PR")
+        wait_for(lambda: settled(stack, issue, "redeliver-50"), what="first PR")
         delivery = issue_delivery(stack, issue)
         for _ in range(49):
             redeliver(stack, delivery["id"])
-        log = stack.sandbox.wait_for_deliveries(30)
+        log = stack.sandbox.wait_for_deliveries(120)
         answers = [d["status_code"] for d in log if d["guid"] == delivery["guid"]]
         assert len(answers) == 50 and answers.count(202) == 1 and answers.count(200) == 49
         assert_exactly_one_of_everything(stack, issue, "redeliver-50")
@@ -92,7 +100,7 @@ def test_a_hundred_requests_with_two_workers_make_a_hundred_prs(sandbox, redis_s
         issues = {name: stack.open_request(name) for name in names}
         wait_for(lambda: stack.sandbox.calls.get(POST_PULLS, 0) >= 100, 900, interval=0.5, what="100 PRs")
         wait_for(lambda: settled(stack, issues["load-099"], "load-099"), 180, interval=1, what="last job")  # busy CI: ~8 s a job
-        stack.sandbox.wait_for_deliveries(30)
+        stack.sandbox.wait_for_deliveries(120)
         pulls = stack.pulls()
         branches = [p["head"]["ref"] for p in pulls]
         assert sorted(branches) == sorted(f"dev-agent/{n}" for n in names)  # one each, no duplicates
@@ -101,11 +109,11 @@ def test_a_hundred_requests_with_two_workers_make_a_hundred_prs(sandbox, redis_s
 def test_a_worker_killed_mid_job_leaves_exactly_one_pr_after_the_retry(sandbox, redis_server):  # noqa: F811
     with BotStack(sandbox, redis_server.url) as stack:
         worker = stack.workers[0]
-        scheduler = wait_for(lambda: children(worker.pid), 10, what="rq scheduler process")
+        scheduler = wait_for(lambda: children(worker.pid), what="rq scheduler process")  # after the preload
         # Opening the PR takes 3 s: the horse is killed while GitHub is still creating it.
         stack.sandbox.inject_fault(r"/pulls$", status=None, method="POST", count=1, delay_seconds=3)
         issue = stack.open_request("killed-9")
-        wait_for(lambda: stack.sandbox.calls.get(POST_PULLS), 30, interval=0.05, what="POST /pulls in flight")
+        wait_for(lambda: stack.sandbox.calls.get(POST_PULLS), interval=0.05, what="POST /pulls in flight")
         horses = wait_for(lambda: children(worker.pid) - scheduler, 5, interval=0.05, what="work horse")
         for pid in horses:
             os.kill(pid, signal.SIGKILL)
@@ -122,19 +130,22 @@ FAST_RECOVERY = {"DEV_AGENT_JOB_HEARTBEAT_SECONDS": "1", "DEV_AGENT_JOB_ABANDON_
 def test_a_whole_worker_killed_mid_job_is_recovered_by_another_with_exactly_one_pr(sandbox, redis_server):  # noqa: F811
     with BotStack(sandbox, redis_server.url, extra_env=FAST_RECOVERY) as stack:
         worker = stack.workers[0]
-        wait_for(lambda: children(worker.pid), 10, what="rq scheduler process")
+        wait_for(lambda: children(worker.pid), what="rq scheduler process")
         stack.sandbox.inject_fault(r"/pulls$", status=None, method="POST", count=1, delay_seconds=2)
         issue = stack.open_request("killed-worker")
-        wait_for(lambda: stack.sandbox.calls.get(POST_PULLS), 30, interval=0.05, what="POST /pulls in flight")
+        wait_for(lambda: stack.sandbox.calls.get(POST_PULLS), interval=0.05, what="POST /pulls in flight")
         os.killpg(worker.pid, signal.SIGKILL)  # `dev-agent worker`, its scheduler and its work horse: no cleanup
         worker.wait()
         killed_at = time.monotonic()
         assert stack.bot_comments(issue["number"], STATUS_MARKER) == []  # the killed job never finished
-        stack.start_worker()
-        wait_for(lambda: settled(stack, issue, "killed-worker"), 60, what="job recovered by the new worker")
-        recovery = time.monotonic() - killed_at
+        replacement = stack.start_worker()
+        wait_for(lambda: registered(stack, replacement.pid), what="the new worker at work")
+        # The new process's own start (imports, preload: ~3 s idle, 20 s+ on a loaded CI) is not the recovery.
+        working_at = time.monotonic()
+        wait_for(lambda: settled(stack, issue, "killed-worker"), what="job recovered by the new worker")
+        recovery = time.monotonic() - working_at
         assert_exactly_one_of_everything(stack, issue, "killed-worker")
-        print(f"recovered {recovery:.1f}s after the kill")
+        print(f"recovered {recovery:.1f}s after the new worker started working ({working_at - killed_at:.1f}s after the kill)")
         assert recovery < 20, f"recovery took {recovery:.1f}s"
 
 
@@ -145,7 +156,7 @@ def test_redis_outage_answers_503_and_the_redelivery_completes(sandbox):
         with BotStack(sandbox, redis.url) as stack:
             redis.stop()
             issue = stack.open_request("outage-1")
-            stack.sandbox.wait_for_deliveries(30)
+            stack.sandbox.wait_for_deliveries(120)
             delivery = issue_delivery(stack, issue)
             assert delivery["status_code"] == 503
             assert stack.pulls() == [] and stack.bot_comments(issue["number"]) == []

@@ -298,8 +298,8 @@ def test_compliance_section_lists_controls_with_evidence_or_gap_and_never_says_c
 
 
 README_FACTS = {
-    "kubernetes": ["| Per replica | 0.5 vCPU, 1 GB |", "| Nodes | 1-2 x t3.medium \\(2 vCPU / 4 GiB each\\) |"],
-    "containers": ["| Per replica | 0.5 vCPU, 1 GB |"],
+    "kubernetes": ["| Per replica | 0.5 vCPU, 1 GiB |", "| Nodes | 1-2 x t3.medium \\(2 vCPU / 4 GiB each\\) |"],
+    "containers": ["| Per replica | 0.5 vCPU, 1 GiB |"],
     "vm": ["| Compute | 2 VMs of type t3.medium \\(2 vCPU / 4 GiB\\) |"],
     "functions": ["| Compute | functions, 512 MB memory, scaled per request |"],
 }
@@ -307,8 +307,8 @@ README_FACTS = {
 
 @pytest.mark.parametrize(("compute", "summary", "node_choice"), [
     ({"kind": "kubernetes", "min_replicas": 2, "max_replicas": 4},
-     "kubernetes, 2–4 replicas of 0.5 vCPU / 1 GB on 1–2 `t3.medium` node(s) (2 vCPU / 4 GiB each)", True),
-    ({"kind": "containers", "min_replicas": 2, "max_replicas": 4}, "containers, 2–4 replicas of 0.5 vCPU / 1 GB", False),
+     "kubernetes, 2–4 replicas of 0.5 vCPU / 1 GiB on 1–2 `t3.medium` node(s) (2 vCPU / 4 GiB each)", True),
+    ({"kind": "containers", "min_replicas": 2, "max_replicas": 4}, "containers, 2–4 replicas of 0.5 vCPU / 1 GiB", False),
     ({"kind": "vm", "min_replicas": 2, "max_replicas": 2}, "2 VMs of type `t3.medium` (2 vCPU / 4 GiB)", True),
     ({"kind": "functions"}, "functions, 512 MB memory per instance, scaled per request", False),
 ])
@@ -321,3 +321,45 @@ def test_compute_summary_and_plan_choices_match_the_environment_kind(compute, su
     assert facts == README_FACTS[compute["kind"]]
     assert ("node_instance_type" in {c.key for c in plan.choices}) is node_choice
     assert "db_multi_az" not in {c.key for c in plan.choices}  # no database, no database choice
+
+
+@pytest.mark.parametrize(("request_text", "machine_row", "absent"), [
+    ("flask app with postgres on a single VM on GCP us-central1",
+     "| `vm_instance_type` | e2-medium | default VM type for dev on gcp |", "node_instance_type"),
+    ("flask app with postgres on an Azure VM in westeurope",
+     "| `vm_instance_type` | Standard\\_B2s | default VM type for dev on azure |", "node_instance_type"),
+    ("flask app with postgres on EKS in us-east-1",
+     "| `node_instance_type` | t3.medium | default node type for dev on aws |", "vm_instance_type"),
+    ("flask app with postgres on ECS Fargate in us-east-1", None, "_instance_type"),
+])
+def test_plan_choices_name_the_machine_by_what_it_is(request_text, machine_row, absent):
+    """A VM's machine type is a VM type in the report and the README (VMs have no nodes); containers choose none;
+    memory reads GiB."""
+    report = _planned(request_text)
+    choices = report[report.index("### Plan choices"):]
+    choices = choices[:choices.index("\n### ", 1)]
+    if machine_row:
+        assert machine_row in choices, choices
+    assert absent not in choices, choices
+    assert re.search(r"\d GB\b", report.split("### Spec")[0].split("### Summary")[1]) is None  # summary: GiB, never GB
+
+
+@pytest.mark.parametrize(("request_text", "says"), [
+    ("flask app on a single VM on GCP us-central1", "its GCP VMs get no public IP"),
+    ("flask app on an Azure VM in westeurope", "its Azure VMs get no public IP"),
+    ("internal-only flask app on a single VM on GCP us-central1", None),  # asked to be private: nothing to warn about
+    ("flask app on an EC2 VM in AWS us-east-1", None),  # behind its public ALB
+])
+def test_a_public_app_on_gcp_or_azure_vms_is_said_to_be_unreachable(request_text, says):
+    """GCP/Azure VMs get no public IP or load balancer: the report says the 'public' app is private, and how to
+    reach it or get a public endpoint, instead of letting the reviewer assume an endpoint."""
+    report = _planned(request_text)
+    risks = report[report.index("### Risks"):]
+    risks = risks[:risks.index("\n### ", 1)]
+    if says:
+        assert "No public entry point" in risks and says in risks, risks
+        assert "`/dev-agent set compute.kind=containers`" in risks
+    else:
+        assert "No public entry point" not in risks, risks
+    if "EC2" in request_text:
+        assert "Public ingress" in risks

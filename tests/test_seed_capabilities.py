@@ -27,6 +27,7 @@ CASES = [
     ("FastAPI with Postgres", "database:postgres", "honoured"),
     ("FastAPI with MySQL", "database:mysql", "honoured"),
     ("FastAPI with MongoDB", "database:mongodb", "honoured"),
+    ("ASP.NET Core app with SQL Server 2022", "database:sqlserver", "honoured"),
     ("FastAPI with Aurora Postgres and two readers", "component:aurora", "honoured"),
     ("FastAPI with Redis in cluster mode, 3 shards", "component:redis-cluster", "honoured"),
     ("FastAPI with a DynamoDB table called sessions", "component:dynamodb", "honoured"),
@@ -115,7 +116,7 @@ def test_each_cloud_is_honoured_with_its_spec_line(cloud: str, words: str, regio
 @pytest.mark.parametrize(
     ("ask", "key"),
     [
-        ("ASP.NET Core app with SQL Server", "component:sqlserver"),
+        ("ASP.NET Core app with Oracle", "database:oracle"),
         ("GDPR FastAPI app", "compliance:gdpr"),
     ],
 )

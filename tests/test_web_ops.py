@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import httpx
 import pytest
@@ -11,6 +12,8 @@ import pytest
 from bot.api.keys import KeyStore
 from tests.support.bot_stack import SECRET, BotStack, wait_for
 from tests.support.redis_server import free_port, redis_server  # noqa: F401  (fixture)
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
@@ -208,3 +211,13 @@ def test_a_fresh_server_exposes_its_metric_families(sandbox, redis_server, tmp_p
     assert 'dev_agent_applies_total{action="apply",outcome="failed"}' in series
     assert 'dev_agent_pull_requests_total{action="opened",kind="request"}' in series
     assert _sample(text, "dev_agent_job_stage_seconds_count", stage="check") == 0
+    for status in ("200", "403", "429", "502"):  # what a rate-limit or GitHub-outage alert binds to
+        assert f'dev_agent_github_api_calls_total{{method="GET",status="{status}"}}' in series, status
+    # every labelled family of the operations runbook's table has its series, but per-environment cost (no
+    # environment is known to a fresh server)
+    runbook = (ROOT / "docs" / "operations.md").read_text()
+    labelled = re.findall(r"^\| `(dev_agent_\w+)` \| `", runbook, re.M)
+    assert len(labelled) >= 8, labelled
+    bound = {name.split("{")[0] for name in series if "{" in name}
+    missing = {f for f in labelled if not {f, f + "_total", f + "_count"} & bound}
+    assert missing == {"dev_agent_monthly_cost_usd"}, missing

@@ -24,7 +24,7 @@ ASKS_CHEAPER = re.compile(r"\b(cheaper|less expensive|spend less|save money|(cut
 @dataclass(frozen=True)
 class Cheaper:
     """What the fitter can do: the budget to set (None when the plan is the cheapest already), the estimates
-    before and after, and the plan decisions that change (key, before, after, why)."""
+    before and after, and the plan decisions that change (as the report names them: key, before, after, why)."""
 
     budget: int | None
     current: float
@@ -54,7 +54,8 @@ def cheaper_plan(spec: EnvironmentSpec, policy: Any) -> Cheaper:
     old, new = current.sizing.model_dump(mode="json"), fitted.sizing.model_dump(mode="json")
     # why each option changed; a machine class moved down its ladder says it with its before -> after alone
     reasons = {c.key: c.reason for c in fitted.choices if c.key not in SIZING_FIELDS.values()}
-    steps = [(key, str(old[key]), str(new[key]), reasons.get(key, "")) for key in new if new[key] != old.get(key)]
+    steps = [(fitted.label(key), str(old[key]), str(new[key]), reasons.get(key, ""))
+             for key in new if new[key] != old.get(key)]
     return Cheaper(budget, current_cost, cheapest, steps)
 
 

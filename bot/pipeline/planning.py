@@ -12,7 +12,18 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.cost.coverage import check_spec
-from bot.spec import Cloud, Compliance, ComputeKind, EnvironmentSpec, Exposure, Tier
+from bot.spec import (
+    Cloud,
+    Compliance,
+    ComputeKind,
+    Database,
+    DatabaseEngine,
+    EnvironmentSpec,
+    Exposure,
+    SqlServerEdition,
+    Tier,
+    sqlserver_edition,
+)
 from policies.profiles import apply, load
 
 
@@ -58,6 +69,13 @@ class Plan(BaseModel):
     def choose(self, key: str, value: object, reason: str) -> None:
         """Record a decision (replacing an earlier one for the same key)."""
         self.choices = [c for c in self.choices if c.key != key] + [Choice(key=key, value=str(value), reason=reason)]
+
+    def label(self, key: str) -> str:
+        """What a decision (a `Sizing` field) is called in text people read: the machine type is a VM's on VMs, a
+        node's on Kubernetes (the other kinds have no machine to choose)."""
+        if key == "node_instance_type" and self.spec.compute.kind == ComputeKind.vm:
+            return "vm_instance_type"
+        return key
 
 
 # Default sizes per (cloud, tier): small and cheap for dev, redundant for prod.
@@ -119,6 +137,46 @@ def newest_kubernetes_version() -> str:
 HA_DB_CLASS: dict[str, str] = {"B_Standard_B1ms": "GP_Standard_D2ds_v4"}  # Azure burstable: no zone-redundant HA
 HA_CACHE_TYPE: dict[str, str] = {"BASIC": "STANDARD_HA", "Basic_C0": "Standard_C0"}  # single-node tiers
 
+# SQL Server instance sizes per cloud and edition. AWS: the smallest class RDS offers for the edition that the catalog
+# prices (license included): Express/Web run on db.t3 (Express at most db.t3.xlarge), Standard needs db.m5.large or
+# more and Enterprise db.m5.xlarge or more; only db.m5.xlarge has a sourced Standard/Enterprise price.
+SQLSERVER_CLASS: dict[Cloud, dict[SqlServerEdition, str]] = {
+    Cloud.aws: {SqlServerEdition.express: "db.t3.large", SqlServerEdition.web: "db.t3.large",
+                SqlServerEdition.standard: "db.m5.xlarge", SqlServerEdition.enterprise: "db.m5.xlarge"},
+}
+MULTI_AZ_EDITIONS = frozenset({SqlServerEdition.standard, SqlServerEdition.enterprise})
+
+
+def sqlserver_class(plan: Plan, db: Database) -> str:
+    """The instance size of a SQL Server database: its edition's class (AWS), else the tier's database size."""
+    return SQLSERVER_CLASS.get(plan.spec.cloud, {}).get(sqlserver_edition(db, plan.spec.tier),
+                                                        plan.sizing.db_instance_class)
+
+
+def sqlserver_multi_az(plan: Plan, db: Database) -> bool:
+    """Multi-AZ / zone-redundant for a SQL Server database: planned HA, and an edition that can fail over."""
+    return plan.sizing.db_multi_az and sqlserver_edition(db, plan.spec.tier) in MULTI_AZ_EDITIONS
+
+
+def _choose_sqlserver(plan: Plan) -> None:
+    """Record each SQL Server database's edition, size and availability with the reason (for the report)."""
+    spec = plan.spec
+    for db in (d for d in spec.databases if d.engine == DatabaseEngine.sqlserver):
+        edition = sqlserver_edition(db, spec.tier)
+        why = ("requested" if db.edition is not None else
+               "cheapest edition that fits " + ("high availability / prod (Standard fails over; Express and Web "
+                                                "cannot)" if edition == SqlServerEdition.standard else
+                                                f"{spec.tier.value}" + (" (databases up to 10 GB each)"
+                                                                        if edition == SqlServerEdition.express else
+                                                                        " (Web is licensed for public web workloads)")))
+        plan.choose("sqlserver_edition", f"SQL Server {db.version} {edition.value}", why)
+        if spec.cloud in SQLSERVER_CLASS:
+            plan.choose("sqlserver_instance_class", sqlserver_class(plan, db),
+                        f"smallest class RDS offers for SQL Server {edition.value} with a sourced price")
+        if plan.sizing.db_multi_az and not sqlserver_multi_az(plan, db):
+            plan.choose("sqlserver_multi_az", False, f"SQL Server {edition.value} cannot fail over (Multi-AZ needs "
+                        "standard or enterprise): single zone")
+
 
 WAF_FRAMEWORKS = (Compliance.hipaa, Compliance.pci_dss)  # their profiles require a WAF on public ingress
 # What puts a WAF in front of a public Cloud Run service / Container App (generators/terraform/{gcp,azure}/waf.py).
@@ -171,7 +229,7 @@ def plan_environment(spec: EnvironmentSpec, today: dt.date | None = None) -> Pla
                     f"default {what} type for {spec.tier.value} on {spec.cloud.value}")
     if spec.compute.kind == ComputeKind.kubernetes:
         plan.choose("node_count", f"{sizing.node_count}-{sizing.node_max_count}",
-                    f"{replicas_per_node} replica(s) of {spec.compute.cpu} vCPU / {spec.compute.memory_gb} GB fit on "
+                    f"{replicas_per_node} replica(s) of {spec.compute.cpu} vCPU / {spec.compute.memory_gb:g} GiB fit on "
                     f"one {sizing.node_instance_type} node; "
                     f"{spec.compute.min_replicas}-{spec.compute.max_replicas} replicas"
                     + (" plus one spare node (prod)" if spec.tier == Tier.prod else ""))
@@ -190,6 +248,7 @@ def plan_environment(spec: EnvironmentSpec, today: dt.date | None = None) -> Pla
     if sizing.db_multi_az and sizing.db_instance_class in HA_DB_CLASS:
         sizing.db_instance_class = HA_DB_CLASS[sizing.db_instance_class]
         plan.choose("db_instance_class", sizing.db_instance_class, "high availability needs a non-burstable size")
+    _choose_sqlserver(plan)
     if sizing.cache_nodes > 1 and sizing.cache_node_type in HA_CACHE_TYPE:
         sizing.cache_node_type = HA_CACHE_TYPE[sizing.cache_node_type]
         plan.choose("cache_node_type", sizing.cache_node_type, "high availability needs a replicated cache tier")

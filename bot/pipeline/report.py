@@ -20,7 +20,7 @@ from bot.pipeline.planning import Plan, machine_size
 from bot.pipeline.requirements import compliance_section, open_items, requirements_section
 from bot.pipeline.results import CheckResult, PipelineResult, Verdict
 from bot.request import markers
-from bot.spec import ComputeKind, Exposure, Monitoring, Tier
+from bot.spec import Cloud, ComputeKind, Exposure, Monitoring, Tier
 from generators.terraform.tfvars import SAMPLE_IMAGE
 from policies.terraform import resource_lines
 
@@ -123,7 +123,7 @@ def compute_summary(plan: Plan) -> str:
     if compute.kind == ComputeKind.vm:
         return (f"{_plural(compute.min_replicas, 'VM')} of type {code_span(sizing.node_instance_type)}"
                 + (f" ({machine})" if machine else ""))
-    size = f"{sizing.container_cpu:g} vCPU / {sizing.container_memory_gb:g} GB"
+    size = f"{sizing.container_cpu:g} vCPU / {sizing.container_memory_gb:g} GiB"
     if compute.kind == ComputeKind.kubernetes:
         return (f"kubernetes, {replicas} of {size} on {nodes} {code_span(sizing.node_instance_type)} node(s)"
                 + (f" ({machine} each)" if machine else ""))
@@ -347,8 +347,25 @@ def _verdicts(verdicts: list[Verdict]) -> list[Block]:
 def _choices(plan: Plan) -> list[Block]:
     if not plan.choices:
         return []
-    rows = [[code_span(c.key, True), escape_cell(c.value), escape_cell(c.reason)] for c in plan.choices]
+    rows = [[code_span(plan.label(c.key), True), escape_cell(c.value), escape_cell(c.reason)] for c in plan.choices]
     return _chunked_table(["Decision", "Value", "Why"], rows, None, fold=None, heading="### Plan choices")
+
+
+# A public app on GCP/Azure VMs gets no entry point from the internet (no public IP, no load balancer is generated
+# for VMs there; AWS VMs sit behind an ALB): said as a risk while the Terraform has none of these.
+PUBLIC_ENTRY = (r'^resource "(google_compute_global_forwarding_rule|google_compute_forwarding_rule|google_compute_address|'
+                r'azurerm_public_ip|azurerm_lb|azurerm_application_gateway|azurerm_cdn_frontdoor_endpoint)"')
+PRIVATE_VM = {
+    Cloud.gcp: "No public entry point: the app is public in the spec, but its GCP VMs get no public IP and dev-agent "
+               "generates no load balancer for VMs on GCP, so nobody on the internet can reach it. It is reachable "
+               f"through Identity-Aware Proxy TCP forwarding only ({code_span('gcloud compute start-iap-tunnel <vm> <port>')}). "
+               "For a public HTTPS endpoint run it as containers (Cloud Run): "
+               f"{code_span('/dev-agent set compute.kind=containers')}.",
+    Cloud.azure: "No public entry point: the app is public in the spec, but its Azure VMs get no public IP and "
+                 "dev-agent generates no load balancer (nor Bastion) for VMs on Azure, so it is reachable from inside "
+                 "the VNet only. For a public HTTPS endpoint run it as containers (Container Apps): "
+                 f"{code_span('/dev-agent set compute.kind=containers')}.",
+}
 
 
 def risks(result: PipelineResult) -> list[str]:
@@ -380,6 +397,9 @@ def risks(result: PipelineResult) -> list[str]:
             "Public ingress: the app is reachable from the internet through its load balancer or public endpoint"
             + (" over plain HTTP." if http_only else " (HTTPS).")
         )
+    if (spec.app.exposure == Exposure.public and spec.compute.kind == ComputeKind.vm and spec.cloud in PRIVATE_VM
+            and not re.search(PUBLIC_ENTRY, text, re.M)):
+        found.append(PRIVATE_VM[spec.cloud])
     if spec.app.exposure == Exposure.internal and spec.compute.kind == ComputeKind.kubernetes:
         found.append("Internal load balancer (Kubernetes Service): plain HTTP on port 80, reachable from the "
                      "environment's network only; terminate TLS in the app or behind an internal ingress controller.")

@@ -368,13 +368,6 @@ ASKS: tuple[Ask, ...] = (
         evidence=(r'^resource "aws_dynamodb_table"',),
     ),
     Ask(
-        "component:sqlserver",
-        "SQL Server database",
-        r"sql server|mssql|ms sql",
-        "SQL Server is not generated",
-        evidence=(r'engine\s*=\s*"sqlserver',),
-    ),
-    Ask(
         "component:cdn",
         "CDN (CloudFront)",
         r"cloud ?front|cdn|edge caching|cloud cdn|front ?door",

@@ -189,7 +189,7 @@ NO_WORKLOAD_QUESTION = (
     "Express, Spring Boot, Rails) and any database, cache or queue it needs."
 )
 SUPPORTED_FRAMEWORKS = "FastAPI, Django, Flask, Express, Next.js, NestJS, Spring Boot, Gin, Rails, Laravel, ASP.NET Core"
-DB_NAMES = {"postgres": "PostgreSQL", "mysql": "MySQL", "mongodb": "MongoDB"}
+DB_NAMES = {"postgres": "PostgreSQL", "mysql": "MySQL", "mongodb": "MongoDB", "sqlserver": "SQL Server"}
 CLOUD_NAMES = {"aws": "AWS", "gcp": "GCP", "azure": "Azure"}
 
 
@@ -362,9 +362,16 @@ def _one_edit(a: str, b: str) -> bool:
     return short[i:] == long_[i + 1:]
 
 
+SQLSERVER_WORDS = re.compile(r"(20[12]\d)|(express|web|standard|enterprise)")
+
+
 def _read_versions(reading: Reading) -> None:
     for mention in reading.live("language", "database", "framework", "product"):
         if mention.cat == "product" and mention.value.database is None:
+            continue
+        if mention.cat == "database" and mention.value == "sqlserver":  # "SQL Server 2022": the release is inside
+            mention.version = next((m.group(1) for m in SQLSERVER_WORDS.finditer(
+                reading.work, mention.start, mention.end) if m.group(1)), None)
             continue
         match = VERSION_AFTER.match(reading.work, mention.end)
         if match:
@@ -762,6 +769,11 @@ def _databases(reading: Reading, cloud: str) -> list[dict[str, Any]]:
         version = _offered_version(reading, engine, mention.version)
         if version:
             entry["version"] = version
+        if engine == "sqlserver":
+            edition = next((m.group(2) for m in SQLSERVER_WORDS.finditer(reading.work, mention.start, mention.end)
+                            if m.group(2)), None)
+            if edition:
+                entry["edition"] = edition
         if aurora:
             entry["aurora"] = True
         databases.append(entry)

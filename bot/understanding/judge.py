@@ -15,7 +15,7 @@ from bot.understanding.reading import NEGATION_BEFORE, Mention, Reading, vocabul
 
 ASK_TABLE = vocabulary_table("ask", {ask.pattern: ask for ask in catalog.ASKS})  # the ledger's non-spec asks
 CLOUD_NAMES = {"aws": "AWS", "gcp": "GCP", "azure": "Azure"}
-DB_NAMES = {"postgres": "PostgreSQL", "mysql": "MySQL", "mongodb": "MongoDB"}
+DB_NAMES = {"postgres": "PostgreSQL", "mysql": "MySQL", "mongodb": "MongoDB", "sqlserver": "SQL Server"}
 
 # Resource lines that show a spec part was built (per line, any cloud).
 PART_EVIDENCE: dict[str, str] = {

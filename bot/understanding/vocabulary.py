@@ -272,11 +272,13 @@ DATABASES: dict[str, str] = {
     r"postgres(?:ql)?|postgre|psql|pg": "postgres",
     r"mysql|mariadb": "mysql",
     r"mongo(?:db)?": "mongodb",
+    # "SQL Server 2022 Standard edition": release and edition belong to the mention (so "Express" is no Node framework)
+    r"(?:microsoft |ms )?(?:sql ?server|mssql|ms sql)(?:\s+20[12]\d)?(?:\s+(?:express|web|standard|enterprise)"
+    r"(?:\s+edition)?)?": "sqlserver",
 }
 UNSUPPORTED_DATABASES: dict[str, str] = {
     r"dynamo ?db|dynamo": "DynamoDB",
     r"cassandra|scylla(?:db)?": "Cassandra",
-    r"sql server|mssql|ms sql": "SQL Server",
     r"oracle(?: db)?": "Oracle",
     r"cockroach(?:db)?": "CockroachDB",
     r"firestore|firebase": "Firestore",

@@ -11,6 +11,7 @@ from bot.spec import EnvironmentSpec
 # Local image tag for each managed version the spec accepts.
 POSTGRES_TAGS = {"13": "13.16-alpine", "14": "14.13-alpine", "15": "15.8-alpine", "16": "16.4-alpine", "17": "17.0-alpine"}
 MYSQL_TAGS = {"5.7": "5.7.44", "8": "8.0.39", "8.0": "8.0.39", "8.4": "8.4.2"}
+SQLSERVER_TAGS = {"2019": "2019-CU27-ubuntu-20.04", "2022": "2022-CU14-ubuntu-22.04"}
 MONGO_TAGS = {"4": "4.4.29", "4.0": "4.4.29", "5": "5.0.28", "5.0": "5.0.28", "6": "6.0.16", "6.0": "6.0.16",
               "7": "7.0.12", "7.0": "7.0.12"}
 
@@ -70,6 +71,18 @@ def mongodb(version: str) -> LocalService:
     )
 
 
+def sqlserver(version: str) -> LocalService:
+    """SQL Server Developer edition (free for development; the cloud runs the spec's licensed edition)."""
+    return LocalService(
+        "sqlserver",
+        {"image": f"mcr.microsoft.com/mssql/server:{SQLSERVER_TAGS[version]}",
+         "environment": {"ACCEPT_EULA": "Y", "MSSQL_PID": "Developer", "MSSQL_SA_PASSWORD": secret("MSSQL_SA_PASSWORD")},
+         "ports": ["127.0.0.1:1433:1433"], "volumes": ["sqlserver-data:/var/opt/mssql"]},
+        ("MSSQL_SA_PASSWORD",),
+        {"DATABASE_URL": "mssql://sa:${MSSQL_SA_PASSWORD}@localhost:1433?encrypt=true&trustServerCertificate=true"},
+    )
+
+
 def redis(_version: str) -> LocalService:
     return LocalService(
         "redis",
@@ -118,6 +131,7 @@ LOCAL_SERVICES: dict[str, Callable[[str], LocalService]] = {
     "postgres": postgres,
     "mysql": mysql,
     "mongodb": mongodb,
+    "sqlserver": sqlserver,
     "redis": redis,
     "memcached": memcached,
     "rabbitmq": rabbitmq,

@@ -18,7 +18,7 @@ TEMPLATE = """\
 {{- if $root.Values.monitoring.datadog.enabled }}
 tags.datadoghq.com/env: {{ $root.Values.environment | quote }}
 tags.datadoghq.com/service: {{ index . 1 | quote }}
-tags.datadoghq.com/version: {{ $root.Chart.AppVersion | trunc 63 | trimSuffix "-" | trimSuffix "." | quote }}
+tags.datadoghq.com/version: {{ include "app.version" $root | quote }}
 {{- end }}
 {{- end -}}
 

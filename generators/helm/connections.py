@@ -18,6 +18,7 @@ ENGINE_ENV: dict[str, tuple[str, int]] = {
     "postgres": ("DATABASE_URL", 5432),
     "mysql": ("DATABASE_URL", 3306),
     "mongodb": ("MONGODB_URI", 27017),
+    "sqlserver": ("DATABASE_URL", 1433),
     "redis": ("REDIS_URL", 6379),
     "memcached": ("MEMCACHED_SERVERS", 11211),
     "rabbitmq": ("AMQP_URL", 5671),

@@ -8,6 +8,13 @@ TEMPLATE = """\
 {{- .Chart.Name | trunc 63 | trimSuffix "-" -}}
 {{- end -}}
 
+{{/* The version label's value: the image tag (the chart's appVersion) cut to a label value's 63 characters, as
+Helm's `trunc 63 | trimSuffix "-"` convention does, and starting and ending with a letter or digit (a long tag
+would otherwise fail `helm install`). */}}
+{{- define "app.version" -}}
+{{- regexReplaceAll "^[-._]+|[-._]+$" (.Chart.AppVersion | toString | trunc 63) "" -}}
+{{- end -}}
+
 {{/* Labels that select the app's pods. */}}
 {{- define "app.selectorLabels" -}}
 app.kubernetes.io/name: {{ .Chart.Name | quote }}
@@ -17,7 +24,7 @@ app.kubernetes.io/instance: {{ .Release.Name | quote }}
 {{/* Labels on every resource. */}}
 {{- define "app.labels" -}}
 {{ include "app.selectorLabels" . }}
-app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/version: {{ include "app.version" . | quote }}
 app.kubernetes.io/managed-by: {{ .Release.Service | quote }}
 dev-agent/environment: {{ .Values.environment | quote }}
 dev-agent/tier: {{ .Values.tier | quote }}
@@ -31,7 +38,7 @@ app.kubernetes.io/name: {{ index . 1 | quote }}
 app.kubernetes.io/instance: {{ $root.Release.Name | quote }}
 app.kubernetes.io/component: worker
 app.kubernetes.io/part-of: {{ include "app.fullname" $root | quote }}
-app.kubernetes.io/version: {{ $root.Chart.AppVersion | quote }}
+app.kubernetes.io/version: {{ include "app.version" $root | quote }}
 app.kubernetes.io/managed-by: {{ $root.Release.Service | quote }}
 dev-agent/environment: {{ $root.Values.environment | quote }}
 dev-agent/tier: {{ $root.Values.tier | quote }}

@@ -4,7 +4,6 @@ processes, wired together exactly like production (signed webhooks, App JWT, PyG
 from __future__ import annotations
 
 import contextlib
-import functools
 import os
 import shutil
 import signal
@@ -12,6 +11,7 @@ import subprocess
 import sys
 import tempfile
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -53,8 +53,14 @@ staging
 """
 
 
-# Tests fail (AssertionError) rather than error when what they wait for never happens.
-wait_for = functools.partial(wait_until, error=AssertionError)
+# How long a test waits, by default, for something the bot will do. Generous: CI runs four test workers on two
+# cores, where a job that takes 3 s on an idle machine has been seen to take 10 s (and a process start 25 s).
+PATIENCE = 120.0
+
+
+def wait_for(predicate: Callable[[], Any], timeout: float = PATIENCE, **options: Any) -> Any:
+    """`wait_until` that fails the test (AssertionError) rather than erroring when what it waits for never happens."""
+    return wait_until(predicate, timeout, error=AssertionError, **options)
 
 
 class BotStack:
@@ -112,7 +118,7 @@ class BotStack:
     def start_web(self) -> None:
         self.web = subprocess.Popen([sys.executable, "-m", "bot", "serve", "--port", str(self.port)], cwd=ROOT,
                                     env=self.env, stderr=self.log)
-        wait_for(self._healthy, 90, what="dev-agent serve")  # generous: CI machines may be busy
+        wait_for(self._healthy, 2 * PATIENCE, what="dev-agent serve")  # seen past 90 s at a load of 17
 
     def restart_web(self) -> None:
         """Stop `dev-agent serve` (SIGTERM) and start a new process on the same port and database."""
@@ -191,7 +197,7 @@ class BotStack:
     def comment(self, number: int, body: str, user: str = "alice") -> dict:
         return self.sandbox.comment(self.owner, self.repo, number, body, user=user)
 
-    def wait_for_pull(self, name: str, timeout: float = 30.0) -> dict:
+    def wait_for_pull(self, name: str, timeout: float = PATIENCE) -> dict:
         def found() -> dict | None:
             return next((p for p in self.pulls() if p["head"]["ref"] == f"dev-agent/{name}"), None)
 

@@ -31,7 +31,8 @@ WORKLOAD_ROLE: dict[ComputeKind, str] = {
 CONNECTION_SECRET_ARN = Ref("aws_secretsmanager_secret.connection.arn")
 # The database user the app logs in as with an IAM token (created once: CREATE USER app; GRANT rds_iam TO app).
 IAM_DB_USER = "app"
-RDS_ENGINES = {DatabaseEngine.postgres, DatabaseEngine.mysql}
+RDS_ENGINES = {DatabaseEngine.postgres, DatabaseEngine.mysql, DatabaseEngine.sqlserver}
+IAM_AUTH_ENGINES = {DatabaseEngine.postgres, DatabaseEngine.mysql}  # SQL Server has no IAM database authentication
 
 
 @dataclass(frozen=True)
@@ -60,9 +61,10 @@ def _rds(plan: Plan) -> list[Grant]:
         sid = "".join(part.capitalize() for part in label.split("_"))
         grants.append(Grant(f"Read{sid}MasterSecret", ("secretsmanager:GetSecretValue",),
                             (attribute(label, db, "master_user_secret[0].secret_arn"),)))
-        grants.append(Grant(f"Connect{sid}WithIam", ("rds-db:connect",), (Call(
-            "format", "arn:%s:rds-db:%s:%s:dbuser:%s/" + IAM_DB_USER, PARTITION, REGION, ACCOUNT_ID,
-            attribute(label, db, "resource_id")),)))
+        if db.engine in IAM_AUTH_ENGINES:
+            grants.append(Grant(f"Connect{sid}WithIam", ("rds-db:connect",), (Call(
+                "format", "arn:%s:rds-db:%s:%s:dbuser:%s/" + IAM_DB_USER, PARTITION, REGION, ACCOUNT_ID,
+                attribute(label, db, "resource_id")),)))
     return grants
 
 

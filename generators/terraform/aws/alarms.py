@@ -23,7 +23,7 @@ from bot.spec import ComputeKind, DatabaseEngine, Monitoring, QueueEngine, Tier
 from generators.hcl import Block, Call, Cond, Op, Ref, block
 from generators.terraform.aws.aurora import instance_class as aurora_class
 from generators.terraform.aws.lambda_fn import BATCH_TIMEOUT
-from generators.terraform.aws.rds import relational
+from generators.terraform.aws.rds import instance_class, relational
 from generators.terraform.aws.shared import ACCOUNT_ID, KMS_ARN, NAME, uses_load_balancer
 from generators.terraform.context import Context, database_labels
 
@@ -35,6 +35,7 @@ DB_CLASS_MEMORY_GIB = {"db.t3.micro": 1, "db.t3.small": 2, "db.t3.medium": 4, "d
                        "db.r6g.large": 16}
 # Bytes of instance memory per default connection (RDS parameter-group formulas: LEAST(DBInstanceClassMemory/x, ...)).
 BYTES_PER_CONNECTION = {DatabaseEngine.postgres: 9531392, DatabaseEngine.mysql: 12582880}
+SQLSERVER_MAX_CONNECTIONS = 32767  # SQL Server's user connection limit (RDS leaves "user connections" at 0 = maximum)
 
 
 def applies(plan: Plan) -> bool:
@@ -43,6 +44,8 @@ def applies(plan: Plan) -> bool:
 
 def max_connections(engine: DatabaseEngine, instance_class: str) -> int:
     """The engine's default connection limit on an instance class (RDS caps Postgres at 5000)."""
+    if engine == DatabaseEngine.sqlserver:
+        return SQLSERVER_MAX_CONNECTIONS
     memory = DB_CLASS_MEMORY_GIB.get(instance_class, 1) * 1024**3
     return min(memory // BYTES_PER_CONNECTION[engine], 5000)
 
@@ -115,7 +118,7 @@ def _databases(ctx: Context) -> list[Block]:
             limit = max_connections(db.engine, aurora_class(ctx.plan))
         else:
             instance = {"DBInstanceIdentifier": Ref(f"aws_db_instance.{label}.identifier")}
-            limit = max_connections(db.engine, ctx.plan.sizing.db_instance_class)
+            limit = max_connections(db.engine, instance_class(ctx.plan, db))
         blocks.append(_alarm(f"db_{label}_cpu", f"{label} database CPU above 80% for 10 minutes", "AWS/RDS",
                              "CPUUtilization", instance, 80))
         if not db.aurora:

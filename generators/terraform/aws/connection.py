@@ -41,6 +41,9 @@ def _database_labels(plan: Plan) -> list[str]:
 
 
 def _url_format(engine: str) -> str:
+    """`scheme://user@host:port/db?tls`: SQL Server's URL names no database (RDS creates none; the app does)."""
+    if engine == "sqlserver":
+        return "mssql://%s@%s:%d?encrypt=true"
     scheme, query = ("postgresql", "sslmode=require") if engine == "postgres" else ("mysql", "ssl-mode=REQUIRED")
     return f"{scheme}://%s@%s:%d/{engine}?{query}"
 
@@ -88,7 +91,7 @@ def settings(plan: Plan) -> dict[str, Any]:
     labels = iter(zip(_database_labels(plan), plan.spec.databases, strict=True))
     values: dict[str, Any] = {}
     for conn in connections(plan.spec):
-        if conn.engine in {"postgres", "mysql", "mongodb"}:
+        if conn.engine in {"postgres", "mysql", "sqlserver", "mongodb"}:
             label, db = next(labels)
             values[conn.env] = _database_url(db, label)
         else:
@@ -113,7 +116,7 @@ def password_sources(plan: Plan) -> dict[str, Any]:
     sources: dict[str, Any] = {}
     for conn in connections(plan.spec):
         arn = None
-        if conn.engine in {"postgres", "mysql"}:
+        if conn.engine in {"postgres", "mysql", "sqlserver"}:
             arn = attribute(*next(labels), "master_user_secret[0].secret_arn")
         elif conn.engine == "mongodb":
             next(labels)

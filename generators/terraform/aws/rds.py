@@ -1,19 +1,24 @@
-"""rds.tf: PostgreSQL/MySQL on RDS with an AWS-managed master password (Secrets Manager), encryption, backups;
-read replicas when the spec asks for them. The subnet group and monitoring role serve Aurora clusters too
+"""rds.tf: PostgreSQL/MySQL/SQL Server on RDS with an AWS-managed master password (Secrets Manager), encryption,
+backups; read replicas when the spec asks for them. The subnet group and monitoring role serve Aurora clusters too
 (aurora.tf); `attribute` names the resource attribute the app's connection reads for either kind."""
 
 from __future__ import annotations
 
-from bot.pipeline.planning import Plan
-from bot.spec import Database, DatabaseEngine, Tier
+from bot.pipeline.planning import Plan, sqlserver_class, sqlserver_multi_az
+from bot.spec import Database, DatabaseEngine, SqlServerEdition, Tier, sqlserver_edition
 from generators.hcl import Block, Call, Ref, block
 from generators.terraform.aws.shared import KMS_ARN, NAME, PRIVATE_SUBNETS, data_security_group, protected, role
 from generators.terraform.context import Context, database_labels
 from generators.terraform.names import dns_label
 
-ENGINES = {DatabaseEngine.postgres: "postgres", DatabaseEngine.mysql: "mysql"}
-PORTS = {DatabaseEngine.postgres: 5432, DatabaseEngine.mysql: 3306}
-LOG_EXPORTS = {DatabaseEngine.postgres: ["postgresql", "upgrade"], DatabaseEngine.mysql: ["error", "general", "slowquery"]}
+ENGINES = {DatabaseEngine.postgres: "postgres", DatabaseEngine.mysql: "mysql", DatabaseEngine.sqlserver: "sqlserver"}
+PORTS = {DatabaseEngine.postgres: 5432, DatabaseEngine.mysql: 3306, DatabaseEngine.sqlserver: 1433}
+LOG_EXPORTS = {DatabaseEngine.postgres: ["postgresql", "upgrade"], DatabaseEngine.mysql: ["error", "general", "slowquery"],
+               DatabaseEngine.sqlserver: ["agent", "error"]}
+# RDS engine name per SQL Server edition (license included) and RDS major version per SQL Server release
+SQLSERVER_ENGINES = {SqlServerEdition.express: "sqlserver-ex", SqlServerEdition.web: "sqlserver-web",
+                     SqlServerEdition.standard: "sqlserver-se", SqlServerEdition.enterprise: "sqlserver-ee"}
+SQLSERVER_MAJOR = {"2019": "15.00", "2022": "16.00"}
 # Enhanced Monitoring and Performance Insights (environment key) on every instance: primary, replica, Aurora member
 INSTANCE_MONITORING: dict[str, object] = {
     "monitoring_interval": 60, "monitoring_role_arn": Ref("aws_iam_role.rds_monitoring.arn"),
@@ -22,6 +27,7 @@ INSTANCE_MONITORING: dict[str, object] = {
 PARAMETERS = {
     DatabaseEngine.postgres: {"rds.force_ssl": "1", "log_statement": "ddl", "log_min_duration_statement": "1000"},
     DatabaseEngine.mysql: {"require_secure_transport": "1", "slow_query_log": "1"},
+    DatabaseEngine.sqlserver: {"rds.force_ssl": "1"},
 }
 MASTER_USERNAME = "dbadmin"
 
@@ -47,18 +53,42 @@ def attribute(label: str, db: Database, name: str) -> Ref:
     return Ref(f"aws_db_instance.{label}.{name}")
 
 
-def _engine_version(db: Database) -> tuple[str, str]:
+def engine_name(plan: Plan, db: Database) -> str:
+    """The RDS engine: `postgres`, `mysql`, or the SQL Server edition's `sqlserver-ex|web|se|ee`."""
+    if db.engine == DatabaseEngine.sqlserver:
+        return SQLSERVER_ENGINES[sqlserver_edition(db, plan.spec.tier)]
+    return ENGINES[db.engine]
+
+
+def _engine_version(plan: Plan, db: Database) -> tuple[str, str]:
     """(engine_version, parameter group family)."""
+    if db.engine == DatabaseEngine.sqlserver:  # e.g. 16.00 (newest minor), family sqlserver-se-16.0
+        major = SQLSERVER_MAJOR[db.version or "2022"]
+        return major, f"{engine_name(plan, db)}-{major[:-1]}"
     if db.engine == DatabaseEngine.postgres:
         return db.version, f"postgres{db.version}"
     version = {"8": "8.0"}.get(db.version, db.version)
     return version, f"mysql{version}"
 
 
+def _sqlserver(db: Database) -> bool:
+    return db.engine == DatabaseEngine.sqlserver
+
+
+def instance_class(plan: Plan, db: Database) -> str:
+    """SQL Server: its edition's class (planning.SQLSERVER_CLASS); PostgreSQL/MySQL: the tier's class."""
+    return sqlserver_class(plan, db) if _sqlserver(db) else plan.sizing.db_instance_class
+
+
+def multi_az(plan: Plan, db: Database) -> bool:
+    """Planned Multi-AZ; SQL Server Express and Web cannot fail over and stay in one zone."""
+    return sqlserver_multi_az(plan, db) if _sqlserver(db) else plan.sizing.db_multi_az
+
+
 def _instance(ctx: Context, db: Database, label: str) -> list[Block]:
     sizing = ctx.plan.sizing
     prod = ctx.spec.tier == Tier.prod
-    version, family = _engine_version(db)
+    version, family = _engine_version(ctx.plan, db)
     identifier = dns_label(ctx.name, label.replace("_", "-"), max_length=63)
     final_snapshot = {"final_snapshot_identifier": dns_label(identifier, "final", max_length=255)} if prod else {}
     return [
@@ -67,14 +97,17 @@ def _instance(ctx: Context, db: Database, label: str) -> list[Block]:
               parameter=[block("parameter", name=k, value=v, apply_method="pending-reboot")
                          for k, v in PARAMETERS[db.engine].items()],
               lifecycle=block("lifecycle", create_before_destroy=True)),
-        block("resource", "aws_db_instance", label, identifier=identifier, engine=ENGINES[db.engine],
-              engine_version=version, instance_class=sizing.db_instance_class, allocated_storage=db.storage_gb,
+        block("resource", "aws_db_instance", label, identifier=identifier, engine=engine_name(ctx.plan, db),
+              engine_version=version, instance_class=instance_class(ctx.plan, db),
+              **({"license_model": "license-included"} if _sqlserver(db) else {}), allocated_storage=db.storage_gb,
               max_allocated_storage=db.storage_gb * 2, storage_type="gp3", storage_encrypted=True, kms_key_id=KMS_ARN,
               username=MASTER_USERNAME, manage_master_user_password=True, master_user_secret_kms_key_id=KMS_ARN,
-              iam_database_authentication_enabled=True, db_subnet_group_name=Ref("aws_db_subnet_group.main.name"),
+              # SQL Server has no IAM database authentication (its users log in with passwords or Kerberos)
+              **({} if _sqlserver(db) else {"iam_database_authentication_enabled": True}),
+              db_subnet_group_name=Ref("aws_db_subnet_group.main.name"),
               vpc_security_group_ids=[Ref(f"aws_security_group.db_{label}.id")],
               parameter_group_name=Ref(f"aws_db_parameter_group.{label}.name"),
-              publicly_accessible=False, multi_az=sizing.db_multi_az,
+              publicly_accessible=False, multi_az=multi_az(ctx.plan, db),
               backup_retention_period=sizing.db_backup_retention_days, copy_tags_to_snapshot=True,
               deletion_protection=protected(ctx.plan), skip_final_snapshot=not prod, **final_snapshot,
               auto_minor_version_upgrade=True, allow_major_version_upgrade=True,

@@ -1,0 +1,150 @@
+"""SQL Server where the cloud offers it: the words become `engine: sqlserver` (release and edition read), the spec
+validates editions and releases, the planner picks the edition's priced class, and the generated database is
+encrypted, TLS-only, license-included and priced (or flagged as having no sourced price, never $0)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot import hclread
+from bot.cost import estimate_files
+from bot.cost.coverage import unpriced
+from bot.pipeline.planning import plan_environment
+from bot.settings import Settings
+from bot.spec import SpecError, spec_from_data
+from bot.understanding.deterministic import parse
+from generators.build import generate_all
+
+BILLING = "staging for billing-api: .NET, SQL Server 2022, AWS us-east-1"
+
+
+def _files(data: dict[str, Any]) -> dict[str, str]:
+    spec = spec_from_data({"name": "billing-staging", "cloud": "aws", "region": "us-east-1", "tier": "staging",
+                           "databases": [{"engine": "sqlserver"}], **data})
+    return generate_all(plan_environment(spec), Settings())
+
+
+def _tf(files: dict[str, str], name: str) -> str:
+    return next(text for path, text in files.items() if path.endswith(f"/terraform/{name}"))
+
+
+def _resources(text: str) -> dict[str, dict[str, Any]]:
+    """`type.name` -> attributes of each resource in one .tf file."""
+    return {f"{kind}.{name}": body for entry in hclread.loads(text)["resource"]
+            for kind, named in entry.items() for name, body in named.items()}
+
+
+def _instance(files: dict[str, str]) -> dict[str, Any]:
+    return _resources(_tf(files, "rds.tf"))["aws_db_instance.sqlserver"]
+
+
+def _cost(files: dict[str, str]) -> dict[str, Any]:
+    return estimate_files({p: t for p, t in files.items() if p.endswith(".tf")})
+
+
+@pytest.mark.parametrize(("text", "version", "edition"), [
+    (BILLING, "2022", None),
+    ("orders api on AWS with MSSQL", "2022", None),
+    ("node express app with sqlserver on aws", "2022", None),
+    ("prod orders service on AWS with SQL Server 2019 Enterprise edition", "2019", "enterprise"),
+    ("SQL Server Express for my .NET app on AWS", "2022", "express"),
+    ("dev env for reports: Microsoft SQL Server 2022 Standard, AWS", "2022", "standard"),
+])
+def test_sql_server_words_become_a_sqlserver_database(text: str, version: str, edition: str | None) -> None:
+    result = parse(text)
+    assert result.spec is not None, result.questions
+    db = result.spec.databases[0]
+    assert (db.engine.value, db.version, db.edition and db.edition.value) == ("sqlserver", version, edition)
+    row = {r.key: r for r in result.requirements}["database:sqlserver"]
+    assert row.status.value == "honoured" and row.label == "SQL Server database"
+
+
+def test_express_the_edition_is_not_express_the_framework() -> None:
+    spec = parse("C# api on AWS with SQL Server Express").spec
+    assert spec is not None and spec.app.framework is None and spec.databases[0].edition.value == "express"
+    spec = parse("node express app with sqlserver on aws").spec
+    assert spec is not None and spec.app.framework.value == "express" and spec.databases[0].edition is None
+
+
+def test_a_release_dev_agent_does_not_offer_falls_back_with_a_note() -> None:
+    result = parse("SQL Server 2017 on aws for the api")
+    assert result.spec is not None and result.spec.databases[0].version == "2022"
+    assert "SQL Server 2017 is not offered (offered: 2019, 2022); using the default version" in result.notes
+
+
+@pytest.mark.parametrize(("database", "message"), [
+    ({"engine": "sqlserver", "version": "2017"}, "2017 of sqlserver is not offered"),
+    ({"engine": "postgres", "edition": "standard"}, "only SQL Server has editions"),
+    ({"engine": "sqlserver", "edition": "express", "high_availability": True}, "express has no high availability"),
+    ({"engine": "sqlserver", "read_replicas": 1}, "read replicas are generated for PostgreSQL and MySQL"),
+    ({"engine": "sqlserver", "aurora": True}, "Aurora is an AWS offer for PostgreSQL and MySQL"),
+])
+def test_the_spec_refuses_what_sql_server_cannot_be(database: dict, message: str) -> None:
+    with pytest.raises(SpecError, match=message):
+        spec_from_data({"name": "x-dev", "cloud": "aws", "region": "us-east-1", "databases": [database]})
+
+
+@pytest.mark.parametrize(("tier", "data", "engine", "cls", "multi_az"), [
+    ("dev", {}, "sqlserver-ex", "db.t3.large", False),
+    ("staging", {}, "sqlserver-web", "db.t3.large", False),
+    ("staging", {"high_availability": True}, "sqlserver-se", "db.m5.xlarge", True),
+    ("prod", {}, "sqlserver-se", "db.m5.xlarge", True),
+    ("prod", {"edition": "enterprise"}, "sqlserver-ee", "db.m5.xlarge", True),
+    ("prod", {"edition": "express"}, "sqlserver-ex", "db.t3.large", False),  # Express cannot fail over
+])
+def test_rds_engine_class_and_multi_az_follow_the_edition(tier: str, data: dict, engine: str, cls: str,
+                                                          multi_az: bool) -> None:
+    spec = spec_from_data({"name": f"billing-{tier}", "cloud": "aws", "region": "us-east-1", "tier": tier,
+                           "databases": [{"engine": "sqlserver", **data}]})
+    plan = plan_environment(spec)
+    instance = _instance(generate_all(plan, Settings()))
+    assert (instance["engine"], instance["instance_class"], instance["multi_az"]) == (engine, cls, multi_az)
+    choices = {c.key: c for c in plan.choices}
+    assert choices["sqlserver_edition"].value.startswith("SQL Server 2022 ")
+    if not multi_az and tier == "prod":
+        assert "cannot fail over" in choices["sqlserver_multi_az"].reason
+
+
+def test_rds_sql_server_is_license_included_encrypted_tls_only_and_backed_up() -> None:
+    files = _files({})
+    instance = _instance(files)
+    assert instance["license_model"] == "license-included" and instance["engine_version"] == "16.00"
+    assert instance["storage_encrypted"] is True and instance["kms_key_id"] == "${aws_kms_key.main.arn}"
+    assert instance["manage_master_user_password"] is True and instance["publicly_accessible"] is False
+    assert instance["backup_retention_period"] >= 7 and "db_name" not in instance
+    assert "iam_database_authentication_enabled" not in instance  # SQL Server has no IAM authentication
+    rds = _resources(_tf(files, "rds.tf"))
+    group = rds["aws_db_parameter_group.sqlserver"]
+    assert group["family"] == "sqlserver-web-16.0"
+    assert group["parameter"] == [{"name": "rds.force_ssl", "value": "1", "apply_method": "pending-reboot"}]
+    ingress = rds["aws_security_group.db_sqlserver"]["ingress"]
+    assert [(i["from_port"], i["to_port"]) for i in ingress] == [(1433, 1433)]
+
+
+def test_the_app_gets_an_mssql_url_and_reads_the_managed_password() -> None:
+    files = _files({})
+    connection = _tf(files, "connection.tf")
+    assert 'DATABASE_URL = format("mssql://%s@%s:%d?encrypt=true", aws_db_instance.sqlserver.username' in connection
+    iam = _tf(files, "access.tf")
+    assert "aws_db_instance.sqlserver.master_user_secret[0].secret_arn" in iam
+    assert "rds-db:connect" not in iam
+
+
+def test_rds_sql_server_is_priced_from_sourced_prices_in_us_east_1() -> None:
+    report = _cost(_files({}))
+    resource = next(r for p in report["projects"] for r in p["breakdown"]["resources"]
+                    if r["name"] == "aws_db_instance.sqlserver")
+    instance = resource["costComponents"][0]
+    assert instance["name"] == "Database instance (on-demand, Single-AZ, db.t3.large)"
+    assert float(instance["price"]) == 0.232 and float(instance["monthlyCost"]) == pytest.approx(169.36)
+    assert not unpriced(report)
+
+
+@pytest.mark.parametrize(("data", "missing"), [
+    ({"region": "eu-west-1"}, "Database instance (on-demand, Single-AZ, db.t3.large)"),
+    ({"tier": "prod", "name": "billing-prod"}, "Database instance (on-demand, Multi-AZ, db.m5.xlarge)"),
+])
+def test_without_a_sourced_price_the_estimate_says_so(data: dict, missing: str) -> None:
+    assert f"aws_db_instance.sqlserver: {missing} (price not found)" in unpriced(_cost(_files(data)))
