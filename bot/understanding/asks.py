@@ -388,9 +388,14 @@ ASKS: tuple[Ask, ...] = (
     Ask(
         "component:cdn",
         "CDN (CloudFront)",
-        r"cloud ?front|cdn|edge caching|cloud cdn|front ?door",
-        "no CDN is generated in front of the app",
-        evidence=(r'^resource "(aws_cloudfront_distribution|google_compute_backend_bucket|azurerm_cdn_[a-z_]+)"',),
+        r"cloud ?front|cdn|edge cach(?:e|ing)|cloud cdn|front ?door",
+        "CloudFront (with a WAF, the load balancer admitting CloudFront only) is generated on AWS for public "
+        "containers and VMs; not for Kubernetes (the cluster's controller makes the load balancer after apply), a "
+        "public function (its HTTP API takes no WAF and cannot be limited to CloudFront), a scheduled job or an "
+        "internal app; Cloud CDN / Front Door are not generated on GCP / Azure",
+        clouds=frozenset({"aws"}),
+        spec_field="app.cdn?",
+        evidence=(r'^resource "aws_cloudfront_distribution"',),
     ),
     Ask(
         "component:waf",
