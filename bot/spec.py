@@ -403,6 +403,8 @@ class EnvironmentSpec(StrictModel):
                                 description="DynamoDB tables (AWS); the app may use exactly these tables")
     workers: list[Worker] = Field(default_factory=list, max_length=5)
     notifications: bool = Field(default=False, description="an SNS topic the app publishes notifications to (AWS)")
+    waf: bool = Field(default=False, description="a web application firewall on the public entry point (AWS always has one "
+                                                 "on its load balancer; on GCP/Azure also forced by hipaa, pci-dss and prod)")
     monitoring: list[Monitoring] = Field(default_factory=list)
     compliance: list[Compliance] = Field(default_factory=list, description="frameworks whose profile the environment follows")
     budget_monthly_usd: float | None = Field(default=None, gt=0, le=1_000_000)
