@@ -46,9 +46,11 @@ STACKS = {
                   "compute": {"kind": "functions", "schedule": "30 1 * * 1-5"},
                   "cache": {"engine": "redis", "high_availability": True},
                   "buckets": [{"name": "events"}]},
+    "sqlserver": {"name": "billing-api-staging", "tier": "staging", "app": {"language": "dotnet"},
+                  "compute": {"kind": "containers"}, "databases": [{"engine": "sqlserver", "version": "2022"}]},
 }
 COMPONENT_FILE = {"kubernetes": "aks.tf", "containers": "container_apps.tf", "job": "container_apps.tf", "vm": "vm.tf",
-                  "functions": "functions.tf"}
+                  "functions": "functions.tf", "sqlserver": "mssql.tf"}
 # Sub-resources and assignments that Azure cannot tag; everything else must carry the standard tags.
 UNTAGGABLE = {
     "azurerm_subnet", "azurerm_subnet_network_security_group_association", "azurerm_role_assignment",
@@ -58,6 +60,7 @@ UNTAGGABLE = {
     "azurerm_redis_cache_access_policy_assignment", "azurerm_monitor_diagnostic_setting",
     "azurerm_federated_identity_credential", "azurerm_network_security_rule",
     "random_password", "tls_private_key",
+    "azurerm_mssql_server_extended_auditing_policy", "azurerm_mssql_server_security_alert_policy",
 }
 SENSITIVE = re.compile(r"random_password\.|private_key|\.result\b|connection_string|access_key|administrator_password")
 

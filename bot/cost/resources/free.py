@@ -148,5 +148,7 @@ FREE_TYPES = frozenset(
         "azurerm_redis_cache_access_policy_assignment",
         "azurerm_eventhub",
         "azurerm_key_vault",
+        "azurerm_mssql_server",  # the logical server is free; its databases and Defender are priced
+        "azurerm_mssql_server_extended_auditing_policy",  # audit events are billed as Log Analytics ingestion
     }
 )
