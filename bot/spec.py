@@ -169,6 +169,7 @@ NO_RDS_REPLICAS = frozenset({DatabaseEngine.mongodb, DatabaseEngine.sqlserver}) 
 MAX_VM_REPLICAS = 5
 # A cron expression of five fields (minute hour day-of-month month day-of-week); digits, * , - / only.
 CRON = r"^[0-9*,/-]{1,20}( [0-9*,/-]{1,20}){4}$"
+GCP_SECRET_ID = r"^[A-Za-z0-9_-]{1,255}$"
 SECRET_ARN = r"^arn:aws(-[a-z]+)*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]{1,512}$"
 CIDR = r"^[0-9]{1,3}(\.[0-9]{1,3}){3}/[0-9]{1,2}$"
 
@@ -355,10 +356,17 @@ class Inputs(StrictModel):
         default=None, description="Secrets Manager secret holding the Datadog API key (the key never goes into a file)")
     newrelic_secret_arn: Annotated[str, StringConstraints(pattern=SECRET_ARN)] | None = Field(
         default=None, description="Secrets Manager secret holding the New Relic license key")
+    newrelic_account_id: Annotated[str, StringConstraints(pattern=r"^[1-9][0-9]{0,11}$")] | None = Field(
+        default=None, description="New Relic account id the Lambda extension reports to (AWS functions)")
+    datadog_secret_id: Annotated[str, StringConstraints(pattern=GCP_SECRET_ID)] | None = Field(
+        default=None, description="Secret Manager secret (name, in the project) holding the Datadog API key (GCP)")
+    newrelic_secret_id: Annotated[str, StringConstraints(pattern=GCP_SECRET_ID)] | None = Field(
+        default=None, description="Secret Manager secret (name, in the project) holding the New Relic license key (GCP)")
 
 
 INPUT_CLOUD = {"certificate_arn": "aws", "project_id": "gcp", "subscription_id": "azure",
-               "datadog_secret_arn": "aws", "newrelic_secret_arn": "aws"}
+               "datadog_secret_arn": "aws", "newrelic_secret_arn": "aws", "newrelic_account_id": "aws",
+               "datadog_secret_id": "gcp", "newrelic_secret_id": "gcp"}
 
 
 class EnvironmentSpec(StrictModel):

@@ -221,7 +221,7 @@ def test_apm_keys_are_inputs_by_secret_arn_and_never_in_files() -> None:
         spec_from_data({**SPECS["alarms"], "inputs": {"datadog_secret_arn": "0123456789abcdef0123456789abcdef"}})
 
 
-def test_report_honours_datadog_on_ecs_and_flags_it_on_vms() -> None:
+def test_report_honours_datadog_on_ecs_and_flags_it_on_cloud_run() -> None:
     report = _report("FastAPI with Postgres on AWS us-east-1 on ECS Fargate, Datadog and New Relic")
     ecs = report[report.index("### Requirements"):report.index("### Summary")]
     before = report[report.index("Before you merge"):report.index("### Spec")]
@@ -229,8 +229,8 @@ def test_report_honours_datadog_on_ecs_and_flags_it_on_vms() -> None:
     for label in ("Datadog agent", "New Relic agent"):
         row = next(line for line in ecs.splitlines() if f"| {label}" in line)
         assert "✅ honoured" in row and "/terraform/ecs.tf:" in row, row
-    vm = _requirements("FastAPI on an EC2 VM in us-east-1 with Datadog")
-    row = next(line for line in vm.splitlines() if "| Datadog agent" in line)
+    cloud_run = _requirements("FastAPI on Cloud Run in GCP us-central1 with Datadog")
+    row = next(line for line in cloud_run.splitlines() if "| Datadog agent" in line)
     assert "⚠️ unsupported" in row and "nothing is generated for this runtime" in row, row
 
 

@@ -264,16 +264,16 @@ def _planned(text: str, overrides: list | None = None) -> str:
 
 
 def test_report_opens_with_requirements_and_is_not_ready_over_unsupported_asks():
-    # Datadog on a VM: only ECS and Kubernetes wiring is generated, so the ask stays open
-    report = _planned("FastAPI with postgres on an EC2 VM in AWS us-east-1, Datadog, and open port 22 to the internet")
+    # Sentry: no DSN wiring is generated, so the ask stays open
+    report = _planned("FastAPI with postgres on an EC2 VM in AWS us-east-1, Sentry, and open port 22 to the internet")
     assert report.index("### Requirements") < report.index("### Summary")
     requirements = report[report.index("### Requirements"):report.index("### Summary")]
     assert "✅ honoured | PostgreSQL database | `postgres` | `environments/fastapi-dev/terraform/rds.tf:" in requirements
-    assert "⚠️ unsupported | Datadog agent" in requirements and "⛔ refused" in requirements
+    assert "⚠️ unsupported | Sentry error tracking" in requirements and "⛔ refused" in requirements
     assert "Ready for review" not in report and "not supported and not accepted" in report
     risks = report[report.index("### Risks"):report.index("### Next steps")]
-    assert "Datadog" in risks and "None identified" not in risks
-    assert "/dev-agent override requirement:monitoring:datadog" in risks
+    assert "Sentry" in risks and "None identified" not in risks
+    assert "/dev-agent override requirement:monitoring:sentry" in risks
 
 
 def test_an_accepted_requirement_no_longer_blocks_ready():
@@ -281,9 +281,9 @@ def test_an_accepted_requirement_no_longer_blocks_ready():
 
     from policies.schema import Override
 
-    grant = Override(rule="requirement:monitoring:datadog", by="lead", teams=[], reason="agent baked into the VM image",
+    grant = Override(rule="requirement:monitoring:sentry", by="lead", teams=[], reason="agent baked into the VM image",
                      at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
-    report = _planned("FastAPI with postgres on an EC2 VM in AWS us-east-1, Datadog", [grant])
+    report = _planned("FastAPI with postgres on an EC2 VM in AWS us-east-1, Sentry", [grant])
     assert "not supported and not accepted" not in report
     assert "(accepted)" in report and "agent baked into the VM image" in report
 

@@ -20,7 +20,8 @@ SETTABLE = frozenset({
     "cache", "cache.engine", "cache.high_availability", "queue", "queue.engine", "search", "search.engine",
     "monitoring", "compliance", "budget_monthly_usd", "ttl_days",
     "inputs.certificate_arn", "inputs.project_id", "inputs.subscription_id", "inputs.alert_email",
-    "inputs.datadog_secret_arn", "inputs.newrelic_secret_arn",
+    "inputs.datadog_secret_arn", "inputs.newrelic_secret_arn", "inputs.newrelic_account_id",
+    "inputs.datadog_secret_id", "inputs.newrelic_secret_id",
 })
 # Short names people use, and the spec paths they set (`replicas=2-6` sets both bounds).
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -35,6 +36,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "project_id": ("inputs.project_id",), "subscription_id": ("inputs.subscription_id",),
     "alert_email": ("inputs.alert_email",),
     "datadog_secret_arn": ("inputs.datadog_secret_arn",), "newrelic_secret_arn": ("inputs.newrelic_secret_arn",),
+    "newrelic_account_id": ("inputs.newrelic_account_id",),
+    "datadog_secret_id": ("inputs.datadog_secret_id",), "newrelic_secret_id": ("inputs.newrelic_secret_id",),
 }
 # What `/dev-agent help` shows for `set` (key, example value).
 SET_EXAMPLES = (("replicas", "2-6"), ("region", "eu-west-1"), ("tier", "staging"), ("db", "postgres"),
@@ -45,7 +48,8 @@ _PARTS = ("cache", "queue", "search")  # optional parts: `key=<engine>` sets key
 _INDEXED = re.compile(r"^(databases\.[0-3]\.(engine|version|high_availability|storage_gb)|buckets\.[0-9]\.(name|versioning))$")
 _REMOVABLE = frozenset({"cache", "queue", "search", "owner", "service", "budget_monthly_usd", "ttl_days", "app.image",
                         "inputs.certificate_arn", "inputs.project_id", "inputs.subscription_id",
-                        "inputs.alert_email", "inputs.datadog_secret_arn", "inputs.newrelic_secret_arn"})
+                        "inputs.alert_email", "inputs.datadog_secret_arn", "inputs.newrelic_secret_arn",
+                        "inputs.newrelic_account_id", "inputs.datadog_secret_id", "inputs.newrelic_secret_id"})
 
 
 

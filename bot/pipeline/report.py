@@ -31,6 +31,7 @@ OUTCOME_ICONS = {"pass": "✅", "warn": "⚠️", "fail": "❌"}
 
 
 marker = markers.report_part  # the hidden first line of each comment (bot/request/markers.py)
+APM_NAMES = {Monitoring.datadog: "Datadog", Monitoring.newrelic: "New Relic"}
 
 
 @dataclass
@@ -407,6 +408,14 @@ def risks(result: PipelineResult) -> list[str]:
         found.append("Datadog on Kubernetes: the pods send to the Datadog Agent DaemonSet on their node (DD_AGENT_HOST "
                      "= the node's IP, ports 8126/8125); the cluster operator installs that Agent with the API key, "
                      "the chart does not.")
+    apm = [tool for tool in (Monitoring.datadog, Monitoring.newrelic) if tool in spec.monitoring]
+    if apm and spec.cloud == Cloud.aws and spec.compute.kind == ComputeKind.functions:
+        found.append("APM on Lambda: the function is a container image, which takes no layers; the image must carry "
+                     f"the {' and '.join(APM_NAMES[t] for t in apm)} Lambda extension and wrap its handler "
+                     "(docs/monitoring.md). The function gets the key's secret ARN, never the key.")
+    if apm and spec.cloud in {Cloud.aws, Cloud.gcp} and spec.compute.kind == ComputeKind.vm:
+        found.append(f"APM on VMs: the boot script installs the {' and '.join(APM_NAMES[t] for t in apm)} agent from "
+                     "the vendor's download site (outbound HTTPS); if that fails the app starts without it.")
     if http_only:
         found.append("No TLS certificate: the load balancer serves plain HTTP (allowed in dev only); comment "
                      f"{code_span('/dev-agent set certificate_arn=arn:aws:acm:...')} to serve HTTPS.")

@@ -61,6 +61,23 @@ def on_ecs(data: dict[str, Any]) -> bool:
     return data.get("cloud") == "aws" and (data.get("compute") or {}).get("kind", "containers") == "containers"
 
 
+def on_aws_function_or_vm(data: dict[str, Any]) -> bool:
+    """A Lambda function or EC2 VMs (the extension's settings / the agent in the user data: aws/apm.py, vm_agents.py)."""
+    return data.get("cloud") == "aws" and (data.get("compute") or {}).get("kind") in {"functions", "vm"}
+
+
+def on_gcp_vm(data: dict[str, Any]) -> bool:
+    """Compute Engine VMs (the agent in the startup script: gcp/apm.py, vm_agents.py)."""
+    return data.get("cloud") == "gcp" and (data.get("compute") or {}).get("kind") == "vm"
+
+
+def newrelic_built(data: dict[str, Any]) -> bool:
+    """New Relic's key from the cloud's secret store: ECS, Lambda and EC2 (aws/apm.py), EKS and GKE (the chart's
+    ExternalSecret), Compute Engine VMs."""
+    kubernetes = on_kubernetes(data) and data.get("cloud") in {"aws", "gcp"}
+    return on_ecs(data) or on_aws_function_or_vm(data) or kubernetes or on_gcp_vm(data)
+
+
 def with_replicas(data: dict[str, Any]) -> bool:
     """A database has read replicas (generators/terraform/aws/rds.py)."""
     return any((db or {}).get("read_replicas") for db in data.get("databases") or [])
@@ -149,10 +166,11 @@ ASKS: tuple[Ask, ...] = (
         "monitoring:datadog",
         "Datadog agent",
         r"data ?dog",
-        "Datadog wiring is generated for containers on ECS (Agent sidecar) and for Kubernetes (unified service tags, "
-        "node-local Agent) only; nothing is generated for this runtime",
+        "Datadog wiring is generated for ECS (Agent sidecar), Kubernetes (unified service tags, node-local Agent), "
+        "Lambda (extension settings) and AWS / GCP VMs (Agent in the boot script); nothing is generated for this "
+        "runtime",
         clouds=ALL,
-        built=lambda data: on_ecs(data) or on_kubernetes(data),
+        built=lambda data: on_ecs(data) or on_kubernetes(data) or on_aws_function_or_vm(data) or on_gcp_vm(data),
         evidence=(r"DD_API_KEY", r"^\s*datadog:\n\s*enabled: true"),
         spec_field="monitoring",
     ),
@@ -160,10 +178,10 @@ ASKS: tuple[Ask, ...] = (
         "monitoring:newrelic",
         "New Relic agent",
         r"new ?relic",
-        "New Relic wiring (license key from Secrets Manager, app name) is generated for ECS and EKS on AWS only; "
-        "nothing is generated for this runtime",
-        clouds=frozenset({"aws"}),
-        built=lambda data: on_ecs(data) or on_kubernetes(data),
+        "New Relic wiring (license key from the cloud's secret store, app name) is generated for ECS, EKS, Lambda, "
+        "EC2, GKE and Compute Engine VMs; nothing is generated for this runtime",
+        clouds=frozenset({"aws", "gcp"}),
+        built=newrelic_built,
         evidence=(r"NEW_RELIC_LICENSE_KEY",),
         spec_field="monitoring",
     ),

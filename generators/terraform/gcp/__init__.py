@@ -6,6 +6,7 @@ from bot.spec import ComputeKind
 from generators.terraform.context import Component, always, component, compute_is
 from generators.terraform.gcp import (
     alarms,
+    apm,
     backend,
     cloud_run,
     cloud_sql,
@@ -41,6 +42,7 @@ COMPONENTS: list[Component] = [
     component(pubsub),
     component(storage),
     component(secrets),
+    component(apm),
     component(connection, always),
     component(observability, always),
     component(alarms),

@@ -12,7 +12,7 @@ from typing import Any
 from bot.pipeline.planning import Plan, sqlserver_class, sqlserver_multi_az
 from bot.spec import Database, DatabaseEngine, Tier, sqlserver_edition
 from generators.hcl import Block, Call, Ref, block
-from generators.terraform.context import Context, database_labels
+from generators.terraform.context import Context, database_labels, version_of
 from generators.terraform.gcp.names import labels, resource_name
 
 POSTGRES_FLAGS = {
@@ -65,8 +65,8 @@ def database_version(db: Database, tier: Tier = Tier.dev) -> str:
     if db.engine == DatabaseEngine.sqlserver:  # e.g. SQLSERVER_2022_STANDARD
         return f"SQLSERVER_{db.version}_{sqlserver_edition(db, tier).value.upper()}"
     if db.engine == DatabaseEngine.postgres:
-        return f"POSTGRES_{db.version.split('.')[0]}"
-    return {"5.7": "MYSQL_5_7", "8": "MYSQL_8_0", "8.0": "MYSQL_8_0", "8.4": "MYSQL_8_4"}[db.version]
+        return f"POSTGRES_{version_of(db).split('.')[0]}"
+    return {"5.7": "MYSQL_5_7", "8": "MYSQL_8_0", "8.0": "MYSQL_8_0", "8.4": "MYSQL_8_4"}[version_of(db)]
 
 
 def applies(plan: Plan) -> bool:

@@ -15,6 +15,7 @@ from generators.hcl import Block, Call, Ref, block
 from generators.helm.connections import bucket_env, connection_secret_name, connections
 from generators.helm.values import chart_name
 from generators.terraform.context import Context
+from generators.terraform.gcp import apm
 from generators.terraform.gcp.cloud_sql import local_names
 from generators.terraform.gcp.identity import APP_SA, app_member
 from generators.terraform.gcp.names import labels
@@ -78,7 +79,8 @@ def _helm_values(ctx: Context) -> dict[str, Any]:
             "provider": {"gcpsm": {"projectID": Ref("var.project_id"), "auth": {"workloadIdentity": {
                 "clusterLocation": Ref("var.region"), "clusterName": Ref("google_container_cluster.main.name"),
                 "serviceAccountRef": {"name": chart_name(ctx.plan)}}}}},
-            "managedSecrets": {env: {"key": secret} for env, secret in password_secrets(ctx.plan).items()},
+            "managedSecrets": {**{env: {"key": secret} for env, secret in password_secrets(ctx.plan).items()},
+                               **apm.managed_secrets(ctx.plan)},
         },
     }
 

