@@ -37,6 +37,10 @@ INPUTS: dict[str, InputInfo] = {
                        "/dev-agent set image=<registry>/<name>:<tag>"),
     "certificate_arn": InputInfo("ACM certificate (same region) for the load balancer's HTTPS listener",
                                  "/dev-agent set certificate_arn=arn:aws:acm:<region>:<account>:certificate/<id>"),
+    "cdn_domain": InputInfo("public name of the app behind CloudFront (covered by both certificates; point its DNS "
+                            "record at the `cdn_domain_name` output after apply)", "/dev-agent set cdn_domain=app.example.com"),
+    "cdn_certificate_arn": InputInfo("ACM certificate in us-east-1 for CloudFront, covering cdn_domain",
+                                     "/dev-agent set cdn_certificate_arn=arn:aws:acm:us-east-1:<account>:certificate/<id>"),
     "datadog_secret_arn": InputInfo("Secrets Manager secret (ARN) holding the Datadog API key (the Agent sidecar, "
                                     "the Lambda extension or the VM's Agent reads it); store the key there, never in "
                                     "the repository",

@@ -196,6 +196,8 @@ class App(StrictModel):
     ] | None = None
     exposure: Exposure = Field(default=Exposure.public,
                                description="internal: reachable only inside the private network (no internet ingress)")
+    cdn: bool = Field(default=False, description="CloudFront with a WAF in front of the public load balancer, which "
+                                                 "then admits CloudFront only (AWS containers and VMs)")
 
     @model_validator(mode="after")
     def _framework_implies_language(self) -> App:
@@ -352,6 +354,13 @@ class Inputs(StrictModel):
                                  "channel or the Azure Monitor action group")
 
 
+    cdn_domain: Annotated[str, StringConstraints(
+        pattern=r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$", max_length=253)] | None = Field(
+        default=None, description="the public name viewers use for a CloudFront app (`app.cdn`); the ALB's certificate "
+                                  "(`certificate_arn`) must cover it too, and its DNS record points at the distribution")
+    cdn_certificate_arn: Annotated[str, StringConstraints(
+        pattern=r"^arn:aws(-[a-z]+)*:acm:us-east-1:[0-9]{12}:certificate/[A-Za-z0-9-]{1,64}$")] | None = Field(
+        default=None, description="ACM certificate in us-east-1 (where CloudFront takes them) covering `cdn_domain`")
     datadog_secret_arn: Annotated[str, StringConstraints(pattern=SECRET_ARN)] | None = Field(
         default=None, description="Secrets Manager secret holding the Datadog API key (the key never goes into a file)")
     newrelic_secret_arn: Annotated[str, StringConstraints(pattern=SECRET_ARN)] | None = Field(
@@ -364,8 +373,12 @@ class Inputs(StrictModel):
         default=None, description="Secret Manager secret (name, in the project) holding the New Relic license key (GCP)")
 
 
-INPUT_CLOUD = {"certificate_arn": "aws", "project_id": "gcp", "subscription_id": "azure",
-               "datadog_secret_arn": "aws", "newrelic_secret_arn": "aws", "newrelic_account_id": "aws",
+# Why CloudFront is generated for containers and VMs only (the ledger and the spec check say the same).
+CDN_NOT_OFFERED = ("CloudFront is generated in front of the load balancer of containers and VMs only: on Kubernetes "
+                   "the cluster's controller makes the load balancer after apply, a public function's HTTP API takes "
+                   "no WAF and cannot be limited to CloudFront, and a scheduled job has no endpoint")
+INPUT_CLOUD = {"certificate_arn": "aws", "cdn_domain": "aws", "cdn_certificate_arn": "aws", "project_id": "gcp",
+               "subscription_id": "azure", "datadog_secret_arn": "aws", "newrelic_secret_arn": "aws", "newrelic_account_id": "aws",
                "datadog_secret_id": "gcp", "newrelic_secret_id": "gcp"}
 
 
@@ -390,6 +403,8 @@ class EnvironmentSpec(StrictModel):
                                 description="DynamoDB tables (AWS); the app may use exactly these tables")
     workers: list[Worker] = Field(default_factory=list, max_length=5)
     notifications: bool = Field(default=False, description="an SNS topic the app publishes notifications to (AWS)")
+    waf: bool = Field(default=False, description="a web application firewall on the public entry point (AWS always has one "
+                                                 "on its load balancer; on GCP/Azure also forced by hipaa, pci-dss and prod)")
     monitoring: list[Monitoring] = Field(default_factory=list)
     compliance: list[Compliance] = Field(default_factory=list, description="frameworks whose profile the environment follows")
     budget_monthly_usd: float | None = Field(default=None, gt=0, le=1_000_000)
@@ -432,6 +447,8 @@ class EnvironmentSpec(StrictModel):
             raise ValueError("compliance: lists a framework twice")
         if self.notifications and self.cloud != Cloud.aws:
             raise ValueError("notifications: the notifications topic is generated on AWS (SNS) only")
+        if self.app.cdn:
+            self._cdn_offered()
         if self.tables and self.cloud != Cloud.aws:
             raise ValueError("tables: DynamoDB tables are an AWS offer (use a database on this cloud)")
         if len({t.name for t in self.tables}) != len(self.tables):
@@ -442,6 +459,15 @@ class EnvironmentSpec(StrictModel):
             if self.inputs is not None and getattr(self.inputs, field) is not None and self.cloud.value != cloud:
                 raise ValueError(f"inputs.{field}: only {cloud} environments take it (this one is on {self.cloud.value})")
         return self
+
+    def _cdn_offered(self) -> None:
+        """`app.cdn` is generated where CloudFront can sit in front of a Terraform-made load balancer."""
+        if self.cloud != Cloud.aws:
+            raise ValueError("app.cdn: CloudFront is generated on AWS only (no Cloud CDN / Front Door is generated)")
+        if self.app.exposure == Exposure.internal:
+            raise ValueError("app.cdn: an internal app has no public endpoint to put CloudFront in front of")
+        if self.compute.schedule is not None or self.compute.kind not in {ComputeKind.containers, ComputeKind.vm}:
+            raise ValueError(f"app.cdn: {CDN_NOT_OFFERED}")
 
     def to_yaml(self) -> str:
         """The spec as `environment.yaml` text (stable key order, no defaults dropped)."""

@@ -155,11 +155,22 @@ def apply(plan: Any) -> None:
         plan.choose("db_backup_retention_days", backups, f"{names} profile")
 
 
+# A public entry point in the generated Terraform (an Azure function app is always private: its private endpoint).
 PUBLIC = re.compile(
     r'^resource "(aws_lb|google_cloud_run_v2_service|google_compute_global_forwarding_rule|azurerm_container_app|'
-    r'azurerm_application_gateway|azurerm_linux_function_app|aws_apigatewayv2_api)"',
+    r'azurerm_application_gateway|aws_apigatewayv2_api)"',
     re.MULTILINE,
 )
+
+
+def _public(spec: EnvironmentSpec, files: dict[str, str]) -> bool:
+    """The app answers the internet: a public, serving app (not a scheduled job) whose entry point is a public
+    load balancer or endpoint in the Terraform, or the Helm chart's Ingress on Kubernetes."""
+    if spec.app.exposure.value != "public" or spec.compute.schedule is not None:
+        return False
+    if spec.compute.kind.value == "kubernetes":
+        return True
+    return any(PUBLIC.search(text) for path, text in files.items() if path.endswith(".tf"))
 
 
 def _conditions(spec: EnvironmentSpec, files: dict[str, str]) -> set[str]:
@@ -172,7 +183,7 @@ def _conditions(spec: EnvironmentSpec, files: dict[str, str]) -> set[str]:
         found.add("bucket")
     if spec.queue:
         found.add("queue")
-    if any(PUBLIC.search(text) for path, text in files.items() if path.endswith(".tf")):
+    if _public(spec, files):
         found.add("public")
     return found
 

@@ -33,6 +33,8 @@ CASES = [
     ("FastAPI with a DynamoDB table called sessions", "component:dynamodb", "honoured"),
     ("FastAPI with SNS notifications", "component:notifications", "honoured"),
     ("FastAPI with Postgres and a read replica", "component:read-replicas", "honoured"),
+    ("FastAPI behind CloudFront with a WAF", "component:cdn", "honoured"),
+    ("FastAPI on EKS behind CloudFront", "component:cdn", "unsupported"),  # the cluster makes its load balancer
     # monitoring tools
     ("FastAPI on EKS with Prometheus", "monitoring:prometheus", "honoured"),
     ("FastAPI with Prometheus", "monitoring:prometheus", "unsupported"),  # ECS: the chart's ServiceMonitor needs k8s
@@ -68,7 +70,7 @@ WHERE = {"monitoring:prometheus": "/templates/servicemonitor.yaml:", "monitoring
          "component:redis-cluster": "/terraform/elasticache.tf:", "component:notifications": "/terraform/notifications.tf:",
          "monitoring:datadog": r"/terraform/(ecs|ec2|lambda)\.tf:|/helm/[^/]+/values\.yaml:",
          "monitoring:newrelic": r"/terraform/(ecs|ec2|lambda)\.tf:",
-         "component:read-replicas": "/terraform/rds.tf:"}
+         "component:read-replicas": "/terraform/rds.tf:", "component:cdn": "/terraform/cloudfront.tf:"}
 
 
 def report_for(text: str) -> str:

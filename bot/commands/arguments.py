@@ -15,13 +15,13 @@ from bot.markdown import code_span
 MAX_VALUE_CHARS = 200
 SETTABLE = frozenset({
     "name", "cloud", "region", "tier", "owner", "service",
-    "app.language", "app.framework", "app.runtime_version", "app.port", "app.health_path", "app.image",
+    "app.language", "app.framework", "app.runtime_version", "app.port", "app.health_path", "app.image", "app.cdn",
     "compute.kind", "compute.min_replicas", "compute.max_replicas", "compute.cpu", "compute.memory_gb",
     "cache", "cache.engine", "cache.high_availability", "queue", "queue.engine", "search", "search.engine",
     "monitoring", "compliance", "budget_monthly_usd", "ttl_days",
     "inputs.certificate_arn", "inputs.project_id", "inputs.subscription_id", "inputs.alert_email",
     "inputs.datadog_secret_arn", "inputs.newrelic_secret_arn", "inputs.newrelic_account_id",
-    "inputs.datadog_secret_id", "inputs.newrelic_secret_id",
+    "inputs.datadog_secret_id", "inputs.newrelic_secret_id", "inputs.cdn_domain", "inputs.cdn_certificate_arn",
 })
 # Short names people use, and the spec paths they set (`replicas=2-6` sets both bounds).
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -34,7 +34,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     # the deployment inputs the report's "Before you merge" list asks for
     "certificate_arn": ("inputs.certificate_arn",), "certificate": ("inputs.certificate_arn",),
     "project_id": ("inputs.project_id",), "subscription_id": ("inputs.subscription_id",),
-    "alert_email": ("inputs.alert_email",),
+    "alert_email": ("inputs.alert_email",), "cdn": ("app.cdn",),
+    "cdn_domain": ("inputs.cdn_domain",), "cdn_certificate_arn": ("inputs.cdn_certificate_arn",),
     "datadog_secret_arn": ("inputs.datadog_secret_arn",), "newrelic_secret_arn": ("inputs.newrelic_secret_arn",),
     "newrelic_account_id": ("inputs.newrelic_account_id",),
     "datadog_secret_id": ("inputs.datadog_secret_id",), "newrelic_secret_id": ("inputs.newrelic_secret_id",),
@@ -49,7 +50,8 @@ _INDEXED = re.compile(r"^(databases\.[0-3]\.(engine|version|high_availability|st
 _REMOVABLE = frozenset({"cache", "queue", "search", "owner", "service", "budget_monthly_usd", "ttl_days", "app.image",
                         "inputs.certificate_arn", "inputs.project_id", "inputs.subscription_id",
                         "inputs.alert_email", "inputs.datadog_secret_arn", "inputs.newrelic_secret_arn",
-                        "inputs.newrelic_account_id", "inputs.datadog_secret_id", "inputs.newrelic_secret_id"})
+                        "inputs.newrelic_account_id", "inputs.datadog_secret_id", "inputs.newrelic_secret_id",
+                        "inputs.cdn_domain", "inputs.cdn_certificate_arn"})
 
 
 

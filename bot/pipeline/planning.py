@@ -14,15 +14,17 @@ from pydantic import BaseModel, ConfigDict, Field
 from bot.cost.coverage import check_spec
 from bot.spec import (
     Cloud,
+    Compliance,
     ComputeKind,
     Database,
     DatabaseEngine,
     EnvironmentSpec,
+    Exposure,
     SqlServerEdition,
     Tier,
     sqlserver_edition,
 )
-from policies.profiles import apply
+from policies.profiles import apply, load
 
 
 class Choice(BaseModel):
@@ -176,6 +178,27 @@ def _choose_sqlserver(plan: Plan) -> None:
                         "standard or enterprise): single zone")
 
 
+WAF_FRAMEWORKS = (Compliance.hipaa, Compliance.pci_dss)  # their profiles require a WAF on public ingress
+# What puts a WAF in front of a public Cloud Run service / Container App (generators/terraform/{gcp,azure}/waf.py).
+WAF_OFFER = {Cloud.gcp: "Cloud Armor on an HTTPS load balancer", Cloud.azure: "Front Door Premium with a WAF policy"}
+
+
+def waf_reason(spec: EnvironmentSpec) -> str | None:
+    """Why the public entry point gets a web application firewall, or None when it gets none. AWS puts one on every
+    load balancer it generates; GCP and Azure (where it is billed per month) when asked (`waf`), when a HIPAA or PCI
+    DSS profile requires it, and in prod, as on AWS. An internal app or a scheduled job has no public entry point."""
+    if spec.app.exposure != Exposure.public or spec.compute.schedule is not None:
+        return None
+    frameworks = [load(f.value).name for f in spec.compliance if f in WAF_FRAMEWORKS]
+    if spec.waf:
+        return "requested (`waf`)"
+    if frameworks:
+        return f"{' and '.join(frameworks)} profile: no public endpoint without a WAF"
+    if spec.tier == Tier.prod:
+        return "prod tier (as on AWS, where every public load balancer has one)"
+    return None
+
+
 def plan_environment(spec: EnvironmentSpec, today: dt.date | None = None) -> Plan:
     """Default plan for a spec: tier-appropriate sizes, Multi-AZ only where asked or in prod.
 
@@ -238,6 +261,9 @@ def plan_environment(spec: EnvironmentSpec, today: dt.date | None = None) -> Pla
                     "(upgrade_policy STANDARD: the cluster is never billed for extended support)")
     if spec.compliance:
         apply(plan)  # the frameworks' log and backup retention lengths
+    waf = waf_reason(spec)
+    if waf and spec.cloud != Cloud.aws and spec.compute.kind == ComputeKind.containers:
+        plan.choose("waf", WAF_OFFER[spec.cloud], waf)
     plan.expires_on = effective_expiry(spec, today or dt.date.today())
     return plan
 

@@ -419,6 +419,14 @@ def risks(result: PipelineResult) -> list[str]:
     if http_only:
         found.append("No TLS certificate: the load balancer serves plain HTTP (allowed in dev only); comment "
                      f"{code_span('/dev-agent set certificate_arn=arn:aws:acm:...')} to serve HTTPS.")
+    if re.search(r'^resource "google_compute_managed_ssl_certificate"', text, re.M):
+        found.append("Cloud Armor load balancer: its Google-managed certificate is issued only once the app's host name "
+                     f"({code_span('var.domain')}) has a DNS A record pointing at the {code_span('load_balancer_ip')} "
+                     "output; until then HTTPS to it fails (Cloud Run admits load balancer traffic only).")
+    if re.search(r"host_name\s*=\s*azurerm_container_app\.", text):
+        found.append("Front Door WAF: the Container App's own host name still answers from the internet around the WAF "
+                     "(Container Apps ingress cannot admit Front Door only); publish the "
+                     f"{code_span('front_door_url')} output, never the app's own.")
     if any(p.endswith("/dev-agent.auto.tfvars.json") and SAMPLE_IMAGE in t for p, t in result.files.items()):
         found.append(f"The app runs a public sample image ({code_span(SAMPLE_IMAGE.split('@')[0])}, pinned by "
                      f"digest) until you comment {code_span('/dev-agent set image=<registry>/<name>:<tag>')}.")

@@ -478,6 +478,10 @@ def _assemble(reading: Reading) -> dict[str, Any]:
         data["tables"] = tables
     if cloud == "aws" and scan.search(NOTIFICATIONS, reading.work):
         data["notifications"] = True
+    if scan.search(WAF, reading.work):
+        data["waf"] = True
+    if _cdn_offered(data) and scan.search(CDN, reading.work):
+        data["app"]["cdn"] = True
     data["monitoring"] = _monitoring(reading, cloud)
     budget = _budget(reading)
     if budget is not None:
@@ -957,8 +961,21 @@ BUCKET_COUNT = re.compile(rf"\b(?P<n>\d{{1,3}}(?:,\d{{3}})+|\d{{1,6}}|{NUM_WORDS
 NOT_PURPOSES = frozenset({"a", "an", "the", "s3", "gcs", "one", "two", "three", "storage", "blob", "object", "some", "and", "with", "private", "new", "single", "separate", "versioned", "encrypted"})
 
 
+# A web application firewall on the public entry point: "behind a WAF", "web application firewall", "Cloud Armor".
+WAF = re.compile(r"\b(?:wafs?|web application firewalls?|cloud armou?r)\b")
 # An SNS topic for the app's own notifications (AWS): "SNS notifications", "a notification topic".
 NOTIFICATIONS = re.compile(r"\b(?:sns|simple notification service)\b|\bnotifications? topics?\b")
+# CloudFront in front of the app (AWS containers and VMs; elsewhere the ledger row says why not).
+CDN = re.compile(r"\b(?:cloud ?front|cdn|edge cach(?:e|ing))\b")
+
+
+def _cdn_offered(data: dict[str, Any]) -> bool:
+    """CloudFront fits: a public AWS app on containers or VMs that serves requests (see EnvironmentSpec.app.cdn)."""
+    compute = data.get("compute") or {}
+    return (data.get("cloud") == "aws" and (data.get("app") or {}).get("exposure", "public") == "public"
+            and compute.get("kind", "containers") in {"containers", "vm"} and not compute.get("schedule"))
+
+
 TABLE_NAMES = (
     re.compile(r"\bdynamo ?db tables?\s+(?:called|named|for(?: the| our)?)\s+[`'\"]?(?P<p>[a-z][a-z0-9-]{1,39})"),
     re.compile(r"\b[`'\"]?(?P<p>[a-z][a-z0-9-]{1,39})[`'\"]?\s+table\s+(?:in|on)\s+dynamo ?db\b"),

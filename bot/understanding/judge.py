@@ -169,8 +169,9 @@ class _Judge:
         if ask.adjusted:
             return self.row(ask.key, ask.label, start, end, Status.adjusted, reason=ask.adjusted)
         reason = ask.why
-        if recorded:
-            reason += f" (kept in the spec's `{field}` list)"
+        if field is not None:
+            kind = "list" if isinstance(_dig(self.data, field), list) else "field"
+            reason += f" (kept in the spec's `{field}` {kind})"
         return self.row(
             ask.key, ask.label, start, end, Status.unsupported, reason=reason, question=ask.ask, evidence=ask.evidence
         )

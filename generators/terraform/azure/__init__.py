@@ -23,6 +23,7 @@ from generators.terraform.azure import (
     storage,
     versions,
     vm,
+    waf,
 )
 from generators.terraform.context import Component, always, component, compute_is
 
@@ -37,6 +38,7 @@ COMPONENTS: list[Component] = [
     component(connection, always),
     component(aks, compute_is(ComputeKind.kubernetes)),
     component(container_apps, compute_is(ComputeKind.containers)),
+    component(waf),
     component(vm, compute_is(ComputeKind.vm)),
     component(functions, compute_is(ComputeKind.functions)),
     component(flexible_server),
