@@ -140,7 +140,7 @@ class Compliance(str, Enum):
 # Which managed offers exist on which cloud. Anything absent is refused with a reason.
 OFFERED: dict[tuple[str, str], frozenset[Cloud]] = {
     ("database", "mongodb"): frozenset({Cloud.aws, Cloud.azure}),
-    ("database", "sqlserver"): frozenset({Cloud.aws}),
+    ("database", "sqlserver"): frozenset({Cloud.aws, Cloud.azure, Cloud.gcp}),
     ("cache", "memcached"): frozenset({Cloud.aws, Cloud.gcp}),  # Azure has no managed Memcached
     ("queue", "sqs"): frozenset({Cloud.aws}),
     ("queue", "rabbitmq"): frozenset({Cloud.aws}),

@@ -323,7 +323,8 @@ ASKS: tuple[Ask, ...] = (
     Ask(
         "network:internal",
         "Internal-only (no public endpoint)",
-        r"internal[- ]only|internal (?:admin )?(?:app|api|service|tool|dashboard|vm|site|portal)|"
+        r"internal[- ]only|internal (?:(?!(?:for|to|and|or|with|of|on|in|at|by)\b)[\w.+#-]+ ){0,2}?"
+        r"(?:app|api|service|tool|dashboard|vm|site|portal)|"
         r"not public(?:ly accessible)?|"
         r"private (?:endpoint|only|api|app)|"
         r"no public (?:endpoint|access|ingress)|behind (?:the |our )?vpn|intranet",
