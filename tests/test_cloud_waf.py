@@ -9,6 +9,7 @@ import re
 import pytest
 
 from bot.cost import estimate_files
+from bot.lifecycle.drift import drift_from_plan
 from bot.pipeline.planning import plan_environment, waf_reason
 from bot.pipeline.results import Requester
 from bot.pipeline.run import run_pipeline
@@ -118,6 +119,19 @@ def test_the_report_names_what_the_reviewer_must_know() -> None:
                               requirements=result.requirements).report
         risks = report[report.index("### Risks"):report.index("### Next steps")]
         assert needle in risks, risks
+
+
+@pytest.mark.parametrize(
+    ("address", "before", "after"),
+    [
+        ("google_compute_security_policy.main", {"rule": [{"action": "deny(403)"}]}, {"rule": [{"action": "allow"}]}),
+        ("azurerm_cdn_frontdoor_firewall_policy.main", {"mode": "Prevention"}, {"mode": "Detection"}),
+    ],
+)
+def test_a_waf_weakened_by_hand_is_security_drift(address: str, before: dict, after: dict) -> None:
+    change = {"address": address, "change": {"actions": ["update"], "before": before, "after": after}}
+    [drifted] = drift_from_plan({"resource_drift": [change]})
+    assert drifted.security and drifted.address == address
 
 
 # --- through the bot: an issue on the sandbox GitHub, `dev-agent serve` and an rq worker -----------------------------
