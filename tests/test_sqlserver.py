@@ -249,3 +249,10 @@ def test_cloud_sql_for_sql_server_prices_the_license_per_vcpu() -> None:
         pytest.approx(0.13 * 2 * 730)
     costs = _priced_components(_cloud_files("gcp", "us-central1", tier="dev"), "google_sql_database_instance")
     assert costs["google_sql_database_instance.sqlserver: SQL Server express license (1 vCPUs)"] == 0
+
+
+def test_the_local_twin_runs_sql_server_developer_with_the_password_from_env() -> None:
+    compose = next(text for path, text in _files({}).items() if path.endswith("/compose.yaml"))
+    assert "mcr.microsoft.com/mssql/server:2022-CU14-ubuntu-22.04" in compose
+    assert "MSSQL_SA_PASSWORD: ${MSSQL_SA_PASSWORD:?set MSSQL_SA_PASSWORD in .env}" in compose
+    assert "127.0.0.1:1433:1433" in compose and "ACCEPT_EULA: Y" in compose
