@@ -6,6 +6,7 @@ from bot.spec import ComputeKind
 from generators.terraform.azure import (
     aks,
     alarms,
+    apm,
     backend,
     connection,
     container_apps,
@@ -41,6 +42,7 @@ COMPONENTS: list[Component] = [
     component(container_apps, compute_is(ComputeKind.containers)),
     component(waf),
     component(vm, compute_is(ComputeKind.vm)),
+    component(apm),
     component(functions, compute_is(ComputeKind.functions)),
     component(flexible_server),
     component(mssql),
