@@ -69,7 +69,8 @@ def test_vm_user_data_installs_the_agents_with_keys_read_at_boot_by_the_instance
     user_data = ec2[ec2.index("user_data = join"):ec2.index("user_data_replace_on_change")]
     # each key is read at boot from its secret, by ARN, into a shell variable (never written into the script)
     assert re.search(r'dd_api_key=\\"\$\(aws secretsmanager get-secret-value --region %s --secret-id %s '
-                     r'--query SecretString --output text\)\\"", var\.region, var\.datadog_secret_arn\)', user_data)
+                     r'--query SecretString --output text\)\\" && break; sleep 30; done", var\.region, '
+                     r'var\.datadog_secret_arn\)', user_data)
     assert "var.newrelic_secret_arn)" in user_data
     assert "install_script_agent7.sh" in user_data and 'DD_HOST_TAGS=\\"env:legacy-apm-dev,service:legacy\\"' in user_data
     assert "newrelic-infra.repo" in user_data and "install -m 600 /dev/null /etc/newrelic-infra.yml" in user_data
@@ -168,3 +169,48 @@ def test_gce_startup_script_reads_the_keys_with_the_vms_service_account() -> Non
 def test_report_honours_apm_on_gke_and_gce(text: str, label: str, file: str) -> None:
     row = requirement_row(report_for(text), label)
     assert "✅ honoured" in row and file in row, row
+
+
+# --- Azure: agents on VMs, the key in the reviewer's Key Vault ------------------------------------------------------
+
+AZURE_VM = dict(name="legacy-dev", service="legacy", cloud="azure", region="eastus",
+                compute=dict(kind="vm", min_replicas=1, max_replicas=1), monitoring=["datadog", "newrelic"])
+KV_SECRET = ("/subscriptions/3f2a6b1c-0d4e-4f5a-9b8c-7d6e5f4a3b2c/resourceGroups/ops/providers/Microsoft.KeyVault/"
+             "vaults/ops-keys/secrets/datadog-api-key")
+
+
+def test_azure_vm_reads_the_keys_from_key_vault_with_its_identity_scoped_to_each_secret() -> None:
+    files = _gcp_files(AZURE_VM)
+    assignments = {name: body for entry in hclread.loads(files["apm.tf"])["resource"]
+                   for rtype, named in entry.items() if rtype == "azurerm_role_assignment"
+                   for name, body in named.items()}
+    assert {a["scope"] for a in assignments.values()} == {"${var.datadog_key_vault_secret_id}",
+                                                           "${var.newrelic_key_vault_secret_id}"}
+    assert all(a["role_definition_name"] == "Key Vault Secrets User" for a in assignments.values())
+    assert all("azurerm_user_assigned_identity.app.principal_id" in a["principal_id"] for a in assignments.values())
+    vm = files["vm.tf"]
+    assert "https://%s.vault.azure.net/secrets/%s?api-version=7.4" in vm
+    assert 'element(split("/", var.datadog_key_vault_secret_id), 8), element(split("/", var.datadog_key_vault_secret_id), 10)' in vm
+    assert "azurerm_role_assignment.datadog_key_app" in vm  # the VM boots after its identity may read the key
+    assert {"datadog_key_vault_secret_id", "newrelic_key_vault_secret_id"} <= {m.name for m in missing_inputs(files)}
+    data = apply_assignments(dict(AZURE_VM), parse_assignments(f"datadog_key_vault_secret_id={KV_SECRET}"))
+    assert spec_from_data(data).inputs.datadog_key_vault_secret_id == KV_SECRET
+    hostile = KV_SECRET.replace("datadog-api-key", "x;reboot")
+    with pytest.raises(SpecError, match=r"inputs\.datadog_key_vault_secret_id"):
+        spec_from_data(apply_assignments(dict(AZURE_VM), parse_assignments(f"datadog_key_vault_secret_id='{hostile}'")))
+
+
+def test_a_failed_key_read_is_retried_and_then_leaves_the_app_running() -> None:
+    script = _gcp_files(AZURE_VM)["vm.tf"]
+    assert "for attempt in 1 2 3 4 5 6 7 8 9 10; do dd_api_key=" in script and "&& break; sleep 30; done" in script
+    assert '"test -n \\"$dd_api_key\\""' in script
+    assert "bash -euo pipefail /usr/local/sbin/dev-agent-apm.sh || echo" in script
+
+
+@pytest.mark.parametrize("label", ["Datadog agent", "New Relic agent"])
+def test_report_honours_apm_on_azure_vms(label: str) -> None:
+    tool = label.split(" agent")[0]
+    report = report_for(f"FastAPI on a VM in Azure eastus with {tool}")
+    row = requirement_row(report, label)
+    assert "✅ honoured" in row and "/terraform/vm.tf:" in row, row
+    assert "the boot script installs" in report[report.index("### Risks"):]

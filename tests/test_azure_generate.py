@@ -46,11 +46,13 @@ STACKS = {
                   "compute": {"kind": "functions", "schedule": "30 1 * * 1-5"},
                   "cache": {"engine": "redis", "high_availability": True},
                   "buckets": [{"name": "events"}]},
+    "sqlserver": {"name": "billing-api-staging", "tier": "staging", "app": {"language": "dotnet"},
+                  "compute": {"kind": "containers"}, "databases": [{"engine": "sqlserver", "version": "2022"}]},
     # PCI DSS forces a WAF: Front Door Premium with a WAF policy in front of the Container App (waf.tf)
     "waf": {"name": "card-api-dev", "compliance": ["pci-dss"], "app": {"framework": "flask"}},
 }
 COMPONENT_FILE = {"kubernetes": "aks.tf", "containers": "container_apps.tf", "job": "container_apps.tf", "vm": "vm.tf",
-                  "functions": "functions.tf", "waf": "waf.tf"}
+                  "functions": "functions.tf", "sqlserver": "mssql.tf", "waf": "waf.tf"}
 # Sub-resources and assignments that Azure cannot tag; everything else must carry the standard tags.
 UNTAGGABLE = {
     "azurerm_subnet", "azurerm_subnet_network_security_group_association", "azurerm_role_assignment",
@@ -61,6 +63,7 @@ UNTAGGABLE = {
     "azurerm_federated_identity_credential", "azurerm_network_security_rule", "azurerm_cdn_frontdoor_origin_group",
     "azurerm_cdn_frontdoor_origin", "azurerm_cdn_frontdoor_route", "azurerm_cdn_frontdoor_security_policy",
     "random_password", "tls_private_key",
+    "azurerm_mssql_server_extended_auditing_policy", "azurerm_mssql_server_security_alert_policy",
 }
 SENSITIVE = re.compile(r"random_password\.|private_key|\.result\b|connection_string|access_key|administrator_password")
 

@@ -9,6 +9,7 @@ import re
 import pytest
 
 from bot.cost import estimate_files
+from bot.lifecycle.drift import drift_from_plan
 from bot.pipeline.planning import plan_environment, waf_reason
 from bot.pipeline.results import Requester
 from bot.pipeline.run import run_pipeline
@@ -75,6 +76,9 @@ def test_the_waf_control_is_evidenced_on_containers_and_a_named_gap_on_kubernete
             assert words in control.evidence[0]
         else:  # the chart's ingress-nginx controller is an L4 load balancer: nothing to attach a WAF to
             assert "GKE" in control.gap or "AKS" in control.gap
+    internal = _spec(cloud, compliance=[framework], app={"exposure": "internal"})
+    control = next(r for r in evaluate(internal, _files(internal)) if "waf" in r.control)
+    assert control.met and control.evidence == ["not applicable: no public endpoint"]
 
 
 @pytest.mark.parametrize(("cloud", "words"), [("GCP us-central1", "gcp"), ("Azure eastus", "azure")])
@@ -118,6 +122,19 @@ def test_the_report_names_what_the_reviewer_must_know() -> None:
                               requirements=result.requirements).report
         risks = report[report.index("### Risks"):report.index("### Next steps")]
         assert needle in risks, risks
+
+
+@pytest.mark.parametrize(
+    ("address", "before", "after"),
+    [
+        ("google_compute_security_policy.main", {"rule": [{"action": "deny(403)"}]}, {"rule": [{"action": "allow"}]}),
+        ("azurerm_cdn_frontdoor_firewall_policy.main", {"mode": "Prevention"}, {"mode": "Detection"}),
+    ],
+)
+def test_a_waf_weakened_by_hand_is_security_drift(address: str, before: dict, after: dict) -> None:
+    change = {"address": address, "change": {"actions": ["update"], "before": before, "after": after}}
+    [drifted] = drift_from_plan({"resource_drift": [change]})
+    assert drifted.security and drifted.address == address
 
 
 # --- through the bot: an issue on the sandbox GitHub, `dev-agent serve` and an rq worker -----------------------------

@@ -44,12 +44,14 @@ STACKS = {
     "functions": {"name": "hooks-prod", "tier": "prod", "app": {"framework": "express"},
                   "compute": {"kind": "functions", "schedule": "30 1 * * 1-5"}, "databases": [{"engine": "postgres"}],
                   "cache": {"engine": "redis", "high_availability": True}},
+    "sqlserver": {"name": "billing-api-prod", "tier": "prod", "app": {"language": "dotnet"},
+                  "compute": {"kind": "containers"}, "databases": [{"engine": "sqlserver", "version": "2022"}]},
     # HIPAA forces a WAF: Cloud Armor on an HTTPS load balancer in front of Cloud Run (waf.tf)
     "waf": {"name": "clinic-api-dev", "compliance": ["hipaa"], "app": {"framework": "flask"},
             "databases": [{"engine": "postgres"}]},
 }
 COMPONENT_FILE = {"kubernetes": "gke.tf", "containers": "cloud_run.tf", "job": "cloud_run.tf", "vm": "vm.tf",
-                  "functions": "functions.tf", "waf": "waf.tf"}
+                  "functions": "functions.tf", "sqlserver": "cloud_sql.tf", "waf": "waf.tf"}
 
 # Resource type -> path to its labels. Types not listed must be in UNLABELLED (the API has no labels;
 # the provider's default_labels still covers anything that gains them).

@@ -148,3 +148,111 @@ def test_rds_sql_server_is_priced_from_sourced_prices_in_us_east_1() -> None:
 ])
 def test_without_a_sourced_price_the_estimate_says_so(data: dict, missing: str) -> None:
     assert f"aws_db_instance.sqlserver: {missing} (price not found)" in unpriced(_cost(_files(data)))
+
+
+def _cloud_files(cloud: str, region: str, tier: str = "staging", **database: Any) -> dict[str, str]:
+    spec = spec_from_data({"name": f"billing-{tier}", "cloud": cloud, "region": region, "tier": tier,
+                           "databases": [{"engine": "sqlserver", **database}]})
+    return generate_all(plan_environment(spec), Settings())
+
+
+def _priced_components(files: dict[str, str], prefix: str) -> dict[str, float]:
+    report = _cost(files)
+    return {f"{r['name']}: {c['name']}": float(c["monthlyCost"]) for p in report["projects"]
+            for r in p["breakdown"]["resources"] if r["name"].startswith(prefix) for c in r["costComponents"]
+            if c.get("monthlyCost") is not None}
+
+
+@pytest.mark.parametrize(("text", "cloud"), [
+    ("ASP.NET Core 8 api with SQL Server on Azure, please", "azure"),
+    ("billing api on Azure SQL Database", "azure"),
+    ("staging for billing-api: .NET, SQL Server 2022, GCP us-central1", "gcp"),
+])
+def test_sql_server_is_honoured_on_azure_and_gcp_instead_of_asked_about(text: str, cloud: str) -> None:
+    result = parse(text)
+    assert result.spec is not None and not result.questions, result.questions
+    assert result.spec.cloud.value == cloud and result.spec.databases[0].engine.value == "sqlserver"
+    assert {r.key: r.status.value for r in result.requirements}["database:sqlserver"] == "honoured"
+
+
+def test_azure_sql_is_private_tls_12_audited_with_the_password_in_key_vault() -> None:
+    files = _cloud_files("azure", "eastus")
+    mssql = _resources(_tf(files, "mssql.tf"))
+    server = mssql["azurerm_mssql_server.sqlserver"]
+    assert server["minimum_tls_version"] == "1.2" and server["public_network_access_enabled"] is False
+    assert server["administrator_login_password"] == "${random_password.sqlserver_admin.result}"
+    assert server["azuread_administrator"][0]["object_id"] == "${azurerm_user_assigned_identity.app.principal_id}"
+    endpoint = mssql["azurerm_private_endpoint.sqlserver"]["private_service_connection"][0]
+    assert endpoint["subresource_names"] == ["sqlServer"]
+    database = mssql["azurerm_mssql_database.sqlserver"]
+    assert (database["sku_name"], database["zone_redundant"], database["max_size_gb"]) == ("S1", False, 20)
+    assert mssql["azurerm_mssql_server_extended_auditing_policy.sqlserver"]["log_monitoring_enabled"] is True
+    assert mssql["azurerm_mssql_server_security_alert_policy.sqlserver"]["state"] == "Enabled"
+    assert mssql["azurerm_key_vault_secret.sqlserver_admin_password"]["name"] == "billing-staging-sqlserver-admin-password"
+    assert "privatelink.database.windows.net" in _tf(files, "private_dns.tf")
+    connection = _tf(files, "connection.tf")
+    assert 'format("mssql://app_admin@%s:1433/app?encrypt=true", azurerm_mssql_server.sqlserver.fully_qualified' \
+           in connection
+    assert "azurerm_key_vault_secret.sqlserver_admin_password.versionless_id" in _tf(files, "container_apps.tf")
+
+
+def test_azure_prod_sql_is_zone_redundant_general_purpose_and_priced() -> None:
+    files = _cloud_files("azure", "eastus", tier="prod")
+    database = _resources(_tf(files, "mssql.tf"))["azurerm_mssql_database.sqlserver"]
+    assert (database["sku_name"], database["zone_redundant"]) == ("GP_Gen5_2", True)
+    costs = _priced_components(files, "azurerm_mssql")
+    assert costs["azurerm_mssql_database.sqlserver: Compute (GP_Gen5_2, 2 vCores, zone redundant)"] == \
+        pytest.approx(0.4035 * 2 * 730)
+    assert costs["azurerm_mssql_server_security_alert_policy.sqlserver: Microsoft Defender for Azure SQL (per server)"] \
+        == 15
+
+
+def test_azure_sql_standard_tier_sizes_and_limits() -> None:
+    files = _cloud_files("azure", "eastus", storage_gb=25)
+    assert _resources(_tf(files, "mssql.tf"))["azurerm_mssql_database.sqlserver"]["max_size_gb"] == 30
+    with pytest.raises(SpecError, match="above the 250 GB an Azure SQL Standard"):
+        _cloud_files("azure", "eastus", storage_gb=300)
+    assert _priced_components(_cloud_files("azure", "eastus"), "azurerm_mssql_database")[
+        "azurerm_mssql_database.sqlserver: Compute (S1, storage included)"] == pytest.approx(0.0403 * 730)
+    assert "azurerm_mssql_database.sqlserver: Compute (S0, storage included) (price not found)" in unpriced(
+        _cost(_cloud_files("azure", "westeurope", tier="dev")))
+
+
+@pytest.mark.parametrize(("tier", "database", "version", "availability"), [
+    ("staging", {}, "SQLSERVER_2022_WEB", "ZONAL"),
+    ("prod", {}, "SQLSERVER_2022_STANDARD", "REGIONAL"),
+    ("dev", {"version": "2019", "edition": "enterprise"}, "SQLSERVER_2019_ENTERPRISE", "ZONAL"),
+])
+def test_cloud_sql_for_sql_server_has_the_edition_tls_and_a_root_password(tier: str, database: dict, version: str,
+                                                                         availability: str) -> None:
+    files = _cloud_files("gcp", "us-central1", tier=tier, **database)
+    sql = _resources(_tf(files, "cloud_sql.tf"))
+    instance = sql["google_sql_database_instance.sqlserver"]
+    settings = instance["settings"][0]
+    assert instance["database_version"] == version and settings["availability_type"] == availability
+    assert instance["root_password"] == "${random_password.sqlserver_admin.result}"
+    ip = settings["ip_configuration"][0]
+    assert ip["ipv4_enabled"] is False and ip["ssl_mode"] == "ENCRYPTED_ONLY"
+    assert {f["name"]: f["value"] for f in settings["database_flags"]}["external scripts enabled"] == "off"
+    assert "google_sql_user.sqlserver_iam" not in sql  # SQL Server on Cloud SQL has no IAM database login
+    assert "sqlserver_admin_password" in _tf(files, "secrets.tf")
+    connection = _tf(files, "connection.tf")
+    assert 'format("mssql://app_admin@%s:1433/app?encrypt=true", google_sql_database_instance.sqlserver.private_ip' \
+           in connection
+    run = _tf(files, "cloud_run.tf")
+    assert "DATABASE_PASSWORD" in run and "cloud_sql_instance" not in run  # TLS over private IP, no socket
+
+
+def test_cloud_sql_for_sql_server_prices_the_license_per_vcpu() -> None:
+    costs = _priced_components(_cloud_files("gcp", "us-central1", tier="prod"), "google_sql_database_instance")
+    assert costs["google_sql_database_instance.sqlserver: SQL Server standard license (2 vCPUs)"] == \
+        pytest.approx(0.13 * 2 * 730)
+    costs = _priced_components(_cloud_files("gcp", "us-central1", tier="dev"), "google_sql_database_instance")
+    assert costs["google_sql_database_instance.sqlserver: SQL Server express license (1 vCPUs)"] == 0
+
+
+def test_the_local_twin_runs_sql_server_developer_with_the_password_from_env() -> None:
+    compose = next(text for path, text in _files({}).items() if path.endswith("/compose.yaml"))
+    assert "mcr.microsoft.com/mssql/server:2022-CU14-ubuntu-22.04" in compose
+    assert "MSSQL_SA_PASSWORD: ${MSSQL_SA_PASSWORD:?set MSSQL_SA_PASSWORD in .env}" in compose
+    assert "127.0.0.1:1433:1433" in compose and "ACCEPT_EULA: Y" in compose

@@ -22,6 +22,7 @@ SETTABLE = frozenset({
     "inputs.certificate_arn", "inputs.project_id", "inputs.subscription_id", "inputs.alert_email",
     "inputs.datadog_secret_arn", "inputs.newrelic_secret_arn", "inputs.newrelic_account_id",
     "inputs.datadog_secret_id", "inputs.newrelic_secret_id", "inputs.cdn_domain", "inputs.cdn_certificate_arn",
+    "inputs.datadog_key_vault_secret_id", "inputs.newrelic_key_vault_secret_id",
 })
 # Short names people use, and the spec paths they set (`replicas=2-6` sets both bounds).
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -39,6 +40,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "datadog_secret_arn": ("inputs.datadog_secret_arn",), "newrelic_secret_arn": ("inputs.newrelic_secret_arn",),
     "newrelic_account_id": ("inputs.newrelic_account_id",),
     "datadog_secret_id": ("inputs.datadog_secret_id",), "newrelic_secret_id": ("inputs.newrelic_secret_id",),
+    "datadog_key_vault_secret_id": ("inputs.datadog_key_vault_secret_id",),
+    "newrelic_key_vault_secret_id": ("inputs.newrelic_key_vault_secret_id",),
 }
 # What `/dev-agent help` shows for `set` (key, example value).
 SET_EXAMPLES = (("replicas", "2-6"), ("region", "eu-west-1"), ("tier", "staging"), ("db", "postgres"),
@@ -51,7 +54,8 @@ _REMOVABLE = frozenset({"cache", "queue", "search", "owner", "service", "budget_
                         "inputs.certificate_arn", "inputs.project_id", "inputs.subscription_id",
                         "inputs.alert_email", "inputs.datadog_secret_arn", "inputs.newrelic_secret_arn",
                         "inputs.newrelic_account_id", "inputs.datadog_secret_id", "inputs.newrelic_secret_id",
-                        "inputs.cdn_domain", "inputs.cdn_certificate_arn"})
+                        "inputs.cdn_domain", "inputs.cdn_certificate_arn",
+                        "inputs.datadog_key_vault_secret_id", "inputs.newrelic_key_vault_secret_id"})
 
 
 

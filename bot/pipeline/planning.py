@@ -143,6 +143,12 @@ HA_CACHE_TYPE: dict[str, str] = {"BASIC": "STANDARD_HA", "Basic_C0": "Standard_C
 SQLSERVER_CLASS: dict[Cloud, dict[SqlServerEdition, str]] = {
     Cloud.aws: {SqlServerEdition.express: "db.t3.large", SqlServerEdition.web: "db.t3.large",
                 SqlServerEdition.standard: "db.m5.xlarge", SqlServerEdition.enterprise: "db.m5.xlarge"},
+    # Azure SQL Database has no editions: the edition picks the service tier. Express/Web -> DTU Standard S0/S1;
+    # Standard -> General Purpose 2 vCores; Enterprise -> Business Critical 2 vCores (zone redundant with HA).
+    Cloud.azure: {SqlServerEdition.express: "S0", SqlServerEdition.web: "S1",
+                  SqlServerEdition.standard: "GP_Gen5_2", SqlServerEdition.enterprise: "BC_Gen5_2"},
+    # Cloud SQL: the tier's machine, but Enterprise needs at least 2 vCPUs (license billed per vCPU)
+    Cloud.gcp: {SqlServerEdition.enterprise: "db-custom-2-7680"},
 }
 MULTI_AZ_EDITIONS = frozenset({SqlServerEdition.standard, SqlServerEdition.enterprise})
 
@@ -170,9 +176,12 @@ def _choose_sqlserver(plan: Plan) -> None:
                                                                         if edition == SqlServerEdition.express else
                                                                         " (Web is licensed for public web workloads)")))
         plan.choose("sqlserver_edition", f"SQL Server {db.version} {edition.value}", why)
-        if spec.cloud in SQLSERVER_CLASS:
+        if spec.cloud == Cloud.aws:
             plan.choose("sqlserver_instance_class", sqlserver_class(plan, db),
                         f"smallest class RDS offers for SQL Server {edition.value} with a sourced price")
+        elif spec.cloud == Cloud.azure:
+            plan.choose("sqlserver_instance_class", sqlserver_class(plan, db),
+                        f"Azure SQL Database has no editions: the service tier closest to SQL Server {edition.value}")
         if plan.sizing.db_multi_az and not sqlserver_multi_az(plan, db):
             plan.choose("sqlserver_multi_az", False, f"SQL Server {edition.value} cannot fail over (Multi-AZ needs "
                         "standard or enterprise): single zone")

@@ -413,7 +413,7 @@ def risks(result: PipelineResult) -> list[str]:
         found.append("APM on Lambda: the function is a container image, which takes no layers; the image must carry "
                      f"the {' and '.join(APM_NAMES[t] for t in apm)} Lambda extension and wrap its handler "
                      "(docs/monitoring.md). The function gets the key's secret ARN, never the key.")
-    if apm and spec.cloud in {Cloud.aws, Cloud.gcp} and spec.compute.kind == ComputeKind.vm:
+    if apm and spec.compute.kind == ComputeKind.vm:
         found.append(f"APM on VMs: the boot script installs the {' and '.join(APM_NAMES[t] for t in apm)} agent from "
                      "the vendor's download site (outbound HTTPS); if that fails the app starts without it.")
     if http_only:

@@ -66,16 +66,16 @@ def on_aws_function_or_vm(data: dict[str, Any]) -> bool:
     return data.get("cloud") == "aws" and (data.get("compute") or {}).get("kind") in {"functions", "vm"}
 
 
-def on_gcp_vm(data: dict[str, Any]) -> bool:
-    """Compute Engine VMs (the agent in the startup script: gcp/apm.py, vm_agents.py)."""
-    return data.get("cloud") == "gcp" and (data.get("compute") or {}).get("kind") == "vm"
+def on_vm(data: dict[str, Any]) -> bool:
+    """VMs on any cloud (the agent in the boot script: generators/terraform/vm_agents.py)."""
+    return (data.get("compute") or {}).get("kind") == "vm"
 
 
 def newrelic_built(data: dict[str, Any]) -> bool:
     """New Relic's key from the cloud's secret store: ECS, Lambda and EC2 (aws/apm.py), EKS and GKE (the chart's
-    ExternalSecret), Compute Engine VMs."""
+    ExternalSecret), VMs on every cloud."""
     kubernetes = on_kubernetes(data) and data.get("cloud") in {"aws", "gcp"}
-    return on_ecs(data) or on_aws_function_or_vm(data) or kubernetes or on_gcp_vm(data)
+    return on_ecs(data) or on_aws_function_or_vm(data) or kubernetes or on_vm(data)
 
 
 def with_replicas(data: dict[str, Any]) -> bool:
@@ -179,10 +179,9 @@ ASKS: tuple[Ask, ...] = (
         "Datadog agent",
         r"data ?dog",
         "Datadog wiring is generated for ECS (Agent sidecar), Kubernetes (unified service tags, node-local Agent), "
-        "Lambda (extension settings) and AWS / GCP VMs (Agent in the boot script); nothing is generated for this "
-        "runtime",
+        "Lambda (extension settings) and VMs (Agent in the boot script); nothing is generated for this runtime",
         clouds=ALL,
-        built=lambda data: on_ecs(data) or on_kubernetes(data) or on_aws_function_or_vm(data) or on_gcp_vm(data),
+        built=lambda data: on_ecs(data) or on_kubernetes(data) or on_aws_function_or_vm(data) or on_vm(data),
         evidence=(r"DD_API_KEY", r"^\s*datadog:\n\s*enabled: true"),
         spec_field="monitoring",
     ),
@@ -191,8 +190,8 @@ ASKS: tuple[Ask, ...] = (
         "New Relic agent",
         r"new ?relic",
         "New Relic wiring (license key from the cloud's secret store, app name) is generated for ECS, EKS, Lambda, "
-        "EC2, GKE and Compute Engine VMs; nothing is generated for this runtime",
-        clouds=frozenset({"aws", "gcp"}),
+        "GKE and VMs on every cloud; nothing is generated for this runtime",
+        clouds=ALL,
         built=newrelic_built,
         evidence=(r"NEW_RELIC_LICENSE_KEY",),
         spec_field="monitoring",

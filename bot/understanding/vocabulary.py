@@ -83,6 +83,7 @@ PRODUCTS: dict[str, Product] = {
     r"azure database for postgres(?:ql)?": Product("azure", database="postgres"),
     r"azure database for mysql": Product("azure", database="mysql"),
     r"cosmos(?: ?db)?": Product("azure", database="mongodb"),
+    r"azure sql(?: database| db)?": Product("azure", database="sqlserver"),
     r"azure cache for redis": Product("azure", cache="redis"),
     r"blob storage|storage account|blob container": Product("azure", bucket=True),
     r"service ?bus": Product("azure", queue="servicebus"),

@@ -71,6 +71,8 @@ PRICED: dict[str, str] = {
     "azurerm_linux_virtual_machine": "azure.linux_virtual_machine",
     "azurerm_postgresql_flexible_server": "azure.postgresql_flexible_server",
     "azurerm_mysql_flexible_server": "azure.mysql_flexible_server",
+    "azurerm_mssql_database": "azure.mssql_database",
+    "azurerm_mssql_server_security_alert_policy": "azure.mssql_server_security_alert_policy",
     "azurerm_redis_cache": "azure.redis_cache",
     "azurerm_servicebus_namespace": "azure.servicebus_namespace",
     "azurerm_storage_account": "azure.storage_account",

@@ -155,6 +155,8 @@ FREE_TYPES = frozenset(
         "azurerm_redis_cache_access_policy_assignment",
         "azurerm_eventhub",
         "azurerm_key_vault",
+        "azurerm_mssql_server",  # the logical server is free; its databases and Defender are priced
+        "azurerm_mssql_server_extended_auditing_policy",  # audit events are billed as Log Analytics ingestion
         # Front Door Standard/Premium parts: billed through the profile (base fee, requests, data transfer); Premium's
         # WAF policies, managed and custom rules are included in its base fee
         "azurerm_cdn_frontdoor_endpoint",

@@ -12,7 +12,7 @@ from bot.spec import Exposure, Tier
 from generators.hcl import Block, Ref, block
 from generators.terraform.context import Context
 from generators.terraform.gcp import connection, waf
-from generators.terraform.gcp.cloud_sql import local_names
+from generators.terraform.gcp.cloud_sql import socket_names
 from generators.terraform.gcp.image import image_variable
 from generators.terraform.gcp.names import labels, resource_name
 
@@ -47,7 +47,7 @@ def container(ctx: Context, *, command: list[str] | None = None, serving: bool =
     cpu, cpu_settings = sizing(plan_sizing.container_cpu, plan_sizing.container_memory_gb)
     if not serving:
         cpu, cpu_settings = max(1.0, cpu), {}
-    sql = bool(local_names(ctx.plan))
+    sql = bool(socket_names(ctx.plan))
     return block(
         "containers",
         image=Ref("var.image"),
@@ -68,7 +68,7 @@ def container(ctx: Context, *, command: list[str] | None = None, serving: bool =
 def runtime_settings(ctx: Context) -> dict[str, Any]:
     """What every Cloud Run template shares: the app's service account, direct VPC egress to the private data
     services, and the Cloud SQL socket volume."""
-    sql = [Ref(f"google_sql_database_instance.{local}.connection_name") for local, _db in local_names(ctx.plan)]
+    sql = [Ref(f"google_sql_database_instance.{local}.connection_name") for local, _db in socket_names(ctx.plan)]
     return {
         "service_account": Ref("google_service_account.app.email"),
         "vpc_access": block("vpc_access", egress="PRIVATE_RANGES_ONLY", network_interfaces=block(
