@@ -155,6 +155,8 @@ def apply(plan: Any) -> None:
         plan.choose("db_backup_retention_days", backups, f"{names} profile")
 
 
+LACKING: dict[str, str] = {"database": "no database", "cache": "no cache", "bucket": "no bucket",
+                           "queue": "no queue", "public": "no public endpoint"}
 # A public entry point in the generated Terraform (an Azure function app is always private: its private endpoint).
 PUBLIC = re.compile(
     r'^resource "(aws_lb|google_cloud_run_v2_service|google_compute_global_forwarding_rule|azurerm_container_app|'
@@ -225,6 +227,9 @@ def evaluate(
                 results.append(result)
                 continue
             items = [e for e in control.evidence.get(spec.cloud.value, []) if e.when is None or e.when in conditions]
+            if control.evidence.get(spec.cloud.value) and not items:  # every item is about a part the app lacks
+                lacking = sorted({e.when for e in control.evidence[spec.cloud.value] if e.when})
+                result.evidence.append("not applicable: " + ", ".join(LACKING[w] for w in lacking))
             if spec.cloud.value not in control.evidence:
                 result.met, result.gap = False, f"not generated on {spec.cloud.value}"
             missing = []

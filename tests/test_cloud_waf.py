@@ -76,6 +76,9 @@ def test_the_waf_control_is_evidenced_on_containers_and_a_named_gap_on_kubernete
             assert words in control.evidence[0]
         else:  # the chart's ingress-nginx controller is an L4 load balancer: nothing to attach a WAF to
             assert "GKE" in control.gap or "AKS" in control.gap
+    internal = _spec(cloud, compliance=[framework], app={"exposure": "internal"})
+    control = next(r for r in evaluate(internal, _files(internal)) if "waf" in r.control)
+    assert control.met and control.evidence == ["not applicable: no public endpoint"]
 
 
 @pytest.mark.parametrize(("cloud", "words"), [("GCP us-central1", "gcp"), ("Azure eastus", "azure")])
