@@ -16,6 +16,8 @@ from bot.settings import Settings
 from bot.spec import SpecError, spec_from_data
 from bot.understanding.deterministic import parse
 from generators.build import generate_all
+from policies.engine import evaluate
+from policies.schema import load_policy
 
 BILLING = "staging for billing-api: .NET, SQL Server 2022, AWS us-east-1"
 
@@ -256,3 +258,15 @@ def test_the_local_twin_runs_sql_server_developer_with_the_password_from_env() -
     assert "mcr.microsoft.com/mssql/server:2022-CU14-ubuntu-22.04" in compose
     assert "MSSQL_SA_PASSWORD: ${MSSQL_SA_PASSWORD:?set MSSQL_SA_PASSWORD in .env}" in compose
     assert "127.0.0.1:1433:1433" in compose and "ACCEPT_EULA: Y" in compose
+
+
+@pytest.mark.parametrize(("tier", "edition", "sku"), [("dev", None, "S0"), ("prod", None, "GP_Gen5_2"),
+                                                      ("prod", "enterprise", "BC_Gen5_2")])
+def test_the_org_policy_reads_and_allows_the_azure_sql_tiers(tier: str, edition: str | None, sku: str) -> None:
+    database = {"edition": edition} if edition else {}
+    files = _cloud_files("azure", "eastus", tier=tier, **database)
+    spec = spec_from_data({"name": f"billing-{tier}", "cloud": "azure", "region": "eastus", "tier": tier,
+                           "databases": [{"engine": "sqlserver", **database}]})
+    tf = {path.rsplit("/", 1)[1]: text for path, text in files.items() if path.endswith(".tf")}
+    verdict = {v.rule: v for v in evaluate(load_policy(), spec, tf)}["instance-types-allowed"]
+    assert verdict.outcome == "pass" and sku in verdict.value, verdict
