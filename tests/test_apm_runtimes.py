@@ -7,7 +7,9 @@ from __future__ import annotations
 import json
 import re
 
+import helm_python
 import pytest
+import yaml
 
 from bot import hclread
 from bot.commands.arguments import apply_assignments, parse_assignments
@@ -15,8 +17,12 @@ from bot.inputs import missing_inputs
 from bot.pipeline.planning import plan_environment
 from bot.settings import Settings
 from bot.spec import SpecError, spec_from_data
+from generators import helm
+from generators.helm import chart_dir
+from generators.output import write_tree
 from generators.terraform.build import generate
 from tests.support.aws_specs import SPECS, make_plan, terraform_files
+from tests.test_helm_chart import eso_errors
 from tests.test_seed_capabilities import report_for, requirement_row
 
 LAMBDA = SPECS["alarms-functions"]
@@ -214,3 +220,49 @@ def test_report_honours_apm_on_azure_vms(label: str) -> None:
     row = requirement_row(report, label)
     assert "✅ honoured" in row and "/terraform/vm.tf:" in row, row
     assert "the boot script installs" in report[report.index("### Risks"):]
+
+
+# --- Azure: New Relic on AKS through a second SecretStore on the reviewer's vault -----------------------------------
+
+AKS = dict(name="shop-dev", service="shop", cloud="azure", region="eastus", compute=dict(kind="kubernetes"),
+           monitoring=["newrelic"])
+NR_SECRET = KV_SECRET.replace("datadog-api-key", "newrelic-license")
+
+
+def test_aks_newrelic_key_is_read_through_a_store_on_the_reviewers_vault(tmp_path) -> None:
+    files = _gcp_files(AKS)
+    external = next(o["helm_values"] for o in hclread.loads(files["outputs.tf"])["output"]
+                    if "helm_values" in o)["value"]["externalSecret"]
+    assert external["managedSecrets"]["NEW_RELIC_LICENSE_KEY"] == {
+        "key": '${element(split("/", var.newrelic_key_vault_secret_id), 10)}', "store": "apm"}
+    store = external["extraStores"]["apm"]["azurekv"]
+    assert store["authType"] == "WorkloadIdentity" and store["serviceAccountRef"] == {"name": "shop"}
+    assert "var.newrelic_key_vault_secret_id" in store["vaultUrl"]
+    (assignment,) = [body for entry in hclread.loads(files["apm.tf"])["resource"]
+                     for rtype, named in entry.items() if rtype == "azurerm_role_assignment" for body in named.values()]
+    assert assignment["scope"] == "${var.newrelic_key_vault_secret_id}"  # exactly that secret
+    assert assignment["role_definition_name"] == "Key Vault Secrets User"
+
+    # the chart, deployed with those values (as Terraform would resolve them), renders valid external-secrets objects
+    plan = plan_environment(spec_from_data(AKS))
+    write_tree(helm.generate(plan, Settings()), tmp_path)
+    chart = tmp_path / chart_dir(plan)
+    values = {"externalSecret": {
+        "provider": {"azurekv": {"vaultUrl": "https://shop-dev-kv.vault.azure.net/"}},
+        "extraStores": {"apm": {"azurekv": {"authType": "WorkloadIdentity", "vaultUrl": "https://ops-keys.vault.azure.net",
+                                            "serviceAccountRef": {"name": "shop"}}}},
+        "managedSecrets": {"NEW_RELIC_LICENSE_KEY": {"key": "newrelic-license", "store": "apm"}}}}
+    rendered = helm_python.Chart.load(str(chart)).render(name=chart.name, namespace="shop-dev", is_install=True,
+                                                         values=values)
+    docs = [d for text in rendered.values() for d in yaml.safe_load_all(text) if d]
+    stores = {d["metadata"]["name"]: d for d in docs if d["kind"] == "SecretStore"}
+    assert set(stores) == {"shop", "shop-apm"}
+    assert stores["shop-apm"]["spec"]["provider"]["azurekv"]["vaultUrl"] == "https://ops-keys.vault.azure.net"
+    (external_secret,) = [d for d in docs if d["kind"] == "ExternalSecret"]
+    data = {d["secretKey"]: d for d in external_secret["spec"]["data"]}
+    assert data["NEW_RELIC_LICENSE_KEY"]["sourceRef"] == {"storeRef": {"kind": "SecretStore", "name": "shop-apm"}}
+    assert data["NEW_RELIC_LICENSE_KEY"]["remoteRef"] == {"key": "newrelic-license"}
+    assert eso_errors([d for d in docs if d["apiVersion"].startswith("external-secrets.io/")]) == []
+    deployment = next(d for d in docs if d["kind"] == "Deployment")
+    env = {e["name"] for e in deployment["spec"]["template"]["spec"]["containers"][0]["env"]}
+    assert {"NEW_RELIC_LICENSE_KEY", "NEW_RELIC_APP_NAME"} <= env

@@ -131,7 +131,8 @@ def test_only_deployment_values_are_missing_and_each_is_named(planned: dict[str,
         names = {f["input"] for f in result.findings}
         # and the secret holding a monitoring vendor's key, when the request names Datadog or New Relic
         assert names <= {"image", "certificate_arn", "datadog_secret_arn", "newrelic_secret_arn", "newrelic_account_id",
-                         "datadog_secret_id", "newrelic_secret_id"}, environment.request_id
+                         "datadog_secret_id", "newrelic_secret_id", "datadog_key_vault_secret_id",
+                         "newrelic_key_vault_secret_id"}, environment.request_id
         assert result.passed == (not names)
         if "certificate_arn" in names:  # HTTPS from staging up, and in dev with a compliance profile
             spec = load_spec(context.env_dir / "environment.yaml")

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from bot import hclread
+from bot.commands.arguments import apply_assignments, parse_assignments
 from bot.cost import estimate_files
 from bot.cost.coverage import unpriced
 from bot.pipeline.planning import plan_environment
@@ -16,6 +17,8 @@ from bot.settings import Settings
 from bot.spec import SpecError, spec_from_data
 from bot.understanding.deterministic import parse
 from generators.build import generate_all
+from policies.engine import evaluate
+from policies.schema import load_policy
 
 BILLING = "staging for billing-api: .NET, SQL Server 2022, AWS us-east-1"
 
@@ -256,3 +259,28 @@ def test_the_local_twin_runs_sql_server_developer_with_the_password_from_env() -
     assert "mcr.microsoft.com/mssql/server:2022-CU14-ubuntu-22.04" in compose
     assert "MSSQL_SA_PASSWORD: ${MSSQL_SA_PASSWORD:?set MSSQL_SA_PASSWORD in .env}" in compose
     assert "127.0.0.1:1433:1433" in compose and "ACCEPT_EULA: Y" in compose
+
+
+@pytest.mark.parametrize(("tier", "edition", "sku"), [("dev", None, "S0"), ("prod", None, "GP_Gen5_2"),
+                                                      ("prod", "enterprise", "BC_Gen5_2")])
+def test_the_org_policy_reads_and_allows_the_azure_sql_tiers(tier: str, edition: str | None, sku: str) -> None:
+    database = {"edition": edition} if edition else {}
+    files = _cloud_files("azure", "eastus", tier=tier, **database)
+    spec = spec_from_data({"name": f"billing-{tier}", "cloud": "azure", "region": "eastus", "tier": tier,
+                           "databases": [{"engine": "sqlserver", **database}]})
+    tf = {path.rsplit("/", 1)[1]: text for path, text in files.items() if path.endswith(".tf")}
+    verdict = {v.rule: v for v in evaluate(load_policy(), spec, tf)}["instance-types-allowed"]
+    assert verdict.outcome == "pass" and sku in verdict.value, verdict
+
+
+def test_a_pr_comment_sets_the_edition_and_switching_engine_drops_it() -> None:
+    base = {"name": "billing-staging", "cloud": "aws", "region": "us-east-1", "tier": "staging",
+            "databases": [{"engine": "sqlserver", "version": "2022"}]}
+    spec = spec_from_data(apply_assignments(base, parse_assignments("db_edition=standard")))
+    assert spec.databases[0].edition.value == "standard"
+    data = apply_assignments(spec.model_dump(mode="json", exclude_none=True),
+                             parse_assignments("db=postgres db_version=16"))
+    assert spec_from_data(data).databases[0].engine.value == "postgres" and "edition" not in data["databases"][0]
+    with pytest.raises(SpecError, match="only SQL Server has editions"):
+        spec_from_data(apply_assignments({**base, "databases": [{"engine": "mysql"}]},
+                                         parse_assignments("databases.0.edition=web")))

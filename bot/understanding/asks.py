@@ -72,10 +72,9 @@ def on_vm(data: dict[str, Any]) -> bool:
 
 
 def newrelic_built(data: dict[str, Any]) -> bool:
-    """New Relic's key from the cloud's secret store: ECS, Lambda and EC2 (aws/apm.py), EKS and GKE (the chart's
-    ExternalSecret), VMs on every cloud."""
-    kubernetes = on_kubernetes(data) and data.get("cloud") in {"aws", "gcp"}
-    return on_ecs(data) or on_aws_function_or_vm(data) or kubernetes or on_vm(data)
+    """New Relic's key from the cloud's secret store: ECS, Lambda and EC2 (aws/apm.py), Kubernetes on every cloud (the
+    chart's ExternalSecret), VMs on every cloud."""
+    return on_ecs(data) or on_aws_function_or_vm(data) or on_kubernetes(data) or on_vm(data)
 
 
 def with_replicas(data: dict[str, Any]) -> bool:
@@ -189,8 +188,8 @@ ASKS: tuple[Ask, ...] = (
         "monitoring:newrelic",
         "New Relic agent",
         r"new ?relic",
-        "New Relic wiring (license key from the cloud's secret store, app name) is generated for ECS, EKS, Lambda, "
-        "GKE and VMs on every cloud; nothing is generated for this runtime",
+        "New Relic wiring (license key from the cloud's secret store, app name) is generated for ECS, Lambda, "
+        "Kubernetes and VMs on every cloud; nothing is generated for this runtime",
         clouds=ALL,
         built=newrelic_built,
         evidence=(r"NEW_RELIC_LICENSE_KEY",),

@@ -1,16 +1,21 @@
-"""apm.tf: the Datadog / New Relic keys on Azure VMs (`monitoring: [datadog]` / `[newrelic]`, `compute.kind: vm`).
+"""apm.tf: the Datadog / New Relic keys on Azure (`monitoring: [datadog]` / `[newrelic]` on VMs, New Relic on AKS).
 
 The key never enters a file: the reviewer stores it in a Key Vault (RBAC authorization) and gives the secret's
 resource id as a deployment input (`/dev-agent set datadog_key_vault_secret_id=/subscriptions/.../vaults/<vault>/
 secrets/<name>`, "Before you merge"). The workload's managed identity gets "Key Vault Secrets User" on exactly that
 secret (the role assignment's scope is the secret), and the VM's boot script reads it with that identity's token
-(generators/terraform/vm_agents.py). The vault's host name is `<vault>.vault.azure.net` (Azure's public cloud)."""
+(generators/terraform/vm_agents.py). On AKS the chart's ExternalSecret reads New Relic's key through a second
+SecretStore (`extraStores.apm`, workload identity as the app's identity) pointed at that vault (connection.tf's
+`helm_values`). The vault's host name is `<vault>.vault.azure.net` (Azure's public cloud)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from bot.pipeline.planning import Plan
 from bot.spec import KEY_VAULT_SECRET_ID, ComputeKind, Monitoring
 from generators.hcl import Block, Call, Ref, block
+from generators.helm.values import chart_name
 from generators.terraform import vm_agents
 from generators.terraform.azure.resource_group import APP_PRINCIPAL
 from generators.terraform.context import Context
@@ -25,9 +30,13 @@ VALUE = "python3 -c 'import json,sys; print(json.load(sys.stdin)[\"value\"])'"
 
 
 def tools(plan: Plan) -> set[Monitoring]:
-    if plan.spec.compute.kind != ComputeKind.vm:
-        return set()
-    return {Monitoring.datadog, Monitoring.newrelic} & set(plan.spec.monitoring)
+    """Agents whose key this environment reads from the reviewer's Key Vault."""
+    chosen = {Monitoring.datadog, Monitoring.newrelic} & set(plan.spec.monitoring)
+    if plan.spec.compute.kind == ComputeKind.vm:
+        return chosen
+    if plan.spec.compute.kind == ComputeKind.kubernetes:  # Datadog on AKS: the operator's node Agent holds its key
+        return chosen & {Monitoring.newrelic}
+    return set()
 
 
 def applies(plan: Plan) -> bool:
@@ -37,6 +46,18 @@ def applies(plan: Plan) -> bool:
 def _part(variable: str, index: int) -> Call:
     """One segment of the secret's resource id (8: the vault's name, 10: the secret's name)."""
     return Call("element", Call("split", "/", Ref(f"var.{variable}")), index)
+
+
+def helm_values(plan: Plan) -> dict[str, Any]:
+    """`externalSecret` additions of the chart's `helm_values` on AKS: the `apm` store and New Relic's key."""
+    if plan.spec.compute.kind != ComputeKind.kubernetes or Monitoring.newrelic not in tools(plan):
+        return {}
+    variable = SECRETS[Monitoring.newrelic]
+    store = {"azurekv": {"authType": "WorkloadIdentity",
+                         "vaultUrl": Call("format", "https://%s.vault.azure.net", _part(variable, 8)),
+                         "serviceAccountRef": {"name": chart_name(plan)}}}
+    return {"extraStores": {"apm": store},
+            "managedSecrets": {"NEW_RELIC_LICENSE_KEY": {"key": _part(variable, 10), "store": "apm"}}}
 
 
 def key_reads() -> dict[Monitoring, vm_agents.KeyRead]:

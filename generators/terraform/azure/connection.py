@@ -14,6 +14,7 @@ from bot.pipeline.planning import Plan
 from bot.spec import ComputeKind
 from generators.hcl import Block, Call, Ref, block
 from generators.helm.connections import bucket_env, connection_secret_name, connections
+from generators.terraform.azure import apm
 from generators.terraform.azure.flexible_server import flexible_databases, server
 from generators.terraform.azure.key_vault import vault_secret
 from generators.terraform.azure.mssql import ADMIN as SQL_ADMIN
@@ -73,12 +74,15 @@ def password_secrets(plan: Plan) -> dict[str, tuple[str, str]]:
 
 
 def _helm_values(ctx: Context) -> dict[str, Any]:
+    apm_values = apm.helm_values(ctx.plan)
     return {
         "serviceAccount": {"annotations": {
             "azure.workload.identity/client-id": Ref("azurerm_user_assigned_identity.app.client_id")}},
         "externalSecret": {
             "provider": {"azurekv": {"vaultUrl": Ref("azurerm_key_vault.main.vault_uri")}},
-            "managedSecrets": {env: {"key": secret} for env, (_label, secret) in password_secrets(ctx.plan).items()},
+            "managedSecrets": {**{env: {"key": secret} for env, (_label, secret) in password_secrets(ctx.plan).items()},
+                               **apm_values.get("managedSecrets", {})},
+            **({"extraStores": apm_values["extraStores"]} if apm_values else {}),
         },
     }
 
