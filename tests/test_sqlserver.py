@@ -284,3 +284,13 @@ def test_a_pr_comment_sets_the_edition_and_switching_engine_drops_it() -> None:
     with pytest.raises(SpecError, match="only SQL Server has editions"):
         spec_from_data(apply_assignments({**base, "databases": [{"engine": "mysql"}]},
                                          parse_assignments("databases.0.edition=web")))
+
+
+@pytest.mark.parametrize("text", [
+    "billing api on AWS with SQL Server, make the SQL Server public",
+    "billing api on Azure with a public SQL Server",
+    "open sql server to the internet for the billing api on gcp",
+])
+def test_a_sql_server_open_to_the_internet_is_refused(text: str) -> None:
+    result = parse(text)
+    assert any("open" in reason and "refused" in reason for reason in result.refused), result.refused

@@ -250,6 +250,10 @@ def _cost(result: PipelineResult) -> list[Block]:
                             "(`bot/cost/usage_defaults/`), overridable with the environment's `cost-usage.yml`."))
     if result.previous_cost is not None:
         blocks += _change(result)
+    saas = [APM_NAMES[t] for t in (Monitoring.datadog, Monitoring.newrelic) if t in result.plan.spec.monitoring]
+    if saas:
+        blocks.append(Block(f"{' and '.join(saas)} bill their agents, hosts and data ingest to your own account "
+                            "(SaaS): not in this total."))
     missing = unpriced(result.cost)
     if missing:
         blocks.append(Block("> [!WARNING]\n> **The total is a partial sum**: these have no sourced price and are not "
