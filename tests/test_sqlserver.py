@@ -305,3 +305,11 @@ def test_the_report_says_when_sql_server_has_no_sourced_price() -> None:
     assert "**The total is a partial sum**: these have no sourced price" in report
     assert ("> - aws\\_db\\_instance.sqlserver: Database instance \\(on-demand, Single-AZ, db.t3.large\\) "
             "\\(price not found\\)") in report
+
+
+def test_a_prod_express_sql_server_is_named_as_a_single_zone_risk() -> None:
+    spec = spec_from_data({"name": "billing-prod", "cloud": "aws", "region": "us-east-1", "tier": "prod",
+                           "databases": [{"engine": "sqlserver", "edition": "express"}]})
+    report = run_pipeline(plan_environment(spec), Settings(anthropic_api_key=None)).report
+    risks = report[report.index("### Risks"):]
+    assert "Single-zone SQL Server: its edition (Express or Web) cannot fail over" in risks.split("###")[1]
