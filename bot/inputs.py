@@ -37,11 +37,32 @@ INPUTS: dict[str, InputInfo] = {
                        "/dev-agent set image=<registry>/<name>:<tag>"),
     "certificate_arn": InputInfo("ACM certificate (same region) for the load balancer's HTTPS listener",
                                  "/dev-agent set certificate_arn=arn:aws:acm:<region>:<account>:certificate/<id>"),
-    "datadog_secret_arn": InputInfo("Secrets Manager secret (ARN) holding the Datadog API key the Agent sidecar "
-                                    "reads; store the key there, never in the repository",
+    "cdn_domain": InputInfo("public name of the app behind CloudFront (covered by both certificates; point its DNS "
+                            "record at the `cdn_domain_name` output after apply)", "/dev-agent set cdn_domain=app.example.com"),
+    "cdn_certificate_arn": InputInfo("ACM certificate in us-east-1 for CloudFront, covering cdn_domain",
+                                     "/dev-agent set cdn_certificate_arn=arn:aws:acm:us-east-1:<account>:certificate/<id>"),
+    "datadog_secret_arn": InputInfo("Secrets Manager secret (ARN) holding the Datadog API key (the Agent sidecar, "
+                                    "the Lambda extension or the VM's Agent reads it); store the key there, never in "
+                                    "the repository",
                                     "/dev-agent set datadog_secret_arn=arn:aws:secretsmanager:<region>:<account>:secret:<name>"),
-    "newrelic_secret_arn": InputInfo("Secrets Manager secret (ARN) holding the New Relic license key",
+    "newrelic_secret_arn": InputInfo("Secrets Manager secret (ARN) holding the New Relic license key (on Lambda as "
+                                     "JSON {\"LicenseKey\": \"...\"}, as New Relic's extension reads it)",
                                      "/dev-agent set newrelic_secret_arn=arn:aws:secretsmanager:<region>:<account>:secret:<name>"),
+    "newrelic_account_id": InputInfo("New Relic account id the Lambda extension reports to",
+                                     "/dev-agent set newrelic_account_id=<account id>"),
+    "datadog_secret_id": InputInfo("Secret Manager secret (its name, in the environment's project) holding the "
+                                   "Datadog API key the VM's Agent reads; store the key there, never in the repository",
+                                   "/dev-agent set datadog_secret_id=<secret name>"),
+    "datadog_key_vault_secret_id": InputInfo(
+        "Key Vault secret (resource id; the vault uses RBAC) holding the Datadog API key the VM's Agent reads",
+        "/dev-agent set datadog_key_vault_secret_id=/subscriptions/<id>/resourceGroups/<rg>/providers/"
+        "Microsoft.KeyVault/vaults/<vault>/secrets/<name>"),
+    "newrelic_key_vault_secret_id": InputInfo(
+        "Key Vault secret (resource id; the vault uses RBAC) holding the New Relic license key",
+        "/dev-agent set newrelic_key_vault_secret_id=/subscriptions/<id>/resourceGroups/<rg>/providers/"
+        "Microsoft.KeyVault/vaults/<vault>/secrets/<name>"),
+    "newrelic_secret_id": InputInfo("Secret Manager secret (its name, in the environment's project) holding the "
+                                    "New Relic license key", "/dev-agent set newrelic_secret_id=<secret name>"),
     "project_id": InputInfo("GCP project that holds the environment", "/dev-agent set project_id=<project>",
                             "DEV_AGENT_GCP_PROJECT_ID", "gcp_project_id", "gcp"),
     "subscription_id": InputInfo("Azure subscription that holds the environment",

@@ -140,7 +140,7 @@ class Compliance(str, Enum):
 # Which managed offers exist on which cloud. Anything absent is refused with a reason.
 OFFERED: dict[tuple[str, str], frozenset[Cloud]] = {
     ("database", "mongodb"): frozenset({Cloud.aws, Cloud.azure}),
-    ("database", "sqlserver"): frozenset({Cloud.aws}),
+    ("database", "sqlserver"): frozenset({Cloud.aws, Cloud.azure, Cloud.gcp}),
     ("cache", "memcached"): frozenset({Cloud.aws, Cloud.gcp}),  # Azure has no managed Memcached
     ("queue", "sqs"): frozenset({Cloud.aws}),
     ("queue", "rabbitmq"): frozenset({Cloud.aws}),
@@ -169,6 +169,9 @@ NO_RDS_REPLICAS = frozenset({DatabaseEngine.mongodb, DatabaseEngine.sqlserver}) 
 MAX_VM_REPLICAS = 5
 # A cron expression of five fields (minute hour day-of-month month day-of-week); digits, * , - / only.
 CRON = r"^[0-9*,/-]{1,20}( [0-9*,/-]{1,20}){4}$"
+GCP_SECRET_ID = r"^[A-Za-z0-9_-]{1,255}$"
+KEY_VAULT_SECRET_ID = (r"^/subscriptions/[0-9a-fA-F-]{36}/resourceGroups/[A-Za-z0-9._-]{1,90}/providers/"
+                       r"Microsoft\.KeyVault/vaults/[A-Za-z0-9-]{3,24}/secrets/[A-Za-z0-9-]{1,127}$")
 SECRET_ARN = r"^arn:aws(-[a-z]+)*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]{1,512}$"
 CIDR = r"^[0-9]{1,3}(\.[0-9]{1,3}){3}/[0-9]{1,2}$"
 
@@ -195,6 +198,8 @@ class App(StrictModel):
     ] | None = None
     exposure: Exposure = Field(default=Exposure.public,
                                description="internal: reachable only inside the private network (no internet ingress)")
+    cdn: bool = Field(default=False, description="CloudFront with a WAF in front of the public load balancer, which "
+                                                 "then admits CloudFront only (AWS containers and VMs)")
 
     @model_validator(mode="after")
     def _framework_implies_language(self) -> App:
@@ -351,14 +356,37 @@ class Inputs(StrictModel):
                                  "channel or the Azure Monitor action group")
 
 
+    cdn_domain: Annotated[str, StringConstraints(
+        pattern=r"^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$", max_length=253)] | None = Field(
+        default=None, description="the public name viewers use for a CloudFront app (`app.cdn`); the ALB's certificate "
+                                  "(`certificate_arn`) must cover it too, and its DNS record points at the distribution")
+    cdn_certificate_arn: Annotated[str, StringConstraints(
+        pattern=r"^arn:aws(-[a-z]+)*:acm:us-east-1:[0-9]{12}:certificate/[A-Za-z0-9-]{1,64}$")] | None = Field(
+        default=None, description="ACM certificate in us-east-1 (where CloudFront takes them) covering `cdn_domain`")
     datadog_secret_arn: Annotated[str, StringConstraints(pattern=SECRET_ARN)] | None = Field(
         default=None, description="Secrets Manager secret holding the Datadog API key (the key never goes into a file)")
     newrelic_secret_arn: Annotated[str, StringConstraints(pattern=SECRET_ARN)] | None = Field(
         default=None, description="Secrets Manager secret holding the New Relic license key")
+    newrelic_account_id: Annotated[str, StringConstraints(pattern=r"^[1-9][0-9]{0,11}$")] | None = Field(
+        default=None, description="New Relic account id the Lambda extension reports to (AWS functions)")
+    datadog_secret_id: Annotated[str, StringConstraints(pattern=GCP_SECRET_ID)] | None = Field(
+        default=None, description="Secret Manager secret (name, in the project) holding the Datadog API key (GCP)")
+    newrelic_secret_id: Annotated[str, StringConstraints(pattern=GCP_SECRET_ID)] | None = Field(
+        default=None, description="Secret Manager secret (name, in the project) holding the New Relic license key (GCP)")
+    datadog_key_vault_secret_id: Annotated[str, StringConstraints(pattern=KEY_VAULT_SECRET_ID)] | None = Field(
+        default=None, description="Key Vault secret (resource id) holding the Datadog API key (Azure)")
+    newrelic_key_vault_secret_id: Annotated[str, StringConstraints(pattern=KEY_VAULT_SECRET_ID)] | None = Field(
+        default=None, description="Key Vault secret (resource id) holding the New Relic license key (Azure)")
 
 
-INPUT_CLOUD = {"certificate_arn": "aws", "project_id": "gcp", "subscription_id": "azure",
-               "datadog_secret_arn": "aws", "newrelic_secret_arn": "aws"}
+# Why CloudFront is generated for containers and VMs only (the ledger and the spec check say the same).
+CDN_NOT_OFFERED = ("CloudFront is generated in front of the load balancer of containers and VMs only: on Kubernetes "
+                   "the cluster's controller makes the load balancer after apply, a public function's HTTP API takes "
+                   "no WAF and cannot be limited to CloudFront, and a scheduled job has no endpoint")
+INPUT_CLOUD = {"certificate_arn": "aws", "cdn_domain": "aws", "cdn_certificate_arn": "aws", "project_id": "gcp",
+               "subscription_id": "azure", "datadog_secret_arn": "aws", "newrelic_secret_arn": "aws", "newrelic_account_id": "aws",
+               "datadog_secret_id": "gcp", "newrelic_secret_id": "gcp",
+               "datadog_key_vault_secret_id": "azure", "newrelic_key_vault_secret_id": "azure"}
 
 
 class EnvironmentSpec(StrictModel):
@@ -382,6 +410,8 @@ class EnvironmentSpec(StrictModel):
                                 description="DynamoDB tables (AWS); the app may use exactly these tables")
     workers: list[Worker] = Field(default_factory=list, max_length=5)
     notifications: bool = Field(default=False, description="an SNS topic the app publishes notifications to (AWS)")
+    waf: bool = Field(default=False, description="a web application firewall on the public entry point (AWS always has one "
+                                                 "on its load balancer; on GCP/Azure also forced by hipaa, pci-dss and prod)")
     monitoring: list[Monitoring] = Field(default_factory=list)
     compliance: list[Compliance] = Field(default_factory=list, description="frameworks whose profile the environment follows")
     budget_monthly_usd: float | None = Field(default=None, gt=0, le=1_000_000)
@@ -424,6 +454,8 @@ class EnvironmentSpec(StrictModel):
             raise ValueError("compliance: lists a framework twice")
         if self.notifications and self.cloud != Cloud.aws:
             raise ValueError("notifications: the notifications topic is generated on AWS (SNS) only")
+        if self.app.cdn:
+            self._cdn_offered()
         if self.tables and self.cloud != Cloud.aws:
             raise ValueError("tables: DynamoDB tables are an AWS offer (use a database on this cloud)")
         if len({t.name for t in self.tables}) != len(self.tables):
@@ -434,6 +466,15 @@ class EnvironmentSpec(StrictModel):
             if self.inputs is not None and getattr(self.inputs, field) is not None and self.cloud.value != cloud:
                 raise ValueError(f"inputs.{field}: only {cloud} environments take it (this one is on {self.cloud.value})")
         return self
+
+    def _cdn_offered(self) -> None:
+        """`app.cdn` is generated where CloudFront can sit in front of a Terraform-made load balancer."""
+        if self.cloud != Cloud.aws:
+            raise ValueError("app.cdn: CloudFront is generated on AWS only (no Cloud CDN / Front Door is generated)")
+        if self.app.exposure == Exposure.internal:
+            raise ValueError("app.cdn: an internal app has no public endpoint to put CloudFront in front of")
+        if self.compute.schedule is not None or self.compute.kind not in {ComputeKind.containers, ComputeKind.vm}:
+            raise ValueError(f"app.cdn: {CDN_NOT_OFFERED}")
 
     def to_yaml(self) -> str:
         """The spec as `environment.yaml` text (stable key order, no defaults dropped)."""

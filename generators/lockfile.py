@@ -1,4 +1,6 @@
 """`environments/<name>/dev-agent.lock.json`: hashes of every generated file, so apply can refuse tampering.
+The environment's own cost-usage.yml, which the bot keeps in its output, is listed too: the estimate was
+reviewed with it.
 
 Written last. `dev-agent apply`/`destroy` recompute the hashes and stop when environment.yaml or the
 Terraform was edited without re-planning (`/dev-agent plan` regenerates the lock).
@@ -33,9 +35,11 @@ def lock_document(plan: Plan, env_files: dict[str, str]) -> dict[str, Any]:
 
 
 def generate_lock(plan: Plan, files: dict[str, str]) -> dict[str, str]:
-    """The lock file for everything generated under the environment directory."""
+    """The lock file for everything generated under the environment directory (an earlier lock among `files` is
+    replaced, never listed)."""
     prefix = environment_dir(plan) + "/"
-    env_files = {path[len(prefix):]: text for path, text in files.items() if path.startswith(prefix)}
+    env_files = {path[len(prefix):]: text for path, text in files.items()
+                 if path.startswith(prefix) and path != prefix + LOCK_NAME}
     text = json.dumps(lock_document(plan, env_files), indent=2, sort_keys=True) + "\n"
     return {prefix + LOCK_NAME: text}
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from bot import hclread
 from generators.hcl import Block, Ref, block, render
 
-SERVICES = ["acm", "apigatewayv2", "applicationautoscaling", "cloudwatch", "cloudwatchlogs", "docdb", "dynamodb", "ec2", "ecs",
+SERVICES = ["acm", "apigatewayv2", "applicationautoscaling", "cloudfront", "cloudwatch", "cloudwatchlogs", "docdb", "dynamodb", "ec2", "ecs",
             "eks", "elasticache", "elbv2", "iam", "kafka", "kms", "lambda", "mq", "opensearch", "rds", "s3",
             "secretsmanager", "sns", "sqs", "ssm", "sts", "wafv2"]
 TIMEOUT = "3m"
@@ -67,14 +67,24 @@ def resources(directory: Path) -> list[tuple[str, str]]:
     return found
 
 
+def aliases(directory: Path) -> list[str]:
+    """Aliases of the extra `aws` providers the generated config declares (cloudfront.tf's `us_east_1`)."""
+    found = []
+    for path in sorted(directory.glob("*.tf")):
+        if not path.name.endswith("_override.tf"):
+            found += [body["alias"] for entry in hclread.loads(path.read_text()).get("provider", [])
+                      for name, body in entry.items() if name == "aws" and "alias" in body]
+    return found
+
+
 def override(endpoint: str, directory: Path) -> str:
-    """Text of `zz_moto_override.tf` for the generated config in `directory`."""
-    provider = block(
-        "provider", "aws", access_key="test", secret_key="test", skip_credentials_validation=True,
-        skip_requesting_account_id=True, skip_metadata_api_check=True, s3_use_path_style=True,
-        endpoints=block("endpoints", **{service: endpoint for service in SERVICES}),
-    )
-    blocks: list[Block] = [provider]
+    """Text of `zz_moto_override.tf` for the generated config in `directory` (every `aws` provider, aliased ones
+    too, points at moto)."""
+    settings = dict(access_key="test", secret_key="test", skip_credentials_validation=True,
+                    skip_requesting_account_id=True, skip_metadata_api_check=True, s3_use_path_style=True,
+                    endpoints=block("endpoints", **{service: endpoint for service in SERVICES}))
+    blocks: list[Block] = [block("provider", "aws", **settings)]
+    blocks += [block("provider", "aws", alias=alias, **settings) for alias in aliases(directory)]
     for rtype, name in resources(directory):
         body: dict = {}
         if TIMEOUTS.get(rtype):

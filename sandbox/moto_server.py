@@ -27,6 +27,9 @@ Run as `python -m sandbox.moto_server -p PORT`. Patched (see docs/aws.md):
 - RDS gives every DB instance the same DbiResourceId, and a read replica is a copy of its source, so the
   provider's read by resource id finds two instances ("couldn't find resource"); here each instance, and
   each replica, gets its own.
+- CloudFront reports legacy `ForwardedValues` on a cache behaviour that names a cache policy, and
+  `CloudFrontDefaultCertificate: true` next to an ACM certificate, so a distribution re-plans dirty; here the
+  behaviour has no ForwardedValues and the default certificate is off when a certificate is named (as AWS does).
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ import os
 import sys
 
 from moto.applicationautoscaling.responses import ApplicationAutoScalingResponse
+from moto.cloudfront import models as cloudfront_models
 from moto.core.responses import ActionResult, EmptyResult
 from moto.ec2.exceptions import InvalidPermissionNotFoundError
 from moto.ec2.models.security_groups import SecurityGroupBackend
@@ -276,6 +280,22 @@ def _read_replica(self: rds_models.RDSBackend, db_kwargs: dict) -> rds_models.DB
     return replica
 
 
+_cache_behaviour_init = cloudfront_models.DefaultCacheBehaviour.__init__
+_viewer_certificate_init = cloudfront_models.ViewerCertificate.__init__
+
+
+def _cache_behaviour(self: cloudfront_models.DefaultCacheBehaviour, config: dict) -> None:
+    _cache_behaviour_init(self, config)
+    if config.get("CachePolicyId") and "ForwardedValues" not in config:
+        self.forwarded_values = None
+
+
+def _viewer_certificate(self: cloudfront_models.ViewerCertificate, config: dict) -> None:
+    _viewer_certificate_init(self, config)
+    if "CloudFrontDefaultCertificate" not in config and (config.get("ACMCertificateArn") or config.get("IAMCertificateId")):
+        self.cloud_front_default_certificate = False
+
+
 def patch() -> None:
     """Apply the fixes to this process's moto."""
     models.ElastiCacheBackend.delete_cache_cluster = _delete_cache_cluster
@@ -301,6 +321,8 @@ def patch() -> None:
     SecurityGroupBackend.revoke_security_group_egress = _revoke_egress  # type: ignore[method-assign]
     rds_models.DBInstance.__init__ = _db_instance  # type: ignore[method-assign]
     rds_models.RDSBackend.create_db_instance_read_replica = _read_replica  # type: ignore[method-assign]
+    cloudfront_models.DefaultCacheBehaviour.__init__ = _cache_behaviour  # type: ignore[method-assign]
+    cloudfront_models.ViewerCertificate.__init__ = _viewer_certificate  # type: ignore[method-assign]
 
 
 if __name__ == "__main__":

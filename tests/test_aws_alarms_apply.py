@@ -1,6 +1,6 @@
 """Proof by apply: the CloudWatch alarms and their KMS-encrypted SNS topic, and the Datadog / New Relic wiring of
-the ECS tasks, go through init/plan/apply/re-plan/destroy against moto (same harness as tests/test_aws_apply.py),
-and boto3 finds what a reviewer was promised."""
+the ECS tasks, the Lambda function and the VMs, go through init/plan/apply/re-plan/destroy against moto (same
+harness as tests/test_aws_apply.py), and boto3 finds what a reviewer was promised."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from tests.test_aws_apply import IMAGE, MotoServer
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("aws_alarms_apply")]
 
-KEYS = ["alarms", "alarms-functions"]
+KEYS = ["alarms", "alarms-functions", "vm-apm"]
 
 
 def _observe(moto: MotoServer, name: str) -> dict:
@@ -36,6 +36,16 @@ def _observe(moto: MotoServer, name: str) -> dict:
     return seen
 
 
+def _app_policy(moto: MotoServer, name: str) -> dict:
+    """The statements of the app's own policy (access.tf), by Sid."""
+    iam = moto.client("iam")
+    (policy,) = [p for p in iam.list_policies(Scope="Local")["Policies"] if p["PolicyName"].startswith(f"{name}-app-")]
+    document = iam.get_policy_version(PolicyArn=policy["Arn"], VersionId=policy["DefaultVersionId"])["PolicyVersion"]
+    document = document["Document"]
+    document = json.loads(document) if isinstance(document, str) else document
+    return {statement["Sid"]: statement for statement in document["Statement"]}
+
+
 def _run(key: str, root: Path) -> dict:
     plan = make_plan(key)
     moto = MotoServer()
@@ -48,6 +58,7 @@ def _run(key: str, root: Path) -> dict:
         secrets = moto.client("secretsmanager")
         for tool in ("datadog", "newrelic"):  # the reviewer stores the key; only its ARN is an input
             env[f"TF_VAR_{tool}_secret_arn"] = secrets.create_secret(Name=f"{tool}-key", SecretString="k")["ARN"]
+        env["TF_VAR_newrelic_account_id"] = "1234567"
         seen: dict = {"key": key}
         for step, call in [("init", lambda: terraform.init(directory)),
                            ("plan", lambda: terraform.plan(directory, out="tfplan", env=env)),
@@ -64,6 +75,8 @@ def _run(key: str, root: Path) -> dict:
         ecs = moto.client("ecs")
         seen["tasks"] = {arn.rsplit("/", 1)[1].split(":")[0]: ecs.describe_task_definition(taskDefinition=arn)[
             "taskDefinition"] for arn in ecs.list_task_definitions()["taskDefinitionArns"]}
+        seen["functions"] = {f["FunctionName"]: f for f in moto.client("lambda").list_functions()["Functions"]}
+        seen["app_policy"] = _app_policy(moto, plan.spec.name)
         seen["replan"] = terraform.plan(directory, detailed_exitcode=True, env=env).returncode
         destroyed = terraform.destroy(directory, env=env, timeout=420)
         if not destroyed.ok:
@@ -138,3 +151,26 @@ def test_the_read_replica_is_applied_and_the_app_gets_its_url(lifecycles: dict[s
     urls = seen["connection"]["DATABASE_READ_URLS"].split(",")
     assert urls == [f"postgresql://dbadmin@{replica['Endpoint']['Address']}:5432/postgres?sslmode=require"]
     assert seen["connection"]["DATABASE_URL"] != urls[0]
+
+
+def test_lambda_gets_its_extensions_settings_and_may_read_exactly_the_key_secrets(lifecycles: dict[str, dict]) -> None:
+    seen = lifecycles["alarms-functions"]
+    assert "failed" not in seen, seen.get("failed")
+    datadog, newrelic = seen["env"]["TF_VAR_datadog_secret_arn"], seen["env"]["TF_VAR_newrelic_secret_arn"]
+    env = seen["functions"]["hooks-alarms-dev"]["Environment"]["Variables"]
+    assert env["DD_API_KEY_SECRET_ARN"] == datadog and env["DD_SITE"] == "datadoghq.com"
+    assert env["DD_ENV"] == env["DD_SERVICE"] == "hooks-alarms-dev" and env["DD_VERSION"] == "1.0"  # the image tag
+    assert env["NEW_RELIC_LICENSE_KEY_SECRET"] == newrelic and env["NEW_RELIC_ACCOUNT_ID"] == "1234567"
+    keys = seen["app_policy"]["ReadMonitoringKeys"]
+    assert keys["Action"] in ("secretsmanager:GetSecretValue", ["secretsmanager:GetSecretValue"])
+    assert sorted(keys["Resource"]) == sorted([datadog, newrelic])  # exactly the two secrets, nothing wider
+    assert seen["replan"] == 0
+
+
+def test_vm_role_may_read_exactly_the_key_secrets_its_user_data_fetches(lifecycles: dict[str, dict]) -> None:
+    seen = lifecycles["vm-apm"]
+    assert "failed" not in seen, seen.get("failed")
+    keys = seen["app_policy"]["ReadMonitoringKeys"]
+    assert sorted(keys["Resource"]) == sorted([seen["env"]["TF_VAR_datadog_secret_arn"],
+                                               seen["env"]["TF_VAR_newrelic_secret_arn"]])
+    assert seen["replan"] == 0

@@ -9,12 +9,14 @@ from typing import Any
 import pytest
 
 from bot.commands.arguments import ALIASES, apply_assignments, parse_assignments, parse_duration_days
+from bot.commands.cheaper import cheaper_plan
 from bot.commands.command import Command, CommandError
 from bot.commands.parser import MAX_COMMENT_CHARS, extract_command
 from bot.commands.table import COMMANDS, help_text
 from bot.request.echo import echo
 from bot.request.issue_form import FormError, is_environment_request, parse_issue_body
 from bot.spec import SpecError, spec_from_data
+from policies.schema import load_policy
 
 BASE = {"name": "payments-staging", "cloud": "aws", "region": "us-west-2"}
 
@@ -280,6 +282,16 @@ def test_an_override_reply_says_what_it_did() -> None:
 def test_asking_for_a_cheaper_plan_is_an_amendment(line: str) -> None:
     command = extract_command(line)
     assert command is not None and command.verb == "amend" and command.args == line.removeprefix("/dev-agent ")
+
+
+@pytest.mark.parametrize(("cloud", "region"), [("gcp", "us-central1"), ("aws", "us-east-1")])
+def test_make_it_cheaper_names_a_vms_machine_type_as_a_vm_type(cloud: str, region: str) -> None:
+    """The reply's "what the plan gives up" list names decisions as the report does: a VM has no nodes."""
+    spec = spec_from_data({"name": "vm-staging", "cloud": cloud, "region": region, "tier": "staging",
+                           "compute": {"kind": "vm"}})
+    found = cheaper_plan(spec, load_policy())
+    keys = [key for key, _old, _new, _why in found.steps]
+    assert "vm_instance_type" in keys and "node_instance_type" not in keys, found.steps
 
 
 def test_an_unknown_one_word_command_is_still_answered_with_help() -> None:

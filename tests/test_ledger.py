@@ -79,6 +79,10 @@ def test_refusals_are_rows_with_the_guard_reason() -> None:
         ("Flask app on AWS with 512 GB of RAM", "limit of 64 GB"),
         ("Flask app on AWS, budget $5,000,000/month", "limit of $1,000,000/month"),
         ("Flask app on AWS, expires in 900 days", "limit of 365 days"),
+        ("Spring Boot app in us-east-1 with a 20 TB postgres for the data warehouse", "limit of 16,384 GB"),
+        ("Flask app with postgres on AWS, storage: 40 TB", "limit of 16,384 GB"),
+        ("Production FastAPI with Postgres on AWS eu-central-1, keep it for 2 years", "limit of 365 days"),
+        ("Flask app on AWS, memory: 128 GB", "limit of 64 GB"),
     ],
 )
 def test_out_of_range_sizes_are_asked_about_with_the_limit_named(text: str, limit: str) -> None:
@@ -117,6 +121,51 @@ def test_vague_requests_ask_what_should_run(text: str) -> None:
 def test_service_names_from_for_colon_backticks_and_service(text: str, service: str) -> None:
     result = parse(text)
     assert result.spec is not None and result.spec.service == service
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [
+        ("Set up dev for our flask app on AWS. Memory: 512MB, CPU: 0.25 vCPU", "memory_gb", 0.5),
+        ("flask app on AWS with 2048 MB of RAM", "memory_gb", 2.0),
+        ("Go api on Azure with Postgres, disk size 200 GB", "storage_gb", 200),
+        ("Flask app on AWS, a 500 GB postgres", "storage_gb", 500),
+    ],
+)
+def test_sizes_in_other_units_and_orders_reach_the_spec(text: str, field: str, value: float) -> None:
+    spec = parse(text).spec
+    assert spec is not None
+    actual = spec.compute.memory_gb if field == "memory_gb" else spec.databases[0].storage_gb
+    assert actual == value
+
+
+@pytest.mark.parametrize(
+    ("text", "service", "owner"),
+    [
+        ("Need prod for billing on GCP Frankfurt: Django 5, Cloud SQL Postgres", "billing", None),
+        ("Rust service in Tokyo with a custom domain api.example.com", None, None),
+        ("I just need a Postgres 16 database on AWS us-east-2, no app", None, None),
+        ("Flask app + an S3 bucket on AWS, give the data-eng team read-only access to the bucket", None, None),
+        ("staging for now: FastAPI with postgres on AWS", None, None),
+    ],
+)
+def test_names_are_not_read_from_host_names_negations_or_access_words(text: str, service: str | None,
+                                                                       owner: str | None) -> None:
+    spec = parse(text).spec
+    assert spec is not None and (spec.service, spec.owner) == (service, owner)
+
+
+def test_tags_and_machine_nodes_are_not_budgets_or_languages() -> None:
+    result = parse("Flask app on AWS with Postgres, GPU node for inference, tag everything cost-center=1234")
+    assert result.spec is not None and result.spec.budget_monthly_usd is None
+    assert result.spec.app.language.value == "python"
+    assert not any(r.key == "language:node" for r in result.requirements)
+    assert "budget_monthly_usd" not in {r.key for r in result.requirements}
+
+
+def test_team_access_with_read_only_is_an_access_ask() -> None:
+    rows = rows_of("Flask app + an S3 bucket for reports on AWS, give the data-eng team read-only access to the bucket")
+    assert rows["access:team"].status == Status.unsupported and "owner" not in rows
 
 
 def test_homonyms_are_not_resources_or_owners() -> None:

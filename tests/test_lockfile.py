@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from bot.lifecycle.workspace import EnvironmentInputError, open_environment
 from bot.pipeline.planning import plan_environment
+from bot.pipeline.run import run_pipeline
 from bot.settings import Settings
 from bot.spec import spec_from_data
 from generators.build import generate_all
@@ -40,3 +44,21 @@ def test_missing_lock_is_a_problem(tmp_path: Path) -> None:
     env = _environment(tmp_path)
     (env / "dev-agent.lock.json").unlink()
     assert "missing or unreadable" in verify_environment(env)[0]
+
+
+def test_the_environments_cost_usage_file_is_locked_with_the_generated_files(tmp_path: Path) -> None:
+    """An environment's cost-usage.yml (the bot keeps it in its output) is listed in the lock: apply's first step
+    (open_environment) accepts the environment as the bot wrote it, and refuses a usage file edited after review."""
+    override = "version: 0.1\nresource_type_default_usage:\n  aws_nat_gateway:\n    monthly_data_processed_gb: 2000\n"
+    plan = plan_environment(spec_from_data({"name": "api-dev", "cloud": "aws", "region": "us-west-2"}))
+    result = run_pipeline(plan, Settings(), usage_override=override)
+    write_tree(result.files, tmp_path)
+    env = tmp_path / "environments/api-dev"
+    assert (env / "cost-usage.yml").read_text() == override
+    assert '"cost-usage.yml"' in (env / "dev-agent.lock.json").read_text()
+    assert verify_environment(env) == []
+    assert open_environment(env).name == "api-dev"
+    (env / "cost-usage.yml").write_text(override.replace("2000", "1"))
+    assert verify_environment(env) == ["cost-usage.yml: changed since it was generated"]
+    with pytest.raises(EnvironmentInputError, match=r"cost-usage\.yml: changed since it was generated"):
+        open_environment(env)

@@ -264,16 +264,16 @@ def _planned(text: str, overrides: list | None = None) -> str:
 
 
 def test_report_opens_with_requirements_and_is_not_ready_over_unsupported_asks():
-    # Datadog on a VM: only ECS and Kubernetes wiring is generated, so the ask stays open
-    report = _planned("FastAPI with postgres on an EC2 VM in AWS us-east-1, Datadog, and open port 22 to the internet")
+    # Sentry: no DSN wiring is generated, so the ask stays open
+    report = _planned("FastAPI with postgres on an EC2 VM in AWS us-east-1, Sentry, and open port 22 to the internet")
     assert report.index("### Requirements") < report.index("### Summary")
     requirements = report[report.index("### Requirements"):report.index("### Summary")]
     assert "✅ honoured | PostgreSQL database | `postgres` | `environments/fastapi-dev/terraform/rds.tf:" in requirements
-    assert "⚠️ unsupported | Datadog agent" in requirements and "⛔ refused" in requirements
+    assert "⚠️ unsupported | Sentry error tracking" in requirements and "⛔ refused" in requirements
     assert "Ready for review" not in report and "not supported and not accepted" in report
     risks = report[report.index("### Risks"):report.index("### Next steps")]
-    assert "Datadog" in risks and "None identified" not in risks
-    assert "/dev-agent override requirement:monitoring:datadog" in risks
+    assert "Sentry" in risks and "None identified" not in risks
+    assert "/dev-agent override requirement:monitoring:sentry" in risks
 
 
 def test_an_accepted_requirement_no_longer_blocks_ready():
@@ -281,9 +281,9 @@ def test_an_accepted_requirement_no_longer_blocks_ready():
 
     from policies.schema import Override
 
-    grant = Override(rule="requirement:monitoring:datadog", by="lead", teams=[], reason="agent baked into the VM image",
+    grant = Override(rule="requirement:monitoring:sentry", by="lead", teams=[], reason="agent baked into the VM image",
                      at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
-    report = _planned("FastAPI with postgres on an EC2 VM in AWS us-east-1, Datadog", [grant])
+    report = _planned("FastAPI with postgres on an EC2 VM in AWS us-east-1, Sentry", [grant])
     assert "not supported and not accepted" not in report
     assert "(accepted)" in report and "agent baked into the VM image" in report
 
@@ -342,3 +342,24 @@ def test_plan_choices_name_the_machine_by_what_it_is(request_text, machine_row, 
         assert machine_row in choices, choices
     assert absent not in choices, choices
     assert re.search(r"\d GB\b", report.split("### Spec")[0].split("### Summary")[1]) is None  # summary: GiB, never GB
+
+
+@pytest.mark.parametrize(("request_text", "says"), [
+    ("flask app on a single VM on GCP us-central1", "its GCP VMs get no public IP"),
+    ("flask app on an Azure VM in westeurope", "its Azure VMs get no public IP"),
+    ("internal-only flask app on a single VM on GCP us-central1", None),  # asked to be private: nothing to warn about
+    ("flask app on an EC2 VM in AWS us-east-1", None),  # behind its public ALB
+])
+def test_a_public_app_on_gcp_or_azure_vms_is_said_to_be_unreachable(request_text, says):
+    """GCP/Azure VMs get no public IP or load balancer: the report says the 'public' app is private, and how to
+    reach it or get a public endpoint, instead of letting the reviewer assume an endpoint."""
+    report = _planned(request_text)
+    risks = report[report.index("### Risks"):]
+    risks = risks[:risks.index("\n### ", 1)]
+    if says:
+        assert "No public entry point" in risks and says in risks, risks
+        assert "`/dev-agent set compute.kind=containers`" in risks
+    else:
+        assert "No public entry point" not in risks, risks
+    if "EC2" in request_text:
+        assert "Public ingress" in risks

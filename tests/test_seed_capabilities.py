@@ -33,16 +33,19 @@ CASES = [
     ("FastAPI with a DynamoDB table called sessions", "component:dynamodb", "honoured"),
     ("FastAPI with SNS notifications", "component:notifications", "honoured"),
     ("FastAPI with Postgres and a read replica", "component:read-replicas", "honoured"),
+    ("FastAPI behind CloudFront with a WAF", "component:cdn", "honoured"),
+    ("FastAPI on EKS behind CloudFront", "component:cdn", "unsupported"),  # the cluster makes its load balancer
     # monitoring tools
     ("FastAPI on EKS with Prometheus", "monitoring:prometheus", "honoured"),
     ("FastAPI with Prometheus", "monitoring:prometheus", "unsupported"),  # ECS: the chart's ServiceMonitor needs k8s
     ("FastAPI on EKS with Grafana", "monitoring:grafana", "honoured"),
     ("FastAPI with Datadog", "monitoring:datadog", "honoured"),  # ECS: Agent sidecar + key from Secrets Manager
     ("FastAPI on EKS with Datadog", "monitoring:datadog", "honoured"),  # chart: service tags + node-local Agent
-    ("FastAPI on an EC2 VM with Datadog", "monitoring:datadog", "unsupported"),
-    ("FastAPI on an EC2 VM with New Relic", "monitoring:newrelic", "unsupported"),
+    ("FastAPI on an EC2 VM with Datadog", "monitoring:datadog", "honoured"),  # the Agent in the user data
+    ("FastAPI on an EC2 VM with New Relic", "monitoring:newrelic", "honoured"),
     ("FastAPI with New Relic", "monitoring:newrelic", "honoured"),
-    ("FastAPI on Lambda with New Relic", "monitoring:newrelic", "unsupported"),
+    ("FastAPI on Lambda with New Relic", "monitoring:newrelic", "honoured"),  # the extension's settings
+    ("FastAPI on Lambda with Datadog", "monitoring:datadog", "honoured"),
     ("FastAPI with CloudWatch alarms", "monitoring:cloudwatch", "honoured"),
     ("FastAPI with alerting", "monitoring:alerts", "unsupported"),  # dev without cloudwatch: no alarms
     ("prod FastAPI with alerting", "monitoring:alerts", "honoured"),
@@ -65,8 +68,9 @@ WHERE = {"monitoring:prometheus": "/templates/servicemonitor.yaml:", "monitoring
          "monitoring:cloudwatch": "/terraform/alarms.tf:", "monitoring:alerts": "/terraform/alarms.tf:",
          "component:aurora": "/terraform/aurora.tf:", "component:dynamodb": "/terraform/dynamodb.tf:",
          "component:redis-cluster": "/terraform/elasticache.tf:", "component:notifications": "/terraform/notifications.tf:",
-         "monitoring:datadog": r"/terraform/ecs\.tf:|/helm/[^/]+/values\.yaml:", "monitoring:newrelic": "/terraform/ecs.tf:",
-         "component:read-replicas": "/terraform/rds.tf:"}
+         "monitoring:datadog": r"/terraform/(ecs|ec2|lambda)\.tf:|/helm/[^/]+/values\.yaml:",
+         "monitoring:newrelic": r"/terraform/(ecs|ec2|lambda)\.tf:",
+         "component:read-replicas": "/terraform/rds.tf:", "component:cdn": "/terraform/cloudfront.tf:"}
 
 
 def report_for(text: str) -> str:

@@ -26,6 +26,7 @@ from bot.settings import Settings
 from bot.spec import EnvironmentSpec
 from bot.understanding.ledger import accept, locate
 from generators.build import generate_all
+from generators.lockfile import generate_lock
 from generators.paths import environment_dir
 from policies.engine import evaluate
 from policies.profiles import evaluate as evaluate_controls
@@ -97,6 +98,7 @@ def run_pipeline(
             failed_estimate = _estimate(result, parsed, plan.spec.tier.value, usage_override, previous_files)
             if usage_override is not None and not failed_estimate:  # kept in the output (not in what is checked)
                 result.files[f"{env_dir}/{OVERRIDE_NAME}"] = usage_override
+                result.files.update(generate_lock(plan, result.files))  # and in the lock apply verifies
         with timed("policy"):
             result.verdicts = evaluate(policy, plan, files, result.cost, requester=requester.login,
                                        requester_teams=requester.teams, overrides=requester.overrides,

@@ -23,7 +23,7 @@ TF_SECRETS = (
     r"|manage_master_user_password\s*=\s*true"
 )
 TF_KMS = r'^resource "(aws_kms_key|azurerm_key_vault)"'
-TF_WAF = r'^resource "aws_wafv2_web_acl"'
+TF_WAF = r'^resource "(aws_wafv2_web_acl|google_compute_security_policy|azurerm_cdn_frontdoor_firewall_policy)"'
 TF_FLOW_LOGS = r'^resource "aws_flow_log"'
 HELM_NETPOL = r"^kind: NetworkPolicy"
 HELM_EXTERNAL_SECRET = r"^kind: ExternalSecret"
@@ -61,6 +61,22 @@ def on_ecs(data: dict[str, Any]) -> bool:
     return data.get("cloud") == "aws" and (data.get("compute") or {}).get("kind", "containers") == "containers"
 
 
+def on_aws_function_or_vm(data: dict[str, Any]) -> bool:
+    """A Lambda function or EC2 VMs (the extension's settings / the agent in the user data: aws/apm.py, vm_agents.py)."""
+    return data.get("cloud") == "aws" and (data.get("compute") or {}).get("kind") in {"functions", "vm"}
+
+
+def on_vm(data: dict[str, Any]) -> bool:
+    """VMs on any cloud (the agent in the boot script: generators/terraform/vm_agents.py)."""
+    return (data.get("compute") or {}).get("kind") == "vm"
+
+
+def newrelic_built(data: dict[str, Any]) -> bool:
+    """New Relic's key from the cloud's secret store: ECS, Lambda and EC2 (aws/apm.py), Kubernetes on every cloud (the
+    chart's ExternalSecret), VMs on every cloud."""
+    return on_ecs(data) or on_aws_function_or_vm(data) or on_kubernetes(data) or on_vm(data)
+
+
 def with_replicas(data: dict[str, Any]) -> bool:
     """A database has read replicas (generators/terraform/aws/rds.py)."""
     return any((db or {}).get("read_replicas") for db in data.get("databases") or [])
@@ -74,6 +90,18 @@ def alerting(data: dict[str, Any]) -> bool:
     aws_alarms = data.get("cloud") == "aws" and ("cloudwatch" in tools or data.get("tier") == "prod")
     cloud_alarms = data.get("cloud") in {"gcp", "azure"} and data.get("tier") == "prod"
     return aws_alarms or cloud_alarms or ("prometheus" in tools and on_kubernetes(data))
+
+
+def waf_built(data: dict[str, Any]) -> bool:
+    """A WAF sits on the entry point: every AWS load balancer (containers, VMs, an internal function; alb.tf), a public
+    Cloud Run service or Container App (generators/terraform/{gcp,azure}/waf.py); never a scheduled job."""
+    compute, app = data.get("compute") or {}, data.get("app") or {}
+    kind, public = compute.get("kind", "containers"), app.get("exposure", "public") == "public"
+    if compute.get("schedule"):
+        return False
+    if data.get("cloud") == "aws":
+        return bool(kind in {"containers", "vm"} or (kind == "functions" and not public))
+    return bool(kind == "containers" and public)
 
 
 def notifying(data: dict[str, Any]) -> bool:
@@ -149,10 +177,10 @@ ASKS: tuple[Ask, ...] = (
         "monitoring:datadog",
         "Datadog agent",
         r"data ?dog",
-        "Datadog wiring is generated for containers on ECS (Agent sidecar) and for Kubernetes (unified service tags, "
-        "node-local Agent) only; nothing is generated for this runtime",
+        "Datadog wiring is generated for ECS (Agent sidecar), Kubernetes (unified service tags, node-local Agent), "
+        "Lambda (extension settings) and VMs (Agent in the boot script); nothing is generated for this runtime",
         clouds=ALL,
-        built=lambda data: on_ecs(data) or on_kubernetes(data),
+        built=lambda data: on_ecs(data) or on_kubernetes(data) or on_aws_function_or_vm(data) or on_vm(data),
         evidence=(r"DD_API_KEY", r"^\s*datadog:\n\s*enabled: true"),
         spec_field="monitoring",
     ),
@@ -160,10 +188,10 @@ ASKS: tuple[Ask, ...] = (
         "monitoring:newrelic",
         "New Relic agent",
         r"new ?relic",
-        "New Relic wiring (license key from Secrets Manager, app name) is generated for ECS and EKS on AWS only; "
-        "nothing is generated for this runtime",
-        clouds=frozenset({"aws"}),
-        built=lambda data: on_ecs(data) or on_kubernetes(data),
+        "New Relic wiring (license key from the cloud's secret store, app name) is generated for ECS, Lambda, "
+        "Kubernetes and VMs on every cloud; nothing is generated for this runtime",
+        clouds=ALL,
+        built=newrelic_built,
         evidence=(r"NEW_RELIC_LICENSE_KEY",),
         spec_field="monitoring",
     ),
@@ -293,7 +321,8 @@ ASKS: tuple[Ask, ...] = (
     Ask(
         "network:internal",
         "Internal-only (no public endpoint)",
-        r"internal[- ]only|internal (?:admin )?(?:app|api|service|tool|dashboard|vm|site|portal)|"
+        r"internal[- ]only|internal (?:(?!(?:for|to|and|or|with|of|on|in|at|by)\b)[\w.+#-]+ ){0,2}?"
+        r"(?:app|api|service|tool|dashboard|vm|site|portal)|"
         r"not public(?:ly accessible)?|"
         r"private (?:endpoint|only|api|app)|"
         r"no public (?:endpoint|access|ingress)|behind (?:the |our )?vpn|intranet",
@@ -358,17 +387,26 @@ ASKS: tuple[Ask, ...] = (
     Ask(
         "component:cdn",
         "CDN (CloudFront)",
-        r"cloud ?front|cdn|edge caching|cloud cdn|front ?door",
-        "no CDN is generated in front of the app",
-        evidence=(r'^resource "(aws_cloudfront_distribution|google_compute_backend_bucket|azurerm_cdn_[a-z_]+)"',),
+        r"cloud ?front|cdn|edge cach(?:e|ing)|cloud cdn|front ?door",
+        "CloudFront (with a WAF, the load balancer admitting CloudFront only) is generated on AWS for public "
+        "containers and VMs; not for Kubernetes (the cluster's controller makes the load balancer after apply), a "
+        "public function (its HTTP API takes no WAF and cannot be limited to CloudFront), a scheduled job or an "
+        "internal app; Cloud CDN / Front Door are not generated on GCP / Azure",
+        clouds=frozenset({"aws"}),
+        spec_field="app.cdn?",
+        evidence=(r'^resource "aws_cloudfront_distribution"',),
     ),
     Ask(
         "component:waf",
         "Web application firewall",
-        r"waf|web application firewall|cloud armor",
-        "no WAF is generated on this cloud",
-        clouds=frozenset({"aws"}),
+        r"wafs?|web application firewalls?|cloud armou?r",
+        "a WAF is generated in front of AWS load balancers, Cloud Run (Cloud Armor) and Container Apps (Azure Front "
+        "Door Premium); this app's entry point gets none (Kubernetes ingress-nginx, VMs, functions, internal apps on "
+        "GCP/Azure, scheduled jobs)",
+        clouds=ALL,
+        built=waf_built,
         evidence=(TF_WAF,),
+        spec_field="waf?",
     ),
     Ask(
         "component:notifications",

@@ -20,7 +20,7 @@ DB_NAMES = {"postgres": "PostgreSQL", "mysql": "MySQL", "mongodb": "MongoDB", "s
 # Resource lines that show a spec part was built (per line, any cloud).
 PART_EVIDENCE: dict[str, str] = {
     "database": r'^resource "(aws_db_instance|aws_rds_cluster|aws_docdb_cluster|google_sql_database_instance|'
-    r'azurerm_(postgresql|mysql)_flexible_server|azurerm_cosmosdb_account)"',
+    r'azurerm_(postgresql|mysql)_flexible_server|azurerm_mssql_database|azurerm_cosmosdb_account)"',
     "cache": r'^resource "(aws_elasticache_replication_group|aws_elasticache_cluster|google_redis_instance|'
     r'google_memcache_instance|azurerm_redis_cache)"',
     "queue": r'^resource "(aws_sqs_queue|aws_mq_broker|aws_msk_cluster|google_pubsub_topic|'
@@ -169,8 +169,9 @@ class _Judge:
         if ask.adjusted:
             return self.row(ask.key, ask.label, start, end, Status.adjusted, reason=ask.adjusted)
         reason = ask.why
-        if recorded:
-            reason += f" (kept in the spec's `{field}` list)"
+        if field is not None:
+            kind = "list" if isinstance(_dig(self.data, field), list) else "field"
+            reason += f" (kept in the spec's `{field}` {kind})"
         return self.row(
             ask.key, ask.label, start, end, Status.unsupported, reason=reason, question=ask.ask, evidence=ask.evidence
         )

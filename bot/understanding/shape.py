@@ -10,7 +10,8 @@ from typing import Any
 from bot.understanding import scan
 
 INTERNAL = re.compile(
-    r"\binternal(?:[- ]only)?\s+(?:admin\s+)?(?:tool|app|application|service|dashboard|portal|api|site|backoffice|vm|server)\b"
+    r"\binternal(?:[- ]only)?\s+(?:(?!(?:for|to|and|or|with|of|on|in|at|by)\b)[\w.+#-]+\s+){0,2}?"
+    r"(?:tool|app|application|service|dashboard|portal|api|site|backoffice|vm|server)\b"
     r"|\binternal[- ]only\b"
     r"|\bonly (?:reachable|accessible) (?:from|inside|within) (?:the |our )?(?:vpc|vnet|network|office|vpn)\b"
     r"|\bnot (?:exposed|reachable|accessible) (?:to|from) the (?:internet|public)\b"

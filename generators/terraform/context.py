@@ -9,8 +9,8 @@ from types import ModuleType
 
 from bot.pipeline.planning import Plan
 from bot.settings import Settings
-from bot.spec import ComputeKind, Database, EnvironmentSpec
-from generators.hcl import Block
+from bot.spec import Cache, ComputeKind, Database, EnvironmentSpec
+from generators.hcl import Block, Cond, Op, Ref, block
 
 
 @dataclass
@@ -64,6 +64,34 @@ def database_labels(databases: list[Database]) -> list[tuple[str, Database]]:
         n = seen[db.engine.value]
         out.append((db.engine.value if n == 1 else f"{db.engine.value}_{n}", db))
     return out
+
+
+def version_of(db: Database) -> str:
+    """The database's engine version (spec validation sets the engine's default when the request names none)."""
+    if db.version is None:
+        raise ValueError(f"databases: {db.engine.value} has no version (the spec was not validated)")
+    return db.version
+
+
+def cache_of(spec: EnvironmentSpec) -> Cache:
+    """The spec's cache, for the components that are generated only when it has one."""
+    if spec.cache is None:
+        raise ValueError("the spec has no cache")
+    return spec.cache
+
+
+ALERT_EMAIL = Ref("var.alert_email")
+# count of the resource that subscribes var.alert_email: none until an address is set.
+ALERT_EMAIL_COUNT = Cond(Op(ALERT_EMAIL, "==", None), 0, 1)
+
+
+def alert_email_variable(ctx: Context, receives: str) -> Block:
+    """`variable "alert_email"`: the owner's address that gets `receives` (the alarms, the alerts); its default is
+    the spec's `inputs.alert_email` (`/dev-agent set alert_email=...`), else none."""
+    owner = ctx.spec.owner or "the environment owner"
+    default = ctx.spec.inputs.alert_email if ctx.spec.inputs and ctx.spec.inputs.alert_email else None
+    return block("variable", "alert_email", type=Ref("string"), default=default,
+                 description=f"Address of {owner} that receives {receives}.")
 
 
 def standard_tags(plan: Plan) -> dict[str, str]:

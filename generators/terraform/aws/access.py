@@ -15,6 +15,7 @@ from typing import Any
 from bot.pipeline.planning import Plan
 from bot.spec import CacheEngine, ComputeKind, DatabaseEngine, QueueEngine
 from generators.hcl import Block, Call, Ref, block
+from generators.terraform.aws import apm
 from generators.terraform.aws.dynamodb import labels as table_labels
 from generators.terraform.aws.rds import attribute
 from generators.terraform.aws.s3 import labels
@@ -147,6 +148,12 @@ def _notifications(plan: Plan) -> list[Grant]:
     return [Grant("PublishNotifications", ("sns:Publish",), (Ref("aws_sns_topic.notifications.arn"),))]
 
 
+def _monitoring_keys(plan: Plan) -> list[Grant]:
+    """Lambda and VMs read their Datadog / New Relic key themselves (ECS injects it: ecs.tf's execution role)."""
+    arns = apm.workload_secret_arns(plan)
+    return [Grant("ReadMonitoringKeys", ("secretsmanager:GetSecretValue",), tuple(arns))] if arns else []
+
+
 # One entry per data service: what the app may do on that service's resources, and nothing else.
 GRANTS: dict[str, Callable[[Plan], list[Grant]]] = {
     "connection secret": _connection,
@@ -161,6 +168,7 @@ GRANTS: dict[str, Callable[[Plan], list[Grant]]] = {
     "buckets (S3)": _buckets,
     "tables (DynamoDB)": _tables,
     "notifications (SNS)": _notifications,
+    "monitoring keys (Datadog / New Relic)": _monitoring_keys,
 }
 
 

@@ -20,12 +20,12 @@ from typing import Any
 
 from bot.pipeline.planning import Plan
 from bot.spec import ComputeKind, DatabaseEngine, Monitoring, QueueEngine, Tier
-from generators.hcl import Block, Call, Cond, Op, Ref, block
+from generators.hcl import Block, Call, Ref, block
 from generators.terraform.aws.aurora import instance_class as aurora_class
 from generators.terraform.aws.lambda_fn import BATCH_TIMEOUT
 from generators.terraform.aws.rds import instance_class, relational
 from generators.terraform.aws.shared import ACCOUNT_ID, KMS_ARN, NAME, uses_load_balancer
-from generators.terraform.context import Context, database_labels
+from generators.terraform.context import ALERT_EMAIL, ALERT_EMAIL_COUNT, Context, alert_email_variable, database_labels
 
 TOPIC = Ref("aws_sns_topic.alerts.arn")
 PERIOD = 300
@@ -147,16 +147,13 @@ def _topic(ctx: Context) -> list[Block]:
         "Sid": "CloudWatchAlarmsPublish", "Effect": "Allow", "Principal": {"Service": "cloudwatch.amazonaws.com"},
         "Action": "sns:Publish", "Resource": TOPIC,
         "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT_ID}}}]})
-    owner = ctx.spec.owner or "the environment owner"
-    default = ctx.spec.inputs.alert_email if ctx.spec.inputs and ctx.spec.inputs.alert_email else None
     return [
         block("resource", "aws_sns_topic", "alerts", name=Call("format", "%s-alerts", NAME),
               display_name=f"dev-agent alarms for {ctx.name}", kms_master_key_id=KMS_ARN),
         block("resource", "aws_sns_topic_policy", "alerts", arn=TOPIC, policy=policy),
-        block("resource", "aws_sns_topic_subscription", "owner", count=Cond(Op(Ref("var.alert_email"), "==", None), 0, 1),
-              topic_arn=TOPIC, protocol="email", endpoint=Ref("var.alert_email")),
-        block("variable", "alert_email", type=Ref("string"), default=default,
-              description=f"Address of {owner} that receives the alarms (SNS asks it to confirm once)."),
+        block("resource", "aws_sns_topic_subscription", "owner", count=ALERT_EMAIL_COUNT,
+              topic_arn=TOPIC, protocol="email", endpoint=ALERT_EMAIL),
+        alert_email_variable(ctx, "the alarms (SNS asks it to confirm once)"),
         block("output", "alerts_topic_arn", value=TOPIC, description="SNS topic the CloudWatch alarms notify."),
     ]
 

@@ -12,12 +12,12 @@ from __future__ import annotations
 from bot.spec import ComputeKind, EnvironmentSpec, Exposure, Tier
 from generators.hcl import Block, Call, Ref, block
 from generators.terraform.aws.shared import (
+    KMS_ARN,
     NAME,
     PRIVATE_SUBNETS,
     PUBLIC_SUBNETS,
     VPC_CIDR,
     VPC_ID,
-    log_group,
     protected,
 )
 from generators.terraform.context import Context
@@ -34,9 +34,10 @@ def internal(ctx: Context) -> bool:
 
 
 def serves_https(spec: EnvironmentSpec) -> bool:
-    """HTTPS unless a dev environment has no certificate (staging, prod and any environment following a compliance
-    profile, which forces TLS-only ingress, must supply one)."""
-    return spec.tier != Tier.dev or bool(spec.compliance) or bool(spec.inputs and spec.inputs.certificate_arn)
+    """HTTPS unless a dev environment has no certificate (staging, prod, any environment following a compliance
+    profile, which forces TLS-only ingress, and one behind CloudFront, which reaches it over HTTPS, must supply one)."""
+    return (spec.tier != Tier.dev or bool(spec.compliance) or spec.app.cdn
+            or bool(spec.inputs and spec.inputs.certificate_arn))
 
 
 def forwarding_listener(spec: EnvironmentSpec) -> str:
@@ -47,17 +48,22 @@ def forwarding_listener(spec: EnvironmentSpec) -> str:
 def _security_group(ctx: Context) -> Block:
     port = ctx.spec.app.port
     sources, where = ([VPC_CIDR], "inside the VPC") if internal(ctx) else (["0.0.0.0/0"], "the internet")
-    return block(
-        "resource", "aws_security_group", "alb",
-        name_prefix=Call("format", "%s-alb-", NAME),
-        description="Internal load balancer" if internal(ctx) else "Public load balancer", vpc_id=VPC_ID,
-        ingress=[
+    if ctx.spec.app.cdn:  # CloudFront's origin-facing addresses only, HTTPS only (the list weighs 55 rules of 60)
+        ingress = [block("ingress", description="HTTPS from CloudFront only", from_port=443, to_port=443,
+                         protocol="tcp", prefix_list_ids=[Ref("data.aws_ec2_managed_prefix_list.cloudfront.id")])]
+    else:
+        ingress = [
             *([block("ingress", description=f"HTTPS from {where}", from_port=443, to_port=443, protocol="tcp",
                      cidr_blocks=sources)] if serves_https(ctx.spec) else []),
             block("ingress", description=f"HTTP from {where}"
                   + (" (redirected to HTTPS)" if serves_https(ctx.spec) else ""), from_port=80, to_port=80,
                   protocol="tcp", cidr_blocks=sources),
-        ],
+        ]
+    return block(
+        "resource", "aws_security_group", "alb",
+        name_prefix=Call("format", "%s-alb-", NAME),
+        description="Internal load balancer" if internal(ctx) else "Public load balancer", vpc_id=VPC_ID,
+        ingress=ingress,
         egress=[block("egress", description="App port inside the VPC", from_port=port, to_port=port,
                       protocol="tcp", cidr_blocks=[VPC_CIDR])],
         lifecycle=block("lifecycle", create_before_destroy=True),
@@ -76,20 +82,33 @@ def _visibility(metric: str) -> Block:
     return block("visibility_config", cloudwatch_metrics_enabled=True, metric_name=metric, sampled_requests_enabled=True)
 
 
-def _waf(ctx: Context) -> list[Block]:
-    """A regional web ACL with AWS managed rules (common + known bad inputs), logged to CloudWatch."""
+def web_acl(ctx: Context, label: str, scope: str, provider: Ref | None = None, kms: Ref = KMS_ARN) -> list[Block]:
+    """A web ACL with AWS managed rules (common + known bad inputs, anonymous IPs counted), logged to CloudWatch.
+    `scope` REGIONAL (the ALB's) or CLOUDFRONT (cloudfront.tf: made through the us-east-1 provider, as AWS requires,
+    logged to a us-east-1 log group under that region's key `kms`)."""
+    where = {"provider": provider} if provider is not None else {}
+    suffix = "" if label == "main" else f"-{label}"
     return [
-        block("resource", "aws_wafv2_web_acl", "main", name=NAME, scope="REGIONAL",
+        block("resource", "aws_wafv2_web_acl", label, **where, name=Call("format", "%s" + suffix, NAME) if suffix else NAME,
+              scope=scope,
               default_action=block("default_action", allow=block("allow")),
               rule=[_managed_rule(name, i + 1, action) for i, (name, action) in enumerate(WAF_RULES.items())],
               visibility_config=_visibility("web-acl")),
-        block("resource", "aws_wafv2_web_acl_association", "main", resource_arn=Ref("aws_lb.main.arn"),
-              web_acl_arn=Ref("aws_wafv2_web_acl.main.arn")),
-        log_group("waf", Call("format", "aws-waf-logs-%s", NAME), ctx.plan),
-        block("resource", "aws_wafv2_web_acl_logging_configuration", "main",
-              resource_arn=Ref("aws_wafv2_web_acl.main.arn"),
-              log_destination_configs=[Ref("aws_cloudwatch_log_group.waf.arn")]),
+        block("resource", "aws_cloudwatch_log_group", f"waf{suffix.replace('-', '_')}", **where,
+              name=Call("format", "aws-waf-logs-%s" + suffix, NAME),
+              retention_in_days=ctx.plan.sizing.log_retention_days, kms_key_id=kms),
+        block("resource", "aws_wafv2_web_acl_logging_configuration", label, **where,
+              resource_arn=Ref(f"aws_wafv2_web_acl.{label}.arn"),
+              log_destination_configs=[Ref(f"aws_cloudwatch_log_group.waf{suffix.replace('-', '_')}.arn")]),
     ]
+
+
+def _waf(ctx: Context) -> list[Block]:
+    """The regional web ACL on the load balancer (kept behind CloudFront too: defence in depth, and the evidence
+    compliance profiles check)."""
+    acl, *logging = web_acl(ctx, "main", "REGIONAL")
+    return [acl, block("resource", "aws_wafv2_web_acl_association", "main", resource_arn=Ref("aws_lb.main.arn"),
+                       web_acl_arn=Ref("aws_wafv2_web_acl.main.arn")), *logging]
 
 
 def build(ctx: Context) -> list[Block]:
@@ -152,7 +171,8 @@ def _listeners(ctx: Context) -> list[Block]:
               default_action=forward),
         block("variable", "certificate_arn", type=Ref("string"),
               description="ACM certificate ARN for the HTTPS listener (dev-agent.auto.tfvars.json)."),
-        block("output", "app_url", value=Call("format", "https://%s", Ref("aws_lb.main.dns_name")),
-              description="Internal HTTPS endpoint of the app (inside the VPC)." if internal(ctx)
-              else "Public HTTPS endpoint of the app."),
+        *([] if ctx.spec.app.cdn else [  # behind CloudFront the app's URL is the distribution's (cloudfront.tf)
+            block("output", "app_url", value=Call("format", "https://%s", Ref("aws_lb.main.dns_name")),
+                  description="Internal HTTPS endpoint of the app (inside the VPC)." if internal(ctx)
+                  else "Public HTTPS endpoint of the app.")]),
     ]

@@ -10,6 +10,10 @@ there, and the task execution role may read exactly that secret.
   itself ships in the app's image (docs/monitoring.md).
 On EKS the chart wires the agents (generators/helm/apm.py); here only New Relic's key: external-secrets may read
 the `newrelic_secret_arn` secret and `helm_values` maps it to NEW_RELIC_LICENSE_KEY.
+On Lambda (lambda.tf) the function is a container image, which takes no layers: the image carries Datadog's /
+New Relic's Lambda extension (docs/monitoring.md); the function gets the secret's ARN, site and service tags, and
+its role may read exactly that secret (access.tf). On VMs (ec2.tf) the user data installs the agent with the key
+read from the secret at boot (generators/terraform/vm_agents.py).
 """
 
 from __future__ import annotations
@@ -19,20 +23,34 @@ from typing import Any
 from bot.pipeline.planning import Plan
 from bot.spec import ComputeKind, Monitoring
 from generators.hcl import Block, Call, Ref, block
+from generators.terraform.vm_agents import IMAGE_VERSION, site_variable
 
 DATADOG_IMAGE = "public.ecr.aws/datadog/agent:7"
 DATADOG_SECRET = Ref("var.datadog_secret_arn")
 NEWRELIC_SECRET = Ref("var.newrelic_secret_arn")
 SECRET_ARN_PATTERN = r"^arn:aws(-[a-z]+)*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]{1,512}$"
+ACCOUNT_PATTERN = r"^[1-9][0-9]{0,11}$"
 # Agent paths that must be writable (task volumes) when its root filesystem is read-only.
 DATADOG_VOLUMES = {"dd-config": "/etc/datadog-agent", "dd-run": "/opt/datadog-agent/run",
                    "dd-sockets": "/var/run/datadog", "dd-tmp": "/tmp"}
 
 
-def _tools(plan: Plan) -> set[Monitoring]:
-    if plan.spec.compute.kind != ComputeKind.containers:
+def _tools(plan: Plan, kind: ComputeKind = ComputeKind.containers) -> set[Monitoring]:
+    if plan.spec.compute.kind != kind:
         return set()
     return {Monitoring.datadog, Monitoring.newrelic} & set(plan.spec.monitoring)
+
+
+def workload_tools(plan: Plan) -> set[Monitoring]:
+    """Agents whose key the function or the VM itself reads at run time (its role may read those secrets)."""
+    return _tools(plan, ComputeKind.functions) | _tools(plan, ComputeKind.vm)
+
+
+def workload_secret_arns(plan: Plan) -> list[Ref]:
+    """The key secrets the Lambda or VM role reads (access.tf grants exactly these)."""
+    tools = workload_tools(plan)
+    return ([DATADOG_SECRET] if Monitoring.datadog in tools else []) + \
+        ([NEWRELIC_SECRET] if Monitoring.newrelic in tools else [])
 
 
 def datadog(plan: Plan) -> bool:
@@ -110,25 +128,51 @@ def sidecars(plan: Plan, log_options: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
+def function_environment(plan: Plan) -> dict[str, Any]:
+    """Settings of the Lambda function for the extensions its image carries (no key: only the secret's ARN)."""
+    tools = _tools(plan, ComputeKind.functions)
+    env: dict[str, Any] = {}
+    if Monitoring.datadog in tools:
+        env.update({"DD_API_KEY_SECRET_ARN": DATADOG_SECRET, "DD_SITE": Ref("var.datadog_site"),
+                    "DD_ENV": plan.spec.name, "DD_SERVICE": service_name(plan), "DD_VERSION": IMAGE_VERSION,
+                    "DD_TRACE_ENABLED": "true", "DD_SERVERLESS_LOGS_ENABLED": "true"})
+    if Monitoring.newrelic in tools:
+        env.update({"NEW_RELIC_LICENSE_KEY_SECRET": NEWRELIC_SECRET,
+                    "NEW_RELIC_ACCOUNT_ID": Ref("var.newrelic_account_id"),
+                    "NEW_RELIC_TRUSTED_ACCOUNT_KEY": Ref("var.newrelic_account_id"),
+                    "NEW_RELIC_DISTRIBUTED_TRACING_ENABLED": "true", "NEW_RELIC_EXTENSION_SEND_FUNCTION_LOGS": "true"})
+    return env
+
+
 def volumes(plan: Plan) -> list[Block]:
     return [block("volume", name=name) for name in DATADOG_VOLUMES] if datadog(plan) else []
 
 
 def variables(plan: Plan) -> list[Block]:
+    """The key inputs (and Datadog's site, New Relic's account) of every runtime that reads a key here."""
     blocks = []
-    if datadog(plan):
+    functions = _tools(plan, ComputeKind.functions)
+    if datadog(plan) or Monitoring.datadog in workload_tools(plan):
         blocks += [
             block("variable", "datadog_secret_arn", type=Ref("string"),
                   description="Secrets Manager secret holding the Datadog API key (ARN; the key itself never "
                               "goes into a file).",
                   validation=_arn_validation("datadog_secret_arn")),
-            block("variable", "datadog_site", type=Ref("string"), default="datadoghq.com",
-                  description="Datadog site the Agent sends to (datadoghq.com, datadoghq.eu, us5.datadoghq.com ...)."),
+            site_variable(),
         ]
-    if newrelic(plan) or eks_newrelic(plan):
+    if newrelic(plan) or eks_newrelic(plan) or Monitoring.newrelic in workload_tools(plan):
+        lambda_format = (" On Lambda the secret is JSON {\"LicenseKey\": \"...\"}, as New Relic's extension reads it."
+                         if Monitoring.newrelic in functions else "")
         blocks.append(block("variable", "newrelic_secret_arn", type=Ref("string"),
-                            description="Secrets Manager secret holding the New Relic license key (ARN only).",
+                            description="Secrets Manager secret holding the New Relic license key (ARN only)."
+                                        + lambda_format,
                             validation=_arn_validation("newrelic_secret_arn")))
+    if Monitoring.newrelic in functions:
+        blocks.append(block("variable", "newrelic_account_id", type=Ref("string"),
+                            description="New Relic account id the Lambda extension reports to.",
+                            validation=block("validation", condition=Call("can", Call(
+                                "regex", ACCOUNT_PATTERN, Ref("var.newrelic_account_id"))),
+                                error_message="newrelic_account_id must be the numeric New Relic account id.")))
     return blocks
 
 

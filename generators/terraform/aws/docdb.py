@@ -6,7 +6,7 @@ from bot.pipeline.planning import Plan
 from bot.spec import DatabaseEngine, Tier
 from generators.hcl import Block, Call, Ref, block
 from generators.terraform.aws.shared import KMS_ARN, NAME, PRIVATE_SUBNETS, data_security_group, protected
-from generators.terraform.context import Context
+from generators.terraform.context import Context, version_of
 from generators.terraform.names import dns_label
 
 PORT = 27017
@@ -21,7 +21,8 @@ def build(ctx: Context) -> list[Block]:
     db = next(db for db in ctx.spec.databases if db.engine == DatabaseEngine.mongodb)
     prod = ctx.spec.tier == Tier.prod
     identifier = dns_label(ctx.name, "docdb", max_length=63)
-    version = db.version if "." in db.version else f"{db.version}.0"
+    version = version_of(db)
+    version = version if "." in version else f"{version}.0"
     final_snapshot = {"final_snapshot_identifier": dns_label(identifier, "final")} if prod else {}
     instances = 2 if ctx.plan.sizing.db_multi_az else 1
     return [

@@ -1,11 +1,15 @@
 """ec2.tf: VMs in private subnets behind the ALB; IMDSv2, encrypted disks. cloud-init installs Docker, reads the
 connection secret and the managed passwords with the instance role, and runs the app's image as a systemd service.
-Shell access: SSM Session Manager; SSH (port 22, EC2 Instance Connect keys) only from the spec's named networks."""
+Shell access: SSM Session Manager; SSH (port 22, EC2 Instance Connect keys) only from the spec's named networks.
+With datadog / newrelic monitoring the user data installs the agent with the key read from Secrets Manager at boot
+(generators/terraform/vm_agents.py; the instance role may read exactly that secret, access.tf)."""
 
 from __future__ import annotations
 
+from bot.spec import Monitoring
 from generators.hcl import Block, Call, Ref, block
-from generators.terraform.aws import connection
+from generators.terraform import vm_agents
+from generators.terraform.aws import apm, connection
 from generators.terraform.aws.shared import APP_SG, KMS_ARN, NAME, PRIVATE_SUBNETS, REGION, role
 from generators.terraform.context import Context
 
@@ -27,6 +31,11 @@ def _secret_lines(ctx: Context) -> list[object]:
     return lines
 
 
+READ_KEY = "aws secretsmanager get-secret-value --region %s --secret-id %s --query SecretString --output text"
+AGENT_KEYS = {Monitoring.datadog: vm_agents.KeyRead(READ_KEY, (REGION, apm.DATADOG_SECRET)),
+              Monitoring.newrelic: vm_agents.KeyRead(READ_KEY, (REGION, apm.NEWRELIC_SECRET))}
+
+
 def user_data(ctx: Context) -> Call:
     """cloud-init (a shell script): Docker, the env file from Secrets Manager, the app as a systemd unit."""
     port = ctx.spec.app.port
@@ -34,6 +43,7 @@ def user_data(ctx: Context) -> Call:
         "#!/bin/bash", "set -euo pipefail", "dnf install -y docker", "systemctl enable --now docker",
         f"install -m 600 /dev/null {ENV_FILE}", *_secret_lines(ctx),
         f"echo PORT={port} >> {ENV_FILE}",
+        *vm_agents.lines(ctx.plan, AGENT_KEYS, debian=False),
         Call("format", "registry=$(echo %s | cut -d/ -f1)", Ref("var.image")),
         Call("format", "if [[ $registry == *.dkr.ecr.* ]]; then aws ecr get-login-password --region %s | "
                        "docker login --username AWS --password-stdin \"$registry\"; fi", REGION),
@@ -41,7 +51,7 @@ def user_data(ctx: Context) -> Call:
         "[Unit]", "Description=the app container", "After=docker.service", "Requires=docker.service",
         "[Service]", "Restart=always", "ExecStartPre=-/usr/bin/docker rm -f app",
         Call("format", "ExecStart=/usr/bin/docker run --name app --read-only --tmpfs /tmp "
-                       f"--env-file {ENV_FILE} -p {port}:{port} %s",
+                       f"--env-file {ENV_FILE}{vm_agents.docker_flags(ctx.plan)} -p {port}:{port} %s",
              Ref("var.image")),
         "ExecStop=/usr/bin/docker stop app", "[Install]", "WantedBy=multi-user.target", "UNIT",
         "systemctl daemon-reload", "systemctl enable --now app.service",
@@ -75,5 +85,6 @@ def build(ctx: Context) -> list[Block]:
               port=ctx.spec.app.port),
         block("variable", "image", type=Ref("string"), description="Container image of the app (pinned tag or digest).",
               **image_default),
+        *apm.variables(ctx.plan),
         block("output", "instance_ids", value=Ref("aws_instance.app[*].id"), description="VM instance ids."),
     ]

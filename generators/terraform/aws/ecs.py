@@ -28,7 +28,7 @@ def fargate_size(cpu: float, memory_gb: float) -> tuple[int, int]:
     return units, memory
 
 
-def container_secrets(ctx: Context) -> list[dict]:
+def container_secrets(ctx: Context) -> list[dict[str, Any]]:
     """ECS `secrets`: every connection setting from the connection secret, every password from its managed secret."""
     settings = [{"name": env, "valueFrom": Call("format", "%s:" + env + "::", connection.SECRET_ARN)}
                 for env in connection.settings(ctx.plan)]

@@ -11,7 +11,7 @@ from bot.pipeline.planning import Plan
 from bot.spec import CacheEngine
 from generators.hcl import Block, Ref, block
 from generators.terraform.aws.shared import KMS_ARN, PRIVATE_SUBNETS, data_security_group
-from generators.terraform.context import Context
+from generators.terraform.context import Context, cache_of
 from generators.terraform.names import dns_label
 
 PORTS = {CacheEngine.redis: 6379, CacheEngine.memcached: 11211}
@@ -54,7 +54,7 @@ def _layout(plan: Plan) -> dict[str, object]:
     """Node-count arguments: shards x (1 + replicas) in cluster mode, else `cache_nodes` nodes in one group."""
     if cluster_mode(plan):
         replicas = replicas_per_shard(plan)
-        return dict(cluster_mode="enabled", num_node_groups=plan.spec.cache.shards, replicas_per_node_group=replicas,
+        return dict(cluster_mode="enabled", num_node_groups=cache_of(plan.spec).shards, replicas_per_node_group=replicas,
                     parameter_group_name=f"default.redis{REDIS_VERSION.split('.')[0]}.cluster.on",
                     automatic_failover_enabled=True, multi_az_enabled=replicas > 0)
     nodes = plan.sizing.cache_nodes
@@ -93,7 +93,7 @@ def _memcached(ctx: Context, identifier: str) -> list[Block]:
 
 
 def build(ctx: Context) -> list[Block]:
-    engine = ctx.spec.cache.engine
+    engine = cache_of(ctx.spec).engine
     identifier = dns_label(ctx.name, "cache", max_length=40)
     body = _redis(ctx, identifier) if engine == CacheEngine.redis else _memcached(ctx, identifier)
     return [

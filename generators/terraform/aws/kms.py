@@ -9,8 +9,8 @@ from generators.terraform.aws.shared import ACCOUNT_ID, PARTITION, REGION
 from generators.terraform.context import Context
 
 
-def key_policy(alarms: bool) -> Call:
-    """The account administers the key; CloudWatch Logs in this account and region may use it; with alarms,
+def key_policy(alarms: bool, region: Ref | str = REGION) -> Call:
+    """The account administers the key; CloudWatch Logs in this account and `region` may use it; with alarms,
     CloudWatch may encrypt what it publishes to the encrypted alerts topic (alarms.tf)."""
     publish = [{
         "Sid": "CloudWatchAlarmsPublish",
@@ -33,11 +33,11 @@ def key_policy(alarms: bool) -> Call:
             {
                 "Sid": "CloudWatchLogsEncrypt",
                 "Effect": "Allow",
-                "Principal": {"Service": Call("format", "logs.%s.amazonaws.com", REGION)},
+                "Principal": {"Service": Call("format", "logs.%s.amazonaws.com", region)},
                 "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
                 "Resource": "*",
                 "Condition": {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": Call(
-                    "format", "arn:%s:logs:%s:%s:*", PARTITION, REGION, ACCOUNT_ID)}},
+                    "format", "arn:%s:logs:%s:%s:*", PARTITION, region, ACCOUNT_ID)}},
             },
             *publish,
         ],

@@ -1,6 +1,6 @@
 """lambda.tf: the app as a container-image Lambda in the VPC, fronted by an API Gateway v2 HTTP API (a scheduled job
 has no API: EventBridge Scheduler invokes it, schedule.tf; an internal function has none either: an internal ALB
-invokes it, alb.tf)."""
+invokes it, alb.tf). With datadog / newrelic monitoring the function gets its extension's settings (apm.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.spec import Exposure
 from generators.hcl import Block, Call, Ref, block
-from generators.terraform.aws import connection
+from generators.terraform.aws import apm, connection
 from generators.terraform.aws.shared import APP_SG, KMS_ARN, NAME, PRIVATE_SUBNETS, log_group, role
 from generators.terraform.context import Context
 
@@ -45,6 +45,7 @@ def environment(ctx: Context) -> dict[str, Any]:
     a password is read from at start-up (the app's policy allows exactly those)."""
     variables = {"CONNECTION_SECRET_ARN": connection.SECRET_ARN, **connection.settings(ctx.plan)}
     variables.update({f"{env}_SECRET_ARN": arn for env, arn in connection.password_sources(ctx.plan).items()})
+    variables.update(apm.function_environment(ctx.plan))
     return variables
 
 
@@ -72,5 +73,6 @@ def build(ctx: Context) -> list[Block]:
         *(_api(ctx) if api else []),
         block("variable", "image", type=Ref("string"),
               description="Container image of the app in ECR, pinned by tag or digest (dev-agent.auto.tfvars.json)."),
+        *apm.variables(ctx.plan),
     ] + ([block("output", "app_url", value=Ref("aws_apigatewayv2_stage.default.invoke_url"),
                 description="HTTPS endpoint of the HTTP API.")] if api else [])

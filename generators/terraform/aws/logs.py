@@ -1,4 +1,4 @@
-"""logs.tf: the environment's access-log bucket (S3 server access logs, ALB access logs).
+"""logs.tf: the environment's access-log bucket (S3 server access logs, ALB access logs, CloudFront access logs).
 
 Both log deliveries require SSE-S3 (AES256), so this one bucket is not KMS-encrypted.
 """
@@ -34,6 +34,15 @@ def build(ctx: Context) -> list[Block]:
         statements += [
             _delivery("AlbAccessLogs", {"AWS": Ref("data.aws_elb_service_account.main.arn")}, "alb"),
             _delivery("AlbAccessLogDelivery", {"Service": "logdelivery.elasticloadbalancing.amazonaws.com"}, "alb"),
+        ]
+    if ctx.spec.app.cdn:  # CloudFront access logs (v2, vended through CloudWatch Logs: no bucket ACLs needed)
+        vended = {"Service": "delivery.logs.amazonaws.com"}
+        statements += [
+            dict(_delivery("CloudFrontAccessLogs", vended, "AWSLogs"), Condition={"StringEquals": {
+                "aws:SourceAccount": ACCOUNT_ID, "s3:x-amz-acl": "bucket-owner-full-control"}}),
+            {"Sid": "CloudFrontAccessLogsAclCheck", "Effect": "Allow", "Principal": vended,
+             "Action": "s3:GetBucketAcl", "Resource": BUCKET,
+             "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT_ID}}},
         ]
     blocks += bucket_blocks(ctx, "logs", f"{ctx.name}-logs", versioning=True, kms=False, log_target=False,
                             policy=statements)

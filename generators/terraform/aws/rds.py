@@ -8,7 +8,7 @@ from bot.pipeline.planning import Plan, sqlserver_class, sqlserver_multi_az
 from bot.spec import Database, DatabaseEngine, SqlServerEdition, Tier, sqlserver_edition
 from generators.hcl import Block, Call, Ref, block
 from generators.terraform.aws.shared import KMS_ARN, NAME, PRIVATE_SUBNETS, data_security_group, protected, role
-from generators.terraform.context import Context, database_labels
+from generators.terraform.context import Context, database_labels, version_of
 from generators.terraform.names import dns_label
 
 ENGINES = {DatabaseEngine.postgres: "postgres", DatabaseEngine.mysql: "mysql", DatabaseEngine.sqlserver: "sqlserver"}
@@ -65,9 +65,10 @@ def _engine_version(plan: Plan, db: Database) -> tuple[str, str]:
     if db.engine == DatabaseEngine.sqlserver:  # e.g. 16.00 (newest minor), family sqlserver-se-16.0
         major = SQLSERVER_MAJOR[db.version or "2022"]
         return major, f"{engine_name(plan, db)}-{major[:-1]}"
+    version = version_of(db)
     if db.engine == DatabaseEngine.postgres:
-        return db.version, f"postgres{db.version}"
-    version = {"8": "8.0"}.get(db.version, db.version)
+        return version, f"postgres{version}"
+    version = {"8": "8.0"}.get(version, version)
     return version, f"mysql{version}"
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.pipeline.planning import Plan
 from generators.hcl import Block, Call, Ref, block
 from generators.terraform.aws.shared import ACCOUNT_ID, KMS_ARN, destroyable
@@ -15,7 +17,7 @@ def applies(plan: Plan) -> bool:
     return bool(plan.spec.buckets)
 
 
-def _policy(label: str, extra: list[dict]) -> Call:
+def _policy(label: str, extra: list[dict[str, Any]]) -> Call:
     """TLS only, plus any `extra` statements."""
     bucket = Ref(f"aws_s3_bucket.{label}.arn")
     statements = [{
@@ -26,7 +28,7 @@ def _policy(label: str, extra: list[dict]) -> Call:
 
 
 def bucket_blocks(ctx: Context, label: str, name: str, versioning: bool, kms: bool, log_target: bool,
-                  policy: list[dict] | None = None) -> list[Block]:
+                  policy: list[dict[str, Any]] | None = None) -> list[Block]:
     """One bucket with its access block, ownership, encryption, versioning, lifecycle, policy and logging."""
     ref = Ref(f"aws_s3_bucket.{label}.id")
     sse = ({"sse_algorithm": "aws:kms", "kms_master_key_id": KMS_ARN} if kms else {"sse_algorithm": "AES256"})

@@ -50,6 +50,9 @@ def _target(ctx: Context) -> tuple[Block, list[Grant]]:
 
 
 def build(ctx: Context) -> list[Block]:
+    schedule = ctx.spec.compute.schedule
+    if schedule is None:
+        raise ValueError("compute.schedule: the job has no schedule")
     target, grants = _target(ctx)
     return [
         block("resource", "aws_iam_role", "scheduler",
@@ -59,8 +62,8 @@ def build(ctx: Context) -> list[Block]:
         block("resource", "aws_iam_role_policy", "scheduler", role=Ref("aws_iam_role.scheduler.id"),
               policy=Ref("data.aws_iam_policy_document.scheduler.json")),
         block("resource", "aws_scheduler_schedule", "job", name=NAME, group_name="default",
-              description=f"Runs the job on `{ctx.spec.compute.schedule}` (UTC)",
-              schedule_expression=aws_cron(ctx.spec.compute.schedule), schedule_expression_timezone="UTC",
+              description=f"Runs the job on `{schedule}` (UTC)",
+              schedule_expression=aws_cron(schedule), schedule_expression_timezone="UTC",
               flexible_time_window=block("flexible_time_window", mode="OFF"), kms_key_arn=KMS_ARN, target=target),
         block("output", "schedule", value=Ref("aws_scheduler_schedule.job.schedule_expression"),
               description="When the job runs (UTC)."),

@@ -18,11 +18,11 @@ from typing import Any
 
 from bot.pipeline.planning import Plan
 from bot.spec import ComputeKind, DatabaseEngine, QueueEngine, Tier
-from generators.hcl import Block, Cond, Op, Ref, block
+from generators.hcl import Block, Ref, block
 from generators.terraform.azure.flexible_server import flexible_databases, server
 from generators.terraform.azure.names import dashed, tags
 from generators.terraform.azure.resource_group import LOCATION, RG
-from generators.terraform.context import Context
+from generators.terraform.context import ALERT_EMAIL, ALERT_EMAIL_COUNT, Context, alert_email_variable
 
 ACTION_GROUP = Ref("azurerm_monitor_action_group.owner[*].id")
 # Default max_connections of the flexible-server SKUs the planner picks (PostgreSQL's table by vCores/memory; MySQL's
@@ -122,17 +122,13 @@ def _queue(ctx: Context) -> list[Block]:
 
 
 def _action_group(ctx: Context) -> list[Block]:
-    owner = ctx.spec.owner or "the environment owner"
-    default = ctx.spec.inputs.alert_email if ctx.spec.inputs and ctx.spec.inputs.alert_email else None
     return [
-        block("resource", "azurerm_monitor_action_group", "owner",
-              count=Cond(Op(Ref("var.alert_email"), "==", None), 0, 1),
+        block("resource", "azurerm_monitor_action_group", "owner", count=ALERT_EMAIL_COUNT,
               name=dashed("ag", ctx.name, max_length=260), resource_group_name=RG, short_name="devagent",
               tags=tags(ctx),
-              email_receiver=block("email_receiver", name="owner", email_address=Ref("var.alert_email"),
+              email_receiver=block("email_receiver", name="owner", email_address=ALERT_EMAIL,
                                    use_common_alert_schema=True)),
-        block("variable", "alert_email", type=Ref("string"), default=default,
-              description=f"Address of {owner} that receives the alerts (Azure Monitor action group)."),
+        alert_email_variable(ctx, "the alerts (Azure Monitor action group)"),
     ]
 
 

@@ -11,7 +11,7 @@ from generators.terraform.azure.key_vault import vault_secret
 from generators.terraform.azure.names import dashed, tags, unique
 from generators.terraform.azure.private_dns import private_endpoint
 from generators.terraform.azure.resource_group import LOCATION, RG
-from generators.terraform.context import Context
+from generators.terraform.context import Context, version_of
 
 SERVER_VERSIONS = {"4": "4.0", "4.0": "4.0", "5": "5.0", "5.0": "5.0", "6": "6.0", "6.0": "6.0", "7": "7.0", "7.0": "7.0"}
 
@@ -27,7 +27,7 @@ def build(ctx: Context) -> list[Block]:
     account = block(
         "resource", "azurerm_cosmosdb_account", "mongo",
         name=unique(ctx, "mongo", max_length=44), resource_group_name=RG, location=LOCATION,
-        offer_type="Standard", kind="MongoDB", mongo_server_version=SERVER_VERSIONS[db.version],
+        offer_type="Standard", kind="MongoDB", mongo_server_version=SERVER_VERSIONS[version_of(db)],
         public_network_access_enabled=False, is_virtual_network_filter_enabled=True,
         access_key_metadata_writes_enabled=False, automatic_failover_enabled=False,
         minimal_tls_version="Tls12", tags=tags(ctx),

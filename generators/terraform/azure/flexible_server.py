@@ -14,7 +14,7 @@ from generators.terraform.azure.names import dashed, tags, unique
 from generators.terraform.azure.network import subnet_id
 from generators.terraform.azure.private_dns import zone_id
 from generators.terraform.azure.resource_group import APP_PRINCIPAL, LOCATION, RG, TENANT
-from generators.terraform.context import Context, database_labels
+from generators.terraform.context import Context, database_labels, version_of
 
 MYSQL_VERSIONS = {"5.7": "5.7", "8": "8.0.21", "8.0": "8.0.21"}  # what azurerm's flexible server accepts
 STORAGE_MB = (32768, 65536, 131072, 262144, 524288, 1048576, 2097152, 4193280, 4194304, 8388608, 16777216)
@@ -62,7 +62,7 @@ def _server(ctx: Context, local: str, db: Database) -> list[Block]:
         "tags": tags(ctx),
     }
     if postgres:
-        body.update(version=db.version.split(".")[0], storage_mb=next(s for s in STORAGE_MB if s >= db.storage_gb * 1024),
+        body.update(version=version_of(db).split(".")[0], storage_mb=next(s for s in STORAGE_MB if s >= db.storage_gb * 1024),
                     public_network_access_enabled=False,
                     authentication=block("authentication", active_directory_auth_enabled=True,
                                          password_auth_enabled=True, tenant_id=TENANT))

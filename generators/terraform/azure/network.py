@@ -14,15 +14,16 @@ from generators.terraform.azure.resource_group import LOCATION, RG
 from generators.terraform.context import Context
 
 # local name -> (address prefix, delegation service or None)
-WORKLOAD = ("workload", "10.20.0.0/22", None)
-PRIVATE_ENDPOINTS = ("private_endpoints", "10.20.8.0/24", None)
-CONTAINER_APPS = ("container_apps", "10.20.4.0/23", "Microsoft.App/environments")
-FUNCTIONS = ("functions", "10.20.6.0/24", "Microsoft.Web/serverFarms")
-POSTGRES = ("postgres", "10.20.9.0/24", "Microsoft.DBforPostgreSQL/flexibleServers")
-MYSQL = ("mysql", "10.20.10.0/24", "Microsoft.DBforMySQL/flexibleServers")
+Subnet = tuple[str, str, str | None]
+WORKLOAD: Subnet = ("workload", "10.20.0.0/22", None)
+PRIVATE_ENDPOINTS: Subnet = ("private_endpoints", "10.20.8.0/24", None)
+CONTAINER_APPS: Subnet = ("container_apps", "10.20.4.0/23", "Microsoft.App/environments")
+FUNCTIONS: Subnet = ("functions", "10.20.6.0/24", "Microsoft.Web/serverFarms")
+POSTGRES: Subnet = ("postgres", "10.20.9.0/24", "Microsoft.DBforPostgreSQL/flexibleServers")
+MYSQL: Subnet = ("mysql", "10.20.10.0/24", "Microsoft.DBforMySQL/flexibleServers")
 
 
-def subnets(plan: Plan) -> list[tuple[str, str, str | None]]:
+def subnets(plan: Plan) -> list[Subnet]:
     """The subnets this plan needs."""
     engines = {db.engine for db in plan.spec.databases}
     kind = plan.spec.compute.kind

@@ -6,6 +6,7 @@ from bot.spec import ComputeKind
 from generators.terraform.context import Component, always, component, compute_is
 from generators.terraform.gcp import (
     alarms,
+    apm,
     backend,
     cloud_run,
     cloud_sql,
@@ -22,6 +23,7 @@ from generators.terraform.gcp import (
     storage,
     versions,
     vm,
+    waf,
     workers,
 )
 
@@ -32,6 +34,7 @@ COMPONENTS: list[Component] = [
     component(identity, always),
     component(gke, compute_is(ComputeKind.kubernetes)),
     component(cloud_run, compute_is(ComputeKind.containers)),
+    component(waf),
     component(vm, compute_is(ComputeKind.vm)),
     component(functions, compute_is(ComputeKind.functions)),
     component(scheduler, name="schedule"),
@@ -41,6 +44,7 @@ COMPONENTS: list[Component] = [
     component(pubsub),
     component(storage),
     component(secrets),
+    component(apm),
     component(connection, always),
     component(observability, always),
     component(alarms),

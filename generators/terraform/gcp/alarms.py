@@ -17,8 +17,8 @@ from typing import Any
 
 from bot.pipeline.planning import Plan
 from bot.spec import ComputeKind, Tier
-from generators.hcl import Block, Call, Cond, Op, Ref, block
-from generators.terraform.context import Context
+from generators.hcl import Block, Call, Ref, block
+from generators.terraform.context import ALERT_EMAIL, ALERT_EMAIL_COUNT, Context, alert_email_variable
 from generators.terraform.gcp.cloud_sql import local_names
 from generators.terraform.gcp.names import labels, resource_name
 
@@ -97,14 +97,17 @@ def _compute(ctx: Context) -> list[Block]:
     return []
 
 
+CONNECTION_METRICS = {"postgres": "cloudsql.googleapis.com/database/postgresql/num_backends",
+                      "sqlserver": "cloudsql.googleapis.com/database/sqlserver/connections/user_connections"}
+
+
 def _databases(ctx: Context) -> list[Block]:
     blocks = []
     limit = SQL_CONNECTIONS.get(ctx.plan.sizing.db_instance_class, 100)
     for local, db in local_names(ctx.plan):
         instance = ('resource.type = "cloudsql_database" AND resource.labels.database_id = "%s:%s"',
                     (Ref("var.project_id"), Ref(f"google_sql_database_instance.{local}.name")))
-        connections = ("cloudsql.googleapis.com/database/postgresql/num_backends" if db.engine.value == "postgres"
-                       else "cloudsql.googleapis.com/database/network/connections")
+        connections = CONNECTION_METRICS.get(db.engine.value, "cloudsql.googleapis.com/database/network/connections")
         blocks += [
             _policy(ctx, f"db_{local}_cpu", f"{local} database CPU above 80% for 10 minutes", instance,
                     "cloudsql.googleapis.com/database/cpu/utilization", 0.8),
@@ -134,15 +137,11 @@ def _queue(ctx: Context) -> list[Block]:
 
 
 def _channel(ctx: Context) -> list[Block]:
-    owner = ctx.spec.owner or "the environment owner"
-    default = ctx.spec.inputs.alert_email if ctx.spec.inputs and ctx.spec.inputs.alert_email else None
     return [
-        block("resource", "google_monitoring_notification_channel", "owner",
-              count=Cond(Op(Ref("var.alert_email"), "==", None), 0, 1),
+        block("resource", "google_monitoring_notification_channel", "owner", count=ALERT_EMAIL_COUNT,
               display_name=f"dev-agent alerts for {ctx.name}", type="email",
-              labels={"email_address": Ref("var.alert_email")}, user_labels=labels(ctx)),
-        block("variable", "alert_email", type=Ref("string"), default=default,
-              description=f"Address of {owner} that receives the alerts (Cloud Monitoring email channel)."),
+              labels={"email_address": ALERT_EMAIL}, user_labels=labels(ctx)),
+        alert_email_variable(ctx, "the alerts (Cloud Monitoring email channel)"),
     ]
 
 

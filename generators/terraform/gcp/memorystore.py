@@ -6,7 +6,7 @@ from __future__ import annotations
 from bot.pipeline.planning import Plan
 from bot.spec import CacheEngine
 from generators.hcl import Block, Ref, block
-from generators.terraform.context import Context
+from generators.terraform.context import Context, cache_of
 from generators.terraform.gcp.names import labels, resource_name
 
 
@@ -15,7 +15,7 @@ def applies(plan: Plan) -> bool:
 
 
 def build(ctx: Context) -> list[Block]:
-    if ctx.spec.cache.engine == CacheEngine.redis:
+    if cache_of(ctx.spec).engine == CacheEngine.redis:
         return _redis(ctx)
     return _memcached(ctx)
 

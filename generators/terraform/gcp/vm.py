@@ -1,12 +1,15 @@
 """vm.tf: Compute Engine instances (count = compute.min_replicas, VMs do not autoscale) with no public
 IP, Shielded VM, OS Login, no serial port; SSH only through IAP (see network.tf). A startup script installs Docker,
 writes the connection secret's settings to /etc/app.env with the instance's service account, and runs the app's
-image as a systemd unit."""
+image as a systemd unit. With datadog / newrelic monitoring it installs the agent with the key read from Secret
+Manager at boot (apm.py, generators/terraform/vm_agents.py)."""
 
 from __future__ import annotations
 
 from generators.hcl import Block, Call, Ref, block
+from generators.terraform import vm_agents
 from generators.terraform.context import Context
+from generators.terraform.gcp import apm
 from generators.terraform.gcp.image import image_variable
 from generators.terraform.gcp.names import labels, resource_name
 
@@ -30,6 +33,7 @@ def startup_script(ctx: Context) -> Call:
         Call("format", f'curl -sf -H "Authorization: Bearer {token}" "{ACCESS}" | {TO_ENV} > /etc/app.env',
              Ref("var.project_id"), Ref("google_secret_manager_secret.connection.secret_id")),
         f"echo PORT={port} >> /etc/app.env",
+        *vm_agents.lines(ctx.plan, apm.key_reads(token), debian=True),
         Call("format", "registry=$(echo %s | cut -d/ -f1)", Ref("var.image")),
         f'if [[ $registry == *-docker.pkg.dev ]]; then echo "{token}" | '
         'docker login -u oauth2accesstoken --password-stdin "https://$registry"; fi',
@@ -37,7 +41,7 @@ def startup_script(ctx: Context) -> Call:
         "[Unit]", "After=docker.service", "Requires=docker.service", "[Service]", "Restart=always",
         "ExecStartPre=-/usr/bin/docker rm -f app",
         Call("format", "ExecStart=/usr/bin/docker run --name app --read-only --tmpfs /tmp "
-                       f"--env-file /etc/app.env -p {port}:{port} %s", Ref("var.image")),
+                       f"--env-file /etc/app.env{vm_agents.docker_flags(ctx.plan)} -p {port}:{port} %s", Ref("var.image")),
         "[Install]", "WantedBy=multi-user.target", "UNIT",
         "systemctl daemon-reload", "systemctl enable --now app.service",
     ]
