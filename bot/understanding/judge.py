@@ -499,6 +499,7 @@ FIELD_LABELS = {
     "databases.count": "Databases",
     "buckets.count": "Buckets",
     "high_availability": "High availability",
+    "inputs.alert_email": "Alert email",
 }
 FIELD_NEEDLES = {
     "compute.max_replicas": ("replica", "VMs"),
