@@ -168,6 +168,59 @@ def test_team_access_with_read_only_is_an_access_ask() -> None:
     assert rows["access:team"].status == Status.unsupported and "owner" not in rows
 
 
+@pytest.mark.parametrize(
+    ("text", "key", "status", "reason"),
+    [
+        ("Flask app on AWS with Postgres in our existing VPC vpc-0abc123", "network:existing", "unsupported",
+         "own new network"),
+        ("Flask app on AWS, GPU node for inference", "compute:gpu", "unsupported", "no GPU"),
+        ("Flask app on AWS, tag everything cost-center=1234", "tagging:custom", "unsupported", "custom tags"),
+        ("Rust service in Tokyo with 3 replicas and rate limiting", "network:rate-limit", "unsupported", "request-rate"),
+        ("laravel app on AWS Virginia, 99.99% uptime SLA", "availability:sla", "unsupported", "no uptime commitment"),
+        ("laravel app on AWS Virginia with blue/green deploys", "delivery:progressive", "unsupported", "rolling"),
+        ("spring boot on azure with application insights for monitoring", "monitoring:appinsights", "unsupported",
+         "Application Insights"),
+        ("Give me a k8s cluster with 3 m5.xlarge nodes in us-west-2 running our go service", "compute:machine-type",
+         "adjusted", "compute.cpu"),
+        ("FastAPI app in eu-west-1 using MongoDB Atlas", "database:atlas", "adjusted", "DocumentDB"),
+        ("flask + postgres on aws ohio, keep backups for 30 days", "component:backup-retention", "adjusted",
+         "db_backup_retention_days"),
+        ("I just need a Postgres 16 database on AWS us-east-2, no app", "shape:no-app", "unsupported",
+         "data-only environment is not offered"),
+        ("flask 1.0 on python 2.7 with postgres 9.6 on aws us-east-1", "database:postgres", "adjusted",
+         "PostgreSQL 9.6 is not offered"),
+        ("rails app on gcp london with sidekiq and a nightly cron job that exports to a bucket", "component:worker",
+         "honoured", ""),
+    ],
+)
+def test_asks_dev_agent_does_not_build_as_asked_are_flagged_with_why(text: str, key: str, status: str,
+                                                                      reason: str) -> None:
+    rows = [r for r in parse(text).requirements if r.key == key]
+    assert rows and rows[0].status.value == status, rows
+    assert reason in rows[0].reason
+
+
+def test_private_endpoints_point_at_the_private_data_services() -> None:
+    rows = rows_of("staging env for the payments api w/ postgress + redis on azure, locked down with private endpoints")
+    assert rows["network:private-data"].status == Status.honoured and rows["network:private-data"].evidence
+
+
+def test_a_nightly_job_next_to_a_web_app_is_flagged_and_the_app_keeps_serving() -> None:
+    result = parse("rails app on gcp london with sidekiq and a nightly cron job that exports to a bucket")
+    assert result.spec is not None and result.spec.compute.schedule is None and result.spec.workers
+    nightly = [r for r in result.requirements if r.words == "nightly"]
+    assert nightly and nightly[0].status == Status.unsupported and "compute.schedule" in nightly[0].reason
+    assert any("keeps serving requests" in note for note in result.notes)
+
+
+@pytest.mark.parametrize(("phrase", "cron"), [("triggered every 5 minutes", "*/5 * * * *"),
+                                              ("runs every 2 hours", "0 */2 * * *")])
+def test_every_n_minutes_is_a_schedule(phrase: str, cron: str) -> None:
+    result = parse(f"Go service on lambda in us-east-1 {phrase}")
+    assert result.spec is not None and result.spec.compute.schedule == cron
+    assert {r.words: r.status for r in result.requirements}[phrase.split(" ", 1)[1]] == Status.honoured
+
+
 def test_homonyms_are_not_resources_or_owners() -> None:
     ssh = parse("FastAPI app with postgres on AWS, so I can ssh in")
     assert ssh.spec is not None and ssh.spec.buckets == [] and ssh.spec.owner is None

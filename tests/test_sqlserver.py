@@ -13,6 +13,7 @@ from bot.commands.arguments import apply_assignments, parse_assignments
 from bot.cost import estimate_files
 from bot.cost.coverage import unpriced
 from bot.pipeline.planning import plan_environment
+from bot.pipeline.run import run_pipeline
 from bot.settings import Settings
 from bot.spec import SpecError, spec_from_data
 from bot.understanding.deterministic import parse
@@ -284,3 +285,31 @@ def test_a_pr_comment_sets_the_edition_and_switching_engine_drops_it() -> None:
     with pytest.raises(SpecError, match="only SQL Server has editions"):
         spec_from_data(apply_assignments({**base, "databases": [{"engine": "mysql"}]},
                                          parse_assignments("databases.0.edition=web")))
+
+
+@pytest.mark.parametrize("text", [
+    "billing api on AWS with SQL Server, make the SQL Server public",
+    "billing api on Azure with a public SQL Server",
+    "open sql server to the internet for the billing api on gcp",
+])
+def test_a_sql_server_open_to_the_internet_is_refused(text: str) -> None:
+    result = parse(text)
+    assert any("open" in reason and "refused" in reason for reason in result.refused), result.refused
+
+
+def test_the_report_says_when_sql_server_has_no_sourced_price() -> None:
+    understanding = parse("staging for billing-api: .NET, SQL Server 2022, AWS eu-west-1")
+    assert understanding.spec is not None, understanding.questions
+    report = run_pipeline(plan_environment(understanding.spec), Settings(anthropic_api_key=None),
+                          requirements=understanding.requirements).report
+    assert "**The total is a partial sum**: these have no sourced price" in report
+    assert ("> - aws\\_db\\_instance.sqlserver: Database instance \\(on-demand, Single-AZ, db.t3.large\\) "
+            "\\(price not found\\)") in report
+
+
+def test_a_prod_express_sql_server_is_named_as_a_single_zone_risk() -> None:
+    spec = spec_from_data({"name": "billing-prod", "cloud": "aws", "region": "us-east-1", "tier": "prod",
+                           "databases": [{"engine": "sqlserver", "edition": "express"}]})
+    report = run_pipeline(plan_environment(spec), Settings(anthropic_api_key=None)).report
+    risks = report[report.index("### Risks"):]
+    assert "Single-zone SQL Server: its edition (Express or Web) cannot fail over" in risks.split("###")[1]

@@ -429,13 +429,22 @@ ASKS: tuple[Ask, ...] = (
     ),
     Ask(
         "component:worker",
-        "Background workers / scheduled jobs",
-        r"celery|sidekiq|resque|rq workers?|bullmq|hangfire|background (?:jobs?|workers?|tasks?)|workers?|"
-        r"cron ?jobs?|scheduled (?:jobs?|tasks?)|(?:nightly|hourly|daily|weekly) (?:batch )?(?:jobs?|tasks?|exports?|runs?)|"
-        r"nightly|every night|batch jobs?",
+        "Background workers",
+        r"celery|sidekiq|resque|rq workers?|bullmq|hangfire|background (?:jobs?|workers?|tasks?)|workers?",
         "no worker or schedule was recognised (`workers`, `compute.schedule`); only the web process is generated",
         clouds=ALL,
         spec_field="workers?|compute.schedule?",
+        evidence=TF_WORKERS,
+    ),
+    Ask(  # the same key: a schedule is met only by `compute.schedule` (a worker is no scheduled job)
+        "component:worker",
+        "Scheduled job",
+        r"cron ?jobs?|scheduled (?:jobs?|tasks?)|(?:nightly|hourly|daily|weekly) (?:batch )?(?:jobs?|tasks?|exports?|runs?)|"
+        r"nightly|every night|batch jobs?|every \d{1,2} (?:minutes?|mins?|hours?)|every (?:minute|hour)",
+        "no schedule was applied: a scheduled job next to an app that serves requests is not generated "
+        "(`compute.schedule` runs the whole app as the job, with no endpoint); ask for a separate environment for it",
+        clouds=ALL,
+        spec_field="compute.schedule?",
         evidence=TF_WORKERS,
     ),
     Ask(
@@ -478,5 +487,98 @@ ASKS: tuple[Ask, ...] = (
         "",
         clouds=ALL,
         evidence=(COMPOSE,),
+    ),
+    # --- asks met by defaults, or not built (found by trying requests as users write them) -----------------------
+    Ask(
+        "network:private-data",
+        "Private network access to data services",
+        r"private (?:endpoints|networking|link)|privatelink|vpc endpoints?|no public (?:database|db|ip)s?|"
+        r"lock (?:it|this|everything) down",
+        "no data service is generated here to keep off the internet",
+        clouds=ALL,
+        evidence=(r"publicly_accessible\s*=\s*false|public_network_access_enabled\s*=\s*false|ipv4_enabled\s*=\s*false",),
+    ),
+    Ask(
+        "network:existing",
+        "Existing VPC / network / cluster",
+        r"existing (?:vpc|vnet|network|subnets?|cluster|eks cluster|gke cluster|aks cluster|k8s cluster)|"
+        r"(?:our|the company'?s?) (?:own |shared )?(?:vpc|vnet)|shared vpc|vpc-[0-9a-f]{6,17}",
+        "every environment gets its own new network (and cluster); joining an existing VPC, VNet or cluster is "
+        "not generated",
+    ),
+    Ask(
+        "network:rate-limit",
+        "Rate limiting",
+        r"rate[- ]limit(?:s|ing|ed)?|throttl(?:e|ing)|requests? per (?:second|minute)",
+        "no per-client request-rate rule is generated (the WAF, where there is one, has managed rule sets only)",
+    ),
+    Ask(
+        "availability:sla",
+        "Uptime target / SLA",
+        r"\d{2}(?:\.\d+)?\s?% (?:uptime|availability|sla)(?: sla)?|uptime (?:sla|target|guarantee)|sla|"
+        r"(?:three|four|five) nines",
+        "dev-agent makes no uptime commitment: each managed service has its cloud's own SLA; prod gets Multi-AZ "
+        "databases and replicas across zones, nothing more is generated for a target",
+    ),
+    Ask(
+        "delivery:progressive",
+        "Blue/green or canary deploys",
+        r"blue[ /-]?green(?: deploy(?:s|ments?)?)?|canary(?: deploy(?:s|ments?)?| releases?)?|traffic shifting",
+        "deploys are rolling updates (ECS, Kubernetes, Cloud Run revisions, Container Apps); no blue/green or "
+        "canary traffic shifting is generated",
+    ),
+    Ask(
+        "compute:gpu",
+        "GPU capacity",
+        r"gpus?|nvidia|cuda",
+        "no GPU instances, node pools or accelerators are generated",
+    ),
+    Ask(
+        "compute:machine-type",
+        "A named machine type / node count",
+        r"[a-z]\d[a-z]{0,3}\.(?:nano|micro|small|medium|large|\d{0,2}xlarge|metal)|"
+        r"(?:n1|n2|n2d|e2|c2|c3|t2d)-(?:standard|highmem|highcpu)-\d{1,3}|e2-(?:micro|small|medium)|"
+        r"standard_[a-z]\d{1,3}[a-z_0-9]*|\d{1,3} (?:worker |k8s |kubernetes |cluster )?nodes|node count",
+        "",
+        adjusted="the machine type and node count are chosen from `compute.cpu` / `compute.memory_gb`, the replicas "
+        "and the budget (see the plan); name the size instead ('4 vCPU, 16 GB RAM')",
+    ),
+    Ask(
+        "tagging:custom",
+        "Custom resource tags",
+        r"cost[- ]cent(?:er|re)s?|custom tags?|cost allocation tags?|tag (?:everything|all resources|each resource)|"
+        r"tagged with",
+        "resources carry dev-agent's own tags (environment, service, owner, tier, expiry); custom tags are not "
+        "generated",
+    ),
+    Ask(
+        "monitoring:appinsights",
+        "Application Insights",
+        r"app(?:lication)? insights|azure monitor",
+        "no Application Insights resource or SDK wiring is generated (Azure Monitor metric alerts come with prod)",
+    ),
+    Ask(
+        "database:atlas",
+        "MongoDB Atlas",
+        r"(?:mongo(?:db)? )?atlas",
+        "MongoDB Atlas is a third-party service dev-agent does not provision",
+        adjusted="MongoDB Atlas is a third-party service dev-agent does not provision: the cloud's MongoDB-compatible "
+        "database is generated instead (Amazon DocumentDB, Azure Cosmos DB for MongoDB)",
+    ),
+    Ask(
+        "component:backup-retention",
+        "A backup retention length",
+        r"backups? (?:for|kept for|retained for|retention (?:of|for))\s+\d{1,4}\s*(?:days?|weeks?|months?|years?)|"
+        r"\d{1,4}[- ]days? (?:of )?backups?|backup retention (?:of |for )?\d{1,4}\s*(?:days?|weeks?|months?)",
+        "",
+        adjusted="backup retention is set by the tier and any compliance profile (see the plan's "
+        "`db_backup_retention_days`), not by the request",
+    ),
+    Ask(
+        "shape:no-app",
+        "No app (data services only)",
+        r"no app(?:lication)?|without an? app(?:lication)?|(?:database|db|data)[- ]only(?: environment)?",
+        "every environment runs an app next to its data services; a data-only environment is not offered, so the "
+        "app's compute is generated too",
     ),
 )

@@ -666,8 +666,13 @@ def _app(reading: Reading) -> dict[str, Any]:
             reading.notes.append(f"{name} is not templated; treating it as a plain {language} app")
     for mention in others:
         label, language = mention.value
+        name = reading.text[mention.start:mention.end]
         if language is None and "framework" in app:
-            reading.notes.append(f"{reading.text[mention.start:mention.end]} is not supported; ignored")
+            reading.notes.append(f"{name} is not supported; ignored")
+        elif language is not None and app.get("language") not in {None, language}:  # "React frontend + FastAPI"
+            built = app.get("framework") or app.get("language")
+            reading.notes.append(f"one app per environment: {built} is built; the {name} app is not included "
+                                 "(request it as its own environment)")
     port = scan.search(PORT, reading.work)
     if port:
         number = int(port.group("port"))
