@@ -15,6 +15,7 @@ from bot.settings import Settings
 from bot.spec import SpecError, spec_from_data
 from bot.understanding.deterministic import parse
 from generators.build import generate_all
+from policies.profiles import evaluate
 from tests.support.aws_specs import SPECS, make_plan, terraform_files
 
 
@@ -129,3 +130,12 @@ def test_an_infracost_usage_map_with_other_regions_is_billed_at_the_european_rat
                     if r["name"] == "aws_cloudfront_distribution.main")
     costs = {c["name"]: c["monthlyQuantity"] for c in resource["costComponents"]}
     assert costs["Data transfer out to internet (us)"] == "100" and costs["Data transfer out to internet (europe)"] == "20"
+
+
+@pytest.mark.parametrize("framework", ["hipaa", "pci-dss"])
+def test_behind_cloudfront_public_endpoints_still_sit_behind_a_waf(framework: str) -> None:
+    spec = spec_from_data({**SPECS["cdn"], "tier": "prod", "compliance": [framework]})
+    files = generate_all(plan_environment(spec), Settings(anthropic_api_key=None))
+    waf = next(r for r in evaluate(spec, files, failed_checks=set()) if "waf" in r.key)
+    assert waf.met, waf.gap
+    assert any("alb.tf:" in e for e in waf.evidence)  # the ALB keeps its regional ACL behind CloudFront
