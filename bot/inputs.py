@@ -53,6 +53,14 @@ INPUTS: dict[str, InputInfo] = {
     "datadog_secret_id": InputInfo("Secret Manager secret (its name, in the environment's project) holding the "
                                    "Datadog API key the VM's Agent reads; store the key there, never in the repository",
                                    "/dev-agent set datadog_secret_id=<secret name>"),
+    "datadog_key_vault_secret_id": InputInfo(
+        "Key Vault secret (resource id; the vault uses RBAC) holding the Datadog API key the VM's Agent reads",
+        "/dev-agent set datadog_key_vault_secret_id=/subscriptions/<id>/resourceGroups/<rg>/providers/"
+        "Microsoft.KeyVault/vaults/<vault>/secrets/<name>"),
+    "newrelic_key_vault_secret_id": InputInfo(
+        "Key Vault secret (resource id; the vault uses RBAC) holding the New Relic license key",
+        "/dev-agent set newrelic_key_vault_secret_id=/subscriptions/<id>/resourceGroups/<rg>/providers/"
+        "Microsoft.KeyVault/vaults/<vault>/secrets/<name>"),
     "newrelic_secret_id": InputInfo("Secret Manager secret (its name, in the environment's project) holding the "
                                     "New Relic license key", "/dev-agent set newrelic_secret_id=<secret name>"),
     "project_id": InputInfo("GCP project that holds the environment", "/dev-agent set project_id=<project>",

@@ -140,7 +140,7 @@ class Compliance(str, Enum):
 # Which managed offers exist on which cloud. Anything absent is refused with a reason.
 OFFERED: dict[tuple[str, str], frozenset[Cloud]] = {
     ("database", "mongodb"): frozenset({Cloud.aws, Cloud.azure}),
-    ("database", "sqlserver"): frozenset({Cloud.aws}),
+    ("database", "sqlserver"): frozenset({Cloud.aws, Cloud.azure, Cloud.gcp}),
     ("cache", "memcached"): frozenset({Cloud.aws, Cloud.gcp}),  # Azure has no managed Memcached
     ("queue", "sqs"): frozenset({Cloud.aws}),
     ("queue", "rabbitmq"): frozenset({Cloud.aws}),
@@ -170,6 +170,8 @@ MAX_VM_REPLICAS = 5
 # A cron expression of five fields (minute hour day-of-month month day-of-week); digits, * , - / only.
 CRON = r"^[0-9*,/-]{1,20}( [0-9*,/-]{1,20}){4}$"
 GCP_SECRET_ID = r"^[A-Za-z0-9_-]{1,255}$"
+KEY_VAULT_SECRET_ID = (r"^/subscriptions/[0-9a-fA-F-]{36}/resourceGroups/[A-Za-z0-9._-]{1,90}/providers/"
+                       r"Microsoft\.KeyVault/vaults/[A-Za-z0-9-]{3,24}/secrets/[A-Za-z0-9-]{1,127}$")
 SECRET_ARN = r"^arn:aws(-[a-z]+)*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]{1,512}$"
 CIDR = r"^[0-9]{1,3}(\.[0-9]{1,3}){3}/[0-9]{1,2}$"
 
@@ -371,6 +373,10 @@ class Inputs(StrictModel):
         default=None, description="Secret Manager secret (name, in the project) holding the Datadog API key (GCP)")
     newrelic_secret_id: Annotated[str, StringConstraints(pattern=GCP_SECRET_ID)] | None = Field(
         default=None, description="Secret Manager secret (name, in the project) holding the New Relic license key (GCP)")
+    datadog_key_vault_secret_id: Annotated[str, StringConstraints(pattern=KEY_VAULT_SECRET_ID)] | None = Field(
+        default=None, description="Key Vault secret (resource id) holding the Datadog API key (Azure)")
+    newrelic_key_vault_secret_id: Annotated[str, StringConstraints(pattern=KEY_VAULT_SECRET_ID)] | None = Field(
+        default=None, description="Key Vault secret (resource id) holding the New Relic license key (Azure)")
 
 
 # Why CloudFront is generated for containers and VMs only (the ledger and the spec check say the same).
@@ -379,7 +385,8 @@ CDN_NOT_OFFERED = ("CloudFront is generated in front of the load balancer of con
                    "no WAF and cannot be limited to CloudFront, and a scheduled job has no endpoint")
 INPUT_CLOUD = {"certificate_arn": "aws", "cdn_domain": "aws", "cdn_certificate_arn": "aws", "project_id": "gcp",
                "subscription_id": "azure", "datadog_secret_arn": "aws", "newrelic_secret_arn": "aws", "newrelic_account_id": "aws",
-               "datadog_secret_id": "gcp", "newrelic_secret_id": "gcp"}
+               "datadog_secret_id": "gcp", "newrelic_secret_id": "gcp",
+               "datadog_key_vault_secret_id": "azure", "newrelic_key_vault_secret_id": "azure"}
 
 
 class EnvironmentSpec(StrictModel):
@@ -403,6 +410,8 @@ class EnvironmentSpec(StrictModel):
                                 description="DynamoDB tables (AWS); the app may use exactly these tables")
     workers: list[Worker] = Field(default_factory=list, max_length=5)
     notifications: bool = Field(default=False, description="an SNS topic the app publishes notifications to (AWS)")
+    waf: bool = Field(default=False, description="a web application firewall on the public entry point (AWS always has one "
+                                                 "on its load balancer; on GCP/Azure also forced by hipaa, pci-dss and prod)")
     monitoring: list[Monitoring] = Field(default_factory=list)
     compliance: list[Compliance] = Field(default_factory=list, description="frameworks whose profile the environment follows")
     budget_monthly_usd: float | None = Field(default=None, gt=0, le=1_000_000)

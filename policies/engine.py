@@ -181,6 +181,7 @@ INSTANCE_ATTRIBUTES: dict[str, tuple[str, ...]] = {
     "azurerm_linux_virtual_machine": ("size",),
     "azurerm_postgresql_flexible_server": ("sku_name",),
     "azurerm_mysql_flexible_server": ("sku_name",),
+    "azurerm_mssql_database": ("sku_name",),
     "azurerm_redis_cache": ("sku_name",),
 }
 

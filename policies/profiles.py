@@ -155,11 +155,24 @@ def apply(plan: Any) -> None:
         plan.choose("db_backup_retention_days", backups, f"{names} profile")
 
 
+LACKING: dict[str, str] = {"database": "no database", "cache": "no cache", "bucket": "no bucket",
+                           "queue": "no queue", "public": "no public endpoint"}
+# A public entry point in the generated Terraform (an Azure function app is always private: its private endpoint).
 PUBLIC = re.compile(
     r'^resource "(aws_lb|google_cloud_run_v2_service|google_compute_global_forwarding_rule|azurerm_container_app|'
-    r'azurerm_application_gateway|azurerm_linux_function_app|aws_apigatewayv2_api)"',
+    r'azurerm_application_gateway|aws_apigatewayv2_api)"',
     re.MULTILINE,
 )
+
+
+def _public(spec: EnvironmentSpec, files: dict[str, str]) -> bool:
+    """The app answers the internet: a public, serving app (not a scheduled job) whose entry point is a public
+    load balancer or endpoint in the Terraform, or the Helm chart's Ingress on Kubernetes."""
+    if spec.app.exposure.value != "public" or spec.compute.schedule is not None:
+        return False
+    if spec.compute.kind.value == "kubernetes":
+        return True
+    return any(PUBLIC.search(text) for path, text in files.items() if path.endswith(".tf"))
 
 
 def _conditions(spec: EnvironmentSpec, files: dict[str, str]) -> set[str]:
@@ -172,7 +185,7 @@ def _conditions(spec: EnvironmentSpec, files: dict[str, str]) -> set[str]:
         found.add("bucket")
     if spec.queue:
         found.add("queue")
-    if any(PUBLIC.search(text) for path, text in files.items() if path.endswith(".tf")):
+    if _public(spec, files):
         found.add("public")
     return found
 
@@ -214,6 +227,9 @@ def evaluate(
                 results.append(result)
                 continue
             items = [e for e in control.evidence.get(spec.cloud.value, []) if e.when is None or e.when in conditions]
+            if control.evidence.get(spec.cloud.value) and not items:  # every item is about a part the app lacks
+                lacking = sorted({e.when for e in control.evidence[spec.cloud.value] if e.when})
+                result.evidence.append("not applicable: " + ", ".join(LACKING[w] for w in lacking))
             if spec.cloud.value not in control.evidence:
                 result.met, result.gap = False, f"not generated on {spec.cloud.value}"
             missing = []

@@ -46,9 +46,13 @@ STACKS = {
                   "compute": {"kind": "functions", "schedule": "30 1 * * 1-5"},
                   "cache": {"engine": "redis", "high_availability": True},
                   "buckets": [{"name": "events"}]},
+    "sqlserver": {"name": "billing-api-staging", "tier": "staging", "app": {"language": "dotnet"},
+                  "compute": {"kind": "containers"}, "databases": [{"engine": "sqlserver", "version": "2022"}]},
+    # PCI DSS forces a WAF: Front Door Premium with a WAF policy in front of the Container App (waf.tf)
+    "waf": {"name": "card-api-dev", "compliance": ["pci-dss"], "app": {"framework": "flask"}},
 }
 COMPONENT_FILE = {"kubernetes": "aks.tf", "containers": "container_apps.tf", "job": "container_apps.tf", "vm": "vm.tf",
-                  "functions": "functions.tf"}
+                  "functions": "functions.tf", "sqlserver": "mssql.tf", "waf": "waf.tf"}
 # Sub-resources and assignments that Azure cannot tag; everything else must carry the standard tags.
 UNTAGGABLE = {
     "azurerm_subnet", "azurerm_subnet_network_security_group_association", "azurerm_role_assignment",
@@ -56,8 +60,10 @@ UNTAGGABLE = {
     "azurerm_postgresql_flexible_server_active_directory_administrator", "azurerm_mysql_flexible_server_configuration",
     "azurerm_cosmosdb_mongo_database", "azurerm_servicebus_queue", "azurerm_eventhub",
     "azurerm_redis_cache_access_policy_assignment", "azurerm_monitor_diagnostic_setting",
-    "azurerm_federated_identity_credential", "azurerm_network_security_rule",
+    "azurerm_federated_identity_credential", "azurerm_network_security_rule", "azurerm_cdn_frontdoor_origin_group",
+    "azurerm_cdn_frontdoor_origin", "azurerm_cdn_frontdoor_route", "azurerm_cdn_frontdoor_security_policy",
     "random_password", "tls_private_key",
+    "azurerm_mssql_server_extended_auditing_policy", "azurerm_mssql_server_security_alert_policy",
 }
 SENSITIVE = re.compile(r"random_password\.|private_key|\.result\b|connection_string|access_key|administrator_password")
 
@@ -152,6 +158,31 @@ def test_secrets_stay_in_key_vault(generated, kind: str) -> None:
     assert {f"${{random_password.{n}.result}}" for _, n, _ in resources(parsed, "random_password")} <= stored
     for _, name, body in resources(parsed, "azurerm_key_vault_secret"):
         assert body["value"].startswith("${"), f"secret {name} holds a literal"
+
+
+def test_pci_container_app_sits_behind_a_front_door_waf(generated) -> None:
+    parsed = generated["waf"][1]
+    profile = resources(parsed, "azurerm_cdn_frontdoor_profile")[0][2]
+    assert profile["sku_name"] == "Premium_AzureFrontDoor"  # managed rule sets need Premium
+    policy = resources(parsed, "azurerm_cdn_frontdoor_firewall_policy")[0][2]
+    assert policy["enabled"] is True and policy["mode"] == "Prevention"
+    assert {(r["type"], r["version"], r["action"]) for r in policy["managed_rule"]} >= {
+        ("Microsoft_DefaultRuleSet", "2.1", "Block")}
+    firewall = first(first(resources(parsed, "azurerm_cdn_frontdoor_security_policy")[0][2]["security_policies"])
+                     ["firewall"])
+    assert firewall["cdn_frontdoor_firewall_policy_id"] == "${azurerm_cdn_frontdoor_firewall_policy.main.id}"
+    association = first(firewall["association"])
+    assert association["patterns_to_match"] == ["/*"]
+    assert first(association["domain"])["cdn_frontdoor_domain_id"] == "${azurerm_cdn_frontdoor_endpoint.app.id}"
+    origin = resources(parsed, "azurerm_cdn_frontdoor_origin")[0][2]
+    assert origin["host_name"] == "${azurerm_container_app.app.ingress[0].fqdn}"
+    assert origin["certificate_name_check_enabled"] is True
+    route = resources(parsed, "azurerm_cdn_frontdoor_route")[0][2]
+    assert route["forwarding_protocol"] == "HttpsOnly" and route["https_redirect_enabled"] is True
+    logs = [b for _, n, b in resources(parsed, "azurerm_monitor_diagnostic_setting") if n == "front_door"]
+    assert {e["category"] for e in logs[0]["enabled_log"]} == {"FrontDoorAccessLog", "FrontDoorWebApplicationFirewallLog"}
+    # an internal prod app has no public entry point, so no WAF
+    assert "waf.tf" not in generated["containers"][1]
 
 
 def test_internal_container_app_is_reachable_from_the_vnet_only(generated) -> None:

@@ -14,7 +14,7 @@ from tests.conftest import require_tool
 
 CHECKS_DIR = Path(__file__).resolve().parent.parent / "policies" / "checkov"
 TAGS = {"environment": "shop-dev", "tier": "dev", "owner": "team-a", "managed-by": "dev-agent"}
-OURS = "CKV_DEVAGENT_1,CKV_DEVAGENT_2,CKV_DEVAGENT_3"
+OURS = "CKV_DEVAGENT_1,CKV_DEVAGENT_2,CKV_DEVAGENT_3,CKV_DEVAGENT_4"
 
 
 def good() -> str:
@@ -38,8 +38,15 @@ def good() -> str:
                 database_version="POSTGRES_16",
                 settings=block("settings", tier="db-f1-micro", user_labels=TAGS),
             ),
+            _front_door_waf("Prevention", "Block"),
         ]
     )
+
+
+def _front_door_waf(mode: str, action: str):
+    return block("resource", "azurerm_cdn_frontdoor_firewall_policy", "main", name="wafshop", resource_group_name="rg",
+                 sku_name="Premium_AzureFrontDoor", enabled=True, mode=mode, tags=TAGS,
+                 managed_rule=block("managed_rule", type="Microsoft_DefaultRuleSet", version="2.1", action=action))
 
 
 def bad() -> str:
@@ -63,6 +70,7 @@ def bad() -> str:
                 tags={"owner": "a"},
             ),
             block("resource", "google_storage_bucket", "assets", name="shop-dev-assets", location="EU"),
+            _front_door_waf("Detection", "Log"),  # logs attacks, blocks none
         ]
     )
 
@@ -119,6 +127,7 @@ def test_compliant_terraform_passes_every_org_check(results):
         ("CKV_DEVAGENT_3", "aws_instance.vm"),
         ("CKV_DEVAGENT_2", "azurerm_resource_group.main"),
         ("CKV_DEVAGENT_2", "google_sql_database_instance.db"),
+        ("CKV_DEVAGENT_4", "azurerm_cdn_frontdoor_firewall_policy.main"),
     } <= results["good"]["passed"]
 
 
@@ -129,6 +138,7 @@ def test_missing_tags_and_unencrypted_storage_fail(results):
         ("CKV_DEVAGENT_3", "aws_elasticache_replication_group.cache"),
         ("CKV_DEVAGENT_2", "azurerm_resource_group.main"),
         ("CKV_DEVAGENT_2", "google_storage_bucket.assets"),
+        ("CKV_DEVAGENT_4", "azurerm_cdn_frontdoor_firewall_policy.main"),
     }
 
 

@@ -46,6 +46,7 @@ VARIANTS: dict[str, list[dict]] = {
         {"compute": {"kind": "containers"}, "workers": [{"name": "sidekiq"}], "cache": {"engine": "redis"}},
         {"compute": {"kind": "functions", "schedule": "0 3 * * *"}},
         {"compute": {"kind": "vm", "ssh_from": ["10.0.0.0/8"]}, "app": {"exposure": "internal"}},
+        {"compute": {"kind": "containers"}, "waf": True},  # Cloud Armor on an HTTPS load balancer
     ],
     "azure": [
         {"compute": {"kind": "kubernetes"}, "databases": [{"engine": "postgres"}], "cache": {"engine": "redis"},
@@ -58,6 +59,7 @@ VARIANTS: dict[str, list[dict]] = {
         {"compute": {"kind": "containers"}, "app": {"exposure": "internal"}, "workers": [{"name": "celery"}]},
         {"compute": {"kind": "functions", "schedule": "0 3 * * *"}},
         {"compute": {"kind": "vm", "ssh_from": ["10.0.0.0/8"]}},
+        {"compute": {"kind": "containers"}, "waf": True},  # Front Door Premium with a WAF policy
     ],
 }
 

@@ -93,7 +93,7 @@ def planned(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Planned]:
 
 def test_the_dev_set_has_requests_for_every_cloud() -> None:
     assert {r["expect"]["cloud"] for r in WITH_CLOUD} == {"aws", "gcp", "azure"}
-    assert len(WITH_CLOUD) == 34  # 19 of the 20 shared requests and 15 of the 20 harder ones name a cloud
+    assert len(WITH_CLOUD) == 35  # 19 of the 20 shared requests and 16 of the 20 harder ones name a cloud
 
 
 @pytest.mark.parametrize("request_id", [r["id"] for r in WITH_CLOUD])
@@ -132,8 +132,8 @@ def test_only_deployment_values_are_missing_and_each_is_named(planned: dict[str,
         names = {f["input"] for f in result.findings}
         # and the secret holding a monitoring vendor's key, when the request names Datadog or New Relic
         assert names <= {"image", "certificate_arn", "datadog_secret_arn", "newrelic_secret_arn", "newrelic_account_id",
-                         "datadog_secret_id", "newrelic_secret_id", "cdn_domain", "cdn_certificate_arn"}, \
-            environment.request_id
+                         "datadog_secret_id", "newrelic_secret_id", "datadog_key_vault_secret_id",
+                         "newrelic_key_vault_secret_id", "cdn_domain", "cdn_certificate_arn"}, environment.request_id
         assert result.passed == (not names)
         spec = load_spec(context.env_dir / "environment.yaml")
         if "certificate_arn" in names:  # HTTPS from staging up, in dev with a compliance profile or behind CloudFront

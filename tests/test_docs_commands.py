@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
@@ -10,12 +9,10 @@ from pathlib import Path
 import pytest
 
 from bot.commands.table import COMMANDS
+from tests.support.scripts import load_script
 
 ROOT = Path(__file__).resolve().parents[1]
-_spec = importlib.util.spec_from_file_location("docs_commands", ROOT / "scripts" / "docs_commands.py")
-assert _spec and _spec.loader
-docs_commands = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(docs_commands)
+docs_commands = load_script("docs_commands")
 
 
 def test_the_docs_command_table_is_the_bots() -> None:

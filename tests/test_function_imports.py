@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
 
+from tests.support.scripts import load_script
+
 ROOT = Path(__file__).resolve().parents[1]
-_spec = importlib.util.spec_from_file_location("function_imports", ROOT / "scripts" / "function_imports.py")
-assert _spec and _spec.loader
-function_imports = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(function_imports)
+function_imports = load_script("function_imports")
 
 
 def test_an_undocumented_import_inside_a_function_is_a_finding(tmp_path: Path) -> None:

@@ -44,9 +44,14 @@ STACKS = {
     "functions": {"name": "hooks-prod", "tier": "prod", "app": {"framework": "express"},
                   "compute": {"kind": "functions", "schedule": "30 1 * * 1-5"}, "databases": [{"engine": "postgres"}],
                   "cache": {"engine": "redis", "high_availability": True}},
+    "sqlserver": {"name": "billing-api-prod", "tier": "prod", "app": {"language": "dotnet"},
+                  "compute": {"kind": "containers"}, "databases": [{"engine": "sqlserver", "version": "2022"}]},
+    # HIPAA forces a WAF: Cloud Armor on an HTTPS load balancer in front of Cloud Run (waf.tf)
+    "waf": {"name": "clinic-api-dev", "compliance": ["hipaa"], "app": {"framework": "flask"},
+            "databases": [{"engine": "postgres"}]},
 }
 COMPONENT_FILE = {"kubernetes": "gke.tf", "containers": "cloud_run.tf", "job": "cloud_run.tf", "vm": "vm.tf",
-                  "functions": "functions.tf"}
+                  "functions": "functions.tf", "sqlserver": "cloud_sql.tf", "waf": "waf.tf"}
 
 # Resource type -> path to its labels. Types not listed must be in UNLABELLED (the API has no labels;
 # the provider's default_labels still covers anything that gains them).
@@ -67,6 +72,7 @@ LABELLED = {
     "google_secret_manager_secret": ("labels",),
     "google_monitoring_alert_policy": ("user_labels",),
     "google_monitoring_notification_channel": ("user_labels",),
+    "google_compute_global_forwarding_rule": ("labels",),
 }
 UNLABELLED = {
     "google_compute_network", "google_compute_subnetwork", "google_compute_router", "google_compute_router_nat",
@@ -77,6 +83,9 @@ UNLABELLED = {
     "google_pubsub_subscription_iam_member", "google_cloud_scheduler_job", "google_cloud_run_v2_job_iam_member",
     "google_cloud_run_v2_service_iam_member",
     "google_logging_project_bucket_config", "google_logging_project_sink", "random_id", "random_password",
+    "google_compute_security_policy", "google_compute_region_network_endpoint_group", "google_compute_backend_service",
+    "google_compute_url_map", "google_compute_managed_ssl_certificate", "google_compute_ssl_policy",
+    "google_compute_target_https_proxy",
 }
 SENSITIVE = re.compile(r"random_password\.|\.auth_string|secret_data|private_key|\.result\b|connection_string|access_key")
 
@@ -136,6 +145,31 @@ def test_nothing_public(generated, kind: str) -> None:
         assert first(cluster["private_cluster_config"])["enable_private_nodes"] is True
     members = [body.get("member", "") for t, _, body in resources(parsed) if t.endswith("_iam_member")]
     assert not [m for m in members if "allUsers" in m or "allAuthenticatedUsers" in m]
+
+
+def test_hipaa_cloud_run_answers_only_through_cloud_armor(generated) -> None:
+    parsed = generated["waf"][1]
+    policy = resources(parsed, "google_compute_security_policy")[0][2]
+    rules = {first(first(r["match"]).get("expr", [{}]))["expression"]: r for r in policy["rule"]
+             if "expr" in first(r["match"])}
+    for group in ("sqli-v33-stable", "xss-v33-stable", "lfi-v33-stable", "rce-v33-stable", "cve-canary"):
+        rule = next(r for e, r in rules.items() if f"evaluatePreconfiguredWaf('{group}'" in e)
+        assert rule["action"] == "deny(403)" and "preview" not in rule
+    backend = resources(parsed, "google_compute_backend_service")[0][2]
+    assert backend["security_policy"] == "${google_compute_security_policy.main.id}"
+    assert backend["load_balancing_scheme"] == "EXTERNAL_MANAGED" and first(backend["log_config"])["enable"] is True
+    neg = resources(parsed, "google_compute_region_network_endpoint_group")[0][2]
+    assert first(neg["cloud_run"])["service"] == "${google_cloud_run_v2_service.app.name}"
+    rule = resources(parsed, "google_compute_global_forwarding_rule")[0][2]
+    assert rule["port_range"] == "443" and rule["target"] == "${google_compute_target_https_proxy.app.id}"
+    assert resources(parsed, "google_compute_ssl_policy")[0][2]["min_tls_version"] == "TLS_1_2"
+    assert not resources(parsed, "google_compute_target_http_proxy")  # HTTPS only
+    service = resources(parsed, "google_cloud_run_v2_service")[0][2]
+    assert service["ingress"] == "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER"  # no way around the WAF
+    # a staging app with no compliance profile and no ask gets no WAF (and keeps its own public URL)
+    staging = generated["containers"][1]
+    assert "waf.tf" not in staging
+    assert resources(staging, "google_cloud_run_v2_service")[0][2]["ingress"] == "INGRESS_TRAFFIC_ALL"
 
 
 def test_nightly_job_runs_on_cloud_scheduler_with_no_endpoint(generated) -> None:

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.support.scripts import load_script
+
 ROOT = Path(__file__).resolve().parents[1]
-_spec = importlib.util.spec_from_file_location("import_cycles", ROOT / "scripts" / "import_cycles.py")
-assert _spec and _spec.loader
-import_cycles = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(import_cycles)
+import_cycles = load_script("import_cycles")
 
 
 def test_an_import_inside_a_function_is_an_edge(tmp_path: Path) -> None:

@@ -79,6 +79,10 @@ def test_refusals_are_rows_with_the_guard_reason() -> None:
         ("Flask app on AWS with 512 GB of RAM", "limit of 64 GB"),
         ("Flask app on AWS, budget $5,000,000/month", "limit of $1,000,000/month"),
         ("Flask app on AWS, expires in 900 days", "limit of 365 days"),
+        ("Spring Boot app in us-east-1 with a 20 TB postgres for the data warehouse", "limit of 16,384 GB"),
+        ("Flask app with postgres on AWS, storage: 40 TB", "limit of 16,384 GB"),
+        ("Production FastAPI with Postgres on AWS eu-central-1, keep it for 2 years", "limit of 365 days"),
+        ("Flask app on AWS, memory: 128 GB", "limit of 64 GB"),
     ],
 )
 def test_out_of_range_sizes_are_asked_about_with_the_limit_named(text: str, limit: str) -> None:
@@ -117,6 +121,104 @@ def test_vague_requests_ask_what_should_run(text: str) -> None:
 def test_service_names_from_for_colon_backticks_and_service(text: str, service: str) -> None:
     result = parse(text)
     assert result.spec is not None and result.spec.service == service
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [
+        ("Set up dev for our flask app on AWS. Memory: 512MB, CPU: 0.25 vCPU", "memory_gb", 0.5),
+        ("flask app on AWS with 2048 MB of RAM", "memory_gb", 2.0),
+        ("Go api on Azure with Postgres, disk size 200 GB", "storage_gb", 200),
+        ("Flask app on AWS, a 500 GB postgres", "storage_gb", 500),
+    ],
+)
+def test_sizes_in_other_units_and_orders_reach_the_spec(text: str, field: str, value: float) -> None:
+    spec = parse(text).spec
+    assert spec is not None
+    actual = spec.compute.memory_gb if field == "memory_gb" else spec.databases[0].storage_gb
+    assert actual == value
+
+
+@pytest.mark.parametrize(
+    ("text", "service", "owner"),
+    [
+        ("Need prod for billing on GCP Frankfurt: Django 5, Cloud SQL Postgres", "billing", None),
+        ("Rust service in Tokyo with a custom domain api.example.com", None, None),
+        ("I just need a Postgres 16 database on AWS us-east-2, no app", None, None),
+        ("Flask app + an S3 bucket on AWS, give the data-eng team read-only access to the bucket", None, None),
+        ("staging for now: FastAPI with postgres on AWS", None, None),
+    ],
+)
+def test_names_are_not_read_from_host_names_negations_or_access_words(text: str, service: str | None,
+                                                                       owner: str | None) -> None:
+    spec = parse(text).spec
+    assert spec is not None and (spec.service, spec.owner) == (service, owner)
+
+
+def test_tags_and_machine_nodes_are_not_budgets_or_languages() -> None:
+    result = parse("Flask app on AWS with Postgres, GPU node for inference, tag everything cost-center=1234")
+    assert result.spec is not None and result.spec.budget_monthly_usd is None
+    assert result.spec.app.language.value == "python"
+    assert not any(r.key == "language:node" for r in result.requirements)
+    assert "budget_monthly_usd" not in {r.key for r in result.requirements}
+
+
+def test_team_access_with_read_only_is_an_access_ask() -> None:
+    rows = rows_of("Flask app + an S3 bucket for reports on AWS, give the data-eng team read-only access to the bucket")
+    assert rows["access:team"].status == Status.unsupported and "owner" not in rows
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "status", "reason"),
+    [
+        ("Flask app on AWS with Postgres in our existing VPC vpc-0abc123", "network:existing", "unsupported",
+         "own new network"),
+        ("Flask app on AWS, GPU node for inference", "compute:gpu", "unsupported", "no GPU"),
+        ("Flask app on AWS, tag everything cost-center=1234", "tagging:custom", "unsupported", "custom tags"),
+        ("Rust service in Tokyo with 3 replicas and rate limiting", "network:rate-limit", "unsupported", "request-rate"),
+        ("laravel app on AWS Virginia, 99.99% uptime SLA", "availability:sla", "unsupported", "no uptime commitment"),
+        ("laravel app on AWS Virginia with blue/green deploys", "delivery:progressive", "unsupported", "rolling"),
+        ("spring boot on azure with application insights for monitoring", "monitoring:appinsights", "unsupported",
+         "Application Insights"),
+        ("Give me a k8s cluster with 3 m5.xlarge nodes in us-west-2 running our go service", "compute:machine-type",
+         "adjusted", "compute.cpu"),
+        ("FastAPI app in eu-west-1 using MongoDB Atlas", "database:atlas", "adjusted", "DocumentDB"),
+        ("flask + postgres on aws ohio, keep backups for 30 days", "component:backup-retention", "adjusted",
+         "db_backup_retention_days"),
+        ("I just need a Postgres 16 database on AWS us-east-2, no app", "shape:no-app", "unsupported",
+         "data-only environment is not offered"),
+        ("flask 1.0 on python 2.7 with postgres 9.6 on aws us-east-1", "database:postgres", "adjusted",
+         "PostgreSQL 9.6 is not offered"),
+        ("rails app on gcp london with sidekiq and a nightly cron job that exports to a bucket", "component:worker",
+         "honoured", ""),
+    ],
+)
+def test_asks_dev_agent_does_not_build_as_asked_are_flagged_with_why(text: str, key: str, status: str,
+                                                                      reason: str) -> None:
+    rows = [r for r in parse(text).requirements if r.key == key]
+    assert rows and rows[0].status.value == status, rows
+    assert reason in rows[0].reason
+
+
+def test_private_endpoints_point_at_the_private_data_services() -> None:
+    rows = rows_of("staging env for the payments api w/ postgress + redis on azure, locked down with private endpoints")
+    assert rows["network:private-data"].status == Status.honoured and rows["network:private-data"].evidence
+
+
+def test_a_nightly_job_next_to_a_web_app_is_flagged_and_the_app_keeps_serving() -> None:
+    result = parse("rails app on gcp london with sidekiq and a nightly cron job that exports to a bucket")
+    assert result.spec is not None and result.spec.compute.schedule is None and result.spec.workers
+    nightly = [r for r in result.requirements if r.words == "nightly"]
+    assert nightly and nightly[0].status == Status.unsupported and "compute.schedule" in nightly[0].reason
+    assert any("keeps serving requests" in note for note in result.notes)
+
+
+@pytest.mark.parametrize(("phrase", "cron"), [("triggered every 5 minutes", "*/5 * * * *"),
+                                              ("runs every 2 hours", "0 */2 * * *")])
+def test_every_n_minutes_is_a_schedule(phrase: str, cron: str) -> None:
+    result = parse(f"Go service on lambda in us-east-1 {phrase}")
+    assert result.spec is not None and result.spec.compute.schedule == cron
+    assert {r.words: r.status for r in result.requirements}[phrase.split(" ", 1)[1]] == Status.honoured
 
 
 def test_homonyms_are_not_resources_or_owners() -> None:

@@ -24,32 +24,17 @@ from bot.settings import Settings
 from bot.spec import SpecError, spec_from_data
 from bot.understanding.deterministic import parse
 from generators import helm
-from generators.helm import chart_dir
-from generators.output import write_tree
 from tests.support.aws_specs import SPECS, make_plan, terraform_files
+from tests.support.charts import render_chart
 from tests.support.promql import monitoring_errors
 
 K8S = dict(name="shop-staging", service="shop", cloud="aws", region="us-east-1", tier="staging",
            compute=dict(kind="kubernetes", min_replicas=2, max_replicas=4), monitoring=["prometheus", "grafana"])
 
 
-def render(data: dict, out: Path) -> tuple[Path, dict[str, list[dict]], dict[str, str]]:
-    plan = plan_environment(spec_from_data(data))
-    files = helm.generate(plan, Settings())
-    write_tree(files, out)
-    chart = out / chart_dir(plan)
-    rendered = helm_python.Chart.load(str(chart)).render(name=chart.name, namespace=plan.spec.name, is_install=True)
-    objects: dict[str, list[dict]] = {}
-    for text in rendered.values():
-        for doc in yaml.safe_load_all(text):
-            if doc:
-                objects.setdefault(doc["kind"], []).append(doc)
-    return chart, objects, files
-
-
 @pytest.fixture(scope="module")
 def chart(tmp_path_factory: pytest.TempPathFactory):
-    return render(K8S, tmp_path_factory.mktemp("monitoring"))
+    return render_chart(K8S, tmp_path_factory.mktemp("monitoring"))
 
 
 def test_service_monitor_scrapes_the_apps_service(chart) -> None:
@@ -116,14 +101,14 @@ def test_chart_with_monitoring_lints_clean(chart) -> None:
 
 
 def test_without_monitoring_the_chart_has_none_of_it(tmp_path: Path) -> None:
-    _, objects, files = render({**K8S, "monitoring": []}, tmp_path)
+    _, objects, files = render_chart({**K8S, "monitoring": []}, tmp_path)
     assert not {"ServiceMonitor", "PrometheusRule", "ConfigMap"} & set(objects)
     assert len(objects["NetworkPolicy"][0]["spec"]["ingress"]) == 1
     assert not [p for p in files if "dashboard" in p or "servicemonitor" in p or "prometheusrule" in p]
 
 
 def test_grafana_alone_still_scrapes_the_metrics_its_dashboard_reads(tmp_path: Path) -> None:
-    _, objects, _ = render({**K8S, "monitoring": ["grafana"]}, tmp_path)
+    _, objects, _ = render_chart({**K8S, "monitoring": ["grafana"]}, tmp_path)
     assert "ServiceMonitor" in objects and "ConfigMap" in objects and "PrometheusRule" not in objects
 
 

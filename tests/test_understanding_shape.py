@@ -15,6 +15,14 @@ def test_internal_admin_tool_on_a_vm_with_ssh_from_a_named_network() -> None:
     assert any("internal load balancer" in note for note in understood.notes)
 
 
+def test_a_framework_or_language_between_internal_and_the_noun_still_means_internal() -> None:
+    for text in ("staging for tools-api: an internal flask app with postgres on aws",
+                 "internal go service on gcp us-central1", "an internal node.js api on azure"):
+        assert parse(text).spec.app.exposure.value == "internal", text
+    # "internal" about something else is not the app's exposure
+    assert parse("a fastapi app on aws with internal dns for service discovery").spec.app.exposure.value == "public"
+
+
 def test_nightly_lambda_is_a_scheduled_job() -> None:
     understood = parse("A nightly batch job on AWS Lambda that writes reports to an S3 bucket")
     assert understood.spec.compute.kind.value == "functions"

@@ -22,6 +22,7 @@ SETTABLE = frozenset({
     "inputs.certificate_arn", "inputs.project_id", "inputs.subscription_id", "inputs.alert_email",
     "inputs.datadog_secret_arn", "inputs.newrelic_secret_arn", "inputs.newrelic_account_id",
     "inputs.datadog_secret_id", "inputs.newrelic_secret_id", "inputs.cdn_domain", "inputs.cdn_certificate_arn",
+    "inputs.datadog_key_vault_secret_id", "inputs.newrelic_key_vault_secret_id",
 })
 # Short names people use, and the spec paths they set (`replicas=2-6` sets both bounds).
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -29,6 +30,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "min_replicas": ("compute.min_replicas",), "max_replicas": ("compute.max_replicas",),
     "cpu": ("compute.cpu",), "memory": ("compute.memory_gb",), "memory_gb": ("compute.memory_gb",),
     "db": ("databases.0.engine",), "database": ("databases.0.engine",), "db_version": ("databases.0.version",),
+    "db_edition": ("databases.0.edition",), "edition": ("databases.0.edition",),
     "image": ("app.image",), "language": ("app.language",), "framework": ("app.framework",), "port": ("app.port",),
     "budget": ("budget_monthly_usd",), "ttl": ("ttl_days",),
     # the deployment inputs the report's "Before you merge" list asks for
@@ -39,6 +41,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "datadog_secret_arn": ("inputs.datadog_secret_arn",), "newrelic_secret_arn": ("inputs.newrelic_secret_arn",),
     "newrelic_account_id": ("inputs.newrelic_account_id",),
     "datadog_secret_id": ("inputs.datadog_secret_id",), "newrelic_secret_id": ("inputs.newrelic_secret_id",),
+    "datadog_key_vault_secret_id": ("inputs.datadog_key_vault_secret_id",),
+    "newrelic_key_vault_secret_id": ("inputs.newrelic_key_vault_secret_id",),
 }
 # What `/dev-agent help` shows for `set` (key, example value).
 SET_EXAMPLES = (("replicas", "2-6"), ("region", "eu-west-1"), ("tier", "staging"), ("db", "postgres"),
@@ -46,12 +50,14 @@ SET_EXAMPLES = (("replicas", "2-6"), ("region", "eu-west-1"), ("tier", "staging"
                 ("budget", "300"), ("ttl", "14"), ("image", "ghcr.io/acme/api@sha256:…"), ("owner", "alice"),
                 ("monitoring", "prometheus,grafana"), ("compliance", "soc2"), ("queue", "none"))
 _PARTS = ("cache", "queue", "search")  # optional parts: `key=<engine>` sets key.engine, `key=none` removes it
-_INDEXED = re.compile(r"^(databases\.[0-3]\.(engine|version|high_availability|storage_gb)|buckets\.[0-9]\.(name|versioning))$")
+_INDEXED = re.compile(r"^(databases\.[0-3]\.(engine|version|edition|high_availability|storage_gb)|"
+                      r"buckets\.[0-9]\.(name|versioning))$")
 _REMOVABLE = frozenset({"cache", "queue", "search", "owner", "service", "budget_monthly_usd", "ttl_days", "app.image",
                         "inputs.certificate_arn", "inputs.project_id", "inputs.subscription_id",
                         "inputs.alert_email", "inputs.datadog_secret_arn", "inputs.newrelic_secret_arn",
                         "inputs.newrelic_account_id", "inputs.datadog_secret_id", "inputs.newrelic_secret_id",
-                        "inputs.cdn_domain", "inputs.cdn_certificate_arn"})
+                        "inputs.cdn_domain", "inputs.cdn_certificate_arn",
+                        "inputs.datadog_key_vault_secret_id", "inputs.newrelic_key_vault_secret_id"})
 
 
 
@@ -102,7 +108,7 @@ def settable_keys() -> str:
     """The keys `set` accepts, as markdown."""
     keys = sorted({*SETTABLE, *ALIASES})
     return (", ".join(f"`{k}`" for k in keys)
-            + ", `databases.N.(engine|version|high_availability|storage_gb)`, `buckets.N.(name|versioning)`")
+            + ", `databases.N.(engine|version|edition|high_availability|storage_gb)`, `buckets.N.(name|versioning)`")
 
 
 def apply_assignments(data: dict[str, Any], assignments: dict[str, Any]) -> dict[str, Any]:
@@ -126,6 +132,8 @@ def apply_assignments(data: dict[str, Any], assignments: dict[str, Any]) -> dict
             node.pop(last, None)
         else:
             node[last] = value
+        if parts[0] == "databases" and last == "engine" and value != "sqlserver":
+            node.pop("edition", None)  # only SQL Server has editions: switching engine drops it
     return result
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from lark.exceptions import LarkError
 from bot import hclread
 from bot.cost.catalog import load_catalog
 from bot.cost.expr import Unknown
-from bot.cost.hcl_eval import DEFAULT_REGIONS, Module, ResourceInstance
+from bot.cost.hcl_eval import DEFAULT_REGIONS, Module, ModuleLoader, ResourceInstance
 from bot.cost.model import Ctx, Priced, Unsupported
 from bot.cost.output import report
 from bot.cost.resources import is_free, pricer
@@ -126,10 +127,10 @@ def _files_in(parsed: dict[str, dict[str, Any]], directory: str) -> dict[str, di
     return {name: doc for name, doc in parsed.items() if posixpath.dirname(name) == directory}
 
 
-def _loader(parsed: dict[str, dict[str, Any]], base: str):
+def _loader(parsed: dict[str, dict[str, Any]], base: str) -> ModuleLoader:
     """Resolve local module sources (``./x``, ``../x``) against the parsed files; others are not loaded."""
 
-    def load(source: str):
+    def load(source: str) -> tuple[dict[str, dict[str, Any]], ModuleLoader] | None:
         if not source.startswith(("./", "../")):
             return None
         target = posixpath.normpath(posixpath.join(base, source))
@@ -201,7 +202,7 @@ def _plan_references(module: dict[str, Any], prefix: str = "") -> dict[str, dict
     return out
 
 
-def _plan_resources(module: dict[str, Any]):
+def _plan_resources(module: dict[str, Any]) -> Iterator[dict[str, Any]]:
     yield from module.get("resources", []) or []
     for child in module.get("child_modules", []) or []:
         yield from _plan_resources(child)
@@ -220,11 +221,11 @@ def _estimate(
     instances: list[ResourceInstance], usage: UsageFile, project: str, kind: str, scenario: str = "min"
 ) -> dict[str, Any]:
     catalog = load_catalog()
-    by_type: dict[str, list[dict]] = {}
+    by_type: dict[str, list[dict[str, Any]]] = {}
     for inst in instances:
         by_type.setdefault(inst.type, []).append(inst.attrs)
 
-    def lookup(rtype: str, pred) -> dict[str, Any] | None:
+    def lookup(rtype: str, pred: Callable[[dict[str, Any]], bool]) -> dict[str, Any] | None:
         return next((a for a in by_type.get(rtype, []) if pred(a)), None)
 
     priced: list[Priced] = []

@@ -40,7 +40,8 @@ class Change:
         return "+" if self.before is None else "-" if self.after is None else "~"
 
 
-def _f(value) -> float:
+def _f(value: str | float | None) -> float:
+    """A decimal string (or number) of Infracost's JSON as a number; missing is 0."""
     return float(value or 0)
 
 

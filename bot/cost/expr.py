@@ -37,6 +37,8 @@ class ExprError(InputError):
 
 
 Env = Callable[[str], Any]  # resolves a root name (var, local, each, aws_instance, ...) to a value
+Expr = Callable[[Env], Any]  # a compiled expression: evaluated against an Env, it gives an HCL value (any type)
+Step = Callable[[Any], Any]  # one operation applied to a value (an attribute access after a splat, a negation)
 
 
 class _Parser:
@@ -98,9 +100,9 @@ class _Parser:
         return False
 
     # -- templates ------------------------------------------------------------------------------
-    def template(self, terminator: str | None) -> Callable:
+    def template(self, terminator: str | None) -> Expr:
         """Parse template text up to ``terminator`` (a quote) or the end; returns an evaluator."""
-        parts: list[Any] = []
+        parts: list[str | Expr] = []
         buf: list[str] = []
         s, n = self.s, len(self.s)
         while self.i < n:
@@ -158,7 +160,7 @@ class _Parser:
         return run
 
     # -- expressions ----------------------------------------------------------------------------
-    def expr(self) -> Callable:
+    def expr(self) -> Expr:
         cond = self.binary(0)
         if self.peek("?"):
             self.i += 1
@@ -177,7 +179,7 @@ class _Parser:
 
     _LEVELS: tuple[list[str], ...] = (["||"], ["&&"], ["==", "!="], ["<=", ">=", "<", ">"], ["+", "-"], ["*", "/", "%"])
 
-    def binary(self, level: int) -> Callable:
+    def binary(self, level: int) -> Expr:
         if level == len(self._LEVELS):
             return self.unary()
         left = self.binary(level + 1)
@@ -190,7 +192,7 @@ class _Parser:
             right = self.binary(level + 1)
             left = _binop(op, left, right)
 
-    def unary(self) -> Callable:
+    def unary(self) -> Expr:
         if self.eat("!"):
             return _negate(self.unary(), lambda v: not v)
         if self.peek("-") and not self.peek("->"):
@@ -198,7 +200,7 @@ class _Parser:
             return _negate(self.unary(), lambda v: -_num(v))
         return self.postfix(self.primary())
 
-    def postfix(self, base: Callable) -> Callable:
+    def postfix(self, base: Expr) -> Expr:
         while True:
             if self.peek("[*]") or self.peek(".*"):
                 self.i += 3 if self.peek("[*]") else 2
@@ -218,27 +220,27 @@ class _Parser:
                 if j > self.i:
                     idx = int(self.s[self.i : j])
                     self.i = j
-                    base = _index(base, lambda env, idx=idx: idx)
+                    base = _index(base, _const(idx))
                 else:
                     name = self.ident()
                     if name is None:
                         raise ExprError(f"expected attribute name in {self.s!r}")
-                    base = _index(base, lambda env, name=name: name)
+                    base = _index(base, _const(name))
             else:
                 return base
 
-    def _splat_rest(self) -> list[Callable]:
+    def _splat_rest(self) -> list[Step]:
         """Attribute accesses after a splat: applied to each element."""
-        ops: list[Callable] = []
+        ops: list[Step] = []
         while self.peek(".") and not self.peek("..."):
             self.i += 1
             name = self.ident()
             if name is None:
                 raise ExprError(f"expected attribute after splat in {self.s!r}")
-            ops.append(lambda v, name=name: _get(v, name))
+            ops.append(_attribute(name))
         return ops
 
-    def primary(self) -> Callable:
+    def primary(self) -> Expr:
         self.ws()
         s = self.s
         if self.i >= len(s):
@@ -285,10 +287,9 @@ class _Parser:
                 self.ws()
                 save = self.i
                 name = self.ident()
+                key: Expr
                 if name is not None and ((self.peek("=") and not self.peek("==")) or self.peek(":")):
-
-                    def key(env, name=name):
-                        return name
+                    key = _const(name)
                 else:
                     self.i = save
                     key = self.expr()
@@ -318,7 +319,7 @@ class _Parser:
             return _call(name, args, expand)
         return lambda env: env(name)
 
-    def heredoc(self) -> Callable:
+    def heredoc(self) -> Expr:
         s = self.s
         self.i += 2
         strip = self.eat("-")
@@ -344,7 +345,7 @@ class _Parser:
         sub = _Parser(body)
         return sub.template(None)
 
-    def for_expr(self, close: str) -> Callable:
+    def for_expr(self, close: str) -> Expr:
         first = self.ident()
         second = self.ident() if self.eat(",") else None
         if not self.keyword("in"):
@@ -352,7 +353,7 @@ class _Parser:
         coll = self.expr()
         self.expect(":")
         key_fn = self.expr()
-        val_fn = None
+        val_fn: Expr = _const(None)  # set for objects ({for ...: k => v}) only
         group = False
         if close == "}":
             self.expect("=>")
@@ -370,11 +371,11 @@ class _Parser:
             out_list: list[Any] = []
             out_map: dict[str, Any] = {}
             for k, v in items:
-                local = {vname: v}
+                local: dict[str | None, Any] = {vname: v}
                 if kname:
                     local[kname] = k
 
-                def inner(n: str, local=local) -> Any:
+                def inner(n: str, local: dict[str | None, Any] = local) -> Any:
                     return local[n] if n in local else env(n)
 
                 if cond is not None:
@@ -395,7 +396,17 @@ class _Parser:
         return run
 
 
-def _negate(inner: Callable, op: Callable) -> Callable:
+def _const(value: Any) -> Expr:
+    """An expression that is always `value` (a literal, an object key, an index)."""
+    return lambda env: value
+
+
+def _attribute(name: str) -> Step:
+    """The step that reads attribute `name` of a value."""
+    return lambda v: _get(v, name)
+
+
+def _negate(inner: Expr, op: Step) -> Expr:
     """A unary operator that passes unknown values through."""
 
     def run(env: Env) -> Any:
@@ -428,7 +439,7 @@ def _tostring(v: Any) -> str:
     return str(v)
 
 
-def _binop(op: str, left: Callable, right: Callable) -> Callable:
+def _binop(op: str, left: Expr, right: Expr) -> Expr:
     def run(env: Env) -> Any:
         a = left(env)
         if op == "&&" and a is False:
@@ -466,7 +477,7 @@ def _binop(op: str, left: Callable, right: Callable) -> Callable:
 def _eq(a: Any, b: Any) -> bool:
     if (isinstance(a, (int, float)) and isinstance(b, str)) or (isinstance(b, (int, float)) and isinstance(a, str)):
         return False
-    return a == b
+    return bool(a == b)
 
 
 def _get(v: Any, key: Any) -> Any:
@@ -495,11 +506,11 @@ def _missing(v: dict[str, Any], key: Any) -> Any:
     raise ExprError(f"no attribute or key {key!r}")
 
 
-def _index(base: Callable, key: Callable) -> Callable:
+def _index(base: Expr, key: Expr) -> Expr:
     return lambda env: _get(base(env), key(env))
 
 
-def _splat(base: Callable, ops: list[Callable]) -> Callable:
+def _splat(base: Expr, ops: list[Step]) -> Expr:
     def run(env: Env) -> Any:
         v = base(env)
         if isinstance(v, Unknown):
@@ -646,7 +657,7 @@ def _format(fmt: str, *args: Any) -> str:
     return "".join(out)
 
 
-def _call(name: str, args: list[Callable], expand: bool) -> Callable:
+def _call(name: str, args: list[Expr], expand: bool) -> Expr:
     if name in ("try", "can"):
 
         def attempt(env: Env) -> Any:
@@ -680,7 +691,7 @@ def _call(name: str, args: list[Callable], expand: bool) -> Callable:
 
 
 @lru_cache(maxsize=65536)
-def compile_template(text: str) -> Callable:
+def compile_template(text: str) -> Expr:
     """Compile a python-hcl2 string value (a template, possibly a heredoc) into an evaluator."""
     if text.startswith("<<") and "\n" in text:
         p = _Parser(text)

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
-from bot.cost.expr import UNKNOWN, ExprError, Unknown, compile_template, needs_eval
+from bot.cost.expr import UNKNOWN, Env, ExprError, Unknown, compile_template, needs_eval
 
 META_KEYS = {"count", "for_each", "lifecycle", "depends_on", "provisioner", "connection", "provider", "dynamic"}
 # resolves a module ``source`` to (parsed files of that directory, loader for its own children), or None
@@ -33,9 +34,11 @@ class ResourceInstance:
 
 
 class _LazyMap(dict[str, Any]):
-    """A dict whose values are computed on first access (locals, resources of one type)."""
+    """A dict whose values are computed on first access (locals, resources of one type). It stays a dict (the
+    evaluator tests `isinstance(v, dict)`), so keys/values/items override dict's views with lists computed on demand
+    (mypy's `override` check is silenced on those three for that reason)."""
 
-    def __init__(self, keys: list[str], compute) -> None:
+    def __init__(self, keys: list[str], compute: Callable[[str], Any]) -> None:
         super().__init__()
         self._keys = set(keys)
         self._compute = compute
@@ -50,13 +53,13 @@ class _LazyMap(dict[str, Any]):
             dict.__setitem__(self, key, self._compute(key))
         return dict.__getitem__(self, key)
 
-    def keys(self):
+    def keys(self) -> list[str]:  # type: ignore[override]
         return list(self._keys)
 
-    def values(self):
+    def values(self) -> list[Any]:  # type: ignore[override]
         return [self[k] for k in self._keys]
 
-    def items(self):
+    def items(self) -> list[tuple[str, Any]]:  # type: ignore[override]
         return [(k, self[k]) for k in self._keys]
 
 
@@ -78,8 +81,8 @@ class Module:
         self.outputs: dict[str, Any] = {}
         self.variables: dict[str, Any] = {}
         self.local_exprs: dict[str, Any] = {}
-        self.resources: dict[tuple[str, str], tuple[dict, str]] = {}
-        self.providers: list[dict] = []
+        self.resources: dict[tuple[str, str], tuple[dict[str, Any], str]] = {}
+        self.providers: list[dict[str, Any]] = []
         for fname, doc in parsed.items():
             if fname.endswith((".tfvars", ".tfvars.json")):
                 continue
@@ -110,9 +113,9 @@ class Module:
             self._by_type.setdefault(rtype, []).append(rname)
         self._locals = _LazyMap(list(self.local_exprs), self._eval_local)
         self._type_maps = {
-            t: _LazyMap(names, lambda n, t=t: self._resource_value(t, n)) for t, names in self._by_type.items()
+            t: _LazyMap(names, partial(self._resource_value, t)) for t, names in self._by_type.items()
         }
-        self._evaluating: set = set()
+        self._evaluating: set[tuple[str, str]] = set()
         self._instances: dict[tuple[str, str], list[ResourceInstance]] = {}
         self._children: dict[str, list[tuple[str, Module]]] = {}
         self._module_outputs = _LazyMap(list(self.module_blocks), self._child_outputs)
@@ -143,7 +146,7 @@ class Module:
         finally:
             self._evaluating.discard(key)
 
-    def eval_value(self, value: Any, env) -> Any:
+    def eval_value(self, value: Any, env: Env) -> Any:
         """Evaluate a python-hcl2 value (nested dicts/lists/strings) in ``env``."""
         if isinstance(value, str):
             if not needs_eval(value):
@@ -160,7 +163,7 @@ class Module:
             return [self.eval_value(v, env) for v in value]
         return value
 
-    def _eval_body(self, body: dict[str, Any], env) -> dict[str, Any]:
+    def _eval_body(self, body: dict[str, Any], env: Env) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key, value in body.items():
             if key in META_KEYS:
@@ -177,7 +180,7 @@ class Module:
                 out[label].extend(self._expand_dynamic(label, spec, env))
         return out
 
-    def _expand_dynamic(self, label: str, spec: dict[str, Any], env) -> list[dict]:
+    def _expand_dynamic(self, label: str, spec: dict[str, Any], env: Env) -> list[dict[str, Any]]:
         coll = self.eval_value(spec.get("for_each"), env)
         iterator = spec.get("iterator") or label
         if isinstance(iterator, str) and iterator.startswith("${"):
@@ -191,7 +194,7 @@ class Module:
         for k, v in items:
             bound = {"key": k, "value": v}
 
-            def inner(n: str, bound=bound) -> Any:
+            def inner(n: str, bound: dict[str, Any] = bound) -> Any:
                 return bound if n == iterator else env(n)
 
             out.append(self._eval_body(content, inner))
@@ -251,7 +254,8 @@ class Module:
         finally:
             self._evaluating.discard(key)
 
-    def _instance(self, addr, rtype, rname, body, env, provider, fname) -> ResourceInstance:
+    def _instance(self, addr: str, rtype: str, rname: str, body: dict[str, Any], env: Env, provider: str,
+                  fname: str) -> ResourceInstance:
         attrs = self._eval_body(body, env)
         attrs["__address__"] = self.prefix + addr
         return ResourceInstance(self.prefix + addr, rtype, rname, attrs, provider, fname)
@@ -290,7 +294,8 @@ class Module:
         if loaded is not None:
             files, child_loader = loaded
             regions = self.provider_regions()
-            passed = body.get("providers") if isinstance(body.get("providers"), dict) else {}
+            providers = body.get("providers")
+            passed = providers if isinstance(providers, dict) else {}
             for key, target in passed.items():
                 regions[key] = regions.get(_provider_name(target, key))
             kind, rep = self._repetition(body)
@@ -334,7 +339,7 @@ class Module:
         return out
 
 
-def _bind(env, names: dict[str, Any]):
+def _bind(env: Env, names: dict[str, Any]) -> Env:
     def inner(n: str) -> Any:
         return names[n] if n in names else env(n)
 
@@ -343,10 +348,10 @@ def _bind(env, names: dict[str, Any]):
 
 def _provider_name(raw: Any, rtype: str) -> str:
     if isinstance(raw, str):
-        raw = raw.strip()
-        if raw.startswith("${") and raw.endswith("}"):
-            raw = raw[2:-1].strip()
-        return raw
+        name = raw.strip()
+        if name.startswith("${") and name.endswith("}"):
+            name = name[2:-1].strip()
+        return name
     return rtype.split("_", 1)[0]
 
 

@@ -31,4 +31,5 @@ def breakdown(path: str | Path, usage_file: str | Path | None = None, timeout: f
     proc = subprocess.run(args, capture_output=True, text=True, timeout=timeout, check=False)
     if proc.returncode != 0:
         raise RuntimeError(f"infracost failed ({proc.returncode}): {proc.stderr.strip()[-500:]}")
-    return json.loads(proc.stdout)
+    breakdown: dict[str, Any] = json.loads(proc.stdout)  # `infracost breakdown --format json`: one object
+    return breakdown

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 from bot.cost.catalog import Catalog
 from bot.cost.expr import Unknown
@@ -66,7 +66,7 @@ class Ctx:
     region: str
     catalog: Catalog
     usage: Usage = EMPTY
-    lookup: Callable[[str, Callable[[dict], bool]], dict[str, Any] | None] = lambda t, f: None
+    lookup: Callable[[str, Callable[[dict[str, Any]], bool]], dict[str, Any] | None] = lambda t, f: None
     missing: list[str] = field(default_factory=list)
     scenario: str = "min"  # "max": autoscaled resources at their maximum count (the top of the range)
     usage_for: Callable[[str, str], Usage] = lambda address, rtype: EMPTY  # another resource's usage
@@ -92,7 +92,7 @@ class Ctx:
         """The attribute as evaluated (may be Unknown)."""
         return self.attrs.get(key)
 
-    def blocks(self, key: str) -> list[dict]:
+    def blocks(self, key: str) -> list[dict[str, Any]]:
         val = self.attrs.get(key)
         if isinstance(val, dict):
             return [val]
@@ -108,7 +108,7 @@ class Ctx:
     def hourly(self, name: str, service: str, key: str, qty: float = 1.0, hours: float | None = None) -> Component:
         """A per-hour component: ``qty`` instances running ``hours`` (usage ``monthly_hrs``) a month."""
         if hours is None:
-            hours = self.usage.num("monthly_hrs") if "monthly_hrs" in self.usage else HOURS_PER_MONTH
+            hours = self.usage.num("monthly_hrs", HOURS_PER_MONTH)
         return Component(name, "hours", self.price(service, key), qty * hours)
 
     def usage_comp(
@@ -127,8 +127,17 @@ class Ctx:
         return Component(name, unit, self.price(service, key), None if qty is None else qty / scale, True)
 
 
+@overload
+def num(value: Any, default: float) -> float: ...
+
+
+@overload
+def num(value: Any, default: None = None) -> float | None: ...
+
+
 def num(value: Any, default: float | None = None) -> float | None:
-    """A number from an attribute value (strings of digits are accepted, unknown → default)."""
+    """A number from an attribute value (strings of digits are accepted, unknown → default): a float when a
+    number `default` is given, else `float | None` for the pricer to decide what an unknown value means."""
     if isinstance(value, bool) or value is None or isinstance(value, Unknown):
         return default
     if isinstance(value, (int, float)):

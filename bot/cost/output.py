@@ -20,7 +20,7 @@ def dec(value: float | None) -> str | None:
 
 def _component(c: Component) -> dict[str, Any]:
     cost = c.monthly_cost
-    out = {
+    out: dict[str, Any] = {
         "name": c.name,
         "unit": c.unit,
         "hourlyQuantity": dec(None if c.monthly_qty is None else c.monthly_qty / HOURS_PER_MONTH),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import fnmatch
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import yaml
 
@@ -80,11 +80,17 @@ class Usage:
         line = self.lines.get(key, 0)
         return CostInputError(f"{self.path}:{line}: usage key {key!r} must be {want}, got {got!r}")
 
-    def num(self, key: str) -> float | None:
-        """A number, or None when absent."""
+    @overload
+    def num(self, key: str, default: float) -> float: ...
+
+    @overload
+    def num(self, key: str, default: None = None) -> float | None: ...
+
+    def num(self, key: str, default: float | None = None) -> float | None:
+        """A number, or `default` (None unless given) when absent."""
         val = self.values.get(key)
         if val is None:
-            return None
+            return default
         if isinstance(val, bool) or not isinstance(val, (int, float)):
             raise self._err(key, "a number", val)
         return float(val)
@@ -164,7 +170,7 @@ def parse_usage(text: str, path: str = "<usage>") -> UsageFile:
     return out
 
 
-def _values(node: yaml.MappingNode, prefix: tuple[str, ...], lines: dict[str, Any], path: str) -> dict[str, Any]:
+def _values(node: yaml.MappingNode, prefix: tuple[str, ...], lines: dict[tuple[str, ...], int], path: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for knode, vnode in node.value:
         key = knode.value

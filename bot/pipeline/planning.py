@@ -14,15 +14,17 @@ from pydantic import BaseModel, ConfigDict, Field
 from bot.cost.coverage import check_spec
 from bot.spec import (
     Cloud,
+    Compliance,
     ComputeKind,
     Database,
     DatabaseEngine,
     EnvironmentSpec,
+    Exposure,
     SqlServerEdition,
     Tier,
     sqlserver_edition,
 )
-from policies.profiles import apply
+from policies.profiles import apply, load
 
 
 class Choice(BaseModel):
@@ -141,6 +143,12 @@ HA_CACHE_TYPE: dict[str, str] = {"BASIC": "STANDARD_HA", "Basic_C0": "Standard_C
 SQLSERVER_CLASS: dict[Cloud, dict[SqlServerEdition, str]] = {
     Cloud.aws: {SqlServerEdition.express: "db.t3.large", SqlServerEdition.web: "db.t3.large",
                 SqlServerEdition.standard: "db.m5.xlarge", SqlServerEdition.enterprise: "db.m5.xlarge"},
+    # Azure SQL Database has no editions: the edition picks the service tier. Express/Web -> DTU Standard S0/S1;
+    # Standard -> General Purpose 2 vCores; Enterprise -> Business Critical 2 vCores (zone redundant with HA).
+    Cloud.azure: {SqlServerEdition.express: "S0", SqlServerEdition.web: "S1",
+                  SqlServerEdition.standard: "GP_Gen5_2", SqlServerEdition.enterprise: "BC_Gen5_2"},
+    # Cloud SQL: the tier's machine, but Enterprise needs at least 2 vCPUs (license billed per vCPU)
+    Cloud.gcp: {SqlServerEdition.enterprise: "db-custom-2-7680"},
 }
 MULTI_AZ_EDITIONS = frozenset({SqlServerEdition.standard, SqlServerEdition.enterprise})
 
@@ -168,12 +176,36 @@ def _choose_sqlserver(plan: Plan) -> None:
                                                                         if edition == SqlServerEdition.express else
                                                                         " (Web is licensed for public web workloads)")))
         plan.choose("sqlserver_edition", f"SQL Server {db.version} {edition.value}", why)
-        if spec.cloud in SQLSERVER_CLASS:
+        if spec.cloud == Cloud.aws:
             plan.choose("sqlserver_instance_class", sqlserver_class(plan, db),
                         f"smallest class RDS offers for SQL Server {edition.value} with a sourced price")
+        elif spec.cloud == Cloud.azure:
+            plan.choose("sqlserver_instance_class", sqlserver_class(plan, db),
+                        f"Azure SQL Database has no editions: the service tier closest to SQL Server {edition.value}")
         if plan.sizing.db_multi_az and not sqlserver_multi_az(plan, db):
             plan.choose("sqlserver_multi_az", False, f"SQL Server {edition.value} cannot fail over (Multi-AZ needs "
                         "standard or enterprise): single zone")
+
+
+WAF_FRAMEWORKS = (Compliance.hipaa, Compliance.pci_dss)  # their profiles require a WAF on public ingress
+# What puts a WAF in front of a public Cloud Run service / Container App (generators/terraform/{gcp,azure}/waf.py).
+WAF_OFFER = {Cloud.gcp: "Cloud Armor on an HTTPS load balancer", Cloud.azure: "Front Door Premium with a WAF policy"}
+
+
+def waf_reason(spec: EnvironmentSpec) -> str | None:
+    """Why the public entry point gets a web application firewall, or None when it gets none. AWS puts one on every
+    load balancer it generates; GCP and Azure (where it is billed per month) when asked (`waf`), when a HIPAA or PCI
+    DSS profile requires it, and in prod, as on AWS. An internal app or a scheduled job has no public entry point."""
+    if spec.app.exposure != Exposure.public or spec.compute.schedule is not None:
+        return None
+    frameworks = [load(f.value).name for f in spec.compliance if f in WAF_FRAMEWORKS]
+    if spec.waf:
+        return "requested (`waf`)"
+    if frameworks:
+        return f"{' and '.join(frameworks)} profile: no public endpoint without a WAF"
+    if spec.tier == Tier.prod:
+        return "prod tier (as on AWS, where every public load balancer has one)"
+    return None
 
 
 def plan_environment(spec: EnvironmentSpec, today: dt.date | None = None) -> Plan:
@@ -238,6 +270,9 @@ def plan_environment(spec: EnvironmentSpec, today: dt.date | None = None) -> Pla
                     "(upgrade_policy STANDARD: the cluster is never billed for extended support)")
     if spec.compliance:
         apply(plan)  # the frameworks' log and backup retention lengths
+    waf = waf_reason(spec)
+    if waf and spec.cloud != Cloud.aws and spec.compute.kind == ComputeKind.containers:
+        plan.choose("waf", WAF_OFFER[spec.cloud], waf)
     plan.expires_on = effective_expiry(spec, today or dt.date.today())
     return plan
 

@@ -23,7 +23,7 @@ TF_SECRETS = (
     r"|manage_master_user_password\s*=\s*true"
 )
 TF_KMS = r'^resource "(aws_kms_key|azurerm_key_vault)"'
-TF_WAF = r'^resource "aws_wafv2_web_acl"'
+TF_WAF = r'^resource "(aws_wafv2_web_acl|google_compute_security_policy|azurerm_cdn_frontdoor_firewall_policy)"'
 TF_FLOW_LOGS = r'^resource "aws_flow_log"'
 HELM_NETPOL = r"^kind: NetworkPolicy"
 HELM_EXTERNAL_SECRET = r"^kind: ExternalSecret"
@@ -66,16 +66,15 @@ def on_aws_function_or_vm(data: dict[str, Any]) -> bool:
     return data.get("cloud") == "aws" and (data.get("compute") or {}).get("kind") in {"functions", "vm"}
 
 
-def on_gcp_vm(data: dict[str, Any]) -> bool:
-    """Compute Engine VMs (the agent in the startup script: gcp/apm.py, vm_agents.py)."""
-    return data.get("cloud") == "gcp" and (data.get("compute") or {}).get("kind") == "vm"
+def on_vm(data: dict[str, Any]) -> bool:
+    """VMs on any cloud (the agent in the boot script: generators/terraform/vm_agents.py)."""
+    return (data.get("compute") or {}).get("kind") == "vm"
 
 
 def newrelic_built(data: dict[str, Any]) -> bool:
-    """New Relic's key from the cloud's secret store: ECS, Lambda and EC2 (aws/apm.py), EKS and GKE (the chart's
-    ExternalSecret), Compute Engine VMs."""
-    kubernetes = on_kubernetes(data) and data.get("cloud") in {"aws", "gcp"}
-    return on_ecs(data) or on_aws_function_or_vm(data) or kubernetes or on_gcp_vm(data)
+    """New Relic's key from the cloud's secret store: ECS, Lambda and EC2 (aws/apm.py), Kubernetes on every cloud (the
+    chart's ExternalSecret), VMs on every cloud."""
+    return on_ecs(data) or on_aws_function_or_vm(data) or on_kubernetes(data) or on_vm(data)
 
 
 def with_replicas(data: dict[str, Any]) -> bool:
@@ -91,6 +90,18 @@ def alerting(data: dict[str, Any]) -> bool:
     aws_alarms = data.get("cloud") == "aws" and ("cloudwatch" in tools or data.get("tier") == "prod")
     cloud_alarms = data.get("cloud") in {"gcp", "azure"} and data.get("tier") == "prod"
     return aws_alarms or cloud_alarms or ("prometheus" in tools and on_kubernetes(data))
+
+
+def waf_built(data: dict[str, Any]) -> bool:
+    """A WAF sits on the entry point: every AWS load balancer (containers, VMs, an internal function; alb.tf), a public
+    Cloud Run service or Container App (generators/terraform/{gcp,azure}/waf.py); never a scheduled job."""
+    compute, app = data.get("compute") or {}, data.get("app") or {}
+    kind, public = compute.get("kind", "containers"), app.get("exposure", "public") == "public"
+    if compute.get("schedule"):
+        return False
+    if data.get("cloud") == "aws":
+        return bool(kind in {"containers", "vm"} or (kind == "functions" and not public))
+    return bool(kind == "containers" and public)
 
 
 def notifying(data: dict[str, Any]) -> bool:
@@ -167,10 +178,9 @@ ASKS: tuple[Ask, ...] = (
         "Datadog agent",
         r"data ?dog",
         "Datadog wiring is generated for ECS (Agent sidecar), Kubernetes (unified service tags, node-local Agent), "
-        "Lambda (extension settings) and AWS / GCP VMs (Agent in the boot script); nothing is generated for this "
-        "runtime",
+        "Lambda (extension settings) and VMs (Agent in the boot script); nothing is generated for this runtime",
         clouds=ALL,
-        built=lambda data: on_ecs(data) or on_kubernetes(data) or on_aws_function_or_vm(data) or on_gcp_vm(data),
+        built=lambda data: on_ecs(data) or on_kubernetes(data) or on_aws_function_or_vm(data) or on_vm(data),
         evidence=(r"DD_API_KEY", r"^\s*datadog:\n\s*enabled: true"),
         spec_field="monitoring",
     ),
@@ -178,9 +188,9 @@ ASKS: tuple[Ask, ...] = (
         "monitoring:newrelic",
         "New Relic agent",
         r"new ?relic",
-        "New Relic wiring (license key from the cloud's secret store, app name) is generated for ECS, EKS, Lambda, "
-        "EC2, GKE and Compute Engine VMs; nothing is generated for this runtime",
-        clouds=frozenset({"aws", "gcp"}),
+        "New Relic wiring (license key from the cloud's secret store, app name) is generated for ECS, Lambda, "
+        "Kubernetes and VMs on every cloud; nothing is generated for this runtime",
+        clouds=ALL,
         built=newrelic_built,
         evidence=(r"NEW_RELIC_LICENSE_KEY",),
         spec_field="monitoring",
@@ -311,7 +321,8 @@ ASKS: tuple[Ask, ...] = (
     Ask(
         "network:internal",
         "Internal-only (no public endpoint)",
-        r"internal[- ]only|internal (?:admin )?(?:app|api|service|tool|dashboard|vm|site|portal)|"
+        r"internal[- ]only|internal (?:(?!(?:for|to|and|or|with|of|on|in|at|by)\b)[\w.+#-]+ ){0,2}?"
+        r"(?:app|api|service|tool|dashboard|vm|site|portal)|"
         r"not public(?:ly accessible)?|"
         r"private (?:endpoint|only|api|app)|"
         r"no public (?:endpoint|access|ingress)|behind (?:the |our )?vpn|intranet",
@@ -388,10 +399,14 @@ ASKS: tuple[Ask, ...] = (
     Ask(
         "component:waf",
         "Web application firewall",
-        r"waf|web application firewall|cloud armor",
-        "no WAF is generated on this cloud",
-        clouds=frozenset({"aws"}),
+        r"wafs?|web application firewalls?|cloud armou?r",
+        "a WAF is generated in front of AWS load balancers, Cloud Run (Cloud Armor) and Container Apps (Azure Front "
+        "Door Premium); this app's entry point gets none (Kubernetes ingress-nginx, VMs, functions, internal apps on "
+        "GCP/Azure, scheduled jobs)",
+        clouds=ALL,
+        built=waf_built,
         evidence=(TF_WAF,),
+        spec_field="waf?",
     ),
     Ask(
         "component:notifications",
@@ -414,13 +429,22 @@ ASKS: tuple[Ask, ...] = (
     ),
     Ask(
         "component:worker",
-        "Background workers / scheduled jobs",
-        r"celery|sidekiq|resque|rq workers?|bullmq|hangfire|background (?:jobs?|workers?|tasks?)|workers?|"
-        r"cron ?jobs?|scheduled (?:jobs?|tasks?)|(?:nightly|hourly|daily|weekly) (?:batch )?(?:jobs?|tasks?|exports?|runs?)|"
-        r"nightly|every night|batch jobs?",
+        "Background workers",
+        r"celery|sidekiq|resque|rq workers?|bullmq|hangfire|background (?:jobs?|workers?|tasks?)|workers?",
         "no worker or schedule was recognised (`workers`, `compute.schedule`); only the web process is generated",
         clouds=ALL,
         spec_field="workers?|compute.schedule?",
+        evidence=TF_WORKERS,
+    ),
+    Ask(  # the same key: a schedule is met only by `compute.schedule` (a worker is no scheduled job)
+        "component:worker",
+        "Scheduled job",
+        r"cron ?jobs?|scheduled (?:jobs?|tasks?)|(?:nightly|hourly|daily|weekly) (?:batch )?(?:jobs?|tasks?|exports?|runs?)|"
+        r"nightly|every night|batch jobs?|every \d{1,2} (?:minutes?|mins?|hours?)|every (?:minute|hour)",
+        "no schedule was applied: a scheduled job next to an app that serves requests is not generated "
+        "(`compute.schedule` runs the whole app as the job, with no endpoint); ask for a separate environment for it",
+        clouds=ALL,
+        spec_field="compute.schedule?",
         evidence=TF_WORKERS,
     ),
     Ask(
@@ -463,5 +487,98 @@ ASKS: tuple[Ask, ...] = (
         "",
         clouds=ALL,
         evidence=(COMPOSE,),
+    ),
+    # --- asks met by defaults, or not built (found by trying requests as users write them) -----------------------
+    Ask(
+        "network:private-data",
+        "Private network access to data services",
+        r"private (?:endpoints|networking|link)|privatelink|vpc endpoints?|no public (?:database|db|ip)s?|"
+        r"lock (?:it|this|everything) down",
+        "no data service is generated here to keep off the internet",
+        clouds=ALL,
+        evidence=(r"publicly_accessible\s*=\s*false|public_network_access_enabled\s*=\s*false|ipv4_enabled\s*=\s*false",),
+    ),
+    Ask(
+        "network:existing",
+        "Existing VPC / network / cluster",
+        r"existing (?:vpc|vnet|network|subnets?|cluster|eks cluster|gke cluster|aks cluster|k8s cluster)|"
+        r"(?:our|the company'?s?) (?:own |shared )?(?:vpc|vnet)|shared vpc|vpc-[0-9a-f]{6,17}",
+        "every environment gets its own new network (and cluster); joining an existing VPC, VNet or cluster is "
+        "not generated",
+    ),
+    Ask(
+        "network:rate-limit",
+        "Rate limiting",
+        r"rate[- ]limit(?:s|ing|ed)?|throttl(?:e|ing)|requests? per (?:second|minute)",
+        "no per-client request-rate rule is generated (the WAF, where there is one, has managed rule sets only)",
+    ),
+    Ask(
+        "availability:sla",
+        "Uptime target / SLA",
+        r"\d{2}(?:\.\d+)?\s?% (?:uptime|availability|sla)(?: sla)?|uptime (?:sla|target|guarantee)|sla|"
+        r"(?:three|four|five) nines",
+        "dev-agent makes no uptime commitment: each managed service has its cloud's own SLA; prod gets Multi-AZ "
+        "databases and replicas across zones, nothing more is generated for a target",
+    ),
+    Ask(
+        "delivery:progressive",
+        "Blue/green or canary deploys",
+        r"blue[ /-]?green(?: deploy(?:s|ments?)?)?|canary(?: deploy(?:s|ments?)?| releases?)?|traffic shifting",
+        "deploys are rolling updates (ECS, Kubernetes, Cloud Run revisions, Container Apps); no blue/green or "
+        "canary traffic shifting is generated",
+    ),
+    Ask(
+        "compute:gpu",
+        "GPU capacity",
+        r"gpus?|nvidia|cuda",
+        "no GPU instances, node pools or accelerators are generated",
+    ),
+    Ask(
+        "compute:machine-type",
+        "A named machine type / node count",
+        r"[a-z]\d[a-z]{0,3}\.(?:nano|micro|small|medium|large|\d{0,2}xlarge|metal)|"
+        r"(?:n1|n2|n2d|e2|c2|c3|t2d)-(?:standard|highmem|highcpu)-\d{1,3}|e2-(?:micro|small|medium)|"
+        r"standard_[a-z]\d{1,3}[a-z_0-9]*|\d{1,3} (?:worker |k8s |kubernetes |cluster )?nodes|node count",
+        "",
+        adjusted="the machine type and node count are chosen from `compute.cpu` / `compute.memory_gb`, the replicas "
+        "and the budget (see the plan); name the size instead ('4 vCPU, 16 GB RAM')",
+    ),
+    Ask(
+        "tagging:custom",
+        "Custom resource tags",
+        r"cost[- ]cent(?:er|re)s?|custom tags?|cost allocation tags?|tag (?:everything|all resources|each resource)|"
+        r"tagged with",
+        "resources carry dev-agent's own tags (environment, service, owner, tier, expiry); custom tags are not "
+        "generated",
+    ),
+    Ask(
+        "monitoring:appinsights",
+        "Application Insights",
+        r"app(?:lication)? insights|azure monitor",
+        "no Application Insights resource or SDK wiring is generated (Azure Monitor metric alerts come with prod)",
+    ),
+    Ask(
+        "database:atlas",
+        "MongoDB Atlas",
+        r"(?:mongo(?:db)? )?atlas",
+        "MongoDB Atlas is a third-party service dev-agent does not provision",
+        adjusted="MongoDB Atlas is a third-party service dev-agent does not provision: the cloud's MongoDB-compatible "
+        "database is generated instead (Amazon DocumentDB, Azure Cosmos DB for MongoDB)",
+    ),
+    Ask(
+        "component:backup-retention",
+        "A backup retention length",
+        r"backups? (?:for|kept for|retained for|retention (?:of|for))\s+\d{1,4}\s*(?:days?|weeks?|months?|years?)|"
+        r"\d{1,4}[- ]days? (?:of )?backups?|backup retention (?:of |for )?\d{1,4}\s*(?:days?|weeks?|months?)",
+        "",
+        adjusted="backup retention is set by the tier and any compliance profile (see the plan's "
+        "`db_backup_retention_days`), not by the request",
+    ),
+    Ask(
+        "shape:no-app",
+        "No app (data services only)",
+        r"no app(?:lication)?|without an? app(?:lication)?|(?:database|db|data)[- ]only(?: environment)?",
+        "every environment runs an app next to its data services; a data-only environment is not offered, so the "
+        "app's compute is generated too",
     ),
 )

@@ -123,14 +123,15 @@ MONEY = re.compile(
     r"\s?(?P<k>k|thousand|grand)?(?![a-z])(?:\s?(?P<unit>usd|dollars?|bucks|eur|euros?|gbp|pounds?)\b)?"
     r"(?P<per>\s*(?:/|per|pro|par|por|al|a|an|each|every)\s*(?:month|monat|mois|mes|mo|mth|year|yr|annum|week|wk|day|hour|hr)s?\b|\s*(?:monthly|annually|yearly|pm|p/m)\b)?"
 )
-BUDGET_STRONG = re.compile(r"\b(?:budget|cap|capped|spend|spending|cost|costs|limit|max spend|ceiling)\b[^.;\n\d]{0,25}$")
+# "cost-center=1234" is a tag, not a budget: the word must not run on into a hyphenated name
+BUDGET_STRONG = re.compile(r"\b(?:budget|cap|capped|spend|spending|cost|costs|limit|max spend|ceiling)\b(?![-_])[^.;\n\d]{0,25}$")
 BUDGET_WEAK = re.compile(r"\b(?:under|below|less than|within|at most|no more than|max(?:imum)?|up to|about|around|roughly)\s*~?$")
 PERIOD_FACTOR = {"month": 1.0, "monat": 1.0, "mois": 1.0, "mes": 1.0, "mo": 1.0, "mth": 1.0,
                  "year": 1 / 12, "yr": 1 / 12, "annum": 1 / 12, "annually": 1 / 12,
                  "yearly": 1 / 12, "week": 52 / 12, "wk": 52 / 12, "day": 30.0, "hour": 730.0, "hr": 730.0}
 
 DURATION = re.compile(
-    rf"\b(?P<n>\d{{1,4}}|{NUM_WORDS}|a|an)\s*-?\s*(?P<unit>hours?|hrs?|h|days?|d|weeks?|wks?|w|months?|fortnights?|"
+    rf"\b(?P<n>\d{{1,4}}|{NUM_WORDS}|a|an)\s*-?\s*(?P<unit>hours?|hrs?|h|days?|d|weeks?|wks?|w|months?|years?|yrs?|fortnights?|"
     r"wochen|woche|tagen|tage|tag|monaten|monate|monat|semaines?|jours?|semanas?|d[ií]as?|mois|meses|mes)\b"
     r"|\b(?P<word>overnight|fortnight|the weekend|a weekend)\b"
 )
@@ -143,12 +144,22 @@ FOREIGN_UNITS = {"wochen": "week", "woche": "week", "tagen": "day", "tage": "day
                  "monate": "month", "monat": "month", "semaine": "week", "semaines": "week", "jour": "day", "jours": "day", "semana": "week",
                  "semanas": "week", "dia": "day", "dias": "day", "día": "day", "días": "day", "mois": "month", "meses": "month",
                  "mes": "month"}
-UNIT_DAYS = {"h": 1 / 24, "hr": 1 / 24, "hour": 1 / 24, "d": 1, "day": 1, "w": 7, "wk": 7, "week": 7, "month": 30, "fortnight": 14}
+UNIT_DAYS = {"h": 1 / 24, "hr": 1 / 24, "hour": 1 / 24, "d": 1, "day": 1, "w": 7, "wk": 7, "week": 7, "month": 30, "fortnight": 14,
+             "year": 365, "yr": 365}
 
 HA = re.compile(r"\b(?:high[- ]availability|highly[- ]available|ha|multi[- ]az|failover|standby|redundan(?:t|cy)|replicated)\b")
-STORAGE = re.compile(r"\b(?P<n>\d{1,3}(?:,\d{3})+|\d{1,7}(?:\.\d+)?)\s*(?P<u>gb|gib|tb|tib|pb|pib)\s*(?:of\s+)?(?:storage|disk|ssd|database|db|data)\b")
+# "500 GB of storage", "a 20 TB postgres", "storage: 2 TB", "disk size 500GB" (the size before or after its noun)
+STORAGE_NOUN = (r"(?:storage|disk|ssd|database|db|data|volume|postgres(?:ql)?|mysql|mariadb|mongo(?:db)?|aurora|rds|"
+                r"cloud sql|sql server)")
+STORAGE = re.compile(rf"\b(?P<n>\d{{1,3}}(?:,\d{{3}})+|\d{{1,7}}(?:\.\d+)?)\s*(?P<u>gb|gib|tb|tib|pb|pib)\s*(?:of\s+)?{STORAGE_NOUN}\b"
+                     r"|\b(?:storage|disk(?: size)?|volume(?: size)?)\s*(?:of|[:=]|size)?\s*(?P<n2>\d{1,3}(?:,\d{3})+|\d{1,7}(?:\.\d+)?)"
+                     r"\s*(?P<u2>gb|gib|tb|tib|pb|pib)\b")
 CPU = re.compile(r"\b(?P<n>\d{1,3}(?:,\d{3})+|\d{1,5}(?:\.\d+)?)\s*(?:v?cpus?|cores?)\b")
-MEMORY = re.compile(r"\b(?P<n>\d{1,3}(?:,\d{3})+|\d{1,6}(?:\.\d+)?)\s*(?P<u>gb|gib|g|tb|tib)\s*(?:of\s+)?(?:ram|memory|mem)\b")
+# "4 GB of RAM", "512MB memory", "Memory: 512MB", "RAM 2 GB"
+MEMORY = re.compile(r"\b(?P<n>\d{1,3}(?:,\d{3})+|\d{1,6}(?:\.\d+)?)\s*(?P<u>gb|gib|g|tb|tib|mb|mib|m)\s*(?:of\s+)?(?:ram|memory|mem)\b"
+                    r"|\b(?:ram|memory|mem)\s*(?:of|[:=])?\s*(?P<n2>\d{1,3}(?:,\d{3})+|\d{1,6}(?:\.\d+)?)\s*"
+                    r"(?P<u2>gb|gib|g|tb|tib|mb|mib)\b")
+MEMORY_UNIT_GB = {"t": 1024.0, "m": 1 / 1024}
 SIZE_WORDS = {"tiny": (0.25, 0.5), "small": (0.5, 1.0), "medium": (1.0, 2.0), "large": (2.0, 4.0), "beefy": (4.0, 8.0)}
 SIZE = re.compile(r"\b(tiny|small|medium|large|beefy)\b")
 PORT = re.compile(r"\b(?:port|listens? on|listening on)\s*[:=]?\s*(?P<port>\d{2,5})\b")
@@ -161,7 +172,7 @@ OWNER = re.compile(
 NOT_OWNERS = frozenset({"a", "an", "the", "our", "my", "your", "their", "is", "of", "will", "and", "that", "who", "which", "dev", "whole", "lead", "needs",
                         "access", "members", "member", "permissions", "permission", "can", "should", "to", "with", "has", "have",
                         "wants", "want", "are", "was", "were", "leads", "it", "this", "on", "in", "for", "at", "read", "write",
-                        "admin", "rights", "roles", "role", "account", "accounts", "login", "logins", "gets", "get", "uses", "use"})
+                        "admin", "read-only", "readonly", "read-write", "rights", "roles", "role", "account", "accounts", "login", "logins", "gets", "get", "uses", "use"})
 SERVICE_NAMED = re.compile(r"\b(?:called|named|name(?:d)? it|service name|app name)\s*[:=]?\s*[\"'`]?(?P<s>[a-z][a-z0-9-]{1,38})")
 SERVICE_HYPHEN_AFTER_FOR = re.compile(r"\b(?:for|of)\s+(?:the\s+|our\s+|my\s+)?[\"'`]?(?P<s>[a-z][a-z0-9]*(?:-[a-z0-9]+)+)(?![a-z0-9-])")
 SERVICE_HYPHEN = re.compile(
@@ -169,7 +180,9 @@ SERVICE_HYPHEN = re.compile(
 )
 SERVICE_BACKTICK = re.compile(r"`(?P<s>[a-z][a-z0-9-]{1,38})`")
 SERVICE_FOR_ENV = re.compile(
-    r"\b(?:env(?:ironment)?s?|stack|setup|infra(?:structure)?|deployment|sandbox)\s+for\s+(?:the\s+|our\s+|my\s+)?[\"'`]?"
+    r"\b(?:env(?:ironment)?s?|stack|setup|infra(?:structure)?|deployment|sandbox|prod|production|staging|uat|qa)\s+for\s+"
+    r"(?:the\s+|our\s+|my\s+)?[\"'`]?"
+    r"(?!(?:now|today|tomorrow|launch|testing|demos?|load|a|an)\b)"
     r"(?P<s>[a-z][a-z0-9-]{1,38})(?![a-z0-9-])(?!\s+(?:testing|tests?|team|teams|purposes?|people|users|customers|days?|weeks?|months?|hours?)\b)"
 )
 SERVICE_LABEL = re.compile(r"^\s*(?P<s>[a-z][a-z0-9-]{1,38})\s*:\s")
@@ -180,6 +193,7 @@ NOT_LABEL_NAMES = frozenset(
 )
 SERVICE_NOUN = re.compile(
     r"(?<![a-z0-9.-])(?P<s>[a-z][a-z0-9]+)\s+(?P<noun>service|svc|microservice|api|app|site|website|backend|frontend|worker|bot|portal|dashboard|gateway)\b"
+    r"(?!\.[a-z0-9])"  # "api.example.com" is a host name, not a noun
 )
 VAGUE_WORKLOAD_NOUNS = frozenset(
     {"app", "apps", "application", "applications", "service", "services", "platform", "server"}
@@ -294,10 +308,21 @@ HOMONYM_AFTER = re.compile(
 )
 
 
+# "a GPU node", "worker node", "node pool": a machine of a cluster, not Node.js
+MACHINE_NODE_BEFORE = re.compile(r"(?:gpu|worker|k8s|kubernetes|cluster|compute|spot|master|control[- ]plane|edge|ec2|"
+                                 r"xlarge|large|single|one|each|per|extra|\d)\s*$")
+MACHINE_NODE_AFTER = re.compile(r"\s*(?:pools?|groups?|counts?|types?|sizes?|selectors?|affinity)\b")
+
+
 def _drop_homonyms(reading: Reading) -> None:
-    """`db password`, `database credentials`: words about a database's secrets or data, not a request for one."""
+    """`db password`, `database credentials`: words about a database's secrets or data, not a request for one;
+    `GPU node`, `node pool`: a cluster's machine, not the Node.js language."""
     for mention in reading.mentions:
         if mention.cat == "generic" and mention.value == "database" and HOMONYM_AFTER.match(reading.work, mention.end):
+            mention.dropped, mention.dropped_by = True, "homonym"
+        if (mention.cat == "language" and reading.work[mention.start:mention.end] == "node"
+                and (MACHINE_NODE_BEFORE.search(reading.work, max(0, mention.start - 20), mention.start)
+                     or MACHINE_NODE_AFTER.match(reading.work, mention.end))):
             mention.dropped, mention.dropped_by = True, "homonym"
 
 
@@ -478,6 +503,8 @@ def _assemble(reading: Reading) -> dict[str, Any]:
         data["tables"] = tables
     if cloud == "aws" and scan.search(NOTIFICATIONS, reading.work):
         data["notifications"] = True
+    if scan.search(WAF, reading.work):
+        data["waf"] = True
     if _cdn_offered(data) and scan.search(CDN, reading.work):
         data["app"]["cdn"] = True
     data["monitoring"] = _monitoring(reading, cloud)
@@ -640,8 +667,13 @@ def _app(reading: Reading) -> dict[str, Any]:
             reading.notes.append(f"{name} is not templated; treating it as a plain {language} app")
     for mention in others:
         label, language = mention.value
+        name = reading.text[mention.start:mention.end]
         if language is None and "framework" in app:
-            reading.notes.append(f"{reading.text[mention.start:mention.end]} is not supported; ignored")
+            reading.notes.append(f"{name} is not supported; ignored")
+        elif language is not None and app.get("language") not in {None, language}:  # "React frontend + FastAPI"
+            built = app.get("framework") or app.get("language")
+            reading.notes.append(f"one app per environment: {built} is built; the {name} app is not included "
+                                 "(request it as its own environment)")
     port = scan.search(PORT, reading.work)
     if port:
         number = int(port.group("port"))
@@ -698,7 +730,8 @@ def _compute(reading: Reading, app: dict[str, Any]) -> dict[str, Any]:
         reading.blank(*cpu.span())
     memory = scan.search(MEMORY, reading.work)
     if memory:
-        value = _amount(memory.group("n")) * (1024 if memory.group("u").startswith("t") else 1)
+        unit = memory.group("u") or memory.group("u2")
+        value = _amount(memory.group("n") or memory.group("n2")) * MEMORY_UNIT_GB.get(unit[0], 1.0)
         reading.read("compute.memory_gb", memory.span(), max(0.5, value))
         if value > MAX_MEMORY_GB:
             reading.questions.append(f"{value:,g} GB of memory is above the limit of {MAX_MEMORY_GB:g} GB per replica. "
@@ -789,12 +822,12 @@ def _databases(reading: Reading, cloud: str) -> list[dict[str, Any]]:
     _read_replicas(reading, databases, cloud)
     storage = scan.search(STORAGE, reading.work)
     if storage and databases:
-        unit = storage.group("u")
-        gb = math.ceil(_amount(storage.group("n")) * {"t": 1024, "p": 1024 * 1024}.get(unit[0], 1))
+        unit, amount = storage.group("u") or storage.group("u2"), storage.group("n") or storage.group("n2")
+        gb = math.ceil(_amount(amount) * {"t": 1024, "p": 1024 * 1024}.get(unit[0], 1))
         reading.read("databases.storage_gb", storage.span(), max(10, gb))
         if gb > MAX_STORAGE_GB:
             reading.questions.append(
-                f"{storage.group('n')} {unit.upper()} of storage is above the limit of {MAX_STORAGE_GB:,} GB (16 TB) "
+                f"{amount} {unit.upper()} of storage is above the limit of {MAX_STORAGE_GB:,} GB (16 TB) "
                 "per database. "
                 "How much storage should the database have (object storage buckets have no size limit)?")
         else:
@@ -959,6 +992,8 @@ BUCKET_COUNT = re.compile(rf"\b(?P<n>\d{{1,3}}(?:,\d{{3}})+|\d{{1,6}}|{NUM_WORDS
 NOT_PURPOSES = frozenset({"a", "an", "the", "s3", "gcs", "one", "two", "three", "storage", "blob", "object", "some", "and", "with", "private", "new", "single", "separate", "versioned", "encrypted"})
 
 
+# A web application firewall on the public entry point: "behind a WAF", "web application firewall", "Cloud Armor".
+WAF = re.compile(r"\b(?:wafs?|web application firewalls?|cloud armou?r)\b")
 # An SNS topic for the app's own notifications (AWS): "SNS notifications", "a notification topic".
 NOTIFICATIONS = re.compile(r"\b(?:sns|simple notification service)\b|\bnotifications? topics?\b")
 # CloudFront in front of the app (AWS containers and VMs; elsewhere the ledger row says why not).

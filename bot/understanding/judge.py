@@ -16,11 +16,14 @@ from bot.understanding.reading import NEGATION_BEFORE, Mention, Reading, vocabul
 ASK_TABLE = vocabulary_table("ask", {ask.pattern: ask for ask in catalog.ASKS})  # the ledger's non-spec asks
 CLOUD_NAMES = {"aws": "AWS", "gcp": "GCP", "azure": "Azure"}
 DB_NAMES = {"postgres": "PostgreSQL", "mysql": "MySQL", "mongodb": "MongoDB", "sqlserver": "SQL Server"}
+# a question that opens with the name is about that part's offer on the chosen cloud (deterministic._check_offers)
+OFFER_NAMES = {**{engine: f"{name} has no managed offer" for engine, name in DB_NAMES.items()},
+               "opensearch": "OpenSearch is offered"}
 
 # Resource lines that show a spec part was built (per line, any cloud).
 PART_EVIDENCE: dict[str, str] = {
     "database": r'^resource "(aws_db_instance|aws_rds_cluster|aws_docdb_cluster|google_sql_database_instance|'
-    r'azurerm_(postgresql|mysql)_flexible_server|azurerm_cosmosdb_account)"',
+    r'azurerm_(postgresql|mysql)_flexible_server|azurerm_mssql_database|azurerm_cosmosdb_account)"',
     "cache": r'^resource "(aws_elasticache_replication_group|aws_elasticache_cluster|google_redis_instance|'
     r'google_memcache_instance|azurerm_redis_cache)"',
     "queue": r'^resource "(aws_sqs_queue|aws_mq_broker|aws_msk_cluster|google_pubsub_topic|'
@@ -169,8 +172,9 @@ class _Judge:
         if ask.adjusted:
             return self.row(ask.key, ask.label, start, end, Status.adjusted, reason=ask.adjusted)
         reason = ask.why
-        if recorded:
-            reason += f" (kept in the spec's `{field}` list)"
+        if field is not None:
+            kind = "list" if isinstance(_dig(self.data, field), list) else "field"
+            reason += f" (kept in the spec's `{field}` {kind})"
         return self.row(
             ask.key, ask.label, start, end, Status.unsupported, reason=reason, question=ask.ask, evidence=ask.evidence
         )
@@ -263,6 +267,10 @@ class _Judge:
                     Status.adjusted,
                     reason=f"{words} is not templated; built as a plain {language} app",
                 )
+            second_app = self.about(self.reading.notes, f"the {words} app is not included")
+            if second_app:  # "React frontend + FastAPI backend": one app is built, the other is not
+                return self.row(f"framework:{words.lower()}", f"Framework: {words}", m.start, m.end,
+                                Status.unsupported, reason=second_app)
             return self.missing(f"framework:{words.lower()}", f"Framework: {words}", m.start, m.end, words)
         if m.cat == "language":
             ok = app.get("language") == m.value and (
@@ -310,6 +318,15 @@ class _Judge:
 
     def part_row(self, part: str, engine: str, label: str, m: Mention, words: str) -> Requirement:
         present = self.engines(part)
+        offer = next((q for q in self.questions if q.startswith(OFFER_NAMES.get(engine, "\0"))), None)
+        if engine in present and offer:  # "OpenSearch is offered on AWS only. Should it ...?"
+            return self.row(f"{part}:{engine}", label, m.start, m.end, Status.unsupported,
+                            reason="asked of the requester", question=offer)
+        if engine in present and part == "database" and m.version and not self.version_kept(engine, m.version):
+            wanted = f"{words} {m.version}"
+            note = self.about(self.reading.notes, f"{m.version} is not offered", f"mysql {m.version}")
+            return self.row(f"{part}:{engine}", f"{label} {m.version}", m.start, m.end, Status.adjusted,
+                            reason=note or f"{wanted} is not the version in the spec", field="databases")
         if engine in present:
             field = "databases" if part == "database" else part
             return self.row(
@@ -323,6 +340,12 @@ class _Judge:
                 evidence=(PART_EVIDENCE[part],),
             )
         return self.missing(f"{part}:{engine}", label, m.start, m.end, words, engine)
+
+    def version_kept(self, engine: str, version: str) -> bool:
+        """A database of `engine` in the spec runs the version the request named (a spec without one takes the
+        engine's default, which the parser chose only when the named version is not offered)."""
+        versions = [d.get("version") for d in self.data.get("databases") or [] if d.get("engine") == engine]
+        return any(_same_version(v, version) or _same_version(v, version.split(".")[0]) for v in versions)
 
     def engines(self, part: str) -> list[str]:
         if part == "database":

@@ -83,6 +83,7 @@ PRODUCTS: dict[str, Product] = {
     r"azure database for postgres(?:ql)?": Product("azure", database="postgres"),
     r"azure database for mysql": Product("azure", database="mysql"),
     r"cosmos(?: ?db)?": Product("azure", database="mongodb"),
+    r"azure sql(?: database| db)?": Product("azure", database="sqlserver"),
     r"azure cache for redis": Product("azure", cache="redis"),
     r"blob storage|storage account|blob container": Product("azure", bucket=True),
     r"service ?bus": Product("azure", queue="servicebus"),
@@ -342,7 +343,7 @@ WORKLOAD_NOUNS = (
 
 # Words that never name a service ("the new service", "a small api").
 NOT_SERVICE_NAMES = frozenset(
-    ["a", "an", "the", "our", "my", "your", "their", "this", "that", "new", "small", "tiny", "simple", "basic", "big", "large", "web", "rest", "http", "https", "grpc", "internal", "public", "private", "sample", "test", "demo", "whole", "single", "main", "existing", "backend", "frontend", "api", "app", "service", "services", "svc", "microservice", "python", "node", "go", "golang", "java", "ruby", "php", "dotnet", "rust", "typescript", "javascript", "js", "ts", "kotlin", "containerized", "serverless", "docker", "kubernetes", "k8s", "dev", "staging", "prod", "production", "preview", "sandbox", "stateless", "celery", "sidekiq", "gunicorn", "uvicorn", "nginx", "puma", "rq", "resque", "hangfire", "bullmq", "cron", "graphql", "websocket", "static", "stateful", "lightweight", "full", "fullstack", "full-stack", "some", "another", "second", "first", "and", "or", "with", "for", "on", "in"]
+    ["a", "an", "the", "our", "my", "your", "their", "this", "that", "new", "small", "tiny", "simple", "basic", "big", "large", "web", "rest", "http", "https", "grpc", "internal", "public", "private", "sample", "test", "demo", "whole", "single", "main", "existing", "backend", "frontend", "api", "app", "service", "services", "svc", "microservice", "python", "node", "go", "golang", "java", "ruby", "php", "dotnet", "rust", "typescript", "javascript", "js", "ts", "kotlin", "containerized", "serverless", "docker", "kubernetes", "k8s", "dev", "staging", "prod", "production", "preview", "sandbox", "stateless", "celery", "sidekiq", "gunicorn", "uvicorn", "nginx", "puma", "rq", "resque", "hangfire", "bullmq", "cron", "graphql", "websocket", "static", "stateful", "lightweight", "full", "fullstack", "full-stack", "some", "another", "second", "first", "and", "or", "with", "for", "on", "in", "no", "any", "without", "domain", "custom"]
 )
 
 # Words a one-letter misspelling is read as (six letters or more; five-letter words only by two swapped letters).

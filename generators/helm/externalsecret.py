@@ -1,5 +1,7 @@
 """templates/externalsecret.yaml: external-secrets (`external-secrets.io/v1`) copies the environment's connection
-secret, and each managed password, into the Secret the app reads, through this release's own SecretStore."""
+secret, and each managed password, into the Secret the app reads, through this release's own SecretStore.
+`extraStores` adds a SecretStore per other vault (e.g. `apm`: the reviewer's Key Vault holding New Relic's key on
+AKS); a managed secret with `store: <name>` is read through it (`sourceRef`)."""
 
 FILENAME = "externalsecret.yaml"
 
@@ -14,6 +16,19 @@ metadata:
 spec:
   provider:
     {{- toYaml .Values.externalSecret.provider | nindent 4 }}
+{{- range $name, $provider := .Values.externalSecret.extraStores }}
+---
+apiVersion: external-secrets.io/v1
+kind: SecretStore
+metadata:
+  name: {{ printf "%s-%s" (include "app.fullname" $) $name | quote }}
+  namespace: {{ $.Release.Namespace | quote }}
+  labels:
+    {{- include "app.labels" $ | nindent 4 }}
+spec:
+  provider:
+    {{- toYaml $provider | nindent 4 }}
+{{- end }}
 ---
 apiVersion: external-secrets.io/v1
 kind: ExternalSecret
@@ -39,7 +54,13 @@ spec:
     {{- end }}
     {{- range $env, $ref := .Values.externalSecret.managedSecrets }}
     - secretKey: {{ $env | quote }}
+      {{- with $ref.store }}
+      sourceRef:
+        storeRef:
+          kind: SecretStore
+          name: {{ printf "%s-%s" (include "app.fullname" $) . | quote }}
+      {{- end }}
       remoteRef:
-        {{- toYaml $ref | nindent 8 }}
+        {{- toYaml (omit $ref "store") | nindent 8 }}
     {{- end }}
 """

@@ -9,6 +9,8 @@ QUANTITY_MEMORY = r"^[0-9]+Mi$"
 NAME = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
 ENV = r"^[A-Z][A-Z0-9_]*$"
 CIDR = r"^[0-9]{1,3}(\.[0-9]{1,3}){3}/[0-9]{1,2}$"
+STORE = r"^[a-z][a-z0-9]{0,15}$"  # an extra SecretStore's short name (externalsecret.yaml)
+PROVIDER = {"type": "object", "minProperties": 1, "maxProperties": 1, "propertyNames": {"enum": ["aws", "gcpsm", "azurekv"]}}
 
 
 def _object(properties: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
@@ -118,9 +120,11 @@ def build_schema() -> dict[str, Any]:
                     "remoteKey": {"type": "string", "pattern": NAME},
                     "managedSecrets": {"type": "object", "propertyNames": {"pattern": ENV}, "additionalProperties": {
                         "type": "object", "additionalProperties": False, "required": ["key"],
-                        "properties": {"key": {"type": "string", "minLength": 1}, "property": {"type": "string"}}}},
-                    "provider": {"type": "object", "minProperties": 1, "maxProperties": 1,
-                                 "propertyNames": {"enum": ["aws", "gcpsm", "azurekv"]}},
+                        "properties": {"key": {"type": "string", "minLength": 1}, "property": {"type": "string"},
+                                       "store": {"type": "string", "pattern": STORE}}}},
+                    "provider": PROVIDER,
+                    "extraStores": {"type": "object", "propertyNames": {"pattern": STORE},
+                                    "additionalProperties": PROVIDER},
                 }
             ),
             "secretEnv": {"type": "array", "items": {"type": "string", "pattern": ENV}, "uniqueItems": True},

@@ -156,6 +156,7 @@ def build_values(plan: Plan, settings: Settings) -> dict[str, Any]:
             "remoteKey": connection_secret_name(spec),
             "managedSecrets": {},
             "provider": secret_store_provider(plan),
+            "extraStores": {},
         },
         "secretEnv": setting_names(spec),
         "terminationGracePeriodSeconds": 60 if spec.tier == Tier.prod else 30,

@@ -68,8 +68,11 @@ def docker_flags(plan: Plan) -> str:
     return f" --add-host={AGENT_HOST}:host-gateway" if Monitoring.datadog in tools(plan) else ""
 
 
-def _read_into(variable: str, read: KeyRead) -> Call:
-    return Call("format", f'{variable}="$({read.command})"', *read.args)
+def _read_into(variable: str, read: KeyRead) -> list[object]:
+    """Read a key into a shell variable, retrying for a few minutes (a new role grant takes a while to apply)."""
+    return [Call("format", f'for attempt in 1 2 3 4 5 6 7 8 9 10; do {variable}="$({read.command})" && break; '
+                           "sleep 30; done", *read.args),
+            f'test -n "${variable}"']
 
 
 SCRIPT = "/usr/local/sbin/dev-agent-apm.sh"
@@ -91,7 +94,7 @@ def _steps(plan: Plan, keys: dict[Monitoring, KeyRead], debian: bool) -> list[ob
     out: list[object] = []
     if Monitoring.datadog in chosen:
         out += [
-            _read_into("dd_api_key", keys[Monitoring.datadog]),
+            *_read_into("dd_api_key", keys[Monitoring.datadog]),
             Call("format", f'DD_API_KEY="$dd_api_key" DD_SITE="%s" DD_HOST_TAGS="env:{name},service:{service}" '
                            f'bash -c "$(curl -fsSL {DATADOG_INSTALL})"', Ref("var.datadog_site")),
             "unset dd_api_key",
@@ -110,7 +113,7 @@ def _steps(plan: Plan, keys: dict[Monitoring, KeyRead], debian: bool) -> list[ob
                    [f"curl -fsSL -o /etc/yum.repos.d/newrelic-infra.repo {NEWRELIC_REPO_AL2023}",
                     "dnf install -y newrelic-infra"])
         out += [
-            _read_into("nr_license_key", keys[Monitoring.newrelic]),
+            *_read_into("nr_license_key", keys[Monitoring.newrelic]),
             "install -m 600 /dev/null /etc/newrelic-infra.yml",
             "printf 'license_key: %s\\ncustom_attributes:\\n  environment: %s\\n  service: %s\\n' "
             f'"$nr_license_key" {name} {service} > /etc/newrelic-infra.yml',

@@ -66,11 +66,15 @@ PRICED: dict[str, str] = {
     "google_cloud_run_v2_worker_pool": "gcp.cloud_run_v2_worker_pool",
     "google_cloud_scheduler_job": "gcp.cloud_scheduler_job",
     "google_monitoring_alert_policy": "gcp.monitoring_alert_policy",
+    "google_compute_security_policy": "gcp.compute_security_policy",
+    "google_compute_global_forwarding_rule": "gcp.compute_global_forwarding_rule",
     "azurerm_kubernetes_cluster": "azure.kubernetes_cluster",
     "azurerm_kubernetes_cluster_node_pool": "azure.kubernetes_cluster_node_pool",
     "azurerm_linux_virtual_machine": "azure.linux_virtual_machine",
     "azurerm_postgresql_flexible_server": "azure.postgresql_flexible_server",
     "azurerm_mysql_flexible_server": "azure.mysql_flexible_server",
+    "azurerm_mssql_database": "azure.mssql_database",
+    "azurerm_mssql_server_security_alert_policy": "azure.mssql_server_security_alert_policy",
     "azurerm_redis_cache": "azure.redis_cache",
     "azurerm_servicebus_namespace": "azure.servicebus_namespace",
     "azurerm_storage_account": "azure.storage_account",
@@ -87,6 +91,7 @@ PRICED: dict[str, str] = {
     "azurerm_monitor_metric_alert": "azure.monitor_metric_alert",
     "azurerm_eventhub_namespace": "azure.eventhub_namespace",
     "azurerm_cosmosdb_mongo_database": "azure.cosmosdb_mongo_database",
+    "azurerm_cdn_frontdoor_profile": "azure.cdn_frontdoor_profile",
 }
 
 _cache: dict[str, Callable[[Ctx], Priced | None]] = {}

@@ -119,6 +119,13 @@ FREE_TYPES = frozenset(
         "google_pubsub_subscription_iam_member",
         "google_pubsub_topic_iam_member",
         "google_secret_manager_secret_iam_member",
+        # an external Application Load Balancer's parts: billed through its forwarding rule (and Cloud Armor's policy)
+        "google_compute_region_network_endpoint_group",
+        "google_compute_backend_service",
+        "google_compute_url_map",
+        "google_compute_target_https_proxy",
+        "google_compute_managed_ssl_certificate",
+        "google_compute_ssl_policy",
         # Azure
         "azurerm_monitor_action_group",  # emails: the first 1,000 a month are free; one owner's alerts stay below
         "azurerm_resource_group",
@@ -150,5 +157,15 @@ FREE_TYPES = frozenset(
         "azurerm_redis_cache_access_policy_assignment",
         "azurerm_eventhub",
         "azurerm_key_vault",
+        "azurerm_mssql_server",  # the logical server is free; its databases and Defender are priced
+        "azurerm_mssql_server_extended_auditing_policy",  # audit events are billed as Log Analytics ingestion
+        # Front Door Standard/Premium parts: billed through the profile (base fee, requests, data transfer); Premium's
+        # WAF policies, managed and custom rules are included in its base fee
+        "azurerm_cdn_frontdoor_endpoint",
+        "azurerm_cdn_frontdoor_origin_group",
+        "azurerm_cdn_frontdoor_origin",
+        "azurerm_cdn_frontdoor_route",
+        "azurerm_cdn_frontdoor_security_policy",
+        "azurerm_cdn_frontdoor_firewall_policy",
     }
 )

@@ -6,6 +6,7 @@ from bot.spec import ComputeKind
 from generators.terraform.azure import (
     aks,
     alarms,
+    apm,
     backend,
     connection,
     container_apps,
@@ -14,6 +15,7 @@ from generators.terraform.azure import (
     flexible_server,
     functions,
     key_vault,
+    mssql,
     network,
     observability,
     private_dns,
@@ -23,6 +25,7 @@ from generators.terraform.azure import (
     storage,
     versions,
     vm,
+    waf,
 )
 from generators.terraform.context import Component, always, component, compute_is
 
@@ -37,9 +40,12 @@ COMPONENTS: list[Component] = [
     component(connection, always),
     component(aks, compute_is(ComputeKind.kubernetes)),
     component(container_apps, compute_is(ComputeKind.containers)),
+    component(waf),
     component(vm, compute_is(ComputeKind.vm)),
+    component(apm),
     component(functions, compute_is(ComputeKind.functions)),
     component(flexible_server),
+    component(mssql),
     component(cosmos),
     component(redis),
     component(servicebus),

@@ -14,8 +14,11 @@ from bot.pipeline.planning import Plan
 from bot.spec import ComputeKind
 from generators.hcl import Block, Call, Ref, block
 from generators.helm.connections import bucket_env, connection_secret_name, connections
+from generators.terraform.azure import apm
 from generators.terraform.azure.flexible_server import flexible_databases, server
 from generators.terraform.azure.key_vault import vault_secret
+from generators.terraform.azure.mssql import ADMIN as SQL_ADMIN
+from generators.terraform.azure.mssql import admin_secret_name, sql_databases
 from generators.terraform.azure.names import dashed
 from generators.terraform.azure.storage import local_name as bucket_local
 from generators.terraform.context import Context
@@ -26,6 +29,7 @@ PORTS = {"postgres": 5432, "mysql": 3306}
 def settings(plan: Plan) -> dict[str, Any]:
     """env var -> HCL expression of its value (no passwords, no connection strings)."""
     servers = iter(flexible_databases(plan))
+    sql_servers = iter(sql_databases(plan))
     values: dict[str, Any] = {}
     for conn in connections(plan.spec):
         if conn.engine in PORTS:
@@ -33,6 +37,10 @@ def settings(plan: Plan) -> dict[str, Any]:
             scheme = "postgresql" if conn.engine == "postgres" else "mysql"
             values[conn.env] = Call("format", f"{scheme}://app_admin@%s:{PORTS[conn.engine]}/app?sslmode=require",
                                     Ref(f"{server(local, db)}.fqdn"))
+        elif conn.engine == "sqlserver":
+            local, _db = next(sql_servers)
+            values[conn.env] = Call("format", f"mssql://{SQL_ADMIN}@%s:1433/app?encrypt=true",
+                                    Ref(f"azurerm_mssql_server.{local}.fully_qualified_domain_name"))
         elif conn.engine == "redis":
             values[conn.env] = Call("format", "rediss://%s:6380", Ref("azurerm_redis_cache.main.hostname"))
         elif conn.engine == "servicebus":
@@ -51,23 +59,30 @@ def password_secrets(plan: Plan) -> dict[str, tuple[str, str]]:
     name = plan.spec.name
     found = {}
     servers = iter(flexible_databases(plan))
+    sql_servers = iter(sql_databases(plan))
     for conn in connections(plan.spec):
         if conn.engine in PORTS:
             local, _db = next(servers)
             found[conn.password_env] = (f"{local}_admin_password",
                                         dashed(name, local, "admin-password", max_length=127))
+        elif conn.engine == "sqlserver":
+            local, _db = next(sql_servers)
+            found[conn.password_env] = (f"{local}_admin_password", admin_secret_name(name, local))
         elif conn.engine == "mongodb":
             found[conn.env] = ("mongo_connection_string", dashed(name, "mongo-connection-string", max_length=127))
     return found
 
 
 def _helm_values(ctx: Context) -> dict[str, Any]:
+    apm_values = apm.helm_values(ctx.plan)
     return {
         "serviceAccount": {"annotations": {
             "azure.workload.identity/client-id": Ref("azurerm_user_assigned_identity.app.client_id")}},
         "externalSecret": {
             "provider": {"azurekv": {"vaultUrl": Ref("azurerm_key_vault.main.vault_uri")}},
-            "managedSecrets": {env: {"key": secret} for env, (_label, secret) in password_secrets(ctx.plan).items()},
+            "managedSecrets": {**{env: {"key": secret} for env, (_label, secret) in password_secrets(ctx.plan).items()},
+                               **apm_values.get("managedSecrets", {})},
+            **({"extraStores": apm_values["extraStores"]} if apm_values else {}),
         },
     }
 

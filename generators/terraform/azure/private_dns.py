@@ -18,6 +18,7 @@ ZONES = {
     "mongo": "privatelink.mongo.cosmos.azure.com",
     "servicebus": "privatelink.servicebus.windows.net",
     "sites": "privatelink.azurewebsites.net",
+    "sqlserver": "privatelink.database.windows.net",
 }
 
 
@@ -34,6 +35,8 @@ def zones(plan: Plan, env: str) -> dict[str, str]:
         wanted["redis"] = ZONES["redis"]
     if DatabaseEngine.mongodb in engines:
         wanted["mongo"] = ZONES["mongo"]
+    if DatabaseEngine.sqlserver in engines:
+        wanted["sqlserver"] = ZONES["sqlserver"]
     if spec.queue and spec.queue.engine == QueueEngine.kafka:
         wanted["servicebus"] = ZONES["servicebus"]
     if DatabaseEngine.postgres in engines:

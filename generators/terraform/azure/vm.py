@@ -2,12 +2,15 @@
 public IP, SSH keys only (the private key is generated into Key Vault), Trusted Launch, no extensions,
 running as the workload's managed identity. cloud-init (custom data) installs Docker, writes /etc/app.env from the
 connection secret and the database passwords in Key Vault (the managed identity's token), and runs the app's image
-as a systemd unit."""
+as a systemd unit. With datadog / newrelic monitoring it installs the agent with the key read from the reviewer's
+Key Vault secret at boot (apm.py, generators/terraform/vm_agents.py)."""
 
 from __future__ import annotations
 
 from generators.hcl import Block, Call, Ref, block
 from generators.helm.connections import connection_secret_name
+from generators.terraform import vm_agents
+from generators.terraform.azure import apm
 from generators.terraform.azure.connection import password_secrets
 from generators.terraform.azure.image import image_variable
 from generators.terraform.azure.key_vault import vault_secret
@@ -41,11 +44,12 @@ def custom_data(ctx: Context) -> Call:
         lines.append(Call("format", f'echo "{env}=$(' + read + ')" >> /etc/app.env', vault, secret))
     lines += [
         f"echo PORT={port} >> /etc/app.env",
+        *vm_agents.lines(ctx.plan, apm.key_reads(), debian=True),
         "cat > /etc/systemd/system/app.service <<'UNIT'",
         "[Unit]", "After=docker.service", "Requires=docker.service", "[Service]", "Restart=always",
         "ExecStartPre=-/usr/bin/docker rm -f app",
         Call("format", "ExecStart=/usr/bin/docker run --name app --read-only --tmpfs /tmp "
-                       f"--env-file /etc/app.env -p {port}:{port} %s", Ref("var.image")),
+                       f"--env-file /etc/app.env{vm_agents.docker_flags(ctx.plan)} -p {port}:{port} %s", Ref("var.image")),
         "[Install]", "WantedBy=multi-user.target", "UNIT",
         "systemctl daemon-reload", "systemctl enable --now app.service",
     ]
@@ -77,7 +81,8 @@ def build(ctx: Context) -> list[Block]:
         identity=block("identity", type="UserAssigned", identity_ids=[Ref("azurerm_user_assigned_identity.app.id")]),
         boot_diagnostics=block("boot_diagnostics"),
         custom_data=custom_data(ctx),
-        depends_on=[Ref("azurerm_key_vault_secret.connection")],
+        depends_on=[Ref("azurerm_key_vault_secret.connection"),
+                    *[Ref(f"azurerm_role_assignment.{tool.value}_key_app") for tool in sorted(apm.tools(ctx.plan))]],
     )
     return [
         block("resource", "tls_private_key", "vm", algorithm="ED25519"),

@@ -23,6 +23,7 @@ from generators.terraform.gcp import (
     storage,
     versions,
     vm,
+    waf,
     workers,
 )
 
@@ -33,6 +34,7 @@ COMPONENTS: list[Component] = [
     component(identity, always),
     component(gke, compute_is(ComputeKind.kubernetes)),
     component(cloud_run, compute_is(ComputeKind.containers)),
+    component(waf),
     component(vm, compute_is(ComputeKind.vm)),
     component(functions, compute_is(ComputeKind.functions)),
     component(scheduler, name="schedule"),

@@ -97,14 +97,17 @@ def _compute(ctx: Context) -> list[Block]:
     return []
 
 
+CONNECTION_METRICS = {"postgres": "cloudsql.googleapis.com/database/postgresql/num_backends",
+                      "sqlserver": "cloudsql.googleapis.com/database/sqlserver/connections/user_connections"}
+
+
 def _databases(ctx: Context) -> list[Block]:
     blocks = []
     limit = SQL_CONNECTIONS.get(ctx.plan.sizing.db_instance_class, 100)
     for local, db in local_names(ctx.plan):
         instance = ('resource.type = "cloudsql_database" AND resource.labels.database_id = "%s:%s"',
                     (Ref("var.project_id"), Ref(f"google_sql_database_instance.{local}.name")))
-        connections = ("cloudsql.googleapis.com/database/postgresql/num_backends" if db.engine.value == "postgres"
-                       else "cloudsql.googleapis.com/database/network/connections")
+        connections = CONNECTION_METRICS.get(db.engine.value, "cloudsql.googleapis.com/database/network/connections")
         blocks += [
             _policy(ctx, f"db_{local}_cpu", f"{local} database CPU above 80% for 10 minutes", instance,
                     "cloudsql.googleapis.com/database/cpu/utilization", 0.8),

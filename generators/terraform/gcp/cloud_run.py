@@ -1,7 +1,8 @@
 """cloud_run.tf: a Cloud Run (v2) service running as the app's service account, authenticated callers
-only (internal ingress for internal apps), with direct VPC egress to reach private data services. Sized so Cloud Run
-accepts it: under 1 vCPU the CPU is allocated per request (cpu_idle) with concurrency 1; below prod a minimum of one
-instance scales to zero. A scheduled app (compute.schedule) is a Cloud Run job instead, with no endpoint at all."""
+only (internal ingress for internal apps, load-balancer ingress behind Cloud Armor: waf.tf), with direct VPC egress
+to reach private data services. Sized so Cloud Run accepts it: under 1 vCPU the CPU is allocated per request
+(cpu_idle) with concurrency 1; below prod a minimum of one instance scales to zero. A scheduled app
+(compute.schedule) is a Cloud Run job instead, with no endpoint at all."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from typing import Any
 from bot.spec import Exposure, Tier
 from generators.hcl import Block, Ref, block
 from generators.terraform.context import Context
-from generators.terraform.gcp import connection
-from generators.terraform.gcp.cloud_sql import local_names
+from generators.terraform.gcp import connection, waf
+from generators.terraform.gcp.cloud_sql import socket_names
 from generators.terraform.gcp.image import image_variable
 from generators.terraform.gcp.names import labels, resource_name
 
@@ -46,7 +47,7 @@ def container(ctx: Context, *, command: list[str] | None = None, serving: bool =
     cpu, cpu_settings = sizing(plan_sizing.container_cpu, plan_sizing.container_memory_gb)
     if not serving:
         cpu, cpu_settings = max(1.0, cpu), {}
-    sql = bool(local_names(ctx.plan))
+    sql = bool(socket_names(ctx.plan))
     return block(
         "containers",
         image=Ref("var.image"),
@@ -67,7 +68,7 @@ def container(ctx: Context, *, command: list[str] | None = None, serving: bool =
 def runtime_settings(ctx: Context) -> dict[str, Any]:
     """What every Cloud Run template shares: the app's service account, direct VPC egress to the private data
     services, and the Cloud SQL socket volume."""
-    sql = [Ref(f"google_sql_database_instance.{local}.connection_name") for local, _db in local_names(ctx.plan)]
+    sql = [Ref(f"google_sql_database_instance.{local}.connection_name") for local, _db in socket_names(ctx.plan)]
     return {
         "service_account": Ref("google_service_account.app.email"),
         "vpc_access": block("vpc_access", egress="PRIVATE_RANGES_ONLY", network_interfaces=block(
@@ -95,6 +96,14 @@ def _job(ctx: Context) -> list[Block]:
                   description="Cloud Run job (no endpoint: Cloud Scheduler starts it, see schedule.tf).")]
 
 
+def ingress(ctx: Context) -> str:
+    """Internal apps: the VPC only; behind Cloud Armor (waf.tf): load balancers only, so the WAF cannot be bypassed
+    through the service's own run.app URL; otherwise all traffic (callers still need roles/run.invoker)."""
+    if ctx.spec.app.exposure == Exposure.internal:
+        return "INGRESS_TRAFFIC_INTERNAL_ONLY"
+    return "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER" if waf.applies(ctx.plan) else "INGRESS_TRAFFIC_ALL"
+
+
 def build(ctx: Context) -> list[Block]:
     spec = ctx.spec
     if spec.compute.schedule is not None:
@@ -113,7 +122,7 @@ def build(ctx: Context) -> list[Block]:
         "resource", "google_cloud_run_v2_service", "app",
         name=resource_name(ctx.name, max_length=49),
         location=Ref("var.region"),
-        ingress="INGRESS_TRAFFIC_INTERNAL_ONLY" if spec.app.exposure == Exposure.internal else "INGRESS_TRAFFIC_ALL",
+        ingress=ingress(ctx),
         deletion_protection=ctx.spec.tier == Tier.prod,
         labels=labels(ctx),
         template=template,
@@ -122,5 +131,6 @@ def build(ctx: Context) -> list[Block]:
         service,
         image_variable(ctx),
         block("output", "service_url", value=Ref("google_cloud_run_v2_service.app.uri"),
-              description="HTTPS URL of the service (callers need roles/run.invoker)."),
+              description="HTTPS URL of the service (callers need roles/run.invoker)"
+              + ("; it answers through the load balancer only (app_url)." if waf.applies(ctx.plan) else ".")),
     ]

@@ -25,6 +25,9 @@ SECRET_ID = Ref("google_secret_manager_secret.connection.secret_id")
 
 
 def _database_url(local: str, engine: DatabaseEngine) -> Call:
+    if engine == DatabaseEngine.sqlserver:  # no socket, no IAM login: TLS to the private IP, password from a secret
+        return Call("format", "mssql://app_admin@%s:1433/app?encrypt=true",
+                    Ref(f"google_sql_database_instance.{local}.private_ip_address"))
     instance = Ref(f"google_sql_database_instance.{local}.connection_name")
     if engine == DatabaseEngine.postgres:
         user = Call("trimsuffix", APP_SA, ".gserviceaccount.com")
@@ -38,7 +41,7 @@ def settings(plan: Plan) -> dict[str, Any]:
     databases = iter(local_names(plan))
     values: dict[str, Any] = {}
     for conn in connections(plan.spec):
-        if conn.engine in {"postgres", "mysql"}:
+        if conn.engine in {"postgres", "mysql", "sqlserver"}:
             local, db = next(databases)
             values[conn.env] = _database_url(local, db.engine)
         elif conn.engine == "redis":
@@ -54,10 +57,19 @@ def settings(plan: Plan) -> dict[str, Any]:
 
 
 def password_secrets(plan: Plan) -> dict[str, Ref]:
-    """env var -> Secret Manager secret id holding that password (the Redis AUTH string)."""
+    """env var -> Secret Manager secret id holding that password (the Redis AUTH string; SQL Server's `app_admin`
+    password, as SQL Server on Cloud SQL has no IAM database login)."""
+    found: dict[str, Ref] = {}
+    databases = iter(local_names(plan))
+    for conn in connections(plan.spec):
+        if conn.engine in {"postgres", "mysql", "sqlserver"}:
+            local, db = next(databases)
+            if db.engine == DatabaseEngine.sqlserver:
+                found[conn.password_env] = Ref(f"google_secret_manager_secret.{local}_admin_password.secret_id")
     cache = plan.spec.cache
-    return {"REDIS_PASSWORD": Ref("google_secret_manager_secret.redis_auth.secret_id")} \
-        if cache is not None and cache.engine == CacheEngine.redis else {}
+    if cache is not None and cache.engine == CacheEngine.redis:
+        found["REDIS_PASSWORD"] = Ref("google_secret_manager_secret.redis_auth.secret_id")
+    return found
 
 
 def _helm_values(ctx: Context) -> dict[str, Any]:

@@ -141,7 +141,7 @@ def price(ctx: Ctx) -> Priced:
                 "CPU credits",
                 "vCPU-hours",
                 ctx.price("aws_rds", "cpu_credits"),
-                u.num("monthly_cpu_credit_hrs") * vcpu,
+                u.num("monthly_cpu_credit_hrs", 0) * vcpu,
                 True,
             )
         )

@@ -13,7 +13,7 @@ from bot.cost.model import Ctx, Priced, num
 from bot.cost.resources.aws.fargate import fargate_components
 
 
-def _size(value, default: float) -> float:
+def _size(value: object, default: float) -> float:
     """Task CPU units ("256", "1 vCPU") or memory MiB ("512", "1 GB") as a number."""
     if isinstance(value, str):
         text = value.lower().replace("vcpu", "").replace("gb", "").strip()
@@ -25,11 +25,11 @@ def _size(value, default: float) -> float:
     return num(value, default)
 
 
-def _ref(value) -> str | None:
+def _ref(value: object) -> str | None:
     return value.ref if isinstance(value, Unknown) else None
 
 
-def _names_fargate(strategies: list[dict]) -> bool:
+def _names_fargate(strategies: list[dict[str, Any]]) -> bool:
     return any(str(s.get("capacity_provider", "")).startswith("FARGATE") for s in strategies)
 
 
@@ -57,7 +57,7 @@ def on_fargate(ctx: Ctx, attrs: dict[str, Any]) -> bool:
     return any(str(p).startswith("FARGATE") for p in names)
 
 
-def task_definition(ctx: Ctx, ref) -> dict[str, Any] | None:
+def task_definition(ctx: Ctx, ref: object) -> dict[str, Any] | None:
     """The task definition an attribute points at (by reference, family[:revision], or its ARN as state has it)."""
     addr = _ref(ref)
     if isinstance(ref, str) and "task-definition/" in ref:

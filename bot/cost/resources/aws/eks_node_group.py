@@ -10,10 +10,9 @@ from bot.cost.resources.aws.ebs import block_components
 def price(ctx: Ctx) -> Priced:
     u = ctx.usage
     scaling = (ctx.blocks("scaling_config") or [{}])[0]
-    nodes = (
-        u.num("instances")
-        if "instances" in u
-        else ctx.scaled(num(scaling.get("desired_size"), num(scaling.get("min_size"), 1)), num(scaling.get("max_size")))
+    nodes = u.num(
+        "instances",
+        ctx.scaled(num(scaling.get("desired_size"), num(scaling.get("min_size"), 1)), num(scaling.get("max_size"))),
     )
     types = ctx.get("instance_types")
     itype = types[0] if isinstance(types, list) and types and isinstance(types[0], str) else "t3.medium"

@@ -2,6 +2,9 @@
 counts taken from Application Auto Scaling targets when they scale it (their usage ``capacity``, else their
 minimum; the range's top uses their maximum), as Infracost does; otherwise ``num_cache_clusters`` nodes."""
 
+from collections.abc import Callable
+from typing import Any
+
 from bot.cost.model import Ctx, Priced, num
 from bot.cost.resources.aws.elasticache_cluster import backup_component, node_component
 
@@ -11,23 +14,23 @@ DIMENSIONS = {
 }
 
 
+def _scales(dimension: str, resource_id: str) -> Callable[[dict[str, Any]], bool]:
+    """Matches the Application Auto Scaling target of `dimension` on `resource_id`."""
+    return lambda a: a.get("scalable_dimension") == dimension and a.get("resource_id") == resource_id
+
+
 def _autoscaled(ctx: Ctx, group_id: str | None) -> dict[str, float]:
     """{"groups"|"replicas": count} from the scaling targets of this replication group."""
     out: dict[str, float] = {}
     if not group_id:
         return out
     for dimension, key in DIMENSIONS.items():
-        target = ctx.lookup(
-            "aws_appautoscaling_target",
-            lambda a, d=dimension: (
-                a.get("scalable_dimension") == d and a.get("resource_id") == f"replication-group/{group_id}"
-            ),
-        )
+        target = ctx.lookup("aws_appautoscaling_target", _scales(dimension, f"replication-group/{group_id}"))
         if not target:
             continue
         usage = ctx.usage_for(target["__address__"], "aws_appautoscaling_target")
         low = num(target.get("min_capacity"), 0) or 0
-        out[key] = usage.num("capacity") if "capacity" in usage else ctx.scaled(low, num(target.get("max_capacity")))
+        out[key] = usage.num("capacity", ctx.scaled(low, num(target.get("max_capacity"))))
     return out
 
 

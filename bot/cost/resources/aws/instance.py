@@ -56,7 +56,7 @@ def launch_template(ctx: Ctx) -> dict[str, Any]:
 def price(ctx: Ctx) -> Priced:
     tpl = launch_template(ctx)
 
-    def attr(key, default=None):
+    def attr(key: str, default: Any = None) -> Any:  # an HCL attribute value: any type
         val = ctx.get(key)
         return val if val is not None else tpl.get(key, default)
 
@@ -124,7 +124,7 @@ def _hours(ctx: Ctx) -> float:
     return 730 if hrs is None else hrs
 
 
-def _merge_devices(own: list[dict], template: list[dict]) -> list[dict]:
+def _merge_devices(own: list[dict[str, Any]], template: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Instance devices override template devices with the same device_name (attributes merged)."""
     out = []
     by_name = {d.get("device_name"): d for d in template}

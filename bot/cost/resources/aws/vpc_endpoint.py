@@ -16,7 +16,8 @@ def _interface_data(ctx: Ctx) -> list[Component]:
     gb = ctx.usage.num("monthly_data_processed_gb")
     if gb is None:
         return [Component("Data processed (first 1PB)", "GB", ctx.price("aws_vpc", "endpoint.gb"), None, True)]
-    out, left = [], gb
+    out: list[Component] = []
+    left = gb
     for name, size, key in TIERS:
         qty = left if size is None else min(left, size)
         if qty > 0 or not out:

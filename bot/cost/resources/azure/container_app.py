@@ -19,12 +19,12 @@ def price(ctx: Ctx) -> Priced:
     containers = [c for c in (template.get("container") or []) if isinstance(c, dict)] or [{}]
     cpu = sum(num(c.get("cpu"), 0.25) for c in containers)
     mem = sum(num(str(c.get("memory", "0.5Gi")).replace("Gi", ""), 0.5) for c in containers)
-    min_replicas = u.num("min_replicas") if "min_replicas" in u else num(template.get("min_replicas"), 0)
+    min_replicas = u.num("min_replicas", num(template.get("min_replicas"), 0))
     always = u.num("active_replicas") or 0
     requests = u.num("requests")
     comps: list[Component] = []
 
-    def add(name, unit, key, qty, usage_based=False):
+    def add(name: str, unit: str, key: str, qty: float | None, usage_based: bool = False) -> None:
         comps.append(Component(name, unit, ctx.price("azurerm_app", key), qty, usage_based))
 
     if requests is None:

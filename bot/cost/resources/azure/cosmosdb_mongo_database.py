@@ -21,10 +21,11 @@ def price(ctx: Ctx) -> Priced | None:
     label = "Provisioned throughput"
     if rus is None:
         auto = (ctx.blocks("autoscale_settings") or [{}])[0]
-        if num(ctx.get("throughput")) is not None:
-            rus = num(ctx.get("throughput"))
-        elif num(auto.get("max_throughput")) is not None:
-            rus, label = num(auto.get("max_throughput")) / 10, "Provisioned throughput (autoscale minimum)"
+        throughput, autoscale_max = num(ctx.get("throughput")), num(auto.get("max_throughput"))
+        if throughput is not None:
+            rus = throughput
+        elif autoscale_max is not None:
+            rus, label = autoscale_max / 10, "Provisioned throughput (autoscale minimum)"
         else:
             rus, label = MIN_COLLECTION_RUS, "Provisioned throughput (one collection's minimum)"
     p = ctx.price("azurerm_db", "cosmos.ru_100")

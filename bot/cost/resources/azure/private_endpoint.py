@@ -22,7 +22,8 @@ def _data(ctx: Ctx, direction: str, usage_key: str) -> list[Component]:
                 True,
             )
         ]
-    out, left = [], gb
+    out: list[Component] = []
+    left = gb
     for name, size, key in TIERS:
         if left <= 0 and out:
             break

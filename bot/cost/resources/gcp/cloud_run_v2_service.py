@@ -26,12 +26,12 @@ TIER2_REGIONS = {
 }
 
 
-def _cpu(value) -> float:
+def _cpu(value: object) -> float:
     text = str(value or "1")
     return float(text[:-1]) / 1000 if text.endswith("m") else num(text, 1)
 
 
-def _mem_gib(value) -> float:
+def _mem_gib(value: object) -> float:
     text = str(value or "512Mi")
     for suffix, scale in (("Gi", 1.0), ("Mi", 1 / 1024), ("G", 1e9 / 2**30), ("M", 1e6 / 2**30)):
         if text.endswith(suffix):
@@ -39,7 +39,7 @@ def _mem_gib(value) -> float:
     return num(text, 2**29) / 2**30
 
 
-def _first(value) -> dict[str, Any]:
+def _first(value: object) -> dict[str, Any]:
     if isinstance(value, list):
         value = value[0] if value else {}
     return value if isinstance(value, dict) else {}
@@ -86,7 +86,8 @@ def price(ctx: Ctx) -> Priced:
     template = _first(ctx.attrs.get("template"))
     container = _first(template.get("containers"))
     res = _first(container.get("resources"))
-    limits = res.get("limits") if isinstance(res.get("limits"), dict) else {}
+    raw_limits = res.get("limits")
+    limits = raw_limits if isinstance(raw_limits, dict) else {}
     cpu, mem = _cpu(limits.get("cpu")), _mem_gib(limits.get("memory"))
     min_instances = num(_first(template.get("scaling")).get("min_instance_count"), 0)
     tier = "tier 2" if ctx.region in TIER2_REGIONS else "tier 1"

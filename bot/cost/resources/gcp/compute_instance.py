@@ -5,7 +5,7 @@ from bot.cost.resources.gcp.compute import disk_component, machine_component
 
 
 def price(ctx: Ctx) -> Priced:
-    hours = ctx.usage.num("monthly_hrs") if "monthly_hrs" in ctx.usage else 730
+    hours = ctx.usage.num("monthly_hrs", 730)
     sched = (ctx.blocks("scheduling") or [{}])[0]
     preemptible = sched.get("preemptible") is True or sched.get("provisioning_model") == "SPOT"
     boot = (ctx.blocks("boot_disk") or [{}])[0]

@@ -10,7 +10,7 @@ def price(ctx: Ctx) -> Priced:
     u = ctx.usage
     if ctx.get("enable_autopilot") is True:
 
-        def comp(name, unit, key, ukey):
+        def comp(name: str, unit: str, key: str, ukey: str) -> Component:
             p = ctx.price("google_compute", key)
             qty = u.num(ukey)
             return Component(name, unit, None if p is None else p * 730, qty, True)
@@ -27,12 +27,12 @@ def price(ctx: Ctx) -> Priced:
     priced = Priced(ctx.address, [ctx.hourly("Cluster management fee", "google_compute", "gke.cluster")])
     if ctx.get("remove_default_node_pool") is not True:
         config = (ctx.blocks("node_config") or [{}])[0]
-        per_zone = u.num("nodes") if "nodes" in u else num(ctx.get("initial_node_count"), 3)
+        per_zone = u.num("nodes", num(ctx.get("initial_node_count"), 3))
         nodes = per_zone * zone_count(ctx, ctx.attrs)
         priced.subresources.append(Priced("default_pool", node_pool_components(ctx, config, nodes)))
     for i, pool in enumerate(ctx.blocks("node_pool")):
-        config = pool.get("node_config") or [{}]
-        config = config[0] if isinstance(config, list) and config else {}
+        configs = pool.get("node_config") or [{}]
+        config = configs[0] if isinstance(configs, list) and configs else {}
         per_zone = num(pool.get("node_count"), num(pool.get("initial_node_count"), 3))
         nodes = per_zone * zone_count(ctx, pool if pool.get("node_locations") else ctx.attrs)
         priced.subresources.append(Priced(f"node_pool[{i}]", node_pool_components(ctx, config, nodes)))

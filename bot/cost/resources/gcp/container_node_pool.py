@@ -23,13 +23,8 @@ def price(ctx: Ctx) -> Priced:
     u = ctx.usage
     config = (ctx.blocks("node_config") or [{}])[0]
     autoscaling = (ctx.blocks("autoscaling") or [{}])[0]
-    per_zone = (
-        u.num("nodes")
-        if "nodes" in u
-        else num(ctx.get("node_count"), num(ctx.get("initial_node_count"), num(autoscaling.get("min_node_count"), 1)))
-    )
-    if "nodes" not in u:
-        per_zone = ctx.scaled(per_zone, num(autoscaling.get("max_node_count")))
+    configured = num(ctx.get("node_count"), num(ctx.get("initial_node_count"), num(autoscaling.get("min_node_count"), 1)))
+    per_zone = u.num("nodes", ctx.scaled(configured, num(autoscaling.get("max_node_count"))))
     placement = ctx.attrs
     if not ctx.get("location") and not ctx.get("node_locations"):
         cluster = _cluster(ctx)

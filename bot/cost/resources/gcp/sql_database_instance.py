@@ -1,4 +1,5 @@
-"""google_sql_database_instance: vCPU and memory (custom/standard tiers) or shared-core tier, storage, backups, IP."""
+"""google_sql_database_instance: vCPU and memory (custom/standard tiers) or shared-core tier, storage, backups, IP;
+SQL Server instances add their edition's license per vCPU (Express is free)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,11 @@ def price(ctx: Ctx) -> Priced:
         )
         p = ctx.price("google_sql", f"memory.{avail}")
         comps.append(Component(f"Memory ({mem:g} GB, {avail})", "GB", None if p is None else p * 730, mem))
+        version = str(ctx.get("database_version") or "")
+        if version.startswith("SQLSERVER_"):
+            edition = version.rsplit("_", 1)[-1].lower()
+            comps.append(Component(f"SQL Server {edition} license ({vcpu:g} vCPUs)", "hours",
+                                   ctx.price("google_sql", f"sqlserver.license.{edition}"), vcpu * 730))
     else:
         comps.append(ctx.hourly(f"SQL instance ({tier}, {avail})", "google_sql", f"shared.{tier}.{avail}"))
     disk = "hdd" if settings.get("disk_type") == "PD_HDD" else "ssd"
