@@ -38,8 +38,8 @@ def test_cdn_words_put_cloudfront_in_front_of_a_public_aws_app(text: str) -> Non
     ("FastAPI on EKS behind CloudFront, aws", "cluster's controller makes the load balancer"),
     ("FastAPI on Lambda behind CloudFront, aws", "HTTP API takes no WAF"),
     ("internal admin app on AWS ECS with CloudFront", "internal app"),
-    ("FastAPI on GCP with Cloud CDN", "Cloud CDN / Front Door are not generated"),
-    ("FastAPI on Azure behind Front Door", "Cloud CDN / Front Door are not generated"),
+    ("FastAPI on GCP with Cloud CDN", "no CDN is generated on GCP"),
+    ("FastAPI on Azure behind Front Door", "Front Door is generated only as a WAF's entry point"),
 ])
 def test_cdn_where_it_cannot_be_built_is_flagged_with_the_reason(text: str, why: str) -> None:
     result = parse(text)
