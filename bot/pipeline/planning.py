@@ -164,21 +164,27 @@ def sqlserver_multi_az(plan: Plan, db: Database) -> bool:
     return plan.sizing.db_multi_az and sqlserver_edition(db, plan.spec.tier) in MULTI_AZ_EDITIONS
 
 
+# Why the tier's default edition was picked (the spec named none).
+DEFAULT_EDITION_REASONS = {
+    SqlServerEdition.express: "cheapest edition, enough for {tier} (Express holds databases of up to 10 GB each)",
+    SqlServerEdition.web: "cheapest edition for {tier} without Express's 10 GB cap (Web is licensed for public web "
+                          "workloads only)",
+    SqlServerEdition.standard: "cheapest edition that fails over, for high availability / prod (Express and Web "
+                               "cannot)",
+}
+
+
 def _choose_sqlserver(plan: Plan) -> None:
     """Record each SQL Server database's edition, size and availability with the reason (for the report)."""
     spec = plan.spec
     for db in (d for d in spec.databases if d.engine == DatabaseEngine.sqlserver):
         edition = sqlserver_edition(db, spec.tier)
-        why = ("requested" if db.edition is not None else
-               "cheapest edition that fits " + ("high availability / prod (Standard fails over; Express and Web "
-                                                "cannot)" if edition == SqlServerEdition.standard else
-                                                f"{spec.tier.value}" + (" (databases up to 10 GB each)"
-                                                                        if edition == SqlServerEdition.express else
-                                                                        " (Web is licensed for public web workloads)")))
+        why = "requested" if db.edition is not None else DEFAULT_EDITION_REASONS[edition].format(tier=spec.tier.value)
         plan.choose("sqlserver_edition", f"SQL Server {db.version} {edition.value}", why)
         if spec.cloud == Cloud.aws:
             plan.choose("sqlserver_instance_class", sqlserver_class(plan, db),
-                        f"smallest class RDS offers for SQL Server {edition.value} with a sourced price")
+                        f"smallest class RDS offers for SQL Server {edition.value} that the catalog prices "
+                        "(us-east-1, license included)")
         elif spec.cloud == Cloud.azure:
             plan.choose("sqlserver_instance_class", sqlserver_class(plan, db),
                         f"Azure SQL Database has no editions: the service tier closest to SQL Server {edition.value}")
