@@ -5,6 +5,7 @@ Real processes throughout: sandbox GitHub, redis-server, `dev-agent serve`, `dev
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -69,7 +70,8 @@ def children(pid: int) -> set[int]:
     """Child processes of a process (an rq worker forks its scheduler, and a work horse per job)."""
     found: set[int] = set()
     for task in Path(f"/proc/{pid}/task").iterdir():
-        found |= {int(child) for child in (task / "children").read_text().split()}
+        with contextlib.suppress(FileNotFoundError, ProcessLookupError):  # a thread that ended meanwhile (preload's)
+            found |= {int(child) for child in (task / "children").read_text().split()}
     return found
 
 
