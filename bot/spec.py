@@ -475,7 +475,8 @@ class EnvironmentSpec(StrictModel):
     def _cdn_offered(self) -> None:
         """`app.cdn` is generated where CloudFront can sit in front of a Terraform-made load balancer."""
         if self.cloud != Cloud.aws:
-            raise ValueError("app.cdn: CloudFront is generated on AWS only (no Cloud CDN / Front Door is generated)")
+            raise ValueError("app.cdn: CloudFront is generated on AWS only (no Cloud CDN or Front Door caching is "
+                             "generated)")
         if self.app.exposure == Exposure.internal:
             raise ValueError("app.cdn: an internal app has no public endpoint to put CloudFront in front of")
         if self.compute.schedule is not None or self.compute.kind not in {ComputeKind.containers, ComputeKind.vm}:
