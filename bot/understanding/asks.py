@@ -391,7 +391,8 @@ ASKS: tuple[Ask, ...] = (
         "CloudFront (with a WAF, the load balancer admitting CloudFront only) is generated on AWS for public "
         "containers and VMs; not for Kubernetes (the cluster's controller makes the load balancer after apply), a "
         "public function (its HTTP API takes no WAF and cannot be limited to CloudFront), a scheduled job or an "
-        "internal app; Cloud CDN / Front Door are not generated on GCP / Azure",
+        "internal app; no CDN is generated on GCP (no Cloud CDN) or Azure (Front Door is generated only as a WAF's "
+        "entry point, `waf`, without caching)",
         clouds=frozenset({"aws"}),
         spec_field="app.cdn?",
         evidence=(r'^resource "aws_cloudfront_distribution"',),

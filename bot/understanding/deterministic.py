@@ -35,6 +35,7 @@ from bot.understanding.guard import check_request, normalize, refusal_spans
 from bot.understanding.ledger import Requirement
 from bot.understanding.model import RequestError, Understanding
 from bot.understanding.reading import (
+    NEGATION_AFTER,
     NEGATION_BEFORE,
     WB_AFTER,
     WB_AFTER_VERSIONED,
@@ -91,9 +92,6 @@ CATEGORY_GROUP = {
 
 CORRECTION = re.compile(
     r"\b(?:actually|make (?:that|it)|scratch that|no wait|wait,? no|on second thought|i mean|change (?:that|it) to|correction|rather)\b"
-)
-NEGATION_AFTER = re.compile(
-    r"^\s*(?:is |are )?(?:not needed|not required|isn'?t needed|aren'?t needed|isn'?t required|unnecessary|not necessary|is not necessary)"
 )
 REGION_TOKEN = re.compile(r"(?<![a-z0-9-])[a-z]+(?:-[a-z]+)*-?\d{0,2}(?![a-z0-9-])")
 ALL_REGION_CODES = frozenset().union(*REGIONS.values())
@@ -504,7 +502,7 @@ def _assemble(reading: Reading) -> dict[str, Any]:
         data["tables"] = tables
     if cloud == "aws" and scan.search(NOTIFICATIONS, reading.work):
         data["notifications"] = True
-    if scan.search(WAF, reading.work):
+    if _asked(WAF, reading.work):
         data["waf"] = True
     if _cdn_offered(data) and scan.search(CDN, reading.work):
         data["app"]["cdn"] = True
@@ -545,7 +543,8 @@ def _compliance(reading: Reading) -> list[str]:
     found: list[tuple[int, str]] = []
     for pattern, framework in COMPLIANCE_ASKS:
         for match in scan.finditer(pattern, reading.work):
-            if not NEGATION_BEFORE.search(reading.work[max(0, match.start() - 45):match.start()]):
+            if not NEGATION_BEFORE.search(reading.work[max(0, match.start() - 45):match.start()]) and not (
+                    NEGATION_AFTER.match(reading.work[match.end():match.end() + 30])):
                 found.append((match.start(), framework))
                 break
     return list(dict.fromkeys(framework for _, framework in sorted(found)))
@@ -998,6 +997,15 @@ NOT_PURPOSES = frozenset({"a", "an", "the", "s3", "gcs", "one", "two", "three", 
 
 # A web application firewall on the public entry point: "behind a WAF", "web application firewall", "Cloud Armor".
 WAF = re.compile(r"\b(?:wafs?|web application firewalls?|cloud armou?r)\b")
+
+
+def _asked(pattern: re.Pattern[str], work: str) -> bool:
+    """Some mention of `pattern` is not negated ("no WAF needed", "without a WAF", "we don't need a WAF")."""
+    return any(not NEGATION_BEFORE.search(work[max(0, m.start() - 45):m.start()])
+               and not NEGATION_AFTER.match(work[m.end():m.end() + 30])
+               for m in pattern.finditer(work) if scan.possible(pattern, work))
+
+
 # An SNS topic for the app's own notifications (AWS): "SNS notifications", "a notification topic".
 NOTIFICATIONS = re.compile(r"\b(?:sns|simple notification service)\b|\bnotifications? topics?\b")
 # CloudFront in front of the app (AWS containers and VMs; elsewhere the ledger row says why not).

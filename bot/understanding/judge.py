@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.understanding import asks as catalog
 from bot.understanding.ledger import Requirement, Status
-from bot.understanding.reading import NEGATION_BEFORE, Mention, Reading, vocabulary_table, words
+from bot.understanding.reading import NEGATION_AFTER, NEGATION_BEFORE, Mention, Reading, vocabulary_table, words
 
 ASK_TABLE = vocabulary_table("ask", {ask.pattern: ask for ask in catalog.ASKS})  # the ledger's non-spec asks
 CLOUD_NAMES = {"aws": "AWS", "gcp": "GCP", "azure": "Azure"}
@@ -130,8 +130,10 @@ class _Judge:
             if prefixes and not any(prefix in work for prefix in prefixes):
                 continue
             for match in words(pattern, work):
-                if match.end() > match.start() and not NEGATION_BEFORE.search(
-                    work[max(0, match.start() - 45) : match.start()]
+                if (
+                    match.end() > match.start()
+                    and not NEGATION_BEFORE.search(work[max(0, match.start() - 45) : match.start()])
+                    and not NEGATION_AFTER.match(work[match.end() : match.end() + 30])
                 ):
                     found.append((match.start(), match.end(), ask))
         # a match inside a longer one ("alarms" in "cloudwatch alarms") belongs to the longer one
