@@ -73,7 +73,7 @@ CASES = {
 
 def _bot_status(workdir: Path, name: str, expected: str) -> str:
     """The environment's status in the bot's database (act_stack gives the bot `<workdir>/state`), once it is
-    `expected` or after a minute."""
+    `expected` or after three minutes."""
     registry = Registry(Settings(state_dir=workdir / "state"))
 
     def status() -> str:
@@ -81,7 +81,7 @@ def _bot_status(workdir: Path, name: str, expected: str) -> str:
         return record.status if record else "(none)"
 
     with contextlib.suppress(TimeoutError):  # the assertion names what the registry said instead
-        wait_until(lambda: status() == expected, 60, interval=0.5, what=f"the bot's registry to say {expected}")
+        wait_until(lambda: status() == expected, 180, interval=0.5, what=f"the bot's registry to say {expected}")
     return status()
 
 

@@ -26,7 +26,7 @@ def test_merging_without_an_input_fails_the_apply_workflow_naming_it(tmp_path: P
         name = stack.environment(pull)
         assert "- `image`: " not in _missing(stack.report(pull["number"]))
         pull = stack.set(pull["number"], "image=none")
-        wait_until(lambda: "- `image`: " in _missing(stack.report(pull["number"])), 120, interval=0.5,
+        wait_until(lambda: "- `image`: " in _missing(stack.report(pull["number"])), 300, interval=0.5,
                    what="the report to list the image again", error=AssertionError)
         run = stack.apply(stack.merge(pull["number"]))
         functions = stack.aws("lambda", "us-west-2").list_functions()["Functions"]

@@ -39,7 +39,7 @@ def plan_check(stack: ActStack, sha: str, name: str, conclusion: str | None = No
         run = next(iter(runs["check_runs"]), None)
         return run if run and (conclusion is None or run["conclusion"] == conclusion) else None
 
-    return wait_until(found, 120, interval=0.5, what=f"the plan check of {name} ({conclusion})", error=AssertionError)
+    return wait_until(found, 300, interval=0.5, what=f"the plan check of {name} ({conclusion})", error=AssertionError)
 
 
 def said(run: WorkflowRun, name: str) -> str:
@@ -53,7 +53,7 @@ def reply_to(stack: ActStack, number: int, text: str, user: str) -> str:
     """Comment a command as `user`; the bot's reply to it."""
     comment = stack.gh.comment(OWNER, REPO, number, text, user=user)
     marker = f"<!-- dev-agent:reply:{comment['id']} -->"
-    return wait_until(lambda: next((c["body"] for c in stack.comments(number) if marker in c["body"]), None), 120,
+    return wait_until(lambda: next((c["body"] for c in stack.comments(number) if marker in c["body"]), None), 300,
                       interval=0.5, what=f"the reply to {text!r}", error=AssertionError)
 
 

@@ -114,6 +114,8 @@ def test_report_honours_apm_on_lambda_and_vms_with_the_generated_line(text: str,
     assert ("`datadog_secret_arn`" if "Datadog" in text else "`newrelic_secret_arn`") in before
     risks = report[report.index("### Risks"):report.index("### Next steps")]
     assert ("takes no layers; the image must carry" if "Lambda" in text else "the boot script installs") in risks
+    vendor = "Datadog" if "Datadog" in text else "New Relic"
+    assert f"{vendor} bill their agents, hosts and data ingest to your own account (SaaS): not in this total" in report
 
 
 # --- GCP: New Relic on GKE, agents on Compute Engine VMs ------------------------------------------------------------

@@ -91,6 +91,13 @@ def test_a_waf_asked_in_words_is_honoured_with_its_file_and_line(cloud: str, wor
     assert "✅ honoured" in row and re.search(r"`environments/fastapi-dev/terraform/waf\.tf:\d+`", row), row
 
 
+@pytest.mark.parametrize("words", ["no WAF needed", "without a WAF", "we don't need a WAF", "a WAF is not needed"])
+def test_a_waf_declined_in_words_is_neither_built_nor_listed(words: str) -> None:
+    result = parse(f"FastAPI service on GCP us-central1, {words}")
+    assert result.spec is not None and result.spec.waf is False
+    assert not [r for r in result.requirements if r.key == "component:waf"]
+
+
 def test_a_waf_asked_where_none_is_built_stays_open_with_the_reason() -> None:
     result = parse("FastAPI on GKE in GCP us-central1 with a WAF")
     row = next(r for r in result.requirements if r.key == "component:waf")

@@ -7,12 +7,15 @@ import re
 
 import pytest
 
+from bot.cost import estimate_files
+from bot.cost.defaults import DEFAULTS_DIR
 from bot.inputs import missing_inputs
 from bot.pipeline.planning import plan_environment
 from bot.settings import Settings
 from bot.spec import SpecError, spec_from_data
 from bot.understanding.deterministic import parse
 from generators.build import generate_all
+from policies.profiles import evaluate
 from tests.support.aws_specs import SPECS, make_plan, terraform_files
 
 
@@ -35,8 +38,8 @@ def test_cdn_words_put_cloudfront_in_front_of_a_public_aws_app(text: str) -> Non
     ("FastAPI on EKS behind CloudFront, aws", "cluster's controller makes the load balancer"),
     ("FastAPI on Lambda behind CloudFront, aws", "HTTP API takes no WAF"),
     ("internal admin app on AWS ECS with CloudFront", "internal app"),
-    ("FastAPI on GCP with Cloud CDN", "Cloud CDN / Front Door are not generated"),
-    ("FastAPI on Azure behind Front Door", "Cloud CDN / Front Door are not generated"),
+    ("FastAPI on GCP with Cloud CDN", "no CDN is generated on GCP"),
+    ("FastAPI on Azure behind Front Door", "Front Door is generated only as a WAF's entry point"),
 ])
 def test_cdn_where_it_cannot_be_built_is_flagged_with_the_reason(text: str, why: str) -> None:
     result = parse(text)
@@ -102,3 +105,37 @@ def test_cdn_inputs_are_asked_for_before_merge_and_filled_from_the_spec() -> Non
     filled = generate_all(make_plan("cdn"), Settings())
     tf = {p: t for p, t in filled.items() if "/terraform/" in p}
     assert not {"cdn_domain", "cdn_certificate_arn"} & {m.name for m in missing_inputs(tf, env={})}
+
+
+def test_cloudfront_is_priced_from_usage_per_edge_region_and_its_log_delivery_too() -> None:
+    files = {k: v for k, v in terraform_files(make_plan("cdn")).items() if k.endswith(".tf")}
+    report = estimate_files(files, usage=DEFAULTS_DIR / "prod.yml")
+    assert report["summary"]["unsupportedResourceCounts"] == {}
+    resources = {r["name"]: r for p in report["projects"] for r in p["breakdown"]["resources"]}
+    costs = {c["name"]: (c["monthlyQuantity"], c["price"]) for c in
+             resources["aws_cloudfront_distribution.main"]["costComponents"]}
+    assert costs["Data transfer out to internet (us)"] == ("500", "0.085")
+    assert costs["HTTPS requests (us)"] == ("5000", "0.01")  # 50M requests, priced per 10k
+    assert float(resources["aws_cloudwatch_log_delivery.cdn"]["monthlyCost"]) == 5.0
+    assert float(resources["aws_wafv2_web_acl.cdn"]["monthlyCost"]) > 5  # the edge ACL: $5 + its rule groups
+
+
+def test_an_infracost_usage_map_with_other_regions_is_billed_at_the_european_rate(tmp_path) -> None:
+    usage = tmp_path / "usage.yml"
+    usage.write_text("version: 0.1\nresource_usage:\n  aws_cloudfront_distribution.main:\n"
+                     "    monthly_data_transfer_to_internet_gb:\n      us: 100\n      europe: 10\n      japan: 10\n")
+    files = {k: v for k, v in terraform_files(make_plan("cdn")).items() if k.endswith(".tf")}
+    report = estimate_files(files, usage=usage)
+    resource = next(r for p in report["projects"] for r in p["breakdown"]["resources"]
+                    if r["name"] == "aws_cloudfront_distribution.main")
+    costs = {c["name"]: c["monthlyQuantity"] for c in resource["costComponents"]}
+    assert costs["Data transfer out to internet (us)"] == "100" and costs["Data transfer out to internet (europe)"] == "20"
+
+
+@pytest.mark.parametrize("framework", ["hipaa", "pci-dss"])
+def test_behind_cloudfront_public_endpoints_still_sit_behind_a_waf(framework: str) -> None:
+    spec = spec_from_data({**SPECS["cdn"], "tier": "prod", "compliance": [framework]})
+    files = generate_all(plan_environment(spec), Settings(anthropic_api_key=None))
+    waf = next(r for r in evaluate(spec, files, failed_checks=set()) if "waf" in r.key)
+    assert waf.met, waf.gap
+    assert any("alb.tf:" in e for e in waf.evidence)  # the ALB keeps its regional ACL behind CloudFront

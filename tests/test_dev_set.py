@@ -120,7 +120,8 @@ def test_quick_checks_pass_on_every_environment(planned: dict[str, Planned]) -> 
 
 def test_only_deployment_values_are_missing_and_each_is_named(planned: dict[str, Planned]) -> None:
     """With the org-wide project/subscription set, what a request can still lack is its image (a Lambda) or its
-    certificate (an AWS load balancer above dev or under a compliance profile): values nobody can guess."""
+    certificate (an AWS load balancer above dev, under a compliance profile or behind CloudFront), and behind
+    CloudFront its public name and us-east-1 certificate: values nobody can guess."""
     from bot.checks import inputs
     from bot.spec import load_spec
 
@@ -132,11 +133,12 @@ def test_only_deployment_values_are_missing_and_each_is_named(planned: dict[str,
         # and the secret holding a monitoring vendor's key, when the request names Datadog or New Relic
         assert names <= {"image", "certificate_arn", "datadog_secret_arn", "newrelic_secret_arn", "newrelic_account_id",
                          "datadog_secret_id", "newrelic_secret_id", "datadog_key_vault_secret_id",
-                         "newrelic_key_vault_secret_id"}, environment.request_id
+                         "newrelic_key_vault_secret_id", "cdn_domain", "cdn_certificate_arn"}, environment.request_id
         assert result.passed == (not names)
-        if "certificate_arn" in names:  # HTTPS from staging up, and in dev with a compliance profile
-            spec = load_spec(context.env_dir / "environment.yaml")
-            assert context.cloud() == "aws" and (context.tier() != "dev" or spec.compliance)
+        spec = load_spec(context.env_dir / "environment.yaml")
+        if "certificate_arn" in names:  # HTTPS from staging up, in dev with a compliance profile or behind CloudFront
+            assert context.cloud() == "aws" and (context.tier() != "dev" or spec.compliance or spec.app.cdn)
+        assert ({"cdn_domain", "cdn_certificate_arn"} <= names) == spec.app.cdn, environment.request_id
 
 
 def test_terraform_validate_passes_on_every_aws_resource_type(planned: dict[str, Planned]) -> None:

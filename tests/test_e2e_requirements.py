@@ -53,7 +53,7 @@ def test_vague_request_is_asked_and_a_plain_answer_continues(stack: BotStack) ->
     stack.comment(
         number, "> What should run in this environment?\n\nIt's a FastAPI service with Postgres and Sentry"
     )
-    pull = stack.wait_for_pull("vague-app", timeout=60)
+    pull = stack.wait_for_pull("vague-app")
     report = wait_for(lambda: stack.bot_comments(pull["number"], REPORT_MARKER), what="report")[0]["body"]
     assert report.index("### Requirements") < report.index("### Summary")
     assert "PostgreSQL database" in report and "Framework: FastAPI" in report
@@ -98,3 +98,33 @@ def test_vague_request_is_asked_and_a_plain_answer_continues(stack: BotStack) ->
         60, what="check run after the acceptance",
     )
     assert [(r["name"], r["conclusion"]) for r in runs] == [("dev-agent", "success")]
+
+
+OVERSIZED = "Spring Boot app in us-east-1 with a 20 TB postgres for the data warehouse"
+UNBUILT = ("Flask app on AWS us-west-2 with Postgres in our existing VPC vpc-0abc123, GPU node for inference, "
+           "tag everything cost-center=1234")
+
+
+def test_requests_as_users_write_them_are_asked_or_flagged_never_dropped(stack: BotStack) -> None:
+    """An out-of-range size is asked about on the issue (no PR); asks dev-agent does not build reach the report's
+    Requirements table as unsupported, and a tag value is not read as a budget nor a GPU node as Node.js."""
+    oversized = stack.open_request("warehouse", description=OVERSIZED)["number"]
+    stack.open_request("inference", description=UNBUILT)
+    status = wait_for(
+        lambda: [c for c in stack.bot_comments(oversized, STATUS_MARKER) if "needs a few answers" in c["body"]],
+        what="the storage question on the request issue",
+    )[0]["body"]
+    assert "20 TB of storage is above the limit of 16,384 GB" in status
+    wait_for(lambda: "needs-info" in labels(stack, oversized) or None, what="needs-info label")
+
+    pull = stack.wait_for_pull("inference", timeout=120)
+    report = wait_for(lambda: stack.bot_comments(pull["number"], REPORT_MARKER), what="report")[0]["body"]
+    requirements = report[report.index("### Requirements") : report.index("### Summary")]
+    for label in ("Existing VPC / network / cluster", "GPU capacity", "Custom resource tags"):
+        row = next(line for line in requirements.splitlines() if label in line)
+        assert "not supported" in row.lower() or "unsupported" in row.lower(), row
+    assert "not supported and not accepted" in report and "Ready for review" not in report
+    spec = stack.file_on(pull["head"]["ref"], "environments/inference/environment.yaml")
+    # the form's $400 budget stands: cost-center=1234 is a tag, not a $1,234 budget
+    assert "language: python" in spec and "budget_monthly_usd: 400.0" in spec and "Language: node" not in requirements
+    assert not [p for p in stack.pulls() if p["head"]["ref"] == "dev-agent/warehouse"]

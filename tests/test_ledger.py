@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from bot.understanding.deterministic import parse
@@ -166,6 +168,116 @@ def test_tags_and_machine_nodes_are_not_budgets_or_languages() -> None:
 def test_team_access_with_read_only_is_an_access_ask() -> None:
     rows = rows_of("Flask app + an S3 bucket for reports on AWS, give the data-eng team read-only access to the bucket")
     assert rows["access:team"].status == Status.unsupported and "owner" not in rows
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "status", "reason"),
+    [
+        ("Flask app on AWS with Postgres in our existing VPC vpc-0abc123", "network:existing", "unsupported",
+         "own new network"),
+        ("Flask app on AWS, GPU node for inference", "compute:gpu", "unsupported", "no GPU"),
+        ("Flask app on AWS, tag everything cost-center=1234", "tagging:custom", "unsupported", "custom tags"),
+        ("Rust service in Tokyo with 3 replicas and rate limiting", "network:rate-limit", "unsupported", "request-rate"),
+        ("laravel app on AWS Virginia, 99.99% uptime SLA", "availability:sla", "unsupported", "no uptime commitment"),
+        ("laravel app on AWS Virginia with blue/green deploys", "delivery:progressive", "unsupported", "rolling"),
+        ("spring boot on azure with application insights for monitoring", "monitoring:appinsights", "unsupported",
+         "Application Insights"),
+        ("Give me a k8s cluster with 3 m5.xlarge nodes in us-west-2 running our go service", "compute:machine-type",
+         "adjusted", "compute.cpu"),
+        ("FastAPI app in eu-west-1 using MongoDB Atlas", "database:atlas", "adjusted", "DocumentDB"),
+        ("flask + postgres on aws ohio, keep backups for 30 days", "component:backup-retention", "adjusted",
+         "db_backup_retention_days"),
+        ("I just need a Postgres 16 database on AWS us-east-2, no app", "shape:no-app", "unsupported",
+         "data-only environment is not offered"),
+        ("flask 1.0 on python 2.7 with postgres 9.6 on aws us-east-1", "database:postgres", "adjusted",
+         "PostgreSQL 9.6 is not offered"),
+        ("rails app on gcp london with sidekiq and a nightly cron job that exports to a bucket", "component:worker",
+         "honoured", ""),
+    ],
+)
+def test_asks_dev_agent_does_not_build_as_asked_are_flagged_with_why(text: str, key: str, status: str,
+                                                                      reason: str) -> None:
+    rows = [r for r in parse(text).requirements if r.key == key]
+    assert rows and rows[0].status.value == status, rows
+    assert reason in rows[0].reason
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "status", "reason"),
+    [
+        ("Rails app on Heroku please", "platform:other", "unsupported", "AWS, GCP or Azure only"),
+        ("dev env for a Next.js app on AWS with Supabase auth", "auth:identity", "unsupported", "no user sign-in"),
+        ("A queue worker in Go reading from SQS on ECS in us-east-1, no web endpoint", "shape:no-endpoint",
+         "unsupported", "worker-only"),
+        ("django app on aws with postgres, 0 replicas outside working hours", "compute:scale-schedule", "unsupported",
+         "time-based"),
+        ("django app on aws with postgres, 0 replicas outside working hours", "compute.max_replicas", "adjusted",
+         "raised to 1"),
+        ("Django with MySQL, AWS us-east-1, no NAT gateway to save money", "network:nat", "unsupported", "NAT gateway"),
+        ("Django with MySQL, AWS us-east-1, single AZ", "availability:single-az", "adjusted", "2 availability zones"),
+        ("FastAPI app, Postgres 16, AWS, HIPAA, audit logs kept 7 years", "monitoring:log-retention", "adjusted",
+         "log_retention_days"),
+        ("laravel app in aws sydney with a db, backups every 6 hours", "component:backup-retention", "adjusted",
+         "daily"),
+        ("go service on gke in us-central1 with workload identity", "identity:workload", "honoured", ""),
+        ("we need a kafka cluster with 12 partitions and a python consumer on aws", "queue:partitions", "adjusted",
+         "created by the app"),
+    ],
+)
+def test_more_asks_users_write_are_flagged_with_why(text: str, key: str, status: str, reason: str) -> None:
+    rows = [r for r in parse(text).requirements if r.key == key]
+    assert rows and rows[0].status.value == status, parse(text).requirements
+    assert reason in rows[0].reason
+
+
+def test_another_platform_is_asked_about_not_silently_aws() -> None:
+    result = parse("Rails app on Heroku please")
+    assert result.needs_clarification and "AWS, GCP or Azure" in result.questions[0]
+    assert parse("Move our Rails app from Heroku to AWS us-east-1").spec is not None
+
+
+def test_backups_every_six_hours_do_not_turn_the_app_into_a_job() -> None:
+    spec = parse("laravel app in aws sydney, db backups every 6 hours, logs retained 90 days").spec
+    assert spec is not None and spec.compute.schedule is None
+
+
+def test_an_alert_address_becomes_the_alarms_email_not_a_domain() -> None:
+    result = parse("Production spring app on AWS us-east-1 with Aurora MySQL, SNS alerts to oncall@example.com")
+    assert result.spec is not None and result.spec.inputs is not None
+    assert result.spec.inputs.alert_email == "oncall@example.com"
+    rows = rows_of("Production spring app on AWS us-east-1 with Aurora MySQL, SNS alerts to oncall@example.com")
+    assert rows["inputs.alert_email"].status == Status.honoured and "network:domain" not in rows
+
+
+def test_an_expiry_date_is_a_lifetime_from_today() -> None:
+    today = dt.datetime.now(dt.UTC).date()
+    soon, late, past = (today + dt.timedelta(days=d) for d in (30, 400, -2))
+    assert parse(f"Express app on AWS with Postgres; expires {soon.isoformat()}").spec.ttl_days == 30
+    far = parse(f"Express app on AWS with Postgres, until {late.isoformat()}")
+    assert far.needs_clarification and any("limit of 365 days" in q for q in far.questions)
+    gone = parse(f"Express app on AWS with Postgres, expires {past.isoformat()}")
+    assert gone.needs_clarification and any("not in the future" in q for q in gone.questions)
+
+
+def test_private_endpoints_point_at_the_private_data_services() -> None:
+    rows = rows_of("staging env for the payments api w/ postgress + redis on azure, locked down with private endpoints")
+    assert rows["network:private-data"].status == Status.honoured and rows["network:private-data"].evidence
+
+
+def test_a_nightly_job_next_to_a_web_app_is_flagged_and_the_app_keeps_serving() -> None:
+    result = parse("rails app on gcp london with sidekiq and a nightly cron job that exports to a bucket")
+    assert result.spec is not None and result.spec.compute.schedule is None and result.spec.workers
+    nightly = [r for r in result.requirements if r.words == "nightly"]
+    assert nightly and nightly[0].status == Status.unsupported and "compute.schedule" in nightly[0].reason
+    assert any("keeps serving requests" in note for note in result.notes)
+
+
+@pytest.mark.parametrize(("phrase", "cron"), [("triggered every 5 minutes", "*/5 * * * *"),
+                                              ("runs every 2 hours", "0 */2 * * *")])
+def test_every_n_minutes_is_a_schedule(phrase: str, cron: str) -> None:
+    result = parse(f"Go service on lambda in us-east-1 {phrase}")
+    assert result.spec is not None and result.spec.compute.schedule == cron
+    assert {r.words: r.status for r in result.requirements}[phrase.split(" ", 1)[1]] == Status.honoured
 
 
 def test_homonyms_are_not_resources_or_owners() -> None:

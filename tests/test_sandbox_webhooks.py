@@ -57,6 +57,7 @@ class Receiver:
 
     def __init__(self):
         self.received: list[tuple[dict, bytes]] = []
+        self.from_setup = 0  # how many of `received` the module's setup caused
         self.delay = 0.0
         receiver = self
 
@@ -107,6 +108,7 @@ def world():
             "PATCH", f"/repos/acme/web/pulls/{other['number']}", sandbox.token_for("alice"), {"state": "closed"}
         )
         sandbox.wait_for_deliveries()
+        receiver.from_setup = len(receiver.received)  # later tests add events of their own
         yield sandbox, receiver, app
 
 
@@ -153,7 +155,7 @@ def test_every_delivery_is_signed_and_carries_github_headers(world):
 
 def test_the_expected_events_arrive_in_order(world):
     _, receiver, _ = world
-    names = [(e, a) for e, a, _, _ in receiver.events()]
+    names = [(e, a) for e, a, _, _ in receiver.events()[:receiver.from_setup]]  # whichever tests ran before
     assert names == [
         ("installation", "created"),
         ("issues", "opened"),

@@ -13,6 +13,7 @@ from bot.commands.arguments import apply_assignments, parse_assignments
 from bot.cost import estimate_files
 from bot.cost.coverage import unpriced
 from bot.pipeline.planning import plan_environment
+from bot.pipeline.run import run_pipeline
 from bot.settings import Settings
 from bot.spec import SpecError, spec_from_data
 from bot.understanding.deterministic import parse
@@ -52,7 +53,7 @@ def _cost(files: dict[str, str]) -> dict[str, Any]:
     ("orders api on AWS with MSSQL", "2022", None),
     ("node express app with sqlserver on aws", "2022", None),
     ("prod orders service on AWS with SQL Server 2019 Enterprise edition", "2019", "enterprise"),
-    ("SQL Server Express for my .NET app on AWS", "2022", "express"),
+    ("SQL Server Express for my .NET app on Azure", "2022", "express"),
     ("dev env for reports: Microsoft SQL Server 2022 Standard, AWS", "2022", "standard"),
 ])
 def test_sql_server_words_become_a_sqlserver_database(text: str, version: str, edition: str | None) -> None:
@@ -65,7 +66,7 @@ def test_sql_server_words_become_a_sqlserver_database(text: str, version: str, e
 
 
 def test_express_the_edition_is_not_express_the_framework() -> None:
-    spec = parse("C# api on AWS with SQL Server Express").spec
+    spec = parse("C# api on GCP with SQL Server Express").spec
     assert spec is not None and spec.app.framework is None and spec.databases[0].edition.value == "express"
     spec = parse("node express app with sqlserver on aws").spec
     assert spec is not None and spec.app.framework.value == "express" and spec.databases[0].edition is None
@@ -83,6 +84,7 @@ def test_a_release_dev_agent_does_not_offer_falls_back_with_a_note() -> None:
     ({"engine": "sqlserver", "edition": "express", "high_availability": True}, "express has no high availability"),
     ({"engine": "sqlserver", "read_replicas": 1}, "read replicas are generated for PostgreSQL and MySQL"),
     ({"engine": "sqlserver", "aurora": True}, "Aurora is an AWS offer for PostgreSQL and MySQL"),
+    ({"engine": "sqlserver", "edition": "express"}, "RDS cannot encrypt SQL Server Express storage"),
 ])
 def test_the_spec_refuses_what_sql_server_cannot_be(database: dict, message: str) -> None:
     with pytest.raises(SpecError, match=message):
@@ -90,12 +92,12 @@ def test_the_spec_refuses_what_sql_server_cannot_be(database: dict, message: str
 
 
 @pytest.mark.parametrize(("tier", "data", "engine", "cls", "multi_az"), [
-    ("dev", {}, "sqlserver-ex", "db.t3.large", False),
+    ("dev", {}, "sqlserver-web", "db.t3.large", False),  # RDS cannot encrypt Express: Web is the cheapest
     ("staging", {}, "sqlserver-web", "db.t3.large", False),
     ("staging", {"high_availability": True}, "sqlserver-se", "db.m5.xlarge", True),
     ("prod", {}, "sqlserver-se", "db.m5.xlarge", True),
     ("prod", {"edition": "enterprise"}, "sqlserver-ee", "db.m5.xlarge", True),
-    ("prod", {"edition": "express"}, "sqlserver-ex", "db.t3.large", False),  # Express cannot fail over
+    ("prod", {"edition": "web"}, "sqlserver-web", "db.t3.large", False),  # Web cannot fail over
 ])
 def test_rds_engine_class_and_multi_az_follow_the_edition(tier: str, data: dict, engine: str, cls: str,
                                                           multi_az: bool) -> None:
@@ -284,3 +286,39 @@ def test_a_pr_comment_sets_the_edition_and_switching_engine_drops_it() -> None:
     with pytest.raises(SpecError, match="only SQL Server has editions"):
         spec_from_data(apply_assignments({**base, "databases": [{"engine": "mysql"}]},
                                          parse_assignments("databases.0.edition=web")))
+
+
+@pytest.mark.parametrize("text", [
+    "billing api on AWS with SQL Server, make the SQL Server public",
+    "billing api on Azure with a public SQL Server",
+    "open sql server to the internet for the billing api on gcp",
+])
+def test_a_sql_server_open_to_the_internet_is_refused(text: str) -> None:
+    result = parse(text)
+    assert any("open" in reason and "refused" in reason for reason in result.refused), result.refused
+
+
+def test_the_report_says_when_sql_server_has_no_sourced_price() -> None:
+    understanding = parse("staging for billing-api: .NET, SQL Server 2022, AWS eu-west-1")
+    assert understanding.spec is not None, understanding.questions
+    report = run_pipeline(plan_environment(understanding.spec), Settings(anthropic_api_key=None),
+                          requirements=understanding.requirements).report
+    assert "**The total is a partial sum**: these have no sourced price" in report
+    assert ("> - aws\\_db\\_instance.sqlserver: Database instance \\(on-demand, Single-AZ, db.t3.large\\) "
+            "\\(price not found\\)") in report
+
+
+def test_a_prod_web_sql_server_is_named_as_a_single_zone_risk() -> None:
+    spec = spec_from_data({"name": "billing-prod", "cloud": "aws", "region": "us-east-1", "tier": "prod",
+                           "databases": [{"engine": "sqlserver", "edition": "web"}]})
+    report = run_pipeline(plan_environment(spec), Settings(anthropic_api_key=None)).report
+    risks = report[report.index("### Risks"):]
+    assert "Single-zone SQL Server: its edition (Express or Web) cannot fail over" in risks.split("###")[1]
+
+
+def test_express_on_aws_is_asked_about_with_the_reason() -> None:
+    result = parse("dev env for reports: SQL Server Express, AWS us-east-1")
+    assert result.spec is None and any("RDS cannot encrypt SQL Server Express" in q for q in result.questions)
+    plan = plan_environment(parse("dev env for reports: SQL Server 2022, AWS us-east-1").spec)
+    edition = {c.key: c for c in plan.choices}["sqlserver_edition"]
+    assert edition.value == "SQL Server 2022 web" and "cannot encrypt SQL Server Express" in edition.reason

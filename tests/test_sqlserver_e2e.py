@@ -69,7 +69,8 @@ def test_a_sql_server_request_gets_a_pr_whose_report_shows_it_honoured_and_price
     assert re.search(rf"\| ✅ honoured \| SQL Server database \| `SQL Server 2022` \| "
                      rf"`environments/{name}/terraform/{re.escape(file)}:\d+` \|", requirements), requirements
     assert "is not offered" not in report and "Should it use PostgreSQL" not in report
-    assert re.search(r"\| `sqlserver_edition` \| SQL Server 2022 web \| cheapest edition that fits staging", report)
+    assert re.search(r"\| `sqlserver_edition` \| SQL Server 2022 web \| "
+                     r"cheapest edition for staging without Express's 10 GB cap", report)
     costs = report[report.index("### 💰 Monthly cost"):]
     row = next(line for line in costs.splitlines() if line.startswith(f"| `{resource}`"))
     amount = row.rsplit("|", 2)[-2].strip()

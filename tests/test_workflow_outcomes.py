@@ -71,7 +71,7 @@ def test_the_workflows_reported_outcomes_set_the_bots_registry(stack) -> None:
     applied = run_outcome("web-dev", "applied", USER, pull)
     for number in (pull, issue):  # apply reports on the merged PR and the request issue: one run, counted once
         post(workflow, number, f"### 🚀 `web-dev` applied\n{applied.marker()}")
-    wait_until(lambda: status() == "applied", 60, interval=0.2, what="the registry to say applied", error=AssertionError)
+    wait_until(lambda: status() == "applied", 120, interval=0.2, what="the registry to say applied", error=AssertionError)
     assert registry.monthly_cost_under_management() == 42.0  # an applied environment counts as managed
     assert registry.get("ghost-dev", FULL) is None
     events = [e for e in audit.of_environment("web-dev", FULL)]
@@ -84,9 +84,9 @@ def test_the_workflows_reported_outcomes_set_the_bots_registry(stack) -> None:
     time.sleep(0.01)
     destroyed = run_outcome("web-dev", "destroyed", USER, pull)
     post(workflow, issue, f"`web-dev` was destroyed.\n{destroyed.marker()}")
-    wait_until(lambda: status() == "destroyed", 60, interval=0.2, what="destroyed", error=AssertionError)
+    wait_until(lambda: status() == "destroyed", 120, interval=0.2, what="destroyed", error=AssertionError)
     post(workflow, pull, f"old news\n{late_failure.marker()}")
-    wait_until(lambda: len(audit.of_environment("web-dev", FULL)) == 3, 60, interval=0.2, what="the late report",
+    wait_until(lambda: len(audit.of_environment("web-dev", FULL)) == 3, 120, interval=0.2, what="the late report",
                error=AssertionError)
     assert status() == "destroyed" and registry.monthly_cost_under_management() == 0.0
 

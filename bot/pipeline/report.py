@@ -16,11 +16,11 @@ from typing import Any
 from bot.cost.coverage import unpriced
 from bot.cost.diff import changes, diff_reports
 from bot.markdown import code_block, code_span, escape_cell, escape_text, table
-from bot.pipeline.planning import Plan, machine_size
+from bot.pipeline.planning import Plan, machine_size, sqlserver_multi_az
 from bot.pipeline.requirements import compliance_section, open_items, requirements_section
 from bot.pipeline.results import CheckResult, PipelineResult, Verdict
 from bot.request import markers
-from bot.spec import Cloud, ComputeKind, Exposure, Monitoring, Tier
+from bot.spec import Cloud, ComputeKind, DatabaseEngine, Exposure, Monitoring, Tier
 from generators.terraform.tfvars import SAMPLE_IMAGE
 from policies.terraform import resource_lines
 
@@ -250,6 +250,10 @@ def _cost(result: PipelineResult) -> list[Block]:
                             "(`bot/cost/usage_defaults/`), overridable with the environment's `cost-usage.yml`."))
     if result.previous_cost is not None:
         blocks += _change(result)
+    saas = [APM_NAMES[t] for t in (Monitoring.datadog, Monitoring.newrelic) if t in result.plan.spec.monitoring]
+    if saas:
+        blocks.append(Block(f"{' and '.join(saas)} bill their agents, hosts and data ingest to your own account "
+                            "(SaaS): not in this total."))
     missing = unpriced(result.cost)
     if missing:
         blocks.append(Block("> [!WARNING]\n> **The total is a partial sum**: these have no sourced price and are not "
@@ -376,6 +380,9 @@ def risks(result: PipelineResult) -> list[str]:
              for item, key in open_items(result.requirements, result.controls, result.accepted)]
     if spec.databases and not plan.sizing.db_multi_az:
         found.append("Single-AZ database: an outage of its zone takes it down.")
+    elif any(db.engine == DatabaseEngine.sqlserver and not sqlserver_multi_az(plan, db) for db in spec.databases):
+        found.append("Single-zone SQL Server: its edition (Express or Web) cannot fail over, so an outage of its zone "
+                     "takes it down (`/dev-agent set db_edition=standard` for a standby in a second zone).")
     text = "\n".join(t for p, t in result.files.items() if p.endswith(".tf"))
     if spec.databases and (
         plan.sizing.db_backup_retention_days == 0 or re.search(r"^\s*backup_retention_period\s*=\s*0\s*$", text, re.M)

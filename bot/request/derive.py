@@ -12,6 +12,7 @@ from bot.request.issue_form import FormError, parse_issue_body
 from bot.request.state import RequestState
 from bot.spec import EnvironmentSpec, SpecError, spec_from_data
 from bot.understanding import understand
+from bot.understanding.ledger import Requirement, Status
 from bot.understanding.model import RequestError
 from bot.usertext import lookalikes, readable
 
@@ -55,6 +56,7 @@ def derive_spec(issue: dict[str, Any], state: RequestState, settings: Any,
     every = {**state.assignments, **(assignments or {})}
     data = apply_assignments(data, every)
     notes = _still_true(notes, engine_read, data, {*request.fields, *every})
+    requirements = _replaced(requirements, engine_read, data, request.fields, every)
     lookalike = _lookalike_questions(" ".join([issue.get("body") or "", *state.amendments]), every)
     if lookalike:  # never silently read a look-alike identifier as another one
         return Derived(None, data, lookalike + questions, notes, refused, requirements)
@@ -81,6 +83,22 @@ def _still_true(notes: list[str], engine_read: dict[str, Any], final: dict[str, 
                 and len(engine_read[key]) >= 3 and engine_read[key] != final.get(key)}
     return [note for note in notes if not any(value in note for value in replaced)]
 
+
+
+def _replaced(rows: list[Any], engine_read: dict[str, Any], final: dict[str, Any], form: dict[str, Any],
+              assignments: dict[str, Any]) -> list[Any]:
+    """Ledger rows whose value the issue form or `/dev-agent set` replaced read "adjusted" with the value used and
+    where it came from: text saying GCP under a form saying aws must not read "GCP honoured" over AWS files."""
+    replaced = []
+    for row in rows:
+        key = row.field if isinstance(row, Requirement) else None
+        if key and row.status == Status.honoured and (key in form or key in assignments) \
+                and key in engine_read and engine_read[key] != final.get(key):
+            source = f"/dev-agent set {key}={final.get(key)}" if key in assignments \
+                else f"the issue form's {key} field ({final.get(key)})"
+            row = row.model_copy(update={"status": Status.adjusted, "where": "", "reason": f"{source} is used instead"})
+        replaced.append(row)
+    return replaced
 
 
 def _unwritten(spec: EnvironmentSpec, text: str, explicit: set[str], known: list[str]) -> list[str]:

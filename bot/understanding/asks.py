@@ -334,7 +334,7 @@ ASKS: tuple[Ask, ...] = (
     Ask(
         "network:domain",
         "Custom domain / DNS",
-        r"custom domain|domain name|dns record|route ?53|cloud dns|\w+\.(?:com|io|dev|net|org)\b",
+        r"custom domain|domain name|dns record|route ?53|cloud dns|(?<!@)\w+\.(?:com|io|dev|net|org)\b",
         "no DNS records or custom domain are generated; point your domain at the endpoint by hand",
         evidence=(r'^resource "(aws_route53_record|google_dns_record_set|azurerm_dns_[a-z_]+)"',),
     ),
@@ -391,7 +391,8 @@ ASKS: tuple[Ask, ...] = (
         "CloudFront (with a WAF, the load balancer admitting CloudFront only) is generated on AWS for public "
         "containers and VMs; not for Kubernetes (the cluster's controller makes the load balancer after apply), a "
         "public function (its HTTP API takes no WAF and cannot be limited to CloudFront), a scheduled job or an "
-        "internal app; Cloud CDN / Front Door are not generated on GCP / Azure",
+        "internal app; no CDN is generated on GCP (no Cloud CDN) or Azure (Front Door is generated only as a WAF's "
+        "entry point, `waf`, without caching)",
         clouds=frozenset({"aws"}),
         spec_field="app.cdn?",
         evidence=(r'^resource "aws_cloudfront_distribution"',),
@@ -429,13 +430,22 @@ ASKS: tuple[Ask, ...] = (
     ),
     Ask(
         "component:worker",
-        "Background workers / scheduled jobs",
-        r"celery|sidekiq|resque|rq workers?|bullmq|hangfire|background (?:jobs?|workers?|tasks?)|workers?|"
-        r"cron ?jobs?|scheduled (?:jobs?|tasks?)|(?:nightly|hourly|daily|weekly) (?:batch )?(?:jobs?|tasks?|exports?|runs?)|"
-        r"nightly|every night|batch jobs?",
+        "Background workers",
+        r"celery|sidekiq|resque|rq workers?|bullmq|hangfire|background (?:jobs?|workers?|tasks?)|workers?",
         "no worker or schedule was recognised (`workers`, `compute.schedule`); only the web process is generated",
         clouds=ALL,
         spec_field="workers?|compute.schedule?",
+        evidence=TF_WORKERS,
+    ),
+    Ask(  # the same key: a schedule is met only by `compute.schedule` (a worker is no scheduled job)
+        "component:worker",
+        "Scheduled job",
+        r"cron ?jobs?|scheduled (?:jobs?|tasks?)|(?:nightly|hourly|daily|weekly) (?:batch )?(?:jobs?|tasks?|exports?|runs?)|"
+        r"nightly|every night|batch jobs?|every \d{1,2} (?:minutes?|mins?|hours?)|every (?:minute|hour)",
+        "no schedule was applied: a scheduled job next to an app that serves requests is not generated "
+        "(`compute.schedule` runs the whole app as the job, with no endpoint); ask for a separate environment for it",
+        clouds=ALL,
+        spec_field="compute.schedule?",
         evidence=TF_WORKERS,
     ),
     Ask(
@@ -478,5 +488,174 @@ ASKS: tuple[Ask, ...] = (
         "",
         clouds=ALL,
         evidence=(COMPOSE,),
+    ),
+    # --- asks met by defaults, or not built (found by trying requests as users write them) -----------------------
+    Ask(
+        "network:private-data",
+        "Private network access to data services",
+        r"private (?:endpoints|networking|link)|privatelink|vpc endpoints?|no public (?:database|db|ip)s?|"
+        r"lock (?:it|this|everything) down",
+        "no data service is generated here to keep off the internet",
+        clouds=ALL,
+        evidence=(r"publicly_accessible\s*=\s*false|public_network_access_enabled\s*=\s*false|ipv4_enabled\s*=\s*false",),
+    ),
+    Ask(
+        "network:existing",
+        "Existing VPC / network / cluster",
+        r"existing (?:vpc|vnet|network|subnets?|cluster|eks cluster|gke cluster|aks cluster|k8s cluster)|"
+        r"(?:our|the company'?s?) (?:own |shared )?(?:vpc|vnet)|shared vpc|vpc-[0-9a-f]{6,17}",
+        "every environment gets its own new network (and cluster); joining an existing VPC, VNet or cluster is "
+        "not generated",
+    ),
+    Ask(
+        "network:rate-limit",
+        "Rate limiting",
+        r"rate[- ]limit(?:s|ing|ed)?|throttl(?:e|ing)|requests? per (?:second|minute)",
+        "no per-client request-rate rule is generated (the WAF, where there is one, has managed rule sets only)",
+    ),
+    Ask(
+        "availability:sla",
+        "Uptime target / SLA",
+        r"\d{2}(?:\.\d+)?\s?% (?:uptime|availability|sla)(?: sla)?|uptime (?:sla|target|guarantee)|sla|"
+        r"(?:three|four|five) nines",
+        "dev-agent makes no uptime commitment: each managed service has its cloud's own SLA; prod gets Multi-AZ "
+        "databases and replicas across zones, nothing more is generated for a target",
+    ),
+    Ask(
+        "delivery:progressive",
+        "Blue/green or canary deploys",
+        r"blue[ /-]?green(?: deploy(?:s|ments?)?)?|canary(?: deploy(?:s|ments?)?| releases?)?|traffic shifting",
+        "deploys are rolling updates (ECS, Kubernetes, Cloud Run revisions, Container Apps); no blue/green or "
+        "canary traffic shifting is generated",
+    ),
+    Ask(
+        "compute:gpu",
+        "GPU capacity",
+        r"gpus?|nvidia|cuda",
+        "no GPU instances, node pools or accelerators are generated",
+    ),
+    Ask(
+        "compute:machine-type",
+        "A named machine type / node count",
+        r"[a-z]\d[a-z]{0,3}\.(?:nano|micro|small|medium|large|\d{0,2}xlarge|metal)|"
+        r"(?:n1|n2|n2d|e2|c2|c3|t2d)-(?:standard|highmem|highcpu)-\d{1,3}|e2-(?:micro|small|medium)|"
+        r"standard_[a-z]\d{1,3}[a-z_0-9]*|\d{1,3} (?:worker |k8s |kubernetes |cluster )?nodes|node count",
+        "",
+        adjusted="the machine type and node count are chosen from `compute.cpu` / `compute.memory_gb`, the replicas "
+        "and the budget (see the plan); name the size instead ('4 vCPU, 16 GB RAM')",
+    ),
+    Ask(
+        "tagging:custom",
+        "Custom resource tags",
+        r"cost[- ]cent(?:er|re)s?|custom tags?|cost allocation tags?|tag (?:everything|all resources|each resource)|"
+        r"tagged with",
+        "resources carry dev-agent's own tags (environment, service, owner, tier, expiry); custom tags are not "
+        "generated",
+    ),
+    Ask(
+        "monitoring:appinsights",
+        "Application Insights",
+        r"app(?:lication)? insights|azure monitor",
+        "no Application Insights resource or SDK wiring is generated (Azure Monitor metric alerts come with prod)",
+    ),
+    Ask(
+        "database:atlas",
+        "MongoDB Atlas",
+        r"(?:mongo(?:db)? )?atlas",
+        "MongoDB Atlas is a third-party service dev-agent does not provision",
+        adjusted="MongoDB Atlas is a third-party service dev-agent does not provision: the cloud's MongoDB-compatible "
+        "database is generated instead (Amazon DocumentDB, Azure Cosmos DB for MongoDB)",
+    ),
+    Ask(
+        "component:backup-retention",
+        "A backup schedule / retention length",
+        r"backups? (?:for|kept for|retained for|retention (?:of|for))\s+\d{1,4}\s*(?:days?|weeks?|months?|years?)|"
+        r"\d{1,4}[- ]days? (?:of )?backups?|backup retention (?:of |for )?\d{1,4}\s*(?:days?|weeks?|months?)|"
+        r"backups? (?:every|each) (?:\d{1,2} ?)?(?:hours?|hrs?|minutes?|mins?)|hourly backups?",
+        "",
+        adjusted="automated backups run daily with point-in-time recovery; their retention is set by the tier and any "
+        "compliance profile (see the plan's `db_backup_retention_days`), not by the request",
+    ),
+    Ask(
+        "monitoring:log-retention",
+        "A log retention length",
+        r"(?:audit )?logs? (?:kept|retained|stored|retention(?: of| for)?)\s+(?:for\s+)?\d{1,4}\s*(?:days?|weeks?|months?|"
+        r"years?)|\d{1,4}[- ](?:days?|months?|years?) (?:of )?log retention|log retention (?:of |for )?\d{1,4}\s*"
+        r"(?:days?|months?|years?)",
+        "",
+        adjusted="log retention is set by the tier and any compliance profile (the plan's `log_retention_days`, "
+        "within what each cloud accepts), not by the request",
+    ),
+    Ask(
+        "queue:partitions",
+        "Topics / partitions",
+        r"\d{1,5} partitions|partitions",
+        "",
+        adjusted="the broker or cluster is generated; its topics and partitions are created by the app (or its "
+        "migrations), not by dev-agent",
+    ),
+    Ask(
+        "network:nat",
+        "No NAT gateway",
+        r"no nat(?: gateways?)?|without (?:a |any )?nat(?: gateways?)?|skip the nat(?: gateways?)?",
+        "private subnets reach the internet through a NAT gateway (one per environment, one per zone in prod); a "
+        "network without NAT is not generated",
+    ),
+    Ask(
+        "availability:single-az",
+        "A single availability zone",
+        r"single[- ](?:az|availability zone|zone)|one (?:az|availability zone)",
+        "",
+        adjusted="the network always spans 2 availability zones (databases are Multi-AZ in prod); a single-zone "
+        "layout is not generated",
+    ),
+    Ask(
+        "platform:other",
+        "A hosting platform other than AWS, GCP or Azure",
+        r"(?<!from )(?<!off )(?:heroku|vercel|netlify|render\.com|fly\.io|digital ?ocean|cloudflare workers|openshift|"
+        r"on[- ]prem(?:ise)?s?|bare metal|linode|railway\.app)",
+        "dev-agent builds on AWS, GCP or Azure only",
+        ask="dev-agent builds environments on AWS, GCP or Azure only, not on other hosting platforms (Heroku, Vercel, "
+        "Netlify, on-premises...). Which of AWS, GCP or Azure should it run on?",
+    ),
+    Ask(
+        "auth:identity",
+        "User sign-in / identity provider",
+        r"auth0|okta|cognito|keycloak|supabase(?: auth)?|firebase(?: auth)?|user (?:login|sign[- ]?in|authentication)|"
+        r"single sign[- ]on|sso|oauth2?|oidc login|user pools?",
+        "no user sign-in or identity provider is generated; the app handles its own authentication",
+    ),
+    Ask(
+        "shape:no-endpoint",
+        "No HTTP endpoint (a worker only)",
+        r"no (?:web|http|https) ?(?:endpoints?|servers?|apis?|traffic|ports?)|no http|headless|"
+        r"(?:doesn'?t|does not|won'?t) (?:serve|need|take) (?:any )?(?:http|web traffic|requests)",
+        "the app is generated as a service with an HTTP port and a health check; a worker-only app is not generated "
+        "(a schedule makes it a job instead: 'every 5 minutes', 'nightly')",
+    ),
+    Ask(
+        "compute:scale-schedule",
+        "Scaling by time of day",
+        r"outside (?:of )?(?:working|business|office) hours|(?:during|in) (?:working|business|office) hours only|"
+        r"scale (?:it )?(?:down )?to zero|shut (?:it )?down (?:at night|overnight|on weekends|after hours)|"
+        r"(?:nights|weekends) off",
+        "no time-based scaling or shutdown is generated: replicas stay between the minimum and maximum",
+    ),
+    Ask(
+        "identity:workload",
+        "Workload identity",
+        r"workload identity|pod identity|irsa|managed identit(?:y|ies)|iam roles? for (?:the )?(?:service accounts?|pods?)",
+        "",
+        clouds=ALL,
+        evidence=(r'aws_eks_pod_identity_association|roles/iam\.workloadIdentityUser|azurerm_federated_identity_credential'
+                  r'|^resource "aws_iam_role" "task"|^resource "google_service_account" "app"'
+                  r'|^resource "azurerm_user_assigned_identity"',),
+    ),
+    Ask(
+        "shape:no-app",
+        "No app (data services only)",
+        r"no app(?:lication)?|without an? app(?:lication)?|(?:database|db|data)[- ]only(?: environment)?",
+        "every environment runs an app next to its data services; a data-only environment is not offered, so the "
+        "app's compute is generated too",
     ),
 )

@@ -9,6 +9,7 @@ assembled with defaults and checked. Anything a person must decide becomes a que
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import functools
 import math
 import re
@@ -34,6 +35,7 @@ from bot.understanding.guard import check_request, normalize, refusal_spans
 from bot.understanding.ledger import Requirement
 from bot.understanding.model import RequestError, Understanding
 from bot.understanding.reading import (
+    NEGATION_AFTER,
     NEGATION_BEFORE,
     WB_AFTER,
     WB_AFTER_VERSIONED,
@@ -90,9 +92,6 @@ CATEGORY_GROUP = {
 
 CORRECTION = re.compile(
     r"\b(?:actually|make (?:that|it)|scratch that|no wait|wait,? no|on second thought|i mean|change (?:that|it) to|correction|rather)\b"
-)
-NEGATION_AFTER = re.compile(
-    r"^\s*(?:is |are )?(?:not needed|not required|isn'?t needed|aren'?t needed|isn'?t required|unnecessary|not necessary|is not necessary)"
 )
 REGION_TOKEN = re.compile(r"(?<![a-z0-9-])[a-z]+(?:-[a-z]+)*-?\d{0,2}(?![a-z0-9-])")
 ALL_REGION_CODES = frozenset().union(*REGIONS.values())
@@ -503,7 +502,7 @@ def _assemble(reading: Reading) -> dict[str, Any]:
         data["tables"] = tables
     if cloud == "aws" and scan.search(NOTIFICATIONS, reading.work):
         data["notifications"] = True
-    if scan.search(WAF, reading.work):
+    if _asked(WAF, reading.work):
         data["waf"] = True
     if _cdn_offered(data) and scan.search(CDN, reading.work):
         data["app"]["cdn"] = True
@@ -514,6 +513,9 @@ def _assemble(reading: Reading) -> dict[str, Any]:
     ttl = _ttl(reading)
     if ttl is not None:
         data["ttl_days"] = ttl
+    email = _alert_email(reading)
+    if email:
+        data["inputs"] = {"alert_email": email}
     _replicas(reading, data["compute"])
     owner = _owner(reading)
     if owner:
@@ -541,7 +543,8 @@ def _compliance(reading: Reading) -> list[str]:
     found: list[tuple[int, str]] = []
     for pattern, framework in COMPLIANCE_ASKS:
         for match in scan.finditer(pattern, reading.work):
-            if not NEGATION_BEFORE.search(reading.work[max(0, match.start() - 45):match.start()]):
+            if not NEGATION_BEFORE.search(reading.work[max(0, match.start() - 45):match.start()]) and not (
+                    NEGATION_AFTER.match(reading.work[match.end():match.end() + 30])):
                 found.append((match.start(), framework))
                 break
     return list(dict.fromkeys(framework for _, framework in sorted(found)))
@@ -667,8 +670,13 @@ def _app(reading: Reading) -> dict[str, Any]:
             reading.notes.append(f"{name} is not templated; treating it as a plain {language} app")
     for mention in others:
         label, language = mention.value
+        name = reading.text[mention.start:mention.end]
         if language is None and "framework" in app:
-            reading.notes.append(f"{reading.text[mention.start:mention.end]} is not supported; ignored")
+            reading.notes.append(f"{name} is not supported; ignored")
+        elif language is not None and app.get("language") not in {None, language}:  # "React frontend + FastAPI"
+            built = app.get("framework") or app.get("language")
+            reading.notes.append(f"one app per environment: {built} is built; the {name} app is not included "
+                                 "(request it as its own environment)")
     port = scan.search(PORT, reading.work)
     if port:
         number = int(port.group("port"))
@@ -989,6 +997,15 @@ NOT_PURPOSES = frozenset({"a", "an", "the", "s3", "gcs", "one", "two", "three", 
 
 # A web application firewall on the public entry point: "behind a WAF", "web application firewall", "Cloud Armor".
 WAF = re.compile(r"\b(?:wafs?|web application firewalls?|cloud armou?r)\b")
+
+
+def _asked(pattern: re.Pattern[str], work: str) -> bool:
+    """Some mention of `pattern` is not negated ("no WAF needed", "without a WAF", "we don't need a WAF")."""
+    return any(not NEGATION_BEFORE.search(work[max(0, m.start() - 45):m.start()])
+               and not NEGATION_AFTER.match(work[m.end():m.end() + 30])
+               for m in pattern.finditer(work) if scan.possible(pattern, work))
+
+
 # An SNS topic for the app's own notifications (AWS): "SNS notifications", "a notification topic".
 NOTIFICATIONS = re.compile(r"\b(?:sns|simple notification service)\b|\bnotifications? topics?\b")
 # CloudFront in front of the app (AWS containers and VMs; elsewhere the ledger row says why not).
@@ -1102,7 +1119,53 @@ def _budget(reading: Reading) -> float | None:
     return int(amount) if amount == int(amount) else amount
 
 
+# "SNS alerts to oncall@example.com", "page ops@acme.io": the address the alarms email (`inputs.alert_email`)
+EMAIL = re.compile(r"(?<![a-z0-9._%+-])(?P<e>[a-z0-9._%+-]{1,64}@[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63})+)(?<!\.)")
+ALERT_WORDS = re.compile(r"\b(?:alerts?|alarms?|alerting|notif\w*|notify|pag(?:e|ing)|on-?call|emails?|sns|send)\b")
+
+
+def _alert_email(reading: Reading) -> str | None:
+    """An e-mail address named next to alert words becomes the alarms' address; other addresses are left alone."""
+    for match in scan.finditer(EMAIL, reading.work):
+        if ALERT_WORDS.search(reading.work, max(0, match.start() - 40), match.start()):
+            email = match.group("e")
+            reading.read("inputs.alert_email", match.span(), email)
+            reading.blank(*match.span())
+            return email
+    return None
+
+
+# "expires 2027-01-31", "until 2027-03-01": a lifetime up to that date (UTC), from today
+EXPIRY_DATE = re.compile(r"\b(?:expires?|expiry|expiring|until|till|through|ttl|delete(?: it)?(?: on| after)?|"
+                         r"tear (?:it )?down(?: on| after)?|valid (?:until|through))\s*(?:on\s+|:\s*)?"
+                         r"(?P<d>20\d{2}-\d{2}-\d{2})\b")
+
+
+def _ttl_until_date(reading: Reading) -> int | None:
+    match = scan.search(EXPIRY_DATE, reading.work)
+    if match is None:
+        return None
+    try:
+        until = dt.date.fromisoformat(match.group("d"))
+    except ValueError:
+        reading.questions.append(f"{match.group('d')} is not a date. Until when should the environment live?")
+        return None
+    days = (until - dt.datetime.now(dt.UTC).date()).days
+    reading.read("ttl_days", match.span(), days)
+    reading.blank(*match.span())
+    if days < 1:
+        reading.questions.append(f"{match.group('d')} is not in the future. Until when should the environment live?")
+        return None
+    if days > MAX_TTL_DAYS:
+        reading.questions.append(f"A lifetime until {match.group('d')} ({days:,} days) is above the limit of "
+                                 f"{MAX_TTL_DAYS} days. How long should it live (it can be extended later)?")
+        return None
+    return days
+
+
 def _ttl(reading: Reading) -> int | None:
+    if scan.search(EXPIRY_DATE, reading.work):
+        return _ttl_until_date(reading)
     best: tuple[int, float, tuple[int, int]] | None = None
     for match in scan.finditer(DURATION, reading.work):
         before = reading.work[max(0, match.start() - 40):match.start()]
@@ -1165,6 +1228,7 @@ def _replicas(reading: Reading, compute: dict[str, Any]) -> None:
     high = high if high is not None else max(low, 1)
     if low > high:
         low, high = high, low
+    asked = high  # "0 replicas" is raised to 1: the ledger row shows what was asked (adjusted, with the note)
     start, end, _ = reading.spans["compute.max_replicas"]
     reading.spans["compute.max_replicas"] = (start, end, high)
     if high > MAX_REPLICAS:
@@ -1183,7 +1247,7 @@ def _replicas(reading: Reading, compute: dict[str, Any]) -> None:
         reading.notes.append(f"at most 5 VMs; {high} replicas clamped to 5 (containers or kubernetes scale further)")
         high, low = 5, min(low, 5)
     compute["min_replicas"], compute["max_replicas"] = low, high
-    reading.spans["compute.max_replicas"] = (start, end, high)
+    reading.spans["compute.max_replicas"] = (start, end, high if asked >= 1 else asked)
 
 
 def _owner(reading: Reading) -> str | None:

@@ -39,7 +39,7 @@ REFUSALS: tuple[Refusal, ...] = (
     ),
     Refusal(
         _rx(r"\b(?:open|expose|allow|permit|enable|whitelist|allowlist)\s+(?:inbound\s+|ingress\s+)?(?:tcp\s+|udp\s+)?(?:on\s+)?"
-            r"(?:port\s*(?P<port>\d{1,5})|(?P<what>ssh|rdp|the (?:database|db)|(?:the )?(?:postgres|mysql|mongo(?:db)?|redis)|all ports|every port|ports?|access|traffic|ingress))"
+            r"(?:port\s*(?P<port>\d{1,5})|(?P<what>ssh|rdp|the (?:database|db)|(?:the )?(?:postgres|mysql|mongo(?:db)?|redis|sql ?server|mssql)|all ports|every port|ports?|access|traffic|ingress))"
             r"[^.;\n]{0,40}?\b(?:to|from|for)\s+" + INTERNET),
         "opening {what} to 0.0.0.0/0 was refused: " + NO_INTERNET,
     ),
@@ -50,8 +50,8 @@ REFUSALS: tuple[Refusal, ...] = (
         "opening {what} to 0.0.0.0/0 was refused: " + NO_INTERNET,
     ),
     Refusal(
-        _rx(r"\b(?:publicly accessible|public|internet[- ]facing|exposed)(?=\s+(?:postgres(?:ql)?|mysql|mongo(?:db)?|redis|database|db)\b)"
-            r"|\b(?:make|expose)\s+(?:the\s+)?(?:database|db|postgres(?:ql)?|mysql|mongo(?:db)?|redis)\s+"
+        _rx(r"\b(?:publicly accessible|public|internet[- ]facing|exposed)(?=\s+(?:postgres(?:ql)?|mysql|mongo(?:db)?|redis|sql ?server|mssql|database|db)\b)"
+            r"|\b(?:make|expose)\s+(?:the\s+)?(?:database|db|postgres(?:ql)?|mysql|mongo(?:db)?|redis|sql ?server|mssql)\s+"
             r"(?:public(?:ly)?|accessible|reachable|open)[^.;,\n]{0,30}"),
         "a database open to the internet was refused: " + NO_INTERNET,
     ),

@@ -11,11 +11,14 @@ from typing import Any
 
 from bot.understanding import asks as catalog
 from bot.understanding.ledger import Requirement, Status
-from bot.understanding.reading import NEGATION_BEFORE, Mention, Reading, vocabulary_table, words
+from bot.understanding.reading import NEGATION_AFTER, NEGATION_BEFORE, Mention, Reading, vocabulary_table, words
 
 ASK_TABLE = vocabulary_table("ask", {ask.pattern: ask for ask in catalog.ASKS})  # the ledger's non-spec asks
 CLOUD_NAMES = {"aws": "AWS", "gcp": "GCP", "azure": "Azure"}
 DB_NAMES = {"postgres": "PostgreSQL", "mysql": "MySQL", "mongodb": "MongoDB", "sqlserver": "SQL Server"}
+# a question that opens with the name is about that part's offer on the chosen cloud (deterministic._check_offers)
+OFFER_NAMES = {**{engine: f"{name} has no managed offer" for engine, name in DB_NAMES.items()},
+               "opensearch": "OpenSearch is offered"}
 
 # Resource lines that show a spec part was built (per line, any cloud).
 PART_EVIDENCE: dict[str, str] = {
@@ -127,8 +130,10 @@ class _Judge:
             if prefixes and not any(prefix in work for prefix in prefixes):
                 continue
             for match in words(pattern, work):
-                if match.end() > match.start() and not NEGATION_BEFORE.search(
-                    work[max(0, match.start() - 45) : match.start()]
+                if (
+                    match.end() > match.start()
+                    and not NEGATION_BEFORE.search(work[max(0, match.start() - 45) : match.start()])
+                    and not NEGATION_AFTER.match(work[match.end() : match.end() + 30])
                 ):
                     found.append((match.start(), match.end(), ask))
         # a match inside a longer one ("alarms" in "cloudwatch alarms") belongs to the longer one
@@ -264,6 +269,10 @@ class _Judge:
                     Status.adjusted,
                     reason=f"{words} is not templated; built as a plain {language} app",
                 )
+            second_app = self.about(self.reading.notes, f"the {words} app is not included")
+            if second_app:  # "React frontend + FastAPI backend": one app is built, the other is not
+                return self.row(f"framework:{words.lower()}", f"Framework: {words}", m.start, m.end,
+                                Status.unsupported, reason=second_app)
             return self.missing(f"framework:{words.lower()}", f"Framework: {words}", m.start, m.end, words)
         if m.cat == "language":
             ok = app.get("language") == m.value and (
@@ -311,6 +320,15 @@ class _Judge:
 
     def part_row(self, part: str, engine: str, label: str, m: Mention, words: str) -> Requirement:
         present = self.engines(part)
+        offer = next((q for q in self.questions if q.startswith(OFFER_NAMES.get(engine, "\0"))), None)
+        if engine in present and offer:  # "OpenSearch is offered on AWS only. Should it ...?"
+            return self.row(f"{part}:{engine}", label, m.start, m.end, Status.unsupported,
+                            reason="asked of the requester", question=offer)
+        if engine in present and part == "database" and m.version and not self.version_kept(engine, m.version):
+            wanted = f"{words} {m.version}"
+            note = self.about(self.reading.notes, f"{m.version} is not offered", f"mysql {m.version}")
+            return self.row(f"{part}:{engine}", f"{label} {m.version}", m.start, m.end, Status.adjusted,
+                            reason=note or f"{wanted} is not the version in the spec", field="databases")
         if engine in present:
             field = "databases" if part == "database" else part
             return self.row(
@@ -324,6 +342,12 @@ class _Judge:
                 evidence=(PART_EVIDENCE[part],),
             )
         return self.missing(f"{part}:{engine}", label, m.start, m.end, words, engine)
+
+    def version_kept(self, engine: str, version: str) -> bool:
+        """A database of `engine` in the spec runs the version the request named (a spec without one takes the
+        engine's default, which the parser chose only when the named version is not offered)."""
+        versions = [d.get("version") for d in self.data.get("databases") or [] if d.get("engine") == engine]
+        return any(_same_version(v, version) or _same_version(v, version.split(".")[0]) for v in versions)
 
     def engines(self, part: str) -> list[str]:
         if part == "database":
@@ -477,6 +501,7 @@ FIELD_LABELS = {
     "databases.count": "Databases",
     "buckets.count": "Buckets",
     "high_availability": "High availability",
+    "inputs.alert_email": "Alert email",
 }
 FIELD_NEEDLES = {
     "compute.max_replicas": ("replica", "VMs"),

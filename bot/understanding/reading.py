@@ -87,6 +87,10 @@ NEGATION_BEFORE = re.compile(
     r"\s+(?:(?:a|an|any|the|separate|managed|dedicated|external|real|extra|additional|hosted)\s+)*$"
 )
 
+NEGATION_AFTER = re.compile(
+    r"^\s*(?:is |are )?(?:not needed|not required|isn'?t needed|aren'?t needed|isn'?t required|unnecessary|not necessary|is not necessary)"
+)
+
 
 @dataclass
 class Reading:

@@ -30,6 +30,12 @@ SCHEDULES: list[tuple[re.Pattern[str], str]] = [
                 r"|\b(?:batch|cron|scheduled)\s+(?:job|task)s?\s+(?:that runs?\s+)?(?:daily|every day|once a day)\b"),
      "0 2 * * *"),
 ]
+EVERY_N = re.compile(r"\bevery (?P<n>\d{1,2}) ?(?P<unit>minutes?|mins?|hours?|hrs?)\b|\bevery (?P<one>minute)\b")
+# "db backups every 6 hours", "nightly snapshots": a schedule of backups or logs, not of the app
+NOT_JOB_BEFORE = re.compile(r"\b(?:backups?|snapshots?|logs?|rotat\w*|dumps?)\b[^.;,\n]{0,15}$")
+NOT_JOB_AFTER = re.compile(r"\s*(?:backups?|snapshots?|dumps?)\b")
+# "a Rails app ... and a nightly cron job": the job comes with an app that serves requests (not the app itself)
+SIDE_JOB_BEFORE = re.compile(r"\b(?:with|and|plus|also|as well as)\s+(?:an?\s+|some\s+|the\s+)?$")
 AT_HOUR = re.compile(r"\bat\s+(?P<h>\d{1,2})(?::(?P<m>\d{2}))?\s*(?P<ampm>am|pm)?\s*(?:utc)?\b")
 CRON_TEXT = re.compile(r"\bcron\s*[:=(`\"']\s*(?P<cron>[0-9*,/-]+(?:\s+[0-9*,/-]+){4})")
 # worker words -> (worker name, command)
@@ -51,18 +57,42 @@ class Shape:
     exposure: str | None = None
     ssh_from: list[str] = field(default_factory=list)
     schedule: str | None = None
+    side_job: str | None = None  # a schedule's words when the job comes with the app ("app ... and a nightly job")
     workers: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
 
-def _schedule(text: str) -> tuple[str | None, str | None]:
+def _about_data(text: str, match: re.Match[str]) -> bool:
+    """The schedule words qualify backups, snapshots or logs ("backups every 6 hours", "nightly snapshots")."""
+    return bool(NOT_JOB_BEFORE.search(text, max(0, match.start() - 30), match.start())
+                or NOT_JOB_AFTER.match(text, match.end()))
+
+
+def _every(text: str) -> re.Match[str] | None:
+    """`every 5 minutes`, `every 2 hours` (a step that divides the minute or the hour evenly enough for cron)."""
+    match = scan.search(EVERY_N, text)
+    if match is not None and _about_data(text, match):
+        return None
+    if match is None or match.group("one"):
+        return match
+    n = int(match.group("n"))
+    return match if 1 <= n <= (59 if match.group("unit").startswith("m") else 23) else None
+
+
+def _schedule(text: str) -> tuple[str | None, str | None, re.Match[str] | None]:
     explicit = scan.search(CRON_TEXT, text)
     if explicit:
         cron = " ".join(explicit.group("cron").split())
-        return cron, f"runs on the cron schedule `{cron}` (UTC)"
+        return cron, f"runs on the cron schedule `{cron}` (UTC)", explicit
+    every = _every(text)
+    if every:
+        unit = "m" if every.group("one") or every.group("unit").startswith("m") else "h"
+        step = every.group("n") or "1"
+        cron = (f"*/{step} * * * *" if step != "1" else "* * * * *") if unit == "m" else f"0 */{step} * * *"
+        return cron, f"'{every.group().strip()}' runs as a scheduled job (`{cron}` UTC) with no public endpoint", every
     for pattern, cron in SCHEDULES:
         match = scan.search(pattern, text)
-        if match is None:
+        if match is None or _about_data(text, match):
             continue
         at = AT_HOUR.search(text, match.start() - 40 if match.start() > 40 else 0)
         if at and cron != "0 * * * *":
@@ -73,8 +103,8 @@ def _schedule(text: str) -> tuple[str | None, str | None]:
                 fields = cron.split()
                 fields[0], fields[1] = str(int(at.group("m") or 0) % 60), str(hour)
                 cron = " ".join(fields)
-        return cron, f"'{match.group().strip()}' runs as a scheduled job (`{cron}` UTC) with no public endpoint"
-    return None, None
+        return cron, f"'{match.group().strip()}' runs as a scheduled job (`{cron}` UTC) with no public endpoint", match
+    return None, None, None
 
 
 def read_shape(text: str) -> Shape:
@@ -88,8 +118,13 @@ def read_shape(text: str) -> Shape:
     if ssh:
         shape.ssh_from = CIDR.findall(ssh.group("cidrs"))
         shape.notes.append(f"SSH allowed from {', '.join(shape.ssh_from)} only (port 22, never the internet)")
-    shape.schedule, note = _schedule(text)
-    if note:
+    schedule, note, match = _schedule(text)
+    if match is not None and SIDE_JOB_BEFORE.search(text, max(0, match.start() - 30), match.start()):
+        shape.side_job = match.group().strip()
+        shape.notes.append(f"'{shape.side_job}': a scheduled job next to the app is not generated (`compute.schedule` "
+                           "would run the whole app as the job, with no endpoint); the app keeps serving requests")
+    elif note:
+        shape.schedule = schedule
         shape.notes.append(note)
     for pattern, name, command in WORKERS:
         if scan.search(pattern, text) and not any(w["name"] == name for w in shape.workers):

@@ -107,7 +107,8 @@ def _steps(plan: Plan, keys: dict[Monitoring, KeyRead], debian: bool) -> list[ob
             Call("format", f"echo DD_VERSION=%s >> {ENV_FILE}", IMAGE_VERSION),
         ]
     if Monitoring.newrelic in chosen:
-        install = ([f"curl -fsSL {NEWRELIC_GPG} | gpg --dearmor -o /etc/apt/trusted.gpg.d/newrelic-infra.gpg",
+        install = (["apt-get install -y -q gnupg",
+                    f"curl -fsSL {NEWRELIC_GPG} | gpg --dearmor -o /etc/apt/trusted.gpg.d/newrelic-infra.gpg",
                     f"echo '{NEWRELIC_APT}' > /etc/apt/sources.list.d/newrelic-infra.list",
                     "apt-get update -q && apt-get install -y -q newrelic-infra"] if debian else
                    [f"curl -fsSL -o /etc/yum.repos.d/newrelic-infra.repo {NEWRELIC_REPO_AL2023}",

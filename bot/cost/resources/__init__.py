@@ -15,6 +15,8 @@ PRICED: dict[str, str] = {
     "aws_ebs_volume": "aws.ebs_volume",
     "aws_db_instance": "aws.db_instance",
     "aws_dynamodb_table": "aws.dynamodb_table",
+    "aws_cloudfront_distribution": "aws.cloudfront_distribution",
+    "aws_cloudwatch_log_delivery": "aws.cloudwatch_log_delivery",
     "aws_rds_cluster": "aws.rds_cluster",
     "aws_rds_cluster_instance": "aws.rds_cluster_instance",
     "aws_elasticache_cluster": "aws.elasticache_cluster",

@@ -89,6 +89,8 @@ FREE_TYPES = frozenset(
         "aws_ebs_encryption_by_default",
         "aws_iam_service_linked_role",
         "aws_wafv2_web_acl_association",
+        "aws_cloudwatch_log_delivery_source",  # the delivery (aws_cloudwatch_log_delivery) is what is billed
+        "aws_cloudwatch_log_delivery_destination",
         "aws_wafv2_web_acl_logging_configuration",
         "aws_wafv2_ip_set",
         "aws_wafv2_regex_pattern_set",

@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.spec import Exposure
 from generators.hcl import Block, Ref, block
-from generators.terraform.azure import connection
+from generators.terraform.azure import connection, waf
 from generators.terraform.azure.image import image_variable
 from generators.terraform.azure.names import dashed, tags
 from generators.terraform.azure.network import CONTAINER_APPS, subnet_id
@@ -80,6 +80,8 @@ def _app(ctx: Context) -> list[Block]:
                       traffic_weight=block("traffic_weight", latest_revision=True, percentage=100)),
     )
     where = "inside the VNet only" if internal(ctx) else "public"
+    if waf.applies(ctx.plan):
+        where += "; it bypasses the WAF: give users front_door_url"
     return [app, block("output", "app_url", value=Ref("azurerm_container_app.app.latest_revision_fqdn"),
                        description=f"HTTPS host name of the app ({where}).")]
 
