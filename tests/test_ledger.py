@@ -259,6 +259,15 @@ def test_an_expiry_date_is_a_lifetime_from_today() -> None:
     assert gone.needs_clarification and any("not in the future" in q for q in gone.questions)
 
 
+def test_two_tiers_in_one_request_are_asked_about() -> None:
+    result = parse("staging for payments-api: FastAPI, Postgres 16 on GCP us-central1, prod tier, $400/month")
+    assert result.needs_clarification and any("both staging and prod" in q for q in result.questions)
+    assert {r.status for r in result.requirements if r.key == "tier"} == {Status.unsupported}
+    for text in ("staging env that mirrors prod, flask on aws", "dev sandbox for flask on aws",
+                 "prod env for the api, promoted from staging, flask on aws"):
+        assert parse(text).spec is not None, text
+
+
 def test_private_endpoints_point_at_the_private_data_services() -> None:
     rows = rows_of("staging env for the payments api w/ postgress + redis on azure, locked down with private endpoints")
     assert rows["network:private-data"].status == Status.honoured and rows["network:private-data"].evidence

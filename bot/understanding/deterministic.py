@@ -617,16 +617,28 @@ def _unknown_region_name(reading: Reading) -> str | None:
     return None
 
 
+# Tier words that name the environment's tier outright (not "qa team", "for testing", "demo", "feature branch")
+STRONG_TIER = re.compile(r"prod|production|staging|stage|stg|uat|pre-?prod(?:uction)?|dev|development|sandbox")
+TIER_QUESTION = "Which tier should this environment be: dev, staging or prod?"
+
+
 def _tier(reading: Reading) -> str:
+    named: list[str] = []
     for mention in reading.live("tier"):
         before = reading.work[max(0, mention.start - 20):mention.start]
         after = reading.work[mention.end:mention.end + 8]
-        if re.search(r"\b(?:like|mirror of|copy of|similar to|same as|mimic|mimics|matching|than)\s+(?:the\s+|our\s+)?$", before):
+        if re.search(r"\b(?:like|mirror(?:s|ing)?(?: of)?|cop(?:y|ies) of|similar to|same as|mimic(?:s|king)?|matching|than|"
+                     r"from|into|to|vs\.?|versus)\s+"
+                     r"(?:the\s+|our\s+)?$", before):
             continue
-        if re.match(r"-?\s*(?:like|grade|ready|parity|sized|size)\b", after):
+        if re.match(r"-?\s*(?:like|grade|ready|parity|sized|size|data|traffic|account|users?)\b", after):
             continue
-        return str(mention.value)
-    return "dev"
+        if not named or STRONG_TIER.fullmatch(reading.work[mention.start:mention.end]):
+            named.append(str(mention.value))
+    tiers = list(dict.fromkeys(named))
+    if len(tiers) > 1:  # "staging for payments-api ... prod tier": two tiers, one environment
+        reading.questions.append(f"The request names both {tiers[0]} and {tiers[1]}. {TIER_QUESTION}")
+    return tiers[0] if tiers else "dev"
 
 
 def _app(reading: Reading) -> dict[str, Any]:
