@@ -244,6 +244,10 @@ class _Judge:
                 )
             return self.missing("region", label, m.start, m.end, words)
         if m.cat == "tier":
+            question = self.about(self.questions, "which tier should")
+            if question:
+                return self.row("tier", f"Tier: {m.value}", m.start, m.end, Status.unsupported,
+                                reason="asked of the requester", question=question)
             if data.get("tier", "dev") == m.value:
                 return self.row(
                     "tier", f"Tier: {m.value}", m.start, m.end, Status.honoured, where="spec `tier`", field="tier"
@@ -501,6 +505,7 @@ FIELD_LABELS = {
     "databases.count": "Databases",
     "buckets.count": "Buckets",
     "high_availability": "High availability",
+    "inputs.alert_email": "Alert email",
 }
 FIELD_NEEDLES = {
     "compute.max_replicas": ("replica", "VMs"),
