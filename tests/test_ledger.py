@@ -279,6 +279,21 @@ def test_two_regions_are_asked_about_and_an_answer_picks_one(text: str, answer: 
     assert answered is not None and answered.region == region
 
 
+def test_a_bucket_row_points_at_the_requested_bucket_never_the_access_log_bucket() -> None:
+    rows = parse("Flask app + an S3 bucket for reports on AWS us-east-1").requirements
+    logs = {"env/terraform/logs.tf": 'resource "aws_s3_bucket" "logs" {\n}\n'}
+    s3 = {"env/terraform/s3.tf": 'resource "aws_s3_bucket" "bucket_reports" {\n}\n'}
+    built = {r.key: r for r in locate(rows, {**logs, **s3})}
+    assert built["bucket"].where == "env/terraform/s3.tf:1"
+    missing = {r.key: r for r in locate(rows, logs)}
+    assert missing["bucket"].status == Status.unsupported
+
+
+def test_multi_az_without_a_database_says_why() -> None:
+    row = rows_of("laravel app on AWS Virginia, multi-AZ")["high_availability"]
+    assert row.status == Status.adjusted and "no database or cache" in row.reason
+
+
 def test_private_endpoints_point_at_the_private_data_services() -> None:
     rows = rows_of("staging env for the payments api w/ postgress + redis on azure, locked down with private endpoints")
     assert rows["network:private-data"].status == Status.honoured and rows["network:private-data"].evidence
