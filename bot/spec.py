@@ -260,8 +260,9 @@ class Database(StrictModel):
     aurora: bool = Field(default=False, description="an Aurora cluster (AWS, PostgreSQL or MySQL 8.0) instead of one "
                                                     "RDS instance; `read_replicas` become reader instances")
     edition: SqlServerEdition | None = Field(default=None, description="SQL Server only: express, web, standard or "
-                                             "enterprise (license included); unset = express in dev, web in staging, "
-                                             "standard in prod or with high availability")
+                                             "enterprise (license included); unset = express in dev (web on AWS, "
+                                             "which cannot encrypt Express), web in staging, standard in prod or "
+                                             "with high availability")
 
     @model_validator(mode="after")
     def _known_version(self) -> Database:
@@ -278,14 +279,15 @@ class Database(StrictModel):
         return self
 
 
-def sqlserver_edition(db: Database, tier: Tier) -> SqlServerEdition:
+def sqlserver_edition(db: Database, tier: Tier, cloud: Cloud) -> SqlServerEdition:
     """The SQL Server edition an environment runs: the spec's, else the cheapest that fits the tier (Express in dev,
-    Web in staging, Standard in prod or when high availability is asked: only Standard/Enterprise fail over)."""
+    Web in staging, Standard in prod or when high availability is asked: only Standard/Enterprise fail over). On AWS
+    the cheapest is Web: RDS cannot encrypt SQL Server Express storage, and dev-agent encrypts every database."""
     if db.edition is not None:
         return db.edition
     if db.high_availability or tier == Tier.prod:
         return SqlServerEdition.standard
-    return SqlServerEdition.express if tier == Tier.dev else SqlServerEdition.web
+    return SqlServerEdition.express if tier == Tier.dev and cloud != Cloud.aws else SqlServerEdition.web
 
 
 class Cache(StrictModel):
@@ -442,6 +444,9 @@ class EnvironmentSpec(StrictModel):
                                  "on AWS only")
             if db.aurora and (self.cloud != Cloud.aws or db.engine in NO_RDS_REPLICAS):
                 raise ValueError(f"databases.{i}.aurora: Aurora is an AWS offer for PostgreSQL and MySQL")
+            if db.edition == SqlServerEdition.express and self.cloud == Cloud.aws:
+                raise ValueError(f"databases.{i}.edition: RDS cannot encrypt SQL Server Express storage at rest and "
+                                 "dev-agent encrypts every database; use web (the cheapest encrypted edition on AWS)")
             if db.aurora and db.engine == DatabaseEngine.mysql and db.version not in AURORA_MYSQL_VERSIONS:
                 raise ValueError(f"databases.{i}.aurora: Aurora MySQL is offered for MySQL 8.0 (not {db.version})")
         if len(set(self.monitoring)) != len(self.monitoring):

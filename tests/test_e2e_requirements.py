@@ -53,7 +53,7 @@ def test_vague_request_is_asked_and_a_plain_answer_continues(stack: BotStack) ->
     stack.comment(
         number, "> What should run in this environment?\n\nIt's a FastAPI service with Postgres and Sentry"
     )
-    pull = stack.wait_for_pull("vague-app", timeout=60)
+    pull = stack.wait_for_pull("vague-app")
     report = wait_for(lambda: stack.bot_comments(pull["number"], REPORT_MARKER), what="report")[0]["body"]
     assert report.index("### Requirements") < report.index("### Summary")
     assert "PostgreSQL database" in report and "Framework: FastAPI" in report

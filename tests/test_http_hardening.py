@@ -58,9 +58,9 @@ def raw(stack: BotStack, chunks: list[bytes], pause: float) -> tuple[bytes, floa
     with socket.create_connection(("127.0.0.1", stack.port), timeout=10) as sock:
         answer = b""
         try:
-            for chunk in chunks:
+            for index, chunk in enumerate(chunks):
+                time.sleep(pause if index else 0)  # apart, not after the last: the answer is read right away
                 sock.sendall(chunk)
-                time.sleep(pause)
         except OSError:
             pass  # the server closed the connection while we were still sending: that is the point
         try:

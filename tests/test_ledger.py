@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from bot.understanding.deterministic import parse
@@ -198,6 +200,83 @@ def test_asks_dev_agent_does_not_build_as_asked_are_flagged_with_why(text: str, 
     rows = [r for r in parse(text).requirements if r.key == key]
     assert rows and rows[0].status.value == status, rows
     assert reason in rows[0].reason
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "status", "reason"),
+    [
+        ("Rails app on Heroku please", "platform:other", "unsupported", "AWS, GCP or Azure only"),
+        ("dev env for a Next.js app on AWS with Supabase auth", "auth:identity", "unsupported", "no user sign-in"),
+        ("A queue worker in Go reading from SQS on ECS in us-east-1, no web endpoint", "shape:no-endpoint",
+         "unsupported", "worker-only"),
+        ("django app on aws with postgres, 0 replicas outside working hours", "compute:scale-schedule", "unsupported",
+         "time-based"),
+        ("django app on aws with postgres, 0 replicas outside working hours", "compute.max_replicas", "adjusted",
+         "raised to 1"),
+        ("Django with MySQL, AWS us-east-1, no NAT gateway to save money", "network:nat", "unsupported", "NAT gateway"),
+        ("Django with MySQL, AWS us-east-1, single AZ", "availability:single-az", "adjusted", "2 availability zones"),
+        ("FastAPI app, Postgres 16, AWS, HIPAA, audit logs kept 7 years", "monitoring:log-retention", "adjusted",
+         "log_retention_days"),
+        ("laravel app in aws sydney with a db, backups every 6 hours", "component:backup-retention", "adjusted",
+         "daily"),
+        ("go service on gke in us-central1 with workload identity", "identity:workload", "honoured", ""),
+        ("we need a kafka cluster with 12 partitions and a python consumer on aws", "queue:partitions", "adjusted",
+         "created by the app"),
+    ],
+)
+def test_more_asks_users_write_are_flagged_with_why(text: str, key: str, status: str, reason: str) -> None:
+    rows = [r for r in parse(text).requirements if r.key == key]
+    assert rows and rows[0].status.value == status, parse(text).requirements
+    assert reason in rows[0].reason
+
+
+def test_another_platform_is_asked_about_not_silently_aws() -> None:
+    result = parse("Rails app on Heroku please")
+    assert result.needs_clarification and "AWS, GCP or Azure" in result.questions[0]
+    assert parse("Move our Rails app from Heroku to AWS us-east-1").spec is not None
+
+
+def test_backups_every_six_hours_do_not_turn_the_app_into_a_job() -> None:
+    spec = parse("laravel app in aws sydney, db backups every 6 hours, logs retained 90 days").spec
+    assert spec is not None and spec.compute.schedule is None
+
+
+def test_an_alert_address_becomes_the_alarms_email_not_a_domain() -> None:
+    result = parse("Production spring app on AWS us-east-1 with Aurora MySQL, SNS alerts to oncall@example.com")
+    assert result.spec is not None and result.spec.inputs is not None
+    assert result.spec.inputs.alert_email == "oncall@example.com"
+    rows = rows_of("Production spring app on AWS us-east-1 with Aurora MySQL, SNS alerts to oncall@example.com")
+    assert rows["inputs.alert_email"].status == Status.honoured and "network:domain" not in rows
+
+
+def test_an_expiry_date_is_a_lifetime_from_today() -> None:
+    today = dt.datetime.now(dt.UTC).date()
+    soon, late, past = (today + dt.timedelta(days=d) for d in (30, 400, -2))
+    assert parse(f"Express app on AWS with Postgres; expires {soon.isoformat()}").spec.ttl_days == 30
+    far = parse(f"Express app on AWS with Postgres, until {late.isoformat()}")
+    assert far.needs_clarification and any("limit of 365 days" in q for q in far.questions)
+    gone = parse(f"Express app on AWS with Postgres, expires {past.isoformat()}")
+    assert gone.needs_clarification and any("not in the future" in q for q in gone.questions)
+
+
+def test_two_tiers_in_one_request_are_asked_about() -> None:
+    result = parse("staging for payments-api: FastAPI, Postgres 16 on GCP us-central1, prod tier, $400/month")
+    assert result.needs_clarification and any("both staging and prod" in q for q in result.questions)
+    assert {r.status for r in result.requirements if r.key == "tier"} == {Status.unsupported}
+    for text in ("staging env that mirrors prod, flask on aws", "dev sandbox for flask on aws",
+                 "prod env for the api, promoted from staging, flask on aws"):
+        assert parse(text).spec is not None, text
+
+
+@pytest.mark.parametrize(("text", "answer", "region"), [("flask app on aws in us-east-1 and eu-west-1", "eu-west-1",
+                                                          "eu-west-1"),
+                                                         ("flask app on aws, Frankfurt or Ireland", "Ireland", "eu-west-1")])
+def test_two_regions_are_asked_about_and_an_answer_picks_one(text: str, answer: str, region: str) -> None:
+    result = parse(text)
+    assert result.needs_clarification and any("lives in one region" in q for q in result.questions)
+    assert {r.status for r in result.requirements if r.key == "region"} == {Status.unsupported}
+    answered = parse(text, answers=(answer,)).spec
+    assert answered is not None and answered.region == region
 
 
 def test_private_endpoints_point_at_the_private_data_services() -> None:

@@ -183,4 +183,4 @@ def test_a_request_no_plan_fits_gets_the_cheapest_plans_cost_instead_of_a_pr(sta
     def labelled() -> bool:  # the label is set right after the status comment
         return "needs-info" in {label["name"] for label in api(stack, repo, f"/issues/{issue['number']}")["labels"]}
 
-    assert wait_for(labelled, 60, what="the needs-info label")
+    assert wait_for(labelled, interval=1.0, what="the needs-info label")

@@ -119,7 +119,7 @@ def test_a_worker_killed_mid_job_leaves_exactly_one_pr_after_the_retry(sandbox, 
         horses = wait_for(lambda: children(worker.pid) - scheduler, 5, interval=0.05, what="work horse")
         for pid in horses:
             os.kill(pid, signal.SIGKILL)
-        wait_for(lambda: settled(stack, issue, "killed-9"), 60, what="retried job")
+        wait_for(lambda: settled(stack, issue, "killed-9"), what="retried job")
         # The retry found the PR the killed job had asked for (or GitHub's 422 "already exists" for it).
         assert_exactly_one_of_everything(stack, issue, "killed-9")
 
@@ -164,7 +164,7 @@ def test_redis_outage_answers_503_and_the_redelivery_completes(sandbox):
             assert stack.pulls() == [] and stack.bot_comments(issue["number"]) == []
             redis.start()
             redeliver(stack, delivery["id"])
-            wait_for(lambda: settled(stack, issue, "outage-1"), 60, what="PR after the outage")
+            wait_for(lambda: settled(stack, issue, "outage-1"), what="PR after the outage")
             assert_exactly_one_of_everything(stack, issue, "outage-1")
     finally:
         redis.stop()
@@ -179,6 +179,6 @@ def test_github_5xx_and_secondary_limits_are_backed_off_without_duplicates(sandb
         stack.sandbox.inject_fault(r"/check-runs$", status=500, method="GET", count=2)
         stack.sandbox.inject_fault(r"/git/ref/heads/main$", status=503, method="GET", count=1)
         issue = stack.open_request("faults-1")
-        wait_for(lambda: settled(stack, issue, "faults-1"), 60, what="PR despite faults")
+        wait_for(lambda: settled(stack, issue, "faults-1"), what="PR despite faults")
         assert_exactly_one_of_everything(stack, issue, "faults-1")
         assert stack.sandbox.core.faults.list() == []  # every fault was hit

@@ -90,7 +90,7 @@ def test_keys_and_github_sessions_survive_a_restart_and_users_see_only_their_rep
         # An admin removes bob from the hidden repository on GitHub: its environment disappears from his
         # dashboard and his API reads while he stays signed in.
         sandbox.remove_collaborator(*hidden.split("/"), "bob")
-        wait_for(lambda: _names(bob.get("/").text) == {"web-dev"}, 30, what="bob's access to end")
+        wait_for(lambda: _names(bob.get("/").text) == {"web-dev"}, what="bob's access to end")
         assert bob.get(f"/environments/{hidden}/hidden-dev").status_code == 404
         assert {e["name"] for e in bob.get("/api/environments").json()} == {"web-dev"}
         assert "as bob (GitHub)" in bob.get("/").text  # still signed in

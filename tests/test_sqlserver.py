@@ -53,7 +53,7 @@ def _cost(files: dict[str, str]) -> dict[str, Any]:
     ("orders api on AWS with MSSQL", "2022", None),
     ("node express app with sqlserver on aws", "2022", None),
     ("prod orders service on AWS with SQL Server 2019 Enterprise edition", "2019", "enterprise"),
-    ("SQL Server Express for my .NET app on AWS", "2022", "express"),
+    ("SQL Server Express for my .NET app on Azure", "2022", "express"),
     ("dev env for reports: Microsoft SQL Server 2022 Standard, AWS", "2022", "standard"),
 ])
 def test_sql_server_words_become_a_sqlserver_database(text: str, version: str, edition: str | None) -> None:
@@ -66,7 +66,7 @@ def test_sql_server_words_become_a_sqlserver_database(text: str, version: str, e
 
 
 def test_express_the_edition_is_not_express_the_framework() -> None:
-    spec = parse("C# api on AWS with SQL Server Express").spec
+    spec = parse("C# api on GCP with SQL Server Express").spec
     assert spec is not None and spec.app.framework is None and spec.databases[0].edition.value == "express"
     spec = parse("node express app with sqlserver on aws").spec
     assert spec is not None and spec.app.framework.value == "express" and spec.databases[0].edition is None
@@ -84,6 +84,7 @@ def test_a_release_dev_agent_does_not_offer_falls_back_with_a_note() -> None:
     ({"engine": "sqlserver", "edition": "express", "high_availability": True}, "express has no high availability"),
     ({"engine": "sqlserver", "read_replicas": 1}, "read replicas are generated for PostgreSQL and MySQL"),
     ({"engine": "sqlserver", "aurora": True}, "Aurora is an AWS offer for PostgreSQL and MySQL"),
+    ({"engine": "sqlserver", "edition": "express"}, "RDS cannot encrypt SQL Server Express storage"),
 ])
 def test_the_spec_refuses_what_sql_server_cannot_be(database: dict, message: str) -> None:
     with pytest.raises(SpecError, match=message):
@@ -91,12 +92,12 @@ def test_the_spec_refuses_what_sql_server_cannot_be(database: dict, message: str
 
 
 @pytest.mark.parametrize(("tier", "data", "engine", "cls", "multi_az"), [
-    ("dev", {}, "sqlserver-ex", "db.t3.large", False),
+    ("dev", {}, "sqlserver-web", "db.t3.large", False),  # RDS cannot encrypt Express: Web is the cheapest
     ("staging", {}, "sqlserver-web", "db.t3.large", False),
     ("staging", {"high_availability": True}, "sqlserver-se", "db.m5.xlarge", True),
     ("prod", {}, "sqlserver-se", "db.m5.xlarge", True),
     ("prod", {"edition": "enterprise"}, "sqlserver-ee", "db.m5.xlarge", True),
-    ("prod", {"edition": "express"}, "sqlserver-ex", "db.t3.large", False),  # Express cannot fail over
+    ("prod", {"edition": "web"}, "sqlserver-web", "db.t3.large", False),  # Web cannot fail over
 ])
 def test_rds_engine_class_and_multi_az_follow_the_edition(tier: str, data: dict, engine: str, cls: str,
                                                           multi_az: bool) -> None:
@@ -307,9 +308,25 @@ def test_the_report_says_when_sql_server_has_no_sourced_price() -> None:
             "\\(price not found\\)") in report
 
 
-def test_a_prod_express_sql_server_is_named_as_a_single_zone_risk() -> None:
+def test_a_prod_web_sql_server_is_named_as_a_single_zone_risk() -> None:
     spec = spec_from_data({"name": "billing-prod", "cloud": "aws", "region": "us-east-1", "tier": "prod",
-                           "databases": [{"engine": "sqlserver", "edition": "express"}]})
+                           "databases": [{"engine": "sqlserver", "edition": "web"}]})
     report = run_pipeline(plan_environment(spec), Settings(anthropic_api_key=None)).report
     risks = report[report.index("### Risks"):]
     assert "Single-zone SQL Server: its edition (Express or Web) cannot fail over" in risks.split("###")[1]
+
+
+def test_express_on_aws_is_asked_about_with_the_reason() -> None:
+    result = parse("dev env for reports: SQL Server Express, AWS us-east-1")
+    assert result.spec is None and any("RDS cannot encrypt SQL Server Express" in q for q in result.questions)
+    plan = plan_environment(parse("dev env for reports: SQL Server 2022, AWS us-east-1").spec)
+    edition = {c.key: c for c in plan.choices}["sqlserver_edition"]
+    assert edition.value == "SQL Server 2022 web" and "cannot encrypt SQL Server Express" in edition.reason
+
+
+def test_a_compute_engine_vm_reads_the_sql_server_password_into_its_env_file() -> None:
+    spec = spec_from_data({"name": "billing-dev", "cloud": "gcp", "region": "us-central1", "compute": {"kind": "vm"},
+                           "databases": [{"engine": "sqlserver"}]})
+    vm = _resources(_tf(generate_all(plan_environment(spec), Settings()), "vm.tf"))["google_compute_instance.app"]
+    startup = vm["metadata_startup_script"]
+    assert 'echo \\"DATABASE_PASSWORD=$(curl -sf' in startup and "sqlserver_admin_password.secret_id" in startup

@@ -125,7 +125,7 @@ def head_sha(stack: BotStack, number: int) -> str:
 
 def replan(stack: BotStack, where: int) -> None:
     command = stack.comment(where, "/dev-agent plan")
-    wait_for(lambda: stack.bot_comments(where, f"reply:{command['id']}"), 60, what="plan reply")
+    wait_for(lambda: stack.bot_comments(where, f"reply:{command['id']}"), what="plan reply")
 
 
 def forged_state(issue: int) -> str:
@@ -255,6 +255,6 @@ def test_a_request_never_rewrites_another_requests_pr_even_without_its_lock(stac
     assert head_sha(stack, pull["number"]) == sha
     assert [p["number"] for p in stack.pulls("open") if p["head"]["ref"] == "dev-agent/shared-e2e"] == [pull["number"]]
     rename = stack.comment(second["number"], "/dev-agent set name=billing-e2e", user="bob")
-    wait_for(lambda: stack.bot_comments(second["number"], f"reply:{rename['id']}"), 60, what="rename reply")
+    wait_for(lambda: stack.bot_comments(second["number"], f"reply:{rename['id']}"), what="rename reply")
     renamed = stack.wait_for_pull("billing-e2e")
     assert f"#{second['number']}" in renamed["body"] and head_sha(stack, pull["number"]) == sha

@@ -138,11 +138,11 @@ HA_DB_CLASS: dict[str, str] = {"B_Standard_B1ms": "GP_Standard_D2ds_v4"}  # Azur
 HA_CACHE_TYPE: dict[str, str] = {"BASIC": "STANDARD_HA", "Basic_C0": "Standard_C0"}  # single-node tiers
 
 # SQL Server instance sizes per cloud and edition. AWS: the smallest class RDS offers for the edition that the catalog
-# prices (license included): Express/Web run on db.t3 (Express at most db.t3.xlarge), Standard needs db.m5.large or
-# more and Enterprise db.m5.xlarge or more; only db.m5.xlarge has a sourced Standard/Enterprise price.
+# prices (license included): Web runs on db.t3 classes, Standard needs db.m5.large or more and Enterprise db.m5.xlarge
+# or more; only db.m5.xlarge has a sourced Standard/Enterprise price. (No Express on AWS: RDS cannot encrypt it.)
 SQLSERVER_CLASS: dict[Cloud, dict[SqlServerEdition, str]] = {
-    Cloud.aws: {SqlServerEdition.express: "db.t3.large", SqlServerEdition.web: "db.t3.large",
-                SqlServerEdition.standard: "db.m5.xlarge", SqlServerEdition.enterprise: "db.m5.xlarge"},
+    Cloud.aws: {SqlServerEdition.web: "db.t3.large", SqlServerEdition.standard: "db.m5.xlarge",
+                SqlServerEdition.enterprise: "db.m5.xlarge"},
     # Azure SQL Database has no editions: the edition picks the service tier. Express/Web -> DTU Standard S0/S1;
     # Standard -> General Purpose 2 vCores; Enterprise -> Business Critical 2 vCores (zone redundant with HA).
     Cloud.azure: {SqlServerEdition.express: "S0", SqlServerEdition.web: "S1",
@@ -155,13 +155,13 @@ MULTI_AZ_EDITIONS = frozenset({SqlServerEdition.standard, SqlServerEdition.enter
 
 def sqlserver_class(plan: Plan, db: Database) -> str:
     """The instance size of a SQL Server database: its edition's class (AWS), else the tier's database size."""
-    return SQLSERVER_CLASS.get(plan.spec.cloud, {}).get(sqlserver_edition(db, plan.spec.tier),
+    return SQLSERVER_CLASS.get(plan.spec.cloud, {}).get(sqlserver_edition(db, plan.spec.tier, plan.spec.cloud),
                                                         plan.sizing.db_instance_class)
 
 
 def sqlserver_multi_az(plan: Plan, db: Database) -> bool:
     """Multi-AZ / zone-redundant for a SQL Server database: planned HA, and an edition that can fail over."""
-    return plan.sizing.db_multi_az and sqlserver_edition(db, plan.spec.tier) in MULTI_AZ_EDITIONS
+    return plan.sizing.db_multi_az and sqlserver_edition(db, plan.spec.tier, plan.spec.cloud) in MULTI_AZ_EDITIONS
 
 
 # Why the tier's default edition was picked (the spec named none).
@@ -178,8 +178,10 @@ def _choose_sqlserver(plan: Plan) -> None:
     """Record each SQL Server database's edition, size and availability with the reason (for the report)."""
     spec = plan.spec
     for db in (d for d in spec.databases if d.engine == DatabaseEngine.sqlserver):
-        edition = sqlserver_edition(db, spec.tier)
+        edition = sqlserver_edition(db, spec.tier, spec.cloud)
         why = "requested" if db.edition is not None else DEFAULT_EDITION_REASONS[edition].format(tier=spec.tier.value)
+        if db.edition is None and spec.cloud == Cloud.aws and edition == SqlServerEdition.web and spec.tier == Tier.dev:
+            why = "cheapest edition RDS can encrypt (it cannot encrypt SQL Server Express storage)"
         plan.choose("sqlserver_edition", f"SQL Server {db.version} {edition.value}", why)
         if spec.cloud == Cloud.aws:
             plan.choose("sqlserver_instance_class", sqlserver_class(plan, db),

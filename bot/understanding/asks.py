@@ -334,7 +334,7 @@ ASKS: tuple[Ask, ...] = (
     Ask(
         "network:domain",
         "Custom domain / DNS",
-        r"custom domain|domain name|dns record|route ?53|cloud dns|\w+\.(?:com|io|dev|net|org)\b",
+        r"custom domain|domain name|dns record|route ?53|cloud dns|(?<!@)\w+\.(?:com|io|dev|net|org)\b",
         "no DNS records or custom domain are generated; point your domain at the endpoint by hand",
         evidence=(r'^resource "(aws_route53_record|google_dns_record_set|azurerm_dns_[a-z_]+)"',),
     ),
@@ -568,12 +568,88 @@ ASKS: tuple[Ask, ...] = (
     ),
     Ask(
         "component:backup-retention",
-        "A backup retention length",
+        "A backup schedule / retention length",
         r"backups? (?:for|kept for|retained for|retention (?:of|for))\s+\d{1,4}\s*(?:days?|weeks?|months?|years?)|"
-        r"\d{1,4}[- ]days? (?:of )?backups?|backup retention (?:of |for )?\d{1,4}\s*(?:days?|weeks?|months?)",
+        r"\d{1,4}[- ]days? (?:of )?backups?|backup retention (?:of |for )?\d{1,4}\s*(?:days?|weeks?|months?)|"
+        r"backups? (?:every|each) (?:\d{1,2} ?)?(?:hours?|hrs?|minutes?|mins?)|hourly backups?",
         "",
-        adjusted="backup retention is set by the tier and any compliance profile (see the plan's "
-        "`db_backup_retention_days`), not by the request",
+        adjusted="automated backups run daily with point-in-time recovery; their retention is set by the tier and any "
+        "compliance profile (see the plan's `db_backup_retention_days`), not by the request",
+    ),
+    Ask(
+        "monitoring:log-retention",
+        "A log retention length",
+        r"(?:audit )?logs? (?:kept|retained|stored|retention(?: of| for)?)\s+(?:for\s+)?\d{1,4}\s*(?:days?|weeks?|months?|"
+        r"years?)|\d{1,4}[- ](?:days?|months?|years?) (?:of )?log retention|log retention (?:of |for )?\d{1,4}\s*"
+        r"(?:days?|months?|years?)",
+        "",
+        adjusted="log retention is set by the tier and any compliance profile (the plan's `log_retention_days`, "
+        "within what each cloud accepts), not by the request",
+    ),
+    Ask(
+        "queue:partitions",
+        "Topics / partitions",
+        r"\d{1,5} partitions|partitions",
+        "",
+        adjusted="the broker or cluster is generated; its topics and partitions are created by the app (or its "
+        "migrations), not by dev-agent",
+    ),
+    Ask(
+        "network:nat",
+        "No NAT gateway",
+        r"no nat(?: gateways?)?|without (?:a |any )?nat(?: gateways?)?|skip the nat(?: gateways?)?",
+        "private subnets reach the internet through a NAT gateway (one per environment, one per zone in prod); a "
+        "network without NAT is not generated",
+    ),
+    Ask(
+        "availability:single-az",
+        "A single availability zone",
+        r"single[- ](?:az|availability zone|zone)|one (?:az|availability zone)",
+        "",
+        adjusted="the network always spans 2 availability zones (databases are Multi-AZ in prod); a single-zone "
+        "layout is not generated",
+    ),
+    Ask(
+        "platform:other",
+        "A hosting platform other than AWS, GCP or Azure",
+        r"(?<!from )(?<!off )(?:heroku|vercel|netlify|render\.com|fly\.io|digital ?ocean|cloudflare workers|openshift|"
+        r"on[- ]prem(?:ise)?s?|bare metal|linode|railway\.app)",
+        "dev-agent builds on AWS, GCP or Azure only",
+        ask="dev-agent builds environments on AWS, GCP or Azure only, not on other hosting platforms (Heroku, Vercel, "
+        "Netlify, on-premises...). Which of AWS, GCP or Azure should it run on?",
+    ),
+    Ask(
+        "auth:identity",
+        "User sign-in / identity provider",
+        r"auth0|okta|cognito|keycloak|supabase(?: auth)?|firebase(?: auth)?|user (?:login|sign[- ]?in|authentication)|"
+        r"single sign[- ]on|sso|oauth2?|oidc login|user pools?",
+        "no user sign-in or identity provider is generated; the app handles its own authentication",
+    ),
+    Ask(
+        "shape:no-endpoint",
+        "No HTTP endpoint (a worker only)",
+        r"no (?:web|http|https) ?(?:endpoints?|servers?|apis?|traffic|ports?)|no http|headless|"
+        r"(?:doesn'?t|does not|won'?t) (?:serve|need|take) (?:any )?(?:http|web traffic|requests)",
+        "the app is generated as a service with an HTTP port and a health check; a worker-only app is not generated "
+        "(a schedule makes it a job instead: 'every 5 minutes', 'nightly')",
+    ),
+    Ask(
+        "compute:scale-schedule",
+        "Scaling by time of day",
+        r"outside (?:of )?(?:working|business|office) hours|(?:during|in) (?:working|business|office) hours only|"
+        r"scale (?:it )?(?:down )?to zero|shut (?:it )?down (?:at night|overnight|on weekends|after hours)|"
+        r"(?:nights|weekends) off",
+        "no time-based scaling or shutdown is generated: replicas stay between the minimum and maximum",
+    ),
+    Ask(
+        "identity:workload",
+        "Workload identity",
+        r"workload identity|pod identity|irsa|managed identit(?:y|ies)|iam roles? for (?:the )?(?:service accounts?|pods?)",
+        "",
+        clouds=ALL,
+        evidence=(r'aws_eks_pod_identity_association|roles/iam\.workloadIdentityUser|azurerm_federated_identity_credential'
+                  r'|^resource "aws_iam_role" "task"|^resource "google_service_account" "app"'
+                  r'|^resource "azurerm_user_assigned_identity"',),
     ),
     Ask(
         "shape:no-app",

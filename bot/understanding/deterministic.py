@@ -9,6 +9,7 @@ assembled with defaults and checked. Anything a person must decide becomes a que
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import functools
 import math
 import re
@@ -512,6 +513,9 @@ def _assemble(reading: Reading) -> dict[str, Any]:
     ttl = _ttl(reading)
     if ttl is not None:
         data["ttl_days"] = ttl
+    email = _alert_email(reading)
+    if email:
+        data["inputs"] = {"alert_email": email}
     _replicas(reading, data["compute"])
     owner = _owner(reading)
     if owner:
@@ -567,8 +571,14 @@ def _cloud(reading: Reading) -> str | None:
     return str(by_product.pop()) if by_product else None
 
 
+REGION_QUESTION = "One environment lives in one region (a second region is a second environment): which should it use?"
+
+
 def _region(reading: Reading, cloud: str | None) -> str | None:
     codes = reading.live("region_code")
+    named = list(dict.fromkeys(str(c.value) for c in codes))
+    if len(named) > 1:  # "us-east-1 and eu-west-1"
+        reading.questions.append(f"The request names {named[0]} and {named[1]}. {REGION_QUESTION}")
     if codes:
         code = str(codes[0].value)
         owner = cloud_of_region(code)
@@ -581,7 +591,13 @@ def _region(reading: Reading, cloud: str | None) -> str | None:
     places = reading.live("place")
     if places:
         best = max(places, key=lambda m: (m.value.specificity, -m.start))
-        return str(getattr(best.value, cloud or "aws"))
+        region = str(getattr(best.value, cloud or "aws"))
+        rival = next((m for m in places if m.value.specificity == best.value.specificity
+                      and str(getattr(m.value, cloud or "aws")) != region), None)
+        if rival is not None:  # "Frankfurt or Ireland": two places as specific as each other, two regions
+            reading.questions.append(f"The request names {reading.text[best.start:best.end]} and "
+                                     f"{reading.text[rival.start:rival.end]}. {REGION_QUESTION}")
+        return region
     unknown = _unknown_region_name(reading)
     if unknown:
         reading.unknown_region = unknown
@@ -613,16 +629,28 @@ def _unknown_region_name(reading: Reading) -> str | None:
     return None
 
 
+# Tier words that name the environment's tier outright (not "qa team", "for testing", "demo", "feature branch")
+STRONG_TIER = re.compile(r"prod|production|staging|stage|stg|uat|pre-?prod(?:uction)?|dev|development|sandbox")
+TIER_QUESTION = "Which tier should this environment be: dev, staging or prod?"
+
+
 def _tier(reading: Reading) -> str:
+    named: list[str] = []
     for mention in reading.live("tier"):
         before = reading.work[max(0, mention.start - 20):mention.start]
         after = reading.work[mention.end:mention.end + 8]
-        if re.search(r"\b(?:like|mirror of|copy of|similar to|same as|mimic|mimics|matching|than)\s+(?:the\s+|our\s+)?$", before):
+        if re.search(r"\b(?:like|mirror(?:s|ing)?(?: of)?|cop(?:y|ies) of|similar to|same as|mimic(?:s|king)?|matching|than|"
+                     r"from|into|to|vs\.?|versus)\s+"
+                     r"(?:the\s+|our\s+)?$", before):
             continue
-        if re.match(r"-?\s*(?:like|grade|ready|parity|sized|size)\b", after):
+        if re.match(r"-?\s*(?:like|grade|ready|parity|sized|size|data|traffic|account|users?)\b", after):
             continue
-        return str(mention.value)
-    return "dev"
+        if not named or STRONG_TIER.fullmatch(reading.work[mention.start:mention.end]):
+            named.append(str(mention.value))
+    tiers = list(dict.fromkeys(named))
+    if len(tiers) > 1:  # "staging for payments-api ... prod tier": two tiers, one environment
+        reading.questions.append(f"The request names both {tiers[0]} and {tiers[1]}. {TIER_QUESTION}")
+    return tiers[0] if tiers else "dev"
 
 
 def _app(reading: Reading) -> dict[str, Any]:
@@ -1115,7 +1143,53 @@ def _budget(reading: Reading) -> float | None:
     return int(amount) if amount == int(amount) else amount
 
 
+# "SNS alerts to oncall@example.com", "page ops@acme.io": the address the alarms email (`inputs.alert_email`)
+EMAIL = re.compile(r"(?<![a-z0-9._%+-])(?P<e>[a-z0-9._%+-]{1,64}@[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63})+)(?<!\.)")
+ALERT_WORDS = re.compile(r"\b(?:alerts?|alarms?|alerting|notif\w*|notify|pag(?:e|ing)|on-?call|emails?|sns|send)\b")
+
+
+def _alert_email(reading: Reading) -> str | None:
+    """An e-mail address named next to alert words becomes the alarms' address; other addresses are left alone."""
+    for match in scan.finditer(EMAIL, reading.work):
+        if ALERT_WORDS.search(reading.work, max(0, match.start() - 40), match.start()):
+            email = match.group("e")
+            reading.read("inputs.alert_email", match.span(), email)
+            reading.blank(*match.span())
+            return email
+    return None
+
+
+# "expires 2027-01-31", "until 2027-03-01": a lifetime up to that date (UTC), from today
+EXPIRY_DATE = re.compile(r"\b(?:expires?|expiry|expiring|until|till|through|ttl|delete(?: it)?(?: on| after)?|"
+                         r"tear (?:it )?down(?: on| after)?|valid (?:until|through))\s*(?:on\s+|:\s*)?"
+                         r"(?P<d>20\d{2}-\d{2}-\d{2})\b")
+
+
+def _ttl_until_date(reading: Reading) -> int | None:
+    match = scan.search(EXPIRY_DATE, reading.work)
+    if match is None:
+        return None
+    try:
+        until = dt.date.fromisoformat(match.group("d"))
+    except ValueError:
+        reading.questions.append(f"{match.group('d')} is not a date. Until when should the environment live?")
+        return None
+    days = (until - dt.datetime.now(dt.UTC).date()).days
+    reading.read("ttl_days", match.span(), days)
+    reading.blank(*match.span())
+    if days < 1:
+        reading.questions.append(f"{match.group('d')} is not in the future. Until when should the environment live?")
+        return None
+    if days > MAX_TTL_DAYS:
+        reading.questions.append(f"A lifetime until {match.group('d')} ({days:,} days) is above the limit of "
+                                 f"{MAX_TTL_DAYS} days. How long should it live (it can be extended later)?")
+        return None
+    return days
+
+
 def _ttl(reading: Reading) -> int | None:
+    if scan.search(EXPIRY_DATE, reading.work):
+        return _ttl_until_date(reading)
     best: tuple[int, float, tuple[int, int]] | None = None
     for match in scan.finditer(DURATION, reading.work):
         before = reading.work[max(0, match.start() - 40):match.start()]
@@ -1178,6 +1252,7 @@ def _replicas(reading: Reading, compute: dict[str, Any]) -> None:
     high = high if high is not None else max(low, 1)
     if low > high:
         low, high = high, low
+    asked = high  # "0 replicas" is raised to 1: the ledger row shows what was asked (adjusted, with the note)
     start, end, _ = reading.spans["compute.max_replicas"]
     reading.spans["compute.max_replicas"] = (start, end, high)
     if high > MAX_REPLICAS:
@@ -1196,7 +1271,7 @@ def _replicas(reading: Reading, compute: dict[str, Any]) -> None:
         reading.notes.append(f"at most 5 VMs; {high} replicas clamped to 5 (containers or kubernetes scale further)")
         high, low = 5, min(low, 5)
     compute["min_replicas"], compute["max_replicas"] = low, high
-    reading.spans["compute.max_replicas"] = (start, end, high)
+    reading.spans["compute.max_replicas"] = (start, end, high if asked >= 1 else asked)
 
 
 def _owner(reading: Reading) -> str | None:

@@ -231,6 +231,10 @@ class _Judge:
             expected = m.value if m.cat == "region_code" else getattr(m.value, self.cloud or "aws")
             region = data.get("region")
             label = f"Region: {words}"
+            question = self.about(self.questions, "lives in one region")
+            if question:
+                return self.row("region", label, m.start, m.end, Status.unsupported, reason="asked of the requester",
+                                question=question)
             if region == expected:
                 return self.row("region", label, m.start, m.end, Status.honoured, where="spec `region`", field="region")
             if region and m.cat == "place":
@@ -244,6 +248,10 @@ class _Judge:
                 )
             return self.missing("region", label, m.start, m.end, words)
         if m.cat == "tier":
+            question = self.about(self.questions, "which tier should")
+            if question:
+                return self.row("tier", f"Tier: {m.value}", m.start, m.end, Status.unsupported,
+                                reason="asked of the requester", question=question)
             if data.get("tier", "dev") == m.value:
                 return self.row(
                     "tier", f"Tier: {m.value}", m.start, m.end, Status.honoured, where="spec `tier`", field="tier"
@@ -501,6 +509,7 @@ FIELD_LABELS = {
     "databases.count": "Databases",
     "buckets.count": "Buckets",
     "high_availability": "High availability",
+    "inputs.alert_email": "Alert email",
 }
 FIELD_NEEDLES = {
     "compute.max_replicas": ("replica", "VMs"),

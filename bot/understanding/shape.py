@@ -31,6 +31,9 @@ SCHEDULES: list[tuple[re.Pattern[str], str]] = [
      "0 2 * * *"),
 ]
 EVERY_N = re.compile(r"\bevery (?P<n>\d{1,2}) ?(?P<unit>minutes?|mins?|hours?|hrs?)\b|\bevery (?P<one>minute)\b")
+# "db backups every 6 hours", "nightly snapshots": a schedule of backups or logs, not of the app
+NOT_JOB_BEFORE = re.compile(r"\b(?:backups?|snapshots?|logs?|rotat\w*|dumps?)\b[^.;,\n]{0,15}$")
+NOT_JOB_AFTER = re.compile(r"\s*(?:backups?|snapshots?|dumps?)\b")
 # "a Rails app ... and a nightly cron job": the job comes with an app that serves requests (not the app itself)
 SIDE_JOB_BEFORE = re.compile(r"\b(?:with|and|plus|also|as well as)\s+(?:an?\s+|some\s+|the\s+)?$")
 AT_HOUR = re.compile(r"\bat\s+(?P<h>\d{1,2})(?::(?P<m>\d{2}))?\s*(?P<ampm>am|pm)?\s*(?:utc)?\b")
@@ -59,9 +62,17 @@ class Shape:
     notes: list[str] = field(default_factory=list)
 
 
+def _about_data(text: str, match: re.Match[str]) -> bool:
+    """The schedule words qualify backups, snapshots or logs ("backups every 6 hours", "nightly snapshots")."""
+    return bool(NOT_JOB_BEFORE.search(text, max(0, match.start() - 30), match.start())
+                or NOT_JOB_AFTER.match(text, match.end()))
+
+
 def _every(text: str) -> re.Match[str] | None:
     """`every 5 minutes`, `every 2 hours` (a step that divides the minute or the hour evenly enough for cron)."""
     match = scan.search(EVERY_N, text)
+    if match is not None and _about_data(text, match):
+        return None
     if match is None or match.group("one"):
         return match
     n = int(match.group("n"))
@@ -81,7 +92,7 @@ def _schedule(text: str) -> tuple[str | None, str | None, re.Match[str] | None]:
         return cron, f"'{every.group().strip()}' runs as a scheduled job (`{cron}` UTC) with no public endpoint", every
     for pattern, cron in SCHEDULES:
         match = scan.search(pattern, text)
-        if match is None:
+        if match is None or _about_data(text, match):
             continue
         at = AT_HOUR.search(text, match.start() - 40 if match.start() > 40 else 0)
         if at and cron != "0 * * * *":

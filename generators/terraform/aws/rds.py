@@ -15,9 +15,10 @@ ENGINES = {DatabaseEngine.postgres: "postgres", DatabaseEngine.mysql: "mysql", D
 PORTS = {DatabaseEngine.postgres: 5432, DatabaseEngine.mysql: 3306, DatabaseEngine.sqlserver: 1433}
 LOG_EXPORTS = {DatabaseEngine.postgres: ["postgresql", "upgrade"], DatabaseEngine.mysql: ["error", "general", "slowquery"],
                DatabaseEngine.sqlserver: ["agent", "error"]}
-# RDS engine name per SQL Server edition (license included) and RDS major version per SQL Server release
-SQLSERVER_ENGINES = {SqlServerEdition.express: "sqlserver-ex", SqlServerEdition.web: "sqlserver-web",
-                     SqlServerEdition.standard: "sqlserver-se", SqlServerEdition.enterprise: "sqlserver-ee"}
+# RDS engine name per SQL Server edition (license included; no Express: RDS cannot encrypt it, the spec refuses it)
+# and RDS major version per SQL Server release
+SQLSERVER_ENGINES = {SqlServerEdition.web: "sqlserver-web", SqlServerEdition.standard: "sqlserver-se",
+                     SqlServerEdition.enterprise: "sqlserver-ee"}
 SQLSERVER_MAJOR = {"2019": "15.00", "2022": "16.00"}
 # Enhanced Monitoring and Performance Insights (environment key) on every instance: primary, replica, Aurora member
 INSTANCE_MONITORING: dict[str, object] = {
@@ -54,9 +55,9 @@ def attribute(label: str, db: Database, name: str) -> Ref:
 
 
 def engine_name(plan: Plan, db: Database) -> str:
-    """The RDS engine: `postgres`, `mysql`, or the SQL Server edition's `sqlserver-ex|web|se|ee`."""
+    """The RDS engine: `postgres`, `mysql`, or the SQL Server edition's `sqlserver-web|se|ee`."""
     if db.engine == DatabaseEngine.sqlserver:
-        return SQLSERVER_ENGINES[sqlserver_edition(db, plan.spec.tier)]
+        return SQLSERVER_ENGINES[sqlserver_edition(db, plan.spec.tier, plan.spec.cloud)]
     return ENGINES[db.engine]
 
 
@@ -82,7 +83,7 @@ def instance_class(plan: Plan, db: Database) -> str:
 
 
 def multi_az(plan: Plan, db: Database) -> bool:
-    """Planned Multi-AZ; SQL Server Express and Web cannot fail over and stay in one zone."""
+    """Planned Multi-AZ; SQL Server Web cannot fail over and stays in one zone."""
     return sqlserver_multi_az(plan, db) if _sqlserver(db) else plan.sizing.db_multi_az
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.pipeline.planning import Plan, sqlserver_class, sqlserver_multi_az
-from bot.spec import Database, DatabaseEngine, Tier, sqlserver_edition
+from bot.spec import Cloud, Database, DatabaseEngine, Tier, sqlserver_edition
 from generators.hcl import Block, Call, Ref, block
 from generators.terraform.context import Context, database_labels, version_of
 from generators.terraform.gcp.names import labels, resource_name
@@ -63,7 +63,7 @@ def socket_names(plan: Plan) -> list[tuple[str, Database]]:
 
 def database_version(db: Database, tier: Tier = Tier.dev) -> str:
     if db.engine == DatabaseEngine.sqlserver:  # e.g. SQLSERVER_2022_STANDARD
-        return f"SQLSERVER_{db.version}_{sqlserver_edition(db, tier).value.upper()}"
+        return f"SQLSERVER_{db.version}_{sqlserver_edition(db, tier, Cloud.gcp).value.upper()}"
     if db.engine == DatabaseEngine.postgres:
         return f"POSTGRES_{version_of(db).split('.')[0]}"
     return {"5.7": "MYSQL_5_7", "8": "MYSQL_8_0", "8.0": "MYSQL_8_0", "8.4": "MYSQL_8_4"}[version_of(db)]

@@ -6,18 +6,22 @@ from bot.cost.model import Ctx, Priced
 
 # (usage key of the class, display name, catalog prefix, [(component, unit, price key, usage key, divisor)])
 K = 1000
+# rows several storage classes have
+STORAGE = ("Storage", "GB", "storage", "storage_gb", 1)
+PUT = ("PUT, COPY, POST, LIST requests", "1k requests", "put", "monthly_tier_1_requests", K)
+GET = ("GET, SELECT, and all other requests", "1k requests", "get", "monthly_tier_2_requests", K)
+LIFECYCLE = ("Lifecycle transition", "1k requests", "lifecycle", "monthly_lifecycle_transition_requests", K)
+SELECT_SCANNED = ("Select data scanned", "GB", "select_scanned", "monthly_select_data_scanned_gb", 1)
+SELECT_RETURNED = ("Select data returned", "GB", "select_returned", "monthly_select_data_returned_gb", 1)
+STANDARD_RETRIEVAL = ("Retrievals (standard)", "GB", "std_retrieval", "monthly_standard_data_retrieval_gb", 1)
+STANDARD_RETRIEVAL_REQUESTS = ("Retrieval requests (standard)", "1k requests", "std_requests",
+                               "monthly_standard_data_retrieval_requests", K)
 CLASSES = [
     (
         "standard",
         "Standard",
         "standard",
-        [
-            ("Storage", "GB", "storage", "storage_gb", 1),
-            ("PUT, COPY, POST, LIST requests", "1k requests", "put", "monthly_tier_1_requests", K),
-            ("GET, SELECT, and all other requests", "1k requests", "get", "monthly_tier_2_requests", K),
-            ("Select data scanned", "GB", "select_scanned", "monthly_select_data_scanned_gb", 1),
-            ("Select data returned", "GB", "select_returned", "monthly_select_data_returned_gb", 1),
-        ],
+        [STORAGE, PUT, GET, SELECT_SCANNED, SELECT_RETURNED],
     ),
     (
         "intelligent_tiering",
@@ -29,11 +33,7 @@ CLASSES = [
             ("Storage (archive access)", "GB", "archive", "archive_access_storage_gb", 1),
             ("Storage (deep archive access)", "GB", "deep_archive", "deep_archive_access_storage_gb", 1),
             ("Monitoring and automation", "1k objects", "monitoring", "monitored_objects", K),
-            ("PUT, COPY, POST, LIST requests", "1k requests", "put", "monthly_tier_1_requests", K),
-            ("GET, SELECT, and all other requests", "1k requests", "get", "monthly_tier_2_requests", K),
-            ("Lifecycle transition", "1k requests", "lifecycle", "monthly_lifecycle_transition_requests", K),
-            ("Select data scanned", "GB", "select_scanned", "monthly_select_data_scanned_gb", 1),
-            ("Select data returned", "GB", "select_returned", "monthly_select_data_returned_gb", 1),
+            PUT, GET, LIFECYCLE, SELECT_SCANNED, SELECT_RETURNED,
             ("Early delete (within 30 days)", "GB", "early_delete", "early_delete_gb", 1),
         ],
     ),
@@ -48,13 +48,9 @@ for _key, _name, _prefix in (
             _name,
             _prefix,
             [
-                ("Storage", "GB", "storage", "storage_gb", 1),
-                ("PUT, COPY, POST, LIST requests", "1k requests", "put", "monthly_tier_1_requests", K),
-                ("GET, SELECT, and all other requests", "1k requests", "get", "monthly_tier_2_requests", K),
-                ("Lifecycle transition", "1k requests", "lifecycle", "monthly_lifecycle_transition_requests", K),
+                STORAGE, PUT, GET, LIFECYCLE,
                 ("Retrievals", "GB", "retrieval", "monthly_data_retrieval_gb", 1),
-                ("Select data scanned", "GB", "select_scanned", "monthly_select_data_scanned_gb", 1),
-                ("Select data returned", "GB", "select_returned", "monthly_select_data_returned_gb", 1),
+                SELECT_SCANNED, SELECT_RETURNED,
             ],
         )
     )
@@ -64,18 +60,7 @@ CLASSES += [
         "Glacier flexible retrieval",
         "gfr",
         [
-            ("Storage", "GB", "storage", "storage_gb", 1),
-            ("PUT, COPY, POST, LIST requests", "1k requests", "put", "monthly_tier_1_requests", K),
-            ("GET, SELECT, and all other requests", "1k requests", "get", "monthly_tier_2_requests", K),
-            ("Lifecycle transition", "1k requests", "lifecycle", "monthly_lifecycle_transition_requests", K),
-            (
-                "Retrieval requests (standard)",
-                "1k requests",
-                "std_requests",
-                "monthly_standard_data_retrieval_requests",
-                K,
-            ),
-            ("Retrievals (standard)", "GB", "std_retrieval", "monthly_standard_data_retrieval_gb", 1),
+            STORAGE, PUT, GET, LIFECYCLE, STANDARD_RETRIEVAL_REQUESTS, STANDARD_RETRIEVAL,
             (
                 "Select data scanned (standard)",
                 "GB",
@@ -122,18 +107,7 @@ CLASSES += [
         "Glacier deep archive",
         "gda",
         [
-            ("Storage", "GB", "storage", "storage_gb", 1),
-            ("PUT, COPY, POST, LIST requests", "1k requests", "put", "monthly_tier_1_requests", K),
-            ("GET, SELECT, and all other requests", "1k requests", "get", "monthly_tier_2_requests", K),
-            ("Lifecycle transition", "1k requests", "lifecycle", "monthly_lifecycle_transition_requests", K),
-            (
-                "Retrieval requests (standard)",
-                "1k requests",
-                "std_requests",
-                "monthly_standard_data_retrieval_requests",
-                K,
-            ),
-            ("Retrievals (standard)", "GB", "std_retrieval", "monthly_standard_data_retrieval_gb", 1),
+            STORAGE, PUT, GET, LIFECYCLE, STANDARD_RETRIEVAL_REQUESTS, STANDARD_RETRIEVAL,
             ("Retrieval requests (bulk)", "1k requests", "bulk_requests", "monthly_bulk_data_retrieval_requests", K),
             ("Retrievals (bulk)", "GB", "bulk_retrieval", "monthly_bulk_data_retrieval_gb", 1),
             ("Early delete (within 180 days)", "GB", "early_delete", "early_delete_gb", 1),
