@@ -275,6 +275,17 @@ def test_two_tiers_in_one_request_are_asked_about() -> None:
         assert parse(text).spec is not None, text
 
 
+@pytest.mark.parametrize(("text", "answer", "region"), [("flask app on aws in us-east-1 and eu-west-1", "eu-west-1",
+                                                          "eu-west-1"),
+                                                         ("flask app on aws, Frankfurt or Ireland", "Ireland", "eu-west-1")])
+def test_two_regions_are_asked_about_and_an_answer_picks_one(text: str, answer: str, region: str) -> None:
+    result = parse(text)
+    assert result.needs_clarification and any("lives in one region" in q for q in result.questions)
+    assert {r.status for r in result.requirements if r.key == "region"} == {Status.unsupported}
+    answered = parse(text, answers=(answer,)).spec
+    assert answered is not None and answered.region == region
+
+
 def test_private_endpoints_point_at_the_private_data_services() -> None:
     rows = rows_of("staging env for the payments api w/ postgress + redis on azure, locked down with private endpoints")
     assert rows["network:private-data"].status == Status.honoured and rows["network:private-data"].evidence

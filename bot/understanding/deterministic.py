@@ -571,8 +571,14 @@ def _cloud(reading: Reading) -> str | None:
     return str(by_product.pop()) if by_product else None
 
 
+REGION_QUESTION = "One environment lives in one region (a second region is a second environment): which should it use?"
+
+
 def _region(reading: Reading, cloud: str | None) -> str | None:
     codes = reading.live("region_code")
+    named = list(dict.fromkeys(str(c.value) for c in codes))
+    if len(named) > 1:  # "us-east-1 and eu-west-1"
+        reading.questions.append(f"The request names {named[0]} and {named[1]}. {REGION_QUESTION}")
     if codes:
         code = str(codes[0].value)
         owner = cloud_of_region(code)
@@ -585,7 +591,13 @@ def _region(reading: Reading, cloud: str | None) -> str | None:
     places = reading.live("place")
     if places:
         best = max(places, key=lambda m: (m.value.specificity, -m.start))
-        return str(getattr(best.value, cloud or "aws"))
+        region = str(getattr(best.value, cloud or "aws"))
+        rival = next((m for m in places if m.value.specificity == best.value.specificity
+                      and str(getattr(m.value, cloud or "aws")) != region), None)
+        if rival is not None:  # "Frankfurt or Ireland": two places as specific as each other, two regions
+            reading.questions.append(f"The request names {reading.text[best.start:best.end]} and "
+                                     f"{reading.text[rival.start:rival.end]}. {REGION_QUESTION}")
+        return region
     unknown = _unknown_region_name(reading)
     if unknown:
         reading.unknown_region = unknown

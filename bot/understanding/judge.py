@@ -231,6 +231,10 @@ class _Judge:
             expected = m.value if m.cat == "region_code" else getattr(m.value, self.cloud or "aws")
             region = data.get("region")
             label = f"Region: {words}"
+            question = self.about(self.questions, "lives in one region")
+            if question:
+                return self.row("region", label, m.start, m.end, Status.unsupported, reason="asked of the requester",
+                                question=question)
             if region == expected:
                 return self.row("region", label, m.start, m.end, Status.honoured, where="spec `region`", field="region")
             if region and m.cat == "place":
