@@ -249,6 +249,13 @@ def test_an_alert_address_becomes_the_alarms_email_not_a_domain() -> None:
     assert rows["inputs.alert_email"].status == Status.honoured and "network:domain" not in rows
 
 
+def test_a_host_name_is_a_custom_domain_but_asp_net_and_socket_io_are_not() -> None:
+    assert rows_of("node.js chat with socket.io on aws, served at chat.example.com")["network:domain"].words \
+        == "chat.example.com"
+    assert "network:domain" not in rows_of("staging for billing-api: ASP.NET Core, SQL Server 2022, AWS us-east-1")
+    assert "network:domain" not in rows_of("a node.js chat with socket.io on aws")
+
+
 def test_an_expiry_date_is_a_lifetime_from_today() -> None:
     today = dt.datetime.now(dt.UTC).date()
     soon, late, past = (today + dt.timedelta(days=d) for d in (30, 400, -2))
