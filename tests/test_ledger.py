@@ -249,6 +249,13 @@ def test_an_alert_address_becomes_the_alarms_email_not_a_domain() -> None:
     assert rows["inputs.alert_email"].status == Status.honoured and "network:domain" not in rows
 
 
+def test_a_host_name_is_a_custom_domain_but_asp_net_and_socket_io_are_not() -> None:
+    assert rows_of("node.js chat with socket.io on aws, served at chat.example.com")["network:domain"].words \
+        == "chat.example.com"
+    assert "network:domain" not in rows_of("staging for billing-api: ASP.NET Core, SQL Server 2022, AWS us-east-1")
+    assert "network:domain" not in rows_of("a node.js chat with socket.io on aws")
+
+
 def test_an_expiry_date_is_a_lifetime_from_today() -> None:
     today = dt.datetime.now(dt.UTC).date()
     soon, late, past = (today + dt.timedelta(days=d) for d in (30, 400, -2))
@@ -277,6 +284,21 @@ def test_two_regions_are_asked_about_and_an_answer_picks_one(text: str, answer: 
     assert {r.status for r in result.requirements if r.key == "region"} == {Status.unsupported}
     answered = parse(text, answers=(answer,)).spec
     assert answered is not None and answered.region == region
+
+
+def test_a_bucket_row_points_at_the_requested_bucket_never_the_access_log_bucket() -> None:
+    rows = parse("Flask app + an S3 bucket for reports on AWS us-east-1").requirements
+    logs = {"env/terraform/logs.tf": 'resource "aws_s3_bucket" "logs" {\n}\n'}
+    s3 = {"env/terraform/s3.tf": 'resource "aws_s3_bucket" "bucket_reports" {\n}\n'}
+    built = {r.key: r for r in locate(rows, {**logs, **s3})}
+    assert built["bucket"].where == "env/terraform/s3.tf:1"
+    missing = {r.key: r for r in locate(rows, logs)}
+    assert missing["bucket"].status == Status.unsupported
+
+
+def test_multi_az_without_a_database_says_why() -> None:
+    row = rows_of("laravel app on AWS Virginia, multi-AZ")["high_availability"]
+    assert row.status == Status.adjusted and "no database or cache" in row.reason
 
 
 def test_private_endpoints_point_at_the_private_data_services() -> None:

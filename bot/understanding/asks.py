@@ -334,7 +334,9 @@ ASKS: tuple[Ask, ...] = (
     Ask(
         "network:domain",
         "Custom domain / DNS",
-        r"custom domain|domain name|dns record|route ?53|cloud dns|(?<!@)\w+\.(?:com|io|dev|net|org)\b",
+        r"custom domain|domain name|dns record|route ?53|cloud dns|"
+        r"(?<![@\w])(?!(?:asp|ado|vb|socket)\.(?:net|io)\b)\w+(?:[.-]\w+)*\.(?:com|io|dev|net|org|app|ai|cloud|co\.uk)\b",
+        # a host name with its subdomains (shop.example.com), not ASP.NET or socket.io
         "no DNS records or custom domain are generated; point your domain at the endpoint by hand",
         evidence=(r'^resource "(aws_route53_record|google_dns_record_set|azurerm_dns_[a-z_]+)"',),
     ),

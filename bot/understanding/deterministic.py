@@ -928,6 +928,9 @@ def _high_availability(reading: Reading, databases: list[dict[str, Any]]) -> Non
         before = [m for m in data_mentions if m.end <= match.start() and HA_SUBJECT_BEFORE.match(reading.work[m.end:match.start()])]
         after = [m for m in data_mentions if m.start >= match.end() and HA_SUBJECT_AFTER.match(reading.work[match.end():m.start])]
         target = before[-1] if before else after[0] if after else None
+        if target is None and not data_mentions:
+            reading.notes.append(f"'{reading.text[match.start():match.end()]}': there is no database or cache to make "
+                                 "highly available (the network spans 2 availability zones)")
         if target is not None and _group(target) == "cache":
             reading.cache_ha = True
             continue

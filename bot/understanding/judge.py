@@ -30,7 +30,8 @@ PART_EVIDENCE: dict[str, str] = {
     r'azurerm_servicebus_namespace|'
     r'azurerm_eventhub_namespace)"',
     "search": r'^resource "aws_opensearch_domain"',
-    "bucket": r'^resource "(aws_s3_bucket|google_storage_bucket|azurerm_storage_container)"',
+    # the requested buckets, not the access-log bucket (AWS `logs`) or the functions' source bucket (GCP)
+    "bucket": r'^resource "(aws_s3_bucket|google_storage_bucket|azurerm_storage_container)" "(?!logs"|function_source")',
     "kubernetes": r'^resource "(aws_eks_cluster|google_container_cluster|azurerm_kubernetes_cluster)"',
     "containers": r'^resource "(aws_ecs_service|google_cloud_run_v2_service|azurerm_container_app)"',
     "functions": r'^resource "(aws_lambda_function|google_cloudfunctions2_function|azurerm_linux_function_app)"',
