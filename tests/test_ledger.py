@@ -230,6 +230,39 @@ def test_more_asks_users_write_are_flagged_with_why(text: str, key: str, status:
     assert reason in rows[0].reason
 
 
+@pytest.mark.parametrize(
+    ("text", "key", "status", "reason"),
+    [
+        ("fastapi on aws us-east-1 with a FIFO queue", "queue:fifo", "unsupported", "standard queue"),
+        ("fastapi on aws us-east-1 with an SQS queue and a dead-letter queue", "queue:dlq", "honoured", ""),
+        ("fastapi on aws us-east-1, redis 7 with 10 GB of memory", "cache:size", "adjusted", "cache_node_type"),
+        ("Django on AWS with Postgres; secrets in Doppler", "secrets:other", "adjusted", "secret manager"),
+        ("Rails app on AWS with Mailgun for email", "integration:third-party", "unsupported", "API key"),
+        ("static marketing site (just html) on aws", "shape:static-site", "unsupported", "static site"),
+        ("go api on aws us-east-1, ipv6 only", "network:ipv6", "unsupported", "IPv4"),
+        ("go api on aws us-east-1 with a NLB instead of an ALB", "network:nlb", "unsupported", "layer-4"),
+    ],
+)
+def test_queue_cache_and_network_asks_are_flagged(text: str, key: str, status: str, reason: str) -> None:
+    rows = [r for r in parse(text).requirements if r.key == key]
+    assert rows and rows[0].status.value == status, parse(text).requirements
+    assert reason in rows[0].reason
+
+
+def test_words_that_qualify_something_else_are_not_read_as_their_own_ask() -> None:
+    cache = parse("fastapi on aws us-east-1, redis 7 with 10 GB of memory").spec
+    assert cache is not None and cache.compute.memory_gb != 10  # the cache's size, not the app's
+    pubsub = parse("A websocket chat server in Node on Azure with Redis pub/sub, northeurope").spec
+    assert pubsub is not None and pubsub.queue is None  # Redis's pub/sub, no Service Bus
+    image = rows_of("gRPC service in Go on GKE us-central1, image ghcr.io/acme/grpc:1.4.2")
+    assert "network:domain" not in image
+
+
+def test_like_our_prod_setup_is_asked_about() -> None:
+    result = parse("Spin me up something like our prod setup for the billing service but smaller")
+    assert result.needs_clarification and "cannot see your existing environments" in result.questions[0]
+
+
 def test_another_platform_is_asked_about_not_silently_aws() -> None:
     result = parse("Rails app on Heroku please")
     assert result.needs_clarification and "AWS, GCP or Azure" in result.questions[0]
