@@ -32,6 +32,7 @@ def _rows(text: str) -> dict[str, tuple[str, str]]:
 def test_cdn_words_put_cloudfront_in_front_of_a_public_aws_app(text: str) -> None:
     result = parse(text)
     assert result.spec is not None and result.spec.app.cdn, result.questions
+    assert result.spec.cache is None  # "edge caching" is the CDN's, not a Redis cache
     assert _rows(text)["component:cdn"][0] == "honoured"
 
 

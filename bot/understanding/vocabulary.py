@@ -309,7 +309,7 @@ MONITORING: dict[str, str] = {
 # Generic words for a kind of service (used for "a database", "no cache", ...).
 GENERIC: dict[str, str] = {
     "database": r"databases?|db|dbs|sql database|relational database|rdbms|datastore|data store",
-    "cache": r"cache|caching(?: layer)?",
+    "cache": r"(?<!edge )(?<!cdn )(?<!cloudfront )(?:cache|caching(?: layer)?)",  # edge caching is the CDN
     "queue": r"(?:message |job |task |work )?queues?|message broker|broker|messaging",
     "search": r"full[- ]text search|search engine|search cluster|search index",
     "bucket": r"buckets?|object storage|object store|file storage",
