@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from bot.commands.arguments import apply_assignments, parse_assignments
 from bot.cost import estimate_files
 from bot.cost.defaults import DEFAULTS_DIR
 from bot.inputs import missing_inputs
@@ -31,6 +32,7 @@ def _rows(text: str) -> dict[str, tuple[str, str]]:
 def test_cdn_words_put_cloudfront_in_front_of_a_public_aws_app(text: str) -> None:
     result = parse(text)
     assert result.spec is not None and result.spec.app.cdn, result.questions
+    assert result.spec.cache is None  # "edge caching" is the CDN's, not a Redis cache
     assert _rows(text)["component:cdn"][0] == "honoured"
 
 
@@ -139,3 +141,13 @@ def test_behind_cloudfront_public_endpoints_still_sit_behind_a_waf(framework: st
     waf = next(r for r in evaluate(spec, files, failed_checks=set()) if "waf" in r.key)
     assert waf.met, waf.gap
     assert any("alb.tf:" in e for e in waf.evidence)  # the ALB keeps its regional ACL behind CloudFront
+
+
+def test_a_reviewer_turns_cloudfront_on_with_set_and_supplies_its_inputs() -> None:
+    base = {"name": "shop-dev", "cloud": "aws", "region": "eu-west-1", "compute": {"kind": "vm"}}
+    data = apply_assignments(base, parse_assignments(
+        "cdn=true cdn_domain=shop.example.com cdn_certificate_arn=arn:aws:acm:us-east-1:123456789012:certificate/abc"))
+    spec = spec_from_data(data)
+    assert spec.app.cdn and spec.inputs is not None and spec.inputs.cdn_domain == "shop.example.com"
+    with pytest.raises(SpecError, match="containers and VMs only"):
+        spec_from_data({**data, "compute": {"kind": "kubernetes"}})

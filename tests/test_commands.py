@@ -88,6 +88,16 @@ def test_set_assignments_become_a_valid_spec():
     assert [m.value for m in spec.monitoring] == ["prometheus", "grafana"]
 
 
+def test_switching_the_database_engine_takes_the_new_engines_default_version():
+    postgres = {**BASE, "databases": [{"engine": "postgres", "version": "16"}]}
+    spec = spec_from_data(apply_assignments(postgres, parse_assignments("db=mysql")))
+    assert (spec.databases[0].engine.value, spec.databases[0].version) == ("mysql", "8.0")
+    spec = spec_from_data(apply_assignments(postgres, parse_assignments("db=mysql db_version=8.4")))
+    assert spec.databases[0].version == "8.4"
+    spec = spec_from_data(apply_assignments(postgres, parse_assignments("db=postgres")))
+    assert spec.databases[0].version == "16"  # same engine: the version stays
+
+
 def test_set_aliases_name_the_fields_people_mean():
     data = apply_assignments({**BASE, "cache": {"engine": "redis", "high_availability": True}},
                              parse_assignments("replicas=3 region=eu-west-1 db=postgres cache=memcached queue=sqs"))

@@ -128,3 +128,18 @@ def test_requests_as_users_write_them_are_asked_or_flagged_never_dropped(stack: 
     # the form's $400 budget stands: cost-center=1234 is a tag, not a $1,234 budget
     assert "language: python" in spec and "budget_monthly_usd: 400.0" in spec and "Language: node" not in requirements
     assert not [p for p in stack.pulls() if p["head"]["ref"] == "dev-agent/warehouse"]
+
+
+def test_cloudfront_with_a_waf_is_honoured_in_the_report_through_the_bot(stack: BotStack) -> None:
+    stack.open_request("shop-edge", description="Django shop on ECS behind CloudFront with a WAF, AWS us-west-2")
+    pull = stack.wait_for_pull("shop-edge", timeout=120)
+    report = wait_for(lambda: stack.bot_comments(pull["number"], REPORT_MARKER), what="report")[0]["body"]
+    table = report[report.index("### Requirements") : report.index("### Summary")]
+    cdn = next((line for line in table.splitlines() if "CDN (CloudFront)" in line), table)  # no row: the table
+    assert "✅ honoured" in cdn and "/terraform/cloudfront.tf:" in cdn, cdn
+    waf = next(line for line in table.splitlines() if "Web application firewall" in line)
+    assert "✅ honoured" in waf, waf
+    before = report[report.index("Before you merge") :]
+    assert "cdn_domain" in before and "cdn_certificate_arn" in before  # the reviewer supplies the edge name and cert
+    tf = stack.file_on(pull["head"]["ref"], "environments/shop-edge/terraform/cloudfront.tf")
+    assert 'scope    = "CLOUDFRONT"' in tf and "provider = aws.us_east_1" in tf

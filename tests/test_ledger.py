@@ -230,6 +230,51 @@ def test_more_asks_users_write_are_flagged_with_why(text: str, key: str, status:
     assert reason in rows[0].reason
 
 
+@pytest.mark.parametrize(
+    ("text", "key", "status", "reason"),
+    [
+        ("fastapi on aws us-east-1 with a FIFO queue", "queue:fifo", "unsupported", "standard queue"),
+        ("fastapi on aws us-east-1 with an SQS queue and a dead-letter queue", "queue:dlq", "honoured", ""),
+        ("fastapi on aws us-east-1, redis 7 with 10 GB of memory", "cache:size", "adjusted", "cache_node_type"),
+        ("Django on AWS with Postgres; secrets in Doppler", "secrets:other", "adjusted", "secret manager"),
+        ("Rails app on AWS with Mailgun for email", "integration:third-party", "unsupported", "API key"),
+        ("static marketing site (just html) on aws", "shape:static-site", "unsupported", "static site"),
+        ("go api on aws us-east-1, ipv6 only", "network:ipv6", "unsupported", "IPv4"),
+        ("go api on aws us-east-1 with a NLB instead of an ALB", "network:nlb", "unsupported", "layer-4"),
+    ],
+)
+def test_queue_cache_and_network_asks_are_flagged(text: str, key: str, status: str, reason: str) -> None:
+    rows = [r for r in parse(text).requirements if r.key == key]
+    assert rows and rows[0].status.value == status, parse(text).requirements
+    assert reason in rows[0].reason
+
+
+def test_words_that_qualify_something_else_are_not_read_as_their_own_ask() -> None:
+    cache = parse("fastapi on aws us-east-1, redis 7 with 10 GB of memory").spec
+    assert cache is not None and cache.compute.memory_gb != 10  # the cache's size, not the app's
+    pubsub = parse("A websocket chat server in Node on Azure with Redis pub/sub, northeurope").spec
+    assert pubsub is not None and pubsub.queue is None  # Redis's pub/sub, no Service Bus
+    image = rows_of("gRPC service in Go on GKE us-central1, image ghcr.io/acme/grpc:1.4.2")
+    assert "network:domain" not in image
+
+
+@pytest.mark.parametrize("text", ["flask api for internal use only on gcp belgium",
+                                  "an intranet app (rails) on azure uk south, only employees on the corp network"])
+def test_internal_use_and_intranet_make_the_app_internal(text: str) -> None:
+    result = parse(text)
+    assert result.spec is not None and result.spec.app.exposure.value == "internal" and result.spec.service is None
+    assert {r.status for r in result.requirements if r.key == "network:internal"} == {Status.honoured}
+
+
+def test_access_for_developers_is_an_access_ask() -> None:
+    assert rows_of("fastapi on aws us-east-1, give devs kubectl access")["access:team"].status == Status.unsupported
+
+
+def test_like_our_prod_setup_is_asked_about() -> None:
+    result = parse("Spin me up something like our prod setup for the billing service but smaller")
+    assert result.needs_clarification and "cannot see your existing environments" in result.questions[0]
+
+
 def test_another_platform_is_asked_about_not_silently_aws() -> None:
     result = parse("Rails app on Heroku please")
     assert result.needs_clarification and "AWS, GCP or Azure" in result.questions[0]
@@ -249,6 +294,13 @@ def test_an_alert_address_becomes_the_alarms_email_not_a_domain() -> None:
     assert rows["inputs.alert_email"].status == Status.honoured and "network:domain" not in rows
 
 
+def test_a_host_name_is_a_custom_domain_but_asp_net_and_socket_io_are_not() -> None:
+    assert rows_of("node.js chat with socket.io on aws, served at chat.example.com")["network:domain"].words \
+        == "chat.example.com"
+    assert "network:domain" not in rows_of("staging for billing-api: ASP.NET Core, SQL Server 2022, AWS us-east-1")
+    assert "network:domain" not in rows_of("a node.js chat with socket.io on aws")
+
+
 def test_an_expiry_date_is_a_lifetime_from_today() -> None:
     today = dt.datetime.now(dt.UTC).date()
     soon, late, past = (today + dt.timedelta(days=d) for d in (30, 400, -2))
@@ -266,6 +318,32 @@ def test_two_tiers_in_one_request_are_asked_about() -> None:
     for text in ("staging env that mirrors prod, flask on aws", "dev sandbox for flask on aws",
                  "prod env for the api, promoted from staging, flask on aws"):
         assert parse(text).spec is not None, text
+
+
+@pytest.mark.parametrize(("text", "answer", "region"), [("flask app on aws in us-east-1 and eu-west-1", "eu-west-1",
+                                                          "eu-west-1"),
+                                                         ("flask app on aws, Frankfurt or Ireland", "Ireland", "eu-west-1")])
+def test_two_regions_are_asked_about_and_an_answer_picks_one(text: str, answer: str, region: str) -> None:
+    result = parse(text)
+    assert result.needs_clarification and any("lives in one region" in q for q in result.questions)
+    assert {r.status for r in result.requirements if r.key == "region"} == {Status.unsupported}
+    answered = parse(text, answers=(answer,)).spec
+    assert answered is not None and answered.region == region
+
+
+def test_a_bucket_row_points_at_the_requested_bucket_never_the_access_log_bucket() -> None:
+    rows = parse("Flask app + an S3 bucket for reports on AWS us-east-1").requirements
+    logs = {"env/terraform/logs.tf": 'resource "aws_s3_bucket" "logs" {\n}\n'}
+    s3 = {"env/terraform/s3.tf": 'resource "aws_s3_bucket" "bucket_reports" {\n}\n'}
+    built = {r.key: r for r in locate(rows, {**logs, **s3})}
+    assert built["bucket"].where == "env/terraform/s3.tf:1"
+    missing = {r.key: r for r in locate(rows, logs)}
+    assert missing["bucket"].status == Status.unsupported
+
+
+def test_multi_az_without_a_database_says_why() -> None:
+    row = rows_of("laravel app on AWS Virginia, multi-AZ")["high_availability"]
+    assert row.status == Status.adjusted and "no database or cache" in row.reason
 
 
 def test_private_endpoints_point_at_the_private_data_services() -> None:

@@ -322,3 +322,11 @@ def test_express_on_aws_is_asked_about_with_the_reason() -> None:
     plan = plan_environment(parse("dev env for reports: SQL Server 2022, AWS us-east-1").spec)
     edition = {c.key: c for c in plan.choices}["sqlserver_edition"]
     assert edition.value == "SQL Server 2022 web" and "cannot encrypt SQL Server Express" in edition.reason
+
+
+def test_a_compute_engine_vm_reads_the_sql_server_password_into_its_env_file() -> None:
+    spec = spec_from_data({"name": "billing-dev", "cloud": "gcp", "region": "us-central1", "compute": {"kind": "vm"},
+                           "databases": [{"engine": "sqlserver"}]})
+    vm = _resources(_tf(generate_all(plan_environment(spec), Settings()), "vm.tf"))["google_compute_instance.app"]
+    startup = vm["metadata_startup_script"]
+    assert 'echo \\"DATABASE_PASSWORD=$(curl -sf' in startup and "sqlserver_admin_password.secret_id" in startup

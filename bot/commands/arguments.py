@@ -128,12 +128,16 @@ def apply_assignments(data: dict[str, Any], assignments: dict[str, Any]) -> dict
                 node[part] = [] if next_part.isdigit() else {}
             node = node[part]
         last = parts[-1]
+        before = node.get(last) if isinstance(node, dict) else None
         if value is None:
             node.pop(last, None)
         else:
             node[last] = value
-        if parts[0] == "databases" and last == "engine" and value != "sqlserver":
-            node.pop("edition", None)  # only SQL Server has editions: switching engine drops it
+        if parts[0] == "databases" and last == "engine":
+            if value != "sqlserver":
+                node.pop("edition", None)  # only SQL Server has editions: switching engine drops it
+            if before is not None and before != value and f"{'.'.join(parts[:-1])}.version" not in assignments:
+                node.pop("version", None)  # Postgres 16 is no MySQL version: the new engine's default applies
     return result
 
 

@@ -298,7 +298,10 @@ ASKS: tuple[Ask, ...] = (
         "Access for a team",
         r"(?:give|grant|let)\s+(?:the\s+)?[a-z0-9-]+\s+(?:team|group|squad)(?:\s+members)?\s+"
         r"(?:read[- ]only\s+|admin\s+|write\s+)?access"
-        r"|(?:access|permissions?)\s+for\s+(?:the\s+)?[a-z0-9-]+\s+(?:team|group|squad)",
+        r"|(?:access|permissions?)\s+for\s+(?:the\s+)?[a-z0-9-]+\s+(?:team|group|squad)"
+        r"|(?:give|grant|let)\s+(?:the\s+|our\s+)?(?:devs|developers|engineers|ops|sres?|contractors|everyone)\s+"
+        r"(?:read[- ]only\s+|admin\s+|write\s+|kubectl\s+|console\s+|cluster\s+)?access"
+        r"|(?:kubectl|console|cluster|aws console|portal) access for",
         "dev-agent does not grant people access to the cloud account or cluster; grant it in your identity provider",
     ),
     Ask(
@@ -325,7 +328,8 @@ ASKS: tuple[Ask, ...] = (
         r"(?:app|api|service|tool|dashboard|vm|site|portal)|"
         r"not public(?:ly accessible)?|"
         r"private (?:endpoint|only|api|app)|"
-        r"no public (?:endpoint|access|ingress)|behind (?:the |our )?vpn|intranet",
+        r"no public (?:endpoint|access|ingress)|behind (?:the |our )?vpn|intranet|(?:for )?internal use(?: only)?|"
+        r"(?:only|just) (?:for )?(?:our )?(?:employees|staff)|(?:employees|staff) only",
         "the app was not marked internal (`app.exposure: internal`), so it gets a public HTTPS endpoint",
         clouds=ALL,
         spec_field="app.exposure=internal",
@@ -334,7 +338,9 @@ ASKS: tuple[Ask, ...] = (
     Ask(
         "network:domain",
         "Custom domain / DNS",
-        r"custom domain|domain name|dns record|route ?53|cloud dns|(?<!@)\w+\.(?:com|io|dev|net|org)\b",
+        r"custom domain|domain name|dns record|route ?53|cloud dns|"
+        r"(?<![@\w])(?!(?:asp|ado|vb|socket)\.(?:net|io)\b)\w+(?:[.-]\w+)*\.(?:com|io|dev|net|org|app|ai|cloud|co\.uk)\b(?!/|\.\w)",
+        # a host name with its subdomains (shop.example.com), not ASP.NET or socket.io, nor a registry path (ghcr.io/...)
         "no DNS records or custom domain are generated; point your domain at the endpoint by hand",
         evidence=(r'^resource "(aws_route53_record|google_dns_record_set|azurerm_dns_[a-z_]+)"',),
     ),
@@ -585,6 +591,74 @@ ASKS: tuple[Ask, ...] = (
         "",
         adjusted="log retention is set by the tier and any compliance profile (the plan's `log_retention_days`, "
         "within what each cloud accepts), not by the request",
+    ),
+    Ask(
+        "cache:size",
+        "A cache size",
+        r"(?:redis|memcached|valkey|cache|elasticache|memorystore)(?: \d{1,2}(?:\.\d)?)?(?: with| of)? \d{1,4}(?:\.\d+)? ?"
+        r"(?:gb|gib|mb)(?: of)?(?: memory| ram)?",
+        "",
+        adjusted="the cache's node type (and so its memory) is chosen from the tier and the budget (see the plan's "
+        "`cache_node_type`), not from a size in the request",
+    ),
+    Ask(
+        "queue:fifo",
+        "FIFO (ordered) queue",
+        r"fifo(?: queues?)?|ordered queues?|exactly[- ]once",
+        "the queue is a standard queue (at-least-once, best-effort order); FIFO queues are not generated",
+    ),
+    Ask(
+        "queue:dlq",
+        "Dead-letter queue",
+        r"dead[- ]letter(?: queues?)?|dlqs?",
+        "no dead-letter queue is generated for this queue engine (SQS gets one)",
+        clouds=frozenset({"aws"}),
+        evidence=(r"deadLetterTargetArn",),
+    ),
+    Ask(
+        "secrets:other",
+        "Another secrets / config store",
+        r"doppler|1password|infisical|akeyless|cyberark|conjur|bitwarden secrets|(?:ssm )?parameter store|"
+        r"ssm parameters?|app ?config(?:uration)?",
+        "",
+        adjusted="secrets and settings are kept in the cloud's secret manager (AWS Secrets Manager / GCP Secret "
+        "Manager / Azure Key Vault), not in the tool the request names",
+    ),
+    Ask(
+        "integration:third-party",
+        "A third-party service",
+        r"mailgun|sendgrid|postmark|twilio|stripe|paypal|algolia|segment|mixpanel|amazon ses|smtp",
+        "no account or API key for a third-party service is created; store its key in the environment's secret and "
+        "read it in the app",
+    ),
+    Ask(
+        "shape:static-site",
+        "A static site",
+        r"static (?:site|website|html|pages|hosting)|just html|s3 (?:static )?website|plain html",
+        "a static site is served by the app's container (bring an image that serves the files); no bucket website "
+        "hosting is generated",
+    ),
+    Ask(
+        "shape:clone",
+        "A copy of an existing environment",
+        r"like (?:our|the) (?:existing |current )?(?:prod|production|staging|existing|current)(?: setup| environment| env|"
+        r" stack)?|(?:copy|clone) of (?:our|the) (?:\w+ )?(?:setup|environment|env|stack)|same (?:setup|stack) as (?:our|the)",
+        "dev-agent cannot see existing environments",
+        ask="dev-agent cannot see your existing environments. What should this one contain (framework or language, "
+        "databases, caches, queues, size)?",
+    ),
+    Ask(
+        "network:ipv6",
+        "IPv6",
+        r"ipv6(?: only)?|dual[- ]stack",
+        "the network and load balancer are IPv4; IPv6 / dual-stack is not generated",
+    ),
+    Ask(
+        "network:nlb",
+        "Network load balancer (layer 4)",
+        r"nlbs?|network load balancers?|tcp load balancer|layer[- ]4 load balancer",
+        "an HTTP(S) load balancer (AWS ALB with a WAF, the cloud's equivalent elsewhere) is generated; no layer-4 "
+        "load balancer",
     ),
     Ask(
         "queue:partitions",

@@ -159,6 +159,7 @@ MEMORY = re.compile(r"\b(?P<n>\d{1,3}(?:,\d{3})+|\d{1,6}(?:\.\d+)?)\s*(?P<u>gb|g
                     r"|\b(?:ram|memory|mem)\s*(?:of|[:=])?\s*(?P<n2>\d{1,3}(?:,\d{3})+|\d{1,6}(?:\.\d+)?)\s*"
                     r"(?P<u2>gb|gib|g|tb|tib|mb|mib)\b")
 MEMORY_UNIT_GB = {"t": 1024.0, "m": 1 / 1024}
+CACHE_SIZE_BEFORE = re.compile(r"\b(?:redis|memcached|valkey|cache|elasticache|memorystore)\b[^,;.\n]{0,18}$")
 SIZE_WORDS = {"tiny": (0.25, 0.5), "small": (0.5, 1.0), "medium": (1.0, 2.0), "large": (2.0, 4.0), "beefy": (4.0, 8.0)}
 SIZE = re.compile(r"\b(tiny|small|medium|large|beefy)\b")
 PORT = re.compile(r"\b(?:port|listens? on|listening on)\s*[:=]?\s*(?P<port>\d{2,5})\b")
@@ -319,6 +320,11 @@ def _drop_homonyms(reading: Reading) -> None:
     for mention in reading.mentions:
         if mention.cat == "generic" and mention.value == "database" and HOMONYM_AFTER.match(reading.work, mention.end):
             mention.dropped, mention.dropped_by = True, "homonym"
+        if (mention.cat in {"queue", "product"} and re.fullmatch(r"pub ?/ ?sub|pubsub|pub sub",
+                                                                 reading.work[mention.start:mention.end])
+                and re.search(r"\b(?:redis|valkey|postgres(?:ql)?)(?:'s)?\s*$",
+                              reading.work[max(0, mention.start - 12):mention.start])):
+            mention.dropped, mention.dropped_by = True, "homonym"  # "Redis pub/sub" is Redis's feature, not GCP's
         if (mention.cat == "language" and reading.work[mention.start:mention.end] == "node"
                 and (MACHINE_NODE_BEFORE.search(reading.work, max(0, mention.start - 20), mention.start)
                      or MACHINE_NODE_AFTER.match(reading.work, mention.end))):
@@ -571,8 +577,14 @@ def _cloud(reading: Reading) -> str | None:
     return str(by_product.pop()) if by_product else None
 
 
+REGION_QUESTION = "One environment lives in one region (a second region is a second environment): which should it use?"
+
+
 def _region(reading: Reading, cloud: str | None) -> str | None:
     codes = reading.live("region_code")
+    named = list(dict.fromkeys(str(c.value) for c in codes))
+    if len(named) > 1:  # "us-east-1 and eu-west-1"
+        reading.questions.append(f"The request names {named[0]} and {named[1]}. {REGION_QUESTION}")
     if codes:
         code = str(codes[0].value)
         owner = cloud_of_region(code)
@@ -585,7 +597,13 @@ def _region(reading: Reading, cloud: str | None) -> str | None:
     places = reading.live("place")
     if places:
         best = max(places, key=lambda m: (m.value.specificity, -m.start))
-        return str(getattr(best.value, cloud or "aws"))
+        region = str(getattr(best.value, cloud or "aws"))
+        rival = next((m for m in places if m.value.specificity == best.value.specificity
+                      and str(getattr(m.value, cloud or "aws")) != region), None)
+        if rival is not None:  # "Frankfurt or Ireland": two places as specific as each other, two regions
+            reading.questions.append(f"The request names {reading.text[best.start:best.end]} and "
+                                     f"{reading.text[rival.start:rival.end]}. {REGION_QUESTION}")
+        return region
     unknown = _unknown_region_name(reading)
     if unknown:
         reading.unknown_region = unknown
@@ -613,6 +631,8 @@ def _unknown_region_name(reading: Reading) -> str | None:
             continue
         if name.lower() in vocab.NOT_SERVICE_NAMES or name.lower() in {"which", "what", "this", "that", "our", "my", "production", "staging"}:
             continue
+        if _names_an_ask(name.lower()):  # "secrets in Doppler", "apps on Heroku": a product, not a place
+            continue
         return name
     return None
 
@@ -620,6 +640,16 @@ def _unknown_region_name(reading: Reading) -> str | None:
 # Tier words that name the environment's tier outright (not "qa team", "for testing", "demo", "feature branch")
 STRONG_TIER = re.compile(r"prod|production|staging|stage|stg|uat|pre-?prod(?:uction)?|dev|development|sandbox")
 TIER_QUESTION = "Which tier should this environment be: dev, staging or prod?"
+
+
+@functools.cache
+def _ask_patterns() -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(f"(?:{ask.pattern})") for ask in ASKS)
+
+
+def _names_an_ask(word: str) -> bool:
+    """The word is one the ledger's asks recognise (Doppler, Heroku, Vercel...)."""
+    return any(pattern.fullmatch(word) for pattern in _ask_patterns())
 
 
 def _tier(reading: Reading) -> str:
@@ -744,6 +774,8 @@ def _compute(reading: Reading, app: dict[str, Any]) -> dict[str, Any]:
             compute["cpu"] = max(0.25, value)
         reading.blank(*cpu.span())
     memory = scan.search(MEMORY, reading.work)
+    if memory and CACHE_SIZE_BEFORE.search(reading.work, max(0, memory.start() - 25), memory.start()):
+        memory = None  # "redis 7 with 10 GB of memory": the cache's size (the ledger's cache-size row), not the app's
     if memory:
         unit = memory.group("u") or memory.group("u2")
         value = _amount(memory.group("n") or memory.group("n2")) * MEMORY_UNIT_GB.get(unit[0], 1.0)
@@ -916,6 +948,9 @@ def _high_availability(reading: Reading, databases: list[dict[str, Any]]) -> Non
         before = [m for m in data_mentions if m.end <= match.start() and HA_SUBJECT_BEFORE.match(reading.work[m.end:match.start()])]
         after = [m for m in data_mentions if m.start >= match.end() and HA_SUBJECT_AFTER.match(reading.work[match.end():m.start])]
         target = before[-1] if before else after[0] if after else None
+        if target is None and not data_mentions:
+            reading.notes.append(f"'{reading.text[match.start():match.end()]}': there is no database or cache to make "
+                                 "highly available (the network spans 2 availability zones)")
         if target is not None and _group(target) == "cache":
             reading.cache_ha = True
             continue

@@ -30,7 +30,8 @@ PART_EVIDENCE: dict[str, str] = {
     r'azurerm_servicebus_namespace|'
     r'azurerm_eventhub_namespace)"',
     "search": r'^resource "aws_opensearch_domain"',
-    "bucket": r'^resource "(aws_s3_bucket|google_storage_bucket|azurerm_storage_container)"',
+    # the requested buckets, not the access-log bucket (AWS `logs`) or the functions' source bucket (GCP)
+    "bucket": r'^resource "(aws_s3_bucket|google_storage_bucket|azurerm_storage_container)" "(?!logs"|function_source")',
     "kubernetes": r'^resource "(aws_eks_cluster|google_container_cluster|azurerm_kubernetes_cluster)"',
     "containers": r'^resource "(aws_ecs_service|google_cloud_run_v2_service|azurerm_container_app)"',
     "functions": r'^resource "(aws_lambda_function|google_cloudfunctions2_function|azurerm_linux_function_app)"',
@@ -231,6 +232,10 @@ class _Judge:
             expected = m.value if m.cat == "region_code" else getattr(m.value, self.cloud or "aws")
             region = data.get("region")
             label = f"Region: {words}"
+            question = self.about(self.questions, "lives in one region")
+            if question:
+                return self.row("region", label, m.start, m.end, Status.unsupported, reason="asked of the requester",
+                                question=question)
             if region == expected:
                 return self.row("region", label, m.start, m.end, Status.honoured, where="spec `region`", field="region")
             if region and m.cat == "place":

@@ -309,7 +309,7 @@ MONITORING: dict[str, str] = {
 # Generic words for a kind of service (used for "a database", "no cache", ...).
 GENERIC: dict[str, str] = {
     "database": r"databases?|db|dbs|sql database|relational database|rdbms|datastore|data store",
-    "cache": r"cache|caching(?: layer)?",
+    "cache": r"(?<!edge )(?<!cdn )(?<!cloudfront )(?:cache|caching(?: layer)?)",  # edge caching is the CDN
     "queue": r"(?:message |job |task |work )?queues?|message broker|broker|messaging",
     "search": r"full[- ]text search|search engine|search cluster|search index",
     "bucket": r"buckets?|object storage|object store|file storage",
@@ -343,7 +343,7 @@ WORKLOAD_NOUNS = (
 
 # Words that never name a service ("the new service", "a small api").
 NOT_SERVICE_NAMES = frozenset(
-    ["a", "an", "the", "our", "my", "your", "their", "this", "that", "new", "small", "tiny", "simple", "basic", "big", "large", "web", "rest", "http", "https", "grpc", "internal", "public", "private", "sample", "test", "demo", "whole", "single", "main", "existing", "backend", "frontend", "api", "app", "service", "services", "svc", "microservice", "python", "node", "go", "golang", "java", "ruby", "php", "dotnet", "rust", "typescript", "javascript", "js", "ts", "kotlin", "containerized", "serverless", "docker", "kubernetes", "k8s", "dev", "staging", "prod", "production", "preview", "sandbox", "stateless", "celery", "sidekiq", "gunicorn", "uvicorn", "nginx", "puma", "rq", "resque", "hangfire", "bullmq", "cron", "graphql", "websocket", "static", "stateful", "lightweight", "full", "fullstack", "full-stack", "some", "another", "second", "first", "and", "or", "with", "for", "on", "in", "no", "any", "without", "domain", "custom", "nat"]
+    ["a", "an", "the", "our", "my", "your", "their", "this", "that", "new", "small", "tiny", "simple", "basic", "big", "large", "web", "rest", "http", "https", "grpc", "internal", "public", "private", "sample", "test", "demo", "whole", "single", "main", "existing", "backend", "frontend", "api", "app", "service", "services", "svc", "microservice", "python", "node", "go", "golang", "java", "ruby", "php", "dotnet", "rust", "typescript", "javascript", "js", "ts", "kotlin", "containerized", "serverless", "docker", "kubernetes", "k8s", "dev", "staging", "prod", "production", "preview", "sandbox", "stateless", "celery", "sidekiq", "gunicorn", "uvicorn", "nginx", "puma", "rq", "resque", "hangfire", "bullmq", "cron", "graphql", "websocket", "static", "stateful", "lightweight", "full", "fullstack", "full-stack", "some", "another", "second", "first", "and", "or", "with", "for", "on", "in", "no", "any", "without", "domain", "custom", "nat", "intranet"]
 )
 
 # Words a one-letter misspelling is read as (six letters or more; five-letter words only by two swapped letters).

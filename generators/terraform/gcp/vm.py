@@ -1,6 +1,7 @@
 """vm.tf: Compute Engine instances (count = compute.min_replicas, VMs do not autoscale) with no public
 IP, Shielded VM, OS Login, no serial port; SSH only through IAP (see network.tf). A startup script installs Docker,
-writes the connection secret's settings to /etc/app.env with the instance's service account, and runs the app's
+writes the connection secret's settings and the passwords the app reads (SQL Server, Redis AUTH) to /etc/app.env with
+the instance's service account, and runs the app's
 image as a systemd unit. With datadog / newrelic monitoring it installs the agent with the key read from Secret
 Manager at boot (apm.py, generators/terraform/vm_agents.py)."""
 
@@ -9,20 +10,22 @@ from __future__ import annotations
 from generators.hcl import Block, Call, Ref, block
 from generators.terraform import vm_agents
 from generators.terraform.context import Context
-from generators.terraform.gcp import apm
+from generators.terraform.gcp import apm, connection
 from generators.terraform.gcp.image import image_variable
 from generators.terraform.gcp.names import labels, resource_name
 
 BOOT_IMAGE = "debian-cloud/debian-12"
 METADATA = "http://metadata.google.internal/computeMetadata/v1/instance/service-accounts/default/token"
 ACCESS = "https://secretmanager.googleapis.com/v1/projects/%s/secrets/%s/versions/latest:access"
+RAW = "python3 -c 'import base64,json,sys; print(base64.b64decode(json.load(sys.stdin)[\"payload\"][\"data\"]).decode())'"
 TO_ENV = ("python3 -c 'import base64,json,sys;"
           " d=json.loads(base64.b64decode(json.load(sys.stdin)[\"payload\"][\"data\"]));"
           " print(\"\\n\".join(f\"{k}={v}\" for k, v in d.items()))'")
 
 
 def startup_script(ctx: Context) -> Call:
-    """Docker, /etc/app.env from the connection secret (instance service account token), the app as app.service."""
+    """Docker, /etc/app.env from the connection secret and the password secrets (SQL Server's login, the Redis AUTH
+    string) with the instance service account's token, the app as app.service."""
     port = ctx.spec.app.port
     token = (f"$(curl -s -H Metadata-Flavor:Google {METADATA} | "
              "python3 -c 'import json,sys; print(json.load(sys.stdin)[\"access_token\"])')")
@@ -33,6 +36,8 @@ def startup_script(ctx: Context) -> Call:
         Call("format", f'curl -sf -H "Authorization: Bearer {token}" "{ACCESS}" | {TO_ENV} > /etc/app.env',
              Ref("var.project_id"), Ref("google_secret_manager_secret.connection.secret_id")),
         f"echo PORT={port} >> /etc/app.env",
+        *[Call("format", f'echo "{env}=$(curl -sf -H "Authorization: Bearer {token}" "{ACCESS}" | {RAW})" >> /etc/app.env',
+               Ref("var.project_id"), secret) for env, secret in connection.password_secrets(ctx.plan).items()],
         *vm_agents.lines(ctx.plan, apm.key_reads(token), debian=True),
         Call("format", "registry=$(echo %s | cut -d/ -f1)", Ref("var.image")),
         f'if [[ $registry == *-docker.pkg.dev ]]; then echo "{token}" | '
