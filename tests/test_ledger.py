@@ -258,6 +258,18 @@ def test_words_that_qualify_something_else_are_not_read_as_their_own_ask() -> No
     assert "network:domain" not in image
 
 
+@pytest.mark.parametrize("text", ["flask api for internal use only on gcp belgium",
+                                  "an intranet app (rails) on azure uk south, only employees on the corp network"])
+def test_internal_use_and_intranet_make_the_app_internal(text: str) -> None:
+    result = parse(text)
+    assert result.spec is not None and result.spec.app.exposure.value == "internal" and result.spec.service is None
+    assert {r.status for r in result.requirements if r.key == "network:internal"} == {Status.honoured}
+
+
+def test_access_for_developers_is_an_access_ask() -> None:
+    assert rows_of("fastapi on aws us-east-1, give devs kubectl access")["access:team"].status == Status.unsupported
+
+
 def test_like_our_prod_setup_is_asked_about() -> None:
     result = parse("Spin me up something like our prod setup for the billing service but smaller")
     assert result.needs_clarification and "cannot see your existing environments" in result.questions[0]

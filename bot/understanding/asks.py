@@ -298,7 +298,10 @@ ASKS: tuple[Ask, ...] = (
         "Access for a team",
         r"(?:give|grant|let)\s+(?:the\s+)?[a-z0-9-]+\s+(?:team|group|squad)(?:\s+members)?\s+"
         r"(?:read[- ]only\s+|admin\s+|write\s+)?access"
-        r"|(?:access|permissions?)\s+for\s+(?:the\s+)?[a-z0-9-]+\s+(?:team|group|squad)",
+        r"|(?:access|permissions?)\s+for\s+(?:the\s+)?[a-z0-9-]+\s+(?:team|group|squad)"
+        r"|(?:give|grant|let)\s+(?:the\s+|our\s+)?(?:devs|developers|engineers|ops|sres?|contractors|everyone)\s+"
+        r"(?:read[- ]only\s+|admin\s+|write\s+|kubectl\s+|console\s+|cluster\s+)?access"
+        r"|(?:kubectl|console|cluster|aws console|portal) access for",
         "dev-agent does not grant people access to the cloud account or cluster; grant it in your identity provider",
     ),
     Ask(
@@ -325,7 +328,8 @@ ASKS: tuple[Ask, ...] = (
         r"(?:app|api|service|tool|dashboard|vm|site|portal)|"
         r"not public(?:ly accessible)?|"
         r"private (?:endpoint|only|api|app)|"
-        r"no public (?:endpoint|access|ingress)|behind (?:the |our )?vpn|intranet",
+        r"no public (?:endpoint|access|ingress)|behind (?:the |our )?vpn|intranet|(?:for )?internal use(?: only)?|"
+        r"(?:only|just) (?:for )?(?:our )?(?:employees|staff)|(?:employees|staff) only",
         "the app was not marked internal (`app.exposure: internal`), so it gets a public HTTPS endpoint",
         clouds=ALL,
         spec_field="app.exposure=internal",
