@@ -296,6 +296,24 @@ def test_describing_words_are_not_compute_services_or_platforms() -> None:
     assert parse("Next.js on a Vercel-like setup on AWS").spec is not None
 
 
+def test_requests_in_spanish_and_german_keep_tier_exposure_backups_and_alerts() -> None:
+    spanish = parse("Hola, necesito un entorno de producción para la API de facturas en Django con MySQL en Azure, "
+                    "con copias de seguridad cada día y alertas")
+    assert spanish.spec is not None and spanish.spec.tier.value == "prod" and spanish.spec.service is None
+    keys = {r.key for r in spanish.requirements}
+    assert {"component:backups", "monitoring:alerts"} <= keys
+    german = parse("Brauche eine Testumgebung: Spring Boot, Postgres, AWS Frankfurt, nur intern erreichbar, 2 Wochen")
+    assert german.spec is not None and german.spec.app.exposure.value == "internal"
+
+
+def test_a_dropped_letter_in_a_place_and_a_bare_size_next_to_cpus_are_read() -> None:
+    oregon = parse("prodction env for paymnts-api, fastapi, postgress, redis, aws oregn")
+    assert oregon.spec is not None and oregon.spec.region == "us-west-2"
+    ml = parse("env for ML team: python 3.11 api + redis, 4 vcpu 16gb, gcp, and they want jupyter notebooks")
+    assert ml.spec is not None and ml.spec.owner is None and ml.spec.compute.memory_gb == 16
+    assert {r.key: r.status for r in ml.requirements}["ml:notebooks"] == Status.unsupported
+
+
 def test_like_our_prod_setup_is_asked_about() -> None:
     result = parse("Spin me up something like our prod setup for the billing service but smaller")
     assert result.needs_clarification and "cannot see your existing environments" in result.questions[0]

@@ -207,7 +207,7 @@ ASKS: tuple[Ask, ...] = (
     Ask(
         "monitoring:alerts",
         "Alerts / paging",
-        r"alerts?|alerting|alarms?|pager ?duty|opsgenie|on-?call|paging",
+        r"alerts?|alerting|alarms?|pager ?duty|opsgenie|on-?call|paging|alertas?|alertes?|alarmas?|alarme?n?",
         "no alarms are generated for this environment: list cloudwatch (AWS) or prometheus (Kubernetes) under "
         "monitoring; prod environments get the cloud's alarms on every cloud",
         clouds=ALL,
@@ -329,6 +329,7 @@ ASKS: tuple[Ask, ...] = (
         r"not public(?:ly accessible)?|"
         r"private (?:endpoint|only|api|app)|"
         r"no public (?:endpoint|access|ingress)|behind (?:the |our )?vpn|intranet|(?:for )?internal use(?: only)?|"
+        r"nur intern(?: erreichbar)?|s[oó]lo interno|uniquement interne|interne uniquement|"
         r"(?:only|just) (?:for )?(?:our )?(?:employees|staff)|(?:employees|staff) only",
         "the app was not marked internal (`app.exposure: internal`), so it gets a public HTTPS endpoint",
         clouds=ALL,
@@ -457,7 +458,7 @@ ASKS: tuple[Ask, ...] = (
     Ask(
         "component:backups",
         "Backups",
-        r"backups?|point[- ]in[- ]time recovery|pitr|snapshots?",
+        r"backups?|point[- ]in[- ]time recovery|pitr|snapshots?|copias? de seguridad|sauvegardes?|datensicherungs?",
         "",
         clouds=ALL,
         evidence=(
@@ -700,6 +701,12 @@ ASKS: tuple[Ask, ...] = (
         r"preview (?:environments?|envs?|deployments?|apps?) (?:per|for (?:each|every)) (?:pr|pull request|branch)|"
         r"(?:per|one per)[- ](?:pr|pull request|branch) (?:environments?|envs?|previews?)",
         "one request makes one environment; per-pull-request preview environments are not generated",
+    ),
+    Ask(
+        "ml:notebooks",
+        "Notebooks / ML platform",
+        r"jupyter(?:hub| ?lab| notebooks?)?|notebooks?|sagemaker|vertex ai|azure ml|mlflow|kubeflow",
+        "no notebook servers or ML platform services are generated",
     ),
     Ask(
         "queue:partitions",

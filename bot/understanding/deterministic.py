@@ -157,7 +157,9 @@ CPU = re.compile(r"\b(?P<n>\d{1,3}(?:,\d{3})+|\d{1,5}(?:\.\d+)?)\s*(?:v?cpus?|co
 # "4 GB of RAM", "512MB memory", "Memory: 512MB", "RAM 2 GB"
 MEMORY = re.compile(r"\b(?P<n>\d{1,3}(?:,\d{3})+|\d{1,6}(?:\.\d+)?)\s*(?P<u>gb|gib|g|tb|tib|mb|mib|m)\s*(?:of\s+)?(?:ram|memory|mem)\b"
                     r"|\b(?:ram|memory|mem)\s*(?:of|[:=])?\s*(?P<n2>\d{1,3}(?:,\d{3})+|\d{1,6}(?:\.\d+)?)\s*"
-                    r"(?P<u2>gb|gib|g|tb|tib|mb|mib)\b")
+                    r"(?P<u2>gb|gib|g|tb|tib|mb|mib)\b"
+                    r"|\bv?cpus?\s*[,/+]?\s*(?:and\s+|with\s+)?(?P<n3>\d{1,4}(?:\.\d+)?)\s*(?P<u3>gb|gib|mb|mib)\b(?!\s*(?:of\s+)?"
+                    r"(?:storage|disk|ssd|database|db|data))")  # "4 vCPU 16GB": the size next to the CPUs is memory
 MEMORY_UNIT_GB = {"t": 1024.0, "m": 1 / 1024}
 CACHE_SIZE_BEFORE = re.compile(r"\b(?:redis|memcached|valkey|cache|elasticache|memorystore)\b[^,;.\n]{0,18}$")
 SIZE_WORDS = {"tiny": (0.25, 0.5), "small": (0.5, 1.0), "medium": (1.0, 2.0), "large": (2.0, 4.0), "beefy": (4.0, 8.0)}
@@ -373,6 +375,8 @@ def _typo_of(word: str) -> str | None:
         if target != word and abs(len(target) - len(word)) <= 1 and (
                 _swapped(word, target) if min(len(word), len(target)) < 6 else _one_edit(word, target)):
             return target
+        if len(word) == 5 and len(target) == 6 and word[0] == target[0] and _one_edit(word, target):
+            return target  # "oregn": a letter dropped from a six-letter word (not the first)
     return None
 
 
@@ -765,6 +769,7 @@ def _compute(reading: Reading, app: dict[str, Any]) -> dict[str, Any]:
     size = scan.search(SIZE, reading.work)
     if size:
         compute["cpu"], compute["memory_gb"] = SIZE_WORDS[size.group(1)]
+    memory = scan.search(MEMORY, reading.work)  # before the CPU words are blanked: "4 vCPU 16GB"
     cpu = scan.search(CPU, reading.work)
     if cpu:
         value = _amount(cpu.group("n"))
@@ -777,12 +782,11 @@ def _compute(reading: Reading, app: dict[str, Any]) -> dict[str, Any]:
                 reading.notes.append(f"{value:g} vCPU is below the minimum; using 0.25 vCPU")
             compute["cpu"] = max(0.25, value)
         reading.blank(*cpu.span())
-    memory = scan.search(MEMORY, reading.work)
     if memory and CACHE_SIZE_BEFORE.search(reading.work, max(0, memory.start() - 25), memory.start()):
         memory = None  # "redis 7 with 10 GB of memory": the cache's size (the ledger's cache-size row), not the app's
     if memory:
-        unit = memory.group("u") or memory.group("u2")
-        value = _amount(memory.group("n") or memory.group("n2")) * MEMORY_UNIT_GB.get(unit[0], 1.0)
+        unit = memory.group("u") or memory.group("u2") or memory.group("u3")
+        value = _amount(memory.group("n") or memory.group("n2") or memory.group("n3")) * MEMORY_UNIT_GB.get(unit[0], 1.0)
         reading.read("compute.memory_gb", memory.span(), max(0.5, value))
         if value > MAX_MEMORY_GB:
             reading.questions.append(f"{value:,g} GB of memory is above the limit of {MAX_MEMORY_GB:g} GB per replica. "
@@ -1306,6 +1310,9 @@ def _owner(reading: Reading) -> str | None:
         owner = match.group("o") or match.group("o2")
         if owner in NOT_OWNERS:
             continue
+        group = "o" if match.group("o") else "o2"
+        if any(m.start < match.end(group) and match.start(group) < m.end for m in reading.mentions if not m.dropped):
+            continue  # "ML team: python 3.11 api": a language, framework or product, not a team name
         slug = slugify(owner.split("/")[-1])
         if len(slug) >= 2:
             reading.read("owner", match.span(), slug)

@@ -17,7 +17,8 @@ INTERNAL = re.compile(
     r"|\bnot (?:exposed|reachable|accessible) (?:to|from) the (?:internet|public)\b"
     r"|\bno public (?:endpoint|access|ingress)\b"
     r"|\b(?:behind|over) (?:the |our )?vpn\b|\bprivate (?:endpoint|load balancer|alb)\b"
-    r"|\bintranet\b|\binternal use\b|\b(?:only|just) (?:for )?(?:our )?(?:employees|staff)\b|\b(?:employees|staff) only\b")
+    r"|\bintranet\b|\binternal use\b|\bnur intern\b|\bs[oó]lo interno\b|\buniquement interne\b|\binterne uniquement\b"
+    r"|\b(?:only|just) (?:for )?(?:our )?(?:employees|staff)\b|\b(?:employees|staff) only\b")
 SSH_FROM = re.compile(r"\bssh\b[^.;\n]{0,40}?\bfrom\s+(?:the\s+)?(?:(?:office|corporate|vpn|internal)\s+)?"
                       r"(?:network\s+|range\s+|cidr\s+)?"
                       r"(?P<cidrs>\d{1,3}(?:\.\d{1,3}){3}/\d{1,2}(?:\s*(?:,|and|or)\s*\d{1,3}(?:\.\d{1,3}){3}/\d{1,2})*)")

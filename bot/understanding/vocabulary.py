@@ -322,7 +322,7 @@ DEFAULT_QUEUE: dict[str, str] = {"aws": "sqs", "gcp": "pubsub", "azure": "servic
 # --- tier, compute -------------------------------------------------------------------------------
 
 TIERS: dict[str, str] = {
-    r"production|prod": "prod",
+    r"production|prod|producci[oó]n|produktion|produktiv(?:e|umgebung)?": "prod",
     r"staging|stage|stg|qa|uat|pre-?prod(?:uction)?|integration": "staging",
     r"dev|development|sandbox|preview|playground|scratch|test(?:ing)?|demo|ephemeral|feature": "dev",
 }
@@ -343,7 +343,7 @@ WORKLOAD_NOUNS = (
 
 # Words that never name a service ("the new service", "a small api").
 NOT_SERVICE_NAMES = frozenset(
-    ["a", "an", "the", "our", "my", "your", "their", "this", "that", "new", "small", "tiny", "simple", "basic", "big", "large", "web", "rest", "http", "https", "grpc", "internal", "public", "private", "sample", "test", "demo", "whole", "single", "main", "existing", "backend", "frontend", "api", "app", "service", "services", "svc", "microservice", "python", "node", "go", "golang", "java", "ruby", "php", "dotnet", "rust", "typescript", "javascript", "js", "ts", "kotlin", "containerized", "serverless", "docker", "kubernetes", "k8s", "dev", "staging", "prod", "production", "preview", "sandbox", "stateless", "celery", "sidekiq", "gunicorn", "uvicorn", "nginx", "puma", "rq", "resque", "hangfire", "bullmq", "cron", "graphql", "websocket", "static", "stateful", "lightweight", "full", "fullstack", "full-stack", "some", "another", "second", "first", "and", "or", "with", "for", "on", "in", "no", "any", "without", "domain", "custom", "nat", "intranet"]
+    ["a", "an", "the", "our", "my", "your", "their", "this", "that", "new", "small", "tiny", "simple", "basic", "big", "large", "web", "rest", "http", "https", "grpc", "internal", "public", "private", "sample", "test", "demo", "whole", "single", "main", "existing", "backend", "frontend", "api", "app", "service", "services", "svc", "microservice", "python", "node", "go", "golang", "java", "ruby", "php", "dotnet", "rust", "typescript", "javascript", "js", "ts", "kotlin", "containerized", "serverless", "docker", "kubernetes", "k8s", "dev", "staging", "prod", "production", "preview", "sandbox", "stateless", "celery", "sidekiq", "gunicorn", "uvicorn", "nginx", "puma", "rq", "resque", "hangfire", "bullmq", "cron", "graphql", "websocket", "static", "stateful", "lightweight", "full", "fullstack", "full-stack", "some", "another", "second", "first", "and", "or", "with", "for", "on", "in", "no", "any", "without", "domain", "custom", "nat", "intranet", "la", "el", "le", "les", "los", "las", "une", "un", "der", "die", "das", "eine", "ein", "unsere", "notre", "nuestra", "mi", "mon", "ma"]
 )
 
 # Words a one-letter misspelling is read as (six letters or more; five-letter words only by two swapped letters).
@@ -358,5 +358,5 @@ TYPO_WORDS = (
 # Real words one letter away from a TYPO_WORDS entry: never corrected.
 NOT_TYPOS = frozenset("""
     expressed expresso pythons stating stacking statin starting landon london's oregano posters postage
-    frankly canadas brazils jython cython python3 goland django's googled
+    frankly canadas brazils jython cython python3 goland django's googled franc golan
 """.split())
