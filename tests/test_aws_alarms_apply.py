@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from bot.pipeline import terraform
-from sandbox.moto_override import write_override
 from tests.conftest import require_tool
-from tests.support.aws_specs import make_plan, write_terraform
+from tests.support.aws_specs import make_plan
+from tests.support.moto_apply import apply_reviewed, moto_directory
 from tests.test_aws_apply import IMAGE, MotoServer
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("aws_alarms_apply")]
@@ -50,9 +50,7 @@ def _run(key: str, root: Path) -> dict:
     plan = make_plan(key)
     moto = MotoServer()
     try:
-        directory = write_terraform(plan, root / key)
-        (directory / "backend.tf").unlink()
-        write_override(moto.endpoint, directory)
+        directory = moto_directory(plan, root / key, moto.endpoint)
         certificate = moto.client("acm").request_certificate(DomainName="app.example.test")["CertificateArn"]
         env = {"TF_VAR_certificate_arn": certificate, "TF_VAR_image": IMAGE, "AWS_EC2_METADATA_DISABLED": "true"}
         secrets = moto.client("secretsmanager")
@@ -60,13 +58,10 @@ def _run(key: str, root: Path) -> dict:
             env[f"TF_VAR_{tool}_secret_arn"] = secrets.create_secret(Name=f"{tool}-key", SecretString="k")["ARN"]
         env["TF_VAR_newrelic_account_id"] = "1234567"
         seen: dict = {"key": key}
-        for step, call in [("init", lambda: terraform.init(directory)),
-                           ("plan", lambda: terraform.plan(directory, out="tfplan", env=env)),
-                           ("apply", lambda: terraform.apply(directory, "tfplan", env=env, timeout=420))]:
-            result = call()
-            if not result.ok:
-                seen["failed"] = f"{step}: {result.summary()}"
-                return seen
+        failed = apply_reviewed(directory, env)
+        if failed:
+            seen["failed"] = failed
+            return seen
         seen["applied"] = _observe(moto, plan.spec.name)
         seen["env"] = env
         seen["databases"] = {d["DBInstanceIdentifier"]: d for d in moto.client("rds").describe_db_instances()["DBInstances"]}

@@ -9,9 +9,9 @@ import json
 import pytest
 
 from bot.pipeline import terraform
-from sandbox.moto_override import write_override
 from tests.conftest import require_tool
-from tests.support.aws_specs import make_plan, write_terraform
+from tests.support.aws_specs import make_plan
+from tests.support.moto_apply import apply_reviewed, moto_directory
 from tests.test_aws_apply import IMAGE, MotoServer
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("aws_components_apply")]
@@ -33,18 +33,13 @@ def lifecycle(tmp_path_factory: pytest.TempPathFactory) -> dict:
     plan = make_plan("components")
     moto = MotoServer()
     try:
-        directory = write_terraform(plan, tmp_path_factory.mktemp("components"))
-        (directory / "backend.tf").unlink()
-        write_override(moto.endpoint, directory)
+        directory = moto_directory(plan, tmp_path_factory.mktemp("components"), moto.endpoint)
         env = {"TF_VAR_image": IMAGE, "AWS_EC2_METADATA_DISABLED": "true"}
         seen: dict = {}
-        for step, call in [("init", lambda: terraform.init(directory)),
-                           ("plan", lambda: terraform.plan(directory, out="tfplan", env=env)),
-                           ("apply", lambda: terraform.apply(directory, "tfplan", env=env, timeout=420))]:
-            result = call()
-            if not result.ok:
-                seen["failed"] = f"{step}: {result.summary()}"
-                return seen
+        failed = apply_reviewed(directory, env)
+        if failed:
+            seen["failed"] = failed
+            return seen
         seen["applied"] = _observe(moto)
         seen["keys"] = [k["KeyArn"] for k in moto.client("kms").list_keys()["Keys"]]
         connection = moto.client("secretsmanager").get_secret_value(SecretId=f"{plan.spec.name}-connection")
