@@ -270,6 +270,32 @@ def test_access_for_developers_is_an_access_ask() -> None:
     assert rows_of("fastapi on aws us-east-1, give devs kubectl access")["access:team"].status == Status.unsupported
 
 
+@pytest.mark.parametrize(
+    ("text", "key", "status"),
+    [
+        ("prod fastapi on cloud run europe-west1, ttl: none (permanent)", "lifetime:permanent", "honoured"),
+        ("flask app on aws, keep forever", "lifetime:permanent", "unsupported"),
+        ("flask app on aws, budget: unlimited", "budget:none", "adjusted"),
+        ("python lambda in us-east-1 triggered by s3 uploads to the incoming bucket", "trigger:events", "unsupported"),
+        ("Next.js on AWS with preview environments per PR", "delivery:previews", "unsupported"),
+        ("Django on AWS eu-west-1 with Aurora Postgres serverless v2, min 0.5 ACU max 8 ACU",
+         "component:aurora-serverless", "adjusted"),
+    ],
+)
+def test_lifetime_budget_trigger_and_delivery_asks_are_flagged(text: str, key: str, status: str) -> None:
+    rows = [r for r in parse(text).requirements if r.key == key]
+    assert rows and rows[0].status.value == status, parse(text).requirements
+
+
+def test_describing_words_are_not_compute_services_or_platforms() -> None:
+    aurora = parse("Django on AWS eu-west-1 with Aurora Postgres serverless v2").spec
+    assert aurora is not None and aurora.compute.kind.value == "containers"  # Aurora's mode, not Lambda
+    gdpr = parse("HIPAA + GDPR app: django, postgres, on GCP in Frankfurt").spec
+    argo = parse("Express + MongoDB on Azure AKS with an ArgoCD app").spec
+    assert gdpr is not None and argo is not None and gdpr.service is None and argo.service is None
+    assert parse("Next.js on a Vercel-like setup on AWS").spec is not None
+
+
 def test_like_our_prod_setup_is_asked_about() -> None:
     result = parse("Spin me up something like our prod setup for the billing service but smaller")
     assert result.needs_clarification and "cannot see your existing environments" in result.questions[0]

@@ -661,6 +661,47 @@ ASKS: tuple[Ask, ...] = (
         "load balancer",
     ),
     Ask(
+        "component:aurora-serverless",
+        "Aurora Serverless capacity",
+        r"(?:aurora )?serverless v2|\d+(?:\.\d+)? acus?|acus?",
+        "",
+        adjusted="Aurora is generated with provisioned instances sized by the plan; Serverless v2 capacity (ACUs) is "
+        "not set",
+    ),
+    Ask(
+        "lifetime:permanent",
+        "No expiry (permanent)",
+        r"permanent(?:ly)?|(?:keep|kept|live|lives|run) (?:it )?forever|no (?:ttl|expiry|expiration(?: date)?)|ttl:? none|"
+        r"never expires?|long[- ]lived",
+        "dev and staging environments have a lifetime limit in the org policy (the report warns without a TTL); only "
+        "prod may live without one",
+        clouds=ALL,
+        built=lambda data: data.get("tier") == "prod" and not data.get("ttl_days"),
+    ),
+    Ask(
+        "budget:none",
+        "No budget limit",
+        r"(?:budget|spend)(?: is)?:? (?:unlimited|none|no limit)|no budget(?: limit| cap)?|unlimited budget",
+        "",
+        adjusted="no budget is set: the org policy's monthly ceiling for the tier still applies",
+    ),
+    Ask(
+        "trigger:events",
+        "An event trigger",
+        r"triggered by (?:s3|gcs|bucket|storage|blob|file|object)s?(?: (?:uploads?|events?|notifications?|puts?))?|"
+        r"(?:s3|bucket|storage|blob) "
+        r"(?:events?|notifications?|triggers?)|on (?:s3|file|object) uploads?|object created events?|event[- ]driven",
+        "no event trigger is generated (bucket notifications, queue-to-function mappings); the app is invoked over "
+        "HTTP or on a schedule",
+    ),
+    Ask(
+        "delivery:previews",
+        "Preview environments per pull request",
+        r"preview (?:environments?|envs?|deployments?|apps?) (?:per|for (?:each|every)) (?:pr|pull request|branch)|"
+        r"(?:per|one per)[- ](?:pr|pull request|branch) (?:environments?|envs?|previews?)",
+        "one request makes one environment; per-pull-request preview environments are not generated",
+    ),
+    Ask(
         "queue:partitions",
         "Topics / partitions",
         r"\d{1,5} partitions|partitions",
@@ -687,7 +728,7 @@ ASKS: tuple[Ask, ...] = (
         "platform:other",
         "A hosting platform other than AWS, GCP or Azure",
         r"(?<!from )(?<!off )(?:heroku|vercel|netlify|render\.com|fly\.io|digital ?ocean|cloudflare workers|openshift|"
-        r"on[- ]prem(?:ise)?s?|bare metal|linode|railway\.app)",
+        r"on[- ]prem(?:ise)?s?|bare metal|linode|railway\.app)(?![- ](?:like|style|ish)\b)",
         "dev-agent builds on AWS, GCP or Azure only",
         ask="dev-agent builds environments on AWS, GCP or Azure only, not on other hosting platforms (Heroku, Vercel, "
         "Netlify, on-premises...). Which of AWS, GCP or Azure should it run on?",

@@ -325,6 +325,10 @@ def _drop_homonyms(reading: Reading) -> None:
                 and re.search(r"\b(?:redis|valkey|postgres(?:ql)?)(?:'s)?\s*$",
                               reading.work[max(0, mention.start - 12):mention.start])):
             mention.dropped, mention.dropped_by = True, "homonym"  # "Redis pub/sub" is Redis's feature, not GCP's
+        if (mention.cat == "compute" and reading.work[mention.start:mention.end] == "serverless"
+                and (re.search(r"\baurora\b[^,;.\n]{0,25}$", reading.work[max(0, mention.start - 30):mention.start])
+                     or re.match(r"\s*(?:v2|v1|database|db|postgres|mysql|sql)\b", reading.work[mention.end:]))):
+            mention.dropped, mention.dropped_by = True, "homonym"  # "Aurora Postgres serverless v2": the database's mode
         if (mention.cat == "language" and reading.work[mention.start:mention.end] == "node"
                 and (MACHINE_NODE_BEFORE.search(reading.work, max(0, mention.start - 20), mention.start)
                      or MACHINE_NODE_AFTER.match(reading.work, mention.end))):
@@ -1324,6 +1328,8 @@ def _service(reading: Reading) -> str | None:
     for match in scan.finditer(SERVICE_NOUN, reading.work):
         word, noun = match.group("s"), match.group("noun")
         if word in vocab.NOT_SERVICE_NAMES or word in vocab.NUMBER_WORDS or not free(*match.span("s")):
+            continue
+        if _names_an_ask(word):  # "a GDPR app", "an ArgoCD app": the ask's word describes the app, it is no name
             continue
         name = word if noun in {"service", "svc", "microservice"} else f"{word}-{noun}"
         reading.read("service", match.span(), slugify(name, 30))
