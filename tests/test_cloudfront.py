@@ -11,7 +11,9 @@ from bot.commands.arguments import apply_assignments, parse_assignments
 from bot.cost import estimate_files
 from bot.cost.defaults import DEFAULTS_DIR
 from bot.inputs import missing_inputs
+from bot.lifecycle.drift import drift_from_plan
 from bot.pipeline.planning import plan_environment
+from bot.pipeline.run import run_pipeline
 from bot.settings import Settings
 from bot.spec import SpecError, spec_from_data
 from bot.understanding.deterministic import parse
@@ -151,3 +153,21 @@ def test_a_reviewer_turns_cloudfront_on_with_set_and_supplies_its_inputs() -> No
     assert spec.app.cdn and spec.inputs is not None and spec.inputs.cdn_domain == "shop.example.com"
     with pytest.raises(SpecError, match="containers and VMs only"):
         spec_from_data({**data, "compute": {"kind": "kubernetes"}})
+
+
+def test_cloudfront_changed_by_hand_is_security_drift() -> None:
+    """Detaching the web ACL or lowering the viewer TLS policy outside Terraform leads the drift issue."""
+    before = {"web_acl_id": "arn:aws:wafv2:us-east-1:123456789012:global/webacl/x-cdn/1", "comment": "x"}
+    change = {"address": "aws_cloudfront_distribution.main",
+              "change": {"actions": ["update"], "before": before, "after": {**before, "web_acl_id": ""}}}
+    [drifted] = drift_from_plan({"resource_drift": [change]})
+    assert drifted.security and drifted.attributes == ["web_acl_id"]
+
+
+def test_the_report_tells_the_reviewer_to_point_dns_at_cloudfront_and_cover_the_name() -> None:
+    result = parse("Django shop on ECS behind CloudFront with a WAF, AWS us-west-2")
+    report = run_pipeline(plan_environment(result.spec), Settings(anthropic_api_key=None),
+                          requirements=result.requirements).report
+    risks = report[report.index("### Risks"):]
+    assert "point `cdn_domain`'s DNS record at the `cdn_domain_name` output" in risks
+    assert "must cover `cdn_domain` too" in risks

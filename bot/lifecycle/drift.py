@@ -23,7 +23,7 @@ SECURITY_TYPES = (
     "google_storage_bucket_iam", "google_secret_manager_secret_iam", "azurerm_network_security_",
     "azurerm_role_assignment", "azurerm_key_vault_access_policy", "azurerm_storage_account_network_rules",
     "google_compute_security_policy", "google_compute_ssl_policy", "azurerm_cdn_frontdoor_firewall_policy",
-    "azurerm_cdn_frontdoor_security_policy",
+    "azurerm_cdn_frontdoor_security_policy", "aws_cloudfront_distribution",
 )
 # Attribute names that are security-relevant on any resource (substring match on the dotted path).
 SECURITY_ATTRIBUTES = (

@@ -430,6 +430,11 @@ def risks(result: PipelineResult) -> list[str]:
         found.append("Cloud Armor load balancer: its Google-managed certificate is issued only once the app's host name "
                      f"({code_span('var.domain')}) has a DNS A record pointing at the {code_span('load_balancer_ip')} "
                      "output; until then HTTPS to it fails (Cloud Run admits load balancer traffic only).")
+    if re.search(r'^resource "aws_cloudfront_distribution"', text, re.M):
+        found.append(f"CloudFront: after apply, point {code_span('cdn_domain')}'s DNS record at the "
+                     f"{code_span('cdn_domain_name')} output (DNS is not generated); the load balancer's certificate "
+                     f"({code_span('certificate_arn')}) must cover {code_span('cdn_domain')} too, or CloudFront answers "
+                     "502 (it checks the origin's certificate against the forwarded host name).")
     if re.search(r"host_name\s*=\s*azurerm_container_app\.", text):
         found.append("Front Door WAF: the Container App's own host name still answers from the internet around the WAF "
                      "(Container Apps ingress cannot admit Front Door only); publish the "

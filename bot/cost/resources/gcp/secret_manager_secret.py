@@ -17,6 +17,12 @@ def replication_locations(secret: dict[str, Any]) -> int:
     return len(replicas) if isinstance(replicas, list) and replicas else 1
 
 
+def access_operations(ctx: Ctx) -> Component:
+    """Secret accesses a month (usage `monthly_access_operations`), priced per 10K."""
+    return ctx.usage_comp("Access operations", "10K requests", "google_ops", "secrets.access_10k",
+                          "monthly_access_operations", scale=10_000)
+
+
 def price(ctx: Ctx) -> Priced:
     versions = ctx.usage.num("active_secret_versions")
     qty = None if versions is None else versions * replication_locations(ctx.attrs)
@@ -24,14 +30,7 @@ def price(ctx: Ctx) -> Priced:
         ctx.address,
         [
             Component("Active secret versions", "versions", ctx.price("google_ops", "secrets.version"), qty, True),
-            ctx.usage_comp(
-                "Access operations",
-                "10K requests",
-                "google_ops",
-                "secrets.access_10k",
-                "monthly_access_operations",
-                scale=10_000,
-            ),
+            access_operations(ctx),
             ctx.usage_comp(
                 "Rotation notifications",
                 "rotations",

@@ -2,7 +2,7 @@
 
 from bot.cost.expr import Unknown
 from bot.cost.model import Component, Ctx, Priced
-from bot.cost.resources.gcp.secret_manager_secret import replication_locations
+from bot.cost.resources.gcp.secret_manager_secret import access_operations, replication_locations
 
 
 def price(ctx: Ctx) -> Priced:
@@ -20,13 +20,6 @@ def price(ctx: Ctx) -> Priced:
                 ctx.price("google_ops", "secrets.version"),
                 float(replication_locations(secret)),
             ),
-            ctx.usage_comp(
-                "Access operations",
-                "10K requests",
-                "google_ops",
-                "secrets.access_10k",
-                "monthly_access_operations",
-                scale=10_000,
-            ),
+            access_operations(ctx),
         ],
     )
