@@ -314,6 +314,17 @@ def test_a_dropped_letter_in_a_place_and_a_bare_size_next_to_cpus_are_read() -> 
     assert {r.key: r.status for r in ml.requirements}["ml:notebooks"] == Status.unsupported
 
 
+@pytest.mark.parametrize("text", ["flask on gcp, the analytics squad needs read access to the db",
+                                  "go api on aws, whole team should be able to view logs"])
+def test_people_needing_access_is_an_access_ask(text: str) -> None:
+    assert rows_of(text)["access:team"].status == Status.unsupported
+
+
+def test_a_jvm_language_next_to_its_framework_says_how_it_is_built() -> None:
+    row = rows_of("Kotlin Spring app on AWS Virginia with postgres")["framework:kotlin"]
+    assert row.status == Status.adjusted and "built as spring on the java runtime" in row.reason
+
+
 def test_like_our_prod_setup_is_asked_about() -> None:
     result = parse("Spin me up something like our prod setup for the billing service but smaller")
     assert result.needs_clarification and "cannot see your existing environments" in result.questions[0]

@@ -301,7 +301,10 @@ ASKS: tuple[Ask, ...] = (
         r"|(?:access|permissions?)\s+for\s+(?:the\s+)?[a-z0-9-]+\s+(?:team|group|squad)"
         r"|(?:give|grant|let)\s+(?:the\s+|our\s+)?(?:devs|developers|engineers|ops|sres?|contractors|everyone)\s+"
         r"(?:read[- ]only\s+|admin\s+|write\s+|kubectl\s+|console\s+|cluster\s+)?access"
-        r"|(?:kubectl|console|cluster|aws console|portal) access for",
+        r"|(?:kubectl|console|cluster|aws console|portal) access for"
+        r"|[a-z0-9-]+\s+(?:team|group|squad)\s+(?:needs?|wants?|should (?:have|get)|gets?)\s+(?:read[- ]only\s+|read\s+|"
+        r"write\s+|admin\s+)?access"
+        r"|(?:whole|the|our) team (?:should|must|needs? to) be able to (?:view|see|read|access|log ?in)",
         "dev-agent does not grant people access to the cloud account or cluster; grant it in your identity provider",
     ),
     Ask(

@@ -278,6 +278,9 @@ class _Judge:
                     Status.adjusted,
                     reason=f"{words} is not templated; built as a plain {language} app",
                 )
+            if language is not None and app.get("language") == language and app.get("framework"):
+                return self.row(f"framework:{words.lower()}", f"Framework: {words}", m.start, m.end, Status.adjusted,
+                                reason=f"built as {app['framework']} on the {language} runtime ({words} is not templated)")
             second_app = self.about(self.reading.notes, f"the {words} app is not included")
             if second_app:  # "React frontend + FastAPI backend": one app is built, the other is not
                 return self.row(f"framework:{words.lower()}", f"Framework: {words}", m.start, m.end,
