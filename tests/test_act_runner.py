@@ -211,7 +211,8 @@ def test_failures_are_reported_per_job_with_their_message(world):
     assert failing.conclusion == "failure"
     assert failing.job("old-python").result == "failure"
     assert failing.job("broken-step").result == "failure"
-    assert "the workflow asks for Python 3.9, the host has 3.11" in failing.log
+    old_python = "\n".join(line for line in failing.log.splitlines() if line.startswith("[old-python]"))
+    assert "the workflow asks for Python 3.9, the host has 3.11" in failing.log, old_python  # what the job printed
     assert "the input image is missing" in failing.log
     assert failing.job("bad-azure-login").result == "failure"
     assert "azure login stand-in: tenant-id 'my-tenant' is not a GUID" in failing.log
