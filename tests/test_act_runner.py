@@ -103,7 +103,7 @@ jobs:
   broken-step:
     runs-on: ubuntu-24.04
     steps:
-      - run: echo "::error::the input image is missing" && exit 3
+      - run: echo "::error::the input image is missing" && sleep 1 && exit 3  # act: docs/act.md (lost last lines)
   other-clouds:
     runs-on: ubuntu-24.04
     steps:
