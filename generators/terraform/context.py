@@ -10,7 +10,7 @@ from types import ModuleType
 from bot.pipeline.planning import Plan
 from bot.settings import Settings
 from bot.spec import Cache, ComputeKind, Database, EnvironmentSpec
-from generators.hcl import Block, Cond, Op, Ref, block
+from generators.hcl import Block, Call, Cond, Op, Ref, block
 
 
 @dataclass
@@ -92,6 +92,14 @@ def alert_email_variable(ctx: Context, receives: str) -> Block:
     default = ctx.spec.inputs.alert_email if ctx.spec.inputs and ctx.spec.inputs.alert_email else None
     return block("variable", "alert_email", type=Ref("string"), default=default,
                  description=f"Address of {owner} that receives {receives}.")
+
+
+def pattern_variable(name: str, pattern: str, description: str, error_message: str, **default: str) -> Block:
+    """A string `variable` that Terraform refuses unless it matches `pattern` (for inputs that reach a policy, a
+    secret reference or a boot script); `default=` when it has one."""
+    return block("variable", name, type=Ref("string"), **default, description=description,
+                 validation=block("validation", condition=Call("can", Call("regex", pattern, Ref(f"var.{name}"))),
+                                  error_message=error_message))
 
 
 def standard_tags(plan: Plan) -> dict[str, str]:

@@ -20,7 +20,8 @@ from typing import Any
 
 from bot.pipeline.planning import Plan
 from bot.spec import ComputeKind, Monitoring
-from generators.hcl import Block, Call, Ref, block
+from generators.hcl import Block, Call, Ref
+from generators.terraform.context import pattern_variable
 
 ENV_FILE = "/etc/app.env"
 SITE_PATTERN = r"^[a-z0-9]+([.-][a-z0-9]+)*$"  # a host name: keeps the install line free of shell syntax
@@ -47,10 +48,9 @@ class KeyRead:
 
 def site_variable() -> Block:
     """`var.datadog_site`, validated as a host name (it reaches the VMs' boot script)."""
-    return block("variable", "datadog_site", type=Ref("string"), default="datadoghq.com",
-                 description="Datadog site the Agent sends to (datadoghq.com, datadoghq.eu, us5.datadoghq.com ...).",
-                 validation=block("validation", condition=Call("can", Call("regex", SITE_PATTERN, Ref("var.datadog_site"))),
-                                  error_message="datadog_site must be a Datadog site host name, e.g. datadoghq.eu."))
+    return pattern_variable("datadog_site", SITE_PATTERN,
+                            "Datadog site the Agent sends to (datadoghq.com, datadoghq.eu, us5.datadoghq.com ...).",
+                            "datadog_site must be a Datadog site host name, e.g. datadoghq.eu.", default="datadoghq.com")
 
 
 def tools(plan: Plan) -> set[Monitoring]:

@@ -22,7 +22,8 @@ from typing import Any
 
 from bot.pipeline.planning import Plan
 from bot.spec import ComputeKind, Monitoring
-from generators.hcl import Block, Call, Ref, block
+from generators.hcl import Block, Ref, block
+from generators.terraform.context import pattern_variable
 from generators.terraform.vm_agents import IMAGE_VERSION, site_variable
 
 DATADOG_IMAGE = "public.ecr.aws/datadog/agent:7"
@@ -154,28 +155,22 @@ def variables(plan: Plan) -> list[Block]:
     functions = _tools(plan, ComputeKind.functions)
     if datadog(plan) or Monitoring.datadog in workload_tools(plan):
         blocks += [
-            block("variable", "datadog_secret_arn", type=Ref("string"),
-                  description="Secrets Manager secret holding the Datadog API key (ARN; the key itself never "
-                              "goes into a file).",
-                  validation=_arn_validation("datadog_secret_arn")),
+            _arn_variable("datadog_secret_arn", "Secrets Manager secret holding the Datadog API key (ARN; the key "
+                                                "itself never goes into a file)."),
             site_variable(),
         ]
     if newrelic(plan) or eks_newrelic(plan) or Monitoring.newrelic in workload_tools(plan):
         lambda_format = (" On Lambda the secret is JSON {\"LicenseKey\": \"...\"}, as New Relic's extension reads it."
                          if Monitoring.newrelic in functions else "")
-        blocks.append(block("variable", "newrelic_secret_arn", type=Ref("string"),
-                            description="Secrets Manager secret holding the New Relic license key (ARN only)."
-                                        + lambda_format,
-                            validation=_arn_validation("newrelic_secret_arn")))
+        blocks.append(_arn_variable("newrelic_secret_arn",
+                                    "Secrets Manager secret holding the New Relic license key (ARN only)."
+                                    + lambda_format))
     if Monitoring.newrelic in functions:
-        blocks.append(block("variable", "newrelic_account_id", type=Ref("string"),
-                            description="New Relic account id the Lambda extension reports to.",
-                            validation=block("validation", condition=Call("can", Call(
-                                "regex", ACCOUNT_PATTERN, Ref("var.newrelic_account_id"))),
-                                error_message="newrelic_account_id must be the numeric New Relic account id.")))
+        blocks.append(pattern_variable("newrelic_account_id", ACCOUNT_PATTERN,
+                                       "New Relic account id the Lambda extension reports to.",
+                                       "newrelic_account_id must be the numeric New Relic account id."))
     return blocks
 
 
-def _arn_validation(name: str) -> Block:
-    return block("validation", condition=Call("can", Call("regex", SECRET_ARN_PATTERN, Ref(f"var.{name}"))),
-                 error_message=f"{name} must be a Secrets Manager secret ARN.")
+def _arn_variable(name: str, description: str) -> Block:
+    return pattern_variable(name, SECRET_ARN_PATTERN, description, f"{name} must be a Secrets Manager secret ARN.")

@@ -18,7 +18,7 @@ from generators.hcl import Block, Call, Ref, block
 from generators.helm.values import chart_name
 from generators.terraform import vm_agents
 from generators.terraform.azure.resource_group import APP_PRINCIPAL
-from generators.terraform.context import Context
+from generators.terraform.context import Context, pattern_variable
 
 SECRET_ID_PATTERN = KEY_VAULT_SECRET_ID
 SECRETS = {Monitoring.datadog: "datadog_key_vault_secret_id", Monitoring.newrelic: "newrelic_key_vault_secret_id"}
@@ -76,12 +76,10 @@ def build(ctx: Context) -> list[Block]:
         blocks += [
             block("resource", "azurerm_role_assignment", f"{tool.value}_key_app", scope=Ref(f"var.{variable}"),
                   role_definition_name="Key Vault Secrets User", principal_id=APP_PRINCIPAL),
-            block("variable", variable, type=Ref("string"),
-                  description=f"Key Vault secret (resource id) holding the {VENDOR[tool]}; the key itself never goes "
-                              "into a file.",
-                  validation=block("validation", condition=Call("can", Call("regex", SECRET_ID_PATTERN,
-                                                                             Ref(f"var.{variable}"))),
-                                   error_message=f"{variable} must be a Key Vault secret's resource id.")),
+            pattern_variable(variable, SECRET_ID_PATTERN,
+                             f"Key Vault secret (resource id) holding the {VENDOR[tool]}; the key itself never goes "
+                             "into a file.",
+                             f"{variable} must be a Key Vault secret's resource id."),
         ]
     if Monitoring.datadog in tools(ctx.plan):
         blocks.append(vm_agents.site_variable())

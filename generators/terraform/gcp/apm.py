@@ -15,9 +15,9 @@ from typing import Any
 
 from bot.pipeline.planning import Plan
 from bot.spec import ComputeKind, Monitoring
-from generators.hcl import Block, Call, Ref, block
+from generators.hcl import Block, Ref, block
 from generators.terraform import vm_agents
-from generators.terraform.context import Context
+from generators.terraform.context import Context, pattern_variable
 from generators.terraform.gcp.identity import app_member
 
 SECRET_ID_PATTERN = r"^[A-Za-z0-9_-]{1,255}$"
@@ -66,12 +66,10 @@ def build(ctx: Context) -> list[Block]:
             block("resource", "google_secret_manager_secret_iam_member", f"{tool.value}_key_app",
                   project=Ref("var.project_id"), secret_id=Ref(f"var.{variable}"),
                   role="roles/secretmanager.secretAccessor", member=app_member()),
-            block("variable", variable, type=Ref("string"),
-                  description=f"Secret Manager secret (its name, in var.project_id) holding the {VENDOR[tool]}; "
-                              "the key itself never goes into a file.",
-                  validation=block("validation", condition=Call("can", Call("regex", SECRET_ID_PATTERN,
-                                                                             Ref(f"var.{variable}"))),
-                                   error_message=f"{variable} must be a Secret Manager secret name.")),
+            pattern_variable(variable, SECRET_ID_PATTERN,
+                             f"Secret Manager secret (its name, in var.project_id) holding the {VENDOR[tool]}; "
+                             "the key itself never goes into a file.",
+                             f"{variable} must be a Secret Manager secret name."),
         ]
     if Monitoring.datadog in tools(ctx.plan):
         blocks.append(vm_agents.site_variable())
